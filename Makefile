@@ -1,0 +1,99 @@
+# dq - data-quality filters.  See README.md.
+#
+#   make            build lib/libdq.a and bin/dq-*
+#   make demo       install missing packages, build, run the example pipeline
+#   make check      every test (C unit + Bats), plain and under ASan/UBSan
+#   make bench      speed and memory against jq and Miller
+#   make install PREFIX=/usr/local
+#   make lint       clang-format check and cppcheck
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man/man1
+VERSION := 0.1.0
+
+CC      ?= cc
+CXX     ?= c++
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CXXFLAGS ?= $(OPT) -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wpointer-arith
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDQ_VERSION='"$(VERSION)"' -Ilib \
+	$(WARN) $(CFLAGS) $(SANFLAGS)
+ALL_CXXFLAGS := -std=c++17 -Ilib -Wall -Wextra $(CXXFLAGS) $(SANFLAGS)
+LIBS    := -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm
+
+# O=DIR puts objects and programs elsewhere (the sanitizer build uses it).
+O       ?= build
+BIN     ?= bin
+
+LIB_C   := $(wildcard lib/*.c)
+LIB_CC  := $(wildcard lib/*.cc)
+LIB_OBJ := $(LIB_C:lib/%.c=$(O)/lib/%.o) $(LIB_CC:lib/%.cc=$(O)/lib/%.o)
+LIB_A   := $(O)/libdq.a
+TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/dq-*.c))
+PROGS   := $(TOOLS:%=$(BIN)/%)
+UNIT    := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/test_*.c))
+MANS    := $(wildcard tools/dq-*.1)
+
+all: $(PROGS) $(UNIT)
+
+$(O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/lib/%.o: lib/%.cc $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CXX) $(SANFLAGS) $(CFLAGS) -o $@ -x c -std=c11 -D_GNU_SOURCE \
+		-DDQ_VERSION='"$(VERSION)"' -Ilib $(WARN) $< -x none $(LIB_A) $(LIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
+	@mkdir -p $(@D)
+	$(CXX) $(SANFLAGS) $(CFLAGS) -o $@ -x c -std=c11 -D_GNU_SOURCE -Ilib \
+		-Itests/unit $(WARN) $< -x none $(LIB_A) $(LIBS)
+
+deps:
+	scripts/install-deps
+
+# The sanitizer build: same sources, objects in build/san, programs in
+# build/san/bin.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+san:
+	$(MAKE) O=build/san BIN=build/san/bin OPT=-O1 SANFLAGS='$(SAN)' all
+
+check: all san
+	tests/run
+
+check-fast: all
+	DQ_NO_SAN=1 tests/run
+
+demo: deps all
+	$(MAKE) -C examples/volunteers demo DQ_BIN=$(CURDIR)/bin
+
+bench: all
+	scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)
+
+lint:
+	clang-format --dry-run --Werror lib/*.c lib/*.h tools/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -Ilib lib tools
+
+clean:
+	rm -rf build bin
+
+.PHONY: all deps san check check-fast demo bench install lint clean
+.SECONDARY:

@@ -1,0 +1,283 @@
+/*
+ * util.c - allocation wrappers, fatal errors and growable buffers.
+ *
+ * Fault injection: when the environment variable DQ_FAULT_ALLOC=N is set
+ * in a build with -DDQ_FAULT_INJECT, the Nth allocation fails, which
+ * must end the program with "out of memory" and exit 2.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *dq_progname = "dq";
+char dq_buf_empty[1];
+
+#ifdef DQ_FAULT_INJECT
+static long fault_at = -1;
+static long alloc_count;
+
+static int
+fault_now(void)
+{
+	if (fault_at < 0) {
+		const char *s = getenv("DQ_FAULT_ALLOC");
+		fault_at = s ? atol(s) : 0;
+	}
+	return fault_at > 0 && ++alloc_count == fault_at;
+}
+#else
+#define fault_now() 0
+#endif
+
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", dq_progname);
+	exit(2);
+}
+
+void *
+dq_xmalloc(size_t n)
+{
+	void *p = fault_now() ? NULL : malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+dq_xcalloc(size_t n, size_t size)
+{
+	void *p = fault_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+dq_xrealloc(void *p, size_t n)
+{
+	void *q = fault_now() ? NULL : realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *
+dq_xstrdup(const char *s)
+{
+	return dq_xstrndup(s, strlen(s));
+}
+
+char *
+dq_xstrndup(const char *s, size_t n)
+{
+	char *p = dq_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+dq_die(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", dq_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+int
+dq_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", dq_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+void
+dq_warn(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: warning: ", dq_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+dq_buf_init(struct dq_buf *b, size_t hint)
+{
+	b->buf = dq_buf_empty;
+	b->len = b->cap = 0;
+	if (hint)
+		dq_buf_grow(b, hint);
+}
+
+void
+dq_buf_release(struct dq_buf *b)
+{
+	if (b->cap)
+		free(b->buf);
+	b->buf = dq_buf_empty;
+	b->len = b->cap = 0;
+}
+
+void
+dq_buf_grow(struct dq_buf *b, size_t n)
+{
+	size_t need;
+
+	if (n > SIZE_MAX - b->len - 1)
+		oom();
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	if (b->cap) {
+		b->buf = dq_xrealloc(b->buf, cap);
+	} else {
+		b->buf = dq_xmalloc(cap);
+		b->buf[0] = '\0';
+	}
+	b->cap = cap;
+}
+
+void
+dq_buf_add(struct dq_buf *b, const void *p, size_t n)
+{
+	dq_buf_grow(b, n);
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void
+dq_buf_addstr(struct dq_buf *b, const char *s)
+{
+	dq_buf_add(b, s, strlen(s));
+}
+
+void
+dq_buf_addch(struct dq_buf *b, int c)
+{
+	dq_buf_grow(b, 1);
+	b->buf[b->len++] = (char)c;
+	b->buf[b->len] = '\0';
+}
+
+void
+dq_buf_vaddf(struct dq_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	dq_buf_grow(b, 64);
+	va_copy(cp, ap);
+	n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		dq_buf_grow(b, (size_t)n);
+		vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+}
+
+void
+dq_buf_addf(struct dq_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dq_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void
+dq_buf_add_json_string(struct dq_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, start = 0;
+
+	dq_buf_grow(b, n + 2);
+	dq_buf_addch(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		dq_buf_add(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': dq_buf_add(b, "\\\"", 2); break;
+		case '\\': dq_buf_add(b, "\\\\", 2); break;
+		case '\n': dq_buf_add(b, "\\n", 2); break;
+		case '\r': dq_buf_add(b, "\\r", 2); break;
+		case '\t': dq_buf_add(b, "\\t", 2); break;
+		case '\b': dq_buf_add(b, "\\b", 2); break;
+		case '\f': dq_buf_add(b, "\\f", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			dq_buf_add(b, u, 6);
+		}
+		}
+	}
+	dq_buf_add(b, s + start, n - start);
+	dq_buf_addch(b, '"');
+}
+
+char *
+dq_buf_detach(struct dq_buf *b, size_t *len)
+{
+	char *r;
+
+	if (len)
+		*len = b->len;
+	if (!b->cap)
+		r = dq_xstrdup("");
+	else
+		r = b->buf;
+	b->buf = dq_buf_empty;
+	b->len = b->cap = 0;
+	return r;
+}
+
+void
+dq_buf_shrink(struct dq_buf *b, size_t keep)
+{
+	if (b->cap <= keep || b->len + 1 > keep)
+		return;
+	b->buf = dq_xrealloc(b->buf, keep);
+	b->cap = keep;
+}
+
+int
+dq_parse_ll(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
