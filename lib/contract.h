@@ -1,0 +1,49 @@
+/*
+ * contract.h - loading, merging and checking dq contract files.
+ *
+ * A contract is one JSON document per dataset.  Several files given with
+ * -c are merged in order (later wins; objects merge key by key, anything
+ * else is replaced), then each --set PATH=VALUE overrides one value
+ * (PATH is dot-separated; VALUE is parsed as JSON when it is valid JSON,
+ * else taken as a string).  The merged contract's checksum is XXH64 of
+ * its canonical form (keys sorted at every level, compact), printed as
+ * 16 hex digits; every summary carries it as "contract_version".
+ *
+ * Unknown keys are errors, reported with the key's path and the file (or
+ * "--set") that brought it, so a typo never silently disables a rule.
+ * The known keys are described by dq_contract_schema (contract.c), the one
+ * place every program's sections are declared.
+ */
+#ifndef DQ_CONTRACT_H
+#define DQ_CONTRACT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+struct dq_contract {
+	cJSON *root;         /* the merged document (owned); never NULL */
+	char checksum[17];   /* hex XXH64 of the canonical form */
+	char **files;        /* names of the layers, for messages (owned) */
+	size_t nfiles;
+};
+
+void dq_contract_init(struct dq_contract *c);
+void dq_contract_release(struct dq_contract *c);
+
+/*
+ * Load and merge files[0..nfiles) then apply sets[0..nsets) ("a.b=v").
+ * Each layer is read with dq's strict JSON validator (so duplicate keys and
+ * invalid UTF-8 are errors) and checked against the schema.  Returns 0, or
+ * -1 after printing a message naming the file.
+ */
+int dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
+		     char **sets, size_t nsets);
+
+/* A top-level section of the merged contract, or NULL. Borrowed. */
+cJSON *dq_contract_get(const struct dq_contract *c, const char *section);
+
+/* Read a whole file (or "-") into a malloc'd NUL-terminated buffer.
+ * Returns NULL with a message on error. */
+char *dq_read_file(const char *path, size_t *len);
+
+#endif
