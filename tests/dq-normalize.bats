@@ -1,0 +1,210 @@
+#!/usr/bin/env bats
+# dq-normalize: the record stream contract and the normalizers end to end.
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+}
+
+@test "help goes to stdout, reads like a man page, exit 0" {
+	run -0 dq normalize --help
+	assert_line --partial "usage: dq-normalize"
+	assert_line --partial "--phone FIELDS[:REGION]"
+	assert_line --partial "Exit status: 0"
+}
+
+@test "version" {
+	run -0 dq normalize --version
+	assert_output --regexp '^dq-normalize [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "unknown option is a usage error, exit 2, nothing on stdout" {
+	run -2 --separate-stderr dq normalize --no-such-flag "$FIX/nasty.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"option '--no-such-flag' is unknown"* ]]
+}
+
+@test "missing input file: exit 2 with the file named, before output" {
+	run -2 --separate-stderr dq normalize "$T/absent.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"absent.ndjson: No such file or directory"* ]]
+}
+
+@test "empty input: no output, exit 0" {
+	: >"$T/empty"
+	run -0 --separate-stderr dq normalize --summary "$T/s.json" "$T/empty"
+	assert_output ""
+	run -0 jq -c '.counts | [.in, .out, .rejected]' "$T/s.json"
+	assert_output "[0,0,0]"
+}
+
+@test "lossless pass-through of nasty but valid lines" {
+	run -0 dq normalize --no-lineage "$FIX/nasty.ndjson"
+	# Top level was already compact except for nested values, which stay.
+	assert_line --index 0 '{"id":"a","n":9007199254740993,"x":59.0,"y":1e400,"s":"\u00e9","o":{"k": [1, 2, {"z" : null}]},"t":true,"e":""}'
+	assert_line --index 1 "$(sed -n 2p "$FIX/nasty.ndjson")"
+	assert_line --index 2 '{}'
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "lineage: _dq.row is the input line, _dq.hash the line's XXH3" {
+	printf '{"id":1}\n\n{"id":2}\n' >"$T/in"
+	run -0 dq normalize "$T/in"
+	assert_line --index 0 --regexp '^\{"id":1,"_dq":\{"row":1,"hash":"[0-9a-f]{16}"\}\}$'
+	assert_line --index 1 --regexp '^\{"id":2,"_dq":\{"row":3,"hash":"[0-9a-f]{16}"\}\}$'
+	# The same line gives the same hash; a different line another.
+	h1=$(printf '%s' "${lines[0]}" | jq -r ._dq.hash)
+	printf '{"id":1}\n' >"$T/again"
+	run -0 dq normalize "$T/again"
+	[ "$(printf '%s' "$output" | jq -r ._dq.hash)" = "$h1" ]
+}
+
+@test "existing _dq lineage is kept, not restamped" {
+	printf '{"id":1,"_dq":{"row":42,"hash":"00000000000000aa","x":1}}\n' >"$T/in"
+	run -0 dq normalize "$T/in"
+	assert_output '{"id":1,"_dq":{"row":42,"hash":"00000000000000aa","x":1}}'
+}
+
+@test "malformed lines: each rejected whole with its line, counts add up" {
+	run -1 --separate-stderr dq normalize --rejects "$T/rej" \
+		--summary "$T/s.json" "$FIX/malformed.ndjson"
+	[ "${#lines[@]}" -eq 3 ]
+	assert_line --index 0 --partial '"ok one"'
+	assert_line --index 1 --partial '"ok two"'
+	assert_line --index 2 --partial '"crlf"'
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_output - <<'OUT'
+[2,"truncated object"]
+[3,"trailing characters after the object"]
+[4,"not a JSON object"]
+[5,"invalid UTF-8"]
+[6,"invalid escape in string"]
+[7,"lone surrogate in string"]
+[8,"duplicate key"]
+[11,"nesting too deep"]
+[13,"not a JSON object"]
+[14,"control character in string"]
+OUT
+	run -0 jq -c '.counts | [.in, .out, .rejected, .blank, .in == .out + .quarantined + .rejected]' "$T/s.json"
+	assert_output '[13,3,10,1,true]'
+}
+
+@test "rejected lines are kept byte for byte (raw or raw_base64)" {
+	run -1 dq normalize -q --rejects "$T/rej" "$FIX/malformed.ndjson"
+	# Rebuild every rejected line from the rejects file and compare.
+	: >"$T/rebuilt"
+	while IFS= read -r r; do
+		if printf '%s' "$r" | jq -e 'has("raw")' >/dev/null; then
+			printf '%s' "$r" | jq -j .raw >>"$T/rebuilt"
+		else
+			printf '%s' "$r" | jq -j .raw_base64 | base64 -d >>"$T/rebuilt"
+		fi
+		printf '\n' >>"$T/rebuilt"
+	done <"$T/rej"
+	sed -n '2,8p;11p;13,14p' "$FIX/malformed.ndjson" >"$T/want"
+	cmp "$T/rebuilt" "$T/want"
+	run -0 jq -c 'select(.line == 3) | [.file, .byte, .column]' "$T/rej"
+	assert_output "[\"$FIX/malformed.ndjson\",$(( $(head -2 "$FIX/malformed.ndjson" | wc -c) + 8 )),9]"
+}
+
+@test "rejects within --max-rejects pass; without --rejects they are named on stderr" {
+	run -0 --separate-stderr dq normalize --max-rejects 10 "$FIX/malformed.ndjson"
+	[[ "$stderr" == *"malformed.ndjson:2:"*"truncated object"* ]]
+	[[ "$stderr" == *"10 of 13 input records rejected"* ]]
+	run -1 dq normalize -q --max-rejects 9 "$FIX/malformed.ndjson"
+}
+
+@test "BOM, CRLF and a last line without newline" {
+	printf '\xef\xbb\xbf{"a":1}\r\n{"a":2}\r\n{"a":3}' >"$T/in"
+	run -0 dq normalize --no-lineage "$T/in"
+	assert_output $'{"a":1}\n{"a":2}\n{"a":3}'
+}
+
+@test "several files and stdin (-) in order" {
+	printf '{"a":1}\n' >"$T/one"
+	printf '{"a":3}\n' >"$T/three"
+	run -0 dq normalize --no-lineage "$T/one" - "$T/three" <<<'{"a":2}'
+	assert_output $'{"a":1}\n{"a":2}\n{"a":3}'
+}
+
+@test "a 50 MB line passes through unchanged" {
+	head -c 50000000 /dev/zero | tr '\0' 'x' >"$T/x"
+	{ printf '{"id":1,"big":"'; cat "$T/x"; printf '"}\n{"id":2}\n'; } >"$T/in"
+	dq normalize --no-lineage "$T/in" >"$T/out"
+	cmp "$T/in" "$T/out"
+}
+
+@test "write error on a full disk: exit 2 with a message" {
+	run -2 --separate-stderr bash -c "'$DQ_BIN/dq-normalize' '$FIX/nasty.ndjson' >/dev/full"
+	[[ "$stderr" == *"write error: stdout: No space left on device"* ]]
+}
+
+@test "a closed pipe (| head -1) ends quietly" {
+	for i in $(seq 1 20000); do echo "{\"id\":$i}"; done >"$T/in"
+	run -0 --separate-stderr bash -c "set -o pipefail; '$DQ_BIN/dq-normalize' '$T/in' | head -1"
+	assert_output --regexp '^\{"id":1,'
+	[ -z "$stderr" ]
+}
+
+@test "summary carries run id, contract checksum, timings and counts" {
+	printf '{"fields":{"email":{"type":"email"}}}\n' >"$T/c.json"
+	printf '{"email":" A@B.COM "}\n' >"$T/in"
+	run -0 dq normalize -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -r '[.tool, .run_id, (.contract_version|test("^[0-9a-f]{16}$")), (.duration_ms >= 0), .counts.out, .fields.email.changed] | @tsv' "$T/s.json"
+	assert_output $'dq-normalize\ttest-run\ttrue\ttrue\t1\t1'
+}
+
+@test "log-format json: one JSON line per diagnostic with the fields" {
+	run -1 --separate-stderr dq normalize --log-format json "$FIX/malformed.ndjson"
+	last=$(printf '%s\n' "$stderr" | tail -1)
+	run -0 jq -r '[.level, .tool, .run_id, .stage, .counts.in, .counts.rejected] | @tsv' <<<"$last"
+	assert_output $'warn\tdq-normalize\ttest-run\tend\t13\t10'
+}
+
+@test "contract: layers merge key by key, --set overrides, checksum follows" {
+	cat >"$T/base.json" <<'J'
+{"fields": {"email": {"type": "email"}, "name": {"normalize": ["trim"]}}}
+J
+	cat >"$T/prod.json" <<'J'
+{"fields": {"name": {"normalize": ["trim", "upper"]}}}
+J
+	printf '{"name":" ann ","email":" X@Y.ORG "}\n' >"$T/in"
+	run -0 dq normalize --no-lineage -c "$T/base.json" "$T/in"
+	assert_output '{"name":"ann","email":"x@y.org"}'
+	run -0 dq normalize --no-lineage -c "$T/base.json" -c "$T/prod.json" "$T/in"
+	assert_output '{"name":"ANN","email":"x@y.org"}'
+	run -0 dq normalize --no-lineage -c "$T/base.json" --set 'fields.name.normalize=["lower"]' "$T/in"
+	assert_output '{"name":" ann ","email":"x@y.org"}'
+	dq normalize -c "$T/base.json" --summary "$T/a.json" "$T/in" >/dev/null
+	dq normalize -c "$T/base.json" -c "$T/prod.json" --summary "$T/b.json" "$T/in" >/dev/null
+	# Key order does not change the checksum; content does.
+	printf '{"fields": {"name": {"normalize": ["trim"]}, "email": {"type": "email"}}}' >"$T/base2.json"
+	dq normalize -c "$T/base2.json" --summary "$T/c.json" "$T/in" >/dev/null
+	[ "$(jq -r .contract_version "$T/a.json")" = "$(jq -r .contract_version "$T/c.json")" ]
+	[ "$(jq -r .contract_version "$T/a.json")" != "$(jq -r .contract_version "$T/b.json")" ]
+}
+
+@test "contract: an unknown key is an error naming the key and the file" {
+	printf '{"fields": {"email": {"typo_key": 1}}}\n' >"$T/bad.json"
+	run -2 --separate-stderr dq normalize -c "$T/bad.json" "$FIX/nasty.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"contract $T/bad.json: unknown key 'fields.email.typo_key'"* ]]
+	printf '{"feilds": {}}\n' >"$T/bad2.json"
+	run -2 --separate-stderr dq normalize -c "$T/bad2.json" "$FIX/nasty.ndjson"
+	[[ "$stderr" == *"unknown key 'feilds'"* ]]
+	run -2 --separate-stderr dq normalize --set fields.x.nope=1 "$FIX/nasty.ndjson"
+	[[ "$stderr" == *"contract --set: unknown key 'fields.x.nope'"* ]]
+}
+
+@test "contract: invalid JSON, duplicate keys and unknown steps are errors" {
+	printf '{"fields": {"a": {"type": "email"},\n "a": {}}}\n' >"$T/dup.json"
+	run -2 --separate-stderr dq normalize -c "$T/dup.json" "$FIX/nasty.ndjson"
+	[[ "$stderr" == *"contract $T/dup.json:2: duplicate key"* ]]
+	printf '{"fields": {"a": {"normalize": ["frobnicate"]}}}\n' >"$T/step.json"
+	run -2 --separate-stderr dq normalize -c "$T/step.json" "$FIX/nasty.ndjson"
+	[[ "$stderr" == *"fields.a.normalize: unknown step 'frobnicate'"* ]]
+	printf '{"fields": {"p": {"normalize": [{"phone": {"region": "XX"}}]}}}\n' >"$T/reg.json"
+	run -2 --separate-stderr dq normalize -c "$T/reg.json" "$FIX/nasty.ndjson"
+	[[ "$stderr" == *"unknown phone region 'XX'"* ]]
+}

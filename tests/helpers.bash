@@ -1,0 +1,20 @@
+# Shared set-up for dq's Bats files.
+bats_require_minimum_version 1.5.0
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+DQ_BIN=${DQ_BIN:-$BATS_TEST_DIRNAME/../bin}
+FIX=$BATS_TEST_DIRNAME/fixtures
+export DQ_RUN_ID=test-run
+
+# dq NAME ARGS...: the program under test from the chosen build.
+dq() {
+	local name=$1
+	shift
+	"$DQ_BIN/dq-$name" "$@"
+}
+
+# count_lines FILE: number of lines in FILE (0 for a missing file).
+count_lines() {
+	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
+}
