@@ -278,7 +278,8 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 			usage_error(tool);
 		}
 		int rc;
-		if (c == 'c' || c == 'q' || c >= DQ_OPT_COMMON)
+		if (c == 'c' || c == 'q' ||
+		    (c >= DQ_OPT_COMMON && c < DQ_OPT_TOOL))
 			rc = common_option(run, c, optarg);
 		else
 			rc = tool->option ? tool->option(tool->ctx, c, optarg)

@@ -35,8 +35,10 @@
 #include "json.h"
 #include "out.h"
 
-/* Long-option codes at or above this are the shared options'. */
+/* Long-option codes: the shared options use [DQ_OPT_COMMON, DQ_OPT_TOOL);
+ * a program's own long-only options start at DQ_OPT_TOOL. */
 #define DQ_OPT_COMMON 1000
+#define DQ_OPT_TOOL 2000
 
 struct dq_tool {
 	const char *name;      /* "dq-normalize" */

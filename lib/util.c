@@ -158,26 +158,36 @@ dq_buf_grow(struct dq_buf *b, size_t n)
 }
 
 void
-dq_buf_add(struct dq_buf *b, const void *p, size_t n)
-{
-	dq_buf_grow(b, n);
-	memcpy(b->buf + b->len, p, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-void
 dq_buf_addstr(struct dq_buf *b, const char *s)
 {
 	dq_buf_add(b, s, strlen(s));
 }
 
 void
-dq_buf_addch(struct dq_buf *b, int c)
+dq_buf_add_int(struct dq_buf *b, long long v)
 {
-	dq_buf_grow(b, 1);
-	b->buf[b->len++] = (char)c;
-	b->buf[b->len] = '\0';
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+				     : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	dq_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+dq_buf_add_hex64(struct dq_buf *b, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[16];
+	for (int i = 15; i >= 0; i--) {
+		tmp[i] = hex[v & 15];
+		v >>= 4;
+	}
+	dq_buf_add(b, tmp, 16);
 }
 
 void

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The program name used in messages ("dq-normalize"); set by main. */
 extern const char *dq_progname;
@@ -53,11 +54,33 @@ static inline void
 dq_buf_reset(struct dq_buf *b)
 {
 	b->len = 0;
-	b->buf[0] = '\0';
+	if (b->cap)
+		b->buf[0] = '\0';
 }
-void dq_buf_add(struct dq_buf *b, const void *p, size_t n);
+static inline void
+dq_buf_add(struct dq_buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n)
+		dq_buf_grow(b, n);
+	if (n)
+		memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+static inline void
+dq_buf_addch(struct dq_buf *b, int c)
+{
+	if (b->cap - b->len <= 1)
+		dq_buf_grow(b, 1);
+	b->buf[b->len++] = (char)c;
+	b->buf[b->len] = '\0';
+}
+
 void dq_buf_addstr(struct dq_buf *b, const char *s);
-void dq_buf_addch(struct dq_buf *b, int c);
+/* Append a decimal integer / 16 lower-case hex digits (fast, no printf). */
+void dq_buf_add_int(struct dq_buf *b, long long v);
+void dq_buf_add_hex64(struct dq_buf *b, uint64_t v);
 void dq_buf_addf(struct dq_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void dq_buf_vaddf(struct dq_buf *b, const char *fmt, va_list ap);

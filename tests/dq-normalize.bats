@@ -208,3 +208,97 @@ J
 	run -2 --separate-stderr dq normalize -c "$T/reg.json" "$FIX/nasty.ndjson"
 	[[ "$stderr" == *"unknown phone region 'XX'"* ]]
 }
+
+@test "quick flags: email, phone, date, name, state, zip, bool, number" {
+	cat >"$T/in" <<'J'
+{"id":"1","email":" Ann.Lee+news@Example.COM ","phone":"(415) 555-2671","dob":"3/7/1984","first":"  mARY-kate ","last":"o'brien","state":"california","zip":"2134","ok":"Yes","amt":"$1,234.50"}
+J
+	run -0 dq normalize --no-lineage --email email --phone phone --date dob \
+		--name first,last --state state --zip zip --bool ok --number amt "$T/in"
+	assert_output '{"id":"1","email":"ann.lee+news@example.com","phone":"+14155552671","dob":"1984-03-07","first":"Mary-Kate","last":"O'"'"'Brien","state":"CA","zip":"02134","ok":true,"amt":1234.50}'
+}
+
+@test "date order from the flag; impossible dates stay and are listed unparsed" {
+	printf '{"d":"03/07/2024"}\n{"d":"2023-02-29"}\n{"d":"7 Mar 2024"}\n' >"$T/in"
+	run -0 dq normalize --no-lineage --date d:dmy "$T/in"
+	assert_line --index 0 '{"d":"2024-07-03"}'
+	assert_line --index 1 '{"d":"2023-02-29","_dq":{"unparsed":["d"]}}'
+	assert_line --index 2 '{"d":"2024-03-07"}'
+}
+
+@test "phone regions and international forms; invalid numbers unparsed" {
+	printf '{"p":"020 7946 0018"}\n{"p":"+49 30 901820"}\n{"p":"12345"}\n{"p":"N/A"}\n{"p":4155552671}\n' >"$T/in"
+	run -0 dq normalize --no-lineage --phone p:GB "$T/in"
+	assert_line --index 0 '{"p":"+442079460018"}'
+	assert_line --index 1 '{"p":"+4930901820"}'
+	assert_line --index 2 '{"p":"12345","_dq":{"unparsed":["p"]}}'
+	assert_line --index 3 '{"p":null}'
+	assert_line --index 4 '{"p":4155552671,"_dq":{"unparsed":["p"]}}'
+	run -0 dq normalize --no-lineage --phone p "$T/in"
+	assert_line --index 4 '{"p":"+14155552671"}'
+}
+
+@test "keep-original records the raw original of changed values only" {
+	printf '{"e":" A@B.CO ","n":59.0,"s":"same"}\n' >"$T/in"
+	run -0 dq normalize --no-lineage --keep-original --email e --trim "$T/in"
+	assert_output '{"e":"a@b.co","n":59.0,"s":"same","_dq":{"orig":{"e":" A@B.CO "}}}'
+}
+
+@test "a value with escapes is decoded, normalized and re-encoded" {
+	printf '{"n":"  caf\\u00e9 \\"x\\"  ","u":"\\u00e9"}\n' >"$T/in"
+	run -0 dq normalize --no-lineage --trim "$T/in"
+	assert_output '{"n":"café \"x\"","u":"\u00e9"}'
+}
+
+@test "rename, unknown fields listed with samples, drop-unknown" {
+	printf '{"fields":{"email":{"type":"email"}},"rename":{"E-mail":"email"}}\n' >"$T/c.json"
+	printf '{"E-mail":"A@B.CO","extra":1}\n{"E-mail":"c@d.co","extra":2,"email":"x@y.co"}\n' >"$T/in"
+	run -0 dq normalize --no-lineage -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	assert_line --index 0 '{"email":"a@b.co","extra":1}'
+	assert_line --index 1 '{"E-mail":"c@d.co","extra":2,"email":"x@y.co","_dq":{"not_renamed":["E-mail"]}}'
+	run -0 jq -c '.unknown_fields' "$T/s.json"
+	assert_output '[{"field":"extra","count":2,"dropped":false,"samples":[1,2]},{"field":"E-mail","count":1,"dropped":false,"samples":["c@d.co"]}]'
+	run -0 dq normalize --no-lineage -c "$T/c.json" --drop-unknown "$T/in"
+	assert_line --index 0 '{"email":"a@b.co"}'
+}
+
+@test "null tokens: default list and --null-tokens" {
+	printf '{"a":"N/A","b":"  none ","c":"-","d":"nothing","e":""}\n' >"$T/in"
+	run -0 dq normalize --no-lineage --trim --null "$T/in"
+	assert_output '{"a":null,"b":null,"c":null,"d":"nothing","e":null}'
+	run -0 dq normalize --no-lineage --null --null-tokens nothing "$T/in"
+	assert_output '{"a":"N/A","b":"  none ","c":"-","d":null,"e":""}'
+}
+
+@test "CSV: quoted commas, quotes, newlines; header names the fields" {
+	printf 'id,name,note\n1,"Lee, Ann","said ""hi"""\n2,Bo,"two\nlines"\n' >"$T/in.csv"
+	run -0 dq normalize --no-lineage "$T/in.csv"
+	assert_line --index 0 '{"id":"1","name":"Lee, Ann","note":"said \"hi\""}'
+	assert_line --index 1 '{"id":"2","name":"Bo","note":"two\nlines"}'
+}
+
+@test "CSV: a row of the wrong width is rejected with its line; rows after it survive" {
+	printf 'a,b\n1,2\n3\n4,5,6\n7,8\n' >"$T/in.csv"
+	run -1 dq normalize -q --no-lineage --rejects "$T/rej" --summary "$T/s.json" "$T/in.csv"
+	assert_output $'{"a":"1","b":"2"}\n{"a":"7","b":"8"}'
+	run -0 jq -c '[.line, .raw]' "$T/rej"
+	assert_output $'[3,"3"]\n[4,"4,5,6"]'
+	run -0 jq -c '.counts | [.in, .out, .rejected]' "$T/s.json"
+	assert_output '[4,2,2]'
+}
+
+@test "CSV: Latin-1 and a FEBRL-style ', ' delimiter" {
+	printf 'name,city\nJos\xe9,M\xfcnchen\n' >"$T/l1.csv"
+	run -0 dq normalize --no-lineage --encoding latin1 "$T/l1.csv"
+	assert_output '{"name":"José","city":"München"}'
+	printf 'rec_id, given_name, surname\nrec-1-org, , smith\n' >"$T/f.csv"
+	run -0 dq normalize --no-lineage --delimiter ', ' "$T/f.csv"
+	assert_output '{"rec_id":"rec-1-org","given_name":"","surname":"smith"}'
+}
+
+@test "CSV lineage: row is the line the record starts on, hash of its raw bytes" {
+	printf 'a,b\n"x\ny",1\nz,2\n' >"$T/in.csv"
+	run -0 dq normalize "$T/in.csv"
+	assert_line --index 0 --regexp '"_dq":\{"row":2,'
+	assert_line --index 1 --regexp '"_dq":\{"row":4,'
+}

@@ -646,7 +646,7 @@ apply_quick(const char *q)
 /* ---- command line ---- */
 
 enum {
-	O_TRIM = 2000,
+	O_TRIM = DQ_OPT_TOOL,
 	O_COLLAPSE,
 	O_NFC,
 	O_NFKC,
@@ -873,7 +873,9 @@ apply(const struct step *st, const char *s, size_t n, struct dq_buf *out)
 }
 
 /* Per-record scratch. */
-static struct dq_buf ping, pong, text, enc, meta, unparsed, orig, clashes;
+static struct dq_buf ping = DQ_BUF_INIT, pong = DQ_BUF_INIT,
+	text = DQ_BUF_INIT, enc = DQ_BUF_INIT, meta = DQ_BUF_INIT,
+	unparsed = DQ_BUF_INIT, orig = DQ_BUF_INIT, clashes = DQ_BUF_INIT;
 
 /*
  * Run the steps over member m.  Returns 1 if the value changed (and sets
@@ -939,14 +941,6 @@ run_steps(struct dq_record *r, size_t mi, const struct step *steps,
 	if ((kind == R_STRING) == was_string && curlen == startlen &&
 	    !memcmp(cur, start, curlen))
 		return 0;
-	if (O.keep_original) {
-		if (orig.len)
-			dq_buf_addch(&orig, ',');
-		dq_buf_addch(&orig, '"');
-		dq_buf_add(&orig, m->key, m->keylen);
-		dq_buf_add(&orig, "\":", 2);
-		dq_buf_add(&orig, m->val, m->vallen);
-	}
 	if (kind == R_STRING) {
 		dq_buf_reset(&enc);
 		dq_buf_add_json_string(&enc, cur, curlen);
@@ -1025,11 +1019,24 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 			}
 		}
 		int was_null = m->type == DQ_JSON_NULL, rc = 0;
+		struct dq_member saved = *m;
+		const char *oval = m->val;
+		size_t ovallen = m->vallen;
 		if (O.nall)
 			rc = run_steps(r, i, O.all_steps, O.nall);
 		if (rc >= 0 && f && f->nsteps) {
 			int rc2 = run_steps(r, i, f->steps, f->nsteps);
 			rc = rc2 ? rc2 : rc;
+			if (rc2 < 0)
+				*m = saved; /* all or nothing */
+		}
+		if (rc > 0 && O.keep_original) {
+			if (orig.len)
+				dq_buf_addch(&orig, ',');
+			dq_buf_addch(&orig, '"');
+			dq_buf_add(&orig, m->key, m->keylen);
+			dq_buf_add(&orig, "\":", 2);
+			dq_buf_add(&orig, oval, ovallen);
 		}
 		if (f && f->known) {
 			f->seen++;
@@ -1061,13 +1068,18 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 			has_hash = d->type == DQ_JSON_OBJECT &&
 				   memmem(d->val, d->vallen, "\"hash\":", 7);
 		}
-		if (!has_row)
-			dq_buf_addf(&meta, "\"row\":%ld", run->item.line);
-		if (!has_hash)
-			dq_buf_addf(&meta, "%s\"hash\":\"%016llx\"",
-				    meta.len ? "," : "",
-				    (unsigned long long)XXH3_64bits(
-					    run->item.raw, run->item.rawlen));
+		if (!has_row) {
+			dq_buf_add(&meta, "\"row\":", 6);
+			dq_buf_add_int(&meta, run->item.line);
+		}
+		if (!has_hash) {
+			if (meta.len)
+				dq_buf_addch(&meta, ',');
+			dq_buf_add(&meta, "\"hash\":\"", 8);
+			dq_buf_add_hex64(&meta, XXH3_64bits(run->item.raw,
+							    run->item.rawlen));
+			dq_buf_addch(&meta, '"');
+		}
 		if (O.multi_file && !has_row) {
 			dq_buf_addstr(&meta, ",\"file\":");
 			dq_buf_add_json_string(&meta, run->item.file,
@@ -1170,8 +1182,9 @@ main(int argc, char **argv)
 	static const char *const default_nulls[] = {
 		"", "n/a", "na", "null", "nil", "none", "-", "--"
 	};
-	struct dq_run run;
-	struct dq_record rec;
+	/* Static, so that an early exit leaves nothing unreachable behind. */
+	static struct dq_run run;
+	static struct dq_record rec;
 
 	O.lineage = 1;
 	memcpy(O.region, "US", 3);
