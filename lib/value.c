@@ -423,7 +423,8 @@ email_parse(const unsigned char *s, size_t n, struct email *e)
 				inq = !inq;
 			else if (!inq && s[lt] == '<')
 				break;
-			else if ((s[lt] < 0x20 && s[lt] != '\t') || s[lt] == 0x7f)
+			else if ((s[lt] < 0x20 && s[lt] != '\t') ||
+				 s[lt] == 0x7f)
 				return -1;
 		}
 		if (lt == n)
@@ -513,7 +514,7 @@ dq_email_normalize(const char *s, size_t n, int flags, struct dq_buf *out)
 				c = *++p;
 			if (c == '+' && (flags & DQ_EMAIL_STRIP_TAG) &&
 			    !tag_done) {
-				/* "+x@" keeps its tag: nothing would be left. */
+				/* "+x@" keeps its tag: nothing would stay. */
 				tag_done = 1;
 				if (d > d0) {
 					/* "a.+tag" must not become "a.". */
@@ -560,7 +561,8 @@ dq_bool_parse(const char *s, size_t n, int *val)
 	if (!n || n > 5)
 		return -1;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (eq_nocase(u, n, words[i].word)) {
+		if (to_lower(u[0]) == words[i].word[0] &&
+		    eq_nocase(u, n, words[i].word)) {
 			*val = words[i].val;
 			return 0;
 		}
@@ -577,34 +579,53 @@ dq_number_opts_init(struct dq_number_opts *o)
 	o->percent_scale = 1;
 }
 
-/* Currency symbols and codes, UTF-8, lower-case for the ASCII letters. */
-static const char *const currencies[] = {
-	"$", "€", "£", "¥", "￥", "₹", "₩", "₽", "₺", "₪", "₫", "฿", "₱", "₴",
-	"₦", "¢", "us$", "c$", "ca$", "a$", "au$", "nz$", "hk$", "s$", "mx$",
-	"r$", "rs", "rs.", "kr", "kr.", "zł", "kč", "fr.", "chf",
-	"usd", "eur", "gbp", "jpy", "cny", "rmb", "inr", "cad", "aud", "nzd",
-	"sek", "nok", "dkk", "isk", "pln", "czk", "huf", "ron", "bgn", "rub",
-	"uah", "try", "ils", "aed", "sar", "qar", "kwd", "egp", "zar", "ngn",
-	"kes", "brl", "mxn", "ars", "clp", "cop", "pen", "krw", "hkd", "sgd",
-	"twd", "thb", "myr", "idr", "php", "vnd", "pkr", "bdt", "lkr",
+/* Currency symbols and codes, UTF-8, lower-case for the ASCII letters,
+ * with their lengths so the scan need not measure them. */
+#define CUR(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *text;
+	size_t len;
+} currencies[] = {
+	CUR("$"), CUR("€"), CUR("£"), CUR("¥"), CUR("￥"), CUR("₹"),
+	CUR("₩"), CUR("₽"), CUR("₺"), CUR("₪"), CUR("₫"), CUR("฿"),
+	CUR("₱"), CUR("₴"), CUR("₦"), CUR("¢"), CUR("us$"), CUR("c$"),
+	CUR("ca$"), CUR("a$"), CUR("au$"), CUR("nz$"), CUR("hk$"),
+	CUR("s$"), CUR("mx$"), CUR("r$"), CUR("rs"), CUR("rs."), CUR("kr"),
+	CUR("kr."), CUR("zł"), CUR("kč"), CUR("fr."), CUR("chf"),
+	CUR("usd"), CUR("eur"), CUR("gbp"), CUR("jpy"), CUR("cny"),
+	CUR("rmb"), CUR("inr"), CUR("cad"), CUR("aud"), CUR("nzd"),
+	CUR("sek"), CUR("nok"), CUR("dkk"), CUR("isk"), CUR("pln"),
+	CUR("czk"), CUR("huf"), CUR("ron"), CUR("bgn"), CUR("rub"),
+	CUR("uah"), CUR("try"), CUR("ils"), CUR("aed"), CUR("sar"),
+	CUR("qar"), CUR("kwd"), CUR("egp"), CUR("zar"), CUR("ngn"),
+	CUR("kes"), CUR("brl"), CUR("mxn"), CUR("ars"), CUR("clp"),
+	CUR("cop"), CUR("pen"), CUR("krw"), CUR("hkd"), CUR("sgd"),
+	CUR("twd"), CUR("thb"), CUR("myr"), CUR("idr"), CUR("php"),
+	CUR("vnd"), CUR("pkr"), CUR("bdt"), CUR("lkr"),
 };
+#undef CUR
 
 /* Length of the currency at the start (at_end 0) or the end (at_end 1) of
  * s, n bytes; 0 if none.  A currency that begins (ends) with a letter may
  * not be followed (preceded) by another letter, so "1eur" is 1 but
- * "1euro" is not a number. */
+ * "1euro" is not a number.  The longest match wins: "CA$", not "$". */
 static size_t
 currency_len(const unsigned char *s, size_t n, int at_end)
 {
 	size_t i, k, len, best = 0;
 	const unsigned char *p;
+	int edge;
 
-	/* The longest match wins: "CA$" rather than "$". */
+	if (!n)
+		return 0;
+	edge = to_lower(at_end ? s[n - 1] : s[0]);
 	for (i = 0; i < sizeof(currencies) / sizeof(currencies[0]); i++) {
-		const unsigned char *c = (const unsigned char *)currencies[i];
+		const unsigned char *c =
+			(const unsigned char *)currencies[i].text;
 
-		len = strlen(currencies[i]);
-		if (len > n || len <= best)
+		len = currencies[i].len;
+		if (len > n || len <= best ||
+		    c[at_end ? len - 1 : 0] != edge)
 			continue;
 		p = at_end ? s + n - len : s;
 		for (k = 0; k < len && to_lower(p[k]) == c[k]; k++)
