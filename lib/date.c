@@ -19,9 +19,9 @@
  *            | yyyy S m S d        S one of - / .     year first: Y-M-D
  *            | yyyy S mon S d      S one of - / . SP  2024-Mar-07
  *            | a S b S year        S one of - / .     see "ambiguity"
- *            | d[th] S mon S year  S one of - / .     7-Mar-2024
+ *            | d S mon S year      S one of - / .     7-Mar-2024
  *            | d[th] SP [of SP] mon["."] [","] SP year
- *            | mon["."] SP d[th] [","] SP year        March 7th, 2024
+ *            | mon["."] SP d[th] ("," [SP] | SP) year March 7th, 2024
  *            | mon S d S year      S one of - /
  *   year     = yyyy (0001..9999) | yy (see pivot)
  *   timepart = ("T" | [","] SP [at SP]) time [[SP] zone]
@@ -84,7 +84,8 @@
  *   invalid UTF-8 is refused by construction.
  *
  * Not supported: RFC 2822 comments ("+0000 (UTC)"), military zones other
- * than Z, zone names other than the above, ISO 8601 expanded years,
+ * than Z, zone names other than the above, JavaScript's Date.toString()
+ * ("GMT+0000 (Coordinated Universal Time)"), ISO 8601 expanded years,
  * durations and intervals, times without a date, non-English month names.
  *
  * Day arithmetic uses the days-from-civil and civil-from-days algorithms
