@@ -46,8 +46,9 @@
  *   two digits) the order option decides (MDY: a is the month; DMY: a is
  *   the day), except that a field above 12 cannot be a month: 13/3/2024 is
  *   13 March under either order, and so is 3/13/2024.  Both above 12 is
- *   refused.  The same rule holds whatever the separator, dots included:
- *   07.03.2024 is read by the order option (set DMY for European data).
+ *   refused.  Dots are the exception: a dotted date is day-first
+ *   (07.03.2024 is 7 March) unless the order is YMD, since no country
+ *   writes month-first dates with dots.
  *   With order YMD a year-last form is accepted only when unambiguous (a
  *   field above 12, or both fields equal).  With a two-digit year
  *   ("a/b/yy") all three readings are possible (24-03-07 may be
@@ -576,6 +577,15 @@ date_number_first(struct pstate *st)
 				return -1;
 			c->p++;
 			ny = digits(c, &yv);
+			/* Dotted dates are day-first wherever they are
+			 * written (07.03.2024 is 7 March in Germany, Russia,
+			 * Poland...); only an explicit YMD changes that. */
+			if (sep == '.' && st->order == DQ_DATE_MDY) {
+				st->order = DQ_DATE_DMY;
+				int rc = date_numeric(st, a, na, b, nb, yv, ny);
+				st->order = DQ_DATE_MDY;
+				return rc;
+			}
 			return date_numeric(st, a, na, b, nb, yv, ny);
 		}
 		/* 7-Mar-2024, 07-MAR-24. */
