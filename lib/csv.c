@@ -50,12 +50,15 @@
  *         space, so that libcsv trims nothing (RFC 4180 section 2.4:
  *         "Spaces are considered part of a field and should not be
  *         ignored").
- *       - A terminator function that accepts only LF.  The stream splits
- *         lines at LF, so a row always ends at the end of a fed line, and
- *         one line never holds two rows.  The CR of a CRLF line end is
- *         dropped before parsing when the line ends outside quotes (by the
- *         parity above); inside quotes it stays in the value, as RFC 4180
- *         section 2.6 asks.  A lone CR elsewhere is data.
+ *       - Only LF ends a row.  The stream splits lines at LF, so a row
+ *         always ends at the end of a fed line, and one line never holds
+ *         two rows.  The CR of a CRLF line end is dropped before parsing
+ *         when the line ends outside quotes (by the parity above); inside
+ *         quotes it stays in the value, as RFC 4180 section 2.6 asks.  A
+ *         lone CR elsewhere is data: for a line that holds a CR a
+ *         terminator function accepting only LF is installed; other
+ *         lines keep libcsv's default test (CR or LF), which is inline
+ *         and so cheaper than a call per byte, and means the same there.
  *       - dq_xrealloc as the allocator (out of memory exits 2 like all of
  *         dq), and a block size that grows with the field, because libcsv
  *         grows its field buffer by a fixed block: with the default 128
@@ -63,8 +66,9 @@
  *     The field callback appends '"key":"value"' to the row's JSON text
  *     (keys are JSON-escaped once, when the header is read; values are
  *     escaped as RFC 8259 section 7 says, control characters as \uXXXX or
- *     the short forms).  The row callback checks the field count and
- *     queues the row.
+ *     the short forms; a value with nothing to escape, the usual case, is
+ *     found so eight bytes at a time and copied whole).  The row callback
+ *     checks the field count and queues the row.
  *
  * Header.  The first non-blank row, consumed internally.  Empty names
  * become "column_N"; repeated names get "_2", "_3", ..., the first suffix
@@ -75,8 +79,9 @@
  *
  * Memory.  Per row: the raw bytes, the JSON text and libcsv's field
  * buffer, each reused from row to row and freed after a row above 1 MB, so
- * a huge row costs memory only while it is being read.  Completed rows sit
- * in a queue until dq_csv_next() takes them.
+ * a huge row costs memory only while it is being read (about three times
+ * its size: raw bytes, libcsv's buffer, JSON text).  Completed rows sit in
+ * a queue until dq_csv_next() takes them.
  *
  * Limits.  The quote character is always '"' and the delimiter is ASCII.
  * An unterminated quote makes the rest of the input one (rejected) row,
