@@ -291,6 +291,11 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	run->in.files = argv + optind;
 	run->in.nfiles = (size_t)(argc - optind);
 
+	const char *bad = dq_csv_opts_check(&run->in.csv);
+	if (bad) {
+		dq_error("%s", bad);
+		usage_error(tool);
+	}
 	if (dq_contract_load(&run->contract, run->contracts, run->ncontracts,
 			     run->sets, run->nsets))
 		exit(2);
