@@ -129,8 +129,10 @@ utf8_check(const unsigned char *p, size_t n)
 			c1 = p[i + 1];
 			if (!IS_CONT(c1) || !IS_CONT(p[i + 2]))
 				return -1;
-			if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))
-				return -1; /* overlong, surrogate */
+			/* Overlong, or a surrogate. */
+			if ((c == 0xE0 && c1 < 0xA0) ||
+			    (c == 0xED && c1 >= 0xA0))
+				return -1;
 			i += 3;
 			continue;
 		}
@@ -215,14 +217,19 @@ enc(uint32_t c, unsigned char *q)
 }
 
 static void
-put_cp(struct dq_buf *b, uint32_t c)
+put_cp_slow(struct dq_buf *b, uint32_t c)
 {
-	if (c < 0x80) {
-		put_byte(b, (unsigned char)c);
-		return;
-	}
 	dq_buf_grow(b, 4);
 	b->len += enc(c, (unsigned char *)b->buf + b->len);
+}
+
+static inline void
+put_cp(struct dq_buf *b, uint32_t c)
+{
+	if (c < 0x80)
+		put_byte(b, (unsigned char)c);
+	else
+		put_cp_slow(b, c);
 }
 
 static void
@@ -349,15 +356,8 @@ is_apos(uint32_t c)
 }
 
 static enum kind
-kind(uint32_t c)
+kind_slow(uint32_t c)
 {
-	if (c < 0x80) {
-		if ((c | 0x20) - 'a' < 26)
-			return K_LETTER;
-		if (c - '0' < 10)
-			return K_DIGIT;
-		return c == '\'' ? K_APOS : K_OTHER;
-	}
 	if (is_apos(c))
 		return K_APOS;
 	switch (utf8proc_category((utf8proc_int32_t)c)) {
@@ -376,6 +376,18 @@ kind(uint32_t c)
 	default:
 		return K_OTHER;
 	}
+}
+
+static inline enum kind
+kind(uint32_t c)
+{
+	if (c >= 0x80)
+		return kind_slow(c);
+	if ((c | 0x20) - 'a' < 26)
+		return K_LETTER;
+	if (c - '0' < 10)
+		return K_DIGIT;
+	return c == '\'' ? K_APOS : K_OTHER;
 }
 
 /* Is there a letter at p[i..n) before anything but marks? */
@@ -763,27 +775,46 @@ static const char *const mac_exceptions[] = {
 	"macklin", "macomber", "macquarie", NULL,
 };
 
-/* Does the word w[0..n) lower-case to exactly the NUL-terminated str? */
-static int
-lower_equals(const unsigned char *w, size_t n, const char *str)
+/*
+ * Write the lower case of the word w[0..n) to dst (cap bytes, no NUL);
+ * return its length, or cap + 1 if it does not fit.
+ */
+static size_t
+lower_word(const unsigned char *w, size_t n, unsigned char *dst, size_t cap)
 {
-	size_t i = 0, l, m = strlen(str), at = 0, k;
+	size_t i = 0, l, at = 0;
 	int letter_before = 0;
 
 	while (i < n) {
 		uint32_t c = dec(w + i, &l);
-		unsigned char q[4];
-		enum kind kd = kind(c);
+		enum kind k = kind(c);
 
 		i += l;
-		k = enc(lower_cp(c, letter_before, w, i, n), q);
-		if (at + k > m || memcmp(str + at, q, k))
-			return 0;
-		at += k;
-		if (kd != K_MARK)
-			letter_before = kd == K_LETTER;
+		if (cap - at < 4)
+			return cap + 1;
+		at += enc(lower_cp(c, letter_before, w, i, n), dst + at);
+		if (k != K_MARK)
+			letter_before = k == K_LETTER;
 	}
-	return at == m;
+	return at;
+}
+
+/* Is the word w[0..n) (any case) one of the particles? */
+static int
+is_particle(const unsigned char *w, size_t n, const char *const *particles)
+{
+	unsigned char low[64];
+	size_t m = lower_word(w, n, low, sizeof(low)), i;
+
+	/* A word too long for low[] is not a particle of any sane list. */
+	if (m > sizeof(low))
+		return 0;
+	for (i = 0; particles[i]; i++)
+		if ((unsigned char)particles[i][0] == low[0] &&
+		    strnlen(particles[i], m + 1) == m &&
+		    !memcmp(particles[i], low, m))
+			return 1;
+	return 0;
 }
 
 /*
@@ -799,7 +830,7 @@ is_numeral(const unsigned char *w, size_t n)
 	char low[8];
 	size_t i, t = 0;
 
-	if (n < 2 || n > 7)
+	if (n < 2 || n > 7 || !memchr("ivxIVX", w[0], 6))
 		return 0;
 	for (i = 0; i < n; i++)
 		low[i] = (char)lower_ascii(w[i]);
@@ -833,24 +864,6 @@ is_suffix_word(const unsigned char *w, size_t n)
 	low[n] = '\0';
 	return !strcmp(low, "jr") || !strcmp(low, "sr") ||
 	       !strcmp(low, "jnr") || !strcmp(low, "snr");
-}
-
-/* Start of the run of suffix words at the end of p[0..n) (n if none). */
-static size_t
-suffix_tail(const unsigned char *p, size_t n)
-{
-	size_t e = n, b, k, tail = n;
-
-	for (;;) {
-		while (e > 0 && (k = ws_before(p, e)))
-			e -= k;
-		b = e;
-		while (b > 0 && !ws_before(p, b))
-			b = prev_start((const char *)p, 0, b);
-		if (b == e || !is_suffix_word(p + b, e - b))
-			return tail;
-		tail = e = b;
-	}
 }
 
 /* Does the Mac rule apply to the run w[0..n) of nl letters?  last is the
@@ -992,13 +1005,9 @@ put_name_word(struct dq_buf *b, const unsigned char *w, size_t n, int first,
 		put_bytes(b, w, n);
 		return;
 	}
-	if (!first && !last) {
-		for (i = 0; particles[i]; i++) {
-			if (lower_equals(w, n, particles[i])) {
-				put_run(b, w, n, 0);
-				return;
-			}
-		}
+	if (!first && !last && is_particle(w, n, particles)) {
+		put_run(b, w, n, 0);
+		return;
 	}
 	if (suffix) {
 		size_t m = n && (w[n - 1] == '.' || w[n - 1] == ',') ? n - 1
@@ -1012,6 +1021,11 @@ put_name_word(struct dq_buf *b, const unsigned char *w, size_t n, int first,
 	put_name_runs(b, w, n);
 }
 
+/* A word of the input: bytes [b, e). */
+struct span {
+	size_t b, e;
+};
+
 int
 dq_text_title_name(const char *s, size_t n, const struct dq_name_opts *o,
 		   struct dq_buf *out)
@@ -1019,39 +1033,49 @@ dq_text_title_name(const char *s, size_t n, const struct dq_name_opts *o,
 	const unsigned char *p = (const unsigned char *)s;
 	const char *const *particles =
 		o && o->particles ? o->particles : default_particles;
-	size_t start = out->len, i = 0, k, first, last, tail, e;
+	struct span small[16], *w = small;
+	size_t start = out->len, i = 0, j, k, nw = 0, cap = 16, tail;
 	int r = utf8_check(p, n);
 
 	if (r < 0)
 		return -1;
-	dq_buf_grow(out, n);
-	/* Locate the first word, the last word and the suffix words. */
-	first = 0;
-	while (first < n && (k = ws_at(p + first)))
-		first += k;
-	e = n;
-	while (e > 0 && (k = ws_before(p, e)))
-		e -= k;
-	last = e;
-	while (last > 0 && !ws_before(p, last))
-		last = prev_start(s, 0, last);
-	tail = suffix_tail(p, n);
-
+	/* Split into words first: the rules need to know which word is
+	 * first, which is last, and where the trailing suffixes start. */
 	while (i < n) {
-		size_t j;
-
 		if ((k = ws_at(p + i))) {
-			put_bytes(out, p + i, k);
 			i += k;
 			continue;
 		}
-		j = i;
-		while (j < n && !ws_at(p + j))
-			j += clen(p[j]);
-		put_name_word(out, p + i, j - i, i == first, i == last,
-			      i != first && i >= tail, particles);
+		for (j = i; j < n && !ws_at(p + j); j += clen(p[j]))
+			;
+		if (nw == cap) {
+			cap *= 2;
+			if (w == small) {
+				w = dq_xmalloc(cap * sizeof(*w));
+				memcpy(w, small, sizeof(small));
+			} else {
+				w = dq_xrealloc(w, cap * sizeof(*w));
+			}
+		}
+		w[nw].b = i;
+		w[nw++].e = j;
 		i = j;
 	}
+	for (tail = nw; tail > 1; tail--)
+		if (!is_suffix_word(p + w[tail - 1].b,
+				    w[tail - 1].e - w[tail - 1].b))
+			break;
+
+	dq_buf_grow(out, n);
+	for (i = 0, k = 0; k < nw; k++) {
+		put_bytes(out, p + i, w[k].b - i);
+		put_name_word(out, p + w[k].b, w[k].e - w[k].b, k == 0,
+			      k == nw - 1, k >= tail, particles);
+		i = w[k].e;
+	}
+	put_bytes(out, p + i, n - i);
+	if (w != small)
+		free(w);
 	if (r > 0)
 		nfc_tail(out, start);
 	finish(out);
