@@ -977,7 +977,7 @@ put_name_word(struct dq_buf *b, const unsigned char *w, size_t n, int first,
 	      int last, int suffix, const char *const *particles)
 {
 	size_t i = 0, l;
-	int up = 0, low = 0;
+	int up = 0, low = 0, first_low = -1;
 
 	while (i < n) {
 		uint32_t c = dec(w + i, &l);
@@ -986,6 +986,8 @@ put_name_word(struct dq_buf *b, const unsigned char *w, size_t n, int first,
 		if (c < 0x80) {
 			up |= c - 'A' < 26;
 			low |= c - 'a' < 26;
+			if (first_low < 0 && (up || low))
+				first_low = low;
 			continue;
 		}
 		switch (utf8proc_category((utf8proc_int32_t)c)) {
@@ -999,9 +1001,13 @@ put_name_word(struct dq_buf *b, const unsigned char *w, size_t n, int first,
 		default:
 			break;
 		}
+		if (first_low < 0 && (up || low))
+			first_low = low;
 	}
-	if (up == low) {
-		/* Mixed case (deliberate), or no cased letter at all. */
+	/* Mixed case that starts with a capital is deliberate (McDonald,
+	 * DiCaprio); mixed case that starts lower-case ("mARY", "jOHN") is
+	 * a caps-lock slip and is re-cased like the rest. */
+	if ((up && low && first_low == 0) || (!up && !low)) {
 		put_bytes(b, w, n);
 		return;
 	}

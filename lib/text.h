@@ -75,10 +75,11 @@ struct dq_name_opts {
 /*
  * Title case for person names.  o may be NULL (defaults).  The rules,
  * applied to each white-space separated word:
- *   1. A word whose cased letters are not all lower-case or all
- *      upper-case looks deliberately cased ("McDonald", "DiCaprio",
- *      "Macdonald", "van") and is copied unchanged.  So is a word with no
- *      cased letter.
+ *   1. A word in mixed case whose first cased letter is a capital looks
+ *      deliberately cased ("McDonald", "DiCaprio", "Macdonald") and is
+ *      copied unchanged, as is a word with no cased letter.  Mixed case
+ *      that starts lower-case ("jOHN", "mARY-kate") is a caps-lock slip
+ *      and is re-cased (the price: "deVries" becomes "Devries").
  *   2. A particle (from o->particles) stays lower-case unless it is the
  *      first or the last word: "ludwig van beethoven" -> "Ludwig van
  *      Beethoven", "van der berg" -> "Van der Berg", "anna le" ->

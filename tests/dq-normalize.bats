@@ -213,7 +213,7 @@ J
 	cat >"$T/in" <<'J'
 {"id":"1","email":" Ann.Lee+news@Example.COM ","phone":"(415) 555-2671","dob":"3/7/1984","first":"  mARY-kate ","last":"o'brien","state":"california","zip":"2134","ok":"Yes","amt":"$1,234.50"}
 J
-	run -0 dq normalize --no-lineage --email email --phone phone --date dob \
+	run -0 dq normalize --no-lineage --trim --email email --phone phone --date dob \
 		--name first,last --state state --zip zip --bool ok --number amt "$T/in"
 	assert_output '{"id":"1","email":"ann.lee+news@example.com","phone":"+14155552671","dob":"1984-03-07","first":"Mary-Kate","last":"O'"'"'Brien","state":"CA","zip":"02134","ok":true,"amt":1234.50}'
 }

@@ -347,7 +347,9 @@ test_names(void)
 	T(name, "Ronald McDonald", "Ronald McDonald");
 	T(name, "Macdonald", "Macdonald");
 	T(name, "Ludwig Van Beethoven", "Ludwig Van Beethoven");
-	T(name, "jOHN", "jOHN");
+	T(name, "jOHN", "John");     /* caps-lock slip: re-cased */
+	T(name, "mARY-kate", "Mary-Kate");
+	T(name, "deVries", "Devries"); /* the price of the rule */
 	T(name, "\xC3\x89LODIE", "\xC3\x89lodie");
 	T(name, "\xC3\xA9lodie", "\xC3\x89lodie");
 	T(name, "e\xCC\x81lodie", "\xC3\x89lodie");
