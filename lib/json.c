@@ -116,6 +116,7 @@ struct scan {
 	const char *err_at;
 	const char *reason;
 	struct dq_record *r;
+	int last_esc;        /* the last string scanned had escapes */
 	struct keyref *keys; /* the key stack */
 	size_t nkeys, capkeys;
 	int depth;
@@ -523,8 +524,7 @@ scan_object_body(struct scan *s, int top)
 			m->vallen = (size_t)(s->p - vstart);
 			m->type = (uint8_t)type;
 			m->flags = (uint8_t)(esc ? DQ_M_KEY_ESC : 0);
-			if (type == DQ_JSON_STRING &&
-			    memchr(vstart + 1, '\\', m->vallen - 2))
+			if (type == DQ_JSON_STRING && s->last_esc)
 				m->flags |= DQ_M_VAL_ESC;
 		}
 		q = s->p;
@@ -592,7 +592,9 @@ scan_value(struct scan *s, int *type)
 	switch (*s->p) {
 	case '"':
 		*type = DQ_JSON_STRING;
-		return scan_string(s, &esc);
+		rc = scan_string(s, &esc);
+		s->last_esc = esc;
+		return rc;
 	case '{':
 	case '[':
 		if (s->depth >= DQ_JSON_MAX_DEPTH)

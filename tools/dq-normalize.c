@@ -993,7 +993,8 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 	dq_buf_reset(&clashes);
 	if (O.nrenames)
 		do_renames(r);
-	size_t n = r->n;
+	/* With nothing configured the record passes through untouched. */
+	size_t n = O.have_fields || O.nall ? r->n : 0;
 	for (size_t i = 0; i < n; i++) {
 		struct dq_member *m = &r->m[i];
 		if ((long)i == r->dq || (m->flags & DQ_M_DROPPED))
