@@ -625,6 +625,7 @@ static struct table {
 	struct meta *meta;
 	int nmeta, capmeta;
 	struct meta *nongeo[MAX_CC + 1];
+	struct meta *byid[26 * 26]; /* regions are two capital letters */
 	struct ccinfo cc[MAX_CC + 1];
 } T;
 
@@ -782,17 +783,20 @@ decode_meta(const unsigned char *p, size_t n, struct meta *m)
 	return m->id[0] && m->cc > 0 && m->cc <= MAX_CC ? 0 : -1;
 }
 
+static int
+id_index(const char *id)
+{
+	if (id[0] < 'A' || id[0] > 'Z' || id[1] < 'A' || id[1] > 'Z' || id[2])
+		return -1;
+	return (id[0] - 'A') * 26 + (id[1] - 'A');
+}
+
 static struct meta *
 find_region(const char *id)
 {
-	int i;
+	int i = id_index(id);
 
-	if (!strcmp(id, "001"))
-		return NULL;
-	for (i = 0; i < T.nmeta; i++)
-		if (!strcmp(T.meta[i].id, id))
-			return &T.meta[i];
-	return NULL;
+	return i < 0 ? NULL : T.byid[i];
 }
 
 static void
@@ -850,9 +854,16 @@ table_load(void)
 	}
 	/* Pointers into T.meta are taken only now that it has stopped
 	 * moving. */
-	for (i = 0; i < T.nmeta; i++)
+	for (i = 0; i < T.nmeta; i++) {
+		int k = id_index(T.meta[i].id);
+
 		if (!strcmp(T.meta[i].id, "001"))
 			T.nongeo[T.meta[i].cc] = &T.meta[i];
+		else if (k >= 0)
+			T.byid[k] = &T.meta[i];
+		else
+			T.broken = 1;
+	}
 	dq_phone_lpn_calling_codes(add_calling_code, NULL);
 }
 
