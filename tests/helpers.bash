@@ -3,7 +3,7 @@ bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 
-DQ_BIN=${DQ_BIN:-$BATS_TEST_DIRNAME/../bin}
+DQ_BIN=$(cd "${DQ_BIN:-$BATS_TEST_DIRNAME/../bin}" && pwd)
 FIX=$BATS_TEST_DIRNAME/fixtures
 export DQ_RUN_ID=test-run
 
