@@ -90,6 +90,7 @@
  * copies of one name costs O(n^2) probes.
  */
 #include "csv.h"
+#include "text.h"
 
 #include <libcsv.h>
 
@@ -213,55 +214,6 @@ trim_buf(struct dq_buf *b)
 		dq_buf_release(b);
 	else
 		dq_buf_reset(b);
-}
-
-/*
- * Well-formed UTF-8 (Unicode Standard table 3-7).  Runs of ASCII are
- * skipped eight bytes at a time.
- */
-static int
-utf8_valid(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char b = s[i];
-		uint64_t w;
-
-		if (i + 8 <= n) {
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
-		if (b < 0x80) {
-			i++;
-		} else if (b >= 0xc2 && b <= 0xdf) {
-			if (i + 1 >= n || (s[i + 1] & 0xc0) != 0x80)
-				return 0;
-			i += 2;
-		} else if (b >= 0xe0 && b <= 0xef) {
-			unsigned char lo = b == 0xe0 ? 0xa0 : 0x80;
-			unsigned char hi = b == 0xed ? 0x9f : 0xbf;
-			if (i + 2 >= n || s[i + 1] < lo || s[i + 1] > hi ||
-			    (s[i + 2] & 0xc0) != 0x80)
-				return 0;
-			i += 3;
-		} else if (b >= 0xf0 && b <= 0xf4) {
-			unsigned char lo = b == 0xf0 ? 0x90 : 0x80;
-			unsigned char hi = b == 0xf4 ? 0x8f : 0xbf;
-			if (i + 3 >= n || s[i + 1] < lo || s[i + 1] > hi ||
-			    (s[i + 2] & 0xc0) != 0x80 ||
-			    (s[i + 3] & 0xc0) != 0x80)
-				return 0;
-			i += 4;
-		} else {
-			return 0;
-		}
-	}
-	return 1;
 }
 
 /* ISO-8859-1 to UTF-8: byte b is code point b. */
@@ -735,7 +687,7 @@ feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
 		latin1_to_utf8(&c->conv, s, n);
 		src = c->conv.buf;
 		len = c->conv.len;
-	} else if (!utf8_valid(s, n)) {
+	} else if (!dq_text_valid_utf8(s, n)) {
 		c->bad |= BAD_UTF8;
 	}
 	if (c->delim_len > 1) {

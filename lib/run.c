@@ -2,6 +2,7 @@
  * run.c - the shared command line, record loop plumbing and summary.
  */
 #include "run.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -404,18 +405,6 @@ base64(struct dq_buf *b, const unsigned char *p, size_t n)
 	}
 }
 
-/* Is p..n valid UTF-8 (so the raw line can be a JSON string)? */
-static int
-valid_utf8(const char *s, size_t n)
-{
-	struct dq_json_error e;
-	struct dq_buf b = DQ_BUF_INIT;
-	dq_buf_add_json_string(&b, s, n);
-	int ok = dq_json_validate(b.buf, b.len, &e) == DQ_JSON_STRING;
-	dq_buf_release(&b);
-	return ok;
-}
-
 void
 dq_run_reject(struct dq_run *run, const char *reason, size_t col)
 {
@@ -434,7 +423,7 @@ dq_run_reject(struct dq_run *run, const char *reason, size_t col)
 		dq_buf_addstr(b, ",\"reason\":");
 		dq_buf_add_json_string(b, reason, strlen(reason));
 		dq_buf_addf(b, ",\"tool\":\"%s\"", run->tool->name);
-		if (valid_utf8(it->raw, it->rawlen)) {
+		if (dq_text_valid_utf8(it->raw, it->rawlen)) {
 			dq_buf_addstr(b, ",\"raw\":");
 			dq_buf_add_json_string(b, it->raw, it->rawlen);
 		} else {
