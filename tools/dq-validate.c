@@ -2509,7 +2509,9 @@ main(int argc, char **argv)
 	int gate = summary(extra, valid);
 	dq_out_close(&quar);
 	dq_out_close(&vfile);
-	if (!run.quiet) {
+	/* One line for a human when something was found; silence when
+	 * all is well, as Unix filters do. */
+	if (!run.quiet && (n_records_viol || gate)) {
 		double score = cJSON_GetObjectItem(extra, "score")->valuedouble;
 		dq_log(&run, "info", "end",
 		       "%llu records: %llu with violations (%llu errors, %llu "
