@@ -26,6 +26,20 @@ struct keyspec {
 	int map;                   /* the object below is name -> sub */
 };
 
+/* A condition: {"field": "attended", "equals": true}. */
+static const struct keyspec cond_keys[] = {
+	{ "field", NULL, 0 },   { "equals", NULL, 0 },
+	{ "not_equals", NULL, 0 }, { "in", NULL, 0 },
+	{ "present", NULL, 0 }, { "absent", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* A reference: the key column of another NDJSON or CSV file. */
+static const struct keyspec ref_keys[] = {
+	{ "file", NULL, 0 }, { "key", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Normalizer steps may be a string or {"name": options}; options vary by
  * step and are checked by dq-normalize itself. */
 static const struct keyspec field_keys[] = {
@@ -38,7 +52,7 @@ static const struct keyspec field_keys[] = {
 	{ "region", NULL, 0 },     { "description", NULL, 0 },
 	{ "severity", NULL, 0 },   { "hint", NULL, 0 },
 	{ "tolerance", NULL, 0 },  { "codes", NULL, 0 },
-	{ "reference", NULL, 0 },  { "example", NULL, 0 },
+	{ "reference", ref_keys, 0 }, { "example", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -50,6 +64,36 @@ static const struct keyspec normalize_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* One entry of "rules", keyed by its code (dq-validate). */
+static const struct keyspec rule_keys[] = {
+	{ "check", NULL, 0 },       { "field", NULL, 0 },
+	{ "fields", NULL, 0 },      { "severity", NULL, 0 },
+	{ "category", NULL, 0 },    { "hint", NULL, 0 },
+	{ "tolerance", NULL, 0 },   { "message", NULL, 0 },
+	{ "description", NULL, 0 }, { "if", cond_keys, 0 },
+	{ "type", NULL, 0 },        { "format", NULL, 0 },
+	{ "pattern", NULL, 0 },     { "values", NULL, 0 },
+	{ "case", NULL, 0 },        { "min", NULL, 0 },
+	{ "max", NULL, 0 },         { "min_length", NULL, 0 },
+	{ "max_length", NULL, 0 },  { "before", NULL, 0 },
+	{ "allow_equal", NULL, 0 }, { "file", NULL, 0 },
+	{ "key", NULL, 0 },         { "group_by", NULL, 0 },
+	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec weight_keys[] = {
+	{ "schema", NULL, 0 },       { "format", NULL, 0 },
+	{ "completeness", NULL, 0 }, { "bounds", NULL, 0 },
+	{ "uniqueness", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec score_keys[] = {
+	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Sections owned by programs not written yet are accepted as a whole
  * (sub == NULL) until those programs declare their keys here. */
 static const struct keyspec top_keys[] = {
@@ -57,7 +101,7 @@ static const struct keyspec top_keys[] = {
 	{ "description", NULL, 0 }, { "id", NULL, 0 },
 	{ "fields", field_keys, 1 }, { "rename", NULL, 0 },
 	{ "normalize", normalize_keys, 0 },
-	{ "rules", NULL, 0 },       { "score", NULL, 0 },
+	{ "rules", rule_keys, 1 },  { "score", score_keys, 0 },
 	{ "blocking", NULL, 0 },    { "compare", NULL, 0 },
 	{ "thresholds", NULL, 0 },  { "survivorship", NULL, 0 },
 	{ "profile", NULL, 0 },

@@ -548,10 +548,15 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 			while (extra->child) {
 				cJSON *it = cJSON_DetachItemViaPointer(
 					extra, extra->child);
-				if (cJSON_HasObjectItem(s, it->string))
+				if (cJSON_HasObjectItem(s, it->string)) {
+					/* cJSON frees the item's own name
+					 * before copying the one passed in,
+					 * so pass a copy. */
+					char *k = dq_xstrdup(it->string);
 					cJSON_ReplaceItemInObjectCaseSensitive(
-						s, it->string, it);
-				else
+						s, k, it);
+					free(k);
+				} else
 					cJSON_AddItemToObject(s, it->string, it);
 			}
 			cJSON_Delete(extra);

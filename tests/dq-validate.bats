@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# dq-validate: rules, routing, the score and the gate, end to end.
+# Expected figures are computed by hand in the comments.
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	V=$FIX/validate
+	export DQ_TODAY=2024-05-01
+}
+
+@test "help and version, exit 0" {
+	run -0 dq validate --help
+	assert_line --partial "usage: dq-validate"
+	assert_line --partial "--quarantine FILE"
+	run -0 dq validate --version
+	assert_output --regexp '^dq-validate [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "usage and contract errors: exit 2, nothing on stdout" {
+	run -2 --separate-stderr dq validate --fail-on sometimes "$V/typed.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"--fail-on: error, warn, info or none"* ]]
+	printf '{"rules":{"X-1":{"check":"required","field":"a","sevrity":"warn"}}}' >"$T/c.json"
+	run -2 --separate-stderr dq validate -c "$T/c.json" "$V/typed.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"unknown key 'rules.X-1.sevrity'"* ]]
+	printf '{"rules":{"X-1":{"check":"nonesuch","field":"a"}}}' >"$T/c.json"
+	run -2 --separate-stderr dq validate -c "$T/c.json" "$V/typed.ndjson"
+	[[ "$stderr" == *"rules.X-1.check: unknown or missing check"* ]]
+	run -2 --separate-stderr dq validate --pattern 'a=(' "$V/typed.ndjson"
+	[[ "$stderr" == *"bad pattern"* ]]
+	run -2 --separate-stderr dq validate --range 'a=today+3q..' "$V/typed.ndjson"
+	[[ "$stderr" == *'bad bound "today+3q"'* ]]
+}
+
+@test "empty input: exit 0, score 100" {
+	: >"$T/empty"
+	run -0 dq validate --require x --summary "$T/s.json" "$T/empty"
+	assert_output ""
+	run -0 jq -c '[.score, .passed, .counts.in]' "$T/s.json"
+	assert_output "[100,true,0]"
+}
+
+@test "clean records leave byte for byte, no _dq added" {
+	printf '%s\n' '{"id":"a","n":9007199254740993,"x":59.0,"s":"\u00e9"}' \
+		'{"id":"b","n":1e400,"x":-0.0,"s":"x"}' >"$T/in"
+	run -0 dq validate --require id,n --type n=number --unique id "$T/in"
+	assert_output "$(cat "$T/in")"
+}
+
+@test "required: absent, null and empty fail; 0, false and blank pass" {
+	printf '%s\n' '{"a":0}' '{"a":false}' '{"a":" "}' '{"a":null}' '{"a":""}' '{}' >"$T/in"
+	run -1 dq validate -q --require a --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.code, .checked, .failures]' "$T/s.json"
+	assert_output '["REQ:a",6,3]'
+	run -0 jq -c '[.examples[].value]' <<<"$(jq -c '.rules[0]' "$T/s.json")"
+	assert_output '[null,"",null]'
+}
+
+@test "types: each JSON kind, integer excludes 1.0 and 1e3" {
+	printf '%s\n' '{"i":1,"n":1.5,"b":true,"o":{},"l":[],"s":"x"}' \
+		'{"i":1.0,"n":"1","b":"true","o":[],"l":{},"s":5}' \
+		'{"i":1e3,"n":-0,"b":false,"o":{"k":1},"l":[1],"s":""}' >"$T/in"
+	run -1 dq validate -q --type i=integer --type n=number --type b=boolean \
+		--type o=object --type l=array --type s=string --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | select(.check=="type") | [.field, .checked, .failures]]' "$T/s.json"
+	# s: "" is missing, so 2 checked.
+	assert_output '[["i",3,2],["n",3,1],["b",3,1],["o",3,1],["l",3,1],["s",2,1]]'
+}
+
+@test "formats: email, date, datetime, phone, zip, us_state boundaries" {
+	printf '%s\n' \
+		'{"d":"2024-02-29","t":"2024-02-29T23:59:60Z","p":"+14155552671","z":"02134","st":"PR"}' \
+		'{"d":"2023-02-29","t":"2024-02-29T24:00:00","p":"+04155552671","z":"2134","st":"ZZ"}' \
+		'{"d":"2024-2-29","t":"2024-02-29T10:00+05:30","p":"+141555;ext=1","z":"02134-123","st":"ca"}' \
+		'{"d":"2024-12-31","t":"2024-02-29","p":"+1234567;ext=12","z":"02134-1234","st":"DC"}' >"$T/in"
+	run -1 dq validate -q --type d=date --type t=datetime --type p=phone \
+		--type z=zip --type st=us_state --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | select(.check=="format") | [.field, .checked, .failures]]' "$T/s.json"
+	assert_output '[["d",4,2],["t",4,1],["p",4,2],["z",4,2],["st",4,2]]'
+}
+
+@test "dq-normalize's _dq.unparsed is a format failure, not a type failure" {
+	printf '%s\n' '{"n":"lots","_dq":{"row":7,"unparsed":["n"]}}' '{"n":3}' >"$T/in"
+	run -1 dq validate -q --type n=number --summary "$T/s.json" "$T/in"
+	assert_line --index 0 '{"n":"lots","_dq":{"row":7,"unparsed":["n"],"violations":[{"code":"FMT:n","field":"n","severity":"error","message":"dq-normalize could not parse it as number","value":"lots"}]}}'
+	assert_line --index 1 '{"n":3}'
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]], .deductions' "$T/s.json"
+	assert_line --index 0 '[["TYPE:n",1,0],["FMT:n",1,1]]'
+	# format: 1 of 1 failed -> 35; score 65.
+	assert_line --index 1 '{"schema":0,"format":35,"completeness":0,"bounds":0,"uniqueness":0}'
+}
+
+@test "pattern is an unanchored POSIX ERE; enum is case-sensitive unless asked" {
+	printf '%s\n' '{"z":"12345","s":"CA"}' '{"z":"x12345y","s":"ca"}' '{"z":12345,"s":"Ca"}' '{"z":"1234","s":"TX"}' >"$T/in"
+	run -1 dq validate -q --pattern 'z=^[0-9]{5}$' --enum s=CA,NY --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	assert_output '[["PAT:z",4,2],["ENUM:s",4,3]]'
+	printf '{"fields":{"s":{"enum":["CA","NY"],"enum_case":"insensitive"}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	assert_output '[["ENUM:s",4,1]]'
+}
+
+@test "numeric range: bounds inclusive, strings and nulls not counted" {
+	printf '%s\n' '{"n":0}' '{"n":120}' '{"n":-1}' '{"n":120.01}' '{"n":"7"}' '{"n":null}' >"$T/in"
+	run -1 dq validate --range n=0..120 --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[4,2,[-1,120.01]]'
+	run -1 dq validate -q --range n=..100 "$T/in"
+	assert_line --index 3 --partial '"message":"above the maximum 100"'
+}
+
+@test "relative date bounds: year-100..today+30d with DQ_TODAY" {
+	# min 1924-01-01, max 2024-05-31.
+	printf '%s\n' '{"d":"1924-01-01"}' '{"d":"1923-12-31"}' '{"d":"2024-05-31"}' \
+		'{"d":"2024-06-01T00:00:00Z"}' '{"d":"soon"}' >"$T/in"
+	run -1 dq validate -q --type d=datetime --range 'd=year-100..today+30d' --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[2] | .checked, .failures, [.examples[].line]]' "$T/s.json"
+	assert_output '[4,2,[2,4]]'
+	run -1 dq validate -q --type d=date --range 'd=..today-1y' "$T/in"
+	assert_line --index 2 --partial 'after the maximum today-1y (2023-05-01)'
+	# year bounds on a number: 1974..2024.
+	printf '%s\n' '{"y":1974}' '{"y":1973}' '{"y":2024}' '{"y":2025}' >"$T/in"
+	run -1 dq validate -q --range 'y=year-50..year' --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[2,[1973,2025]]'
+}
+
+@test "length counts characters, not bytes" {
+	printf '{"fields":{"s":{"min_length":2,"max_length":3}}}' >"$T/c.json"
+	printf '%s\n' '{"s":"ab"}' '{"s":"\u00e9\u00e9\u00e9"}' '{"s":"é"}' '{"s":"abcd"}' >"$T/in"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].line]]' "$T/s.json"
+	assert_output '[4,2,[3,4]]'
+}
+
+@test "cross-field: if attended=true then hours required and >= 0; ordering" {
+	cat >"$T/c.json" <<'J'
+{"rules":{
+ "X-1":{"check":"required","field":"hours","if":{"field":"attended","equals":true}},
+ "X-2":{"check":"range","field":"hours","min":0,"if":{"field":"attended","equals":true}},
+ "X-3":{"check":"required","field":"signed_at","if":{"field":"consent_required","present":true}},
+ "X-4":{"check":"order","field":"start","before":"end"}}}
+J
+	printf '%s\n' '{"attended":true,"hours":2,"start":"2024-01-01","end":"2024-01-01"}' \
+		'{"attended":true,"start":"2024-01-02","end":"2024-01-01"}' \
+		'{"attended":false,"hours":-5,"consent_required":"yes","start":3,"end":4}' \
+		'{"attended":true,"hours":-1,"consent_required":"yes","signed_at":"x","start":5,"end":"2024-01-01"}' \
+		'{"start":"2024-01-01T10:00:00+02:00","end":"2024-01-01T09:00:00Z"}' >"$T/in"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	# X-4: line 1 equal (allowed), 2 after, 3 numbers fine, 4 mixed kinds
+	# not compared, 5 08:00Z before 09:00Z.
+	assert_output '[["X-1",3,1],["X-2",2,1],["X-3",2,1],["X-4",4,1]]'
+	run -0 jq -c '.rules[3].examples[0].value' "$T/s.json"
+	assert_output '["2024-01-02","2024-01-01"]'
+}
+
+@test "uniqueness: single and compound keys, later occurrences flagged, missing parts skipped" {
+	printf '%s\n' '{"id":1,"a":"x","b":1}' '{"id":"1","a":"x","b":2}' '{"id":2,"a":"x","b":1}' \
+		'{"id":null,"a":"x"}' '{"a":"x","b":null}' >"$T/in"
+	run -1 dq validate -q --unique id --unique a,b --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures, [.examples[].line]]]' "$T/s.json"
+	# id 1 and "1" are the same key (type-agnostic text).
+	assert_output '[["UNIQ:id",3,1,[2]],["UNIQ:a,b",3,1,[3]]]'
+	run -0 jq -c '.rules[1].examples[0].value' "$T/s.json"
+	assert_output '["x",1]'
+	run -2 --separate-stderr dq validate --unique a,b --max-keys 1 "$T/in"
+	[[ "$stderr" == *"more than 1 distinct keys"* ]]
+}
+
+@test "volunteers catalogue: violations, quarantine, conservation, score 30" {
+	cd "$V"
+	run -1 --separate-stderr dq validate -c volunteers.json --quarantine "$T/q" \
+		--violations "$T/v" --summary "$T/s.json" volunteers.ndjson
+	assert_output "$(sed -n 1p volunteers.ndjson)"
+	run -0 jq -c '[._dq.violations[] | .code]' "$T/q"
+	assert_output - <<'OUT'
+["FMT-101","DOM-201","DOM-202","REF-401"]
+["FMT-102","XFLD-301"]
+["UNQ-601","FMT-103","REQ-002"]
+OUT
+	run -0 jq -c '.counts | [.in, .out, .quarantined, .rejected]' "$T/s.json"
+	assert_output '[4,1,3,0]'
+	# completeness 2 of 4 failed (REQ-002, XFLD-301) -> 10; format 3/3 -> 35;
+	# bounds 3/3 -> 15; uniqueness 1/1 -> 10; schema 0/4: 100 - 70 = 30.
+	run -0 jq -c '[.score, .passed, .deductions, .exit_status]' "$T/s.json"
+	assert_output '[30,false,{"schema":0,"format":35,"completeness":10,"bounds":15,"uniqueness":10},1]'
+	run -0 jq -c '.metrics.completeness | [.passed, .details, .checks, .failed]' "$T/s.json"
+	assert_output '[false,"2 of 4 checks failed",4,2]'
+	run -0 jq -c '.rules[] | select(.code=="SET-501") | [.measured, .passed]' "$T/s.json"
+	assert_output '[0.5,true]'
+	# The violations file: one line per violation, hints included.
+	run -0 jq -c '[.record_id, .line, .code, .severity, .category, .field, .value]' "$T/v"
+	assert_line --index 0 '["V2",2,"FMT-101","error","format","email","not-an-email"]'
+	assert_line --index 4 '["V3",3,"FMT-102","warn","format","phone","555-0100"]'
+	assert_line --index 8 '["V1",4,"REQ-002","error","completeness","email|phone",null]'
+	[ "${#lines[@]}" -eq 9 ]
+	run -0 jq -r 'select(.code=="XFLD-301") | .hint' "$T/v"
+	assert_output "attended volunteers log their hours"
+	run -0 jq -r '.run_id' "$T/v"
+	assert_line --index 0 "test-run"
+}
+
+@test "quarantine-on warn, warn mode, and warnings alone" {
+	cd "$V"
+	run -1 dq validate -q -c volunteers.json --quarantine "$T/q" --pass-mark 0 volunteers.ndjson
+	[ "$(count_lines "$T/q")" -eq 3 ]
+	# Warn mode: nothing quarantined, rules fail no gate, only the score.
+	run -0 dq validate -q -c volunteers.json --mode warn --quarantine "$T/q" \
+		--pass-mark 0 --summary "$T/s.json" volunteers.ndjson
+	[ "${#lines[@]}" -eq 4 ]
+	[ "$(count_lines "$T/q")" -eq 0 ]
+	run -1 dq validate -q -c volunteers.json --mode warn volunteers.ndjson
+	# Warnings alone: exit 0 unless --fail-on warn.
+	printf '%s\n' '{"p":"+1415555267"}' '{"p":"555"}' >"$T/in"
+	printf '{"fields":{"p":{"type":"phone","severity":"warn"}}}' >"$T/c.json"
+	run -0 dq validate -q -c "$T/c.json" --pass-mark 0 --quarantine "$T/q" "$T/in"
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 dq validate -q -c "$T/c.json" --pass-mark 0 --quarantine "$T/q" --quarantine-on warn "$T/in"
+	[ "${#lines[@]}" -eq 1 ]
+	run -1 dq validate -q -c "$T/c.json" --pass-mark 0 --fail-on warn "$T/in"
+}
+
+@test "score: partial schema deduction 40 x 1/3 rounds to 87, passes" {
+	run -1 dq validate -q --type a=integer --type b=string --type c=boolean \
+		--summary "$T/s.json" "$V/typed.ndjson"
+	run -0 jq -c '[.score, .passed, .deductions.schema, .metrics.schemaValidation.details]' "$T/s.json"
+	assert_output '[87,true,13.33,"1 of 3 checks failed"]'
+	# The score passes; only the failed error rule fails the gate.
+	run -0 dq validate -q --type a=integer --type b=string --type c=boolean --fail-on none "$V/typed.ndjson"
+	run -1 dq validate -q --type a=integer --fail-on none --pass-mark 88 "$V/typed.ndjson"
+}
+
+@test "score: tolerance, weights and pass mark from the contract" {
+	printf '%s\n' '{"id":1,"n":5}' '{"id":2,"n":50}' '{"id":3}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"fields":{"n":{"type":"integer","required":true,"min":0,"max":10,
+  "tolerance":{"required":0.4}}},
+ "score":{"weights":{"bounds":30},"pass_mark":60}}
+J
+	# REQ:n fails 1/3 = 0.33 <= 0.4: passes. RANGE:n 1/2: bounds 30 x 1/1.
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.score, .passed, .pass_mark, .deductions.bounds, .deductions.completeness]' "$T/s.json"
+	assert_output '[70,true,60,30,0]'
+	run -0 jq -c '[.rules[] | [.code, .passed]]' "$T/s.json"
+	assert_output '[["REQ:n",true],["TYPE:n",true],["FMT:n",true],["RANGE:n",false]]'
+	run -0 dq validate -q -c "$T/c.json" --fail-on none "$T/in"
+	run -1 dq validate -q -c "$T/c.json" --fail-on none --set score.pass_mark=71 "$T/in"
+}
+
+@test "parse failure: nothing parses, format deduction applies, score 65, exit 1" {
+	printf '%s\n' '{"a":' '{"a":1,}' '[1]' >"$T/in"
+	run -1 dq validate -q --require a --max-rejects 10 --summary "$T/s.json" "$T/in"
+	assert_output ""
+	run -0 jq -c '[.score, .passed, .deductions.format, .metrics.formatParsing.passed, .metrics.formatParsing.rejected, .counts.rejected]' "$T/s.json"
+	assert_output '[65,false,35,false,3,3]'
+}
+
+@test "malformed lines are rejected whole and counted; in = out + quarantined + rejected" {
+	printf '%s\n' '{"a":1}' '{"a":' '{"b":2}' >"$T/in"
+	run -1 dq validate -q --require a --quarantine "$T/q" --rejects "$T/r" \
+		--max-rejects 1 --summary "$T/s.json" "$T/in"
+	assert_output '{"a":1}'
+	run -0 jq -c '.counts | [.in, .out, .quarantined, .rejected]' "$T/s.json"
+	assert_output '[3,1,1,1]'
+	run -0 jq -c '.line' "$T/r"
+	assert_output 2
+}
+
+@test "examples are capped at 10 (or --examples N)" {
+	for i in $(seq 15); do printf '{"i":%d}\n' "$i"; done >"$T/in"
+	run -1 dq validate -q --require x --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.failures, (.examples | length), .examples[9].line]' "$T/s.json"
+	assert_output '[15,10,10]'
+	run -1 dq validate -q --require x --examples 2 --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0].examples' "$T/s.json"
+	assert_output '[{"line":1,"id":1,"value":null},{"line":2,"id":2,"value":null}]'
+}
+
+@test "reference: values must exist in another file's key column" {
+	cd "$V"
+	printf '%s\n' '{"e":"E1"}' '{"e":"E3"}' '{"e":3}' '{"e":"3"}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"rules":{"REF-401":{"check":"reference","field":"e","file":"events.ndjson","key":"event_id"}}}
+J
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[4,1,["E3"]]'
+	sed 's/events.ndjson/absent.ndjson/' "$T/c.json" >"$T/c2.json"
+	run -2 --separate-stderr dq validate -c "$T/c2.json" "$T/in"
+	[[ "$stderr" == *"absent.ndjson"* ]]
+}
+
+@test "set-level: null rate, duplicate rate, invalid rate, row count" {
+	cat >"$T/c.json" <<'J'
+{"fields":{"n":{"type":"integer"}},
+ "rules":{
+  "SET-1":{"check":"null_rate","field":"e","max":0.25},
+  "SET-2":{"check":"duplicate_rate","field":"k","max":0.2},
+  "SET-3":{"check":"invalid_rate","field":"n","max":0.5},
+  "SET-4":{"check":"row_count","min":5}}}
+J
+	printf '%s\n' '{"e":"x","k":1,"n":1}' '{"e":null,"k":1,"n":"a"}' '{"k":2,"n":2}' '{"e":"y","k":3}' >"$T/in"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in"
+	# nulls 2/4 = 0.5 > 0.25; dups 1/4 = 0.25 > 0.2; invalid 1/4 <= 0.5;
+	# rows 4 < 5.
+	run -0 jq -c '[.rules[] | select(.code|startswith("SET")) | [.code, .measured, .passed]]' "$T/s.json"
+	assert_output '[["SET-1",0.5,false],["SET-2",0.25,false],["SET-3",0.25,true],["SET-4",4,false]]'
+	run -0 jq -c 'select(.code=="SET-4") | [.record_id, .line, .value]' "$T/v"
+	assert_output '[null,null,4]'
+}
+
+@test "grouped: absence rate per student and longest run in day order" {
+	run -0 dq validate -q -c "$V/groups.json" --violations "$T/v" --summary "$T/s.json" \
+		--pass-mark 0 "$V/groups.ndjson"
+	[ "${#lines[@]}" -eq 11 ]
+	# A: 3 of 5 absent, run 2 (days 1,2 then 4). B: 3 of 4, run 3 (days 2-4).
+	# C: none.
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures, [.examples[].value]]]' "$T/s.json"
+	assert_output '[["GRP-701",3,2,[["A"],["B"]]],["GRP-702",3,1,[["B"]]]]'
+	run -0 jq -c '[.code, .record_id, .message]' "$T/v"
+	assert_line --index 2 '["GRP-702",["B"],"longest run 3 is above the limit 2"]'
+}
+
+@test "a full disk is trouble (exit 2); a closed pipe is quiet" {
+	run -2 --separate-stderr dq validate --require id "$V/typed.ndjson" '>/dev/full'
+	run -2 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$V/typed.ndjson' >/dev/full"
+	[[ "$stderr" == *"write error"* || "$stderr" == *"No space"* ]]
+	for i in $(seq 50000); do printf '{"i":%d}\n' "$i"; done >"$T/big"
+	run -0 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$T/big' | head -1"
+	assert_output '{"i":1}'
+	[ -z "$stderr" ]
+}
