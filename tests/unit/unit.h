@@ -22,7 +22,7 @@
 
 static int unit_n, unit_failed;
 
-static void
+static void __attribute__((unused))
 unit_report(int ok, const char *file, int line, const char *what)
 {
 	unit_n++;
@@ -32,7 +32,7 @@ unit_report(int ok, const char *file, int line, const char *what)
 	       line);
 }
 
-static void
+static void __attribute__((unused))
 unit_show_str(const char *label, const char *s, size_t n)
 {
 	size_t i;
@@ -94,7 +94,7 @@ unit_show_str(const char *label, const char *s, size_t n)
 			printf("#   got %.17g, want %.17g\n", g_, w_);   \
 	} while (0)
 
-static int
+static int __attribute__((unused))
 unit_done(void)
 {
 	printf("1..%d\n", unit_n);
