@@ -1044,20 +1044,31 @@ dq_record_write(struct dq_record *r, const char *meta, size_t metalen,
 		dq_buf_add(out, "}}", 2);
 		return;
 	}
-	dq_buf_grow(out, r->len + metalen + 16);
-	dq_buf_addch(out, '{');
+	/* One size check, then plain copies: the members can only add up
+	 * to their keys and values plus four bytes each. */
+	size_t need = 2;
+	for (i = 0; i < r->n; i++)
+		need += r->m[i].keylen + r->m[i].vallen + 4;
+	dq_buf_grow(out, need + metalen + 16);
+	char *q = out->buf + out->len;
+	*q++ = '{';
 	for (i = 0; i < r->n; i++) {
 		struct dq_member *m = &r->m[i];
 		if ((m->flags & DQ_M_DROPPED) || (long)i == r->dq)
 			continue;
 		if (!first)
-			dq_buf_addch(out, ',');
+			*q++ = ',';
 		first = 0;
-		dq_buf_addch(out, '"');
-		dq_buf_add(out, m->key, m->keylen);
-		dq_buf_add(out, "\":", 2);
-		dq_buf_add(out, m->val, m->vallen);
+		*q++ = '"';
+		memcpy(q, m->key, m->keylen);
+		q += m->keylen;
+		*q++ = '"';
+		*q++ = ':';
+		memcpy(q, m->val, m->vallen);
+		q += m->vallen;
 	}
+	out->len = (size_t)(q - out->buf);
+	out->buf[out->len] = '\0';
 	struct dq_member *old = r->dq >= 0 ? &r->m[r->dq] : NULL;
 	if (old && (old->flags & DQ_M_DROPPED))
 		old = NULL;

@@ -1280,12 +1280,105 @@ dq_phone_e164_full(const char *in, size_t n, const char *region,
 	return dq_phone_lpn_e164(in, n, region ? region : "", e164, ext);
 }
 
+/*
+ * The plain extension forms of libphonenumber's extension pattern
+ * (phonenumberutil.cc, CreateExtnPattern), ASCII only and anchored at the
+ * end as the library anchors them: ";ext=" and 1-20 digits; optional
+ * blanks or commas, "ext", "extn", "extension" or "xt", an optional ':'
+ * or '.', blanks, commas or hyphens, 1-20 digits and an optional '#';
+ * the same with "x", "#" or "~" and 1-9 digits.  Case does not matter.
+ * Returns 1 with the number part's length and the digits' place, else 0
+ * (no extension, or a form left to the library).
+ */
+static int
+split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
+		size_t *ext_len)
+{
+	size_t e = n, d, p;
+	int maxd;
+
+	if (e && s[e - 1] == '#')
+		e--;
+	d = e;
+	while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
+		d--;
+	if (d == e || d == 0)
+		return 0;
+	if (d >= 5 && !strncasecmp(s + d - 5, ";ext=", 5)) {
+		if (e != n || e - d > 20)
+			return 0;
+		*main_len = d - 5;
+		*ext_at = d;
+		*ext_len = e - d;
+		return 1;
+	}
+	p = d;
+	while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
+			 s[p - 1] == ',' || s[p - 1] == '-'))
+		p--;
+	if (p > 0 && (s[p - 1] == ':' || s[p - 1] == '.'))
+		p--;
+	static const struct {
+		const char *w;
+		size_t len;
+		int maxd;
+	} words[] = {
+		{ "extension", 9, 20 }, { "extn", 4, 20 }, { "ext", 3, 20 },
+		{ "xtn", 3, 20 },       { "xt", 2, 20 },   { "x", 1, 9 },
+		{ "#", 1, 9 },          { "~", 1, 9 },
+	};
+	size_t w;
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		if (p >= words[w].len &&
+		    !strncasecmp(s + p - words[w].len, words[w].w,
+				 words[w].len))
+			break;
+	if (w == sizeof(words) / sizeof(words[0]))
+		return 0;
+	maxd = words[w].maxd;
+	p -= words[w].len;
+	/* "xt" and "xtn" only when not the tail of "ext"/"extn". */
+	if (p > 0 && (words[w].w[0] == 'x' && words[w].len > 1) &&
+	    (s[p - 1] == 'e' || s[p - 1] == 'E'))
+		return 0;
+	if ((int)(e - d) > maxd)
+		return 0;
+	/* The number part must end in a digit or ')' after the blanks. */
+	while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
+			 s[p - 1] == ','))
+		p--;
+	if (p == 0 || !((s[p - 1] >= '0' && s[p - 1] <= '9') ||
+			s[p - 1] == ')'))
+		return 0;
+	*main_len = p;
+	*ext_at = d;
+	*ext_len = e - d;
+	return 1;
+}
+
 int
 dq_phone_e164_fast(const char *in, size_t n, const char *region,
 		   struct dq_buf *e164, struct dq_buf *ext)
 {
-	(void)ext; /* the fast path's domain has no extensions */
-	return fast(in, n, region ? region : "", e164);
+	size_t main_len, ext_at, ext_len;
+
+	if (!split_extension(in, n, &main_len, &ext_at, &ext_len))
+		return fast(in, n, region ? region : "", e164);
+	/*
+	 * A number with a plain extension: the number part goes through the
+	 * fast path.  Only a valid result is trusted; anything else (the
+	 * library checks the part is a viable number before it strips an
+	 * extension) is left to the library.
+	 */
+	size_t mark = e164->len;
+	int r = fast(in, main_len, region ? region : "", e164);
+	if (r != 0) {
+		e164->len = mark;
+		e164->buf[mark] = '\0';
+		return DECLINE;
+	}
+	dq_buf_add(ext, in + ext_at, ext_len);
+	return 0;
 }
 
 int
@@ -1293,9 +1386,24 @@ dq_phone_e164(const char *in, size_t n, const char *region,
 	      struct dq_buf *e164, struct dq_buf *ext)
 {
 	int r = dq_phone_e164_fast(in, n, region, e164, ext);
+	size_t i;
 
 	if (r != DECLINE)
 		return r;
+	/*
+	 * libphonenumber extracts a number starting at the first '+' or
+	 * decimal digit (VALID_START_CHAR); pure ASCII text with neither
+	 * ("", "N/A", "unlisted") is NOT_A_NUMBER there, so it need not be
+	 * asked.  Non-ASCII text may hold other digits (fullwidth, Arabic-
+	 * Indic) and still goes to the library.
+	 */
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c >= 0x80 || c == '+' || (c >= '0' && c <= '9'))
+			break;
+	}
+	if (i == n)
+		return -1;
 	return dq_phone_e164_full(in, n, region, e164, ext);
 }
 

@@ -985,6 +985,9 @@ do_renames(struct dq_record *r)
 	}
 }
 
+#define KEY_CACHE 64
+static struct field *key_cache[KEY_CACHE];
+
 static void
 normalize_record(struct dq_record *r, const struct dq_run *run)
 {
@@ -1000,7 +1003,14 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 		if ((long)i == r->dq || (m->flags & DQ_M_DROPPED))
 			continue;
 		struct field *f;
-		if (m->flags & DQ_M_KEY_ESC) {
+		/* Records of one stream mostly repeat their keys in the same
+		 * order: try the field found at this position last time. */
+		if (i < KEY_CACHE && key_cache[i] &&
+		    key_cache[i]->namelen == m->keylen &&
+		    !(m->flags & DQ_M_KEY_ESC) &&
+		    !memcmp(key_cache[i]->name, m->key, m->keylen)) {
+			f = key_cache[i];
+		} else if (m->flags & DQ_M_KEY_ESC) {
 			dq_buf_reset(&text);
 			dq_json_unescape(m->key - 1, m->keylen + 2, &text);
 			f = field_find(text.buf, text.len);
@@ -1010,6 +1020,8 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 			f = field_find(m->key, m->keylen);
 			if (!f && O.have_fields)
 				f = field_get(m->key, m->keylen);
+			if (i < KEY_CACHE)
+				key_cache[i] = f;
 		}
 		if (f && !f->known) {
 			f->seen++;

@@ -146,6 +146,54 @@ test_random_texts(struct pcase *c, size_t n)
 	dq_buf_release(&b);
 }
 
+/*
+ * Extensions on the fast path: every corpus number the fast path finds
+ * valid, with each plain extension form appended, must get the library's
+ * answer (number and extension) whenever the fast path answers at all.
+ */
+static void
+test_extensions(struct pcase *c, size_t n)
+{
+	static const char *const forms[] = {
+		" x123", "x7", " ext. 45", " EXT 45", ";ext=4700", " extension 9",
+		", ext: 12#", " # 12", " x 1234567890", " ext 123456789012345678901",
+		" xt 5", " ~ 8", " ext-22",
+	};
+	struct dq_buf a = DQ_BUF_INIT, b = DQ_BUF_INIT;
+	char text[400];
+	size_t i, f, tried = 0, used = 0, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].inlen > 200)
+			continue;
+		run(dq_phone_e164_fast, c[i].input, c[i].inlen, c[i].region, &a);
+		if (a.buf[0] != '0' || strchr(c[i].input, 'x') ||
+		    strchr(c[i].input, '#'))
+			continue;
+		for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+			int len = snprintf(text, sizeof(text), "%.*s%s",
+					   (int)c[i].inlen, c[i].input,
+					   forms[f]);
+			tried++;
+			run(dq_phone_e164_fast, text, (size_t)len, c[i].region,
+			    &a);
+			if (!strncmp(a.buf, "-2 ", 3))
+				continue;
+			used++;
+			run(dq_phone_e164_full, text, (size_t)len, c[i].region,
+			    &b);
+			if (strcmp(a.buf, b.buf) && bad++ < 20)
+				printf("# %s \"%s\": fast %s, full %s\n",
+				       c[i].region, text, a.buf, b.buf);
+		}
+	}
+	printf("# extensions: %zu tried, %zu on the fast path\n", tried, used);
+	UNIT_INT(bad, 0, "fast path agrees with library on extensions");
+	UNIT_OK(used > tried / 2, "extension forms take the fast path");
+	dq_buf_release(&a);
+	dq_buf_release(&b);
+}
+
 /* The validity test alone, on every calling code. */
 static void
 test_random_nsns(void)
@@ -277,8 +325,10 @@ main(void)
 	find_regions();
 	UNIT_OK(n > 0, "corpus readable");
 	test_corpus(c, n);
-	if (n > 0)
+	if (n > 0) {
 		test_random_texts(c, n);
+		test_extensions(c, n);
+	}
 	test_random_nsns();
 	test_edges();
 	corpus_free(c, n);
