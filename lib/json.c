@@ -117,6 +117,7 @@ struct scan {
 	const char *reason;
 	struct dq_record *r;
 	int last_esc;        /* the last string scanned had escapes */
+	int any_key_esc;     /* some top-level key had escapes */
 	struct keyref *keys; /* the key stack */
 	size_t nkeys, capkeys;
 	int depth;
@@ -141,7 +142,9 @@ is_ws(unsigned char c)
 static inline void
 skip_ws(struct scan *s)
 {
-	while (s->p < s->end && is_ws((unsigned char)*s->p))
+	/* Most calls find no white space: one compare settles them. */
+	while (s->p < s->end && (unsigned char)*s->p <= ' ' &&
+	       is_ws((unsigned char)*s->p))
 		s->p++;
 }
 
@@ -526,6 +529,10 @@ scan_object_body(struct scan *s, int top)
 			m->flags = (uint8_t)(esc ? DQ_M_KEY_ESC : 0);
 			if (type == DQ_JSON_STRING && s->last_esc)
 				m->flags |= DQ_M_VAL_ESC;
+			if (esc)
+				s->any_key_esc = 1;
+			else if (m->keylen == 3 && !memcmp(m->key, "_dq", 3))
+				r->dq = (long)(r->n - 1);
 		}
 		q = s->p;
 		skip_ws(s);
@@ -710,15 +717,11 @@ dq_json_scan(struct dq_record *r, const char *text, size_t n,
 		err->offset = (size_t)(s.err_at - text);
 		err->reason = s.reason;
 		r->n = 0;
+		r->dq = -1;
 		return -1;
 	}
-	for (size_t i = 0; i < r->n; i++)
-		if (r->m[i].keylen == 3 && !(r->m[i].flags & DQ_M_KEY_ESC) &&
-		    !memcmp(r->m[i].key, "_dq", 3)) {
-			r->dq = (long)i;
-			break;
-		}
-	if (r->dq < 0)
+	/* "_dq" written with escapes ("\u005fdq") is still "_dq". */
+	if (r->dq < 0 && s.any_key_esc)
 		for (size_t i = 0; i < r->n; i++)
 			if ((r->m[i].flags & DQ_M_KEY_ESC) &&
 			    dq_member_key_is(&r->m[i], "_dq", 3)) {

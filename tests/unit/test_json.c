@@ -187,6 +187,9 @@ test_edit(void)
 		 "{\"a\":\"x\",\"B\\\"\":2,\"new\":null,\"_dq\":{\"k\":1,"
 		 "\"row\":9,\"hash\":\"h\"}}",
 		 "set, rename, drop, add and _dq merge");
+	line = "{\"\\u005fdq\":{\"row\":3},\"a\":1}";
+	UNIT_INT(dq_json_scan(&rec, line, strlen(line), &e), 0, "escaped _dq");
+	UNIT_INT(rec.dq, 0, "_dq written with an escape is still _dq");
 	dq_buf_reset(&out);
 	line = "{\"id\":1}";
 	dq_json_scan(&rec, line, strlen(line), &e);
