@@ -1158,9 +1158,15 @@ fast(const char *in, size_t n, const char *region, struct dq_buf *e164)
 				return -1;
 			d += k, nd -= k;
 		} else {
-			char ccs[8];
-			size_t nc = (size_t)snprintf(ccs, sizeof(ccs), "%d",
-						     md->cc);
+			/* The calling code's digits (1 to 3 of them). */
+			char ccs[4];
+			size_t nc = 0;
+			int v = md->cc;
+			if (v >= 100)
+				ccs[nc++] = (char)('0' + v / 100);
+			if (v >= 10)
+				ccs[nc++] = (char)('0' + v / 10 % 10);
+			ccs[nc++] = (char)('0' + v % 10);
 
 			if (nd >= nc && !memcmp(d, ccs, nc)) {
 				int a, b;
@@ -1217,7 +1223,8 @@ fast(const char *in, size_t n, const char *region, struct dq_buf *e164)
 		return -1;
 	/* Format(E164): "+", the code, the national significant number with
 	 * its leading zeros, which is exactly the digit string kept. */
-	dq_buf_addf(e164, "+%d", cc);
+	dq_buf_addch(e164, '+');
+	dq_buf_add_int(e164, cc);
 	dq_buf_add(e164, d, nd);
 	return 0;
 }
