@@ -855,12 +855,35 @@ r12(double x)
 	return strtod(b, NULL);
 }
 
+/* Skewness is a ratio of moments: its rounding noise is absolute, so it is
+ * rounded to 10 decimal places (a symmetric input gives 0, not 1e-19). */
+static double
+rskew(double x)
+{
+	return r12(round(x * 1e10) / 1e10);
+}
+
+/* Values that count for type t: integers are numbers too, so a field with
+ * any non-integer number counts its integers as numbers. */
+static uint64_t
+type_count(const struct field *f, int t)
+{
+	if (t == T_NUMBER)
+		return f->types[T_NUMBER] ?
+			       f->types[T_NUMBER] + f->types[T_INTEGER] : 0;
+	if (t == T_INTEGER && f->types[T_NUMBER])
+		return 0;
+	return f->types[t];
+}
+
+/* The most frequent type (ties: the first in type_names), or -1. */
 static int
 dominant(const struct field *f)
 {
 	int best = -1;
 	for (int t = 0; t < NTYPES; t++)
-		if (f->types[t] && (best < 0 || f->types[t] > f->types[best]))
+		if (type_count(f, t) &&
+		    (best < 0 || type_count(f, t) > type_count(f, best)))
 			best = t;
 	return best;
 }
@@ -898,7 +921,7 @@ stat_summary(const struct field *f)
 		cJSON_AddNumberToObject(o, "stddev",
 					r12(dq_moments_stddev(&f->num)));
 		cJSON_AddNumberToObject(o, "skewness",
-					r12(dq_moments_skewness(&f->num)));
+					rskew(dq_moments_skewness(&f->num)));
 		cJSON_AddNumberToObject(o, "sum", r12(f->num.sum));
 		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
 		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
@@ -954,12 +977,12 @@ type_issues(const struct field *f)
 	cJSON_AddItemToObject(o, "dominantType", d < 0 ? cJSON_CreateNull() :
 				  cJSON_CreateString(type_names[d]));
 	if (d >= 0)
-		issues = v - f->types[d];
+		issues = v - type_count(f, d);
 	cJSON_AddNumberToObject(o, "issues", (double)issues);
 	cJSON_AddNumberToObject(o, "issueRate",
 				v ? r12((double)issues / (double)v) : 0);
 	for (int t = 0; t < NTYPES && shown < O.examples; t++) {
-		if (t == d)
+		if (t == d || (d == T_NUMBER && t == T_INTEGER))
 			continue;
 		for (unsigned i = 0; i < f->nex[t] && shown < O.examples;
 		     i++, shown++) {
