@@ -50,10 +50,18 @@ dq_quantile_release(struct dq_quantile *q)
 	dq_quantile_init(q, q->k);
 }
 
+/* Capacity of level h: depends only on k and the depth below the top,
+ * so it is computed from a table of (2/3)^d built once. */
 static uint32_t
 cap(const struct dq_quantile *q, uint32_t h)
 {
-	double c = q->k * pow(2.0 / 3.0, (double)(q->nlev - 1 - h));
+	static double pw[DQ_QUANTILE_MAXLEV];
+	if (!pw[0]) {
+		pw[0] = 1;
+		for (int d = 1; d < DQ_QUANTILE_MAXLEV; d++)
+			pw[d] = pw[d - 1] * (2.0 / 3.0);
+	}
+	double c = q->k * pw[q->nlev - 1 - h];
 	return c < 2 ? 2 : (uint32_t)c;
 }
 
@@ -130,6 +138,8 @@ dq_quantile_add(struct dq_quantile *q, double x)
 		return;
 	push(q, 0, x);
 	q->n++;
+	/* Level 0 fills first; only then can the sum of capacities be
+	 * exceeded, so the full check runs rarely. */
 	if (q->len[0] >= cap(q, 0) && q->size > total_cap(q))
 		compact(q);
 }

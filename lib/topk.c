@@ -13,7 +13,7 @@
  *
  * Memory layout.  An array of 2 cap items (each an owned copy of the
  * value's bytes, its 64-bit hash and count) and an open-addressing table of
- * 4 cap uint32_t slots indexed by the hash; after a decrement or a merge
+ * uint32_t slots (the power of two at or above 4 cap) indexed by the hash; after a decrement or a merge
  * cut the table is rebuilt.  Memory is bounded by cap times the longest
  * value held.
  *
@@ -35,7 +35,10 @@ dq_topk_init(struct dq_topk *t, size_t cap)
 	t->cap = cap ? cap : 1;
 	t->n = 0;
 	t->item = dq_xcalloc(2 * t->cap, sizeof(*t->item));
-	t->slot = dq_xcalloc(4 * t->cap, sizeof(*t->slot));
+	t->nslot = 4;
+	while (t->nslot < 4 * t->cap)
+		t->nslot *= 2;
+	t->slot = dq_xcalloc(t->nslot, sizeof(*t->slot));
 	t->total = 0;
 	t->err = 0;
 }
@@ -50,18 +53,19 @@ dq_topk_release(struct dq_topk *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* The slot of val, or the free slot where it would go.  4 cap slots for
- * at most 2 cap items keep the load at or below one half. */
+/* The slot of val, or the free slot where it would go.  At least 4 cap
+ * slots (a power of two) for at most 2 cap items keep the load at or below
+ * one half. */
 static size_t
 find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
-	size_t ns = 4 * t->cap, i = (size_t)(hash % ns);
+	size_t mask = t->nslot - 1, i = (size_t)hash & mask;
 	while (t->slot[i]) {
 		const struct dq_topk_item *it = &t->item[t->slot[i] - 1];
 		if (it->hash == hash && it->len == len &&
 		    !memcmp(it->val, val, len))
 			return i;
-		i = i + 1 == ns ? 0 : i + 1;
+		i = (i + 1) & mask;
 	}
 	return i;
 }
@@ -69,7 +73,7 @@ find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 static void
 rebuild(struct dq_topk *t)
 {
-	memset(t->slot, 0, 4 * t->cap * sizeof(*t->slot));
+	memset(t->slot, 0, t->nslot * sizeof(*t->slot));
 	for (size_t i = 0; i < t->n; i++) {
 		struct dq_topk_item *it = &t->item[i];
 		t->slot[find(t, it->val, it->len, it->hash)] = (uint32_t)i + 1;

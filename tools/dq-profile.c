@@ -112,6 +112,7 @@ struct field {
 	struct dq_moments len;   /* string lengths in code points */
 	char *smin, *smax;       /* least and greatest string (bytes) */
 	char *dmin, *dmax;       /* earliest and latest date (ISO text) */
+	size_t lens[4];          /* strlen of smin, smax, dmin, dmax */
 	struct dq_hll hll;
 	struct dq_quantile q;
 	struct dq_topk top;
@@ -405,27 +406,30 @@ shape_of(const char *s, size_t n, struct dq_buf *out)
 	}
 }
 
-/* Byte order of s (n bytes) against the NUL-terminated t. */
+/* Byte order of s (n bytes) against t (tn bytes). */
 static int
-cmp_text(const char *s, size_t n, const char *t)
+cmp_text(const char *s, size_t n, const char *t, size_t tn)
 {
-	size_t tn = strlen(t);
 	int c = memcmp(s, t, n < tn ? n : tn);
 	if (c)
 		return c;
 	return (n > tn) - (n < tn);
 }
 
+/* Keep *lo and *hi the least and greatest text; len[0], len[1] are
+ * their lengths. */
 static void
-set_min_max(char **lo, char **hi, const char *s, size_t n)
+set_min_max(char **lo, char **hi, size_t *len, const char *s, size_t n)
 {
-	if (!*lo || cmp_text(s, n, *lo) < 0) {
+	if (!*lo || cmp_text(s, n, *lo, len[0]) < 0) {
 		free(*lo);
 		*lo = dq_xstrndup(s, n);
+		len[0] = n;
 	}
-	if (!*hi || cmp_text(s, n, *hi) > 0) {
+	if (!*hi || cmp_text(s, n, *hi, len[1]) > 0) {
 		free(*hi);
 		*hi = dq_xstrndup(s, n);
+		len[1] = n;
 	}
 }
 
@@ -495,7 +499,7 @@ add_value(struct field *f, const struct dq_member *m)
 		for (size_t i = 0; i < n; i++)
 			cp += ((unsigned char)s[i] & 0xc0) != 0x80;
 		dq_moments_add(&f->len, (double)cp);
-		set_min_max(&f->smin, &f->smax, s, n);
+		set_min_max(&f->smin, &f->smax, f->lens, s, n);
 		shape_of(s, n, &shape);
 		dq_topk_add(&f->shapes, shape.buf, shape.len,
 			    hash_bytes(shape.buf, shape.len));
@@ -512,7 +516,7 @@ add_value(struct field *f, const struct dq_member *m)
 			t = dt.has_time ? T_DATETIME : T_DATE;
 			dq_buf_reset(&iso);
 			dq_date_format(&dt, 1, &iso);
-			set_min_max(&f->dmin, &f->dmax, iso.buf, iso.len);
+			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
 		} else if (memchr(s, '@', n) && dq_email_valid(s, n)) {
 			t = T_EMAIL;
 		} else if (looks_phone(s, n)) {
@@ -576,12 +580,14 @@ field_merge(struct field *d, struct field *s)
 	dq_moments_merge(&d->num, &s->num);
 	dq_moments_merge(&d->len, &s->len);
 	if (s->smin) {
-		set_min_max(&d->smin, &d->smax, s->smin, strlen(s->smin));
-		set_min_max(&d->smin, &d->smax, s->smax, strlen(s->smax));
+		set_min_max(&d->smin, &d->smax, d->lens, s->smin, s->lens[0]);
+		set_min_max(&d->smin, &d->smax, d->lens, s->smax, s->lens[1]);
 	}
 	if (s->dmin) {
-		set_min_max(&d->dmin, &d->dmax, s->dmin, strlen(s->dmin));
-		set_min_max(&d->dmin, &d->dmax, s->dmax, strlen(s->dmax));
+		set_min_max(&d->dmin, &d->dmax, d->lens + 2, s->dmin,
+			    s->lens[2]);
+		set_min_max(&d->dmin, &d->dmax, d->lens + 2, s->dmax,
+			    s->lens[3]);
 	}
 	dq_hll_merge(&d->hll, &s->hll);
 	dq_quantile_merge(&d->q, &s->q);
@@ -753,6 +759,10 @@ field_load(struct field *f, const cJSON *o)
 	    !f->dmin != !f->dmax || !cJSON_IsString(hll) ||
 	    !cJSON_IsArray(ex) || cJSON_GetArraySize(ex) != NTYPES)
 		return -1;
+	f->lens[0] = f->smin ? strlen(f->smin) : 0;
+	f->lens[1] = f->smax ? strlen(f->smax) : 0;
+	f->lens[2] = f->dmin ? strlen(f->dmin) : 0;
+	f->lens[3] = f->dmax ? strlen(f->dmax) : 0;
 	cJSON_ArrayForEach(x, types) {
 		if (!cJSON_IsNumber(x) || x->valuedouble < 0)
 			return -1;
