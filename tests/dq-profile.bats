@@ -138,6 +138,14 @@ setup() {
 	[ "${#lines[@]}" -eq 8 ]
 }
 
+@test "text format: control characters do not break the columns" {
+	printf '{"s":"\\tx","d":"19340301"}\n{"s":"y","d":"2001-02-03"}\n{"d":"1999-12-31"}\n' >"$T/in"
+	run -0 --separate-stderr dq profile --format text "$T/in"
+	assert_line --index 2 --regexp '^s +string +66\.7% +0 +2 +\?x +y +- '
+	# A date column's bounds are its dates, not its numeric-looking values.
+	assert_line --index 3 --regexp '^d +date +100\.0% +0 +3 +1999-12-31 +2001-02-03 +- '
+}
+
 @test "known distribution: 1..100000, quantiles and distinct within bounds" {
 	seq 1 100000 | awk '{ printf "{\"v\":%d,\"m\":%d}\n", $1, $1 % 7 }' >"$T/seq"
 	run -0 --separate-stderr dq profile "$T/seq"

@@ -1204,6 +1204,7 @@ cell(struct dq_buf *b, const char *s, int width)
 		cp += ((unsigned char)s[i] & 0xc0) != 0x80;
 	while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
 		i++;
+	size_t start = b->len;
 	if (i < n) {
 		/* Cut: drop the last code point, mark with "~". */
 		int j = i - 1;
@@ -1216,6 +1217,11 @@ cell(struct dq_buf *b, const char *s, int width)
 		for (; cp < width; cp++)
 			dq_buf_addch(b, ' ');
 	}
+	/* Control characters (a tab at the start of a value) would break
+	 * the columns: show them as "?". */
+	for (size_t k = start; k < b->len; k++)
+		if ((unsigned char)b->buf[k] < 0x20 || b->buf[k] == 0x7f)
+			b->buf[k] = '?';
 	dq_buf_addch(b, ' ');
 }
 
@@ -1255,7 +1261,11 @@ profile_text(struct profile *p, struct dq_buf *b)
 		snprintf(v, sizeof(v), "%s%.0f", dq_hll_exact(&f->hll) ? "" :
 			 "~", count_estimate(&f->hll));
 		cell(b, v, 9);
-		if (f->num.n) {
+		/* Numeric bounds for numeric fields; dates for date fields;
+		 * else strings (a dob column of "19340301" strings also has
+		 * numbers, but its bounds are dates). */
+		if (f->num.n && (d == T_INTEGER || d == T_NUMBER ||
+				 d == T_BOOLEAN)) {
 			snprintf(v, sizeof(v), "%.6g", f->num.min);
 			cell(b, v, 12);
 			snprintf(v, sizeof(v), "%.6g", f->num.max);
@@ -1263,10 +1273,11 @@ profile_text(struct profile *p, struct dq_buf *b)
 			snprintf(v, sizeof(v), "%.6g", f->num.mean);
 			cell(b, v, 10);
 		} else {
-			cell(b, f->dmin ? f->dmin : f->smin ? f->smin : "-",
-			     12);
-			cell(b, f->dmax ? f->dmax : f->smax ? f->smax : "-",
-			     12);
+			int dt = (d == T_DATE || d == T_DATETIME) && f->dmin;
+			const char *lo = dt ? f->dmin : f->smin;
+			const char *hi = dt ? f->dmax : f->smax;
+			cell(b, lo ? lo : "-", 12);
+			cell(b, hi ? hi : "-", 12);
 			cell(b, "-", 10);
 		}
 		if (nt) {
