@@ -89,6 +89,14 @@ static const struct keyspec weight_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* The profile section (dq-profile): caps of the document. */
+static const struct keyspec profile_keys[] = {
+	{ "top", NULL, 0 },      { "buckets", NULL, 0 },
+	{ "sample", NULL, 0 },   { "examples", NULL, 0 },
+	{ "shapes", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 static const struct keyspec score_keys[] = {
 	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
 	{ NULL, NULL, 0 }
@@ -104,7 +112,7 @@ static const struct keyspec top_keys[] = {
 	{ "rules", rule_keys, 1 },  { "score", score_keys, 0 },
 	{ "blocking", NULL, 0 },    { "compare", NULL, 0 },
 	{ "thresholds", NULL, 0 },  { "survivorship", NULL, 0 },
-	{ "profile", NULL, 0 },
+	{ "profile", profile_keys, 0 },
 	{ NULL, NULL, 0 }
 };
 
