@@ -233,6 +233,12 @@ struct rule {
 	int allow_equal;
 	char *ref_file, *ref_key;
 	struct dq_keyset set;
+	/* A uniqueness check decided after the record's other checks: its
+	 * key's hash, and where in vbuf its violation goes (after dnv
+	 * violations). */
+	struct dq_keyhash kh;
+	size_t dpos;
+	int dnv;
 
 	/* Grouped rules. */
 	int order_slot;
@@ -318,6 +324,9 @@ static enum sev rec_max;
 static int rec_nviol;
 static int *rec_vslots;
 static size_t rec_nv, rec_vcap;
+static struct rule **deferred; /* uniqueness checks to decide */
+static size_t ndeferred;
+static struct dq_buf dbuf = DQ_BUF_INIT;
 static uint64_t n_viol[3], n_records_viol;
 static char *jrunid; /* the run id as a JSON string */
 
@@ -1854,8 +1863,22 @@ write_violation(const struct rule *r, const char *id, long line,
 	dq_out_commit(&vfile);
 }
 
+/* A _dq.violations entry. */
+static void
+add_entry(struct dq_buf *b, const struct rule *r, const char *v, size_t vn,
+	  enum msg k)
+{
+	dq_buf_add(b, r->vhead, r->vheadlen);
+	dq_buf_add(b, r->jmsg[k], r->jmsglen[k]);
+	dq_buf_add(b, ",\"value\":", 9);
+	dq_buf_add(b, v, vn);
+	dq_buf_addch(b, '}');
+}
+
 /* Record a failure of rule r on the current record; v is the offending
- * value's raw JSON (NULL: null), k which of the rule's messages. */
+ * value's raw JSON (NULL: null), k which of the rule's messages.  A
+ * deferred check's entry goes where it would have been, so the order of
+ * _dq.violations is the order of the checks. */
 static void
 fail(struct rule *r, const char *v, size_t vn, enum msg k)
 {
@@ -1867,13 +1890,25 @@ fail(struct rule *r, const char *v, size_t vn, enum msg k)
 	if (!rec_nviol)
 		record_id();
 	keep_example(r, v, vn);
-	if (rec_nviol++)
-		dq_buf_addch(&vbuf, ',');
-	dq_buf_add(&vbuf, r->vhead, r->vheadlen);
-	dq_buf_add(&vbuf, r->jmsg[k], r->jmsglen[k]);
-	dq_buf_add(&vbuf, ",\"value\":", 9);
-	dq_buf_add(&vbuf, v, vn);
-	dq_buf_addch(&vbuf, '}');
+	if (r->dnv >= 0) {
+		size_t at = r->dpos;
+		dq_buf_reset(&dbuf);
+		if (r->dnv)
+			dq_buf_addch(&dbuf, ',');
+		add_entry(&dbuf, r, v, vn, k);
+		if (!r->dnv && vbuf.len > at)
+			dq_buf_addch(&dbuf, ',');
+		dq_buf_grow(&vbuf, dbuf.len);
+		memmove(vbuf.buf + at + dbuf.len, vbuf.buf + at,
+			vbuf.len - at + 1);
+		memcpy(vbuf.buf + at, dbuf.buf, dbuf.len);
+		vbuf.len += dbuf.len;
+		rec_nviol++;
+	} else {
+		if (rec_nviol++)
+			dq_buf_addch(&vbuf, ',');
+		add_entry(&vbuf, r, v, vn, k);
+	}
 	if (rec_nviol == 1 || r->sev > rec_max)
 		rec_max = r->sev;
 	n_viol[r->sev]++;
@@ -2121,6 +2156,26 @@ group_add(struct rule *r)
 	}
 }
 
+/* The uniqueness check of r on the current record, its hash made. */
+static void
+unique_decide(struct rule *r)
+{
+	if (!dq_keyset_add_hash(&r->set, &r->kh)) {
+		if (r->nslots > 1) {
+			key_values(r->slots, r->nslots);
+			fail(r, mbuf.buf, mbuf.len, MSG_MAIN);
+		} else {
+			const struct dq_member *m = val(r->slots[0]);
+			fail(r, m->val, m->vallen, MSG_MAIN);
+		}
+	} else if (r->set.n > (size_t)O.max_keys) {
+		dq_die("rule %s: more than %lld distinct keys (--max-keys); "
+		       "see dq-validate(1), UNIQUENESS",
+		       r->code, O.max_keys);
+	}
+	r->dnv = -1;
+}
+
 static void
 check_record(void)
 {
@@ -2272,19 +2327,19 @@ check_record(void)
 			if (!build_key(r->slots, r->nslots))
 				break;
 			r->checked++;
-			if (!dq_keyset_add(&r->set, kbuf.buf, kbuf.len)) {
-				if (r->nslots > 1) {
-					key_values(r->slots, r->nslots);
-					fail(r, mbuf.buf, mbuf.len, MSG_MAIN);
-				} else {
-					fail(r, m->val, m->vallen, MSG_MAIN);
-				}
-			} else if (r->set.n > (size_t)O.max_keys) {
-				dq_die("rule %s: more than %lld distinct keys "
-				       "(--max-keys); see dq-validate(1), "
-				       "UNIQUENESS",
-				       r->code, O.max_keys);
+			dq_keyset_hash(kbuf.buf, kbuf.len, &r->kh);
+			if (vfile.fd < 0) {
+				/* Decided after the other checks, so that the
+				 * set's cache miss overlaps their work.  (With
+				 * --violations the lines would come out of
+				 * order: decide now.) */
+				dq_keyset_prefetch(&r->set, &r->kh);
+				r->dpos = vbuf.len;
+				r->dnv = rec_nviol;
+				deferred[ndeferred++] = r;
+				break;
 			}
+			unique_decide(r);
 			break;
 		case C_REFERENCE:
 			if (m->type != DQ_JSON_STRING &&
@@ -2315,6 +2370,10 @@ check_record(void)
 			break;
 		}
 	}
+	/* Deferred uniqueness checks, the last first: an entry inserted
+	 * at a later position leaves the earlier positions in place. */
+	while (ndeferred)
+		unique_decide(deferred[--ndeferred]);
 	/* Invalid rates look at this record's violations. */
 	for (size_t ri = 0; O.has_invalid_rate && ri < O.nrules; ri++) {
 		struct rule *r = &O.rules[ri];
@@ -2636,6 +2695,8 @@ release_all(void)
 	}
 	free(O.slots);
 	free(O.stab);
+	free(deferred);
+	dq_buf_release(&dbuf);
 	free(jrunid);
 	free(rec_vslots);
 	cJSON_Delete(O.quick);
@@ -2780,7 +2841,9 @@ main(int argc, char **argv)
 		return 2;
 	O.id_slot = slot_get(run.id_field);
 	slot_table();
+	deferred = dq_xcalloc(O.nrules + 1, sizeof(*deferred));
 	for (size_t ri = 0; ri < O.nrules; ri++) {
+		O.rules[ri].dnv = -1;
 		rule_texts(&O.rules[ri]);
 		O.has_invalid_rate |= O.rules[ri].kind == C_INVALID_RATE;
 	}
