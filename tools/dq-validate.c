@@ -5,11 +5,18 @@
  * The contract's "fields" and "rules" sections (and the quick flags) are
  * compiled into one flat list of checks; a check is one rule applied to
  * one field (or one compound key), which is also the unit of the score.
- * Each record is read once: its fields are looked up once, every
- * per-record check runs on the raw value bytes the scanner found (no
- * value is converted unless a check needs its number or its text), and
- * the record leaves unchanged when nothing failed, or with
- * "_dq.violations" appended, on stdout or in the quarantine.
+ * Each record is read once.  One pass over its members matches them to
+ * the fields the rules read (a hash table from name to slot); every
+ * per-record check runs on the raw value bytes the scanner found, and a
+ * value is decoded (unescaped, converted to a number with Clinger's fast
+ * path, parsed as an ISO date) only when a check needs it, once per
+ * record whatever the number of checks on the field.  Violation text is
+ * made when the rules are loaded, so a failure costs a few copies.
+ * Uniqueness checks are decided after the record's other checks, with
+ * the key set's slot prefetched, so that the cache miss of a set of
+ * millions of keys overlaps that work.  The record leaves unchanged when
+ * nothing failed, or with "_dq.violations" appended (in check order), on
+ * stdout or in the quarantine.
  *
  * Uniqueness and reference checks keep an exact set of XXH3-128 hashes
  * (lib/keyset.h: 21-43 bytes per distinct key).  Set-level rules (null,
