@@ -71,21 +71,40 @@ grow(struct dq_keyset *s)
 	free(old.slots);
 }
 
-int
-dq_keyset_add(struct dq_keyset *s, const void *key, size_t n)
+void
+dq_keyset_hash(const void *key, size_t n, struct dq_keyhash *h)
 {
-	uint64_t lo, hi;
-	hash(key, n, &lo, &hi);
+	hash(key, n, &h->lo, &h->hi);
+}
+
+void
+dq_keyset_prefetch(const struct dq_keyset *s, const struct dq_keyhash *h)
+{
+	if (s->cap)
+		__builtin_prefetch(s->slots + 2 * ((size_t)h->lo & (s->cap - 1)));
+}
+
+int
+dq_keyset_add_hash(struct dq_keyset *s, const struct dq_keyhash *h)
+{
 	if ((s->n + 1) * 4 > s->cap * 3)
 		grow(s);
-	size_t i = probe(s, lo, hi);
+	size_t i = probe(s, h->lo, h->hi);
 	uint64_t *p = s->slots + 2 * i;
 	if (p[0] || p[1])
 		return 0;
-	p[0] = lo;
-	p[1] = hi;
+	p[0] = h->lo;
+	p[1] = h->hi;
 	s->n++;
 	return 1;
+}
+
+int
+dq_keyset_add(struct dq_keyset *s, const void *key, size_t n)
+{
+	struct dq_keyhash h;
+	dq_keyset_hash(key, n, &h);
+	return dq_keyset_add_hash(s, &h);
 }
 
 int

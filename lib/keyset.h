@@ -33,6 +33,20 @@ int dq_keyset_add(struct dq_keyset *s, const void *key, size_t n);
 /* 1 if the key is in the set, else 0. */
 int dq_keyset_has(const struct dq_keyset *s, const void *key, size_t n);
 
+/*
+ * An add split in two, so that the table's cache miss (the set of a few
+ * million keys is far larger than the cache) can overlap other work:
+ * dq_keyset_hash computes the key's hash, dq_keyset_prefetch asks the CPU
+ * for its slot, and dq_keyset_add_hash, later, does what dq_keyset_add
+ * does.  The hash does not depend on the set.
+ */
+struct dq_keyhash {
+	uint64_t lo, hi;
+};
+void dq_keyset_hash(const void *key, size_t n, struct dq_keyhash *h);
+void dq_keyset_prefetch(const struct dq_keyset *s, const struct dq_keyhash *h);
+int dq_keyset_add_hash(struct dq_keyset *s, const struct dq_keyhash *h);
+
 /* Bytes of memory the table uses now. */
 size_t dq_keyset_bytes(const struct dq_keyset *s);
 

@@ -5,11 +5,18 @@
  * The contract's "fields" and "rules" sections (and the quick flags) are
  * compiled into one flat list of checks; a check is one rule applied to
  * one field (or one compound key), which is also the unit of the score.
- * Each record is read once: its fields are looked up once, every
- * per-record check runs on the raw value bytes the scanner found (no
- * value is converted unless a check needs its number or its text), and
- * the record leaves unchanged when nothing failed, or with
- * "_dq.violations" appended, on stdout or in the quarantine.
+ * Each record is read once.  One pass over its members matches them to
+ * the fields the rules read (a hash table from name to slot); every
+ * per-record check runs on the raw value bytes the scanner found, and a
+ * value is decoded (unescaped, converted to a number with Clinger's fast
+ * path, parsed as an ISO date) only when a check needs it, once per
+ * record whatever the number of checks on the field.  Violation text is
+ * made when the rules are loaded, so a failure costs a few copies.
+ * Uniqueness checks are decided after the record's other checks, with
+ * the key set's slot prefetched, so that the cache miss of a set of
+ * millions of keys overlaps that work.  The record leaves unchanged when
+ * nothing failed, or with "_dq.violations" appended (in check order), on
+ * stdout or in the quarantine.
  *
  * Uniqueness and reference checks keep an exact set of XXH3-128 hashes
  * (lib/keyset.h: 21-43 bytes per distinct key).  Set-level rules (null,
@@ -197,6 +204,12 @@ struct group {
 	size_t n, cap;
 };
 
+/* Which of a rule's messages a failure uses: the main one; for type
+ * checks the JSON type found (0-6); for format checks MSG_UNPARSED too;
+ * for range and length checks MSG_MIN or MSG_MAX. */
+enum msg { MSG_MAIN = 0, MSG_MIN = 0, MSG_MAX = 1, MSG_UNPARSED = 1,
+	   NMSG = 7 };
+
 struct rule {
 	char *code;
 	enum check kind;
@@ -218,6 +231,8 @@ struct rule {
 	struct enumv *ev;
 	size_t nev;
 	int enum_ci;
+	uint32_t *etab; /* string values by hash: index in ev + 1, 0 empty */
+	size_t emask;
 	char *enum_msg;
 	int date_bounds, has_min, has_max;
 	double min, max; /* numbers, or day counts */
@@ -225,6 +240,12 @@ struct rule {
 	int allow_equal;
 	char *ref_file, *ref_key;
 	struct dq_keyset set;
+	/* A uniqueness check decided after the record's other checks: its
+	 * key's hash, and where in vbuf its violation goes (after dnv
+	 * violations). */
+	struct dq_keyhash kh;
+	size_t dpos;
+	int dnv;
 
 	/* Grouped rules. */
 	int order_slot;
@@ -233,6 +254,17 @@ struct rule {
 	size_t ngroups;
 	size_t *gtab;
 	size_t gcap;
+
+	/* Precomputed output text, so that a violation costs copies, not
+	 * formatting: the head of a _dq.violations entry
+	 * ({"code":..,"field":..,"severity":..,"message":), the messages as
+	 * JSON strings (indexed by enum msg), and the JSON of the code,
+	 * field label and hint for the violations file. */
+	char *vhead;
+	size_t vheadlen;
+	char *jmsg[NMSG];
+	size_t jmsglen[NMSG];
+	char *jcode, *jlabel, *jhint;
 
 	/* Tallies. */
 	uint64_t checked, failures;
@@ -243,10 +275,26 @@ struct rule {
 	int failed;
 };
 
+/*
+ * A field some rule reads.  Each record's members are matched to slots in
+ * one pass (a hash table from name to slot), and a slot caches what its
+ * value decodes to -- unescaped text, number, ISO date -- so that several
+ * checks on one field decode it once.
+ */
+enum { SV_TEXT = 1, SV_NUM = 2, SV_ISO = 4 };
+
 struct slot {
 	char *name;
 	size_t len;
 	long mi; /* member index in the current record, or -1 */
+	unsigned have; /* SV_* computed for this record */
+	const char *txt;
+	size_t tlen;
+	struct dq_buf ubuf; /* unescaped text of a string with escapes */
+	double num;
+	int iso; /* iso_parse's result */
+	long long days;
+	double secs;
 };
 
 static struct {
@@ -254,6 +302,9 @@ static struct {
 	size_t nrules;
 	struct slot *slots;
 	size_t nslots;
+	int *stab; /* open addressing: slot index + 1, 0 empty */
+	int has_invalid_rate;
+	size_t smask;
 	int id_slot;
 
 	double weights[NCAT];
@@ -272,7 +323,7 @@ static struct dq_record rec, dqrec;
 static struct dq_out quar, vfile;
 
 /* Per-record scratch. */
-static struct dq_buf vbuf = DQ_BUF_INIT, meta = DQ_BUF_INIT,
+static struct dq_buf vbuf = DQ_BUF_INIT,
 		     tbuf = DQ_BUF_INIT, kbuf = DQ_BUF_INIT,
 		     mbuf = DQ_BUF_INIT, unparsed = DQ_BUF_INIT,
 		     idbuf = DQ_BUF_INIT, rowbuf = DQ_BUF_INIT;
@@ -280,7 +331,11 @@ static enum sev rec_max;
 static int rec_nviol;
 static int *rec_vslots;
 static size_t rec_nv, rec_vcap;
+static struct rule **deferred; /* uniqueness checks to decide */
+static size_t ndeferred;
+static struct dq_buf dbuf = DQ_BUF_INIT;
 static uint64_t n_viol[3], n_records_viol;
+static char *jrunid; /* the run id as a JSON string */
 
 /* ---- setup helpers ---- */
 
@@ -292,9 +347,12 @@ slot_get(const char *name)
 		if (O.slots[i].len == n && !memcmp(O.slots[i].name, name, n))
 			return (int)i;
 	O.slots = dq_xrealloc(O.slots, (O.nslots + 1) * sizeof(*O.slots));
-	O.slots[O.nslots].name = dq_xstrdup(name);
-	O.slots[O.nslots].len = n;
-	O.slots[O.nslots].mi = -1;
+	struct slot *s = &O.slots[O.nslots];
+	memset(s, 0, sizeof(*s));
+	s->name = dq_xstrdup(name);
+	s->len = n;
+	s->mi = -1;
+	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
 	return (int)O.nslots++;
 }
 
@@ -585,6 +643,59 @@ load_cond(const cJSON *c, struct cond *out, const char *where)
 	return 0;
 }
 
+/* Hash of an enum string, ASCII case folded when the enum ignores case
+ * (the same folding as strncasecmp in the C locale). */
+static uint64_t
+enum_hash(const struct rule *r, const char *s, size_t n)
+{
+	char low[64];
+	if (!r->enum_ci)
+		return XXH3_64bits(s, n);
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		for (; k < sizeof(low) && i < n; k++, i++)
+			low[k] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+		XXH3_64bits_update(&st, low, k);
+	}
+	return XXH3_64bits_digest(&st);
+}
+
+/* The string values of an enum in a hash table, so that a check costs
+ * one probe rather than a comparison per value. */
+static void
+enum_table(struct rule *r)
+{
+	size_t cap = 16;
+	while (cap < 4 * r->nev)
+		cap *= 2;
+	r->etab = dq_xcalloc(cap, sizeof(uint32_t));
+	r->emask = cap - 1;
+	for (size_t k = 0; k < r->nev; k++) {
+		if (r->ev[k].json != DQ_JSON_STRING)
+			continue;
+		size_t h = enum_hash(r, r->ev[k].s, r->ev[k].n) & r->emask;
+		while (r->etab[h])
+			h = (h + 1) & r->emask;
+		r->etab[h] = (uint32_t)k + 1;
+	}
+}
+
+/* Is the text one of the enum's strings? */
+static int
+enum_has(const struct rule *r, const char *s, size_t n)
+{
+	size_t h = enum_hash(r, s, n) & r->emask;
+	for (uint32_t j; (j = r->etab[h]); h = (h + 1) & r->emask) {
+		const struct enumv *e = &r->ev[j - 1];
+		if (e->n == n && !(r->enum_ci ? strncasecmp(e->s, s, n)
+					      : memcmp(e->s, s, n)))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 load_enum(struct rule *r, const cJSON *vals, const cJSON *ci,
 	  const char *where)
@@ -635,6 +746,7 @@ load_enum(struct rule *r, const cJSON *vals, const cJSON *ci,
 	}
 	dq_buf_addch(&b, ')');
 	r->enum_msg = dq_buf_detach(&b, NULL);
+	enum_table(r);
 	return 0;
 }
 
@@ -1454,23 +1566,153 @@ missing(const struct dq_member *m)
 	       (m->type == DQ_JSON_STRING && m->vallen == 2);
 }
 
-/* The text of a string member (unescaped if needed), or the raw text of
- * another value.  Valid until the next call with the same buffer. */
+/* The text of the slot's value (present): a string unescaped if needed,
+ * or the raw text of another value.  Valid for the current record. */
 static const char *
-text_of(const struct dq_member *m, size_t *n, struct dq_buf *b)
+slot_text(int slot, size_t *n)
 {
-	if (m->type != DQ_JSON_STRING) {
-		*n = m->vallen;
-		return m->val;
+	struct slot *s = &O.slots[slot];
+	if (!(s->have & SV_TEXT)) {
+		const struct dq_member *m = &rec.m[s->mi];
+		s->have |= SV_TEXT;
+		if (m->type != DQ_JSON_STRING) {
+			s->txt = m->val;
+			s->tlen = m->vallen;
+		} else if (!(m->flags & DQ_M_VAL_ESC)) {
+			s->txt = m->val + 1;
+			s->tlen = m->vallen - 2;
+		} else {
+			dq_buf_reset(&s->ubuf);
+			dq_json_unescape(m->val, m->vallen, &s->ubuf);
+			s->txt = s->ubuf.buf;
+			s->tlen = s->ubuf.len;
+		}
 	}
-	if (!(m->flags & DQ_M_VAL_ESC)) {
-		*n = m->vallen - 2;
-		return m->val + 1;
+	*n = s->tlen;
+	return s->txt;
+}
+
+/*
+ * The double nearest a JSON number (validated, n bytes).  Clinger's fast
+ * path (W. D. Clinger, "How to Read Floating Point Numbers Accurately",
+ * PLDI 1990): with at most 15 digits and no exponent, the digits are an
+ * exact integer below 2^53 and 10^k (k <= 15) is exact, so one IEEE
+ * division rounds correctly.  Anything else goes to strtod.
+ */
+static double
+json_number(const char *s, size_t n)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
+					1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+					1e12, 1e13, 1e14, 1e15 };
+	const char *p = s, *e = s + n;
+	int neg = *p == '-', nd = 0, frac = -1;
+	uint64_t m = 0;
+	p += neg;
+	for (; p < e; p++) {
+		if (*p >= '0' && *p <= '9') {
+			m = m * 10 + (uint64_t)(*p - '0');
+			if (++nd > 15)
+				return strtod(s, NULL);
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			return strtod(s, NULL); /* an exponent */
+		}
 	}
-	dq_buf_reset(b);
-	dq_json_unescape(m->val, m->vallen, b);
-	*n = b->len;
-	return b->buf;
+	double d = (double)m;
+	if (frac > 0)
+		d /= pow10[frac];
+	return neg ? -d : d;
+}
+
+/* The value of the slot's number (present, a JSON number). */
+static double
+slot_num(int slot)
+{
+	struct slot *s = &O.slots[slot];
+	if (!(s->have & SV_NUM)) {
+		const struct dq_member *m = &rec.m[s->mi];
+		s->have |= SV_NUM;
+		s->num = json_number(m->val, m->vallen);
+	}
+	return s->num;
+}
+
+/* iso_parse of the slot's text (present): 0 date, 1 date-time, -1. */
+static int
+slot_iso(int slot, long long *days, double *secs)
+{
+	struct slot *s = &O.slots[slot];
+	if (!(s->have & SV_ISO)) {
+		size_t n;
+		const char *t = slot_text(slot, &n);
+		s->have |= SV_ISO;
+		s->iso = iso_parse(t, n, &s->days, &s->secs);
+	}
+	*days = s->days;
+	*secs = s->secs;
+	return s->iso;
+}
+
+/* FNV-1a (G. Fowler, L. C. Noll, K.-P. Vo): field names are short, and
+ * this costs less on them than a wide hash. */
+static size_t
+name_hash(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	return h;
+}
+
+/* The slot table: built once all slots are known. */
+static void
+slot_table(void)
+{
+	size_t cap = 16;
+	while (cap < 4 * O.nslots)
+		cap *= 2;
+	O.stab = dq_xcalloc(cap, sizeof(int));
+	O.smask = cap - 1;
+	for (size_t i = 0; i < O.nslots; i++) {
+		size_t h = name_hash(O.slots[i].name, O.slots[i].len) & O.smask;
+		while (O.stab[h])
+			h = (h + 1) & O.smask;
+		O.stab[h] = (int)i + 1;
+	}
+}
+
+/* Match the record's members to slots in one pass over them.  The
+ * scanner rejects repeated keys, so a slot gets at most one member. */
+static void
+find_slots(void)
+{
+	for (size_t i = 0; i < O.nslots; i++) {
+		O.slots[i].mi = -1;
+		O.slots[i].have = 0;
+	}
+	for (size_t i = 0; i < rec.n; i++) {
+		const struct dq_member *m = &rec.m[i];
+		const char *k = m->key;
+		size_t n = m->keylen;
+		if (m->flags & DQ_M_KEY_ESC) {
+			dq_buf_reset(&tbuf);
+			dq_json_unescape(k - 1, n + 2, &tbuf);
+			k = tbuf.buf;
+			n = tbuf.len;
+		}
+		size_t h = name_hash(k, n) & O.smask;
+		for (int j; (j = O.stab[h]); h = (h + 1) & O.smask) {
+			struct slot *s = &O.slots[j - 1];
+			if (s->len == n && !memcmp(s->name, k, n)) {
+				s->mi = (long)i;
+				break;
+			}
+		}
+	}
 }
 
 static int
@@ -1534,8 +1776,9 @@ record_id(void)
 }
 
 static int
-value_equals(const struct dq_member *m, const cJSON *v)
+value_equals(int slot, const cJSON *v)
 {
+	const struct dq_member *m = val(slot);
 	size_t n;
 	const char *s;
 	if (!m || m->type == DQ_JSON_NULL)
@@ -1544,12 +1787,11 @@ value_equals(const struct dq_member *m, const cJSON *v)
 	case DQ_JSON_STRING:
 		if (!cJSON_IsString(v))
 			return 0;
-		s = text_of(m, &n, &tbuf);
+		s = slot_text(slot, &n);
 		return strlen(v->valuestring) == n &&
 		       !memcmp(s, v->valuestring, n);
 	case DQ_JSON_NUMBER:
-		return cJSON_IsNumber(v) &&
-		       strtod(m->val, NULL) == v->valuedouble;
+		return cJSON_IsNumber(v) && slot_num(slot) == v->valuedouble;
 	case DQ_JSON_TRUE:
 		return cJSON_IsTrue(v);
 	case DQ_JSON_FALSE:
@@ -1569,12 +1811,12 @@ cond_holds(const struct cond *c)
 	case COND_ABSENT:
 		return missing(m);
 	case COND_EQ:
-		return value_equals(m, c->vals);
+		return value_equals(c->slot, c->vals);
 	case COND_NE:
-		return !value_equals(m, c->vals);
+		return !value_equals(c->slot, c->vals);
 	case COND_IN:
 		cJSON_ArrayForEach(it, c->vals)
-		if (value_equals(m, it))
+		if (value_equals(c->slot, it))
 			return 1;
 		return 0;
 	}
@@ -1594,14 +1836,15 @@ keep_example(struct rule *r, const char *v, size_t vn)
 	e->value = vn <= 200 ? dq_xstrndup(v, vn) : NULL;
 }
 
-/* One line of the --violations file. */
+/* One line of the --violations file; jm is the message as a JSON
+ * string. */
 static void
 write_violation(const struct rule *r, const char *id, long line,
-		const char *v, size_t vn, const char *msg)
+		const char *v, size_t vn, const char *jm, size_t jmn)
 {
 	struct dq_buf *b = &vfile.b;
 	dq_buf_addstr(b, "{\"run_id\":");
-	dq_buf_add_json_string(b, run.run_id, strlen(run.run_id));
+	dq_buf_addstr(b, jrunid);
 	dq_buf_addstr(b, ",\"record_id\":");
 	dq_buf_addstr(b, id ? id : "null");
 	dq_buf_addstr(b, ",\"line\":");
@@ -1610,50 +1853,69 @@ write_violation(const struct rule *r, const char *id, long line,
 	else
 		dq_buf_addstr(b, "null");
 	dq_buf_addstr(b, ",\"code\":");
-	dq_buf_add_json_string(b, r->code, strlen(r->code));
-	dq_buf_addf(b, ",\"severity\":\"%s\",\"category\":\"%s\",\"field\":",
-		    sev_names[r->sev], cat_names[r->cat]);
-	dq_buf_add_json_string(b, r->label, strlen(r->label));
+	dq_buf_addstr(b, r->jcode);
+	dq_buf_addstr(b, ",\"severity\":\"");
+	dq_buf_addstr(b, sev_names[r->sev]);
+	dq_buf_addstr(b, "\",\"category\":\"");
+	dq_buf_addstr(b, cat_names[r->cat]);
+	dq_buf_addstr(b, "\",\"field\":");
+	dq_buf_addstr(b, r->jlabel);
 	dq_buf_addstr(b, ",\"value\":");
 	dq_buf_add(b, v, vn);
 	dq_buf_addstr(b, ",\"message\":");
-	dq_buf_add_json_string(b, msg, strlen(msg));
+	dq_buf_add(b, jm, jmn);
 	dq_buf_addstr(b, ",\"hint\":");
-	if (r->hint)
-		dq_buf_add_json_string(b, r->hint, strlen(r->hint));
-	else
-		dq_buf_addstr(b, "null");
+	dq_buf_addstr(b, r->jhint);
 	dq_buf_add(b, "}\n", 2);
 	dq_out_commit(&vfile);
 }
 
-/* Record a failure of rule r on the current record; v is the offending
- * value's raw JSON (NULL: null). */
+/* A _dq.violations entry. */
 static void
-fail(struct rule *r, const char *v, size_t vn, const char *msg)
+add_entry(struct dq_buf *b, const struct rule *r, const char *v, size_t vn,
+	  enum msg k)
+{
+	dq_buf_add(b, r->vhead, r->vheadlen);
+	dq_buf_add(b, r->jmsg[k], r->jmsglen[k]);
+	dq_buf_add(b, ",\"value\":", 9);
+	dq_buf_add(b, v, vn);
+	dq_buf_addch(b, '}');
+}
+
+/* Record a failure of rule r on the current record; v is the offending
+ * value's raw JSON (NULL: null), k which of the rule's messages.  A
+ * deferred check's entry goes where it would have been, so the order of
+ * _dq.violations is the order of the checks. */
+static void
+fail(struct rule *r, const char *v, size_t vn, enum msg k)
 {
 	if (!v) {
 		v = "null";
 		vn = 4;
 	}
-	if (r->message)
-		msg = r->message;
 	r->failures++;
 	if (!rec_nviol)
 		record_id();
 	keep_example(r, v, vn);
-	if (rec_nviol++)
-		dq_buf_addch(&vbuf, ',');
-	dq_buf_addstr(&vbuf, "{\"code\":");
-	dq_buf_add_json_string(&vbuf, r->code, strlen(r->code));
-	dq_buf_addstr(&vbuf, ",\"field\":");
-	dq_buf_add_json_string(&vbuf, r->label, strlen(r->label));
-	dq_buf_addf(&vbuf, ",\"severity\":\"%s\",\"message\":",
-		    sev_names[r->sev]);
-	dq_buf_add_json_string(&vbuf, msg, strlen(msg));
-	dq_buf_addstr(&vbuf, ",\"value\":");
-	dq_buf_add(&vbuf, v, vn);
-	dq_buf_addch(&vbuf, '}');
+	if (r->dnv >= 0) {
+		size_t at = r->dpos;
+		dq_buf_reset(&dbuf);
+		if (r->dnv)
+			dq_buf_addch(&dbuf, ',');
+		add_entry(&dbuf, r, v, vn, k);
+		if (!r->dnv && vbuf.len > at)
+			dq_buf_addch(&dbuf, ',');
+		dq_buf_grow(&vbuf, dbuf.len);
+		memmove(vbuf.buf + at + dbuf.len, vbuf.buf + at,
+			vbuf.len - at + 1);
+		memcpy(vbuf.buf + at, dbuf.buf, dbuf.len);
+		vbuf.len += dbuf.len;
+		rec_nviol++;
+	} else {
+		if (rec_nviol++)
+			dq_buf_addch(&vbuf, ',');
+		add_entry(&vbuf, r, v, vn, k);
+	}
 	if (rec_nviol == 1 || r->sev > rec_max)
 		rec_max = r->sev;
 	n_viol[r->sev]++;
@@ -1663,7 +1925,8 @@ fail(struct rule *r, const char *v, size_t vn, const char *msg)
 	}
 	rec_vslots[rec_nv++] = r->nslots ? r->slots[0] : -1;
 	if (vfile.fd >= 0)
-		write_violation(r, idbuf.buf, run.item.line, v, vn, msg);
+		write_violation(r, idbuf.buf, run.item.line, v, vn, r->jmsg[k],
+				r->jmsglen[k]);
 }
 
 static int
@@ -1718,24 +1981,37 @@ us_state_ok(const char *s, size_t n)
 	return 0;
 }
 
-/* Is the text a valid value of the format?  *what: the message. */
+/* The message of a failed format check. */
+static const char *
+format_what(enum vtype t)
+{
+	switch (t) {
+	case T_EMAIL: return "not a valid email address";
+	case T_DATE: return "not an ISO 8601 date (YYYY-MM-DD)";
+	case T_DATETIME: return "not an ISO 8601 date or date-time";
+	case T_PHONE: return "not an E.164 phone number (+ and 7-15 digits)";
+	case T_US_STATE: return "not a US state code";
+	case T_ZIP: return "not a US ZIP code (12345 or 12345-6789)";
+	default: return "";
+	}
+}
+
+/* Is the slot's string value a valid value of the format? */
 static int
-format_ok(enum vtype t, const char *s, size_t n, const char **what)
+format_ok(enum vtype t, int slot)
 {
 	long long d;
 	double secs;
+	size_t n;
+	const char *s = slot_text(slot, &n);
 	switch (t) {
 	case T_EMAIL:
-		*what = "not a valid email address";
 		return dq_email_valid(s, n);
 	case T_DATE:
-		*what = "not an ISO 8601 date (YYYY-MM-DD)";
-		return iso_parse(s, n, &d, &secs) == 0;
+		return slot_iso(slot, &d, &secs) == 0;
 	case T_DATETIME:
-		*what = "not an ISO 8601 date or date-time";
-		return iso_parse(s, n, &d, &secs) >= 0;
+		return slot_iso(slot, &d, &secs) >= 0;
 	case T_PHONE: {
-		*what = "not an E.164 phone number (+ and 7-15 digits)";
 		const char *ext = memmem(s, n, ";ext=", 5);
 		size_t main = ext ? (size_t)(ext - s) : n;
 		if (ext && !is_digits(ext + 5, n - main - 5))
@@ -1744,10 +2020,8 @@ format_ok(enum vtype t, const char *s, size_t n, const char **what)
 		       is_digits(s + 1, main - 1);
 	}
 	case T_US_STATE:
-		*what = "not a US state code";
 		return us_state_ok(s, n);
 	case T_ZIP:
-		*what = "not a US ZIP code (12345 or 12345-6789)";
 		return (n == 5 && is_digits(s, 5)) ||
 		       (n == 10 && is_digits(s, 5) && s[5] == '-' &&
 			is_digits(s + 6, 4));
@@ -1767,18 +2041,17 @@ utf8_len(const char *s, size_t n)
 
 /* Numeric or time value for ordering: 1 number, 2 time, 0 neither. */
 static int
-ordinal(const struct dq_member *m, double *out)
+ordinal(int slot, double *out)
 {
+	const struct dq_member *m = val(slot);
 	if (m->type == DQ_JSON_NUMBER) {
-		*out = strtod(m->val, NULL);
+		*out = slot_num(slot);
 		return 1;
 	}
 	if (m->type == DQ_JSON_STRING) {
-		size_t n;
 		long long d;
 		double secs;
-		const char *s = text_of(m, &n, &tbuf);
-		if (iso_parse(s, n, &d, &secs) < 0)
+		if (slot_iso(slot, &d, &secs) < 0)
 			return 0;
 		*out = (double)d * 86400 + secs;
 		return 2;
@@ -1796,7 +2069,7 @@ build_key(const int *slots, size_t n)
 		if (missing(m))
 			return 0;
 		size_t len;
-		const char *s = text_of(m, &len, &tbuf);
+		const char *s = slot_text(slots[i], &len);
 		uint32_t l32 = (uint32_t)len;
 		if (n > 1)
 			dq_buf_add(&kbuf, &l32, sizeof(l32));
@@ -1881,36 +2154,54 @@ group_add(struct rule *r)
 	e->seq = run.n_in;
 	e->hit = hit;
 	if (m->type == DQ_JSON_NUMBER) {
-		e->num = strtod(m->val, NULL);
+		e->num = slot_num(r->order_slot);
 	} else {
 		size_t n;
-		const char *s = text_of(m, &n, &tbuf);
+		const char *s = slot_text(r->order_slot, &n);
 		e->s = dq_xstrndup(s, n);
 		e->slen = n;
 	}
 }
 
+/* The uniqueness check of r on the current record, its hash made. */
+static void
+unique_decide(struct rule *r)
+{
+	if (!dq_keyset_add_hash(&r->set, &r->kh)) {
+		if (r->nslots > 1) {
+			key_values(r->slots, r->nslots);
+			fail(r, mbuf.buf, mbuf.len, MSG_MAIN);
+		} else {
+			const struct dq_member *m = val(r->slots[0]);
+			fail(r, m->val, m->vallen, MSG_MAIN);
+		}
+	} else if (r->set.n > (size_t)O.max_keys) {
+		dq_die("rule %s: more than %lld distinct keys (--max-keys); "
+		       "see dq-validate(1), UNIQUENESS",
+		       r->code, O.max_keys);
+	}
+	r->dnv = -1;
+}
+
 static void
 check_record(void)
 {
-	char msg[200];
-
-	for (size_t i = 0; i < O.nslots; i++)
-		O.slots[i].mi = dq_record_find(&rec, O.slots[i].name,
-					       O.slots[i].len);
+	find_slots();
 	read_lineage();
 	rec_nviol = 0;
 	rec_nv = 0;
+	/* The _dq member text being built: "violations":[...]. */
 	dq_buf_reset(&vbuf);
+	dq_buf_add(&vbuf, "\"violations\":[", 14);
 
 	for (size_t ri = 0; ri < O.nrules; ri++) {
 		struct rule *r = &O.rules[ri];
 		if (r->has_if && !cond_holds(&r->cond))
 			continue;
-		const struct dq_member *m = r->nslots ? val(r->slots[0]) : NULL;
+		int sl = r->nslots ? r->slots[0] : -1;
+		const struct dq_member *m = sl >= 0 ? val(sl) : NULL;
 		const char *s = NULL;
 		size_t n = 0;
-		const char *what;
 
 		if (r->kind <= C_REFERENCE && r->kind != C_REQUIRED &&
 		    r->kind != C_ANY_OF && r->kind != C_UNIQUE &&
@@ -1921,7 +2212,7 @@ check_record(void)
 			r->checked++;
 			if (missing(m))
 				fail(r, m ? m->val : NULL, m ? m->vallen : 0,
-				     "required value is missing");
+				     MSG_MAIN);
 			break;
 		case C_ANY_OF: {
 			r->checked++;
@@ -1929,36 +2220,21 @@ check_record(void)
 			for (k = 0; k < r->nslots; k++)
 				if (!missing(val(r->slots[k])))
 					break;
-			if (k == r->nslots) {
-				snprintf(msg, sizeof(msg),
-					 "none of %s is present", r->label);
-				for (char *p = msg; *p; p++)
-					if (*p == '|')
-						*p = ',';
-				fail(r, NULL, 0, msg);
-			}
+			if (k == r->nslots)
+				fail(r, NULL, 0, MSG_MAIN);
 			break;
 		}
 		case C_TYPE:
-			if (is_unparsed(r->slots[0]))
+			if (unparsed.len && is_unparsed(sl))
 				break; /* a format failure, counted there */
 			r->checked++;
-			if (!type_ok(m, r->type)) {
-				snprintf(msg, sizeof(msg),
-					 "expected %s, found %s",
-					 type_names[r->type],
-					 json_type_names[m->type]);
-				fail(r, m->val, m->vallen, msg);
-			}
+			if (!type_ok(m, r->type))
+				fail(r, m->val, m->vallen, (enum msg)m->type);
 			break;
 		case C_FORMAT:
-			if (is_unparsed(r->slots[0])) {
+			if (unparsed.len && is_unparsed(sl)) {
 				r->checked++;
-				snprintf(msg, sizeof(msg),
-					 "dq-normalize could not parse it as "
-					 "%s",
-					 type_names[r->type]);
-				fail(r, m->val, m->vallen, msg);
+				fail(r, m->val, m->vallen, MSG_UNPARSED);
 				break;
 			}
 			/* Numbers and booleans only fail by not parsing;
@@ -1966,51 +2242,44 @@ check_record(void)
 			if (m->type != DQ_JSON_STRING || r->type <= T_BOOLEAN)
 				break;
 			r->checked++;
-			s = text_of(m, &n, &tbuf);
-			if (!format_ok(r->type, s, n, &what))
-				fail(r, m->val, m->vallen, what);
+			if (!format_ok(r->type, sl))
+				fail(r, m->val, m->vallen, MSG_MAIN);
 			break;
 		case C_PATTERN:
 			if (m->type != DQ_JSON_STRING &&
 			    m->type != DQ_JSON_NUMBER)
 				break;
 			r->checked++;
-			s = text_of(m, &n, &tbuf);
-			if (s != tbuf.buf) {
-				dq_buf_reset(&tbuf);
-				dq_buf_add(&tbuf, s, n);
-			}
-			if (regexec(&r->re, tbuf.buf, 0, NULL, 0)) {
-				snprintf(msg, sizeof(msg),
-					 "does not match the pattern %.150s",
-					 r->pattern);
-				fail(r, m->val, m->vallen, msg);
-			}
+			/* regexec wants a NUL-terminated string. */
+			s = slot_text(sl, &n);
+			dq_buf_reset(&tbuf);
+			dq_buf_add(&tbuf, s, n);
+			if (regexec(&r->re, tbuf.buf, 0, NULL, 0))
+				fail(r, m->val, m->vallen, MSG_MAIN);
 			break;
 		case C_ENUM: {
 			r->checked++;
 			int ok = 0;
-			if (m->type == DQ_JSON_STRING)
-				s = text_of(m, &n, &tbuf);
-			double d = m->type == DQ_JSON_NUMBER
-					   ? strtod(m->val, NULL)
-					   : 0;
-			for (size_t k = 0; k < r->nev && !ok; k++) {
+			double d = 0;
+			if (m->type == DQ_JSON_STRING) {
+				s = slot_text(sl, &n);
+				ok = enum_has(r, s, n);
+			} else if (m->type == DQ_JSON_NUMBER) {
+				d = slot_num(sl);
+			}
+			for (size_t k = 0; k < r->nev && !ok &&
+					   m->type != DQ_JSON_STRING;
+			     k++) {
 				const struct enumv *e = &r->ev[k];
 				if (e->json != m->type)
 					continue;
-				if (e->json == DQ_JSON_STRING)
-					ok = e->n == n &&
-					     !(r->enum_ci
-						       ? strncasecmp(e->s, s, n)
-						       : memcmp(e->s, s, n));
-				else if (e->json == DQ_JSON_NUMBER)
+				if (e->json == DQ_JSON_NUMBER)
 					ok = e->d == d;
 				else
 					ok = 1;
 			}
 			if (!ok)
-				fail(r, m->val, m->vallen, r->enum_msg);
+				fail(r, m->val, m->vallen, MSG_MAIN);
 			break;
 		}
 		case C_RANGE: {
@@ -2018,34 +2287,32 @@ check_record(void)
 			if (r->date_bounds) {
 				long long d;
 				double secs;
-				if (m->type != DQ_JSON_STRING)
-					break;
-				s = text_of(m, &n, &tbuf);
-				if (iso_parse(s, n, &d, &secs) < 0)
+				if (m->type != DQ_JSON_STRING ||
+				    slot_iso(sl, &d, &secs) < 0)
 					break;
 				x = (double)d;
 			} else {
 				if (m->type != DQ_JSON_NUMBER)
 					break;
-				x = strtod(m->val, NULL);
+				x = slot_num(sl);
 			}
 			r->checked++;
 			if (r->has_min && x < r->min)
-				fail(r, m->val, m->vallen, r->min_msg);
+				fail(r, m->val, m->vallen, MSG_MIN);
 			else if (r->has_max && x > r->max)
-				fail(r, m->val, m->vallen, r->max_msg);
+				fail(r, m->val, m->vallen, MSG_MAX);
 			break;
 		}
 		case C_LENGTH: {
 			if (m->type != DQ_JSON_STRING)
 				break;
 			r->checked++;
-			s = text_of(m, &n, &tbuf);
+			s = slot_text(sl, &n);
 			double len = (double)utf8_len(s, n);
 			if (r->has_min && len < r->min)
-				fail(r, m->val, m->vallen, r->min_msg);
+				fail(r, m->val, m->vallen, MSG_MIN);
 			else if (r->has_max && len > r->max)
-				fail(r, m->val, m->vallen, r->max_msg);
+				fail(r, m->val, m->vallen, MSG_MAX);
 			break;
 		}
 		case C_ORDER: {
@@ -2053,19 +2320,13 @@ check_record(void)
 			double x, y;
 			if (missing(m) || missing(b))
 				break;
-			int kx = ordinal(m, &x), ky = ordinal(b, &y);
+			int kx = ordinal(sl, &x), ky = ordinal(r->slots[1], &y);
 			if (!kx || kx != ky)
 				break;
 			r->checked++;
 			if (x > y || (x == y && !r->allow_equal)) {
-				snprintf(msg, sizeof(msg),
-					 "%.80s must %s %.80s",
-					 O.slots[r->slots[0]].name,
-					 r->allow_equal ? "not be after"
-							: "be before",
-					 O.slots[r->slots[1]].name);
 				key_values(r->slots, 2);
-				fail(r, mbuf.buf, mbuf.len, msg);
+				fail(r, mbuf.buf, mbuf.len, MSG_MAIN);
 			}
 			break;
 		}
@@ -2073,36 +2334,28 @@ check_record(void)
 			if (!build_key(r->slots, r->nslots))
 				break;
 			r->checked++;
-			if (!dq_keyset_add(&r->set, kbuf.buf, kbuf.len)) {
-				if (r->nslots > 1) {
-					key_values(r->slots, r->nslots);
-					fail(r, mbuf.buf, mbuf.len,
-					     "duplicate of an earlier record's "
-					     "key");
-				} else {
-					fail(r, m->val, m->vallen,
-					     "duplicate of an earlier record's "
-					     "value");
-				}
-			} else if (r->set.n > (size_t)O.max_keys) {
-				dq_die("rule %s: more than %lld distinct keys "
-				       "(--max-keys); see dq-validate(1), "
-				       "UNIQUENESS",
-				       r->code, O.max_keys);
+			dq_keyset_hash(kbuf.buf, kbuf.len, &r->kh);
+			if (vfile.fd < 0) {
+				/* Decided after the other checks, so that the
+				 * set's cache miss overlaps their work.  (With
+				 * --violations the lines would come out of
+				 * order: decide now.) */
+				dq_keyset_prefetch(&r->set, &r->kh);
+				r->dpos = vbuf.len;
+				r->dnv = rec_nviol;
+				deferred[ndeferred++] = r;
+				break;
 			}
+			unique_decide(r);
 			break;
 		case C_REFERENCE:
 			if (m->type != DQ_JSON_STRING &&
 			    m->type != DQ_JSON_NUMBER)
 				break;
 			r->checked++;
-			s = text_of(m, &n, &tbuf);
-			if (!dq_keyset_has(&r->set, s, n)) {
-				snprintf(msg, sizeof(msg),
-					 "not found in column %.60s of %.100s",
-					 r->ref_key, r->ref_file);
-				fail(r, m->val, m->vallen, msg);
-			}
+			s = slot_text(sl, &n);
+			if (!dq_keyset_has(&r->set, s, n))
+				fail(r, m->val, m->vallen, MSG_MAIN);
 			break;
 		case C_NULL_RATE:
 			r->checked++;
@@ -2124,8 +2377,12 @@ check_record(void)
 			break;
 		}
 	}
+	/* Deferred uniqueness checks, the last first: an entry inserted
+	 * at a later position leaves the earlier positions in place. */
+	while (ndeferred)
+		unique_decide(deferred[--ndeferred]);
 	/* Invalid rates look at this record's violations. */
-	for (size_t ri = 0; ri < O.nrules; ri++) {
+	for (size_t ri = 0; O.has_invalid_rate && ri < O.nrules; ri++) {
 		struct rule *r = &O.rules[ri];
 		if (r->kind != C_INVALID_RATE)
 			continue;
@@ -2158,6 +2415,19 @@ cmp_ent(const void *a, const void *b)
 	if (!c)
 		c = (x->seq > y->seq) - (x->seq < y->seq);
 	return c;
+}
+
+/* A violations-file line for a set-level or grouped rule, whose message
+ * is made at the end: r->message, else msg. */
+static void
+write_violation_text(const struct rule *r, const char *id, long line,
+		     const char *v, size_t vn, const char *msg)
+{
+	if (r->message)
+		msg = r->message;
+	dq_buf_reset(&mbuf);
+	dq_buf_add_json_string(&mbuf, msg, strlen(msg));
+	write_violation(r, id, line, v, vn, mbuf.buf, mbuf.len);
 }
 
 static int
@@ -2208,9 +2478,8 @@ finish_groups(struct rule *r)
 			e->value = dq_xstrdup(g->label);
 		}
 		if (vfile.fd >= 0)
-			write_violation(r, g->label, 0, g->label,
-					strlen(g->label),
-					r->message ? r->message : msg);
+			write_violation_text(r, g->label, 0, g->label,
+					     strlen(g->label), msg);
 	}
 }
 
@@ -2243,10 +2512,8 @@ finish_rules(uint64_t valid)
 					char v[64];
 					int vn = snprintf(v, sizeof(v), "%.6g",
 							  r->measured);
-					write_violation(r, NULL, 0, v,
-							(size_t)vn,
-							r->message ? r->message
-								   : msg);
+					write_violation_text(r, NULL, 0, v,
+							     (size_t)vn, msg);
 				}
 			}
 			break;
@@ -2399,11 +2666,18 @@ release_all(void)
 		for (size_t k = 0; k < r->nev; k++)
 			free(r->ev[k].s);
 		free(r->ev);
+		free(r->etab);
 		free(r->enum_msg);
 		free(r->min_msg);
 		free(r->max_msg);
 		free(r->ref_file);
 		free(r->ref_key);
+		free(r->vhead);
+		for (int k = 0; k < NMSG; k++)
+			free(r->jmsg[k]);
+		free(r->jcode);
+		free(r->jlabel);
+		free(r->jhint);
 		dq_keyset_release(&r->set);
 		for (size_t k = 0; k < r->ngroups; k++) {
 			struct group *g = &r->groups[k];
@@ -2422,19 +2696,120 @@ release_all(void)
 		free(r->ex);
 	}
 	free(O.rules);
-	for (size_t i = 0; i < O.nslots; i++)
+	for (size_t i = 0; i < O.nslots; i++) {
 		free(O.slots[i].name);
+		dq_buf_release(&O.slots[i].ubuf);
+	}
 	free(O.slots);
+	free(O.stab);
+	free(deferred);
+	dq_buf_release(&dbuf);
+	free(jrunid);
 	free(rec_vslots);
 	cJSON_Delete(O.quick);
 	dq_buf_release(&vbuf);
-	dq_buf_release(&meta);
 	dq_buf_release(&tbuf);
 	dq_buf_release(&kbuf);
 	dq_buf_release(&mbuf);
 	dq_buf_release(&unparsed);
 	dq_buf_release(&idbuf);
 	dq_buf_release(&rowbuf);
+}
+
+/* A JSON string of s, malloc'd. */
+static char *
+json_str(const char *s, size_t *n)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	dq_buf_add_json_string(&b, s, strlen(s));
+	return dq_buf_detach(&b, n);
+}
+
+/* The output text of a per-record rule's violations, made once. */
+static void
+rule_texts(struct rule *r)
+{
+	struct dq_buf t[NMSG];
+	int nm = 1;
+
+	for (int k = 0; k < NMSG; k++)
+		t[k] = (struct dq_buf)DQ_BUF_INIT;
+	switch (r->kind) {
+	case C_REQUIRED:
+		dq_buf_addstr(&t[0], "required value is missing");
+		break;
+	case C_ANY_OF:
+	{
+		char msg[200];
+		snprintf(msg, sizeof(msg), "none of %s is present", r->label);
+		for (char *p = msg; *p; p++)
+			if (*p == '|')
+				*p = ',';
+		dq_buf_addstr(&t[0], msg);
+		break;
+	}
+	case C_TYPE:
+		nm = NMSG;
+		for (int k = 0; k < NMSG; k++)
+			dq_buf_addf(&t[k], "expected %s, found %s",
+				    type_names[r->type], json_type_names[k]);
+		break;
+	case C_FORMAT:
+		nm = 2;
+		dq_buf_addstr(&t[MSG_MAIN], format_what(r->type));
+		dq_buf_addf(&t[MSG_UNPARSED],
+			    "dq-normalize could not parse it as %s",
+			    type_names[r->type]);
+		break;
+	case C_PATTERN:
+		dq_buf_addf(&t[0], "does not match the pattern %.150s",
+			    r->pattern);
+		break;
+	case C_ENUM:
+		dq_buf_addstr(&t[0], r->enum_msg);
+		break;
+	case C_RANGE:
+	case C_LENGTH:
+		nm = 2;
+		dq_buf_addstr(&t[MSG_MIN], r->min_msg ? r->min_msg : "");
+		dq_buf_addstr(&t[MSG_MAX], r->max_msg ? r->max_msg : "");
+		break;
+	case C_ORDER:
+		dq_buf_addf(&t[0], "%.80s must %s %.80s",
+			    O.slots[r->slots[0]].name,
+			    r->allow_equal ? "not be after" : "be before",
+			    O.slots[r->slots[1]].name);
+		break;
+	case C_UNIQUE:
+		dq_buf_addf(&t[0], "duplicate of an earlier record's %s",
+			    r->nslots > 1 ? "key" : "value");
+		break;
+	case C_REFERENCE:
+		dq_buf_addf(&t[0], "not found in column %.60s of %.100s",
+			    r->ref_key, r->ref_file);
+		break;
+	default:
+		break;
+	}
+	for (int k = 0; k < nm; k++) {
+		const char *m = r->message ? r->message : t[k].buf;
+		r->jmsg[k] = json_str(m, &r->jmsglen[k]);
+	}
+	for (int k = 0; k < NMSG; k++)
+		dq_buf_release(&t[k]);
+
+	struct dq_buf b = DQ_BUF_INIT;
+	r->jcode = json_str(r->code, NULL);
+	r->jlabel = json_str(r->label, NULL);
+	r->jhint = r->hint ? json_str(r->hint, NULL) : dq_xstrdup("null");
+	dq_buf_addstr(&b, "{\"code\":");
+	dq_buf_addstr(&b, r->jcode);
+	dq_buf_addstr(&b, ",\"field\":");
+	dq_buf_addstr(&b, r->jlabel);
+	dq_buf_addstr(&b, ",\"severity\":\"");
+	dq_buf_addstr(&b, sev_names[r->sev]);
+	dq_buf_addstr(&b, "\",\"message\":");
+	r->vhead = dq_buf_detach(&b, &r->vheadlen);
 }
 
 int
@@ -2472,6 +2847,14 @@ main(int argc, char **argv)
 	if (load_all(&run.contract))
 		return 2;
 	O.id_slot = slot_get(run.id_field);
+	slot_table();
+	deferred = dq_xcalloc(O.nrules + 1, sizeof(*deferred));
+	for (size_t ri = 0; ri < O.nrules; ri++) {
+		O.rules[ri].dnv = -1;
+		rule_texts(&O.rules[ri]);
+		O.has_invalid_rate |= O.rules[ri].kind == C_INVALID_RATE;
+	}
+	jrunid = json_str(run.run_id, NULL);
 	if (O.quarantine_path && dq_out_open(&quar, O.quarantine_path))
 		return 2;
 	if (O.violations_path && dq_out_open(&vfile, O.violations_path))
@@ -2486,18 +2869,15 @@ main(int argc, char **argv)
 			continue;
 		}
 		n_records_viol++;
-		dq_buf_reset(&meta);
-		dq_buf_addstr(&meta, "\"violations\":[");
-		dq_buf_add(&meta, vbuf.buf, vbuf.len);
-		dq_buf_addch(&meta, ']');
+		dq_buf_addch(&vbuf, ']');
 		if (quar.fd >= 0 && !O.warn_mode && rec_max >= O.quarantine_on) {
-			dq_record_write(&rec, meta.buf, meta.len, &quar.b);
+			dq_record_write(&rec, vbuf.buf, vbuf.len, &quar.b);
 			dq_buf_addch(&quar.b, '\n');
 			run.n_quarantined++;
 			dq_out_commit(&quar);
 			continue;
 		}
-		dq_record_write(&rec, meta.buf, meta.len, &run.out.b);
+		dq_record_write(&rec, vbuf.buf, vbuf.len, &run.out.b);
 		dq_run_emit(&run);
 	}
 	dq_record_release(&rec);

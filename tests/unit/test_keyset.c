@@ -42,5 +42,32 @@ main(void)
 	UNIT_INT(dq_keyset_bytes(&s), 262144 * 16, "table size");
 	dq_keyset_release(&s);
 	UNIT_INT(s.n, 0, "released");
+
+	/* The split add agrees with the whole one, key by key. */
+	struct dq_keyhash h, h2;
+	dq_keyset_init(&s);
+	dq_keyset_hash("a", 1, &h);
+	dq_keyset_prefetch(&s, &h); /* no table yet: must not touch it */
+	UNIT_INT(dq_keyset_add_hash(&s, &h), 1, "split add: new");
+	UNIT_INT(dq_keyset_add(&s, "a", 1), 0, "whole add sees the split one");
+	dq_keyset_hash("a", 1, &h2);
+	UNIT_INT(h2.lo == h.lo && h2.hi == h.hi, 1, "hash is deterministic");
+	dq_keyset_hash("b", 1, &h2);
+	UNIT_INT(h2.lo == h.lo && h2.hi == h.hi, 0, "other key, other hash");
+	dq_keyset_prefetch(&s, &h2);
+	UNIT_INT(dq_keyset_add_hash(&s, &h2), 1, "split add of b: new");
+	UNIT_INT(dq_keyset_add_hash(&s, &h2), 0, "split add of b again");
+	UNIT_INT(dq_keyset_has(&s, "b", 1), 1, "has() finds the split add");
+	fresh = 0;
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(k, sizeof(k), "k%d", i);
+		dq_keyset_hash(k, (size_t)n, &h);
+		dq_keyset_prefetch(&s, &h);
+		fresh += dq_keyset_add_hash(&s, &h);
+	}
+	UNIT_INT(fresh, 5000, "split adds across resizes all new");
+	UNIT_INT(dq_keyset_add(&s, "k4999", 5), 0, "and found by the whole add");
+	UNIT_INT(s.n, 5002, "count after split adds");
+	dq_keyset_release(&s);
 	return unit_done();
 }
