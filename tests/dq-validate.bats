@@ -335,3 +335,13 @@ J
 	assert_output '{"i":1}'
 	[ -z "$stderr" ]
 }
+
+@test "a set-level or grouped rule without numeric bounds is a contract error" {
+	printf '{"rules":{"S":{"check":"null_rate","field":"e"}}}' >"$BATS_TEST_TMPDIR/r.json"
+	run -2 --separate-stderr dq validate -c "$BATS_TEST_TMPDIR/r.json" "$FIX/nasty.ndjson"
+	assert_output ""
+	[[ "$stderr" == *'rules.S: needs a numeric "min" or "max"'* ]]
+	printf '{"rules":{"R":{"check":"row_count","min":"ten"}}}' >"$BATS_TEST_TMPDIR/r2.json"
+	run -2 --separate-stderr dq validate -c "$BATS_TEST_TMPDIR/r2.json" "$FIX/nasty.ndjson"
+	[[ "$stderr" == *'rules.R: needs a numeric "min" or "max"'* ]]
+}

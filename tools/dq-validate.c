@@ -1092,6 +1092,23 @@ rule_fields(const cJSON *o, const char *key, const char ***names, size_t *n,
 	return 0;
 }
 
+/* The numeric "min" / "max" of a set-level or grouped rule; at least one
+ * must be given.  Returns 0, or -1 after a message naming the rule. */
+static int
+set_rate_bounds(struct rule *r, const cJSON *mn, const cJSON *mx,
+		const char *where)
+{
+	if ((mn && !cJSON_IsNumber(mn)) || (mx && !cJSON_IsNumber(mx)) ||
+	    (!mn && !mx))
+		return dq_error("%s: needs a numeric \"min\" or \"max\"",
+				where);
+	r->has_min = !!mn;
+	r->has_max = !!mx;
+	r->min = mn ? mn->valuedouble : 0;
+	r->max = mx ? mx->valuedouble : 0;
+	return 0;
+}
+
 static int
 load_rule(const char *code, const cJSON *o, const char *src)
 {
@@ -1162,17 +1179,8 @@ load_rule(const char *code, const cJSON *o, const char *src)
 		}
 		if (kind == C_DUP_RATE || kind == C_ROW_COUNT ||
 		    kind >= C_GROUP_RATE) {
-			if ((mn && !cJSON_IsNumber(mn)) ||
-			    (mx && !cJSON_IsNumber(mx)) || (!mn && !mx)) {
-				dq_error("%s: needs a numeric \"min\" or "
-					 "\"max\"",
-					 where);
+			if (set_rate_bounds(r, mn, mx, where))
 				goto out;
-			}
-			r->has_min = !!mn;
-			r->has_max = !!mx;
-			r->min = mn ? mn->valuedouble : 0;
-			r->max = mx ? mx->valuedouble : 0;
 		}
 		if (kind >= C_GROUP_RATE) {
 			v = cJSON_GetObjectItemCaseSensitive(o, "when");
@@ -1267,17 +1275,8 @@ load_rule(const char *code, const cJSON *o, const char *src)
 		}
 		case C_NULL_RATE:
 		case C_INVALID_RATE:
-			if ((mn && !cJSON_IsNumber(mn)) ||
-			    (mx && !cJSON_IsNumber(mx)) || (!mn && !mx)) {
-				dq_error("%s: needs a numeric \"min\" or "
-					 "\"max\"",
-					 where);
+			if (set_rate_bounds(r, mn, mx, where))
 				goto out;
-			}
-			r->has_min = !!mn;
-			r->has_max = !!mx;
-			r->min = mn ? mn->valuedouble : 0;
-			r->max = mx ? mx->valuedouble : 0;
 			break;
 		default:
 			break;
