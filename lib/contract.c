@@ -97,6 +97,19 @@ static const struct keyspec profile_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* A blocking rule: {"key": "last_name:soundex,dob:year"}.  See
+ * docs/blocking.md. */
+static const struct keyspec block_rule_keys[] = {
+	{ "key", NULL, 0 }, { "max_block", NULL, 0 },
+	{ "description", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec blocking_keys[] = {
+	{ "rules", block_rule_keys, 1 }, { "max_block", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 static const struct keyspec score_keys[] = {
 	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
 	{ NULL, NULL, 0 }
@@ -110,7 +123,7 @@ static const struct keyspec top_keys[] = {
 	{ "fields", field_keys, 1 }, { "rename", NULL, 0 },
 	{ "normalize", normalize_keys, 0 },
 	{ "rules", rule_keys, 1 },  { "score", score_keys, 0 },
-	{ "blocking", NULL, 0 },    { "compare", NULL, 0 },
+	{ "blocking", blocking_keys, 0 },    { "compare", NULL, 0 },
 	{ "thresholds", NULL, 0 },  { "survivorship", NULL, 0 },
 	{ "profile", profile_keys, 0 },
 	{ NULL, NULL, 0 }
