@@ -59,8 +59,13 @@ dq_blockkey_fn_name(int fn)
 void
 dq_blockkey_release(struct dq_blockkey *k)
 {
-	for (size_t i = 0; i < k->nparts; i++)
+	for (size_t i = 0; i < k->nparts; i++) {
 		free(k->parts[i].field);
+		if (k->parts[i].names)
+			free(k->parts[i].names[0]);
+		free(k->parts[i].names);
+		free(k->parts[i].lens);
+	}
 	free(k->parts);
 	k->parts = NULL;
 	k->nparts = 0;
@@ -80,6 +85,52 @@ trim_end(const char *b, const char *e)
 	while (e > b && isspace((unsigned char)e[-1]))
 		e--;
 	return e;
+}
+
+/* Split p->field at '+' into p->names. */
+static int
+split_names(struct dq_blockkey_part *p, struct dq_buf *err)
+{
+	char *c = dq_xstrdup(p->field), *s = c;
+
+	p->names = NULL;
+	p->lens = NULL;
+	p->nnames = 0;
+	for (;;) {
+		char *e = strchr(s, '+');
+		if (e)
+			*e = '\0';
+		const char *t = skip_ws(s, s + strlen(s));
+		char *te = (char *)trim_end(t, t + strlen(t));
+		*te = '\0';
+		if (t == te) {
+			dq_buf_addf(err, "key part field '%s': empty field "
+				    "name", p->field);
+			free(c);
+			free(p->names);
+			free(p->lens);
+			p->names = NULL;
+			p->lens = NULL;
+			free(p->field);
+			p->field = NULL;
+			return -1;
+		}
+		p->names = dq_xrealloc(p->names,
+				       (p->nnames + 1) * sizeof(*p->names));
+		p->lens = dq_xrealloc(p->lens,
+				      (p->nnames + 1) * sizeof(*p->lens));
+		p->names[p->nnames] = (char *)t;
+		p->lens[p->nnames++] = (size_t)(te - t);
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	/* names[0] must be the start of the copy, for free(). */
+	if (p->names[0] != c) {
+		memmove(c, p->names[0], strlen(p->names[0]) + 1);
+		p->names[0] = c;
+	}
+	return 0;
 }
 
 /* One part, the text [b, e). */
@@ -104,7 +155,7 @@ parse_part(struct dq_blockkey_part *p, const char *b, const char *e,
 		}
 		p->field = dq_xstrndup(b, (size_t)(e - b));
 		p->fieldlen = (size_t)(e - b);
-		return 0;
+		return split_names(p, err);
 	}
 	fe = trim_end(b, colon);
 	if (fe == b) {
@@ -153,7 +204,7 @@ parse_part(struct dq_blockkey_part *p, const char *b, const char *e,
 	}
 	p->field = dq_xstrndup(b, (size_t)(fe - b));
 	p->fieldlen = (size_t)(fe - b);
-	return 0;
+	return split_names(p, err);
 }
 
 int
@@ -407,6 +458,67 @@ dq_blockkey_apply(int fn, int arg, const char *raw, size_t rawlen, int type,
 	return out->len > start;
 }
 
+static int
+one(const struct dq_blockkey_part *p, size_t f, const struct dq_record *rec,
+    struct dq_buf *out)
+{
+	long j = dq_record_find(rec, p->names[f], p->lens[f]);
+	return j >= 0 && dq_blockkey_apply(p->fn, p->arg, rec->m[j].val,
+					   rec->m[j].vallen, rec->m[j].type,
+					   out);
+}
+
+/* Several fields: each result, sorted, joined by a space. */
+static int
+multi(const struct dq_blockkey_part *p, const struct dq_record *rec,
+      struct dq_buf *out)
+{
+	struct dq_buf t = DQ_BUF_INIT;
+	size_t st[8], *starts = p->nnames <= 8 ? st :
+			dq_xmalloc((p->nnames + 1) * sizeof(*starts));
+	char *sv[8], **v = p->nnames <= 8 ? sv :
+			dq_xmalloc(p->nnames * sizeof(*v));
+	int ok = 1;
+
+	for (size_t f = 0; f < p->nnames && ok; f++) {
+		starts[f] = t.len;
+		ok = one(p, f, rec, &t);
+		dq_buf_addch(&t, '\0');
+	}
+	if (ok) {
+		for (size_t f = 0; f < p->nnames; f++)
+			v[f] = t.buf + starts[f];
+		qsort(v, p->nnames, sizeof(*v), cmp_tok);
+		for (size_t f = 0; f < p->nnames; f++) {
+			if (f)
+				dq_buf_addch(out, ' ');
+			dq_buf_addstr(out, v[f]);
+		}
+	}
+	if (starts != st)
+		free(starts);
+	if (v != sv)
+		free(v);
+	dq_buf_release(&t);
+	return ok;
+}
+
+int
+dq_blockkey_part_value(const struct dq_blockkey_part *p,
+		       const struct dq_record *rec, struct dq_buf *out)
+{
+	return p->nnames > 1 ? multi(p, rec, out) : one(p, 0, rec, out);
+}
+
+int
+dq_blockkey_part_same(const struct dq_blockkey_part *p,
+		      const struct dq_blockkey_part *q)
+{
+	return p->fn == q->fn && p->arg == q->arg &&
+	       p->fieldlen == q->fieldlen &&
+	       !memcmp(p->field, q->field, p->fieldlen);
+}
+
 int
 dq_blockkey_make(const struct dq_blockkey *k, const struct dq_record *rec,
 		 struct dq_buf *out)
@@ -415,16 +527,13 @@ dq_blockkey_make(const struct dq_blockkey *k, const struct dq_record *rec,
 
 	for (size_t i = 0; i < k->nparts; i++) {
 		const struct dq_blockkey_part *p = &k->parts[i];
-		long j = dq_record_find(rec, p->field, p->fieldlen);
 		if (i)
 			dq_buf_addch(out, DQ_BLOCKKEY_SEP);
-		if (j < 0 || !dq_blockkey_apply(p->fn, p->arg, rec->m[j].val,
-						rec->m[j].vallen,
-						rec->m[j].type, out)) {
-			out->len = start;
-			out->buf[start] = '\0';
-			return 0;
-		}
+		if (dq_blockkey_part_value(p, rec, out))
+			continue;
+		out->len = start;
+		out->buf[start] = '\0';
+		return 0;
 	}
 	return 1;
 }

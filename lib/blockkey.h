@@ -29,6 +29,12 @@
  *   sorted_tokens    folded lower-case words sorted and joined by one
  *                    space ("Smith John" and "john SMITH" agree)
  * A part written as just "field" means field:exact.
+ *
+ * A part may name several fields joined by '+': "first_name+last_name:
+ * soundex" applies the function to each and joins the results, sorted,
+ * with one space, so the key does not depend on which field holds which
+ * value (a first and last name swapped give the same "J525 S530").  It is
+ * missing when any of the fields is.
  */
 #ifndef DQ_BLOCKKEY_H
 #define DQ_BLOCKKEY_H
@@ -58,8 +64,13 @@ enum dq_blockkey_fn {
 };
 
 struct dq_blockkey_part {
-	char *field;    /* owned, NUL-terminated */
+	char *field;    /* owned, NUL-terminated: "first_name+last_name" */
 	size_t fieldlen;
+	/* The field names (several when joined by '+'), pointing into a copy
+	 * of field with NULs (owned through names[0]). */
+	char **names;   /* owned */
+	size_t *lens;   /* owned */
+	size_t nnames;
 	int fn;         /* enum dq_blockkey_fn */
 	int arg;        /* N of first(N) and last_digits(N) */
 };
@@ -89,6 +100,18 @@ void dq_blockkey_release(struct dq_blockkey *k);
  */
 int dq_blockkey_apply(int fn, int arg, const char *raw, size_t rawlen,
 		      int type, struct dq_buf *out);
+
+/*
+ * The value of one part of a key for rec, appended to out.  Returns 1, or
+ * 0 when it is missing (out unchanged).  Callers that share parts between
+ * several keys compute each once with this.
+ */
+int dq_blockkey_part_value(const struct dq_blockkey_part *p,
+			   const struct dq_record *rec, struct dq_buf *out);
+
+/* 1 when parts p and q compute the same value. */
+int dq_blockkey_part_same(const struct dq_blockkey_part *p,
+			  const struct dq_blockkey_part *q);
 
 /*
  * The key of rec: the parts' results joined by DQ_BLOCKKEY_SEP, appended

@@ -144,10 +144,22 @@ static struct {
 	uint64_t *off;
 	uint32_t *len;
 	unsigned char *src;
-	uint64_t *key;       /* key[r * cap + i]; 0 = no key */
+	uint64_t *key;       /* key[i * nrules + r]; 0 = no key */
 	size_t n, cap;
 	uint64_t nsrc[2];    /* records of the first / second side */
 } R;
+
+/* The distinct key parts of all rules, each computed once per record:
+ * rule r's part k is parts[pidx[r][k]]. */
+#define MAX_PARTS 256
+static struct {
+	const struct dq_blockkey_part *part[MAX_PARTS];
+	size_t n;
+	size_t *pidx[MAX_RULES];
+	struct dq_buf val;          /* values, one after another */
+	size_t off[MAX_PARTS], len[MAX_PARTS];
+	signed char ok[MAX_PARTS];  /* -1 not computed yet, 0 missing, 1 */
+} PC;
 
 static struct big top[TOP_BLOCKS], *skips;
 static size_t ntop, nskips;
@@ -362,6 +374,60 @@ key_display(const char *s, size_t n)
 	return d;
 }
 
+static void
+index_parts(void)
+{
+	for (size_t r = 0; r < O.nr; r++) {
+		const struct dq_blockkey *k = &O.r[r].key;
+		PC.pidx[r] = dq_xmalloc(k->nparts * sizeof(size_t));
+		for (size_t q = 0; q < k->nparts; q++) {
+			size_t j;
+			for (j = 0; j < PC.n; j++)
+				if (dq_blockkey_part_same(PC.part[j],
+							  &k->parts[q]))
+					break;
+			if (j == PC.n) {
+				if (PC.n == MAX_PARTS)
+					dq_die("more than %d distinct key parts",
+					       MAX_PARTS);
+				PC.part[PC.n++] = &k->parts[q];
+			}
+			PC.pidx[r][q] = j;
+		}
+	}
+}
+
+/* The key of rule r for rec into kb, from the part cache (parts are
+ * computed when first needed); 1, or 0 when missing. */
+static int
+rule_key(size_t r, const struct dq_record *rec, struct dq_buf *kb)
+{
+	const struct dq_blockkey *k = &O.r[r].key;
+
+	for (size_t q = 0; q < k->nparts; q++) {
+		size_t j = PC.pidx[r][q];
+		if (PC.ok[j] < 0) {
+			PC.off[j] = PC.val.len;
+			PC.ok[j] = (signed char)dq_blockkey_part_value(
+				PC.part[j], rec, &PC.val);
+			PC.len[j] = PC.val.len - PC.off[j];
+		}
+		if (!PC.ok[j])
+			return 0;
+		if (q)
+			dq_buf_addch(kb, DQ_BLOCKKEY_SEP);
+		dq_buf_add(kb, PC.val.buf + PC.off[j], PC.len[j]);
+	}
+	return 1;
+}
+
+static void
+new_record(void)
+{
+	memset(PC.ok, -1, PC.n);
+	dq_buf_reset(&PC.val);
+}
+
 /* The key text of rule r for stored record i (for reports). */
 static char *
 stored_key(size_t r, size_t i)
@@ -434,8 +500,7 @@ note_skip(struct dq_run *run, size_t r, uint64_t size, char *key)
 /* Append the pair's JSON ("_dq" with its rule list) to out. */
 static void
 write_pair(struct dq_buf *out, const char *a, size_t alen, const char *b,
-	   size_t blen, size_t r, const uint64_t *ka, const uint64_t *kb,
-	   size_t stride)
+	   size_t blen, size_t r, const uint64_t *ka, const uint64_t *kb)
 {
 	dq_buf_add(out, "{\"a\":", 5);
 	dq_buf_add(out, a, alen);
@@ -444,7 +509,7 @@ write_pair(struct dq_buf *out, const char *a, size_t alen, const char *b,
 	dq_buf_add(out, ",\"_dq\":{\"rules\":[", 17);
 	dq_buf_add_json_string(out, O.r[r].name, strlen(O.r[r].name));
 	for (size_t q = r + 1; q < O.nr; q++)
-		if (ka[q * stride] && ka[q * stride] == kb[q * stride]) {
+		if (ka[q] && ka[q] == kb[q]) {
 			dq_buf_addch(out, ',');
 			dq_buf_add_json_string(out, O.r[q].name,
 					       strlen(O.r[q].name));
@@ -454,11 +519,10 @@ write_pair(struct dq_buf *out, const char *a, size_t alen, const char *b,
 
 /* 1 when an earlier rule than r has the pair in a kept block. */
 static int
-found_before(size_t r, const uint64_t *ka, const uint64_t *kb,
-	     size_t stride)
+found_before(size_t r, const uint64_t *ka, const uint64_t *kb)
 {
 	for (size_t q = 0; q < r; q++)
-		if (ka[q * stride] && ka[q * stride] == kb[q * stride])
+		if (ka[q] && ka[q] == kb[q])
 			return 1;
 	return 0;
 }
@@ -470,39 +534,43 @@ struct ent {
 	uint64_t i;
 };
 
-/* Sort by h, keeping input order among equal hashes (LSD radix, 16-bit
- * digits; passes where every entry has the same digit are skipped). */
+/* Sort by h, keeping input order among equal hashes: one counting pass
+ * on the top 16 bits of the hash, then an insertion sort inside each of
+ * the 65536 buckets (a handful of entries each, since the hashes are
+ * uniform; a big block is one run of equal hashes, already in order). */
 static void
 radix_sort(struct ent *a, struct ent *tmp, size_t n)
 {
-	static size_t cnt[65536];
+	static size_t cnt[65537];
+	size_t d, i, j;
 
-	for (int shift = 0; shift < 64; shift += 16) {
-		memset(cnt, 0, sizeof(cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[(a[i].h >> shift) & 0xffff]++;
-		if (n && cnt[(a[0].h >> shift) & 0xffff] == n)
-			continue;
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++)
+		cnt[(a[i].h >> 48) + 1]++;
+	for (d = 1; d <= 65536; d++)
+		cnt[d] += cnt[d - 1];
+	for (i = 0; i < n; i++)
+		tmp[cnt[a[i].h >> 48]++] = a[i];
+	/* cnt[d] is now the end of bucket d. */
+	for (d = 0, i = 0; d < 65536; i = cnt[d++]) {
+		for (size_t k = i + 1; k < cnt[d]; k++) {
+			struct ent x = tmp[k];
+			for (j = k; j > i && tmp[j - 1].h > x.h; j--)
+				tmp[j] = tmp[j - 1];
+			tmp[j] = x;
 		}
-		for (size_t i = 0; i < n; i++)
-			tmp[cnt[(a[i].h >> shift) & 0xffff]++] = a[i];
-		memcpy(a, tmp, n * sizeof(*a));
 	}
+	memcpy(a, tmp, n * sizeof(*a));
 }
 
 static size_t
 collect(size_t r, struct ent *a)
 {
 	size_t m = 0;
-	const uint64_t *k = R.key + r * R.cap;
+	const uint64_t *k = R.key + r;
 	for (size_t i = 0; i < R.n; i++)
-		if (k[i]) {
-			a[m].h = k[i];
+		if (k[i * O.nr]) {
+			a[m].h = k[i * O.nr];
 			a[m++].i = i;
 		}
 	return m;
@@ -526,12 +594,7 @@ read_records(struct dq_run *run, size_t first_new)
 		size_t fi = run->in.fi ? run->in.fi - 1 : 0;
 		if (R.n == R.cap) {
 			size_t nc = R.cap ? R.cap * 2 : 4096;
-			uint64_t *nk = dq_xmalloc(nc * O.nr * sizeof(*nk));
-			for (size_t r = 0; r < O.nr; r++)
-				memcpy(nk + r * nc, R.key + r * R.cap,
-				       R.n * sizeof(*nk));
-			free(R.key);
-			R.key = nk;
+			R.key = dq_xrealloc(R.key, nc * O.nr * sizeof(*R.key));
 			R.off = dq_xrealloc(R.off, nc * sizeof(*R.off));
 			R.len = dq_xrealloc(R.len, nc * sizeof(*R.len));
 			R.src = dq_xrealloc(R.src, nc);
@@ -550,12 +613,13 @@ read_records(struct dq_run *run, size_t first_new)
 		else
 			R.src[R.n] = SRC_DEDUPE;
 		R.nsrc[R.src[R.n] == SRC_A || R.src[R.n] == SRC_OLD ? 0 : 1]++;
+		new_record();
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&kb);
-			R.key[r * R.cap + R.n] =
-				dq_blockkey_make(&O.r[r].key, &rec, &kb) ?
+			R.key[R.n * O.nr + r] =
+				rule_key(r, &rec, &kb) ?
 					key_hash(kb.buf, kb.len) : 0;
-			O.r[r].keyed += R.key[r * R.cap + R.n] != 0;
+			O.r[r].keyed += R.key[R.n * O.nr + r] != 0;
 		}
 		R.n++;
 	}
@@ -572,7 +636,7 @@ block_in_memory(struct dq_run *run)
 
 	/* Phase 1: the guard. */
 	for (size_t r = 0; r < O.nr; r++) {
-		uint64_t *k = R.key + r * R.cap;
+		uint64_t *k = R.key + r;
 		m = collect(r, a);
 		radix_sort(a, tmp, m);
 		for (b = 0; b < m; b = e) {
@@ -590,7 +654,7 @@ block_in_memory(struct dq_run *run)
 			}
 			note_skip(run, r, e - b, stored_key(r, a[b].i));
 			for (x = b; x < e; x++)
-				k[a[x].i] = 0;
+				k[a[x].i * O.nr] = 0;
 		}
 	}
 	/* Phase 2: the pairs. */
@@ -607,16 +671,17 @@ block_in_memory(struct dq_run *run)
 					if (!eligible(R.src[i], R.src[j]))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, R.key + i,
-							 R.key + j, R.cap))
+					if (found_before(r, R.key + i * O.nr,
+							 R.key + j * O.nr))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b,
 						   R.text.buf + R.off[i],
 						   R.len[i],
 						   R.text.buf + R.off[j],
-						   R.len[j], r, R.key + i,
-						   R.key + j, R.cap);
+						   R.len[j], r,
+						   R.key + i * O.nr,
+						   R.key + j * O.nr);
 					dq_run_emit(run);
 				}
 			}
@@ -655,9 +720,10 @@ emit_keys(struct dq_run *run, size_t first_new)
 		dq_buf_reset(&txt);
 		record_text(run, &rec, &txt);
 		dq_buf_reset(&kb);
+		new_record();
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&keys[r]);
-			h[r] = dq_blockkey_make(&O.r[r].key, &rec, &keys[r]) ?
+			h[r] = rule_key(r, &rec, &keys[r]) ?
 				       key_hash(keys[r].buf, keys[r].len) : 0;
 			O.r[r].keyed += h[r] != 0;
 			if (r)
@@ -946,14 +1012,13 @@ from_keys(struct dq_run *run)
 					if (!eligible(kl[x].src, kl[y].src))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, kl[x].h, kl[y].h,
-							 1))
+					if (found_before(r, kl[x].h, kl[y].h))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b, kl[x].rec,
 						   kl[x].reclen, kl[y].rec,
 						   kl[y].reclen, r, kl[x].h,
-						   kl[y].h, 1);
+						   kl[y].h);
 					dq_run_emit(run);
 				}
 			for (size_t x = 0; x < g.n; x++)
@@ -1112,6 +1177,7 @@ main(int argc, char **argv)
 	}
 	if (load_rules(&run.contract))
 		return 2;
+	index_parts();
 	if (O.existing) {
 		if (access(O.existing, R_OK)) {
 			fprintf(stderr, "%s: %s: %s\n", dq_progname,
