@@ -1,0 +1,293 @@
+#!/usr/bin/env bats
+# dq-block: exact candidate pairs and rule lists on a hand-checked fixture,
+# the block-size guard, missing key parts, link and incremental modes, the
+# two-pass (emit-keys, sort, from-keys) equality, rejects, errors.
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	B=$FIX/block
+}
+
+# run_pairs ARGS...: run dq-block (status 0), keep its stdout in $T/out,
+# and set $output to one line "a.id b.id rule,rule" per pair.
+run_pairs() {
+	run -0 --separate-stderr dq block "$@"
+	printf '%s\n' "$output" >"$T/out"
+	[ -n "$output" ] || : >"$T/out"
+	run -0 jq -r '"\(.a.id // .a._dq.row) \(.b.id // .b._dq.row) \(._dq.rules | join(","))"' "$T/out"
+}
+
+@test "help reads like the man page; version" {
+	run -0 dq block --help
+	assert_line --partial "usage: dq-block"
+	assert_line --partial "  -m, --max-block N     skip blocks of more than N records (default"
+	assert_line --partial "--emit-keys"
+	assert_line --partial "--existing FILE"
+	run -0 dq block --version
+	assert_output --regexp '^dq-block [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "each pair once, with every rule that found it, in a fixed order" {
+	# name blocks {1,2,6}; email {1,2} {4,5}; dob {1,2,5,6}.  Record 4's
+	# empty last name, 3's null and 6's empty email never block.
+	run_pairs -c "$B/rules.json" "$B/people.ndjson"
+	assert_output "1 2 name,email,dob
+1 6 name,dob
+2 6 name,dob
+4 5 email
+1 5 dob
+2 5 dob
+5 6 dob"
+}
+
+@test "the same rules from --rule; names default to r1, r2" {
+	run_pairs --rule 'last_name:soundex,dob:year' --rule 'email:lower' \
+		--rule 'dob' "$B/people.ndjson"
+	assert_output "1 2 r1,r2,r3
+1 6 r1,r3
+2 6 r1,r3
+4 5 r2
+1 5 r3
+2 5 r3
+5 6 r3"
+	# --rule replaces the contract's rules.
+	run_pairs -c "$B/rules.json" --rule 'e=email:exact' "$B/people.ndjson"
+	assert_output "4 5 e"
+}
+
+@test "records are embedded byte for byte" {
+	run -0 --separate-stderr dq block --rule zip "$B/exact.ndjson"
+	assert_output '{"a":{"id":"x1", "n":9007199254740993,"v":59.0,"s":"caf\u00e9","o":{"k":[1, 2]},"zip":"02139"},"b":{"id":"x2","n":1e400,"zip":"02139"},"_dq":{"rules":["r1"]}}'
+}
+
+@test "a record without the id field gets _dq.row; --id names another field" {
+	run -0 --separate-stderr dq block --rule zip "$B/noid.ndjson"
+	assert_line --index 0 '{"a":{"name":"Ann","zip":"1","_dq":{"row":1}},"b":{"name":"Anne","zip":"1","_dq":{"row":2}},"_dq":{"rules":["r1"]}}'
+	# A record that already has _dq.row keeps it as it is.
+	assert_line --index 1 '{"a":{"name":"Ann","zip":"1","_dq":{"row":1}},"b":{"name":"Ann","zip":"1","_dq":{"row":42}},"_dq":{"rules":["r1"]}}'
+	run -0 --separate-stderr dq block --id name --rule zip "$B/noid.ndjson"
+	assert_line --index 0 '{"a":{"name":"Ann","zip":"1"},"b":{"name":"Anne","zip":"1"},"_dq":{"rules":["r1"]}}'
+}
+
+@test "block-size guard: the big block is skipped and reported" {
+	run_pairs -c "$B/rules.json" --max-block 3 --summary "$T/s.json" \
+		"$B/people.ndjson"
+	# dob's block of 4 is gone, and dob no longer counts for (1,2).
+	assert_output "1 2 name,email
+1 6 name
+2 6 name
+4 5 email"
+	run -0 jq -c '.blocking.skipped_blocks' "$T/s.json"
+	assert_output '[{"rule":"dob","key":"1950-05-27","size":4}]'
+	run -0 jq -c '[.blocking.rules[] | [.name, .pairs, .found, .blocks, .skipped_blocks, .skipped_records]]' "$T/s.json"
+	assert_output '[["name",3,3,1,0,0],["email",1,2,2,0,0],["dob",0,0,0,1,4]]'
+	run -0 --separate-stderr dq block -c "$B/rules.json" --max-block 3 \
+		"$B/people.ndjson"
+	[[ "$stderr" == *"rule 'dob': block '1950-05-27' of 4 records skipped (--max-block 3)"* ]]
+}
+
+@test "block-size guard: pairs of a skipped block are still found by a later rule" {
+	run_pairs --rule 'dob=dob' --rule 'name=last_name:soundex,dob:year' \
+		--max-block 3 "$B/people.ndjson"
+	assert_output "1 2 name
+1 6 name
+2 6 name"
+}
+
+@test "per-rule max_block in the contract, overridden by --set" {
+	run_pairs -c "$B/rules.json" --set blocking.rules.dob.max_block=3 \
+		"$B/people.ndjson"
+	assert_output "1 2 name,email
+1 6 name
+2 6 name
+4 5 email"
+}
+
+@test "summary: pairs per rule, reduction ratio, largest blocks; --stats" {
+	run -0 --separate-stderr dq block -c "$B/rules.json" --stats \
+		--summary "$T/s.json" "$B/people.ndjson"
+	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected, .blocking.pairs, .blocking.possible_pairs, .blocking.reduction_ratio]' "$T/s.json"
+	assert_output '[6,7,0,7,15,0.5333333333333333]'
+	run -0 jq -c '[.blocking.rules[] | [.name, .keyed, .pairs, .found]]' "$T/s.json"
+	assert_output '[["name",5,3,3],["email",4,1,2],["dob",6,3,6]]'
+	run -0 jq -c '.blocking.largest_blocks[0]' "$T/s.json"
+	assert_output '{"rule":"dob","key":"1950-05-27","size":4,"skipped":false}'
+	run -0 jq -c '[.blocking.largest_blocks[] | .size]' "$T/s.json"
+	assert_output '[4,3,2,2]'
+	run -0 --separate-stderr dq block -c "$B/rules.json" --stats \
+		"$B/people.ndjson"
+	[[ "$stderr" == *"dq-block: 7 pairs of 15 possible, reduction ratio 0.533333"* ]]
+	[[ "$stderr" == *"dq-block: rule email: 1 pairs (2 found), 2 blocks, 0 skipped"* ]]
+}
+
+@test "link mode: only pairs across the two files, a from the first" {
+	run_pairs -c "$B/rules.json" --link --summary "$T/s.json" \
+		"$B/old.ndjson" "$B/new.ndjson"
+	assert_output "1 6 name,dob
+2 6 name,dob
+1 5 dob
+2 5 dob"
+	run -0 jq -c '[.blocking.pairs, .blocking.possible_pairs]' "$T/s.json"
+	assert_output '[4,9]'
+	# The other way round, a comes from new.ndjson.
+	run_pairs -c "$B/rules.json" --link "$B/new.ndjson" "$B/old.ndjson"
+	assert_output "6 1 name,dob
+6 2 name,dob
+5 1 dob
+5 2 dob"
+}
+
+@test "incremental mode: pairs with at least one new record" {
+	run_pairs -c "$B/rules.json" --existing "$B/old.ndjson" \
+		--summary "$T/s.json" "$B/new.ndjson"
+	# (1,2) is between two existing records: left out.
+	assert_output "1 6 name,dob
+2 6 name,dob
+4 5 email
+1 5 dob
+2 5 dob
+5 6 dob"
+	run -0 jq -c '[.counts.in, .blocking.pairs, .blocking.possible_pairs]' "$T/s.json"
+	assert_output '[6,6,12]'
+	# New records from stdin.
+	run -0 --separate-stderr dq block -c "$B/rules.json" \
+		--existing "$B/old.ndjson" <"$B/new.ndjson"
+	printf '%s\n' "$output" >"$T/stdin.out"
+	run -0 --separate-stderr dq block -c "$B/rules.json" \
+		--existing "$B/old.ndjson" "$B/new.ndjson"
+	printf '%s\n' "$output" >"$T/file.out"
+	run -0 cmp "$T/stdin.out" "$T/file.out"
+}
+
+@test "emit-keys: one line per rule and keyed record, sortable" {
+	run -0 --separate-stderr dq block -c "$B/rules.json" --emit-keys \
+		"$B/people.ndjson"
+	# 5 name keys + 4 email keys + 6 dob keys.
+	assert_equal "${#lines[@]}" 15
+	run -0 --separate-stderr dq block --rule 'zip' --emit-keys \
+		"$B/noid.ndjson"
+	assert_line --index 0 --regexp $'^00\t[0-9a-f]{16}\t000000000000\td\t[0-9a-f]{16}\t"1"\t\\{"name":"Ann","zip":"1","_dq":\\{"row":1\\}\\}$'
+}
+
+# two_pass ARGS...: one-pass output vs emit-keys | LC_ALL=C sort |
+# from-keys, byte for byte.
+two_pass() {
+	local file=${@: -1}
+	run -0 --separate-stderr dq block "$@"
+	printf '%s\n' "$output" >"$T/one"
+	run -0 --separate-stderr dq block --emit-keys "$@"
+	printf '%s\n' "$output" >"$T/keys"
+	LC_ALL=C sort "$T/keys" >"$T/sorted"
+	run -0 --separate-stderr dq block --from-keys "${@:1:$#-1}" "$T/sorted"
+	printf '%s\n' "$output" >"$T/two"
+	run -0 cmp "$T/one" "$T/two"
+}
+
+@test "two passes (emit-keys, sort, from-keys) equal one pass" {
+	two_pass -c "$B/rules.json" "$B/people.ndjson"
+	two_pass -c "$B/rules.json" --max-block 3 "$B/people.ndjson"
+	dq gen -n 3000 --seed 5 >"$T/gen.ndjson"
+	two_pass --rule 'a=last_name:soundex' --rule 'b=first_name:first(1),dob:year' \
+		--rule 'c=email:lower' --max-block 40 "$T/gen.ndjson"
+	[ "$(wc -l <"$T/two")" -gt 1000 ]
+	# The guard did act: some blocks were skipped.
+	run -0 --separate-stderr dq block --rule 'a=last_name:soundex' --max-block 40 --summary "$T/s.json" "$T/gen.ndjson"
+	run -0 jq '.blocking.rules[0].skipped_blocks > 0' "$T/s.json"
+	assert_output true
+}
+
+@test "two passes in link and incremental modes, and from stdin" {
+	run -0 --separate-stderr dq block -c "$B/rules.json" --link \
+		"$B/old.ndjson" "$B/new.ndjson"
+	printf '%s\n' "$output" >"$T/one"
+	run -0 --separate-stderr dq block -c "$B/rules.json" --link \
+		--emit-keys "$B/old.ndjson" "$B/new.ndjson"
+	printf '%s\n' "$output" | LC_ALL=C sort >"$T/sorted"
+	run -0 --separate-stderr dq block -c "$B/rules.json" --from-keys \
+		<"$T/sorted"
+	printf '%s\n' "$output" >"$T/two"
+	run -0 cmp "$T/one" "$T/two"
+	run -0 --separate-stderr dq block -c "$B/rules.json" \
+		--existing "$B/old.ndjson" "$B/new.ndjson"
+	printf '%s\n' "$output" >"$T/one"
+	run -0 --separate-stderr dq block -c "$B/rules.json" --emit-keys \
+		--existing "$B/old.ndjson" "$B/new.ndjson"
+	printf '%s\n' "$output" | LC_ALL=C sort >"$T/sorted"
+	run -0 --separate-stderr dq block -c "$B/rules.json" --from-keys \
+		"$T/sorted"
+	printf '%s\n' "$output" >"$T/two"
+	run -0 cmp "$T/one" "$T/two"
+}
+
+@test "from-keys: unsorted or foreign lines are errors" {
+	run -0 --separate-stderr dq block -c "$B/rules.json" --emit-keys \
+		"$B/people.ndjson"
+	printf '%s\n' "$output" >"$T/keys"
+	run -2 --separate-stderr dq block -c "$B/rules.json" --from-keys \
+		"$T/keys"
+	assert_output ""
+	[[ "$stderr" == *"keys:4: key lines not sorted (use LC_ALL=C sort)"* ]]
+	run -2 --separate-stderr dq block --rule zip --from-keys "$T/keys"
+	[[ "$stderr" == *"keys:1: not a key line of dq-block --emit-keys with these rules"* ]]
+}
+
+@test "rejected lines are counted and gate the exit status; pairs still written" {
+	run -1 --separate-stderr dq block --rule zip --summary "$T/s.json" \
+		--rejects "$T/rej" "$B/bad.ndjson"
+	printf '%s\n' "$output" >"$T/out"
+	run -0 jq -r '"\(.a.id) \(.b.id)"' "$T/out"
+	assert_output "1 3"
+	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected, .blocking.records, .exit_status]' "$T/s.json"
+	assert_output '[3,1,1,2,1]'
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_output '[2,"truncated object"]'
+	run -0 --separate-stderr dq block --rule zip --max-rejects 1 "$B/bad.ndjson"
+}
+
+@test "contract errors: unknown keys, bad keys, no rules" {
+	printf '{"blocking":{"rules":{"a":{"kee":"x"}}}}' >"$T/c1.json"
+	run -2 --separate-stderr dq block -c "$T/c1.json" "$B/people.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"unknown key 'blocking.rules.a.kee'"* ]]
+	printf '{"blocking":{"rules":{"a":{"key":"x:soundx"}}}}' >"$T/c2.json"
+	run -2 --separate-stderr dq block -c "$T/c2.json" "$B/people.ndjson"
+	[[ "$stderr" == *"contract: rule 'a': key part 'x:soundx': unknown function 'soundx'"* ]]
+	printf '{"blocking":{"rules":{"a":{"key":7}}}}' >"$T/c3.json"
+	run -2 --separate-stderr dq block -c "$T/c3.json" "$B/people.ndjson"
+	[[ "$stderr" == *"blocking.rules.a.key must be a string or a list of strings"* ]]
+	printf '{"blocking":{"max_block":1,"rules":{"a":{"key":"x"}}}}' >"$T/c4.json"
+	run -2 --separate-stderr dq block -c "$T/c4.json" "$B/people.ndjson"
+	[[ "$stderr" == *"blocking.max_block must be an integer >= 2"* ]]
+	run -2 --separate-stderr dq block "$B/people.ndjson"
+	[[ "$stderr" == *"no blocking rules: give --rule KEY or a contract with a blocking section"* ]]
+}
+
+@test "usage errors: exit 2, nothing on stdout" {
+	run -2 --separate-stderr dq block --rule 'a:first' "$B/people.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"--rule: rule 'r1': key part 'a:first': first needs a count, as in first(3)"* ]]
+	run -2 --separate-stderr dq block --rule a --max-block 1 "$B/people.ndjson"
+	[[ "$stderr" == *"'--max-block': '1' is not an integer in 2..2147483648"* ]]
+	run -2 --separate-stderr dq block --rule a --link "$B/people.ndjson"
+	[[ "$stderr" == *"--link needs two files, got 1"* ]]
+	run -2 --separate-stderr dq block --rule a --link --existing "$B/old.ndjson" "$B/people.ndjson" "$B/new.ndjson"
+	[[ "$stderr" == *"--link and --existing do not go together"* ]]
+	run -2 --separate-stderr dq block --rule a --emit-keys --from-keys "$B/people.ndjson"
+	[[ "$stderr" == *"--emit-keys and --from-keys do not go together"* ]]
+	run -2 --separate-stderr dq block --rule a --existing "$T/absent" "$B/people.ndjson"
+	[[ "$stderr" == *"absent: No such file or directory"* ]]
+	run -2 --separate-stderr dq block --rule 'x=a' --rule 'x=b' "$B/people.ndjson"
+	[[ "$stderr" == *"rule 'x' named twice"* ]]
+	run -2 --separate-stderr dq block --rule a "$T/absent.ndjson"
+	assert_output ""
+}
+
+@test "empty input: no pairs, exit 0" {
+	: >"$T/empty"
+	run -0 --separate-stderr dq block --rule a --summary "$T/s.json" "$T/empty"
+	assert_output ""
+	run -0 jq -c '[.counts.in, .blocking.pairs, .blocking.reduction_ratio]' "$T/s.json"
+	assert_output '[0,0,0]'
+}
