@@ -414,10 +414,18 @@ dq_blockkey_apply(int fn, int arg, const char *raw, size_t rawlen, int type,
 	case DQ_BK_DAY:
 		if (date_parts(s, n, &y, &m, &d))
 			break;
-		if (fn == DQ_BK_YEAR)
-			dq_buf_addf(out, "%04d", y);
-		else
-			dq_buf_addf(out, "%02d", fn == DQ_BK_MONTH ? m : d);
+		if (fn == DQ_BK_YEAR) {
+			char yb[4] = { (char)('0' + y / 1000),
+				       (char)('0' + y / 100 % 10),
+				       (char)('0' + y / 10 % 10),
+				       (char)('0' + y % 10) };
+			dq_buf_add(out, yb, 4);
+		} else {
+			int v = fn == DQ_BK_MONTH ? m : d;
+			char vb[2] = { (char)('0' + v / 10),
+				       (char)('0' + v % 10) };
+			dq_buf_add(out, vb, 2);
+		}
 		break;
 	case DQ_BK_EMAIL_LOCAL:
 	case DQ_BK_EMAIL_DOMAIN:

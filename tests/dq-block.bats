@@ -291,3 +291,17 @@ two_pass() {
 	run -0 jq -c '[.counts.in, .blocking.pairs, .blocking.reduction_ratio]' "$T/s.json"
 	assert_output '[0,0,0]'
 }
+
+@test "the person contract with the FEBRL layer: canonical records, true pairs" {
+	C=$BATS_TEST_DIRNAME/../examples/contracts
+	run -0 --separate-stderr dq normalize -c "$C/person.json" \
+		-c "$C/febrl.json" --delimiter ', ' "$B/febrl.csv"
+	printf '%s\n' "$output" >"$T/n.ndjson"
+	run -0 jq -c 'del(._dq)' "$T/n.ndjson"
+	assert_line --index 0 '{"id":"rec-122-org","first_name":"Lachlan","last_name":"Berry","street_number":"69","street":"giblin street","address_2":"killarney","city":"Bittern","zip":"4814","state":"QLD","dob":"1999-02-19","national_id":"7364009"}'
+	run_pairs -c "$C/person.json" -c "$C/febrl.json" "$T/n.ndjson"
+	# rec-10-dup-0 has no street number (no address key), rec-122's
+	# postcodes differ (no ZIP keys).
+	assert_output "rec-122-org rec-122-dup-0 national_id,last_dob,first_dob,names_year,names_day,names_city,full_name
+rec-10-dup-0 rec-10-org national_id,last_dob,first_dob,names_year,names_day,last_zip,first_zip,names_city,dob_zip,street_zip,full_name"
+}

@@ -9,10 +9,12 @@
  *
  *   {"a":{record},"b":{record},"_dq":{"rules":["name_dob","email"]}}
  *
- * Blocks come from sorting (hash, record number) entries with a 16-bit
- * LSD radix sort, one rule at a time.  Phase 1 finds the blocks larger
- * than the guard (--max-block), reports them, and clears those records'
- * keys for that rule.  Phase 2 sorts again and pairs inside each block;
+ * Blocks come from sorting (hash, record number) entries (a counting pass
+ * on the top 16 bits, then insertion sort per bucket), one rule at a time.
+ * Phase 1 finds the blocks larger than the guard (--max-block), reports
+ * them and clears those records' keys for that rule, and lists the
+ * members of the other blocks of two or more.  Phase 2 pairs inside each
+ * listed block;
  * a pair found by rule r is left out when an earlier rule's (surviving)
  * key agrees for both records, because that rule already wrote it, and
  * its rule list is r plus every later rule whose key agrees.  So no set
@@ -23,10 +25,11 @@
  * --existing when the pair crosses.
  *
  * Memory per record: its text, 13 bytes of bookkeeping, 8 bytes per rule
- * (key hash) and, during a sort, 32 bytes.  Two keys that differ but share
- * a 64-bit hash would be blocked together: with a million distinct keys
- * the chance of any such collision is about 3e-8, and a spurious pair
- * only costs dq-score a comparison.
+ * (key hash), 4 bytes per rule in whose kept blocks it sits and, during a
+ * sort, 32 bytes.  Two keys that differ but share a 64-bit hash would be
+ * blocked together: with a million distinct keys the chance of any such
+ * collision is about 3e-8, and a spurious pair only costs dq-score a
+ * comparison.
  *
  * --emit-keys streams instead: one tab-separated line per (rule, key,
  * record) that sorts (LC_ALL=C sort) into blocks, and --from-keys pairs
@@ -102,6 +105,7 @@ static const struct option longopts[] = {
 #define MAX_RULES 64
 #define TOP_BLOCKS 10
 #define SHOW_SKIPPED 10
+#define KEEP_SKIPPED 100
 
 /* Sources of records: which side of a link, old or new. */
 enum { SRC_DEDUPE = 'd', SRC_A = 'a', SRC_B = 'b', SRC_OLD = 'e',
@@ -162,7 +166,7 @@ static struct {
 } PC;
 
 static struct big top[TOP_BLOCKS], *skips;
-static size_t ntop, nskips;
+static size_t ntop, nskips, nskips_all;
 
 static int
 option(void *ctx, int code, const char *arg)
@@ -480,16 +484,22 @@ note_block(size_t r, uint64_t size, int skipped, char *(*keyf)(void *),
 }
 
 static void
-note_skip(struct dq_run *run, size_t r, uint64_t size, char *key)
+note_skip(struct dq_run *run, size_t r, uint64_t size, char *(*keyf)(void *),
+	  void *arg)
 {
+	char *key;
+
+	O.r[r].skipped++;
+	O.r[r].skipped_records += size;
+	if (nskips_all++ >= KEEP_SKIPPED)
+		return;
+	key = keyf(arg);
 	skips = dq_xrealloc(skips, (nskips + 1) * sizeof(*skips));
 	skips[nskips].rule = r;
 	skips[nskips].size = size;
 	skips[nskips].key = key;
 	skips[nskips].skipped = 1;
 	nskips++;
-	O.r[r].skipped++;
-	O.r[r].skipped_records += size;
 	if (nskips <= SHOW_SKIPPED && !run->quiet)
 		dq_log(run, "warn", "block",
 		       "rule '%s': block '%s' of %llu records skipped "
@@ -539,7 +549,7 @@ struct ent {
  * the 65536 buckets (a handful of entries each, since the hashes are
  * uniform; a big block is one run of equal hashes, already in order). */
 static void
-radix_sort(struct ent *a, struct ent *tmp, size_t n)
+bucket_sort(struct ent *a, struct ent *tmp, size_t n)
 {
 	static size_t cnt[65537];
 	size_t d, i, j;
@@ -627,18 +637,33 @@ read_records(struct dq_run *run, size_t first_new)
 	dq_buf_release(&kb);
 }
 
+/* A member of a kept block in phase 1's list: the record's number, its
+ * side (b or new) and whether it starts a block. */
+#define M_START 0x80000000u
+#define M_SIDE 0x40000000u
+#define M_INDEX 0x3fffffffu
+
 static void
 block_in_memory(struct dq_run *run)
 {
 	struct ent *a = dq_xmalloc((R.n + 1) * sizeof(*a));
 	struct ent *tmp = dq_xmalloc((R.n + 1) * sizeof(*tmp));
+	uint32_t *list[MAX_RULES];
+	size_t nlist[MAX_RULES], cap[MAX_RULES];
 	size_t m, b, e, x, y, ri[2];
+	int any = O.link || O.existing;
 
-	/* Phase 1: the guard. */
+	if (R.n > M_INDEX)
+		dq_die("more than %u records: use --emit-keys and --from-keys",
+		       M_INDEX);
+	/* Phase 1: sort each rule's keys; skip the blocks over the guard
+	 * (clearing their keys) and list the members of the others. */
 	for (size_t r = 0; r < O.nr; r++) {
 		uint64_t *k = R.key + r;
 		m = collect(r, a);
-		radix_sort(a, tmp, m);
+		bucket_sort(a, tmp, m);
+		list[r] = NULL;
+		nlist[r] = cap[r] = 0;
 		for (b = 0; b < m; b = e) {
 			for (e = b + 1; e < m && a[e].h == a[b].h; e++)
 				;
@@ -648,47 +673,63 @@ block_in_memory(struct dq_run *run)
 			ri[1] = a[b].i;
 			int skip = e - b > (size_t)O.r[r].max_block;
 			note_block(r, e - b, skip, stored_key_cb, ri);
-			if (!skip) {
-				O.r[r].blocks++;
+			if (skip) {
+				note_skip(run, r, e - b, stored_key_cb, ri);
+				for (x = b; x < e; x++)
+					k[a[x].i * O.nr] = 0;
 				continue;
 			}
-			note_skip(run, r, e - b, stored_key(r, a[b].i));
-			for (x = b; x < e; x++)
-				k[a[x].i * O.nr] = 0;
+			O.r[r].blocks++;
+			if (nlist[r] + (e - b) > cap[r]) {
+				cap[r] = (nlist[r] + (e - b)) * 2;
+				list[r] = dq_xrealloc(list[r],
+						      cap[r] * sizeof(**list));
+			}
+			for (x = b; x < e; x++) {
+				unsigned char sd = R.src[a[x].i];
+				list[r][nlist[r]++] = (uint32_t)a[x].i |
+					(x == b ? M_START : 0) |
+					(sd == SRC_B || sd == SRC_NEW ? M_SIDE :
+									0);
+			}
 		}
 	}
-	/* Phase 2: the pairs. */
+	free(a);
+	free(tmp);
+	/* Phase 2: the pairs, block by block in the same order. */
 	for (size_t r = 0; r < O.nr; r++) {
-		m = collect(r, a);
-		radix_sort(a, tmp, m);
+		const uint32_t *l = list[r];
+		m = nlist[r];
 		for (b = 0; b < m; b = e) {
-			for (e = b + 1; e < m && a[e].h == a[b].h; e++)
+			for (e = b + 1; e < m && !(l[e] & M_START); e++)
 				;
 			for (x = b; x < e; x++) {
-				size_t i = a[x].i;
+				size_t i = l[x] & M_INDEX;
+				const uint64_t *ki = R.key + i * O.nr;
 				for (y = x + 1; y < e; y++) {
-					size_t j = a[y].i;
-					if (!eligible(R.src[i], R.src[j]))
+					size_t j = l[y] & M_INDEX;
+					const uint64_t *kj = R.key + j * O.nr;
+					/* Link: sides differ; incremental: one
+					 * is new. */
+					if (any &&
+					    (O.link ? !((l[x] ^ l[y]) & M_SIDE) :
+						      !((l[x] | l[y]) & M_SIDE)))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, R.key + i * O.nr,
-							 R.key + j * O.nr))
+					if (found_before(r, ki, kj))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b,
 						   R.text.buf + R.off[i],
 						   R.len[i],
 						   R.text.buf + R.off[j],
-						   R.len[j], r,
-						   R.key + i * O.nr,
-						   R.key + j * O.nr);
+						   R.len[j], r, ki, kj);
 					dq_run_emit(run);
 				}
 			}
 		}
+		free(list[r]);
 	}
-	free(a);
-	free(tmp);
 }
 
 /* ---- Two passes: key lines ---- */
@@ -962,8 +1003,8 @@ from_keys(struct dq_run *run)
 			int skip = gn > (size_t)O.r[cur.rule].max_block;
 			if (skip) {
 				skip_add(cur.rule, cur.hash);
-				note_skip(run, cur.rule, gn,
-					  kline_key_cb(&cur));
+				note_skip(run, cur.rule, gn, kline_key_cb,
+					  &cur);
 			}
 		}
 		/* cur points into line: keep a copy of its key. */
@@ -975,7 +1016,7 @@ from_keys(struct dq_run *run)
 	}
 	if (have && gn > (size_t)O.r[cur.rule].max_block && gn >= 2) {
 		skip_add(cur.rule, cur.hash);
-		note_skip(run, cur.rule, gn, kline_key_cb(&cur));
+		note_skip(run, cur.rule, gn, kline_key_cb, &cur);
 	}
 	if (have)
 		free((char *)cur.key);
@@ -1104,16 +1145,21 @@ figures(struct dq_run *run)
 		cJSON_AddItemToArray(arr, e);
 	}
 	arr = cJSON_AddArrayToObject(o, "skipped_blocks");
-	for (size_t i = 0; i < nskips && i < 100; i++) {
+	for (size_t i = 0; i < nskips; i++) {
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "rule", O.r[skips[i].rule].name);
 		cJSON_AddStringToObject(e, "key", skips[i].key);
 		cJSON_AddNumberToObject(e, "size", (double)skips[i].size);
 		cJSON_AddItemToArray(arr, e);
 	}
-	if (nskips > SHOW_SKIPPED && !run->quiet)
-		dq_log(run, "warn", "block", "%zu blocks skipped in all",
-		       nskips);
+	for (size_t r = 0; r < O.nr && nskips_all > SHOW_SKIPPED; r++)
+		if (O.r[r].skipped && !run->quiet)
+			dq_log(run, "warn", "block",
+			       "rule '%s': %llu blocks of %llu records in all "
+			       "skipped (--max-block %lld)", O.r[r].name,
+			       (unsigned long long)O.r[r].skipped,
+			       (unsigned long long)O.r[r].skipped_records,
+			       O.r[r].max_block);
 	if (O.stats) {
 		for (size_t r = 0; r < O.nr; r++)
 			fprintf(stderr, "%s: rule %s: %llu pairs (%llu found),"
