@@ -267,13 +267,15 @@ cmp_tok(const void *a, const void *b)
 	return strcmp(*x, *y);
 }
 
-/* Words of t, lower-cased, sorted, joined by one space. */
+/* Words of t, lower-cased, sorted, joined by one space.  A text of n
+ * bytes has at most n / 2 + 1 words. */
 static void
 sorted_tokens(const char *t, size_t n, struct dq_buf *out)
 {
 	struct dq_buf w = DQ_BUF_INIT;
-	char *stack[32], **tok = stack;
-	size_t nt = 0, cap = 32, i = 0;
+	char *stack[33];
+	char **tok = n <= 64 ? stack : dq_xmalloc((n / 2 + 1) * sizeof(*tok));
+	size_t nt = 0, i = 0;
 
 	dq_buf_grow(&w, n + 1);
 	while (i < n) {
@@ -281,12 +283,6 @@ sorted_tokens(const char *t, size_t n, struct dq_buf *out)
 			i++;
 		if (i == n)
 			break;
-		if (nt == cap) {
-			cap *= 2;
-			tok = tok == stack ? memcpy(dq_xmalloc(cap * sizeof(*tok)),
-						    stack, sizeof(stack))
-					   : dq_xrealloc(tok, cap * sizeof(*tok));
-		}
 		tok[nt++] = w.buf + w.len;
 		while (i < n && alnum((unsigned char)t[i]))
 			w.buf[w.len++] = (char)tolower((unsigned char)t[i++]);

@@ -125,6 +125,12 @@ main(void)
 	fn("f:sorted_tokens", "\"Smith, John  A.\"", S, "a john smith");
 	fn("f:sorted_tokens", "\"john SMITH\"", S, "john smith");
 	fn("f:sorted_tokens", "\"...\"", S, "<missing>");
+	/* Over 64 bytes: the word list is on the heap. */
+	fn("f:sorted_tokens",
+	   "\"z y x w v u t s r q p o n m l k j i h g f e d c b a "
+	   "9 8 7 6 5 4 3 2 1 0\"", S,
+	   "0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v "
+	   "w x y z");
 
 	key("last:soundex,dob:year",
 	    "{\"last\":\"Smyth\",\"dob\":\"1950-05-27\"}", "S530|1950");
