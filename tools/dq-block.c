@@ -746,8 +746,12 @@ emit_keys(struct dq_run *run, size_t first_new)
 	struct dq_record rec;
 	struct dq_buf kb = DQ_BUF_INIT, txt = DQ_BUF_INIT;
 	struct dq_buf keys[MAX_RULES];
-	uint64_t h[MAX_RULES], seq = 0;
-	char num[32];
+	uint64_t h[MAX_RULES], seq = 0, pow10[12];
+	char num[4], seqtxt[16];
+
+	pow10[0] = 1;
+	for (int d = 1; d < 12; d++)
+		pow10[d] = pow10[d - 1] * 10;
 
 	for (size_t r = 0; r < O.nr; r++)
 		dq_buf_init(&keys[r], 32);
@@ -762,6 +766,13 @@ emit_keys(struct dq_run *run, size_t first_new)
 		record_text(run, &rec, &txt);
 		dq_buf_reset(&kb);
 		new_record();
+		/* "\t%012llu\t%c\t" without printf. */
+		seqtxt[0] = '\t';
+		for (int d = 12, v = 0; d >= 1; d--, v++)
+			seqtxt[d] = (char)('0' + (seq / pow10[v]) % 10);
+		seqtxt[13] = '\t';
+		seqtxt[14] = (char)src;
+		seqtxt[15] = '\t';
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&keys[r]);
 			h[r] = rule_key(r, &rec, &keys[r]) ?
@@ -775,12 +786,12 @@ emit_keys(struct dq_run *run, size_t first_new)
 			if (!h[r])
 				continue;
 			struct dq_buf *o = &run->out.b;
-			snprintf(num, sizeof(num), "%02zu\t", r);
-			dq_buf_addstr(o, num);
+			num[0] = (char)('0' + r / 10);
+			num[1] = (char)('0' + r % 10);
+			num[2] = '\t';
+			dq_buf_add(o, num, 3);
 			dq_buf_add_hex64(o, h[r]);
-			snprintf(num, sizeof(num), "\t%012llu\t%c\t",
-				 (unsigned long long)seq, src);
-			dq_buf_addstr(o, num);
+			dq_buf_add(o, seqtxt, 16);
 			dq_buf_add(o, kb.buf, kb.len);
 			dq_buf_addch(o, '\t');
 			dq_buf_add_json_string(o, keys[r].buf, keys[r].len);
@@ -809,20 +820,32 @@ struct kline {
 	size_t reclen;
 };
 
+/* Value of a lower-case hex digit, or -1 (a table: the digits of
+ * hashes are random, so branches would mispredict half the time). */
+static signed char hexval[256];
+
+static void
+hex_init(void)
+{
+	memset(hexval, -1, sizeof(hexval));
+	for (int c = 0; c < 10; c++)
+		hexval['0' + c] = (signed char)c;
+	for (int c = 0; c < 6; c++)
+		hexval['a' + c] = (signed char)(10 + c);
+}
+
 static int
 hex64(const char *p, uint64_t *v)
 {
 	uint64_t x = 0;
+	int bad = 0;
 	for (int i = 0; i < 16; i++) {
-		char c = p[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		x = x << 4 | (uint64_t)d;
+		int d = hexval[(unsigned char)p[i]];
+		bad |= d;
+		x = x << 4 | (uint64_t)(d & 15);
 	}
 	*v = x;
-	return 0;
+	return bad < 0 ? -1 : 0;
 }
 
 static int
@@ -871,7 +894,9 @@ static struct {
 static uint64_t
 skey(size_t r, uint64_t h)
 {
-	uint64_t v = XXH3_64bits_withSeed(&h, sizeof(h), r + 1);
+	/* h is already a hash: mixing in the rule is enough. */
+	uint64_t v = h ^ ((uint64_t)(r + 1) * 0x9e3779b97f4a7c15u);
+	v ^= v >> 29;
 	return v ? v : 1;
 }
 
@@ -984,6 +1009,7 @@ from_keys(struct dq_run *run)
 	int have = 0;
 	const char *name = run->in.nfiles == 1 ? run->in.files[0] : "-";
 
+	hex_init();
 	/* Pass 1: block sizes, the guard. */
 	for (lineno = 1; (n = getline(&line, &cap, in)) > 0; lineno++) {
 		if (line[n - 1] == '\n')
@@ -1031,19 +1057,23 @@ from_keys(struct dq_run *run)
 			line[--n] = '\0';
 		if (n > 0)
 			run->n_in++;
-		if (n > 0 && parse_kline(line, (size_t)n, &k))
+		/* Pass 1 checked the lines: the rule and hash are enough to
+		 * tell where a block ends. */
+		if (n > 0 && (n < 20 || hex64(line + 3, &k.hash)))
 			dq_die("%s: changed while read", name);
+		if (n > 0)
+			k.rule = (size_t)((line[0] - '0') * 10 + line[1] - '0');
 		if (g.n && (n <= 0 || k.rule != kl[0].rule ||
 			    k.hash != kl[0].hash)) {
 			size_t r = kl[0].rule;
-			int skip = skip_has(r, kl[0].hash);
+			int skip = g.n >= 2 && skip_has(r, kl[0].hash);
 			if (g.n >= 2) {
 				note_block(r, g.n, skip, kline_key_cb, &kl[0]);
 				if (!skip)
 					O.r[r].blocks++;
 			}
 			/* Keys of skipped blocks do not count as agreeing. */
-			for (size_t x = 0; x < g.n; x++)
+			for (size_t x = 0; x < g.n && g.n >= 2 && !skip; x++)
 				for (size_t q = 0; q < O.nr; q++)
 					if (kl[x].h[q] &&
 					    skip_has(q, kl[x].h[q]))
@@ -1074,7 +1104,8 @@ from_keys(struct dq_run *run)
 			kl = dq_xrealloc(kl, g.cap * sizeof(*kl));
 		}
 		g.line[g.n] = dq_xstrndup(line, (size_t)n);
-		parse_kline(g.line[g.n], (size_t)n, &kl[g.n]);
+		if (parse_kline(g.line[g.n], (size_t)n, &kl[g.n]))
+			dq_die("%s: changed while read", name);
 		g.n++;
 	}
 	free(g.line);
