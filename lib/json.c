@@ -647,15 +647,12 @@ dq_record_release(struct dq_record *r)
 {
 	free(r->m);
 	free(r->keyset);
+	free(r->keys);
 	dq_arena_release(&r->arena);
 	dq_buf_release(&r->scratch);
 	memset(r, 0, sizeof(*r));
 	r->dq = -1;
 }
-
-/* The key stack lives across calls to save allocations. */
-static struct keyref *saved_keys;
-static size_t saved_cap;
 
 static void
 scan_begin(struct scan *s, struct dq_record *r, const char *p, size_t n)
@@ -664,15 +661,17 @@ scan_begin(struct scan *s, struct dq_record *r, const char *p, size_t n)
 	s->start = s->p = p;
 	s->end = p + n;
 	s->r = r;
-	s->keys = saved_keys;
-	s->capkeys = saved_cap;
+	/* The key stack lives in the record across calls, which saves
+	 * allocations and keeps records of different threads apart. */
+	s->keys = r->keys;
+	s->capkeys = r->keys_cap;
 }
 
 static void
 scan_end(struct scan *s)
 {
-	saved_keys = s->keys;
-	saved_cap = s->capkeys;
+	s->r->keys = s->keys;
+	s->r->keys_cap = s->capkeys;
 }
 
 int
@@ -747,7 +746,7 @@ dq_json_validate(const char *text, size_t n, struct dq_json_error *err)
 			fail(&s, s.p, "trailing characters after the value");
 	}
 	scan_end(&s);
-	free(dummy.keyset);
+	dq_record_release(&dummy);
 	if (s.reason) {
 		err->offset = (size_t)(s.err_at - text);
 		err->reason = s.reason;

@@ -469,6 +469,14 @@ show_progress(struct dq_run *run)
 	run->progress_shown = 1;
 }
 
+void
+dq_run_count_in(struct dq_run *run)
+{
+	run->n_in++;
+	if (run->progress && (run->n_in & 0x3fff) == 0)
+		show_progress(run);
+}
+
 int
 dq_run_next(struct dq_run *run, struct dq_record *rec)
 {
@@ -481,9 +489,7 @@ dq_run_next(struct dq_run *run, struct dq_record *rec)
 			exit(2);
 		if (rc == 0)
 			return 0;
-		run->n_in++;
-		if (run->progress && (run->n_in & 0x3fff) == 0)
-			show_progress(run);
+		dq_run_count_in(run);
 		if (run->item.reason) {
 			dq_run_reject(run, run->item.reason, 0);
 			continue;
