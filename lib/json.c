@@ -148,6 +148,18 @@ skip_ws(struct scan *s)
 		s->p++;
 }
 
+/* skip_ws() that says whether it skipped anything; compact JSON, the
+ * common case, costs one compare per call. */
+static inline int
+skip_ws_at(struct scan *s)
+{
+	if (s->p >= s->end || (unsigned char)*s->p > ' ')
+		return 0;
+	const char *q = s->p;
+	skip_ws(s);
+	return q != s->p;
+}
+
 /* Length of the UTF-8 sequence at p (valid per table 3-7), or 0. */
 static inline size_t
 utf8_seq(const unsigned char *p, const unsigned char *end)
@@ -482,9 +494,7 @@ scan_object_body(struct scan *s, int top)
 	struct dq_record *r = s->r;
 
 	/* s->p is past '{'. */
-	const char *q = s->p;
-	skip_ws(s);
-	ws |= q != s->p;
+	ws |= skip_ws_at(s);
 	if (s->p < s->end && *s->p == '}') {
 		s->p++;
 		if (top)
@@ -501,17 +511,13 @@ scan_object_body(struct scan *s, int top)
 		if (scan_string(s, &esc))
 			return -1;
 		push_key(s, kstart + 1, (size_t)(s->p - kstart - 2), esc);
-		q = s->p;
-		skip_ws(s);
-		ws |= q != s->p;
+		ws |= skip_ws_at(s);
 		if (s->p >= s->end)
 			return fail(s, s->p, "truncated object");
 		if (*s->p != ':')
 			return fail(s, s->p, "expected ':' after key");
 		s->p++;
-		q = s->p;
-		skip_ws(s);
-		ws |= q != s->p;
+		ws |= skip_ws_at(s);
 		const char *vstart = s->p;
 		if (scan_value(s, &type))
 			return -1;
@@ -534,16 +540,12 @@ scan_object_body(struct scan *s, int top)
 			else if (m->keylen == 3 && !memcmp(m->key, "_dq", 3))
 				r->dq = (long)(r->n - 1);
 		}
-		q = s->p;
-		skip_ws(s);
-		ws |= q != s->p;
+		ws |= skip_ws_at(s);
 		if (s->p >= s->end)
 			return fail(s, s->p, "truncated object");
 		if (*s->p == ',') {
 			s->p++;
-			q = s->p;
-			skip_ws(s);
-			ws |= q != s->p;
+			ws |= skip_ws_at(s);
 			continue;
 		}
 		if (*s->p == '}') {
