@@ -2043,7 +2043,7 @@ format_ok(enum vtype t, int slot)
 	const char *s = slot_text(slot, &n);
 	switch (t) {
 	case T_EMAIL:
-		return dq_email_valid(s, n);
+		return dq_email_valid_exact(s, n);
 	case T_DATE:
 		return slot_iso(slot, &d, &secs) == 0;
 	case T_DATETIME:
