@@ -66,6 +66,7 @@ struct dq_run {
 	long long max_rejects;  /* default 0 */
 	int log_json;
 	int quiet;
+	int print_contract;
 	char *delim;            /* --delimiter, owned */
 
 	struct dq_contract contract;

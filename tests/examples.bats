@@ -37,3 +37,26 @@ load helpers
 	run -2 make -s -C "$BATS_TEST_TMPDIR/a" gate DQ_BIN="$DQ_BIN"
 	assert_output --partial "Error 1"
 }
+
+@test "contracts: merged layers and per-environment summaries match expected/" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/contracts" "$BATS_TEST_TMPDIR/c"
+	rm -rf "$BATS_TEST_TMPDIR/c/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/c" check DQ_BIN="$DQ_BIN"
+	run -0 jq -c '[.fields.id.unique, .fields.phone.severity, .score.pass_mark]' "$BATS_TEST_TMPDIR/c/out/merged-prod.json"
+	assert_output '[true,"error",90]'
+	run -0 jq -c '[.fields.id.unique, .fields.phone.severity, .score.pass_mark]' "$BATS_TEST_TMPDIR/c/out/merged-dev.json"
+	assert_output '[false,"warn",50]'
+	run -0 make -s -C "$BATS_TEST_TMPDIR/c" gate ENV=dev DQ_BIN="$DQ_BIN"
+	run -2 make -s -C "$BATS_TEST_TMPDIR/c" gate ENV=prod DQ_BIN="$DQ_BIN"
+}
+
+@test "--print-contract: layers and --set merged; checksum on stderr; unknown keys refused" {
+	cd "$BATS_TEST_DIRNAME/../examples/contracts"
+	run -0 --separate-stderr dq validate -c people.json -c prod.json --set score.pass_mark=95 --print-contract
+	run -0 jq -c '.score' <<<"$output"
+	assert_output '{"pass_mark":95}'
+	run -0 dq validate -c people.json -c prod.json --print-contract
+	assert_line "contract_version f0f31af6a79b8b70"
+	run -2 dq validate -c people.json --set score.pass_mar=95 --print-contract
+	assert_output --partial "pass_mar"
+}
