@@ -60,3 +60,14 @@ load helpers
 	run -2 dq validate -c people.json --set score.pass_mar=95 --print-contract
 	assert_output --partial "pass_mar"
 }
+
+@test "integrity-monitor: issues by rule and by record, and metrics, match expected/" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/integrity-monitor" "$BATS_TEST_TMPDIR/i"
+	rm -rf "$BATS_TEST_TMPDIR/i/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/i" check DQ_BIN="$DQ_BIN"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/i" demo DQ_BIN="$DQ_BIN"
+	assert_line "  recE5q8: FMT-101, LNK-401"
+	assert_line "  recD4p2: DUP-601"
+	assert_line "  recH8t3: LNK-402"
+	refute_line --partial "recA1x9"
+}
