@@ -71,3 +71,37 @@ load helpers
 	assert_line "  recH8t3: LNK-402"
 	refute_line --partial "recA1x9"
 }
+
+@test "scheduling: the Makefile builds everything on good data and stops at the gate on bad" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/scheduling" "$BATS_TEST_TMPDIR/s"
+	cp -r "$BATS_TEST_DIRNAME/../examples/contracts" "$BATS_TEST_TMPDIR/contracts"
+	rm -rf "$BATS_TEST_TMPDIR/s/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/s" SRC=good.csv DQ_BIN="$DQ_BIN"
+	run -0 jq -c '[.rows, .fields]' "$BATS_TEST_TMPDIR/s/out/profile.json"
+	assert_output '[4,5]'
+	run -0 wc -l <"$BATS_TEST_TMPDIR/s/out/valid.ndjson"
+	assert_output 4
+	rm -rf "$BATS_TEST_TMPDIR/s/out"
+	run -2 make -s -C "$BATS_TEST_TMPDIR/s" SRC=bad.csv DQ_BIN="$DQ_BIN"
+	assert_output --partial "valid.ndjson] Error 1"
+	[ ! -e "$BATS_TEST_TMPDIR/s/out/valid.ndjson" ]
+	[ ! -e "$BATS_TEST_TMPDIR/s/out/profile.json" ]
+	run -0 jq -r '.code' "$BATS_TEST_TMPDIR/s/out/violations.ndjson"
+	assert_line UNQ-601
+}
+
+@test "scheduling: the Airflow DAG's tasks run in order and stop at a failed gate" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	dag="$BATS_TEST_DIRNAME/../examples/scheduling/dq_people.py"
+	export PYTHONPATH="$BATS_TEST_DIRNAME/fixtures/airflow"
+	export DQ_HOME="$DQ_BIN" DQ_DATA="$BATS_TEST_TMPDIR/data" DQ_TODAY=2026-11-01
+	export DQ_CONTRACT="$BATS_TEST_DIRNAME/../examples/contracts/people.json"
+	export DQ_SOURCE="$BATS_TEST_DIRNAME/../examples/scheduling/good.csv"
+	run -0 python3 "$BATS_TEST_DIRNAME/fixtures/airflow/run_dag.py" "$dag" 2026-11-21
+	assert_output $'fetch 0\nnormalize 0\nvalidate_gate 0\nprofile 0'
+	[ -s "$BATS_TEST_TMPDIR/data/2026-11-21/profile.json" ]
+	export DQ_SOURCE="$BATS_TEST_DIRNAME/../examples/scheduling/bad.csv"
+	run -1 python3 "$BATS_TEST_DIRNAME/fixtures/airflow/run_dag.py" "$dag" 2026-11-22
+	assert_output $'fetch 0\nnormalize 0\nvalidate_gate 1'
+	[ ! -e "$BATS_TEST_TMPDIR/data/2026-11-22/profile.json" ]
+}
