@@ -30,7 +30,8 @@ enum {
 	O_DELIMITER,
 	O_ENCODING,
 	O_NO_HEADER,
-	O_PRINT_CONTRACT
+	O_PRINT_CONTRACT,
+	O_LINE_OFFSET
 };
 
 static const struct option common_long[] = {
@@ -46,6 +47,7 @@ static const struct option common_long[] = {
 	{ "ndjson", no_argument, NULL, O_NDJSON },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
 	{ "print-contract", no_argument, NULL, O_PRINT_CONTRACT },
+	{ "line-offset", required_argument, NULL, O_LINE_OFFSET },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "set", required_argument, NULL, O_SET },
@@ -63,6 +65,8 @@ static const char common_help[] =
 	"                        (default ','; \"\\t\" for tab; ', ' for FEBRL)\n"
 	"      --encoding ENC    CSV input encoding: utf-8 (default) or latin1\n"
 	"      --no-header       CSV has no header; columns are named 1, 2, ...\n"
+	"      --line-offset N   number lines from N+1: the input is a chunk of\n"
+	"                        a larger file that starts after line N\n"
 	"\n"
 	"Contract:\n"
 	"  -c, --contract FILE   contract file; repeat to layer (later wins)\n"
@@ -224,6 +228,16 @@ common_option(struct dq_run *run, int c, const char *arg)
 			return dq_error("--encoding: '%s': expected utf-8 or "
 					"latin1", arg);
 		return 0;
+	case O_LINE_OFFSET: {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < 0)
+			return dq_error("--line-offset '%s': expected a line "
+					"count", arg);
+		run->in.line_offset = v;
+		return 0;
+	}
 	case O_PRINT_CONTRACT:
 		run->print_contract = 1;
 		return 0;
