@@ -35,6 +35,7 @@ TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/dq-*.c))
 PROGS   := $(TOOLS:%=$(BIN)/%)
 UNIT    := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/test_*.c))
 MANS    := $(wildcard tools/dq-*.1)
+SCRIPTS := $(wildcard scripts/dq-*)
 
 all: $(PROGS) $(UNIT)
 
@@ -84,7 +85,7 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
-	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)
 
 lint:
