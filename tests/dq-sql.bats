@@ -271,3 +271,33 @@ lite() {
 	run -0 psql -X -A -t "$url" -c "SELECT count(*) FROM monitoring_file_failed_validation WHERE value #>> '{}' IS DISTINCT FROM message"
 	assert_output 0
 }
+
+@test "dq-sql: rows go 500 to a statement; a key repeated within one starts a new one, the later row wins" {
+	for i in $(seq 1 1200); do
+		printf '{"run_id":"r1","record_id":"R%d","line":%d,"code":"X-1","severity":"error","field":"f","message":"m%d"}\n' \
+			$((i % 300)) "$i" "$i"
+	done >"$BATS_TEST_TMPDIR/dup.ndjson"
+	dq sql --create --run-id r1 --violations "$BATS_TEST_TMPDIR/dup.ndjson" \
+		>"$BATS_TEST_TMPDIR/dup.sql"
+	# 300 keys: each statement ends when the 301st row repeats its first
+	# key, before it reaches 500 rows.
+	run -0 grep -c '^INSERT INTO dq_violation' "$BATS_TEST_TMPDIR/dup.sql"
+	assert_output 4
+	lite "$BATS_TEST_TMPDIR/d.db" <"$BATS_TEST_TMPDIR/dup.sql"
+	run -0 lite "$BATS_TEST_TMPDIR/d.db" "SELECT count(*), json_extract(max(details), '\$.message') FROM dq_violation WHERE record_key = 'R5'"
+	assert_output "1|m905"
+	run -0 lite "$BATS_TEST_TMPDIR/d.db" "SELECT count(*) FROM dq_violation"
+	assert_output 300
+	# Without repeats a statement holds 500 rows.
+	run -0 dq sql --schema monitoring --agency a --file f --run-date 2026-01-01 \
+		--run-hour 0 --max-violations 0 --violations "$BATS_TEST_TMPDIR/dup.ndjson"
+	run -0 grep -c '^INSERT INTO monitoring_file_failed_validation' <<<"$output"
+	assert_output 3
+	pg_need
+	url=$(pg_newdb dup)
+	dq sql --create --dialect postgres --run-id r1 \
+		--violations "$BATS_TEST_TMPDIR/dup.ndjson" |
+		psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -A -t "$url" -c "SELECT count(*), max(details->>'message') FROM dq_violation WHERE record_key = 'R5'"
+	assert_output "1|m905"
+}

@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@
 #include <cjson/cJSON.h>
 
 #include "json.h"
+#include "keyset.h"
 #include "text.h"
 #include "util.h"
 
@@ -479,8 +481,10 @@ row_val(struct row *r, const char *col, const cJSON *j)
 		return;
 	}
 	v = row_col(r, col);
-	if (cJSON_IsNumber(j) && j->valuedouble == (double)(long long)
-	    j->valuedouble)
+	/* Whole numbers within 2^53 print as integers; the range test comes
+	 * first, as converting a larger double to long long is undefined. */
+	if (cJSON_IsNumber(j) && fabs(j->valuedouble) <= 9007199254740992.0 &&
+	    j->valuedouble == (double)(long long)j->valuedouble)
 		dq_buf_add_int(v, (long long)j->valuedouble);
 	else if (cJSON_IsNumber(j))
 		dq_buf_addf(v, "%.17g", j->valuedouble);
@@ -528,39 +532,142 @@ row_key(struct row *r, const char *col, const cJSON *j)
 	}
 }
 
-/* Emit the row as one upsert.  extra, when given, is appended to the SET
- * list (an update that is not a plain copy of the new value). */
+/*
+ * Emit the row as an upsert.  extra, when given, is appended to the SET
+ * list (an update that is not a plain copy of the new value).  With
+ * *batch non-NULL the row joins the open multi-row INSERT of the same
+ * table (up to BATCH rows), which SQLite and PostgreSQL parse far faster
+ * than one statement a row; the caller must know that the rows' keys are
+ * distinct (PostgreSQL refuses one statement that updates a row twice) and
+ * close the batch with row_flush().  *batch keeps the ON CONFLICT clause.
+ */
+#define BATCH 500
 static void
-row_end(struct row *r, struct dq_buf *out, const char *extra)
+row_emit(struct row *r, struct dq_buf *out, const char *extra,
+	 struct dq_buf *tail, int *inbatch)
 {
 	int i, sets = 0;
 
-	dq_buf_addf(out, "INSERT INTO %s (", r->table);
-	for (i = 0; i < r->n; i++)
-		dq_buf_addf(out, "%s%s", i ? ", " : "", r->col[i]);
-	dq_buf_addstr(out, ") VALUES (");
+	if (inbatch && *inbatch) {
+		dq_buf_addstr(out, ",\n  (");
+	} else {
+		dq_buf_addstr(out, "INSERT INTO ");
+		dq_buf_addstr(out, r->table);
+		dq_buf_addstr(out, " (");
+		for (i = 0; i < r->n; i++) {
+			if (i)
+				dq_buf_addstr(out, ", ");
+			dq_buf_addstr(out, r->col[i]);
+		}
+		dq_buf_addstr(out, ") VALUES (");
+	}
 	for (i = 0; i < r->n; i++) {
 		if (i)
 			dq_buf_addstr(out, ", ");
 		dq_buf_add(out, r->val[i].buf, r->val[i].len);
+		dq_buf_release(&r->val[i]);
 	}
-	dq_buf_addstr(out, ")\n  ON CONFLICT (");
-	for (i = 0; i < r->nkey; i++)
-		dq_buf_addf(out, "%s%s", i ? ", " : "", r->col[i]);
-	dq_buf_addstr(out, ") DO ");
+	dq_buf_addch(out, ')');
+
+	dq_buf_reset(tail);
+	dq_buf_addstr(tail, "\n  ON CONFLICT (");
+	for (i = 0; i < r->nkey; i++) {
+		if (i)
+			dq_buf_addstr(tail, ", ");
+		dq_buf_addstr(tail, r->col[i]);
+	}
+	dq_buf_addstr(tail, ") DO ");
 	for (i = r->nkey; i < r->n; i++) {
 		if (r->keep[i])
 			continue;
-		dq_buf_addstr(out, sets++ ? ", " : "UPDATE SET ");
-		dq_buf_addf(out, "%s = excluded.%s", r->col[i], r->col[i]);
+		dq_buf_addstr(tail, sets++ ? ", " : "UPDATE SET ");
+		dq_buf_addstr(tail, r->col[i]);
+		dq_buf_addstr(tail, " = excluded.");
+		dq_buf_addstr(tail, r->col[i]);
 	}
-	if (extra)
-		dq_buf_addf(out, "%s%s", sets++ ? ", " : "UPDATE SET ", extra);
+	if (extra) {
+		dq_buf_addstr(tail, sets++ ? ", " : "UPDATE SET ");
+		dq_buf_addstr(tail, extra);
+	}
 	if (!sets)
-		dq_buf_addstr(out, "NOTHING");
-	dq_buf_addstr(out, ";\n");
-	for (i = 0; i < r->n; i++)
-		dq_buf_release(&r->val[i]);
+		dq_buf_addstr(tail, "NOTHING");
+	dq_buf_addstr(tail, ";\n");
+
+	if (inbatch && ++*inbatch < BATCH)
+		return;
+	dq_buf_add(out, tail->buf, tail->len);
+	if (inbatch)
+		*inbatch = 0;
+}
+
+/* Close an open batch of rows. */
+static void
+row_flush(struct dq_buf *out, struct dq_buf *tail, int *inbatch)
+{
+	if (*inbatch)
+		dq_buf_add(out, tail->buf, tail->len);
+	*inbatch = 0;
+}
+
+static void
+row_end(struct row *r, struct dq_buf *out, const char *extra)
+{
+	struct dq_buf tail = DQ_BUF_INIT;
+
+	row_emit(r, out, extra, &tail, NULL);
+	dq_buf_release(&tail);
+}
+
+/* Rows going into multi-row INSERTs: the open statement's ON CONFLICT
+ * clause, its row count, and the keys it holds. */
+struct batch {
+	struct dq_buf tail;
+	int n;
+	struct dq_keyset keys;
+	struct dq_buf key;
+};
+
+static void
+batch_init(struct batch *b)
+{
+	dq_buf_init(&b->tail, 256);
+	dq_buf_init(&b->key, 64);
+	dq_keyset_init(&b->keys);
+	b->n = 0;
+}
+
+/* Add the row to the batch.  A key already in the open statement closes
+ * it first: PostgreSQL will not update one row twice in one statement,
+ * and the later row must win, as it would one statement a row. */
+static void
+batch_row(struct batch *b, struct row *r, struct dq_buf *out,
+	  const char *extra)
+{
+	int i;
+
+	dq_buf_reset(&b->key);
+	for (i = 0; i < r->nkey; i++) {
+		/* The values are SQL literals: ',' cannot blur two keys. */
+		dq_buf_add(&b->key, r->val[i].buf, r->val[i].len);
+		dq_buf_addch(&b->key, ',');
+	}
+	if (b->n && !dq_keyset_add(&b->keys, b->key.buf, b->key.len))
+		row_flush(out, &b->tail, &b->n);
+	if (!b->n) {
+		dq_keyset_release(&b->keys);
+		dq_keyset_init(&b->keys);
+		dq_keyset_add(&b->keys, b->key.buf, b->key.len);
+	}
+	row_emit(r, out, extra, &b->tail, &b->n);
+}
+
+static void
+batch_end(struct batch *b, struct dq_buf *out)
+{
+	row_flush(out, &b->tail, &b->n);
+	dq_buf_release(&b->tail);
+	dq_buf_release(&b->key);
+	dq_keyset_release(&b->keys);
 }
 
 /* --- the monitoring schema ------------------------------------------ */
@@ -722,9 +829,12 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	}
 
 	if (o->violations) {
+		struct batch b;
 		long long seq = 0;
 		size_t pos = 0;
 		cJSON *v;
+
+		batch_init(&b);
 
 		doc_read(&d, o->violations);
 		while ((v = next_line(&d, &pos)) != NULL) {
@@ -756,9 +866,10 @@ monitoring(const struct opts *o, struct dq_buf *out)
 				cJSON_GetObjectItemCaseSensitive(v, "message"));
 			row_val(&r, "hint",
 				cJSON_GetObjectItemCaseSensitive(v, "hint"));
-			row_end(&r, out, NULL);
+			batch_row(&b, &r, out, NULL);
 			cJSON_Delete(v);
 		}
+		batch_end(&b, out);
 		dq_buf_release(&d.text);
 		/* A replay with fewer violations leaves no stale rows. */
 		dq_buf_addstr(out, "DELETE FROM monitoring_file_failed_validation"
@@ -829,6 +940,7 @@ generic(const struct opts *o, struct dq_buf *out)
 {
 	cJSON *summary = NULL, *counts = NULL, *v, *item;
 	const char *run_id = o->run_id, *status = "loaded";
+	struct batch b;
 	struct row r;
 	struct doc d;
 	size_t pos;
@@ -888,6 +1000,7 @@ generic(const struct opts *o, struct dq_buf *out)
 
 		pos = 0;
 		doc_read(&d, o->violations);
+		batch_init(&b);
 		while ((v = next_line(&d, &pos)) != NULL) {
 			cJSON *det = cJSON_CreateObject();
 
@@ -916,13 +1029,14 @@ generic(const struct opts *o, struct dq_buf *out)
 			row_str(&r, "severity", cJSON_IsString(item) ?
 				item->valuestring : "error");
 			row_json(&r, "details", det);
-			row_end(&r, out,
-				"status = CASE WHEN dq_violation.status = "
-				"'suppressed' THEN 'suppressed' ELSE 'open' "
-				"END");
+			batch_row(&b, &r, out,
+				  "status = CASE WHEN dq_violation.status = "
+				  "'suppressed' THEN 'suppressed' ELSE 'open' "
+				  "END");
 			cJSON_Delete(det);
 			cJSON_Delete(v);
 		}
+		batch_end(&b, out);
 		dq_buf_release(&d.text);
 		/* What this run no longer reports has been fixed. */
 		dq_buf_addstr(out, "UPDATE dq_violation SET status = 'fixed' "
@@ -958,6 +1072,7 @@ generic(const struct opts *o, struct dq_buf *out)
 	if (o->golden) {
 		pos = 0;
 		doc_read(&d, o->golden);
+		batch_init(&b);
 		while ((v = next_line(&d, &pos)) != NULL) {
 			cJSON *meta = cJSON_DetachItemFromObjectCaseSensitive(
 				v, "_dq");
@@ -978,10 +1093,11 @@ generic(const struct opts *o, struct dq_buf *out)
 			row_json(&r, "provenance",
 				 cJSON_GetObjectItemCaseSensitive(meta,
 								  "provenance"));
-			row_end(&r, out, NULL);
+			batch_row(&b, &r, out, NULL);
 			cJSON_Delete(meta);
 			cJSON_Delete(v);
 		}
+		batch_end(&b, out);
 		dq_buf_release(&d.text);
 		delete_stale(out, "dq_golden_record", o->entity, run_id);
 	}
@@ -989,6 +1105,7 @@ generic(const struct opts *o, struct dq_buf *out)
 	if (o->id_map) {
 		pos = 0;
 		doc_read(&d, o->id_map);
+		batch_init(&b);
 		while ((v = next_line(&d, &pos)) != NULL) {
 			const cJSON *id, *cl;
 
@@ -1008,9 +1125,10 @@ generic(const struct opts *o, struct dq_buf *out)
 			row_key(&r, "record_id", id);
 			row_key(&r, "cluster_id", cl);
 			row_str(&r, "run_id", run_id);
-			row_end(&r, out, NULL);
+			batch_row(&b, &r, out, NULL);
 			cJSON_Delete(v);
 		}
+		batch_end(&b, out);
 		dq_buf_release(&d.text);
 		delete_stale(out, "dq_id_map", o->entity, run_id);
 	}
