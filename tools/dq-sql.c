@@ -12,8 +12,10 @@
  * Upserts: the syntax is the one PostgreSQL 9.5 introduced and SQLite
  * copied in 3.24.0 (https://www.sqlite.org/lang_upsert.html,
  * https://www.postgresql.org/docs/15/sql-insert.html); `excluded` names
- * the proposed row in both.  Each row gets its own INSERT, because
- * PostgreSQL refuses one statement that updates the same row twice.
+ * the proposed row in both.  Rows of a file go up to 500 to an INSERT
+ * (parsed far faster than one a row); a key repeated within one starts
+ * the next, because PostgreSQL refuses one statement that updates the same
+ * row twice.
  *
  * Replay: every key is derived from the input, never from the clock: a
  * monitoring file's id is a hash of agency and file name, a run's id a hash
@@ -57,8 +59,9 @@
 #include "util.h"
 
 static const char usage_text[] =
-	"usage: dq-sql [--schema monitoring|generic] [--dialect sqlite|postgres]\n"
-	"              [--create] [DOCUMENT OPTIONS] [IDENTITY OPTIONS]\n"
+	"usage: dq-sql [--schema monitoring|generic]\n"
+	"              [--dialect sqlite|postgres] [--create]\n"
+	"              [DOCUMENT OPTIONS] [IDENTITY OPTIONS]\n"
 	"\n"
 	"Turn dq documents into SQL upserts (INSERT ... ON CONFLICT ... DO\n"
 	"UPDATE) in one transaction, for `sqlite3 FILE` or `psql URL`.\n"
@@ -67,8 +70,9 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"      --schema S        monitoring or generic (default generic)\n"
-	"      --dialect D       sqlite (default) or postgres: JSON columns are\n"
-	"                        TEXT or JSONB; sqlite writes CR as char(13)\n"
+	"      --dialect D       sqlite (default) or postgres: JSON columns\n"
+	"                        are TEXT or JSONB; sqlite writes CR as\n"
+	"                        char(13)\n"
 	"      --create          first CREATE TABLE IF NOT EXISTS the schema\n"
 	"      --no-transaction  leave out BEGIN and COMMIT\n"
 	"\n"
@@ -97,8 +101,8 @@ static const char usage_text[] =
 	"  -h, --help            this text\n"
 	"  -V, --version         print the version\n"
 	"\n"
-	"Exit status: 0 the SQL was written; 2 a usage error, an unreadable or\n"
-	"invalid document, a string holding NUL, or a write error.\n";
+	"Exit status: 0 the SQL was written; 2 a usage error, an unreadable\n"
+	"or invalid document, a string holding NUL, or a write error.\n";
 
 enum {
 	O_AGENCY = 1000,
@@ -354,8 +358,8 @@ parse_json(const struct doc *d, const char *s, size_t n, int want_object)
 
 	type = dq_json_validate(s, n, &err);
 	if (type < 0)
-		dq_die("%s:%lu: not valid JSON: %s at byte %zu", d->path, d->line,
-		       err.reason, err.offset);
+		dq_die("%s:%lu: not valid JSON: %s at byte %zu", d->path,
+		       d->line, err.reason, err.offset);
 	if (has_nul(s, n))
 		dq_die("%s:%lu: a string holds NUL (\\u0000), which SQL text "
 		       "cannot store", d->path, d->line);
@@ -872,8 +876,9 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		batch_end(&b, out);
 		dq_buf_release(&d.text);
 		/* A replay with fewer violations leaves no stale rows. */
-		dq_buf_addstr(out, "DELETE FROM monitoring_file_failed_validation"
-			      " WHERE monitoring_file_run_id = ");
+		dq_buf_addstr(out, "DELETE FROM "
+			      "monitoring_file_failed_validation "
+			      "WHERE monitoring_file_run_id = ");
 		add_literal(out, run_id, strlen(run_id));
 		dq_buf_addf(out, " AND seq > %lld;\n", seq);
 	}
@@ -1090,9 +1095,9 @@ generic(const struct opts *o, struct dq_buf *out)
 			row_json(&r, "members",
 				 cJSON_GetObjectItemCaseSensitive(meta,
 								  "members"));
-			row_json(&r, "provenance",
-				 cJSON_GetObjectItemCaseSensitive(meta,
-								  "provenance"));
+			item = cJSON_GetObjectItemCaseSensitive(meta,
+								"provenance");
+			row_json(&r, "provenance", item);
 			batch_row(&b, &r, out, NULL);
 			cJSON_Delete(meta);
 			cJSON_Delete(v);
