@@ -127,3 +127,11 @@ event() {
 	run -0 psql -X -A -t "$url" -c "SELECT count(*) FROM monitoring_file_failed_validation"
 	assert_output 5
 }
+
+@test "examples/monitoring-files: make check (twice the same report, as expected/)" {
+	cp -r "$EX" "$BATS_TEST_TMPDIR/m"
+	rm -rf "$BATS_TEST_TMPDIR/m/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/m" check DQ_BIN="$DQ_BIN" \
+		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
+	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
+}

@@ -18,10 +18,3 @@ load helpers
 	assert_line --partial "line 12: row has 4 fields, header has 11"
 	assert_line --regexp "line 6 V005: .*dob"
 }
-
-@test "monitoring-files: S3 events into sqlite, twice, give expected/report.txt" {
-	cp -r "$BATS_TEST_DIRNAME/../examples/monitoring-files" "$BATS_TEST_TMPDIR/m"
-	rm -rf "$BATS_TEST_TMPDIR/m/out"
-	run -0 make -s -C "$BATS_TEST_TMPDIR/m" check DQ_BIN="$DQ_BIN" \
-		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
-}
