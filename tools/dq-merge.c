@@ -1060,7 +1060,7 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		}
 		dq_buf_addstr(b, "],\"provenance\":{");
 		dq_buf_add(b, so.prov.buf, so.prov.len);
-		dq_buf_addstr(b, "}}");
+		dq_buf_addstr(b, "}}}");
 		dq_run_emit(&run);
 
 		if (log->fd < 0)
