@@ -154,8 +154,19 @@ spec_check(const struct dq_survive_spec *sp, const char *path)
 	return 0;
 }
 
+static int load(struct dq_survive *s, const cJSON *sec);
+
 int
 dq_survive_load(struct dq_survive *s, const cJSON *sec)
+{
+	if (!load(s, sec))
+		return 0;
+	dq_survive_release(s);
+	return -1;
+}
+
+static int
+load(struct dq_survive *s, const cJSON *sec)
 {
 	const cJSON *v, *it;
 	char path[600];
