@@ -240,6 +240,9 @@ load(struct dq_survive *s, const cJSON *sec)
 		if (sp->into && sp->rule != DQ_SURV_UNION)
 			return dq_error("contract: '%s.into' is only for the "
 					"union rule", path);
+		sp->fieldlen = strlen(sp->field);
+		sp->intolen = sp->into ? strlen(sp->into) : 0;
+		s->has_into |= sp->into != NULL;
 	}
 	return 0;
 }
@@ -491,7 +494,7 @@ static const struct dq_survive_spec *
 spec_for(const struct dq_survive *s, const char *key, size_t keylen)
 {
 	for (size_t i = 0; i < s->nf; i++)
-		if (strlen(s->f[i].field) == keylen &&
+		if (s->f[i].fieldlen == keylen &&
 		    !memcmp(s->f[i].field, key, keylen))
 			return &s->f[i];
 	return &s->def;
@@ -501,7 +504,7 @@ static int
 is_into(const struct dq_survive *s, const char *key, size_t keylen)
 {
 	for (size_t i = 0; i < s->nf; i++)
-		if (s->f[i].into && strlen(s->f[i].into) == keylen &&
+		if (s->f[i].into && s->f[i].intolen == keylen &&
 		    !memcmp(s->f[i].into, key, keylen))
 			return 1;
 	return 0;
@@ -519,8 +522,9 @@ add_key(struct dq_buf *b, const char *key, size_t keylen)
 
 static void
 decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
-       const char *const *ids, const size_t *idlen, const char *key,
-       size_t keylen, struct dq_survive_out *o)
+       const char *const *ids, const size_t *idlen, size_t first,
+       size_t firstm, const char *key, size_t keylen,
+       struct dq_survive_out *o)
 {
 	const struct dq_survive_spec *sp = NULL;
 	size_t nc = 0, i, j;
@@ -531,8 +535,9 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 		sp = spec_for(s, key, keylen);
 	else
 		sp = &s->def;
-	for (i = 0; i < n; i++) {
-		long k = find_raw(&recs[i], key, keylen);
+	for (i = first; i < n; i++) {
+		long k = i == first ? (long)firstm
+				    : find_raw(&recs[i], key, keylen);
 		if (k < 0)
 			continue;
 		if (nc == ncap) {
@@ -579,6 +584,8 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 	}
 	add_key(&o->prov, key, keylen);
 	dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
+	if (!o->want_rules)
+		return;
 	add_key(&o->rules, key, keylen);
 	dq_buf_addch(&o->rules, '"');
 	dq_buf_addstr(&o->rules, dq_survive_rule_name(sp->rule));
@@ -609,7 +616,7 @@ dq_survive_build(const struct dq_survive *s, const struct dq_record *recs,
 			const struct dq_member *m = &r->m[j];
 			if ((long)j == r->dq || (m->flags & DQ_M_DROPPED))
 				continue;
-			if (is_into(s, m->key, m->keylen))
+			if (s->has_into && is_into(s, m->key, m->keylen))
 				continue;
 			/* Decided already with an earlier member? */
 			size_t p;
@@ -618,7 +625,8 @@ dq_survive_build(const struct dq_survive *s, const struct dq_record *recs,
 					break;
 			if (p < i)
 				continue;
-			decide(s, recs, n, ids, idlen, m->key, m->keylen, o);
+			decide(s, recs, n, ids, idlen, i, j, m->key,
+			       m->keylen, o);
 		}
 	}
 }

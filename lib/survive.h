@@ -62,6 +62,7 @@ struct dq_survive_spec {
 	char **priority; /* source values, best first (owned) */
 	size_t npriority;
 	char *into;      /* union: field for the array (owned, may be NULL) */
+	size_t fieldlen, intolen;
 };
 
 struct dq_survive {
@@ -70,6 +71,7 @@ struct dq_survive {
 	size_t nf;
 	double weak_link;            /* contract weak_link, -1 if not set */
 	long long max_size;          /* contract max_cluster_size, 0 if not */
+	int has_into;                /* some field has "into" */
 };
 
 /* What one build produced, as JSON member text without braces. */
@@ -79,6 +81,7 @@ struct dq_survive_out {
 	struct dq_buf rules;  /* "k":"rule",... */
 	struct dq_buf ties;   /* "k",... fields decided by member order */
 	size_t nties;
+	int want_rules;       /* fill rules and ties (set by the caller) */
 };
 
 /* Name of a rule ("most_recent"). */

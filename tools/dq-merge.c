@@ -266,6 +266,100 @@ record_id(const struct dq_record *r)
 	return 0;
 }
 
+/* End of the JSON string starting at s[i] == '"' (index past it). */
+static size_t
+skip_string(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+/*
+ * Find a top-level member of an object whose text the scanner has
+ * validated, without scanning it again: a walk that skips strings and
+ * nested values.  The key is compared as written (an id field name with
+ * escapes in the record is not found).  Returns 1 with the raw value.
+ */
+static int
+find_top(const char *s, size_t n, const char *key, size_t keylen,
+	 const char **val, size_t *vallen)
+{
+	size_t i = 0;
+#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+	while (i < n && s[i] != '{')
+		i++;
+	i++;
+	for (;;) {
+		while (i < n && (WS(s[i]) || s[i] == ','))
+			i++;
+		if (i >= n || s[i] != '"')
+			return 0;
+		size_t k0 = i + 1;
+		i = skip_string(s, n, i);
+		int hit = i - 1 - k0 == keylen && !memcmp(s + k0, key, keylen);
+		while (i < n && (WS(s[i]) || s[i] == ':'))
+			i++;
+		size_t v0 = i;
+		if (i < n && s[i] == '"') {
+			i = skip_string(s, n, i);
+		} else if (i < n && (s[i] == '{' || s[i] == '[')) {
+			int depth = 0;
+			for (; i < n; i++) {
+				if (s[i] == '"') {
+					i = skip_string(s, n, i) - 1;
+				} else if (s[i] == '{' || s[i] == '[') {
+					depth++;
+				} else if (s[i] == '}' || s[i] == ']') {
+					if (--depth == 0) {
+						i++;
+						break;
+					}
+				}
+			}
+		} else {
+			while (i < n && s[i] != ',' && s[i] != '}' && !WS(s[i]))
+				i++;
+		}
+		if (hit) {
+			*val = s + v0;
+			*vallen = i - v0;
+			return 1;
+		}
+	}
+#undef WS
+}
+
+/* record_id() on the validated text of a record. */
+static int
+text_id(const char *s, size_t n)
+{
+	const char *v, *dqv;
+	size_t vl, dql;
+
+	dq_buf_reset(&idbuf);
+	if (find_top(s, n, run.id_field, strlen(run.id_field), &v, &vl)) {
+		if (*v == '"') {
+			dq_json_unescape(v, vl, &idbuf);
+			return 1;
+		}
+		if (*v == '-' || (*v >= '0' && *v <= '9')) {
+			dq_buf_add(&idbuf, v, vl);
+			return 0;
+		}
+	}
+	if (!find_top(s, n, "_dq", 3, &dqv, &dql) || *dqv != '{' ||
+	    !find_top(dqv, dql, "row", 3, &v, &vl) ||
+	    !(*v == '-' || (*v >= '0' && *v <= '9')))
+		return -1;
+	dq_buf_add(&idbuf, v, vl);
+	return 0;
+}
+
 /* An id as JSON text. */
 static void
 add_id(struct dq_buf *b, const struct node *nd)
@@ -404,7 +498,6 @@ edge_add(uint32_t a, uint32_t b, double score, uint32_t flags)
 static uint32_t
 pair_side(const char *name)
 {
-	struct dq_json_error err;
 	char why[64];
 	long i = dq_record_find(&pair, name, 1);
 
@@ -413,9 +506,7 @@ pair_side(const char *name)
 		dq_run_reject(&run, why, 0);
 		return UINT32_MAX;
 	}
-	/* The scanner validated the pair, so this cannot fail. */
-	dq_json_scan(&side, pair.m[i].val, pair.m[i].vallen, &err);
-	int str = record_id(&side);
+	int str = text_id(pair.m[i].val, pair.m[i].vallen);
 	if (str < 0) {
 		snprintf(why, sizeof(why),
 			 "record '%s' has no id and no _dq.row", name);
@@ -428,7 +519,7 @@ pair_side(const char *name)
 		 * an id it lacks is counted. */
 		if (O.records)
 			N.pair_only_ids++;
-		rec_add(nd, side.text, side.len);
+		rec_add(nd, pair.m[i].val, pair.m[i].vallen);
 	}
 	return nd;
 }
@@ -663,11 +754,20 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 static uint32_t *order; /* rank -> node */
 static uint32_t *rankof; /* node -> rank */
 
+/* Sorting ids: the first 8 bytes, big-endian, decide most comparisons
+ * without touching the keys. */
+struct sortkey {
+	uint64_t prefix;
+	uint32_t node;
+};
+
 static int
 cmp_node(const void *x, const void *y)
 {
-	const struct node *a = &nodes[*(const uint32_t *)x];
-	const struct node *b = &nodes[*(const uint32_t *)y];
+	const struct sortkey *p = x, *q = y;
+	if (p->prefix != q->prefix)
+		return p->prefix < q->prefix ? -1 : 1;
+	const struct node *a = &nodes[p->node], *b = &nodes[q->node];
 	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
 	int r = memcmp(a->key, b->key, n);
 	if (r)
@@ -692,9 +792,19 @@ cluster(const struct dq_survive *sv)
 
 	order = dq_xmalloc((nnodes + 1) * sizeof(*order));
 	rankof = dq_xmalloc((nnodes + 1) * sizeof(*rankof));
+	struct sortkey *sk = dq_xmalloc((nnodes + 1) * sizeof(*sk));
+	for (i = 0; i < nnodes; i++) {
+		uint64_t p = 0;
+		for (k = 0; k < 8; k++)
+			p = p << 8 | (k < nodes[i].keylen
+					      ? (unsigned char)nodes[i].key[k]
+					      : 0);
+		sk[i] = (struct sortkey){ p, (uint32_t)i };
+	}
+	qsort(sk, nnodes, sizeof(*sk), cmp_node);
 	for (i = 0; i < nnodes; i++)
-		order[i] = (uint32_t)i;
-	qsort(order, nnodes, sizeof(*order), cmp_node);
+		order[i] = sk[i].node;
+	free(sk);
 	for (i = 0; i < nnodes; i++)
 		rankof[order[i]] = (uint32_t)i;
 
@@ -1008,6 +1118,7 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 	}
 
 	dq_survive_out_init(&so);
+	so.want_rules = log->fd >= 0;
 	for (i = 0; i < nclusters; i++) {
 		size_t nm = cstart[i + 1] - cstart[i], nr = 0;
 		if (nm > N.largest)
