@@ -384,3 +384,28 @@ groups() {
 	run -0 groups "$T/map"
 	assert_output "$(printf '%s\n' 'g1 g2 g3' 'g4 g5' g6 'g7 g8' g9)"
 }
+
+@test "dq-eval-clusters: pairwise precision, recall, F1, entities whole" {
+	E=$BATS_TEST_DIRNAME/../scripts/dq-eval-clusters
+	run -0 "$E" --help
+	assert_line --partial "Usage: dq-eval-clusters MAP [TRUTH]"
+	printf '%s\n' '{"id":"a1","cluster":"x"}' '{"id":"a2","cluster":"x"}' \
+		'{"id":"b1","cluster":"x"}' '{"id":"a3","cluster":"y"}' \
+		'{"id":"c1","cluster":"z"}' '{"id":"d1","cluster":"w"}' >"$T/map"
+	printf 'a1\tA\na2\tA\na3\tA\nb1\tB\nc1\tC\ne1\tE\n' >"$T/truth"
+	# Predicted pairs: x has 3 -> 3.  True pairs: A has 3 -> 3.  Correct:
+	# a1-a2 -> 1.  Whole: only C (A is split, B shares x); of the
+	# multi-record entities (A) none.  d1 and e1 are in one file only.
+	run -0 "$E" "$T/map" "$T/truth"
+	assert_output '{"ids":5,"clusters":3,"entities":3,"only_in_map":1,"only_in_truth":1,"pairs":{"predicted":3,"true":3,"correct":1},"precision":0.3333,"recall":0.3333,"f1":0.3333,"entities_whole":0.3333,"entities_whole_multi":0.0000}'
+	# FEBRL ids carry the entity: rec-N-org, rec-N-dup-K.
+	printf '%s\n' '{"rec_id":"rec-1-org","cluster":"x"}' \
+		'{"rec_id":"rec-1-dup-0","cluster":"x"}' \
+		'{"rec_id":"rec-2-org","cluster":"x"}' >"$T/fmap"
+	run -0 "$E" "$T/fmap"
+	assert_output '{"ids":3,"clusters":1,"entities":2,"only_in_map":0,"only_in_truth":0,"pairs":{"predicted":3,"true":1,"correct":1},"precision":0.3333,"recall":1.0000,"f1":0.5000,"entities_whole":0.0000,"entities_whole_multi":0.0000}'
+	echo 'not a map' >"$T/bad"
+	run -2 --separate-stderr "$E" "$T/bad"
+	[[ "$stderr" == *"line 1: not a dq-merge map line"* ]]
+	run -2 --separate-stderr "$E"
+}
