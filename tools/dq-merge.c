@@ -14,8 +14,9 @@
  * records, pairs and decisions.  docs/merge.md describes the formats.
  *
  * Memory: every record's text is held (the golden records are written
- * after all pairs are read), plus about 60 bytes per id and 24 per match
- * edge; review pairs are held whole until the review file is written.
+ * after all pairs are read), plus about 190 bytes per record (measured
+ * on 1M records) and 24 per match edge; review pairs are held whole
+ * when --review is given.
  */
 #include <errno.h>
 #include <math.h>
