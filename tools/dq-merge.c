@@ -965,14 +965,13 @@ assign_ids(void)
 	 * claim wins an earlier id: most members shared, then the earlier
 	 * id, then the cluster with the smallest member; each earlier id
 	 * and each cluster is given at most once. */
-	struct claim *c = NULL;
+	struct claim *c = dq_xmalloc((nnodes + 1) * sizeof(*c));
 	size_t nc = 0;
 	for (i = 0; i < nclusters; i++)
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			const struct node *nd = &nodes[order[members[k]]];
 			if (!nd->prev)
 				continue;
-			c = dq_xrealloc(c, (nc + 1) * sizeof(*c));
 			c[nc++] = (struct claim){ nd->prev, nd->prevlen,
 						  (uint32_t)i, 1 };
 		}
@@ -1275,7 +1274,8 @@ write_review(void)
 	dq_out_init(&o);
 	if (dq_out_open(&o, O.review))
 		exit(2);
-	qsort(reviews, nreviews, sizeof(*reviews), cmp_review);
+	if (nreviews)
+		qsort(reviews, nreviews, sizeof(*reviews), cmp_review);
 	for (size_t i = 0; i < nreviews; i++) {
 		const struct review *rv = &reviews[i];
 		if (rv->decided)
