@@ -584,6 +584,10 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 	}
 	add_key(&o->prov, key, keylen);
 	dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
+	if (sp->rule == DQ_SURV_UNION && win->valid && sp->into) {
+		add_key(&o->prov, sp->into, sp->intolen);
+		dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
+	}
 	if (!o->want_rules)
 		return;
 	add_key(&o->rules, key, keylen);

@@ -102,7 +102,7 @@ groups() {
 	# frequent; tel union into tels, primary most_recent (p2 and p3
 	# tie -> p2), p3's own "tels" ignored; empty: no valid value ->
 	# the earliest, null; extra kept byte for byte with its space.
-	assert_output '{"id":"p1","nick":"Annie","title":"Dr","city":"Bergen","street":"B st","ts":"2021-01-01T00:00:00Z","src":"crm","phone":"+100","fax":"F3","first":"Anne","last":"Lee","notes":"abcdefg","alias":"abc","score":9.50,"visits":"007","dob":"1989-12-31","email":["a@x","b@y"],"tel":"+2","tels":["+2","+1","+3"],"empty":null,"extra":{"k":[1, 2]},"_dq":{"cluster":"ccc49fdcc510be364","members":["p1","p2","p3"],"provenance":{"id":"p1","nick":"p3","title":"p1","city":"p2","street":"p2","ts":"p1","src":"p1","phone":"p1","fax":"p3","first":"p2","last":"p1","notes":"p1","alias":"p1","score":"p2","visits":"p2","dob":"p2","email":"p1","tel":"p2","empty":"p1","extra":"p2"}}}'
+	assert_output '{"id":"p1","nick":"Annie","title":"Dr","city":"Bergen","street":"B st","ts":"2021-01-01T00:00:00Z","src":"crm","phone":"+100","fax":"F3","first":"Anne","last":"Lee","notes":"abcdefg","alias":"abc","score":9.50,"visits":"007","dob":"1989-12-31","email":["a@x","b@y"],"tel":"+2","tels":["+2","+1","+3"],"empty":null,"extra":{"k":[1, 2]},"_dq":{"cluster":"ccc49fdcc510be364","members":["p1","p2","p3"],"provenance":{"id":"p1","nick":"p3","title":"p1","city":"p2","street":"p2","ts":"p1","src":"p1","phone":"p1","fax":"p3","first":"p2","last":"p1","notes":"p1","alias":"p1","score":"p2","visits":"p2","dob":"p2","email":"p1","tel":"p2","tels":"p2","empty":"p1","extra":"p2"}}}'
 	run -0 jq -c '[.rules.city, .rules.phone, .rules.first, .rules.notes,
 		.rules.score, .rules.visits, .rules.email, .rules.tel, .ties]' \
 		"$T/log"

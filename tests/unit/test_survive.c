@@ -129,6 +129,8 @@ main(void)
 	UNIT_STR(O.fields.buf, "\"e\":\"a@x\",\"es\":[\"a@x\",\"b@x\"]",
 		 "union: most frequent primary first");
 	UNIT_STR(O.rules.buf, "\"e\":\"union\"", "rule named");
+	UNIT_STR(O.prov.buf, "\"e\":\"b\",\"es\":\"b\"",
+		 "union provenance, also under into");
 
 	/* No valid value: the earliest empty one. */
 	const char *em[] = { "{\"v\":\"\"}", "{\"v\":null}" };
