@@ -21,7 +21,7 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wpointer-arith
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDQ_VERSION='"$(VERSION)"' -Ilib \
 	$(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_CXXFLAGS := -std=c++17 -Ilib -Wall -Wextra $(CXXFLAGS) $(SANFLAGS)
-LIBS    := -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm
+LIBS    := -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm -pthread
 
 # O=DIR puts objects and programs elsewhere (the sanitizer build uses it).
 O       ?= build
@@ -35,6 +35,7 @@ TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/dq-*.c))
 PROGS   := $(TOOLS:%=$(BIN)/%)
 UNIT    := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/test_*.c))
 MANS    := $(wildcard tools/dq-*.1)
+SCRIPTS := $(wildcard scripts/dq-*)
 
 all: $(PROGS) $(UNIT)
 
@@ -84,7 +85,7 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
-	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)
 
 lint:

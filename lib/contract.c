@@ -115,6 +115,21 @@ static const struct keyspec score_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* survivorship (dq-merge, docs/merge.md): a rule per field. */
+static const struct keyspec surv_field_keys[] = {
+	{ "rule", NULL, 0 },   { "primary", NULL, 0 },
+	{ "timestamp", NULL, 0 }, { "source", NULL, 0 },
+	{ "source_priority", NULL, 0 }, { "into", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+static const struct keyspec survivorship_keys[] = {
+	{ "default", NULL, 0 },   { "timestamp", NULL, 0 },
+	{ "source", NULL, 0 },    { "source_priority", NULL, 0 },
+	{ "fields", surv_field_keys, 1 }, { "weak_link", NULL, 0 },
+	{ "max_cluster_size", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Sections owned by programs not written yet are accepted as a whole
  * (sub == NULL) until those programs declare their keys here. */
 static const struct keyspec top_keys[] = {
@@ -123,8 +138,8 @@ static const struct keyspec top_keys[] = {
 	{ "fields", field_keys, 1 }, { "rename", NULL, 0 },
 	{ "normalize", normalize_keys, 0 },
 	{ "rules", rule_keys, 1 },  { "score", score_keys, 0 },
-	{ "blocking", blocking_keys, 0 },    { "compare", NULL, 0 },
-	{ "thresholds", NULL, 0 },  { "survivorship", NULL, 0 },
+	{ "blocking", blocking_keys, 0 }, { "compare", NULL, 0 },
+	{ "thresholds", NULL, 0 },  { "survivorship", survivorship_keys, 0 },
 	{ "profile", profile_keys, 0 },
 	{ NULL, NULL, 0 }
 };

@@ -180,7 +180,7 @@ csv_pop(struct dq_input *in, struct dq_item *it)
 	it->raw = row.raw;
 	it->rawlen = row.raw_len;
 	it->file = in->name;
-	it->line = row.line;
+	it->line = row.line + in->line_offset;
 	it->offset = UINT64_MAX;
 	it->reason = row.reason;
 	it->csv = 1;
@@ -242,7 +242,7 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 				in->csvp = dq_csv_new(&in->csv);
 			if (dq_csv_feed(in->csvp, p, n + term, in->lineno))
 				return dq_error("%s:%ld: %s", in->name,
-						in->lineno,
+						in->lineno + in->line_offset,
 						dq_csv_error(in->csvp));
 			continue;
 		}
@@ -256,7 +256,7 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 		it->text = it->raw = p;
 		it->len = it->rawlen = n;
 		it->file = in->name;
-		it->line = in->lineno;
+		it->line = in->lineno + in->line_offset;
 		it->offset = off;
 		return 1;
 	}

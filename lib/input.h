@@ -40,6 +40,8 @@ struct dq_input {
 	size_t nfiles;
 	enum dq_format format;
 	struct dq_csv_opts csv;
+	long line_offset;     /* added to every line number (a chunk of a
+			       * larger file: dq-parallel) */
 
 	/* Counts, for summaries. */
 	uint64_t bytes;       /* bytes read */

@@ -148,6 +148,18 @@ skip_ws(struct scan *s)
 		s->p++;
 }
 
+/* skip_ws() that says whether it skipped anything; compact JSON, the
+ * common case, costs one compare per call. */
+static inline int
+skip_ws_at(struct scan *s)
+{
+	if (s->p >= s->end || (unsigned char)*s->p > ' ')
+		return 0;
+	const char *q = s->p;
+	skip_ws(s);
+	return q != s->p;
+}
+
 /* Length of the UTF-8 sequence at p (valid per table 3-7), or 0. */
 static inline size_t
 utf8_seq(const unsigned char *p, const unsigned char *end)
@@ -482,9 +494,7 @@ scan_object_body(struct scan *s, int top)
 	struct dq_record *r = s->r;
 
 	/* s->p is past '{'. */
-	const char *q = s->p;
-	skip_ws(s);
-	ws |= q != s->p;
+	ws |= skip_ws_at(s);
 	if (s->p < s->end && *s->p == '}') {
 		s->p++;
 		if (top)
@@ -501,17 +511,13 @@ scan_object_body(struct scan *s, int top)
 		if (scan_string(s, &esc))
 			return -1;
 		push_key(s, kstart + 1, (size_t)(s->p - kstart - 2), esc);
-		q = s->p;
-		skip_ws(s);
-		ws |= q != s->p;
+		ws |= skip_ws_at(s);
 		if (s->p >= s->end)
 			return fail(s, s->p, "truncated object");
 		if (*s->p != ':')
 			return fail(s, s->p, "expected ':' after key");
 		s->p++;
-		q = s->p;
-		skip_ws(s);
-		ws |= q != s->p;
+		ws |= skip_ws_at(s);
 		const char *vstart = s->p;
 		if (scan_value(s, &type))
 			return -1;
@@ -534,16 +540,12 @@ scan_object_body(struct scan *s, int top)
 			else if (m->keylen == 3 && !memcmp(m->key, "_dq", 3))
 				r->dq = (long)(r->n - 1);
 		}
-		q = s->p;
-		skip_ws(s);
-		ws |= q != s->p;
+		ws |= skip_ws_at(s);
 		if (s->p >= s->end)
 			return fail(s, s->p, "truncated object");
 		if (*s->p == ',') {
 			s->p++;
-			q = s->p;
-			skip_ws(s);
-			ws |= q != s->p;
+			ws |= skip_ws_at(s);
 			continue;
 		}
 		if (*s->p == '}') {
@@ -647,15 +649,12 @@ dq_record_release(struct dq_record *r)
 {
 	free(r->m);
 	free(r->keyset);
+	free(r->keys);
 	dq_arena_release(&r->arena);
 	dq_buf_release(&r->scratch);
 	memset(r, 0, sizeof(*r));
 	r->dq = -1;
 }
-
-/* The key stack lives across calls to save allocations. */
-static struct keyref *saved_keys;
-static size_t saved_cap;
 
 static void
 scan_begin(struct scan *s, struct dq_record *r, const char *p, size_t n)
@@ -664,15 +663,17 @@ scan_begin(struct scan *s, struct dq_record *r, const char *p, size_t n)
 	s->start = s->p = p;
 	s->end = p + n;
 	s->r = r;
-	s->keys = saved_keys;
-	s->capkeys = saved_cap;
+	/* The key stack lives in the record across calls, which saves
+	 * allocations and keeps records of different threads apart. */
+	s->keys = r->keys;
+	s->capkeys = r->keys_cap;
 }
 
 static void
 scan_end(struct scan *s)
 {
-	saved_keys = s->keys;
-	saved_cap = s->capkeys;
+	s->r->keys = s->keys;
+	s->r->keys_cap = s->capkeys;
 }
 
 int
@@ -747,7 +748,7 @@ dq_json_validate(const char *text, size_t n, struct dq_json_error *err)
 			fail(&s, s.p, "trailing characters after the value");
 	}
 	scan_end(&s);
-	free(dummy.keyset);
+	dq_record_release(&dummy);
 	if (s.reason) {
 		err->offset = (size_t)(s.err_at - text);
 		err->reason = s.reason;

@@ -80,6 +80,9 @@ struct dq_record {
 	struct dq_buf scratch;
 	void *keyset;
 	size_t keyset_cap;
+	/* The scanner's stack of open objects' keys. */
+	void *keys;
+	size_t keys_cap;
 };
 
 struct dq_json_error {

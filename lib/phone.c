@@ -56,12 +56,18 @@
  * and, path against path, on random numbers (tests/unit/test_phone.c,
  * tests/unit/bench_phone.c).
  *
- * Limits: not thread-safe (one lazily built table); the table holds about
+ * Threads: each thread builds its own table and DFAs (they are only a
+ * cache of the library's metadata), freed when the thread ends, so the
+ * fast path never waits for a lock; calls into libphonenumber, which
+ * are rare, take one lock.
+ *
+ * Limits: the table holds about
  * 250 regions' patterns, compiled on first use; each DFA is flushed when
  * it reaches DFA_MAX states, so memory stays bounded.
  */
 #include "phone.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,7 +626,7 @@ struct ccinfo {
 	int bad; /* a region of this code has no metadata */
 };
 
-static struct table {
+static __thread struct table {
 	int ready, broken;
 	struct meta *meta;
 	int nmeta, capmeta;
@@ -820,6 +826,24 @@ add_calling_code(void *arg, int cc, const char *region)
 	ci->m[ci->n++] = m;
 }
 
+/* One lock for every call into libphonenumber. */
+static pthread_mutex_t lpn_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t table_key;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void
+table_free(void *unused)
+{
+	(void)unused;
+	dq_phone_release();
+}
+
+static void
+table_key_make(void)
+{
+	pthread_key_create(&table_key, table_free);
+}
+
 static void
 table_load(void)
 {
@@ -829,7 +853,13 @@ table_load(void)
 	int field, wt, i;
 
 	T.ready = 1;
+	/* Free this thread's table when the thread ends (the main
+	 * thread's lives until exit or dq_phone_release()). */
+	pthread_once(&table_once, table_key_make);
+	pthread_setspecific(table_key, &T);
+	pthread_mutex_lock(&lpn_mu);
 	p = dq_phone_lpn_metadata(&n);
+	pthread_mutex_unlock(&lpn_mu);
 	end = p + n;
 	while (p < end) {
 		struct meta m;
@@ -864,7 +894,9 @@ table_load(void)
 		else
 			T.broken = 1;
 	}
+	pthread_mutex_lock(&lpn_mu);
 	dq_phone_lpn_calling_codes(add_calling_code, NULL);
+	pthread_mutex_unlock(&lpn_mu);
 }
 
 static void
@@ -1284,7 +1316,10 @@ dq_phone_e164_full(const char *in, size_t n, const char *region,
 
 	if (chars < 0 || chars > MAX_INPUT)
 		return -1;
-	return dq_phone_lpn_e164(in, n, region ? region : "", e164, ext);
+	pthread_mutex_lock(&lpn_mu);
+	int r = dq_phone_lpn_e164(in, n, region ? region : "", e164, ext);
+	pthread_mutex_unlock(&lpn_mu);
+	return r;
 }
 
 /*
@@ -1417,7 +1452,12 @@ dq_phone_e164(const char *in, size_t n, const char *region,
 int
 dq_phone_region_known(const char *region)
 {
-	return region ? dq_phone_lpn_region_known(region) : 0;
+	if (!region)
+		return 0;
+	pthread_mutex_lock(&lpn_mu);
+	int r = dq_phone_lpn_region_known(region);
+	pthread_mutex_unlock(&lpn_mu);
+	return r;
 }
 
 int
@@ -1445,5 +1485,8 @@ dq_phone_valid_full(int cc, const char *nsn, size_t nsnlen)
 	for (i = 0; i < nsnlen; i++)
 		if (nsn[i] < '0' || nsn[i] > '9')
 			return NO;
-	return dq_phone_lpn_valid(cc, nsn, nsnlen);
+	pthread_mutex_lock(&lpn_mu);
+	int r = dq_phone_lpn_valid(cc, nsn, nsnlen);
+	pthread_mutex_unlock(&lpn_mu);
+	return r;
 }

@@ -29,7 +29,9 @@ enum {
 	O_INPUT_FORMAT,
 	O_DELIMITER,
 	O_ENCODING,
-	O_NO_HEADER
+	O_NO_HEADER,
+	O_PRINT_CONTRACT,
+	O_LINE_OFFSET
 };
 
 static const struct option common_long[] = {
@@ -44,6 +46,8 @@ static const struct option common_long[] = {
 	{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
 	{ "ndjson", no_argument, NULL, O_NDJSON },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "print-contract", no_argument, NULL, O_PRINT_CONTRACT },
+	{ "line-offset", required_argument, NULL, O_LINE_OFFSET },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "set", required_argument, NULL, O_SET },
@@ -61,12 +65,16 @@ static const char common_help[] =
 	"                        (default ','; \"\\t\" for tab; ', ' for FEBRL)\n"
 	"      --encoding ENC    CSV input encoding: utf-8 (default) or latin1\n"
 	"      --no-header       CSV has no header; columns are named 1, 2, ...\n"
+	"      --line-offset N   number lines from N+1: the input is a chunk of\n"
+	"                        a larger file that starts after line N\n"
 	"\n"
 	"Contract:\n"
 	"  -c, --contract FILE   contract file; repeat to layer (later wins)\n"
 	"      --set PATH=VALUE  override one contract value (JSON, else a\n"
 	"                        string), e.g. --set fields.email.required=true\n"
 	"      --id FIELD        the field that names a record (default: id)\n"
+	"      --print-contract  print the merged contract (all -c layers and\n"
+	"                        --set applied) and its checksum, and exit\n"
 	"\n"
 	"Rejects, summary and diagnostics:\n"
 	"      --rejects FILE    write malformed input lines there, whole, as\n"
@@ -220,6 +228,19 @@ common_option(struct dq_run *run, int c, const char *arg)
 			return dq_error("--encoding: '%s': expected utf-8 or "
 					"latin1", arg);
 		return 0;
+	case O_LINE_OFFSET: {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < 0)
+			return dq_error("--line-offset '%s': expected a line "
+					"count", arg);
+		run->in.line_offset = v;
+		return 0;
+	}
+	case O_PRINT_CONTRACT:
+		run->print_contract = 1;
+		return 0;
 	case O_NO_HEADER:
 		run->in.csv.no_header = 1;
 		return 0;
@@ -300,6 +321,22 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	if (dq_contract_load(&run->contract, run->contracts, run->ncontracts,
 			     run->sets, run->nsets))
 		exit(2);
+	if (run->print_contract) {
+		char *doc = cJSON_Print(run->contract.root);
+		if (!doc)
+			dq_die("out of memory");
+		struct dq_out o;
+		dq_out_init(&o);
+		dq_out_fd(&o, 1, "stdout");
+		dq_buf_addstr(&o.b, doc);
+		dq_buf_addch(&o.b, '\n');
+		free(doc);
+		dq_out_close(&o);
+		if (!run->quiet)
+			fprintf(stderr, "contract_version %s\n",
+				run->contract.checksum);
+		exit(0);
+	}
 	if (dq_input_check(&run->in))
 		exit(2);
 	if (run->rejects_path && dq_out_open(&run->rejects, run->rejects_path))
@@ -469,6 +506,14 @@ show_progress(struct dq_run *run)
 	run->progress_shown = 1;
 }
 
+void
+dq_run_count_in(struct dq_run *run)
+{
+	run->n_in++;
+	if (run->progress && (run->n_in & 0x3fff) == 0)
+		show_progress(run);
+}
+
 int
 dq_run_next(struct dq_run *run, struct dq_record *rec)
 {
@@ -481,9 +526,7 @@ dq_run_next(struct dq_run *run, struct dq_record *rec)
 			exit(2);
 		if (rc == 0)
 			return 0;
-		run->n_in++;
-		if (run->progress && (run->n_in & 0x3fff) == 0)
-			show_progress(run);
+		dq_run_count_in(run);
 		if (run->item.reason) {
 			dq_run_reject(run, run->item.reason, 0);
 			continue;

@@ -66,6 +66,7 @@ struct dq_run {
 	long long max_rejects;  /* default 0 */
 	int log_json;
 	int quiet;
+	int print_contract;
 	char *delim;            /* --delimiter, owned */
 
 	struct dq_contract contract;
@@ -100,6 +101,10 @@ void dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 /* Next valid record into rec: 1, or 0 at the end of input.  Exits 2 on
  * a read error. */
 int dq_run_next(struct dq_run *run, struct dq_record *rec);
+
+/* Count one more input item (read into run->item) and show progress on
+ * a terminal now and then.  dq_run_next() does this itself. */
+void dq_run_count_in(struct dq_run *run);
 
 /* Send the current item whole to the rejects sink, with a reason and the
  * byte offset of the problem within the line. */

@@ -483,6 +483,16 @@ dq_email_valid(const char *s, size_t n)
 }
 
 int
+dq_email_valid_exact(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct email e;
+
+	return email_parse(u, n, &e) == 0 && e.local == u &&
+	       e.dom + e.dlen == u + n;
+}
+
+int
 dq_email_normalize(const char *s, size_t n, int flags, struct dq_buf *out)
 {
 	struct email e;

@@ -50,6 +50,11 @@ int dq_email_normalize(const char *s, size_t n, int flags, struct dq_buf *out);
  * would accept s, 0 if not. */
 int dq_email_valid(const char *s, size_t n);
 
+/* 1 if s is exactly an address (RFC 5322 addr-spec, within the same
+ * rules): no white space around it, no display name or angle brackets,
+ * no mailto: -- the check of a value that should already be clean. */
+int dq_email_valid_exact(const char *s, size_t n);
+
 /*
  * Parse a boolean: yes/no, y/n, true/false, t/f, 1/0, on/off, in any ASCII
  * case, with surrounding white space.  Sets *val to 1 or 0 and returns 0;

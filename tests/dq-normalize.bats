@@ -302,3 +302,40 @@ J
 	assert_line --index 0 --regexp '"_dq":\{"row":2,'
 	assert_line --index 1 --regexp '"_dq":\{"row":4,'
 }
+
+# Threads: the same bytes out, in the same order, whatever the number of
+# workers.  The input spans many batches and mixes valid records, records
+# with unknown fields (the summary's samples must be the first ones met),
+# malformed lines and CSV rows of the wrong width.
+@test "--jobs: output, rejects and summary are the same for 1, 2 and 5 workers" {
+	dq gen -n 6000 --seed 7 >"$T/g.ndjson"
+	awk 'NR % 997 == 0 { print "{\"broken\": " } NR % 1499 == 0 { print "{\"extra_" NR % 3 "\":" NR ",\"id\":" NR "}" } { print }' \
+		"$T/g.ndjson" >"$T/in.ndjson"
+	for j in 1 2 5; do
+		run -1 dq normalize -j "$j" -q -c "$BATS_TEST_DIRNAME/../scripts/bench-contract.json" \
+			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/in.ndjson" "$T/in.ndjson"
+		printf '%s\n' "$output" >"$T/out$j"
+		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+	done
+	# 2 x 6000 records plus 2 x 4 records with extra fields; 2 x 6 broken lines.
+	run -0 jq -c '.counts | [.in, .out, .rejected]' "$T/s2.json"
+	assert_output '[12020,12008,12]'
+	run -0 jq -c '[.unknown_fields[] | select(.field | startswith("extra")) | [.field, .count, .samples]]' "$T/s5.json"
+	assert_output '[["extra_2",4,[1499,5996,1499]],["extra_1",2,[2998,2998]],["extra_0",2,[4497,4497]]]'
+	run -0 jq -c '[.unknown_fields[0] | .field, .count, .samples[0]]' "$T/s5.json"
+	assert_output '["id",12008,"p0000001"]'
+	for j in 2 5; do
+		cmp "$T/out1" "$T/out$j"
+		cmp "$T/rej1" "$T/rej$j"
+		cmp "$T/sum1" "$T/sum$j"
+	done
+	run -0 jq -s -c '[.[].line]' "$T/rej5"
+	assert_output '[997,1996,2994,3993,4992,5990,997,1996,2994,3993,4992,5990]'
+}
+
+@test "--jobs: a bad count is a usage error" {
+	run -2 dq normalize -j 0 </dev/null
+	assert_output --partial "--jobs '0': expected 1 to 64"
+	run -2 dq normalize --jobs x </dev/null
+	assert_output --partial "--jobs 'x'"
+}

@@ -82,6 +82,15 @@ setup() {
 	assert_output '[["d",4,2],["t",4,1],["p",4,2],["z",4,2],["st",4,2]]'
 }
 
+@test "email format: an address exactly, not text dq-normalize would still clean" {
+	printf '%s\n' '{"e":"a.b+c@d-e.co.uk"}' '{"e":"A@B.COM"}' '{"e":"\"a b\"@c.org"}' \
+		'{"e":" a@b.com"}' '{"e":"mailto:a@b.com"}' '{"e":"Ann <a@b.com>"}' \
+		'{"e":"a@b"}' '{"e":"a@@b.com"}' '{"e":"a@b.com."}' >"$T/in"
+	run -1 dq validate -q --type e=email --violations "$T/v" "$T/in"
+	run -0 jq -r '.value' "$T/v"
+	assert_output $' a@b.com\nmailto:a@b.com\nAnn <a@b.com>\na@b\na@@b.com\na@b.com.'
+}
+
 @test "dq-normalize's _dq.unparsed is a format failure, not a type failure" {
 	printf '%s\n' '{"n":"lots","_dq":{"row":7,"unparsed":["n"]}}' '{"n":3}' >"$T/in"
 	run -1 dq validate -q --type n=number --summary "$T/s.json" "$T/in"

@@ -4,7 +4,7 @@
 
 load helpers
 
-@test "volunteers: normalize output and rejects match expected/" {
+@test "volunteers: every output of the pipeline matches expected/" {
 	cp -r "$BATS_TEST_DIRNAME/../examples/volunteers" "$BATS_TEST_TMPDIR/v"
 	rm -rf "$BATS_TEST_TMPDIR/v/out"
 	run -0 make -s -C "$BATS_TEST_TMPDIR/v" check DQ_BIN="$DQ_BIN"
@@ -14,7 +14,103 @@ load helpers
 	cp -r "$BATS_TEST_DIRNAME/../examples/volunteers" "$BATS_TEST_TMPDIR/v"
 	rm -rf "$BATS_TEST_TMPDIR/v/out"
 	run -0 make -s -C "$BATS_TEST_TMPDIR/v" demo DQ_BIN="$DQ_BIN"
-	assert_line "records in: 10, out: 9, rejected: 1"
-	assert_line --partial "line 12: row has 4 fields, header has 11"
-	assert_line --regexp "line 6 V005: .*dob"
+	assert_line "records in: 13, out: 12, rejected: 1"
+	assert_line "  line 15: row has 4 fields, header has 13"
+	assert_line "== dq-validate: score 64/100, passed: false"
+	# The catalogue: each code once, on the record that breaks it.
+	assert_line "  V008 REQ-001 [error] email|phone: none of email,phone is present"
+	assert_line --regexp "^  V006 FMT-101 \[error\] email:"
+	assert_line --regexp "^  V005 FMT-102 \[warn\] phone:"
+	assert_line --regexp "^  V009 DOM-202 \[error\] grad_year: above the maximum"
+	assert_line --regexp "^  V012 XFLD-301 \[error\] hours:"
+	assert_line --regexp "^  V007 REF-401 \[error\] event: not found"
+	assert_line --regexp "^  \(all records\) SET-501 \[warn\] email:"
+	assert_line "== quarantined for review: out/quarantine.csv (6 records)"
+}
+
+@test "attendance: violations, score and records match expected/" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/attendance" "$BATS_TEST_TMPDIR/a"
+	rm -rf "$BATS_TEST_TMPDIR/a/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/a" check DQ_BIN="$DQ_BIN"
+}
+
+@test "attendance: the grouped rules find S02 and S03; the gate fails with 1" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/attendance" "$BATS_TEST_TMPDIR/a"
+	rm -rf "$BATS_TEST_TMPDIR/a/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/a" demo DQ_BIN="$DQ_BIN"
+	assert_line "score 50/100, passed: false; 40 rows"
+	assert_line "  S02 2026-T1 GRP-701 [warn]: chronic absence: refer to the attendance officer"
+	assert_line "  S03 2026-T1 GRP-701 [warn]: chronic absence: refer to the attendance officer"
+	assert_line "  S02 GRP-702 [warn]: call home"
+	refute_line --partial "S01"
+	run -2 make -s -C "$BATS_TEST_TMPDIR/a" gate DQ_BIN="$DQ_BIN"
+	assert_output --partial "Error 1"
+}
+
+@test "contracts: merged layers and per-environment summaries match expected/" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/contracts" "$BATS_TEST_TMPDIR/c"
+	rm -rf "$BATS_TEST_TMPDIR/c/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/c" check DQ_BIN="$DQ_BIN"
+	run -0 jq -c '[.fields.id.unique, .fields.phone.severity, .score.pass_mark]' "$BATS_TEST_TMPDIR/c/out/merged-prod.json"
+	assert_output '[true,"error",90]'
+	run -0 jq -c '[.fields.id.unique, .fields.phone.severity, .score.pass_mark]' "$BATS_TEST_TMPDIR/c/out/merged-dev.json"
+	assert_output '[false,"warn",50]'
+	run -0 make -s -C "$BATS_TEST_TMPDIR/c" gate ENV=dev DQ_BIN="$DQ_BIN"
+	run -2 make -s -C "$BATS_TEST_TMPDIR/c" gate ENV=prod DQ_BIN="$DQ_BIN"
+}
+
+@test "--print-contract: layers and --set merged; checksum on stderr; unknown keys refused" {
+	cd "$BATS_TEST_DIRNAME/../examples/contracts"
+	run -0 --separate-stderr dq validate -c people.json -c prod.json --set score.pass_mark=95 --print-contract
+	run -0 jq -c '.score' <<<"$output"
+	assert_output '{"pass_mark":95}'
+	run -0 dq validate -c people.json -c prod.json --print-contract
+	assert_line "contract_version f0f31af6a79b8b70"
+	run -2 dq validate -c people.json --set score.pass_mar=95 --print-contract
+	assert_output --partial "pass_mar"
+}
+
+@test "integrity-monitor: issues by rule and by record, and metrics, match expected/" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/integrity-monitor" "$BATS_TEST_TMPDIR/i"
+	rm -rf "$BATS_TEST_TMPDIR/i/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/i" check DQ_BIN="$DQ_BIN"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/i" demo DQ_BIN="$DQ_BIN"
+	assert_line "  recE5q8: FMT-101, LNK-401"
+	assert_line "  recD4p2: DUP-601"
+	assert_line "  recH8t3: LNK-402"
+	refute_line --partial "recA1x9"
+}
+
+@test "scheduling: the Makefile builds everything on good data and stops at the gate on bad" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/scheduling" "$BATS_TEST_TMPDIR/s"
+	cp -r "$BATS_TEST_DIRNAME/../examples/contracts" "$BATS_TEST_TMPDIR/contracts"
+	rm -rf "$BATS_TEST_TMPDIR/s/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/s" SRC=good.csv DQ_BIN="$DQ_BIN"
+	run -0 jq -c '[.rows, .fields]' "$BATS_TEST_TMPDIR/s/out/profile.json"
+	assert_output '[4,5]'
+	run -0 wc -l <"$BATS_TEST_TMPDIR/s/out/valid.ndjson"
+	assert_output 4
+	rm -rf "$BATS_TEST_TMPDIR/s/out"
+	run -2 make -s -C "$BATS_TEST_TMPDIR/s" SRC=bad.csv DQ_BIN="$DQ_BIN"
+	assert_output --partial "valid.ndjson] Error 1"
+	[ ! -e "$BATS_TEST_TMPDIR/s/out/valid.ndjson" ]
+	[ ! -e "$BATS_TEST_TMPDIR/s/out/profile.json" ]
+	run -0 jq -r '.code' "$BATS_TEST_TMPDIR/s/out/violations.ndjson"
+	assert_line UNQ-601
+}
+
+@test "scheduling: the Airflow DAG's tasks run in order and stop at a failed gate" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	dag="$BATS_TEST_DIRNAME/../examples/scheduling/dq_people.py"
+	export PYTHONPATH="$BATS_TEST_DIRNAME/fixtures/airflow"
+	export DQ_HOME="$DQ_BIN" DQ_DATA="$BATS_TEST_TMPDIR/data" DQ_TODAY=2026-11-01
+	export DQ_CONTRACT="$BATS_TEST_DIRNAME/../examples/contracts/people.json"
+	export DQ_SOURCE="$BATS_TEST_DIRNAME/../examples/scheduling/good.csv"
+	run -0 python3 "$BATS_TEST_DIRNAME/fixtures/airflow/run_dag.py" "$dag" 2026-11-21
+	assert_output $'fetch 0\nnormalize 0\nvalidate_gate 0\nprofile 0'
+	[ -s "$BATS_TEST_TMPDIR/data/2026-11-21/profile.json" ]
+	export DQ_SOURCE="$BATS_TEST_DIRNAME/../examples/scheduling/bad.csv"
+	run -1 python3 "$BATS_TEST_DIRNAME/fixtures/airflow/run_dag.py" "$dag" 2026-11-22
+	assert_output $'fetch 0\nnormalize 0\nvalidate_gate 1'
+	[ ! -e "$BATS_TEST_TMPDIR/data/2026-11-22/profile.json" ]
 }

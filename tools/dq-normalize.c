@@ -10,6 +10,7 @@
  * by its whole pipeline or left exactly as it came.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "date.h"
 #include "json.h"
+#include "par.h"
 #include "phone.h"
 #include "run.h"
 #include "text.h"
@@ -60,7 +62,12 @@ static const char help[] =
 	"      --keep-original   keep the original of each changed value in\n"
 	"                        _dq.orig\n"
 	"      --drop-unknown    drop fields the contract does not name\n"
-	"      --no-lineage      do not add _dq.row and _dq.hash\n";
+	"      --no-lineage      do not add _dq.row and _dq.hash\n"
+	"\n"
+	"Speed:\n"
+	"  -j, --jobs N          worker threads (default: the cores this\n"
+	"                        process may use, at most 8); output, rejects\n"
+	"                        and summary are the same for every N\n";
 
 enum step_kind {
 	S_TRIM,
@@ -101,17 +108,27 @@ struct step {
 	struct dq_number_opts num;
 };
 
+#define NSAMPLES 3
+
+/* Figures for the summary, kept per worker and added up at the end. */
+struct tally {
+	unsigned long long seen, changed, unparsed, nulled;
+	uint64_t first; /* 1 + the sequence number of the first record */
+	/* Unknown fields: the first few values, with their records'
+	 * sequence numbers, so that any number of workers pick the same. */
+	char *samples[NSAMPLES];
+	uint64_t sample_seq[NSAMPLES];
+	size_t nsamples;
+};
+
 struct field {
 	char *name;
 	size_t namelen;
+	size_t idx; /* in O.fields */
 	struct step *steps;
 	size_t nsteps;
 	int known; /* named by the contract or a flag */
-	/* Figures for the summary. */
-	unsigned long long seen, changed, unparsed, nulled;
-	/* Unknown fields: a few sample values. */
-	char *samples[3];
-	size_t nsamples;
+	struct tally t;
 };
 
 struct opts {
@@ -137,9 +154,13 @@ struct opts {
 	char **quick;          /* "kind\0fields" strings */
 	size_t nquick;
 	size_t nunknown;
+	int jobs;
+	/* Workers add fields they meet for the first time: the table is
+	 * read under a shared lock, grown under an exclusive one. */
+	pthread_rwlock_t lock;
 };
 
-static struct opts O;
+static struct opts O = { .lock = PTHREAD_RWLOCK_INITIALIZER };
 
 /* ---- field table ---- */
 
@@ -160,7 +181,7 @@ table_insert(size_t i)
 }
 
 static struct field *
-field_find(const char *k, size_t n)
+find_locked(const char *k, size_t n)
 {
 	if (!O.tcap)
 		return NULL;
@@ -175,9 +196,18 @@ field_find(const char *k, size_t n)
 }
 
 static struct field *
-field_get(const char *k, size_t n)
+field_find(const char *k, size_t n)
 {
-	struct field *f = field_find(k, n);
+	pthread_rwlock_rdlock(&O.lock);
+	struct field *f = find_locked(k, n);
+	pthread_rwlock_unlock(&O.lock);
+	return f;
+}
+
+static struct field *
+get_locked(const char *k, size_t n)
+{
+	struct field *f = find_locked(k, n);
 	if (f)
 		return f;
 	if ((O.nfields + 1) * 2 > O.tcap) {
@@ -190,9 +220,22 @@ field_get(const char *k, size_t n)
 	f = dq_xcalloc(1, sizeof(*f));
 	f->name = dq_xstrndup(k, n);
 	f->namelen = n;
+	f->idx = O.nfields;
 	O.fields = dq_xrealloc(O.fields, (O.nfields + 1) * sizeof(*O.fields));
 	O.fields[O.nfields++] = f;
 	table_insert(O.nfields - 1);
+	return f;
+}
+
+static struct field *
+field_get(const char *k, size_t n)
+{
+	struct field *f = field_find(k, n);
+	if (f)
+		return f;
+	pthread_rwlock_wrlock(&O.lock);
+	f = get_locked(k, n);
+	pthread_rwlock_unlock(&O.lock);
 	return f;
 }
 
@@ -686,6 +729,7 @@ static const struct option longopts[] = {
 	{ "nfc", no_argument, NULL, O_NFC },
 	{ "nfkc", no_argument, NULL, O_NFKC },
 	{ "no-lineage", no_argument, NULL, O_NO_LINEAGE },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "null", no_argument, NULL, O_NULL },
 	{ "null-tokens", required_argument, NULL, O_NULL_TOKENS },
 	{ "number", required_argument, NULL, O_NUMBER },
@@ -764,6 +808,15 @@ option(void *ctx, int c, const char *arg)
 	case O_KEEP_ORIGINAL: O.keep_original = 1; return 0;
 	case O_DROP_UNKNOWN: O.drop_unknown = 1; return 0;
 	case O_NO_LINEAGE: O.lineage = 0; return 0;
+	case 'j': {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (*end || end == arg || n < 1 || n > DQ_PAR_MAX_JOBS)
+			return dq_error("--jobs '%s': expected 1 to %d", arg,
+					DQ_PAR_MAX_JOBS);
+		O.jobs = (int)n;
+		return 0;
+	}
 	}
 	return -1;
 }
@@ -872,18 +925,39 @@ apply(const struct step *st, const char *s, size_t n, struct dq_buf *out)
 	return R_FAIL;
 }
 
-/* Per-record scratch. */
-static struct dq_buf ping = DQ_BUF_INIT, pong = DQ_BUF_INIT,
-	text = DQ_BUF_INIT, enc = DQ_BUF_INIT, meta = DQ_BUF_INIT,
-	unparsed = DQ_BUF_INIT, orig = DQ_BUF_INIT, clashes = DQ_BUF_INIT;
+#define KEY_CACHE 64
+
+/* A worker's scratch, key cache and tallies. */
+struct worker {
+	struct dq_buf ping, pong, text, enc, meta, unparsed, orig, clashes;
+	struct field *key_cache[KEY_CACHE];
+	struct tally *t; /* by field index */
+	size_t nt;
+	uint64_t seq;    /* the record in hand */
+};
+
+static struct tally *
+tally_of(struct worker *w, const struct field *f)
+{
+	if (f->idx >= w->nt) {
+		size_t n = f->idx + 16;
+		w->t = dq_xrealloc(w->t, n * sizeof(*w->t));
+		memset(w->t + w->nt, 0, (n - w->nt) * sizeof(*w->t));
+		w->nt = n;
+	}
+	struct tally *t = &w->t[f->idx];
+	if (!t->first)
+		t->first = w->seq + 1;
+	return t;
+}
 
 /*
  * Run the steps over member m.  Returns 1 if the value changed (and sets
  * it), 0 if unchanged, -1 if a step could not parse it (left as it came).
  */
 static int
-run_steps(struct dq_record *r, size_t mi, const struct step *steps,
-	  size_t nsteps)
+run_steps(struct worker *w, struct dq_record *r, size_t mi,
+	  const struct step *steps, size_t nsteps)
 {
 	struct dq_member *m = &r->m[mi];
 	const char *cur;
@@ -892,10 +966,10 @@ run_steps(struct dq_record *r, size_t mi, const struct step *steps,
 
 	if (m->type == DQ_JSON_STRING) {
 		if (m->flags & DQ_M_VAL_ESC) {
-			dq_buf_reset(&text);
-			dq_json_unescape(m->val, m->vallen, &text);
-			cur = text.buf;
-			curlen = text.len;
+			dq_buf_reset(&w->text);
+			dq_json_unescape(m->val, m->vallen, &w->text);
+			cur = w->text.buf;
+			curlen = w->text.len;
 		} else {
 			cur = m->val + 1;
 			curlen = m->vallen - 2;
@@ -912,7 +986,7 @@ run_steps(struct dq_record *r, size_t mi, const struct step *steps,
 	}
 	const char *start = cur;
 	size_t startlen = curlen;
-	struct dq_buf *dst = &ping, *spare = &pong;
+	struct dq_buf *dst = &w->ping, *spare = &w->pong;
 
 	for (size_t i = 0; i < nsteps; i++) {
 		/* Once a value is raw JSON (null, a boolean, a number) only
@@ -942,9 +1016,9 @@ run_steps(struct dq_record *r, size_t mi, const struct step *steps,
 	    !memcmp(cur, start, curlen))
 		return 0;
 	if (kind == R_STRING) {
-		dq_buf_reset(&enc);
-		dq_buf_add_json_string(&enc, cur, curlen);
-		dq_record_set(r, mi, enc.buf, enc.len, DQ_JSON_STRING);
+		dq_buf_reset(&w->enc);
+		dq_buf_add_json_string(&w->enc, cur, curlen);
+		dq_record_set(r, mi, w->enc.buf, w->enc.len, DQ_JSON_STRING);
 	} else {
 		enum dq_json_type t = DQ_JSON_NUMBER;
 		if (curlen == 4 && !memcmp(cur, "null", 4))
@@ -959,14 +1033,16 @@ run_steps(struct dq_record *r, size_t mi, const struct step *steps,
 }
 
 static void
-note_unknown(struct field *f, const struct dq_member *m)
+note_unknown(struct worker *w, struct tally *t, const struct dq_member *m)
 {
-	if (f->nsamples < 3 && m->vallen <= 200)
-		f->samples[f->nsamples++] = dq_xstrndup(m->val, m->vallen);
+	if (t->nsamples < NSAMPLES && m->vallen <= 200) {
+		t->sample_seq[t->nsamples] = w->seq;
+		t->samples[t->nsamples++] = dq_xstrndup(m->val, m->vallen);
+	}
 }
 
 static void
-do_renames(struct dq_record *r)
+do_renames(struct worker *w, struct dq_record *r)
 {
 	for (size_t i = 0; i < O.nrenames; i += 2) {
 		const char *from = O.renames[i], *to = O.renames[i + 1];
@@ -976,26 +1052,27 @@ do_renames(struct dq_record *r)
 		/* Never make a duplicate key: if the new name is taken, the
 		 * field keeps its source name and the clash is noted. */
 		if (dq_record_find(r, to, strlen(to)) >= 0) {
-			if (clashes.len)
-				dq_buf_addch(&clashes, ',');
-			dq_buf_add_json_string(&clashes, from, strlen(from));
+			if (w->clashes.len)
+				dq_buf_addch(&w->clashes, ',');
+			dq_buf_add_json_string(&w->clashes, from,
+					       strlen(from));
 			continue;
 		}
 		dq_record_rename(r, (size_t)at, to, strlen(to));
 	}
 }
 
-#define KEY_CACHE 64
-static struct field *key_cache[KEY_CACHE];
-
 static void
-normalize_record(struct dq_record *r, const struct dq_run *run)
+normalize_record(struct worker *w, struct dq_record *r,
+		 const struct dq_item *it)
 {
-	dq_buf_reset(&unparsed);
-	dq_buf_reset(&orig);
-	dq_buf_reset(&clashes);
+	struct field **key_cache = w->key_cache;
+
+	dq_buf_reset(&w->unparsed);
+	dq_buf_reset(&w->orig);
+	dq_buf_reset(&w->clashes);
 	if (O.nrenames)
-		do_renames(r);
+		do_renames(w, r);
 	/* With nothing configured the record passes through untouched. */
 	size_t n = O.have_fields || O.nall ? r->n : 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1011,11 +1088,11 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 		    !memcmp(key_cache[i]->name, m->key, m->keylen)) {
 			f = key_cache[i];
 		} else if (m->flags & DQ_M_KEY_ESC) {
-			dq_buf_reset(&text);
-			dq_json_unescape(m->key - 1, m->keylen + 2, &text);
-			f = field_find(text.buf, text.len);
+			dq_buf_reset(&w->text);
+			dq_json_unescape(m->key - 1, m->keylen + 2, &w->text);
+			f = field_find(w->text.buf, w->text.len);
 			if (!f && O.have_fields)
-				f = field_get(text.buf, text.len);
+				f = field_get(w->text.buf, w->text.len);
 		} else {
 			f = field_find(m->key, m->keylen);
 			if (!f && O.have_fields)
@@ -1023,9 +1100,10 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 			if (i < KEY_CACHE)
 				key_cache[i] = f;
 		}
+		struct tally *t = f ? tally_of(w, f) : NULL;
 		if (f && !f->known) {
-			f->seen++;
-			note_unknown(f, m);
+			t->seen++;
+			note_unknown(w, t, m);
 			if (O.drop_unknown) {
 				dq_record_drop(r, i);
 				continue;
@@ -1036,41 +1114,44 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 		const char *oval = m->val;
 		size_t ovallen = m->vallen;
 		if (O.nall)
-			rc = run_steps(r, i, O.all_steps, O.nall);
+			rc = run_steps(w, r, i, O.all_steps, O.nall);
 		if (rc >= 0 && f && f->nsteps) {
-			int rc2 = run_steps(r, i, f->steps, f->nsteps);
+			int rc2 = run_steps(w, r, i, f->steps, f->nsteps);
 			rc = rc2 ? rc2 : rc;
 			if (rc2 < 0)
 				*m = saved; /* all or nothing */
 		}
 		if (rc > 0 && O.keep_original) {
-			if (orig.len)
-				dq_buf_addch(&orig, ',');
-			dq_buf_addch(&orig, '"');
-			dq_buf_add(&orig, m->key, m->keylen);
-			dq_buf_add(&orig, "\":", 2);
-			dq_buf_add(&orig, oval, ovallen);
+			struct dq_buf *o = &w->orig;
+			if (o->len)
+				dq_buf_addch(o, ',');
+			dq_buf_addch(o, '"');
+			dq_buf_add(o, m->key, m->keylen);
+			dq_buf_add(o, "\":", 2);
+			dq_buf_add(o, oval, ovallen);
 		}
 		if (f && f->known) {
-			f->seen++;
+			t->seen++;
 			if (rc > 0) {
-				f->changed++;
+				t->changed++;
 				if (r->m[i].type == DQ_JSON_NULL && !was_null)
-					f->nulled++;
+					t->nulled++;
 			}
 		}
 		if (rc < 0) {
+			struct dq_buf *u = &w->unparsed;
 			if (f)
-				f->unparsed++;
-			if (unparsed.len)
-				dq_buf_addch(&unparsed, ',');
-			dq_buf_addch(&unparsed, '"');
-			dq_buf_add(&unparsed, r->m[i].key, r->m[i].keylen);
-			dq_buf_addch(&unparsed, '"');
+				t->unparsed++;
+			if (u->len)
+				dq_buf_addch(u, ',');
+			dq_buf_addch(u, '"');
+			dq_buf_add(u, r->m[i].key, r->m[i].keylen);
+			dq_buf_addch(u, '"');
 		}
 	}
 
-	dq_buf_reset(&meta);
+	struct dq_buf *meta = &w->meta;
+	dq_buf_reset(meta);
 	if (O.lineage) {
 		int has_row = 0, has_hash = 0;
 		if (r->dq >= 0) {
@@ -1082,38 +1163,126 @@ normalize_record(struct dq_record *r, const struct dq_run *run)
 				   memmem(d->val, d->vallen, "\"hash\":", 7);
 		}
 		if (!has_row) {
-			dq_buf_add(&meta, "\"row\":", 6);
-			dq_buf_add_int(&meta, run->item.line);
+			dq_buf_add(meta, "\"row\":", 6);
+			dq_buf_add_int(meta, it->line);
 		}
 		if (!has_hash) {
-			if (meta.len)
-				dq_buf_addch(&meta, ',');
-			dq_buf_add(&meta, "\"hash\":\"", 8);
-			dq_buf_add_hex64(&meta, XXH3_64bits(run->item.raw,
-							    run->item.rawlen));
-			dq_buf_addch(&meta, '"');
+			if (meta->len)
+				dq_buf_addch(meta, ',');
+			dq_buf_add(meta, "\"hash\":\"", 8);
+			dq_buf_add_hex64(meta, XXH3_64bits(it->raw, it->rawlen));
+			dq_buf_addch(meta, '"');
 		}
 		if (O.multi_file && !has_row) {
-			dq_buf_addstr(&meta, ",\"file\":");
-			dq_buf_add_json_string(&meta, run->item.file,
-					       strlen(run->item.file));
+			dq_buf_addstr(meta, ",\"file\":");
+			dq_buf_add_json_string(meta, it->file,
+					       strlen(it->file));
 		}
 	}
-	if (unparsed.len) {
-		dq_buf_addf(&meta, "%s\"unparsed\":[", meta.len ? "," : "");
-		dq_buf_add(&meta, unparsed.buf, unparsed.len);
-		dq_buf_addch(&meta, ']');
+	if (w->unparsed.len) {
+		dq_buf_addf(meta, "%s\"unparsed\":[", meta->len ? "," : "");
+		dq_buf_add(meta, w->unparsed.buf, w->unparsed.len);
+		dq_buf_addch(meta, ']');
 	}
-	if (clashes.len) {
-		dq_buf_addf(&meta, "%s\"not_renamed\":[", meta.len ? "," : "");
-		dq_buf_add(&meta, clashes.buf, clashes.len);
-		dq_buf_addch(&meta, ']');
+	if (w->clashes.len) {
+		dq_buf_addf(meta, "%s\"not_renamed\":[", meta->len ? "," : "");
+		dq_buf_add(meta, w->clashes.buf, w->clashes.len);
+		dq_buf_addch(meta, ']');
 	}
-	if (orig.len) {
-		dq_buf_addf(&meta, "%s\"orig\":{", meta.len ? "," : "");
-		dq_buf_add(&meta, orig.buf, orig.len);
-		dq_buf_addch(&meta, '}');
+	if (w->orig.len) {
+		dq_buf_addf(meta, "%s\"orig\":{", meta->len ? "," : "");
+		dq_buf_add(meta, w->orig.buf, w->orig.len);
+		dq_buf_addch(meta, '}');
 	}
+}
+
+/* ---- the per-record work, in one thread or several ---- */
+
+static void *
+work_start(void *ctx, int k)
+{
+	(void)ctx;
+	(void)k;
+	return dq_xcalloc(1, sizeof(struct worker));
+}
+
+static int
+work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
+	    uint64_t seq, struct dq_buf *out)
+{
+	struct worker *w = ws;
+
+	w->seq = seq;
+	normalize_record(w, rec, it);
+	dq_record_write(rec, w->meta.buf, w->meta.len, out);
+	dq_buf_addch(out, '\n');
+	return 1;
+}
+
+/* Keep the NSAMPLES earliest of a's and b's samples in a. */
+static void
+merge_samples(struct tally *a, struct tally *b)
+{
+	for (size_t j = 0; j < b->nsamples; j++) {
+		size_t at = a->nsamples;
+		while (at > 0 && a->sample_seq[at - 1] > b->sample_seq[j])
+			at--;
+		if (at == NSAMPLES) {
+			free(b->samples[j]);
+			continue;
+		}
+		if (a->nsamples == NSAMPLES)
+			free(a->samples[--a->nsamples]);
+		memmove(a->samples + at + 1, a->samples + at,
+			(a->nsamples - at) * sizeof(*a->samples));
+		memmove(a->sample_seq + at + 1, a->sample_seq + at,
+			(a->nsamples - at) * sizeof(*a->sample_seq));
+		a->samples[at] = b->samples[j];
+		a->sample_seq[at] = b->sample_seq[j];
+		a->nsamples++;
+	}
+	b->nsamples = 0;
+}
+
+static void
+work_finish(void *ctx, void *ws, int k)
+{
+	struct worker *w = ws;
+
+	(void)ctx;
+	(void)k;
+	for (size_t i = 0; i < w->nt && i < O.nfields; i++) {
+		struct tally *a = &O.fields[i]->t, *b = &w->t[i];
+		a->seen += b->seen;
+		a->changed += b->changed;
+		a->unparsed += b->unparsed;
+		a->nulled += b->nulled;
+		if (b->first && (!a->first || b->first < a->first))
+			a->first = b->first;
+		merge_samples(a, b);
+	}
+	free(w->t);
+	dq_buf_release(&w->ping);
+	dq_buf_release(&w->pong);
+	dq_buf_release(&w->text);
+	dq_buf_release(&w->enc);
+	dq_buf_release(&w->meta);
+	dq_buf_release(&w->unparsed);
+	dq_buf_release(&w->orig);
+	dq_buf_release(&w->clashes);
+	free(w);
+}
+
+/* Unknown fields in the order a single thread would have met them. */
+static int
+by_first(const void *a, const void *b)
+{
+	const struct field *x = *(struct field *const *)a;
+	const struct field *y = *(struct field *const *)b;
+
+	if (x->t.first != y->t.first)
+		return x->t.first < y->t.first ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 static cJSON *
@@ -1122,31 +1291,37 @@ summary_figures(void)
 	cJSON *s = cJSON_CreateObject();
 	cJSON *fields = cJSON_AddObjectToObject(s, "fields");
 	cJSON *unknown = cJSON_AddArrayToObject(s, "unknown_fields");
+	struct field **u = dq_xcalloc(O.nfields + 1, sizeof(*u));
+	size_t nu = 0;
 
 	for (size_t i = 0; i < O.nfields; i++) {
 		struct field *f = O.fields[i];
-		if (f->known) {
-			cJSON *o = cJSON_AddObjectToObject(fields, f->name);
-			cJSON_AddNumberToObject(o, "seen", (double)f->seen);
-			cJSON_AddNumberToObject(o, "changed", (double)f->changed);
-			cJSON_AddNumberToObject(o, "nulled", (double)f->nulled);
-			cJSON_AddNumberToObject(o, "unparsed",
-						(double)f->unparsed);
-		} else {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "field", f->name);
-			cJSON_AddNumberToObject(o, "count", (double)f->seen);
-			cJSON_AddBoolToObject(o, "dropped", O.drop_unknown);
-			cJSON *sv = cJSON_AddArrayToObject(o, "samples");
-			for (size_t j = 0; j < f->nsamples; j++) {
-				cJSON *v = cJSON_Parse(f->samples[j]);
-				cJSON_AddItemToArray(sv, v ? v
-							   : cJSON_CreateString(
-								     f->samples[j]));
-			}
-			cJSON_AddItemToArray(unknown, o);
+		if (!f->known) {
+			u[nu++] = f;
+			continue;
 		}
+		cJSON *o = cJSON_AddObjectToObject(fields, f->name);
+		cJSON_AddNumberToObject(o, "seen", (double)f->t.seen);
+		cJSON_AddNumberToObject(o, "changed", (double)f->t.changed);
+		cJSON_AddNumberToObject(o, "nulled", (double)f->t.nulled);
+		cJSON_AddNumberToObject(o, "unparsed", (double)f->t.unparsed);
 	}
+	qsort(u, nu, sizeof(*u), by_first);
+	for (size_t i = 0; i < nu; i++) {
+		struct field *f = u[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "field", f->name);
+		cJSON_AddNumberToObject(o, "count", (double)f->t.seen);
+		cJSON_AddBoolToObject(o, "dropped", O.drop_unknown);
+		cJSON *sv = cJSON_AddArrayToObject(o, "samples");
+		for (size_t j = 0; j < f->t.nsamples; j++) {
+			const char *v = f->t.samples[j];
+			cJSON *x = cJSON_Parse(v);
+			cJSON_AddItemToArray(sv, x ? x : cJSON_CreateString(v));
+		}
+		cJSON_AddItemToArray(unknown, o);
+	}
+	free(u);
 	return s;
 }
 
@@ -1157,8 +1332,8 @@ opts_release(void)
 		struct field *f = O.fields[i];
 		free(f->name);
 		free(f->steps);
-		for (size_t j = 0; j < f->nsamples; j++)
-			free(f->samples[j]);
+		for (size_t j = 0; j < f->t.nsamples; j++)
+			free(f->t.samples[j]);
 		free(f);
 	}
 	free(O.fields);
@@ -1172,14 +1347,6 @@ opts_release(void)
 			free(O.particles[i]);
 		free(O.particles);
 	}
-	dq_buf_release(&ping);
-	dq_buf_release(&pong);
-	dq_buf_release(&text);
-	dq_buf_release(&enc);
-	dq_buf_release(&meta);
-	dq_buf_release(&unparsed);
-	dq_buf_release(&orig);
-	dq_buf_release(&clashes);
 }
 
 int
@@ -1189,15 +1356,20 @@ main(int argc, char **argv)
 		.name = "dq-normalize",
 		.synopsis = synopsis,
 		.help = help,
+		.shortopts = "j:",
 		.longopts = longopts,
 		.option = option,
 	};
 	static const char *const default_nulls[] = {
 		"", "n/a", "na", "null", "nil", "none", "-", "--"
 	};
+	static const struct dq_par_work work = {
+		.start = work_start,
+		.record = work_record,
+		.finish = work_finish,
+	};
 	/* Static, so that an early exit leaves nothing unreachable behind. */
 	static struct dq_run run;
-	static struct dq_record rec;
 
 	O.lineage = 1;
 	memcpy(O.region, "US", 3);
@@ -1216,13 +1388,7 @@ main(int argc, char **argv)
 			return 2;
 	O.multi_file = run.in.nfiles > 1;
 
-	dq_record_init(&rec);
-	while (dq_run_next(&run, &rec) > 0) {
-		normalize_record(&rec, &run);
-		dq_record_write(&rec, meta.buf, meta.len, &run.out.b);
-		dq_run_emit(&run);
-	}
-	dq_record_release(&rec);
+	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
 	int status = dq_run_finish(&run, summary_figures(), 0);
 	opts_release();
 	return status;

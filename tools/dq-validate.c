@@ -1684,11 +1684,44 @@ slot_table(void)
 	}
 }
 
+/*
+ * Records of one stream mostly repeat their keys in the same order, so the
+ * slot found at each member position is remembered with the key's bytes
+ * (POS_KEY of them; longer keys are looked up each time) and confirmed by
+ * one compare next time instead of a hash and a probe.
+ */
+#define POS_CACHE 64
+#define POS_KEY 30
+static struct {
+	int slot;          /* slot index, -1 none, -2 nothing cached */
+	unsigned char len;
+	char key[POS_KEY];
+} poscache[POS_CACHE];
+
+static int
+slot_lookup(const char *k, size_t n)
+{
+	size_t h = name_hash(k, n) & O.smask;
+	for (int j; (j = O.stab[h]); h = (h + 1) & O.smask) {
+		struct slot *s = &O.slots[j - 1];
+		if (s->len == n && !memcmp(s->name, k, n))
+			return j - 1;
+	}
+	return -1;
+}
+
 /* Match the record's members to slots in one pass over them.  The
  * scanner rejects repeated keys, so a slot gets at most one member. */
 static void
 find_slots(void)
 {
+	static int cache_ready;
+
+	if (!cache_ready) {
+		for (size_t i = 0; i < POS_CACHE; i++)
+			poscache[i].slot = -2;
+		cache_ready = 1;
+	}
 	for (size_t i = 0; i < O.nslots; i++) {
 		O.slots[i].mi = -1;
 		O.slots[i].have = 0;
@@ -1697,20 +1730,25 @@ find_slots(void)
 		const struct dq_member *m = &rec.m[i];
 		const char *k = m->key;
 		size_t n = m->keylen;
+		int j;
 		if (m->flags & DQ_M_KEY_ESC) {
 			dq_buf_reset(&tbuf);
 			dq_json_unescape(k - 1, n + 2, &tbuf);
-			k = tbuf.buf;
-			n = tbuf.len;
-		}
-		size_t h = name_hash(k, n) & O.smask;
-		for (int j; (j = O.stab[h]); h = (h + 1) & O.smask) {
-			struct slot *s = &O.slots[j - 1];
-			if (s->len == n && !memcmp(s->name, k, n)) {
-				s->mi = (long)i;
-				break;
+			j = slot_lookup(tbuf.buf, tbuf.len);
+		} else if (i < POS_CACHE && poscache[i].slot > -2 &&
+			   poscache[i].len == n &&
+			   !memcmp(poscache[i].key, k, n)) {
+			j = poscache[i].slot;
+		} else {
+			j = slot_lookup(k, n);
+			if (i < POS_CACHE && n <= POS_KEY) {
+				poscache[i].slot = j;
+				poscache[i].len = (unsigned char)n;
+				memcpy(poscache[i].key, k, n);
 			}
 		}
+		if (j >= 0)
+			O.slots[j].mi = (long)i;
 	}
 }
 
@@ -2005,7 +2043,7 @@ format_ok(enum vtype t, int slot)
 	const char *s = slot_text(slot, &n);
 	switch (t) {
 	case T_EMAIL:
-		return dq_email_valid(s, n);
+		return dq_email_valid_exact(s, n);
 	case T_DATE:
 		return slot_iso(slot, &d, &secs) == 0;
 	case T_DATETIME:

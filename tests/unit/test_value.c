@@ -350,6 +350,25 @@ test_email(void)
 	UNIT_INT(dq_email_valid("ann@x.org", 9), 1,
 		 "email_valid prefix length");
 	UNIT_INT(dq_email_valid("ann@x.org", 5), 0, "email_valid short length");
+	/* The exact check: the whole text is the address. */
+	static const struct {
+		const char *s;
+		int want;
+	} exact[] = {
+		{ "ann@x.org", 1 },        { "Ann.B+c@X-Y.co.uk", 1 },
+		{ "\"a b\"@c.org", 1 },    { " ann@x.org", 0 },
+		{ "ann@x.org ", 0 },       { "ann@x.org\t", 0 },
+		{ "mailto:ann@x.org", 0 }, { "<ann@x.org>", 0 },
+		{ "Ann <ann@x.org>", 0 },  { "ann@x", 0 },
+		{ "", 0 },                 { "@", 0 },
+	};
+	for (size_t i = 0; i < sizeof(exact) / sizeof(*exact); i++) {
+		char label[64];
+		snprintf(label, sizeof(label), "email_valid_exact '%s'",
+			 exact[i].s);
+		UNIT_INT(dq_email_valid_exact(exact[i].s, strlen(exact[i].s)),
+			 exact[i].want, label);
+	}
 }
 
 /* ---- booleans ---------------------------------------------------------- */

@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# Real clients on loopback: curl against a local HTTP server, and the aws
+# CLI against s3rver (an S3-compatible server from npm) driving
+# dq-s3-event with the notifications the server itself raises.
+#
+# s3rver is not a Debian package: the test installs it on first use with
+#   npm install --prefix "$HOME/.cache/dq/s3rver" s3rver@3
+# (or point DQ_S3RVER at another --prefix); it is skipped only when that
+# fails.  The aws CLI is Debian's awscli (scripts/install-deps).
+
+load helpers
+
+EX=$BATS_TEST_DIRNAME/../examples/monitoring-files
+OBJ="$EX/bucket/agency-drop/acme/daily/volunteers 2026-11-21.ndjson"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	SERVER_PID=""
+}
+
+teardown() {
+	if [ -n "$SERVER_PID" ]; then
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+}
+
+# wait_for FILE: until FILE exists (at most about 20 seconds).
+wait_for() {
+	local i=0
+	while [ ! -s "$1" ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$1" ]
+}
+
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+@test "curl: a file served over HTTP, validated and profiled from the stream, stored by dq-sql" {
+	command -v curl >/dev/null || skip "curl not installed"
+	mkdir www
+	cp "$OBJ" www/volunteers.ndjson
+	port=$(free_port)
+	/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory www \
+		"$port" >http.log 2>&1 &
+	SERVER_PID=$!
+	# Ready when it answers.
+	i=0
+	until curl -sf -o /dev/null "http://127.0.0.1:$port/" || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	url="http://127.0.0.1:$port/volunteers.ndjson"
+	run -1 --separate-stderr bash -o pipefail -c \
+		'curl -sf "$1" | "$2/dq-validate" -q -c "$3" --summary s.json --violations v.ndjson - >/dev/null' \
+		_ "$url" "$DQ_BIN" "$EX/contract.json"
+	bash -o pipefail -c 'curl -sf "$1" | "$2/dq-profile" - >p.json' \
+		_ "$url" "$DQ_BIN"
+	dq sql --schema monitoring --create --agency acme --file volunteers.ndjson \
+		--run-date 2026-11-21 --run-hour 8 --summary s.json \
+		--violations v.ndjson --profile p.json >load.sql
+	sqlite3 -bail c.db <load.sql
+	run -0 sqlite3 c.db "SELECT q.score, (SELECT count(*) FROM monitoring_file_failed_validation), p.rows_profiled FROM monitoring_file_data_quality q, monitoring_file_data_profile p"
+	assert_output "44|5|5"
+	# The server saw both requests.
+	run -0 grep -c 'GET /volunteers.ndjson HTTP/1.1" 200' http.log
+	assert_output 2
+}
+
+@test "aws s3 + s3rver: upload, the server's own notification, dq-s3-event fetching with aws; twice the same rows" {
+	command -v aws >/dev/null || skip "aws CLI not installed (Debian package awscli)"
+	command -v node >/dev/null || skip "node not installed"
+	mods=${DQ_S3RVER:-$HOME/.cache/dq/s3rver}
+	# Installed on first use from the npm registry, outside the repository
+	# (as scripts/bench does with Ajv); skipped only when that fails.
+	if [ ! -d "$mods/node_modules/s3rver" ] && command -v npm >/dev/null; then
+		timeout 300 npm install --silent --no-audit --no-fund \
+			--prefix "$mods" s3rver@3 >/dev/null 2>&1 || true
+	fi
+	[ -d "$mods/node_modules/s3rver" ] ||
+		skip "s3rver could not be installed: npm install --prefix '$mods' s3rver@3"
+	# s3rver's fixed example credentials; no real account is involved.
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+	export AWS_DEFAULT_REGION=us-east-1
+	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+	mkdir data events
+	node "$BATS_TEST_DIRNAME/s3rver-events.js" "$mods" "$PWD/data" \
+		"$PWD/port" "$PWD/events" agency-drop >s3rver.log 2>&1 &
+	SERVER_PID=$!
+	wait_for port
+	endpoint="http://127.0.0.1:$(cat port)"
+	aws --endpoint-url "$endpoint" s3 cp --only-show-errors "$OBJ" \
+		"s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson"
+	wait_for events/1.json
+	run -0 jq -r '.Records[0] | [.eventName, .s3.bucket.name, .s3.object.key, .s3.object.size] | @tsv' events/1.json
+	assert_output $'ObjectCreated:Put\tagency-drop\tacme/daily/volunteers 2026-11-21.ndjson\t385'
+	day=$(jq -r '.Records[0].eventTime[0:10]' events/1.json)
+	hour=$(jq -r '.Records[0].eventTime[11:13] | tonumber' events/1.json)
+
+	export DQ_BIN
+	run -1 "$BATS_TEST_DIRNAME/../scripts/dq-s3-event" -c "$EX/contract.json" \
+		--endpoint-url "$endpoint" --db m.db events/1.json
+	assert_output "s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson agency=acme file=daily/volunteers 2026-11-21.ndjson run=$day $hour score=44 failed violations=5"
+	sqlite3 m.db .dump >dump1
+	run -1 "$BATS_TEST_DIRNAME/../scripts/dq-s3-event" -q \
+		-c "$EX/contract.json" --endpoint-url "$endpoint" --db m.db \
+		events/1.json
+	sqlite3 m.db .dump >dump2
+	run -0 diff dump1 dump2
+	run -0 sqlite3 m.db "SELECT f.file_name, r.run_date, r.run_hour, r.file_size, r.records_in FROM monitoring_file f JOIN monitoring_file_run r ON r.monitoring_file_id = f.id"
+	assert_output "daily/volunteers 2026-11-21.ndjson|$day|$hour|385|5"
+}

@@ -1,0 +1,303 @@
+#!/usr/bin/env bats
+# dq-sql: documents to SQL upserts, loaded into sqlite3 and into a real
+# PostgreSQL server the file starts itself (tests/pg.bash).
+
+load helpers
+load pg
+
+SQLF=$BATS_TEST_DIRNAME/fixtures/sql
+VAL=$BATS_TEST_DIRNAME/fixtures/validate
+
+setup_file() {
+	pg_start
+}
+
+teardown_file() {
+	pg_stop
+}
+
+# docs DIR: a real dq-validate summary and violations file and a
+# dq-profile document of the volunteers fixture (score 30, 9 violations).
+docs() {
+	mkdir -p "$1"
+	(cd "$VAL" && DQ_RUN_ID=r1 "$DQ_BIN/dq-validate" -c volunteers.json \
+		--summary "$1/summary.json" --violations "$1/violations.ndjson" \
+		volunteers.ndjson >/dev/null) || [ $? -eq 1 ]
+	"$DQ_BIN/dq-profile" "$VAL/volunteers.ndjson" >"$1/profile.json"
+}
+
+# mon_sql DIR HOUR [ARGS...]: the monitoring SQL of DIR's documents.
+mon_sql() {
+	local dir=$1 hour=$2
+	shift 2
+	dq sql --schema monitoring --create --agency acme \
+		--file "in/vol's.ndjson" --run-date 2026-11-21 --run-hour "$hour" \
+		--file-size 365 --last-modified 2026-11-21T08:15:00Z \
+		--summary "$dir/summary.json" --violations "$dir/violations.ndjson" \
+		--profile "$dir/profile.json" "$@"
+}
+
+lite() {
+	sqlite3 -bail "$@"
+}
+
+@test "dq-sql --help describes the schemas and options" {
+	run -0 dq sql --help
+	assert_line --partial "usage: dq-sql [--schema monitoring|generic]"
+	assert_line --partial "--run-hour H"
+	assert_line --partial "--id-map FILE"
+}
+
+@test "dq-sql: usage errors exit 2 before any output" {
+	run -2 --separate-stderr dq sql --schema monitoring --agency a --file f
+	assert_output ""
+	[[ $stderr == *"needs --agency, --file, --run-date and --run-hour"* ]]
+	run -2 --separate-stderr dq sql --schema monitoring --agency a --file f \
+		--run-date 2026-02-29 --run-hour 1
+	[[ $stderr == *"--run-date '2026-02-29': not a date"* ]]
+	run -2 --separate-stderr dq sql --schema monitoring --agency a --file f \
+		--run-date 2024-02-29 --run-hour 24
+	[[ $stderr == *"--run-hour '24': not an hour 0-23"* ]]
+	run -2 --separate-stderr dq sql --violations "$SQLF/idmap.ndjson"
+	[[ $stderr == *"needs --run-id or a summary"* ]]
+	run -2 --separate-stderr dq sql --schema monitoring --golden x
+	[[ $stderr == *"belong to the generic schema"* ]]
+	run -2 --separate-stderr dq sql --dialect mysql
+	[[ $stderr == *"--dialect 'mysql': not sqlite or postgres"* ]]
+}
+
+@test "dq-sql: a string holding NUL is refused with file and line, nothing written" {
+	run -2 --separate-stderr dq sql --run-id r --violations "$SQLF/nul.ndjson"
+	assert_output ""
+	[ "$stderr" = "dq-sql: $SQLF/nul.ndjson:2: a string holds NUL (\\u0000), which SQL text cannot store" ]
+	printf '{"a":1}\n{"a":"x\0y"}\n' >"$BATS_TEST_TMPDIR/raw.ndjson"
+	run -2 --separate-stderr dq sql --run-id r \
+		--violations "$BATS_TEST_TMPDIR/raw.ndjson"
+	assert_output ""
+	[[ $stderr == *"raw.ndjson:2: not valid JSON"* ]]
+}
+
+@test "dq-sql: an escaped backslash before u0000 is text, stored as written" {
+	db=$BATS_TEST_TMPDIR/t.db
+	dq sql --schema generic --create --run-id r1 \
+		--violations "$SQLF/backslash-u.ndjson" >"$BATS_TEST_TMPDIR/s.sql"
+	lite "$db" <"$BATS_TEST_TMPDIR/s.sql"
+	run -0 lite "$db" "SELECT json_extract(details, '\$.message') FROM dq_violation"
+	assert_output "not NUL: \\u0000 'q'"
+}
+
+@test "dq-sql: monitoring schema in sqlite: exact rows, and the same event twice leaves the same rows" {
+	docs "$BATS_TEST_TMPDIR/d"
+	db=$BATS_TEST_TMPDIR/m.db
+	mon_sql "$BATS_TEST_TMPDIR/d" 8 >"$BATS_TEST_TMPDIR/m.sql"
+	lite "$db" <"$BATS_TEST_TMPDIR/m.sql"
+	lite "$db" .dump >"$BATS_TEST_TMPDIR/dump1"
+	lite "$db" <"$BATS_TEST_TMPDIR/m.sql"
+	lite "$db" .dump >"$BATS_TEST_TMPDIR/dump2"
+	run -0 diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+	run -0 lite "$db" "SELECT agency_slug, file_name, latest_data_quality_score FROM monitoring_file"
+	assert_output "acme|in/vol's.ndjson|30"
+	run -0 lite "$db" "SELECT run_date, run_hour, file_size, file_last_modified, records_in, records_rejected FROM monitoring_file_run"
+	assert_output "2026-11-21|8|365|2026-11-21T08:15:00Z|4|0"
+	run -0 lite "$db" "SELECT score, passed, pass_mark, json_extract(deductions, '\$.format'), json_extract(metrics, '\$.uniqueness.passed'), json_array_length(failed_validation_rules) FROM monitoring_file_data_quality"
+	assert_output "30|0|80|35|0|9"
+	run -0 lite "$db" "SELECT failed_validation_message FROM monitoring_file_data_quality"
+	assert_output --partial "9 of 15 checks failed: "
+	assert_output --partial "FMT-101 email: 1 of 2"
+	run -0 lite "$db" "SELECT seq, record_id, line, rule_code, field, value FROM monitoring_file_failed_validation ORDER BY seq"
+	assert_equal "${#lines[@]}" 9
+	assert_line -n 0 '1|V2|2|FMT-101|email|"not-an-email"'
+	assert_line -n 2 "3|V2|2|DOM-202|hours|25"
+	assert_line -n 8 "9|V1|4|REQ-002|email|phone|null"
+	run -0 lite "$db" "SELECT rows_profiled, fields, json_extract(payload, '\$.completenessOverview.email.missing') FROM monitoring_file_data_profile"
+	assert_output "4|7|2"
+}
+
+@test "dq-sql: a replay with fewer violations leaves no stale rows" {
+	docs "$BATS_TEST_TMPDIR/d"
+	db=$BATS_TEST_TMPDIR/m.db
+	mon_sql "$BATS_TEST_TMPDIR/d" 8 >"$BATS_TEST_TMPDIR/m.sql"
+	lite "$db" <"$BATS_TEST_TMPDIR/m.sql"
+	mon_sql "$BATS_TEST_TMPDIR/d" 8 --max-violations 2 >"$BATS_TEST_TMPDIR/m2.sql"
+	lite "$db" <"$BATS_TEST_TMPDIR/m2.sql"
+	run -0 lite "$db" "SELECT seq || ' ' || rule_code FROM monitoring_file_failed_validation ORDER BY seq"
+	assert_output $'1 FMT-101\n2 DOM-201'
+}
+
+@test "dq-sql: the latest score is the latest run's, whatever the loading order" {
+	docs "$BATS_TEST_TMPDIR/d"
+	mkdir "$BATS_TEST_TMPDIR/e"
+	# An earlier run that scored 91.
+	jq -c '.score = 91 | .passed = true' "$BATS_TEST_TMPDIR/d/summary.json" \
+		>"$BATS_TEST_TMPDIR/e/summary.json"
+	: >"$BATS_TEST_TMPDIR/e/violations.ndjson"
+	cp "$BATS_TEST_TMPDIR/d/profile.json" "$BATS_TEST_TMPDIR/e/"
+	db=$BATS_TEST_TMPDIR/m.db
+	mon_sql "$BATS_TEST_TMPDIR/d" 9 | lite "$db"
+	mon_sql "$BATS_TEST_TMPDIR/e" 7 | lite "$db"
+	run -0 lite "$db" "SELECT latest_data_quality_score FROM monitoring_file"
+	assert_output 30
+	run -0 lite "$db" "SELECT r.run_hour, q.score, q.passed, (SELECT count(*) FROM monitoring_file_failed_validation v WHERE v.monitoring_file_run_id = r.id) FROM monitoring_file_run r JOIN monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id ORDER BY 1"
+	assert_output $'7|91|1|0\n9|30|0|9'
+	run -0 lite "$db" "SELECT count(*) FROM monitoring_file"
+	assert_output 1
+}
+
+@test "dq-sql: generic schema in sqlite: runs, violation status, golden records and id map" {
+	docs "$BATS_TEST_TMPDIR/d"
+	d=$BATS_TEST_TMPDIR/d
+	db=$BATS_TEST_TMPDIR/g.db
+	dq sql --create --source crm --entity person --summary "$d/summary.json" \
+		--violations "$d/violations.ndjson" --profile "$d/profile.json" \
+		--golden "$SQLF/golden.ndjson" --id-map "$SQLF/idmap.ndjson" \
+		>"$BATS_TEST_TMPDIR/g1.sql"
+	lite "$db" <"$BATS_TEST_TMPDIR/g1.sql"
+	lite "$db" .dump >"$BATS_TEST_TMPDIR/dump1"
+	lite "$db" <"$BATS_TEST_TMPDIR/g1.sql"
+	lite "$db" .dump >"$BATS_TEST_TMPDIR/dump2"
+	run -0 diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+	run -0 lite "$db" "SELECT id, source, entity, tool, status, records_in, score, passed, contract_version = json_extract(summary, '\$.contract_version') FROM dq_run"
+	assert_output "r1|crm|person|dq-validate|failed|4|30|0|1"
+	run -0 lite "$db" "SELECT count(*), count(DISTINCT record_key), min(status), max(status) FROM dq_violation"
+	assert_output "9|3|open|open"
+	run -0 lite "$db" "SELECT cluster_id, json_extract(record, '\$.name'), members, provenance FROM dq_golden_record ORDER BY 1"
+	assert_line -n 0 "c-1a2b|Ann O'Neil|[\"P1\",\"P7\"]|{\"name\":\"P1\",\"email\":\"P7\"}"
+	run -0 lite "$db" "SELECT json_extract(record, '\$.name') = 'Bob \\ Backslash' || char(10) || 'Newline', instr(record, '_dq') FROM dq_golden_record WHERE cluster_id = 'c-3c4d'"
+	assert_output "1|0"
+	run -0 lite "$db" "SELECT record_id || '>' || cluster_id FROM dq_id_map ORDER BY 1"
+	assert_output $'P1>c-1a2b\nP2>c-3c4d\nP7>c-1a2b'
+
+	# A person suppresses one violation; run r2 reports only V2's.
+	lite "$db" "UPDATE dq_violation SET status = 'suppressed' WHERE record_key = 'V2' AND rule_code = 'DOM-201'"
+	grep '"record_id":"V2"' "$d/violations.ndjson" | sed 's/"r1"/"r2"/' \
+		>"$BATS_TEST_TMPDIR/v2.ndjson"
+	head -n 1 "$SQLF/golden.ndjson" >"$BATS_TEST_TMPDIR/golden2.ndjson"
+	head -n 2 "$SQLF/idmap.ndjson" >"$BATS_TEST_TMPDIR/idmap2.ndjson"
+	dq sql --run-id r2 --source crm --entity person \
+		--violations "$BATS_TEST_TMPDIR/v2.ndjson" \
+		--golden "$BATS_TEST_TMPDIR/golden2.ndjson" \
+		--id-map "$BATS_TEST_TMPDIR/idmap2.ndjson" | lite "$db"
+	run -0 lite "$db" "SELECT record_key, status, first_run_id, run_id, count(*) FROM dq_violation GROUP BY 1, 2, 3, 4 ORDER BY 1, 2"
+	assert_output $'V1|fixed|r1|r1|3\nV2|open|r1|r2|3\nV2|suppressed|r1|r2|1\nV3|fixed|r1|r1|2'
+	run -0 lite "$db" "SELECT id, status FROM dq_run ORDER BY 1"
+	assert_output $'r1|failed\nr2|loaded'
+	run -0 lite "$db" "SELECT cluster_id FROM dq_golden_record; SELECT count(*) FROM dq_id_map"
+	assert_output $'c-1a2b\n2'
+}
+
+@test "dq-sql: 300 random strings with quotes, backslashes, newlines and unicode round-trip through sqlite3" {
+	"$SQLF/gen-strings.py" 300 7 "$BATS_TEST_TMPDIR"
+	dq sql --schema monitoring --create --agency a --file f \
+		--run-date 2026-01-01 --run-hour 0 \
+		--violations "$BATS_TEST_TMPDIR/violations.ndjson" \
+		>"$BATS_TEST_TMPDIR/s.sql"
+	lite "$BATS_TEST_TMPDIR/p.db" <"$BATS_TEST_TMPDIR/s.sql"
+	lite "$BATS_TEST_TMPDIR/p.db" "SELECT seq || '|' || hex(message) FROM monitoring_file_failed_validation ORDER BY seq" >"$BATS_TEST_TMPDIR/got.hex"
+	run -0 diff "$BATS_TEST_TMPDIR/expected.hex" "$BATS_TEST_TMPDIR/got.hex"
+	# The JSON column keeps the same string.
+	run -0 lite "$BATS_TEST_TMPDIR/p.db" "SELECT count(*) FROM monitoring_file_failed_validation WHERE json_extract(value, '\$') IS NOT message"
+	assert_output 0
+}
+
+@test "dq-sql: the postgres dialect differs only in JSONB and the string setting" {
+	run -0 diff <(dq sql --create --schema monitoring) \
+		<(dq sql --create --schema monitoring --dialect postgres | sed -e 's/JSONB/TEXT/' -e "/^SET /d")
+	run -0 dq sql --create --dialect postgres
+	assert_line -n 0 "SET standard_conforming_strings = on;"
+	assert_line "  summary JSONB"
+}
+
+@test "dq-sql: PostgreSQL: monitoring rows as in sqlite, the same event twice leaves the same rows" {
+	pg_need
+	docs "$BATS_TEST_TMPDIR/d"
+	url=$(pg_newdb mon)
+	psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$url" "$@"; }
+	mon_sql "$BATS_TEST_TMPDIR/d" 8 --dialect postgres >"$BATS_TEST_TMPDIR/m.sql"
+	psqlq <"$BATS_TEST_TMPDIR/m.sql"
+	pg_dump_rows "$url" >"$BATS_TEST_TMPDIR/dump1"
+	psqlq <"$BATS_TEST_TMPDIR/m.sql"
+	pg_dump_rows "$url" >"$BATS_TEST_TMPDIR/dump2"
+	run -0 diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+	assert_equal "$(grep -c . "$BATS_TEST_TMPDIR/dump1")" 13
+	run -0 psql -X -A -t "$url" -c "SELECT latest_data_quality_score FROM monitoring_file"
+	assert_output 30
+	run -0 psql -X -A -t "$url" -c "SELECT score, passed, deductions->>'format', jsonb_array_length(failed_validation_rules) FROM monitoring_file_data_quality"
+	assert_output "30|f|35|9"
+	run -0 psql -X -A -t "$url" -c "SELECT payload->'completenessOverview'->'email'->>'missing' FROM monitoring_file_data_profile"
+	assert_output 2
+	# The same text rows as sqlite holds.
+	lite "$BATS_TEST_TMPDIR/m.db" <<<"$(mon_sql "$BATS_TEST_TMPDIR/d" 8)"
+	q="SELECT seq || '|' || record_id || '|' || rule_code || '|' || coalesce(field, '') || '|' || message FROM monitoring_file_failed_validation ORDER BY seq"
+	run -0 diff <(lite "$BATS_TEST_TMPDIR/m.db" "$q") <(psql -X -A -t "$url" -c "$q")
+}
+
+@test "dq-sql: PostgreSQL: generic schema replay and violation status" {
+	pg_need
+	docs "$BATS_TEST_TMPDIR/d"
+	d=$BATS_TEST_TMPDIR/d
+	url=$(pg_newdb gen)
+	dq sql --create --dialect postgres --entity person \
+		--summary "$d/summary.json" --violations "$d/violations.ndjson" \
+		--profile "$d/profile.json" --golden "$SQLF/golden.ndjson" \
+		--id-map "$SQLF/idmap.ndjson" >"$BATS_TEST_TMPDIR/g.sql"
+	psql -X -q -v ON_ERROR_STOP=1 "$url" <"$BATS_TEST_TMPDIR/g.sql"
+	pg_dump_rows "$url" >"$BATS_TEST_TMPDIR/dump1"
+	psql -X -q -v ON_ERROR_STOP=1 "$url" <"$BATS_TEST_TMPDIR/g.sql"
+	pg_dump_rows "$url" >"$BATS_TEST_TMPDIR/dump2"
+	run -0 diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+	assert_equal "$(grep -c . "$BATS_TEST_TMPDIR/dump1")" 16
+	run -0 psql -X -A -t "$url" -c "SELECT record->>'name' FROM dq_golden_record WHERE cluster_id = 'c-3c4d'"
+	assert_output $'Bob \\ Backslash\nNewline'
+	grep '"record_id":"V2"' "$d/violations.ndjson" | sed 's/"r1"/"r2"/' \
+		>"$BATS_TEST_TMPDIR/v2.ndjson"
+	dq sql --dialect postgres --run-id r2 --entity person \
+		--violations "$BATS_TEST_TMPDIR/v2.ndjson" |
+		psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -A -t "$url" -c "SELECT record_key, status, count(*) FROM dq_violation GROUP BY 1, 2 ORDER BY 1"
+	assert_output $'V1|fixed|3\nV2|open|4\nV3|fixed|2'
+}
+
+@test "dq-sql: PostgreSQL: 300 random strings round-trip through psql" {
+	pg_need
+	"$SQLF/gen-strings.py" 300 11 "$BATS_TEST_TMPDIR"
+	url=$(pg_newdb prop)
+	dq sql --schema monitoring --create --dialect postgres --agency a \
+		--file f --run-date 2026-01-01 --run-hour 0 \
+		--violations "$BATS_TEST_TMPDIR/violations.ndjson" \
+		>"$BATS_TEST_TMPDIR/s.sql"
+	psql -X -q -v ON_ERROR_STOP=1 "$url" <"$BATS_TEST_TMPDIR/s.sql"
+	psql -X -A -t "$url" -c "SELECT seq || '|' || upper(encode(convert_to(message, 'UTF8'), 'hex')) FROM monitoring_file_failed_validation ORDER BY seq" >"$BATS_TEST_TMPDIR/got.hex"
+	run -0 diff "$BATS_TEST_TMPDIR/expected.hex" "$BATS_TEST_TMPDIR/got.hex"
+	run -0 psql -X -A -t "$url" -c "SELECT count(*) FROM monitoring_file_failed_validation WHERE value #>> '{}' IS DISTINCT FROM message"
+	assert_output 0
+}
+
+@test "dq-sql: rows go 500 to a statement; a key repeated within one starts a new one, the later row wins" {
+	for i in $(seq 1 1200); do
+		printf '{"run_id":"r1","record_id":"R%d","line":%d,"code":"X-1","severity":"error","field":"f","message":"m%d"}\n' \
+			$((i % 300)) "$i" "$i"
+	done >"$BATS_TEST_TMPDIR/dup.ndjson"
+	dq sql --create --run-id r1 --violations "$BATS_TEST_TMPDIR/dup.ndjson" \
+		>"$BATS_TEST_TMPDIR/dup.sql"
+	# 300 keys: each statement ends when the 301st row repeats its first
+	# key, before it reaches 500 rows.
+	run -0 grep -c '^INSERT INTO dq_violation' "$BATS_TEST_TMPDIR/dup.sql"
+	assert_output 4
+	lite "$BATS_TEST_TMPDIR/d.db" <"$BATS_TEST_TMPDIR/dup.sql"
+	run -0 lite "$BATS_TEST_TMPDIR/d.db" "SELECT count(*), json_extract(max(details), '\$.message') FROM dq_violation WHERE record_key = 'R5'"
+	assert_output "1|m905"
+	run -0 lite "$BATS_TEST_TMPDIR/d.db" "SELECT count(*) FROM dq_violation"
+	assert_output 300
+	# Without repeats a statement holds 500 rows.
+	run -0 dq sql --schema monitoring --agency a --file f --run-date 2026-01-01 \
+		--run-hour 0 --max-violations 0 --violations "$BATS_TEST_TMPDIR/dup.ndjson"
+	run -0 grep -c '^INSERT INTO monitoring_file_failed_validation' <<<"$output"
+	assert_output 3
+	pg_need
+	url=$(pg_newdb dup)
+	dq sql --create --dialect postgres --run-id r1 \
+		--violations "$BATS_TEST_TMPDIR/dup.ndjson" |
+		psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -A -t "$url" -c "SELECT count(*), max(details->>'message') FROM dq_violation WHERE record_key = 'R5'"
+	assert_output "1|m905"
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# The shell scripts in scripts/: their help, their errors, and the results
+# they promise.
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	S=$BATS_TEST_DIRNAME/../scripts
+}
+
+@test "dq-parallel --help reads like a man page" {
+	run -0 "$S/dq-parallel" --help
+	assert_line --index 0 "dq-parallel - run one dq step over every core, or several hosts, with GNU"
+	assert_output --partial "Usage: dq-parallel [OPTIONS] STEP [STEP-ARGS...] < INPUT > OUTPUT"
+	assert_output --partial "Hadoop Streaming"
+}
+
+@test "dq-parallel: usage errors exit 2 with a message" {
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN"
+	assert_output "dq-parallel: no step given (see --help)"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" frobnicate
+	assert_output --partial "unknown step 'frobnicate'"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" validate
+	assert_output --partial "needs the whole stream"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" -n 0 normalize
+	assert_output --partial "--records '0' is not a count"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" normalize --summary x
+	assert_output --partial "'--summary' is dq-parallel's own business"
+}
+
+# Chunks of 700 records over 3 jobs: the output, the rejects' line numbers
+# and the counts are those of one process.
+@test "dq-parallel normalize: output, rejects and counts equal a single run's" {
+	dq gen -n 5000 --seed 3 | awk 'NR % 1201 == 0 { print "{\"oops\"" } { print }' >"$T/in"
+	run -1 "$S/dq-parallel" --bin "$DQ_BIN" -j 3 -n 700 --summary "$T/ps" --rejects "$T/pr" \
+		normalize -c "$S/bench-contract.json" <"$T/in"
+	printf '%s\n' "$output" >"$T/pout"
+	run -1 dq normalize -q -c "$S/bench-contract.json" --summary "$T/ss" --rejects "$T/sr" <"$T/in"
+	printf '%s\n' "$output" >"$T/sout"
+	cmp "$T/pout" "$T/sout"
+	run -0 jq -c '[.line, .raw]' "$T/pr"
+	assert_output $'[1201,"{\\"oops\\""]\n[2403,"{\\"oops\\""]\n[3605,"{\\"oops\\""]\n[4807,"{\\"oops\\""]'
+	run -0 jq -c '[.line, .raw]' "$T/sr"
+	assert_output $'[1201,"{\\"oops\\""]\n[2403,"{\\"oops\\""]\n[3605,"{\\"oops\\""]\n[4807,"{\\"oops\\""]'
+	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected, .chunks, .exit_status]' "$T/ps"
+	assert_output '[5004,5000,4,8,1]'
+}
+
+@test "dq-parallel profile: exact figures of the merged partials equal a single run's" {
+	dq gen -n 4000 --seed 5 >"$T/in"
+	run -0 "$S/dq-parallel" --bin "$DQ_BIN" -j 2 -n 900 profile <"$T/in"
+	printf '%s\n' "$output" >"$T/p"
+	dq profile -q <"$T/in" >"$T/s"
+	exact='[.rows, .fields, (.completenessOverview | tostring), (.statisticalSummary | map({field, count, min, max}) | tostring)]'
+	run -0 jq -c "$exact" "$T/p"
+	want=$output
+	run -0 jq -c "$exact" "$T/s"
+	assert_output "$want"
+	run -0 jq -c '.rows' "$T/p"
+	assert_output 4000
+}
+
+@test "dq-parallel passes arguments without evaluating them" {
+	mkdir -p "$T/a dir \$(touch pwned)"
+	cp "$S/bench-contract.json" "$T/a dir \$(touch pwned)/c'1.json"
+	printf '{"id":1,"first_name":"  ann "}\n' >"$T/in"
+	cd "$T"
+	run -0 "$S/dq-parallel" --bin "$DQ_BIN" normalize --no-lineage \
+		-c "$T/a dir \$(touch pwned)/c'1.json" --set 'name=$(touch pwned2)' <"$T/in"
+	assert_output '{"id":1,"first_name":"Ann"}'
+	[ ! -e pwned ] && [ ! -e pwned2 ]
+}

@@ -1,0 +1,1437 @@
+/*
+ * dq-merge - golden records from scored pairs: clusters, survivorship,
+ * the id map, the review queue and a person's decisions.
+ *
+ * The story: read every record (--records) and every scored pair, naming
+ * each record by its id; read a person's decisions (--decisions) and let
+ * them override the scores; cluster the match edges (lib/cluster.c: weak
+ * links cut, cannot-link pairs and the size cap respected); give each
+ * cluster a stable id (from its smallest member id, or the id it had in
+ * --previous-map); then write one golden record per cluster, its fields
+ * chosen by the contract's survivorship rules (lib/survive.c), in the
+ * order of the clusters' smallest member ids.  Nothing depends on the
+ * order of the input lines, so the output is byte-identical for the same
+ * records, pairs and decisions.  docs/merge.md describes the formats.
+ *
+ * Memory: every record's text is held (the golden records are written
+ * after all pairs are read), plus about 190 bytes per record (measured
+ * on 1M records) and 24 per match edge; review pairs are held whole
+ * when --review is given.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "cluster.h"
+#include "json.h"
+#include "keyset.h"
+#include "run.h"
+#include "survive.h"
+
+static const char synopsis[] =
+	"usage: dq-merge [-c CONTRACT]... [--records FILE] [--decisions FILE]\n"
+	"                [--review FILE] [--map FILE] [--previous-map FILE]\n"
+	"                [--log FILE] [OPTIONS] [PAIRS...]\n"
+	"\n"
+	"Read scored pairs (from dq-score) and write one golden record per\n"
+	"entity: pairs decided \"match\" are joined into clusters, and each\n"
+	"field of a cluster's golden record is chosen from its members by the\n"
+	"contract's survivorship rules, with _dq.cluster, _dq.members and\n"
+	"_dq.provenance.  Golden records come in the order of their smallest\n"
+	"member id; the same inputs in any order give the same bytes.  See\n"
+	"dq-merge(1) and docs/merge.md.\n";
+
+static const char help[] =
+	"\n"
+	"Merge options:\n"
+	"      --records FILE    every record (NDJSON or CSV): records in no\n"
+	"                        match pair are written as singletons, so the\n"
+	"                        output is the whole de-duplicated dataset\n"
+	"      --decisions FILE  a person's decisions: lines {\"a\":ID,\"b\":ID,\n"
+	"                        \"decision\":\"match\"|\"distinct\"} (a and b may\n"
+	"                        be whole records; CSV a,b,decision works);\n"
+	"                        they override scores, and \"distinct\" keeps\n"
+	"                        the two apart even through other records\n"
+	"      --review FILE     write the undecided review-band pairs there,\n"
+	"                        both records side by side with the per-field\n"
+	"                        explanation and \"decision\":null to fill in\n"
+	"      --map FILE        write every id and its cluster id there\n"
+	"      --previous-map FILE  the map of an earlier run: a cluster that\n"
+	"                        holds members of an earlier cluster keeps its\n"
+	"                        id (incremental imports)\n"
+	"      --log FILE        one line per cluster of two or more, or with\n"
+	"                        cut edges: members, the pairs that joined\n"
+	"                        them, cut pairs, the rule used per field\n"
+	"      --weak-link S     cut a match edge scored below S (0..1) when\n"
+	"                        it alone holds its two sides together\n"
+	"                        (default: contract survivorship.weak_link,\n"
+	"                        else never)\n"
+	"      --max-cluster-size N  refuse joins that make a cluster larger\n"
+	"                        than N (default: contract, else no limit)\n"
+	"\n"
+	"The gate: exit status 1 when a person's decisions contradict each\n"
+	"other (a match chain joins a pair marked distinct).\n";
+
+enum {
+	O_DECISIONS = DQ_OPT_TOOL,
+	O_LOG,
+	O_MAP,
+	O_MAX_SIZE,
+	O_PREVIOUS_MAP,
+	O_RECORDS,
+	O_REVIEW,
+	O_WEAK_LINK
+};
+
+static const struct option longopts[] = {
+	{ "decisions", required_argument, NULL, O_DECISIONS },
+	{ "log", required_argument, NULL, O_LOG },
+	{ "map", required_argument, NULL, O_MAP },
+	{ "max-cluster-size", required_argument, NULL, O_MAX_SIZE },
+	{ "previous-map", required_argument, NULL, O_PREVIOUS_MAP },
+	{ "records", required_argument, NULL, O_RECORDS },
+	{ "review", required_argument, NULL, O_REVIEW },
+	{ "weak-link", required_argument, NULL, O_WEAK_LINK },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct {
+	const char *records, *decisions, *review, *map, *prev_map, *log;
+	double weak_link;
+	int weak_set;
+	long long max_size;
+	int max_set;
+} O;
+
+static int
+option(void *ctx, int code, const char *arg)
+{
+	char *end;
+	switch (code) {
+	case O_DECISIONS:
+		O.decisions = arg;
+		return 0;
+	case O_LOG:
+		O.log = arg;
+		return 0;
+	case O_MAP:
+		O.map = arg;
+		return 0;
+	case O_MAX_SIZE:
+		if (dq_parse_ll(arg, 2, 1000000000, &O.max_size))
+			return dq_error("--max-cluster-size: '%s' is not a "
+					"whole number in 2..1000000000", arg);
+		O.max_set = 1;
+		return 0;
+	case O_PREVIOUS_MAP:
+		O.prev_map = arg;
+		return 0;
+	case O_RECORDS:
+		O.records = arg;
+		return 0;
+	case O_REVIEW:
+		O.review = arg;
+		return 0;
+	case O_WEAK_LINK:
+		errno = 0;
+		O.weak_link = strtod(arg, &end);
+		if (!*arg || *end || errno || !(O.weak_link >= 0) ||
+		    O.weak_link > 1)
+			return dq_error("--weak-link: '%s' is not a score in "
+					"0..1", arg);
+		O.weak_set = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- ids ---- */
+
+struct node {
+	const char *key;  /* canonical id: unescaped string, or number text */
+	const char *prev; /* cluster id in --previous-map, or NULL */
+	uint32_t keylen, prevlen;
+	uint32_t rec;     /* first record, UINT32_MAX when none */
+	uint8_t str;      /* the id was a string */
+};
+
+struct rec {
+	const char *text;
+	uint32_t len;
+	uint32_t node;
+	uint32_t next; /* next record of the same id, UINT32_MAX at the end */
+};
+
+static struct dq_run run;
+static struct dq_arena arena;
+static struct node *nodes;
+static size_t nnodes, nodecap;
+static uint32_t *table; /* node index + 1; 0 empty */
+static size_t tcap;
+static struct rec *recs;
+static size_t nrecs, reccap;
+
+static uint64_t
+hash_key(const char *k, size_t n)
+{
+	return XXH3_64bits(k, n);
+}
+
+static void
+table_grow(void)
+{
+	size_t ncap = tcap ? 2 * tcap : 1024;
+	uint32_t *t = dq_xcalloc(ncap, sizeof(*t));
+	for (size_t i = 0; i < tcap; i++) {
+		if (!table[i])
+			continue;
+		const struct node *nd = &nodes[table[i] - 1];
+		size_t h = hash_key(nd->key, nd->keylen) & (ncap - 1);
+		while (t[h])
+			h = (h + 1) & (ncap - 1);
+		t[h] = table[i];
+	}
+	free(table);
+	table = t;
+	tcap = ncap;
+}
+
+/* The node of an id; creates it when create is set, else UINT32_MAX. */
+static uint32_t
+node_get(const char *key, size_t n, int str, int create)
+{
+	if (!tcap || (nnodes + 1) * 4 > tcap * 3) {
+		if (!create && !tcap)
+			return UINT32_MAX;
+		table_grow();
+	}
+	size_t h = hash_key(key, n) & (tcap - 1);
+	while (table[h]) {
+		struct node *nd = &nodes[table[h] - 1];
+		if (nd->keylen == n && !memcmp(nd->key, key, n))
+			return table[h] - 1;
+		h = (h + 1) & (tcap - 1);
+	}
+	if (!create)
+		return UINT32_MAX;
+	if (nnodes == nodecap) {
+		nodecap = nodecap ? 2 * nodecap : 1024;
+		nodes = dq_xrealloc(nodes, nodecap * sizeof(*nodes));
+	}
+	struct node *nd = &nodes[nnodes];
+	memset(nd, 0, sizeof(*nd));
+	nd->key = dq_arena_dup(&arena, key, n);
+	nd->keylen = (uint32_t)n;
+	nd->str = (uint8_t)str;
+	nd->rec = UINT32_MAX;
+	table[h] = (uint32_t)++nnodes;
+	return (uint32_t)(nnodes - 1);
+}
+
+static struct dq_buf idbuf = DQ_BUF_INIT;
+static struct dq_record sub;
+
+/*
+ * The id of a scanned record into idbuf: the --id field (a string,
+ * unescaped, or a number as written), else _dq.row.  Returns 1 for a
+ * string id, 0 for a number, -1 when the record has neither.
+ */
+static int
+record_id(const struct dq_record *r)
+{
+	struct dq_json_error err;
+	long i = dq_record_find(r, run.id_field, strlen(run.id_field));
+
+	dq_buf_reset(&idbuf);
+	if (i >= 0 && r->m[i].type == DQ_JSON_STRING) {
+		dq_json_unescape(r->m[i].val, r->m[i].vallen, &idbuf);
+		return 1;
+	}
+	if (i >= 0 && r->m[i].type == DQ_JSON_NUMBER) {
+		dq_buf_add(&idbuf, r->m[i].val, r->m[i].vallen);
+		return 0;
+	}
+	if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT)
+		return -1;
+	if (dq_json_scan(&sub, r->m[r->dq].val, r->m[r->dq].vallen, &err))
+		return -1;
+	i = dq_record_find(&sub, "row", 3);
+	if (i < 0 || sub.m[i].type != DQ_JSON_NUMBER)
+		return -1;
+	dq_buf_add(&idbuf, sub.m[i].val, sub.m[i].vallen);
+	return 0;
+}
+
+/* End of the JSON string starting at s[i] == '"' (index past it). */
+static size_t
+skip_string(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+/*
+ * Find a top-level member of an object whose text the scanner has
+ * validated, without scanning it again: a walk that skips strings and
+ * nested values.  The key is compared as written (an id field name with
+ * escapes in the record is not found).  Returns 1 with the raw value.
+ */
+static int
+find_top(const char *s, size_t n, const char *key, size_t keylen,
+	 const char **val, size_t *vallen)
+{
+	size_t i = 0;
+#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+	while (i < n && s[i] != '{')
+		i++;
+	i++;
+	for (;;) {
+		while (i < n && (WS(s[i]) || s[i] == ','))
+			i++;
+		if (i >= n || s[i] != '"')
+			return 0;
+		size_t k0 = i + 1;
+		i = skip_string(s, n, i);
+		int hit = i - 1 - k0 == keylen && !memcmp(s + k0, key, keylen);
+		while (i < n && (WS(s[i]) || s[i] == ':'))
+			i++;
+		size_t v0 = i;
+		if (i < n && s[i] == '"') {
+			i = skip_string(s, n, i);
+		} else if (i < n && (s[i] == '{' || s[i] == '[')) {
+			int depth = 0;
+			for (; i < n; i++) {
+				if (s[i] == '"') {
+					i = skip_string(s, n, i) - 1;
+				} else if (s[i] == '{' || s[i] == '[') {
+					depth++;
+				} else if (s[i] == '}' || s[i] == ']') {
+					if (--depth == 0) {
+						i++;
+						break;
+					}
+				}
+			}
+		} else {
+			while (i < n && s[i] != ',' && s[i] != '}' && !WS(s[i]))
+				i++;
+		}
+		if (hit) {
+			*val = s + v0;
+			*vallen = i - v0;
+			return 1;
+		}
+	}
+#undef WS
+}
+
+/* record_id() on the validated text of a record. */
+static int
+text_id(const char *s, size_t n)
+{
+	const char *v, *dqv;
+	size_t vl, dql;
+
+	dq_buf_reset(&idbuf);
+	if (find_top(s, n, run.id_field, strlen(run.id_field), &v, &vl)) {
+		if (*v == '"') {
+			dq_json_unescape(v, vl, &idbuf);
+			return 1;
+		}
+		if (*v == '-' || (*v >= '0' && *v <= '9')) {
+			dq_buf_add(&idbuf, v, vl);
+			return 0;
+		}
+	}
+	if (!find_top(s, n, "_dq", 3, &dqv, &dql) || *dqv != '{' ||
+	    !find_top(dqv, dql, "row", 3, &v, &vl) ||
+	    !(*v == '-' || (*v >= '0' && *v <= '9')))
+		return -1;
+	dq_buf_add(&idbuf, v, vl);
+	return 0;
+}
+
+/* An id as JSON text. */
+static void
+add_id(struct dq_buf *b, const struct node *nd)
+{
+	if (nd->str)
+		dq_buf_add_json_string(b, nd->key, nd->keylen);
+	else
+		dq_buf_add(b, nd->key, nd->keylen);
+}
+
+static void
+rec_add(uint32_t node, const char *text, size_t len)
+{
+	if (nrecs == reccap) {
+		reccap = reccap ? 2 * reccap : 1024;
+		recs = dq_xrealloc(recs, reccap * sizeof(*recs));
+	}
+	struct rec *r = &recs[nrecs];
+	r->text = dq_arena_dup(&arena, text, len);
+	r->len = (uint32_t)len;
+	r->node = node;
+	r->next = UINT32_MAX;
+	if (nodes[node].rec == UINT32_MAX) {
+		nodes[node].rec = (uint32_t)nrecs;
+	} else {
+		uint32_t k = nodes[node].rec;
+		while (recs[k].next != UINT32_MAX)
+			k = recs[k].next;
+		recs[k].next = (uint32_t)nrecs;
+	}
+	nrecs++;
+}
+
+/* ---- counts ---- */
+
+static struct {
+	uint64_t records, no_id, dup_ids;
+	uint64_t match, review, distinct, self, pair_only_ids;
+	uint64_t dec_match, dec_distinct, dec_undecided, dec_unknown;
+	uint64_t undone, overridden_review, dec_new_edges;
+	uint64_t review_written, clusters, singletons, largest;
+	uint64_t kept, fresh;
+} N;
+
+/* ---- reading side files ---- */
+
+typedef int (*line_fn)(struct dq_record *r, const struct dq_item *it);
+
+/*
+ * Read a side file (records, decisions, previous map) line by line.  A
+ * line that is not a JSON object goes to the rejects sink like a bad
+ * pair.  Exits 2 on a read error.
+ */
+static void
+read_side(const char *path, line_fn fn)
+{
+	struct dq_input in;
+	struct dq_item it;
+	struct dq_record r;
+	struct dq_json_error err;
+	char *files[1] = { (char *)path };
+	int rc;
+
+	dq_input_init(&in);
+	in.files = files;
+	in.nfiles = 1;
+	in.csv = run.in.csv;
+	in.format = run.in.format;
+	dq_record_init(&r);
+	while ((rc = dq_input_next(&in, &it)) > 0) {
+		run.item = it;
+		if (it.reason) {
+			dq_run_reject(&run, it.reason, 0);
+			continue;
+		}
+		if (dq_json_scan(&r, it.text, it.len, &err)) {
+			dq_run_reject(&run, err.reason, err.offset);
+			continue;
+		}
+		if (fn(&r, &it))
+			exit(2);
+	}
+	dq_record_release(&r);
+	dq_input_release(&in);
+	if (rc < 0)
+		exit(2);
+}
+
+static int
+on_record(struct dq_record *r, const struct dq_item *it)
+{
+	int str = record_id(r);
+	N.records++;
+	if (str < 0) {
+		/* Named by its line, as _dq.row would have named it had
+		 * dq-merge been the first program to read it. */
+		N.no_id++;
+		dq_buf_reset(&idbuf);
+		dq_buf_add_int(&idbuf, it->line);
+		str = 0;
+	}
+	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 1);
+	if (nodes[nd].rec != UINT32_MAX)
+		N.dup_ids++;
+	rec_add(nd, r->text, r->len);
+	return 0;
+}
+
+/* ---- pairs ---- */
+
+struct review {
+	const char *line;
+	uint32_t len;
+	uint32_t a, b; /* nodes */
+	double score;
+	int decided;
+};
+
+static struct dq_cluster_edge *edges;
+static size_t nedges, edgecap;
+static struct review *reviews;
+static size_t nreviews, reviewcap;
+static struct dq_record pair, side, meta;
+
+static void
+edge_add(uint32_t a, uint32_t b, double score, uint32_t flags)
+{
+	if (nedges == edgecap) {
+		edgecap = edgecap ? 2 * edgecap : 1024;
+		edges = dq_xrealloc(edges, edgecap * sizeof(*edges));
+	}
+	edges[nedges++] = (struct dq_cluster_edge){ a, b, flags, 0, score };
+}
+
+/* The node of pair side "a" or "b"; UINT32_MAX after a reject. */
+static uint32_t
+pair_side(const char *name)
+{
+	char why[64];
+	long i = dq_record_find(&pair, name, 1);
+
+	if (i < 0 || pair.m[i].type != DQ_JSON_OBJECT) {
+		snprintf(why, sizeof(why), "pair has no record '%s'", name);
+		dq_run_reject(&run, why, 0);
+		return UINT32_MAX;
+	}
+	int str = text_id(pair.m[i].val, pair.m[i].vallen);
+	if (str < 0) {
+		snprintf(why, sizeof(why),
+			 "record '%s' has no id and no _dq.row", name);
+		dq_run_reject(&run, why, 0);
+		return UINT32_MAX;
+	}
+	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 1);
+	if (nodes[nd].rec == UINT32_MAX) {
+		/* Without --records the pairs bring the records; with it,
+		 * an id it lacks is counted. */
+		if (O.records)
+			N.pair_only_ids++;
+		rec_add(nd, pair.m[i].val, pair.m[i].vallen);
+	}
+	return nd;
+}
+
+static void
+read_pair(void)
+{
+	struct dq_json_error err;
+	long i = pair.dq;
+	double score;
+	char *end;
+
+	if (i < 0 || pair.m[i].type != DQ_JSON_OBJECT) {
+		dq_run_reject(&run, "pair has no _dq object", 0);
+		return;
+	}
+	dq_json_scan(&meta, pair.m[i].val, pair.m[i].vallen, &err);
+	long s = dq_record_find(&meta, "score", 5);
+	long d = dq_record_find(&meta, "decision", 8);
+	if (s < 0 || meta.m[s].type != DQ_JSON_NUMBER) {
+		dq_run_reject(&run, "pair has no number _dq.score", 0);
+		return;
+	}
+	char tmp[64];
+	size_t n = meta.m[s].vallen < 63 ? meta.m[s].vallen : 63;
+	memcpy(tmp, meta.m[s].val, n);
+	tmp[n] = 0;
+	score = strtod(tmp, &end);
+	int kind = -1;
+	if (d >= 0 && meta.m[d].type == DQ_JSON_STRING) {
+		const char *v = meta.m[d].val;
+		size_t vl = meta.m[d].vallen;
+		if (vl == 7 && !memcmp(v, "\"match\"", 7))
+			kind = 0;
+		else if (vl == 8 && !memcmp(v, "\"review\"", 8))
+			kind = 1;
+		else if (vl == 10 && !memcmp(v, "\"distinct\"", 10))
+			kind = 2;
+	}
+	if (kind < 0) {
+		dq_run_reject(&run,
+			      "pair has no _dq.decision match, review or "
+			      "distinct",
+			      0);
+		return;
+	}
+	uint32_t a = pair_side("a");
+	if (a == UINT32_MAX)
+		return;
+	uint32_t b = pair_side("b");
+	if (b == UINT32_MAX)
+		return;
+	if (a == b) {
+		N.self++;
+		return;
+	}
+	if (kind == 0) {
+		N.match++;
+		edge_add(a, b, score, 0);
+	} else if (kind == 1) {
+		N.review++;
+		if (nreviews == reviewcap) {
+			reviewcap = reviewcap ? 2 * reviewcap : 256;
+			reviews = dq_xrealloc(reviews,
+					      reviewcap * sizeof(*reviews));
+		}
+		reviews[nreviews++] = (struct review){
+			O.review ? dq_arena_dup(&arena, pair.text, pair.len)
+				 : NULL,
+			(uint32_t)pair.len, a, b, score, 0
+		};
+	} else {
+		N.distinct++;
+	}
+}
+
+/* ---- decisions ---- */
+
+static uint64_t *dkeys; /* (min node << 32 | max node) + 1; 0 empty */
+static uint8_t *dval;   /* 1 match, 2 distinct; | 4 once applied */
+static size_t dcap, ndec;
+
+static uint64_t
+pair_key(uint32_t a, uint32_t b)
+{
+	return a < b ? ((uint64_t)a << 32 | b) : ((uint64_t)b << 32 | a);
+}
+
+static size_t
+dec_slot(uint64_t k)
+{
+	size_t h = (size_t)XXH3_64bits(&k, sizeof(k)) & (dcap - 1);
+	while (dkeys[h] && dkeys[h] != k + 1)
+		h = (h + 1) & (dcap - 1);
+	return h;
+}
+
+static void
+dec_put(uint64_t k, uint8_t v)
+{
+	if ((ndec + 1) * 2 > dcap) {
+		size_t ocap = dcap;
+		uint64_t *ok = dkeys;
+		uint8_t *ov = dval;
+		dcap = dcap ? 2 * dcap : 256;
+		dkeys = dq_xcalloc(dcap, sizeof(*dkeys));
+		dval = dq_xcalloc(dcap, 1);
+		for (size_t i = 0; i < ocap; i++)
+			if (ok[i]) {
+				size_t h = dec_slot(ok[i] - 1);
+				dkeys[h] = ok[i];
+				dval[h] = ov[i];
+			}
+		free(ok);
+		free(ov);
+	}
+	size_t h = dec_slot(k);
+	if (!dkeys[h]) {
+		dkeys[h] = k + 1;
+		ndec++;
+	}
+	dval[h] = v;
+}
+
+/* The decision on a pair: 0 none, else its slot + 1. */
+static size_t
+dec_find(uint32_t a, uint32_t b)
+{
+	if (!dcap)
+		return 0;
+	size_t h = dec_slot(pair_key(a, b));
+	return dkeys[h] ? h + 1 : 0;
+}
+
+/* A decision's a or b: an id (string or number) or a whole record. */
+static uint32_t
+decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
+{
+	struct dq_json_error err;
+	long i = dq_record_find(r, name, 1);
+	int str;
+
+	if (i < 0)
+		goto bad;
+	const struct dq_member *m = &r->m[i];
+	dq_buf_reset(&idbuf);
+	if (m->type == DQ_JSON_STRING) {
+		dq_json_unescape(m->val, m->vallen, &idbuf);
+		str = 1;
+	} else if (m->type == DQ_JSON_NUMBER) {
+		dq_buf_add(&idbuf, m->val, m->vallen);
+		str = 0;
+	} else if (m->type == DQ_JSON_OBJECT) {
+		dq_json_scan(&side, m->val, m->vallen, &err);
+		if ((str = record_id(&side)) < 0)
+			goto bad;
+	} else {
+		goto bad;
+	}
+	return node_get(idbuf.buf, idbuf.len, str, 0);
+bad:
+	dq_error("%s:%ld: decision: '%s' must be an id or a record with "
+		 "one", it->file, it->line, name);
+	return UINT32_MAX - 1;
+}
+
+static int
+on_decision(struct dq_record *r, const struct dq_item *it)
+{
+	long d = dq_record_find(r, "decision", 8);
+	uint8_t v;
+
+	if (d < 0 || r->m[d].type == DQ_JSON_NULL ||
+	    (r->m[d].type == DQ_JSON_STRING && r->m[d].vallen == 2)) {
+		N.dec_undecided++;
+		return 0;
+	}
+	if (r->m[d].type == DQ_JSON_STRING && r->m[d].vallen == 7 &&
+	    !memcmp(r->m[d].val, "\"match\"", 7))
+		v = 1;
+	else if (r->m[d].type == DQ_JSON_STRING && r->m[d].vallen == 10 &&
+		 !memcmp(r->m[d].val, "\"distinct\"", 10))
+		v = 2;
+	else
+		return dq_error("%s:%ld: decision: expected \"match\", "
+				"\"distinct\" or null",
+				it->file, it->line);
+	uint32_t a = decision_side(r, "a", it);
+	if (a == UINT32_MAX - 1)
+		return -1;
+	uint32_t b = decision_side(r, "b", it);
+	if (b == UINT32_MAX - 1)
+		return -1;
+	if (a == UINT32_MAX || b == UINT32_MAX || a == b) {
+		N.dec_unknown++;
+		return 0;
+	}
+	/* A later line on the same pair wins: the person changed their
+	 * mind. */
+	dec_put(pair_key(a, b), v);
+	return 0;
+}
+
+/* ---- previous map ---- */
+
+static struct dq_keyset old_ids;
+static struct dq_buf cbuf = DQ_BUF_INIT;
+
+static int
+on_previous(struct dq_record *r, const struct dq_item *it)
+{
+	long c = dq_record_find(r, "cluster", 7);
+	int str = record_id(r);
+
+	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
+		return dq_error("%s:%ld: previous map: expected "
+				"{\"%s\":ID,\"cluster\":\"...\"}",
+				it->file, it->line, run.id_field);
+	dq_buf_reset(&cbuf);
+	dq_json_unescape(r->m[c].val, r->m[c].vallen, &cbuf);
+	dq_keyset_add(&old_ids, cbuf.buf, cbuf.len);
+	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 0);
+	if (nd == UINT32_MAX)
+		return 0;
+	nodes[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
+	nodes[nd].prevlen = (uint32_t)cbuf.len;
+	return 0;
+}
+
+/* ---- clustering ---- */
+
+static uint32_t *order; /* rank -> node */
+static uint32_t *rankof; /* node -> rank */
+
+/* Sorting ids: the first 8 bytes, big-endian, decide most comparisons
+ * without touching the keys. */
+struct sortkey {
+	uint64_t prefix;
+	uint32_t node;
+};
+
+static int
+cmp_node(const void *x, const void *y)
+{
+	const struct sortkey *p = x, *q = y;
+	if (p->prefix != q->prefix)
+		return p->prefix < q->prefix ? -1 : 1;
+	const struct node *a = &nodes[p->node], *b = &nodes[q->node];
+	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+	int r = memcmp(a->key, b->key, n);
+	if (r)
+		return r;
+	return (a->keylen > b->keylen) - (a->keylen < b->keylen);
+}
+
+#define EDGE_UNDONE (1u << 16)
+
+static struct dq_cluster_stats cst;
+static uint32_t *rep;         /* rank -> smallest rank of its cluster */
+static uint32_t *cstart;      /* cluster index -> first in members */
+static uint32_t *members;     /* ranks grouped by cluster, ascending */
+static uint32_t *cluster_of;  /* rep rank -> cluster index */
+static size_t nclusters;
+static char **cid;            /* cluster index -> id (owned) */
+
+static void
+cluster(const struct dq_survive *sv)
+{
+	size_t i, k;
+
+	order = dq_xmalloc((nnodes + 1) * sizeof(*order));
+	rankof = dq_xmalloc((nnodes + 1) * sizeof(*rankof));
+	struct sortkey *sk = dq_xmalloc((nnodes + 1) * sizeof(*sk));
+	for (i = 0; i < nnodes; i++) {
+		uint64_t p = 0;
+		for (k = 0; k < 8; k++)
+			p = p << 8 | (k < nodes[i].keylen
+					      ? (unsigned char)nodes[i].key[k]
+					      : 0);
+		sk[i] = (struct sortkey){ p, (uint32_t)i };
+	}
+	qsort(sk, nnodes, sizeof(*sk), cmp_node);
+	for (i = 0; i < nnodes; i++)
+		order[i] = sk[i].node;
+	free(sk);
+	for (i = 0; i < nnodes; i++)
+		rankof[order[i]] = (uint32_t)i;
+
+	/* Decisions on match pairs. */
+	for (k = 0; k < nedges; k++) {
+		size_t d = dec_find(edges[k].a, edges[k].b);
+		if (!d)
+			continue;
+		dval[d - 1] |= 4;
+		if ((dval[d - 1] & 3) == 1) {
+			edges[k].flags |= DQ_EDGE_PINNED;
+		} else {
+			edges[k].flags |= EDGE_UNDONE;
+			N.undone++;
+		}
+	}
+	/* Decisions on review pairs; the rest go to the review file. */
+	for (k = 0; k < nreviews; k++) {
+		size_t d = dec_find(reviews[k].a, reviews[k].b);
+		if (!d)
+			continue;
+		reviews[k].decided = 1;
+		N.overridden_review++;
+		if ((dval[d - 1] & 7) == 1)
+			edge_add(reviews[k].a, reviews[k].b, reviews[k].score,
+				 DQ_EDGE_PINNED);
+		dval[d - 1] |= 4;
+	}
+	/* Decided matches that no pair proposed; and the cannot-links. */
+	uint32_t *cannot = NULL;
+	size_t ncannot = 0;
+	for (i = 0; i < dcap; i++) {
+		if (!dkeys[i])
+			continue;
+		uint32_t a = (uint32_t)((dkeys[i] - 1) >> 32);
+		uint32_t b = (uint32_t)(dkeys[i] - 1);
+		if ((dval[i] & 3) == 1)
+			N.dec_match++;
+		else
+			N.dec_distinct++;
+		if (dval[i] == 1) {
+			edge_add(a, b, -1, DQ_EDGE_PINNED);
+			N.dec_new_edges++;
+		} else if ((dval[i] & 3) == 2) {
+			cannot = dq_xrealloc(cannot, (ncannot + 1) * 2 *
+							     sizeof(*cannot));
+			cannot[2 * ncannot] = rankof[a];
+			cannot[2 * ncannot + 1] = rankof[b];
+			ncannot++;
+		}
+	}
+
+	/* The undone edges go last and stay out of the clustering. */
+	size_t active = 0;
+	for (k = 0; k < nedges; k++)
+		if (!(edges[k].flags & EDGE_UNDONE)) {
+			struct dq_cluster_edge t = edges[active];
+			edges[active++] = edges[k];
+			edges[k] = t;
+		}
+	for (k = 0; k < nedges; k++) {
+		edges[k].a = rankof[edges[k].a];
+		edges[k].b = rankof[edges[k].b];
+	}
+	struct dq_cluster_opts co = { -1, 0 };
+	co.weak_link = O.weak_set ? O.weak_link : sv->weak_link;
+	co.max_size = O.max_set ? (size_t)O.max_size : (size_t)sv->max_size;
+	rep = dq_xmalloc((nnodes + 1) * sizeof(*rep));
+	dq_cluster_run(nnodes, edges, active, cannot, ncannot, &co, rep, &cst);
+	for (k = active; k < nedges; k++)
+		edges[k].flags = EDGE_UNDONE;
+	free(cannot);
+
+	/* Members grouped by cluster: clusters in the order of their
+	 * smallest rank, members ascending. */
+	cluster_of = dq_xmalloc((nnodes + 1) * sizeof(*cluster_of));
+	cstart = dq_xcalloc(nnodes + 2, sizeof(*cstart));
+	for (i = 0; i < nnodes; i++)
+		if (rep[i] == i)
+			cluster_of[i] = (uint32_t)nclusters++;
+	for (i = 0; i < nnodes; i++)
+		cstart[cluster_of[rep[i]] + 1]++;
+	for (i = 0; i < nclusters; i++)
+		cstart[i + 1] += cstart[i];
+	members = dq_xmalloc((nnodes + 1) * sizeof(*members));
+	uint32_t *fill = dq_xmalloc((nclusters + 1) * sizeof(*fill));
+	memcpy(fill, cstart, (nclusters + 1) * sizeof(*fill));
+	for (i = 0; i < nnodes; i++)
+		members[fill[cluster_of[rep[i]]]++] = (uint32_t)i;
+	free(fill);
+}
+
+/* ---- cluster ids ---- */
+
+struct claim {
+	const char *prev;
+	uint32_t prevlen;
+	uint32_t cl;    /* cluster index */
+	uint32_t count; /* members of cl that were in prev */
+};
+
+static int
+cmp_claim_prev(const void *x, const void *y)
+{
+	const struct claim *a = x, *b = y;
+	size_t n = a->prevlen < b->prevlen ? a->prevlen : b->prevlen;
+	int r = memcmp(a->prev, b->prev, n);
+	if (!r)
+		r = (a->prevlen > b->prevlen) - (a->prevlen < b->prevlen);
+	if (!r)
+		r = (a->cl > b->cl) - (a->cl < b->cl);
+	return r;
+}
+
+static int
+cmp_claim_strength(const void *x, const void *y)
+{
+	const struct claim *a = x, *b = y;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return cmp_claim_prev(x, y);
+}
+
+static char *
+fresh_id(const struct node *nd, struct dq_keyset *used)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	uint64_t h = hash_key(nd->key, nd->keylen);
+	/* Re-hash with a counter while the id is taken (an earlier
+	 * cluster's id held by another cluster now). */
+	for (uint64_t salt = 1;; salt++) {
+		dq_buf_reset(&b);
+		dq_buf_addch(&b, 'c');
+		dq_buf_add_hex64(&b, h);
+		if (!used || (!dq_keyset_has(&old_ids, b.buf, b.len) &&
+			      dq_keyset_add(used, b.buf, b.len)))
+			break;
+		uint64_t in[2] = { h, salt };
+		h = XXH3_64bits(in, sizeof(in));
+	}
+	return dq_buf_detach(&b, NULL);
+}
+
+static void
+assign_ids(void)
+{
+	size_t i, k;
+
+	cid = dq_xcalloc(nclusters + 1, sizeof(*cid));
+	if (!O.prev_map) {
+		for (i = 0; i < nclusters; i++)
+			cid[i] = fresh_id(&nodes[order[members[cstart[i]]]],
+					  NULL);
+		return;
+	}
+	/* Claims: (earlier id, cluster, members shared).  The strongest
+	 * claim wins an earlier id: most members shared, then the earlier
+	 * id, then the cluster with the smallest member; each earlier id
+	 * and each cluster is given at most once. */
+	struct claim *c = dq_xmalloc((nnodes + 1) * sizeof(*c));
+	size_t nc = 0;
+	for (i = 0; i < nclusters; i++)
+		for (k = cstart[i]; k < cstart[i + 1]; k++) {
+			const struct node *nd = &nodes[order[members[k]]];
+			if (!nd->prev)
+				continue;
+			c[nc++] = (struct claim){ nd->prev, nd->prevlen,
+						  (uint32_t)i, 1 };
+		}
+	qsort(c, nc, sizeof(*c), cmp_claim_prev);
+	size_t m = 0;
+	for (k = 0; k < nc; k++) {
+		if (m && c[m - 1].cl == c[k].cl &&
+		    c[m - 1].prevlen == c[k].prevlen &&
+		    !memcmp(c[m - 1].prev, c[k].prev, c[k].prevlen)) {
+			c[m - 1].count++;
+			continue;
+		}
+		c[m++] = c[k];
+	}
+	qsort(c, m, sizeof(*c), cmp_claim_strength);
+	struct dq_keyset used;
+	dq_keyset_init(&used);
+	for (k = 0; k < m; k++) {
+		if (cid[c[k].cl] || dq_keyset_has(&used, c[k].prev,
+						  c[k].prevlen))
+			continue;
+		dq_keyset_add(&used, c[k].prev, c[k].prevlen);
+		cid[c[k].cl] = dq_xstrndup(c[k].prev, c[k].prevlen);
+		N.kept++;
+	}
+	free(c);
+	for (i = 0; i < nclusters; i++)
+		if (!cid[i]) {
+			cid[i] = fresh_id(&nodes[order[members[cstart[i]]]],
+					  &used);
+			N.fresh++;
+		}
+	dq_keyset_release(&used);
+}
+
+/* ---- output ---- */
+
+static void
+add_score(struct dq_buf *b, double s)
+{
+	char tmp[40];
+	if (s < 0) {
+		dq_buf_addstr(b, "null");
+		return;
+	}
+	/* The shortest text that reads back as the same double. */
+	for (int p = 1; p <= 17; p++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", p, s);
+		if (strtod(tmp, NULL) == s)
+			break;
+	}
+	dq_buf_addstr(b, tmp);
+}
+
+static const char *
+edge_why(uint32_t f)
+{
+	if (f & EDGE_UNDONE)
+		return "decision";
+	if (f & DQ_EDGE_WEAK)
+		return "weak_link";
+	if (f & DQ_EDGE_DISTINCT)
+		return "distinct";
+	if (f & DQ_EDGE_SIZE)
+		return "max_size";
+	if (f & DQ_EDGE_CONFLICT)
+		return "conflict";
+	return "?";
+}
+
+static void
+add_edge(struct dq_buf *b, const struct dq_cluster_edge *e, int used)
+{
+	dq_buf_addstr(b, "{\"a\":");
+	add_id(b, &nodes[order[e->a < e->b ? e->a : e->b]]);
+	dq_buf_addstr(b, ",\"b\":");
+	add_id(b, &nodes[order[e->a < e->b ? e->b : e->a]]);
+	dq_buf_addstr(b, ",\"score\":");
+	add_score(b, e->score);
+	if (used)
+		dq_buf_addstr(b, (e->flags & DQ_EDGE_PINNED)
+					 ? ",\"by\":\"decision\"}"
+					 : ",\"by\":\"score\"}");
+	else {
+		dq_buf_addstr(b, ",\"why\":\"");
+		dq_buf_addstr(b, edge_why(e->flags));
+		dq_buf_addstr(b, "\"}");
+	}
+}
+
+static int
+cmp_edge_ids(const void *x, const void *y)
+{
+	const struct dq_cluster_edge *a = &edges[*(const uint32_t *)x];
+	const struct dq_cluster_edge *b = &edges[*(const uint32_t *)y];
+	uint32_t a0 = a->a < a->b ? a->a : a->b, a1 = a->a ^ a->b ^ a0;
+	uint32_t b0 = b->a < b->b ? b->a : b->b, b1 = b->a ^ b->b ^ b0;
+	if (a0 != b0)
+		return a0 < b0 ? -1 : 1;
+	if (a1 != b1)
+		return a1 < b1 ? -1 : 1;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->flags > b->flags) - (a->flags < b->flags);
+}
+
+static void
+write_golden(const struct dq_survive *sv, struct dq_out *log)
+{
+	struct dq_survive_out so;
+	struct dq_record *rr = NULL;
+	size_t rrcap = 0;
+	const char **ids = NULL;
+	size_t *idlen = NULL;
+	struct dq_buf idtext = DQ_BUF_INIT;
+	size_t *idoff = NULL;
+	size_t i, k;
+
+	/* Edges by cluster, for the log: joined edges under their
+	 * cluster, cut edges under both ends' clusters. */
+	uint32_t *estart = NULL, *elist = NULL;
+	if (log->fd >= 0) {
+		estart = dq_xcalloc(nclusters + 2, sizeof(*estart));
+		for (k = 0; k < nedges; k++) {
+			uint32_t ca = cluster_of[rep[edges[k].a]];
+			uint32_t cb = cluster_of[rep[edges[k].b]];
+			estart[ca + 1]++;
+			if (cb != ca)
+				estart[cb + 1]++;
+		}
+		for (i = 0; i < nclusters; i++)
+			estart[i + 1] += estart[i];
+		elist = dq_xmalloc((estart[nclusters] + 1) * sizeof(*elist));
+		uint32_t *fill = dq_xmalloc((nclusters + 1) * sizeof(*fill));
+		memcpy(fill, estart, (nclusters + 1) * sizeof(*fill));
+		for (k = 0; k < nedges; k++) {
+			uint32_t ca = cluster_of[rep[edges[k].a]];
+			uint32_t cb = cluster_of[rep[edges[k].b]];
+			elist[fill[ca]++] = (uint32_t)k;
+			if (cb != ca)
+				elist[fill[cb]++] = (uint32_t)k;
+		}
+		free(fill);
+	}
+
+	dq_survive_out_init(&so);
+	so.want_rules = log->fd >= 0;
+	for (i = 0; i < nclusters; i++) {
+		size_t nm = cstart[i + 1] - cstart[i], nr = 0;
+		if (nm > N.largest)
+			N.largest = nm;
+		N.singletons += nm == 1;
+		dq_buf_reset(&idtext);
+		for (k = cstart[i]; k < cstart[i + 1]; k++) {
+			uint32_t nd = order[members[k]];
+			size_t off = idtext.len;
+			add_id(&idtext, &nodes[nd]);
+			for (uint32_t r = nodes[nd].rec; r != UINT32_MAX;
+			     r = recs[r].next) {
+				if (nr == rrcap) {
+					size_t o = rrcap;
+					rrcap = rrcap ? 2 * rrcap : 16;
+					rr = dq_xrealloc(rr, rrcap *
+								 sizeof(*rr));
+					ids = dq_xrealloc(ids, rrcap *
+								   sizeof(*ids));
+					idlen = dq_xrealloc(
+						idlen, rrcap * sizeof(*idlen));
+					idoff = dq_xrealloc(
+						idoff, rrcap * sizeof(*idoff));
+					for (; o < rrcap; o++)
+						dq_record_init(&rr[o]);
+				}
+				struct dq_json_error err;
+				dq_json_scan(&rr[nr], recs[r].text,
+					     recs[r].len, &err);
+				idoff[nr] = off;
+				idlen[nr] = idtext.len - off;
+				nr++;
+			}
+		}
+		for (k = 0; k < nr; k++)
+			ids[k] = idtext.buf + idoff[k];
+		dq_survive_build(sv, rr, nr, ids, idlen, &so);
+
+		struct dq_buf *b = &run.out.b;
+		dq_buf_addch(b, '{');
+		dq_buf_add(b, so.fields.buf, so.fields.len);
+		dq_buf_addstr(b, so.fields.len ? ",\"_dq\":{\"cluster\":"
+					       : "\"_dq\":{\"cluster\":");
+		dq_buf_add_json_string(b, cid[i], strlen(cid[i]));
+		dq_buf_addstr(b, ",\"members\":[");
+		for (k = cstart[i]; k < cstart[i + 1]; k++) {
+			if (k > cstart[i])
+				dq_buf_addch(b, ',');
+			add_id(b, &nodes[order[members[k]]]);
+		}
+		dq_buf_addstr(b, "],\"provenance\":{");
+		dq_buf_add(b, so.prov.buf, so.prov.len);
+		dq_buf_addstr(b, "}}}");
+		dq_run_emit(&run);
+
+		if (log->fd < 0)
+			continue;
+		size_t ne = estart[i + 1] - estart[i];
+		if (nm < 2 && !ne)
+			continue;
+		uint32_t *el = elist + estart[i];
+		qsort(el, ne, sizeof(*el), cmp_edge_ids);
+		b = &log->b;
+		dq_buf_addstr(b, "{\"cluster\":");
+		dq_buf_add_json_string(b, cid[i], strlen(cid[i]));
+		dq_buf_addf(b, ",\"size\":%zu,\"members\":[", nm);
+		for (k = cstart[i]; k < cstart[i + 1]; k++) {
+			if (k > cstart[i])
+				dq_buf_addch(b, ',');
+			add_id(b, &nodes[order[members[k]]]);
+		}
+		dq_buf_addstr(b, "],\"joined\":[");
+		int first = 1;
+		for (k = 0; k < ne; k++)
+			if (edges[el[k]].flags & DQ_EDGE_USED) {
+				if (!first)
+					dq_buf_addch(b, ',');
+				first = 0;
+				add_edge(b, &edges[el[k]], 1);
+			}
+		dq_buf_addstr(b, "],\"cut\":[");
+		first = 1;
+		for (k = 0; k < ne; k++)
+			if (!(edges[el[k]].flags & DQ_EDGE_USED)) {
+				if (!first)
+					dq_buf_addch(b, ',');
+				first = 0;
+				add_edge(b, &edges[el[k]], 0);
+			}
+		dq_buf_addstr(b, "],\"rules\":{");
+		dq_buf_add(b, so.rules.buf, so.rules.len);
+		dq_buf_addstr(b, "},\"ties\":[");
+		dq_buf_add(b, so.ties.buf, so.ties.len);
+		dq_buf_addstr(b, "]}\n");
+		dq_out_commit(log);
+	}
+	for (k = 0; k < rrcap; k++)
+		dq_record_release(&rr[k]);
+	free(rr);
+	free(ids);
+	free(idlen);
+	free(idoff);
+	free(estart);
+	free(elist);
+	dq_buf_release(&idtext);
+	dq_survive_out_release(&so);
+}
+
+static void
+write_map(void)
+{
+	struct dq_out o;
+	dq_out_init(&o);
+	if (dq_out_open(&o, O.map))
+		exit(2);
+	for (size_t i = 0; i < nnodes; i++) {
+		const char *c = cid[cluster_of[rep[i]]];
+		dq_buf_addch(&o.b, '{');
+		dq_buf_add_json_string(&o.b, run.id_field,
+				       strlen(run.id_field));
+		dq_buf_addch(&o.b, ':');
+		add_id(&o.b, &nodes[order[i]]);
+		dq_buf_addstr(&o.b, ",\"cluster\":");
+		dq_buf_add_json_string(&o.b, c, strlen(c));
+		dq_buf_add(&o.b, "}\n", 2);
+		dq_out_commit(&o);
+	}
+	dq_out_close(&o);
+}
+
+static int
+cmp_review(const void *x, const void *y)
+{
+	const struct review *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	uint32_t a0 = rankof[a->a] < rankof[a->b] ? rankof[a->a] : rankof[a->b];
+	uint32_t a1 = rankof[a->a] ^ rankof[a->b] ^ a0;
+	uint32_t b0 = rankof[b->a] < rankof[b->b] ? rankof[b->a] : rankof[b->b];
+	uint32_t b1 = rankof[b->a] ^ rankof[b->b] ^ b0;
+	if (a0 != b0)
+		return a0 < b0 ? -1 : 1;
+	return (a1 > b1) - (a1 < b1);
+}
+
+static void
+write_review(void)
+{
+	struct dq_out o;
+	struct dq_json_error err;
+	struct dq_buf meta_b = DQ_BUF_INIT, tmp = DQ_BUF_INIT;
+
+	dq_out_init(&o);
+	if (dq_out_open(&o, O.review))
+		exit(2);
+	if (nreviews)
+		qsort(reviews, nreviews, sizeof(*reviews), cmp_review);
+	for (size_t i = 0; i < nreviews; i++) {
+		const struct review *rv = &reviews[i];
+		if (rv->decided)
+			continue;
+		dq_json_scan(&pair, rv->line, rv->len, &err);
+		long d = dq_record_find(&pair, "decision", 8);
+		if (d >= 0)
+			dq_record_drop(&pair, (size_t)d);
+		dq_buf_reset(&meta_b);
+		dq_buf_addstr(&meta_b, "\"ids\":[");
+		add_id(&meta_b, &nodes[rv->a]);
+		dq_buf_addch(&meta_b, ',');
+		add_id(&meta_b, &nodes[rv->b]);
+		dq_buf_addstr(&meta_b, "],\"clusters\":[");
+		const char *ca = cid[cluster_of[rep[rankof[rv->a]]]];
+		const char *cb = cid[cluster_of[rep[rankof[rv->b]]]];
+		dq_buf_add_json_string(&meta_b, ca, strlen(ca));
+		dq_buf_addch(&meta_b, ',');
+		dq_buf_add_json_string(&meta_b, cb, strlen(cb));
+		dq_buf_addch(&meta_b, ']');
+		dq_buf_reset(&tmp);
+		dq_record_write(&pair, meta_b.buf, meta_b.len, &tmp);
+		dq_buf_addstr(&o.b, "{\"decision\":null,");
+		dq_buf_add(&o.b, tmp.buf + 1, tmp.len - 1);
+		dq_buf_addch(&o.b, '\n');
+		dq_out_commit(&o);
+		N.review_written++;
+	}
+	dq_out_close(&o);
+	dq_buf_release(&meta_b);
+	dq_buf_release(&tmp);
+}
+
+#define NUM(o, k, v) cJSON_AddNumberToObject(o, k, (double)(v))
+
+static cJSON *
+summary(void)
+{
+	cJSON *x = cJSON_CreateObject();
+	cJSON *m = cJSON_AddObjectToObject(x, "merge");
+	NUM(m, "records", N.records);
+	NUM(m, "ids", nnodes);
+	NUM(m, "clusters", nclusters);
+	NUM(m, "singletons", N.singletons);
+	NUM(m, "merged_clusters", nclusters - N.singletons);
+	NUM(m, "largest", N.largest);
+	NUM(m, "records_without_id", N.no_id);
+	NUM(m, "duplicate_ids", N.dup_ids);
+	NUM(m, "ids_only_in_pairs", N.pair_only_ids);
+	cJSON *p = cJSON_AddObjectToObject(m, "pairs");
+	NUM(p, "match", N.match);
+	NUM(p, "review", N.review);
+	NUM(p, "distinct", N.distinct);
+	NUM(p, "self", N.self);
+	cJSON *d = cJSON_AddObjectToObject(m, "decisions");
+	NUM(d, "match", N.dec_match);
+	NUM(d, "distinct", N.dec_distinct);
+	NUM(d, "undecided", N.dec_undecided);
+	NUM(d, "unknown_ids", N.dec_unknown);
+	NUM(d, "undone_matches", N.undone);
+	NUM(d, "closed_reviews", N.overridden_review);
+	NUM(d, "unscored_matches", N.dec_new_edges);
+	cJSON *e = cJSON_AddObjectToObject(m, "cut");
+	NUM(e, "weak_link", cst.weak);
+	NUM(e, "distinct", cst.distinct);
+	NUM(e, "max_size", cst.size);
+	NUM(e, "conflict", cst.conflict);
+	NUM(m, "review_written", N.review_written);
+	if (O.prev_map) {
+		cJSON *c = cJSON_AddObjectToObject(m, "cluster_ids");
+		NUM(c, "kept", N.kept);
+		NUM(c, "new", N.fresh);
+	}
+	return x;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct dq_tool tool = {
+		.name = "dq-merge",
+		.synopsis = synopsis,
+		.help = help,
+		.longopts = longopts,
+		.option = option,
+	};
+	struct dq_survive sv;
+	struct dq_out log;
+
+	dq_run_init(&run, &tool, argc, argv);
+	if (dq_survive_load(&sv, dq_contract_get(&run.contract,
+						 "survivorship")))
+		return 2;
+	dq_out_init(&log);
+	if (O.log && dq_out_open(&log, O.log))
+		return 2;
+	dq_arena_init(&arena);
+	dq_record_init(&sub);
+	dq_record_init(&pair);
+	dq_record_init(&side);
+	dq_record_init(&meta);
+	dq_keyset_init(&old_ids);
+
+	if (O.records)
+		read_side(O.records, on_record);
+	while (dq_run_next(&run, &pair) > 0)
+		read_pair();
+	if (O.decisions)
+		read_side(O.decisions, on_decision);
+	if (O.prev_map)
+		read_side(O.prev_map, on_previous);
+
+	cluster(&sv);
+	assign_ids();
+	N.clusters = nclusters;
+	if (cstart[nclusters] != nnodes)
+		dq_die("internal error: %u ids in clusters, %zu ids",
+		       cstart[nclusters], nnodes);
+	write_golden(&sv, &log);
+	dq_out_close(&log);
+	if (O.map)
+		write_map();
+	if (O.review)
+		write_review();
+
+	if (!run.quiet && cst.conflict)
+		dq_log(&run, "warn", "end",
+		       "%zu decided matches contradict pairs marked distinct; "
+		       "see the log",
+		       cst.conflict);
+	int status = dq_run_finish(&run, summary(), cst.conflict > 0);
+
+	for (size_t i = 0; i < nclusters; i++)
+		free(cid[i]);
+	free(cid);
+	free(order);
+	free(rankof);
+	free(rep);
+	free(cstart);
+	free(members);
+	free(cluster_of);
+	free(nodes);
+	free(table);
+	free(recs);
+	free(edges);
+	free(reviews);
+	free(dkeys);
+	free(dval);
+	dq_keyset_release(&old_ids);
+	dq_record_release(&sub);
+	dq_record_release(&pair);
+	dq_record_release(&side);
+	dq_record_release(&meta);
+	dq_buf_release(&idbuf);
+	dq_buf_release(&cbuf);
+	dq_arena_release(&arena);
+	dq_survive_release(&sv);
+	return status;
+}
