@@ -149,6 +149,7 @@ dq_fs_init(struct dq_fs_model *m)
 	m->match = 0.95;
 	m->review = 0.80;
 	m->guard_differ = -1;
+	m->fix_u = 1;
 }
 
 void
@@ -156,6 +157,7 @@ dq_fs_release(struct dq_fs_model *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->f[i].name);
+		free(m->f[i].swap_name);
 		tf_release(&m->f[i].tft);
 	}
 	m->n = 0;
@@ -349,6 +351,13 @@ load_field(struct dq_fs_model *m, const cJSON *fo, struct dq_buf *err)
 		}
 		m->trained = 1;
 	}
+	c = cJSON_GetObjectItemCaseSensitive(fo, "swap_with");
+	if (c && !cJSON_IsString(c)) {
+		dq_buf_addf(err, "'%s.swap_with' must be a field name", path);
+		return -1;
+	}
+	f->swap_name = c ? dq_xstrdup(c->valuestring) : NULL;
+	f->swap = -1;
 	f->name = dq_xstrdup(fo->string);
 	m->n++;
 	return 0;
@@ -374,10 +383,12 @@ dq_fs_load_contract(struct dq_fs_model *m, const cJSON *compare,
 	const cJSON *fields, *it, *g;
 	int rc = -1;
 
-	if (!compare)
-		compare = def = cJSON_Parse(default_compare);
-	if (!compare)
+	const cJSON *guard_from = compare;
+	def = cJSON_Parse(default_compare);
+	if (!def)
 		dq_die("out of memory");
+	if (!compare)
+		compare = def;
 	it = cJSON_GetObjectItemCaseSensitive(compare, "model");
 	if (it) {
 		if (cJSON_IsString(it) &&
@@ -395,7 +406,26 @@ dq_fs_load_contract(struct dq_fs_model *m, const cJSON *compare,
 	if (get_num(compare, "prior", 1e-9, 1 - 1e-9, &m->lambda, "compare",
 		    err))
 		goto out;
+	it = cJSON_GetObjectItemCaseSensitive(compare, "u_from");
+	if (it) {
+		if (cJSON_IsString(it) && !strcmp(it->valuestring, "random"))
+			m->fix_u = 1;
+		else if (cJSON_IsString(it) && !strcmp(it->valuestring, "em"))
+			m->fix_u = 0;
+		else {
+			dq_buf_addstr(err, "'compare.u_from' must be \"em\" "
+				      "or \"random\"");
+			goto out;
+		}
+	}
+	/* Without fields of its own the section keeps the default ones
+	 * (and their guard), so --set compare.model=weighted works alone. */
 	fields = cJSON_GetObjectItemCaseSensitive(compare, "fields");
+	guard_from = compare;
+	if (!fields) {
+		fields = cJSON_GetObjectItemCaseSensitive(def, "fields");
+		guard_from = def;
+	}
 	if (!cJSON_IsObject(fields) || !cJSON_GetArraySize(fields)) {
 		dq_buf_addstr(err, "'compare.fields' must be an object naming "
 			      "at least one field");
@@ -404,7 +434,19 @@ dq_fs_load_contract(struct dq_fs_model *m, const cJSON *compare,
 	cJSON_ArrayForEach(it, fields)
 		if (load_field(m, it, err))
 			goto out;
-	g = cJSON_GetObjectItemCaseSensitive(compare, "guard");
+	for (size_t i = 0; i < m->n; i++) {
+		struct dq_fs_field *f = &m->f[i];
+		if (!f->swap_name)
+			continue;
+		f->swap = (int)field_index(m, f->swap_name);
+		if (f->swap < 0 || f->swap == (int)i) {
+			dq_buf_addf(err, "'compare.fields.%s.swap_with': '%s' "
+				    "is not another field of 'compare.fields'",
+				    f->name, f->swap_name);
+			goto out;
+		}
+	}
+	g = cJSON_GetObjectItemCaseSensitive(guard_from, "guard");
 	if (g) {
 		const cJSON *sh = cJSON_GetObjectItemCaseSensitive(g, "shared");
 		const cJSON *df = cJSON_GetObjectItemCaseSensitive(g, "differ");
@@ -426,6 +468,25 @@ dq_fs_load_contract(struct dq_fs_model *m, const cJSON *compare,
 				goto out;
 			}
 			m->guard_shared[m->nguard_shared++] = (int)k;
+		}
+		const cJSON *un = cJSON_GetObjectItemCaseSensitive(g, "unless");
+		if (un && !cJSON_IsArray(un)) {
+			dq_buf_addstr(err, "'compare.guard.unless' must be an "
+				      "array of field names");
+			goto out;
+		}
+		cJSON_ArrayForEach(it, un)
+		{
+			long k = cJSON_IsString(it)
+					 ? field_index(m, it->valuestring)
+					 : -1;
+			if (k < 0) {
+				dq_buf_addstr(err, "'compare.guard.unless' "
+					      "names a field not in "
+					      "'compare.fields'");
+				goto out;
+			}
+			m->guard_unless[m->nguard_unless++] = (int)k;
 		}
 		m->guard_differ = (int)field_index(m, df->valuestring);
 		if (m->guard_differ < 0) {
@@ -584,6 +645,10 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		l = string_level(f, s, 2);
 		if (l >= 0)
 			return l;
+		/* One typo in a short name ("Xin", "Xni") is close, though
+		 * Jaro-Winkler is low for short strings. */
+		if (xn >= 3 && yn >= 3 && dq_cmp_damerau(x, xn, y, yn) <= 1)
+			return 2;
 		/* "J" or "J." against "John". */
 		if ((xn == 1 || (xn == 2 && x[1] == '.') || yn == 1 ||
 		     (yn == 2 && y[1] == '.')) && x[0] == y[0]) {
@@ -611,9 +676,11 @@ dq_fs_log2_bf(const struct dq_fs_model *m, size_t i, int l, const char *v,
 	if (l == DQ_FS_NULL)
 		return 0;
 	u = f->u[l];
-	if (l == 0 && f->tf && v && f->tft.cap) {
+	if (l == 0 && f->tf && v && f->tft.cap && f->u_random > 0) {
+		/* The share of records holding v against the average
+		 * chance that two random records agree. */
 		double t = tf_get(&f->tft, v, vn);
-		u = t > 0 ? t : f->tft.min;
+		u *= (t > 0 ? t : f->tft.min) / f->u_random;
 	}
 	return log2(f->m[l] / u);
 }
@@ -675,6 +742,7 @@ dq_fs_to_json(const struct dq_fs_model *m)
 		if (f->tf && f->tft.cap) {
 			cJSON *t = cJSON_AddObjectToObject(fo, "tf");
 			cJSON *vals;
+			cJSON_AddNumberToObject(t, "u_random", f->u_random);
 			cJSON_AddNumberToObject(t, "min", f->tft.min);
 			vals = cJSON_AddObjectToObject(t, "values");
 			for (size_t k = 0; k < f->tft.cap; k++)
@@ -753,12 +821,17 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 									   "min");
 			const cJSON *vals =
 				cJSON_GetObjectItemCaseSensitive(tf, "values");
+			const cJSON *ur = cJSON_GetObjectItemCaseSensitive(
+				tf, "u_random");
 			if (!cJSON_IsNumber(mn) || mn->valuedouble <= 0 ||
+			    !cJSON_IsNumber(ur) || ur->valuedouble <= 0 ||
 			    !cJSON_IsObject(vals)) {
-				dq_buf_addf(err, "field '%s': 'tf' needs 'min' "
-					    "and 'values'", f->name);
+				dq_buf_addf(err, "field '%s': 'tf' needs "
+					    "'u_random', 'min' and 'values'",
+					    f->name);
 				return -1;
 			}
+			f->u_random = ur->valuedouble;
 			cJSON_ArrayForEach(e, vals)
 			{
 				if (!cJSON_IsNumber(e) || e->valuedouble <= 0) {
@@ -784,17 +857,21 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 int
 dq_fs_em(size_t nf, const int *nlevels, size_t np, const int *pat,
 	 const double *cnt, double m[][DQ_FS_MAX_LEVELS],
-	 double u[][DQ_FS_MAX_LEVELS], double *lambda, int max_iter,
-	 double tol)
+	 double u[][DQ_FS_MAX_LEVELS], int fix_u, double *lambda,
+	 int max_iter, double tol)
 {
 	double num[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS];
 	double den[DQ_FS_MAX_FIELDS];
+	double unum[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS];
+	double uden[DQ_FS_MAX_FIELDS];
 	int it;
 
 	for (it = 1; it <= max_iter; it++) {
 		double sp = 0, total = 0, delta;
 		memset(num, 0, sizeof(num));
 		memset(den, 0, sizeof(den));
+		memset(unum, 0, sizeof(unum));
+		memset(uden, 0, sizeof(uden));
 		for (size_t k = 0; k < np; k++) {
 			const int *p = pat + k * nf;
 			double pm = *lambda, pu = 1 - *lambda, post;
@@ -810,6 +887,8 @@ dq_fs_em(size_t nf, const int *nlevels, size_t np, const int *pat,
 				if (p[f] >= 0) {
 					num[f][p[f]] += cnt[k] * post;
 					den[f] += cnt[k] * post;
+					unum[f][p[f]] += cnt[k] * (1 - post);
+					uden[f] += cnt[k] * (1 - post);
 				}
 		}
 		if (!total)
@@ -820,6 +899,22 @@ dq_fs_em(size_t nf, const int *nlevels, size_t np, const int *pat,
 			*lambda = 1e-9;
 		if (*lambda > 1 - 1e-9)
 			*lambda = 1 - 1e-9;
+		for (size_t f = 0; f < nf && !fix_u; f++) {
+			double s = 0;
+			if (uden[f] <= 0)
+				continue;
+			for (int l = 0; l < nlevels[f]; l++) {
+				double v = unum[f][l] / uden[f];
+				unum[f][l] = v < 1e-6 ? 1e-6 : v;
+				s += unum[f][l];
+			}
+			for (int l = 0; l < nlevels[f]; l++) {
+				double v = unum[f][l] / s;
+				if (fabs(v - u[f][l]) > delta)
+					delta = fabs(v - u[f][l]);
+				u[f][l] = v;
+			}
+		}
 		for (size_t f = 0; f < nf; f++) {
 			double s = 0;
 			if (den[f] <= 0)
@@ -1093,6 +1188,7 @@ estimate_u(struct dq_fs_trainer *t, uint64_t npairs)
 		for (int l = 0; l < fd->nlevels; l++)
 			fd->u[l] = (c[f][l] + 0.5) /
 				   (tot[f] + 0.5 * fd->nlevels);
+		fd->u_random = fd->u[0];
 	}
 }
 
@@ -1134,6 +1230,75 @@ trainer_free(struct dq_fs_trainer *t)
 	dq_buf_release(&t->scr.a);
 	dq_buf_release(&t->scr.b);
 	free(t);
+}
+
+/*
+ * Unsupervised training over the candidate pairs.  The classic EM of
+ * Winkler (1988) fits two latent classes with m, u and lambda all free.
+ * Its u describes the non-matches among the candidates, which agree on
+ * the blocking keys far more often than random pairs do; its m is the
+ * part kept.  A single EM with u fixed at the random-pair estimate (as
+ * the Splink documentation describes, but without Splink's per-rule
+ * training sessions) explains every candidate as a match instead: lambda
+ * goes to 1.  So m comes from the free EM and, with u_from "random"
+ * (the default), u stays the random-pair estimate, which makes the match
+ * weight relative to two random records; the matching prior is then the
+ * chance that two random records match, lambda = expected matches among
+ * the candidates / (N (N-1) / 2) for N distinct records, found as the
+ * fixed point of the E step (pairs that were not candidates are taken as
+ * non-matches).  With u_from "em" the free EM's u and lambda are kept as
+ * they are (weights relative to candidate pairs).  Returns the EM
+ * iterations.
+ */
+static int
+train_em(size_t nf, const int *nl, size_t np, const int *pat,
+	 const double *cnt, double m[][DQ_FS_MAX_LEVELS],
+	 double u[][DQ_FS_MAX_LEVELS], double *lambda, uint64_t nrec,
+	 int fix_u)
+{
+	double ue[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS], lam = *lambda;
+	double all = (double)nrec * ((double)nrec - 1) / 2;
+	int iters;
+
+	memcpy(ue, u, sizeof(ue));
+	iters = dq_fs_em(nf, nl, np, pat, cnt, m, ue, 0, &lam, 500, 1e-7);
+	if (!fix_u || all < 1) {
+		memcpy(u, ue, sizeof(ue));
+		*lambda = lam;
+		return iters;
+	}
+	/* Start from the free EM's share of matches among candidates. */
+	{
+		double tot = 0;
+		for (size_t k = 0; k < np; k++)
+			tot += cnt[k];
+		*lambda = lam * tot / all;
+	}
+	for (int it = 0; it < 200; it++) {
+		double sp = 0, nlam;
+		for (size_t k = 0; k < np; k++) {
+			double pm = *lambda, pu = 1 - *lambda;
+			for (size_t g = 0; g < nf; g++) {
+				int l = pat[k * nf + g];
+				if (l >= 0) {
+					pm *= m[g][l];
+					pu *= u[g][l];
+				}
+			}
+			sp += cnt[k] * (pm + pu > 0 ? pm / (pm + pu) : 0);
+		}
+		nlam = sp / all;
+		if (nlam < 1e-12)
+			nlam = 1e-12;
+		if (nlam > 0.5)
+			nlam = 0.5;
+		if (fabs(nlam - *lambda) < 1e-6 * *lambda) {
+			*lambda = nlam;
+			break;
+		}
+		*lambda = nlam;
+	}
+	return iters;
 }
 
 int
@@ -1191,11 +1356,14 @@ dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs)
 					(int)((p->key - 1) >> (4 * f) & 15) - 1;
 			cnt[np++] = p->n;
 		}
-		iters = dq_fs_em(m->n, nl, np, pat, cnt, mm, uu, &m->lambda,
-				 200, 1e-7);
+		iters = train_em(m->n, nl, np, pat, cnt, mm, uu, &m->lambda,
+				 t->nrecords, m->fix_u);
 	}
-	for (size_t f = 0; f < m->n; f++)
+	for (size_t f = 0; f < m->n; f++) {
 		memcpy(m->f[f].m, mm[f], sizeof(mm[f]));
+		if (!t->labelled && !m->fix_u)
+			memcpy(m->f[f].u, uu[f], sizeof(uu[f]));
+	}
 	m->train_pairs = t->npairs;
 	m->train_records = t->nrecords;
 	m->em_iterations = iters;

@@ -76,6 +76,9 @@ struct dq_fs_field {
 	const double *level_sim; /* fixed similarity per level, or NULL */
 	double m[DQ_FS_MAX_LEVELS], u[DQ_FS_MAX_LEVELS];
 	struct dq_fs_tf tft;
+	double u_random; /* u of exact agreement in random pairs (for tf) */
+	char *swap_name; /* "swap_with": a field its values may be swapped */
+	int swap;        /* with (first and last name), its index, or -1 */
 };
 
 struct dq_fs_model {
@@ -88,6 +91,10 @@ struct dq_fs_model {
 	int guard_shared[DQ_FS_MAX_FIELDS];
 	size_t nguard_shared;
 	int guard_differ;    /* ... with this field at its lowest level, or -1 */
+	/* ... unless one of these agrees exactly (a date of birth). */
+	int guard_unless[DQ_FS_MAX_FIELDS];
+	size_t nguard_unless;
+	int fix_u;           /* EM keeps u from random pairs ("u_from") */
 	int trained;         /* m/u came from training or a model file */
 	/* Training figures, for the model file. */
 	uint64_t train_pairs, train_records, u_pairs;
@@ -168,12 +175,12 @@ void dq_fs_train_pair(struct dq_fs_trainer *t, const int *levels, int label);
  */
 int dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs);
 
-/* EM alone, for tests: patterns[k] (n fields each) seen counts[k] times;
- * u fixed; m and *lambda are the starting values and the result.  Returns
- * the iterations used. */
+/* EM alone: patterns[k] (nfields levels each, DQ_FS_NULL allowed) seen
+ * counts[k] times; m, u and *lambda are the starting values and the
+ * result; with fix_u, u stays as given.  Returns the iterations used. */
 int dq_fs_em(size_t nfields, const int *nlevels, size_t npatterns,
 	     const int *patterns, const double *counts,
 	     double m[][DQ_FS_MAX_LEVELS], double u[][DQ_FS_MAX_LEVELS],
-	     double *lambda, int max_iter, double tol);
+	     int fix_u, double *lambda, int max_iter, double tol);
 
 #endif
