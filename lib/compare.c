@@ -486,6 +486,9 @@ dq_cmp_date(int y1, int m1, int d1, int y2, int m2, int d2, int within_days)
 	ymd(b, y2, m2, d2);
 	if (dq_cmp_damerau(a, 8, b, 8) <= 1)
 		return DQ_CMP_DATE_WITHIN;
+	/* The century mistyped or misread from a two-digit year. */
+	if (m1 == m2 && d1 == d2 && (y1 - y2 == 100 || y2 - y1 == 100))
+		return DQ_CMP_DATE_WITHIN;
 	if (y1 == y2)
 		return DQ_CMP_DATE_SAME_YEAR;
 	return DQ_CMP_DATE_DIFFERENT;
@@ -597,6 +600,9 @@ static const char *const nick_groups[] = {
 	"ann anne annie nan nancy", "anna annie", "helen nell nellie",
 	"caroline carrie carol", "carolyn carrie", "teresa terry tess tessa",
 	"theresa terry tess", "jacqueline jackie", "jacquelyn jackie",
+	"ursula uschi", "malgorzata gosia", "jakub kuba", "wojciech wojtek",
+	"katarzyna kasia", "aleksandra ola", "agnieszka aga",
+	"raymond ray", "santiago santi", "guadalupe lupe",
 	NULL
 };
 

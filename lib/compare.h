@@ -74,7 +74,8 @@ enum dq_cmp_date_level {
 
 /* Compare two valid dates; within_days >= 0.  One edit (a typo: a digit
  * changed or two adjacent digits transposed in YYYYMMDD) counts as
- * WITHIN, since a mistyped date of birth is as common as a near one. */
+ * WITHIN, since a mistyped date of birth is as common as a near one; so
+ * does a year 100 years off (1945 against 2045, a two-digit year). */
 enum dq_cmp_date_level dq_cmp_date(int y1, int m1, int d1, int y2, int m2,
 				   int d2, int within_days);
 

@@ -148,7 +148,6 @@ dq_fs_init(struct dq_fs_model *m)
 	m->lambda = 0.1;
 	m->match = 0.95;
 	m->review = 0.80;
-	m->guard_differ = -1;
 	m->fix_u = 1;
 }
 
@@ -249,6 +248,38 @@ field_index(const struct dq_fs_model *m, const char *name)
 	for (size_t i = 0; i < m->n; i++)
 		if (!strcmp(m->f[i].name, name))
 			return (long)i;
+	return -1;
+}
+
+/* A field name or an array of them, from key in o, as field indexes. */
+static int
+field_list(const struct dq_fs_model *m, const cJSON *o, const char *key,
+	   int *out, size_t *n, struct dq_buf *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+	*n = 0;
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v)) {
+		out[0] = (int)field_index(m, v->valuestring);
+		*n = 1;
+		if (out[0] >= 0)
+			return 0;
+	} else if (cJSON_IsArray(v)) {
+		cJSON_ArrayForEach(it, v)
+		{
+			long k = cJSON_IsString(it)
+					 ? field_index(m, it->valuestring)
+					 : -1;
+			if (k < 0 || *n == DQ_FS_MAX_FIELDS)
+				break;
+			out[(*n)++] = (int)k;
+		}
+		if (!it)
+			return 0;
+	}
+	dq_buf_addf(err, "'compare.guard.%s' must name fields of "
+		    "'compare.fields'", key);
 	return -1;
 }
 
@@ -448,50 +479,16 @@ dq_fs_load_contract(struct dq_fs_model *m, const cJSON *compare,
 	}
 	g = cJSON_GetObjectItemCaseSensitive(guard_from, "guard");
 	if (g) {
-		const cJSON *sh = cJSON_GetObjectItemCaseSensitive(g, "shared");
-		const cJSON *df = cJSON_GetObjectItemCaseSensitive(g, "differ");
-		if (!cJSON_IsArray(sh) || !cJSON_IsString(df)) {
-			dq_buf_addstr(err, "'compare.guard' needs 'shared' (an "
-				      "array of field names) and 'differ' (a "
-				      "field name)");
+		if (field_list(m, g, "shared", m->guard_shared,
+			       &m->nguard_shared, err) ||
+		    field_list(m, g, "differ", m->guard_differ,
+			       &m->nguard_differ, err) ||
+		    field_list(m, g, "unless", m->guard_unless,
+			       &m->nguard_unless, err))
 			goto out;
-		}
-		cJSON_ArrayForEach(it, sh)
-		{
-			long k = cJSON_IsString(it)
-					 ? field_index(m, it->valuestring)
-					 : -1;
-			if (k < 0) {
-				dq_buf_addstr(err, "'compare.guard.shared' "
-					      "names a field not in "
-					      "'compare.fields'");
-				goto out;
-			}
-			m->guard_shared[m->nguard_shared++] = (int)k;
-		}
-		const cJSON *un = cJSON_GetObjectItemCaseSensitive(g, "unless");
-		if (un && !cJSON_IsArray(un)) {
-			dq_buf_addstr(err, "'compare.guard.unless' must be an "
-				      "array of field names");
-			goto out;
-		}
-		cJSON_ArrayForEach(it, un)
-		{
-			long k = cJSON_IsString(it)
-					 ? field_index(m, it->valuestring)
-					 : -1;
-			if (k < 0) {
-				dq_buf_addstr(err, "'compare.guard.unless' "
-					      "names a field not in "
-					      "'compare.fields'");
-				goto out;
-			}
-			m->guard_unless[m->nguard_unless++] = (int)k;
-		}
-		m->guard_differ = (int)field_index(m, df->valuestring);
-		if (m->guard_differ < 0) {
-			dq_buf_addf(err, "'compare.guard.differ': '%s' is not "
-				    "in 'compare.fields'", df->valuestring);
+		if (!m->nguard_shared || !m->nguard_differ) {
+			dq_buf_addstr(err, "'compare.guard' needs 'shared' and "
+				      "'differ'");
 			goto out;
 		}
 	}
@@ -552,6 +549,45 @@ parse_num(const char *s, size_t n, double *v)
 	return end == buf || *end || !isfinite(*v) ? -1 : 0;
 }
 
+/*
+ * A given name without what is not part of it: titles (mr, mrs, ms, miss,
+ * dr, prof, mx, sir) and one-letter initials ("maggie v", "ms. josse"),
+ * as long as something else is left.  b holds a folded name.
+ */
+static void
+name_core(struct dq_buf *b)
+{
+	static const char *const titles[] = { "mr", "mrs", "ms", "miss", "dr",
+					      "prof", "mx", "sir", NULL };
+	char out[256];
+	size_t o = 0, i = 0, kept = 0;
+
+	if (b->len >= sizeof(out) || !memchr(b->buf, ' ', b->len))
+		return;
+	while (i < b->len) {
+		size_t st = i, l;
+		while (i < b->len && b->buf[i] != ' ')
+			i++;
+		l = i - st;
+		i++;
+		size_t core = l && b->buf[st + l - 1] == '.' ? l - 1 : l;
+		int drop = core <= 1;
+		for (int k = 0; titles[k] && !drop; k++)
+			drop = strlen(titles[k]) == core &&
+			       !memcmp(titles[k], b->buf + st, core);
+		if (drop)
+			continue;
+		if (kept++)
+			out[o++] = ' ';
+		memcpy(out + o, b->buf + st, l);
+		o += l;
+	}
+	if (!kept)
+		return;
+	dq_buf_reset(b);
+	dq_buf_add(b, out, o);
+}
+
 static int
 string_level(const struct dq_fs_field *f, double s, int first)
 {
@@ -586,8 +622,11 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		int y1, m1, d1, y2, m2, d2;
 		if (parse_date(a, an, &y1, &m1, &d1) ||
 		    parse_date(b, bn, &y2, &m2, &d2)) {
-			/* Unreadable dates are compared as text. */
-			l = an == bn && !memcmp(a, b, an) ? 0 : f->nlevels - 1;
+			/* An unreadable date ("0000-00-00", "1941/13/10")
+			 * says nothing, unless both texts are equal. */
+			if (an != bn || memcmp(a, b, an))
+				return DQ_FS_NULL;
+			l = 0;
 		} else {
 			l = (int)dq_cmp_date(y1, m1, d1, y2, m2, d2,
 					     f->within_days);
@@ -636,6 +675,16 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		s = dq_cmp_qgram(x, xn, y, yn, f->q);
 		break;
 	case DQ_FS_NAME:
+		name_core(&scr->a);
+		name_core(&scr->b);
+		x = scr->a.buf;
+		xn = scr->a.len;
+		y = scr->b.buf;
+		yn = scr->b.len;
+		if (xn == yn && !memcmp(x, y, xn)) {
+			*sim = 1;
+			return 0;
+		}
 		s = dq_cmp_jaro_winkler(x, xn, y, yn);
 		if (f->nicknames && dq_cmp_nickname(x, xn, y, yn)) {
 			*sim = s > 0.95 ? s : 0.95;

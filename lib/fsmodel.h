@@ -87,13 +87,12 @@ struct dq_fs_model {
 	size_t n;
 	double lambda;       /* prior probability of a match among pairs */
 	double match, review; /* decision thresholds on the score */
-	/* Household guard: agreement on one of these fields ... */
-	int guard_shared[DQ_FS_MAX_FIELDS];
-	size_t nguard_shared;
-	int guard_differ;    /* ... with this field at its lowest level, or -1 */
-	/* ... unless one of these agrees exactly (a date of birth). */
+	/* Household guard (docs/score.md): a "shared" field agrees, a
+	 * "differ" field is at its lowest level, no "unless" field agrees
+	 * exactly.  Field indexes. */
+	int guard_shared[DQ_FS_MAX_FIELDS], guard_differ[DQ_FS_MAX_FIELDS];
 	int guard_unless[DQ_FS_MAX_FIELDS];
-	size_t nguard_unless;
+	size_t nguard_shared, nguard_differ, nguard_unless;
 	int fix_u;           /* EM keeps u from random pairs ("u_from") */
 	int trained;         /* m/u came from training or a model file */
 	/* Training figures, for the model file. */

@@ -338,6 +338,30 @@ add_num(struct dq_buf *b, double v)
 	dq_buf_addstr(b, t);
 }
 
+/* The household guard: a shared field agrees (similarity 0.7 or more:
+ * the same phone, even without its area code; the same street however
+ * abbreviated), a "differ" field is at its lowest level and no "unless"
+ * field agrees exactly. */
+static int
+guard_hit(const int *lv, const double *sim, size_t ndiffer)
+{
+	int shared = 0, differ = 0;
+	for (size_t k = 0; k < M.nguard_shared; k++) {
+		int f = M.guard_shared[k];
+		if (lv[f] >= 0 && lv[f] < M.f[f].nlevels - 1 && sim[f] >= 0.7)
+			shared = 1;
+	}
+	for (size_t k = 0; k < ndiffer; k++) {
+		int f = M.guard_differ[k];
+		if (lv[f] == M.f[f].nlevels - 1)
+			differ = 1;
+	}
+	for (size_t k = 0; k < M.nguard_unless; k++)
+		if (lv[M.guard_unless[k]] == 0)
+			return 0;
+	return shared && differ;
+}
+
 /* Score the pair read into A and B; the "_dq" members into meta. */
 static void
 score_pair(void)
@@ -370,18 +394,10 @@ score_pair(void)
 	score = round(score * 1e6) / 1e6;
 	decision = score >= M.match ? "match"
 		   : score >= M.review ? "review" : "distinct";
-	if (decision[0] == 'm' && M.guard_differ >= 0 &&
-	    lv[M.guard_differ] == M.f[M.guard_differ].nlevels - 1) {
-		for (size_t k = 0; k < M.nguard_shared; k++)
-			if (lv[M.guard_shared[k]] == 0)
-				guarded = 1;
-		for (size_t k = 0; k < M.nguard_unless; k++)
-			if (lv[M.guard_unless[k]] == 0)
-				guarded = 0;
-		if (guarded) {
-			decision = "review";
-			n_guard++;
-		}
+	if (decision[0] == 'm' && guard_hit(lv, sim, M.nguard_differ)) {
+		guarded = 1;
+		decision = "review";
+		n_guard++;
 	}
 	if (decision[0] == 'm')
 		n_match++;
@@ -441,6 +457,14 @@ train_one(struct dq_fs_trainer *t)
 	dq_fs_train_record(t, A.id.buf, A.id.len, A.v, A.n);
 	dq_fs_train_record(t, B.id.buf, B.id.len, B.v, B.n);
 	levels_of(lv, sim);
+	/* Households would form a class of their own in EM (same surname,
+	 * address and phone, another first name); the guard keeps them out
+	 * of the match class, so training leaves them out too.  Only the
+	 * first "differ" field defines them here: leaving out every pair
+	 * whose date of birth differs would teach the model that matches
+	 * never have one. */
+	if (guard_hit(lv, sim, M.nguard_differ ? 1 : 0))
+		return;
 	dq_fs_train_pair(t, lv, train_label());
 }
 

@@ -73,7 +73,7 @@ test_em(void)
 			m[f][l] = l ? 0.1 / (nl[f] - 1) : 0.9;
 			u[f][l] = tu[f][l];
 		}
-	int it = dq_fs_em(3, nl, np, pat, c2, m, u, &lambda, 500, 1e-9);
+	int it = dq_fs_em(3, nl, np, pat, c2, m, u, 1, &lambda, 500, 1e-9);
 	UNIT_OK(it > 1 && it < 500, "EM converged");
 	UNIT_NEAR(lambda, 0.2, 0.005, "lambda recovered");
 	for (int f = 0; f < 3; f++)
