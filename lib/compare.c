@@ -486,8 +486,10 @@ dq_cmp_date(int y1, int m1, int d1, int y2, int m2, int d2, int within_days)
 	ymd(b, y2, m2, d2);
 	if (dq_cmp_damerau(a, 8, b, 8) <= 1)
 		return DQ_CMP_DATE_WITHIN;
-	/* The century mistyped or misread from a two-digit year. */
-	if (m1 == m2 && d1 == d2 && (y1 - y2 == 100 || y2 - y1 == 100))
+	/* The year one off, or the century mistyped or misread from a
+	 * two-digit year. */
+	if (m1 == m2 && d1 == d2 &&
+	    (abs(y1 - y2) == 1 || abs(y1 - y2) == 100))
 		return DQ_CMP_DATE_WITHIN;
 	if (y1 == y2)
 		return DQ_CMP_DATE_SAME_YEAR;
@@ -518,9 +520,15 @@ static size_t
 digits(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n && k < cap; i++)
+	for (size_t i = 0; i < n && k < cap; i++) {
+		/* An extension (";ext=12", " x12", " ext. 12") is not part
+		 * of the number. */
+		if (k && (s[i] == ';' || s[i] == 'x' || s[i] == 'X' ||
+			  s[i] == 'e' || s[i] == 'E' || s[i] == '#'))
+			break;
 		if (s[i] >= '0' && s[i] <= '9')
 			out[k++] = s[i];
+	}
 	return k;
 }
 

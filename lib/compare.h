@@ -75,7 +75,8 @@ enum dq_cmp_date_level {
 /* Compare two valid dates; within_days >= 0.  One edit (a typo: a digit
  * changed or two adjacent digits transposed in YYYYMMDD) counts as
  * WITHIN, since a mistyped date of birth is as common as a near one; so
- * does a year 100 years off (1945 against 2045, a two-digit year). */
+ * does the same day and month with the year 1 or 100 years off (1945
+ * against 1946 or 2045, a two-digit year read in the wrong century). */
 enum dq_cmp_date_level dq_cmp_date(int y1, int m1, int d1, int y2, int m2,
 				   int d2, int within_days);
 
@@ -93,7 +94,8 @@ enum dq_cmp_email_level dq_cmp_email(const char *a, size_t an, const char *b,
  * EXACT when the digits are equal or, with at least 10 digits on each
  * side, the last 10 are (a country code written on one side only);
  * LAST_N when the last n digits are equal; a side with fewer than n
- * digits is DIFFERENT unless EXACT. */
+ * digits is DIFFERENT unless EXACT.  Digits after an extension mark
+ * (";ext=", "x", "ext", "#") are left out. */
 enum dq_cmp_phone_level {
 	DQ_CMP_PHONE_EXACT,
 	DQ_CMP_PHONE_LAST_N,

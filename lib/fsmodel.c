@@ -694,9 +694,11 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		l = string_level(f, s, 2);
 		if (l >= 0)
 			return l;
-		/* One typo in a short name ("Xin", "Xni") is close, though
-		 * Jaro-Winkler is low for short strings. */
-		if (xn >= 3 && yn >= 3 && dq_cmp_damerau(x, xn, y, yn) <= 1)
+		/* One typo in a short name ("Xin" and "Xni", "Jun" and
+		 * "Jn") is close, though Jaro-Winkler is low for short
+		 * strings. */
+		if (xn + yn >= 5 && xn >= 2 && yn >= 2 &&
+		    dq_cmp_damerau(x, xn, y, yn) <= 1)
 			return 2;
 		/* "J" or "J." against "John". */
 		if ((xn == 1 || (xn == 2 && x[1] == '.') || yn == 1 ||
