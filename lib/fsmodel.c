@@ -552,7 +552,8 @@ parse_num(const char *s, size_t n, double *v)
 /*
  * A given name without what is not part of it: titles (mr, mrs, ms, miss,
  * dr, prof, mx, sir) and one-letter initials ("maggie v", "ms. josse"),
- * as long as something else is left.  b holds a folded name.
+ * as long as something else is left, and the dots after abbreviations.
+ * b holds a folded name of several words.
  */
 static void
 name_core(struct dq_buf *b)
@@ -561,9 +562,11 @@ name_core(struct dq_buf *b)
 					      "prof", "mx", "sir", NULL };
 	char out[256];
 	size_t o = 0, i = 0, kept = 0;
+	int initials = 1;
 
 	if (b->len >= sizeof(out) || !memchr(b->buf, ' ', b->len))
 		return;
+again:
 	while (i < b->len) {
 		size_t st = i, l;
 		while (i < b->len && b->buf[i] != ' ')
@@ -571,7 +574,7 @@ name_core(struct dq_buf *b)
 		l = i - st;
 		i++;
 		size_t core = l && b->buf[st + l - 1] == '.' ? l - 1 : l;
-		int drop = core <= 1;
+		int drop = core == 0 || (initials && core == 1);
 		for (int k = 0; titles[k] && !drop; k++)
 			drop = strlen(titles[k]) == core &&
 			       !memcmp(titles[k], b->buf + st, core);
@@ -579,8 +582,14 @@ name_core(struct dq_buf *b)
 			continue;
 		if (kept++)
 			out[o++] = ' ';
-		memcpy(out + o, b->buf + st, l);
-		o += l;
+		memcpy(out + o, b->buf + st, core);
+		o += core;
+	}
+	if (!kept && initials) {
+		/* Nothing but initials: keep them. */
+		initials = 0;
+		i = o = 0;
+		goto again;
 	}
 	if (!kept)
 		return;

@@ -96,6 +96,14 @@ main(void)
 		 DQ_CMP_DATE_DIFFERENT, "date 3 days, other year");
 	UNIT_INT(dq_cmp_date(1985, 3, 12, 1958, 3, 12, 0), DQ_CMP_DATE_WITHIN,
 		 "year digits transposed: one edit");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 2045, 12, 17, 0),
+		 DQ_CMP_DATE_WITHIN, "century off");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 1946, 12, 17, 0),
+		 DQ_CMP_DATE_WITHIN, "year one off");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 1947, 12, 17, 0),
+		 DQ_CMP_DATE_WITHIN, "year two off, one digit: one edit");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 1952, 12, 17, 0),
+		 DQ_CMP_DATE_DIFFERENT, "year seven off, two digits");
 	UNIT_INT(dq_cmp_date(1985, 3, 12, 1985, 9, 28, 30),
 		 DQ_CMP_DATE_SAME_YEAR, "same year");
 	UNIT_INT(dq_cmp_date(1985, 3, 12, 1987, 9, 28, 30),
@@ -120,6 +128,8 @@ main(void)
 		 DQ_CMP_PHONE_DIFFERENT, "phone last 7 differ");
 	UNIT_INT(dq_cmp_phone(S("0100"), S("206-555-0100"), 7),
 		 DQ_CMP_PHONE_DIFFERENT, "too few digits for last 7");
+	UNIT_INT(dq_cmp_phone(S("206-555-0100 ext. 7"), S("2065550100#9"), 7),
+		 DQ_CMP_PHONE_EXACT, "extensions left out");
 	UNIT_INT(dq_cmp_phone(S("n/a"), S("n/a"), 7), DQ_CMP_PHONE_DIFFERENT,
 		 "no digits");
 

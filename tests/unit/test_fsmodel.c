@@ -83,6 +83,25 @@ test_em(void)
 				 l);
 			UNIT_NEAR(m[f][l], tm[f][l], 0.01, what);
 		}
+	/* Both m and u free (Winkler 1988): from u started at uniform
+	 * guesses, EM must find m and u within 0.02 and lambda within
+	 * 0.01. */
+	for (int f = 0; f < 3; f++)
+		for (int l = 0; l < nl[f]; l++) {
+			m[f][l] = l ? 0.1 / (nl[f] - 1) : 0.9;
+			u[f][l] = l == nl[f] - 1 ? 0.7 : 0.3 / (nl[f] - 1);
+		}
+	lambda = 0.5;
+	it = dq_fs_em(3, nl, np, pat, c2, m, u, 0, &lambda, 2000, 1e-10);
+	UNIT_NEAR(lambda, 0.2, 0.01, "free EM: lambda recovered");
+	for (int f = 0; f < 3; f++)
+		for (int l = 0; l < nl[f]; l++) {
+			char what[64];
+			snprintf(what, sizeof(what), "free EM: m[%d][%d], u[%d][%d]",
+				 f, l, f, l);
+			UNIT_NEAR(m[f][l], tm[f][l], 0.02, what);
+			UNIT_NEAR(u[f][l], tu[f][l], 0.02, what);
+		}
 	free(pat);
 }
 
@@ -146,6 +165,12 @@ test_levels(void)
 	UNIT_INT(lv(&m, 0, "Dwayne", "Duane", &s), 3, "similar (0.84)");
 	UNIT_INT(lv(&m, 0, "J.", "John", &s), 4, "initial");
 	UNIT_INT(lv(&m, 0, "Zoe", "John", &s), 5, "different");
+	UNIT_INT(lv(&m, 0, "Ms. Maggie V", "Margaret", &s), 1,
+		 "title and initial left out, then nickname");
+	UNIT_INT(lv(&m, 0, "Dr. J.", "j", &s), 0, "only an initial is kept");
+	UNIT_INT(lv(&m, 0, "Xin", "Xni", &s), 2, "one transposition: close");
+	UNIT_INT(lv(&m, 0, "Jun", "Jn", &s), 2, "one deletion: close");
+	UNIT_INT(lv(&m, 0, "Al", "Ed", &s), 5, "two letters apart");
 	UNIT_INT(lv(&m, 0, "", "John", &s), DQ_FS_NULL, "empty is null");
 	UNIT_INT(lv(&m, 0, NULL, "John", &s), DQ_FS_NULL, "missing is null");
 	UNIT_NEAR(s, 0, 0, "null similarity 0");
@@ -157,11 +182,23 @@ test_levels(void)
 	UNIT_INT(lv(&m, 2, "1980-03-07", "19800307", &s), 0,
 		 "date exact across formats");
 	UNIT_INT(lv(&m, 2, "soon", "soon", &s), 0, "unreadable, equal text");
+	UNIT_INT(lv(&m, 2, "1941-05-10", "1941/13/10", &s), DQ_FS_NULL,
+		 "unreadable date says nothing");
+	UNIT_INT(lv(&m, 2, "1945-12-17", "2045-12-17", &s), 2,
+		 "century typo: close");
+	UNIT_INT(lv(&m, 2, "1959-02-17", "1960-02-17", &s), 2,
+		 "year one off: close");
+	UNIT_INT(lv(&m, 2, "1959-02-17", "1961-02-17", &s), 4,
+		 "year two off: different");
 	UNIT_INT(lv(&m, 3, "A@X.org", "a@x.org", &s), 0, "email folded");
 	UNIT_INT(lv(&m, 4, "+1 206 555 0100", "(206) 555-0100", &s), 0,
 		 "phone exact");
 	UNIT_INT(lv(&m, 4, "206 555 0100", "425 555 0100", &s), 1,
 		 "phone last 7");
+	UNIT_INT(lv(&m, 4, "+14809704123;ext=970", "+14809704123;ext=795", &s),
+		 0, "phone extensions left out");
+	UNIT_INT(lv(&m, 4, "480 970 4123 x12", "4809704123", &s), 0,
+		 "phone x extension");
 	dq_fs_release(&m);
 
 	load(&m, "{\"fields\":{\"n\":{\"comparator\":\"numeric_abs\","
@@ -270,8 +307,18 @@ main(void)
 		 "thresholds order");
 	UNIT_STR(load_err("{\"fields\":{\"a\":{}},\"guard\":{\"shared\":"
 			  "[\"b\"],\"differ\":\"a\"}}", NULL),
-		 "'compare.guard.shared' names a field not in "
+		 "'compare.guard.shared' must name fields of "
 		 "'compare.fields'", "guard field");
+	UNIT_STR(load_err("{\"fields\":{\"a\":{}},\"guard\":{\"shared\":"
+			  "\"a\"}}", NULL),
+		 "'compare.guard' needs 'shared' and 'differ'", "guard parts");
+	UNIT_STR(load_err("{\"fields\":{\"a\":{\"swap_with\":\"a\"}}}",
+			  NULL),
+		 "'compare.fields.a.swap_with': 'a' is not another field of "
+		 "'compare.fields'", "swap with itself");
+	UNIT_STR(load_err("{\"u_from\":\"labels\",\"fields\":{\"a\":{}}}",
+			  NULL),
+		 "'compare.u_from' must be \"em\" or \"random\"", "u_from");
 	UNIT_STR(load_err("{\"fields\":{}}", NULL),
 		 "'compare.fields' must be an object naming at least one "
 		 "field", "no fields");
