@@ -1322,6 +1322,52 @@ train_em(size_t nf, const int *nl, size_t np, const int *pat,
 
 	memcpy(ue, u, sizeof(ue));
 	iters = dq_fs_em(nf, nl, np, pat, cnt, m, ue, 0, &lam, 500, 1e-7);
+	/* Each field's m once more, from the posteriors computed without
+	 * that field (the EM's own m, u and lambda): a field must not
+	 * vouch for itself.  In the EM, pairs that disagree on a field are
+	 * less likely matches because the field disagrees, which feeds
+	 * back into a smaller m for the disagreement; leaving the field out
+	 * breaks that loop (the idea behind Splink's sessions that leave
+	 * out the fields of their blocking rule). */
+	{
+		double acc[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS] = { { 0 } };
+		double tot[DQ_FS_MAX_FIELDS] = { 0 };
+		for (size_t k = 0; k < np; k++) {
+			const int *p = pat + k * nf;
+			for (size_t f = 0; f < nf; f++) {
+				double pm = lam, pu = 1 - lam, post;
+				if (p[f] < 0)
+					continue;
+				for (size_t g = 0; g < nf; g++)
+					if (g != f && p[g] >= 0) {
+						pm *= m[g][p[g]];
+						pu *= ue[g][p[g]];
+					}
+				post = pm + pu > 0 ? pm / (pm + pu) : 0;
+				acc[f][p[f]] += cnt[k] * post;
+				tot[f] += cnt[k] * post;
+			}
+		}
+		for (size_t f = 0; f < nf; f++)
+			if (tot[f] > 0)
+				for (int l = 0; l < nl[f]; l++)
+					m[f][l] = acc[f][l] / tot[f];
+	}
+	/* No level is rarer than 1 in 100 among matches: people move,
+	 * change email and mistype, and a latent class found without labels
+	 * can miss them (households that share an address pull the class
+	 * towards "same street"), which would make one disagreement outweigh
+	 * everything else. */
+	for (size_t g = 0; g < nf; g++) {
+		double s = 0;
+		for (int l = 0; l < nl[g]; l++) {
+			if (m[g][l] < 0.01)
+				m[g][l] = 0.01;
+			s += m[g][l];
+		}
+		for (int l = 0; l < nl[g]; l++)
+			m[g][l] /= s;
+	}
 	if (!fix_u || all < 1) {
 		memcpy(u, ue, sizeof(ue));
 		*lambda = lam;

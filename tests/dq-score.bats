@@ -78,8 +78,8 @@ setup() {
 	cmp "$T/inplace" "$T/withmodel"
 	run -0 jq -r '._dq.decision' "$T/withmodel"
 	[ "$(printf '%s\n' "$output" | grep -c '^match$')" -eq 75 ]
-	[ "$(printf '%s\n' "$output" | grep -c '^review$')" -eq 4 ]
-	[ "$(printf '%s\n' "$output" | grep -c '^distinct$')" -eq 55 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^review$')" -eq 20 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^distinct$')" -eq 39 ]
 	# A model is a pure per-pair filter: scoring the halves apart gives
 	# the same lines.
 	head -n 60 "$S/pairs.ndjson" >"$T/h1"
