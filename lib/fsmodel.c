@@ -390,6 +390,7 @@ load_field(struct dq_fs_model *m, const cJSON *fo, struct dq_buf *err)
 	f->swap_name = c ? dq_xstrdup(c->valuestring) : NULL;
 	f->swap = -1;
 	f->name = dq_xstrdup(fo->string);
+	f->namelen = strlen(f->name);
 	m->n++;
 	return 0;
 }
@@ -1304,7 +1305,8 @@ trainer_free(struct dq_fs_trainer *t)
  * (the default), u stays the random-pair estimate, which makes the match
  * weight relative to two random records; the matching prior is then the
  * chance that two random records match, lambda = expected matches among
- * the candidates / (N (N-1) / 2) for N distinct records, found as the
+ * the candidates / (N (N-1) / 2) for N distinct records (times the
+ * share of the candidates trained on, --sample), found as the
  * fixed point of the E step (pairs that were not candidates are taken as
  * non-matches).  With u_from "em" the free EM's u and lambda are kept as
  * they are (weights relative to candidate pairs).  Returns the EM
@@ -1314,10 +1316,11 @@ static int
 train_em(size_t nf, const int *nl, size_t np, const int *pat,
 	 const double *cnt, double m[][DQ_FS_MAX_LEVELS],
 	 double u[][DQ_FS_MAX_LEVELS], double *lambda, uint64_t nrec,
-	 int fix_u)
+	 double share, int fix_u)
 {
 	double ue[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS], lam = *lambda;
-	double all = (double)nrec * ((double)nrec - 1) / 2;
+	/* All record pairs, scaled down to the share of candidates seen. */
+	double all = (double)nrec * ((double)nrec - 1) / 2 * share;
 	int iters;
 
 	memcpy(ue, u, sizeof(ue));
@@ -1408,7 +1411,7 @@ train_em(size_t nf, const int *nl, size_t np, const int *pat,
 }
 
 int
-dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs)
+dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs, double share)
 {
 	struct dq_fs_model *m = t->m;
 	int nl[DQ_FS_MAX_FIELDS], iters = 0;
@@ -1463,7 +1466,7 @@ dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs)
 			cnt[np++] = p->n;
 		}
 		iters = train_em(m->n, nl, np, pat, cnt, mm, uu, &m->lambda,
-				 t->nrecords, m->fix_u);
+				 t->nrecords, share, m->fix_u);
 	}
 	for (size_t f = 0; f < m->n; f++) {
 		memcpy(m->f[f].m, mm[f], sizeof(mm[f]));

@@ -62,6 +62,7 @@ struct dq_fs_tf {
 
 struct dq_fs_field {
 	char *name;
+	size_t namelen;
 	enum dq_fs_cmp cmp;
 	double weight;       /* weighted model: contribution at similarity 1 */
 	double close, similar; /* string similarity level bounds */
@@ -169,10 +170,13 @@ void dq_fs_train_pair(struct dq_fs_trainer *t, const int *levels, int label);
 /*
  * Estimate: u from random pairs of the sampled records (at most u_pairs),
  * then m and lambda by EM over the pairs (or, when labelled pairs were
- * given, m from the labelled matches), and the term frequencies.  Writes
- * into the model; returns the number of EM iterations.  Frees t.
+ * given, m from the labelled matches), and the term frequencies.  share
+ * (0 < share <= 1) is the share of the candidate pairs given to
+ * dq_fs_train_pair (all records were given).  Writes into the model;
+ * returns the number of EM iterations.  Frees t.
  */
-int dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs);
+int dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs,
+		       double share);
 
 /* EM alone: patterns[k] (nfields levels each, DQ_FS_NULL allowed) seen
  * counts[k] times; m, u and *lambda are the starting values and the

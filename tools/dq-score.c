@@ -59,6 +59,8 @@ static const char help[] =
 	"                        m and the prior come from the pairs whose two\n"
 	"                        ids are labelled instead of from EM\n"
 	"      --u-pairs N       random record pairs for u (default 200000)\n"
+	"      --sample R        train on this share of the pairs, drawn at\n"
+	"                        random (default 1: all)\n"
 	"      --seed N          seed of the random sample (default 1)\n"
 	"\n"
 	"The record id (--id, default \"id\") counts each record once for\n"
@@ -66,11 +68,12 @@ static const char help[] =
 	"by their text.  Exit status: 0 done, 1 more rejects than\n"
 	"--max-rejects, 2 usage, contract, model or input error.\n";
 
-enum { O_LABELS = DQ_OPT_TOOL, O_U_PAIRS, O_SEED };
+enum { O_LABELS = DQ_OPT_TOOL, O_U_PAIRS, O_SEED, O_SAMPLE };
 
 static const struct option longopts[] = {
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "model", required_argument, NULL, 'm' },
+	{ "sample", required_argument, NULL, O_SAMPLE },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "train", required_argument, NULL, 't' },
 	{ "u-pairs", required_argument, NULL, O_U_PAIRS },
@@ -83,7 +86,8 @@ static struct {
 	const char *labels_path;
 	long long u_pairs;
 	long long seed;
-} O = { NULL, NULL, NULL, 200000, 1 };
+	double sample;
+} O = { NULL, NULL, NULL, 200000, 1, 1.0 };
 
 static int
 option(void *ctx, int c, const char *arg)
@@ -98,6 +102,16 @@ option(void *ctx, int c, const char *arg)
 			return dq_error("--u-pairs: '%s' is not a count from "
 					"1 to 1000000000", arg);
 		return 0;
+	case O_SAMPLE: {
+		char *end;
+		errno = 0;
+		O.sample = strtod(arg, &end);
+		if (errno || end == arg || *end || !(O.sample > 0) ||
+		    O.sample > 1)
+			return dq_error("--sample: '%s' is not a share in "
+					"(0, 1]", arg);
+		return 0;
+	}
 	case O_SEED:
 		if (dq_parse_ll(arg, 0, 0x7fffffffffffffffLL, &O.seed))
 			return dq_error("--seed: '%s' is not a whole number",
@@ -200,8 +214,8 @@ load_labels(const char *path)
 /* ---- pairs ---- */
 
 struct side {
-	struct dq_record r;
 	struct dq_buf val[DQ_FS_MAX_FIELDS];
+	struct dq_buf tmp;
 	const char *v[DQ_FS_MAX_FIELDS]; /* NULL: missing or null */
 	size_t n[DQ_FS_MAX_FIELDS];
 	struct dq_buf id;
@@ -213,54 +227,150 @@ static struct dq_fs_scratch scr;
 static struct dq_buf meta, folded[DQ_FS_MAX_FIELDS];
 static uint64_t n_match, n_review, n_distinct, n_guard;
 
-/* Read one side ("a" or "b") of a pair; -1 when it is not an object. */
+/* Skip white space. */
+static const char *
+ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* End of the string starting at p (its opening quote); *esc set when it
+ * holds a backslash. */
+static const char *
+skip_string(const char *p, const char *e, int *esc)
+{
+	const char *q = p + 1;
+	for (;;) {
+		const char *c = memchr(q, '"', (size_t)(e - q));
+		const char *b;
+		if (!c)
+			return e;
+		/* The quote ends the string unless an odd run of
+		 * backslashes precedes it. */
+		for (b = c; b > q && b[-1] == '\\'; b--)
+			;
+		if (!*esc && memchr(p + 1, '\\', (size_t)(c - p - 1)))
+			*esc = 1;
+		if ((c - b) % 2 == 0)
+			return c + 1;
+		q = c + 1;
+	}
+}
+
+/* End of the value starting at p (a valid JSON value). */
+static const char *
+skip_value(const char *p, const char *e)
+{
+	int depth = 0, esc;
+	while (p < e) {
+		char c = *p;
+		if (c == '"') {
+			p = skip_string(p, e, &esc);
+			if (!depth)
+				return p;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth <= 0)
+				return p + 1;
+		} else if (!depth && (c == ',' || c == ' ' || c == '\t' ||
+				      c == '\n' || c == '\r')) {
+			return p;
+		}
+		p++;
+	}
+	return p;
+}
+
+static int
+key_is(const char *k, size_t kn, int kesc, const char *name, size_t nn,
+       struct dq_buf *tmp)
+{
+	if (!kesc)
+		return kn == nn && !memcmp(k, name, nn);
+	dq_buf_reset(tmp);
+	dq_json_unescape(k - 1, kn + 2, tmp);
+	return tmp->len == nn && !memcmp(tmp->buf, name, nn);
+}
+
+/*
+ * Read one side ("a" or "b") of a pair; -1 when it is not an object.
+ * The line was validated by the scanner, so the members of the side are
+ * found by a light walk that only skips over values.
+ */
 static int
 read_side(const struct dq_record *pair, const char *key, struct side *s,
 	  const char *id_field)
 {
 	long k = dq_record_find(pair, key, 1);
-	struct dq_json_error e;
 	const struct dq_member *mb;
+	const char *p, *e;
+	size_t idn = strlen(id_field);
+	int have_id = 0;
 
 	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
 		return -1;
 	mb = &pair->m[k];
-	if (dq_json_scan(&s->r, mb->val, mb->vallen, &e))
-		return -1;
 	for (size_t f = 0; f < M.n; f++) {
-		long j = dq_record_find(&s->r, M.f[f].name,
-					strlen(M.f[f].name));
-		const struct dq_member *x;
 		s->v[f] = NULL;
 		s->n[f] = 0;
-		if (j < 0)
-			continue;
-		x = &s->r.m[j];
-		if (x->type == DQ_JSON_NULL)
-			continue;
-		if (x->type == DQ_JSON_STRING) {
-			if (x->flags & DQ_M_VAL_ESC) {
+	}
+	dq_buf_reset(&s->id);
+	p = mb->val + 1;
+	e = mb->val + mb->vallen - 1;
+	for (;;) {
+		const char *ks, *vs, *ve;
+		int kesc = 0, vesc = 0;
+		size_t kn;
+		p = ws(p, e);
+		if (p >= e || *p != '"')
+			break;
+		ks = p + 1;
+		p = skip_string(p, e, &kesc);
+		kn = (size_t)(p - 1 - ks);
+		p = ws(p, e) + 1; /* the colon */
+		vs = ws(p, e);
+		if (*vs == '"')
+			ve = skip_string(vs, e, &vesc);
+		else
+			ve = skip_value(vs, e);
+		p = ws(ve, e);
+		if (p < e && *p == ',')
+			p++;
+		if (key_is(ks, kn, kesc, id_field, idn, &s->tmp)) {
+			if (*vs == '"')
+				dq_json_unescape(vs, (size_t)(ve - vs), &s->id);
+			else
+				dq_buf_add(&s->id, vs, (size_t)(ve - vs));
+			have_id = 1;
+		}
+		for (size_t f = 0; f < M.n; f++) {
+			if (!key_is(ks, kn, kesc, M.f[f].name, M.f[f].namelen,
+				    &s->tmp))
+				continue;
+			if (*vs == 'n')
+				break; /* null */
+			if (*vs != '"') {
+				s->v[f] = vs;
+				s->n[f] = (size_t)(ve - vs);
+			} else if (vesc) {
 				dq_buf_reset(&s->val[f]);
-				dq_json_unescape(x->val, x->vallen,
+				dq_json_unescape(vs, (size_t)(ve - vs),
 						 &s->val[f]);
 				s->v[f] = s->val[f].buf;
 				s->n[f] = s->val[f].len;
 			} else {
-				s->v[f] = x->val + 1;
-				s->n[f] = x->vallen - 2;
+				s->v[f] = vs + 1;
+				s->n[f] = (size_t)(ve - vs) - 2;
 			}
-		} else {
-			s->v[f] = x->val;
-			s->n[f] = x->vallen;
+			break;
 		}
 	}
-	dq_buf_reset(&s->id);
-	k = dq_record_find(&s->r, id_field, strlen(id_field));
-	if (k >= 0 && s->r.m[k].type == DQ_JSON_STRING)
-		dq_json_unescape(s->r.m[k].val, s->r.m[k].vallen, &s->id);
-	else if (k >= 0)
-		dq_buf_add(&s->id, s->r.m[k].val, s->r.m[k].vallen);
-	else
+	if (!have_id)
 		dq_buf_add(&s->id, mb->val, mb->vallen);
 	return 0;
 }
@@ -328,14 +438,38 @@ levels_of(int *lv, double *sim)
 	}
 }
 
+/* Append v (already rounded to dec decimals, dec <= 9) in fixed
+ * notation without trailing zeros: no printf on the per-pair path. */
 static void
-add_num(struct dq_buf *b, double v)
+add_num(struct dq_buf *b, double v, int dec)
 {
-	char t[32];
-	if (v == 0)
-		v = 0; /* no "-0" */
-	snprintf(t, sizeof(t), "%.6g", v);
-	dq_buf_addstr(b, t);
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				      1e8, 1e9 };
+	double a = fabs(v) * p10[dec] + 0.5;
+	unsigned long long x, ip, fr, d = (unsigned long long)p10[dec];
+	char t[16];
+	int n = dec;
+
+	if (!(a < 9e18)) {
+		dq_buf_addf(b, "%.6g", v);
+		return;
+	}
+	x = (unsigned long long)a;
+	ip = x / d;
+	fr = x % d;
+	if (v < 0 && x)
+		dq_buf_addch(b, '-');
+	dq_buf_add_int(b, (long long)ip);
+	if (!fr)
+		return;
+	while (fr % 10 == 0) {
+		fr /= 10;
+		n--;
+	}
+	for (int i = n - 1; i >= 0; i--, fr /= 10)
+		t[i] = (char)('0' + fr % 10);
+	dq_buf_addch(b, '.');
+	dq_buf_add(b, t, (size_t)n);
 }
 
 /* The household guard: a shared field agrees (similarity 0.7 or more:
@@ -408,13 +542,13 @@ score_pair(void)
 
 	dq_buf_reset(&meta);
 	dq_buf_addstr(&meta, "\"score\":");
-	add_num(&meta, score);
+	add_num(&meta, score, 6);
 	dq_buf_addstr(&meta, ",\"decision\":\"");
 	dq_buf_addstr(&meta, decision);
 	dq_buf_addch(&meta, '"');
 	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
 		dq_buf_addstr(&meta, ",\"match_weight\":");
-		add_num(&meta, round(total * 1e4) / 1e4);
+		add_num(&meta, round(total * 1e4) / 1e4, 4);
 	}
 	if (guarded)
 		dq_buf_addstr(&meta, ",\"guard\":\"household\"");
@@ -427,9 +561,9 @@ score_pair(void)
 		dq_buf_addstr(&meta, ":{\"level\":\"");
 		dq_buf_addstr(&meta, dq_fs_level_name(&M, f, lv[f]));
 		dq_buf_addstr(&meta, "\",\"similarity\":");
-		add_num(&meta, round(sim[f] * 1e4) / 1e4);
+		add_num(&meta, round(sim[f] * 1e4) / 1e4, 4);
 		dq_buf_addstr(&meta, ",\"weight\":");
-		add_num(&meta, round(w[f] * 1e4) / 1e4);
+		add_num(&meta, round(w[f] * 1e4) / 1e4, 4);
 		if (swapped[f])
 			dq_buf_addstr(&meta, ",\"swapped\":true");
 		dq_buf_addch(&meta, '}');
@@ -449,13 +583,17 @@ train_label(void)
 	return ea == eb;
 }
 
+/* Every pair's records count for the term frequencies and the sample;
+ * only the sampled pairs are compared for EM. */
 static void
-train_one(struct dq_fs_trainer *t)
+train_one(struct dq_fs_trainer *t, int sampled)
 {
 	int lv[DQ_FS_MAX_FIELDS];
 	double sim[DQ_FS_MAX_FIELDS];
 	dq_fs_train_record(t, A.id.buf, A.id.len, A.v, A.n);
 	dq_fs_train_record(t, B.id.buf, B.id.len, B.v, B.n);
+	if (!sampled)
+		return;
 	levels_of(lv, sim);
 	/* Households would form a class of their own in EM (same surname,
 	 * address and phone, another first name); the guard keeps them out
@@ -528,10 +666,10 @@ sides_release(void)
 {
 	struct side *s[2] = { &A, &B };
 	for (int k = 0; k < 2; k++) {
-		dq_record_release(&s[k]->r);
 		for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
 			dq_buf_release(&s[k]->val[f]);
 		dq_buf_release(&s[k]->id);
+		dq_buf_release(&s[k]->tmp);
 	}
 	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
 		dq_buf_release(&folded[f]);
@@ -591,7 +729,13 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (tr) {
-			train_one(tr);
+			/* The sample is drawn by a hash of the line, so that
+			 * it does not depend on the order of the pairs. */
+			train_one(tr, O.sample >= 1 ||
+				  (double)(XXH3_64bits_withSeed(
+					   rec.text, rec.len,
+					   (uint64_t)O.seed) >> 11) <
+					  O.sample * 9007199254740992.0);
 			if (spool && (fwrite(rec.text, 1, rec.len, spool) !=
 					      rec.len ||
 				      putc('\n', spool) == EOF))
@@ -603,7 +747,7 @@ main(int argc, char **argv)
 		dq_run_emit(&run);
 	}
 	if (tr) {
-		dq_fs_train_finish(tr, (uint64_t)O.u_pairs);
+		dq_fs_train_finish(tr, (uint64_t)O.u_pairs, O.sample);
 		if (O.train_path)
 			write_model(O.train_path);
 	}

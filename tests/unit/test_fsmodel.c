@@ -249,7 +249,7 @@ test_weights_and_file(void)
 	int lev0 = 0, lev1 = 1;
 	for (int i = 0; i < 30; i++)
 		dq_fs_train_pair(t, i < 10 ? &lev0 : &lev1, -1);
-	dq_fs_train_finish(t, 1000);
+	dq_fs_train_finish(t, 1000, 1);
 	UNIT_INT(m.train_records, 6, "records counted once");
 	UNIT_INT(m.train_pairs, 30, "pairs counted");
 	UNIT_INT(m.u_pairs, 15, "all 15 pairs of 6 sampled records");
