@@ -76,6 +76,8 @@ struct dq_fs_field {
 	const char *const *level_names;
 	const double *level_sim; /* fixed similarity per level, or NULL */
 	double m[DQ_FS_MAX_LEVELS], u[DQ_FS_MAX_LEVELS];
+	double bf[DQ_FS_MAX_LEVELS]; /* log2(m/u), set by dq_fs_prepare */
+	int bf_ok;
 	struct dq_fs_tf tft;
 	double u_random; /* u of exact agreement in random pairs (for tf) */
 	char *swap_name; /* "swap_with": a field its values may be swapped */
@@ -138,6 +140,10 @@ int dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
  * adjustment of exact agreement on value v (folded; may be NULL). */
 double dq_fs_log2_bf(const struct dq_fs_model *m, size_t i, int l,
 		     const char *v, size_t vn);
+
+/* Compute every log2(m/u) once, after m and u are final (loading or
+ * training); dq_fs_log2_bf then only looks them up. */
+void dq_fs_prepare(struct dq_fs_model *m);
 
 /* The prior's weight log2(lambda / (1 - lambda)), and a probability from
  * a total match weight. */

@@ -711,6 +711,7 @@ main(int argc, char **argv)
 		load_model(O.model_path);
 	if (O.labels_path && load_labels(O.labels_path))
 		return 2;
+	dq_fs_prepare(&M);
 	if (O.train_path || (M.kind == DQ_FS_FELLEGI_SUNTER && !M.trained) ||
 	    O.labels_path) {
 		tr = dq_fs_train_new(&M, (uint64_t)O.seed);
@@ -751,6 +752,7 @@ main(int argc, char **argv)
 		if (O.train_path)
 			write_model(O.train_path);
 	}
+	dq_fs_prepare(&M);
 	if (spool) {
 		char *line = NULL;
 		size_t cap = 0;

@@ -78,7 +78,7 @@ test_em(void)
 	UNIT_NEAR(lambda, 0.2, 0.005, "lambda recovered");
 	for (int f = 0; f < 3; f++)
 		for (int l = 0; l < nl[f]; l++) {
-			char what[64];
+			char what[96];
 			snprintf(what, sizeof(what), "m[%d][%d] recovered", f,
 				 l);
 			UNIT_NEAR(m[f][l], tm[f][l], 0.01, what);
@@ -96,7 +96,7 @@ test_em(void)
 	UNIT_NEAR(lambda, 0.2, 0.01, "free EM: lambda recovered");
 	for (int f = 0; f < 3; f++)
 		for (int l = 0; l < nl[f]; l++) {
-			char what[64];
+			char what[96];
 			snprintf(what, sizeof(what), "free EM: m[%d][%d], u[%d][%d]",
 				 f, l, f, l);
 			UNIT_NEAR(m[f][l], tm[f][l], 0.02, what);
@@ -240,7 +240,7 @@ test_weights_and_file(void)
 	const char *names[6] = { "smith", "Smith", "smith", "SMITH", "zed",
 				 "ann" };
 	for (int i = 0; i < 6; i++) {
-		char id[8];
+		char id[16];
 		size_t len = strlen(names[i]);
 		snprintf(id, sizeof(id), "r%d", i);
 		dq_fs_train_record(t, id, strlen(id), &names[i], &len);
