@@ -160,3 +160,32 @@ setup() {
 	assert_output ""
 	[ -z "$stderr" ]
 }
+
+@test "dq-eval: completeness, reduction ratio, precision, recall, F1" {
+	EVAL=$BATS_TEST_DIRNAME/../scripts/dq-eval
+	printf '1\tA\n2\tA\n3\tA\n4\tB\n5\tB\n6\tC\n' >"$T/truth.tsv"
+	{
+		echo '{"a":{"id":"1"},"b":{"id":"2"},"_dq":{"decision":"match"}}'
+		echo '{"a":{"id":"1"},"b":{"id":"3"},"_dq":{"decision":"review"}}'
+		echo '{"a":{"id":"4"},"b":{"id":"5"},"_dq":{"decision":"distinct"}}'
+		echo '{"a":{"id":"2"},"b":{"id":"6"},"_dq":{"decision":"match"}}'
+		echo '{"a":{"id":"5"},"b":{"id":"6"},"_dq":{"decision":"distinct"}}'
+	} >"$T/scored.ndjson"
+	# 4 true pairs (3 in A, 1 in B), 3 among the 5 candidates of 15.
+	run -0 "$EVAL" --truth "$T/truth.tsv" --json "$T/scored.ndjson"
+	assert_output '{"records":6,"true_pairs":4,"candidates":5,"true_candidates":3,"pair_completeness":0.750000,"reduction_ratio":0.666667,"match":{"decided":2,"true":1,"precision":0.500000,"recall":0.250000,"f1":0.333333},"match_or_review":{"decided":3,"true":2,"precision":0.666667,"recall":0.500000,"f1":0.571429}}'
+	# FEBRL ids: rec-N-org and rec-N-dup-K are entity N.
+	printf '%s\n' '{"id":"rec-1-org"}' '{"id":"rec-1-dup-0"}' '{"id":"rec-1-dup-1"}' '{"id":"rec-2-org"}' >"$T/febrl.ndjson"
+	echo '{"a":{"id":"rec-1-org"},"b":{"id":"rec-1-dup-1"},"_dq":{"rules":["x"]}}' >"$T/pairs.ndjson"
+	run -0 "$EVAL" --febrl --records "$T/febrl.ndjson" "$T/pairs.ndjson"
+	assert_line 'true pairs         3'
+	assert_line 'pair completeness  0.333333'
+	assert_line 'reduction ratio    0.833333'
+	refute_line --partial 'precision'
+	run -0 "$EVAL" --help
+	assert_line --partial 'Usage: dq-eval'
+	run -2 "$EVAL" "$T/pairs.ndjson"
+	assert_output --partial 'give --truth FILE or --febrl'
+	run -2 "$EVAL" --febrl "$T/pairs.ndjson"
+	assert_output --partial '--febrl needs --records FILE'
+}
