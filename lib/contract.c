@@ -130,6 +130,37 @@ static const struct keyspec survivorship_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* dq-score: how fields are compared and weighed (docs/score.md). */
+static const struct keyspec compare_field_keys[] = {
+	{ "comparator", NULL, 0 }, { "weight", NULL, 0 },
+	{ "close", NULL, 0 },      { "similar", NULL, 0 },
+	{ "num_close", NULL, 0 },  { "num_near", NULL, 0 },
+	{ "within_days", NULL, 0 }, { "last_digits", NULL, 0 },
+	{ "q", NULL, 0 },          { "nicknames", NULL, 0 },
+	{ "tf", NULL, 0 },         { "m", NULL, 0 },
+	{ "u", NULL, 0 },          { "description", NULL, 0 },
+	{ "swap_with", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec guard_keys[] = {
+	{ "shared", NULL, 0 }, { "differ", NULL, 0 },
+	{ "unless", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec compare_keys[] = {
+	{ "model", NULL, 0 },  { "prior", NULL, 0 },
+	{ "u_from", NULL, 0 },
+	{ "fields", compare_field_keys, 1 }, { "guard", guard_keys, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec threshold_keys[] = {
+	{ "match", NULL, 0 }, { "review", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Sections owned by programs not written yet are accepted as a whole
  * (sub == NULL) until those programs declare their keys here. */
 static const struct keyspec top_keys[] = {
@@ -138,8 +169,9 @@ static const struct keyspec top_keys[] = {
 	{ "fields", field_keys, 1 }, { "rename", NULL, 0 },
 	{ "normalize", normalize_keys, 0 },
 	{ "rules", rule_keys, 1 },  { "score", score_keys, 0 },
-	{ "blocking", blocking_keys, 0 }, { "compare", NULL, 0 },
-	{ "thresholds", NULL, 0 },  { "survivorship", survivorship_keys, 0 },
+	{ "blocking", blocking_keys, 0 }, { "compare", compare_keys, 0 },
+	{ "thresholds", threshold_keys, 0 },
+	{ "survivorship", survivorship_keys, 0 },
 	{ "profile", profile_keys, 0 },
 	{ NULL, NULL, 0 }
 };

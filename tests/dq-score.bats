@@ -1,0 +1,191 @@
+#!/usr/bin/env bats
+# dq-score: decisions at the thresholds, the household guard, swapped
+# names, the explanation, the model round trip, rejects, exit statuses.
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	S=$FIX/score
+	PERSON=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+}
+
+@test "help goes to stdout, exit 0" {
+	run -0 dq score --help
+	assert_line --partial "usage: dq-score"
+	assert_line --partial "--model FILE"
+	assert_line --partial "--train FILE"
+	assert_line --partial "--labels FILE"
+}
+
+@test "decisions exactly at the thresholds (weighted model)" {
+	run -0 --separate-stderr dq score -c "$S/weighted.json" "$S/thresholds.ndjson"
+	assert_line -n 0 --partial '"_dq":{"score":0.95,"decision":"match",'
+	assert_line -n 1 --partial '"_dq":{"score":0.8,"decision":"review",'
+	assert_line -n 2 --partial '"_dq":{"score":0.79,"decision":"distinct",'
+	# Missing and null values say nothing either way.
+	assert_line -n 3 --partial '"_dq":{"score":0,"decision":"distinct","features":{"a":{"level":"null","similarity":0,"weight":0},'
+	# 0.95 + 0.8 + 0.79 is capped at 1.
+	assert_line -n 4 --partial '"_dq":{"score":1,"decision":"match",'
+	# Thresholds from --set: 0.95 is now below the match mark.
+	run -0 --separate-stderr dq score -c "$S/weighted.json" \
+		--set thresholds.match=0.96 --set thresholds.review=0.95 \
+		"$S/thresholds.ndjson"
+	assert_line -n 0 --partial '"score":0.95,"decision":"review"'
+	assert_line -n 1 --partial '"score":0.8,"decision":"distinct"'
+}
+
+@test "the explanation: score, decision, features, the pair's own _dq kept" {
+	run -0 --separate-stderr dq score -c "$S/household.json" "$S/household.ndjson"
+	assert_line -n 2 '{"a":{"id":"s1","first_name":"Robert","last_name":"Kowalski","phone":"+1 206 555 0100","dob":"1970-01-02"},"b":{"id":"s2","first_name":"Bob","last_name":"Kowalski","phone":"(206) 555-0100","dob":"1970-02-01"},"_dq":{"rules":["phone","dob"],"score":1,"decision":"match","match_weight":27.116,"features":{"first_name":{"level":"nickname","similarity":0.95,"weight":5.3219},"last_name":{"level":"exact","similarity":1,"weight":6.4919},"dob":{"level":"swapped","similarity":0.9,"weight":8.9658},"phone":{"level":"exact","similarity":1,"weight":12.9658},"email":{"level":"null","similarity":0,"weight":0}}}}'
+}
+
+@test "household guard: shared phone and email, other first name: review" {
+	run -0 --separate-stderr dq score -c "$S/household.json" \
+		--summary "$T/sum.json" "$S/household.ndjson"
+	# Score 0.999973 would be a match; the guard lowers it.
+	assert_line -n 0 --partial '"score":0.999973,"decision":"review","match_weight":15.1794,"guard":"household",'
+	# The same date of birth lifts the guard ("unless": twins are a
+	# known limit).
+	assert_line -n 1 --partial '"score":0.999999,"decision":"match","match_weight":20.2966,"features"'
+	run -0 jq -c '[.decisions, .guarded, .counts.in, .counts.out]' "$T/sum.json"
+	assert_output '[{"match":3,"review":1,"distinct":0},1,4,4]'
+	# Without the guard the household is merged.
+	jq 'del(.compare.guard)' "$S/household.json" >"$T/noguard.json"
+	run -0 --separate-stderr dq score -c "$T/noguard.json" "$S/household.ndjson"
+	assert_line -n 0 --partial '"score":0.999973,"decision":"match",'
+}
+
+@test "first and last name written in each other's place" {
+	run -0 --separate-stderr dq score -c "$S/household.json" "$S/household.ndjson"
+	assert_line -n 3 --partial '"features":{"first_name":{"level":"close","similarity":0.95,"weight":3.3219,"swapped":true},"last_name":{"level":"exact","similarity":1,"weight":6.4919,"swapped":true},'
+	jq '.compare.fields.first_name |= del(.swap_with)' "$S/household.json" >"$T/noswap.json"
+	run -0 --separate-stderr dq score -c "$T/noswap.json" "$S/household.ndjson"
+	assert_line -n 3 --partial '"score":0.034229,"decision":"distinct"'
+}
+
+@test "model round trip: --train then --model scores as training in place" {
+	run -0 --separate-stderr dq score -c "$PERSON" "$S/pairs.ndjson"
+	printf '%s\n' "$output" >"$T/inplace"
+	run -0 --separate-stderr dq score -c "$PERSON" --train "$T/model.json" "$S/pairs.ndjson"
+	assert_output ""
+	run -0 jq -c '[.dq_model, .model, .training.pairs, .training.records, (.fields | keys | length)]' "$T/model.json"
+	# 134 pairs, of which 32 households are left out of training; 184
+	# distinct records; 9 compared fields.
+	assert_output '[1,"fellegi-sunter",102,184,9]'
+	run -0 --separate-stderr dq score -c "$PERSON" --model "$T/model.json" "$S/pairs.ndjson"
+	printf '%s\n' "$output" >"$T/withmodel"
+	cmp "$T/inplace" "$T/withmodel"
+	run -0 jq -r '._dq.decision' "$T/withmodel"
+	[ "$(printf '%s\n' "$output" | grep -c '^match$')" -eq 75 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^review$')" -eq 20 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^distinct$')" -eq 39 ]
+	# A model is a pure per-pair filter: scoring the halves apart gives
+	# the same lines.
+	head -n 60 "$S/pairs.ndjson" >"$T/h1"
+	tail -n +61 "$S/pairs.ndjson" >"$T/h2"
+	dq score -c "$PERSON" --model "$T/model.json" "$T/h1" >"$T/o1"
+	dq score -c "$PERSON" --model "$T/model.json" "$T/h2" >"$T/o2"
+	cat "$T/o1" "$T/o2" | cmp - "$T/withmodel"
+}
+
+@test "labels: m and the prior from the labelled pairs" {
+	jq -r '[.a.id, .b.id] | @tsv' "$S/pairs.ndjson" | head -n 3 |
+		awk '{ print $1 "\tE" NR; print $2 "\tE" NR }' >"$T/labels.tsv"
+	run -0 --separate-stderr dq score -c "$PERSON" --labels "$T/labels.tsv" \
+		--train "$T/m.json" "$S/pairs.ndjson"
+	run -0 jq -c '[.training.labelled, .training.em_iterations]' "$T/m.json"
+	assert_output '[true,0]'
+	printf 'no tab here\n' >"$T/bad.tsv"
+	run -2 --separate-stderr dq score -c "$PERSON" --labels "$T/bad.tsv" "$S/pairs.ndjson"
+	[[ "$stderr" == *"bad.tsv:1: expected \"id<TAB>entity\""* ]]
+}
+
+@test "rejects: lines that are not pairs, counted; exit 1 past --max-rejects" {
+	printf '%s\n' '[1,2]' '{"a":{"id":1},"b":"x"}' '{"a":{"id":1,"a":"x"},"b":{"id":2,"a":"x"}}' 'not json' >"$T/in"
+	run -1 --separate-stderr dq score -c "$S/weighted.json" --rejects "$T/rej" \
+		--summary "$T/sum.json" "$T/in"
+	assert_output --partial '"_dq":{"score":0.95,"decision":"match"'
+	[ "${#lines[@]}" -eq 1 ]
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_line -n 0 '[1,"not a JSON object"]'
+	assert_line -n 1 "[2,\"not a candidate pair (needs objects 'a' and 'b')\"]"
+	[ "$(count_lines "$T/rej")" -eq 3 ]
+	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected]' "$T/sum.json"
+	assert_output '[4,1,3]'
+	run -0 --separate-stderr dq score -c "$S/weighted.json" --max-rejects 3 "$T/in"
+}
+
+@test "empty input: no output, exit 0" {
+	: >"$T/empty"
+	run -0 --separate-stderr dq score -c "$S/weighted.json" "$T/empty"
+	assert_output ""
+	# Training in place on nothing.
+	run -0 --separate-stderr dq score -c "$PERSON" "$T/empty"
+	assert_output ""
+	run -0 --separate-stderr dq score -c "$PERSON" --train "$T/m.json" "$T/empty"
+	run -0 jq -c '[.training.pairs, .lambda]' "$T/m.json"
+	assert_output '[0,0.1]'
+}
+
+@test "errors: contract, model and usage problems exit 2 before output" {
+	run -2 --separate-stderr dq score --set compare.fields.a.comparator=soundex "$S/thresholds.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"'compare.fields.a.comparator': unknown comparator"* ]]
+	run -2 --separate-stderr dq score --set compare.fields.a.colour=1 "$S/thresholds.ndjson"
+	[[ "$stderr" == *"unknown key 'compare.fields.a.colour'"* ]]
+	run -2 --separate-stderr dq score --set thresholds.sure=1 "$S/thresholds.ndjson"
+	[[ "$stderr" == *"unknown key 'thresholds.sure'"* ]]
+	run -2 --separate-stderr dq score -c "$S/weighted.json" --set thresholds.review=0.99 "$S/thresholds.ndjson"
+	[[ "$stderr" == *"'thresholds.review' is above 'thresholds.match'"* ]]
+	run -2 --separate-stderr dq score --model "$T/absent.json" "$S/thresholds.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"absent.json"* ]]
+	echo '{"dq_model":1}' >"$T/m.json"
+	run -2 --separate-stderr dq score --model "$T/m.json" "$S/thresholds.ndjson"
+	[[ "$stderr" == *"'lambda' (in (0, 1)) and 'fields' are required"* ]]
+	run -2 --separate-stderr dq score --model "$T/m.json" --train "$T/x.json" "$S/thresholds.ndjson"
+	[[ "$stderr" == *"--model and --train cannot be used together"* ]]
+	run -2 --separate-stderr dq score --u-pairs 0 "$S/thresholds.ndjson"
+	[[ "$stderr" == *"--u-pairs: '0' is not a count"* ]]
+	run -2 --separate-stderr dq score "$T/absent.ndjson"
+	assert_output ""
+}
+
+@test "a full disk is exit 2; a closed pipe is quiet" {
+	run -2 --separate-stderr sh -c '"$0" -c "$1" "$2" >/dev/full' \
+		"$DQ_BIN/dq-score" "$S/weighted.json" "$S/thresholds.ndjson"
+	run -0 --separate-stderr sh -c '"$0" -c "$1" "$2" | head -n 1 >/dev/null' \
+		"$DQ_BIN/dq-score" "$PERSON" "$S/pairs.ndjson"
+	assert_output ""
+	[ -z "$stderr" ]
+}
+
+@test "dq-eval: completeness, reduction ratio, precision, recall, F1" {
+	EVAL=$BATS_TEST_DIRNAME/../scripts/dq-eval
+	printf '1\tA\n2\tA\n3\tA\n4\tB\n5\tB\n6\tC\n' >"$T/truth.tsv"
+	{
+		echo '{"a":{"id":"1"},"b":{"id":"2"},"_dq":{"decision":"match"}}'
+		echo '{"a":{"id":"1"},"b":{"id":"3"},"_dq":{"decision":"review"}}'
+		echo '{"a":{"id":"4"},"b":{"id":"5"},"_dq":{"decision":"distinct"}}'
+		echo '{"a":{"id":"2"},"b":{"id":"6"},"_dq":{"decision":"match"}}'
+		echo '{"a":{"id":"5"},"b":{"id":"6"},"_dq":{"decision":"distinct"}}'
+	} >"$T/scored.ndjson"
+	# 4 true pairs (3 in A, 1 in B), 3 among the 5 candidates of 15.
+	run -0 "$EVAL" --truth "$T/truth.tsv" --json "$T/scored.ndjson"
+	assert_output '{"records":6,"true_pairs":4,"candidates":5,"true_candidates":3,"pair_completeness":0.750000,"reduction_ratio":0.666667,"match":{"decided":2,"true":1,"precision":0.500000,"recall":0.250000,"f1":0.333333},"match_or_review":{"decided":3,"true":2,"precision":0.666667,"recall":0.500000,"f1":0.571429}}'
+	# FEBRL ids: rec-N-org and rec-N-dup-K are entity N.
+	printf '%s\n' '{"id":"rec-1-org"}' '{"id":"rec-1-dup-0"}' '{"id":"rec-1-dup-1"}' '{"id":"rec-2-org"}' >"$T/febrl.ndjson"
+	echo '{"a":{"id":"rec-1-org"},"b":{"id":"rec-1-dup-1"},"_dq":{"rules":["x"]}}' >"$T/pairs.ndjson"
+	run -0 "$EVAL" --febrl --records "$T/febrl.ndjson" "$T/pairs.ndjson"
+	assert_line 'true pairs         3'
+	assert_line 'pair completeness  0.333333'
+	assert_line 'reduction ratio    0.833333'
+	refute_line --partial 'precision'
+	run -0 "$EVAL" --help
+	assert_line --partial 'Usage: dq-eval'
+	run -2 "$EVAL" "$T/pairs.ndjson"
+	assert_output --partial 'give --truth FILE or --febrl'
+	run -2 "$EVAL" --febrl "$T/pairs.ndjson"
+	assert_output --partial '--febrl needs --records FILE'
+}

@@ -1,0 +1,156 @@
+/* Unit tests for lib/compare.c: published Jaro-Winkler values, edit
+ * distances counted by hand, sets, dates, email, phone, nicknames. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "compare.h"
+#include "unit.h"
+
+#define S(x) x, strlen(x)
+
+static void
+fold_is(const char *in, const char *want)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	dq_cmp_fold(in, strlen(in), &b);
+	UNIT_STR(b.buf, want, in);
+	dq_buf_release(&b);
+}
+
+int
+main(void)
+{
+	/* Winkler (1990) and the usual textbook examples, to 3 places. */
+	UNIT_NEAR(dq_cmp_jaro(S("MARTHA"), S("MARHTA")), 0.944444, 1e-6,
+		  "jaro MARTHA MARHTA 17/18");
+	UNIT_NEAR(dq_cmp_jaro_winkler(S("MARTHA"), S("MARHTA")), 0.961111,
+		  1e-6, "jw MARTHA MARHTA");
+	UNIT_NEAR(dq_cmp_jaro(S("DIXON"), S("DICKSONX")), 0.766667, 1e-6,
+		  "jaro DIXON DICKSONX");
+	UNIT_NEAR(dq_cmp_jaro_winkler(S("DIXON"), S("DICKSONX")), 0.813333,
+		  1e-6, "jw DIXON DICKSONX");
+	UNIT_NEAR(dq_cmp_jaro(S("DWAYNE"), S("DUANE")), 0.822222, 1e-6,
+		  "jaro DWAYNE DUANE");
+	UNIT_NEAR(dq_cmp_jaro_winkler(S("DWAYNE"), S("DUANE")), 0.84, 1e-6,
+		  "jw DWAYNE DUANE");
+	UNIT_NEAR(dq_cmp_jaro_winkler(S(""), S("")), 1.0, 0, "jw empty");
+	UNIT_NEAR(dq_cmp_jaro_winkler(S("a"), S("")), 0.0, 0, "jw one empty");
+	UNIT_NEAR(dq_cmp_jaro_winkler(S("abc"), S("xyz")), 0.0, 0,
+		  "jw nothing in common");
+	/* Code points: "é" is one character, so this is Jaro of 4 vs 4
+	 * with 3 matches: (3/4 + 3/4 + 1) / 3. */
+	UNIT_NEAR(dq_cmp_jaro(S("josé"), S("jose")), 2.5 / 3, 1e-12,
+		  "jaro on code points");
+	UNIT_INT(dq_cmp_levenshtein(S("kitten"), S("sitting")), 3,
+		 "levenshtein kitten sitting");
+	UNIT_INT(dq_cmp_levenshtein(S("ca"), S("ac")), 2, "lev transposition 2");
+	UNIT_INT(dq_cmp_damerau(S("ca"), S("ac")), 1, "osa transposition 1");
+	UNIT_INT(dq_cmp_damerau(S("ca"), S("abc")), 3,
+		 "osa CA ABC is 3 (unrestricted DL would give 2)");
+	UNIT_INT(dq_cmp_levenshtein(S("Müller"), S("Muller")), 1,
+		 "lev code points");
+	UNIT_INT(dq_cmp_levenshtein(S(""), S("abc")), 3, "lev empty");
+	UNIT_NEAR(dq_cmp_levenshtein_sim(S("kitten"), S("sitting")),
+		  1 - 3.0 / 7, 1e-12, "lev sim");
+	UNIT_NEAR(dq_cmp_damerau_sim(S("1985"), S("1958")), 0.75, 1e-12,
+		  "osa sim");
+	UNIT_NEAR(dq_cmp_levenshtein_sim(S(""), S("")), 1.0, 0, "lev sim empty");
+	{
+		/* A long string takes the heap path. */
+		char *a = malloc(1001), *b = malloc(1001);
+		memset(a, 'x', 1000);
+		memset(b, 'x', 1000);
+		a[1000] = b[1000] = 0;
+		b[500] = 'y';
+		UNIT_INT(dq_cmp_levenshtein(a, 1000, b, 1000), 1, "lev 1000");
+		UNIT_NEAR(dq_cmp_jaro_winkler(a, 1000, b, 999), 0.999, 1e-3,
+			  "jw 1000 near 1");
+		free(a);
+		free(b);
+	}
+	UNIT_NEAR(dq_cmp_jaccard(S("Main St, Apt 4"), S("apt 4 Main St")),
+		  0.6, 1e-12, "jaccard 3 of 5 (case matters)");
+	UNIT_NEAR(dq_cmp_jaccard(S("a b a"), S("a b")), 1.0, 0,
+		  "jaccard sets");
+	UNIT_NEAR(dq_cmp_jaccard(S(" , "), S("")), 1.0, 0,
+		  "jaccard no tokens");
+	/* Bigrams of #ab#: #a ab b#; of #abc#: #a ab bc c#: 2*2/7. */
+	UNIT_NEAR(dq_cmp_qgram(S("ab"), S("abc"), 2), 4.0 / 7, 1e-12,
+		  "qgram dice");
+	UNIT_NEAR(dq_cmp_qgram(S("abab"), S("ab"), 2), 0.75, 1e-12,
+		  "qgram multiset: #a ab ba ab b# vs #a ab b#: 2*3/8");
+	UNIT_NEAR(dq_cmp_qgram(S("aab"), S("ab"), 2), 2 * 3.0 / 7, 1e-12,
+		  "qgram multiset: #a aa ab b# vs #a ab b#: ab once");
+	UNIT_NEAR(dq_cmp_qgram(S("x"), S("x"), 3), 1.0, 0, "qgram equal");
+	UNIT_NEAR(dq_cmp_abs_diff(3, -2), 5, 0, "abs diff");
+	UNIT_NEAR(dq_cmp_rel_diff(90, 100), 0.1, 1e-12, "rel diff");
+	UNIT_NEAR(dq_cmp_rel_diff(0, 0), 0, 0, "rel diff zeros");
+
+	UNIT_INT(dq_cmp_date(1980, 3, 7, 1980, 3, 7, 0), DQ_CMP_DATE_EXACT,
+		 "date exact");
+	UNIT_INT(dq_cmp_date(1980, 3, 7, 1980, 7, 3, 0), DQ_CMP_DATE_SWAPPED,
+		 "date swapped");
+	UNIT_INT(dq_cmp_date(1980, 12, 31, 1981, 1, 2, 2), DQ_CMP_DATE_WITHIN,
+		 "date within 2 days across a year");
+	UNIT_INT(dq_cmp_date(1980, 12, 31, 1981, 1, 3, 2),
+		 DQ_CMP_DATE_DIFFERENT, "date 3 days, other year");
+	UNIT_INT(dq_cmp_date(1985, 3, 12, 1958, 3, 12, 0), DQ_CMP_DATE_WITHIN,
+		 "year digits transposed: one edit");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 2045, 12, 17, 0),
+		 DQ_CMP_DATE_WITHIN, "century off");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 1946, 12, 17, 0),
+		 DQ_CMP_DATE_WITHIN, "year one off");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 1947, 12, 17, 0),
+		 DQ_CMP_DATE_WITHIN, "year two off, one digit: one edit");
+	UNIT_INT(dq_cmp_date(1945, 12, 17, 1952, 12, 17, 0),
+		 DQ_CMP_DATE_DIFFERENT, "year seven off, two digits");
+	UNIT_INT(dq_cmp_date(1985, 3, 12, 1985, 9, 28, 30),
+		 DQ_CMP_DATE_SAME_YEAR, "same year");
+	UNIT_INT(dq_cmp_date(1985, 3, 12, 1987, 9, 28, 30),
+		 DQ_CMP_DATE_DIFFERENT, "different");
+
+	UNIT_INT(dq_cmp_email(S("a.b@x.org"), S("a.b@x.org")),
+		 DQ_CMP_EMAIL_EXACT, "email exact");
+	UNIT_INT(dq_cmp_email(S("a.b@x.org"), S("a.b@y.org")),
+		 DQ_CMP_EMAIL_LOCAL, "email local");
+	UNIT_INT(dq_cmp_email(S("a.b@x.org"), S("c@x.org")),
+		 DQ_CMP_EMAIL_DOMAIN, "email domain");
+	UNIT_INT(dq_cmp_email(S("a@x.org"), S("b@y.org")),
+		 DQ_CMP_EMAIL_DIFFERENT, "email different");
+	UNIT_INT(dq_cmp_email(S("@x.org"), S("@y.org")),
+		 DQ_CMP_EMAIL_DIFFERENT, "empty local parts do not agree");
+
+	UNIT_INT(dq_cmp_phone(S("+1 (206) 555-0100"), S("206.555.0100"), 4),
+		 DQ_CMP_PHONE_EXACT, "phone with and without country code");
+	UNIT_INT(dq_cmp_phone(S("206-555-0100"), S("425-555-0100"), 7),
+		 DQ_CMP_PHONE_LAST_N, "phone last 7");
+	UNIT_INT(dq_cmp_phone(S("206-555-0100"), S("425-556-0100"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "phone last 7 differ");
+	UNIT_INT(dq_cmp_phone(S("0100"), S("206-555-0100"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "too few digits for last 7");
+	UNIT_INT(dq_cmp_phone(S("206-555-0100 ext. 7"), S("2065550100#9"), 7),
+		 DQ_CMP_PHONE_EXACT, "extensions left out");
+	UNIT_INT(dq_cmp_phone(S("n/a"), S("n/a"), 7), DQ_CMP_PHONE_DIFFERENT,
+		 "no digits");
+
+	UNIT_INT(dq_cmp_nickname(S("bob"), S("robert")), 1, "bob robert");
+	UNIT_INT(dq_cmp_nickname(S("robert"), S("bob")), 1, "robert bob");
+	UNIT_INT(dq_cmp_nickname(S("bill"), S("william")), 1, "bill william");
+	UNIT_INT(dq_cmp_nickname(S("peggy"), S("margaret")), 1,
+		 "peggy margaret");
+	UNIT_INT(dq_cmp_nickname(S("bob"), S("rob")), 1,
+		 "two nicknames of one name");
+	UNIT_INT(dq_cmp_nickname(S("al"), S("alfred")), 1, "al alfred");
+	UNIT_INT(dq_cmp_nickname(S("bob"), S("william")), 0, "bob william");
+	UNIT_INT(dq_cmp_nickname(S("zbigniew"), S("zbigniew")), 1, "equal");
+	UNIT_INT(dq_cmp_nickname(S("zbigniew"), S("zbyszek")), 0,
+		 "not in the table");
+	UNIT_INT(dq_cmp_nickname(S("averyveryverylongname"), S("bob")), 0,
+		 "too long for the table");
+
+	fold_is("  Jean   LUC ", "jean luc");
+	fold_is("José Müller", "jose muller");
+	fold_is("ŁÓDŹ", "lodz");
+	fold_is("", "");
+	return unit_done();
+}
