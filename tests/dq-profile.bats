@@ -261,5 +261,5 @@ setup() {
 	printf '%s\n' "$output" >"$T/p"
 	run -0 jq -c '[.dqProfilePartial, .rows, (.fields | length),
 		.fields[1].name, .fields[1].num[0], .sample.seen]' "$T/p"
-	assert_output '[1,5,6,"age",5,5]'
+	assert_output '[2,5,6,"age",5,5]'
 }

@@ -11,12 +11,14 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
 #include "date.h"
+#include "dupsketch.h"
 #include "hll.h"
 #include "json.h"
 #include "moments.h"
@@ -47,29 +49,52 @@ static const char help[] =
 	"      --sample N        sample rows (0-50, default 25)\n"
 	"      --examples N      examples per issue (1-25, default 5)\n"
 	"      --shapes N        value shapes per field (1-25, default 10)\n"
-	"      --seed N          seed of the sample (default 1)\n";
+	"      --seed N          seed of the sample (default 1)\n"
+	"      --jobs N          processes over a regular NDJSON file (1-16,\n"
+	"                        default: the online CPUs, at most 4)\n"
+	"\n"
+	"Drift and contracts:\n"
+	"      --baseline PROFILE  compare with an earlier profile document\n"
+	"      --history FILE    earlier --summary documents, one per line:\n"
+	"                        3-sigma guard on rows and null rates\n"
+	"      --freshness FIELD=AGE  the newest date of FIELD is at most AGE\n"
+	"                        old (AGE: a number and s, m, h, d or w)\n"
+	"      --fail-on-drift   exit 1 when an anomaly is found\n"
+	"      --suggest         write a starter contract instead\n";
 
 enum {
-	O_BUCKETS = DQ_OPT_TOOL,
+	O_BASELINE = DQ_OPT_TOOL,
+	O_BUCKETS,
 	O_EXAMPLES,
+	O_FAIL_ON_DRIFT,
 	O_FORMAT,
+	O_FRESHNESS,
+	O_HISTORY,
+	O_JOBS,
 	O_MERGE,
 	O_PARTIAL,
 	O_SAMPLE,
 	O_SEED,
 	O_SHAPES,
+	O_SUGGEST,
 	O_TOP
 };
 
 static const struct option longopts[] = {
+	{ "baseline", required_argument, NULL, O_BASELINE },
 	{ "buckets", required_argument, NULL, O_BUCKETS },
 	{ "examples", required_argument, NULL, O_EXAMPLES },
+	{ "fail-on-drift", no_argument, NULL, O_FAIL_ON_DRIFT },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "freshness", required_argument, NULL, O_FRESHNESS },
+	{ "history", required_argument, NULL, O_HISTORY },
+	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "merge", no_argument, NULL, O_MERGE },
 	{ "partial", no_argument, NULL, O_PARTIAL },
 	{ "sample", required_argument, NULL, O_SAMPLE },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "shapes", required_argument, NULL, O_SHAPES },
+	{ "suggest", no_argument, NULL, O_SUGGEST },
 	{ "top", required_argument, NULL, O_TOP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -120,7 +145,18 @@ struct field {
 	/* The first examples of each type, raw JSON, for format issues. */
 	char *ex[NTYPES][25];
 	unsigned nex[NTYPES];
+	/* For --suggest: non-empty JSON strings, integer-written numbers,
+	 * other numbers, true/false; strings that are ISO dates, ISO
+	 * date-times and E.164 phone numbers. */
+	uint64_t kinds[4];
+	uint64_t iso[3];
+	/* For --freshness: the newest date or date-time, in seconds since
+	 * 1970 (UTC; a time without zone is taken as UTC). */
+	double tmax;
+	int has_tmax;
 };
+
+enum { K_STRING, K_INT, K_DEC, K_BOOL };
 
 struct profile {
 	uint64_t rows, rejected;
@@ -129,7 +165,7 @@ struct profile {
 	size_t nf;
 	uint32_t *slot;          /* field hash table: index + 1 */
 	size_t nslot;
-	struct dq_hll rowhll;    /* distinct rows, for duplicates */
+	struct dq_dupsketch dups; /* repeated rows */
 	struct dq_reservoir sample;
 };
 
@@ -137,7 +173,50 @@ static struct {
 	int text, partial, merge;
 	long long top, buckets, sample, examples, shapes, seed;
 	int set_top, set_buckets, set_sample, set_examples, set_shapes;
-} O = { 0, 0, 0, 10, 20, 25, 5, 10, 1, 0, 0, 0, 0, 0 };
+	const char *baseline, *history;
+	int fail_on_drift, suggest;
+	long long jobs;
+	char *fresh_field[16];
+	double fresh_age[16];
+	int nfresh;
+} O = { 0, 0, 0, 10, 20, 25, 5, 10, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0,
+	0, { NULL }, { 0 }, 0 };
+
+/* Parse "FIELD=AGE" (AGE a positive number and s, m, h, d or w). */
+static int
+freshness_opt(const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+	char *end;
+	double v;
+	if (O.nfresh == 16) {
+		fprintf(stderr, "%s: option '--freshness': at most 16\n",
+			dq_progname);
+		return -1;
+	}
+	if (!eq || eq == arg)
+		goto bad;
+	errno = 0;
+	v = strtod(eq + 1, &end);
+	if (errno || end == eq + 1 || !(v > 0) || !isfinite(v) || !*end ||
+	    end[1])
+		goto bad;
+	switch (*end) {
+	case 'w': v *= 7; /* fall through */
+	case 'd': v *= 24; /* fall through */
+	case 'h': v *= 60; /* fall through */
+	case 'm': v *= 60; /* fall through */
+	case 's': break;
+	default: goto bad;
+	}
+	O.fresh_field[O.nfresh] = dq_xstrndup(arg, (size_t)(eq - arg));
+	O.fresh_age[O.nfresh++] = v;
+	return 0;
+bad:
+	fprintf(stderr, "%s: option '--freshness': '%s' is not FIELD=AGE "
+		"(AGE like 12h, 30m, 7d)\n", dq_progname, arg);
+	return -1;
+}
 
 static int
 range_opt(const char *name, const char *arg, long long lo, long long hi,
@@ -155,6 +234,22 @@ static int
 option(void *ctx, int code, const char *arg)
 {
 	switch (code) {
+	case O_BASELINE:
+		O.baseline = arg;
+		return 0;
+	case O_FAIL_ON_DRIFT:
+		O.fail_on_drift = 1;
+		return 0;
+	case O_FRESHNESS:
+		return freshness_opt(arg);
+	case O_HISTORY:
+		O.history = arg;
+		return 0;
+	case O_JOBS:
+		return range_opt("jobs", arg, 1, 16, &O.jobs);
+	case O_SUGGEST:
+		O.suggest = 1;
+		return 0;
 	case O_BUCKETS:
 		O.set_buckets = 1;
 		return range_opt("buckets", arg, 1, 25, &O.buckets);
@@ -241,7 +336,7 @@ profile_init(struct profile *p)
 	memset(p, 0, sizeof(*p));
 	p->nslot = 2 * MAX_FIELDS;
 	p->slot = dq_xcalloc(p->nslot, sizeof(*p->slot));
-	dq_hll_init(&p->rowhll);
+	dq_dupsketch_init(&p->dups);
 	dq_reservoir_init(&p->sample, (size_t)O.sample, (uint64_t)O.seed);
 }
 
@@ -270,7 +365,7 @@ profile_release(struct profile *p)
 		field_free(p->f[i]);
 	free(p->f);
 	free(p->slot);
-	dq_hll_release(&p->rowhll);
+	dq_dupsketch_release(&p->dups);
 	dq_reservoir_release(&p->sample);
 }
 
@@ -456,6 +551,64 @@ add_number(struct field *f, double x)
 		f->negatives++;
 }
 
+/* "+", a non-zero digit, 7 to 15 digits in all: dq-validate's phone. */
+static int
+is_e164(const char *s, size_t n)
+{
+	if (n < 8 || n > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int
+digits_at(const char *s, const char *pat)
+{
+	for (; *pat; s++, pat++)
+		if (*pat == '9' ? *s < '0' || *s > '9' : *s != *pat)
+			return 0;
+	return 1;
+}
+
+/* Count ISO 8601 dates and RFC 3339 date-times (the forms dq-validate's
+ * date and datetime types accept) and keep the newest time. */
+static void
+add_time(struct field *f, const struct dq_datetime *dt, const char *s,
+	 size_t n)
+{
+	double t = (double)dq_date_days(dt->year, dt->month, dt->day) *
+		   86400.0 + dt->hour * 3600 + dt->min * 60 + dt->sec;
+	if (dt->has_tz)
+		t -= dt->tz_offset_min * 60.0;
+	if (!f->has_tmax || t > f->tmax) {
+		f->tmax = t;
+		f->has_tmax = 1;
+	}
+	if (n < 10 || !digits_at(s, "9999-99-99"))
+		return;
+	if (n == 10) {
+		f->iso[0]++;
+		return;
+	}
+	if (n >= 16 && s[10] == 'T' && digits_at(s + 11, "99:99")) {
+		size_t i = 16;
+		if (i + 3 <= n && digits_at(s + i, ":99")) {
+			i += 3;
+			if (i < n && s[i] == '.') {
+				i++;
+				while (i < n && s[i] >= '0' && s[i] <= '9')
+					i++;
+			}
+		}
+		if (i == n || (i + 1 == n && s[i] == 'Z') ||
+		    (i + 6 == n && (s[i] == '+' || s[i] == '-') &&
+		     digits_at(s + i + 1, "99:99")))
+			f->iso[1]++;
+	}
+}
+
 static void
 add_value(struct field *f, const struct dq_member *m)
 {
@@ -470,9 +623,11 @@ add_value(struct field *f, const struct dq_member *m)
 	case DQ_JSON_TRUE:
 	case DQ_JSON_FALSE:
 		t = T_BOOLEAN;
+		f->kinds[K_BOOL]++;
 		break;
 	case DQ_JSON_NUMBER:
 		t = is_integer_text(m->val, m->vallen) ? T_INTEGER : T_NUMBER;
+		f->kinds[t == T_INTEGER ? K_INT : K_DEC]++;
 		add_number(f, to_double(m->val, m->vallen));
 		break;
 	case DQ_JSON_OBJECT:
@@ -496,6 +651,7 @@ add_value(struct field *f, const struct dq_member *m)
 			f->empty++;
 			return;
 		}
+		f->kinds[K_STRING]++;
 		for (size_t i = 0; i < n; i++)
 			cp += ((unsigned char)s[i] & 0xc0) != 0x80;
 		dq_moments_add(&f->len, (double)cp);
@@ -514,6 +670,7 @@ add_value(struct field *f, const struct dq_member *m)
 		} else if (n >= 6 && n <= 40 &&
 			   !dq_date_parse(s, n, NULL, &dt)) {
 			t = dt.has_time ? T_DATETIME : T_DATE;
+			add_time(f, &dt, s, n);
 			dq_buf_reset(&iso);
 			dq_date_format(&dt, 1, &iso);
 			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
@@ -521,6 +678,7 @@ add_value(struct field *f, const struct dq_member *m)
 			t = T_EMAIL;
 		} else if (looks_phone(s, n)) {
 			t = T_PHONE;
+			f->iso[2] += is_e164(s, n);
 		} else {
 			t = T_STRING;
 		}
@@ -537,7 +695,7 @@ static void
 profile_record(struct profile *p, const struct dq_record *r)
 {
 	p->rows++;
-	dq_hll_add(&p->rowhll, hash_bytes(r->text, r->len));
+	dq_dupsketch_add(&p->dups, hash_bytes(r->text, r->len));
 	dq_reservoir_add(&p->sample, r->text, r->len);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dq_member *m = &r->m[i];
@@ -577,6 +735,14 @@ field_merge(struct field *d, struct field *s)
 	}
 	d->zeros += s->zeros;
 	d->negatives += s->negatives;
+	for (int k = 0; k < 4; k++)
+		d->kinds[k] += s->kinds[k];
+	for (int k = 0; k < 3; k++)
+		d->iso[k] += s->iso[k];
+	if (s->has_tmax && (!d->has_tmax || s->tmax > d->tmax)) {
+		d->tmax = s->tmax;
+		d->has_tmax = 1;
+	}
 	dq_moments_merge(&d->num, &s->num);
 	dq_moments_merge(&d->len, &s->len);
 	if (s->smin) {
@@ -601,7 +767,7 @@ profile_merge(struct profile *d, struct profile *s)
 	d->rows += s->rows;
 	d->rejected += s->rejected;
 	d->overflow += s->overflow;
-	dq_hll_merge(&d->rowhll, &s->rowhll);
+	dq_dupsketch_merge(&d->dups, &s->dups);
 	dq_reservoir_merge(&d->sample, &s->sample);
 	for (size_t i = 0; i < s->nf; i++) {
 		struct field *f = field_get(d, s->f[i]->name,
@@ -663,12 +829,12 @@ profile_save(const struct profile *p)
 	cJSON *sample = cJSON_CreateObject(), *rows = cJSON_CreateArray();
 	struct dq_buf b = DQ_BUF_INIT;
 
-	cJSON_AddNumberToObject(doc, "dqProfilePartial", 1);
+	cJSON_AddNumberToObject(doc, "dqProfilePartial", 2);
 	cJSON_AddNumberToObject(doc, "rows", (double)p->rows);
 	cJSON_AddNumberToObject(doc, "rejected", (double)p->rejected);
 	cJSON_AddNumberToObject(doc, "overflow", (double)p->overflow);
-	dq_hll_save(&p->rowhll, &b);
-	cJSON_AddStringToObject(doc, "rowHll", b.buf);
+	dq_dupsketch_save(&p->dups, &b);
+	cJSON_AddStringToObject(doc, "rowDups", b.buf);
 	cJSON_AddNumberToObject(sample, "seen", (double)p->sample.seen);
 	for (size_t i = 0; i < p->sample.n; i++)
 		cJSON_AddItemToArray(rows,
@@ -705,6 +871,16 @@ profile_save(const struct profile *p)
 			cJSON_AddItemToArray(ex, cJSON_CreateStringArray(
 				(const char *const *)f->ex[t], (int)f->nex[t]));
 		cJSON_AddItemToObject(o, "examples", ex);
+		for (int k = 0; k < 4; k++)
+			types[k] = (double)f->kinds[k];
+		cJSON_AddItemToObject(o, "kinds",
+				      cJSON_CreateDoubleArray(types, 4));
+		for (int k = 0; k < 3; k++)
+			types[k] = (double)f->iso[k];
+		cJSON_AddItemToObject(o, "iso",
+				      cJSON_CreateDoubleArray(types, 3));
+		if (f->has_tmax)
+			cJSON_AddNumberToObject(o, "tmax", f->tmax);
 		cJSON_AddItemToArray(fields, o);
 	}
 	cJSON_AddItemToObject(doc, "fields", fields);
@@ -732,6 +908,22 @@ get_opt_string(const cJSON *o, const char *key, char **out)
 	if (!cJSON_IsString(v))
 		return -1;
 	*out = dq_xstrdup(v->valuestring);
+	return 0;
+}
+
+/* An array of n counts under key into v: 0 or -1. */
+static int
+load_counts(const cJSON *o, const char *key, uint64_t *v, int n)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *x;
+	int i = 0;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
+		return -1;
+	cJSON_ArrayForEach(x, a) {
+		if (!cJSON_IsNumber(x) || x->valuedouble < 0)
+			return -1;
+		v[i++] = (uint64_t)x->valuedouble;
+	}
 	return 0;
 }
 
@@ -781,6 +973,16 @@ field_load(struct field *f, const cJSON *o)
 		}
 		t++;
 	}
+	if (load_counts(o, "kinds", f->kinds, 4) ||
+	    load_counts(o, "iso", f->iso, 3))
+		return -1;
+	x = cJSON_GetObjectItemCaseSensitive(o, "tmax");
+	if (x) {
+		if (!cJSON_IsNumber(x))
+			return -1;
+		f->tmax = x->valuedouble;
+		f->has_tmax = 1;
+	}
 	dq_hll_release(&f->hll);
 	dq_quantile_release(&f->q);
 	dq_topk_release(&f->top);
@@ -811,21 +1013,21 @@ static int
 profile_load(struct profile *p, const cJSON *doc)
 {
 	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(doc, "fields");
-	const cJSON *rowhll = cJSON_GetObjectItemCaseSensitive(doc, "rowHll");
+	const cJSON *rowdups = cJSON_GetObjectItemCaseSensitive(doc,
+								"rowDups");
 	const cJSON *sample = cJSON_GetObjectItemCaseSensitive(doc, "sample");
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(sample, "rows");
 	const cJSON *x;
 	uint64_t version, seen;
 
-	if (get_count(doc, "dqProfilePartial", &version) || version != 1 ||
+	if (get_count(doc, "dqProfilePartial", &version) || version != 2 ||
 	    get_count(doc, "rows", &p->rows) ||
 	    get_count(doc, "rejected", &p->rejected) ||
 	    get_count(doc, "overflow", &p->overflow) ||
-	    !cJSON_IsString(rowhll) || get_count(sample, "seen", &seen) ||
+	    !cJSON_IsString(rowdups) || get_count(sample, "seen", &seen) ||
 	    !cJSON_IsArray(rows) || !cJSON_IsArray(fields))
 		return -1;
-	if (dq_hll_load(&p->rowhll, rowhll->valuestring,
-			strlen(rowhll->valuestring)))
+	if (dq_dupsketch_load(&p->dups, rowdups->valuestring))
 		return -1;
 	/* The sample: its rows as they were kept, then the stream size. */
 	if ((uint64_t)cJSON_GetArraySize(rows) > seen)
@@ -1162,7 +1364,6 @@ profile_document(struct profile *p)
 		"typeFormatIssues", "uniquenessOverview",
 		"valueDistributions", "boundsAnomalies"
 	};
-	double distinct = count_estimate(&p->rowhll);
 
 	cJSON_AddStringToObject(doc, "tool", "dq-profile");
 	cJSON_AddStringToObject(doc, "version", DQ_VERSION);
@@ -1170,12 +1371,11 @@ profile_document(struct profile *p)
 	cJSON_AddNumberToObject(doc, "fields", (double)p->nf);
 	cJSON_AddNumberToObject(doc, "rejected", (double)p->rejected);
 	cJSON_AddNumberToObject(doc, "unprofiledValues", (double)p->overflow);
-	if (distinct > (double)p->rows)
-		distinct = (double)p->rows;
-	cJSON_AddNumberToObject(dup, "count", (double)p->rows - distinct);
-	cJSON_AddBoolToObject(dup, "exact", dq_hll_exact(&p->rowhll));
-	cJSON_AddNumberToObject(dup, "distinctRowsRelativeError",
-				dq_hll_exact(&p->rowhll) ? 0 : DQ_HLL_STDERR);
+	cJSON_AddNumberToObject(dup, "count",
+				floor(dq_dupsketch_count(&p->dups) + 0.5));
+	cJSON_AddBoolToObject(dup, "exact", dq_dupsketch_exact(&p->dups));
+	cJSON_AddNumberToObject(dup, "standardError",
+				r12(dq_dupsketch_stderr(&p->dups)));
 	cJSON_AddItemToObject(doc, "duplicateRows", dup);
 	for (int s = 0; s < 6; s++)
 		sec[s] = cJSON_AddObjectToObject(doc, secname[s]);
@@ -1191,6 +1391,543 @@ profile_document(struct profile *p)
 	}
 	cJSON_AddItemToObject(doc, "sampleData", sample_data(p));
 	return doc;
+}
+
+/* ---- drift ---------------------------------------------------------- */
+
+/* Tolerances of the drift checks (contract: profile.drift_*). */
+static struct {
+	double null_ratio, null_floor, psi, mean_shift, rows, sigma;
+} tol = { 2, 0.01, 0.2, 0.5, 0.2, 3 };
+
+/* Shares below this count as this in the population stability index,
+ * so that a category absent on one side gives a large finite term. */
+#define PSI_FLOOR 1e-4
+/* History figures needed before the 3-sigma guard applies. */
+#define HISTORY_MIN 3
+
+static cJSON *anomalies;
+
+static void
+anomaly(const char *kind, const char *field, double base, double cur,
+	double threshold, const char *fmt, ...)
+{
+	cJSON *a = cJSON_CreateObject();
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cJSON_AddStringToObject(a, "kind", kind);
+	if (field)
+		cJSON_AddStringToObject(a, "field", field);
+	if (isfinite(base))
+		cJSON_AddNumberToObject(a, "baseline", r12(base));
+	if (isfinite(cur))
+		cJSON_AddNumberToObject(a, "current", r12(cur));
+	cJSON_AddNumberToObject(a, "threshold", r12(threshold));
+	cJSON_AddStringToObject(a, "message", msg);
+	cJSON_AddItemToArray(anomalies, a);
+}
+
+/* Null rate: rows where the field is absent, null or "". */
+static double
+null_rate(const struct field *f, uint64_t rows)
+{
+	return rows ? (double)(rows - valid_count(f)) / (double)rows : 0;
+}
+
+static double
+num_of(const cJSON *o, const char *key, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static const cJSON *
+sec_field(const cJSON *doc, const char *sec, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, sec), name);
+}
+
+static double
+psi_term(double e, double a)
+{
+	if (e < PSI_FLOOR)
+		e = PSI_FLOOR;
+	if (a < PSI_FLOOR)
+		a = PSI_FLOOR;
+	return (a - e) * log(a / e);
+}
+
+/* PSI of the current numbers over the baseline's histogram buckets (the
+ * outer buckets take everything below or above them); -1 if there is no
+ * histogram. */
+static double
+psi_histogram(const struct field *f, const cJSON *hist)
+{
+	double total = 0, psi = 0, prev = 0;
+	int n = cJSON_GetArraySize(hist), i = 0;
+	const cJSON *b;
+	if (!cJSON_IsArray(hist) || !n || !f->q.n)
+		return -1;
+	cJSON_ArrayForEach(b, hist)
+		total += num_of(b, "count", 0);
+	if (total <= 0)
+		return -1;
+	cJSON_ArrayForEach(b, hist) {
+		double cum = i == n - 1 ? 1 : dq_quantile_cdf(&f->q,
+						num_of(b, "to", 0));
+		if (cum < prev)
+			cum = prev;
+		psi += psi_term(num_of(b, "count", 0) / total, cum - prev);
+		prev = cum;
+		i++;
+	}
+	return psi;
+}
+
+/* PSI over the baseline's top values and "all other values". */
+static double
+psi_top(struct field *f, const cJSON *top)
+{
+	const struct dq_topk_item *it;
+	size_t n = dq_topk_sorted(&f->top, &it);
+	double v = (double)valid_count(f), se = 0, sa = 0, psi = 0;
+	cJSON **cur;
+	const cJSON *t;
+	if (!cJSON_IsArray(top) || !cJSON_GetArraySize(top) || v <= 0)
+		return -1;
+	cur = dq_xcalloc(n + 1, sizeof(*cur));
+	for (size_t i = 0; i < n; i++)
+		cur[i] = cJSON_Parse(it[i].val);
+	cJSON_ArrayForEach(t, top) {
+		const cJSON *val = cJSON_GetObjectItemCaseSensitive(t, "value");
+		double e = num_of(t, "share", 0), a = 0;
+		for (size_t i = 0; i < n; i++)
+			if (cur[i] && val && cJSON_Compare(cur[i], val, 1)) {
+				a = (double)it[i].count / v;
+				break;
+			}
+		se += e;
+		sa += a;
+		psi += psi_term(e, a);
+	}
+	psi += psi_term(1 - se, 1 - sa);
+	for (size_t i = 0; i < n; i++)
+		cJSON_Delete(cur[i]);
+	free(cur);
+	return psi;
+}
+
+static int
+numeric_type(int t)
+{
+	return t == T_INTEGER || t == T_NUMBER;
+}
+
+static int
+type_index(const char *name)
+{
+	for (int t = 0; t < NTYPES; t++)
+		if (name && !strcmp(name, type_names[t]))
+			return t;
+	return -1;
+}
+
+static void
+drift_baseline(struct profile *p, const cJSON *base)
+{
+	double rows0 = num_of(base, "rows", 0);
+	const cJSON *sum0 = cJSON_GetObjectItemCaseSensitive(base,
+						"statisticalSummary");
+	const cJSON *x;
+
+	if (fabs((double)p->rows - rows0) > tol.rows * rows0)
+		anomaly("rowCount", NULL, rows0, (double)p->rows, tol.rows,
+			"rows changed from %.0f to %llu (tolerance %g)",
+			rows0, (unsigned long long)p->rows, tol.rows);
+	for (size_t i = 0; i < p->nf; i++)
+		if (!cJSON_GetObjectItemCaseSensitive(sum0, p->f[i]->name))
+			anomaly("fieldAdded", p->f[i]->name, NAN, NAN, 0,
+				"field '%s' is new", p->f[i]->name);
+	cJSON_ArrayForEach(x, sum0) {
+		struct field *f = NULL;
+		for (size_t i = 0; i < p->nf && !f; i++)
+			if (!strcmp(p->f[i]->name, x->string))
+				f = p->f[i];
+		if (!f) {
+			anomaly("fieldGone", x->string, NAN, NAN, 0,
+				"field '%s' is gone", x->string);
+			continue;
+		}
+		const char *name = f->name;
+		const cJSON *c0 = sec_field(base, "completenessOverview", name);
+		const cJSON *d0 = sec_field(base, "valueDistributions", name);
+		const cJSON *ty = sec_field(base, "typeFormatIssues", name);
+		int t0 = type_index(cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(ty, "dominantType")));
+		int t = dominant(f);
+		double n0 = num_of(c0, "count", 0), nr0, nr, psi;
+
+		if (t0 >= 0 && t >= 0 && t != t0)
+			anomaly("typeChanged", name, NAN, NAN, 0,
+				"field '%s': dominant type %s, was %s", name,
+				type_names[t], type_names[t0]);
+		nr0 = n0 > 0 ? 1 - num_of(c0, "completeness", 0) : 0;
+		nr = null_rate(f, p->rows);
+		if (nr > tol.null_ratio * nr0 && nr > tol.null_floor)
+			anomaly("nullRate", name, nr0, nr, tol.null_ratio,
+				"field '%s': null rate %.4g, was %.4g", name,
+				nr, nr0);
+		psi = numeric_type(t0) && numeric_type(t) ?
+			      psi_histogram(f, cJSON_GetObjectItemCaseSensitive(
+						       d0, "histogram")) :
+			      psi_top(f, cJSON_GetObjectItemCaseSensitive(
+						 d0, "topValues"));
+		if (psi > tol.psi)
+			anomaly("distribution", name, NAN, r12(psi), tol.psi,
+				"field '%s': population stability index %.4g",
+				name, psi);
+		if (numeric_type(t0) && numeric_type(t) && f->num.n &&
+		    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x,
+								    "mean"))) {
+			double m0 = num_of(x, "mean", 0);
+			double s0 = num_of(x, "stddev", 0), m = r12(f->num.mean);
+			if (fabs(m - m0) > tol.mean_shift * s0)
+				anomaly("meanShift", name, m0, m,
+					tol.mean_shift, "field '%s': mean %.6g, "
+					"was %.6g (stddev %.6g)", name, m, m0,
+					s0);
+		}
+	}
+}
+
+/* Mean and sample standard deviation of v[0..n-1]. */
+static void
+mean_sd(const double *v, size_t n, double *mean, double *sd)
+{
+	double s = 0, q = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i];
+	*mean = s / (double)n;
+	for (size_t i = 0; i < n; i++)
+		q += (v[i] - *mean) * (v[i] - *mean);
+	*sd = n > 1 ? sqrt(q / (double)(n - 1)) : 0;
+}
+
+/* A history line's null rate of name: from nullRates (a summary) or from
+ * completenessOverview (a profile document); -1 when absent. */
+static double
+history_null_rate(const cJSON *h, const char *name)
+{
+	const cJSON *r = sec_field(h, "nullRates", name);
+	const cJSON *c = sec_field(h, "completenessOverview", name);
+	if (cJSON_IsNumber(r))
+		return r->valuedouble;
+	if (c)
+		return 1 - num_of(c, "completeness", 1);
+	return -1;
+}
+
+static int
+drift_history(struct profile *p, const char *path)
+{
+	size_t len, nh = 0, n;
+	char *s = dq_read_file(path, &len), *line, *save = NULL;
+	cJSON **h = NULL;
+	double *v, m, sd;
+	long lineno = 0;
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	for (line = s; line && *line; line = save) {
+		const char *end;
+		cJSON *j;
+		char *nl = strchr(line, '\n');
+		save = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		if (!*line)
+			continue;
+		j = cJSON_ParseWithOpts(line, &end, 1);
+		if (!cJSON_IsObject(j) || !cJSON_IsNumber(
+			    cJSON_GetObjectItemCaseSensitive(j, "rows"))) {
+			fprintf(stderr, "%s: %s:%ld: not a dq-profile summary "
+				"or profile (no rows)\n", dq_progname, path,
+				lineno);
+			cJSON_Delete(j);
+			rc = -1;
+			break;
+		}
+		h = dq_xrealloc(h, (nh + 1) * sizeof(*h));
+		h[nh++] = j;
+	}
+	v = dq_xcalloc(nh + 1, sizeof(*v));
+	if (!rc && nh >= HISTORY_MIN) {
+		for (size_t i = 0; i < nh; i++)
+			v[i] = num_of(h[i], "rows", 0);
+		mean_sd(v, nh, &m, &sd);
+		if (fabs((double)p->rows - m) > tol.sigma * sd)
+			anomaly("rowCountHistory", NULL, m, (double)p->rows,
+				tol.sigma, "rows %llu outside %g sigma of "
+				"history (mean %.6g, sd %.4g, %zu runs)",
+				(unsigned long long)p->rows, tol.sigma, m, sd,
+				nh);
+	}
+	for (size_t i = 0; !rc && i < p->nf; i++) {
+		const char *name = p->f[i]->name;
+		double nr = null_rate(p->f[i], p->rows);
+		n = 0;
+		for (size_t k = 0; k < nh; k++) {
+			double r = history_null_rate(h[k], name);
+			if (r >= 0)
+				v[n++] = r;
+		}
+		if (n < HISTORY_MIN)
+			continue;
+		mean_sd(v, n, &m, &sd);
+		if (fabs(nr - m) > tol.sigma * sd &&
+		    fabs(nr - m) > tol.null_floor)
+			anomaly("nullRateHistory", name, m, nr, tol.sigma,
+				"field '%s': null rate %.4g outside %g sigma "
+				"of history (mean %.4g, sd %.4g, %zu runs)",
+				name, nr, tol.sigma, m, sd, n);
+	}
+	for (size_t i = 0; i < nh; i++)
+		cJSON_Delete(h[i]);
+	free(h);
+	free(v);
+	free(s);
+	return rc;
+}
+
+static double
+now_seconds(void)
+{
+	/* DQ_TODAY (YYYY-MM-DD, for tests) fixes "now" at its midnight. */
+	if (getenv("DQ_TODAY"))
+		return (double)dq_date_today_days() * 86400.0;
+	return (double)time(NULL);
+}
+
+static void
+drift_freshness(struct profile *p)
+{
+	double now = now_seconds();
+	for (int k = 0; k < O.nfresh; k++) {
+		const char *name = O.fresh_field[k];
+		struct field *f = NULL;
+		for (size_t i = 0; i < p->nf && !f; i++)
+			if (!strcmp(p->f[i]->name, name))
+				f = p->f[i];
+		if (!f || !f->has_tmax) {
+			anomaly("stale", name, NAN, NAN, O.fresh_age[k],
+				"field '%s': no dates", name);
+			continue;
+		}
+		if (now - f->tmax > O.fresh_age[k])
+			anomaly("stale", name, NAN, f->tmax, O.fresh_age[k],
+				"field '%s': newest %.0f s old, more than "
+				"%.0f s", name, now - f->tmax, O.fresh_age[k]);
+	}
+}
+
+static int
+drift_wanted(void)
+{
+	return O.baseline || O.history || O.nfresh;
+}
+
+/* Tolerances and freshness from the contract's profile section. */
+static int
+load_drift(const struct dq_contract *c)
+{
+	static const struct {
+		const char *key;
+		double *v;
+	} keys[] = {
+		{ "null_ratio", &tol.null_ratio },
+		{ "null_floor", &tol.null_floor },
+		{ "psi", &tol.psi },
+		{ "mean_shift", &tol.mean_shift },
+		{ "row_tolerance", &tol.rows },
+		{ "sigma", &tol.sigma },
+	};
+	const cJSON *p = dq_contract_get(c, "profile"), *x;
+	if (!p)
+		return 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(p,
+								  keys[i].key);
+		if (!v)
+			continue;
+		if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0)) {
+			fprintf(stderr, "%s: contract: profile.%s: not a "
+				"number >= 0\n", dq_progname, keys[i].key);
+			return -1;
+		}
+		*keys[i].v = v->valuedouble;
+	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(p,
+							       "freshness")) {
+		char arg[512];
+		if (!cJSON_IsString(x)) {
+			fprintf(stderr, "%s: contract: profile.freshness.%s: "
+				"not a string like \"12h\"\n", dq_progname,
+				x->string);
+			return -1;
+		}
+		snprintf(arg, sizeof(arg), "%s=%s", x->string, x->valuestring);
+		if (freshness_opt(arg))
+			return -1;
+	}
+	return 0;
+}
+
+static cJSON *
+load_baseline(const char *path)
+{
+	size_t len;
+	const char *end;
+	char *s = dq_read_file(path, &len);
+	cJSON *doc;
+	if (!s)
+		return NULL;
+	doc = cJSON_ParseWithOpts(s, &end, 1);
+	free(s);
+	if (!cJSON_IsObject(doc) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc,
+						"statisticalSummary")) ||
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "rows"))) {
+		fprintf(stderr, "%s: %s: not a dq-profile document\n",
+			dq_progname, path);
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* ---- a suggested contract ------------------------------------------- */
+
+/* A POSIX ERE for one shape: runs of A, a, 9 become classes with counts,
+ * other bytes are escaped. */
+static void
+shape_regex(const char *sh, struct dq_buf *b)
+{
+	for (const char *s = sh; *s;) {
+		const char *cls = NULL;
+		size_t n = 1;
+		if (*s == 'A' || *s == 'a' || *s == '9') {
+			cls = *s == 'A' ? "[A-Z]" : *s == 'a' ? "[a-z]" :
+							 "[0-9]";
+			while (s[n] == *s)
+				n++;
+			dq_buf_addstr(b, cls);
+			if (n > 1)
+				dq_buf_addf(b, "{%zu}", n);
+		} else {
+			if (strchr(".[]()*+?{}|^$\\", *s))
+				dq_buf_addch(b, '\\');
+			dq_buf_addch(b, *s);
+		}
+		s += n;
+	}
+}
+
+static void
+suggest_field(cJSON *fields, struct field *f, uint64_t rows)
+{
+	cJSON *o = cJSON_AddObjectToObject(fields, f->name);
+	uint64_t v = valid_count(f), nint = f->kinds[K_INT];
+	uint64_t nnum = nint + f->kinds[K_DEC];
+	const struct dq_topk_item *it;
+	size_t n;
+	const char *type = NULL;
+	int strings = v && f->kinds[K_STRING] == v;
+
+	if (!v)
+		return;
+	if (strings) {
+		type = f->types[T_EMAIL] == v	     ? "email" :
+		       f->iso[0] == v		     ? "date" :
+		       f->iso[0] + f->iso[1] == v ? "datetime" :
+		       f->iso[2] == v		     ? "phone" : "string";
+	} else if (nnum == v) {
+		type = f->kinds[K_DEC] ? "number" : "integer";
+	} else if (f->kinds[K_BOOL] == v) {
+		type = "boolean";
+	} else if (f->types[T_OBJECT] == v) {
+		type = "object";
+	} else if (f->types[T_ARRAY] == v) {
+		type = "array";
+	}
+	if (type)
+		cJSON_AddStringToObject(o, "type", type);
+	if (rows && f->present == rows && !f->nulls && !f->empty)
+		cJSON_AddBoolToObject(o, "required", 1);
+	/* Exact numeric bounds only where a double holds the values. */
+	if (nnum == v && f->num.n == v && fabs(f->num.min) < 9007199254740992.0
+	    && fabs(f->num.max) < 9007199254740992.0) {
+		cJSON_AddNumberToObject(o, "min", f->num.min);
+		cJSON_AddNumberToObject(o, "max", f->num.max);
+	}
+	if (type && !strcmp(type, "date") && f->dmin) {
+		char d[11];
+		snprintf(d, sizeof(d), "%s", f->dmin);
+		cJSON_AddStringToObject(o, "min", d);
+		snprintf(d, sizeof(d), "%s", f->dmax);
+		cJSON_AddStringToObject(o, "max", d);
+	}
+	n = dq_topk_sorted(&f->top, &it);
+	/* A small closed set: few values, each seen twice on average. */
+	if (strings && dq_topk_exact(&f->top) && n <= 12 && v >= 2 * n &&
+	    strcmp(type, "date") && strcmp(type, "datetime")) {
+		cJSON *e = cJSON_AddArrayToObject(o, "enum");
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(e, cJSON_Parse(it[i].val));
+		return;
+	}
+	if (dq_hll_exact(&f->hll) && v >= 2 &&
+	    count_estimate(&f->hll) == (double)v && (strings || nnum == v))
+		cJSON_AddBoolToObject(o, "unique", 1);
+	/* A pattern when at most three exact shapes cover every string. */
+	n = dq_topk_sorted(&f->shapes, &it);
+	if (strings && (!strcmp(type, "string") || !strcmp(type, "phone")) &&
+	    dq_topk_exact(&f->shapes) && n && n <= 3 && f->shapes.total == v) {
+		struct dq_buf b = DQ_BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			if (strpbrk(it[i].val, "~*")) {
+				dq_buf_release(&b);
+				return;
+			}
+		dq_buf_addstr(&b, n > 1 ? "^(" : "^");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				dq_buf_addch(&b, '|');
+			shape_regex(it[i].val, &b);
+		}
+		dq_buf_addstr(&b, n > 1 ? ")$" : "$");
+		cJSON_AddStringToObject(o, "pattern", b.buf);
+		dq_buf_release(&b);
+	}
+}
+
+static cJSON *
+suggest(struct profile *p)
+{
+	cJSON *c = cJSON_CreateObject(), *fields;
+	char d[96];
+	snprintf(d, sizeof(d), "suggested by dq-profile from %llu rows",
+		 (unsigned long long)p->rows);
+	cJSON_AddStringToObject(c, "description", d);
+	fields = cJSON_AddObjectToObject(c, "fields");
+	for (size_t i = 0; i < p->nf; i++)
+		suggest_field(fields, p->f[i], p->rows);
+	return c;
 }
 
 /* ---- the text table ------------------------------------------------- */
@@ -1229,14 +1966,11 @@ static void
 profile_text(struct profile *p, struct dq_buf *b)
 {
 	char v[64];
-	double dr = count_estimate(&p->rowhll);
-	if (dr > (double)p->rows)
-		dr = (double)p->rows;
 	dq_buf_addf(b, "rows %llu  fields %zu  rejected %llu  duplicate rows "
 		    "%s%.0f\n", (unsigned long long)p->rows, p->nf,
 		    (unsigned long long)p->rejected,
-		    dq_hll_exact(&p->rowhll) ? "" : "~",
-		    (double)p->rows - dr);
+		    dq_dupsketch_exact(&p->dups) ? "" : "~",
+		    floor(dq_dupsketch_count(&p->dups) + 0.5));
 	cell(b, "field", 16);
 	cell(b, "type", 8);
 	cell(b, "complete", 8);
@@ -1292,6 +2026,15 @@ profile_text(struct profile *p, struct dq_buf *b)
 		}
 		dq_buf_addch(b, '\n');
 	}
+	if (anomalies) {
+		const cJSON *a;
+		dq_buf_addf(b, "anomalies %d\n", cJSON_GetArraySize(anomalies));
+		cJSON_ArrayForEach(a, anomalies)
+			dq_buf_addf(b, "  %s: %s\n", cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(a, "kind")),
+				cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(a, "message")));
+	}
 }
 
 /* ---- main ----------------------------------------------------------- */
@@ -1339,11 +2082,14 @@ main(int argc, char **argv)
 	static struct dq_run run;
 	static struct dq_record rec;
 	static struct profile prof;
-	cJSON *doc, *extra;
+	cJSON *doc, *extra, *base = NULL, *rates;
 	char *s;
+	int gate = 0;
 
 	dq_run_init(&run, &tool, argc, argv);
-	if (load_caps(&run.contract))
+	if (load_caps(&run.contract) || load_drift(&run.contract))
+		return 2;
+	if (O.baseline && !(base = load_baseline(O.baseline)))
 		return 2;
 	if (O.merge && !run.in.nfiles) {
 		fprintf(stderr, "%s: --merge needs partial files\n",
@@ -1362,11 +2108,34 @@ main(int argc, char **argv)
 		prof.rejected = run.n_rejected;
 	}
 
-	if (O.text && !O.partial) {
+	if (drift_wanted() && !O.partial) {
+		anomalies = cJSON_CreateArray();
+		if (base)
+			drift_baseline(&prof, base);
+		if (O.history && drift_history(&prof, O.history))
+			return 2;
+		drift_freshness(&prof);
+		gate = O.fail_on_drift && cJSON_GetArraySize(anomalies) > 0;
+	}
+	cJSON_Delete(base);
+
+	if (O.suggest && !O.partial) {
+		doc = suggest(&prof);
+		s = cJSON_Print(doc);
+		if (!s)
+			dq_die("out of memory");
+		dq_buf_addstr(&run.out.b, s);
+		dq_buf_addch(&run.out.b, '\n');
+		cJSON_free(s);
+		cJSON_Delete(doc);
+	} else if (O.text && !O.partial) {
 		profile_text(&prof, &run.out.b);
 	} else {
 		doc = O.partial ? profile_save(&prof) :
 				  profile_document(&prof);
+		if (anomalies)
+			cJSON_AddItemToObject(doc, "anomalies",
+					      cJSON_Duplicate(anomalies, 1));
 		s = cJSON_PrintUnformatted(doc);
 		if (!s)
 			dq_die("out of memory");
@@ -1378,10 +2147,18 @@ main(int argc, char **argv)
 	extra = cJSON_CreateObject();
 	cJSON_AddNumberToObject(extra, "rows", (double)prof.rows);
 	cJSON_AddNumberToObject(extra, "fields", (double)prof.nf);
+	rates = cJSON_AddObjectToObject(extra, "nullRates");
+	for (size_t i = 0; i < prof.nf; i++)
+		cJSON_AddNumberToObject(rates, prof.f[i]->name,
+					r12(null_rate(prof.f[i], prof.rows)));
+	if (anomalies)
+		cJSON_AddItemToObject(extra, "anomalies", anomalies);
 	profile_release(&prof);
 	dq_buf_release(&text);
 	dq_buf_release(&shape);
 	dq_buf_release(&iso);
 	dq_buf_release(&num);
-	return dq_run_finish(&run, extra, 0);
+	for (int k = 0; k < O.nfresh; k++)
+		free(O.fresh_field[k]);
+	return dq_run_finish(&run, extra, gate);
 }
