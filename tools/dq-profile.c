@@ -10,11 +10,15 @@
  * docs/profile.md describes the document.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "date.h"
@@ -2037,6 +2041,229 @@ profile_text(struct profile *p, struct dq_buf *b)
 	}
 }
 
+/* ---- several processes over one file -------------------------------- */
+
+/*
+ * Why processes: the partial state and --merge already combine profiles
+ * exactly, so a worker is this same program over a byte range of the
+ * file that hands its partial state to the first process through a pipe.
+ * No shared memory, no locks, and the merge is the code --merge tests.
+ */
+
+#define PAR_MIN_BYTES (16u << 20)
+
+/* Offset just past the first "\n" at or after off (size if none). */
+static uint64_t
+line_start_after(int fd, uint64_t off, uint64_t size)
+{
+	char b[65536];
+	while (off < size) {
+		ssize_t r = pread(fd, b, sizeof(b), (off_t)off);
+		if (r <= 0)
+			return size;
+		char *nl = memchr(b, '\n', (size_t)r);
+		if (nl)
+			return off + (uint64_t)(nl - b) + 1;
+		off += (uint64_t)r;
+	}
+	return size;
+}
+
+/* Lines ("\n") in the first n bytes of fd. */
+static long
+count_lines(int fd, uint64_t n)
+{
+	char *b = dq_xmalloc(1 << 20);
+	uint64_t off = 0;
+	long lines = 0;
+	while (off < n) {
+		size_t want = n - off < (1 << 20) ? (size_t)(n - off) : 1 << 20;
+		ssize_t r = pread(fd, b, want, (off_t)off);
+		if (r <= 0)
+			break;
+		for (char *p = b, *e = b + r;
+		     (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			lines++;
+		off += (uint64_t)r;
+	}
+	free(b);
+	return lines;
+}
+
+/* 1 if the file's first non-blank byte starts a JSON object or array. */
+static int
+starts_ndjson(int fd)
+{
+	unsigned char b[4096];
+	ssize_t r = pread(fd, b, sizeof(b), 0);
+	ssize_t i = r >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	for (; i < r; i++)
+		if (!strchr(" \t\r\n", b[i]))
+			return b[i] == '{' || b[i] == '[';
+	return 0;
+}
+
+static void
+profile_range(struct dq_run *run, struct profile *p)
+{
+	struct dq_record rec;
+	dq_record_init(&rec);
+	while (dq_run_next(run, &rec) > 0)
+		profile_record(p, &rec);
+	dq_record_release(&rec);
+	p->rejected = run->n_rejected;
+}
+
+/* Worker: profile [start, stop), write "in blank bytes\n" and the
+ * partial state to fd, exit. */
+static void
+worker(struct dq_run *run, struct profile *p, int fd)
+{
+	cJSON *doc;
+	char *s;
+	struct dq_buf b = DQ_BUF_INIT;
+	size_t off = 0;
+
+	profile_range(run, p);
+	doc = profile_save(p);
+	s = cJSON_PrintUnformatted(doc);
+	if (!s)
+		_exit(2);
+	dq_buf_addf(&b, "%llu %llu %llu\n", (unsigned long long)run->n_in,
+		    (unsigned long long)run->in.blank,
+		    (unsigned long long)run->in.bytes);
+	dq_buf_addstr(&b, s);
+	while (off < b.len) {
+		ssize_t w = write(fd, b.buf + off, b.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(2);
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+/* Read a worker's output and merge it into p: 0 or -1. */
+static int
+collect(struct dq_run *run, struct profile *p, int fd)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	char tmp[65536], *nl;
+	unsigned long long in, blank, bytes;
+	cJSON *doc;
+	struct profile part;
+	int rc = -1;
+	ssize_t r;
+
+	while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		dq_buf_add(&b, tmp, (size_t)r);
+	}
+	nl = b.len ? memchr(b.buf, '\n', b.len) : NULL;
+	if (!nl || sscanf(b.buf, "%llu %llu %llu", &in, &blank, &bytes) != 3) {
+		dq_buf_release(&b);
+		return -1;
+	}
+	doc = cJSON_Parse(nl + 1);
+	profile_init(&part);
+	if (doc && !profile_load(&part, doc)) {
+		profile_merge(p, &part);
+		run->n_in += in;
+		run->n_rejected += part.rejected;
+		run->in.blank += blank;
+		run->in.bytes += bytes;
+		rc = 0;
+	}
+	profile_release(&part);
+	cJSON_Delete(doc);
+	dq_buf_release(&b);
+	return rc;
+}
+
+/* Profile the one input file with up to jobs processes: 1 done (p holds
+ * the profile), 0 not applicable (read it the usual way), -1 trouble. */
+static long long
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : n;
+}
+
+static int
+profile_parallel(struct dq_run *run, struct profile *p, long long jobs,
+		 int forced)
+{
+	struct stat st;
+	uint64_t cut[17];
+	pid_t pid[16];
+	int pfd[16], n = 0, fd, rc = 1;
+
+	if (jobs < 2 || run->in.nfiles != 1 || !strcmp(run->in.files[0], "-")
+	    || run->rejects_path || run->in.format == DQ_FMT_CSV)
+		return 0;
+	fd = open(run->in.files[0], O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !starts_ndjson(fd) ||
+	    (!forced && (uint64_t)st.st_size < PAR_MIN_BYTES)) {
+		close(fd);
+		return 0;
+	}
+	/* Cut at line starts near equal shares; empty shares are dropped. */
+	cut[0] = 0;
+	for (long long k = 1; k < jobs; k++) {
+		uint64_t c = line_start_after(fd, (uint64_t)st.st_size *
+					      (uint64_t)k / (uint64_t)jobs - 1,
+					      (uint64_t)st.st_size);
+		if (c > cut[n] && c < (uint64_t)st.st_size)
+			cut[++n] = c;
+	}
+	cut[++n] = (uint64_t)st.st_size;
+	/* n ranges: this process takes the first. */
+	fflush(NULL);
+	for (int k = 1; k < n; k++) {
+		int pp[2];
+		if (pipe(pp))
+			dq_die("pipe: %s", strerror(errno));
+		pid[k] = fork();
+		if (pid[k] < 0)
+			dq_die("fork: %s", strerror(errno));
+		if (pid[k] == 0) {
+			close(pp[0]);
+			for (int j = 1; j < k; j++)
+				close(pfd[j]);
+			run->progress = 0;
+			run->in.start = cut[k];
+			run->in.stop = cut[k + 1];
+			run->in.start_line = count_lines(fd, cut[k]);
+			close(fd);
+			worker(run, p, pp[1]);
+		}
+		close(pp[1]);
+		pfd[k] = pp[0];
+	}
+	close(fd);
+	run->in.start = 0;
+	run->in.stop = cut[1];
+	profile_range(run, p);
+	for (int k = 1; k < n; k++) {
+		int status;
+		if (collect(run, p, pfd[k]))
+			rc = -1;
+		close(pfd[k]);
+		while (waitpid(pid[k], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			rc = -1;
+	}
+	p->rejected = run->n_rejected;
+	return rc;
+}
+
 /* ---- main ----------------------------------------------------------- */
 
 static int
@@ -2080,7 +2307,6 @@ main(int argc, char **argv)
 		.option = option,
 	};
 	static struct dq_run run;
-	static struct dq_record rec;
 	static struct profile prof;
 	cJSON *doc, *extra, *base = NULL, *rates;
 	char *s;
@@ -2101,11 +2327,15 @@ main(int argc, char **argv)
 		if (merge_files(&run, &prof))
 			return 2;
 	} else {
-		dq_record_init(&rec);
-		while (dq_run_next(&run, &rec) > 0)
-			profile_record(&prof, &rec);
-		dq_record_release(&rec);
-		prof.rejected = run.n_rejected;
+		int rc = profile_parallel(&run, &prof, O.jobs ? O.jobs :
+					  default_jobs(), O.jobs != 0);
+		if (rc < 0) {
+			fprintf(stderr, "%s: a worker process failed\n",
+				dq_progname);
+			return 2;
+		}
+		if (rc == 0)
+			profile_range(&run, &prof);
 	}
 
 	if (drift_wanted() && !O.partial) {
