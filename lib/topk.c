@@ -41,13 +41,16 @@ dq_topk_init(struct dq_topk *t, size_t cap)
 	t->slot = dq_xcalloc(t->nslot, sizeof(*t->slot));
 	t->total = 0;
 	t->err = 0;
+	t->pool = NULL;
+	t->poollen = t->poolcap = t->live = 0;
 }
 
 void
 dq_topk_release(struct dq_topk *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		free(t->item[i].val);
+		t->item[i].val = NULL;
+	free(t->pool);
 	free(t->item);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
@@ -87,7 +90,7 @@ cut(struct dq_topk *t, uint64_t d)
 	size_t j = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->item[i].count <= d) {
-			free(t->item[i].val);
+			t->live -= t->item[i].len + 1;
 			continue;
 		}
 		t->item[j] = t->item[i];
@@ -96,6 +99,41 @@ cut(struct dq_topk *t, uint64_t d)
 	t->n = j;
 	t->err += d;
 	rebuild(t);
+}
+
+/*
+ * Values live in one pool per summary, not one allocation each: a stream
+ * of distinct values would otherwise cost a malloc and a free per value.
+ * A cut only forgets values; when the pool is full, the live values move
+ * to a fresh pool twice their size.
+ */
+static char *
+pool_add(struct dq_topk *t, const char *val, size_t len)
+{
+	char *v;
+	if (t->poollen + len + 1 > t->poolcap) {
+		size_t cap = 2 * (t->live + len + 1), off = 0;
+		char *np;
+		if (cap < 4096)
+			cap = 4096;
+		np = dq_xmalloc(cap);
+		for (size_t i = 0; i < t->n; i++) {
+			struct dq_topk_item *it = &t->item[i];
+			memcpy(np + off, it->val, it->len + 1);
+			it->val = np + off;
+			off += it->len + 1;
+		}
+		free(t->pool);
+		t->pool = np;
+		t->poolcap = cap;
+		t->poollen = off;
+	}
+	v = t->pool + t->poollen;
+	memcpy(v, val, len);
+	v[len] = '\0';
+	t->poollen += len + 1;
+	t->live += len + 1;
+	return v;
 }
 
 static void
@@ -108,9 +146,7 @@ add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 		return;
 	}
 	struct dq_topk_item *it = &t->item[t->n];
-	it->val = dq_xmalloc(len + 1);
-	memcpy(it->val, val, len);
-	it->val[len] = '\0';
+	it->val = pool_add(t, val, len);
 	it->len = len;
 	it->hash = hash;
 	it->count = c;

@@ -21,7 +21,7 @@
 #include <cjson/cJSON.h>
 
 struct dq_topk_item {
-	char *val;       /* owned copy of the value bytes */
+	char *val;       /* copy of the value bytes, NUL-ended, in the pool */
 	size_t len;
 	uint64_t hash;
 	uint64_t count;
@@ -35,6 +35,8 @@ struct dq_topk {
 	size_t nslot;    /* a power of two >= 4 cap */
 	uint64_t total;  /* values added */
 	uint64_t err;    /* upper bound on the undercount of any count */
+	char *pool;      /* the values; owned */
+	size_t poollen, poolcap, live;
 };
 
 void dq_topk_init(struct dq_topk *t, size_t cap);

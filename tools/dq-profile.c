@@ -170,6 +170,9 @@ struct profile {
 	uint32_t *slot;          /* field hash table: index + 1 */
 	size_t nslot;
 	struct dq_dupsketch dups; /* repeated rows */
+	/* The field last seen at each member position: records usually
+	 * repeat their key order, so one compare replaces a lookup. */
+	struct field *pos[64];
 	struct dq_reservoir sample;
 };
 
@@ -464,12 +467,53 @@ looks_phone(const char *s, size_t n)
 	return d >= 7 && d <= 15;
 }
 
-static struct dq_buf text = DQ_BUF_INIT, shape = DQ_BUF_INIT,
-		     iso = DQ_BUF_INIT, num = DQ_BUF_INIT;
+static struct dq_buf text = DQ_BUF_INIT, iso = DQ_BUF_INIT,
+		     num = DQ_BUF_INIT;
+
+/* String lengths need only count, sum, min and max (the document shows
+ * min, mean, max): cheaper than the full moments, and exact, since sums
+ * of lengths are integers.  The mean is sum / n where it is shown. */
+static void
+len_add(struct dq_moments *m, double x)
+{
+	if (!m->n || x < m->min)
+		m->min = x;
+	if (!m->n || x > m->max)
+		m->max = x;
+	m->n++;
+	m->sum += x;
+}
 
 static double
 to_double(const char *s, size_t n)
 {
+	/* Fast path: at most 15 digits with an optional sign and point.
+	 * The digits make an integer m < 2^53 and 10^k is exact for k <= 15,
+	 * so m / 10^k is the correctly rounded value, as strtod gives. */
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+				      1e15 };
+	size_t i = 0, nd = 0;
+	int neg = 0, frac = -1;
+	uint64_t m = 0;
+	if (n && (s[0] == '-' || s[0] == '+'))
+		neg = s[i++] == '-';
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			nd++;
+		} else if (s[i] == '.' && frac < 0) {
+			frac = (int)i;
+		} else {
+			break;
+		}
+	}
+	if (i == n && nd && nd <= 15) {
+		double x = (double)m;
+		if (frac >= 0)
+			x /= p10[n - 1 - (size_t)frac];
+		return neg ? -x : x;
+	}
 	dq_buf_reset(&num);
 	dq_buf_add(&num, s, n);
 	return strtod(num.buf, NULL);
@@ -478,15 +522,17 @@ to_double(const char *s, size_t n)
 /* The shape of a string: ASCII letters become A or a, digits 9, other
  * non-ASCII code points *, the rest stays ("Main St 12" -> "Aaaa Aa 99").
  * Shapes longer than SHAPE_MAX bytes end in "~". */
-static void
-shape_of(const char *s, size_t n, struct dq_buf *out)
+static size_t
+shape_of(const char *s, size_t n, char out[SHAPE_MAX + 2])
 {
-	dq_buf_reset(out);
+	/* A 256-entry map would be no faster: the branches predict well
+	 * on the runs of letters and digits that make up most text. */
+	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (out->len >= SHAPE_MAX) {
-			dq_buf_addch(out, '~');
-			return;
+		if (len >= SHAPE_MAX) {
+			out[len++] = '~';
+			break;
 		}
 		if (c >= 'A' && c <= 'Z')
 			c = 'A';
@@ -501,8 +547,10 @@ shape_of(const char *s, size_t n, struct dq_buf *out)
 				i++;
 			c = '*';
 		}
-		dq_buf_addch(out, c);
+		out[len++] = (char)c;
 	}
+	out[len] = '\0';
+	return len;
 }
 
 /* Byte order of s (n bytes) against t (tn bytes). */
@@ -553,6 +601,16 @@ add_number(struct field *f, double x)
 		f->zeros++;
 	else if (x < 0)
 		f->negatives++;
+}
+
+/* Every date form has digits: text without one skips the parser. */
+static int
+has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
 }
 
 /* "+", a non-zero digit, 7 to 15 digits in all: dq-validate's phone. */
@@ -658,11 +716,13 @@ add_value(struct field *f, const struct dq_member *m)
 		f->kinds[K_STRING]++;
 		for (size_t i = 0; i < n; i++)
 			cp += ((unsigned char)s[i] & 0xc0) != 0x80;
-		dq_moments_add(&f->len, (double)cp);
+		len_add(&f->len, (double)cp);
 		set_min_max(&f->smin, &f->smax, f->lens, s, n);
-		shape_of(s, n, &shape);
-		dq_topk_add(&f->shapes, shape.buf, shape.len,
-			    hash_bytes(shape.buf, shape.len));
+		{
+			char sh[SHAPE_MAX + 2];
+			size_t sl = shape_of(s, n, sh);
+			dq_topk_add(&f->shapes, sh, sl, hash_bytes(sh, sl));
+		}
 		if (is_integer_text(s, n)) {
 			t = T_INTEGER;
 			add_number(f, to_double(s, n));
@@ -671,7 +731,7 @@ add_value(struct field *f, const struct dq_member *m)
 			add_number(f, to_double(s, n));
 		} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
 			t = T_BOOLEAN;
-		} else if (n >= 6 && n <= 40 &&
+		} else if (n >= 6 && n <= 40 && has_digit(s, n) &&
 			   !dq_date_parse(s, n, NULL, &dt)) {
 			t = dt.has_time ? T_DATETIME : T_DATE;
 			add_time(f, &dt, s, n);
@@ -713,8 +773,13 @@ profile_record(struct profile *p, const struct dq_record *r)
 			/* Unescape needs the quotes around the key. */
 			dq_json_unescape(k - 1, kn + 2, &text);
 			f = field_get(p, text.buf, text.len);
+		} else if (i < 64 && p->pos[i] && p->pos[i]->namelen == kn &&
+			   !memcmp(p->pos[i]->name, k, kn)) {
+			f = p->pos[i];
 		} else {
 			f = field_get(p, k, kn);
+			if (i < 64)
+				p->pos[i] = f;
 		}
 		if (!f) {
 			p->overflow++;
@@ -748,7 +813,15 @@ field_merge(struct field *d, struct field *s)
 		d->has_tmax = 1;
 	}
 	dq_moments_merge(&d->num, &s->num);
-	dq_moments_merge(&d->len, &s->len);
+	if (s->len.n) {
+		if (!d->len.n || s->len.min < d->len.min)
+			d->len.min = s->len.min;
+		if (!d->len.n || s->len.max > d->len.max)
+			d->len.max = s->len.max;
+		d->len.n += s->len.n;
+		d->len.sum += s->len.sum;
+		d->len.mean = d->len.sum / (double)d->len.n;
+	}
 	if (s->smin) {
 		set_min_max(&d->smin, &d->smax, d->lens, s->smin, s->lens[0]);
 		set_min_max(&d->smin, &d->smax, d->lens, s->smax, s->lens[1]);
@@ -1154,7 +1227,8 @@ stat_summary(const struct field *f)
 	if (f->len.n) {
 		cJSON *l = cJSON_CreateObject();
 		cJSON_AddNumberToObject(l, "min", f->len.min);
-		cJSON_AddNumberToObject(l, "mean", r12(f->len.mean));
+		cJSON_AddNumberToObject(l, "mean",
+					r12(f->len.sum / (double)f->len.n));
 		cJSON_AddNumberToObject(l, "max", f->len.max);
 		cJSON_AddItemToObject(o, "length", l);
 	}
@@ -2385,7 +2459,6 @@ main(int argc, char **argv)
 		cJSON_AddItemToObject(extra, "anomalies", anomalies);
 	profile_release(&prof);
 	dq_buf_release(&text);
-	dq_buf_release(&shape);
 	dq_buf_release(&iso);
 	dq_buf_release(&num);
 	for (int k = 0; k < O.nfresh; k++)
