@@ -1653,7 +1653,10 @@ drift_baseline(struct profile *p, const cJSON *base)
 			anomaly("typeChanged", name, NAN, NAN, 0,
 				"field '%s': dominant type %s, was %s", name,
 				type_names[t], type_names[t0]);
-		nr0 = n0 > 0 ? 1 - num_of(c0, "completeness", 0) : 0;
+		/* From the counts: 1 - completeness is not exact. */
+		nr0 = n0 > 0 ? (n0 - (num_of(c0, "present", 0) -
+				      num_of(c0, "null", 0) -
+				      num_of(c0, "empty", 0))) / n0 : 0;
 		nr = null_rate(f, p->rows);
 		if (nr > tol.null_ratio * nr0 && nr > tol.null_floor)
 			anomaly("nullRate", name, nr0, nr, tol.null_ratio,
