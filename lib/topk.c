@@ -11,10 +11,11 @@
  * counts, and if more than cap counters remain subtract the (cap+1)-th
  * largest count from all and free those at or below zero.
  *
- * Memory layout.  An array of 2 cap items (each an owned copy of the
- * value's bytes, its 64-bit hash and count) and an open-addressing table of
- * uint32_t slots (the power of two at or above 4 cap) indexed by the hash; after a decrement or a merge
- * cut the table is rebuilt.  Memory is bounded by cap times the longest
+ * Memory layout.  An array of 2 cap items (each a copy of the value's
+ * bytes in one pool, its 64-bit hash and count) and an open-addressing
+ * table of uint64_t slots (the power of two at or above 4 cap; item index
+ * + 1 and the hash's high half) indexed by the hash; after a decrement or
+ * a merge cut the table is rebuilt.  Memory is bounded by cap times the longest
  * value held.
  *
  * Error.  Every count is low by at most err, the sum of all decrements,
@@ -63,8 +64,15 @@ static size_t
 find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
 	size_t mask = t->nslot - 1, i = (size_t)hash & mask;
-	while (t->slot[i]) {
-		const struct dq_topk_item *it = &t->item[t->slot[i] - 1];
+	uint64_t sl;
+	/* A slot holds the item index + 1 and the high half of its hash, so
+	 * a probe past another value does not touch the item. */
+	while ((sl = t->slot[i])) {
+		const struct dq_topk_item *it = &t->item[(uint32_t)sl - 1];
+		if ((sl >> 32) != (hash >> 32)) {
+			i = (i + 1) & mask;
+			continue;
+		}
 		if (it->hash == hash && it->len == len &&
 		    !memcmp(it->val, val, len))
 			return i;
@@ -73,13 +81,19 @@ find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 	return i;
 }
 
+static uint64_t
+tag(uint64_t hash, size_t i)
+{
+	return (hash >> 32 << 32) | (uint32_t)(i + 1);
+}
+
 static void
 rebuild(struct dq_topk *t)
 {
 	memset(t->slot, 0, t->nslot * sizeof(*t->slot));
 	for (size_t i = 0; i < t->n; i++) {
 		struct dq_topk_item *it = &t->item[i];
-		t->slot[find(t, it->val, it->len, it->hash)] = (uint32_t)i + 1;
+		t->slot[find(t, it->val, it->len, it->hash)] = tag(it->hash, i);
 	}
 }
 
@@ -142,7 +156,7 @@ add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 {
 	size_t s = find(t, val, len, hash);
 	if (t->slot[s]) {
-		t->item[t->slot[s] - 1].count += c;
+		t->item[(uint32_t)t->slot[s] - 1].count += c;
 		return;
 	}
 	struct dq_topk_item *it = &t->item[t->n];
@@ -150,7 +164,7 @@ add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 	it->len = len;
 	it->hash = hash;
 	it->count = c;
-	t->slot[s] = (uint32_t)++t->n;
+	t->slot[s] = tag(hash, t->n++);
 }
 
 void
@@ -159,7 +173,7 @@ dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 	size_t s = find(t, val, len, hash);
 	t->total++;
 	if (t->slot[s]) {
-		t->item[t->slot[s] - 1].count++;
+		t->item[(uint32_t)t->slot[s] - 1].count++;
 		return;
 	}
 	if (t->n < t->cap) {

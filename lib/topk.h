@@ -31,7 +31,8 @@ struct dq_topk {
 	size_t cap;      /* counters kept between operations */
 	size_t n;        /* counters in use */
 	struct dq_topk_item *item; /* 2 cap slots (a merge may need them) */
-	uint32_t *slot;  /* hash table: item index + 1, 0 free */
+	uint64_t *slot;  /* hash table: item index + 1 and the hash's high
+			  * 32 bits above it; 0 free */
 	size_t nslot;    /* a power of two >= 4 cap */
 	uint64_t total;  /* values added */
 	uint64_t err;    /* upper bound on the undercount of any count */

@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+/* Inline XXH3: most values are short, and the call into the shared
+ * library cost more than the hashing. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "date.h"
@@ -554,10 +557,15 @@ shape_of(const char *s, size_t n, char out[SHAPE_MAX + 2])
 }
 
 /* Byte order of s (n bytes) against t (tn bytes). */
-static int
+static inline int
 cmp_text(const char *s, size_t n, const char *t, size_t tn)
 {
-	int c = memcmp(s, t, n < tn ? n : tn);
+	int c;
+	/* Most comparisons with the least and greatest string are decided
+	 * by the first byte: no call for those. */
+	if (n && tn && s[0] != t[0])
+		return (unsigned char)s[0] - (unsigned char)t[0];
+	c = memcmp(s, t, n < tn ? n : tn);
 	if (c)
 		return c;
 	return (n > tn) - (n < tn);
