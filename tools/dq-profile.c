@@ -1683,12 +1683,13 @@ drift_baseline(struct profile *p, const cJSON *base)
 		    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x,
 								    "mean"))) {
 			double m0 = num_of(x, "mean", 0);
-			double s0 = num_of(x, "stddev", 0), m = r12(f->num.mean);
+			double s0 = num_of(x, "stddev", 0);
+			double m = r12(f->num.mean);
 			if (fabs(m - m0) > tol.mean_shift * s0)
 				anomaly("meanShift", name, m0, m,
-					tol.mean_shift, "field '%s': mean %.6g, "
-					"was %.6g (stddev %.6g)", name, m, m0,
-					s0);
+					tol.mean_shift, "field '%s': mean "
+					"%.6g, was %.6g (stddev %.6g)", name,
+					m, m0, s0);
 		}
 	}
 }
@@ -2118,11 +2119,14 @@ profile_text(struct profile *p, struct dq_buf *b)
 	if (anomalies) {
 		const cJSON *a;
 		dq_buf_addf(b, "anomalies %d\n", cJSON_GetArraySize(anomalies));
-		cJSON_ArrayForEach(a, anomalies)
-			dq_buf_addf(b, "  %s: %s\n", cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(a, "kind")),
-				cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(a, "message")));
+		cJSON_ArrayForEach(a, anomalies) {
+			const cJSON *k = cJSON_GetObjectItemCaseSensitive(a,
+									  "kind");
+			const cJSON *m = cJSON_GetObjectItemCaseSensitive(a,
+								"message");
+			dq_buf_addf(b, "  %s: %s\n", cJSON_GetStringValue(k),
+				    cJSON_GetStringValue(m));
+		}
 	}
 }
 
