@@ -15,7 +15,7 @@ if (!file) {
 	process.exit(2);
 }
 const { DuckDBInstance } = require(modDir ?
-	path.join(modDir, 'node_modules', '@duckdb', 'node-api') :
+	path.resolve(modDir, 'node_modules', '@duckdb', 'node-api') :
 	'@duckdb/node-api');
 
 (async () => {
