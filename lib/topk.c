@@ -167,20 +167,21 @@ add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 	t->slot[s] = tag(hash, t->n++);
 }
 
-void
+int
 dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
 	size_t s = find(t, val, len, hash);
 	t->total++;
 	if (t->slot[s]) {
 		t->item[(uint32_t)t->slot[s] - 1].count++;
-		return;
+		return 1;
 	}
 	if (t->n < t->cap) {
 		add_count(t, val, len, hash, 1);
-		return;
+		return 0;
 	}
 	cut(t, 1);
+	return 0;
 }
 
 static int

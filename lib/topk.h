@@ -42,8 +42,9 @@ struct dq_topk {
 
 void dq_topk_init(struct dq_topk *t, size_t cap);
 void dq_topk_release(struct dq_topk *t);
-void dq_topk_add(struct dq_topk *t, const char *val, size_t len,
-		 uint64_t hash);
+/* Returns 1 when val was already counted (so it was seen before), else 0. */
+int dq_topk_add(struct dq_topk *t, const char *val, size_t len,
+		uint64_t hash);
 /* dst becomes a summary of both inputs with the same cap (Agarwal et al.
  * 2012 merge); dst->err grows by src->err and the merge's own cut. */
 void dq_topk_merge(struct dq_topk *dst, const struct dq_topk *src);

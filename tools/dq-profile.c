@@ -762,8 +762,10 @@ add_value(struct field *f, const struct dq_member *m)
 	}
 	f->types[t]++;
 	add_example(f, t, m->val, m->vallen);
-	dq_hll_add(&f->hll, h);
-	dq_topk_add(&f->top, m->val, m->vallen, h);
+	/* A value the top-value summary holds was seen before, so the
+	 * distinct count already has it: most repeated values skip it. */
+	if (!dq_topk_add(&f->top, m->val, m->vallen, h))
+		dq_hll_add(&f->hll, h);
 }
 
 static void
