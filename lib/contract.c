@@ -89,11 +89,15 @@ static const struct keyspec weight_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
-/* The profile section (dq-profile): caps of the document. */
+/* The profile section (dq-profile): caps of the document, drift
+ * tolerances and freshness limits ({"FIELD": "12h"}). */
 static const struct keyspec profile_keys[] = {
 	{ "top", NULL, 0 },      { "buckets", NULL, 0 },
 	{ "sample", NULL, 0 },   { "examples", NULL, 0 },
-	{ "shapes", NULL, 0 },
+	{ "shapes", NULL, 0 },   { "null_ratio", NULL, 0 },
+	{ "null_floor", NULL, 0 }, { "psi", NULL, 0 },
+	{ "mean_shift", NULL, 0 }, { "row_tolerance", NULL, 0 },
+	{ "sigma", NULL, 0 },    { "freshness", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -91,6 +91,15 @@ open_next(struct dq_input *in)
 	in->eof = 0;
 	in->cur = in->format;
 	in->csv_done = 0;
+	in->fpos = 0;
+	if (in->start || in->stop) {
+		if (in->start && lseek(in->fd, (off_t)in->start, SEEK_SET) < 0)
+			return dq_error("%s: %s", name, strerror(errno));
+		in->fpos = in->off = in->start;
+		in->lineno = in->start_line;
+		if (in->cur == DQ_FMT_AUTO)
+			in->cur = DQ_FMT_NDJSON;
+	}
 	if (!in->buf) {
 		in->cap = RBUF;
 		in->buf = dq_xmalloc(in->cap);
@@ -144,8 +153,11 @@ read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
 		}
 		scan = in->end;
 		ssize_t r;
+		size_t want = in->cap - in->end;
+		if (in->stop && want > in->stop - in->fpos)
+			want = (size_t)(in->stop - in->fpos);
 		do
-			r = read(in->fd, in->buf + in->end, in->cap - in->end);
+			r = want ? read(in->fd, in->buf + in->end, want) : 0;
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
 			return dq_error("%s: read error: %s", in->name,
@@ -154,6 +166,7 @@ read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
 			in->eof = 1;
 		in->end += (size_t)r;
 		in->bytes += (uint64_t)r;
+		in->fpos += (uint64_t)r;
 	}
 }
 

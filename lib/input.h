@@ -42,6 +42,12 @@ struct dq_input {
 	struct dq_csv_opts csv;
 	long line_offset;     /* added to every line number (a chunk of a
 			       * larger file: dq-parallel) */
+	/* A byte range of the files (for one process of several): read
+	 * [start, stop) (stop 0: to the end), which must begin at a line
+	 * start, numbering lines from start_line + 1.  The format is then
+	 * NDJSON unless forced. */
+	uint64_t start, stop;
+	long start_line;
 
 	/* Counts, for summaries. */
 	uint64_t bytes;       /* bytes read */
@@ -53,6 +59,7 @@ struct dq_input {
 	const char *name;
 	long lineno;
 	uint64_t off;
+	uint64_t fpos;        /* read position in the file */
 	char *buf;
 	size_t cap, beg, end;
 	int eof, started;

@@ -93,6 +93,48 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sort doubles ascending (no NaN here): insertion sort for short runs,
+ * else quicksort on the median of three.  Compaction sorts a level on
+ * nearly every call, and qsort's indirect compare and merge buffer cost
+ * more than the sorting itself. */
+static void
+sort_doubles(double *v, size_t n)
+{
+	while (n > 16) {
+		double a = v[0], b = v[n / 2], c = v[n - 1], p, t;
+		size_t i = 0, j = n - 1;
+		p = a < b ? (b < c ? b : a < c ? c : a) :
+			    (a < c ? a : b < c ? c : b);
+		for (;;) {
+			while (v[i] < p)
+				i++;
+			while (v[j] > p)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i];
+			v[i++] = v[j];
+			v[j--] = t;
+		}
+		/* Recurse into the smaller side, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			sort_doubles(v, j + 1);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			sort_doubles(v + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t k = i;
+		for (; k > 0 && v[k - 1] > x; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+}
+
 static int
 coin(struct dq_quantile *q)
 {
@@ -118,7 +160,7 @@ compact(struct dq_quantile *q)
 		}
 		double *v = q->lev[h];
 		uint32_t n = q->len[h], keep = n & 1, off = (uint32_t)coin(q);
-		qsort(v, n, sizeof(double), cmp_double);
+		sort_doubles(v, n);
 		for (uint32_t i = off; i < n - keep; i += 2)
 			push(q, h + 1, v[i]);
 		q->size -= n;

@@ -11,10 +11,11 @@
  * counts, and if more than cap counters remain subtract the (cap+1)-th
  * largest count from all and free those at or below zero.
  *
- * Memory layout.  An array of 2 cap items (each an owned copy of the
- * value's bytes, its 64-bit hash and count) and an open-addressing table of
- * uint32_t slots (the power of two at or above 4 cap) indexed by the hash; after a decrement or a merge
- * cut the table is rebuilt.  Memory is bounded by cap times the longest
+ * Memory layout.  An array of 2 cap items (each a copy of the value's
+ * bytes in one pool, its 64-bit hash and count) and an open-addressing
+ * table of uint64_t slots (the power of two at or above 4 cap; item index
+ * + 1 and the hash's high half) indexed by the hash; after a decrement or
+ * a merge cut the table is rebuilt.  Memory is bounded by cap times the longest
  * value held.
  *
  * Error.  Every count is low by at most err, the sum of all decrements,
@@ -41,13 +42,16 @@ dq_topk_init(struct dq_topk *t, size_t cap)
 	t->slot = dq_xcalloc(t->nslot, sizeof(*t->slot));
 	t->total = 0;
 	t->err = 0;
+	t->pool = NULL;
+	t->poollen = t->poolcap = t->live = 0;
 }
 
 void
 dq_topk_release(struct dq_topk *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		free(t->item[i].val);
+		t->item[i].val = NULL;
+	free(t->pool);
 	free(t->item);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
@@ -60,8 +64,15 @@ static size_t
 find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
 	size_t mask = t->nslot - 1, i = (size_t)hash & mask;
-	while (t->slot[i]) {
-		const struct dq_topk_item *it = &t->item[t->slot[i] - 1];
+	uint64_t sl;
+	/* A slot holds the item index + 1 and the high half of its hash, so
+	 * a probe past another value does not touch the item. */
+	while ((sl = t->slot[i])) {
+		const struct dq_topk_item *it = &t->item[(uint32_t)sl - 1];
+		if ((sl >> 32) != (hash >> 32)) {
+			i = (i + 1) & mask;
+			continue;
+		}
 		if (it->hash == hash && it->len == len &&
 		    !memcmp(it->val, val, len))
 			return i;
@@ -70,13 +81,19 @@ find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 	return i;
 }
 
+static uint64_t
+tag(uint64_t hash, size_t i)
+{
+	return (hash >> 32 << 32) | (uint32_t)(i + 1);
+}
+
 static void
 rebuild(struct dq_topk *t)
 {
 	memset(t->slot, 0, t->nslot * sizeof(*t->slot));
 	for (size_t i = 0; i < t->n; i++) {
 		struct dq_topk_item *it = &t->item[i];
-		t->slot[find(t, it->val, it->len, it->hash)] = (uint32_t)i + 1;
+		t->slot[find(t, it->val, it->len, it->hash)] = tag(it->hash, i);
 	}
 }
 
@@ -87,7 +104,7 @@ cut(struct dq_topk *t, uint64_t d)
 	size_t j = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->item[i].count <= d) {
-			free(t->item[i].val);
+			t->live -= t->item[i].len + 1;
 			continue;
 		}
 		t->item[j] = t->item[i];
@@ -98,39 +115,73 @@ cut(struct dq_topk *t, uint64_t d)
 	rebuild(t);
 }
 
+/*
+ * Values live in one pool per summary, not one allocation each: a stream
+ * of distinct values would otherwise cost a malloc and a free per value.
+ * A cut only forgets values; when the pool is full, the live values move
+ * to a fresh pool twice their size.
+ */
+static char *
+pool_add(struct dq_topk *t, const char *val, size_t len)
+{
+	char *v;
+	if (t->poollen + len + 1 > t->poolcap) {
+		size_t cap = 2 * (t->live + len + 1), off = 0;
+		char *np;
+		if (cap < 4096)
+			cap = 4096;
+		np = dq_xmalloc(cap);
+		for (size_t i = 0; i < t->n; i++) {
+			struct dq_topk_item *it = &t->item[i];
+			memcpy(np + off, it->val, it->len + 1);
+			it->val = np + off;
+			off += it->len + 1;
+		}
+		free(t->pool);
+		t->pool = np;
+		t->poolcap = cap;
+		t->poollen = off;
+	}
+	v = t->pool + t->poollen;
+	memcpy(v, val, len);
+	v[len] = '\0';
+	t->poollen += len + 1;
+	t->live += len + 1;
+	return v;
+}
+
 static void
 add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 	  uint64_t c)
 {
 	size_t s = find(t, val, len, hash);
 	if (t->slot[s]) {
-		t->item[t->slot[s] - 1].count += c;
+		t->item[(uint32_t)t->slot[s] - 1].count += c;
 		return;
 	}
 	struct dq_topk_item *it = &t->item[t->n];
-	it->val = dq_xmalloc(len + 1);
-	memcpy(it->val, val, len);
-	it->val[len] = '\0';
+	it->val = pool_add(t, val, len);
 	it->len = len;
 	it->hash = hash;
 	it->count = c;
-	t->slot[s] = (uint32_t)++t->n;
+	t->slot[s] = tag(hash, t->n++);
 }
 
-void
+int
 dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
 	size_t s = find(t, val, len, hash);
 	t->total++;
 	if (t->slot[s]) {
-		t->item[t->slot[s] - 1].count++;
-		return;
+		t->item[(uint32_t)t->slot[s] - 1].count++;
+		return 1;
 	}
 	if (t->n < t->cap) {
 		add_count(t, val, len, hash, 1);
-		return;
+		return 0;
 	}
 	cut(t, 1);
+	return 0;
 }
 
 static int

@@ -21,7 +21,7 @@
 #include <cjson/cJSON.h>
 
 struct dq_topk_item {
-	char *val;       /* owned copy of the value bytes */
+	char *val;       /* copy of the value bytes, NUL-ended, in the pool */
 	size_t len;
 	uint64_t hash;
 	uint64_t count;
@@ -31,16 +31,20 @@ struct dq_topk {
 	size_t cap;      /* counters kept between operations */
 	size_t n;        /* counters in use */
 	struct dq_topk_item *item; /* 2 cap slots (a merge may need them) */
-	uint32_t *slot;  /* hash table: item index + 1, 0 free */
+	uint64_t *slot;  /* hash table: item index + 1 and the hash's high
+			  * 32 bits above it; 0 free */
 	size_t nslot;    /* a power of two >= 4 cap */
 	uint64_t total;  /* values added */
 	uint64_t err;    /* upper bound on the undercount of any count */
+	char *pool;      /* the values; owned */
+	size_t poollen, poolcap, live;
 };
 
 void dq_topk_init(struct dq_topk *t, size_t cap);
 void dq_topk_release(struct dq_topk *t);
-void dq_topk_add(struct dq_topk *t, const char *val, size_t len,
-		 uint64_t hash);
+/* Returns 1 when val was already counted (so it was seen before), else 0. */
+int dq_topk_add(struct dq_topk *t, const char *val, size_t len,
+		uint64_t hash);
 /* dst becomes a summary of both inputs with the same cap (Agarwal et al.
  * 2012 merge); dst->err grows by src->err and the merge's own cut. */
 void dq_topk_merge(struct dq_topk *dst, const struct dq_topk *src);

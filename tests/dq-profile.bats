@@ -261,5 +261,370 @@ setup() {
 	printf '%s\n' "$output" >"$T/p"
 	run -0 jq -c '[.dqProfilePartial, .rows, (.fields | length),
 		.fields[1].name, .fields[1].num[0], .sample.seen]' "$T/p"
-	assert_output '[1,5,6,"age",5,5]'
+	assert_output '[2,5,6,"age",5,5]'
+}
+
+# ---- drift -------------------------------------------------------------
+
+# rows N PRINTF-FORMAT: N lines of the format with the row number as $1.
+rows() {
+	seq 1 "$1" | awk -v f="$2" '{ printf f "\n", $1 }'
+}
+
+# kinds DOC: the anomalies as "kind field" pairs.
+kinds() {
+	jq -c '[.anomalies[] | [.kind, .field]]' "$1"
+}
+
+@test "drift: an unchanged file raises nothing, exit 0 with --fail-on-drift" {
+	run -0 --separate-stderr dq profile "$P/small.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --baseline "$T/base" \
+		--fail-on-drift "$P/small.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	# Without drift options the document has no anomalies key.
+	run -0 jq -c 'has("anomalies")' "$T/base"
+	assert_output false
+}
+
+@test "drift: fields added and gone; --fail-on-drift exits 1, output complete" {
+	rows 10 '{"a":%d,"b":"x"}' >"$T/b.ndjson"
+	rows 10 '{"a":%d,"c":"y"}' >"$T/c.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/c.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[["fieldAdded","c"],["fieldGone","b"]]'
+	run -1 --separate-stderr dq profile --baseline "$T/base" \
+		--fail-on-drift "$T/c.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '[.rows, (.anomalies | length)]' "$T/doc"
+	assert_output '[10,2]'
+}
+
+@test "drift: dominant type changed" {
+	rows 10 '{"v":%d}' >"$T/b.ndjson"
+	rows 10 '{"v":"%dx"}' >"$T/c.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	# PSI is switched off to see the type check alone.
+	run -0 --separate-stderr dq profile --set profile.psi=1000 \
+		--baseline "$T/base" "$T/c.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .field, .message]' "$T/doc"
+	assert_output '["typeChanged","v","field '"'"'v'"'"': dominant type string, was integer"]'
+	run -0 --separate-stderr dq profile --set profile.psi=1000 \
+		--baseline "$T/base" "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+}
+
+@test "drift: null rate above twice the baseline and above the floor" {
+	# Baseline: 1 null in 10 (0.1).  2 in 10 is exactly 2x: quiet;
+	# 3 in 10 fires.
+	rows 10 '{"i":%d,"v":"x"}' | sed '1s/"x"/null/' >"$T/b.ndjson"
+	rows 10 '{"i":%d,"v":"x"}' | sed '1,2s/"x"/null/' >"$T/two.ndjson"
+	rows 10 '{"i":%d,"v":"x"}' | sed '1,3s/"x"/null/' >"$T/three.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/two.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -0 --separate-stderr dq profile --baseline "$T/base" \
+		"$T/three.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .field, .baseline, .current,
+		.threshold]' "$T/doc"
+	assert_output '["nullRate","v",0.1,0.3,2]'
+	# Floor: from 0 to 1 null in 200 (0.005 < 0.01) is quiet; the
+	# floor comes from the contract.
+	rows 200 '{"v":"x"}' >"$T/z.ndjson"
+	rows 200 '{"v":"x"}' | sed '1s/"x"/null/' >"$T/z1.ndjson"
+	run -0 --separate-stderr dq profile "$T/z.ndjson"
+	printf '%s\n' "$output" >"$T/zbase"
+	run -0 --separate-stderr dq profile --baseline "$T/zbase" "$T/z1.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -0 --separate-stderr dq profile --set profile.null_floor=0.001 \
+		--baseline "$T/zbase" "$T/z1.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[["nullRate","v"]]'
+}
+
+@test "drift: population stability index over top values" {
+	# Baseline red 5, blue 5.  Red 9, blue 1: PSI = 0.4 ln 1.8 +
+	# 0.4 ln 5 = 0.8789 (other values 0 on both sides).  Red 6,
+	# blue 4: 0.1 ln 1.2 + 0.1 ln 1.25 = 0.0405, quiet.
+	{ rows 5 '{"c":"red"}'; rows 5 '{"c":"blue"}'; } >"$T/b.ndjson"
+	{ rows 9 '{"c":"red"}'; rows 1 '{"c":"blue"}'; } >"$T/c.ndjson"
+	{ rows 6 '{"c":"red"}'; rows 4 '{"c":"blue"}'; } >"$T/q.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/c.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .field, (.current * 1e4 | round),
+		.threshold]' "$T/doc"
+	assert_output '["distribution","c",8789,0.2]'
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/q.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+}
+
+@test "drift: PSI over histogram buckets, and the mean shift" {
+	# Baseline 1..100: 20 buckets of 5 values (share 0.05).  1..100
+	# shifted to 51..150: buckets 0-9 empty (share floored at 1e-4),
+	# 10-18 hold 5 each, the last takes 96..150 (0.55):
+	# PSI = 10 (1e-4 - 0.05) ln(1e-4 / 0.05) + 0.5 ln 11 = 4.3000.
+	rows 100 '{"x":%d}' >"$T/b.ndjson"
+	seq 51 150 | awk '{ printf "{\"x\":%d}\n", $1 }' >"$T/c.ndjson"
+	seq 100 -1 1 | awk '{ printf "{\"x\":%d}\n", $1 }' >"$T/r.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/c.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '[.anomalies[] | [.kind, .field, (.current * 1e4 |
+		round), .baseline]]' "$T/doc"
+	assert_output '[["distribution","x",43000,null],["meanShift","x",1005000,50.5]]'
+	# The same values in another order: nothing.
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/r.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	# Mean shift alone: stddev of 1..100 is 28.866; a shift of 14 is
+	# within 0.5 sd, 15 is not (PSI switched off).
+	seq 15 114 | awk '{ printf "{\"x\":%d}\n", $1 }' >"$T/s14.ndjson"
+	seq 16 115 | awk '{ printf "{\"x\":%d}\n", $1 }' >"$T/s15.ndjson"
+	run -0 --separate-stderr dq profile --set profile.psi=1000 \
+		--baseline "$T/base" "$T/s14.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -0 --separate-stderr dq profile --set profile.psi=1000 \
+		--baseline "$T/base" "$T/s15.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .baseline, .current, .threshold]' \
+		"$T/doc"
+	assert_output '["meanShift",50.5,65.5,0.5]'
+}
+
+@test "drift: row count beyond the tolerance" {
+	rows 100 '{"v":"x"}' >"$T/b.ndjson"
+	rows 80 '{"v":"x"}' >"$T/c80.ndjson"
+	rows 79 '{"v":"x"}' >"$T/c79.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/c80.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -0 --separate-stderr dq profile --baseline "$T/base" "$T/c79.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .baseline, .current, .threshold]' \
+		"$T/doc"
+	assert_output '["rowCount",100,79,0.2]'
+	# The tolerance from a contract.
+	printf '{"profile":{"row_tolerance":0.25}}\n' >"$T/c.json"
+	run -0 --separate-stderr dq profile -c "$T/c.json" --baseline "$T/base" \
+		"$T/c79.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -2 --separate-stderr dq profile --set profile.psi='"x"' \
+		--baseline "$T/base" "$T/c79.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"profile.psi: not a number"* ]]
+}
+
+@test "drift: --history, a 3-sigma guard on rows and null rates" {
+	# Rows 100, 102, 98: mean 100, sd 2 (sample), 3 sigma = 6.
+	# Null rates of v 0.1, 0.12, 0.08: mean 0.1, sd 0.02, 3 sigma 0.06.
+	printf '%s\n' '{"rows":100,"nullRates":{"v":0.1}}' \
+		'{"rows":102,"nullRates":{"v":0.12}}' \
+		'{"rows":98,"nullRates":{"v":0.08}}' >"$T/hist"
+	rows 106 '{"v":"x"}' | sed '1,16s/"x"/null/' >"$T/ok.ndjson"
+	rows 107 '{"v":"x"}' | sed '1,18s/"x"/null/' >"$T/bad.ndjson"
+	run -0 --separate-stderr dq profile --history "$T/hist" "$T/ok.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -1 --separate-stderr dq profile --history "$T/hist" \
+		--fail-on-drift "$T/bad.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '[.anomalies[] | [.kind, .field, .baseline, .current]]' \
+		"$T/doc"
+	assert_output '[["rowCountHistory",null,100,107],["nullRateHistory","v",0.1,0.168224299065]]'
+	# Fewer than 3 earlier runs: no guard.
+	head -n 2 "$T/hist" >"$T/h2"
+	run -0 --separate-stderr dq profile --history "$T/h2" "$T/bad.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	# A line that is not a summary: exit 2, nothing written.
+	printf 'nope\n' >>"$T/hist"
+	run -2 --separate-stderr dq profile --history "$T/hist" "$T/ok.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"hist:4: not a dq-profile summary"* ]]
+}
+
+@test "drift: --summary carries null rates and anomalies, usable as history" {
+	for n in 10 11 12; do
+		rows $n '{"v":"x"}' | sed '1s/"x"/null/' >"$T/d$n"
+		run -0 --separate-stderr dq profile --summary "$T/s$n" "$T/d$n"
+		jq -c . "$T/s$n" >>"$T/hist"
+	done
+	run -0 jq -c '[.rows, .nullRates.v]' "$T/s10"
+	assert_output '[10,0.1]'
+	rows 30 '{"v":"x"}' >"$T/d30"
+	run -0 --separate-stderr dq profile --history "$T/hist" \
+		--summary "$T/s30" "$T/d30"
+	run -0 jq -c '[.anomalies[] | .kind]' "$T/s30"
+	assert_output '["rowCountHistory","nullRateHistory"]'
+}
+
+@test "drift: --freshness flags a newest date older than the limit" {
+	printf '%s\n' '{"ts":"2024-01-09T12:00:00Z"}' \
+		'{"ts":"2024-01-10T02:00:00+02:00"}' '{"ts":"2023-05-01"}' \
+		>"$T/f.ndjson"
+	# Newest: 2024-01-10T00:00:00Z; DQ_TODAY puts now at 2024-01-11T00:00Z,
+	# 86400 s later.
+	export DQ_TODAY=2024-01-11
+	run -0 --separate-stderr dq profile --freshness ts=2d "$T/f.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 kinds "$T/doc"
+	assert_output '[]'
+	run -1 --separate-stderr dq profile --freshness ts=23h \
+		--fail-on-drift "$T/f.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .field, .current, .threshold,
+		.message]' "$T/doc"
+	assert_output '["stale","ts",1704844800,82800,"field '"'"'ts'"'"': newest 86400 s old, more than 82800 s"]'
+	# From the contract, and a field with no dates.
+	printf '{"profile":{"freshness":{"nope":"1h"}}}\n' >"$T/c.json"
+	run -0 --separate-stderr dq profile -c "$T/c.json" "$T/f.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.anomalies[] | [.kind, .field, .message]' "$T/doc"
+	assert_output '["stale","nope","field '"'"'nope'"'"': no dates"]'
+	run -2 --separate-stderr dq profile --freshness ts=12 "$T/f.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"not FIELD=AGE"* ]]
+}
+
+@test "drift: anomalies in --format text; a baseline that is not a profile" {
+	rows 10 '{"a":%d}' >"$T/b.ndjson"
+	rows 10 '{"b":%d}' >"$T/c.ndjson"
+	run -0 --separate-stderr dq profile "$T/b.ndjson"
+	printf '%s\n' "$output" >"$T/base"
+	run -0 --separate-stderr dq profile --format text --baseline "$T/base" \
+		"$T/c.ndjson"
+	assert_line 'anomalies 2'
+	assert_line "  fieldAdded: field 'b' is new"
+	assert_line "  fieldGone: field 'a' is gone"
+	run -2 --separate-stderr dq profile --baseline "$T/b.ndjson" \
+		"$T/c.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"not a dq-profile document"* ]]
+}
+
+# ---- suggest -----------------------------------------------------------
+
+@test "--suggest: a contract from the evidence, hand checked" {
+	{
+		for i in 1 2 3 4 5 6 7 8; do
+			printf '{"id":"k%d","n":%d,"c":"red","d":"2024-01-0%d","e":"a@b.org","z":"123%d"}\n' $i $i $i $i
+		done
+		printf '%s\n' '{"id":"k9","n":-3,"c":"blue","d":"2024-02-01","z":"12345","x":true}'
+		printf '%s\n' '{"id":"k10","n":1.5,"c":"blue","d":null,"e":"","z":"99999"}'
+	} >"$T/s.ndjson"
+	run -0 --separate-stderr dq profile --suggest "$T/s.ndjson"
+	printf '%s\n' "$output" >"$T/c.json"
+	run -0 jq -c '.fields' "$T/c.json"
+	assert_output '{"id":{"type":"string","required":true,"unique":true,"pattern":"^([a-z][0-9]|[a-z][0-9]{2})$"},"n":{"type":"number","required":true,"min":-3,"max":8,"unique":true},"c":{"type":"string","required":true,"enum":["red","blue"]},"d":{"type":"date","min":"2024-01-01","max":"2024-02-01","unique":true},"e":{"type":"email","enum":["a@b.org"]},"z":{"type":"string","required":true,"unique":true,"pattern":"^([0-9]{4}|[0-9]{5})$"},"x":{"type":"boolean"}}'
+	run -0 --separate-stderr dq validate -c "$T/c.json" "$T/s.ndjson"
+}
+
+@test "--suggest: dq-validate accepts the contract and the profiled file passes it" {
+	dq gen -n 3000 --seed 4 >"$T/g.ndjson"
+	run -0 --separate-stderr dq profile --suggest "$T/g.ndjson"
+	printf '%s\n' "$output" >"$T/c.json"
+	run -0 --separate-stderr dq validate -c "$T/c.json" \
+		--summary "$T/sum" "$T/g.ndjson"
+	run -0 jq -c '[.score, .passed, .counts.in, .counts.quarantined]' "$T/sum"
+	assert_output '[100,true,3000,0]'
+	run -0 --separate-stderr dq profile --suggest "$P/small.ndjson"
+	printf '%s\n' "$output" >"$T/c2.json"
+	run -0 --separate-stderr dq validate -c "$T/c2.json" "$P/small.ndjson"
+}
+
+# ---- parallel and duplicates --------------------------------------------
+
+# Exact figures of a document (sketch figures and the sample left out).
+exact_of() {
+	jq -S -c 'del(.sampleData.rows) | walk(if type == "object" then
+		del(.quantiles, .histogram, .iqr, .outliers, .outlierExamples,
+		.topValues, .shapes, .topMaxUndercount, .topExact)
+		else . end)' "$1"
+}
+
+@test "--jobs 2 equals one process on exact figures" {
+	dq gen -n 20000 --seed 9 >"$T/g.ndjson"
+	printf '{"broken\n' >>"$T/g.ndjson"
+	dq gen -n 5000 --seed 10 >>"$T/g.ndjson"
+	run -0 --separate-stderr dq profile --jobs 1 --max-rejects 1 \
+		"$T/g.ndjson"
+	printf '%s\n' "$output" >"$T/one"
+	run -0 --separate-stderr dq profile --jobs 2 --max-rejects 1 \
+		--summary "$T/sum" \
+		"$T/g.ndjson"
+	printf '%s\n' "$output" >"$T/two"
+	# The rejected line is named by its line number in the whole file.
+	[[ "$stderr" == *"g.ndjson:20001:"* ]]
+	run -0 jq -c '[.rows, .rejected, .duplicateRows.exact]' "$T/two"
+	assert_output '[25000,1,true]'
+	run -0 jq -c '[.counts.in, .counts.rejected]' "$T/sum"
+	assert_output '[25001,1]'
+	exact_of "$T/one" >"$T/e1"
+	exact_of "$T/two" >"$T/e2"
+	run -0 cmp "$T/e1" "$T/e2"
+}
+
+@test "GNU parallel --pipe with --partial and --merge equals one run" {
+	command -v parallel >/dev/null || skip "GNU parallel not installed"
+	dq gen -n 20000 --seed 11 >"$T/g.ndjson"
+	mkdir "$T/parts"
+	parallel --pipe --block 1M -j 2 --will-cite \
+		"$DQ_BIN/dq-profile --partial > $T/parts/{#}" <"$T/g.ndjson"
+	run -0 --separate-stderr dq profile --merge "$T"/parts/*
+	printf '%s\n' "$output" >"$T/m"
+	run -0 --separate-stderr dq profile --jobs 1 "$T/g.ndjson"
+	printf '%s\n' "$output" >"$T/w"
+	exact_of "$T/m" >"$T/e1"
+	exact_of "$T/w" >"$T/e2"
+	run -0 cmp "$T/e1" "$T/e2"
+}
+
+@test "duplicate rows: exact below 65536 distinct rows, estimated within 3 standard errors above" {
+	# 5000 distinct rows and 1234 copies of some of them.
+	{ rows 5000 '{"i":%d}'; seq 1 1234 | awk '{ printf "{\"i\":%d}\n",
+		($1 * 37) % 5000 + 1 }'; } >"$T/d1"
+	run -0 --separate-stderr dq profile "$T/d1"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.duplicateRows' "$T/doc"
+	assert_output '{"count":1234,"exact":true,"standardError":0}'
+	# 90000 distinct rows and 10000 copies: a sample of about half the
+	# distinct rows is kept; standard error about sqrt(10000) = 100.
+	{ rows 90000 '{"i":%d}'; seq 1 10000 | awk '{ printf "{\"i\":%d}\n",
+		($1 * 7919) % 90000 + 1 }'; } >"$T/d2"
+	run -0 --separate-stderr dq profile "$T/d2"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '.duplicateRows | [.exact, (.standardError < 150),
+		((.count - 10000) | fabs) <= 3 * .standardError]' "$T/doc"
+	assert_output '[false,true,true]'
 }

@@ -10,13 +10,22 @@
  * docs/profile.md describes the document.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+/* Inline XXH3: most values are short, and the call into the shared
+ * library cost more than the hashing. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "date.h"
+#include "dupsketch.h"
 #include "hll.h"
 #include "json.h"
 #include "moments.h"
@@ -47,29 +56,52 @@ static const char help[] =
 	"      --sample N        sample rows (0-50, default 25)\n"
 	"      --examples N      examples per issue (1-25, default 5)\n"
 	"      --shapes N        value shapes per field (1-25, default 10)\n"
-	"      --seed N          seed of the sample (default 1)\n";
+	"      --seed N          seed of the sample (default 1)\n"
+	"      --jobs N          processes over a regular NDJSON file (1-16,\n"
+	"                        default: the online CPUs, at most 4)\n"
+	"\n"
+	"Drift and contracts:\n"
+	"      --baseline PROFILE  compare with an earlier profile document\n"
+	"      --history FILE    earlier --summary documents, one per line:\n"
+	"                        3-sigma guard on rows and null rates\n"
+	"      --freshness FIELD=AGE  the newest date of FIELD is at most AGE\n"
+	"                        old (AGE: a number and s, m, h, d or w)\n"
+	"      --fail-on-drift   exit 1 when an anomaly is found\n"
+	"      --suggest         write a starter contract instead\n";
 
 enum {
-	O_BUCKETS = DQ_OPT_TOOL,
+	O_BASELINE = DQ_OPT_TOOL,
+	O_BUCKETS,
 	O_EXAMPLES,
+	O_FAIL_ON_DRIFT,
 	O_FORMAT,
+	O_FRESHNESS,
+	O_HISTORY,
+	O_JOBS,
 	O_MERGE,
 	O_PARTIAL,
 	O_SAMPLE,
 	O_SEED,
 	O_SHAPES,
+	O_SUGGEST,
 	O_TOP
 };
 
 static const struct option longopts[] = {
+	{ "baseline", required_argument, NULL, O_BASELINE },
 	{ "buckets", required_argument, NULL, O_BUCKETS },
 	{ "examples", required_argument, NULL, O_EXAMPLES },
+	{ "fail-on-drift", no_argument, NULL, O_FAIL_ON_DRIFT },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "freshness", required_argument, NULL, O_FRESHNESS },
+	{ "history", required_argument, NULL, O_HISTORY },
+	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "merge", no_argument, NULL, O_MERGE },
 	{ "partial", no_argument, NULL, O_PARTIAL },
 	{ "sample", required_argument, NULL, O_SAMPLE },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "shapes", required_argument, NULL, O_SHAPES },
+	{ "suggest", no_argument, NULL, O_SUGGEST },
 	{ "top", required_argument, NULL, O_TOP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -120,7 +152,18 @@ struct field {
 	/* The first examples of each type, raw JSON, for format issues. */
 	char *ex[NTYPES][25];
 	unsigned nex[NTYPES];
+	/* For --suggest: non-empty JSON strings, integer-written numbers,
+	 * other numbers, true/false; strings that are ISO dates, ISO
+	 * date-times and E.164 phone numbers. */
+	uint64_t kinds[4];
+	uint64_t iso[3];
+	/* For --freshness: the newest date or date-time, in seconds since
+	 * 1970 (UTC; a time without zone is taken as UTC). */
+	double tmax;
+	int has_tmax;
 };
+
+enum { K_STRING, K_INT, K_DEC, K_BOOL };
 
 struct profile {
 	uint64_t rows, rejected;
@@ -129,7 +172,10 @@ struct profile {
 	size_t nf;
 	uint32_t *slot;          /* field hash table: index + 1 */
 	size_t nslot;
-	struct dq_hll rowhll;    /* distinct rows, for duplicates */
+	struct dq_dupsketch dups; /* repeated rows */
+	/* The field last seen at each member position: records usually
+	 * repeat their key order, so one compare replaces a lookup. */
+	struct field *pos[64];
 	struct dq_reservoir sample;
 };
 
@@ -137,7 +183,50 @@ static struct {
 	int text, partial, merge;
 	long long top, buckets, sample, examples, shapes, seed;
 	int set_top, set_buckets, set_sample, set_examples, set_shapes;
-} O = { 0, 0, 0, 10, 20, 25, 5, 10, 1, 0, 0, 0, 0, 0 };
+	const char *baseline, *history;
+	int fail_on_drift, suggest;
+	long long jobs;
+	char *fresh_field[16];
+	double fresh_age[16];
+	int nfresh;
+} O = { 0, 0, 0, 10, 20, 25, 5, 10, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0,
+	0, { NULL }, { 0 }, 0 };
+
+/* Parse "FIELD=AGE" (AGE a positive number and s, m, h, d or w). */
+static int
+freshness_opt(const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+	char *end;
+	double v;
+	if (O.nfresh == 16) {
+		fprintf(stderr, "%s: option '--freshness': at most 16\n",
+			dq_progname);
+		return -1;
+	}
+	if (!eq || eq == arg)
+		goto bad;
+	errno = 0;
+	v = strtod(eq + 1, &end);
+	if (errno || end == eq + 1 || !(v > 0) || !isfinite(v) || !*end ||
+	    end[1])
+		goto bad;
+	switch (*end) {
+	case 'w': v *= 7; /* fall through */
+	case 'd': v *= 24; /* fall through */
+	case 'h': v *= 60; /* fall through */
+	case 'm': v *= 60; /* fall through */
+	case 's': break;
+	default: goto bad;
+	}
+	O.fresh_field[O.nfresh] = dq_xstrndup(arg, (size_t)(eq - arg));
+	O.fresh_age[O.nfresh++] = v;
+	return 0;
+bad:
+	fprintf(stderr, "%s: option '--freshness': '%s' is not FIELD=AGE "
+		"(AGE like 12h, 30m, 7d)\n", dq_progname, arg);
+	return -1;
+}
 
 static int
 range_opt(const char *name, const char *arg, long long lo, long long hi,
@@ -155,6 +244,22 @@ static int
 option(void *ctx, int code, const char *arg)
 {
 	switch (code) {
+	case O_BASELINE:
+		O.baseline = arg;
+		return 0;
+	case O_FAIL_ON_DRIFT:
+		O.fail_on_drift = 1;
+		return 0;
+	case O_FRESHNESS:
+		return freshness_opt(arg);
+	case O_HISTORY:
+		O.history = arg;
+		return 0;
+	case O_JOBS:
+		return range_opt("jobs", arg, 1, 16, &O.jobs);
+	case O_SUGGEST:
+		O.suggest = 1;
+		return 0;
 	case O_BUCKETS:
 		O.set_buckets = 1;
 		return range_opt("buckets", arg, 1, 25, &O.buckets);
@@ -241,7 +346,7 @@ profile_init(struct profile *p)
 	memset(p, 0, sizeof(*p));
 	p->nslot = 2 * MAX_FIELDS;
 	p->slot = dq_xcalloc(p->nslot, sizeof(*p->slot));
-	dq_hll_init(&p->rowhll);
+	dq_dupsketch_init(&p->dups);
 	dq_reservoir_init(&p->sample, (size_t)O.sample, (uint64_t)O.seed);
 }
 
@@ -270,7 +375,7 @@ profile_release(struct profile *p)
 		field_free(p->f[i]);
 	free(p->f);
 	free(p->slot);
-	dq_hll_release(&p->rowhll);
+	dq_dupsketch_release(&p->dups);
 	dq_reservoir_release(&p->sample);
 }
 
@@ -365,12 +470,53 @@ looks_phone(const char *s, size_t n)
 	return d >= 7 && d <= 15;
 }
 
-static struct dq_buf text = DQ_BUF_INIT, shape = DQ_BUF_INIT,
-		     iso = DQ_BUF_INIT, num = DQ_BUF_INIT;
+static struct dq_buf text = DQ_BUF_INIT, iso = DQ_BUF_INIT,
+		     num = DQ_BUF_INIT;
+
+/* String lengths need only count, sum, min and max (the document shows
+ * min, mean, max): cheaper than the full moments, and exact, since sums
+ * of lengths are integers.  The mean is sum / n where it is shown. */
+static void
+len_add(struct dq_moments *m, double x)
+{
+	if (!m->n || x < m->min)
+		m->min = x;
+	if (!m->n || x > m->max)
+		m->max = x;
+	m->n++;
+	m->sum += x;
+}
 
 static double
 to_double(const char *s, size_t n)
 {
+	/* Fast path: at most 15 digits with an optional sign and point.
+	 * The digits make an integer m < 2^53 and 10^k is exact for k <= 15,
+	 * so m / 10^k is the correctly rounded value, as strtod gives. */
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+				      1e15 };
+	size_t i = 0, nd = 0;
+	int neg = 0, frac = -1;
+	uint64_t m = 0;
+	if (n && (s[0] == '-' || s[0] == '+'))
+		neg = s[i++] == '-';
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			nd++;
+		} else if (s[i] == '.' && frac < 0) {
+			frac = (int)i;
+		} else {
+			break;
+		}
+	}
+	if (i == n && nd && nd <= 15) {
+		double x = (double)m;
+		if (frac >= 0)
+			x /= p10[n - 1 - (size_t)frac];
+		return neg ? -x : x;
+	}
 	dq_buf_reset(&num);
 	dq_buf_add(&num, s, n);
 	return strtod(num.buf, NULL);
@@ -379,38 +525,50 @@ to_double(const char *s, size_t n)
 /* The shape of a string: ASCII letters become A or a, digits 9, other
  * non-ASCII code points *, the rest stays ("Main St 12" -> "Aaaa Aa 99").
  * Shapes longer than SHAPE_MAX bytes end in "~". */
-static void
-shape_of(const char *s, size_t n, struct dq_buf *out)
+static size_t
+shape_of(const char *s, size_t n, char out[SHAPE_MAX + 2])
 {
-	dq_buf_reset(out);
+	/* One table lookup per byte: mixed text ("Aaaa 9999") defeats the
+	 * branch predictor of a chain of range tests.  0 marks the lead byte
+	 * of a non-ASCII code point. */
+	static char map[256];
+	size_t len = 0;
+	if (!map['a']) {
+		for (int c = 0; c < 256; c++)
+			map[c] = c >= 'A' && c <= 'Z' ? 'A' :
+				 c >= 'a' && c <= 'z' ? 'a' :
+				 c >= '0' && c <= '9' ? '9' :
+				 c >= 0x80 ? 0 : (char)c;
+	}
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (out->len >= SHAPE_MAX) {
-			dq_buf_addch(out, '~');
-			return;
+		char c = map[(unsigned char)s[i]];
+		if (len >= SHAPE_MAX) {
+			out[len++] = '~';
+			break;
 		}
-		if (c >= 'A' && c <= 'Z')
-			c = 'A';
-		else if (c >= 'a' && c <= 'z')
-			c = 'a';
-		else if (c >= '0' && c <= '9')
-			c = '9';
-		else if (c >= 0x80) {
+		if (!c) {
 			/* One code point of another script: "*". */
 			while (i + 1 < n && ((unsigned char)s[i + 1] & 0xc0) ==
 						    0x80)
 				i++;
 			c = '*';
 		}
-		dq_buf_addch(out, c);
+		out[len++] = c;
 	}
+	out[len] = '\0';
+	return len;
 }
 
 /* Byte order of s (n bytes) against t (tn bytes). */
-static int
+static inline int
 cmp_text(const char *s, size_t n, const char *t, size_t tn)
 {
-	int c = memcmp(s, t, n < tn ? n : tn);
+	int c;
+	/* Most comparisons with the least and greatest string are decided
+	 * by the first byte: no call for those. */
+	if (n && tn && s[0] != t[0])
+		return (unsigned char)s[0] - (unsigned char)t[0];
+	c = memcmp(s, t, n < tn ? n : tn);
 	if (c)
 		return c;
 	return (n > tn) - (n < tn);
@@ -456,6 +614,74 @@ add_number(struct field *f, double x)
 		f->negatives++;
 }
 
+/* Every date form has digits: text without one skips the parser. */
+static int
+has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
+/* "+", a non-zero digit, 7 to 15 digits in all: dq-validate's phone. */
+static int
+is_e164(const char *s, size_t n)
+{
+	if (n < 8 || n > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int
+digits_at(const char *s, const char *pat)
+{
+	for (; *pat; s++, pat++)
+		if (*pat == '9' ? *s < '0' || *s > '9' : *s != *pat)
+			return 0;
+	return 1;
+}
+
+/* Count ISO 8601 dates and RFC 3339 date-times (the forms dq-validate's
+ * date and datetime types accept) and keep the newest time. */
+static void
+add_time(struct field *f, const struct dq_datetime *dt, const char *s,
+	 size_t n)
+{
+	double t = (double)dq_date_days(dt->year, dt->month, dt->day) *
+		   86400.0 + dt->hour * 3600 + dt->min * 60 + dt->sec;
+	if (dt->has_tz)
+		t -= dt->tz_offset_min * 60.0;
+	if (!f->has_tmax || t > f->tmax) {
+		f->tmax = t;
+		f->has_tmax = 1;
+	}
+	if (n < 10 || !digits_at(s, "9999-99-99"))
+		return;
+	if (n == 10) {
+		f->iso[0]++;
+		return;
+	}
+	if (n >= 16 && s[10] == 'T' && digits_at(s + 11, "99:99")) {
+		size_t i = 16;
+		if (i + 3 <= n && digits_at(s + i, ":99")) {
+			i += 3;
+			if (i < n && s[i] == '.') {
+				i++;
+				while (i < n && s[i] >= '0' && s[i] <= '9')
+					i++;
+			}
+		}
+		if (i == n || (i + 1 == n && s[i] == 'Z') ||
+		    (i + 6 == n && (s[i] == '+' || s[i] == '-') &&
+		     digits_at(s + i + 1, "99:99")))
+			f->iso[1]++;
+	}
+}
+
 static void
 add_value(struct field *f, const struct dq_member *m)
 {
@@ -470,9 +696,11 @@ add_value(struct field *f, const struct dq_member *m)
 	case DQ_JSON_TRUE:
 	case DQ_JSON_FALSE:
 		t = T_BOOLEAN;
+		f->kinds[K_BOOL]++;
 		break;
 	case DQ_JSON_NUMBER:
 		t = is_integer_text(m->val, m->vallen) ? T_INTEGER : T_NUMBER;
+		f->kinds[t == T_INTEGER ? K_INT : K_DEC]++;
 		add_number(f, to_double(m->val, m->vallen));
 		break;
 	case DQ_JSON_OBJECT:
@@ -496,13 +724,16 @@ add_value(struct field *f, const struct dq_member *m)
 			f->empty++;
 			return;
 		}
+		f->kinds[K_STRING]++;
 		for (size_t i = 0; i < n; i++)
 			cp += ((unsigned char)s[i] & 0xc0) != 0x80;
-		dq_moments_add(&f->len, (double)cp);
+		len_add(&f->len, (double)cp);
 		set_min_max(&f->smin, &f->smax, f->lens, s, n);
-		shape_of(s, n, &shape);
-		dq_topk_add(&f->shapes, shape.buf, shape.len,
-			    hash_bytes(shape.buf, shape.len));
+		{
+			char sh[SHAPE_MAX + 2];
+			size_t sl = shape_of(s, n, sh);
+			dq_topk_add(&f->shapes, sh, sl, hash_bytes(sh, sl));
+		}
 		if (is_integer_text(s, n)) {
 			t = T_INTEGER;
 			add_number(f, to_double(s, n));
@@ -511,9 +742,10 @@ add_value(struct field *f, const struct dq_member *m)
 			add_number(f, to_double(s, n));
 		} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
 			t = T_BOOLEAN;
-		} else if (n >= 6 && n <= 40 &&
+		} else if (n >= 6 && n <= 40 && has_digit(s, n) &&
 			   !dq_date_parse(s, n, NULL, &dt)) {
 			t = dt.has_time ? T_DATETIME : T_DATE;
+			add_time(f, &dt, s, n);
 			dq_buf_reset(&iso);
 			dq_date_format(&dt, 1, &iso);
 			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
@@ -521,6 +753,7 @@ add_value(struct field *f, const struct dq_member *m)
 			t = T_EMAIL;
 		} else if (looks_phone(s, n)) {
 			t = T_PHONE;
+			f->iso[2] += is_e164(s, n);
 		} else {
 			t = T_STRING;
 		}
@@ -529,15 +762,17 @@ add_value(struct field *f, const struct dq_member *m)
 	}
 	f->types[t]++;
 	add_example(f, t, m->val, m->vallen);
-	dq_hll_add(&f->hll, h);
-	dq_topk_add(&f->top, m->val, m->vallen, h);
+	/* A value the top-value summary holds was seen before, so the
+	 * distinct count already has it: most repeated values skip it. */
+	if (!dq_topk_add(&f->top, m->val, m->vallen, h))
+		dq_hll_add(&f->hll, h);
 }
 
 static void
 profile_record(struct profile *p, const struct dq_record *r)
 {
 	p->rows++;
-	dq_hll_add(&p->rowhll, hash_bytes(r->text, r->len));
+	dq_dupsketch_add(&p->dups, hash_bytes(r->text, r->len));
 	dq_reservoir_add(&p->sample, r->text, r->len);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dq_member *m = &r->m[i];
@@ -551,8 +786,13 @@ profile_record(struct profile *p, const struct dq_record *r)
 			/* Unescape needs the quotes around the key. */
 			dq_json_unescape(k - 1, kn + 2, &text);
 			f = field_get(p, text.buf, text.len);
+		} else if (i < 64 && p->pos[i] && p->pos[i]->namelen == kn &&
+			   !memcmp(p->pos[i]->name, k, kn)) {
+			f = p->pos[i];
 		} else {
 			f = field_get(p, k, kn);
+			if (i < 64)
+				p->pos[i] = f;
 		}
 		if (!f) {
 			p->overflow++;
@@ -577,8 +817,24 @@ field_merge(struct field *d, struct field *s)
 	}
 	d->zeros += s->zeros;
 	d->negatives += s->negatives;
+	for (int k = 0; k < 4; k++)
+		d->kinds[k] += s->kinds[k];
+	for (int k = 0; k < 3; k++)
+		d->iso[k] += s->iso[k];
+	if (s->has_tmax && (!d->has_tmax || s->tmax > d->tmax)) {
+		d->tmax = s->tmax;
+		d->has_tmax = 1;
+	}
 	dq_moments_merge(&d->num, &s->num);
-	dq_moments_merge(&d->len, &s->len);
+	if (s->len.n) {
+		if (!d->len.n || s->len.min < d->len.min)
+			d->len.min = s->len.min;
+		if (!d->len.n || s->len.max > d->len.max)
+			d->len.max = s->len.max;
+		d->len.n += s->len.n;
+		d->len.sum += s->len.sum;
+		d->len.mean = d->len.sum / (double)d->len.n;
+	}
 	if (s->smin) {
 		set_min_max(&d->smin, &d->smax, d->lens, s->smin, s->lens[0]);
 		set_min_max(&d->smin, &d->smax, d->lens, s->smax, s->lens[1]);
@@ -601,7 +857,7 @@ profile_merge(struct profile *d, struct profile *s)
 	d->rows += s->rows;
 	d->rejected += s->rejected;
 	d->overflow += s->overflow;
-	dq_hll_merge(&d->rowhll, &s->rowhll);
+	dq_dupsketch_merge(&d->dups, &s->dups);
 	dq_reservoir_merge(&d->sample, &s->sample);
 	for (size_t i = 0; i < s->nf; i++) {
 		struct field *f = field_get(d, s->f[i]->name,
@@ -663,12 +919,12 @@ profile_save(const struct profile *p)
 	cJSON *sample = cJSON_CreateObject(), *rows = cJSON_CreateArray();
 	struct dq_buf b = DQ_BUF_INIT;
 
-	cJSON_AddNumberToObject(doc, "dqProfilePartial", 1);
+	cJSON_AddNumberToObject(doc, "dqProfilePartial", 2);
 	cJSON_AddNumberToObject(doc, "rows", (double)p->rows);
 	cJSON_AddNumberToObject(doc, "rejected", (double)p->rejected);
 	cJSON_AddNumberToObject(doc, "overflow", (double)p->overflow);
-	dq_hll_save(&p->rowhll, &b);
-	cJSON_AddStringToObject(doc, "rowHll", b.buf);
+	dq_dupsketch_save(&p->dups, &b);
+	cJSON_AddStringToObject(doc, "rowDups", b.buf);
 	cJSON_AddNumberToObject(sample, "seen", (double)p->sample.seen);
 	for (size_t i = 0; i < p->sample.n; i++)
 		cJSON_AddItemToArray(rows,
@@ -705,6 +961,16 @@ profile_save(const struct profile *p)
 			cJSON_AddItemToArray(ex, cJSON_CreateStringArray(
 				(const char *const *)f->ex[t], (int)f->nex[t]));
 		cJSON_AddItemToObject(o, "examples", ex);
+		for (int k = 0; k < 4; k++)
+			types[k] = (double)f->kinds[k];
+		cJSON_AddItemToObject(o, "kinds",
+				      cJSON_CreateDoubleArray(types, 4));
+		for (int k = 0; k < 3; k++)
+			types[k] = (double)f->iso[k];
+		cJSON_AddItemToObject(o, "iso",
+				      cJSON_CreateDoubleArray(types, 3));
+		if (f->has_tmax)
+			cJSON_AddNumberToObject(o, "tmax", f->tmax);
 		cJSON_AddItemToArray(fields, o);
 	}
 	cJSON_AddItemToObject(doc, "fields", fields);
@@ -732,6 +998,22 @@ get_opt_string(const cJSON *o, const char *key, char **out)
 	if (!cJSON_IsString(v))
 		return -1;
 	*out = dq_xstrdup(v->valuestring);
+	return 0;
+}
+
+/* An array of n counts under key into v: 0 or -1. */
+static int
+load_counts(const cJSON *o, const char *key, uint64_t *v, int n)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *x;
+	int i = 0;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
+		return -1;
+	cJSON_ArrayForEach(x, a) {
+		if (!cJSON_IsNumber(x) || x->valuedouble < 0)
+			return -1;
+		v[i++] = (uint64_t)x->valuedouble;
+	}
 	return 0;
 }
 
@@ -781,6 +1063,16 @@ field_load(struct field *f, const cJSON *o)
 		}
 		t++;
 	}
+	if (load_counts(o, "kinds", f->kinds, 4) ||
+	    load_counts(o, "iso", f->iso, 3))
+		return -1;
+	x = cJSON_GetObjectItemCaseSensitive(o, "tmax");
+	if (x) {
+		if (!cJSON_IsNumber(x))
+			return -1;
+		f->tmax = x->valuedouble;
+		f->has_tmax = 1;
+	}
 	dq_hll_release(&f->hll);
 	dq_quantile_release(&f->q);
 	dq_topk_release(&f->top);
@@ -811,21 +1103,21 @@ static int
 profile_load(struct profile *p, const cJSON *doc)
 {
 	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(doc, "fields");
-	const cJSON *rowhll = cJSON_GetObjectItemCaseSensitive(doc, "rowHll");
+	const cJSON *rowdups = cJSON_GetObjectItemCaseSensitive(doc,
+								"rowDups");
 	const cJSON *sample = cJSON_GetObjectItemCaseSensitive(doc, "sample");
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(sample, "rows");
 	const cJSON *x;
 	uint64_t version, seen;
 
-	if (get_count(doc, "dqProfilePartial", &version) || version != 1 ||
+	if (get_count(doc, "dqProfilePartial", &version) || version != 2 ||
 	    get_count(doc, "rows", &p->rows) ||
 	    get_count(doc, "rejected", &p->rejected) ||
 	    get_count(doc, "overflow", &p->overflow) ||
-	    !cJSON_IsString(rowhll) || get_count(sample, "seen", &seen) ||
+	    !cJSON_IsString(rowdups) || get_count(sample, "seen", &seen) ||
 	    !cJSON_IsArray(rows) || !cJSON_IsArray(fields))
 		return -1;
-	if (dq_hll_load(&p->rowhll, rowhll->valuestring,
-			strlen(rowhll->valuestring)))
+	if (dq_dupsketch_load(&p->dups, rowdups->valuestring))
 		return -1;
 	/* The sample: its rows as they were kept, then the stream size. */
 	if ((uint64_t)cJSON_GetArraySize(rows) > seen)
@@ -948,7 +1240,8 @@ stat_summary(const struct field *f)
 	if (f->len.n) {
 		cJSON *l = cJSON_CreateObject();
 		cJSON_AddNumberToObject(l, "min", f->len.min);
-		cJSON_AddNumberToObject(l, "mean", r12(f->len.mean));
+		cJSON_AddNumberToObject(l, "mean",
+					r12(f->len.sum / (double)f->len.n));
 		cJSON_AddNumberToObject(l, "max", f->len.max);
 		cJSON_AddItemToObject(o, "length", l);
 	}
@@ -1162,7 +1455,6 @@ profile_document(struct profile *p)
 		"typeFormatIssues", "uniquenessOverview",
 		"valueDistributions", "boundsAnomalies"
 	};
-	double distinct = count_estimate(&p->rowhll);
 
 	cJSON_AddStringToObject(doc, "tool", "dq-profile");
 	cJSON_AddStringToObject(doc, "version", DQ_VERSION);
@@ -1170,12 +1462,11 @@ profile_document(struct profile *p)
 	cJSON_AddNumberToObject(doc, "fields", (double)p->nf);
 	cJSON_AddNumberToObject(doc, "rejected", (double)p->rejected);
 	cJSON_AddNumberToObject(doc, "unprofiledValues", (double)p->overflow);
-	if (distinct > (double)p->rows)
-		distinct = (double)p->rows;
-	cJSON_AddNumberToObject(dup, "count", (double)p->rows - distinct);
-	cJSON_AddBoolToObject(dup, "exact", dq_hll_exact(&p->rowhll));
-	cJSON_AddNumberToObject(dup, "distinctRowsRelativeError",
-				dq_hll_exact(&p->rowhll) ? 0 : DQ_HLL_STDERR);
+	cJSON_AddNumberToObject(dup, "count",
+				floor(dq_dupsketch_count(&p->dups) + 0.5));
+	cJSON_AddBoolToObject(dup, "exact", dq_dupsketch_exact(&p->dups));
+	cJSON_AddNumberToObject(dup, "standardError",
+				r12(dq_dupsketch_stderr(&p->dups)));
 	cJSON_AddItemToObject(doc, "duplicateRows", dup);
 	for (int s = 0; s < 6; s++)
 		sec[s] = cJSON_AddObjectToObject(doc, secname[s]);
@@ -1191,6 +1482,547 @@ profile_document(struct profile *p)
 	}
 	cJSON_AddItemToObject(doc, "sampleData", sample_data(p));
 	return doc;
+}
+
+/* ---- drift ---------------------------------------------------------- */
+
+/* Tolerances of the drift checks (contract: profile.drift_*). */
+static struct {
+	double null_ratio, null_floor, psi, mean_shift, rows, sigma;
+} tol = { 2, 0.01, 0.2, 0.5, 0.2, 3 };
+
+/* Shares below this count as this in the population stability index,
+ * so that a category absent on one side gives a large finite term. */
+#define PSI_FLOOR 1e-4
+/* History figures needed before the 3-sigma guard applies. */
+#define HISTORY_MIN 3
+
+static cJSON *anomalies;
+
+static void
+anomaly(const char *kind, const char *field, double base, double cur,
+	double threshold, const char *fmt, ...)
+{
+	cJSON *a = cJSON_CreateObject();
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cJSON_AddStringToObject(a, "kind", kind);
+	if (field)
+		cJSON_AddStringToObject(a, "field", field);
+	if (isfinite(base))
+		cJSON_AddNumberToObject(a, "baseline", r12(base));
+	if (isfinite(cur))
+		cJSON_AddNumberToObject(a, "current", r12(cur));
+	cJSON_AddNumberToObject(a, "threshold", r12(threshold));
+	cJSON_AddStringToObject(a, "message", msg);
+	cJSON_AddItemToArray(anomalies, a);
+}
+
+/* Null rate: rows where the field is absent, null or "". */
+static double
+null_rate(const struct field *f, uint64_t rows)
+{
+	return rows ? (double)(rows - valid_count(f)) / (double)rows : 0;
+}
+
+static double
+num_of(const cJSON *o, const char *key, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static const cJSON *
+sec_field(const cJSON *doc, const char *sec, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, sec), name);
+}
+
+static double
+psi_term(double e, double a)
+{
+	if (e < PSI_FLOOR)
+		e = PSI_FLOOR;
+	if (a < PSI_FLOOR)
+		a = PSI_FLOOR;
+	return (a - e) * log(a / e);
+}
+
+/* PSI of the current numbers over the baseline's histogram buckets (the
+ * outer buckets take everything below or above them); -1 if there is no
+ * histogram. */
+static double
+psi_histogram(const struct field *f, const cJSON *hist)
+{
+	double total = 0, psi = 0, prev = 0;
+	int n = cJSON_GetArraySize(hist), i = 0;
+	const cJSON *b;
+	if (!cJSON_IsArray(hist) || !n || !f->q.n)
+		return -1;
+	cJSON_ArrayForEach(b, hist)
+		total += num_of(b, "count", 0);
+	if (total <= 0)
+		return -1;
+	cJSON_ArrayForEach(b, hist) {
+		double cum = i == n - 1 ? 1 : dq_quantile_cdf(&f->q,
+						num_of(b, "to", 0));
+		if (cum < prev)
+			cum = prev;
+		psi += psi_term(num_of(b, "count", 0) / total, cum - prev);
+		prev = cum;
+		i++;
+	}
+	return psi;
+}
+
+/* PSI over the baseline's top values and "all other values". */
+static double
+psi_top(struct field *f, const cJSON *top)
+{
+	const struct dq_topk_item *it;
+	size_t n = dq_topk_sorted(&f->top, &it);
+	double v = (double)valid_count(f), se = 0, sa = 0, psi = 0;
+	cJSON **cur;
+	const cJSON *t;
+	if (!cJSON_IsArray(top) || !cJSON_GetArraySize(top) || v <= 0)
+		return -1;
+	cur = dq_xcalloc(n + 1, sizeof(*cur));
+	for (size_t i = 0; i < n; i++)
+		cur[i] = cJSON_Parse(it[i].val);
+	cJSON_ArrayForEach(t, top) {
+		const cJSON *val = cJSON_GetObjectItemCaseSensitive(t, "value");
+		double e = num_of(t, "share", 0), a = 0;
+		for (size_t i = 0; i < n; i++)
+			if (cur[i] && val && cJSON_Compare(cur[i], val, 1)) {
+				a = (double)it[i].count / v;
+				break;
+			}
+		se += e;
+		sa += a;
+		psi += psi_term(e, a);
+	}
+	psi += psi_term(1 - se, 1 - sa);
+	for (size_t i = 0; i < n; i++)
+		cJSON_Delete(cur[i]);
+	free(cur);
+	return psi;
+}
+
+static int
+numeric_type(int t)
+{
+	return t == T_INTEGER || t == T_NUMBER;
+}
+
+static int
+type_index(const char *name)
+{
+	for (int t = 0; t < NTYPES; t++)
+		if (name && !strcmp(name, type_names[t]))
+			return t;
+	return -1;
+}
+
+static void
+drift_baseline(struct profile *p, const cJSON *base)
+{
+	double rows0 = num_of(base, "rows", 0);
+	const cJSON *sum0 = cJSON_GetObjectItemCaseSensitive(base,
+						"statisticalSummary");
+	const cJSON *x;
+
+	if (fabs((double)p->rows - rows0) > tol.rows * rows0)
+		anomaly("rowCount", NULL, rows0, (double)p->rows, tol.rows,
+			"rows changed from %.0f to %llu (tolerance %g)",
+			rows0, (unsigned long long)p->rows, tol.rows);
+	for (size_t i = 0; i < p->nf; i++)
+		if (!cJSON_GetObjectItemCaseSensitive(sum0, p->f[i]->name))
+			anomaly("fieldAdded", p->f[i]->name, NAN, NAN, 0,
+				"field '%s' is new", p->f[i]->name);
+	cJSON_ArrayForEach(x, sum0) {
+		struct field *f = NULL;
+		for (size_t i = 0; i < p->nf && !f; i++)
+			if (!strcmp(p->f[i]->name, x->string))
+				f = p->f[i];
+		if (!f) {
+			anomaly("fieldGone", x->string, NAN, NAN, 0,
+				"field '%s' is gone", x->string);
+			continue;
+		}
+		const char *name = f->name;
+		const cJSON *c0 = sec_field(base, "completenessOverview", name);
+		const cJSON *d0 = sec_field(base, "valueDistributions", name);
+		const cJSON *ty = sec_field(base, "typeFormatIssues", name);
+		int t0 = type_index(cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(ty, "dominantType")));
+		int t = dominant(f);
+		double n0 = num_of(c0, "count", 0), nr0, nr, psi;
+
+		if (t0 >= 0 && t >= 0 && t != t0)
+			anomaly("typeChanged", name, NAN, NAN, 0,
+				"field '%s': dominant type %s, was %s", name,
+				type_names[t], type_names[t0]);
+		/* From the counts: 1 - completeness is not exact. */
+		nr0 = n0 > 0 ? (n0 - (num_of(c0, "present", 0) -
+				      num_of(c0, "null", 0) -
+				      num_of(c0, "empty", 0))) / n0 : 0;
+		nr = null_rate(f, p->rows);
+		if (nr > tol.null_ratio * nr0 && nr > tol.null_floor)
+			anomaly("nullRate", name, nr0, nr, tol.null_ratio,
+				"field '%s': null rate %.4g, was %.4g", name,
+				nr, nr0);
+		psi = numeric_type(t0) && numeric_type(t) ?
+			      psi_histogram(f, cJSON_GetObjectItemCaseSensitive(
+						       d0, "histogram")) :
+			      psi_top(f, cJSON_GetObjectItemCaseSensitive(
+						 d0, "topValues"));
+		if (psi > tol.psi)
+			anomaly("distribution", name, NAN, r12(psi), tol.psi,
+				"field '%s': population stability index %.4g",
+				name, psi);
+		if (numeric_type(t0) && numeric_type(t) && f->num.n &&
+		    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x,
+								    "mean"))) {
+			double m0 = num_of(x, "mean", 0);
+			double s0 = num_of(x, "stddev", 0);
+			double m = r12(f->num.mean);
+			if (fabs(m - m0) > tol.mean_shift * s0)
+				anomaly("meanShift", name, m0, m,
+					tol.mean_shift, "field '%s': mean "
+					"%.6g, was %.6g (stddev %.6g)", name,
+					m, m0, s0);
+		}
+	}
+}
+
+/* Mean and sample standard deviation of v[0..n-1]. */
+static void
+mean_sd(const double *v, size_t n, double *mean, double *sd)
+{
+	double s = 0, q = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i];
+	*mean = s / (double)n;
+	for (size_t i = 0; i < n; i++)
+		q += (v[i] - *mean) * (v[i] - *mean);
+	*sd = n > 1 ? sqrt(q / (double)(n - 1)) : 0;
+}
+
+/* A history line's null rate of name: from nullRates (a summary) or from
+ * completenessOverview (a profile document); -1 when absent. */
+static double
+history_null_rate(const cJSON *h, const char *name)
+{
+	const cJSON *r = sec_field(h, "nullRates", name);
+	const cJSON *c = sec_field(h, "completenessOverview", name);
+	if (cJSON_IsNumber(r))
+		return r->valuedouble;
+	if (c)
+		return 1 - num_of(c, "completeness", 1);
+	return -1;
+}
+
+static int
+drift_history(struct profile *p, const char *path)
+{
+	size_t len, nh = 0, n;
+	char *s = dq_read_file(path, &len), *line, *save = NULL;
+	cJSON **h = NULL;
+	double *v, m, sd;
+	long lineno = 0;
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	for (line = s; line && *line; line = save) {
+		const char *end;
+		cJSON *j;
+		char *nl = strchr(line, '\n');
+		save = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		if (!*line)
+			continue;
+		j = cJSON_ParseWithOpts(line, &end, 1);
+		if (!cJSON_IsObject(j) || !cJSON_IsNumber(
+			    cJSON_GetObjectItemCaseSensitive(j, "rows"))) {
+			fprintf(stderr, "%s: %s:%ld: not a dq-profile summary "
+				"or profile (no rows)\n", dq_progname, path,
+				lineno);
+			cJSON_Delete(j);
+			rc = -1;
+			break;
+		}
+		h = dq_xrealloc(h, (nh + 1) * sizeof(*h));
+		h[nh++] = j;
+	}
+	v = dq_xcalloc(nh + 1, sizeof(*v));
+	if (!rc && nh >= HISTORY_MIN) {
+		for (size_t i = 0; i < nh; i++)
+			v[i] = num_of(h[i], "rows", 0);
+		mean_sd(v, nh, &m, &sd);
+		if (fabs((double)p->rows - m) > tol.sigma * sd)
+			anomaly("rowCountHistory", NULL, m, (double)p->rows,
+				tol.sigma, "rows %llu outside %g sigma of "
+				"history (mean %.6g, sd %.4g, %zu runs)",
+				(unsigned long long)p->rows, tol.sigma, m, sd,
+				nh);
+	}
+	for (size_t i = 0; !rc && i < p->nf; i++) {
+		const char *name = p->f[i]->name;
+		double nr = null_rate(p->f[i], p->rows);
+		n = 0;
+		for (size_t k = 0; k < nh; k++) {
+			double r = history_null_rate(h[k], name);
+			if (r >= 0)
+				v[n++] = r;
+		}
+		if (n < HISTORY_MIN)
+			continue;
+		mean_sd(v, n, &m, &sd);
+		if (fabs(nr - m) > tol.sigma * sd &&
+		    fabs(nr - m) > tol.null_floor)
+			anomaly("nullRateHistory", name, m, nr, tol.sigma,
+				"field '%s': null rate %.4g outside %g sigma "
+				"of history (mean %.4g, sd %.4g, %zu runs)",
+				name, nr, tol.sigma, m, sd, n);
+	}
+	for (size_t i = 0; i < nh; i++)
+		cJSON_Delete(h[i]);
+	free(h);
+	free(v);
+	free(s);
+	return rc;
+}
+
+static double
+now_seconds(void)
+{
+	/* DQ_TODAY (YYYY-MM-DD, for tests) fixes "now" at its midnight. */
+	if (getenv("DQ_TODAY"))
+		return (double)dq_date_today_days() * 86400.0;
+	return (double)time(NULL);
+}
+
+static void
+drift_freshness(struct profile *p)
+{
+	double now = now_seconds();
+	for (int k = 0; k < O.nfresh; k++) {
+		const char *name = O.fresh_field[k];
+		struct field *f = NULL;
+		for (size_t i = 0; i < p->nf && !f; i++)
+			if (!strcmp(p->f[i]->name, name))
+				f = p->f[i];
+		if (!f || !f->has_tmax) {
+			anomaly("stale", name, NAN, NAN, O.fresh_age[k],
+				"field '%s': no dates", name);
+			continue;
+		}
+		if (now - f->tmax > O.fresh_age[k])
+			anomaly("stale", name, NAN, f->tmax, O.fresh_age[k],
+				"field '%s': newest %.0f s old, more than "
+				"%.0f s", name, now - f->tmax, O.fresh_age[k]);
+	}
+}
+
+static int
+drift_wanted(void)
+{
+	return O.baseline || O.history || O.nfresh;
+}
+
+/* Tolerances and freshness from the contract's profile section. */
+static int
+load_drift(const struct dq_contract *c)
+{
+	static const struct {
+		const char *key;
+		double *v;
+	} keys[] = {
+		{ "null_ratio", &tol.null_ratio },
+		{ "null_floor", &tol.null_floor },
+		{ "psi", &tol.psi },
+		{ "mean_shift", &tol.mean_shift },
+		{ "row_tolerance", &tol.rows },
+		{ "sigma", &tol.sigma },
+	};
+	const cJSON *p = dq_contract_get(c, "profile"), *x;
+	if (!p)
+		return 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(p,
+								  keys[i].key);
+		if (!v)
+			continue;
+		if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0)) {
+			fprintf(stderr, "%s: contract: profile.%s: not a "
+				"number >= 0\n", dq_progname, keys[i].key);
+			return -1;
+		}
+		*keys[i].v = v->valuedouble;
+	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(p,
+							       "freshness")) {
+		char arg[512];
+		if (!cJSON_IsString(x)) {
+			fprintf(stderr, "%s: contract: profile.freshness.%s: "
+				"not a string like \"12h\"\n", dq_progname,
+				x->string);
+			return -1;
+		}
+		snprintf(arg, sizeof(arg), "%s=%s", x->string, x->valuestring);
+		if (freshness_opt(arg))
+			return -1;
+	}
+	return 0;
+}
+
+static cJSON *
+load_baseline(const char *path)
+{
+	size_t len;
+	const char *end;
+	char *s = dq_read_file(path, &len);
+	cJSON *doc;
+	if (!s)
+		return NULL;
+	doc = cJSON_ParseWithOpts(s, &end, 1);
+	free(s);
+	if (!cJSON_IsObject(doc) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc,
+						"statisticalSummary")) ||
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "rows"))) {
+		fprintf(stderr, "%s: %s: not a dq-profile document\n",
+			dq_progname, path);
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* ---- a suggested contract ------------------------------------------- */
+
+/* A POSIX ERE for one shape: runs of A, a, 9 become classes with counts,
+ * other bytes are escaped. */
+static void
+shape_regex(const char *sh, struct dq_buf *b)
+{
+	for (const char *s = sh; *s;) {
+		const char *cls = NULL;
+		size_t n = 1;
+		if (*s == 'A' || *s == 'a' || *s == '9') {
+			cls = *s == 'A' ? "[A-Z]" : *s == 'a' ? "[a-z]" :
+							 "[0-9]";
+			while (s[n] == *s)
+				n++;
+			dq_buf_addstr(b, cls);
+			if (n > 1)
+				dq_buf_addf(b, "{%zu}", n);
+		} else {
+			if (strchr(".[]()*+?{}|^$\\", *s))
+				dq_buf_addch(b, '\\');
+			dq_buf_addch(b, *s);
+		}
+		s += n;
+	}
+}
+
+static void
+suggest_field(cJSON *fields, struct field *f, uint64_t rows)
+{
+	cJSON *o = cJSON_AddObjectToObject(fields, f->name);
+	uint64_t v = valid_count(f), nint = f->kinds[K_INT];
+	uint64_t nnum = nint + f->kinds[K_DEC];
+	const struct dq_topk_item *it;
+	size_t n;
+	const char *type = NULL;
+	int strings = v && f->kinds[K_STRING] == v;
+
+	if (!v)
+		return;
+	if (strings) {
+		type = f->types[T_EMAIL] == v	     ? "email" :
+		       f->iso[0] == v		     ? "date" :
+		       f->iso[0] + f->iso[1] == v ? "datetime" :
+		       f->iso[2] == v		     ? "phone" : "string";
+	} else if (nnum == v) {
+		type = f->kinds[K_DEC] ? "number" : "integer";
+	} else if (f->kinds[K_BOOL] == v) {
+		type = "boolean";
+	} else if (f->types[T_OBJECT] == v) {
+		type = "object";
+	} else if (f->types[T_ARRAY] == v) {
+		type = "array";
+	}
+	if (type)
+		cJSON_AddStringToObject(o, "type", type);
+	if (rows && f->present == rows && !f->nulls && !f->empty)
+		cJSON_AddBoolToObject(o, "required", 1);
+	/* Exact numeric bounds only where a double holds the values. */
+	if (nnum == v && f->num.n == v && fabs(f->num.min) < 9007199254740992.0
+	    && fabs(f->num.max) < 9007199254740992.0) {
+		cJSON_AddNumberToObject(o, "min", f->num.min);
+		cJSON_AddNumberToObject(o, "max", f->num.max);
+	}
+	if (type && !strcmp(type, "date") && f->dmin) {
+		char d[11];
+		snprintf(d, sizeof(d), "%s", f->dmin);
+		cJSON_AddStringToObject(o, "min", d);
+		snprintf(d, sizeof(d), "%s", f->dmax);
+		cJSON_AddStringToObject(o, "max", d);
+	}
+	n = dq_topk_sorted(&f->top, &it);
+	/* A small closed set: few values, each seen twice on average. */
+	if (strings && dq_topk_exact(&f->top) && n <= 12 && v >= 2 * n &&
+	    strcmp(type, "date") && strcmp(type, "datetime")) {
+		cJSON *e = cJSON_AddArrayToObject(o, "enum");
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(e, cJSON_Parse(it[i].val));
+		return;
+	}
+	if (dq_hll_exact(&f->hll) && v >= 2 &&
+	    count_estimate(&f->hll) == (double)v && (strings || nnum == v))
+		cJSON_AddBoolToObject(o, "unique", 1);
+	/* A pattern when at most three exact shapes cover every string. */
+	n = dq_topk_sorted(&f->shapes, &it);
+	if (strings && (!strcmp(type, "string") || !strcmp(type, "phone")) &&
+	    dq_topk_exact(&f->shapes) && n && n <= 3 && f->shapes.total == v) {
+		struct dq_buf b = DQ_BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			if (strpbrk(it[i].val, "~*")) {
+				dq_buf_release(&b);
+				return;
+			}
+		dq_buf_addstr(&b, n > 1 ? "^(" : "^");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				dq_buf_addch(&b, '|');
+			shape_regex(it[i].val, &b);
+		}
+		dq_buf_addstr(&b, n > 1 ? ")$" : "$");
+		cJSON_AddStringToObject(o, "pattern", b.buf);
+		dq_buf_release(&b);
+	}
+}
+
+static cJSON *
+suggest(struct profile *p)
+{
+	cJSON *c = cJSON_CreateObject(), *fields;
+	char d[96];
+	snprintf(d, sizeof(d), "suggested by dq-profile from %llu rows",
+		 (unsigned long long)p->rows);
+	cJSON_AddStringToObject(c, "description", d);
+	fields = cJSON_AddObjectToObject(c, "fields");
+	for (size_t i = 0; i < p->nf; i++)
+		suggest_field(fields, p->f[i], p->rows);
+	return c;
 }
 
 /* ---- the text table ------------------------------------------------- */
@@ -1229,14 +2061,11 @@ static void
 profile_text(struct profile *p, struct dq_buf *b)
 {
 	char v[64];
-	double dr = count_estimate(&p->rowhll);
-	if (dr > (double)p->rows)
-		dr = (double)p->rows;
 	dq_buf_addf(b, "rows %llu  fields %zu  rejected %llu  duplicate rows "
 		    "%s%.0f\n", (unsigned long long)p->rows, p->nf,
 		    (unsigned long long)p->rejected,
-		    dq_hll_exact(&p->rowhll) ? "" : "~",
-		    (double)p->rows - dr);
+		    dq_dupsketch_exact(&p->dups) ? "" : "~",
+		    floor(dq_dupsketch_count(&p->dups) + 0.5));
 	cell(b, "field", 16);
 	cell(b, "type", 8);
 	cell(b, "complete", 8);
@@ -1292,6 +2121,241 @@ profile_text(struct profile *p, struct dq_buf *b)
 		}
 		dq_buf_addch(b, '\n');
 	}
+	if (anomalies) {
+		const cJSON *a;
+		dq_buf_addf(b, "anomalies %d\n", cJSON_GetArraySize(anomalies));
+		cJSON_ArrayForEach(a, anomalies) {
+			const cJSON *k = cJSON_GetObjectItemCaseSensitive(a,
+									  "kind");
+			const cJSON *m = cJSON_GetObjectItemCaseSensitive(a,
+								"message");
+			dq_buf_addf(b, "  %s: %s\n", cJSON_GetStringValue(k),
+				    cJSON_GetStringValue(m));
+		}
+	}
+}
+
+/* ---- several processes over one file -------------------------------- */
+
+/*
+ * Why processes: the partial state and --merge already combine profiles
+ * exactly, so a worker is this same program over a byte range of the
+ * file that hands its partial state to the first process through a pipe.
+ * No shared memory, no locks, and the merge is the code --merge tests.
+ */
+
+#define PAR_MIN_BYTES (16u << 20)
+
+/* Offset just past the first "\n" at or after off (size if none). */
+static uint64_t
+line_start_after(int fd, uint64_t off, uint64_t size)
+{
+	char b[65536];
+	while (off < size) {
+		ssize_t r = pread(fd, b, sizeof(b), (off_t)off);
+		if (r <= 0)
+			return size;
+		char *nl = memchr(b, '\n', (size_t)r);
+		if (nl)
+			return off + (uint64_t)(nl - b) + 1;
+		off += (uint64_t)r;
+	}
+	return size;
+}
+
+/* Lines ("\n") in the first n bytes of fd. */
+static long
+count_lines(int fd, uint64_t n)
+{
+	char *b = dq_xmalloc(1 << 20);
+	uint64_t off = 0;
+	long lines = 0;
+	while (off < n) {
+		size_t want = n - off < (1 << 20) ? (size_t)(n - off) : 1 << 20;
+		ssize_t r = pread(fd, b, want, (off_t)off);
+		if (r <= 0)
+			break;
+		for (char *p = b, *e = b + r;
+		     (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			lines++;
+		off += (uint64_t)r;
+	}
+	free(b);
+	return lines;
+}
+
+/* 1 if the file's first non-blank byte starts a JSON object or array. */
+static int
+starts_ndjson(int fd)
+{
+	unsigned char b[4096];
+	ssize_t r = pread(fd, b, sizeof(b), 0);
+	ssize_t i = r >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	for (; i < r; i++)
+		if (!strchr(" \t\r\n", b[i]))
+			return b[i] == '{' || b[i] == '[';
+	return 0;
+}
+
+static void
+profile_range(struct dq_run *run, struct profile *p)
+{
+	struct dq_record rec;
+	dq_record_init(&rec);
+	while (dq_run_next(run, &rec) > 0)
+		profile_record(p, &rec);
+	dq_record_release(&rec);
+	p->rejected = run->n_rejected;
+}
+
+/* Worker: profile [start, stop), write "in blank bytes\n" and the
+ * partial state to fd, exit. */
+static void
+worker(struct dq_run *run, struct profile *p, int fd)
+{
+	cJSON *doc;
+	char *s;
+	struct dq_buf b = DQ_BUF_INIT;
+	size_t off = 0;
+
+	profile_range(run, p);
+	doc = profile_save(p);
+	s = cJSON_PrintUnformatted(doc);
+	if (!s)
+		_exit(2);
+	dq_buf_addf(&b, "%llu %llu %llu\n", (unsigned long long)run->n_in,
+		    (unsigned long long)run->in.blank,
+		    (unsigned long long)run->in.bytes);
+	dq_buf_addstr(&b, s);
+	while (off < b.len) {
+		ssize_t w = write(fd, b.buf + off, b.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(2);
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+/* Read a worker's output and merge it into p: 0 or -1. */
+static int
+collect(struct dq_run *run, struct profile *p, int fd)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	char tmp[65536], *nl;
+	unsigned long long in, blank, bytes;
+	cJSON *doc;
+	struct profile part;
+	int rc = -1;
+	ssize_t r;
+
+	while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		dq_buf_add(&b, tmp, (size_t)r);
+	}
+	nl = b.len ? memchr(b.buf, '\n', b.len) : NULL;
+	if (!nl || sscanf(b.buf, "%llu %llu %llu", &in, &blank, &bytes) != 3) {
+		dq_buf_release(&b);
+		return -1;
+	}
+	doc = cJSON_Parse(nl + 1);
+	profile_init(&part);
+	if (doc && !profile_load(&part, doc)) {
+		profile_merge(p, &part);
+		run->n_in += in;
+		run->n_rejected += part.rejected;
+		run->in.blank += blank;
+		run->in.bytes += bytes;
+		rc = 0;
+	}
+	profile_release(&part);
+	cJSON_Delete(doc);
+	dq_buf_release(&b);
+	return rc;
+}
+
+/* Profile the one input file with up to jobs processes: 1 done (p holds
+ * the profile), 0 not applicable (read it the usual way), -1 trouble. */
+static long long
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : n;
+}
+
+static int
+profile_parallel(struct dq_run *run, struct profile *p, long long jobs,
+		 int forced)
+{
+	struct stat st;
+	uint64_t cut[17];
+	pid_t pid[16];
+	int pfd[16], n = 0, fd, rc = 1;
+
+	if (jobs < 2 || run->in.nfiles != 1 || !strcmp(run->in.files[0], "-")
+	    || run->rejects_path || run->in.format == DQ_FMT_CSV)
+		return 0;
+	fd = open(run->in.files[0], O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !starts_ndjson(fd) ||
+	    (!forced && (uint64_t)st.st_size < PAR_MIN_BYTES)) {
+		close(fd);
+		return 0;
+	}
+	/* Cut at line starts near equal shares; empty shares are dropped. */
+	cut[0] = 0;
+	for (long long k = 1; k < jobs; k++) {
+		uint64_t c = line_start_after(fd, (uint64_t)st.st_size *
+					      (uint64_t)k / (uint64_t)jobs - 1,
+					      (uint64_t)st.st_size);
+		if (c > cut[n] && c < (uint64_t)st.st_size)
+			cut[++n] = c;
+	}
+	cut[++n] = (uint64_t)st.st_size;
+	/* n ranges: this process takes the first. */
+	fflush(NULL);
+	for (int k = 1; k < n; k++) {
+		int pp[2];
+		if (pipe(pp))
+			dq_die("pipe: %s", strerror(errno));
+		pid[k] = fork();
+		if (pid[k] < 0)
+			dq_die("fork: %s", strerror(errno));
+		if (pid[k] == 0) {
+			close(pp[0]);
+			for (int j = 1; j < k; j++)
+				close(pfd[j]);
+			run->progress = 0;
+			run->in.start = cut[k];
+			run->in.stop = cut[k + 1];
+			run->in.start_line = count_lines(fd, cut[k]);
+			close(fd);
+			worker(run, p, pp[1]);
+		}
+		close(pp[1]);
+		pfd[k] = pp[0];
+	}
+	close(fd);
+	run->in.start = 0;
+	run->in.stop = cut[1];
+	profile_range(run, p);
+	for (int k = 1; k < n; k++) {
+		int status;
+		if (collect(run, p, pfd[k]))
+			rc = -1;
+		close(pfd[k]);
+		while (waitpid(pid[k], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			rc = -1;
+	}
+	p->rejected = run->n_rejected;
+	return rc;
 }
 
 /* ---- main ----------------------------------------------------------- */
@@ -1337,13 +2401,15 @@ main(int argc, char **argv)
 		.option = option,
 	};
 	static struct dq_run run;
-	static struct dq_record rec;
 	static struct profile prof;
-	cJSON *doc, *extra;
+	cJSON *doc, *extra, *base = NULL, *rates;
 	char *s;
+	int gate = 0;
 
 	dq_run_init(&run, &tool, argc, argv);
-	if (load_caps(&run.contract))
+	if (load_caps(&run.contract) || load_drift(&run.contract))
+		return 2;
+	if (O.baseline && !(base = load_baseline(O.baseline)))
 		return 2;
 	if (O.merge && !run.in.nfiles) {
 		fprintf(stderr, "%s: --merge needs partial files\n",
@@ -1355,18 +2421,45 @@ main(int argc, char **argv)
 		if (merge_files(&run, &prof))
 			return 2;
 	} else {
-		dq_record_init(&rec);
-		while (dq_run_next(&run, &rec) > 0)
-			profile_record(&prof, &rec);
-		dq_record_release(&rec);
-		prof.rejected = run.n_rejected;
+		int rc = profile_parallel(&run, &prof, O.jobs ? O.jobs :
+					  default_jobs(), O.jobs != 0);
+		if (rc < 0) {
+			fprintf(stderr, "%s: a worker process failed\n",
+				dq_progname);
+			return 2;
+		}
+		if (rc == 0)
+			profile_range(&run, &prof);
 	}
 
-	if (O.text && !O.partial) {
+	if (drift_wanted() && !O.partial) {
+		anomalies = cJSON_CreateArray();
+		if (base)
+			drift_baseline(&prof, base);
+		if (O.history && drift_history(&prof, O.history))
+			return 2;
+		drift_freshness(&prof);
+		gate = O.fail_on_drift && cJSON_GetArraySize(anomalies) > 0;
+	}
+	cJSON_Delete(base);
+
+	if (O.suggest && !O.partial) {
+		doc = suggest(&prof);
+		s = cJSON_Print(doc);
+		if (!s)
+			dq_die("out of memory");
+		dq_buf_addstr(&run.out.b, s);
+		dq_buf_addch(&run.out.b, '\n');
+		cJSON_free(s);
+		cJSON_Delete(doc);
+	} else if (O.text && !O.partial) {
 		profile_text(&prof, &run.out.b);
 	} else {
 		doc = O.partial ? profile_save(&prof) :
 				  profile_document(&prof);
+		if (anomalies)
+			cJSON_AddItemToObject(doc, "anomalies",
+					      cJSON_Duplicate(anomalies, 1));
 		s = cJSON_PrintUnformatted(doc);
 		if (!s)
 			dq_die("out of memory");
@@ -1378,10 +2471,17 @@ main(int argc, char **argv)
 	extra = cJSON_CreateObject();
 	cJSON_AddNumberToObject(extra, "rows", (double)prof.rows);
 	cJSON_AddNumberToObject(extra, "fields", (double)prof.nf);
+	rates = cJSON_AddObjectToObject(extra, "nullRates");
+	for (size_t i = 0; i < prof.nf; i++)
+		cJSON_AddNumberToObject(rates, prof.f[i]->name,
+					r12(null_rate(prof.f[i], prof.rows)));
+	if (anomalies)
+		cJSON_AddItemToObject(extra, "anomalies", anomalies);
 	profile_release(&prof);
 	dq_buf_release(&text);
-	dq_buf_release(&shape);
 	dq_buf_release(&iso);
 	dq_buf_release(&num);
-	return dq_run_finish(&run, extra, 0);
+	for (int k = 0; k < O.nfresh; k++)
+		free(O.fresh_field[k]);
+	return dq_run_finish(&run, extra, gate);
 }
