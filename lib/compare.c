@@ -34,6 +34,7 @@
  * edit distances are quadratic, meant for fields (names, streets), not
  * documents.
  */
+#include <pthread.h>
 #include "compare.h"
 
 #include <math.h>
@@ -621,6 +622,7 @@ struct nick {
 
 static struct nick *nicks;
 static size_t nnicks;
+static pthread_once_t nick_once = PTHREAD_ONCE_INIT;
 
 static int
 cmp_nick(const void *x, const void *y)
@@ -683,9 +685,9 @@ dq_cmp_nickname(const char *a, size_t an, const char *b, size_t bn)
 	size_t ea, eb, sa, sb;
 	if (an == bn && !memcmp(a, b, an))
 		return 1;
-	/* Built on first use; the table is constant afterwards. */
-	if (!nicks)
-		nick_build();
+	/* Built on first use, once whatever the threads; the table is
+	 * constant afterwards. */
+	pthread_once(&nick_once, nick_build);
 	sa = nick_find(a, an, &ea);
 	sb = nick_find(b, bn, &eb);
 	for (size_t i = sa; i < ea; i++)

@@ -116,8 +116,13 @@ work_batch(struct worker *k, struct batch *b)
 			add_rej(b, i, err.reason, err.offset);
 			continue;
 		}
-		b->nout += (uint64_t)w->record(k->state, &k->rec, &it,
-					       b->seq0 + i, &b->out);
+		const char *why = NULL;
+		int rc = w->record(k->state, &k->rec, &it, b->seq0 + i,
+				   &b->out, &why);
+		if (rc < 0)
+			add_rej(b, i, why ? why : "rejected", 0);
+		else
+			b->nout += (uint64_t)rc;
 	}
 }
 
@@ -220,8 +225,13 @@ serial(struct dq_run *run, const struct dq_par_work *w)
 
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0) {
-		run->n_out += (uint64_t)w->record(st, &rec, &run->item,
-						  run->n_in - 1, &run->out.b);
+		const char *why = NULL;
+		int rc = w->record(st, &rec, &run->item, run->n_in - 1,
+				   &run->out.b, &why);
+		if (rc < 0)
+			dq_run_reject(run, why ? why : "rejected", 0);
+		else
+			run->n_out += (uint64_t)rc;
 		dq_out_commit(&run->out);
 	}
 	dq_record_release(&rec);

@@ -45,11 +45,13 @@ struct dq_par_work {
 	 * Handle one valid record.  it describes where it came from (its
 	 * text, raw bytes, file and line); seq numbers the input items from
 	 * 0 in input order.  Append the output line, newline included, to
-	 * out and return 1, or return 0 to write nothing.
+	 * out and return 1, or return 0 to write nothing, or set *reject to
+	 * a reason (static text) and return -1 to send the line whole to
+	 * the rejects.
 	 */
 	int (*record)(void *wstate, struct dq_record *rec,
 		      const struct dq_item *it, uint64_t seq,
-		      struct dq_buf *out);
+		      struct dq_buf *out, const char **reject);
 	/* Fold worker w's state into ctx and free it. */
 	void (*finish)(void *ctx, void *wstate, int w);
 	void *ctx;

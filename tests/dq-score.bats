@@ -189,3 +189,27 @@ setup() {
 	run -2 "$EVAL" --febrl "$T/pairs.ndjson"
 	assert_output --partial '--febrl needs --records FILE'
 }
+
+# With a model, scoring runs in worker threads; a big enough input spans
+# many batches.  Output, rejects and summary are those of one thread.
+@test "--jobs: scoring with a model gives the same bytes for 1, 2 and 4 workers" {
+	run -0 --separate-stderr dq score -c "$PERSON" --train "$T/model.json" "$S/pairs.ndjson"
+	for i in $(seq 1 60); do cat "$S/pairs.ndjson"; done |
+		awk 'NR % 1000 == 0 { print "{\"a\":1}" } { print }' >"$T/many"
+	for j in 1 2 4; do
+		run -1 dq score -q -c "$PERSON" --model "$T/model.json" -j "$j" \
+			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/many"
+		printf '%s\n' "$output" >"$T/out$j"
+		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+	done
+	for j in 2 4; do
+		cmp "$T/out1" "$T/out$j"
+		cmp "$T/rej1" "$T/rej$j"
+		cmp "$T/sum1" "$T/sum$j"
+	done
+	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected, .decisions.match + .decisions.review + .decisions.distinct]' "$T/s4.json"
+	assert_output '[8048,8040,8,8040]'
+	run -0 jq -r '.reason' "$T/rej4"
+	assert_line --index 0 "not a candidate pair (needs objects 'a' and 'b')"
+	run -2 dq score -j 0 </dev/null
+}

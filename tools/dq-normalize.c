@@ -1208,10 +1208,11 @@ work_start(void *ctx, int k)
 
 static int
 work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
-	    uint64_t seq, struct dq_buf *out)
+	    uint64_t seq, struct dq_buf *out, const char **reject)
 {
 	struct worker *w = ws;
 
+	(void)reject;
 	w->seq = seq;
 	normalize_record(w, rec, it);
 	dq_record_write(rec, w->meta.buf, w->meta.len, out);

@@ -35,6 +35,7 @@
 #include <xxhash.h>
 
 #include "fsmodel.h"
+#include "par.h"
 #include "run.h"
 
 static const char synopsis[] =
@@ -62,6 +63,9 @@ static const char help[] =
 	"      --sample R        train on this share of the pairs, drawn at\n"
 	"                        random (default 1: all)\n"
 	"      --seed N          seed of the random sample (default 1)\n"
+	"  -j, --jobs N          with --model: worker threads (default: the\n"
+	"                        cores, at most 8); output in input order,\n"
+	"                        the same for every N\n"
 	"\n"
 	"The record id (--id, default \"id\") counts each record once for\n"
 	"term frequencies and the sample; records without one are told apart\n"
@@ -77,6 +81,7 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "train", required_argument, NULL, 't' },
 	{ "u-pairs", required_argument, NULL, O_U_PAIRS },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -87,7 +92,8 @@ static struct {
 	long long u_pairs;
 	long long seed;
 	double sample;
-} O = { NULL, NULL, NULL, 200000, 1, 1.0 };
+	long long jobs; /* 0: the default */
+} O = { NULL, NULL, NULL, 200000, 1, 1.0, 0 };
 
 static int
 option(void *ctx, int c, const char *arg)
@@ -112,6 +118,11 @@ option(void *ctx, int c, const char *arg)
 					"(0, 1]", arg);
 		return 0;
 	}
+	case 'j':
+		if (dq_parse_ll(arg, 1, DQ_PAR_MAX_JOBS, &O.jobs))
+			return dq_error("--jobs '%s': expected 1 to %d", arg,
+					DQ_PAR_MAX_JOBS);
+		return 0;
 	case O_SEED:
 		if (dq_parse_ll(arg, 0, 0x7fffffffffffffffLL, &O.seed))
 			return dq_error("--seed: '%s' is not a whole number",
@@ -222,10 +233,17 @@ struct side {
 };
 
 static struct dq_fs_model M;
-static struct side A, B;
-static struct dq_fs_scratch scr;
-static struct dq_buf meta, folded[DQ_FS_MAX_FIELDS];
-static uint64_t n_match, n_review, n_distinct, n_guard;
+
+/* What scoring one pair needs: one per thread (the model M is read-only
+ * while pairs are scored). */
+struct scorer {
+	struct side A, B;
+	struct dq_fs_scratch scr;
+	struct dq_buf meta, folded[DQ_FS_MAX_FIELDS];
+	int swapped[DQ_FS_MAX_FIELDS];
+	uint64_t n_match, n_review, n_distinct, n_guard;
+};
+static struct scorer S0; /* the main thread's */
 
 /* Skip white space. */
 static const char *
@@ -376,13 +394,12 @@ read_side(const struct dq_record *pair, const char *key, struct side *s,
 }
 
 static int
-read_pair(const struct dq_record *pair, const char *id_field)
+read_pair(struct scorer *sc, const struct dq_record *pair,
+	  const char *id_field)
 {
-	return read_side(pair, "a", &A, id_field) ||
-	       read_side(pair, "b", &B, id_field) ? -1 : 0;
+	return read_side(pair, "a", &sc->A, id_field) ||
+	       read_side(pair, "b", &sc->B, id_field) ? -1 : 0;
 }
-
-static int swapped[DQ_FS_MAX_FIELDS];
 
 static int
 worst(size_t f, int l)
@@ -397,44 +414,44 @@ worst(size_t f, int l)
  * values were written in each other's place and the cross levels count.
  */
 static void
-levels_of(int *lv, double *sim)
+levels_of(struct scorer *sc, int *lv, double *sim)
 {
 	for (size_t f = 0; f < M.n; f++) {
-		lv[f] = dq_fs_compare(&M, f, A.v[f], A.n[f], B.v[f], B.n[f],
-				      &sim[f], &scr);
-		swapped[f] = 0;
-		dq_buf_reset(&folded[f]);
-		dq_buf_add(&folded[f], scr.a.buf, scr.a.len);
+		lv[f] = dq_fs_compare(&M, f, sc->A.v[f], sc->A.n[f], sc->B.v[f], sc->B.n[f],
+				      &sim[f], &sc->scr);
+		sc->swapped[f] = 0;
+		dq_buf_reset(&sc->folded[f]);
+		dq_buf_add(&sc->folded[f], sc->scr.a.buf, sc->scr.a.len);
 	}
 	for (size_t f = 0; f < M.n; f++) {
 		size_t g = (size_t)M.f[f].swap;
 		int lf, lg;
 		double sf, sg;
-		if (M.f[f].swap < 0 || swapped[f] || !worst(f, lv[f]) ||
+		if (M.f[f].swap < 0 || sc->swapped[f] || !worst(f, lv[f]) ||
 		    !worst(g, lv[g]))
 			continue;
-		lf = dq_fs_compare(&M, f, A.v[f], A.n[f], B.v[g], B.n[g], &sf,
-				   &scr);
+		lf = dq_fs_compare(&M, f, sc->A.v[f], sc->A.n[f], sc->B.v[g], sc->B.n[g], &sf,
+				   &sc->scr);
 		if (lf < 0 || worst(f, lf))
 			continue;
-		dq_buf_reset(&folded[f]);
-		dq_buf_add(&folded[f], scr.a.buf, scr.a.len);
-		lg = dq_fs_compare(&M, g, A.v[g], A.n[g], B.v[f], B.n[f], &sg,
-				   &scr);
+		dq_buf_reset(&sc->folded[f]);
+		dq_buf_add(&sc->folded[f], sc->scr.a.buf, sc->scr.a.len);
+		lg = dq_fs_compare(&M, g, sc->A.v[g], sc->A.n[g], sc->B.v[f], sc->B.n[f], &sg,
+				   &sc->scr);
 		if (lg < 0 || worst(g, lg)) {
-			dq_fs_compare(&M, f, A.v[f], A.n[f], B.v[f], B.n[f],
-				      &sf, &scr);
-			dq_buf_reset(&folded[f]);
-			dq_buf_add(&folded[f], scr.a.buf, scr.a.len);
+			dq_fs_compare(&M, f, sc->A.v[f], sc->A.n[f], sc->B.v[f], sc->B.n[f],
+				      &sf, &sc->scr);
+			dq_buf_reset(&sc->folded[f]);
+			dq_buf_add(&sc->folded[f], sc->scr.a.buf, sc->scr.a.len);
 			continue;
 		}
-		dq_buf_reset(&folded[g]);
-		dq_buf_add(&folded[g], scr.a.buf, scr.a.len);
+		dq_buf_reset(&sc->folded[g]);
+		dq_buf_add(&sc->folded[g], sc->scr.a.buf, sc->scr.a.len);
 		lv[f] = lf;
 		lv[g] = lg;
 		sim[f] = sf;
 		sim[g] = sg;
-		swapped[f] = swapped[g] = 1;
+		sc->swapped[f] = sc->swapped[g] = 1;
 	}
 }
 
@@ -496,21 +513,21 @@ guard_hit(const int *lv, const double *sim, size_t ndiffer)
 	return shared && differ;
 }
 
-/* Score the pair read into A and B; the "_dq" members into meta. */
+/* Score the pair read into A and B; the "_dq" members into sc->meta. */
 static void
-score_pair(void)
+score_pair(struct scorer *sc)
 {
 	int lv[DQ_FS_MAX_FIELDS];
 	double sim[DQ_FS_MAX_FIELDS], w[DQ_FS_MAX_FIELDS], total = 0, score;
 	const char *decision;
 	int guarded = 0;
 
-	levels_of(lv, sim);
+	levels_of(sc, lv, sim);
 	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
 		total = dq_fs_prior_weight(&M);
 		for (size_t f = 0; f < M.n; f++) {
-			w[f] = dq_fs_log2_bf(&M, f, lv[f], folded[f].buf,
-					     folded[f].len);
+			w[f] = dq_fs_log2_bf(&M, f, lv[f], sc->folded[f].buf,
+					     sc->folded[f].len);
 			total += w[f];
 		}
 		score = dq_fs_probability(total);
@@ -531,54 +548,54 @@ score_pair(void)
 	if (decision[0] == 'm' && guard_hit(lv, sim, M.nguard_differ)) {
 		guarded = 1;
 		decision = "review";
-		n_guard++;
+		sc->n_guard++;
 	}
 	if (decision[0] == 'm')
-		n_match++;
+		sc->n_match++;
 	else if (decision[0] == 'r')
-		n_review++;
+		sc->n_review++;
 	else
-		n_distinct++;
+		sc->n_distinct++;
 
-	dq_buf_reset(&meta);
-	dq_buf_addstr(&meta, "\"score\":");
-	add_num(&meta, score, 6);
-	dq_buf_addstr(&meta, ",\"decision\":\"");
-	dq_buf_addstr(&meta, decision);
-	dq_buf_addch(&meta, '"');
+	dq_buf_reset(&sc->meta);
+	dq_buf_addstr(&sc->meta, "\"score\":");
+	add_num(&sc->meta, score, 6);
+	dq_buf_addstr(&sc->meta, ",\"decision\":\"");
+	dq_buf_addstr(&sc->meta, decision);
+	dq_buf_addch(&sc->meta, '"');
 	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
-		dq_buf_addstr(&meta, ",\"match_weight\":");
-		add_num(&meta, round(total * 1e4) / 1e4, 4);
+		dq_buf_addstr(&sc->meta, ",\"match_weight\":");
+		add_num(&sc->meta, round(total * 1e4) / 1e4, 4);
 	}
 	if (guarded)
-		dq_buf_addstr(&meta, ",\"guard\":\"household\"");
-	dq_buf_addstr(&meta, ",\"features\":{");
+		dq_buf_addstr(&sc->meta, ",\"guard\":\"household\"");
+	dq_buf_addstr(&sc->meta, ",\"features\":{");
 	for (size_t f = 0; f < M.n; f++) {
 		if (f)
-			dq_buf_addch(&meta, ',');
-		dq_buf_add_json_string(&meta, M.f[f].name,
+			dq_buf_addch(&sc->meta, ',');
+		dq_buf_add_json_string(&sc->meta, M.f[f].name,
 				       strlen(M.f[f].name));
-		dq_buf_addstr(&meta, ":{\"level\":\"");
-		dq_buf_addstr(&meta, dq_fs_level_name(&M, f, lv[f]));
-		dq_buf_addstr(&meta, "\",\"similarity\":");
-		add_num(&meta, round(sim[f] * 1e4) / 1e4, 4);
-		dq_buf_addstr(&meta, ",\"weight\":");
-		add_num(&meta, round(w[f] * 1e4) / 1e4, 4);
-		if (swapped[f])
-			dq_buf_addstr(&meta, ",\"swapped\":true");
-		dq_buf_addch(&meta, '}');
+		dq_buf_addstr(&sc->meta, ":{\"level\":\"");
+		dq_buf_addstr(&sc->meta, dq_fs_level_name(&M, f, lv[f]));
+		dq_buf_addstr(&sc->meta, "\",\"similarity\":");
+		add_num(&sc->meta, round(sim[f] * 1e4) / 1e4, 4);
+		dq_buf_addstr(&sc->meta, ",\"weight\":");
+		add_num(&sc->meta, round(w[f] * 1e4) / 1e4, 4);
+		if (sc->swapped[f])
+			dq_buf_addstr(&sc->meta, ",\"swapped\":true");
+		dq_buf_addch(&sc->meta, '}');
 	}
-	dq_buf_addch(&meta, '}');
+	dq_buf_addch(&sc->meta, '}');
 }
 
 static int
-train_label(void)
+train_label(struct scorer *sc)
 {
 	uint64_t ea, eb;
 	if (!L.cap)
 		return -1;
-	if (!label_get(XXH3_64bits(A.id.buf, A.id.len), &ea) ||
-	    !label_get(XXH3_64bits(B.id.buf, B.id.len), &eb))
+	if (!label_get(XXH3_64bits(sc->A.id.buf, sc->A.id.len), &ea) ||
+	    !label_get(XXH3_64bits(sc->B.id.buf, sc->B.id.len), &eb))
 		return -1;
 	return ea == eb;
 }
@@ -586,15 +603,15 @@ train_label(void)
 /* Every pair's records count for the term frequencies and the sample;
  * only the sampled pairs are compared for EM. */
 static void
-train_one(struct dq_fs_trainer *t, int sampled)
+train_one(struct scorer *sc, struct dq_fs_trainer *t, int sampled)
 {
 	int lv[DQ_FS_MAX_FIELDS];
 	double sim[DQ_FS_MAX_FIELDS];
-	dq_fs_train_record(t, A.id.buf, A.id.len, A.v, A.n);
-	dq_fs_train_record(t, B.id.buf, B.id.len, B.v, B.n);
+	dq_fs_train_record(t, sc->A.id.buf, sc->A.id.len, sc->A.v, sc->A.n);
+	dq_fs_train_record(t, sc->B.id.buf, sc->B.id.len, sc->B.v, sc->B.n);
 	if (!sampled)
 		return;
-	levels_of(lv, sim);
+	levels_of(sc, lv, sim);
 	/* Households would form a class of their own in EM (same surname,
 	 * address and phone, another first name); the guard keeps them out
 	 * of the match class, so training leaves them out too.  Only the
@@ -603,7 +620,7 @@ train_one(struct dq_fs_trainer *t, int sampled)
 	 * never have one. */
 	if (guard_hit(lv, sim, M.nguard_differ ? 1 : 0))
 		return;
-	dq_fs_train_pair(t, lv, train_label());
+	dq_fs_train_pair(t, lv, train_label(sc));
 }
 
 static cJSON *
@@ -615,10 +632,10 @@ summary_figures(void)
 	cJSON_AddStringToObject(x, "model", M.kind == DQ_FS_WEIGHTED
 					    ? "weighted" : "fellegi-sunter");
 	d = cJSON_AddObjectToObject(x, "decisions");
-	cJSON_AddNumberToObject(d, "match", (double)n_match);
-	cJSON_AddNumberToObject(d, "review", (double)n_review);
-	cJSON_AddNumberToObject(d, "distinct", (double)n_distinct);
-	cJSON_AddNumberToObject(x, "guarded", (double)n_guard);
+	cJSON_AddNumberToObject(d, "match", (double)S0.n_match);
+	cJSON_AddNumberToObject(d, "review", (double)S0.n_review);
+	cJSON_AddNumberToObject(d, "distinct", (double)S0.n_distinct);
+	cJSON_AddNumberToObject(x, "guarded", (double)S0.n_guard);
 	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
 		cJSON_AddNumberToObject(x, "lambda", M.lambda);
 		cJSON_AddNumberToObject(x, "em_iterations", M.em_iterations);
@@ -662,9 +679,9 @@ load_model(const char *path)
 }
 
 static void
-sides_release(void)
+scorer_release(struct scorer *sc)
 {
-	struct side *s[2] = { &A, &B };
+	struct side *s[2] = { &sc->A, &sc->B };
 	for (int k = 0; k < 2; k++) {
 		for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
 			dq_buf_release(&s[k]->val[f]);
@@ -672,10 +689,55 @@ sides_release(void)
 		dq_buf_release(&s[k]->tmp);
 	}
 	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
-		dq_buf_release(&folded[f]);
-	dq_buf_release(&scr.a);
-	dq_buf_release(&scr.b);
-	dq_buf_release(&meta);
+		dq_buf_release(&sc->folded[f]);
+	dq_buf_release(&sc->scr.a);
+	dq_buf_release(&sc->scr.b);
+	dq_buf_release(&sc->meta);
+}
+
+/* ---- scoring with a model, in worker threads (lib/par.h) ---- */
+
+static const char *id_field;
+
+static void *
+work_start(void *ctx, int k)
+{
+	(void)ctx;
+	(void)k;
+	return dq_xcalloc(1, sizeof(struct scorer));
+}
+
+static int
+work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
+	    uint64_t seq, struct dq_buf *out, const char **reject)
+{
+	struct scorer *sc = ws;
+
+	(void)it;
+	(void)seq;
+	if (read_pair(sc, rec, id_field)) {
+		*reject = "not a candidate pair (needs objects 'a' and 'b')";
+		return -1;
+	}
+	score_pair(sc);
+	dq_record_write(rec, sc->meta.buf, sc->meta.len, out);
+	dq_buf_addch(out, '\n');
+	return 1;
+}
+
+static void
+work_finish(void *ctx, void *ws, int k)
+{
+	struct scorer *sc = ws;
+
+	(void)ctx;
+	(void)k;
+	S0.n_match += sc->n_match;
+	S0.n_review += sc->n_review;
+	S0.n_distinct += sc->n_distinct;
+	S0.n_guard += sc->n_guard;
+	scorer_release(sc);
+	free(sc);
 }
 
 int
@@ -685,7 +747,7 @@ main(int argc, char **argv)
 		.name = "dq-score",
 		.synopsis = synopsis,
 		.help = help,
-		.shortopts = "m:t:",
+		.shortopts = "m:t:j:",
 		.longopts = longopts,
 		.option = option,
 	};
@@ -722,9 +784,21 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (!tr) {
+		/* A model in hand: every pair is scored on its own, on every
+		 * core. */
+		static const struct dq_par_work work = {
+			.start = work_start,
+			.record = work_record,
+			.finish = work_finish,
+		};
+		id_field = run.id_field;
+		dq_par_run(&run, O.jobs ? (int)O.jobs : dq_par_default_jobs(),
+			   &work);
+	}
 	dq_record_init(&rec);
-	while (dq_run_next(&run, &rec) > 0) {
-		if (read_pair(&rec, run.id_field)) {
+	while (tr && dq_run_next(&run, &rec) > 0) {
+		if (read_pair(&S0, &rec, run.id_field)) {
 			dq_run_reject(&run, "not a candidate pair (needs "
 				      "objects 'a' and 'b')", 0);
 			continue;
@@ -732,7 +806,7 @@ main(int argc, char **argv)
 		if (tr) {
 			/* The sample is drawn by a hash of the line, so that
 			 * it does not depend on the order of the pairs. */
-			train_one(tr, O.sample >= 1 ||
+			train_one(&S0, tr, O.sample >= 1 ||
 				  (double)(XXH3_64bits_withSeed(
 					   rec.text, rec.len,
 					   (uint64_t)O.seed) >> 11) <
@@ -743,8 +817,8 @@ main(int argc, char **argv)
 				dq_die("temporary file: %s", strerror(errno));
 			continue;
 		}
-		score_pair();
-		dq_record_write(&rec, meta.buf, meta.len, &run.out.b);
+		score_pair(&S0);
+		dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
 		dq_run_emit(&run);
 	}
 	if (tr) {
@@ -762,10 +836,10 @@ main(int argc, char **argv)
 			dq_die("temporary file: %s", strerror(errno));
 		while ((n = getline(&line, &cap, spool)) > 0) {
 			if (dq_json_scan(&rec, line, (size_t)n - 1, &e) ||
-			    read_pair(&rec, run.id_field))
+			    read_pair(&S0, &rec, run.id_field))
 				dq_die("temporary file: changed under us");
-			score_pair();
-			dq_record_write(&rec, meta.buf, meta.len, &run.out.b);
+			score_pair(&S0);
+			dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
 			dq_run_emit(&run);
 		}
 		if (ferror(spool))
@@ -775,7 +849,7 @@ main(int argc, char **argv)
 	}
 	dq_record_release(&rec);
 	status = dq_run_finish(&run, summary_figures(), 0);
-	sides_release();
+	scorer_release(&S0);
 	dq_fs_release(&M);
 	dq_buf_release(&err);
 	free(L.key);
