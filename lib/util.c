@@ -291,3 +291,13 @@ dq_parse_ll(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return 0;
 }
+
+int
+dq_double_to_u64(double d, uint64_t *out)
+{
+	/* NaN fails every comparison, so it is refused here too. */
+	if (!(d >= 0 && d < 18446744073709551616.0) || d != (double)(uint64_t)d)
+		return -1;
+	*out = (uint64_t)d;
+	return 0;
+}

@@ -91,6 +91,14 @@ char *dq_buf_detach(struct dq_buf *b, size_t *len);
 /* Shrink storage back to at most keep bytes (after a huge line). */
 void dq_buf_shrink(struct dq_buf *b, size_t keep);
 
+/*
+ * A count read from a JSON document (a double): 0 and *out set when d is
+ * a whole number in [0, 2^64), else -1.  Converting anything outside that
+ * range to an integer is undefined behaviour, and loaded documents (such
+ * as partial profiles) are untrusted input.
+ */
+int dq_double_to_u64(double d, uint64_t *out);
+
 /* Parse a whole decimal integer in [min,max]; 0 on success, -1 otherwise. */
 int dq_parse_ll(const char *s, long long min, long long max, long long *out);
 
