@@ -1199,6 +1199,8 @@ main(int argc, char **argv)
 	static struct dq_run run;
 	static struct dq_record rec;
 
+	/* Named before the first allocation, which may fail. */
+	dq_progname = tool.name;
 	O.lineage = 1;
 	memcpy(O.region, "US", 3);
 	for (size_t i = 0; i < sizeof(default_nulls) / sizeof(*default_nulls);
