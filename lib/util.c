@@ -3,15 +3,20 @@
  *
  * Fault injection: when the environment variable DQ_FAULT_ALLOC=N is set
  * in a build with -DDQ_FAULT_INJECT, the Nth allocation fails, which
- * must end the program with "out of memory" and exit 2.
+ * must end the program with "out of memory" and exit 2; DQ_FAULT_COUNT=1
+ * prints the number of allocations at exit (tests/faults.bats uses both).
+ * Only dq_x* allocations are counted: cJSON, libcsv and libphonenumber
+ * allocate with malloc directly.
  */
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *dq_progname = "dq";
 char dq_buf_empty[1];
@@ -20,14 +25,25 @@ char dq_buf_empty[1];
 static long fault_at = -1;
 static long alloc_count;
 
+/* DQ_FAULT_COUNT=1: report how many allocations the run made, so a test
+ * can spread its failure points over the whole run. */
+static void
+report_count(void)
+{
+	fprintf(stderr, "dq-fault: %ld allocations\n", alloc_count);
+}
+
 static int
 fault_now(void)
 {
 	if (fault_at < 0) {
 		const char *s = getenv("DQ_FAULT_ALLOC");
 		fault_at = s ? atol(s) : 0;
+		if (getenv("DQ_FAULT_COUNT"))
+			atexit(report_count);
 	}
-	return fault_at > 0 && ++alloc_count == fault_at;
+	++alloc_count;
+	return fault_at > 0 && alloc_count == fault_at;
 }
 #else
 #define fault_now() 0
@@ -299,5 +315,30 @@ dq_double_to_u64(double d, uint64_t *out)
 	if (!(d >= 0 && d < 18446744073709551616.0) || d != (double)(uint64_t)d)
 		return -1;
 	*out = (uint64_t)d;
+	return 0;
+}
+
+/*
+ * A program started with stdin, stdout or stderr closed would hand that
+ * descriptor number to the next file it opens: with stdout closed, the
+ * records would be written into the --rejects file.  Fill each closed one
+ * with /dev/null opened the wrong way round, so using it fails (EBADF)
+ * and the failure is reported as for any other write or read error.
+ */
+int
+dq_hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", fd ? O_RDONLY : O_WRONLY);
+		if (got != fd) {
+			/* Lower descriptors are open, so this cannot
+			 * happen; refuse rather than risk mixing files. */
+			if (got > 2)
+				close(got);
+			return dq_error("cannot reserve descriptor %d", fd);
+		}
+	}
 	return 0;
 }

@@ -28,6 +28,15 @@ void *dq_xrealloc(void *p, size_t n);
 char *dq_xstrdup(const char *s);
 char *dq_xstrndup(const char *s, size_t n);
 
+/*
+ * Make sure descriptors 0, 1 and 2 are open before any file is opened, so
+ * that a program started with stdout closed cannot write its records into
+ * the next file it opens: a closed one gets /dev/null opened the wrong way
+ * round (using it then fails with EBADF and is reported).  0, or -1 after
+ * a message.  Called by dq_run_init(); programs without it call it first.
+ */
+int dq_hold_std_fds(void);
+
 /* Print "PROG: MSG" to stderr and exit 2. Only for main-level trouble. */
 void dq_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Print "PROG: MSG" to stderr and return -1, for library code. */
