@@ -49,10 +49,13 @@ fault_now(void)
 #define fault_now() 0
 #endif
 
+/* The size is in the message so that a run stopped by a memory cap
+ * (ulimit -v, a container limit) says how big a block it wanted. */
 static void
-oom(void)
+oom(size_t n)
 {
-	fprintf(stderr, "%s: out of memory\n", dq_progname);
+	fprintf(stderr, "%s: out of memory (allocating %zu bytes)\n",
+		dq_progname, n);
 	exit(2);
 }
 
@@ -61,7 +64,7 @@ dq_xmalloc(size_t n)
 {
 	void *p = fault_now() ? NULL : malloc(n ? n : 1);
 	if (!p)
-		oom();
+		oom(n);
 	return p;
 }
 
@@ -70,7 +73,7 @@ dq_xcalloc(size_t n, size_t size)
 {
 	void *p = fault_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom();
+		oom(n * size);
 	return p;
 }
 
@@ -79,7 +82,7 @@ dq_xrealloc(void *p, size_t n)
 {
 	void *q = fault_now() ? NULL : realloc(p, n ? n : 1);
 	if (!q)
-		oom();
+		oom(n);
 	return q;
 }
 
@@ -157,7 +160,7 @@ dq_buf_grow(struct dq_buf *b, size_t n)
 	size_t need;
 
 	if (n > SIZE_MAX - b->len - 1)
-		oom();
+		oom(SIZE_MAX);
 	need = b->len + n + 1;
 	if (need <= b->cap)
 		return;

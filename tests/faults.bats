@@ -50,7 +50,7 @@ alloc_faults() {
 		DQ_FAULT_ALLOC=$k "$FAULT_BIN/dq-$name" "${args[@]}" \
 			>"$tmp/out" 2>"$tmp/err" || rc=$?
 		if [ "$rc" -ne 2 ] ||
-		   ! grep -q "^dq-$name: out of memory$" "$tmp/err" ||
+		   ! grep -q "^dq-$name: out of memory (allocating [0-9]* bytes)$" "$tmp/err" ||
 		   grep -q -E 'Sanitizer|runtime error' "$tmp/err"; then
 			echo "dq-$name: allocation $k of $n: exit $rc"
 			head -n 20 "$tmp/err"
