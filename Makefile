@@ -6,6 +6,7 @@
 #                   then each fuzzer for FUZZ_SECONDS (default 30)
 #   make fuzz       build the libFuzzer targets and run each FUZZ_SECONDS
 #   make faults     the fault-injection build (DQ_FAULT_ALLOC) in build/fault
+#   make limits     huge inputs under memory caps (slow; not in check)
 #   make bench      speed and memory against jq and Miller
 #   make install PREFIX=/usr/local
 #   make lint       clang-format check and cppcheck
@@ -99,6 +100,11 @@ faults:
 	$(MAKE) O=build/fault BIN=build/fault/bin \
 		OPT=-O1 CFLAGS='-O1 -g -DDQ_FAULT_INJECT' SANFLAGS='$(SAN)' all
 
+# The expensive limits (a 100 MiB line, 10 million keys, memory caps):
+# about two minutes, plain build only; see docs/reliability.md.
+limits: all
+	DQ_BIN=$(CURDIR)/$(BIN) bats tests/limits/limits.bats
+
 check: all san faults fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
@@ -124,6 +130,6 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps san fuzz fuzz-build faults check check-fast demo bench \
+.PHONY: all deps san fuzz fuzz-build faults limits check check-fast demo bench \
 	install lint clean
 .SECONDARY:
