@@ -30,6 +30,8 @@ fault_points() {
 # outcome: exit 2, "out of memory" on stderr, no sanitizer report.
 alloc_faults() {
 	local entry name tmp n k rc bad=0
+	[ -x "$FAULT_BIN/dq-$1" ] ||
+		skip "no fault-injection build in $FAULT_BIN (make faults)"
 	for entry in "${DQ_JOBS[@]}"; do
 		[[ $entry == "$1 "* ]] && break
 	done

@@ -28,8 +28,12 @@ setup() {
 	done
 	run -2 dq validate --require id "$d/missing \$(touch pwned4)"
 	[ "$output" = "dq-validate: $d/missing \$(touch pwned4): No such file or directory" ]
-	[ ! -e pwned1 ] && [ ! -e pwned2 ] && [ ! -e pwned3 ] &&
-		[ ! -e pwned4 ] && [ ! -e "$d/pwned1" ]
+	# (One test per line: Bats only sees a failure that ends a line.)
+	[ ! -e pwned1 ]
+	[ ! -e pwned2 ]
+	[ ! -e pwned3 ]
+	[ ! -e pwned4 ]
+	[ ! -e "$d/pwned1" ]
 }
 
 @test "scripts/bench with hostile BENCH_DIR, DQ_BIN and TMPDIR evaluates nothing" {
@@ -50,8 +54,11 @@ setup() {
 		[[ $output == *"| ajv 9.9.9-stand-in | failed (exit 1) |"* ]]
 	fi
 	[ -s "$d/data/people-200.ndjson" ]
-	[ ! -e pwned1 ] && [ ! -e pwned2 ] && [ ! -e pwned3 ] &&
-		[ ! -e "$BATS_TEST_DIRNAME/../pwned3" ]
+	[ ! -e pwned1 ]
+	[ ! -e pwned2 ]
+	[ ! -e pwned3 ]
+	# scripts/bench works from the top of the repository.
+	[ ! -e "$BATS_TEST_DIRNAME/../pwned3" ]
 	# Its scratch directory is gone.
 	[ -z "$(ls -A "$d/tmp")" ]
 }
