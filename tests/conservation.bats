@@ -43,6 +43,8 @@ conserve() {
 	local -a files=("rej=$tmp/rej" "sum=$tmp/sum")
 	if [ "$kind" = doc ]; then
 		files+=("doc=$tmp/out")
+	elif [ "$kind" = golden ]; then
+		files+=("gold=$tmp/out")
 	else
 		files+=("out=$tmp/out")
 	fi

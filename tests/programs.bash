@@ -35,6 +35,8 @@ job_route() {
 		echo "${DQ_ROUTE[$1]}"
 	elif [ "$2" = doc ]; then
 		echo "good,rule:doc bad:rej"
+	elif [ "$2" = golden ]; then
+		echo "good,rule:gold bad:rej"
 	else
 		echo "good,rule:out bad:rej"
 	fi
