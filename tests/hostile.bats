@@ -49,9 +49,12 @@ setup() {
 		>"$d/data/ajv/node_modules/ajv-formats/package.json"
 	BENCH_ROWS=200 BENCH_DIR="$d/data" DQ_BIN="$d/bin" TMPDIR="$d/tmp" \
 		run -0 "$BATS_TEST_DIRNAME/../scripts/bench"
-	[[ $output == *"| pass-through     | dq-normalize  |"* ]]
+	# The table's column widths change as jobs are added: match loosely.
+	grep -E -q '^\| pass-through +\| dq-normalize[ -j0-9]*\| +[0-9.]+ \|' \
+		<<<"$output"
 	if command -v node >/dev/null; then
-		[[ $output == *"| ajv 9.9.9-stand-in | failed (exit 1) |"* ]]
+		grep -E -q '\| ajv 9\.9\.9-stand-in +\| +failed \(exit 1\)' \
+			<<<"$output"
 	fi
 	[ -s "$d/data/people-200.ndjson" ]
 	[ ! -e pwned1 ]
