@@ -2,7 +2,11 @@
 #
 #   make            build lib/libdq.a and bin/dq-*
 #   make demo       install missing packages, build, run the example pipeline
-#   make check      every test (C unit + Bats), plain and under ASan/UBSan
+#   make check      every test (C unit + Bats), plain and under ASan/UBSan,
+#                   then each fuzzer for FUZZ_SECONDS (default 30)
+#   make fuzz       build the libFuzzer targets and run each FUZZ_SECONDS
+#   make faults     the fault-injection build (DQ_FAULT_ALLOC) in build/fault
+#   make limits     huge inputs under memory caps (slow; not in check)
 #   make bench      speed and memory against jq and Miller
 #   make install PREFIX=/usr/local
 #   make lint       clang-format check and cppcheck
@@ -71,8 +75,39 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
 san:
 	$(MAKE) O=build/san BIN=build/san/bin OPT=-O1 SANFLAGS='$(SAN)' all
 
-check: all san
-	tests/run
+# The fuzzers (tests/fuzz/fuzz_*.c): clang, libFuzzer, ASan and UBSan.
+# The library is rebuilt in build/fuzz with coverage instrumentation.
+FUZZ_SECONDS ?= 30
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,\
+	$(wildcard tests/fuzz/fuzz_*.c))
+fuzz-build:
+	$(MAKE) O=build/fuzz CC=clang CXX=clang++ OPT=-O1 \
+		SANFLAGS='$(FUZZ_SAN)' $(FUZZERS)
+
+$(O)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_A)
+	$(CXX) $(SANFLAGS) -fsanitize=fuzzer $(CFLAGS) -o $@ -x c -std=c11 \
+		-D_GNU_SOURCE -DDQ_VERSION='"$(VERSION)"' -Ilib $(WARN) $< \
+		-x none $(LIB_A) $(LIBS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
+
+# The fault-injection build: every dq_x* allocation is counted and the
+# Nth fails when DQ_FAULT_ALLOC=N (see lib/util.c, tests/faults.bats);
+# with ASan and UBSan, so the error paths are checked for memory errors.
+faults:
+	$(MAKE) O=build/fault BIN=build/fault/bin \
+		OPT=-O1 CFLAGS='-O1 -g -DDQ_FAULT_INJECT' SANFLAGS='$(SAN)' all
+
+# The expensive limits (a 100 MiB line, 10 million keys, memory caps):
+# about two minutes, plain build only; see docs/reliability.md.
+limits: all
+	DQ_BIN=$(CURDIR)/$(BIN) bats tests/limits/limits.bats
+
+check: all san faults fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 check-fast: all
 	DQ_NO_SAN=1 tests/run
@@ -96,5 +131,6 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps san check check-fast demo bench install lint clean
+.PHONY: all deps san fuzz fuzz-build faults limits check check-fast demo bench \
+	install lint clean
 .SECONDARY:

@@ -702,7 +702,7 @@ static int
 pb_lengths(int wt, uint64_t v, const unsigned char *data, size_t len,
 	   int *arr, int *n, int *overflow)
 {
-	const unsigned char *p = data, *end = data + len;
+	const unsigned char *p = data, *end;
 
 	if (wt == 0) {
 		add_len(arr, n, (int)(int32_t)v, overflow);
@@ -710,6 +710,8 @@ pb_lengths(int wt, uint64_t v, const unsigned char *data, size_t len,
 	}
 	if (wt != 2)
 		return -1;
+	/* Only now is data set: NULL + 0 is undefined behaviour in C. */
+	end = data + len;
 	while (p < end) {
 		if (pb_varint(&p, end, &v) < 0)
 			return -1;

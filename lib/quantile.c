@@ -284,9 +284,11 @@ dq_quantile_load(struct dq_quantile *q, const cJSON *j)
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
 	const cJSON *levs = cJSON_GetObjectItemCaseSensitive(j, "levels"), *l;
 	uint32_t h = 0;
+	uint64_t nn;
 
 	if (!cJSON_IsNumber(k) || !cJSON_IsNumber(n) || !cJSON_IsArray(levs) ||
-	    k->valuedouble < 8 || k->valuedouble > 65536 || n->valuedouble < 0)
+	    k->valuedouble < 8 || k->valuedouble > 65536 ||
+	    dq_double_to_u64(n->valuedouble, &nn))
 		return -1;
 	dq_quantile_init(q, (uint32_t)k->valuedouble);
 	cJSON_ArrayForEach(l, levs) {
@@ -301,7 +303,7 @@ dq_quantile_load(struct dq_quantile *q, const cJSON *j)
 		h++;
 	}
 	q->nlev = h ? h : 1;
-	q->n = (uint64_t)n->valuedouble;
+	q->n = nn;
 	/* The weights must add up to n, or queries would be wrong. */
 	uint64_t w = 0;
 	for (h = 0; h < q->nlev; h++)

@@ -255,8 +255,16 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	size_t ntool = 0, ncommon = sizeof(common_long) / sizeof(*common_long);
 	int c;
 
+	/* cJSON allocates through dq_xmalloc too: out of memory while
+	 * building a summary then exits 2 instead of silently dropping a
+	 * member, and the fault-injection build reaches those allocations. */
+	static cJSON_Hooks hooks = { dq_xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
 	memset(run, 0, sizeof(*run));
 	dq_progname = tool->name;
+	if (dq_hold_std_fds())
+		exit(2);
 	run->tool = tool;
 	run->id_field = "id";
 	clock_gettime(CLOCK_REALTIME, &run->t0);

@@ -258,19 +258,22 @@ dq_topk_load(struct dq_topk *t, const cJSON *j,
 	const cJSON *tot = cJSON_GetObjectItemCaseSensitive(j, "total");
 	const cJSON *err = cJSON_GetObjectItemCaseSensitive(j, "err");
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "items"), *p;
+	uint64_t total, errc, cnt;
 
 	if (!cJSON_IsNumber(c) || !cJSON_IsNumber(tot) ||
 	    !cJSON_IsNumber(err) || !cJSON_IsArray(a) || c->valuedouble < 1 ||
-	    c->valuedouble > 1 << 20 || cJSON_GetArraySize(a) > c->valuedouble)
+	    c->valuedouble > 1 << 20 || cJSON_GetArraySize(a) > c->valuedouble
+	    || dq_double_to_u64(tot->valuedouble, &total) ||
+	    dq_double_to_u64(err->valuedouble, &errc))
 		return -1;
 	dq_topk_init(t, (size_t)c->valuedouble);
-	t->total = (uint64_t)tot->valuedouble;
-	t->err = (uint64_t)err->valuedouble;
+	t->total = total;
+	t->err = errc;
 	cJSON_ArrayForEach(p, a) {
 		const cJSON *v = cJSON_GetArrayItem(p, 0);
 		const cJSON *n = cJSON_GetArrayItem(p, 1);
 		if (!cJSON_IsString(v) || !cJSON_IsNumber(n) ||
-		    n->valuedouble < 1) {
+		    dq_double_to_u64(n->valuedouble, &cnt) || cnt < 1) {
 			dq_topk_release(t);
 			return -1;
 		}
@@ -280,7 +283,7 @@ dq_topk_load(struct dq_topk *t, const cJSON *j,
 			dq_topk_release(t);
 			return -1;
 		}
-		add_count(t, v->valuestring, len, h, (uint64_t)n->valuedouble);
+		add_count(t, v->valuestring, len, h, cnt);
 	}
 	return 0;
 }

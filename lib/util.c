@@ -3,15 +3,20 @@
  *
  * Fault injection: when the environment variable DQ_FAULT_ALLOC=N is set
  * in a build with -DDQ_FAULT_INJECT, the Nth allocation fails, which
- * must end the program with "out of memory" and exit 2.
+ * must end the program with "out of memory" and exit 2; DQ_FAULT_COUNT=1
+ * prints the number of allocations at exit (tests/faults.bats uses both).
+ * Only dq_x* allocations are counted: cJSON, libcsv and libphonenumber
+ * allocate with malloc directly.
  */
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *dq_progname = "dq";
 char dq_buf_empty[1];
@@ -20,23 +25,37 @@ char dq_buf_empty[1];
 static long fault_at = -1;
 static long alloc_count;
 
+/* DQ_FAULT_COUNT=1: report how many allocations the run made, so a test
+ * can spread its failure points over the whole run. */
+static void
+report_count(void)
+{
+	fprintf(stderr, "dq-fault: %ld allocations\n", alloc_count);
+}
+
 static int
 fault_now(void)
 {
 	if (fault_at < 0) {
 		const char *s = getenv("DQ_FAULT_ALLOC");
 		fault_at = s ? atol(s) : 0;
+		if (getenv("DQ_FAULT_COUNT"))
+			atexit(report_count);
 	}
-	return fault_at > 0 && ++alloc_count == fault_at;
+	++alloc_count;
+	return fault_at > 0 && alloc_count == fault_at;
 }
 #else
 #define fault_now() 0
 #endif
 
+/* The size is in the message so that a run stopped by a memory cap
+ * (ulimit -v, a container limit) says how big a block it wanted. */
 static void
-oom(void)
+oom(size_t n)
 {
-	fprintf(stderr, "%s: out of memory\n", dq_progname);
+	fprintf(stderr, "%s: out of memory (allocating %zu bytes)\n",
+		dq_progname, n);
 	exit(2);
 }
 
@@ -45,7 +64,7 @@ dq_xmalloc(size_t n)
 {
 	void *p = fault_now() ? NULL : malloc(n ? n : 1);
 	if (!p)
-		oom();
+		oom(n);
 	return p;
 }
 
@@ -54,7 +73,7 @@ dq_xcalloc(size_t n, size_t size)
 {
 	void *p = fault_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom();
+		oom(n * size);
 	return p;
 }
 
@@ -63,7 +82,7 @@ dq_xrealloc(void *p, size_t n)
 {
 	void *q = fault_now() ? NULL : realloc(p, n ? n : 1);
 	if (!q)
-		oom();
+		oom(n);
 	return q;
 }
 
@@ -141,7 +160,7 @@ dq_buf_grow(struct dq_buf *b, size_t n)
 	size_t need;
 
 	if (n > SIZE_MAX - b->len - 1)
-		oom();
+		oom(SIZE_MAX);
 	need = b->len + n + 1;
 	if (need <= b->cap)
 		return;
@@ -289,5 +308,40 @@ dq_parse_ll(const char *s, long long min, long long max, long long *out)
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int
+dq_double_to_u64(double d, uint64_t *out)
+{
+	/* NaN fails every comparison, so it is refused here too. */
+	if (!(d >= 0 && d < 18446744073709551616.0) || d != (double)(uint64_t)d)
+		return -1;
+	*out = (uint64_t)d;
+	return 0;
+}
+
+/*
+ * A program started with stdin, stdout or stderr closed would hand that
+ * descriptor number to the next file it opens: with stdout closed, the
+ * records would be written into the --rejects file.  Fill each closed one
+ * with /dev/null opened the wrong way round, so using it fails (EBADF)
+ * and the failure is reported as for any other write or read error.
+ */
+int
+dq_hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", fd ? O_RDONLY : O_WRONLY);
+		if (got != fd) {
+			/* Lower descriptors are open, so this cannot
+			 * happen; refuse rather than risk mixing files. */
+			if (got > 2)
+				close(got);
+			return dq_error("cannot reserve descriptor %d", fd);
+		}
+	}
 	return 0;
 }

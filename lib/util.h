@@ -28,6 +28,15 @@ void *dq_xrealloc(void *p, size_t n);
 char *dq_xstrdup(const char *s);
 char *dq_xstrndup(const char *s, size_t n);
 
+/*
+ * Make sure descriptors 0, 1 and 2 are open before any file is opened, so
+ * that a program started with stdout closed cannot write its records into
+ * the next file it opens: a closed one gets /dev/null opened the wrong way
+ * round (using it then fails with EBADF and is reported).  0, or -1 after
+ * a message.  Called by dq_run_init(); programs without it call it first.
+ */
+int dq_hold_std_fds(void);
+
 /* Print "PROG: MSG" to stderr and exit 2. Only for main-level trouble. */
 void dq_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Print "PROG: MSG" to stderr and return -1, for library code. */
@@ -90,6 +99,14 @@ void dq_buf_add_json_string(struct dq_buf *b, const char *s, size_t n);
 char *dq_buf_detach(struct dq_buf *b, size_t *len);
 /* Shrink storage back to at most keep bytes (after a huge line). */
 void dq_buf_shrink(struct dq_buf *b, size_t keep);
+
+/*
+ * A count read from a JSON document (a double): 0 and *out set when d is
+ * a whole number in [0, 2^64), else -1.  Converting anything outside that
+ * range to an integer is undefined behaviour, and loaded documents (such
+ * as partial profiles) are untrusted input.
+ */
+int dq_double_to_u64(double d, uint64_t *out);
 
 /* Parse a whole decimal integer in [min,max]; 0 on success, -1 otherwise. */
 int dq_parse_ll(const char *s, long long min, long long max, long long *out);

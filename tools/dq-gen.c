@@ -2363,6 +2363,8 @@ main(int argc, char **argv)
 	char *end;
 
 	dq_progname = "dq-gen";
+	if (dq_hold_std_fds())
+		return 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:f:hn:s:t:", longopts,
 				NULL)) != -1) {

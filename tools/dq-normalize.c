@@ -1372,6 +1372,8 @@ main(int argc, char **argv)
 	/* Static, so that an early exit leaves nothing unreachable behind. */
 	static struct dq_run run;
 
+	/* Named before the first allocation, which may fail. */
+	dq_progname = tool.name;
 	O.lineage = 1;
 	memcpy(O.region, "US", 3);
 	for (size_t i = 0; i < sizeof(default_nulls) / sizeof(*default_nulls);

@@ -982,11 +982,9 @@ static int
 get_count(const cJSON *o, const char *key, uint64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-	    v->valuedouble != floor(v->valuedouble))
+	if (!cJSON_IsNumber(v))
 		return -1;
-	*out = (uint64_t)v->valuedouble;
-	return 0;
+	return dq_double_to_u64(v->valuedouble, out);
 }
 
 static int
@@ -1046,9 +1044,9 @@ field_load(struct field *f, const cJSON *o)
 	f->lens[2] = f->dmin ? strlen(f->dmin) : 0;
 	f->lens[3] = f->dmax ? strlen(f->dmax) : 0;
 	cJSON_ArrayForEach(x, types) {
-		if (!cJSON_IsNumber(x) || x->valuedouble < 0)
+		if (!cJSON_IsNumber(x) ||
+		    dq_double_to_u64(x->valuedouble, &f->types[t++]))
 			return -1;
-		f->types[t++] = (uint64_t)x->valuedouble;
 	}
 	t = 0;
 	cJSON_ArrayForEach(x, ex) {
@@ -1422,9 +1420,11 @@ sample_data(const struct profile *p)
 		cJSON_AddItemToArray(cols, cJSON_CreateString(p->f[i]->name));
 	dq_record_init(&r);
 	for (size_t s = 0; s < p->sample.n && (long long)s < O.sample; s++) {
-		cJSON *row = cJSON_CreateArray();
+		cJSON *row;
+		/* A partial state given to --merge may hold anything. */
 		if (dq_json_scan(&r, p->sample.item[s], p->sample.len[s], &err))
-			continue; /* cannot happen: only valid records enter */
+			continue;
+		row = cJSON_CreateArray();
 		for (size_t i = 0; i < p->nf; i++) {
 			long m = dq_record_find(&r, p->f[i]->name,
 						p->f[i]->namelen);

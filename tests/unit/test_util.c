@@ -1,5 +1,6 @@
 /* test_util.c - buffers, JSON string escaping, number parsing. */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "unit.h"
@@ -63,6 +64,22 @@ main(void)
 	UNIT_INT(dq_parse_ll("", 0, 100, &v), -1, "empty");
 	UNIT_INT(dq_parse_ll("99999999999999999999", 0, LLONG_MAX, &v), -1,
 		 "overflow");
+
+	/* Counts loaded from documents: whole, in [0, 2^64), else refused
+	 * (fuzz_profile found a count of 3.9e119 converted to uint64_t). */
+	uint64_t u = 7;
+	UNIT_INT(dq_double_to_u64(0, &u), 0, "count 0");
+	UNIT_INT(u, 0, "count 0 value");
+	UNIT_INT(dq_double_to_u64(9007199254740992.0, &u), 0, "count 2^53");
+	UNIT_INT(u == 9007199254740992ULL, 1, "count 2^53 value");
+	UNIT_INT(dq_double_to_u64(18446744073709549568.0, &u), 0,
+		 "largest double below 2^64");
+	UNIT_INT(dq_double_to_u64(18446744073709551616.0, &u), -1, "2^64");
+	UNIT_INT(dq_double_to_u64(3.88889e119, &u), -1, "3.9e119");
+	UNIT_INT(dq_double_to_u64(-1, &u), -1, "negative");
+	UNIT_INT(dq_double_to_u64(1.5, &u), -1, "fraction");
+	UNIT_INT(dq_double_to_u64(HUGE_VAL, &u), -1, "infinity");
+	UNIT_INT(dq_double_to_u64(NAN, &u), -1, "NaN");
 	dq_buf_release(&b);
 	return unit_done();
 }

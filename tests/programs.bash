@@ -1,0 +1,59 @@
+# tests/programs.bash - the dq programs the reliability tests run, and how
+# to feed each one.  Adding a program to the fault-injection and
+# conservation tests is one line in DQ_JOBS.
+#
+# Each entry is "NAME KIND ARGS...": the program dq-NAME, the kind of
+# output it writes, and its arguments, where
+#   @IN        is replaced by the input file (NDJSON records),
+#   @CONTRACT  by tests/fixtures/reliability/people.json,
+#   @TMP       by a scratch directory (for --summary, --rejects, ...).
+# Record readers get --ndjson: the corpora may start with a malformed
+# line, which auto-detection would take for a CSV header.
+# KIND says how the conservation test accounts for records:
+#   filter     records out on stdout (+ --quarantine, + --rejects);
+#              every input id comes out exactly once
+#   doc        one document on stdout: only in = rows + rejected counts
+#   golden     golden records: ids of _dq.members cover every input id
+#              exactly once (dq-merge)
+#   source     reads no records (a generator): fault tests only
+DQ_JOBS=(
+	"normalize filter --ndjson -c @CONTRACT --summary @TMP/sum --rejects @TMP/rej @IN"
+	"validate filter --ndjson -c @CONTRACT --summary @TMP/sum --rejects @TMP/rej --quarantine @TMP/quar @IN"
+	"profile doc --ndjson --summary @TMP/sum --rejects @TMP/rej @IN"
+	"gen source -n 300 --seed 7 --truth @TMP/truth"
+)
+
+# Where the conservation test expects each kind of tests/gen-mixed line
+# (see tests/conserve-check): by KIND, unless the program is listed here.
+declare -gA DQ_ROUTE=(
+	[validate]="good:out rule:quar bad:rej"
+)
+
+# job_route NAME KIND: the routing NAME's output must show.
+job_route() {
+	if [ -n "${DQ_ROUTE[$1]:-}" ]; then
+		echo "${DQ_ROUTE[$1]}"
+	elif [ "$2" = doc ]; then
+		echo "good,rule:doc bad:rej"
+	elif [ "$2" = golden ]; then
+		echo "good,rule:gold bad:rej"
+	else
+		echo "good,rule:out bad:rej"
+	fi
+}
+
+RELFIX=$BATS_TEST_DIRNAME/fixtures/reliability
+
+# job_args ENTRY IN TMP: print the arguments of a DQ_JOBS entry, one per
+# line, with the place-holders replaced (no word is ever evaluated).
+job_args() {
+	local w
+	local -a words
+	read -r -a words <<<"$1"
+	for w in "${words[@]:2}"; do
+		w=${w//@CONTRACT/$RELFIX/people.json}
+		w=${w//@IN/$2}
+		w=${w//@TMP/$3}
+		printf '%s\n' "$w"
+	done
+}
