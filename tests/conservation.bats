@@ -58,6 +58,7 @@ conserve() {
 	local entry seed n=0
 	for entry in "${DQ_JOBS[@]}"; do
 		[[ $entry == *" @IN"* ]] || continue
+		[[ ${entry#* } == faults* ]] && continue
 		for ((seed = 1; seed <= SEEDS; seed++)); do
 			conserve "$entry" "$seed"
 			n=$((n + 1))

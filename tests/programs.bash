@@ -6,7 +6,9 @@
 # output it writes, and its arguments, where
 #   @IN        is replaced by the input file (NDJSON records),
 #   @CONTRACT  by tests/fixtures/reliability/people.json,
-#   @TMP       by a scratch directory (for --summary, --rejects, ...).
+#   @TMP       by a scratch directory (for --summary, --rejects, ...),
+#   @PERSON    by examples/contracts/person.json,
+#   @PAIRS     by tests/fixtures/score/pairs.ndjson (candidate pairs).
 # Record readers get --ndjson: the corpora may start with a malformed
 # line, which auto-detection would take for a CSV header.
 # KIND says how the conservation test accounts for records:
@@ -16,11 +18,17 @@
 #   golden     golden records: ids of _dq.members cover every input id
 #              exactly once (dq-merge)
 #   source     reads no records (a generator): fault tests only
+#   faults     reads records but writes neither them nor a profile
+#              (pairs, CSV): fault tests only
 DQ_JOBS=(
 	"normalize filter --ndjson -c @CONTRACT --summary @TMP/sum --rejects @TMP/rej @IN"
 	"validate filter --ndjson -c @CONTRACT --summary @TMP/sum --rejects @TMP/rej --quarantine @TMP/quar @IN"
 	"profile doc --ndjson --summary @TMP/sum --rejects @TMP/rej @IN"
 	"gen source -n 300 --seed 7 --truth @TMP/truth"
+	"block faults --ndjson --rule last_name:soundex --rule email:lower --summary @TMP/sum --rejects @TMP/rej @IN"
+	"score faults --ndjson -c @PERSON --summary @TMP/sum --rejects @TMP/rej @PAIRS"
+	"merge faults --ndjson -c @PERSON --records @IN --map @TMP/map --summary @TMP/sum --rejects @TMP/rej @PAIRS"
+	"csv faults --ndjson --violations --summary @TMP/sum --rejects @TMP/rej @IN"
 )
 
 # Where the conservation test expects each kind of tests/gen-mixed line
@@ -52,6 +60,15 @@ job_args() {
 	read -r -a words <<<"$1"
 	for w in "${words[@]:2}"; do
 		w=${w//@CONTRACT/$RELFIX/people.json}
+		w=${w//@PERSON/$BATS_TEST_DIRNAME/../examples/contracts/person.json}
+		# The pairs file is the input of a pair reader: a test that
+		# gives another input than the mixed corpus (-, a directory,
+		# a missing file) means that one.
+		if [ -n "${MIXED:-}" ] && [ "$2" != "$MIXED" ]; then
+			w=${w//@PAIRS/$2}
+		else
+			w=${w//@PAIRS/$BATS_TEST_DIRNAME/fixtures/score/pairs.ndjson}
+		fi
 		w=${w//@IN/$2}
 		w=${w//@TMP/$3}
 		printf '%s\n' "$w"
