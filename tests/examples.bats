@@ -26,6 +26,15 @@ load helpers
 	assert_line --regexp "^  V007 REF-401 \[error\] event: not found"
 	assert_line --regexp "^  \(all records\) SET-501 \[warn\] email:"
 	assert_line "== quarantined for review: out/quarantine.csv (6 records)"
+	# The same person twice (V001, V011), a nickname (Robert V005 = Bob
+	# V012), a household sharing a phone (Carlos V013): review, not merged.
+	assert_line "  V005 ~ V012: match (score 1)"
+	assert_line "  V001 ~ V011: match (score 1)"
+	assert_line --regexp "^  V001 ~ V013: review "
+	assert_line "== golden records: 10 people from 12 records"
+	assert_line --regexp "^  c[0-9a-f]{16} Maria Garcia: V001 \+ V011; phones \+14155552671$"
+	assert_line --regexp "^  c[0-9a-f]{16} Robert McDonald: V005 \+ V012; "
+	assert_line "== for a person to decide: out/review.ndjson (2 pairs)"
 }
 
 @test "attendance: violations, score and records match expected/" {

@@ -71,3 +71,48 @@ setup() {
 	assert_output '{"id":1,"first_name":"Ann"}'
 	[ ! -e pwned ] && [ ! -e pwned2 ]
 }
+
+@test "dq-dedupe --help, and usage errors exit 2" {
+	run -0 "$S/dq-dedupe" --help
+	assert_line --index 0 "dq-dedupe - find the people who are the same person and write one golden"
+	run -2 "$S/dq-dedupe" --bin "$DQ_BIN" in.csv
+	assert_output --partial "no contract"
+	run -2 "$S/dq-dedupe" --bin "$DQ_BIN" -c x.json
+	assert_output --partial "give one input file"
+	run -2 "$S/dq-dedupe" --bin "$DQ_BIN" -c x.json "$T/missing"
+	assert_output --partial "cannot read"
+}
+
+# The volunteers example through the script: the same golden records,
+# map and review queue as the example's own Makefile (expected/).
+@test "dq-dedupe: normalize | block | score | merge on the volunteers export" {
+	ex=$BATS_TEST_DIRNAME/../examples/volunteers
+	cd "$ex"
+	run -0 "$S/dq-dedupe" --bin "$DQ_BIN" --max-rejects 1 -c volunteers.json \
+		-o "$T/out dir" volunteers.csv
+	assert_line "dq-dedupe: 13 records in, 1 rejected"
+	assert_line "  match: 2, review: 2"
+	assert_line "  golden records: 10 in $T/out dir/golden.ndjson"
+	for f in golden map review; do
+		cmp "$ex/expected/$f.ndjson" "$T/out dir/$f.ndjson"
+	done
+	# Every input id in exactly one golden record.
+	run -0 jq -r '._dq.members[]' "$T/out dir/golden.ndjson"
+	[ "$(sort <<<"$output" | uniq -d)" = "" ]
+	[ "$(wc -l <<<"$output")" -eq 12 ]
+	# Without --max-rejects the rejected row is a failed gate: exit 1,
+	# every file still written.
+	run -1 "$S/dq-dedupe" --bin "$DQ_BIN" -q -c volunteers.json -o "$T/o2" volunteers.csv
+	cmp "$ex/expected/golden.ndjson" "$T/o2/golden.ndjson"
+}
+
+@test "dq-dedupe: FEBRL with the default person contract finds the duplicates" {
+	c=$BATS_TEST_DIRNAME/../examples/contracts
+	febrl=${DQ_FEBRL:-$BATS_TEST_DIRNAME/../../shared/data/febrl}/dataset1.csv
+	[ -r "$febrl" ] || skip "FEBRL data not found at $febrl (set DQ_FEBRL)"
+	run -0 "$S/dq-dedupe" --bin "$DQ_BIN" -q -c "$c/person.json" -c "$c/febrl.json" \
+		--delimiter ', ' -o "$T/f" "$febrl"
+	run -0 "$S/dq-eval-clusters" "$T/f/map.ndjson"
+	# 1000 records, 500 true pairs: precision and recall of the clusters.
+	run -0 jq -e '.precision >= 0.99 and .recall >= 0.99 and .ids == 1000' <<<"$output"
+}
