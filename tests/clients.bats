@@ -113,3 +113,29 @@ free_port() {
 	run -0 sqlite3 m.db "SELECT f.file_name, r.run_date, r.run_hour, r.file_size, r.records_in FROM monitoring_file f JOIN monitoring_file_run r ON r.monitoring_file_id = f.id"
 	assert_output "daily/volunteers 2026-11-21.ndjson|$day|$hour|385|5"
 }
+
+@test "curl | dq-audit -: the one-off audit of a file served over HTTP" {
+	command -v curl >/dev/null || skip "curl not installed"
+	mkdir www
+	printf '%s\n' 'id,email,age' '1,ann@example.org,34' '2,bob@example,41' \
+		'3,cy@example.org,' '3,di@example.org,29' >www/sent.csv
+	port=$(free_port)
+	/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory www \
+		"$port" >http.log 2>&1 &
+	SERVER_PID=$!
+	i=0
+	until curl -sf -o /dev/null "http://127.0.0.1:$port/" || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	run -1 bash -o pipefail -c 'curl -sf "$1" | "$2" --bin "$3" -' _ \
+		"http://127.0.0.1:$port/sent.csv" \
+		"$BATS_TEST_DIRNAME/../scripts/dq-audit" "$DQ_BIN"
+	assert_line "== (stdin)"
+	assert_line --partial "rows 4  fields 3"
+	assert_line '  email: 1 value(s) are not email like the rest e.g. "bob@example"'
+	assert_line "  age: 25% missing, null or empty"
+	assert_line "  id: looks like an id but only 75% of values are distinct"
+	run -0 grep -c 'GET /sent.csv HTTP/1.1" 200' http.log
+	assert_output 1
+}

@@ -116,3 +116,32 @@ setup() {
 	# 1000 records, 500 true pairs: precision and recall of the clusters.
 	run -0 jq -e '.precision >= 0.99 and .recall >= 0.99 and .ids == 1000' <<<"$output"
 }
+
+@test "dq-audit --help, and usage errors exit 2" {
+	run -0 "$S/dq-audit" --help
+	assert_line --index 0 "dq-audit - the one-off audit of a file you were just sent: profile it,"
+	run -2 "$S/dq-audit" --bin "$DQ_BIN"
+	assert_output --partial "give one file"
+	run -2 "$S/dq-audit" --bin "$DQ_BIN" "$T/missing"
+	assert_output --partial "cannot read"
+}
+
+@test "dq-audit: problems found exit 1; a clean file exits 0; --json; -o keeps the files" {
+	printf '%s\n' '{"id":1,"e":"a@b.com","n":5}' '{"id":2,"e":"x","n":7}' \
+		'{"id":2,"e":"c@d.org","n":"?"}' 'not json' >"$T/in"
+	run -1 "$S/dq-audit" --bin "$DQ_BIN" --json "$T/in"
+	run -0 jq -c '[.rows, .fields, [.problems[] | [.kind, .field, .count]]]' <<<"$output"
+	assert_output '[3,3,[["type","e",1],["type","n",1],["duplicate_id","id",null],["rejected",null,1]]]'
+	printf '%s\n' '{"id":1,"e":"a@b.com"}' '{"id":2,"e":"c@d.org"}' >"$T/ok"
+	run -0 "$S/dq-audit" --bin "$DQ_BIN" -o "$T/keep" "$T/ok"
+	assert_line "== no problems found"
+	assert_line "== validation: score 100/100, passed: true"
+	# The suggestion loads in dq-validate and is a starting point.
+	run -0 jq -c '.fields.e.type, .fields.id.unique' "$T/keep/contract.json"
+	assert_output $'"email"\ntrue'
+	# Against a contract of one's own: its rules decide.
+	printf '{"fields":{"e":{"type":"email"},"id":{"min":2}}}\n' >"$T/mine.json"
+	run -1 "$S/dq-audit" --bin "$DQ_BIN" -c "$T/mine.json" "$T/ok"
+	assert_line "== validation: score 85/100, passed: true; error-level rules failed"
+	assert_line "  RANGE:id id: 1 failure(s)"
+}
