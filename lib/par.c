@@ -12,9 +12,9 @@
  * dq_run_reject() by the main thread when the batch is written, which
  * keeps the rejects file in line order and the counts in one place.
  *
- * With three batches per worker the reader can run ahead while every
- * worker is busy, and a slow batch holds up the writer only, never the
- * other workers, until the ring is full.  One mutex guards the ring
+ * With two batches per worker (and one more) the reader can run ahead
+ * while every worker is busy, and a slow batch holds up the writer only,
+ * never the other workers, until the ring is full.  One mutex guards the ring
  * indexes; the work on a batch is done without it, because only its
  * owner (filler, then one worker, then the writer) touches it.
  */
@@ -258,7 +258,7 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 	uint64_t written = 0, seq = 0;
 	int more = 1;
 
-	p.nring = 3 * (size_t)jobs;
+	p.nring = 2 * (size_t)jobs + 1;
 	p.ring = dq_xcalloc(p.nring, sizeof(*p.ring));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.work, NULL);

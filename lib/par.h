@@ -24,8 +24,9 @@
  * start() and finish() run in the main thread, before the workers start
  * and after they have all stopped, in worker order.
  *
- * Memory: 3 batches per worker, each about DQ_PAR_BATCH bytes of input
- * plus its output, and more only when a single line is longer.
+ * Memory: two batches per worker and one more, each about DQ_PAR_BATCH
+ * bytes of input plus its output, and more only when a single line is
+ * longer.
  */
 #ifndef DQ_PAR_H
 #define DQ_PAR_H
