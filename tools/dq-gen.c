@@ -45,6 +45,7 @@
  * Vietnamese letters, which is all the tables use; phone numbers are shaped
  * after each country's numbering plan but not checked against it.
  */
+#include "keyset.h"
 #include "util.h"
 
 #include <errno.h>
@@ -607,6 +608,7 @@ struct person {
 	uint8_t email_pat;
 	uint8_t email_dom;
 	uint16_t email_num;
+	uint16_t email_sfx; /* 0, or digits that make the address unique */
 	uint32_t signup;   /* seconds since 2015-01-01T00:00:00Z */
 	uint32_t score;    /* in cents */
 	uint64_t account;
@@ -1177,17 +1179,38 @@ new_address(struct person *p)
 	p->zip = c->zip_span ? c->zip_lo + below(c->zip_span) : below(1u << 20);
 }
 
+/* The addresses handed out so far: a mail provider gives an address to
+ * one person only, so a second "juan.robinson@gmail.com" gets digits, as
+ * real people's addresses do. */
+static struct dq_keyset emails_taken;
+
+static void email_local(const struct person *p, struct dq_buf *b);
+
 /* E-mail pattern and number for the person's current names. */
 static void
 new_email(struct person *p)
 {
 	static const unsigned short pat_w[] = { 30, 15, 5, 10, 10, 10, 5, 3,
 		7, 5 };
+	struct dq_buf b = DQ_BUF_INIT;
 
 	p->email_pat = (uint8_t)WEIGHTED(pat_w);
 	p->email_dom = (uint8_t)(p->country == C_US ? WEIGHTED(us_domain_w) :
 						     WEIGHTED(other_domain_w));
 	p->email_num = (uint16_t)below(1000);
+	/* The suffix comes from the entity number, not the random stream,
+	 * so that every other field of every record stays as it was. */
+	p->email_sfx = 0;
+	for (uint32_t k = 0;; k++) {
+		dq_buf_reset(&b);
+		email_local(p, &b);
+		dq_buf_addf(&b, "@%s", domains[p->country][p->email_dom]);
+		if (dq_keyset_add(&emails_taken, b.buf, b.len) == 1 || k == 50)
+			break;
+		p->email_sfx = (uint16_t)(1 + (p->entity * 2654435761u + k *
+					       40503u) % 9999);
+	}
+	dq_buf_release(&b);
 }
 
 static void
@@ -1374,19 +1397,12 @@ gmail_dot(struct dq_buf *b, size_t at_sign)
 	b->len++;
 }
 
+/* The local part of the person's address, before any typing noise. */
 static void
-render_email(const struct person *p)
+email_local(const struct person *p, struct dq_buf *b)
 {
-	struct dq_buf *b = set_str(F_EMAIL);
 	const char *f = first_ascii[p->first], *l = last_ascii[p->last];
-	const char *dom = domains[p->country][p->email_dom];
-	size_t at;
-	uint32_t r;
 
-	if (per10k(250)) {
-		set_missing(F_EMAIL);
-		return;
-	}
 	switch (p->email_pat) {
 	case 0: dq_buf_addf(b, "%s.%s", f, l); break;
 	case 1: dq_buf_addf(b, "%s%s", f, l); break;
@@ -1399,6 +1415,23 @@ render_email(const struct person *p)
 	case 8: dq_buf_addf(b, "%s%c", l, f[0]); break;
 	default: dq_buf_addf(b, "%c.%s%u", f[0], l, p->email_num % 100); break;
 	}
+	if (p->email_sfx)
+		dq_buf_addf(b, "%u", p->email_sfx);
+}
+
+static void
+render_email(const struct person *p)
+{
+	struct dq_buf *b = set_str(F_EMAIL);
+	const char *dom = domains[p->country][p->email_dom];
+	size_t at;
+	uint32_t r;
+
+	if (per10k(250)) {
+		set_missing(F_EMAIL);
+		return;
+	}
+	email_local(p, b);
 	if (per10k(300)) {
 		dq_buf_addch(b, '+');
 		dq_buf_addstr(b, PICK(email_tags));
@@ -2468,6 +2501,7 @@ main(int argc, char **argv)
 	for (f = 0; f < NFIELDS; f++)
 		dq_buf_release(&rec[f].v);
 	dq_buf_release(&out);
+	dq_keyset_release(&emails_taken);
 	dq_buf_release(&tbuf);
 	free(ring);
 	return 0;
