@@ -669,12 +669,17 @@ load_model(const char *path)
 	if (!txt)
 		exit(2);
 	doc = cJSON_ParseWithLength(txt, n);
+	free(txt);
 	if (!doc)
 		dq_die("%s: not valid JSON", path);
-	if (dq_fs_load_model(&M, doc, &err))
-		dq_die("%s: %s", path, err.buf);
+	if (dq_fs_load_model(&M, doc, &err)) {
+		/* Free before dying, so that a leak checker sees nothing. */
+		cJSON_Delete(doc);
+		dq_error("%s: %s", path, err.buf);
+		dq_buf_release(&err);
+		exit(2);
+	}
 	cJSON_Delete(doc);
-	free(txt);
 	dq_buf_release(&err);
 }
 
