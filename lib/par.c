@@ -217,6 +217,20 @@ drain(struct par *p, struct batch *b)
 	dq_out_commit(&run->out);
 }
 
+/* Wait until the oldest batch not yet written is done, and write it. */
+static void
+drain_oldest(struct par *p, uint64_t *written)
+{
+	struct batch *b = &p->ring[*written % p->nring];
+
+	pthread_mutex_lock(&p->mu);
+	while (!b->done)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	drain(p, b);
+	(*written)++;
+}
+
 static void
 serial(struct dq_run *run, const struct dq_par_work *w)
 {
@@ -273,15 +287,8 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 
 	while (more) {
 		/* Wait for the oldest batch while the ring is full. */
-		while (p.filled - written >= p.nring) {
-			struct batch *b = &p.ring[written % p.nring];
-			pthread_mutex_lock(&p.mu);
-			while (!b->done)
-				pthread_cond_wait(&p.done, &p.mu);
-			pthread_mutex_unlock(&p.mu);
-			drain(&p, b);
-			written++;
-		}
+		while (p.filled - written >= p.nring)
+			drain_oldest(&p, &written);
 		struct batch *b = &p.ring[p.filled % p.nring];
 		more = fill(&p, b, seq);
 		seq += b->n;
@@ -311,15 +318,8 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 	p.end = 1;
 	pthread_cond_broadcast(&p.work);
 	pthread_mutex_unlock(&p.mu);
-	while (written < p.filled) {
-		struct batch *b = &p.ring[written % p.nring];
-		pthread_mutex_lock(&p.mu);
-		while (!b->done)
-			pthread_cond_wait(&p.done, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		drain(&p, b);
-		written++;
-	}
+	while (written < p.filled)
+		drain_oldest(&p, &written);
 	for (int i = 0; i < jobs; i++) {
 		pthread_join(ks[i].tid, NULL);
 		dq_record_release(&ks[i].rec);
