@@ -354,3 +354,63 @@ J
 	run -2 --separate-stderr dq validate -c "$BATS_TEST_TMPDIR/r2.json" "$FIX/nasty.ndjson"
 	[[ "$stderr" == *'rules.R: needs a numeric "min" or "max"'* ]]
 }
+
+# Two chunks checked apart (--partial, the second told where it starts)
+# and merged give the single run's summary and files; the chunks decide no
+# set-level rule and apply no gate.
+@test "--partial chunks and --merge give the single run's summary, violations and gate" {
+	export DQ_RUN_ID=chunks
+	dq gen -n 1200 --seed 9 >"$T/in"
+	head -n 500 "$T/in" >"$T/c1"
+	tail -n +501 "$T/in" >"$T/c2"
+	cat >"$T/c.json" <<'EOF2'
+{"fields": {"email": {"type": "email", "required": true},
+            "score": {"type": "number", "max": 80}},
+ "rules": {"SET-1": {"check": "null_rate", "field": "email", "max": 0.001},
+           "ROWS": {"check": "row_count", "max": 1000}}}
+EOF2
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" --violations "$T/sv" "$T/in"
+	run -0 dq validate -q -c "$T/c.json" --partial --summary "$T/p1.json" --violations "$T/v1" "$T/c1"
+	run -0 dq validate -q -c "$T/c.json" --partial --line-offset 500 --summary "$T/p2.json" --violations "$T/v2" "$T/c2"
+	run -0 jq -c '[.partial, (.rules[] | select(.code == "ROWS") | has("measured")), ([.rules[].examples[] | has("id_raw")] | all)]' "$T/p1.json"
+	assert_output '[true,false,true]'
+	run -1 grep -c '"code":"SET-1"\|"code":"ROWS"' "$T/v1"
+	assert_output 0
+	run -1 dq validate -q -c "$T/c.json" --merge --summary "$T/m.json" --violations "$T/vm" "$T/p1.json" "$T/p2.json"
+	cat "$T/v1" "$T/v2" "$T/vm" | cmp - "$T/sv"
+	drop='del(.started, .ended, .duration_ms)'
+	run -0 jq -S "$drop" "$T/s.json"
+	want=$output
+	run -0 jq -S "$drop" "$T/m.json"
+	assert_output "$want"
+	run -0 jq -c '[.counts.in, .score, (.rules[] | select(.code == "ROWS") | [.measured, .passed])]' "$T/m.json"
+	assert_output --regexp '^\[1200,[0-9]+,\[1200,false\]\]$'
+	# Out of order, the examples would be the second chunk's first.
+	run -1 dq validate -q -c "$T/c.json" --merge --summary "$T/r.json" "$T/p2.json" "$T/p1.json"
+	run -0 jq -c '[.rules[] | select(.code == "RANGE:score") | .examples[0].line]' "$T/r.json"
+	refute_output "$(jq -c '[.rules[] | select(.code == "RANGE:score") | .examples[0].line]' "$T/m.json")"
+}
+
+@test "--partial and --merge refuse whole-stream rules, other contracts and non-partials" {
+	printf '{"id":1}\n' >"$T/in"
+	run -2 --separate-stderr dq validate --unique id --partial "$T/in"
+	[[ "$stderr" == *"rule 'UNIQ:id' (unique) needs the whole stream"* ]]
+	printf '{"rules":{"G":{"check":"group_count","group_by":"id","when":{"field":"id","present":true},"max":1}}}' >"$T/g.json"
+	run -2 --separate-stderr dq validate -c "$T/g.json" --partial "$T/in"
+	[[ "$stderr" == *"rule 'G' (group_count) needs the whole stream"* ]]
+	run -0 dq validate -q --require id --partial --summary "$T/p.json" "$T/in"
+	run -2 --separate-stderr dq validate --require id --require x --merge "$T/p.json"
+	[[ "$stderr" == *"p.json: 1 checks, the contract and flags make 2"* ]]
+	printf '{"fields":{"id":{"required":true}}}' >"$T/o.json"
+	run -2 --separate-stderr dq validate -c "$T/o.json" --merge "$T/p.json"
+	[[ "$stderr" == *"p.json: made with another contract"* ]]
+	run -0 dq validate -q --require id --summary "$T/full.json" "$T/in"
+	run -2 --separate-stderr dq validate --require id --merge "$T/full.json"
+	[[ "$stderr" == *"full.json: not a dq-validate --partial summary"* ]]
+	run -2 --separate-stderr dq validate --require id --merge
+	[[ "$stderr" == *"--merge needs the chunks' --partial summaries"* ]]
+	run -2 --separate-stderr dq validate --require id --merge --quarantine q "$T/p.json"
+	[[ "$stderr" == *"--merge reads summaries: no --quarantine"* ]]
+	run -2 --separate-stderr dq validate --require id --merge --partial "$T/p.json"
+	[[ "$stderr" == *"--partial and --merge: one or the other"* ]]
+}

@@ -21,8 +21,12 @@ setup() {
 	assert_output "dq-parallel: no step given (see --help)"
 	run -2 "$S/dq-parallel" --bin "$DQ_BIN" frobnicate
 	assert_output --partial "unknown step 'frobnicate'"
-	run -2 "$S/dq-parallel" --bin "$DQ_BIN" validate
-	assert_output --partial "needs the whole stream"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" validate --unique id <<<'{"id":1}'
+	assert_output --partial "rule 'UNIQ:id' (unique) needs the whole stream"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" --violations x normalize
+	assert_output --partial "--quarantine and --violations are for the validate step"
+	run -2 "$S/dq-parallel" --bin "$DQ_BIN" validate --quarantine x
+	assert_output --partial "'--quarantine' is dq-parallel's own business"
 	run -2 "$S/dq-parallel" --bin "$DQ_BIN" -n 0 normalize
 	assert_output --partial "--records '0' is not a count"
 	run -2 "$S/dq-parallel" --bin "$DQ_BIN" normalize --summary x
@@ -45,6 +49,46 @@ setup() {
 	assert_output $'[1201,"{\\"oops\\""]\n[2403,"{\\"oops\\""]\n[3605,"{\\"oops\\""]\n[4807,"{\\"oops\\""]'
 	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected, .chunks, .exit_status]' "$T/ps"
 	assert_output '[5004,5000,4,8,1]'
+}
+
+# Eight chunks of 700: the records, the quarantine, the violations file
+# (set-level lines last), the rejects' lines and the whole summary --
+# score, gate, per-rule tallies and examples -- are one process's.
+@test "dq-parallel validate: every output and the summary equal a single run's" {
+	export DQ_RUN_ID=par-1 DQ_TODAY=2024-05-01
+	dq gen -n 5000 --seed 4 | awk 'NR % 1601 == 0 { print "[1]" } { print }' >"$T/in"
+	cat >"$T/c.json" <<'EOF2'
+{"fields": {"email": {"type": "email", "required": true},
+            "dob": {"type": "date", "severity": "warn"},
+            "score": {"type": "number", "min": 0, "max": 90},
+            "state": {"enum": ["CA", "TX", "NY", "WA"]}},
+ "rules": {"SET-501": {"check": "null_rate", "field": "email", "max": 0.01},
+           "ROW-1": {"check": "row_count", "min": 5001},
+           "INV-1": {"check": "invalid_rate", "field": "dob", "max": 0.9}}}
+EOF2
+	run -1 "$S/dq-parallel" --bin "$DQ_BIN" -j 3 -n 700 --summary "$T/ps" \
+		--quarantine "$T/pq" --violations "$T/pv" --rejects "$T/pr" \
+		validate -c "$T/c.json" --max-rejects 5 <"$T/in"
+	printf '%s\n' "$output" >"$T/pout"
+	run -1 dq validate -q -c "$T/c.json" --max-rejects 5 --summary "$T/ss" \
+		--quarantine "$T/sq" --violations "$T/sv" --rejects "$T/sr" <"$T/in"
+	printf '%s\n' "$output" >"$T/sout"
+	cmp "$T/pout" "$T/sout"
+	cmp "$T/pq" "$T/sq"
+	cmp "$T/pv" "$T/sv"
+	run -0 jq -c '[.line, .raw]' "$T/pr"
+	assert_output $'[1601,"[1]"]\n[3203,"[1]"]\n[4805,"[1]"]'
+	drop='del(.started, .ended, .duration_ms)'
+	run -0 jq -S "$drop" "$T/ss"
+	want=$output
+	run -0 jq -S "$drop" "$T/ps"
+	assert_output "$want"
+	# What the comparison rests on: 5003 in, set-level rules decided on
+	# the whole stream (row_count 5000 < 5001 fails), the gate failed.
+	run -0 jq -c '[.counts.in, .counts.rejected, .passed, (.rules[] | select(.code == "ROW-1") | .measured)]' "$T/ps"
+	assert_output '[5003,3,false,5000]'
+	run -0 grep -c '"code":"ROW-1"' "$T/pv"
+	assert_output 1
 }
 
 @test "dq-parallel profile: exact figures of the merged partials equal a single run's" {

@@ -84,7 +84,19 @@ static const char help[] =
 	"      --examples N      examples kept per rule in the summary\n"
 	"                        (default 10)\n"
 	"      --max-keys N      distinct keys a uniqueness rule may hold\n"
-	"                        (default 50000000; about 43 bytes each)\n";
+	"                        (default 50000000; about 43 bytes each)\n"
+	"\n"
+	"Chunks of one stream (dq-parallel validate):\n"
+	"      --partial         check a chunk: the summary (--summary) keeps\n"
+	"                        the tallies for --merge; set-level rules are\n"
+	"                        not decided and no gate is applied.  Unique,\n"
+	"                        duplicate_rate and grouped rules need the\n"
+	"                        whole stream and are refused\n"
+	"      --merge           the operands are --partial summaries of the\n"
+	"                        chunks of one stream, in order: write the\n"
+	"                        summary a single run would have written,\n"
+	"                        decide the set-level rules (their lines go\n"
+	"                        to --violations) and exit as its gate\n";
 
 enum check {
 	C_REQUIRED,
@@ -312,6 +324,7 @@ static struct {
 	int pass_mark_set;
 	enum sev fail_on, quarantine_on;
 	int warn_mode;
+	int partial, merge;
 	const char *quarantine_path, *violations_path;
 	long long examples, max_keys;
 	cJSON *quick; /* {"fields": {...}, "rules": {...}} from the flags */
@@ -1356,7 +1369,9 @@ enum {
 	O_FAIL_ON,
 	O_PASS_MARK,
 	O_EXAMPLES,
-	O_MAX_KEYS
+	O_MAX_KEYS,
+	O_MERGE,
+	O_PARTIAL
 };
 
 static const struct option longopts[] = {
@@ -1364,7 +1379,9 @@ static const struct option longopts[] = {
 	{ "examples", required_argument, NULL, O_EXAMPLES },
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
 	{ "max-keys", required_argument, NULL, O_MAX_KEYS },
+	{ "merge", no_argument, NULL, O_MERGE },
 	{ "mode", required_argument, NULL, O_MODE },
+	{ "partial", no_argument, NULL, O_PARTIAL },
 	{ "pass-mark", required_argument, NULL, O_PASS_MARK },
 	{ "pattern", required_argument, NULL, O_PATTERN },
 	{ "quarantine", required_argument, NULL, O_QUARANTINE },
@@ -1544,6 +1561,12 @@ option(void *ctx, int c, const char *arg)
 	case O_MAX_KEYS:
 		if (dq_parse_ll(arg, 1, INT64_MAX / 64, &O.max_keys))
 			return dq_error("--max-keys: a whole number >= 1");
+		return 0;
+	case O_MERGE:
+		O.merge = 1;
+		return 0;
+	case O_PARTIAL:
+		O.partial = 1;
 		return 0;
 	}
 	return -1;
@@ -2531,6 +2554,10 @@ finish_rules(uint64_t valid)
 		case C_INVALID_RATE:
 		case C_DUP_RATE:
 		case C_ROW_COUNT:
+			/* A chunk's rates are not the stream's: --merge
+			 * decides them from the added tallies. */
+			if (O.partial)
+				break;
 			if (r->kind == C_ROW_COUNT)
 				r->measured = (double)valid;
 			else
@@ -2592,7 +2619,8 @@ summary(cJSON *s, uint64_t valid)
 		struct rule *r = &O.rules[ri];
 		checks[r->cat]++;
 		failed[r->cat] += r->failed;
-		if (r->failed && r->sev >= O.fail_on && !O.warn_mode)
+		if (r->failed && r->sev >= O.fail_on && !O.warn_mode &&
+		    !O.partial)
 			gate = 1;
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "code", r->code);
@@ -2621,6 +2649,15 @@ summary(cJSON *s, uint64_t valid)
 			cJSON_AddItemToObject(e, "id", raw_or_null(r->ex[k].id));
 			cJSON_AddItemToObject(e, "value",
 					      raw_or_null(r->ex[k].value));
+			/* cJSON would reread a number as a double: the
+			 * merge takes the bytes from these strings. */
+			if (O.partial) {
+				cJSON_AddStringToObject(e, "id_raw",
+							r->ex[k].id);
+				if (r->ex[k].value)
+					cJSON_AddStringToObject(
+						e, "value_raw", r->ex[k].value);
+			}
 			cJSON_AddItemToArray(ex, e);
 		}
 		cJSON_AddItemToArray(rules, o);
@@ -2644,8 +2681,10 @@ summary(cJSON *s, uint64_t valid)
 		score = 100;
 	int iscore = (int)floor(score + 0.5);
 	int passed = iscore >= O.pass_mark;
-	if (!passed)
+	if (!passed && !O.partial)
 		gate = 1;
+	if (O.partial)
+		cJSON_AddTrueToObject(s, "partial");
 
 	cJSON_AddNumberToObject(s, "score", iscore);
 	cJSON_AddBoolToObject(s, "passed", passed);
@@ -2683,6 +2722,148 @@ summary(cJSON *s, uint64_t valid)
 	cJSON_AddStringToObject(s, "mode", O.warn_mode ? "warn" : "enforce");
 	cJSON_AddStringToObject(s, "fail_on", sev_names[O.fail_on]);
 	return gate;
+}
+
+/* ---- --merge ---- */
+
+static double
+num_at(const cJSON *o, const char *k1, const char *k2)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k1);
+	if (k2)
+		v = cJSON_GetObjectItemCaseSensitive(v, k2);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* Add one chunk's partial summary (doc, read from path) to the rules'
+ * tallies and the run's counts; -1 with a message when it is not one of
+ * this contract's partial summaries. */
+static int
+merge_one(const char *path, const cJSON *doc, uint64_t *valid)
+{
+	const cJSON *tool = cJSON_GetObjectItemCaseSensitive(doc, "tool");
+	const cJSON *cv =
+		cJSON_GetObjectItemCaseSensitive(doc, "contract_version");
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
+
+	if (!cJSON_IsString(tool) || strcmp(tool->valuestring, "dq-validate") ||
+	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "partial")) ||
+	    !cJSON_IsArray(rules))
+		return dq_error("%s: not a dq-validate --partial summary",
+				path);
+	if (!cJSON_IsString(cv) ||
+	    strcmp(cv->valuestring, run.contract.checksum))
+		return dq_error("%s: made with another contract (version %s, "
+				"this one %s)",
+				path,
+				cJSON_IsString(cv) ? cv->valuestring : "none",
+				run.contract.checksum);
+	if ((size_t)cJSON_GetArraySize(rules) != O.nrules)
+		return dq_error("%s: %d checks, the contract and flags make "
+				"%zu: were the chunks run with other flags?",
+				path, cJSON_GetArraySize(rules), O.nrules);
+
+	run.n_in += (uint64_t)num_at(doc, "counts", "in");
+	run.n_out += (uint64_t)num_at(doc, "counts", "out");
+	run.n_quarantined += (uint64_t)num_at(doc, "counts", "quarantined");
+	run.n_rejected += (uint64_t)num_at(doc, "counts", "rejected");
+	run.in.blank += (uint64_t)num_at(doc, "counts", "blank");
+	run.in.bytes += (uint64_t)num_at(doc, "counts", "bytes");
+	const cJSON *fp = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, "metrics"),
+		"formatParsing");
+	*valid += (uint64_t)num_at(fp, "parsed", NULL);
+	for (int k = SEV_INFO; k <= SEV_ERROR; k++)
+		n_viol[k] += (uint64_t)num_at(doc, "violations", sev_names[k]);
+	n_records_viol += (uint64_t)num_at(doc, "violations", "records");
+
+	size_t ri = 0;
+	const cJSON *o;
+	cJSON_ArrayForEach(o, rules)
+	{
+		struct rule *r = &O.rules[ri++];
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "code");
+		const cJSON *ex;
+		if (!cJSON_IsString(code) || strcmp(code->valuestring, r->code))
+			return dq_error("%s: check %zu is '%s', the contract's "
+					"is '%s'",
+					path, ri,
+					cJSON_IsString(code) ? code->valuestring
+							     : "?",
+					r->code);
+		r->checked += (uint64_t)num_at(o, "checked", NULL);
+		r->failures += (uint64_t)num_at(o, "failures", NULL);
+		/* Chunks come in stream order, so the first examples of
+		 * the chunks, in order, are the stream's first examples. */
+		cJSON_ArrayForEach(
+			ex, cJSON_GetObjectItemCaseSensitive(o, "examples"))
+		{
+			const cJSON *id =
+				cJSON_GetObjectItemCaseSensitive(ex, "id_raw");
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+				ex, "value_raw");
+			if (r->nex >= (size_t)O.examples)
+				break;
+			if (!cJSON_IsString(id))
+				return dq_error("%s: check '%s': an example "
+						"without id_raw",
+						path, r->code);
+			if (!r->ex)
+				r->ex = dq_xcalloc((size_t)O.examples,
+						   sizeof(*r->ex));
+			struct example *e = &r->ex[r->nex++];
+			e->line = (long)num_at(ex, "line", NULL);
+			e->id = dq_xstrdup(id->valuestring);
+			e->value = cJSON_IsString(v)
+					   ? dq_xstrdup(v->valuestring)
+					   : NULL;
+		}
+	}
+	return 0;
+}
+
+/* Read the --partial summaries named on the command line, in order. */
+static int
+merge_partials(uint64_t *valid)
+{
+	*valid = 0;
+	for (size_t i = 0; i < run.in.nfiles; i++) {
+		const char *path = run.in.files[i];
+		size_t len;
+		const char *end;
+		char *s = dq_read_file(path, &len);
+		if (!s)
+			return -1;
+		cJSON *doc = cJSON_ParseWithOpts(s, &end, 1);
+		int rc = doc ? merge_one(path, doc, valid)
+			     : dq_error("%s: not a dq-validate --partial "
+					"summary (not JSON)",
+					path);
+		cJSON_Delete(doc);
+		free(s);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* Rules that need the whole stream cannot run in chunks. */
+static int
+chunkable(void)
+{
+	for (size_t ri = 0; ri < O.nrules; ri++) {
+		const struct rule *r = &O.rules[ri];
+		if (r->kind == C_UNIQUE || r->kind == C_DUP_RATE ||
+		    r->kind == C_GROUP_RATE || r->kind == C_GROUP_COUNT ||
+		    r->kind == C_GROUP_RUN)
+			return dq_error("rule '%s' (%s) needs the whole "
+					"stream: it cannot run in chunks "
+					"(--%s); validate the stream in one "
+					"run, or partition it by the key",
+					r->code, check_names[r->kind],
+					O.merge ? "merge" : "partial");
+	}
+	return 0;
 }
 
 static void
@@ -2883,6 +3064,19 @@ main(int argc, char **argv)
 	dq_record_init(&dqrec);
 	if (load_all(&run.contract))
 		return 2;
+	if (O.partial && O.merge) {
+		dq_error("--partial and --merge: one or the other");
+		return 2;
+	}
+	if (O.merge && (O.quarantine_path || !run.in.nfiles)) {
+		dq_error(O.quarantine_path
+				 ? "--merge reads summaries: no --quarantine"
+				 : "--merge needs the chunks' --partial "
+				   "summaries");
+		return 2;
+	}
+	if ((O.partial || O.merge) && chunkable())
+		return 2;
 	O.id_slot = slot_get(run.id_field);
 	slot_table();
 	deferred = dq_xcalloc(O.nrules + 1, sizeof(*deferred));
@@ -2897,8 +3091,16 @@ main(int argc, char **argv)
 	if (O.violations_path && dq_out_open(&vfile, O.violations_path))
 		return 2;
 
+	uint64_t valid = 0;
 	dq_record_init(&rec);
-	while (dq_run_next(&run, &rec) > 0) {
+	if (O.merge && merge_partials(&valid)) {
+		dq_record_release(&rec);
+		dq_record_release(&dqrec);
+		dq_out_close(&vfile);
+		release_all();
+		return 2;
+	}
+	while (!O.merge && dq_run_next(&run, &rec) > 0) {
 		check_record();
 		if (!rec_nviol) {
 			dq_buf_add(&run.out.b, rec.text, rec.len);
@@ -2920,7 +3122,8 @@ main(int argc, char **argv)
 	dq_record_release(&rec);
 	dq_record_release(&dqrec);
 
-	uint64_t valid = run.n_in - run.n_rejected;
+	if (!O.merge)
+		valid = run.n_in - run.n_rejected;
 	finish_rules(valid);
 	cJSON *extra = cJSON_CreateObject();
 	int gate = summary(extra, valid);
