@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# Real clients on loopback: curl against a local HTTP server, and the aws
+# Real clients on loopback: curl against a local HTTP server, the aws
 # CLI against s3rver (an S3-compatible server from npm) driving
-# dq-s3-event with the notifications the server itself raises.
+# dq-s3-event with the notifications the server itself raises, and ssh
+# (GNU parallel's --sshlogin) against an OpenSSH server.
 #
 # s3rver is not a Debian package: the test installs it on first use with
 #   npm install --prefix "$HOME/.cache/dq/s3rver" s3rver@3
@@ -138,4 +139,56 @@ free_port() {
 	assert_line "  id: looks like an id but only 75% of values are distinct"
 	run -0 grep -c 'GET /sent.csv HTTP/1.1" 200' http.log
 	assert_output 1
+}
+
+# ssh: dq-parallel over two hosts -- an OpenSSH server started here on a
+# loopback port (Debian's openssh-server, its own keys and config in the
+# test's directory) and this machine (":") -- gives what one process gives.
+# The server's log shows the chunks that went through it.
+@test "ssh: dq-parallel validate over an sshd on loopback and this machine equals one process" {
+	[ -x /usr/sbin/sshd ] || skip "openssh-server not installed"
+	k=$BATS_TEST_TMPDIR/ssh
+	mkdir -m 700 "$k"
+	ssh-keygen -q -t ed25519 -N '' -f "$k/host"
+	ssh-keygen -q -t ed25519 -N '' -f "$k/user"
+	cp "$k/user.pub" "$k/authorized_keys"
+	port=$(free_port)
+	cat >"$k/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $k/host
+AuthorizedKeysFile $k/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile $k/sshd.pid
+CONF
+	mkdir -p /run/sshd 2>/dev/null || true
+	/usr/sbin/sshd -D -e -f "$k/sshd_config" 2>"$k/log" &
+	SERVER_PID=$!
+	i=0
+	until grep -q "Server listening" "$k/log" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q "Server listening" "$k/log"
+	login="1/ssh -p $port -i $k/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR $(id -un)@127.0.0.1,1/:"
+
+	export DQ_RUN_ID=over-ssh DQ_TODAY=2024-05-01
+	dq gen -n 3000 --seed 11 >in.ndjson
+	printf '{"fields": {"email": {"type": "email", "required": true}, "dob": {"type": "date", "max": "today"}},
+	  "rules": {"SET-1": {"check": "null_rate", "field": "email", "max": 0.01}}}' >c.json
+	run -1 "$BATS_TEST_DIRNAME/../scripts/dq-parallel" --bin "$DQ_BIN" -S "$login" -n 500 \
+		--summary ps --quarantine pq --violations pv validate -c "$PWD/c.json" <in.ndjson
+	printf '%s\n' "$output" >pout
+	run -1 dq validate -q -c c.json --summary ss --quarantine sq --violations sv <in.ndjson
+	printf '%s\n' "$output" >sout
+	cmp pout sout
+	cmp pq sq
+	cmp pv sv
+	run -0 jq -S 'del(.started, .ended, .duration_ms)' ss
+	want=$output
+	run -0 jq -S 'del(.started, .ended, .duration_ms)' ps
+	assert_output "$want"
+	# Six chunks over two hosts: some went through the server.
+	run -0 grep -c "Accepted publickey" "$k/log"
+	[ "$output" -ge 1 ]
 }
