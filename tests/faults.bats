@@ -32,6 +32,10 @@ alloc_faults() {
 	local entry name tmp n k rc bad=0
 	[ -x "$FAULT_BIN/dq-$1" ] ||
 		skip "no fault-injection build in $FAULT_BIN (make faults)"
+	# The fault build is the same whichever build is under test: once
+	# per make check is enough (tests/run sets this for its second pass).
+	[ -z "${DQ_ALLOC_FAULTS_DONE:-}" ] ||
+		skip "ran in the first pass (the same build/fault programs)"
 	for entry in "${DQ_JOBS[@]}"; do
 		[[ $entry == "$1 "* ]] && break
 	done
