@@ -106,7 +106,10 @@ faults:
 limits: all
 	DQ_BIN=$(CURDIR)/$(BIN) bats tests/limits/limits.bats
 
-check: all san faults fuzz-build
+# The four builds go side by side on every core (CI runs plain make check).
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+check:
+	$(MAKE) -j$(NPROC) all san faults fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 check-fast: all
