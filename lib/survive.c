@@ -35,6 +35,12 @@ struct cand {
 
 static struct cand *cands;
 static size_t ncap;
+/* Per member of the build: its "_dq.unparsed" array as written (NULL
+ * when it has none). */
+static const char **unp;
+static size_t *unplen, unpcap;
+static struct dq_record dqscan;
+static int dqscan_ready;
 static struct dq_buf text = DQ_BUF_INIT; /* unescaped texts, for the whole build */
 
 static const char *const rule_names[] = {
@@ -520,6 +526,56 @@ add_key(struct dq_buf *b, const char *key, size_t keylen)
 	dq_buf_add(b, "\":", 2);
 }
 
+/* Is key (raw, as written) listed in member i's _dq.unparsed? */
+static int
+unparsed(size_t i, const char *key, size_t keylen)
+{
+	const char *a = unp[i], *end;
+	if (!a)
+		return 0;
+	end = a + unplen[i];
+	for (const char *p = a; p + keylen + 2 <= end; p++) {
+		p = memchr(p, '"', (size_t)(end - p));
+		if (!p || p + keylen + 2 > end)
+			return 0;
+		if ((p[-1] == '[' || p[-1] == ',') && p[keylen + 1] == '"' &&
+		    !memcmp(p + 1, key, keylen))
+			return 1;
+	}
+	return 0;
+}
+
+/* Find each member's _dq.unparsed array. */
+static void
+find_unparsed(const struct dq_record *recs, size_t n)
+{
+	struct dq_json_error err;
+	if (n > unpcap) {
+		unpcap = n;
+		unp = dq_xrealloc(unp, n * sizeof(*unp));
+		unplen = dq_xrealloc(unplen, n * sizeof(*unplen));
+	}
+	if (!dqscan_ready) {
+		dq_record_init(&dqscan);
+		dqscan_ready = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct dq_record *r = &recs[i];
+		unp[i] = NULL;
+		if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT ||
+		    !memmem(r->m[r->dq].val, r->m[r->dq].vallen, "\"unparsed\"",
+			    10) ||
+		    dq_json_scan(&dqscan, r->m[r->dq].val, r->m[r->dq].vallen,
+				 &err))
+			continue;
+		long k = dq_record_find(&dqscan, "unparsed", 8);
+		if (k >= 0 && dqscan.m[k].type == DQ_JSON_ARRAY) {
+			unp[i] = dqscan.m[k].val;
+			unplen[i] = dqscan.m[k].vallen;
+		}
+	}
+}
+
 static void
 decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
        const char *const *ids, const size_t *idlen, size_t first,
@@ -550,7 +606,17 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 		c->m = &recs[i].m[k];
 		c->valid = c->m->type != DQ_JSON_NULL &&
 			   !(c->m->type == DQ_JSON_STRING && c->m->vallen == 2);
+		if (c->valid)
+			c->valid = unparsed(i, key, keylen) ? 1 : 2;
 	}
+	/* A value dq-normalize could not parse takes part only when no
+	 * member has a parsed one: "555-0100" never beats +15125550100. */
+	int top = 0;
+	for (i = 0; i < nc; i++)
+		if (cands[i].valid > top)
+			top = cands[i].valid;
+	for (i = 0; i < nc; i++)
+		cands[i].valid = top && cands[i].valid == top;
 	int rule = sp->rule == DQ_SURV_UNION ? sp->primary : sp->rule;
 	dq_buf_reset(&text);
 	rank(rule, sp, recs, cands, nc);
@@ -614,6 +680,7 @@ dq_survive_build(const struct dq_survive *s, const struct dq_record *recs,
 	dq_buf_reset(&o->rules);
 	dq_buf_reset(&o->ties);
 	o->nties = 0;
+	find_unparsed(recs, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct dq_record *r = &recs[i];
 		for (size_t j = 0; j < r->n; j++) {

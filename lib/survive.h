@@ -7,7 +7,10 @@
  * (fields in order of first appearance, member by member; "_dq" left
  * out), the candidates are the members' values; only valid values take
  * part -- a value is valid unless it is null or the empty string, so a
- * valid value is never overwritten by an empty one.  The field's rule
+ * valid value is never overwritten by an empty one.  A value its record
+ * lists in "_dq.unparsed" (dq-normalize could not parse it) takes part
+ * only when no member has a valid value that was not, so an unparsed
+ * phone or an impossible date never wins over a normalized one.  The field's rule
  * ranks the valid candidates and the best one wins; among equally ranked
  * candidates the earliest member wins, and the field is reported as a tie
  * when an equally ranked candidate held a different value.  With no

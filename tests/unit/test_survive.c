@@ -137,6 +137,34 @@ main(void)
 	build("{\"default\":\"max\"}", em, 2);
 	UNIT_STR(O.fields.buf, "\"v\":\"\"", "no valid value: earliest empty");
 
+	/* Unparsed values (listed in _dq.unparsed) compete only when no
+	 * member has a parsed one: the longest, the max and the union all
+	 * pass over them; a field unparsed everywhere is still decided. */
+	const char *up[] = {
+		"{\"p\":\"555-0100 ext 99\",\"d\":\"2023-02-29\",\"q\":\"x1\","
+		"\"_dq\":{\"row\":1,\"unparsed\":[\"p\",\"d\",\"q\"]}}",
+		"{\"p\":\"+15125550100\",\"d\":\"2023-02-28\",\"q\":\"x22\","
+		"\"_dq\":{\"unparsed\":[\"q\"]}}",
+		"{\"p\":\"+15125550101\",\"d\":null,\"q\":null,"
+		"\"_dq\":{\"unparsed\":[\"pp\",\"dd\"]}}",
+	};
+	build("{\"default\":\"longest\",\"fields\":{\"d\":{\"rule\":\"max\"},"
+	      "\"p\":{\"rule\":\"union\",\"primary\":\"longest\"}}}",
+	      up, 3);
+	UNIT_STR(O.fields.buf,
+		 "\"p\":[\"+15125550100\",\"+15125550101\"],"
+		 "\"d\":\"2023-02-28\",\"q\":\"x22\"",
+		 "parsed values win; union without the unparsed one; all "
+		 "unparsed: ranked as usual");
+	UNIT_STR(O.prov.buf, "\"p\":\"b\",\"d\":\"b\",\"q\":\"b\"",
+		 "unparsed: provenance of the parsed winner");
+	/* The same members without _dq: the unparsed text wins again. */
+	const char *nu[] = { "{\"p\":\"555-0100 ext 99\"}",
+			     "{\"p\":\"+15125550100\"}" };
+	build("{\"default\":\"longest\"}", nu, 2);
+	UNIT_STR(O.fields.buf, "\"p\":\"555-0100 ext 99\"",
+		 "without _dq.unparsed the longest wins");
+
 	for (int i = 0; i < 4; i++)
 		dq_record_release(&R[i]);
 	dq_survive_out_release(&O);
