@@ -190,21 +190,17 @@ count(struct parser *ps)
 static int
 parse_repeat(struct parser *ps)
 {
-	int i = parse_atom(ps), min, max;
+	int i = parse_atom(ps), min, max, kind;
+	char c;
 	if (i < 0)
 		return -1;
 	switch (*ps->p) {
 	case '*':
-		ps->p++;
-		i = node(ps, N_STAR, i, -1);
-		break;
 	case '+':
-		ps->p++;
-		i = node(ps, N_PLUS, i, -1);
-		break;
 	case '?':
-		ps->p++;
-		i = node(ps, N_OPT, i, -1);
+		c = *ps->p++;
+		kind = c == '*' ? N_STAR : c == '+' ? N_PLUS : N_OPT;
+		i = node(ps, kind, i, -1);
 		break;
 	case '{':
 		ps->p++;

@@ -7,18 +7,6 @@
 #include "ere.h"
 #include "unit.h"
 
-/* A small generator, so that the test needs no seed file. */
-static unsigned long long rng = 88172645463325252ull;
-
-static unsigned
-pick(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 static void
 gen(char *out, size_t cap, int depth)
 {
@@ -32,11 +20,11 @@ gen(char *out, size_t cap, int depth)
 		"{2,2}", "{0,2}",
 	};
 	size_t len = strlen(out);
-	switch (depth > 3 ? 0 : pick(6)) {
+	switch (depth > 3 ? 0 : unit_pick(6)) {
 	case 0:
 	case 1:
 		snprintf(out + len, cap - len, "%s",
-			 atoms[pick(sizeof(atoms) / sizeof(*atoms))]);
+			 atoms[unit_pick(sizeof(atoms) / sizeof(*atoms))]);
 		break;
 	case 2:
 		gen(out, cap, depth + 1);
@@ -53,7 +41,7 @@ gen(char *out, size_t cap, int depth)
 		snprintf(out + strlen(out), cap - strlen(out), "(");
 		gen(out, cap, depth + 1);
 		snprintf(out + strlen(out), cap - strlen(out), ")%s",
-			 quants[pick(sizeof(quants) / sizeof(*quants))]);
+			 quants[unit_pick(sizeof(quants) / sizeof(*quants))]);
 		break;
 	}
 }
@@ -82,9 +70,9 @@ agree(const char *pat, const regex_t *re, const struct dq_ere *e)
 		}
 	}
 	for (int k = 0; k < 300; k++) {
-		int len = (int)pick(12);
+		int len = (int)unit_pick(12);
 		for (int i = 0; i < len; i++)
-			s[i] = wide[pick(sizeof(wide) - 1)];
+			s[i] = wide[unit_pick(sizeof(wide) - 1)];
 		s[len] = '\0';
 		if ((regexec(re, s, 0, NULL, 0) == 0) !=
 		    dq_ere_match(e, s, (size_t)len)) {
@@ -176,10 +164,10 @@ main(void)
 		char pat[256] = "";
 		regex_t re;
 		struct dq_ere e;
-		if (!pick(3))
+		if (!unit_pick(3))
 			strcat(pat, "^");
 		gen(pat, sizeof(pat) - 2, 0);
-		if (!pick(3))
+		if (!unit_pick(3))
 			strcat(pat, "$");
 		if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB))
 			continue;
