@@ -113,6 +113,28 @@ setup() {
 	assert_output '[["ENUM:s",4,1]]'
 }
 
+@test "patterns: the fast matcher and regexec agree, NUL ends the value" {
+	# ^(ab|cd)+$ goes to lib/ere; [[:digit:]] to regexec.
+	printf '%s\n' '{"a":"abcdab","b":"12"}' '{"a":"abc","b":"1x"}' \
+		'{"a":"ab\u0000zz","b":"7\u0000x"}' '{"a":"cd\nab","b":"x7"}' >"$T/in"
+	run -1 dq validate -q --pattern 'a=^(ab|cd)+$' --pattern 'b=^[[:digit:]]+$' \
+		--violations "$T/v" "$T/in"
+	run -0 jq -c '[.line, .field]' "$T/v"
+	assert_output $'[2,"a"]\n[2,"b"]\n[4,"a"]\n[4,"b"]'
+}
+
+@test "field names of every length are told apart record after record" {
+	# Same lengths, different bytes: the remembered key at each member
+	# position must not be taken for another.
+	printf '%s\n' '{"consent_signed_at":"x","abcdefghij":1,"abcd":1,"ab":1}' \
+		'{"consent_signed_az":"x","abcdefgxij":1,"abce":1,"ac":1}' \
+		'{"consent_signed_at":"x","abcdefghij":1,"abcd":1,"ab":1}' >"$T/in"
+	run -1 dq validate -q --require consent_signed_at --require abcdefghij \
+		--require abcd --require ab --violations "$T/v" "$T/in"
+	run -0 jq -c '[.line, .field]' "$T/v"
+	assert_output $'[2,"consent_signed_at"]\n[2,"abcdefghij"]\n[2,"abcd"]\n[2,"ab"]'
+}
+
 @test "numeric range: bounds inclusive, strings and nulls not counted" {
 	printf '%s\n' '{"n":0}' '{"n":120}' '{"n":-1}' '{"n":120.01}' '{"n":"7"}' '{"n":null}' >"$T/in"
 	run -1 dq validate --range n=0..120 --summary "$T/s.json" "$T/in"

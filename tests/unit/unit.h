@@ -12,6 +12,7 @@
  *	UNIT_STR(got, want, "what")        C string equality (NULL allowed)
  *	UNIT_MEM(got, gotlen, want, wantlen, "what")  byte equality
  *	UNIT_NEAR(got, want, eps, "what")  |got - want| <= eps
+ *	unit_pick(n)                       a repeatable pseudo-random 0..n-1
  */
 #ifndef DQ_UNIT_H
 #define DQ_UNIT_H
@@ -99,6 +100,19 @@ unit_done(void)
 {
 	printf("1..%d\n", unit_n);
 	return unit_failed ? 1 : 0;
+}
+
+/* Marsaglia's xorshift64 ("Xorshift RNGs", J. Stat. Softw. 8, 2003):
+ * the same sequence on every run, so a failure can be replayed. */
+static unsigned long long unit_rng = 88172645463325252ull;
+
+static unsigned __attribute__((unused))
+unit_pick(unsigned n)
+{
+	unit_rng ^= unit_rng << 13;
+	unit_rng ^= unit_rng >> 7;
+	unit_rng ^= unit_rng << 17;
+	return (unsigned)(unit_rng % n);
 }
 
 #endif
