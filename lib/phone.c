@@ -96,13 +96,15 @@ enum { N_CHAR, N_SPLIT, N_MATCH };
 
 struct nfa_node {
 	int type;
-	unsigned mask; /* N_CHAR: bit d set if digit d matches */
+	/* N_CHAR: bit d set if digit d matches; N_MATCH: the bit of the
+	 * pattern that matches here (1 for a single pattern). */
+	unsigned mask;
 	int out, out1;
 };
 
 struct dstate {
 	int next[10]; /* -1: not computed yet */
-	int accept;
+	unsigned accept; /* the N_MATCH masks of the set, or'ed */
 	int *set; /* sorted N_CHAR/N_MATCH node ids */
 	int nset;
 	int hnext; /* hash chain */
@@ -453,7 +455,7 @@ dfa_state(struct re *re, int n)
 	d->accept = 0;
 	for (i = 0; i < n; i++)
 		if (re->node[re->tmp[i]].type == N_MATCH)
-			d->accept = 1;
+			d->accept |= re->node[re->tmp[i]].mask;
 	d->hnext = re->hash[h];
 	re->hash[h] = re->nds;
 	return re->nds++;
@@ -472,15 +474,12 @@ dfa_start(struct re *re)
 	return 0; /* the start state is always the first */
 }
 
-/* The state after reading digit c in state s, building it if needed. */
+/* The state after reading digit c in state s, not yet in the table. */
 static int
-dfa_step(struct re *re, int s, int c)
+dfa_build(struct re *re, int s, int c)
 {
 	int i, n = 0, t;
 
-	t = re->ds[s].next[c];
-	if (t >= 0)
-		return t;
 	if (re->nds >= DFA_MAX) {
 		/* Keep memory bounded: rebuild from the start state, then
 		 * the state s we stand on (its set is copied first). */
@@ -505,6 +504,15 @@ dfa_step(struct re *re, int s, int c)
 	return t;
 }
 
+/* The state after reading digit c in state s: once warm, a lookup. */
+static inline int
+dfa_step(struct re *re, int s, int c)
+{
+	int t = re->ds[s].next[c];
+
+	return t >= 0 ? t : dfa_build(re, s, c);
+}
+
 static void
 re_free(struct re *re)
 {
@@ -519,26 +527,28 @@ re_free(struct re *re)
 	free(re);
 }
 
-/* Compile pattern s[0..n); NULL if it uses unsupported syntax. */
-static struct re *
-re_compile(const char *s, size_t n)
+/* Emit pattern s[0..n) into re, ending in a match node of mask bit;
+ * returns its entry node, or -1 if it uses unsupported syntax or the NFA
+ * grows too large. */
+static int
+re_add(struct re *re, const char *s, size_t n, unsigned bit)
 {
 	struct rparse p = { s, s + n, 0 };
 	struct ast *a = parse_alt(&p, 0);
-	struct re *re;
+	int entry = -1;
+
+	if (!p.bad && p.s == p.end)
+		entry = emit(re, a, nfa_add(re, N_MATCH, bit, -1, -1));
+	ast_free(a);
+	return re->nnode > 100000 ? -1 : entry;
+}
+
+/* Give re, its NFA built, the tables the DFA needs. */
+static struct re *
+re_ready(struct re *re)
+{
 	int i;
 
-	if (p.bad || p.s != p.end) {
-		ast_free(a);
-		return NULL;
-	}
-	re = dq_xcalloc(1, sizeof(*re));
-	re->start = emit(re, a, nfa_add(re, N_MATCH, 0, -1, -1));
-	ast_free(a);
-	if (re->nnode > 100000) {
-		re_free(re);
-		return NULL;
-	}
 	re->mark = dq_xcalloc(re->nnode, sizeof(int));
 	re->tmp = dq_xmalloc(re->nnode * sizeof(int));
 	re->nhash = 1024;
@@ -548,9 +558,24 @@ re_compile(const char *s, size_t n)
 	return re;
 }
 
-/* Does the whole of d[0..n) (ASCII digits) match? */
-static int
-re_full(struct re *re, const char *d, size_t n)
+/* Compile pattern s[0..n); NULL if it uses unsupported syntax. */
+static struct re *
+re_compile(const char *s, size_t n)
+{
+	struct re *re = dq_xcalloc(1, sizeof(*re));
+
+	re->start = re_add(re, s, n, 1);
+	if (re->start < 0) {
+		re_free(re);
+		return NULL;
+	}
+	return re_ready(re);
+}
+
+/* The masks of the patterns of re that the whole of d[0..n) (ASCII
+ * digits) matches, or'ed; 0 if none does. */
+static unsigned
+re_matches(struct re *re, const char *d, size_t n)
 {
 	int s = dfa_start(re);
 	size_t i;
@@ -558,9 +583,16 @@ re_full(struct re *re, const char *d, size_t n)
 	for (i = 0; i < n; i++) {
 		s = dfa_step(re, s, d[i] - '0');
 		if (re->ds[s].nset == 0)
-			return NO;
+			return 0;
 	}
-	return re->ds[s].accept ? YES : NO;
+	return re->ds[s].accept;
+}
+
+/* Does the whole of d[0..n) (ASCII digits) match? */
+static int
+re_full(struct re *re, const char *d, size_t n)
+{
+	return re_matches(re, d, n) ? YES : NO;
 }
 
 /* How many prefixes of d[0..n) match (stopping at 2); the length of the
@@ -618,6 +650,12 @@ struct meta {
 	struct pat idd, npp, leading;
 	int transform; /* national_prefix_transform_rule is non-empty */
 	int same_mobile_fixed;
+	/* The descriptions' patterns in one automaton (see types_re). */
+	struct re *types;
+	int types_state; /* 0 not built yet, 1 built, -1 too large */
+	/* By the length of the number, bit i for description i: its
+	 * pattern is asked (ok), or matching_desc() would decline. */
+	unsigned types_ok[MAX_NSN + 1], types_decl[MAX_NSN + 1];
 };
 
 struct ccinfo {
@@ -920,6 +958,7 @@ dq_phone_release(void)
 		free_pat(&T.meta[i].idd);
 		free_pat(&T.meta[i].npp);
 		free_pat(&T.meta[i].leading);
+		re_free(T.meta[i].types);
 	}
 	for (i = 0; i <= MAX_CC; i++)
 		free(T.cc[i].m);
@@ -959,23 +998,92 @@ match_desc_pattern(struct pat *pt, const char *d, size_t n)
 	return re_full(re, d, n);
 }
 
+/* Is n one of the description's possible lengths (any, if it lists
+ * none)? */
+static int
+length_listed(const struct desc *desc, size_t n)
+{
+	int i;
+
+	if (desc->nlen == 0)
+		return 1;
+	for (i = 0; i < desc->nlen; i++)
+		if (desc->len[i] == (int)n)
+			return 1;
+	return 0;
+}
+
 /* IsNumberMatchingDesc: the possible lengths first, if the description
  * lists any, then the pattern. */
 static int
 matching_desc(struct desc *desc, const char *d, size_t n)
 {
-	int i;
-
 	if (desc->overflow)
 		return DECLINE;
-	if (desc->nlen > 0) {
-		for (i = 0; i < desc->nlen; i++)
-			if (desc->len[i] == (int)n)
-				break;
-		if (i == desc->nlen)
-			return NO;
-	}
+	if (!length_listed(desc, n))
+		return NO;
 	return match_desc_pattern(&desc->pat, d, n);
+}
+
+/*
+ * The patterns of all m's descriptions in one automaton, the match node
+ * of description i marked with bit i.  A DFA state is then the union of
+ * the patterns' states, and its mask says which patterns match the digits
+ * read so far in full, so one pass over a number answers every question
+ * GetNumberTypeHelper asks of it, where asking pattern after pattern
+ * (up to eleven of them, and again for each region sharing a calling
+ * code) read the number once per pattern.  The possible lengths, asked
+ * first, are folded into masks by length.  NULL if the union is too
+ * large; the patterns are then asked one by one.
+ */
+static struct re *
+types_re(struct meta *m)
+{
+	struct re *re;
+	unsigned bad = 0;
+	int i, e, len, start = -1;
+
+	if (m->types_state)
+		return m->types;
+	re = dq_xcalloc(1, sizeof(*re));
+	for (i = 0; i < N_DESC; i++) {
+		struct pat *pt = &m->d[i].pat;
+
+		if (!pt->present || pt->len == 0)
+			continue;
+		e = re_add(re, pt->s, pt->len, 1u << i);
+		if (re->nnode > 100000) {
+			re_free(re);
+			m->types_state = -1;
+			return NULL;
+		}
+		if (e < 0)
+			bad |= 1u << i;
+		else
+			start = start < 0 ? e : nfa_add(re, N_SPLIT, 0, e, start);
+	}
+	/* With no pattern to match, a start that matches nothing. */
+	re->start = start >= 0 ? start : nfa_add(re, N_CHAR, 0, -1, -1);
+	/* What matching_desc() does before it reads a digit. */
+	for (len = 0; len <= MAX_NSN; len++) {
+		m->types_ok[len] = m->types_decl[len] = 0;
+		for (i = 0; i < N_DESC; i++) {
+			struct desc *d = &m->d[i];
+
+			if (d->overflow)
+				m->types_decl[len] |= 1u << i;
+			else if (!length_listed(d, (size_t)len) ||
+				 !d->pat.present || d->pat.len == 0)
+				continue;
+			else if (bad >> i & 1)
+				m->types_decl[len] |= 1u << i;
+			else
+				m->types_ok[len] |= 1u << i;
+		}
+	}
+	m->types = re_ready(re);
+	m->types_state = 1;
+	return m->types;
 }
 
 /* How many prefixes of d match pt: 0, 1 (length in *k) or 2 for more;
@@ -999,19 +1107,42 @@ prefix_count(struct pat *pt, const char *d, size_t n, size_t *k)
 static int
 type_known(struct meta *m, const char *d, size_t n)
 {
+	struct re *re = n <= MAX_NSN ? types_re(m) : NULL;
+	unsigned decl, ok, rest;
 	int i, r;
 
-	r = matching_desc(&m->d[D_GENERAL], d, n);
-	if (r != YES)
-		return r;
-	for (i = 1; i <= D_FIXED; i++) {
-		r = matching_desc(&m->d[i], d, n);
-		if (r != NO)
+	if (!re) {
+		r = matching_desc(&m->d[D_GENERAL], d, n);
+		if (r != YES)
 			return r;
+		for (i = 1; i <= D_FIXED; i++) {
+			r = matching_desc(&m->d[i], d, n);
+			if (r != NO)
+				return r;
+		}
+		if (m->same_mobile_fixed)
+			return NO;
+		return matching_desc(&m->d[D_MOBILE], d, n);
+	}
+	/* matching_desc() of description i is DECLINE if bit i of decl
+	 * is set, else YES if bit i of ok is, else NO. */
+	decl = m->types_decl[n];
+	ok = m->types_ok[n] & re_matches(re, d, n);
+	if (decl >> D_GENERAL & 1)
+		return DECLINE;
+	if (!(ok >> D_GENERAL & 1))
+		return NO;
+	/* The first of premium rate .. fixed line that is not NO. */
+	rest = (decl | ok) & ((1u << (D_FIXED + 1)) - 2);
+	if (rest) {
+		i = __builtin_ctz(rest);
+		return decl >> i & 1 ? DECLINE : YES;
 	}
 	if (m->same_mobile_fixed)
 		return NO;
-	return matching_desc(&m->d[D_MOBILE], d, n);
+	if (decl >> D_MOBILE & 1)
+		return DECLINE;
+	return ok >> D_MOBILE & 1 ? YES : NO;
 }
 
 /* IsValidNumber: GetRegionCodeForNumber, then IsValidNumberForRegion. */
@@ -1019,7 +1150,6 @@ static int
 valid(int cc, const char *nsn, size_t n)
 {
 	struct ccinfo *ci;
-	struct meta *m = NULL;
 	size_t k;
 	int i, r;
 
@@ -1030,25 +1160,23 @@ valid(int cc, const char *nsn, size_t n)
 		return DECLINE;
 	if (ci->n == 0)
 		return NO;
-	if (ci->n == 1) {
-		m = ci->m[0];
-	} else {
-		for (i = 0; i < ci->n && !m; i++) {
-			struct meta *c = ci->m[i];
+	if (ci->n == 1)
+		return type_known(ci->m[0], nsn, n);
+	for (i = 0; i < ci->n; i++) {
+		struct meta *c = ci->m[i];
 
-			if (c->leading.present)
-				r = prefix_count(&c->leading, nsn, n, &k);
-			else
-				r = type_known(c, nsn, n);
-			if (r == DECLINE)
-				return DECLINE;
-			if (r > 0)
-				m = c;
-		}
-		if (!m)
-			return NO;
+		if (c->leading.present)
+			r = prefix_count(&c->leading, nsn, n, &k);
+		else
+			r = type_known(c, nsn, n);
+		if (r == DECLINE)
+			return DECLINE;
+		if (r == 0)
+			continue;
+		/* A region found by its type is already known valid. */
+		return c->leading.present ? type_known(c, nsn, n) : YES;
 	}
-	return type_known(m, nsn, n);
+	return NO;
 }
 
 enum { L_POSSIBLE, L_LOCAL_ONLY, L_TOO_SHORT, L_INVALID, L_TOO_LONG };
@@ -1339,7 +1467,7 @@ split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
 		size_t *ext_len)
 {
 	size_t e = n, d, p;
-	int maxd;
+	int maxd, c;
 
 	if (e && s[e - 1] == '#')
 		e--;
@@ -1348,7 +1476,7 @@ split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
 		d--;
 	if (d == e || d == 0)
 		return 0;
-	if (d >= 5 && !strncasecmp(s + d - 5, ";ext=", 5)) {
+	if (d >= 5 && s[d - 1] == '=' && !strncasecmp(s + d - 5, ";ext=", 5)) {
 		if (e != n || e - d > 20)
 			return 0;
 		*main_len = d - 5;
@@ -1362,6 +1490,11 @@ split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
 		p--;
 	if (p > 0 && (s[p - 1] == ':' || s[p - 1] == '.'))
 		p--;
+	/* Every word below ends in n, t, x, '#' or '~': a plain number
+	 * stops here. */
+	c = p > 0 ? s[p - 1] | 0x20 : 0;
+	if (c != 'n' && c != 't' && c != 'x' && c != '#' && c != '~')
+		return 0;
 	static const struct {
 		const char *w;
 		size_t len;
