@@ -632,8 +632,12 @@ struct pat {
 
 struct desc {
 	struct pat pat;
-	int len[24], nlen; /* possible_length */
-	int local[24], nlocal;
+	/* possible_length, possible_length_local_only: small numbers (and
+	 * -1), kept in bytes since each thread's table holds eleven
+	 * descriptions for each of some 290 regions.  A list that does not
+	 * fit sets overflow. */
+	signed char len[24], local[24];
+	int nlen, nlocal;
 	int overflow;
 };
 
@@ -650,6 +654,7 @@ struct meta {
 	struct pat idd, npp, leading;
 	int transform; /* national_prefix_transform_rule is non-empty */
 	int same_mobile_fixed;
+	int main_country; /* main_country_for_code */
 	/* The descriptions' patterns in one automaton (see types_re). */
 	struct re *types;
 	int types_state; /* 0 not built yet, 1 built, -1 too large */
@@ -661,7 +666,6 @@ struct meta {
 struct ccinfo {
 	struct meta **m; /* in the library's order, main country first */
 	int n;
-	int bad; /* a region of this code has no metadata */
 };
 
 static __thread struct table {
@@ -727,10 +731,10 @@ pb_field(const unsigned char **p, const unsigned char *end, int *field,
 }
 
 static void
-add_len(int *arr, int *n, int v, int *overflow)
+add_len(signed char *arr, int *n, int v, int *overflow)
 {
-	if (*n < 24)
-		arr[(*n)++] = v;
+	if (*n < 24 && v >= -128 && v <= 127)
+		arr[(*n)++] = (signed char)v;
 	else
 		*overflow = 1;
 }
@@ -738,7 +742,7 @@ add_len(int *arr, int *n, int v, int *overflow)
 /* Repeated int32, packed or not. */
 static int
 pb_lengths(int wt, uint64_t v, const unsigned char *data, size_t len,
-	   int *arr, int *n, int *overflow)
+	   signed char *arr, int *n, int *overflow)
 {
 	const unsigned char *p = data, *end;
 
@@ -822,6 +826,8 @@ decode_meta(const unsigned char *p, size_t n, struct meta *m)
 			m->transform = len > 0;
 		} else if (wt == 0 && field == 18) {
 			m->same_mobile_fixed = v != 0;
+		} else if (wt == 0 && field == 22) {
+			m->main_country = v != 0;
 		} else if (wt == 2 && field == 23) {
 			set_pat(&m->leading, data, len);
 		}
@@ -845,25 +851,27 @@ find_region(const char *id)
 	return i < 0 ? NULL : T.byid[i];
 }
 
+/*
+ * The regions of each calling code, as PhoneNumberUtil's constructor
+ * lists them: in metadata order, except that a main country for its code
+ * goes to the front.  (A region "ZZ" would be skipped, as the library
+ * skips its unknown region; the library lists no other.)
+ */
 static void
-add_calling_code(void *arg, int cc, const char *region)
+add_calling_code(struct meta *m)
 {
-	struct ccinfo *ci;
-	struct meta *m;
+	struct ccinfo *ci = &T.cc[m->cc];
 
-	(void)arg;
-	if (cc <= 0 || cc > MAX_CC) {
-		T.broken = 1;
+	if (!strcmp(m->id, "ZZ"))
 		return;
-	}
-	ci = &T.cc[cc];
-	m = strcmp(region, "001") ? find_region(region) : T.nongeo[cc];
-	if (!m) {
-		ci->bad = 1;
-		return;
-	}
 	ci->m = dq_xrealloc(ci->m, (ci->n + 1) * sizeof(*ci->m));
-	ci->m[ci->n++] = m;
+	if (m->main_country) {
+		memmove(ci->m + 1, ci->m, ci->n * sizeof(*ci->m));
+		ci->m[0] = m;
+	} else {
+		ci->m[ci->n] = m;
+	}
+	ci->n++;
 }
 
 /* One lock for every call into libphonenumber. */
@@ -887,7 +895,7 @@ table_key_make(void)
 static void
 table_load(void)
 {
-	const unsigned char *p, *end, *data = NULL;
+	const unsigned char *p, *q, *end, *data = NULL;
 	size_t n, len = 0;
 	uint64_t v;
 	int field, wt, i;
@@ -901,6 +909,17 @@ table_load(void)
 	p = dq_phone_lpn_metadata(&n);
 	pthread_mutex_unlock(&lpn_mu);
 	end = p + n;
+	/* Count the regions first: the table is allocated once, at its
+	 * size (a third less memory than growing it by doubling). */
+	for (q = p; q < end;) {
+		if (pb_field(&q, end, &field, &wt, &v, &data, &len) < 0) {
+			T.broken = 1;
+			return;
+		}
+		if (field == 1 && wt == 2)
+			T.capmeta++;
+	}
+	T.meta = dq_xcalloc(T.capmeta ? T.capmeta : 1, sizeof(*T.meta));
 	while (p < end) {
 		struct meta m;
 
@@ -915,15 +934,8 @@ table_load(void)
 			T.broken = 1;
 			return;
 		}
-		if (T.nmeta == T.capmeta) {
-			T.capmeta = T.capmeta ? 2 * T.capmeta : 256;
-			T.meta = dq_xrealloc(T.meta,
-					     T.capmeta * sizeof(*T.meta));
-		}
 		T.meta[T.nmeta++] = m;
 	}
-	/* Pointers into T.meta are taken only now that it has stopped
-	 * moving. */
 	for (i = 0; i < T.nmeta; i++) {
 		int k = id_index(T.meta[i].id);
 
@@ -933,10 +945,8 @@ table_load(void)
 			T.byid[k] = &T.meta[i];
 		else
 			T.broken = 1;
+		add_calling_code(&T.meta[i]);
 	}
-	pthread_mutex_lock(&lpn_mu);
-	dq_phone_lpn_calling_codes(add_calling_code, NULL);
-	pthread_mutex_unlock(&lpn_mu);
 }
 
 static void
@@ -1156,8 +1166,6 @@ valid(int cc, const char *nsn, size_t n)
 	if (cc <= 0 || cc > MAX_CC)
 		return NO;
 	ci = &T.cc[cc];
-	if (ci->bad)
-		return DECLINE;
 	if (ci->n == 0)
 		return NO;
 	if (ci->n == 1)
@@ -1253,7 +1261,7 @@ extract_cc(const char *d, size_t n, size_t *k)
 		return 0;
 	for (i = 0; i < 3 && i < n; i++) {
 		cc = cc * 10 + (d[i] - '0');
-		if (T.cc[cc].n > 0 || T.cc[cc].bad) {
+		if (T.cc[cc].n > 0) {
 			*k = i + 1;
 			return cc;
 		}
@@ -1266,7 +1274,7 @@ extract_cc(const char *d, size_t n, size_t *k)
 static struct meta *
 main_meta(int cc)
 {
-	return T.cc[cc].n > 0 && !T.cc[cc].bad ? T.cc[cc].m[0] : NULL;
+	return T.cc[cc].n > 0 ? T.cc[cc].m[0] : NULL;
 }
 
 static int
@@ -1352,8 +1360,6 @@ fast(const char *in, size_t n, const char *region, struct dq_buf *e164)
 		}
 	}
 	if (cc != 0) {
-		if (T.cc[cc].bad)
-			return DECLINE;
 		/* Parse switches to the main region of the code when that is
 		 * not the default region; when it is, it is the same. */
 		md = main_meta(cc);
@@ -1584,15 +1590,45 @@ dq_phone_e164(const char *in, size_t n, const char *region,
 	return dq_phone_e164_full(in, n, region, e164, ext);
 }
 
+/*
+ * GetSupportedRegions() is every id of the metadata but "001" (the
+ * non-geographical entities) and "ZZ" (skipped by the library).  The ids
+ * are read from the metadata without decoding the rest, so that checking
+ * a configured region builds no table (and does not start the library,
+ * which costs 4 MB of memory and 30 ms).
+ */
 int
 dq_phone_region_known(const char *region)
 {
-	if (!region)
+	const unsigned char *p, *end, *data = NULL, *q, *qend, *id;
+	size_t n, len = 0, idlen;
+	uint64_t v;
+	int field, wt;
+
+	if (!region || !strcmp(region, "001") || !strcmp(region, "ZZ"))
 		return 0;
-	pthread_mutex_lock(&lpn_mu);
-	int r = dq_phone_lpn_region_known(region);
-	pthread_mutex_unlock(&lpn_mu);
-	return r;
+	p = dq_phone_lpn_metadata(&n);
+	end = p + n;
+	while (p < end) {
+		if (pb_field(&p, end, &field, &wt, &v, &data, &len) < 0)
+			return 0;
+		if (field != 1 || wt != 2)
+			continue;
+		q = data;
+		qend = data + len;
+		while (q < qend) {
+			if (pb_field(&q, qend, &field, &wt, &v, &id, &idlen) <
+			    0)
+				return 0;
+			if (field == 9 && wt == 2) {
+				if (idlen == strlen(region) &&
+				    !memcmp(id, region, idlen))
+					return 1;
+				break;
+			}
+		}
+	}
+	return 0;
 }
 
 int
@@ -1624,4 +1660,17 @@ dq_phone_valid_full(int cc, const char *nsn, size_t nsnlen)
 	int r = dq_phone_lpn_valid(cc, nsn, nsnlen);
 	pthread_mutex_unlock(&lpn_mu);
 	return r;
+}
+
+void
+dq_phone_calling_codes(void (*fn)(void *arg, int cc, const char *region),
+		       void *arg)
+{
+	int cc, i;
+
+	if (table() < 0)
+		return;
+	for (cc = 1; cc <= MAX_CC; cc++)
+		for (i = 0; i < T.cc[cc].n; i++)
+			fn(arg, cc, T.cc[cc].m[i]->id);
 }
