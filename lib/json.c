@@ -1026,6 +1026,9 @@ copy_old_meta(void *vctx, const char *k, size_t klen, const char *v,
 	dq_buf_add(c->out, v, vlen);
 }
 
+/* The flags of a member whose key or value is no longer the line's. */
+#define REWRITTEN (DQ_M_CHANGED | DQ_M_RENAMED | DQ_M_ADDED)
+
 void
 dq_record_write(struct dq_record *r, const char *meta, size_t metalen,
 		struct dq_buf *out)
@@ -1063,6 +1066,23 @@ dq_record_write(struct dq_record *r, const char *meta, size_t metalen,
 		if (!first)
 			*q++ = ',';
 		first = 0;
+		if (r->compact && !(m->flags & REWRITTEN)) {
+			/* In a compact line, members as they came stand
+			 * one after the other with a ',' between: a run of
+			 * them is one copy of the line, from the first
+			 * key's quote to the last value's end. */
+			size_t j = i;
+			while (j + 1 < r->n && (long)(j + 1) != r->dq &&
+			       !(r->m[j + 1].flags & (REWRITTEN | DQ_M_DROPPED)))
+				j++;
+			const char *from = m->key - 1;
+			size_t len = (size_t)(r->m[j].val + r->m[j].vallen -
+					      from);
+			memcpy(q, from, len);
+			q += len;
+			i = j;
+			continue;
+		}
 		*q++ = '"';
 		memcpy(q, m->key, m->keylen);
 		q += m->keylen;
