@@ -61,6 +61,26 @@ test_lossless(void)
 }
 
 static void
+test_short_strings(void)
+{
+	roundtrip("{\"k\":\"fifteen chars..\",\"p\":\"................\"}",
+		  "{\"k\":\"fifteen chars..\",\"p\":\"................\"}",
+		  "quote as the 16th byte of the window");
+	roundtrip("{\"k\":\"sixteen chars...\",\"p\":\"................\"}",
+		  "{\"k\":\"sixteen chars...\",\"p\":\"................\"}",
+		  "quote just past the window");
+	roundtrip("{\"k\":\"\",\"\":\"x\",\"p\":\"................\"}",
+		  "{\"k\":\"\",\"\":\"x\",\"p\":\"................\"}",
+		  "empty key and empty value");
+	roundtrip("{\"k\":\"caf\xc3\xa9\",\"e\":\"a\\\"b\",\"p\":\"...........\"}",
+		  "{\"k\":\"caf\xc3\xa9\",\"e\":\"a\\\"b\",\"p\":\"...........\"}",
+		  "UTF-8 and an escape inside the window");
+	UNIT_INT(rec.m[1].flags & DQ_M_VAL_ESC, DQ_M_VAL_ESC,
+		 "an escape in a short value is noted");
+	UNIT_INT(rec.m[0].flags & DQ_M_VAL_ESC, 0, "no escape, none noted");
+}
+
+static void
 test_reject(void)
 {
 	REJECT("", "empty line", 0);
@@ -98,6 +118,21 @@ test_reject(void)
 	REJECT("{\"a\":\"abc", "unterminated string", 9);
 	reject("{\"a\":\"x\0y\"}", 11, "control character in string", 7,
 	       "NUL byte inside a string");
+	/* Short strings are settled 16 bytes at a time when as many
+	 * follow: a problem inside or just past the window is still
+	 * found (the padding puts 16 bytes after every quote). */
+	REJECT("{\"a\":\"\x01\",\"padding\":\"...............\"}",
+	       "control character in string", 6);
+	REJECT("{\"key\x1f\":1,\"padding\":\"................\"}",
+	       "control character in string", 5);
+	REJECT("{\"a\":\"fifteen chars..\x7f\xff\",\"padding\":\"........\"}",
+	       "invalid UTF-8", 22);
+	REJECT("{\"a\":\"sixteen chars...\x02\",\"padding\":\"........\"}",
+	       "control character in string", 22);
+	REJECT("{\"a\":\"ab\\x\",\"padding\":\"................\"}",
+	       "invalid escape in string", 8);
+	REJECT("{\"a\":1,\"a\":\"x\",\"padding\":\"................\"}",
+	       "duplicate key", 7);
 }
 
 static void
@@ -282,6 +317,7 @@ main(void)
 	test_many_keys();
 	test_big_value();
 	test_edit();
+	test_short_strings();
 	test_write_runs();
 	test_unescape();
 	test_validate();
