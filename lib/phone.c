@@ -50,7 +50,16 @@
  * lazily built DFA (as in RE2, R. Cox, "Regular Expression Matching in the
  * Wild", 2010), so a match costs one table lookup per digit once warm.
  * Other syntax (anchors, classes such as [^...]) makes the pattern
- * "unsupported" and the fast path declines.
+ * "unsupported" and the fast path declines.  The eleven number-type
+ * patterns of a region are compiled together, as one NFA whose match
+ * states are tagged with the pattern they end, so one pass over a number
+ * says which of them match it (the product construction of the DFAs,
+ * built lazily like the rest).
+ *
+ * The regions and the regions of each calling code, in the library's
+ * order, are read from the same metadata, so the library itself (4 MB
+ * of memory and 30 ms to start) is started only for a text the fast path
+ * declines.
  *
  * The agreement is tested on a corpus checked against python-phonenumbers
  * and, path against path, on random numbers (tests/unit/test_phone.c,
