@@ -316,6 +316,30 @@ scan_string(struct scan *s, int *esc)
 	}
 }
 
+/*
+ * scan_string() for the common short string, its closing quote within
+ * the next 16 bytes with nothing special before it: one vector compare,
+ * inline.  Returns 1 with s->p past the quote (no escapes), or 0 having
+ * done nothing, for scan_string() to decide.
+ */
+static inline int
+short_string(struct scan *s)
+{
+#ifdef __SSE2__
+	const char *p = s->p + 1;
+
+	if (s->end - p >= 16) {
+		unsigned m = special16(p);
+		if (m && p[__builtin_ctz(m)] == '"') {
+			s->p = p + __builtin_ctz(m) + 1;
+			return 1;
+		}
+	}
+#endif
+	(void)s;
+	return 0;
+}
+
 static int
 scan_number(struct scan *s)
 {
@@ -508,7 +532,9 @@ scan_object_body(struct scan *s, int top)
 		if (*s->p != '"')
 			return fail(s, s->p, "expected a string key");
 		const char *kstart = s->p;
-		if (scan_string(s, &esc))
+		if (short_string(s))
+			esc = 0;
+		else if (scan_string(s, &esc))
 			return -1;
 		push_key(s, kstart + 1, (size_t)(s->p - kstart - 2), esc);
 		ws |= skip_ws_at(s);
@@ -519,8 +545,12 @@ scan_object_body(struct scan *s, int top)
 		s->p++;
 		ws |= skip_ws_at(s);
 		const char *vstart = s->p;
-		if (scan_value(s, &type))
+		if (s->p < s->end && *s->p == '"' && short_string(s)) {
+			type = DQ_JSON_STRING;
+			s->last_esc = 0;
+		} else if (scan_value(s, &type)) {
 			return -1;
+		}
 		if (top) {
 			if (r->n == r->cap) {
 				r->cap = r->cap ? r->cap * 2 : 32;
@@ -1026,6 +1056,9 @@ copy_old_meta(void *vctx, const char *k, size_t klen, const char *v,
 	dq_buf_add(c->out, v, vlen);
 }
 
+/* The flags of a member whose key or value is no longer the line's. */
+#define REWRITTEN (DQ_M_CHANGED | DQ_M_RENAMED | DQ_M_ADDED)
+
 void
 dq_record_write(struct dq_record *r, const char *meta, size_t metalen,
 		struct dq_buf *out)
@@ -1063,6 +1096,23 @@ dq_record_write(struct dq_record *r, const char *meta, size_t metalen,
 		if (!first)
 			*q++ = ',';
 		first = 0;
+		if (r->compact && !(m->flags & REWRITTEN)) {
+			/* In a compact line, members as they came stand
+			 * one after the other with a ',' between: a run of
+			 * them is one copy of the line, from the first
+			 * key's quote to the last value's end. */
+			size_t j = i;
+			while (j + 1 < r->n && (long)(j + 1) != r->dq &&
+			       !(r->m[j + 1].flags & (REWRITTEN | DQ_M_DROPPED)))
+				j++;
+			const char *from = m->key - 1;
+			size_t len = (size_t)(r->m[j].val + r->m[j].vallen -
+					      from);
+			memcpy(q, from, len);
+			q += len;
+			i = j;
+			continue;
+		}
 		*q++ = '"';
 		memcpy(q, m->key, m->keylen);
 		q += m->keylen;

@@ -50,7 +50,16 @@
  * lazily built DFA (as in RE2, R. Cox, "Regular Expression Matching in the
  * Wild", 2010), so a match costs one table lookup per digit once warm.
  * Other syntax (anchors, classes such as [^...]) makes the pattern
- * "unsupported" and the fast path declines.
+ * "unsupported" and the fast path declines.  The eleven number-type
+ * patterns of a region are compiled together, as one NFA whose match
+ * states are tagged with the pattern they end, so one pass over a number
+ * says which of them match it (the product construction of the DFAs,
+ * built lazily like the rest).
+ *
+ * The regions and the regions of each calling code, in the library's
+ * order, are read from the same metadata, so the library itself (4 MB
+ * of memory and 30 ms to start) is started only for a text the fast path
+ * declines.
  *
  * The agreement is tested on a corpus checked against python-phonenumbers
  * and, path against path, on random numbers (tests/unit/test_phone.c,
@@ -96,13 +105,15 @@ enum { N_CHAR, N_SPLIT, N_MATCH };
 
 struct nfa_node {
 	int type;
-	unsigned mask; /* N_CHAR: bit d set if digit d matches */
+	/* N_CHAR: bit d set if digit d matches; N_MATCH: the bit of the
+	 * pattern that matches here (1 for a single pattern). */
+	unsigned mask;
 	int out, out1;
 };
 
 struct dstate {
 	int next[10]; /* -1: not computed yet */
-	int accept;
+	unsigned accept; /* the N_MATCH masks of the set, or'ed */
 	int *set; /* sorted N_CHAR/N_MATCH node ids */
 	int nset;
 	int hnext; /* hash chain */
@@ -453,7 +464,7 @@ dfa_state(struct re *re, int n)
 	d->accept = 0;
 	for (i = 0; i < n; i++)
 		if (re->node[re->tmp[i]].type == N_MATCH)
-			d->accept = 1;
+			d->accept |= re->node[re->tmp[i]].mask;
 	d->hnext = re->hash[h];
 	re->hash[h] = re->nds;
 	return re->nds++;
@@ -472,15 +483,12 @@ dfa_start(struct re *re)
 	return 0; /* the start state is always the first */
 }
 
-/* The state after reading digit c in state s, building it if needed. */
+/* The state after reading digit c in state s, not yet in the table. */
 static int
-dfa_step(struct re *re, int s, int c)
+dfa_build(struct re *re, int s, int c)
 {
 	int i, n = 0, t;
 
-	t = re->ds[s].next[c];
-	if (t >= 0)
-		return t;
 	if (re->nds >= DFA_MAX) {
 		/* Keep memory bounded: rebuild from the start state, then
 		 * the state s we stand on (its set is copied first). */
@@ -505,6 +513,15 @@ dfa_step(struct re *re, int s, int c)
 	return t;
 }
 
+/* The state after reading digit c in state s: once warm, a lookup. */
+static inline int
+dfa_step(struct re *re, int s, int c)
+{
+	int t = re->ds[s].next[c];
+
+	return t >= 0 ? t : dfa_build(re, s, c);
+}
+
 static void
 re_free(struct re *re)
 {
@@ -519,26 +536,28 @@ re_free(struct re *re)
 	free(re);
 }
 
-/* Compile pattern s[0..n); NULL if it uses unsupported syntax. */
-static struct re *
-re_compile(const char *s, size_t n)
+/* Emit pattern s[0..n) into re, ending in a match node of mask bit;
+ * returns its entry node, or -1 if it uses unsupported syntax or the NFA
+ * grows too large. */
+static int
+re_add(struct re *re, const char *s, size_t n, unsigned bit)
 {
 	struct rparse p = { s, s + n, 0 };
 	struct ast *a = parse_alt(&p, 0);
-	struct re *re;
+	int entry = -1;
+
+	if (!p.bad && p.s == p.end)
+		entry = emit(re, a, nfa_add(re, N_MATCH, bit, -1, -1));
+	ast_free(a);
+	return re->nnode > 100000 ? -1 : entry;
+}
+
+/* Give re, its NFA built, the tables the DFA needs. */
+static struct re *
+re_ready(struct re *re)
+{
 	int i;
 
-	if (p.bad || p.s != p.end) {
-		ast_free(a);
-		return NULL;
-	}
-	re = dq_xcalloc(1, sizeof(*re));
-	re->start = emit(re, a, nfa_add(re, N_MATCH, 0, -1, -1));
-	ast_free(a);
-	if (re->nnode > 100000) {
-		re_free(re);
-		return NULL;
-	}
 	re->mark = dq_xcalloc(re->nnode, sizeof(int));
 	re->tmp = dq_xmalloc(re->nnode * sizeof(int));
 	re->nhash = 1024;
@@ -548,9 +567,24 @@ re_compile(const char *s, size_t n)
 	return re;
 }
 
-/* Does the whole of d[0..n) (ASCII digits) match? */
-static int
-re_full(struct re *re, const char *d, size_t n)
+/* Compile pattern s[0..n); NULL if it uses unsupported syntax. */
+static struct re *
+re_compile(const char *s, size_t n)
+{
+	struct re *re = dq_xcalloc(1, sizeof(*re));
+
+	re->start = re_add(re, s, n, 1);
+	if (re->start < 0) {
+		re_free(re);
+		return NULL;
+	}
+	return re_ready(re);
+}
+
+/* The masks of the patterns of re that the whole of d[0..n) (ASCII
+ * digits) matches, or'ed; 0 if none does. */
+static unsigned
+re_matches(struct re *re, const char *d, size_t n)
 {
 	int s = dfa_start(re);
 	size_t i;
@@ -558,9 +592,16 @@ re_full(struct re *re, const char *d, size_t n)
 	for (i = 0; i < n; i++) {
 		s = dfa_step(re, s, d[i] - '0');
 		if (re->ds[s].nset == 0)
-			return NO;
+			return 0;
 	}
-	return re->ds[s].accept ? YES : NO;
+	return re->ds[s].accept;
+}
+
+/* Does the whole of d[0..n) (ASCII digits) match? */
+static int
+re_full(struct re *re, const char *d, size_t n)
+{
+	return re_matches(re, d, n) ? YES : NO;
 }
 
 /* How many prefixes of d[0..n) match (stopping at 2); the length of the
@@ -600,8 +641,12 @@ struct pat {
 
 struct desc {
 	struct pat pat;
-	int len[24], nlen; /* possible_length */
-	int local[24], nlocal;
+	/* possible_length, possible_length_local_only: small numbers (and
+	 * -1), kept in bytes since each thread's table holds eleven
+	 * descriptions for each of some 290 regions.  A list that does not
+	 * fit sets overflow. */
+	signed char len[24], local[24];
+	int nlen, nlocal;
 	int overflow;
 };
 
@@ -618,12 +663,18 @@ struct meta {
 	struct pat idd, npp, leading;
 	int transform; /* national_prefix_transform_rule is non-empty */
 	int same_mobile_fixed;
+	int main_country; /* main_country_for_code */
+	/* The descriptions' patterns in one automaton (see types_re). */
+	struct re *types;
+	int types_state; /* 0 not built yet, 1 built, -1 too large */
+	/* By the length of the number, bit i for description i: its
+	 * pattern is asked (ok), or matching_desc() would decline. */
+	unsigned types_ok[MAX_NSN + 1], types_decl[MAX_NSN + 1];
 };
 
 struct ccinfo {
 	struct meta **m; /* in the library's order, main country first */
 	int n;
-	int bad; /* a region of this code has no metadata */
 };
 
 static __thread struct table {
@@ -689,10 +740,10 @@ pb_field(const unsigned char **p, const unsigned char *end, int *field,
 }
 
 static void
-add_len(int *arr, int *n, int v, int *overflow)
+add_len(signed char *arr, int *n, int v, int *overflow)
 {
-	if (*n < 24)
-		arr[(*n)++] = v;
+	if (*n < 24 && v >= -128 && v <= 127)
+		arr[(*n)++] = (signed char)v;
 	else
 		*overflow = 1;
 }
@@ -700,7 +751,7 @@ add_len(int *arr, int *n, int v, int *overflow)
 /* Repeated int32, packed or not. */
 static int
 pb_lengths(int wt, uint64_t v, const unsigned char *data, size_t len,
-	   int *arr, int *n, int *overflow)
+	   signed char *arr, int *n, int *overflow)
 {
 	const unsigned char *p = data, *end;
 
@@ -784,6 +835,8 @@ decode_meta(const unsigned char *p, size_t n, struct meta *m)
 			m->transform = len > 0;
 		} else if (wt == 0 && field == 18) {
 			m->same_mobile_fixed = v != 0;
+		} else if (wt == 0 && field == 22) {
+			m->main_country = v != 0;
 		} else if (wt == 2 && field == 23) {
 			set_pat(&m->leading, data, len);
 		}
@@ -807,25 +860,27 @@ find_region(const char *id)
 	return i < 0 ? NULL : T.byid[i];
 }
 
+/*
+ * The regions of each calling code, as PhoneNumberUtil's constructor
+ * lists them: in metadata order, except that a main country for its code
+ * goes to the front.  (A region "ZZ" would be skipped, as the library
+ * skips its unknown region; the library lists no other.)
+ */
 static void
-add_calling_code(void *arg, int cc, const char *region)
+add_calling_code(struct meta *m)
 {
-	struct ccinfo *ci;
-	struct meta *m;
+	struct ccinfo *ci = &T.cc[m->cc];
 
-	(void)arg;
-	if (cc <= 0 || cc > MAX_CC) {
-		T.broken = 1;
+	if (!strcmp(m->id, "ZZ"))
 		return;
-	}
-	ci = &T.cc[cc];
-	m = strcmp(region, "001") ? find_region(region) : T.nongeo[cc];
-	if (!m) {
-		ci->bad = 1;
-		return;
-	}
 	ci->m = dq_xrealloc(ci->m, (ci->n + 1) * sizeof(*ci->m));
-	ci->m[ci->n++] = m;
+	if (m->main_country) {
+		memmove(ci->m + 1, ci->m, ci->n * sizeof(*ci->m));
+		ci->m[0] = m;
+	} else {
+		ci->m[ci->n] = m;
+	}
+	ci->n++;
 }
 
 /* One lock for every call into libphonenumber. */
@@ -849,7 +904,7 @@ table_key_make(void)
 static void
 table_load(void)
 {
-	const unsigned char *p, *end, *data = NULL;
+	const unsigned char *p, *q, *end, *data = NULL;
 	size_t n, len = 0;
 	uint64_t v;
 	int field, wt, i;
@@ -863,6 +918,17 @@ table_load(void)
 	p = dq_phone_lpn_metadata(&n);
 	pthread_mutex_unlock(&lpn_mu);
 	end = p + n;
+	/* Count the regions first: the table is allocated once, at its
+	 * size (a third less memory than growing it by doubling). */
+	for (q = p; q < end;) {
+		if (pb_field(&q, end, &field, &wt, &v, &data, &len) < 0) {
+			T.broken = 1;
+			return;
+		}
+		if (field == 1 && wt == 2)
+			T.capmeta++;
+	}
+	T.meta = dq_xcalloc(T.capmeta ? T.capmeta : 1, sizeof(*T.meta));
 	while (p < end) {
 		struct meta m;
 
@@ -877,15 +943,8 @@ table_load(void)
 			T.broken = 1;
 			return;
 		}
-		if (T.nmeta == T.capmeta) {
-			T.capmeta = T.capmeta ? 2 * T.capmeta : 256;
-			T.meta = dq_xrealloc(T.meta,
-					     T.capmeta * sizeof(*T.meta));
-		}
 		T.meta[T.nmeta++] = m;
 	}
-	/* Pointers into T.meta are taken only now that it has stopped
-	 * moving. */
 	for (i = 0; i < T.nmeta; i++) {
 		int k = id_index(T.meta[i].id);
 
@@ -895,10 +954,8 @@ table_load(void)
 			T.byid[k] = &T.meta[i];
 		else
 			T.broken = 1;
+		add_calling_code(&T.meta[i]);
 	}
-	pthread_mutex_lock(&lpn_mu);
-	dq_phone_lpn_calling_codes(add_calling_code, NULL);
-	pthread_mutex_unlock(&lpn_mu);
 }
 
 static void
@@ -920,6 +977,7 @@ dq_phone_release(void)
 		free_pat(&T.meta[i].idd);
 		free_pat(&T.meta[i].npp);
 		free_pat(&T.meta[i].leading);
+		re_free(T.meta[i].types);
 	}
 	for (i = 0; i <= MAX_CC; i++)
 		free(T.cc[i].m);
@@ -959,23 +1017,92 @@ match_desc_pattern(struct pat *pt, const char *d, size_t n)
 	return re_full(re, d, n);
 }
 
+/* Is n one of the description's possible lengths (any, if it lists
+ * none)? */
+static int
+length_listed(const struct desc *desc, size_t n)
+{
+	int i;
+
+	if (desc->nlen == 0)
+		return 1;
+	for (i = 0; i < desc->nlen; i++)
+		if (desc->len[i] == (int)n)
+			return 1;
+	return 0;
+}
+
 /* IsNumberMatchingDesc: the possible lengths first, if the description
  * lists any, then the pattern. */
 static int
 matching_desc(struct desc *desc, const char *d, size_t n)
 {
-	int i;
-
 	if (desc->overflow)
 		return DECLINE;
-	if (desc->nlen > 0) {
-		for (i = 0; i < desc->nlen; i++)
-			if (desc->len[i] == (int)n)
-				break;
-		if (i == desc->nlen)
-			return NO;
-	}
+	if (!length_listed(desc, n))
+		return NO;
 	return match_desc_pattern(&desc->pat, d, n);
+}
+
+/*
+ * The patterns of all m's descriptions in one automaton, the match node
+ * of description i marked with bit i.  A DFA state is then the union of
+ * the patterns' states, and its mask says which patterns match the digits
+ * read so far in full, so one pass over a number answers every question
+ * GetNumberTypeHelper asks of it, where asking pattern after pattern
+ * (up to eleven of them, and again for each region sharing a calling
+ * code) read the number once per pattern.  The possible lengths, asked
+ * first, are folded into masks by length.  NULL if the union is too
+ * large; the patterns are then asked one by one.
+ */
+static struct re *
+types_re(struct meta *m)
+{
+	struct re *re;
+	unsigned bad = 0;
+	int i, e, len, start = -1;
+
+	if (m->types_state)
+		return m->types;
+	re = dq_xcalloc(1, sizeof(*re));
+	for (i = 0; i < N_DESC; i++) {
+		struct pat *pt = &m->d[i].pat;
+
+		if (!pt->present || pt->len == 0)
+			continue;
+		e = re_add(re, pt->s, pt->len, 1u << i);
+		if (re->nnode > 100000) {
+			re_free(re);
+			m->types_state = -1;
+			return NULL;
+		}
+		if (e < 0)
+			bad |= 1u << i;
+		else
+			start = start < 0 ? e : nfa_add(re, N_SPLIT, 0, e, start);
+	}
+	/* With no pattern to match, a start that matches nothing. */
+	re->start = start >= 0 ? start : nfa_add(re, N_CHAR, 0, -1, -1);
+	/* What matching_desc() does before it reads a digit. */
+	for (len = 0; len <= MAX_NSN; len++) {
+		m->types_ok[len] = m->types_decl[len] = 0;
+		for (i = 0; i < N_DESC; i++) {
+			struct desc *d = &m->d[i];
+
+			if (d->overflow)
+				m->types_decl[len] |= 1u << i;
+			else if (!length_listed(d, (size_t)len) ||
+				 !d->pat.present || d->pat.len == 0)
+				continue;
+			else if (bad >> i & 1)
+				m->types_decl[len] |= 1u << i;
+			else
+				m->types_ok[len] |= 1u << i;
+		}
+	}
+	m->types = re_ready(re);
+	m->types_state = 1;
+	return m->types;
 }
 
 /* How many prefixes of d match pt: 0, 1 (length in *k) or 2 for more;
@@ -999,19 +1126,42 @@ prefix_count(struct pat *pt, const char *d, size_t n, size_t *k)
 static int
 type_known(struct meta *m, const char *d, size_t n)
 {
+	struct re *re = n <= MAX_NSN ? types_re(m) : NULL;
+	unsigned decl, ok, rest;
 	int i, r;
 
-	r = matching_desc(&m->d[D_GENERAL], d, n);
-	if (r != YES)
-		return r;
-	for (i = 1; i <= D_FIXED; i++) {
-		r = matching_desc(&m->d[i], d, n);
-		if (r != NO)
+	if (!re) {
+		r = matching_desc(&m->d[D_GENERAL], d, n);
+		if (r != YES)
 			return r;
+		for (i = 1; i <= D_FIXED; i++) {
+			r = matching_desc(&m->d[i], d, n);
+			if (r != NO)
+				return r;
+		}
+		if (m->same_mobile_fixed)
+			return NO;
+		return matching_desc(&m->d[D_MOBILE], d, n);
+	}
+	/* matching_desc() of description i is DECLINE if bit i of decl
+	 * is set, else YES if bit i of ok is, else NO. */
+	decl = m->types_decl[n];
+	ok = m->types_ok[n] & re_matches(re, d, n);
+	if (decl >> D_GENERAL & 1)
+		return DECLINE;
+	if (!(ok >> D_GENERAL & 1))
+		return NO;
+	/* The first of premium rate .. fixed line that is not NO. */
+	rest = (decl | ok) & ((1u << (D_FIXED + 1)) - 2);
+	if (rest) {
+		i = __builtin_ctz(rest);
+		return decl >> i & 1 ? DECLINE : YES;
 	}
 	if (m->same_mobile_fixed)
 		return NO;
-	return matching_desc(&m->d[D_MOBILE], d, n);
+	if (decl >> D_MOBILE & 1)
+		return DECLINE;
+	return ok >> D_MOBILE & 1 ? YES : NO;
 }
 
 /* IsValidNumber: GetRegionCodeForNumber, then IsValidNumberForRegion. */
@@ -1019,36 +1169,31 @@ static int
 valid(int cc, const char *nsn, size_t n)
 {
 	struct ccinfo *ci;
-	struct meta *m = NULL;
 	size_t k;
 	int i, r;
 
 	if (cc <= 0 || cc > MAX_CC)
 		return NO;
 	ci = &T.cc[cc];
-	if (ci->bad)
-		return DECLINE;
 	if (ci->n == 0)
 		return NO;
-	if (ci->n == 1) {
-		m = ci->m[0];
-	} else {
-		for (i = 0; i < ci->n && !m; i++) {
-			struct meta *c = ci->m[i];
+	if (ci->n == 1)
+		return type_known(ci->m[0], nsn, n);
+	for (i = 0; i < ci->n; i++) {
+		struct meta *c = ci->m[i];
 
-			if (c->leading.present)
-				r = prefix_count(&c->leading, nsn, n, &k);
-			else
-				r = type_known(c, nsn, n);
-			if (r == DECLINE)
-				return DECLINE;
-			if (r > 0)
-				m = c;
-		}
-		if (!m)
-			return NO;
+		if (c->leading.present)
+			r = prefix_count(&c->leading, nsn, n, &k);
+		else
+			r = type_known(c, nsn, n);
+		if (r == DECLINE)
+			return DECLINE;
+		if (r == 0)
+			continue;
+		/* A region found by its type is already known valid. */
+		return c->leading.present ? type_known(c, nsn, n) : YES;
 	}
-	return type_known(m, nsn, n);
+	return NO;
 }
 
 enum { L_POSSIBLE, L_LOCAL_ONLY, L_TOO_SHORT, L_INVALID, L_TOO_LONG };
@@ -1125,7 +1270,7 @@ extract_cc(const char *d, size_t n, size_t *k)
 		return 0;
 	for (i = 0; i < 3 && i < n; i++) {
 		cc = cc * 10 + (d[i] - '0');
-		if (T.cc[cc].n > 0 || T.cc[cc].bad) {
+		if (T.cc[cc].n > 0) {
 			*k = i + 1;
 			return cc;
 		}
@@ -1138,7 +1283,7 @@ extract_cc(const char *d, size_t n, size_t *k)
 static struct meta *
 main_meta(int cc)
 {
-	return T.cc[cc].n > 0 && !T.cc[cc].bad ? T.cc[cc].m[0] : NULL;
+	return T.cc[cc].n > 0 ? T.cc[cc].m[0] : NULL;
 }
 
 static int
@@ -1224,8 +1369,6 @@ fast(const char *in, size_t n, const char *region, struct dq_buf *e164)
 		}
 	}
 	if (cc != 0) {
-		if (T.cc[cc].bad)
-			return DECLINE;
 		/* Parse switches to the main region of the code when that is
 		 * not the default region; when it is, it is the same. */
 		md = main_meta(cc);
@@ -1339,7 +1482,7 @@ split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
 		size_t *ext_len)
 {
 	size_t e = n, d, p;
-	int maxd;
+	int maxd, c;
 
 	if (e && s[e - 1] == '#')
 		e--;
@@ -1348,7 +1491,7 @@ split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
 		d--;
 	if (d == e || d == 0)
 		return 0;
-	if (d >= 5 && !strncasecmp(s + d - 5, ";ext=", 5)) {
+	if (d >= 5 && s[d - 1] == '=' && !strncasecmp(s + d - 5, ";ext=", 5)) {
 		if (e != n || e - d > 20)
 			return 0;
 		*main_len = d - 5;
@@ -1362,6 +1505,11 @@ split_extension(const char *s, size_t n, size_t *main_len, size_t *ext_at,
 		p--;
 	if (p > 0 && (s[p - 1] == ':' || s[p - 1] == '.'))
 		p--;
+	/* Every word below ends in n, t, x, '#' or '~': a plain number
+	 * stops here. */
+	c = p > 0 ? s[p - 1] | 0x20 : 0;
+	if (c != 'n' && c != 't' && c != 'x' && c != '#' && c != '~')
+		return 0;
 	static const struct {
 		const char *w;
 		size_t len;
@@ -1451,15 +1599,45 @@ dq_phone_e164(const char *in, size_t n, const char *region,
 	return dq_phone_e164_full(in, n, region, e164, ext);
 }
 
+/*
+ * GetSupportedRegions() is every id of the metadata but "001" (the
+ * non-geographical entities) and "ZZ" (skipped by the library).  The ids
+ * are read from the metadata without decoding the rest, so that checking
+ * a configured region builds no table (and does not start the library,
+ * which costs 4 MB of memory and 30 ms).
+ */
 int
 dq_phone_region_known(const char *region)
 {
-	if (!region)
+	const unsigned char *p, *end, *data = NULL, *q, *qend, *id;
+	size_t n, len = 0, idlen;
+	uint64_t v;
+	int field, wt;
+
+	if (!region || !strcmp(region, "001") || !strcmp(region, "ZZ"))
 		return 0;
-	pthread_mutex_lock(&lpn_mu);
-	int r = dq_phone_lpn_region_known(region);
-	pthread_mutex_unlock(&lpn_mu);
-	return r;
+	p = dq_phone_lpn_metadata(&n);
+	end = p + n;
+	while (p < end) {
+		if (pb_field(&p, end, &field, &wt, &v, &data, &len) < 0)
+			return 0;
+		if (field != 1 || wt != 2)
+			continue;
+		q = data;
+		qend = data + len;
+		while (q < qend) {
+			if (pb_field(&q, qend, &field, &wt, &v, &id, &idlen) <
+			    0)
+				return 0;
+			if (field == 9 && wt == 2) {
+				if (idlen == strlen(region) &&
+				    !memcmp(id, region, idlen))
+					return 1;
+				break;
+			}
+		}
+	}
+	return 0;
 }
 
 int
@@ -1491,4 +1669,17 @@ dq_phone_valid_full(int cc, const char *nsn, size_t nsnlen)
 	int r = dq_phone_lpn_valid(cc, nsn, nsnlen);
 	pthread_mutex_unlock(&lpn_mu);
 	return r;
+}
+
+void
+dq_phone_calling_codes(void (*fn)(void *arg, int cc, const char *region),
+		       void *arg)
+{
+	int cc, i;
+
+	if (table() < 0)
+		return;
+	for (cc = 1; cc <= MAX_CC; cc++)
+		for (i = 0; i < T.cc[cc].n; i++)
+			fn(arg, cc, T.cc[cc].m[i]->id);
 }

@@ -66,6 +66,12 @@ int dq_phone_valid_fast(int cc, const char *nsn, size_t nsnlen);
 /* The same question asked of libphonenumber: 1 or 0. */
 int dq_phone_valid_full(int cc, const char *nsn, size_t nsnlen);
 
+/* Call fn(arg, cc, region) for every calling code and each of its
+ * regions as the fast path's table lists them, to compare with the
+ * library's list ("001" for a non-geographical code). */
+void dq_phone_calling_codes(void (*fn)(void *arg, int cc, const char *region),
+			    void *arg);
+
 /* Free the metadata table (it is rebuilt on the next call). */
 void dq_phone_release(void);
 

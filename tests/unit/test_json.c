@@ -61,6 +61,26 @@ test_lossless(void)
 }
 
 static void
+test_short_strings(void)
+{
+	roundtrip("{\"k\":\"fifteen chars..\",\"p\":\"................\"}",
+		  "{\"k\":\"fifteen chars..\",\"p\":\"................\"}",
+		  "quote as the 16th byte of the window");
+	roundtrip("{\"k\":\"sixteen chars...\",\"p\":\"................\"}",
+		  "{\"k\":\"sixteen chars...\",\"p\":\"................\"}",
+		  "quote just past the window");
+	roundtrip("{\"k\":\"\",\"\":\"x\",\"p\":\"................\"}",
+		  "{\"k\":\"\",\"\":\"x\",\"p\":\"................\"}",
+		  "empty key and empty value");
+	roundtrip("{\"k\":\"caf\xc3\xa9\",\"e\":\"a\\\"b\",\"p\":\"...........\"}",
+		  "{\"k\":\"caf\xc3\xa9\",\"e\":\"a\\\"b\",\"p\":\"...........\"}",
+		  "UTF-8 and an escape inside the window");
+	UNIT_INT(rec.m[1].flags & DQ_M_VAL_ESC, DQ_M_VAL_ESC,
+		 "an escape in a short value is noted");
+	UNIT_INT(rec.m[0].flags & DQ_M_VAL_ESC, 0, "no escape, none noted");
+}
+
+static void
 test_reject(void)
 {
 	REJECT("", "empty line", 0);
@@ -98,6 +118,21 @@ test_reject(void)
 	REJECT("{\"a\":\"abc", "unterminated string", 9);
 	reject("{\"a\":\"x\0y\"}", 11, "control character in string", 7,
 	       "NUL byte inside a string");
+	/* Short strings are settled 16 bytes at a time when as many
+	 * follow: a problem inside or just past the window is still
+	 * found (the padding puts 16 bytes after every quote). */
+	REJECT("{\"a\":\"\x01\",\"padding\":\"...............\"}",
+	       "control character in string", 6);
+	REJECT("{\"key\x1f\":1,\"padding\":\"................\"}",
+	       "control character in string", 5);
+	REJECT("{\"a\":\"fifteen chars..\x7f\xff\",\"padding\":\"........\"}",
+	       "invalid UTF-8", 22);
+	REJECT("{\"a\":\"sixteen chars...\x02\",\"padding\":\"........\"}",
+	       "control character in string", 22);
+	REJECT("{\"a\":\"ab\\x\",\"padding\":\"................\"}",
+	       "invalid escape in string", 8);
+	REJECT("{\"a\":1,\"a\":\"x\",\"padding\":\"................\"}",
+	       "duplicate key", 7);
 }
 
 static void
@@ -198,6 +233,56 @@ test_edit(void)
 	dq_buf_release(&out);
 }
 
+/* Write line (scanned) after dropping member drop and setting member set
+ * to "v" (-1: none); the output must equal want. */
+static void
+edit_write(const char *line, int drop, int set, const char *want,
+	   const char *what)
+{
+	struct dq_json_error e;
+	struct dq_buf out = DQ_BUF_INIT;
+
+	UNIT_INT(dq_json_scan(&rec, line, strlen(line), &e), 0, what);
+	if (drop >= 0)
+		dq_record_drop(&rec, (size_t)drop);
+	if (set >= 0)
+		dq_record_set(&rec, (size_t)set, "\"v\"", 3, DQ_JSON_STRING);
+	dq_record_write(&rec, "\"row\":1", 7, &out);
+	UNIT_STR(out.buf, want, what);
+	dq_buf_release(&out);
+}
+
+/* Members as they came are copied in runs from a compact line: the runs
+ * must stop at every changed, dropped or _dq member. */
+static void
+test_write_runs(void)
+{
+	const char *line = "{\"a\":1,\"b\":\"x\",\"c\":{\"d\":[1, 2]},"
+			   "\"e\":null,\"f\":\"\\u00e9\"}";
+
+	edit_write(line, -1, 2,
+		   "{\"a\":1,\"b\":\"x\",\"c\":\"v\",\"e\":null,"
+		   "\"f\":\"\\u00e9\",\"_dq\":{\"row\":1}}",
+		   "run, changed member, run");
+	edit_write(line, 0, 4,
+		   "{\"b\":\"x\",\"c\":{\"d\":[1, 2]},\"e\":null,"
+		   "\"f\":\"v\",\"_dq\":{\"row\":1}}",
+		   "first dropped, last changed");
+	edit_write(line, 3, -1,
+		   "{\"a\":1,\"b\":\"x\",\"c\":{\"d\":[1, 2]},"
+		   "\"f\":\"\\u00e9\",\"_dq\":{\"row\":1}}",
+		   "a dropped member inside a run");
+	edit_write("{\"a\":1,\"_dq\":{\"row\":5},\"b\":2,\"c\":3}", -1, 0,
+		   "{\"a\":\"v\",\"b\":2,\"c\":3,\"_dq\":{\"row\":1}}",
+		   "_dq inside the line moves to the end");
+	edit_write("{\"a\":1,\"b\":2,\"c\":3,\"_dq\":{\"x\":1}}", 2, -1,
+		   "{\"a\":1,\"b\":2,\"_dq\":{\"x\":1,\"row\":1}}",
+		   "a run ends before _dq");
+	edit_write("{ \"a\" : 1 ,\"b\":2,\"c\":3}", -1, 1,
+		   "{\"a\":1,\"b\":\"v\",\"c\":3,\"_dq\":{\"row\":1}}",
+		   "a line with white space is written member by member");
+}
+
 static void
 test_unescape(void)
 {
@@ -232,6 +317,8 @@ main(void)
 	test_many_keys();
 	test_big_value();
 	test_edit();
+	test_short_strings();
+	test_write_runs();
 	test_unescape();
 	test_validate();
 	dq_record_release(&rec);

@@ -10,6 +10,7 @@
  */
 #include "phone.h"
 #include "phone_corpus.h"
+#include "phone_lpn.h"
 #include "unit.h"
 
 #define RANDOM_TEXTS 20000
@@ -254,6 +255,37 @@ check(const char *in, size_t n, const char *region, const char *want,
 	check((in), sizeof(in) - 1, (region), (want), (what))
 
 static void
+add_code(void *arg, int cc, const char *region)
+{
+	dq_buf_addf(arg, "%d:%s ", cc, region);
+}
+
+/* The regions and calling codes read from the metadata are the
+ * library's, in its order. */
+static void
+test_library_lists(void)
+{
+	struct dq_buf fast = DQ_BUF_INIT, lib = DQ_BUF_INIT;
+	char r[3] = "AA";
+	int differ = 0;
+
+	for (r[0] = 'A'; r[0] <= 'Z'; r[0]++)
+		for (r[1] = 'A'; r[1] <= 'Z'; r[1]++)
+			if (dq_phone_region_known(r) !=
+			    dq_phone_lpn_region_known(r))
+				differ++;
+	UNIT_INT(differ, 0, "known regions are the library's");
+	dq_phone_calling_codes(add_code, &fast);
+	dq_phone_lpn_calling_codes(add_code, &lib);
+	UNIT_OK(fast.len > 1000, "calling codes listed");
+	UNIT_STR(fast.buf, lib.buf, "calling codes and regions in order");
+	UNIT_OK(fast.buf && !strncmp(fast.buf, "1:US 1:", 7),
+		"US, the main country, first of code 1");
+	dq_buf_release(&fast);
+	dq_buf_release(&lib);
+}
+
+static void
 test_edges(void)
 {
 	char *big;
@@ -309,6 +341,7 @@ test_edges(void)
 	UNIT_INT(dq_phone_region_known(""), 0, "empty unknown");
 	UNIT_INT(dq_phone_region_known(NULL), 0, "NULL unknown");
 	UNIT_OK(nregions >= 240 && nregions < 260, "about 245 regions");
+	test_library_lists();
 
 	/* The table is rebuilt after a release. */
 	dq_phone_release();
