@@ -79,3 +79,14 @@ setup() {
 	run -2 dq profile --merge "$f"
 	[ "$output" = "dq-profile: $f: not a dq-profile partial state (made with --partial)" ]
 }
+
+@test "fuzz regression: dq-profile --merge refuses a kind count of 5.4e30" {
+	local f=$BATS_TEST_DIRNAME/fuzz/regress/profile/kind-count-too-big
+	run -2 dq profile --merge "$f"
+	[ "$output" = "dq-profile: $f: not a dq-profile partial state (made with --partial)" ]
+	# The same state with the count it had is merged.
+	sed 's/5\.44444e30/2/' "$f" >ok.json
+	run -0 dq profile --merge ok.json
+	run -0 jq -c '.typeFormatIssues.id.types' <<<"$output"
+	[ "$output" = '{"integer":2}' ]
+}

@@ -1008,9 +1008,9 @@ load_counts(const cJSON *o, const char *key, uint64_t *v, int n)
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
 		return -1;
 	cJSON_ArrayForEach(x, a) {
-		if (!cJSON_IsNumber(x) || x->valuedouble < 0)
+		if (!cJSON_IsNumber(x) ||
+		    dq_double_to_u64(x->valuedouble, &v[i++]))
 			return -1;
-		v[i++] = (uint64_t)x->valuedouble;
 	}
 	return 0;
 }
