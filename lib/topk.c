@@ -150,21 +150,28 @@ pool_add(struct dq_topk *t, const char *val, size_t len)
 	return v;
 }
 
+/* A new item of count c at the free slot s. */
 static void
-add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
-	  uint64_t c)
+insert(struct dq_topk *t, size_t s, const char *val, size_t len,
+       uint64_t hash, uint64_t c)
 {
-	size_t s = find(t, val, len, hash);
-	if (t->slot[s]) {
-		t->item[(uint32_t)t->slot[s] - 1].count += c;
-		return;
-	}
 	struct dq_topk_item *it = &t->item[t->n];
 	it->val = pool_add(t, val, len);
 	it->len = len;
 	it->hash = hash;
 	it->count = c;
 	t->slot[s] = tag(hash, t->n++);
+}
+
+static void
+add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
+	  uint64_t c)
+{
+	size_t s = find(t, val, len, hash);
+	if (t->slot[s])
+		t->item[(uint32_t)t->slot[s] - 1].count += c;
+	else
+		insert(t, s, val, len, hash, c);
 }
 
 int
@@ -176,11 +183,11 @@ dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 		t->item[(uint32_t)t->slot[s] - 1].count++;
 		return 1;
 	}
-	if (t->n < t->cap) {
-		add_count(t, val, len, hash, 1);
-		return 0;
-	}
-	cut(t, 1);
+	/* The free slot find gave is where the value goes: one probe. */
+	if (t->n < t->cap)
+		insert(t, s, val, len, hash, 1);
+	else
+		cut(t, 1);
 	return 0;
 }
 
