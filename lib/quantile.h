@@ -34,6 +34,10 @@ struct dq_quantile {
 	uint32_t len[DQ_QUANTILE_MAXLEV];
 	uint32_t alloc[DQ_QUANTILE_MAXLEV];
 	size_t size;                         /* items held in all levels */
+	/* Level capacities and their sum, for capnlev levels (a cache). */
+	uint32_t cap[DQ_QUANTILE_MAXLEV];
+	size_t tcap;
+	uint32_t capnlev;
 };
 
 void dq_quantile_init(struct dq_quantile *q, uint32_t k);
