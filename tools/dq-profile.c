@@ -614,14 +614,116 @@ add_number(struct field *f, double x)
 		f->negatives++;
 }
 
-/* Every date form has digits: text without one skips the parser. */
-static int
-has_digit(const char *s, size_t n)
+/*
+ * The words lib/date.c reads (its grammar comment): month and weekday
+ * names, full or of three letters, and the other abbreviations; zone
+ * names; ordinal suffixes; "of" and "at"; and the single letters it
+ * reads one at a time ("T", "W", "Z", "a.m.", "p.m.").
+ */
+static const char *const date_names[] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december", "sept",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "tues", "thur", "thurs"
+};
+#define NDATE_NAMES (sizeof(date_names) / sizeof(*date_names))
+
+static const char *const date_words[] = {
+	"a", "m", "p", "t", "w", "z", "am", "pm", "ut", "utc", "gmt",
+	"est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "st", "nd",
+	"rd", "th", "of", "at"
+};
+#define NDATE_WORDS (sizeof(date_words) / sizeof(*date_words))
+
+/* n <= 9 lowercase letters as a number, 5 bits each (non-zero, and
+ * different for different words). */
+static uint64_t
+pack(const char *w, size_t n)
 {
+	uint64_t x = 0;
 	for (size_t i = 0; i < n; i++)
-		if (s[i] >= '0' && s[i] <= '9')
-			return 1;
+		x = x << 5 | (uint64_t)(w[i] - 'a' + 1);
+	return x;
+}
+
+/* Is w (n lowercase letters) a word of a date?  A date that starts
+ * with a letter starts with a month or weekday name (first). */
+static int
+date_word(const char *w, size_t n, int first)
+{
+	/* An open-addressing table of the packed words (0 free); the low
+	 * bit of the entry marks a name a date may start with. */
+	static uint64_t tab[128];
+	static int ready;
+	uint64_t x = pack(w, n);
+	size_t i;
+	if (!ready) {
+		ready = 1;
+		for (size_t k = 0; k < 2 * NDATE_NAMES + NDATE_WORDS; k++) {
+			const char *t = k < 2 * NDATE_NAMES ?
+				date_names[k % NDATE_NAMES] :
+				date_words[k - 2 * NDATE_NAMES];
+			uint64_t y = pack(t, k >= NDATE_NAMES &&
+					  k < 2 * NDATE_NAMES ? 3 : strlen(t));
+			i = (size_t)(y * 0x9e3779b97f4a7c15u >> 57);
+			while (tab[i] && tab[i] >> 1 != y)
+				i = (i + 1) & 127;
+			if (!tab[i])
+				tab[i] = y << 1 | (k < 2 * NDATE_NAMES);
+		}
+	}
+	i = (size_t)(x * 0x9e3779b97f4a7c15u >> 57);
+	for (; tab[i]; i = (i + 1) & 127)
+		if (tab[i] >> 1 == x)
+			return !first || (tab[i] & 1);
 	return 0;
+}
+
+/*
+ * Could s be a date for dq_date_parse?  Text it surely refuses is most
+ * non-dates with a digit (street addresses, ids, e-mail addresses), and
+ * refusing costs the parser more than these checks: it reads only ASCII
+ * letters and digits, the separators " +,-./:", the controls \t to \r
+ * and the bytes of U+00A0 and U+202F; every date form has a digit; and
+ * every run of letters is one of its words.  A yes is only a maybe.
+ */
+static int
+may_be_date(const char *s, size_t n)
+{
+	/* 1 digit, 2 letter, 4 other byte the parser may read. */
+	static unsigned char cls[256];
+	unsigned seen = 0;
+	if (!cls['0']) {
+		for (int c = 0; c < 256; c++)
+			cls[c] = c >= '0' && c <= '9' ? 1 :
+				 (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? 2 :
+				 strchr(" +,-./:\t\n\v\f\r", c) && c ? 4 :
+				 c == 0x80 || c == 0xa0 || c == 0xaf ||
+				 c == 0xc2 || c == 0xe2 ? 4 : 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = cls[(unsigned char)s[i]];
+		if (!c)
+			return 0;
+		seen |= c;
+	}
+	if (!(seen & 1))
+		return 0;
+	if (!(seen & 2))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		char w[9];
+		size_t j = i;
+		if (cls[(unsigned char)s[i]] != 2)
+			continue;
+		for (; j < n && cls[(unsigned char)s[j]] == 2; j++)
+			if (j - i < sizeof(w))
+				w[j - i] = (char)(s[j] | 0x20);
+		if (j - i > sizeof(w) || !date_word(w, j - i, i == 0))
+			return 0;
+		i = j;
+	}
+	return 1;
 }
 
 /* "+", a non-zero digit, 7 to 15 digits in all: dq-validate's phone. */
@@ -742,7 +844,7 @@ add_value(struct field *f, const struct dq_member *m)
 			add_number(f, to_double(s, n));
 		} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
 			t = T_BOOLEAN;
-		} else if (n >= 6 && n <= 40 && has_digit(s, n) &&
+		} else if (n >= 6 && n <= 40 && may_be_date(s, n) &&
 			   !dq_date_parse(s, n, NULL, &dt)) {
 			t = dt.has_time ? T_DATETIME : T_DATE;
 			add_time(f, &dt, s, n);
