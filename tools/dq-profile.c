@@ -487,6 +487,26 @@ len_add(struct dq_moments *m, double x)
 	m->sum += x;
 }
 
+/* The code points of UTF-8 text: its bytes less the continuation bytes
+ * (10xxxxxx), counted 8 bytes at a time where any is not ASCII. */
+static size_t
+code_points(const char *s, size_t n)
+{
+	const uint64_t hi = 0x8080808080808080u;
+	size_t cont = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		/* Bit 7 of each byte: set for 10xxxxxx. */
+		v = v & ~(v << 1) & hi;
+		if (v)
+			cont += (size_t)__builtin_popcountll(v);
+	}
+	for (; i < n; i++)
+		cont += ((unsigned char)s[i] & 0xc0) == 0x80;
+	return n - cont;
+}
+
 static double
 to_double(const char *s, size_t n)
 {
@@ -511,7 +531,10 @@ to_double(const char *s, size_t n)
 			break;
 		}
 	}
-	if (i == n && nd && nd <= 15) {
+	if (i == n && nd && (nd <= 15 || (frac < 0 && nd <= 19))) {
+		/* An integer of up to 19 digits is below 2^64, and its
+		 * conversion to double rounds once, to nearest, as strtod
+		 * does (ids and account numbers are often that long). */
 		double x = (double)m;
 		if (frac >= 0)
 			x /= p10[n - 1 - (size_t)frac];
@@ -827,8 +850,7 @@ add_value(struct field *f, const struct dq_member *m)
 			return;
 		}
 		f->kinds[K_STRING]++;
-		for (size_t i = 0; i < n; i++)
-			cp += ((unsigned char)s[i] & 0xc0) != 0x80;
+		cp = code_points(s, n);
 		len_add(&f->len, (double)cp);
 		set_min_max(&f->smin, &f->smax, f->lens, s, n);
 		{
