@@ -161,6 +161,15 @@ struct field {
 	 * 1970 (UTC; a time without zone is taken as UTC). */
 	double tmax;
 	int has_tmax;
+	/* Values of the current batch not yet profiled (see struct batch). */
+	struct pending *pend;
+	size_t npend, pendcap;
+};
+
+/* A value waiting in the batch: its text at off in the batch buffer. */
+struct pending {
+	size_t off, len;
+	uint8_t type, flags;
 };
 
 enum { K_STRING, K_INT, K_DEC, K_BOOL };
@@ -177,7 +186,23 @@ struct profile {
 	 * repeat their key order, so one compare replaces a lookup. */
 	struct field *pos[64];
 	struct dq_reservoir sample;
+	/*
+	 * The batch: records are read row by row but profiled column by
+	 * column.  Each field's sketches (top values, shapes, distinct
+	 * hashes: some 60 KB) are then touched for many values in a row
+	 * while they are in the cache, instead of all fields' (about 1 MB for
+	 * 16 fields, more than a core's L2 cache) for every record, and the
+	 * classification of one column branches alike value after value.
+	 * The values of a field are still profiled in input order, so every
+	 * figure is the same as record by record.  The buffer holds the
+	 * rows' text, at most BATCH_ROWS rows or about BATCH_BYTES.
+	 */
+	struct dq_buf batch;
+	size_t batch_rows;
 };
+
+#define BATCH_ROWS 256
+#define BATCH_BYTES (256 * 1024)
 
 static struct {
 	int text, partial, merge;
@@ -362,6 +387,7 @@ field_free(struct field *f)
 	dq_quantile_release(&f->q);
 	dq_topk_release(&f->top);
 	dq_topk_release(&f->shapes);
+	free(f->pend);
 	for (int t = 0; t < NTYPES; t++)
 		for (unsigned i = 0; i < f->nex[t]; i++)
 			free(f->ex[t][i]);
@@ -375,6 +401,7 @@ profile_release(struct profile *p)
 		field_free(p->f[i]);
 	free(p->f);
 	free(p->slot);
+	dq_buf_release(&p->batch);
 	dq_dupsketch_release(&p->dups);
 	dq_reservoir_release(&p->sample);
 }
@@ -892,12 +919,63 @@ add_value(struct field *f, const struct dq_member *m)
 		dq_hll_add(&f->hll, h);
 }
 
+/* Queue the value of m (a member of r, whose text starts at base in the
+ * batch) for f. */
+static void
+pend(struct profile *p, struct field *f, const struct dq_record *r,
+     size_t base, const struct dq_member *m)
+{
+	struct pending *q;
+	if (f->npend == f->pendcap) {
+		f->pendcap = f->pendcap ? 2 * f->pendcap : 64;
+		f->pend = dq_xrealloc(f->pend, f->pendcap * sizeof(*f->pend));
+	}
+	q = &f->pend[f->npend++];
+	if (m->val >= r->text && m->vallen <= r->len &&
+	    (size_t)(m->val - r->text) <= r->len - m->vallen) {
+		q->off = base + (size_t)(m->val - r->text);
+	} else {
+		/* Not in the record's text (a reader may build values
+		 * elsewhere): a copy of its own. */
+		q->off = p->batch.len;
+		dq_buf_add(&p->batch, m->val, m->vallen);
+	}
+	q->len = m->vallen;
+	q->type = m->type;
+	q->flags = m->flags;
+}
+
+/* Profile the values of the batch, field by field, and empty it. */
+static void
+batch_flush(struct profile *p)
+{
+	for (size_t i = 0; i < p->nf; i++) {
+		struct field *f = p->f[i];
+		for (size_t j = 0; j < f->npend; j++) {
+			const struct pending *q = &f->pend[j];
+			struct dq_member m;
+			m.key = NULL;
+			m.keylen = 0;
+			m.val = p->batch.buf + q->off;
+			m.vallen = q->len;
+			m.type = q->type;
+			m.flags = q->flags;
+			add_value(f, &m);
+		}
+		f->npend = 0;
+	}
+	dq_buf_reset(&p->batch);
+	p->batch_rows = 0;
+}
+
 static void
 profile_record(struct profile *p, const struct dq_record *r)
 {
+	size_t base = p->batch.len;
 	p->rows++;
 	dq_dupsketch_add(&p->dups, hash_bytes(r->text, r->len));
 	dq_reservoir_add(&p->sample, r->text, r->len);
+	dq_buf_add(&p->batch, r->text, r->len);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dq_member *m = &r->m[i];
 		const char *k = m->key;
@@ -922,8 +1000,10 @@ profile_record(struct profile *p, const struct dq_record *r)
 			p->overflow++;
 			continue;
 		}
-		add_value(f, m);
+		pend(p, f, r, base, m);
 	}
+	if (++p->batch_rows == BATCH_ROWS || p->batch.len >= BATCH_BYTES)
+		batch_flush(p);
 }
 
 /* ---- merging state -------------------------------------------------- */
@@ -2328,6 +2408,7 @@ profile_range(struct dq_run *run, struct profile *p)
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0)
 		profile_record(p, &rec);
+	batch_flush(p);
 	dq_record_release(&rec);
 	p->rejected = run->n_rejected;
 }
