@@ -161,9 +161,23 @@ struct field {
 	 * 1970 (UTC; a time without zone is taken as UTC). */
 	double tmax;
 	int has_tmax;
+	struct vcache *vc;       /* VCACHE_N entries, or NULL */
 	/* Values of the current batch not yet profiled (see struct batch). */
 	struct pending *pend;
 	size_t npend, pendcap;
+};
+
+/* A string value seen before and what it added (see add_value). */
+#define VCACHE_N 256
+#define VCACHE_LEN 40
+struct vcache {
+	uint64_t shash;          /* hash of the shape */
+	double x;                /* the number, if a numeric string */
+	uint32_t cp;             /* code points */
+	uint8_t len;             /* bytes of val; 0 for a free entry */
+	uint8_t type, iso, shlen; /* type, iso[] counter + 1 or 0 */
+	char val[VCACHE_LEN];    /* raw JSON text */
+	char shape[SHAPE_MAX + 2];
 };
 
 /* A value waiting in the batch: its text at off in the batch buffer. */
@@ -387,6 +401,7 @@ field_free(struct field *f)
 	dq_quantile_release(&f->q);
 	dq_topk_release(&f->top);
 	dq_topk_release(&f->shapes);
+	free(f->vc);
 	free(f->pend);
 	for (int t = 0; t < NTYPES; t++)
 		for (unsigned i = 0; i < f->nex[t]; i++)
@@ -514,26 +529,6 @@ len_add(struct dq_moments *m, double x)
 	m->sum += x;
 }
 
-/* The code points of UTF-8 text: its bytes less the continuation bytes
- * (10xxxxxx), counted 8 bytes at a time where any is not ASCII. */
-static size_t
-code_points(const char *s, size_t n)
-{
-	const uint64_t hi = 0x8080808080808080u;
-	size_t cont = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, s + i, 8);
-		/* Bit 7 of each byte: set for 10xxxxxx. */
-		v = v & ~(v << 1) & hi;
-		if (v)
-			cont += (size_t)__builtin_popcountll(v);
-	}
-	for (; i < n; i++)
-		cont += ((unsigned char)s[i] & 0xc0) == 0x80;
-	return n - cont;
-}
-
 static double
 to_double(const char *s, size_t n)
 {
@@ -572,41 +567,94 @@ to_double(const char *s, size_t n)
 	return strtod(num.buf, NULL);
 }
 
-/* The shape of a string: ASCII letters become A or a, digits 9, other
- * non-ASCII code points *, the rest stays ("Main St 12" -> "Aaaa Aa 99").
- * Shapes longer than SHAPE_MAX bytes end in "~". */
-static size_t
-shape_of(const char *s, size_t n, char out[SHAPE_MAX + 2])
+/* What one pass over a string learns of each byte (see scan_text). */
+enum {
+	P_DIGIT = 1,
+	P_ALPHA = 2,    /* an ASCII letter */
+	P_NODATE = 4,   /* a byte dq_date_parse never reads (may_be_date) */
+	P_AT = 8,       /* "@" */
+	P_NOPHONE = 16, /* not a digit or one of "+()-. " */
+	P_NONNUM = 32,  /* not a digit or one of "+-.eE" */
+	P_CONT = 64     /* a UTF-8 continuation byte, 10xxxxxx */
+};
+
+static unsigned char props[256];
+static char shape_map[256];
+
+static void
+props_init(void)
 {
-	/* One table lookup per byte: mixed text ("Aaaa 9999") defeats the
-	 * branch predictor of a chain of range tests.  0 marks the lead byte
-	 * of a non-ASCII code point. */
-	static char map[256];
-	size_t len = 0;
-	if (!map['a']) {
-		for (int c = 0; c < 256; c++)
-			map[c] = c >= 'A' && c <= 'Z' ? 'A' :
-				 c >= 'a' && c <= 'z' ? 'a' :
-				 c >= '0' && c <= '9' ? '9' :
-				 c >= 0x80 ? 0 : (char)c;
+	for (int c = 0; c < 256; c++) {
+		int digit = c >= '0' && c <= '9';
+		int alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+		int sep = c && strchr(" +,-./:\t\n\v\f\r", c);
+		int nbsp = c == 0x80 || c == 0xa0 || c == 0xaf || c == 0xc2 ||
+			   c == 0xe2;
+		props[c] = (unsigned char)(
+			(digit ? P_DIGIT : 0) | (alpha ? P_ALPHA : 0) |
+			(digit || alpha || sep || nbsp ? 0 : P_NODATE) |
+			(c == '@' ? P_AT : 0) |
+			(digit || (c && strchr("+()-. ", c)) ? 0 : P_NOPHONE) |
+			(digit || (c && strchr("+-.eE", c)) ? 0 : P_NONNUM) |
+			((c & 0xc0) == 0x80 ? P_CONT : 0));
+		shape_map[c] = c >= 'A' && c <= 'Z' ? 'A' :
+			    c >= 'a' && c <= 'z' ? 'a' :
+			    c >= '0' && c <= '9' ? '9' : c >= 0x80 ? 0 : (char)c;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char c = map[(unsigned char)s[i]];
+}
+
+/*
+ * One pass over string s (n bytes) for what classifying it needs: the
+ * P_* properties of its bytes, or-ed (returned), its code points (*cp)
+ * and its shape (out, *shlen): ASCII letters become A or a, digits 9,
+ * other non-ASCII code points *, the rest stays ("Main St 12" ->
+ * "Aaaa Aa 99"); shapes longer than SHAPE_MAX bytes end in "~".  One
+ * table lookup per byte: mixed text ("Aaaa 9999") defeats the branch
+ * predictor of a chain of range tests, and one pass reads the bytes
+ * once where a pass per test read them six times.
+ */
+static unsigned
+scan_text(const char *s, size_t n, size_t *cp, char out[SHAPE_MAX + 2],
+	  size_t *shlen)
+{
+	unsigned acc = 0;
+	size_t len = 0, cont = 0, i = 0;
+	int seq = 0; /* inside a non-ASCII code point */
+	if (!shape_map['a'])
+		props_init();
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned p = props[c];
+		acc |= p;
+		if (c < 0x80) {
+			seq = 0;
+		} else if (p & P_CONT) {
+			cont++;
+			if (seq)
+				continue;
+		}
 		if (len >= SHAPE_MAX) {
 			out[len++] = '~';
+			i++;
 			break;
 		}
-		if (!c) {
+		if (c >= 0x80) {
 			/* One code point of another script: "*". */
-			while (i + 1 < n && ((unsigned char)s[i + 1] & 0xc0) ==
-						    0x80)
-				i++;
-			c = '*';
+			seq = 1;
+			out[len++] = '*';
+		} else {
+			out[len++] = shape_map[c];
 		}
-		out[len++] = c;
+	}
+	for (; i < n; i++) {
+		unsigned p = props[(unsigned char)s[i]];
+		acc |= p;
+		cont += (p & P_CONT) != 0;
 	}
 	out[len] = '\0';
-	return len;
+	*shlen = len;
+	*cp = n - cont;
+	return acc;
 }
 
 /* Byte order of s (n bytes) against t (tn bytes). */
@@ -734,39 +782,23 @@ date_word(const char *w, size_t n, int first)
  * non-dates with a digit (street addresses, ids, e-mail addresses), and
  * refusing costs the parser more than these checks: it reads only ASCII
  * letters and digits, the separators " +,-./:", the controls \t to \r
- * and the bytes of U+00A0 and U+202F; every date form has a digit; and
- * every run of letters is one of its words.  A yes is only a maybe.
+ * and the bytes of U+00A0 and U+202F (acc, the properties of the bytes
+ * of s, has no P_NODATE); every date form has a digit; and every run of
+ * letters is one of its words.  A yes is only a maybe.
  */
 static int
-may_be_date(const char *s, size_t n)
+may_be_date(const char *s, size_t n, unsigned acc)
 {
-	/* 1 digit, 2 letter, 4 other byte the parser may read. */
-	static unsigned char cls[256];
-	unsigned seen = 0;
-	if (!cls['0']) {
-		for (int c = 0; c < 256; c++)
-			cls[c] = c >= '0' && c <= '9' ? 1 :
-				 (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? 2 :
-				 strchr(" +,-./:\t\n\v\f\r", c) && c ? 4 :
-				 c == 0x80 || c == 0xa0 || c == 0xaf ||
-				 c == 0xc2 || c == 0xe2 ? 4 : 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = cls[(unsigned char)s[i]];
-		if (!c)
-			return 0;
-		seen |= c;
-	}
-	if (!(seen & 1))
+	if ((acc & P_NODATE) || !(acc & P_DIGIT))
 		return 0;
-	if (!(seen & 2))
+	if (!(acc & P_ALPHA))
 		return 1;
 	for (size_t i = 0; i < n; i++) {
 		char w[9];
 		size_t j = i;
-		if (cls[(unsigned char)s[i]] != 2)
+		if (!(props[(unsigned char)s[i]] & P_ALPHA))
 			continue;
-		for (; j < n && cls[(unsigned char)s[j]] == 2; j++)
+		for (; j < n && (props[(unsigned char)s[j]] & P_ALPHA); j++)
 			if (j - i < sizeof(w))
 				w[j - i] = (char)(s[j] | 0x20);
 		if (j - i > sizeof(w) || !date_word(w, j - i, i == 0))
@@ -834,11 +866,74 @@ add_time(struct field *f, const struct dq_datetime *dt, const char *s,
 	}
 }
 
+/* The type of string s (n > 0 bytes, unescaped) with its figures, into
+ * f; e is filled for the value cache. */
+static int
+add_string(struct field *f, const char *s, size_t n, struct vcache *e)
+{
+	struct dq_datetime dt;
+	uint64_t iso0 = f->iso[0], iso1 = f->iso[1], iso2 = f->iso[2];
+	int t, b;
+
+	size_t cp, sl;
+	unsigned acc = scan_text(s, n, &cp, e->shape, &sl);
+
+	e->cp = (uint32_t)cp;
+	e->shlen = (uint8_t)sl;
+	len_add(&f->len, (double)cp);
+	set_min_max(&f->smin, &f->smax, f->lens, s, n);
+	e->shash = hash_bytes(e->shape, sl);
+	dq_topk_add(&f->shapes, e->shape, sl, e->shash);
+	e->x = NAN;
+	if (!(acc & P_NONNUM) && is_integer_text(s, n)) {
+		t = T_INTEGER;
+		add_number(f, e->x = to_double(s, n));
+	} else if (!(acc & P_NONNUM) && is_number_text(s, n)) {
+		t = T_NUMBER;
+		add_number(f, e->x = to_double(s, n));
+	} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
+		t = T_BOOLEAN;
+	} else if (n >= 6 && n <= 40 && may_be_date(s, n, acc) &&
+		   !dq_date_parse(s, n, NULL, &dt)) {
+		t = dt.has_time ? T_DATETIME : T_DATE;
+		add_time(f, &dt, s, n);
+		dq_buf_reset(&iso);
+		dq_date_format(&dt, 1, &iso);
+		set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
+	} else if ((acc & P_AT) && dq_email_valid(s, n)) {
+		t = T_EMAIL;
+	} else if (!(acc & P_NOPHONE) && looks_phone(s, n)) {
+		t = T_PHONE;
+		f->iso[2] += is_e164(s, n);
+	} else {
+		t = T_STRING;
+	}
+	e->iso = f->iso[0] != iso0 ? 1 : f->iso[1] != iso1 ? 2 :
+		 f->iso[2] != iso2 ? 3 : 0;
+	e->type = (uint8_t)t;
+	return t;
+}
+
+/* Add the figures of a string seen before, from its cache entry e: the
+ * same as add_string but for what a repeat cannot change (least and
+ * greatest string and date, newest time). */
+static int
+add_cached(struct field *f, const struct vcache *e)
+{
+	len_add(&f->len, (double)e->cp);
+	dq_topk_add(&f->shapes, e->shape, e->shlen, e->shash);
+	if (e->type == T_INTEGER || e->type == T_NUMBER)
+		add_number(f, e->x);
+	if (e->iso)
+		f->iso[e->iso - 1]++;
+	return e->type;
+}
+
 static void
 add_value(struct field *f, const struct dq_member *m)
 {
 	uint64_t h = hash_bytes(m->val, m->vallen);
-	int t = -1;
+	int t = -1, held;
 
 	f->present++;
 	switch (m->type) {
@@ -862,53 +957,50 @@ add_value(struct field *f, const struct dq_member *m)
 		t = T_ARRAY;
 		break;
 	case DQ_JSON_STRING: {
-		const char *s = m->val + 1;
-		size_t n = m->vallen - 2, cp = 0;
-		struct dq_datetime dt;
-		int b;
-		if (m->flags & DQ_M_VAL_ESC) {
-			dq_buf_reset(&text);
-			dq_json_unescape(m->val, m->vallen, &text);
-			s = text.buf;
-			n = text.len;
-		}
-		if (!n) {
+		struct vcache *e, tmp;
+		/* Only "" is empty: an escape always gives a byte. */
+		if (m->vallen == 2) {
 			f->empty++;
 			return;
 		}
 		f->kinds[K_STRING]++;
-		cp = code_points(s, n);
-		len_add(&f->len, (double)cp);
-		set_min_max(&f->smin, &f->smax, f->lens, s, n);
-		{
-			char sh[SHAPE_MAX + 2];
-			size_t sl = shape_of(s, n, sh);
-			dq_topk_add(&f->shapes, sh, sl, hash_bytes(sh, sl));
+		held = dq_topk_add(&f->top, m->val, m->vallen, h);
+		if (!held)
+			dq_hll_add(&f->hll, h);
+		/*
+		 * A value the top-value summary holds was seen before, and
+		 * frequent values (names, cities, codes) are most of some
+		 * columns: they are classified once and their figures kept
+		 * in a small direct-mapped cache, compared byte for byte.
+		 */
+		e = &tmp;
+		if (held && m->vallen <= VCACHE_LEN) {
+			if (!f->vc)
+				f->vc = dq_xcalloc(VCACHE_N, sizeof(*f->vc));
+			e = &f->vc[h >> 56 & (VCACHE_N - 1)];
+			if (e->len == m->vallen &&
+			    !memcmp(e->val, m->val, m->vallen)) {
+				t = add_cached(f, e);
+				add_example(f, t, m->val, m->vallen);
+				f->types[t]++;
+				return;
+			}
+			e->len = 0;
 		}
-		if (is_integer_text(s, n)) {
-			t = T_INTEGER;
-			add_number(f, to_double(s, n));
-		} else if (is_number_text(s, n)) {
-			t = T_NUMBER;
-			add_number(f, to_double(s, n));
-		} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
-			t = T_BOOLEAN;
-		} else if (n >= 6 && n <= 40 && may_be_date(s, n) &&
-			   !dq_date_parse(s, n, NULL, &dt)) {
-			t = dt.has_time ? T_DATETIME : T_DATE;
-			add_time(f, &dt, s, n);
-			dq_buf_reset(&iso);
-			dq_date_format(&dt, 1, &iso);
-			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
-		} else if (memchr(s, '@', n) && dq_email_valid(s, n)) {
-			t = T_EMAIL;
-		} else if (looks_phone(s, n)) {
-			t = T_PHONE;
-			f->iso[2] += is_e164(s, n);
+		if (m->flags & DQ_M_VAL_ESC) {
+			dq_buf_reset(&text);
+			dq_json_unescape(m->val, m->vallen, &text);
+			t = add_string(f, text.buf, text.len, e);
 		} else {
-			t = T_STRING;
+			t = add_string(f, m->val + 1, m->vallen - 2, e);
 		}
-		break;
+		if (e != &tmp) {
+			memcpy(e->val, m->val, m->vallen);
+			e->len = (uint8_t)m->vallen;
+		}
+		f->types[t]++;
+		add_example(f, t, m->val, m->vallen);
+		return;
 	}
 	}
 	f->types[t]++;
