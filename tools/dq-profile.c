@@ -144,6 +144,7 @@ struct field {
 	struct dq_moments len;   /* string lengths in code points */
 	char *smin, *smax;       /* least and greatest string (bytes) */
 	char *dmin, *dmax;       /* earliest and latest date (ISO text) */
+	long ymd[2];             /* their days as YYYYMMDD, while adding */
 	size_t lens[4];          /* strlen of smin, smax, dmin, dmax */
 	struct dq_hll hll;
 	struct dq_quantile q;
@@ -866,6 +867,17 @@ add_time(struct field *f, const struct dq_datetime *dt, const char *s,
 	}
 }
 
+/* The day YYYYMMDD of ISO text "YYYY-MM-DD...". */
+static long
+ymd_of(const char *s)
+{
+	long v = 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7)
+			v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 /* The type of string s (n > 0 bytes, unescaped) with its figures, into
  * f; e is filled for the value cache. */
 static int
@@ -895,11 +907,20 @@ add_string(struct field *f, const char *s, size_t n, struct vcache *e)
 		t = T_BOOLEAN;
 	} else if (n >= 6 && n <= 40 && may_be_date(s, n, acc) &&
 		   !dq_date_parse(s, n, NULL, &dt)) {
+		long ymd = dt.year * 10000L + dt.month * 100 + dt.day;
 		t = dt.has_time ? T_DATETIME : T_DATE;
 		add_time(f, &dt, s, n);
-		dq_buf_reset(&iso);
-		dq_date_format(&dt, 1, &iso);
-		set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
+		/* ISO text begins with the zero-padded YYYY-MM-DD, so a day
+		 * strictly between the first and the last day cannot change
+		 * them: most dates need not be written out. */
+		if (!f->dmin || ymd <= f->ymd[0] || ymd >= f->ymd[1]) {
+			dq_buf_reset(&iso);
+			dq_date_format(&dt, 1, &iso);
+			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf,
+				    iso.len);
+			f->ymd[0] = ymd_of(f->dmin);
+			f->ymd[1] = ymd_of(f->dmax);
+		}
 	} else if ((acc & P_AT) && dq_email_valid(s, n)) {
 		t = T_EMAIL;
 	} else if (!(acc & P_NOPHONE) && looks_phone(s, n)) {
