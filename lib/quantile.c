@@ -242,23 +242,40 @@ gather(const struct dq_quantile *q)
 	return v;
 }
 
+void
+dq_quantile_getv(const struct dq_quantile *q, const double *phi, size_t n,
+		 double *out)
+{
+	struct witem *v;
+	if (!q->size) {
+		for (size_t k = 0; k < n; k++)
+			out[k] = NAN;
+		return;
+	}
+	/* One sort of the items for all the ranks asked. */
+	v = gather(q);
+	for (size_t k = 0; k < n; k++) {
+		double target = phi[k] * (double)q->n, r = v[0].x;
+		uint64_t cum = 0;
+		/* The smallest item whose cumulative weight reaches the
+		 * target rank (rank 1-based: phi = 0 gives the minimum
+		 * held). */
+		for (size_t i = 0; i < q->size; i++) {
+			cum += v[i].w;
+			r = v[i].x;
+			if ((double)cum >= target)
+				break;
+		}
+		out[k] = r;
+	}
+	free(v);
+}
+
 double
 dq_quantile_get(const struct dq_quantile *q, double phi)
 {
-	if (!q->size)
-		return NAN;
-	struct witem *v = gather(q);
-	double target = phi * (double)q->n, r = v[0].x;
-	uint64_t cum = 0;
-	/* The smallest item whose cumulative weight reaches the target rank
-	 * (rank 1-based: phi = 0 gives the minimum held). */
-	for (size_t i = 0; i < q->size; i++) {
-		cum += v[i].w;
-		r = v[i].x;
-		if ((double)cum >= target)
-			break;
-	}
-	free(v);
+	double r;
+	dq_quantile_getv(q, &phi, 1, &r);
 	return r;
 }
 

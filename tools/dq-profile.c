@@ -1542,9 +1542,10 @@ stat_summary(const struct field *f)
 		cJSON_AddNumberToObject(o, "sum", r12(f->num.sum));
 		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
 		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
+		double qv[sizeof(phis) / sizeof(*phis)];
+		dq_quantile_getv(&f->q, phis, sizeof(phis) / sizeof(*phis), qv);
 		for (size_t i = 0; i < sizeof(phis) / sizeof(*phis); i++)
-			cJSON_AddNumberToObject(q, pnames[i],
-						dq_quantile_get(&f->q, phis[i]));
+			cJSON_AddNumberToObject(q, pnames[i], qv[i]);
 		cJSON_AddItemToObject(o, "quantiles", q);
 		cJSON_AddBoolToObject(o, "quantilesExact",
 				      dq_quantile_exact(&f->q));
@@ -1693,8 +1694,10 @@ bounds(const struct field *f)
 {
 	cJSON *o = cJSON_CreateObject();
 	if (f->num.n) {
-		double q1 = dq_quantile_get(&f->q, 0.25);
-		double q3 = dq_quantile_get(&f->q, 0.75);
+		static const double quart[2] = { 0.25, 0.75 };
+		double qv[2];
+		dq_quantile_getv(&f->q, quart, 2, qv);
+		double q1 = qv[0], q3 = qv[1];
 		double lof = q1 - 1.5 * (q3 - q1), hif = q3 + 1.5 * (q3 - q1);
 		double nn = (double)f->q.n;
 		double below = floor(nn * dq_quantile_cdf(&f->q,
