@@ -69,6 +69,7 @@ keeps(unsigned level, uint64_t h)
 static void
 put(struct dq_dupsketch *d, uint64_t h, uint64_t c)
 {
+	/* dq_dupsketch_prefetch knows this first slot. */
 	size_t mask = d->nslot - 1, i = (size_t)(h ^ (h >> 29)) & mask;
 	while (d->hash[i] && d->hash[i] != h)
 		i = (i + 1) & mask;
