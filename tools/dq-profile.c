@@ -181,13 +181,19 @@ struct vcache {
 	char shape[SHAPE_MAX + 2];
 };
 
-/* A value waiting in the batch: its text at off in the batch buffer. */
+/* A value waiting in the batch: its text at off in the batch buffer,
+ * its hash (taken while the text is in the cache). */
 struct pending {
+	uint64_t hash;
 	size_t off, len;
 	uint8_t type, flags;
 };
 
 enum { K_STRING, K_INT, K_DEC, K_BOOL };
+
+#define BATCH_ROWS 256
+#define BATCH_BYTES (256 * 1024)
+#define PREFETCH 16 /* values ahead */
 
 struct profile {
 	uint64_t rows, rejected;
@@ -214,10 +220,9 @@ struct profile {
 	 */
 	struct dq_buf batch;
 	size_t batch_rows;
+	uint64_t rowhash[BATCH_ROWS]; /* for the duplicate-row sketch */
 };
 
-#define BATCH_ROWS 256
-#define BATCH_BYTES (256 * 1024)
 
 static struct {
 	int text, partial, merge;
@@ -950,10 +955,10 @@ add_cached(struct field *f, const struct vcache *e)
 	return e->type;
 }
 
+/* Add the value of m, whose hash is h. */
 static void
-add_value(struct field *f, const struct dq_member *m)
+add_value(struct field *f, const struct dq_member *m, uint64_t h)
 {
-	uint64_t h = hash_bytes(m->val, m->vallen);
 	int t = -1, held;
 
 	f->present++;
@@ -1056,6 +1061,10 @@ pend(struct profile *p, struct field *f, const struct dq_record *r,
 	q->len = m->vallen;
 	q->type = m->type;
 	q->flags = m->flags;
+	/* Nulls and "" are counted, not hashed. */
+	q->hash = m->type == DQ_JSON_NULL || (m->type == DQ_JSON_STRING &&
+					       m->vallen == 2) ?
+		  0 : hash_bytes(m->val, m->vallen);
 }
 
 /* Profile the values of the batch, field by field, and empty it. */
@@ -1067,15 +1076,28 @@ batch_flush(struct profile *p)
 		for (size_t j = 0; j < f->npend; j++) {
 			const struct pending *q = &f->pend[j];
 			struct dq_member m;
+			/* The top-value and distinct-count tables are
+			 * random reads: ask for those of a later value
+			 * now, so they are in the cache when it comes. */
+			if (j + PREFETCH < f->npend) {
+				uint64_t h = f->pend[j + PREFETCH].hash;
+				dq_topk_prefetch(&f->top, h);
+				dq_hll_prefetch(&f->hll, h);
+			}
 			m.key = NULL;
 			m.keylen = 0;
 			m.val = p->batch.buf + q->off;
 			m.vallen = q->len;
 			m.type = q->type;
 			m.flags = q->flags;
-			add_value(f, &m);
+			add_value(f, &m, q->hash);
 		}
 		f->npend = 0;
+	}
+	for (size_t j = 0; j < p->batch_rows; j++) {
+		if (j + PREFETCH < p->batch_rows)
+			dq_dupsketch_prefetch(&p->dups, p->rowhash[j + PREFETCH]);
+		dq_dupsketch_add(&p->dups, p->rowhash[j]);
 	}
 	dq_buf_reset(&p->batch);
 	p->batch_rows = 0;
@@ -1086,7 +1108,7 @@ profile_record(struct profile *p, const struct dq_record *r)
 {
 	size_t base = p->batch.len;
 	p->rows++;
-	dq_dupsketch_add(&p->dups, hash_bytes(r->text, r->len));
+	p->rowhash[p->batch_rows] = hash_bytes(r->text, r->len);
 	dq_reservoir_add(&p->sample, r->text, r->len);
 	dq_buf_add(&p->batch, r->text, r->len);
 	for (size_t i = 0; i < r->n; i++) {
