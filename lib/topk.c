@@ -57,27 +57,34 @@ dq_topk_release(struct dq_topk *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Unaligned loads of 8 and 4 bytes. */
+static inline uint64_t
+load8(const char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+
+static inline uint32_t
+load4(const char *p)
+{
+	uint32_t x;
+	memcpy(&x, p, 4);
+	return x;
+}
+
 /* Are the n bytes at a and b the same?  Values are mostly short: two
  * overlapping loads compare 4 to 16 bytes without a call. */
 static inline int
 same(const char *a, const char *b, size_t n)
 {
-	if (n >= 8 && n <= 16) {
-		uint64_t x, y, u, v;
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		memcpy(&u, a + n - 8, 8);
-		memcpy(&v, b + n - 8, 8);
-		return x == y && u == v;
-	}
-	if (n >= 4 && n < 8) {
-		uint32_t x, y, u, v;
-		memcpy(&x, a, 4);
-		memcpy(&y, b, 4);
-		memcpy(&u, a + n - 4, 4);
-		memcpy(&v, b + n - 4, 4);
-		return x == y && u == v;
-	}
+	if (n >= 8 && n <= 16)
+		return load8(a) == load8(b) &&
+		       load8(a + n - 8) == load8(b + n - 8);
+	if (n >= 4 && n < 8)
+		return load4(a) == load4(b) &&
+		       load4(a + n - 4) == load4(b + n - 4);
 	return !memcmp(a, b, n);
 }
 
