@@ -69,6 +69,7 @@ keeps(unsigned level, uint64_t h)
 static void
 put(struct dq_dupsketch *d, uint64_t h, uint64_t c)
 {
+	/* dq_dupsketch_prefetch knows this first slot. */
 	size_t mask = d->nslot - 1, i = (size_t)(h ^ (h >> 29)) & mask;
 	while (d->hash[i] && d->hash[i] != h)
 		i = (i + 1) & mask;
@@ -169,39 +170,92 @@ dq_dupsketch_merge(struct dq_dupsketch *dst, const struct dq_dupsketch *src)
 	}
 }
 
+/* Append v in lowercase hex without leading zeros (as "%" PRIx64). */
+static void
+add_hex(struct dq_buf *out, uint64_t v)
+{
+	char tmp[16];
+	int n = 0;
+	do {
+		tmp[15 - n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	dq_buf_add(out, tmp + 16 - n, (size_t)n);
+}
+
+/* Append v in decimal (as "%" PRIu64). */
+static void
+add_dec(struct dq_buf *out, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[19 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	dq_buf_add(out, tmp + 20 - n, (size_t)n);
+}
+
+/* The state is written once per worker and read once per merge, 65536
+ * entries at most: by hand, not by printf and strtoull. */
 void
 dq_dupsketch_save(const struct dq_dupsketch *d, struct dq_buf *out)
 {
 	dq_buf_addf(out, "%u:", d->level);
-	for (size_t i = 0; i < d->nslot; i++)
-		if (d->hash[i])
-			dq_buf_addf(out, "%" PRIx64 ",%" PRIu64 ";", d->hash[i],
-				    d->count[i]);
+	for (size_t i = 0; i < d->nslot; i++) {
+		if (!d->hash[i])
+			continue;
+		add_hex(out, d->hash[i]);
+		dq_buf_addch(out, ',');
+		add_dec(out, d->count[i]);
+		dq_buf_addch(out, ';');
+	}
+}
+
+/* Read a number of 1 to 16 hex digits (base 16) or of 1 to 19 decimal
+ * digits (base 10) at s into *v: the end, or NULL if there is none. */
+static const char *
+get_num(const char *s, int base, uint64_t *v)
+{
+	const char *start = s;
+	uint64_t x = 0;
+	for (;; s++) {
+		int c = (unsigned char)*s, d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else
+			break;
+		if (s - start == (base == 16 ? 16 : 19))
+			return NULL;
+		x = x * (uint64_t)base + (uint64_t)d;
+	}
+	*v = x;
+	return s == start ? NULL : s;
 }
 
 int
 dq_dupsketch_load(struct dq_dupsketch *d, const char *s)
 {
-	char *end;
-	unsigned long lv = strtoul(s, &end, 10);
-	if (end == s || *end != ':' || lv > 64)
+	uint64_t lv;
+	s = get_num(s, 10, &lv);
+	if (!s || *s != ':' || lv > 64)
 		return -1;
 	d->level = (unsigned)lv;
-	s = end + 1;
+	s++;
 	while (*s) {
 		uint64_t h, c;
-		if (*s < '0' || (*s > '9' && (*s < 'a' || *s > 'f')))
+		s = get_num(s, 16, &h);
+		if (!s || *s != ',' || !h || !keeps(d->level, h))
 			return -1;
-		h = strtoull(s, &end, 16);
-		if (*end != ',' || !h || !keeps(d->level, h))
-			return -1;
-		s = end + 1;
+		s++;
 		if (*s < '1' || *s > '9')
 			return -1;
-		c = strtoull(s, &end, 10);
-		if (*end != ';')
+		s = get_num(s, 10, &c);
+		if (!s || *s != ';')
 			return -1;
-		s = end + 1;
+		s++;
 		put(d, h, c);
 		if (2 * d->n > d->nslot)
 			rebuild(d, 2 * d->nslot);

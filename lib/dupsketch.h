@@ -32,6 +32,19 @@ struct dq_dupsketch {
 	unsigned level;   /* kept: hashes whose top `level` bits are 0 */
 };
 
+/* Ask the CPU to load the slot dq_dupsketch_add(d, h) will probe first:
+ * called some items ahead, it hides the cache misses (the table grows to
+ * 4 MB).
+ * Always inlined: GCC 12 takes a function made only of prefetches for
+ * one without effects, and drops its calls. */
+static inline __attribute__((always_inline)) void
+dq_dupsketch_prefetch(const struct dq_dupsketch *d, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & (d->nslot - 1);
+	__builtin_prefetch(&d->hash[i]);
+	__builtin_prefetch(&d->count[i]);
+}
+
 void dq_dupsketch_init(struct dq_dupsketch *d);
 void dq_dupsketch_release(struct dq_dupsketch *d);
 void dq_dupsketch_add(struct dq_dupsketch *d, uint64_t hash);

@@ -50,28 +50,40 @@ dq_quantile_release(struct dq_quantile *q)
 	dq_quantile_init(q, q->k);
 }
 
-/* Capacity of level h: depends only on k and the depth below the top,
- * so it is computed from a table of (2/3)^d built once. */
-static uint32_t
-cap(const struct dq_quantile *q, uint32_t h)
+/* The capacities of the levels depend only on k and the number of
+ * levels, so they are computed again only when that number changed:
+ * with many levels, level 0 holds 2 items and the checks after every
+ * other value would otherwise recompute them all. */
+static void
+caps_update(struct dq_quantile *q)
 {
-	static double pw[DQ_QUANTILE_MAXLEV];
-	if (!pw[0]) {
-		pw[0] = 1;
-		for (int d = 1; d < DQ_QUANTILE_MAXLEV; d++)
-			pw[d] = pw[d - 1] * (2.0 / 3.0);
+	double pw = 1; /* (2/3)^d, d the depth below the top level */
+	q->tcap = 0;
+	for (uint32_t d = 0; d < q->nlev; d++) {
+		uint32_t h = q->nlev - 1 - d;
+		double c = q->k * pw;
+		q->cap[h] = c < 2 ? 2 : (uint32_t)c;
+		q->tcap += q->cap[h];
+		pw *= 2.0 / 3.0;
 	}
-	double c = q->k * pw[q->nlev - 1 - h];
-	return c < 2 ? 2 : (uint32_t)c;
+	q->capnlev = q->nlev;
+}
+
+/* Capacity of level h. */
+static uint32_t
+cap(struct dq_quantile *q, uint32_t h)
+{
+	if (q->capnlev != q->nlev)
+		caps_update(q);
+	return q->cap[h];
 }
 
 static size_t
-total_cap(const struct dq_quantile *q)
+total_cap(struct dq_quantile *q)
 {
-	size_t t = 0;
-	for (uint32_t h = 0; h < q->nlev; h++)
-		t += cap(q, h);
-	return t;
+	if (q->capnlev != q->nlev)
+		caps_update(q);
+	return q->tcap;
 }
 
 static void
@@ -230,23 +242,40 @@ gather(const struct dq_quantile *q)
 	return v;
 }
 
+void
+dq_quantile_getv(const struct dq_quantile *q, const double *phi, size_t n,
+		 double *out)
+{
+	struct witem *v;
+	if (!q->size) {
+		for (size_t k = 0; k < n; k++)
+			out[k] = NAN;
+		return;
+	}
+	/* One sort of the items for all the ranks asked. */
+	v = gather(q);
+	for (size_t k = 0; k < n; k++) {
+		double target = phi[k] * (double)q->n, r = v[0].x;
+		uint64_t cum = 0;
+		/* The smallest item whose cumulative weight reaches the
+		 * target rank (rank 1-based: phi = 0 gives the minimum
+		 * held). */
+		for (size_t i = 0; i < q->size; i++) {
+			cum += v[i].w;
+			r = v[i].x;
+			if ((double)cum >= target)
+				break;
+		}
+		out[k] = r;
+	}
+	free(v);
+}
+
 double
 dq_quantile_get(const struct dq_quantile *q, double phi)
 {
-	if (!q->size)
-		return NAN;
-	struct witem *v = gather(q);
-	double target = phi * (double)q->n, r = v[0].x;
-	uint64_t cum = 0;
-	/* The smallest item whose cumulative weight reaches the target rank
-	 * (rank 1-based: phi = 0 gives the minimum held). */
-	for (size_t i = 0; i < q->size; i++) {
-		cum += v[i].w;
-		r = v[i].x;
-		if ((double)cum >= target)
-			break;
-	}
-	free(v);
+	double r;
+	dq_quantile_getv(q, &phi, 1, &r);
 	return r;
 }
 

@@ -34,6 +34,10 @@ struct dq_quantile {
 	uint32_t len[DQ_QUANTILE_MAXLEV];
 	uint32_t alloc[DQ_QUANTILE_MAXLEV];
 	size_t size;                         /* items held in all levels */
+	/* Level capacities and their sum, for capnlev levels (a cache). */
+	uint32_t cap[DQ_QUANTILE_MAXLEV];
+	size_t tcap;
+	uint32_t capnlev;
 };
 
 void dq_quantile_init(struct dq_quantile *q, uint32_t k);
@@ -42,6 +46,10 @@ void dq_quantile_add(struct dq_quantile *q, double x);
 void dq_quantile_merge(struct dq_quantile *dst, const struct dq_quantile *src);
 /* The value of rank phi * n (0 <= phi <= 1); NaN when empty. */
 double dq_quantile_get(const struct dq_quantile *q, double phi);
+/* The values of ranks phi[0..n) * n into out[0..n): as n calls of
+ * dq_quantile_get, with one sort. */
+void dq_quantile_getv(const struct dq_quantile *q, const double *phi,
+		      size_t n, double *out);
 /* Estimated fraction of values <= x; 0 when empty. */
 double dq_quantile_cdf(const struct dq_quantile *q, double x);
 /* 1 while no compaction happened (answers are exact). */

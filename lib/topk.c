@@ -57,6 +57,37 @@ dq_topk_release(struct dq_topk *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Unaligned loads of 8 and 4 bytes. */
+static inline uint64_t
+load8(const char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+
+static inline uint32_t
+load4(const char *p)
+{
+	uint32_t x;
+	memcpy(&x, p, 4);
+	return x;
+}
+
+/* Are the n bytes at a and b the same?  Values are mostly short: two
+ * overlapping loads compare 4 to 16 bytes without a call. */
+static inline int
+same(const char *a, const char *b, size_t n)
+{
+	if (n >= 8 && n <= 16)
+		return load8(a) == load8(b) &&
+		       load8(a + n - 8) == load8(b + n - 8);
+	if (n >= 4 && n < 8)
+		return load4(a) == load4(b) &&
+		       load4(a + n - 4) == load4(b + n - 4);
+	return !memcmp(a, b, n);
+}
+
 /* The slot of val, or the free slot where it would go.  At least 4 cap
  * slots (a power of two) for at most 2 cap items keep the load at or below
  * one half. */
@@ -74,7 +105,7 @@ find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 			continue;
 		}
 		if (it->hash == hash && it->len == len &&
-		    !memcmp(it->val, val, len))
+		    same(it->val, val, len))
 			return i;
 		i = (i + 1) & mask;
 	}
@@ -150,21 +181,28 @@ pool_add(struct dq_topk *t, const char *val, size_t len)
 	return v;
 }
 
+/* A new item of count c at the free slot s. */
 static void
-add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
-	  uint64_t c)
+insert(struct dq_topk *t, size_t s, const char *val, size_t len,
+       uint64_t hash, uint64_t c)
 {
-	size_t s = find(t, val, len, hash);
-	if (t->slot[s]) {
-		t->item[(uint32_t)t->slot[s] - 1].count += c;
-		return;
-	}
 	struct dq_topk_item *it = &t->item[t->n];
 	it->val = pool_add(t, val, len);
 	it->len = len;
 	it->hash = hash;
 	it->count = c;
 	t->slot[s] = tag(hash, t->n++);
+}
+
+static void
+add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
+	  uint64_t c)
+{
+	size_t s = find(t, val, len, hash);
+	if (t->slot[s])
+		t->item[(uint32_t)t->slot[s] - 1].count += c;
+	else
+		insert(t, s, val, len, hash, c);
 }
 
 int
@@ -176,11 +214,11 @@ dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 		t->item[(uint32_t)t->slot[s] - 1].count++;
 		return 1;
 	}
-	if (t->n < t->cap) {
-		add_count(t, val, len, hash, 1);
-		return 0;
-	}
-	cut(t, 1);
+	/* The free slot find gave is where the value goes: one probe. */
+	if (t->n < t->cap)
+		insert(t, s, val, len, hash, 1);
+	else
+		cut(t, 1);
 	return 0;
 }
 

@@ -92,6 +92,19 @@ setup() {
 	assert_output '["2022-06-30","2024-03-01T10:00:00Z"]'
 }
 
+@test "dates: every form the parser reads, and text it refuses" {
+	# A value per field: the date forms of lib/date.c, and text with a
+	# digit that is not a date (a street, an id, a word the parser does
+	# not know), which dq-profile tells without calling the parser.
+	cat >"$T/dates.ndjson" <<-'EOF'
+	{"a": "Mar 7, 2024", "b": "Thu Mar  7 14:05:09 2024", "c": "7th of March 2024", "d": "March 7th, 2024 at 2:05 p.m. EST", "e": "2024-03-07T14:05:09Z", "f": "Sept 7, 2024", "g": "2024-W10-4", "h": "07.03.2024", "i": "5517 Church Way", "j": "p0000001", "k": "kim7@example.com", "l": "2024-03-07 noon", "m": "Thursday, March 7, 2024", "n": "Fri, 07 Mar 2024", "o": "2024-03-07\u00a014:05", "p": "7-Mar-2024 2pm", "q": "20240307", "r": "Mar 2024 7", "s": "2024/03/07 14:05 UTC", "t": "2024-03-07T14:05:09+01:00x"}
+	EOF
+	run -0 --separate-stderr dq profile "$T/dates.ndjson"
+	printf '%s\n' "$output" >"$T/doc"
+	run -0 jq -c '[.typeFormatIssues[] | .dominantType]' "$T/doc"
+	assert_output '["date","datetime","date","datetime","datetime","date","date","date","string","string","email","string","date","string","datetime","datetime","integer","string","datetime","string"]'
+}
+
 @test "top values with counts and shares, shapes, distinct exact" {
 	run -0 --separate-stderr dq profile "$P/small.ndjson"
 	printf '%s\n' "$output" >"$T/doc"

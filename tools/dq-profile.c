@@ -144,6 +144,7 @@ struct field {
 	struct dq_moments len;   /* string lengths in code points */
 	char *smin, *smax;       /* least and greatest string (bytes) */
 	char *dmin, *dmax;       /* earliest and latest date (ISO text) */
+	long ymd[2];             /* their days as YYYYMMDD, while adding */
 	size_t lens[4];          /* strlen of smin, smax, dmin, dmax */
 	struct dq_hll hll;
 	struct dq_quantile q;
@@ -161,9 +162,38 @@ struct field {
 	 * 1970 (UTC; a time without zone is taken as UTC). */
 	double tmax;
 	int has_tmax;
+	struct vcache *vc;       /* VCACHE_N entries, or NULL */
+	/* Values of the current batch not yet profiled (see struct batch). */
+	struct pending *pend;
+	size_t npend, pendcap;
+};
+
+/* A string value seen before and what it added (see add_value). */
+#define VCACHE_N 256
+#define VCACHE_LEN 40
+struct vcache {
+	uint64_t shash;          /* hash of the shape */
+	double x;                /* the number, if a numeric string */
+	uint32_t cp;             /* code points */
+	uint8_t len;             /* bytes of val; 0 for a free entry */
+	uint8_t type, iso, shlen; /* type, iso[] counter + 1 or 0 */
+	char val[VCACHE_LEN];    /* raw JSON text */
+	char shape[SHAPE_MAX + 2];
+};
+
+/* A value waiting in the batch: its text at off in the batch buffer,
+ * its hash (taken while the text is in the cache). */
+struct pending {
+	uint64_t hash;
+	size_t off, len;
+	uint8_t type, flags;
 };
 
 enum { K_STRING, K_INT, K_DEC, K_BOOL };
+
+#define BATCH_ROWS 256
+#define BATCH_BYTES (256 * 1024)
+#define PREFETCH 16 /* values ahead */
 
 struct profile {
 	uint64_t rows, rejected;
@@ -177,7 +207,22 @@ struct profile {
 	 * repeat their key order, so one compare replaces a lookup. */
 	struct field *pos[64];
 	struct dq_reservoir sample;
+	/*
+	 * The batch: records are read row by row but profiled column by
+	 * column.  Each field's sketches (top values, shapes, distinct
+	 * hashes: some 60 KB) are then touched for many values in a row
+	 * while they are in the cache, instead of all fields' (about 1 MB for
+	 * 16 fields, more than a core's L2 cache) for every record, and the
+	 * classification of one column branches alike value after value.
+	 * The values of a field are still profiled in input order, so every
+	 * figure is the same as record by record.  The buffer holds the
+	 * rows' text, at most BATCH_ROWS rows or about BATCH_BYTES.
+	 */
+	struct dq_buf batch;
+	size_t batch_rows;
+	uint64_t rowhash[BATCH_ROWS]; /* for the duplicate-row sketch */
 };
+
 
 static struct {
 	int text, partial, merge;
@@ -362,6 +407,8 @@ field_free(struct field *f)
 	dq_quantile_release(&f->q);
 	dq_topk_release(&f->top);
 	dq_topk_release(&f->shapes);
+	free(f->vc);
+	free(f->pend);
 	for (int t = 0; t < NTYPES; t++)
 		for (unsigned i = 0; i < f->nex[t]; i++)
 			free(f->ex[t][i]);
@@ -375,6 +422,7 @@ profile_release(struct profile *p)
 		field_free(p->f[i]);
 	free(p->f);
 	free(p->slot);
+	dq_buf_release(&p->batch);
 	dq_dupsketch_release(&p->dups);
 	dq_reservoir_release(&p->sample);
 }
@@ -511,7 +559,10 @@ to_double(const char *s, size_t n)
 			break;
 		}
 	}
-	if (i == n && nd && nd <= 15) {
+	if (i == n && nd && (nd <= 15 || (frac < 0 && nd <= 19))) {
+		/* An integer of up to 19 digits is below 2^64, and its
+		 * conversion to double rounds once, to nearest, as strtod
+		 * does (ids and account numbers are often that long). */
 		double x = (double)m;
 		if (frac >= 0)
 			x /= p10[n - 1 - (size_t)frac];
@@ -522,41 +573,94 @@ to_double(const char *s, size_t n)
 	return strtod(num.buf, NULL);
 }
 
-/* The shape of a string: ASCII letters become A or a, digits 9, other
- * non-ASCII code points *, the rest stays ("Main St 12" -> "Aaaa Aa 99").
- * Shapes longer than SHAPE_MAX bytes end in "~". */
-static size_t
-shape_of(const char *s, size_t n, char out[SHAPE_MAX + 2])
+/* What one pass over a string learns of each byte (see scan_text). */
+enum {
+	P_DIGIT = 1,
+	P_ALPHA = 2,    /* an ASCII letter */
+	P_NODATE = 4,   /* a byte dq_date_parse never reads (may_be_date) */
+	P_AT = 8,       /* "@" */
+	P_NOPHONE = 16, /* not a digit or one of "+()-. " */
+	P_NONNUM = 32,  /* not a digit or one of "+-.eE" */
+	P_CONT = 64     /* a UTF-8 continuation byte, 10xxxxxx */
+};
+
+static unsigned char props[256];
+static char shape_map[256];
+
+static void
+props_init(void)
 {
-	/* One table lookup per byte: mixed text ("Aaaa 9999") defeats the
-	 * branch predictor of a chain of range tests.  0 marks the lead byte
-	 * of a non-ASCII code point. */
-	static char map[256];
-	size_t len = 0;
-	if (!map['a']) {
-		for (int c = 0; c < 256; c++)
-			map[c] = c >= 'A' && c <= 'Z' ? 'A' :
-				 c >= 'a' && c <= 'z' ? 'a' :
-				 c >= '0' && c <= '9' ? '9' :
-				 c >= 0x80 ? 0 : (char)c;
+	for (int c = 0; c < 256; c++) {
+		int digit = c >= '0' && c <= '9';
+		int alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+		int sep = c && strchr(" +,-./:\t\n\v\f\r", c);
+		int nbsp = c == 0x80 || c == 0xa0 || c == 0xaf || c == 0xc2 ||
+			   c == 0xe2;
+		props[c] = (unsigned char)(
+			(digit ? P_DIGIT : 0) | (alpha ? P_ALPHA : 0) |
+			(digit || alpha || sep || nbsp ? 0 : P_NODATE) |
+			(c == '@' ? P_AT : 0) |
+			(digit || (c && strchr("+()-. ", c)) ? 0 : P_NOPHONE) |
+			(digit || (c && strchr("+-.eE", c)) ? 0 : P_NONNUM) |
+			((c & 0xc0) == 0x80 ? P_CONT : 0));
+		shape_map[c] = c >= 'A' && c <= 'Z' ? 'A' :
+			    c >= 'a' && c <= 'z' ? 'a' :
+			    c >= '0' && c <= '9' ? '9' : c >= 0x80 ? 0 : (char)c;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char c = map[(unsigned char)s[i]];
+}
+
+/*
+ * One pass over string s (n bytes) for what classifying it needs: the
+ * P_* properties of its bytes, or-ed (returned), its code points (*cp)
+ * and its shape (out, *shlen): ASCII letters become A or a, digits 9,
+ * other non-ASCII code points *, the rest stays ("Main St 12" ->
+ * "Aaaa Aa 99"); shapes longer than SHAPE_MAX bytes end in "~".  One
+ * table lookup per byte: mixed text ("Aaaa 9999") defeats the branch
+ * predictor of a chain of range tests, and one pass reads the bytes
+ * once where a pass per test read them six times.
+ */
+static unsigned
+scan_text(const char *s, size_t n, size_t *cp, char out[SHAPE_MAX + 2],
+	  size_t *shlen)
+{
+	unsigned acc = 0;
+	size_t len = 0, cont = 0, i = 0;
+	int seq = 0; /* inside a non-ASCII code point */
+	if (!shape_map['a'])
+		props_init();
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned p = props[c];
+		acc |= p;
+		if (c < 0x80) {
+			seq = 0;
+		} else if (p & P_CONT) {
+			cont++;
+			if (seq)
+				continue;
+		}
 		if (len >= SHAPE_MAX) {
 			out[len++] = '~';
+			i++;
 			break;
 		}
-		if (!c) {
+		if (c >= 0x80) {
 			/* One code point of another script: "*". */
-			while (i + 1 < n && ((unsigned char)s[i + 1] & 0xc0) ==
-						    0x80)
-				i++;
-			c = '*';
+			seq = 1;
+			out[len++] = '*';
+		} else {
+			out[len++] = shape_map[c];
 		}
-		out[len++] = c;
+	}
+	for (; i < n; i++) {
+		unsigned p = props[(unsigned char)s[i]];
+		acc |= p;
+		cont += (p & P_CONT) != 0;
 	}
 	out[len] = '\0';
-	return len;
+	*shlen = len;
+	*cp = n - cont;
+	return acc;
 }
 
 /* Byte order of s (n bytes) against t (tn bytes). */
@@ -614,14 +718,100 @@ add_number(struct field *f, double x)
 		f->negatives++;
 }
 
-/* Every date form has digits: text without one skips the parser. */
-static int
-has_digit(const char *s, size_t n)
+/*
+ * The words lib/date.c reads (its grammar comment): month and weekday
+ * names, full or of three letters, and the other abbreviations; zone
+ * names; ordinal suffixes; "of" and "at"; and the single letters it
+ * reads one at a time ("T", "W", "Z", "a.m.", "p.m.").
+ */
+static const char *const date_names[] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december", "sept",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "tues", "thur", "thurs"
+};
+#define NDATE_NAMES (sizeof(date_names) / sizeof(*date_names))
+
+static const char *const date_words[] = {
+	"a", "m", "p", "t", "w", "z", "am", "pm", "ut", "utc", "gmt",
+	"est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "st", "nd",
+	"rd", "th", "of", "at"
+};
+#define NDATE_WORDS (sizeof(date_words) / sizeof(*date_words))
+
+/* n <= 9 lowercase letters as a number, 5 bits each (non-zero, and
+ * different for different words). */
+static uint64_t
+pack(const char *w, size_t n)
 {
+	uint64_t x = 0;
 	for (size_t i = 0; i < n; i++)
-		if (s[i] >= '0' && s[i] <= '9')
-			return 1;
+		x = x << 5 | (uint64_t)(w[i] - 'a' + 1);
+	return x;
+}
+
+/* Is w (n lowercase letters) a word of a date?  A date that starts
+ * with a letter starts with a month or weekday name (first). */
+static int
+date_word(const char *w, size_t n, int first)
+{
+	/* An open-addressing table of the packed words (0 free); the low
+	 * bit of the entry marks a name a date may start with. */
+	static uint64_t tab[128];
+	static int ready;
+	uint64_t x = pack(w, n);
+	size_t i;
+	if (!ready) {
+		ready = 1;
+		for (size_t k = 0; k < 2 * NDATE_NAMES + NDATE_WORDS; k++) {
+			const char *t = k < 2 * NDATE_NAMES ?
+				date_names[k % NDATE_NAMES] :
+				date_words[k - 2 * NDATE_NAMES];
+			uint64_t y = pack(t, k >= NDATE_NAMES &&
+					  k < 2 * NDATE_NAMES ? 3 : strlen(t));
+			i = (size_t)(y * 0x9e3779b97f4a7c15u >> 57);
+			while (tab[i] && tab[i] >> 1 != y)
+				i = (i + 1) & 127;
+			if (!tab[i])
+				tab[i] = y << 1 | (k < 2 * NDATE_NAMES);
+		}
+	}
+	i = (size_t)(x * 0x9e3779b97f4a7c15u >> 57);
+	for (; tab[i]; i = (i + 1) & 127)
+		if (tab[i] >> 1 == x)
+			return !first || (tab[i] & 1);
 	return 0;
+}
+
+/*
+ * Could s be a date for dq_date_parse?  Text it surely refuses is most
+ * non-dates with a digit (street addresses, ids, e-mail addresses), and
+ * refusing costs the parser more than these checks: it reads only ASCII
+ * letters and digits, the separators " +,-./:", the controls \t to \r
+ * and the bytes of U+00A0 and U+202F (acc, the properties of the bytes
+ * of s, has no P_NODATE); every date form has a digit; and every run of
+ * letters is one of its words.  A yes is only a maybe.
+ */
+static int
+may_be_date(const char *s, size_t n, unsigned acc)
+{
+	if ((acc & P_NODATE) || !(acc & P_DIGIT))
+		return 0;
+	if (!(acc & P_ALPHA))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		char w[9];
+		size_t j = i;
+		if (!(props[(unsigned char)s[i]] & P_ALPHA))
+			continue;
+		for (; j < n && (props[(unsigned char)s[j]] & P_ALPHA); j++)
+			if (j - i < sizeof(w))
+				w[j - i] = (char)(s[j] | 0x20);
+		if (j - i > sizeof(w) || !date_word(w, j - i, i == 0))
+			return 0;
+		i = j;
+	}
+	return 1;
 }
 
 /* "+", a non-zero digit, 7 to 15 digits in all: dq-validate's phone. */
@@ -682,11 +872,94 @@ add_time(struct field *f, const struct dq_datetime *dt, const char *s,
 	}
 }
 
-static void
-add_value(struct field *f, const struct dq_member *m)
+/* The day YYYYMMDD of ISO text "YYYY-MM-DD...". */
+static long
+ymd_of(const char *s)
 {
-	uint64_t h = hash_bytes(m->val, m->vallen);
-	int t = -1;
+	long v = 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7)
+			v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* The type of string s (n > 0 bytes, unescaped) with its figures, into
+ * f; e is filled for the value cache. */
+static int
+add_string(struct field *f, const char *s, size_t n, struct vcache *e)
+{
+	struct dq_datetime dt;
+	uint64_t iso0 = f->iso[0], iso1 = f->iso[1], iso2 = f->iso[2];
+	int t, b;
+
+	size_t cp, sl;
+	unsigned acc = scan_text(s, n, &cp, e->shape, &sl);
+
+	e->cp = (uint32_t)cp;
+	e->shlen = (uint8_t)sl;
+	len_add(&f->len, (double)cp);
+	set_min_max(&f->smin, &f->smax, f->lens, s, n);
+	e->shash = hash_bytes(e->shape, sl);
+	dq_topk_add(&f->shapes, e->shape, sl, e->shash);
+	e->x = NAN;
+	if (!(acc & P_NONNUM) && is_integer_text(s, n)) {
+		t = T_INTEGER;
+		add_number(f, e->x = to_double(s, n));
+	} else if (!(acc & P_NONNUM) && is_number_text(s, n)) {
+		t = T_NUMBER;
+		add_number(f, e->x = to_double(s, n));
+	} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
+		t = T_BOOLEAN;
+	} else if (n >= 6 && n <= 40 && may_be_date(s, n, acc) &&
+		   !dq_date_parse(s, n, NULL, &dt)) {
+		long ymd = dt.year * 10000L + dt.month * 100 + dt.day;
+		t = dt.has_time ? T_DATETIME : T_DATE;
+		add_time(f, &dt, s, n);
+		/* ISO text begins with the zero-padded YYYY-MM-DD, so a day
+		 * strictly between the first and the last day cannot change
+		 * them: most dates need not be written out. */
+		if (!f->dmin || ymd <= f->ymd[0] || ymd >= f->ymd[1]) {
+			dq_buf_reset(&iso);
+			dq_date_format(&dt, 1, &iso);
+			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf,
+				    iso.len);
+			f->ymd[0] = ymd_of(f->dmin);
+			f->ymd[1] = ymd_of(f->dmax);
+		}
+	} else if ((acc & P_AT) && dq_email_valid(s, n)) {
+		t = T_EMAIL;
+	} else if (!(acc & P_NOPHONE) && looks_phone(s, n)) {
+		t = T_PHONE;
+		f->iso[2] += is_e164(s, n);
+	} else {
+		t = T_STRING;
+	}
+	e->iso = f->iso[0] != iso0 ? 1 : f->iso[1] != iso1 ? 2 :
+		 f->iso[2] != iso2 ? 3 : 0;
+	e->type = (uint8_t)t;
+	return t;
+}
+
+/* Add the figures of a string seen before, from its cache entry e: the
+ * same as add_string but for what a repeat cannot change (least and
+ * greatest string and date, newest time). */
+static int
+add_cached(struct field *f, const struct vcache *e)
+{
+	len_add(&f->len, (double)e->cp);
+	dq_topk_add(&f->shapes, e->shape, e->shlen, e->shash);
+	if (e->type == T_INTEGER || e->type == T_NUMBER)
+		add_number(f, e->x);
+	if (e->iso)
+		f->iso[e->iso - 1]++;
+	return e->type;
+}
+
+/* Add the value of m, whose hash is h. */
+static void
+add_value(struct field *f, const struct dq_member *m, uint64_t h)
+{
+	int t = -1, held;
 
 	f->present++;
 	switch (m->type) {
@@ -710,54 +983,50 @@ add_value(struct field *f, const struct dq_member *m)
 		t = T_ARRAY;
 		break;
 	case DQ_JSON_STRING: {
-		const char *s = m->val + 1;
-		size_t n = m->vallen - 2, cp = 0;
-		struct dq_datetime dt;
-		int b;
-		if (m->flags & DQ_M_VAL_ESC) {
-			dq_buf_reset(&text);
-			dq_json_unescape(m->val, m->vallen, &text);
-			s = text.buf;
-			n = text.len;
-		}
-		if (!n) {
+		struct vcache *e, tmp;
+		/* Only "" is empty: an escape always gives a byte. */
+		if (m->vallen == 2) {
 			f->empty++;
 			return;
 		}
 		f->kinds[K_STRING]++;
-		for (size_t i = 0; i < n; i++)
-			cp += ((unsigned char)s[i] & 0xc0) != 0x80;
-		len_add(&f->len, (double)cp);
-		set_min_max(&f->smin, &f->smax, f->lens, s, n);
-		{
-			char sh[SHAPE_MAX + 2];
-			size_t sl = shape_of(s, n, sh);
-			dq_topk_add(&f->shapes, sh, sl, hash_bytes(sh, sl));
+		held = dq_topk_add(&f->top, m->val, m->vallen, h);
+		if (!held)
+			dq_hll_add(&f->hll, h);
+		/*
+		 * A value the top-value summary holds was seen before, and
+		 * frequent values (names, cities, codes) are most of some
+		 * columns: they are classified once and their figures kept
+		 * in a small direct-mapped cache, compared byte for byte.
+		 */
+		e = &tmp;
+		if (held && m->vallen <= VCACHE_LEN) {
+			if (!f->vc)
+				f->vc = dq_xcalloc(VCACHE_N, sizeof(*f->vc));
+			e = &f->vc[h >> 56 & (VCACHE_N - 1)];
+			if (e->len == m->vallen &&
+			    !memcmp(e->val, m->val, m->vallen)) {
+				t = add_cached(f, e);
+				add_example(f, t, m->val, m->vallen);
+				f->types[t]++;
+				return;
+			}
+			e->len = 0;
 		}
-		if (is_integer_text(s, n)) {
-			t = T_INTEGER;
-			add_number(f, to_double(s, n));
-		} else if (is_number_text(s, n)) {
-			t = T_NUMBER;
-			add_number(f, to_double(s, n));
-		} else if ((n == 4 || n == 5) && !dq_bool_parse(s, n, &b)) {
-			t = T_BOOLEAN;
-		} else if (n >= 6 && n <= 40 && has_digit(s, n) &&
-			   !dq_date_parse(s, n, NULL, &dt)) {
-			t = dt.has_time ? T_DATETIME : T_DATE;
-			add_time(f, &dt, s, n);
-			dq_buf_reset(&iso);
-			dq_date_format(&dt, 1, &iso);
-			set_min_max(&f->dmin, &f->dmax, f->lens + 2, iso.buf, iso.len);
-		} else if (memchr(s, '@', n) && dq_email_valid(s, n)) {
-			t = T_EMAIL;
-		} else if (looks_phone(s, n)) {
-			t = T_PHONE;
-			f->iso[2] += is_e164(s, n);
+		if (m->flags & DQ_M_VAL_ESC) {
+			dq_buf_reset(&text);
+			dq_json_unescape(m->val, m->vallen, &text);
+			t = add_string(f, text.buf, text.len, e);
 		} else {
-			t = T_STRING;
+			t = add_string(f, m->val + 1, m->vallen - 2, e);
 		}
-		break;
+		if (e != &tmp) {
+			memcpy(e->val, m->val, m->vallen);
+			e->len = (uint8_t)m->vallen;
+		}
+		f->types[t]++;
+		add_example(f, t, m->val, m->vallen);
+		return;
 	}
 	}
 	f->types[t]++;
@@ -768,12 +1037,80 @@ add_value(struct field *f, const struct dq_member *m)
 		dq_hll_add(&f->hll, h);
 }
 
+/* Queue the value of m (a member of r, whose text starts at base in the
+ * batch) for f. */
+static void
+pend(struct profile *p, struct field *f, const struct dq_record *r,
+     size_t base, const struct dq_member *m)
+{
+	struct pending *q;
+	if (f->npend == f->pendcap) {
+		f->pendcap = f->pendcap ? 2 * f->pendcap : 64;
+		f->pend = dq_xrealloc(f->pend, f->pendcap * sizeof(*f->pend));
+	}
+	q = &f->pend[f->npend++];
+	if (m->val >= r->text && m->vallen <= r->len &&
+	    (size_t)(m->val - r->text) <= r->len - m->vallen) {
+		q->off = base + (size_t)(m->val - r->text);
+	} else {
+		/* Not in the record's text (a reader may build values
+		 * elsewhere): a copy of its own. */
+		q->off = p->batch.len;
+		dq_buf_add(&p->batch, m->val, m->vallen);
+	}
+	q->len = m->vallen;
+	q->type = m->type;
+	q->flags = m->flags;
+	/* Nulls and "" are counted, not hashed. */
+	q->hash = m->type == DQ_JSON_NULL || (m->type == DQ_JSON_STRING &&
+					       m->vallen == 2) ?
+		  0 : hash_bytes(m->val, m->vallen);
+}
+
+/* Profile the values of the batch, field by field, and empty it. */
+static void
+batch_flush(struct profile *p)
+{
+	for (size_t i = 0; i < p->nf; i++) {
+		struct field *f = p->f[i];
+		for (size_t j = 0; j < f->npend; j++) {
+			const struct pending *q = &f->pend[j];
+			struct dq_member m;
+			/* The top-value and distinct-count tables are
+			 * random reads: ask for those of a later value
+			 * now, so they are in the cache when it comes. */
+			if (j + PREFETCH < f->npend) {
+				uint64_t h = f->pend[j + PREFETCH].hash;
+				dq_topk_prefetch(&f->top, h);
+				dq_hll_prefetch(&f->hll, h);
+			}
+			m.key = NULL;
+			m.keylen = 0;
+			m.val = p->batch.buf + q->off;
+			m.vallen = q->len;
+			m.type = q->type;
+			m.flags = q->flags;
+			add_value(f, &m, q->hash);
+		}
+		f->npend = 0;
+	}
+	for (size_t j = 0; j < p->batch_rows; j++) {
+		if (j + PREFETCH < p->batch_rows)
+			dq_dupsketch_prefetch(&p->dups, p->rowhash[j + PREFETCH]);
+		dq_dupsketch_add(&p->dups, p->rowhash[j]);
+	}
+	dq_buf_reset(&p->batch);
+	p->batch_rows = 0;
+}
+
 static void
 profile_record(struct profile *p, const struct dq_record *r)
 {
+	size_t base = p->batch.len;
 	p->rows++;
-	dq_dupsketch_add(&p->dups, hash_bytes(r->text, r->len));
+	p->rowhash[p->batch_rows] = hash_bytes(r->text, r->len);
 	dq_reservoir_add(&p->sample, r->text, r->len);
+	dq_buf_add(&p->batch, r->text, r->len);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dq_member *m = &r->m[i];
 		const char *k = m->key;
@@ -798,8 +1135,10 @@ profile_record(struct profile *p, const struct dq_record *r)
 			p->overflow++;
 			continue;
 		}
-		add_value(f, m);
+		pend(p, f, r, base, m);
 	}
+	if (++p->batch_rows == BATCH_ROWS || p->batch.len >= BATCH_BYTES)
+		batch_flush(p);
 }
 
 /* ---- merging state -------------------------------------------------- */
@@ -1225,9 +1564,10 @@ stat_summary(const struct field *f)
 		cJSON_AddNumberToObject(o, "sum", r12(f->num.sum));
 		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
 		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
+		double qv[sizeof(phis) / sizeof(*phis)];
+		dq_quantile_getv(&f->q, phis, sizeof(phis) / sizeof(*phis), qv);
 		for (size_t i = 0; i < sizeof(phis) / sizeof(*phis); i++)
-			cJSON_AddNumberToObject(q, pnames[i],
-						dq_quantile_get(&f->q, phis[i]));
+			cJSON_AddNumberToObject(q, pnames[i], qv[i]);
 		cJSON_AddItemToObject(o, "quantiles", q);
 		cJSON_AddBoolToObject(o, "quantilesExact",
 				      dq_quantile_exact(&f->q));
@@ -1376,8 +1716,10 @@ bounds(const struct field *f)
 {
 	cJSON *o = cJSON_CreateObject();
 	if (f->num.n) {
-		double q1 = dq_quantile_get(&f->q, 0.25);
-		double q3 = dq_quantile_get(&f->q, 0.75);
+		static const double quart[2] = { 0.25, 0.75 };
+		double qv[2];
+		dq_quantile_getv(&f->q, quart, 2, qv);
+		double q1 = qv[0], q3 = qv[1];
 		double lof = q1 - 1.5 * (q3 - q1), hif = q3 + 1.5 * (q3 - q1);
 		double nn = (double)f->q.n;
 		double below = floor(nn * dq_quantile_cdf(&f->q,
@@ -2204,6 +2546,7 @@ profile_range(struct dq_run *run, struct profile *p)
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0)
 		profile_record(p, &rec);
+	batch_flush(p);
 	dq_record_release(&rec);
 	p->rejected = run->n_rejected;
 }

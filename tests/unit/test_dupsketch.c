@@ -78,7 +78,9 @@ main(void)
 	dq_dupsketch_release(&c);
 	static const char *const bad[] = { "", "x:", "65:", "0:12", "0:12,0;",
 					   "0:0,1;", "1:ffffffffffffffff,1;",
-					   "0:zz,1;" };
+					   "0:zz,1;", "+0:", "0:12,+1;",
+					   "0:12,1", "0:12,99999999999999999999;",
+					   "0:00000000000000012,1;" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		dq_dupsketch_init(&c);
 		UNIT_INT(dq_dupsketch_load(&c, bad[i]), -1, bad[i]);

@@ -61,6 +61,16 @@ main(void)
 	check_ranks(&q, n, "sorted 0..1M");
 	UNIT_NEAR(dq_quantile_cdf(&q, n / 2), 0.5, DQ_QUANTILE_RANK_ERROR,
 		  "cdf at the median");
+
+	/* Several ranks at once: the same values as one at a time. */
+	{
+		double v[sizeof(phis) / sizeof(*phis)];
+		int same = 1;
+		dq_quantile_getv(&q, phis, sizeof(phis) / sizeof(*phis), v);
+		for (size_t i = 0; i < sizeof(phis) / sizeof(*phis); i++)
+			same &= v[i] == dq_quantile_get(&q, phis[i]);
+		UNIT_OK(same, "getv equals get rank by rank");
+	}
 	dq_quantile_release(&q);
 
 	/* Reverse order. */
