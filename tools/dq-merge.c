@@ -152,12 +152,16 @@ option(void *ctx, int code, const char *arg)
 
 /* ---- ids ---- */
 
+#define NODE_HEAD 16
+
 struct node {
 	const char *key;  /* canonical id: unescaped string, or number text */
 	const char *prev; /* cluster id in --previous-map, or NULL */
 	uint32_t keylen, prevlen;
 	uint32_t rec;     /* first record, UINT32_MAX when none */
 	uint8_t str;      /* the id was a string */
+	char head[NODE_HEAD]; /* the key's first bytes: a lookup of a short
+			       * id reads no key text */
 };
 
 struct rec {
@@ -171,7 +175,12 @@ static struct dq_run run;
 static struct dq_arena arena;
 static struct node *nodes;
 static size_t nnodes, nodecap;
-static uint32_t *table; /* node index + 1; 0 empty */
+/* The id table: open addressing, linear probing.  A slot holds the top
+ * 32 bits of the id's hash (which also give its position) above the node
+ * index + 1, so that a probe touches a node and its key text only when
+ * the hash bits agree, and growing never reads the nodes: one cache miss
+ * per lookup instead of three per probe.  0 is empty. */
+static uint64_t *table;
 static size_t tcap;
 static struct rec *recs;
 static size_t nrecs, reccap;
@@ -186,12 +195,11 @@ static void
 table_grow(void)
 {
 	size_t ncap = tcap ? 2 * tcap : 1024;
-	uint32_t *t = dq_xcalloc(ncap, sizeof(*t));
+	uint64_t *t = dq_xcalloc(ncap, sizeof(*t));
 	for (size_t i = 0; i < tcap; i++) {
 		if (!table[i])
 			continue;
-		const struct node *nd = &nodes[table[i] - 1];
-		size_t h = hash_key(nd->key, nd->keylen) & (ncap - 1);
+		size_t h = (size_t)(table[i] >> 32) & (ncap - 1);
 		while (t[h])
 			h = (h + 1) & (ncap - 1);
 		t[h] = table[i];
@@ -210,11 +218,19 @@ node_get(const char *key, size_t n, int str, int create)
 			return UINT32_MAX;
 		table_grow();
 	}
-	size_t h = hash_key(key, n) & (tcap - 1);
+	uint64_t tag = hash_key(key, n) >> 32;
+	size_t h = (size_t)tag & (tcap - 1);
 	while (table[h]) {
-		struct node *nd = &nodes[table[h] - 1];
-		if (nd->keylen == n && !memcmp(nd->key, key, n))
-			return table[h] - 1;
+		if (table[h] >> 32 == tag) {
+			uint32_t i = (uint32_t)table[h] - 1;
+			const struct node *nd = &nodes[i];
+			if (nd->keylen == n &&
+			    !memcmp(nd->head, key, n < NODE_HEAD ? n : NODE_HEAD) &&
+			    (n <= NODE_HEAD ||
+			     !memcmp(nd->key + NODE_HEAD, key + NODE_HEAD,
+				     n - NODE_HEAD)))
+				return i;
+		}
 		h = (h + 1) & (tcap - 1);
 	}
 	if (!create)
@@ -226,10 +242,11 @@ node_get(const char *key, size_t n, int str, int create)
 	struct node *nd = &nodes[nnodes];
 	memset(nd, 0, sizeof(*nd));
 	nd->key = dq_arena_dup(&arena, key, n);
+	memcpy(nd->head, key, n < NODE_HEAD ? n : NODE_HEAD);
 	nd->keylen = (uint32_t)n;
 	nd->str = (uint8_t)str;
 	nd->rec = UINT32_MAX;
-	table[h] = (uint32_t)++nnodes;
+	table[h] = tag << 32 | (uint64_t)++nnodes;
 	return (uint32_t)(nnodes - 1);
 }
 
@@ -495,6 +512,11 @@ edge_add(uint32_t a, uint32_t b, double score, uint32_t flags)
 	edges[nedges++] = (struct dq_cluster_edge){ a, b, flags, 0, score };
 }
 
+/* The id and node of the last pair's "a". */
+static struct dq_buf last = DQ_BUF_INIT;
+static uint32_t last_nd = UINT32_MAX;
+static int last_str;
+
 /* The node of pair side "a" or "b"; UINT32_MAX after a reject. */
 static uint32_t
 pair_side(const char *name)
@@ -514,7 +536,19 @@ pair_side(const char *name)
 		dq_run_reject(&run, why, 0);
 		return UINT32_MAX;
 	}
-	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 1);
+	/* Pairs come block by block, so "a" is often the last pair's "a":
+	 * its node is remembered. */
+	uint32_t nd;
+	if (name[0] == 'a' && last_nd != UINT32_MAX && str == last_str &&
+	    idbuf.len == last.len && !memcmp(idbuf.buf, last.buf, last.len))
+		return last_nd;
+	nd = node_get(idbuf.buf, idbuf.len, str, 1);
+	if (name[0] == 'a') {
+		dq_buf_reset(&last);
+		dq_buf_add(&last, idbuf.buf, idbuf.len);
+		last_nd = nd;
+		last_str = str;
+	}
 	if (nodes[nd].rec == UINT32_MAX) {
 		/* Without --records the pairs bring the records; with it,
 		 * an id it lacks is counted. */
@@ -1264,6 +1298,30 @@ cmp_review(const void *x, const void *y)
 	return (a1 > b1) - (a1 < b1);
 }
 
+/* 1 when the pair's _dq says "slim":true (dq-block --slim). */
+static int
+is_slim(const struct dq_record *p)
+{
+	const char *v;
+	size_t vl;
+	return p->dq >= 0 && p->m[p->dq].type == DQ_JSON_OBJECT &&
+	       find_top(p->m[p->dq].val, p->m[p->dq].vallen, "slim", 4, &v,
+			&vl) &&
+	       vl == 4 && !memcmp(v, "true", 4);
+}
+
+/* Replace pair side "a" or "b" by the first record of node nd as read
+ * from --records (an id only in pairs keeps the pair's record). */
+static void
+whole_side(struct dq_record *p, const char *name, uint32_t nd)
+{
+	long i = dq_record_find(p, name, 1);
+	uint32_t k = nodes[nd].rec;
+	if (i >= 0 && k != UINT32_MAX)
+		dq_record_set(p, (size_t)i, recs[k].text, recs[k].len,
+			      DQ_JSON_OBJECT);
+}
+
 static void
 write_review(void)
 {
@@ -1284,6 +1342,12 @@ write_review(void)
 		long d = dq_record_find(&pair, "decision", 8);
 		if (d >= 0)
 			dq_record_drop(&pair, (size_t)d);
+		if (O.records && is_slim(&pair)) {
+			/* dq-block --slim carried only the compared fields:
+			 * the person deciding sees the whole records. */
+			whole_side(&pair, "a", rv->a);
+			whole_side(&pair, "b", rv->b);
+		}
 		dq_buf_reset(&meta_b);
 		dq_buf_addstr(&meta_b, "\"ids\":[");
 		add_id(&meta_b, &nodes[rv->a]);
@@ -1430,6 +1494,7 @@ main(int argc, char **argv)
 	dq_record_release(&side);
 	dq_record_release(&meta);
 	dq_buf_release(&idbuf);
+	dq_buf_release(&last);
 	dq_buf_release(&cbuf);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);
