@@ -467,3 +467,31 @@ groups() {
 	run -0 jq -r '.a | has("city")' "$T/review.alone"
 	refute_output --partial true
 }
+
+@test "--jobs: the same golden records, map, review, log, rejects and summary for 1, 2 and 4 threads" {
+	for i in $(seq 1 400); do cat "$M/pairs.ndjson"; done |
+		awk 'NR % 500 == 0 { print "{\"a\":{\"id\":\"zz" NR "\"},\"b\":{\"name\":\"x\"},\"_dq\":{\"score\":0.9,\"decision\":\"match\"}}" } { print }' >"$T/many"
+	for j in 1 2 4; do
+		run -1 --separate-stderr dq merge -j "$j" --records "$M/records.ndjson" \
+			--map "$T/map$j" --review "$T/rev$j" --log "$T/log$j" \
+			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/many"
+		printf '%s\n' "$output" >"$T/out$j"
+		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+	done
+	for j in 2 4; do
+		cmp "$T/out1" "$T/out$j"
+		cmp "$T/map1" "$T/map$j"
+		cmp "$T/rev1" "$T/rev$j"
+		cmp "$T/log1" "$T/log$j"
+		cmp "$T/rej1" "$T/rej$j"
+		cmp "$T/sum1" "$T/sum$j"
+	done
+	n=$(wc -l <"$T/many")
+	run -0 jq -c '[.counts.in, .counts.rejected, .merge.ids]' "$T/s4.json"
+	assert_output "[$n,$((n / 501)),6]"
+	# A rejected pair names no record: no "zz" id in the map.
+	run -1 grep -c zz "$T/map4"
+	run -0 jq -r '.reason' "$T/rej4"
+	assert_line --index 0 "record 'b' has no id and no _dq.row"
+	run -2 dq merge -j 0 </dev/null
+}
