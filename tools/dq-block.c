@@ -24,9 +24,16 @@
  * link mode "a" comes from the first file, and in incremental mode from
  * --existing when the pair crosses.
  *
- * Memory per record: its text, 13 bytes of bookkeeping, 8 bytes per rule
- * (key hash), 4 bytes per rule in whose kept blocks it sits and, during a
- * sort, 32 bytes.  Two keys that differ but share a 64-bit hash would be
+ * --slim embeds only the id, the fields the contract's compare section
+ * compares and the _dq of a record without an id (the pair marked
+ * "slim":true): half the bytes, which is most of the cost downstream;
+ * dq-merge --records brings the whole records back.
+ *
+ * Memory per record: its text (or projection), 13 bytes of bookkeeping,
+ * 8 bytes per rule (key hash), 4 bytes per rule in whose kept blocks it
+ * sits and, during a sort, 32 bytes; the text buffer grows by doubling.
+ * Measured on 1M dq-gen records with 14 rules: 571 bytes a record at the
+ * peak, 354 with --slim.  Two keys that differ but share a 64-bit hash would be
  * blocked together: with a million distinct keys the chance of any such
  * collision is about 3e-8, and a spurious pair only costs dq-score a
  * comparison.
