@@ -370,15 +370,27 @@ key_hash(const char *s, size_t n)
  * the --id field). */
 static int
 carried(const struct dq_run *run, const struct dq_record *rec, size_t i,
-	int has_id)
+	int has_id, size_t idlen)
 {
 	const struct dq_member *m = &rec->m[i];
 	if ((long)i == rec->dq)
 		return !has_id;
-	if (dq_member_key_is(m, run->id_field, strlen(run->id_field)))
+	if (m->flags & DQ_M_KEY_ESC) {
+		if (dq_member_key_is(m, run->id_field, strlen(run->id_field)))
+			return 1;
+		for (size_t f = 0; f < cmp.n; f++)
+			if (dq_member_key_is(m, cmp.f[f].name,
+					     cmp.f[f].namelen))
+				return 1;
+		return 0;
+	}
+	/* The common case, a key without escapes: bytes compared, the
+	 * length first. */
+	if (m->keylen == idlen && !memcmp(m->key, run->id_field, idlen))
 		return 1;
 	for (size_t f = 0; f < cmp.n; f++)
-		if (dq_member_key_is(m, cmp.f[f].name, cmp.f[f].namelen))
+		if (m->keylen == cmp.f[f].namelen &&
+		    !memcmp(m->key, cmp.f[f].name, m->keylen))
 			return 1;
 	return 0;
 }
@@ -389,13 +401,13 @@ static void
 slim_text(const struct dq_run *run, const struct dq_record *rec,
 	  struct dq_buf *out)
 {
-	int has_id = dq_record_find(rec, run->id_field,
-				    strlen(run->id_field)) >= 0;
+	size_t idlen = strlen(run->id_field);
+	int has_id = dq_record_find(rec, run->id_field, idlen) >= 0;
 	int first = 1;
 
 	dq_buf_addch(out, '{');
 	for (size_t i = 0; i < rec->n; i++) {
-		if (!carried(run, rec, i, has_id))
+		if (!carried(run, rec, i, has_id, idlen))
 			continue;
 		if (!first)
 			dq_buf_addch(out, ',');
