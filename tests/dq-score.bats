@@ -200,7 +200,7 @@ setup() {
 		run -1 dq score -q -c "$PERSON" --model "$T/model.json" -j "$j" \
 			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/many"
 		printf '%s\n' "$output" >"$T/out$j"
-		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+		stable_summary "$T/s$j.json" >"$T/sum$j"
 	done
 	for j in 2 4; do
 		cmp "$T/out1" "$T/out$j"
