@@ -471,8 +471,10 @@ groups() {
 @test "--jobs: the same golden records, map, review, log, rejects and summary for 1, 2 and 4 threads" {
 	for i in $(seq 1 400); do cat "$M/pairs.ndjson"; done |
 		awk 'NR % 500 == 0 { print "{\"a\":{\"id\":\"zz" NR "\"},\"b\":{\"name\":\"x\"},\"_dq\":{\"score\":0.9,\"decision\":\"match\"}}" } { print }' >"$T/many"
+	# Records are read by the workers too: a bad line, one without id.
+	{ cat "$M/records.ndjson"; echo '{"id":'; echo '{"name":"no id"}'; } >"$T/recs"
 	for j in 1 2 4; do
-		run -1 --separate-stderr dq merge -j "$j" --records "$M/records.ndjson" \
+		run -1 --separate-stderr dq merge -j "$j" --records "$T/recs" \
 			--map "$T/map$j" --review "$T/rev$j" --log "$T/log$j" \
 			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/many"
 		printf '%s\n' "$output" >"$T/out$j"
@@ -487,11 +489,13 @@ groups() {
 		cmp "$T/sum1" "$T/sum$j"
 	done
 	n=$(wc -l <"$T/many")
-	run -0 jq -c '[.counts.in, .counts.rejected, .merge.ids]' "$T/s4.json"
-	assert_output "[$n,$((n / 501)),6]"
+	run -0 jq -c '[.counts.in, .counts.rejected, .merge.ids, .merge.records, .merge.records_without_id]' "$T/s4.json"
+	assert_output "[$n,$((n / 501 + 1)),7,7,1]"
 	# A rejected pair names no record: no "zz" id in the map.
 	run -1 grep -c zz "$T/map4"
 	run -0 jq -r '.reason' "$T/rej4"
-	assert_line --index 0 "record 'b' has no id and no _dq.row"
+	assert_line --index 1 "record 'b' has no id and no _dq.row"
+	run -0 jq -r '.line' "$T/rej4"
+	assert_line --index 0 "$(($(wc -l <"$M/records.ndjson") + 1))"
 	run -2 dq merge -j 0 </dev/null
 }

@@ -273,33 +273,34 @@ static struct dq_buf idbuf = DQ_BUF_INIT;
 static struct dq_record sub;
 
 /*
- * The id of a scanned record into idbuf: the --id field (a string,
+ * The id of a scanned record into out (sb: scratch): the --id field (a string,
  * unescaped, or a number as written), else _dq.row.  Returns 1 for a
  * string id, 0 for a number, -1 when the record has neither.
  */
 static int
-record_id(const struct dq_record *r)
+record_id(const struct dq_record *r, struct dq_record *sb,
+	  struct dq_buf *out)
 {
 	struct dq_json_error err;
 	long i = dq_record_find(r, run.id_field, strlen(run.id_field));
 
-	dq_buf_reset(&idbuf);
+	dq_buf_reset(out);
 	if (i >= 0 && r->m[i].type == DQ_JSON_STRING) {
-		dq_json_unescape(r->m[i].val, r->m[i].vallen, &idbuf);
+		dq_json_unescape(r->m[i].val, r->m[i].vallen, out);
 		return 1;
 	}
 	if (i >= 0 && r->m[i].type == DQ_JSON_NUMBER) {
-		dq_buf_add(&idbuf, r->m[i].val, r->m[i].vallen);
+		dq_buf_add(out, r->m[i].val, r->m[i].vallen);
 		return 0;
 	}
 	if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT)
 		return -1;
-	if (dq_json_scan(&sub, r->m[r->dq].val, r->m[r->dq].vallen, &err))
+	if (dq_json_scan(sb, r->m[r->dq].val, r->m[r->dq].vallen, &err))
 		return -1;
-	i = dq_record_find(&sub, "row", 3);
-	if (i < 0 || sub.m[i].type != DQ_JSON_NUMBER)
+	i = dq_record_find(sb, "row", 3);
+	if (i < 0 || sb->m[i].type != DQ_JSON_NUMBER)
 		return -1;
-	dq_buf_add(&idbuf, sub.m[i].val, sub.m[i].vallen);
+	dq_buf_add(out, sb->m[i].val, sb->m[i].vallen);
 	return 0;
 }
 
@@ -538,24 +539,111 @@ read_side(const char *path, line_fn fn)
 		exit(2);
 }
 
-static int
-on_record(struct dq_record *r, const struct dq_item *it)
+/*
+ * --records, read like the pairs (lib/par): a worker validates a line and
+ * names the record; the main thread, in file order, files it under its
+ * id.  The entry: 0 for a number id, 1 for a string, 2 for none (named by
+ * its line), then the id and the record text (each a 4-byte length and
+ * the bytes).
+ */
+struct rstate {
+	struct dq_record sub;
+	struct dq_buf id;
+};
+
+static void *
+rec_start(void *ctx, int w)
 {
-	int str = record_id(r);
-	N.records++;
+	struct rstate *s = dq_xcalloc(1, sizeof(*s));
+	(void)ctx;
+	(void)w;
+	dq_record_init(&s->sub);
+	return s;
+}
+
+static void
+rec_finish(void *ctx, void *ws, int w)
+{
+	struct rstate *s = ws;
+	(void)ctx;
+	(void)w;
+	dq_record_release(&s->sub);
+	dq_buf_release(&s->id);
+	free(s);
+}
+
+static void add_u32(struct dq_buf *b, size_t n);
+static const char *take(const char **p, size_t *n);
+
+static int
+rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
+	   uint64_t seq, struct dq_buf *out, const char **reject)
+{
+	struct rstate *s = ws;
+	int str = record_id(r, &s->sub, &s->id);
+	(void)seq;
+	(void)reject;
 	if (str < 0) {
 		/* Named by its line, as _dq.row would have named it had
 		 * dq-merge been the first program to read it. */
-		N.no_id++;
-		dq_buf_reset(&idbuf);
-		dq_buf_add_int(&idbuf, it->line);
-		str = 0;
+		dq_buf_reset(&s->id);
+		dq_buf_add_int(&s->id, it->line);
+		str = 2;
 	}
-	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 1);
-	if (nodes[nd].rec != UINT32_MAX)
-		N.dup_ids++;
-	rec_add(nd, r->text, r->len);
-	return 0;
+	dq_buf_addch(out, (char)str);
+	add_u32(out, s->id.len);
+	dq_buf_add(out, s->id.buf, s->id.len);
+	add_u32(out, r->len);
+	dq_buf_add(out, r->text, r->len);
+	return 1;
+}
+
+static void
+rec_consume(void *ctx, const char *out, size_t len)
+{
+	const char *p = out, *e = out + len;
+	(void)ctx;
+	while (p < e) {
+		int str = (unsigned char)*p++;
+		size_t il, tl;
+		const char *id = take(&p, &il);
+		const char *text = take(&p, &tl);
+		N.records++;
+		if (str == 2) {
+			N.no_id++;
+			str = 0;
+		}
+		uint32_t nd = node_get(id, il, str, 1);
+		if (nodes[nd].rec != UINT32_MAX)
+			N.dup_ids++;
+		rec_add(nd, text, tl);
+	}
+}
+
+/* Read --records through lib/par: the run's input is set to the file
+ * for the while, and its counts (which are of the pairs) kept. */
+static void
+read_records(int jobs)
+{
+	static const struct dq_par_work work = {
+		.start = rec_start,
+		.record = rec_record,
+		.finish = rec_finish,
+		.consume = rec_consume,
+	};
+	struct dq_input saved = run.in;
+	uint64_t n_in = run.n_in;
+	char *files[1] = { (char *)O.records };
+
+	dq_input_init(&run.in);
+	run.in.files = files;
+	run.in.nfiles = 1;
+	run.in.csv = saved.csv;
+	run.in.format = saved.format;
+	dq_par_run(&run, jobs, &work);
+	dq_input_release(&run.in);
+	run.in = saved;
+	run.n_in = n_in;
 }
 
 /* ---- pairs ---- */
@@ -876,7 +964,7 @@ decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
 		str = 0;
 	} else if (m->type == DQ_JSON_OBJECT) {
 		dq_json_scan(&side, m->val, m->vallen, &err);
-		if ((str = record_id(&side)) < 0)
+		if ((str = record_id(&side, &sub, &idbuf)) < 0)
 			goto bad;
 	} else {
 		goto bad;
@@ -934,7 +1022,7 @@ static int
 on_previous(struct dq_record *r, const struct dq_item *it)
 {
 	long c = dq_record_find(r, "cluster", 7);
-	int str = record_id(r);
+	int str = record_id(r, &sub, &idbuf);
 
 	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
 		return dq_error("%s:%ld: previous map: expected "
@@ -1611,15 +1699,16 @@ main(int argc, char **argv)
 	dq_record_init(&meta);
 	dq_keyset_init(&old_ids);
 
+	int jobs = O.jobs ? (int)O.jobs : dq_par_default_jobs();
 	if (O.records)
-		read_side(O.records, on_record);
+		read_records(jobs);
 	static const struct dq_par_work work = {
 		.start = pair_start,
 		.record = pair_record,
 		.finish = pair_finish,
 		.consume = pair_consume,
 	};
-	dq_par_run(&run, O.jobs ? (int)O.jobs : dq_par_default_jobs(), &work);
+	dq_par_run(&run, jobs, &work);
 	if (O.decisions)
 		read_side(O.decisions, on_decision);
 	if (O.prev_map)
