@@ -721,16 +721,23 @@ dq_cmp_fold(const char *s, size_t n, struct dq_buf *out)
 		p = tmp.buf;
 		len = tmp.len;
 	}
+	/* The result is never longer than p: room once, then plain
+	 * stores (this runs on every compared value of every pair). */
+	if (out->cap - out->len <= len)
+		dq_buf_grow(out, len + 1);
+	char *o = out->buf + out->len, *o0 = out->buf + start;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			space = 1;
 			continue;
 		}
-		if (space && out->len > start)
-			dq_buf_addch(out, ' ');
+		if (space && o > o0)
+			*o++ = ' ';
 		space = 0;
-		dq_buf_addch(out, c >= 'A' && c <= 'Z' ? c + 32 : c);
+		*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
+	*o = '\0';
+	out->len = (size_t)(o - out->buf);
 	dq_buf_release(&tmp);
 }

@@ -212,6 +212,10 @@ drain(struct par *p, struct batch *b)
 		item_of(b, b->rej[i].item, &run->item);
 		dq_run_reject(run, b->rej[i].reason, b->rej[i].col);
 	}
+	if (p->w->consume) {
+		p->w->consume(p->w->ctx, b->out.buf, b->out.len);
+		return;
+	}
 	dq_buf_add(&run->out.b, b->out.buf, b->out.len);
 	run->n_out += b->nout;
 	dq_out_commit(&run->out);
@@ -236,18 +240,25 @@ serial(struct dq_run *run, const struct dq_par_work *w)
 {
 	void *st = w->start(w->ctx, 0);
 	struct dq_record rec;
+	struct dq_buf tmp = DQ_BUF_INIT;
+	struct dq_buf *out = w->consume ? &tmp : &run->out.b;
 
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0) {
 		const char *why = NULL;
-		int rc = w->record(st, &rec, &run->item, run->n_in - 1,
-				   &run->out.b, &why);
+		dq_buf_reset(&tmp);
+		int rc = w->record(st, &rec, &run->item, run->n_in - 1, out,
+				   &why);
 		if (rc < 0)
 			dq_run_reject(run, why ? why : "rejected", 0);
+		else if (w->consume)
+			w->consume(w->ctx, tmp.buf, tmp.len);
 		else
 			run->n_out += (uint64_t)rc;
-		dq_out_commit(&run->out);
+		if (!w->consume)
+			dq_out_commit(&run->out);
 	}
+	dq_buf_release(&tmp);
 	dq_record_release(&rec);
 	w->finish(w->ctx, st, 0);
 }

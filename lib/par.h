@@ -55,6 +55,14 @@ struct dq_par_work {
 		      struct dq_buf *out, const char **reject);
 	/* Fold worker w's state into ctx and free it. */
 	void (*finish)(void *ctx, void *wstate, int w);
+	/*
+	 * Optional: when set, what record() appended is not written to
+	 * stdout but handed, in input order, to consume() in the main
+	 * thread (a batch at a time: the output of several records), and
+	 * nothing counts as written.  A program that gathers instead of
+	 * filtering (dq-merge) parses in the workers this way.
+	 */
+	void (*consume)(void *ctx, const char *out, size_t len);
 	void *ctx;
 };
 

@@ -618,8 +618,14 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 	for (i = 0; i < nc; i++)
 		cands[i].valid = top && cands[i].valid == top;
 	int rule = sp->rule == DQ_SURV_UNION ? sp->primary : sp->rule;
+	size_t nvalid = 0;
+	for (i = 0; i < nc; i++)
+		nvalid += cands[i].valid;
 	dq_buf_reset(&text);
-	rank(rule, sp, recs, cands, nc);
+	/* One valid value wins whatever its rank: a singleton's fields
+	 * (most golden records) need no timestamps parsed. */
+	if (nvalid > 1)
+		rank(rule, sp, recs, cands, nc);
 	size_t w = choose(rule, cands, nc, &tie);
 	const struct cand *win = &cands[w];
 

@@ -305,3 +305,45 @@ two_pass() {
 	assert_output "rec-122-org rec-122-dup-0 national_id,last_dob,first_dob,names_year,names_day,names_city,full_name
 rec-10-dup-0 rec-10-org national_id,last_dob,first_dob,names_year,names_day,last_zip,first_zip,names_city,dob_zip,street_zip,full_name"
 }
+
+@test "--slim: only the id, the compared fields and a record's _dq when it has no id" {
+	run -0 --separate-stderr dq block -c "$B/slim.json" --slim "$B/slim.ndjson"
+	# Members in their own order, byte for byte (an escaped key is
+	# matched by its meaning); notes, email, n, last_name, zip and city
+	# are left out.  A record with an id does not need its _dq; one
+	# without keeps it, with the row added when it had none.
+	assert_output '{"a":{"id":"s1","first_name":"Ann","dob":"1970-01-02"},"b":{"id":"s2","dob":"1970-02-01","first\u005fname":"Anne"},"_dq":{"rules":["name"],"slim":true}}
+{"a":{"first_name":"Bo","_dq":{"row":3}},"b":{"first_name":"Bob","_dq":{"row":9,"hash":"cd"}},"_dq":{"rules":["zip"],"slim":true}}'
+	# The same pairs as without --slim.
+	run -0 --separate-stderr dq block -c "$B/slim.json" "$B/slim.ndjson"
+	assert_line --index 0 --partial '"_dq":{"rules":["name"]}}'
+	assert_line --index 1 --partial '"_dq":{"rules":["zip"]}}'
+	# No compare section: the built-in person fields; --id is carried.
+	run -0 --separate-stderr dq block --rule zip --id city --slim "$B/slim.ndjson"
+	assert_output '{"a":{"first_name":"Bo","last_name":"Ng","city":"Oslo"},"b":{"first_name":"Bob","last_name":"Wu","city":"Rome"},"_dq":{"rules":["r1"],"slim":true}}'
+	# A bad compare section is a contract error only with --slim.
+	run -2 --separate-stderr dq block --rule zip --set compare.fields.zip.comparator=nope --slim "$B/slim.ndjson"
+	[ -z "$output" ]
+	run -0 --separate-stderr dq block --rule zip --set compare.fields.zip.comparator=nope "$B/slim.ndjson"
+}
+
+@test "--slim in two passes: key lines of either kind give the one-pass pairs" {
+	dq gen -n 2000 --seed 5 >"$T/gen.ndjson"
+	C=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	two_pass -c "$C" --slim "$T/gen.ndjson"
+	[ "$(wc -l <"$T/two")" -gt 100 ]
+	# Full key lines projected by --from-keys --slim.
+	run -0 --separate-stderr dq block -c "$C" --emit-keys "$T/gen.ndjson"
+	printf '%s\n' "$output" | LC_ALL=C sort >"$T/sorted"
+	run -0 --separate-stderr dq block -c "$C" --slim --from-keys "$T/sorted"
+	printf '%s\n' "$output" >"$T/two"
+	cmp "$T/one" "$T/two"
+	# And the slim pairs are the full pairs, projected.
+	run -0 --separate-stderr dq block -c "$C" "$T/gen.ndjson"
+	printf '%s\n' "$output" >"$T/full"
+	run -0 jq -S -c '{a: (.a | {id, first_name, last_name, dob, email, phone, street_number, street, zip, national_id} | with_entries(select(.value != null))), b: (.b | {id, first_name, last_name, dob, email, phone, street_number, street, zip, national_id} | with_entries(select(.value != null))), rules: ._dq.rules}' "$T/full"
+	printf '%s\n' "$output" >"$T/proj_full"
+	run -0 jq -S -c '{a: (.a | with_entries(select(.value != null))), b: (.b | with_entries(select(.value != null))), rules: ._dq.rules}' "$T/one"
+	printf '%s\n' "$output" >"$T/proj_slim"
+	cmp "$T/proj_full" "$T/proj_slim"
+}

@@ -425,3 +425,77 @@ groups() {
 	[[ "$stderr" == *"line 1: not a dq-merge map line"* ]]
 	run -2 --separate-stderr "$E"
 }
+
+@test "slim pairs (dq-block --slim, dq-score --explain match,review) with --records: the same output" {
+	[ -x "$DQ_BIN/dq-block" ] && [ -x "$DQ_BIN/dq-score" ] ||
+		skip "dq-block and dq-score not built in this tree"
+	C=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	"$DQ_BIN/dq-gen" -n 3000 --seed 3 >"$T/gen"
+	dq normalize -c "$C" -q "$T/gen" >"$T/clean"
+	dq block -c "$C" -q "$T/clean" >"$T/cand"
+	dq block -c "$C" -q --slim "$T/clean" >"$T/slim"
+	dq score -c "$C" -q --train "$T/model" "$T/cand"
+	dq score -c "$C" -q --model "$T/model" "$T/cand" >"$T/scored"
+	dq score -c "$C" -q --model "$T/model" --explain match,review "$T/slim" >"$T/slimscored"
+	for k in full slim; do
+		f=$T/scored
+		[ $k = slim ] && f=$T/slimscored
+		run -0 --separate-stderr dq merge -c "$C" --records "$T/clean" \
+			--map "$T/map.$k" --review "$T/review.$k" --log "$T/log.$k" \
+			--summary "$T/sum.$k" "$f"
+		printf '%s\n' "$output" >"$T/golden.$k"
+		jq -S 'del(.started, .ended, .duration_ms, .run_id, .counts.bytes)' "$T/sum.$k" >"$T/s.$k"
+	done
+	cmp "$T/golden.full" "$T/golden.slim"
+	cmp "$T/map.full" "$T/map.slim"
+	cmp "$T/log.full" "$T/log.slim"
+	cmp "$T/s.full" "$T/s.slim"
+	# The review file shows the whole records, as --records has them.
+	[ "$(wc -l <"$T/review.slim")" -gt 5 ]
+	sed 's/,"slim":true//' "$T/review.slim" >"$T/review.unmarked"
+	cmp "$T/review.full" "$T/review.unmarked"
+	run -0 jq -r '.a.id' "$T/review.slim"
+	a=${lines[0]}
+	run -0 jq -c --arg a "$a" 'select(.a.id == $a) | .a' "$T/review.slim"
+	first=${lines[0]}
+	run -0 grep -F "\"id\":\"$a\"," "$T/clean"
+	assert_equal "$first" "$(printf '%s\n' "${lines[0]}" | jq -c .)"
+	run -0 jq -r '.a | has("signup_ts") and has("city")' "$T/review.slim"
+	refute_output --partial false
+	# Without --records, the pairs' records are all there is.
+	run -0 --separate-stderr dq merge -c "$C" --review "$T/review.alone" "$T/slimscored"
+	run -0 jq -r '.a | has("city")' "$T/review.alone"
+	refute_output --partial true
+}
+
+@test "--jobs: the same golden records, map, review, log, rejects and summary for 1, 2 and 4 threads" {
+	for i in $(seq 1 400); do cat "$M/pairs.ndjson"; done |
+		awk 'NR % 500 == 0 { print "{\"a\":{\"id\":\"zz" NR "\"},\"b\":{\"name\":\"x\"},\"_dq\":{\"score\":0.9,\"decision\":\"match\"}}" } { print }' >"$T/many"
+	# Records are read by the workers too: a bad line, one without id.
+	{ cat "$M/records.ndjson"; echo '{"id":'; echo '{"name":"no id"}'; } >"$T/recs"
+	for j in 1 2 4; do
+		run -1 --separate-stderr dq merge -j "$j" --records "$T/recs" \
+			--map "$T/map$j" --review "$T/rev$j" --log "$T/log$j" \
+			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/many"
+		printf '%s\n' "$output" >"$T/out$j"
+		stable_summary "$T/s$j.json" >"$T/sum$j"
+	done
+	for j in 2 4; do
+		cmp "$T/out1" "$T/out$j"
+		cmp "$T/map1" "$T/map$j"
+		cmp "$T/rev1" "$T/rev$j"
+		cmp "$T/log1" "$T/log$j"
+		cmp "$T/rej1" "$T/rej$j"
+		cmp "$T/sum1" "$T/sum$j"
+	done
+	n=$(wc -l <"$T/many")
+	run -0 jq -c '[.counts.in, .counts.rejected, .merge.ids, .merge.records, .merge.records_without_id]' "$T/s4.json"
+	assert_output "[$n,$((n / 501 + 1)),7,7,1]"
+	# A rejected pair names no record: no "zz" id in the map.
+	run -1 grep -c zz "$T/map4"
+	run -0 jq -r '.reason' "$T/rej4"
+	assert_line --index 1 "record 'b' has no id and no _dq.row"
+	run -0 jq -r '.line' "$T/rej4"
+	assert_line --index 0 "$(($(wc -l <"$M/records.ndjson") + 1))"
+	run -2 dq merge -j 0 </dev/null
+}

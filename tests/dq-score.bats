@@ -200,7 +200,7 @@ setup() {
 		run -1 dq score -q -c "$PERSON" --model "$T/model.json" -j "$j" \
 			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/many"
 		printf '%s\n' "$output" >"$T/out$j"
-		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+		stable_summary "$T/s$j.json" >"$T/sum$j"
 	done
 	for j in 2 4; do
 		cmp "$T/out1" "$T/out$j"
@@ -212,4 +212,52 @@ setup() {
 	run -0 jq -r '.reason' "$T/rej4"
 	assert_line --index 0 "not a candidate pair (needs objects 'a' and 'b')"
 	run -2 dq score -j 0 </dev/null
+}
+
+@test "--explain: features only on the pairs of the listed decisions" {
+	run -0 --separate-stderr dq score -c "$S/weighted.json" "$S/thresholds.ndjson"
+	printf '%s\n' "$output" >"$T/all"
+	run -0 --separate-stderr dq score -c "$S/weighted.json" --explain match,review "$S/thresholds.ndjson"
+	printf '%s\n' "$output" >"$T/mr"
+	# The distinct pairs lose their features, nothing else changes.
+	assert_line -n 2 --partial '"_dq":{"score":0.79,"decision":"distinct"}}'
+	assert_line -n 3 --partial '"_dq":{"score":0,"decision":"distinct"}}'
+	run -0 jq -c 'if ._dq.decision == "distinct" then del(._dq.features) else . end' "$T/all"
+	printf '%s\n' "$output" >"$T/expect"
+	run -0 jq -c . "$T/mr"
+	printf '%s\n' "$output" >"$T/got"
+	cmp "$T/expect" "$T/got"
+	run -0 --separate-stderr dq score -c "$S/weighted.json" --explain distinct "$S/thresholds.ndjson"
+	assert_line -n 0 --partial '"_dq":{"score":0.95,"decision":"match"}}'
+	assert_line -n 2 --partial '"_dq":{"score":0.79,"decision":"distinct","features":{'
+	run -0 --separate-stderr dq score -c "$S/weighted.json" --explain none "$S/thresholds.ndjson"
+	refute_output --partial features
+	# Fellegi-Sunter keeps match_weight.
+	run -0 --separate-stderr dq score -c "$PERSON" --explain none "$S/pairs.ndjson"
+	assert_line -n 0 --regexp '"decision":"[a-z]+","match_weight":-?[0-9.]+}}$'
+	run -2 --separate-stderr dq score -c "$S/weighted.json" --explain match,maybe "$S/thresholds.ndjson"
+	[ -z "$output" ]
+	assert_equal "$stderr" "dq-score: --explain: 'maybe' is not match, review, distinct or none
+Try 'dq-score --help' for more information."
+}
+
+@test "--sample draws pairs by their ids: the same model from slim and whole pairs" {
+	dq gen -n 3000 --seed 4 | dq normalize -q -c "$PERSON" >"$T/clean"
+	dq block -q -c "$PERSON" "$T/clean" >"$T/full"
+	dq block -q -c "$PERSON" --slim "$T/clean" >"$T/slim"
+	run -0 --separate-stderr dq score -c "$PERSON" --sample 0.3 --train "$T/m_full" "$T/full"
+	run -0 --separate-stderr dq score -c "$PERSON" --sample 0.3 --train "$T/m_slim" "$T/slim"
+	cmp "$T/m_full" "$T/m_slim"
+	# The sample did leave pairs out (and another seed draws others).
+	run -0 jq '.training.pairs' "$T/m_full"
+	[ "$output" -lt "$(wc -l <"$T/full")" ]
+	[ "$output" -gt 0 ]
+	run -0 --separate-stderr dq score -c "$PERSON" --sample 0.3 --seed 2 --train "$T/m_seed" "$T/full"
+	run -1 cmp -s "$T/m_full" "$T/m_seed"
+	# Scored with the model, slim pairs get the whole pairs' _dq.
+	run -0 --separate-stderr dq score -c "$PERSON" --model "$T/m_full" "$T/full"
+	printf '%s\n' "$output" | jq -c '._dq' >"$T/dq_full"
+	run -0 --separate-stderr dq score -c "$PERSON" --model "$T/m_full" "$T/slim"
+	printf '%s\n' "$output" | jq -c '._dq | del(.slim)' >"$T/dq_slim"
+	cmp "$T/dq_full" "$T/dq_slim"
 }

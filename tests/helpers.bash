@@ -18,3 +18,9 @@ dq() {
 count_lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
 }
+
+# stable_summary FILE: a --summary document without what changes from run
+# to run (times, run id), keys sorted, so that two runs compare with cmp.
+stable_summary() {
+	jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$1"
+}

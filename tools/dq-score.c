@@ -16,9 +16,13 @@
  * input first (lib/fsmodel.c: u from random pairs of the records, m and
  * the prior by EM): the pairs are spooled to an unlinked temporary file,
  * then read back and scored.  --train FILE trains and writes the model
- * only.  Memory: one pair at a time, plus while training the distinct
- * level vectors, an 8-byte hash per distinct record, a 4000-record sample
- * and the term-frequency tables.
+ * only.  Memory: one pair at a time per thread, nothing per pair; while
+ * training the distinct level vectors, an 8-byte hash per distinct
+ * record, a 4000-record sample and the term-frequency tables (31 MB for
+ * the pairs of 1M dq-gen records: about 30 bytes a record).
+ *
+ * --explain LIST writes the features only for the listed decisions: the
+ * distinct pairs, nearly all candidates, then cost a few dozen bytes.
  *
  * Guard (docs/score.md): when a "shared" field (email, phone) agrees
  * exactly but the "differ" field (first name) is at its lowest level, a
@@ -63,6 +67,13 @@ static const char help[] =
 	"      --sample R        train on this share of the pairs, drawn at\n"
 	"                        random (default 1: all)\n"
 	"      --seed N          seed of the random sample (default 1)\n"
+	"\n"
+	"Output:\n"
+	"      --explain LIST    write _dq.features only on the pairs decided\n"
+	"                        as listed: match, review, distinct, comma-\n"
+	"                        separated, or none (default: all three);\n"
+	"                        --explain match,review keeps the output of\n"
+	"                        the many distinct pairs short\n"
 	"  -j, --jobs N          with --model: worker threads (default: the\n"
 	"                        cores, at most 8); output in input order,\n"
 	"                        the same for every N\n"
@@ -72,9 +83,13 @@ static const char help[] =
 	"by their text.  Exit status: 0 done, 1 more rejects than\n"
 	"--max-rejects, 2 usage, contract, model or input error.\n";
 
-enum { O_LABELS = DQ_OPT_TOOL, O_U_PAIRS, O_SEED, O_SAMPLE };
+enum { O_EXPLAIN = DQ_OPT_TOOL, O_LABELS, O_U_PAIRS, O_SEED, O_SAMPLE };
+
+/* Decisions, as bits of --explain. */
+enum { D_MATCH = 1, D_REVIEW = 2, D_DISTINCT = 4 };
 
 static const struct option longopts[] = {
+	{ "explain", required_argument, NULL, O_EXPLAIN },
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "model", required_argument, NULL, 'm' },
 	{ "sample", required_argument, NULL, O_SAMPLE },
@@ -93,7 +108,34 @@ static struct {
 	long long seed;
 	double sample;
 	long long jobs; /* 0: the default */
-} O = { NULL, NULL, NULL, 200000, 1, 1.0, 0 };
+	int explain;    /* D_* bits: decisions whose pairs get features */
+} O = { NULL, NULL, NULL, 200000, 1, 1.0, 0,
+	D_MATCH | D_REVIEW | D_DISTINCT };
+
+/* --explain LIST into O.explain. */
+static int
+parse_explain(const char *arg)
+{
+	const char *p = arg;
+	O.explain = 0;
+	if (!strcmp(arg, "none"))
+		return 0;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 5 && !memcmp(p, "match", 5))
+			O.explain |= D_MATCH;
+		else if (n == 6 && !memcmp(p, "review", 6))
+			O.explain |= D_REVIEW;
+		else if (n == 8 && !memcmp(p, "distinct", 8))
+			O.explain |= D_DISTINCT;
+		else
+			return dq_error("--explain: '%.*s' is not match, "
+					"review, distinct or none", (int)n, p);
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
 
 static int
 option(void *ctx, int c, const char *arg)
@@ -101,6 +143,7 @@ option(void *ctx, int c, const char *arg)
 	(void)ctx;
 	switch (c) {
 	case 'm': O.model_path = arg; return 0;
+	case O_EXPLAIN: return parse_explain(arg);
 	case 't': O.train_path = arg; return 0;
 	case O_LABELS: O.labels_path = arg; return 0;
 	case O_U_PAIRS:
@@ -569,6 +612,10 @@ score_pair(struct scorer *sc)
 	}
 	if (guarded)
 		dq_buf_addstr(&sc->meta, ",\"guard\":\"household\"");
+	if (!(O.explain & (decision[0] == 'm'	? D_MATCH
+			   : decision[0] == 'r' ? D_REVIEW
+						: D_DISTINCT)))
+		return;
 	dq_buf_addstr(&sc->meta, ",\"features\":{");
 	for (size_t f = 0; f < M.n; f++) {
 		if (f)
@@ -809,12 +856,15 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (tr) {
-			/* The sample is drawn by a hash of the line, so that
-			 * it does not depend on the order of the pairs. */
+			/* The sample is drawn by a hash of the two ids, so
+			 * that it depends neither on the order of the pairs
+			 * nor on the fields carried (dq-block --slim). */
+			uint64_t h = XXH3_64bits_withSeed(
+				S0.B.id.buf, S0.B.id.len,
+				XXH3_64bits_withSeed(S0.A.id.buf, S0.A.id.len,
+						     (uint64_t)O.seed));
 			train_one(&S0, tr, O.sample >= 1 ||
-				  (double)(XXH3_64bits_withSeed(
-					   rec.text, rec.len,
-					   (uint64_t)O.seed) >> 11) <
+				  (double)(h >> 11) <
 					  O.sample * 9007199254740992.0);
 			if (spool && (fwrite(rec.text, 1, rec.len, spool) !=
 					      rec.len ||
