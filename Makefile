@@ -8,6 +8,7 @@
 #   make faults     the fault-injection build (DQ_FAULT_ALLOC) in build/fault
 #   make limits     huge inputs under memory caps (slow; not in check)
 #   make bench      speed and memory against jq and Miller
+#   make accuracy   duplicates found on FEBRL 1, 2 and dq-gen (bench-accuracy)
 #   make install PREFIX=/usr/local
 #   make lint       clang-format check and cppcheck
 
@@ -121,6 +122,9 @@ demo: deps all
 bench: all
 	scripts/bench
 
+accuracy: all
+	scripts/bench-accuracy
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
@@ -134,6 +138,6 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps san fuzz fuzz-build faults limits check check-fast demo bench \
+.PHONY: all deps san fuzz fuzz-build faults limits check check-fast demo bench accuracy \
 	install lint clean
 .SECONDARY:

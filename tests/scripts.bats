@@ -189,3 +189,26 @@ EOF2
 	assert_line "== validation: score 85/100, passed: true; error-level rules failed"
 	assert_line "  RANGE:id id: 1 failure(s)"
 }
+
+@test "bench-accuracy: the table of a FEBRL file and a dq-gen file, from their truth" {
+	mkdir "$T/febrl"
+	cp "$BATS_TEST_DIRNAME/fixtures/block/febrl.csv" "$T/febrl/dataset1.csv"
+	DQ_BIN=$DQ_BIN ACC_FEBRL=$T/febrl ACC_GEN=400 ACC_SEED=3 \
+		run -0 --separate-stderr "$S/bench-accuracy"
+	assert_line --index 0 --partial "| data | records | pair completeness |"
+	# The four FEBRL records hold two true pairs; blocking finds both,
+	# out of the six record pairs.
+	assert_line --index 2 --regexp '^\| FEBRL dataset 1 \| 4 \| 1 \| 0\.66667 \| '
+	assert_line --index 3 --partial "| FEBRL dataset 2 | skipped ($T/febrl/dataset2.csv not found)"
+	# The dq-gen row agrees with dq-eval run by hand on the same file.
+	"$DQ_BIN/dq-gen" -n 400 --seed 3 --truth "$T/truth" >"$T/gen"
+	C=$BATS_TEST_DIRNAME/../examples/contracts
+	dq normalize -q -c "$C/person.json" "$T/gen" |
+		dq block -q -c "$C/person.json" | dq score -q -c "$C/person.json" >"$T/scored"
+	pc=$("$S/dq-eval" --truth "$T/truth" --json "$T/scored" |
+		jq -r '.pair_completeness * 10000 | round / 10000 | tostring')
+	assert_line --index 4 --regexp "^\| dq-gen 400, seed 3 \| 400 \| $pc \| 0\.9[0-9]* \| "
+	[ "${#lines[@]}" -eq 5 ]
+	run -2 "$S/bench-accuracy" extra
+	assert_output "Usage: scripts/bench-accuracy [-h|--help]"
+}
