@@ -622,6 +622,9 @@ struct nick {
 
 static struct nick *nicks;
 static size_t nnicks;
+/* The names of group g: nicks[bygroup[gstart[g]]] .. before
+ * nicks[bygroup[gstart[g + 1]]]. */
+static size_t *bygroup, *gstart;
 static pthread_once_t nick_once = PTHREAD_ONCE_INIT;
 
 static int
@@ -654,6 +657,17 @@ nick_build(void)
 		}
 	}
 	qsort(nicks, nnicks, sizeof(*nicks), cmp_nick);
+	size_t ng = 0;
+	while (nick_groups[ng])
+		ng++;
+	gstart = dq_xcalloc(ng + 2, sizeof(*gstart));
+	bygroup = dq_xmalloc((nnicks ? nnicks : 1) * sizeof(*bygroup));
+	for (size_t i = 0; i < nnicks; i++)
+		gstart[nicks[i].group + 2]++;
+	for (size_t g = 2; g < ng + 2; g++)
+		gstart[g] += gstart[g - 1];
+	for (size_t i = 0; i < nnicks; i++)
+		bygroup[gstart[nicks[i].group + 1]++] = i;
 }
 
 /* The range of table entries for name s. */
@@ -694,6 +708,37 @@ dq_cmp_nickname(const char *a, size_t an, const char *b, size_t bn)
 		for (size_t j = sb; j < eb; j++)
 			if (nicks[i].group == nicks[j].group)
 				return 1;
+	return 0;
+}
+
+int
+dq_cmp_nickname_typo(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t ea, eb, sa;
+	pthread_once(&nick_once, nick_build);
+	if (an < 3 || bn < 3)
+		return 0;
+	sa = nick_find(a, an, &ea);
+	if (sa == ea) {
+		const char *t = a;
+		size_t tn = an;
+		a = b, an = bn, b = t, bn = tn;
+		sa = nick_find(a, an, &ea);
+	}
+	/* A name of the table is a name, not a typo: "pam" is not
+	 * "pat" misspelt. */
+	if (sa == ea || nick_find(b, bn, &eb) != eb)
+		return 0;
+	for (size_t i = sa; i < ea; i++) {
+		unsigned g = nicks[i].group;
+		for (size_t k = gstart[g]; k < gstart[g + 1]; k++) {
+			const char *n = nicks[bygroup[k]].name;
+			size_t nn = strlen(n);
+			if (nn >= 3 && nn + 1 >= bn && bn + 1 >= nn &&
+			    dq_cmp_damerau(n, nn, b, bn) <= 1)
+				return 1;
+		}
+	}
 	return 0;
 }
 

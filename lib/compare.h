@@ -108,6 +108,12 @@ enum dq_cmp_phone_level dq_cmp_phone(const char *a, size_t an, const char *b,
  * built-in nickname table (bob = robert, peggy = margaret), or equal. */
 int dq_cmp_nickname(const char *a, size_t an, const char *b, size_t bn);
 
+/* 1 when one name is in the nickname table and the other, not in it,
+ * is one edit (Damerau) from a name of the first one's group: "mikc"
+ * for michael (mick), "pta" for patrick (pat), "lpe" for guadalupe
+ * (lupe).  Names of fewer than 3 letters never count. */
+int dq_cmp_nickname_typo(const char *a, size_t an, const char *b, size_t bn);
+
 /*
  * The comparison form of a text value, appended to out: white space
  * trimmed and collapsed to one space, ASCII-folded (dq_text_ascii),

@@ -737,6 +737,9 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		if (xn + yn >= 5 && xn >= 2 && yn >= 2 &&
 		    dq_cmp_damerau(x, xn, y, yn) <= 1)
 			return 2;
+		/* A typo of a nickname ("Mikc" and "Michael") is close. */
+		if (f->nicknames && dq_cmp_nickname_typo(x, xn, y, yn))
+			return 2;
 		/* "J" or "J." against "John". */
 		if ((xn == 1 || (xn == 2 && x[1] == '.') || yn == 1 ||
 		     (yn == 2 && y[1] == '.')) && x[0] == y[0]) {

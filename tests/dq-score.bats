@@ -56,6 +56,18 @@ setup() {
 	assert_line -n 0 --partial '"score":0.999973,"decision":"match",'
 }
 
+@test "a typo of a nickname is close, so the household guard lets it pass" {
+	# Patrick and "Pta" (Pat, misspelt) at one phone and email: one
+	# person; Patrick and Pam (a name of its own) stay a household.
+	for n in Pta Pam; do
+		printf '{"a":{"id":"k1","first_name":"Patrick","last_name":"Kowalski","phone":"+1 206 555 0100","email":"kowalski@x.org","dob":"1970-01-02"},"b":{"id":"k2","first_name":"%s","last_name":"Kowalski","phone":"(206) 555-0100","email":"kowalski@x.org","dob":null},"_dq":{"rules":["phone"]}}\n' "$n"
+	done >"$T/typo.ndjson"
+	run -0 --separate-stderr dq score -c "$S/household.json" "$T/typo.ndjson"
+	run -0 jq -c '[.b.first_name, ._dq.decision, ._dq.guard, ._dq.features.first_name.level]' <<<"$output"
+	assert_output '["Pta","match",null,"close"]
+["Pam","review","household","different"]'
+}
+
 @test "first and last name written in each other's place" {
 	run -0 --separate-stderr dq score -c "$S/household.json" "$S/household.ndjson"
 	assert_line -n 3 --partial '"features":{"first_name":{"level":"close","similarity":0.95,"weight":3.3219,"swapped":true},"last_name":{"level":"exact","similarity":1,"weight":6.4919,"swapped":true},'

@@ -143,6 +143,30 @@ main(void)
 	UNIT_INT(dq_cmp_nickname(S("al"), S("alfred")), 1, "al alfred");
 	UNIT_INT(dq_cmp_nickname(S("bob"), S("william")), 0, "bob william");
 	UNIT_INT(dq_cmp_nickname(S("zbigniew"), S("zbigniew")), 1, "equal");
+	/* A typo of a nickname, either way round. */
+	UNIT_INT(dq_cmp_nickname_typo(S("michael"), S("mikc")), 1,
+		 "mikc: mick with a transposition");
+	UNIT_INT(dq_cmp_nickname_typo(S("miikey"), S("michael")), 1,
+		 "miikey: mickey with one letter changed");
+	UNIT_INT(dq_cmp_nickname_typo(S("patrick"), S("pta")), 1, "pta");
+	UNIT_INT(dq_cmp_nickname_typo(S("guadalupe"), S("lpe")), 1,
+		 "lpe: lupe less a letter");
+	UNIT_INT(dq_cmp_nickname_typo(S("bob"), S("robbert")), 1,
+		 "a typo of the full name from a nickname's side");
+	/* Not typos: a name of the table is another name; more than one
+	 * edit; too short; neither side in the table. */
+	UNIT_INT(dq_cmp_nickname_typo(S("patrick"), S("pam")), 0,
+		 "pam is a name (pamela), not pat misspelt");
+	UNIT_INT(dq_cmp_nickname_typo(S("michael"), S("mcihael")), 1,
+		 "michael itself with a transposition");
+	UNIT_INT(dq_cmp_nickname_typo(S("michael"), S("mxkc")), 0,
+		 "two edits from mick");
+	UNIT_INT(dq_cmp_nickname_typo(S("alexander"), S("ax")), 0,
+		 "two letters never count");
+	UNIT_INT(dq_cmp_nickname_typo(S("hannah"), S("hanah")), 0,
+		 "hannah is not in the table");
+	UNIT_INT(dq_cmp_nickname_typo(S("william"), S("susan")), 0,
+		 "unrelated");
 	UNIT_INT(dq_cmp_nickname(S("zbigniew"), S("zbyszek")), 0,
 		 "not in the table");
 	UNIT_INT(dq_cmp_nickname(S("averyveryverylongname"), S("bob")), 0,
