@@ -325,7 +325,7 @@ dq_quantile_load(struct dq_quantile *q, const cJSON *j)
 		if (h == DQ_QUANTILE_MAXLEV || !cJSON_IsArray(l))
 			goto bad;
 		cJSON_ArrayForEach(x, l) {
-			if (!cJSON_IsNumber(x))
+			if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
 				goto bad;
 			push(q, h, x->valuedouble);
 		}

@@ -90,3 +90,15 @@ setup() {
 	run -0 jq -c '.typeFormatIssues.id.types' <<<"$output"
 	[ "$output" = '{"integer":2}' ]
 }
+
+@test "fuzz regression: dq-profile --merge refuses a moment of 1e999 (infinite: its saved state would not load)" {
+	local f=$BATS_TEST_DIRNAME/fuzz/regress/profile/infinite-mean
+	run -2 dq profile --merge "$f"
+	[ "$output" = "dq-profile: $f: not a dq-profile partial state (made with --partial)" ]
+	sed 's/1e999/30/' "$f" >ok.json
+	run -0 dq profile --merge ok.json
+	run -0 jq -c '.statisticalSummary.age.mean' <<<"$output"
+	[ "$output" = 30 ]
+	f=$BATS_TEST_DIRNAME/fuzz/regress/profile/infinite-sum-fuzzed
+	run -2 dq profile --merge "$f"
+}

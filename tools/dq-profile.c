@@ -1227,14 +1227,15 @@ moments_load(struct dq_moments *m, const cJSON *j)
 	const cJSON *x;
 	if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) != 7)
 		return -1;
+	/* Infinities come back as null from cJSON: a state that held one
+	 * could not be loaded again, so none is taken. */
 	cJSON_ArrayForEach(x, j) {
-		if (!cJSON_IsNumber(x))
+		if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
 			return -1;
 		v[i++] = x->valuedouble;
 	}
-	if (v[0] < 0)
+	if (dq_double_to_u64(v[0], &m->n))
 		return -1;
-	m->n = (uint64_t)v[0];
 	m->mean = v[1];
 	m->m2 = v[2];
 	m->m3 = v[3];
@@ -1405,7 +1406,7 @@ field_load(struct field *f, const cJSON *o)
 		return -1;
 	x = cJSON_GetObjectItemCaseSensitive(o, "tmax");
 	if (x) {
-		if (!cJSON_IsNumber(x))
+		if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
 			return -1;
 		f->tmax = x->valuedouble;
 		f->has_tmax = 1;
