@@ -546,15 +546,15 @@ read_side(const char *path, line_fn fn)
  * its line), then the id and the record text (each a 4-byte length and
  * the bytes).
  */
-struct rstate {
-	struct dq_record sub;
+struct wstate {
+	struct dq_record sub; /* a record's _dq, or a pair's */
 	struct dq_buf id;
 };
 
 static void *
-rec_start(void *ctx, int w)
+worker_start(void *ctx, int w)
 {
-	struct rstate *s = dq_xcalloc(1, sizeof(*s));
+	struct wstate *s = dq_xcalloc(1, sizeof(*s));
 	(void)ctx;
 	(void)w;
 	dq_record_init(&s->sub);
@@ -562,9 +562,9 @@ rec_start(void *ctx, int w)
 }
 
 static void
-rec_finish(void *ctx, void *ws, int w)
+worker_finish(void *ctx, void *ws, int w)
 {
-	struct rstate *s = ws;
+	struct wstate *s = ws;
 	(void)ctx;
 	(void)w;
 	dq_record_release(&s->sub);
@@ -579,7 +579,7 @@ static int
 rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 	   uint64_t seq, struct dq_buf *out, const char **reject)
 {
-	struct rstate *s = ws;
+	struct wstate *s = ws;
 	int str = record_id(r, &s->sub, &s->id);
 	(void)seq;
 	(void)reject;
@@ -626,9 +626,9 @@ static void
 read_records(int jobs)
 {
 	static const struct dq_par_work work = {
-		.start = rec_start,
+		.start = worker_start,
 		.record = rec_record,
-		.finish = rec_finish,
+		.finish = worker_finish,
 		.consume = rec_consume,
 	};
 	struct dq_input saved = run.in;
@@ -680,34 +680,9 @@ edge_add(uint32_t a, uint32_t b, double score, uint32_t flags)
  * entry: the decision (1 byte: 0 match, 1 review, 2 distinct), the score
  * (a double), per side whether the id is a string (1 byte), the id and
  * the record text (each a 4-byte length and the bytes), and for a
- * review pair with --review the line (a length and the bytes).
+ * review pair with --review the line (a length and the bytes).  A
+ * worker keeps a struct wstate, as for the records.
  */
-struct pstate {
-	struct dq_record meta;
-	struct dq_buf id;
-};
-
-static void *
-pair_start(void *ctx, int w)
-{
-	struct pstate *s = dq_xcalloc(1, sizeof(*s));
-	(void)ctx;
-	(void)w;
-	dq_record_init(&s->meta);
-	return s;
-}
-
-static void
-pair_finish(void *ctx, void *ws, int w)
-{
-	struct pstate *s = ws;
-	(void)ctx;
-	(void)w;
-	dq_record_release(&s->meta);
-	dq_buf_release(&s->id);
-	free(s);
-}
-
 static void
 add_u32(struct dq_buf *b, size_t n)
 {
@@ -718,7 +693,7 @@ add_u32(struct dq_buf *b, size_t n)
 /* Side "a" or "b" of a pair into the entry; the reason when it has no
  * record or no id. */
 static const char *
-entry_side(struct pstate *s, const struct dq_record *pr, const char *name,
+entry_side(struct wstate *s, const struct dq_record *pr, const char *name,
 	   struct dq_buf *out)
 {
 	long i = dq_record_find(pr, name, 1);
@@ -741,7 +716,7 @@ static int
 pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 	    uint64_t seq, struct dq_buf *out, const char **reject)
 {
-	struct pstate *s = ws;
+	struct wstate *s = ws;
 	struct dq_json_error err;
 	long i = pr->dq;
 	size_t start = out->len;
@@ -754,22 +729,22 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		*reject = "pair has no _dq object";
 		return -1;
 	}
-	dq_json_scan(&s->meta, pr->m[i].val, pr->m[i].vallen, &err);
-	long sc = dq_record_find(&s->meta, "score", 5);
-	long d = dq_record_find(&s->meta, "decision", 8);
-	if (sc < 0 || s->meta.m[sc].type != DQ_JSON_NUMBER) {
+	dq_json_scan(&s->sub, pr->m[i].val, pr->m[i].vallen, &err);
+	long sc = dq_record_find(&s->sub, "score", 5);
+	long d = dq_record_find(&s->sub, "decision", 8);
+	if (sc < 0 || s->sub.m[sc].type != DQ_JSON_NUMBER) {
 		*reject = "pair has no number _dq.score";
 		return -1;
 	}
 	char tmp[64];
-	size_t n = s->meta.m[sc].vallen < 63 ? s->meta.m[sc].vallen : 63;
-	memcpy(tmp, s->meta.m[sc].val, n);
+	size_t n = s->sub.m[sc].vallen < 63 ? s->sub.m[sc].vallen : 63;
+	memcpy(tmp, s->sub.m[sc].val, n);
 	tmp[n] = 0;
 	score = strtod(tmp, &end);
 	int kind = -1;
-	if (d >= 0 && s->meta.m[d].type == DQ_JSON_STRING) {
-		const char *v = s->meta.m[d].val;
-		size_t vl = s->meta.m[d].vallen;
+	if (d >= 0 && s->sub.m[d].type == DQ_JSON_STRING) {
+		const char *v = s->sub.m[d].val;
+		size_t vl = s->sub.m[d].vallen;
 		if (vl == 7 && !memcmp(v, "\"match\"", 7))
 			kind = 0;
 		else if (vl == 8 && !memcmp(v, "\"review\"", 8))
@@ -1703,9 +1678,9 @@ main(int argc, char **argv)
 	if (O.records)
 		read_records(jobs);
 	static const struct dq_par_work work = {
-		.start = pair_start,
+		.start = worker_start,
 		.record = pair_record,
-		.finish = pair_finish,
+		.finish = worker_finish,
 		.consume = pair_consume,
 	};
 	dq_par_run(&run, jobs, &work);
