@@ -10,7 +10,7 @@
 #   make bench      speed and memory against jq and Miller
 #   make accuracy   duplicates found on FEBRL 1, 2 and dq-gen (bench-accuracy)
 #   make install PREFIX=/usr/local
-#   make lint       clang-format check and cppcheck
+#   make lint       lib/ layering (scripts/lint-layers), clang-format, cppcheck
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -32,8 +32,9 @@ LIBS    := -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm -pthread
 O       ?= build
 BIN     ?= bin
 
-LIB_C   := $(wildcard lib/*.c)
-LIB_CC  := $(wildcard lib/*.cc)
+LIB_C   := $(wildcard lib/*/*.c)
+LIB_CC  := $(wildcard lib/*/*.cc)
+LIB_H   := $(wildcard lib/*/*.h)
 LIB_OBJ := $(LIB_C:lib/%.c=$(O)/lib/%.o) $(LIB_CC:lib/%.cc=$(O)/lib/%.o)
 LIB_A   := $(O)/libdq.a
 TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/dq-*.c))
@@ -44,11 +45,11 @@ SCRIPTS := $(wildcard scripts/dq-*)
 
 all: $(PROGS) $(UNIT)
 
-$(O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+$(O)/lib/%.o: lib/%.c $(LIB_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/lib/%.o: lib/%.cc $(wildcard lib/*.h)
+$(O)/lib/%.o: lib/%.cc $(LIB_H)
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
@@ -131,7 +132,8 @@ install: all
 	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)
 
 lint:
-	clang-format --dry-run lib/*.c lib/*.h tools/*.c 2>&1 | grep -c warning | sed "s/$$/ lines differ from .clang-format (advisory)/"
+	scripts/lint-layers
+	clang-format --dry-run lib/*/*.c lib/*/*.h tools/*.c 2>&1 | grep -c warning | sed "s/$$/ lines differ from .clang-format (advisory)/"
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -Ilib lib tools
 

@@ -93,7 +93,7 @@ setup() {
 }
 
 @test "dates: every form the parser reads, and text it refuses" {
-	# A value per field: the date forms of lib/date.c, and text with a
+	# A value per field: the date forms of lib/norm/date.c, and text with a
 	# digit that is not a date (a street, an id, a word the parser does
 	# not know), which dq-profile tells without calling the parser.
 	cat >"$T/dates.ndjson" <<-'EOF'

@@ -52,9 +52,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "blockkey.h"
-#include "fsmodel.h"
-#include "run.h"
+#include "er/blockkey.h"
+#include "er/fsmodel.h"
+#include "cli/run.h"
 
 static const char synopsis[] =
 	"usage: dq-block [-c CONTRACT]... [--rule [NAME=]KEY]... [OPTIONS] "

@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "run.h"
+#include "stream/json.h"
+#include "cli/run.h"
 
 static const char synopsis[] =
 	"usage: dq-csv [OPTIONS] [FILE...]\n"

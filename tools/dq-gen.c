@@ -45,8 +45,8 @@
  * Vietnamese letters, which is all the tables use; phone numbers are shaped
  * after each country's numbering plan but not checked against it.
  */
-#include "keyset.h"
-#include "util.h"
+#include "base/keyset.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -4,11 +4,11 @@
  *
  * The story: read every record (--records) and every scored pair, naming
  * each record by its id; read a person's decisions (--decisions) and let
- * them override the scores; cluster the match edges (lib/cluster.c: weak
+ * them override the scores; cluster the match edges (lib/er/cluster.c: weak
  * links cut, cannot-link pairs and the size cap respected); give each
  * cluster a stable id (from its smallest member id, or the id it had in
  * --previous-map); then write one golden record per cluster, its fields
- * chosen by the contract's survivorship rules (lib/survive.c), in the
+ * chosen by the contract's survivorship rules (lib/er/survive.c), in the
  * order of the clusters' smallest member ids.  Nothing depends on the
  * order of the input lines, so the output is byte-identical for the same
  * records, pairs and decisions.  docs/merge.md describes the formats.
@@ -35,12 +35,12 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "cluster.h"
-#include "json.h"
-#include "keyset.h"
-#include "par.h"
-#include "run.h"
-#include "survive.h"
+#include "er/cluster.h"
+#include "stream/json.h"
+#include "base/keyset.h"
+#include "cli/par.h"
+#include "cli/run.h"
+#include "er/survive.h"
 
 static const char synopsis[] =
 	"usage: dq-merge [-c CONTRACT]... [--records FILE] [--decisions FILE]\n"

@@ -19,13 +19,13 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "date.h"
-#include "json.h"
-#include "par.h"
-#include "phone.h"
-#include "run.h"
-#include "text.h"
-#include "value.h"
+#include "norm/date.h"
+#include "stream/json.h"
+#include "cli/par.h"
+#include "norm/phone.h"
+#include "cli/run.h"
+#include "norm/text.h"
+#include "norm/value.h"
 
 static const char synopsis[] =
 	"usage: dq-normalize [-c CONTRACT]... [OPTIONS] [FILE...]\n"

@@ -24,16 +24,16 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "date.h"
-#include "dupsketch.h"
-#include "hll.h"
-#include "json.h"
-#include "moments.h"
-#include "quantile.h"
-#include "reservoir.h"
-#include "run.h"
-#include "topk.h"
-#include "value.h"
+#include "norm/date.h"
+#include "sketch/dupsketch.h"
+#include "sketch/hll.h"
+#include "stream/json.h"
+#include "sketch/moments.h"
+#include "sketch/quantile.h"
+#include "sketch/reservoir.h"
+#include "cli/run.h"
+#include "sketch/topk.h"
+#include "norm/value.h"
 
 static const char synopsis[] =
 	"usage: dq-profile [-c CONTRACT]... [OPTIONS] [FILE...]\n"
@@ -719,7 +719,7 @@ add_number(struct field *f, double x)
 }
 
 /*
- * The words lib/date.c reads (its grammar comment): month and weekday
+ * The words lib/norm/date.c reads (its grammar comment): month and weekday
  * names, full or of three letters, and the other abbreviations; zone
  * names; ordinal suffixes; "of" and "at"; and the single letters it
  * reads one at a time ("T", "W", "Z", "a.m.", "p.m.").

@@ -13,7 +13,7 @@
  * With --model (or the weighted model, or m/u written in the contract) each
  * pair is scored on its own: a pure filter, so `parallel --pipe` can run
  * it.  A Fellegi-Sunter model with nothing to start from is trained on the
- * input first (lib/fsmodel.c: u from random pairs of the records, m and
+ * input first (lib/er/fsmodel.c: u from random pairs of the records, m and
  * the prior by EM): the pairs are spooled to an unlinked temporary file,
  * then read back and scored.  --train FILE trains and writes the model
  * only.  Memory: one pair at a time per thread, nothing per pair; while
@@ -38,9 +38,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "fsmodel.h"
-#include "par.h"
-#include "run.h"
+#include "er/fsmodel.h"
+#include "cli/par.h"
+#include "cli/run.h"
 
 static const char synopsis[] =
 	"usage: dq-score [-c CONTRACT]... [OPTIONS] [FILE...]\n"
@@ -747,7 +747,7 @@ scorer_release(struct scorer *sc)
 	dq_buf_release(&sc->meta);
 }
 
-/* ---- scoring with a model, in worker threads (lib/par.h) ---- */
+/* ---- scoring with a model, in worker threads (lib/cli/par.h) ---- */
 
 static const char *id_field;
 

@@ -3,7 +3,7 @@
  *
  * The story: parse options, read every named document (a dq-validate
  * summary, its violations file, a dq-profile document, dq-merge's golden
- * records and id map), check that each is strict JSON (lib/json.c) without
+ * records and id map), check that each is strict JSON (lib/stream/json.c) without
  * NUL characters, then build one transaction of
  * `INSERT ... ON CONFLICT (key) DO UPDATE SET col = excluded.col` statements
  * into one of two schemas, and write it to stdout only when all of it was
@@ -53,10 +53,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "json.h"
-#include "keyset.h"
-#include "text.h"
-#include "util.h"
+#include "stream/json.h"
+#include "base/keyset.h"
+#include "norm/text.h"
+#include "base/util.h"
 
 static const char usage_text[] =
 	"usage: dq-sql [--schema monitoring|generic]\n"
@@ -1145,7 +1145,7 @@ generic(const struct opts *o, struct dq_buf *out)
 static const char *
 text_arg(const char *opt, const char *arg)
 {
-	if (!dq_text_valid_utf8(arg, strlen(arg)))
+	if (!dq_utf8_valid(arg, strlen(arg)))
 		usage_error("%s: not valid UTF-8", opt);
 	return arg;
 }

@@ -19,7 +19,7 @@
  * stdout or in the quarantine.
  *
  * Uniqueness and reference checks keep an exact set of XXH3-128 hashes
- * (lib/keyset.h: 21-43 bytes per distinct key).  Set-level rules (null,
+ * (lib/base/keyset.h: 21-43 bytes per distinct key).  Set-level rules (null,
  * invalid and duplicate rates, row count) keep counters.  Grouped rules
  * keep, per group, two counters (rates, counts) or one entry per record
  * of the group (runs, which must be sorted by their order field at the
@@ -42,11 +42,11 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "date.h"
-#include "ere.h"
-#include "keyset.h"
-#include "run.h"
-#include "value.h"
+#include "norm/date.h"
+#include "base/ere.h"
+#include "base/keyset.h"
+#include "cli/run.h"
+#include "norm/value.h"
 
 static const char synopsis[] =
 	"usage: dq-validate [-c CONTRACT]... [OPTIONS] [FILE...]\n"

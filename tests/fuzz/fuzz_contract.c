@@ -1,6 +1,6 @@
 /*
  * fuzz_contract.c - libFuzzer entry point for the contract loader
- * (lib/contract.c).
+ * (lib/contract/contract.c).
  *
  * The input is split at its first NUL byte: the part before is a contract
  * file, written to a temporary file because dq_contract_load() reads
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "contract.h"
+#include "contract/contract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_csv.c - libFuzzer entry point for the CSV reader (lib/csv.c).
+ * fuzz_csv.c - libFuzzer entry point for the CSV reader (lib/stream/csv.c).
  *
  * The first byte picks the options (delimiter ",", "\t", ";" or ", ",
  * Latin-1, no header), the rest is the file, fed line by line as the
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "json.h"
+#include "stream/csv.h"
+#include "stream/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

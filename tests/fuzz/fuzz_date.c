@@ -1,5 +1,5 @@
 /*
- * fuzz_date.c - libFuzzer entry point for the date parser (lib/date.c).
+ * fuzz_date.c - libFuzzer entry point for the date parser (lib/norm/date.c).
  *
  * The first byte picks the options (field order, epoch seconds or
  * milliseconds, pivot year).  A parsed date must be a real date, and its
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
+#include "norm/date.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_json.c - libFuzzer entry point for the NDJSON record scanner
- * (lib/json.c).
+ * (lib/stream/json.c).
  *
  * The input is one line.  Beyond "no crash, no sanitizer report", two
  * properties are checked because a scanner bug that does not crash would
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "stream/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

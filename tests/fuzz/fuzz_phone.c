@@ -1,6 +1,6 @@
 /*
  * fuzz_phone.c - libFuzzer entry point for the phone normalizer
- * (lib/phone.c and its libphonenumber bridge, lib/phone_lpn.cc).
+ * (lib/norm/phone.c and its libphonenumber bridge, lib/norm/phone_lpn.cc).
  *
  * The first byte picks the default region.  Besides crashes, this checks
  * the promise phone.h makes: the C fast path, whenever it does not
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "phone.h"
+#include "norm/phone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
  */
 #include <time.h>
 
-#include "phone.h"
+#include "norm/phone.h"
 #include "phone_corpus.h"
 
 struct text {

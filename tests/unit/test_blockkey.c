@@ -1,6 +1,6 @@
-/* Unit tests for lib/blockkey.c: every field function, composite and
+/* Unit tests for lib/er/blockkey.c: every field function, composite and
  * multi-field keys, missing parts, and rule parsing errors. */
-#include "blockkey.h"
+#include "er/blockkey.h"
 #include "unit.h"
 
 /* Apply one function to a raw JSON value; "<missing>" when missing. */

@@ -1,11 +1,11 @@
-/* Unit tests for lib/cluster.c: union-find, weak bridges, cannot-links,
+/* Unit tests for lib/er/cluster.c: union-find, weak bridges, cannot-links,
  * the size cap, pinned edges and order independence. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster.h"
+#include "er/cluster.h"
 #include "unit.h"
 
 static struct dq_cluster_edge E[16];

@@ -1,9 +1,9 @@
-/* Unit tests for lib/compare.c: published Jaro-Winkler values, edit
+/* Unit tests for lib/er/compare.c: published Jaro-Winkler values, edit
  * distances counted by hand, sets, dates, email, phone, nicknames. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "compare.h"
+#include "er/compare.h"
 #include "unit.h"
 
 #define S(x) x, strlen(x)

@@ -1,5 +1,5 @@
 /*
- * test_csv.c - unit tests for lib/csv.c (CSV rows to JSON text).
+ * test_csv.c - unit tests for lib/stream/csv.c (CSV rows to JSON text).
  *
  * Input is fed the way the stream layer does it: one physical line at a
  * time, with its terminator, then dq_csv_finish().  Each row handed out is
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "stream/csv.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 #define MAX_ROWS 16
 

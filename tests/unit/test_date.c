@@ -1,5 +1,5 @@
 /*
- * test_date.c - unit tests for lib/date.c: a table of accepted forms with
+ * test_date.c - unit tests for lib/norm/date.c: a table of accepted forms with
  * the exact ISO 8601 they must produce, a table of forms that must be
  * refused, the day arithmetic over the whole 1..9999 range, the formatter,
  * and the awkward inputs (empty, invalid UTF-8, a megabyte of text).
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "date.h"
+#include "norm/date.h"
 #include "unit.h"
 
 /* Options per row: order, pivot, epoch.  D is the default set. */

@@ -1,11 +1,11 @@
-/* Unit tests for lib/dupsketch.c: exact counts, the estimate within 3
+/* Unit tests for lib/sketch/dupsketch.c: exact counts, the estimate within 3
  * standard errors on known duplicates, merge equal to one sketch, text
  * round trip, malformed text. */
 #include <math.h>
 #include <string.h>
 #include <xxhash.h>
 
-#include "dupsketch.h"
+#include "sketch/dupsketch.h"
 #include "unit.h"
 
 static uint64_t

@@ -1,10 +1,10 @@
-/* Unit tests for lib/ere.c: the fast matcher must answer as regexec. */
+/* Unit tests for lib/base/ere.c: the fast matcher must answer as regexec. */
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ere.h"
+#include "base/ere.h"
 #include "unit.h"
 
 static void

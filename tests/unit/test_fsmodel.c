@@ -1,10 +1,10 @@
-/* Unit tests for lib/fsmodel.c: EM recovers known m and lambda on a
+/* Unit tests for lib/er/fsmodel.c: EM recovers known m and lambda on a
  * synthetic set, levels of each comparator, weights, the model file
  * round trip, contract errors. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fsmodel.h"
+#include "er/fsmodel.h"
 #include "unit.h"
 
 static uint64_t rs = 42;

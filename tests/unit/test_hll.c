@@ -1,9 +1,9 @@
-/* Unit tests for lib/hll.c: exact mode, HLL within 3 standard errors on
+/* Unit tests for lib/sketch/hll.c: exact mode, HLL within 3 standard errors on
  * known cardinalities, merge, save/load. */
 #include <math.h>
 #include <xxhash.h>
 
-#include "hll.h"
+#include "sketch/hll.h"
 #include "unit.h"
 
 static uint64_t

@@ -1,7 +1,7 @@
 /* test_json.c - the NDJSON scanner: acceptance, rejection, losslessness. */
 #include <stdlib.h>
 
-#include "json.h"
+#include "stream/json.h"
 #include "unit.h"
 
 static struct dq_record rec;

@@ -1,8 +1,8 @@
-/* Unit tests for lib/keyset.c. */
+/* Unit tests for lib/base/keyset.c. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "keyset.h"
+#include "base/keyset.h"
 #include "unit.h"
 
 int

@@ -1,6 +1,6 @@
-/* Unit tests for lib/moments.c: hand-computed figures, merge equals one
+/* Unit tests for lib/sketch/moments.c: hand-computed figures, merge equals one
  * pass, a large offset that breaks the naive formula. */
-#include "moments.h"
+#include "sketch/moments.h"
 #include "unit.h"
 
 int

@@ -1,5 +1,5 @@
 /*
- * test_phone.c - phone numbers to E.164 (lib/phone.c).
+ * test_phone.c - phone numbers to E.164 (lib/norm/phone.c).
  *
  * Every line of data/phone-corpus.tsv (expectations from
  * python-phonenumbers, see scripts/gen-phone-corpus) is one assertion on
@@ -8,9 +8,9 @@
  * random numbers of every calling code.  bench_phone.c runs the same
  * comparison on 100000 numbers and times both paths.
  */
-#include "phone.h"
+#include "norm/phone.h"
 #include "phone_corpus.h"
-#include "phone_lpn.h"
+#include "norm/phone_lpn.h"
 #include "unit.h"
 
 #define RANDOM_TEXTS 20000

@@ -1,6 +1,6 @@
-/* Unit tests for lib/phonetic.c: published codes for each algorithm and
+/* Unit tests for lib/er/phonetic.c: published codes for each algorithm and
  * awkward input (empty, no letters, accents, punctuation, bad UTF-8). */
-#include "phonetic.h"
+#include "er/phonetic.h"
 #include "unit.h"
 
 static void

@@ -1,8 +1,8 @@
-/* Unit tests for lib/quantile.c: exact for small n, rank error within
+/* Unit tests for lib/sketch/quantile.c: exact for small n, rank error within
  * DQ_QUANTILE_RANK_ERROR on known distributions, merge, save/load. */
 #include <stdlib.h>
 
-#include "quantile.h"
+#include "sketch/quantile.h"
 #include "unit.h"
 
 static const double phis[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };

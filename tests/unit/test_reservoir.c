@@ -1,9 +1,9 @@
-/* Unit tests for lib/reservoir.c: fill, uniformity over many trials,
+/* Unit tests for lib/sketch/reservoir.c: fill, uniformity over many trials,
  * merge weights. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "reservoir.h"
+#include "sketch/reservoir.h"
 #include "unit.h"
 
 int

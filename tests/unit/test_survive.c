@@ -1,11 +1,11 @@
-/* Unit tests for lib/survive.c: contract loading and each rule on small
+/* Unit tests for lib/er/survive.c: contract loading and each rule on small
  * clusters, with exact golden fields, provenance, rules and ties. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "survive.h"
+#include "stream/json.h"
+#include "er/survive.h"
 #include "unit.h"
 
 static struct dq_record R[4];

@@ -1,5 +1,5 @@
 /*
- * test_text.c - unit tests for lib/text.c (Unicode text normalizers).
+ * test_text.c - unit tests for lib/norm/text.c (Unicode text normalizers).
  *
  * Each case runs a normalizer on a buffer that already holds "<<", so the
  * tests also check that results are appended, that the buffer stays
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "text.h"
+#include "norm/text.h"
 #include "unit.h"
 
 typedef int (*text_fn)(const char *, size_t, struct dq_buf *);
@@ -96,7 +96,7 @@ name_bin(const char *s, size_t n, struct dq_buf *out)
 }
 
 #define VALID(in, want)                                                      \
-	UNIT_INT(dq_text_valid_utf8(in, sizeof(in) - 1), want,               \
+	UNIT_INT(dq_utf8_valid(in, sizeof(in) - 1), want,               \
 		 "valid_utf8(" #in ")")
 
 static void

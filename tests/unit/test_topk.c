@@ -1,9 +1,9 @@
-/* Unit tests for lib/topk.c: exact for few values, the Misra-Gries
+/* Unit tests for lib/sketch/topk.c: exact for few values, the Misra-Gries
  * guarantee past that, merge, save/load. */
 #include <stdio.h>
 #include <xxhash.h>
 
-#include "topk.h"
+#include "sketch/topk.h"
 #include "unit.h"
 
 static uint64_t

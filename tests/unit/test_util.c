@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 int
 main(void)

@@ -1,5 +1,5 @@
 /*
- * test_value.c - unit tests for lib/value.c: e-mail, boolean, number, US
+ * test_value.c - unit tests for lib/norm/value.c: e-mail, boolean, number, US
  * state and ZIP normalizers.
  *
  * Every normalizer is called on a buffer that already holds "X", so each
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "value.h"
+#include "norm/value.h"
 
 static char what[512];
 

@@ -1,0 +1,77 @@
+/*
+ * utf8.h - UTF-8: validation and decoding, one copy for the toolkit.
+ *
+ * The rules are Unicode's (Table 3-7, "Well-Formed UTF-8 Byte
+ * Sequences"): no overlong forms, no surrogates (U+D800..U+DFFF), nothing
+ * above U+10FFFF, no stray continuation bytes.  dq_utf8_check() decides;
+ * the inline helpers below read text that has already passed it, so they
+ * do no checking of their own and are as cheap as a table lookup.
+ */
+#ifndef DQ_UTF8_H
+#define DQ_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Is b a continuation byte (10xxxxxx)? */
+#define DQ_UTF8_IS_CONT(b) (((b)&0xC0) == 0x80)
+
+/* -1 if p[0..n) is not valid UTF-8, 0 if it is pure ASCII, 1 otherwise. */
+int dq_utf8_check(const unsigned char *p, size_t n);
+
+/* 1 if s[0..n) is valid UTF-8 (RFC 3629: shortest form only, no surrogates
+ * U+D800..DFFF, nothing above U+10FFFF), else 0.  Empty is valid. */
+int dq_utf8_valid(const char *s, size_t n);
+
+/* Length of the leading run of ASCII bytes, eight bytes per step. */
+static inline size_t
+dq_utf8_ascii_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	while (n - i >= 8) {
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		i += 8;
+	}
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
+}
+
+/* Length of the character whose (valid) lead byte is c. */
+static inline size_t
+dq_utf8_len(unsigned c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The code point at p, in text that passed dq_utf8_check(); its length
+ * in bytes goes to *len. */
+static inline uint32_t
+dq_utf8_decode(const unsigned char *p, size_t *len)
+{
+	uint32_t c = p[0];
+
+	if (c < 0x80) {
+		*len = 1;
+		return c;
+	}
+	if (c < 0xE0) {
+		*len = 2;
+		return (c & 0x1F) << 6 | (p[1] & 0x3F);
+	}
+	if (c < 0xF0) {
+		*len = 3;
+		return (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		       (p[2] & 0x3F);
+	}
+	*len = 4;
+	return (c & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+	       (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+}
+
+#endif

@@ -1,0 +1,450 @@
+/*
+ * contract.c - contract layers, merging, --set, schema check, checksum.
+ *
+ * The schema below is the single declaration of every key a contract may
+ * hold.  Each entry names a key and what may sit under it: nothing more
+ * (a leaf of any JSON type), a fixed set of keys (an object described by
+ * another table), or a map whose keys are the user's own (field names,
+ * rule codes) each described by the same table.
+ */
+#include "contract/contract.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "stream/json.h"
+#include "base/util.h"
+
+struct keyspec {
+	const char *key;
+	const struct keyspec *sub; /* keys allowed in the object below */
+	int map;                   /* the object below is name -> sub */
+};
+
+/* A condition: {"field": "attended", "equals": true}. */
+static const struct keyspec cond_keys[] = {
+	{ "field", NULL, 0 },   { "equals", NULL, 0 },
+	{ "not_equals", NULL, 0 }, { "in", NULL, 0 },
+	{ "present", NULL, 0 }, { "absent", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* A reference: the key column of another NDJSON or CSV file. */
+static const struct keyspec ref_keys[] = {
+	{ "file", NULL, 0 }, { "key", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* Normalizer steps may be a string or {"name": options}; options vary by
+ * step and are checked by dq-normalize itself. */
+static const struct keyspec field_keys[] = {
+	{ "type", NULL, 0 },       { "normalize", NULL, 0 },
+	{ "required", NULL, 0 },   { "enum", NULL, 0 },
+	{ "enum_case", NULL, 0 },  { "min", NULL, 0 },
+	{ "max", NULL, 0 },        { "min_length", NULL, 0 },
+	{ "max_length", NULL, 0 }, { "pattern", NULL, 0 },
+	{ "unique", NULL, 0 },     { "format", NULL, 0 },
+	{ "region", NULL, 0 },     { "description", NULL, 0 },
+	{ "severity", NULL, 0 },   { "hint", NULL, 0 },
+	{ "tolerance", NULL, 0 },  { "codes", NULL, 0 },
+	{ "reference", ref_keys, 0 }, { "example", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec normalize_keys[] = {
+	{ "null_tokens", NULL, 0 }, { "unknown_fields", NULL, 0 },
+	{ "keep_original", NULL, 0 }, { "region", NULL, 0 },
+	{ "date_order", NULL, 0 },  { "year_pivot", NULL, 0 },
+	{ "particles", NULL, 0 },   { "trim_all", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* One entry of "rules", keyed by its code (dq-validate). */
+static const struct keyspec rule_keys[] = {
+	{ "check", NULL, 0 },       { "field", NULL, 0 },
+	{ "fields", NULL, 0 },      { "severity", NULL, 0 },
+	{ "category", NULL, 0 },    { "hint", NULL, 0 },
+	{ "tolerance", NULL, 0 },   { "message", NULL, 0 },
+	{ "description", NULL, 0 }, { "if", cond_keys, 0 },
+	{ "type", NULL, 0 },        { "format", NULL, 0 },
+	{ "pattern", NULL, 0 },     { "values", NULL, 0 },
+	{ "case", NULL, 0 },        { "min", NULL, 0 },
+	{ "max", NULL, 0 },         { "min_length", NULL, 0 },
+	{ "max_length", NULL, 0 },  { "before", NULL, 0 },
+	{ "allow_equal", NULL, 0 }, { "file", NULL, 0 },
+	{ "key", NULL, 0 },         { "group_by", NULL, 0 },
+	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec weight_keys[] = {
+	{ "schema", NULL, 0 },       { "format", NULL, 0 },
+	{ "completeness", NULL, 0 }, { "bounds", NULL, 0 },
+	{ "uniqueness", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* The profile section (dq-profile): caps of the document, drift
+ * tolerances and freshness limits ({"FIELD": "12h"}). */
+static const struct keyspec profile_keys[] = {
+	{ "top", NULL, 0 },      { "buckets", NULL, 0 },
+	{ "sample", NULL, 0 },   { "examples", NULL, 0 },
+	{ "shapes", NULL, 0 },   { "null_ratio", NULL, 0 },
+	{ "null_floor", NULL, 0 }, { "psi", NULL, 0 },
+	{ "mean_shift", NULL, 0 }, { "row_tolerance", NULL, 0 },
+	{ "sigma", NULL, 0 },    { "freshness", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* A blocking rule: {"key": "last_name:soundex,dob:year"}.  See
+ * docs/blocking.md. */
+static const struct keyspec block_rule_keys[] = {
+	{ "key", NULL, 0 }, { "max_block", NULL, 0 },
+	{ "description", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec blocking_keys[] = {
+	{ "rules", block_rule_keys, 1 }, { "max_block", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec score_keys[] = {
+	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* survivorship (dq-merge, docs/merge.md): a rule per field. */
+static const struct keyspec surv_field_keys[] = {
+	{ "rule", NULL, 0 },   { "primary", NULL, 0 },
+	{ "timestamp", NULL, 0 }, { "source", NULL, 0 },
+	{ "source_priority", NULL, 0 }, { "into", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+static const struct keyspec survivorship_keys[] = {
+	{ "default", NULL, 0 },   { "timestamp", NULL, 0 },
+	{ "source", NULL, 0 },    { "source_priority", NULL, 0 },
+	{ "fields", surv_field_keys, 1 }, { "weak_link", NULL, 0 },
+	{ "max_cluster_size", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* dq-score: how fields are compared and weighed (docs/score.md). */
+static const struct keyspec compare_field_keys[] = {
+	{ "comparator", NULL, 0 }, { "weight", NULL, 0 },
+	{ "close", NULL, 0 },      { "similar", NULL, 0 },
+	{ "num_close", NULL, 0 },  { "num_near", NULL, 0 },
+	{ "within_days", NULL, 0 }, { "last_digits", NULL, 0 },
+	{ "q", NULL, 0 },          { "nicknames", NULL, 0 },
+	{ "tf", NULL, 0 },         { "m", NULL, 0 },
+	{ "u", NULL, 0 },          { "description", NULL, 0 },
+	{ "swap_with", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec guard_keys[] = {
+	{ "shared", NULL, 0 }, { "differ", NULL, 0 },
+	{ "unless", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec compare_keys[] = {
+	{ "model", NULL, 0 },  { "prior", NULL, 0 },
+	{ "u_from", NULL, 0 },
+	{ "fields", compare_field_keys, 1 }, { "guard", guard_keys, 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct keyspec threshold_keys[] = {
+	{ "match", NULL, 0 }, { "review", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* Sections owned by programs not written yet are accepted as a whole
+ * (sub == NULL) until those programs declare their keys here. */
+static const struct keyspec top_keys[] = {
+	{ "name", NULL, 0 },        { "version", NULL, 0 },
+	{ "description", NULL, 0 }, { "id", NULL, 0 },
+	{ "fields", field_keys, 1 }, { "rename", NULL, 0 },
+	{ "normalize", normalize_keys, 0 },
+	{ "rules", rule_keys, 1 },  { "score", score_keys, 0 },
+	{ "blocking", blocking_keys, 0 }, { "compare", compare_keys, 0 },
+	{ "thresholds", threshold_keys, 0 },
+	{ "survivorship", survivorship_keys, 0 },
+	{ "profile", profile_keys, 0 },
+	{ NULL, NULL, 0 }
+};
+
+void
+dq_contract_init(struct dq_contract *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->root = cJSON_CreateObject();
+	if (!c->root)
+		dq_die("out of memory");
+}
+
+void
+dq_contract_release(struct dq_contract *c)
+{
+	cJSON_Delete(c->root);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}
+
+char *
+dq_read_file(const char *path, size_t *len)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	struct dq_buf b = DQ_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (!fp) {
+		dq_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		dq_buf_add(&b, chunk, n);
+	int bad = ferror(fp);
+	if (fp != stdin)
+		fclose(fp);
+	if (bad) {
+		dq_error("%s: read error", path);
+		dq_buf_release(&b);
+		return NULL;
+	}
+	return dq_buf_detach(&b, len);
+}
+
+static int
+check_keys(const cJSON *obj, const struct keyspec *spec, int map,
+	   const char *path, const char *file)
+{
+	const cJSON *it;
+	char sub[512];
+
+	if (!cJSON_IsObject(obj))
+		return dq_error("contract %s: '%s' must be an object", file,
+				path);
+	cJSON_ArrayForEach(it, obj)
+	{
+		const struct keyspec *k = NULL;
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "",
+			 it->string);
+		if (map) {
+			if (check_keys(it, spec, 0, sub, file))
+				return -1;
+			continue;
+		}
+		for (const struct keyspec *s = spec; s->key; s++)
+			if (!strcmp(s->key, it->string))
+				k = s;
+		if (!k)
+			return dq_error("contract %s: unknown key '%s'", file,
+					sub);
+		if (k->sub && check_keys(it, k->sub, k->map, sub, file))
+			return -1;
+	}
+	return 0;
+}
+
+/* Merge src into dst (both objects); src items are moved or copied. */
+static void
+merge(cJSON *dst, const cJSON *src)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, src)
+	{
+		cJSON *old = cJSON_GetObjectItemCaseSensitive(dst, it->string);
+		if (old && cJSON_IsObject(old) && cJSON_IsObject(it)) {
+			merge(old, it);
+			continue;
+		}
+		cJSON *copy = cJSON_Duplicate(it, 1);
+		if (!copy)
+			dq_die("out of memory");
+		if (old)
+			cJSON_ReplaceItemInObjectCaseSensitive(dst, it->string,
+							       copy);
+		else
+			cJSON_AddItemToObject(dst, it->string, copy);
+	}
+}
+
+/* Parse one layer's text strictly. */
+static cJSON *
+parse_layer(const char *text, size_t len, const char *file)
+{
+	struct dq_json_error e;
+	int type = dq_json_validate(text, len, &e);
+
+	if (type < 0) {
+		/* Count lines up to the error for the message. */
+		long line = 1;
+		for (size_t i = 0; i < e.offset && i < len; i++)
+			line += text[i] == '\n';
+		dq_error("contract %s:%ld: %s", file, line, e.reason);
+		return NULL;
+	}
+	if (type != DQ_JSON_OBJECT) {
+		dq_error("contract %s: must be a JSON object", file);
+		return NULL;
+	}
+	const char *end;
+	cJSON *j = cJSON_ParseWithOpts(text, &end, 1);
+	if (!j)
+		dq_error("contract %s: cannot parse", file);
+	return j;
+}
+
+/* Build the one-key-path object {"a":{"b":value}} for --set a.b=value. */
+static cJSON *
+set_layer(const char *set)
+{
+	const char *eq = strchr(set, '=');
+	if (!eq || eq == set) {
+		dq_error("--set '%s': expected PATH=VALUE", set);
+		return NULL;
+	}
+	const char *vtext = eq + 1;
+	struct dq_json_error e;
+	cJSON *val = NULL;
+	if (*vtext && dq_json_validate(vtext, strlen(vtext), &e) >= 0)
+		val = cJSON_Parse(vtext);
+	if (!val)
+		val = cJSON_CreateString(vtext);
+	if (!val)
+		dq_die("out of memory");
+
+	/* Walk the path from its end, wrapping the value. */
+	char *path = dq_xstrndup(set, (size_t)(eq - set));
+	char *p;
+	while ((p = strrchr(path, '.')) != NULL) {
+		if (!p[1]) {
+			dq_error("--set '%s': empty path component", set);
+			cJSON_Delete(val);
+			free(path);
+			return NULL;
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, p + 1, val);
+		val = o;
+		*p = '\0';
+	}
+	if (!*path) {
+		dq_error("--set '%s': empty path component", set);
+		cJSON_Delete(val);
+		free(path);
+		return NULL;
+	}
+	cJSON *top = cJSON_CreateObject();
+	cJSON_AddItemToObject(top, path, val);
+	free(path);
+	return top;
+}
+
+static int
+cmp_items(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	return strcmp(x->string, y->string);
+}
+
+/* Append the canonical form: objects with sorted keys, compact. */
+static void
+canonical(const cJSON *j, struct dq_buf *out)
+{
+	if (cJSON_IsObject(j)) {
+		size_t n = (size_t)cJSON_GetArraySize(j), i = 0;
+		const cJSON **v = dq_xcalloc(n ? n : 1, sizeof(*v));
+		const cJSON *it;
+		cJSON_ArrayForEach(it, j) v[i++] = it;
+		qsort(v, n, sizeof(*v), cmp_items);
+		dq_buf_addch(out, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				dq_buf_addch(out, ',');
+			dq_buf_add_json_string(out, v[i]->string,
+					       strlen(v[i]->string));
+			dq_buf_addch(out, ':');
+			canonical(v[i], out);
+		}
+		dq_buf_addch(out, '}');
+		free(v);
+	} else if (cJSON_IsArray(j)) {
+		const cJSON *it;
+		int first = 1;
+		dq_buf_addch(out, '[');
+		cJSON_ArrayForEach(it, j)
+		{
+			if (!first)
+				dq_buf_addch(out, ',');
+			first = 0;
+			canonical(it, out);
+		}
+		dq_buf_addch(out, ']');
+	} else {
+		char *s = cJSON_PrintUnformatted(j);
+		if (!s)
+			dq_die("out of memory");
+		dq_buf_addstr(out, s);
+		cJSON_free(s);
+	}
+}
+
+int
+dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
+		 char **sets, size_t nsets)
+{
+	size_t i;
+
+	c->files = dq_xcalloc(nfiles + 1, sizeof(char *));
+	for (i = 0; i < nfiles; i++) {
+		size_t len;
+		char *text = dq_read_file(files[i], &len);
+		if (!text)
+			return -1;
+		cJSON *layer = parse_layer(text, len, files[i]);
+		free(text);
+		if (!layer)
+			return -1;
+		c->files[c->nfiles++] = dq_xstrdup(files[i]);
+		if (check_keys(layer, top_keys, 0, "", files[i])) {
+			cJSON_Delete(layer);
+			return -1;
+		}
+		merge(c->root, layer);
+		cJSON_Delete(layer);
+	}
+	for (i = 0; i < nsets; i++) {
+		cJSON *layer = set_layer(sets[i]);
+		if (!layer)
+			return -1;
+		if (check_keys(layer, top_keys, 0, "", "--set")) {
+			cJSON_Delete(layer);
+			return -1;
+		}
+		merge(c->root, layer);
+		cJSON_Delete(layer);
+	}
+	struct dq_buf b = DQ_BUF_INIT;
+	canonical(c->root, &b);
+	snprintf(c->checksum, sizeof(c->checksum), "%016llx",
+		 (unsigned long long)XXH64(b.buf, b.len, 0));
+	dq_buf_release(&b);
+	return 0;
+}
+
+cJSON *
+dq_contract_get(const struct dq_contract *c, const char *section)
+{
+	return cJSON_GetObjectItemCaseSensitive(c->root, section);
+}

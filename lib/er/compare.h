@@ -1,0 +1,124 @@
+/*
+ * compare.h - string, number, date, email, phone and name comparators
+ * for record linkage.
+ *
+ * Every string function works on UTF-8 code points (a character is one
+ * unit, so "é" against "e" is one substitution), takes its arguments as
+ * (pointer, byte length) pairs that need not be NUL-terminated, and never
+ * allocates for strings of up to DQ_CMP_STACK code points (longer ones use
+ * the heap).  The input must be valid UTF-8 (the record scanner checks
+ * it); an invalid byte counts as one code point of its own.
+ *
+ * Similarities are in [0, 1], 1 for equal strings.  Two empty strings are
+ * equal (1.0); an empty string against a non-empty one is 0.0.  Callers
+ * that treat an empty value as missing must check for it first.
+ *
+ * The algorithms and their references are described in compare.c.
+ */
+#ifndef DQ_COMPARE_H
+#define DQ_COMPARE_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+
+#define DQ_CMP_STACK 128
+
+/* Jaro similarity (Jaro 1989). */
+double dq_cmp_jaro(const char *a, size_t an, const char *b, size_t bn);
+
+/* Jaro-Winkler similarity (Winkler 1990): Jaro plus 0.1 per character of
+ * common prefix (at most 4) times (1 - Jaro), applied when Jaro is above
+ * 0.7.  MARTHA/MARHTA 0.961, DIXON/DICKSONX 0.813, DWAYNE/DUANE 0.84. */
+double dq_cmp_jaro_winkler(const char *a, size_t an, const char *b,
+			   size_t bn);
+
+/* Levenshtein distance in code points, and the normalized similarity
+ * 1 - distance / max(length). */
+size_t dq_cmp_levenshtein(const char *a, size_t an, const char *b,
+			  size_t bn);
+double dq_cmp_levenshtein_sim(const char *a, size_t an, const char *b,
+			      size_t bn);
+
+/* Damerau-Levenshtein distance, optimal string alignment variant (an
+ * adjacent transposition costs 1; no substring is edited twice), and its
+ * normalized similarity. */
+size_t dq_cmp_damerau(const char *a, size_t an, const char *b, size_t bn);
+double dq_cmp_damerau_sim(const char *a, size_t an, const char *b,
+			  size_t bn);
+
+/* Jaccard similarity of the sets of tokens (runs of characters other than
+ * white space and ASCII punctuation): |A n B| / |A u B|.  No tokens on
+ * either side: 1.0 when both have none, else 0.0. */
+double dq_cmp_jaccard(const char *a, size_t an, const char *b, size_t bn);
+
+/* q-gram similarity: the Dice coefficient 2|A n B| / (|A| + |B|) of the
+ * multisets of q-grams of the strings padded with q-1 boundary marks on
+ * each side (Ukkonen 1992; Christen 2012, section 5.3).  q in 1..8. */
+double dq_cmp_qgram(const char *a, size_t an, const char *b, size_t bn,
+		    int q);
+
+/* Numeric differences: |x - y|, and |x - y| / max(|x|, |y|) (0 when both
+ * are 0). */
+double dq_cmp_abs_diff(double x, double y);
+double dq_cmp_rel_diff(double x, double y);
+
+/* Date comparison levels, best first. */
+enum dq_cmp_date_level {
+	DQ_CMP_DATE_EXACT,
+	DQ_CMP_DATE_SWAPPED,   /* day and month swapped (3/7 against 7/3) */
+	DQ_CMP_DATE_WITHIN,    /* within N days, or one digit edit apart */
+	DQ_CMP_DATE_SAME_YEAR,
+	DQ_CMP_DATE_DIFFERENT
+};
+
+/* Compare two valid dates; within_days >= 0.  One edit (a typo: a digit
+ * changed or two adjacent digits transposed in YYYYMMDD) counts as
+ * WITHIN, since a mistyped date of birth is as common as a near one; so
+ * does the same day and month with the year 1 or 100 years off (1945
+ * against 1946 or 2045, a two-digit year read in the wrong century). */
+enum dq_cmp_date_level dq_cmp_date(int y1, int m1, int d1, int y2, int m2,
+				   int d2, int within_days);
+
+/* Email levels.  Inputs are compared as given (lower-case them first). */
+enum dq_cmp_email_level {
+	DQ_CMP_EMAIL_EXACT,
+	DQ_CMP_EMAIL_LOCAL,  /* same local part, other domain */
+	DQ_CMP_EMAIL_DOMAIN, /* same domain only */
+	DQ_CMP_EMAIL_DIFFERENT
+};
+enum dq_cmp_email_level dq_cmp_email(const char *a, size_t an, const char *b,
+				     size_t bn);
+
+/* Phone levels.  Only the digits count ("+1 (206) 555-0100" has 11).
+ * EXACT when the digits are equal or, with at least 10 digits on each
+ * side, the last 10 are (a country code written on one side only);
+ * LAST_N when the last n digits are equal; a side with fewer than n
+ * digits is DIFFERENT unless EXACT.  Digits after an extension mark
+ * (";ext=", "x", "ext", "#") are left out. */
+enum dq_cmp_phone_level {
+	DQ_CMP_PHONE_EXACT,
+	DQ_CMP_PHONE_LAST_N,
+	DQ_CMP_PHONE_DIFFERENT
+};
+enum dq_cmp_phone_level dq_cmp_phone(const char *a, size_t an, const char *b,
+				     size_t bn, int n);
+
+/* 1 when the two (lower-case ASCII) given names are the same name by the
+ * built-in nickname table (bob = robert, peggy = margaret), or equal. */
+int dq_cmp_nickname(const char *a, size_t an, const char *b, size_t bn);
+
+/* 1 when one name is in the nickname table and the other, not in it,
+ * is one edit (Damerau) from a name of the first one's group: "mikc"
+ * for michael (mick), "pta" for patrick (pat), "lpe" for guadalupe
+ * (lupe).  Names of fewer than 3 letters never count. */
+int dq_cmp_nickname_typo(const char *a, size_t an, const char *b, size_t bn);
+
+/*
+ * The comparison form of a text value, appended to out: white space
+ * trimmed and collapsed to one space, ASCII-folded (dq_text_ascii),
+ * lower-cased.  ASCII input takes a fast path without utf8proc.
+ */
+void dq_cmp_fold(const char *s, size_t n, struct dq_buf *out);
+
+#endif

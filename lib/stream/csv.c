@@ -1,0 +1,895 @@
+/*
+ * csv.c - CSV rows to JSON object text, on libcsv.
+ *
+ * What it does.  The stream layer feeds physical lines; this module puts
+ * them together into CSV rows and turns each data row into a compact JSON
+ * object whose keys are the header names, so the rest of dq only ever sees
+ * NDJSON records.  Rows that are not well-formed are handed out as well,
+ * with their original bytes and a reason, for the rejects sink.
+ *
+ * Algorithm.  Each line goes through three steps:
+ *
+ *  1. Bookkeeping.  The line is appended to the raw bytes of the row in
+ *     progress (so a rejected row goes out exactly as read).  A blank line
+ *     between rows is skipped.  Without latin1 the line is checked to be
+ *     well-formed UTF-8 (RFC 3629; the Unicode Standard, chapter 3, table
+ *     3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
+ *     UTF-8 sequences never contain the ASCII bytes that end lines, so
+ *     checking line by line is exact.
+ *
+ *  2. Rewriting, only where needed.  With latin1 each byte 0x80-0xFF
+ *     becomes the two UTF-8 bytes of U+0080-U+00FF (ISO/IEC 8859-1 maps
+ *     byte b to code point b).  With a multi-byte delimiter such as ", "
+ *     every full delimiter outside quotes becomes its first byte, so that
+ *     libcsv, which knows only one-byte delimiters, can split the fields
+ *     and still see a quote that follows the delimiter as the start of a
+ *     quoted field; the first byte alone outside quotes marks the row
+ *     "incomplete delimiter".  "Outside quotes" is tracked by the parity of
+ *     the double quotes seen since the row began: in a row that libcsv
+ *     accepts in strict mode, quotes occur only as the opening and closing
+ *     quote of a field and as doubled "" inside it, so the parity is odd
+ *     exactly inside a quoted field; in any other row libcsv stops with a
+ *     parse error and the row is rejected whatever the parity said.
+ *
+ *  3. Parsing.  libcsv (Robert Gamble's libcsv 3.0, documented in its
+ *     csv(3) manual and FAQ) does the RFC 4180 work: delimiters, quoted
+ *     fields, doubled quotes, line breaks inside quotes.  It is set up as
+ *     the FAQ and manual describe:
+ *       - CSV_STRICT: a quote inside an unquoted field, or anything but a
+ *         delimiter or line end after a closing quote, is a parse error
+ *         (csv_parse() returns early, csv_error() is CSV_EPARSE).  The row
+ *         is rejected as "malformed quoting", the rest of its line is
+ *         dropped with it, and the parser is re-initialised so that the
+ *         next line starts a fresh row: one bad row never eats the rows
+ *         after it.
+ *       - CSV_STRICT_FINI: csv_fini() fails on a quoted field still open
+ *         at the end of the input; the row becomes "unterminated quoted
+ *         field".  Otherwise csv_fini() completes a last row that has no
+ *         line terminator.
+ *       - CSV_APPEND_NULL, and a space function that says no byte is a
+ *         space, so that libcsv trims nothing (RFC 4180 section 2.4:
+ *         "Spaces are considered part of a field and should not be
+ *         ignored").
+ *       - Only LF ends a row.  The stream splits lines at LF, so a row
+ *         always ends at the end of a fed line, and one line never holds
+ *         two rows.  The CR of a CRLF line end is dropped before parsing
+ *         when the line ends outside quotes (by the parity above); inside
+ *         quotes it stays in the value, as RFC 4180 section 2.6 asks.  A
+ *         lone CR elsewhere is data: for a line that holds a CR a
+ *         terminator function accepting only LF is installed; other
+ *         lines keep libcsv's default test (CR or LF), which is inline
+ *         and so cheaper than a call per byte, and means the same there.
+ *       - dq_xrealloc as the allocator (out of memory exits 2 like all of
+ *         dq), and a block size that grows with the field, because libcsv
+ *         grows its field buffer by a fixed block: with the default 128
+ *         bytes a 10 MB field would take 80000 reallocations.
+ *     The field callback appends '"key":"value"' to the row's JSON text
+ *     (keys are JSON-escaped once, when the header is read; values are
+ *     escaped as RFC 8259 section 7 says, control characters as \uXXXX or
+ *     the short forms; a value with nothing to escape, the usual case, is
+ *     found so eight bytes at a time and copied whole).  The row callback
+ *     checks the field count and queues the row.
+ *
+ * Header.  The first non-blank row, consumed internally.  Empty names
+ * become "column_N"; repeated names get "_2", "_3", ..., the first suffix
+ * not used by any column of the header (a hash set of names keeps this
+ * linear for distinct names).  A header that is malformed, unterminated,
+ * not UTF-8 or has an incomplete delimiter is a fatal error: there is no
+ * sensible record to build without it.
+ *
+ * Memory.  Per row: the raw bytes, the JSON text and libcsv's field
+ * buffer, each reused from row to row and freed after a row above 1 MB, so
+ * a huge row costs memory only while it is being read (about three times
+ * its size: raw bytes, libcsv's buffer, JSON text).  Completed rows sit in
+ * a queue until dq_csv_next() takes them.
+ *
+ * Limits.  The quote character is always '"' and the delimiter is ASCII.
+ * An unterminated quote makes the rest of the input one (rejected) row,
+ * held in memory until the end: that is what the quote means.  Files whose
+ * lines end in a lone CR (classic Mac OS) read as one long row.  Renaming n
+ * copies of one name costs O(n^2) probes.
+ */
+#include "stream/csv.h"
+#include "base/utf8.h"
+
+#include <csv.h> /* libcsv: lib/ holds no csv.h, so this is the system's */
+
+#ifndef CSV_STRICT_FINI
+#error "libcsv 3.0 or later is needed (CSV_STRICT_FINI, csv_set_term_func)"
+#endif
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+/* What can be wrong with a row; the lowest bit names the reason. */
+enum {
+	BAD_QUOTING = 1,
+	BAD_UNTERMINATED = 2,
+	BAD_UTF8 = 4,
+	BAD_DELIM = 8,
+};
+
+/* Buffers above this size are freed once their row has gone. */
+#define BIG_BUF ((size_t)1 << 20)
+/* libcsv is fed at most this much at a time so its buffer can grow. */
+#define PARSE_CHUNK ((size_t)1 << 16)
+
+struct row {
+	struct dq_buf json;
+	struct dq_buf raw;
+	struct dq_buf reason; /* empty for a good row */
+	long line;
+	long rowno;
+};
+
+struct dq_csv {
+	struct csv_parser p;
+	char *delim;
+	size_t delim_len;
+	int latin1;
+	int no_header;
+
+	/* Columns: names (owned), and '"name":' JSON text for each. */
+	int fixed; /* ncols is known */
+	size_t ncols;
+	char **name;
+	size_t *name_len;
+	char **key;
+	size_t *key_len;
+	size_t nnames, names_cap;
+
+	/* The row being read. */
+	struct row cur;
+	size_t nfields;
+	unsigned bad;
+	long nlines; /* physical lines of cur so far; 0 between rows */
+	long lineno; /* the line being parsed */
+
+	/* The line after latin1 conversion and delimiter rewriting. */
+	struct dq_buf conv, rew;
+
+	/* Completed rows; q[qhead..qn) are waiting for dq_csv_next(). */
+	struct row *q;
+	size_t qhead, qn, qcap;
+	long rowno;
+
+	int fatal;
+	struct dq_buf err;
+};
+
+static void
+set_fatal(struct dq_csv *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+set_fatal(struct dq_csv *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	dq_buf_reset(&c->err);
+	va_start(ap, fmt);
+	dq_buf_vaddf(&c->err, fmt, ap);
+	va_end(ap);
+	c->fatal = 1;
+}
+
+/* libcsv calls these for every byte: nothing is a space, only LF ends. */
+static int
+no_space(unsigned char ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static int
+is_lf(unsigned char ch)
+{
+	return ch == '\n';
+}
+
+static void
+parser_init(struct dq_csv *c)
+{
+	/* csv_init() allocates nothing; it fails only for a NULL parser. */
+	csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_delim(&c->p, (unsigned char)c->delim[0]);
+	csv_set_space_func(&c->p, no_space);
+	csv_set_term_func(&c->p, is_lf);
+	csv_set_realloc_func(&c->p, dq_xrealloc);
+	csv_set_free_func(&c->p, free);
+}
+
+/* Forget libcsv's state (after a parse error, or to free a big buffer). */
+static void
+parser_reset(struct dq_csv *c)
+{
+	csv_free(&c->p);
+	parser_init(c);
+}
+
+static void
+trim_buf(struct dq_buf *b)
+{
+	if (b->cap > BIG_BUF)
+		dq_buf_release(b);
+	else
+		dq_buf_reset(b);
+}
+
+/* ISO-8859-1 to UTF-8: byte b is code point b. */
+static void
+latin1_to_utf8(struct dq_buf *out, const char *s, size_t n)
+{
+	unsigned char *o;
+	size_t i;
+
+	dq_buf_reset(out);
+	dq_buf_grow(out, 2 * n);
+	o = (unsigned char *)out->buf;
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x80) {
+			*o++ = b;
+		} else {
+			*o++ = (unsigned char)(0xc0 | b >> 6);
+			*o++ = (unsigned char)(0x80 | (b & 0x3f));
+		}
+	}
+	out->len = (size_t)(o - (unsigned char *)out->buf);
+	out->buf[out->len] = '\0';
+}
+
+/* The quote parity after s, starting from inq (1: inside a quoted field). */
+static int
+quote_parity(const char *s, size_t n, int inq)
+{
+	const char *end = s + n;
+
+	while ((s = memchr(s, '"', (size_t)(end - s))) != NULL) {
+		inq = !inq;
+		s++;
+	}
+	return inq;
+}
+
+/*
+ * Copy s into c->rew with every full multi-byte delimiter outside quotes
+ * replaced by its first byte.  Sets *incomplete when the first byte occurs
+ * outside quotes without the rest.  Returns the quote parity at the end.
+ */
+static int
+squeeze_delim(struct dq_csv *c, const char *s, size_t n, int inq,
+	      int *incomplete)
+{
+	const char *rest = c->delim + 1;
+	size_t restlen = c->delim_len - 1, i = 0, k = 0;
+	char d0 = c->delim[0];
+	char *o;
+
+	dq_buf_reset(&c->rew);
+	dq_buf_grow(&c->rew, n);
+	o = c->rew.buf;
+	while (i < n) {
+		char ch = s[i++];
+		o[k++] = ch;
+		if (ch == '"') {
+			inq = !inq;
+		} else if (ch == d0 && !inq) {
+			if (n - i >= restlen && !memcmp(s + i, rest, restlen))
+				i += restlen;
+			else
+				*incomplete = 1;
+		}
+	}
+	c->rew.len = k;
+	o[k] = '\0';
+	return inq;
+}
+
+static void
+push_name(struct dq_csv *c, const char *s, size_t n)
+{
+	if (c->nnames == c->names_cap) {
+		c->names_cap = c->names_cap ? 2 * c->names_cap : 16;
+		c->name = dq_xrealloc(c->name, c->names_cap * sizeof(*c->name));
+		c->name_len = dq_xrealloc(c->name_len,
+					  c->names_cap * sizeof(*c->name_len));
+		c->key = dq_xrealloc(c->key, c->names_cap * sizeof(*c->key));
+		c->key_len = dq_xrealloc(c->key_len,
+					 c->names_cap * sizeof(*c->key_len));
+	}
+	c->name[c->nnames] = dq_xstrndup(s, n);
+	c->name_len[c->nnames] = n;
+	c->key[c->nnames] = NULL;
+	c->key_len[c->nnames] = 0;
+	c->nnames++;
+}
+
+static void
+make_key(struct dq_csv *c, size_t i)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+
+	dq_buf_add_json_string(&b, c->name[i], c->name_len[i]);
+	dq_buf_addch(&b, ':');
+	free(c->key[i]);
+	c->key[i] = dq_buf_detach(&b, &c->key_len[i]);
+}
+
+/* A set of (bytes, length) names, open addressing, for header renaming. */
+struct name_set {
+	const char **s;
+	size_t *n;
+	size_t mask;
+};
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	/* FNV-1a, 64 bits (Fowler, Noll and Vo). */
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Add a name (borrowed: it must outlive the set); 0 if already there. */
+static int
+name_set_add(struct name_set *h, const char *s, size_t n)
+{
+	size_t i = (size_t)hash_bytes(s, n) & h->mask;
+
+	while (h->s[i]) {
+		if (h->n[i] == n && !memcmp(h->s[i], s, n))
+			return 0;
+		i = (i + 1) & h->mask;
+	}
+	h->s[i] = s;
+	h->n[i] = n;
+	return 1;
+}
+
+/*
+ * Give every column a distinct name.  First every name claims its place
+ * (so a real column "a_2" keeps its name); then each later copy of a name
+ * gets the first free "_2", "_3", ...
+ */
+static void
+rename_duplicates(struct dq_csv *c)
+{
+	struct name_set h;
+	unsigned char *dup;
+	size_t cap = 16, i;
+
+	while (cap < 4 * c->nnames)
+		cap *= 2;
+	h.s = dq_xcalloc(cap, sizeof(*h.s));
+	h.n = dq_xcalloc(cap, sizeof(*h.n));
+	h.mask = cap - 1;
+	dup = dq_xcalloc(c->nnames, 1);
+	for (i = 0; i < c->nnames; i++)
+		dup[i] = !name_set_add(&h, c->name[i], c->name_len[i]);
+	for (i = 0; i < c->nnames; i++) {
+		struct dq_buf b = DQ_BUF_INIT;
+		unsigned long k;
+
+		if (!dup[i])
+			continue;
+		for (k = 2;; k++) {
+			dq_buf_reset(&b);
+			dq_buf_add(&b, c->name[i], c->name_len[i]);
+			dq_buf_addf(&b, "_%lu", k);
+			if (name_set_add(&h, b.buf, b.len))
+				break;
+		}
+		free(c->name[i]);
+		c->name[i] = dq_buf_detach(&b, &c->name_len[i]);
+	}
+	free(dup);
+	free(h.s);
+	free(h.n);
+}
+
+static void
+add_reason(struct dq_buf *b, const struct dq_csv *c, unsigned bad)
+{
+	if (bad & BAD_QUOTING)
+		dq_buf_addstr(b, "malformed quoting");
+	else if (bad & BAD_UNTERMINATED)
+		dq_buf_addstr(b, "unterminated quoted field");
+	else if (bad & BAD_UTF8)
+		dq_buf_addstr(b, "invalid UTF-8");
+	else if (bad & BAD_DELIM)
+		dq_buf_addf(b, "incomplete delimiter: expected \"%s\"",
+			    c->delim);
+}
+
+static void
+end_header(struct dq_csv *c, unsigned bad)
+{
+	size_t i;
+
+	if (bad) {
+		struct dq_buf why = DQ_BUF_INIT;
+
+		add_reason(&why, c, bad);
+		set_fatal(c, "line %ld: header row: %s", c->cur.line, why.buf);
+		dq_buf_release(&why);
+		return;
+	}
+	for (i = 0; i < c->nnames; i++) {
+		if (c->name_len[i])
+			continue;
+		free(c->name[i]);
+		c->name[i] = dq_xmalloc(32);
+		c->name_len[i] = (size_t)snprintf(c->name[i], 32,
+						  "column_%zu", i + 1);
+	}
+	rename_duplicates(c);
+	for (i = 0; i < c->nnames; i++)
+		make_key(c, i);
+	c->ncols = c->nnames;
+	c->fixed = 1;
+}
+
+/* Move the row being read to the end of the queue. */
+static struct row *
+push_row(struct dq_csv *c)
+{
+	struct dq_buf t;
+	struct row *r;
+
+	if (c->qn == c->qcap) {
+		size_t i, cap = c->qcap ? 2 * c->qcap : 4;
+
+		c->q = dq_xrealloc(c->q, cap * sizeof(*c->q));
+		for (i = c->qcap; i < cap; i++) {
+			dq_buf_init(&c->q[i].json, 0);
+			dq_buf_init(&c->q[i].raw, 0);
+			dq_buf_init(&c->q[i].reason, 0);
+		}
+		c->qcap = cap;
+	}
+	r = &c->q[c->qn++];
+	/* Swap the buffers: no copy, and both keep their storage. */
+	t = r->json;
+	r->json = c->cur.json;
+	c->cur.json = t;
+	t = r->raw;
+	r->raw = c->cur.raw;
+	c->cur.raw = t;
+	dq_buf_reset(&r->reason);
+	r->line = c->cur.line;
+	return r;
+}
+
+/* The row being read is complete (or abandoned, when bad says so). */
+static void
+end_row(struct dq_csv *c, unsigned bad)
+{
+	struct dq_buf *raw = &c->cur.raw;
+	struct row *r;
+
+	bad |= c->bad;
+	if (raw->len && raw->buf[raw->len - 1] == '\n')
+		raw->len--;
+	if (raw->len && raw->buf[raw->len - 1] == '\r')
+		raw->len--;
+	raw->buf[raw->len] = '\0';
+	c->nlines = 0;
+
+	if (!c->fixed && !c->no_header) {
+		end_header(c, bad);
+		return;
+	}
+	if (!c->fixed &&
+	    !(bad & (BAD_QUOTING | BAD_UNTERMINATED | BAD_DELIM))) {
+		c->ncols = c->nfields;
+		c->fixed = 1;
+	}
+	r = push_row(c);
+	r->rowno = ++c->rowno;
+	if (bad) {
+		add_reason(&r->reason, c, bad);
+	} else if (c->nfields != c->ncols) {
+		dq_buf_addf(&r->reason, "row has %zu field%s, %s has %zu",
+			    c->nfields, c->nfields == 1 ? "" : "s",
+			    c->no_header ? "first row" : "header", c->ncols);
+	} else {
+		dq_buf_addch(&r->json, '}');
+	}
+}
+
+/*
+ * The length of the prefix of s that JSON needs no escape for (no '"',
+ * '\\' or control character), eight bytes at a time while it can: the
+ * usual field has nothing to escape.  The word tests are the classic ones
+ * (Sean Anderson, "Bit Twiddling Hacks", "Determine if a word has a zero
+ * byte" and "... a byte less than n"; Warren, "Hacker's Delight", 6-1):
+ * (v - 0x0101..) & ~v & 0x8080.. is non-zero exactly when some byte of v
+ * is zero, and (v - 0x2020..) & ~v & 0x8080.. when some byte is below
+ * 0x20.  A '"' byte is a zero byte of v ^ 0x2222.., and so on.
+ */
+static size_t
+plain_prefix(const char *str, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	uint64_t x;
+
+	while (i < n) {
+		uint64_t q, b, t;
+
+		if (n - i >= 8) {
+			memcpy(&x, s + i, 8);
+		} else {
+			/* Pad the tail with a byte that needs no escape. */
+			x = ones * 'a';
+			memcpy(&x, s + i, n - i);
+		}
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		t = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b);
+		if (t & high)
+			break;
+		i = n - i >= 8 ? i + 8 : n;
+	}
+	while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
+/* Append [,]"key":"value" to the row's JSON text. */
+static void
+add_member(struct dq_buf *j, int comma, const char *key, size_t key_len,
+	   const char *s, size_t n)
+{
+	char *o;
+
+	if (plain_prefix(s, n) < n) {
+		if (comma)
+			dq_buf_addch(j, ',');
+		dq_buf_add(j, key, key_len);
+		dq_buf_add_json_string(j, s, n);
+		return;
+	}
+	dq_buf_grow(j, key_len + n + 3);
+	o = j->buf + j->len;
+	if (comma)
+		*o++ = ',';
+	memcpy(o, key, key_len);
+	o += key_len;
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	*o = '\0';
+	j->len = (size_t)(o - j->buf);
+}
+
+/* libcsv's field callback. */
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct dq_csv *c = data;
+	size_t i = c->nfields++;
+
+	if (!c->fixed) {
+		if (!c->no_header) {
+			push_name(c, s, n);
+			return;
+		}
+		if (i == c->nnames) {
+			char num[32];
+			int k = snprintf(num, sizeof(num), "%zu", i + 1);
+			push_name(c, num, (size_t)k);
+			make_key(c, i);
+		}
+	} else if (i >= c->ncols) {
+		return;
+	}
+	if (c->bad)
+		return;
+	add_member(&c->cur.json, i > 0, c->key[i], c->key_len[i], s, n);
+}
+
+/* libcsv's row callback. */
+static void
+on_row(int term, void *data)
+{
+	(void)term;
+	end_row(data, 0);
+}
+
+/*
+ * Hand bytes to libcsv.  Returns 0, 1 when the row was rejected for
+ * malformed quoting (the rest of the line is dropped with it), or -1 on a
+ * fatal error.
+ */
+static int
+parse(struct dq_csv *c, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k = n < PARSE_CHUNK ? n : PARSE_CHUNK, done;
+		size_t have = csv_get_buffer_size(&c->p);
+
+		/*
+		 * Grow libcsv's field buffer at least by what it holds, and
+		 * enough for this chunk: geometric growth, not 128 bytes at
+		 * a time.
+		 */
+		csv_set_blk_size(&c->p, have > k ? have : k > 128 ? k : 128);
+		done = csv_parse(&c->p, s, k, on_field, on_row, c);
+		if (c->fatal)
+			return -1;
+		if (done < k) {
+			int e = csv_error(&c->p);
+
+			if (e != CSV_EPARSE) {
+				set_fatal(c, "line %ld: %s", c->lineno,
+					  csv_strerror(e));
+				return -1;
+			}
+			end_row(c, BAD_QUOTING);
+			parser_reset(c);
+			return c->fatal ? -1 : 1;
+		}
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static void
+start_row(struct dq_csv *c, long lineno)
+{
+	trim_buf(&c->cur.json);
+	trim_buf(&c->cur.raw);
+	trim_buf(&c->conv);
+	trim_buf(&c->rew);
+	if (csv_get_buffer_size(&c->p) > BIG_BUF)
+		parser_reset(c);
+	dq_buf_addch(&c->cur.json, '{');
+	c->cur.line = lineno;
+	c->nfields = 0;
+	c->bad = 0;
+}
+
+static int
+feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
+{
+	const char *src = s;
+	size_t len = n, body;
+	int inq, r;
+
+	if (!c->nlines) {
+		/* Blank lines between rows are skipped, like libcsv does. */
+		if ((n == 1 && s[0] == '\n') ||
+		    (n == 2 && s[0] == '\r' && s[1] == '\n'))
+			return 0;
+		start_row(c, lineno);
+	}
+	/* A row goes on past a line end only inside a quoted field. */
+	inq = c->nlines > 0;
+	c->nlines++;
+	c->lineno = lineno;
+	dq_buf_add(&c->cur.raw, s, n);
+
+	if (c->latin1) {
+		latin1_to_utf8(&c->conv, s, n);
+		src = c->conv.buf;
+		len = c->conv.len;
+	} else if (!dq_utf8_valid(s, n)) {
+		c->bad |= BAD_UTF8;
+	}
+	if (c->delim_len > 1) {
+		int incomplete = 0;
+
+		inq = squeeze_delim(c, src, len, inq, &incomplete);
+		if (incomplete)
+			c->bad |= BAD_DELIM;
+		src = c->rew.buf;
+		len = c->rew.len;
+	}
+	body = len;
+	if (len >= 2 && src[len - 2] == '\r' && src[len - 1] == '\n') {
+		if (c->delim_len == 1)
+			inq = quote_parity(src, len - 2, inq);
+		if (!inq)
+			body = len - 2;
+	}
+	/*
+	 * libcsv's own test for a line end (CR or LF) is inline, ours is a
+	 * call per byte: use ours only where a CR could be taken for one.
+	 */
+	csv_set_term_func(&c->p, memchr(src, '\r', body) ? is_lf : NULL);
+	r = parse(c, src, body);
+	if (r == 0 && body < len)
+		r = parse(c, "\n", 1);
+	return r < 0 ? -1 : 0;
+}
+
+void
+dq_csv_opts_init(struct dq_csv_opts *o)
+{
+	o->delim = NULL;
+	o->latin1 = 0;
+	o->no_header = 0;
+}
+
+const char *
+dq_csv_opts_check(const struct dq_csv_opts *o)
+{
+	const char *d = o->delim ? o->delim : ",";
+
+	if (!*d)
+		return "the delimiter is empty";
+	for (; *d; d++) {
+		unsigned char ch = (unsigned char)*d;
+
+		if (ch >= 0x80)
+			return "the delimiter must be ASCII";
+		if (ch == '"' || ch == '\r' || ch == '\n')
+			return "the delimiter must not contain '\"', CR or LF";
+	}
+	return NULL;
+}
+
+struct dq_csv *
+dq_csv_new(const struct dq_csv_opts *o)
+{
+	struct dq_csv *c = dq_xcalloc(1, sizeof(*c));
+	const char *bad = dq_csv_opts_check(o);
+
+	c->delim = dq_xstrdup(bad || !o->delim ? "," : o->delim);
+	c->delim_len = strlen(c->delim);
+	c->latin1 = o->latin1;
+	c->no_header = o->no_header;
+	dq_buf_init(&c->cur.json, 0);
+	dq_buf_init(&c->cur.raw, 0);
+	dq_buf_init(&c->cur.reason, 0);
+	dq_buf_init(&c->conv, 0);
+	dq_buf_init(&c->rew, 0);
+	dq_buf_init(&c->err, 0);
+	parser_init(c);
+	if (bad)
+		set_fatal(c, "invalid delimiter: %s", bad);
+	return c;
+}
+
+void
+dq_csv_free(struct dq_csv *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	csv_free(&c->p);
+	for (i = 0; i < c->nnames; i++) {
+		free(c->name[i]);
+		free(c->key[i]);
+	}
+	free(c->name);
+	free(c->name_len);
+	free(c->key);
+	free(c->key_len);
+	for (i = 0; i < c->qcap; i++) {
+		dq_buf_release(&c->q[i].json);
+		dq_buf_release(&c->q[i].raw);
+		dq_buf_release(&c->q[i].reason);
+	}
+	free(c->q);
+	dq_buf_release(&c->cur.json);
+	dq_buf_release(&c->cur.raw);
+	dq_buf_release(&c->cur.reason);
+	dq_buf_release(&c->conv);
+	dq_buf_release(&c->rew);
+	dq_buf_release(&c->err);
+	free(c->delim);
+	free(c);
+}
+
+/* Once every queued row has been taken, the queue starts over. */
+static void
+recycle(struct dq_csv *c)
+{
+	size_t i;
+
+	if (c->qhead < c->qn)
+		return;
+	for (i = 0; i < c->qn; i++) {
+		trim_buf(&c->q[i].json);
+		trim_buf(&c->q[i].raw);
+	}
+	c->qhead = c->qn = 0;
+}
+
+int
+dq_csv_feed(struct dq_csv *c, const char *line, size_t n, long lineno)
+{
+	if (c->fatal)
+		return -1;
+	recycle(c);
+	while (n > 0) {
+		const char *nl = memchr(line, '\n', n);
+		size_t len = nl ? (size_t)(nl - line) + 1 : n;
+
+		if (feed_line(c, line, len, lineno++) < 0)
+			return -1;
+		line += len;
+		n -= len;
+	}
+	return 0;
+}
+
+int
+dq_csv_finish(struct dq_csv *c)
+{
+	if (c->fatal)
+		return -1;
+	recycle(c);
+	if (c->nlines) {
+		if (csv_fini(&c->p, on_field, on_row, c) != 0) {
+			end_row(c, BAD_UNTERMINATED);
+			parser_reset(c);
+		} else if (c->nlines) {
+			/* libcsv saw no row in it: still hand it out. */
+			end_row(c, 0);
+		}
+	}
+	return c->fatal ? -1 : 0;
+}
+
+int
+dq_csv_next(struct dq_csv *c, struct dq_csv_row *row)
+{
+	struct row *r;
+
+	if (c->qhead == c->qn)
+		return 0;
+	r = &c->q[c->qhead++];
+	if (r->reason.len) {
+		row->json = NULL;
+		row->json_len = 0;
+		row->reason = r->reason.buf;
+	} else {
+		row->json = r->json.buf;
+		row->json_len = r->json.len;
+		row->reason = NULL;
+	}
+	row->raw = r->raw.buf;
+	row->raw_len = r->raw.len;
+	row->line = r->line;
+	row->rowno = r->rowno;
+	return 1;
+}
+
+size_t
+dq_csv_ncols(const struct dq_csv *c)
+{
+	return c->fixed ? c->ncols : 0;
+}
+
+const char *
+dq_csv_col(const struct dq_csv *c, size_t i)
+{
+	return i < dq_csv_ncols(c) ? c->name[i] : NULL;
+}
+
+const char *
+dq_csv_error(const struct dq_csv *c)
+{
+	return c->err.buf;
+}

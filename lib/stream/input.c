@@ -1,0 +1,276 @@
+/*
+ * input.c - line reading and format detection for dq's record stream.
+ *
+ * Lines are found with memchr in a read(2) buffer and handed out as
+ * pointers into it, so the common case copies nothing.  A line longer
+ * than the buffer grows it (doubling); once such a line has been handed
+ * out the buffer shrinks back, so one 50 MB line does not keep 64 MB
+ * for the rest of the run.
+ */
+#include "stream/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RBUF 262144
+
+void
+dq_input_init(struct dq_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+	dq_csv_opts_init(&in->csv);
+}
+
+static void
+close_current(struct dq_input *in)
+{
+	if (in->fd > 0)
+		close(in->fd);
+	in->fd = -1;
+	if (in->csvp) {
+		dq_csv_free(in->csvp);
+		in->csvp = NULL;
+	}
+}
+
+void
+dq_input_release(struct dq_input *in)
+{
+	close_current(in);
+	free(in->buf);
+	in->buf = NULL;
+}
+
+int
+dq_input_check(struct dq_input *in)
+{
+	for (size_t i = 0; i < in->nfiles; i++) {
+		if (!strcmp(in->files[i], "-"))
+			continue;
+		int fd = open(in->files[i], O_RDONLY);
+		if (fd < 0)
+			return dq_error("%s: %s", in->files[i], strerror(errno));
+		close(fd);
+	}
+	return 0;
+}
+
+/* Open the next input; 1 opened, 0 none left, -1 error. */
+static int
+open_next(struct dq_input *in)
+{
+	const char *name;
+
+	close_current(in);
+	if (in->nfiles == 0) {
+		if (in->started)
+			return 0;
+		name = "-";
+	} else {
+		if (in->fi >= in->nfiles)
+			return 0;
+		name = in->files[in->fi++];
+	}
+	in->started = 1;
+	if (!strcmp(name, "-")) {
+		in->fd = 0;
+	} else {
+		in->fd = open(name, O_RDONLY);
+		if (in->fd < 0)
+			return dq_error("%s: %s", name, strerror(errno));
+	}
+	in->name = name;
+	in->lineno = 0;
+	in->off = 0;
+	in->beg = in->end = 0;
+	in->eof = 0;
+	in->cur = in->format;
+	in->csv_done = 0;
+	in->fpos = 0;
+	if (in->start || in->stop) {
+		if (in->start && lseek(in->fd, (off_t)in->start, SEEK_SET) < 0)
+			return dq_error("%s: %s", name, strerror(errno));
+		in->fpos = in->off = in->start;
+		in->lineno = in->start_line;
+		if (in->cur == DQ_FMT_AUTO)
+			in->cur = DQ_FMT_NDJSON;
+	}
+	if (!in->buf) {
+		in->cap = RBUF;
+		in->buf = dq_xmalloc(in->cap);
+	}
+	return 1;
+}
+
+/*
+ * Read one physical line.  *p and *n give it without its "\n"; *term is
+ * the terminator's length (0 for a last line without one).  Returns 1, 0
+ * at end of file, -1 on a read error.
+ */
+static int
+read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
+{
+	size_t scan = in->beg;
+
+	for (;;) {
+		char *nl = memchr(in->buf + scan, '\n', in->end - scan);
+		if (nl) {
+			*p = in->buf + in->beg;
+			*n = (size_t)(nl - *p);
+			*term = 1;
+			in->beg = (size_t)(nl - in->buf) + 1;
+			return 1;
+		}
+		if (in->eof) {
+			if (in->beg == in->end)
+				return 0;
+			*p = in->buf + in->beg;
+			*n = in->end - in->beg;
+			*term = 0;
+			in->beg = in->end;
+			return 1;
+		}
+		/* Make room: move the partial line to the front, then grow. */
+		if (in->beg > 0) {
+			memmove(in->buf, in->buf + in->beg, in->end - in->beg);
+			in->end -= in->beg;
+			in->beg = 0;
+		} else if (in->end == in->cap) {
+			in->cap *= 2;
+			in->buf = dq_xrealloc(in->buf, in->cap);
+		} else if (in->cap > RBUF && in->end < RBUF / 2) {
+			/* The huge line is gone: give the memory back. */
+			char *nb = dq_xmalloc(RBUF);
+			memcpy(nb, in->buf, in->end);
+			free(in->buf);
+			in->buf = nb;
+			in->cap = RBUF;
+		}
+		scan = in->end;
+		ssize_t r;
+		size_t want = in->cap - in->end;
+		if (in->stop && want > in->stop - in->fpos)
+			want = (size_t)(in->stop - in->fpos);
+		do
+			r = want ? read(in->fd, in->buf + in->end, want) : 0;
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return dq_error("%s: read error: %s", in->name,
+					strerror(errno));
+		if (r == 0)
+			in->eof = 1;
+		in->end += (size_t)r;
+		in->bytes += (uint64_t)r;
+		in->fpos += (uint64_t)r;
+	}
+}
+
+static int
+is_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Hand out a completed CSV row, if one is ready. */
+static int
+csv_pop(struct dq_input *in, struct dq_item *it)
+{
+	struct dq_csv_row row;
+
+	if (!in->csvp || !dq_csv_next(in->csvp, &row))
+		return 0;
+	memset(it, 0, sizeof(*it));
+	it->text = row.json;
+	it->len = row.json_len;
+	it->raw = row.raw;
+	it->rawlen = row.raw_len;
+	it->file = in->name;
+	it->line = row.line + in->line_offset;
+	it->offset = UINT64_MAX;
+	it->reason = row.reason;
+	it->csv = 1;
+	return 1;
+}
+
+int
+dq_input_next(struct dq_input *in, struct dq_item *it)
+{
+	const char *p = NULL;
+	size_t n = 0, term = 0;
+	int rc;
+
+	for (;;) {
+		if (csv_pop(in, it))
+			return 1;
+		if (in->fd < 0 || in->csv_done) {
+			rc = open_next(in);
+			if (rc <= 0)
+				return rc;
+		}
+		uint64_t off = in->off;
+		rc = read_line(in, &p, &n, &term);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			if (in->csvp) {
+				if (dq_csv_finish(in->csvp))
+					return dq_error("%s: %s", in->name,
+							dq_csv_error(in->csvp));
+				in->csv_done = 1;
+				continue;
+			}
+			close_current(in);
+			if (in->nfiles == 0 || in->fi >= in->nfiles)
+				return 0;
+			continue;
+		}
+		in->lineno++;
+		in->off += n + term;
+		if (in->lineno == 1 && n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+			p += 3;
+			n -= 3;
+		}
+		if (in->cur == DQ_FMT_AUTO) {
+			size_t i = 0;
+			while (i < n && (p[i] == ' ' || p[i] == '\t' ||
+					 p[i] == '\r'))
+				i++;
+			if (i == n) {
+				in->blank++;
+				continue;
+			}
+			in->cur = (p[i] == '{' || p[i] == '[') ? DQ_FMT_NDJSON
+							       : DQ_FMT_CSV;
+		}
+		if (in->cur == DQ_FMT_CSV) {
+			if (!in->csvp)
+				in->csvp = dq_csv_new(&in->csv);
+			if (dq_csv_feed(in->csvp, p, n + term, in->lineno))
+				return dq_error("%s:%ld: %s", in->name,
+						in->lineno + in->line_offset,
+						dq_csv_error(in->csvp));
+			continue;
+		}
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (is_blank(p, n)) {
+			in->blank++;
+			continue;
+		}
+		memset(it, 0, sizeof(*it));
+		it->text = it->raw = p;
+		it->len = it->rawlen = n;
+		it->file = in->name;
+		it->line = in->lineno + in->line_offset;
+		it->offset = off;
+		return 1;
+	}
+}

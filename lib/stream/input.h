@@ -1,0 +1,79 @@
+/*
+ * input.h - reading records from NDJSON or CSV files and stdin.
+ *
+ * struct dq_input yields one item per input record: the record's JSON
+ * text (for CSV, an object built from the header and the row), the raw
+ * bytes it came from, and where it came from (file, line, byte offset).
+ * Lines have no length limit: the read buffer grows to the longest line
+ * and shrinks back after it, so memory is bounded by the longest line,
+ * not by the input size.  A UTF-8 byte order mark on a file's first line
+ * is dropped, "\r\n" line ends are accepted, and blank lines are skipped
+ * and counted.  The format is detected per file from its first
+ * non-blank byte ('{' or '[' means NDJSON, anything else CSV) unless
+ * forced.
+ */
+#ifndef DQ_INPUT_H
+#define DQ_INPUT_H
+
+#include <stdint.h>
+
+#include "stream/csv.h"
+#include "base/util.h"
+
+enum dq_format { DQ_FMT_AUTO, DQ_FMT_NDJSON, DQ_FMT_CSV };
+
+struct dq_item {
+	const char *text;   /* record JSON text (borrowed until next call) */
+	size_t len;
+	const char *raw;    /* the original bytes, without the line end */
+	size_t rawlen;
+	const char *file;   /* file name, "-" for stdin */
+	long line;          /* 1-based line where the record starts */
+	uint64_t offset;    /* byte offset of that line in the file */
+	const char *reason; /* non-NULL: the input layer rejected it (CSV) */
+	int csv;            /* it came from a CSV file */
+};
+
+struct dq_input {
+	/* Set before the first dq_input_next. */
+	char **files;         /* borrowed; "-" is stdin; none means stdin */
+	size_t nfiles;
+	enum dq_format format;
+	struct dq_csv_opts csv;
+	long line_offset;     /* added to every line number (a chunk of a
+			       * larger file: dq-parallel) */
+	/* A byte range of the files (for one process of several): read
+	 * [start, stop) (stop 0: to the end), which must begin at a line
+	 * start, numbering lines from start_line + 1.  The format is then
+	 * NDJSON unless forced. */
+	uint64_t start, stop;
+	long start_line;
+
+	/* Counts, for summaries. */
+	uint64_t bytes;       /* bytes read */
+	uint64_t blank;       /* blank lines skipped */
+
+	/* Private state. */
+	size_t fi;
+	int fd;
+	const char *name;
+	long lineno;
+	uint64_t off;
+	uint64_t fpos;        /* read position in the file */
+	char *buf;
+	size_t cap, beg, end;
+	int eof, started;
+	enum dq_format cur;
+	struct dq_csv *csvp;
+	int csv_done;
+};
+
+void dq_input_init(struct dq_input *in);
+void dq_input_release(struct dq_input *in);
+/* Check every named file can be opened for reading; -1 with a message. */
+int dq_input_check(struct dq_input *in);
+/* Next item: 1 and *it filled, 0 at the end of all input, -1 on a read
+ * error or a fatal CSV error (message printed). */
+int dq_input_next(struct dq_input *in, struct dq_item *it);
+
+#endif
