@@ -74,4 +74,51 @@ dq_utf8_decode(const unsigned char *p, size_t *len)
 	       (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
 }
 
+/* Is the ASCII byte c White_Space (tab, LF, VT, FF, CR, space)? */
+static inline int
+dq_utf8_ascii_space(unsigned c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0D);
+}
+
+/*
+ * Length of the White_Space character at p (valid UTF-8), or 0.  White
+ * space is Unicode's White_Space property (UAX #44, PropList.txt): the
+ * ASCII six, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029,
+ * U+202F, U+205F and U+3000.  Safe on a continuation byte (returns 0).
+ */
+static inline size_t
+dq_utf8_space_at(const unsigned char *p)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return dq_utf8_ascii_space(c);
+	switch (c) {
+	case 0xC2:
+		return p[1] == 0x85 || p[1] == 0xA0 ? 2 : 0;
+	case 0xE1:
+		return p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
+	case 0xE2:
+		if (p[1] == 0x80)
+			return p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 ||
+					       p[2] == 0xAF
+				       ? 3
+				       : 0;
+		return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+	case 0xE3:
+		return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+	}
+	return 0;
+}
+
+/* Is code point c White_Space (the same set as dq_utf8_space_at)? */
+static inline int
+dq_utf8_is_space(uint32_t c)
+{
+	return dq_utf8_ascii_space(c) || c == 0x85 || c == 0xA0 ||
+	       c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+	       c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
 #endif

@@ -192,38 +192,6 @@ nfc_tail(struct dq_buf *b, size_t from)
  * Character classes.
  */
 
-static inline int
-ascii_ws(unsigned c)
-{
-	return c == ' ' || (c >= 0x09 && c <= 0x0D);
-}
-
-/* Length of the White_Space character at p (valid UTF-8), or 0. */
-static inline size_t
-ws_at(const unsigned char *p)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return ascii_ws(c);
-	switch (c) {
-	case 0xC2:
-		return p[1] == 0x85 || p[1] == 0xA0 ? 2 : 0;
-	case 0xE1:
-		return p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
-	case 0xE2:
-		if (p[1] == 0x80)
-			return p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 ||
-					       p[2] == 0xAF
-				       ? 3
-				       : 0;
-		return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
-	case 0xE3:
-		return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
-	}
-	return 0;
-}
-
 /* Length of the White_Space character ending at p + end (end > 0), or 0;
  * p[0..end) is valid UTF-8 starting on a character boundary. */
 static size_t
@@ -232,11 +200,11 @@ ws_before(const unsigned char *p, size_t end)
 	unsigned c = p[end - 1];
 
 	if (c < 0x80)
-		return ascii_ws(c);
+		return dq_utf8_ascii_space(c);
 	if (end >= 2 && p[end - 2] == 0xC2)
 		return c == 0x85 || c == 0xA0 ? 2 : 0;
 	if (end >= 3 && p[end - 3] >= 0xE1 && p[end - 3] <= 0xE3)
-		return ws_at(p + end - 3);
+		return dq_utf8_space_at(p + end - 3);
 	return 0;
 }
 
@@ -472,7 +440,7 @@ dq_text_trim(const char *s, size_t n, struct dq_buf *out)
 
 	if (dq_utf8_check(p, n) < 0)
 		return -1;
-	while (b < e && (k = ws_at(p + b)))
+	while (b < e && (k = dq_utf8_space_at(p + b)))
 		b += k;
 	while (e > b && (k = ws_before(p + b, e - b)))
 		e -= k;
@@ -489,7 +457,7 @@ dq_text_collapse(const char *s, size_t n, struct dq_buf *out)
 
 	if (dq_utf8_check(p, n) < 0)
 		return -1;
-	while (b < e && (k = ws_at(p + b)))
+	while (b < e && (k = dq_utf8_space_at(p + b)))
 		b += k;
 	while (e > b && (k = ws_before(p + b, e - b)))
 		e -= k;
@@ -497,14 +465,14 @@ dq_text_collapse(const char *s, size_t n, struct dq_buf *out)
 	dq_buf_grow(out, e - b);
 	q = (unsigned char *)out->buf + out->len;
 	while (b < e) {
-		/* ws_at() is safe on continuation bytes: it returns 0. */
-		if (!ws_at(p + b)) {
+		/* dq_utf8_space_at() is safe on continuation bytes: it returns 0. */
+		if (!dq_utf8_space_at(p + b)) {
 			*q++ = p[b];
 			b++;
 			continue;
 		}
 		/* Trimmed, so a run here is inner and ends before e. */
-		while ((k = ws_at(p + b)))
+		while ((k = dq_utf8_space_at(p + b)))
 			b += k;
 		*q++ = ' ';
 	}
@@ -941,11 +909,11 @@ dq_text_title_name(const char *s, size_t n, const struct dq_name_opts *o,
 	/* Split into words first: the rules need to know which word is
 	 * first, which is last, and where the trailing suffixes start. */
 	while (i < n) {
-		if ((k = ws_at(p + i))) {
+		if ((k = dq_utf8_space_at(p + i))) {
 			i += k;
 			continue;
 		}
-		for (j = i; j < n && !ws_at(p + j); j += dq_utf8_len(p[j]))
+		for (j = i; j < n && !dq_utf8_space_at(p + j); j += dq_utf8_len(p[j]))
 			;
 		if (nw == cap) {
 			cap *= 2;

@@ -1,0 +1,115 @@
+/*
+ * types.c - missing values, and value types and formats (see types.h).
+ *
+ * A string is missing when every character is White_Space (base/utf8.h).
+ * The raw text is read directly, escapes included, so the test allocates
+ * nothing: an escape is white space only when it is \t, \n, \f, \r or a
+ * \uXXXX of a White_Space code point (\b, U+0008, is not White_Space).
+ * The common case, a string whose first character is a visible ASCII
+ * one, is decided at its first byte.
+ */
+#include "contract/types.h"
+#include "base/utf8.h"
+
+static int
+hex4(const unsigned char *p, uint32_t *c)
+{
+	*c = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned d = p[i];
+		if (d >= '0' && d <= '9')
+			d -= '0';
+		else if ((d | 0x20) >= 'a' && (d | 0x20) <= 'f')
+			d = (d | 0x20) - 'a' + 10;
+		else
+			return -1;
+		*c = *c << 4 | d;
+	}
+	return 0;
+}
+
+/* Is the string body p[0..n) (raw, valid, without quotes) all space? */
+static int
+blank_string(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k;
+		if (p[i] == '\\') {
+			uint32_t c;
+			if (i + 1 >= n)
+				return 0;
+			switch (p[i + 1]) {
+			case 't': case 'n': case 'f': case 'r':
+				i += 2;
+				continue;
+			case 'u':
+				if (i + 6 > n || hex4(p + i + 2, &c) ||
+				    !dq_utf8_is_space(c))
+					return 0;
+				i += 6;
+				continue;
+			default:
+				return 0;
+			}
+		}
+		if (!(k = dq_utf8_space_at(p + i)) || i + k > n)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Does the bracketed text v[0..n) hold only white space inside? */
+static int
+empty_brackets(const char *v, size_t n)
+{
+	for (size_t i = 1; i + 1 < n; i++)
+		if (!dq_utf8_ascii_space((unsigned char)v[i]))
+			return 0;
+	return 1;
+}
+
+int
+dq_value_missing_raw(const char *v, size_t n)
+{
+	if (!n)
+		return 1;
+	switch (v[0]) {
+	case 'n':
+		return 1;
+	case '"':
+		return n < 2 || blank_string((const unsigned char *)v + 1, n - 2);
+	case '[':
+	case '{':
+		return empty_brackets(v, n);
+	default:
+		return 0;
+	}
+}
+
+int
+dq_value_missing(const struct dq_member *m)
+{
+	if (!m)
+		return 1;
+	switch (m->type) {
+	case DQ_JSON_NULL:
+		return 1;
+	case DQ_JSON_STRING:
+		if (m->vallen <= 2)
+			return 1;
+		/* A visible ASCII first character: present. */
+		if ((unsigned char)m->val[1] > ' ' &&
+		    (unsigned char)m->val[1] < 0x7F && m->val[1] != '\\')
+			return 0;
+		return blank_string((const unsigned char *)m->val + 1,
+				    m->vallen - 2);
+	case DQ_JSON_ARRAY:
+	case DQ_JSON_OBJECT:
+		return empty_brackets(m->val, m->vallen);
+	default:
+		return 0;
+	}
+}

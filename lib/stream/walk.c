@@ -1,0 +1,168 @@
+/*
+ * walk.c - a light walk over validated JSON text (see walk.h).
+ *
+ * A string ends at the first quote not preceded by an odd run of
+ * backslashes (RFC 8259 section 7: inside a string a quote is always
+ * escaped, and a backslash escapes exactly one character), found with
+ * memchr.  A nested value ends where its bracket depth returns to zero,
+ * counting only brackets outside strings.  Scalars end at the first
+ * comma, closing bracket or white space.
+ */
+#include "stream/walk.h"
+
+#include <string.h>
+
+static inline const char *
+ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+const char *
+dq_walk_skip_string(const char *p, const char *e, int *esc)
+{
+	const char *q = p + 1;
+
+	for (;;) {
+		const char *c = memchr(q, '"', (size_t)(e - q));
+		const char *b;
+		if (!c)
+			return e;
+		for (b = c; b > q && b[-1] == '\\'; b--)
+			;
+		if (!*esc && memchr(p + 1, '\\', (size_t)(c - p - 1)))
+			*esc = 1;
+		if ((c - b) % 2 == 0)
+			return c + 1;
+		q = c + 1;
+	}
+}
+
+const char *
+dq_walk_skip_value(const char *p, const char *e)
+{
+	int depth = 0, esc = 0;
+
+	while (p < e) {
+		char c = *p;
+		if (c == '"') {
+			p = dq_walk_skip_string(p, e, &esc);
+			if (!depth)
+				return p;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth <= 0)
+				return depth < 0 ? p : p + 1;
+		} else if (!depth && (c == ',' || c == ' ' || c == '\t' ||
+				      c == '\n' || c == '\r')) {
+			return p;
+		}
+		p++;
+	}
+	return p;
+}
+
+enum dq_json_type
+dq_walk_type(char c)
+{
+	switch (c) {
+	case '"': return DQ_JSON_STRING;
+	case '{': return DQ_JSON_OBJECT;
+	case '[': return DQ_JSON_ARRAY;
+	case 't': return DQ_JSON_TRUE;
+	case 'f': return DQ_JSON_FALSE;
+	case 'n': return DQ_JSON_NULL;
+	default: return DQ_JSON_NUMBER;
+	}
+}
+
+int
+dq_walk_begin(struct dq_walk *w, const char *s, size_t n)
+{
+	const char *e = s + n;
+	const char *p = ws(s, e);
+
+	w->p = w->e = e;
+	if (p >= e || (*p != '{' && *p != '['))
+		return -1;
+	/* The closing bracket: the last byte that is not white space. */
+	while (e > p + 1 && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+			     e[-1] == '\r'))
+		e--;
+	w->p = p + 1;
+	w->e = e - 1;
+	return *p == '{' ? DQ_JSON_OBJECT : DQ_JSON_ARRAY;
+}
+
+/* The value at w->p into m, and w->p past it and its comma. */
+static int
+value(struct dq_walk *w, struct dq_member *m)
+{
+	const char *v = ws(w->p, w->e), *ve;
+	int esc = 0;
+
+	if (v >= w->e)
+		return 0;
+	if (*v == '"') {
+		ve = dq_walk_skip_string(v, w->e, &esc);
+		if (esc)
+			m->flags |= DQ_M_VAL_ESC;
+	} else {
+		ve = dq_walk_skip_value(v, w->e);
+	}
+	m->val = v;
+	m->vallen = (size_t)(ve - v);
+	m->type = (uint8_t)dq_walk_type(*v);
+	w->p = ws(ve, w->e);
+	if (w->p < w->e && *w->p == ',')
+		w->p++;
+	return 1;
+}
+
+int
+dq_walk_member(struct dq_walk *w, struct dq_member *m)
+{
+	const char *p = ws(w->p, w->e), *k;
+	int esc = 0;
+
+	if (p >= w->e || *p != '"')
+		return 0;
+	k = p + 1;
+	p = dq_walk_skip_string(p, w->e, &esc);
+	m->key = k;
+	m->keylen = (size_t)(p - 1 - k);
+	m->flags = esc ? DQ_M_KEY_ESC : 0;
+	p = ws(p, w->e);
+	if (p < w->e && *p == ':')
+		p++;
+	w->p = p;
+	return value(w, m);
+}
+
+int
+dq_walk_element(struct dq_walk *w, struct dq_member *m)
+{
+	m->key = NULL;
+	m->keylen = 0;
+	m->flags = 0;
+	return value(w, m);
+}
+
+int
+dq_walk_find(const char *s, size_t n, const char *key, size_t keylen,
+	     struct dq_member *m)
+{
+	struct dq_walk w;
+
+	if (dq_walk_begin(&w, s, n) != DQ_JSON_OBJECT)
+		return 0;
+	while (dq_walk_member(&w, m))
+		if (dq_member_key_is(m, key, keylen))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,96 @@
+/* Unit tests for lib/stream/walk.c: members, elements, escapes, nesting
+ * and find, checked against the scanner's view of the same text. */
+#include <string.h>
+
+#include "stream/walk.h"
+#include "unit.h"
+
+#define S(lit) lit, sizeof(lit) - 1
+#define MEM_IS(p, n, lit, what) UNIT_MEM(p, n, lit, sizeof(lit) - 1, what)
+
+static void
+test_members(void)
+{
+	const char t[] = " { \"a\" : 1 , \"b\\\"c\":\"x\\\\\" ,\"n\":{\"d\":[1,"
+			 "\"]}\",{}]},\"e\":null,\"f\":-2.5e3 } ";
+	struct dq_walk w;
+	struct dq_member m;
+
+	UNIT_INT(dq_walk_begin(&w, S(t)), DQ_JSON_OBJECT, "object");
+	UNIT_INT(dq_walk_member(&w, &m), 1, "first member");
+	MEM_IS(m.key, m.keylen, "a", "key a");
+	MEM_IS(m.val, m.vallen, "1", "value 1");
+	UNIT_INT(m.type, DQ_JSON_NUMBER, "number");
+	UNIT_INT(m.flags, 0, "no escapes");
+	UNIT_INT(dq_walk_member(&w, &m), 1, "second member");
+	MEM_IS(m.key, m.keylen, "b\\\"c", "escaped key, raw");
+	UNIT_INT(m.flags, DQ_M_KEY_ESC | DQ_M_VAL_ESC, "both escaped");
+	UNIT_OK(dq_member_key_is(&m, S("b\"c")), "key compares unescaped");
+	MEM_IS(m.val, m.vallen, "\"x\\\\\"", "string ending in \\\\");
+	UNIT_INT(dq_walk_member(&w, &m), 1, "third member");
+	MEM_IS(m.val, m.vallen, "{\"d\":[1,\"]}\",{}]}",
+		 "nested value with brackets in a string");
+	UNIT_INT(m.type, DQ_JSON_OBJECT, "object value");
+	UNIT_INT(dq_walk_member(&w, &m), 1, "fourth member");
+	UNIT_INT(m.type, DQ_JSON_NULL, "null");
+	UNIT_INT(dq_walk_member(&w, &m), 1, "fifth member");
+	MEM_IS(m.val, m.vallen, "-2.5e3", "number before space");
+	UNIT_INT(dq_walk_member(&w, &m), 0, "end");
+	UNIT_INT(dq_walk_member(&w, &m), 0, "still the end");
+
+	UNIT_INT(dq_walk_begin(&w, S("{}")), DQ_JSON_OBJECT, "empty object");
+	UNIT_INT(dq_walk_member(&w, &m), 0, "no members");
+	UNIT_INT(dq_walk_begin(&w, S("\"{}\"")), -1, "a string is no object");
+	UNIT_INT(dq_walk_member(&w, &m), 0, "nothing to walk");
+	UNIT_INT(dq_walk_begin(&w, S("")), -1, "empty text");
+}
+
+static void
+test_elements(void)
+{
+	struct dq_walk w;
+	struct dq_member m;
+	const char *want[] = { "\"a\"", "[1,[2]]", "true", "{\"k\":\"]\"}",
+			       "3" };
+	int k = 0;
+
+	UNIT_INT(dq_walk_begin(&w, S("[\"a\", [1,[2]] ,true,{\"k\":\"]\"},3]")),
+		 DQ_JSON_ARRAY, "array");
+	while (dq_walk_element(&w, &m)) {
+		if (k < 5)
+			UNIT_MEM(m.val, m.vallen, want[k], strlen(want[k]),
+				 "element");
+		UNIT_OK(m.key == NULL, "elements have no key");
+		k++;
+	}
+	UNIT_INT(k, 5, "five elements");
+	UNIT_INT(dq_walk_begin(&w, S("[ ]")), DQ_JSON_ARRAY, "empty array");
+	UNIT_INT(dq_walk_element(&w, &m), 0, "no elements");
+}
+
+static void
+test_find(void)
+{
+	struct dq_member m;
+	/* The nested "row" must not be found as a top-level member. */
+	const char t[] = "{\"x\":{\"row\":1},\"r\\u006fw\":7,\"row\":9}";
+
+	UNIT_INT(dq_walk_find(S(t), S("row"), &m), 1, "found");
+	MEM_IS(m.val, m.vallen, "7", "the escaped key is the first row");
+	UNIT_INT(dq_walk_find(S("{\"x\":{\"row\":1}}"), S("row"), &m), 0,
+		 "a nested key is not a member");
+	UNIT_INT(dq_walk_find(S("[{\"row\":1}]"), S("row"), &m), 0,
+		 "an array has no members");
+	UNIT_INT(dq_walk_find(S("{\"a\\\\\":\"\\\"\",\"b\":2}"), S("b"), &m), 1,
+		 "after escaped backslash and quote");
+	MEM_IS(m.val, m.vallen, "2", "value of b");
+}
+
+int
+main(void)
+{
+	test_members();
+	test_elements();
+	test_find();
+	return unit_done();
+}
