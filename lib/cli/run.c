@@ -225,7 +225,9 @@ common_option(struct dq_run *run, int c, const char *arg)
 		return 0;
 	case O_LINE_OFFSET: {
 		long long v;
-		if (dq_opt_int("line-offset", arg, 0, LONG_MAX, &v))
+		/* Lines stay exact in any JSON reader (2^53), and the
+		 * sum with a line number cannot overflow. */
+		if (dq_opt_int("line-offset", arg, 0, (1LL << 53) - 1, &v))
 			return -1;
 		run->in.line_offset = (long)v;
 		return 0;
