@@ -242,6 +242,19 @@ common_option(struct dq_run *run, int c, const char *arg)
 	return -1;
 }
 
+/* A run stopped by a signal leaves no half-written file: the temporary
+ * files go, the previous files stay, and the signal then ends the process
+ * as it would have (status 128 + N for the shell). */
+static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+static void
+on_stop(int sig)
+{
+	dq_out_discard_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 void
 dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	    char **argv)
@@ -269,6 +282,9 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	dq_out_init(&run->rejects);
 	dq_contract_init(&run->contract);
 	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
+		if (signal(stop_signals[i], on_stop) == SIG_IGN)
+			signal(stop_signals[i], SIG_IGN); /* nohup stays */
 
 	while (tool->longopts && tool->longopts[ntool].name)
 		ntool++;
@@ -341,6 +357,7 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	}
 	if (dq_input_check(&run->in))
 		exit(2);
+	dq_out_inputs(run->in.files, run->in.nfiles);
 	if (run->rejects_path && dq_out_open(&run->rejects, run->rejects_path))
 		exit(2);
 	dq_out_fd(&run->out, 1, "stdout");
@@ -621,6 +638,9 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 	} else {
 		cJSON_Delete(extra);
 	}
+	/* The run is complete: its files go into place together. */
+	if (dq_out_commit_all())
+		exit(2);
 
 	if (run->n_rejected && !run->quiet)
 		dq_log(run, "warn", "end",
