@@ -226,17 +226,16 @@ profile_range(void *ctx, struct dq_run *run)
 	p->rejected = run->n_rejected;
 }
 
-/* Load the partial state text into a new profile and merge it into p:
- * 0, or -1 when it is not a partial state. */
+/* Load the partial state text into a new profile and merge it into the
+ * profile ctx; its rejected lines into *rejected (if not NULL): 0, or -1
+ * when text is not a partial state. */
 static int
-merge_text(struct dq_profile *p, const char *text, size_t len,
-	   uint64_t *rejected)
+merge_text(void *ctx, const char *text, uint64_t *rejected)
 {
 	const char *end;
 	cJSON *doc = cJSON_ParseWithOpts(text, &end, 1);
-	struct dq_profile part;
+	struct dq_profile *p = ctx, part;
 	int rc = -1;
-	(void)len;
 	dq_profile_init(&part, &O.caps);
 	if (doc && !dq_partial_load(&part, doc)) {
 		dq_profile_merge(p, &part);
@@ -247,12 +246,6 @@ merge_text(struct dq_profile *p, const char *text, size_t len,
 	dq_profile_release(&part);
 	cJSON_Delete(doc);
 	return rc;
-}
-
-static int
-split_merge(void *ctx, const char *text, uint64_t *rejected)
-{
-	return merge_text(ctx, text, strlen(text), rejected);
 }
 
 static int
@@ -277,7 +270,7 @@ merge_files(struct dq_run *run, struct dq_profile *p)
 		int rc;
 		if (!s)
 			return -1;
-		rc = merge_text(p, s, len, NULL);
+		rc = merge_text(p, s, NULL);
 		free(s);
 		if (rc)
 			return dq_error("%s: not a dq-profile partial state "
@@ -338,7 +331,7 @@ main(int argc, char **argv)
 		static const struct dq_split_work work = {
 			.range = profile_range,
 			.save = split_save,
-			.merge = split_merge,
+			.merge = merge_text,
 			.ctx = &prof,
 		};
 		int rc = dq_split_run(&run, O.jobs ? O.jobs :
