@@ -56,7 +56,9 @@ int dq_drift_load_contract(struct dq_drift *d, const struct dq_contract *c);
  * after a message when it cannot be read or is not a profile document. */
 cJSON *dq_drift_load_baseline(const char *path);
 
-/* Compare p (flushed) with the profile document base (borrowed). */
+/* Compare p (flushed) with the profile document base (borrowed), as
+ * parsed from text: a document fresh from dq_doc_profile holds its top
+ * values as raw items, which never compare equal to parsed ones. */
 void dq_drift_baseline(struct dq_drift *d, struct dq_profile *p,
 		       const cJSON *base);
 
