@@ -1,0 +1,302 @@
+/*
+ * partial.c - the partial state of a profile as JSON (dq-profile
+ * --partial) and back (--merge).
+ *
+ * Format.  One object, version 2: {"dqProfilePartial": 2, "rows",
+ * "rejected", "overflow", "rowDups" (the duplicate-row sketch as text),
+ * "sample": {"seen", "rows": [row text...]}, "fields": [...]}; each field
+ * holds its counters, "types" (enum dq_vtype order), "num" and "len" as
+ * [n, mean, m2, m3, sum, min, max], the least and greatest string and
+ * date when there are any, the sketches ("hll" as text, "quantile",
+ * "top", "shapes"), "examples" per type, "kinds", "iso" and "tmax".
+ * docs/profile.md describes it for readers; this file is its definition.
+ *
+ * Loading is strict: anything that is not a state dq_partial_save could
+ * have written (a missing or mistyped member, a count that is not a
+ * non-negative integer, an infinity) is refused, so
+ * that a merge of what loads always saves and loads again
+ * (tests/fuzz/fuzz_profile.c checks that).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "profile/partial.h"
+
+static uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	return XXH3_64bits(p, n);
+}
+
+static cJSON *
+moments_save(const struct dq_moments *m)
+{
+	double v[7] = { (double)m->n, m->mean, m->m2, m->m3, m->sum, m->min,
+			m->max };
+	return cJSON_CreateDoubleArray(v, 7);
+}
+
+static int
+moments_load(struct dq_moments *m, const cJSON *j)
+{
+	double v[7];
+	int i = 0;
+	const cJSON *x;
+	if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) != 7)
+		return -1;
+	/* Infinities come back as null from cJSON: a state that held one
+	 * could not be loaded again, so none is taken. */
+	cJSON_ArrayForEach(x, j) {
+		if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+			return -1;
+		v[i++] = x->valuedouble;
+	}
+	if (dq_double_to_u64(v[0], &m->n))
+		return -1;
+	m->mean = v[1];
+	m->m2 = v[2];
+	m->m3 = v[3];
+	m->sum = v[4];
+	m->min = v[5];
+	m->max = v[6];
+	return 0;
+}
+
+static void
+add_opt_string(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+}
+
+cJSON *
+dq_partial_save(const struct dq_profile *p)
+{
+	cJSON *doc = cJSON_CreateObject(), *fields = cJSON_CreateArray();
+	cJSON *sample = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+	struct dq_buf b = DQ_BUF_INIT;
+
+	cJSON_AddNumberToObject(doc, "dqProfilePartial", 2);
+	cJSON_AddNumberToObject(doc, "rows", (double)p->rows);
+	cJSON_AddNumberToObject(doc, "rejected", (double)p->rejected);
+	cJSON_AddNumberToObject(doc, "overflow", (double)p->overflow);
+	dq_dupsketch_save(&p->dups, &b);
+	cJSON_AddStringToObject(doc, "rowDups", b.buf);
+	cJSON_AddNumberToObject(sample, "seen", (double)p->sample.seen);
+	for (size_t i = 0; i < p->sample.n; i++)
+		cJSON_AddItemToArray(rows,
+				     cJSON_CreateString(p->sample.item[i]));
+	cJSON_AddItemToObject(sample, "rows", rows);
+	cJSON_AddItemToObject(doc, "sample", sample);
+	for (size_t i = 0; i < p->nf; i++) {
+		const struct dq_profile_field *f = p->f[i];
+		cJSON *o = cJSON_CreateObject(), *ex = cJSON_CreateArray();
+		double types[DQ_VT_COUNT];
+		cJSON_AddStringToObject(o, "name", f->name);
+		cJSON_AddNumberToObject(o, "present", (double)f->present);
+		cJSON_AddNumberToObject(o, "nulls", (double)f->nulls);
+		cJSON_AddNumberToObject(o, "empty", (double)f->empty);
+		for (int t = 0; t < DQ_VT_COUNT; t++)
+			types[t] = (double)f->types[t];
+		cJSON_AddItemToObject(o, "types",
+				      cJSON_CreateDoubleArray(types,
+							      DQ_VT_COUNT));
+		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
+		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
+		cJSON_AddItemToObject(o, "num", moments_save(&f->num));
+		cJSON_AddItemToObject(o, "len", moments_save(&f->len));
+		add_opt_string(o, "smin", f->smin);
+		add_opt_string(o, "smax", f->smax);
+		add_opt_string(o, "dmin", f->dmin);
+		add_opt_string(o, "dmax", f->dmax);
+		dq_buf_reset(&b);
+		dq_hll_save(&f->hll, &b);
+		cJSON_AddStringToObject(o, "hll", b.buf);
+		cJSON_AddItemToObject(o, "quantile", dq_quantile_save(&f->q));
+		cJSON_AddItemToObject(o, "top", dq_topk_save(&f->top));
+		cJSON_AddItemToObject(o, "shapes", dq_topk_save(&f->shapes));
+		for (int t = 0; t < DQ_VT_COUNT; t++)
+			cJSON_AddItemToArray(ex, cJSON_CreateStringArray(
+				(const char *const *)f->ex[t], (int)f->nex[t]));
+		cJSON_AddItemToObject(o, "examples", ex);
+		for (int k = 0; k < 4; k++)
+			types[k] = (double)f->kinds[k];
+		cJSON_AddItemToObject(o, "kinds",
+				      cJSON_CreateDoubleArray(types, 4));
+		for (int k = 0; k < 3; k++)
+			types[k] = (double)f->iso[k];
+		cJSON_AddItemToObject(o, "iso",
+				      cJSON_CreateDoubleArray(types, 3));
+		if (f->has_tmax)
+			cJSON_AddNumberToObject(o, "tmax", f->tmax);
+		cJSON_AddItemToArray(fields, o);
+	}
+	cJSON_AddItemToObject(doc, "fields", fields);
+	dq_buf_release(&b);
+	return doc;
+}
+
+static int
+get_count(const cJSON *o, const char *key, uint64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v))
+		return -1;
+	return dq_double_to_u64(v->valuedouble, out);
+}
+
+static int
+get_opt_string(const cJSON *o, const char *key, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!v)
+		return 0;
+	if (!cJSON_IsString(v))
+		return -1;
+	*out = dq_xstrdup(v->valuestring);
+	return 0;
+}
+
+/* An array of n counts under key into v: 0 or -1. */
+static int
+load_counts(const cJSON *o, const char *key, uint64_t *v, int n)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *x;
+	int i = 0;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
+		return -1;
+	cJSON_ArrayForEach(x, a) {
+		if (!cJSON_IsNumber(x) ||
+		    dq_double_to_u64(x->valuedouble, &v[i++]))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+field_load(struct dq_profile_field *f, const cJSON *o)
+{
+	const cJSON *types = cJSON_GetObjectItemCaseSensitive(o, "types");
+	const cJSON *hll = cJSON_GetObjectItemCaseSensitive(o, "hll");
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(o, "examples");
+	const cJSON *x;
+	int t = 0;
+
+	if (get_count(o, "present", &f->present) ||
+	    get_count(o, "nulls", &f->nulls) ||
+	    get_count(o, "empty", &f->empty) ||
+	    get_count(o, "zeros", &f->zeros) ||
+	    get_count(o, "negatives", &f->negatives) ||
+	    !cJSON_IsArray(types) || cJSON_GetArraySize(types) != DQ_VT_COUNT ||
+	    moments_load(&f->num, cJSON_GetObjectItemCaseSensitive(o, "num")) ||
+	    moments_load(&f->len, cJSON_GetObjectItemCaseSensitive(o, "len")) ||
+	    get_opt_string(o, "smin", &f->smin) ||
+	    get_opt_string(o, "smax", &f->smax) ||
+	    get_opt_string(o, "dmin", &f->dmin) ||
+	    get_opt_string(o, "dmax", &f->dmax) || !f->smin != !f->smax ||
+	    !f->dmin != !f->dmax || !cJSON_IsString(hll) ||
+	    !cJSON_IsArray(ex) || cJSON_GetArraySize(ex) != DQ_VT_COUNT)
+		return -1;
+	f->lens[0] = f->smin ? strlen(f->smin) : 0;
+	f->lens[1] = f->smax ? strlen(f->smax) : 0;
+	f->lens[2] = f->dmin ? strlen(f->dmin) : 0;
+	f->lens[3] = f->dmax ? strlen(f->dmax) : 0;
+	cJSON_ArrayForEach(x, types) {
+		if (!cJSON_IsNumber(x) ||
+		    dq_double_to_u64(x->valuedouble, &f->types[t++]))
+			return -1;
+	}
+	t = 0;
+	cJSON_ArrayForEach(x, ex) {
+		const cJSON *e;
+		if (!cJSON_IsArray(x))
+			return -1;
+		cJSON_ArrayForEach(e, x) {
+			if (!cJSON_IsString(e))
+				return -1;
+			dq_profile_add_example(f, t, e->valuestring,
+				    strlen(e->valuestring));
+		}
+		t++;
+	}
+	if (load_counts(o, "kinds", f->kinds, 4) ||
+	    load_counts(o, "iso", f->iso, 3))
+		return -1;
+	x = cJSON_GetObjectItemCaseSensitive(o, "tmax");
+	if (x) {
+		if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+			return -1;
+		f->tmax = x->valuedouble;
+		f->has_tmax = 1;
+	}
+	dq_hll_release(&f->hll);
+	dq_quantile_release(&f->q);
+	dq_topk_release(&f->top);
+	dq_topk_release(&f->shapes);
+	if (dq_hll_load(&f->hll, hll->valuestring, strlen(hll->valuestring)))
+		return -1;
+	if (dq_quantile_load(&f->q, cJSON_GetObjectItemCaseSensitive(o,
+					"quantile"))) {
+		dq_quantile_init(&f->q, DQ_QUANTILE_K);
+		return -1;
+	}
+	if (dq_topk_load(&f->top, cJSON_GetObjectItemCaseSensitive(o, "top"),
+			 hash_bytes)) {
+		dq_topk_init(&f->top, DQ_PROFILE_TOPK_CAP);
+		dq_topk_init(&f->shapes, DQ_PROFILE_SHAPE_CAP);
+		return -1;
+	}
+	if (dq_topk_load(&f->shapes, cJSON_GetObjectItemCaseSensitive(o,
+					"shapes"), hash_bytes)) {
+		dq_topk_init(&f->shapes, DQ_PROFILE_SHAPE_CAP);
+		return -1;
+	}
+	return 0;
+}
+
+int
+dq_partial_load(struct dq_profile *p, const cJSON *doc)
+{
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(doc, "fields");
+	const cJSON *rowdups = cJSON_GetObjectItemCaseSensitive(doc,
+								"rowDups");
+	const cJSON *sample = cJSON_GetObjectItemCaseSensitive(doc, "sample");
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(sample, "rows");
+	const cJSON *x;
+	uint64_t version, seen;
+
+	if (get_count(doc, "dqProfilePartial", &version) || version != 2 ||
+	    get_count(doc, "rows", &p->rows) ||
+	    get_count(doc, "rejected", &p->rejected) ||
+	    get_count(doc, "overflow", &p->overflow) ||
+	    !cJSON_IsString(rowdups) || get_count(sample, "seen", &seen) ||
+	    !cJSON_IsArray(rows) || !cJSON_IsArray(fields))
+		return -1;
+	if (dq_dupsketch_load(&p->dups, rowdups->valuestring))
+		return -1;
+	/* The sample: its rows as they were kept, then the stream size. */
+	if ((uint64_t)cJSON_GetArraySize(rows) > seen)
+		return -1;
+	cJSON_ArrayForEach(x, rows) {
+		if (!cJSON_IsString(x))
+			return -1;
+		if (p->sample.n < p->sample.cap)
+			dq_reservoir_add(&p->sample, x->valuestring,
+					 strlen(x->valuestring));
+	}
+	p->sample.seen = seen;
+	cJSON_ArrayForEach(x, fields) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(x, "name");
+		struct dq_profile_field *f;
+		if (!cJSON_IsString(name))
+			return -1;
+		f = dq_profile_field(p, name->valuestring,
+				     strlen(name->valuestring));
+		if (!f || f->present || field_load(f, x))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,138 @@
+/*
+ * suggest.c - a starter contract from a profile (dq-profile --suggest).
+ *
+ * Per field with values: a type when every value has it (strings by what
+ * they all are: e-mail, ISO date, ISO date-time, E.164 phone, else
+ * string; numbers as integer or number; boolean, object, array);
+ * "required" when no row lacks it; exact "min" and "max" for numbers a
+ * double holds exactly and for dates; an "enum" for a small closed set of
+ * strings (at most 12 values, exactly counted, each seen twice on
+ * average); else "unique" when the exact distinct count equals the
+ * values; and a "pattern" when at most three exact shapes cover every
+ * string of a string or phone field.  The contract is a start for a person
+ * to edit, not a verdict: a sample of good data suggests too little.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "profile/suggest.h"
+
+/* A POSIX ERE for one shape: runs of A, a, 9 become classes with counts,
+ * other bytes are escaped. */
+static void
+shape_regex(const char *sh, struct dq_buf *b)
+{
+	for (const char *s = sh; *s;) {
+		const char *cls = NULL;
+		size_t n = 1;
+		if (*s == 'A' || *s == 'a' || *s == '9') {
+			cls = *s == 'A' ? "[A-Z]" : *s == 'a' ? "[a-z]" :
+							 "[0-9]";
+			while (s[n] == *s)
+				n++;
+			dq_buf_addstr(b, cls);
+			if (n > 1)
+				dq_buf_addf(b, "{%zu}", n);
+		} else {
+			if (strchr(".[]()*+?{}|^$\\", *s))
+				dq_buf_addch(b, '\\');
+			dq_buf_addch(b, *s);
+		}
+		s += n;
+	}
+}
+
+static void
+suggest_field(cJSON *fields, struct dq_profile_field *f, uint64_t rows)
+{
+	cJSON *o = cJSON_AddObjectToObject(fields, f->name);
+	uint64_t v = dq_profile_valid(f), nint = f->kinds[DQ_PROFILE_K_INT];
+	uint64_t nnum = nint + f->kinds[DQ_PROFILE_K_DEC];
+	const struct dq_topk_item *it;
+	size_t n;
+	const char *type = NULL;
+	int strings = v && f->kinds[DQ_PROFILE_K_STRING] == v;
+
+	if (!v)
+		return;
+	if (strings) {
+		type = f->types[DQ_VT_EMAIL] == v	     ? "email" :
+		       f->iso[0] == v		     ? "date" :
+		       f->iso[0] + f->iso[1] == v ? "datetime" :
+		       f->iso[2] == v		     ? "phone" : "string";
+	} else if (nnum == v) {
+		type = f->kinds[DQ_PROFILE_K_DEC] ? "number" : "integer";
+	} else if (f->kinds[DQ_PROFILE_K_BOOL] == v) {
+		type = "boolean";
+	} else if (f->types[DQ_VT_OBJECT] == v) {
+		type = "object";
+	} else if (f->types[DQ_VT_ARRAY] == v) {
+		type = "array";
+	}
+	if (type)
+		cJSON_AddStringToObject(o, "type", type);
+	if (rows && f->present == rows && !f->nulls && !f->empty)
+		cJSON_AddBoolToObject(o, "required", 1);
+	/* Exact numeric bounds only where a double holds the values. */
+	if (nnum == v && f->num.n == v && fabs(f->num.min) < 9007199254740992.0
+	    && fabs(f->num.max) < 9007199254740992.0) {
+		cJSON_AddNumberToObject(o, "min", f->num.min);
+		cJSON_AddNumberToObject(o, "max", f->num.max);
+	}
+	if (type && !strcmp(type, "date") && f->dmin) {
+		char d[11];
+		snprintf(d, sizeof(d), "%s", f->dmin);
+		cJSON_AddStringToObject(o, "min", d);
+		snprintf(d, sizeof(d), "%s", f->dmax);
+		cJSON_AddStringToObject(o, "max", d);
+	}
+	n = dq_topk_sorted(&f->top, &it);
+	/* A small closed set: few values, each seen twice on average. */
+	if (strings && dq_topk_exact(&f->top) && n <= 12 && v >= 2 * n &&
+	    strcmp(type, "date") && strcmp(type, "datetime")) {
+		cJSON *e = cJSON_AddArrayToObject(o, "enum");
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(e, cJSON_Parse(it[i].val));
+		return;
+	}
+	if (dq_hll_exact(&f->hll) && v >= 2 &&
+	    dq_profile_distinct(f) == (double)v && (strings || nnum == v))
+		cJSON_AddBoolToObject(o, "unique", 1);
+	/* A pattern when at most three exact shapes cover every string. */
+	n = dq_topk_sorted(&f->shapes, &it);
+	if (strings && (!strcmp(type, "string") || !strcmp(type, "phone")) &&
+	    dq_topk_exact(&f->shapes) && n && n <= 3 && f->shapes.total == v) {
+		struct dq_buf b = DQ_BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			if (strpbrk(it[i].val, "~*")) {
+				dq_buf_release(&b);
+				return;
+			}
+		dq_buf_addstr(&b, n > 1 ? "^(" : "^");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				dq_buf_addch(&b, '|');
+			shape_regex(it[i].val, &b);
+		}
+		dq_buf_addstr(&b, n > 1 ? ")$" : "$");
+		cJSON_AddStringToObject(o, "pattern", b.buf);
+		dq_buf_release(&b);
+	}
+}
+
+cJSON *
+dq_suggest_contract(struct dq_profile *p)
+{
+	cJSON *c = cJSON_CreateObject(), *fields;
+	char d[96];
+	snprintf(d, sizeof(d), "suggested by dq-profile from %llu rows",
+		 (unsigned long long)p->rows);
+	cJSON_AddStringToObject(c, "description", d);
+	fields = cJSON_AddObjectToObject(c, "fields");
+	for (size_t i = 0; i < p->nf; i++)
+		suggest_field(fields, p->f[i], p->rows);
+	return c;
+}
+
+/* ---- the text table ------------------------------------------------- */
