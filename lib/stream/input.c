@@ -292,7 +292,10 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 		}
 		in->lineno++;
 		in->off += n + term;
-		if (in->lineno == 1 && n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+		/* A byte order mark only begins a file: not a chunk of one
+		 * (--line-offset), where it is data, as in one process. */
+		if (in->lineno == 1 && !in->line_offset && n >= 3 &&
+		    !memcmp(p, "\xEF\xBB\xBF", 3)) {
 			p += 3;
 			n -= 3;
 		}
