@@ -77,6 +77,28 @@ lite() {
 	[[ $stderr == *"raw.ndjson:2: not valid JSON"* ]]
 }
 
+@test "dq-sql: a reader that goes away (| head -c 100): quiet, exit 0" {
+	local g=$BATS_TEST_TMPDIR/g.ndjson
+	# More than a pipe buffer of SQL, so the write meets a closed pipe.
+	awk 'BEGIN { for (i = 1; i <= 3000; i++)
+		printf "{\"id\":%d,\"name\":\"n%d\",\"_dq\":{\"cluster\":\"c%d\"}}\n", i, i, i }' >"$g"
+	dq sql --run-id r1 --golden "$g" 2>"$BATS_TEST_TMPDIR/err" |
+		head -c 100 >"$BATS_TEST_TMPDIR/first"
+	local st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" -eq 0 ]
+	[ "${st[1]}" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/first")" -eq 100 ]
+}
+
+@test "dq-sql: an unreadable document or a directory: exit 2, read error naming it" {
+	run -2 --separate-stderr dq sql --run-id r1 --golden "$BATS_TEST_TMPDIR"
+	[ "$stderr" = "dq-sql: $BATS_TEST_TMPDIR: read error: Is a directory" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr dq sql --run-id r1 --golden "$BATS_TEST_TMPDIR/none"
+	[ "$stderr" = "dq-sql: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+}
+
 @test "dq-sql: an escaped backslash before u0000 is text, stored as written" {
 	db=$BATS_TEST_TMPDIR/t.db
 	dq sql --schema generic --create --run-id r1 \

@@ -47,10 +47,10 @@
  */
 #include "base/keyset.h"
 #include "base/util.h"
+#include "cli/run.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2395,9 +2395,7 @@ main(int argc, char **argv)
 	size_t i;
 	char *end;
 
-	dq_progname = "dq-gen";
-	if (dq_hold_std_fds())
-		return 2;
+	dq_run_setup("dq-gen");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:f:hn:s:t:", longopts,
 				NULL)) != -1) {
@@ -2455,7 +2453,6 @@ main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 
-	signal(SIGPIPE, SIG_IGN);
 	if (truth_name && !(truth = fopen(truth_name, "w")))
 		dq_die("%s: %s", truth_name, strerror(errno));
 

@@ -53,10 +53,12 @@
 
 #include <cjson/cJSON.h>
 
-#include "stream/json.h"
 #include "base/keyset.h"
-#include "norm/text.h"
 #include "base/util.h"
+#include "cli/run.h"
+#include "norm/text.h"
+#include "stream/json.h"
+#include "stream/out.h"
 
 static const char usage_text[] =
 	"usage: dq-sql [--schema monitoring|generic]\n"
@@ -312,7 +314,7 @@ doc_read(struct doc *d, const char *path)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			dq_die("%s: %s", path, strerror(errno));
+			dq_die("%s: read error: %s", path, strerror(errno));
 		}
 		dq_buf_add(&d->text, chunk, (size_t)n);
 	}
@@ -1178,13 +1180,12 @@ main(int argc, char **argv)
 	struct opts o = { .transaction = 1, .max_violations = 1000,
 			  .run_hour = -1, .file_size = -1,
 			  .entity = "records" };
-	struct dq_buf out = DQ_BUF_INIT;
+	struct dq_out sql;
+	struct dq_buf *out;
 	const char *ddl;
-	size_t off;
-	ssize_t n;
 	int c;
 
-	dq_progname = "dq-sql";
+	dq_run_setup("dq-sql");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -1298,45 +1299,38 @@ main(int argc, char **argv)
 		usage_error("the monitoring schema needs --agency, --file, "
 			    "--run-date and --run-hour");
 
+	/* All of the SQL is built in the buffer before any of it is written:
+	 * an error leaves nothing half-written for sqlite3 or psql. */
+	dq_out_init(&sql);
+	dq_out_fd(&sql, 1, "stdout");
+	out = &sql.b;
 	if (o.postgres)
-		dq_buf_addstr(&out, "SET standard_conforming_strings = on;\n"
+		dq_buf_addstr(out, "SET standard_conforming_strings = on;\n"
 			      "SET client_min_messages = warning;\n");
 	else
 		cr_as_char = 1;
 	if (o.transaction)
-		dq_buf_addstr(&out, "BEGIN;\n");
+		dq_buf_addstr(out, "BEGIN;\n");
 	if (o.create) {
 		ddl = o.monitoring ? monitoring_ddl : generic_ddl;
 		while (*ddl) {
 			if (strncmp(ddl, "@JSON@", 6) == 0) {
-				dq_buf_addstr(&out, o.postgres ? "JSONB" :
+				dq_buf_addstr(out, o.postgres ? "JSONB" :
 					      "TEXT");
 				ddl += 6;
 			} else {
-				dq_buf_addch(&out, *ddl++);
+				dq_buf_addch(out, *ddl++);
 			}
 		}
 	}
 	if (o.monitoring && o.agency)
-		monitoring(&o, &out);
+		monitoring(&o, out);
 	else if (!o.monitoring && (o.summary || o.run_id || o.violations ||
 				   o.profile || o.golden || o.id_map))
-		generic(&o, &out);
+		generic(&o, out);
 	if (o.transaction)
-		dq_buf_addstr(&out, "COMMIT;\n");
+		dq_buf_addstr(out, "COMMIT;\n");
 
-	for (off = 0; off < out.len; off += (size_t)n) {
-		n = write(1, out.buf + off, out.len - off);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n < 0) {
-			if (errno == EPIPE)
-				return 0;
-			dq_die("write error: %s", strerror(errno));
-		}
-	}
-	dq_buf_release(&out);
+	dq_out_close(&sql);
 	return 0;
 }
