@@ -339,3 +339,11 @@ J
 	run -2 dq normalize --jobs x </dev/null
 	assert_output --partial "--jobs 'x'"
 }
+
+@test "phone step alone on text with an extension that is no number: unparsed, no crash" {
+	local c=$BATS_TEST_TMPDIR/c.json in=$BATS_TEST_TMPDIR/in.ndjson
+	echo '{"fields":{"a":{"normalize":["phone"]}}}' >"$c"
+	echo '{"a":"de la 12/03/04 +44 20 7946 0958 x12"}' >"$in"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$c" "$in"
+	[ "$output" = '{"a":"de la 12/03/04 +44 20 7946 0958 x12","_dq":{"unparsed":["a"]}}' ]
+}
