@@ -335,9 +335,9 @@ J
 
 @test "--jobs: a bad count is a usage error" {
 	run -2 dq normalize -j 0 </dev/null
-	assert_output --partial "--jobs '0': expected 1 to 64"
+	assert_output --partial "--jobs: '0' is not a whole number from 1 to 64"
 	run -2 dq normalize --jobs x </dev/null
-	assert_output --partial "--jobs 'x'"
+	assert_output --partial "--jobs: 'x' is not a whole number"
 }
 
 @test "phone step alone on text with an extension that is no number: unparsed, no crash" {

@@ -57,13 +57,13 @@ lite() {
 	[[ $stderr == *"--run-date '2026-02-29': not a date"* ]]
 	run -2 --separate-stderr dq sql --schema monitoring --agency a --file f \
 		--run-date 2024-02-29 --run-hour 24
-	[[ $stderr == *"--run-hour '24': not an hour 0-23"* ]]
+	[[ $stderr == *"--run-hour: '24' is not a whole number from 0 to 23"* ]]
 	run -2 --separate-stderr dq sql --violations "$SQLF/idmap.ndjson"
 	[[ $stderr == *"needs --run-id or a summary"* ]]
 	run -2 --separate-stderr dq sql --schema monitoring --golden x
 	[[ $stderr == *"belong to the generic schema"* ]]
 	run -2 --separate-stderr dq sql --dialect mysql
-	[[ $stderr == *"--dialect 'mysql': not sqlite or postgres"* ]]
+	[[ $stderr == *"--dialect: 'mysql': expected sqlite or postgres"* ]]
 }
 
 @test "dq-sql: a string holding NUL is refused with file and line, nothing written" {

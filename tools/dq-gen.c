@@ -47,6 +47,7 @@
  */
 #include "base/keyset.h"
 #include "base/util.h"
+#include "cli/opt.h"
 #include "cli/run.h"
 
 #include <errno.h>
@@ -2351,28 +2352,37 @@ make_record(uint64_t row, double dup_rate)
 	}
 }
 
-static void
-usage_error(const char *fmt, const char *arg)
+/* After a usage message: the synopsis and where to read more. */
+static void __attribute__((noreturn))
+usage_exit(void)
 {
-	fprintf(stderr, "%s: ", dq_progname);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%.*sTry 'dq-gen --help' for more information.\n",
+	fprintf(stderr, "%.*sTry 'dq-gen --help' for more information.\n",
 		(int)(strstr(usage_text, "\n\n") + 1 - usage_text), usage_text);
 	exit(2);
 }
 
+static void __attribute__((noreturn))
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", dq_progname);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage_exit();
+}
+
+/* A seed: any 64-bit value, which cli/opt.h's signed range cannot
+ * hold; the message has its shape. */
 static uint64_t
-parse_u64(const char *s, const char *opt)
+parse_seed(const char *s)
 {
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
-	if (*s < '0' || *s > '9')
-		usage_error("option '%s' needs a whole number", opt);
 	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		usage_error("option '%s' needs a whole number in range", opt);
+	if (*s < '0' || *s > '9' || errno || *end)
+		usage_error("--seed: '%s' is not a whole number from 0 to "
+			    "18446744073709551615", s);
 	return v;
 }
 
@@ -2391,9 +2401,10 @@ main(int argc, char **argv)
 	};
 	uint64_t rows = 1000, seed = 1, row;
 	double dup_rate = 0.1;
+	static const char *const formats[] = { "ndjson", "csv", NULL };
 	int csv = 0, c, f;
+	long long n;
 	size_t i;
-	char *end;
 
 	dq_run_setup("dq-gen");
 	opterr = 0;
@@ -2401,34 +2412,24 @@ main(int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			errno = 0;
-			dup_rate = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(dup_rate >= 0) ||
-			    dup_rate > 1)
-				usage_error("--dup-rate '%s': not a number "
-					    "from 0 to 1", optarg);
+			if (dq_opt_double("dup-rate", optarg, 0, 1, &dup_rate))
+				usage_exit();
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				csv = 1;
-			else if (strcmp(optarg, "ndjson") == 0)
-				csv = 0;
-			else
-				usage_error("--format '%s': not ndjson or csv",
-					    optarg);
+			if (dq_opt_enum("format", optarg, formats, &csv))
+				usage_exit();
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			close_out(stdout, NULL);
 			return 0;
 		case 'n':
-			rows = parse_u64(optarg, "-n");
-			if (rows > 9999999999ull)
-				usage_error("-n '%s': more than 9999999999 rows",
-					    optarg);
+			if (dq_opt_int("rows", optarg, 0, 9999999999LL, &n))
+				usage_exit();
+			rows = (uint64_t)n;
 			break;
 		case 's':
-			seed = parse_u64(optarg, "--seed");
+			seed = parse_seed(optarg);
 			break;
 		case 't':
 			truth_name = optarg;

@@ -19,6 +19,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
 #include "norm/phone.h"
@@ -350,15 +351,8 @@ option(void *ctx, int c, const char *arg)
 	case O_KEEP_ORIGINAL: O.keep_original = 1; return 0;
 	case O_DROP_UNKNOWN: O.drop_unknown = 1; return 0;
 	case O_NO_LINEAGE: O.lineage = 0; return 0;
-	case 'j': {
-		char *end;
-		long n = strtol(arg, &end, 10);
-		if (*end || end == arg || n < 1 || n > DQ_PAR_MAX_JOBS)
-			return dq_error("--jobs '%s': expected 1 to %d", arg,
-					DQ_PAR_MAX_JOBS);
-		O.jobs = (int)n;
-		return 0;
-	}
+	case 'j':
+		return dq_opt_jobs(arg, &O.jobs);
 	}
 	return -1;
 }

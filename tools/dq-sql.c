@@ -55,6 +55,7 @@
 
 #include "base/keyset.h"
 #include "base/util.h"
+#include "cli/opt.h"
 #include "cli/run.h"
 #include "norm/text.h"
 #include "stream/json.h"
@@ -277,6 +278,13 @@ static const char generic_ddl[] =
 	"  PRIMARY KEY (entity, record_id)\n"
 	");\n";
 
+static void __attribute__((noreturn))
+usage_exit(void)
+{
+	fprintf(stderr, "%s: try --help\n", dq_progname);
+	exit(2);
+}
+
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
@@ -286,8 +294,8 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s: try --help\n", dq_progname);
-	exit(2);
+	fputc('\n', stderr);
+	usage_exit();
 }
 
 /* A document file read whole, and the place being read (for messages). */
@@ -1180,6 +1188,8 @@ main(int argc, char **argv)
 	struct opts o = { .transaction = 1, .max_violations = 1000,
 			  .run_hour = -1, .file_size = -1,
 			  .entity = "records" };
+	static const char *const dialects[] = { "sqlite", "postgres", NULL };
+	static const char *const schemas[] = { "generic", "monitoring", NULL };
 	struct dq_out sql;
 	struct dq_buf *out;
 	const char *ddl;
@@ -1196,11 +1206,9 @@ main(int argc, char **argv)
 			o.create = 1;
 			break;
 		case O_DIALECT:
-			if (strcmp(optarg, "postgres") == 0)
-				o.postgres = 1;
-			else if (strcmp(optarg, "sqlite") != 0)
-				usage_error("--dialect '%s': not sqlite or "
-					    "postgres", optarg);
+			if (dq_opt_enum("dialect", optarg, dialects,
+					&o.postgres))
+				usage_exit();
 			break;
 		case O_ENTITY:
 			o.entity = text_arg("--entity", optarg);
@@ -1209,9 +1217,9 @@ main(int argc, char **argv)
 			o.file = text_arg("--file", optarg);
 			break;
 		case O_FILE_SIZE:
-			if (dq_parse_ll(optarg, 0, (1LL << 62), &o.file_size))
-				usage_error("--file-size '%s': not a byte "
-					    "count", optarg);
+			if (dq_opt_int("file-size", optarg, 0, (1LL << 62),
+				       &o.file_size))
+				usage_exit();
 			break;
 		case O_GOLDEN:
 			o.golden = optarg;
@@ -1223,10 +1231,9 @@ main(int argc, char **argv)
 			o.last_modified = text_arg("--last-modified", optarg);
 			break;
 		case O_MAX_VIOLATIONS:
-			if (dq_parse_ll(optarg, 0, (1LL << 62),
-					&o.max_violations))
-				usage_error("--max-violations '%s': not a "
-					    "count", optarg);
+			if (dq_opt_int("max-violations", optarg, 0,
+				       (1LL << 62), &o.max_violations))
+				usage_exit();
 			break;
 		case O_NO_TRANSACTION:
 			o.transaction = 0;
@@ -1241,19 +1248,16 @@ main(int argc, char **argv)
 			o.run_date = optarg;
 			break;
 		case O_RUN_HOUR:
-			if (dq_parse_ll(optarg, 0, 23, &o.run_hour))
-				usage_error("--run-hour '%s': not an hour "
-					    "0-23", optarg);
+			if (dq_opt_int("run-hour", optarg, 0, 23, &o.run_hour))
+				usage_exit();
 			break;
 		case O_RUN_ID:
 			o.run_id = text_arg("--run-id", optarg);
 			break;
 		case O_SCHEMA:
-			if (strcmp(optarg, "monitoring") == 0)
-				o.monitoring = 1;
-			else if (strcmp(optarg, "generic") != 0)
-				usage_error("--schema '%s': not monitoring or "
-					    "generic", optarg);
+			if (dq_opt_enum("schema", optarg, schemas,
+					&o.monitoring))
+				usage_exit();
 			break;
 		case O_SOURCE:
 			o.source = text_arg("--source", optarg);
