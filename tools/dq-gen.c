@@ -23,12 +23,8 @@
  * phone of an earlier one -- are planted as near misses that are NOT
  * duplicates.  The truth file maps each record id to its entity.
  *
- * Randomness: xoshiro256** (D. Blackman and S. Vigna, "Scrambled linear
- * pseudorandom number generators", ACM TOMS 47(4), 2021,
- * https://prng.di.unimi.it/) seeded through splitmix64 (G. Steele, D. Lea
- * and C. Flood, "Fast splittable pseudorandom number generators", OOPSLA
- * 2014); bounded integers by D. Lemire's multiply-and-reject method ("Fast
- * random integer generation in an interval", ACM TOMACS 29(1), 2019).
+ * Randomness: xoshiro256** seeded through splitmix64, bounded integers by
+ * D. Lemire's multiply-and-reject method (base/rng.h has the references).
  * Only integer arithmetic decides what is written, so the output is the
  * same on every platform.  Record i never depends on -n or on the output
  * format: the first k records of a longer run equal a run of k, and the CSV
@@ -46,6 +42,7 @@
  * after each country's numbering plan but not checked against it.
  */
 #include "base/keyset.h"
+#include "base/rng.h"
 #include "base/util.h"
 #include "cli/opt.h"
 #include "cli/run.h"
@@ -89,64 +86,18 @@ static const char usage_text[] =
 
 /* --- Random numbers ---------------------------------------------------- */
 
-static uint64_t rng[4];
+static struct dq_rng rng;
 
-static inline uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static void
-seed_rng(uint64_t seed)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		rng[i] = splitmix64(&seed);
-}
-
-/* xoshiro256**: the next 64 random bits. */
 static inline uint64_t
 next64(void)
 {
-	uint64_t r = rotl(rng[1] * 5, 7) * 9;
-	uint64_t t = rng[1] << 17;
-
-	rng[2] ^= rng[0];
-	rng[3] ^= rng[1];
-	rng[1] ^= rng[2];
-	rng[0] ^= rng[3];
-	rng[2] ^= t;
-	rng[3] = rotl(rng[3], 45);
-	return r;
+	return dq_rng_next(&rng);
 }
 
-/* A uniform integer in [0, n), n > 0, without modulo bias (Lemire). */
-static uint32_t
+static inline uint32_t
 below(uint32_t n)
 {
-	uint64_t m = (next64() >> 32) * (uint64_t)n;
-	uint32_t l = (uint32_t)m;
-
-	if (l < n) {
-		uint32_t t = -n % n;
-		while (l < t) {
-			m = (next64() >> 32) * (uint64_t)n;
-			l = (uint32_t)m;
-		}
-	}
-	return (uint32_t)(m >> 32);
+	return dq_rng_below(&rng, n);
 }
 
 /* True with a chance of n in 10000. */
@@ -2466,7 +2417,7 @@ main(int argc, char **argv)
 		dq_buf_init(&rec[f].v, f == F_NOTES ? 8192 : 64);
 	dq_buf_init(&out, FLUSH_AT + 65536);
 	init_json_esc();
-	seed_rng(seed);
+	dq_rng_seed(&rng, seed);
 
 	if (csv) {
 		for (f = 0; f < NFIELDS; f++) {
