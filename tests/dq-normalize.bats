@@ -335,7 +335,15 @@ J
 
 @test "--jobs: a bad count is a usage error" {
 	run -2 dq normalize -j 0 </dev/null
-	assert_output --partial "--jobs '0': expected 1 to 64"
+	assert_output --partial "--jobs: '0' is not a whole number from 1 to 64"
 	run -2 dq normalize --jobs x </dev/null
-	assert_output --partial "--jobs 'x'"
+	assert_output --partial "--jobs: 'x' is not a whole number"
+}
+
+@test "phone step alone on text with an extension that is no number: unparsed, no crash" {
+	local c=$BATS_TEST_TMPDIR/c.json in=$BATS_TEST_TMPDIR/in.ndjson
+	echo '{"fields":{"a":{"normalize":["phone"]}}}' >"$c"
+	echo '{"a":"de la 12/03/04 +44 20 7946 0958 x12"}' >"$in"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$c" "$in"
+	[ "$output" = '{"a":"de la 12/03/04 +44 20 7946 0958 x12","_dq":{"unparsed":["a"]}}' ]
 }

@@ -57,13 +57,13 @@ lite() {
 	[[ $stderr == *"--run-date '2026-02-29': not a date"* ]]
 	run -2 --separate-stderr dq sql --schema monitoring --agency a --file f \
 		--run-date 2024-02-29 --run-hour 24
-	[[ $stderr == *"--run-hour '24': not an hour 0-23"* ]]
+	[[ $stderr == *"--run-hour: '24' is not a whole number from 0 to 23"* ]]
 	run -2 --separate-stderr dq sql --violations "$SQLF/idmap.ndjson"
 	[[ $stderr == *"needs --run-id or a summary"* ]]
 	run -2 --separate-stderr dq sql --schema monitoring --golden x
 	[[ $stderr == *"belong to the generic schema"* ]]
 	run -2 --separate-stderr dq sql --dialect mysql
-	[[ $stderr == *"--dialect 'mysql': not sqlite or postgres"* ]]
+	[[ $stderr == *"--dialect: 'mysql': expected sqlite or postgres"* ]]
 }
 
 @test "dq-sql: a string holding NUL is refused with file and line, nothing written" {
@@ -75,6 +75,28 @@ lite() {
 		--violations "$BATS_TEST_TMPDIR/raw.ndjson"
 	assert_output ""
 	[[ $stderr == *"raw.ndjson:2: not valid JSON"* ]]
+}
+
+@test "dq-sql: a reader that goes away (| head -c 100): quiet, exit 0" {
+	local g=$BATS_TEST_TMPDIR/g.ndjson
+	# More than a pipe buffer of SQL, so the write meets a closed pipe.
+	awk 'BEGIN { for (i = 1; i <= 3000; i++)
+		printf "{\"id\":%d,\"name\":\"n%d\",\"_dq\":{\"cluster\":\"c%d\"}}\n", i, i, i }' >"$g"
+	dq sql --run-id r1 --golden "$g" 2>"$BATS_TEST_TMPDIR/err" |
+		head -c 100 >"$BATS_TEST_TMPDIR/first"
+	local st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" -eq 0 ]
+	[ "${st[1]}" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/first")" -eq 100 ]
+}
+
+@test "dq-sql: an unreadable document or a directory: exit 2, read error naming it" {
+	run -2 --separate-stderr dq sql --run-id r1 --golden "$BATS_TEST_TMPDIR"
+	[ "$stderr" = "dq-sql: $BATS_TEST_TMPDIR: read error: Is a directory" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr dq sql --run-id r1 --golden "$BATS_TEST_TMPDIR/none"
+	[ "$stderr" = "dq-sql: $BATS_TEST_TMPDIR/none: No such file or directory" ]
 }
 
 @test "dq-sql: an escaped backslash before u0000 is text, stored as written" {

@@ -98,6 +98,10 @@ alloc_faults() {
 	alloc_faults csv
 }
 
+@test "out of memory at any allocation: dq-sql exits 2 with a message" {
+	alloc_faults sql
+}
+
 @test "every program in DQ_JOBS has its allocation-fault test" {
 	local entry
 	for entry in "${DQ_JOBS[@]}"; do

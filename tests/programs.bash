@@ -8,7 +8,9 @@
 #   @CONTRACT  by tests/fixtures/reliability/people.json,
 #   @TMP       by a scratch directory (for --summary, --rejects, ...),
 #   @PERSON    by examples/contracts/person.json,
-#   @PAIRS     by tests/fixtures/score/pairs.ndjson (candidate pairs).
+#   @PAIRS     by tests/fixtures/score/pairs.ndjson (candidate pairs),
+#   @DOCS      by tests/fixtures/sql/violations.ndjson (a document of
+#              NDJSON objects, which a document reader takes whole).
 # Record readers get --ndjson: the corpora may start with a malformed
 # line, which auto-detection would take for a CSV header.  dq-merge gets
 # -j 1: with worker threads the number of allocations depends on which
@@ -21,7 +23,7 @@
 #              exactly once (dq-merge)
 #   source     reads no records (a generator): fault tests only
 #   faults     reads records but writes neither them nor a profile
-#              (pairs, CSV): fault tests only
+#              (pairs, CSV, SQL): fault tests only
 DQ_JOBS=(
 	"normalize filter --ndjson -c @CONTRACT --summary @TMP/sum --rejects @TMP/rej @IN"
 	"validate filter --ndjson -c @CONTRACT --summary @TMP/sum --rejects @TMP/rej --quarantine @TMP/quar @IN"
@@ -31,6 +33,7 @@ DQ_JOBS=(
 	"score faults --ndjson -c @PERSON --summary @TMP/sum --rejects @TMP/rej @PAIRS"
 	"merge faults --ndjson -j 1 -c @PERSON --records @IN --map @TMP/map --summary @TMP/sum --rejects @TMP/rej @PAIRS"
 	"csv faults --ndjson --violations --summary @TMP/sum --rejects @TMP/rej @IN"
+	"sql faults --run-id r1 --violations @DOCS"
 )
 
 # Where the conservation test expects each kind of tests/gen-mixed line
@@ -66,10 +69,15 @@ job_args() {
 		# The pairs file is the input of a pair reader: a test that
 		# gives another input than the mixed corpus (-, a directory,
 		# a missing file) means that one.
+		# So is a document: a document reader refuses the whole
+		# document for one malformed line, so for the mixed corpus it
+		# reads a clean one.
 		if [ -n "${MIXED:-}" ] && [ "$2" != "$MIXED" ]; then
 			w=${w//@PAIRS/$2}
+			w=${w//@DOCS/$2}
 		else
 			w=${w//@PAIRS/$BATS_TEST_DIRNAME/fixtures/score/pairs.ndjson}
+			w=${w//@DOCS/$BATS_TEST_DIRNAME/fixtures/sql/violations.ndjson}
 		fi
 		w=${w//@IN/$2}
 		w=${w//@TMP/$3}

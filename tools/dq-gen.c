@@ -23,12 +23,8 @@
  * phone of an earlier one -- are planted as near misses that are NOT
  * duplicates.  The truth file maps each record id to its entity.
  *
- * Randomness: xoshiro256** (D. Blackman and S. Vigna, "Scrambled linear
- * pseudorandom number generators", ACM TOMS 47(4), 2021,
- * https://prng.di.unimi.it/) seeded through splitmix64 (G. Steele, D. Lea
- * and C. Flood, "Fast splittable pseudorandom number generators", OOPSLA
- * 2014); bounded integers by D. Lemire's multiply-and-reject method ("Fast
- * random integer generation in an interval", ACM TOMACS 29(1), 2019).
+ * Randomness: xoshiro256** seeded through splitmix64, bounded integers by
+ * D. Lemire's multiply-and-reject method (base/rng.h has the references).
  * Only integer arithmetic decides what is written, so the output is the
  * same on every platform.  Record i never depends on -n or on the output
  * format: the first k records of a longer run equal a run of k, and the CSV
@@ -46,11 +42,13 @@
  * after each country's numbering plan but not checked against it.
  */
 #include "base/keyset.h"
+#include "base/rng.h"
 #include "base/util.h"
+#include "cli/opt.h"
+#include "cli/run.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,64 +86,18 @@ static const char usage_text[] =
 
 /* --- Random numbers ---------------------------------------------------- */
 
-static uint64_t rng[4];
+static struct dq_rng rng;
 
-static inline uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static void
-seed_rng(uint64_t seed)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		rng[i] = splitmix64(&seed);
-}
-
-/* xoshiro256**: the next 64 random bits. */
 static inline uint64_t
 next64(void)
 {
-	uint64_t r = rotl(rng[1] * 5, 7) * 9;
-	uint64_t t = rng[1] << 17;
-
-	rng[2] ^= rng[0];
-	rng[3] ^= rng[1];
-	rng[1] ^= rng[2];
-	rng[0] ^= rng[3];
-	rng[2] ^= t;
-	rng[3] = rotl(rng[3], 45);
-	return r;
+	return dq_rng_next(&rng);
 }
 
-/* A uniform integer in [0, n), n > 0, without modulo bias (Lemire). */
-static uint32_t
+static inline uint32_t
 below(uint32_t n)
 {
-	uint64_t m = (next64() >> 32) * (uint64_t)n;
-	uint32_t l = (uint32_t)m;
-
-	if (l < n) {
-		uint32_t t = -n % n;
-		while (l < t) {
-			m = (next64() >> 32) * (uint64_t)n;
-			l = (uint32_t)m;
-		}
-	}
-	return (uint32_t)(m >> 32);
+	return dq_rng_below(&rng, n);
 }
 
 /* True with a chance of n in 10000. */
@@ -2351,28 +2303,37 @@ make_record(uint64_t row, double dup_rate)
 	}
 }
 
-static void
-usage_error(const char *fmt, const char *arg)
+/* After a usage message: the synopsis and where to read more. */
+static void __attribute__((noreturn))
+usage_exit(void)
 {
-	fprintf(stderr, "%s: ", dq_progname);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%.*sTry 'dq-gen --help' for more information.\n",
+	fprintf(stderr, "%.*sTry 'dq-gen --help' for more information.\n",
 		(int)(strstr(usage_text, "\n\n") + 1 - usage_text), usage_text);
 	exit(2);
 }
 
+static void __attribute__((noreturn))
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", dq_progname);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage_exit();
+}
+
+/* A seed: any 64-bit value, which cli/opt.h's signed range cannot
+ * hold; the message has its shape. */
 static uint64_t
-parse_u64(const char *s, const char *opt)
+parse_seed(const char *s)
 {
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
-	if (*s < '0' || *s > '9')
-		usage_error("option '%s' needs a whole number", opt);
 	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		usage_error("option '%s' needs a whole number in range", opt);
+	if (*s < '0' || *s > '9' || errno || *end)
+		usage_error("--seed: '%s' is not a whole number from 0 to "
+			    "18446744073709551615", s);
 	return v;
 }
 
@@ -2391,46 +2352,35 @@ main(int argc, char **argv)
 	};
 	uint64_t rows = 1000, seed = 1, row;
 	double dup_rate = 0.1;
+	static const char *const formats[] = { "ndjson", "csv", NULL };
 	int csv = 0, c, f;
+	long long n;
 	size_t i;
-	char *end;
 
-	dq_progname = "dq-gen";
-	if (dq_hold_std_fds())
-		return 2;
+	dq_run_setup("dq-gen");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:f:hn:s:t:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			errno = 0;
-			dup_rate = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(dup_rate >= 0) ||
-			    dup_rate > 1)
-				usage_error("--dup-rate '%s': not a number "
-					    "from 0 to 1", optarg);
+			if (dq_opt_double("dup-rate", optarg, 0, 1, &dup_rate))
+				usage_exit();
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				csv = 1;
-			else if (strcmp(optarg, "ndjson") == 0)
-				csv = 0;
-			else
-				usage_error("--format '%s': not ndjson or csv",
-					    optarg);
+			if (dq_opt_enum("format", optarg, formats, &csv))
+				usage_exit();
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			close_out(stdout, NULL);
 			return 0;
 		case 'n':
-			rows = parse_u64(optarg, "-n");
-			if (rows > 9999999999ull)
-				usage_error("-n '%s': more than 9999999999 rows",
-					    optarg);
+			if (dq_opt_int("rows", optarg, 0, 9999999999LL, &n))
+				usage_exit();
+			rows = (uint64_t)n;
 			break;
 		case 's':
-			seed = parse_u64(optarg, "--seed");
+			seed = parse_seed(optarg);
 			break;
 		case 't':
 			truth_name = optarg;
@@ -2455,7 +2405,6 @@ main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 
-	signal(SIGPIPE, SIG_IGN);
 	if (truth_name && !(truth = fopen(truth_name, "w")))
 		dq_die("%s: %s", truth_name, strerror(errno));
 
@@ -2468,7 +2417,7 @@ main(int argc, char **argv)
 		dq_buf_init(&rec[f].v, f == F_NOTES ? 8192 : 64);
 	dq_buf_init(&out, FLUSH_AT + 65536);
 	init_json_esc();
-	seed_rng(seed);
+	dq_rng_seed(&rng, seed);
 
 	if (csv) {
 		for (f = 0; f < NFIELDS; f++) {

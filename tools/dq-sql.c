@@ -53,10 +53,13 @@
 
 #include <cjson/cJSON.h>
 
-#include "stream/json.h"
 #include "base/keyset.h"
-#include "norm/text.h"
 #include "base/util.h"
+#include "cli/opt.h"
+#include "cli/run.h"
+#include "norm/text.h"
+#include "stream/json.h"
+#include "stream/out.h"
 
 static const char usage_text[] =
 	"usage: dq-sql [--schema monitoring|generic]\n"
@@ -275,6 +278,13 @@ static const char generic_ddl[] =
 	"  PRIMARY KEY (entity, record_id)\n"
 	");\n";
 
+static void __attribute__((noreturn))
+usage_exit(void)
+{
+	fprintf(stderr, "%s: try --help\n", dq_progname);
+	exit(2);
+}
+
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
@@ -284,8 +294,8 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s: try --help\n", dq_progname);
-	exit(2);
+	fputc('\n', stderr);
+	usage_exit();
 }
 
 /* A document file read whole, and the place being read (for messages). */
@@ -312,7 +322,7 @@ doc_read(struct doc *d, const char *path)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			dq_die("%s: %s", path, strerror(errno));
+			dq_die("%s: read error: %s", path, strerror(errno));
 		}
 		dq_buf_add(&d->text, chunk, (size_t)n);
 	}
@@ -1178,13 +1188,14 @@ main(int argc, char **argv)
 	struct opts o = { .transaction = 1, .max_violations = 1000,
 			  .run_hour = -1, .file_size = -1,
 			  .entity = "records" };
-	struct dq_buf out = DQ_BUF_INIT;
+	static const char *const dialects[] = { "sqlite", "postgres", NULL };
+	static const char *const schemas[] = { "generic", "monitoring", NULL };
+	struct dq_out sql;
+	struct dq_buf *out;
 	const char *ddl;
-	size_t off;
-	ssize_t n;
 	int c;
 
-	dq_progname = "dq-sql";
+	dq_run_setup("dq-sql");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -1195,11 +1206,9 @@ main(int argc, char **argv)
 			o.create = 1;
 			break;
 		case O_DIALECT:
-			if (strcmp(optarg, "postgres") == 0)
-				o.postgres = 1;
-			else if (strcmp(optarg, "sqlite") != 0)
-				usage_error("--dialect '%s': not sqlite or "
-					    "postgres", optarg);
+			if (dq_opt_enum("dialect", optarg, dialects,
+					&o.postgres))
+				usage_exit();
 			break;
 		case O_ENTITY:
 			o.entity = text_arg("--entity", optarg);
@@ -1208,9 +1217,9 @@ main(int argc, char **argv)
 			o.file = text_arg("--file", optarg);
 			break;
 		case O_FILE_SIZE:
-			if (dq_parse_ll(optarg, 0, (1LL << 62), &o.file_size))
-				usage_error("--file-size '%s': not a byte "
-					    "count", optarg);
+			if (dq_opt_int("file-size", optarg, 0, (1LL << 62),
+				       &o.file_size))
+				usage_exit();
 			break;
 		case O_GOLDEN:
 			o.golden = optarg;
@@ -1222,10 +1231,9 @@ main(int argc, char **argv)
 			o.last_modified = text_arg("--last-modified", optarg);
 			break;
 		case O_MAX_VIOLATIONS:
-			if (dq_parse_ll(optarg, 0, (1LL << 62),
-					&o.max_violations))
-				usage_error("--max-violations '%s': not a "
-					    "count", optarg);
+			if (dq_opt_int("max-violations", optarg, 0,
+				       (1LL << 62), &o.max_violations))
+				usage_exit();
 			break;
 		case O_NO_TRANSACTION:
 			o.transaction = 0;
@@ -1240,19 +1248,16 @@ main(int argc, char **argv)
 			o.run_date = optarg;
 			break;
 		case O_RUN_HOUR:
-			if (dq_parse_ll(optarg, 0, 23, &o.run_hour))
-				usage_error("--run-hour '%s': not an hour "
-					    "0-23", optarg);
+			if (dq_opt_int("run-hour", optarg, 0, 23, &o.run_hour))
+				usage_exit();
 			break;
 		case O_RUN_ID:
 			o.run_id = text_arg("--run-id", optarg);
 			break;
 		case O_SCHEMA:
-			if (strcmp(optarg, "monitoring") == 0)
-				o.monitoring = 1;
-			else if (strcmp(optarg, "generic") != 0)
-				usage_error("--schema '%s': not monitoring or "
-					    "generic", optarg);
+			if (dq_opt_enum("schema", optarg, schemas,
+					&o.monitoring))
+				usage_exit();
 			break;
 		case O_SOURCE:
 			o.source = text_arg("--source", optarg);
@@ -1298,45 +1303,38 @@ main(int argc, char **argv)
 		usage_error("the monitoring schema needs --agency, --file, "
 			    "--run-date and --run-hour");
 
+	/* All of the SQL is built in the buffer before any of it is written:
+	 * an error leaves nothing half-written for sqlite3 or psql. */
+	dq_out_init(&sql);
+	dq_out_fd(&sql, 1, "stdout");
+	out = &sql.b;
 	if (o.postgres)
-		dq_buf_addstr(&out, "SET standard_conforming_strings = on;\n"
+		dq_buf_addstr(out, "SET standard_conforming_strings = on;\n"
 			      "SET client_min_messages = warning;\n");
 	else
 		cr_as_char = 1;
 	if (o.transaction)
-		dq_buf_addstr(&out, "BEGIN;\n");
+		dq_buf_addstr(out, "BEGIN;\n");
 	if (o.create) {
 		ddl = o.monitoring ? monitoring_ddl : generic_ddl;
 		while (*ddl) {
 			if (strncmp(ddl, "@JSON@", 6) == 0) {
-				dq_buf_addstr(&out, o.postgres ? "JSONB" :
+				dq_buf_addstr(out, o.postgres ? "JSONB" :
 					      "TEXT");
 				ddl += 6;
 			} else {
-				dq_buf_addch(&out, *ddl++);
+				dq_buf_addch(out, *ddl++);
 			}
 		}
 	}
 	if (o.monitoring && o.agency)
-		monitoring(&o, &out);
+		monitoring(&o, out);
 	else if (!o.monitoring && (o.summary || o.run_id || o.violations ||
 				   o.profile || o.golden || o.id_map))
-		generic(&o, &out);
+		generic(&o, out);
 	if (o.transaction)
-		dq_buf_addstr(&out, "COMMIT;\n");
+		dq_buf_addstr(out, "COMMIT;\n");
 
-	for (off = 0; off < out.len; off += (size_t)n) {
-		n = write(1, out.buf + off, out.len - off);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n < 0) {
-			if (errno == EPIPE)
-				return 0;
-			dq_die("write error: %s", strerror(errno));
-		}
-	}
-	dq_buf_release(&out);
+	dq_out_close(&sql);
 	return 0;
 }

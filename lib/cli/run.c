@@ -104,7 +104,9 @@ static void
 print_help(const struct dq_tool *t)
 {
 	printf("%s%s\n%s", t->synopsis, t->help, common_help);
-	if (fflush(stdout) || ferror(stdout))
+	if ((fflush(stdout) || ferror(stdout)) && errno == EPIPE)
+		dq_die_quiet();
+	if (ferror(stdout))
 		dq_die("write error: stdout: %s", strerror(errno));
 	exit(0);
 }
@@ -256,22 +258,32 @@ on_stop(int sig)
 }
 
 void
+dq_run_setup(const char *progname)
+{
+	/* cJSON allocates through dq_xmalloc too: out of memory while
+	 * building a summary then exits 2 instead of silently dropping a
+	 * member, and the fault-injection build reaches those allocations. */
+	static cJSON_Hooks hooks = { dq_xmalloc, free };
+
+	dq_progname = progname;
+	if (dq_hold_std_fds())
+		exit(2);
+	cJSON_InitHooks(&hooks);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
+		if (signal(stop_signals[i], on_stop) == SIG_IGN)
+			signal(stop_signals[i], SIG_IGN); /* nohup stays */
+}
+
+void
 dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	    char **argv)
 {
 	size_t ntool = 0, ncommon = sizeof(common_long) / sizeof(*common_long);
 	int c;
 
-	/* cJSON allocates through dq_xmalloc too: out of memory while
-	 * building a summary then exits 2 instead of silently dropping a
-	 * member, and the fault-injection build reaches those allocations. */
-	static cJSON_Hooks hooks = { dq_xmalloc, free };
-
-	cJSON_InitHooks(&hooks);
 	memset(run, 0, sizeof(*run));
-	dq_progname = tool->name;
-	if (dq_hold_std_fds())
-		exit(2);
+	dq_run_setup(tool->name);
 	run->tool = tool;
 	run->id_field = "id";
 	clock_gettime(CLOCK_REALTIME, &run->t0);
@@ -281,10 +293,6 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	dq_out_init(&run->out);
 	dq_out_init(&run->rejects);
 	dq_contract_init(&run->contract);
-	signal(SIGPIPE, SIG_IGN);
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
-		if (signal(stop_signals[i], on_stop) == SIG_IGN)
-			signal(stop_signals[i], SIG_IGN); /* nohup stays */
 
 	while (tool->longopts && tool->longopts[ntool].name)
 		ntool++;

@@ -90,6 +90,17 @@ struct dq_run {
 };
 
 /*
+ * The set-up every program makes before anything else, also those that do
+ * not read records (dq-gen, dq-sql): name the program for messages, hold
+ * descriptors 0-2 open (base/util.h), make cJSON allocate through
+ * dq_xmalloc (out of memory exits 2, and the fault-injection build reaches
+ * those allocations) and ignore SIGPIPE, so that a reader that goes away
+ * is seen as EPIPE: a quiet exit 0 (stream/out.h), not death by signal.
+ * Exits 2 when a descriptor cannot be held.  dq_run_init() calls it.
+ */
+void dq_run_setup(const char *progname);
+
+/*
  * Parse the command line, load the contract, open --rejects, check the
  * input files.  Prints help or version and exits 0 when asked; prints a
  * message and exits 2 on a usage, contract or file error.  The remaining

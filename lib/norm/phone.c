@@ -1565,8 +1565,11 @@ dq_phone_e164_fast(const char *in, size_t n, const char *region,
 	size_t mark = e164->len;
 	int r = fast(in, main_len, region ? region : "", e164);
 	if (r != 0) {
+		/* fast() may have appended nothing to a buffer that has no
+		 * storage yet. */
 		e164->len = mark;
-		e164->buf[mark] = '\0';
+		if (e164->buf)
+			e164->buf[mark] = '\0';
 		return DECLINE;
 	}
 	dq_buf_add(ext, in + ext_at, ext_len);

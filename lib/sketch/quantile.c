@@ -31,6 +31,7 @@
 #include <stdlib.h>
 
 #include "sketch/quantile.h"
+#include "base/rng.h"
 #include "base/util.h"
 
 void
@@ -150,10 +151,7 @@ sort_doubles(double *v, size_t n)
 static int
 coin(struct dq_quantile *q)
 {
-	q->rng ^= q->rng << 13;
-	q->rng ^= q->rng >> 7;
-	q->rng ^= q->rng << 17;
-	return (int)(q->rng >> 63);
+	return (int)(dq_rng_xorshift64(&q->rng) >> 63);
 }
 
 static void

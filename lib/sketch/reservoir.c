@@ -23,15 +23,13 @@
 #include <stdlib.h>
 
 #include "sketch/reservoir.h"
+#include "base/rng.h"
 #include "base/util.h"
 
 static uint64_t
 next(struct dq_reservoir *r)
 {
-	r->rng ^= r->rng << 13;
-	r->rng ^= r->rng >> 7;
-	r->rng ^= r->rng << 17;
-	return r->rng;
+	return dq_rng_xorshift64(&r->rng);
 }
 
 void

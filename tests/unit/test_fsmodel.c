@@ -12,10 +12,7 @@ static uint64_t rs = 42;
 static double
 urand(void)
 {
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (double)(rs >> 11) / 9007199254740992.0;
+	return (double)(dq_rng_xorshift64(&rs) >> 11) / 9007199254740992.0;
 }
 
 static int

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/rng.h"
+
 static int unit_n, unit_failed;
 
 static void __attribute__((unused))
@@ -102,17 +104,14 @@ unit_done(void)
 	return unit_failed ? 1 : 0;
 }
 
-/* Marsaglia's xorshift64 ("Xorshift RNGs", J. Stat. Softw. 8, 2003):
- * the same sequence on every run, so a failure can be replayed. */
-static unsigned long long unit_rng = 88172645463325252ull;
+/* xorshift64 (base/rng.h): the same sequence on every run, so a failure
+ * can be replayed. */
+static uint64_t unit_rng = 88172645463325252ull;
 
 static unsigned __attribute__((unused))
 unit_pick(unsigned n)
 {
-	unit_rng ^= unit_rng << 13;
-	unit_rng ^= unit_rng >> 7;
-	unit_rng ^= unit_rng << 17;
-	return (unsigned)(unit_rng % n);
+	return (unsigned)(dq_rng_xorshift64(&unit_rng) % n);
 }
 
 #endif

@@ -1,0 +1,169 @@
+/* Unit tests for lib/norm/steps.c: step lists read from a contract's
+ * field, from a quick flag and from the "normalize" section, run over
+ * one member of a record, with the exact record that comes out. */
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "norm/steps.h"
+#include "unit.h"
+
+/*
+ * Run the steps of field spec (contract JSON of one field) over member 0
+ * of the record line; check the return code and the record written.
+ */
+static void
+check(struct dq_steps *set, const char *spec, const char *line, int want_rc,
+      const char *want, const char *what)
+{
+	struct dq_step_list l = { 0 };
+	struct dq_steps_scratch w = { 0 };
+	struct dq_json_error err;
+	struct dq_record r;
+	struct dq_buf out = DQ_BUF_INIT;
+	cJSON *fs = cJSON_Parse(spec);
+
+	dq_record_init(&r);
+	UNIT_INT(dq_steps_from_field(set, fs, "t", &l), 0, what);
+	UNIT_INT(dq_json_scan(&r, line, strlen(line), &err), 0, what);
+	UNIT_INT(dq_steps_run(set, l.v, l.n, &w, &r, 0), want_rc, what);
+	dq_record_write(&r, NULL, 0, &out);
+	dq_buf_addch(&out, '\0');
+	UNIT_STR(out.buf, want, what);
+	dq_buf_release(&out);
+	dq_record_release(&r);
+	dq_steps_scratch_release(&w);
+	dq_step_list_release(&l);
+	cJSON_Delete(fs);
+}
+
+static void
+test_run(void)
+{
+	struct dq_steps set;
+
+	dq_steps_init(&set);
+	check(&set, "{\"type\":\"email\"}", "{\"e\":\"  Ann@X.ORG \"}", 1,
+	      "{\"e\":\"ann@x.org\"}", "email type: trim, null, email");
+	check(&set, "{\"type\":\"email\"}", "{\"e\":\" N/A \"}", 1,
+	      "{\"e\":null}", "a null token becomes null");
+	check(&set, "{\"type\":\"email\"}", "{\"e\":\"\"}", 1, "{\"e\":null}",
+	      "the empty string is a null token");
+	check(&set, "{\"type\":\"email\"}", "{\"e\":\"not an address\"}", -1,
+	      "{\"e\":\"not an address\"}", "unparsed: -1, value kept");
+	check(&set, "{\"type\":\"email\"}", "{\"e\":\"a@b.org\"}", 0,
+	      "{\"e\":\"a@b.org\"}", "already clean: unchanged, 0");
+	check(&set, "{\"type\":\"number\"}", "{\"n\":\"$1,234.50\"}", 1,
+	      "{\"n\":1234.50}", "number: a string becomes a JSON number");
+	check(&set, "{\"type\":\"boolean\"}", "{\"b\":1}", 1, "{\"b\":true}",
+	      "boolean from a JSON number");
+	check(&set, "{\"type\":\"boolean\"}", "{\"b\":[1]}", 0, "{\"b\":[1]}",
+	      "an array is left alone");
+	check(&set, "{\"normalize\":[\"trim\",{\"phone\":\"GB\"}]}",
+	      "{\"p\":\" 020 7946 0958 \"}", 1, "{\"p\":\"+442079460958\"}",
+	      "trim, then phone with a region shorthand");
+	check(&set, "{\"type\":\"phone\",\"region\":\"GB\"}",
+	      "{\"p\":\"020 7946 0958 x12\"}", 1,
+	      "{\"p\":\"+442079460958;ext=12\"}", "the field's region; ext kept");
+	check(&set,
+	      "{\"normalize\":[{\"phone\":{\"region\":\"GB\","
+	      "\"extension\":\"drop\"}}]}",
+	      "{\"p\":\"020 7946 0958 x12\"}", 1, "{\"p\":\"+442079460958\"}",
+	      "extension dropped");
+	check(&set, "{\"normalize\":[{\"date\":\"dmy\"}]}",
+	      "{\"d\":\"12/03/2004\"}", 1, "{\"d\":\"2004-03-12\"}",
+	      "date, day first");
+	check(&set, "{\"normalize\":\"upper\"}", "{\"s\":\"ca\\u00e9\"}", 1,
+	      "{\"s\":\"CA\xc3\x89\"}", "one bare step; escapes read");
+	check(&set, "{\"normalize\":[\"us_state\",\"lower\"]}",
+	      "{\"s\":\"California\"}", 1, "{\"s\":\"ca\"}",
+	      "steps apply in order");
+	check(&set, "{\"normalize\":[\"zip\"]}", "{\"z\":2134}", 1,
+	      "{\"z\":\"02134\"}", "a ZIP written as a number");
+	check(&set, "{\"normalize\":[\"digits\"]}", "{\"z\":\"a1-2 3\"}", 1,
+	      "{\"z\":\"123\"}", "digits");
+	check(&set, "{\"normalize\":[]}", "{\"z\":\" x \"}", 0,
+	      "{\"z\":\" x \"}", "no steps: unchanged");
+	dq_steps_release(&set);
+}
+
+static void
+test_config(void)
+{
+	struct dq_steps set;
+	struct dq_step_list l = { 0 };
+	int drop = 0, keep = 0;
+	cJSON *sec, *fs;
+
+	dq_steps_init(&set);
+	UNIT_INT(set.nnull, 8, "eight default null tokens");
+	UNIT_STR(set.region, "US", "default region");
+	UNIT_INT(dq_step_kind("title_name"), DQ_STEP_NAME, "title_name");
+	UNIT_INT(dq_step_kind("name"), DQ_STEP_NAME, "alias name");
+	UNIT_INT(dq_step_kind("bool"), DQ_STEP_BOOL, "alias bool");
+	UNIT_INT(dq_step_kind("state"), DQ_STEP_STATE, "alias state");
+	UNIT_INT(dq_step_kind(""), -1, "empty name");
+	UNIT_INT(dq_step_kind("Trim"), -1, "names are case-sensitive");
+	UNIT_STR(dq_step_name(DQ_STEP_BOOL), "boolean", "contract name");
+
+	UNIT_INT(dq_steps_quick(&set, "phone", "GB", &l), 0, "--phone F:GB");
+	UNIT_INT(l.n, 3, "trim, null, phone");
+	if (l.n != 3)
+		return;
+	UNIT_INT(l.v[0].kind, DQ_STEP_TRIM, "trim first");
+	UNIT_INT(l.v[1].kind, DQ_STEP_NULL, "then null");
+	UNIT_STR(l.v[2].region, "GB", "the flag's region");
+	UNIT_INT(dq_steps_quick(&set, "lower", NULL, &l), 0, "--lower F");
+	UNIT_INT(l.n, 4, "lower comes alone");
+	UNIT_INT(dq_steps_quick(&set, "date", "xyz", &l), -1, "bad order");
+	UNIT_INT(dq_steps_quick(&set, "phone", "ZZ", &l), -1, "bad region");
+	UNIT_INT(l.n, 4, "nothing added on an error");
+	dq_step_list_release(&l);
+
+	sec = cJSON_Parse("{\"null_tokens\":[\"x\"],\"region\":\"GB\","
+			  "\"unknown_fields\":\"drop\",\"keep_original\":true,"
+			  "\"particles\":[\"de\"]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), 0, "section");
+	UNIT_INT(set.nnull, 1, "null tokens replaced");
+	UNIT_STR(set.region, "GB", "section region");
+	UNIT_OK(drop && keep, "drop unknown, keep original");
+	UNIT_STR(set.name_opts.particles[0], "de", "particles");
+	UNIT_OK(!set.name_opts.particles[1], "particles NULL-ended");
+	cJSON_Delete(sec);
+	fs = cJSON_Parse("{\"type\":\"phone\"}");
+	UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), 0, "phone type");
+	UNIT_INT(l.n, 3, "phone type: three steps");
+	UNIT_STR(l.n == 3 ? l.v[2].region : NULL, "GB", "the section's region is the default");
+	cJSON_Delete(fs);
+	dq_step_list_release(&l);
+	sec = cJSON_Parse("{\"shout\":1}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), -1,
+		 "unknown section key");
+	cJSON_Delete(sec);
+
+	static const char *const bad[] = {
+		"{\"normalize\":[\"bogus\"]}",
+		"{\"normalize\":[1]}",
+		"{\"normalize\":{\"trim\":1}}",
+		"{\"normalize\":[{\"trim\":{\"x\":1}}]}",
+		"{\"normalize\":[{\"date\":{\"epoch\":\"h\"}}]}",
+		"{\"normalize\":[{\"zip\":{\"restore_zeros\":1}}]}",
+		"{\"type\":7}",
+		"{\"type\":\"phone\",\"region\":\"ZZ\"}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		fs = cJSON_Parse(bad[i]);
+		UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), -1, bad[i]);
+		cJSON_Delete(fs);
+	}
+	dq_step_list_release(&l);
+	dq_steps_release(&set);
+}
+
+int
+main(void)
+{
+	test_run();
+	test_config();
+	return unit_done();
+}
