@@ -82,6 +82,19 @@ setup() {
 	assert_output '[["d",4,2],["t",4,1],["p",4,2],["z",4,2],["st",4,2]]'
 }
 
+@test "us_state accepts every code dq-normalize --state writes (issue 13, defect 1)" {
+	printf '%s\n' '{"st":"Palau"}' '{"st":"Micronesia"}' '{"st":"Marshall Islands"}' \
+		'{"st":"N. Carolina"}' >"$T/raw"
+	dq normalize -q --state st "$T/raw" >"$T/norm"
+	run -0 dq validate -q --type st=us_state --summary "$T/s.json" "$T/norm"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	assert_output '[["TYPE:st",4,0],["FMT:st",4,0]]'
+	printf '%s\n' '{"st":"PW"}' '{"st":"pw"}' '{"st":"XX"}' >"$T/in"
+	run -1 dq validate -q --type st=us_state --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	assert_output '[["TYPE:st",3,0],["FMT:st",3,2]]'
+}
+
 @test "email format: an address exactly, not text dq-normalize would still clean" {
 	printf '%s\n' '{"e":"a.b+c@d-e.co.uk"}' '{"e":"A@B.COM"}' '{"e":"\"a b\"@c.org"}' \
 		'{"e":" a@b.com"}' '{"e":"mailto:a@b.com"}' '{"e":"Ann <a@b.com>"}' \

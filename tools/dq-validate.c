@@ -2068,19 +2068,6 @@ is_digits(const char *s, size_t n)
 	return n > 0;
 }
 
-static int
-us_state_ok(const char *s, size_t n)
-{
-	static const char codes[] =
-		"AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD "
-		"MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC "
-		"SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP AA AE AP";
-	for (size_t i = 0; n == 2 && i < sizeof(codes) - 1; i += 3)
-		if (codes[i] == s[0] && codes[i + 1] == s[1])
-			return 1;
-	return 0;
-}
-
 /* The first ";ext=" in a phone number, or NULL.  A loop, not memmem:
  * the numbers are short and memmem's set-up costs more than the search. */
 static const char *
@@ -2131,7 +2118,7 @@ format_ok(enum vtype t, int slot)
 		       is_digits(s + 1, main - 1);
 	}
 	case T_US_STATE:
-		return us_state_ok(s, n);
+		return dq_us_state_valid(s, n);
 	case T_ZIP:
 		return (n == 5 && is_digits(s, 5)) ||
 		       (n == 10 && is_digits(s, 5) && s[5] == '-' &&

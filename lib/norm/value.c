@@ -1155,6 +1155,17 @@ dq_us_state_code(const char *str, size_t n)
 	return NULL;
 }
 
+int
+dq_us_state_valid(const char *s, size_t n)
+{
+	const char *code;
+
+	if (n != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+		return 0;
+	code = dq_us_state_code(s, n);
+	return code && code[0] == s[0] && code[1] == s[1];
+}
+
 /* ---- US ZIP codes ------------------------------------------------------ */
 
 int

@@ -886,6 +886,32 @@ test_states(void)
 	UNIT_STR(dq_us_state_code("CAT", 2), "CA", "state length 2 of CAT");
 	UNIT_OK(dq_us_state_code("ca", 2) == dq_us_state_code("Calif.", 6),
 		"state result is one static string");
+
+	/* dq_us_state_valid: exactly the codes the table produces. */
+	UNIT_INT(dq_us_state_valid("CA", 2), 1, "state valid CA");
+	UNIT_INT(dq_us_state_valid("PW", 2), 1, "state valid PW (Palau)");
+	UNIT_INT(dq_us_state_valid("FM", 2), 1, "state valid FM (Micronesia)");
+	UNIT_INT(dq_us_state_valid("MH", 2), 1, "state valid MH");
+	UNIT_INT(dq_us_state_valid("AP", 2), 1, "state valid AP (military)");
+	UNIT_INT(dq_us_state_valid("ca", 2), 0, "state valid: lower case no");
+	UNIT_INT(dq_us_state_valid("Ca", 2), 0, "state valid: mixed case no");
+	UNIT_INT(dq_us_state_valid("ZZ", 2), 0, "state valid ZZ no");
+	UNIT_INT(dq_us_state_valid("CAL", 3), 0, "state valid CAL no");
+	UNIT_INT(dq_us_state_valid("C", 1), 0, "state valid C no");
+	UNIT_INT(dq_us_state_valid("", 0), 0, "state valid empty no");
+	UNIT_INT(dq_us_state_valid("CAT", 2), 1, "state valid honours n");
+	{
+		/* Every code a name maps to is itself valid. */
+		static const char *const fas[] = { "Palau", "Micronesia",
+			"Marshall Islands", "Guam", "Wash.", "Puerto Rico" };
+		int all = 1;
+		for (i = 0; i < sizeof(fas) / sizeof(fas[0]); i++) {
+			const char *c = dq_us_state_code(fas[i],
+							 strlen(fas[i]));
+			all &= c && dq_us_state_valid(c, 2);
+		}
+		UNIT_OK(all, "state codes of names are valid codes");
+	}
 }
 
 /* ---- ZIP codes --------------------------------------------------------- */
