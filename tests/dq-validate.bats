@@ -95,6 +95,14 @@ setup() {
 	assert_output '[["TYPE:st",3,0],["FMT:st",3,2]]'
 }
 
+@test "zip is dq-normalize's ZIP rule: 00000 is not a ZIP (issue 13, defect 2)" {
+	printf '%s\n' '{"z":"00000"}' '{"z":"00000-1234"}' '{"z":"00501"}' >"$T/in"
+	run -1 dq validate -q --type z=zip --violations "$T/v" "$T/in"
+	run -0 jq -c '[.value, .message]' "$T/v"
+	assert_output '["00000","not a US ZIP code (12345 or 12345-6789)"]
+["00000-1234","not a US ZIP code (12345 or 12345-6789)"]'
+}
+
 @test "email format: an address exactly, not text dq-normalize would still clean" {
 	printf '%s\n' '{"e":"a.b+c@d-e.co.uk"}' '{"e":"A@B.COM"}' '{"e":"\"a b\"@c.org"}' \
 		'{"e":" a@b.com"}' '{"e":"mailto:a@b.com"}' '{"e":"Ann <a@b.com>"}' \

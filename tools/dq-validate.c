@@ -2120,9 +2120,7 @@ format_ok(enum vtype t, int slot)
 	case T_US_STATE:
 		return dq_us_state_valid(s, n);
 	case T_ZIP:
-		return (n == 5 && is_digits(s, 5)) ||
-		       (n == 10 && is_digits(s, 5) && s[5] == '-' &&
-			is_digits(s + 6, 4));
+		return dq_zip_valid(s, n);
 	default:
 		return 1;
 	}

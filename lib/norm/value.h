@@ -111,4 +111,11 @@ int dq_us_state_valid(const char *s, size_t n);
 int dq_zip_normalize(const char *s, size_t n, int restore_zeros,
 		     struct dq_buf *out);
 
+/*
+ * 1 if s is exactly a ZIP code as dq_zip_normalize() writes it ("12345"
+ * or "12345-6789", the five digits not "00000"), 0 if not -- the check of
+ * a value that should already be clean.
+ */
+int dq_zip_valid(const char *s, size_t n);
+
 #endif

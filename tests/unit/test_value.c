@@ -932,6 +932,25 @@ zip(const char *in, int restore, const char *want)
 }
 
 static void
+test_zip_valid(void)
+{
+	UNIT_INT(dq_zip_valid("12345", 5), 1, "zip valid 12345");
+	UNIT_INT(dq_zip_valid("00501", 5), 1, "zip valid 00501");
+	UNIT_INT(dq_zip_valid("12345-6789", 10), 1, "zip valid ZIP+4");
+	UNIT_INT(dq_zip_valid("02134-0000", 10), 1, "zip valid -0000");
+	UNIT_INT(dq_zip_valid("00000", 5), 0, "zip valid 00000 no");
+	UNIT_INT(dq_zip_valid("00000-1234", 10), 0, "zip valid 00000-1234 no");
+	UNIT_INT(dq_zip_valid("12345 6789", 10), 0, "zip valid space no");
+	UNIT_INT(dq_zip_valid("123456789", 9), 0, "zip valid 9 digits no");
+	UNIT_INT(dq_zip_valid(" 12345", 6), 0, "zip valid blank no");
+	UNIT_INT(dq_zip_valid("2134", 4), 0, "zip valid 4 digits no");
+	UNIT_INT(dq_zip_valid("1234a", 5), 0, "zip valid letter no");
+	UNIT_INT(dq_zip_valid("12345-678a", 10), 0, "zip valid +4 letter no");
+	UNIT_INT(dq_zip_valid("", 0), 0, "zip valid empty no");
+	UNIT_INT(dq_zip_valid("123456", 5), 1, "zip valid honours n");
+}
+
+static void
 test_zip(void)
 {
 	int r;
@@ -964,6 +983,7 @@ test_zip(void)
 		zip("12 345", r, NULL);
 		zip("2134.5", r, NULL);
 		zip("12345.0-1234", r, NULL);
+		UNIT_INT(dq_zip_valid("00000", 5), 0, "zip valid 00000 no");
 		zip("\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94"
 		    "\xef\xbc\x95", r, NULL);
 	}
@@ -996,5 +1016,6 @@ main(void)
 	test_number();
 	test_states();
 	test_zip();
+	test_zip_valid();
 	return unit_done();
 }
