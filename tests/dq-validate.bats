@@ -50,18 +50,19 @@ setup() {
 	assert_output "$(cat "$T/in")"
 }
 
-@test "required: absent, null and empty fail; 0, false and blank pass" {
+@test "required: absent, null, empty and blank fail; 0 and false pass" {
 	printf '%s\n' '{"a":0}' '{"a":false}' '{"a":" "}' '{"a":null}' '{"a":""}' '{}' >"$T/in"
 	run -1 dq validate -q --require a --summary "$T/s.json" "$T/in"
 	run -0 jq -c '.rules[0] | [.code, .checked, .failures]' "$T/s.json"
-	assert_output '["REQ:a",6,3]'
+	assert_output '["REQ:a",6,4]'
 	run -0 jq -c '[.examples[].value]' <<<"$(jq -c '.rules[0]' "$T/s.json")"
-	assert_output '[null,"",null]'
+	assert_output '[" ",null,"",null]'
 }
 
 @test "types: each JSON kind, integer excludes 1.0 and 1e3" {
-	printf '%s\n' '{"i":1,"n":1.5,"b":true,"o":{},"l":[],"s":"x"}' \
-		'{"i":1.0,"n":"1","b":"true","o":[],"l":{},"s":5}' \
+	# {} and [] are missing (see "missing is one idea"): not empty here.
+	printf '%s\n' '{"i":1,"n":1.5,"b":true,"o":{"a":1},"l":[2],"s":"x"}' \
+		'{"i":1.0,"n":"1","b":"true","o":[1],"l":{"b":2},"s":5}' \
 		'{"i":1e3,"n":-0,"b":false,"o":{"k":1},"l":[1],"s":""}' >"$T/in"
 	run -1 dq validate -q --type i=integer --type n=number --type b=boolean \
 		--type o=object --type l=array --type s=string --summary "$T/s.json" "$T/in"
@@ -101,6 +102,19 @@ setup() {
 	run -0 jq -c '[.value, .message]' "$T/v"
 	assert_output '["00000","not a US ZIP code (12345 or 12345-6789)"]
 ["00000-1234","not a US ZIP code (12345 or 12345-6789)"]'
+}
+
+@test "missing is one idea: blank strings, [] and {} are missing everywhere (issue 13, defect 4)" {
+	printf '%s\n' '{"id":1,"a":[],"k":"  "}' '{"id":2,"a":{},"k":"\t"}' '{"id":3,"a":"  ","k":"x"}' \
+		'{"id":4,"a":"\u00a0","k":"x"}' '{"id":5,"a":0,"k":" "}' '{"id":6,"a":false,"k":"y"}' >"$T/in"
+	run -1 dq validate -q --require a --unique k --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	# a: 4 of 6 missing; k: 3 blank keys are not checked, "x" repeats once.
+	assert_output '[["REQ:a",6,4],["UNIQ:k",3,1]]'
+	printf '{"rules":{"R":{"check":"required","field":"b","if":{"field":"a","present":true}}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[] | [.code, .checked, .failures]]' "$T/s.json"
+	assert_output '[["R",2,2]]'
 }
 
 @test "email format: an address exactly, not text dq-normalize would still clean" {

@@ -46,6 +46,7 @@
 #include "base/ere.h"
 #include "base/keyset.h"
 #include "cli/run.h"
+#include "contract/types.h"
 #include "norm/value.h"
 
 static const char synopsis[] =
@@ -59,7 +60,7 @@ static const char synopsis[] =
 static const char help[] =
 	"\n"
 	"Quick rules (repeatable; codes REQ:F, TYPE:F, ENUM:F, ...):\n"
-	"      --require F       F is present, not null, not \"\"\n"
+	"      --require F       F is present, not null, not blank, [] or {}\n"
 	"      --require-any F,G at least one of F, G is present\n"
 	"      --unique F[,G]    F (or the compound key F,G) is unique\n"
 	"      --type F=TYPE     string, integer, number, boolean, date,\n"
@@ -1588,13 +1589,6 @@ val(int slot)
 	return i < 0 ? NULL : &rec.m[i];
 }
 
-static inline int
-missing(const struct dq_member *m)
-{
-	return !m || m->type == DQ_JSON_NULL ||
-	       (m->type == DQ_JSON_STRING && m->vallen == 2);
-}
-
 /* The text of the slot's value (present): a string unescaped if needed,
  * or the raw text of another value.  Valid for the current record. */
 static const char *
@@ -1869,7 +1863,7 @@ record_id(void)
 {
 	const struct dq_member *m = val(O.id_slot);
 	dq_buf_reset(&idbuf);
-	if (!missing(m))
+	if (!dq_value_missing(m))
 		dq_buf_add(&idbuf, m->val, m->vallen);
 	else if (rowbuf.len)
 		dq_buf_add(&idbuf, rowbuf.buf, rowbuf.len);
@@ -1909,9 +1903,9 @@ cond_holds(const struct cond *c)
 	const cJSON *it;
 	switch (c->op) {
 	case COND_PRESENT:
-		return !missing(m);
+		return !dq_value_missing(m);
 	case COND_ABSENT:
-		return missing(m);
+		return dq_value_missing(m);
 	case COND_EQ:
 		return value_equals(c->slot, c->vals);
 	case COND_NE:
@@ -2162,7 +2156,7 @@ build_key(const int *slots, size_t n)
 	dq_buf_reset(&kbuf);
 	for (size_t i = 0; i < n; i++) {
 		const struct dq_member *m = val(slots[i]);
-		if (missing(m))
+		if (dq_value_missing(m))
 			return 0;
 		size_t len;
 		const char *s = slot_text(slots[i], &len);
@@ -2239,7 +2233,7 @@ group_add(struct rule *r)
 	if (r->kind != C_GROUP_RUN)
 		return;
 	const struct dq_member *m = val(r->order_slot);
-	if (missing(m))
+	if (dq_value_missing(m))
 		return;
 	if (g->n == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 8;
@@ -2301,12 +2295,12 @@ check_record(void)
 
 		if (r->kind <= C_REFERENCE && r->kind != C_REQUIRED &&
 		    r->kind != C_ANY_OF && r->kind != C_UNIQUE &&
-		    r->kind != C_ORDER && missing(m))
+		    r->kind != C_ORDER && dq_value_missing(m))
 			continue;
 		switch (r->kind) {
 		case C_REQUIRED:
 			r->checked++;
-			if (missing(m))
+			if (dq_value_missing(m))
 				fail(r, m ? m->val : NULL, m ? m->vallen : 0,
 				     MSG_MAIN);
 			break;
@@ -2314,7 +2308,7 @@ check_record(void)
 			r->checked++;
 			size_t k;
 			for (k = 0; k < r->nslots; k++)
-				if (!missing(val(r->slots[k])))
+				if (!dq_value_missing(val(r->slots[k])))
 					break;
 			if (k == r->nslots)
 				fail(r, NULL, 0, MSG_MAIN);
@@ -2419,7 +2413,7 @@ check_record(void)
 		case C_ORDER: {
 			const struct dq_member *b = val(r->slots[1]);
 			double x, y;
-			if (missing(m) || missing(b))
+			if (dq_value_missing(m) || dq_value_missing(b))
 				break;
 			int kx = ordinal(sl, &x), ky = ordinal(r->slots[1], &y);
 			if (!kx || kx != ky)
@@ -2460,7 +2454,7 @@ check_record(void)
 			break;
 		case C_NULL_RATE:
 			r->checked++;
-			r->failures += missing(m);
+			r->failures += dq_value_missing(m);
 			break;
 		case C_DUP_RATE:
 			if (!build_key(r->slots, r->nslots))

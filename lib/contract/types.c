@@ -90,26 +90,10 @@ dq_value_missing_raw(const char *v, size_t n)
 }
 
 int
-dq_value_missing(const struct dq_member *m)
+dq_value_missing_text(const struct dq_member *m)
 {
-	if (!m)
-		return 1;
-	switch (m->type) {
-	case DQ_JSON_NULL:
-		return 1;
-	case DQ_JSON_STRING:
-		if (m->vallen <= 2)
-			return 1;
-		/* A visible ASCII first character: present. */
-		if ((unsigned char)m->val[1] > ' ' &&
-		    (unsigned char)m->val[1] < 0x7F && m->val[1] != '\\')
-			return 0;
+	if (m->type == DQ_JSON_STRING)
 		return blank_string((const unsigned char *)m->val + 1,
 				    m->vallen - 2);
-	case DQ_JSON_ARRAY:
-	case DQ_JSON_OBJECT:
-		return empty_brackets(m->val, m->vallen);
-	default:
-		return 0;
-	}
+	return empty_brackets(m->val, m->vallen);
 }
