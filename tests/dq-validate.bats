@@ -361,6 +361,20 @@ J
 	[[ "$stderr" == *"absent.ndjson"* ]]
 }
 
+@test "reference: a malformed line in the reference file is an error with file and line (issue 13, defect 6)" {
+	cd "$T"
+	printf '%s\n' '{"event_id":"E1"}' '{"event_id":"E2"}' '{"event_id":"E3"' '{"event_id":"E4"}' >refs.ndjson
+	printf '%s\n' '{"e":"E1"}' '{"e":"E4"}' >in
+	printf '{"rules":{"REF-1":{"check":"reference","field":"e","file":"refs.ndjson","key":"event_id"}}}' >c.json
+	run -2 --separate-stderr dq validate -c c.json --summary s.json in
+	assert_output ""
+	[ "$stderr" = "dq-validate: refs.ndjson:3: not a JSON object" ]
+	[ ! -e s.json ]
+	printf '%s\n' '{"event_id":"E1"}' '' '["E2"]' >refs.ndjson
+	run -2 --separate-stderr dq validate -c c.json in
+	[ "$stderr" = "dq-validate: refs.ndjson:3: not a JSON object" ]
+}
+
 @test "set-level: null rate, duplicate rate, invalid rate, row count" {
 	cat >"$T/c.json" <<'J'
 {"fields":{"n":{"type":"integer"}},

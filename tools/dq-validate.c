@@ -48,6 +48,7 @@
 #include "cli/run.h"
 #include "contract/types.h"
 #include "norm/value.h"
+#include "stream/sidefile.h"
 
 static const char synopsis[] =
 	"usage: dq-validate [-c CONTRACT]... [OPTIONS] [FILE...]\n"
@@ -849,35 +850,27 @@ load_pattern(struct rule *r, const cJSON *p, const char *where)
 	return 0;
 }
 
-/* Key-set loading for a reference rule: the key column of a file. */
+/* Key-set loading for a reference rule: the key column of a file, read
+ * strictly (a bad line is an error: a set with a hole answers wrongly). */
 static int
 load_reference(struct rule *r, const char *file, const char *key,
 	       const char *where)
 {
-	struct dq_input in;
-	struct dq_item it;
-	struct dq_record kr;
-	struct dq_json_error err;
-	char *files[1] = { (char *)file };
+	struct dq_sidefile sf;
 	int rc;
 
-	dq_input_init(&in);
-	in.files = files;
-	in.nfiles = 1;
-	if (dq_input_check(&in)) {
-		dq_input_release(&in);
+	dq_sidefile_init(&sf);
+	if (dq_sidefile_open(&sf, file)) {
+		dq_sidefile_release(&sf);
 		return dq_error("%s: cannot read the reference file", where);
 	}
-	dq_record_init(&kr);
 	r->ref_file = dq_xstrdup(file);
 	r->ref_key = dq_xstrdup(key);
-	while ((rc = dq_input_next(&in, &it)) > 0) {
-		if (it.reason || dq_json_scan(&kr, it.text, it.len, &err))
-			continue;
-		long i = dq_record_find(&kr, key, strlen(key));
+	while ((rc = dq_sidefile_next(&sf)) > 0) {
+		long i = dq_record_find(&sf.rec, key, strlen(key));
 		if (i < 0)
 			continue;
-		const struct dq_member *m = &kr.m[i];
+		const struct dq_member *m = &sf.rec.m[i];
 		if (m->type == DQ_JSON_STRING) {
 			dq_buf_reset(&tbuf);
 			dq_json_unescape(m->val, m->vallen, &tbuf);
@@ -886,11 +879,11 @@ load_reference(struct rule *r, const char *file, const char *key,
 			dq_keyset_add(&r->set, m->val, m->vallen);
 		}
 	}
-	dq_record_release(&kr);
-	dq_input_release(&in);
-	if (rc < 0)
+	int bad = sf.bad > 0;
+	dq_sidefile_release(&sf);
+	if (rc < 0 && !bad)
 		return dq_error("%s: error reading %s", where, file);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* A field-level option that is either one value for all the field's
