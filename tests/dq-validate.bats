@@ -347,6 +347,36 @@ J
 	assert_output '[{"line":1,"id":1,"value":null},{"line":2,"id":2,"value":null}]'
 }
 
+@test "CSV cells are typed by the contract: CSV and NDJSON of the same data agree (issue 13, defect 8)" {
+	cat >"$T/c.json" <<'J'
+{"fields":{"grade":{"type":"integer"},"attended":{"type":"boolean"},
+           "score":{"enum":[1,2,3]}},
+ "rules":{"XF-1":{"check":"required","field":"hours",
+                  "if":{"field":"attended","equals":true}}}}
+J
+	printf '%s\n' 'id,pct,grade,attended,hours,score' '1,150,7,true,,2' '2,-3,x,false,,4' \
+		'3,50,,true,5,' '4,007,7.5,TRUE,2,1' >"$T/in.csv"
+	printf '%s\n' '{"id":"1","pct":150,"grade":7,"attended":true,"hours":"","score":2}' \
+		'{"id":"2","pct":-3,"grade":"x","attended":false,"hours":"","score":4}' \
+		'{"id":"3","pct":50,"grade":null,"attended":true,"hours":"5","score":null}' \
+		'{"id":"4","pct":"007","grade":7.5,"attended":"TRUE","hours":"2","score":1}' >"$T/in.ndjson"
+	for f in csv ndjson; do
+		run -1 dq validate -q -c "$T/c.json" --range pct=0..100 --type hours=string \
+			--summary "$T/s.$f" "$T/in.$f"
+		printf '%s\n' "$output" >"$T/out.$f"
+		jq -c '[.score, [.rules[] | [.code, .checked, .failures]]]' "$T/s.$f" >"$T/r.$f"
+	done
+	run -0 cat "$T/r.csv"
+	assert_output '[38,[["TYPE:grade",3,2],["FMT:grade",0,0],["TYPE:attended",4,1],["FMT:attended",0,0],["ENUM:score",3,1],["XF-1",2,1],["RANGE:pct",3,2],["TYPE:hours",2,0]]]'
+	cmp "$T/r.csv" "$T/r.ndjson"
+	cmp "$T/out.csv" "$T/out.ndjson"
+	# The quick example of the issue: 2 of 2 values out of range.
+	printf 'id,pct\n1,150\n2,-3\n' >"$T/p.csv"
+	run -1 dq validate -q --range pct=0..100 --summary "$T/s.json" "$T/p.csv"
+	run -0 jq -c '[.score, .rules[0].checked, .rules[0].failures]' "$T/s.json"
+	assert_output '[85,2,2]'
+}
+
 @test "reference: values must exist in another file's key column" {
 	cd "$V"
 	printf '%s\n' '{"e":"E1"}' '{"e":"E3"}' '{"e":3}' '{"e":"3"}' >"$T/in"

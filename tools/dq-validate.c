@@ -311,7 +311,14 @@ struct slot {
 	int iso; /* iso_parse's result */
 	long long days;
 	double secs;
+	enum dq_cell cell; /* how a CSV cell of the field is typed */
+	int cell_from;     /* CELL_* */
 };
+
+/* Where a slot's cell type came from: a declared type wins over what the
+ * other rules imply (a numeric range, an enum of numbers, a condition
+ * comparing with true); implications that disagree leave the text. */
+enum { CELL_NONE, CELL_IMPLIED, CELL_DECLARED, CELL_CONFLICT };
 
 static struct {
 	struct rule *rules;
@@ -371,6 +378,66 @@ slot_get(const char *name)
 	s->mi = -1;
 	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
 	return (int)O.nslots++;
+}
+
+static void
+slot_cell(int slot, enum dq_cell c, int declared)
+{
+	struct slot *s = &O.slots[slot];
+	if (s->cell_from == CELL_DECLARED)
+		return;
+	if (declared) {
+		s->cell = c;
+		s->cell_from = CELL_DECLARED;
+	} else if (s->cell_from == CELL_NONE) {
+		s->cell = c;
+		s->cell_from = CELL_IMPLIED;
+	} else if (s->cell_from == CELL_IMPLIED && s->cell != c) {
+		s->cell = DQ_CELL_TEXT;
+		s->cell_from = CELL_CONFLICT;
+	}
+}
+
+/* The cell type a literal (or a list of them) implies: numbers a number,
+ * booleans a boolean; -1 for text or a mixture. */
+static int
+literal_cell(const cJSON *v)
+{
+	if (cJSON_IsArray(v)) {
+		const cJSON *it;
+		int c = -1, first = 1;
+		cJSON_ArrayForEach(it, v)
+		{
+			int k = literal_cell(it);
+			if (k < 0 || (!first && k != c))
+				return -1;
+			c = k;
+			first = 0;
+		}
+		return c;
+	}
+	if (cJSON_IsNumber(v))
+		return DQ_CELL_NUMBER;
+	if (cJSON_IsBool(v))
+		return DQ_CELL_BOOLEAN;
+	return -1;
+}
+
+static void
+slot_cell_literal(int slot, const cJSON *v)
+{
+	int c = literal_cell(v);
+	if (c >= 0)
+		slot_cell(slot, (enum dq_cell)c, 0);
+}
+
+/* The cell type a declared type means. */
+static enum dq_cell
+type_cell(enum vtype t)
+{
+	return t == T_INTEGER || t == T_NUMBER ? DQ_CELL_NUMBER
+	       : t == T_BOOLEAN		       ? DQ_CELL_BOOLEAN
+						       : DQ_CELL_TEXT;
 }
 
 static struct rule *
@@ -652,6 +719,7 @@ load_cond(const cJSON *c, struct cond *out, const char *where)
 			continue;
 		}
 		out->vals = cJSON_Duplicate(it, 1);
+		slot_cell_literal(out->slot, it);
 	}
 	if (nops != 1)
 		return dq_error("%s: a condition has exactly one of equals, "
@@ -1008,6 +1076,7 @@ load_field(const char *name, const cJSON *f, const char *src)
 	if (t >= 0) {
 		NEW(C_TYPE);
 		r->type = (enum vtype)t;
+		slot_cell(r->slots[0], type_cell(r->type), 1);
 		if (t == T_US_STATE || t == T_ZIP || t == T_DATE ||
 		    t == T_DATETIME || t == T_EMAIL || t == T_PHONE)
 			r->cat = CAT_SCHEMA;
@@ -1026,6 +1095,7 @@ load_field(const char *name, const cJSON *f, const char *src)
 		if (load_enum(r, v, cJSON_GetObjectItemCaseSensitive(f, "enum_case"),
 			      where))
 			return -1;
+		slot_cell_literal(r->slots[0], v);
 	} else if (t == T_ENUM) {
 		return dq_error("%s: type enum needs \"enum\"", where);
 	}
@@ -1036,6 +1106,8 @@ load_field(const char *name, const cJSON *f, const char *src)
 		if (load_range(r, mn, mx, t == T_DATE || t == T_DATETIME,
 			       where))
 			return -1;
+		if (!r->date_bounds)
+			slot_cell(r->slots[0], DQ_CELL_NUMBER, 0);
 	}
 	mn = cJSON_GetObjectItemCaseSensitive(f, "min_length");
 	mx = cJSON_GetObjectItemCaseSensitive(f, "max_length");
@@ -1237,6 +1309,8 @@ load_rule(const char *code, const cJSON *o, const char *src)
 				goto out;
 			}
 			r->type = (enum vtype)parse_type(v->valuestring);
+			if (kind == C_TYPE)
+				slot_cell(r->slots[0], type_cell(r->type), 1);
 			break;
 		case C_PATTERN:
 			if (load_pattern(r, cJSON_GetObjectItemCaseSensitive(
@@ -1245,11 +1319,12 @@ load_rule(const char *code, const cJSON *o, const char *src)
 				goto out;
 			break;
 		case C_ENUM:
-			if (load_enum(r, cJSON_GetObjectItemCaseSensitive(
-						 o, "values"),
+			v = cJSON_GetObjectItemCaseSensitive(o, "values");
+			if (load_enum(r, v,
 				      cJSON_GetObjectItemCaseSensitive(o, "case"),
 				      where))
 				goto out;
+			slot_cell_literal(r->slots[0], v);
 			break;
 		case C_RANGE: {
 			v = cJSON_GetObjectItemCaseSensitive(o, "type");
@@ -1261,6 +1336,8 @@ load_rule(const char *code, const cJSON *o, const char *src)
 					dq_error("%s: needs min or max", where);
 				goto out;
 			}
+			if (!r->date_bounds)
+				slot_cell(r->slots[0], DQ_CELL_NUMBER, 0);
 			break;
 		}
 		case C_LENGTH:
@@ -2266,10 +2343,23 @@ unique_decide(struct rule *r)
 	r->dnv = -1;
 }
 
+/* Type the CSV cells of the fields the contract types (contract/types.h):
+ * the rules then see what they would see in the NDJSON of the data. */
+static void
+type_cells(void)
+{
+	for (size_t i = 0; i < O.nslots; i++)
+		if (O.slots[i].cell != DQ_CELL_TEXT && O.slots[i].mi >= 0)
+			dq_value_type_cell(&rec, (size_t)O.slots[i].mi,
+					   O.slots[i].cell);
+}
+
 static void
 check_record(void)
 {
 	find_slots();
+	if (run.item.csv)
+		type_cells();
 	read_lineage();
 	rec_nviol = 0;
 	rec_nv = 0;
@@ -3141,7 +3231,10 @@ main(int argc, char **argv)
 	while (!O.merge && dq_run_next(&run, &rec) > 0) {
 		check_record();
 		if (!rec_nviol) {
-			dq_buf_add(&run.out.b, rec.text, rec.len);
+			if (rec.modified) /* typed CSV cells */
+				dq_record_write(&rec, NULL, 0, &run.out.b);
+			else
+				dq_buf_add(&run.out.b, rec.text, rec.len);
 			dq_run_emit(&run);
 			continue;
 		}

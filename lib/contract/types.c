@@ -7,9 +7,17 @@
  * \uXXXX of a White_Space code point (\b, U+0008, is not White_Space).
  * The common case, a string whose first character is a visible ASCII
  * one, is decided at its first byte.
+ *
+ * CSV cells are typed by the JSON grammar itself: a cell becomes a number
+ * when its text is a JSON number (dq_json_validate says so and no white
+ * space surrounds it), so the bytes go out unchanged and a value reads the
+ * same as it would in an NDJSON line.  Leading zeros ("007"), "+1",
+ * "1,000" and " 1" are not JSON numbers and stay strings.
  */
 #include "contract/types.h"
 #include "base/utf8.h"
+
+#include <string.h>
 
 static int
 hex4(const unsigned char *p, uint32_t *c)
@@ -96,4 +104,36 @@ dq_value_missing_text(const struct dq_member *m)
 		return blank_string((const unsigned char *)m->val + 1,
 				    m->vallen - 2);
 	return empty_brackets(m->val, m->vallen);
+}
+
+int
+dq_value_type_cell(struct dq_record *rec, size_t i, enum dq_cell t)
+{
+	const struct dq_member *m = &rec->m[i];
+	struct dq_json_error err;
+	const char *s = m->val + 1;
+	size_t n = m->vallen - 2;
+
+	if (t == DQ_CELL_TEXT || m->type != DQ_JSON_STRING ||
+	    (m->flags & DQ_M_VAL_ESC))
+		return 0;
+	if (!n) {
+		dq_record_set(rec, i, "null", 4, DQ_JSON_NULL);
+		return 1;
+	}
+	if (t == DQ_CELL_BOOLEAN) {
+		if (n == 4 && !memcmp(s, "true", 4))
+			dq_record_set(rec, i, s, n, DQ_JSON_TRUE);
+		else if (n == 5 && !memcmp(s, "false", 5))
+			dq_record_set(rec, i, s, n, DQ_JSON_FALSE);
+		else
+			return 0;
+		return 1;
+	}
+	if (!(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) ||
+	    !(s[n - 1] >= '0' && s[n - 1] <= '9') ||
+	    dq_json_validate(s, n, &err) != DQ_JSON_NUMBER)
+		return 0;
+	dq_record_set(rec, i, s, n, DQ_JSON_NUMBER);
+	return 1;
 }

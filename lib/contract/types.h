@@ -28,6 +28,26 @@ int dq_value_missing_text(const struct dq_member *m);
 /* The same for a raw JSON value text v[0..n) (a string with its quotes). */
 int dq_value_missing_raw(const char *v, size_t n);
 
+/*
+ * CSV cells are text; a contract's types are JSON's.  So that one contract
+ * gives one answer on the CSV and on the NDJSON of the same data, the
+ * cells of fields the contract types are typed before any rule sees them:
+ *
+ *	DQ_CELL_NUMBER   "150", "-3.5", "1e3" (JSON's number grammar, the
+ *	                 text kept as it is) become numbers
+ *	DQ_CELL_BOOLEAN  "true" and "false" become booleans
+ *
+ * and an empty cell of such a field becomes null.  Anything else stays a
+ * string, so that a type check fails it as on NDJSON ("found string").
+ * DQ_CELL_TEXT leaves the cell alone.  NDJSON is never retyped.
+ */
+enum dq_cell { DQ_CELL_TEXT, DQ_CELL_NUMBER, DQ_CELL_BOOLEAN };
+
+/* Type member i of rec, a CSV cell, as t (through dq_record_set: the
+ * record then writes the typed value).  Returns 1 if the value changed,
+ * 0 if not. */
+int dq_value_type_cell(struct dq_record *rec, size_t i, enum dq_cell t);
+
 /* Inline, as dq-validate asks it of every value every rule reads: the
  * common answers (absent, null, a number, a string that starts with a
  * visible character) cost no call. */
