@@ -86,7 +86,8 @@
  * Limits.  The quote character is always '"' and the delimiter is ASCII.
  * An unterminated quote makes the rest of the input one (rejected) row,
  * held in memory until the end: that is what the quote means.  Files whose
- * lines end in a lone CR (classic Mac OS) read as one long row.  Renaming n
+ * lines end in a lone CR (classic Mac OS) reach this reader as LF lines
+ * (stream/input.c decides a file's line end).  Renaming n
  * copies of one name costs O(n^2) probes.
  */
 #include "stream/csv.h"

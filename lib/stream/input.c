@@ -92,6 +92,8 @@ open_next(struct dq_input *in)
 	in->cur = in->format;
 	in->csv_done = 0;
 	in->fpos = 0;
+	in->eol = '\n';
+	in->eol_known = 0;
 	if (in->start || in->stop) {
 		if (in->start && lseek(in->fd, (off_t)in->start, SEEK_SET) < 0)
 			return dq_error("%s: %s", name, strerror(errno));
@@ -112,14 +114,55 @@ open_next(struct dq_input *in)
  * the terminator's length (0 for a last line without one).  Returns 1, 0
  * at end of file, -1 on a read error.
  */
+/*
+ * Decide the line end of the file from the bytes read so far (b[0..n),
+ * its start): lone CR when the first CR outside double quotes comes before
+ * any LF and the byte after it is there and is not LF.  Returns 1 when
+ * decided (*eol set to '\r', or left '\n'), 0 while neither a LF nor a
+ * CR with the byte after it has been read.
+ */
+static int
+find_eol(const char *b, size_t n, char *eol)
+{
+	size_t quotes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] == '"') {
+			quotes++;
+		} else if (b[i] == '\n') {
+			return 1;
+		} else if (b[i] == '\r' && quotes % 2 == 0) {
+			if (i + 1 == n)
+				return 0;
+			if (b[i + 1] != '\n')
+				*eol = '\r';
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int
 read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
 {
 	size_t scan = in->beg;
 
 	for (;;) {
-		char *nl = memchr(in->buf + scan, '\n', in->end - scan);
+		char *nl = NULL;
+		/* The line end is decided once, at the start of a file (a
+		 * byte range of one, from dq-parallel, keeps LF). */
+		if (!in->eol_known &&
+		    (in->lineno != 0 || in->beg != 0 || in->eof ||
+		     find_eol(in->buf, in->end, &in->eol))) {
+			in->eol_known = 1;
+			scan = in->beg;
+		}
+		if (in->eol_known)
+			nl = memchr(in->buf + scan, in->eol, in->end - scan);
 		if (nl) {
+			/* Lone-CR lines go on as LF lines: the CSV reader
+			 * and the scanner see the usual terminator. */
+			*nl = '\n';
 			*p = in->buf + in->beg;
 			*n = (size_t)(nl - *p);
 			*term = 1;
@@ -177,6 +220,21 @@ is_blank(const char *p, size_t n)
 		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
 			return 0;
 	return 1;
+}
+
+/* Does the next non-blank line, among the bytes already read, start with
+ * '{' or '['?  (A look ahead without reading: a first line that arrives
+ * alone from a slow pipe is taken for a CSV header, as before.) */
+static int
+json_follows(const struct dq_input *in)
+{
+	for (size_t i = in->beg; i < in->end; i++) {
+		char c = in->buf[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		return c == '{' || c == '[';
+	}
+	return 0;
 }
 
 /* Hand out a completed CSV row, if one is ready. */
@@ -249,6 +307,16 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 			}
 			in->cur = (p[i] == '{' || p[i] == '[') ? DQ_FMT_NDJSON
 							       : DQ_FMT_CSV;
+			if (in->cur == DQ_FMT_CSV && json_follows(in))
+				return dq_error("%s:%ld: neither NDJSON nor CSV "
+						"for sure: line %ld is not JSON "
+						"but the next line starts with "
+						"'{' or '['; pass --ndjson (line "
+						"%ld is then rejected) or --csv",
+						in->name,
+						in->lineno + in->line_offset,
+						in->lineno + in->line_offset,
+						in->lineno + in->line_offset);
 		}
 		if (in->cur == DQ_FMT_CSV) {
 			if (!in->csvp)

@@ -7,10 +7,14 @@
  * Lines have no length limit: the read buffer grows to the longest line
  * and shrinks back after it, so memory is bounded by the longest line,
  * not by the input size.  A UTF-8 byte order mark on a file's first line
- * is dropped, "\r\n" line ends are accepted, and blank lines are skipped
- * and counted.  The format is detected per file from its first
- * non-blank byte ('{' or '[' means NDJSON, anything else CSV) unless
- * forced.
+ * is dropped, "\r\n" line ends are accepted, and so are lone-CR line
+ * ends (classic Mac OS: a file whose first CR outside quotes comes before
+ * any LF and is not followed by one has its lines end at CR); blank lines
+ * are skipped and counted.  The format is detected per file from its
+ * first non-blank byte ('{' or '[' means NDJSON, anything else CSV) unless
+ * forced; a first line that is not JSON followed by a line that starts
+ * with '{' or '[' is neither reading for sure, and is an error that says
+ * to choose (--ndjson or --csv).
  */
 #ifndef DQ_INPUT_H
 #define DQ_INPUT_H
@@ -66,6 +70,8 @@ struct dq_input {
 	enum dq_format cur;
 	struct dq_csv *csvp;
 	int csv_done;
+	char eol;             /* the line end: '\n', or '\r' (lone CR) */
+	int eol_known;        /* eol decided for this file */
 };
 
 void dq_input_init(struct dq_input *in);

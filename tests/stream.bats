@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# The record stream's input layer (lib/stream/input.c): line ends, format
+# detection, line numbers.  Nothing read may vanish: every line is a
+# record, a reject, or an error that stops the run.
+load helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+@test "CSV with lone-CR line ends (classic Mac OS): every row is a record" {
+	printf 'id,name\r1,a\r2,b\r' >cr.csv
+	run -0 --separate-stderr dq normalize --no-lineage --summary s.json cr.csv
+	assert_output $'{"id":"1","name":"a"}\n{"id":"2","name":"b"}'
+	run -0 jq -c '.counts | [.in, .out, .rejected]' s.json
+	assert_output "[2,2,0]"
+	# Without a final CR, and with a CR inside a quoted field kept as data
+	# on a CRLF file.
+	printf 'id,name\r1,a\r2,b' >cr2.csv
+	run -0 dq normalize --no-lineage cr2.csv
+	assert_output $'{"id":"1","name":"a"}\n{"id":"2","name":"b"}'
+	printf 'a,b\r\n1,"x\ry"\r\n' >crlf.csv
+	run -0 dq normalize --no-lineage crlf.csv
+	assert_output '{"a":"1","b":"x\ry"}'
+	# A quoted CR in the header of an LF file is data, not a line end.
+	printf 'a,"x\ry"\n1,2\n' >q.csv
+	run -0 dq normalize --no-lineage q.csv
+	assert_output '{"a":"1","x\ry":"2"}'
+}
+
+@test "NDJSON with lone-CR line ends: every line is a record, line numbers right" {
+	printf '{"a":1}\r{"a":2}\rnot json\r' >cr.ndjson
+	run -1 --separate-stderr dq validate --rejects r.ndjson cr.ndjson
+	assert_output $'{"a":1}\n{"a":2}'
+	run -0 jq -c '[.line, .raw]' r.ndjson
+	assert_output '[3,"not json"]'
+}
+
+@test "a first line that is not JSON before JSON lines is an error, not a CSV header" {
+	printf 'garbage line\n{"id":1}\n{}\n[]\n' >g.ndjson
+	run -2 --separate-stderr dq validate g.ndjson
+	[ -z "$output" ]
+	assert_equal "$stderr" "dq-validate: g.ndjson:1: neither NDJSON nor CSV for sure: line 1 is not JSON but the next line starts with '{' or '['; pass --ndjson (line 1 is then rejected) or --csv"
+	run -2 --separate-stderr dq normalize - <g.ndjson
+	[[ $stderr == *"-:1: neither NDJSON nor CSV for sure"* ]]
+	# After a blank line too; and the user's choice is obeyed.
+	printf 'garbage\n\n  [1]\n' >g2
+	run -2 dq profile g2
+	run -1 --separate-stderr dq validate --ndjson --rejects r g.ndjson
+	assert_output $'{"id":1}\n{}'
+	run -0 jq -r .raw r
+	assert_output $'garbage line\n[]'
+	# A CSV file is still CSV.
+	printf 'id,name\n1,a\n' >ok.csv
+	run -0 dq validate -q ok.csv
+	assert_output '{"id":"1","name":"a"}'
+}
+
+@test "--line-offset: bounded so that line numbers stay exact" {
+	run -2 --separate-stderr dq normalize --line-offset 9223372036854775807 - <<<'{"a":1}'
+	assert_equal "$stderr" "dq-normalize: --line-offset: '9223372036854775807' is not a whole number from 0 to 9007199254740991"$'\n'"Try 'dq-normalize --help' for more information."
+	run -0 dq normalize --line-offset 9007199254740000 - <<<'{"a":1}'
+	assert_output '{"a":1,"_dq":{"row":9007199254740001,"hash":"c5e3762ffc8453c6"}}'
+}
