@@ -16,6 +16,7 @@
  */
 #include "contract/types.h"
 #include "base/utf8.h"
+#include "norm/value.h"
 
 #include <string.h>
 
@@ -136,4 +137,72 @@ dq_value_type_cell(struct dq_record *rec, size_t i, enum dq_cell t)
 		return 0;
 	dq_record_set(rec, i, s, n, DQ_JSON_NUMBER);
 	return 1;
+}
+
+const char *const dq_type_names[DQ_NTYPE] = {
+	"string", "integer", "number",	 "boolean", "date",   "datetime", "email",
+	"phone",  "us_state", "zip",	 "enum",    "object", "array"
+};
+
+const char *const dq_json_kind_names[7] = { "null",   "boolean", "boolean",
+					    "number", "string",  "array",
+					    "object" };
+
+int
+dq_type_parse(const char *s)
+{
+	for (int i = 0; i < DQ_NTYPE; i++)
+		if (!strcmp(s, dq_type_names[i]))
+			return i;
+	if (!strcmp(s, "bool"))
+		return DQ_TYPE_BOOLEAN;
+	if (!strcmp(s, "state"))
+		return DQ_TYPE_US_STATE;
+	return -1;
+}
+
+int
+dq_type_parsed(enum dq_type t)
+{
+	return t != DQ_TYPE_STRING && t != DQ_TYPE_ENUM &&
+	       t != DQ_TYPE_OBJECT && t != DQ_TYPE_ARRAY;
+}
+
+const char *
+dq_format_what(enum dq_type t)
+{
+	switch (t) {
+	case DQ_TYPE_EMAIL: return "not a valid email address";
+	case DQ_TYPE_DATE: return "not an ISO 8601 date (YYYY-MM-DD)";
+	case DQ_TYPE_DATETIME: return "not an ISO 8601 date or date-time";
+	case DQ_TYPE_PHONE:
+		return "not an E.164 phone number (+ and 7-15 digits)";
+	case DQ_TYPE_US_STATE: return "not a US state code";
+	case DQ_TYPE_ZIP: return "not a US ZIP code (12345 or 12345-6789)";
+	default: return "";
+	}
+}
+
+int
+dq_format_valid(enum dq_type t, const char *s, size_t n)
+{
+	long long d;
+	double secs;
+
+	switch (t) {
+	case DQ_TYPE_EMAIL:
+		return dq_email_valid_exact(s, n);
+	case DQ_TYPE_DATE:
+		return dq_iso_parse(s, n, &d, &secs) == 0;
+	case DQ_TYPE_DATETIME:
+		return dq_iso_parse(s, n, &d, &secs) >= 0;
+	case DQ_TYPE_PHONE:
+		return dq_e164_valid(s, n);
+	case DQ_TYPE_US_STATE:
+		return dq_us_state_valid(s, n);
+	case DQ_TYPE_ZIP:
+		return dq_zip_valid(s, n);
+	default:
+		return 1;
+	}
 }
