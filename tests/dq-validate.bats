@@ -21,7 +21,7 @@ setup() {
 @test "usage and contract errors: exit 2, nothing on stdout" {
 	run -2 --separate-stderr dq validate --fail-on sometimes "$V/typed.ndjson"
 	assert_output ""
-	[[ "$stderr" == *"--fail-on: error, warn, info or none"* ]]
+	[[ "$stderr" == *"--fail-on: 'sometimes': expected info, warn, error or none"* ]]
 	printf '{"rules":{"X-1":{"check":"required","field":"a","sevrity":"warn"}}}' >"$T/c.json"
 	run -2 --separate-stderr dq validate -c "$T/c.json" "$V/typed.ndjson"
 	assert_output ""

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/opt.h"
 #include "cli/run.h"
 #include "contract/check.h"
 #include "contract/partial.h"
@@ -188,9 +189,29 @@ field_eq(const char *arg, const char *opt, const char **eq)
 	return 0;
 }
 
+/* A severity option: info, warn (or warning), error, and none when
+ * allowed. */
+static int
+sev_option(const char *name, const char *arg, int none, enum dq_sev *out)
+{
+	static const char *const with_none[] = { "info", "warn", "error",
+						 "none", NULL };
+	static const char *const without[] = { "info", "warn", "error",
+						NULL };
+	int i;
+
+	if (!strcmp(arg, "warning"))
+		arg = "warn";
+	if (dq_opt_enum(name, arg, none ? with_none : without, &i))
+		return -1;
+	*out = (enum dq_sev)i;
+	return 0;
+}
+
 static int
 option(void *ctx, int c, const char *arg)
 {
+	static const char *const modes[] = { "enforce", "warn", NULL };
 	struct opts *o = ctx;
 	const char *eq;
 	long long n;
@@ -267,33 +288,22 @@ option(void *ctx, int c, const char *arg)
 		o->violations_path = arg;
 		return 0;
 	case O_QUARANTINE_ON:
-		if (dq_sev_parse(arg, &o->quarantine_on) ||
-		    o->quarantine_on == DQ_SEV_NONE)
-			return dq_error("--quarantine-on: error, warn or info");
-		return 0;
+		return sev_option("quarantine-on", arg, 0, &o->quarantine_on);
 	case O_FAIL_ON:
-		if (dq_sev_parse(arg, &o->fail_on))
-			return dq_error("--fail-on: error, warn, info or none");
-		return 0;
+		return sev_option("fail-on", arg, 1, &o->fail_on);
 	case O_MODE:
-		if (strcmp(arg, "warn") && strcmp(arg, "enforce"))
-			return dq_error("--mode: enforce or warn");
-		o->warn_mode = !strcmp(arg, "warn");
-		return 0;
+		return dq_opt_enum("mode", arg, modes, &o->warn_mode);
 	case O_PASS_MARK:
-		if (dq_parse_ll(arg, 0, 100, &n))
-			return dq_error("--pass-mark: a whole number 0-100");
+		if (dq_opt_int("pass-mark", arg, 0, 100, &n))
+			return -1;
 		o->pass_mark = (double)n;
 		o->pass_mark_set = 1;
 		return 0;
 	case O_EXAMPLES:
-		if (dq_parse_ll(arg, 0, 1000, &o->examples))
-			return dq_error("--examples: a whole number 0-1000");
-		return 0;
+		return dq_opt_int("examples", arg, 0, 1000, &o->examples);
 	case O_MAX_KEYS:
-		if (dq_parse_ll(arg, 1, INT64_MAX / 64, &o->max_keys))
-			return dq_error("--max-keys: a whole number >= 1");
-		return 0;
+		return dq_opt_int("max-keys", arg, 1, INT64_MAX / 64,
+				  &o->max_keys);
 	case O_MERGE:
 		o->merge = 1;
 		return 0;
