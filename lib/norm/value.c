@@ -1155,7 +1155,42 @@ dq_us_state_code(const char *str, size_t n)
 	return NULL;
 }
 
+int
+dq_us_state_valid(const char *s, size_t n)
+{
+	const char *code;
+
+	if (n != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+		return 0;
+	code = dq_us_state_code(s, n);
+	return code && code[0] == s[0] && code[1] == s[1];
+}
+
 /* ---- US ZIP codes ------------------------------------------------------ */
+
+/* The one ZIP rule beyond the shape: no ZIP Code is 00000. */
+static int
+zip5_exists(const char *zip)
+{
+	return memcmp(zip, "00000", 5) != 0;
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+int
+dq_zip_valid(const char *s, size_t n)
+{
+	if (n != 5 && !(n == 10 && s[5] == '-' && all_digits(s + 6, 4)))
+		return 0;
+	return all_digits(s, 5) && zip5_exists(s);
+}
 
 int
 dq_zip_normalize(const char *str, size_t n, int restore_zeros,
@@ -1192,7 +1227,7 @@ dq_zip_normalize(const char *str, size_t n, int restore_zeros,
 	memcpy(zip + pad, s, a);
 	if (b)
 		memcpy(zip + 5, s + a + 1, 4);
-	if (!memcmp(zip, "00000", 5))
+	if (!zip5_exists(zip))
 		return -1;
 	dq_buf_add(out, zip, 5);
 	if (a + pad == 9 || b) {

@@ -93,6 +93,14 @@ int dq_number_normalize(const char *s, size_t n,
 const char *dq_us_state_code(const char *s, size_t n);
 
 /*
+ * 1 if s is exactly one of the codes dq_us_state_code() produces (two
+ * upper-case letters: "CA", "PW", "AE"), 0 if not -- the check of a value
+ * that should already be clean.  The same table, so the toolkit accepts
+ * its own output.
+ */
+int dq_us_state_valid(const char *s, size_t n);
+
+/*
  * Normalize a US ZIP code: "12345", "12345-6789", "12345 6789" and
  * "123456789" become "12345" or "12345-6789".  With restore_zeros, values
  * that lost their leading zeros in a spreadsheet are padded back: 3 or 4
@@ -102,5 +110,12 @@ const char *dq_us_state_code(const char *s, size_t n);
  */
 int dq_zip_normalize(const char *s, size_t n, int restore_zeros,
 		     struct dq_buf *out);
+
+/*
+ * 1 if s is exactly a ZIP code as dq_zip_normalize() writes it ("12345"
+ * or "12345-6789", the five digits not "00000"), 0 if not -- the check of
+ * a value that should already be clean.
+ */
+int dq_zip_valid(const char *s, size_t n);
 
 #endif

@@ -886,6 +886,32 @@ test_states(void)
 	UNIT_STR(dq_us_state_code("CAT", 2), "CA", "state length 2 of CAT");
 	UNIT_OK(dq_us_state_code("ca", 2) == dq_us_state_code("Calif.", 6),
 		"state result is one static string");
+
+	/* dq_us_state_valid: exactly the codes the table produces. */
+	UNIT_INT(dq_us_state_valid("CA", 2), 1, "state valid CA");
+	UNIT_INT(dq_us_state_valid("PW", 2), 1, "state valid PW (Palau)");
+	UNIT_INT(dq_us_state_valid("FM", 2), 1, "state valid FM (Micronesia)");
+	UNIT_INT(dq_us_state_valid("MH", 2), 1, "state valid MH");
+	UNIT_INT(dq_us_state_valid("AP", 2), 1, "state valid AP (military)");
+	UNIT_INT(dq_us_state_valid("ca", 2), 0, "state valid: lower case no");
+	UNIT_INT(dq_us_state_valid("Ca", 2), 0, "state valid: mixed case no");
+	UNIT_INT(dq_us_state_valid("ZZ", 2), 0, "state valid ZZ no");
+	UNIT_INT(dq_us_state_valid("CAL", 3), 0, "state valid CAL no");
+	UNIT_INT(dq_us_state_valid("C", 1), 0, "state valid C no");
+	UNIT_INT(dq_us_state_valid("", 0), 0, "state valid empty no");
+	UNIT_INT(dq_us_state_valid("CAT", 2), 1, "state valid honours n");
+	{
+		/* Every code a name maps to is itself valid. */
+		static const char *const fas[] = { "Palau", "Micronesia",
+			"Marshall Islands", "Guam", "Wash.", "Puerto Rico" };
+		int all = 1;
+		for (i = 0; i < sizeof(fas) / sizeof(fas[0]); i++) {
+			const char *c = dq_us_state_code(fas[i],
+							 strlen(fas[i]));
+			all &= c && dq_us_state_valid(c, 2);
+		}
+		UNIT_OK(all, "state codes of names are valid codes");
+	}
 }
 
 /* ---- ZIP codes --------------------------------------------------------- */
@@ -903,6 +929,25 @@ zip(const char *in, int restore, const char *want)
 	UNIT_STR(appended(rc, &b), want, describe("zip", in, strlen(in),
 						  restore));
 	dq_buf_release(&b);
+}
+
+static void
+test_zip_valid(void)
+{
+	UNIT_INT(dq_zip_valid("12345", 5), 1, "zip valid 12345");
+	UNIT_INT(dq_zip_valid("00501", 5), 1, "zip valid 00501");
+	UNIT_INT(dq_zip_valid("12345-6789", 10), 1, "zip valid ZIP+4");
+	UNIT_INT(dq_zip_valid("02134-0000", 10), 1, "zip valid -0000");
+	UNIT_INT(dq_zip_valid("00000", 5), 0, "zip valid 00000 no");
+	UNIT_INT(dq_zip_valid("00000-1234", 10), 0, "zip valid 00000-1234 no");
+	UNIT_INT(dq_zip_valid("12345 6789", 10), 0, "zip valid space no");
+	UNIT_INT(dq_zip_valid("123456789", 9), 0, "zip valid 9 digits no");
+	UNIT_INT(dq_zip_valid(" 12345", 6), 0, "zip valid blank no");
+	UNIT_INT(dq_zip_valid("2134", 4), 0, "zip valid 4 digits no");
+	UNIT_INT(dq_zip_valid("1234a", 5), 0, "zip valid letter no");
+	UNIT_INT(dq_zip_valid("12345-678a", 10), 0, "zip valid +4 letter no");
+	UNIT_INT(dq_zip_valid("", 0), 0, "zip valid empty no");
+	UNIT_INT(dq_zip_valid("123456", 5), 1, "zip valid honours n");
 }
 
 static void
@@ -938,6 +983,7 @@ test_zip(void)
 		zip("12 345", r, NULL);
 		zip("2134.5", r, NULL);
 		zip("12345.0-1234", r, NULL);
+		UNIT_INT(dq_zip_valid("00000", 5), 0, "zip valid 00000 no");
 		zip("\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94"
 		    "\xef\xbc\x95", r, NULL);
 	}
@@ -970,5 +1016,6 @@ main(void)
 	test_number();
 	test_states();
 	test_zip();
+	test_zip_valid();
 	return unit_done();
 }

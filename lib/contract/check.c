@@ -1,0 +1,881 @@
+/*
+ * check.c - the per-record checker (see check.h).
+ *
+ * Each record is read once.  One pass over its members matches them to
+ * the fields the rules read (the rule set's hash table from name to slot,
+ * with a cache per member position, since the records of a stream mostly
+ * repeat their keys in one order); every check runs on the raw value
+ * bytes the scanner found, and a value is decoded (unescaped, converted
+ * to a number with Clinger's fast path, parsed as an ISO date) only when
+ * a check needs it, once per record whatever the number of checks on the
+ * field.  Violation text was made when the rules were compiled, so a
+ * failure costs a few copies.  Uniqueness checks are decided after the
+ * record's other checks, with the key set's slot prefetched, so that the
+ * cache miss of a set of millions of keys overlaps that work; their
+ * entries are then inserted where they belong, so _dq.violations is in
+ * check order.
+ *
+ * Everything a check calls per value is in this file or inline in a
+ * header (contract/types.h, contract/rules.h), so the compiler sees the
+ * whole record loop.
+ *
+ * Uniqueness and reference checks keep an exact set of XXH3-128 hashes
+ * (base/keyset.h: 21-43 bytes per distinct key).  Set-level rules keep
+ * counters; grouped rules keep, per group, two counters (rates, counts)
+ * or one entry per record of the group (runs).  Everything else is per
+ * record, so memory is bounded by the longest line.
+ */
+#include "contract/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "contract/types.h"
+#include "stream/walk.h"
+
+static inline const struct dq_member *
+val(struct dq_check *ck, int slot)
+{
+	long i = ck->rs->slots[slot].mi;
+	return i < 0 ? NULL : &ck->rec->m[i];
+}
+
+/* The text of the slot's value (present): a string unescaped if needed,
+ * or the raw text of another value.  Valid for the current record. */
+static const char *
+slot_text(struct dq_check *ck, int slot, size_t *n)
+{
+	struct dq_slot *s = &ck->rs->slots[slot];
+	if (!(s->have & DQ_SV_TEXT)) {
+		const struct dq_member *m = &ck->rec->m[s->mi];
+		s->have |= DQ_SV_TEXT;
+		if (m->type != DQ_JSON_STRING) {
+			s->txt = m->val;
+			s->tlen = m->vallen;
+		} else if (!(m->flags & DQ_M_VAL_ESC)) {
+			s->txt = m->val + 1;
+			s->tlen = m->vallen - 2;
+		} else {
+			dq_buf_reset(&s->ubuf);
+			dq_json_unescape(m->val, m->vallen, &s->ubuf);
+			s->txt = s->ubuf.buf;
+			s->tlen = s->ubuf.len;
+		}
+	}
+	*n = s->tlen;
+	return s->txt;
+}
+
+/*
+ * The double nearest a JSON number (validated, n bytes).  Clinger's fast
+ * path (W. D. Clinger, "How to Read Floating Point Numbers Accurately",
+ * PLDI 1990): with at most 15 digits and no exponent, the digits are an
+ * exact integer below 2^53 and 10^k (k <= 15) is exact, so one IEEE
+ * division rounds correctly.  Anything else goes to strtod.
+ */
+static double
+json_number(const char *s, size_t n)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
+					1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+					1e12, 1e13, 1e14, 1e15 };
+	const char *p = s, *e = s + n;
+	int neg = *p == '-', nd = 0, frac = -1;
+	uint64_t m = 0;
+	p += neg;
+	for (; p < e; p++) {
+		if (*p >= '0' && *p <= '9') {
+			m = m * 10 + (uint64_t)(*p - '0');
+			if (++nd > 15)
+				return strtod(s, NULL);
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			return strtod(s, NULL); /* an exponent */
+		}
+	}
+	double d = (double)m;
+	if (frac > 0)
+		d /= pow10[frac];
+	return neg ? -d : d;
+}
+
+/* The value of the slot's number (present, a JSON number). */
+static double
+slot_num(struct dq_check *ck, int slot)
+{
+	struct dq_slot *s = &ck->rs->slots[slot];
+	if (!(s->have & DQ_SV_NUM)) {
+		const struct dq_member *m = &ck->rec->m[s->mi];
+		s->have |= DQ_SV_NUM;
+		s->num = json_number(m->val, m->vallen);
+	}
+	return s->num;
+}
+
+/* iso_parse of the slot's text (present): 0 date, 1 date-time, -1. */
+static int
+slot_iso(struct dq_check *ck, int slot, long long *days, double *secs)
+{
+	struct dq_slot *s = &ck->rs->slots[slot];
+	if (!(s->have & DQ_SV_ISO)) {
+		size_t n;
+		const char *t = slot_text(ck, slot, &n);
+		s->have |= DQ_SV_ISO;
+		s->iso = dq_iso_parse(t, n, &s->days, &s->secs);
+	}
+	*days = s->days;
+	*secs = s->secs;
+	return s->iso;
+}
+
+
+
+/*
+ * Records of one stream mostly repeat their keys in the same order, so the
+ * slot found at each member position is remembered with the key's bytes
+ * (DQ_CHECK_DQ_CHECK_POS_KEY of them; longer keys are looked up each time) and
+ * confirmed by one compare next time instead of a hash and a probe.
+ */
+
+/* Are the n bytes at a and b equal?  Inline, as words: for keys a few
+ * bytes long a call to memcmp costs more than the compare. */
+static inline int
+key_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	if (n >= 8) {
+		size_t i;
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		/* The last 8 bytes, overlapping what was compared. */
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+
+/* Match the record's members to slots in one pass over them.  The
+ * scanner rejects repeated keys, so a slot gets at most one member. */
+static void
+find_slots(struct dq_check *ck)
+{
+	for (size_t i = 0; i < ck->rs->nslots; i++) {
+		ck->rs->slots[i].mi = -1;
+		ck->rs->slots[i].have = 0;
+	}
+	for (size_t i = 0; i < ck->rec->n; i++) {
+		const struct dq_member *m = &ck->rec->m[i];
+		const char *k = m->key;
+		size_t n = m->keylen;
+		int j;
+		if (m->flags & DQ_M_KEY_ESC) {
+			dq_buf_reset(&ck->tbuf);
+			dq_json_unescape(k - 1, n + 2, &ck->tbuf);
+			j = dq_rules_slot(ck->rs, ck->tbuf.buf, ck->tbuf.len);
+		} else if (i < DQ_CHECK_POS_CACHE && ck->poscache[i].slot > -2 &&
+			   ck->poscache[i].len == n &&
+			   key_eq(ck->poscache[i].key, k, n)) {
+			j = ck->poscache[i].slot;
+		} else {
+			j = dq_rules_slot(ck->rs, k, n);
+			if (i < DQ_CHECK_POS_CACHE && n <= DQ_CHECK_POS_KEY) {
+				ck->poscache[i].slot = j;
+				ck->poscache[i].len = (unsigned char)n;
+				memcpy(ck->poscache[i].key, k, n);
+			}
+		}
+		if (j >= 0)
+			ck->rs->slots[j].mi = (long)i;
+	}
+}
+
+static int
+is_unparsed(struct dq_check *ck, int slot)
+{
+	const struct dq_slot *s = &ck->rs->slots[slot];
+	for (size_t i = 0; i < ck->unparsed.len;) {
+		size_t n = strlen(ck->unparsed.buf + i);
+		if (n == s->len && !memcmp(ck->unparsed.buf + i, s->name, n))
+			return 1;
+		i += n + 1;
+	}
+	return 0;
+}
+
+/* Read _dq.unparsed (as NUL-separated names) and _dq.row: a walk of the
+ * _dq object, which the scanner validated. */
+static void
+read_lineage(struct dq_check *ck)
+{
+	struct dq_member m;
+	struct dq_walk w;
+
+	dq_buf_reset(&ck->unparsed);
+	dq_buf_reset(&ck->rowbuf);
+	if (ck->rec->dq < 0 || ck->rec->m[ck->rec->dq].type != DQ_JSON_OBJECT)
+		return;
+	const struct dq_member *d = &ck->rec->m[ck->rec->dq];
+	if (dq_walk_find(d->val, d->vallen, "row", 3, &m) &&
+	    m.type == DQ_JSON_NUMBER)
+		dq_buf_add(&ck->rowbuf, m.val, m.vallen);
+	if (!dq_walk_find(d->val, d->vallen, "unparsed", 8, &m) ||
+	    m.type != DQ_JSON_ARRAY)
+		return;
+	dq_walk_begin(&w, m.val, m.vallen);
+	while (dq_walk_element(&w, &m)) {
+		if (m.type != DQ_JSON_STRING)
+			continue;
+		dq_json_unescape(m.val, m.vallen, &ck->unparsed);
+		dq_buf_addch(&ck->unparsed, '\0');
+	}
+}
+
+static void
+record_id(struct dq_check *ck)
+{
+	const struct dq_member *m = val(ck, ck->rs->id_slot);
+	dq_buf_reset(&ck->idbuf);
+	if (!dq_value_missing(m))
+		dq_buf_add(&ck->idbuf, m->val, m->vallen);
+	else if (ck->rowbuf.len)
+		dq_buf_add(&ck->idbuf, ck->rowbuf.buf, ck->rowbuf.len);
+	else
+		dq_buf_add_int(&ck->idbuf, ck->line);
+}
+
+static int
+value_equals(struct dq_check *ck, int slot, const cJSON *v)
+{
+	const struct dq_member *m = val(ck, slot);
+	size_t n;
+	const char *s;
+	if (!m || m->type == DQ_JSON_NULL)
+		return cJSON_IsNull(v);
+	switch (m->type) {
+	case DQ_JSON_STRING:
+		if (!cJSON_IsString(v))
+			return 0;
+		s = slot_text(ck, slot, &n);
+		return strlen(v->valuestring) == n &&
+		       !memcmp(s, v->valuestring, n);
+	case DQ_JSON_NUMBER:
+		return cJSON_IsNumber(v) && slot_num(ck, slot) == v->valuedouble;
+	case DQ_JSON_TRUE:
+		return cJSON_IsTrue(v);
+	case DQ_JSON_FALSE:
+		return cJSON_IsFalse(v);
+	}
+	return 0;
+}
+
+static int
+cond_holds(struct dq_check *ck, const struct dq_cond *c)
+{
+	const struct dq_member *m = val(ck, c->slot);
+	const cJSON *it;
+	switch (c->op) {
+	case DQ_COND_PRESENT:
+		return !dq_value_missing(m);
+	case DQ_COND_ABSENT:
+		return dq_value_missing(m);
+	case DQ_COND_EQ:
+		return value_equals(ck, c->slot, c->vals);
+	case DQ_COND_NE:
+		return !value_equals(ck, c->slot, c->vals);
+	case DQ_COND_IN:
+		cJSON_ArrayForEach(it, c->vals)
+		if (value_equals(ck, c->slot, it))
+			return 1;
+		return 0;
+	}
+	return 0;
+}
+
+static void
+keep_example(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn)
+{
+	if (r->nex >= (size_t)ck->examples)
+		return;
+	if (!r->ex)
+		r->ex = dq_xcalloc((size_t)ck->examples, sizeof(*r->ex));
+	struct dq_example *e = &r->ex[r->nex++];
+	e->line = ck->line;
+	e->id = dq_xstrndup(ck->idbuf.buf, ck->idbuf.len);
+	e->value = vn <= 200 ? dq_xstrndup(v, vn) : NULL;
+}
+
+/* One line of the --violations file; jm is the message as a JSON
+ * string. */
+void
+dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char *id, long line,
+		const char *v, size_t vn, const char *jm, size_t jmn)
+{
+	struct dq_buf *b = &ck->vfile->b;
+	dq_buf_addstr(b, "{\"run_id\":");
+	dq_buf_addstr(b, ck->jrunid);
+	dq_buf_addstr(b, ",\"record_id\":");
+	dq_buf_addstr(b, id ? id : "null");
+	dq_buf_addstr(b, ",\"line\":");
+	if (line > 0)
+		dq_buf_add_int(b, line);
+	else
+		dq_buf_addstr(b, "null");
+	dq_buf_addstr(b, ",\"code\":");
+	dq_buf_addstr(b, r->jcode);
+	dq_buf_addstr(b, ",\"severity\":\"");
+	dq_buf_addstr(b, dq_sev_names[r->sev]);
+	dq_buf_addstr(b, "\",\"category\":\"");
+	dq_buf_addstr(b, dq_cat_names[r->cat]);
+	dq_buf_addstr(b, "\",\"field\":");
+	dq_buf_addstr(b, r->jlabel);
+	dq_buf_addstr(b, ",\"value\":");
+	dq_buf_add(b, v, vn);
+	dq_buf_addstr(b, ",\"message\":");
+	dq_buf_add(b, jm, jmn);
+	dq_buf_addstr(b, ",\"hint\":");
+	dq_buf_addstr(b, r->jhint);
+	dq_buf_add(b, "}\n", 2);
+	dq_out_commit(ck->vfile);
+}
+
+/* A _dq.violations entry. */
+static void
+add_entry(struct dq_check *ck, struct dq_buf *b, const struct dq_rule *r, const char *v, size_t vn,
+	  enum dq_msg k)
+{
+	dq_buf_add(b, r->ventry[k], r->ventrylen[k]);
+	dq_buf_add(b, v, vn);
+	dq_buf_addch(b, '}');
+}
+
+/* Record a failure of rule r on the current record; v is the offending
+ * value's raw JSON (NULL: null), k which of the rule's messages.  A
+ * ck->deferred check's entry goes where it would have been, so the order of
+ * _dq.violations is the order of the checks. */
+static void
+fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_msg k)
+{
+	if (!v) {
+		v = "null";
+		vn = 4;
+	}
+	r->failures++;
+	if (!ck->nviol)
+		record_id(ck);
+	keep_example(ck, r, v, vn);
+	if (r->dnv >= 0) {
+		size_t at = r->dpos;
+		dq_buf_reset(&ck->dbuf);
+		if (r->dnv)
+			dq_buf_addch(&ck->dbuf, ',');
+		add_entry(ck, &ck->dbuf, r, v, vn, k);
+		if (!r->dnv && ck->vbuf.len > at)
+			dq_buf_addch(&ck->dbuf, ',');
+		dq_buf_grow(&ck->vbuf, ck->dbuf.len);
+		memmove(ck->vbuf.buf + at + ck->dbuf.len, ck->vbuf.buf + at,
+			ck->vbuf.len - at + 1);
+		memcpy(ck->vbuf.buf + at, ck->dbuf.buf, ck->dbuf.len);
+		ck->vbuf.len += ck->dbuf.len;
+		ck->nviol++;
+	} else {
+		if (ck->nviol++)
+			dq_buf_addch(&ck->vbuf, ',');
+		add_entry(ck, &ck->vbuf, r, v, vn, k);
+	}
+	if (ck->nviol == 1 || r->sev > ck->rec_max)
+		ck->rec_max = r->sev;
+	ck->n_viol[r->sev]++;
+	if (ck->nv == ck->vcap) {
+		ck->vcap = ck->vcap ? 2 * ck->vcap : 16;
+		ck->vslots = dq_xrealloc(ck->vslots, ck->vcap * sizeof(int));
+	}
+	ck->vslots[ck->nv++] = r->nslots ? r->slots[0] : -1;
+	if (ck->vfile->fd >= 0)
+		dq_check_violation_line(ck, r, ck->idbuf.buf, ck->line, v, vn, r->jmsg[k],
+				r->jmsglen[k]);
+}
+
+/* Is the slot's string value a valid value of the format?  Dates use the
+ * slot's parse (a range check may need it too), phones the inline check;
+ * the rest are norm/value.h's one table and one rule. */
+static int
+format_ok(struct dq_check *ck, enum dq_type t, int slot)
+{
+	long long d;
+	double secs;
+	size_t n;
+	const char *s = slot_text(ck, slot, &n);
+	switch (t) {
+	case DQ_TYPE_DATE:
+		return slot_iso(ck, slot, &d, &secs) == 0;
+	case DQ_TYPE_DATETIME:
+		return slot_iso(ck, slot, &d, &secs) >= 0;
+	case DQ_TYPE_PHONE:
+		return dq_e164_valid(s, n);
+	default:
+		return dq_format_valid(t, s, n);
+	}
+}
+
+static size_t
+utf8_len(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+/* Numeric or time value for ordering: 1 number, 2 time, 0 neither. */
+static int
+ordinal(struct dq_check *ck, int slot, double *out)
+{
+	const struct dq_member *m = val(ck, slot);
+	if (m->type == DQ_JSON_NUMBER) {
+		*out = slot_num(ck, slot);
+		return 1;
+	}
+	if (m->type == DQ_JSON_STRING) {
+		long long d;
+		double secs;
+		if (slot_iso(ck, slot, &d, &secs) < 0)
+			return 0;
+		*out = (double)d * 86400 + secs;
+		return 2;
+	}
+	return 0;
+}
+
+/* The key bytes of a compound key into ck->kbuf; 0 if a part is missing. */
+static int
+build_key(struct dq_check *ck, const int *slots, size_t n)
+{
+	dq_buf_reset(&ck->kbuf);
+	for (size_t i = 0; i < n; i++) {
+		const struct dq_member *m = val(ck, slots[i]);
+		if (dq_value_missing(m))
+			return 0;
+		size_t len;
+		const char *s = slot_text(ck, slots[i], &len);
+		uint32_t l32 = (uint32_t)len;
+		if (n > 1)
+			dq_buf_add(&ck->kbuf, &l32, sizeof(l32));
+		dq_buf_add(&ck->kbuf, s, len);
+	}
+	return 1;
+}
+
+/* The raw values of a compound key as a JSON array, into ck->mbuf. */
+static void
+key_values(struct dq_check *ck, const int *slots, size_t n)
+{
+	dq_buf_reset(&ck->mbuf);
+	dq_buf_addch(&ck->mbuf, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct dq_member *m = val(ck, slots[i]);
+		if (i)
+			dq_buf_addch(&ck->mbuf, ',');
+		if (m)
+			dq_buf_add(&ck->mbuf, m->val, m->vallen);
+		else
+			dq_buf_addstr(&ck->mbuf, "null");
+	}
+	dq_buf_addch(&ck->mbuf, ']');
+}
+
+static struct dq_group *
+group_get(struct dq_check *ck, struct dq_rule *r)
+{
+	uint64_t h = XXH3_64bits(ck->kbuf.buf, ck->kbuf.len);
+	if ((r->ngroups + 1) * 2 > r->gcap) {
+		r->gcap = r->gcap ? r->gcap * 2 : 1024;
+		free(r->gtab);
+		r->gtab = dq_xcalloc(r->gcap, sizeof(size_t));
+		for (size_t i = 0; i < r->ngroups; i++) {
+			size_t j = XXH3_64bits(r->groups[i].key,
+					       r->groups[i].keylen) &
+				   (r->gcap - 1);
+			while (r->gtab[j])
+				j = (j + 1) & (r->gcap - 1);
+			r->gtab[j] = i + 1;
+		}
+	}
+	size_t j = h & (r->gcap - 1);
+	while (r->gtab[j]) {
+		struct dq_group *g = &r->groups[r->gtab[j] - 1];
+		if (g->keylen == ck->kbuf.len && !memcmp(g->key, ck->kbuf.buf, ck->kbuf.len))
+			return g;
+		j = (j + 1) & (r->gcap - 1);
+	}
+	r->groups = dq_xrealloc(r->groups, (r->ngroups + 1) * sizeof(*r->groups));
+	struct dq_group *g = &r->groups[r->ngroups];
+	memset(g, 0, sizeof(*g));
+	g->key = dq_xstrndup(ck->kbuf.buf, ck->kbuf.len);
+	g->keylen = ck->kbuf.len;
+	key_values(ck, r->slots, r->nslots);
+	g->label = dq_xstrndup(ck->mbuf.buf, ck->mbuf.len);
+	r->gtab[j] = ++r->ngroups;
+	return g;
+}
+
+static void
+group_add(struct dq_check *ck, struct dq_rule *r)
+{
+	if (!build_key(ck, r->slots, r->nslots))
+		return;
+	struct dq_group *g = group_get(ck, r);
+	int hit = cond_holds(ck, &r->when);
+	g->total++;
+	g->hits += hit;
+	if (r->kind != DQ_RULE_GROUP_RUN)
+		return;
+	const struct dq_member *m = val(ck, r->order_slot);
+	if (dq_value_missing(m))
+		return;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 8;
+		g->ents = dq_xrealloc(g->ents, g->cap * sizeof(*g->ents));
+	}
+	struct dq_runent *e = &g->ents[g->n++];
+	memset(e, 0, sizeof(*e));
+	e->seq = ck->seq;
+	e->hit = hit;
+	if (m->type == DQ_JSON_NUMBER) {
+		e->num = slot_num(ck, r->order_slot);
+	} else {
+		size_t n;
+		const char *s = slot_text(ck, r->order_slot, &n);
+		e->s = dq_xstrndup(s, n);
+		e->slen = n;
+	}
+}
+
+/* The uniqueness check of r on the current record, its hash made: 0, or
+ * -1 after a message when the set outgrows --max-keys. */
+static int
+unique_decide(struct dq_check *ck, struct dq_rule *r)
+{
+	int rc = 0;
+
+	if (!dq_keyset_add_hash(&r->set, &r->kh)) {
+		if (r->nslots > 1) {
+			key_values(ck, r->slots, r->nslots);
+			fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
+		} else {
+			const struct dq_member *m = val(ck, r->slots[0]);
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+		}
+	} else if (r->set.n > (size_t)ck->max_keys) {
+		rc = dq_error("rule %s: more than %lld distinct keys "
+			      "(--max-keys); see dq-validate(1), UNIQUENESS",
+			      r->code, ck->max_keys);
+	}
+	r->dnv = -1;
+	return rc;
+}
+
+/* Type the CSV cells of the fields the contract types (contract/types.h):
+ * the rules then see what they would see in the NDJSON of the data. */
+static void
+type_cells(struct dq_check *ck)
+{
+	for (size_t i = 0; i < ck->rs->nslots; i++)
+		if (ck->rs->slots[i].cell != DQ_CELL_TEXT && ck->rs->slots[i].mi >= 0)
+			dq_value_type_cell(ck->rec, (size_t)ck->rs->slots[i].mi,
+					   ck->rs->slots[i].cell);
+}
+
+int
+dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
+		uint64_t seq, int csv)
+{
+	int rc = 0;
+
+	ck->rec = rec;
+	ck->line = line;
+	ck->seq = seq;
+	find_slots(ck);
+	if (csv)
+		type_cells(ck);
+	read_lineage(ck);
+	ck->nviol = 0;
+	ck->nv = 0;
+	/* The _dq member text being built: "violations":[...]. */
+	dq_buf_reset(&ck->vbuf);
+	dq_buf_add(&ck->vbuf, "\"violations\":[", 14);
+
+	for (size_t ri = 0; ri < ck->rs->nrules; ri++) {
+		struct dq_rule *r = &ck->rs->rules[ri];
+		if (r->has_if && !cond_holds(ck, &r->cond))
+			continue;
+		int sl = r->nslots ? r->slots[0] : -1;
+		const struct dq_member *m = sl >= 0 ? val(ck, sl) : NULL;
+		const char *s = NULL;
+		size_t n = 0;
+
+		if (r->kind <= DQ_RULE_REFERENCE && r->kind != DQ_RULE_REQUIRED &&
+		    r->kind != DQ_RULE_ANY_OF && r->kind != DQ_RULE_UNIQUE &&
+		    r->kind != DQ_RULE_ORDER && dq_value_missing(m))
+			continue;
+		switch (r->kind) {
+		case DQ_RULE_REQUIRED:
+			r->checked++;
+			if (dq_value_missing(m))
+				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
+				     DQ_MSG_MAIN);
+			break;
+		case DQ_RULE_ANY_OF: {
+			r->checked++;
+			size_t k;
+			for (k = 0; k < r->nslots; k++)
+				if (!dq_value_missing(val(ck, r->slots[k])))
+					break;
+			if (k == r->nslots)
+				fail(ck, r, NULL, 0, DQ_MSG_MAIN);
+			break;
+		}
+		case DQ_RULE_TYPE:
+			if (ck->unparsed.len && is_unparsed(ck, sl))
+				break; /* a format failure, counted there */
+			r->checked++;
+			if (!dq_type_matches(m, r->type))
+				fail(ck, r, m->val, m->vallen, (enum dq_msg)m->type);
+			break;
+		case DQ_RULE_FORMAT:
+			if (ck->unparsed.len && is_unparsed(ck, sl)) {
+				r->checked++;
+				fail(ck, r, m->val, m->vallen, DQ_MSG_UNPARSED);
+				break;
+			}
+			/* Numbers and booleans only fail by not parsing;
+			 * other JSON types are the type check's business. */
+			if (m->type != DQ_JSON_STRING || r->type <= DQ_TYPE_BOOLEAN)
+				break;
+			r->checked++;
+			if (!format_ok(ck, r->type, sl))
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+			break;
+		case DQ_RULE_PATTERN:
+			if (m->type != DQ_JSON_STRING &&
+			    m->type != DQ_JSON_NUMBER)
+				break;
+			r->checked++;
+			s = slot_text(ck, sl, &n);
+			if (r->ere) {
+				if (!dq_ere_match(r->ere, s, n))
+					fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+				break;
+			}
+			/* regexec wants a NUL-terminated string. */
+			dq_buf_reset(&ck->tbuf);
+			dq_buf_add(&ck->tbuf, s, n);
+			if (regexec(&r->re, ck->tbuf.buf, 0, NULL, 0))
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+			break;
+		case DQ_RULE_ENUM: {
+			r->checked++;
+			int ok = 0;
+			double d = 0;
+			if (m->type == DQ_JSON_STRING) {
+				s = slot_text(ck, sl, &n);
+				ok = dq_rules_enum_has(r, s, n);
+			} else if (m->type == DQ_JSON_NUMBER) {
+				d = slot_num(ck, sl);
+			}
+			for (size_t k = 0; k < r->nev && !ok &&
+					   m->type != DQ_JSON_STRING;
+			     k++) {
+				const struct dq_enumv *e = &r->ev[k];
+				if (e->json != m->type)
+					continue;
+				if (e->json == DQ_JSON_NUMBER)
+					ok = e->d == d;
+				else
+					ok = 1;
+			}
+			if (!ok)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+			break;
+		}
+		case DQ_RULE_RANGE: {
+			double x;
+			if (r->date_bounds) {
+				long long d;
+				double secs;
+				if (m->type != DQ_JSON_STRING ||
+				    slot_iso(ck, sl, &d, &secs) < 0)
+					break;
+				x = (double)d;
+			} else {
+				if (m->type != DQ_JSON_NUMBER)
+					break;
+				x = slot_num(ck, sl);
+			}
+			r->checked++;
+			if (r->has_min && x < r->min)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+			else if (r->has_max && x > r->max)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+			break;
+		}
+		case DQ_RULE_LENGTH: {
+			if (m->type != DQ_JSON_STRING)
+				break;
+			r->checked++;
+			s = slot_text(ck, sl, &n);
+			double len = (double)utf8_len(s, n);
+			if (r->has_min && len < r->min)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+			else if (r->has_max && len > r->max)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+			break;
+		}
+		case DQ_RULE_ORDER: {
+			const struct dq_member *b = val(ck, r->slots[1]);
+			double x, y;
+			if (dq_value_missing(m) || dq_value_missing(b))
+				break;
+			int kx = ordinal(ck, sl, &x), ky = ordinal(ck, r->slots[1], &y);
+			if (!kx || kx != ky)
+				break;
+			r->checked++;
+			if (x > y || (x == y && !r->allow_equal)) {
+				key_values(ck, r->slots, 2);
+				fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
+			}
+			break;
+		}
+		case DQ_RULE_UNIQUE:
+			if (!build_key(ck, r->slots, r->nslots))
+				break;
+			r->checked++;
+			dq_keyset_hash(ck->kbuf.buf, ck->kbuf.len, &r->kh);
+			if (ck->vfile->fd < 0) {
+				/* Decided after the other checks, so that the
+				 * set's cache miss overlaps their work.  (With
+				 * --violations the lines would come out of
+				 * order: decide now.) */
+				dq_keyset_prefetch(&r->set, &r->kh);
+				r->dpos = ck->vbuf.len;
+				r->dnv = ck->nviol;
+				ck->deferred[ck->ndeferred++] = r;
+				break;
+			}
+			rc |= unique_decide(ck, r);
+			break;
+		case DQ_RULE_REFERENCE:
+			if (m->type != DQ_JSON_STRING &&
+			    m->type != DQ_JSON_NUMBER)
+				break;
+			r->checked++;
+			s = slot_text(ck, sl, &n);
+			if (!dq_keyset_has(&r->set, s, n))
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+			break;
+		case DQ_RULE_NULL_RATE:
+			r->checked++;
+			r->failures += dq_value_missing(m);
+			break;
+		case DQ_RULE_DUP_RATE:
+			if (!build_key(ck, r->slots, r->nslots))
+				break;
+			r->checked++;
+			r->failures += !dq_keyset_add(&r->set, ck->kbuf.buf,
+						      ck->kbuf.len);
+			break;
+		case DQ_RULE_GROUP_RATE:
+		case DQ_RULE_GROUP_COUNT:
+		case DQ_RULE_GROUP_RUN:
+			group_add(ck, r);
+			break;
+		default:
+			break;
+		}
+	}
+	/* Deferred uniqueness checks, the last first: an entry inserted
+	 * at a later position leaves the earlier positions in place. */
+	while (ck->ndeferred)
+		rc |= unique_decide(ck, ck->deferred[--ck->ndeferred]);
+	/* Invalid rates look at this record's violations. */
+	for (size_t ri = 0; ck->rs->has_invalid_rate && ri < ck->rs->nrules; ri++) {
+		struct dq_rule *r = &ck->rs->rules[ri];
+		if (r->kind != DQ_RULE_INVALID_RATE)
+			continue;
+		r->checked++;
+		for (size_t k = 0; k < ck->nv; k++)
+			if (ck->vslots[k] == r->slots[0]) {
+				r->failures++;
+				break;
+			}
+	}
+	return rc;
+}
+
+
+void
+dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
+	      const char *run_id, long long examples, long long max_keys)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+
+	memset(ck, 0, sizeof(*ck));
+	ck->rs = rs;
+	ck->vfile = vfile;
+	dq_buf_add_json_string(&b, run_id, strlen(run_id));
+	ck->jrunid = dq_buf_detach(&b, NULL);
+	ck->examples = examples;
+	ck->max_keys = max_keys;
+	ck->vbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->tbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->kbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->mbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->unparsed = (struct dq_buf)DQ_BUF_INIT;
+	ck->idbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->rowbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->dbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->deferred = dq_xcalloc(rs->nrules + 1, sizeof(*ck->deferred));
+	for (size_t i = 0; i < DQ_CHECK_POS_CACHE; i++)
+		ck->poscache[i].slot = -2;
+}
+
+void
+dq_check_release(struct dq_check *ck)
+{
+	free(ck->deferred);
+	free(ck->jrunid);
+	free(ck->vslots);
+	dq_buf_release(&ck->vbuf);
+	dq_buf_release(&ck->tbuf);
+	dq_buf_release(&ck->kbuf);
+	dq_buf_release(&ck->mbuf);
+	dq_buf_release(&ck->unparsed);
+	dq_buf_release(&ck->idbuf);
+	dq_buf_release(&ck->rowbuf);
+	dq_buf_release(&ck->dbuf);
+	memset(ck, 0, sizeof(*ck));
+}

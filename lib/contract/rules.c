@@ -1,0 +1,1144 @@
+/*
+ * rules.c - compiling a contract into checks (see rules.h).
+ *
+ * Each "fields" entry gives up to eight checks in a fixed order
+ * (required, type, format, pattern, enum, range, length, unique,
+ * reference); each "rules" entry one check per field, or one over several
+ * fields (any_of, unique, duplicate_rate, order, grouped rules).  The
+ * order of the list is the order of the checks on a record, of
+ * _dq.violations and of the summary's rules, and --merge relies on it.
+ *
+ * Enum strings are kept in an open-addressing table keyed by XXH3 (ASCII
+ * case folded for "insensitive"), so an enum check is one probe whatever
+ * the number of values.  A pattern is compiled twice: by regcomp (the
+ * reference) and by base/ere.h's faster matcher when it can take it.
+ *
+ * CSV typing (contract/types.h): a slot records the cell type its field
+ * has -- declared by a type rule, else implied by a numeric range, an enum
+ * of numbers or booleans, or a condition's literal; implications that
+ * disagree leave the field as text.
+ */
+#include "contract/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "contract/bound.h"
+#include "stream/sidefile.h"
+
+const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
+	"required", "any_of",	    "type",	      "format",
+	"pattern",  "enum",	    "range",	      "length",
+	"order",    "unique",	    "reference",      "null_rate",
+	"invalid_rate", "duplicate_rate", "row_count", "group_rate",
+	"group_count",	"group_run"
+};
+
+static const char *const check_prefix[DQ_NRULE_KIND] = {
+	"REQ",	 "REQ",	 "TYPE",    "FMT",  "PAT",  "ENUM",
+	"RANGE", "LEN",	 "ORDER",   "UNIQ", "REF",  "NULL",
+	"INVALID", "DUP", "ROWS",   "GROUP", "GROUP", "RUN"
+};
+
+const char *const dq_cat_names[DQ_NCAT] = { "schema", "format",
+					     "completeness", "bounds",
+					     "uniqueness" };
+static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
+	DQ_CAT_COMPLETENESS, DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	    DQ_CAT_FORMAT,
+	DQ_CAT_FORMAT,	  DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,
+	DQ_CAT_BOUNDS,	  DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	    DQ_CAT_COMPLETENESS,
+	DQ_CAT_FORMAT,	  DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
+	DQ_CAT_BOUNDS,	  DQ_CAT_BOUNDS
+};
+
+const char *const dq_sev_names[4] = { "info", "warn", "error", "none" };
+
+
+/* Where a slot's cell type came from: a declared type wins over what the
+ * other rules imply (a numeric range, an enum of numbers, a condition
+ * comparing with true); implications that disagree leave the text. */
+enum { CELL_NONE, CELL_IMPLIED, CELL_DECLARED, CELL_CONFLICT };
+
+
+static int
+slot_get(struct dq_rules *rs, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < rs->nslots; i++)
+		if (rs->slots[i].len == n && !memcmp(rs->slots[i].name, name, n))
+			return (int)i;
+	rs->slots = dq_xrealloc(rs->slots, (rs->nslots + 1) * sizeof(*rs->slots));
+	struct dq_slot *s = &rs->slots[rs->nslots];
+	memset(s, 0, sizeof(*s));
+	s->name = dq_xstrdup(name);
+	s->len = n;
+	s->mi = -1;
+	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
+	return (int)rs->nslots++;
+}
+
+static void
+slot_cell(struct dq_rules *rs, int slot, enum dq_cell c, int declared)
+{
+	struct dq_slot *s = &rs->slots[slot];
+	if (s->cell_from == CELL_DECLARED)
+		return;
+	if (declared) {
+		s->cell = c;
+		s->cell_from = CELL_DECLARED;
+	} else if (s->cell_from == CELL_NONE) {
+		s->cell = c;
+		s->cell_from = CELL_IMPLIED;
+	} else if (s->cell_from == CELL_IMPLIED && s->cell != c) {
+		s->cell = DQ_CELL_TEXT;
+		s->cell_from = CELL_CONFLICT;
+	}
+}
+
+/* The cell type a literal (or a list of them) implies: numbers a number,
+ * booleans a boolean; -1 for text or a mixture. */
+static int
+literal_cell(const cJSON *v)
+{
+	if (cJSON_IsArray(v)) {
+		const cJSON *it;
+		int c = -1, first = 1;
+		cJSON_ArrayForEach(it, v)
+		{
+			int k = literal_cell(it);
+			if (k < 0 || (!first && k != c))
+				return -1;
+			c = k;
+			first = 0;
+		}
+		return c;
+	}
+	if (cJSON_IsNumber(v))
+		return DQ_CELL_NUMBER;
+	if (cJSON_IsBool(v))
+		return DQ_CELL_BOOLEAN;
+	return -1;
+}
+
+static void
+slot_cell_literal(struct dq_rules *rs, int slot, const cJSON *v)
+{
+	int c = literal_cell(v);
+	if (c >= 0)
+		slot_cell(rs, slot, (enum dq_cell)c, 0);
+}
+
+/* The cell type a declared type means. */
+static enum dq_cell
+type_cell(enum dq_type t)
+{
+	return t == DQ_TYPE_INTEGER || t == DQ_TYPE_NUMBER ? DQ_CELL_NUMBER
+	       : t == DQ_TYPE_BOOLEAN		       ? DQ_CELL_BOOLEAN
+						       : DQ_CELL_TEXT;
+}
+
+static struct dq_rule *
+rule_new(struct dq_rules *rs, const char *code, enum dq_rule_kind kind, const char *label)
+{
+	rs->rules = dq_xrealloc(rs->rules, (rs->nrules + 1) * sizeof(*rs->rules));
+	struct dq_rule *r = &rs->rules[rs->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->cat = check_cat[kind];
+	r->sev = DQ_SEV_ERROR;
+	r->order_slot = -1;
+	r->label = dq_xstrdup(label);
+	if (code) {
+		r->code = dq_xstrdup(code);
+	} else {
+		struct dq_buf b = DQ_BUF_INIT;
+		dq_buf_addf(&b, "%s:%s", check_prefix[kind], label);
+		r->code = dq_buf_detach(&b, NULL);
+	}
+	return r;
+}
+
+static void
+rule_add_slot(struct dq_rules *rs, struct dq_rule *r, const char *field)
+{
+	r->slots = dq_xrealloc(r->slots, (r->nslots + 1) * sizeof(int));
+	r->slots[r->nslots++] = slot_get(rs, field);
+}
+
+int
+dq_sev_parse(const char *s, enum dq_sev *out)
+{
+	for (int i = 0; i <= DQ_SEV_NONE; i++)
+		if (!strcmp(s, dq_sev_names[i])) {
+			*out = (enum dq_sev)i;
+			return 0;
+		}
+	if (!strcmp(s, "warning")) {
+		*out = DQ_SEV_WARN;
+		return 0;
+	}
+	return -1;
+}
+
+
+
+static int
+load_cond(struct dq_rules *rs, const cJSON *c, struct dq_cond *out, const char *where)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "field");
+	const cJSON *it;
+	int nops = 0;
+
+	if (!cJSON_IsString(f))
+		return dq_error("%s: a condition needs \"field\"", where);
+	out->slot = slot_get(rs, f->valuestring);
+	cJSON_ArrayForEach(it, c)
+	{
+		if (!strcmp(it->string, "field"))
+			continue;
+		nops++;
+		if (!strcmp(it->string, "equals"))
+			out->op = DQ_COND_EQ;
+		else if (!strcmp(it->string, "not_equals"))
+			out->op = DQ_COND_NE;
+		else if (!strcmp(it->string, "in")) {
+			if (!cJSON_IsArray(it))
+				return dq_error("%s: \"in\" takes a list",
+						where);
+			out->op = DQ_COND_IN;
+		} else if (!strcmp(it->string, "present") ||
+			   !strcmp(it->string, "absent")) {
+			if (!cJSON_IsBool(it))
+				return dq_error("%s: \"%s\" takes true or "
+						"false",
+						where, it->string);
+			int present = !strcmp(it->string, "present") ==
+				      !!cJSON_IsTrue(it);
+			out->op = present ? DQ_COND_PRESENT : DQ_COND_ABSENT;
+			continue;
+		}
+		out->vals = cJSON_Duplicate(it, 1);
+		slot_cell_literal(rs, out->slot, it);
+	}
+	if (nops != 1)
+		return dq_error("%s: a condition has exactly one of equals, "
+				"not_equals, in, present, absent",
+				where);
+	return 0;
+}
+
+/* Hash of an enum string, ASCII case folded when the enum ignores case
+ * (the same folding as strncasecmp in the C locale). */
+static uint64_t
+enum_hash(const struct dq_rule *r, const char *s, size_t n)
+{
+	char low[64];
+	if (!r->enum_ci)
+		return XXH3_64bits(s, n);
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		for (; k < sizeof(low) && i < n; k++, i++)
+			low[k] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+		XXH3_64bits_update(&st, low, k);
+	}
+	return XXH3_64bits_digest(&st);
+}
+
+/* The string values of an enum in a hash table, so that a check costs
+ * one probe rather than a comparison per value. */
+static void
+enum_table(struct dq_rule *r)
+{
+	size_t cap = 16;
+	while (cap < 4 * r->nev)
+		cap *= 2;
+	r->etab = dq_xcalloc(cap, sizeof(uint32_t));
+	r->emask = cap - 1;
+	for (size_t k = 0; k < r->nev; k++) {
+		if (r->ev[k].json != DQ_JSON_STRING)
+			continue;
+		size_t h = enum_hash(r, r->ev[k].s, r->ev[k].n) & r->emask;
+		while (r->etab[h])
+			h = (h + 1) & r->emask;
+		r->etab[h] = (uint32_t)k + 1;
+	}
+}
+
+/* Is the text one of the enum's strings? */
+int
+dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n)
+{
+	size_t h = enum_hash(r, s, n) & r->emask;
+	for (uint32_t j; (j = r->etab[h]); h = (h + 1) & r->emask) {
+		const struct dq_enumv *e = &r->ev[j - 1];
+		if (e->n == n && !(r->enum_ci ? strncasecmp(e->s, s, n)
+					      : memcmp(e->s, s, n)))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+load_enum(struct dq_rule *r, const cJSON *vals, const cJSON *ci,
+	  const char *where)
+{
+	const cJSON *v;
+	struct dq_buf b = DQ_BUF_INIT;
+
+	if (!cJSON_IsArray(vals) || !cJSON_GetArraySize(vals))
+		return dq_error("%s: enum values must be a non-empty list",
+				where);
+	if (ci) {
+		if (!cJSON_IsString(ci) ||
+		    (strcmp(ci->valuestring, "sensitive") &&
+		     strcmp(ci->valuestring, "insensitive")))
+			return dq_error("%s: case is \"sensitive\" or "
+					"\"insensitive\"",
+					where);
+		r->enum_ci = !strcmp(ci->valuestring, "insensitive");
+	}
+	dq_buf_addstr(&b, "not one of the allowed values (");
+	cJSON_ArrayForEach(v, vals)
+	{
+		struct dq_enumv e = { 0 };
+		if (cJSON_IsString(v)) {
+			e.json = DQ_JSON_STRING;
+			e.s = dq_xstrdup(v->valuestring);
+			e.n = strlen(e.s);
+		} else if (cJSON_IsNumber(v)) {
+			e.json = DQ_JSON_NUMBER;
+			e.d = v->valuedouble;
+		} else if (cJSON_IsBool(v)) {
+			e.json = cJSON_IsTrue(v) ? DQ_JSON_TRUE : DQ_JSON_FALSE;
+		} else {
+			dq_buf_release(&b);
+			return dq_error("%s: enum values are strings, numbers "
+					"or booleans",
+					where);
+		}
+		r->ev = dq_xrealloc(r->ev, (r->nev + 1) * sizeof(e));
+		r->ev[r->nev++] = e;
+		if (b.len < 120) {
+			char *p = cJSON_PrintUnformatted(v);
+			dq_buf_addf(&b, "%s%s", r->nev > 1 ? ", " : "", p);
+			cJSON_free(p);
+		} else if (b.buf[b.len - 1] != '.') {
+			dq_buf_addstr(&b, ", ...");
+		}
+	}
+	dq_buf_addch(&b, ')');
+	r->enum_msg = dq_buf_detach(&b, NULL);
+	enum_table(r);
+	return 0;
+}
+
+static int
+load_range(struct dq_rules *rs, struct dq_rule *r, const cJSON *min, const cJSON *max, int date_field,
+	   const char *where)
+{
+	struct dq_buf t = DQ_BUF_INIT;
+	int dmin = -1, dmax = -1;
+
+	if (min) {
+		if (dq_bound_parse(min, 0, date_field, rs->today, &dmin, &r->min, &t, where))
+			goto fail;
+		r->has_min = 1;
+		struct dq_buf b = DQ_BUF_INIT;
+		dq_buf_addf(&b, "%s the minimum %s", dmin ? "before" : "below",
+			    t.buf);
+		r->min_msg = dq_buf_detach(&b, NULL);
+	}
+	if (max) {
+		if (dq_bound_parse(max, 1, date_field, rs->today, &dmax, &r->max, &t, where))
+			goto fail;
+		r->has_max = 1;
+		struct dq_buf b = DQ_BUF_INIT;
+		dq_buf_addf(&b, "%s the maximum %s", dmax ? "after" : "above",
+			    t.buf);
+		r->max_msg = dq_buf_detach(&b, NULL);
+	}
+	if (dmin >= 0 && dmax >= 0 && dmin != dmax) {
+		dq_error("%s: min and max must both be dates or both numbers",
+			 where);
+		goto fail;
+	}
+	r->date_bounds = dmin > 0 || dmax > 0;
+	dq_buf_release(&t);
+	return 0;
+fail:
+	dq_buf_release(&t);
+	return -1;
+}
+
+static int
+load_length(struct dq_rule *r, const cJSON *min, const cJSON *max,
+	    const char *where)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	if ((min && (!cJSON_IsNumber(min) || min->valuedouble < 0)) ||
+	    (max && (!cJSON_IsNumber(max) || max->valuedouble < 0)))
+		return dq_error("%s: lengths are whole numbers >= 0", where);
+	if (min) {
+		r->has_min = 1;
+		r->min = min->valuedouble;
+		dq_buf_addf(&b, "shorter than %g characters", r->min);
+		r->min_msg = dq_buf_detach(&b, NULL);
+	}
+	if (max) {
+		r->has_max = 1;
+		r->max = max->valuedouble;
+		dq_buf_addf(&b, "longer than %g characters", r->max);
+		r->max_msg = dq_buf_detach(&b, NULL);
+	}
+	return 0;
+}
+
+static int
+load_pattern(struct dq_rule *r, const cJSON *p, const char *where)
+{
+	if (!cJSON_IsString(p))
+		return dq_error("%s: pattern must be a string", where);
+	int rc = regcomp(&r->re, p->valuestring, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		char msg[200];
+		regerror(rc, &r->re, msg, sizeof(msg));
+		return dq_error("%s: bad pattern \"%s\": %s", where,
+				p->valuestring, msg);
+	}
+	r->has_re = 1;
+	r->pattern = dq_xstrdup(p->valuestring);
+	r->ere = dq_xmalloc(sizeof(*r->ere));
+	if (dq_ere_compile(r->ere, p->valuestring)) {
+		free(r->ere);
+		r->ere = NULL;
+	}
+	return 0;
+}
+
+/* Key-set loading for a reference rule: the key column of a file, read
+ * strictly (a bad line is an error: a set with a hole answers wrongly). */
+static int
+load_reference(struct dq_rules *rs, struct dq_rule *r, const char *file, const char *key,
+	       const char *where)
+{
+	struct dq_sidefile sf;
+	struct dq_buf t = DQ_BUF_INIT;
+	int rc;
+
+	dq_sidefile_init(&sf);
+	if (dq_sidefile_open(&sf, file)) {
+		dq_sidefile_release(&sf);
+		return dq_error("%s: cannot read the reference file", where);
+	}
+	r->ref_file = dq_xstrdup(file);
+	r->ref_key = dq_xstrdup(key);
+	while ((rc = dq_sidefile_next(&sf)) > 0) {
+		long i = dq_record_find(&sf.rec, key, strlen(key));
+		if (i < 0)
+			continue;
+		const struct dq_member *m = &sf.rec.m[i];
+		if (m->type == DQ_JSON_STRING) {
+			dq_buf_reset(&t);
+			dq_json_unescape(m->val, m->vallen, &t);
+			dq_keyset_add(&r->set, t.buf, t.len);
+		} else if (m->type == DQ_JSON_NUMBER) {
+			dq_keyset_add(&r->set, m->val, m->vallen);
+		}
+	}
+	int bad = sf.bad > 0;
+	dq_buf_release(&t);
+	dq_sidefile_release(&sf);
+	if (rc < 0 && !bad)
+		return dq_error("%s: error reading %s", where, file);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A field-level option that is either one value for all the field's
+ * checks or an object keyed by check name. */
+static const cJSON *
+per_check(const cJSON *f, const char *key, enum dq_rule_kind kind)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, key);
+	if (cJSON_IsObject(v))
+		return cJSON_GetObjectItemCaseSensitive(v, dq_rule_kind_names[kind]);
+	return v;
+}
+
+/* Severity, hint, tolerance, category, message of a rule from obj (a
+ * field entry when by_check, a rules entry otherwise). */
+static int
+load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_check, const char *where)
+{
+	const cJSON *v;
+
+	v = by_check ? per_check(obj, "severity", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "severity");
+	if (v && (!cJSON_IsString(v) || dq_sev_parse(v->valuestring, &r->sev) ||
+		  r->sev == DQ_SEV_NONE))
+		return dq_error("%s: severity is error, warn or info", where);
+	v = by_check ? per_check(obj, "hint", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "hint");
+	if (v) {
+		if (!cJSON_IsString(v))
+			return dq_error("%s: hint must be a string", where);
+		r->hint = dq_xstrdup(v->valuestring);
+	}
+	v = by_check ? per_check(obj, "tolerance", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "tolerance");
+	if (v) {
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+		    v->valuedouble > 1)
+			return dq_error("%s: tolerance is a rate in [0, 1]",
+					where);
+		r->tolerance = v->valuedouble;
+	}
+	if (by_check)
+		return 0;
+	v = cJSON_GetObjectItemCaseSensitive(obj, "category");
+	if (v) {
+		int ok = 0;
+		for (int i = 0; i < DQ_NCAT && cJSON_IsString(v); i++)
+			if (!strcmp(v->valuestring, dq_cat_names[i])) {
+				r->cat = (enum dq_cat)i;
+				ok = 1;
+			}
+		if (!ok)
+			return dq_error("%s: category is schema, format, "
+					"completeness, bounds or uniqueness",
+					where);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(obj, "message");
+	if (v) {
+		if (!cJSON_IsString(v))
+			return dq_error("%s: message must be a string", where);
+		r->message = dq_xstrdup(v->valuestring);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(obj, "if");
+	if (v) {
+		if (r->kind >= DQ_RULE_UNIQUE)
+			return dq_error("%s: \"if\" applies to per-record "
+					"checks only",
+					where);
+		if (load_cond(rs, v, &r->cond, where))
+			return -1;
+		r->has_if = 1;
+	}
+	return 0;
+}
+
+/* The checks of one "fields" entry. */
+static int
+load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *src)
+{
+	char where[300];
+	const cJSON *codes = cJSON_GetObjectItemCaseSensitive(f, "codes");
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(f, "type");
+	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(f, "format");
+	const cJSON *v;
+	int t = -1, ft = -1;
+
+	snprintf(where, sizeof(where), "%s: fields.%s", src, name);
+	if (codes && !cJSON_IsObject(codes))
+		return dq_error("%s.codes: must be an object", where);
+	if (type) {
+		if (!cJSON_IsString(type) || (t = dq_type_parse(type->valuestring)) < 0)
+			return dq_error("%s.type: unknown type", where);
+	}
+	if (fmt) {
+		if (!cJSON_IsString(fmt) || (ft = dq_type_parse(fmt->valuestring)) < 0 ||
+		    !dq_type_parsed((enum dq_type)ft))
+			return dq_error("%s.format: unknown format (email, "
+					"phone, date, datetime, us_state, zip)",
+					where);
+	} else if (t >= 0 && dq_type_parsed((enum dq_type)t)) {
+		ft = t;
+	}
+
+#define NEW(kind)                                                            \
+	do {                                                                 \
+		const cJSON *c_ = cJSON_GetObjectItemCaseSensitive(          \
+			codes, dq_rule_kind_names[kind]);                           \
+		if (c_ && !cJSON_IsString(c_))                               \
+			return dq_error("%s.codes: codes are strings", where); \
+		r = rule_new(rs, c_ ? c_->valuestring : NULL, kind, name);       \
+		rule_add_slot(rs, r, name);                                      \
+		if (load_common(rs, r, f, 1, where))                             \
+			return -1;                                           \
+	} while (0)
+
+	struct dq_rule *r;
+	v = cJSON_GetObjectItemCaseSensitive(f, "required");
+	if (v && !cJSON_IsBool(v))
+		return dq_error("%s.required: true or false", where);
+	if (cJSON_IsTrue(v))
+		NEW(DQ_RULE_REQUIRED);
+	if (t >= 0) {
+		NEW(DQ_RULE_TYPE);
+		r->type = (enum dq_type)t;
+		slot_cell(rs, r->slots[0], type_cell(r->type), 1);
+		if (t == DQ_TYPE_US_STATE || t == DQ_TYPE_ZIP || t == DQ_TYPE_DATE ||
+		    t == DQ_TYPE_DATETIME || t == DQ_TYPE_EMAIL || t == DQ_TYPE_PHONE)
+			r->cat = DQ_CAT_SCHEMA;
+	}
+	if (ft >= 0) {
+		NEW(DQ_RULE_FORMAT);
+		r->type = (enum dq_type)ft;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(f, "pattern"))) {
+		NEW(DQ_RULE_PATTERN);
+		if (load_pattern(r, v, where))
+			return -1;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(f, "enum"))) {
+		NEW(DQ_RULE_ENUM);
+		if (load_enum(r, v, cJSON_GetObjectItemCaseSensitive(f, "enum_case"),
+			      where))
+			return -1;
+		slot_cell_literal(rs, r->slots[0], v);
+	} else if (t == DQ_TYPE_ENUM) {
+		return dq_error("%s: type enum needs \"enum\"", where);
+	}
+	const cJSON *mn = cJSON_GetObjectItemCaseSensitive(f, "min");
+	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(f, "max");
+	if (mn || mx) {
+		NEW(DQ_RULE_RANGE);
+		if (load_range(rs, r, mn, mx, t == DQ_TYPE_DATE || t == DQ_TYPE_DATETIME,
+			       where))
+			return -1;
+		if (!r->date_bounds)
+			slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
+	}
+	mn = cJSON_GetObjectItemCaseSensitive(f, "min_length");
+	mx = cJSON_GetObjectItemCaseSensitive(f, "max_length");
+	if (mn || mx) {
+		NEW(DQ_RULE_LENGTH);
+		if (load_length(r, mn, mx, where))
+			return -1;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(f, "unique");
+	if (v && !cJSON_IsBool(v))
+		return dq_error("%s.unique: true or false", where);
+	if (cJSON_IsTrue(v))
+		NEW(DQ_RULE_UNIQUE);
+	if ((v = cJSON_GetObjectItemCaseSensitive(f, "reference"))) {
+		const cJSON *file = cJSON_GetObjectItemCaseSensitive(v, "file");
+		const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "key");
+		if (!cJSON_IsString(file))
+			return dq_error("%s.reference: needs \"file\"", where);
+		NEW(DQ_RULE_REFERENCE);
+		if (load_reference(rs, r, file->valuestring,
+				   cJSON_IsString(key) ? key->valuestring : name,
+				   where))
+			return -1;
+	}
+#undef NEW
+	return 0;
+}
+
+static int
+check_kind(const char *s)
+{
+	for (int i = 0; i < DQ_NRULE_KIND; i++)
+		if (!strcmp(s, dq_rule_kind_names[i]))
+			return i;
+	if (!strcmp(s, "require_any_of"))
+		return DQ_RULE_ANY_OF;
+	return -1;
+}
+
+/* The field names of a rules entry: "field" (one) or "fields" (list). */
+static int
+rule_fields(const cJSON *o, const char *key, const char ***names, size_t *n,
+	    const char *where)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+	*n = 0;
+	*names = NULL;
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v)) {
+		*names = dq_xmalloc(sizeof(char *));
+		(*names)[(*n)++] = v->valuestring;
+		return 0;
+	}
+	if (!cJSON_IsArray(v))
+		return dq_error("%s.%s: a field name or a list of them", where,
+				key);
+	cJSON_ArrayForEach(it, v)
+	{
+		if (!cJSON_IsString(it)) {
+			free(*names);
+			return dq_error("%s.%s: field names are strings",
+					where, key);
+		}
+		*names = dq_xrealloc(*names, (*n + 1) * sizeof(char *));
+		(*names)[(*n)++] = it->valuestring;
+	}
+	return 0;
+}
+
+/* The numeric "min" / "max" of a set-level or grouped rule; at least one
+ * must be given.  Returns 0, or -1 after a message naming the rule. */
+static int
+set_rate_bounds(struct dq_rule *r, const cJSON *mn, const cJSON *mx,
+		const char *where)
+{
+	if ((mn && !cJSON_IsNumber(mn)) || (mx && !cJSON_IsNumber(mx)) ||
+	    (!mn && !mx))
+		return dq_error("%s: needs a numeric \"min\" or \"max\"",
+				where);
+	r->has_min = !!mn;
+	r->has_max = !!mx;
+	r->min = mn ? mn->valuedouble : 0;
+	r->max = mx ? mx->valuedouble : 0;
+	return 0;
+}
+
+static int
+load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src)
+{
+	char where[300];
+	const char **fields = NULL, **f2 = NULL, **gb = NULL;
+	size_t nf = 0, nf2 = 0, ngb = 0;
+	const cJSON *ck = cJSON_GetObjectItemCaseSensitive(o, "check");
+	const cJSON *v;
+	int kind, rc = -1;
+	struct dq_buf label = DQ_BUF_INIT;
+
+	snprintf(where, sizeof(where), "%s: rules.%s", src, code);
+	if (!cJSON_IsString(ck) || (kind = check_kind(ck->valuestring)) < 0)
+		return dq_error("%s.check: unknown or missing check", where);
+	if (rule_fields(o, "field", &fields, &nf, where) ||
+	    rule_fields(o, "fields", &f2, &nf2, where))
+		goto out;
+	fields = dq_xrealloc(fields, (nf + nf2 + 1) * sizeof(char *));
+	for (size_t i = 0; i < nf2; i++)
+		fields[nf++] = f2[i];
+	if (!nf && kind != DQ_RULE_ROW_COUNT && kind < DQ_RULE_GROUP_RATE) {
+		dq_error("%s: needs \"field\" or \"fields\"", where);
+		goto out;
+	}
+	const cJSON *mn = cJSON_GetObjectItemCaseSensitive(o, "min");
+	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(o, "max");
+
+	/* Checks over several fields at once, or none. */
+	if (kind == DQ_RULE_ANY_OF || kind == DQ_RULE_UNIQUE || kind == DQ_RULE_DUP_RATE ||
+	    kind == DQ_RULE_ORDER || kind == DQ_RULE_ROW_COUNT || kind >= DQ_RULE_GROUP_RATE) {
+		const char *sep = kind == DQ_RULE_ANY_OF ? "|" : ",";
+		if (kind == DQ_RULE_ORDER) {
+			v = cJSON_GetObjectItemCaseSensitive(o, "before");
+			if (nf != 1 || !cJSON_IsString(v)) {
+				dq_error("%s: order needs one \"field\" and "
+					 "\"before\"",
+					 where);
+				goto out;
+			}
+			fields = dq_xrealloc(fields, 2 * sizeof(char *));
+			fields[nf++] = v->valuestring;
+			sep = "<";
+		}
+		if (kind >= DQ_RULE_GROUP_RATE) {
+			if (rule_fields(o, "group_by", &gb, &ngb, where))
+				goto out;
+			if (!ngb) {
+				dq_error("%s: needs \"group_by\"", where);
+				goto out;
+			}
+			for (size_t i = 0; i < ngb; i++)
+				dq_buf_addf(&label, "%s%s", i ? "," : "", gb[i]);
+		} else {
+			for (size_t i = 0; i < nf; i++)
+				dq_buf_addf(&label, "%s%s", i ? sep : "",
+					    fields[i]);
+		}
+		struct dq_rule *r = rule_new(rs, code, (enum dq_rule_kind)kind, label.buf);
+		for (size_t i = 0; i < nf && kind < DQ_RULE_GROUP_RATE; i++)
+			rule_add_slot(rs, r, fields[i]);
+		for (size_t i = 0; i < ngb; i++)
+			rule_add_slot(rs, r, gb[i]);
+		if (load_common(rs, r, o, 0, where))
+			goto out;
+		if (kind == DQ_RULE_ORDER) {
+			v = cJSON_GetObjectItemCaseSensitive(o, "allow_equal");
+			r->allow_equal = v ? cJSON_IsTrue(v) : 1;
+		}
+		if (kind == DQ_RULE_DUP_RATE || kind == DQ_RULE_ROW_COUNT ||
+		    kind >= DQ_RULE_GROUP_RATE) {
+			if (set_rate_bounds(r, mn, mx, where))
+				goto out;
+		}
+		if (kind >= DQ_RULE_GROUP_RATE) {
+			v = cJSON_GetObjectItemCaseSensitive(o, "when");
+			if (!v) {
+				dq_error("%s: needs \"when\"", where);
+				goto out;
+			}
+			if (load_cond(rs, v, &r->when, where))
+				goto out;
+			v = cJSON_GetObjectItemCaseSensitive(o, "order_by");
+			if (kind == DQ_RULE_GROUP_RUN) {
+				if (!cJSON_IsString(v)) {
+					dq_error("%s: group_run needs "
+						 "\"order_by\"",
+						 where);
+					goto out;
+				}
+				r->order_slot = slot_get(rs, v->valuestring);
+			}
+		}
+		rc = 0;
+		goto out;
+	}
+
+	/* One check per field. */
+	for (size_t i = 0; i < nf; i++) {
+		struct dq_rule *r = rule_new(rs, code, (enum dq_rule_kind)kind, fields[i]);
+		rule_add_slot(rs, r, fields[i]);
+		if (load_common(rs, r, o, 0, where))
+			goto out;
+		switch (kind) {
+		case DQ_RULE_TYPE:
+		case DQ_RULE_FORMAT:
+			v = cJSON_GetObjectItemCaseSensitive(
+				o, kind == DQ_RULE_TYPE ? "type" : "format");
+			if (!cJSON_IsString(v) ||
+			    dq_type_parse(v->valuestring) < 0) {
+				dq_error("%s: needs a known \"%s\"", where,
+					 kind == DQ_RULE_TYPE ? "type" : "format");
+				goto out;
+			}
+			r->type = (enum dq_type)dq_type_parse(v->valuestring);
+			if (kind == DQ_RULE_TYPE)
+				slot_cell(rs, r->slots[0], type_cell(r->type), 1);
+			break;
+		case DQ_RULE_PATTERN:
+			if (load_pattern(r, cJSON_GetObjectItemCaseSensitive(
+						    o, "pattern"),
+					 where))
+				goto out;
+			break;
+		case DQ_RULE_ENUM:
+			v = cJSON_GetObjectItemCaseSensitive(o, "values");
+			if (load_enum(r, v,
+				      cJSON_GetObjectItemCaseSensitive(o, "case"),
+				      where))
+				goto out;
+			slot_cell_literal(rs, r->slots[0], v);
+			break;
+		case DQ_RULE_RANGE: {
+			v = cJSON_GetObjectItemCaseSensitive(o, "type");
+			int df = cJSON_IsString(v) &&
+				 (!strcmp(v->valuestring, "date") ||
+				  !strcmp(v->valuestring, "datetime"));
+			if ((!mn && !mx) || load_range(rs, r, mn, mx, df, where)) {
+				if (!mn && !mx)
+					dq_error("%s: needs min or max", where);
+				goto out;
+			}
+			if (!r->date_bounds)
+				slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
+			break;
+		}
+		case DQ_RULE_LENGTH:
+			if (load_length(r, cJSON_GetObjectItemCaseSensitive(
+						   o, "min_length"),
+					cJSON_GetObjectItemCaseSensitive(
+						o, "max_length"),
+					where))
+				goto out;
+			break;
+		case DQ_RULE_REFERENCE: {
+			const cJSON *file =
+				cJSON_GetObjectItemCaseSensitive(o, "file");
+			const cJSON *key =
+				cJSON_GetObjectItemCaseSensitive(o, "key");
+			if (!cJSON_IsString(file)) {
+				dq_error("%s: needs \"file\"", where);
+				goto out;
+			}
+			if (load_reference(rs, r, file->valuestring,
+					   cJSON_IsString(key) ? key->valuestring
+							       : fields[i],
+					   where))
+				goto out;
+			break;
+		}
+		case DQ_RULE_NULL_RATE:
+		case DQ_RULE_INVALID_RATE:
+			if (set_rate_bounds(r, mn, mx, where))
+				goto out;
+			break;
+		default:
+			break;
+		}
+	}
+	rc = 0;
+out:
+	free(fields);
+	free(f2);
+	free(gb);
+	dq_buf_release(&label);
+	return rc;
+}
+
+static int
+load_score(struct dq_rules *rs, const cJSON *s)
+{
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(s, "weights"), *it;
+	cJSON_ArrayForEach(it, w)
+	{
+		for (int i = 0; i < DQ_NCAT; i++)
+			if (!strcmp(it->string, dq_cat_names[i])) {
+				if (!cJSON_IsNumber(it) || it->valuedouble < 0)
+					return dq_error("contract: score."
+							"weights.%s: a number "
+							">= 0",
+							it->string);
+				rs->weights[i] = it->valuedouble;
+			}
+	}
+	const cJSON *pm = cJSON_GetObjectItemCaseSensitive(s, "pass_mark");
+	if (pm && !rs->pass_mark_set) {
+		if (!cJSON_IsNumber(pm) || pm->valuedouble < 0 ||
+		    pm->valuedouble > 100)
+			return dq_error("contract: score.pass_mark: a number "
+					"in [0, 100]");
+		rs->pass_mark = pm->valuedouble;
+	}
+	return 0;
+}
+
+int
+dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
+	      const cJSON *quick)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, dq_contract_get(c, "fields"))
+	if (load_field(rs, it->string, it, "contract"))
+		return -1;
+	cJSON_ArrayForEach(it, dq_contract_get(c, "rules"))
+	if (load_rule(rs, it->string, it, "contract"))
+		return -1;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(quick, "fields"))
+	if (load_field(rs, it->string, it, "command line"))
+		return -1;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(quick, "rules"))
+	if (load_rule(rs, it->string, it, "command line"))
+		return -1;
+	return load_score(rs, dq_contract_get(c, "score"));
+}
+
+/* A JSON string of s, malloc'd. */
+static char *
+json_str(const char *s, size_t *n)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	dq_buf_add_json_string(&b, s, strlen(s));
+	return dq_buf_detach(&b, n);
+}
+
+/* The output text of a per-record rule's violations, made once. */
+static void
+rule_texts(struct dq_rules *rs, struct dq_rule *r)
+{
+	struct dq_buf t[DQ_NMSG];
+	int nm = 1;
+
+	for (int k = 0; k < DQ_NMSG; k++)
+		t[k] = (struct dq_buf)DQ_BUF_INIT;
+	switch (r->kind) {
+	case DQ_RULE_REQUIRED:
+		dq_buf_addstr(&t[0], "required value is missing");
+		break;
+	case DQ_RULE_ANY_OF:
+	{
+		char msg[200];
+		snprintf(msg, sizeof(msg), "none of %s is present", r->label);
+		for (char *p = msg; *p; p++)
+			if (*p == '|')
+				*p = ',';
+		dq_buf_addstr(&t[0], msg);
+		break;
+	}
+	case DQ_RULE_TYPE:
+		nm = DQ_NMSG;
+		for (int k = 0; k < DQ_NMSG; k++)
+			dq_buf_addf(&t[k], "expected %s, found %s",
+				    dq_type_names[r->type], dq_json_kind_names[k]);
+		break;
+	case DQ_RULE_FORMAT:
+		nm = 2;
+		dq_buf_addstr(&t[DQ_MSG_MAIN], dq_format_what(r->type));
+		dq_buf_addf(&t[DQ_MSG_UNPARSED],
+			    "dq-normalize could not parse it as %s",
+			    dq_type_names[r->type]);
+		break;
+	case DQ_RULE_PATTERN:
+		dq_buf_addf(&t[0], "does not match the pattern %.150s",
+			    r->pattern);
+		break;
+	case DQ_RULE_ENUM:
+		dq_buf_addstr(&t[0], r->enum_msg);
+		break;
+	case DQ_RULE_RANGE:
+	case DQ_RULE_LENGTH:
+		nm = 2;
+		dq_buf_addstr(&t[DQ_MSG_MIN], r->min_msg ? r->min_msg : "");
+		dq_buf_addstr(&t[DQ_MSG_MAX], r->max_msg ? r->max_msg : "");
+		break;
+	case DQ_RULE_ORDER:
+		dq_buf_addf(&t[0], "%.80s must %s %.80s",
+			    rs->slots[r->slots[0]].name,
+			    r->allow_equal ? "not be after" : "be before",
+			    rs->slots[r->slots[1]].name);
+		break;
+	case DQ_RULE_UNIQUE:
+		dq_buf_addf(&t[0], "duplicate of an earlier record's %s",
+			    r->nslots > 1 ? "key" : "value");
+		break;
+	case DQ_RULE_REFERENCE:
+		dq_buf_addf(&t[0], "not found in column %.60s of %.100s",
+			    r->ref_key, r->ref_file);
+		break;
+	default:
+		break;
+	}
+	for (int k = 0; k < nm; k++) {
+		const char *m = r->message ? r->message : t[k].buf;
+		r->jmsg[k] = json_str(m, &r->jmsglen[k]);
+	}
+	for (int k = 0; k < DQ_NMSG; k++)
+		dq_buf_release(&t[k]);
+
+	struct dq_buf b = DQ_BUF_INIT;
+	r->jcode = json_str(r->code, NULL);
+	r->jlabel = json_str(r->label, NULL);
+	r->jhint = r->hint ? json_str(r->hint, NULL) : dq_xstrdup("null");
+	dq_buf_addstr(&b, "{\"code\":");
+	dq_buf_addstr(&b, r->jcode);
+	dq_buf_addstr(&b, ",\"field\":");
+	dq_buf_addstr(&b, r->jlabel);
+	dq_buf_addstr(&b, ",\"severity\":\"");
+	dq_buf_addstr(&b, dq_sev_names[r->sev]);
+	dq_buf_addstr(&b, "\",\"message\":");
+	size_t head = b.len;
+	for (int k = 0; k < nm; k++) {
+		b.len = head;
+		dq_buf_add(&b, r->jmsg[k], r->jmsglen[k]);
+		dq_buf_addstr(&b, ",\"value\":");
+		r->ventry[k] = dq_xstrndup(b.buf, b.len);
+		r->ventrylen[k] = b.len;
+	}
+	dq_buf_release(&b);
+}
+
+
+void
+dq_rules_init(struct dq_rules *rs, long long today)
+{
+	static const double w[DQ_NCAT] = { 40, 35, 20, 15, 10 };
+
+	memset(rs, 0, sizeof(*rs));
+	memcpy(rs->weights, w, sizeof(w));
+	rs->pass_mark = 80;
+	rs->id_slot = -1;
+	rs->today = today;
+}
+
+void
+dq_rules_release(struct dq_rules *rs)
+{
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		struct dq_rule *r = &rs->rules[ri];
+		free(r->code);
+		free(r->hint);
+		free(r->message);
+		free(r->label);
+		free(r->slots);
+		cJSON_Delete(r->cond.vals);
+		cJSON_Delete(r->when.vals);
+		if (r->has_re)
+			regfree(&r->re);
+		free(r->ere);
+		free(r->pattern);
+		for (size_t k = 0; k < r->nev; k++)
+			free(r->ev[k].s);
+		free(r->ev);
+		free(r->etab);
+		free(r->enum_msg);
+		free(r->min_msg);
+		free(r->max_msg);
+		free(r->ref_file);
+		free(r->ref_key);
+		for (int k = 0; k < DQ_NMSG; k++) {
+			free(r->ventry[k]);
+			free(r->jmsg[k]);
+		}
+		free(r->jcode);
+		free(r->jlabel);
+		free(r->jhint);
+		dq_keyset_release(&r->set);
+		for (size_t k = 0; k < r->ngroups; k++) {
+			struct dq_group *g = &r->groups[k];
+			for (size_t j = 0; j < g->n; j++)
+				free(g->ents[j].s);
+			free(g->ents);
+			free(g->key);
+			free(g->label);
+		}
+		free(r->groups);
+		free(r->gtab);
+		for (size_t k = 0; k < r->nex; k++) {
+			free(r->ex[k].id);
+			free(r->ex[k].value);
+		}
+		free(r->ex);
+	}
+	free(rs->rules);
+	for (size_t i = 0; i < rs->nslots; i++) {
+		free(rs->slots[i].name);
+		dq_buf_release(&rs->slots[i].ubuf);
+	}
+	free(rs->slots);
+	free(rs->stab);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* The slot table: built once all slots are known. */
+static void
+slot_table(struct dq_rules *rs)
+{
+	size_t cap = 16;
+	while (cap < 4 * rs->nslots)
+		cap *= 2;
+	rs->stab = dq_xcalloc(cap, sizeof(int));
+	rs->smask = cap - 1;
+	for (size_t i = 0; i < rs->nslots; i++) {
+		size_t h = dq_rules_name_hash(rs->slots[i].name,
+					      rs->slots[i].len) &
+			   rs->smask;
+		while (rs->stab[h])
+			h = (h + 1) & rs->smask;
+		rs->stab[h] = (int)i + 1;
+	}
+}
+
+void
+dq_rules_ready(struct dq_rules *rs, const char *id_field)
+{
+	rs->id_slot = slot_get(rs, id_field);
+	slot_table(rs);
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		rs->rules[ri].dnv = -1;
+		rule_texts(rs, &rs->rules[ri]);
+		rs->has_invalid_rate |= rs->rules[ri].kind ==
+					DQ_RULE_INVALID_RATE;
+	}
+}

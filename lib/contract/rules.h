@@ -1,0 +1,269 @@
+/*
+ * rules.h - a contract compiled into checks: the rule set dq-validate
+ * applies to every record.
+ *
+ * The contract's "fields" and "rules" sections (and the quick flags'
+ * document, the same shape) become one flat list of struct dq_rule; a rule
+ * is one check applied to one field (or one compound key), which is also
+ * the unit of the score.  The fields the rules read are slots: each
+ * record's members are matched to slots in one pass (contract/check.h),
+ * and a slot caches what its value decodes to.  Violation text is made
+ * here, once, so that a failure costs a few copies.
+ *
+ * Ownership: struct dq_rules owns its rules, slots and everything they
+ * point to; dq_rules_release frees it all.  cJSON documents passed in are
+ * borrowed.
+ */
+#ifndef DQ_RULES_H
+#define DQ_RULES_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "base/ere.h"
+#include "base/keyset.h"
+#include "base/util.h"
+#include "contract/contract.h"
+#include "contract/types.h"
+
+/* The checks a rule makes; dq_rule_kind_names are the contract's words. */
+enum dq_rule_kind {
+	DQ_RULE_REQUIRED,
+	DQ_RULE_ANY_OF,
+	DQ_RULE_TYPE,
+	DQ_RULE_FORMAT,
+	DQ_RULE_PATTERN,
+	DQ_RULE_ENUM,
+	DQ_RULE_RANGE,
+	DQ_RULE_LENGTH,
+	DQ_RULE_ORDER,
+	DQ_RULE_UNIQUE,
+	DQ_RULE_REFERENCE,
+	DQ_RULE_NULL_RATE,
+	DQ_RULE_INVALID_RATE,
+	DQ_RULE_DUP_RATE,
+	DQ_RULE_ROW_COUNT,
+	DQ_RULE_GROUP_RATE,
+	DQ_RULE_GROUP_COUNT,
+	DQ_RULE_GROUP_RUN,
+	DQ_NRULE_KIND
+};
+/* "required", "any_of", ... indexed by enum dq_rule_kind. */
+extern const char *const dq_rule_kind_names[DQ_NRULE_KIND];
+
+/* The score's categories, and their names in contracts and summaries. */
+enum dq_cat { DQ_CAT_SCHEMA, DQ_CAT_FORMAT, DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
+	   DQ_CAT_UNIQUENESS, DQ_NCAT };
+
+extern const char *const dq_cat_names[DQ_NCAT];
+
+/* Severities; DQ_SEV_NONE only as --fail-on none. */
+enum dq_sev { DQ_SEV_INFO, DQ_SEV_WARN, DQ_SEV_ERROR, DQ_SEV_NONE };
+extern const char *const dq_sev_names[4];
+
+/* "info", "warn" (also "warning"), "error" or "none": 0 and *out set, or
+ * -1. */
+int dq_sev_parse(const char *s, enum dq_sev *out);
+
+enum { DQ_COND_EQ, DQ_COND_NE, DQ_COND_IN, DQ_COND_PRESENT, DQ_COND_ABSENT };
+
+struct dq_cond {
+	int slot;
+	int op;
+	cJSON *vals; /* owned: the value (EQ, NE) or the list (IN) */
+};
+
+struct dq_enumv {
+	int json; /* DQ_JSON_STRING, _NUMBER, _TRUE, _FALSE */
+	char *s;
+	size_t n;
+	double d;
+};
+
+struct dq_example {
+	long line;
+	char *id;    /* raw JSON */
+	char *value; /* raw JSON, NULL when too long */
+};
+
+struct dq_runent {
+	double num;
+	char *s; /* order value text, NULL for a number */
+	size_t slen;
+	uint64_t seq;
+	int hit;
+};
+
+struct dq_group {
+	char *key; /* the key bytes */
+	size_t keylen;
+	char *label; /* JSON array of the group values */
+	uint64_t total, hits;
+	struct dq_runent *ents;
+	size_t n, cap;
+};
+
+/* Which of a rule's messages a failure uses: the main one; for type
+ * checks the JSON type found (0-6); for format checks DQ_MSG_UNPARSED too;
+ * for range and length checks DQ_MSG_MIN or DQ_MSG_MAX. */
+enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
+	   DQ_NMSG = 7 };
+
+struct dq_rule {
+	char *code;
+	enum dq_rule_kind kind;
+	enum dq_cat cat;
+	enum dq_sev sev;
+	char *hint;
+	char *message;
+	double tolerance;
+	char *label; /* the field, "a,b" or "a|b", for output */
+	int *slots;
+	size_t nslots;
+	int has_if;
+	struct dq_cond cond;
+
+	enum dq_type type; /* type, format */
+	regex_t re;
+	int has_re;
+	struct dq_ere *ere; /* the same pattern, matched faster; or NULL */
+	char *pattern;
+	struct dq_enumv *ev;
+	size_t nev;
+	int enum_ci;
+	uint32_t *etab; /* string values by hash: index in ev + 1, 0 empty */
+	size_t emask;
+	char *enum_msg;
+	int date_bounds, has_min, has_max;
+	double min, max; /* numbers, or day counts */
+	char *min_msg, *max_msg;
+	int allow_equal;
+	char *ref_file, *ref_key;
+	struct dq_keyset set;
+	/* A uniqueness check decided after the record's other checks: its
+	 * key's hash, and where in vbuf its violation goes (after dnv
+	 * violations). */
+	struct dq_keyhash kh;
+	size_t dpos;
+	int dnv;
+
+	/* Grouped rules. */
+	int order_slot;
+	struct dq_cond when;
+	struct dq_group *groups;
+	size_t ngroups;
+	size_t *gtab;
+	size_t gcap;
+
+	/* Precomputed output text, so that a violation costs copies, not
+	 * formatting: a _dq.violations entry up to its value
+	 * ({"code":..,"field":..,"severity":..,"message":..,"value":) and
+	 * the messages as JSON strings, both indexed by enum dq_msg, and the
+	 * JSON of the code, field label and hint for the violations file. */
+	char *ventry[DQ_NMSG];
+	size_t ventrylen[DQ_NMSG];
+	char *jmsg[DQ_NMSG];
+	size_t jmsglen[DQ_NMSG];
+	char *jcode, *jlabel, *jhint;
+
+	/* Tallies. */
+	uint64_t checked, failures;
+	double measured;
+	int has_measured;
+	struct dq_example *ex;
+	size_t nex;
+	int failed;
+};
+
+/*
+ * A field some rule reads.  Each record's members are matched to slots in
+ * one pass (a hash table from name to slot), and a slot caches what its
+ * value decodes to -- unescaped text, number, ISO date -- so that several
+ * checks on one field decode it once.
+ */
+enum { DQ_SV_TEXT = 1, DQ_SV_NUM = 2, DQ_SV_ISO = 4 };
+
+struct dq_slot {
+	char *name;
+	size_t len;
+	long mi; /* member index in the current record, or -1 */
+	unsigned have; /* DQ_SV_* computed for this record */
+	const char *txt;
+	size_t tlen;
+	struct dq_buf ubuf; /* unescaped text of a string with escapes */
+	double num;
+	int iso; /* dq_iso_parse's result */
+	long long days;
+	double secs;
+	enum dq_cell cell; /* how a CSV cell of the field is typed */
+	int cell_from;     /* where cell came from (rules.c) */
+};
+
+
+struct dq_rules {
+	struct dq_rule *rules;
+	size_t nrules;
+	struct dq_slot *slots;
+	size_t nslots;
+	int *stab; /* open addressing: slot index + 1, 0 empty */
+	size_t smask;
+	int has_invalid_rate;
+	int id_slot;
+
+	/* The score: category weights and the pass mark (contract
+	 * "score", or the defaults 40/35/20/15/10 and 80). */
+	double weights[DQ_NCAT];
+	double pass_mark;
+	int pass_mark_set; /* --pass-mark given: the contract's is ignored */
+
+	long long today; /* the run's day, for relative bounds */
+};
+
+/* Set the defaults; today is the run's day (days since 1970-01-01). */
+void dq_rules_init(struct dq_rules *rs, long long today);
+void dq_rules_release(struct dq_rules *rs);
+
+/*
+ * Compile the contract's "fields" and "rules", then quick's (the quick
+ * flags as a {"fields": .., "rules": ..} document; may be NULL), then
+ * read its "score".  Reference files are read here.  Returns 0, or -1
+ * after a message naming the contract key.
+ */
+int dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
+		  const cJSON *quick);
+
+/* After loading: add the record-id field's slot, build the slot table and
+ * every rule's output text.  id_field is borrowed. */
+void dq_rules_ready(struct dq_rules *rs, const char *id_field);
+
+/* FNV-1a (G. Fowler, L. C. Noll, K.-P. Vo): field names are short, and
+ * this costs less on them than a wide hash. */
+static inline size_t
+dq_rules_name_hash(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of the field named k[0..n) (unescaped), or -1. */
+static inline int
+dq_rules_slot(const struct dq_rules *rs, const char *k, size_t n)
+{
+	size_t h = dq_rules_name_hash(k, n) & rs->smask;
+	for (int j; (j = rs->stab[h]); h = (h + 1) & rs->smask) {
+		const struct dq_slot *s = &rs->slots[j - 1];
+		if (s->len == n && !memcmp(s->name, k, n))
+			return j - 1;
+	}
+	return -1;
+}
+
+/* Is s one of the enum's strings (one probe of its hash table)? */
+int dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n);
+
+#endif

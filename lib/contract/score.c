@@ -1,0 +1,296 @@
+/*
+ * score.c - deciding the checks and scoring the stream (see score.h).
+ *
+ * Set-level rules (null, invalid and duplicate rates, row count) compare
+ * the measured figure with their limits; grouped rules compare each
+ * group's rate, count or longest run (runs sorted by their order field,
+ * numbers before text, ties in stream order) and fail once per group out
+ * of limits.  Every other check fails when its failure rate exceeds its
+ * tolerance.  The summary's figures come from the rules' tallies, so a
+ * --merge of chunk summaries (contract/partial.h) scores exactly as one
+ * run would.
+ */
+#include "contract/score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const metric_names[DQ_NCAT] = {
+	"schemaValidation", "formatParsing", "completeness", "boundsRange",
+	"uniqueness"
+};
+
+
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+	const struct dq_runent *x = a, *y = b;
+	int c;
+	if (!x->s && !y->s)
+		c = (x->num > y->num) - (x->num < y->num);
+	else if (!x->s || !y->s)
+		c = x->s ? 1 : -1; /* numbers first */
+	else {
+		size_t n = x->slen < y->slen ? x->slen : y->slen;
+		c = memcmp(x->s, y->s, n);
+		if (!c)
+			c = (x->slen > y->slen) - (x->slen < y->slen);
+	}
+	if (!c)
+		c = (x->seq > y->seq) - (x->seq < y->seq);
+	return c;
+}
+
+/* A violations-file line for a set-level or grouped rule, whose message
+ * is made at the end: r->message, else msg. */
+static void
+write_violation_text(struct dq_check *ck, const struct dq_rule *r, const char *id, long line,
+		     const char *v, size_t vn, const char *msg)
+{
+	if (r->message)
+		msg = r->message;
+	struct dq_buf b = DQ_BUF_INIT;
+	dq_buf_add_json_string(&b, msg, strlen(msg));
+	dq_check_violation_line(ck, r, id, line, v, vn, b.buf, b.len);
+	dq_buf_release(&b);
+}
+
+static int
+out_of_limits(const struct dq_rule *r, double x)
+{
+	return (r->has_min && x < r->min) || (r->has_max && x > r->max);
+}
+
+static void
+finish_groups(struct dq_check *ck, struct dq_rule *r)
+{
+	char msg[200];
+	for (size_t i = 0; i < r->ngroups; i++) {
+		struct dq_group *g = &r->groups[i];
+		double x;
+		const char *what;
+		if (r->kind == DQ_RULE_GROUP_RATE) {
+			x = g->total ? (double)g->hits / (double)g->total : 0;
+			what = "rate";
+		} else if (r->kind == DQ_RULE_GROUP_COUNT) {
+			x = (double)g->hits;
+			what = "count";
+		} else {
+			qsort(g->ents, g->n, sizeof(*g->ents), cmp_ent);
+			size_t best = 0, cur = 0;
+			for (size_t k = 0; k < g->n; k++) {
+				cur = g->ents[k].hit ? cur + 1 : 0;
+				if (cur > best)
+					best = cur;
+			}
+			x = (double)best;
+			what = "longest run";
+		}
+		r->checked++;
+		if (!out_of_limits(r, x))
+			continue;
+		snprintf(msg, sizeof(msg), "%s %.4g is %s the limit %.4g", what,
+			 x, r->has_min && x < r->min ? "below" : "above",
+			 r->has_min && x < r->min ? r->min : r->max);
+		r->failures++;
+		ck->n_viol[r->sev]++;
+		if (r->nex < (size_t)ck->examples) {
+			if (!r->ex)
+				r->ex = dq_xcalloc((size_t)ck->examples,
+						   sizeof(*r->ex));
+			struct dq_example *e = &r->ex[r->nex++];
+			e->id = dq_xstrdup(g->label);
+			e->value = dq_xstrdup(g->label);
+		}
+		if (ck->vfile->fd >= 0)
+			write_violation_text(ck, r, g->label, 0, g->label,
+					     strlen(g->label), msg);
+	}
+}
+
+void
+dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
+		const struct dq_score_opts *o)
+{
+	char msg[200];
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		struct dq_rule *r = &rs->rules[ri];
+		switch (r->kind) {
+		case DQ_RULE_NULL_RATE:
+		case DQ_RULE_INVALID_RATE:
+		case DQ_RULE_DUP_RATE:
+		case DQ_RULE_ROW_COUNT:
+			/* A chunk's rates are not the stream's: --merge
+			 * decides them from the added tallies. */
+			if (o->partial)
+				break;
+			if (r->kind == DQ_RULE_ROW_COUNT)
+				r->measured = (double)o->valid;
+			else
+				r->measured = r->checked
+						      ? (double)r->failures /
+								(double)r->checked
+						      : 0;
+			r->has_measured = 1;
+			r->failed = out_of_limits(r, r->measured);
+			if (r->failed) {
+				ck->n_viol[r->sev]++;
+				snprintf(msg, sizeof(msg),
+					 "%s %.6g is outside the limits",
+					 dq_rule_kind_names[r->kind], r->measured);
+				if (ck->vfile->fd >= 0) {
+					char v[64];
+					int vn = snprintf(v, sizeof(v), "%.6g",
+							  r->measured);
+					write_violation_text(ck, r, NULL, 0, v,
+							     (size_t)vn, msg);
+				}
+			}
+			break;
+		case DQ_RULE_GROUP_RATE:
+		case DQ_RULE_GROUP_COUNT:
+		case DQ_RULE_GROUP_RUN:
+			finish_groups(ck, r);
+			/* fall through */
+		default:
+			r->failed = r->checked &&
+				    (double)r->failures / (double)r->checked >
+					    r->tolerance;
+		}
+	}
+}
+
+static cJSON *
+raw_or_null(const char *s)
+{
+	return s ? cJSON_CreateRaw(s) : cJSON_CreateNull();
+}
+
+static double
+round2(double x)
+{
+	return floor(x * 100 + 0.5) / 100;
+}
+
+/* Build the summary figures; returns whether the gate failed. */
+int
+dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
+		 const struct dq_score_opts *o, cJSON *s)
+{
+	int checks[DQ_NCAT] = { 0 }, failed[DQ_NCAT] = { 0 }, gate = 0;
+	int parse_failed = o->n_in > 0 && o->valid == 0;
+	double ded[DQ_NCAT] = { 0 }, score = 100;
+
+	cJSON *rules = cJSON_AddArrayToObject(s, "rules");
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		struct dq_rule *r = &rs->rules[ri];
+		checks[r->cat]++;
+		failed[r->cat] += r->failed;
+		if (r->failed && r->sev >= o->fail_on && !o->warn_mode &&
+		    !o->partial)
+			gate = 1;
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "code", r->code);
+		cJSON_AddStringToObject(j, "check", dq_rule_kind_names[r->kind]);
+		cJSON_AddStringToObject(j, "field", r->label);
+		cJSON_AddStringToObject(j, "severity", dq_sev_names[r->sev]);
+		cJSON_AddStringToObject(j, "category", dq_cat_names[r->cat]);
+		cJSON_AddNumberToObject(j, "checked", (double)r->checked);
+		cJSON_AddNumberToObject(j, "failures", (double)r->failures);
+		cJSON_AddNumberToObject(
+			j, "rate",
+			r->checked ? (double)r->failures / (double)r->checked
+				   : 0);
+		cJSON_AddNumberToObject(j, "tolerance", r->tolerance);
+		if (r->has_measured)
+			cJSON_AddNumberToObject(j, "measured", r->measured);
+		cJSON_AddBoolToObject(j, "passed", !r->failed);
+		if (r->hint)
+			cJSON_AddStringToObject(j, "hint", r->hint);
+		cJSON *ex = cJSON_AddArrayToObject(j, "examples");
+		for (size_t k = 0; k < r->nex; k++) {
+			cJSON *e = cJSON_CreateObject();
+			if (r->ex[k].line)
+				cJSON_AddNumberToObject(e, "line",
+							(double)r->ex[k].line);
+			cJSON_AddItemToObject(e, "id", raw_or_null(r->ex[k].id));
+			cJSON_AddItemToObject(e, "value",
+					      raw_or_null(r->ex[k].value));
+			/* cJSON would reread a number as a double: the
+			 * merge takes the bytes from these strings. */
+			if (o->partial) {
+				cJSON_AddStringToObject(e, "id_raw",
+							r->ex[k].id);
+				if (r->ex[k].value)
+					cJSON_AddStringToObject(
+						e, "value_raw", r->ex[k].value);
+			}
+			cJSON_AddItemToArray(ex, e);
+		}
+		cJSON_AddItemToArray(rules, j);
+	}
+
+	if (parse_failed) {
+		/* Nothing parsed: formatParsing fails, checking stops. */
+		memset(failed, 0, sizeof(failed));
+		ded[DQ_CAT_FORMAT] = rs->weights[DQ_CAT_FORMAT];
+		score -= ded[DQ_CAT_FORMAT];
+	} else {
+		for (int c = 0; c < DQ_NCAT; c++) {
+			if (checks[c])
+				ded[c] = rs->weights[c] * failed[c] / checks[c];
+			score -= ded[c];
+		}
+	}
+	if (score < 0)
+		score = 0;
+	if (score > 100)
+		score = 100;
+	int iscore = (int)floor(score + 0.5);
+	int passed = iscore >= rs->pass_mark;
+	if (!passed && !o->partial)
+		gate = 1;
+	if (o->partial)
+		cJSON_AddTrueToObject(s, "partial");
+
+	cJSON_AddNumberToObject(s, "score", iscore);
+	cJSON_AddBoolToObject(s, "passed", passed);
+	cJSON_AddNumberToObject(s, "pass_mark", rs->pass_mark);
+	cJSON *d = cJSON_AddObjectToObject(s, "deductions");
+	cJSON *mt = cJSON_AddObjectToObject(s, "metrics");
+	for (int c = 0; c < DQ_NCAT; c++) {
+		char det[200];
+		cJSON_AddNumberToObject(d, dq_cat_names[c], round2(ded[c]));
+		cJSON *m = cJSON_AddObjectToObject(mt, metric_names[c]);
+		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && parse_failed);
+		cJSON_AddBoolToObject(m, "passed", ok);
+		if (c == DQ_CAT_FORMAT && parse_failed)
+			snprintf(det, sizeof(det),
+				 "no input record could be parsed (%llu "
+				 "rejected)",
+				 (unsigned long long)o->n_rejected);
+		else
+			snprintf(det, sizeof(det), "%d of %d checks failed",
+				 failed[c], checks[c]);
+		cJSON_AddStringToObject(m, "details", det);
+		cJSON_AddNumberToObject(m, "checks", checks[c]);
+		cJSON_AddNumberToObject(m, "failed", failed[c]);
+		cJSON_AddNumberToObject(m, "weight", rs->weights[c]);
+		if (c == DQ_CAT_FORMAT) {
+			cJSON_AddNumberToObject(m, "parsed", (double)o->valid);
+			cJSON_AddNumberToObject(m, "rejected",
+						(double)o->n_rejected);
+		}
+	}
+	cJSON *v = cJSON_AddObjectToObject(s, "violations");
+	for (int k = DQ_SEV_ERROR; k >= DQ_SEV_INFO; k--)
+		cJSON_AddNumberToObject(v, dq_sev_names[k], (double)ck->n_viol[k]);
+	cJSON_AddNumberToObject(v, "records", (double)ck->n_records_viol);
+	cJSON_AddStringToObject(s, "mode", o->warn_mode ? "warn" : "enforce");
+	cJSON_AddStringToObject(s, "fail_on", dq_sev_names[o->fail_on]);
+	return gate;
+}
+
