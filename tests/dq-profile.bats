@@ -641,3 +641,30 @@ exact_of() {
 		((.count - 10000) | fabs) <= 3 * .standardError]' "$T/doc"
 	assert_output '[false,true,true]'
 }
+
+@test "one meaning of types: E.164 phones are phones, ties go to the typed strings, --suggest agrees with dq-validate" {
+	cd "$BATS_TEST_TMPDIR"
+	cat >mix.ndjson <<-'EOF'
+	{"id":1,"email":"Ann Lee <ann@x.org>","dob":"1950-05-27","ph":"+14155550046","when":"2024-01-05T10:00:00Z"}
+	{"id":2,"email":"Bob <bob@y.org>","dob":"1961-02-03","ph":"+14155550047","when":"2024-01-05T10:00Z"}
+	{"id":3,"email":"carl@z.org","dob":"1972-12-31","ph":"+442079460958;ext=12","when":"2024-01-06"}
+	EOF
+	run -0 dq profile mix.ndjson
+	run -0 jq -c '.typeFormatIssues.ph.types, .statisticalSummary.ph.mean' <<<"$output"
+	assert_output $'{"phone":3}\nnull'
+	# A tie of dates and other text is dates with format issues.
+	printf 'd\n2024-01-05\nabc\n2024-02-01\nxyz\n' >tie.csv
+	run -0 dq profile tie.csv
+	run -0 jq -r '.typeFormatIssues.d.dominantType' <<<"$output"
+	assert_output date
+	# The suggested contract passes the data it was suggested from: the
+	# display-name addresses are no "email" for dq-validate, so not for
+	# dq-profile either.
+	run -0 dq profile --suggest mix.ndjson
+	printf '%s\n' "$output" >sug.json
+	run -0 jq -c '.fields | map_values(.type)' sug.json
+	assert_output '{"id":"integer","email":"string","dob":"date","ph":"phone","when":"datetime"}'
+	run -0 dq validate -q -c sug.json --summary s.json mix.ndjson
+	run -0 jq -c '[.score, .counts.out]' s.json
+	assert_output "[100,3]"
+}

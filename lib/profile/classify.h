@@ -13,8 +13,9 @@
  *
  * A yes from dq_classify_may_be_date() is only a maybe: the caller still
  * runs dq_date_parse() (norm/date.h).  dq_classify_phone() judges by look
- * only (digits and "+()-. "); dq_classify_e164() is dq-validate's phone
- * form, "+" and 7 to 15 digits.
+ * only (digits and "+()-. "); dq-validate's E.164 form, dates and
+ * e-mail addresses are contract/types.h's and norm/value.h's own checks,
+ * called by the profiler, never copied here.
  */
 #ifndef DQ_CLASSIFY_H
 #define DQ_CLASSIFY_H
@@ -129,19 +130,6 @@ dq_classify_phone(const char *s, size_t n)
 			return 0;
 	}
 	return d >= 7 && d <= 15;
-}
-
-/* 1 if s is "+", a non-zero digit, 7 to 15 digits in all: dq-validate's
- * phone. */
-static inline int
-dq_classify_e164(const char *s, size_t n)
-{
-	if (n < 8 || n > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9')
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
 }
 
 /*

@@ -39,6 +39,7 @@
 #include "norm/date.h"
 #include "norm/value.h"
 #include "profile/profile.h"
+#include "contract/types.h"
 
 /* A string value seen before and what it added (see add_value). */
 #define VCACHE_N 256
@@ -218,14 +219,6 @@ add_number(struct dq_profile_field *f, double x)
 	else if (x < 0)
 		f->negatives++;
 }
-static int
-digits_at(const char *s, const char *pat)
-{
-	for (; *pat; s++, pat++)
-		if (*pat == '9' ? *s < '0' || *s > '9' : *s != *pat)
-			return 0;
-	return 1;
-}
 
 /* Count ISO 8601 dates and RFC 3339 date-times (the forms dq-validate's
  * date and datetime types accept) and keep the newest time. */
@@ -241,27 +234,12 @@ add_time(struct dq_profile_field *f, const struct dq_datetime *dt,
 		f->tmax = t;
 		f->has_tmax = 1;
 	}
-	if (n < 10 || !digits_at(s, "9999-99-99"))
-		return;
-	if (n == 10) {
-		f->iso[0]++;
-		return;
-	}
-	if (n >= 16 && s[10] == 'T' && digits_at(s + 11, "99:99")) {
-		size_t i = 16;
-		if (i + 3 <= n && digits_at(s + i, ":99")) {
-			i += 3;
-			if (i < n && s[i] == '.') {
-				i++;
-				while (i < n && s[i] >= '0' && s[i] <= '9')
-					i++;
-			}
-		}
-		if (i == n || (i + 1 == n && s[i] == 'Z') ||
-		    (i + 6 == n && (s[i] == '+' || s[i] == '-') &&
-		     digits_at(s + i + 1, "99:99")))
-			f->iso[1]++;
-	}
+	/* dq-validate's date and datetime: the one ISO grammar. */
+	long long days;
+	double secs;
+	int k = dq_iso_parse(s, n, &days, &secs);
+	if (k >= 0)
+		f->iso[k]++;
 }
 
 /* The day YYYYMMDD of ISO text "YYYY-MM-DD...". */
@@ -295,7 +273,12 @@ add_string(struct dq_profile *p, struct dq_profile_field *f, const char *s,
 	e->shash = hash_bytes(e->shape, sl);
 	dq_topk_add(&f->shapes, e->shape, sl, e->shash);
 	e->x = NAN;
-	if (!(acc & DQ_CLASSIFY_NONNUM) && dq_classify_integer(s, n)) {
+	/* "+14155550046" is a phone number (dq-validate's E.164), not an
+	 * integer with a mean. */
+	if (s[0] == '+' && dq_e164_valid(s, n)) {
+		t = DQ_VT_PHONE;
+		f->iso[2]++;
+	} else if (!(acc & DQ_CLASSIFY_NONNUM) && dq_classify_integer(s, n)) {
 		t = DQ_VT_INTEGER;
 		add_number(f, e->x = dq_classify_to_double(s, n, &p->num));
 	} else if (!(acc & DQ_CLASSIFY_NONNUM) && dq_classify_number(s, n)) {
@@ -319,11 +302,12 @@ add_string(struct dq_profile *p, struct dq_profile_field *f, const char *s,
 			f->ymd[0] = ymd_of(f->dmin);
 			f->ymd[1] = ymd_of(f->dmax);
 		}
-	} else if ((acc & DQ_CLASSIFY_AT) && dq_email_valid(s, n)) {
+	} else if ((acc & DQ_CLASSIFY_AT) && dq_email_valid_exact(s, n)) {
+		/* dq-validate's email: an address, not "Ann <ann@x.org>"
+		 * (which dq-normalize --email would clean). */
 		t = DQ_VT_EMAIL;
 	} else if (!(acc & DQ_CLASSIFY_NOPHONE) && dq_classify_phone(s, n)) {
 		t = DQ_VT_PHONE;
-		f->iso[2] += dq_classify_e164(s, n);
 	} else {
 		t = DQ_VT_STRING;
 	}
@@ -620,15 +604,26 @@ dq_profile_type_count(const struct dq_profile_field *f, int t)
 	return f->types[t];
 }
 
+/* The order in which types win a tie: docs/profile.md's list, a string
+ * last of the typed strings (a column half dates, half other text is
+ * dates with format issues, not text). */
+static const int tie_order[DQ_VT_COUNT] = {
+	DQ_VT_INTEGER, DQ_VT_NUMBER, DQ_VT_BOOLEAN, DQ_VT_DATE,
+	DQ_VT_DATETIME, DQ_VT_EMAIL, DQ_VT_PHONE, DQ_VT_STRING,
+	DQ_VT_OBJECT, DQ_VT_ARRAY
+};
+
 int
 dq_profile_dominant(const struct dq_profile_field *f)
 {
 	int best = -1;
-	for (int t = 0; t < DQ_VT_COUNT; t++)
+	for (int k = 0; k < DQ_VT_COUNT; k++) {
+		int t = tie_order[k];
 		if (dq_profile_type_count(f, t) &&
 		    (best < 0 || dq_profile_type_count(f, t) >
 				 dq_profile_type_count(f, best)))
 			best = t;
+	}
 	return best;
 }
 
