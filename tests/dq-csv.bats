@@ -63,3 +63,24 @@ setup() {
 	run -0 jq -c '.line' "$T/rej"
 	assert_output 2
 }
+
+@test "formula injection: cells after skipped spaces, NBSP, ZWSP or BOM, full-width signs and | are protected too" {
+	local q='"'
+	printf '%s\n' \
+		'{"a":" =1+1","b":"\u00a0=cmd","c":"\u200b@x","d":"\ufeff-2","e":"\uff1dSUM(A1)","f":"|calc","g":"\uff0b1","h":"a=b","i":"  ok"}' \
+		>"$BATS_TEST_TMPDIR/f.ndjson"
+	run -0 --separate-stderr dq csv --no-header --summary "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/f.ndjson"
+	assert_output "' =1+1,'"$'\u00a0'"=cmd,'"$'\u200b'"@x,'"$'\ufeff'"-2,'"$'\uff1d'"SUM(A1),'|calc,'"$'\uff0b'"1,a=b,  ok"$'\r'
+	run -0 jq .protected_cells "$BATS_TEST_TMPDIR/s"
+	assert_output 7
+}
+
+@test "many columns: every key gets its column, in order (one look-up a member)" {
+	local f=$BATS_TEST_TMPDIR/wide.ndjson
+	jq -cn '[range(0; 40000) | {key: "k\(.)", value: .}] | from_entries' >"$f"
+	jq -cn '[range(39999; -1; -1) | {key: "k\(.)", value: (. * 2)}] | from_entries' >>"$f"
+	run -0 dq csv "$f"
+	[ "${#lines[@]}" -eq 3 ]
+	run -0 awk -F, '{ sub(/\r$/, "") } NR == 1 { print NF, $1, $40000 } NR > 1 { print $1, $40000 }' <<<"$output"
+	assert_output $'40000 k0 k39999\n0 39999\n0 79998'
+}

@@ -7,8 +7,9 @@
  * '=', '+', '-' or '@' (or a tab or carriage return) is run as a formula
  * when the file is opened ("CSV injection", OWASP).  dq-csv writes RFC 4180
  * CSV and, by default, neutralises such cells in string values by putting
- * a single quote before them, as OWASP recommends; JSON numbers are
- * written as they are (a number is not a formula).
+ * a single quote before them, as OWASP recommends (stream/csv.h's cell
+ * writer says which cells); JSON numbers are written as they are (a
+ * number is not a formula).
  *
  * Columns: --fields names them, in order.  Otherwise they are the keys of
  * the first records (up to 1000 are read ahead, so a key missing from the
@@ -27,15 +28,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
+#include "stream/csv.h"
 #include "stream/json.h"
+#include "stream/walk.h"
 #include "cli/run.h"
 
 static const char synopsis[] =
 	"usage: dq-csv [OPTIONS] [FILE...]\n"
 	"\n"
 	"Write NDJSON records as CSV (RFC 4180) for a spreadsheet.  Cells\n"
-	"that a spreadsheet would run as a formula (starting with = + - @,\n"
-	"tab or CR) get a leading ' unless --no-protect.\n";
+	"that a spreadsheet would run as a formula (starting with = + - @ |,\n"
+	"tab or CR, also after spaces, NBSP, ZWSP or a BOM, or with a\n"
+	"full-width sign) get a leading ' unless --no-protect.\n";
 
 static const char help[] =
 	"\n"
@@ -62,28 +67,24 @@ static const struct option longopts[] = {
 #define LOOKAHEAD 1000
 
 static struct {
-	char **cols;
-	size_t ncols;
+	struct dq_strmap cols; /* column name -> its position */
 	int fixed; /* --fields */
 	int violations, header, protect;
 	char delim;
 	/* Keys with no column, for the summary. */
-	char **extra;
-	size_t nextra;
+	struct dq_strmap extra;
 	unsigned long long extra_values, protected_cells;
 } O = { .header = 1, .protect = 1, .delim = ',' };
 
 static struct dq_buf tmp = DQ_BUF_INIT, cell = DQ_BUF_INIT;
-static struct dq_record dq, v; /* _dq and one violation */
+/* The member of each column in the current record, or NULL. */
+static const struct dq_member **row;
+static size_t rowcap;
 
 static void
 add_col(const char *k, size_t n)
 {
-	for (size_t i = 0; i < O.ncols; i++)
-		if (strlen(O.cols[i]) == n && !memcmp(O.cols[i], k, n))
-			return;
-	O.cols = dq_xrealloc(O.cols, (O.ncols + 1) * sizeof(*O.cols));
-	O.cols[O.ncols++] = dq_xstrndup(k, n);
+	dq_strmap_add(&O.cols, k, n, O.cols.n);
 }
 
 static int
@@ -115,33 +116,13 @@ option(void *ctx, int c, const char *arg)
 	return -1;
 }
 
-/* Append one cell of text s (n bytes), quoted when it must be, with a
- * leading ' when it would start a formula and is_string. */
+/* Append one cell of text s (n bytes), with a leading ' when it would
+ * start a formula and is_string (stream/csv.h). */
 static void
 put_cell(struct dq_buf *out, const char *s, size_t n, int is_string)
 {
-	int quote = 0, guard = 0;
-
-	if (is_string && O.protect && n &&
-	    (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	     s[0] == '\t' || s[0] == '\r')) {
-		guard = 1;
-		O.protected_cells++;
-	}
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == O.delim || s[i] == '"' || s[i] == '\n' ||
-			s[i] == '\r';
-	if (quote)
-		dq_buf_addch(out, '"');
-	if (guard)
-		dq_buf_addch(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			dq_buf_addch(out, '"');
-		dq_buf_addch(out, s[i]);
-	}
-	if (quote)
-		dq_buf_addch(out, '"');
+	O.protected_cells += (unsigned long long)dq_csv_put_cell(
+		out, s, n, O.delim, is_string && O.protect);
 }
 
 static void
@@ -164,59 +145,35 @@ put_value(struct dq_buf *out, const struct dq_member *m)
 static void
 violation_codes(const struct dq_record *r)
 {
-	struct dq_json_error err;
+	struct dq_member vs, el, code;
+	struct dq_walk w;
 
 	dq_buf_reset(&cell);
-	if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT ||
-	    dq_json_scan(&dq, r->m[r->dq].val, r->m[r->dq].vallen, &err))
+	if (r->dq < 0 ||
+	    !dq_walk_find(r->m[r->dq].val, r->m[r->dq].vallen, "violations",
+			  10, &vs) ||
+	    dq_walk_begin(&w, vs.val, vs.vallen) != DQ_JSON_ARRAY)
 		return;
-	long i = dq_record_find(&dq, "violations", 10);
-	if (i < 0 || dq.m[i].type != DQ_JSON_ARRAY)
-		return;
-	/* Walk the array's objects: each is scanned as a record. */
-	const char *p = dq.m[i].val + 1, *end = dq.m[i].val + dq.m[i].vallen;
-	while (p < end) {
-		if (*p != '{') {
-			p++;
+	while (dq_walk_element(&w, &el)) {
+		if (el.type != DQ_JSON_OBJECT ||
+		    !dq_walk_find(el.val, el.vallen, "code", 4, &code) ||
+		    code.type != DQ_JSON_STRING)
 			continue;
-		}
-		int depth = 0, instr = 0;
-		const char *q = p;
-		for (; q < end; q++) {
-			if (instr) {
-				if (*q == '\\')
-					q++;
-				else if (*q == '"')
-					instr = 0;
-			} else if (*q == '"') {
-				instr = 1;
-			} else if (*q == '{' || *q == '[') {
-				depth++;
-			} else if ((*q == '}' || *q == ']') && --depth == 0) {
-				break;
-			}
-		}
-		if (q >= end || dq_json_scan(&v, p, (size_t)(q - p + 1), &err))
-			break;
-		long c = dq_record_find(&v, "code", 4);
-		if (c >= 0 && v.m[c].type == DQ_JSON_STRING) {
-			if (cell.len)
-				dq_buf_addch(&cell, ';');
-			dq_json_unescape(v.m[c].val, v.m[c].vallen, &cell);
-		}
-		p = q + 1;
+		if (cell.len)
+			dq_buf_addch(&cell, ';');
+		dq_json_unescape(code.val, code.vallen, &cell);
 	}
 }
 
-static int
-key_is(const struct dq_member *m, const char *k)
+/* The column of member m, or -1 (tmp holds its unescaped key). */
+static long
+column_of(const struct dq_member *m)
 {
-	if (m->flags & DQ_M_KEY_ESC) {
-		dq_buf_reset(&tmp);
-		dq_json_unescape(m->key - 1, m->keylen + 2, &tmp);
-		return tmp.len == strlen(k) && !memcmp(tmp.buf, k, tmp.len);
-	}
-	return m->keylen == strlen(k) && !memcmp(m->key, k, m->keylen);
+	if (!(m->flags & DQ_M_KEY_ESC))
+		return dq_strmap_get(&O.cols, m->key, m->keylen);
+	dq_buf_reset(&tmp);
+	dq_json_unescape(m->key - 1, m->keylen + 2, &tmp);
+	return dq_strmap_get(&O.cols, tmp.buf, tmp.len);
 }
 
 static void
@@ -225,48 +182,51 @@ note_extra(struct dq_run *run, const struct dq_member *m)
 	dq_buf_reset(&tmp);
 	dq_json_unescape(m->key - 1, m->keylen + 2, &tmp);
 	O.extra_values++;
-	for (size_t i = 0; i < O.nextra; i++)
-		if (!strcmp(O.extra[i], tmp.buf))
-			return;
+	if (!dq_strmap_add(&O.extra, tmp.buf, tmp.len, O.extra.n))
+		return;
 	dq_log(run, "warn", "write",
 	       "%s:%ld: field \"%s\" has no column (first seen here); its "
 	       "values are left out -- name it with --fields",
 	       run->item.file, run->item.line, tmp.buf);
-	O.extra = dq_xrealloc(O.extra, (O.nextra + 1) * sizeof(*O.extra));
-	O.extra[O.nextra++] = dq_xstrdup(tmp.buf);
 }
 
+/* One row: each member to its column's place (one look-up a member, so
+ * a row costs its members plus its columns, however many there are). */
 static void
 write_row(struct dq_run *run, const struct dq_record *r)
 {
 	struct dq_buf *out = &run->out.b;
+	size_t ncols = O.cols.n;
 
-	for (size_t c = 0; c < O.ncols; c++) {
+	if (rowcap < ncols) {
+		rowcap = ncols;
+		row = dq_xrealloc(row, rowcap * sizeof(*row));
+	}
+	for (size_t c = 0; c < ncols; c++)
+		row[c] = NULL;
+	for (size_t i = 0; i < r->n; i++) {
+		if ((long)i == r->dq)
+			continue;
+		long c = column_of(&r->m[i]);
+		if (c >= 0) {
+			if (!row[c])
+				row[c] = &r->m[i];
+		} else if (!O.fixed) {
+			note_extra(run, &r->m[i]);
+		}
+	}
+	for (size_t c = 0; c < ncols; c++) {
 		if (c)
 			dq_buf_addch(out, O.delim);
-		for (size_t i = 0; i < r->n; i++)
-			if ((long)i != r->dq && key_is(&r->m[i], O.cols[c])) {
-				put_value(out, &r->m[i]);
-				break;
-			}
+		if (row[c])
+			put_value(out, row[c]);
 	}
 	if (O.violations) {
-		if (O.ncols)
+		if (ncols)
 			dq_buf_addch(out, O.delim);
 		violation_codes(r);
 		put_cell(out, cell.buf, cell.len, 1);
 	}
-	if (!O.fixed)
-		for (size_t i = 0; i < r->n; i++) {
-			size_t c;
-			if ((long)i == r->dq)
-				continue;
-			for (c = 0; c < O.ncols; c++)
-				if (key_is(&r->m[i], O.cols[c]))
-					break;
-			if (c == O.ncols)
-				note_extra(run, &r->m[i]);
-		}
 	dq_buf_add(out, "\r\n", 2);
 	run->n_out++;
 	dq_out_commit(&run->out);
@@ -279,13 +239,13 @@ write_header(struct dq_run *run)
 
 	if (!O.header)
 		return;
-	for (size_t c = 0; c < O.ncols; c++) {
+	for (size_t c = 0; c < O.cols.n; c++) {
 		if (c)
 			dq_buf_addch(out, O.delim);
-		put_cell(out, O.cols[c], strlen(O.cols[c]), 1);
+		put_cell(out, O.cols.keys[c], O.cols.lens[c], 1);
 	}
 	if (O.violations) {
-		if (O.ncols)
+		if (O.cols.n)
 			dq_buf_addch(out, O.delim);
 		dq_buf_addstr(out, "violations");
 	}
@@ -315,10 +275,10 @@ main(int argc, char **argv)
 	size_t nahead = 0;
 	int more;
 
+	dq_strmap_init(&O.cols);
+	dq_strmap_init(&O.extra);
 	dq_run_init(&run, &tool, argc, argv);
 	dq_record_init(&rec);
-	dq_record_init(&dq);
-	dq_record_init(&v);
 
 	/* Read ahead to learn the columns. */
 	while ((more = dq_run_next(&run, &rec)) > 0) {
@@ -352,27 +312,22 @@ main(int argc, char **argv)
 		while (dq_run_next(&run, &rec) > 0)
 			write_row(&run, &rec);
 	dq_record_release(&rec);
-	dq_record_release(&dq);
-	dq_record_release(&v);
 
 	cJSON *extra = cJSON_CreateObject();
 	cJSON *cols = cJSON_AddArrayToObject(extra, "columns");
-	for (size_t c = 0; c < O.ncols; c++)
-		cJSON_AddItemToArray(cols, cJSON_CreateString(O.cols[c]));
+	for (size_t c = 0; c < O.cols.n; c++)
+		cJSON_AddItemToArray(cols, cJSON_CreateString(O.cols.keys[c]));
 	cJSON *un = cJSON_AddArrayToObject(extra, "fields_without_column");
-	for (size_t i = 0; i < O.nextra; i++)
-		cJSON_AddItemToArray(un, cJSON_CreateString(O.extra[i]));
+	for (size_t i = 0; i < O.extra.n; i++)
+		cJSON_AddItemToArray(un, cJSON_CreateString(O.extra.keys[i]));
 	cJSON_AddNumberToObject(extra, "values_left_out",
 				(double)O.extra_values);
 	cJSON_AddNumberToObject(extra, "protected_cells",
 				(double)O.protected_cells);
 	int status = dq_run_finish(&run, extra, 0);
-	for (size_t c = 0; c < O.ncols; c++)
-		free(O.cols[c]);
-	free(O.cols);
-	for (size_t i = 0; i < O.nextra; i++)
-		free(O.extra[i]);
-	free(O.extra);
+	dq_strmap_release(&O.cols);
+	dq_strmap_release(&O.extra);
+	free(row);
 	dq_buf_release(&tmp);
 	dq_buf_release(&cell);
 	return status;

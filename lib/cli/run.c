@@ -297,9 +297,12 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	while (tool->longopts && tool->longopts[ntool].name)
 		ntool++;
 	struct option *all = dq_xcalloc(ntool + ncommon + 1, sizeof(*all));
-	memcpy(all, common_long, sizeof(common_long));
+	/* The program's own options first: where one has the name of a
+	 * shared one (dq-csv's --no-header: no header row written), the
+	 * program's meaning wins, as its --help says. */
 	if (ntool)
-		memcpy(all + ncommon, tool->longopts, ntool * sizeof(*all));
+		memcpy(all, tool->longopts, ntool * sizeof(*all));
+	memcpy(all + ntool, common_long, sizeof(common_long));
 	char shortopts[128];
 	snprintf(shortopts, sizeof(shortopts), "+c:hq%s",
 		 tool->shortopts ? tool->shortopts : "");

@@ -894,3 +894,62 @@ dq_csv_error(const struct dq_csv *c)
 {
 	return c->err.buf;
 }
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* Would a spreadsheet take the text s as a formula? */
+static int
+formula_like(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n && (s[0] == '\t' || s[0] == '\r'))
+		return 1;
+	/* What spreadsheets skip before a formula's sign. */
+	for (;;) {
+		if (i < n && s[i] == ' ')
+			i++;
+		else if (n - i >= 2 && s[i] == 0xC2 && s[i + 1] == 0xA0)
+			i += 2;
+		else if (n - i >= 3 && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+			 s[i + 2] == 0x8B)
+			i += 3;
+		else if (n - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBB &&
+			 s[i + 2] == 0xBF)
+			i += 3;
+		else
+			break;
+	}
+	if (i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' ||
+		      s[i] == '@' || s[i] == '|'))
+		return 1;
+	/* Full-width = + - @: U+FF1D, U+FF0B, U+FF0D, U+FF20. */
+	return n - i >= 3 && s[i] == 0xEF &&
+	       ((s[i + 1] == 0xBC &&
+		 (s[i + 2] == 0x9D || s[i + 2] == 0x8B || s[i + 2] == 0x8D)) ||
+		(s[i + 1] == 0xBC && s[i + 2] == 0xA0));
+}
+
+int
+dq_csv_put_cell(struct dq_buf *out, const char *s, size_t n, char delim,
+		int protect)
+{
+	int quote = 0, guard = protect && formula_like((const unsigned char *)s,
+						       n);
+
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == delim || s[i] == '"' || s[i] == '\n' ||
+			s[i] == '\r';
+	if (quote)
+		dq_buf_addch(out, '"');
+	if (guard)
+		dq_buf_addch(out, '\'');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			dq_buf_addch(out, '"');
+		dq_buf_addch(out, s[i]);
+	}
+	if (quote)
+		dq_buf_addch(out, '"');
+	return guard;
+}

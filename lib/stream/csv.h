@@ -66,6 +66,8 @@
 
 #include <stddef.h>
 
+#include "base/util.h"
+
 struct dq_csv_opts {
 	/*
 	 * The delimiter: one or more ASCII bytes, none of them '"', CR, LF
@@ -171,5 +173,18 @@ const char *dq_csv_col(const struct dq_csv *c, size_t i);
  * call on c.
  */
 const char *dq_csv_error(const struct dq_csv *c);
+
+/*
+ * Writing: append one CSV cell of text s (n bytes) to out, RFC 4180:
+ * quoted when it holds delim, a quote, CR or LF, quotes doubled.  With
+ * protect, a cell a spreadsheet would run as a formula gets a leading '
+ * (OWASP, "CSV Injection"): one that starts with = + - @ |, a tab or a
+ * CR, also after leading characters spreadsheets skip (spaces, U+00A0,
+ * U+200B, U+FEFF), and one that starts with a full-width = + - @
+ * (U+FF1D, U+FF0B, U+FF0D, U+FF20).  Returns 1 when it added the ', else
+ * 0.  The one CSV cell writer of the toolkit.
+ */
+int dq_csv_put_cell(struct dq_buf *out, const char *s, size_t n, char delim,
+		    int protect);
 
 #endif
