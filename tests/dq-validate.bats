@@ -515,3 +515,10 @@ EOF2
 	run -2 --separate-stderr dq validate --require id --merge --partial "$T/p.json"
 	[[ "$stderr" == *"--partial and --merge: one or the other"* ]]
 }
+
+@test "a pattern with a back-reference is refused at load (its matching time is unbounded)" {
+	run -2 --separate-stderr dq validate --pattern 's=^(a*)\1*(a*)\2*b' <<<'{"s":"aab"}'
+	assert_equal "$stderr" 'dq-validate: command line: fields.s: pattern "^(a*)\1*(a*)\2*b" uses a back-reference (\1), whose matching time can grow exponentially with the value: write it without one'
+	# In a bracket expression \1 is two literal characters.
+	run -0 --separate-stderr dq validate -q --pattern 's=^[a\1]+$' <<<'{"s":"a1\\"}'
+}

@@ -42,4 +42,13 @@ int dq_ere_compile(struct dq_ere *e, const char *pattern);
  * it) contains a match of e, else 0. */
 int dq_ere_match(const struct dq_ere *e, const char *s, size_t n);
 
+/*
+ * The digit of the first back-reference (\1 to \9, outside bracket
+ * expressions) in pattern, or 0 if it has none.  glibc's regexec accepts
+ * back-references in extended expressions, and matching one can take
+ * time exponential in the value's length (a 5 KB value ran past 30 s), so
+ * dq refuses such patterns when a contract is loaded.
+ */
+int dq_ere_backref(const char *pattern);
+
 #endif

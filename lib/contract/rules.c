@@ -405,6 +405,12 @@ load_pattern(struct dq_rule *r, const cJSON *p, const char *where)
 {
 	if (!cJSON_IsString(p))
 		return dq_error("%s: pattern must be a string", where);
+	int br = dq_ere_backref(p->valuestring);
+	if (br)
+		return dq_error("%s: pattern \"%s\" uses a back-reference "
+				"(\\%c), whose matching time can grow "
+				"exponentially with the value: write it "
+				"without one", where, p->valuestring, br);
 	int rc = regcomp(&r->re, p->valuestring, REG_EXTENDED | REG_NOSUB);
 	if (rc) {
 		char msg[200];

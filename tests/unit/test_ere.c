@@ -180,5 +180,16 @@ main(void)
 	printf("# %d of 3000 generated patterns taken\n", compiled);
 	UNIT_OK(compiled > 1500, "most generated patterns are taken");
 	UNIT_INT(checked, compiled, "generated patterns agree with regexec");
+	/* Back-references are found, and only outside brackets. */
+	UNIT_INT(dq_ere_backref("^(a*)\\1*(a*)\\2*b"), '1', "\\1 found");
+	UNIT_INT(dq_ere_backref("(x)(y)\\2"), '2', "\\2 found");
+	UNIT_INT(dq_ere_backref("^[\\1]+$"), 0, "in brackets: a literal");
+	UNIT_INT(dq_ere_backref("[]\\1]"), 0, "] first is a member");
+	UNIT_INT(dq_ere_backref("[[:digit:]\\1]x"), 0, "after a class");
+	UNIT_INT(dq_ere_backref("a\\\\1"), 0, "an escaped backslash, then 1");
+	UNIT_INT(dq_ere_backref("a\\.b\\0"), 0, "\\0 is no back-reference");
+	UNIT_INT(dq_ere_backref("[a]\\9"), '9', "after a bracket");
+	UNIT_INT(dq_ere_backref("["), 0, "an open bracket ends the scan");
+	UNIT_INT(dq_ere_backref("ab\\"), 0, "a trailing backslash");
 	return unit_done();
 }
