@@ -522,3 +522,11 @@ EOF2
 	# In a bracket expression \1 is two literal characters.
 	run -0 --separate-stderr dq validate -q --pattern 's=^[a\1]+$' <<<'{"s":"a1\\"}'
 }
+
+@test "range: integers past 2^53 compare as written, not as doubles" {
+	printf '{"n":9007199254740993}\n{"n":9007199254740992}\n{"n":-9007199254740993}\n{"n":-0}\n' >"$BATS_TEST_TMPDIR/big.ndjson"
+	run -1 --separate-stderr dq validate -q --range 'n=-9007199254740992..9007199254740992' \
+		--violations "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/big.ndjson"
+	run -0 grep -o '"value":[^,}]*' "$BATS_TEST_TMPDIR/v"
+	assert_output $'"value":9007199254740993\n"value":-9007199254740993'
+}

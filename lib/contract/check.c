@@ -28,6 +28,8 @@
 #include "contract/check.h"
 
 #include <stdlib.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define XXH_INLINE_ALL
@@ -35,6 +37,44 @@
 
 #include "contract/types.h"
 #include "stream/walk.h"
+
+
+/*
+ * Compare the JSON number v (n bytes; its double is x) with the bound b,
+ * exactly when v is an integer written without fraction or exponent and
+ * b is integral (a double prints exactly with %.0f): -1, 0 or 1.  Other
+ * numbers compare as doubles.
+ */
+static int
+cmp_number(const char *v, size_t n, double x, double b)
+{
+	char bt[400];
+	const char *p = v, *q = bt;
+	size_t pn = n, qn;
+	int neg_v, neg_b, c;
+
+	if (memchr(v, '.', n) || memchr(v, 'e', n) || memchr(v, 'E', n) ||
+	    !isfinite(b) || b != floor(b))
+		return x < b ? -1 : x > b;
+	qn = (size_t)snprintf(bt, sizeof(bt), "%.0f", b);
+	neg_v = *p == '-';
+	neg_b = *q == '-';
+	if (neg_v)
+		p++, pn--;
+	if (neg_b)
+		q++, qn--;
+	while (pn > 1 && *p == '0')
+		p++, pn--;
+	if (pn == 1 && *p == '0')
+		neg_v = 0; /* -0 is 0 */
+	if (qn == 1 && *q == '0')
+		neg_b = 0;
+	if (neg_v != neg_b)
+		return neg_v ? -1 : 1;
+	c = pn != qn ? (pn < qn ? -1 : 1) : memcmp(p, q, pn);
+	c = c < 0 ? -1 : c > 0;
+	return neg_v ? -c : c;
+}
 
 static inline const struct dq_member *
 val(struct dq_check *ck, int slot)
@@ -737,6 +777,18 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				x = slot_num(ck, sl);
 			}
 			r->checked++;
+			/* Past 2^53 a double holds no odd integer: compare the
+			 * number as written (9007199254740993 > 2^53). */
+			if (!r->date_bounds && fabs(x) >= 9007199254740992.0) {
+				if (r->has_min &&
+				    cmp_number(m->val, m->vallen, x, r->min) < 0)
+					fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+				else if (r->has_max &&
+					 cmp_number(m->val, m->vallen, x,
+						    r->max) > 0)
+					fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+				break;
+			}
 			if (r->has_min && x < r->min)
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
 			else if (r->has_max && x > r->max)
