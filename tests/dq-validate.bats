@@ -486,10 +486,11 @@ EOF2
 	assert_output "$want"
 	run -0 jq -c '[.counts.in, .score, (.rules[] | select(.code == "ROWS") | [.measured, .passed])]' "$T/m.json"
 	assert_output --regexp '^\[1200,[0-9]+,\[1200,false\]\]$'
-	# Out of order, the examples would be the second chunk's first.
-	run -1 dq validate -q -c "$T/c.json" --merge --summary "$T/r.json" "$T/p2.json" "$T/p1.json"
-	run -0 jq -c '[.rules[] | select(.code == "RANGE:score") | .examples[0].line]' "$T/r.json"
-	refute_output "$(jq -c '[.rules[] | select(.code == "RANGE:score") | .examples[0].line]' "$T/m.json")"
+	# Out of order, the examples would be the second chunk's first: the
+	# chunks' lines say so, and the merge is refused.
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --merge --summary "$T/r.json" "$T/p2.json" "$T/p1.json"
+	[[ $stderr == *"p1.json: lines 1 to 500 come again or out of order"* ]]
+	[ ! -e "$T/r.json" ]
 }
 
 @test "--partial and --merge refuse whole-stream rules, other contracts and non-partials" {
@@ -529,4 +530,27 @@ EOF2
 		--violations "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/big.ndjson"
 	run -0 grep -o '"value":[^,}]*' "$BATS_TEST_TMPDIR/v"
 	assert_output $'"value":9007199254740993\n"value":-9007199254740993'
+}
+
+@test "--merge refuses a chunk whose counts do not add up, and the same chunk twice or out of order" {
+	cd "$BATS_TEST_TMPDIR"
+	dq gen -n 100 --seed 4 >all.ndjson
+	head -n 50 all.ndjson >c1
+	tail -n 50 all.ndjson >c2
+	run -0 --separate-stderr dq validate -q --partial --require id --summary p1.json c1
+	run -0 --separate-stderr dq validate -q --partial --line-offset 50 --require id --summary p2.json c2
+	run -0 jq -c '.lines' p1.json p2.json
+	assert_output $'{"first":1,"last":50}\n{"first":51,"last":100}'
+	run -0 --separate-stderr dq validate -q --merge --require id --summary m.json p1.json p2.json
+	run -0 jq -c '.counts | [.in, .out]' m.json
+	assert_output "[100,100]"
+	run -2 --separate-stderr dq validate -q --merge --require id p1.json p1.json
+	assert_equal "$stderr" "dq-validate: p1.json: lines 1 to 50 come again or out of order (the chunks before reached line 50): the same chunk twice, or chunks not in stream order"
+	run -2 --separate-stderr dq validate -q --merge --require id p2.json p1.json
+	jq '.counts.in = 5' p1.json >bad.json
+	run -2 --separate-stderr dq validate -q --merge --require id bad.json p2.json
+	assert_equal "$stderr" "dq-validate: bad.json: its counts do not add up (in 5, out 50, quarantined 0, rejected 0)"
+	jq '.rules[0].failures = 99' p1.json >bad2.json
+	run -2 --separate-stderr dq validate -q --merge --require id bad2.json p2.json
+	assert_equal "$stderr" "dq-validate: bad2.json: check 'REQ:id': its checked and failures counts do not fit the chunk's records"
 }

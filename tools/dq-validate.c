@@ -462,6 +462,15 @@ main(int argc, char **argv)
 	dq_score_decide(&rs, &ck, &so);
 	cJSON *extra = cJSON_CreateObject();
 	int gate = dq_score_summary(&rs, &ck, &so, extra);
+	/* The lines a chunk of one input covered, so that --merge can tell
+	 * the same chunk given twice, or chunks out of order. */
+	if (o.partial && run.in.nfiles <= 1 && run.in.lineno > 0) {
+		cJSON *l = cJSON_AddObjectToObject(extra, "lines");
+		cJSON_AddNumberToObject(l, "first",
+					(double)run.in.line_offset + 1);
+		cJSON_AddNumberToObject(l, "last", (double)run.in.line_offset +
+						   (double)run.in.lineno);
+	}
 	dq_out_close(&quar);
 	dq_out_close(&vfile);
 	/* One line for a human when something was found; silence when

@@ -27,6 +27,19 @@ num_at(const cJSON *o, const char *k1, const char *k2)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The whole number at o.k1(.k2) into *v: 0, or -1 when it is missing,
+ * negative, fractional or too big to be a count. */
+static int
+count_at(const cJSON *o, const char *k1, const char *k2, uint64_t *v)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k1);
+	if (k2)
+		x = cJSON_GetObjectItemCaseSensitive(x, k2);
+	return cJSON_IsNumber(x) && x->valuedouble <= 9007199254740992.0
+		       ? dq_double_to_u64(x->valuedouble, v)
+		       : -1;
+}
+
 /* Add one chunk's partial summary (doc, read from path) to the rules'
  * tallies and the run's counts; -1 with a message when it is not one of
  * this contract's partial summaries. */
@@ -56,12 +69,51 @@ merge_one(struct dq_rules *rs, struct dq_check *ck, const char *checksum,
 				"%zu: were the chunks run with other flags?",
 				path, cJSON_GetArraySize(rules), rs->nrules);
 
-	c->in += (uint64_t)num_at(doc, "counts", "in");
-	c->out += (uint64_t)num_at(doc, "counts", "out");
-	c->quarantined += (uint64_t)num_at(doc, "counts", "quarantined");
-	c->rejected += (uint64_t)num_at(doc, "counts", "rejected");
-	c->blank += (uint64_t)num_at(doc, "counts", "blank");
-	c->bytes += (uint64_t)num_at(doc, "counts", "bytes");
+	/* A chunk's counts add up, as every run's do, and its figures are
+	 * whole numbers: anything else was edited or damaged. */
+	uint64_t in, out, quar, rej, blank, bytes, recs;
+	if (count_at(doc, "counts", "in", &in) ||
+	    count_at(doc, "counts", "out", &out) ||
+	    count_at(doc, "counts", "quarantined", &quar) ||
+	    count_at(doc, "counts", "rejected", &rej) ||
+	    count_at(doc, "counts", "blank", &blank) ||
+	    count_at(doc, "counts", "bytes", &bytes) ||
+	    count_at(doc, "violations", "records", &recs))
+		return dq_error("%s: a count that is not a whole number",
+				path);
+	if (in != out + quar + rej || recs > in)
+		return dq_error("%s: its counts do not add up (in %llu, out "
+				"%llu, quarantined %llu, rejected %llu)",
+				path, (unsigned long long)in,
+				(unsigned long long)out,
+				(unsigned long long)quar,
+				(unsigned long long)rej);
+	/* Chunks of one stream cover lines in order, once each. */
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(doc, "lines");
+	if (lines) {
+		uint64_t first, last;
+		if (count_at(lines, "first", NULL, &first) ||
+		    count_at(lines, "last", NULL, &last) || last + 1 < first)
+			return dq_error("%s: a bad \"lines\" member", path);
+		if (c->have_lines && first <= c->last_line)
+			return dq_error("%s: lines %llu to %llu come again or "
+					"out of order (the chunks before "
+					"reached line %llu): the same chunk "
+					"twice, or chunks not in stream order",
+					path, (unsigned long long)first,
+					(unsigned long long)last,
+					(unsigned long long)c->last_line);
+		if (last >= first) {
+			c->have_lines = 1;
+			c->last_line = last;
+		}
+	}
+	c->in += in;
+	c->out += out;
+	c->quarantined += quar;
+	c->rejected += rej;
+	c->blank += blank;
+	c->bytes += bytes;
 	const cJSON *fp = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(doc, "metrics"),
 		"formatParsing");
@@ -84,8 +136,15 @@ merge_one(struct dq_rules *rs, struct dq_check *ck, const char *checksum,
 					cJSON_IsString(code) ? code->valuestring
 							     : "?",
 					r->code);
-		r->checked += (uint64_t)num_at(o, "checked", NULL);
-		r->failures += (uint64_t)num_at(o, "failures", NULL);
+		uint64_t checked, failures;
+		if (count_at(o, "checked", NULL, &checked) ||
+		    count_at(o, "failures", NULL, &failures) ||
+		    failures > checked || checked > in)
+			return dq_error("%s: check '%s': %s", path, r->code,
+					"its checked and failures counts "
+					"do not fit the chunk's records");
+		r->checked += checked;
+		r->failures += failures;
 		/* Chunks come in stream order, so the first examples of
 		 * the chunks, in order, are the stream's first examples. */
 		cJSON_ArrayForEach(

@@ -22,6 +22,8 @@
  * "parsed"). */
 struct dq_partial_counts {
 	uint64_t in, out, quarantined, rejected, blank, bytes, valid;
+	uint64_t last_line; /* the last line of the chunks so far ... */
+	int have_lines;     /* ... when they said ("lines" in a summary) */
 };
 
 /*

@@ -104,6 +104,16 @@ main(void)
 			cJSON_AddStringToObject(docs[i], "contract_version", "v1");
 			cJSON *counts = cJSON_AddObjectToObject(docs[i], "counts");
 			cJSON_AddNumberToObject(counts, "in", 2);
+			cJSON_AddNumberToObject(counts, "out", 2);
+			cJSON_AddNumberToObject(counts, "quarantined", 0);
+			cJSON_AddNumberToObject(counts, "rejected", 0);
+			cJSON_AddNumberToObject(counts, "blank", 0);
+			cJSON_AddNumberToObject(counts, "bytes", 0);
+			if (!cJSON_GetObjectItem(docs[i], "violations"))
+				cJSON_AddNumberToObject(
+					cJSON_AddObjectToObject(docs[i],
+								"violations"),
+					"records", 0);
 			char *t = cJSON_PrintUnformatted(docs[i]);
 			FILE *f = fopen(files[i], "w");
 			fputs(t, f);
