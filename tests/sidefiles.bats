@@ -99,3 +99,19 @@ no_temps() {
 	assert_output GOOD
 	no_temps
 }
+
+@test "a side file behind a symbolic link, or /dev/stdout, is written in place: the link stays a link" {
+	ln -s r.ndjson link
+	run -1 dq validate -c "$C" --rejects link data.ndjson
+	[ -L link ]
+	run -0 jq -r .raw r.ndjson
+	assert_output "not json"
+	# stdout and --rejects /dev/stdout into one file: both are there.
+	run -0 sh -c '"$1" --ndjson -q --rejects /dev/stdout --no-lineage data.ndjson >both; echo $?' sh "$DQ_BIN/dq-normalize"
+	assert_output 1
+	run -0 grep -c '"reason":' both
+	assert_output 1
+	run -0 grep -c '^{"id"' both
+	assert_output 300
+	no_temps
+}

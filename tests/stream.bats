@@ -62,3 +62,21 @@ setup() {
 	run -0 dq normalize --line-offset 9007199254740000 - <<<'{"a":1}'
 	assert_output '{"a":1,"_dq":{"row":9007199254740001,"hash":"c5e3762ffc8453c6"}}'
 }
+
+@test "_dq is dq's metadata: a field of that name is rejected whole, never dropped; renaming to it is refused" {
+	printf 'a,_dq\n1,x\n' >d.csv
+	run -1 --separate-stderr dq normalize --rejects r d.csv
+	assert_output ""
+	run -0 jq -r '.reason' r
+	assert_output 'member "_dq" is not an object (the name is dq'"'"'s metadata: rename the field)'
+	printf '{"a":1,"_dq":"x"}\n{"a":2,"_dq":{"row":7}}\n' >d.ndjson
+	run -1 --separate-stderr dq normalize --no-lineage --rejects r d.ndjson
+	assert_output '{"a":2,"_dq":{"row":7}}'
+	run -0 jq -r '.raw' r
+	assert_output '{"a":1,"_dq":"x"}'
+	run -2 --separate-stderr dq normalize --rename a=_dq d.ndjson
+	assert_equal "$stderr" $'dq-normalize: --rename \'a=_dq\': "_dq" is dq\'s metadata, not a field to rename to or from\nTry \'dq-normalize --help\' for more information.'
+	printf '{"rename":{"a":"_dq"}}' >c.json
+	run -2 --separate-stderr dq normalize -c c.json d.ndjson
+	[[ $stderr == *'rename.a: "_dq" is dq'"'"'s metadata'* ]]
+}

@@ -230,6 +230,11 @@ load_renames(const struct dq_contract *c)
 			return dq_error("contract: rename.%s: the new name must "
 					"be a string",
 					it->string);
+		if (!strcmp(it->valuestring, "_dq") || !strcmp(it->string, "_dq"))
+			return dq_error("contract: rename.%s: \"_dq\" is dq's "
+					"metadata, not a field to rename to "
+					"or from",
+					it->string);
 		O.renames = dq_xrealloc(O.renames,
 					(O.nrenames + 2) * sizeof(char *));
 		O.renames[O.nrenames++] = dq_xstrdup(it->string);
@@ -342,6 +347,10 @@ option(void *ctx, int c, const char *arg)
 		const char *eq = strchr(arg, '=');
 		if (!eq || eq == arg || !eq[1])
 			return dq_error("--rename '%s': expected OLD=NEW", arg);
+		if (!strcmp(eq + 1, "_dq") || (eq - arg == 3 && !memcmp(arg, "_dq", 3)))
+			return dq_error("--rename '%s': \"_dq\" is dq's "
+					"metadata, not a field to rename to "
+					"or from", arg);
 		O.renames = dq_xrealloc(O.renames,
 					(O.nrenames + 2) * sizeof(char *));
 		O.renames[O.nrenames++] = dq_xstrndup(arg, (size_t)(eq - arg));

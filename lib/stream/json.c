@@ -759,6 +759,17 @@ dq_json_scan(struct dq_record *r, const char *text, size_t n,
 				r->dq = (long)i;
 				break;
 			}
+	/* "_dq" is dq's own metadata, always an object: a field of that
+	 * name (a CSV column "_dq") would be dropped or taken for it, so
+	 * the record is rejected whole instead. */
+	if (r->dq >= 0 && r->m[r->dq].type != DQ_JSON_OBJECT) {
+		err->offset = (size_t)(r->m[r->dq].key - 1 - text);
+		err->reason = "member \"_dq\" is not an object (the name is "
+			      "dq's metadata: rename the field)";
+		r->n = 0;
+		r->dq = -1;
+		return -1;
+	}
 	return 0;
 }
 

@@ -110,6 +110,13 @@ dq_out_open(struct dq_out *o, const char *path)
 		return 0;
 	}
 	exists = stat(path, &st) == 0;
+	/* Replaced through a temporary: a regular file with one name, or a
+	 * new file.  A symbolic link (/dev/stdout, a link into another
+	 * directory) or a file with other hard links is written in place:
+	 * a rename would replace the link, not the file behind it. */
+	struct stat lst;
+	int plain = !exists || (lstat(path, &lst) == 0 && S_ISREG(lst.st_mode) &&
+				lst.st_nlink == 1);
 	if (exists && (in = input_named(&st)))
 		return strcmp(in, path)
 			       ? dq_error("%s: is the input %s under another "
@@ -118,7 +125,18 @@ dq_out_open(struct dq_out *o, const char *path)
 			       : dq_error("%s: is also an input: writing it "
 					  "would destroy what is being read",
 					  path);
-	if (exists && !S_ISREG(st.st_mode))
+	/* stdout under another name (--rejects /dev/stdout > file): share
+	 * its file offset, so that neither overwrites the other. */
+	struct stat so;
+	if (exists && fstat(1, &so) == 0 && so.st_dev == st.st_dev &&
+	    so.st_ino == st.st_ino) {
+		fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return dq_error("%s: %s", path, strerror(errno));
+		dq_out_fd(o, fd, path);
+		return 0;
+	}
+	if (!plain)
 		return open_direct(o, path);
 	base = slash ? slash + 1 : path;
 	dir = slash ? dq_xstrndup(path, (size_t)(slash - path + 1))
