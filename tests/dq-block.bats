@@ -71,6 +71,20 @@ run_pairs() {
 	assert_line --index 0 '{"a":{"name":"Ann","zip":"1"},"b":{"name":"Anne","zip":"1"},"_dq":{"rules":["r1"]}}'
 }
 
+@test "lineage is _dq.row itself: a nested row or a string is not one" {
+	# dq-normalize --keep-original keeps the original of a field named
+	# row under _dq.orig; that record still has no _dq.row of its own.
+	printf '%s\n' '{"name":" Ann ","row":" r1"}' '{"name":"Ann","row":"r2"}' \
+		'{"name":"Ann","_dq":{"note":"\"row\": 3"}}' >"$T/in.ndjson"
+	run -0 --separate-stderr dq normalize --no-lineage --keep-original \
+		--trim "$T/in.ndjson"
+	printf '%s\n' "$output" >"$T/norm.ndjson"
+	run -0 --separate-stderr dq block --rule name "$T/norm.ndjson"
+	assert_output '{"a":{"name":"Ann","row":"r1","_dq":{"orig":{"name":" Ann ","row":" r1"},"row":1}},"b":{"name":"Ann","row":"r2","_dq":{"row":2}},"_dq":{"rules":["r1"]}}
+{"a":{"name":"Ann","row":"r1","_dq":{"orig":{"name":" Ann ","row":" r1"},"row":1}},"b":{"name":"Ann","_dq":{"note":"\"row\": 3","row":3}},"_dq":{"rules":["r1"]}}
+{"a":{"name":"Ann","row":"r2","_dq":{"row":2}},"b":{"name":"Ann","_dq":{"note":"\"row\": 3","row":3}},"_dq":{"rules":["r1"]}}'
+}
+
 @test "block-size guard: the big block is skipped and reported" {
 	run_pairs -c "$B/rules.json" --max-block 3 --summary "$T/s.json" \
 		"$B/people.ndjson"

@@ -54,6 +54,7 @@
 
 #include "er/blockkey.h"
 #include "er/fsmodel.h"
+#include "stream/meta.h"
 #include "cli/run.h"
 
 static const char synopsis[] =
@@ -427,11 +428,10 @@ static void
 record_text(struct dq_run *run, struct dq_record *rec, struct dq_buf *out)
 {
 	struct dq_buf meta = DQ_BUF_INIT;
+	struct dq_member row;
 
 	if (dq_record_find(rec, run->id_field, strlen(run->id_field)) >= 0 ||
-	    (rec->dq >= 0 && rec->m[rec->dq].type == DQ_JSON_OBJECT &&
-	     memmem(rec->m[rec->dq].val, rec->m[rec->dq].vallen, "\"row\":",
-		    6))) {
+	    dq_meta_find(rec, "row", 3, &row)) {
 		if (O.slim)
 			slim_text(run, rec, out);
 		else
@@ -456,13 +456,8 @@ record_text(struct dq_run *run, struct dq_record *rec, struct dq_buf *out)
 		dq_buf_release(&t);
 		return;
 	}
-	dq_buf_addstr(&meta, "\"row\":");
-	dq_buf_add_int(&meta, run->item.line);
-	if (run->in.nfiles > 1) {
-		dq_buf_addstr(&meta, ",\"file\":");
-		dq_buf_add_json_string(&meta, run->item.file,
-				       strlen(run->item.file));
-	}
+	dq_meta_add_row(&meta, run->item.line,
+			run->in.nfiles > 1 ? run->item.file : NULL);
 	dq_record_write(rec, meta.buf, meta.len, out);
 	dq_buf_release(&meta);
 }
