@@ -85,6 +85,21 @@ run_pairs() {
 {"a":{"name":"Ann","row":"r2","_dq":{"row":2}},"b":{"name":"Ann","_dq":{"note":"\"row\": 3","row":3}},"_dq":{"rules":["r1"]}}'
 }
 
+@test "a blank part is missing as contract/types.h says: Unicode spaces too" {
+	# No-break and ideographic spaces are white space, and so is a
+	# blank string under exact, which otherwise keeps white space.
+	printf '%s\n' '{"id":1,"n":"\u00a0"}' '{"id":2,"n":"\u00a0"}' \
+		'{"id":3,"n":"  "}' '{"id":4,"n":"  "}' \
+		'{"id":5,"n":"\u2003\u3000"}' '{"id":6,"n":"\u2003\u3000"}' \
+		'{"id":7,"n":[]}' '{"id":8,"n":[]}' '{"id":9,"n":"\u00a0x"}' \
+		'{"id":10,"n":"\u00a0x"}' >"$T/blank.ndjson"
+	run_pairs --rule n --rule l=n:lower --rule t=n:sorted_tokens \
+		--summary "$T/s.json" "$T/blank.ndjson"
+	assert_output "9 10 r1,l,t"
+	run -0 jq -c '[.blocking.rules[].keyed]' "$T/s.json"
+	assert_output "[2,2,2]"
+}
+
 @test "block-size guard: the big block is skipped and reported" {
 	run_pairs -c "$B/rules.json" --max-block 3 --summary "$T/s.json" \
 		"$B/people.ndjson"

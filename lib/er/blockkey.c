@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract/types.h"
 #include "norm/date.h"
 #include "er/phonetic.h"
 #include "norm/text.h"
@@ -344,7 +345,13 @@ dq_blockkey_apply(int fn, int arg, const char *raw, size_t rawlen, int type,
 	size_t start = out->len, n, i, tn;
 	const char *s, *t, *at = NULL;
 	int y, m, d;
+	const struct dq_member val = { NULL, raw, 0, rawlen, (uint8_t)type,
+					0 };
 
+	/* Missing means what it means everywhere (contract/types.h): a
+	 * blank string, also of Unicode spaces, never blocks. */
+	if (dq_value_missing(&val))
+		return 0;
 	switch (type) {
 	case DQ_JSON_STRING:
 		if (memchr(raw, '\\', rawlen)) {

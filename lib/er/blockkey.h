@@ -5,7 +5,8 @@
  * value: "last_name:soundex,dob:year" keys a record by the Soundex code of
  * its surname and the year of its birth date.  Two records fall in the
  * same block when every part of their keys is equal.  A part whose field
- * is missing, null, an object or an array, or whose function gives an
+ * is missing (dq_value_missing of contract/types.h: absent, null, a blank
+ * string, [] or {}), an object or an array, or whose function gives an
  * empty result (a Soundex of "123", the year of "not a date", the last 4
  * digits of "12"), makes the whole key missing: such a record is in no
  * block of that rule.

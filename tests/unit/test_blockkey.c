@@ -88,6 +88,17 @@ main(void)
 	fn("f:lower", "\"  \\u00c9MILE Stra\\u00dfe \"", S,
 	   "\xc3\xa9mile strasse");
 	fn("f:lower", "\"   \"", S, "<missing>");
+	/* Missing is contract/types.h's: blank in any Unicode space, also
+	 * under exact, which keeps white space otherwise. */
+	fn("f:exact", "\"  \"", S, "<missing>");
+	fn("f:exact", "\"\\t\"", S, "<missing>");
+	fn("f:exact", "\"\\u00a0\"", S, "<missing>");
+	fn("f:lower", "\"\xc2\xa0\xe2\x80\x83\xe3\x80\x80\"", S, "<missing>");
+	fn("f:sorted_tokens", "\"\\u2003 \\u3000\"", S, "<missing>");
+	fn("f:exact", "\" \\u00a0x\"", S, " \xc2\xa0x");
+	fn("f:exact", "{}", DQ_JSON_OBJECT, "<missing>");
+	fn("f:exact", "0", DQ_JSON_NUMBER, "0");
+	fn("f:exact", "false", DQ_JSON_FALSE, "false");
 	fn("f:soundex", "\"Robert\"", S, "R163");
 	fn("f:soundex", "\"1234\"", S, "<missing>");
 	fn("f:nysiis", "\"Schmidt\"", S, "SNAD");
