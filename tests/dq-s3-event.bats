@@ -135,3 +135,39 @@ event() {
 		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
 	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
 }
+
+@test "dq-s3-event: keys with '..' or '.' segments are refused; --keep writes nothing outside DIR" {
+	local k
+	mkdir -p kept
+	for k in 'acme/..%2F..%2F..%2Fescaped' '../x' 'acme/../../x' \
+		'acme/./x' 'acme/%2E%2E/%2E%2E/y'; do
+		event "$k" >e.json
+		run -2 --separate-stderr "$S3EVENT" -q -c "$EX/contract.json" \
+			--db t.db --keep kept/in e.json
+		[[ $stderr == *"s3://agency-drop/$k: a '.' or '..' segment in the key"* ]]
+	done
+	run -0 find . -newer e.json -path ./kept -prune -o -type f -print
+	refute_output --partial escaped
+	[ ! -e ../x ] && [ ! -e x ] && [ ! -e y ]
+	[ ! -d kept/in ]
+}
+
+@test "dq-s3-event: a newline or other control character in a key is refused, not reported as another file" {
+	local k
+	mkdir -p "b/agency-drop/acme"
+	cp "$EX/bucket/agency-drop/beta-county/exports/roster.ndjson" \
+		"b/agency-drop/acme/a.ndjson"
+	cat >fetch <<-'EOF'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOF
+	chmod +x fetch
+	for k in 'acme/a.ndjson%0As3://agency-drop/other.ndjson agency=x file=y run=2026-11-21 8 score=100 passed violations=0' \
+		'acme/a.ndjson%0A' 'acme/a%09.ndjson' 'acme/a%C2%85.ndjson' 'acme/a%7F.ndjson'; do
+		event "$k" >e.json
+		DQ_S3_FETCH=./fetch run -2 --separate-stderr "$S3EVENT" \
+			-c "$EX/contract.json" --db n.db e.json
+		[ -z "$output" ]
+		[[ $stderr == *"control characters in the key"* ]]
+	done
+}

@@ -10,6 +10,7 @@
  */
 #include "base/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -305,7 +306,9 @@ dq_parse_ll(const char *s, long long min, long long max, long long *out)
 	char *end;
 	long long v;
 
-	if (!s || !*s)
+	/* Digits with an optional sign, nothing around them: strtoll would
+	 * also skip leading white space. */
+	if (!s || !*s || isspace((unsigned char)*s))
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);

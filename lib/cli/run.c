@@ -2,9 +2,11 @@
  * run.c - the shared command line, record loop plumbing and summary.
  */
 #include "cli/run.h"
+#include "cli/opt.h"
 #include "base/utf8.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -176,41 +178,34 @@ common_option(struct dq_run *run, int c, const char *arg)
 		run->rejects_path = arg;
 		return 0;
 	case O_MAX_REJECTS:
-		if (dq_parse_ll(arg, 0, INT64_MAX, &run->max_rejects))
-			return dq_error("--max-rejects: '%s' is not a whole "
-					"number >= 0", arg);
-		return 0;
+		return dq_opt_int("max-rejects", arg, 0, INT64_MAX,
+				  &run->max_rejects);
 	case O_ID:
 		if (!*arg)
 			return dq_error("--id: empty field name");
 		run->id_field = arg;
 		return 0;
-	case O_LOG_FORMAT:
-		if (!strcmp(arg, "json"))
-			run->log_json = 1;
-		else if (!strcmp(arg, "text"))
-			run->log_json = 0;
-		else
-			return dq_error("--log-format: '%s': expected text or "
-					"json", arg);
-		return 0;
+	case O_LOG_FORMAT: {
+		static const char *const fmts[] = { "text", "json", NULL };
+		return dq_opt_enum("log-format", arg, fmts, &run->log_json);
+	}
 	case O_CSV:
 		run->in.format = DQ_FMT_CSV;
 		return 0;
 	case O_NDJSON:
 		run->in.format = DQ_FMT_NDJSON;
 		return 0;
-	case O_INPUT_FORMAT:
-		if (!strcmp(arg, "csv"))
-			run->in.format = DQ_FMT_CSV;
-		else if (!strcmp(arg, "ndjson") || !strcmp(arg, "jsonl"))
-			run->in.format = DQ_FMT_NDJSON;
-		else if (!strcmp(arg, "auto"))
-			run->in.format = DQ_FMT_AUTO;
-		else
-			return dq_error("--input-format: '%s': expected auto, "
-					"ndjson or csv", arg);
+	case O_INPUT_FORMAT: {
+		static const char *const fmts[] = { "auto", "ndjson", "jsonl",
+						    "csv", NULL };
+		static const int as[] = { DQ_FMT_AUTO, DQ_FMT_NDJSON,
+					  DQ_FMT_NDJSON, DQ_FMT_CSV };
+		int k;
+		if (dq_opt_enum("input-format", arg, fmts, &k))
+			return -1;
+		run->in.format = as[k];
 		return 0;
+	}
 	case O_DELIMITER:
 		if (!*arg)
 			return dq_error("--delimiter: empty delimiter");
@@ -229,13 +224,10 @@ common_option(struct dq_run *run, int c, const char *arg)
 					"latin1", arg);
 		return 0;
 	case O_LINE_OFFSET: {
-		char *end;
-		errno = 0;
-		long v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v < 0)
-			return dq_error("--line-offset '%s': expected a line "
-					"count", arg);
-		run->in.line_offset = v;
+		long long v;
+		if (dq_opt_int("line-offset", arg, 0, LONG_MAX, &v))
+			return -1;
+		run->in.line_offset = (long)v;
 		return 0;
 	}
 	case O_PRINT_CONTRACT:

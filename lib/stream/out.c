@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void
@@ -41,6 +42,19 @@ dq_out_open(struct dq_out *o, const char *path)
 	return 0;
 }
 
+/* Is fd the same file as stdout (fd 1 itself, "/dev/stdout", or another
+ * descriptor of the same pipe)? */
+static int
+is_stdout(int fd)
+{
+	struct stat a, b;
+
+	if (fd == 1)
+		return 1;
+	return fstat(fd, &a) == 0 && fstat(1, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static void
 write_all(struct dq_out *o, const char *p, size_t n)
 {
@@ -48,7 +62,9 @@ write_all(struct dq_out *o, const char *p, size_t n)
 		ssize_t w = write(o->fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EPIPE)
+		/* The reader of stdout leaving ends a filter's job (`| head`);
+		 * the reader of a side file leaving loses what it was sent. */
+		if (w < 0 && errno == EPIPE && is_stdout(o->fd))
 			dq_die_quiet();
 		if (w <= 0)
 			dq_die("write error: %s: %s", o->name,

@@ -3,9 +3,10 @@
  *
  * Programs append records straight into o->b and call dq_out_commit();
  * the buffer is written when it passes DQ_OUT_FLUSH bytes.  A write that
- * fails ends the program: EPIPE (the reader went away, as with `| head`)
- * quietly with status 0, anything else (a full disk) with a message and
- * status 2.  SIGPIPE must be ignored for EPIPE to be seen; dq_run_init
+ * fails ends the program: EPIPE on stdout (its reader went away, as with
+ * `| head`) quietly with status 0; anything else (a full disk, or EPIPE
+ * on a side file such as --violations FIFO, whose lines would be lost)
+ * with a message and status 2.  SIGPIPE must be ignored for EPIPE to be seen; dq_run_init
  * does that.
  */
 #ifndef DQ_OUT_H

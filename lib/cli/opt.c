@@ -1,0 +1,87 @@
+/*
+ * opt.c - option values (see opt.h).  The checks are strtonum(3)'s idea
+ * (OpenBSD): a value is range-checked where it is read, and the message
+ * names the option, the value and the range.
+ */
+#include "cli/opt.h"
+#include "cli/par.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+int
+dq_opt_int(const char *name, const char *arg, long long min, long long max,
+	   long long *out)
+{
+	if (dq_parse_ll(arg, min, max, out))
+		return dq_error("--%s: '%s' is not a whole number from %lld "
+				"to %lld", name, arg, min, max);
+	return 0;
+}
+
+int
+dq_opt_double(const char *name, const char *arg, double min, double max,
+	      double *out)
+{
+	const char *p = arg;
+	char *end;
+	double v;
+
+	/* Decimal only: strtod would also take hex, inf, nan and leading
+	 * white space. */
+	if (*p == '+' || *p == '-')
+		p++;
+	if ((!isdigit((unsigned char)*p) &&
+	     !(*p == '.' && isdigit((unsigned char)p[1]))) ||
+	    arg[strspn(arg, "0123456789+-.eE")])
+		goto bad;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (*end || errno == ERANGE || !isfinite(v) || v < min || v > max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return dq_error("--%s: '%s' is not a number from %g to %g", name, arg,
+			min, max);
+}
+
+int
+dq_opt_enum(const char *name, const char *arg, const char *const *choices,
+	    int *out)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	int n = 0;
+
+	for (int i = 0; choices[i]; i++) {
+		if (!strcmp(arg, choices[i])) {
+			*out = i;
+			return 0;
+		}
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i)
+			dq_buf_addstr(&b, i == n - 1 ? " or " : ", ");
+		dq_buf_addstr(&b, choices[i]);
+	}
+	dq_error("--%s: '%s': expected %s", name, arg, b.len ? b.buf : "");
+	dq_buf_release(&b);
+	return -1;
+}
+
+int
+dq_opt_jobs(const char *arg, int *out)
+{
+	long long v;
+
+	if (dq_opt_int("jobs", arg, 1, DQ_PAR_MAX_JOBS, &v))
+		return -1;
+	*out = (int)v;
+	return 0;
+}

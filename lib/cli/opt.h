@@ -1,0 +1,44 @@
+/*
+ * opt.h - option values with one meaning and one message shape.
+ *
+ * Every program parses its numeric and enumerated option values through
+ * these functions, so every program accepts the same spellings, checks
+ * every range, and says what it wanted in the same words:
+ *
+ *	dq-score: --sample: '1.5' is not a number from 0 to 1
+ *	dq-merge: --max-size: 'x' is not a whole number from 2 to 1000000000
+ *	dq-validate: --log-format: 'yaml': expected text or json
+ *	dq-normalize: --jobs: '0' is not a whole number from 1 to 64
+ *
+ * Each returns 0 with *out set, or -1 after printing the message with
+ * dq_error() (leaving *out alone): the caller returns -1 from its option
+ * callback and dq_run_init() exits 2, as for any usage error.  name is the
+ * option without its dashes; arg is the value as given.
+ */
+#ifndef DQ_OPT_H
+#define DQ_OPT_H
+
+/* A whole number in [min, max]: decimal digits with an optional sign,
+ * nothing before or after. */
+int dq_opt_int(const char *name, const char *arg, long long min,
+	       long long max, long long *out);
+
+/* A finite number in [min, max] (strtod's decimal syntax; no hex, inf or
+ * nan, nothing before or after). */
+int dq_opt_double(const char *name, const char *arg, double min, double max,
+		  double *out);
+
+/* One of the words in choices (a NULL-ended list), exactly: *out is its
+ * index. */
+int dq_opt_enum(const char *name, const char *arg, const char *const *choices,
+		int *out);
+
+/*
+ * --jobs N, the same in every program: at most N worker threads (or
+ * processes), a whole number from 1 to DQ_PAR_MAX_JOBS.  Without the
+ * option a program uses dq_par_default_jobs() (cli/par.h).  Output never
+ * depends on N.
+ */
+int dq_opt_jobs(const char *arg, int *out);
+
+#endif
