@@ -298,7 +298,7 @@ two_pass() {
 	assert_output ""
 	[[ "$stderr" == *"--rule: rule 'r1': key part 'a:first': first needs a count, as in first(3)"* ]]
 	run -2 --separate-stderr dq block --rule a --max-block 1 "$B/people.ndjson"
-	[[ "$stderr" == *"'--max-block': '1' is not an integer in 2..2147483648"* ]]
+	[[ "$stderr" == *"--max-block: '1' is not a whole number from 2 to 2147483648"* ]]
 	run -2 --separate-stderr dq block --rule a --link "$B/people.ndjson"
 	[[ "$stderr" == *"--link needs two files, got 1"* ]]
 	run -2 --separate-stderr dq block --rule a --link --existing "$B/old.ndjson" "$B/people.ndjson" "$B/new.ndjson"

@@ -30,7 +30,7 @@ groups() {
 @test "usage and contract errors: exit 2, nothing on stdout" {
 	run -2 --separate-stderr dq merge --weak-link 1.5 "$M/pairs.ndjson"
 	assert_output ""
-	[[ "$stderr" == *"--weak-link: '1.5' is not a score in 0..1"* ]]
+	[[ "$stderr" == *"--weak-link: '1.5' is not a number from 0 to 1"* ]]
 	run -2 --separate-stderr dq merge --max-cluster-size 1 "$M/pairs.ndjson"
 	assert_output ""
 	run -2 --separate-stderr dq merge --records "$T/absent" "$M/pairs.ndjson"

@@ -159,7 +159,7 @@ setup() {
 	run -2 --separate-stderr dq score --model "$T/m.json" --train "$T/x.json" "$S/thresholds.ndjson"
 	[[ "$stderr" == *"--model and --train cannot be used together"* ]]
 	run -2 --separate-stderr dq score --u-pairs 0 "$S/thresholds.ndjson"
-	[[ "$stderr" == *"--u-pairs: '0' is not a count"* ]]
+	[[ "$stderr" == *"--u-pairs: '0' is not a whole number from 1 to 1000000000"* ]]
 	run -2 --separate-stderr dq score "$T/absent.ndjson"
 	assert_output ""
 }

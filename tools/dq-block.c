@@ -55,6 +55,7 @@
 #include "er/blockkey.h"
 #include "er/fsmodel.h"
 #include "stream/meta.h"
+#include "cli/opt.h"
 #include "cli/run.h"
 
 static const char synopsis[] =
@@ -196,13 +197,8 @@ option(void *ctx, int code, const char *arg)
 	switch (code) {
 	case 'm':
 		O.set_max = 1;
-		if (dq_parse_ll(arg, 2, 1LL << 31, &O.max_block)) {
-			fprintf(stderr, "%s: option '--max-block': '%s' is not "
-				"an integer in 2..2147483648\n", dq_progname,
-				arg);
-			return -1;
-		}
-		return 0;
+		return dq_opt_int("max-block", arg, 2, 1LL << 31,
+				  &O.max_block);
 	case 'r':
 		O.cli = dq_xrealloc(O.cli, (O.ncli + 1) * sizeof(*O.cli));
 		O.cli[O.ncli++] = (char *)arg;

@@ -38,6 +38,7 @@
 #include "er/cluster.h"
 #include "stream/json.h"
 #include "base/keyset.h"
+#include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
 #include "er/survive.h"
@@ -119,13 +120,12 @@ static struct {
 	int weak_set;
 	long long max_size;
 	int max_set;
-	long long jobs; /* 0: the default */
+	int jobs;       /* 0: the default */
 } O;
 
 static int
 option(void *ctx, int code, const char *arg)
 {
-	char *end;
 	switch (code) {
 	case O_DECISIONS:
 		O.decisions = arg;
@@ -137,11 +137,9 @@ option(void *ctx, int code, const char *arg)
 		O.map = arg;
 		return 0;
 	case O_MAX_SIZE:
-		if (dq_parse_ll(arg, 2, 1000000000, &O.max_size))
-			return dq_error("--max-cluster-size: '%s' is not a "
-					"whole number in 2..1000000000", arg);
 		O.max_set = 1;
-		return 0;
+		return dq_opt_int("max-cluster-size", arg, 2, 1000000000,
+				  &O.max_size);
 	case O_PREVIOUS_MAP:
 		O.prev_map = arg;
 		return 0;
@@ -152,19 +150,10 @@ option(void *ctx, int code, const char *arg)
 		O.review = arg;
 		return 0;
 	case 'j':
-		if (dq_parse_ll(arg, 1, DQ_PAR_MAX_JOBS, &O.jobs))
-			return dq_error("--jobs '%s': expected 1 to %d", arg,
-					DQ_PAR_MAX_JOBS);
-		return 0;
+		return dq_opt_jobs(arg, &O.jobs);
 	case O_WEAK_LINK:
-		errno = 0;
-		O.weak_link = strtod(arg, &end);
-		if (!*arg || *end || errno || !(O.weak_link >= 0) ||
-		    O.weak_link > 1)
-			return dq_error("--weak-link: '%s' is not a score in "
-					"0..1", arg);
 		O.weak_set = 1;
-		return 0;
+		return dq_opt_double("weak-link", arg, 0, 1, &O.weak_link);
 	}
 	return -1;
 }
@@ -1674,7 +1663,7 @@ main(int argc, char **argv)
 	dq_record_init(&meta);
 	dq_keyset_init(&old_ids);
 
-	int jobs = O.jobs ? (int)O.jobs : dq_par_default_jobs();
+	int jobs = O.jobs ? O.jobs : dq_par_default_jobs();
 	if (O.records)
 		read_records(jobs);
 	static const struct dq_par_work work = {

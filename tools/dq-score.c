@@ -37,6 +37,7 @@
 
 #include "er/decide.h"
 #include "er/fsmodel.h"
+#include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
 
@@ -102,7 +103,7 @@ static struct {
 	long long u_pairs;
 	long long seed;
 	double sample;
-	long long jobs; /* 0: the default */
+	int jobs;       /* 0: the default */
 	int explain;    /* DQ_DECIDE_* bits: decisions whose pairs get features */
 } O = { NULL, NULL, NULL, 200000, 1, 1.0, 0,
 	DQ_DECIDE_ALL };
@@ -142,30 +143,19 @@ option(void *ctx, int c, const char *arg)
 	case 't': O.train_path = arg; return 0;
 	case O_LABELS: O.labels_path = arg; return 0;
 	case O_U_PAIRS:
-		if (dq_parse_ll(arg, 1, 1000000000LL, &O.u_pairs))
-			return dq_error("--u-pairs: '%s' is not a count from "
-					"1 to 1000000000", arg);
+		return dq_opt_int("u-pairs", arg, 1, 1000000000LL, &O.u_pairs);
+	case O_SAMPLE:
+		if (dq_opt_double("sample", arg, 0, 1, &O.sample))
+			return -1;
+		if (!(O.sample > 0))
+			return dq_error("--sample: '%s' is not a number above "
+					"0 and at most 1", arg);
 		return 0;
-	case O_SAMPLE: {
-		char *end;
-		errno = 0;
-		O.sample = strtod(arg, &end);
-		if (errno || end == arg || *end || !(O.sample > 0) ||
-		    O.sample > 1)
-			return dq_error("--sample: '%s' is not a share in "
-					"(0, 1]", arg);
-		return 0;
-	}
 	case 'j':
-		if (dq_parse_ll(arg, 1, DQ_PAR_MAX_JOBS, &O.jobs))
-			return dq_error("--jobs '%s': expected 1 to %d", arg,
-					DQ_PAR_MAX_JOBS);
-		return 0;
+		return dq_opt_jobs(arg, &O.jobs);
 	case O_SEED:
-		if (dq_parse_ll(arg, 0, 0x7fffffffffffffffLL, &O.seed))
-			return dq_error("--seed: '%s' is not a whole number",
-					arg);
-		return 0;
+		return dq_opt_int("seed", arg, 0, 0x7fffffffffffffffLL,
+				  &O.seed);
 	}
 	return -1;
 }
@@ -477,7 +467,7 @@ main(int argc, char **argv)
 			.finish = work_finish,
 		};
 		id_field = run.id_field;
-		dq_par_run(&run, O.jobs ? (int)O.jobs : dq_par_default_jobs(),
+		dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(),
 			   &work);
 	}
 	dq_record_init(&rec);
