@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "contract/types.h"
 #include "stream/walk.h"
 
 void
@@ -74,7 +75,7 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 			if (!dq_member_key_is(&x, m->f[f].name,
 					      m->f[f].namelen))
 				continue;
-			if (x.type == DQ_JSON_NULL)
+			if (dq_value_missing(&x))
 				break;
 			if (x.type != DQ_JSON_STRING) {
 				s->v[f] = x.val;

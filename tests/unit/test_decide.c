@@ -138,6 +138,15 @@ test_read(void)
 	UNIT_OK(D.a.v[0] == NULL, "null is missing");
 	MEM_IS(D.a.v[1], D.a.n[1], "O'Neil", "escaped string unescaped");
 	UNIT_INT(D.lv[1], 0, "and compared as text");
+	/* Missing is contract/types.h's: a blank string of Unicode spaces
+	 * or an empty array says nothing, it does not agree. */
+	decide("{\"a\":{\"first_name\":\"\\u00a0\",\"email\":[],"
+	       "\"phone\":\" \"},\"b\":{\"first_name\":\"\\u00a0\","
+	       "\"email\":[],\"phone\":\"\\t\"}}");
+	UNIT_OK(D.a.v[0] == NULL && D.b.v[0] == NULL, "no-break space: missing");
+	UNIT_INT(D.lv[0], DQ_FS_NULL, "so the level is null");
+	UNIT_INT(D.lv[4], DQ_FS_NULL, "[] is null too");
+	UNIT_INT(D.lv[3], DQ_FS_NULL, "ASCII blanks as before");
 	UNIT_INT(decide("{\"a\":{\"i\\u0064\":\"q\"},\"b\":{\"id\":\"r\"}}"),
 		 DQ_DECIDE_DISTINCT, "nothing to compare");
 	MEM_IS(D.a.id.buf, D.a.id.len, "q", "an escaped id key is found");
