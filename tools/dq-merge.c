@@ -37,6 +37,7 @@
 
 #include "er/cluster.h"
 #include "stream/json.h"
+#include "stream/meta.h"
 #include "base/keyset.h"
 #include "cli/opt.h"
 #include "cli/par.h"
@@ -259,133 +260,6 @@ node_get(const char *key, size_t n, int str, int create)
 }
 
 static struct dq_buf idbuf = DQ_BUF_INIT;
-static struct dq_record sub;
-
-/*
- * The id of a scanned record into out (sb: scratch): the --id field (a string,
- * unescaped, or a number as written), else _dq.row.  Returns 1 for a
- * string id, 0 for a number, -1 when the record has neither.
- */
-static int
-record_id(const struct dq_record *r, struct dq_record *sb,
-	  struct dq_buf *out)
-{
-	struct dq_json_error err;
-	long i = dq_record_find(r, run.id_field, strlen(run.id_field));
-
-	dq_buf_reset(out);
-	if (i >= 0 && r->m[i].type == DQ_JSON_STRING) {
-		dq_json_unescape(r->m[i].val, r->m[i].vallen, out);
-		return 1;
-	}
-	if (i >= 0 && r->m[i].type == DQ_JSON_NUMBER) {
-		dq_buf_add(out, r->m[i].val, r->m[i].vallen);
-		return 0;
-	}
-	if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT)
-		return -1;
-	if (dq_json_scan(sb, r->m[r->dq].val, r->m[r->dq].vallen, &err))
-		return -1;
-	i = dq_record_find(sb, "row", 3);
-	if (i < 0 || sb->m[i].type != DQ_JSON_NUMBER)
-		return -1;
-	dq_buf_add(out, sb->m[i].val, sb->m[i].vallen);
-	return 0;
-}
-
-/* End of the JSON string starting at s[i] == '"' (index past it). */
-static size_t
-skip_string(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i + 1;
-	}
-	return n;
-}
-
-/*
- * Find a top-level member of an object whose text the scanner has
- * validated, without scanning it again: a walk that skips strings and
- * nested values.  The key is compared as written (an id field name with
- * escapes in the record is not found).  Returns 1 with the raw value.
- */
-static int
-find_top(const char *s, size_t n, const char *key, size_t keylen,
-	 const char **val, size_t *vallen)
-{
-	size_t i = 0;
-#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
-	while (i < n && s[i] != '{')
-		i++;
-	i++;
-	for (;;) {
-		while (i < n && (WS(s[i]) || s[i] == ','))
-			i++;
-		if (i >= n || s[i] != '"')
-			return 0;
-		size_t k0 = i + 1;
-		i = skip_string(s, n, i);
-		int hit = i - 1 - k0 == keylen && !memcmp(s + k0, key, keylen);
-		while (i < n && (WS(s[i]) || s[i] == ':'))
-			i++;
-		size_t v0 = i;
-		if (i < n && s[i] == '"') {
-			i = skip_string(s, n, i);
-		} else if (i < n && (s[i] == '{' || s[i] == '[')) {
-			int depth = 0;
-			for (; i < n; i++) {
-				if (s[i] == '"') {
-					i = skip_string(s, n, i) - 1;
-				} else if (s[i] == '{' || s[i] == '[') {
-					depth++;
-				} else if (s[i] == '}' || s[i] == ']') {
-					if (--depth == 0) {
-						i++;
-						break;
-					}
-				}
-			}
-		} else {
-			while (i < n && s[i] != ',' && s[i] != '}' && !WS(s[i]))
-				i++;
-		}
-		if (hit) {
-			*val = s + v0;
-			*vallen = i - v0;
-			return 1;
-		}
-	}
-#undef WS
-}
-
-/* record_id() on the validated text of a record, into out. */
-static int
-text_id(const char *s, size_t n, struct dq_buf *out)
-{
-	const char *v, *dqv;
-	size_t vl, dql;
-
-	dq_buf_reset(out);
-	if (find_top(s, n, run.id_field, strlen(run.id_field), &v, &vl)) {
-		if (*v == '"') {
-			dq_json_unescape(v, vl, out);
-			return 1;
-		}
-		if (*v == '-' || (*v >= '0' && *v <= '9')) {
-			dq_buf_add(out, v, vl);
-			return 0;
-		}
-	}
-	if (!find_top(s, n, "_dq", 3, &dqv, &dql) || *dqv != '{' ||
-	    !find_top(dqv, dql, "row", 3, &v, &vl) ||
-	    !(*v == '-' || (*v >= '0' && *v <= '9')))
-		return -1;
-	dq_buf_add(out, v, vl);
-	return 0;
-}
 
 /* An id as JSON text. */
 static void
@@ -536,7 +410,6 @@ read_side(const char *path, line_fn fn)
  * the bytes).
  */
 struct wstate {
-	struct dq_record sub; /* a record's _dq, or a pair's */
 	struct dq_buf id;
 };
 
@@ -546,7 +419,6 @@ worker_start(void *ctx, int w)
 	struct wstate *s = dq_xcalloc(1, sizeof(*s));
 	(void)ctx;
 	(void)w;
-	dq_record_init(&s->sub);
 	return s;
 }
 
@@ -556,7 +428,6 @@ worker_finish(void *ctx, void *ws, int w)
 	struct wstate *s = ws;
 	(void)ctx;
 	(void)w;
-	dq_record_release(&s->sub);
 	dq_buf_release(&s->id);
 	free(s);
 }
@@ -569,7 +440,8 @@ rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 	   uint64_t seq, struct dq_buf *out, const char **reject)
 {
 	struct wstate *s = ws;
-	int str = record_id(r, &s->sub, &s->id);
+	dq_buf_reset(&s->id);
+	int str = dq_meta_id(r, run.id_field, &s->id);
 	(void)seq;
 	(void)reject;
 	if (str < 0) {
@@ -649,7 +521,7 @@ static struct dq_cluster_edge *edges;
 static size_t nedges, edgecap;
 static struct review *reviews;
 static size_t nreviews, reviewcap;
-static struct dq_record pair, side, meta;
+static struct dq_record pair, meta;
 
 static void
 edge_add(uint32_t a, uint32_t b, double score, uint32_t flags)
@@ -689,7 +561,9 @@ entry_side(struct wstate *s, const struct dq_record *pr, const char *name,
 	if (i < 0 || pr->m[i].type != DQ_JSON_OBJECT)
 		return name[0] == 'a' ? "pair has no record 'a'"
 				      : "pair has no record 'b'";
-	int str = text_id(pr->m[i].val, pr->m[i].vallen, &s->id);
+	dq_buf_reset(&s->id);
+	int str = dq_meta_id_text(pr->m[i].val, pr->m[i].vallen,
+				  run.id_field, &s->id);
 	if (str < 0)
 		return name[0] == 'a' ? "record 'a' has no id and no _dq.row"
 				      : "record 'b' has no id and no _dq.row";
@@ -706,7 +580,6 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 	    uint64_t seq, struct dq_buf *out, const char **reject)
 {
 	struct wstate *s = ws;
-	struct dq_json_error err;
 	long i = pr->dq;
 	size_t start = out->len;
 	double score;
@@ -718,27 +591,23 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		*reject = "pair has no _dq object";
 		return -1;
 	}
-	dq_json_scan(&s->sub, pr->m[i].val, pr->m[i].vallen, &err);
-	long sc = dq_record_find(&s->sub, "score", 5);
-	long d = dq_record_find(&s->sub, "decision", 8);
-	if (sc < 0 || s->sub.m[sc].type != DQ_JSON_NUMBER) {
+	struct dq_member sc, d;
+	if (!dq_meta_find(pr, "score", 5, &sc) || sc.type != DQ_JSON_NUMBER) {
 		*reject = "pair has no number _dq.score";
 		return -1;
 	}
 	char tmp[64];
-	size_t n = s->sub.m[sc].vallen < 63 ? s->sub.m[sc].vallen : 63;
-	memcpy(tmp, s->sub.m[sc].val, n);
+	size_t n = sc.vallen < 63 ? sc.vallen : 63;
+	memcpy(tmp, sc.val, n);
 	tmp[n] = 0;
 	score = strtod(tmp, &end);
 	int kind = -1;
-	if (d >= 0 && s->sub.m[d].type == DQ_JSON_STRING) {
-		const char *v = s->sub.m[d].val;
-		size_t vl = s->sub.m[d].vallen;
-		if (vl == 7 && !memcmp(v, "\"match\"", 7))
+	if (dq_meta_find(pr, "decision", 8, &d) && d.type == DQ_JSON_STRING) {
+		if (d.vallen == 7 && !memcmp(d.val, "\"match\"", 7))
 			kind = 0;
-		else if (vl == 8 && !memcmp(v, "\"review\"", 8))
+		else if (d.vallen == 8 && !memcmp(d.val, "\"review\"", 8))
 			kind = 1;
-		else if (vl == 10 && !memcmp(v, "\"distinct\"", 10))
+		else if (d.vallen == 10 && !memcmp(d.val, "\"distinct\"", 10))
 			kind = 2;
 	}
 	if (kind < 0) {
@@ -912,27 +781,17 @@ dec_find(uint32_t a, uint32_t b)
 static uint32_t
 decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
 {
-	struct dq_json_error err;
 	long i = dq_record_find(r, name, 1);
-	int str;
+	int str = DQ_META_ID_NONE;
 
-	if (i < 0)
-		goto bad;
-	const struct dq_member *m = &r->m[i];
 	dq_buf_reset(&idbuf);
-	if (m->type == DQ_JSON_STRING) {
-		dq_json_unescape(m->val, m->vallen, &idbuf);
-		str = 1;
-	} else if (m->type == DQ_JSON_NUMBER) {
-		dq_buf_add(&idbuf, m->val, m->vallen);
-		str = 0;
-	} else if (m->type == DQ_JSON_OBJECT) {
-		dq_json_scan(&side, m->val, m->vallen, &err);
-		if ((str = record_id(&side, &sub, &idbuf)) < 0)
-			goto bad;
-	} else {
+	if (i >= 0 && r->m[i].type == DQ_JSON_OBJECT)
+		str = dq_meta_id_text(r->m[i].val, r->m[i].vallen,
+				      run.id_field, &idbuf);
+	else if (i >= 0)
+		str = dq_meta_id_value(&r->m[i], &idbuf);
+	if (str < 0)
 		goto bad;
-	}
 	return node_get(idbuf.buf, idbuf.len, str, 0);
 bad:
 	dq_error("%s:%ld: decision: '%s' must be an id or a record with "
@@ -986,7 +845,10 @@ static int
 on_previous(struct dq_record *r, const struct dq_item *it)
 {
 	long c = dq_record_find(r, "cluster", 7);
-	int str = record_id(r, &sub, &idbuf);
+	int str;
+
+	dq_buf_reset(&idbuf);
+	str = dq_meta_id(r, run.id_field, &idbuf);
 
 	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
 		return dq_error("%s:%ld: previous map: expected "
@@ -1521,12 +1383,8 @@ cmp_review(const void *x, const void *y)
 static int
 is_slim(const struct dq_record *p)
 {
-	const char *v;
-	size_t vl;
-	return p->dq >= 0 && p->m[p->dq].type == DQ_JSON_OBJECT &&
-	       find_top(p->m[p->dq].val, p->m[p->dq].vallen, "slim", 4, &v,
-			&vl) &&
-	       vl == 4 && !memcmp(v, "true", 4);
+	struct dq_member m;
+	return dq_meta_find(p, "slim", 4, &m) && m.type == DQ_JSON_TRUE;
 }
 
 /* Replace pair side "a" or "b" by the first record of node nd as read
@@ -1657,9 +1515,7 @@ main(int argc, char **argv)
 	if (O.log && dq_out_open(&log, O.log))
 		return 2;
 	dq_arena_init(&arena);
-	dq_record_init(&sub);
 	dq_record_init(&pair);
-	dq_record_init(&side);
 	dq_record_init(&meta);
 	dq_keyset_init(&old_ids);
 
@@ -1715,9 +1571,7 @@ main(int argc, char **argv)
 	free(dkeys);
 	free(dval);
 	dq_keyset_release(&old_ids);
-	dq_record_release(&sub);
 	dq_record_release(&pair);
-	dq_record_release(&side);
 	dq_record_release(&meta);
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
