@@ -6,8 +6,8 @@
  * each record by its id; read a person's decisions (--decisions) and let
  * them override the scores; cluster the match edges (lib/er/cluster.c: weak
  * links cut, cannot-link pairs and the size cap respected); give each
- * cluster a stable id (from its smallest member id, or the id it had in
- * --previous-map); then write one golden record per cluster, its fields
+ * cluster a stable id (lib/er/clusterid.c: from its smallest member id,
+ * or the id it had in --previous-map); then write one golden record per cluster, its fields
  * chosen by the contract's survivorship rules (lib/er/survive.c), in the
  * order of the clusters' smallest member ids.  Nothing depends on the
  * order of the input lines, so the output is byte-identical for the same
@@ -30,15 +30,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "er/cluster.h"
+#include "er/clusterid.h"
 #include "stream/json.h"
 #include "stream/meta.h"
 #include "base/keyset.h"
+#include "base/store.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -271,58 +272,8 @@ add_id(struct dq_buf *b, const struct node *nd)
 		dq_buf_add(b, nd->key, nd->keylen);
 }
 
-/*
- * The records' text, one after another in 64 MB chunks that the kernel
- * may back with 2 MB pages (MADV_HUGEPAGE; transparent huge pages in
- * "madvise" mode, Debian's default): 350 MB of records then take a few
- * hundred page faults instead of 90,000, which were a tenth of the run.
- * A record of more than 1 MB gets an allocation of its own.
- */
-#define STORE_CHUNK ((size_t)64 << 20)
-#define STORE_BIG ((size_t)1 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-static struct {
-	char **chunk; /* chunks and big records */
-	size_t n, cap;
-	char *cur;    /* the chunk being filled */
-	size_t used;
-} store;
-
-static char *
-store_alloc(size_t size)
-{
-	char *c = dq_xmalloc(size);
-	uintptr_t lo = ((uintptr_t)c + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t hi = ((uintptr_t)c + size) & ~(HUGE_PAGE - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	if (store.n == store.cap) {
-		store.cap = store.cap ? 2 * store.cap : 16;
-		store.chunk = dq_xrealloc(store.chunk,
-					  store.cap * sizeof(char *));
-	}
-	store.chunk[store.n++] = c;
-	return c;
-}
-
-static const char *
-store_dup(const char *s, size_t n)
-{
-	char *p;
-	if (n + 1 > STORE_BIG) {
-		p = store_alloc(n + 1);
-	} else {
-		if (!store.cur || store.used + n + 1 > STORE_CHUNK) {
-			store.cur = store_alloc(STORE_CHUNK);
-			store.used = 0;
-		}
-		p = store.cur + store.used;
-		store.used += n + 1;
-	}
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
+/* The records' text (lib/base/store.h: huge-page chunks). */
+static struct dq_store store = DQ_STORE_INIT;
 
 static void
 rec_add(uint32_t node, const char *text, size_t len)
@@ -332,7 +283,7 @@ rec_add(uint32_t node, const char *text, size_t len)
 		recs = dq_xrealloc(recs, reccap * sizeof(*recs));
 	}
 	struct rec *r = &recs[nrecs];
-	r->text = store_dup(text, len);
+	r->text = dq_store_dup(&store, text, len);
 	r->len = (uint32_t)len;
 	r->node = node;
 	r->next = UINT32_MAX;
@@ -899,7 +850,6 @@ static uint32_t *cstart;      /* cluster index -> first in members */
 static uint32_t *members;     /* ranks grouped by cluster, ascending */
 static uint32_t *cluster_of;  /* rep rank -> cluster index */
 static size_t nclusters;
-static char **cid;            /* cluster index -> id (owned) */
 
 static void
 cluster(const struct dq_survive *sv)
@@ -1013,113 +963,46 @@ cluster(const struct dq_survive *sv)
 	free(fill);
 }
 
-/* ---- cluster ids ---- */
+/* ---- cluster ids (lib/er/clusterid.c) ---- */
 
-struct claim {
-	const char *prev;
-	uint32_t prevlen;
-	uint32_t cl;    /* cluster index */
-	uint32_t count; /* members of cl that were in prev */
-};
-
-static int
-cmp_claim_prev(const void *x, const void *y)
-{
-	const struct claim *a = x, *b = y;
-	size_t n = a->prevlen < b->prevlen ? a->prevlen : b->prevlen;
-	int r = memcmp(a->prev, b->prev, n);
-	if (!r)
-		r = (a->prevlen > b->prevlen) - (a->prevlen < b->prevlen);
-	if (!r)
-		r = (a->cl > b->cl) - (a->cl < b->cl);
-	return r;
-}
-
-static int
-cmp_claim_strength(const void *x, const void *y)
-{
-	const struct claim *a = x, *b = y;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return cmp_claim_prev(x, y);
-}
-
-static char *
-fresh_id(const struct node *nd, struct dq_keyset *used)
-{
-	struct dq_buf b = DQ_BUF_INIT;
-	uint64_t h = hash_key(nd->key, nd->keylen);
-	/* Re-hash with a counter while the id is taken (an earlier
-	 * cluster's id held by another cluster now). */
-	for (uint64_t salt = 1;; salt++) {
-		dq_buf_reset(&b);
-		dq_buf_addch(&b, 'c');
-		dq_buf_add_hex64(&b, h);
-		if (!used || (!dq_keyset_has(&old_ids, b.buf, b.len) &&
-			      dq_keyset_add(used, b.buf, b.len)))
-			break;
-		uint64_t in[2] = { h, salt };
-		h = XXH3_64bits(in, sizeof(in));
-	}
-	return dq_buf_detach(&b, NULL);
-}
+static struct dq_clusterid CI;
 
 static void
 assign_ids(void)
 {
-	size_t i, k;
+	struct dq_clusterid_in in = { nclusters, cstart, NULL, NULL, NULL,
+				      NULL, NULL };
+	const char **first = dq_xmalloc((nclusters + 1) * sizeof(*first));
+	uint32_t *firstlen = dq_xmalloc((nclusters + 1) * sizeof(*firstlen));
+	const char **prev = NULL;
+	uint32_t *prevlen = NULL;
 
-	cid = dq_xcalloc(nclusters + 1, sizeof(*cid));
-	if (!O.prev_map) {
-		for (i = 0; i < nclusters; i++)
-			cid[i] = fresh_id(&nodes[order[members[cstart[i]]]],
-					  NULL);
-		return;
+	for (size_t i = 0; i < nclusters; i++) {
+		const struct node *nd = &nodes[order[members[cstart[i]]]];
+		first[i] = nd->key;
+		firstlen[i] = nd->keylen;
 	}
-	/* Claims: (earlier id, cluster, members shared).  The strongest
-	 * claim wins an earlier id: most members shared, then the earlier
-	 * id, then the cluster with the smallest member; each earlier id
-	 * and each cluster is given at most once. */
-	struct claim *c = dq_xmalloc((nnodes + 1) * sizeof(*c));
-	size_t nc = 0;
-	for (i = 0; i < nclusters; i++)
-		for (k = cstart[i]; k < cstart[i + 1]; k++) {
+	in.first = first;
+	in.firstlen = firstlen;
+	if (O.prev_map) {
+		prev = dq_xmalloc((nnodes + 1) * sizeof(*prev));
+		prevlen = dq_xmalloc((nnodes + 1) * sizeof(*prevlen));
+		for (size_t k = 0; k < nnodes; k++) {
 			const struct node *nd = &nodes[order[members[k]]];
-			if (!nd->prev)
-				continue;
-			c[nc++] = (struct claim){ nd->prev, nd->prevlen,
-						  (uint32_t)i, 1 };
+			prev[k] = nd->prev;
+			prevlen[k] = nd->prevlen;
 		}
-	qsort(c, nc, sizeof(*c), cmp_claim_prev);
-	size_t m = 0;
-	for (k = 0; k < nc; k++) {
-		if (m && c[m - 1].cl == c[k].cl &&
-		    c[m - 1].prevlen == c[k].prevlen &&
-		    !memcmp(c[m - 1].prev, c[k].prev, c[k].prevlen)) {
-			c[m - 1].count++;
-			continue;
-		}
-		c[m++] = c[k];
+		in.prev = prev;
+		in.prevlen = prevlen;
+		in.old = &old_ids;
 	}
-	qsort(c, m, sizeof(*c), cmp_claim_strength);
-	struct dq_keyset used;
-	dq_keyset_init(&used);
-	for (k = 0; k < m; k++) {
-		if (cid[c[k].cl] || dq_keyset_has(&used, c[k].prev,
-						  c[k].prevlen))
-			continue;
-		dq_keyset_add(&used, c[k].prev, c[k].prevlen);
-		cid[c[k].cl] = dq_xstrndup(c[k].prev, c[k].prevlen);
-		N.kept++;
-	}
-	free(c);
-	for (i = 0; i < nclusters; i++)
-		if (!cid[i]) {
-			cid[i] = fresh_id(&nodes[order[members[cstart[i]]]],
-					  &used);
-			N.fresh++;
-		}
-	dq_keyset_release(&used);
+	dq_clusterid_assign(&CI, &in);
+	N.kept = CI.kept;
+	N.fresh = CI.fresh;
+	free(first);
+	free(firstlen);
+	free(prev);
+	free(prevlen);
 }
 
 /* ---- output ---- */
@@ -1277,7 +1160,7 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		dq_buf_add(b, so.fields.buf, so.fields.len);
 		dq_buf_addstr(b, so.fields.len ? ",\"_dq\":{\"cluster\":"
 					       : "\"_dq\":{\"cluster\":");
-		dq_buf_add_json_string(b, cid[i], strlen(cid[i]));
+		dq_buf_add_json_string(b, CI.id[i], strlen(CI.id[i]));
 		dq_buf_addstr(b, ",\"members\":[");
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			if (k > cstart[i])
@@ -1298,7 +1181,7 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		qsort(el, ne, sizeof(*el), cmp_edge_ids);
 		b = &log->b;
 		dq_buf_addstr(b, "{\"cluster\":");
-		dq_buf_add_json_string(b, cid[i], strlen(cid[i]));
+		dq_buf_add_json_string(b, CI.id[i], strlen(CI.id[i]));
 		dq_buf_addf(b, ",\"size\":%zu,\"members\":[", nm);
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			if (k > cstart[i])
@@ -1350,7 +1233,7 @@ write_map(void)
 	if (dq_out_open(&o, O.map))
 		exit(2);
 	for (size_t i = 0; i < nnodes; i++) {
-		const char *c = cid[cluster_of[rep[i]]];
+		const char *c = CI.id[cluster_of[rep[i]]];
 		dq_buf_addch(&o.b, '{');
 		dq_buf_add_json_string(&o.b, run.id_field,
 				       strlen(run.id_field));
@@ -1431,8 +1314,8 @@ write_review(void)
 		dq_buf_addch(&meta_b, ',');
 		add_id(&meta_b, &nodes[rv->b]);
 		dq_buf_addstr(&meta_b, "],\"clusters\":[");
-		const char *ca = cid[cluster_of[rep[rankof[rv->a]]]];
-		const char *cb = cid[cluster_of[rep[rankof[rv->b]]]];
+		const char *ca = CI.id[cluster_of[rep[rankof[rv->a]]]];
+		const char *cb = CI.id[cluster_of[rep[rankof[rv->b]]]];
 		dq_buf_add_json_string(&meta_b, ca, strlen(ca));
 		dq_buf_addch(&meta_b, ',');
 		dq_buf_add_json_string(&meta_b, cb, strlen(cb));
@@ -1554,9 +1437,7 @@ main(int argc, char **argv)
 		       cst.conflict);
 	int status = dq_run_finish(&run, summary(), cst.conflict > 0);
 
-	for (size_t i = 0; i < nclusters; i++)
-		free(cid[i]);
-	free(cid);
+	dq_clusterid_release(&CI);
 	free(order);
 	free(rankof);
 	free(rep);
@@ -1576,9 +1457,7 @@ main(int argc, char **argv)
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
 	dq_buf_release(&cbuf);
-	for (size_t i = 0; i < store.n; i++)
-		free(store.chunk[i]);
-	free(store.chunk);
+	dq_store_release(&store);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);
 	return status;
