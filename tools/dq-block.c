@@ -176,17 +176,8 @@ static struct {
 	uint64_t nsrc[2];    /* records of the first / second side */
 } R;
 
-/* The distinct key parts of all rules, each computed once per record:
- * rule r's part k is parts[pidx[r][k]]. */
-#define MAX_PARTS 256
-static struct {
-	const struct dq_blockkey_part *part[MAX_PARTS];
-	size_t n;
-	size_t *pidx[MAX_RULES];
-	struct dq_buf val;          /* values, one after another */
-	size_t off[MAX_PARTS], len[MAX_PARTS];
-	signed char ok[MAX_PARTS];  /* -1 not computed yet, 0 missing, 1 */
-} PC;
+/* The distinct key parts of all rules, each computed once per record. */
+static struct dq_blockkey_set PC;
 
 static struct big top[TOP_BLOCKS], *skips;
 static size_t ntop, nskips, nskips_all;
@@ -472,55 +463,18 @@ key_display(const char *s, size_t n)
 static void
 index_parts(void)
 {
-	for (size_t r = 0; r < O.nr; r++) {
-		const struct dq_blockkey *k = &O.r[r].key;
-		PC.pidx[r] = dq_xmalloc(k->nparts * sizeof(size_t));
-		for (size_t q = 0; q < k->nparts; q++) {
-			size_t j;
-			for (j = 0; j < PC.n; j++)
-				if (dq_blockkey_part_same(PC.part[j],
-							  &k->parts[q]))
-					break;
-			if (j == PC.n) {
-				if (PC.n == MAX_PARTS)
-					dq_die("more than %d distinct key parts",
-					       MAX_PARTS);
-				PC.part[PC.n++] = &k->parts[q];
-			}
-			PC.pidx[r][q] = j;
-		}
-	}
+	dq_blockkey_set_init(&PC);
+	for (size_t r = 0; r < O.nr; r++)
+		if (dq_blockkey_set_add(&PC, &O.r[r].key))
+			dq_die("more than %d distinct key parts",
+			       DQ_BLOCKKEY_MAX_PARTS);
 }
 
-/* The key of rule r for rec into kb, from the part cache (parts are
- * computed when first needed); 1, or 0 when missing. */
+/* The key of rule r for rec into kb; 1, or 0 when missing. */
 static int
 rule_key(size_t r, const struct dq_record *rec, struct dq_buf *kb)
 {
-	const struct dq_blockkey *k = &O.r[r].key;
-
-	for (size_t q = 0; q < k->nparts; q++) {
-		size_t j = PC.pidx[r][q];
-		if (PC.ok[j] < 0) {
-			PC.off[j] = PC.val.len;
-			PC.ok[j] = (signed char)dq_blockkey_part_value(
-				PC.part[j], rec, &PC.val);
-			PC.len[j] = PC.val.len - PC.off[j];
-		}
-		if (!PC.ok[j])
-			return 0;
-		if (q)
-			dq_buf_addch(kb, DQ_BLOCKKEY_SEP);
-		dq_buf_add(kb, PC.val.buf + PC.off[j], PC.len[j]);
-	}
-	return 1;
-}
-
-static void
-new_record(void)
-{
-	memset(PC.ok, -1, PC.n);
-	dq_buf_reset(&PC.val);
+	return dq_blockkey_set_key(&PC, r, &O.r[r].key, rec, kb);
 }
 
 /* The key text of rule r for stored record i (for reports). */
@@ -717,7 +671,7 @@ read_records(struct dq_run *run, size_t first_new)
 		else
 			R.src[R.n] = SRC_DEDUPE;
 		R.nsrc[R.src[R.n] == SRC_A || R.src[R.n] == SRC_OLD ? 0 : 1]++;
-		new_record();
+		dq_blockkey_set_record(&PC);
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&kb);
 			R.key[R.n * O.nr + r] =
@@ -859,7 +813,7 @@ emit_keys(struct dq_run *run, size_t first_new)
 		dq_buf_reset(&txt);
 		record_text(run, &rec, &txt);
 		dq_buf_reset(&kb);
-		new_record();
+		dq_blockkey_set_record(&PC);
 		/* "\t%012llu\t%c\t" without printf. */
 		seqtxt[0] = '\t';
 		for (int d = 12, v = 0; d >= 1; d--, v++)
@@ -1420,5 +1374,6 @@ main(int argc, char **argv)
 	cJSON *extra = figures(&run);
 	free(files);
 	dq_fs_release(&cmp);
+	dq_blockkey_set_release(&PC);
 	return dq_run_finish(&run, extra, 0);
 }
