@@ -54,6 +54,7 @@
 
 #include "er/blockkey.h"
 #include "er/fsmodel.h"
+#include "er/keyline.h"
 #include "stream/meta.h"
 #include "cli/opt.h"
 #include "cli/run.h"
@@ -121,7 +122,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-#define MAX_RULES 64
+#define MAX_RULES DQ_KEYLINE_MAX_RULES
 #define TOP_BLOCKS 10
 #define SHOW_SKIPPED 10
 #define KEEP_SKIPPED 100
@@ -782,24 +783,14 @@ block_in_memory(struct dq_run *run)
 
 /* ---- Two passes: key lines ---- */
 
-/*
- * A key line: RR TAB HASH TAB SEQ TAB SRC TAB H0,H1,... TAB KEY TAB RECORD
- * RR is the rule's number (2 digits), HASH its key's hash and H0.. every
- * rule's (16 hex digits, 0 for none), SEQ the record's number (12 digits),
- * SRC its side (d, a, b, e, n), KEY the key text as a JSON string.
- */
+/* One key line per (rule, key, record): lib/er/keyline.h. */
 static void
 emit_keys(struct dq_run *run, size_t first_new)
 {
 	struct dq_record rec;
-	struct dq_buf kb = DQ_BUF_INIT, txt = DQ_BUF_INIT;
+	struct dq_buf common = DQ_BUF_INIT, txt = DQ_BUF_INIT;
 	struct dq_buf keys[MAX_RULES];
-	uint64_t h[MAX_RULES], seq = 0, pow10[12];
-	char num[4], seqtxt[16];
-
-	pow10[0] = 1;
-	for (int d = 1; d < 12; d++)
-		pow10[d] = pow10[d - 1] * 10;
+	uint64_t h[MAX_RULES], seq = 0;
 
 	for (size_t r = 0; r < O.nr; r++)
 		dq_buf_init(&keys[r], 32);
@@ -812,124 +803,28 @@ emit_keys(struct dq_run *run, size_t first_new)
 						 SRC_DEDUPE;
 		dq_buf_reset(&txt);
 		record_text(run, &rec, &txt);
-		dq_buf_reset(&kb);
 		dq_blockkey_set_record(&PC);
-		/* "\t%012llu\t%c\t" without printf. */
-		seqtxt[0] = '\t';
-		for (int d = 12, v = 0; d >= 1; d--, v++)
-			seqtxt[d] = (char)('0' + (seq / pow10[v]) % 10);
-		seqtxt[13] = '\t';
-		seqtxt[14] = (char)src;
-		seqtxt[15] = '\t';
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&keys[r]);
 			h[r] = rule_key(r, &rec, &keys[r]) ?
 				       key_hash(keys[r].buf, keys[r].len) : 0;
 			O.r[r].keyed += h[r] != 0;
-			if (r)
-				dq_buf_addch(&kb, ',');
-			dq_buf_add_hex64(&kb, h[r]);
 		}
+		dq_keyline_common(&common, seq++, src, h, O.nr);
 		for (size_t r = 0; r < O.nr; r++) {
 			if (!h[r])
 				continue;
-			struct dq_buf *o = &run->out.b;
-			num[0] = (char)('0' + r / 10);
-			num[1] = (char)('0' + r % 10);
-			num[2] = '\t';
-			dq_buf_add(o, num, 3);
-			dq_buf_add_hex64(o, h[r]);
-			dq_buf_add(o, seqtxt, 16);
-			dq_buf_add(o, kb.buf, kb.len);
-			dq_buf_addch(o, '\t');
-			dq_buf_add_json_string(o, keys[r].buf, keys[r].len);
-			dq_buf_addch(o, '\t');
-			dq_buf_add(o, txt.buf, txt.len);
+			dq_keyline_add(&run->out.b, r, h[r], &common,
+				       keys[r].buf, keys[r].len, txt.buf,
+				       txt.len);
 			dq_run_emit(run);
 		}
-		seq++;
 	}
 	for (size_t r = 0; r < O.nr; r++)
 		dq_buf_release(&keys[r]);
 	dq_record_release(&rec);
-	dq_buf_release(&kb);
+	dq_buf_release(&common);
 	dq_buf_release(&txt);
-}
-
-/* One parsed key line (pointers into the line). */
-struct kline {
-	size_t rule;
-	uint64_t hash;
-	unsigned char src;
-	uint64_t h[MAX_RULES];
-	const char *key;
-	size_t keylen;
-	const char *rec;
-	size_t reclen;
-};
-
-/* Value of a lower-case hex digit, or -1 (a table: the digits of
- * hashes are random, so branches would mispredict half the time). */
-static signed char hexval[256];
-
-static void
-hex_init(void)
-{
-	memset(hexval, -1, sizeof(hexval));
-	for (int c = 0; c < 10; c++)
-		hexval['0' + c] = (signed char)c;
-	for (int c = 0; c < 6; c++)
-		hexval['a' + c] = (signed char)(10 + c);
-}
-
-static int
-hex64(const char *p, uint64_t *v)
-{
-	uint64_t x = 0;
-	int bad = 0;
-	for (int i = 0; i < 16; i++) {
-		int d = hexval[(unsigned char)p[i]];
-		bad |= d;
-		x = x << 4 | (uint64_t)(d & 15);
-	}
-	*v = x;
-	return bad < 0 ? -1 : 0;
-}
-
-static int
-parse_kline(const char *s, size_t n, struct kline *k)
-{
-	const char *p = s, *e = s + n, *t;
-	size_t r;
-
-	if (n < 3 + 17 + 13 + 2 || p[2] != '\t' || p[0] < '0' ||
-	    p[0] > '9' || p[1] < '0' || p[1] > '9')
-		return -1;
-	k->rule = (size_t)((p[0] - '0') * 10 + (p[1] - '0'));
-	if (k->rule >= O.nr || hex64(p + 3, &k->hash) || p[19] != '\t' ||
-	    p[32] != '\t' || p[34] != '\t')
-		return -1;
-	k->src = (unsigned char)p[33];
-	if (!strchr("daben", k->src) || !k->src)
-		return -1;
-	p += 35;
-	for (r = 0; r < O.nr; r++) {
-		if (p + 17 > e || hex64(p, &k->h[r]) ||
-		    p[16] != (r + 1 < O.nr ? ',' : '\t'))
-			return -1;
-		p += 17;
-	}
-	if (k->h[k->rule] != k->hash)
-		return -1;
-	/* The key: a JSON string without tabs inside. */
-	t = memchr(p, '\t', (size_t)(e - p));
-	if (!t || t - p < 2 || *p != '"' || t[-1] != '"')
-		return -1;
-	k->key = p;
-	k->keylen = (size_t)(t - p);
-	k->rec = t + 1;
-	k->reclen = (size_t)(e - t - 1);
-	return k->reclen ? 0 : -1;
 }
 
 /* The skipped blocks (rule, hash) of --from-keys: an open-addressing
@@ -992,7 +887,7 @@ skip_has(size_t r, uint64_t h)
 static char *
 kline_key_cb(void *arg)
 {
-	const struct kline *k = arg;
+	const struct dq_keyline *k = arg;
 	struct dq_buf u = DQ_BUF_INIT;
 	char *d;
 	dq_json_unescape(k->key, k->keylen, &u);
@@ -1048,7 +943,7 @@ struct group {
  * record at the end of *line is replaced by its projection. */
 static void
 slim_line(const struct dq_run *run, const char *name, char **line,
-	  struct kline *k, struct dq_record *rec, struct dq_buf *t)
+	  struct dq_keyline *k, struct dq_record *rec, struct dq_buf *t)
 {
 	struct dq_json_error err;
 	size_t head = (size_t)(k->rec - *line);
@@ -1060,7 +955,7 @@ slim_line(const struct dq_run *run, const char *name, char **line,
 	slim_text(run, rec, t);
 	free(*line);
 	*line = dq_xstrndup(t->buf, t->len);
-	if (parse_kline(*line, t->len, k))
+	if (dq_keyline_parse(*line, t->len, O.nr, k))
 		dq_die("%s: changed while read", name);
 }
 
@@ -1072,7 +967,7 @@ from_keys(struct dq_run *run)
 	size_t cap = 0, gn = 0;
 	ssize_t n;
 	long lineno;
-	struct kline k, cur, *kl = NULL;
+	struct dq_keyline k, cur, *kl = NULL;
 	struct group g = { NULL, NULL, 0, 0 };
 	int have = 0;
 	const char *name = run->in.nfiles == 1 ? run->in.files[0] : "-";
@@ -1080,12 +975,11 @@ from_keys(struct dq_run *run)
 	struct dq_buf stxt = DQ_BUF_INIT;
 
 	dq_record_init(&srec);
-	hex_init();
 	/* Pass 1: block sizes, the guard. */
 	for (lineno = 1; (n = getline(&line, &cap, in)) > 0; lineno++) {
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
-		if (parse_kline(line, (size_t)n, &k))
+		if (dq_keyline_parse(line, (size_t)n, O.nr, &k))
 			dq_die("%s:%ld: not a key line of dq-block "
 			       "--emit-keys with these rules", name, lineno);
 		if (have && (k.rule < cur.rule ||
@@ -1130,7 +1024,7 @@ from_keys(struct dq_run *run)
 			run->n_in++;
 		/* Pass 1 checked the lines: the rule and hash are enough to
 		 * tell where a block ends. */
-		if (n > 0 && (n < 20 || hex64(line + 3, &k.hash)))
+		if (n > 0 && (n < 20 || dq_keyline_hex64(line + 3, &k.hash)))
 			dq_die("%s: changed while read", name);
 		if (n > 0)
 			k.rule = (size_t)((line[0] - '0') * 10 + line[1] - '0');
@@ -1175,7 +1069,8 @@ from_keys(struct dq_run *run)
 			kl = dq_xrealloc(kl, g.cap * sizeof(*kl));
 		}
 		g.line[g.n] = dq_xstrndup(line, (size_t)n);
-		if (parse_kline(g.line[g.n], (size_t)n, &kl[g.n]))
+		if (dq_keyline_parse(g.line[g.n], (size_t)n, O.nr,
+				     &kl[g.n]))
 			dq_die("%s: changed while read", name);
 		if (O.slim)
 			slim_line(run, name, &g.line[g.n], &kl[g.n], &srec,
