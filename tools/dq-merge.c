@@ -36,10 +36,10 @@
 
 #include "er/cluster.h"
 #include "er/clusterid.h"
+#include "er/idtable.h"
 #include "stream/json.h"
 #include "stream/meta.h"
 #include "base/keyset.h"
-#include "base/store.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -160,143 +160,12 @@ option(void *ctx, int code, const char *arg)
 	return -1;
 }
 
-/* ---- ids ---- */
-
-#define NODE_HEAD 16
-
-struct node {
-	const char *key;  /* canonical id: unescaped string, or number text */
-	const char *prev; /* cluster id in --previous-map, or NULL */
-	uint32_t keylen, prevlen;
-	uint32_t rec;     /* first record, UINT32_MAX when none */
-	uint8_t str;      /* the id was a string */
-	char head[NODE_HEAD]; /* the key's first bytes: a lookup of a short
-			       * id reads no key text */
-};
-
-struct rec {
-	const char *text;
-	uint32_t len;
-	uint32_t node;
-	uint32_t next; /* next record of the same id, UINT32_MAX at the end */
-};
+/* ---- ids (lib/er/idtable.h) ---- */
 
 static struct dq_run run;
-static struct dq_arena arena;
-static struct node *nodes;
-static size_t nnodes, nodecap;
-/* The id table: open addressing, linear probing.  A slot holds the top
- * 32 bits of the id's hash (which also give its position) above the node
- * index + 1, so that a probe touches a node and its key text only when
- * the hash bits agree, and growing never reads the nodes: one cache miss
- * per lookup instead of three per probe.  0 is empty. */
-static uint64_t *table;
-static size_t tcap;
-static struct rec *recs;
-static size_t nrecs, reccap;
-
-static uint64_t
-hash_key(const char *k, size_t n)
-{
-	return XXH3_64bits(k, n);
-}
-
-static void
-table_grow(void)
-{
-	size_t ncap = tcap ? 2 * tcap : 1024;
-	uint64_t *t = dq_xcalloc(ncap, sizeof(*t));
-	for (size_t i = 0; i < tcap; i++) {
-		if (!table[i])
-			continue;
-		size_t h = (size_t)(table[i] >> 32) & (ncap - 1);
-		while (t[h])
-			h = (h + 1) & (ncap - 1);
-		t[h] = table[i];
-	}
-	free(table);
-	table = t;
-	tcap = ncap;
-}
-
-/* The node of an id; creates it when create is set, else UINT32_MAX. */
-static uint32_t
-node_get(const char *key, size_t n, int str, int create)
-{
-	if (!tcap || (nnodes + 1) * 4 > tcap * 3) {
-		if (!create && !tcap)
-			return UINT32_MAX;
-		table_grow();
-	}
-	uint64_t tag = hash_key(key, n) >> 32;
-	size_t h = (size_t)tag & (tcap - 1);
-	while (table[h]) {
-		if (table[h] >> 32 == tag) {
-			uint32_t i = (uint32_t)table[h] - 1;
-			const struct node *nd = &nodes[i];
-			if (nd->keylen == n &&
-			    !memcmp(nd->head, key, n < NODE_HEAD ? n : NODE_HEAD) &&
-			    (n <= NODE_HEAD ||
-			     !memcmp(nd->key + NODE_HEAD, key + NODE_HEAD,
-				     n - NODE_HEAD)))
-				return i;
-		}
-		h = (h + 1) & (tcap - 1);
-	}
-	if (!create)
-		return UINT32_MAX;
-	if (nnodes == nodecap) {
-		nodecap = nodecap ? 2 * nodecap : 1024;
-		nodes = dq_xrealloc(nodes, nodecap * sizeof(*nodes));
-	}
-	struct node *nd = &nodes[nnodes];
-	memset(nd, 0, sizeof(*nd));
-	nd->key = dq_arena_dup(&arena, key, n);
-	memcpy(nd->head, key, n < NODE_HEAD ? n : NODE_HEAD);
-	nd->keylen = (uint32_t)n;
-	nd->str = (uint8_t)str;
-	nd->rec = UINT32_MAX;
-	table[h] = tag << 32 | (uint64_t)++nnodes;
-	return (uint32_t)(nnodes - 1);
-}
-
+static struct dq_arena arena; /* review lines and earlier cluster ids */
+static struct dq_idtable T;   /* every id and its records */
 static struct dq_buf idbuf = DQ_BUF_INIT;
-
-/* An id as JSON text. */
-static void
-add_id(struct dq_buf *b, const struct node *nd)
-{
-	if (nd->str)
-		dq_buf_add_json_string(b, nd->key, nd->keylen);
-	else
-		dq_buf_add(b, nd->key, nd->keylen);
-}
-
-/* The records' text (lib/base/store.h: huge-page chunks). */
-static struct dq_store store = DQ_STORE_INIT;
-
-static void
-rec_add(uint32_t node, const char *text, size_t len)
-{
-	if (nrecs == reccap) {
-		reccap = reccap ? 2 * reccap : 1024;
-		recs = dq_xrealloc(recs, reccap * sizeof(*recs));
-	}
-	struct rec *r = &recs[nrecs];
-	r->text = dq_store_dup(&store, text, len);
-	r->len = (uint32_t)len;
-	r->node = node;
-	r->next = UINT32_MAX;
-	if (nodes[node].rec == UINT32_MAX) {
-		nodes[node].rec = (uint32_t)nrecs;
-	} else {
-		uint32_t k = nodes[node].rec;
-		while (recs[k].next != UINT32_MAX)
-			k = recs[k].next;
-		recs[k].next = (uint32_t)nrecs;
-	}
-	nrecs++;
-}
 
 /* ---- counts ---- */
 
@@ -425,10 +294,10 @@ rec_consume(void *ctx, const char *out, size_t len)
 			N.no_id++;
 			str = 0;
 		}
-		uint32_t nd = node_get(id, il, str, 1);
-		if (nodes[nd].rec != UINT32_MAX)
+		uint32_t nd = dq_idtable_get(&T, id, il, str, 1);
+		if (T.node[nd].rec != UINT32_MAX)
 			N.dup_ids++;
-		rec_add(nd, text, tl);
+		dq_idtable_add_record(&T, nd, text, tl);
 	}
 }
 
@@ -610,19 +479,19 @@ side_node(const char **p, int a)
 	if (a && last_nd != UINT32_MAX && str == last_str &&
 	    il == last.len && !memcmp(id, last.buf, il))
 		return last_nd;
-	nd = node_get(id, il, str, 1);
+	nd = dq_idtable_get(&T, id, il, str, 1);
 	if (a) {
 		dq_buf_reset(&last);
 		dq_buf_add(&last, id, il);
 		last_nd = nd;
 		last_str = str;
 	}
-	if (nodes[nd].rec == UINT32_MAX) {
+	if (T.node[nd].rec == UINT32_MAX) {
 		/* Without --records the pairs bring the records; with it,
 		 * an id it lacks is counted. */
 		if (O.records)
 			N.pair_only_ids++;
-		rec_add(nd, rec, rl);
+		dq_idtable_add_record(&T, nd, rec, rl);
 	}
 	return nd;
 }
@@ -743,7 +612,7 @@ decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
 		str = dq_meta_id_value(&r->m[i], &idbuf);
 	if (str < 0)
 		goto bad;
-	return node_get(idbuf.buf, idbuf.len, str, 0);
+	return dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
 bad:
 	dq_error("%s:%ld: decision: '%s' must be an id or a record with "
 		 "one", it->file, it->line, name);
@@ -808,11 +677,11 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 	dq_buf_reset(&cbuf);
 	dq_json_unescape(r->m[c].val, r->m[c].vallen, &cbuf);
 	dq_keyset_add(&old_ids, cbuf.buf, cbuf.len);
-	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 0);
+	uint32_t nd = dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
 	if (nd == UINT32_MAX)
 		return 0;
-	nodes[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
-	nodes[nd].prevlen = (uint32_t)cbuf.len;
+	T.node[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
+	T.node[nd].prevlen = (uint32_t)cbuf.len;
 	return 0;
 }
 
@@ -834,7 +703,7 @@ cmp_node(const void *x, const void *y)
 	const struct sortkey *p = x, *q = y;
 	if (p->prefix != q->prefix)
 		return p->prefix < q->prefix ? -1 : 1;
-	const struct node *a = &nodes[p->node], *b = &nodes[q->node];
+	const struct dq_id *a = &T.node[p->node], *b = &T.node[q->node];
 	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
 	int r = memcmp(a->key, b->key, n);
 	if (r)
@@ -856,22 +725,22 @@ cluster(const struct dq_survive *sv)
 {
 	size_t i, k;
 
-	order = dq_xmalloc((nnodes + 1) * sizeof(*order));
-	rankof = dq_xmalloc((nnodes + 1) * sizeof(*rankof));
-	struct sortkey *sk = dq_xmalloc((nnodes + 1) * sizeof(*sk));
-	for (i = 0; i < nnodes; i++) {
+	order = dq_xmalloc((T.n + 1) * sizeof(*order));
+	rankof = dq_xmalloc((T.n + 1) * sizeof(*rankof));
+	struct sortkey *sk = dq_xmalloc((T.n + 1) * sizeof(*sk));
+	for (i = 0; i < T.n; i++) {
 		uint64_t p = 0;
 		for (k = 0; k < 8; k++)
-			p = p << 8 | (k < nodes[i].keylen
-					      ? (unsigned char)nodes[i].key[k]
+			p = p << 8 | (k < T.node[i].keylen
+					      ? (unsigned char)T.node[i].key[k]
 					      : 0);
 		sk[i] = (struct sortkey){ p, (uint32_t)i };
 	}
-	qsort(sk, nnodes, sizeof(*sk), cmp_node);
-	for (i = 0; i < nnodes; i++)
+	qsort(sk, T.n, sizeof(*sk), cmp_node);
+	for (i = 0; i < T.n; i++)
 		order[i] = sk[i].node;
 	free(sk);
-	for (i = 0; i < nnodes; i++)
+	for (i = 0; i < T.n; i++)
 		rankof[order[i]] = (uint32_t)i;
 
 	/* Decisions on match pairs. */
@@ -938,27 +807,27 @@ cluster(const struct dq_survive *sv)
 	struct dq_cluster_opts co = { -1, 0 };
 	co.weak_link = O.weak_set ? O.weak_link : sv->weak_link;
 	co.max_size = O.max_set ? (size_t)O.max_size : (size_t)sv->max_size;
-	rep = dq_xmalloc((nnodes + 1) * sizeof(*rep));
-	dq_cluster_run(nnodes, edges, active, cannot, ncannot, &co, rep, &cst);
+	rep = dq_xmalloc((T.n + 1) * sizeof(*rep));
+	dq_cluster_run(T.n, edges, active, cannot, ncannot, &co, rep, &cst);
 	for (k = active; k < nedges; k++)
 		edges[k].flags = EDGE_UNDONE;
 	free(cannot);
 
 	/* Members grouped by cluster: clusters in the order of their
 	 * smallest rank, members ascending. */
-	cluster_of = dq_xmalloc((nnodes + 1) * sizeof(*cluster_of));
-	cstart = dq_xcalloc(nnodes + 2, sizeof(*cstart));
-	for (i = 0; i < nnodes; i++)
+	cluster_of = dq_xmalloc((T.n + 1) * sizeof(*cluster_of));
+	cstart = dq_xcalloc(T.n + 2, sizeof(*cstart));
+	for (i = 0; i < T.n; i++)
 		if (rep[i] == i)
 			cluster_of[i] = (uint32_t)nclusters++;
-	for (i = 0; i < nnodes; i++)
+	for (i = 0; i < T.n; i++)
 		cstart[cluster_of[rep[i]] + 1]++;
 	for (i = 0; i < nclusters; i++)
 		cstart[i + 1] += cstart[i];
-	members = dq_xmalloc((nnodes + 1) * sizeof(*members));
+	members = dq_xmalloc((T.n + 1) * sizeof(*members));
 	uint32_t *fill = dq_xmalloc((nclusters + 1) * sizeof(*fill));
 	memcpy(fill, cstart, (nclusters + 1) * sizeof(*fill));
-	for (i = 0; i < nnodes; i++)
+	for (i = 0; i < T.n; i++)
 		members[fill[cluster_of[rep[i]]]++] = (uint32_t)i;
 	free(fill);
 }
@@ -978,17 +847,17 @@ assign_ids(void)
 	uint32_t *prevlen = NULL;
 
 	for (size_t i = 0; i < nclusters; i++) {
-		const struct node *nd = &nodes[order[members[cstart[i]]]];
+		const struct dq_id *nd = &T.node[order[members[cstart[i]]]];
 		first[i] = nd->key;
 		firstlen[i] = nd->keylen;
 	}
 	in.first = first;
 	in.firstlen = firstlen;
 	if (O.prev_map) {
-		prev = dq_xmalloc((nnodes + 1) * sizeof(*prev));
-		prevlen = dq_xmalloc((nnodes + 1) * sizeof(*prevlen));
-		for (size_t k = 0; k < nnodes; k++) {
-			const struct node *nd = &nodes[order[members[k]]];
+		prev = dq_xmalloc((T.n + 1) * sizeof(*prev));
+		prevlen = dq_xmalloc((T.n + 1) * sizeof(*prevlen));
+		for (size_t k = 0; k < T.n; k++) {
+			const struct dq_id *nd = &T.node[order[members[k]]];
 			prev[k] = nd->prev;
 			prevlen[k] = nd->prevlen;
 		}
@@ -1044,9 +913,9 @@ static void
 add_edge(struct dq_buf *b, const struct dq_cluster_edge *e, int used)
 {
 	dq_buf_addstr(b, "{\"a\":");
-	add_id(b, &nodes[order[e->a < e->b ? e->a : e->b]]);
+	dq_idtable_add_json(b, &T.node[order[e->a < e->b ? e->a : e->b]]);
 	dq_buf_addstr(b, ",\"b\":");
-	add_id(b, &nodes[order[e->a < e->b ? e->b : e->a]]);
+	dq_idtable_add_json(b, &T.node[order[e->a < e->b ? e->b : e->a]]);
 	dq_buf_addstr(b, ",\"score\":");
 	add_score(b, e->score);
 	if (used)
@@ -1126,9 +995,9 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			uint32_t nd = order[members[k]];
 			size_t off = idtext.len;
-			add_id(&idtext, &nodes[nd]);
-			for (uint32_t r = nodes[nd].rec; r != UINT32_MAX;
-			     r = recs[r].next) {
+			dq_idtable_add_json(&idtext, &T.node[nd]);
+			for (uint32_t r = T.node[nd].rec; r != UINT32_MAX;
+			     r = T.rec[r].next) {
 				if (nr == rrcap) {
 					size_t o = rrcap;
 					rrcap = rrcap ? 2 * rrcap : 16;
@@ -1144,8 +1013,8 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 						dq_record_init(&rr[o]);
 				}
 				struct dq_json_error err;
-				dq_json_scan(&rr[nr], recs[r].text,
-					     recs[r].len, &err);
+				dq_json_scan(&rr[nr], T.rec[r].text,
+					     T.rec[r].len, &err);
 				idoff[nr] = off;
 				idlen[nr] = idtext.len - off;
 				nr++;
@@ -1165,7 +1034,7 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			if (k > cstart[i])
 				dq_buf_addch(b, ',');
-			add_id(b, &nodes[order[members[k]]]);
+			dq_idtable_add_json(b, &T.node[order[members[k]]]);
 		}
 		dq_buf_addstr(b, "],\"provenance\":{");
 		dq_buf_add(b, so.prov.buf, so.prov.len);
@@ -1186,7 +1055,7 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			if (k > cstart[i])
 				dq_buf_addch(b, ',');
-			add_id(b, &nodes[order[members[k]]]);
+			dq_idtable_add_json(b, &T.node[order[members[k]]]);
 		}
 		dq_buf_addstr(b, "],\"joined\":[");
 		int first = 1;
@@ -1232,13 +1101,13 @@ write_map(void)
 	dq_out_init(&o);
 	if (dq_out_open(&o, O.map))
 		exit(2);
-	for (size_t i = 0; i < nnodes; i++) {
+	for (size_t i = 0; i < T.n; i++) {
 		const char *c = CI.id[cluster_of[rep[i]]];
 		dq_buf_addch(&o.b, '{');
 		dq_buf_add_json_string(&o.b, run.id_field,
 				       strlen(run.id_field));
 		dq_buf_addch(&o.b, ':');
-		add_id(&o.b, &nodes[order[i]]);
+		dq_idtable_add_json(&o.b, &T.node[order[i]]);
 		dq_buf_addstr(&o.b, ",\"cluster\":");
 		dq_buf_add_json_string(&o.b, c, strlen(c));
 		dq_buf_add(&o.b, "}\n", 2);
@@ -1276,9 +1145,9 @@ static void
 whole_side(struct dq_record *p, const char *name, uint32_t nd)
 {
 	long i = dq_record_find(p, name, 1);
-	uint32_t k = nodes[nd].rec;
+	uint32_t k = T.node[nd].rec;
 	if (i >= 0 && k != UINT32_MAX)
-		dq_record_set(p, (size_t)i, recs[k].text, recs[k].len,
+		dq_record_set(p, (size_t)i, T.rec[k].text, T.rec[k].len,
 			      DQ_JSON_OBJECT);
 }
 
@@ -1310,9 +1179,9 @@ write_review(void)
 		}
 		dq_buf_reset(&meta_b);
 		dq_buf_addstr(&meta_b, "\"ids\":[");
-		add_id(&meta_b, &nodes[rv->a]);
+		dq_idtable_add_json(&meta_b, &T.node[rv->a]);
 		dq_buf_addch(&meta_b, ',');
-		add_id(&meta_b, &nodes[rv->b]);
+		dq_idtable_add_json(&meta_b, &T.node[rv->b]);
 		dq_buf_addstr(&meta_b, "],\"clusters\":[");
 		const char *ca = CI.id[cluster_of[rep[rankof[rv->a]]]];
 		const char *cb = CI.id[cluster_of[rep[rankof[rv->b]]]];
@@ -1341,7 +1210,7 @@ summary(void)
 	cJSON *x = cJSON_CreateObject();
 	cJSON *m = cJSON_AddObjectToObject(x, "merge");
 	NUM(m, "records", N.records);
-	NUM(m, "ids", nnodes);
+	NUM(m, "ids", T.n);
 	NUM(m, "clusters", nclusters);
 	NUM(m, "singletons", N.singletons);
 	NUM(m, "merged_clusters", nclusters - N.singletons);
@@ -1398,6 +1267,7 @@ main(int argc, char **argv)
 	if (O.log && dq_out_open(&log, O.log))
 		return 2;
 	dq_arena_init(&arena);
+	dq_idtable_init(&T);
 	dq_record_init(&pair);
 	dq_record_init(&meta);
 	dq_keyset_init(&old_ids);
@@ -1420,9 +1290,9 @@ main(int argc, char **argv)
 	cluster(&sv);
 	assign_ids();
 	N.clusters = nclusters;
-	if (cstart[nclusters] != nnodes)
+	if (cstart[nclusters] != T.n)
 		dq_die("internal error: %u ids in clusters, %zu ids",
-		       cstart[nclusters], nnodes);
+		       cstart[nclusters], T.n);
 	write_golden(&sv, &log);
 	dq_out_close(&log);
 	if (O.map)
@@ -1444,9 +1314,6 @@ main(int argc, char **argv)
 	free(cstart);
 	free(members);
 	free(cluster_of);
-	free(nodes);
-	free(table);
-	free(recs);
 	free(edges);
 	free(reviews);
 	free(dkeys);
@@ -1457,7 +1324,7 @@ main(int argc, char **argv)
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
 	dq_buf_release(&cbuf);
-	dq_store_release(&store);
+	dq_idtable_release(&T);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);
 	return status;
