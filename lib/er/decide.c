@@ -42,6 +42,17 @@ dq_decide_release(struct dq_decide *d)
 	dq_buf_release(&d->scr.b);
 }
 
+/* Is the member's key name[0..n)?  A key without escapes (nearly all)
+ * is compared here, length first: this runs for every member of every
+ * side against every field. */
+static inline int
+key_is(const struct dq_member *x, const char *name, size_t n)
+{
+	if (!(x->flags & DQ_M_KEY_ESC))
+		return x->keylen == n && !memcmp(x->key, name, n);
+	return dq_member_key_is(x, name, n);
+}
+
 /* Read side key ("a" or "b") of pair into s; -1 when not an object. */
 static int
 read_side(const struct dq_fs_model *m, const struct dq_record *pair,
@@ -64,7 +75,7 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	dq_buf_reset(&s->id);
 	dq_walk_begin(&w, mb->val, mb->vallen);
 	while (dq_walk_member(&w, &x)) {
-		if (dq_member_key_is(&x, id_field, idn)) {
+		if (key_is(&x, id_field, idn)) {
 			if (x.type == DQ_JSON_STRING)
 				dq_json_unescape(x.val, x.vallen, &s->id);
 			else
@@ -72,8 +83,7 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 			have_id = 1;
 		}
 		for (size_t f = 0; f < m->n; f++) {
-			if (!dq_member_key_is(&x, m->f[f].name,
-					      m->f[f].namelen))
+			if (!key_is(&x, m->f[f].name, m->f[f].namelen))
 				continue;
 			if (dq_value_missing(&x))
 				break;
