@@ -52,6 +52,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "base/u64map.h"
 #include "er/blockkey.h"
 #include "er/fsmodel.h"
 #include "er/keyline.h"
@@ -827,12 +828,9 @@ emit_keys(struct dq_run *run, size_t first_new)
 	dq_buf_release(&txt);
 }
 
-/* The skipped blocks (rule, hash) of --from-keys: an open-addressing
- * set, small since each entry stands for more than --max-block lines. */
-static struct {
-	uint64_t *h;  /* (hash ^ rule) or 0 */
-	size_t cap, n;
-} S;
+/* The skipped blocks (rule, hash) of --from-keys: small, since each
+ * stands for more than --max-block lines. */
+static struct dq_u64map S;
 
 static uint64_t
 skey(size_t r, uint64_t h)
@@ -840,48 +838,19 @@ skey(size_t r, uint64_t h)
 	/* h is already a hash: mixing in the rule is enough. */
 	uint64_t v = h ^ ((uint64_t)(r + 1) * 0x9e3779b97f4a7c15u);
 	v ^= v >> 29;
-	return v ? v : 1;
+	return v;
 }
 
 static void
 skip_add(size_t r, uint64_t h)
 {
-	if (2 * (S.n + 1) > S.cap) {
-		size_t nc = S.cap ? S.cap * 2 : 64;
-		uint64_t *nh = dq_xcalloc(nc, sizeof(*nh));
-		for (size_t i = 0; i < S.cap; i++)
-			if (S.h[i]) {
-				size_t j = S.h[i] & (nc - 1);
-				while (nh[j])
-					j = (j + 1) & (nc - 1);
-				nh[j] = S.h[i];
-			}
-		free(S.h);
-		S.h = nh;
-		S.cap = nc;
-	}
-	uint64_t v = skey(r, h);
-	size_t j = v & (S.cap - 1);
-	while (S.h[j] && S.h[j] != v)
-		j = (j + 1) & (S.cap - 1);
-	if (!S.h[j])
-		S.n++;
-	S.h[j] = v;
+	dq_u64map_put(&S, skey(r, h), 1);
 }
 
 static int
 skip_has(size_t r, uint64_t h)
 {
-	if (!S.n)
-		return 0;
-	uint64_t v = skey(r, h);
-	size_t j = v & (S.cap - 1);
-	while (S.h[j]) {
-		if (S.h[j] == v)
-			return 1;
-		j = (j + 1) & (S.cap - 1);
-	}
-	return 0;
+	return dq_u64map_get(&S, skey(r, h)) != NULL;
 }
 
 static char *
@@ -1081,7 +1050,7 @@ from_keys(struct dq_run *run)
 	free(g.len);
 	free(kl);
 	free(line);
-	free(S.h);
+	dq_u64map_release(&S);
 	dq_record_release(&srec);
 	dq_buf_release(&stxt);
 	fclose(in);

@@ -31,15 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "er/cluster.h"
 #include "er/clusterid.h"
 #include "er/idtable.h"
 #include "stream/json.h"
 #include "stream/meta.h"
 #include "base/keyset.h"
+#include "base/u64map.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -541,60 +539,14 @@ pair_consume(void *ctx, const char *out, size_t len)
 
 /* ---- decisions ---- */
 
-static uint64_t *dkeys; /* (min node << 32 | max node) + 1; 0 empty */
-static uint8_t *dval;   /* 1 match, 2 distinct; | 4 once applied */
-static size_t dcap, ndec;
+/* A person's decisions: (min node << 32 | max node) -> 1 match, 2
+ * distinct; | 4 once applied. */
+static struct dq_u64map dec;
 
 static uint64_t
 pair_key(uint32_t a, uint32_t b)
 {
 	return a < b ? ((uint64_t)a << 32 | b) : ((uint64_t)b << 32 | a);
-}
-
-static size_t
-dec_slot(uint64_t k)
-{
-	size_t h = (size_t)XXH3_64bits(&k, sizeof(k)) & (dcap - 1);
-	while (dkeys[h] && dkeys[h] != k + 1)
-		h = (h + 1) & (dcap - 1);
-	return h;
-}
-
-static void
-dec_put(uint64_t k, uint8_t v)
-{
-	if ((ndec + 1) * 2 > dcap) {
-		size_t ocap = dcap;
-		uint64_t *ok = dkeys;
-		uint8_t *ov = dval;
-		dcap = dcap ? 2 * dcap : 256;
-		dkeys = dq_xcalloc(dcap, sizeof(*dkeys));
-		dval = dq_xcalloc(dcap, 1);
-		for (size_t i = 0; i < ocap; i++)
-			if (ok[i]) {
-				size_t h = dec_slot(ok[i] - 1);
-				dkeys[h] = ok[i];
-				dval[h] = ov[i];
-			}
-		free(ok);
-		free(ov);
-	}
-	size_t h = dec_slot(k);
-	if (!dkeys[h]) {
-		dkeys[h] = k + 1;
-		ndec++;
-	}
-	dval[h] = v;
-}
-
-/* The decision on a pair: 0 none, else its slot + 1. */
-static size_t
-dec_find(uint32_t a, uint32_t b)
-{
-	if (!dcap)
-		return 0;
-	size_t h = dec_slot(pair_key(a, b));
-	return dkeys[h] ? h + 1 : 0;
 }
 
 /* A decision's a or b: an id (string or number) or a whole record. */
@@ -652,7 +604,7 @@ on_decision(struct dq_record *r, const struct dq_item *it)
 	}
 	/* A later line on the same pair wins: the person changed their
 	 * mind. */
-	dec_put(pair_key(a, b), v);
+	dq_u64map_put(&dec, pair_key(a, b), v);
 	return 0;
 }
 
@@ -745,11 +697,12 @@ cluster(const struct dq_survive *sv)
 
 	/* Decisions on match pairs. */
 	for (k = 0; k < nedges; k++) {
-		size_t d = dec_find(edges[k].a, edges[k].b);
+		uint8_t *d = dq_u64map_get(&dec, pair_key(edges[k].a,
+							   edges[k].b));
 		if (!d)
 			continue;
-		dval[d - 1] |= 4;
-		if ((dval[d - 1] & 3) == 1) {
+		*d |= 4;
+		if ((*d & 3) == 1) {
 			edges[k].flags |= DQ_EDGE_PINNED;
 		} else {
 			edges[k].flags |= EDGE_UNDONE;
@@ -758,32 +711,33 @@ cluster(const struct dq_survive *sv)
 	}
 	/* Decisions on review pairs; the rest go to the review file. */
 	for (k = 0; k < nreviews; k++) {
-		size_t d = dec_find(reviews[k].a, reviews[k].b);
+		uint8_t *d = dq_u64map_get(&dec, pair_key(reviews[k].a,
+							   reviews[k].b));
 		if (!d)
 			continue;
 		reviews[k].decided = 1;
 		N.overridden_review++;
-		if ((dval[d - 1] & 7) == 1)
+		if ((*d & 7) == 1)
 			edge_add(reviews[k].a, reviews[k].b, reviews[k].score,
 				 DQ_EDGE_PINNED);
-		dval[d - 1] |= 4;
+		*d |= 4;
 	}
 	/* Decided matches that no pair proposed; and the cannot-links. */
 	uint32_t *cannot = NULL;
 	size_t ncannot = 0;
-	for (i = 0; i < dcap; i++) {
-		if (!dkeys[i])
-			continue;
-		uint32_t a = (uint32_t)((dkeys[i] - 1) >> 32);
-		uint32_t b = (uint32_t)(dkeys[i] - 1);
-		if ((dval[i] & 3) == 1)
+	uint64_t dk;
+	uint8_t *dv;
+	for (size_t it = 0; dq_u64map_next(&dec, &it, &dk, &dv);) {
+		uint32_t a = (uint32_t)(dk >> 32);
+		uint32_t b = (uint32_t)dk;
+		if ((*dv & 3) == 1)
 			N.dec_match++;
 		else
 			N.dec_distinct++;
-		if (dval[i] == 1) {
+		if (*dv == 1) {
 			edge_add(a, b, -1, DQ_EDGE_PINNED);
 			N.dec_new_edges++;
-		} else if ((dval[i] & 3) == 2) {
+		} else if ((*dv & 3) == 2) {
 			cannot = dq_xrealloc(cannot, (ncannot + 1) * 2 *
 							     sizeof(*cannot));
 			cannot[2 * ncannot] = rankof[a];
@@ -1316,8 +1270,7 @@ main(int argc, char **argv)
 	free(cluster_of);
 	free(edges);
 	free(reviews);
-	free(dkeys);
-	free(dval);
+	dq_u64map_release(&dec);
 	dq_keyset_release(&old_ids);
 	dq_record_release(&pair);
 	dq_record_release(&meta);
