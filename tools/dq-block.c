@@ -10,7 +10,8 @@
  *   {"a":{record},"b":{record},"_dq":{"rules":["name_dob","email"]}}
  *
  * Blocks come from sorting (hash, record number) entries (a counting pass
- * on the top 16 bits, then insertion sort per bucket), one rule at a time.
+ * on the top 16 bits, then insertion sort per bucket; lib/er/blocks.c),
+ * one rule at a time.
  * Phase 1 finds the blocks larger than the guard (--max-block), reports
  * them and clears those records' keys for that rule, and lists the
  * members of the other blocks of two or more.  Phase 2 pairs inside each
@@ -54,6 +55,7 @@
 
 #include "base/u64map.h"
 #include "er/blockkey.h"
+#include "er/blocks.h"
 #include "er/fsmodel.h"
 #include "er/keyline.h"
 #include "stream/meta.h"
@@ -577,64 +579,7 @@ write_pair(struct dq_buf *out, const char *a, size_t alen, const char *b,
 	dq_buf_add(out, "}}", 2);
 }
 
-/* 1 when an earlier rule than r has the pair in a kept block. */
-static int
-found_before(size_t r, const uint64_t *ka, const uint64_t *kb)
-{
-	for (size_t q = 0; q < r; q++)
-		if (ka[q] && ka[q] == kb[q])
-			return 1;
-	return 0;
-}
-
-/* ---- One pass: records in memory ---- */
-
-struct ent {
-	uint64_t h;
-	uint64_t i;
-};
-
-/* Sort by h, keeping input order among equal hashes: one counting pass
- * on the top 16 bits of the hash, then an insertion sort inside each of
- * the 65536 buckets (a handful of entries each, since the hashes are
- * uniform; a big block is one run of equal hashes, already in order). */
-static void
-bucket_sort(struct ent *a, struct ent *tmp, size_t n)
-{
-	static size_t cnt[65537];
-	size_t d, i, j;
-
-	memset(cnt, 0, sizeof(cnt));
-	for (i = 0; i < n; i++)
-		cnt[(a[i].h >> 48) + 1]++;
-	for (d = 1; d <= 65536; d++)
-		cnt[d] += cnt[d - 1];
-	for (i = 0; i < n; i++)
-		tmp[cnt[a[i].h >> 48]++] = a[i];
-	/* cnt[d] is now the end of bucket d. */
-	for (d = 0, i = 0; d < 65536; i = cnt[d++]) {
-		for (size_t k = i + 1; k < cnt[d]; k++) {
-			struct ent x = tmp[k];
-			for (j = k; j > i && tmp[j - 1].h > x.h; j--)
-				tmp[j] = tmp[j - 1];
-			tmp[j] = x;
-		}
-	}
-	memcpy(a, tmp, n * sizeof(*a));
-}
-
-static size_t
-collect(size_t r, struct ent *a)
-{
-	size_t m = 0;
-	const uint64_t *k = R.key + r;
-	for (size_t i = 0; i < R.n; i++)
-		if (k[i * O.nr]) {
-			a[m].h = k[i * O.nr];
-			a[m++].i = i;
-		}
-	return m;
-}
+/* ---- One pass: records in memory (lib/er/blocks.h) ---- */
 
 static char *
 stored_key_cb(void *arg)
@@ -687,86 +632,62 @@ read_records(struct dq_run *run, size_t first_new)
 	dq_buf_release(&kb);
 }
 
-/* A member of a kept block in phase 1's list: the record's number, its
- * side (b or new) and whether it starts a block. */
-#define M_START 0x80000000u
-#define M_SIDE 0x40000000u
-#define M_INDEX 0x3fffffffu
+/* The block-size guard of phase 1: a block over the rule's --max-block
+ * is skipped and reported; every block of two or more is a candidate
+ * for the largest. */
+static int
+guard(void *ctx, size_t r, size_t first, size_t size)
+{
+	struct dq_run *run = ctx;
+	size_t ri[2] = { r, first };
+	int skip = size > (size_t)O.r[r].max_block;
+
+	note_block(r, size, skip, stored_key_cb, ri);
+	if (skip)
+		note_skip(run, r, size, stored_key_cb, ri);
+	return skip;
+}
 
 static void
 block_in_memory(struct dq_run *run)
 {
-	struct ent *a = dq_xmalloc((R.n + 1) * sizeof(*a));
-	struct ent *tmp = dq_xmalloc((R.n + 1) * sizeof(*tmp));
-	uint32_t *list[MAX_RULES];
-	size_t nlist[MAX_RULES], cap[MAX_RULES];
-	size_t m, b, e, x, y, ri[2];
-	int any = O.link || O.existing;
+	struct dq_blocks bl;
+	struct dq_blocks_list list[MAX_RULES];
+	unsigned char *second = dq_xmalloc(R.n + 1);
+	int mode = O.link ? DQ_BLOCKS_LINK :
+		   O.existing ? DQ_BLOCKS_INCREMENTAL : DQ_BLOCKS_DEDUPE;
+	size_t b, e, x, y;
 
-	if (R.n > M_INDEX)
+	if (R.n > DQ_BLOCKS_INDEX)
 		dq_die("more than %u records: use --emit-keys and --from-keys",
-		       M_INDEX);
-	/* Phase 1: sort each rule's keys; skip the blocks over the guard
-	 * (clearing their keys) and list the members of the others. */
-	for (size_t r = 0; r < O.nr; r++) {
-		uint64_t *k = R.key + r;
-		m = collect(r, a);
-		bucket_sort(a, tmp, m);
-		list[r] = NULL;
-		nlist[r] = cap[r] = 0;
-		for (b = 0; b < m; b = e) {
-			for (e = b + 1; e < m && a[e].h == a[b].h; e++)
-				;
-			if (e - b < 2)
-				continue;
-			ri[0] = r;
-			ri[1] = a[b].i;
-			int skip = e - b > (size_t)O.r[r].max_block;
-			note_block(r, e - b, skip, stored_key_cb, ri);
-			if (skip) {
-				note_skip(run, r, e - b, stored_key_cb, ri);
-				for (x = b; x < e; x++)
-					k[a[x].i * O.nr] = 0;
-				continue;
-			}
-			O.r[r].blocks++;
-			if (nlist[r] + (e - b) > cap[r]) {
-				cap[r] = (nlist[r] + (e - b)) * 2;
-				list[r] = dq_xrealloc(list[r],
-						      cap[r] * sizeof(**list));
-			}
-			for (x = b; x < e; x++) {
-				unsigned char sd = R.src[a[x].i];
-				list[r][nlist[r]++] = (uint32_t)a[x].i |
-					(x == b ? M_START : 0) |
-					(sd == SRC_B || sd == SRC_NEW ? M_SIDE :
-									0);
-			}
-		}
-	}
-	free(a);
-	free(tmp);
+		       DQ_BLOCKS_INDEX);
+	for (size_t i = 0; i < R.n; i++)
+		second[i] = R.src[i] == SRC_B || R.src[i] == SRC_NEW;
+	/* Phase 1: each rule's blocks; the guard clears the keys of those
+	 * it skips, so later rules see only surviving keys. */
+	dq_blocks_init(&bl, R.key, R.n, O.nr, second);
+	memset(list, 0, sizeof(list));
+	for (size_t r = 0; r < O.nr; r++)
+		O.r[r].blocks += dq_blocks_list(&bl, r, guard, run, &list[r]);
+	dq_blocks_release(&bl);
+	free(second);
 	/* Phase 2: the pairs, block by block in the same order. */
 	for (size_t r = 0; r < O.nr; r++) {
-		const uint32_t *l = list[r];
-		m = nlist[r];
+		const uint32_t *l = list[r].m;
+		size_t m = list[r].n;
 		for (b = 0; b < m; b = e) {
-			for (e = b + 1; e < m && !(l[e] & M_START); e++)
+			for (e = b + 1; e < m && !(l[e] & DQ_BLOCKS_START); e++)
 				;
 			for (x = b; x < e; x++) {
-				size_t i = l[x] & M_INDEX;
+				size_t i = l[x] & DQ_BLOCKS_INDEX;
 				const uint64_t *ki = R.key + i * O.nr;
 				for (y = x + 1; y < e; y++) {
-					size_t j = l[y] & M_INDEX;
+					size_t j = l[y] & DQ_BLOCKS_INDEX;
 					const uint64_t *kj = R.key + j * O.nr;
-					/* Link: sides differ; incremental: one
-					 * is new. */
-					if (any &&
-					    (O.link ? !((l[x] ^ l[y]) & M_SIDE) :
-						      !((l[x] | l[y]) & M_SIDE)))
+					if (!dq_blocks_eligible(mode, l[x], l[y]))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, ki, kj))
+					if (dq_blocks_found_before(r, ki, kj))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b,
@@ -778,7 +699,7 @@ block_in_memory(struct dq_run *run)
 				}
 			}
 		}
-		free(list[r]);
+		dq_blocks_list_release(&list[r]);
 	}
 }
 
@@ -1017,7 +938,7 @@ from_keys(struct dq_run *run)
 					if (!eligible(kl[x].src, kl[y].src))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, kl[x].h, kl[y].h))
+					if (dq_blocks_found_before(r, kl[x].h, kl[y].h))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b, kl[x].rec,
