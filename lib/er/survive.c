@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract/types.h"
 #include "norm/date.h"
 #include "stream/meta.h"
 #include "stream/walk.h"
@@ -592,8 +593,7 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 		memset(c, 0, sizeof(*c));
 		c->rec = i;
 		c->m = &recs[i].m[k];
-		c->valid = c->m->type != DQ_JSON_NULL &&
-			   !(c->m->type == DQ_JSON_STRING && c->m->vallen == 2);
+		c->valid = !dq_value_missing(c->m);
 		if (c->valid)
 			c->valid = unparsed(i, key, keylen) ? 1 : 2;
 	}
