@@ -85,6 +85,25 @@ run_pairs() {
 {"a":{"name":"Ann","row":"r2","_dq":{"row":2}},"b":{"name":"Ann","_dq":{"note":"\"row\": 3","row":3}},"_dq":{"rules":["r1"]}}'
 }
 
+@test "an id of null names nothing: the record gets _dq.row, as dq-merge needs" {
+	printf '%s\n' '{"id":null,"zip":"1","n":"Ann"}' '{"id":null,"zip":"1","n":"Ann"}' \
+		'{"id":"x","zip":"1"}' >"$T/idnull.ndjson"
+	run -0 --separate-stderr dq block --rule zip "$T/idnull.ndjson"
+	assert_line --index 0 '{"a":{"id":null,"zip":"1","n":"Ann","_dq":{"row":1}},"b":{"id":null,"zip":"1","n":"Ann","_dq":{"row":2}},"_dq":{"rules":["r1"]}}'
+	assert_line --index 1 '{"a":{"id":null,"zip":"1","n":"Ann","_dq":{"row":1}},"b":{"id":"x","zip":"1"},"_dq":{"rules":["r1"]}}'
+	printf '%s\n' "${lines[0]}" >"$T/pairs.ndjson"
+	run -0 jq -c '._dq += {"score":1,"decision":"match"}' "$T/pairs.ndjson"
+	printf '%s\n' "$output" >"$T/scored.ndjson"
+	# dq-merge names both records by their rows: no reject.
+	run -0 --separate-stderr dq merge --map "$T/map.ndjson" "$T/scored.ndjson"
+	run -0 jq -c '.id' "$T/map.ndjson"
+	assert_output '1
+2'
+	# --slim carries the _dq of a record without an id.
+	run -0 --separate-stderr dq block --rule zip --slim "$T/idnull.ndjson"
+	assert_line --index 0 '{"a":{"id":null,"_dq":{"row":1}},"b":{"id":null,"_dq":{"row":2}},"_dq":{"rules":["r1"],"slim":true}}'
+}
+
 @test "a blank part is missing as contract/types.h says: Unicode spaces too" {
 	# No-break and ideographic spaces are white space, and so is a
 	# blank string under exact, which otherwise keeps white space.

@@ -358,8 +358,17 @@ key_hash(const char *s, size_t n)
 	return h ? h : 1; /* 0 means "no key" */
 }
 
-/* 1 when --slim carries member m of a record (has_id: the record has
- * the --id field). */
+/* 1 when the record has an id of its own: its --id field names it
+ * (stream/meta.h: a string or a number; null, say, names nothing). */
+static int
+has_id(const struct dq_run *run, const struct dq_record *rec)
+{
+	long i = dq_record_find(rec, run->id_field, strlen(run->id_field));
+	return i >= 0 && dq_meta_id_value(&rec->m[i], NULL) >= 0;
+}
+
+/* 1 when --slim carries member m of a record (has_id: the record has an
+ * id). */
 static int
 carried(const struct dq_run *run, const struct dq_record *rec, size_t i,
 	int has_id, size_t idlen)
@@ -394,12 +403,12 @@ slim_text(const struct dq_run *run, const struct dq_record *rec,
 	  struct dq_buf *out)
 {
 	size_t idlen = strlen(run->id_field);
-	int has_id = dq_record_find(rec, run->id_field, idlen) >= 0;
+	int named = has_id(run, rec);
 	int first = 1;
 
 	dq_buf_addch(out, '{');
 	for (size_t i = 0; i < rec->n; i++) {
-		if (!carried(run, rec, i, has_id, idlen))
+		if (!carried(run, rec, i, named, idlen))
 			continue;
 		if (!first)
 			dq_buf_addch(out, ',');
@@ -413,7 +422,7 @@ slim_text(const struct dq_run *run, const struct dq_record *rec,
 }
 
 /* The text of a record as it is embedded: as it came, or with _dq.row
- * (and _dq.file) added when it has neither the --id field nor a row;
+ * (and _dq.file) added when it has neither an id nor a row;
  * with --slim, projected (slim_text). */
 static void
 record_text(struct dq_run *run, struct dq_record *rec, struct dq_buf *out)
@@ -421,8 +430,7 @@ record_text(struct dq_run *run, struct dq_record *rec, struct dq_buf *out)
 	struct dq_buf meta = DQ_BUF_INIT;
 	struct dq_member row;
 
-	if (dq_record_find(rec, run->id_field, strlen(run->id_field)) >= 0 ||
-	    dq_meta_find(rec, "row", 3, &row)) {
+	if (has_id(run, rec) || dq_meta_find(rec, "row", 3, &row)) {
 		if (O.slim)
 			slim_text(run, rec, out);
 		else
