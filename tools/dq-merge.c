@@ -642,27 +642,6 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 static uint32_t *order; /* rank -> node */
 static uint32_t *rankof; /* node -> rank */
 
-/* Sorting ids: the first 8 bytes, big-endian, decide most comparisons
- * without touching the keys. */
-struct sortkey {
-	uint64_t prefix;
-	uint32_t node;
-};
-
-static int
-cmp_node(const void *x, const void *y)
-{
-	const struct sortkey *p = x, *q = y;
-	if (p->prefix != q->prefix)
-		return p->prefix < q->prefix ? -1 : 1;
-	const struct dq_id *a = &T.node[p->node], *b = &T.node[q->node];
-	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
-	int r = memcmp(a->key, b->key, n);
-	if (r)
-		return r;
-	return (a->keylen > b->keylen) - (a->keylen < b->keylen);
-}
-
 #define EDGE_UNDONE (1u << 16)
 
 static struct dq_cluster_stats cst;
@@ -675,25 +654,11 @@ static size_t nclusters;
 static void
 cluster(const struct dq_survive *sv)
 {
-	size_t i, k;
+	size_t k;
 
 	order = dq_xmalloc((T.n + 1) * sizeof(*order));
 	rankof = dq_xmalloc((T.n + 1) * sizeof(*rankof));
-	struct sortkey *sk = dq_xmalloc((T.n + 1) * sizeof(*sk));
-	for (i = 0; i < T.n; i++) {
-		uint64_t p = 0;
-		for (k = 0; k < 8; k++)
-			p = p << 8 | (k < T.node[i].keylen
-					      ? (unsigned char)T.node[i].key[k]
-					      : 0);
-		sk[i] = (struct sortkey){ p, (uint32_t)i };
-	}
-	qsort(sk, T.n, sizeof(*sk), cmp_node);
-	for (i = 0; i < T.n; i++)
-		order[i] = sk[i].node;
-	free(sk);
-	for (i = 0; i < T.n; i++)
-		rankof[order[i]] = (uint32_t)i;
+	dq_idtable_order(&T, order, rankof);
 
 	/* Decisions on match pairs. */
 	for (k = 0; k < nedges; k++) {
@@ -771,19 +736,8 @@ cluster(const struct dq_survive *sv)
 	 * smallest rank, members ascending. */
 	cluster_of = dq_xmalloc((T.n + 1) * sizeof(*cluster_of));
 	cstart = dq_xcalloc(T.n + 2, sizeof(*cstart));
-	for (i = 0; i < T.n; i++)
-		if (rep[i] == i)
-			cluster_of[i] = (uint32_t)nclusters++;
-	for (i = 0; i < T.n; i++)
-		cstart[cluster_of[rep[i]] + 1]++;
-	for (i = 0; i < nclusters; i++)
-		cstart[i + 1] += cstart[i];
 	members = dq_xmalloc((T.n + 1) * sizeof(*members));
-	uint32_t *fill = dq_xmalloc((nclusters + 1) * sizeof(*fill));
-	memcpy(fill, cstart, (nclusters + 1) * sizeof(*fill));
-	for (i = 0; i < T.n; i++)
-		members[fill[cluster_of[rep[i]]]++] = (uint32_t)i;
-	free(fill);
+	nclusters = dq_cluster_groups(T.n, rep, cluster_of, cstart, members);
 }
 
 /* ---- cluster ids (lib/er/clusterid.c) ---- */

@@ -120,3 +120,48 @@ dq_idtable_add_json(struct dq_buf *b, const struct dq_id *id)
 	else
 		dq_buf_add(b, id->key, id->keylen);
 }
+
+/* Sorting ids: the first 8 bytes, big-endian, decide most comparisons
+ * without touching the keys. */
+struct sortkey {
+	uint64_t prefix;
+	uint32_t node;
+};
+
+static int
+cmp_node(const void *x, const void *y, void *arg)
+{
+	const struct sortkey *p = x, *q = y;
+	const struct dq_id *node = arg;
+	if (p->prefix != q->prefix)
+		return p->prefix < q->prefix ? -1 : 1;
+	const struct dq_id *a = &node[p->node], *b = &node[q->node];
+	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+	int r = memcmp(a->key, b->key, n);
+	if (r)
+		return r;
+	return (a->keylen > b->keylen) - (a->keylen < b->keylen);
+}
+
+void
+dq_idtable_order(const struct dq_idtable *t, uint32_t *order,
+		 uint32_t *rankof)
+{
+	struct sortkey *sk = dq_xmalloc((t->n + 1) * sizeof(*sk));
+	size_t i, k;
+
+	for (i = 0; i < t->n; i++) {
+		const struct dq_id *nd = &t->node[i];
+		uint64_t p = 0;
+		for (k = 0; k < 8; k++)
+			p = p << 8 | (k < nd->keylen ? (unsigned char)nd->key[k]
+						     : 0);
+		sk[i] = (struct sortkey){ p, (uint32_t)i };
+	}
+	qsort_r(sk, t->n, sizeof(*sk), cmp_node, t->node);
+	for (i = 0; i < t->n; i++)
+		order[i] = sk[i].node;
+	free(sk);
+	for (i = 0; i < t->n; i++)
+		rankof[order[i]] = (uint32_t)i;
+}

@@ -71,6 +71,11 @@ uint32_t dq_idtable_get(struct dq_idtable *t, const char *key, size_t n,
 void dq_idtable_add_record(struct dq_idtable *t, uint32_t node,
 			   const char *text, size_t len);
 
+/* The nodes in the byte order of their ids: order[rank] is a node,
+ * rankof[node] its rank (both of t->n entries, the caller's). */
+void dq_idtable_order(const struct dq_idtable *t, uint32_t *order,
+		      uint32_t *rankof);
+
 /* Append node's id to b as JSON: a string quoted, a number as written. */
 void dq_idtable_add_json(struct dq_buf *b, const struct dq_id *id);
 

@@ -67,5 +67,20 @@ main(void)
 	UNIT_INT(dq_idtable_get(&t, "a", 1, 1, 0), 0, "a still node 0");
 	dq_buf_release(&b);
 	dq_idtable_release(&t);
+
+	/* Byte order of the ids, prefixes and 8-byte ties included. */
+	static const char *const ids[] = { "b", "abcdefgh2", "", "abcdefgh",
+					   "abcdefgh10", "B", "a" };
+	static const uint32_t want[] = { 2, 5, 6, 3, 4, 1, 0 };
+	uint32_t order[7], rankof[7];
+	dq_idtable_init(&t);
+	for (int i = 0; i < 7; i++)
+		dq_idtable_get(&t, ids[i], strlen(ids[i]), 1, 1);
+	dq_idtable_order(&t, order, rankof);
+	ok = 1;
+	for (int i = 0; i < 7; i++)
+		ok &= order[i] == want[i] && rankof[want[i]] == (uint32_t)i;
+	UNIT_OK(ok, "\"\" B a abcdefgh abcdefgh10 abcdefgh2 b");
+	dq_idtable_release(&t);
 	return unit_done();
 }
