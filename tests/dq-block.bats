@@ -71,6 +71,54 @@ run_pairs() {
 	assert_line --index 0 '{"a":{"name":"Ann","zip":"1"},"b":{"name":"Anne","zip":"1"},"_dq":{"rules":["r1"]}}'
 }
 
+@test "lineage is _dq.row itself: a nested row or a string is not one" {
+	# dq-normalize --keep-original keeps the original of a field named
+	# row under _dq.orig; that record still has no _dq.row of its own.
+	printf '%s\n' '{"name":" Ann ","row":" r1"}' '{"name":"Ann","row":"r2"}' \
+		'{"name":"Ann","_dq":{"note":"\"row\": 3"}}' >"$T/in.ndjson"
+	run -0 --separate-stderr dq normalize --no-lineage --keep-original \
+		--trim "$T/in.ndjson"
+	printf '%s\n' "$output" >"$T/norm.ndjson"
+	run -0 --separate-stderr dq block --rule name "$T/norm.ndjson"
+	assert_output '{"a":{"name":"Ann","row":"r1","_dq":{"orig":{"name":" Ann ","row":" r1"},"row":1}},"b":{"name":"Ann","row":"r2","_dq":{"row":2}},"_dq":{"rules":["r1"]}}
+{"a":{"name":"Ann","row":"r1","_dq":{"orig":{"name":" Ann ","row":" r1"},"row":1}},"b":{"name":"Ann","_dq":{"note":"\"row\": 3","row":3}},"_dq":{"rules":["r1"]}}
+{"a":{"name":"Ann","row":"r2","_dq":{"row":2}},"b":{"name":"Ann","_dq":{"note":"\"row\": 3","row":3}},"_dq":{"rules":["r1"]}}'
+}
+
+@test "an id of null names nothing: the record gets _dq.row, as dq-merge needs" {
+	printf '%s\n' '{"id":null,"zip":"1","n":"Ann"}' '{"id":null,"zip":"1","n":"Ann"}' \
+		'{"id":"x","zip":"1"}' >"$T/idnull.ndjson"
+	run -0 --separate-stderr dq block --rule zip "$T/idnull.ndjson"
+	assert_line --index 0 '{"a":{"id":null,"zip":"1","n":"Ann","_dq":{"row":1}},"b":{"id":null,"zip":"1","n":"Ann","_dq":{"row":2}},"_dq":{"rules":["r1"]}}'
+	assert_line --index 1 '{"a":{"id":null,"zip":"1","n":"Ann","_dq":{"row":1}},"b":{"id":"x","zip":"1"},"_dq":{"rules":["r1"]}}'
+	printf '%s\n' "${lines[0]}" >"$T/pairs.ndjson"
+	run -0 jq -c '._dq += {"score":1,"decision":"match"}' "$T/pairs.ndjson"
+	printf '%s\n' "$output" >"$T/scored.ndjson"
+	# dq-merge names both records by their rows: no reject.
+	run -0 --separate-stderr dq merge --map "$T/map.ndjson" "$T/scored.ndjson"
+	run -0 jq -c '.id' "$T/map.ndjson"
+	assert_output '1
+2'
+	# --slim carries the _dq of a record without an id.
+	run -0 --separate-stderr dq block --rule zip --slim "$T/idnull.ndjson"
+	assert_line --index 0 '{"a":{"id":null,"_dq":{"row":1}},"b":{"id":null,"_dq":{"row":2}},"_dq":{"rules":["r1"],"slim":true}}'
+}
+
+@test "a blank part is missing as contract/types.h says: Unicode spaces too" {
+	# No-break and ideographic spaces are white space, and so is a
+	# blank string under exact, which otherwise keeps white space.
+	printf '%s\n' '{"id":1,"n":"\u00a0"}' '{"id":2,"n":"\u00a0"}' \
+		'{"id":3,"n":"  "}' '{"id":4,"n":"  "}' \
+		'{"id":5,"n":"\u2003\u3000"}' '{"id":6,"n":"\u2003\u3000"}' \
+		'{"id":7,"n":[]}' '{"id":8,"n":[]}' '{"id":9,"n":"\u00a0x"}' \
+		'{"id":10,"n":"\u00a0x"}' >"$T/blank.ndjson"
+	run_pairs --rule n --rule l=n:lower --rule t=n:sorted_tokens \
+		--summary "$T/s.json" "$T/blank.ndjson"
+	assert_output "9 10 r1,l,t"
+	run -0 jq -c '[.blocking.rules[].keyed]' "$T/s.json"
+	assert_output "[2,2,2]"
+}
+
 @test "block-size guard: the big block is skipped and reported" {
 	run_pairs -c "$B/rules.json" --max-block 3 --summary "$T/s.json" \
 		"$B/people.ndjson"
@@ -269,7 +317,7 @@ two_pass() {
 	assert_output ""
 	[[ "$stderr" == *"--rule: rule 'r1': key part 'a:first': first needs a count, as in first(3)"* ]]
 	run -2 --separate-stderr dq block --rule a --max-block 1 "$B/people.ndjson"
-	[[ "$stderr" == *"'--max-block': '1' is not an integer in 2..2147483648"* ]]
+	[[ "$stderr" == *"--max-block: '1' is not a whole number from 2 to 2147483648"* ]]
 	run -2 --separate-stderr dq block --rule a --link "$B/people.ndjson"
 	[[ "$stderr" == *"--link needs two files, got 1"* ]]
 	run -2 --separate-stderr dq block --rule a --link --existing "$B/old.ndjson" "$B/people.ndjson" "$B/new.ndjson"

@@ -30,7 +30,7 @@ groups() {
 @test "usage and contract errors: exit 2, nothing on stdout" {
 	run -2 --separate-stderr dq merge --weak-link 1.5 "$M/pairs.ndjson"
 	assert_output ""
-	[[ "$stderr" == *"--weak-link: '1.5' is not a score in 0..1"* ]]
+	[[ "$stderr" == *"--weak-link: '1.5' is not a number from 0 to 1"* ]]
 	run -2 --separate-stderr dq merge --max-cluster-size 1 "$M/pairs.ndjson"
 	assert_output ""
 	run -2 --separate-stderr dq merge --records "$T/absent" "$M/pairs.ndjson"
@@ -84,6 +84,17 @@ groups() {
 	printf '%s\n' '{"a":{"id":"x1","n":"A"},"b":{"id":"x2","n":"B"},"_dq":{"score":0.99,"decision":"match"}}' >"$T/p"
 	run -0 --separate-stderr dq merge "$T/p"
 	assert_output '{"id":"x1","n":"A","_dq":{"cluster":"cfed336aa20e7a19d","members":["x1","x2"],"provenance":{"id":"x1","n":"x1"}}}'
+}
+
+@test "survivorship: a blank value is missing as contract/types.h says" {
+	# White space (a no-break space too) and [] never win over a value;
+	# when no member has one, the earliest blank value is kept.
+	printf '%s\n' '{"a":{"id":"1","email":"  ","tags":[],"nick":"\u00a0"},"b":{"id":"2","email":"ann@x.org","tags":["t"],"nick":"Annie"},"_dq":{"score":1,"decision":"match"}}' \
+		'{"a":{"id":"3","email":" "},"b":{"id":"4","email":null},"_dq":{"score":1,"decision":"match"}}' >"$T/blank.ndjson"
+	run -0 --separate-stderr dq merge "$T/blank.ndjson"
+	run -0 jq -c 'del(._dq)' <<<"$output"
+	assert_output '{"id":"1","email":"ann@x.org","tags":["t"],"nick":"Annie"}
+{"id":"3","email":" "}'
 }
 
 @test "survivorship: every rule with conflicting, null and tied values" {

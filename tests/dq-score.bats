@@ -40,6 +40,15 @@ setup() {
 	assert_line -n 2 '{"a":{"id":"s1","first_name":"Robert","last_name":"Kowalski","phone":"+1 206 555 0100","dob":"1970-01-02"},"b":{"id":"s2","first_name":"Bob","last_name":"Kowalski","phone":"(206) 555-0100","dob":"1970-02-01"},"_dq":{"rules":["phone","dob"],"score":1,"decision":"match","match_weight":27.116,"features":{"first_name":{"level":"nickname","similarity":0.95,"weight":5.3219},"last_name":{"level":"exact","similarity":1,"weight":6.4919},"dob":{"level":"swapped","similarity":0.9,"weight":8.9658},"phone":{"level":"exact","similarity":1,"weight":12.9658},"email":{"level":"null","similarity":0,"weight":0}}}}'
 }
 
+@test "a blank value is missing as contract/types.h says: it does not agree" {
+	# A no-break space on both sides, or [] on both, said "exact" and
+	# added its weight; missing values are compared as null.
+	printf '%s\n' '{"a":{"id":"n1","first_name":"\u00a0","last_name":"Kowalski","phone":"+1 206 555 0100","email":[]},"b":{"id":"n2","first_name":"\u00a0","last_name":"Kowalski","phone":"(206) 555-0100","email":[]},"_dq":{"rules":["phone"]}}' >"$T/blank.ndjson"
+	run -0 --separate-stderr dq score -c "$S/household.json" "$T/blank.ndjson"
+	run -0 jq -c '[._dq.score, ._dq.decision, ._dq.features.first_name, ._dq.features.email.level]' <<<"$output"
+	assert_output '[0.999863,"match",{"level":"null","similarity":0,"weight":0},"null"]'
+}
+
 @test "household guard: shared phone and email, other first name: review" {
 	run -0 --separate-stderr dq score -c "$S/household.json" \
 		--summary "$T/sum.json" "$S/household.ndjson"
@@ -159,7 +168,7 @@ setup() {
 	run -2 --separate-stderr dq score --model "$T/m.json" --train "$T/x.json" "$S/thresholds.ndjson"
 	[[ "$stderr" == *"--model and --train cannot be used together"* ]]
 	run -2 --separate-stderr dq score --u-pairs 0 "$S/thresholds.ndjson"
-	[[ "$stderr" == *"--u-pairs: '0' is not a count"* ]]
+	[[ "$stderr" == *"--u-pairs: '0' is not a whole number from 1 to 1000000000"* ]]
 	run -2 --separate-stderr dq score "$T/absent.ndjson"
 	assert_output ""
 }

@@ -10,7 +10,8 @@
  *   {"a":{record},"b":{record},"_dq":{"rules":["name_dob","email"]}}
  *
  * Blocks come from sorting (hash, record number) entries (a counting pass
- * on the top 16 bits, then insertion sort per bucket), one rule at a time.
+ * on the top 16 bits, then insertion sort per bucket; lib/er/blocks.c),
+ * one rule at a time.
  * Phase 1 finds the blocks larger than the guard (--max-block), reports
  * them and clears those records' keys for that rule, and lists the
  * members of the other blocks of two or more.  Phase 2 pairs inside each
@@ -52,8 +53,13 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "base/u64map.h"
 #include "er/blockkey.h"
+#include "er/blocks.h"
 #include "er/fsmodel.h"
+#include "er/keyline.h"
+#include "stream/meta.h"
+#include "cli/opt.h"
 #include "cli/run.h"
 
 static const char synopsis[] =
@@ -119,7 +125,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-#define MAX_RULES 64
+#define MAX_RULES DQ_KEYLINE_MAX_RULES
 #define TOP_BLOCKS 10
 #define SHOW_SKIPPED 10
 #define KEEP_SKIPPED 100
@@ -174,17 +180,8 @@ static struct {
 	uint64_t nsrc[2];    /* records of the first / second side */
 } R;
 
-/* The distinct key parts of all rules, each computed once per record:
- * rule r's part k is parts[pidx[r][k]]. */
-#define MAX_PARTS 256
-static struct {
-	const struct dq_blockkey_part *part[MAX_PARTS];
-	size_t n;
-	size_t *pidx[MAX_RULES];
-	struct dq_buf val;          /* values, one after another */
-	size_t off[MAX_PARTS], len[MAX_PARTS];
-	signed char ok[MAX_PARTS];  /* -1 not computed yet, 0 missing, 1 */
-} PC;
+/* The distinct key parts of all rules, each computed once per record. */
+static struct dq_blockkey_set PC;
 
 static struct big top[TOP_BLOCKS], *skips;
 static size_t ntop, nskips, nskips_all;
@@ -195,13 +192,8 @@ option(void *ctx, int code, const char *arg)
 	switch (code) {
 	case 'm':
 		O.set_max = 1;
-		if (dq_parse_ll(arg, 2, 1LL << 31, &O.max_block)) {
-			fprintf(stderr, "%s: option '--max-block': '%s' is not "
-				"an integer in 2..2147483648\n", dq_progname,
-				arg);
-			return -1;
-		}
-		return 0;
+		return dq_opt_int("max-block", arg, 2, 1LL << 31,
+				  &O.max_block);
 	case 'r':
 		O.cli = dq_xrealloc(O.cli, (O.ncli + 1) * sizeof(*O.cli));
 		O.cli[O.ncli++] = (char *)arg;
@@ -366,8 +358,17 @@ key_hash(const char *s, size_t n)
 	return h ? h : 1; /* 0 means "no key" */
 }
 
-/* 1 when --slim carries member m of a record (has_id: the record has
- * the --id field). */
+/* 1 when the record has an id of its own: its --id field names it
+ * (stream/meta.h: a string or a number; null, say, names nothing). */
+static int
+has_id(const struct dq_run *run, const struct dq_record *rec)
+{
+	long i = dq_record_find(rec, run->id_field, strlen(run->id_field));
+	return i >= 0 && dq_meta_id_value(&rec->m[i], NULL) >= 0;
+}
+
+/* 1 when --slim carries member m of a record (has_id: the record has an
+ * id). */
 static int
 carried(const struct dq_run *run, const struct dq_record *rec, size_t i,
 	int has_id, size_t idlen)
@@ -402,12 +403,12 @@ slim_text(const struct dq_run *run, const struct dq_record *rec,
 	  struct dq_buf *out)
 {
 	size_t idlen = strlen(run->id_field);
-	int has_id = dq_record_find(rec, run->id_field, idlen) >= 0;
+	int named = has_id(run, rec);
 	int first = 1;
 
 	dq_buf_addch(out, '{');
 	for (size_t i = 0; i < rec->n; i++) {
-		if (!carried(run, rec, i, has_id, idlen))
+		if (!carried(run, rec, i, named, idlen))
 			continue;
 		if (!first)
 			dq_buf_addch(out, ',');
@@ -421,17 +422,15 @@ slim_text(const struct dq_run *run, const struct dq_record *rec,
 }
 
 /* The text of a record as it is embedded: as it came, or with _dq.row
- * (and _dq.file) added when it has neither the --id field nor a row;
+ * (and _dq.file) added when it has neither an id nor a row;
  * with --slim, projected (slim_text). */
 static void
 record_text(struct dq_run *run, struct dq_record *rec, struct dq_buf *out)
 {
 	struct dq_buf meta = DQ_BUF_INIT;
+	struct dq_member row;
 
-	if (dq_record_find(rec, run->id_field, strlen(run->id_field)) >= 0 ||
-	    (rec->dq >= 0 && rec->m[rec->dq].type == DQ_JSON_OBJECT &&
-	     memmem(rec->m[rec->dq].val, rec->m[rec->dq].vallen, "\"row\":",
-		    6))) {
+	if (has_id(run, rec) || dq_meta_find(rec, "row", 3, &row)) {
 		if (O.slim)
 			slim_text(run, rec, out);
 		else
@@ -456,13 +455,8 @@ record_text(struct dq_run *run, struct dq_record *rec, struct dq_buf *out)
 		dq_buf_release(&t);
 		return;
 	}
-	dq_buf_addstr(&meta, "\"row\":");
-	dq_buf_add_int(&meta, run->item.line);
-	if (run->in.nfiles > 1) {
-		dq_buf_addstr(&meta, ",\"file\":");
-		dq_buf_add_json_string(&meta, run->item.file,
-				       strlen(run->item.file));
-	}
+	dq_meta_add_row(&meta, run->item.line,
+			run->in.nfiles > 1 ? run->item.file : NULL);
 	dq_record_write(rec, meta.buf, meta.len, out);
 	dq_buf_release(&meta);
 }
@@ -481,55 +475,18 @@ key_display(const char *s, size_t n)
 static void
 index_parts(void)
 {
-	for (size_t r = 0; r < O.nr; r++) {
-		const struct dq_blockkey *k = &O.r[r].key;
-		PC.pidx[r] = dq_xmalloc(k->nparts * sizeof(size_t));
-		for (size_t q = 0; q < k->nparts; q++) {
-			size_t j;
-			for (j = 0; j < PC.n; j++)
-				if (dq_blockkey_part_same(PC.part[j],
-							  &k->parts[q]))
-					break;
-			if (j == PC.n) {
-				if (PC.n == MAX_PARTS)
-					dq_die("more than %d distinct key parts",
-					       MAX_PARTS);
-				PC.part[PC.n++] = &k->parts[q];
-			}
-			PC.pidx[r][q] = j;
-		}
-	}
+	dq_blockkey_set_init(&PC);
+	for (size_t r = 0; r < O.nr; r++)
+		if (dq_blockkey_set_add(&PC, &O.r[r].key))
+			dq_die("more than %d distinct key parts",
+			       DQ_BLOCKKEY_MAX_PARTS);
 }
 
-/* The key of rule r for rec into kb, from the part cache (parts are
- * computed when first needed); 1, or 0 when missing. */
+/* The key of rule r for rec into kb; 1, or 0 when missing. */
 static int
 rule_key(size_t r, const struct dq_record *rec, struct dq_buf *kb)
 {
-	const struct dq_blockkey *k = &O.r[r].key;
-
-	for (size_t q = 0; q < k->nparts; q++) {
-		size_t j = PC.pidx[r][q];
-		if (PC.ok[j] < 0) {
-			PC.off[j] = PC.val.len;
-			PC.ok[j] = (signed char)dq_blockkey_part_value(
-				PC.part[j], rec, &PC.val);
-			PC.len[j] = PC.val.len - PC.off[j];
-		}
-		if (!PC.ok[j])
-			return 0;
-		if (q)
-			dq_buf_addch(kb, DQ_BLOCKKEY_SEP);
-		dq_buf_add(kb, PC.val.buf + PC.off[j], PC.len[j]);
-	}
-	return 1;
-}
-
-static void
-new_record(void)
-{
-	memset(PC.ok, -1, PC.n);
-	dq_buf_reset(&PC.val);
+	return dq_blockkey_set_key(&PC, r, &O.r[r].key, rec, kb);
 }
 
 /* The key text of rule r for stored record i (for reports). */
@@ -630,64 +587,7 @@ write_pair(struct dq_buf *out, const char *a, size_t alen, const char *b,
 	dq_buf_add(out, "}}", 2);
 }
 
-/* 1 when an earlier rule than r has the pair in a kept block. */
-static int
-found_before(size_t r, const uint64_t *ka, const uint64_t *kb)
-{
-	for (size_t q = 0; q < r; q++)
-		if (ka[q] && ka[q] == kb[q])
-			return 1;
-	return 0;
-}
-
-/* ---- One pass: records in memory ---- */
-
-struct ent {
-	uint64_t h;
-	uint64_t i;
-};
-
-/* Sort by h, keeping input order among equal hashes: one counting pass
- * on the top 16 bits of the hash, then an insertion sort inside each of
- * the 65536 buckets (a handful of entries each, since the hashes are
- * uniform; a big block is one run of equal hashes, already in order). */
-static void
-bucket_sort(struct ent *a, struct ent *tmp, size_t n)
-{
-	static size_t cnt[65537];
-	size_t d, i, j;
-
-	memset(cnt, 0, sizeof(cnt));
-	for (i = 0; i < n; i++)
-		cnt[(a[i].h >> 48) + 1]++;
-	for (d = 1; d <= 65536; d++)
-		cnt[d] += cnt[d - 1];
-	for (i = 0; i < n; i++)
-		tmp[cnt[a[i].h >> 48]++] = a[i];
-	/* cnt[d] is now the end of bucket d. */
-	for (d = 0, i = 0; d < 65536; i = cnt[d++]) {
-		for (size_t k = i + 1; k < cnt[d]; k++) {
-			struct ent x = tmp[k];
-			for (j = k; j > i && tmp[j - 1].h > x.h; j--)
-				tmp[j] = tmp[j - 1];
-			tmp[j] = x;
-		}
-	}
-	memcpy(a, tmp, n * sizeof(*a));
-}
-
-static size_t
-collect(size_t r, struct ent *a)
-{
-	size_t m = 0;
-	const uint64_t *k = R.key + r;
-	for (size_t i = 0; i < R.n; i++)
-		if (k[i * O.nr]) {
-			a[m].h = k[i * O.nr];
-			a[m++].i = i;
-		}
-	return m;
-}
+/* ---- One pass: records in memory (lib/er/blocks.h) ---- */
 
 static char *
 stored_key_cb(void *arg)
@@ -726,7 +626,7 @@ read_records(struct dq_run *run, size_t first_new)
 		else
 			R.src[R.n] = SRC_DEDUPE;
 		R.nsrc[R.src[R.n] == SRC_A || R.src[R.n] == SRC_OLD ? 0 : 1]++;
-		new_record();
+		dq_blockkey_set_record(&PC);
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&kb);
 			R.key[R.n * O.nr + r] =
@@ -740,86 +640,62 @@ read_records(struct dq_run *run, size_t first_new)
 	dq_buf_release(&kb);
 }
 
-/* A member of a kept block in phase 1's list: the record's number, its
- * side (b or new) and whether it starts a block. */
-#define M_START 0x80000000u
-#define M_SIDE 0x40000000u
-#define M_INDEX 0x3fffffffu
+/* The block-size guard of phase 1: a block over the rule's --max-block
+ * is skipped and reported; every block of two or more is a candidate
+ * for the largest. */
+static int
+guard(void *ctx, size_t r, size_t first, size_t size)
+{
+	struct dq_run *run = ctx;
+	size_t ri[2] = { r, first };
+	int skip = size > (size_t)O.r[r].max_block;
+
+	note_block(r, size, skip, stored_key_cb, ri);
+	if (skip)
+		note_skip(run, r, size, stored_key_cb, ri);
+	return skip;
+}
 
 static void
 block_in_memory(struct dq_run *run)
 {
-	struct ent *a = dq_xmalloc((R.n + 1) * sizeof(*a));
-	struct ent *tmp = dq_xmalloc((R.n + 1) * sizeof(*tmp));
-	uint32_t *list[MAX_RULES];
-	size_t nlist[MAX_RULES], cap[MAX_RULES];
-	size_t m, b, e, x, y, ri[2];
-	int any = O.link || O.existing;
+	struct dq_blocks bl;
+	struct dq_blocks_list list[MAX_RULES];
+	unsigned char *second = dq_xmalloc(R.n + 1);
+	int mode = O.link ? DQ_BLOCKS_LINK :
+		   O.existing ? DQ_BLOCKS_INCREMENTAL : DQ_BLOCKS_DEDUPE;
+	size_t b, e, x, y;
 
-	if (R.n > M_INDEX)
+	if (R.n > DQ_BLOCKS_INDEX)
 		dq_die("more than %u records: use --emit-keys and --from-keys",
-		       M_INDEX);
-	/* Phase 1: sort each rule's keys; skip the blocks over the guard
-	 * (clearing their keys) and list the members of the others. */
-	for (size_t r = 0; r < O.nr; r++) {
-		uint64_t *k = R.key + r;
-		m = collect(r, a);
-		bucket_sort(a, tmp, m);
-		list[r] = NULL;
-		nlist[r] = cap[r] = 0;
-		for (b = 0; b < m; b = e) {
-			for (e = b + 1; e < m && a[e].h == a[b].h; e++)
-				;
-			if (e - b < 2)
-				continue;
-			ri[0] = r;
-			ri[1] = a[b].i;
-			int skip = e - b > (size_t)O.r[r].max_block;
-			note_block(r, e - b, skip, stored_key_cb, ri);
-			if (skip) {
-				note_skip(run, r, e - b, stored_key_cb, ri);
-				for (x = b; x < e; x++)
-					k[a[x].i * O.nr] = 0;
-				continue;
-			}
-			O.r[r].blocks++;
-			if (nlist[r] + (e - b) > cap[r]) {
-				cap[r] = (nlist[r] + (e - b)) * 2;
-				list[r] = dq_xrealloc(list[r],
-						      cap[r] * sizeof(**list));
-			}
-			for (x = b; x < e; x++) {
-				unsigned char sd = R.src[a[x].i];
-				list[r][nlist[r]++] = (uint32_t)a[x].i |
-					(x == b ? M_START : 0) |
-					(sd == SRC_B || sd == SRC_NEW ? M_SIDE :
-									0);
-			}
-		}
-	}
-	free(a);
-	free(tmp);
+		       DQ_BLOCKS_INDEX);
+	for (size_t i = 0; i < R.n; i++)
+		second[i] = R.src[i] == SRC_B || R.src[i] == SRC_NEW;
+	/* Phase 1: each rule's blocks; the guard clears the keys of those
+	 * it skips, so later rules see only surviving keys. */
+	dq_blocks_init(&bl, R.key, R.n, O.nr, second);
+	memset(list, 0, sizeof(list));
+	for (size_t r = 0; r < O.nr; r++)
+		O.r[r].blocks += dq_blocks_list(&bl, r, guard, run, &list[r]);
+	dq_blocks_release(&bl);
+	free(second);
 	/* Phase 2: the pairs, block by block in the same order. */
 	for (size_t r = 0; r < O.nr; r++) {
-		const uint32_t *l = list[r];
-		m = nlist[r];
+		const uint32_t *l = list[r].m;
+		size_t m = list[r].n;
 		for (b = 0; b < m; b = e) {
-			for (e = b + 1; e < m && !(l[e] & M_START); e++)
+			for (e = b + 1; e < m && !(l[e] & DQ_BLOCKS_START); e++)
 				;
 			for (x = b; x < e; x++) {
-				size_t i = l[x] & M_INDEX;
+				size_t i = l[x] & DQ_BLOCKS_INDEX;
 				const uint64_t *ki = R.key + i * O.nr;
 				for (y = x + 1; y < e; y++) {
-					size_t j = l[y] & M_INDEX;
+					size_t j = l[y] & DQ_BLOCKS_INDEX;
 					const uint64_t *kj = R.key + j * O.nr;
-					/* Link: sides differ; incremental: one
-					 * is new. */
-					if (any &&
-					    (O.link ? !((l[x] ^ l[y]) & M_SIDE) :
-						      !((l[x] | l[y]) & M_SIDE)))
+					if (!dq_blocks_eligible(mode, l[x], l[y]))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, ki, kj))
+					if (dq_blocks_found_before(r, ki, kj))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b,
@@ -831,30 +707,20 @@ block_in_memory(struct dq_run *run)
 				}
 			}
 		}
-		free(list[r]);
+		dq_blocks_list_release(&list[r]);
 	}
 }
 
 /* ---- Two passes: key lines ---- */
 
-/*
- * A key line: RR TAB HASH TAB SEQ TAB SRC TAB H0,H1,... TAB KEY TAB RECORD
- * RR is the rule's number (2 digits), HASH its key's hash and H0.. every
- * rule's (16 hex digits, 0 for none), SEQ the record's number (12 digits),
- * SRC its side (d, a, b, e, n), KEY the key text as a JSON string.
- */
+/* One key line per (rule, key, record): lib/er/keyline.h. */
 static void
 emit_keys(struct dq_run *run, size_t first_new)
 {
 	struct dq_record rec;
-	struct dq_buf kb = DQ_BUF_INIT, txt = DQ_BUF_INIT;
+	struct dq_buf common = DQ_BUF_INIT, txt = DQ_BUF_INIT;
 	struct dq_buf keys[MAX_RULES];
-	uint64_t h[MAX_RULES], seq = 0, pow10[12];
-	char num[4], seqtxt[16];
-
-	pow10[0] = 1;
-	for (int d = 1; d < 12; d++)
-		pow10[d] = pow10[d - 1] * 10;
+	uint64_t h[MAX_RULES], seq = 0;
 
 	for (size_t r = 0; r < O.nr; r++)
 		dq_buf_init(&keys[r], 32);
@@ -867,132 +733,33 @@ emit_keys(struct dq_run *run, size_t first_new)
 						 SRC_DEDUPE;
 		dq_buf_reset(&txt);
 		record_text(run, &rec, &txt);
-		dq_buf_reset(&kb);
-		new_record();
-		/* "\t%012llu\t%c\t" without printf. */
-		seqtxt[0] = '\t';
-		for (int d = 12, v = 0; d >= 1; d--, v++)
-			seqtxt[d] = (char)('0' + (seq / pow10[v]) % 10);
-		seqtxt[13] = '\t';
-		seqtxt[14] = (char)src;
-		seqtxt[15] = '\t';
+		dq_blockkey_set_record(&PC);
 		for (size_t r = 0; r < O.nr; r++) {
 			dq_buf_reset(&keys[r]);
 			h[r] = rule_key(r, &rec, &keys[r]) ?
 				       key_hash(keys[r].buf, keys[r].len) : 0;
 			O.r[r].keyed += h[r] != 0;
-			if (r)
-				dq_buf_addch(&kb, ',');
-			dq_buf_add_hex64(&kb, h[r]);
 		}
+		dq_keyline_common(&common, seq++, src, h, O.nr);
 		for (size_t r = 0; r < O.nr; r++) {
 			if (!h[r])
 				continue;
-			struct dq_buf *o = &run->out.b;
-			num[0] = (char)('0' + r / 10);
-			num[1] = (char)('0' + r % 10);
-			num[2] = '\t';
-			dq_buf_add(o, num, 3);
-			dq_buf_add_hex64(o, h[r]);
-			dq_buf_add(o, seqtxt, 16);
-			dq_buf_add(o, kb.buf, kb.len);
-			dq_buf_addch(o, '\t');
-			dq_buf_add_json_string(o, keys[r].buf, keys[r].len);
-			dq_buf_addch(o, '\t');
-			dq_buf_add(o, txt.buf, txt.len);
+			dq_keyline_add(&run->out.b, r, h[r], &common,
+				       keys[r].buf, keys[r].len, txt.buf,
+				       txt.len);
 			dq_run_emit(run);
 		}
-		seq++;
 	}
 	for (size_t r = 0; r < O.nr; r++)
 		dq_buf_release(&keys[r]);
 	dq_record_release(&rec);
-	dq_buf_release(&kb);
+	dq_buf_release(&common);
 	dq_buf_release(&txt);
 }
 
-/* One parsed key line (pointers into the line). */
-struct kline {
-	size_t rule;
-	uint64_t hash;
-	unsigned char src;
-	uint64_t h[MAX_RULES];
-	const char *key;
-	size_t keylen;
-	const char *rec;
-	size_t reclen;
-};
-
-/* Value of a lower-case hex digit, or -1 (a table: the digits of
- * hashes are random, so branches would mispredict half the time). */
-static signed char hexval[256];
-
-static void
-hex_init(void)
-{
-	memset(hexval, -1, sizeof(hexval));
-	for (int c = 0; c < 10; c++)
-		hexval['0' + c] = (signed char)c;
-	for (int c = 0; c < 6; c++)
-		hexval['a' + c] = (signed char)(10 + c);
-}
-
-static int
-hex64(const char *p, uint64_t *v)
-{
-	uint64_t x = 0;
-	int bad = 0;
-	for (int i = 0; i < 16; i++) {
-		int d = hexval[(unsigned char)p[i]];
-		bad |= d;
-		x = x << 4 | (uint64_t)(d & 15);
-	}
-	*v = x;
-	return bad < 0 ? -1 : 0;
-}
-
-static int
-parse_kline(const char *s, size_t n, struct kline *k)
-{
-	const char *p = s, *e = s + n, *t;
-	size_t r;
-
-	if (n < 3 + 17 + 13 + 2 || p[2] != '\t' || p[0] < '0' ||
-	    p[0] > '9' || p[1] < '0' || p[1] > '9')
-		return -1;
-	k->rule = (size_t)((p[0] - '0') * 10 + (p[1] - '0'));
-	if (k->rule >= O.nr || hex64(p + 3, &k->hash) || p[19] != '\t' ||
-	    p[32] != '\t' || p[34] != '\t')
-		return -1;
-	k->src = (unsigned char)p[33];
-	if (!strchr("daben", k->src) || !k->src)
-		return -1;
-	p += 35;
-	for (r = 0; r < O.nr; r++) {
-		if (p + 17 > e || hex64(p, &k->h[r]) ||
-		    p[16] != (r + 1 < O.nr ? ',' : '\t'))
-			return -1;
-		p += 17;
-	}
-	if (k->h[k->rule] != k->hash)
-		return -1;
-	/* The key: a JSON string without tabs inside. */
-	t = memchr(p, '\t', (size_t)(e - p));
-	if (!t || t - p < 2 || *p != '"' || t[-1] != '"')
-		return -1;
-	k->key = p;
-	k->keylen = (size_t)(t - p);
-	k->rec = t + 1;
-	k->reclen = (size_t)(e - t - 1);
-	return k->reclen ? 0 : -1;
-}
-
-/* The skipped blocks (rule, hash) of --from-keys: an open-addressing
- * set, small since each entry stands for more than --max-block lines. */
-static struct {
-	uint64_t *h;  /* (hash ^ rule) or 0 */
-	size_t cap, n;
-} S;
+/* The skipped blocks (rule, hash) of --from-keys: small, since each
+ * stands for more than --max-block lines. */
+static struct dq_u64map S;
 
 static uint64_t
 skey(size_t r, uint64_t h)
@@ -1000,54 +767,25 @@ skey(size_t r, uint64_t h)
 	/* h is already a hash: mixing in the rule is enough. */
 	uint64_t v = h ^ ((uint64_t)(r + 1) * 0x9e3779b97f4a7c15u);
 	v ^= v >> 29;
-	return v ? v : 1;
+	return v;
 }
 
 static void
 skip_add(size_t r, uint64_t h)
 {
-	if (2 * (S.n + 1) > S.cap) {
-		size_t nc = S.cap ? S.cap * 2 : 64;
-		uint64_t *nh = dq_xcalloc(nc, sizeof(*nh));
-		for (size_t i = 0; i < S.cap; i++)
-			if (S.h[i]) {
-				size_t j = S.h[i] & (nc - 1);
-				while (nh[j])
-					j = (j + 1) & (nc - 1);
-				nh[j] = S.h[i];
-			}
-		free(S.h);
-		S.h = nh;
-		S.cap = nc;
-	}
-	uint64_t v = skey(r, h);
-	size_t j = v & (S.cap - 1);
-	while (S.h[j] && S.h[j] != v)
-		j = (j + 1) & (S.cap - 1);
-	if (!S.h[j])
-		S.n++;
-	S.h[j] = v;
+	dq_u64map_put(&S, skey(r, h), 1);
 }
 
 static int
 skip_has(size_t r, uint64_t h)
 {
-	if (!S.n)
-		return 0;
-	uint64_t v = skey(r, h);
-	size_t j = v & (S.cap - 1);
-	while (S.h[j]) {
-		if (S.h[j] == v)
-			return 1;
-		j = (j + 1) & (S.cap - 1);
-	}
-	return 0;
+	return dq_u64map_get(&S, skey(r, h)) != NULL;
 }
 
 static char *
 kline_key_cb(void *arg)
 {
-	const struct kline *k = arg;
+	const struct dq_keyline *k = arg;
 	struct dq_buf u = DQ_BUF_INIT;
 	char *d;
 	dq_json_unescape(k->key, k->keylen, &u);
@@ -1103,7 +841,7 @@ struct group {
  * record at the end of *line is replaced by its projection. */
 static void
 slim_line(const struct dq_run *run, const char *name, char **line,
-	  struct kline *k, struct dq_record *rec, struct dq_buf *t)
+	  struct dq_keyline *k, struct dq_record *rec, struct dq_buf *t)
 {
 	struct dq_json_error err;
 	size_t head = (size_t)(k->rec - *line);
@@ -1115,7 +853,7 @@ slim_line(const struct dq_run *run, const char *name, char **line,
 	slim_text(run, rec, t);
 	free(*line);
 	*line = dq_xstrndup(t->buf, t->len);
-	if (parse_kline(*line, t->len, k))
+	if (dq_keyline_parse(*line, t->len, O.nr, k))
 		dq_die("%s: changed while read", name);
 }
 
@@ -1127,7 +865,7 @@ from_keys(struct dq_run *run)
 	size_t cap = 0, gn = 0;
 	ssize_t n;
 	long lineno;
-	struct kline k, cur, *kl = NULL;
+	struct dq_keyline k, cur, *kl = NULL;
 	struct group g = { NULL, NULL, 0, 0 };
 	int have = 0;
 	const char *name = run->in.nfiles == 1 ? run->in.files[0] : "-";
@@ -1135,12 +873,11 @@ from_keys(struct dq_run *run)
 	struct dq_buf stxt = DQ_BUF_INIT;
 
 	dq_record_init(&srec);
-	hex_init();
 	/* Pass 1: block sizes, the guard. */
 	for (lineno = 1; (n = getline(&line, &cap, in)) > 0; lineno++) {
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
-		if (parse_kline(line, (size_t)n, &k))
+		if (dq_keyline_parse(line, (size_t)n, O.nr, &k))
 			dq_die("%s:%ld: not a key line of dq-block "
 			       "--emit-keys with these rules", name, lineno);
 		if (have && (k.rule < cur.rule ||
@@ -1185,7 +922,7 @@ from_keys(struct dq_run *run)
 			run->n_in++;
 		/* Pass 1 checked the lines: the rule and hash are enough to
 		 * tell where a block ends. */
-		if (n > 0 && (n < 20 || hex64(line + 3, &k.hash)))
+		if (n > 0 && (n < 20 || dq_keyline_hex64(line + 3, &k.hash)))
 			dq_die("%s: changed while read", name);
 		if (n > 0)
 			k.rule = (size_t)((line[0] - '0') * 10 + line[1] - '0');
@@ -1209,7 +946,7 @@ from_keys(struct dq_run *run)
 					if (!eligible(kl[x].src, kl[y].src))
 						continue;
 					O.r[r].found++;
-					if (found_before(r, kl[x].h, kl[y].h))
+					if (dq_blocks_found_before(r, kl[x].h, kl[y].h))
 						continue;
 					O.r[r].pairs++;
 					write_pair(&run->out.b, kl[x].rec,
@@ -1230,7 +967,8 @@ from_keys(struct dq_run *run)
 			kl = dq_xrealloc(kl, g.cap * sizeof(*kl));
 		}
 		g.line[g.n] = dq_xstrndup(line, (size_t)n);
-		if (parse_kline(g.line[g.n], (size_t)n, &kl[g.n]))
+		if (dq_keyline_parse(g.line[g.n], (size_t)n, O.nr,
+				     &kl[g.n]))
 			dq_die("%s: changed while read", name);
 		if (O.slim)
 			slim_line(run, name, &g.line[g.n], &kl[g.n], &srec,
@@ -1241,7 +979,7 @@ from_keys(struct dq_run *run)
 	free(g.len);
 	free(kl);
 	free(line);
-	free(S.h);
+	dq_u64map_release(&S);
 	dq_record_release(&srec);
 	dq_buf_release(&stxt);
 	fclose(in);
@@ -1429,5 +1167,6 @@ main(int argc, char **argv)
 	cJSON *extra = figures(&run);
 	free(files);
 	dq_fs_release(&cmp);
+	dq_blockkey_set_release(&PC);
 	return dq_run_finish(&run, extra, 0);
 }

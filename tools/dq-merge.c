@@ -6,8 +6,8 @@
  * each record by its id; read a person's decisions (--decisions) and let
  * them override the scores; cluster the match edges (lib/er/cluster.c: weak
  * links cut, cannot-link pairs and the size cap respected); give each
- * cluster a stable id (from its smallest member id, or the id it had in
- * --previous-map); then write one golden record per cluster, its fields
+ * cluster a stable id (lib/er/clusterid.c: from its smallest member id,
+ * or the id it had in --previous-map); then write one golden record per cluster, its fields
  * chosen by the contract's survivorship rules (lib/er/survive.c), in the
  * order of the clusters' smallest member ids.  Nothing depends on the
  * order of the input lines, so the output is byte-identical for the same
@@ -30,14 +30,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "er/cluster.h"
+#include "er/clusterid.h"
+#include "er/idtable.h"
 #include "stream/json.h"
+#include "stream/meta.h"
 #include "base/keyset.h"
+#include "base/u64map.h"
+#include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
 #include "er/survive.h"
@@ -119,13 +120,12 @@ static struct {
 	int weak_set;
 	long long max_size;
 	int max_set;
-	long long jobs; /* 0: the default */
+	int jobs;       /* 0: the default */
 } O;
 
 static int
 option(void *ctx, int code, const char *arg)
 {
-	char *end;
 	switch (code) {
 	case O_DECISIONS:
 		O.decisions = arg;
@@ -137,11 +137,9 @@ option(void *ctx, int code, const char *arg)
 		O.map = arg;
 		return 0;
 	case O_MAX_SIZE:
-		if (dq_parse_ll(arg, 2, 1000000000, &O.max_size))
-			return dq_error("--max-cluster-size: '%s' is not a "
-					"whole number in 2..1000000000", arg);
 		O.max_set = 1;
-		return 0;
+		return dq_opt_int("max-cluster-size", arg, 2, 1000000000,
+				  &O.max_size);
 	case O_PREVIOUS_MAP:
 		O.prev_map = arg;
 		return 0;
@@ -152,337 +150,20 @@ option(void *ctx, int code, const char *arg)
 		O.review = arg;
 		return 0;
 	case 'j':
-		if (dq_parse_ll(arg, 1, DQ_PAR_MAX_JOBS, &O.jobs))
-			return dq_error("--jobs '%s': expected 1 to %d", arg,
-					DQ_PAR_MAX_JOBS);
-		return 0;
+		return dq_opt_jobs(arg, &O.jobs);
 	case O_WEAK_LINK:
-		errno = 0;
-		O.weak_link = strtod(arg, &end);
-		if (!*arg || *end || errno || !(O.weak_link >= 0) ||
-		    O.weak_link > 1)
-			return dq_error("--weak-link: '%s' is not a score in "
-					"0..1", arg);
 		O.weak_set = 1;
-		return 0;
+		return dq_opt_double("weak-link", arg, 0, 1, &O.weak_link);
 	}
 	return -1;
 }
 
-/* ---- ids ---- */
-
-#define NODE_HEAD 16
-
-struct node {
-	const char *key;  /* canonical id: unescaped string, or number text */
-	const char *prev; /* cluster id in --previous-map, or NULL */
-	uint32_t keylen, prevlen;
-	uint32_t rec;     /* first record, UINT32_MAX when none */
-	uint8_t str;      /* the id was a string */
-	char head[NODE_HEAD]; /* the key's first bytes: a lookup of a short
-			       * id reads no key text */
-};
-
-struct rec {
-	const char *text;
-	uint32_t len;
-	uint32_t node;
-	uint32_t next; /* next record of the same id, UINT32_MAX at the end */
-};
+/* ---- ids (lib/er/idtable.h) ---- */
 
 static struct dq_run run;
-static struct dq_arena arena;
-static struct node *nodes;
-static size_t nnodes, nodecap;
-/* The id table: open addressing, linear probing.  A slot holds the top
- * 32 bits of the id's hash (which also give its position) above the node
- * index + 1, so that a probe touches a node and its key text only when
- * the hash bits agree, and growing never reads the nodes: one cache miss
- * per lookup instead of three per probe.  0 is empty. */
-static uint64_t *table;
-static size_t tcap;
-static struct rec *recs;
-static size_t nrecs, reccap;
-
-static uint64_t
-hash_key(const char *k, size_t n)
-{
-	return XXH3_64bits(k, n);
-}
-
-static void
-table_grow(void)
-{
-	size_t ncap = tcap ? 2 * tcap : 1024;
-	uint64_t *t = dq_xcalloc(ncap, sizeof(*t));
-	for (size_t i = 0; i < tcap; i++) {
-		if (!table[i])
-			continue;
-		size_t h = (size_t)(table[i] >> 32) & (ncap - 1);
-		while (t[h])
-			h = (h + 1) & (ncap - 1);
-		t[h] = table[i];
-	}
-	free(table);
-	table = t;
-	tcap = ncap;
-}
-
-/* The node of an id; creates it when create is set, else UINT32_MAX. */
-static uint32_t
-node_get(const char *key, size_t n, int str, int create)
-{
-	if (!tcap || (nnodes + 1) * 4 > tcap * 3) {
-		if (!create && !tcap)
-			return UINT32_MAX;
-		table_grow();
-	}
-	uint64_t tag = hash_key(key, n) >> 32;
-	size_t h = (size_t)tag & (tcap - 1);
-	while (table[h]) {
-		if (table[h] >> 32 == tag) {
-			uint32_t i = (uint32_t)table[h] - 1;
-			const struct node *nd = &nodes[i];
-			if (nd->keylen == n &&
-			    !memcmp(nd->head, key, n < NODE_HEAD ? n : NODE_HEAD) &&
-			    (n <= NODE_HEAD ||
-			     !memcmp(nd->key + NODE_HEAD, key + NODE_HEAD,
-				     n - NODE_HEAD)))
-				return i;
-		}
-		h = (h + 1) & (tcap - 1);
-	}
-	if (!create)
-		return UINT32_MAX;
-	if (nnodes == nodecap) {
-		nodecap = nodecap ? 2 * nodecap : 1024;
-		nodes = dq_xrealloc(nodes, nodecap * sizeof(*nodes));
-	}
-	struct node *nd = &nodes[nnodes];
-	memset(nd, 0, sizeof(*nd));
-	nd->key = dq_arena_dup(&arena, key, n);
-	memcpy(nd->head, key, n < NODE_HEAD ? n : NODE_HEAD);
-	nd->keylen = (uint32_t)n;
-	nd->str = (uint8_t)str;
-	nd->rec = UINT32_MAX;
-	table[h] = tag << 32 | (uint64_t)++nnodes;
-	return (uint32_t)(nnodes - 1);
-}
-
+static struct dq_arena arena; /* review lines and earlier cluster ids */
+static struct dq_idtable T;   /* every id and its records */
 static struct dq_buf idbuf = DQ_BUF_INIT;
-static struct dq_record sub;
-
-/*
- * The id of a scanned record into out (sb: scratch): the --id field (a string,
- * unescaped, or a number as written), else _dq.row.  Returns 1 for a
- * string id, 0 for a number, -1 when the record has neither.
- */
-static int
-record_id(const struct dq_record *r, struct dq_record *sb,
-	  struct dq_buf *out)
-{
-	struct dq_json_error err;
-	long i = dq_record_find(r, run.id_field, strlen(run.id_field));
-
-	dq_buf_reset(out);
-	if (i >= 0 && r->m[i].type == DQ_JSON_STRING) {
-		dq_json_unescape(r->m[i].val, r->m[i].vallen, out);
-		return 1;
-	}
-	if (i >= 0 && r->m[i].type == DQ_JSON_NUMBER) {
-		dq_buf_add(out, r->m[i].val, r->m[i].vallen);
-		return 0;
-	}
-	if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT)
-		return -1;
-	if (dq_json_scan(sb, r->m[r->dq].val, r->m[r->dq].vallen, &err))
-		return -1;
-	i = dq_record_find(sb, "row", 3);
-	if (i < 0 || sb->m[i].type != DQ_JSON_NUMBER)
-		return -1;
-	dq_buf_add(out, sb->m[i].val, sb->m[i].vallen);
-	return 0;
-}
-
-/* End of the JSON string starting at s[i] == '"' (index past it). */
-static size_t
-skip_string(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i + 1;
-	}
-	return n;
-}
-
-/*
- * Find a top-level member of an object whose text the scanner has
- * validated, without scanning it again: a walk that skips strings and
- * nested values.  The key is compared as written (an id field name with
- * escapes in the record is not found).  Returns 1 with the raw value.
- */
-static int
-find_top(const char *s, size_t n, const char *key, size_t keylen,
-	 const char **val, size_t *vallen)
-{
-	size_t i = 0;
-#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
-	while (i < n && s[i] != '{')
-		i++;
-	i++;
-	for (;;) {
-		while (i < n && (WS(s[i]) || s[i] == ','))
-			i++;
-		if (i >= n || s[i] != '"')
-			return 0;
-		size_t k0 = i + 1;
-		i = skip_string(s, n, i);
-		int hit = i - 1 - k0 == keylen && !memcmp(s + k0, key, keylen);
-		while (i < n && (WS(s[i]) || s[i] == ':'))
-			i++;
-		size_t v0 = i;
-		if (i < n && s[i] == '"') {
-			i = skip_string(s, n, i);
-		} else if (i < n && (s[i] == '{' || s[i] == '[')) {
-			int depth = 0;
-			for (; i < n; i++) {
-				if (s[i] == '"') {
-					i = skip_string(s, n, i) - 1;
-				} else if (s[i] == '{' || s[i] == '[') {
-					depth++;
-				} else if (s[i] == '}' || s[i] == ']') {
-					if (--depth == 0) {
-						i++;
-						break;
-					}
-				}
-			}
-		} else {
-			while (i < n && s[i] != ',' && s[i] != '}' && !WS(s[i]))
-				i++;
-		}
-		if (hit) {
-			*val = s + v0;
-			*vallen = i - v0;
-			return 1;
-		}
-	}
-#undef WS
-}
-
-/* record_id() on the validated text of a record, into out. */
-static int
-text_id(const char *s, size_t n, struct dq_buf *out)
-{
-	const char *v, *dqv;
-	size_t vl, dql;
-
-	dq_buf_reset(out);
-	if (find_top(s, n, run.id_field, strlen(run.id_field), &v, &vl)) {
-		if (*v == '"') {
-			dq_json_unescape(v, vl, out);
-			return 1;
-		}
-		if (*v == '-' || (*v >= '0' && *v <= '9')) {
-			dq_buf_add(out, v, vl);
-			return 0;
-		}
-	}
-	if (!find_top(s, n, "_dq", 3, &dqv, &dql) || *dqv != '{' ||
-	    !find_top(dqv, dql, "row", 3, &v, &vl) ||
-	    !(*v == '-' || (*v >= '0' && *v <= '9')))
-		return -1;
-	dq_buf_add(out, v, vl);
-	return 0;
-}
-
-/* An id as JSON text. */
-static void
-add_id(struct dq_buf *b, const struct node *nd)
-{
-	if (nd->str)
-		dq_buf_add_json_string(b, nd->key, nd->keylen);
-	else
-		dq_buf_add(b, nd->key, nd->keylen);
-}
-
-/*
- * The records' text, one after another in 64 MB chunks that the kernel
- * may back with 2 MB pages (MADV_HUGEPAGE; transparent huge pages in
- * "madvise" mode, Debian's default): 350 MB of records then take a few
- * hundred page faults instead of 90,000, which were a tenth of the run.
- * A record of more than 1 MB gets an allocation of its own.
- */
-#define STORE_CHUNK ((size_t)64 << 20)
-#define STORE_BIG ((size_t)1 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-static struct {
-	char **chunk; /* chunks and big records */
-	size_t n, cap;
-	char *cur;    /* the chunk being filled */
-	size_t used;
-} store;
-
-static char *
-store_alloc(size_t size)
-{
-	char *c = dq_xmalloc(size);
-	uintptr_t lo = ((uintptr_t)c + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t hi = ((uintptr_t)c + size) & ~(HUGE_PAGE - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	if (store.n == store.cap) {
-		store.cap = store.cap ? 2 * store.cap : 16;
-		store.chunk = dq_xrealloc(store.chunk,
-					  store.cap * sizeof(char *));
-	}
-	store.chunk[store.n++] = c;
-	return c;
-}
-
-static const char *
-store_dup(const char *s, size_t n)
-{
-	char *p;
-	if (n + 1 > STORE_BIG) {
-		p = store_alloc(n + 1);
-	} else {
-		if (!store.cur || store.used + n + 1 > STORE_CHUNK) {
-			store.cur = store_alloc(STORE_CHUNK);
-			store.used = 0;
-		}
-		p = store.cur + store.used;
-		store.used += n + 1;
-	}
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void
-rec_add(uint32_t node, const char *text, size_t len)
-{
-	if (nrecs == reccap) {
-		reccap = reccap ? 2 * reccap : 1024;
-		recs = dq_xrealloc(recs, reccap * sizeof(*recs));
-	}
-	struct rec *r = &recs[nrecs];
-	r->text = store_dup(text, len);
-	r->len = (uint32_t)len;
-	r->node = node;
-	r->next = UINT32_MAX;
-	if (nodes[node].rec == UINT32_MAX) {
-		nodes[node].rec = (uint32_t)nrecs;
-	} else {
-		uint32_t k = nodes[node].rec;
-		while (recs[k].next != UINT32_MAX)
-			k = recs[k].next;
-		recs[k].next = (uint32_t)nrecs;
-	}
-	nrecs++;
-}
 
 /* ---- counts ---- */
 
@@ -547,7 +228,6 @@ read_side(const char *path, line_fn fn)
  * the bytes).
  */
 struct wstate {
-	struct dq_record sub; /* a record's _dq, or a pair's */
 	struct dq_buf id;
 };
 
@@ -557,7 +237,6 @@ worker_start(void *ctx, int w)
 	struct wstate *s = dq_xcalloc(1, sizeof(*s));
 	(void)ctx;
 	(void)w;
-	dq_record_init(&s->sub);
 	return s;
 }
 
@@ -567,7 +246,6 @@ worker_finish(void *ctx, void *ws, int w)
 	struct wstate *s = ws;
 	(void)ctx;
 	(void)w;
-	dq_record_release(&s->sub);
 	dq_buf_release(&s->id);
 	free(s);
 }
@@ -580,7 +258,8 @@ rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 	   uint64_t seq, struct dq_buf *out, const char **reject)
 {
 	struct wstate *s = ws;
-	int str = record_id(r, &s->sub, &s->id);
+	dq_buf_reset(&s->id);
+	int str = dq_meta_id(r, run.id_field, &s->id);
 	(void)seq;
 	(void)reject;
 	if (str < 0) {
@@ -613,10 +292,10 @@ rec_consume(void *ctx, const char *out, size_t len)
 			N.no_id++;
 			str = 0;
 		}
-		uint32_t nd = node_get(id, il, str, 1);
-		if (nodes[nd].rec != UINT32_MAX)
+		uint32_t nd = dq_idtable_get(&T, id, il, str, 1);
+		if (T.node[nd].rec != UINT32_MAX)
 			N.dup_ids++;
-		rec_add(nd, text, tl);
+		dq_idtable_add_record(&T, nd, text, tl);
 	}
 }
 
@@ -660,7 +339,7 @@ static struct dq_cluster_edge *edges;
 static size_t nedges, edgecap;
 static struct review *reviews;
 static size_t nreviews, reviewcap;
-static struct dq_record pair, side, meta;
+static struct dq_record pair, meta;
 
 static void
 edge_add(uint32_t a, uint32_t b, double score, uint32_t flags)
@@ -700,7 +379,9 @@ entry_side(struct wstate *s, const struct dq_record *pr, const char *name,
 	if (i < 0 || pr->m[i].type != DQ_JSON_OBJECT)
 		return name[0] == 'a' ? "pair has no record 'a'"
 				      : "pair has no record 'b'";
-	int str = text_id(pr->m[i].val, pr->m[i].vallen, &s->id);
+	dq_buf_reset(&s->id);
+	int str = dq_meta_id_text(pr->m[i].val, pr->m[i].vallen,
+				  run.id_field, &s->id);
 	if (str < 0)
 		return name[0] == 'a' ? "record 'a' has no id and no _dq.row"
 				      : "record 'b' has no id and no _dq.row";
@@ -717,7 +398,6 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 	    uint64_t seq, struct dq_buf *out, const char **reject)
 {
 	struct wstate *s = ws;
-	struct dq_json_error err;
 	long i = pr->dq;
 	size_t start = out->len;
 	double score;
@@ -729,27 +409,23 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		*reject = "pair has no _dq object";
 		return -1;
 	}
-	dq_json_scan(&s->sub, pr->m[i].val, pr->m[i].vallen, &err);
-	long sc = dq_record_find(&s->sub, "score", 5);
-	long d = dq_record_find(&s->sub, "decision", 8);
-	if (sc < 0 || s->sub.m[sc].type != DQ_JSON_NUMBER) {
+	struct dq_member sc, d;
+	if (!dq_meta_find(pr, "score", 5, &sc) || sc.type != DQ_JSON_NUMBER) {
 		*reject = "pair has no number _dq.score";
 		return -1;
 	}
 	char tmp[64];
-	size_t n = s->sub.m[sc].vallen < 63 ? s->sub.m[sc].vallen : 63;
-	memcpy(tmp, s->sub.m[sc].val, n);
+	size_t n = sc.vallen < 63 ? sc.vallen : 63;
+	memcpy(tmp, sc.val, n);
 	tmp[n] = 0;
 	score = strtod(tmp, &end);
 	int kind = -1;
-	if (d >= 0 && s->sub.m[d].type == DQ_JSON_STRING) {
-		const char *v = s->sub.m[d].val;
-		size_t vl = s->sub.m[d].vallen;
-		if (vl == 7 && !memcmp(v, "\"match\"", 7))
+	if (dq_meta_find(pr, "decision", 8, &d) && d.type == DQ_JSON_STRING) {
+		if (d.vallen == 7 && !memcmp(d.val, "\"match\"", 7))
 			kind = 0;
-		else if (vl == 8 && !memcmp(v, "\"review\"", 8))
+		else if (d.vallen == 8 && !memcmp(d.val, "\"review\"", 8))
 			kind = 1;
-		else if (vl == 10 && !memcmp(v, "\"distinct\"", 10))
+		else if (d.vallen == 10 && !memcmp(d.val, "\"distinct\"", 10))
 			kind = 2;
 	}
 	if (kind < 0) {
@@ -801,19 +477,19 @@ side_node(const char **p, int a)
 	if (a && last_nd != UINT32_MAX && str == last_str &&
 	    il == last.len && !memcmp(id, last.buf, il))
 		return last_nd;
-	nd = node_get(id, il, str, 1);
+	nd = dq_idtable_get(&T, id, il, str, 1);
 	if (a) {
 		dq_buf_reset(&last);
 		dq_buf_add(&last, id, il);
 		last_nd = nd;
 		last_str = str;
 	}
-	if (nodes[nd].rec == UINT32_MAX) {
+	if (T.node[nd].rec == UINT32_MAX) {
 		/* Without --records the pairs bring the records; with it,
 		 * an id it lacks is counted. */
 		if (O.records)
 			N.pair_only_ids++;
-		rec_add(nd, rec, rl);
+		dq_idtable_add_record(&T, nd, rec, rl);
 	}
 	return nd;
 }
@@ -863,9 +539,9 @@ pair_consume(void *ctx, const char *out, size_t len)
 
 /* ---- decisions ---- */
 
-static uint64_t *dkeys; /* (min node << 32 | max node) + 1; 0 empty */
-static uint8_t *dval;   /* 1 match, 2 distinct; | 4 once applied */
-static size_t dcap, ndec;
+/* A person's decisions: (min node << 32 | max node) -> 1 match, 2
+ * distinct; | 4 once applied. */
+static struct dq_u64map dec;
 
 static uint64_t
 pair_key(uint32_t a, uint32_t b)
@@ -873,78 +549,22 @@ pair_key(uint32_t a, uint32_t b)
 	return a < b ? ((uint64_t)a << 32 | b) : ((uint64_t)b << 32 | a);
 }
 
-static size_t
-dec_slot(uint64_t k)
-{
-	size_t h = (size_t)XXH3_64bits(&k, sizeof(k)) & (dcap - 1);
-	while (dkeys[h] && dkeys[h] != k + 1)
-		h = (h + 1) & (dcap - 1);
-	return h;
-}
-
-static void
-dec_put(uint64_t k, uint8_t v)
-{
-	if ((ndec + 1) * 2 > dcap) {
-		size_t ocap = dcap;
-		uint64_t *ok = dkeys;
-		uint8_t *ov = dval;
-		dcap = dcap ? 2 * dcap : 256;
-		dkeys = dq_xcalloc(dcap, sizeof(*dkeys));
-		dval = dq_xcalloc(dcap, 1);
-		for (size_t i = 0; i < ocap; i++)
-			if (ok[i]) {
-				size_t h = dec_slot(ok[i] - 1);
-				dkeys[h] = ok[i];
-				dval[h] = ov[i];
-			}
-		free(ok);
-		free(ov);
-	}
-	size_t h = dec_slot(k);
-	if (!dkeys[h]) {
-		dkeys[h] = k + 1;
-		ndec++;
-	}
-	dval[h] = v;
-}
-
-/* The decision on a pair: 0 none, else its slot + 1. */
-static size_t
-dec_find(uint32_t a, uint32_t b)
-{
-	if (!dcap)
-		return 0;
-	size_t h = dec_slot(pair_key(a, b));
-	return dkeys[h] ? h + 1 : 0;
-}
-
 /* A decision's a or b: an id (string or number) or a whole record. */
 static uint32_t
 decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
 {
-	struct dq_json_error err;
 	long i = dq_record_find(r, name, 1);
-	int str;
+	int str = DQ_META_ID_NONE;
 
-	if (i < 0)
-		goto bad;
-	const struct dq_member *m = &r->m[i];
 	dq_buf_reset(&idbuf);
-	if (m->type == DQ_JSON_STRING) {
-		dq_json_unescape(m->val, m->vallen, &idbuf);
-		str = 1;
-	} else if (m->type == DQ_JSON_NUMBER) {
-		dq_buf_add(&idbuf, m->val, m->vallen);
-		str = 0;
-	} else if (m->type == DQ_JSON_OBJECT) {
-		dq_json_scan(&side, m->val, m->vallen, &err);
-		if ((str = record_id(&side, &sub, &idbuf)) < 0)
-			goto bad;
-	} else {
+	if (i >= 0 && r->m[i].type == DQ_JSON_OBJECT)
+		str = dq_meta_id_text(r->m[i].val, r->m[i].vallen,
+				      run.id_field, &idbuf);
+	else if (i >= 0)
+		str = dq_meta_id_value(&r->m[i], &idbuf);
+	if (str < 0)
 		goto bad;
-	}
-	return node_get(idbuf.buf, idbuf.len, str, 0);
+	return dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
 bad:
 	dq_error("%s:%ld: decision: '%s' must be an id or a record with "
 		 "one", it->file, it->line, name);
@@ -984,7 +604,7 @@ on_decision(struct dq_record *r, const struct dq_item *it)
 	}
 	/* A later line on the same pair wins: the person changed their
 	 * mind. */
-	dec_put(pair_key(a, b), v);
+	dq_u64map_put(&dec, pair_key(a, b), v);
 	return 0;
 }
 
@@ -997,7 +617,10 @@ static int
 on_previous(struct dq_record *r, const struct dq_item *it)
 {
 	long c = dq_record_find(r, "cluster", 7);
-	int str = record_id(r, &sub, &idbuf);
+	int str;
+
+	dq_buf_reset(&idbuf);
+	str = dq_meta_id(r, run.id_field, &idbuf);
 
 	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
 		return dq_error("%s:%ld: previous map: expected "
@@ -1006,11 +629,11 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 	dq_buf_reset(&cbuf);
 	dq_json_unescape(r->m[c].val, r->m[c].vallen, &cbuf);
 	dq_keyset_add(&old_ids, cbuf.buf, cbuf.len);
-	uint32_t nd = node_get(idbuf.buf, idbuf.len, str, 0);
+	uint32_t nd = dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
 	if (nd == UINT32_MAX)
 		return 0;
-	nodes[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
-	nodes[nd].prevlen = (uint32_t)cbuf.len;
+	T.node[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
+	T.node[nd].prevlen = (uint32_t)cbuf.len;
 	return 0;
 }
 
@@ -1018,27 +641,6 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 
 static uint32_t *order; /* rank -> node */
 static uint32_t *rankof; /* node -> rank */
-
-/* Sorting ids: the first 8 bytes, big-endian, decide most comparisons
- * without touching the keys. */
-struct sortkey {
-	uint64_t prefix;
-	uint32_t node;
-};
-
-static int
-cmp_node(const void *x, const void *y)
-{
-	const struct sortkey *p = x, *q = y;
-	if (p->prefix != q->prefix)
-		return p->prefix < q->prefix ? -1 : 1;
-	const struct node *a = &nodes[p->node], *b = &nodes[q->node];
-	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
-	int r = memcmp(a->key, b->key, n);
-	if (r)
-		return r;
-	return (a->keylen > b->keylen) - (a->keylen < b->keylen);
-}
 
 #define EDGE_UNDONE (1u << 16)
 
@@ -1048,38 +650,24 @@ static uint32_t *cstart;      /* cluster index -> first in members */
 static uint32_t *members;     /* ranks grouped by cluster, ascending */
 static uint32_t *cluster_of;  /* rep rank -> cluster index */
 static size_t nclusters;
-static char **cid;            /* cluster index -> id (owned) */
 
 static void
 cluster(const struct dq_survive *sv)
 {
-	size_t i, k;
+	size_t k;
 
-	order = dq_xmalloc((nnodes + 1) * sizeof(*order));
-	rankof = dq_xmalloc((nnodes + 1) * sizeof(*rankof));
-	struct sortkey *sk = dq_xmalloc((nnodes + 1) * sizeof(*sk));
-	for (i = 0; i < nnodes; i++) {
-		uint64_t p = 0;
-		for (k = 0; k < 8; k++)
-			p = p << 8 | (k < nodes[i].keylen
-					      ? (unsigned char)nodes[i].key[k]
-					      : 0);
-		sk[i] = (struct sortkey){ p, (uint32_t)i };
-	}
-	qsort(sk, nnodes, sizeof(*sk), cmp_node);
-	for (i = 0; i < nnodes; i++)
-		order[i] = sk[i].node;
-	free(sk);
-	for (i = 0; i < nnodes; i++)
-		rankof[order[i]] = (uint32_t)i;
+	order = dq_xmalloc((T.n + 1) * sizeof(*order));
+	rankof = dq_xmalloc((T.n + 1) * sizeof(*rankof));
+	dq_idtable_order(&T, order, rankof);
 
 	/* Decisions on match pairs. */
 	for (k = 0; k < nedges; k++) {
-		size_t d = dec_find(edges[k].a, edges[k].b);
+		uint8_t *d = dq_u64map_get(&dec, pair_key(edges[k].a,
+							   edges[k].b));
 		if (!d)
 			continue;
-		dval[d - 1] |= 4;
-		if ((dval[d - 1] & 3) == 1) {
+		*d |= 4;
+		if ((*d & 3) == 1) {
 			edges[k].flags |= DQ_EDGE_PINNED;
 		} else {
 			edges[k].flags |= EDGE_UNDONE;
@@ -1088,32 +676,33 @@ cluster(const struct dq_survive *sv)
 	}
 	/* Decisions on review pairs; the rest go to the review file. */
 	for (k = 0; k < nreviews; k++) {
-		size_t d = dec_find(reviews[k].a, reviews[k].b);
+		uint8_t *d = dq_u64map_get(&dec, pair_key(reviews[k].a,
+							   reviews[k].b));
 		if (!d)
 			continue;
 		reviews[k].decided = 1;
 		N.overridden_review++;
-		if ((dval[d - 1] & 7) == 1)
+		if ((*d & 7) == 1)
 			edge_add(reviews[k].a, reviews[k].b, reviews[k].score,
 				 DQ_EDGE_PINNED);
-		dval[d - 1] |= 4;
+		*d |= 4;
 	}
 	/* Decided matches that no pair proposed; and the cannot-links. */
 	uint32_t *cannot = NULL;
 	size_t ncannot = 0;
-	for (i = 0; i < dcap; i++) {
-		if (!dkeys[i])
-			continue;
-		uint32_t a = (uint32_t)((dkeys[i] - 1) >> 32);
-		uint32_t b = (uint32_t)(dkeys[i] - 1);
-		if ((dval[i] & 3) == 1)
+	uint64_t dk;
+	uint8_t *dv;
+	for (size_t it = 0; dq_u64map_next(&dec, &it, &dk, &dv);) {
+		uint32_t a = (uint32_t)(dk >> 32);
+		uint32_t b = (uint32_t)dk;
+		if ((*dv & 3) == 1)
 			N.dec_match++;
 		else
 			N.dec_distinct++;
-		if (dval[i] == 1) {
+		if (*dv == 1) {
 			edge_add(a, b, -1, DQ_EDGE_PINNED);
 			N.dec_new_edges++;
-		} else if ((dval[i] & 3) == 2) {
+		} else if ((*dv & 3) == 2) {
 			cannot = dq_xrealloc(cannot, (ncannot + 1) * 2 *
 							     sizeof(*cannot));
 			cannot[2 * ncannot] = rankof[a];
@@ -1137,138 +726,60 @@ cluster(const struct dq_survive *sv)
 	struct dq_cluster_opts co = { -1, 0 };
 	co.weak_link = O.weak_set ? O.weak_link : sv->weak_link;
 	co.max_size = O.max_set ? (size_t)O.max_size : (size_t)sv->max_size;
-	rep = dq_xmalloc((nnodes + 1) * sizeof(*rep));
-	dq_cluster_run(nnodes, edges, active, cannot, ncannot, &co, rep, &cst);
+	rep = dq_xmalloc((T.n + 1) * sizeof(*rep));
+	dq_cluster_run(T.n, edges, active, cannot, ncannot, &co, rep, &cst);
 	for (k = active; k < nedges; k++)
 		edges[k].flags = EDGE_UNDONE;
 	free(cannot);
 
 	/* Members grouped by cluster: clusters in the order of their
 	 * smallest rank, members ascending. */
-	cluster_of = dq_xmalloc((nnodes + 1) * sizeof(*cluster_of));
-	cstart = dq_xcalloc(nnodes + 2, sizeof(*cstart));
-	for (i = 0; i < nnodes; i++)
-		if (rep[i] == i)
-			cluster_of[i] = (uint32_t)nclusters++;
-	for (i = 0; i < nnodes; i++)
-		cstart[cluster_of[rep[i]] + 1]++;
-	for (i = 0; i < nclusters; i++)
-		cstart[i + 1] += cstart[i];
-	members = dq_xmalloc((nnodes + 1) * sizeof(*members));
-	uint32_t *fill = dq_xmalloc((nclusters + 1) * sizeof(*fill));
-	memcpy(fill, cstart, (nclusters + 1) * sizeof(*fill));
-	for (i = 0; i < nnodes; i++)
-		members[fill[cluster_of[rep[i]]]++] = (uint32_t)i;
-	free(fill);
+	cluster_of = dq_xmalloc((T.n + 1) * sizeof(*cluster_of));
+	cstart = dq_xcalloc(T.n + 2, sizeof(*cstart));
+	members = dq_xmalloc((T.n + 1) * sizeof(*members));
+	nclusters = dq_cluster_groups(T.n, rep, cluster_of, cstart, members);
 }
 
-/* ---- cluster ids ---- */
+/* ---- cluster ids (lib/er/clusterid.c) ---- */
 
-struct claim {
-	const char *prev;
-	uint32_t prevlen;
-	uint32_t cl;    /* cluster index */
-	uint32_t count; /* members of cl that were in prev */
-};
-
-static int
-cmp_claim_prev(const void *x, const void *y)
-{
-	const struct claim *a = x, *b = y;
-	size_t n = a->prevlen < b->prevlen ? a->prevlen : b->prevlen;
-	int r = memcmp(a->prev, b->prev, n);
-	if (!r)
-		r = (a->prevlen > b->prevlen) - (a->prevlen < b->prevlen);
-	if (!r)
-		r = (a->cl > b->cl) - (a->cl < b->cl);
-	return r;
-}
-
-static int
-cmp_claim_strength(const void *x, const void *y)
-{
-	const struct claim *a = x, *b = y;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return cmp_claim_prev(x, y);
-}
-
-static char *
-fresh_id(const struct node *nd, struct dq_keyset *used)
-{
-	struct dq_buf b = DQ_BUF_INIT;
-	uint64_t h = hash_key(nd->key, nd->keylen);
-	/* Re-hash with a counter while the id is taken (an earlier
-	 * cluster's id held by another cluster now). */
-	for (uint64_t salt = 1;; salt++) {
-		dq_buf_reset(&b);
-		dq_buf_addch(&b, 'c');
-		dq_buf_add_hex64(&b, h);
-		if (!used || (!dq_keyset_has(&old_ids, b.buf, b.len) &&
-			      dq_keyset_add(used, b.buf, b.len)))
-			break;
-		uint64_t in[2] = { h, salt };
-		h = XXH3_64bits(in, sizeof(in));
-	}
-	return dq_buf_detach(&b, NULL);
-}
+static struct dq_clusterid CI;
 
 static void
 assign_ids(void)
 {
-	size_t i, k;
+	struct dq_clusterid_in in = { nclusters, cstart, NULL, NULL, NULL,
+				      NULL, NULL };
+	const char **first = dq_xmalloc((nclusters + 1) * sizeof(*first));
+	uint32_t *firstlen = dq_xmalloc((nclusters + 1) * sizeof(*firstlen));
+	const char **prev = NULL;
+	uint32_t *prevlen = NULL;
 
-	cid = dq_xcalloc(nclusters + 1, sizeof(*cid));
-	if (!O.prev_map) {
-		for (i = 0; i < nclusters; i++)
-			cid[i] = fresh_id(&nodes[order[members[cstart[i]]]],
-					  NULL);
-		return;
+	for (size_t i = 0; i < nclusters; i++) {
+		const struct dq_id *nd = &T.node[order[members[cstart[i]]]];
+		first[i] = nd->key;
+		firstlen[i] = nd->keylen;
 	}
-	/* Claims: (earlier id, cluster, members shared).  The strongest
-	 * claim wins an earlier id: most members shared, then the earlier
-	 * id, then the cluster with the smallest member; each earlier id
-	 * and each cluster is given at most once. */
-	struct claim *c = dq_xmalloc((nnodes + 1) * sizeof(*c));
-	size_t nc = 0;
-	for (i = 0; i < nclusters; i++)
-		for (k = cstart[i]; k < cstart[i + 1]; k++) {
-			const struct node *nd = &nodes[order[members[k]]];
-			if (!nd->prev)
-				continue;
-			c[nc++] = (struct claim){ nd->prev, nd->prevlen,
-						  (uint32_t)i, 1 };
+	in.first = first;
+	in.firstlen = firstlen;
+	if (O.prev_map) {
+		prev = dq_xmalloc((T.n + 1) * sizeof(*prev));
+		prevlen = dq_xmalloc((T.n + 1) * sizeof(*prevlen));
+		for (size_t k = 0; k < T.n; k++) {
+			const struct dq_id *nd = &T.node[order[members[k]]];
+			prev[k] = nd->prev;
+			prevlen[k] = nd->prevlen;
 		}
-	qsort(c, nc, sizeof(*c), cmp_claim_prev);
-	size_t m = 0;
-	for (k = 0; k < nc; k++) {
-		if (m && c[m - 1].cl == c[k].cl &&
-		    c[m - 1].prevlen == c[k].prevlen &&
-		    !memcmp(c[m - 1].prev, c[k].prev, c[k].prevlen)) {
-			c[m - 1].count++;
-			continue;
-		}
-		c[m++] = c[k];
+		in.prev = prev;
+		in.prevlen = prevlen;
+		in.old = &old_ids;
 	}
-	qsort(c, m, sizeof(*c), cmp_claim_strength);
-	struct dq_keyset used;
-	dq_keyset_init(&used);
-	for (k = 0; k < m; k++) {
-		if (cid[c[k].cl] || dq_keyset_has(&used, c[k].prev,
-						  c[k].prevlen))
-			continue;
-		dq_keyset_add(&used, c[k].prev, c[k].prevlen);
-		cid[c[k].cl] = dq_xstrndup(c[k].prev, c[k].prevlen);
-		N.kept++;
-	}
-	free(c);
-	for (i = 0; i < nclusters; i++)
-		if (!cid[i]) {
-			cid[i] = fresh_id(&nodes[order[members[cstart[i]]]],
-					  &used);
-			N.fresh++;
-		}
-	dq_keyset_release(&used);
+	dq_clusterid_assign(&CI, &in);
+	N.kept = CI.kept;
+	N.fresh = CI.fresh;
+	free(first);
+	free(firstlen);
+	free(prev);
+	free(prevlen);
 }
 
 /* ---- output ---- */
@@ -1310,9 +821,9 @@ static void
 add_edge(struct dq_buf *b, const struct dq_cluster_edge *e, int used)
 {
 	dq_buf_addstr(b, "{\"a\":");
-	add_id(b, &nodes[order[e->a < e->b ? e->a : e->b]]);
+	dq_idtable_add_json(b, &T.node[order[e->a < e->b ? e->a : e->b]]);
 	dq_buf_addstr(b, ",\"b\":");
-	add_id(b, &nodes[order[e->a < e->b ? e->b : e->a]]);
+	dq_idtable_add_json(b, &T.node[order[e->a < e->b ? e->b : e->a]]);
 	dq_buf_addstr(b, ",\"score\":");
 	add_score(b, e->score);
 	if (used)
@@ -1392,9 +903,9 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			uint32_t nd = order[members[k]];
 			size_t off = idtext.len;
-			add_id(&idtext, &nodes[nd]);
-			for (uint32_t r = nodes[nd].rec; r != UINT32_MAX;
-			     r = recs[r].next) {
+			dq_idtable_add_json(&idtext, &T.node[nd]);
+			for (uint32_t r = T.node[nd].rec; r != UINT32_MAX;
+			     r = T.rec[r].next) {
 				if (nr == rrcap) {
 					size_t o = rrcap;
 					rrcap = rrcap ? 2 * rrcap : 16;
@@ -1410,8 +921,8 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 						dq_record_init(&rr[o]);
 				}
 				struct dq_json_error err;
-				dq_json_scan(&rr[nr], recs[r].text,
-					     recs[r].len, &err);
+				dq_json_scan(&rr[nr], T.rec[r].text,
+					     T.rec[r].len, &err);
 				idoff[nr] = off;
 				idlen[nr] = idtext.len - off;
 				nr++;
@@ -1426,12 +937,12 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		dq_buf_add(b, so.fields.buf, so.fields.len);
 		dq_buf_addstr(b, so.fields.len ? ",\"_dq\":{\"cluster\":"
 					       : "\"_dq\":{\"cluster\":");
-		dq_buf_add_json_string(b, cid[i], strlen(cid[i]));
+		dq_buf_add_json_string(b, CI.id[i], strlen(CI.id[i]));
 		dq_buf_addstr(b, ",\"members\":[");
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			if (k > cstart[i])
 				dq_buf_addch(b, ',');
-			add_id(b, &nodes[order[members[k]]]);
+			dq_idtable_add_json(b, &T.node[order[members[k]]]);
 		}
 		dq_buf_addstr(b, "],\"provenance\":{");
 		dq_buf_add(b, so.prov.buf, so.prov.len);
@@ -1447,12 +958,12 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		qsort(el, ne, sizeof(*el), cmp_edge_ids);
 		b = &log->b;
 		dq_buf_addstr(b, "{\"cluster\":");
-		dq_buf_add_json_string(b, cid[i], strlen(cid[i]));
+		dq_buf_add_json_string(b, CI.id[i], strlen(CI.id[i]));
 		dq_buf_addf(b, ",\"size\":%zu,\"members\":[", nm);
 		for (k = cstart[i]; k < cstart[i + 1]; k++) {
 			if (k > cstart[i])
 				dq_buf_addch(b, ',');
-			add_id(b, &nodes[order[members[k]]]);
+			dq_idtable_add_json(b, &T.node[order[members[k]]]);
 		}
 		dq_buf_addstr(b, "],\"joined\":[");
 		int first = 1;
@@ -1498,13 +1009,13 @@ write_map(void)
 	dq_out_init(&o);
 	if (dq_out_open(&o, O.map))
 		exit(2);
-	for (size_t i = 0; i < nnodes; i++) {
-		const char *c = cid[cluster_of[rep[i]]];
+	for (size_t i = 0; i < T.n; i++) {
+		const char *c = CI.id[cluster_of[rep[i]]];
 		dq_buf_addch(&o.b, '{');
 		dq_buf_add_json_string(&o.b, run.id_field,
 				       strlen(run.id_field));
 		dq_buf_addch(&o.b, ':');
-		add_id(&o.b, &nodes[order[i]]);
+		dq_idtable_add_json(&o.b, &T.node[order[i]]);
 		dq_buf_addstr(&o.b, ",\"cluster\":");
 		dq_buf_add_json_string(&o.b, c, strlen(c));
 		dq_buf_add(&o.b, "}\n", 2);
@@ -1532,12 +1043,8 @@ cmp_review(const void *x, const void *y)
 static int
 is_slim(const struct dq_record *p)
 {
-	const char *v;
-	size_t vl;
-	return p->dq >= 0 && p->m[p->dq].type == DQ_JSON_OBJECT &&
-	       find_top(p->m[p->dq].val, p->m[p->dq].vallen, "slim", 4, &v,
-			&vl) &&
-	       vl == 4 && !memcmp(v, "true", 4);
+	struct dq_member m;
+	return dq_meta_find(p, "slim", 4, &m) && m.type == DQ_JSON_TRUE;
 }
 
 /* Replace pair side "a" or "b" by the first record of node nd as read
@@ -1546,9 +1053,9 @@ static void
 whole_side(struct dq_record *p, const char *name, uint32_t nd)
 {
 	long i = dq_record_find(p, name, 1);
-	uint32_t k = nodes[nd].rec;
+	uint32_t k = T.node[nd].rec;
 	if (i >= 0 && k != UINT32_MAX)
-		dq_record_set(p, (size_t)i, recs[k].text, recs[k].len,
+		dq_record_set(p, (size_t)i, T.rec[k].text, T.rec[k].len,
 			      DQ_JSON_OBJECT);
 }
 
@@ -1580,12 +1087,12 @@ write_review(void)
 		}
 		dq_buf_reset(&meta_b);
 		dq_buf_addstr(&meta_b, "\"ids\":[");
-		add_id(&meta_b, &nodes[rv->a]);
+		dq_idtable_add_json(&meta_b, &T.node[rv->a]);
 		dq_buf_addch(&meta_b, ',');
-		add_id(&meta_b, &nodes[rv->b]);
+		dq_idtable_add_json(&meta_b, &T.node[rv->b]);
 		dq_buf_addstr(&meta_b, "],\"clusters\":[");
-		const char *ca = cid[cluster_of[rep[rankof[rv->a]]]];
-		const char *cb = cid[cluster_of[rep[rankof[rv->b]]]];
+		const char *ca = CI.id[cluster_of[rep[rankof[rv->a]]]];
+		const char *cb = CI.id[cluster_of[rep[rankof[rv->b]]]];
 		dq_buf_add_json_string(&meta_b, ca, strlen(ca));
 		dq_buf_addch(&meta_b, ',');
 		dq_buf_add_json_string(&meta_b, cb, strlen(cb));
@@ -1611,7 +1118,7 @@ summary(void)
 	cJSON *x = cJSON_CreateObject();
 	cJSON *m = cJSON_AddObjectToObject(x, "merge");
 	NUM(m, "records", N.records);
-	NUM(m, "ids", nnodes);
+	NUM(m, "ids", T.n);
 	NUM(m, "clusters", nclusters);
 	NUM(m, "singletons", N.singletons);
 	NUM(m, "merged_clusters", nclusters - N.singletons);
@@ -1668,13 +1175,12 @@ main(int argc, char **argv)
 	if (O.log && dq_out_open(&log, O.log))
 		return 2;
 	dq_arena_init(&arena);
-	dq_record_init(&sub);
+	dq_idtable_init(&T);
 	dq_record_init(&pair);
-	dq_record_init(&side);
 	dq_record_init(&meta);
 	dq_keyset_init(&old_ids);
 
-	int jobs = O.jobs ? (int)O.jobs : dq_par_default_jobs();
+	int jobs = O.jobs ? O.jobs : dq_par_default_jobs();
 	if (O.records)
 		read_records(jobs);
 	static const struct dq_par_work work = {
@@ -1692,9 +1198,9 @@ main(int argc, char **argv)
 	cluster(&sv);
 	assign_ids();
 	N.clusters = nclusters;
-	if (cstart[nclusters] != nnodes)
+	if (cstart[nclusters] != T.n)
 		dq_die("internal error: %u ids in clusters, %zu ids",
-		       cstart[nclusters], nnodes);
+		       cstart[nclusters], T.n);
 	write_golden(&sv, &log);
 	dq_out_close(&log);
 	if (O.map)
@@ -1709,33 +1215,23 @@ main(int argc, char **argv)
 		       cst.conflict);
 	int status = dq_run_finish(&run, summary(), cst.conflict > 0);
 
-	for (size_t i = 0; i < nclusters; i++)
-		free(cid[i]);
-	free(cid);
+	dq_clusterid_release(&CI);
 	free(order);
 	free(rankof);
 	free(rep);
 	free(cstart);
 	free(members);
 	free(cluster_of);
-	free(nodes);
-	free(table);
-	free(recs);
 	free(edges);
 	free(reviews);
-	free(dkeys);
-	free(dval);
+	dq_u64map_release(&dec);
 	dq_keyset_release(&old_ids);
-	dq_record_release(&sub);
 	dq_record_release(&pair);
-	dq_record_release(&side);
 	dq_record_release(&meta);
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
 	dq_buf_release(&cbuf);
-	for (size_t i = 0; i < store.n; i++)
-		free(store.chunk[i]);
-	free(store.chunk);
+	dq_idtable_release(&T);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);
 	return status;

@@ -24,13 +24,10 @@
  * --explain LIST writes the features only for the listed decisions: the
  * distinct pairs, nearly all candidates, then cost a few dozen bytes.
  *
- * Guard (docs/score.md): when a "shared" field (email, phone) agrees
- * exactly but the "differ" field (first name) is at its lowest level, a
- * match is lowered to review: households share addresses, phones and
- * emails.
+ * The verdict on a pair (levels with swapped names caught, score,
+ * thresholds and the household guard, docs/score.md) is lib/er/decide.c's.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +35,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "er/decide.h"
 #include "er/fsmodel.h"
+#include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
 
@@ -85,9 +84,6 @@ static const char help[] =
 
 enum { O_EXPLAIN = DQ_OPT_TOOL, O_LABELS, O_U_PAIRS, O_SEED, O_SAMPLE };
 
-/* Decisions, as bits of --explain. */
-enum { D_MATCH = 1, D_REVIEW = 2, D_DISTINCT = 4 };
-
 static const struct option longopts[] = {
 	{ "explain", required_argument, NULL, O_EXPLAIN },
 	{ "labels", required_argument, NULL, O_LABELS },
@@ -107,10 +103,10 @@ static struct {
 	long long u_pairs;
 	long long seed;
 	double sample;
-	long long jobs; /* 0: the default */
-	int explain;    /* D_* bits: decisions whose pairs get features */
+	int jobs;       /* 0: the default */
+	int explain;    /* DQ_DECIDE_* bits: decisions whose pairs get features */
 } O = { NULL, NULL, NULL, 200000, 1, 1.0, 0,
-	D_MATCH | D_REVIEW | D_DISTINCT };
+	DQ_DECIDE_ALL };
 
 /* --explain LIST into O.explain. */
 static int
@@ -123,11 +119,11 @@ parse_explain(const char *arg)
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		if (n == 5 && !memcmp(p, "match", 5))
-			O.explain |= D_MATCH;
+			O.explain |= DQ_DECIDE_MATCH;
 		else if (n == 6 && !memcmp(p, "review", 6))
-			O.explain |= D_REVIEW;
+			O.explain |= DQ_DECIDE_REVIEW;
 		else if (n == 8 && !memcmp(p, "distinct", 8))
-			O.explain |= D_DISTINCT;
+			O.explain |= DQ_DECIDE_DISTINCT;
 		else
 			return dq_error("--explain: '%.*s' is not match, "
 					"review, distinct or none", (int)n, p);
@@ -147,30 +143,19 @@ option(void *ctx, int c, const char *arg)
 	case 't': O.train_path = arg; return 0;
 	case O_LABELS: O.labels_path = arg; return 0;
 	case O_U_PAIRS:
-		if (dq_parse_ll(arg, 1, 1000000000LL, &O.u_pairs))
-			return dq_error("--u-pairs: '%s' is not a count from "
-					"1 to 1000000000", arg);
+		return dq_opt_int("u-pairs", arg, 1, 1000000000LL, &O.u_pairs);
+	case O_SAMPLE:
+		if (dq_opt_double("sample", arg, 0, 1, &O.sample))
+			return -1;
+		if (!(O.sample > 0))
+			return dq_error("--sample: '%s' is not a number above "
+					"0 and at most 1", arg);
 		return 0;
-	case O_SAMPLE: {
-		char *end;
-		errno = 0;
-		O.sample = strtod(arg, &end);
-		if (errno || end == arg || *end || !(O.sample > 0) ||
-		    O.sample > 1)
-			return dq_error("--sample: '%s' is not a share in "
-					"(0, 1]", arg);
-		return 0;
-	}
 	case 'j':
-		if (dq_parse_ll(arg, 1, DQ_PAR_MAX_JOBS, &O.jobs))
-			return dq_error("--jobs '%s': expected 1 to %d", arg,
-					DQ_PAR_MAX_JOBS);
-		return 0;
+		return dq_opt_jobs(arg, &O.jobs);
 	case O_SEED:
-		if (dq_parse_ll(arg, 0, 0x7fffffffffffffffLL, &O.seed))
-			return dq_error("--seed: '%s' is not a whole number",
-					arg);
-		return 0;
+		return dq_opt_int("seed", arg, 0, 0x7fffffffffffffffLL,
+				  &O.seed);
 	}
 	return -1;
 }
@@ -267,372 +252,23 @@ load_labels(const char *path)
 
 /* ---- pairs ---- */
 
-struct side {
-	struct dq_buf val[DQ_FS_MAX_FIELDS];
-	struct dq_buf tmp;
-	const char *v[DQ_FS_MAX_FIELDS]; /* NULL: missing or null */
-	size_t n[DQ_FS_MAX_FIELDS];
-	struct dq_buf id;
-};
-
 static struct dq_fs_model M;
 
 /* What scoring one pair needs: one per thread (the model M is read-only
  * while pairs are scored). */
 struct scorer {
-	struct side A, B;
-	struct dq_fs_scratch scr;
-	struct dq_buf meta, folded[DQ_FS_MAX_FIELDS];
-	int swapped[DQ_FS_MAX_FIELDS];
-	uint64_t n_match, n_review, n_distinct, n_guard;
+	struct dq_decide d;
+	struct dq_buf meta;
 };
 static struct scorer S0; /* the main thread's */
 
-/* Skip white space. */
-static const char *
-ws(const char *p, const char *e)
-{
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* End of the string starting at p (its opening quote); *esc set when it
- * holds a backslash. */
-static const char *
-skip_string(const char *p, const char *e, int *esc)
-{
-	const char *q = p + 1;
-	for (;;) {
-		const char *c = memchr(q, '"', (size_t)(e - q));
-		const char *b;
-		if (!c)
-			return e;
-		/* The quote ends the string unless an odd run of
-		 * backslashes precedes it. */
-		for (b = c; b > q && b[-1] == '\\'; b--)
-			;
-		if (!*esc && memchr(p + 1, '\\', (size_t)(c - p - 1)))
-			*esc = 1;
-		if ((c - b) % 2 == 0)
-			return c + 1;
-		q = c + 1;
-	}
-}
-
-/* End of the value starting at p (a valid JSON value). */
-static const char *
-skip_value(const char *p, const char *e)
-{
-	int depth = 0, esc;
-	while (p < e) {
-		char c = *p;
-		if (c == '"') {
-			p = skip_string(p, e, &esc);
-			if (!depth)
-				return p;
-			continue;
-		}
-		if (c == '{' || c == '[') {
-			depth++;
-		} else if (c == '}' || c == ']') {
-			if (--depth <= 0)
-				return p + 1;
-		} else if (!depth && (c == ',' || c == ' ' || c == '\t' ||
-				      c == '\n' || c == '\r')) {
-			return p;
-		}
-		p++;
-	}
-	return p;
-}
-
-static int
-key_is(const char *k, size_t kn, int kesc, const char *name, size_t nn,
-       struct dq_buf *tmp)
-{
-	if (!kesc)
-		return kn == nn && !memcmp(k, name, nn);
-	dq_buf_reset(tmp);
-	dq_json_unescape(k - 1, kn + 2, tmp);
-	return tmp->len == nn && !memcmp(tmp->buf, name, nn);
-}
-
-/*
- * Read one side ("a" or "b") of a pair; -1 when it is not an object.
- * The line was validated by the scanner, so the members of the side are
- * found by a light walk that only skips over values.
- */
-static int
-read_side(const struct dq_record *pair, const char *key, struct side *s,
-	  const char *id_field)
-{
-	long k = dq_record_find(pair, key, 1);
-	const struct dq_member *mb;
-	const char *p, *e;
-	size_t idn = strlen(id_field);
-	int have_id = 0;
-
-	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
-		return -1;
-	mb = &pair->m[k];
-	for (size_t f = 0; f < M.n; f++) {
-		s->v[f] = NULL;
-		s->n[f] = 0;
-	}
-	dq_buf_reset(&s->id);
-	p = mb->val + 1;
-	e = mb->val + mb->vallen - 1;
-	for (;;) {
-		const char *ks, *vs, *ve;
-		int kesc = 0, vesc = 0;
-		size_t kn;
-		p = ws(p, e);
-		if (p >= e || *p != '"')
-			break;
-		ks = p + 1;
-		p = skip_string(p, e, &kesc);
-		kn = (size_t)(p - 1 - ks);
-		p = ws(p, e) + 1; /* the colon */
-		vs = ws(p, e);
-		if (*vs == '"')
-			ve = skip_string(vs, e, &vesc);
-		else
-			ve = skip_value(vs, e);
-		p = ws(ve, e);
-		if (p < e && *p == ',')
-			p++;
-		if (key_is(ks, kn, kesc, id_field, idn, &s->tmp)) {
-			if (*vs == '"')
-				dq_json_unescape(vs, (size_t)(ve - vs), &s->id);
-			else
-				dq_buf_add(&s->id, vs, (size_t)(ve - vs));
-			have_id = 1;
-		}
-		for (size_t f = 0; f < M.n; f++) {
-			if (!key_is(ks, kn, kesc, M.f[f].name, M.f[f].namelen,
-				    &s->tmp))
-				continue;
-			if (*vs == 'n')
-				break; /* null */
-			if (*vs != '"') {
-				s->v[f] = vs;
-				s->n[f] = (size_t)(ve - vs);
-			} else if (vesc) {
-				dq_buf_reset(&s->val[f]);
-				dq_json_unescape(vs, (size_t)(ve - vs),
-						 &s->val[f]);
-				s->v[f] = s->val[f].buf;
-				s->n[f] = s->val[f].len;
-			} else {
-				s->v[f] = vs + 1;
-				s->n[f] = (size_t)(ve - vs) - 2;
-			}
-			break;
-		}
-	}
-	if (!have_id)
-		dq_buf_add(&s->id, mb->val, mb->vallen);
-	return 0;
-}
-
-static int
-read_pair(struct scorer *sc, const struct dq_record *pair,
-	  const char *id_field)
-{
-	return read_side(pair, "a", &sc->A, id_field) ||
-	       read_side(pair, "b", &sc->B, id_field) ? -1 : 0;
-}
-
-static int
-worst(size_t f, int l)
-{
-	return l == M.f[f].nlevels - 1;
-}
-
-/*
- * Levels of every field.  A field with "swap_with" (first name, last
- * name) that disagrees with its partner both ways is compared crosswise
- * too: when both cross comparisons reach a level above the lowest, the
- * values were written in each other's place and the cross levels count.
- */
-static void
-levels_of(struct scorer *sc, int *lv, double *sim)
-{
-	for (size_t f = 0; f < M.n; f++) {
-		lv[f] = dq_fs_compare(&M, f, sc->A.v[f], sc->A.n[f], sc->B.v[f], sc->B.n[f],
-				      &sim[f], &sc->scr);
-		sc->swapped[f] = 0;
-		dq_buf_reset(&sc->folded[f]);
-		dq_buf_add(&sc->folded[f], sc->scr.a.buf, sc->scr.a.len);
-	}
-	for (size_t f = 0; f < M.n; f++) {
-		size_t g = (size_t)M.f[f].swap;
-		int lf, lg;
-		double sf, sg;
-		if (M.f[f].swap < 0 || sc->swapped[f] || !worst(f, lv[f]) ||
-		    !worst(g, lv[g]))
-			continue;
-		lf = dq_fs_compare(&M, f, sc->A.v[f], sc->A.n[f], sc->B.v[g], sc->B.n[g], &sf,
-				   &sc->scr);
-		if (lf < 0 || worst(f, lf))
-			continue;
-		dq_buf_reset(&sc->folded[f]);
-		dq_buf_add(&sc->folded[f], sc->scr.a.buf, sc->scr.a.len);
-		lg = dq_fs_compare(&M, g, sc->A.v[g], sc->A.n[g], sc->B.v[f], sc->B.n[f], &sg,
-				   &sc->scr);
-		if (lg < 0 || worst(g, lg)) {
-			dq_fs_compare(&M, f, sc->A.v[f], sc->A.n[f], sc->B.v[f], sc->B.n[f],
-				      &sf, &sc->scr);
-			dq_buf_reset(&sc->folded[f]);
-			dq_buf_add(&sc->folded[f], sc->scr.a.buf, sc->scr.a.len);
-			continue;
-		}
-		dq_buf_reset(&sc->folded[g]);
-		dq_buf_add(&sc->folded[g], sc->scr.a.buf, sc->scr.a.len);
-		lv[f] = lf;
-		lv[g] = lg;
-		sim[f] = sf;
-		sim[g] = sg;
-		sc->swapped[f] = sc->swapped[g] = 1;
-	}
-}
-
-/* Append v (already rounded to dec decimals, dec <= 9) in fixed
- * notation without trailing zeros: no printf on the per-pair path. */
-static void
-add_num(struct dq_buf *b, double v, int dec)
-{
-	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-				      1e8, 1e9 };
-	double a = fabs(v) * p10[dec] + 0.5;
-	unsigned long long x, ip, fr, d = (unsigned long long)p10[dec];
-	char t[16];
-	int n = dec;
-
-	if (!(a < 9e18)) {
-		dq_buf_addf(b, "%.6g", v);
-		return;
-	}
-	x = (unsigned long long)a;
-	ip = x / d;
-	fr = x % d;
-	if (v < 0 && x)
-		dq_buf_addch(b, '-');
-	dq_buf_add_int(b, (long long)ip);
-	if (!fr)
-		return;
-	while (fr % 10 == 0) {
-		fr /= 10;
-		n--;
-	}
-	for (int i = n - 1; i >= 0; i--, fr /= 10)
-		t[i] = (char)('0' + fr % 10);
-	dq_buf_addch(b, '.');
-	dq_buf_add(b, t, (size_t)n);
-}
-
-/* The household guard: a shared field agrees (similarity 0.7 or more:
- * the same phone, even without its area code; the same street however
- * abbreviated), a "differ" field is at its lowest level and no "unless"
- * field agrees exactly. */
-static int
-guard_hit(const int *lv, const double *sim, size_t ndiffer)
-{
-	int shared = 0, differ = 0;
-	for (size_t k = 0; k < M.nguard_shared; k++) {
-		int f = M.guard_shared[k];
-		if (lv[f] >= 0 && lv[f] < M.f[f].nlevels - 1 && sim[f] >= 0.7)
-			shared = 1;
-	}
-	for (size_t k = 0; k < ndiffer; k++) {
-		int f = M.guard_differ[k];
-		if (lv[f] == M.f[f].nlevels - 1)
-			differ = 1;
-	}
-	for (size_t k = 0; k < M.nguard_unless; k++)
-		if (lv[M.guard_unless[k]] == 0)
-			return 0;
-	return shared && differ;
-}
-
-/* Score the pair read into A and B; the "_dq" members into sc->meta. */
+/* Score the pair read; the "_dq" members into sc->meta. */
 static void
 score_pair(struct scorer *sc)
 {
-	int lv[DQ_FS_MAX_FIELDS];
-	double sim[DQ_FS_MAX_FIELDS], w[DQ_FS_MAX_FIELDS], total = 0, score;
-	const char *decision;
-	int guarded = 0;
-
-	levels_of(sc, lv, sim);
-	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
-		total = dq_fs_prior_weight(&M);
-		for (size_t f = 0; f < M.n; f++) {
-			w[f] = dq_fs_log2_bf(&M, f, lv[f], sc->folded[f].buf,
-					     sc->folded[f].len);
-			total += w[f];
-		}
-		score = dq_fs_probability(total);
-	} else {
-		score = 0;
-		for (size_t f = 0; f < M.n; f++) {
-			w[f] = sim[f] * M.f[f].weight;
-			score += w[f];
-		}
-		if (score > 1)
-			score = 1;
-	}
-	/* Decide on the score as printed, so that what a reviewer sees
-	 * is what was compared with the thresholds. */
-	score = round(score * 1e6) / 1e6;
-	decision = score >= M.match ? "match"
-		   : score >= M.review ? "review" : "distinct";
-	if (decision[0] == 'm' && guard_hit(lv, sim, M.nguard_differ)) {
-		guarded = 1;
-		decision = "review";
-		sc->n_guard++;
-	}
-	if (decision[0] == 'm')
-		sc->n_match++;
-	else if (decision[0] == 'r')
-		sc->n_review++;
-	else
-		sc->n_distinct++;
-
+	dq_decide_pair(&sc->d);
 	dq_buf_reset(&sc->meta);
-	dq_buf_addstr(&sc->meta, "\"score\":");
-	add_num(&sc->meta, score, 6);
-	dq_buf_addstr(&sc->meta, ",\"decision\":\"");
-	dq_buf_addstr(&sc->meta, decision);
-	dq_buf_addch(&sc->meta, '"');
-	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
-		dq_buf_addstr(&sc->meta, ",\"match_weight\":");
-		add_num(&sc->meta, round(total * 1e4) / 1e4, 4);
-	}
-	if (guarded)
-		dq_buf_addstr(&sc->meta, ",\"guard\":\"household\"");
-	if (!(O.explain & (decision[0] == 'm'	? D_MATCH
-			   : decision[0] == 'r' ? D_REVIEW
-						: D_DISTINCT)))
-		return;
-	dq_buf_addstr(&sc->meta, ",\"features\":{");
-	for (size_t f = 0; f < M.n; f++) {
-		if (f)
-			dq_buf_addch(&sc->meta, ',');
-		dq_buf_add_json_string(&sc->meta, M.f[f].name,
-				       strlen(M.f[f].name));
-		dq_buf_addstr(&sc->meta, ":{\"level\":\"");
-		dq_buf_addstr(&sc->meta, dq_fs_level_name(&M, f, lv[f]));
-		dq_buf_addstr(&sc->meta, "\",\"similarity\":");
-		add_num(&sc->meta, round(sim[f] * 1e4) / 1e4, 4);
-		dq_buf_addstr(&sc->meta, ",\"weight\":");
-		add_num(&sc->meta, round(w[f] * 1e4) / 1e4, 4);
-		if (sc->swapped[f])
-			dq_buf_addstr(&sc->meta, ",\"swapped\":true");
-		dq_buf_addch(&sc->meta, '}');
-	}
-	dq_buf_addch(&sc->meta, '}');
+	dq_decide_explain(&sc->d, O.explain, &sc->meta);
 }
 
 static int
@@ -641,8 +277,8 @@ train_label(struct scorer *sc)
 	uint64_t ea, eb;
 	if (!L.cap)
 		return -1;
-	if (!label_get(XXH3_64bits(sc->A.id.buf, sc->A.id.len), &ea) ||
-	    !label_get(XXH3_64bits(sc->B.id.buf, sc->B.id.len), &eb))
+	if (!label_get(XXH3_64bits(sc->d.a.id.buf, sc->d.a.id.len), &ea) ||
+	    !label_get(XXH3_64bits(sc->d.b.id.buf, sc->d.b.id.len), &eb))
 		return -1;
 	return ea == eb;
 }
@@ -652,22 +288,20 @@ train_label(struct scorer *sc)
 static void
 train_one(struct scorer *sc, struct dq_fs_trainer *t, int sampled)
 {
-	int lv[DQ_FS_MAX_FIELDS];
-	double sim[DQ_FS_MAX_FIELDS];
-	dq_fs_train_record(t, sc->A.id.buf, sc->A.id.len, sc->A.v, sc->A.n);
-	dq_fs_train_record(t, sc->B.id.buf, sc->B.id.len, sc->B.v, sc->B.n);
+	dq_fs_train_record(t, sc->d.a.id.buf, sc->d.a.id.len, sc->d.a.v, sc->d.a.n);
+	dq_fs_train_record(t, sc->d.b.id.buf, sc->d.b.id.len, sc->d.b.v, sc->d.b.n);
 	if (!sampled)
 		return;
-	levels_of(sc, lv, sim);
+	dq_decide_levels(&sc->d);
 	/* Households would form a class of their own in EM (same surname,
 	 * address and phone, another first name); the guard keeps them out
 	 * of the match class, so training leaves them out too.  Only the
 	 * first "differ" field defines them here: leaving out every pair
 	 * whose date of birth differs would teach the model that matches
 	 * never have one. */
-	if (guard_hit(lv, sim, M.nguard_differ ? 1 : 0))
+	if (dq_decide_guard(&M, sc->d.lv, sc->d.sim, M.nguard_differ ? 1 : 0))
 		return;
-	dq_fs_train_pair(t, lv, train_label(sc));
+	dq_fs_train_pair(t, sc->d.lv, train_label(sc));
 }
 
 static cJSON *
@@ -679,10 +313,10 @@ summary_figures(void)
 	cJSON_AddStringToObject(x, "model", M.kind == DQ_FS_WEIGHTED
 					    ? "weighted" : "fellegi-sunter");
 	d = cJSON_AddObjectToObject(x, "decisions");
-	cJSON_AddNumberToObject(d, "match", (double)S0.n_match);
-	cJSON_AddNumberToObject(d, "review", (double)S0.n_review);
-	cJSON_AddNumberToObject(d, "distinct", (double)S0.n_distinct);
-	cJSON_AddNumberToObject(x, "guarded", (double)S0.n_guard);
+	cJSON_AddNumberToObject(d, "match", (double)S0.d.n_match);
+	cJSON_AddNumberToObject(d, "review", (double)S0.d.n_review);
+	cJSON_AddNumberToObject(d, "distinct", (double)S0.d.n_distinct);
+	cJSON_AddNumberToObject(x, "guarded", (double)S0.d.n_guard);
 	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
 		cJSON_AddNumberToObject(x, "lambda", M.lambda);
 		cJSON_AddNumberToObject(x, "em_iterations", M.em_iterations);
@@ -730,23 +364,6 @@ load_model(const char *path)
 	dq_buf_release(&err);
 }
 
-static void
-scorer_release(struct scorer *sc)
-{
-	struct side *s[2] = { &sc->A, &sc->B };
-	for (int k = 0; k < 2; k++) {
-		for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
-			dq_buf_release(&s[k]->val[f]);
-		dq_buf_release(&s[k]->id);
-		dq_buf_release(&s[k]->tmp);
-	}
-	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
-		dq_buf_release(&sc->folded[f]);
-	dq_buf_release(&sc->scr.a);
-	dq_buf_release(&sc->scr.b);
-	dq_buf_release(&sc->meta);
-}
-
 /* ---- scoring with a model, in worker threads (lib/cli/par.h) ---- */
 
 static const char *id_field;
@@ -754,9 +371,12 @@ static const char *id_field;
 static void *
 work_start(void *ctx, int k)
 {
+	struct scorer *sc = dq_xcalloc(1, sizeof(*sc));
+
 	(void)ctx;
 	(void)k;
-	return dq_xcalloc(1, sizeof(struct scorer));
+	dq_decide_init(&sc->d, &M);
+	return sc;
 }
 
 static int
@@ -767,7 +387,7 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 
 	(void)it;
 	(void)seq;
-	if (read_pair(sc, rec, id_field)) {
+	if (dq_decide_read(&sc->d, rec, id_field)) {
 		*reject = "not a candidate pair (needs objects 'a' and 'b')";
 		return -1;
 	}
@@ -784,11 +404,12 @@ work_finish(void *ctx, void *ws, int k)
 
 	(void)ctx;
 	(void)k;
-	S0.n_match += sc->n_match;
-	S0.n_review += sc->n_review;
-	S0.n_distinct += sc->n_distinct;
-	S0.n_guard += sc->n_guard;
-	scorer_release(sc);
+	S0.d.n_match += sc->d.n_match;
+	S0.d.n_review += sc->d.n_review;
+	S0.d.n_distinct += sc->d.n_distinct;
+	S0.d.n_guard += sc->d.n_guard;
+	dq_decide_release(&sc->d);
+	dq_buf_release(&sc->meta);
 	free(sc);
 }
 
@@ -812,6 +433,7 @@ main(int argc, char **argv)
 
 	dq_run_init(&run, &tool, argc, argv);
 	dq_fs_init(&M);
+	dq_decide_init(&S0.d, &M);
 	if (dq_fs_load_contract(&M, dq_contract_get(&run.contract, "compare"),
 				dq_contract_get(&run.contract, "thresholds"),
 				&err))
@@ -845,12 +467,12 @@ main(int argc, char **argv)
 			.finish = work_finish,
 		};
 		id_field = run.id_field;
-		dq_par_run(&run, O.jobs ? (int)O.jobs : dq_par_default_jobs(),
+		dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(),
 			   &work);
 	}
 	dq_record_init(&rec);
 	while (tr && dq_run_next(&run, &rec) > 0) {
-		if (read_pair(&S0, &rec, run.id_field)) {
+		if (dq_decide_read(&S0.d, &rec, run.id_field)) {
 			dq_run_reject(&run, "not a candidate pair (needs "
 				      "objects 'a' and 'b')", 0);
 			continue;
@@ -860,8 +482,8 @@ main(int argc, char **argv)
 			 * that it depends neither on the order of the pairs
 			 * nor on the fields carried (dq-block --slim). */
 			uint64_t h = XXH3_64bits_withSeed(
-				S0.B.id.buf, S0.B.id.len,
-				XXH3_64bits_withSeed(S0.A.id.buf, S0.A.id.len,
+				S0.d.b.id.buf, S0.d.b.id.len,
+				XXH3_64bits_withSeed(S0.d.a.id.buf, S0.d.a.id.len,
 						     (uint64_t)O.seed));
 			train_one(&S0, tr, O.sample >= 1 ||
 				  (double)(h >> 11) <
@@ -891,7 +513,7 @@ main(int argc, char **argv)
 			dq_die("temporary file: %s", strerror(errno));
 		while ((n = getline(&line, &cap, spool)) > 0) {
 			if (dq_json_scan(&rec, line, (size_t)n - 1, &e) ||
-			    read_pair(&S0, &rec, run.id_field))
+			    dq_decide_read(&S0.d, &rec, run.id_field))
 				dq_die("temporary file: changed under us");
 			score_pair(&S0);
 			dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
@@ -904,7 +526,8 @@ main(int argc, char **argv)
 	}
 	dq_record_release(&rec);
 	status = dq_run_finish(&run, summary_figures(), 0);
-	scorer_release(&S0);
+	dq_decide_release(&S0.d);
+	dq_buf_release(&S0.meta);
 	dq_fs_release(&M);
 	dq_buf_release(&err);
 	free(L.key);

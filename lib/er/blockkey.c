@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract/types.h"
 #include "norm/date.h"
 #include "er/phonetic.h"
 #include "norm/text.h"
@@ -344,7 +345,13 @@ dq_blockkey_apply(int fn, int arg, const char *raw, size_t rawlen, int type,
 	size_t start = out->len, n, i, tn;
 	const char *s, *t, *at = NULL;
 	int y, m, d;
+	const struct dq_member val = { NULL, raw, 0, rawlen, (uint8_t)type,
+					0 };
 
+	/* Missing means what it means everywhere (contract/types.h): a
+	 * blank string, also of Unicode spaces, never blocks. */
+	if (dq_value_missing(&val))
+		return 0;
 	switch (type) {
 	case DQ_JSON_STRING:
 		if (memchr(raw, '\\', rawlen)) {
@@ -538,6 +545,76 @@ dq_blockkey_make(const struct dq_blockkey *k, const struct dq_record *rec,
 		out->len = start;
 		out->buf[start] = '\0';
 		return 0;
+	}
+	return 1;
+}
+
+void
+dq_blockkey_set_init(struct dq_blockkey_set *s)
+{
+	memset(s, 0, sizeof(*s));
+	dq_buf_init(&s->val, 64);
+}
+
+void
+dq_blockkey_set_release(struct dq_blockkey_set *s)
+{
+	for (size_t r = 0; r < s->nkeys; r++)
+		free(s->pidx[r]);
+	free(s->pidx);
+	dq_buf_release(&s->val);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+dq_blockkey_set_add(struct dq_blockkey_set *s, const struct dq_blockkey *k)
+{
+	size_t *idx = dq_xmalloc((k->nparts + 1) * sizeof(size_t));
+
+	for (size_t q = 0; q < k->nparts; q++) {
+		size_t j;
+		for (j = 0; j < s->nparts; j++)
+			if (dq_blockkey_part_same(s->part[j], &k->parts[q]))
+				break;
+		if (j == s->nparts) {
+			if (s->nparts == DQ_BLOCKKEY_MAX_PARTS) {
+				free(idx);
+				return -1;
+			}
+			s->part[s->nparts++] = &k->parts[q];
+		}
+		idx[q] = j;
+	}
+	s->pidx = dq_xrealloc(s->pidx, (s->nkeys + 1) * sizeof(*s->pidx));
+	s->pidx[s->nkeys++] = idx;
+	return 0;
+}
+
+void
+dq_blockkey_set_record(struct dq_blockkey_set *s)
+{
+	memset(s->ok, -1, s->nparts);
+	dq_buf_reset(&s->val);
+}
+
+int
+dq_blockkey_set_key(struct dq_blockkey_set *s, size_t r,
+		    const struct dq_blockkey *k, const struct dq_record *rec,
+		    struct dq_buf *out)
+{
+	for (size_t q = 0; q < k->nparts; q++) {
+		size_t j = s->pidx[r][q];
+		if (s->ok[j] < 0) {
+			s->off[j] = s->val.len;
+			s->ok[j] = (signed char)dq_blockkey_part_value(
+				s->part[j], rec, &s->val);
+			s->len[j] = s->val.len - s->off[j];
+		}
+		if (!s->ok[j])
+			return 0;
+		if (q)
+			dq_buf_addch(out, DQ_BLOCKKEY_SEP);
+		dq_buf_add(out, s->val.buf + s->off[j], s->len[j]);
 	}
 	return 1;
 }

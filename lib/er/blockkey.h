@@ -5,7 +5,8 @@
  * value: "last_name:soundex,dob:year" keys a record by the Soundex code of
  * its surname and the year of its birth date.  Two records fall in the
  * same block when every part of their keys is equal.  A part whose field
- * is missing, null, an object or an array, or whose function gives an
+ * is missing (dq_value_missing of contract/types.h: absent, null, a blank
+ * string, [] or {}), an object or an array, or whose function gives an
  * empty result (a Soundex of "123", the year of "not a date", the last 4
  * digits of "12"), makes the whole key missing: such a record is in no
  * block of that rule.
@@ -122,5 +123,41 @@ int dq_blockkey_make(const struct dq_blockkey *k, const struct dq_record *rec,
 
 /* The name of function fn ("soundex"), for messages. */
 const char *dq_blockkey_fn_name(int fn);
+
+/*
+ * A set of keys over the same records (dq-block's rules), whose distinct
+ * parts are each computed once per record: "last_name:soundex,dob:year"
+ * and "last_name:soundex,zip" share the Soundex of the surname.  Parts
+ * are computed when a key first needs them.  The keys are borrowed and
+ * must outlive the set.
+ */
+#define DQ_BLOCKKEY_MAX_PARTS 256
+
+struct dq_blockkey_set {
+	const struct dq_blockkey_part *part[DQ_BLOCKKEY_MAX_PARTS];
+	size_t nparts;
+	size_t **pidx; /* pidx[r][q]: the part of key r's part q (owned) */
+	size_t nkeys;
+	struct dq_buf val; /* the record's part values, one after another */
+	size_t off[DQ_BLOCKKEY_MAX_PARTS], len[DQ_BLOCKKEY_MAX_PARTS];
+	signed char ok[DQ_BLOCKKEY_MAX_PARTS]; /* -1 not yet, 0 missing, 1 */
+};
+
+void dq_blockkey_set_init(struct dq_blockkey_set *s);
+void dq_blockkey_set_release(struct dq_blockkey_set *s);
+
+/* Add key k as key number s->nkeys.  Returns 0, or -1 when the set would
+ * hold more than DQ_BLOCKKEY_MAX_PARTS distinct parts. */
+int dq_blockkey_set_add(struct dq_blockkey_set *s,
+			const struct dq_blockkey *k);
+
+/* A new record: the part values of the last one are forgotten. */
+void dq_blockkey_set_record(struct dq_blockkey_set *s);
+
+/* Key r (added as k) of rec appended to out, as dq_blockkey_make would
+ * make it: 1, or 0 when missing (out may then hold a partial key). */
+int dq_blockkey_set_key(struct dq_blockkey_set *s, size_t r,
+			const struct dq_blockkey *k,
+			const struct dq_record *rec, struct dq_buf *out);
 
 #endif

@@ -297,3 +297,25 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 	dq_uf_release(&uf);
 	return 0;
 }
+
+size_t
+dq_cluster_groups(size_t n, const uint32_t *rep, uint32_t *cluster_of,
+		  uint32_t *start, uint32_t *members)
+{
+	size_t i, nc = 0;
+	uint32_t *fill;
+
+	for (i = 0; i < n; i++)
+		if (rep[i] == i)
+			cluster_of[i] = (uint32_t)nc++;
+	for (i = 0; i < n; i++)
+		start[cluster_of[rep[i]] + 1]++;
+	for (i = 0; i < nc; i++)
+		start[i + 1] += start[i];
+	fill = dq_xmalloc((nc + 1) * sizeof(*fill));
+	memcpy(fill, start, (nc + 1) * sizeof(*fill));
+	for (i = 0; i < n; i++)
+		members[fill[cluster_of[rep[i]]]++] = (uint32_t)i;
+	free(fill);
+	return nc;
+}

@@ -88,4 +88,15 @@ int dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 		   const struct dq_cluster_opts *o, uint32_t *rep,
 		   struct dq_cluster_stats *st);
 
+/*
+ * Group nodes 0..n-1 by cluster (rep as dq_cluster_run fills it):
+ * clusters numbered in the order of their smallest node, cluster_of[r]
+ * the number of the cluster whose smallest node is r, cluster i's nodes
+ * members[start[i]] to members[start[i + 1] - 1], ascending.  The caller
+ * gives cluster_of and members n entries, start n + 2 (zeroed).  Returns
+ * the number of clusters.
+ */
+size_t dq_cluster_groups(size_t n, const uint32_t *rep, uint32_t *cluster_of,
+			 uint32_t *start, uint32_t *members);
+
 #endif

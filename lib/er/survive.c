@@ -21,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract/types.h"
 #include "norm/date.h"
+#include "stream/meta.h"
+#include "stream/walk.h"
 
 /* One candidate value of the field being decided. */
 struct cand {
@@ -39,8 +42,6 @@ static size_t ncap;
  * when it has none). */
 static const char **unp;
 static size_t *unplen, unpcap;
-static struct dq_record dqscan;
-static int dqscan_ready;
 static struct dq_buf text = DQ_BUF_INIT; /* unescaped texts, for the whole build */
 
 static const char *const rule_names[] = {
@@ -530,48 +531,36 @@ add_key(struct dq_buf *b, const char *key, size_t keylen)
 static int
 unparsed(size_t i, const char *key, size_t keylen)
 {
-	const char *a = unp[i], *end;
-	if (!a)
+	struct dq_walk w;
+	struct dq_member e;
+
+	if (!unp[i])
 		return 0;
-	end = a + unplen[i];
-	for (const char *p = a; p + keylen + 2 <= end; p++) {
-		p = memchr(p, '"', (size_t)(end - p));
-		if (!p || p + keylen + 2 > end)
-			return 0;
-		if ((p[-1] == '[' || p[-1] == ',') && p[keylen + 1] == '"' &&
-		    !memcmp(p + 1, key, keylen))
+	dq_walk_begin(&w, unp[i], unplen[i]);
+	while (dq_walk_element(&w, &e))
+		if (e.type == DQ_JSON_STRING && e.vallen == keylen + 2 &&
+		    !memcmp(e.val + 1, key, keylen))
 			return 1;
-	}
 	return 0;
 }
 
-/* Find each member's _dq.unparsed array. */
+/* Find each member's _dq.unparsed array (stream/meta.h). */
 static void
 find_unparsed(const struct dq_record *recs, size_t n)
 {
-	struct dq_json_error err;
+	struct dq_member m;
+
 	if (n > unpcap) {
 		unpcap = n;
 		unp = dq_xrealloc(unp, n * sizeof(*unp));
 		unplen = dq_xrealloc(unplen, n * sizeof(*unplen));
 	}
-	if (!dqscan_ready) {
-		dq_record_init(&dqscan);
-		dqscan_ready = 1;
-	}
 	for (size_t i = 0; i < n; i++) {
-		const struct dq_record *r = &recs[i];
 		unp[i] = NULL;
-		if (r->dq < 0 || r->m[r->dq].type != DQ_JSON_OBJECT ||
-		    !memmem(r->m[r->dq].val, r->m[r->dq].vallen, "\"unparsed\"",
-			    10) ||
-		    dq_json_scan(&dqscan, r->m[r->dq].val, r->m[r->dq].vallen,
-				 &err))
-			continue;
-		long k = dq_record_find(&dqscan, "unparsed", 8);
-		if (k >= 0 && dqscan.m[k].type == DQ_JSON_ARRAY) {
-			unp[i] = dqscan.m[k].val;
-			unplen[i] = dqscan.m[k].vallen;
+		if (dq_meta_find(&recs[i], "unparsed", 8, &m) &&
+		    m.type == DQ_JSON_ARRAY) {
+			unp[i] = m.val;
+			unplen[i] = m.vallen;
 		}
 	}
 }
@@ -604,8 +593,7 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 		memset(c, 0, sizeof(*c));
 		c->rec = i;
 		c->m = &recs[i].m[k];
-		c->valid = c->m->type != DQ_JSON_NULL &&
-			   !(c->m->type == DQ_JSON_STRING && c->m->vallen == 2);
+		c->valid = !dq_value_missing(c->m);
 		if (c->valid)
 			c->valid = unparsed(i, key, keylen) ? 1 : 2;
 	}

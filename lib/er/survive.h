@@ -6,7 +6,8 @@
  * byte order, then file order).  For each field that any member has
  * (fields in order of first appearance, member by member; "_dq" left
  * out), the candidates are the members' values; only valid values take
- * part -- a value is valid unless it is null or the empty string, so a
+ * part -- a value is valid unless dq_value_missing (contract/types.h)
+ * says it is missing (null, a blank string, [] or {}), so a
  * valid value is never overwritten by an empty one.  A value its record
  * lists in "_dq.unparsed" (dq-normalize could not parse it) takes part
  * only when no member has a valid value that was not, so an unparsed
@@ -14,7 +15,7 @@
  * ranks the valid candidates and the best one wins; among equally ranked
  * candidates the earliest member wins, and the field is reported as a tie
  * when an equally ranked candidate held a different value.  With no
- * valid value the earliest member's empty value ("" or null) is kept.
+ * valid value the earliest member's empty value (null, "" ...) is kept.
  * The winning value is copied byte for byte.
  *
  * Rules (contract names):

@@ -30,9 +30,33 @@ reps(size_t n)
 	return buf;
 }
 
+/* Nodes grouped by cluster: clusters by smallest node, members
+ * ascending. */
+static void
+test_groups(void)
+{
+	/* Clusters {0, 3, 5}, {1}, {2, 4}. */
+	const uint32_t reps[6] = { 0, 1, 2, 0, 2, 0 };
+	uint32_t cluster_of[6], start[8] = { 0 }, members[6];
+	static const uint32_t wm[6] = { 0, 3, 5, 1, 2, 4 };
+	int ok = 1;
+
+	UNIT_INT(dq_cluster_groups(6, reps, cluster_of, start, members), 3,
+		 "three clusters");
+	UNIT_INT(start[0] * 1000 + start[1] * 100 + start[2] * 10 + start[3],
+		 346, "starts 0, 3, 4, 6");
+	for (int i = 0; i < 6; i++)
+		ok &= members[i] == wm[i];
+	UNIT_OK(ok, "members 0 3 5 | 1 | 2 4");
+	UNIT_INT(cluster_of[2], 2, "the cluster of 2 is the third");
+	UNIT_INT(dq_cluster_groups(0, reps, cluster_of, start + 7, members),
+		 0, "no nodes, no clusters");
+}
+
 int
 main(void)
 {
+	test_groups();
 	struct dq_uf u;
 	struct dq_cluster_opts o = { -1, 0 };
 

@@ -1,0 +1,320 @@
+/*
+ * decide.c - a candidate pair's levels, score, decision and guard (see
+ * decide.h).
+ *
+ * A side is read with the light walk of stream/walk.h: the pair was
+ * validated when it was scanned, so its sides are only walked, each
+ * member's key compared with the model's field names.  Nothing here
+ * allocates per pair once the buffers have grown; numbers are printed
+ * without printf.
+ */
+#include "er/decide.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "contract/types.h"
+#include "stream/walk.h"
+
+void
+dq_decide_init(struct dq_decide *d, const struct dq_fs_model *m)
+{
+	memset(d, 0, sizeof(*d));
+	d->m = m;
+}
+
+static void
+side_release(struct dq_decide_side *s)
+{
+	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
+		dq_buf_release(&s->val[f]);
+	dq_buf_release(&s->id);
+}
+
+void
+dq_decide_release(struct dq_decide *d)
+{
+	side_release(&d->a);
+	side_release(&d->b);
+	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
+		dq_buf_release(&d->folded[f]);
+	dq_buf_release(&d->scr.a);
+	dq_buf_release(&d->scr.b);
+}
+
+/* Is the member's key name[0..n)?  A key without escapes (nearly all)
+ * is compared here, length first: this runs for every member of every
+ * side against every field. */
+static inline int
+key_is(const struct dq_member *x, const char *name, size_t n)
+{
+	if (!(x->flags & DQ_M_KEY_ESC))
+		return x->keylen == n && !memcmp(x->key, name, n);
+	return dq_member_key_is(x, name, n);
+}
+
+/* Read side key ("a" or "b") of pair into s; -1 when not an object. */
+static int
+read_side(const struct dq_fs_model *m, const struct dq_record *pair,
+	  const char *key, struct dq_decide_side *s, const char *id_field,
+	  size_t idn)
+{
+	long k = dq_record_find(pair, key, 1);
+	const struct dq_member *mb;
+	struct dq_walk w;
+	struct dq_member x;
+	int have_id = 0;
+
+	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
+		return -1;
+	mb = &pair->m[k];
+	for (size_t f = 0; f < m->n; f++) {
+		s->v[f] = NULL;
+		s->n[f] = 0;
+	}
+	dq_buf_reset(&s->id);
+	dq_walk_begin(&w, mb->val, mb->vallen);
+	while (dq_walk_member(&w, &x)) {
+		if (key_is(&x, id_field, idn)) {
+			if (x.type == DQ_JSON_STRING)
+				dq_json_unescape(x.val, x.vallen, &s->id);
+			else
+				dq_buf_add(&s->id, x.val, x.vallen);
+			have_id = 1;
+		}
+		for (size_t f = 0; f < m->n; f++) {
+			if (!key_is(&x, m->f[f].name, m->f[f].namelen))
+				continue;
+			if (dq_value_missing(&x))
+				break;
+			if (x.type != DQ_JSON_STRING) {
+				s->v[f] = x.val;
+				s->n[f] = x.vallen;
+			} else if (x.flags & DQ_M_VAL_ESC) {
+				dq_buf_reset(&s->val[f]);
+				dq_json_unescape(x.val, x.vallen, &s->val[f]);
+				s->v[f] = s->val[f].buf;
+				s->n[f] = s->val[f].len;
+			} else {
+				s->v[f] = x.val + 1;
+				s->n[f] = x.vallen - 2;
+			}
+			break;
+		}
+	}
+	if (!have_id)
+		dq_buf_add(&s->id, mb->val, mb->vallen);
+	return 0;
+}
+
+int
+dq_decide_read(struct dq_decide *d, const struct dq_record *pair,
+	       const char *id_field)
+{
+	size_t idn = strlen(id_field);
+
+	return read_side(d->m, pair, "a", &d->a, id_field, idn) ||
+	       read_side(d->m, pair, "b", &d->b, id_field, idn) ? -1 : 0;
+}
+
+static int
+worst(const struct dq_fs_model *m, size_t f, int l)
+{
+	return l == m->f[f].nlevels - 1;
+}
+
+/* Field f of a against field g of b (the folded a is in d->scr.a). */
+static int
+compare(struct dq_decide *d, size_t f, size_t g, double *sim)
+{
+	return dq_fs_compare(d->m, f, d->a.v[f], d->a.n[f], d->b.v[g],
+			     d->b.n[g], sim, &d->scr);
+}
+
+static void
+keep_folded(struct dq_decide *d, size_t f)
+{
+	dq_buf_reset(&d->folded[f]);
+	dq_buf_add(&d->folded[f], d->scr.a.buf, d->scr.a.len);
+}
+
+void
+dq_decide_levels(struct dq_decide *d)
+{
+	const struct dq_fs_model *m = d->m;
+	int *lv = d->lv;
+	double *sim = d->sim;
+
+	for (size_t f = 0; f < m->n; f++) {
+		lv[f] = compare(d, f, f, &sim[f]);
+		d->swapped[f] = 0;
+		keep_folded(d, f);
+	}
+	for (size_t f = 0; f < m->n; f++) {
+		size_t g = (size_t)m->f[f].swap;
+		int lf, lg;
+		double sf, sg;
+		if (m->f[f].swap < 0 || d->swapped[f] || !worst(m, f, lv[f]) ||
+		    !worst(m, g, lv[g]))
+			continue;
+		lf = compare(d, f, g, &sf);
+		if (lf < 0 || worst(m, f, lf))
+			continue;
+		keep_folded(d, f);
+		lg = dq_fs_compare(m, g, d->a.v[g], d->a.n[g], d->b.v[f],
+				   d->b.n[f], &sg, &d->scr);
+		if (lg < 0 || worst(m, g, lg)) {
+			/* No swap after all: f as it was compared. */
+			compare(d, f, f, &sf);
+			keep_folded(d, f);
+			continue;
+		}
+		keep_folded(d, g);
+		lv[f] = lf;
+		lv[g] = lg;
+		sim[f] = sf;
+		sim[g] = sg;
+		d->swapped[f] = d->swapped[g] = 1;
+	}
+}
+
+int
+dq_decide_guard(const struct dq_fs_model *m, const int *lv,
+		const double *sim, size_t ndiffer)
+{
+	int shared = 0, differ = 0;
+
+	for (size_t k = 0; k < m->nguard_shared; k++) {
+		int f = m->guard_shared[k];
+		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 && sim[f] >= 0.7)
+			shared = 1;
+	}
+	for (size_t k = 0; k < ndiffer; k++) {
+		int f = m->guard_differ[k];
+		if (lv[f] == m->f[f].nlevels - 1)
+			differ = 1;
+	}
+	for (size_t k = 0; k < m->nguard_unless; k++)
+		if (lv[m->guard_unless[k]] == 0)
+			return 0;
+	return shared && differ;
+}
+
+int
+dq_decide_pair(struct dq_decide *d)
+{
+	const struct dq_fs_model *m = d->m;
+	double score = 0;
+
+	dq_decide_levels(d);
+	d->total = 0;
+	if (m->kind == DQ_FS_FELLEGI_SUNTER) {
+		d->total = dq_fs_prior_weight(m);
+		for (size_t f = 0; f < m->n; f++) {
+			d->w[f] = dq_fs_log2_bf(m, f, d->lv[f],
+						d->folded[f].buf,
+						d->folded[f].len);
+			d->total += d->w[f];
+		}
+		score = dq_fs_probability(d->total);
+	} else {
+		for (size_t f = 0; f < m->n; f++) {
+			d->w[f] = d->sim[f] * m->f[f].weight;
+			score += d->w[f];
+		}
+		if (score > 1)
+			score = 1;
+	}
+	/* Decide on the score as printed, so that what a reviewer sees
+	 * is what was compared with the thresholds. */
+	d->score = score = round(score * 1e6) / 1e6;
+	d->decision = score >= m->match ? DQ_DECIDE_MATCH
+		      : score >= m->review ? DQ_DECIDE_REVIEW
+					   : DQ_DECIDE_DISTINCT;
+	d->guarded = d->decision == DQ_DECIDE_MATCH &&
+		     dq_decide_guard(m, d->lv, d->sim, m->nguard_differ);
+	if (d->guarded) {
+		d->decision = DQ_DECIDE_REVIEW;
+		d->n_guard++;
+	}
+	if (d->decision == DQ_DECIDE_MATCH)
+		d->n_match++;
+	else if (d->decision == DQ_DECIDE_REVIEW)
+		d->n_review++;
+	else
+		d->n_distinct++;
+	return d->decision;
+}
+
+/* Append v (already rounded to dec decimals, dec <= 9) in fixed
+ * notation without trailing zeros: no printf on the per-pair path. */
+static void
+add_num(struct dq_buf *b, double v, int dec)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				      1e8, 1e9 };
+	double a = fabs(v) * p10[dec] + 0.5;
+	unsigned long long x, ip, fr, dv = (unsigned long long)p10[dec];
+	char t[16];
+	int n = dec;
+
+	if (!(a < 9e18)) {
+		dq_buf_addf(b, "%.6g", v);
+		return;
+	}
+	x = (unsigned long long)a;
+	ip = x / dv;
+	fr = x % dv;
+	if (v < 0 && x)
+		dq_buf_addch(b, '-');
+	dq_buf_add_int(b, (long long)ip);
+	if (!fr)
+		return;
+	while (fr % 10 == 0) {
+		fr /= 10;
+		n--;
+	}
+	for (int i = n - 1; i >= 0; i--, fr /= 10)
+		t[i] = (char)('0' + fr % 10);
+	dq_buf_addch(b, '.');
+	dq_buf_add(b, t, (size_t)n);
+}
+
+void
+dq_decide_explain(const struct dq_decide *d, int explain, struct dq_buf *meta)
+{
+	const struct dq_fs_model *m = d->m;
+
+	dq_buf_addstr(meta, "\"score\":");
+	add_num(meta, d->score, 6);
+	dq_buf_addstr(meta, d->decision == DQ_DECIDE_MATCH ?
+			    ",\"decision\":\"match\"" :
+			    d->decision == DQ_DECIDE_REVIEW ?
+			    ",\"decision\":\"review\"" :
+			    ",\"decision\":\"distinct\"");
+	if (m->kind == DQ_FS_FELLEGI_SUNTER) {
+		dq_buf_addstr(meta, ",\"match_weight\":");
+		add_num(meta, round(d->total * 1e4) / 1e4, 4);
+	}
+	if (d->guarded)
+		dq_buf_addstr(meta, ",\"guard\":\"household\"");
+	if (!(explain & d->decision))
+		return;
+	dq_buf_addstr(meta, ",\"features\":{");
+	for (size_t f = 0; f < m->n; f++) {
+		if (f)
+			dq_buf_addch(meta, ',');
+		dq_buf_add_json_string(meta, m->f[f].name,
+				       strlen(m->f[f].name));
+		dq_buf_addstr(meta, ":{\"level\":\"");
+		dq_buf_addstr(meta, dq_fs_level_name(m, f, d->lv[f]));
+		dq_buf_addstr(meta, "\",\"similarity\":");
+		add_num(meta, round(d->sim[f] * 1e4) / 1e4, 4);
+		dq_buf_addstr(meta, ",\"weight\":");
+		add_num(meta, round(d->w[f] * 1e4) / 1e4, 4);
+		if (d->swapped[f])
+			dq_buf_addstr(meta, ",\"swapped\":true");
+		dq_buf_addch(meta, '}');
+	}
+	dq_buf_addch(meta, '}');
+}

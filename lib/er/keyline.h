@@ -1,0 +1,62 @@
+/*
+ * keyline.h - the key lines of dq-block --emit-keys and --from-keys.
+ *
+ * Blocking in two passes streams instead of holding every record: the
+ * first writes one line per (rule, key, record), sort(1) brings each
+ * block's lines together, and the second pairs them.  A line, fields
+ * separated by a tab:
+ *
+ *	RR HASH SEQ SRC H0,H1,...,Hn KEY RECORD
+ *
+ * RR the rule's number (two digits, 00..63), HASH its key's 64-bit hash
+ * and H0..Hn every rule's (16 lower-case hex digits; 0 for no key), SEQ
+ * the record's number (12 digits), SRC its side (d dedupe, a and b the
+ * files of a link, e existing and n new records of an incremental run),
+ * KEY the key text as a JSON string (no tab inside), RECORD the record.
+ * `LC_ALL=C sort` then orders lines by rule, then hash, then input order:
+ * the order in which one pass in memory writes its pairs.
+ */
+#ifndef DQ_KEYLINE_H
+#define DQ_KEYLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/util.h"
+
+#define DQ_KEYLINE_MAX_RULES 64
+
+/* One parsed key line; key and rec point into the line (borrowed). */
+struct dq_keyline {
+	size_t rule;
+	uint64_t hash;
+	unsigned char src;
+	uint64_t h[DQ_KEYLINE_MAX_RULES];
+	const char *key; /* the JSON string, with its quotes */
+	size_t keylen;
+	const char *rec;
+	size_t reclen;
+};
+
+/*
+ * The part of a record's lines that is the same for every rule, "\tSEQ\t
+ * SRC\tH0,...,Hn\t", into out (reset first).  h holds nrules hashes.
+ */
+void dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
+		       const uint64_t *h, size_t nrules);
+
+/* Append the line of rule r (without its newline): r, hash, the common
+ * part, the key text key[0..keylen) as a JSON string and the record. */
+void dq_keyline_add(struct dq_buf *out, size_t r, uint64_t hash,
+		    const struct dq_buf *common, const char *key,
+		    size_t keylen, const char *rec, size_t reclen);
+
+/* Parse line s[0..n) of a run with nrules rules.  Returns 0, or -1 when
+ * it is not such a line. */
+int dq_keyline_parse(const char *s, size_t n, size_t nrules,
+		     struct dq_keyline *k);
+
+/* 16 lower-case hex digits at p into *v: 0, or -1 when they are not. */
+int dq_keyline_hex64(const char *p, uint64_t *v);
+
+#endif

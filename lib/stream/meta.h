@@ -1,0 +1,70 @@
+/*
+ * meta.h - a record's identity and its "_dq" metadata, one meaning for
+ * every program.
+ *
+ * dq's programs stamp lineage under the record's "_dq" object: "row" (the
+ * line the record came from in the first program that read it), "file"
+ * (when it read several), "hash" (XXH3 of the original line), "unparsed"
+ * (the fields a normalizer could not parse), and later "rules", "score",
+ * "decision", "slim", "cluster" and so on.  A member of "_dq" is found by
+ * walking that object's members (stream/walk.h), so a key nested deeper
+ * ("_dq":{"orig":{"row":...}}, kept by dq-normalize --keep-original) or a
+ * string that happens to hold "row": is never taken for it.
+ *
+ * A record's id is its --id field when that is a string (unescaped) or a
+ * number (as written); else its "_dq.row" when that is a number; else it
+ * has none.  dq-block stamps "_dq.row" on a record without an id, so that
+ * dq-score and dq-merge can name every record they are given.
+ *
+ * Every pointer in a struct dq_member filled here points into the record's
+ * text (borrowed); out buffers are appended to, never reset.
+ */
+#ifndef DQ_META_H
+#define DQ_META_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+#include "stream/json.h"
+
+/* What kind of id a record has (the return value of dq_meta_id*). */
+enum { DQ_META_ID_NONE = -1, DQ_META_ID_NUMBER = 0, DQ_META_ID_STRING = 1 };
+
+/*
+ * Find the member key[0..keylen) of the record's "_dq" object: 1 with *m
+ * filled, 0 when the record has no "_dq" object or it has no such member.
+ */
+int dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
+		 struct dq_member *m);
+
+/* The same for a record that was validated but not scanned: the object
+ * text s[0..n) (a side of a pair, a record held as text). */
+int dq_meta_find_text(const char *s, size_t n, const char *key,
+		      size_t keylen, struct dq_member *m);
+
+/*
+ * The id that the member m (an --id field or a "_dq.row") gives: a string
+ * is appended to out unescaped (DQ_META_ID_STRING), a number as written
+ * (DQ_META_ID_NUMBER); any other value gives DQ_META_ID_NONE and out is
+ * left alone.  out may be NULL when only the kind is wanted.
+ */
+int dq_meta_id_value(const struct dq_member *m, struct dq_buf *out);
+
+/* The record's id (the --id field id_field, else a number "_dq.row"),
+ * appended to out (NULL: only the kind); returns its kind. */
+int dq_meta_id(const struct dq_record *r, const char *id_field,
+	       struct dq_buf *out);
+
+/* The same for validated, unscanned object text s[0..n). */
+int dq_meta_id_text(const char *s, size_t n, const char *id_field,
+		    struct dq_buf *out);
+
+/*
+ * Append the lineage members of a record read from line `line` of `file`
+ * to meta, as raw member text for dq_record_write(): "row":LINE, and
+ * ,"file":"FILE" when file is not NULL.  A comma goes first when meta is
+ * not empty.
+ */
+void dq_meta_add_row(struct dq_buf *meta, long line, const char *file);
+
+#endif

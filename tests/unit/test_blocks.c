@@ -1,0 +1,69 @@
+/* Unit tests for lib/er/blocks.c: blocks in hash order with input order
+ * inside, singletons left out, the guard clearing a skipped block's keys,
+ * the side bit, and the per-pair rules. */
+#include "er/blocks.h"
+#include "unit.h"
+
+static size_t asked[8][2];
+static size_t nasked;
+
+/* Skip blocks of more than 3. */
+static int
+guard(void *ctx, size_t r, size_t first, size_t size)
+{
+	(void)ctx;
+	(void)r;
+	asked[nasked][0] = first;
+	asked[nasked++][1] = size;
+	return size > 3;
+}
+
+int
+main(void)
+{
+	/* 7 records, 2 rules.  Rule 0: {0, 3, 5} under hash 9, {1, 2, 4,
+	 * 6} under hash 1 (too big); rule 1: {2, 6} under 5, 0 keyless. */
+	uint64_t key[7 * 2] = { 9, 0, 1, 7, 1, 5, 9, 8, 1, 4, 9, 3, 1, 5 };
+	unsigned char second[7] = { 0, 0, 1, 0, 0, 1, 1 };
+	struct dq_blocks b;
+	struct dq_blocks_list l0 = { 0 }, l1 = { 0 };
+
+	dq_blocks_init(&b, key, 7, 2, second);
+	UNIT_INT(dq_blocks_list(&b, 0, guard, NULL, &l0), 1, "one kept");
+	UNIT_INT(nasked, 2, "two blocks asked about");
+	UNIT_INT(asked[0][0] * 10 + asked[0][1], 14,
+		 "hash 1 first: record 1, 4 records");
+	UNIT_INT(asked[1][0] * 10 + asked[1][1], 3,
+		 "then hash 9: record 0, 3 records");
+	UNIT_INT(l0.n, 3, "its 3 members listed");
+	UNIT_INT(l0.m[0], 0 | DQ_BLOCKS_START, "record 0 starts it");
+	UNIT_INT(l0.m[1], 3, "record 3");
+	UNIT_INT(l0.m[2], 5 | DQ_BLOCKS_SIDE, "record 5, second side");
+	UNIT_INT(key[1 * 2] + key[2 * 2] + key[4 * 2] + key[6 * 2], 0,
+		 "the skipped block's keys cleared");
+	UNIT_INT(key[0], 9, "the kept block's keys stay");
+	UNIT_INT(dq_blocks_list(&b, 1, guard, NULL, &l1), 1, "rule 1");
+	UNIT_INT(l1.n, 2, "{2, 6}");
+	UNIT_INT(l1.m[0], 2 | DQ_BLOCKS_START | DQ_BLOCKS_SIDE, "2");
+	UNIT_INT(l1.m[1], 6 | DQ_BLOCKS_SIDE, "6");
+	dq_blocks_release(&b);
+
+	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_DEDUPE, 1, 2), "dedupe: all");
+	UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_LINK, 1, 2), "link: same side");
+	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_LINK, 1, 2 | DQ_BLOCKS_SIDE),
+		"link: across");
+	UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_INCREMENTAL, 1, 2),
+		"incremental: two old");
+	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_INCREMENTAL,
+				   1 | DQ_BLOCKS_SIDE, 2 | DQ_BLOCKS_SIDE),
+		"incremental: two new");
+	UNIT_OK(dq_blocks_found_before(1, &key[0], &key[3 * 2]),
+		"rule 0 had records 0 and 3");
+	UNIT_OK(!dq_blocks_found_before(0, &key[0], &key[3 * 2]),
+		"nothing before rule 0");
+	UNIT_OK(!dq_blocks_found_before(1, &key[2 * 2], &key[6 * 2]),
+		"cleared keys do not agree");
+	dq_blocks_list_release(&l0);
+	dq_blocks_list_release(&l1);
+	return unit_done();
+}

@@ -1,0 +1,53 @@
+/* Unit tests for lib/er/keyline.c: the exact bytes of a key line, the
+ * round trip, and lines that are not key lines. */
+#include <string.h>
+
+#include "er/keyline.h"
+#include "unit.h"
+
+#define MEM_IS(p, n, lit, what) UNIT_MEM(p, n, lit, sizeof(lit) - 1, what)
+
+int
+main(void)
+{
+	struct dq_buf common = DQ_BUF_INIT, out = DQ_BUF_INIT;
+	uint64_t h[3] = { 0xfedcba9876543210u, 0, 1 };
+	struct dq_keyline k;
+	uint64_t v;
+	const char *rec = "{\"id\":1}";
+
+	dq_keyline_common(&common, 1234567890123u, 'a', h, 3);
+	MEM_IS(common.buf, common.len,
+	       "\t234567890123\ta\tfedcba9876543210,0000000000000000,"
+	       "0000000000000001\t", "common part: 12 low digits of SEQ");
+	dq_keyline_add(&out, 2, h[2], &common, "S530\x1f\"x\"", 8, rec,
+		       strlen(rec));
+	MEM_IS(out.buf, out.len,
+	       "02\t0000000000000001\t234567890123\ta\tfedcba9876543210,"
+	       "0000000000000000,0000000000000001\t\"S530\\u001f\\\"x\\\"\"\t"
+	       "{\"id\":1}", "the line, byte for byte");
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), 0, "parses");
+	UNIT_INT(k.rule, 2, "rule");
+	UNIT_INT(k.hash, 1, "hash");
+	UNIT_INT(k.src, 'a', "side");
+	UNIT_OK(k.h[0] == h[0] && k.h[1] == 0 && k.h[2] == 1, "hashes");
+	MEM_IS(k.key, k.keylen, "\"S530\\u001f\\\"x\\\"\"", "key as JSON");
+	MEM_IS(k.rec, k.reclen, "{\"id\":1}", "record");
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 2, &k), -1,
+		 "another number of rules");
+	UNIT_INT(dq_keyline_parse(out.buf, out.len - strlen(rec), 3, &k), -1,
+		 "no record");
+	out.buf[33] = 'z';
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), -1, "bad side");
+	out.buf[33] = 'a';
+	out.buf[5] = 'A';
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), -1,
+		 "upper-case hex");
+	UNIT_INT(dq_keyline_parse("", 0, 3, &k), -1, "empty line");
+	UNIT_INT(dq_keyline_hex64("ffffffffffffffff", &v), 0, "largest");
+	UNIT_OK(v == UINT64_MAX, "its value");
+	UNIT_INT(dq_keyline_hex64("000000000000000g", &v), -1, "a g");
+	dq_buf_release(&common);
+	dq_buf_release(&out);
+	return unit_done();
+}

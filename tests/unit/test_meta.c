@@ -1,0 +1,129 @@
+/* Unit tests for lib/stream/meta.c: "_dq" members found by walking the
+ * object (never a nested key or a string), and a record's id. */
+#include <string.h>
+
+#include "stream/meta.h"
+#include "unit.h"
+
+#define S(lit) lit, sizeof(lit) - 1
+#define MEM_IS(p, n, lit, what) UNIT_MEM(p, n, lit, sizeof(lit) - 1, what)
+
+static struct dq_record rec;
+
+static void
+scan(const char *s)
+{
+	struct dq_json_error err;
+
+	if (dq_json_scan(&rec, s, strlen(s), &err))
+		printf("# bad fixture: %s\n", s);
+}
+
+static void
+test_find(void)
+{
+	struct dq_member m;
+	/* dq-normalize --no-lineage --keep-original --trim on a record
+	 * with a field named row: "row" only inside _dq.orig. */
+	const char kept[] = "{\"name\":\"Ann\",\"row\":\"r1\",\"_dq\":{\"orig\":"
+			    "{\"name\":\" Ann \",\"row\":\" r1\"}}}";
+	const char str[] = "{\"_dq\":{\"note\":\"\\\"row\\\": 3\",\"hash\":"
+			   "\"00ff\"}}";
+
+	scan(kept);
+	UNIT_INT(dq_meta_find(&rec, S("row"), &m), 0,
+		 "_dq.orig.row is not _dq.row");
+	UNIT_INT(dq_meta_find(&rec, S("orig"), &m), 1, "_dq.orig found");
+	UNIT_INT(m.type, DQ_JSON_OBJECT, "an object");
+	UNIT_INT(dq_meta_find_text(S(kept), S("row"), &m), 0,
+		 "not in the text either");
+	scan(str);
+	UNIT_INT(dq_meta_find(&rec, S("row"), &m), 0,
+		 "\"row\": inside a string is no member");
+	UNIT_INT(dq_meta_find(&rec, S("hash"), &m), 1, "hash");
+	MEM_IS(m.val, m.vallen, "\"00ff\"", "hash value");
+	scan("{\"a\":1,\"_dq\":{\"rules\":[\"x\"],\"row\":12,\"file\":\"f\"}}");
+	UNIT_INT(dq_meta_find(&rec, S("row"), &m), 1, "row after an array");
+	MEM_IS(m.val, m.vallen, "12", "row value");
+	UNIT_INT(dq_meta_find(&rec, S("file"), &m), 1, "file");
+	MEM_IS(m.val, m.vallen, "\"f\"", "file value");
+	scan("{\"_dq\":{\"r\\u006fw\":5}}");
+	UNIT_INT(dq_meta_find(&rec, S("row"), &m), 1, "escaped key");
+	MEM_IS(m.val, m.vallen, "5", "escaped key's value");
+	scan("{\"_dq\":[{\"row\":1}]}");
+	UNIT_INT(dq_meta_find(&rec, S("row"), &m), 0, "_dq not an object");
+	scan("{\"row\":1}");
+	UNIT_INT(dq_meta_find(&rec, S("row"), &m), 0, "no _dq");
+	UNIT_INT(dq_meta_find_text(S("{\"row\":1}"), S("row"), &m), 0,
+		 "no _dq in text");
+	UNIT_INT(dq_meta_find_text(S("{\"_dq\":{}}"), S("row"), &m), 0,
+		 "empty _dq");
+}
+
+static void
+test_id(void)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	const char *t;
+
+	scan("{\"id\":\"a\\u00e9\",\"_dq\":{\"row\":3}}");
+	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_STRING, "string id");
+	MEM_IS(b.buf, b.len, "a\xc3\xa9", "unescaped");
+	dq_buf_reset(&b);
+	scan("{\"id\":9007199254740993}");
+	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NUMBER, "number id");
+	MEM_IS(b.buf, b.len, "9007199254740993", "as written");
+	dq_buf_reset(&b);
+	scan("{\"id\":null,\"_dq\":{\"row\":3}}");
+	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NUMBER,
+		 "a null id: the row");
+	MEM_IS(b.buf, b.len, "3", "row 3");
+	dq_buf_reset(&b);
+	scan("{\"key\":\"k\",\"_dq\":{\"row\":\"3\"}}");
+	UNIT_INT(dq_meta_id(&rec, "key", NULL), DQ_META_ID_STRING,
+		 "--id key, kind only");
+	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NONE,
+		 "a string row names nothing");
+	UNIT_INT(b.len, 0, "out untouched");
+	scan("{\"id\":true,\"_dq\":{\"orig\":{\"row\":1}}}");
+	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NONE,
+		 "nested row, boolean id: none");
+	UNIT_INT(b.len, 0, "still untouched");
+
+	t = "{\"x\":{\"id\":1},\"_dq\":{\"row\":-4}}";
+	UNIT_INT(dq_meta_id_text(t, strlen(t), "id", &b), DQ_META_ID_NUMBER,
+		 "text: nested id is no id; the row");
+	MEM_IS(b.buf, b.len, "-4", "row -4");
+	dq_buf_reset(&b);
+	t = "{\"i\\u0064\":\"q\"}";
+	UNIT_INT(dq_meta_id_text(t, strlen(t), "id", &b), DQ_META_ID_STRING,
+		 "text: an escaped id key is found");
+	MEM_IS(b.buf, b.len, "q", "its value");
+	dq_buf_release(&b);
+}
+
+static void
+test_add_row(void)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+
+	dq_meta_add_row(&b, 42, NULL);
+	MEM_IS(b.buf, b.len, "\"row\":42", "row alone");
+	dq_buf_reset(&b);
+	dq_buf_addstr(&b, "\"hash\":\"1\"");
+	dq_meta_add_row(&b, 1, "a \"b\".csv");
+	MEM_IS(b.buf, b.len, "\"hash\":\"1\",\"row\":1,\"file\":\"a \\\"b\\\".csv\"",
+	       "after another member, with a file");
+	dq_buf_release(&b);
+}
+
+int
+main(void)
+{
+	dq_record_init(&rec);
+	test_find();
+	test_id();
+	test_add_row();
+	dq_record_release(&rec);
+	return unit_done();
+}
