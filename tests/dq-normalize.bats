@@ -347,3 +347,10 @@ J
 	run -0 --separate-stderr dq normalize --no-lineage -c "$c" "$in"
 	[ "$output" = '{"a":"de la 12/03/04 +44 20 7946 0958 x12","_dq":{"unparsed":["a"]}}' ]
 }
+
+@test "lineage: a \"row\" nested in _dq (as _dq.orig.row) is not the record's row (issue 13, defect 5)" {
+	run -0 dq normalize --trim <<<'{"a":" x ","_dq":{"orig":{"row":5}}}'
+	assert_output '{"a":"x","_dq":{"orig":{"row":5},"row":1,"hash":"95ef950a9d2372a6"}}'
+	run -0 dq normalize --trim <<<'{"a":1,"_dq":{"row":9,"hash":"abc"}}'
+	assert_output '{"a":1,"_dq":{"row":9,"hash":"abc"}}'
+}

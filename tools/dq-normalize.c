@@ -25,6 +25,7 @@
 #include "norm/phone.h"
 #include "norm/steps.h"
 #include "stream/json.h"
+#include "stream/meta.h"
 
 static const char synopsis[] =
 	"usage: dq-normalize [-c CONTRACT]... [OPTIONS] [FILE...]\n"
@@ -544,15 +545,11 @@ normalize_record(struct worker *w, struct dq_record *r,
 	struct dq_buf *meta = &w->meta;
 	dq_buf_reset(meta);
 	if (O.lineage) {
-		int has_row = 0, has_hash = 0;
-		if (r->dq >= 0) {
-			/* Keep the first program's lineage. */
-			const struct dq_member *d = &r->m[r->dq];
-			has_row = d->type == DQ_JSON_OBJECT &&
-				  memmem(d->val, d->vallen, "\"row\":", 6);
-			has_hash = d->type == DQ_JSON_OBJECT &&
-				   memmem(d->val, d->vallen, "\"hash\":", 7);
-		}
+		/* Keep the first program's lineage: the members of _dq
+		 * itself (stream/meta), not a "row" nested in _dq.orig. */
+		struct dq_member dm;
+		int has_row = dq_meta_find(r, "row", 3, &dm);
+		int has_hash = dq_meta_find(r, "hash", 4, &dm);
 		if (!has_row) {
 			dq_buf_add(meta, "\"row\":", 6);
 			dq_buf_add_int(meta, it->line);
