@@ -668,3 +668,18 @@ exact_of() {
 	run -0 jq -c '[.score, .counts.out]' s.json
 	assert_output "[100,3]"
 }
+
+@test "empty is missing as dq-validate means it: blank strings, [] and {}; --suggest then asks no required" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '{"a":"x","b":[1]}\n{"a":"  ","b":[]}\n{"a":"\\u00a0","b":{}}\n' >e.ndjson
+	run -0 dq profile e.ndjson
+	run -0 jq -c '.completenessOverview | [.a.empty, .b.empty, .a.completeness]' <<<"$output"
+	assert_output "[2,2,0.333333333333]"
+	run -0 dq profile --suggest e.ndjson
+	printf '%s\n' "$output" >s.json
+	run -0 jq -c '.fields.a.required, .fields.b.required' s.json
+	assert_output $'null\nnull'
+	run -0 --separate-stderr dq validate -q -c s.json --summary v.json e.ndjson
+	run -0 jq .score v.json
+	assert_output 100
+}

@@ -358,15 +358,20 @@ add_value(struct dq_profile *p, struct dq_profile_field *f,
 						&p->num));
 		break;
 	case DQ_JSON_OBJECT:
-		t = DQ_VT_OBJECT;
-		break;
 	case DQ_JSON_ARRAY:
-		t = DQ_VT_ARRAY;
+		/* {} and [] are empty: missing, as for dq-validate's
+		 * required (contract/types.h). */
+		if (dq_value_missing(m)) {
+			f->empty++;
+			return;
+		}
+		t = m->type == DQ_JSON_OBJECT ? DQ_VT_OBJECT : DQ_VT_ARRAY;
 		break;
 	case DQ_JSON_STRING: {
 		struct dq_profile_vcache *e, tmp;
-		/* Only "" is empty: an escape always gives a byte. */
-		if (m->vallen == 2) {
+		/* "", and a string of white space only, are empty: the one
+		 * meaning of missing (contract/types.h). */
+		if (dq_value_missing(m)) {
 			f->empty++;
 			return;
 		}
