@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/opt.h"
 #include "cli/run.h"
 #include "cli/split.h"
 #include "profile/doc.h"
@@ -45,7 +46,7 @@ static const char help[] =
 	"      --examples N      examples per issue (1-25, default 5)\n"
 	"      --shapes N        value shapes per field (1-25, default 10)\n"
 	"      --seed N          seed of the sample (default 1)\n"
-	"      --jobs N          processes over a regular NDJSON file (1-16,\n"
+	"      --jobs N          processes over a regular NDJSON file (1-64, at most 16 run;\n"
 	"                        default: the online CPUs, at most 4)\n"
 	"\n"
 	"Drift and contracts:\n"
@@ -106,18 +107,6 @@ static struct {
 } O = { .caps = DQ_PROFILE_CAPS_INIT };
 
 static int
-range_opt(const char *name, const char *arg, long long lo, long long hi,
-	  long long *out)
-{
-	if (dq_parse_ll(arg, lo, hi, out)) {
-		fprintf(stderr, "%s: option '--%s': '%s' is not an integer in "
-			"%lld..%lld\n", dq_progname, name, arg, lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 option(void *ctx, int code, const char *arg)
 {
 	switch (code) {
@@ -132,17 +121,24 @@ option(void *ctx, int code, const char *arg)
 	case O_HISTORY:
 		O.history = arg;
 		return 0;
-	case O_JOBS:
-		return range_opt("jobs", arg, 1, 16, &O.jobs);
+	case O_JOBS: {
+		/* --jobs as everywhere (1 to 64); at most DQ_SPLIT_MAX_JOBS
+		 * processes cut one file. */
+		int j;
+		if (dq_opt_jobs(arg, &j))
+			return -1;
+		O.jobs = j > DQ_SPLIT_MAX_JOBS ? DQ_SPLIT_MAX_JOBS : j;
+		return 0;
+	}
 	case O_SUGGEST:
 		O.suggest = 1;
 		return 0;
 	case O_BUCKETS:
 		O.set_buckets = 1;
-		return range_opt("buckets", arg, 1, 25, &O.caps.buckets);
+		return dq_opt_int("buckets", arg, 1, 25, &O.caps.buckets);
 	case O_EXAMPLES:
 		O.set_examples = 1;
-		return range_opt("examples", arg, 1, 25, &O.caps.examples);
+		return dq_opt_int("examples", arg, 1, 25, &O.caps.examples);
 	case O_FORMAT:
 		if (!strcmp(arg, "text"))
 			O.text = 1;
@@ -160,16 +156,16 @@ option(void *ctx, int code, const char *arg)
 		return 0;
 	case O_SAMPLE:
 		O.set_sample = 1;
-		return range_opt("sample", arg, 0, 50, &O.caps.sample);
+		return dq_opt_int("sample", arg, 0, 50, &O.caps.sample);
 	case O_SEED:
-		return range_opt("seed", arg, 1, (long long)1 << 62,
+		return dq_opt_int("seed", arg, 1, (long long)1 << 62,
 				 &O.caps.seed);
 	case O_SHAPES:
 		O.set_shapes = 1;
-		return range_opt("shapes", arg, 1, 25, &O.caps.shapes);
+		return dq_opt_int("shapes", arg, 1, 25, &O.caps.shapes);
 	case O_TOP:
 		O.set_top = 1;
-		return range_opt("top", arg, 1, 25, &O.caps.top);
+		return dq_opt_int("top", arg, 1, 25, &O.caps.top);
 	}
 	return -1;
 }
