@@ -56,3 +56,44 @@ dq_utf8_valid(const char *s, size_t n)
 {
 	return dq_utf8_check((const unsigned char *)s, n) >= 0;
 }
+
+size_t
+dq_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+
+	if (!n)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	if (c < 0xe0) {
+		if (n < 2 || !DQ_UTF8_IS_CONT(s[1]))
+			return 0;
+		*cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
+		return 2;
+	}
+	if (c < 0xf0) {
+		if (n < 3 || !DQ_UTF8_IS_CONT(s[1]) || !DQ_UTF8_IS_CONT(s[2]))
+			return 0;
+		c = (c & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 |
+		    (s[2] & 0x3f);
+		if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		*cp = c;
+		return 3;
+	}
+	if (n < 4 || !DQ_UTF8_IS_CONT(s[1]) || !DQ_UTF8_IS_CONT(s[2]) ||
+	    !DQ_UTF8_IS_CONT(s[3]))
+		return 0;
+	c = (c & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+	    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	if (c < 0x10000 || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return 4;
+}

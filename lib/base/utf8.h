@@ -74,6 +74,52 @@ dq_utf8_decode(const unsigned char *p, size_t *len)
 	       (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
 }
 
+/* The number of code points in s[0..n): its bytes that are not
+ * continuation bytes (on text that is not valid UTF-8, an estimate). */
+static inline size_t
+dq_utf8_count(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += !DQ_UTF8_IS_CONT((unsigned char)s[i]);
+	return k;
+}
+
+/* Encode code point c (at most U+10FFFF) at q; returns its length, 1 to
+ * 4 bytes. */
+static inline size_t
+dq_utf8_encode(uint32_t c, unsigned char *q)
+{
+	if (c < 0x80) {
+		q[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		q[0] = (unsigned char)(0xC0 | c >> 6);
+		q[1] = (unsigned char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		q[0] = (unsigned char)(0xE0 | c >> 12);
+		q[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+		q[2] = (unsigned char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	q[0] = (unsigned char)(0xF0 | c >> 18);
+	q[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+	q[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+	q[3] = (unsigned char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/*
+ * Decode the code point at s (n > 0 bytes available, text not checked
+ * before): its length, 1 to 4, with *cp set, or 0 if s does not start
+ * with a well-formed character (Table 3-7: no overlong form, surrogate or
+ * code point above U+10FFFF, nor a truncated one).
+ */
+size_t dq_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* Is the ASCII byte c White_Space (tab, LF, VT, FF, CR, space)? */
 static inline int
 dq_utf8_ascii_space(unsigned c)

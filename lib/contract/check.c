@@ -25,6 +25,7 @@
  * or one entry per record of the group (runs).  Everything else is per
  * record, so memory is bounded by the longest line.
  */
+#include "base/utf8.h"
 #include "contract/check.h"
 
 #include <stdlib.h>
@@ -482,15 +483,6 @@ format_ok(struct dq_check *ck, enum dq_type t, int slot)
 	}
 }
 
-static size_t
-utf8_len(const char *s, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return k;
-}
-
 /* Numeric or time value for ordering: 1 number, 2 time, 0 neither. */
 static int
 ordinal(struct dq_check *ck, int slot, double *out)
@@ -800,7 +792,7 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				break;
 			r->checked++;
 			s = slot_text(ck, sl, &n);
-			double len = (double)utf8_len(s, n);
+			double len = (double)dq_utf8_count(s, n);
 			if (r->has_min && len < r->min)
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
 			else if (r->has_max && len > r->max)

@@ -34,14 +34,15 @@
  * edit distances are quadratic, meant for fields (names, streets), not
  * documents.
  */
-#include <pthread.h>
 #include "er/compare.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "norm/text.h"
 
 /* ---- code points ---- */
@@ -56,24 +57,19 @@ static size_t
 decode(const char *s, size_t n, uint32_t *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k = 0;
+	size_t i = 0, k = 0, len;
+
+	/* A byte that does not start a whole character stands for itself
+	 * (the values come validated; this only keeps a bad one safe). */
 	while (i < n) {
 		uint32_t c = p[i];
-		int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		if (c >= 0x80 && c < 0xc0)
-			len = 1;
-		if (i + (size_t)len > n)
-			len = 1;
-		if (len == 2)
-			c = ((c & 0x1f) << 6) | (p[i + 1] & 0x3f);
-		else if (len == 3)
-			c = ((c & 0x0f) << 12) | ((p[i + 1] & 0x3fu) << 6) |
-			    (p[i + 2] & 0x3f);
-		else if (len == 4)
-			c = ((c & 0x07) << 18) | ((p[i + 1] & 0x3fu) << 12) |
-			    ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3f);
-		out[k++] = c;
-		i += (size_t)len;
+		if (c < 0x80 || DQ_UTF8_IS_CONT(c) || i + dq_utf8_len(c) > n) {
+			out[k++] = c;
+			i++;
+			continue;
+		}
+		out[k++] = dq_utf8_decode(p + i, &len);
+		i += len;
 	}
 	return k;
 }

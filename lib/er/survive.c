@@ -14,6 +14,7 @@
  * values pairwise), which is fine for the clusters of a few members that
  * entity resolution produces; the size cap of dq-merge bounds the worst.
  */
+#include "base/utf8.h"
 #include "er/survive.h"
 
 #include <math.h>
@@ -355,15 +356,6 @@ source_rank(const struct dq_record *r, const struct dq_survive_spec *sp)
 	return -(double)sp->npriority;
 }
 
-static size_t
-codepoints(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
-}
-
 /* A number, or a string that is wholly a decimal number. */
 static int
 numeric(const struct cand *c, double *out)
@@ -428,7 +420,7 @@ rank(int rule, const struct dq_survive_spec *sp, const struct dq_record *recs,
 			if (!c[i].valid)
 				continue;
 			off = text_of(c[i].m, &n);
-			c[i].d = (double)codepoints(text.buf + off, n);
+			c[i].d = (double)dq_utf8_count(text.buf + off, n);
 		}
 		break;
 	case DQ_SURV_MIN:

@@ -75,6 +75,7 @@
  * it reaches DFA_MAX states, so memory stays bounded.
  */
 #include "norm/phone.h"
+#include "base/utf8.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -1411,36 +1412,13 @@ fast(const char *in, size_t n, const char *region, struct dq_buf *e164)
 static long
 utf8_count(const unsigned char *s, size_t n)
 {
-	size_t i = 0, len, j;
+	size_t i = 0, k;
 	long count = 0;
+	uint32_t cp;
 
-	while (i < n) {
-		unsigned c = s[i], cp, min;
-
-		count++;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
+	for (; i < n; i += k, count++)
+		if (!(k = dq_utf8_next(s + i, n - i, &cp)))
 			return -1;
-		}
-		if (n - i < len)
-			return -1;
-		for (j = 1; j < len; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;
-		i += len;
-	}
 	return count;
 }
 

@@ -83,37 +83,11 @@ put_byte(struct dq_buf *b, unsigned char ch)
 	b->buf[b->len++] = (char)ch;
 }
 
-/* Encode c at q; returns the number of bytes (1 to 4). */
-static size_t
-enc(uint32_t c, unsigned char *q)
-{
-	if (c < 0x80) {
-		q[0] = (unsigned char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		q[0] = (unsigned char)(0xC0 | c >> 6);
-		q[1] = (unsigned char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		q[0] = (unsigned char)(0xE0 | c >> 12);
-		q[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-		q[2] = (unsigned char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	q[0] = (unsigned char)(0xF0 | c >> 18);
-	q[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
-	q[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-	q[3] = (unsigned char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
 static void
 put_cp_slow(struct dq_buf *b, uint32_t c)
 {
 	dq_buf_grow(b, 4);
-	b->len += enc(c, (unsigned char *)b->buf + b->len);
+	b->len += dq_utf8_encode(c, (unsigned char *)b->buf + b->len);
 }
 
 static inline void
@@ -653,7 +627,7 @@ lower_word(const unsigned char *w, size_t n, unsigned char *dst, size_t cap)
 		i += l;
 		if (cap - at < 4)
 			return cap + 1;
-		at += enc(lower_cp(c, letter_before, w, i, n), dst + at);
+		at += dq_utf8_encode(lower_cp(c, letter_before, w, i, n), dst + at);
 		if (k != K_MARK)
 			letter_before = k == K_LETTER;
 	}

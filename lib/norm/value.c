@@ -104,53 +104,10 @@
  * (only ASCII 0-9), no spelled-out numbers, no ZIP existence check.
  */
 #include "norm/value.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
-
-/* Byte length of the UTF-8 character at s (n bytes available) and its
- * code point in *cp; 0 if the bytes are not well-formed UTF-8 (overlong
- * forms, surrogates and values above U+10FFFF are ill-formed, RFC 3629). */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-
-	if (!n)
-		return 0;
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	if (c < 0xe0) {
-		if (n < 2 || (s[1] & 0xc0) != 0x80)
-			return 0;
-		*cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
-		return 2;
-	}
-	if (c < 0xf0) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		c = (c & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 |
-		    (s[2] & 0x3f);
-		if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		*cp = c;
-		return 3;
-	}
-	if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-	    (s[3] & 0xc0) != 0x80)
-		return 0;
-	c = (c & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
-	    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-	if (c < 0x10000 || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return 4;
-}
 
 /* Length of the white space character that starts at s (n bytes), or 0.
  * See the design comment for the set. */
@@ -288,7 +245,7 @@ static size_t
 good_utf8(const unsigned char *s, size_t n)
 {
 	uint32_t cp;
-	size_t k = utf8_decode(s, n, &cp);
+	size_t k = dq_utf8_next(s, n, &cp);
 
 	return k && !bad_code_point(cp) ? k : 0;
 }

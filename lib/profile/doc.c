@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "profile/doc.h"
+#include "base/utf8.h"
 
 /* Floating figures are rounded to 12 significant digits, so that a merge
  * of partials and a single run print the same (they differ by rounding
@@ -354,14 +355,14 @@ cell(struct dq_buf *b, const char *s, int width)
 	int n = (int)strlen(s), cp = 0, i;
 	/* Count code points so UTF-8 names line up. */
 	for (i = 0; i < n && cp < width; i++)
-		cp += ((unsigned char)s[i] & 0xc0) != 0x80;
-	while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+		cp += !DQ_UTF8_IS_CONT((unsigned char)s[i]);
+	while (i < n && DQ_UTF8_IS_CONT((unsigned char)s[i]))
 		i++;
 	size_t start = b->len;
 	if (i < n) {
 		/* Cut: drop the last code point, mark with "~". */
 		int j = i - 1;
-		while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80)
+		while (j > 0 && DQ_UTF8_IS_CONT((unsigned char)s[j]))
 			j--;
 		dq_buf_add(b, s, (size_t)j);
 		dq_buf_addch(b, '~');

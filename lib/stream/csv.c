@@ -232,13 +232,8 @@ latin1_to_utf8(struct dq_buf *out, const char *s, size_t n)
 	dq_buf_grow(out, 2 * n);
 	o = (unsigned char *)out->buf;
 	for (i = 0; i < n; i++) {
-		unsigned char b = (unsigned char)s[i];
-		if (b < 0x80) {
-			*o++ = b;
-		} else {
-			*o++ = (unsigned char)(0xc0 | b >> 6);
-			*o++ = (unsigned char)(0x80 | (b & 0x3f));
-		}
+		/* ISO-8859-1 bytes are the code points U+0000..U+00FF. */
+		o += dq_utf8_encode((unsigned char)s[i], o);
 	}
 	out->len = (size_t)(o - (unsigned char *)out->buf);
 	out->buf[out->len] = '\0';
