@@ -293,9 +293,12 @@ dq_partial_load(struct dq_profile *p, const cJSON *doc)
 		struct dq_profile_field *f;
 		if (!cJSON_IsString(name))
 			return -1;
+		/* A name met twice is refused, whatever its counts say (a
+		 * second load would overwrite the first's strings). */
+		size_t nf = p->nf;
 		f = dq_profile_field(p, name->valuestring,
 				     strlen(name->valuestring));
-		if (!f || f->present || field_load(f, x))
+		if (!f || p->nf == nf || field_load(f, x))
 			return -1;
 	}
 	return 0;
