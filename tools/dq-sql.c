@@ -290,11 +290,9 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", dq_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dq_verror(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	usage_exit();
 }
 

@@ -101,14 +101,20 @@ dq_xstrndup(const char *s, size_t n)
 }
 
 void
+dq_verror(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", dq_progname, what ? what : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
 dq_die(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", dq_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dq_verror(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(2);
 }
 
@@ -122,11 +128,9 @@ int
 dq_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", dq_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dq_verror(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -134,11 +138,9 @@ void
 dq_warn(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: warning: ", dq_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dq_verror("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void

@@ -42,6 +42,9 @@ void dq_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn)
 /* Exit 0 at once, without a word: the reader of our output has gone
  * (EPIPE), which ends a filter's job as it ends head(1)'s writer's. */
 void dq_die_quiet(void) __attribute__((noreturn));
+/* Print "PROG: WHAT" and the message fmt/ap to stderr, with a newline
+ * (what may be NULL): the one writer behind dq_die, dq_error, dq_warn. */
+void dq_verror(const char *what, const char *fmt, va_list ap);
 /* Print "PROG: MSG" to stderr and return -1, for library code. */
 int dq_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "PROG: warning: MSG" to stderr. */
