@@ -154,6 +154,10 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 	if (jobs < 2 || run->in.nfiles != 1 || !strcmp(run->in.files[0], "-")
 	    || run->rejects_path || run->in.format == DQ_FMT_CSV)
 		return 0;
+	/* Only a regular file is cut; anything else (a FIFO above all) is
+	 * not opened here, so the one reader is the one that reads it. */
+	if (stat(run->in.files[0], &st) || !S_ISREG(st.st_mode))
+		return 0;
 	fd = open(run->in.files[0], O_RDONLY);
 	if (fd < 0)
 		return 0;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define RBUF 262144
@@ -52,6 +53,16 @@ dq_input_check(struct dq_input *in)
 	for (size_t i = 0; i < in->nfiles; i++) {
 		if (!strcmp(in->files[i], "-"))
 			continue;
+		/* A FIFO is only looked at: opening it here and again to read
+		 * would let a writer's data meet a closed reader (SIGPIPE). */
+		struct stat st;
+		if (stat(in->files[i], &st) == 0 && !S_ISREG(st.st_mode) &&
+		    !S_ISDIR(st.st_mode)) {
+			if (access(in->files[i], R_OK))
+				return dq_error("%s: %s", in->files[i],
+						strerror(errno));
+			continue;
+		}
 		int fd = open(in->files[i], O_RDONLY);
 		if (fd < 0)
 			return dq_error("%s: %s", in->files[i], strerror(errno));
