@@ -281,6 +281,16 @@ two_pass() {
 	[[ "$stderr" == *"keys:1: not a key line of dq-block --emit-keys with these rules"* ]]
 }
 
+@test "from-keys: key lines given twice are an error, not a record paired with itself" {
+	run -0 --separate-stderr dq block -c "$B/rules.json" --emit-keys \
+		"$B/people.ndjson"
+	printf '%s\n%s\n' "$output" "$output" | LC_ALL=C sort >"$T/twice"
+	run -2 --separate-stderr dq block -c "$B/rules.json" --from-keys \
+		"$T/twice"
+	assert_output ""
+	[[ "$stderr" == *"twice:2: the record of line 1 again, in the same block: were the key lines given twice?"* ]]
+}
+
 @test "rejected lines are counted and gate the exit status; pairs still written" {
 	run -1 --separate-stderr dq block --rule zip --summary "$T/s.json" \
 		--rejects "$T/rej" "$B/bad.ndjson"

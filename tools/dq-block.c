@@ -868,6 +868,8 @@ from_keys(struct dq_run *run)
 	struct dq_keyline k, cur, *kl = NULL;
 	struct group g = { NULL, NULL, 0, 0 };
 	int have = 0;
+	uint64_t last_seq = 0;
+	unsigned char last_src = 0;
 	const char *name = run->in.nfiles == 1 ? run->in.files[0] : "-";
 	struct dq_record srec;
 	struct dq_buf stxt = DQ_BUF_INIT;
@@ -885,6 +887,14 @@ from_keys(struct dq_run *run)
 			dq_die("%s:%ld: key lines not sorted (use LC_ALL=C "
 			       "sort)", name, lineno);
 		if (have && k.rule == cur.rule && k.hash == cur.hash) {
+			/* Sorted, one record's lines of a block are adjacent:
+			 * a record twice would be paired with itself. */
+			if (k.seq == last_seq && k.src == last_src)
+				dq_die("%s:%ld: the record of line %ld again, in "
+				       "the same block: were the key lines "
+				       "given twice?", name, lineno, lineno - 1);
+			last_seq = k.seq;
+			last_src = k.src;
 			gn++;
 			continue;
 		}
@@ -900,6 +910,8 @@ from_keys(struct dq_run *run)
 		free((char *)(have ? cur.key : NULL));
 		cur = k;
 		cur.key = dq_xstrndup(k.key, k.keylen);
+		last_seq = k.seq;
+		last_src = k.src;
 		gn = 1;
 		have = 1;
 	}

@@ -94,6 +94,12 @@ dq_keyline_parse(const char *s, size_t n, size_t nrules, struct dq_keyline *k)
 	if (k->rule >= nrules || dq_keyline_hex64(p + 3, &k->hash) ||
 	    p[19] != '\t' || p[32] != '\t' || p[34] != '\t')
 		return -1;
+	k->seq = 0;
+	for (int d = 20; d < 32; d++) {
+		if (p[d] < '0' || p[d] > '9')
+			return -1;
+		k->seq = k->seq * 10 + (uint64_t)(p[d] - '0');
+	}
 	k->src = (unsigned char)p[33];
 	if (!strchr("daben", k->src) || !k->src)
 		return -1;

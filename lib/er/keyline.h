@@ -31,6 +31,7 @@ struct dq_keyline {
 	size_t rule;
 	uint64_t hash;
 	unsigned char src;
+	uint64_t seq; /* the record's number */
 	uint64_t h[DQ_KEYLINE_MAX_RULES];
 	const char *key; /* the JSON string, with its quotes */
 	size_t keylen;

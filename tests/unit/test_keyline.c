@@ -30,6 +30,7 @@ main(void)
 	UNIT_INT(k.rule, 2, "rule");
 	UNIT_INT(k.hash, 1, "hash");
 	UNIT_INT(k.src, 'a', "side");
+	UNIT_OK(k.seq == 234567890123u, "record number");
 	UNIT_OK(k.h[0] == h[0] && k.h[1] == 0 && k.h[2] == 1, "hashes");
 	MEM_IS(k.key, k.keylen, "\"S530\\u001f\\\"x\\\"\"", "key as JSON");
 	MEM_IS(k.rec, k.reclen, "{\"id\":1}", "record");
@@ -40,6 +41,10 @@ main(void)
 	out.buf[33] = 'z';
 	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), -1, "bad side");
 	out.buf[33] = 'a';
+	out.buf[25] = 'x';
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), -1,
+		 "a record number that is not digits");
+	out.buf[25] = '7';
 	out.buf[5] = 'A';
 	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), -1,
 		 "upper-case hex");
