@@ -149,6 +149,18 @@ setup() {
 	assert_output '[0,0.1]'
 }
 
+@test "a model whose m or u are not probabilities is refused (m = 2, sums not 1)" {
+	run -0 --separate-stderr dq score -c "$PERSON" --train "$T/model.json" "$S/pairs.ndjson"
+	jq '.fields.first_name.levels[0].m = 2' "$T/model.json" >"$T/m2.json"
+	run -2 --separate-stderr dq score -c "$PERSON" --model "$T/m2.json" "$S/pairs.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"m2.json"*"field 'first_name': each level needs 'm' and 'u' in (0, 1]"* ]]
+	jq '.fields.email.levels[0].u = 0.5' "$T/model.json" >"$T/u.json"
+	run -2 --separate-stderr dq score -c "$PERSON" --model "$T/u.json" "$S/pairs.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"field 'email': the levels' 'm' sum to 1 and their 'u' to 1.497: each must sum to 1"* ]]
+}
+
 @test "errors: contract, model and usage problems exit 2 before output" {
 	run -2 --separate-stderr dq score --set compare.fields.a.comparator=soundex "$S/thresholds.ndjson"
 	assert_output ""

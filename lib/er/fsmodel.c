@@ -859,6 +859,28 @@ dq_fs_to_json(const struct dq_fs_model *m)
 	return doc;
 }
 
+/* m and u are each a distribution over a field's levels: every level in
+ * (0, 1] and the sum 1, to within the rounding of a model written by hand
+ * with three decimals (0.01); a model outside that is a broken file, and
+ * scoring with it gives probabilities outside [0, 1]. */
+static int
+check_sums(const struct dq_fs_field *f, struct dq_buf *err)
+{
+	double sm = 0, su = 0;
+
+	for (int l = 0; l < f->nlevels; l++) {
+		sm += f->m[l];
+		su += f->u[l];
+	}
+	if (fabs(sm - 1) > 0.01 || fabs(su - 1) > 0.01) {
+		dq_buf_addf(err, "field '%s': the levels' 'm' sum to %.4g and "
+			    "their 'u' to %.4g: each must sum to 1", f->name,
+			    sm, su);
+		return -1;
+	}
+	return 0;
+}
+
 int
 dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 {
@@ -910,14 +932,17 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 			const cJSON *uu = cJSON_GetObjectItemCaseSensitive(e,
 									   "u");
 			if (!cJSON_IsNumber(mm) || !cJSON_IsNumber(uu) ||
-			    mm->valuedouble <= 0 || uu->valuedouble <= 0) {
+			    !(mm->valuedouble > 0 && mm->valuedouble <= 1) ||
+			    !(uu->valuedouble > 0 && uu->valuedouble <= 1)) {
 				dq_buf_addf(err, "field '%s': each level needs "
-					    "positive 'm' and 'u'", f->name);
+					    "'m' and 'u' in (0, 1]", f->name);
 				return -1;
 			}
 			f->m[l] = mm->valuedouble;
 			f->u[l++] = uu->valuedouble;
 		}
+		if (check_sums(f, err))
+			return -1;
 		tf = cJSON_GetObjectItemCaseSensitive(fo, "tf");
 		tf_release(&f->tft);
 		if (tf && f->tf) {
@@ -927,8 +952,10 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 				cJSON_GetObjectItemCaseSensitive(tf, "values");
 			const cJSON *ur = cJSON_GetObjectItemCaseSensitive(
 				tf, "u_random");
-			if (!cJSON_IsNumber(mn) || mn->valuedouble <= 0 ||
-			    !cJSON_IsNumber(ur) || ur->valuedouble <= 0 ||
+			if (!cJSON_IsNumber(mn) || !(mn->valuedouble > 0 &&
+						     mn->valuedouble <= 1) ||
+			    !cJSON_IsNumber(ur) || !(ur->valuedouble > 0 &&
+						     ur->valuedouble <= 1) ||
 			    !cJSON_IsObject(vals)) {
 				dq_buf_addf(err, "field '%s': 'tf' needs "
 					    "'u_random', 'min' and 'values'",
@@ -938,10 +965,11 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 			f->u_random = ur->valuedouble;
 			cJSON_ArrayForEach(e, vals)
 			{
-				if (!cJSON_IsNumber(e) || e->valuedouble <= 0) {
+				if (!cJSON_IsNumber(e) || !(e->valuedouble > 0 &&
+							    e->valuedouble <= 1)) {
 					dq_buf_addf(err, "field '%s': term "
-						    "frequencies must be "
-						    "positive", f->name);
+						    "frequencies must be in "
+						    "(0, 1]", f->name);
 					return -1;
 				}
 				tf_put(&f->tft, e->string, strlen(e->string),
