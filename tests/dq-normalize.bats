@@ -333,6 +333,43 @@ J
 	assert_output '[997,1996,2994,3993,4992,5990,997,1996,2994,3993,4992,5990]'
 }
 
+# A line of 1 MiB or more skips the batches (the main thread takes it in
+# place, lib/cli/par.c): the bytes, the order and the rejects stay a
+# single thread's.
+@test "--jobs: lines of a megabyte and more, good and broken, keep their place" {
+	dq gen -n 3000 --seed 8 >"$T/g.ndjson"
+	python3 -c '
+import sys
+big = "x" * (1 << 20)
+for i, line in enumerate(open(sys.argv[1])):
+    if i == 700:
+        sys.stdout.write("{\"id\":\"big1\",\"note\":\"" + big + "\"}\n")
+    if i == 1500:
+        sys.stdout.write("{\"id\":\"bad\",\"note\":\"" + big + "\n")
+    if i == 1501:
+        sys.stdout.write("{\"id\":\"big2\",\"email\":\" A@B.COM \",\"note\":\"" + big + big + "\"}\n")
+    sys.stdout.write(line)' "$T/g.ndjson" >"$T/in.ndjson"
+	for j in 1 2 5; do
+		run -1 dq normalize -j "$j" -q -c "$BATS_TEST_DIRNAME/../scripts/bench-contract.json" \
+			--rejects "$T/rej$j" --summary "$T/s$j.json" "$T/in.ndjson"
+		printf '%s\n' "$output" >"$T/out$j"
+		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+	done
+	run -0 jq -c '.counts | [.in, .out, .rejected]' "$T/s5.json"
+	assert_output '[3003,3002,1]'
+	run -0 jq -c '[.line, (.raw | length)]' "$T/rej5"
+	assert_output '[1502,1048596]'
+	run -0 grep -n -o '"id":"big[12]"' "$T/out5"
+	assert_output $'701:"id":"big1"\n1503:"id":"big2"'
+	run -0 jq -r 'select(.id == "big2") | .email' "$T/out5"
+	assert_output "a@b.com"
+	for j in 2 5; do
+		cmp "$T/out1" "$T/out$j"
+		cmp "$T/rej1" "$T/rej$j"
+		cmp "$T/sum1" "$T/sum$j"
+	done
+}
+
 @test "--jobs: a bad count is a usage error" {
 	run -2 dq normalize -j 0 </dev/null
 	assert_output --partial "--jobs: '0' is not a whole number from 1 to 64"

@@ -153,7 +153,8 @@ worker_main(void *arg)
 	}
 }
 
-/* Fill b with input items; returns 0 at the end of the input. */
+/* Fill b with input items; returns 0 at the end of the input, 2 when
+ * the item in run->item is a big one (see big_item) for the caller. */
 static int
 fill(struct par *p, struct batch *b, uint64_t seq0)
 {
@@ -173,6 +174,8 @@ fill(struct par *p, struct batch *b, uint64_t seq0)
 		if (rc == 0)
 			return 0;
 		dq_run_count_in(run);
+		if (it->len >= DQ_PAR_BIG || it->rawlen >= DQ_PAR_BIG)
+			return 2;
 		if (b->n == b->cap) {
 			b->cap = b->cap ? 2 * b->cap : 1024;
 			b->items = dq_xrealloc(b->items,
@@ -216,9 +219,55 @@ drain(struct par *p, struct batch *b)
 		p->w->consume(p->w->ctx, b->out.buf, b->out.len);
 		return;
 	}
-	dq_buf_add(&run->out.b, b->out.buf, b->out.len);
 	run->n_out += b->nout;
+	if (b->out.len >= DQ_OUT_FLUSH && run->out.fd >= 0) {
+		/* A full batch is written from its own buffer, not copied. */
+		dq_out_flush(&run->out);
+		struct dq_buf t = run->out.b;
+		run->out.b = b->out;
+		b->out = t;
+		dq_out_flush(&run->out);
+		return;
+	}
+	dq_buf_add(&run->out.b, b->out.buf, b->out.len);
 	dq_out_commit(&run->out);
+}
+
+/*
+ * A line of DQ_PAR_BIG bytes or more is not copied into a batch: once
+ * every batch before it is written, the main thread handles it in place
+ * with worker 0's state (every worker is idle then, waiting for work),
+ * so a huge line costs what it costs one thread, not a copy per stage.
+ */
+static void
+big_item(struct par *p, struct worker *k, uint64_t seq)
+{
+	struct dq_run *run = p->run;
+	const struct dq_item *it = &run->item;
+	struct dq_json_error err;
+	struct dq_buf tmp = DQ_BUF_INIT;
+	struct dq_buf *out = p->w->consume ? &tmp : &run->out.b;
+	const char *why = NULL;
+	int rc;
+
+	if (it->reason) {
+		dq_run_reject(run, it->reason, 0);
+		return;
+	}
+	if (dq_json_scan(&k->rec, it->text, it->len, &err)) {
+		dq_run_reject(run, err.reason, err.offset);
+		return;
+	}
+	rc = p->w->record(k->state, &k->rec, it, seq, out, &why);
+	if (rc < 0) {
+		dq_run_reject(run, why ? why : "rejected", 0);
+	} else if (p->w->consume) {
+		p->w->consume(p->w->ctx, tmp.buf, tmp.len);
+	} else {
+		run->n_out += (uint64_t)rc;
+		dq_out_commit(&run->out);
+	}
+	dq_buf_release(&tmp);
 }
 
 /* Wait until the oldest batch not yet written is done, and write it. */
@@ -308,6 +357,12 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 			p.filled++;
 			pthread_cond_signal(&p.work);
 			pthread_mutex_unlock(&p.mu);
+		}
+		if (more == 2) {
+			while (written < p.filled)
+				drain_oldest(&p, &written);
+			big_item(&p, &ks[0], seq++);
+			continue;
 		}
 		/* Write whatever is finished, without waiting. */
 		for (;;) {

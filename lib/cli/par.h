@@ -25,8 +25,10 @@
  * and after they have all stopped, in worker order.
  *
  * Memory: two batches per worker and one more, each about DQ_PAR_BATCH
- * bytes of input plus its output, and more only when a single line is
- * longer.
+ * bytes of input plus its output.  A line of DQ_PAR_BIG bytes or more is
+ * handled by the main thread in the input buffer once the batches before
+ * it are written, so it costs what it costs one thread (its text once,
+ * its output once), whatever the number of workers.
  */
 #ifndef DQ_PAR_H
 #define DQ_PAR_H
@@ -37,6 +39,8 @@
 #include "cli/run.h"
 
 #define DQ_PAR_BATCH (32 * 1024)
+/* A line this long is handled by the main thread, without a copy. */
+#define DQ_PAR_BIG (1024 * 1024)
 #define DQ_PAR_MAX_JOBS 64
 
 struct dq_par_work {

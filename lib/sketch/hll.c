@@ -12,9 +12,10 @@
  * without HLL++'s empirical bias tables and without switching to linear
  * counting at a threshold.
  *
- * Memory layout.  Exact mode: an open-addressing table of DQ_HLL_EXACT
- * uint64_t hashes in 2 * DQ_HLL_EXACT slots (0 marks a free slot; the hash
- * 0 is stored as 1, a 2^-64 collision we accept).  When the table would
+ * Memory layout.  Exact mode: an open-addressing table of up to
+ * DQ_HLL_EXACT uint64_t hashes in 16 to 2 * DQ_HLL_EXACT slots, doubled
+ * while more than half full (0 marks a free slot; the hash 0 is stored as
+ * 1, a 2^-64 collision we accept).  When the table would
  * hold more than DQ_HLL_EXACT hashes, every hash is folded into 2^14
  * one-byte registers and the table is freed.  Register index: the top 14 bits of the hash; register value:
  * the position of the first 1 bit in the remaining 50 bits (1..51).
@@ -38,6 +39,7 @@ dq_hll_init(struct dq_hll *h)
 {
 	h->set = NULL;
 	h->nset = 0;
+	h->cap = 0;
 	h->reg = NULL;
 }
 
@@ -62,13 +64,14 @@ reg_add(uint8_t *reg, uint64_t x)
 		reg[idx] = r;
 }
 
+/* Insert x into the table of cap slots (a power of two); 1 if new. */
 static int
-set_insert(uint64_t *set, uint64_t x)
+set_insert(uint64_t *set, size_t cap, uint64_t x)
 {
-	size_t mask = SLOTS - 1, i;
+	size_t mask = cap - 1, i;
 	if (!x)
 		x = 1;
-	i = (size_t)(x * 0x9e3779b97f4a7c15u >> (64 - 12)) & mask;
+	i = (size_t)(x * 0x9e3779b97f4a7c15u >> (64 - __builtin_ctzll(cap)));
 	while (set[i]) {
 		if (set[i] == x)
 			return 0;
@@ -83,13 +86,31 @@ to_registers(struct dq_hll *h)
 {
 	h->reg = dq_xcalloc(DQ_HLL_M, 1);
 	if (h->set) {
-		for (size_t i = 0; i < SLOTS; i++)
+		for (size_t i = 0; i < h->cap; i++)
 			if (h->set[i])
 				reg_add(h->reg, h->set[i]);
 		free(h->set);
 		h->set = NULL;
 	}
 	h->nset = 0;
+	h->cap = 0;
+}
+
+/* The table starts at 16 slots and doubles while it is more than half
+ * full, up to SLOTS: a column of few values costs little (a profile of a
+ * thousand fields would otherwise hold 32 MB of empty tables). */
+static void
+set_grow(struct dq_hll *h)
+{
+	uint64_t *old = h->set;
+	size_t n = h->cap;
+
+	h->cap = n ? 2 * n : 16;
+	h->set = dq_xcalloc(h->cap, sizeof(uint64_t));
+	for (size_t i = 0; i < n; i++)
+		if (old[i])
+			set_insert(h->set, h->cap, old[i]);
+	free(old);
 }
 
 void
@@ -99,11 +120,11 @@ dq_hll_add(struct dq_hll *h, uint64_t x)
 		reg_add(h->reg, x);
 		return;
 	}
-	if (!h->set)
-		h->set = dq_xcalloc(SLOTS, sizeof(uint64_t));
-	/* The table has twice DQ_HLL_EXACT slots, so probes stay short and
-	 * one more than DQ_HLL_EXACT fits before the switch. */
-	h->nset += (size_t)set_insert(h->set, x);
+	if (2 * (h->nset + 1) > h->cap && h->cap < SLOTS)
+		set_grow(h);
+	/* The full table has twice DQ_HLL_EXACT slots, so probes stay short
+	 * and one more than DQ_HLL_EXACT fits before the switch. */
+	h->nset += (size_t)set_insert(h->set, h->cap, x);
 	if (h->nset > DQ_HLL_EXACT)
 		to_registers(h);
 }
@@ -177,7 +198,7 @@ dq_hll_merge(struct dq_hll *dst, const struct dq_hll *src)
 		return;
 	}
 	if (src->set)
-		for (size_t i = 0; i < SLOTS; i++)
+		for (size_t i = 0; i < src->cap; i++)
 			if (src->set[i])
 				dq_hll_add(dst, src->set[i]);
 }
@@ -198,7 +219,7 @@ dq_hll_save(const struct dq_hll *h, struct dq_buf *out)
 	}
 	dq_buf_addstr(out, "x:");
 	if (h->set)
-		for (size_t i = 0; i < SLOTS; i++)
+		for (size_t i = 0; i < h->cap; i++)
 			if (h->set[i])
 				dq_buf_add_hex64(out, h->set[i]);
 }

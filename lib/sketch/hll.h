@@ -11,7 +11,8 @@
  * so that a value hashed once can feed several sketches.  Two sketches
  * merge exactly: dq_hll_merge(a, b) gives the sketch of the union.
  *
- * Memory: 2 * DQ_HLL_EXACT 64-bit hash slots (32 KB) in exact mode, then
+ * Memory: 16 to 2 * DQ_HLL_EXACT 64-bit hash slots (128 bytes to 32 KB,
+ * twice the distinct values met) in exact mode, then
  * 2^DQ_HLL_P one-byte registers (16 KB).  Standard error in HLL mode:
  * 1.04 / sqrt(2^14) = 0.81 %.
  */
@@ -32,6 +33,7 @@
 struct dq_hll {
 	uint64_t *set;   /* exact mode: open-addressing set of hashes; owned */
 	size_t nset;     /* hashes in set */
+	size_t cap;      /* slots in set, a power of two (0: none yet) */
 	uint8_t *reg;    /* HLL mode: DQ_HLL_M registers; owned; NULL before */
 };
 

@@ -11,11 +11,12 @@
  * counts, and if more than cap counters remain subtract the (cap+1)-th
  * largest count from all and free those at or below zero.
  *
- * Memory layout.  An array of 2 cap items (each a copy of the value's
- * bytes in one pool, its 64-bit hash and count) and an open-addressing
- * table of uint64_t slots (the power of two at or above 4 cap; item index
- * + 1 and the hash's high half) indexed by the hash; after a decrement or
- * a merge cut the table is rebuilt.  Memory is bounded by cap times the longest
+ * Memory layout.  An array of up to 2 cap items (each a copy of the
+ * value's bytes in one pool, its 64-bit hash and count), grown as values
+ * come, and an open-addressing table of uint64_t slots (a power of two at
+ * least twice the items' room; item index + 1 and the hash's high half)
+ * indexed by the hash; after a decrement or a merge cut the table is
+ * rebuilt.  Memory is bounded by cap times the longest
  * value held.
  *
  * Error.  Every count is low by at most err, the sum of all decrements,
@@ -35,10 +36,9 @@ dq_topk_init(struct dq_topk *t, size_t cap)
 {
 	t->cap = cap ? cap : 1;
 	t->n = 0;
-	t->item = dq_xcalloc(2 * t->cap, sizeof(*t->item));
-	t->nslot = 4;
-	while (t->nslot < 4 * t->cap)
-		t->nslot *= 2;
+	t->icap = 2 * t->cap < 8 ? 2 * t->cap : 8;
+	t->item = dq_xcalloc(t->icap, sizeof(*t->item));
+	t->nslot = 16;
 	t->slot = dq_xcalloc(t->nslot, sizeof(*t->slot));
 	t->total = 0;
 	t->err = 0;
@@ -88,9 +88,9 @@ same(const char *a, const char *b, size_t n)
 	return !memcmp(a, b, n);
 }
 
-/* The slot of val, or the free slot where it would go.  At least 4 cap
- * slots (a power of two) for at most 2 cap items keep the load at or below
- * one half. */
+/* The slot of val, or the free slot where it would go.  At least twice
+ * as many slots (a power of two) as items keep the load at or below one
+ * half. */
 static size_t
 find(const struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
@@ -126,6 +126,26 @@ rebuild(struct dq_topk *t)
 		struct dq_topk_item *it = &t->item[i];
 		t->slot[find(t, it->val, it->len, it->hash)] = tag(it->hash, i);
 	}
+}
+
+/* Room for one more item: the arrays grow with the values met, up to
+ * 2 cap items and a table at least twice as large, so a summary of few
+ * values stays small (a thousand fields of one value each cost a few
+ * hundred bytes each, not 2 cap items). */
+static void
+grow(struct dq_topk *t)
+{
+	if (t->n < t->icap || t->icap >= 2 * t->cap)
+		return;
+	t->icap = 2 * t->icap < 2 * t->cap ? 2 * t->icap : 2 * t->cap;
+	t->item = dq_xrealloc(t->item, t->icap * sizeof(*t->item));
+	if (t->nslot >= 2 * t->icap)
+		return;
+	while (t->nslot < 2 * t->icap)
+		t->nslot *= 2;
+	free(t->slot);
+	t->slot = dq_xcalloc(t->nslot, sizeof(*t->slot));
+	rebuild(t);
 }
 
 /* Subtract d from every count and free counters at or below zero. */
@@ -198,6 +218,7 @@ static void
 add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 	  uint64_t c)
 {
+	grow(t);
 	size_t s = find(t, val, len, hash);
 	if (t->slot[s])
 		t->item[(uint32_t)t->slot[s] - 1].count += c;
@@ -208,6 +229,8 @@ add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 int
 dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
+	if (t->n < t->cap)
+		grow(t);
 	size_t s = find(t, val, len, hash);
 	t->total++;
 	if (t->slot[s]) {

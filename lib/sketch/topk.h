@@ -30,10 +30,12 @@ struct dq_topk_item {
 struct dq_topk {
 	size_t cap;      /* counters kept between operations */
 	size_t n;        /* counters in use */
-	struct dq_topk_item *item; /* 2 cap slots (a merge may need them) */
+	struct dq_topk_item *item; /* icap items, up to 2 cap (a merge may
+				    * need them) */
+	size_t icap;     /* items allocated */
 	uint64_t *slot;  /* hash table: item index + 1 and the hash's high
 			  * 32 bits above it; 0 free */
-	size_t nslot;    /* a power of two >= 4 cap */
+	size_t nslot;    /* a power of two >= 2 icap */
 	uint64_t total;  /* values added */
 	uint64_t err;    /* upper bound on the undercount of any count */
 	char *pool;      /* the values; owned */
