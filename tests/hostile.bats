@@ -102,3 +102,34 @@ setup() {
 	f=$BATS_TEST_DIRNAME/fuzz/regress/profile/infinite-sum-fuzzed
 	run -2 dq profile --merge "$f"
 }
+
+@test "a contract value one program would refuse is refused by every program, at load" {
+	printf '{"id":"1","a":"x"}\n' >in.ndjson
+	echo '{"fields":{"a":{"type":"strnig"}}}' >type.json
+	echo '{"fields":{"a":{"required":"yes"}}}' >req.json
+	echo '{"fields":{"a":{"min":5,"max":1}}}' >range.json
+	echo '{"fields":{"a":{"min_length":5,"max_length":1}}}' >len.json
+	echo '{"fields":{"a":{"reference":{"file":"absent.ndjson","key":"id"}}}}' >ref.json
+	# A bound relative to the day is the rule's business, not an error.
+	echo '{"fields":{"a":{"type":"date","min":"2999-01-01","max":"today"}}}' >rel.json
+	local p c
+	for p in normalize validate profile block score merge; do
+		for c in type req range len ref; do
+			run -2 --separate-stderr dq "$p" -c "$c.json" in.ndjson
+			assert_output ""
+		done
+		run -2 --separate-stderr dq "$p" -c type.json in.ndjson
+		assert_equal "$stderr" "dq-$p: contract: fields.a.type: unknown type"
+		run -2 --separate-stderr dq "$p" -c range.json in.ndjson
+		assert_equal "$stderr" "dq-$p: contract: fields.a: min is above max: no value can pass"
+		run -2 --separate-stderr dq "$p" -c len.json in.ndjson
+		assert_equal "$stderr" "dq-$p: contract: fields.a: min_length is above max_length: no value can pass"
+		run -2 --separate-stderr dq "$p" -c ref.json in.ndjson
+		assert_equal "$stderr" "dq-$p: absent.ndjson: No such file or directory
+dq-$p: contract: fields.a: cannot read the reference file"
+	done
+	run -0 --separate-stderr dq normalize -c rel.json in.ndjson
+	mkdir cdir
+	run -2 --separate-stderr dq validate -c cdir in.ndjson
+	assert_equal "$stderr" "dq-validate: cdir: Is a directory"
+}

@@ -80,3 +80,33 @@ setup() {
 	run -2 --separate-stderr dq normalize -c c.json d.ndjson
 	[[ $stderr == *'rename.a: "_dq" is dq'"'"'s metadata'* ]]
 }
+
+@test "UTF-16 or NUL bytes in the first line are named for what they are, not read as CSV" {
+	printf 'id,name\n1,Ann\n' | iconv -f UTF-8 -t UTF-16 >u16.csv
+	run -2 --separate-stderr dq validate --require id u16.csv
+	assert_output ""
+	assert_equal "$stderr" "dq-validate: u16.csv:1: UTF-16 text (byte order mark): dq reads UTF-8; convert it first: iconv -f UTF-16 -t UTF-8"
+	printf '{"id":1}\n' | iconv -f UTF-8 -t UTF-16LE >le.ndjson
+	run -2 --separate-stderr dq profile le.ndjson
+	assert_equal "$stderr" "dq-profile: le.ndjson:1: NUL bytes in the first line: not UTF-8 text (UTF-16 without a byte order mark, a compressed or a binary file); convert it to UTF-8 text first"
+	# Told it is NDJSON, its lines are rejected whole as any bad line is
+	# (the second "line" is the NUL after the newline).
+	run -1 --separate-stderr dq normalize --ndjson --rejects r.ndjson le.ndjson
+	run -0 jq -r '.reason' r.ndjson
+	assert_output $'expected a string key\nnot a JSON object'
+	# Converted, it is read.
+	iconv -f UTF-16 -t UTF-8 u16.csv >u8.csv
+	run -0 dq validate --require id -q u8.csv
+}
+
+@test "--delimiter ', ': a comma alone is data (a,b), a 0x1F byte outside quotes is the one reserved byte" {
+	printf 'id, name, city\n1, a,b, x\n2, "c, d", y\n3, e\037f, z\n' >d.csv
+	run -1 --separate-stderr dq normalize --delimiter ', ' --rejects r.ndjson d.csv
+	printf '%s\n' "$output" >out.ndjson
+	run -0 jq -c '[.id, .name, .city]' out.ndjson
+	assert_output $'["1","a,b","x"]\n["2","c, d","y"]'
+	run -0 jq -r '"\(.line) \(.reason)"' r.ndjson
+	assert_output "4 byte 0x1F outside quotes: with the delimiter \", \" it is reserved (quote the field)"
+	run -2 --separate-stderr dq normalize --delimiter $',\037' d.csv
+	[[ "$stderr" == "dq-normalize: a delimiter of several bytes must not contain byte 0x1F"* ]]
+}

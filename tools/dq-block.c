@@ -865,7 +865,7 @@ from_keys(struct dq_run *run)
 	size_t cap = 0, gn = 0;
 	ssize_t n;
 	long lineno;
-	struct dq_keyline k, cur, *kl = NULL;
+	struct dq_keyline k, cur = { 0 }, *kl = NULL;
 	struct group g = { NULL, NULL, 0, 0 };
 	int have = 0;
 	uint64_t last_seq = 0;

@@ -333,8 +333,14 @@ write_model(const char *path)
 	if (!txt)
 		dq_die("out of memory");
 	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!f || fputs(txt, f) == EOF || fputc('\n', f) == EOF ||
-	    (f != stdout ? fclose(f) : fflush(f)))
+	if (!f)
+		dq_die("%s: %s", path, strerror(errno));
+	int bad = fputs(txt, f) == EOF || fputc('\n', f) == EOF;
+	if (f == stdout)
+		bad |= fflush(stdout) != 0;
+	else
+		bad |= fclose(f) != 0;
+	if (bad)
 		dq_die("%s: %s", path, strerror(errno));
 	cJSON_free(txt);
 	cJSON_Delete(doc);

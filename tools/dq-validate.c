@@ -408,6 +408,7 @@ main(int argc, char **argv)
 		.longopts = longopts,
 		.option = option,
 		.ctx = &o,
+		.compiles_rules = 1,
 	};
 	/* Static, as the program's state lives as long as it does: an early
 	 * exit (status 2) leaves it reachable, not leaked. */

@@ -4,6 +4,7 @@
 #include "cli/run.h"
 #include "cli/opt.h"
 #include "base/utf8.h"
+#include "contract/rules.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -349,6 +350,8 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	}
 	if (dq_contract_load(&run->contract, run->contracts, run->ncontracts,
 			     run->sets, run->nsets))
+		exit(2);
+	if (!tool->compiles_rules && dq_rules_check(&run->contract))
 		exit(2);
 	if (run->print_contract) {
 		char *doc = cJSON_Print(run->contract.root);

@@ -50,6 +50,10 @@ struct dq_tool {
 	 * after printing a message (a usage error: exit 2). */
 	int (*option)(void *ctx, int code, const char *arg);
 	void *ctx;
+	/* The program compiles the contract's fields and rules itself
+	 * (dq-validate); every other one has them checked at load by
+	 * dq_rules_check(), so all programs refuse the same contracts. */
+	int compiles_rules;
 };
 
 struct dq_run {

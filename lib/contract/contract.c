@@ -213,11 +213,11 @@ dq_read_file(const char *path, size_t *len)
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		dq_buf_add(&b, chunk, n);
-	int bad = ferror(fp);
+	int bad = ferror(fp) ? (errno ? errno : EIO) : 0;
 	if (fp != stdin)
 		fclose(fp);
 	if (bad) {
-		dq_error("%s: read error", path);
+		dq_error("%s: %s", path, strerror(bad));
 		dq_buf_release(&b);
 		return NULL;
 	}

@@ -20,10 +20,12 @@
  */
 #include "contract/rules.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -339,6 +341,16 @@ load_enum(struct dq_rule *r, const cJSON *vals, const cJSON *ci,
 	return 0;
 }
 
+/* A bound that moves with the run's day ("today-30d", "year"): min above
+ * max there depends on the day, and is the rule's business, not a
+ * contract error. */
+static int
+relative(const cJSON *b)
+{
+	return cJSON_IsString(b) && (!strncmp(b->valuestring, "today", 5) ||
+				     !strncmp(b->valuestring, "year", 4));
+}
+
 static int
 load_range(struct dq_rules *rs, struct dq_rule *r, const cJSON *min, const cJSON *max, int date_field,
 	   const char *where)
@@ -370,6 +382,11 @@ load_range(struct dq_rules *rs, struct dq_rule *r, const cJSON *min, const cJSON
 		goto fail;
 	}
 	r->date_bounds = dmin > 0 || dmax > 0;
+	if (r->has_min && r->has_max && !relative(min) && !relative(max) &&
+	    r->min > r->max) {
+		dq_error("%s: min is above max: no value can pass", where);
+		goto fail;
+	}
 	dq_buf_release(&t);
 	return 0;
 fail:
@@ -385,6 +402,9 @@ load_length(struct dq_rule *r, const cJSON *min, const cJSON *max,
 	if ((min && (!cJSON_IsNumber(min) || min->valuedouble < 0)) ||
 	    (max && (!cJSON_IsNumber(max) || max->valuedouble < 0)))
 		return dq_error("%s: lengths are whole numbers >= 0", where);
+	if (min && max && min->valuedouble > max->valuedouble)
+		return dq_error("%s: min_length is above max_length: no value "
+				"can pass", where);
 	if (min) {
 		r->has_min = 1;
 		r->min = min->valuedouble;
@@ -438,6 +458,14 @@ load_reference(struct dq_rules *rs, struct dq_rule *r, const char *file, const c
 	struct dq_buf t = DQ_BUF_INIT;
 	int rc;
 
+	if (rs->check_only) {
+		/* Another program checks the contract: the file must be
+		 * there, its keys are dq-validate's to read. */
+		if (!access(file, R_OK))
+			return 0;
+		dq_error("%s: %s", file, strerror(errno));
+		return dq_error("%s: cannot read the reference file", where);
+	}
 	dq_sidefile_init(&sf);
 	if (dq_sidefile_open(&sf, file)) {
 		dq_sidefile_release(&sf);
@@ -939,6 +967,25 @@ dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
 	if (load_rule(rs, it->string, it, "command line"))
 		return -1;
 	return load_score(rs, dq_contract_get(c, "score"));
+}
+
+int
+dq_rules_check(const struct dq_contract *c)
+{
+	struct dq_rules rs;
+	int rc;
+
+	if (!dq_contract_get(c, "fields") && !dq_contract_get(c, "rules") &&
+	    !dq_contract_get(c, "score"))
+		return 0;
+	/* Relative bounds are checked against a fixed day: only their
+	 * shape matters here (min above max is checked between fixed
+	 * bounds only). */
+	dq_rules_init(&rs, 0);
+	rs.check_only = 1;
+	rc = dq_rules_load(&rs, c, NULL);
+	dq_rules_release(&rs);
+	return rc;
 }
 
 /* A JSON string of s, malloc'd. */

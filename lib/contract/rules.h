@@ -220,6 +220,7 @@ struct dq_rules {
 	int pass_mark_set; /* --pass-mark given: the contract's is ignored */
 
 	long long today; /* the run's day, for relative bounds */
+	int check_only;  /* dq_rules_check: reference files only looked at */
 };
 
 /* Set the defaults; today is the run's day (days since 1970-01-01). */
@@ -234,6 +235,15 @@ void dq_rules_release(struct dq_rules *rs);
  */
 int dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
 		  const cJSON *quick);
+
+/*
+ * Check the contract's "fields" and "rules" as dq_rules_load() compiles
+ * them (unknown types, "required": "yes", min above max, bad patterns,
+ * missing reference files), without keeping anything: every program runs
+ * it on the contract it is given, so a contract another program would
+ * refuse is refused by all.  Returns 0, or -1 after a message.
+ */
+int dq_rules_check(const struct dq_contract *c);
 
 /* After loading: add the record-id field's slot, build the slot table and
  * every rule's output text.  id_field is borrowed. */

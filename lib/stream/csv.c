@@ -20,11 +20,13 @@
  *  2. Rewriting, only where needed.  With latin1 each byte 0x80-0xFF
  *     becomes the two UTF-8 bytes of U+0080-U+00FF (ISO/IEC 8859-1 maps
  *     byte b to code point b).  With a multi-byte delimiter such as ", "
- *     every full delimiter outside quotes becomes its first byte, so that
- *     libcsv, which knows only one-byte delimiters, can split the fields
- *     and still see a quote that follows the delimiter as the start of a
- *     quoted field; the first byte alone outside quotes marks the row
- *     "incomplete delimiter".  "Outside quotes" is tracked by the parity of
+ *     every full delimiter outside quotes becomes the byte 0x1F (the
+ *     ASCII unit separator), libcsv's delimiter then, so that libcsv,
+ *     which knows only one-byte delimiters, can split the fields and
+ *     still see a quote that follows the delimiter as the start of a
+ *     quoted field, while a part of the delimiter alone ("a,b" under
+ *     ", ") stays data; a 0x1F byte of the input outside quotes marks the
+ *     row (it would split).  "Outside quotes" is tracked by the parity of
  *     the double quotes seen since the row began: in a row that libcsv
  *     accepts in strict mode, quotes occur only as the opening and closing
  *     quote of a field and as doubled "" inside it, so the parity is odd
@@ -74,7 +76,7 @@
  * become "column_N"; repeated names get "_2", "_3", ..., the first suffix
  * not used by any column of the header (a hash set of names keeps this
  * linear for distinct names).  A header that is malformed, unterminated,
- * not UTF-8 or has an incomplete delimiter is a fatal error: there is no
+ * not UTF-8 or holds a reserved 0x1F byte is a fatal error: there is no
  * sensible record to build without it.
  *
  * Memory.  Per row: the raw bytes, the JSON text and libcsv's field
@@ -107,6 +109,10 @@
 #include "base/util.h"
 
 /* What can be wrong with a row; the lowest bit names the reason. */
+/* libcsv's delimiter under a multi-byte one: the ASCII unit separator,
+ * which text files do not hold. */
+#define US '\x1f'
+
 enum {
 	BAD_QUOTING = 1,
 	BAD_UNTERMINATED = 2,
@@ -197,7 +203,7 @@ parser_init(struct dq_csv *c)
 {
 	/* csv_init() allocates nothing; it fails only for a NULL parser. */
 	csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-	csv_set_delim(&c->p, (unsigned char)c->delim[0]);
+	csv_set_delim(&c->p, c->delim_len > 1 ? US : (unsigned char)c->delim[0]);
 	csv_set_space_func(&c->p, no_space);
 	csv_set_term_func(&c->p, is_lf);
 	csv_set_realloc_func(&c->p, dq_xrealloc);
@@ -254,12 +260,14 @@ quote_parity(const char *s, size_t n, int inq)
 
 /*
  * Copy s into c->rew with every full multi-byte delimiter outside quotes
- * replaced by its first byte.  Sets *incomplete when the first byte occurs
- * outside quotes without the rest.  Returns the quote parity at the end.
+ * replaced by US, libcsv's delimiter then; the delimiter's bytes alone
+ * are data ("a,b" is one value with ", ").  Sets *clash when US itself
+ * occurs outside quotes (libcsv would split there).  Returns the quote
+ * parity at the end.
  */
 static int
 squeeze_delim(struct dq_csv *c, const char *s, size_t n, int inq,
-	      int *incomplete)
+	      int *clash)
 {
 	const char *rest = c->delim + 1;
 	size_t restlen = c->delim_len - 1, i = 0, k = 0;
@@ -274,11 +282,12 @@ squeeze_delim(struct dq_csv *c, const char *s, size_t n, int inq,
 		o[k++] = ch;
 		if (ch == '"') {
 			inq = !inq;
-		} else if (ch == d0 && !inq) {
-			if (n - i >= restlen && !memcmp(s + i, rest, restlen))
-				i += restlen;
-			else
-				*incomplete = 1;
+		} else if (ch == d0 && !inq && n - i >= restlen &&
+			   !memcmp(s + i, rest, restlen)) {
+			o[k - 1] = US;
+			i += restlen;
+		} else if (ch == US && !inq) {
+			*clash = 1;
 		}
 	}
 	c->rew.len = k;
@@ -404,8 +413,8 @@ add_reason(struct dq_buf *b, const struct dq_csv *c, unsigned bad)
 	else if (bad & BAD_UTF8)
 		dq_buf_addstr(b, "invalid UTF-8");
 	else if (bad & BAD_DELIM)
-		dq_buf_addf(b, "incomplete delimiter: expected \"%s\"",
-			    c->delim);
+		dq_buf_addf(b, "byte 0x1F outside quotes: with the delimiter "
+			    "\"%s\" it is reserved (quote the field)", c->delim);
 }
 
 static void
@@ -691,10 +700,10 @@ feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
 		c->bad |= BAD_UTF8;
 	}
 	if (c->delim_len > 1) {
-		int incomplete = 0;
+		int clash = 0;
 
-		inq = squeeze_delim(c, src, len, inq, &incomplete);
-		if (incomplete)
+		inq = squeeze_delim(c, src, len, inq, &clash);
+		if (clash)
 			c->bad |= BAD_DELIM;
 		src = c->rew.buf;
 		len = c->rew.len;
@@ -740,6 +749,9 @@ dq_csv_opts_check(const struct dq_csv_opts *o)
 		if (ch == '"' || ch == '\r' || ch == '\n')
 			return "the delimiter must not contain '\"', CR or LF";
 	}
+	d = o->delim ? o->delim : ",";
+	if (strlen(d) > 1 && strchr(d, US))
+		return "a delimiter of several bytes must not contain byte 0x1F";
 	return NULL;
 }
 

@@ -303,6 +303,24 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 		}
 		in->lineno++;
 		in->off += n + term;
+		/* UTF-16 (a byte order mark, or NULs between the letters of
+		 * a first line) would be read as bytes and fail as "invalid
+		 * UTF-8" or "malformed quoting": say what it is. */
+		if (in->lineno == 1 && !in->line_offset &&
+		    ((n >= 2 && (((unsigned char)p[0] == 0xFF &&
+				  (unsigned char)p[1] == 0xFE) ||
+				 ((unsigned char)p[0] == 0xFE &&
+				  (unsigned char)p[1] == 0xFF))) ||
+		     (in->cur == DQ_FMT_AUTO && memchr(p, '\0', n))))
+			return dq_error("%s:1: %s", in->name,
+					(unsigned char)p[0] < 0xFE ?
+					"NUL bytes in the first line: not "
+					"UTF-8 text (UTF-16 without a byte "
+					"order mark, a compressed or a binary "
+					"file); convert it to UTF-8 text first" :
+					"UTF-16 text (byte order mark): dq "
+					"reads UTF-8; convert it first: iconv "
+					"-f UTF-16 -t UTF-8");
 		/* A byte order mark only begins a file: not a chunk of one
 		 * (--line-offset), where it is data, as in one process. */
 		if (in->lineno == 1 && !in->line_offset && n >= 3 &&

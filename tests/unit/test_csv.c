@@ -346,9 +346,10 @@ test_delimiters(void)
 	    "rec-1-org, , smith, 6\n"
 	    "rec-2-dup-0, \"jo, ann\", , \n"
 	    "rec-3-org,  x, y, z\n"
-	    "rec-4-org, a,b, c\n",
+	    "rec-4-org, a,b, c, 7\n"
+	    "rec-5-org, a\x1f" "b, c, 7\n",
 	    ", ", &r);
-	check_clean_end(&r, 4, "FEBRL");
+	check_clean_end(&r, 5, "FEBRL");
 	UNIT_STR(r.col[1], "given_name", "FEBRL: header name");
 	check_row(&r, 0,
 		  "{\"rec_id\":\"rec-1-org\",\"given_name\":\"\","
@@ -364,8 +365,15 @@ test_delimiters(void)
 		  "\"surname\":\"y\",\"street_number\":\"z\"}",
 		  NULL, "rec-3-org,  x, y, z", 4, 3,
 		  "FEBRL strips one delimiter only");
-	check_row(&r, 3, NULL, "incomplete delimiter: expected \", \"",
-		  "rec-4-org, a,b, c", 5, 4, "FEBRL incomplete delimiter");
+	check_row(&r, 3,
+		  "{\"rec_id\":\"rec-4-org\",\"given_name\":\"a,b\","
+		  "\"surname\":\"c\",\"street_number\":\"7\"}",
+		  NULL, "rec-4-org, a,b, c, 7", 5, 4,
+		  "FEBRL: a part of the delimiter alone is data");
+	check_row(&r, 4, NULL,
+		  "byte 0x1F outside quotes: with the delimiter \", \" it is "
+		  "reserved (quote the field)",
+		  "rec-5-org, a\x1f" "b, c, 7", 6, 5, "FEBRL: a 0x1F byte");
 	result_free(&r);
 
 	run("a, b\r\n1, 2\r\n", ", ", &r);
@@ -551,11 +559,17 @@ test_header_errors(void)
 		 "header not UTF-8: message");
 	result_free(&r);
 
-	run("a,b, c\n", ", ", &r);
-	UNIT_INT(r.feed_rc, -1, "header incomplete delimiter: feed fails");
+	run("a\x1f" "b, c\n", ", ", &r);
+	UNIT_INT(r.feed_rc, -1, "header with 0x1F: feed fails");
 	UNIT_STR(r.err,
-		 "line 1: header row: incomplete delimiter: expected \", \"",
-		 "header incomplete delimiter: message");
+		 "line 1: header row: byte 0x1F outside quotes: with the "
+		 "delimiter \", \" it is reserved (quote the field)",
+		 "header with 0x1F: message");
+	result_free(&r);
+	run("a,b, c\n1,2, 3\n", ", ", &r);
+	check_clean_end(&r, 1, "header: a part of the delimiter is data");
+	check_row(&r, 0, "{\"a,b\":\"1,2\",\"c\":\"3\"}", NULL, "1,2, 3",
+		  2, 1, "header: a part of the delimiter is data");
 	result_free(&r);
 
 	/* Every call after a fatal error fails too. */
