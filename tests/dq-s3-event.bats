@@ -171,3 +171,25 @@ event() {
 		[[ $stderr == *"control characters in the key"* ]]
 	done
 }
+
+@test "dq-s3-event: a NUL in an object is stored as U+FFFD; the warning names the object, not a temporary (issue 14 B14)" {
+	mkdir -p "b/agency-drop/acme"
+	printf '%s\n' '{"id":"V1","email":"a@example.org","phone":"+14155550100","state":"CA","hours":4,"attended":true,"event":1}' \
+		'{"id":"V2","email":"bad\u0000x","phone":"+14155550101","state":"CA","hours":5,"attended":true,"event":1}' \
+		>"b/agency-drop/acme/n&ul.ndjson"
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	event "acme/n%26ul.ndjson" 0 >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" \
+		--db n.db e.json
+	assert_output "s3://agency-drop/acme/n&ul.ndjson agency=acme file=n&ul.ndjson run=2026-11-21 8 score=83 passed violations=1"
+	[ "$stderr" = "$(printf '%s\n' 'dq-s3-event: s3://agency-drop/acme/n&ul.ndjson: dq-sql warned:' \
+		'  dq-sql: warning: summary.json:1: 1 NUL character (\u0000) stored as U+FFFD: SQL text cannot hold NUL' \
+		'  dq-sql: warning: violations.ndjson:1: 1 NUL character (\u0000) stored as U+FFFD: SQL text cannot hold NUL' \
+		'  dq-sql: warning: profile.json:1: 3 NUL characters (\u0000) stored as U+FFFD: SQL text cannot hold NUL')" ]
+	run -0 sqlite3 n.db "SELECT rule_code, hex(json_extract(value, '\$')) FROM monitoring_file_failed_validation"
+	assert_output "FMT-101|626164EFBFBD78"
+}

@@ -66,15 +66,170 @@ lite() {
 	[[ $stderr == *"--dialect: 'mysql': expected sqlite or postgres"* ]]
 }
 
-@test "dq-sql: a string holding NUL is refused with file and line, nothing written" {
-	run -2 --separate-stderr dq sql --run-id r --violations "$SQLF/nul.ndjson"
-	assert_output ""
-	[ "$stderr" = "dq-sql: $SQLF/nul.ndjson:2: a string holds NUL (\\u0000), which SQL text cannot store" ]
+@test "dq-sql: a NUL (\\u0000) is stored as U+FFFD with a warning naming file and line (issue 14 B14)" {
+	run -0 --separate-stderr dq sql --create --run-id r \
+		--violations "$SQLF/nul.ndjson"
+	[ "$stderr" = "dq-sql: warning: $SQLF/nul.ndjson:2: 1 NUL character (\\u0000) stored as U+FFFD: SQL text cannot hold NUL" ]
+	lite "$BATS_TEST_TMPDIR/n.db" <<<"$output"
+	run -0 lite "$BATS_TEST_TMPDIR/n.db" "SELECT record_key, hex(json_extract(details, '\$.message')) FROM dq_violation ORDER BY 1"
+	assert_output $'V1|66696E65\nV2|626164EFBFBD62797465'
+	pg_need
+	url=$(pg_newdb nul)
+	dq sql --create --dialect postgres --run-id r \
+		--violations "$SQLF/nul.ndjson" 2>/dev/null |
+		psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -A -t "$url" -c "SELECT record_key, details->>'message' FROM dq_violation ORDER BY 1"
+	assert_output $'V1|fine\nV2|bad\uFFFDbyte'
 	printf '{"a":1}\n{"a":"x\0y"}\n' >"$BATS_TEST_TMPDIR/raw.ndjson"
 	run -2 --separate-stderr dq sql --run-id r \
 		--violations "$BATS_TEST_TMPDIR/raw.ndjson"
 	assert_output ""
 	[[ $stderr == *"raw.ndjson:2: not valid JSON"* ]]
+}
+
+@test "dq-sql: ids above 2^53 stay themselves in every column (issue 14 B5)" {
+	printf '%s\n' \
+		'{"run_id":"r1","record_id":1500000000000000001,"line":1,"code":"X-1","severity":"error","field":"a","value":1500000000000000001,"message":"m"}' \
+		'{"run_id":"r1","record_id":1500000000000000002,"line":2,"code":"X-1","severity":"error","field":"a","value":0.1000000000000000055511151231257827,"message":"m"}' \
+		>"$BATS_TEST_TMPDIR/v.ndjson"
+	printf '%s\n' '{"id":1500000000000000001,"cluster":"c-1"}' \
+		'{"id":1500000000000000002,"cluster":"c-2"}' >"$BATS_TEST_TMPDIR/map.ndjson"
+	db=$BATS_TEST_TMPDIR/b.db
+	dq sql --create --run-id r1 --violations "$BATS_TEST_TMPDIR/v.ndjson" \
+		--id-map "$BATS_TEST_TMPDIR/map.ndjson" | lite "$db"
+	run -0 lite "$db" "SELECT record_key, record_id, json_extract(details, '\$.line') FROM dq_violation ORDER BY 1; SELECT record_key, cluster_id FROM dq_id_map ORDER BY 1"
+	assert_output $'1500000000000000001|1500000000000000001|1\n1500000000000000002|1500000000000000002|2\n1500000000000000001|c-1\n1500000000000000002|c-2'
+	# The JSON text of the value is the file's, digit for digit.
+	run -0 lite "$db" "SELECT instr(details, '\"value\":1500000000000000001,') > 0, instr(details, '0.1000000000000000055511151231257827') > 0 FROM dq_violation ORDER BY record_key"
+	assert_output $'1|0\n0|1'
+	dq sql --schema monitoring --create --agency a --file f --run-date 2026-01-01 \
+		--run-hour 0 --violations "$BATS_TEST_TMPDIR/v.ndjson" | lite "$BATS_TEST_TMPDIR/m.db"
+	run -0 lite "$BATS_TEST_TMPDIR/m.db" "SELECT record_id, value FROM monitoring_file_failed_validation ORDER BY seq"
+	assert_output $'1500000000000000001|1500000000000000001\n1500000000000000002|0.1000000000000000055511151231257827'
+}
+
+@test "dq-sql: violations of records without an id from two files stay two rows (issue 14 B6)" {
+	# dq-validate names the file of a record when it read several.
+	printf '%s\n' \
+		'{"run_id":"r1","record_id":1,"line":1,"file":"a.ndjson","code":"REQ:b","severity":"error","field":"b","value":null,"message":"m"}' \
+		'{"run_id":"r1","record_id":1,"line":1,"file":"b.ndjson","code":"REQ:b","severity":"error","field":"b","value":null,"message":"m"}' \
+		>"$BATS_TEST_TMPDIR/v.ndjson"
+	db=$BATS_TEST_TMPDIR/b.db
+	dq sql --create --run-id r1 --violations "$BATS_TEST_TMPDIR/v.ndjson" | lite "$db"
+	run -0 lite "$db" "SELECT record_key, record_id, json_extract(details, '\$.file') FROM dq_violation ORDER BY 1"
+	assert_output $'["a.ndjson",1]|1|a.ndjson\n["b.ndjson",1]|1|b.ndjson'
+}
+
+@test "dq-sql: a 3000-letter record id loads into PostgreSQL: long keys are hashed, the text kept (issue 14 B12)" {
+	pg_need
+	long=$(printf 'x%.0s' $(seq 3000))
+	printf '{"run_id":"r1","record_id":"%s","line":1,"code":"X-1","severity":"error","field":"a","message":"m"}\n' "$long" \
+		>"$BATS_TEST_TMPDIR/v.ndjson"
+	printf '{"id":"%s","cluster":"c-1"}\n' "$long" >"$BATS_TEST_TMPDIR/map.ndjson"
+	printf '%s\n' '{"run_id":"r1","record_id":"#xxh128:x","line":2,"code":"X-1","severity":"error","field":"a","message":"m"}' \
+		>>"$BATS_TEST_TMPDIR/v.ndjson"
+	url=$(pg_newdb long)
+	dq sql --create --dialect postgres --run-id r1 \
+		--violations "$BATS_TEST_TMPDIR/v.ndjson" \
+		--id-map "$BATS_TEST_TMPDIR/map.ndjson" >"$BATS_TEST_TMPDIR/l.sql"
+	run -0 psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$BATS_TEST_TMPDIR/l.sql"
+	run -0 psql -X -A -t "$url" -c "SELECT left(record_key, 8), length(record_key), length(record_id), record_id = repeat('x', 3000) FROM dq_violation ORDER BY record_id DESC"
+	assert_output $'#xxh128:|40|3000|t\n#xxh128:|40|9|f'
+	run -0 psql -X -A -t "$url" -c "SELECT count(DISTINCT record_key) FROM dq_violation; SELECT length(record_key), length(record_id) FROM dq_id_map"
+	assert_output $'2\n40|3000'
+	# The same text always gives the same key: a replay changes nothing.
+	pg_dump_rows "$url" >"$BATS_TEST_TMPDIR/dump1"
+	psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$BATS_TEST_TMPDIR/l.sql"
+	pg_dump_rows "$url" >"$BATS_TEST_TMPDIR/dump2"
+	run -0 diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+}
+
+@test "dq-sql: a profile payload is capped, with a marker saying what was cut (issue 14 B13)" {
+	big=$(printf 'y%.0s' $(seq 5000))
+	printf '{"rows":1,"fields":1,"sampleData":[{"t":"%s"}],"statisticalSummary":{"t":{"type":"string"}}}\n' "$big" \
+		>"$BATS_TEST_TMPDIR/p.json"
+	db=$BATS_TEST_TMPDIR/p.db
+	dq sql --create --run-id r1 --profile "$BATS_TEST_TMPDIR/p.json" | lite "$db"
+	run -0 lite "$db" "SELECT length(json_extract(payload, '\$.sampleData[0].t')), json_extract(payload, '\$._truncated') FROM dq_profile"
+	assert_output '1024|{"values_cut":1,"max_value_bytes":1024}'
+	# Above the total cap the largest members go, named in the marker.
+	dq sql --create --run-id r1 --max-value-bytes 0 --max-payload-bytes 4096 \
+		--profile "$BATS_TEST_TMPDIR/p.json" | lite "$db"
+	run -0 lite "$db" "SELECT payload FROM dq_profile"
+	assert_output '{"rows":1,"fields":1,"statisticalSummary":{"t":{"type":"string"}},"_truncated":{"members_dropped":["sampleData"],"payload_bytes":5090,"max_payload_bytes":4096}}'
+	run -2 --separate-stderr dq sql --run-id r1 --max-payload-bytes 100000000000
+	[[ $stderr == *"--max-payload-bytes"* ]]
+	# A value of 90 MB (B13: 377 MB documents) goes into jsonb.
+	pg_need
+	python3 -c 'import json; print(json.dumps({"rows": 1, "fields": 1, "sampleData": [{"t": "z" * 90000000}] * 3}))' \
+		>"$BATS_TEST_TMPDIR/huge.json"
+	url=$(pg_newdb huge)
+	dq sql --create --dialect postgres --run-id r1 \
+		--profile "$BATS_TEST_TMPDIR/huge.json" | psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -A -t "$url" -c "SELECT length(payload::text) < 16777216, payload->'_truncated'->>'values_cut' FROM dq_profile"
+	assert_output 't|3'
+}
+
+@test "dq-sql: replay order: an older run loaded after a newer one reopens nothing (issue 14 B27)" {
+	db=$BATS_TEST_TMPDIR/o.db
+	v() { printf '{"run_id":"%s","record_id":"%s","line":1,"code":"X-1","severity":"error","field":"a","message":"%s"}\n' "$@"; }
+	v old R1 old-R1 >"$BATS_TEST_TMPDIR/old.ndjson"
+	v old R2 old-R2 >>"$BATS_TEST_TMPDIR/old.ndjson"
+	v new R2 new-R2 >"$BATS_TEST_TMPDIR/new.ndjson"
+	dq sql --create --run-id new --started 2026-12-02T00:00:00Z --complete \
+		--violations "$BATS_TEST_TMPDIR/new.ndjson" | lite "$db"
+	dq sql --run-id old --started 2026-12-01T00:00:00Z --complete \
+		--violations "$BATS_TEST_TMPDIR/old.ndjson" | lite "$db"
+	run -0 lite "$db" "SELECT record_key, status, run_id, json_extract(details, '\$.message') FROM dq_violation ORDER BY 1"
+	assert_output $'R1|open|old|old-R1\nR2|open|new|new-R2'
+	# Loaded in time order, the same rows.
+	db2=$BATS_TEST_TMPDIR/o2.db
+	dq sql --create --run-id old --started 2026-12-01T00:00:00Z --complete \
+		--violations "$BATS_TEST_TMPDIR/old.ndjson" | lite "$db2"
+	dq sql --run-id new --started 2026-12-02T00:00:00Z --complete \
+		--violations "$BATS_TEST_TMPDIR/new.ndjson" | lite "$db2"
+	run -0 lite "$db2" "SELECT record_key, status, run_id, json_extract(details, '\$.message') FROM dq_violation ORDER BY 1"
+	assert_output $'R1|fixed|old|old-R1\nR2|open|new|new-R2'
+}
+
+@test "dq-sql: a monitoring hour reloaded with a summary and no violations file keeps no old violation rows (issue 14 B27)" {
+	docs "$BATS_TEST_TMPDIR/d"
+	db=$BATS_TEST_TMPDIR/m.db
+	mon_sql "$BATS_TEST_TMPDIR/d" 8 | lite "$db"
+	dq sql --schema monitoring --agency acme --file "in/vol's.ndjson" \
+		--run-date 2026-11-21 --run-hour 8 \
+		--summary "$BATS_TEST_TMPDIR/d/summary.json" | lite "$db"
+	run -0 lite "$db" "SELECT count(*) FROM monitoring_file_failed_validation"
+	assert_output 0
+}
+
+@test "dq-sql: a partial load fixes nothing; won't-fix is a status the table takes and keeps (issue 16, 5)" {
+	docs "$BATS_TEST_TMPDIR/d"
+	d=$BATS_TEST_TMPDIR/d
+	db=$BATS_TEST_TMPDIR/g.db
+	dq sql --create --entity person --summary "$d/summary.json" \
+		--violations "$d/violations.ndjson" | lite "$db"
+	lite "$db" "UPDATE dq_violation SET status = 'won''t-fix' WHERE record_key = 'V3' AND rule_code = 'XFLD-301'"
+	# A batch that holds only V2 (say, the quarantine round trip): V1
+	# and V3 were not checked, so none of theirs is fixed.
+	grep '"record_id":"V2"' "$d/violations.ndjson" | sed 's/"r1"/"r2"/' \
+		>"$BATS_TEST_TMPDIR/v2.ndjson"
+	dq sql --run-id r2 --entity person \
+		--violations "$BATS_TEST_TMPDIR/v2.ndjson" | lite "$db"
+	run -0 lite "$db" "SELECT record_key, status, count(*) FROM dq_violation GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output $'V1|open|3\nV2|open|4\nV3|open|1\nV3|won\'t-fix|1'
+	# A complete run fixes what it no longer reports; won't-fix stays.
+	dq sql --run-id r3 --entity person --complete \
+		--violations "$BATS_TEST_TMPDIR/v2.ndjson" | lite "$db"
+	run -0 lite "$db" "SELECT record_key, status, count(*) FROM dq_violation GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output $'V1|fixed|3\nV2|open|4\nV3|fixed|1\nV3|won\'t-fix|1'
+	pg_need
+	url=$(pg_newdb wontfix)
+	dq sql --create --dialect postgres --entity person --summary "$d/summary.json" \
+		--violations "$d/violations.ndjson" | psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -q -v ON_ERROR_STOP=1 "$url" -c "UPDATE dq_violation SET status = 'won''t-fix' WHERE record_key = 'V3'"
+	run -0 psql -X -A -t "$url" -c "SELECT count(*) FROM dq_violation WHERE status = 'won''t-fix'"
+	assert_output 2
 }
 
 @test "dq-sql: a reader that goes away (| head -c 100): quiet, exit 0" {
@@ -195,7 +350,7 @@ lite() {
 		>"$BATS_TEST_TMPDIR/v2.ndjson"
 	head -n 1 "$SQLF/golden.ndjson" >"$BATS_TEST_TMPDIR/golden2.ndjson"
 	head -n 2 "$SQLF/idmap.ndjson" >"$BATS_TEST_TMPDIR/idmap2.ndjson"
-	dq sql --run-id r2 --source crm --entity person \
+	dq sql --run-id r2 --source crm --entity person --complete \
 		--violations "$BATS_TEST_TMPDIR/v2.ndjson" \
 		--golden "$BATS_TEST_TMPDIR/golden2.ndjson" \
 		--id-map "$BATS_TEST_TMPDIR/idmap2.ndjson" | lite "$db"
@@ -272,7 +427,7 @@ lite() {
 	assert_output $'Bob \\ Backslash\nNewline'
 	grep '"record_id":"V2"' "$d/violations.ndjson" | sed 's/"r1"/"r2"/' \
 		>"$BATS_TEST_TMPDIR/v2.ndjson"
-	dq sql --dialect postgres --run-id r2 --entity person \
+	dq sql --dialect postgres --run-id r2 --entity person --complete \
 		--violations "$BATS_TEST_TMPDIR/v2.ndjson" |
 		psql -X -q -v ON_ERROR_STOP=1 "$url"
 	run -0 psql -X -A -t "$url" -c "SELECT record_key, status, count(*) FROM dq_violation GROUP BY 1, 2 ORDER BY 1"
