@@ -43,7 +43,8 @@ lite() {
 
 @test "dq-sql --help describes the schemas and options" {
 	run -0 dq sql --help
-	assert_line --partial "usage: dq-sql [--schema monitoring|generic]"
+	assert_line --partial "usage: dq-sql [--schema monitoring|generic|reporting]"
+	assert_line --partial "--register        add the monitoring file"
 	assert_line --partial "--run-hour H"
 	assert_line --partial "--id-map FILE"
 }
@@ -477,4 +478,97 @@ lite() {
 		psql -X -q -v ON_ERROR_STOP=1 "$url"
 	run -0 psql -X -A -t "$url" -c "SELECT count(*), max(details->>'message') FROM dq_violation WHERE record_key = 'R5'"
 	assert_output "1|m905"
+}
+
+# rep_rows URL: every row of the reporting tables, timestamps included,
+# sorted.
+rep_rows() {
+	local t
+	for t in monitoring_file monitoring_file_run monitoring_file_data_quality \
+		monitoring_file_failed_validation monitoring_file_data_profile; do
+		psql -X -A -t "$1" -c "SELECT '$t ' || x::text FROM reporting.$t x ORDER BY 1" || return 1
+	done
+}
+
+# catalog URL: every table and column in the database, to show that
+# nothing was created or altered.
+catalog() {
+	psql -X -A -t "$1" -c "SELECT table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3"
+}
+
+@test "dq-sql --schema reporting: the shared tables as they exist, ids from their sequences, a replay changes nothing, nothing created (issue 17)" {
+	pg_need
+	docs "$BATS_TEST_TMPDIR/d"
+	d=$BATS_TEST_TMPDIR/d
+	url=$(pg_newdb rep)
+	psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$url" "$@"; }
+	psqlq -f "$SQLF/reporting-schema.sql"
+	# The web app's files: ids 1 and 2 taken before dq's.
+	psqlq -c "INSERT INTO reporting.monitoring_file (file_name, agency_slug) VALUES ('other.csv', 'acme'), ('in/vol''s.ndjson', 'acme')"
+	catalog "$url" >"$BATS_TEST_TMPDIR/cat1"
+	rep() {
+		dq sql --schema reporting --dialect postgres --agency acme \
+			--file "in/vol's.ndjson" --run-date 2026-11-21 --run-hour "$1" \
+			--file-size 365 --last-modified 2026-11-21T08:15:00Z \
+			--summary "$d/summary.json" --profile "$d/profile.json"
+	}
+	rep 8 >"$BATS_TEST_TMPDIR/r.sql"
+	psqlq -f "$BATS_TEST_TMPDIR/r.sql"
+	rep_rows "$url" >"$BATS_TEST_TMPDIR/dump1"
+	sleep 1
+	psqlq -f "$BATS_TEST_TMPDIR/r.sql"
+	rep_rows "$url" >"$BATS_TEST_TMPDIR/dump2"
+	# Timestamps included: a replay updates nothing.
+	run -0 diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+	catalog "$url" >"$BATS_TEST_TMPDIR/cat2"
+	run -0 diff "$BATS_TEST_TMPDIR/cat1" "$BATS_TEST_TMPDIR/cat2"
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT id, agency_slug, file_name, latest_data_quality_score FROM reporting.monitoring_file ORDER BY id"
+	assert_output $'1|acme|other.csv|\n2|acme|in/vol\'s.ndjson|30'
+	run -0 q "SELECT id, monitoring_file_id, run_date, run_hour, file_size, file_last_modified AT TIME ZONE 'UTC', created_at <= updated_at FROM reporting.monitoring_file_run"
+	assert_output "1|2|2026-11-21|8|365|2026-11-21 08:15:00|t"
+	run -0 q "SELECT id, monitoring_file_run_id, score, passed, deductions::text, metrics->'formatParsing'->>'passed', jsonb_array_length(failed_validation_rules), acknowledgment_status IS NULL FROM reporting.monitoring_file_data_quality"
+	assert_output '1|1|30|f|{"bounds": 15, "format": 35, "schema": 0, "uniqueness": 10, "completeness": 10}|false|9|t'
+	run -0 q "SELECT monitoring_file_id, monitoring_file_run_id, rule_name, rule_type, rule_path, validated_field_names, rule_parameters FROM reporting.monitoring_file_failed_validation"
+	assert_output "$(cat "$SQLF/reporting-failed.txt")"
+	run -0 q "SELECT length(validated_message) <= 250, validated_message = (SELECT CASE WHEN length(m) > 250 THEN left(m, 249) || '…' ELSE m END FROM (SELECT failed_validation_message AS m FROM reporting.monitoring_file_data_quality) x), length(validated_message) FROM reporting.monitoring_file_failed_validation"
+	assert_output "t|t|$(jq -r '"9 of 15 checks failed: " + ([.rules[] | select(.passed == false) | "\(.code) \(.field): \(.failures) of \(.checked)"] | join("; "))' "$d/summary.json" | python3 -c 'import sys; print(len(sys.stdin.read().rstrip("\n")))')"
+	run -0 q "SELECT monitoring_file_run_id, profile_payload->'completenessOverview'->'email'->>'missing' FROM reporting.monitoring_file_data_profile"
+	assert_output "1|2"
+	# A second event for the same hour with other results replaces them.
+	jq -c '.score = 91 | .passed = true | .rules = []' "$d/summary.json" >"$d/s91.json"
+	dq sql --schema reporting --dialect postgres --agency acme \
+		--file "in/vol's.ndjson" --run-date 2026-11-21 --run-hour 8 \
+		--file-size 400 --summary "$d/s91.json" | psqlq
+	run -0 q "SELECT r.id, r.file_size, q.id, q.score, q.passed, q.failed_validation_message IS NULL, (SELECT count(*) FROM reporting.monitoring_file_failed_validation), f.latest_data_quality_score FROM reporting.monitoring_file_run r JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id JOIN reporting.monitoring_file f ON f.id = r.monitoring_file_id"
+	assert_output "1|400|1|91|t|t|0|91"
+	# An older hour loaded later leaves the latest score alone.
+	rep 7 | psqlq
+	run -0 q "SELECT string_agg(run_hour::text, ',' ORDER BY id) FROM reporting.monitoring_file_run; SELECT latest_data_quality_score FROM reporting.monitoring_file WHERE id = 2"
+	assert_output $'8,7\n91'
+}
+
+@test "dq-sql --schema reporting: an unknown file rolls the event back with an error; --register adds it (issue 17)" {
+	pg_need
+	docs "$BATS_TEST_TMPDIR/d"
+	d=$BATS_TEST_TMPDIR/d
+	url=$(pg_newdb repunk)
+	psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$SQLF/reporting-schema.sql"
+	unk() {
+		dq sql --schema reporting --dialect postgres --agency nobody \
+			--file 'never/configured.ndjson' --run-date 2026-11-21 --run-hour 8 \
+			--file-size 1 --summary "$d/summary.json" "$@"
+	}
+	unk >"$BATS_TEST_TMPDIR/u.sql"
+	run -3 --separate-stderr psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$BATS_TEST_TMPDIR/u.sql"
+	[[ $stderr == *"ERROR:  0 monitoring files for agency nobody, file never/configured.ndjson"* ]]
+	run -0 psql -X -A -t "$url" -c "SELECT (SELECT count(*) FROM reporting.monitoring_file) + (SELECT count(*) FROM reporting.monitoring_file_run) + (SELECT count(*) FROM reporting.monitoring_file_data_quality)"
+	assert_output 0
+	unk --register | psql -X -q -v ON_ERROR_STOP=1 "$url"
+	run -0 psql -X -A -t "$url" -c "SELECT f.agency_slug, f.file_name, f.latest_data_quality_score, q.score FROM reporting.monitoring_file f, reporting.monitoring_file_data_quality q"
+	assert_output "nobody|never/configured.ndjson|30|30"
+	run -2 --separate-stderr dq sql --schema reporting --dialect postgres --create
+	[[ $stderr == *"--create: the reporting tables are the database's own"* ]]
+	run -2 --separate-stderr dq sql --schema reporting --agency a --file f --run-date 2026-01-01 --run-hour 1 --file-size 1
+	[[ $stderr == *"--dialect postgres"* ]]
 }

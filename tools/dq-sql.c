@@ -74,7 +74,7 @@
 #include "stream/out.h"
 
 static const char usage_text[] =
-	"usage: dq-sql [--schema monitoring|generic]\n"
+	"usage: dq-sql [--schema monitoring|generic|reporting]\n"
 	"              [--dialect sqlite|postgres] [--create]\n"
 	"              [DOCUMENT OPTIONS] [IDENTITY OPTIONS]\n"
 	"\n"
@@ -84,7 +84,9 @@ static const char usage_text[] =
 	"See dq-sql(1) and docs/sql.md for the schemas.\n"
 	"\n"
 	"Options:\n"
-	"      --schema S        monitoring or generic (default generic)\n"
+	"      --schema S        monitoring, generic (default) or reporting\n"
+	"                        (the shared reporting.* tables as they\n"
+	"                        exist in PostgreSQL; never created)\n"
 	"      --dialect D       sqlite (default) or postgres: JSON columns\n"
 	"                        are TEXT or JSONB; sqlite writes CR as\n"
 	"                        char(13)\n"
@@ -104,13 +106,18 @@ static const char usage_text[] =
 	"      --max-payload-bytes N  leave out the payload's largest\n"
 	"                        members above N bytes (default 16777216)\n"
 	"\n"
-	"Monitoring schema (all four required):\n"
+	"Monitoring and reporting schemas (all four required):\n"
 	"      --agency SLUG     the agency that sent the file\n"
 	"      --file NAME       the file's name (the object key after SLUG/)\n"
 	"      --run-date DATE   YYYY-MM-DD\n"
 	"      --run-hour H      0-23\n"
 	"      --file-size N     bytes (optional)\n"
 	"      --last-modified T when the file was written (optional, text)\n"
+	"\n"
+	"Reporting schema (--dialect postgres; also --file-size):\n"
+	"      --db-schema NAME  the tables' schema (default reporting)\n"
+	"      --register        add the monitoring file when it is not\n"
+	"                        there (else the load fails and rolls back)\n"
 	"\n"
 	"Generic schema:\n"
 	"      --run-id ID       the run (default: the summary's run_id)\n"
@@ -133,6 +140,7 @@ enum {
 	O_COMPLETE,
 	O_CREATE,
 	O_DIALECT,
+	O_DB_SCHEMA,
 	O_ENTITY,
 	O_FILE,
 	O_FILE_SIZE,
@@ -144,6 +152,7 @@ enum {
 	O_MAX_VIOLATIONS,
 	O_NO_TRANSACTION,
 	O_PROFILE,
+	O_REGISTER,
 	O_RUN_DATE,
 	O_RUN_HOUR,
 	O_RUN_ID,
@@ -159,6 +168,7 @@ static const struct option longopts[] = {
 	{ "complete", no_argument, NULL, O_COMPLETE },
 	{ "create", no_argument, NULL, O_CREATE },
 	{ "dialect", required_argument, NULL, O_DIALECT },
+	{ "db-schema", required_argument, NULL, O_DB_SCHEMA },
 	{ "entity", required_argument, NULL, O_ENTITY },
 	{ "file", required_argument, NULL, O_FILE },
 	{ "file-size", required_argument, NULL, O_FILE_SIZE },
@@ -171,6 +181,7 @@ static const struct option longopts[] = {
 	{ "max-violations", required_argument, NULL, O_MAX_VIOLATIONS },
 	{ "no-transaction", no_argument, NULL, O_NO_TRANSACTION },
 	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "register", no_argument, NULL, O_REGISTER },
 	{ "run-date", required_argument, NULL, O_RUN_DATE },
 	{ "run-hour", required_argument, NULL, O_RUN_HOUR },
 	{ "run-id", required_argument, NULL, O_RUN_ID },
@@ -188,7 +199,8 @@ static const struct option longopts[] = {
 #define MAX_PAYLOAD (64LL << 20)
 
 struct opts {
-	int monitoring, postgres, create, transaction, complete;
+	int monitoring, postgres, create, transaction, complete, reg;
+	const char *db_schema;
 	const char *summary, *violations, *profile, *golden, *id_map;
 	long long max_violations, max_value, max_payload;
 	const char *agency, *file, *run_date, *last_modified;
@@ -1130,6 +1142,392 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	dq_buf_release(&ds.text);
 }
 
+/* --- the reporting tables -------------------------------------------- */
+
+/*
+ * The shared reporting tables (../shared/seeds/001-reporting-schema.sql,
+ * the Django models of the monitoring-file design document), written as
+ * they exist in a PostgreSQL database: nothing is created or altered.
+ * Ids come from the tables' own sequences, so every row is found by the
+ * document's unique keys: the monitoring file by (agency_slug, file_name),
+ * the run by (monitoring_file_id, run_date, run_hour), the quality,
+ * profile and failed-validation rows by their run.  An upsert changes a
+ * row (and its updated_at) only when a value differs, so a replay leaves
+ * every table as it was.  The acknowledgment columns are never named.
+ */
+
+/* Append the table name as a schema-qualified identifier. */
+static void
+add_table(struct dq_buf *out, const struct opts *o, const char *table)
+{
+	dq_buf_addf(out, "\"%s\".\"%s\"", o->db_schema, table);
+}
+
+/* Cut b's text to VARCHAR_MAX characters (varchar(250) counts
+ * characters), the last one an ellipsis (U+2026) when something was cut. */
+#define VARCHAR_MAX 250
+static void
+cut_chars(struct dq_buf *b)
+{
+	size_t i, chars = 0;
+
+	if (dq_utf8_count(b->buf, b->len) <= VARCHAR_MAX)
+		return;
+	for (i = 0; i < b->len; i++) {
+		if (DQ_UTF8_IS_CONT((unsigned char)b->buf[i]))
+			continue;
+		if (chars++ == VARCHAR_MAX - 1)
+			break;
+	}
+	b->len = i;
+	dq_buf_addstr(b, "\xe2\x80\xa6");
+}
+
+/* The run's failures as the one row of monitoring_file_failed_validation:
+ * each column the failed rules' values joined by "; ", within 250
+ * characters (the whole is in failed_validation_rules). */
+struct fv {
+	struct dq_buf name, type, path, fields, values, params;
+};
+
+static void
+fv_add(struct dq_buf *b, struct jv v)
+{
+	if (b->len)
+		dq_buf_addstr(b, "; ");
+	jv_text(v, b);
+}
+
+static int
+failed_columns(struct jv summary, struct fv *fv)
+{
+	struct jv rules = jv_get(summary, "rules"), rule, ex;
+	struct dq_walk w, we;
+	struct dq_member m;
+	int n = 0;
+
+	memset(fv, 0, sizeof(*fv));
+	if (rules.type != DQ_JSON_ARRAY)
+		return 0;
+	dq_walk_begin(&w, rules.s, rules.n);
+	while (dq_walk_element(&w, &m)) {
+		rule.s = m.val;
+		rule.n = m.vallen;
+		rule.type = m.type;
+		if (jv_get(rule, "passed").type != DQ_JSON_FALSE)
+			continue;
+		n++;
+		fv_add(&fv->name, jv_get(rule, "code"));
+		fv_add(&fv->type, jv_get(rule, "check"));
+		fv_add(&fv->path, jv_get(rule, "category"));
+		fv_add(&fv->fields, jv_get(rule, "field"));
+		/* The first example's value, as JSON. */
+		ex = jv_get(rule, "examples");
+		if (fv->values.len)
+			dq_buf_addstr(&fv->values, "; ");
+		if (ex.type == DQ_JSON_ARRAY) {
+			dq_walk_begin(&we, ex.s, ex.n);
+			if (dq_walk_element(&we, &m)) {
+				struct jv e = { m.val, m.vallen, m.type };
+
+				e = jv_get(e, "value");
+				if (e.type >= 0)
+					json_compact(e.s, e.n, 0, &fv->values);
+			}
+		}
+		if (fv->params.len)
+			dq_buf_addstr(&fv->params, "; ");
+		dq_buf_addstr(&fv->params, "failures ");
+		jv_text(jv_get(rule, "failures"), &fv->params);
+		dq_buf_addstr(&fv->params, " of ");
+		jv_text(jv_get(rule, "checked"), &fv->params);
+		dq_buf_addstr(&fv->params, ", tolerance ");
+		jv_text(jv_get(rule, "tolerance"), &fv->params);
+	}
+	cut_chars(&fv->name);
+	cut_chars(&fv->type);
+	cut_chars(&fv->path);
+	cut_chars(&fv->fields);
+	cut_chars(&fv->values);
+	cut_chars(&fv->params);
+	return n;
+}
+
+static void
+fv_release(struct fv *fv)
+{
+	dq_buf_release(&fv->name);
+	dq_buf_release(&fv->type);
+	dq_buf_release(&fv->path);
+	dq_buf_release(&fv->fields);
+	dq_buf_release(&fv->values);
+	dq_buf_release(&fv->params);
+}
+
+/* A value for an INSERT's list: the literal of b's text. */
+static void
+lit(struct dq_buf *out, const struct dq_buf *b)
+{
+	add_literal(out, b->len ? b->buf : "", b->len);
+}
+
+/* A JSON object's compact text as a literal; '{}' for anything else
+ * (the NOT NULL JSON columns' Django default). */
+static void
+object_lit(struct dq_buf *out, struct jv j)
+{
+	struct dq_buf c = DQ_BUF_INIT;
+
+	if (j.type == DQ_JSON_OBJECT)
+		json_compact(j.s, j.n, 0, &c);
+	else
+		dq_buf_addstr(&c, "{}");
+	lit(out, &c);
+	dq_buf_release(&c);
+}
+
+/* "upsert tail": ON CONFLICT (key) DO UPDATE SET each col = excluded.col
+ * and updated_at = now(), only WHERE one of them differs. */
+static void
+upsert_tail(struct dq_buf *out, const char *key, const char *const *cols)
+{
+	int i;
+
+	dq_buf_addf(out, "\n  ON CONFLICT (%s) DO UPDATE SET ", key);
+	for (i = 0; cols[i]; i++)
+		dq_buf_addf(out, "%s = excluded.%s, ", cols[i], cols[i]);
+	dq_buf_addstr(out, "updated_at = now()\n  WHERE (");
+	for (i = 0; cols[i]; i++)
+		dq_buf_addf(out, "%st.%s", i ? ", " : "", cols[i]);
+	dq_buf_addstr(out, ") IS DISTINCT FROM (");
+	for (i = 0; cols[i]; i++)
+		dq_buf_addf(out, "%sexcluded.%s", i ? ", " : "", cols[i]);
+	dq_buf_addstr(out, ");\n");
+}
+
+static void
+reporting(const struct opts *o, struct dq_buf *out)
+{
+	struct dq_buf mf = DQ_BUF_INIT, run = DQ_BUF_INIT, body = DQ_BUF_INIT;
+	struct dq_buf t = DQ_BUF_INIT;
+	struct jv summary = jv_none, profile;
+	struct doc ds, d;
+	char tag[24];
+	int k;
+
+	/* The monitoring file and the run, as subqueries by their keys. */
+	dq_buf_addstr(&mf, "(SELECT id FROM ");
+	add_table(&mf, o, "monitoring_file");
+	dq_buf_addstr(&mf, " WHERE agency_slug = ");
+	add_literal(&mf, o->agency, strlen(o->agency));
+	dq_buf_addstr(&mf, " AND file_name = ");
+	add_literal(&mf, o->file, strlen(o->file));
+	dq_buf_addch(&mf, ')');
+	dq_buf_addstr(&run, "(SELECT id FROM ");
+	add_table(&run, o, "monitoring_file_run");
+	dq_buf_addstr(&run, " WHERE monitoring_file_id = ");
+	dq_buf_add(&run, mf.buf, mf.len);
+	dq_buf_addf(&run, " AND run_date = '%s' AND run_hour = %lld)",
+		    o->run_date, o->run_hour);
+
+	if (o->reg) {
+		dq_buf_addstr(out, "INSERT INTO ");
+		add_table(out, o, "monitoring_file");
+		dq_buf_addstr(out, " (file_name, agency_slug) SELECT ");
+		add_literal(out, o->file, strlen(o->file));
+		dq_buf_addstr(out, ", ");
+		add_literal(out, o->agency, strlen(o->agency));
+		dq_buf_addstr(out, "\n  WHERE NOT EXISTS ");
+		dq_buf_add(out, mf.buf, mf.len);
+		dq_buf_addstr(out, ";\n");
+	}
+	/* One monitoring file by (agency_slug, file_name), or an error that
+	 * rolls the transaction back: the table has no unique constraint on
+	 * the pair, so two rows are an error too. */
+	dq_buf_addstr(&body, "\nDECLARE n integer;\nBEGIN\n  SELECT count(*) "
+		      "INTO n FROM ");
+	add_table(&body, o, "monitoring_file");
+	dq_buf_addstr(&body, " WHERE agency_slug = ");
+	add_literal(&body, o->agency, strlen(o->agency));
+	dq_buf_addstr(&body, " AND file_name = ");
+	add_literal(&body, o->file, strlen(o->file));
+	dq_buf_addstr(&body, ";\n  IF n <> 1 THEN\n    RAISE EXCEPTION "
+		      "'% monitoring files for agency %, file % "
+		      "(reporting.monitoring_file holds the files to check)', "
+		      "n, ");
+	add_literal(&body, o->agency, strlen(o->agency));
+	dq_buf_addstr(&body, ", ");
+	add_literal(&body, o->file, strlen(o->file));
+	dq_buf_addstr(&body, ";\n  END IF;\nEND\n");
+	/* A dollar-quote tag that the body does not hold. */
+	for (k = 0;; k++) {
+		snprintf(tag, sizeof(tag), "$dq%d$", k);
+		if (!memmem(body.buf, body.len, tag, strlen(tag)))
+			break;
+	}
+	dq_buf_addf(out, "DO %s", tag);
+	dq_buf_add(out, body.buf, body.len);
+	dq_buf_addf(out, "%s;\n", tag);
+
+	dq_buf_addstr(out, "INSERT INTO ");
+	add_table(out, o, "monitoring_file_run");
+	dq_buf_addstr(out, " AS t (monitoring_file_id, created_at, "
+		      "updated_at, file_last_modified, file_size, run_date, "
+		      "run_hour)\n  VALUES (");
+	dq_buf_add(out, mf.buf, mf.len);
+	dq_buf_addstr(out, ", now(), now(), ");
+	if (o->last_modified) {
+		add_literal(out, o->last_modified, strlen(o->last_modified));
+		dq_buf_addstr(out, "::timestamptz");
+	} else {
+		dq_buf_addstr(out, "NULL");
+	}
+	dq_buf_addf(out, ", %lld, '%s', %lld)", o->file_size < 0 ? 0 :
+		    o->file_size, o->run_date, o->run_hour);
+	{
+		static const char *const cols[] = { "file_last_modified",
+			"file_size", NULL };
+		upsert_tail(out, "monitoring_file_id, run_date, run_hour",
+			    cols);
+	}
+
+	dq_buf_init(&ds.text, 0);
+	if (o->summary) {
+		static const char *const qcols[] = { "score", "passed",
+			"metrics", "deductions", "failed_validation_message",
+			"failed_validation_rules", NULL };
+		static const char *const fcols[] = { "rule_name", "rule_type",
+			"rule_path", "validated_field_names",
+			"validated_values", "rule_parameters",
+			"validated_message", "monitoring_file_id", NULL };
+		struct jv score, passed;
+		struct fv fv;
+		char *msg;
+
+		summary = doc_json(&ds, o->summary);
+		score = jv_get(summary, "score");
+		passed = jv_get(summary, "passed");
+		if (score.type != DQ_JSON_NUMBER ||
+		    (passed.type != DQ_JSON_TRUE &&
+		     passed.type != DQ_JSON_FALSE))
+			dq_die("%s: not a dq-validate summary (no score or "
+			       "passed)", o->summary);
+		failed_rules(summary, &t, &msg);
+		dq_buf_addstr(out, "INSERT INTO ");
+		add_table(out, o, "monitoring_file_data_quality");
+		dq_buf_addstr(out, " AS t (score, passed, metrics, deductions, "
+			      "failed_validation_message, "
+			      "failed_validation_rules, created_at, "
+			      "updated_at, monitoring_file_run_id)\n  VALUES (");
+		dq_buf_add(out, score.s, score.n);
+		dq_buf_addstr(out, passed.type == DQ_JSON_TRUE ? ", TRUE, " :
+			      ", FALSE, ");
+		object_lit(out, jv_get(summary, "metrics"));
+		dq_buf_addstr(out, ", ");
+		object_lit(out, jv_get(summary, "deductions"));
+		dq_buf_addstr(out, ", ");
+		if (msg) {
+			add_literal(out, msg, strlen(msg));
+			dq_buf_addstr(out, ", ");
+			lit(out, &t);
+		} else {
+			dq_buf_addstr(out, "NULL, NULL");
+		}
+		dq_buf_addstr(out, ", now(), now(), ");
+		dq_buf_add(out, run.buf, run.len);
+		dq_buf_addch(out, ')');
+		upsert_tail(out, "monitoring_file_run_id", qcols);
+
+		if (failed_columns(summary, &fv)) {
+			struct dq_buf m = DQ_BUF_INIT;
+
+			dq_buf_addstr(&m, msg);
+			cut_chars(&m);
+			dq_buf_addstr(out, "INSERT INTO ");
+			add_table(out, o, "monitoring_file_failed_validation");
+			dq_buf_addstr(out, " AS t (rule_name, rule_type, "
+				      "rule_path, validated_field_names, "
+				      "validated_values, rule_parameters, "
+				      "validated_message, monitoring_file_id, "
+				      "validated_at, created_at, updated_at, "
+				      "monitoring_file_run_id)\n  VALUES (");
+			lit(out, &fv.name);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.type);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.path);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.fields);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.values);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.params);
+			dq_buf_addstr(out, ", ");
+			lit(out, &m);
+			dq_buf_addstr(out, ", ");
+			dq_buf_add(out, mf.buf, mf.len);
+			dq_buf_addstr(out, ", now(), now(), NULL, ");
+			dq_buf_add(out, run.buf, run.len);
+			dq_buf_addch(out, ')');
+			upsert_tail(out, "monitoring_file_run_id", fcols);
+			dq_buf_release(&m);
+		} else {
+			dq_buf_addstr(out, "DELETE FROM ");
+			add_table(out, o, "monitoring_file_failed_validation");
+			dq_buf_addstr(out, " WHERE monitoring_file_run_id = ");
+			dq_buf_add(out, run.buf, run.len);
+			dq_buf_addstr(out, ";\n");
+		}
+		fv_release(&fv);
+		free(msg);
+	}
+
+	if (o->profile) {
+		static const char *const pcols[] = { "profile_payload", NULL };
+
+		profile = doc_json(&d, o->profile);
+		dq_buf_reset(&t);
+		profile_payload(o, profile, &t);
+		dq_buf_addstr(out, "INSERT INTO ");
+		add_table(out, o, "monitoring_file_data_profile");
+		dq_buf_addstr(out, " AS t (profile_payload, created_at, "
+			      "updated_at, monitoring_file_run_id)\n  VALUES (");
+		lit(out, &t);
+		dq_buf_addstr(out, ", now(), now(), ");
+		dq_buf_add(out, run.buf, run.len);
+		dq_buf_addch(out, ')');
+		upsert_tail(out, "monitoring_file_run_id", pcols);
+		dq_buf_release(&d.text);
+	}
+
+	/* The latest run by date and hour gives the file's score, whatever
+	 * the order of loading. */
+	dq_buf_addstr(out, "UPDATE ");
+	add_table(out, o, "monitoring_file");
+	dq_buf_addstr(out, " AS f SET latest_data_quality_score = (SELECT "
+		      "q.score FROM ");
+	add_table(out, o, "monitoring_file_run");
+	dq_buf_addstr(out, " r JOIN ");
+	add_table(out, o, "monitoring_file_data_quality");
+	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
+		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "r.run_date DESC, r.run_hour DESC LIMIT 1)\n  WHERE f.id = ");
+	dq_buf_add(out, mf.buf, mf.len);
+	dq_buf_addstr(out, " AND f.latest_data_quality_score IS DISTINCT FROM "
+		      "(SELECT q.score FROM ");
+	add_table(out, o, "monitoring_file_run");
+	dq_buf_addstr(out, " r JOIN ");
+	add_table(out, o, "monitoring_file_data_quality");
+	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
+		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "r.run_date DESC, r.run_hour DESC LIMIT 1);\n");
+	dq_buf_release(&mf);
+	dq_buf_release(&run);
+	dq_buf_release(&body);
+	dq_buf_release(&t);
+	dq_buf_release(&ds.text);
+}
+
 /* --- the generic schema --------------------------------------------- */
 
 /* Delete the entity's rows in table that the run did not write: the
@@ -1512,9 +1910,10 @@ main(int argc, char **argv)
 	struct opts o = { .transaction = 1, .max_violations = 1000,
 			  .max_value = 1024, .max_payload = 16777216,
 			  .run_hour = -1, .file_size = -1,
-			  .entity = "records" };
+			  .entity = "records", .db_schema = "reporting" };
 	static const char *const dialects[] = { "sqlite", "postgres", NULL };
-	static const char *const schemas[] = { "generic", "monitoring", NULL };
+	static const char *const schemas[] = { "generic", "monitoring",
+					       "reporting", NULL };
 	struct dq_out sql;
 	struct dq_buf *out;
 	const char *ddl;
@@ -1537,6 +1936,15 @@ main(int argc, char **argv)
 			if (dq_opt_enum("dialect", optarg, dialects,
 					&o.postgres))
 				usage_exit();
+			break;
+		case O_DB_SCHEMA:
+			if (!*optarg || strlen(optarg) > 63 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz_"
+				   "0123456789") != strlen(optarg) ||
+			    (*optarg >= '0' && *optarg <= '9'))
+				usage_error("--db-schema '%s': not a lower-case "
+					    "SQL name", optarg);
+			o.db_schema = optarg;
 			break;
 		case O_ENTITY:
 			o.entity = text_arg("--entity", optarg);
@@ -1578,6 +1986,9 @@ main(int argc, char **argv)
 			break;
 		case O_NO_TRANSACTION:
 			o.transaction = 0;
+			break;
+		case O_REGISTER:
+			o.reg = 1;
 			break;
 		case O_PROFILE:
 			o.profile = optarg;
@@ -1639,13 +2050,32 @@ main(int argc, char **argv)
 		   o.file_size >= 0 || o.last_modified) {
 		usage_error("--agency, --file, --run-date, --run-hour, "
 			    "--file-size and --last-modified belong to the "
-			    "monitoring schema");
+			    "monitoring and reporting schemas");
 	}
 	if (o.monitoring && (o.summary || o.violations || o.profile ||
 			     o.agency || o.file) &&
 	    (!o.agency || !o.file || !o.run_date || o.run_hour < 0))
-		usage_error("the monitoring schema needs --agency, --file, "
-			    "--run-date and --run-hour");
+		usage_error("the %s schema needs --agency, --file, "
+			    "--run-date and --run-hour", schemas[o.monitoring]);
+	if (o.monitoring == 2) {
+		/* The shared tables exist: they are never created. */
+		if (o.create)
+			usage_error("--create: the reporting tables are the "
+				    "database's own, never created here");
+		if (!o.postgres)
+			usage_error("the reporting schema is PostgreSQL's: "
+				    "--dialect postgres");
+		if (o.violations)
+			usage_error("--violations: the reporting schema keeps "
+				    "one failed-validation row a run, from "
+				    "the summary");
+		if (o.agency && o.file_size < 0)
+			usage_error("the reporting schema needs --file-size "
+				    "(file_size is NOT NULL)");
+	} else if (o.reg || strcmp(o.db_schema, "reporting") != 0) {
+		usage_error("--register and --db-schema belong to the "
+			    "reporting schema");
+	}
 
 	/* All of the SQL is built in the buffer before any of it is written:
 	 * an error leaves nothing half-written for sqlite3 or psql. */
@@ -1660,7 +2090,7 @@ main(int argc, char **argv)
 	if (o.transaction)
 		dq_buf_addstr(out, "BEGIN;\n");
 	if (o.create) {
-		ddl = o.monitoring ? monitoring_ddl : generic_ddl;
+		ddl = o.monitoring == 1 ? monitoring_ddl : generic_ddl;
 		while (*ddl) {
 			if (strncmp(ddl, "@JSON@", 6) == 0) {
 				dq_buf_addstr(out, o.postgres ? "JSONB" :
@@ -1671,7 +2101,9 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	if (o.monitoring && o.agency)
+	if (o.monitoring == 2 && o.agency)
+		reporting(&o, out);
+	else if (o.monitoring == 1 && o.agency)
 		monitoring(&o, out);
 	else if (!o.monitoring && (o.summary || o.run_id || o.violations ||
 				   o.profile || o.golden || o.id_map))
