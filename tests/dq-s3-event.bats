@@ -280,3 +280,22 @@ reporting_db() {
 	run -0 jq -r 'select(.stage == "resolve") | [.level, .bucket, .key, .monitoring_file_id] | @tsv' log.ndjson
 	assert_output $'error\tagency-drop\tacme/nobody.ndjson\t'
 }
+
+@test "dq-s3-event --psql: a processing failure is recorded in the run of that hour; the next success writes over it (issue 17)" {
+	pg_need
+	url=$(reporting_db s3fail)
+	ev() {
+		"$S3EVENT" -q -c "$EX/contract.json" --psql "$url" \
+			--file-strip ' [0-9]{4}-[0-9]{2}-[0-9]{2}' "$EX/events/acme-put.json"
+	}
+	run -1 ev
+	msg=$(psql -X -A -t "$url" -c "SELECT failed_validation_message FROM reporting.monitoring_file_data_quality")
+	DQ_S3_FETCH=false run -2 --separate-stderr ev
+	assert_output ""
+	[ "$stderr" = "dq-s3-event: s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object" ]
+	run -0 psql -X -A -t "$url" -c "SELECT score, failed_validation_message, failed_validation_rules->-1 FROM reporting.monitoring_file_data_quality"
+	assert_output '40|processing failed at fetch: s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object|{"stage": "fetch", "processing_error": "s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object"}'
+	run -1 ev
+	run -0 psql -X -A -t "$url" -c "SELECT failed_validation_message, jsonb_array_length(failed_validation_rules) FROM reporting.monitoring_file_data_quality"
+	assert_output "$msg|3"
+}
