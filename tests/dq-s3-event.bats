@@ -299,3 +299,26 @@ reporting_db() {
 	run -0 psql -X -A -t "$url" -c "SELECT failed_validation_message, jsonb_array_length(failed_validation_rules) FROM reporting.monitoring_file_data_quality"
 	assert_output "$msg|3"
 }
+
+@test "dq-s3-event --psql --register: an unknown file is added and stored; the profile payload is capped (25 sample rows, 10 top values, values of 1024 bytes) (issue 17)" {
+	pg_need
+	url=$(reporting_db s3reg)
+	mkdir -p b/agency-drop/gamma
+	# 200 rows, each with a 5000-letter note.
+	long=$(printf 'n%.0s' $(seq 5000))
+	for i in $(seq 1 200); do
+		printf '{"id":"G%d","email":"g%d@example.org","state":"CA","hours":%d,"note":"%s%d"}\n' "$i" "$i" $((i % 24)) "$long" "$i"
+	done >b/agency-drop/gamma/big.ndjson
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "gamma/big.ndjson"' "$EX/events/acme-put.json" >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -0 "$S3EVENT" -q -c "$EX/contract.json" --psql "$url" --register e.json
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT f.agency_slug, f.file_name, f.latest_data_quality_score, f.schema_definition_id IS NULL FROM reporting.monitoring_file f WHERE agency_slug = 'gamma'"
+	assert_output "gamma|big.ndjson|100|t"
+	run -0 q "SELECT jsonb_array_length(p.profile_payload->'sampleData'->'rows'), (SELECT max(jsonb_array_length(v->'topValues')) FROM jsonb_each(p.profile_payload->'valueDistributions') AS e(k, v)), (SELECT max(length(x #>> '{}')) FROM jsonb_array_elements(p.profile_payload->'sampleData'->'rows') r, jsonb_array_elements(r) x), p.profile_payload->'_truncated'->>'max_value_bytes', octet_length(p.profile_payload::text) < 200000 FROM reporting.monitoring_file_data_profile p"
+	assert_output "25|10|1024|1024|t"
+}
