@@ -6,8 +6,10 @@
  * records and id map), check that each is strict JSON (lib/stream/json.c),
  * then build one transaction of
  * `INSERT ... ON CONFLICT (key) DO UPDATE SET col = excluded.col` statements
- * into one of two schemas, and write it to stdout only when all of it was
- * built, so an error leaves nothing half-written for sqlite3 or psql.
+ * into one of three schemas (dq's monitoring and generic tables, or the
+ * shared reporting tables as they exist), and write it to stdout only
+ * when all of it was built, so an error leaves nothing half-written for
+ * sqlite3 or psql.
  *
  * Upserts: the syntax is the one PostgreSQL 9.5 introduced and SQLite
  * copied in 3.24.0 (https://www.sqlite.org/lang_upsert.html,
