@@ -10,6 +10,15 @@
 # fails.  The aws CLI is Debian's awscli (scripts/install-deps).
 
 load helpers
+load pg
+
+setup_file() {
+	pg_start
+}
+
+teardown_file() {
+	pg_stop
+}
 
 EX=$BATS_TEST_DIRNAME/../examples/monitoring-files
 OBJ="$EX/bucket/agency-drop/acme/daily/volunteers 2026-11-21.ndjson"
@@ -71,7 +80,10 @@ free_port() {
 	assert_output 2
 }
 
-@test "aws s3 + s3rver: upload, the server's own notification, dq-s3-event fetching with aws; twice the same rows" {
+# s3rver_up: s3rver on a free loopback port (installed on first use),
+# the aws CLI pointed at it ($endpoint), the example object uploaded;
+# its notification is events/1.json.
+s3rver_up() {
 	command -v aws >/dev/null || skip "aws CLI not installed (Debian package awscli)"
 	command -v node >/dev/null || skip "node not installed"
 	mods=${DQ_S3RVER:-$HOME/.cache/dq/s3rver}
@@ -95,6 +107,10 @@ free_port() {
 	endpoint="http://127.0.0.1:$(cat port)"
 	aws --endpoint-url "$endpoint" s3 cp --only-show-errors "$OBJ" \
 		"s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson"
+}
+
+@test "aws s3 + s3rver: upload, the server's own notification, dq-s3-event fetching with aws; twice the same rows" {
+	s3rver_up
 	wait_for events/1.json
 	run -0 jq -r '.Records[0] | [.eventName, .s3.bucket.name, .s3.object.key, .s3.object.size] | @tsv' events/1.json
 	assert_output $'ObjectCreated:Put\tagency-drop\tacme/daily/volunteers 2026-11-21.ndjson\t385'
@@ -191,4 +207,37 @@ CONF
 	# Six chunks over two hosts: some went through the server.
 	run -0 grep -c "Accepted publickey" "$k/log"
 	[ "$output" -ge 1 ]
+}
+
+@test "aws s3 + s3rver: dq-s3-event --psql writes the shared reporting tables; the same event as SQS and SNS messages changes nothing (issue 17)" {
+	pg_need
+	s3rver_up
+	wait_for events/1.json
+	day=$(jq -r '.Records[0].eventTime[0:10]' events/1.json)
+	hour=$(jq -r '.Records[0].eventTime[11:13] | tonumber' events/1.json)
+	url=$(pg_newdb clients_rep)
+	psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$BATS_TEST_DIRNAME/fixtures/sql/reporting-schema.sql" 2>/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 "$url" -c "INSERT INTO reporting.monitoring_file (file_name, agency_slug) VALUES ('daily/volunteers.ndjson', 'acme')"
+	export DQ_BIN
+	ev() {
+		"$BATS_TEST_DIRNAME/../scripts/dq-s3-event" -q -c "$EX/contract.json" \
+			--endpoint-url "$endpoint" --psql "$url" \
+			--file-strip ' [0-9]{4}-[0-9]{2}-[0-9]{2}' "$@"
+	}
+	run -1 ev events/1.json
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT f.id, f.latest_data_quality_score, r.run_date, r.run_hour, r.file_size, q.score, q.passed, q.deductions->>'format', v.rule_name FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id JOIN reporting.monitoring_file_failed_validation v ON v.monitoring_file_run_id = r.id"
+	assert_output "1|44|$day|$hour|385|44|f|17.5|UNQ-601; FMT-101; DOM-201; TYP-013; DOM-202"
+	dump() {
+		for t in monitoring_file monitoring_file_run monitoring_file_data_quality monitoring_file_failed_validation monitoring_file_data_profile; do
+			q "SELECT x::text FROM reporting.$t x ORDER BY id"
+		done
+	}
+	dump >dump1
+	jq -n --arg b "$(cat events/1.json)" '{Messages: [{MessageId: "1", ReceiptHandle: "r", Body: $b}]}' >sqs.json
+	jq -n --arg m "$(cat events/1.json)" '{Type: "Notification", Message: $m}' >sns.json
+	jq -n --arg b "$(cat sns.json)" '{Records: [{eventSource: "aws:sqs", body: $b}]}' >lambda-sqs-sns.json
+	run -1 ev sqs.json sns.json lambda-sqs-sns.json
+	dump >dump2
+	run -0 diff dump1 dump2
 }

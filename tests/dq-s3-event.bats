@@ -32,7 +32,8 @@ event() {
 
 @test "dq-s3-event --help describes the key layout and the options" {
 	run -0 "$S3EVENT" --help
-	assert_line --partial "Usage: dq-s3-event -c CONTRACT"
+	assert_line --partial "Usage: dq-s3-event [-c CONTRACT]... [OPTIONS] [EVENT.json...]"
+	assert_line --partial "--key-layout L    the key's parts"
 	assert_line --partial "AGENCY/PATH/TO/FILE  ->  agency AGENCY, file PATH/TO/FILE"
 	assert_line --partial "DQ_S3_FETCH"
 	assert_line --partial "--psql URL"
@@ -93,14 +94,14 @@ event() {
 		"$EX/events/batch.json" >bad.json
 	run -2 --separate-stderr "$S3EVENT" -q -c "$EX/contract.json" \
 		--db b.db bad.json
-	[[ $stderr == *"s3://agency-drop/no-agency.ndjson: no AGENCY/ prefix in the key"* ]]
+	[[ $stderr == *"s3://agency-drop/no-agency.ndjson: the key does not fit the layout {agency}/{file}"* ]]
 	[[ $stderr == *"s3://agency-drop/acme/missing.ndjson: could not fetch the object"* ]]
 	[[ $stderr == *"eventTime '21/11/2026 08:15' is not UTC ISO 8601"* ]]
 	run -0 sqlite3 b.db "SELECT agency_slug FROM monitoring_file"
 	assert_output "beta-county"
 	echo '{"detail":"not s3"}' >notevent.json
 	run -2 "$S3EVENT" -q -c "$EX/contract.json" --db b.db notevent.json
-	assert_output "dq-s3-event: notevent.json: not an S3 event notification (no Records list)"
+	assert_output "dq-s3-event: notevent.json: not an S3 event (S3, SNS, SQS or EventBridge shape)"
 }
 
 @test "dq-s3-event: --keep keeps each run's documents" {
@@ -112,13 +113,13 @@ event() {
 	assert_output --regexp '^s3-2026-11-21-14-[0-9]+$'
 }
 
-@test "dq-s3-event: PostgreSQL: two notifications twice leave the same rows" {
+@test "dq-s3-event: PostgreSQL with --dq-tables: two notifications twice leave the same rows" {
 	pg_need
 	url=$(pg_newdb s3event)
-	run -1 "$S3EVENT" -q -c "$EX/contract.json" --psql "$url" \
+	run -1 "$S3EVENT" -q -c "$EX/contract.json" --psql "$url" --dq-tables \
 		"$EX/events/acme-put.json" "$EX/events/batch.json"
 	pg_dump_rows "$url" >dump1
-	run -1 "$S3EVENT" -q -c "$EX/contract.json" --psql "$url" \
+	run -1 "$S3EVENT" -q -c "$EX/contract.json" --psql "$url" --dq-tables \
 		"$EX/events/batch.json" "$EX/events/acme-put.json"
 	pg_dump_rows "$url" >dump2
 	run -0 diff dump1 dump2
@@ -170,4 +171,154 @@ event() {
 		[ -z "$output" ]
 		[[ $stderr == *"control characters in the key"* ]]
 	done
+}
+
+@test "dq-s3-event: a NUL in an object is stored as U+FFFD; the warning names the object, not a temporary (issue 14 B14)" {
+	mkdir -p "b/agency-drop/acme"
+	printf '%s\n' '{"id":"V1","email":"a@example.org","phone":"+14155550100","state":"CA","hours":4,"attended":true,"event":1}' \
+		'{"id":"V2","email":"bad\u0000x","phone":"+14155550101","state":"CA","hours":5,"attended":true,"event":1}' \
+		>"b/agency-drop/acme/n&ul.ndjson"
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	event "acme/n%26ul.ndjson" 0 >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" \
+		--db n.db e.json
+	assert_output "s3://agency-drop/acme/n&ul.ndjson agency=acme file=n&ul.ndjson run=2026-11-21 8 score=83 passed violations=1"
+	[ "$stderr" = "$(printf '%s\n' 'dq-s3-event: s3://agency-drop/acme/n&ul.ndjson: dq-sql warned:' \
+		'  dq-sql: warning: summary.json:1: 1 NUL character (\u0000) stored as U+FFFD: SQL text cannot hold NUL' \
+		'  dq-sql: warning: violations.ndjson:1: 1 NUL character (\u0000) stored as U+FFFD: SQL text cannot hold NUL' \
+		'  dq-sql: warning: profile.json:1: 3 NUL characters (\u0000) stored as U+FFFD: SQL text cannot hold NUL')" ]
+	run -0 sqlite3 n.db "SELECT rule_code, hex(json_extract(value, '\$')) FROM monitoring_file_failed_validation"
+	assert_output "FMT-101|626164EFBFBD78"
+}
+
+# The shared reporting tables, two monitoring files (acme's with a
+# schema definition), and events in the shapes AWS delivers.
+reporting_db() {
+	url=$(pg_newdb "$1")
+	psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$BATS_TEST_DIRNAME/fixtures/sql/reporting-schema.sql" 2>/dev/null
+	# acme's definition leaves out the hours rules of the -c contract:
+	# score 40 (format 35, bounds 15, uniqueness 10 deducted) against 44.
+	jq -c 'del(.fields.hours)' "$EX/contract.json" >def.json
+	psql -X -q -v ON_ERROR_STOP=1 -v def="$(cat def.json)" "$url" <<-'EOS'
+	INSERT INTO reporting.monitoring_file_schema_definition (name, definition, created_at, updated_at)
+	  VALUES ('volunteers', :'def', now(), now());
+	INSERT INTO reporting.monitoring_file (file_name, agency_slug, schema_definition_id)
+	  VALUES ('daily/volunteers.ndjson', 'acme', 1), ('exports/roster.ndjson', 'beta-county', NULL),
+	         ('data.parquet', 'acme', NULL);
+	EOS
+	echo "$url"
+}
+
+@test "dq-s3-event --psql: the reporting tables; SNS, SQS and EventBridge shapes; a test event skipped; an unparseable file stored as a format failure; an unknown file an error (issue 17)" {
+	pg_need
+	url=$(reporting_db s3rep)
+	mkdir -p b/agency-drop/acme
+	cp -r "$EX/bucket/agency-drop/." b/agency-drop/
+	# A Parquet file: dq reads no Parquet, so it is a format failure.
+	printf 'PAR1\001\002\000\003binary\000PAR1' >b/agency-drop/acme/data.parquet
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	# SNS envelope around the batch notification.
+	jq -n --arg m "$(cat "$EX/events/batch.json")" \
+		'{Type: "Notification", MessageId: "m1", TopicArn: "arn:aws:sns:us-east-1:1:t", Message: $m}' >sns.json
+	# An SQS message whose body is an EventBridge event (key not encoded).
+	jq -n '{"version": "0", "detail-type": "Object Created", "source": "aws.s3",
+		"time": "2026-11-21T09:00:00Z",
+		"detail": {"bucket": {"name": "agency-drop"},
+			   "object": {"key": "acme/data.parquet", "size": 18}, "reason": "PutObject"}}' >eb.json
+	jq -n --arg b "$(cat eb.json)" '{Messages: [{MessageId: "q1", ReceiptHandle: "h", Body: $b}]}' >sqs.json
+	echo '{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-21T08:00:00Z","Bucket":"agency-drop"}' >test.json
+	jq '.Records[0].s3.object.key = "acme/nobody.ndjson"' "$EX/events/acme-put.json" >unknown.json
+	cp "$EX/bucket/agency-drop/acme/daily/volunteers 2026-11-21.ndjson" b/agency-drop/acme/nobody.ndjson
+	psql -X -A -t "$url" -c "SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1" >tables1
+	ev() {
+		DQ_S3_FETCH="$PWD/fetch" "$S3EVENT" -c "$EX/contract.json" --psql "$url" \
+			--file-strip ' [0-9]{4}-[0-9]{2}-[0-9]{2}' "$@" \
+			"$EX/events/acme-put.json" sns.json sqs.json test.json unknown.json
+	}
+	run -2 --separate-stderr ev
+	assert_output $'s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson agency=acme file=daily/volunteers.ndjson run=2026-11-21 8 score=40 failed violations=3\ns3://agency-drop/beta-county/exports/roster.ndjson agency=beta-county file=exports/roster.ndjson run=2026-11-21 14 score=100 passed violations=0\ns3://agency-drop/acme/data.parquet agency=acme file=data.parquet run=2026-11-21 9 score=65 failed violations=0'
+	[[ $stderr == *"dq-s3-event: skipping a 'ObjectRemoved:Delete' record (not ObjectCreated)"* ]]
+	[[ $stderr == *"dq-s3-event: skipping an s3:TestEvent (bucket 'agency-drop')"* ]]
+	[[ $stderr == *"dq-s3-event: s3://agency-drop/acme/data.parquet: the file cannot be parsed; stored as a format failure:"* ]]
+	[[ $stderr == *"dq-s3-event: s3://agency-drop/acme/nobody.ndjson: unknown monitoring file: agency 'acme', file 'nobody.ndjson' (not in reporting.monitoring_file; --register adds it)"* ]]
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT f.agency_slug, f.file_name, f.latest_data_quality_score, r.run_date, r.run_hour, r.file_size, q.score, q.passed, q.deductions::text FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id ORDER BY f.id"
+	assert_output "$(cat <<-'EOS'
+	acme|daily/volunteers.ndjson|40|2026-11-21|8|385|40|f|{"bounds": 15, "format": 35, "schema": 0, "uniqueness": 10, "completeness": 0}
+	beta-county|exports/roster.ndjson|100|2026-11-21|14|224|100|t|{"bounds": 0, "format": 0, "schema": 0, "uniqueness": 0, "completeness": 0}
+	acme|data.parquet|65|2026-11-21|9|18|65|f|{"bounds": 0, "format": 35, "schema": 0, "uniqueness": 0, "completeness": 0}
+	EOS
+	)"
+	run -0 q "SELECT q.metrics->'formatParsing'->>'passed', q.metrics->'completeness'->>'passed' IS NULL, q.failed_validation_message, (SELECT count(*) FROM reporting.monitoring_file_data_profile p WHERE p.monitoring_file_run_id = q.monitoring_file_run_id) FROM reporting.monitoring_file_data_quality q JOIN reporting.monitoring_file_run r ON r.id = q.monitoring_file_run_id JOIN reporting.monitoring_file f ON f.id = r.monitoring_file_id WHERE f.file_name = 'data.parquet'"
+	assert_output "false|t|1 of 1 checks failed: PARSE: 1 of 1|0"
+	run -0 q "SELECT count(*) FROM reporting.monitoring_file WHERE file_name = 'nobody.ndjson'"
+	assert_output 0
+	# A replay leaves every table as it was, timestamps included, and
+	# no table was created.
+	for t in monitoring_file monitoring_file_run monitoring_file_data_quality monitoring_file_failed_validation monitoring_file_data_profile; do
+		q "SELECT x::text FROM reporting.$t x ORDER BY id"
+	done >dump1
+	run -2 --separate-stderr ev --log-format json
+	for t in monitoring_file monitoring_file_run monitoring_file_data_quality monitoring_file_failed_validation monitoring_file_data_profile; do
+		q "SELECT x::text FROM reporting.$t x ORDER BY id"
+	done >dump2
+	run -0 diff dump1 dump2
+	psql -X -A -t "$url" -c "SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1" >tables2
+	run -0 diff tables1 tables2
+	# JSON logs: every line an object with the object and its ids.
+	printf '%s\n' "$stderr" | grep '^{' >log.ndjson
+	run -0 jq -r 'select(.stage == "stored") | [.key, .monitoring_file_id, (.monitoring_file_run_id | type), (.duration_ms | type)] | @tsv' log.ndjson
+	assert_output $'acme/daily/volunteers 2026-11-21.ndjson\t1\tnumber\tnumber\nbeta-county/exports/roster.ndjson\t2\tnumber\tnumber\nacme/data.parquet\t3\tnumber\tnumber'
+	run -0 jq -r 'select(.stage == "resolve") | [.level, .bucket, .key, .monitoring_file_id] | @tsv' log.ndjson
+	assert_output $'error\tagency-drop\tacme/nobody.ndjson\t'
+}
+
+@test "dq-s3-event --psql: a processing failure is recorded in the run of that hour; the next success writes over it (issue 17)" {
+	pg_need
+	url=$(reporting_db s3fail)
+	ev() {
+		"$S3EVENT" -q -c "$EX/contract.json" --psql "$url" \
+			--file-strip ' [0-9]{4}-[0-9]{2}-[0-9]{2}' "$EX/events/acme-put.json"
+	}
+	run -1 ev
+	msg=$(psql -X -A -t "$url" -c "SELECT failed_validation_message FROM reporting.monitoring_file_data_quality")
+	DQ_S3_FETCH=false run -2 --separate-stderr ev
+	assert_output ""
+	[ "$stderr" = "dq-s3-event: s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object" ]
+	run -0 psql -X -A -t "$url" -c "SELECT score, failed_validation_message, failed_validation_rules->-1 FROM reporting.monitoring_file_data_quality"
+	assert_output '40|processing failed at fetch: s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object|{"stage": "fetch", "processing_error": "s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object"}'
+	run -1 ev
+	run -0 psql -X -A -t "$url" -c "SELECT failed_validation_message, jsonb_array_length(failed_validation_rules) FROM reporting.monitoring_file_data_quality"
+	assert_output "$msg|3"
+}
+
+@test "dq-s3-event --psql --register: an unknown file is added and stored; the profile payload is capped (25 sample rows, 10 top values, values of 1024 bytes) (issue 17)" {
+	pg_need
+	url=$(reporting_db s3reg)
+	mkdir -p b/agency-drop/gamma
+	# 200 rows, each with a 5000-letter note.
+	long=$(printf 'n%.0s' $(seq 5000))
+	for i in $(seq 1 200); do
+		printf '{"id":"G%d","email":"g%d@example.org","state":"CA","hours":%d,"note":"%s%d"}\n' "$i" "$i" $((i % 24)) "$long" "$i"
+	done >b/agency-drop/gamma/big.ndjson
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "gamma/big.ndjson"' "$EX/events/acme-put.json" >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -0 "$S3EVENT" -q -c "$EX/contract.json" --psql "$url" --register e.json
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT f.agency_slug, f.file_name, f.latest_data_quality_score, f.schema_definition_id IS NULL FROM reporting.monitoring_file f WHERE agency_slug = 'gamma'"
+	assert_output "gamma|big.ndjson|100|t"
+	run -0 q "SELECT jsonb_array_length(p.profile_payload->'sampleData'->'rows'), (SELECT max(jsonb_array_length(v->'topValues')) FROM jsonb_each(p.profile_payload->'valueDistributions') AS e(k, v)), (SELECT max(length(x #>> '{}')) FROM jsonb_array_elements(p.profile_payload->'sampleData'->'rows') r, jsonb_array_elements(r) x), p.profile_payload->'_truncated'->>'max_value_bytes', octet_length(p.profile_payload::text) < 200000 FROM reporting.monitoring_file_data_profile p"
+	assert_output "25|10|1024|1024|t"
 }

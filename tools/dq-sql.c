@@ -3,11 +3,13 @@
  *
  * The story: parse options, read every named document (a dq-validate
  * summary, its violations file, a dq-profile document, dq-merge's golden
- * records and id map), check that each is strict JSON (lib/stream/json.c) without
- * NUL characters, then build one transaction of
+ * records and id map), check that each is strict JSON (lib/stream/json.c),
+ * then build one transaction of
  * `INSERT ... ON CONFLICT (key) DO UPDATE SET col = excluded.col` statements
- * into one of two schemas, and write it to stdout only when all of it was
- * built, so an error leaves nothing half-written for sqlite3 or psql.
+ * into one of three schemas (dq's monitoring and generic tables, or the
+ * shared reporting tables as they exist), and write it to stdout only
+ * when all of it was built, so an error leaves nothing half-written for
+ * sqlite3 or psql.
  *
  * Upserts: the syntax is the one PostgreSQL 9.5 introduced and SQLite
  * copied in 3.24.0 (https://www.sqlite.org/lang_upsert.html,
@@ -26,32 +28,43 @@
  * so loading the same documents again leaves exactly the same rows, and
  * loading older runs later does not move "latest" backwards.
  *
+ * Numbers: values are never converted.  Documents are checked by dq's
+ * exact scanner (lib/stream/json.c) and read with stream/walk; a number
+ * goes into SQL as the text it had (a JSON number is an SQL numeric
+ * literal) and JSON columns hold the document's text made compact, so
+ * 1500000000000000001 stays itself.
+ *
+ * Long keys: PostgreSQL's btree indexes at most about 2700 bytes of a key
+ * row; a key text above 256 bytes is stored as "#xxh128:" and its XXH3-128
+ * (https://xxhash.com/doc/v0.8.2/), the text itself in a column beside it.
+ *
+ * Order: generic runs are ordered by their start time (dq_run.started_at),
+ * so loading an older run after a newer one leaves the newer one's rows;
+ * violations become "fixed" only after a run that says it was complete.
+ *
  * Escaping: values become SQL string literals with single quotes doubled.
  * Backslashes and newlines need nothing in standard SQL strings (the
  * postgres dialect sets standard_conforming_strings on, the default since
  * PostgreSQL 9.1), except that the sqlite3 shell strips a carriage return
  * before each newline it reads, inside literals too (its line reader allows
  * CRLF scripts), so the sqlite dialect writes CR as `' || char(13) || '`.
- * NUL cannot be stored in PostgreSQL text, so a document
- * holding "\u0000" (or a raw NUL byte) is an error.  Documents must be
- * valid UTF-8, which PostgreSQL also requires.
+ * NUL cannot be stored in PostgreSQL text (nor in jsonb), so "\u0000"
+ * is stored as U+FFFD, with a warning.  Documents must be valid UTF-8,
+ * which PostgreSQL also requires.
  *
  * Limits: the SQL is built in memory before it is written (about twice the
- * size of the documents); JSON columns store values as cJSON reprints them
- * (numbers are doubles), except the profile payload, which is stored as
- * written.  docs/sql.md describes the schemas.
+ * size of the documents).  The profile payload is capped: each string
+ * value and the whole (--max-value-bytes, --max-payload-bytes), with a
+ * "_truncated" member naming the cut.  docs/sql.md describes the schemas.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xxhash.h>
-
-#include <cjson/cJSON.h>
 
 #include "base/keyset.h"
 #include "base/util.h"
@@ -59,10 +72,11 @@
 #include "cli/run.h"
 #include "norm/text.h"
 #include "stream/json.h"
+#include "stream/walk.h"
 #include "stream/out.h"
 
 static const char usage_text[] =
-	"usage: dq-sql [--schema monitoring|generic]\n"
+	"usage: dq-sql [--schema monitoring|generic|reporting]\n"
 	"              [--dialect sqlite|postgres] [--create]\n"
 	"              [DOCUMENT OPTIONS] [IDENTITY OPTIONS]\n"
 	"\n"
@@ -72,7 +86,9 @@ static const char usage_text[] =
 	"See dq-sql(1) and docs/sql.md for the schemas.\n"
 	"\n"
 	"Options:\n"
-	"      --schema S        monitoring or generic (default generic)\n"
+	"      --schema S        monitoring, generic (default) or reporting\n"
+	"                        (the shared reporting.* tables as they\n"
+	"                        exist in PostgreSQL; never created)\n"
 	"      --dialect D       sqlite (default) or postgres: JSON columns\n"
 	"                        are TEXT or JSONB; sqlite writes CR as\n"
 	"                        char(13)\n"
@@ -87,8 +103,12 @@ static const char usage_text[] =
 	"      --id-map FILE     dq-merge id map (generic schema)\n"
 	"      --max-violations N  store at most N violation rows per run\n"
 	"                        (monitoring schema; default 1000, 0 = all)\n"
+	"      --max-value-bytes N  cut each string of the profile payload\n"
+	"                        to N bytes (default 1024, 0 = no cut)\n"
+	"      --max-payload-bytes N  leave out the payload's largest\n"
+	"                        members above N bytes (default 16777216)\n"
 	"\n"
-	"Monitoring schema (all four required):\n"
+	"Monitoring and reporting schemas (all four required):\n"
 	"      --agency SLUG     the agency that sent the file\n"
 	"      --file NAME       the file's name (the object key after SLUG/)\n"
 	"      --run-date DATE   YYYY-MM-DD\n"
@@ -96,43 +116,61 @@ static const char usage_text[] =
 	"      --file-size N     bytes (optional)\n"
 	"      --last-modified T when the file was written (optional, text)\n"
 	"\n"
+	"Reporting schema (--dialect postgres; also --file-size):\n"
+	"      --db-schema NAME  the tables' schema (default reporting)\n"
+	"      --register        add the monitoring file when it is not\n"
+	"                        there (else the load fails and rolls back)\n"
+	"\n"
 	"Generic schema:\n"
 	"      --run-id ID       the run (default: the summary's run_id)\n"
 	"      --source NAME     where the data came from (optional)\n"
 	"      --entity NAME     the kind of record (default records)\n"
+	"      --started TIME    when the run started (default: the\n"
+	"                        summary's): runs are ordered by it\n"
+	"      --complete        the run checked all of the entity's data:\n"
+	"                        what it no longer reports is fixed\n"
 	"\n"
 	"  -h, --help            this text\n"
 	"  -V, --version         print the version\n"
 	"\n"
 	"Exit status: 0 the SQL was written; 2 a usage error, an unreadable\n"
-	"or invalid document, a string holding NUL, or a write error.\n";
+	"or invalid document, or a write error.  A NUL (\\u0000) is stored as\n"
+	"U+FFFD with a warning.\n";
 
 enum {
 	O_AGENCY = 1000,
+	O_COMPLETE,
 	O_CREATE,
 	O_DIALECT,
+	O_DB_SCHEMA,
 	O_ENTITY,
 	O_FILE,
 	O_FILE_SIZE,
 	O_GOLDEN,
 	O_ID_MAP,
 	O_LAST_MODIFIED,
+	O_MAX_PAYLOAD,
+	O_MAX_VALUE,
 	O_MAX_VIOLATIONS,
 	O_NO_TRANSACTION,
 	O_PROFILE,
+	O_REGISTER,
 	O_RUN_DATE,
 	O_RUN_HOUR,
 	O_RUN_ID,
 	O_SCHEMA,
 	O_SOURCE,
+	O_STARTED,
 	O_SUMMARY,
 	O_VIOLATIONS
 };
 
 static const struct option longopts[] = {
 	{ "agency", required_argument, NULL, O_AGENCY },
+	{ "complete", no_argument, NULL, O_COMPLETE },
 	{ "create", no_argument, NULL, O_CREATE },
 	{ "dialect", required_argument, NULL, O_DIALECT },
+	{ "db-schema", required_argument, NULL, O_DB_SCHEMA },
 	{ "entity", required_argument, NULL, O_ENTITY },
 	{ "file", required_argument, NULL, O_FILE },
 	{ "file-size", required_argument, NULL, O_FILE_SIZE },
@@ -140,27 +178,36 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "id-map", required_argument, NULL, O_ID_MAP },
 	{ "last-modified", required_argument, NULL, O_LAST_MODIFIED },
+	{ "max-payload-bytes", required_argument, NULL, O_MAX_PAYLOAD },
+	{ "max-value-bytes", required_argument, NULL, O_MAX_VALUE },
 	{ "max-violations", required_argument, NULL, O_MAX_VIOLATIONS },
 	{ "no-transaction", no_argument, NULL, O_NO_TRANSACTION },
 	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "register", no_argument, NULL, O_REGISTER },
 	{ "run-date", required_argument, NULL, O_RUN_DATE },
 	{ "run-hour", required_argument, NULL, O_RUN_HOUR },
 	{ "run-id", required_argument, NULL, O_RUN_ID },
 	{ "schema", required_argument, NULL, O_SCHEMA },
 	{ "source", required_argument, NULL, O_SOURCE },
+	{ "started", required_argument, NULL, O_STARTED },
 	{ "summary", required_argument, NULL, O_SUMMARY },
 	{ "version", no_argument, NULL, 'V' },
 	{ "violations", required_argument, NULL, O_VIOLATIONS },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* jsonb holds at most 268435455 bytes, and numbers take more room in it
+ * than as text: the payload cap stays well below. */
+#define MAX_PAYLOAD (64LL << 20)
+
 struct opts {
-	int monitoring, postgres, create, transaction;
+	int monitoring, postgres, create, transaction, complete, reg;
+	const char *db_schema;
 	const char *summary, *violations, *profile, *golden, *id_map;
-	long long max_violations;
+	long long max_violations, max_value, max_payload;
 	const char *agency, *file, *run_date, *last_modified;
 	long long run_hour, file_size;
-	const char *run_id, *source, *entity;
+	const char *run_id, *source, *entity, *started;
 };
 
 /* The tables of both schemas; @JSON@ becomes the dialect's JSON type.
@@ -249,9 +296,10 @@ static const char generic_ddl[] =
 	"  run_id TEXT NOT NULL,\n"
 	"  first_run_id TEXT NOT NULL,\n"
 	"  severity TEXT NOT NULL,\n"
+	"  record_id TEXT,\n"
 	"  details @JSON@,\n"
 	"  status TEXT NOT NULL DEFAULT 'open'\n"
-	"    CHECK (status IN ('open', 'fixed', 'suppressed')),\n"
+	"    CHECK (status IN ('open', 'fixed', 'suppressed', 'won''t-fix')),\n"
 	"  PRIMARY KEY (entity, record_key, rule_code, field)\n"
 	");\n"
 	"CREATE TABLE IF NOT EXISTS dq_profile (\n"
@@ -272,10 +320,11 @@ static const char generic_ddl[] =
 	");\n"
 	"CREATE TABLE IF NOT EXISTS dq_id_map (\n"
 	"  entity TEXT NOT NULL,\n"
+	"  record_key TEXT NOT NULL,\n"
 	"  record_id TEXT NOT NULL,\n"
 	"  cluster_id TEXT NOT NULL,\n"
 	"  run_id TEXT NOT NULL,\n"
-	"  PRIMARY KEY (entity, record_id)\n"
+	"  PRIMARY KEY (entity, record_key)\n"
 	");\n";
 
 static void __attribute__((noreturn))
@@ -329,59 +378,104 @@ doc_read(struct doc *d, const char *path)
 }
 
 /*
- * 1 if the JSON text s (already validated) holds a NUL: a raw byte, or a
- * \u0000 escape inside a string.  An escaped backslash is skipped whole so
- * that "\\u0000" (a backslash and "u0000") is not mistaken for one.
+ * A JSON value as the text it has in its document (borrowed from the
+ * document), or nothing (type -1).  dq-sql never converts a value: a
+ * number goes into SQL as it was written (a JSON number is an SQL numeric
+ * literal), so 1500000000000000001 stays itself.
  */
-static int
-has_nul(const char *s, size_t n)
+struct jv {
+	const char *s;
+	size_t n;
+	int type; /* enum dq_json_type, -1 absent */
+};
+
+static const struct jv jv_none = { NULL, 0, -1 };
+
+/* The member key of the object o, or nothing. */
+static struct jv
+jv_get(struct jv o, const char *key)
 {
-	size_t i;
+	struct dq_member m;
+	struct jv v = jv_none;
+
+	if (o.type == DQ_JSON_OBJECT &&
+	    dq_walk_find(o.s, o.n, key, strlen(key), &m)) {
+		v.s = m.val;
+		v.n = m.vallen;
+		v.type = m.type;
+	}
+	return v;
+}
+
+/*
+ * The number of NUL characters in the JSON text s (already validated):
+ * \u0000 escapes inside strings.  An escaped backslash is skipped whole so
+ * that "\\u0000" (a backslash and "u0000") is not taken for one.
+ */
+static size_t
+count_nul(const char *s, size_t n)
+{
+	size_t i, k = 0;
 	int in_str = 0;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '\0')
-			return 1;
 		if (s[i] == '"') {
 			in_str = !in_str;
 		} else if (in_str && s[i] == '\\' && i + 1 < n) {
 			if (s[i + 1] == 'u' && i + 5 < n &&
 			    memcmp(s + i + 2, "0000", 4) == 0)
-				return 1;
+				k++;
 			i++;
 		}
 	}
-	return 0;
+	return k;
 }
 
-/* Check and parse one JSON text (a whole document or one NDJSON line);
- * dies naming the file and line on anything SQL cannot take. */
-static cJSON *
+/* Check one JSON text (a whole document or one NDJSON line); dies naming
+ * the file and line on anything SQL cannot take.  A NUL, which SQL text
+ * cannot hold, is stored as U+FFFD with a warning (add_literal and
+ * json_compact replace it). */
+static struct jv
 parse_json(const struct doc *d, const char *s, size_t n, int want_object)
 {
 	struct dq_json_error err;
-	const char *end;
-	cJSON *j;
-	int type;
+	struct jv v;
+	size_t nul;
 
-	type = dq_json_validate(s, n, &err);
-	if (type < 0)
+	v.type = dq_json_validate(s, n, &err);
+	if (v.type < 0)
 		dq_die("%s:%lu: not valid JSON: %s at byte %zu", d->path,
 		       d->line, err.reason, err.offset);
-	if (has_nul(s, n))
-		dq_die("%s:%lu: a string holds NUL (\\u0000), which SQL text "
-		       "cannot store", d->path, d->line);
-	j = cJSON_ParseWithLengthOpts(s, n, &end, 0);
-	if (!j)
-		dq_die("out of memory");
-	if (want_object && !cJSON_IsObject(j))
+	if (want_object && v.type != DQ_JSON_OBJECT)
 		dq_die("%s:%lu: not a JSON object", d->path, d->line);
-	return j;
+	nul = count_nul(s, n);
+	if (nul)
+		dq_warn("%s:%lu: %zu NUL character%s (\\u0000) stored as "
+			"U+FFFD: SQL text cannot hold NUL", d->path, d->line,
+			nul, nul == 1 ? "" : "s");
+	while (n && strchr(" \t\r\n", *s)) {
+		s++;
+		n--;
+	}
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		n--;
+	v.s = s;
+	v.n = n;
+	return v;
 }
 
-/* The next non-blank line of an NDJSON document as a parsed object, or
- * NULL at the end.  *pos is the offset into the text. */
-static cJSON *
+/* A whole document. */
+static struct jv
+doc_json(struct doc *d, const char *path)
+{
+	doc_read(d, path);
+	d->line = 1;
+	return parse_json(d, d->text.buf, d->text.len, 1);
+}
+
+/* The next non-blank line of an NDJSON document as an object, or nothing
+ * (type -1) at the end.  *pos is the offset into the text. */
+static struct jv
 next_line(struct doc *d, size_t *pos)
 {
 	const char *s = d->text.buf, *nl;
@@ -399,7 +493,68 @@ next_line(struct doc *d, size_t *pos)
 			continue;
 		return parse_json(d, s + start, len, 1);
 	}
-	return NULL;
+	return jv_none;
+}
+
+/*
+ * Append the JSON text s[0..n) (validated) to out without white space
+ * between tokens and with \u0000 written as \ufffd.  With maxval > 0, a
+ * string value (not a key) longer than maxval bytes of JSON text is cut to
+ * at most maxval bytes, at a character and escape boundary.  Returns the
+ * number of strings cut.
+ */
+static long
+json_compact(const char *s, size_t n, size_t maxval, struct dq_buf *out)
+{
+	const char *p = s, *e = s + n, *end, *q, *c;
+	long cut = 0;
+	int esc;
+	size_t step, len;
+
+	while (p < e) {
+		if (strchr(" \t\r\n", *p)) {
+			p++;
+			continue;
+		}
+		if (*p != '"') {
+			dq_buf_addch(out, *p++);
+			continue;
+		}
+		esc = 0;
+		end = dq_walk_skip_string(p, e, &esc);
+		q = end;
+		while (q < e && strchr(" \t\r\n", *q))
+			q++;
+		len = (size_t)(end - p) - 2;
+		if (!esc && (!maxval || len <= maxval || (q < e && *q == ':'))) {
+			dq_buf_add(out, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		if (maxval && len > maxval && !(q < e && *q == ':')) {
+			cut++;
+			q = p + 1 + maxval;
+		} else {
+			q = end - 1;
+		}
+		/* Token by token up to q: an escape, or one character. */
+		dq_buf_addch(out, '"');
+		for (c = p + 1; c < end - 1; c += step) {
+			if (*c == '\\')
+				step = c[1] == 'u' ? 6 : 2;
+			else
+				step = dq_utf8_len((unsigned char)*c);
+			if (c + step > q)
+				break;
+			if (step == 6 && memcmp(c, "\\u0000", 6) == 0)
+				dq_buf_addstr(out, "\\ufffd");
+			else
+				dq_buf_add(out, c, step);
+		}
+		dq_buf_addch(out, '"');
+		p = end;
+	}
+	return cut;
 }
 
 /* --- SQL values ------------------------------------------------------ */
@@ -423,6 +578,12 @@ add_literal(struct dq_buf *b, const char *s, size_t n)
 		} else if (s[i] == '\r' && cr_as_char) {
 			dq_buf_add(b, s + start, i - start);
 			dq_buf_addstr(b, "' || char(13) || '");
+			start = i + 1;
+		} else if (s[i] == '\0') {
+			/* SQL text cannot hold NUL: U+FFFD (parse_json
+			 * warned). */
+			dq_buf_add(b, s + start, i - start);
+			dq_buf_addstr(b, "\xef\xbf\xbd");
 			start = i + 1;
 		}
 	}
@@ -481,67 +642,111 @@ row_int(struct row *r, const char *col, long long x)
 	dq_buf_add_int(row_col(r, col), x);
 }
 
-/* A column from a JSON value: strings as text, whole numbers as integers,
+/* The text a JSON value names: a string unescaped, anything else (a
+ * number as written, a group's values) its compact JSON text; nothing and
+ * null are "".  Appended to b. */
+static void
+jv_text(struct jv j, struct dq_buf *b)
+{
+	if (j.type == DQ_JSON_STRING)
+		dq_json_unescape(j.s, j.n, b);
+	else if (j.type >= 0 && j.type != DQ_JSON_NULL)
+		json_compact(j.s, j.n, 0, b);
+}
+
+/* A text column: the text the value names (jv_text), in full. */
+static void
+row_text(struct row *r, const char *col, struct jv j)
+{
+	struct dq_buf t = DQ_BUF_INIT;
+
+	jv_text(j, &t);
+	add_literal(row_col(r, col), t.buf, t.len);
+	dq_buf_release(&t);
+}
+
+/* A column from a JSON value: strings as text, numbers as written,
  * booleans as TRUE/FALSE, anything else (or nothing) as NULL. */
 static void
-row_val(struct row *r, const char *col, const cJSON *j)
+row_val(struct row *r, const char *col, struct jv j)
 {
-	struct dq_buf *v;
+	struct dq_buf *v = row_col(r, col), t = DQ_BUF_INIT;
 
-	if (cJSON_IsString(j)) {
-		row_str(r, col, j->valuestring);
-		return;
-	}
-	v = row_col(r, col);
-	/* Whole numbers within 2^53 print as integers; the range test comes
-	 * first, as converting a larger double to long long is undefined. */
-	if (cJSON_IsNumber(j) && fabs(j->valuedouble) <= 9007199254740992.0 &&
-	    j->valuedouble == (double)(long long)j->valuedouble)
-		dq_buf_add_int(v, (long long)j->valuedouble);
-	else if (cJSON_IsNumber(j))
-		dq_buf_addf(v, "%.17g", j->valuedouble);
-	else if (cJSON_IsBool(j))
-		dq_buf_addstr(v, cJSON_IsTrue(j) ? "TRUE" : "FALSE");
-	else
+	switch (j.type) {
+	case DQ_JSON_STRING:
+		dq_json_unescape(j.s, j.n, &t);
+		add_literal(v, t.buf, t.len);
+		dq_buf_release(&t);
+		break;
+	case DQ_JSON_NUMBER:
+		dq_buf_add(v, j.s, j.n);
+		break;
+	case DQ_JSON_TRUE:
+		dq_buf_addstr(v, "TRUE");
+		break;
+	case DQ_JSON_FALSE:
+		dq_buf_addstr(v, "FALSE");
+		break;
+	default:
 		dq_buf_addstr(v, "NULL");
+	}
 }
 
 /* A JSON column: the value's compact JSON text; NULL for nothing. */
 static void
-row_json(struct row *r, const char *col, const cJSON *j)
+row_json(struct row *r, const char *col, struct jv j)
 {
-	struct dq_buf *v = row_col(r, col);
-	char *s;
+	struct dq_buf *v = row_col(r, col), t = DQ_BUF_INIT;
 
-	if (!j) {
+	if (j.type < 0) {
 		dq_buf_addstr(v, "NULL");
 		return;
 	}
-	s = cJSON_PrintUnformatted(j);
-	if (!s)
-		dq_die("out of memory");
-	add_literal(v, s, strlen(s));
-	cJSON_free(s);
+	json_compact(j.s, j.n, 0, &t);
+	add_literal(v, t.buf, t.len);
+	dq_buf_release(&t);
 }
 
-/* A key column from a JSON value that names something: strings as they
- * are, other values as their JSON text, nothing as "". */
+/* A JSON column from JSON text built here. */
 static void
-row_key(struct row *r, const char *col, const cJSON *j)
+row_json_text(struct row *r, const char *col, const struct dq_buf *t)
 {
-	char *s;
+	add_literal(row_col(r, col), t->buf, t->len);
+}
 
-	if (cJSON_IsString(j)) {
-		row_str(r, col, j->valuestring);
-	} else if (!j || cJSON_IsNull(j)) {
-		row_str(r, col, "");
+/*
+ * A key column: the text the value names (jv_text).  PostgreSQL indexes
+ * at most about 2700 bytes of a row's key (a btree page's third), so a key
+ * text longer than KEY_MAX bytes, or one that looks like such a hash, is
+ * stored as "#xxh128:" and the XXH3-128 of the text in 32 hex digits; the
+ * whole text goes to the column full_col when one is given.
+ */
+#define KEY_MAX 256
+#define KEY_HASHED "#xxh128:"
+static void
+row_key(struct row *r, const char *col, struct jv j, const char *full_col)
+{
+	struct dq_buf t = DQ_BUF_INIT, *v = row_col(r, col);
+	XXH128_hash_t h;
+	char hex[40];
+
+	jv_text(j, &t);
+	if (t.len > KEY_MAX ||
+	    (t.len >= 8 && memcmp(t.buf, KEY_HASHED, 8) == 0)) {
+		h = XXH3_128bits(t.buf, t.len);
+		snprintf(hex, sizeof(hex), "%016llx%016llx",
+			 (unsigned long long)h.high64,
+			 (unsigned long long)h.low64);
+		dq_buf_addch(v, '\'');
+		dq_buf_addstr(v, KEY_HASHED);
+		dq_buf_addstr(v, hex);
+		dq_buf_addch(v, '\'');
 	} else {
-		s = cJSON_PrintUnformatted(j);
-		if (!s)
-			dq_die("out of memory");
-		row_str(r, col, s);
-		cJSON_free(s);
+		add_literal(v, t.buf, t.len);
 	}
+	if (full_col)
+		add_literal(row_col(r, full_col), t.buf, t.len);
+	dq_buf_release(&t);
 }
 
 /*
@@ -703,61 +908,89 @@ hash_id(char *out, size_t n, const char *prefix, const char *const *parts,
 	XXH3_freeState(st);
 }
 
-/* failed_validation_rules and _message from the summary's rules. */
+/* failed_validation_rules and _message from the summary's rules: the
+ * members are copied as written. */
 static void
-failed_rules(const cJSON *summary, cJSON **rules_out, char **msg_out)
+failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
 {
-	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(summary,
-							      "rules");
-	const cJSON *r;
+	struct jv rules = jv_get(summary, "rules"), rule, f;
 	static const char *const keep[] = { "code", "field", "severity",
 		"category", "checked", "failures", "rate", "tolerance" };
 	struct dq_buf msg = DQ_BUF_INIT;
-	cJSON *list = cJSON_CreateArray(), *o;
-	int checks = 0, failed = 0;
+	struct dq_walk w;
+	struct dq_member m;
+	int checks = 0, failed = 0, nkept;
 	size_t k;
 
-	cJSON_ArrayForEach(r, rules) {
-		const cJSON *f;
-
+	dq_buf_addch(list, '[');
+	if (rules.type == DQ_JSON_ARRAY)
+		dq_walk_begin(&w, rules.s, rules.n);
+	while (rules.type == DQ_JSON_ARRAY && dq_walk_element(&w, &m)) {
+		rule.s = m.val;
+		rule.n = m.vallen;
+		rule.type = m.type;
 		checks++;
-		if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r,
-								    "passed")))
+		if (jv_get(rule, "passed").type != DQ_JSON_FALSE)
 			continue;
-		failed++;
-		o = cJSON_CreateObject();
-		for (k = 0; k < sizeof(keep) / sizeof(keep[0]); k++) {
-			f = cJSON_GetObjectItemCaseSensitive(r, keep[k]);
-			if (f)
-				cJSON_AddItemToObject(o, keep[k],
-						      cJSON_Duplicate(f, 1));
+		if (failed++)
+			dq_buf_addch(list, ',');
+		dq_buf_addch(list, '{');
+		for (k = nkept = 0; k < sizeof(keep) / sizeof(keep[0]); k++) {
+			f = jv_get(rule, keep[k]);
+			if (f.type < 0)
+				continue;
+			dq_buf_addf(list, "%s\"%s\":", nkept++ ? "," : "",
+				    keep[k]);
+			json_compact(f.s, f.n, 0, list);
 		}
-		cJSON_AddItemToArray(list, o);
-		f = cJSON_GetObjectItemCaseSensitive(r, "code");
-		dq_buf_addf(&msg, "%s%s", failed > 1 ? "; " : "",
-			    cJSON_IsString(f) ? f->valuestring : "?");
-		f = cJSON_GetObjectItemCaseSensitive(r, "field");
-		if (cJSON_IsString(f))
-			dq_buf_addf(&msg, " %s", f->valuestring);
-		f = cJSON_GetObjectItemCaseSensitive(r, "failures");
-		if (cJSON_IsNumber(f)) {
-			dq_buf_addf(&msg, ": %.0f", f->valuedouble);
-			f = cJSON_GetObjectItemCaseSensitive(r, "checked");
-			if (cJSON_IsNumber(f))
-				dq_buf_addf(&msg, " of %.0f", f->valuedouble);
+		dq_buf_addch(list, '}');
+		dq_buf_addstr(&msg, failed > 1 ? "; " : "");
+		f = jv_get(rule, "code");
+		if (f.type == DQ_JSON_STRING)
+			jv_text(f, &msg);
+		else
+			dq_buf_addch(&msg, '?');
+		f = jv_get(rule, "field");
+		if (f.type == DQ_JSON_STRING) {
+			dq_buf_addch(&msg, ' ');
+			jv_text(f, &msg);
+		}
+		f = jv_get(rule, "failures");
+		if (f.type == DQ_JSON_NUMBER) {
+			dq_buf_addstr(&msg, ": ");
+			dq_buf_add(&msg, f.s, f.n);
+			f = jv_get(rule, "checked");
+			if (f.type == DQ_JSON_NUMBER) {
+				dq_buf_addstr(&msg, " of ");
+				dq_buf_add(&msg, f.s, f.n);
+			}
 		}
 	}
-	*rules_out = list;
+	dq_buf_addch(list, ']');
 	*msg_out = NULL;
 	if (failed) {
-		struct dq_buf m = DQ_BUF_INIT;
+		struct dq_buf m2 = DQ_BUF_INIT;
 
-		dq_buf_addf(&m, "%d of %d checks failed: %s", failed, checks,
+		dq_buf_addf(&m2, "%d of %d checks failed: %s", failed, checks,
 			    msg.buf);
-		*msg_out = dq_buf_detach(&m, NULL);
+		*msg_out = dq_buf_detach(&m2, NULL);
 	}
 	dq_buf_release(&msg);
 }
+
+/*
+ * The profile document p as the payload column: compact, every string
+ * value cut to o->max_value bytes, and, if it is still above
+ * o->max_payload bytes, its largest top-level members left out, largest
+ * first.  Whatever was cut is named in a "_truncated" member added at the
+ * end: {"values_cut": N, "max_value_bytes": M} and
+ * {"members_dropped": [...], "payload_bytes": B, "max_payload_bytes": M}.
+ * jsonb refuses a document above 268435455 bytes, and a dashboard wants
+ * far less.
+ */
+struct opts;
+static void profile_payload(const struct opts *o, struct jv p,
+			    struct dq_buf *out);
 
 static void
 monitoring(const struct opts *o, struct dq_buf *out)
@@ -765,8 +998,8 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	char file_id[40], run_id[40], hour[8];
 	const char *parts[4];
 	struct row r;
-	cJSON *summary = NULL, *profile = NULL, *counts = NULL;
-	struct doc d;
+	struct jv summary = jv_none, counts = jv_none, profile;
+	struct doc ds, d;
 
 	snprintf(hour, sizeof(hour), "%lld", o->run_hour);
 	parts[0] = o->agency;
@@ -776,12 +1009,10 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	hash_id(file_id, sizeof(file_id), "mf-", parts, 2);
 	hash_id(run_id, sizeof(run_id), "mfr-", parts, 4);
 
+	dq_buf_init(&ds.text, 0);
 	if (o->summary) {
-		doc_read(&d, o->summary);
-		d.line = 1;
-		summary = parse_json(&d, d.text.buf, d.text.len, 1);
-		dq_buf_release(&d.text);
-		counts = cJSON_GetObjectItemCaseSensitive(summary, "counts");
+		summary = doc_json(&ds, o->summary);
+		counts = jv_get(summary, "counts");
 	}
 
 	row_begin(&r, "monitoring_file", 1);
@@ -800,22 +1031,21 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	else
 		row_str(&r, "file_size", NULL);
 	row_str(&r, "file_last_modified", o->last_modified);
-	row_val(&r, "contract_version",
-		cJSON_GetObjectItemCaseSensitive(summary, "contract_version"));
-	row_val(&r, "records_in", cJSON_GetObjectItemCaseSensitive(counts,
-								    "in"));
-	row_val(&r, "records_rejected",
-		cJSON_GetObjectItemCaseSensitive(counts, "rejected"));
+	row_val(&r, "contract_version", jv_get(summary, "contract_version"));
+	row_val(&r, "records_in", jv_get(counts, "in"));
+	row_val(&r, "records_rejected", jv_get(counts, "rejected"));
 	row_end(&r, out, NULL);
 
-	if (summary) {
-		const cJSON *score, *passed;
-		cJSON *rules;
+	if (o->summary) {
+		struct jv score, passed;
+		struct dq_buf rules = DQ_BUF_INIT;
 		char *msg;
 
-		score = cJSON_GetObjectItemCaseSensitive(summary, "score");
-		passed = cJSON_GetObjectItemCaseSensitive(summary, "passed");
-		if (!cJSON_IsNumber(score) || !cJSON_IsBool(passed))
+		score = jv_get(summary, "score");
+		passed = jv_get(summary, "passed");
+		if (score.type != DQ_JSON_NUMBER ||
+		    (passed.type != DQ_JSON_TRUE &&
+		     passed.type != DQ_JSON_FALSE))
 			dq_die("%s: not a dq-validate summary (no score or "
 			       "passed)", o->summary);
 		failed_rules(summary, &rules, &msg);
@@ -823,20 +1053,14 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		row_str(&r, "monitoring_file_run_id", run_id);
 		row_val(&r, "score", score);
 		row_val(&r, "passed", passed);
-		row_val(&r, "pass_mark",
-			cJSON_GetObjectItemCaseSensitive(summary, "pass_mark"));
-		row_json(&r, "metrics",
-			 cJSON_GetObjectItemCaseSensitive(summary, "metrics"));
-		row_json(&r, "deductions",
-			 cJSON_GetObjectItemCaseSensitive(summary,
-							  "deductions"));
-		row_json(&r, "violations",
-			 cJSON_GetObjectItemCaseSensitive(summary,
-							  "violations"));
+		row_val(&r, "pass_mark", jv_get(summary, "pass_mark"));
+		row_json(&r, "metrics", jv_get(summary, "metrics"));
+		row_json(&r, "deductions", jv_get(summary, "deductions"));
+		row_json(&r, "violations", jv_get(summary, "violations"));
 		row_str(&r, "failed_validation_message", msg);
-		row_json(&r, "failed_validation_rules", rules);
+		row_json_text(&r, "failed_validation_rules", &rules);
 		row_end(&r, out, NULL);
-		cJSON_Delete(rules);
+		dq_buf_release(&rules);
 		free(msg);
 	}
 
@@ -844,42 +1068,26 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		struct batch b;
 		long long seq = 0;
 		size_t pos = 0;
-		cJSON *v;
+		struct jv v;
 
 		batch_init(&b);
-
 		doc_read(&d, o->violations);
-		while ((v = next_line(&d, &pos)) != NULL) {
-			if (o->max_violations && seq >= o->max_violations) {
-				cJSON_Delete(v);
+		while ((v = next_line(&d, &pos)).type >= 0) {
+			if (o->max_violations && seq >= o->max_violations)
 				continue;
-			}
 			row_begin(&r, "monitoring_file_failed_validation", 2);
 			row_str(&r, "monitoring_file_run_id", run_id);
 			row_int(&r, "seq", ++seq);
-			row_key(&r, "record_id",
-				cJSON_GetObjectItemCaseSensitive(v,
-								 "record_id"));
-			row_val(&r, "line",
-				cJSON_GetObjectItemCaseSensitive(v, "line"));
-			row_key(&r, "rule_code",
-				cJSON_GetObjectItemCaseSensitive(v, "code"));
-			row_val(&r, "severity",
-				cJSON_GetObjectItemCaseSensitive(v,
-								 "severity"));
-			row_val(&r, "category",
-				cJSON_GetObjectItemCaseSensitive(v,
-								 "category"));
-			row_val(&r, "field",
-				cJSON_GetObjectItemCaseSensitive(v, "field"));
-			row_json(&r, "value",
-				 cJSON_GetObjectItemCaseSensitive(v, "value"));
-			row_val(&r, "message",
-				cJSON_GetObjectItemCaseSensitive(v, "message"));
-			row_val(&r, "hint",
-				cJSON_GetObjectItemCaseSensitive(v, "hint"));
+			row_text(&r, "record_id", jv_get(v, "record_id"));
+			row_val(&r, "line", jv_get(v, "line"));
+			row_text(&r, "rule_code", jv_get(v, "code"));
+			row_val(&r, "severity", jv_get(v, "severity"));
+			row_val(&r, "category", jv_get(v, "category"));
+			row_val(&r, "field", jv_get(v, "field"));
+			row_json(&r, "value", jv_get(v, "value"));
+			row_val(&r, "message", jv_get(v, "message"));
+			row_val(&r, "hint", jv_get(v, "hint"));
 			batch_row(&b, &r, out, NULL);
-			cJSON_Delete(v);
 		}
 		batch_end(&b, out);
 		dq_buf_release(&d.text);
@@ -889,27 +1097,30 @@ monitoring(const struct opts *o, struct dq_buf *out)
 			      "WHERE monitoring_file_run_id = ");
 		add_literal(out, run_id, strlen(run_id));
 		dq_buf_addf(out, " AND seq > %lld;\n", seq);
+	} else if (o->summary) {
+		/* The summary and its violations belong together: a run
+		 * loaded again with a summary and no violations file has
+		 * none, not the rows of an earlier load. */
+		dq_buf_addstr(out, "DELETE FROM "
+			      "monitoring_file_failed_validation "
+			      "WHERE monitoring_file_run_id = ");
+		add_literal(out, run_id, strlen(run_id));
+		dq_buf_addstr(out, ";\n");
 	}
 
 	if (o->profile) {
-		doc_read(&d, o->profile);
-		d.line = 1;
-		profile = parse_json(&d, d.text.buf, d.text.len, 1);
-		while (d.text.len && strchr(" \t\r\n",
-					    d.text.buf[d.text.len - 1]))
-			d.text.len--;
+		struct dq_buf payload = DQ_BUF_INIT;
+
+		profile = doc_json(&d, o->profile);
 		row_begin(&r, "monitoring_file_data_profile", 1);
 		row_str(&r, "monitoring_file_run_id", run_id);
-		row_val(&r, "rows_profiled",
-			cJSON_GetObjectItemCaseSensitive(profile, "rows"));
-		row_val(&r, "fields",
-			cJSON_GetObjectItemCaseSensitive(profile, "fields"));
-		/* The payload as written: it is already within the caps of
-		 * dq-profile (--top, --sample, ...). */
-		add_literal(row_col(&r, "payload"), d.text.buf, d.text.len);
+		row_val(&r, "rows_profiled", jv_get(profile, "rows"));
+		row_val(&r, "fields", jv_get(profile, "fields"));
+		profile_payload(o, profile, &payload);
+		row_json_text(&r, "payload", &payload);
 		row_end(&r, out, NULL);
+		dq_buf_release(&payload);
 		dq_buf_release(&d.text);
-		cJSON_Delete(profile);
 	}
 
 	/* The latest score is that of the latest run by date and hour, not
@@ -930,7 +1141,393 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		"  WHERE id = ");
 	add_literal(out, file_id, strlen(file_id));
 	dq_buf_addstr(out, ";\n");
-	cJSON_Delete(summary);
+	dq_buf_release(&ds.text);
+}
+
+/* --- the reporting tables -------------------------------------------- */
+
+/*
+ * The shared reporting tables (../shared/seeds/001-reporting-schema.sql,
+ * the Django models of the monitoring-file design document), written as
+ * they exist in a PostgreSQL database: nothing is created or altered.
+ * Ids come from the tables' own sequences, so every row is found by the
+ * document's unique keys: the monitoring file by (agency_slug, file_name),
+ * the run by (monitoring_file_id, run_date, run_hour), the quality,
+ * profile and failed-validation rows by their run.  An upsert changes a
+ * row (and its updated_at) only when a value differs, so a replay leaves
+ * every table as it was.  The acknowledgment columns are never named.
+ */
+
+/* Append the table name as a schema-qualified identifier. */
+static void
+add_table(struct dq_buf *out, const struct opts *o, const char *table)
+{
+	dq_buf_addf(out, "\"%s\".\"%s\"", o->db_schema, table);
+}
+
+/* Cut b's text to VARCHAR_MAX characters (varchar(250) counts
+ * characters), the last one an ellipsis (U+2026) when something was cut. */
+#define VARCHAR_MAX 250
+static void
+cut_chars(struct dq_buf *b)
+{
+	size_t i, chars = 0;
+
+	if (dq_utf8_count(b->buf, b->len) <= VARCHAR_MAX)
+		return;
+	for (i = 0; i < b->len; i++) {
+		if (DQ_UTF8_IS_CONT((unsigned char)b->buf[i]))
+			continue;
+		if (chars++ == VARCHAR_MAX - 1)
+			break;
+	}
+	b->len = i;
+	dq_buf_addstr(b, "\xe2\x80\xa6");
+}
+
+/* The run's failures as the one row of monitoring_file_failed_validation:
+ * each column the failed rules' values joined by "; ", within 250
+ * characters (the whole is in failed_validation_rules). */
+struct fv {
+	struct dq_buf name, type, path, fields, values, params;
+};
+
+static void
+fv_add(struct dq_buf *b, struct jv v)
+{
+	if (b->len)
+		dq_buf_addstr(b, "; ");
+	jv_text(v, b);
+}
+
+static int
+failed_columns(struct jv summary, struct fv *fv)
+{
+	struct jv rules = jv_get(summary, "rules"), rule, ex;
+	struct dq_walk w, we;
+	struct dq_member m;
+	int n = 0;
+
+	memset(fv, 0, sizeof(*fv));
+	if (rules.type != DQ_JSON_ARRAY)
+		return 0;
+	dq_walk_begin(&w, rules.s, rules.n);
+	while (dq_walk_element(&w, &m)) {
+		rule.s = m.val;
+		rule.n = m.vallen;
+		rule.type = m.type;
+		if (jv_get(rule, "passed").type != DQ_JSON_FALSE)
+			continue;
+		n++;
+		fv_add(&fv->name, jv_get(rule, "code"));
+		fv_add(&fv->type, jv_get(rule, "check"));
+		fv_add(&fv->path, jv_get(rule, "category"));
+		fv_add(&fv->fields, jv_get(rule, "field"));
+		/* The first example's value, as JSON. */
+		ex = jv_get(rule, "examples");
+		if (fv->values.len)
+			dq_buf_addstr(&fv->values, "; ");
+		if (ex.type == DQ_JSON_ARRAY) {
+			dq_walk_begin(&we, ex.s, ex.n);
+			if (dq_walk_element(&we, &m)) {
+				struct jv e = { m.val, m.vallen, m.type };
+
+				e = jv_get(e, "value");
+				if (e.type >= 0)
+					json_compact(e.s, e.n, 0, &fv->values);
+			}
+		}
+		if (fv->params.len)
+			dq_buf_addstr(&fv->params, "; ");
+		dq_buf_addstr(&fv->params, "failures ");
+		jv_text(jv_get(rule, "failures"), &fv->params);
+		dq_buf_addstr(&fv->params, " of ");
+		jv_text(jv_get(rule, "checked"), &fv->params);
+		dq_buf_addstr(&fv->params, ", tolerance ");
+		jv_text(jv_get(rule, "tolerance"), &fv->params);
+	}
+	cut_chars(&fv->name);
+	cut_chars(&fv->type);
+	cut_chars(&fv->path);
+	cut_chars(&fv->fields);
+	cut_chars(&fv->values);
+	cut_chars(&fv->params);
+	return n;
+}
+
+static void
+fv_release(struct fv *fv)
+{
+	dq_buf_release(&fv->name);
+	dq_buf_release(&fv->type);
+	dq_buf_release(&fv->path);
+	dq_buf_release(&fv->fields);
+	dq_buf_release(&fv->values);
+	dq_buf_release(&fv->params);
+}
+
+/* A value for an INSERT's list: the literal of b's text. */
+static void
+lit(struct dq_buf *out, const struct dq_buf *b)
+{
+	add_literal(out, b->len ? b->buf : "", b->len);
+}
+
+/* A JSON object's compact text as a literal; '{}' for anything else
+ * (the NOT NULL JSON columns' Django default). */
+static void
+object_lit(struct dq_buf *out, struct jv j)
+{
+	struct dq_buf c = DQ_BUF_INIT;
+
+	if (j.type == DQ_JSON_OBJECT)
+		json_compact(j.s, j.n, 0, &c);
+	else
+		dq_buf_addstr(&c, "{}");
+	lit(out, &c);
+	dq_buf_release(&c);
+}
+
+/* "upsert tail": ON CONFLICT (key) DO UPDATE SET each col = excluded.col
+ * and updated_at = now(), only WHERE one of them differs. */
+static void
+upsert_tail(struct dq_buf *out, const char *key, const char *const *cols)
+{
+	int i;
+
+	dq_buf_addf(out, "\n  ON CONFLICT (%s) DO UPDATE SET ", key);
+	for (i = 0; cols[i]; i++)
+		dq_buf_addf(out, "%s = excluded.%s, ", cols[i], cols[i]);
+	dq_buf_addstr(out, "updated_at = now()\n  WHERE (");
+	for (i = 0; cols[i]; i++)
+		dq_buf_addf(out, "%st.%s", i ? ", " : "", cols[i]);
+	dq_buf_addstr(out, ") IS DISTINCT FROM (");
+	for (i = 0; cols[i]; i++)
+		dq_buf_addf(out, "%sexcluded.%s", i ? ", " : "", cols[i]);
+	dq_buf_addstr(out, ");\n");
+}
+
+static void
+reporting(const struct opts *o, struct dq_buf *out)
+{
+	struct dq_buf mf = DQ_BUF_INIT, run = DQ_BUF_INIT, body = DQ_BUF_INIT;
+	struct dq_buf t = DQ_BUF_INIT;
+	struct jv summary = jv_none, profile;
+	struct doc ds, d;
+	char tag[24];
+	int k;
+
+	/* The monitoring file and the run, as subqueries by their keys. */
+	dq_buf_addstr(&mf, "(SELECT id FROM ");
+	add_table(&mf, o, "monitoring_file");
+	dq_buf_addstr(&mf, " WHERE agency_slug = ");
+	add_literal(&mf, o->agency, strlen(o->agency));
+	dq_buf_addstr(&mf, " AND file_name = ");
+	add_literal(&mf, o->file, strlen(o->file));
+	dq_buf_addch(&mf, ')');
+	dq_buf_addstr(&run, "(SELECT id FROM ");
+	add_table(&run, o, "monitoring_file_run");
+	dq_buf_addstr(&run, " WHERE monitoring_file_id = ");
+	dq_buf_add(&run, mf.buf, mf.len);
+	dq_buf_addf(&run, " AND run_date = '%s' AND run_hour = %lld)",
+		    o->run_date, o->run_hour);
+
+	if (o->reg) {
+		dq_buf_addstr(out, "INSERT INTO ");
+		add_table(out, o, "monitoring_file");
+		dq_buf_addstr(out, " (file_name, agency_slug) SELECT ");
+		add_literal(out, o->file, strlen(o->file));
+		dq_buf_addstr(out, ", ");
+		add_literal(out, o->agency, strlen(o->agency));
+		dq_buf_addstr(out, "\n  WHERE NOT EXISTS ");
+		dq_buf_add(out, mf.buf, mf.len);
+		dq_buf_addstr(out, ";\n");
+	}
+	/* One monitoring file by (agency_slug, file_name), or an error that
+	 * rolls the transaction back: the table has no unique constraint on
+	 * the pair, so two rows are an error too. */
+	dq_buf_addstr(&body, "\nDECLARE n integer;\nBEGIN\n  SELECT count(*) "
+		      "INTO n FROM ");
+	add_table(&body, o, "monitoring_file");
+	dq_buf_addstr(&body, " WHERE agency_slug = ");
+	add_literal(&body, o->agency, strlen(o->agency));
+	dq_buf_addstr(&body, " AND file_name = ");
+	add_literal(&body, o->file, strlen(o->file));
+	dq_buf_addstr(&body, ";\n  IF n <> 1 THEN\n    RAISE EXCEPTION "
+		      "'% monitoring files for agency %, file % "
+		      "(reporting.monitoring_file holds the files to check)', "
+		      "n, ");
+	add_literal(&body, o->agency, strlen(o->agency));
+	dq_buf_addstr(&body, ", ");
+	add_literal(&body, o->file, strlen(o->file));
+	dq_buf_addstr(&body, ";\n  END IF;\nEND\n");
+	/* A dollar-quote tag that the body does not hold. */
+	for (k = 0;; k++) {
+		snprintf(tag, sizeof(tag), "$dq%d$", k);
+		if (!memmem(body.buf, body.len, tag, strlen(tag)))
+			break;
+	}
+	dq_buf_addf(out, "DO %s", tag);
+	dq_buf_add(out, body.buf, body.len);
+	dq_buf_addf(out, "%s;\n", tag);
+
+	dq_buf_addstr(out, "INSERT INTO ");
+	add_table(out, o, "monitoring_file_run");
+	dq_buf_addstr(out, " AS t (monitoring_file_id, created_at, "
+		      "updated_at, file_last_modified, file_size, run_date, "
+		      "run_hour)\n  VALUES (");
+	dq_buf_add(out, mf.buf, mf.len);
+	dq_buf_addstr(out, ", now(), now(), ");
+	if (o->last_modified) {
+		add_literal(out, o->last_modified, strlen(o->last_modified));
+		dq_buf_addstr(out, "::timestamptz");
+	} else {
+		dq_buf_addstr(out, "NULL");
+	}
+	dq_buf_addf(out, ", %lld, '%s', %lld)", o->file_size < 0 ? 0 :
+		    o->file_size, o->run_date, o->run_hour);
+	{
+		static const char *const cols[] = { "file_last_modified",
+			"file_size", NULL };
+		upsert_tail(out, "monitoring_file_id, run_date, run_hour",
+			    cols);
+	}
+
+	dq_buf_init(&ds.text, 0);
+	if (o->summary) {
+		static const char *const qcols[] = { "score", "passed",
+			"metrics", "deductions", "failed_validation_message",
+			"failed_validation_rules", NULL };
+		static const char *const fcols[] = { "rule_name", "rule_type",
+			"rule_path", "validated_field_names",
+			"validated_values", "rule_parameters",
+			"validated_message", "monitoring_file_id", NULL };
+		struct jv score, passed;
+		struct fv fv;
+		char *msg;
+
+		summary = doc_json(&ds, o->summary);
+		score = jv_get(summary, "score");
+		passed = jv_get(summary, "passed");
+		if (score.type != DQ_JSON_NUMBER ||
+		    (passed.type != DQ_JSON_TRUE &&
+		     passed.type != DQ_JSON_FALSE))
+			dq_die("%s: not a dq-validate summary (no score or "
+			       "passed)", o->summary);
+		failed_rules(summary, &t, &msg);
+		dq_buf_addstr(out, "INSERT INTO ");
+		add_table(out, o, "monitoring_file_data_quality");
+		dq_buf_addstr(out, " AS t (score, passed, metrics, deductions, "
+			      "failed_validation_message, "
+			      "failed_validation_rules, created_at, "
+			      "updated_at, monitoring_file_run_id)\n  VALUES (");
+		dq_buf_add(out, score.s, score.n);
+		dq_buf_addstr(out, passed.type == DQ_JSON_TRUE ? ", TRUE, " :
+			      ", FALSE, ");
+		object_lit(out, jv_get(summary, "metrics"));
+		dq_buf_addstr(out, ", ");
+		object_lit(out, jv_get(summary, "deductions"));
+		dq_buf_addstr(out, ", ");
+		if (msg) {
+			add_literal(out, msg, strlen(msg));
+			dq_buf_addstr(out, ", ");
+			lit(out, &t);
+		} else {
+			dq_buf_addstr(out, "NULL, NULL");
+		}
+		dq_buf_addstr(out, ", now(), now(), ");
+		dq_buf_add(out, run.buf, run.len);
+		dq_buf_addch(out, ')');
+		upsert_tail(out, "monitoring_file_run_id", qcols);
+
+		if (failed_columns(summary, &fv)) {
+			struct dq_buf m = DQ_BUF_INIT;
+
+			dq_buf_addstr(&m, msg);
+			cut_chars(&m);
+			dq_buf_addstr(out, "INSERT INTO ");
+			add_table(out, o, "monitoring_file_failed_validation");
+			dq_buf_addstr(out, " AS t (rule_name, rule_type, "
+				      "rule_path, validated_field_names, "
+				      "validated_values, rule_parameters, "
+				      "validated_message, monitoring_file_id, "
+				      "validated_at, created_at, updated_at, "
+				      "monitoring_file_run_id)\n  VALUES (");
+			lit(out, &fv.name);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.type);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.path);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.fields);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.values);
+			dq_buf_addstr(out, ", ");
+			lit(out, &fv.params);
+			dq_buf_addstr(out, ", ");
+			lit(out, &m);
+			dq_buf_addstr(out, ", ");
+			dq_buf_add(out, mf.buf, mf.len);
+			dq_buf_addstr(out, ", now(), now(), NULL, ");
+			dq_buf_add(out, run.buf, run.len);
+			dq_buf_addch(out, ')');
+			upsert_tail(out, "monitoring_file_run_id", fcols);
+			dq_buf_release(&m);
+		} else {
+			dq_buf_addstr(out, "DELETE FROM ");
+			add_table(out, o, "monitoring_file_failed_validation");
+			dq_buf_addstr(out, " WHERE monitoring_file_run_id = ");
+			dq_buf_add(out, run.buf, run.len);
+			dq_buf_addstr(out, ";\n");
+		}
+		fv_release(&fv);
+		free(msg);
+	}
+
+	if (o->profile) {
+		static const char *const pcols[] = { "profile_payload", NULL };
+
+		profile = doc_json(&d, o->profile);
+		dq_buf_reset(&t);
+		profile_payload(o, profile, &t);
+		dq_buf_addstr(out, "INSERT INTO ");
+		add_table(out, o, "monitoring_file_data_profile");
+		dq_buf_addstr(out, " AS t (profile_payload, created_at, "
+			      "updated_at, monitoring_file_run_id)\n  VALUES (");
+		lit(out, &t);
+		dq_buf_addstr(out, ", now(), now(), ");
+		dq_buf_add(out, run.buf, run.len);
+		dq_buf_addch(out, ')');
+		upsert_tail(out, "monitoring_file_run_id", pcols);
+		dq_buf_release(&d.text);
+	}
+
+	/* The latest run by date and hour gives the file's score, whatever
+	 * the order of loading. */
+	dq_buf_addstr(out, "UPDATE ");
+	add_table(out, o, "monitoring_file");
+	dq_buf_addstr(out, " AS f SET latest_data_quality_score = (SELECT "
+		      "q.score FROM ");
+	add_table(out, o, "monitoring_file_run");
+	dq_buf_addstr(out, " r JOIN ");
+	add_table(out, o, "monitoring_file_data_quality");
+	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
+		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "r.run_date DESC, r.run_hour DESC LIMIT 1)\n  WHERE f.id = ");
+	dq_buf_add(out, mf.buf, mf.len);
+	dq_buf_addstr(out, " AND f.latest_data_quality_score IS DISTINCT FROM "
+		      "(SELECT q.score FROM ");
+	add_table(out, o, "monitoring_file_run");
+	dq_buf_addstr(out, " r JOIN ");
+	add_table(out, o, "monitoring_file_data_quality");
+	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
+		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "r.run_date DESC, r.run_hour DESC LIMIT 1);\n");
+	dq_buf_release(&mf);
+	dq_buf_release(&run);
+	dq_buf_release(&body);
+	dq_buf_release(&t);
+	dq_buf_release(&ds.text);
 }
 
 /* --- the generic schema --------------------------------------------- */
@@ -948,31 +1545,49 @@ delete_stale(struct dq_buf *out, const char *table, const char *entity,
 	dq_buf_addstr(out, ";\n");
 }
 
+/*
+ * Runs are ordered by the time they started (dq_run.started_at: the
+ * summary's "started", or --started), not by the order they are loaded.
+ * NEWER(a, b) is the SQL condition "run a started after run b", false
+ * when either has no time (a run loaded without one counts as the
+ * latest, as loading order is all there is to go by).
+ */
+#define RUN_TIME(id) "(SELECT started_at FROM dq_run WHERE dq_run.id = " id ")"
+#define NEWER(a, b) "coalesce(" RUN_TIME(a) " > " RUN_TIME(b) ", FALSE)"
+#define RUN_TIME_OF "(SELECT started_at FROM dq_run WHERE dq_run.id = "
+
+/* The statuses people set, which no load changes. */
+#define KEPT_STATUS "('suppressed', 'won''t-fix')"
+
 static void
 generic(const struct opts *o, struct dq_buf *out)
 {
-	cJSON *summary = NULL, *counts = NULL, *v, *item;
-	const char *run_id = o->run_id, *status = "loaded";
+	struct jv summary = jv_none, counts = jv_none, v, item;
+	struct dq_buf text = DQ_BUF_INIT;
+	const char *status = "loaded";
+	char *run_id = NULL;
 	struct batch b;
 	struct row r;
-	struct doc d;
+	struct doc ds, d;
 	size_t pos;
 
+	dq_buf_init(&ds.text, 0);
 	if (o->summary) {
-		doc_read(&d, o->summary);
-		d.line = 1;
-		summary = parse_json(&d, d.text.buf, d.text.len, 1);
-		dq_buf_release(&d.text);
-		counts = cJSON_GetObjectItemCaseSensitive(summary, "counts");
-		item = cJSON_GetObjectItemCaseSensitive(summary, "run_id");
-		if (!run_id && cJSON_IsString(item))
-			run_id = item->valuestring;
-		item = cJSON_GetObjectItemCaseSensitive(summary,
-							"exit_status");
-		if (cJSON_IsNumber(item))
-			status = item->valueint == 0 ? "passed" :
-				 item->valueint == 1 ? "failed" : "error";
+		summary = doc_json(&ds, o->summary);
+		counts = jv_get(summary, "counts");
+		item = jv_get(summary, "run_id");
+		if (!o->run_id && item.type == DQ_JSON_STRING) {
+			jv_text(item, &text);
+			run_id = dq_buf_detach(&text, NULL);
+		}
+		item = jv_get(summary, "exit_status");
+		if (item.type == DQ_JSON_NUMBER)
+			status = item.n == 1 && *item.s == '0' ? "passed" :
+				 item.n == 1 && *item.s == '1' ? "failed" :
+								 "error";
 	}
+	if (o->run_id)
+		run_id = dq_xstrdup(o->run_id);
 	if (!run_id || !*run_id)
 		usage_error("the generic schema needs --run-id or a summary "
 			    "with a run_id");
@@ -981,134 +1596,166 @@ generic(const struct opts *o, struct dq_buf *out)
 	row_str(&r, "id", run_id);
 	row_str(&r, "source", o->source);
 	row_str(&r, "entity", o->entity);
-	row_val(&r, "tool", cJSON_GetObjectItemCaseSensitive(summary, "tool"));
+	row_val(&r, "tool", jv_get(summary, "tool"));
 	row_str(&r, "status", status);
-	row_val(&r, "started_at",
-		cJSON_GetObjectItemCaseSensitive(summary, "started"));
-	row_val(&r, "ended_at",
-		cJSON_GetObjectItemCaseSensitive(summary, "ended"));
-	row_val(&r, "duration_ms",
-		cJSON_GetObjectItemCaseSensitive(summary, "duration_ms"));
-	row_val(&r, "records_in", cJSON_GetObjectItemCaseSensitive(counts,
-								    "in"));
-	row_val(&r, "records_out", cJSON_GetObjectItemCaseSensitive(counts,
-								     "out"));
-	row_val(&r, "records_quarantined",
-		cJSON_GetObjectItemCaseSensitive(counts, "quarantined"));
-	row_val(&r, "records_rejected",
-		cJSON_GetObjectItemCaseSensitive(counts, "rejected"));
-	row_val(&r, "score", cJSON_GetObjectItemCaseSensitive(summary,
-							       "score"));
-	row_val(&r, "passed", cJSON_GetObjectItemCaseSensitive(summary,
-								"passed"));
-	row_val(&r, "contract_version",
-		cJSON_GetObjectItemCaseSensitive(summary, "contract_version"));
+	if (o->started)
+		row_str(&r, "started_at", o->started);
+	else
+		row_val(&r, "started_at", jv_get(summary, "started"));
+	row_val(&r, "ended_at", jv_get(summary, "ended"));
+	row_val(&r, "duration_ms", jv_get(summary, "duration_ms"));
+	row_val(&r, "records_in", jv_get(counts, "in"));
+	row_val(&r, "records_out", jv_get(counts, "out"));
+	row_val(&r, "records_quarantined", jv_get(counts, "quarantined"));
+	row_val(&r, "records_rejected", jv_get(counts, "rejected"));
+	row_val(&r, "score", jv_get(summary, "score"));
+	row_val(&r, "passed", jv_get(summary, "passed"));
+	row_val(&r, "contract_version", jv_get(summary, "contract_version"));
 	row_json(&r, "summary", summary);
 	row_end(&r, out, NULL);
 
 	if (o->violations) {
-		static const char *const details[] = { "line", "category",
-			"value", "message", "hint" };
+		static const char *const details[] = { "line", "file",
+			"category", "value", "message", "hint" };
 		size_t k;
+		int nd;
 
 		pos = 0;
 		doc_read(&d, o->violations);
 		batch_init(&b);
-		while ((v = next_line(&d, &pos)) != NULL) {
-			cJSON *det = cJSON_CreateObject();
+		while ((v = next_line(&d, &pos)).type >= 0) {
+			struct jv id = jv_get(v, "record_id");
+			struct jv file = jv_get(v, "file");
 
-			for (k = 0; k < sizeof(details) / sizeof(*details);
+			dq_buf_reset(&text);
+			dq_buf_addch(&text, '{');
+			for (k = nd = 0; k < sizeof(details) / sizeof(*details);
 			     k++) {
-				item = cJSON_GetObjectItemCaseSensitive(
-					v, details[k]);
-				if (item)
-					cJSON_AddItemToObject(
-						det, details[k],
-						cJSON_Duplicate(item, 1));
+				item = jv_get(v, details[k]);
+				if (item.type < 0)
+					continue;
+				dq_buf_addf(&text, "%s\"%s\":", nd++ ? "," : "",
+					    details[k]);
+				json_compact(item.s, item.n, 0, &text);
 			}
+			dq_buf_addch(&text, '}');
 			row_begin(&r, "dq_violation", 4);
 			row_str(&r, "entity", o->entity);
-			row_key(&r, "record_key",
-				cJSON_GetObjectItemCaseSensitive(v,
-								 "record_id"));
-			row_key(&r, "rule_code",
-				cJSON_GetObjectItemCaseSensitive(v, "code"));
-			row_key(&r, "field",
-				cJSON_GetObjectItemCaseSensitive(v, "field"));
+			if (file.type == DQ_JSON_STRING) {
+				/* Records of several files: the same id (a
+				 * line number) in two files is two records. */
+				struct dq_buf key = DQ_BUF_INIT;
+				struct jv kv;
+
+				dq_buf_addch(&key, '[');
+				dq_buf_add(&key, file.s, file.n);
+				dq_buf_addch(&key, ',');
+				if (id.type >= 0)
+					dq_buf_add(&key, id.s, id.n);
+				else
+					dq_buf_addstr(&key, "null");
+				dq_buf_addch(&key, ']');
+				kv.s = key.buf;
+				kv.n = key.len;
+				kv.type = DQ_JSON_ARRAY;
+				row_key(&r, "record_key", kv, NULL);
+				dq_buf_release(&key);
+			} else {
+				row_key(&r, "record_key", id, NULL);
+			}
+			row_key(&r, "rule_code", jv_get(v, "code"), NULL);
+			row_key(&r, "field", jv_get(v, "field"), NULL);
+			row_val(&r, "record_id", id.type == DQ_JSON_STRING ||
+				id.type == DQ_JSON_NUMBER ? id : jv_none);
 			row_str(&r, "run_id", run_id);
 			row_str(&r, "first_run_id", run_id);
 			r.keep[r.n - 1] = 1;
-			item = cJSON_GetObjectItemCaseSensitive(v, "severity");
-			row_str(&r, "severity", cJSON_IsString(item) ?
-				item->valuestring : "error");
-			row_json(&r, "details", det);
+			item = jv_get(v, "severity");
+			if (item.type == DQ_JSON_STRING)
+				row_val(&r, "severity", item);
+			else
+				row_str(&r, "severity", "error");
+			row_json_text(&r, "details", &text);
 			batch_row(&b, &r, out,
-				  "status = CASE WHEN dq_violation.status = "
-				  "'suppressed' THEN 'suppressed' ELSE 'open' "
-				  "END");
-			cJSON_Delete(det);
-			cJSON_Delete(v);
+				  "status = CASE WHEN dq_violation.status IN "
+				  KEPT_STATUS " THEN dq_violation.status "
+				  "ELSE 'open' END\n"
+				  "  WHERE NOT " NEWER("dq_violation.run_id",
+						       "excluded.run_id"));
 		}
 		batch_end(&b, out);
 		dq_buf_release(&d.text);
-		/* What this run no longer reports has been fixed. */
-		dq_buf_addstr(out, "UPDATE dq_violation SET status = 'fixed' "
-			      "WHERE entity = ");
-		add_literal(out, o->entity, strlen(o->entity));
-		dq_buf_addstr(out, " AND status = 'open' AND run_id <> ");
-		add_literal(out, run_id, strlen(run_id));
-		dq_buf_addstr(out, ";\n");
+		if (o->complete) {
+			/* A run of the entity's whole data: what it no
+			 * longer reports, and an earlier run did, has been
+			 * fixed.  A partial load (the default) says nothing
+			 * about the records it did not hold. */
+			dq_buf_addstr(out, "UPDATE dq_violation SET status = "
+				      "'fixed' WHERE entity = ");
+			add_literal(out, o->entity, strlen(o->entity));
+			dq_buf_addstr(out, " AND status = 'open' AND "
+				      "run_id <> ");
+			add_literal(out, run_id, strlen(run_id));
+			dq_buf_addstr(out, " AND NOT coalesce(" RUN_TIME("run_id")
+				      " > " RUN_TIME_OF);
+			add_literal(out, run_id, strlen(run_id));
+			dq_buf_addstr(out, "), FALSE);\n");
+		}
 	}
 
 	if (o->profile) {
-		cJSON *profile;
+		struct dq_buf payload = DQ_BUF_INIT;
+		struct jv profile = doc_json(&d, o->profile);
 
-		doc_read(&d, o->profile);
-		d.line = 1;
-		profile = parse_json(&d, d.text.buf, d.text.len, 1);
-		while (d.text.len && strchr(" \t\r\n",
-					    d.text.buf[d.text.len - 1]))
-			d.text.len--;
 		row_begin(&r, "dq_profile", 1);
 		row_str(&r, "run_id", run_id);
 		row_str(&r, "entity", o->entity);
-		row_val(&r, "rows_profiled",
-			cJSON_GetObjectItemCaseSensitive(profile, "rows"));
-		row_val(&r, "fields",
-			cJSON_GetObjectItemCaseSensitive(profile, "fields"));
-		add_literal(row_col(&r, "payload"), d.text.buf, d.text.len);
+		row_val(&r, "rows_profiled", jv_get(profile, "rows"));
+		row_val(&r, "fields", jv_get(profile, "fields"));
+		profile_payload(o, profile, &payload);
+		row_json_text(&r, "payload", &payload);
 		row_end(&r, out, NULL);
+		dq_buf_release(&payload);
 		dq_buf_release(&d.text);
-		cJSON_Delete(profile);
 	}
 
 	if (o->golden) {
 		pos = 0;
 		doc_read(&d, o->golden);
 		batch_init(&b);
-		while ((v = next_line(&d, &pos)) != NULL) {
-			cJSON *meta = cJSON_DetachItemFromObjectCaseSensitive(
-				v, "_dq");
+		while ((v = next_line(&d, &pos)).type >= 0) {
+			struct jv meta = jv_get(v, "_dq");
+			struct dq_walk w;
+			struct dq_member m;
+			int nm = 0;
 
-			item = cJSON_GetObjectItemCaseSensitive(meta,
-								"cluster");
-			if (!item || cJSON_IsNull(item))
+			item = jv_get(meta, "cluster");
+			if (item.type < 0 || item.type == DQ_JSON_NULL)
 				dq_die("%s:%lu: golden record without "
 				       "_dq.cluster", d.path, d.line);
+			/* The record without its _dq member. */
+			dq_buf_reset(&text);
+			dq_buf_addch(&text, '{');
+			dq_walk_begin(&w, v.s, v.n);
+			while (dq_walk_member(&w, &m)) {
+				if (dq_member_key_is(&m, "_dq", 3))
+					continue;
+				if (nm++)
+					dq_buf_addch(&text, ',');
+				dq_buf_addch(&text, '"');
+				dq_buf_add(&text, m.key, m.keylen);
+				dq_buf_addstr(&text, "\":");
+				json_compact(m.val, m.vallen, 0, &text);
+			}
+			dq_buf_addch(&text, '}');
 			row_begin(&r, "dq_golden_record", 2);
 			row_str(&r, "entity", o->entity);
-			row_key(&r, "cluster_id", item);
+			row_key(&r, "cluster_id", item, NULL);
 			row_str(&r, "run_id", run_id);
-			row_json(&r, "record", v);
-			row_json(&r, "members",
-				 cJSON_GetObjectItemCaseSensitive(meta,
-								  "members"));
-			item = cJSON_GetObjectItemCaseSensitive(meta,
-								"provenance");
-			row_json(&r, "provenance", item);
+			row_json_text(&r, "record", &text);
+			row_json(&r, "members", jv_get(meta, "members"));
+			row_json(&r, "provenance", jv_get(meta, "provenance"));
 			batch_row(&b, &r, out, NULL);
-			cJSON_Delete(meta);
-			cJSON_Delete(v);
 		}
 		batch_end(&b, out);
 		dq_buf_release(&d.text);
@@ -1119,33 +1766,112 @@ generic(const struct opts *o, struct dq_buf *out)
 		pos = 0;
 		doc_read(&d, o->id_map);
 		batch_init(&b);
-		while ((v = next_line(&d, &pos)) != NULL) {
-			const cJSON *id, *cl;
+		while ((v = next_line(&d, &pos)).type >= 0) {
+			struct jv id, cl;
 
-			id = cJSON_GetObjectItemCaseSensitive(v, "id");
-			if (!id)
-				id = cJSON_GetObjectItemCaseSensitive(
-					v, "record_id");
-			cl = cJSON_GetObjectItemCaseSensitive(v, "cluster");
-			if (!cl)
-				cl = cJSON_GetObjectItemCaseSensitive(
-					v, "cluster_id");
-			if (!id || cJSON_IsNull(id) || !cl || cJSON_IsNull(cl))
+			id = jv_get(v, "id");
+			if (id.type < 0)
+				id = jv_get(v, "record_id");
+			cl = jv_get(v, "cluster");
+			if (cl.type < 0)
+				cl = jv_get(v, "cluster_id");
+			if (id.type < 0 || id.type == DQ_JSON_NULL ||
+			    cl.type < 0 || cl.type == DQ_JSON_NULL)
 				dq_die("%s:%lu: id map line without id and "
 				       "cluster", d.path, d.line);
 			row_begin(&r, "dq_id_map", 2);
 			row_str(&r, "entity", o->entity);
-			row_key(&r, "record_id", id);
-			row_key(&r, "cluster_id", cl);
+			row_key(&r, "record_key", id, "record_id");
+			row_key(&r, "cluster_id", cl, NULL);
 			row_str(&r, "run_id", run_id);
 			batch_row(&b, &r, out, NULL);
-			cJSON_Delete(v);
 		}
 		batch_end(&b, out);
 		dq_buf_release(&d.text);
 		delete_stale(out, "dq_id_map", o->entity, run_id);
 	}
-	cJSON_Delete(summary);
+	free(run_id);
+	dq_buf_release(&text);
+	dq_buf_release(&ds.text);
+}
+
+/* See the declaration above monitoring(). */
+static void
+profile_payload(const struct opts *o, struct jv p, struct dq_buf *out)
+{
+	struct dq_buf t = DQ_BUF_INIT;
+	long cut;
+
+	cut = json_compact(p.s, p.n, (size_t)o->max_value, &t);
+	if (o->max_payload && t.len > (size_t)o->max_payload) {
+		/* Leave out the largest top-level members until it fits,
+		 * keeping the order of the rest. */
+		struct dq_member *m = NULL;
+		size_t nm = 0, cap = 0, i, big, total = t.len;
+		char *drop;
+		struct dq_walk w;
+		struct dq_member x;
+		struct dq_buf names = DQ_BUF_INIT;
+		int first = 1;
+
+		dq_walk_begin(&w, t.buf, t.len);
+		while (dq_walk_member(&w, &x)) {
+			if (nm == cap) {
+				cap = cap ? 2 * cap : 16;
+				m = dq_xrealloc(m, cap * sizeof(*m));
+			}
+			m[nm++] = x;
+		}
+		drop = dq_xcalloc(nm ? nm : 1, 1);
+		while (total > (size_t)o->max_payload - 200) {
+			for (i = 0, big = nm; i < nm; i++)
+				if (!drop[i] && (big == nm ||
+						 m[i].vallen > m[big].vallen))
+					big = i;
+			if (big == nm)
+				break;
+			drop[big] = 1;
+			total -= m[big].keylen + m[big].vallen + 4;
+		}
+		dq_buf_addch(out, '{');
+		for (i = 0; i < nm; i++) {
+			struct dq_buf *to = drop[i] ? &names : out;
+
+			if (drop[i] ? names.len != 0 : !first)
+				dq_buf_addch(to, ',');
+			if (!drop[i])
+				first = 0;
+			dq_buf_addch(to, '"');
+			dq_buf_add(to, m[i].key, m[i].keylen);
+			dq_buf_addch(to, '"');
+			if (!drop[i]) {
+				dq_buf_addch(out, ':');
+				dq_buf_add(out, m[i].val, m[i].vallen);
+			}
+		}
+		dq_buf_addf(out, "%s\"_truncated\":{\"members_dropped\":[",
+			    first ? "" : ",");
+		dq_buf_add(out, names.buf, names.len);
+		dq_buf_addf(out, "],\"payload_bytes\":%zu,"
+			    "\"max_payload_bytes\":%lld", t.len, o->max_payload);
+		if (cut)
+			dq_buf_addf(out, ",\"values_cut\":%ld,"
+				    "\"max_value_bytes\":%lld", cut,
+				    o->max_value);
+		dq_buf_addstr(out, "}}");
+		dq_buf_release(&names);
+		free(drop);
+		free(m);
+	} else if (cut) {
+		/* t ends with the object's '}'. */
+		dq_buf_add(out, t.buf, t.len - 1);
+		dq_buf_addf(out, "%s\"_truncated\":{\"values_cut\":%ld,"
+			    "\"max_value_bytes\":%lld}}",
+			    t.len > 2 ? "," : "", cut, o->max_value);
+	} else {
+		dq_buf_add(out, t.buf, t.len);
+	}
+	dq_buf_release(&t);
 }
 
 /* --- main ------------------------------------------------------------ */
@@ -1184,10 +1910,12 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { .transaction = 1, .max_violations = 1000,
+			  .max_value = 1024, .max_payload = 16777216,
 			  .run_hour = -1, .file_size = -1,
-			  .entity = "records" };
+			  .entity = "records", .db_schema = "reporting" };
 	static const char *const dialects[] = { "sqlite", "postgres", NULL };
-	static const char *const schemas[] = { "generic", "monitoring", NULL };
+	static const char *const schemas[] = { "generic", "monitoring",
+					       "reporting", NULL };
 	struct dq_out sql;
 	struct dq_buf *out;
 	const char *ddl;
@@ -1200,6 +1928,9 @@ main(int argc, char **argv)
 		case O_AGENCY:
 			o.agency = text_arg("--agency", optarg);
 			break;
+		case O_COMPLETE:
+			o.complete = 1;
+			break;
 		case O_CREATE:
 			o.create = 1;
 			break;
@@ -1208,8 +1939,20 @@ main(int argc, char **argv)
 					&o.postgres))
 				usage_exit();
 			break;
+		case O_DB_SCHEMA:
+			if (!*optarg || strlen(optarg) > 63 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz_"
+				   "0123456789") != strlen(optarg) ||
+			    (*optarg >= '0' && *optarg <= '9'))
+				usage_error("--db-schema '%s': not a lower-case "
+					    "SQL name", optarg);
+			o.db_schema = optarg;
+			break;
 		case O_ENTITY:
 			o.entity = text_arg("--entity", optarg);
+			if (strlen(o.entity) > KEY_MAX)
+				usage_error("--entity: longer than %d bytes",
+					    KEY_MAX);
 			break;
 		case O_FILE:
 			o.file = text_arg("--file", optarg);
@@ -1228,6 +1971,16 @@ main(int argc, char **argv)
 		case O_LAST_MODIFIED:
 			o.last_modified = text_arg("--last-modified", optarg);
 			break;
+		case O_MAX_PAYLOAD:
+			if (dq_opt_int("max-payload-bytes", optarg, 4096,
+				       MAX_PAYLOAD, &o.max_payload))
+				usage_exit();
+			break;
+		case O_MAX_VALUE:
+			if (dq_opt_int("max-value-bytes", optarg, 0,
+				       MAX_PAYLOAD, &o.max_value))
+				usage_exit();
+			break;
 		case O_MAX_VIOLATIONS:
 			if (dq_opt_int("max-violations", optarg, 0,
 				       (1LL << 62), &o.max_violations))
@@ -1235,6 +1988,9 @@ main(int argc, char **argv)
 			break;
 		case O_NO_TRANSACTION:
 			o.transaction = 0;
+			break;
+		case O_REGISTER:
+			o.reg = 1;
 			break;
 		case O_PROFILE:
 			o.profile = optarg;
@@ -1259,6 +2015,9 @@ main(int argc, char **argv)
 			break;
 		case O_SOURCE:
 			o.source = text_arg("--source", optarg);
+			break;
+		case O_STARTED:
+			o.started = text_arg("--started", optarg);
 			break;
 		case O_SUMMARY:
 			o.summary = optarg;
@@ -1286,20 +2045,39 @@ main(int argc, char **argv)
 		if (o.golden || o.id_map)
 			usage_error("--golden and --id-map belong to the "
 				    "generic schema");
-		if (o.run_id || o.source)
-			usage_error("--run-id and --source belong to the "
-				    "generic schema");
+		if (o.run_id || o.source || o.started || o.complete)
+			usage_error("--run-id, --source, --started and "
+				    "--complete belong to the generic schema");
 	} else if (o.agency || o.file || o.run_date || o.run_hour >= 0 ||
 		   o.file_size >= 0 || o.last_modified) {
 		usage_error("--agency, --file, --run-date, --run-hour, "
 			    "--file-size and --last-modified belong to the "
-			    "monitoring schema");
+			    "monitoring and reporting schemas");
 	}
 	if (o.monitoring && (o.summary || o.violations || o.profile ||
 			     o.agency || o.file) &&
 	    (!o.agency || !o.file || !o.run_date || o.run_hour < 0))
-		usage_error("the monitoring schema needs --agency, --file, "
-			    "--run-date and --run-hour");
+		usage_error("the %s schema needs --agency, --file, "
+			    "--run-date and --run-hour", schemas[o.monitoring]);
+	if (o.monitoring == 2) {
+		/* The shared tables exist: they are never created. */
+		if (o.create)
+			usage_error("--create: the reporting tables are the "
+				    "database's own, never created here");
+		if (!o.postgres)
+			usage_error("the reporting schema is PostgreSQL's: "
+				    "--dialect postgres");
+		if (o.violations)
+			usage_error("--violations: the reporting schema keeps "
+				    "one failed-validation row a run, from "
+				    "the summary");
+		if (o.agency && o.file_size < 0)
+			usage_error("the reporting schema needs --file-size "
+				    "(file_size is NOT NULL)");
+	} else if (o.reg || strcmp(o.db_schema, "reporting") != 0) {
+		usage_error("--register and --db-schema belong to the "
+			    "reporting schema");
+	}
 
 	/* All of the SQL is built in the buffer before any of it is written:
 	 * an error leaves nothing half-written for sqlite3 or psql. */
@@ -1314,7 +2092,7 @@ main(int argc, char **argv)
 	if (o.transaction)
 		dq_buf_addstr(out, "BEGIN;\n");
 	if (o.create) {
-		ddl = o.monitoring ? monitoring_ddl : generic_ddl;
+		ddl = o.monitoring == 1 ? monitoring_ddl : generic_ddl;
 		while (*ddl) {
 			if (strncmp(ddl, "@JSON@", 6) == 0) {
 				dq_buf_addstr(out, o.postgres ? "JSONB" :
@@ -1325,7 +2103,9 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	if (o.monitoring && o.agency)
+	if (o.monitoring == 2 && o.agency)
+		reporting(&o, out);
+	else if (o.monitoring == 1 && o.agency)
 		monitoring(&o, out);
 	else if (!o.monitoring && (o.summary || o.run_id || o.violations ||
 				   o.profile || o.golden || o.id_map))
