@@ -270,6 +270,32 @@ J
 	assert_output '{"a":"N/A","b":"  none ","c":"-","d":null,"e":""}'
 }
 
+@test "null tokens that are names (Na, Nil) stay in name fields unless the contract asks" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf '%s\n' 'id,first_name,last_name,city,street' '1,Nil,Na,na,NIL' \
+		'2,NIL,NA,Nil,-' '3,nil,N/A,x,y' >"$T/in.csv"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$P" \
+		--summary "$T/s.json" "$T/in.csv"
+	assert_line --index 0 '{"id":"1","first_name":"Nil","last_name":"Na","city":null,"street":null}'
+	# In capitals or lower case they are placeholders (R's NA, a form's
+	# NIL), as in every other field.
+	assert_line --index 1 '{"id":"2","first_name":null,"last_name":null,"city":null,"street":null}'
+	assert_line --index 2 '{"id":"3","first_name":null,"last_name":null,"city":"X","street":"y"}'
+	run -0 jq -c '[.fields.first_name.nulled, .fields.last_name.nulled, .fields.city.nulled]' "$T/s.json"
+	assert_output '[2,2,2]'
+	# The contract asks for them on names too.
+	run -0 --separate-stderr dq normalize --no-lineage -c "$P" \
+		--set 'normalize.names_keep=[]' "$T/in.csv"
+	assert_line --index 0 '{"id":"1","first_name":null,"last_name":null,"city":null,"street":null}'
+	# --null on every field spares the fields --name names.
+	run -0 --separate-stderr dq normalize --no-lineage --null \
+		--name first_name "$T/in.csv"
+	assert_line --index 0 '{"id":"1","first_name":"Nil","last_name":null,"city":null,"street":null}'
+	run -2 --separate-stderr dq normalize -c "$P" --set 'normalize.names_keep="na"' "$T/in.csv"
+	assert_output ""
+	[ "$stderr" = 'dq-normalize: contract: normalize.names_keep must be a list of strings' ]
+}
+
 @test "CSV: quoted commas, quotes, newlines; header names the fields" {
 	printf 'id,name,note\n1,"Lee, Ann","said ""hi"""\n2,Bo,"two\nlines"\n' >"$T/in.csv"
 	run -0 dq normalize --no-lineage "$T/in.csv"

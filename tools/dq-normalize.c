@@ -43,6 +43,7 @@ static const char help[] =
 	"      --collapse        trim and collapse inner white space everywhere\n"
 	"      --nfc, --nfkc     Unicode NFC or NFKC on every string field\n"
 	"      --null            null tokens become null in every string field\n"
+	"                        (a name field keeps Na and Nil: names too)\n"
 	"      --null-tokens L   the null tokens, comma-separated (default:\n"
 	"                        \"\",n/a,na,null,nil,none,-,--; case-insensitive)\n"
 	"      --email FIELDS    trim, lower-case, check an email address\n"
@@ -88,6 +89,7 @@ struct field {
 	size_t idx; /* in O.fields */
 	struct dq_step_list steps;
 	int known; /* named by the contract or a flag */
+	int is_name; /* its steps hold title_name: a name field */
 	struct tally t;
 };
 
@@ -104,6 +106,7 @@ struct opts {
 	size_t tcap;
 	struct dq_steps set;   /* null tokens, region, name particles */
 	struct dq_step_list all; /* --trim, --nfc, --null: every string */
+	struct dq_step_list all_names; /* the same for a name field */
 	char **renames;        /* pairs: from, to */
 	size_t nrenames;
 	int keep_original;
@@ -270,6 +273,23 @@ apply_quick(const struct quick *q)
 		if (!comma)
 			return 0;
 		s = comma + 1;
+	}
+}
+
+/* Name fields (title_name among their steps, from the contract or a
+ * flag) keep the null tokens normalize.names_keep lists, also against
+ * the --null that applies to every field. */
+static void
+mark_names(void)
+{
+	for (size_t i = 0; i < O.all.n; i++)
+		dq_step_list_add(&O.all_names, &O.all.v[i]);
+	dq_step_list_names(&O.all_names);
+	for (size_t i = 0; i < O.nfields; i++) {
+		struct field *f = O.fields[i];
+		f->is_name = dq_step_list_has(&f->steps, DQ_STEP_NAME);
+		if (f->is_name)
+			dq_step_list_names(&f->steps);
 	}
 }
 
@@ -503,9 +523,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 		struct dq_member saved = *m;
 		const char *oval = m->val;
 		size_t ovallen = m->vallen;
-		if (O.all.n)
-			rc = dq_steps_run(&O.set, O.all.v, O.all.n, &w->steps,
-					  r, i);
+		if (O.all.n) {
+			const struct dq_step_list *all =
+				f && f->is_name ? &O.all_names : &O.all;
+			rc = dq_steps_run(&O.set, all->v, all->n, &w->steps, r,
+					  i);
+		}
 		if (rc >= 0 && f && f->steps.n) {
 			int rc2 = dq_steps_run(&O.set, f->steps.v, f->steps.n,
 					       &w->steps, r, i);
@@ -726,6 +749,7 @@ opts_release(void)
 	free(O.fields);
 	free(O.table);
 	dq_step_list_release(&O.all);
+	dq_step_list_release(&O.all_names);
 	dq_steps_release(&O.set);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
@@ -765,6 +789,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < O.nquick; i++)
 		if (apply_quick(&O.quick[i]))
 			return 2;
+	mark_names();
 	O.multi_file = run.in.nfiles > 1;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);

@@ -87,6 +87,80 @@ test_run(void)
 	dq_steps_release(&set);
 }
 
+/* Null tokens that are names (Na, Nil) stay in a name field: one whose
+ * steps include title_name; the other tokens and fields are as before. */
+static void
+test_names(void)
+{
+	static const char name[] =
+		"{\"normalize\":[\"collapse\",\"null\",\"title_name\"]}";
+	static const char text[] = "{\"normalize\":[\"collapse\",\"null\"]}";
+	struct dq_steps set;
+	struct dq_step_list l = { 0 };
+	int drop = 0, keep = 0;
+	cJSON *sec, *fs;
+
+	dq_steps_init(&set);
+	UNIT_INT(set.nkeep, 2, "two tokens kept in names by default");
+	check(&set, name, "{\"n\":\"Na\"}", 0, "{\"n\":\"Na\"}",
+	      "surname Na kept");
+	check(&set, name, "{\"n\":\" Nil \"}", 1, "{\"n\":\"Nil\"}",
+	      "given name Nil kept (and trimmed)");
+	check(&set, name, "{\"n\":\"NA\"}", 1, "{\"n\":null}",
+	      "NA in capitals is a placeholder in a name field too");
+	check(&set, name, "{\"n\":\"nil\"}", 1, "{\"n\":null}",
+	      "nil in lower case is a placeholder in a name field too");
+	check(&set, name, "{\"n\":\"N/A\"}", 1, "{\"n\":null}",
+	      "n/a is still null in a name field");
+	check(&set, name, "{\"n\":\"null\"}", 1, "{\"n\":null}",
+	      "null is still null in a name field");
+	check(&set, text, "{\"n\":\"na\"}", 1, "{\"n\":null}",
+	      "na is null in a field that is not a name");
+	check(&set, "{\"normalize\":[\"title_name\",\"null\"]}",
+	      "{\"n\":\"NIL\"}", 1, "{\"n\":\"Nil\"}",
+	      "title_name before null: still a name field");
+
+	fs = cJSON_Parse(text);
+	UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), 0, "text field");
+	UNIT_INT(l.n == 2 && !l.v[1].name_field, 1, "text: null not marked");
+	UNIT_INT(dq_step_list_has(&l, DQ_STEP_NAME), 0, "no title_name");
+	UNIT_INT(dq_step_list_has(&l, DQ_STEP_NULL), 1, "a null step");
+	dq_step_list_names(&l);
+	UNIT_INT(l.n == 2 && l.v[1].name_field && !l.v[0].name_field, 1,
+		 "marked: the null step only");
+	dq_step_list_release(&l);
+	cJSON_Delete(fs);
+
+	/* The contract asks for na and nil on names too. */
+	sec = cJSON_Parse("{\"names_keep\":[]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), 0,
+		 "names_keep []");
+	UNIT_INT(set.nkeep, 0, "names_keep emptied");
+	cJSON_Delete(sec);
+	check(&set, name, "{\"n\":\"Na\"}", 1, "{\"n\":null}",
+	      "names_keep []: Na is null");
+	sec = cJSON_Parse("{\"names_keep\":[\"NA\",\"Na\"],"
+			  "\"null_tokens\":[\"none\",\"na\"]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), 0,
+		 "names_keep and null_tokens");
+	cJSON_Delete(sec);
+	check(&set, name, "{\"n\":\"NA\"}", 1, "{\"n\":\"Na\"}",
+	      "a file in capitals keeps NA by listing it");
+	check(&set, name, "{\"n\":\"na\"}", 1, "{\"n\":null}",
+	      "names_keep is compared by case");
+	check(&set, name, "{\"n\":\"Nil\"}", 0, "{\"n\":\"Nil\"}",
+	      "nil no longer a null token at all");
+	sec = cJSON_Parse("{\"names_keep\":\"na\"}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), -1,
+		 "names_keep must be a list");
+	cJSON_Delete(sec);
+	sec = cJSON_Parse("{\"names_keep\":[1]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), -1,
+		 "names_keep must be strings");
+	cJSON_Delete(sec);
+	dq_steps_release(&set);
+}
+
 static void
 test_config(void)
 {
@@ -164,6 +238,7 @@ int
 main(void)
 {
 	test_run();
+	test_names();
 	test_config();
 	return unit_done();
 }
