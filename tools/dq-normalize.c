@@ -57,7 +57,8 @@ static const char help[] =
 	"      --bool FIELDS     yes/no, y/n, true/false, 1/0, t/f -> true/false\n"
 	"      --number FIELDS   \"$1,234.50\" -> 1234.50, \"12%\" -> 0.12\n"
 	"      --state FIELDS    US state names -> USPS codes\n"
-	"      --zip FIELDS      US ZIP / ZIP+4, leading zeros restored\n"
+	"      --zip FIELDS      US ZIP / ZIP+4, leading zeros restored where\n"
+	"                        the record's state (--state field) agrees\n"
 	"      --rename OLD=NEW  rename a field (repeatable)\n"
 	"\n"
 	"Output:\n"
@@ -278,10 +279,23 @@ apply_quick(const struct quick *q)
 
 /* Name fields (title_name among their steps, from the contract or a
  * flag) keep the null tokens normalize.names_keep lists, also against
- * the --null that applies to every field. */
+ * the --null that applies to every field.  A padded ZIP must lie in the
+ * record's state: the state field is the one field with a us_state step
+ * (none when there are several), unless a zip step names its own. */
 static void
-mark_names(void)
+mark_fields(void)
 {
+	const char *state = NULL;
+	size_t nstate = 0;
+
+	for (size_t i = 0; i < O.nfields; i++)
+		if (dq_step_list_has(&O.fields[i]->steps, DQ_STEP_STATE)) {
+			state = O.fields[i]->name;
+			nstate++;
+		}
+	if (nstate == 1)
+		for (size_t i = 0; i < O.nfields; i++)
+			dq_step_list_zip_state(&O.fields[i]->steps, state);
 	for (size_t i = 0; i < O.all.n; i++)
 		dq_step_list_add(&O.all_names, &O.all.v[i]);
 	dq_step_list_names(&O.all_names);
@@ -789,7 +803,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < O.nquick; i++)
 		if (apply_quick(&O.quick[i]))
 			return 2;
-	mark_names();
+	mark_fields();
 	O.multi_file = run.in.nfiles > 1;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);

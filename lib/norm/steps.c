@@ -260,6 +260,15 @@ dq_step_list_has(const struct dq_step_list *l, enum dq_step_kind k)
 }
 
 void
+dq_step_list_zip_state(struct dq_step_list *l, const char *state)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == DQ_STEP_ZIP && !l->v[i].zip_state &&
+		    !l->v[i].zip_no_state)
+			l->v[i].zip_state = state;
+}
+
+void
 dq_step_list_names(struct dq_step_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -351,6 +360,15 @@ step_option(struct dq_step *st, const char *k, const cJSON *v,
 	case DQ_STEP_ZIP:
 		if (!strcmp(k, "restore_zeros") && cJSON_IsBool(v)) {
 			st->zip_restore = cJSON_IsTrue(v);
+			return 1;
+		}
+		if (!strcmp(k, "state") && cJSON_IsString(v) &&
+		    v->valuestring[0]) {
+			st->zip_state = v->valuestring;
+			return 1;
+		}
+		if (!strcmp(k, "state") && cJSON_IsFalse(v)) {
+			st->zip_no_state = 1;
 			return 1;
 		}
 		return 0;
@@ -536,12 +554,52 @@ is_null_token(const struct dq_steps *s, const struct dq_step *st,
 	       !(st->name_field && in_list(s->names_keep, s->nkeep, v, n, 1));
 }
 
+/* The USPS code of the state a zip step checks a padded ZIP against, or
+ * NULL when the record holds no US state there (see steps.h). */
+static const char *
+record_state(const struct dq_step *st, const struct dq_record *r,
+	     struct dq_buf *tmp)
+{
+	const struct dq_member *m;
+	long at;
+
+	if (!st->zip_state)
+		return NULL;
+	at = dq_record_find(r, st->zip_state, strlen(st->zip_state));
+	if (at < 0 || r->m[at].type != DQ_JSON_STRING)
+		return NULL;
+	m = &r->m[at];
+	dq_buf_reset(tmp);
+	dq_json_unescape(m->val, m->vallen, tmp);
+	return dq_us_state_code(tmp->buf, tmp->len);
+}
+
 /* DQ_STEP_STRING when rc is 0, else DQ_STEP_FAIL. */
 #define STRING_OR_FAIL(rc) ((rc) ? DQ_STEP_FAIL : DQ_STEP_STRING)
 
+/* The zip step: a clean ZIP needs no state; a ZIP to pad asks the
+ * record's (the rare case, so the state is looked up only then). */
+static int
+zip_step(const struct dq_step *st, const struct dq_record *r, const char *in,
+	 size_t n, struct dq_buf *out)
+{
+	struct dq_buf tmp = DQ_BUF_INIT;
+	int rc;
+
+	if (!dq_zip_normalize(in, n, 0, NULL, out))
+		return 0;
+	if (!st->zip_restore)
+		return -1;
+	rc = dq_zip_normalize(in, n, 1, r ? record_state(st, r, &tmp) : NULL,
+			      out);
+	dq_buf_release(&tmp);
+	return rc;
+}
+
 int
 dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
-	      const char *in, size_t n, struct dq_buf *out)
+	      const struct dq_record *r, const char *in, size_t n,
+	      struct dq_buf *out)
 {
 	const char *code;
 	int v;
@@ -612,8 +670,7 @@ dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
 		dq_buf_addstr(out, code);
 		return DQ_STEP_STRING;
 	case DQ_STEP_ZIP:
-		return STRING_OR_FAIL(
-			dq_zip_normalize(in, n, st->zip_restore, out));
+		return STRING_OR_FAIL(zip_step(st, r, in, n, out));
 	case DQ_STEP_DIGITS:
 		for (size_t i = 0; i < n; i++)
 			if (in[i] >= '0' && in[i] <= '9')
@@ -702,7 +759,7 @@ dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
 				continue;
 		}
 		dq_buf_reset(dst);
-		int rc = dq_step_apply(s, &v[i], cur, curlen, dst);
+		int rc = dq_step_apply(s, &v[i], r, cur, curlen, dst);
 		if (rc == DQ_STEP_FAIL)
 			return -1;
 		kind = rc;

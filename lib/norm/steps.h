@@ -74,6 +74,12 @@ struct dq_step {
 	char region[4];      /* phone: ISO 3166 region, upper case */
 	int ext_drop;        /* phone: drop an extension */
 	int zip_restore;     /* zip: restore leading zeros (default 1) */
+	/* zip: the field holding the record's state (borrowed: the
+	 * contract's or the caller's string), whose prefixes a padded ZIP
+	 * must lie in; NULL for none.  zip_no_state: the contract said
+	 * "state": false, so no field is set later either. */
+	const char *zip_state;
+	int zip_no_state;
 	int name_field;      /* null: a name field's (spares names_keep) */
 	struct dq_date_opts date;
 	struct dq_number_opts num;
@@ -131,6 +137,10 @@ void dq_step_list_release(struct dq_step_list *l);
 /* 1 when l holds a step of kind k. */
 int dq_step_list_has(const struct dq_step_list *l, enum dq_step_kind k);
 
+/* Give the zip steps of l that name no state field (and were not told
+ * "state": false) the field state (borrowed; it outlives l's use). */
+void dq_step_list_zip_state(struct dq_step_list *l, const char *state);
+
 /*
  * Mark the null steps of l as a name field's: a null token written as
  * normalize.names_keep lists it (by case) is left as it is ("Na" stays
@@ -169,10 +179,13 @@ enum { DQ_STEP_STRING, DQ_STEP_RAW, DQ_STEP_FAIL };
 /*
  * Apply one step to the text in (n bytes): appends the result to out and
  * returns DQ_STEP_STRING (a string's text) or DQ_STEP_RAW (raw JSON), or
- * DQ_STEP_FAIL with nothing appended.
+ * DQ_STEP_FAIL with nothing appended.  r (may be NULL: no state) is the
+ * record the value belongs to, read by a zip step for its state field
+ * when a ZIP needs padding (see dq_steps_run); r is only read.
  */
 int dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
-		  const char *in, size_t n, struct dq_buf *out);
+		  const struct dq_record *r, const char *in, size_t n,
+		  struct dq_buf *out);
 
 /* A thread's buffers for dq_steps_run(); { 0 } is ready. */
 struct dq_steps_scratch {
@@ -182,7 +195,10 @@ void dq_steps_scratch_release(struct dq_steps_scratch *w);
 
 /*
  * Run the list v (n steps) over member mi of r, a string or a number
- * (other values are left alone).  Returns 1 if the value changed (and
+ * (other values are left alone).  A zip step with a state field reads
+ * that member of r as dq_us_state_code() reads a state: a US state there
+ * must agree with a padded ZIP; anything else (absent, null, a null
+ * token, "Sachsen") says nothing, and the ZIP is padded as without.  Returns 1 if the value changed (and
  * sets it with dq_record_set), 0 if unchanged, -1 if a step could not
  * parse it: the member may then hold an earlier step's result, so a
  * caller that wants all or nothing saves and restores it.

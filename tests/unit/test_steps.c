@@ -80,6 +80,33 @@ test_run(void)
 	      "steps apply in order");
 	check(&set, "{\"normalize\":[\"zip\"]}", "{\"z\":2134}", 1,
 	      "{\"z\":\"02134\"}", "a ZIP written as a number");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":\"California\"}", -1,
+	      "{\"z\":\"2134\",\"st\":\"California\"}",
+	      "zip: a padded ZIP outside the record's state is unparsed");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":2134,\"st\":\" ma \"}", 1,
+	      "{\"z\":\"02134\",\"st\":\" ma \"}",
+	      "zip: the state read as dq_us_state_code reads it");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":\" n/a \"}", 1,
+	      "{\"z\":\"02134\",\"st\":\" n/a \"}",
+	      "zip: a null token is no state");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":7}", 1,
+	      "{\"z\":\"02134\",\"st\":7}",
+	      "zip: a number is no US state: padded as without one");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"4300\",\"st\":\"Sachsen\"}", 1,
+	      "{\"z\":\"04300\",\"st\":\"Sachsen\"}",
+	      "zip: a state the USPS table does not know says nothing");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"7330\",\"st\":\"tex\\u0061s\"}", -1,
+	      "{\"z\":\"7330\",\"st\":\"tex\\u0061s\"}",
+	      "zip: an escaped state is read unescaped");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":null}", 1,
+	      "{\"z\":\"02134\",\"st\":null}", "zip: null is no state");
 	check(&set, "{\"normalize\":[\"digits\"]}", "{\"z\":\"a1-2 3\"}", 1,
 	      "{\"z\":\"123\"}", "digits");
 	check(&set, "{\"normalize\":[]}", "{\"z\":\" x \"}", 0,
@@ -194,6 +221,21 @@ test_config(void)
 	UNIT_INT(l.n, 4, "nothing added on an error");
 	dq_step_list_release(&l);
 
+	UNIT_INT(dq_steps_quick(&set, "zip", NULL, &l), 0, "--zip F");
+	fs = cJSON_Parse("{\"normalize\":[{\"zip\":{\"state\":\"own\"}},"
+			 "{\"zip\":{\"state\":false}}]}");
+	UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), 0, "zip options");
+	dq_step_list_zip_state(&l, "st");
+	UNIT_INT(l.n, 5, "trim, null, zip, zip, zip");
+	if (l.n == 5) {
+		UNIT_STR(l.v[2].zip_state, "st", "the run's state field");
+		UNIT_STR(l.v[3].zip_state, "own", "a step's own kept");
+		UNIT_OK(!l.v[4].zip_state, "state false: none");
+		UNIT_OK(!l.v[1].zip_state, "not a zip step");
+	}
+	cJSON_Delete(fs);
+	dq_step_list_release(&l);
+
 	sec = cJSON_Parse("{\"null_tokens\":[\"x\"],\"region\":\"GB\","
 			  "\"unknown_fields\":\"drop\",\"keep_original\":true,"
 			  "\"particles\":[\"de\"]}");
@@ -222,6 +264,8 @@ test_config(void)
 		"{\"normalize\":[{\"trim\":{\"x\":1}}]}",
 		"{\"normalize\":[{\"date\":{\"epoch\":\"h\"}}]}",
 		"{\"normalize\":[{\"zip\":{\"restore_zeros\":1}}]}",
+		"{\"normalize\":[{\"zip\":{\"state\":true}}]}",
+		"{\"normalize\":[{\"zip\":{\"state\":\"\"}}]}",
 		"{\"type\":7}",
 		"{\"type\":\"phone\",\"region\":\"ZZ\"}",
 	};
