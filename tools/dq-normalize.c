@@ -19,6 +19,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "base/strmap.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -103,8 +104,7 @@ struct quick {
 struct opts {
 	struct field **fields; /* every field seen or configured */
 	size_t nfields;
-	size_t *table;         /* open addressing over fields, slot = i + 1 */
-	size_t tcap;
+	struct dq_strmap names; /* field name -> index in fields */
 	struct dq_steps set;   /* null tokens, region, name particles */
 	struct dq_step_list all; /* --trim, --nfc, --null: every string */
 	struct dq_step_list all_names; /* the same for a name field */
@@ -127,44 +127,11 @@ static struct opts O = { .lock = PTHREAD_RWLOCK_INITIALIZER };
 
 /* ---- field table ---- */
 
-static size_t
-hash_key(const char *k, size_t n)
-{
-	return (size_t)XXH3_64bits(k, n);
-}
-
-static void
-table_insert(size_t i)
-{
-	size_t mask = O.tcap - 1;
-	size_t h = hash_key(O.fields[i]->name, O.fields[i]->namelen) & mask;
-	while (O.table[h])
-		h = (h + 1) & mask;
-	O.table[h] = i + 1;
-}
-
 static struct field *
 find_locked(const char *k, size_t n)
 {
-	if (!O.tcap)
-		return NULL;
-	size_t mask = O.tcap - 1, h = hash_key(k, n) & mask;
-	while (O.table[h]) {
-		struct field *f = O.fields[O.table[h] - 1];
-		if (f->namelen == n && !memcmp(f->name, k, n))
-			return f;
-		h = (h + 1) & mask;
-	}
-	return NULL;
-}
-
-static struct field *
-field_find(const char *k, size_t n)
-{
-	pthread_rwlock_rdlock(&O.lock);
-	struct field *f = find_locked(k, n);
-	pthread_rwlock_unlock(&O.lock);
-	return f;
+	long i = dq_strmap_get(&O.names, k, n);
+	return i < 0 ? NULL : O.fields[i];
 }
 
 static struct field *
@@ -173,20 +140,22 @@ get_locked(const char *k, size_t n)
 	struct field *f = find_locked(k, n);
 	if (f)
 		return f;
-	if ((O.nfields + 1) * 2 > O.tcap) {
-		O.tcap = O.tcap ? O.tcap * 2 : 64;
-		free(O.table);
-		O.table = dq_xcalloc(O.tcap, sizeof(size_t));
-		for (size_t i = 0; i < O.nfields; i++)
-			table_insert(i);
-	}
 	f = dq_xcalloc(1, sizeof(*f));
 	f->name = dq_xstrndup(k, n);
 	f->namelen = n;
 	f->idx = O.nfields;
 	O.fields = dq_xrealloc(O.fields, (O.nfields + 1) * sizeof(*O.fields));
 	O.fields[O.nfields++] = f;
-	table_insert(O.nfields - 1);
+	dq_strmap_add(&O.names, k, n, f->idx);
+	return f;
+}
+
+static struct field *
+field_find(const char *k, size_t n)
+{
+	pthread_rwlock_rdlock(&O.lock);
+	struct field *f = find_locked(k, n);
+	pthread_rwlock_unlock(&O.lock);
 	return f;
 }
 
@@ -761,7 +730,7 @@ opts_release(void)
 		free(f);
 	}
 	free(O.fields);
-	free(O.table);
+	dq_strmap_release(&O.names);
 	dq_step_list_release(&O.all);
 	dq_step_list_release(&O.all_names);
 	dq_steps_release(&O.set);
