@@ -211,11 +211,11 @@ J
 
 @test "quick flags: email, phone, date, name, state, zip, bool, number" {
 	cat >"$T/in" <<'J'
-{"id":"1","email":" Ann.Lee+news@Example.COM ","phone":"(415) 555-2671","dob":"3/7/1984","first":"  mARY-kate ","last":"o'brien","state":"california","zip":"2134","ok":"Yes","amt":"$1,234.50"}
+{"id":"1","email":" Ann.Lee+news@Example.COM ","phone":"(415) 555-2671","dob":"3/7/1984","first":"  mARY-kate ","last":"o'brien","state":"massachusetts","zip":"2134","ok":"Yes","amt":"$1,234.50"}
 J
 	run -0 dq normalize --no-lineage --trim --email email --phone phone --date dob \
 		--name first,last --state state --zip zip --bool ok --number amt "$T/in"
-	assert_output '{"id":"1","email":"ann.lee+news@example.com","phone":"+14155552671","dob":"1984-03-07","first":"Mary-Kate","last":"O'"'"'Brien","state":"CA","zip":"02134","ok":true,"amt":1234.50}'
+	assert_output '{"id":"1","email":"ann.lee+news@example.com","phone":"+14155552671","dob":"1984-03-07","first":"Mary-Kate","last":"O'"'"'Brien","state":"MA","zip":"02134","ok":true,"amt":1234.50}'
 }
 
 @test "date order from the flag; impossible dates stay and are listed unparsed" {
@@ -268,6 +268,67 @@ J
 	assert_output '{"a":null,"b":null,"c":null,"d":"nothing","e":null}'
 	run -0 dq normalize --no-lineage --null --null-tokens nothing "$T/in"
 	assert_output '{"a":"N/A","b":"  none ","c":"-","d":null,"e":""}'
+}
+
+@test "null tokens that are names (Na, Nil) stay in name fields unless the contract asks" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf '%s\n' 'id,first_name,last_name,city,street' '1,Nil,Na,na,NIL' \
+		'2,NIL,NA,Nil,-' '3,nil,N/A,x,y' >"$T/in.csv"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$P" \
+		--summary "$T/s.json" "$T/in.csv"
+	assert_line --index 0 '{"id":"1","first_name":"Nil","last_name":"Na","city":null,"street":null}'
+	# In capitals or lower case they are placeholders (R's NA, a form's
+	# NIL), as in every other field.
+	assert_line --index 1 '{"id":"2","first_name":null,"last_name":null,"city":null,"street":null}'
+	assert_line --index 2 '{"id":"3","first_name":null,"last_name":null,"city":"X","street":"y"}'
+	run -0 jq -c '[.fields.first_name.nulled, .fields.last_name.nulled, .fields.city.nulled]' "$T/s.json"
+	assert_output '[2,2,2]'
+	# The contract asks for them on names too.
+	run -0 --separate-stderr dq normalize --no-lineage -c "$P" \
+		--set 'normalize.names_keep=[]' "$T/in.csv"
+	assert_line --index 0 '{"id":"1","first_name":null,"last_name":null,"city":null,"street":null}'
+	# --null on every field spares the fields --name names.
+	run -0 --separate-stderr dq normalize --no-lineage --null \
+		--name first_name "$T/in.csv"
+	assert_line --index 0 '{"id":"1","first_name":"Nil","last_name":null,"city":null,"street":null}'
+	run -2 --separate-stderr dq normalize -c "$P" --set 'normalize.names_keep="na"' "$T/in.csv"
+	assert_output ""
+	[ "$stderr" = 'dq-normalize: contract: normalize.names_keep must be a list of strings' ]
+}
+
+@test "ZIP padding only where the record's state agrees; else unparsed, unchanged (issue 15, item 10)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf '%s\n' '{"state":"TX","zip":"7330"}' '{"state":"CA","zip":"2134"}' \
+		'{"state":"nj","zip":"7330"}' '{"zip":"2134","state":"Massachusetts"}' \
+		'{"zip":"2134"}' '{"state":"N/A","zip":"2134"}' '{"state":"Bavaria","zip":"2134"}' \
+		'{"state":"PR","zip":907}' '{"state":"CA","zip":"94110"}' '{"state":"TX","zip":"7330-1234"}' >"$T/in"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$P" --summary "$T/s.json" "$T/in"
+	assert_output '{"state":"TX","zip":"7330","_dq":{"unparsed":["zip"]}}
+{"state":"CA","zip":"2134","_dq":{"unparsed":["zip"]}}
+{"state":"NJ","zip":"07330"}
+{"zip":"02134","state":"MA"}
+{"zip":"02134"}
+{"state":null,"zip":"02134"}
+{"state":"Bavaria","zip":"02134","_dq":{"unparsed":["state"]}}
+{"state":"PR","zip":"00907"}
+{"state":"CA","zip":"94110"}
+{"state":"TX","zip":"7330-1234","_dq":{"unparsed":["zip"]}}'
+	run -0 jq -c '.fields.zip | [.seen, .changed, .unparsed]' "$T/s.json"
+	assert_output '[10,6,3]'
+	# The quick flags name the state field the same way.
+	run -0 --separate-stderr dq normalize --no-lineage --state state --zip zip "$T/in"
+	assert_line --index 0 '{"state":"TX","zip":"7330","_dq":{"unparsed":["zip"]}}'
+	assert_line --index 2 '{"state":"NJ","zip":"07330"}'
+	# A zip step may name its state field, or none with "state": false.
+	printf '%s\n' '{"fields":{"st":{"type":"us_state"},"zip":{"normalize":[{"zip":{"state":"st"}}]}}}' >"$T/c1.json"
+	printf '%s\n' '{"st":"CA","zip":"2134"}' '{"st":"MA","zip":"2134"}' >"$T/in2"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$T/c1.json" "$T/in2"
+	assert_output '{"st":"CA","zip":"2134","_dq":{"unparsed":["zip"]}}
+{"st":"MA","zip":"02134"}'
+	printf '%s\n' '{"fields":{"st":{"type":"us_state"},"zip":{"normalize":[{"zip":{"state":false}}]}}}' >"$T/c2.json"
+	run -0 --separate-stderr dq normalize --no-lineage -c "$T/c2.json" "$T/in2"
+	assert_output '{"st":"CA","zip":"02134"}
+{"st":"MA","zip":"02134"}'
 }
 
 @test "CSV: quoted commas, quotes, newlines; header names the fields" {

@@ -85,6 +85,26 @@ setup() {
 	assert_line -n 3 --partial '"score":0.034229,"decision":"distinct"'
 }
 
+@test "phone last_n only when one side is partial, never for two complete numbers" {
+	# +14155552671 and +16505552671 share the last 7 digits but are two
+	# complete numbers: different.  A side with only the local digits
+	# agrees on the last 7.
+	printf '%s\n' '{"compare":{"model":"weighted","fields":{"phone":{"comparator":"phone","weight":1,"last_digits":7}}},"thresholds":{"match":0.95,"review":0.5}}' >"$T/phone.json"
+	printf '%s\n' \
+		'{"a":{"id":"1","phone":"+14155552671"},"b":{"id":"2","phone":"+16505552671"}}' \
+		'{"a":{"id":"1","phone":"+14155552671"},"b":{"id":"3","phone":"555-2671"}}' \
+		'{"a":{"id":"4","phone":"555-2671"},"b":{"id":"2","phone":"+16505552671"}}' \
+		'{"a":{"id":"1","phone":"+14155552671"},"b":{"id":"5","phone":"(415) 555-2671"}}' >"$T/phone.ndjson"
+	run -0 --separate-stderr dq score -c "$T/phone.json" "$T/phone.ndjson"
+	run -0 jq -c '[._dq.features.phone.level, ._dq.score, ._dq.decision]' <<<"$output"
+	assert_output - <<'EOF'
+["different",0,"distinct"]
+["last_n",0.7,"review"]
+["last_n",0.7,"review"]
+["exact",1,"match"]
+EOF
+}
+
 @test "model round trip: --train then --model scores as training in place" {
 	run -0 --separate-stderr dq score -c "$PERSON" "$S/pairs.ndjson"
 	printf '%s\n' "$output" >"$T/inplace"

@@ -104,6 +104,24 @@ setup() {
 ["00000-1234","not a US ZIP code (12345 or 12345-6789)"]'
 }
 
+@test "a ZIP dq-normalize could not pad under its state is not a ZIP to dq-validate (issue 15, item 10)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf '%s\n' id,state,zip 1,TX,7330 2,CA,2134 3,NJ,7330 4,MA,2134 >"$T/in.csv"
+	run -0 --separate-stderr dq normalize -q -c "$P" "$T/in.csv"
+	printf '%s\n' "$output" >"$T/norm"
+	run -1 --separate-stderr dq validate -q -c "$P" --violations "$T/v" "$T/norm"
+	run -0 jq -c '[.record_id, .code, .value]' "$T/v"
+	assert_output '["1","FMT:zip","7330"]
+["2","FMT:zip","2134"]'
+	# Given directly, the unpadded values are no ZIP either.
+	run -1 --separate-stderr dq validate -q --type zip=zip --violations "$T/v" "$T/in.csv"
+	run -0 jq -c '[.record_id, .value]' "$T/v"
+	assert_output '["1","7330"]
+["2","2134"]
+["3","7330"]
+["4","2134"]'
+}
+
 @test "missing is one idea: blank strings, [] and {} are missing everywhere (issue 13, defect 4)" {
 	printf '%s\n' '{"id":1,"a":[],"k":"  "}' '{"id":2,"a":{},"k":"\t"}' '{"id":3,"a":"  ","k":"x"}' \
 		'{"id":4,"a":"\u00a0","k":"x"}' '{"id":5,"a":0,"k":" "}' '{"id":6,"a":false,"k":"y"}' >"$T/in"

@@ -19,6 +19,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "base/strmap.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -43,6 +44,7 @@ static const char help[] =
 	"      --collapse        trim and collapse inner white space everywhere\n"
 	"      --nfc, --nfkc     Unicode NFC or NFKC on every string field\n"
 	"      --null            null tokens become null in every string field\n"
+	"                        (a name field keeps Na and Nil: names too)\n"
 	"      --null-tokens L   the null tokens, comma-separated (default:\n"
 	"                        \"\",n/a,na,null,nil,none,-,--; case-insensitive)\n"
 	"      --email FIELDS    trim, lower-case, check an email address\n"
@@ -56,7 +58,8 @@ static const char help[] =
 	"      --bool FIELDS     yes/no, y/n, true/false, 1/0, t/f -> true/false\n"
 	"      --number FIELDS   \"$1,234.50\" -> 1234.50, \"12%\" -> 0.12\n"
 	"      --state FIELDS    US state names -> USPS codes\n"
-	"      --zip FIELDS      US ZIP / ZIP+4, leading zeros restored\n"
+	"      --zip FIELDS      US ZIP / ZIP+4, leading zeros restored where\n"
+	"                        the record's state (--state field) agrees\n"
 	"      --rename OLD=NEW  rename a field (repeatable)\n"
 	"\n"
 	"Output:\n"
@@ -88,6 +91,7 @@ struct field {
 	size_t idx; /* in O.fields */
 	struct dq_step_list steps;
 	int known; /* named by the contract or a flag */
+	int is_name; /* its steps hold title_name: a name field */
 	struct tally t;
 };
 
@@ -100,10 +104,10 @@ struct quick {
 struct opts {
 	struct field **fields; /* every field seen or configured */
 	size_t nfields;
-	size_t *table;         /* open addressing over fields, slot = i + 1 */
-	size_t tcap;
+	struct dq_strmap names; /* field name -> index in fields */
 	struct dq_steps set;   /* null tokens, region, name particles */
 	struct dq_step_list all; /* --trim, --nfc, --null: every string */
+	struct dq_step_list all_names; /* the same for a name field */
 	char **renames;        /* pairs: from, to */
 	size_t nrenames;
 	int keep_original;
@@ -123,44 +127,11 @@ static struct opts O = { .lock = PTHREAD_RWLOCK_INITIALIZER };
 
 /* ---- field table ---- */
 
-static size_t
-hash_key(const char *k, size_t n)
-{
-	return (size_t)XXH3_64bits(k, n);
-}
-
-static void
-table_insert(size_t i)
-{
-	size_t mask = O.tcap - 1;
-	size_t h = hash_key(O.fields[i]->name, O.fields[i]->namelen) & mask;
-	while (O.table[h])
-		h = (h + 1) & mask;
-	O.table[h] = i + 1;
-}
-
 static struct field *
 find_locked(const char *k, size_t n)
 {
-	if (!O.tcap)
-		return NULL;
-	size_t mask = O.tcap - 1, h = hash_key(k, n) & mask;
-	while (O.table[h]) {
-		struct field *f = O.fields[O.table[h] - 1];
-		if (f->namelen == n && !memcmp(f->name, k, n))
-			return f;
-		h = (h + 1) & mask;
-	}
-	return NULL;
-}
-
-static struct field *
-field_find(const char *k, size_t n)
-{
-	pthread_rwlock_rdlock(&O.lock);
-	struct field *f = find_locked(k, n);
-	pthread_rwlock_unlock(&O.lock);
-	return f;
+	long i = dq_strmap_get(&O.names, k, n);
+	return i < 0 ? NULL : O.fields[i];
 }
 
 static struct field *
@@ -169,20 +140,22 @@ get_locked(const char *k, size_t n)
 	struct field *f = find_locked(k, n);
 	if (f)
 		return f;
-	if ((O.nfields + 1) * 2 > O.tcap) {
-		O.tcap = O.tcap ? O.tcap * 2 : 64;
-		free(O.table);
-		O.table = dq_xcalloc(O.tcap, sizeof(size_t));
-		for (size_t i = 0; i < O.nfields; i++)
-			table_insert(i);
-	}
 	f = dq_xcalloc(1, sizeof(*f));
 	f->name = dq_xstrndup(k, n);
 	f->namelen = n;
 	f->idx = O.nfields;
 	O.fields = dq_xrealloc(O.fields, (O.nfields + 1) * sizeof(*O.fields));
 	O.fields[O.nfields++] = f;
-	table_insert(O.nfields - 1);
+	dq_strmap_add(&O.names, k, n, f->idx);
+	return f;
+}
+
+static struct field *
+field_find(const char *k, size_t n)
+{
+	pthread_rwlock_rdlock(&O.lock);
+	struct field *f = find_locked(k, n);
+	pthread_rwlock_unlock(&O.lock);
 	return f;
 }
 
@@ -270,6 +243,36 @@ apply_quick(const struct quick *q)
 		if (!comma)
 			return 0;
 		s = comma + 1;
+	}
+}
+
+/* Name fields (title_name among their steps, from the contract or a
+ * flag) keep the null tokens normalize.names_keep lists, also against
+ * the --null that applies to every field.  A padded ZIP must lie in the
+ * record's state: the state field is the one field with a us_state step
+ * (none when there are several), unless a zip step names its own. */
+static void
+mark_fields(void)
+{
+	const char *state = NULL;
+	size_t nstate = 0;
+
+	for (size_t i = 0; i < O.nfields; i++)
+		if (dq_step_list_has(&O.fields[i]->steps, DQ_STEP_STATE)) {
+			state = O.fields[i]->name;
+			nstate++;
+		}
+	if (nstate == 1)
+		for (size_t i = 0; i < O.nfields; i++)
+			dq_step_list_zip_state(&O.fields[i]->steps, state);
+	for (size_t i = 0; i < O.all.n; i++)
+		dq_step_list_add(&O.all_names, &O.all.v[i]);
+	dq_step_list_names(&O.all_names);
+	for (size_t i = 0; i < O.nfields; i++) {
+		struct field *f = O.fields[i];
+		f->is_name = dq_step_list_has(&f->steps, DQ_STEP_NAME);
+		if (f->is_name)
+			dq_step_list_names(&f->steps);
 	}
 }
 
@@ -503,9 +506,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 		struct dq_member saved = *m;
 		const char *oval = m->val;
 		size_t ovallen = m->vallen;
-		if (O.all.n)
-			rc = dq_steps_run(&O.set, O.all.v, O.all.n, &w->steps,
-					  r, i);
+		if (O.all.n) {
+			const struct dq_step_list *all =
+				f && f->is_name ? &O.all_names : &O.all;
+			rc = dq_steps_run(&O.set, all->v, all->n, &w->steps, r,
+					  i);
+		}
 		if (rc >= 0 && f && f->steps.n) {
 			int rc2 = dq_steps_run(&O.set, f->steps.v, f->steps.n,
 					       &w->steps, r, i);
@@ -724,8 +730,9 @@ opts_release(void)
 		free(f);
 	}
 	free(O.fields);
-	free(O.table);
+	dq_strmap_release(&O.names);
 	dq_step_list_release(&O.all);
+	dq_step_list_release(&O.all_names);
 	dq_steps_release(&O.set);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
@@ -765,6 +772,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < O.nquick; i++)
 		if (apply_quick(&O.quick[i]))
 			return 2;
+	mark_fields();
 	O.multi_file = run.in.nfiles > 1;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);

@@ -61,6 +61,7 @@ static const struct keyspec normalize_keys[] = {
 	{ "keep_original", NULL, 0 }, { "region", NULL, 0 },
 	{ "date_order", NULL, 0 },  { "year_pivot", NULL, 0 },
 	{ "particles", NULL, 0 },   { "trim_all", NULL, 0 },
+	{ "names_keep", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -513,37 +513,83 @@ dq_cmp_email(const char *a, size_t an, const char *b, size_t bn)
 	return DQ_CMP_EMAIL_DIFFERENT;
 }
 
-static size_t
-digits(const char *s, size_t n, char *out, size_t cap)
+/* The digits of a phone number, an extension left out.  intl is 1 when
+ * the number is written with its country code: a leading '+' or the
+ * international prefix "00", which is dropped ("0033 1 55" is "33155"). */
+struct phone_digits {
+	char d[64];
+	size_t n;
+	int intl;
+};
+
+static void
+phone_digits(const char *s, size_t n, struct phone_digits *p)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < n && k < cap; i++) {
+	size_t i = 0, k = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	p->intl = i < n && s[i] == '+';
+	for (; i < n && k < sizeof(p->d); i++) {
 		/* An extension (";ext=12", " x12", " ext. 12") is not part
 		 * of the number. */
 		if (k && (s[i] == ';' || s[i] == 'x' || s[i] == 'X' ||
 			  s[i] == 'e' || s[i] == 'E' || s[i] == '#'))
 			break;
 		if (s[i] >= '0' && s[i] <= '9')
-			out[k++] = s[i];
+			p->d[k++] = s[i];
 	}
-	return k;
+	if (!p->intl && k > 2 && p->d[0] == '0' && p->d[1] == '0') {
+		memmove(p->d, p->d + 2, k - 2);
+		k -= 2;
+		p->intl = 1;
+	}
+	p->n = k;
+}
+
+/* 1 when nat, a national number with its trunk prefix 0 ("01 55 24 11
+ * 16"), is intl, a number with its country code ("+33 1 55 24 11 16"):
+ * the digits after the 0 end intl, and what is left before them is a
+ * country code of 1 to 3 digits. */
+static int
+trunk_same(const struct phone_digits *nat, const struct phone_digits *intl)
+{
+	size_t m;
+
+	if (nat->intl || !intl->intl || nat->n < 2 || nat->d[0] != '0')
+		return 0;
+	m = nat->n - 1;
+	return intl->n > m && intl->n - m <= 3 &&
+	       !memcmp(nat->d + 1, intl->d + intl->n - m, m);
 }
 
 enum dq_cmp_phone_level
 dq_cmp_phone(const char *a, size_t an, const char *b, size_t bn, int n)
 {
-	char da[64], db[64];
-	size_t la = digits(a, an, da, sizeof(da));
-	size_t lb = digits(b, bn, db, sizeof(db));
-	size_t k = n > 0 ? (size_t)n : 0;
+	struct phone_digits pa, pb;
+	size_t k = n > 0 ? (size_t)n : 0, la, lb;
 
+	phone_digits(a, an, &pa);
+	phone_digits(b, bn, &pb);
+	la = pa.n;
+	lb = pb.n;
 	if (!la || !lb)
 		return DQ_CMP_PHONE_DIFFERENT;
-	if (la == lb && !memcmp(da, db, la))
+	if (la == lb && !memcmp(pa.d, pb.d, la))
 		return DQ_CMP_PHONE_EXACT;
-	if (la >= 10 && lb >= 10 && !memcmp(da + la - 10, db + lb - 10, 10))
+	if (la >= 10 && lb >= 10 && !memcmp(pa.d + la - 10, pb.d + lb - 10, 10))
 		return DQ_CMP_PHONE_EXACT;
-	if (k && la >= k && lb >= k && !memcmp(da + la - k, db + lb - k, k))
+	if (trunk_same(&pa, &pb) || trunk_same(&pb, &pa))
+		return DQ_CMP_PHONE_EXACT;
+	/* The last n digits say something only when one side is partial:
+	 * it has fewer digits than the other and fewer than the 10 that
+	 * identify a number above ("555-0100" for "+1 206 555 0100").  Two
+	 * complete numbers that differ are different numbers however many
+	 * digits they end in. */
+	if (la == lb || (la < lb ? la : lb) >= 10)
+		return DQ_CMP_PHONE_DIFFERENT;
+	if (k && la >= k && lb >= k &&
+	    !memcmp(pa.d + la - k, pb.d + lb - k, k))
 		return DQ_CMP_PHONE_LAST_N;
 	return DQ_CMP_PHONE_DIFFERENT;
 }

@@ -92,10 +92,16 @@ enum dq_cmp_email_level dq_cmp_email(const char *a, size_t an, const char *b,
 
 /* Phone levels.  Only the digits count ("+1 (206) 555-0100" has 11).
  * EXACT when the digits are equal or, with at least 10 digits on each
- * side, the last 10 are (a country code written on one side only);
- * LAST_N when the last n digits are equal; a side with fewer than n
- * digits is DIFFERENT unless EXACT.  Digits after an extension mark
- * (";ext=", "x", "ext", "#") are left out. */
+ * side, the last 10 are (a country code written on one side only), or
+ * one side is a national number with its trunk 0 and the other the same
+ * number with a country code of 1 to 3 digits ("01 55 24 11 16" and
+ * "+33 1 55 24 11 16"; "00" opens a country code like '+');
+ * LAST_N when the last n digits are equal and one side is partial: it
+ * has fewer digits than the other and fewer than 10 ("555-0100" against
+ * "+1 206 555 0100").  Two complete numbers that differ are DIFFERENT
+ * (+14155552671, +16505552671), and so is a side with fewer than n
+ * digits.  Digits after an extension mark (";ext=", "x", "ext", "#")
+ * are left out. */
 enum dq_cmp_phone_level {
 	DQ_CMP_PHONE_EXACT,
 	DQ_CMP_PHONE_LAST_N,

@@ -27,6 +27,12 @@ static const char *const default_nulls[] = {
 	"", "n/a", "na", "null", "nil", "none", "-", "--"
 };
 
+/* Null tokens that are names too, as a name is written: the surname Na
+ * (Korean, Chinese), the given name Nil (Turkish, Catalan).  Written in
+ * capitals or in lower case they are the placeholders of exports (R's
+ * NA) and forms ("NIL" for none), so the list is matched by case. */
+static const char *const default_names_keep[] = { "Na", "Nil" };
+
 static char **
 split_list(const char *s, size_t *n)
 {
@@ -53,11 +59,10 @@ free_list(char **v, size_t n)
 }
 
 static void
-add_null_token(struct dq_steps *s, const char *t)
+add_string(char ***v, size_t *n, const char *t)
 {
-	s->null_tokens = dq_xrealloc(s->null_tokens,
-				     (s->nnull + 1) * sizeof(char *));
-	s->null_tokens[s->nnull++] = dq_xstrdup(t);
+	*v = dq_xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = dq_xstrdup(t);
 }
 
 void
@@ -67,7 +72,11 @@ dq_steps_init(struct dq_steps *s)
 	memcpy(s->region, "US", 3);
 	for (size_t i = 0; i < sizeof(default_nulls) / sizeof(*default_nulls);
 	     i++)
-		add_null_token(s, default_nulls[i]);
+		add_string(&s->null_tokens, &s->nnull, default_nulls[i]);
+	for (size_t i = 0; i < sizeof(default_names_keep) /
+				       sizeof(*default_names_keep);
+	     i++)
+		add_string(&s->names_keep, &s->nkeep, default_names_keep[i]);
 }
 
 static void
@@ -87,6 +96,9 @@ dq_steps_release(struct dq_steps *s)
 	free_list(s->null_tokens, s->nnull);
 	s->null_tokens = NULL;
 	s->nnull = 0;
+	free_list(s->names_keep, s->nkeep);
+	s->names_keep = NULL;
+	s->nkeep = 0;
 	free_particles(s);
 	s->name_opts.particles = NULL;
 }
@@ -127,6 +139,20 @@ load_strings(const cJSON *it, const char *what, char ***v, size_t *n)
 	return 0;
 }
 
+/* Replace the list *v (*n strings) by the strings of the array it. */
+static int
+replace_list(const cJSON *it, const char *what, char ***v, size_t *n)
+{
+	if (!cJSON_IsArray(it))
+		return dq_error("contract: normalize.%s must be a list of "
+				"strings",
+				what);
+	free_list(*v, *n);
+	*v = NULL;
+	*n = 0;
+	return load_strings(it, what, v, n);
+}
+
 int
 dq_steps_load_section(struct dq_steps *s, const cJSON *sec,
 		      int *drop_unknown, int *keep_original)
@@ -137,14 +163,10 @@ dq_steps_load_section(struct dq_steps *s, const cJSON *sec,
 	{
 		const char *k = it->string;
 		if (!strcmp(k, "null_tokens")) {
-			if (!cJSON_IsArray(it))
-				return dq_error("contract: normalize.null_tokens "
-						"must be a list of strings");
-			free_list(s->null_tokens, s->nnull);
-			s->null_tokens = NULL;
-			s->nnull = 0;
-			if (load_strings(it, "null_tokens", &s->null_tokens,
-					 &s->nnull))
+			if (replace_list(it, k, &s->null_tokens, &s->nnull))
+				return -1;
+		} else if (!strcmp(k, "names_keep")) {
+			if (replace_list(it, k, &s->names_keep, &s->nkeep))
 				return -1;
 		} else if (!strcmp(k, "unknown_fields")) {
 			if (!cJSON_IsString(it) ||
@@ -226,6 +248,32 @@ dq_step_list_release(struct dq_step_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+int
+dq_step_list_has(const struct dq_step_list *l, enum dq_step_kind k)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == k)
+			return 1;
+	return 0;
+}
+
+void
+dq_step_list_zip_state(struct dq_step_list *l, const char *state)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == DQ_STEP_ZIP && !l->v[i].zip_state &&
+		    !l->v[i].zip_no_state)
+			l->v[i].zip_state = state;
+}
+
+void
+dq_step_list_names(struct dq_step_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == DQ_STEP_NULL)
+			l->v[i].name_field = 1;
 }
 
 static int
@@ -312,6 +360,15 @@ step_option(struct dq_step *st, const char *k, const cJSON *v,
 	case DQ_STEP_ZIP:
 		if (!strcmp(k, "restore_zeros") && cJSON_IsBool(v)) {
 			st->zip_restore = cJSON_IsTrue(v);
+			return 1;
+		}
+		if (!strcmp(k, "state") && cJSON_IsString(v) &&
+		    v->valuestring[0]) {
+			st->zip_state = v->valuestring;
+			return 1;
+		}
+		if (!strcmp(k, "state") && cJSON_IsFalse(v)) {
+			st->zip_no_state = 1;
 			return 1;
 		}
 		return 0;
@@ -443,6 +500,8 @@ dq_steps_from_field(const struct dq_steps *s, const cJSON *fs,
 	cJSON_ArrayForEach(e, norm)
 	if (list_step(s, e, region, where, l))
 		return -1;
+	if (dq_step_list_has(l, DQ_STEP_NAME))
+		dq_step_list_names(l);
 	return 0;
 }
 
@@ -474,22 +533,73 @@ dq_steps_quick(const struct dq_steps *s, const char *kind, const char *arg,
 
 /* ---- applying steps ---- */
 
+/* 1 when v (n bytes) is in list, by case when exact_case. */
 static int
-is_null_token(const struct dq_steps *s, const char *v, size_t n)
+in_list(char *const *list, size_t len, const char *v, size_t n,
+	int exact_case)
 {
-	for (size_t i = 0; i < s->nnull; i++)
-		if (strlen(s->null_tokens[i]) == n &&
-		    !strncasecmp(s->null_tokens[i], v, n))
+	for (size_t i = 0; i < len; i++)
+		if (strlen(list[i]) == n &&
+		    !(exact_case ? memcmp(list[i], v, n)
+				 : strncasecmp(list[i], v, n)))
 			return 1;
 	return 0;
+}
+
+static int
+is_null_token(const struct dq_steps *s, const struct dq_step *st,
+	      const char *v, size_t n)
+{
+	return in_list(s->null_tokens, s->nnull, v, n, 0) &&
+	       !(st->name_field && in_list(s->names_keep, s->nkeep, v, n, 1));
+}
+
+/* The USPS code of the state a zip step checks a padded ZIP against, or
+ * NULL when the record holds no US state there (see steps.h). */
+static const char *
+record_state(const struct dq_step *st, const struct dq_record *r,
+	     struct dq_buf *tmp)
+{
+	const struct dq_member *m;
+	long at;
+
+	if (!st->zip_state)
+		return NULL;
+	at = dq_record_find(r, st->zip_state, strlen(st->zip_state));
+	if (at < 0 || r->m[at].type != DQ_JSON_STRING)
+		return NULL;
+	m = &r->m[at];
+	dq_buf_reset(tmp);
+	dq_json_unescape(m->val, m->vallen, tmp);
+	return dq_us_state_code(tmp->buf, tmp->len);
 }
 
 /* DQ_STEP_STRING when rc is 0, else DQ_STEP_FAIL. */
 #define STRING_OR_FAIL(rc) ((rc) ? DQ_STEP_FAIL : DQ_STEP_STRING)
 
+/* The zip step: a clean ZIP needs no state; a ZIP to pad asks the
+ * record's (the rare case, so the state is looked up only then). */
+static int
+zip_step(const struct dq_step *st, const struct dq_record *r, const char *in,
+	 size_t n, struct dq_buf *out)
+{
+	struct dq_buf tmp = DQ_BUF_INIT;
+	int rc;
+
+	if (!dq_zip_normalize(in, n, 0, NULL, out))
+		return 0;
+	if (!st->zip_restore)
+		return -1;
+	rc = dq_zip_normalize(in, n, 1, r ? record_state(st, r, &tmp) : NULL,
+			      out);
+	dq_buf_release(&tmp);
+	return rc;
+}
+
 int
 dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
-	      const char *in, size_t n, struct dq_buf *out)
+	      const struct dq_record *r, const char *in, size_t n,
+	      struct dq_buf *out)
 {
 	const char *code;
 	int v;
@@ -515,7 +625,7 @@ dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
 	case DQ_STEP_ASCII:
 		return STRING_OR_FAIL(dq_text_ascii(in, n, out));
 	case DQ_STEP_NULL:
-		if (is_null_token(s, in, n)) {
+		if (is_null_token(s, st, in, n)) {
 			dq_buf_add(out, "null", 4);
 			return DQ_STEP_RAW;
 		}
@@ -560,8 +670,7 @@ dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
 		dq_buf_addstr(out, code);
 		return DQ_STEP_STRING;
 	case DQ_STEP_ZIP:
-		return STRING_OR_FAIL(
-			dq_zip_normalize(in, n, st->zip_restore, out));
+		return STRING_OR_FAIL(zip_step(st, r, in, n, out));
 	case DQ_STEP_DIGITS:
 		for (size_t i = 0; i < n; i++)
 			if (in[i] >= '0' && in[i] <= '9')
@@ -650,7 +759,7 @@ dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
 				continue;
 		}
 		dq_buf_reset(dst);
-		int rc = dq_step_apply(s, &v[i], cur, curlen, dst);
+		int rc = dq_step_apply(s, &v[i], r, cur, curlen, dst);
 		if (rc == DQ_STEP_FAIL)
 			return -1;
 		kind = rc;

@@ -74,6 +74,13 @@ struct dq_step {
 	char region[4];      /* phone: ISO 3166 region, upper case */
 	int ext_drop;        /* phone: drop an extension */
 	int zip_restore;     /* zip: restore leading zeros (default 1) */
+	/* zip: the field holding the record's state (borrowed: the
+	 * contract's or the caller's string), whose prefixes a padded ZIP
+	 * must lie in; NULL for none.  zip_no_state: the contract said
+	 * "state": false, so no field is set later either. */
+	const char *zip_state;
+	int zip_no_state;
+	int name_field;      /* null: a name field's (spares names_keep) */
 	struct dq_date_opts date;
 	struct dq_number_opts num;
 };
@@ -89,12 +96,16 @@ struct dq_steps {
 	char region[4];          /* default phone region ("US") */
 	char **null_tokens;      /* owned; compared case-insensitively */
 	size_t nnull;
+	char **names_keep;       /* owned; null tokens a name field keeps,
+				  * compared by case */
+	size_t nkeep;
 	char **particles;        /* owned, NULL-ended; NULL: built-in list */
 	struct dq_name_opts name_opts;
 };
 
-/* Region US and the default null tokens: "", n/a, na, null, nil, none,
- * -, --. */
+/* Region US, the default null tokens ("", n/a, na, null, nil, none, -,
+ * --) and the two a name field keeps when written as names, "Na" and
+ * "Nil" (a surname, a given name; NA, na, NIL and nil stay placeholders). */
 void dq_steps_init(struct dq_steps *s);
 void dq_steps_release(struct dq_steps *s);
 
@@ -103,7 +114,7 @@ void dq_steps_set_null_tokens(struct dq_steps *s, const char *list);
 
 /*
  * Read a contract's "normalize" section (may be NULL): null_tokens,
- * region, particles, and the two output choices the program keeps:
+ * names_keep, region, particles, and the two output choices the program keeps:
  * unknown_fields "drop" sets *drop_unknown, keep_original true sets
  * *keep_original (neither is ever cleared).
  */
@@ -123,13 +134,31 @@ void dq_step_init(const struct dq_steps *s, struct dq_step *st,
 void dq_step_list_add(struct dq_step_list *l, const struct dq_step *st);
 void dq_step_list_release(struct dq_step_list *l);
 
+/* 1 when l holds a step of kind k. */
+int dq_step_list_has(const struct dq_step_list *l, enum dq_step_kind k);
+
+/* Give the zip steps of l that name no state field (and were not told
+ * "state": false) the field state (borrowed; it outlives l's use). */
+void dq_step_list_zip_state(struct dq_step_list *l, const char *state);
+
+/*
+ * Mark the null steps of l as a name field's: a null token written as
+ * normalize.names_keep lists it (by case) is left as it is ("Na" stays
+ * "Na", "NA" becomes null).  A name field
+ * is one whose steps include title_name; dq_steps_from_field() marks its
+ * list itself, a caller that adds steps to a list afterwards (quick
+ * flags) marks it again.
+ */
+void dq_step_list_names(struct dq_step_list *l);
+
 /*
  * Append to l the steps of one field of a contract's "fields" section, fs
  * ({"type": T, "normalize": [...], "region": CC}): its "normalize" list
  * (a step is a name or {"name": options}; one bare name is a list of
  * one), or without one the steps its type implies (trim, null, then the
  * type's own: email, phone, date, datetime, boolean, integer and number,
- * us_state, zip).  where names the field for messages.
+ * us_state, zip).  A list with title_name is a name field's
+ * (dq_step_list_names).  where names the field for messages.
  */
 int dq_steps_from_field(const struct dq_steps *s, const cJSON *fs,
 			const char *where, struct dq_step_list *l);
@@ -150,10 +179,13 @@ enum { DQ_STEP_STRING, DQ_STEP_RAW, DQ_STEP_FAIL };
 /*
  * Apply one step to the text in (n bytes): appends the result to out and
  * returns DQ_STEP_STRING (a string's text) or DQ_STEP_RAW (raw JSON), or
- * DQ_STEP_FAIL with nothing appended.
+ * DQ_STEP_FAIL with nothing appended.  r (may be NULL: no state) is the
+ * record the value belongs to, read by a zip step for its state field
+ * when a ZIP needs padding (see dq_steps_run); r is only read.
  */
 int dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
-		  const char *in, size_t n, struct dq_buf *out);
+		  const struct dq_record *r, const char *in, size_t n,
+		  struct dq_buf *out);
 
 /* A thread's buffers for dq_steps_run(); { 0 } is ready. */
 struct dq_steps_scratch {
@@ -163,7 +195,10 @@ void dq_steps_scratch_release(struct dq_steps_scratch *w);
 
 /*
  * Run the list v (n steps) over member mi of r, a string or a number
- * (other values are left alone).  Returns 1 if the value changed (and
+ * (other values are left alone).  A zip step with a state field reads
+ * that member of r as dq_us_state_code() reads a state: a US state there
+ * must agree with a padded ZIP; anything else (absent, null, a null
+ * token, "Sachsen") says nothing, and the ZIP is padded as without.  Returns 1 if the value changed (and
  * sets it with dq_record_set), 0 if unchanged, -1 if a step could not
  * parse it: the member may then hold an earlier step's result, so a
  * caller that wants all or nothing saves and restores it.

@@ -98,6 +98,8 @@
  * damage a spreadsheet does when it reads a ZIP as a number: it pads a
  * 3- or 4-digit ZIP (or a 7- or 8-digit ZIP+4) with leading zeros and
  * drops a ".0" tail ("2134.0"); without it such values are rejected.
+ * A padded ZIP must belong to the record's state when the record has one
+ * (the USPS prefix table of norm/usps.c): "2134" under CA is rejected.
  *
  * Limits: no Unicode case mapping, no IDNA mapping or Punycode, no
  * provider-specific rules beyond Gmail's dots, no locale-specific digits
@@ -105,6 +107,7 @@
  */
 #include "norm/value.h"
 #include "base/utf8.h"
+#include "norm/usps.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -1151,7 +1154,7 @@ dq_zip_valid(const char *s, size_t n)
 
 int
 dq_zip_normalize(const char *str, size_t n, int restore_zeros,
-		 struct dq_buf *out)
+		 const char *state, struct dq_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, a, b = 0, pad;
@@ -1185,6 +1188,9 @@ dq_zip_normalize(const char *str, size_t n, int restore_zeros,
 	if (b)
 		memcpy(zip + 5, s + a + 1, 4);
 	if (!zip5_exists(zip))
+		return -1;
+	/* Padding is a guess: the record's state must vouch for it. */
+	if (pad && state && !dq_zip_in_state(zip, 5, state))
 		return -1;
 	dq_buf_add(out, zip, 5);
 	if (a + pad == 9 || b) {

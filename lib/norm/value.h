@@ -106,10 +106,15 @@ int dq_us_state_valid(const char *s, size_t n);
  * that lost their leading zeros in a spreadsheet are padded back: 3 or 4
  * digits to 5 ("2134" -> "02134"), 7 or 8 digits to 9, "2134-1234" ->
  * "02134-1234", and a numeric ".0" tail is dropped ("2134.0" -> "02134").
- * Returns 0 and appends, or -1 (appending nothing) if s is not a ZIP.
+ * state is the record's state: its USPS code ("MA"), or NULL when it
+ * has no US state (none, or "Sachsen").  A padded ZIP must lie
+ * in that state's prefixes (norm/usps.h): "2134" under MA is 02134,
+ * under CA it is not a ZIP ("7330" under TX is no 07330, a New Jersey
+ * ZIP).  Returns 0 and appends, or -1 (appending nothing) if s is not a
+ * ZIP.
  */
 int dq_zip_normalize(const char *s, size_t n, int restore_zeros,
-		     struct dq_buf *out);
+		     const char *state, struct dq_buf *out);
 
 /*
  * 1 if s is exactly a ZIP code as dq_zip_normalize() writes it ("12345"

@@ -122,10 +122,35 @@ main(void)
 
 	UNIT_INT(dq_cmp_phone(S("+1 (206) 555-0100"), S("206.555.0100"), 4),
 		 DQ_CMP_PHONE_EXACT, "phone with and without country code");
+	UNIT_INT(dq_cmp_phone(S("555-0100"), S("+1 206 555 0100"), 7),
+		 DQ_CMP_PHONE_LAST_N, "partial side: last 7");
+	UNIT_INT(dq_cmp_phone(S("+1 206 555 0100"), S("555-0100"), 7),
+		 DQ_CMP_PHONE_LAST_N, "partial side second: last 7");
+	UNIT_INT(dq_cmp_phone(S("556-0100"), S("206-555-0100"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "partial side: last 7 differ");
 	UNIT_INT(dq_cmp_phone(S("206-555-0100"), S("425-555-0100"), 7),
-		 DQ_CMP_PHONE_LAST_N, "phone last 7");
-	UNIT_INT(dq_cmp_phone(S("206-555-0100"), S("425-556-0100"), 7),
-		 DQ_CMP_PHONE_DIFFERENT, "phone last 7 differ");
+		 DQ_CMP_PHONE_DIFFERENT, "two complete numbers: not last 7");
+	UNIT_INT(dq_cmp_phone(S("+14155552671"), S("+16505552671"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "two complete E.164 numbers");
+	UNIT_INT(dq_cmp_phone(S("4155552671"), S("+16505552671"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "complete numbers of 10 and 11 digits");
+	UNIT_INT(dq_cmp_phone(S("12345678"), S("92345678"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "equal lengths below 10: not partial");
+	UNIT_INT(dq_cmp_phone(S("123456789"), S("+33 1 23 45 67 89"), 7),
+		 DQ_CMP_PHONE_LAST_N, "9 digits against 11: partial");
+	UNIT_INT(dq_cmp_phone(S("(05) 37 33 26 10"), S("+33537332610"), 7),
+		 DQ_CMP_PHONE_EXACT, "trunk 0 against the country code");
+	UNIT_INT(dq_cmp_phone(S("+49 30 1234567"), S("030 1234567"), 7),
+		 DQ_CMP_PHONE_EXACT, "trunk 0 against the country code, second");
+	UNIT_INT(dq_cmp_phone(S("0155241116"), S("0033 1 55 24 11 16"), 7),
+		 DQ_CMP_PHONE_EXACT, "trunk 0 against 00 and the country code");
+	UNIT_INT(dq_cmp_phone(S("0155241116"), S("+33155241117"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "trunk 0, another number");
+	UNIT_INT(dq_cmp_phone(S("05552671"), S("+14155552671"), 7),
+		 DQ_CMP_PHONE_LAST_N, "4 digits before the national number: "
+		 "not a country code, a partial side");
+	UNIT_INT(dq_cmp_phone(S("0155241116"), S("33155241116"), 7),
+		 DQ_CMP_PHONE_DIFFERENT, "no '+' or 00: no country code");
 	UNIT_INT(dq_cmp_phone(S("0100"), S("206-555-0100"), 7),
 		 DQ_CMP_PHONE_DIFFERENT, "too few digits for last 7");
 	UNIT_INT(dq_cmp_phone(S("206-555-0100 ext. 7"), S("2065550100#9"), 7),

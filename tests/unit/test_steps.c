@@ -80,10 +80,111 @@ test_run(void)
 	      "steps apply in order");
 	check(&set, "{\"normalize\":[\"zip\"]}", "{\"z\":2134}", 1,
 	      "{\"z\":\"02134\"}", "a ZIP written as a number");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":\"California\"}", -1,
+	      "{\"z\":\"2134\",\"st\":\"California\"}",
+	      "zip: a padded ZIP outside the record's state is unparsed");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":2134,\"st\":\" ma \"}", 1,
+	      "{\"z\":\"02134\",\"st\":\" ma \"}",
+	      "zip: the state read as dq_us_state_code reads it");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":\" n/a \"}", 1,
+	      "{\"z\":\"02134\",\"st\":\" n/a \"}",
+	      "zip: a null token is no state");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":7}", 1,
+	      "{\"z\":\"02134\",\"st\":7}",
+	      "zip: a number is no US state: padded as without one");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"4300\",\"st\":\"Sachsen\"}", 1,
+	      "{\"z\":\"04300\",\"st\":\"Sachsen\"}",
+	      "zip: a state the USPS table does not know says nothing");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"7330\",\"st\":\"tex\\u0061s\"}", -1,
+	      "{\"z\":\"7330\",\"st\":\"tex\\u0061s\"}",
+	      "zip: an escaped state is read unescaped");
+	check(&set, "{\"normalize\":[{\"zip\":{\"state\":\"st\"}}]}",
+	      "{\"z\":\"2134\",\"st\":null}", 1,
+	      "{\"z\":\"02134\",\"st\":null}", "zip: null is no state");
 	check(&set, "{\"normalize\":[\"digits\"]}", "{\"z\":\"a1-2 3\"}", 1,
 	      "{\"z\":\"123\"}", "digits");
 	check(&set, "{\"normalize\":[]}", "{\"z\":\" x \"}", 0,
 	      "{\"z\":\" x \"}", "no steps: unchanged");
+	dq_steps_release(&set);
+}
+
+/* Null tokens that are names (Na, Nil) stay in a name field: one whose
+ * steps include title_name; the other tokens and fields are as before. */
+static void
+test_names(void)
+{
+	static const char name[] =
+		"{\"normalize\":[\"collapse\",\"null\",\"title_name\"]}";
+	static const char text[] = "{\"normalize\":[\"collapse\",\"null\"]}";
+	struct dq_steps set;
+	struct dq_step_list l = { 0 };
+	int drop = 0, keep = 0;
+	cJSON *sec, *fs;
+
+	dq_steps_init(&set);
+	UNIT_INT(set.nkeep, 2, "two tokens kept in names by default");
+	check(&set, name, "{\"n\":\"Na\"}", 0, "{\"n\":\"Na\"}",
+	      "surname Na kept");
+	check(&set, name, "{\"n\":\" Nil \"}", 1, "{\"n\":\"Nil\"}",
+	      "given name Nil kept (and trimmed)");
+	check(&set, name, "{\"n\":\"NA\"}", 1, "{\"n\":null}",
+	      "NA in capitals is a placeholder in a name field too");
+	check(&set, name, "{\"n\":\"nil\"}", 1, "{\"n\":null}",
+	      "nil in lower case is a placeholder in a name field too");
+	check(&set, name, "{\"n\":\"N/A\"}", 1, "{\"n\":null}",
+	      "n/a is still null in a name field");
+	check(&set, name, "{\"n\":\"null\"}", 1, "{\"n\":null}",
+	      "null is still null in a name field");
+	check(&set, text, "{\"n\":\"na\"}", 1, "{\"n\":null}",
+	      "na is null in a field that is not a name");
+	check(&set, "{\"normalize\":[\"title_name\",\"null\"]}",
+	      "{\"n\":\"NIL\"}", 1, "{\"n\":\"Nil\"}",
+	      "title_name before null: still a name field");
+
+	fs = cJSON_Parse(text);
+	UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), 0, "text field");
+	UNIT_INT(l.n == 2 && !l.v[1].name_field, 1, "text: null not marked");
+	UNIT_INT(dq_step_list_has(&l, DQ_STEP_NAME), 0, "no title_name");
+	UNIT_INT(dq_step_list_has(&l, DQ_STEP_NULL), 1, "a null step");
+	dq_step_list_names(&l);
+	UNIT_INT(l.n == 2 && l.v[1].name_field && !l.v[0].name_field, 1,
+		 "marked: the null step only");
+	dq_step_list_release(&l);
+	cJSON_Delete(fs);
+
+	/* The contract asks for na and nil on names too. */
+	sec = cJSON_Parse("{\"names_keep\":[]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), 0,
+		 "names_keep []");
+	UNIT_INT(set.nkeep, 0, "names_keep emptied");
+	cJSON_Delete(sec);
+	check(&set, name, "{\"n\":\"Na\"}", 1, "{\"n\":null}",
+	      "names_keep []: Na is null");
+	sec = cJSON_Parse("{\"names_keep\":[\"NA\",\"Na\"],"
+			  "\"null_tokens\":[\"none\",\"na\"]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), 0,
+		 "names_keep and null_tokens");
+	cJSON_Delete(sec);
+	check(&set, name, "{\"n\":\"NA\"}", 1, "{\"n\":\"Na\"}",
+	      "a file in capitals keeps NA by listing it");
+	check(&set, name, "{\"n\":\"na\"}", 1, "{\"n\":null}",
+	      "names_keep is compared by case");
+	check(&set, name, "{\"n\":\"Nil\"}", 0, "{\"n\":\"Nil\"}",
+	      "nil no longer a null token at all");
+	sec = cJSON_Parse("{\"names_keep\":\"na\"}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), -1,
+		 "names_keep must be a list");
+	cJSON_Delete(sec);
+	sec = cJSON_Parse("{\"names_keep\":[1]}");
+	UNIT_INT(dq_steps_load_section(&set, sec, &drop, &keep), -1,
+		 "names_keep must be strings");
+	cJSON_Delete(sec);
 	dq_steps_release(&set);
 }
 
@@ -120,6 +221,21 @@ test_config(void)
 	UNIT_INT(l.n, 4, "nothing added on an error");
 	dq_step_list_release(&l);
 
+	UNIT_INT(dq_steps_quick(&set, "zip", NULL, &l), 0, "--zip F");
+	fs = cJSON_Parse("{\"normalize\":[{\"zip\":{\"state\":\"own\"}},"
+			 "{\"zip\":{\"state\":false}}]}");
+	UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), 0, "zip options");
+	dq_step_list_zip_state(&l, "st");
+	UNIT_INT(l.n, 5, "trim, null, zip, zip, zip");
+	if (l.n == 5) {
+		UNIT_STR(l.v[2].zip_state, "st", "the run's state field");
+		UNIT_STR(l.v[3].zip_state, "own", "a step's own kept");
+		UNIT_OK(!l.v[4].zip_state, "state false: none");
+		UNIT_OK(!l.v[1].zip_state, "not a zip step");
+	}
+	cJSON_Delete(fs);
+	dq_step_list_release(&l);
+
 	sec = cJSON_Parse("{\"null_tokens\":[\"x\"],\"region\":\"GB\","
 			  "\"unknown_fields\":\"drop\",\"keep_original\":true,"
 			  "\"particles\":[\"de\"]}");
@@ -148,6 +264,8 @@ test_config(void)
 		"{\"normalize\":[{\"trim\":{\"x\":1}}]}",
 		"{\"normalize\":[{\"date\":{\"epoch\":\"h\"}}]}",
 		"{\"normalize\":[{\"zip\":{\"restore_zeros\":1}}]}",
+		"{\"normalize\":[{\"zip\":{\"state\":true}}]}",
+		"{\"normalize\":[{\"zip\":{\"state\":\"\"}}]}",
 		"{\"type\":7}",
 		"{\"type\":\"phone\",\"region\":\"ZZ\"}",
 	};
@@ -164,6 +282,7 @@ int
 main(void)
 {
 	test_run();
+	test_names();
 	test_config();
 	return unit_done();
 }

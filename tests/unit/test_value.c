@@ -924,11 +924,41 @@ zip(const char *in, int restore, const char *want)
 	int rc;
 
 	dq_buf_addch(&b, 'X');
-	rc = dq_zip_normalize(copy, strlen(in), restore, &b);
+	rc = dq_zip_normalize(copy, strlen(in), restore, NULL, &b);
 	free(copy);
 	UNIT_STR(appended(rc, &b), want, describe("zip", in, strlen(in),
 						  restore));
 	dq_buf_release(&b);
+}
+
+static void
+zip_in(const char *in, const char *state, const char *want)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	int rc = dq_zip_normalize(in, strlen(in), 1, state, &b);
+
+	UNIT_STR(rc ? "FAIL" : b.buf, want, in);
+	dq_buf_release(&b);
+}
+
+/* Padding only where the record's state agrees (NULL: no state). */
+static void
+test_zip_state(void)
+{
+	zip_in("7330", "TX", "FAIL");
+	zip_in("7330", "NJ", "07330");
+	zip_in("2134", "CA", "FAIL");
+	zip_in("2134", "MA", "02134");
+	zip_in("2134", NULL, "02134");
+	zip_in("2134.0", "MA", "02134");
+	zip_in("2134.0", "CA", "FAIL");
+	zip_in("907", "PR", "00907");
+	zip_in("907", "NY", "FAIL");
+	zip_in("2134-1234", "MA", "02134-1234");
+	zip_in("21341234", "TX", "FAIL");
+	zip_in("94110", "MA", "94110");
+	zip_in("94110", "CA", "94110");
+	zip_in("73301", "NJ", "73301");
 }
 
 static void
@@ -1016,6 +1046,7 @@ main(void)
 	test_number();
 	test_states();
 	test_zip();
+	test_zip_state();
 	test_zip_valid();
 	return unit_done();
 }
