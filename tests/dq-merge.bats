@@ -326,14 +326,76 @@ groups() {
 @test "record identity: --id, and _dq.row when there is no id" {
 	printf '%s\n' '{"key":7,"n":"a"}' '{"key":"7","n":"b"}' '{"n":"c","_dq":{"row":3}}' '{"n":"d"}' >"$T/recs"
 	printf '%s\n' '{"a":{"key":"7"},"b":{"n":"c","_dq":{"row":3}},"_dq":{"score":1,"decision":"match"}}' >"$T/p"
-	# 7 and "7" are the same id (ids compare as text); the fourth
-	# record has neither: it is named by its line, 4.
-	run -0 --separate-stderr dq merge --id key --records "$T/recs" \
-		--map "$T/map" --summary "$T/sum" "$T/p"
+	# 7 and "7" are the same id (ids compare as text): the second is
+	# rejected, not merged; the fourth record has neither: it is named
+	# by its line, 4.
+	run -1 --separate-stderr dq merge --id key --records "$T/recs" \
+		--map "$T/map" --summary "$T/sum" --rejects "$T/rej" "$T/p"
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_output '[2,"duplicate id '"'7'"' (first at line 1)"]'
 	run -0 cat "$T/map"
 	assert_output "$(printf '%s\n' '{"key":3,"cluster":"c7324dc1e7e9474f0"}' '{"key":4,"cluster":"ce28911027fcf803f"}' '{"key":7,"cluster":"c7324dc1e7e9474f0"}')"
 	run -0 jq -c '.merge | [.records, .ids, .duplicate_ids, .records_without_id]' "$T/sum"
 	assert_output '[4,3,1,1]'
+}
+
+@test "record identity across files: row 2 of f1.csv and of f2.csv are two records (issue 15, 1)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf 'first_name,last_name,email\nAnn,Lee,ann@x.com\nBea,Kim,bea@y.com\n' >"$T/f1.csv"
+	printf 'first_name,last_name,email\nCarl,Ono,carl@z.com\nDan,Po,dan@w.com\n' >"$T/f2.csv"
+	(cd "$T" && dq normalize -q -c "$P" f1.csv f2.csv >all.ndjson)
+	: >"$T/none"
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/all.ndjson" \
+		--map "$T/map" --summary "$T/sum" "$T/none"
+	printf '%s\n' "$output" | jq -c '[.first_name, .emails, ._dq.members]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output "$(printf '%s\n' '["Ann",["ann@x.com"],["f1.csv:2"]]' \
+		'["Bea",["bea@y.com"],["f1.csv:3"]]' \
+		'["Carl",["carl@z.com"],["f2.csv:2"]]' \
+		'["Dan",["dan@w.com"],["f2.csv:3"]]')"
+	run -0 jq -c '.merge | [.records, .ids, .duplicate_ids]' "$T/sum"
+	assert_output '[4,4,0]'
+	# An id column is per source too, unless the contract says the ids
+	# are global: then id 1 of both files is one id, and the second is
+	# a duplicate (rejected, never merged).
+	printf 'id,first_name\n1,Ann\n' >"$T/f1.csv"
+	printf 'id,first_name\n1,Bob\n' >"$T/f2.csv"
+	(cd "$T" && dq normalize -q -c "$P" f1.csv f2.csv >all.ndjson)
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/all.ndjson" "$T/none"
+	printf '%s\n' "$output" | jq -c '[.first_name, ._dq.members]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output "$(printf '%s\n' '["Ann",["f1.csv:1"]]' '["Bob",["f2.csv:1"]]')"
+	run -1 --separate-stderr dq merge -c "$P" --set identity.global=true \
+		--records "$T/all.ndjson" --rejects "$T/rej" "$T/none"
+	printf '%s\n' "$output" | jq -c '[.first_name, ._dq.members]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output '["Ann",["1"]]'
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_output '[2,"duplicate id '"'1'"' (first at line 1)"]'
+	run -2 --separate-stderr dq merge -c "$P" --set identity.global=1 \
+		--records "$T/all.ndjson" "$T/none"
+	assert_equal "$stderr" "dq-merge: contract: 'identity.global' must be true or false"
+}
+
+@test "duplicate ids in --records: rejected or exit 2, never merged (issue 15, 2)" {
+	printf '%s\n' '{"id":"1","first_name":"Ann","email":"ann@x.com"}' \
+		'{"id":"1","first_name":"Bob","email":"bob@y.com"}' \
+		'{"id":"2","first_name":"Cy"}' >"$T/recs"
+	: >"$T/none"
+	run -1 --separate-stderr dq merge --records "$T/recs" --rejects "$T/rej" \
+		--summary "$T/sum" "$T/none"
+	assert_output "$(printf '%s\n' \
+		'{"id":"1","first_name":"Ann","email":"ann@x.com","_dq":{"cluster":"c65cd25028f98f158","members":["1"],"provenance":{"id":"1","first_name":"1","email":"1"}}}' \
+		'{"id":"2","first_name":"Cy","_dq":{"cluster":"cfb95a7322f5da314","members":["2"],"provenance":{"id":"2","first_name":"2"}}}')"
+	run -0 jq -c '[.file, .line, .reason, .raw]' "$T/rej"
+	assert_output '["'"$T/recs"'",2,"duplicate id '"'1'"' (first at line 1)","{\"id\":\"1\",\"first_name\":\"Bob\",\"email\":\"bob@y.com\"}"]'
+	run -0 jq -c '[.merge.records, .merge.ids, .merge.duplicate_ids, .counts.rejected]' "$T/sum"
+	assert_output '[3,2,1,1]'
+	# As the user chooses: the whole run stops, nothing written.
+	run -2 --separate-stderr dq merge --records "$T/recs" --duplicate-ids error "$T/none"
+	assert_output ''
+	assert_equal "$stderr" "dq-merge: $T/recs:2: duplicate id '1' (first at line 1)"
+	run -2 --separate-stderr dq merge --duplicate-ids merge "$T/none"
 }
 
 @test "rejects: malformed pairs go whole to the rejects file, counted" {

@@ -282,3 +282,18 @@ Try 'dq-score --help' for more information."
 	printf '%s\n' "$output" | jq -c '._dq | del(.slim)' >"$T/dq_slim"
 	cmp "$T/dq_full" "$T/dq_slim"
 }
+
+@test "record identity: a record without an id is its _dq.row, slim or whole (issue 13, 15)" {
+	# dq-block stamps _dq.row (and _dq.file) on records without an id;
+	# dq-score names them by it, as dq-merge does, not by their text,
+	# so --sample draws the same pairs from slim and whole pairs.
+	dq gen -n 2000 --seed 5 | jq -c 'del(.id)' >"$T/raw"
+	dq normalize -q -c "$PERSON" --no-lineage "$T/raw" >"$T/clean"
+	dq block -q -c "$PERSON" "$T/clean" >"$T/full"
+	dq block -q -c "$PERSON" --slim "$T/clean" >"$T/slim"
+	run -0 jq -c 'select(.a._dq.row == null)' "$T/full"
+	assert_output ''
+	run -0 --separate-stderr dq score -c "$PERSON" --sample 0.3 --train "$T/m_full" "$T/full"
+	run -0 --separate-stderr dq score -c "$PERSON" --sample 0.3 --train "$T/m_slim" "$T/slim"
+	run -0 cmp "$T/m_full" "$T/m_slim"
+}

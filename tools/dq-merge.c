@@ -62,6 +62,10 @@ static const char help[] =
 	"      --records FILE    every record (NDJSON or CSV): records in no\n"
 	"                        match pair are written as singletons, so the\n"
 	"                        output is the whole de-duplicated dataset\n"
+	"      --duplicate-ids reject|error  a second record with an id\n"
+	"                        already read in --records is rejected\n"
+	"                        (default) or stops the run (exit 2); it\n"
+	"                        is never merged with the first\n"
 	"      --decisions FILE  a person's decisions: lines {\"a\":ID,\"b\":ID,\n"
 	"                        \"decision\":\"match\"|\"distinct\"} (a and b may\n"
 	"                        be whole records; CSV a,b,decision works);\n"
@@ -92,6 +96,7 @@ static const char help[] =
 
 enum {
 	O_DECISIONS = DQ_OPT_TOOL,
+	O_DUP_IDS,
 	O_LOG,
 	O_MAP,
 	O_MAX_SIZE,
@@ -103,6 +108,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "decisions", required_argument, NULL, O_DECISIONS },
+	{ "duplicate-ids", required_argument, NULL, O_DUP_IDS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "log", required_argument, NULL, O_LOG },
 	{ "map", required_argument, NULL, O_MAP },
@@ -121,6 +127,7 @@ static struct {
 	long long max_size;
 	int max_set;
 	int jobs;       /* 0: the default */
+	int dup_error;  /* --duplicate-ids error */
 } O;
 
 static int
@@ -130,6 +137,10 @@ option(void *ctx, int code, const char *arg)
 	case O_DECISIONS:
 		O.decisions = arg;
 		return 0;
+	case O_DUP_IDS: {
+		static const char *const how[] = { "reject", "error", NULL };
+		return dq_opt_enum("duplicate-ids", arg, how, &O.dup_error);
+	}
 	case O_LOG:
 		O.log = arg;
 		return 0;
@@ -224,8 +235,8 @@ read_side(const char *path, line_fn fn)
  * --records, read like the pairs (lib/par): a worker validates a line and
  * names the record; the main thread, in file order, files it under its
  * id.  The entry: 0 for a number id, 1 for a string, 2 for none (named by
- * its line), then the id and the record text (each a 4-byte length and
- * the bytes).
+ * its line), the line (a long), then the id and the record text (each a
+ * 4-byte length and the bytes).
  */
 struct wstate {
 	struct dq_buf id;
@@ -259,7 +270,7 @@ rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 {
 	struct wstate *s = ws;
 	dq_buf_reset(&s->id);
-	int str = dq_meta_id(r, run.id_field, &s->id);
+	int str = dq_meta_id(r, &run.ident, &s->id);
 	(void)seq;
 	(void)reject;
 	if (str < 0) {
@@ -270,11 +281,40 @@ rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 		str = 2;
 	}
 	dq_buf_addch(out, (char)str);
+	dq_buf_add(out, (const char *)&it->line, sizeof(it->line));
 	add_u32(out, s->id.len);
 	dq_buf_add(out, s->id.buf, s->id.len);
 	add_u32(out, r->len);
 	dq_buf_add(out, r->text, r->len);
 	return 1;
+}
+
+/* The line of each record of --records, by its index in the id table. */
+static long *rec_line;
+static size_t rec_linecap;
+
+/* A record of --records whose id an earlier record has: rejected (its
+ * line, the reason naming the first one) or, with --duplicate-ids error,
+ * the end of the run. */
+static void
+duplicate_id(uint32_t nd, const char *id, size_t il, long line,
+	     const char *text, size_t tl)
+{
+	char reason[160];
+	int n = il > 60 ? 60 : (int)il;
+
+	N.dup_ids++;
+	snprintf(reason, sizeof(reason),
+		 "duplicate id '%.*s%s' (first at line %ld)", n, id,
+		 il > 60 ? "..." : "", rec_line[T.node[nd].rec]);
+	if (O.dup_error)
+		dq_die("%s:%ld: %s", O.records, line, reason);
+	run.item.file = O.records;
+	run.item.line = line;
+	run.item.offset = UINT64_MAX;
+	run.item.raw = text;
+	run.item.rawlen = tl;
+	dq_run_reject(&run, reason, 0);
 }
 
 static void
@@ -284,7 +324,10 @@ rec_consume(void *ctx, const char *out, size_t len)
 	(void)ctx;
 	while (p < e) {
 		int str = (unsigned char)*p++;
+		long line;
 		size_t il, tl;
+		memcpy(&line, p, sizeof(line));
+		p += sizeof(line);
 		const char *id = take(&p, &il);
 		const char *text = take(&p, &tl);
 		N.records++;
@@ -293,9 +336,19 @@ rec_consume(void *ctx, const char *out, size_t len)
 			str = 0;
 		}
 		uint32_t nd = dq_idtable_get(&T, id, il, str, 1);
-		if (T.node[nd].rec != UINT32_MAX)
-			N.dup_ids++;
+		if (T.node[nd].rec != UINT32_MAX) {
+			/* Two records, one id: merging them would be a
+			 * confident wrong answer (two people, one id). */
+			duplicate_id(nd, id, il, line, text, tl);
+			continue;
+		}
 		dq_idtable_add_record(&T, nd, text, tl);
+		if (T.nrec > rec_linecap) {
+			rec_linecap = rec_linecap ? 2 * rec_linecap : 1024;
+			rec_line = dq_xrealloc(rec_line, rec_linecap *
+							       sizeof(*rec_line));
+		}
+		rec_line[T.nrec - 1] = line;
 	}
 }
 
@@ -381,7 +434,7 @@ entry_side(struct wstate *s, const struct dq_record *pr, const char *name,
 				      : "pair has no record 'b'";
 	dq_buf_reset(&s->id);
 	int str = dq_meta_id_text(pr->m[i].val, pr->m[i].vallen,
-				  run.id_field, &s->id);
+				  &run.ident, &s->id);
 	if (str < 0)
 		return name[0] == 'a' ? "record 'a' has no id and no _dq.row"
 				      : "record 'b' has no id and no _dq.row";
@@ -559,7 +612,7 @@ decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
 	dq_buf_reset(&idbuf);
 	if (i >= 0 && r->m[i].type == DQ_JSON_OBJECT)
 		str = dq_meta_id_text(r->m[i].val, r->m[i].vallen,
-				      run.id_field, &idbuf);
+				      &run.ident, &idbuf);
 	else if (i >= 0)
 		str = dq_meta_id_value(&r->m[i], &idbuf);
 	if (str < 0)
@@ -620,7 +673,7 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 	int str;
 
 	dq_buf_reset(&idbuf);
-	str = dq_meta_id(r, run.id_field, &idbuf);
+	str = dq_meta_id(r, &run.ident, &idbuf);
 
 	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
 		return dq_error("%s:%ld: previous map: expected "
@@ -1224,6 +1277,7 @@ main(int argc, char **argv)
 	free(cluster_of);
 	free(edges);
 	free(reviews);
+	free(rec_line);
 	dq_u64map_release(&dec);
 	dq_keyset_release(&old_ids);
 	dq_record_release(&pair);

@@ -165,6 +165,12 @@ static const struct keyspec threshold_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* identity (stream/meta.h): are --id values global or per source? */
+static const struct keyspec identity_keys[] = {
+	{ "global", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Sections owned by programs not written yet are accepted as a whole
  * (sub == NULL) until those programs declare their keys here. */
 static const struct keyspec top_keys[] = {
@@ -177,6 +183,7 @@ static const struct keyspec top_keys[] = {
 	{ "thresholds", threshold_keys, 0 },
 	{ "survivorship", survivorship_keys, 0 },
 	{ "profile", profile_keys, 0 },
+	{ "identity", identity_keys, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -56,14 +56,14 @@ key_is(const struct dq_member *x, const char *name, size_t n)
 /* Read side key ("a" or "b") of pair into s; -1 when not an object. */
 static int
 read_side(const struct dq_fs_model *m, const struct dq_record *pair,
-	  const char *key, struct dq_decide_side *s, const char *id_field,
-	  size_t idn)
+	  const char *key, struct dq_decide_side *s,
+	  const struct dq_ident *how, size_t idn)
 {
 	long k = dq_record_find(pair, key, 1);
 	const struct dq_member *mb;
 	struct dq_walk w;
-	struct dq_member x;
-	int have_id = 0;
+	struct dq_member x, idm, dq;
+	int have_id = 0, have_dq = 0;
 
 	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
 		return -1;
@@ -75,12 +75,12 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	dq_buf_reset(&s->id);
 	dq_walk_begin(&w, mb->val, mb->vallen);
 	while (dq_walk_member(&w, &x)) {
-		if (key_is(&x, id_field, idn)) {
-			if (x.type == DQ_JSON_STRING)
-				dq_json_unescape(x.val, x.vallen, &s->id);
-			else
-				dq_buf_add(&s->id, x.val, x.vallen);
+		if (key_is(&x, how->field, idn)) {
+			idm = x;
 			have_id = 1;
+		} else if (key_is(&x, "_dq", 3)) {
+			dq = x;
+			have_dq = 1;
 		}
 		for (size_t f = 0; f < m->n; f++) {
 			if (!key_is(&x, m->f[f].name, m->f[f].namelen))
@@ -102,19 +102,22 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 			break;
 		}
 	}
-	if (!have_id)
+	/* The record's id as every program names it (stream/meta.h); a
+	 * record with none is named by its text. */
+	if (dq_meta_ident(have_id ? &idm : NULL, have_dq ? &dq : NULL, how,
+			  &s->id) < 0)
 		dq_buf_add(&s->id, mb->val, mb->vallen);
 	return 0;
 }
 
 int
 dq_decide_read(struct dq_decide *d, const struct dq_record *pair,
-	       const char *id_field)
+	       const struct dq_ident *how)
 {
-	size_t idn = strlen(id_field);
+	size_t idn = strlen(how->field);
 
-	return read_side(d->m, pair, "a", &d->a, id_field, idn) ||
-	       read_side(d->m, pair, "b", &d->b, id_field, idn) ? -1 : 0;
+	return read_side(d->m, pair, "a", &d->a, how, idn) ||
+	       read_side(d->m, pair, "b", &d->b, how, idn) ? -1 : 0;
 }
 
 static int

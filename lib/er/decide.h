@@ -8,7 +8,7 @@
  * per thread; the model is read-only meanwhile):
  *
  *	dq_decide_init(&d, &model);
- *	if (dq_decide_read(&d, &pair, id_field) == 0) {
+ *	if (dq_decide_read(&d, &pair, &run.ident) == 0) {
  *		dq_decide_pair(&d);
  *		dq_decide_explain(&d, DQ_DECIDE_ALL, &meta);
  *	}
@@ -43,6 +43,7 @@
 #include "base/util.h"
 #include "er/fsmodel.h"
 #include "stream/json.h"
+#include "stream/meta.h"
 
 /* Decisions, as bits (so that a set of them is a mask). */
 enum {
@@ -87,12 +88,13 @@ void dq_decide_release(struct dq_decide *d);
 /*
  * Read sides "a" and "b" of a scanned pair into d: each field's value (a
  * string unescaped, another value as written; a missing one, as
- * contract/types.h says, NULL) and the record's id (the id_field value,
- * a string unescaped, else the whole record text).  Returns 0, or -1 when
+ * contract/types.h says, NULL) and the record's id (stream/meta.h's
+ * dq_meta_ident(), as dq-block and dq-merge name it; the whole record
+ * text when it has none).  Returns 0, or -1 when
  * a side is not an object.  The values borrow the pair's text.
  */
 int dq_decide_read(struct dq_decide *d, const struct dq_record *pair,
-		   const char *id_field);
+		   const struct dq_ident *how);
 
 /* The levels and similarities of the pair read (d->lv, d->sim,
  * d->swapped, d->folded): the comparisons and the swap check. */

@@ -32,6 +32,8 @@ static struct dq_record pair;
 static struct dq_buf meta = DQ_BUF_INIT;
 
 /* Read and decide one pair line; -1 when it is not a pair. */
+static const struct dq_ident ident = { "id", 0 };
+
 static int
 decide(const char *line)
 {
@@ -41,7 +43,7 @@ decide(const char *line)
 		printf("# bad fixture: %s\n", err.reason);
 		return -2;
 	}
-	if (dq_decide_read(&D, &pair, "id"))
+	if (dq_decide_read(&D, &pair, &ident))
 		return -1;
 	dq_buf_reset(&meta);
 	dq_decide_pair(&D);
