@@ -247,7 +247,7 @@ groups() {
 	run -0 groups "$T/map"
 	assert_output "$(printf '%s\n' 'p1 p2 p3 p6' 'p4 p5')"
 	run -0 jq -c '.merge.cut' "$T/sum"
-	assert_output '{"weak_link":0,"distinct":0,"max_size":0,"conflict":1}'
+	assert_output '{"weak_link":0,"distinct":0,"max_size":0,"conflict":1,"held":0}'
 	run -0 jq -c 'select(.members == ["p4","p5"]) | [.joined, .cut]' "$T/log"
 	assert_output '[[{"a":"p4","b":"p5","score":0.75,"by":"decision"}],[{"a":"p5","b":"p6","score":null,"why":"conflict"}]]'
 }
@@ -396,6 +396,60 @@ groups() {
 	assert_output ''
 	assert_equal "$stderr" "dq-merge: $T/recs:2: duplicate id '1' (first at line 1)"
 	run -2 --separate-stderr dq merge --duplicate-ids merge "$T/none"
+}
+
+@test "a chain of matches never joins a pair the household guard held (issue 15, 3)" {
+	# John Smith Sr and Jr: same email, phone and street, dob 1950 and
+	# 1980, held for review by dq-score's guard; a sparse third record
+	# (same name and phone, no email, no dob) matches both at 0.95.
+	sr='{"id":"s1","first_name":"John","last_name":"Smith","email":"js@x.org","phone":"+15550001","dob":"1950-03-01"}'
+	jr='{"id":"s2","first_name":"John","last_name":"Smith","email":"js@x.org","phone":"+15550001","dob":"1980-06-02"}'
+	x='{"id":"s3","first_name":"John","last_name":"Smith","phone":"+15550001"}'
+	printf '%s\n' "$sr" "$jr" "$x" >"$T/recs"
+	printf '%s\n' \
+		'{"a":'"$sr"',"b":'"$jr"',"_dq":{"score":0.99,"decision":"review","guard":"household"}}' \
+		'{"a":'"$sr"',"b":'"$x"',"_dq":{"score":0.95,"decision":"match"}}' \
+		'{"a":'"$jr"',"b":'"$x"',"_dq":{"score":0.95,"decision":"match"}}' >"$T/p"
+	run -0 --separate-stderr dq merge --records "$T/recs" --map "$T/map" \
+		--review "$T/rev" --log "$T/log" --summary "$T/sum" "$T/p"
+	# Sr's dob is never given to a cluster holding Jr.
+	printf '%s\n' "$output" | jq -c '[._dq.members, .dob]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output "$(printf '%s\n' '[["s1","s3"],"1950-03-01"]' '[["s2"],"1980-06-02"]')"
+	# The review file: the held pair, and the link that was cut and why;
+	# the person decides which one the third record is.
+	run -0 jq -c '[.decision, ._dq.ids, ._dq.score, ._dq.guard, ._dq.cut, .b.dob]' "$T/rev"
+	assert_output "$(printf '%s\n' '[null,["s1","s2"],0.99,"household",null,"1980-06-02"]' \
+		'[null,["s2","s3"],0.95,null,"held",null]')"
+	run -0 jq -c '[.members, .cut]' "$T/log"
+	assert_output "$(printf '%s\n' '[["s1","s3"],[{"a":"s2","b":"s3","score":0.95,"why":"held"}]]' \
+		'[["s2"],[{"a":"s2","b":"s3","score":0.95,"why":"held"}]]')"
+	run -0 jq -c '[.merge.cut.held, .merge.review_written]' "$T/sum"
+	assert_output '[1,2]'
+	# The person says the third record is Jr: the decision is followed.
+	printf '%s\n' '{"a":"s2","b":"s3","decision":"match"}' '{"a":"s1","b":"s3","decision":"distinct"}' >"$T/dec"
+	run -0 --separate-stderr dq merge --records "$T/recs" --map "$T/map" \
+		--decisions "$T/dec" --review "$T/rev" "$T/p"
+	run -0 groups "$T/map"
+	assert_output "$(printf '%s\n' s1 's2 s3')"
+	# --hold none: the old behaviour, all three joined.
+	run -0 --separate-stderr dq merge --hold none --records "$T/recs" --map "$T/map" "$T/p"
+	run -0 groups "$T/map"
+	assert_output 's1 s2 s3'
+	run -2 --separate-stderr dq merge --hold maybe "$T/p"
+}
+
+@test "the review file lists only pairs whose answer still changes something (issue 15, 3)" {
+	# p1-p3 is in the review band; a person joined p1-p2 and p2-p3:
+	# p1-p3 has nothing left to decide.  p4-p5 still has.
+	printf '%s\n' '{"a":"p1","b":"p2","decision":"match"}' '{"a":"p2","b":"p3","decision":"match"}' >"$T/dec"
+	run -0 --separate-stderr dq merge --records "$M/records.ndjson" \
+		--decisions "$T/dec" --review "$T/rev" --summary "$T/sum" \
+		"$M/pairs.ndjson"
+	run -0 jq -c '._dq.ids' "$T/rev"
+	assert_output '["p4","p5"]'
+	run -0 jq -c '[.merge.review_written, .merge.review_moot]' "$T/sum"
+	assert_output '[1,1]'
 }
 
 @test "rejects: malformed pairs go whole to the rejects file, counted" {

@@ -78,6 +78,11 @@ static const char help[] =
 	"      --previous-map FILE  the map of an earlier run: a cluster that\n"
 	"                        holds members of an earlier cluster keeps its\n"
 	"                        id (incremental imports)\n"
+	"      --hold guard|review|none  pairs no chain of matches may join\n"
+	"                        before a person answers: those the\n"
+	"                        household guard held (default), every\n"
+	"                        review pair, or none; a match that would\n"
+	"                        join one is cut and goes to the review file\n"
 	"      --log FILE        one line per cluster of two or more, or with\n"
 	"                        cut edges: members, the pairs that joined\n"
 	"                        them, cut pairs, the rule used per field\n"
@@ -97,6 +102,7 @@ static const char help[] =
 enum {
 	O_DECISIONS = DQ_OPT_TOOL,
 	O_DUP_IDS,
+	O_HOLD,
 	O_LOG,
 	O_MAP,
 	O_MAX_SIZE,
@@ -109,6 +115,7 @@ enum {
 static const struct option longopts[] = {
 	{ "decisions", required_argument, NULL, O_DECISIONS },
 	{ "duplicate-ids", required_argument, NULL, O_DUP_IDS },
+	{ "hold", required_argument, NULL, O_HOLD },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "log", required_argument, NULL, O_LOG },
 	{ "map", required_argument, NULL, O_MAP },
@@ -128,7 +135,10 @@ static struct {
 	int max_set;
 	int jobs;       /* 0: the default */
 	int dup_error;  /* --duplicate-ids error */
+	int hold;       /* --hold: HOLD_* */
 } O;
+
+enum { HOLD_GUARD, HOLD_REVIEW, HOLD_NONE };
 
 static int
 option(void *ctx, int code, const char *arg)
@@ -140,6 +150,11 @@ option(void *ctx, int code, const char *arg)
 	case O_DUP_IDS: {
 		static const char *const how[] = { "reject", "error", NULL };
 		return dq_opt_enum("duplicate-ids", arg, how, &O.dup_error);
+	}
+	case O_HOLD: {
+		static const char *const how[] = { "guard", "review", "none",
+						   NULL };
+		return dq_opt_enum("hold", arg, how, &O.hold);
 	}
 	case O_LOG:
 		O.log = arg;
@@ -183,7 +198,7 @@ static struct {
 	uint64_t match, review, distinct, self, pair_only_ids;
 	uint64_t dec_match, dec_distinct, dec_undecided, dec_unknown;
 	uint64_t undone, overridden_review, dec_new_edges;
-	uint64_t review_written, clusters, singletons, largest;
+	uint64_t review_written, review_moot, clusters, singletons, largest;
 	uint64_t kept, fresh;
 } N;
 
@@ -386,6 +401,8 @@ struct review {
 	uint32_t a, b; /* nodes */
 	double score;
 	int decided;
+	int held;      /* a match pair cut by a hold: its line is built */
+	int guarded;   /* dq-score's guard held it (_dq.guard) */
 };
 
 static struct dq_cluster_edge *edges;
@@ -485,6 +502,10 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		*reject = "pair has no _dq.decision match, review or distinct";
 		return -1;
 	}
+	/* A review pair the household guard held (dq-score): 3. */
+	if (kind == 1 && dq_meta_find(pr, "guard", 5, &d) &&
+	    d.type == DQ_JSON_STRING)
+		kind = 3;
 	dq_buf_addch(out, (char)kind);
 	dq_buf_add(out, (const char *)&score, sizeof(score));
 	if ((*reject = entry_side(s, pr, "a", out)) ||
@@ -492,7 +513,7 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		out->len = start;
 		return -1;
 	}
-	if (kind == 1 && O.review) {
+	if ((kind == 1 || kind == 3) && O.review) {
 		add_u32(out, pr->len);
 		dq_buf_add(out, pr->text, pr->len);
 	}
@@ -562,6 +583,9 @@ pair_consume(void *ctx, const char *out, size_t len)
 		uint32_t b = side_node(&p, 0);
 		const char *line = NULL;
 		size_t linelen = 0;
+		int guarded = kind == 3;
+		if (guarded)
+			kind = 1;
 		if (kind == 1 && O.review)
 			line = take(&p, &linelen);
 		if (a == b) {
@@ -582,7 +606,8 @@ pair_consume(void *ctx, const char *out, size_t len)
 			reviews[nreviews++] = (struct review){
 				line ? dq_arena_dup(&arena, line, linelen)
 				     : NULL,
-				(uint32_t)linelen, a, b, score, 0
+				(uint32_t)linelen, a, b, score, 0, 0,
+				guarded
 			};
 		} else {
 			N.distinct++;
@@ -698,6 +723,8 @@ static uint32_t *rankof; /* node -> rank */
 #define EDGE_UNDONE (1u << 16)
 
 static struct dq_cluster_stats cst;
+static uint32_t *distinct_pairs; /* a person's distinct pairs, as ranks */
+static size_t ndistinct_pairs;
 static uint32_t *rep;         /* rank -> smallest rank of its cluster */
 static uint32_t *cstart;      /* cluster index -> first in members */
 static uint32_t *members;     /* ranks grouped by cluster, ascending */
@@ -776,14 +803,27 @@ cluster(const struct dq_survive *sv)
 		edges[k].a = rankof[edges[k].a];
 		edges[k].b = rankof[edges[k].b];
 	}
-	struct dq_cluster_opts co = { -1, 0 };
+	/* The pairs held for a person's review (--hold): no chain of
+	 * scored matches may join them before the person answers. */
+	uint32_t *hold = dq_xmalloc((2 * nreviews + 1) * sizeof(*hold));
+	size_t nhold = 0;
+	for (k = 0; k < nreviews; k++)
+		if (!reviews[k].decided && O.hold != HOLD_NONE &&
+		    (O.hold == HOLD_REVIEW || reviews[k].guarded)) {
+			hold[2 * nhold] = rankof[reviews[k].a];
+			hold[2 * nhold + 1] = rankof[reviews[k].b];
+			nhold++;
+		}
+	struct dq_cluster_opts co = { -1, 0, hold, nhold };
 	co.weak_link = O.weak_set ? O.weak_link : sv->weak_link;
 	co.max_size = O.max_set ? (size_t)O.max_size : (size_t)sv->max_size;
 	rep = dq_xmalloc((T.n + 1) * sizeof(*rep));
 	dq_cluster_run(T.n, edges, active, cannot, ncannot, &co, rep, &cst);
 	for (k = active; k < nedges; k++)
 		edges[k].flags = EDGE_UNDONE;
-	free(cannot);
+	free(hold);
+	distinct_pairs = cannot;
+	ndistinct_pairs = ncannot;
 
 	/* Members grouped by cluster: clusters in the order of their
 	 * smallest rank, members ascending. */
@@ -867,6 +907,8 @@ edge_why(uint32_t f)
 		return "max_size";
 	if (f & DQ_EDGE_CONFLICT)
 		return "conflict";
+	if (f & DQ_EDGE_HELD)
+		return "held";
 	return "?";
 }
 
@@ -1112,22 +1154,106 @@ whole_side(struct dq_record *p, const char *name, uint32_t nd)
 			      DQ_JSON_OBJECT);
 }
 
+/* The text of node nd's first record (the pair's or --records'). */
+static void
+add_record(struct dq_buf *b, uint32_t nd)
+{
+	uint32_t k = T.node[nd].rec;
+	if (k == UINT32_MAX)
+		dq_buf_addstr(b, "{}");
+	else
+		dq_buf_add(b, T.rec[k].text, T.rec[k].len);
+}
+
+/*
+ * The match pairs that a hold cut (DQ_EDGE_HELD) go to the review file
+ * beside the pairs held: a chain of matches would have joined a held
+ * pair, and the person decides which link is right.  Their line is
+ * built from the records: {"a":...,"b":...,"_dq":{"score":S,
+ * "decision":"match","cut":"held"}}.
+ */
+static void
+add_held_reviews(void)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+
+	for (size_t k = 0; k < nedges; k++) {
+		const struct dq_cluster_edge *e = &edges[k];
+		if (!(e->flags & DQ_EDGE_HELD))
+			continue;
+		uint32_t a = order[e->a < e->b ? e->a : e->b];
+		uint32_t bn = order[e->a < e->b ? e->b : e->a];
+		dq_buf_reset(&b);
+		dq_buf_addstr(&b, "{\"a\":");
+		add_record(&b, a);
+		dq_buf_addstr(&b, ",\"b\":");
+		add_record(&b, bn);
+		dq_buf_addstr(&b, ",\"_dq\":{\"score\":");
+		add_score(&b, e->score);
+		dq_buf_addstr(&b, ",\"decision\":\"match\",\"cut\":\"held\"}}");
+		if (nreviews == reviewcap) {
+			reviewcap = reviewcap ? 2 * reviewcap : 256;
+			reviews = dq_xrealloc(reviews,
+					      reviewcap * sizeof(*reviews));
+		}
+		reviews[nreviews++] = (struct review){
+			dq_arena_dup(&arena, b.buf, b.len), (uint32_t)b.len,
+			a, bn, e->score, 0, 1, 0
+		};
+	}
+	dq_buf_release(&b);
+}
+
+/* Cluster pair key, smaller first. */
+static uint64_t
+cluster_pair(uint32_t ca, uint32_t cb)
+{
+	return ca < cb ? ((uint64_t)ca << 32 | cb) : ((uint64_t)cb << 32 | ca);
+}
+
 static void
 write_review(void)
 {
 	struct dq_out o;
 	struct dq_json_error err;
 	struct dq_buf meta_b = DQ_BUF_INIT, tmp = DQ_BUF_INIT;
+	struct dq_u64map apart;
 
 	dq_out_init(&o);
 	if (dq_out_open(&o, O.review))
 		exit(2);
+	/* Clusters that a person's distinct pair keeps apart: a review
+	 * pair between them has no answer left to give. */
+	dq_u64map_init(&apart);
+	for (size_t k = 0; k < ndistinct_pairs; k++)
+		dq_u64map_put(&apart,
+			      cluster_pair(cluster_of[rep[distinct_pairs[2 * k]]],
+					   cluster_of[rep[distinct_pairs[2 * k + 1]]]),
+			      1);
+	/* Records a person's matches join (pinned edges alone). */
+	struct dq_uf pinned;
+	dq_uf_init(&pinned, T.n);
+	for (size_t k = 0; k < nedges; k++)
+		if ((edges[k].flags & (DQ_EDGE_PINNED | DQ_EDGE_USED)) ==
+		    (DQ_EDGE_PINNED | DQ_EDGE_USED))
+			dq_uf_union(&pinned, edges[k].a, edges[k].b);
+	add_held_reviews();
 	if (nreviews)
 		qsort(reviews, nreviews, sizeof(*reviews), cmp_review);
 	for (size_t i = 0; i < nreviews; i++) {
 		const struct review *rv = &reviews[i];
 		if (rv->decided)
 			continue;
+		uint32_t ka = cluster_of[rep[rankof[rv->a]]];
+		uint32_t kb = cluster_of[rep[rankof[rv->b]]];
+		if (dq_uf_find(&pinned, rankof[rv->a]) ==
+			    dq_uf_find(&pinned, rankof[rv->b]) ||
+		    dq_u64map_get(&apart, cluster_pair(ka, kb))) {
+			/* Already joined by a person's matches, or kept
+			 * apart by a person's distinct: moot. */
+			N.review_moot++;
+			continue;
+		}
 		dq_json_scan(&pair, rv->line, rv->len, &err);
 		long d = dq_record_find(&pair, "decision", 8);
 		if (d >= 0)
@@ -1144,8 +1270,8 @@ write_review(void)
 		dq_buf_addch(&meta_b, ',');
 		dq_idtable_add_json(&meta_b, &T.node[rv->b]);
 		dq_buf_addstr(&meta_b, "],\"clusters\":[");
-		const char *ca = CI.id[cluster_of[rep[rankof[rv->a]]]];
-		const char *cb = CI.id[cluster_of[rep[rankof[rv->b]]]];
+		const char *ca = CI.id[ka];
+		const char *cb = CI.id[kb];
 		dq_buf_add_json_string(&meta_b, ca, strlen(ca));
 		dq_buf_addch(&meta_b, ',');
 		dq_buf_add_json_string(&meta_b, cb, strlen(cb));
@@ -1159,6 +1285,8 @@ write_review(void)
 		N.review_written++;
 	}
 	dq_out_close(&o);
+	dq_uf_release(&pinned);
+	dq_u64map_release(&apart);
 	dq_buf_release(&meta_b);
 	dq_buf_release(&tmp);
 }
@@ -1197,7 +1325,9 @@ summary(void)
 	NUM(e, "distinct", cst.distinct);
 	NUM(e, "max_size", cst.size);
 	NUM(e, "conflict", cst.conflict);
+	NUM(e, "held", cst.held);
 	NUM(m, "review_written", N.review_written);
+	NUM(m, "review_moot", N.review_moot);
 	if (O.prev_map) {
 		cJSON *c = cJSON_AddObjectToObject(m, "cluster_ids");
 		NUM(c, "kept", N.kept);
@@ -1278,6 +1408,7 @@ main(int argc, char **argv)
 	free(edges);
 	free(reviews);
 	free(rec_line);
+	free(distinct_pairs);
 	dq_u64map_release(&dec);
 	dq_keyset_release(&old_ids);
 	dq_record_release(&pair);

@@ -181,26 +181,54 @@ dq_decide_levels(struct dq_decide *d)
 	}
 }
 
+/* Is field f among the first ndiffer "differ" fields? */
+static int
+is_differ(const struct dq_fs_model *m, int f, size_t ndiffer)
+{
+	for (size_t k = 0; k < ndiffer; k++)
+		if (m->guard_differ[k] == f)
+			return 1;
+	return 0;
+}
+
 int
 dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 		const double *sim, size_t ndiffer)
 {
-	int shared = 0, differ = 0;
+	int shared = 0, contact = 0, twins = 0;
+	size_t differ = 0;
 
 	for (size_t k = 0; k < m->nguard_shared; k++) {
 		int f = m->guard_shared[k];
-		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 && sim[f] >= 0.7)
+		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 &&
+		    sim[f] >= 0.7) {
 			shared = 1;
+			contact |= m->f[f].cmp == DQ_FS_EMAIL ||
+				   m->f[f].cmp == DQ_FS_PHONE;
+		}
 	}
 	for (size_t k = 0; k < ndiffer; k++) {
 		int f = m->guard_differ[k];
 		if (lv[f] == m->f[f].nlevels - 1)
-			differ = 1;
+			differ++;
 	}
-	for (size_t k = 0; k < m->nguard_unless; k++)
-		if (lv[m->guard_unless[k]] == 0)
-			return 0;
-	return shared && differ;
+	if (!shared || !differ)
+		return DQ_GUARD_NONE;
+	/* An "unless" field that agrees exactly lifts the guard (the same
+	 * national id), except one that is also a "differ" field (the date
+	 * of birth) when a shared contact (a field compared as an email or
+	 * a phone) agrees: the same date with another first name at one
+	 * email or phone is twins, not one person.  An address alone is
+	 * not enough: it is also where a record's first name was lost. */
+	for (size_t k = 0; k < m->nguard_unless; k++) {
+		int f = m->guard_unless[k];
+		if (lv[f] != 0)
+			continue;
+		if (!contact || !is_differ(m, f, ndiffer))
+			return DQ_GUARD_NONE;
+		twins = 1;
+	}
+	return twins ? DQ_GUARD_TWINS : DQ_GUARD_HOUSEHOLD;
 }
 
 int
@@ -234,8 +262,10 @@ dq_decide_pair(struct dq_decide *d)
 	d->decision = score >= m->match ? DQ_DECIDE_MATCH
 		      : score >= m->review ? DQ_DECIDE_REVIEW
 					   : DQ_DECIDE_DISTINCT;
-	d->guarded = d->decision == DQ_DECIDE_MATCH &&
-		     dq_decide_guard(m, d->lv, d->sim, m->nguard_differ);
+	d->guarded = d->decision == DQ_DECIDE_MATCH
+			     ? dq_decide_guard(m, d->lv, d->sim,
+					       m->nguard_differ)
+			     : DQ_GUARD_NONE;
 	if (d->guarded) {
 		d->decision = DQ_DECIDE_REVIEW;
 		d->n_guard++;
@@ -300,7 +330,9 @@ dq_decide_explain(const struct dq_decide *d, int explain, struct dq_buf *meta)
 		add_num(meta, round(d->total * 1e4) / 1e4, 4);
 	}
 	if (d->guarded)
-		dq_buf_addstr(meta, ",\"guard\":\"household\"");
+		dq_buf_addstr(meta, d->guarded == DQ_GUARD_TWINS
+					    ? ",\"guard\":\"twins\""
+					    : ",\"guard\":\"household\"");
 	if (!(explain & d->decision))
 		return;
 	dq_buf_addstr(meta, ",\"features\":{");

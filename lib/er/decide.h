@@ -76,7 +76,7 @@ struct dq_decide {
 	double total;  /* Fellegi-Sunter match weight */
 	double score;  /* rounded to 6 decimals */
 	int decision;  /* DQ_DECIDE_MATCH, _REVIEW or _DISTINCT */
-	int guarded;   /* the guard lowered a match to review */
+	int guarded;   /* DQ_GUARD_*: the guard lowered a match to review */
 	/* Counts over every pair decided. */
 	uint64_t n_match, n_review, n_distinct, n_guard;
 };
@@ -100,8 +100,18 @@ int dq_decide_read(struct dq_decide *d, const struct dq_record *pair,
  * d->swapped, d->folded): the comparisons and the swap check. */
 void dq_decide_levels(struct dq_decide *d);
 
-/* Does the household guard hold for these levels?  Only the first
- * ndiffer "differ" fields count (training uses one). */
+/* What the guard says of these levels. */
+enum { DQ_GUARD_NONE = 0, DQ_GUARD_HOUSEHOLD = 1, DQ_GUARD_TWINS = 2 };
+
+/*
+ * Does the household guard hold for these levels?  DQ_GUARD_HOUSEHOLD
+ * when a "shared" field agrees, a "differ" field is at its lowest level
+ * and no "unless" field agrees exactly; DQ_GUARD_TWINS when the only
+ * "unless" fields that agree are "differ" fields too (the same date of
+ * birth, another first name: twins) and a shared field compared as an
+ * email or a phone agrees.  Only the first ndiffer "differ"
+ * fields count (training uses one).
+ */
 int dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 		    const double *sim, size_t ndiffer);
 

@@ -58,7 +58,7 @@ main(void)
 {
 	test_groups();
 	struct dq_uf u;
-	struct dq_cluster_opts o = { -1, 0 };
+	struct dq_cluster_opts o = { -1, 0, NULL, 0 };
 
 	dq_uf_init(&u, 5);
 	dq_uf_union(&u, 0, 1);
