@@ -75,9 +75,11 @@ static const char help[] =
 	"                        both records side by side with the per-field\n"
 	"                        explanation and \"decision\":null to fill in\n"
 	"      --map FILE        write every id and its cluster id there\n"
-	"      --previous-map FILE  the map of an earlier run: a cluster that\n"
-	"                        holds members of an earlier cluster keeps its\n"
-	"                        id (incremental imports)\n"
+	"      --previous-map FILE  the map of an earlier run: its clusters\n"
+	"                        stay together (unless a decision or a hold\n"
+	"                        splits them) and keep their ids, so a run\n"
+	"                        with only the new pairs keeps every earlier\n"
+	"                        cluster (incremental imports)\n"
 	"      --hold guard|review|none  pairs no chain of matches may join\n"
 	"                        before a person answers: those the\n"
 	"                        household guard held (default), every\n"
@@ -731,6 +733,51 @@ static uint32_t *members;     /* ranks grouped by cluster, ascending */
 static uint32_t *cluster_of;  /* rep rank -> cluster index */
 static size_t nclusters;
 
+static int
+cmp_prev(const void *x, const void *y)
+{
+	const struct dq_id *a = &T.node[*(const uint32_t *)x];
+	const struct dq_id *b = &T.node[*(const uint32_t *)y];
+	size_t n = a->prevlen < b->prevlen ? a->prevlen : b->prevlen;
+	int c = memcmp(a->prev, b->prev, n);
+	if (c)
+		return c;
+	if (a->prevlen != b->prevlen)
+		return a->prevlen < b->prevlen ? -1 : 1;
+	uint32_t ra = rankof[*(const uint32_t *)x];
+	uint32_t rb = rankof[*(const uint32_t *)y];
+	return (ra > rb) - (ra < rb);
+}
+
+/*
+ * The clusters of --previous-map, as edges taken last (DQ_EDGE_KEEP): the
+ * members of an earlier cluster, in id order, each joined to the next.
+ * So a run with only the new pairs keeps every earlier cluster, unless
+ * this run's evidence (a person's distinct pair, a hold, the cap) splits
+ * it.
+ */
+static void
+add_previous_edges(void)
+{
+	uint32_t *nd;
+	size_t n = 0;
+
+	if (!O.prev_map)
+		return;
+	nd = dq_xmalloc((T.n + 1) * sizeof(*nd));
+	for (size_t k = 0; k < T.n; k++)
+		if (T.node[k].prev)
+			nd[n++] = (uint32_t)k;
+	qsort(nd, n, sizeof(*nd), cmp_prev);
+	for (size_t k = 1; k < n; k++) {
+		const struct dq_id *a = &T.node[nd[k - 1]], *b = &T.node[nd[k]];
+		if (a->prevlen == b->prevlen &&
+		    !memcmp(a->prev, b->prev, a->prevlen))
+			edge_add(nd[k - 1], nd[k], -1, DQ_EDGE_KEEP);
+	}
+	free(nd);
+}
+
 static void
 cluster(const struct dq_survive *sv)
 {
@@ -790,6 +837,8 @@ cluster(const struct dq_survive *sv)
 			ncannot++;
 		}
 	}
+
+	add_previous_edges();
 
 	/* The undone edges go last and stay out of the clustering. */
 	size_t active = 0;
@@ -924,6 +973,8 @@ add_edge(struct dq_buf *b, const struct dq_cluster_edge *e, int used)
 	if (used)
 		dq_buf_addstr(b, (e->flags & DQ_EDGE_PINNED)
 					 ? ",\"by\":\"decision\"}"
+				 : (e->flags & DQ_EDGE_KEEP)
+					 ? ",\"by\":\"previous\"}"
 					 : ",\"by\":\"score\"}");
 	else {
 		dq_buf_addstr(b, ",\"why\":\"");
@@ -1190,7 +1241,9 @@ add_held_reviews(void)
 		add_record(&b, bn);
 		dq_buf_addstr(&b, ",\"_dq\":{\"score\":");
 		add_score(&b, e->score);
-		dq_buf_addstr(&b, ",\"decision\":\"match\",\"cut\":\"held\"}}");
+		dq_buf_addstr(&b, (e->flags & DQ_EDGE_KEEP)
+					  ? ",\"decision\":\"match\",\"by\":\"previous\",\"cut\":\"held\"}}"
+					  : ",\"decision\":\"match\",\"cut\":\"held\"}}");
 		if (nreviews == reviewcap) {
 			reviewcap = reviewcap ? 2 * reviewcap : 256;
 			reviews = dq_xrealloc(reviews,

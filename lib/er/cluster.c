@@ -82,7 +82,8 @@ cut_weak_bridges(size_t n, struct dq_cluster_edge *e, size_t ne, double t)
 	size_t k, weak = 0, any = 0;
 
 	for (k = 0; k < ne; k++)
-		any |= !(e[k].flags & DQ_EDGE_PINNED) && e[k].score < t;
+		any |= !(e[k].flags & (DQ_EDGE_PINNED | DQ_EDGE_KEEP)) &&
+		       e[k].score < t;
 	if (!any)
 		return 0;
 
@@ -142,7 +143,8 @@ cut_weak_bridges(size_t n, struct dq_cluster_edge *e, size_t ne, double t)
 			if (low[v] < low[u])
 				low[u] = low[v];
 			if (low[v] > disc[u] &&
-			    !(e[pe].flags & DQ_EDGE_PINNED) && e[pe].score < t) {
+			    !(e[pe].flags & (DQ_EDGE_PINNED | DQ_EDGE_KEEP)) &&
+			    e[pe].score < t) {
 				e[pe].flags |= DQ_EDGE_WEAK;
 				weak++;
 			}
@@ -159,7 +161,8 @@ cut_weak_bridges(size_t n, struct dq_cluster_edge *e, size_t ne, double t)
 
 static const struct dq_cluster_edge *sort_edges;
 
-/* Strongest first: pinned, score descending, then node pair ascending. */
+/* Strongest first: pinned, score descending, then node pair ascending;
+ * kept edges (an earlier run's) last. */
 static int
 cmp_strength(const void *x, const void *y)
 {
@@ -168,6 +171,9 @@ cmp_strength(const void *x, const void *y)
 	int pa = !!(a->flags & DQ_EDGE_PINNED), pb = !!(b->flags & DQ_EDGE_PINNED);
 	if (pa != pb)
 		return pb - pa;
+	int ka = !!(a->flags & DQ_EDGE_KEEP), kb = !!(b->flags & DQ_EDGE_KEEP);
+	if (ka != kb)
+		return ka - kb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	uint32_t a0 = a->a < a->b ? a->a : a->b, a1 = a->a ^ a->b ^ a0;
@@ -209,7 +215,7 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 
 	memset(st, 0, sizeof(*st));
 	for (k = 0; k < ne; k++)
-		e[k].flags &= DQ_EDGE_PINNED;
+		e[k].flags &= DQ_EDGE_PINNED | DQ_EDGE_KEEP | ~0xffffu;
 	if (o->weak_link >= 0)
 		st->weak = cut_weak_bridges(n, e, ne, o->weak_link);
 

@@ -31,7 +31,11 @@
  *     the two nodes of a hold (o->hold: a pair held for a person's
  *     review, which a chain of scored matches must not decide; refused:
  *     DQ_EDGE_HELD).  A pinned edge overrides a hold: the person's
- *     match decides.  This is single linkage with constraints:
+ *     match decides.  Edges marked DQ_EDGE_KEEP (an earlier run's
+ *     clusters) come after all others and are never weak links: what
+ *     an earlier run joined stays joined unless this run's evidence (a
+ *     cannot-link pair, a hold, the cap) says otherwise.  This is single
+ *     linkage with constraints:
  *     a component that would break a rule is split at its weakest edges,
  *     and the parts keep their strongest links.
  *
@@ -64,12 +68,13 @@ enum {
 	DQ_EDGE_DISTINCT = 8, /* out: refused by a cannot-link pair */
 	DQ_EDGE_SIZE = 16,    /* out: refused by the size cap */
 	DQ_EDGE_CONFLICT = 32, /* out: pinned, yet refused by a cannot-link */
-	DQ_EDGE_HELD = 64     /* out: would join a pair held for review */
+	DQ_EDGE_HELD = 64,    /* out: would join a pair held for review */
+	DQ_EDGE_KEEP = 128    /* in: an earlier run joined them; taken last */
 };
 
 struct dq_cluster_edge {
 	uint32_t a, b;  /* nodes, a != b */
-	uint32_t flags; /* DQ_EDGE_* */
+	uint32_t flags; /* DQ_EDGE_*; bits 16 and up are the caller's */
 	uint32_t tag;   /* the caller's own (dq-merge: pair index) */
 	double score;
 };
