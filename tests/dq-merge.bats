@@ -452,6 +452,31 @@ groups() {
 	assert_output '[1,1]'
 }
 
+@test "survivorship groups: an address survives whole from one record (issue 15, 6)" {
+	# A is newer (1 Main St, Boston, MA, zip ""), B older (9 Elm Rd,
+	# Austin, TX, 73301): field by field gave "1 Main St, Boston, MA
+	# 73301", an address that does not exist.
+	printf '%s\n' '{"id":"A","street":"1 Main St","city":"Boston","state":"MA","zip":"","ts":"2024-01-01"}' \
+		'{"id":"B","street":"9 Elm Rd","city":"Austin","state":"TX","zip":"73301","ts":"2020-01-01","phone":"+15550001"}' >"$T/recs"
+	printf '%s\n' '{"a":{"id":"A"},"b":{"id":"B"},"_dq":{"score":1,"decision":"match"}}' >"$T/p"
+	printf '%s\n' '{"survivorship":{"default":"most_recent","timestamp":"ts"}}' >"$T/c.json"
+	run -0 --separate-stderr dq merge -c "$T/c.json" --records "$T/recs" --log "$T/log" "$T/p"
+	assert_output '{"id":"A","street":"1 Main St","city":"Boston","state":"MA","zip":"","ts":"2024-01-01","phone":"+15550001","_dq":{"cluster":"cd0d496e05c553485","members":["A","B"],"provenance":{"id":"A","street":"A","city":"A","state":"A","zip":"A","ts":"A","phone":"B"}}}'
+	run -0 jq -c '.rules' "$T/log"
+	assert_output '{"id":"most_recent","street":"group:address","city":"group:address","state":"group:address","zip":"group:address","ts":"most_recent","phone":"most_recent"}'
+	# A group the contract names; the member lacking a field of it
+	# gives null, never another member's value.
+	printf '%s\n' '{"survivorship":{"default":"most_recent","timestamp":"ts","groups":{"place":["city","phone"]}}}' >"$T/c2.json"
+	run -0 --separate-stderr dq merge -c "$T/c2.json" --records "$T/recs" "$T/p"
+	assert_output '{"id":"A","street":"1 Main St","city":"Boston","state":"MA","zip":"73301","ts":"2024-01-01","phone":null,"_dq":{"cluster":"cd0d496e05c553485","members":["A","B"],"provenance":{"id":"A","street":"A","city":"A","state":"A","zip":"B","ts":"A","phone":"A"}}}'
+	printf '%s\n' '{"survivorship":{"groups":{"a":["city"]}}}' >"$T/bad.json"
+	run -2 --separate-stderr dq merge -c "$T/bad.json" "$T/p"
+	assert_equal "$stderr" "dq-merge: contract: 'survivorship.groups.a' must be a list of two or more field names"
+	printf '%s\n' '{"survivorship":{"groups":{"a":["city","zip"],"b":["zip","state"]}}}' >"$T/bad.json"
+	run -2 --separate-stderr dq merge -c "$T/bad.json" "$T/p"
+	assert_equal "$stderr" "dq-merge: contract: 'survivorship.groups.b': field 'zip' is in two groups or twice"
+}
+
 @test "rejects: malformed pairs go whole to the rejects file, counted" {
 	{
 		head -2 "$M/pairs.ndjson"

@@ -130,7 +130,7 @@ static const struct keyspec survivorship_keys[] = {
 	{ "default", NULL, 0 },   { "timestamp", NULL, 0 },
 	{ "source", NULL, 0 },    { "source_priority", NULL, 0 },
 	{ "fields", surv_field_keys, 1 }, { "weak_link", NULL, 0 },
-	{ "max_cluster_size", NULL, 0 },
+	{ "max_cluster_size", NULL, 0 }, { "groups", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
