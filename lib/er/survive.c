@@ -652,6 +652,21 @@ find_unparsed(const struct dq_record *recs, size_t n)
 	}
 }
 
+/* Candidate number k (cands grown as needed): member rec's value m. */
+static struct cand *
+cand_push(size_t k, size_t rec, const struct dq_member *m)
+{
+	if (k == ncap) {
+		ncap = ncap ? 2 * ncap : 16;
+		cands = dq_xrealloc(cands, ncap * sizeof(*cands));
+	}
+	struct cand *c = &cands[k];
+	memset(c, 0, sizeof(*c));
+	c->rec = rec;
+	c->m = m;
+	return c;
+}
+
 /* The member whose values group g takes (see survive.h). */
 static size_t
 group_winner(const struct dq_survive *s, const struct dq_survive_group *g,
@@ -671,15 +686,7 @@ group_winner(const struct dq_survive *s, const struct dq_survive_group *g,
 		}
 		if (j < 0)
 			continue;
-		if (nc == ncap) {
-			ncap = ncap ? 2 * ncap : 16;
-			cands = dq_xrealloc(cands, ncap * sizeof(*cands));
-		}
-		struct cand *c = &cands[nc++];
-		memset(c, 0, sizeof(*c));
-		c->rec = i;
-		c->m = &recs[i].m[j];
-		c->valid = 1;
+		cand_push(nc++, i, &recs[i].m[j])->valid = 1;
 	}
 	if (!nc)
 		return SIZE_MAX;
@@ -738,14 +745,7 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 				    : find_raw(&recs[i], key, keylen);
 		if (k < 0)
 			continue;
-		if (nc == ncap) {
-			ncap = ncap ? 2 * ncap : 16;
-			cands = dq_xrealloc(cands, ncap * sizeof(*cands));
-		}
-		struct cand *c = &cands[nc++];
-		memset(c, 0, sizeof(*c));
-		c->rec = i;
-		c->m = &recs[i].m[k];
+		struct cand *c = cand_push(nc++, i, &recs[i].m[k]);
 		c->valid = !dq_value_missing(c->m);
 		if (c->valid)
 			c->valid = unparsed(i, key, keylen) ? 1 : 2;
