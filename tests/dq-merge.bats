@@ -477,6 +477,36 @@ groups() {
 	assert_equal "$stderr" "dq-merge: contract: 'survivorship.groups.b': field 'zip' is in two groups or twice"
 }
 
+@test "id map: (source, external id) with first and last seen; vanished ids kept and counted (issue 15, 7)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf 'id,first_name\n001,Ann\n' >"$T/crm.csv"
+	printf 'id,first_name\n001,Bob\n' >"$T/erp.csv"
+	(cd "$T" && dq normalize -q -c "$P" crm.csv erp.csv >day1.ndjson)
+	: >"$T/none"
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/day1.ndjson" \
+		--map "$T/map1" --seen 2026-12-01 "$T/none"
+	run -0 jq -c '[.id, .first_seen, .last_seen]' "$T/map1"
+	assert_output "$(printf '%s\n' '["crm.csv:001","2026-12-01","2026-12-01"]' '["erp.csv:001","2026-12-01","2026-12-01"]')"
+	# Day 2: the ERP's 001 is gone, 002 is new; the CRM's 001 is seen
+	# again.  No source's rows are lost, none is overwritten.
+	printf 'id,first_name\n002,Cy\n' >"$T/erp.csv"
+	(cd "$T" && dq normalize -q -c "$P" crm.csv erp.csv >day2.ndjson)
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/day2.ndjson" \
+		--previous-map "$T/map1" --map "$T/map2" --seen 2026-12-02 \
+		--summary "$T/sum" "$T/none"
+	run -0 jq -c '[.id, .first_seen, .last_seen, .vanished]' "$T/map2"
+	assert_output "$(printf '%s\n' '["crm.csv:001","2026-12-01","2026-12-02",null]' \
+		'["erp.csv:002","2026-12-02","2026-12-02",null]' \
+		'["erp.csv:001","2026-12-01","2026-12-01",true]')"
+	run -0 jq -c '[.merge.ids, .merge.ids_vanished, .merge.cluster_ids]' "$T/sum"
+	assert_output '[2,1,{"kept":1,"new":1}]'
+	# Carried again, it stays one line.
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/day2.ndjson" \
+		--previous-map "$T/map2" --map "$T/map3" "$T/none"
+	run -0 grep -c '"erp.csv:001"' "$T/map3"
+	assert_output 1
+}
+
 @test "rejects: malformed pairs go whole to the rejects file, counted" {
 	{
 		head -2 "$M/pairs.ndjson"

@@ -85,6 +85,9 @@ static const char help[] =
 	"                        household guard held (default), every\n"
 	"                        review pair, or none; a match that would\n"
 	"                        join one is cut and goes to the review file\n"
+	"      --seen LABEL      the map's lines get \"first_seen\" (kept\n"
+	"                        from --previous-map) and \"last_seen\":\n"
+	"                        LABEL (a date, a run name)\n"
 	"      --log FILE        one line per cluster of two or more, or with\n"
 	"                        cut edges: members, the pairs that joined\n"
 	"                        them, cut pairs, the rule used per field\n"
@@ -111,6 +114,7 @@ enum {
 	O_PREVIOUS_MAP,
 	O_RECORDS,
 	O_REVIEW,
+	O_SEEN,
 	O_WEAK_LINK
 };
 
@@ -125,12 +129,14 @@ static const struct option longopts[] = {
 	{ "previous-map", required_argument, NULL, O_PREVIOUS_MAP },
 	{ "records", required_argument, NULL, O_RECORDS },
 	{ "review", required_argument, NULL, O_REVIEW },
+	{ "seen", required_argument, NULL, O_SEEN },
 	{ "weak-link", required_argument, NULL, O_WEAK_LINK },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct {
 	const char *records, *decisions, *review, *map, *prev_map, *log;
+	const char *seen; /* --seen LABEL */
 	double weak_link;
 	int weak_set;
 	long long max_size;
@@ -177,6 +183,11 @@ option(void *ctx, int code, const char *arg)
 	case O_REVIEW:
 		O.review = arg;
 		return 0;
+	case O_SEEN:
+		if (!*arg)
+			return dq_error("--seen: empty label");
+		O.seen = arg;
+		return 0;
 	case 'j':
 		return dq_opt_jobs(arg, &O.jobs);
 	case O_WEAK_LINK:
@@ -201,7 +212,7 @@ static struct {
 	uint64_t dec_match, dec_distinct, dec_undecided, dec_unknown;
 	uint64_t undone, overridden_review, dec_new_edges;
 	uint64_t review_written, review_moot, clusters, singletons, largest;
-	uint64_t kept, fresh;
+	uint64_t kept, fresh, vanished;
 } N;
 
 /* ---- reading side files ---- */
@@ -692,6 +703,9 @@ on_decision(struct dq_record *r, const struct dq_item *it)
 
 static struct dq_keyset old_ids;
 static struct dq_buf cbuf = DQ_BUF_INIT;
+static struct dq_buf vanished = DQ_BUF_INIT; /* carried map lines */
+static const char **first_seen; /* per node, as written, or NULL */
+static uint32_t *first_seen_len;
 
 static int
 on_previous(struct dq_record *r, const struct dq_item *it)
@@ -710,8 +724,30 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 	dq_json_unescape(r->m[c].val, r->m[c].vallen, &cbuf);
 	dq_keyset_add(&old_ids, cbuf.buf, cbuf.len);
 	uint32_t nd = dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
-	if (nd == UINT32_MAX)
+	if (nd == UINT32_MAX) {
+		/* An id of an earlier run that this run did not see: it
+		 * vanished from its source.  Its line is carried into the
+		 * new map, so no source's ids are lost. */
+		long v = dq_record_find(r, "vanished", 8);
+		size_t end = r->len;
+		while (end && r->text[end - 1] != '}')
+			end--; /* the object's closing brace */
+		N.vanished++;
+		dq_buf_add(&vanished, r->text, v >= 0 ? end : end - 1);
+		dq_buf_addstr(&vanished, v >= 0 ? "\n" : ",\"vanished\":true}\n");
 		return 0;
+	}
+	long fs = dq_record_find(r, "first_seen", 10);
+	if (fs >= 0 && r->m[fs].type == DQ_JSON_STRING) {
+		if (!first_seen) {
+			first_seen = dq_xcalloc(T.n + 1, sizeof(*first_seen));
+			first_seen_len = dq_xcalloc(T.n + 1,
+						    sizeof(*first_seen_len));
+		}
+		first_seen[nd] = dq_arena_dup(&arena, r->m[fs].val,
+					      r->m[fs].vallen);
+		first_seen_len[nd] = r->m[fs].vallen;
+	}
 	T.node[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
 	T.node[nd].prevlen = (uint32_t)cbuf.len;
 	return 0;
@@ -1164,9 +1200,25 @@ write_map(void)
 		dq_idtable_add_json(&o.b, &T.node[order[i]]);
 		dq_buf_addstr(&o.b, ",\"cluster\":");
 		dq_buf_add_json_string(&o.b, c, strlen(c));
+		if (O.seen) {
+			uint32_t nd = order[i];
+			dq_buf_addstr(&o.b, ",\"first_seen\":");
+			if (first_seen && first_seen[nd])
+				dq_buf_add(&o.b, first_seen[nd],
+					   first_seen_len[nd]);
+			else
+				dq_buf_add_json_string(&o.b, O.seen,
+						       strlen(O.seen));
+			dq_buf_addstr(&o.b, ",\"last_seen\":");
+			dq_buf_add_json_string(&o.b, O.seen, strlen(O.seen));
+		}
 		dq_buf_add(&o.b, "}\n", 2);
 		dq_out_commit(&o);
 	}
+	/* The ids of the previous map this run did not see, as they were
+	 * (their last_seen tells when they were last seen). */
+	dq_buf_add(&o.b, vanished.buf, vanished.len);
+	dq_out_commit(&o);
 	dq_out_close(&o);
 }
 
@@ -1385,6 +1437,7 @@ summary(void)
 		cJSON *c = cJSON_AddObjectToObject(m, "cluster_ids");
 		NUM(c, "kept", N.kept);
 		NUM(c, "new", N.fresh);
+		NUM(m, "ids_vanished", N.vanished);
 	}
 	return x;
 }
@@ -1469,6 +1522,9 @@ main(int argc, char **argv)
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
 	dq_buf_release(&cbuf);
+	dq_buf_release(&vanished);
+	free(first_seen);
+	free(first_seen_len);
 	dq_idtable_release(&T);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);
