@@ -231,6 +231,71 @@ dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 	return twins ? DQ_GUARD_TWINS : DQ_GUARD_HOUSEHOLD;
 }
 
+/* Lower-case ASCII letters and digits of s[0..n) into out[0..cap);
+ * returns how many. */
+static size_t
+alnum_fold(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			out[k++] = (char)(c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[k++] = (char)c;
+	}
+	return k;
+}
+
+/* Does the local part of email e[0..en) hold the name v[0..vn) (three
+ * letters or more, letters and digits compared without case)? */
+static int
+email_names(const char *e, size_t en, const char *v, size_t vn)
+{
+	char loc[128], name[64];
+	const char *at = memchr(e, '@', en);
+	size_t ln = alnum_fold(e, at ? (size_t)(at - e) : en, loc, sizeof(loc));
+	size_t nn = alnum_fold(v, vn, name, sizeof(name));
+
+	if (nn < 3 || nn > ln)
+		return 0;
+	for (size_t i = 0; i + nn <= ln; i++)
+		if (!memcmp(loc + i, name, nn))
+			return 1;
+	return 0;
+}
+
+/*
+ * Twins share a household's email; a personal one names its owner
+ * ("alexanderwhite@...").  When the shared email (a "shared" field
+ * compared as an email, agreeing) names one side's first name (the
+ * "differ" field at its lowest level), the other side is that person
+ * under another name (a nickname the table lacks): not twins.
+ */
+static int
+own_email(const struct dq_decide *d)
+{
+	const struct dq_fs_model *m = d->m;
+
+	for (size_t k = 0; k < m->nguard_shared; k++) {
+		int e = m->guard_shared[k];
+		if (m->f[e].cmp != DQ_FS_EMAIL || d->lv[e] != 0 ||
+		    !d->a.v[e])
+			continue;
+		for (size_t j = 0; j < m->nguard_differ; j++) {
+			int f = m->guard_differ[j];
+			if (d->lv[f] != m->f[f].nlevels - 1)
+				continue;
+			if ((d->a.v[f] && email_names(d->a.v[e], d->a.n[e],
+						      d->a.v[f], d->a.n[f])) ||
+			    (d->b.v[f] && email_names(d->a.v[e], d->a.n[e],
+						      d->b.v[f], d->b.n[f])))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int
 dq_decide_pair(struct dq_decide *d)
 {
@@ -266,6 +331,8 @@ dq_decide_pair(struct dq_decide *d)
 			     ? dq_decide_guard(m, d->lv, d->sim,
 					       m->nguard_differ)
 			     : DQ_GUARD_NONE;
+	if (d->guarded == DQ_GUARD_TWINS && own_email(d))
+		d->guarded = DQ_GUARD_NONE;
 	if (d->guarded) {
 		d->decision = DQ_DECIDE_REVIEW;
 		d->n_guard++;
