@@ -507,6 +507,19 @@ groups() {
 	assert_output 1
 }
 
+@test "--keep-original: the original of a +tag e-mail survives dq-merge and dq-csv exports it (issue 15, 11)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf 'id,first_name,email\n1,Ann,Ann.Lee+news@Gmail.com\n2,Ann,ann.lee@gmail.com\n3,Bo,bo@x.org\n' >"$T/p.csv"
+	dq normalize -q -c "$P" --keep-original "$T/p.csv" >"$T/n"
+	printf '%s\n' '{"a":{"id":"1"},"b":{"id":"2"},"_dq":{"score":1,"decision":"match"}}' >"$T/p"
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/n" "$T/p"
+	printf '%s\n' "$output" >"$T/g"
+	run -0 jq -c '[.email, ._dq.provenance.email, ._dq.orig]' "$T/g"
+	assert_output "$(printf '%s\n' '["annlee@gmail.com","1",{"email":"Ann.Lee+news@Gmail.com"}]' '["bo@x.org","3",null]')"
+	run -0 --separate-stderr dq csv --fields id,email --originals "$T/g"
+	assert_output "$(printf '%s\r\n' 'id,email,originals' '1,annlee@gmail.com,"{""email"":""Ann.Lee+news@Gmail.com""}"' '3,bo@x.org,')"
+}
+
 @test "rejects: malformed pairs go whole to the rejects file, counted" {
 	{
 		head -2 "$M/pairs.ndjson"

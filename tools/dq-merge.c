@@ -1128,6 +1128,12 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		}
 		dq_buf_addstr(b, "],\"provenance\":{");
 		dq_buf_add(b, so.prov.buf, so.prov.len);
+		if (so.orig.len) {
+			/* dq-normalize --keep-original: the originals of the
+			 * values that survived. */
+			dq_buf_addstr(b, "},\"orig\":{");
+			dq_buf_add(b, so.orig.buf, so.orig.len);
+		}
 		dq_buf_addstr(b, "}}}");
 		dq_run_emit(&run);
 

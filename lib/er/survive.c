@@ -47,6 +47,10 @@ static size_t gwincap;
  * when it has none). */
 static const char **unp;
 static size_t *unplen, unpcap;
+/* Per member: its "_dq.orig" object (dq-normalize --keep-original), or
+ * NULL. */
+static const char **orig;
+static size_t *origlen;
 static struct dq_buf text = DQ_BUF_INIT; /* unescaped texts, for the whole build */
 
 static const char *const rule_names[] = {
@@ -365,6 +369,7 @@ dq_survive_out_init(struct dq_survive_out *o)
 	dq_buf_init(&o->prov, 256);
 	dq_buf_init(&o->rules, 256);
 	dq_buf_init(&o->ties, 64);
+	dq_buf_init(&o->orig, 64);
 }
 
 void
@@ -374,12 +379,20 @@ dq_survive_out_release(struct dq_survive_out *o)
 	dq_buf_release(&o->prov);
 	dq_buf_release(&o->rules);
 	dq_buf_release(&o->ties);
+	dq_buf_release(&o->orig);
 	free(cands);
 	cands = NULL;
 	ncap = 0;
 	free(gwin);
 	gwin = NULL;
 	gwincap = 0;
+	free(unp);
+	free(unplen);
+	free(orig);
+	free(origlen);
+	unp = orig = NULL;
+	unplen = origlen = NULL;
+	unpcap = 0;
 	dq_buf_release(&text);
 }
 
@@ -641,9 +654,16 @@ find_unparsed(const struct dq_record *recs, size_t n)
 		unpcap = n;
 		unp = dq_xrealloc(unp, n * sizeof(*unp));
 		unplen = dq_xrealloc(unplen, n * sizeof(*unplen));
+		orig = dq_xrealloc(orig, n * sizeof(*orig));
+		origlen = dq_xrealloc(origlen, n * sizeof(*origlen));
 	}
 	for (size_t i = 0; i < n; i++) {
-		unp[i] = NULL;
+		unp[i] = orig[i] = NULL;
+		if (dq_meta_find(&recs[i], "orig", 4, &m) &&
+		    m.type == DQ_JSON_OBJECT) {
+			orig[i] = m.val;
+			origlen[i] = m.vallen;
+		}
 		if (dq_meta_find(&recs[i], "unparsed", 8, &m) &&
 		    m.type == DQ_JSON_ARRAY) {
 			unp[i] = m.val;
@@ -696,6 +716,20 @@ group_winner(const struct dq_survive *s, const struct dq_survive_group *g,
 	return cands[choose(rule, cands, nc, &tie)].rec;
 }
 
+/* The original of field key in member r (its "_dq.orig"), if any, to
+ * o->orig: the golden record carries the original of each value that
+ * survived. */
+static void
+add_orig(struct dq_survive_out *o, size_t r, const char *key, size_t keylen)
+{
+	struct dq_member m;
+
+	if (!orig[r] || !dq_walk_find(orig[r], origlen[r], key, keylen, &m))
+		return;
+	add_key(&o->orig, key, keylen);
+	dq_buf_add(&o->orig, m.val, m.vallen);
+}
+
 /* Field key of group gi: the group's member's value, or null. */
 static void
 decide_grouped(const struct dq_survive *s, const struct dq_record *recs,
@@ -712,6 +746,8 @@ decide_grouped(const struct dq_survive *s, const struct dq_record *recs,
 		dq_buf_addstr(&o->fields, "null");
 	add_key(&o->prov, key, keylen);
 	dq_buf_add(&o->prov, ids[r], idlen[r]);
+	if (k >= 0)
+		add_orig(o, r, key, keylen);
 	if (!o->want_rules)
 		return;
 	add_key(&o->rules, key, keylen);
@@ -797,6 +833,8 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 	}
 	add_key(&o->prov, key, keylen);
 	dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
+	if (win->valid)
+		add_orig(o, win->rec, key, keylen);
 	if (sp->rule == DQ_SURV_UNION && win->valid && sp->into) {
 		add_key(&o->prov, sp->into, sp->intolen);
 		dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
@@ -826,6 +864,7 @@ dq_survive_build(const struct dq_survive *s, const struct dq_record *recs,
 	dq_buf_reset(&o->prov);
 	dq_buf_reset(&o->rules);
 	dq_buf_reset(&o->ties);
+	dq_buf_reset(&o->orig);
 	o->nties = 0;
 	find_unparsed(recs, n);
 	if (s->ng > gwincap) {

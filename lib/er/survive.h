@@ -104,6 +104,8 @@ struct dq_survive_out {
 	struct dq_buf prov;   /* "k":ID,... winner per field */
 	struct dq_buf rules;  /* "k":"rule",... */
 	struct dq_buf ties;   /* "k",... fields decided by member order */
+	struct dq_buf orig;   /* "k":v,... the survivors' originals
+			       * (their records' "_dq.orig") */
 	size_t nties;
 	int want_rules;       /* fill rules and ties (set by the caller) */
 };
