@@ -247,7 +247,7 @@ groups() {
 	run -0 groups "$T/map"
 	assert_output "$(printf '%s\n' 'p1 p2 p3 p6' 'p4 p5')"
 	run -0 jq -c '.merge.cut' "$T/sum"
-	assert_output '{"weak_link":0,"distinct":0,"max_size":0,"conflict":1}'
+	assert_output '{"weak_link":0,"distinct":0,"max_size":0,"conflict":1,"held":0}'
 	run -0 jq -c 'select(.members == ["p4","p5"]) | [.joined, .cut]' "$T/log"
 	assert_output '[[{"a":"p4","b":"p5","score":0.75,"by":"decision"}],[{"a":"p5","b":"p6","score":null,"why":"conflict"}]]'
 }
@@ -326,14 +326,198 @@ groups() {
 @test "record identity: --id, and _dq.row when there is no id" {
 	printf '%s\n' '{"key":7,"n":"a"}' '{"key":"7","n":"b"}' '{"n":"c","_dq":{"row":3}}' '{"n":"d"}' >"$T/recs"
 	printf '%s\n' '{"a":{"key":"7"},"b":{"n":"c","_dq":{"row":3}},"_dq":{"score":1,"decision":"match"}}' >"$T/p"
-	# 7 and "7" are the same id (ids compare as text); the fourth
-	# record has neither: it is named by its line, 4.
-	run -0 --separate-stderr dq merge --id key --records "$T/recs" \
-		--map "$T/map" --summary "$T/sum" "$T/p"
+	# 7 and "7" are the same id (ids compare as text): the second is
+	# rejected, not merged; the fourth record has neither: it is named
+	# by its line, 4.
+	run -1 --separate-stderr dq merge --id key --records "$T/recs" \
+		--map "$T/map" --summary "$T/sum" --rejects "$T/rej" "$T/p"
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_output '[2,"duplicate id '"'7'"' (first at line 1)"]'
 	run -0 cat "$T/map"
 	assert_output "$(printf '%s\n' '{"key":3,"cluster":"c7324dc1e7e9474f0"}' '{"key":4,"cluster":"ce28911027fcf803f"}' '{"key":7,"cluster":"c7324dc1e7e9474f0"}')"
 	run -0 jq -c '.merge | [.records, .ids, .duplicate_ids, .records_without_id]' "$T/sum"
 	assert_output '[4,3,1,1]'
+}
+
+@test "record identity across files: row 2 of f1.csv and of f2.csv are two records (issue 15, 1)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf 'first_name,last_name,email\nAnn,Lee,ann@x.com\nBea,Kim,bea@y.com\n' >"$T/f1.csv"
+	printf 'first_name,last_name,email\nCarl,Ono,carl@z.com\nDan,Po,dan@w.com\n' >"$T/f2.csv"
+	(cd "$T" && dq normalize -q -c "$P" f1.csv f2.csv >all.ndjson)
+	: >"$T/none"
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/all.ndjson" \
+		--map "$T/map" --summary "$T/sum" "$T/none"
+	printf '%s\n' "$output" | jq -c '[.first_name, .emails, ._dq.members]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output "$(printf '%s\n' '["Ann",["ann@x.com"],["f1.csv:2"]]' \
+		'["Bea",["bea@y.com"],["f1.csv:3"]]' \
+		'["Carl",["carl@z.com"],["f2.csv:2"]]' \
+		'["Dan",["dan@w.com"],["f2.csv:3"]]')"
+	run -0 jq -c '.merge | [.records, .ids, .duplicate_ids]' "$T/sum"
+	assert_output '[4,4,0]'
+	# An id column is per source too, unless the contract says the ids
+	# are global: then id 1 of both files is one id, and the second is
+	# a duplicate (rejected, never merged).
+	printf 'id,first_name\n1,Ann\n' >"$T/f1.csv"
+	printf 'id,first_name\n1,Bob\n' >"$T/f2.csv"
+	(cd "$T" && dq normalize -q -c "$P" f1.csv f2.csv >all.ndjson)
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/all.ndjson" "$T/none"
+	printf '%s\n' "$output" | jq -c '[.first_name, ._dq.members]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output "$(printf '%s\n' '["Ann",["f1.csv:1"]]' '["Bob",["f2.csv:1"]]')"
+	run -1 --separate-stderr dq merge -c "$P" --set identity.global=true \
+		--records "$T/all.ndjson" --rejects "$T/rej" "$T/none"
+	printf '%s\n' "$output" | jq -c '[.first_name, ._dq.members]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output '["Ann",["1"]]'
+	run -0 jq -c '[.line, .reason]' "$T/rej"
+	assert_output '[2,"duplicate id '"'1'"' (first at line 1)"]'
+	run -2 --separate-stderr dq merge -c "$P" --set identity.global=1 \
+		--records "$T/all.ndjson" "$T/none"
+	assert_equal "$stderr" "dq-merge: contract: 'identity.global' must be true or false"
+}
+
+@test "duplicate ids in --records: rejected or exit 2, never merged (issue 15, 2)" {
+	printf '%s\n' '{"id":"1","first_name":"Ann","email":"ann@x.com"}' \
+		'{"id":"1","first_name":"Bob","email":"bob@y.com"}' \
+		'{"id":"2","first_name":"Cy"}' >"$T/recs"
+	: >"$T/none"
+	run -1 --separate-stderr dq merge --records "$T/recs" --rejects "$T/rej" \
+		--summary "$T/sum" "$T/none"
+	assert_output "$(printf '%s\n' \
+		'{"id":"1","first_name":"Ann","email":"ann@x.com","_dq":{"cluster":"c65cd25028f98f158","members":["1"],"provenance":{"id":"1","first_name":"1","email":"1"}}}' \
+		'{"id":"2","first_name":"Cy","_dq":{"cluster":"cfb95a7322f5da314","members":["2"],"provenance":{"id":"2","first_name":"2"}}}')"
+	run -0 jq -c '[.file, .line, .reason, .raw]' "$T/rej"
+	assert_output '["'"$T/recs"'",2,"duplicate id '"'1'"' (first at line 1)","{\"id\":\"1\",\"first_name\":\"Bob\",\"email\":\"bob@y.com\"}"]'
+	run -0 jq -c '[.merge.records, .merge.ids, .merge.duplicate_ids, .counts.rejected]' "$T/sum"
+	assert_output '[3,2,1,1]'
+	# As the user chooses: the whole run stops, nothing written.
+	run -2 --separate-stderr dq merge --records "$T/recs" --duplicate-ids error "$T/none"
+	assert_output ''
+	assert_equal "$stderr" "dq-merge: $T/recs:2: duplicate id '1' (first at line 1)"
+	run -2 --separate-stderr dq merge --duplicate-ids merge "$T/none"
+}
+
+@test "a chain of matches never joins a pair the household guard held (issue 15, 3)" {
+	# John Smith Sr and Jr: same email, phone and street, dob 1950 and
+	# 1980, held for review by dq-score's guard; a sparse third record
+	# (same name and phone, no email, no dob) matches both at 0.95.
+	sr='{"id":"s1","first_name":"John","last_name":"Smith","email":"js@x.org","phone":"+15550001","dob":"1950-03-01"}'
+	jr='{"id":"s2","first_name":"John","last_name":"Smith","email":"js@x.org","phone":"+15550001","dob":"1980-06-02"}'
+	x='{"id":"s3","first_name":"John","last_name":"Smith","phone":"+15550001"}'
+	printf '%s\n' "$sr" "$jr" "$x" >"$T/recs"
+	printf '%s\n' \
+		'{"a":'"$sr"',"b":'"$jr"',"_dq":{"score":0.99,"decision":"review","guard":"household"}}' \
+		'{"a":'"$sr"',"b":'"$x"',"_dq":{"score":0.95,"decision":"match"}}' \
+		'{"a":'"$jr"',"b":'"$x"',"_dq":{"score":0.95,"decision":"match"}}' >"$T/p"
+	run -0 --separate-stderr dq merge --records "$T/recs" --map "$T/map" \
+		--review "$T/rev" --log "$T/log" --summary "$T/sum" "$T/p"
+	# Sr's dob is never given to a cluster holding Jr.
+	printf '%s\n' "$output" | jq -c '[._dq.members, .dob]' >"$T/g"
+	run -0 cat "$T/g"
+	assert_output "$(printf '%s\n' '[["s1","s3"],"1950-03-01"]' '[["s2"],"1980-06-02"]')"
+	# The review file: the held pair, and the link that was cut and why;
+	# the person decides which one the third record is.
+	run -0 jq -c '[.decision, ._dq.ids, ._dq.score, ._dq.guard, ._dq.cut, .b.dob]' "$T/rev"
+	assert_output "$(printf '%s\n' '[null,["s1","s2"],0.99,"household",null,"1980-06-02"]' \
+		'[null,["s2","s3"],0.95,null,"held",null]')"
+	run -0 jq -c '[.members, .cut]' "$T/log"
+	assert_output "$(printf '%s\n' '[["s1","s3"],[{"a":"s2","b":"s3","score":0.95,"why":"held"}]]' \
+		'[["s2"],[{"a":"s2","b":"s3","score":0.95,"why":"held"}]]')"
+	run -0 jq -c '[.merge.cut.held, .merge.review_written]' "$T/sum"
+	assert_output '[1,2]'
+	# The person says the third record is Jr: the decision is followed.
+	printf '%s\n' '{"a":"s2","b":"s3","decision":"match"}' '{"a":"s1","b":"s3","decision":"distinct"}' >"$T/dec"
+	run -0 --separate-stderr dq merge --records "$T/recs" --map "$T/map" \
+		--decisions "$T/dec" --review "$T/rev" "$T/p"
+	run -0 groups "$T/map"
+	assert_output "$(printf '%s\n' s1 's2 s3')"
+	# --hold none: the old behaviour, all three joined.
+	run -0 --separate-stderr dq merge --hold none --records "$T/recs" --map "$T/map" "$T/p"
+	run -0 groups "$T/map"
+	assert_output 's1 s2 s3'
+	run -2 --separate-stderr dq merge --hold maybe "$T/p"
+}
+
+@test "the review file lists only pairs whose answer still changes something (issue 15, 3)" {
+	# p1-p3 is in the review band; a person joined p1-p2 and p2-p3:
+	# p1-p3 has nothing left to decide.  p4-p5 still has.
+	printf '%s\n' '{"a":"p1","b":"p2","decision":"match"}' '{"a":"p2","b":"p3","decision":"match"}' >"$T/dec"
+	run -0 --separate-stderr dq merge --records "$M/records.ndjson" \
+		--decisions "$T/dec" --review "$T/rev" --summary "$T/sum" \
+		"$M/pairs.ndjson"
+	run -0 jq -c '._dq.ids' "$T/rev"
+	assert_output '["p4","p5"]'
+	run -0 jq -c '[.merge.review_written, .merge.review_moot]' "$T/sum"
+	assert_output '[1,1]'
+}
+
+@test "survivorship groups: an address survives whole from one record (issue 15, 6)" {
+	# A is newer (1 Main St, Boston, MA, zip ""), B older (9 Elm Rd,
+	# Austin, TX, 73301): field by field gave "1 Main St, Boston, MA
+	# 73301", an address that does not exist.
+	printf '%s\n' '{"id":"A","street":"1 Main St","city":"Boston","state":"MA","zip":"","ts":"2024-01-01"}' \
+		'{"id":"B","street":"9 Elm Rd","city":"Austin","state":"TX","zip":"73301","ts":"2020-01-01","phone":"+15550001"}' >"$T/recs"
+	printf '%s\n' '{"a":{"id":"A"},"b":{"id":"B"},"_dq":{"score":1,"decision":"match"}}' >"$T/p"
+	printf '%s\n' '{"survivorship":{"default":"most_recent","timestamp":"ts"}}' >"$T/c.json"
+	run -0 --separate-stderr dq merge -c "$T/c.json" --records "$T/recs" --log "$T/log" "$T/p"
+	assert_output '{"id":"A","street":"1 Main St","city":"Boston","state":"MA","zip":"","ts":"2024-01-01","phone":"+15550001","_dq":{"cluster":"cd0d496e05c553485","members":["A","B"],"provenance":{"id":"A","street":"A","city":"A","state":"A","zip":"A","ts":"A","phone":"B"}}}'
+	run -0 jq -c '.rules' "$T/log"
+	assert_output '{"id":"most_recent","street":"group:address","city":"group:address","state":"group:address","zip":"group:address","ts":"most_recent","phone":"most_recent"}'
+	# A group the contract names; the member lacking a field of it
+	# gives null, never another member's value.
+	printf '%s\n' '{"survivorship":{"default":"most_recent","timestamp":"ts","groups":{"place":["city","phone"]}}}' >"$T/c2.json"
+	run -0 --separate-stderr dq merge -c "$T/c2.json" --records "$T/recs" "$T/p"
+	assert_output '{"id":"A","street":"1 Main St","city":"Boston","state":"MA","zip":"73301","ts":"2024-01-01","phone":null,"_dq":{"cluster":"cd0d496e05c553485","members":["A","B"],"provenance":{"id":"A","street":"A","city":"A","state":"A","zip":"B","ts":"A","phone":"A"}}}'
+	printf '%s\n' '{"survivorship":{"groups":{"a":["city"]}}}' >"$T/bad.json"
+	run -2 --separate-stderr dq merge -c "$T/bad.json" "$T/p"
+	assert_equal "$stderr" "dq-merge: contract: 'survivorship.groups.a' must be a list of two or more field names"
+	printf '%s\n' '{"survivorship":{"groups":{"a":["city","zip"],"b":["zip","state"]}}}' >"$T/bad.json"
+	run -2 --separate-stderr dq merge -c "$T/bad.json" "$T/p"
+	assert_equal "$stderr" "dq-merge: contract: 'survivorship.groups.b': field 'zip' is in two groups or twice"
+}
+
+@test "id map: (source, external id) with first and last seen; vanished ids kept and counted (issue 15, 7)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf 'id,first_name\n001,Ann\n' >"$T/crm.csv"
+	printf 'id,first_name\n001,Bob\n' >"$T/erp.csv"
+	(cd "$T" && dq normalize -q -c "$P" crm.csv erp.csv >day1.ndjson)
+	: >"$T/none"
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/day1.ndjson" \
+		--map "$T/map1" --seen 2026-12-01 "$T/none"
+	run -0 jq -c '[.id, .first_seen, .last_seen]' "$T/map1"
+	assert_output "$(printf '%s\n' '["crm.csv:001","2026-12-01","2026-12-01"]' '["erp.csv:001","2026-12-01","2026-12-01"]')"
+	# Day 2: the ERP's 001 is gone, 002 is new; the CRM's 001 is seen
+	# again.  No source's rows are lost, none is overwritten.
+	printf 'id,first_name\n002,Cy\n' >"$T/erp.csv"
+	(cd "$T" && dq normalize -q -c "$P" crm.csv erp.csv >day2.ndjson)
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/day2.ndjson" \
+		--previous-map "$T/map1" --map "$T/map2" --seen 2026-12-02 \
+		--summary "$T/sum" "$T/none"
+	run -0 jq -c '[.id, .first_seen, .last_seen, .vanished]' "$T/map2"
+	assert_output "$(printf '%s\n' '["crm.csv:001","2026-12-01","2026-12-02",null]' \
+		'["erp.csv:002","2026-12-02","2026-12-02",null]' \
+		'["erp.csv:001","2026-12-01","2026-12-01",true]')"
+	run -0 jq -c '[.merge.ids, .merge.ids_vanished, .merge.cluster_ids]' "$T/sum"
+	assert_output '[2,1,{"kept":1,"new":1}]'
+	# Carried again, it stays one line.
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/day2.ndjson" \
+		--previous-map "$T/map2" --map "$T/map3" "$T/none"
+	run -0 grep -c '"erp.csv:001"' "$T/map3"
+	assert_output 1
+}
+
+@test "--keep-original: the original of a +tag e-mail survives dq-merge and dq-csv exports it (issue 15, 11)" {
+	P=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	printf 'id,first_name,email\n1,Ann,Ann.Lee+news@Gmail.com\n2,Ann,ann.lee@gmail.com\n3,Bo,bo@x.org\n' >"$T/p.csv"
+	dq normalize -q -c "$P" --keep-original "$T/p.csv" >"$T/n"
+	printf '%s\n' '{"a":{"id":"1"},"b":{"id":"2"},"_dq":{"score":1,"decision":"match"}}' >"$T/p"
+	run -0 --separate-stderr dq merge -c "$P" --records "$T/n" "$T/p"
+	printf '%s\n' "$output" >"$T/g"
+	run -0 jq -c '[.email, ._dq.provenance.email, ._dq.orig]' "$T/g"
+	assert_output "$(printf '%s\n' '["annlee@gmail.com","1",{"email":"Ann.Lee+news@Gmail.com"}]' '["bo@x.org","3",null]')"
+	run -0 --separate-stderr dq csv --fields id,email --originals "$T/g"
+	assert_output "$(printf '%s\r\n' 'id,email,originals' '1,annlee@gmail.com,"{""email"":""Ann.Lee+news@Gmail.com""}"' '3,bo@x.org,')"
 }
 
 @test "rejects: malformed pairs go whole to the rejects file, counted" {

@@ -129,3 +129,14 @@ load helpers
 	assert_output $'fetch 0\nnormalize 0\nvalidate_gate 1'
 	[ ! -e "$BATS_TEST_TMPDIR/data/2026-11-22/profile.json" ]
 }
+
+@test "incremental: three days, each with only its own pairs, keep every earlier cluster id (issue 15, 5)" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/incremental" "$BATS_TEST_TMPDIR/i"
+	rm -rf "$BATS_TEST_TMPDIR/i/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/i" check DQ_BIN="$DQ_BIN"
+	# Day 2 brings no pair: A1 and A2 stay together under day 1's id.
+	run -0 jq -r '"\(.id) \(.cluster)"' "$BATS_TEST_TMPDIR/i/out/map2.ndjson"
+	assert_output "$(printf '%s\n' 'A1 caf62adb79d3769fd' 'A2 caf62adb79d3769fd' 'B1 caa6c0213f9ffc508' 'C1 c3b7d0d206099ca33')"
+	run -0 jq -r 'select(.id == "A3" or .id == "B2") | "\(.id) \(.cluster)"' "$BATS_TEST_TMPDIR/i/out/map3.ndjson"
+	assert_output "$(printf '%s\n' 'A3 caf62adb79d3769fd' 'B2 cbb0df4b1194a7fc7')"
+}

@@ -31,6 +31,7 @@
 #include "base/strmap.h"
 #include "stream/csv.h"
 #include "stream/json.h"
+#include "stream/meta.h"
 #include "stream/walk.h"
 #include "cli/run.h"
 
@@ -49,15 +50,21 @@ static const char help[] =
 	"                        (default: keys of the first 1000 records)\n"
 	"      --violations      add a column \"violations\": the codes of\n"
 	"                        _dq.violations, ';'-separated\n"
+	"      --originals       add a column \"originals\": _dq.orig (the\n"
+	"                        values before dq-normalize changed them,\n"
+	"                        --keep-original; dq-merge carries them) as\n"
+	"                        JSON, empty when none\n"
 	"      --tab             tab-separated instead of commas\n"
 	"      --no-header       no header row\n"
 	"      --no-protect      write formula-like cells as they are\n";
 
-enum { O_FIELDS = DQ_OPT_TOOL, O_VIOL, O_TAB, O_NOHEAD, O_NOPROTECT };
+enum { O_FIELDS = DQ_OPT_TOOL, O_VIOL, O_TAB, O_NOHEAD, O_NOPROTECT,
+       O_ORIG };
 
 static const struct option longopts[] = {
 	{ "fields", required_argument, NULL, O_FIELDS },
 	{ "violations", no_argument, NULL, O_VIOL },
+	{ "originals", no_argument, NULL, O_ORIG },
 	{ "tab", no_argument, NULL, O_TAB },
 	{ "no-header", no_argument, NULL, O_NOHEAD },
 	{ "no-protect", no_argument, NULL, O_NOPROTECT },
@@ -69,7 +76,7 @@ static const struct option longopts[] = {
 static struct {
 	struct dq_strmap cols; /* column name -> its position */
 	int fixed; /* --fields */
-	int violations, header, protect;
+	int violations, originals, header, protect;
 	char delim;
 	/* Keys with no column, for the summary. */
 	struct dq_strmap extra;
@@ -109,6 +116,7 @@ option(void *ctx, int c, const char *arg)
 		return 0;
 	}
 	case O_VIOL: O.violations = 1; return 0;
+	case O_ORIG: O.originals = 1; return 0;
 	case O_TAB: O.delim = '\t'; return 0;
 	case O_NOHEAD: O.header = 0; return 0;
 	case O_NOPROTECT: O.protect = 0; return 0;
@@ -227,6 +235,14 @@ write_row(struct dq_run *run, const struct dq_record *r)
 		violation_codes(r);
 		put_cell(out, cell.buf, cell.len, 1);
 	}
+	if (O.originals) {
+		struct dq_member m;
+		if (ncols || O.violations)
+			dq_buf_addch(out, O.delim);
+		if (dq_meta_find(r, "orig", 4, &m) &&
+		    m.type == DQ_JSON_OBJECT)
+			put_cell(out, m.val, m.vallen, 1);
+	}
 	dq_buf_add(out, "\r\n", 2);
 	run->n_out++;
 	dq_out_commit(&run->out);
@@ -248,6 +264,11 @@ write_header(struct dq_run *run)
 		if (O.cols.n)
 			dq_buf_addch(out, O.delim);
 		dq_buf_addstr(out, "violations");
+	}
+	if (O.originals) {
+		if (O.cols.n || O.violations)
+			dq_buf_addch(out, O.delim);
+		dq_buf_addstr(out, "originals");
 	}
 	dq_buf_add(out, "\r\n", 2);
 }

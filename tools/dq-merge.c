@@ -62,6 +62,10 @@ static const char help[] =
 	"      --records FILE    every record (NDJSON or CSV): records in no\n"
 	"                        match pair are written as singletons, so the\n"
 	"                        output is the whole de-duplicated dataset\n"
+	"      --duplicate-ids reject|error  a second record with an id\n"
+	"                        already read in --records is rejected\n"
+	"                        (default) or stops the run (exit 2); it\n"
+	"                        is never merged with the first\n"
 	"      --decisions FILE  a person's decisions: lines {\"a\":ID,\"b\":ID,\n"
 	"                        \"decision\":\"match\"|\"distinct\"} (a and b may\n"
 	"                        be whole records; CSV a,b,decision works);\n"
@@ -71,9 +75,19 @@ static const char help[] =
 	"                        both records side by side with the per-field\n"
 	"                        explanation and \"decision\":null to fill in\n"
 	"      --map FILE        write every id and its cluster id there\n"
-	"      --previous-map FILE  the map of an earlier run: a cluster that\n"
-	"                        holds members of an earlier cluster keeps its\n"
-	"                        id (incremental imports)\n"
+	"      --previous-map FILE  the map of an earlier run: its clusters\n"
+	"                        stay together (unless a decision or a hold\n"
+	"                        splits them) and keep their ids, so a run\n"
+	"                        with only the new pairs keeps every earlier\n"
+	"                        cluster (incremental imports)\n"
+	"      --hold guard|review|none  pairs no chain of matches may join\n"
+	"                        before a person answers: those the\n"
+	"                        household guard held (default), every\n"
+	"                        review pair, or none; a match that would\n"
+	"                        join one is cut and goes to the review file\n"
+	"      --seen LABEL      the map's lines get \"first_seen\" (kept\n"
+	"                        from --previous-map) and \"last_seen\":\n"
+	"                        LABEL (a date, a run name)\n"
 	"      --log FILE        one line per cluster of two or more, or with\n"
 	"                        cut edges: members, the pairs that joined\n"
 	"                        them, cut pairs, the rule used per field\n"
@@ -92,17 +106,22 @@ static const char help[] =
 
 enum {
 	O_DECISIONS = DQ_OPT_TOOL,
+	O_DUP_IDS,
+	O_HOLD,
 	O_LOG,
 	O_MAP,
 	O_MAX_SIZE,
 	O_PREVIOUS_MAP,
 	O_RECORDS,
 	O_REVIEW,
+	O_SEEN,
 	O_WEAK_LINK
 };
 
 static const struct option longopts[] = {
 	{ "decisions", required_argument, NULL, O_DECISIONS },
+	{ "duplicate-ids", required_argument, NULL, O_DUP_IDS },
+	{ "hold", required_argument, NULL, O_HOLD },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "log", required_argument, NULL, O_LOG },
 	{ "map", required_argument, NULL, O_MAP },
@@ -110,18 +129,24 @@ static const struct option longopts[] = {
 	{ "previous-map", required_argument, NULL, O_PREVIOUS_MAP },
 	{ "records", required_argument, NULL, O_RECORDS },
 	{ "review", required_argument, NULL, O_REVIEW },
+	{ "seen", required_argument, NULL, O_SEEN },
 	{ "weak-link", required_argument, NULL, O_WEAK_LINK },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct {
 	const char *records, *decisions, *review, *map, *prev_map, *log;
+	const char *seen; /* --seen LABEL */
 	double weak_link;
 	int weak_set;
 	long long max_size;
 	int max_set;
 	int jobs;       /* 0: the default */
+	int dup_error;  /* --duplicate-ids error */
+	int hold;       /* --hold: HOLD_* */
 } O;
+
+enum { HOLD_GUARD, HOLD_REVIEW, HOLD_NONE };
 
 static int
 option(void *ctx, int code, const char *arg)
@@ -130,6 +155,15 @@ option(void *ctx, int code, const char *arg)
 	case O_DECISIONS:
 		O.decisions = arg;
 		return 0;
+	case O_DUP_IDS: {
+		static const char *const how[] = { "reject", "error", NULL };
+		return dq_opt_enum("duplicate-ids", arg, how, &O.dup_error);
+	}
+	case O_HOLD: {
+		static const char *const how[] = { "guard", "review", "none",
+						   NULL };
+		return dq_opt_enum("hold", arg, how, &O.hold);
+	}
 	case O_LOG:
 		O.log = arg;
 		return 0;
@@ -148,6 +182,11 @@ option(void *ctx, int code, const char *arg)
 		return 0;
 	case O_REVIEW:
 		O.review = arg;
+		return 0;
+	case O_SEEN:
+		if (!*arg)
+			return dq_error("--seen: empty label");
+		O.seen = arg;
 		return 0;
 	case 'j':
 		return dq_opt_jobs(arg, &O.jobs);
@@ -172,8 +211,8 @@ static struct {
 	uint64_t match, review, distinct, self, pair_only_ids;
 	uint64_t dec_match, dec_distinct, dec_undecided, dec_unknown;
 	uint64_t undone, overridden_review, dec_new_edges;
-	uint64_t review_written, clusters, singletons, largest;
-	uint64_t kept, fresh;
+	uint64_t review_written, review_moot, clusters, singletons, largest;
+	uint64_t kept, fresh, vanished;
 } N;
 
 /* ---- reading side files ---- */
@@ -224,8 +263,8 @@ read_side(const char *path, line_fn fn)
  * --records, read like the pairs (lib/par): a worker validates a line and
  * names the record; the main thread, in file order, files it under its
  * id.  The entry: 0 for a number id, 1 for a string, 2 for none (named by
- * its line), then the id and the record text (each a 4-byte length and
- * the bytes).
+ * its line), the line (a long), then the id and the record text (each a
+ * 4-byte length and the bytes).
  */
 struct wstate {
 	struct dq_buf id;
@@ -259,7 +298,7 @@ rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 {
 	struct wstate *s = ws;
 	dq_buf_reset(&s->id);
-	int str = dq_meta_id(r, run.id_field, &s->id);
+	int str = dq_meta_id(r, &run.ident, &s->id);
 	(void)seq;
 	(void)reject;
 	if (str < 0) {
@@ -270,11 +309,40 @@ rec_record(void *ws, struct dq_record *r, const struct dq_item *it,
 		str = 2;
 	}
 	dq_buf_addch(out, (char)str);
+	dq_buf_add(out, (const char *)&it->line, sizeof(it->line));
 	add_u32(out, s->id.len);
 	dq_buf_add(out, s->id.buf, s->id.len);
 	add_u32(out, r->len);
 	dq_buf_add(out, r->text, r->len);
 	return 1;
+}
+
+/* The line of each record of --records, by its index in the id table. */
+static long *rec_line;
+static size_t rec_linecap;
+
+/* A record of --records whose id an earlier record has: rejected (its
+ * line, the reason naming the first one) or, with --duplicate-ids error,
+ * the end of the run. */
+static void
+duplicate_id(uint32_t nd, const char *id, size_t il, long line,
+	     const char *text, size_t tl)
+{
+	char reason[160];
+	int n = il > 60 ? 60 : (int)il;
+
+	N.dup_ids++;
+	snprintf(reason, sizeof(reason),
+		 "duplicate id '%.*s%s' (first at line %ld)", n, id,
+		 il > 60 ? "..." : "", rec_line[T.node[nd].rec]);
+	if (O.dup_error)
+		dq_die("%s:%ld: %s", O.records, line, reason);
+	run.item.file = O.records;
+	run.item.line = line;
+	run.item.offset = UINT64_MAX;
+	run.item.raw = text;
+	run.item.rawlen = tl;
+	dq_run_reject(&run, reason, 0);
 }
 
 static void
@@ -284,7 +352,10 @@ rec_consume(void *ctx, const char *out, size_t len)
 	(void)ctx;
 	while (p < e) {
 		int str = (unsigned char)*p++;
+		long line;
 		size_t il, tl;
+		memcpy(&line, p, sizeof(line));
+		p += sizeof(line);
 		const char *id = take(&p, &il);
 		const char *text = take(&p, &tl);
 		N.records++;
@@ -293,9 +364,19 @@ rec_consume(void *ctx, const char *out, size_t len)
 			str = 0;
 		}
 		uint32_t nd = dq_idtable_get(&T, id, il, str, 1);
-		if (T.node[nd].rec != UINT32_MAX)
-			N.dup_ids++;
+		if (T.node[nd].rec != UINT32_MAX) {
+			/* Two records, one id: merging them would be a
+			 * confident wrong answer (two people, one id). */
+			duplicate_id(nd, id, il, line, text, tl);
+			continue;
+		}
 		dq_idtable_add_record(&T, nd, text, tl);
+		if (T.nrec > rec_linecap) {
+			rec_linecap = rec_linecap ? 2 * rec_linecap : 1024;
+			rec_line = dq_xrealloc(rec_line, rec_linecap *
+							       sizeof(*rec_line));
+		}
+		rec_line[T.nrec - 1] = line;
 	}
 }
 
@@ -333,6 +414,8 @@ struct review {
 	uint32_t a, b; /* nodes */
 	double score;
 	int decided;
+	int held;      /* a match pair cut by a hold: its line is built */
+	int guarded;   /* dq-score's guard held it (_dq.guard) */
 };
 
 static struct dq_cluster_edge *edges;
@@ -381,7 +464,7 @@ entry_side(struct wstate *s, const struct dq_record *pr, const char *name,
 				      : "pair has no record 'b'";
 	dq_buf_reset(&s->id);
 	int str = dq_meta_id_text(pr->m[i].val, pr->m[i].vallen,
-				  run.id_field, &s->id);
+				  &run.ident, &s->id);
 	if (str < 0)
 		return name[0] == 'a' ? "record 'a' has no id and no _dq.row"
 				      : "record 'b' has no id and no _dq.row";
@@ -432,6 +515,10 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		*reject = "pair has no _dq.decision match, review or distinct";
 		return -1;
 	}
+	/* A review pair the household guard held (dq-score): 3. */
+	if (kind == 1 && dq_meta_find(pr, "guard", 5, &d) &&
+	    d.type == DQ_JSON_STRING)
+		kind = 3;
 	dq_buf_addch(out, (char)kind);
 	dq_buf_add(out, (const char *)&score, sizeof(score));
 	if ((*reject = entry_side(s, pr, "a", out)) ||
@@ -439,7 +526,7 @@ pair_record(void *ws, struct dq_record *pr, const struct dq_item *it,
 		out->len = start;
 		return -1;
 	}
-	if (kind == 1 && O.review) {
+	if ((kind == 1 || kind == 3) && O.review) {
 		add_u32(out, pr->len);
 		dq_buf_add(out, pr->text, pr->len);
 	}
@@ -509,6 +596,9 @@ pair_consume(void *ctx, const char *out, size_t len)
 		uint32_t b = side_node(&p, 0);
 		const char *line = NULL;
 		size_t linelen = 0;
+		int guarded = kind == 3;
+		if (guarded)
+			kind = 1;
 		if (kind == 1 && O.review)
 			line = take(&p, &linelen);
 		if (a == b) {
@@ -529,7 +619,8 @@ pair_consume(void *ctx, const char *out, size_t len)
 			reviews[nreviews++] = (struct review){
 				line ? dq_arena_dup(&arena, line, linelen)
 				     : NULL,
-				(uint32_t)linelen, a, b, score, 0
+				(uint32_t)linelen, a, b, score, 0, 0,
+				guarded
 			};
 		} else {
 			N.distinct++;
@@ -559,7 +650,7 @@ decision_side(struct dq_record *r, const char *name, const struct dq_item *it)
 	dq_buf_reset(&idbuf);
 	if (i >= 0 && r->m[i].type == DQ_JSON_OBJECT)
 		str = dq_meta_id_text(r->m[i].val, r->m[i].vallen,
-				      run.id_field, &idbuf);
+				      &run.ident, &idbuf);
 	else if (i >= 0)
 		str = dq_meta_id_value(&r->m[i], &idbuf);
 	if (str < 0)
@@ -612,6 +703,9 @@ on_decision(struct dq_record *r, const struct dq_item *it)
 
 static struct dq_keyset old_ids;
 static struct dq_buf cbuf = DQ_BUF_INIT;
+static struct dq_buf vanished = DQ_BUF_INIT; /* carried map lines */
+static const char **first_seen; /* per node, as written, or NULL */
+static uint32_t *first_seen_len;
 
 static int
 on_previous(struct dq_record *r, const struct dq_item *it)
@@ -620,7 +714,7 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 	int str;
 
 	dq_buf_reset(&idbuf);
-	str = dq_meta_id(r, run.id_field, &idbuf);
+	str = dq_meta_id(r, &run.ident, &idbuf);
 
 	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
 		return dq_error("%s:%ld: previous map: expected "
@@ -630,8 +724,30 @@ on_previous(struct dq_record *r, const struct dq_item *it)
 	dq_json_unescape(r->m[c].val, r->m[c].vallen, &cbuf);
 	dq_keyset_add(&old_ids, cbuf.buf, cbuf.len);
 	uint32_t nd = dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
-	if (nd == UINT32_MAX)
+	if (nd == UINT32_MAX) {
+		/* An id of an earlier run that this run did not see: it
+		 * vanished from its source.  Its line is carried into the
+		 * new map, so no source's ids are lost. */
+		long v = dq_record_find(r, "vanished", 8);
+		size_t end = r->len;
+		while (end && r->text[end - 1] != '}')
+			end--; /* the object's closing brace */
+		N.vanished++;
+		dq_buf_add(&vanished, r->text, v >= 0 ? end : end - 1);
+		dq_buf_addstr(&vanished, v >= 0 ? "\n" : ",\"vanished\":true}\n");
 		return 0;
+	}
+	long fs = dq_record_find(r, "first_seen", 10);
+	if (fs >= 0 && r->m[fs].type == DQ_JSON_STRING) {
+		if (!first_seen) {
+			first_seen = dq_xcalloc(T.n + 1, sizeof(*first_seen));
+			first_seen_len = dq_xcalloc(T.n + 1,
+						    sizeof(*first_seen_len));
+		}
+		first_seen[nd] = dq_arena_dup(&arena, r->m[fs].val,
+					      r->m[fs].vallen);
+		first_seen_len[nd] = r->m[fs].vallen;
+	}
 	T.node[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
 	T.node[nd].prevlen = (uint32_t)cbuf.len;
 	return 0;
@@ -645,11 +761,58 @@ static uint32_t *rankof; /* node -> rank */
 #define EDGE_UNDONE (1u << 16)
 
 static struct dq_cluster_stats cst;
+static uint32_t *distinct_pairs; /* a person's distinct pairs, as ranks */
+static size_t ndistinct_pairs;
 static uint32_t *rep;         /* rank -> smallest rank of its cluster */
 static uint32_t *cstart;      /* cluster index -> first in members */
 static uint32_t *members;     /* ranks grouped by cluster, ascending */
 static uint32_t *cluster_of;  /* rep rank -> cluster index */
 static size_t nclusters;
+
+static int
+cmp_prev(const void *x, const void *y)
+{
+	const struct dq_id *a = &T.node[*(const uint32_t *)x];
+	const struct dq_id *b = &T.node[*(const uint32_t *)y];
+	size_t n = a->prevlen < b->prevlen ? a->prevlen : b->prevlen;
+	int c = memcmp(a->prev, b->prev, n);
+	if (c)
+		return c;
+	if (a->prevlen != b->prevlen)
+		return a->prevlen < b->prevlen ? -1 : 1;
+	uint32_t ra = rankof[*(const uint32_t *)x];
+	uint32_t rb = rankof[*(const uint32_t *)y];
+	return (ra > rb) - (ra < rb);
+}
+
+/*
+ * The clusters of --previous-map, as edges taken last (DQ_EDGE_KEEP): the
+ * members of an earlier cluster, in id order, each joined to the next.
+ * So a run with only the new pairs keeps every earlier cluster, unless
+ * this run's evidence (a person's distinct pair, a hold, the cap) splits
+ * it.
+ */
+static void
+add_previous_edges(void)
+{
+	uint32_t *nd;
+	size_t n = 0;
+
+	if (!O.prev_map)
+		return;
+	nd = dq_xmalloc((T.n + 1) * sizeof(*nd));
+	for (size_t k = 0; k < T.n; k++)
+		if (T.node[k].prev)
+			nd[n++] = (uint32_t)k;
+	qsort(nd, n, sizeof(*nd), cmp_prev);
+	for (size_t k = 1; k < n; k++) {
+		const struct dq_id *a = &T.node[nd[k - 1]], *b = &T.node[nd[k]];
+		if (a->prevlen == b->prevlen &&
+		    !memcmp(a->prev, b->prev, a->prevlen))
+			edge_add(nd[k - 1], nd[k], -1, DQ_EDGE_KEEP);
+	}
+	free(nd);
+}
 
 static void
 cluster(const struct dq_survive *sv)
@@ -711,6 +874,8 @@ cluster(const struct dq_survive *sv)
 		}
 	}
 
+	add_previous_edges();
+
 	/* The undone edges go last and stay out of the clustering. */
 	size_t active = 0;
 	for (k = 0; k < nedges; k++)
@@ -723,14 +888,27 @@ cluster(const struct dq_survive *sv)
 		edges[k].a = rankof[edges[k].a];
 		edges[k].b = rankof[edges[k].b];
 	}
-	struct dq_cluster_opts co = { -1, 0 };
+	/* The pairs held for a person's review (--hold): no chain of
+	 * scored matches may join them before the person answers. */
+	uint32_t *hold = dq_xmalloc((2 * nreviews + 1) * sizeof(*hold));
+	size_t nhold = 0;
+	for (k = 0; k < nreviews; k++)
+		if (!reviews[k].decided && O.hold != HOLD_NONE &&
+		    (O.hold == HOLD_REVIEW || reviews[k].guarded)) {
+			hold[2 * nhold] = rankof[reviews[k].a];
+			hold[2 * nhold + 1] = rankof[reviews[k].b];
+			nhold++;
+		}
+	struct dq_cluster_opts co = { -1, 0, hold, nhold };
 	co.weak_link = O.weak_set ? O.weak_link : sv->weak_link;
 	co.max_size = O.max_set ? (size_t)O.max_size : (size_t)sv->max_size;
 	rep = dq_xmalloc((T.n + 1) * sizeof(*rep));
 	dq_cluster_run(T.n, edges, active, cannot, ncannot, &co, rep, &cst);
 	for (k = active; k < nedges; k++)
 		edges[k].flags = EDGE_UNDONE;
-	free(cannot);
+	free(hold);
+	distinct_pairs = cannot;
+	ndistinct_pairs = ncannot;
 
 	/* Members grouped by cluster: clusters in the order of their
 	 * smallest rank, members ascending. */
@@ -814,6 +992,8 @@ edge_why(uint32_t f)
 		return "max_size";
 	if (f & DQ_EDGE_CONFLICT)
 		return "conflict";
+	if (f & DQ_EDGE_HELD)
+		return "held";
 	return "?";
 }
 
@@ -829,6 +1009,8 @@ add_edge(struct dq_buf *b, const struct dq_cluster_edge *e, int used)
 	if (used)
 		dq_buf_addstr(b, (e->flags & DQ_EDGE_PINNED)
 					 ? ",\"by\":\"decision\"}"
+				 : (e->flags & DQ_EDGE_KEEP)
+					 ? ",\"by\":\"previous\"}"
 					 : ",\"by\":\"score\"}");
 	else {
 		dq_buf_addstr(b, ",\"why\":\"");
@@ -946,6 +1128,12 @@ write_golden(const struct dq_survive *sv, struct dq_out *log)
 		}
 		dq_buf_addstr(b, "],\"provenance\":{");
 		dq_buf_add(b, so.prov.buf, so.prov.len);
+		if (so.orig.len) {
+			/* dq-normalize --keep-original: the originals of the
+			 * values that survived. */
+			dq_buf_addstr(b, "},\"orig\":{");
+			dq_buf_add(b, so.orig.buf, so.orig.len);
+		}
 		dq_buf_addstr(b, "}}}");
 		dq_run_emit(&run);
 
@@ -1018,9 +1206,25 @@ write_map(void)
 		dq_idtable_add_json(&o.b, &T.node[order[i]]);
 		dq_buf_addstr(&o.b, ",\"cluster\":");
 		dq_buf_add_json_string(&o.b, c, strlen(c));
+		if (O.seen) {
+			uint32_t nd = order[i];
+			dq_buf_addstr(&o.b, ",\"first_seen\":");
+			if (first_seen && first_seen[nd])
+				dq_buf_add(&o.b, first_seen[nd],
+					   first_seen_len[nd]);
+			else
+				dq_buf_add_json_string(&o.b, O.seen,
+						       strlen(O.seen));
+			dq_buf_addstr(&o.b, ",\"last_seen\":");
+			dq_buf_add_json_string(&o.b, O.seen, strlen(O.seen));
+		}
 		dq_buf_add(&o.b, "}\n", 2);
 		dq_out_commit(&o);
 	}
+	/* The ids of the previous map this run did not see, as they were
+	 * (their last_seen tells when they were last seen). */
+	dq_buf_add(&o.b, vanished.buf, vanished.len);
+	dq_out_commit(&o);
 	dq_out_close(&o);
 }
 
@@ -1059,22 +1263,108 @@ whole_side(struct dq_record *p, const char *name, uint32_t nd)
 			      DQ_JSON_OBJECT);
 }
 
+/* The text of node nd's first record (the pair's or --records'). */
+static void
+add_record(struct dq_buf *b, uint32_t nd)
+{
+	uint32_t k = T.node[nd].rec;
+	if (k == UINT32_MAX)
+		dq_buf_addstr(b, "{}");
+	else
+		dq_buf_add(b, T.rec[k].text, T.rec[k].len);
+}
+
+/*
+ * The match pairs that a hold cut (DQ_EDGE_HELD) go to the review file
+ * beside the pairs held: a chain of matches would have joined a held
+ * pair, and the person decides which link is right.  Their line is
+ * built from the records: {"a":...,"b":...,"_dq":{"score":S,
+ * "decision":"match","cut":"held"}}.
+ */
+static void
+add_held_reviews(void)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+
+	for (size_t k = 0; k < nedges; k++) {
+		const struct dq_cluster_edge *e = &edges[k];
+		if (!(e->flags & DQ_EDGE_HELD))
+			continue;
+		uint32_t a = order[e->a < e->b ? e->a : e->b];
+		uint32_t bn = order[e->a < e->b ? e->b : e->a];
+		dq_buf_reset(&b);
+		dq_buf_addstr(&b, "{\"a\":");
+		add_record(&b, a);
+		dq_buf_addstr(&b, ",\"b\":");
+		add_record(&b, bn);
+		dq_buf_addstr(&b, ",\"_dq\":{\"score\":");
+		add_score(&b, e->score);
+		dq_buf_addstr(&b, (e->flags & DQ_EDGE_KEEP)
+					  ? ",\"decision\":\"match\",\"by\":\"previous\",\"cut\":\"held\"}}"
+					  : ",\"decision\":\"match\",\"cut\":\"held\"}}");
+		if (nreviews == reviewcap) {
+			reviewcap = reviewcap ? 2 * reviewcap : 256;
+			reviews = dq_xrealloc(reviews,
+					      reviewcap * sizeof(*reviews));
+		}
+		reviews[nreviews++] = (struct review){
+			dq_arena_dup(&arena, b.buf, b.len), (uint32_t)b.len,
+			a, bn, e->score, 0, 1, 0
+		};
+	}
+	dq_buf_release(&b);
+}
+
+/* Cluster pair key, smaller first. */
+static uint64_t
+cluster_pair(uint32_t ca, uint32_t cb)
+{
+	return ca < cb ? ((uint64_t)ca << 32 | cb) : ((uint64_t)cb << 32 | ca);
+}
+
 static void
 write_review(void)
 {
 	struct dq_out o;
 	struct dq_json_error err;
 	struct dq_buf meta_b = DQ_BUF_INIT, tmp = DQ_BUF_INIT;
+	struct dq_u64map apart;
 
 	dq_out_init(&o);
 	if (dq_out_open(&o, O.review))
 		exit(2);
+	/* Clusters that a person's distinct pair keeps apart: a review
+	 * pair between them has no answer left to give. */
+	dq_u64map_init(&apart);
+	for (size_t k = 0; k < ndistinct_pairs; k++)
+		dq_u64map_put(&apart,
+			      cluster_pair(cluster_of[rep[distinct_pairs[2 * k]]],
+					   cluster_of[rep[distinct_pairs[2 * k + 1]]]),
+			      1);
+	/* Records a person's matches join (pinned edges alone). */
+	struct dq_uf pinned;
+	dq_uf_init(&pinned, T.n);
+	for (size_t k = 0; k < nedges; k++)
+		if ((edges[k].flags & (DQ_EDGE_PINNED | DQ_EDGE_USED)) ==
+		    (DQ_EDGE_PINNED | DQ_EDGE_USED))
+			dq_uf_union(&pinned, edges[k].a, edges[k].b);
+	add_held_reviews();
 	if (nreviews)
 		qsort(reviews, nreviews, sizeof(*reviews), cmp_review);
 	for (size_t i = 0; i < nreviews; i++) {
 		const struct review *rv = &reviews[i];
 		if (rv->decided)
 			continue;
+		uint32_t ka = cluster_of[rep[rankof[rv->a]]];
+		uint32_t kb = cluster_of[rep[rankof[rv->b]]];
+		if (dq_uf_find(&pinned, rankof[rv->a]) ==
+			    dq_uf_find(&pinned, rankof[rv->b]) ||
+		    dq_u64map_get(&apart, cluster_pair(ka, kb))) {
+			/* Already joined by a person's matches, or kept
+			 * apart by a person's distinct: moot. */
+			N.review_moot++;
+			continue;
+		}
 		dq_json_scan(&pair, rv->line, rv->len, &err);
 		long d = dq_record_find(&pair, "decision", 8);
 		if (d >= 0)
@@ -1091,8 +1381,8 @@ write_review(void)
 		dq_buf_addch(&meta_b, ',');
 		dq_idtable_add_json(&meta_b, &T.node[rv->b]);
 		dq_buf_addstr(&meta_b, "],\"clusters\":[");
-		const char *ca = CI.id[cluster_of[rep[rankof[rv->a]]]];
-		const char *cb = CI.id[cluster_of[rep[rankof[rv->b]]]];
+		const char *ca = CI.id[ka];
+		const char *cb = CI.id[kb];
 		dq_buf_add_json_string(&meta_b, ca, strlen(ca));
 		dq_buf_addch(&meta_b, ',');
 		dq_buf_add_json_string(&meta_b, cb, strlen(cb));
@@ -1106,6 +1396,8 @@ write_review(void)
 		N.review_written++;
 	}
 	dq_out_close(&o);
+	dq_uf_release(&pinned);
+	dq_u64map_release(&apart);
 	dq_buf_release(&meta_b);
 	dq_buf_release(&tmp);
 }
@@ -1144,11 +1436,14 @@ summary(void)
 	NUM(e, "distinct", cst.distinct);
 	NUM(e, "max_size", cst.size);
 	NUM(e, "conflict", cst.conflict);
+	NUM(e, "held", cst.held);
 	NUM(m, "review_written", N.review_written);
+	NUM(m, "review_moot", N.review_moot);
 	if (O.prev_map) {
 		cJSON *c = cJSON_AddObjectToObject(m, "cluster_ids");
 		NUM(c, "kept", N.kept);
 		NUM(c, "new", N.fresh);
+		NUM(m, "ids_vanished", N.vanished);
 	}
 	return x;
 }
@@ -1224,6 +1519,8 @@ main(int argc, char **argv)
 	free(cluster_of);
 	free(edges);
 	free(reviews);
+	free(rec_line);
+	free(distinct_pairs);
 	dq_u64map_release(&dec);
 	dq_keyset_release(&old_ids);
 	dq_record_release(&pair);
@@ -1231,6 +1528,9 @@ main(int argc, char **argv)
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
 	dq_buf_release(&cbuf);
+	dq_buf_release(&vanished);
+	free(first_seen);
+	free(first_seen_len);
 	dq_idtable_release(&T);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);

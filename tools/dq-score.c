@@ -372,7 +372,7 @@ load_model(const char *path)
 
 /* ---- scoring with a model, in worker threads (lib/cli/par.h) ---- */
 
-static const char *id_field;
+static const struct dq_ident *ident;
 
 static void *
 work_start(void *ctx, int k)
@@ -393,7 +393,7 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 
 	(void)it;
 	(void)seq;
-	if (dq_decide_read(&sc->d, rec, id_field)) {
+	if (dq_decide_read(&sc->d, rec, ident)) {
 		*reject = "not a candidate pair (needs objects 'a' and 'b')";
 		return -1;
 	}
@@ -472,13 +472,13 @@ main(int argc, char **argv)
 			.record = work_record,
 			.finish = work_finish,
 		};
-		id_field = run.id_field;
+		ident = &run.ident;
 		dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(),
 			   &work);
 	}
 	dq_record_init(&rec);
 	while (tr && dq_run_next(&run, &rec) > 0) {
-		if (dq_decide_read(&S0.d, &rec, run.id_field)) {
+		if (dq_decide_read(&S0.d, &rec, &run.ident)) {
 			dq_run_reject(&run, "not a candidate pair (needs "
 				      "objects 'a' and 'b')", 0);
 			continue;
@@ -519,7 +519,7 @@ main(int argc, char **argv)
 			dq_die("temporary file: %s", strerror(errno));
 		while ((n = getline(&line, &cap, spool)) > 0) {
 			if (dq_json_scan(&rec, line, (size_t)n - 1, &e) ||
-			    dq_decide_read(&S0.d, &rec, run.id_field))
+			    dq_decide_read(&S0.d, &rec, &run.ident))
 				dq_die("temporary file: changed under us");
 			score_pair(&S0);
 			dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);

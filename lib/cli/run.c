@@ -276,6 +276,26 @@ dq_run_setup(const char *progname)
 			signal(stop_signals[i], SIG_IGN); /* nohup stays */
 }
 
+/* The contract's "identity" section: are --id values global, or per
+ * source (stream/meta.h)? */
+static int
+load_identity(struct dq_run *run)
+{
+	const cJSON *id = dq_contract_get(&run->contract, "identity");
+	const cJSON *g = id ? cJSON_GetObjectItemCaseSensitive(id, "global")
+			    : NULL;
+
+	run->ident.field = run->id_field;
+	run->ident.global = 0;
+	if (id && !cJSON_IsObject(id))
+		return dq_error("contract: 'identity' must be an object");
+	if (g && !cJSON_IsBool(g))
+		return dq_error("contract: 'identity.global' must be true or "
+				"false");
+	run->ident.global = g && cJSON_IsTrue(g);
+	return 0;
+}
+
 void
 dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	    char **argv)
@@ -352,6 +372,8 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 			     run->sets, run->nsets))
 		exit(2);
 	if (!tool->compiles_rules && dq_rules_check(&run->contract))
+		exit(2);
+	if (load_identity(run))
 		exit(2);
 	if (run->print_contract) {
 		char *doc = cJSON_Print(run->contract.root);

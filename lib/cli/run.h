@@ -31,6 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "contract/contract.h"
+#include "stream/meta.h"
 #include "stream/input.h"
 #include "stream/json.h"
 #include "stream/out.h"
@@ -67,6 +68,7 @@ struct dq_run {
 	const char *summary_path;
 	const char *rejects_path;
 	const char *id_field;   /* default "id" */
+	struct dq_ident ident;  /* id_field and the contract's identity */
 	long long max_rejects;  /* default 0 */
 	int log_json;
 	int quiet;

@@ -131,7 +131,7 @@ static const struct keyspec survivorship_keys[] = {
 	{ "default", NULL, 0 },   { "timestamp", NULL, 0 },
 	{ "source", NULL, 0 },    { "source_priority", NULL, 0 },
 	{ "fields", surv_field_keys, 1 }, { "weak_link", NULL, 0 },
-	{ "max_cluster_size", NULL, 0 },
+	{ "max_cluster_size", NULL, 0 }, { "groups", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -166,6 +166,12 @@ static const struct keyspec threshold_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* identity (stream/meta.h): are --id values global or per source? */
+static const struct keyspec identity_keys[] = {
+	{ "global", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Sections owned by programs not written yet are accepted as a whole
  * (sub == NULL) until those programs declare their keys here. */
 static const struct keyspec top_keys[] = {
@@ -178,6 +184,7 @@ static const struct keyspec top_keys[] = {
 	{ "thresholds", threshold_keys, 0 },
 	{ "survivorship", survivorship_keys, 0 },
 	{ "profile", profile_keys, 0 },
+	{ "identity", identity_keys, 0 },
 	{ NULL, NULL, 0 }
 };
 

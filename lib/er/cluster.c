@@ -17,7 +17,8 @@
  * union-find; each group keeps the list of its cannot-link partners, and
  * a join checks the shorter of the two lists (each cannot-link pair sits
  * in both), then concatenates them smaller into larger, so the lists cost
- * O(c log n) in all.  See cluster.h for the rules.
+ * O(c log n) in all; a hold sits in the same lists, its partner marked
+ * by the top bit (so at most 2^31 nodes).  See cluster.h for the rules.
  */
 #include "er/cluster.h"
 
@@ -81,7 +82,8 @@ cut_weak_bridges(size_t n, struct dq_cluster_edge *e, size_t ne, double t)
 	size_t k, weak = 0, any = 0;
 
 	for (k = 0; k < ne; k++)
-		any |= !(e[k].flags & DQ_EDGE_PINNED) && e[k].score < t;
+		any |= !(e[k].flags & (DQ_EDGE_PINNED | DQ_EDGE_KEEP)) &&
+		       e[k].score < t;
 	if (!any)
 		return 0;
 
@@ -141,7 +143,8 @@ cut_weak_bridges(size_t n, struct dq_cluster_edge *e, size_t ne, double t)
 			if (low[v] < low[u])
 				low[u] = low[v];
 			if (low[v] > disc[u] &&
-			    !(e[pe].flags & DQ_EDGE_PINNED) && e[pe].score < t) {
+			    !(e[pe].flags & (DQ_EDGE_PINNED | DQ_EDGE_KEEP)) &&
+			    e[pe].score < t) {
 				e[pe].flags |= DQ_EDGE_WEAK;
 				weak++;
 			}
@@ -158,7 +161,8 @@ cut_weak_bridges(size_t n, struct dq_cluster_edge *e, size_t ne, double t)
 
 static const struct dq_cluster_edge *sort_edges;
 
-/* Strongest first: pinned, score descending, then node pair ascending. */
+/* Strongest first: pinned, score descending, then node pair ascending;
+ * kept edges (an earlier run's) last. */
 static int
 cmp_strength(const void *x, const void *y)
 {
@@ -167,6 +171,9 @@ cmp_strength(const void *x, const void *y)
 	int pa = !!(a->flags & DQ_EDGE_PINNED), pb = !!(b->flags & DQ_EDGE_PINNED);
 	if (pa != pb)
 		return pb - pa;
+	int ka = !!(a->flags & DQ_EDGE_KEEP), kb = !!(b->flags & DQ_EDGE_KEEP);
+	if (ka != kb)
+		return ka - kb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	uint32_t a0 = a->a < a->b ? a->a : a->b, a1 = a->a ^ a->b ^ a0;
@@ -177,6 +184,9 @@ cmp_strength(const void *x, const void *y)
 		return a1 < b1 ? -1 : 1;
 	return 0;
 }
+
+/* A list entry with this bit is a hold, not a cannot-link pair. */
+#define HOLD 0x80000000u
 
 struct list {
 	uint32_t *v;
@@ -205,15 +215,19 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 
 	memset(st, 0, sizeof(*st));
 	for (k = 0; k < ne; k++)
-		e[k].flags &= DQ_EDGE_PINNED;
+		e[k].flags &= DQ_EDGE_PINNED | DQ_EDGE_KEEP | ~0xffffu;
 	if (o->weak_link >= 0)
 		st->weak = cut_weak_bridges(n, e, ne, o->weak_link);
 
-	if (ncannot) {
+	if (ncannot || o->nhold) {
 		cl = dq_xcalloc(n ? n : 1, sizeof(*cl));
 		for (k = 0; k < ncannot; k++) {
 			list_push(&cl[cannot[2 * k]], cannot[2 * k + 1]);
 			list_push(&cl[cannot[2 * k + 1]], cannot[2 * k]);
+		}
+		for (k = 0; k < o->nhold; k++) {
+			list_push(&cl[o->hold[2 * k]], o->hold[2 * k + 1] | HOLD);
+			list_push(&cl[o->hold[2 * k + 1]], o->hold[2 * k] | HOLD);
 		}
 	}
 
@@ -247,16 +261,26 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 				la = lb;
 				other = ra;
 			}
+			/* 2: a cannot-link pair would be joined; 1: only a
+			 * hold, which a pinned edge overrides. */
 			int clash = 0;
-			for (uint32_t i = 0; i < la->n && !clash; i++)
-				clash = dq_uf_find(&uf, la->v[i]) == other;
-			if (clash) {
+			for (uint32_t i = 0; i < la->n && clash < 2; i++) {
+				uint32_t v = la->v[i];
+				if (dq_uf_find(&uf, v & ~HOLD) == other)
+					clash = v & HOLD ? (clash ? clash : 1) : 2;
+			}
+			if (clash == 2) {
 				x->flags |= pinned ? DQ_EDGE_CONFLICT
 						   : DQ_EDGE_DISTINCT;
 				if (pinned)
 					st->conflict++;
 				else
 					st->distinct++;
+				continue;
+			}
+			if (clash && !pinned) {
+				x->flags |= DQ_EDGE_HELD;
+				st->held++;
 				continue;
 			}
 		}

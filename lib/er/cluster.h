@@ -27,7 +27,15 @@
  *     of a cannot-link pair (refused: DQ_EDGE_DISTINCT; for a pinned
  *     edge this is a contradiction in the decisions: DQ_EDGE_CONFLICT),
  *     or, for a non-pinned edge, make a group larger than o->max_size
- *     (refused: DQ_EDGE_SIZE).  This is single linkage with constraints:
+ *     (refused: DQ_EDGE_SIZE), or, for a non-pinned edge, put together
+ *     the two nodes of a hold (o->hold: a pair held for a person's
+ *     review, which a chain of scored matches must not decide; refused:
+ *     DQ_EDGE_HELD).  A pinned edge overrides a hold: the person's
+ *     match decides.  Edges marked DQ_EDGE_KEEP (an earlier run's
+ *     clusters) come after all others and are never weak links: what
+ *     an earlier run joined stays joined unless this run's evidence (a
+ *     cannot-link pair, a hold, the cap) says otherwise.  This is single
+ *     linkage with constraints:
  *     a component that would break a rule is split at its weakest edges,
  *     and the parts keep their strongest links.
  *
@@ -59,12 +67,14 @@ enum {
 	DQ_EDGE_WEAK = 4,     /* out: cut as a weak link (rule 1) */
 	DQ_EDGE_DISTINCT = 8, /* out: refused by a cannot-link pair */
 	DQ_EDGE_SIZE = 16,    /* out: refused by the size cap */
-	DQ_EDGE_CONFLICT = 32 /* out: pinned, yet refused by a cannot-link */
+	DQ_EDGE_CONFLICT = 32, /* out: pinned, yet refused by a cannot-link */
+	DQ_EDGE_HELD = 64,    /* out: would join a pair held for review */
+	DQ_EDGE_KEEP = 128    /* in: an earlier run joined them; taken last */
 };
 
 struct dq_cluster_edge {
 	uint32_t a, b;  /* nodes, a != b */
-	uint32_t flags; /* DQ_EDGE_* */
+	uint32_t flags; /* DQ_EDGE_*; bits 16 and up are the caller's */
 	uint32_t tag;   /* the caller's own (dq-merge: pair index) */
 	double score;
 };
@@ -72,10 +82,12 @@ struct dq_cluster_edge {
 struct dq_cluster_opts {
 	double weak_link; /* rule 1 threshold; < 0 disables it */
 	size_t max_size;  /* 0: no cap */
+	const uint32_t *hold; /* nhold pairs (2 nodes each), borrowed */
+	size_t nhold;
 };
 
 struct dq_cluster_stats {
-	size_t weak, distinct, size, conflict; /* edges per outcome */
+	size_t weak, distinct, size, conflict, held; /* edges per outcome */
 };
 
 /*

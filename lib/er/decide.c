@@ -56,14 +56,14 @@ key_is(const struct dq_member *x, const char *name, size_t n)
 /* Read side key ("a" or "b") of pair into s; -1 when not an object. */
 static int
 read_side(const struct dq_fs_model *m, const struct dq_record *pair,
-	  const char *key, struct dq_decide_side *s, const char *id_field,
-	  size_t idn)
+	  const char *key, struct dq_decide_side *s,
+	  const struct dq_ident *how, size_t idn)
 {
 	long k = dq_record_find(pair, key, 1);
 	const struct dq_member *mb;
 	struct dq_walk w;
-	struct dq_member x;
-	int have_id = 0;
+	struct dq_member x, idm, dq;
+	int have_id = 0, have_dq = 0;
 
 	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
 		return -1;
@@ -75,12 +75,12 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	dq_buf_reset(&s->id);
 	dq_walk_begin(&w, mb->val, mb->vallen);
 	while (dq_walk_member(&w, &x)) {
-		if (key_is(&x, id_field, idn)) {
-			if (x.type == DQ_JSON_STRING)
-				dq_json_unescape(x.val, x.vallen, &s->id);
-			else
-				dq_buf_add(&s->id, x.val, x.vallen);
+		if (key_is(&x, how->field, idn)) {
+			idm = x;
 			have_id = 1;
+		} else if (key_is(&x, "_dq", 3)) {
+			dq = x;
+			have_dq = 1;
 		}
 		for (size_t f = 0; f < m->n; f++) {
 			if (!key_is(&x, m->f[f].name, m->f[f].namelen))
@@ -102,19 +102,22 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 			break;
 		}
 	}
-	if (!have_id)
+	/* The record's id as every program names it (stream/meta.h); a
+	 * record with none is named by its text. */
+	if (dq_meta_ident(have_id ? &idm : NULL, have_dq ? &dq : NULL, how,
+			  &s->id) < 0)
 		dq_buf_add(&s->id, mb->val, mb->vallen);
 	return 0;
 }
 
 int
 dq_decide_read(struct dq_decide *d, const struct dq_record *pair,
-	       const char *id_field)
+	       const struct dq_ident *how)
 {
-	size_t idn = strlen(id_field);
+	size_t idn = strlen(how->field);
 
-	return read_side(d->m, pair, "a", &d->a, id_field, idn) ||
-	       read_side(d->m, pair, "b", &d->b, id_field, idn) ? -1 : 0;
+	return read_side(d->m, pair, "a", &d->a, how, idn) ||
+	       read_side(d->m, pair, "b", &d->b, how, idn) ? -1 : 0;
 }
 
 static int
@@ -178,26 +181,119 @@ dq_decide_levels(struct dq_decide *d)
 	}
 }
 
+/* Is field f among the first ndiffer "differ" fields? */
+static int
+is_differ(const struct dq_fs_model *m, int f, size_t ndiffer)
+{
+	for (size_t k = 0; k < ndiffer; k++)
+		if (m->guard_differ[k] == f)
+			return 1;
+	return 0;
+}
+
 int
 dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 		const double *sim, size_t ndiffer)
 {
-	int shared = 0, differ = 0;
+	int shared = 0, contact = 0, twins = 0;
+	size_t differ = 0;
 
 	for (size_t k = 0; k < m->nguard_shared; k++) {
 		int f = m->guard_shared[k];
-		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 && sim[f] >= 0.7)
+		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 &&
+		    sim[f] >= 0.7) {
 			shared = 1;
+			contact |= m->f[f].cmp == DQ_FS_EMAIL ||
+				   m->f[f].cmp == DQ_FS_PHONE;
+		}
 	}
 	for (size_t k = 0; k < ndiffer; k++) {
 		int f = m->guard_differ[k];
 		if (lv[f] == m->f[f].nlevels - 1)
-			differ = 1;
+			differ++;
 	}
-	for (size_t k = 0; k < m->nguard_unless; k++)
-		if (lv[m->guard_unless[k]] == 0)
-			return 0;
-	return shared && differ;
+	if (!shared || !differ)
+		return DQ_GUARD_NONE;
+	/* An "unless" field that agrees exactly lifts the guard (the same
+	 * national id), except one that is also a "differ" field (the date
+	 * of birth) when a shared contact (a field compared as an email or
+	 * a phone) agrees: the same date with another first name at one
+	 * email or phone is twins, not one person.  An address alone is
+	 * not enough: it is also where a record's first name was lost. */
+	for (size_t k = 0; k < m->nguard_unless; k++) {
+		int f = m->guard_unless[k];
+		if (lv[f] != 0)
+			continue;
+		if (!contact || !is_differ(m, f, ndiffer))
+			return DQ_GUARD_NONE;
+		twins = 1;
+	}
+	return twins ? DQ_GUARD_TWINS : DQ_GUARD_HOUSEHOLD;
+}
+
+/* Lower-case ASCII letters and digits of s[0..n) into out[0..cap);
+ * returns how many. */
+static size_t
+alnum_fold(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			out[k++] = (char)(c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[k++] = (char)c;
+	}
+	return k;
+}
+
+/* Does the local part of email e[0..en) hold the name v[0..vn) (three
+ * letters or more, letters and digits compared without case)? */
+static int
+email_names(const char *e, size_t en, const char *v, size_t vn)
+{
+	char loc[128], name[64];
+	const char *at = memchr(e, '@', en);
+	size_t ln = alnum_fold(e, at ? (size_t)(at - e) : en, loc, sizeof(loc));
+	size_t nn = alnum_fold(v, vn, name, sizeof(name));
+
+	if (nn < 3 || nn > ln)
+		return 0;
+	for (size_t i = 0; i + nn <= ln; i++)
+		if (!memcmp(loc + i, name, nn))
+			return 1;
+	return 0;
+}
+
+/*
+ * Twins share a household's email; a personal one names its owner
+ * ("alexanderwhite@...").  When the shared email (a "shared" field
+ * compared as an email, agreeing) names one side's first name (the
+ * "differ" field at its lowest level), the other side is that person
+ * under another name (a nickname the table lacks): not twins.
+ */
+static int
+own_email(const struct dq_decide *d)
+{
+	const struct dq_fs_model *m = d->m;
+
+	for (size_t k = 0; k < m->nguard_shared; k++) {
+		int e = m->guard_shared[k];
+		if (m->f[e].cmp != DQ_FS_EMAIL || d->lv[e] != 0 ||
+		    !d->a.v[e])
+			continue;
+		for (size_t j = 0; j < m->nguard_differ; j++) {
+			int f = m->guard_differ[j];
+			if (d->lv[f] != m->f[f].nlevels - 1)
+				continue;
+			if ((d->a.v[f] && email_names(d->a.v[e], d->a.n[e],
+						      d->a.v[f], d->a.n[f])) ||
+			    (d->b.v[f] && email_names(d->a.v[e], d->a.n[e],
+						      d->b.v[f], d->b.n[f])))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 int
@@ -231,8 +327,12 @@ dq_decide_pair(struct dq_decide *d)
 	d->decision = score >= m->match ? DQ_DECIDE_MATCH
 		      : score >= m->review ? DQ_DECIDE_REVIEW
 					   : DQ_DECIDE_DISTINCT;
-	d->guarded = d->decision == DQ_DECIDE_MATCH &&
-		     dq_decide_guard(m, d->lv, d->sim, m->nguard_differ);
+	d->guarded = d->decision == DQ_DECIDE_MATCH
+			     ? dq_decide_guard(m, d->lv, d->sim,
+					       m->nguard_differ)
+			     : DQ_GUARD_NONE;
+	if (d->guarded == DQ_GUARD_TWINS && own_email(d))
+		d->guarded = DQ_GUARD_NONE;
 	if (d->guarded) {
 		d->decision = DQ_DECIDE_REVIEW;
 		d->n_guard++;
@@ -297,7 +397,9 @@ dq_decide_explain(const struct dq_decide *d, int explain, struct dq_buf *meta)
 		add_num(meta, round(d->total * 1e4) / 1e4, 4);
 	}
 	if (d->guarded)
-		dq_buf_addstr(meta, ",\"guard\":\"household\"");
+		dq_buf_addstr(meta, d->guarded == DQ_GUARD_TWINS
+					    ? ",\"guard\":\"twins\""
+					    : ",\"guard\":\"household\"");
 	if (!(explain & d->decision))
 		return;
 	dq_buf_addstr(meta, ",\"features\":{");

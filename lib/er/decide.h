@@ -8,7 +8,7 @@
  * per thread; the model is read-only meanwhile):
  *
  *	dq_decide_init(&d, &model);
- *	if (dq_decide_read(&d, &pair, id_field) == 0) {
+ *	if (dq_decide_read(&d, &pair, &run.ident) == 0) {
  *		dq_decide_pair(&d);
  *		dq_decide_explain(&d, DQ_DECIDE_ALL, &meta);
  *	}
@@ -43,6 +43,7 @@
 #include "base/util.h"
 #include "er/fsmodel.h"
 #include "stream/json.h"
+#include "stream/meta.h"
 
 /* Decisions, as bits (so that a set of them is a mask). */
 enum {
@@ -75,7 +76,7 @@ struct dq_decide {
 	double total;  /* Fellegi-Sunter match weight */
 	double score;  /* rounded to 6 decimals */
 	int decision;  /* DQ_DECIDE_MATCH, _REVIEW or _DISTINCT */
-	int guarded;   /* the guard lowered a match to review */
+	int guarded;   /* DQ_GUARD_*: the guard lowered a match to review */
 	/* Counts over every pair decided. */
 	uint64_t n_match, n_review, n_distinct, n_guard;
 };
@@ -87,19 +88,30 @@ void dq_decide_release(struct dq_decide *d);
 /*
  * Read sides "a" and "b" of a scanned pair into d: each field's value (a
  * string unescaped, another value as written; a missing one, as
- * contract/types.h says, NULL) and the record's id (the id_field value,
- * a string unescaped, else the whole record text).  Returns 0, or -1 when
+ * contract/types.h says, NULL) and the record's id (stream/meta.h's
+ * dq_meta_ident(), as dq-block and dq-merge name it; the whole record
+ * text when it has none).  Returns 0, or -1 when
  * a side is not an object.  The values borrow the pair's text.
  */
 int dq_decide_read(struct dq_decide *d, const struct dq_record *pair,
-		   const char *id_field);
+		   const struct dq_ident *how);
 
 /* The levels and similarities of the pair read (d->lv, d->sim,
  * d->swapped, d->folded): the comparisons and the swap check. */
 void dq_decide_levels(struct dq_decide *d);
 
-/* Does the household guard hold for these levels?  Only the first
- * ndiffer "differ" fields count (training uses one). */
+/* What the guard says of these levels. */
+enum { DQ_GUARD_NONE = 0, DQ_GUARD_HOUSEHOLD = 1, DQ_GUARD_TWINS = 2 };
+
+/*
+ * Does the household guard hold for these levels?  DQ_GUARD_HOUSEHOLD
+ * when a "shared" field agrees, a "differ" field is at its lowest level
+ * and no "unless" field agrees exactly; DQ_GUARD_TWINS when the only
+ * "unless" fields that agree are "differ" fields too (the same date of
+ * birth, another first name: twins) and a shared field compared as an
+ * email or a phone agrees.  Only the first ndiffer "differ"
+ * fields count (training uses one).
+ */
 int dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 		    const double *sim, size_t ndiffer);
 

@@ -39,10 +39,18 @@ struct cand {
 
 static struct cand *cands;
 static size_t ncap;
+/* Per group of the build: the member its fields come from, SIZE_MAX
+ * when none (no valid value in the group, or a singleton). */
+static size_t *gwin;
+static size_t gwincap;
 /* Per member of the build: its "_dq.unparsed" array as written (NULL
  * when it has none). */
 static const char **unp;
 static size_t *unplen, unpcap;
+/* Per member: its "_dq.orig" object (dq-normalize --keep-original), or
+ * NULL. */
+static const char **orig;
+static size_t *origlen;
 static struct dq_buf text = DQ_BUF_INIT; /* unescaped texts, for the whole build */
 
 static const char *const rule_names[] = {
@@ -164,6 +172,84 @@ spec_check(const struct dq_survive_spec *sp, const char *path)
 
 static int load(struct dq_survive *s, const cJSON *sec);
 
+static void
+group_add(struct dq_survive *s, const char *name)
+{
+	s->g = dq_xrealloc(s->g, (s->ng + 1) * sizeof(*s->g));
+	struct dq_survive_group *g = &s->g[s->ng++];
+	memset(g, 0, sizeof(*g));
+	g->name = dq_xstrdup(name);
+}
+
+static void
+group_field(struct dq_survive_group *g, const char *f)
+{
+	g->field = dq_xrealloc(g->field, (g->n + 1) * sizeof(*g->field));
+	g->len = dq_xrealloc(g->len, (g->n + 1) * sizeof(*g->len));
+	g->field[g->n] = dq_xstrdup(f);
+	g->len[g->n++] = strlen(f);
+}
+
+/* The group of field key, or NULL. */
+static const struct dq_survive_group *
+group_of(const struct dq_survive *s, const char *key, size_t keylen,
+	 size_t *gi)
+{
+	for (size_t i = 0; i < s->ng; i++)
+		for (size_t k = 0; k < s->g[i].n; k++)
+			if (s->g[i].len[k] == keylen &&
+			    !memcmp(s->g[i].field[k], key, keylen)) {
+				*gi = i;
+				return &s->g[i];
+			}
+	return NULL;
+}
+
+/* "groups": {"name": ["field", ...]}; absent: the address group. */
+static int
+load_groups(struct dq_survive *s, const cJSON *v)
+{
+	static const char *const address[] = { "street", "city", "state",
+						"zip" };
+	const cJSON *it, *f;
+	size_t gi;
+
+	if (!v) {
+		group_add(s, "address");
+		for (size_t k = 0; k < 4; k++)
+			group_field(&s->g[0], address[k]);
+		return 0;
+	}
+	if (!cJSON_IsObject(v))
+		return dq_error("contract: 'survivorship.groups' must be an "
+				"object of field lists");
+	cJSON_ArrayForEach(it, v)
+	{
+		if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 2)
+			return dq_error("contract: 'survivorship.groups.%s' "
+					"must be a list of two or more field "
+					"names", it->string);
+		group_add(s, it->string);
+		cJSON_ArrayForEach(f, it)
+		{
+			if (!cJSON_IsString(f) || !*f->valuestring)
+				return dq_error("contract: "
+						"'survivorship.groups.%s': "
+						"expected field names",
+						it->string);
+			if (group_of(s, f->valuestring,
+				     strlen(f->valuestring), &gi))
+				return dq_error("contract: "
+						"'survivorship.groups.%s': "
+						"field '%s' is in two groups "
+						"or twice",
+						it->string, f->valuestring);
+			group_field(&s->g[s->ng - 1], f->valuestring);
+		}
+	}
+	return 0;
+}
+
 int
 dq_survive_load(struct dq_survive *s, const cJSON *sec)
 {
@@ -184,7 +270,7 @@ load(struct dq_survive *s, const cJSON *sec)
 	s->def.primary = DQ_SURV_MOST_FREQUENT;
 	s->weak_link = -1;
 	if (!sec)
-		return 0;
+		return load_groups(s, NULL);
 	if (!cJSON_IsObject(sec))
 		return dq_error("contract: 'survivorship' must be an object");
 	if ((v = cJSON_GetObjectItemCaseSensitive(sec, "default")) &&
@@ -210,6 +296,8 @@ load(struct dq_survive *s, const cJSON *sec)
 	    opt_string(sec, "source", &s->def.source, "survivorship") ||
 	    opt_priority(sec, &s->def, "survivorship") ||
 	    spec_check(&s->def, "survivorship.default"))
+		return -1;
+	if (load_groups(s, cJSON_GetObjectItemCaseSensitive(sec, "groups")))
 		return -1;
 	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(sec, "fields");
 	if (!fields)
@@ -258,6 +346,14 @@ load(struct dq_survive *s, const cJSON *sec)
 void
 dq_survive_release(struct dq_survive *s)
 {
+	for (size_t i = 0; i < s->ng; i++) {
+		for (size_t k = 0; k < s->g[i].n; k++)
+			free(s->g[i].field[k]);
+		free(s->g[i].field);
+		free(s->g[i].len);
+		free(s->g[i].name);
+	}
+	free(s->g);
 	spec_free(&s->def);
 	for (size_t i = 0; i < s->nf; i++)
 		spec_free(&s->f[i]);
@@ -273,6 +369,7 @@ dq_survive_out_init(struct dq_survive_out *o)
 	dq_buf_init(&o->prov, 256);
 	dq_buf_init(&o->rules, 256);
 	dq_buf_init(&o->ties, 64);
+	dq_buf_init(&o->orig, 64);
 }
 
 void
@@ -282,9 +379,20 @@ dq_survive_out_release(struct dq_survive_out *o)
 	dq_buf_release(&o->prov);
 	dq_buf_release(&o->rules);
 	dq_buf_release(&o->ties);
+	dq_buf_release(&o->orig);
 	free(cands);
 	cands = NULL;
 	ncap = 0;
+	free(gwin);
+	gwin = NULL;
+	gwincap = 0;
+	free(unp);
+	free(unplen);
+	free(orig);
+	free(origlen);
+	unp = orig = NULL;
+	unplen = origlen = NULL;
+	unpcap = 0;
 	dq_buf_release(&text);
 }
 
@@ -546,15 +654,106 @@ find_unparsed(const struct dq_record *recs, size_t n)
 		unpcap = n;
 		unp = dq_xrealloc(unp, n * sizeof(*unp));
 		unplen = dq_xrealloc(unplen, n * sizeof(*unplen));
+		orig = dq_xrealloc(orig, n * sizeof(*orig));
+		origlen = dq_xrealloc(origlen, n * sizeof(*origlen));
 	}
 	for (size_t i = 0; i < n; i++) {
-		unp[i] = NULL;
+		unp[i] = orig[i] = NULL;
+		if (dq_meta_find(&recs[i], "orig", 4, &m) &&
+		    m.type == DQ_JSON_OBJECT) {
+			orig[i] = m.val;
+			origlen[i] = m.vallen;
+		}
 		if (dq_meta_find(&recs[i], "unparsed", 8, &m) &&
 		    m.type == DQ_JSON_ARRAY) {
 			unp[i] = m.val;
 			unplen[i] = m.vallen;
 		}
 	}
+}
+
+/* Candidate number k (cands grown as needed): member rec's value m. */
+static struct cand *
+cand_push(size_t k, size_t rec, const struct dq_member *m)
+{
+	if (k == ncap) {
+		ncap = ncap ? 2 * ncap : 16;
+		cands = dq_xrealloc(cands, ncap * sizeof(*cands));
+	}
+	struct cand *c = &cands[k];
+	memset(c, 0, sizeof(*c));
+	c->rec = rec;
+	c->m = m;
+	return c;
+}
+
+/* The member whose values group g takes (see survive.h). */
+static size_t
+group_winner(const struct dq_survive *s, const struct dq_survive_group *g,
+	     const struct dq_record *recs, size_t n)
+{
+	const struct dq_survive_spec *sp = spec_for(s, g->field[0], g->len[0]);
+	int rule = sp->rule == DQ_SURV_UNION ? sp->primary : sp->rule;
+	size_t nc = 0;
+	int tie;
+
+	for (size_t i = 0; i < n; i++) {
+		long j = -1;
+		for (size_t k = 0; k < g->n && j < 0; k++) {
+			j = find_raw(&recs[i], g->field[k], g->len[k]);
+			if (j >= 0 && dq_value_missing(&recs[i].m[j]))
+				j = -1;
+		}
+		if (j < 0)
+			continue;
+		cand_push(nc++, i, &recs[i].m[j])->valid = 1;
+	}
+	if (!nc)
+		return SIZE_MAX;
+	dq_buf_reset(&text);
+	if (nc > 1)
+		rank(rule, sp, recs, cands, nc);
+	return cands[choose(rule, cands, nc, &tie)].rec;
+}
+
+/* The original of field key in member r (its "_dq.orig"), if any, to
+ * o->orig: the golden record carries the original of each value that
+ * survived. */
+static void
+add_orig(struct dq_survive_out *o, size_t r, const char *key, size_t keylen)
+{
+	struct dq_member m;
+
+	if (!orig[r] || !dq_walk_find(orig[r], origlen[r], key, keylen, &m))
+		return;
+	add_key(&o->orig, key, keylen);
+	dq_buf_add(&o->orig, m.val, m.vallen);
+}
+
+/* Field key of group gi: the group's member's value, or null. */
+static void
+decide_grouped(const struct dq_survive *s, const struct dq_record *recs,
+	       const char *const *ids, const size_t *idlen, size_t gi,
+	       const char *key, size_t keylen, struct dq_survive_out *o)
+{
+	size_t r = gwin[gi];
+	long k = find_raw(&recs[r], key, keylen);
+
+	add_key(&o->fields, key, keylen);
+	if (k >= 0)
+		dq_buf_add(&o->fields, recs[r].m[k].val, recs[r].m[k].vallen);
+	else
+		dq_buf_addstr(&o->fields, "null");
+	add_key(&o->prov, key, keylen);
+	dq_buf_add(&o->prov, ids[r], idlen[r]);
+	if (k >= 0)
+		add_orig(o, r, key, keylen);
+	if (!o->want_rules)
+		return;
+	add_key(&o->rules, key, keylen);
+	dq_buf_addstr(&o->rules, "\"group:");
+	dq_buf_addstr(&o->rules, s->g[gi].name);
+	dq_buf_addch(&o->rules, '"');
 }
 
 static void
@@ -564,9 +763,14 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
        struct dq_survive_out *o)
 {
 	const struct dq_survive_spec *sp = NULL;
-	size_t nc = 0, i, j;
+	size_t nc = 0, i, j, gi;
 	int tie;
 
+	if (n > 1 && s->ng && group_of(s, key, keylen, &gi) &&
+	    gwin[gi] != SIZE_MAX) {
+		decide_grouped(s, recs, ids, idlen, gi, key, keylen, o);
+		return;
+	}
 	/* Keys are compared as written; escaped keys use the default. */
 	if (!memchr(key, '\\', keylen))
 		sp = spec_for(s, key, keylen);
@@ -577,14 +781,7 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 				    : find_raw(&recs[i], key, keylen);
 		if (k < 0)
 			continue;
-		if (nc == ncap) {
-			ncap = ncap ? 2 * ncap : 16;
-			cands = dq_xrealloc(cands, ncap * sizeof(*cands));
-		}
-		struct cand *c = &cands[nc++];
-		memset(c, 0, sizeof(*c));
-		c->rec = i;
-		c->m = &recs[i].m[k];
+		struct cand *c = cand_push(nc++, i, &recs[i].m[k]);
 		c->valid = !dq_value_missing(c->m);
 		if (c->valid)
 			c->valid = unparsed(i, key, keylen) ? 1 : 2;
@@ -636,6 +833,8 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 	}
 	add_key(&o->prov, key, keylen);
 	dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
+	if (win->valid)
+		add_orig(o, win->rec, key, keylen);
 	if (sp->rule == DQ_SURV_UNION && win->valid && sp->into) {
 		add_key(&o->prov, sp->into, sp->intolen);
 		dq_buf_add(&o->prov, ids[win->rec], idlen[win->rec]);
@@ -665,8 +864,16 @@ dq_survive_build(const struct dq_survive *s, const struct dq_record *recs,
 	dq_buf_reset(&o->prov);
 	dq_buf_reset(&o->rules);
 	dq_buf_reset(&o->ties);
+	dq_buf_reset(&o->orig);
 	o->nties = 0;
 	find_unparsed(recs, n);
+	if (s->ng > gwincap) {
+		gwincap = s->ng;
+		gwin = dq_xrealloc(gwin, gwincap * sizeof(*gwin));
+	}
+	/* A singleton's fields are its own: no group to choose. */
+	for (size_t g = 0; g < s->ng; g++)
+		gwin[g] = n > 1 ? group_winner(s, &s->g[g], recs, n) : SIZE_MAX;
 	for (size_t i = 0; i < n; i++) {
 		const struct dq_record *r = &recs[i];
 		for (size_t j = 0; j < r->n; j++) {

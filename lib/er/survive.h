@@ -35,6 +35,16 @@
  *                   default most_frequent), then the others in member
  *                   order.  With "into", the field keeps the primary and
  *                   the array goes to the field named by "into".
+ *
+ * Groups ("groups": {"address": ["street", "city", "state", "zip"]}, the
+ * default when the section names none): the fields of a group come from
+ * one member together, so an address is never built from two.  That
+ * member is chosen by the rule of the group's first field (a union's
+ * primary rule) among the members with a valid value in some field of
+ * the group, its value being the first such field's; each field of the
+ * group then takes that member's value, or null when it lacks the field.
+ * When no member has a valid value in the group, each field is decided
+ * on its own as above.
  */
 #ifndef DQ_SURVIVE_H
 #define DQ_SURVIVE_H
@@ -69,8 +79,18 @@ struct dq_survive_spec {
 	size_t fieldlen, intolen;
 };
 
+/* Fields that survive together, from one member (an address). */
+struct dq_survive_group {
+	char *name;    /* owned */
+	char **field;  /* owned */
+	size_t *len;   /* owned */
+	size_t n;
+};
+
 struct dq_survive {
 	struct dq_survive_spec def;  /* fields not listed */
+	struct dq_survive_group *g;  /* groups (owned) */
+	size_t ng;
 	struct dq_survive_spec *f;   /* listed fields (owned) */
 	size_t nf;
 	double weak_link;            /* contract weak_link, -1 if not set */
@@ -84,6 +104,8 @@ struct dq_survive_out {
 	struct dq_buf prov;   /* "k":ID,... winner per field */
 	struct dq_buf rules;  /* "k":"rule",... */
 	struct dq_buf ties;   /* "k",... fields decided by member order */
+	struct dq_buf orig;   /* "k":v,... the survivors' originals
+			       * (their records' "_dq.orig") */
 	size_t nties;
 	int want_rules;       /* fill rules and ties (set by the caller) */
 };

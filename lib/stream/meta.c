@@ -54,42 +54,60 @@ dq_meta_id_value(const struct dq_member *m, struct dq_buf *out)
 	}
 }
 
-/* The id from "_dq.row": only a number names a record. */
-static int
-row_id(const struct dq_member *row, struct dq_buf *out)
+int
+dq_meta_ident(const struct dq_member *idm, const struct dq_member *dq,
+	      const struct dq_ident *how, struct dq_buf *out)
 {
-	if (row->type != DQ_JSON_NUMBER)
+	struct dq_member row, file;
+	int is_row = 0;
+	int has_file = dq && dq->type == DQ_JSON_OBJECT &&
+		       dq_walk_find(dq->val, dq->vallen, "file", 4, &file) &&
+		       file.type == DQ_JSON_STRING;
+
+	if (idm && (idm->type == DQ_JSON_STRING ||
+		    idm->type == DQ_JSON_NUMBER)) {
+		/* The record's own id. */
+	} else if (dq && dq->type == DQ_JSON_OBJECT &&
+		   dq_walk_find(dq->val, dq->vallen, "row", 3, &row) &&
+		   row.type == DQ_JSON_NUMBER) {
+		/* Only a number "_dq.row" names a record. */
+		idm = &row;
+		is_row = 1;
+	} else {
 		return DQ_META_ID_NONE;
-	return dq_meta_id_value(row, out);
+	}
+	if (!has_file || (how->global && !is_row))
+		return dq_meta_id_value(idm, out);
+	if (out) {
+		dq_json_unescape(file.val, file.vallen, out);
+		dq_buf_addch(out, ':');
+		dq_meta_id_value(idm, out);
+	}
+	return DQ_META_ID_STRING;
 }
 
 int
-dq_meta_id(const struct dq_record *r, const char *id_field,
+dq_meta_id(const struct dq_record *r, const struct dq_ident *how,
 	   struct dq_buf *out)
 {
-	long i = dq_record_find(r, id_field, strlen(id_field));
-	struct dq_member row;
+	long i = dq_record_find(r, how->field, strlen(how->field));
+	const struct dq_member *dq = NULL;
 
-	if (i >= 0 && (r->m[i].type == DQ_JSON_STRING ||
-		       r->m[i].type == DQ_JSON_NUMBER))
-		return dq_meta_id_value(&r->m[i], out);
-	if (!dq_meta_find(r, "row", 3, &row))
-		return DQ_META_ID_NONE;
-	return row_id(&row, out);
+	if (r->dq >= 0 && !(r->m[r->dq].flags & DQ_M_DROPPED))
+		dq = &r->m[r->dq];
+	return dq_meta_ident(i >= 0 ? &r->m[i] : NULL, dq, how, out);
 }
 
 int
-dq_meta_id_text(const char *s, size_t n, const char *id_field,
+dq_meta_id_text(const char *s, size_t n, const struct dq_ident *how,
 		struct dq_buf *out)
 {
-	struct dq_member m;
+	struct dq_member m, d;
+	int has_id = dq_walk_find(s, n, how->field, strlen(how->field), &m);
+	int has_dq = dq_walk_find(s, n, "_dq", 3, &d);
 
-	if (dq_walk_find(s, n, id_field, strlen(id_field), &m) &&
-	    (m.type == DQ_JSON_STRING || m.type == DQ_JSON_NUMBER))
-		return dq_meta_id_value(&m, out);
-	if (!dq_meta_find_text(s, n, "row", 3, &m))
-		return DQ_META_ID_NONE;
-	return row_id(&m, out);
+	return dq_meta_ident(has_id ? &m : NULL, has_dq ? &d : NULL, how,
+			     out);
 }
 
 void

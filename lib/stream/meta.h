@@ -14,7 +14,14 @@
  * A record's id is its --id field when that is a string (unescaped) or a
  * number (as written); else its "_dq.row" when that is a number; else it
  * has none.  dq-block stamps "_dq.row" on a record without an id, so that
- * dq-score and dq-merge can name every record they are given.
+ * dq-score and dq-merge can name every record they are given.  A record
+ * read from one of several inputs carries "_dq.file": its id is then
+ * qualified by its source, the string "FILE:ID", so that row 2 of two
+ * files (or id "1" of two systems) are two records.  A row is always
+ * qualified (a line number means nothing without its file); an --id value
+ * is not when the contract says ids are global ("identity":{"global":
+ * true}).  dq-block, dq-score and dq-merge name records only through
+ * dq_meta_ident() and the two functions built on it.
  *
  * Every pointer in a struct dq_member filled here points into the record's
  * text (borrowed); out buffers are appended to, never reset.
@@ -50,13 +57,29 @@ int dq_meta_find_text(const char *s, size_t n, const char *key,
  */
 int dq_meta_id_value(const struct dq_member *m, struct dq_buf *out);
 
-/* The record's id (the --id field id_field, else a number "_dq.row"),
- * appended to out (NULL: only the kind); returns its kind. */
-int dq_meta_id(const struct dq_record *r, const char *id_field,
+/* How records are named: the --id field (borrowed) and whether its
+ * values are global (1) or per source (0, the default). */
+struct dq_ident {
+	const char *field;
+	int global;
+};
+
+/*
+ * The one identity rule: the id given by the record's --id member idm and
+ * its "_dq" object dq (either NULL when the record has none), appended to
+ * out (NULL: only the kind wanted); returns its kind.  A qualified id
+ * ("FILE:ID") is a DQ_META_ID_STRING.
+ */
+int dq_meta_ident(const struct dq_member *idm, const struct dq_member *dq,
+		  const struct dq_ident *how, struct dq_buf *out);
+
+/* The record's id (dq_meta_ident on its members), appended to out (NULL:
+ * only the kind); returns its kind. */
+int dq_meta_id(const struct dq_record *r, const struct dq_ident *how,
 	       struct dq_buf *out);
 
 /* The same for validated, unscanned object text s[0..n). */
-int dq_meta_id_text(const char *s, size_t n, const char *id_field,
+int dq_meta_id_text(const char *s, size_t n, const struct dq_ident *how,
 		    struct dq_buf *out);
 
 /*

@@ -58,7 +58,7 @@ main(void)
 {
 	test_groups();
 	struct dq_uf u;
-	struct dq_cluster_opts o = { -1, 0 };
+	struct dq_cluster_opts o = { -1, 0, NULL, 0 };
 
 	dq_uf_init(&u, 5);
 	dq_uf_union(&u, 0, 1);
@@ -146,5 +146,44 @@ main(void)
 	edge(1, 0, 1, 0.9, 0);
 	dq_cluster_run(3, E, 2, NULL, 0, &o, rep, &st);
 	UNIT_STR(reps(3), "0 0 2", "equal scores: smaller pair first");
+	o.max_size = 0;
+
+	/* Holds: 0 and 1 held for review; 2 matches 0 at .95 and 1 at .97:
+	 * the stronger link joins 1-2, the other is refused as held.  A
+	 * pinned edge overrides the hold (the person's answer). */
+	uint32_t hold[] = { 0, 1 };
+	o.hold = hold;
+	o.nhold = 1;
+	edge(0, 0, 2, 0.95, 0);
+	edge(1, 1, 2, 0.97, 0);
+	dq_cluster_run(3, E, 2, NULL, 0, &o, rep, &st);
+	UNIT_STR(reps(3), "0 1 1", "a hold keeps 0 and 1 apart");
+	UNIT_INT(E[0].flags, DQ_EDGE_HELD, "the weaker link is held");
+	UNIT_INT(st.held, 1, "one refused by a hold");
+	UNIT_INT(st.conflict, 0, "a hold is no conflict");
+	E[0].flags = DQ_EDGE_PINNED;
+	dq_cluster_run(3, E, 2, NULL, 0, &o, rep, &st);
+	UNIT_STR(reps(3), "0 1 0", "the pinned edge joins; the scored one is held");
+	E[1].flags = DQ_EDGE_PINNED;
+	dq_cluster_run(3, E, 2, NULL, 0, &o, rep, &st);
+	UNIT_STR(reps(3), "0 0 0", "pinned edges override a hold");
+	UNIT_INT(st.held + st.conflict, 0, "nothing refused");
+	o.hold = NULL;
+	o.nhold = 0;
+
+	/* Kept edges (an earlier run's clusters) come last: 0-1 kept, 1-2
+	 * scored, 0 and 2 a cannot-link pair: the scored link wins and the
+	 * kept one is refused; a kept edge is never a weak link. */
+	uint32_t apart[] = { 0, 2 };
+	o.weak_link = 0.99;
+	edge(0, 0, 1, -1, DQ_EDGE_KEEP);
+	edge(1, 1, 2, 0.999, 0);
+	dq_cluster_run(3, E, 2, apart, 1, &o, rep, &st);
+	UNIT_STR(reps(3), "0 1 1", "this run's link before the kept one");
+	UNIT_INT(E[0].flags, DQ_EDGE_KEEP | DQ_EDGE_DISTINCT,
+		 "kept edge refused, its flag kept");
+	dq_cluster_run(3, E, 1, NULL, 0, &o, rep, &st);
+	UNIT_STR(reps(3), "0 0 2", "a lone kept edge is no weak link");
+	o.weak_link = -1;
 	return unit_done();
 }

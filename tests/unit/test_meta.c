@@ -60,6 +60,8 @@ test_find(void)
 		 "empty _dq");
 }
 
+static const struct dq_ident ID = { "id", 0 }, KEY = { "key", 0 };
+
 static void
 test_id(void)
 {
@@ -67,38 +69,77 @@ test_id(void)
 	const char *t;
 
 	scan("{\"id\":\"a\\u00e9\",\"_dq\":{\"row\":3}}");
-	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_STRING, "string id");
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_STRING, "string id");
 	MEM_IS(b.buf, b.len, "a\xc3\xa9", "unescaped");
 	dq_buf_reset(&b);
 	scan("{\"id\":9007199254740993}");
-	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NUMBER, "number id");
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_NUMBER, "number id");
 	MEM_IS(b.buf, b.len, "9007199254740993", "as written");
 	dq_buf_reset(&b);
 	scan("{\"id\":null,\"_dq\":{\"row\":3}}");
-	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NUMBER,
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_NUMBER,
 		 "a null id: the row");
 	MEM_IS(b.buf, b.len, "3", "row 3");
 	dq_buf_reset(&b);
 	scan("{\"key\":\"k\",\"_dq\":{\"row\":\"3\"}}");
-	UNIT_INT(dq_meta_id(&rec, "key", NULL), DQ_META_ID_STRING,
+	UNIT_INT(dq_meta_id(&rec, &KEY, NULL), DQ_META_ID_STRING,
 		 "--id key, kind only");
-	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NONE,
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_NONE,
 		 "a string row names nothing");
 	UNIT_INT(b.len, 0, "out untouched");
 	scan("{\"id\":true,\"_dq\":{\"orig\":{\"row\":1}}}");
-	UNIT_INT(dq_meta_id(&rec, "id", &b), DQ_META_ID_NONE,
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_NONE,
 		 "nested row, boolean id: none");
 	UNIT_INT(b.len, 0, "still untouched");
 
 	t = "{\"x\":{\"id\":1},\"_dq\":{\"row\":-4}}";
-	UNIT_INT(dq_meta_id_text(t, strlen(t), "id", &b), DQ_META_ID_NUMBER,
+	UNIT_INT(dq_meta_id_text(t, strlen(t), &ID, &b), DQ_META_ID_NUMBER,
 		 "text: nested id is no id; the row");
 	MEM_IS(b.buf, b.len, "-4", "row -4");
 	dq_buf_reset(&b);
 	t = "{\"i\\u0064\":\"q\"}";
-	UNIT_INT(dq_meta_id_text(t, strlen(t), "id", &b), DQ_META_ID_STRING,
+	UNIT_INT(dq_meta_id_text(t, strlen(t), &ID, &b), DQ_META_ID_STRING,
 		 "text: an escaped id key is found");
 	MEM_IS(b.buf, b.len, "q", "its value");
+	dq_buf_release(&b);
+}
+
+/* A record read from one of several inputs is named within its source:
+ * row 2 of two files, or id 1 of two systems, are two records. */
+static void
+test_id_source(void)
+{
+	static const struct dq_ident global = { "id", 1 };
+	struct dq_buf b = DQ_BUF_INIT;
+	const char *t;
+
+	scan("{\"a\":1,\"_dq\":{\"row\":2,\"file\":\"f1.csv\"}}");
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_STRING,
+		 "a row with its file: a string");
+	MEM_IS(b.buf, b.len, "f1.csv:2", "file:row");
+	dq_buf_reset(&b);
+	UNIT_INT(dq_meta_id(&rec, &global, &b), DQ_META_ID_STRING,
+		 "a row is never global");
+	MEM_IS(b.buf, b.len, "f1.csv:2", "still file:row");
+	dq_buf_reset(&b);
+	scan("{\"id\":1,\"_dq\":{\"row\":2,\"file\":\"a\\\"b\"}}");
+	UNIT_INT(dq_meta_id(&rec, &ID, &b), DQ_META_ID_STRING,
+		 "an id with its file");
+	MEM_IS(b.buf, b.len, "a\"b:1", "file unescaped, then the id");
+	dq_buf_reset(&b);
+	UNIT_INT(dq_meta_id(&rec, &global, &b), DQ_META_ID_NUMBER,
+		 "global ids: the id alone");
+	MEM_IS(b.buf, b.len, "1", "as written");
+	dq_buf_reset(&b);
+	t = "{\"id\":\"x\",\"_dq\":{\"orig\":{\"file\":\"f\"}}}";
+	UNIT_INT(dq_meta_id_text(t, strlen(t), &ID, &b), DQ_META_ID_STRING,
+		 "text: a nested file is no source");
+	MEM_IS(b.buf, b.len, "x", "the id alone");
+	dq_buf_reset(&b);
+	t = "{\"id\":\"x\",\"_dq\":{\"file\":7}}";
+	UNIT_INT(dq_meta_id_text(t, strlen(t), &ID, &b), DQ_META_ID_STRING,
+		 "text: a number file is no source");
+	MEM_IS(b.buf, b.len, "x", "the id alone again");
 	dq_buf_release(&b);
 }
 
@@ -123,6 +164,7 @@ main(void)
 	dq_record_init(&rec);
 	test_find();
 	test_id();
+	test_id_source();
 	test_add_row();
 	dq_record_release(&rec);
 	return unit_done();
