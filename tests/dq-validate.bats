@@ -35,12 +35,58 @@ setup() {
 	[[ "$stderr" == *'bad bound "today+3q"'* ]]
 }
 
-@test "empty input: exit 0, score 100" {
+@test "empty input fails completeness and the gate unless --allow-empty (issue 16, 1)" {
 	: >"$T/empty"
-	run -0 dq validate --require x --summary "$T/s.json" "$T/empty"
+	# Nothing was checked: completeness (20) is deducted, the gate fails.
+	run -1 --separate-stderr dq validate --require x --summary "$T/s.json" "$T/empty"
 	assert_output ""
-	run -0 jq -c '[.score, .passed, .counts.in]' "$T/s.json"
-	assert_output "[100,true,0]"
+	[[ "$stderr" == *"warning: no records: nothing was checked"* ]]
+	run -0 jq -c '[.score, .passed, .exit_status, .counts.in, .metrics.completeness.details, .warnings]' "$T/s.json"
+	assert_output '[80,false,1,0,"no records",["no records: nothing was checked"]]'
+	run -0 dq validate -q --require x --allow-empty --summary "$T/s.json" "$T/empty"
+	run -0 jq -c '[.score, .passed, .exit_status]' "$T/s.json"
+	assert_output '[80,true,0]'
+	run -0 dq validate -q --require x --set score.allow_empty=true "$T/empty"
+}
+
+@test "a check whose field appears in no record fails the gate unless allowed (issue 16, 1)" {
+	printf '%s\n' '{"hours":-5}' '{"hours":3}' >"$T/in"
+	printf '{"rules":{"R1":{"check":"range","field":"hourz","min":0},"R2":{"check":"range","field":"hours","max":10}}}' >"$T/c.json"
+	run -1 --separate-stderr dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	assert_output "$(cat "$T/in")"
+	[[ "$stderr" == *"warning: check 'R1': field 'hourz' appears in no record (the gate fails; --allow-absent-fields to pass)"* ]]
+	run -0 jq -c '[.passed, .exit_status, .score, [.rules[] | [.code, .checked, .absent_fields]], .warnings]' "$T/s.json"
+	assert_output '[false,1,100,[["R1",0,["hourz"]],["R2",2,null]],["check '"'R1'"': field '"'hourz'"' appears in no record"]]'
+	run -0 dq validate -q -c "$T/c.json" --allow-absent-fields "$T/in"
+	run -0 dq validate -q -c "$T/c.json" --set score.allow_absent_fields=true "$T/in"
+	# A condition's field counts too; a field seen as null was seen.
+	printf '%s\n' '{"hours":null,"a":1}' >"$T/in"
+	printf '{"rules":{"R3":{"check":"required","field":"a","if":{"field":"atended","equals":true}}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[0].absent_fields]' "$T/s.json"
+	assert_output '[["atended"]]'
+	run -0 dq validate -q --range hours=0..10 "$T/in"
+}
+
+@test "a file where no field of the contract is recognised cannot pass (issue 16, 1)" {
+	# The volunteers file saved with ';': one field named "id;email;...".
+	printf 'id;email;hours\n1;a@b.nl;3\n2;c@d.nl;4\n' >"$T/v.csv"
+	printf '{"fields":{"email":{"type":"email"},"hours":{"type":"number","min":0}},"score":{"allow_absent_fields":true}}' >"$T/c.json"
+	run -1 --separate-stderr dq validate -c "$T/c.json" --summary "$T/s.json" "$T/v.csv"
+	[[ "$stderr" == *"warning: no field the contract checks appears in the input"* ]]
+	run -0 jq -c '[.passed, .score, (.warnings | length)]' "$T/s.json"
+	assert_output '[false,100,6]'
+}
+
+@test "passed in the summary is the gate, as the exit status (issue 16, 2)" {
+	# The score passes (87 >= 80) but an error check fails: exit 1.
+	run -1 dq validate -q --type a=integer --type b=string --type c=boolean \
+		--summary "$T/s.json" "$V/typed.ndjson"
+	run -0 jq -c '[.exit_status, .passed, .score, .score_passed]' "$T/s.json"
+	assert_output '[1,false,87,true]'
+	run -0 dq validate -q --type a=integer --fail-on none --pass-mark 50 --summary "$T/s.json" "$V/typed.ndjson"
+	run -0 jq -c '[.exit_status, .passed, .score_passed]' "$T/s.json"
+	assert_output '[0,true,true]'
 }
 
 @test "clean records leave byte for byte, no _dq added" {
@@ -294,7 +340,7 @@ OUT
 @test "score: partial schema deduction 40 x 1/3 rounds to 87, passes" {
 	run -1 dq validate -q --type a=integer --type b=string --type c=boolean \
 		--summary "$T/s.json" "$V/typed.ndjson"
-	run -0 jq -c '[.score, .passed, .deductions.schema, .metrics.schemaValidation.details]' "$T/s.json"
+	run -0 jq -c '[.score, .score_passed, .deductions.schema, .metrics.schemaValidation.details]' "$T/s.json"
 	assert_output '[87,true,13.33,"1 of 3 checks failed"]'
 	# The score passes; only the failed error rule fails the gate.
 	run -0 dq validate -q --type a=integer --type b=string --type c=boolean --fail-on none "$V/typed.ndjson"
@@ -310,7 +356,7 @@ OUT
 J
 	# REQ:n fails 1/3 = 0.33 <= 0.4: passes. RANGE:n 1/2: bounds 30 x 1/1.
 	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
-	run -0 jq -c '[.score, .passed, .pass_mark, .deductions.bounds, .deductions.completeness]' "$T/s.json"
+	run -0 jq -c '[.score, .score_passed, .pass_mark, .deductions.bounds, .deductions.completeness]' "$T/s.json"
 	assert_output '[70,true,60,30,0]'
 	run -0 jq -c '[.rules[] | [.code, .passed]]' "$T/s.json"
 	assert_output '[["REQ:n",true],["TYPE:n",true],["FMT:n",true],["RANGE:n",false]]'

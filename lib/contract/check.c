@@ -250,8 +250,10 @@ find_slots(struct dq_check *ck)
 				memcpy(ck->poscache[i].key, k, n);
 			}
 		}
-		if (j >= 0)
+		if (j >= 0) {
 			ck->rs->slots[j].mi = (long)i;
+			ck->rs->slots[j].seen = 1;
+		}
 	}
 }
 

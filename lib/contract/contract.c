@@ -116,6 +116,7 @@ static const struct keyspec blocking_keys[] = {
 
 static const struct keyspec score_keys[] = {
 	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
+	{ "allow_empty", NULL, 0 }, { "allow_absent_fields", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

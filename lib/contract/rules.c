@@ -918,6 +918,16 @@ load_score(struct dq_rules *rs, const cJSON *s)
 					"in [0, 100]");
 		rs->pass_mark = pm->valuedouble;
 	}
+	const char *const flags[] = { "allow_empty", "allow_absent_fields" };
+	int *dst[] = { &rs->allow_empty, &rs->allow_absent };
+	for (int i = 0; i < 2; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, flags[i]);
+		if (v && !cJSON_IsBool(v))
+			return dq_error("contract: score.%s: true or false",
+					flags[i]);
+		if (cJSON_IsTrue(v))
+			*dst[i] = 1;
+	}
 	return 0;
 }
 

@@ -198,6 +198,9 @@ struct dq_slot {
 	int iso; /* dq_iso_parse's result */
 	long long days;
 	double secs;
+	int seen;          /* the field appeared in some record (any
+			    * value, null too): a check on a field that
+			    * never did checked nothing (score.h) */
 	enum dq_cell cell; /* how a CSV cell of the field is typed */
 	int cell_from;     /* where cell came from (rules.c) */
 };
@@ -218,6 +221,10 @@ struct dq_rules {
 	double weights[DQ_NCAT];
 	double pass_mark;
 	int pass_mark_set; /* --pass-mark given: the contract's is ignored */
+	/* The gate fails on an input without records, and on a check whose
+	 * field appears in no record, unless these are set (score.
+	 * allow_empty, score.allow_absent_fields, or the flags). */
+	int allow_empty, allow_absent;
 
 	long long today; /* the run's day, for relative bounds */
 };

@@ -169,6 +169,92 @@ raw_or_null(const char *s)
 	return s ? cJSON_CreateRaw(s) : cJSON_CreateNull();
 }
 
+/* Add to a the names of r's fields (checked, condition, grouping,
+ * ordering) that appeared in no record; returns how many. */
+static int
+absent_fields(const struct dq_rules *rs, const struct dq_rule *r, cJSON *a)
+{
+	int sl[64], n = 0, k = 0;
+	for (size_t i = 0; i < r->nslots && n < 60; i++)
+		sl[n++] = r->slots[i];
+	if (r->has_if)
+		sl[n++] = r->cond.slot;
+	if (r->kind >= DQ_RULE_GROUP_RATE)
+		sl[n++] = r->when.slot;
+	if (r->order_slot >= 0)
+		sl[n++] = r->order_slot;
+	for (int i = 0; i < n; i++) {
+		int dup = 0;
+		for (int j = 0; j < i; j++)
+			dup |= sl[j] == sl[i];
+		if (dup || rs->slots[sl[i]].seen)
+			continue;
+		cJSON_AddItemToArray(a, cJSON_CreateString(rs->slots[sl[i]].name));
+		k++;
+	}
+	return k;
+}
+
+/* The warnings that make a result mean nothing: no records, no field of
+ * the contract in the input, checks whose fields never appeared.  Each
+ * is a string in "warnings" (and on stderr); returns 1 when the gate
+ * must fail for them. */
+static int
+unchecked(const struct dq_rules *rs, const struct dq_score_opts *o,
+	  cJSON *rules, cJSON *warn)
+{
+	char msg[400];
+	int gate = 0, any_slot = 0, any_seen = 0;
+
+	if (o->valid == 0) {
+		if (o->n_in == 0) {
+			cJSON_AddItemToArray(warn, cJSON_CreateString(
+				"no records: nothing was checked"));
+			dq_warn("no records: nothing was checked%s",
+				rs->allow_empty ? "" : " (the gate fails; "
+				"--allow-empty to pass)");
+			gate = !rs->allow_empty;
+		}
+		return gate;
+	}
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		const struct dq_rule *r = &rs->rules[ri];
+		cJSON *a = cJSON_CreateArray();
+		any_slot |= r->nslots > 0;
+		for (size_t i = 0; i < r->nslots; i++)
+			any_seen |= rs->slots[r->slots[i]].seen;
+		if (!absent_fields(rs, r, a)) {
+			cJSON_Delete(a);
+			continue;
+		}
+		cJSON_AddItemToObject(cJSON_GetArrayItem(rules, (int)ri),
+				      "absent_fields", a);
+		int n = cJSON_GetArraySize(a), len;
+		len = snprintf(msg, sizeof(msg), "check '%s': field%s ", r->code,
+			       n > 1 ? "s" : "");
+		for (int i = 0; i < n && len < 300; i++)
+			len += snprintf(msg + len, sizeof(msg) - (size_t)len,
+					"%s'%.60s'", i ? ", " : "",
+					cJSON_GetArrayItem(a, i)->valuestring);
+		snprintf(msg + len, sizeof(msg) - (size_t)len,
+			 " appear%s in no record", n > 1 ? "" : "s");
+		cJSON_AddItemToArray(warn, cJSON_CreateString(msg));
+		dq_warn("%s%s", msg,
+			rs->allow_absent ? "" : " (the gate fails; "
+			"--allow-absent-fields to pass)");
+		gate |= !rs->allow_absent;
+	}
+	if (any_slot && !any_seen) {
+		snprintf(msg, sizeof(msg),
+			 "no field the contract checks appears in the input "
+			 "(is it the right file, and its delimiter ','?)");
+		cJSON_AddItemToArray(warn, cJSON_CreateString(msg));
+		dq_warn("%s", msg);
+		gate = 1;
+	}
+	return gate;
+}
+
 static double
 round2(double x)
 {
@@ -233,7 +319,17 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON_AddItemToArray(rules, j);
 	}
 
-	if (parse_failed) {
+	/* Checks that checked nothing: an empty input fails completeness;
+	 * the gate fails (a chunk decides nothing: --merge does). */
+	int empty = !o->partial && o->n_in == 0;
+	cJSON *warn = cJSON_CreateArray();
+	if (!o->partial && unchecked(rs, o, rules, warn))
+		gate = 1;
+	if (empty) {
+		failed[DQ_CAT_COMPLETENESS] = checks[DQ_CAT_COMPLETENESS] ? checks[DQ_CAT_COMPLETENESS] : 1;
+		ded[DQ_CAT_COMPLETENESS] = rs->weights[DQ_CAT_COMPLETENESS];
+		score -= ded[DQ_CAT_COMPLETENESS];
+	} else if (parse_failed) {
 		/* Nothing parsed: formatParsing fails, checking stops. */
 		memset(failed, 0, sizeof(failed));
 		ded[DQ_CAT_FORMAT] = rs->weights[DQ_CAT_FORMAT];
@@ -253,12 +349,22 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	int passed = iscore >= rs->pass_mark;
 	if (!passed && !o->partial)
 		gate = 1;
-	if (o->partial)
+	if (o->partial) {
+		/* The fields the chunk saw: --merge adds them up. */
 		cJSON_AddTrueToObject(s, "partial");
+		cJSON *seen = cJSON_AddArrayToObject(s, "fields_seen");
+		for (size_t i = 0; i < rs->nslots; i++)
+			if (rs->slots[i].seen)
+				cJSON_AddItemToArray(seen, cJSON_CreateString(
+					rs->slots[i].name));
+	}
 
+	/* "passed" is the gate's answer (the run's exit status says the
+	 * same); "score_passed" the score's alone. */
 	cJSON_AddNumberToObject(s, "score", iscore);
-	cJSON_AddBoolToObject(s, "passed", passed);
+	cJSON_AddBoolToObject(s, "score_passed", passed);
 	cJSON_AddNumberToObject(s, "pass_mark", rs->pass_mark);
+	cJSON_AddItemToObject(s, "warnings", warn);
 	cJSON *d = cJSON_AddObjectToObject(s, "deductions");
 	cJSON *mt = cJSON_AddObjectToObject(s, "metrics");
 	for (int c = 0; c < DQ_NCAT; c++) {
@@ -267,7 +373,9 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON *m = cJSON_AddObjectToObject(mt, metric_names[c]);
 		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && parse_failed);
 		cJSON_AddBoolToObject(m, "passed", ok);
-		if (c == DQ_CAT_FORMAT && parse_failed)
+		if (c == DQ_CAT_COMPLETENESS && empty)
+			snprintf(det, sizeof(det), "no records");
+		else if (c == DQ_CAT_FORMAT && parse_failed)
 			snprintf(det, sizeof(det),
 				 "no input record could be parsed (%llu "
 				 "rejected)",
