@@ -89,6 +89,28 @@ setup() {
 	assert_output '[0,true,true]'
 }
 
+@test "a percent sign never changes the scale silently (issue 16, 3)" {
+	printf 'id,pct\n1,50%%\n2,100\n3,150%%\n4,abc\n' >"$T/p.csv"
+	# No "percent" said: "50%" and "150%" are violations, not 0.5 and 1.5.
+	run -1 dq validate -q --range pct=0..100 --summary "$T/s.json" "$T/p.csv"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[3,2,["50%","150%"]]'
+	# points: 50% is 50 (passes 1..100), 150% is 150 (above).
+	printf '{"fields":{"pct":{"min":1,"max":100,"percent":"points"}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/p.csv"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output '["3","above the maximum 100"]'
+	# fraction: 50% is 0.5 (below 1), 150% is 1.5.
+	run -1 dq validate -q -c "$T/c.json" --set fields.pct.percent=fraction --violations "$T/v" "$T/p.csv"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output '["1","below the minimum 1"]'
+	printf '{"rules":{"P":{"check":"range","field":"pct","max":100,"percent":"fraction"}}}' >"$T/c.json"
+	run -0 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/p.csv"
+	run -1 dq validate -q -c "$T/c.json" --set rules.P.percent=points "$T/p.csv"
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.P.percent=yes "$T/p.csv"
+	[[ "$stderr" == *'rules.P: percent is "points" (50% is 50) or "fraction" (50% is 0.5)'* ]]
+}
+
 @test "clean records leave byte for byte, no _dq added" {
 	printf '%s\n' '{"id":"a","n":9007199254740993,"x":59.0,"s":"\u00e9"}' \
 		'{"id":"b","n":1e400,"x":-0.0,"s":"x"}' >"$T/in"

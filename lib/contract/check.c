@@ -359,6 +359,34 @@ cond_holds(struct dq_check *ck, const struct dq_cond *c)
 	return 0;
 }
 
+/*
+ * A string slot's "N%" (N a JSON number, then one '%'): 1 with *x the
+ * number on the rule's scale, -1 when the rule says no scale, 0 when the
+ * text is not of that shape (the type check's business).
+ */
+static int
+percent_value(struct dq_check *ck, int slot, enum dq_percent pc, double *x)
+{
+	size_t n;
+	const char *s = slot_text(ck, slot, &n);
+	char t[64], *end;
+	struct dq_json_error err;
+
+	if (n < 2 || n >= sizeof(t) || s[n - 1] != '%' ||
+	    !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) ||
+	    !(s[n - 2] >= '0' && s[n - 2] <= '9') ||
+	    dq_json_validate(s, n - 1, &err) != DQ_JSON_NUMBER)
+		return 0;
+	if (pc == DQ_PERCENT_NONE)
+		return -1;
+	memcpy(t, s, n - 1);
+	t[n - 1] = '\0';
+	*x = strtod(t, &end);
+	if (pc == DQ_PERCENT_FRACTION)
+		*x /= 100;
+	return 1;
+}
+
 static void
 keep_example(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn)
 {
@@ -765,6 +793,24 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				    slot_iso(ck, sl, &d, &secs) < 0)
 					break;
 				x = (double)d;
+			} else if (m->type == DQ_JSON_STRING) {
+				/* "50%": a number only when the contract says
+				 * on which scale; else a violation, never a
+				 * silent 0.5 or 50. */
+				int p = percent_value(ck, sl, r->percent, &x);
+				if (!p)
+					break;
+				r->checked++;
+				if (p < 0) {
+					fail(ck, r, m->val, m->vallen,
+					     DQ_MSG_PERCENT);
+					break;
+				}
+				if (r->has_min && x < r->min)
+					fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+				else if (r->has_max && x > r->max)
+					fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+				break;
 			} else {
 				if (m->type != DQ_JSON_NUMBER)
 					break;

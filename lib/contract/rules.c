@@ -377,6 +377,22 @@ fail:
 	return -1;
 }
 
+/* "percent": "points" or "fraction" (absent: none said). */
+static int
+load_percent(struct dq_rule *r, const cJSON *v, const char *where)
+{
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "points"))
+		r->percent = DQ_PERCENT_POINTS;
+	else if (cJSON_IsString(v) && !strcmp(v->valuestring, "fraction"))
+		r->percent = DQ_PERCENT_FRACTION;
+	else
+		return dq_error("%s: percent is \"points\" (50%% is 50) or "
+				"\"fraction\" (50%% is 0.5)", where);
+	return 0;
+}
+
 static int
 load_length(struct dq_rule *r, const cJSON *min, const cJSON *max,
 	    const char *where)
@@ -616,7 +632,9 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 	if (mn || mx) {
 		NEW(DQ_RULE_RANGE);
 		if (load_range(rs, r, mn, mx, t == DQ_TYPE_DATE || t == DQ_TYPE_DATETIME,
-			       where))
+			       where) ||
+		    load_percent(r, cJSON_GetObjectItemCaseSensitive(f, "percent"),
+				 where))
 			return -1;
 		if (!r->date_bounds)
 			slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
@@ -848,6 +866,9 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					dq_error("%s: needs min or max", where);
 				goto out;
 			}
+			if (load_percent(r, cJSON_GetObjectItemCaseSensitive(
+						    o, "percent"), where))
+				goto out;
 			if (!r->date_bounds)
 				slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
 			break;
@@ -1005,9 +1026,13 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 		break;
 	case DQ_RULE_RANGE:
 	case DQ_RULE_LENGTH:
-		nm = 2;
+		nm = r->kind == DQ_RULE_RANGE ? 3 : 2;
 		dq_buf_addstr(&t[DQ_MSG_MIN], r->min_msg ? r->min_msg : "");
 		dq_buf_addstr(&t[DQ_MSG_MAX], r->max_msg ? r->max_msg : "");
+		dq_buf_addstr(&t[DQ_MSG_PERCENT],
+			      "a percent sign, and the contract does not say "
+			      "what it means here (\"percent\": \"points\" or "
+			      "\"fraction\")");
 		break;
 	case DQ_RULE_ORDER:
 		dq_buf_addf(&t[0], "%.80s must %s %.80s",

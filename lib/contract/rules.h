@@ -110,7 +110,11 @@ struct dq_group {
  * checks the JSON type found (0-6); for format checks DQ_MSG_UNPARSED too;
  * for range and length checks DQ_MSG_MIN or DQ_MSG_MAX. */
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
-	   DQ_NMSG = 7 };
+	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
+
+/* What "50%" means to a numeric range: nothing said (a violation: the
+ * scale is unknown), 50 (points) or 0.5 (fraction). */
+enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
 
 struct dq_rule {
 	char *code;
@@ -139,6 +143,7 @@ struct dq_rule {
 	char *enum_msg;
 	int date_bounds, has_min, has_max;
 	double min, max; /* numbers, or day counts */
+	enum dq_percent percent; /* range: strings "N%" */
 	char *min_msg, *max_msg;
 	int allow_equal;
 	char *ref_file, *ref_key;
