@@ -786,6 +786,7 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		}
 		case DQ_RULE_RANGE: {
 			double x;
+			int pct = 0;
 			if (r->date_bounds) {
 				long long d;
 				double secs;
@@ -800,17 +801,13 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				int p = percent_value(ck, sl, r->percent, &x);
 				if (!p)
 					break;
-				r->checked++;
 				if (p < 0) {
+					r->checked++;
 					fail(ck, r, m->val, m->vallen,
 					     DQ_MSG_PERCENT);
 					break;
 				}
-				if (r->has_min && x < r->min)
-					fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
-				else if (r->has_max && x > r->max)
-					fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
-				break;
+				pct = 1;
 			} else {
 				if (m->type != DQ_JSON_NUMBER)
 					break;
@@ -819,7 +816,8 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 			r->checked++;
 			/* Past 2^53 a double holds no odd integer: compare the
 			 * number as written (9007199254740993 > 2^53). */
-			if (!r->date_bounds && fabs(x) >= 9007199254740992.0) {
+			if (!r->date_bounds && !pct &&
+			    fabs(x) >= 9007199254740992.0) {
 				if (r->has_min &&
 				    cmp_number(m->val, m->vallen, x, r->min) < 0)
 					fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
