@@ -504,6 +504,38 @@ J
 	assert_line --index 2 '["GRP-702",["B"],"longest run 3 is above the limit 2"]'
 }
 
+@test "group_run orders by the date, and one date recorded twice is one step (issue 16, 4)" {
+	# A: absent 9/9, 9/10, 9/11/2026 (three days running), present 9/2.
+	# As text the order is 9/10 9/11 9/2 9/9: run 2, nothing flagged.
+	# B: absent three times on 9/9 (one day), present 9/10: run 1, not 3.
+	# C: ISO and US dates in one column: 2026-09-01 A, 9/2/2026 P,
+	#    2026-09-03 A, 9/4/2026 A: run 2.
+	printf '%s\n' '{"s":"A","d":"9/10/2026","st":"absent"}' \
+		'{"s":"A","d":"9/2/2026","st":"present"}' \
+		'{"s":"A","d":"9/11/2026","st":"absent"}' \
+		'{"s":"A","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/10/2026","st":"present"}' \
+		'{"s":"C","d":"2026-09-01","st":"absent"}' \
+		'{"s":"C","d":"9/2/2026","st":"present"}' \
+		'{"s":"C","d":"2026-09-03","st":"absent"}' \
+		'{"s":"C","d":"9/4/2026","st":"absent"}' >"$T/in"
+	printf '{"rules":{"RUN":{"check":"group_run","group_by":"s","order_by":"d","when":{"field":"st","equals":"absent"},"max":2}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output '[["A"],"longest run 3 is above the limit 2"]'
+	# dmy: 9/10/2026 is 9 October; A's absences 9 Sep, 9 Oct, 9 Nov
+	# follow 9 Feb: still a run of 3.  B's 9/9 stays one day.  C: 9 Feb
+	# present, then 9 Apr, 1 Sep, 3 Sep absent: a run of 3.
+	run -1 dq validate -q -c "$T/c.json" --set rules.RUN.date_order=dmy --violations "$T/v" "$T/in"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output $'[["A"],"longest run 3 is above the limit 2"]\n[["C"],"longest run 3 is above the limit 2"]'
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.RUN.date_order=dym "$T/in"
+	[[ "$stderr" == *"rules.RUN: date_order is mdy, dmy or ymd"* ]]
+}
+
 @test "a full disk is trouble (exit 2); a closed pipe is quiet" {
 	run -2 --separate-stderr dq validate --require id "$V/typed.ndjson" '>/dev/full'
 	run -2 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$V/typed.ndjson' >/dev/full"

@@ -37,6 +37,7 @@
 #include <xxhash.h>
 
 #include "contract/types.h"
+#include "norm/date.h"
 #include "stream/walk.h"
 
 
@@ -629,12 +630,32 @@ group_add(struct dq_check *ck, struct dq_rule *r)
 	e->hit = hit;
 	if (m->type == DQ_JSON_NUMBER) {
 		e->num = slot_num(ck, r->order_slot);
-	} else {
-		size_t n;
-		const char *s = slot_text(ck, r->order_slot, &n);
-		e->s = dq_xstrndup(s, n);
-		e->slen = n;
+		return;
 	}
+	/* A date orders as the day it names, whatever its spelling
+	 * (9/9/2026 before 9/10/2026); other text as text. */
+	long long d;
+	double secs;
+	size_t n;
+	const char *s = slot_text(ck, r->order_slot, &n);
+	struct dq_date_opts o;
+	struct dq_datetime dt;
+	e->kind = 1;
+	if (slot_iso(ck, r->order_slot, &d, &secs) >= 0) {
+		e->num = (double)d * 86400 + secs;
+		return;
+	}
+	dq_date_opts_init(&o);
+	o.order = (enum dq_date_order)r->date_order;
+	if (dq_date_parse(s, n, &o, &dt) == 0) {
+		e->num = (double)dq_date_days(dt.year, dt.month, dt.day) * 86400 +
+			 dt.hour * 3600 + dt.min * 60 + dt.sec -
+			 (dt.has_tz ? dt.tz_offset_min * 60 : 0);
+		return;
+	}
+	e->kind = 2;
+	e->s = dq_xstrndup(s, n);
+	e->slen = n;
 }
 
 /* The uniqueness check of r on the current record, its hash made: 0, or

@@ -80,7 +80,7 @@ static const struct keyspec rule_keys[] = {
 	{ "allow_equal", NULL, 0 }, { "file", NULL, 0 },
 	{ "key", NULL, 0 },         { "group_by", NULL, 0 },
 	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
-	{ "percent", NULL, 0 },
+	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

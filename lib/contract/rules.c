@@ -29,6 +29,7 @@
 #include <xxhash.h>
 
 #include "contract/bound.h"
+#include "norm/date.h"
 #include "stream/sidefile.h"
 
 const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
@@ -815,6 +816,22 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					goto out;
 				}
 				r->order_slot = slot_get(rs, v->valuestring);
+				v = cJSON_GetObjectItemCaseSensitive(
+					o, "date_order");
+				static const char *const ords[] = { "mdy", "dmy",
+								    "ymd" };
+				int k = 0;
+				while (v && k < 3 && !(cJSON_IsString(v) &&
+						       !strcmp(v->valuestring,
+							       ords[k])))
+					k++;
+				if (k == 3) {
+					dq_error("%s: date_order is mdy, dmy or "
+						 "ymd",
+						 where);
+					goto out;
+				}
+				r->date_order = v ? k : DQ_DATE_MDY;
 			}
 		}
 		rc = 0;

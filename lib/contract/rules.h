@@ -89,11 +89,14 @@ struct dq_example {
 	char *value; /* raw JSON, NULL when too long */
 };
 
+/* A group_run entry: its order value is a number (kind 0), a date or
+ * date-time as seconds since 1970 (kind 1), or text (kind 2, s). */
 struct dq_runent {
 	double num;
-	char *s; /* order value text, NULL for a number */
+	char *s; /* order value text, NULL for a number or date */
 	size_t slen;
 	uint64_t seq;
+	int kind;
 	int hit;
 };
 
@@ -157,6 +160,8 @@ struct dq_rule {
 
 	/* Grouped rules. */
 	int order_slot;
+	int date_order; /* group_run: how 9/10/2026 reads (enum
+			 * dq_date_order, norm/date.h) */
 	struct dq_cond when;
 	struct dq_group *groups;
 	size_t ngroups;

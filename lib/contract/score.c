@@ -24,21 +24,27 @@ static const char *const metric_names[DQ_NCAT] = {
 
 
 
+/* Order of group_run entries: numbers, then dates (as seconds), then
+ * text; equal values in stream order. */
+static int
+cmp_value(const struct dq_runent *x, const struct dq_runent *y)
+{
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->kind < 2)
+		return (x->num > y->num) - (x->num < y->num);
+	size_t n = x->slen < y->slen ? x->slen : y->slen;
+	int c = memcmp(x->s, y->s, n);
+	if (!c)
+		c = (x->slen > y->slen) - (x->slen < y->slen);
+	return c;
+}
+
 static int
 cmp_ent(const void *a, const void *b)
 {
 	const struct dq_runent *x = a, *y = b;
-	int c;
-	if (!x->s && !y->s)
-		c = (x->num > y->num) - (x->num < y->num);
-	else if (!x->s || !y->s)
-		c = x->s ? 1 : -1; /* numbers first */
-	else {
-		size_t n = x->slen < y->slen ? x->slen : y->slen;
-		c = memcmp(x->s, y->s, n);
-		if (!c)
-			c = (x->slen > y->slen) - (x->slen < y->slen);
-	}
+	int c = cmp_value(x, y);
 	if (!c)
 		c = (x->seq > y->seq) - (x->seq < y->seq);
 	return c;
@@ -80,9 +86,19 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			what = "count";
 		} else {
 			qsort(g->ents, g->n, sizeof(*g->ents), cmp_ent);
+			/* Records with one order value (the same day
+			 * recorded twice) are one step of the run, a hit
+			 * when any of them is. */
 			size_t best = 0, cur = 0;
-			for (size_t k = 0; k < g->n; k++) {
-				cur = g->ents[k].hit ? cur + 1 : 0;
+			for (size_t k = 0; k < g->n;) {
+				int hit = 0;
+				size_t j = k;
+				for (; j < g->n && !cmp_value(&g->ents[k],
+							      &g->ents[j]);
+				     j++)
+					hit |= g->ents[j].hit;
+				k = j;
+				cur = hit ? cur + 1 : 0;
 				if (cur > best)
 					best = cur;
 			}
