@@ -295,15 +295,37 @@ J
 
 @test "uniqueness: single and compound keys, later occurrences flagged, missing parts skipped" {
 	printf '%s\n' '{"id":1,"a":"x","b":1}' '{"id":"1","a":"x","b":2}' '{"id":2,"a":"x","b":1}' \
-		'{"id":null,"a":"x"}' '{"a":"x","b":null}' >"$T/in"
+		'{"id":null,"a":"x"}' '{"a":"x","b":null}' '{"id":1.0,"a":"y"}' >"$T/in"
 	run -1 dq validate -q --unique id --unique a,b --summary "$T/s.json" "$T/in"
 	run -0 jq -c '[.rules[] | [.code, .checked, .failures, [.examples[].line]]]' "$T/s.json"
-	# id 1 and "1" are the same key (type-agnostic text).
-	assert_output '[["UNIQ:id",3,1,[2]],["UNIQ:a,b",3,1,[3]]]'
+	# id 1 and 1.0 are the same key (one number); "1" is a string.
+	assert_output '[["UNIQ:id",4,1,[6]],["UNIQ:a,b",3,1,[3]]]'
 	run -0 jq -c '.rules[1].examples[0].value' "$T/s.json"
 	assert_output '["x",1]'
 	run -2 --separate-stderr dq validate --unique a,b --max-keys 1 "$T/in"
 	[[ "$stderr" == *"more than 1 distinct keys"* ]]
+}
+
+@test "key equality: numbers by exact value, strings by bytes, a number is not a string (issue 14, B22)" {
+	printf '%s\n' '{"k":1}' '{"k":"1"}' '{"k":1.0}' '{"k":1e0}' '{"k":10e-1}' \
+		'{"k":-0}' '{"k":0}' '{"k":0.0e5}' '{"k":9007199254740993}' \
+		'{"k":9007199254740992}' '{"k":100}' '{"k":-1E+2}' '{"k":-100}' \
+		'{"k":0.001}' '{"k":1e-3}' '{"k":true}' '{"k":"true"}' '{"k":"1.0"}' \
+		'{"k":"\u0031"}' >"$T/in"
+	# Duplicates, by line: 3, 4, 5 (of 1); 7, 8 (of -0); 13 (of -1E+2);
+	# 15 (of 0.001); 19 ("\u0031" is the string "1" of line 2).
+	run -1 dq validate -q --unique k --violations "$T/v" "$T/in"
+	run -0 jq -c '.line' "$T/v"
+	assert_output "$(printf '%s\n' 3 4 5 7 8 13 15 19)"
+	# duplicate_rate and grouping keys use the same equality: 8 of 19.
+	printf '{"rules":{"D":{"check":"duplicate_rate","field":"k","max":0.4}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.failures, .checked]' "$T/s.json"
+	assert_output '[8,19]'
+	printf '{"rules":{"G":{"check":"group_count","group_by":"k","when":{"field":"k","present":true},"max":1}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[11,5,[[1],["1"],[-0],[-100],[0.001]]]'
 }
 
 @test "volunteers catalogue: violations, quarantine, conservation, score 30" {
