@@ -368,11 +368,16 @@ cond_holds(struct dq_check *ck, const struct dq_cond *c)
 static int
 percent_value(struct dq_check *ck, int slot, enum dq_percent pc, double *x)
 {
+	const struct dq_member *m = val(ck, slot);
 	size_t n;
-	const char *s = slot_text(ck, slot, &n);
+	const char *s;
 	char t[64], *end;
 	struct dq_json_error err;
 
+	/* Most strings do not end in '%' (or an escape that could be one). */
+	if (!(m->flags & DQ_M_VAL_ESC) && m->val[m->vallen - 2] != '%')
+		return 0;
+	s = slot_text(ck, slot, &n);
 	if (n < 2 || n >= sizeof(t) || s[n - 1] != '%' ||
 	    !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) ||
 	    !(s[n - 2] >= '0' && s[n - 2] <= '9') ||
@@ -593,7 +598,9 @@ number_key(const char *s, size_t n, struct dq_buf *b)
  * duplicate_rate and grouping keys (docs/validate.md): strings by their
  * unescaped bytes, numbers by exact value (number_key), true, false,
  * objects and arrays by their text; a string and a number are distinct
- * ("1" is not 1).  A tag byte per part says which.  0 if a part is
+ * ("1" is not 1).  A string part is its bytes as they are (the common
+ * case costs nothing more); any other part starts with a byte no UTF-8
+ * text holds, 0xFF for a number and 0xFE for the rest.  0 if a part is
  * missing.
  */
 static int
@@ -609,12 +616,12 @@ build_key(struct dq_check *ck, const int *slots, size_t n)
 		if (n > 1)
 			dq_buf_add(&ck->kbuf, &l32, sizeof(l32));
 		if (m->type == DQ_JSON_NUMBER) {
-			dq_buf_addch(&ck->kbuf, 'n');
+			dq_buf_addch(&ck->kbuf, '\xff');
 			number_key(m->val, m->vallen, &ck->kbuf);
 		} else {
 			const char *s = slot_text(ck, slots[i], &len);
-			dq_buf_addch(&ck->kbuf,
-				     m->type == DQ_JSON_STRING ? 's' : 'j');
+			if (m->type != DQ_JSON_STRING)
+				dq_buf_addch(&ck->kbuf, '\xfe');
 			dq_buf_add(&ck->kbuf, s, len);
 		}
 		if (n > 1) {

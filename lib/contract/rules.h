@@ -201,6 +201,10 @@ struct dq_slot {
 	size_t len;
 	long mi; /* member index in the current record, or -1 */
 	unsigned have; /* DQ_SV_* computed for this record */
+	int seen;      /* the field appeared in some record (any value,
+			* null too): a check on a field that never did
+			* checked nothing (score.h).  Here, in padding,
+			* so that the slot keeps its size */
 	const char *txt;
 	size_t tlen;
 	struct dq_buf ubuf; /* unescaped text of a string with escapes */
@@ -208,9 +212,6 @@ struct dq_slot {
 	int iso; /* dq_iso_parse's result */
 	long long days;
 	double secs;
-	int seen;          /* the field appeared in some record (any
-			    * value, null too): a check on a field that
-			    * never did checked nothing (score.h) */
 	enum dq_cell cell; /* how a CSV cell of the field is typed */
 	int cell_from;     /* where cell came from (rules.c) */
 };
