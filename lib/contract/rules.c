@@ -8,7 +8,7 @@
  * order of the list is the order of the checks on a record, of
  * _dq.violations and of the summary's rules, and --merge relies on it.
  *
- * Enum strings are kept in an open-addressing table keyed by XXH3 (ASCII
+ * Enum strings are kept in a string map (base/strmap.h; ASCII
  * case folded for "insensitive"), so an enum check is one probe whatever
  * the number of values.  A pattern is compiled twice: by regcomp (the
  * reference) and by base/ere.h's faster matcher when it can take it.
@@ -70,9 +70,9 @@ static int
 slot_get(struct dq_rules *rs, const char *name)
 {
 	size_t n = strlen(name);
-	for (size_t i = 0; i < rs->nslots; i++)
-		if (rs->slots[i].len == n && !memcmp(rs->slots[i].name, name, n))
-			return (int)i;
+	long i = dq_strmap_get(&rs->snames, name, n);
+	if (i >= 0)
+		return (int)i;
 	rs->slots = dq_xrealloc(rs->slots, (rs->nslots + 1) * sizeof(*rs->slots));
 	struct dq_slot *s = &rs->slots[rs->nslots];
 	memset(s, 0, sizeof(*s));
@@ -80,6 +80,7 @@ slot_get(struct dq_rules *rs, const char *name)
 	s->len = n;
 	s->mi = -1;
 	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
+	dq_strmap_add(&rs->snames, name, n, rs->nslots);
 	return (int)rs->nslots++;
 }
 
@@ -149,6 +150,7 @@ rule_new(struct dq_rules *rs, const char *code, enum dq_rule_kind kind, const ch
 	rs->rules = dq_xrealloc(rs->rules, (rs->nrules + 1) * sizeof(*rs->rules));
 	struct dq_rule *r = &rs->rules[rs->nrules++];
 	memset(r, 0, sizeof(*r));
+	dq_strmap_init(&r->estr);
 	r->kind = kind;
 	r->cat = check_cat[kind];
 	r->sev = DQ_SEV_ERROR;
@@ -233,57 +235,52 @@ load_cond(struct dq_rules *rs, const cJSON *c, struct dq_cond *out, const char *
 	return 0;
 }
 
-/* Hash of an enum string, ASCII case folded when the enum ignores case
- * (the same folding as strncasecmp in the C locale). */
-static uint64_t
-enum_hash(const struct dq_rule *r, const char *s, size_t n)
+/* The text an enum value is kept and looked up by: itself, or ASCII
+ * case folded when the enum ignores case (the folding of strncasecmp in
+ * the C locale) into b.  Returns the text. */
+static const char *
+enum_key(const struct dq_rule *r, const char *s, size_t n, struct dq_buf *b)
 {
-	char low[64];
 	if (!r->enum_ci)
-		return XXH3_64bits(s, n);
-	XXH3_state_t st;
-	XXH3_64bits_reset(&st);
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-		for (; k < sizeof(low) && i < n; k++, i++)
-			low[k] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
-		XXH3_64bits_update(&st, low, k);
-	}
-	return XXH3_64bits_digest(&st);
+		return s;
+	dq_buf_reset(b);
+	dq_buf_grow(b, n);
+	for (size_t i = 0; i < n; i++)
+		b->buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+	b->len = n;
+	return b->buf;
 }
 
-/* The string values of an enum in a hash table, so that a check costs
- * one probe rather than a comparison per value. */
+/* The string values of an enum in a string map, so that a check costs
+ * one look-up rather than a comparison per value. */
 static void
 enum_table(struct dq_rule *r)
 {
-	size_t cap = 16;
-	while (cap < 4 * r->nev)
-		cap *= 2;
-	r->etab = dq_xcalloc(cap, sizeof(uint32_t));
-	r->emask = cap - 1;
-	for (size_t k = 0; k < r->nev; k++) {
-		if (r->ev[k].json != DQ_JSON_STRING)
-			continue;
-		size_t h = enum_hash(r, r->ev[k].s, r->ev[k].n) & r->emask;
-		while (r->etab[h])
-			h = (h + 1) & r->emask;
-		r->etab[h] = (uint32_t)k + 1;
-	}
+	struct dq_buf b = DQ_BUF_INIT;
+	for (size_t k = 0; k < r->nev; k++)
+		if (r->ev[k].json == DQ_JSON_STRING)
+			dq_strmap_add(&r->estr,
+				      enum_key(r, r->ev[k].s, r->ev[k].n, &b),
+				      r->ev[k].n, k);
+	dq_buf_release(&b);
 }
 
 /* Is the text one of the enum's strings? */
 int
 dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n)
 {
-	size_t h = enum_hash(r, s, n) & r->emask;
-	for (uint32_t j; (j = r->etab[h]); h = (h + 1) & r->emask) {
-		const struct dq_enumv *e = &r->ev[j - 1];
-		if (e->n == n && !(r->enum_ci ? strncasecmp(e->s, s, n)
-					      : memcmp(e->s, s, n)))
-			return 1;
+	char low[64];
+	if (!r->enum_ci)
+		return dq_strmap_get(&r->estr, s, n) >= 0;
+	if (n > sizeof(low)) {
+		struct dq_buf b = DQ_BUF_INIT;
+		int has = dq_strmap_get(&r->estr, enum_key(r, s, n, &b), n) >= 0;
+		dq_buf_release(&b);
+		return has;
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+	return dq_strmap_get(&r->estr, low, n) >= 0;
 }
 
 static int
@@ -1104,6 +1101,7 @@ dq_rules_init(struct dq_rules *rs, long long today)
 	static const double w[DQ_NCAT] = { 40, 35, 20, 15, 10 };
 
 	memset(rs, 0, sizeof(*rs));
+	dq_strmap_init(&rs->snames);
 	memcpy(rs->weights, w, sizeof(w));
 	rs->pass_mark = 80;
 	rs->id_slot = -1;
@@ -1129,7 +1127,7 @@ dq_rules_release(struct dq_rules *rs)
 		for (size_t k = 0; k < r->nev; k++)
 			free(r->ev[k].s);
 		free(r->ev);
-		free(r->etab);
+		dq_strmap_release(&r->estr);
 		free(r->enum_msg);
 		free(r->min_msg);
 		free(r->max_msg);
@@ -1165,34 +1163,14 @@ dq_rules_release(struct dq_rules *rs)
 		dq_buf_release(&rs->slots[i].ubuf);
 	}
 	free(rs->slots);
-	free(rs->stab);
+	dq_strmap_release(&rs->snames);
 	memset(rs, 0, sizeof(*rs));
-}
-
-/* The slot table: built once all slots are known. */
-static void
-slot_table(struct dq_rules *rs)
-{
-	size_t cap = 16;
-	while (cap < 4 * rs->nslots)
-		cap *= 2;
-	rs->stab = dq_xcalloc(cap, sizeof(int));
-	rs->smask = cap - 1;
-	for (size_t i = 0; i < rs->nslots; i++) {
-		size_t h = dq_rules_name_hash(rs->slots[i].name,
-					      rs->slots[i].len) &
-			   rs->smask;
-		while (rs->stab[h])
-			h = (h + 1) & rs->smask;
-		rs->stab[h] = (int)i + 1;
-	}
 }
 
 void
 dq_rules_ready(struct dq_rules *rs, const char *id_field)
 {
 	rs->id_slot = slot_get(rs, id_field);
-	slot_table(rs);
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		rs->rules[ri].dnv = -1;
 		rule_texts(rs, &rs->rules[ri]);

@@ -25,6 +25,7 @@
 
 #include "base/ere.h"
 #include "base/keyset.h"
+#include "base/strmap.h"
 #include "base/util.h"
 #include "contract/contract.h"
 #include "contract/types.h"
@@ -141,8 +142,8 @@ struct dq_rule {
 	struct dq_enumv *ev;
 	size_t nev;
 	int enum_ci;
-	uint32_t *etab; /* string values by hash: index in ev + 1, 0 empty */
-	size_t emask;
+	struct dq_strmap estr; /* string values (ASCII-folded when enum_ci)
+				* to their index in ev */
 	char *enum_msg;
 	int date_bounds, has_min, has_max;
 	double min, max; /* numbers, or day counts */
@@ -222,8 +223,7 @@ struct dq_rules {
 	size_t nrules;
 	struct dq_slot *slots;
 	size_t nslots;
-	int *stab; /* open addressing: slot index + 1, 0 empty */
-	size_t smask;
+	struct dq_strmap snames; /* field name -> slot index */
 	int has_invalid_rate;
 	int id_slot;
 
@@ -257,28 +257,11 @@ int dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
  * every rule's output text.  id_field is borrowed. */
 void dq_rules_ready(struct dq_rules *rs, const char *id_field);
 
-/* FNV-1a (G. Fowler, L. C. Noll, K.-P. Vo): field names are short, and
- * this costs less on them than a wide hash. */
-static inline size_t
-dq_rules_name_hash(const char *k, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
-}
-
 /* The slot of the field named k[0..n) (unescaped), or -1. */
 static inline int
 dq_rules_slot(const struct dq_rules *rs, const char *k, size_t n)
 {
-	size_t h = dq_rules_name_hash(k, n) & rs->smask;
-	for (int j; (j = rs->stab[h]); h = (h + 1) & rs->smask) {
-		const struct dq_slot *s = &rs->slots[j - 1];
-		if (s->len == n && !memcmp(s->name, k, n))
-			return j - 1;
-	}
-	return -1;
+	return (int)dq_strmap_get(&rs->snames, k, n);
 }
 
 /* Is s one of the enum's strings (one probe of its hash table)? */
