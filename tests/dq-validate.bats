@@ -558,6 +558,21 @@ J
 	[[ "$stderr" == *"rules.RUN: date_order is mdy, dmy or ymd"* ]]
 }
 
+@test "rule metadata: owner and tags per rule, the contract's name and version in the summary (issue 16)" {
+	printf '%s\n' '{"id":1,"h":-2}' '{"id":2,"h":3}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"name":"timesheets","version":"2.1",
+ "rules":{"H-1":{"check":"range","field":"h","min":0,"owner":"payroll@example.org",
+                 "tags":["pay","hours"]},
+          "H-2":{"check":"required","field":"id"}}}
+J
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.contract, [.rules[] | [.code, .failures, .owner, .tags]]]' "$T/s.json"
+	assert_output '[{"name":"timesheets","version":"2.1"},[["H-1",1,"payroll@example.org",["pay","hours"]],["H-2",0,null,null]]]'
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set 'rules.H-2.tags=["a",1]' "$T/in"
+	[[ "$stderr" == *"rules.H-2: tags is a list of strings"* ]]
+}
+
 @test "a full disk is trouble (exit 2); a closed pipe is quiet" {
 	run -2 --separate-stderr dq validate --require id "$V/typed.ndjson" '>/dev/full'
 	run -2 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$V/typed.ndjson' >/dev/full"

@@ -81,6 +81,7 @@ static const struct keyspec rule_keys[] = {
 	{ "key", NULL, 0 },         { "group_by", NULL, 0 },
 	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
 	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
+	{ "owner", NULL, 0 },       { "tags", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

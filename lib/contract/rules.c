@@ -540,6 +540,22 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 			return dq_error("%s: message must be a string", where);
 		r->message = dq_xstrdup(v->valuestring);
 	}
+	v = cJSON_GetObjectItemCaseSensitive(obj, "owner");
+	if (v) {
+		if (!cJSON_IsString(v))
+			return dq_error("%s: owner must be a string", where);
+		r->owner = dq_xstrdup(v->valuestring);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(obj, "tags");
+	if (v) {
+		const cJSON *it;
+		int ok = cJSON_IsArray(v);
+		cJSON_ArrayForEach(it, v)
+		ok &= cJSON_IsString(it);
+		if (!ok)
+			return dq_error("%s: tags is a list of strings", where);
+		r->tags = cJSON_Duplicate(v, 1);
+	}
 	v = cJSON_GetObjectItemCaseSensitive(obj, "if");
 	if (v) {
 		if (r->kind >= DQ_RULE_UNIQUE)
@@ -983,6 +999,22 @@ dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(quick, "rules"))
 	if (load_rule(rs, it->string, it, "command line"))
 		return -1;
+	/* The contract's own name and version, stamped into summaries. */
+	const cJSON *nm = dq_contract_get(c, "name");
+	const cJSON *ver = dq_contract_get(c, "version");
+	if ((nm && !cJSON_IsString(nm)) ||
+	    (ver && !cJSON_IsString(ver) && !cJSON_IsNumber(ver)))
+		return dq_error("contract: name is a string, version a string "
+				"or number");
+	if (nm || ver) {
+		rs->contract_id = cJSON_CreateObject();
+		cJSON_AddItemToObject(rs->contract_id, "name",
+				      nm ? cJSON_Duplicate(nm, 0)
+					 : cJSON_CreateNull());
+		cJSON_AddItemToObject(rs->contract_id, "version",
+				      ver ? cJSON_Duplicate(ver, 0)
+					  : cJSON_CreateNull());
+	}
 	return load_score(rs, dq_contract_get(c, "score"));
 }
 
@@ -1128,6 +1160,8 @@ dq_rules_release(struct dq_rules *rs)
 			free(r->ev[k].s);
 		free(r->ev);
 		dq_strmap_release(&r->estr);
+		free(r->owner);
+		cJSON_Delete(r->tags);
 		free(r->enum_msg);
 		free(r->min_msg);
 		free(r->max_msg);
@@ -1164,6 +1198,7 @@ dq_rules_release(struct dq_rules *rs)
 	}
 	free(rs->slots);
 	dq_strmap_release(&rs->snames);
+	cJSON_Delete(rs->contract_id);
 	memset(rs, 0, sizeof(*rs));
 }
 

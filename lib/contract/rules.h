@@ -127,6 +127,8 @@ struct dq_rule {
 	enum dq_sev sev;
 	char *hint;
 	char *message;
+	char *owner;   /* rule metadata, copied into the summary: who */
+	cJSON *tags;   /* answers for it, and a list of strings (owned) */
 	double tolerance;
 	char *label; /* the field, "a,b" or "a|b", for output */
 	int *slots;
@@ -238,6 +240,8 @@ struct dq_rules {
 	int allow_empty, allow_absent;
 
 	long long today; /* the run's day, for relative bounds */
+	cJSON *contract_id; /* {"name", "version"} of the contract as it
+			     * says them, for the summary (owned), or NULL */
 };
 
 /* Set the defaults; today is the run's day (days since 1970-01-01). */

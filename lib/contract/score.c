@@ -286,6 +286,9 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	int parse_failed = o->n_in > 0 && o->valid == 0;
 	double ded[DQ_NCAT] = { 0 }, score = 100;
 
+	if (rs->contract_id)
+		cJSON_AddItemToObject(s, "contract",
+				      cJSON_Duplicate(rs->contract_id, 1));
 	cJSON *rules = cJSON_AddArrayToObject(s, "rules");
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		struct dq_rule *r = &rs->rules[ri];
@@ -312,6 +315,11 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON_AddBoolToObject(j, "passed", !r->failed);
 		if (r->hint)
 			cJSON_AddStringToObject(j, "hint", r->hint);
+		if (r->owner)
+			cJSON_AddStringToObject(j, "owner", r->owner);
+		if (r->tags)
+			cJSON_AddItemToObject(j, "tags",
+					      cJSON_Duplicate(r->tags, 1));
 		cJSON *ex = cJSON_AddArrayToObject(j, "examples");
 		for (size_t k = 0; k < r->nex; k++) {
 			cJSON *e = cJSON_CreateObject();
