@@ -524,6 +524,22 @@ J
 	assert_output '[["GRP-701",3,2,[["A"],["B"]]],["GRP-702",3,1,[["B"]]]]'
 	run -0 jq -c '[.code, .record_id, .message]' "$T/v"
 	assert_line --index 2 '["GRP-702",["B"],"longest run 3 is above the limit 2"]'
+
+}
+
+@test "per-group figures as data: every group's measured value in the summary, failing ones in the violations (issue 16)" {
+	# A: 3 of 5 absent (0.6), longest run 2; B: 3 of 4 (0.75), run 3;
+	# C: 0 of 2, run 0.
+	run -0 dq validate -q -c "$V/groups.json" --violations "$T/v" --summary "$T/s.json" \
+		--pass-mark 0 "$V/groups.ndjson"
+	run -0 jq -c '[.code, .record_id, .measured]' "$T/v"
+	assert_output - <<'OUT'
+["GRP-701",["A"],0.6]
+["GRP-701",["B"],0.75]
+["GRP-702",["B"],3]
+OUT
+	run -0 jq -c '[.rules[] | [.code, [.groups[] | [.group[0], .measured, .passed]]]]' "$T/s.json"
+	assert_output '[["GRP-701",[["A",0.6,false],["B",0.75,false],["C",0,true]]],["GRP-702",[["A",2,true],["B",3,false],["C",0,true]]]]'
 }
 
 @test "group_run orders by the date, and one date recorded twice is one step (issue 16, 4)" {

@@ -410,7 +410,8 @@ keep_example(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn)
  * string. */
 void
 dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char *id, long line,
-		const char *v, size_t vn, const char *jm, size_t jmn)
+		const char *v, size_t vn, const char *jm, size_t jmn,
+		const char *extra)
 {
 	struct dq_buf *b = &ck->vfile->b;
 	dq_buf_addstr(b, "{\"run_id\":");
@@ -436,6 +437,8 @@ dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char
 	dq_buf_add(b, jm, jmn);
 	dq_buf_addstr(b, ",\"hint\":");
 	dq_buf_addstr(b, r->jhint);
+	if (extra)
+		dq_buf_addstr(b, extra);
 	dq_buf_add(b, "}\n", 2);
 	dq_out_commit(ck->vfile);
 }
@@ -494,7 +497,7 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 	ck->vslots[ck->nv++] = r->nslots ? r->slots[0] : -1;
 	if (ck->vfile->fd >= 0)
 		dq_check_violation_line(ck, r, ck->idbuf.buf, ck->line, v, vn, r->jmsg[k],
-				r->jmsglen[k]);
+				r->jmsglen[k], NULL);
 }
 
 /* Is the slot's string value a valid value of the format?  Dates use the

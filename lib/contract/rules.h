@@ -106,6 +106,7 @@ struct dq_group {
 	size_t keylen;
 	char *label; /* JSON array of the group values */
 	uint64_t total, hits;
+	double measured; /* its rate, count or longest run, at the end */
 	struct dq_runent *ents;
 	size_t n, cap;
 };

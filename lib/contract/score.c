@@ -54,13 +54,13 @@ cmp_ent(const void *a, const void *b)
  * is made at the end: r->message, else msg. */
 static void
 write_violation_text(struct dq_check *ck, const struct dq_rule *r, const char *id, long line,
-		     const char *v, size_t vn, const char *msg)
+		     const char *v, size_t vn, const char *msg, const char *extra)
 {
 	if (r->message)
 		msg = r->message;
 	struct dq_buf b = DQ_BUF_INIT;
 	dq_buf_add_json_string(&b, msg, strlen(msg));
-	dq_check_violation_line(ck, r, id, line, v, vn, b.buf, b.len);
+	dq_check_violation_line(ck, r, id, line, v, vn, b.buf, b.len, extra);
 	dq_buf_release(&b);
 }
 
@@ -106,6 +106,7 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			what = "longest run";
 		}
 		r->checked++;
+		g->measured = x;
 		if (!out_of_limits(r, x))
 			continue;
 		snprintf(msg, sizeof(msg), "%s %.4g is %s the limit %.4g", what,
@@ -121,9 +122,17 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			e->id = dq_xstrdup(g->label);
 			e->value = dq_xstrdup(g->label);
 		}
-		if (ck->vfile->fd >= 0)
+		if (ck->vfile->fd >= 0) {
+			/* The figure as cJSON prints it in the summary:
+			 * 15 digits when they read back exactly. */
+			char extra[64];
+			snprintf(extra, sizeof(extra), ",\"measured\":%.15g", x);
+			if (strtod(extra + 12, NULL) != x)
+				snprintf(extra, sizeof(extra),
+					 ",\"measured\":%.17g", x);
 			write_violation_text(ck, r, g->label, 0, g->label,
-					     strlen(g->label), msg);
+					     strlen(g->label), msg, extra);
+		}
 	}
 }
 
@@ -162,7 +171,8 @@ dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
 					int vn = snprintf(v, sizeof(v), "%.6g",
 							  r->measured);
 					write_violation_text(ck, r, NULL, 0, v,
-							     (size_t)vn, msg);
+							     (size_t)vn, msg,
+							     NULL);
 				}
 			}
 			break;
@@ -312,6 +322,21 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON_AddNumberToObject(j, "tolerance", r->tolerance);
 		if (r->has_measured)
 			cJSON_AddNumberToObject(j, "measured", r->measured);
+		/* Grouped rules: every group's figure, as data. */
+		if (r->kind >= DQ_RULE_GROUP_RATE && !o->partial) {
+			cJSON *gs = cJSON_AddArrayToObject(j, "groups");
+			for (size_t k = 0; k < r->ngroups; k++) {
+				const struct dq_group *g = &r->groups[k];
+				cJSON *e = cJSON_CreateObject();
+				cJSON_AddItemToObject(e, "group",
+						      cJSON_CreateRaw(g->label));
+				cJSON_AddNumberToObject(e, "measured",
+							g->measured);
+				cJSON_AddBoolToObject(e, "passed",
+						      !out_of_limits(r, g->measured));
+				cJSON_AddItemToArray(gs, e);
+			}
+		}
 		cJSON_AddBoolToObject(j, "passed", !r->failed);
 		if (r->hint)
 			cJSON_AddStringToObject(j, "hint", r->hint);
