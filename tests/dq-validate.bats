@@ -35,12 +35,80 @@ setup() {
 	[[ "$stderr" == *'bad bound "today+3q"'* ]]
 }
 
-@test "empty input: exit 0, score 100" {
+@test "empty input fails completeness and the gate unless --allow-empty (issue 16, 1)" {
 	: >"$T/empty"
-	run -0 dq validate --require x --summary "$T/s.json" "$T/empty"
+	# Nothing was checked: completeness (20) is deducted, the gate fails.
+	run -1 --separate-stderr dq validate --require x --summary "$T/s.json" "$T/empty"
 	assert_output ""
-	run -0 jq -c '[.score, .passed, .counts.in]' "$T/s.json"
-	assert_output "[100,true,0]"
+	[[ "$stderr" == *"warning: no records: nothing was checked"* ]]
+	run -0 jq -c '[.score, .passed, .exit_status, .counts.in, .metrics.completeness.details, .warnings]' "$T/s.json"
+	assert_output '[80,false,1,0,"no records",["no records: nothing was checked"]]'
+	run -0 dq validate -q --require x --allow-empty --summary "$T/s.json" "$T/empty"
+	run -0 jq -c '[.score, .passed, .exit_status]' "$T/s.json"
+	assert_output '[80,true,0]'
+	run -0 dq validate -q --require x --set score.allow_empty=true "$T/empty"
+}
+
+@test "a check whose field appears in no record fails the gate unless allowed (issue 16, 1)" {
+	printf '%s\n' '{"hours":-5}' '{"hours":3}' >"$T/in"
+	printf '{"rules":{"R1":{"check":"range","field":"hourz","min":0},"R2":{"check":"range","field":"hours","max":10}}}' >"$T/c.json"
+	run -1 --separate-stderr dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	assert_output "$(cat "$T/in")"
+	[[ "$stderr" == *"warning: check 'R1': field 'hourz' appears in no record (the gate fails; --allow-absent-fields to pass)"* ]]
+	run -0 jq -c '[.passed, .exit_status, .score, [.rules[] | [.code, .checked, .absent_fields]], .warnings]' "$T/s.json"
+	assert_output '[false,1,100,[["R1",0,["hourz"]],["R2",2,null]],["check '"'R1'"': field '"'hourz'"' appears in no record"]]'
+	run -0 dq validate -q -c "$T/c.json" --allow-absent-fields "$T/in"
+	run -0 dq validate -q -c "$T/c.json" --set score.allow_absent_fields=true "$T/in"
+	# A condition's field counts too; a field seen as null was seen.
+	printf '%s\n' '{"hours":null,"a":1}' >"$T/in"
+	printf '{"rules":{"R3":{"check":"required","field":"a","if":{"field":"atended","equals":true}}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.rules[0].absent_fields]' "$T/s.json"
+	assert_output '[["atended"]]'
+	run -0 dq validate -q --range hours=0..10 "$T/in"
+}
+
+@test "a file where no field of the contract is recognised cannot pass (issue 16, 1)" {
+	# The volunteers file saved with ';': one field named "id;email;...".
+	printf 'id;email;hours\n1;a@b.nl;3\n2;c@d.nl;4\n' >"$T/v.csv"
+	printf '{"fields":{"email":{"type":"email"},"hours":{"type":"number","min":0}},"score":{"allow_absent_fields":true}}' >"$T/c.json"
+	run -1 --separate-stderr dq validate -c "$T/c.json" --summary "$T/s.json" "$T/v.csv"
+	[[ "$stderr" == *"warning: no field the contract checks appears in the input"* ]]
+	run -0 jq -c '[.passed, .score, (.warnings | length)]' "$T/s.json"
+	assert_output '[false,100,6]'
+}
+
+@test "passed in the summary is the gate, as the exit status (issue 16, 2)" {
+	# The score passes (87 >= 80) but an error check fails: exit 1.
+	run -1 dq validate -q --type a=integer --type b=string --type c=boolean \
+		--summary "$T/s.json" "$V/typed.ndjson"
+	run -0 jq -c '[.exit_status, .passed, .score, .score_passed]' "$T/s.json"
+	assert_output '[1,false,87,true]'
+	run -0 dq validate -q --type a=integer --fail-on none --pass-mark 50 --summary "$T/s.json" "$V/typed.ndjson"
+	run -0 jq -c '[.exit_status, .passed, .score_passed]' "$T/s.json"
+	assert_output '[0,true,true]'
+}
+
+@test "a percent sign never changes the scale silently (issue 16, 3)" {
+	printf 'id,pct\n1,50%%\n2,100\n3,150%%\n4,abc\n' >"$T/p.csv"
+	# No "percent" said: "50%" and "150%" are violations, not 0.5 and 1.5.
+	run -1 dq validate -q --range pct=0..100 --summary "$T/s.json" "$T/p.csv"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[3,2,["50%","150%"]]'
+	# points: 50% is 50 (passes 1..100), 150% is 150 (above).
+	printf '{"fields":{"pct":{"min":1,"max":100,"percent":"points"}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/p.csv"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output '["3","above the maximum 100"]'
+	# fraction: 50% is 0.5 (below 1), 150% is 1.5.
+	run -1 dq validate -q -c "$T/c.json" --set fields.pct.percent=fraction --violations "$T/v" "$T/p.csv"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output '["1","below the minimum 1"]'
+	printf '{"rules":{"P":{"check":"range","field":"pct","max":100,"percent":"fraction"}}}' >"$T/c.json"
+	run -0 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/p.csv"
+	run -1 dq validate -q -c "$T/c.json" --set rules.P.percent=points "$T/p.csv"
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.P.percent=yes "$T/p.csv"
+	[[ "$stderr" == *'rules.P: percent is "points" (50% is 50) or "fraction" (50% is 0.5)'* ]]
 }
 
 @test "clean records leave byte for byte, no _dq added" {
@@ -245,15 +313,37 @@ J
 
 @test "uniqueness: single and compound keys, later occurrences flagged, missing parts skipped" {
 	printf '%s\n' '{"id":1,"a":"x","b":1}' '{"id":"1","a":"x","b":2}' '{"id":2,"a":"x","b":1}' \
-		'{"id":null,"a":"x"}' '{"a":"x","b":null}' >"$T/in"
+		'{"id":null,"a":"x"}' '{"a":"x","b":null}' '{"id":1.0,"a":"y"}' >"$T/in"
 	run -1 dq validate -q --unique id --unique a,b --summary "$T/s.json" "$T/in"
 	run -0 jq -c '[.rules[] | [.code, .checked, .failures, [.examples[].line]]]' "$T/s.json"
-	# id 1 and "1" are the same key (type-agnostic text).
-	assert_output '[["UNIQ:id",3,1,[2]],["UNIQ:a,b",3,1,[3]]]'
+	# id 1 and 1.0 are the same key (one number); "1" is a string.
+	assert_output '[["UNIQ:id",4,1,[6]],["UNIQ:a,b",3,1,[3]]]'
 	run -0 jq -c '.rules[1].examples[0].value' "$T/s.json"
 	assert_output '["x",1]'
 	run -2 --separate-stderr dq validate --unique a,b --max-keys 1 "$T/in"
 	[[ "$stderr" == *"more than 1 distinct keys"* ]]
+}
+
+@test "key equality: numbers by exact value, strings by bytes, a number is not a string (issue 14, B22)" {
+	printf '%s\n' '{"k":1}' '{"k":"1"}' '{"k":1.0}' '{"k":1e0}' '{"k":10e-1}' \
+		'{"k":-0}' '{"k":0}' '{"k":0.0e5}' '{"k":9007199254740993}' \
+		'{"k":9007199254740992}' '{"k":100}' '{"k":-1E+2}' '{"k":-100}' \
+		'{"k":0.001}' '{"k":1e-3}' '{"k":true}' '{"k":"true"}' '{"k":"1.0"}' \
+		'{"k":"\u0031"}' >"$T/in"
+	# Duplicates, by line: 3, 4, 5 (of 1); 7, 8 (of -0); 13 (of -1E+2);
+	# 15 (of 0.001); 19 ("\u0031" is the string "1" of line 2).
+	run -1 dq validate -q --unique k --violations "$T/v" "$T/in"
+	run -0 jq -c '.line' "$T/v"
+	assert_output "$(printf '%s\n' 3 4 5 7 8 13 15 19)"
+	# duplicate_rate and grouping keys use the same equality: 8 of 19.
+	printf '{"rules":{"D":{"check":"duplicate_rate","field":"k","max":0.4}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.failures, .checked]' "$T/s.json"
+	assert_output '[8,19]'
+	printf '{"rules":{"G":{"check":"group_count","group_by":"k","when":{"field":"k","present":true},"max":1}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"
+	assert_output '[11,5,[[1],["1"],[-0],[-100],[0.001]]]'
 }
 
 @test "volunteers catalogue: violations, quarantine, conservation, score 30" {
@@ -312,7 +402,7 @@ OUT
 @test "score: partial schema deduction 40 x 1/3 rounds to 87, passes" {
 	run -1 dq validate -q --type a=integer --type b=string --type c=boolean \
 		--summary "$T/s.json" "$V/typed.ndjson"
-	run -0 jq -c '[.score, .passed, .deductions.schema, .metrics.schemaValidation.details]' "$T/s.json"
+	run -0 jq -c '[.score, .score_passed, .deductions.schema, .metrics.schemaValidation.details]' "$T/s.json"
 	assert_output '[87,true,13.33,"1 of 3 checks failed"]'
 	# The score passes; only the failed error rule fails the gate.
 	run -0 dq validate -q --type a=integer --type b=string --type c=boolean --fail-on none "$V/typed.ndjson"
@@ -328,7 +418,7 @@ OUT
 J
 	# REQ:n fails 1/3 = 0.33 <= 0.4: passes. RANGE:n 1/2: bounds 30 x 1/1.
 	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
-	run -0 jq -c '[.score, .passed, .pass_mark, .deductions.bounds, .deductions.completeness]' "$T/s.json"
+	run -0 jq -c '[.score, .score_passed, .pass_mark, .deductions.bounds, .deductions.completeness]' "$T/s.json"
 	assert_output '[70,true,60,30,0]'
 	run -0 jq -c '[.rules[] | [.code, .passed]]' "$T/s.json"
 	assert_output '[["REQ:n",true],["TYPE:n",true],["FMT:n",true],["RANGE:n",false]]'
@@ -452,6 +542,69 @@ J
 	assert_output '[["GRP-701",3,2,[["A"],["B"]]],["GRP-702",3,1,[["B"]]]]'
 	run -0 jq -c '[.code, .record_id, .message]' "$T/v"
 	assert_line --index 2 '["GRP-702",["B"],"longest run 3 is above the limit 2"]'
+
+}
+
+@test "per-group figures as data: every group's measured value in the summary, failing ones in the violations (issue 16)" {
+	# A: 3 of 5 absent (0.6), longest run 2; B: 3 of 4 (0.75), run 3;
+	# C: 0 of 2, run 0.
+	run -0 dq validate -q -c "$V/groups.json" --violations "$T/v" --summary "$T/s.json" \
+		--pass-mark 0 "$V/groups.ndjson"
+	run -0 jq -c '[.code, .record_id, .measured]' "$T/v"
+	assert_output - <<'OUT'
+["GRP-701",["A"],0.6]
+["GRP-701",["B"],0.75]
+["GRP-702",["B"],3]
+OUT
+	run -0 jq -c '[.rules[] | [.code, [.groups[] | [.group[0], .measured, .passed]]]]' "$T/s.json"
+	assert_output '[["GRP-701",[["A",0.6,false],["B",0.75,false],["C",0,true]]],["GRP-702",[["A",2,true],["B",3,false],["C",0,true]]]]'
+}
+
+@test "group_run orders by the date, and one date recorded twice is one step (issue 16, 4)" {
+	# A: absent 9/9, 9/10, 9/11/2026 (three days running), present 9/2.
+	# As text the order is 9/10 9/11 9/2 9/9: run 2, nothing flagged.
+	# B: absent three times on 9/9 (one day), present 9/10: run 1, not 3.
+	# C: ISO and US dates in one column: 2026-09-01 A, 9/2/2026 P,
+	#    2026-09-03 A, 9/4/2026 A: run 2.
+	printf '%s\n' '{"s":"A","d":"9/10/2026","st":"absent"}' \
+		'{"s":"A","d":"9/2/2026","st":"present"}' \
+		'{"s":"A","d":"9/11/2026","st":"absent"}' \
+		'{"s":"A","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/9/2026","st":"absent"}' \
+		'{"s":"B","d":"9/10/2026","st":"present"}' \
+		'{"s":"C","d":"2026-09-01","st":"absent"}' \
+		'{"s":"C","d":"9/2/2026","st":"present"}' \
+		'{"s":"C","d":"2026-09-03","st":"absent"}' \
+		'{"s":"C","d":"9/4/2026","st":"absent"}' >"$T/in"
+	printf '{"rules":{"RUN":{"check":"group_run","group_by":"s","order_by":"d","when":{"field":"st","equals":"absent"},"max":2}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output '[["A"],"longest run 3 is above the limit 2"]'
+	# dmy: 9/10/2026 is 9 October; A's absences 9 Sep, 9 Oct, 9 Nov
+	# follow 9 Feb: still a run of 3.  B's 9/9 stays one day.  C: 9 Feb
+	# present, then 9 Apr, 1 Sep, 3 Sep absent: a run of 3.
+	run -1 dq validate -q -c "$T/c.json" --set rules.RUN.date_order=dmy --violations "$T/v" "$T/in"
+	run -0 jq -c '[.record_id, .message]' "$T/v"
+	assert_output $'[["A"],"longest run 3 is above the limit 2"]\n[["C"],"longest run 3 is above the limit 2"]'
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.RUN.date_order=dym "$T/in"
+	[[ "$stderr" == *"rules.RUN: date_order is mdy, dmy or ymd"* ]]
+}
+
+@test "rule metadata: owner and tags per rule, the contract's name and version in the summary (issue 16)" {
+	printf '%s\n' '{"id":1,"h":-2}' '{"id":2,"h":3}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"name":"timesheets","version":"2.1",
+ "rules":{"H-1":{"check":"range","field":"h","min":0,"owner":"payroll@example.org",
+                 "tags":["pay","hours"]},
+          "H-2":{"check":"required","field":"id"}}}
+J
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.contract, [.rules[] | [.code, .failures, .owner, .tags]]]' "$T/s.json"
+	assert_output '[{"name":"timesheets","version":"2.1"},[["H-1",1,"payroll@example.org",["pay","hours"]],["H-2",0,null,null]]]'
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set 'rules.H-2.tags=["a",1]' "$T/in"
+	[[ "$stderr" == *"rules.H-2: tags is a list of strings"* ]]
 }
 
 @test "a full disk is trouble (exit 2); a closed pipe is quiet" {

@@ -190,6 +190,16 @@ EOF2
 	assert_line "  RANGE:id id: 1 failure(s)"
 }
 
+@test "dq-audit: percentages are rounded to one decimal (issue 16, 6)" {
+	# e is missing in 1 of 6 records: 16.7%, not 16.700000000000003%.
+	printf '%s\n' '{"id":1,"e":"a@b.com"}' '{"id":2,"e":"c@d.org"}' \
+		'{"id":3,"e":"c@e.org"}' '{"id":4,"e":"c@f.org"}' \
+		'{"id":5,"e":"c@g.org"}' '{"id":6}' >"$T/in"
+	run -1 "$S/dq-audit" --bin "$DQ_BIN" --json "$T/in"
+	run -0 jq -c '[.problems[] | [.kind, .field, .message]]' <<<"$output"
+	assert_output '[["completeness","e","16.7% missing, null or empty"]]'
+}
+
 @test "bench-accuracy: the table of a FEBRL file and a dq-gen file, from their truth" {
 	mkdir "$T/febrl"
 	cp "$BATS_TEST_DIRNAME/fixtures/block/febrl.csv" "$T/febrl/dataset1.csv"

@@ -57,6 +57,11 @@ static const char help[] =
 	"                        above fails: error (default), warn, info, none\n"
 	"      --pass-mark N     exit 1 when the score is below N (default 80,\n"
 	"                        or score.pass_mark)\n"
+	"      --allow-empty     an input without records passes (by\n"
+	"                        default it fails completeness and the gate)\n"
+	"      --allow-absent-fields  a check whose field appears in no\n"
+	"                        record is a warning only (by default it\n"
+	"                        fails the gate)\n"
 	"      --examples N      examples kept per rule in the summary\n"
 	"                        (default 10)\n"
 	"      --max-keys N      distinct keys a uniqueness rule may hold\n"
@@ -81,6 +86,7 @@ struct opts {
 	enum dq_sev fail_on, quarantine_on;
 	int warn_mode;
 	int partial, merge;
+	int allow_empty, allow_absent;
 	const char *quarantine_path, *violations_path;
 	long long examples, max_keys;
 	cJSON *quick; /* {"fields": {...}, "rules": {...}} from the flags */
@@ -89,6 +95,8 @@ struct opts {
 
 enum {
 	O_REQUIRE = DQ_OPT_TOOL,
+	O_ALLOW_ABSENT,
+	O_ALLOW_EMPTY,
 	O_REQUIRE_ANY,
 	O_UNIQUE,
 	O_TYPE,
@@ -108,6 +116,8 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "allow-absent-fields", no_argument, NULL, O_ALLOW_ABSENT },
+	{ "allow-empty", no_argument, NULL, O_ALLOW_EMPTY },
 	{ "enum", required_argument, NULL, O_ENUM },
 	{ "examples", required_argument, NULL, O_EXAMPLES },
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
@@ -304,6 +314,12 @@ option(void *ctx, int c, const char *arg)
 	case O_MAX_KEYS:
 		return dq_opt_int("max-keys", arg, 1, INT64_MAX / 64,
 				  &o->max_keys);
+	case O_ALLOW_ABSENT:
+		o->allow_absent = 1;
+		return 0;
+	case O_ALLOW_EMPTY:
+		o->allow_empty = 1;
+		return 0;
 	case O_MERGE:
 		o->merge = 1;
 		return 0;
@@ -430,6 +446,8 @@ main(int argc, char **argv)
 		rs.pass_mark = o.pass_mark;
 		rs.pass_mark_set = 1;
 	}
+	rs.allow_empty = o.allow_empty;
+	rs.allow_absent = o.allow_absent;
 	if (dq_rules_load(&rs, &run.contract, o.quick) ||
 	    check_options(&run, &o, &rs))
 		return 2;

@@ -37,6 +37,7 @@
 #include <xxhash.h>
 
 #include "contract/types.h"
+#include "norm/date.h"
 #include "stream/walk.h"
 
 
@@ -250,8 +251,10 @@ find_slots(struct dq_check *ck)
 				memcpy(ck->poscache[i].key, k, n);
 			}
 		}
-		if (j >= 0)
+		if (j >= 0) {
 			ck->rs->slots[j].mi = (long)i;
+			ck->rs->slots[j].seen = 1;
+		}
 	}
 }
 
@@ -357,6 +360,39 @@ cond_holds(struct dq_check *ck, const struct dq_cond *c)
 	return 0;
 }
 
+/*
+ * A string slot's "N%" (N a JSON number, then one '%'): 1 with *x the
+ * number on the rule's scale, -1 when the rule says no scale, 0 when the
+ * text is not of that shape (the type check's business).
+ */
+static int
+percent_value(struct dq_check *ck, int slot, enum dq_percent pc, double *x)
+{
+	const struct dq_member *m = val(ck, slot);
+	size_t n;
+	const char *s;
+	char t[64], *end;
+	struct dq_json_error err;
+
+	/* Most strings do not end in '%' (or an escape that could be one). */
+	if (!(m->flags & DQ_M_VAL_ESC) && m->val[m->vallen - 2] != '%')
+		return 0;
+	s = slot_text(ck, slot, &n);
+	if (n < 2 || n >= sizeof(t) || s[n - 1] != '%' ||
+	    !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) ||
+	    !(s[n - 2] >= '0' && s[n - 2] <= '9') ||
+	    dq_json_validate(s, n - 1, &err) != DQ_JSON_NUMBER)
+		return 0;
+	if (pc == DQ_PERCENT_NONE)
+		return -1;
+	memcpy(t, s, n - 1);
+	t[n - 1] = '\0';
+	*x = strtod(t, &end);
+	if (pc == DQ_PERCENT_FRACTION)
+		*x /= 100;
+	return 1;
+}
+
 static void
 keep_example(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn)
 {
@@ -374,7 +410,8 @@ keep_example(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn)
  * string. */
 void
 dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char *id, long line,
-		const char *v, size_t vn, const char *jm, size_t jmn)
+		const char *v, size_t vn, const char *jm, size_t jmn,
+		const char *extra)
 {
 	struct dq_buf *b = &ck->vfile->b;
 	dq_buf_addstr(b, "{\"run_id\":");
@@ -400,6 +437,8 @@ dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char
 	dq_buf_add(b, jm, jmn);
 	dq_buf_addstr(b, ",\"hint\":");
 	dq_buf_addstr(b, r->jhint);
+	if (extra)
+		dq_buf_addstr(b, extra);
 	dq_buf_add(b, "}\n", 2);
 	dq_out_commit(ck->vfile);
 }
@@ -458,7 +497,7 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 	ck->vslots[ck->nv++] = r->nslots ? r->slots[0] : -1;
 	if (ck->vfile->fd >= 0)
 		dq_check_violation_line(ck, r, ck->idbuf.buf, ck->line, v, vn, r->jmsg[k],
-				r->jmsglen[k]);
+				r->jmsglen[k], NULL);
 }
 
 /* Is the slot's string value a valid value of the format?  Dates use the
@@ -503,7 +542,70 @@ ordinal(struct dq_check *ck, int slot, double *out)
 	return 0;
 }
 
-/* The key bytes of a compound key into ck->kbuf; 0 if a part is missing. */
+/*
+ * A JSON number's exact value as text, for keys: the significant digits
+ * (no leading or trailing zeros) and the power of ten that places them,
+ * "-" for a negative: 1, 1.0, 1e0 and 10e-1 all give "1e1"-shaped equal
+ * text; 0, -0 and 0.0e5 give "0".  No rounding: 9007199254740993 and
+ * 9007199254740992 stay apart.
+ */
+static void
+number_key(const char *s, size_t n, struct dq_buf *b)
+{
+	const char *p = s, *e = s + n;
+	int neg = *p == '-';
+	long long scale = 0, x = 0;
+	size_t start = b->len;
+	int seen = 0, point = 0;
+
+	p += neg;
+	dq_buf_addch(b, '-');
+	for (; p < e && *p != 'e' && *p != 'E'; p++) {
+		if (*p == '.') {
+			point = 1;
+			continue;
+		}
+		if (!point)
+			scale++;
+		if (*p == '0' && !seen) {
+			scale--; /* a leading zero */
+			continue;
+		}
+		seen = 1;
+		dq_buf_addch(b, *p);
+	}
+	while (b->len > start + 1 && b->buf[b->len - 1] == '0')
+		b->len--; /* trailing zeros */
+	if (b->len == start + 1) {
+		b->len = start;
+		dq_buf_addch(b, '0');
+		return;
+	}
+	if (p < e) {
+		int eneg = *++p == '-';
+		p += *p == '-' || *p == '+';
+		for (; p < e; p++)
+			if (x < 100000000000000000LL)
+				x = x * 10 + (*p - '0');
+		scale += eneg ? -x : x;
+	}
+	if (!neg)
+		memmove(b->buf + start, b->buf + start + 1, b->len - start - 1),
+			b->len--;
+	dq_buf_addch(b, 'e');
+	dq_buf_add_int(b, scale);
+}
+
+/*
+ * The key of the slots' values into ck->kbuf, the equality of unique,
+ * duplicate_rate and grouping keys (docs/validate.md): strings by their
+ * unescaped bytes, numbers by exact value (number_key), true, false,
+ * objects and arrays by their text; a string and a number are distinct
+ * ("1" is not 1).  A string part is its bytes as they are (the common
+ * case costs nothing more); any other part starts with a byte no UTF-8
+ * text holds, 0xFF for a number and 0xFE for the rest.  0 if a part is
+ * missing.
+ */
 static int
 build_key(struct dq_check *ck, const int *slots, size_t n)
 {
@@ -512,12 +614,23 @@ build_key(struct dq_check *ck, const int *slots, size_t n)
 		const struct dq_member *m = val(ck, slots[i]);
 		if (dq_value_missing(m))
 			return 0;
-		size_t len;
-		const char *s = slot_text(ck, slots[i], &len);
-		uint32_t l32 = (uint32_t)len;
+		size_t len, at = ck->kbuf.len;
+		uint32_t l32 = 0;
 		if (n > 1)
 			dq_buf_add(&ck->kbuf, &l32, sizeof(l32));
-		dq_buf_add(&ck->kbuf, s, len);
+		if (m->type == DQ_JSON_NUMBER) {
+			dq_buf_addch(&ck->kbuf, '\xff');
+			number_key(m->val, m->vallen, &ck->kbuf);
+		} else {
+			const char *s = slot_text(ck, slots[i], &len);
+			if (m->type != DQ_JSON_STRING)
+				dq_buf_addch(&ck->kbuf, '\xfe');
+			dq_buf_add(&ck->kbuf, s, len);
+		}
+		if (n > 1) {
+			l32 = (uint32_t)(ck->kbuf.len - at - sizeof(l32));
+			memcpy(ck->kbuf.buf + at, &l32, sizeof(l32));
+		}
 	}
 	return 1;
 }
@@ -599,12 +712,32 @@ group_add(struct dq_check *ck, struct dq_rule *r)
 	e->hit = hit;
 	if (m->type == DQ_JSON_NUMBER) {
 		e->num = slot_num(ck, r->order_slot);
-	} else {
-		size_t n;
-		const char *s = slot_text(ck, r->order_slot, &n);
-		e->s = dq_xstrndup(s, n);
-		e->slen = n;
+		return;
 	}
+	/* A date orders as the day it names, whatever its spelling
+	 * (9/9/2026 before 9/10/2026); other text as text. */
+	long long d;
+	double secs;
+	size_t n;
+	const char *s = slot_text(ck, r->order_slot, &n);
+	struct dq_date_opts o;
+	struct dq_datetime dt;
+	e->kind = 1;
+	if (slot_iso(ck, r->order_slot, &d, &secs) >= 0) {
+		e->num = (double)d * 86400 + secs;
+		return;
+	}
+	dq_date_opts_init(&o);
+	o.order = (enum dq_date_order)r->date_order;
+	if (dq_date_parse(s, n, &o, &dt) == 0) {
+		e->num = (double)dq_date_days(dt.year, dt.month, dt.day) * 86400 +
+			 dt.hour * 3600 + dt.min * 60 + dt.sec -
+			 (dt.has_tz ? dt.tz_offset_min * 60 : 0);
+		return;
+	}
+	e->kind = 2;
+	e->s = dq_xstrndup(s, n);
+	e->slen = n;
 }
 
 /* The uniqueness check of r on the current record, its hash made: 0, or
@@ -756,6 +889,7 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		}
 		case DQ_RULE_RANGE: {
 			double x;
+			int pct = 0;
 			if (r->date_bounds) {
 				long long d;
 				double secs;
@@ -763,6 +897,20 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				    slot_iso(ck, sl, &d, &secs) < 0)
 					break;
 				x = (double)d;
+			} else if (m->type == DQ_JSON_STRING) {
+				/* "50%": a number only when the contract says
+				 * on which scale; else a violation, never a
+				 * silent 0.5 or 50. */
+				int p = percent_value(ck, sl, r->percent, &x);
+				if (!p)
+					break;
+				if (p < 0) {
+					r->checked++;
+					fail(ck, r, m->val, m->vallen,
+					     DQ_MSG_PERCENT);
+					break;
+				}
+				pct = 1;
 			} else {
 				if (m->type != DQ_JSON_NUMBER)
 					break;
@@ -771,7 +919,8 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 			r->checked++;
 			/* Past 2^53 a double holds no odd integer: compare the
 			 * number as written (9007199254740993 > 2^53). */
-			if (!r->date_bounds && fabs(x) >= 9007199254740992.0) {
+			if (!r->date_bounds && !pct &&
+			    fabs(x) >= 9007199254740992.0) {
 				if (r->has_min &&
 				    cmp_number(m->val, m->vallen, x, r->min) < 0)
 					fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);

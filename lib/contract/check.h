@@ -90,11 +90,13 @@ int dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 
 /*
  * One line of the violations file for rule r: id and v raw JSON (id NULL:
- * null), line 0 for none, jm the message as a JSON string.  Used for the
- * set-level and grouped rules decided at the end too.
+ * null), line 0 for none, jm the message as a JSON string, extra NULL or
+ * more members (",\"measured\":0.6").  Used for the set-level and grouped
+ * rules decided at the end too.
  */
 void dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r,
 			     const char *id, long line, const char *v,
-			     size_t vn, const char *jm, size_t jmn);
+			     size_t vn, const char *jm, size_t jmn,
+			     const char *extra);
 
 #endif

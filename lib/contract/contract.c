@@ -53,6 +53,7 @@ static const struct keyspec field_keys[] = {
 	{ "severity", NULL, 0 },   { "hint", NULL, 0 },
 	{ "tolerance", NULL, 0 },  { "codes", NULL, 0 },
 	{ "reference", ref_keys, 0 }, { "example", NULL, 0 },
+	{ "percent", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -80,6 +81,8 @@ static const struct keyspec rule_keys[] = {
 	{ "allow_equal", NULL, 0 }, { "file", NULL, 0 },
 	{ "key", NULL, 0 },         { "group_by", NULL, 0 },
 	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
+	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
+	{ "owner", NULL, 0 },       { "tags", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -117,6 +120,7 @@ static const struct keyspec blocking_keys[] = {
 
 static const struct keyspec score_keys[] = {
 	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
+	{ "allow_empty", NULL, 0 }, { "allow_absent_fields", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -122,6 +122,16 @@ merge_one(struct dq_rules *rs, struct dq_check *ck, const char *checksum,
 		ck->n_viol[k] += (uint64_t)num_at(doc, "violations", dq_sev_names[k]);
 	ck->n_records_viol += (uint64_t)num_at(doc, "violations", "records");
 
+	/* A field seen by any chunk was seen by the stream. */
+	const cJSON *seen;
+	cJSON_ArrayForEach(seen, cJSON_GetObjectItemCaseSensitive(doc,
+								  "fields_seen"))
+	{
+		for (size_t i = 0; i < rs->nslots && cJSON_IsString(seen); i++)
+			if (!strcmp(rs->slots[i].name, seen->valuestring))
+				rs->slots[i].seen = 1;
+	}
+
 	size_t ri = 0;
 	const cJSON *o;
 	cJSON_ArrayForEach(o, rules)

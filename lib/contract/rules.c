@@ -8,7 +8,7 @@
  * order of the list is the order of the checks on a record, of
  * _dq.violations and of the summary's rules, and --merge relies on it.
  *
- * Enum strings are kept in an open-addressing table keyed by XXH3 (ASCII
+ * Enum strings are kept in a string map (base/strmap.h; ASCII
  * case folded for "insensitive"), so an enum check is one probe whatever
  * the number of values.  A pattern is compiled twice: by regcomp (the
  * reference) and by base/ere.h's faster matcher when it can take it.
@@ -31,6 +31,7 @@
 #include <xxhash.h>
 
 #include "contract/bound.h"
+#include "norm/date.h"
 #include "stream/sidefile.h"
 
 const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
@@ -71,9 +72,9 @@ static int
 slot_get(struct dq_rules *rs, const char *name)
 {
 	size_t n = strlen(name);
-	for (size_t i = 0; i < rs->nslots; i++)
-		if (rs->slots[i].len == n && !memcmp(rs->slots[i].name, name, n))
-			return (int)i;
+	long i = dq_strmap_get(&rs->snames, name, n);
+	if (i >= 0)
+		return (int)i;
 	rs->slots = dq_xrealloc(rs->slots, (rs->nslots + 1) * sizeof(*rs->slots));
 	struct dq_slot *s = &rs->slots[rs->nslots];
 	memset(s, 0, sizeof(*s));
@@ -81,6 +82,7 @@ slot_get(struct dq_rules *rs, const char *name)
 	s->len = n;
 	s->mi = -1;
 	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
+	dq_strmap_add(&rs->snames, name, n, rs->nslots);
 	return (int)rs->nslots++;
 }
 
@@ -150,6 +152,7 @@ rule_new(struct dq_rules *rs, const char *code, enum dq_rule_kind kind, const ch
 	rs->rules = dq_xrealloc(rs->rules, (rs->nrules + 1) * sizeof(*rs->rules));
 	struct dq_rule *r = &rs->rules[rs->nrules++];
 	memset(r, 0, sizeof(*r));
+	dq_strmap_init(&r->estr);
 	r->kind = kind;
 	r->cat = check_cat[kind];
 	r->sev = DQ_SEV_ERROR;
@@ -234,57 +237,52 @@ load_cond(struct dq_rules *rs, const cJSON *c, struct dq_cond *out, const char *
 	return 0;
 }
 
-/* Hash of an enum string, ASCII case folded when the enum ignores case
- * (the same folding as strncasecmp in the C locale). */
-static uint64_t
-enum_hash(const struct dq_rule *r, const char *s, size_t n)
+/* The text an enum value is kept and looked up by: itself, or ASCII
+ * case folded when the enum ignores case (the folding of strncasecmp in
+ * the C locale) into b.  Returns the text. */
+static const char *
+enum_key(const struct dq_rule *r, const char *s, size_t n, struct dq_buf *b)
 {
-	char low[64];
 	if (!r->enum_ci)
-		return XXH3_64bits(s, n);
-	XXH3_state_t st;
-	XXH3_64bits_reset(&st);
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-		for (; k < sizeof(low) && i < n; k++, i++)
-			low[k] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
-		XXH3_64bits_update(&st, low, k);
-	}
-	return XXH3_64bits_digest(&st);
+		return s;
+	dq_buf_reset(b);
+	dq_buf_grow(b, n);
+	for (size_t i = 0; i < n; i++)
+		b->buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+	b->len = n;
+	return b->buf;
 }
 
-/* The string values of an enum in a hash table, so that a check costs
- * one probe rather than a comparison per value. */
+/* The string values of an enum in a string map, so that a check costs
+ * one look-up rather than a comparison per value. */
 static void
 enum_table(struct dq_rule *r)
 {
-	size_t cap = 16;
-	while (cap < 4 * r->nev)
-		cap *= 2;
-	r->etab = dq_xcalloc(cap, sizeof(uint32_t));
-	r->emask = cap - 1;
-	for (size_t k = 0; k < r->nev; k++) {
-		if (r->ev[k].json != DQ_JSON_STRING)
-			continue;
-		size_t h = enum_hash(r, r->ev[k].s, r->ev[k].n) & r->emask;
-		while (r->etab[h])
-			h = (h + 1) & r->emask;
-		r->etab[h] = (uint32_t)k + 1;
-	}
+	struct dq_buf b = DQ_BUF_INIT;
+	for (size_t k = 0; k < r->nev; k++)
+		if (r->ev[k].json == DQ_JSON_STRING)
+			dq_strmap_add(&r->estr,
+				      enum_key(r, r->ev[k].s, r->ev[k].n, &b),
+				      r->ev[k].n, k);
+	dq_buf_release(&b);
 }
 
 /* Is the text one of the enum's strings? */
 int
 dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n)
 {
-	size_t h = enum_hash(r, s, n) & r->emask;
-	for (uint32_t j; (j = r->etab[h]); h = (h + 1) & r->emask) {
-		const struct dq_enumv *e = &r->ev[j - 1];
-		if (e->n == n && !(r->enum_ci ? strncasecmp(e->s, s, n)
-					      : memcmp(e->s, s, n)))
-			return 1;
+	char low[64];
+	if (!r->enum_ci)
+		return dq_strmap_get(&r->estr, s, n) >= 0;
+	if (n > sizeof(low)) {
+		struct dq_buf b = DQ_BUF_INIT;
+		int has = dq_strmap_get(&r->estr, enum_key(r, s, n, &b), n) >= 0;
+		dq_buf_release(&b);
+		return has;
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+	return dq_strmap_get(&r->estr, low, n) >= 0;
 }
 
 static int
@@ -392,6 +390,22 @@ load_range(struct dq_rules *rs, struct dq_rule *r, const cJSON *min, const cJSON
 fail:
 	dq_buf_release(&t);
 	return -1;
+}
+
+/* "percent": "points" or "fraction" (absent: none said). */
+static int
+load_percent(struct dq_rule *r, const cJSON *v, const char *where)
+{
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "points"))
+		r->percent = DQ_PERCENT_POINTS;
+	else if (cJSON_IsString(v) && !strcmp(v->valuestring, "fraction"))
+		r->percent = DQ_PERCENT_FRACTION;
+	else
+		return dq_error("%s: percent is \"points\" (50%% is 50) or "
+				"\"fraction\" (50%% is 0.5)", where);
+	return 0;
 }
 
 static int
@@ -554,6 +568,22 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 			return dq_error("%s: message must be a string", where);
 		r->message = dq_xstrdup(v->valuestring);
 	}
+	v = cJSON_GetObjectItemCaseSensitive(obj, "owner");
+	if (v) {
+		if (!cJSON_IsString(v))
+			return dq_error("%s: owner must be a string", where);
+		r->owner = dq_xstrdup(v->valuestring);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(obj, "tags");
+	if (v) {
+		const cJSON *it;
+		int ok = cJSON_IsArray(v);
+		cJSON_ArrayForEach(it, v)
+		ok &= cJSON_IsString(it);
+		if (!ok)
+			return dq_error("%s: tags is a list of strings", where);
+		r->tags = cJSON_Duplicate(v, 1);
+	}
 	v = cJSON_GetObjectItemCaseSensitive(obj, "if");
 	if (v) {
 		if (r->kind >= DQ_RULE_UNIQUE)
@@ -644,7 +674,9 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 	if (mn || mx) {
 		NEW(DQ_RULE_RANGE);
 		if (load_range(rs, r, mn, mx, t == DQ_TYPE_DATE || t == DQ_TYPE_DATETIME,
-			       where))
+			       where) ||
+		    load_percent(r, cJSON_GetObjectItemCaseSensitive(f, "percent"),
+				 where))
 			return -1;
 		if (!r->date_bounds)
 			slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
@@ -825,6 +857,22 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					goto out;
 				}
 				r->order_slot = slot_get(rs, v->valuestring);
+				v = cJSON_GetObjectItemCaseSensitive(
+					o, "date_order");
+				static const char *const ords[] = { "mdy", "dmy",
+								    "ymd" };
+				int k = 0;
+				while (v && k < 3 && !(cJSON_IsString(v) &&
+						       !strcmp(v->valuestring,
+							       ords[k])))
+					k++;
+				if (k == 3) {
+					dq_error("%s: date_order is mdy, dmy or "
+						 "ymd",
+						 where);
+					goto out;
+				}
+				r->date_order = v ? k : DQ_DATE_MDY;
 			}
 		}
 		rc = 0;
@@ -876,6 +924,9 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					dq_error("%s: needs min or max", where);
 				goto out;
 			}
+			if (load_percent(r, cJSON_GetObjectItemCaseSensitive(
+						    o, "percent"), where))
+				goto out;
 			if (!r->date_bounds)
 				slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
 			break;
@@ -946,6 +997,16 @@ load_score(struct dq_rules *rs, const cJSON *s)
 					"in [0, 100]");
 		rs->pass_mark = pm->valuedouble;
 	}
+	const char *const flags[] = { "allow_empty", "allow_absent_fields" };
+	int *dst[] = { &rs->allow_empty, &rs->allow_absent };
+	for (int i = 0; i < 2; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, flags[i]);
+		if (v && !cJSON_IsBool(v))
+			return dq_error("contract: score.%s: true or false",
+					flags[i]);
+		if (cJSON_IsTrue(v))
+			*dst[i] = 1;
+	}
 	return 0;
 }
 
@@ -966,6 +1027,22 @@ dq_rules_load(struct dq_rules *rs, const struct dq_contract *c,
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(quick, "rules"))
 	if (load_rule(rs, it->string, it, "command line"))
 		return -1;
+	/* The contract's own name and version, stamped into summaries. */
+	const cJSON *nm = dq_contract_get(c, "name");
+	const cJSON *ver = dq_contract_get(c, "version");
+	if ((nm && !cJSON_IsString(nm)) ||
+	    (ver && !cJSON_IsString(ver) && !cJSON_IsNumber(ver)))
+		return dq_error("contract: name is a string, version a string "
+				"or number");
+	if (nm || ver) {
+		rs->contract_id = cJSON_CreateObject();
+		cJSON_AddItemToObject(rs->contract_id, "name",
+				      nm ? cJSON_Duplicate(nm, 0)
+					 : cJSON_CreateNull());
+		cJSON_AddItemToObject(rs->contract_id, "version",
+				      ver ? cJSON_Duplicate(ver, 0)
+					  : cJSON_CreateNull());
+	}
 	return load_score(rs, dq_contract_get(c, "score"));
 }
 
@@ -1042,9 +1119,13 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 		break;
 	case DQ_RULE_RANGE:
 	case DQ_RULE_LENGTH:
-		nm = 2;
+		nm = r->kind == DQ_RULE_RANGE ? 3 : 2;
 		dq_buf_addstr(&t[DQ_MSG_MIN], r->min_msg ? r->min_msg : "");
 		dq_buf_addstr(&t[DQ_MSG_MAX], r->max_msg ? r->max_msg : "");
+		dq_buf_addstr(&t[DQ_MSG_PERCENT],
+			      "a percent sign, and the contract does not say "
+			      "what it means here (\"percent\": \"points\" or "
+			      "\"fraction\")");
 		break;
 	case DQ_RULE_ORDER:
 		dq_buf_addf(&t[0], "%.80s must %s %.80s",
@@ -1099,6 +1180,7 @@ dq_rules_init(struct dq_rules *rs, long long today)
 	static const double w[DQ_NCAT] = { 40, 35, 20, 15, 10 };
 
 	memset(rs, 0, sizeof(*rs));
+	dq_strmap_init(&rs->snames);
 	memcpy(rs->weights, w, sizeof(w));
 	rs->pass_mark = 80;
 	rs->id_slot = -1;
@@ -1124,7 +1206,9 @@ dq_rules_release(struct dq_rules *rs)
 		for (size_t k = 0; k < r->nev; k++)
 			free(r->ev[k].s);
 		free(r->ev);
-		free(r->etab);
+		dq_strmap_release(&r->estr);
+		free(r->owner);
+		cJSON_Delete(r->tags);
 		free(r->enum_msg);
 		free(r->min_msg);
 		free(r->max_msg);
@@ -1160,34 +1244,15 @@ dq_rules_release(struct dq_rules *rs)
 		dq_buf_release(&rs->slots[i].ubuf);
 	}
 	free(rs->slots);
-	free(rs->stab);
+	dq_strmap_release(&rs->snames);
+	cJSON_Delete(rs->contract_id);
 	memset(rs, 0, sizeof(*rs));
-}
-
-/* The slot table: built once all slots are known. */
-static void
-slot_table(struct dq_rules *rs)
-{
-	size_t cap = 16;
-	while (cap < 4 * rs->nslots)
-		cap *= 2;
-	rs->stab = dq_xcalloc(cap, sizeof(int));
-	rs->smask = cap - 1;
-	for (size_t i = 0; i < rs->nslots; i++) {
-		size_t h = dq_rules_name_hash(rs->slots[i].name,
-					      rs->slots[i].len) &
-			   rs->smask;
-		while (rs->stab[h])
-			h = (h + 1) & rs->smask;
-		rs->stab[h] = (int)i + 1;
-	}
 }
 
 void
 dq_rules_ready(struct dq_rules *rs, const char *id_field)
 {
 	rs->id_slot = slot_get(rs, id_field);
-	slot_table(rs);
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		rs->rules[ri].dnv = -1;
 		rule_texts(rs, &rs->rules[ri]);

@@ -25,6 +25,7 @@
 
 #include "base/ere.h"
 #include "base/keyset.h"
+#include "base/strmap.h"
 #include "base/util.h"
 #include "contract/contract.h"
 #include "contract/types.h"
@@ -89,11 +90,14 @@ struct dq_example {
 	char *value; /* raw JSON, NULL when too long */
 };
 
+/* A group_run entry: its order value is a number (kind 0), a date or
+ * date-time as seconds since 1970 (kind 1), or text (kind 2, s). */
 struct dq_runent {
 	double num;
-	char *s; /* order value text, NULL for a number */
+	char *s; /* order value text, NULL for a number or date */
 	size_t slen;
 	uint64_t seq;
+	int kind;
 	int hit;
 };
 
@@ -102,6 +106,7 @@ struct dq_group {
 	size_t keylen;
 	char *label; /* JSON array of the group values */
 	uint64_t total, hits;
+	double measured; /* its rate, count or longest run, at the end */
 	struct dq_runent *ents;
 	size_t n, cap;
 };
@@ -110,7 +115,11 @@ struct dq_group {
  * checks the JSON type found (0-6); for format checks DQ_MSG_UNPARSED too;
  * for range and length checks DQ_MSG_MIN or DQ_MSG_MAX. */
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
-	   DQ_NMSG = 7 };
+	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
+
+/* What "50%" means to a numeric range: nothing said (a violation: the
+ * scale is unknown), 50 (points) or 0.5 (fraction). */
+enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
 
 struct dq_rule {
 	char *code;
@@ -119,6 +128,8 @@ struct dq_rule {
 	enum dq_sev sev;
 	char *hint;
 	char *message;
+	char *owner;   /* rule metadata, copied into the summary: who */
+	cJSON *tags;   /* answers for it, and a list of strings (owned) */
 	double tolerance;
 	char *label; /* the field, "a,b" or "a|b", for output */
 	int *slots;
@@ -134,11 +145,12 @@ struct dq_rule {
 	struct dq_enumv *ev;
 	size_t nev;
 	int enum_ci;
-	uint32_t *etab; /* string values by hash: index in ev + 1, 0 empty */
-	size_t emask;
+	struct dq_strmap estr; /* string values (ASCII-folded when enum_ci)
+				* to their index in ev */
 	char *enum_msg;
 	int date_bounds, has_min, has_max;
 	double min, max; /* numbers, or day counts */
+	enum dq_percent percent; /* range: strings "N%" */
 	char *min_msg, *max_msg;
 	int allow_equal;
 	char *ref_file, *ref_key;
@@ -152,6 +164,8 @@ struct dq_rule {
 
 	/* Grouped rules. */
 	int order_slot;
+	int date_order; /* group_run: how 9/10/2026 reads (enum
+			 * dq_date_order, norm/date.h) */
 	struct dq_cond when;
 	struct dq_group *groups;
 	size_t ngroups;
@@ -191,6 +205,10 @@ struct dq_slot {
 	size_t len;
 	long mi; /* member index in the current record, or -1 */
 	unsigned have; /* DQ_SV_* computed for this record */
+	int seen;      /* the field appeared in some record (any value,
+			* null too): a check on a field that never did
+			* checked nothing (score.h).  Here, in padding,
+			* so that the slot keeps its size */
 	const char *txt;
 	size_t tlen;
 	struct dq_buf ubuf; /* unescaped text of a string with escapes */
@@ -208,8 +226,7 @@ struct dq_rules {
 	size_t nrules;
 	struct dq_slot *slots;
 	size_t nslots;
-	int *stab; /* open addressing: slot index + 1, 0 empty */
-	size_t smask;
+	struct dq_strmap snames; /* field name -> slot index */
 	int has_invalid_rate;
 	int id_slot;
 
@@ -218,9 +235,15 @@ struct dq_rules {
 	double weights[DQ_NCAT];
 	double pass_mark;
 	int pass_mark_set; /* --pass-mark given: the contract's is ignored */
+	/* The gate fails on an input without records, and on a check whose
+	 * field appears in no record, unless these are set (score.
+	 * allow_empty, score.allow_absent_fields, or the flags). */
+	int allow_empty, allow_absent;
 
 	long long today; /* the run's day, for relative bounds */
 	int check_only;  /* dq_rules_check: reference files only looked at */
+	cJSON *contract_id; /* {"name", "version"} of the contract as it
+			     * says them, for the summary (owned), or NULL */
 };
 
 /* Set the defaults; today is the run's day (days since 1970-01-01). */
@@ -249,28 +272,11 @@ int dq_rules_check(const struct dq_contract *c);
  * every rule's output text.  id_field is borrowed. */
 void dq_rules_ready(struct dq_rules *rs, const char *id_field);
 
-/* FNV-1a (G. Fowler, L. C. Noll, K.-P. Vo): field names are short, and
- * this costs less on them than a wide hash. */
-static inline size_t
-dq_rules_name_hash(const char *k, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
-}
-
 /* The slot of the field named k[0..n) (unescaped), or -1. */
 static inline int
 dq_rules_slot(const struct dq_rules *rs, const char *k, size_t n)
 {
-	size_t h = dq_rules_name_hash(k, n) & rs->smask;
-	for (int j; (j = rs->stab[h]); h = (h + 1) & rs->smask) {
-		const struct dq_slot *s = &rs->slots[j - 1];
-		if (s->len == n && !memcmp(s->name, k, n))
-			return j - 1;
-	}
-	return -1;
+	return (int)dq_strmap_get(&rs->snames, k, n);
 }
 
 /* Is s one of the enum's strings (one probe of its hash table)? */

@@ -24,21 +24,27 @@ static const char *const metric_names[DQ_NCAT] = {
 
 
 
+/* Order of group_run entries: numbers, then dates (as seconds), then
+ * text; equal values in stream order. */
+static int
+cmp_value(const struct dq_runent *x, const struct dq_runent *y)
+{
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->kind < 2)
+		return (x->num > y->num) - (x->num < y->num);
+	size_t n = x->slen < y->slen ? x->slen : y->slen;
+	int c = memcmp(x->s, y->s, n);
+	if (!c)
+		c = (x->slen > y->slen) - (x->slen < y->slen);
+	return c;
+}
+
 static int
 cmp_ent(const void *a, const void *b)
 {
 	const struct dq_runent *x = a, *y = b;
-	int c;
-	if (!x->s && !y->s)
-		c = (x->num > y->num) - (x->num < y->num);
-	else if (!x->s || !y->s)
-		c = x->s ? 1 : -1; /* numbers first */
-	else {
-		size_t n = x->slen < y->slen ? x->slen : y->slen;
-		c = memcmp(x->s, y->s, n);
-		if (!c)
-			c = (x->slen > y->slen) - (x->slen < y->slen);
-	}
+	int c = cmp_value(x, y);
 	if (!c)
 		c = (x->seq > y->seq) - (x->seq < y->seq);
 	return c;
@@ -48,13 +54,13 @@ cmp_ent(const void *a, const void *b)
  * is made at the end: r->message, else msg. */
 static void
 write_violation_text(struct dq_check *ck, const struct dq_rule *r, const char *id, long line,
-		     const char *v, size_t vn, const char *msg)
+		     const char *v, size_t vn, const char *msg, const char *extra)
 {
 	if (r->message)
 		msg = r->message;
 	struct dq_buf b = DQ_BUF_INIT;
 	dq_buf_add_json_string(&b, msg, strlen(msg));
-	dq_check_violation_line(ck, r, id, line, v, vn, b.buf, b.len);
+	dq_check_violation_line(ck, r, id, line, v, vn, b.buf, b.len, extra);
 	dq_buf_release(&b);
 }
 
@@ -80,9 +86,19 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			what = "count";
 		} else {
 			qsort(g->ents, g->n, sizeof(*g->ents), cmp_ent);
+			/* Records with one order value (the same day
+			 * recorded twice) are one step of the run, a hit
+			 * when any of them is. */
 			size_t best = 0, cur = 0;
-			for (size_t k = 0; k < g->n; k++) {
-				cur = g->ents[k].hit ? cur + 1 : 0;
+			for (size_t k = 0; k < g->n;) {
+				int hit = 0;
+				size_t j = k;
+				for (; j < g->n && !cmp_value(&g->ents[k],
+							      &g->ents[j]);
+				     j++)
+					hit |= g->ents[j].hit;
+				k = j;
+				cur = hit ? cur + 1 : 0;
 				if (cur > best)
 					best = cur;
 			}
@@ -90,6 +106,7 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			what = "longest run";
 		}
 		r->checked++;
+		g->measured = x;
 		if (!out_of_limits(r, x))
 			continue;
 		snprintf(msg, sizeof(msg), "%s %.4g is %s the limit %.4g", what,
@@ -105,9 +122,17 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			e->id = dq_xstrdup(g->label);
 			e->value = dq_xstrdup(g->label);
 		}
-		if (ck->vfile->fd >= 0)
+		if (ck->vfile->fd >= 0) {
+			/* The figure as cJSON prints it in the summary:
+			 * 15 digits when they read back exactly. */
+			char extra[64];
+			snprintf(extra, sizeof(extra), ",\"measured\":%.15g", x);
+			if (strtod(extra + 12, NULL) != x)
+				snprintf(extra, sizeof(extra),
+					 ",\"measured\":%.17g", x);
 			write_violation_text(ck, r, g->label, 0, g->label,
-					     strlen(g->label), msg);
+					     strlen(g->label), msg, extra);
+		}
 	}
 }
 
@@ -146,7 +171,8 @@ dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
 					int vn = snprintf(v, sizeof(v), "%.6g",
 							  r->measured);
 					write_violation_text(ck, r, NULL, 0, v,
-							     (size_t)vn, msg);
+							     (size_t)vn, msg,
+							     NULL);
 				}
 			}
 			break;
@@ -169,6 +195,92 @@ raw_or_null(const char *s)
 	return s ? cJSON_CreateRaw(s) : cJSON_CreateNull();
 }
 
+/* Add to a the names of r's fields (checked, condition, grouping,
+ * ordering) that appeared in no record; returns how many. */
+static int
+absent_fields(const struct dq_rules *rs, const struct dq_rule *r, cJSON *a)
+{
+	int sl[64], n = 0, k = 0;
+	for (size_t i = 0; i < r->nslots && n < 60; i++)
+		sl[n++] = r->slots[i];
+	if (r->has_if)
+		sl[n++] = r->cond.slot;
+	if (r->kind >= DQ_RULE_GROUP_RATE)
+		sl[n++] = r->when.slot;
+	if (r->order_slot >= 0)
+		sl[n++] = r->order_slot;
+	for (int i = 0; i < n; i++) {
+		int dup = 0;
+		for (int j = 0; j < i; j++)
+			dup |= sl[j] == sl[i];
+		if (dup || rs->slots[sl[i]].seen)
+			continue;
+		cJSON_AddItemToArray(a, cJSON_CreateString(rs->slots[sl[i]].name));
+		k++;
+	}
+	return k;
+}
+
+/* The warnings that make a result mean nothing: no records, no field of
+ * the contract in the input, checks whose fields never appeared.  Each
+ * is a string in "warnings" (and on stderr); returns 1 when the gate
+ * must fail for them. */
+static int
+unchecked(const struct dq_rules *rs, const struct dq_score_opts *o,
+	  cJSON *rules, cJSON *warn)
+{
+	char msg[400];
+	int gate = 0, any_slot = 0, any_seen = 0;
+
+	if (o->valid == 0) {
+		if (o->n_in == 0) {
+			cJSON_AddItemToArray(warn, cJSON_CreateString(
+				"no records: nothing was checked"));
+			dq_warn("no records: nothing was checked%s",
+				rs->allow_empty ? "" : " (the gate fails; "
+				"--allow-empty to pass)");
+			gate = !rs->allow_empty;
+		}
+		return gate;
+	}
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		const struct dq_rule *r = &rs->rules[ri];
+		cJSON *a = cJSON_CreateArray();
+		any_slot |= r->nslots > 0;
+		for (size_t i = 0; i < r->nslots; i++)
+			any_seen |= rs->slots[r->slots[i]].seen;
+		if (!absent_fields(rs, r, a)) {
+			cJSON_Delete(a);
+			continue;
+		}
+		cJSON_AddItemToObject(cJSON_GetArrayItem(rules, (int)ri),
+				      "absent_fields", a);
+		int n = cJSON_GetArraySize(a), len;
+		len = snprintf(msg, sizeof(msg), "check '%s': field%s ", r->code,
+			       n > 1 ? "s" : "");
+		for (int i = 0; i < n && len < 300; i++)
+			len += snprintf(msg + len, sizeof(msg) - (size_t)len,
+					"%s'%.60s'", i ? ", " : "",
+					cJSON_GetArrayItem(a, i)->valuestring);
+		snprintf(msg + len, sizeof(msg) - (size_t)len,
+			 " appear%s in no record", n > 1 ? "" : "s");
+		cJSON_AddItemToArray(warn, cJSON_CreateString(msg));
+		dq_warn("%s%s", msg,
+			rs->allow_absent ? "" : " (the gate fails; "
+			"--allow-absent-fields to pass)");
+		gate |= !rs->allow_absent;
+	}
+	if (any_slot && !any_seen) {
+		snprintf(msg, sizeof(msg),
+			 "no field the contract checks appears in the input "
+			 "(is it the right file, and its delimiter ','?)");
+		cJSON_AddItemToArray(warn, cJSON_CreateString(msg));
+		dq_warn("%s", msg);
+		gate = 1;
+	}
+	return gate;
+}
+
 static double
 round2(double x)
 {
@@ -184,6 +296,9 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	int parse_failed = o->n_in > 0 && o->valid == 0;
 	double ded[DQ_NCAT] = { 0 }, score = 100;
 
+	if (rs->contract_id)
+		cJSON_AddItemToObject(s, "contract",
+				      cJSON_Duplicate(rs->contract_id, 1));
 	cJSON *rules = cJSON_AddArrayToObject(s, "rules");
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		struct dq_rule *r = &rs->rules[ri];
@@ -207,9 +322,29 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON_AddNumberToObject(j, "tolerance", r->tolerance);
 		if (r->has_measured)
 			cJSON_AddNumberToObject(j, "measured", r->measured);
+		/* Grouped rules: every group's figure, as data. */
+		if (r->kind >= DQ_RULE_GROUP_RATE && !o->partial) {
+			cJSON *gs = cJSON_AddArrayToObject(j, "groups");
+			for (size_t k = 0; k < r->ngroups; k++) {
+				const struct dq_group *g = &r->groups[k];
+				cJSON *e = cJSON_CreateObject();
+				cJSON_AddItemToObject(e, "group",
+						      cJSON_CreateRaw(g->label));
+				cJSON_AddNumberToObject(e, "measured",
+							g->measured);
+				cJSON_AddBoolToObject(e, "passed",
+						      !out_of_limits(r, g->measured));
+				cJSON_AddItemToArray(gs, e);
+			}
+		}
 		cJSON_AddBoolToObject(j, "passed", !r->failed);
 		if (r->hint)
 			cJSON_AddStringToObject(j, "hint", r->hint);
+		if (r->owner)
+			cJSON_AddStringToObject(j, "owner", r->owner);
+		if (r->tags)
+			cJSON_AddItemToObject(j, "tags",
+					      cJSON_Duplicate(r->tags, 1));
 		cJSON *ex = cJSON_AddArrayToObject(j, "examples");
 		for (size_t k = 0; k < r->nex; k++) {
 			cJSON *e = cJSON_CreateObject();
@@ -233,7 +368,17 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON_AddItemToArray(rules, j);
 	}
 
-	if (parse_failed) {
+	/* Checks that checked nothing: an empty input fails completeness;
+	 * the gate fails (a chunk decides nothing: --merge does). */
+	int empty = !o->partial && o->n_in == 0;
+	cJSON *warn = cJSON_CreateArray();
+	if (!o->partial && unchecked(rs, o, rules, warn))
+		gate = 1;
+	if (empty) {
+		failed[DQ_CAT_COMPLETENESS] = checks[DQ_CAT_COMPLETENESS] ? checks[DQ_CAT_COMPLETENESS] : 1;
+		ded[DQ_CAT_COMPLETENESS] = rs->weights[DQ_CAT_COMPLETENESS];
+		score -= ded[DQ_CAT_COMPLETENESS];
+	} else if (parse_failed) {
 		/* Nothing parsed: formatParsing fails, checking stops. */
 		memset(failed, 0, sizeof(failed));
 		ded[DQ_CAT_FORMAT] = rs->weights[DQ_CAT_FORMAT];
@@ -253,12 +398,22 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	int passed = iscore >= rs->pass_mark;
 	if (!passed && !o->partial)
 		gate = 1;
-	if (o->partial)
+	if (o->partial) {
+		/* The fields the chunk saw: --merge adds them up. */
 		cJSON_AddTrueToObject(s, "partial");
+		cJSON *seen = cJSON_AddArrayToObject(s, "fields_seen");
+		for (size_t i = 0; i < rs->nslots; i++)
+			if (rs->slots[i].seen)
+				cJSON_AddItemToArray(seen, cJSON_CreateString(
+					rs->slots[i].name));
+	}
 
+	/* "passed" is the gate's answer (the run's exit status says the
+	 * same); "score_passed" the score's alone. */
 	cJSON_AddNumberToObject(s, "score", iscore);
-	cJSON_AddBoolToObject(s, "passed", passed);
+	cJSON_AddBoolToObject(s, "score_passed", passed);
 	cJSON_AddNumberToObject(s, "pass_mark", rs->pass_mark);
+	cJSON_AddItemToObject(s, "warnings", warn);
 	cJSON *d = cJSON_AddObjectToObject(s, "deductions");
 	cJSON *mt = cJSON_AddObjectToObject(s, "metrics");
 	for (int c = 0; c < DQ_NCAT; c++) {
@@ -267,7 +422,9 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON *m = cJSON_AddObjectToObject(mt, metric_names[c]);
 		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && parse_failed);
 		cJSON_AddBoolToObject(m, "passed", ok);
-		if (c == DQ_CAT_FORMAT && parse_failed)
+		if (c == DQ_CAT_COMPLETENESS && empty)
+			snprintf(det, sizeof(det), "no records");
+		else if (c == DQ_CAT_FORMAT && parse_failed)
 			snprintf(det, sizeof(det),
 				 "no input record could be parsed (%llu "
 				 "rejected)",
