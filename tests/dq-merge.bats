@@ -202,6 +202,24 @@ groups() {
 	assert_line --index 0 '[{"a":"p1","b":"p2","score":0.91,"why":"distinct"}]'
 }
 
+@test "a decisions or previous-map file with a bad line stops the run, naming file and line" {
+	# A hole in the decisions would merge a pair a person kept apart.
+	printf '%s\n' '{"a":"p1","b":"p2","decision":"distinct"}' '{"a":"p3",' \
+		'{"a":"p3","b":"p2","decision":"distinct"}' >"$T/dec"
+	run -2 --separate-stderr dq merge --records "$M/records.ndjson" \
+		--decisions "$T/dec" --map "$T/map" "$M/pairs.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"$T/dec:2: "* ]]
+	[ ! -e "$T/map" ]
+	run -0 --separate-stderr dq merge --records "$M/records.ndjson" \
+		--map "$T/map1" "$M/pairs.ndjson"
+	{ head -n 1 "$T/map1"; echo 'not json'; tail -n +2 "$T/map1"; } >"$T/prev"
+	run -2 --separate-stderr dq merge --records "$M/records.ndjson" \
+		--previous-map "$T/prev" "$M/pairs.ndjson"
+	assert_output ""
+	[[ "$stderr" == *"$T/prev:2: "* ]]
+}
+
 @test "the review loop: review file, a person's decisions, the queue closes" {
 	run -0 --separate-stderr dq merge --records "$M/records.ndjson" \
 		--review "$T/rev" "$M/pairs.ndjson"

@@ -36,6 +36,7 @@
 #include "er/idtable.h"
 #include "stream/json.h"
 #include "stream/meta.h"
+#include "stream/sidefile.h"
 #include "base/keyset.h"
 #include "base/u64map.h"
 #include "cli/opt.h"
@@ -220,41 +221,29 @@ static struct {
 typedef int (*line_fn)(struct dq_record *r, const struct dq_item *it);
 
 /*
- * Read a side file (records, decisions, previous map) line by line.  A
- * line that is not a JSON object goes to the rejects sink like a bad
- * pair.  Exits 2 on a read error.
+ * Read a side file (decisions, previous map) with the strict side-file
+ * reader: a line that is not a JSON object stops the run (exit 2, file
+ * and line named), since a decision or a map entry with a hole would
+ * silently merge what a person kept apart or renumber a cluster.
  */
 static void
 read_side(const char *path, line_fn fn)
 {
-	struct dq_input in;
+	struct dq_sidefile sf;
 	struct dq_item it;
-	struct dq_record r;
-	struct dq_json_error err;
-	char *files[1] = { (char *)path };
 	int rc;
 
-	dq_input_init(&in);
-	in.files = files;
-	in.nfiles = 1;
-	in.csv = run.in.csv;
-	in.format = run.in.format;
-	dq_record_init(&r);
-	while ((rc = dq_input_next(&in, &it)) > 0) {
-		run.item = it;
-		if (it.reason) {
-			dq_run_reject(&run, it.reason, 0);
-			continue;
-		}
-		if (dq_json_scan(&r, it.text, it.len, &err)) {
-			dq_run_reject(&run, err.reason, err.offset);
-			continue;
-		}
-		if (fn(&r, &it))
+	dq_sidefile_init(&sf);
+	if (dq_sidefile_open(&sf, path))
+		exit(2);
+	memset(&it, 0, sizeof(it));
+	it.file = path;
+	while ((rc = dq_sidefile_next(&sf)) > 0) {
+		it.line = sf.line;
+		if (fn(&sf.rec, &it))
 			exit(2);
 	}
-	dq_record_release(&r);
-	dq_input_release(&in);
+	dq_sidefile_release(&sf);
 	if (rc < 0)
 		exit(2);
 }

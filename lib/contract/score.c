@@ -273,7 +273,7 @@ unchecked(const struct dq_rules *rs, const struct dq_score_opts *o,
 	if (any_slot && !any_seen) {
 		snprintf(msg, sizeof(msg),
 			 "no field the contract checks appears in the input "
-			 "(is it the right file, and its delimiter ','?)");
+			 "(the right file? for CSV, the right --delimiter?)");
 		cJSON_AddItemToArray(warn, cJSON_CreateString(msg));
 		dq_warn("%s", msg);
 		gate = 1;

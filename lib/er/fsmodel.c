@@ -51,6 +51,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "base/rng.h"
 #include "er/compare.h"
 #include "norm/date.h"
 
@@ -1106,14 +1107,11 @@ struct dq_fs_trainer {
 	struct dq_fs_scratch scr;
 };
 
-static uint64_t
+/* The trainer's draws: base/rng.h's splitmix64. */
+static inline uint64_t
 rnd(uint64_t *s)
 {
-	/* splitmix64 (Steele, Lea, Flood 2014). */
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return dq_rng_splitmix64(s);
 }
 
 struct dq_fs_trainer *
