@@ -306,7 +306,7 @@ lite() {
 	docs "$BATS_TEST_TMPDIR/d"
 	mkdir "$BATS_TEST_TMPDIR/e"
 	# An earlier run that scored 91.
-	jq -c '.score = 91 | .passed = true' "$BATS_TEST_TMPDIR/d/summary.json" \
+	jq -c '.score = 91 | .passed = true | .score_passed = true' "$BATS_TEST_TMPDIR/d/summary.json" \
 		>"$BATS_TEST_TMPDIR/e/summary.json"
 	: >"$BATS_TEST_TMPDIR/e/violations.ndjson"
 	cp "$BATS_TEST_TMPDIR/d/profile.json" "$BATS_TEST_TMPDIR/e/"
@@ -536,7 +536,7 @@ catalog() {
 	run -0 q "SELECT monitoring_file_run_id, profile_payload->'completenessOverview'->'email'->>'missing' FROM reporting.monitoring_file_data_profile"
 	assert_output "1|2"
 	# A second event for the same hour with other results replaces them.
-	jq -c '.score = 91 | .passed = true | .rules = []' "$d/summary.json" >"$d/s91.json"
+	jq -c '.score = 91 | .passed = true | .score_passed = true | .rules = []' "$d/summary.json" >"$d/s91.json"
 	dq sql --schema reporting --dialect postgres --agency acme \
 		--file "in/vol's.ndjson" --run-date 2026-11-21 --run-hour 8 \
 		--file-size 400 --summary "$d/s91.json" | psqlq

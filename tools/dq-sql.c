@@ -978,6 +978,23 @@ failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
 	dq_buf_release(&msg);
 }
 
+
+/*
+ * A monitoring file's quality row passes on its score alone, as the
+ * monitoring document says (passed = score >= the pass mark):
+ * dq-validate's "score_passed".  Its "passed" is the whole gate (rejects,
+ * absent fields, an empty file), which the run row keeps.  Summaries
+ * older than "score_passed" have only "passed", which then meant the
+ * score.
+ */
+static struct jv
+quality_passed(struct jv summary)
+{
+	struct jv p = jv_get(summary, "score_passed");
+	return p.type == DQ_JSON_TRUE || p.type == DQ_JSON_FALSE ?
+		       p : jv_get(summary, "passed");
+}
+
 /*
  * The profile document p as the payload column: compact, every string
  * value cut to o->max_value bytes, and, if it is still above
@@ -1042,7 +1059,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		char *msg;
 
 		score = jv_get(summary, "score");
-		passed = jv_get(summary, "passed");
+		passed = quality_passed(summary);
 		if (score.type != DQ_JSON_NUMBER ||
 		    (passed.type != DQ_JSON_TRUE &&
 		     passed.type != DQ_JSON_FALSE))
@@ -1408,7 +1425,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 
 		summary = doc_json(&ds, o->summary);
 		score = jv_get(summary, "score");
-		passed = jv_get(summary, "passed");
+		passed = quality_passed(summary);
 		if (score.type != DQ_JSON_NUMBER ||
 		    (passed.type != DQ_JSON_TRUE &&
 		     passed.type != DQ_JSON_FALSE))

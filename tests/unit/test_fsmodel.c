@@ -190,8 +190,10 @@ test_levels(void)
 	UNIT_INT(lv(&m, 3, "A@X.org", "a@x.org", &s), 0, "email folded");
 	UNIT_INT(lv(&m, 4, "+1 206 555 0100", "(206) 555-0100", &s), 0,
 		 "phone exact");
-	UNIT_INT(lv(&m, 4, "206 555 0100", "425 555 0100", &s), 1,
-		 "phone last 7");
+	UNIT_INT(lv(&m, 4, "206 555 0100", "425 555 0100", &s), 2,
+		 "phone: two complete numbers that differ are different");
+	UNIT_INT(lv(&m, 4, "555 0100", "(206) 555-0100", &s), 1,
+		 "phone last 7: one side partial");
 	UNIT_INT(lv(&m, 4, "+14809704123;ext=970", "+14809704123;ext=795", &s),
 		 0, "phone extensions left out");
 	UNIT_INT(lv(&m, 4, "480 970 4123 x12", "4809704123", &s), 0,
