@@ -399,11 +399,28 @@ OUT
 	run -1 dq validate -q -c "$T/c.json" --pass-mark 0 --fail-on warn "$T/in"
 }
 
+@test "score: exact arithmetic, a score of exactly 62.5 is 63 and the deductions add up to it" {
+	# 35 x 5/6 + 10 x 5/6 = 37.5 exactly; in floating point 100 - 29.1666...
+	# - 8.3333... is 62.49999999999999 and rounded to 62.
+	local i args=()
+	for i in 1 2 3 4 5 6; do
+		args+=(--pattern "p$i=^ok\$" --unique "u$i")
+	done
+	printf '%s\n' '{"p1":"ok","p2":"no","p3":"no","p4":"no","p5":"no","p6":"no","u1":1,"u2":7,"u3":7,"u4":7,"u5":7,"u6":7}' \
+		'{"p1":"ok","p2":"no","p3":"no","p4":"no","p5":"no","p6":"no","u1":2,"u2":7,"u3":7,"u4":7,"u5":7,"u6":7}' >"$T/half.ndjson"
+	run -0 dq validate -q "${args[@]}" --pass-mark 63 --fail-on none \
+		--summary "$T/s.json" "$T/half.ndjson"
+	run -0 jq -c '[.score, .score_passed, .deductions.format, .deductions.uniqueness]' "$T/s.json"
+	assert_output '[63,true,29.166667,8.333333]'
+	run -0 jq -r '100 - (.deductions | add)' "$T/s.json"
+	assert_output "62.5"
+}
+
 @test "score: partial schema deduction 40 x 1/3 rounds to 87, passes" {
 	run -1 dq validate -q --type a=integer --type b=string --type c=boolean \
 		--summary "$T/s.json" "$V/typed.ndjson"
 	run -0 jq -c '[.score, .score_passed, .deductions.schema, .metrics.schemaValidation.details]' "$T/s.json"
-	assert_output '[87,true,13.33,"1 of 3 checks failed"]'
+	assert_output '[87,true,13.333333,"1 of 3 checks failed"]'
 	# The score passes; only the failed error rule fails the gate.
 	run -0 dq validate -q --type a=integer --type b=string --type c=boolean --fail-on none "$V/typed.ndjson"
 	run -1 dq validate -q --type a=integer --fail-on none --pass-mark 88 "$V/typed.ndjson"

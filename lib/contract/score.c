@@ -281,10 +281,18 @@ unchecked(const struct dq_rules *rs, const struct dq_score_opts *o,
 	return gate;
 }
 
-static double
-round2(double x)
+
+/* A point in the score's integer arithmetic. */
+#define UNITS 1000000LL
+
+/* weight x num / den in millionths of a point, rounded half up; weights
+ * are read to two decimals (a contract's 35 or 12.5).  At most 10^4 x
+ * 10^4 x 2^31 x 2: no overflow. */
+static long long
+points(double weight, long long num, long long den)
 {
-	return floor(x * 100 + 0.5) / 100;
+	long long w = llround(weight * 100);
+	return (2 * w * (UNITS / 100) * num + den) / (2 * den);
 }
 
 /* Build the summary figures; returns whether the gate failed. */
@@ -294,7 +302,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 {
 	int checks[DQ_NCAT] = { 0 }, failed[DQ_NCAT] = { 0 }, gate = 0;
 	int parse_failed = o->n_in > 0 && o->valid == 0;
-	double ded[DQ_NCAT] = { 0 }, score = 100;
+	double ded[DQ_NCAT] = { 0 };
 
 	if (rs->contract_id)
 		cJSON_AddItemToObject(s, "contract",
@@ -374,27 +382,35 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	cJSON *warn = cJSON_CreateArray();
 	if (!o->partial && unchecked(rs, o, rules, warn))
 		gate = 1;
+	/* In integer millionths of a point, so that 79.5 is 79.5, not
+	 * 79.49999999999999, and the stored deductions are the numbers
+	 * summed: each deduction is weight x failed / checks rounded half
+	 * up to 0.000001 (exact for every deduction with six decimals or
+	 * fewer), the score 100 less their sum, rounded half up to a
+	 * whole. */
+	long long dh[DQ_NCAT] = { 0 }, sh = UNITS * 100;
 	if (empty) {
 		failed[DQ_CAT_COMPLETENESS] = checks[DQ_CAT_COMPLETENESS] ? checks[DQ_CAT_COMPLETENESS] : 1;
-		ded[DQ_CAT_COMPLETENESS] = rs->weights[DQ_CAT_COMPLETENESS];
-		score -= ded[DQ_CAT_COMPLETENESS];
+		dh[DQ_CAT_COMPLETENESS] = points(rs->weights[DQ_CAT_COMPLETENESS], 1, 1);
 	} else if (parse_failed) {
 		/* Nothing parsed: formatParsing fails, checking stops. */
 		memset(failed, 0, sizeof(failed));
-		ded[DQ_CAT_FORMAT] = rs->weights[DQ_CAT_FORMAT];
-		score -= ded[DQ_CAT_FORMAT];
+		dh[DQ_CAT_FORMAT] = points(rs->weights[DQ_CAT_FORMAT], 1, 1);
 	} else {
-		for (int c = 0; c < DQ_NCAT; c++) {
+		for (int c = 0; c < DQ_NCAT; c++)
 			if (checks[c])
-				ded[c] = rs->weights[c] * failed[c] / checks[c];
-			score -= ded[c];
-		}
+				dh[c] = points(rs->weights[c], failed[c],
+						   checks[c]);
 	}
-	if (score < 0)
-		score = 0;
-	if (score > 100)
-		score = 100;
-	int iscore = (int)floor(score + 0.5);
+	for (int c = 0; c < DQ_NCAT; c++) {
+		sh -= dh[c];
+		ded[c] = (double)dh[c] / UNITS;
+	}
+	if (sh < 0)
+		sh = 0;
+	if (sh > UNITS * 100)
+		sh = UNITS * 100;
+	int iscore = (int)((sh + UNITS / 2) / UNITS);
 	int passed = iscore >= rs->pass_mark;
 	if (!passed && !o->partial)
 		gate = 1;
@@ -418,7 +434,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	cJSON *mt = cJSON_AddObjectToObject(s, "metrics");
 	for (int c = 0; c < DQ_NCAT; c++) {
 		char det[200];
-		cJSON_AddNumberToObject(d, dq_cat_names[c], round2(ded[c]));
+		cJSON_AddNumberToObject(d, dq_cat_names[c], ded[c]);
 		cJSON *m = cJSON_AddObjectToObject(mt, metric_names[c]);
 		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && parse_failed);
 		cJSON_AddBoolToObject(m, "passed", ok);
