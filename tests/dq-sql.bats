@@ -119,6 +119,20 @@ lite() {
 	dq sql --create --run-id r1 --violations "$BATS_TEST_TMPDIR/v.ndjson" | lite "$db"
 	run -0 lite "$db" "SELECT record_key, record_id, json_extract(details, '\$.file') FROM dq_violation ORDER BY 1"
 	assert_output $'["a.ndjson",1]|1|a.ndjson\n["b.ndjson",1]|1|b.ndjson'
+	# End to end: dq-validate over two files writes those lines.
+	cd "$BATS_TEST_TMPDIR"
+	printf '{"a":1}\n' >a.ndjson
+	printf '{"a":2}\n' >b.ndjson
+	run -1 dq validate --require b --violations v2.ndjson a.ndjson b.ndjson
+	run -0 jq -c '[.record_id, .line, .file]' v2.ndjson
+	assert_output $'[1,1,"a.ndjson"]\n[1,1,"b.ndjson"]'
+	dq sql --create --run-id r2 --violations v2.ndjson | lite e2e.db
+	run -0 lite e2e.db "SELECT count(*) FROM dq_violation"
+	assert_output 2
+	# One file: the lines are as they were, without "file".
+	run -1 dq validate --require b --violations v1.ndjson a.ndjson
+	run -0 jq -c 'has("file")' v1.ndjson
+	assert_output false
 }
 
 @test "dq-sql: a 3000-letter record id loads into PostgreSQL: long keys are hashed, the text kept (issue 14 B12)" {

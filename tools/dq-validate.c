@@ -341,6 +341,9 @@ check_stream(struct dq_run *run, struct dq_check *ck, const struct opts *o,
 
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0) {
+		/* With several files a line number names a record only
+		 * together with its file. */
+		ck->file = run->in.nfiles > 1 ? run->item.file : NULL;
 		if ((rc = dq_check_record(ck, &rec, run->item.line, run->n_in,
 					  run->item.csv)))
 			break;
@@ -366,6 +369,7 @@ check_stream(struct dq_run *run, struct dq_check *ck, const struct opts *o,
 		dq_record_write(&rec, ck->vbuf.buf, ck->vbuf.len, &run->out.b);
 		dq_run_emit(run);
 	}
+	ck->file = NULL; /* the stream's own checks name no record */
 	dq_record_release(&rec);
 	return rc;
 }

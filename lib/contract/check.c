@@ -423,6 +423,10 @@ dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char
 		dq_buf_add_int(b, line);
 	else
 		dq_buf_addstr(b, "null");
+	if (ck->file && line > 0) {
+		dq_buf_addstr(b, ",\"file\":");
+		dq_buf_add_json_string(b, ck->file, strlen(ck->file));
+	}
 	dq_buf_addstr(b, ",\"code\":");
 	dq_buf_addstr(b, r->jcode);
 	dq_buf_addstr(b, ",\"severity\":\"");

@@ -55,6 +55,10 @@ struct dq_check {
 	uint64_t n_viol[3];     /* violations by severity */
 	uint64_t n_records_viol; /* records with a violation (the caller
 				  * counts them) */
+	/* The current record's input file (borrowed), or NULL: set by the
+	 * caller when it reads several files, so that a violation line's
+	 * "line" (and a record without an id) names one record. */
+	const char *file;
 
 	/* Private: the current record and its scratch. */
 	struct dq_record *rec;
