@@ -110,3 +110,14 @@ setup() {
 	run -2 --separate-stderr dq normalize --delimiter $',\037' d.csv
 	[[ "$stderr" == "dq-normalize: a delimiter of several bytes must not contain byte 0x1F"* ]]
 }
+
+@test "blank lines of a CSV file are counted as NDJSON's are (counts.blank)" {
+	printf 'id,name\n\n1,a\n\n\r\n2,b\n\n' >bl.csv
+	run -0 dq normalize -q --summary s.json bl.csv
+	run -0 jq -c '.counts | [.in, .out, .blank]' s.json
+	assert_output "[2,2,4]"
+	printf '{"id":1}\n\n{"id":2}\n\n\n' >bl.ndjson
+	run -0 dq normalize -q --summary s2.json bl.ndjson
+	run -0 jq -c '.counts | [.in, .out, .blank]' s2.json
+	assert_output "[2,2,3]"
+}

@@ -135,6 +135,7 @@ struct row {
 
 struct dq_csv {
 	struct csv_parser p;
+	uint64_t blank; /* blank lines skipped between rows */
 	char *delim;
 	size_t delim_len;
 	int latin1;
@@ -682,8 +683,10 @@ feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
 	if (!c->nlines) {
 		/* Blank lines between rows are skipped, like libcsv does. */
 		if ((n == 1 && s[0] == '\n') ||
-		    (n == 2 && s[0] == '\r' && s[1] == '\n'))
+		    (n == 2 && s[0] == '\r' && s[1] == '\n')) {
+			c->blank++;
 			return 0;
+		}
 		start_row(c, lineno);
 	}
 	/* A row goes on past a line end only inside a quoted field. */
@@ -959,4 +962,10 @@ dq_csv_put_cell(struct dq_buf *out, const char *s, size_t n, char delim,
 	if (quote)
 		dq_buf_addch(out, '"');
 	return guard;
+}
+
+uint64_t
+dq_csv_blank_lines(const struct dq_csv *c)
+{
+	return c->blank;
 }

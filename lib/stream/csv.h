@@ -65,6 +65,7 @@
 #define DQ_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/util.h"
 
@@ -173,6 +174,8 @@ const char *dq_csv_col(const struct dq_csv *c, size_t i);
  * call on c.
  */
 const char *dq_csv_error(const struct dq_csv *c);
+/* Blank lines skipped between rows so far (the summary's counts.blank). */
+uint64_t dq_csv_blank_lines(const struct dq_csv *c);
 
 /*
  * Writing: append one CSV cell of text s (n bytes) to out, RFC 4180:

@@ -353,10 +353,12 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 		if (in->cur == DQ_FMT_CSV) {
 			if (!in->csvp)
 				in->csvp = dq_csv_new(&in->csv);
+			uint64_t b0 = dq_csv_blank_lines(in->csvp);
 			if (dq_csv_feed(in->csvp, p, n + term, in->lineno))
 				return dq_error("%s:%ld: %s", in->name,
 						in->lineno + in->line_offset,
 						dq_csv_error(in->csvp));
+			in->blank += dq_csv_blank_lines(in->csvp) - b0;
 			continue;
 		}
 		if (n && p[n - 1] == '\r')
