@@ -995,6 +995,20 @@ quality_passed(struct jv summary)
 		       p : jv_get(summary, "passed");
 }
 
+/* The score and quality_passed() of the summary read from file, or exit 2
+ * when it is not a dq-validate summary. */
+static void
+quality_of(struct jv summary, const char *file, struct jv *score,
+	   struct jv *passed)
+{
+	*score = jv_get(summary, "score");
+	*passed = quality_passed(summary);
+	if (score->type != DQ_JSON_NUMBER ||
+	    (passed->type != DQ_JSON_TRUE && passed->type != DQ_JSON_FALSE))
+		dq_die("%s: not a dq-validate summary (no score or passed)",
+		       file);
+}
+
 /*
  * The profile document p as the payload column: compact, every string
  * value cut to o->max_value bytes, and, if it is still above
@@ -1058,13 +1072,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		struct dq_buf rules = DQ_BUF_INIT;
 		char *msg;
 
-		score = jv_get(summary, "score");
-		passed = quality_passed(summary);
-		if (score.type != DQ_JSON_NUMBER ||
-		    (passed.type != DQ_JSON_TRUE &&
-		     passed.type != DQ_JSON_FALSE))
-			dq_die("%s: not a dq-validate summary (no score or "
-			       "passed)", o->summary);
+		quality_of(summary, o->summary, &score, &passed);
 		failed_rules(summary, &rules, &msg);
 		row_begin(&r, "monitoring_file_data_quality", 1);
 		row_str(&r, "monitoring_file_run_id", run_id);
@@ -1424,13 +1432,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 		char *msg;
 
 		summary = doc_json(&ds, o->summary);
-		score = jv_get(summary, "score");
-		passed = quality_passed(summary);
-		if (score.type != DQ_JSON_NUMBER ||
-		    (passed.type != DQ_JSON_TRUE &&
-		     passed.type != DQ_JSON_FALSE))
-			dq_die("%s: not a dq-validate summary (no score or "
-			       "passed)", o->summary);
+		quality_of(summary, o->summary, &score, &passed);
 		failed_rules(summary, &t, &msg);
 		dq_buf_addstr(out, "INSERT INTO ");
 		add_table(out, o, "monitoring_file_data_quality");
