@@ -452,3 +452,60 @@ for i, line in enumerate(open(sys.argv[1])):
 	run -0 dq normalize --trim <<<'{"a":1,"_dq":{"row":9,"hash":"abc"}}'
 	assert_output '{"a":1,"_dq":{"row":9,"hash":"abc"}}'
 }
+
+# Value maps, defaults and derived fields (issue 16): the attendance
+# document's fixes, worked out by hand for each row.
+fills_contract() {
+	cat >"$T/fills.json" <<'J'
+{"fields": {
+  "status": {"normalize": ["trim", "lower",
+             {"map": {"p": "present", "a": "absent", "?": null}}]},
+  "school": {"default": "Lincoln MS"},
+  "date": {"type": "date", "normalize": ["trim", {"date": "mdy"}]},
+  "absences": {"type": "integer"},
+  "sessions": {"type": "integer"},
+  "school_year": {"derive": {"academic_year": "date", "starts": "08-01"}},
+  "absence_pct": {"derive": {"ratio": ["absences", "sessions"],
+                             "scale": 100, "round": 1}}
+}}
+J
+}
+
+@test "fills: value maps, defaults and derived fields on CSV, by hand" {
+	fills_contract
+	printf '%s\n' 'id,status,school,date,absences,sessions' \
+		'1, P ,,7/31/2025,1,3' \
+		'2,A,Roosevelt,8/1/2025,2,0' \
+		'3,?,,9/9/2025,,20' \
+		'4,late,,9/10/2025,x,20' >"$T/a.csv"
+	run -0 --separate-stderr dq normalize -c "$T/fills.json" --no-lineage \
+		--summary "$T/s.json" "$T/a.csv"
+	assert_line -n 0 '{"id":"1","status":"present","school":"Lincoln MS","date":"2025-07-31","absences":1,"sessions":3,"school_year":"2024-2025","absence_pct":33.3}'
+	assert_line -n 1 '{"id":"2","status":"absent","school":"Roosevelt","date":"2025-08-01","absences":2,"sessions":0,"school_year":"2025-2026","absence_pct":null,"_dq":{"unparsed":["absence_pct"]}}'
+	assert_line -n 2 '{"id":"3","status":null,"school":"Lincoln MS","date":"2025-09-09","absences":null,"sessions":20,"school_year":"2025-2026","absence_pct":null}'
+	assert_line -n 3 '{"id":"4","status":"late","school":"Lincoln MS","date":"2025-09-10","absences":"x","sessions":20,"school_year":"2025-2026","absence_pct":null,"_dq":{"unparsed":["absences","absence_pct"]}}'
+	run -0 jq -c '.fields | [.school.defaulted, .school_year.derived,
+		.absence_pct.derived, .absence_pct.no_source,
+		.absence_pct.unparsed, .status.nulled]' "$T/s.json"
+	assert_output '[3,4,1,1,2,1]'
+}
+
+@test "fills: --keep-original keeps what a default or a derivation replaced" {
+	fills_contract
+	printf '%s\n' '{"school":"","date":"2025-09-09","absences":1,"sessions":4,"absence_pct":"25%"}' |
+		dq normalize -c "$T/fills.json" --no-lineage --keep-original >"$T/o"
+	run -0 cat "$T/o"
+	assert_output '{"school":"Lincoln MS","date":"2025-09-09","absences":1,"sessions":4,"absence_pct":25,"school_year":"2025-2026","_dq":{"orig":{"school":"","absence_pct":"25%"}}}'
+}
+
+@test "fills: a bad map, default or derivation is a contract error naming it" {
+	printf '{"fields":{"s":{"normalize":[{"map":{"a":[1]}}]}}}' >"$T/c1.json"
+	run -2 --separate-stderr dq normalize -c "$T/c1.json" /dev/null
+	[[ "$stderr" == *'fields.s.normalize: map: "a": a string, a number, true, false or null'* ]]
+	printf '{"fields":{"y":{"derive":{"academic_year":"d"}}}}' >"$T/c2.json"
+	run -2 --separate-stderr dq normalize -c "$T/c2.json" /dev/null
+	[[ "$stderr" == *'fields.y.derive: academic_year needs "starts": "MM-DD"'* ]]
+	printf '{"fields":{"y":{"defualt":"x"}}}' >"$T/c3.json"
+	run -2 --separate-stderr dq normalize -c "$T/c3.json" /dev/null
+	[[ "$stderr" == *"unknown key 'fields.y.defualt'"* ]]
+}

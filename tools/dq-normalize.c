@@ -23,6 +23,7 @@
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
+#include "contract/derive.h"
 #include "norm/phone.h"
 #include "norm/steps.h"
 #include "stream/json.h"
@@ -77,6 +78,7 @@ static const char help[] =
 /* Figures for the summary, kept per worker and added up at the end. */
 struct tally {
 	unsigned long long seen, changed, unparsed, nulled;
+	unsigned long long defaulted, derived, no_source; /* fills */
 	uint64_t first; /* 1 + the sequence number of the first record */
 	/* Unknown fields: the first few values, with their records'
 	 * sequence numbers, so that any number of workers pick the same. */
@@ -92,6 +94,7 @@ struct field {
 	struct dq_step_list steps;
 	int known; /* named by the contract or a flag */
 	int is_name; /* its steps hold title_name: a name field */
+	int fill;    /* has a default or a derivation (contract/derive) */
 	struct tally t;
 };
 
@@ -108,6 +111,8 @@ struct opts {
 	struct dq_steps set;   /* null tokens, region, name particles */
 	struct dq_step_list all; /* --trim, --nfc, --null: every string */
 	struct dq_step_list all_names; /* the same for a name field */
+	struct dq_fills fills; /* defaults and derived fields */
+	struct field **fill_field; /* by fill */
 	char **renames;        /* pairs: from, to */
 	size_t nrenames;
 	int keep_original;
@@ -187,6 +192,21 @@ load_fields(const struct dq_contract *c)
 		snprintf(where, sizeof(where), "contract: fields.%s", fs->string);
 		if (dq_steps_from_field(&O.set, fs, where, &f->steps))
 			return -1;
+	}
+	return 0;
+}
+
+/* Defaults and derived fields, filled after every field's steps. */
+static int
+load_fills(const struct dq_contract *c)
+{
+	if (dq_fills_load(&O.fills, dq_contract_get(c, "fields")))
+		return -1;
+	O.fill_field = dq_xcalloc(O.fills.n + 1, sizeof(*O.fill_field));
+	for (size_t i = 0; i < O.fills.n; i++) {
+		const char *name = O.fills.v[i].field;
+		O.fill_field[i] = field_get(name, strlen(name));
+		O.fill_field[i]->fill = 1;
 	}
 	return 0;
 }
@@ -377,7 +397,7 @@ option(void *ctx, int c, const char *arg)
 /* A worker's scratch, key cache and tallies. */
 struct worker {
 	struct dq_steps_scratch steps;
-	struct dq_buf text, meta, unparsed, orig, clashes;
+	struct dq_buf text, meta, unparsed, orig, clashes, prev;
 	struct field *key_cache[KEY_CACHE];
 	struct tally *t; /* by field index */
 	size_t nt;
@@ -453,6 +473,49 @@ same_key(const char *a, const char *b, size_t n)
 		return h == i && j == k;
 	}
 	return !memcmp(a, b, n);
+}
+
+/* Append "key":raw to a list of members. */
+static void
+add_member(struct dq_buf *b, const char *key, size_t keylen, const char *raw,
+	   size_t rawlen)
+{
+	if (b->len)
+		dq_buf_addch(b, ',');
+	dq_buf_add_json_string(b, key, keylen);
+	if (raw) {
+		dq_buf_addch(b, ':');
+		dq_buf_add(b, raw, rawlen);
+	}
+}
+
+/* Defaults and derived fields, once every field went through its steps
+ * (so a derivation reads normalized values). */
+static void
+fill_record(struct worker *w, struct dq_record *r)
+{
+	for (size_t i = 0; i < O.fills.n; i++) {
+		const struct dq_fill *fl = &O.fills.v[i];
+		struct field *f = O.fill_field[i];
+		struct tally *t = tally_of(w, f);
+		size_t keylen = strlen(fl->field);
+
+		dq_buf_reset(&w->prev);
+		int rc = dq_fill_apply(fl, r, &w->text, &w->prev);
+		if (w->prev.len && O.keep_original)
+			add_member(&w->orig, fl->field, keylen, w->prev.buf,
+				   w->prev.len);
+		if (rc == DQ_FILL_NO_SOURCE)
+			t->no_source++;
+		else if (rc == DQ_FILL_FAILED)
+			t->unparsed++;
+		else if (fl->kind != DQ_FILL_DEFAULT)
+			t->derived++;
+		else if (rc == DQ_FILL_SET)
+			t->defaulted++;
+		if (rc == DQ_FILL_FAILED)
+			add_member(&w->unparsed, fl->field, keylen, NULL, 0);
+	}
 }
 
 static void
@@ -547,6 +610,8 @@ normalize_record(struct worker *w, struct dq_record *r,
 			dq_buf_addch(u, '"');
 		}
 	}
+	if (O.fills.n)
+		fill_record(w, r);
 
 	struct dq_buf *meta = &w->meta;
 	dq_buf_reset(meta);
@@ -652,6 +717,9 @@ work_finish(void *ctx, void *ws, int k)
 		a->changed += b->changed;
 		a->unparsed += b->unparsed;
 		a->nulled += b->nulled;
+		a->defaulted += b->defaulted;
+		a->derived += b->derived;
+		a->no_source += b->no_source;
 		if (b->first && (!a->first || b->first < a->first))
 			a->first = b->first;
 		merge_samples(a, b);
@@ -663,6 +731,7 @@ work_finish(void *ctx, void *ws, int k)
 	dq_buf_release(&w->unparsed);
 	dq_buf_release(&w->orig);
 	dq_buf_release(&w->clashes);
+	dq_buf_release(&w->prev);
 	free(w);
 }
 
@@ -698,6 +767,14 @@ summary_figures(void)
 		cJSON_AddNumberToObject(o, "changed", (double)f->t.changed);
 		cJSON_AddNumberToObject(o, "nulled", (double)f->t.nulled);
 		cJSON_AddNumberToObject(o, "unparsed", (double)f->t.unparsed);
+		if (f->fill) {
+			cJSON_AddNumberToObject(o, "defaulted",
+						(double)f->t.defaulted);
+			cJSON_AddNumberToObject(o, "derived",
+						(double)f->t.derived);
+			cJSON_AddNumberToObject(o, "no_source",
+						(double)f->t.no_source);
+		}
 	}
 	qsort(u, nu, sizeof(*u), by_first);
 	for (size_t i = 0; i < nu; i++) {
@@ -733,6 +810,8 @@ opts_release(void)
 	dq_strmap_release(&O.names);
 	dq_step_list_release(&O.all);
 	dq_step_list_release(&O.all_names);
+	dq_fills_release(&O.fills);
+	free(O.fill_field);
 	dq_steps_release(&O.set);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
@@ -763,11 +842,13 @@ main(int argc, char **argv)
 	dq_progname = tool.name;
 	O.lineage = 1;
 	dq_steps_init(&O.set);
+	dq_fills_init(&O.fills);
 	dq_run_init(&run, &tool, argc, argv);
 	if (dq_steps_load_section(&O.set,
 				  dq_contract_get(&run.contract, "normalize"),
 				  &O.drop_unknown, &O.keep_original) ||
-	    load_renames(&run.contract) || load_fields(&run.contract))
+	    load_renames(&run.contract) || load_fields(&run.contract) ||
+	    load_fills(&run.contract))
 		return 2;
 	for (size_t i = 0; i < O.nquick; i++)
 		if (apply_quick(&O.quick[i]))

@@ -53,7 +53,8 @@ static const struct keyspec field_keys[] = {
 	{ "severity", NULL, 0 },   { "hint", NULL, 0 },
 	{ "tolerance", NULL, 0 },  { "codes", NULL, 0 },
 	{ "reference", ref_keys, 0 }, { "example", NULL, 0 },
-	{ "percent", NULL, 0 },
+	{ "percent", NULL, 0 },    { "default", NULL, 0 },
+	{ "derive", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -20,7 +20,7 @@ static const char *const step_names[DQ_STEP_NKINDS] = {
 	"trim",  "collapse", "nfc",    "nfkc",     "lower",  "upper",
 	"title", "title_name", "ascii", "null",    "email",  "phone",
 	"date",  "datetime", "number", "boolean",  "us_state", "zip",
-	"digits"
+	"digits", "map"
 };
 
 static const char *const default_nulls[] = {
@@ -411,6 +411,30 @@ step_options(struct dq_step *st, const cJSON *opt, const char *where)
 	return 0;
 }
 
+/* A value map: {"map": {"Actv": "active", "?": null}}; every value a
+ * string, a number, a boolean or null. */
+static int
+map_options(struct dq_step *st, const cJSON *opt, const char *where)
+{
+	const cJSON *it;
+
+	if (!opt || !cJSON_IsObject(opt) || !opt->child)
+		return dq_error("%s.normalize: map: an object of values and "
+				"their replacements, {\"from\": \"to\"}",
+				where);
+	cJSON_ArrayForEach(it, opt)
+	{
+		if (!cJSON_IsString(it) && !cJSON_IsNumber(it) &&
+		    !cJSON_IsBool(it) && !cJSON_IsNull(it))
+			return dq_error("%s.normalize: map: \"%s\": a "
+					"string, a number, true, false or "
+					"null",
+					where, it->string);
+	}
+	st->map = opt;
+	return 0;
+}
+
 /* The steps a field gets from its type when it names none. */
 static void
 type_defaults(const struct dq_steps *s, const char *type,
@@ -465,8 +489,12 @@ list_step(const struct dq_steps *s, const cJSON *e, const char *region,
 		return dq_error("%s.normalize: unknown step '%s'", where, name);
 	dq_step_init(s, &st, (enum dq_step_kind)k);
 	memcpy(st.region, region, sizeof(st.region));
-	if (opt && step_options(&st, opt, where))
+	if (k == DQ_STEP_MAP) {
+		if (map_options(&st, opt, where))
+			return -1;
+	} else if (opt && step_options(&st, opt, where)) {
 		return -1;
+	}
 	dq_step_list_add(l, &st);
 	return 0;
 }
@@ -596,6 +624,44 @@ zip_step(const struct dq_step *st, const struct dq_record *r, const char *in,
 	return rc;
 }
 
+/* The map step: a listed value becomes its replacement, any other value
+ * stays as it is.  Maps are short lists of fixes, so a scan will do. */
+static const cJSON *
+map_find(const struct dq_step *st, const char *in, size_t n)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, st->map)
+	{
+		if (strlen(it->string) == n && !memcmp(it->string, in, n))
+			return it;
+	}
+	return NULL;
+}
+
+static int
+map_step(const struct dq_step *st, const char *in, size_t n,
+	 struct dq_buf *out)
+{
+	const cJSON *it = map_find(st, in, n);
+	char *txt;
+
+	if (it) {
+		if (cJSON_IsString(it)) {
+			dq_buf_addstr(out, it->valuestring);
+			return DQ_STEP_STRING;
+		}
+		txt = cJSON_PrintUnformatted(it);
+		if (!txt)
+			dq_die("out of memory");
+		dq_buf_addstr(out, txt);
+		cJSON_free(txt);
+		return DQ_STEP_RAW;
+	}
+	dq_buf_add(out, in, n);
+	return DQ_STEP_STRING;
+}
+
 int
 dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
 	      const struct dq_record *r, const char *in, size_t n,
@@ -676,6 +742,8 @@ dq_step_apply(const struct dq_steps *s, const struct dq_step *st,
 			if (in[i] >= '0' && in[i] <= '9')
 				dq_buf_addch(out, in[i]);
 		return DQ_STEP_STRING;
+	case DQ_STEP_MAP:
+		return map_step(st, in, n, out);
 	case DQ_STEP_NKINDS:
 		break;
 	}
@@ -755,9 +823,14 @@ dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
 				break;
 			if (k != DQ_STEP_PHONE && k != DQ_STEP_ZIP &&
 			    k != DQ_STEP_DATE && k != DQ_STEP_DATETIME &&
-			    k != DQ_STEP_DIGITS && k != DQ_STEP_BOOL)
+			    k != DQ_STEP_DIGITS && k != DQ_STEP_BOOL &&
+			    k != DQ_STEP_MAP)
 				continue;
 		}
+		/* A value the map does not list keeps its kind (a number
+		 * stays a number). */
+		if (v[i].kind == DQ_STEP_MAP && !map_find(&v[i], cur, curlen))
+			continue;
 		dq_buf_reset(dst);
 		int rc = dq_step_apply(s, &v[i], r, cur, curlen, dst);
 		if (rc == DQ_STEP_FAIL)

@@ -64,6 +64,7 @@ enum dq_step_kind {
 	DQ_STEP_STATE,
 	DQ_STEP_ZIP,
 	DQ_STEP_DIGITS,
+	DQ_STEP_MAP,
 	DQ_STEP_NKINDS
 };
 
@@ -81,6 +82,9 @@ struct dq_step {
 	const char *zip_state;
 	int zip_no_state;
 	int name_field;      /* null: a name field's (spares names_keep) */
+	/* map: {"from": to, ...}, borrowed from the contract, which
+	 * outlives the run; to is a string, number, boolean or null. */
+	const cJSON *map;
 	struct dq_date_opts date;
 	struct dq_number_opts num;
 };

@@ -278,10 +278,52 @@ test_config(void)
 	dq_steps_release(&set);
 }
 
+/* The map step: listed values replaced (by any JSON scalar), others kept
+ * with their kind; the value seen is the one the steps before produced. */
+static void
+test_map(void)
+{
+	struct dq_steps set;
+	const char *m = "{\"normalize\":[\"trim\",\"lower\",{\"map\":"
+			"{\"actv\":\"active\",\"?\":null,\"1\":true,"
+			"\"x\":2.50}}]}";
+
+	dq_steps_init(&set);
+	check(&set, m, "{\"s\":\" Actv \"}", 1, "{\"s\":\"active\"}",
+	      "map after trim and lower");
+	check(&set, m, "{\"s\":\"?\"}", 1, "{\"s\":null}", "map to null");
+	check(&set, m, "{\"s\":1}", 1, "{\"s\":true}",
+	      "a JSON number is matched by its text");
+	check(&set, m, "{\"s\":\"X\"}", 1, "{\"s\":2.5}",
+	      "map to a number");
+	check(&set, m, "{\"s\":7}", 0, "{\"s\":7}",
+	      "a number not listed stays a number");
+	check(&set, m, "{\"s\":\"ACTIVE\"}", 1, "{\"s\":\"active\"}",
+	      "a value not listed keeps the earlier steps' work");
+	check(&set, m, "{\"s\":\"actv2\"}", 0, "{\"s\":\"actv2\"}",
+	      "whole values only");
+
+	const char *bad[] = {
+		"{\"normalize\":[\"map\"]}",
+		"{\"normalize\":[{\"map\":{}}]}",
+		"{\"normalize\":[{\"map\":{\"a\":[1]}}]}",
+		"{\"normalize\":[{\"map\":\"a\"}]}",
+	};
+	struct dq_step_list l = { 0 };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		cJSON *fs = cJSON_Parse(bad[i]);
+		UNIT_INT(dq_steps_from_field(&set, fs, "t", &l), -1, bad[i]);
+		cJSON_Delete(fs);
+	}
+	dq_step_list_release(&l);
+	dq_steps_release(&set);
+}
+
 int
 main(void)
 {
 	test_run();
+	test_map();
 	test_names();
 	test_config();
 	return unit_done();
