@@ -102,6 +102,10 @@ alloc_faults() {
 	alloc_faults sql
 }
 
+@test "out of memory at any allocation: dq-anomaly exits 2 with a message" {
+	alloc_faults anomaly
+}
+
 @test "every program in DQ_JOBS has its allocation-fault test" {
 	local entry
 	for entry in "${DQ_JOBS[@]}"; do

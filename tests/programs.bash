@@ -34,6 +34,7 @@ DQ_JOBS=(
 	"merge faults --ndjson -j 1 -c @PERSON --records @IN --map @TMP/map --summary @TMP/sum --rejects @TMP/rej @PAIRS"
 	"csv faults --ndjson --violations --summary @TMP/sum --rejects @TMP/rej @IN"
 	"sql faults --run-id r1 --violations @DOCS"
+	"anomaly faults --history @DOCS --metric * --all --summary @TMP/sum @DOCS"
 )
 
 # Where the conservation test expects each kind of tests/gen-mixed line

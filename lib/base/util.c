@@ -354,3 +354,32 @@ dq_hold_std_fds(void)
 	}
 	return 0;
 }
+
+char *
+dq_read_whole(const char *path, size_t *len)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+	struct dq_buf b = DQ_BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+
+	if (fd < 0) {
+		dq_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			dq_error("%s: read error: %s", path, strerror(errno));
+			if (fd)
+				close(fd);
+			dq_buf_release(&b);
+			return NULL;
+		}
+		dq_buf_add(&b, chunk, (size_t)n);
+	}
+	if (fd)
+		close(fd);
+	return dq_buf_detach(&b, len);
+}

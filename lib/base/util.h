@@ -103,6 +103,12 @@ void dq_buf_vaddf(struct dq_buf *b, const char *fmt, va_list ap);
 void dq_buf_add_json_string(struct dq_buf *b, const char *s, size_t n);
 /* Take the storage out of the buffer; caller frees; b is reset. */
 char *dq_buf_detach(struct dq_buf *b, size_t *len);
+
+/* The whole of the file path ("-": stdin) in a NUL-terminated buffer the
+ * caller frees, *len its bytes; NULL after dq_error() ("PATH: reason" when
+ * it cannot be opened, "PATH: read error: reason" when it cannot be
+ * read, as the record inputs say). */
+char *dq_read_whole(const char *path, size_t *len);
 /* Shrink storage back to at most keep bytes (after a huge line). */
 void dq_buf_shrink(struct dq_buf *b, size_t keep);
 

@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +86,22 @@ dq_opt_jobs(const char *arg, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+void
+dq_usage_exit(void)
+{
+	fprintf(stderr, "%s: try --help\n", dq_progname);
+	exit(2);
+}
+
+void
+dq_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dq_verror(NULL, fmt, ap);
+	va_end(ap);
+	dq_usage_exit();
 }

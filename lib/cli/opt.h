@@ -41,4 +41,10 @@ int dq_opt_enum(const char *name, const char *arg, const char *const *choices,
  */
 int dq_opt_jobs(const char *arg, int *out);
 
+/* For programs that read their own command line (dq-sql, dq-anomaly):
+ * "PROG: try --help" and exit 2; the same after "PROG: MESSAGE". */
+void dq_usage_exit(void) __attribute__((noreturn));
+void dq_usage_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
 #endif
