@@ -152,3 +152,37 @@ history8() {
 	run -2 --separate-stderr dq anomaly
 	[[ $stderr == *"no run to judge"* ]]
 }
+
+@test "relative limits: twice the history's median null rate (SET-501), 5 points over it" {
+	local d
+	for d in 1 2 3 4 5 6; do
+		printf '{"tool":"dq-profile","started":"2026-11-%02dT06:00:00Z","rows":100,"nullRates":{"email":0.0%d}}\n' $d $((d % 3 + 4))
+	done >"$T/hist.ndjson"
+	# Earlier null rates 0.05 0.06 0.04 0.05 0.06 0.04: median 0.05.
+	printf '{"tool":"dq-profile","started":"2026-11-07T06:00:00Z","rows":100,"nullRates":{"email":0.11}}\n' >"$T/c.json"
+	run -1 dq anomaly --history "$T/hist.ndjson" --metric none \
+		--limit 'null_rate.email>2x' --limit 'null_rate.email>+5%,+10%' \
+		--fail-on warn "$T/c.json"
+	assert_line -n 0 '{"kind":"limit","tool":"dq-profile","metric":"null_rate.email","current":0.11,"limit":"null_rate.email>2x","baseline":0.05,"level":"warn"}'
+	assert_line -n 1 '{"kind":"limit","tool":"dq-profile","metric":"null_rate.email","current":0.11,"limit":"null_rate.email>+5%,+10%","baseline":0.05,"level":"warn"}'
+	run -0 --separate-stderr dq anomaly --metric none --limit 'null_rate.email>2x' "$T/c.json"
+	assert_output '{"kind":"limit","tool":"dq-profile","metric":"null_rate.email","current":0.11,"limit":"null_rate.email>2x","level":"not_judged","message":"no earlier value for a limit relative to the history"}'
+}
+
+@test "the contract's alerts section: limits added to --limit's, flags win over its settings" {
+	history8
+	run_doc 9 40 1 95 >"$T/c.json"
+	printf '%s' '{"alerts":{"limits":["rows<0.5x,0.25x"],"metrics":["score"],"window":4,"min_history":9}}' >"$T/alerts.json"
+	run -0 --separate-stderr dq anomaly -c "$T/alerts.json" --history "$T/hist.ndjson" "$T/c.json"
+	# window 4: 99 100 103 97, median 99.5; 40 < 49.75 but not < 24.875.
+	assert_line -n 0 '{"kind":"history","tool":"dq-validate","metric":"score","current":95,"history":4,"level":"not_judged","message":"too few earlier values"}'
+	assert_line -n 1 '{"kind":"limit","tool":"dq-validate","metric":"rows","current":40,"limit":"rows<0.5x,0.25x","baseline":99.5,"level":"warn"}'
+	run -1 dq anomaly -c "$T/alerts.json" --min-history 3 --metric rows --history "$T/hist.ndjson" "$T/c.json"
+	assert_line -n 0 --partial '"metric":"rows","current":40,"history":4,"median":99.5,'
+	printf '%s' '{"alerts":{"limits":["rows<"],"season":"daily"}}' >"$T/bad.json"
+	run -2 --separate-stderr dq anomaly -c "$T/bad.json" "$T/c.json"
+	[[ $stderr == *"contract: alerts.limits[0] 'rows<': WARN and ERROR are numbers"* ]]
+	printf '%s' '{"alerts":{"windwo":3}}' >"$T/bad.json"
+	run -2 --separate-stderr dq anomaly -c "$T/bad.json" "$T/c.json"
+	[[ $stderr == *"unknown key 'alerts.windwo'"* ]]
+}

@@ -59,6 +59,10 @@ static const char help[] =
 	"                        when a document has none (default: now,\n"
 	"                        or DQ_TODAY)\n"
 	"\n"
+	"  -c, --contract FILE   read limits and settings from the\n"
+	"                        contract's \"alerts\" section (flags win;\n"
+	"                        its limits add to --limit's)\n"
+	"\n"
 	"Output:\n"
 	"      --all             also a line for each metric judged normal\n"
 	"      --fail-on LEVEL   exit 1 on a finding of LEVEL or worse:\n"
@@ -72,6 +76,7 @@ static const char help[] =
 
 enum {
 	O_ALL = 1000,
+	O_CONTRACT,
 	O_ERROR,
 	O_FAIL_ON,
 	O_HISTORY,
@@ -88,6 +93,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, O_ALL },
+	{ "contract", required_argument, NULL, 'c' },
 	{ "error", required_argument, NULL, O_ERROR },
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
 	{ "help", no_argument, NULL, 'h' },
@@ -111,21 +117,43 @@ static const char *const default_metrics[] = {
 	"freshness_lag.*", NULL
 };
 
+/* A limit's tier: an absolute value, or one relative to the median of
+ * the metric's earlier values (2x: twice it; +5%: it plus 0.05). */
+enum { T_ABS, T_TIMES, T_PLUS };
+struct tier {
+	double v;
+	int kind, set;
+};
+
 /* A limit: metric (or its median over the last `over` runs) above (or
- * below) warn, and error. */
+ * below) the warn tier, and the error tier. */
 struct limit {
 	const char *text; /* as given, for findings */
 	char *metric;
 	long long over;   /* 0: the value itself */
 	int below;
-	double warn, error; /* error NAN: none */
+	struct tier t[2]; /* warn, error */
 	int matched;
 };
 
 enum level { L_OK, L_WARN, L_ERROR };
 static const char *const level_names[] = { "ok", "warn", "error", NULL };
 
+/* Options given on the command line, which win over the contract's. */
+enum {
+	G_WINDOW = 1,
+	G_SEASON = 2,
+	G_MIN_HISTORY = 4,
+	G_WARN = 8,
+	G_ERROR = 16,
+	G_MIN_CHANGE = 32
+};
+
 struct opts {
+	char **contracts;
+	size_t ncontracts;
+	struct dq_contract contract;
+	unsigned given;     /* G_* */
 	const char **globs;
 	size_t nglobs;
 	const char **hist_files;
@@ -149,18 +177,29 @@ struct runs {
  * against their history (limits aside). */
 static int counts[4], judged;
 
-/* A limit value: a number, N% (N / 100), or a duration in seconds. */
+/* A tier: a number, N% (N / 100), a duration in seconds (12h), Nx (N
+ * times the history's median) or +V (the median plus V). */
 static int
-limit_value(const char *s, size_t n, double *x)
+tier_value(const char *s, size_t n, struct tier *t)
 {
 	char buf[64], *end;
 	double scale = 1;
 
+	t->kind = T_ABS;
+	t->set = 1;
+	if (n && *s == '+') {
+		t->kind = T_PLUS;
+		s++;
+		n--;
+	} else if (n && s[n - 1] == 'x') {
+		t->kind = T_TIMES;
+		n--;
+	}
 	if (!n || n >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	switch (buf[n - 1]) {
+	switch (t->kind == T_TIMES ? 0 : buf[n - 1]) {
 	case '%': scale = 0.01; break;
 	case 's': scale = 1; break;
 	case 'm': scale = 60; break;
@@ -171,13 +210,17 @@ limit_value(const char *s, size_t n, double *x)
 	}
 	buf[n - 1] = '\0';
 	errno = 0;
-	*x = strtod(buf, &end) * scale;
-	return !buf[0] || *end || errno || !isfinite(*x) ? -1 : 0;
+	t->v = strtod(buf, &end) * scale;
+	return !buf[0] || *end || errno || !isfinite(t->v) ||
+			       (buf[0] == '-' && t->kind != T_ABS)
+		       ? -1
+		       : 0;
 }
 
-/* METRIC>WARN[,ERROR], METRIC<..., median(METRIC,N)>... */
-static void
-parse_limit(struct limit *l, const char *e)
+/* METRIC>WARN[,ERROR], METRIC<..., median(METRIC,N)>...; where names it
+ * in messages ("--limit", "contract: alerts.limits[0]"). */
+static int
+parse_limit(struct limit *l, const char *e, const char *where)
 {
 	const char *op = strpbrk(e, "<>"), *comma, *v;
 	size_t mlen;
@@ -185,35 +228,39 @@ parse_limit(struct limit *l, const char *e)
 	memset(l, 0, sizeof(*l));
 	l->text = e;
 	if (!op || op == e)
-		dq_usage_error("--limit '%s': expected METRIC>WARN[,ERROR]", e);
+		return dq_error("%s '%s': expected METRIC>WARN[,ERROR]", where,
+				e);
 	l->below = *op == '<';
 	mlen = (size_t)(op - e);
 	if (mlen > 7 && !strncmp(e, "median(", 7) && e[mlen - 1] == ')') {
 		const char *c = memchr(e, ',', mlen);
 		char num[32];
-		if (!c || c == e + 7 || (size_t)(e + mlen - 1 - c - 1) >=
-						sizeof(num))
-			dq_usage_error("--limit '%s': expected median(METRIC,N)",
-				    e);
-		memcpy(num, c + 1, (size_t)(e + mlen - 1 - c - 1));
-		num[e + mlen - 1 - c - 1] = '\0';
-		if (dq_opt_int("limit", num, 1, 1000, &l->over))
-			dq_usage_error("--limit '%s': N from 1 to 1000", e);
+		size_t nl = c ? (size_t)(e + mlen - 1 - c - 1) : 0;
+		if (!c || c == e + 7 || !nl || nl >= sizeof(num))
+			return dq_error("%s '%s': expected median(METRIC,N)",
+					where, e);
+		memcpy(num, c + 1, nl);
+		num[nl] = '\0';
+		if (strspn(num, "0123456789") != nl || nl > 4 ||
+		    (l->over = atoll(num)) < 1 || l->over > 1000)
+			return dq_error("%s '%s': N from 1 to 1000", where, e);
 		l->metric = dq_xstrndup(e + 7, (size_t)(c - e - 7));
 	} else {
 		l->metric = dq_xstrndup(e, mlen);
 	}
 	v = op + 1;
 	comma = strchr(v, ',');
-	l->error = NAN;
-	if (limit_value(v, comma ? (size_t)(comma - v) : strlen(v),
-			&l->warn) ||
-	    (comma && limit_value(comma + 1, strlen(comma + 1), &l->error)))
-		dq_usage_error("--limit '%s': WARN and ERROR are numbers, N%% "
-			    "or durations (12h)", e);
-	if (comma && (l->below ? l->error > l->warn : l->error < l->warn))
-		dq_usage_error("--limit '%s': the error limit is past the "
-			    "warning one", e);
+	if (tier_value(v, comma ? (size_t)(comma - v) : strlen(v), &l->t[0]) ||
+	    (comma && tier_value(comma + 1, strlen(comma + 1), &l->t[1])))
+		return dq_error("%s '%s': WARN and ERROR are numbers, N%%, "
+				"durations (12h), Nx or +V",
+				where, e);
+	if (comma && l->t[0].kind == l->t[1].kind &&
+	    (l->below ? l->t[1].v > l->t[0].v : l->t[1].v < l->t[0].v))
+		return dq_error("%s '%s': the error limit is past the warning "
+				"one",
+				where, e);
+	return 0;
 }
 
 /* Read every JSON document of path (one a line, or concatenated, or one
@@ -369,6 +416,11 @@ judge(const struct opts *o, const struct runs *r, size_t nhist,
 	emit(o, out, f, lv == L_OK);
 }
 
+static void limit_level(const struct opts *o, const struct limit *l,
+			const struct runs *r, size_t nhist,
+			const struct dq_metrics *cur, double x, cJSON *f,
+			struct dq_out *out);
+
 /* One limit against the current documents. */
 static void
 check_limit(const struct opts *o, struct limit *l, const struct runs *r,
@@ -394,20 +446,53 @@ check_limit(const struct opts *o, struct limit *l, const struct runs *r,
 			free(h);
 		}
 		cJSON *f = finding(cur->tool, l->metric, "limit", x);
-		enum level lv = L_OK;
 		if (l->over) {
 			cJSON_AddNumberToObject(f, "runs", (double)n);
 			cJSON_AddNumberToObject(f, "over", (double)l->over);
 		}
-		if (l->below ? x < l->error : x > l->error)
-			lv = L_ERROR;
-		else if (l->below ? x < l->warn : x > l->warn)
-			lv = L_WARN;
 		cJSON_AddStringToObject(f, "limit", l->text);
-		cJSON_AddStringToObject(f, "level", level_names[lv]);
-		counts[lv]++;
-		emit(o, out, f, lv == L_OK);
+		limit_level(o, l, r, nhist, cur, x, f, out);
 	}
+}
+
+/* Judge x against l's tiers (a relative tier against the median of the
+ * metric's earlier values) and write finding f. */
+static void
+limit_level(const struct opts *o, const struct limit *l,
+	    const struct runs *r, size_t nhist, const struct dq_metrics *cur,
+	    double x, cJSON *f, struct dq_out *out)
+{
+	double lim[2], base = 0;
+	enum level lv = L_OK;
+
+	if ((l->t[0].kind != T_ABS) || (l->t[1].set && l->t[1].kind != T_ABS)) {
+		double *h = dq_xmalloc((nhist + 1) * sizeof(*h));
+		size_t n = series(o, r, nhist, cur->tool, l->metric, cur, h);
+		if (n)
+			base = dq_median(h, n);
+		free(h);
+		if (!n) {
+			cJSON_AddStringToObject(f, "level", "not_judged");
+			cJSON_AddStringToObject(f, "message",
+						"no earlier value for a limit "
+						"relative to the history");
+			counts[3]++;
+			emit(o, out, f, 0);
+			return;
+		}
+		cJSON_AddNumberToObject(f, "baseline", base);
+	}
+	for (int i = 0; i < 2; i++)
+		lim[i] = l->t[i].kind == T_TIMES  ? l->t[i].v * base
+			 : l->t[i].kind == T_PLUS ? base + l->t[i].v
+						  : l->t[i].v;
+	if (l->t[1].set && (l->below ? x < lim[1] : x > lim[1]))
+		lv = L_ERROR;
+	else if (l->below ? x < lim[0] : x > lim[0])
+		lv = L_WARN;
+	cJSON_AddStringToObject(f, "level", level_names[lv]);
+	counts[lv]++;
+	emit(o, out, f, lv == L_OK);
 }
 
 static double
@@ -418,6 +503,107 @@ now_seconds(void)
 	return (double)time(NULL);
 }
 
+static int
+alerts_number(const cJSON *sec, const char *key, double min, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(sec, key);
+
+	if (!v)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble < min ||
+	    !isfinite(v->valuedouble))
+		return dq_error("contract: alerts.%s: a number, %g or more",
+				key, min);
+	*out = v->valuedouble;
+	return 0;
+}
+
+static int
+alerts_list(const cJSON *sec, const char *key, const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(sec, key), *it;
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (!cJSON_IsArray(v))
+		return dq_error("contract: alerts.%s: a list of strings", key);
+	cJSON_ArrayForEach(it, v)
+	{
+		if (!cJSON_IsString(it))
+			return dq_error("contract: alerts.%s: a list of "
+					"strings",
+					key);
+	}
+	*out = v;
+	return 0;
+}
+
+/* The contract's "alerts" section: its limits are added to --limit's,
+ * its other keys apply where no flag was given. */
+static int
+load_alerts(struct opts *o)
+{
+	const cJSON *sec, *limits, *metrics, *it, *season;
+	double x;
+	char where[64];
+	int i = 0;
+
+	dq_contract_init(&o->contract);
+	if (!o->ncontracts)
+		return 0;
+	if (dq_contract_load(&o->contract, o->contracts, o->ncontracts, NULL,
+			     0))
+		return -1;
+	sec = dq_contract_get(&o->contract, "alerts");
+	if (!sec)
+		return 0;
+	if (alerts_list(sec, "limits", &limits) ||
+	    alerts_list(sec, "metrics", &metrics))
+		return -1;
+	cJSON_ArrayForEach(it, limits)
+	{
+		snprintf(where, sizeof(where), "contract: alerts.limits[%d]",
+			 i++);
+		o->limits = dq_xrealloc(o->limits,
+					(o->nlimits + 1) * sizeof(*o->limits));
+		if (parse_limit(&o->limits[o->nlimits++], it->valuestring,
+				where))
+			return -1;
+	}
+	if (o->nglobs)
+		metrics = NULL; /* --metric wins */
+	cJSON_ArrayForEach(it, metrics)
+	{
+		o->globs = dq_xrealloc(o->globs,
+				       (o->nglobs + 1) * sizeof(char *));
+		o->globs[o->nglobs++] = it->valuestring;
+	}
+	x = (double)o->window;
+	if (alerts_number(sec, "window", 1, &x) ||
+	    alerts_number(sec, "warn", 0, o->given & G_WARN ? &x : &o->warn) ||
+	    alerts_number(sec, "error", 0, o->given & G_ERROR ? &x : &o->error) ||
+	    alerts_number(sec, "min_change", 0,
+			  o->given & G_MIN_CHANGE ? &x : &o->min_change))
+		return -1;
+	if (!(o->given & G_WINDOW))
+		o->window = (long long)x;
+	x = (double)o->min_history;
+	if (alerts_number(sec, "min_history", 1, &x))
+		return -1;
+	if (!(o->given & G_MIN_HISTORY))
+		o->min_history = (long long)x;
+	season = cJSON_GetObjectItemCaseSensitive(sec, "season");
+	if (season && (!cJSON_IsString(season) ||
+		       (strcmp(season->valuestring, "weekly") &&
+			strcmp(season->valuestring, "none"))))
+		return dq_error("contract: alerts.season: \"none\" or "
+				"\"weekly\"");
+	if (season && !(o->given & G_SEASON))
+		o->weekly = !strcmp(season->valuestring, "weekly");
+	return 0;
+}
+
 static void
 options(struct opts *o, int argc, char **argv)
 {
@@ -425,8 +611,14 @@ options(struct opts *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			o->contracts = dq_xrealloc(o->contracts,
+						   (o->ncontracts + 1) *
+							   sizeof(char *));
+			o->contracts[o->ncontracts++] = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			exit(0);
@@ -435,10 +627,12 @@ options(struct opts *o, int argc, char **argv)
 			exit(0);
 		case O_ALL: o->all = 1; break;
 		case O_ERROR:
+			o->given |= G_ERROR;
 			if (dq_opt_double("error", optarg, 0, 1e9, &o->error))
 				dq_usage_exit();
 			break;
 		case O_WARN:
+			o->given |= G_WARN;
 			if (dq_opt_double("warn", optarg, 0, 1e9, &o->warn))
 				dq_usage_exit();
 			break;
@@ -456,7 +650,9 @@ options(struct opts *o, int argc, char **argv)
 		case O_LIMIT:
 			o->limits = dq_xrealloc(o->limits, (o->nlimits + 1) *
 							   sizeof(*o->limits));
-			parse_limit(&o->limits[o->nlimits++], optarg);
+			if (parse_limit(&o->limits[o->nlimits++], optarg,
+					"--limit"))
+				dq_usage_exit();
 			break;
 		case O_METRIC:
 			o->globs = dq_xrealloc(o->globs,
@@ -464,16 +660,19 @@ options(struct opts *o, int argc, char **argv)
 			o->globs[o->nglobs++] = optarg;
 			break;
 		case O_MIN_CHANGE:
+			o->given |= G_MIN_CHANGE;
 			if (dq_opt_double("min-change", optarg, 0, 1e9,
 					  &o->min_change))
 				dq_usage_exit();
 			break;
 		case O_MIN_HISTORY:
+			o->given |= G_MIN_HISTORY;
 			if (dq_opt_int("min-history", optarg, 1, 100000,
 				       &o->min_history))
 				dq_usage_exit();
 			break;
 		case O_WINDOW:
+			o->given |= G_WINDOW;
 			if (dq_opt_int("window", optarg, 1, 100000, &o->window))
 				dq_usage_exit();
 			break;
@@ -483,6 +682,7 @@ options(struct opts *o, int argc, char **argv)
 					    "date-time", optarg);
 			break;
 		case O_SEASON:
+			o->given |= G_SEASON;
 			if (dq_opt_enum("season", optarg, seasons, &o->weekly))
 				dq_usage_exit();
 			break;
@@ -494,6 +694,8 @@ options(struct opts *o, int argc, char **argv)
 			dq_usage_error("option '%s' is unknown", argv[optind - 1]);
 		}
 	}
+	if (load_alerts(o))
+		exit(2);
 	if (optind >= argc)
 		dq_usage_error("no run to judge: name its summaries or profile "
 			    "documents ('-' for stdin)");
@@ -590,5 +792,7 @@ main(int argc, char **argv)
 	free(o.limits);
 	free(o.globs);
 	free(o.hist_files);
+	free(o.contracts);
+	dq_contract_release(&o.contract);
 	return status;
 }

@@ -177,6 +177,15 @@ static const struct keyspec identity_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
+/* dq-anomaly (docs/anomaly.md): the alert limits and the judgment. */
+static const struct keyspec alerts_keys[] = {
+	{ "limits", NULL, 0 },      { "metrics", NULL, 0 },
+	{ "window", NULL, 0 },      { "season", NULL, 0 },
+	{ "min_history", NULL, 0 }, { "warn", NULL, 0 },
+	{ "error", NULL, 0 },       { "min_change", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
 /* Sections owned by programs not written yet are accepted as a whole
  * (sub == NULL) until those programs declare their keys here. */
 static const struct keyspec top_keys[] = {
@@ -190,6 +199,7 @@ static const struct keyspec top_keys[] = {
 	{ "survivorship", survivorship_keys, 0 },
 	{ "profile", profile_keys, 0 },
 	{ "identity", identity_keys, 0 },
+	{ "alerts", alerts_keys, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -131,13 +131,17 @@ named(struct dq_metrics *m, const cJSON *doc, double now)
 	const cJSON *rej = cJSON_GetObjectItemCaseSensitive(c, "rejected");
 	const cJSON *q = cJSON_GetObjectItemCaseSensitive(c, "quarantined");
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc, "rows");
-	const cJSON *it, *x;
+	const cJSON *it, *x, *dup;
 	double t;
 
 	if (cJSON_IsNumber(in))
 		put(m, "rows", 4, in->valuedouble);
 	else if (cJSON_IsNumber(rows))
 		put(m, "rows", 4, rows->valuedouble);
+	dup = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, "duplicateRows"), "count");
+	if (cJSON_IsNumber(dup) && cJSON_IsNumber(rows) && rows->valuedouble > 0)
+		put(m, "duplicate_rate", 14, dup->valuedouble / rows->valuedouble);
 	if (cJSON_IsNumber(in) && in->valuedouble > 0)
 		put(m, "reject_rate", 11,
 		    ((cJSON_IsNumber(rej) ? rej->valuedouble : 0) +

@@ -9,6 +9,7 @@
  *
  *	rows              counts.in, or a profile's rows
  *	reject_rate       (counts.rejected + counts.quarantined) / counts.in
+ *	duplicate_rate    a profile's duplicateRows.count / rows
  *	null_rate.F       a profile summary's nullRates.F
  *	completeness.F    a profile's completenessOverview.F.completeness
  *	distinct.F        a profile's uniquenessOverview.F.distinct
