@@ -361,6 +361,17 @@ emit(const struct opts *o, struct dq_out *out, cJSON *f, int normal)
 	cJSON_Delete(f);
 }
 
+/* x with 15 significant digits, the most a double keeps exactly, so that
+ * a finding reads 0.583333333333333, not 0.58333333333333337. */
+static void
+add_number(cJSON *f, const char *key, double x)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%.15g", x);
+	cJSON_AddNumberToObject(f, key, strtod(b, NULL));
+}
+
 static cJSON *
 finding(const char *tool, const char *name, const char *kind, double x)
 {
@@ -369,7 +380,7 @@ finding(const char *tool, const char *name, const char *kind, double x)
 	cJSON_AddStringToObject(f, "kind", kind);
 	cJSON_AddStringToObject(f, "tool", tool);
 	cJSON_AddStringToObject(f, "metric", name);
-	cJSON_AddNumberToObject(f, "current", x);
+	add_number(f, "current", x);
 	return f;
 }
 
@@ -405,8 +416,8 @@ judge(const struct opts *o, const struct runs *r, size_t nhist,
 		else if (fabs(j.z) > o->warn)
 			lv = L_WARN;
 	}
-	cJSON_AddNumberToObject(f, "median", j.median);
-	cJSON_AddNumberToObject(f, "spread", j.spread);
+	add_number(f, "median", j.median);
+	add_number(f, "spread", j.spread);
 	if (isfinite(j.z))
 		cJSON_AddNumberToObject(f, "z", round(j.z * 1000) / 1000);
 	else
@@ -480,7 +491,7 @@ limit_level(const struct opts *o, const struct limit *l,
 			emit(o, out, f, 0);
 			return;
 		}
-		cJSON_AddNumberToObject(f, "baseline", base);
+		add_number(f, "baseline", base);
 	}
 	for (int i = 0; i < 2; i++)
 		lim[i] = l->t[i].kind == T_TIMES  ? l->t[i].v * base
