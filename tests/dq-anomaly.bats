@@ -186,3 +186,27 @@ history8() {
 	run -2 --separate-stderr dq anomaly -c "$T/bad.json" "$T/c.json"
 	[[ $stderr == *"unknown key 'alerts.windwo'"* ]]
 }
+
+@test "aggregate checks on a profile: mean, sum, median, stddev, min, max, top share, unique ratio, distinct" {
+	# h: 1 2 3 4 10 (mean 4, sum 20, median 3, population standard
+	# deviation sqrt(50 / 5) = 3.16227766017); s: a a b a c (top share
+	# 3/5, 3 distinct of 5).
+	printf '%s\n' '{"h":1,"s":"a"}' '{"h":2,"s":"a"}' '{"h":3,"s":"b"}' \
+		'{"h":4,"s":"a"}' '{"h":10,"s":"c"}' >"$T/a.ndjson"
+	dq profile "$T/a.ndjson" >"$T/p.json"
+	run -1 dq anomaly --fail-on warn --metric none --limit 'mean.h<5' --limit 'sum.h>20' \
+		--limit 'median.h<3.5,2' --limit 'stddev.h>3' --limit 'max.h>9,10' \
+		--limit 'min.h<1' --limit 'top_share.s>50%' \
+		--limit 'unique_ratio.s<0.7,0.5' --limit 'distinct.s>2' "$T/p.json"
+	assert_output - <<'OUT'
+{"kind":"limit","tool":"dq-profile","metric":"mean.h","current":4,"limit":"mean.h<5","level":"warn"}
+{"kind":"limit","tool":"dq-profile","metric":"median.h","current":3,"limit":"median.h<3.5,2","level":"warn"}
+{"kind":"limit","tool":"dq-profile","metric":"stddev.h","current":3.16227766017,"limit":"stddev.h>3","level":"warn"}
+{"kind":"limit","tool":"dq-profile","metric":"max.h","current":10,"limit":"max.h>9,10","level":"warn"}
+{"kind":"limit","tool":"dq-profile","metric":"top_share.s","current":0.6,"limit":"top_share.s>50%","level":"warn"}
+{"kind":"limit","tool":"dq-profile","metric":"unique_ratio.s","current":0.6,"limit":"unique_ratio.s<0.7,0.5","level":"warn"}
+{"kind":"limit","tool":"dq-profile","metric":"distinct.s","current":3,"limit":"distinct.s>2","level":"warn"}
+OUT
+	run -1 dq anomaly --metric none --limit 'max.h>5,9' "$T/p.json"
+	assert_output --partial '"level":"error"}'
+}

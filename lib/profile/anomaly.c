@@ -68,6 +68,19 @@ dq_metrics_get(const struct dq_metrics *m, const char *name, int *found)
 	return i >= 0 ? m->v[i] : 0;
 }
 
+/* Metric "a.b". */
+static void
+put2(struct dq_metrics *m, double x, const char *a, const char *b)
+{
+	struct dq_buf k = DQ_BUF_INIT;
+
+	dq_buf_addstr(&k, a);
+	dq_buf_addch(&k, '.');
+	dq_buf_addstr(&k, b);
+	put(m, k.buf, k.len, x);
+	dq_buf_release(&k);
+}
+
 /* Every numeric leaf under its dotted path; an array's object elements
  * under their "code" (rules) or "field", others under their index. */
 static void
@@ -166,13 +179,33 @@ named(struct dq_metrics *m, const cJSON *doc, double now)
 		x = cJSON_GetObjectItemCaseSensitive(it, "distinct");
 		if (cJSON_IsNumber(x))
 			putf(m, x->valuedouble, "distinct.", it->string);
+		x = cJSON_GetObjectItemCaseSensitive(it, "uniqueness");
+		if (cJSON_IsNumber(x))
+			putf(m, x->valuedouble, "unique_ratio.", it->string);
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(
 				       doc, "statisticalSummary"))
 	{
-		x = cJSON_GetObjectItemCaseSensitive(it, "mean");
+		static const char *const stat[] = { "mean", "stddev", "sum",
+						    "min", "max" };
+		for (size_t i = 0; i < sizeof(stat) / sizeof(*stat); i++) {
+			x = cJSON_GetObjectItemCaseSensitive(it, stat[i]);
+			if (cJSON_IsNumber(x))
+				put2(m, x->valuedouble, stat[i], it->string);
+		}
+		x = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(it, "quantiles"), "p50");
 		if (cJSON_IsNumber(x))
-			putf(m, x->valuedouble, "mean.", it->string);
+			putf(m, x->valuedouble, "median.", it->string);
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(
+				       doc, "valueDistributions"))
+	{
+		x = cJSON_GetArrayItem(
+			cJSON_GetObjectItemCaseSensitive(it, "topValues"), 0);
+		x = cJSON_GetObjectItemCaseSensitive(x, "share");
+		if (cJSON_IsNumber(x))
+			putf(m, x->valuedouble, "top_share.", it->string);
 	}
 	/* The newest date or date-time of a field (a profile's maxDate). */
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(

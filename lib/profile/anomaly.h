@@ -13,7 +13,10 @@
  *	null_rate.F       a profile summary's nullRates.F
  *	completeness.F    a profile's completenessOverview.F.completeness
  *	distinct.F        a profile's uniquenessOverview.F.distinct
- *	mean.F            a profile's statisticalSummary.F.mean
+ *	mean.F, stddev.F, sum.F, min.F, max.F, median.F
+ *	                  a profile's statisticalSummary.F (median: p50)
+ *	unique_ratio.F    a profile's uniquenessOverview.F.uniqueness
+ *	top_share.F       the share of F's most common value
  *	freshness_lag.F   seconds from a profile's newest date or date-time
  *	                  of F (boundsAnomalies.F.maxDate) to the
  *	                  document's time (or now)
