@@ -322,3 +322,43 @@ reporting_db() {
 	run -0 q "SELECT jsonb_array_length(p.profile_payload->'sampleData'->'rows'), (SELECT max(jsonb_array_length(v->'topValues')) FROM jsonb_each(p.profile_payload->'valueDistributions') AS e(k, v)), (SELECT max(length(x #>> '{}')) FROM jsonb_array_elements(p.profile_payload->'sampleData'->'rows') r, jsonb_array_elements(r) x), p.profile_payload->'_truncated'->>'max_value_bytes', octet_length(p.profile_payload::text) < 200000 FROM reporting.monitoring_file_data_profile p"
 	assert_output "25|10|1024|1024|t"
 }
+
+@test "dq-s3-event --psql: a file with some broken rows is validated and profiled; the broken rows deduct from format in proportion (issue 17)" {
+	pg_need
+	url=$(reporting_db s3part)
+	mkdir -p b/agency-drop/acme
+	# NDJSON, line 2 of 3 cut short; line 3's email fails FMT-101:
+	# format 35 x (1/3 broken + 2/3 parsed x 1 of 2 format checks
+	# failed) = 35 x 4/6 = 23.333333, score 76.666667 -> 77, failed.
+	printf '%s\n' '{"id":"A1","email":"a@example.org","state":"CA","hours":3}' \
+		'{"id":"A2","email":' \
+		'{"id":"A3","email":"c@@example.org","state":"NY","hours":5}' \
+		>b/agency-drop/acme/part.ndjson
+	# CSV, row 2 of 3 with a quote inside an unquoted field; row 3's
+	# hours 30 fails DOM-202 (1 of 2 bounds checks): format 35 x 1/3 =
+	# 11.666667, bounds 7.5, score 80.833333 -> 81, passed.
+	printf 'id,email,state,hours\nC1,a@example.org,CA,3\nC2,b"x"@example.org,NY,4\nC3,c@example.org,TX,30\n' \
+		>b/agency-drop/acme/part.csv
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/part.ndjson" | .Records[0].s3.object.size = 0' "$EX/events/acme-put.json" >e1.json
+	jq '.Records[0].s3.object.key = "acme/part.csv" | .Records[0].s3.object.size = 0 | .Records[0].eventTime = "2026-11-21T10:00:00Z"' "$EX/events/acme-put.json" >e2.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" --psql "$url" --register e1.json e2.json
+	assert_output $'s3://agency-drop/acme/part.ndjson agency=acme file=part.ndjson run=2026-11-21 8 score=77 failed violations=1\ns3://agency-drop/acme/part.csv agency=acme file=part.csv run=2026-11-21 10 score=81 passed violations=1'
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT f.file_name, f.latest_data_quality_score, q.score, q.passed, q.deductions::text, q.metrics->'formatParsing', q.failed_validation_message, q.failed_validation_rules::text FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id WHERE f.file_name LIKE 'part.%' ORDER BY f.id"
+	assert_output "$(cat <<-'EOS'
+	part.ndjson|77|77|f|{"bounds": 0, "format": 23.333333, "schema": 0, "uniqueness": 0, "completeness": 0}|{"checks": 2, "failed": 1, "parsed": 2, "passed": false, "weight": 35, "details": "1 of 3 records could not be parsed; 1 of 2 checks failed", "rejected": 1}|2 of 10 checks failed: PARSE: 1 of 3; FMT-101 email: 1 of 2|[{"code": "PARSE", "field": null, "checked": 3, "category": "format", "failures": 1, "severity": "error", "tolerance": 0}, {"code": "FMT-101", "rate": 0.5, "field": "email", "checked": 2, "category": "format", "failures": 1, "severity": "error", "tolerance": 0}]
+	part.csv|81|81|t|{"bounds": 7.5, "format": 11.666667, "schema": 0, "uniqueness": 0, "completeness": 0}|{"checks": 2, "failed": 0, "parsed": 2, "passed": false, "weight": 35, "details": "1 of 3 records could not be parsed; 0 of 2 checks failed", "rejected": 1}|2 of 10 checks failed: PARSE: 1 of 3; DOM-202 hours: 1 of 2|[{"code": "PARSE", "field": null, "checked": 3, "category": "format", "failures": 1, "severity": "error", "tolerance": 0}, {"code": "DOM-202", "rate": 0.5, "field": "hours", "checked": 2, "category": "bounds", "failures": 1, "severity": "error", "tolerance": 0}]
+	EOS
+	)"
+	# The failed-validation row names the broken rows first.
+	run -0 q "SELECT v.rule_name, v.rule_type, v.rule_path, v.validated_field_names, v.rule_parameters FROM reporting.monitoring_file_failed_validation v JOIN reporting.monitoring_file f ON f.id = v.monitoring_file_id WHERE f.file_name LIKE 'part.%' ORDER BY v.id"
+	assert_output $'PARSE; FMT-101|parse; format|format; format|; email|failures 1 of 3, tolerance 0; failures 1 of 2, tolerance 0\nPARSE; DOM-202|parse; range|format; bounds|; hours|failures 1 of 3, tolerance 0; failures 1 of 2, tolerance 0'
+	# The rows that parsed were profiled.
+	run -0 q "SELECT p.profile_payload->'rows', p.profile_payload->'rejected', p.profile_payload->'statisticalSummary'->'hours'->'max' FROM reporting.monitoring_file_data_profile p ORDER BY p.id"
+	assert_output $'2|1|5\n2|1|30'
+}

@@ -908,12 +908,52 @@ hash_id(char *out, size_t n, const char *prefix, const char *const *parts,
 	XXH3_freeState(st);
 }
 
-/* failed_validation_rules and _message from the summary's rules: the
- * members are copied as written. */
+/*
+ * The summary's checks, with the records that could not be parsed first,
+ * as a failed check of their own when there are any: {"code": "PARSE",
+ * "check": "parse", "field": null, "severity": "error", "category":
+ * "format", "checked": IN, "failures": REJECTED, "tolerance": 0,
+ * "passed": false}.  They took their share of the format deduction, and a
+ * failure the score counts is named where the failures are.  The array's
+ * text is built in b (owned by the caller) when it differs from the
+ * summary's.
+ */
+static struct jv
+checks_of(struct jv summary, struct dq_buf *b)
+{
+	struct jv rules = jv_get(summary, "rules"), c = jv_get(summary, "counts");
+	struct jv in = jv_get(c, "in"), rej = jv_get(c, "rejected");
+	struct dq_walk w;
+	struct dq_member m;
+
+	if (in.type != DQ_JSON_NUMBER || rej.type != DQ_JSON_NUMBER ||
+	    (rej.n == 1 && rej.s[0] == '0'))
+		return rules;
+	dq_buf_addstr(b, "[{\"code\":\"PARSE\",\"check\":\"parse\","
+		      "\"field\":null,\"severity\":\"error\","
+		      "\"category\":\"format\",\"checked\":");
+	dq_buf_add(b, in.s, in.n);
+	dq_buf_addstr(b, ",\"failures\":");
+	dq_buf_add(b, rej.s, rej.n);
+	dq_buf_addstr(b, ",\"tolerance\":0,\"passed\":false}");
+	if (rules.type == DQ_JSON_ARRAY) {
+		dq_walk_begin(&w, rules.s, rules.n);
+		while (dq_walk_element(&w, &m)) {
+			dq_buf_addch(b, ',');
+			dq_buf_add(b, m.val, m.vallen);
+		}
+	}
+	dq_buf_addch(b, ']');
+	return (struct jv){ b->buf, b->len, DQ_JSON_ARRAY };
+}
+
+/* failed_validation_rules and _message from the summary's checks
+ * (checks_of): the members are copied as written. */
 static void
 failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
 {
-	struct jv rules = jv_get(summary, "rules"), rule, f;
+	struct dq_buf cb = DQ_BUF_INIT;
+	struct jv rules = checks_of(summary, &cb), rule, f;
 	static const char *const keep[] = { "code", "field", "severity",
 		"category", "checked", "failures", "rate", "tolerance" };
 	struct dq_buf msg = DQ_BUF_INIT;
@@ -976,6 +1016,7 @@ failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
 		*msg_out = dq_buf_detach(&m2, NULL);
 	}
 	dq_buf_release(&msg);
+	dq_buf_release(&cb);
 }
 
 
@@ -1217,10 +1258,12 @@ struct fv {
 	struct dq_buf name, type, path, fields, values, params;
 };
 
+/* Append v's text after "; " unless it is the first rule's (an empty
+ * text still takes its place, so that the columns line up). */
 static void
-fv_add(struct dq_buf *b, struct jv v)
+fv_add(struct dq_buf *b, struct jv v, int first)
 {
-	if (b->len)
+	if (!first)
 		dq_buf_addstr(b, "; ");
 	jv_text(v, b);
 }
@@ -1228,14 +1271,17 @@ fv_add(struct dq_buf *b, struct jv v)
 static int
 failed_columns(struct jv summary, struct fv *fv)
 {
-	struct jv rules = jv_get(summary, "rules"), rule, ex;
+	struct dq_buf cb = DQ_BUF_INIT;
+	struct jv rules = checks_of(summary, &cb), rule, ex;
 	struct dq_walk w, we;
 	struct dq_member m;
 	int n = 0;
 
 	memset(fv, 0, sizeof(*fv));
-	if (rules.type != DQ_JSON_ARRAY)
+	if (rules.type != DQ_JSON_ARRAY) {
+		dq_buf_release(&cb);
 		return 0;
+	}
 	dq_walk_begin(&w, rules.s, rules.n);
 	while (dq_walk_element(&w, &m)) {
 		rule.s = m.val;
@@ -1243,14 +1289,13 @@ failed_columns(struct jv summary, struct fv *fv)
 		rule.type = m.type;
 		if (jv_get(rule, "passed").type != DQ_JSON_FALSE)
 			continue;
-		n++;
-		fv_add(&fv->name, jv_get(rule, "code"));
-		fv_add(&fv->type, jv_get(rule, "check"));
-		fv_add(&fv->path, jv_get(rule, "category"));
-		fv_add(&fv->fields, jv_get(rule, "field"));
+		fv_add(&fv->name, jv_get(rule, "code"), !n);
+		fv_add(&fv->type, jv_get(rule, "check"), !n);
+		fv_add(&fv->path, jv_get(rule, "category"), !n);
+		fv_add(&fv->fields, jv_get(rule, "field"), !n);
 		/* The first example's value, as JSON. */
 		ex = jv_get(rule, "examples");
-		if (fv->values.len)
+		if (n)
 			dq_buf_addstr(&fv->values, "; ");
 		if (ex.type == DQ_JSON_ARRAY) {
 			dq_walk_begin(&we, ex.s, ex.n);
@@ -1262,7 +1307,7 @@ failed_columns(struct jv summary, struct fv *fv)
 					json_compact(e.s, e.n, 0, &fv->values);
 			}
 		}
-		if (fv->params.len)
+		if (n++)
 			dq_buf_addstr(&fv->params, "; ");
 		dq_buf_addstr(&fv->params, "failures ");
 		jv_text(jv_get(rule, "failures"), &fv->params);
@@ -1277,6 +1322,7 @@ failed_columns(struct jv summary, struct fv *fv)
 	cut_chars(&fv->fields);
 	cut_chars(&fv->values);
 	cut_chars(&fv->params);
+	dq_buf_release(&cb);
 	return n;
 }
 
