@@ -362,3 +362,31 @@ reporting_db() {
 	run -0 q "SELECT p.profile_payload->'rows', p.profile_payload->'rejected', p.profile_payload->'statisticalSummary'->'hours'->'max' FROM reporting.monitoring_file_data_profile p ORDER BY p.id"
 	assert_output $'2|1|5\n2|1|30'
 }
+
+@test "dq-s3-event --psql: a processing failure for an hour never stored creates the run with the failure recorded; it scores nothing and leaves the latest score alone (issue 17)" {
+	pg_need
+	url=$(reporting_db s3never)
+	q() { psql -X -A -t "$url" -c "$1"; }
+	ev() {
+		"$S3EVENT" -q -c "$EX/contract.json" --psql "$url" \
+			--file-strip ' [0-9]{4}-[0-9]{2}-[0-9]{2}' "$@"
+	}
+	msg='processing failed at fetch: s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object'
+	DQ_S3_FETCH=false run -2 --separate-stderr ev --log-format json "$EX/events/acme-put.json"
+	assert_output ""
+	run -0 jq -r 'select(.stage == "fetch") | [.level, .monitoring_file_id, (.monitoring_file_run_id | type), .message] | @tsv' <<<"$stderr"
+	assert_output $'info\t1\tnull\ts3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: fetching\nerror\t1\tnull\ts3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object\ninfo\t1\tnumber\ts3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: the failure is recorded in the run'
+	run -0 q "SELECT r.run_date, r.run_hour, r.file_size, r.file_last_modified, q.score, q.passed, q.deductions::text, q.metrics::text, q.failed_validation_message, q.failed_validation_rules::text, f.latest_data_quality_score IS NULL FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id"
+	assert_output "2026-11-21|8|385|2026-11-21 08:15:02.417+00|0|f|{}|{\"uniqueness\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"boundsRange\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"completeness\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"formatParsing\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"processingFailed\": {\"error\": \"s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object\", \"stage\": \"fetch\"}, \"schemaValidation\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}}|$msg|[{\"stage\": \"fetch\", \"processing_error\": \"s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object\"}]|t"
+	# The same hour processed: its results replace the failure.
+	run -1 ev "$EX/events/acme-put.json"
+	run -0 q "SELECT q.score, q.metrics ? 'processingFailed', q.failed_validation_message LIKE '3 of %', f.latest_data_quality_score, (SELECT count(*) FROM reporting.monitoring_file_run) FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id"
+	assert_output "40|f|t|40|1"
+	# A later hour that fails: a run of its own, the latest score stays
+	# the checked run's, also when another load recomputes it.
+	jq '.Records[0].eventTime = "2026-11-21T11:00:00Z"' "$EX/events/acme-put.json" >later.json
+	DQ_S3_FETCH=false run -2 --separate-stderr ev later.json
+	run -1 ev "$EX/events/acme-put.json"
+	run -0 q "SELECT r.run_hour, q.score, q.passed, f.latest_data_quality_score FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id ORDER BY r.run_hour"
+	assert_output $'8|40|f|40\n11|0|f|40'
+}

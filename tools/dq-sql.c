@@ -1212,6 +1212,11 @@ monitoring(const struct opts *o, struct dq_buf *out)
 
 /* --- the reporting tables -------------------------------------------- */
 
+/* The runs that give latest_data_quality_score: not a run whose only
+ * quality row records a processing failure (dq-s3-event writes it with
+ * score 0 and metrics.processingFailed when the file was never checked). */
+#define LATEST_CHECKED " AND NOT q.metrics ? 'processingFailed'"
+
 /*
  * The shared reporting tables (../shared/seeds/001-reporting-schema.sql,
  * the Django models of the monitoring-file design document), written as
@@ -1577,7 +1582,8 @@ reporting(const struct opts *o, struct dq_buf *out)
 	dq_buf_addstr(out, " r JOIN ");
 	add_table(out, o, "monitoring_file_data_quality");
 	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
-		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "    WHERE r.monitoring_file_id = f.id" LATEST_CHECKED
+		      " ORDER BY "
 		      "r.run_date DESC, r.run_hour DESC LIMIT 1)\n  WHERE f.id = ");
 	dq_buf_add(out, mf.buf, mf.len);
 	dq_buf_addstr(out, " AND f.latest_data_quality_score IS DISTINCT FROM "
@@ -1586,7 +1592,8 @@ reporting(const struct opts *o, struct dq_buf *out)
 	dq_buf_addstr(out, " r JOIN ");
 	add_table(out, o, "monitoring_file_data_quality");
 	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
-		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "    WHERE r.monitoring_file_id = f.id" LATEST_CHECKED
+		      " ORDER BY "
 		      "r.run_date DESC, r.run_hour DESC LIMIT 1);\n");
 	dq_buf_release(&mf);
 	dq_buf_release(&run);
