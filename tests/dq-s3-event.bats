@@ -57,8 +57,8 @@ event() {
 		"$EX/events/batch.json" "$EX/events/acme-put.json"
 	sqlite3 m.db .dump >dump2
 	run -0 diff dump1 dump2
-	run -0 sqlite3 -bail m.db <"$EX/report.sql"
-	assert_output "$(cat "$EX/expected/report.txt")"
+	run -0 sqlite3 -bail m.db <"$EX/sqlite-report.sql"
+	assert_output "$(cat "$EX/expected/sqlite-report.txt")"
 }
 
 @test "dq-s3-event: reads the notification from stdin; a passing object exits 0" {
@@ -129,12 +129,28 @@ event() {
 	assert_output 5
 }
 
-@test "examples/monitoring-files: make check (twice the same report, as expected/)" {
+@test "examples/monitoring-files: make check-sqlite (dq's own tables: twice the same report, as expected/)" {
+	cp -r "$EX" "$BATS_TEST_TMPDIR/m"
+	rm -rf "$BATS_TEST_TMPDIR/m/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/m" check-sqlite DQ_BIN="$DQ_BIN" \
+		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
+	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
+}
+
+@test "examples/monitoring-files: make check on the reporting tables (an NDJSON, a CSV with a broken row, an unparseable object, an unknown file; twice the same rows, as expected/) (issue 17)" {
+	pg_need
+	url=$(pg_newdb example)
 	cp -r "$EX" "$BATS_TEST_TMPDIR/m"
 	rm -rf "$BATS_TEST_TMPDIR/m/out"
 	run -0 make -s -C "$BATS_TEST_TMPDIR/m" check DQ_BIN="$DQ_BIN" \
-		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
-	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
+		SCRIPTS="$BATS_TEST_DIRNAME/../scripts" PSQL_URL="$url" \
+		DDL="$BATS_TEST_DIRNAME/fixtures/sql/reporting-schema.sql"
+	run -0 cat "$BATS_TEST_TMPDIR/m/out/report2.txt"
+	assert_line "acme | daily/volunteers.ndjson | 65"
+	assert_line --partial "exports/shifts.csv | 2026-11-21 | 76 | f | "
+	# Without a database it says what it needs.
+	run -2 make -s -C "$BATS_TEST_TMPDIR/m" check
+	assert_output --partial "make: give PSQL_URL=postgresql://... (an empty database for the example)"
 }
 
 @test "dq-s3-event: keys with '..' or '.' segments are refused; --keep writes nothing outside DIR" {
@@ -389,4 +405,20 @@ reporting_db() {
 	run -1 ev "$EX/events/acme-put.json"
 	run -0 q "SELECT r.run_hour, q.score, q.passed, f.latest_data_quality_score FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id ORDER BY r.run_hour"
 	assert_output $'8|40|f|40\n11|0|f|40'
+}
+
+@test "dq-s3-event: a file is read in the format its extension names: an HTML error page saved as .ndjson is a format failure, not a one-column CSV scoring 80 (issue 17)" {
+	mkdir -p b/agency-drop/acme
+	printf '<html>\n<head><title>502 Bad Gateway</title></head>\n</html>\n' >b/agency-drop/acme/page.ndjson
+	printf 'id,email,state,hours\nC1,a@example.org,CA,3\n' >b/agency-drop/acme/page.csv
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/page.ndjson" | .Records += [.Records[0] | .s3.object.key = "acme/page.csv"]' "$EX/events/acme-put.json" >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 "$S3EVENT" -c "$EX/contract.json" --db m.db e.json
+	assert_output $'s3://agency-drop/acme/page.ndjson agency=acme file=page.ndjson run=2026-11-21 8 score=65 failed violations=0\ns3://agency-drop/acme/page.csv agency=acme file=page.csv run=2026-11-21 8 score=100 passed violations=0'
+	run -0 sqlite3 m.db "SELECT json_extract(q.metrics, '$.formatParsing.details'), q.failed_validation_message FROM monitoring_file_data_quality q JOIN monitoring_file_run r ON r.id = q.monitoring_file_run_id JOIN monitoring_file f ON f.id = r.monitoring_file_id WHERE f.file_name = 'page.ndjson'"
+	assert_output "no input record could be parsed (3 rejected)|1 of 10 checks failed: PARSE: 3 of 3"
 }
