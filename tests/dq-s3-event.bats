@@ -422,3 +422,23 @@ reporting_db() {
 	run -0 sqlite3 m.db "SELECT json_extract(q.metrics, '$.formatParsing.details'), q.failed_validation_message FROM monitoring_file_data_quality q JOIN monitoring_file_run r ON r.id = q.monitoring_file_run_id JOIN monitoring_file f ON f.id = r.monitoring_file_id WHERE f.file_name = 'page.ndjson'"
 	assert_output "no input record could be parsed (3 rejected)|1 of 10 checks failed: PARSE: 3 of 3"
 }
+
+@test "dq-s3-event --psql: a file scoring exactly 79.5 is stored as 80 and passed, the deduction as summed (issue 17)" {
+	pg_need
+	url=$(reporting_db s3half)
+	mkdir -p b/agency-drop/acme
+	# Schema weighs 41 here: 1 of 2 type checks fails, 41 x 1/2 = 20.5.
+	printf '{"fields":{"n":{"type":"integer"},"m":{"type":"integer"}},"score":{"weights":{"schema":41}}}' >c.json
+	printf '{"n":1,"m":"x"}\n{"n":2,"m":3}\n' >b/agency-drop/acme/half.ndjson
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/half.ndjson"' "$EX/events/acme-put.json" >e.json
+	# Status 1: dq-validate's gate also fails on the failed error check;
+	# the quality row passes on its score, as the document defines it.
+	DQ_S3_FETCH="$PWD/fetch" run -1 "$S3EVENT" -q -c c.json --psql "$url" --register e.json
+	run -0 psql -X -A -t "$url" -c "SELECT f.latest_data_quality_score, q.score, q.passed, q.deductions->'schema' FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id WHERE f.file_name = 'half.ndjson'"
+	assert_output "80|80|t|20.5"
+}
