@@ -442,3 +442,19 @@ reporting_db() {
 	run -0 psql -X -A -t "$url" -c "SELECT f.latest_data_quality_score, q.score, q.passed, q.deductions->'schema' FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id WHERE f.file_name = 'half.ndjson'"
 	assert_output "80|80|t|20.5"
 }
+
+@test "dq-s3-event: a file in which no field of the contract appears (a CSV with another delimiter) is a format failure, not a score of 80 on missing fields (issue 17)" {
+	mkdir -p b/agency-drop/acme
+	printf 'id;email;state;hours\nC1;a@example.org;CA;3\nC2;b@example.org;NY;4\n' >b/agency-drop/acme/semi.csv
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/semi.csv"' "$EX/events/acme-put.json" >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" --db m.db e.json
+	assert_output "s3://agency-drop/acme/semi.csv agency=acme file=semi.csv run=2026-11-21 8 score=65 failed violations=0"
+	[[ $stderr == *"dq-s3-event: s3://agency-drop/acme/semi.csv: the file cannot be parsed; stored as a format failure:"* ]]
+	run -0 sqlite3 m.db "SELECT json_extract(metrics, '$.formatParsing.details'), json_extract(metrics, '$.completeness.passed') IS NULL FROM monitoring_file_data_quality"
+	assert_output "cannot be parsed: no field the contract checks appears in the file (another format, a CSV with another delimiter, or not the expected data)|1"
+}
