@@ -7,7 +7,9 @@
 # s3rver is not a Debian package: the test installs it on first use with
 #   npm install --prefix "$HOME/.cache/dq/s3rver" s3rver@3
 # (or point DQ_S3RVER at another --prefix); it is skipped only when that
-# fails.  The aws CLI is Debian's awscli (scripts/install-deps).
+# fails.  The SQS consumer (dq-s3-event --sqs) runs against local-aws-sqs,
+# installed the same way into $HOME/.cache/dq/sqs (DQ_SQS_SERVER).  The
+# aws CLI is Debian's awscli (scripts/install-deps).
 
 load helpers
 load pg
@@ -80,6 +82,19 @@ free_port() {
 	assert_output 2
 }
 
+# npm_ready PREFIX NAME SPEC: the npm package NAME under PREFIX, installed
+# on first use (npm install --prefix PREFIX SPEC) from the npm registry,
+# outside the repository (as scripts/bench does with Ajv); the test is
+# skipped, saying so, only when that fails.
+npm_ready() {
+	if [ ! -d "$1/node_modules/$2" ] && command -v npm >/dev/null; then
+		timeout 300 npm install --silent --no-audit --no-fund \
+			--prefix "$1" "$3" >/dev/null 2>&1 || true
+	fi
+	[ -d "$1/node_modules/$2" ] ||
+		skip "$2 could not be installed: npm install --prefix '$1' $3"
+}
+
 # s3rver_up: s3rver on a free loopback port (installed on first use),
 # the aws CLI pointed at it ($endpoint), the example object uploaded;
 # its notification is events/1.json.
@@ -87,14 +102,7 @@ s3rver_up() {
 	command -v aws >/dev/null || skip "aws CLI not installed (Debian package awscli)"
 	command -v node >/dev/null || skip "node not installed"
 	mods=${DQ_S3RVER:-$HOME/.cache/dq/s3rver}
-	# Installed on first use from the npm registry, outside the repository
-	# (as scripts/bench does with Ajv); skipped only when that fails.
-	if [ ! -d "$mods/node_modules/s3rver" ] && command -v npm >/dev/null; then
-		timeout 300 npm install --silent --no-audit --no-fund \
-			--prefix "$mods" s3rver@3 >/dev/null 2>&1 || true
-	fi
-	[ -d "$mods/node_modules/s3rver" ] ||
-		skip "s3rver could not be installed: npm install --prefix '$mods' s3rver@3"
+	npm_ready "$mods" s3rver s3rver@3
 	# s3rver's fixed example credentials; no real account is involved.
 	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 	export AWS_DEFAULT_REGION=us-east-1
@@ -240,4 +248,127 @@ CONF
 	run -1 ev sqs.json sns.json lambda-sqs-sns.json
 	dump >dump2
 	run -0 diff dump1 dump2
+}
+
+# sqs_up: local-aws-sqs on a free loopback port (installed on first use
+# like s3rver), the aws CLI pointed at it ($sqs_endpoint), and a queue
+# "events" whose messages stay invisible 60 s once received ($queue).
+sqs_up() {
+	command -v aws >/dev/null || skip "aws CLI not installed (Debian package awscli)"
+	command -v node >/dev/null || skip "node not installed"
+	mods=${DQ_SQS_SERVER:-$HOME/.cache/dq/sqs}
+	npm_ready "$mods" local-aws-sqs local-aws-sqs@2
+	# Any credentials do: the server checks none; no account is involved.
+	export AWS_ACCESS_KEY_ID=LOCAL AWS_SECRET_ACCESS_KEY=LOCAL
+	export AWS_DEFAULT_REGION=us-east-1
+	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+	node "$BATS_TEST_DIRNAME/sqs-server.js" "$mods" "$PWD/sqsport" >sqs.log 2>&1 &
+	SERVER_PID=$!
+	wait_for sqsport
+	sqs_endpoint="http://127.0.0.1:$(cat sqsport)"
+	queue=$(aws --endpoint-url "$sqs_endpoint" sqs create-queue --queue-name events \
+		--attributes VisibilityTimeout=60 --query QueueUrl --output text)
+}
+
+# send BODYFILE: send a message, print its id.
+send() {
+	aws --endpoint-url "$sqs_endpoint" sqs send-message --queue-url "$queue" \
+		--message-body "$(cat "$1")" --query MessageId --output text
+}
+
+# inflight: messages received and neither deleted nor visible again.
+inflight() {
+	aws --endpoint-url "$sqs_endpoint" sqs get-queue-attributes --queue-url "$queue" \
+		--attribute-names ApproximateNumberOfMessagesNotVisible \
+		--query Attributes.ApproximateNumberOfMessagesNotVisible --output text
+}
+
+@test "aws sqs + local-aws-sqs: dq-s3-event --sqs deletes a message only once its records are stored; one it cannot handle, or whose store fails, is left on the queue (issue 17)" {
+	sqs_up
+	export DQ_S3_FETCH="$EX/fetch-local"
+	jq -n --arg m "$(cat "$EX/events/batch.json")" \
+		'{Type: "Notification", MessageId: "m1", TopicArn: "arn:aws:sns:us-east-1:1:t", Message: $m}' >sns.json
+	echo '{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-21T08:00:00Z","Bucket":"agency-drop"}' >test.json
+	echo '{"hello": "not an event"}' >odd.json
+	id1=$(send "$EX/events/acme-put.json")
+	id2=$(send sns.json)
+	id3=$(send test.json)
+	id4=$(send odd.json)
+	run -2 --separate-stderr "$BATS_TEST_DIRNAME/../scripts/dq-s3-event" \
+		-c "$EX/contract.json" --db m.db --sqs "$queue" \
+		--sqs-endpoint-url "$sqs_endpoint" --sqs-wait 1 --until-empty \
+		--log-format json
+	assert_output $'s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5\ns3://agency-drop/beta-county/exports/roster.ndjson agency=beta-county file=exports/roster.ndjson run=2026-11-21 14 score=100 passed violations=0'
+	[[ $stderr == *"dq-s3-event: sqs message $id4: not an S3 event (S3, SNS, SQS or EventBridge shape)"* ]]
+	printf '%s\n' "$stderr" | grep '^{' >log.ndjson
+	run -0 jq -r --arg q "$queue" 'select(.stage == "sqs") | .message | ltrimstr($q + ": ")' log.ndjson
+	assert_output "message $id1 received
+message $id1 deleted
+message $id2 received
+message $id2 deleted
+message $id3 received
+message $id3 deleted
+message $id4 received
+message $id4 left on the queue: not every record in it was stored"
+	run -0 sqlite3 m.db "SELECT agency_slug, latest_data_quality_score FROM monitoring_file ORDER BY 1"
+	assert_output $'acme|44\nbeta-county|100'
+	run -0 inflight
+	assert_output 1
+	# A store that fails: the results are not committed, the message
+	# stays; nothing else is on the queue (the odd one is in flight).
+	id5=$(send "$EX/events/acme-put.json")
+	run -2 --separate-stderr "$BATS_TEST_DIRNAME/../scripts/dq-s3-event" \
+		-q -c "$EX/contract.json" --db nodir/m.db --sqs "$queue" \
+		--sqs-endpoint-url "$sqs_endpoint" --sqs-wait 1 --until-empty
+	[[ $stderr == *"could not store the results"* ]]
+	[[ $stderr == *"dq-s3-event: $queue: message $id5 left on the queue: not every record in it was stored"* ]]
+	run -0 inflight
+	assert_output 2
+}
+
+@test "aws sqs + local-aws-sqs: SIGTERM stops dq-s3-event --sqs cleanly: the message in hand is finished and deleted, the next one left; an idle long poll ends at once (issue 17)" {
+	sqs_up
+	mkdir -p b
+	cp -r "$EX/bucket/." b/
+	# A slow fetch, so that the signal comes while a message is handled.
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	echo fetching >started
+	sleep 2
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	id1=$(send "$EX/events/batch.json")
+	id2=$(send "$EX/events/acme-put.json")
+	DQ_S3_FETCH="$PWD/fetch" "$BATS_TEST_DIRNAME/../scripts/dq-s3-event" \
+		-c "$EX/contract.json" --db m.db --sqs "$queue" \
+		--sqs-endpoint-url "$sqs_endpoint" --sqs-wait 20 \
+		>out 2>err &
+	pid=$!
+	wait_for started
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	run -0 cat out
+	assert_output "s3://agency-drop/beta-county/exports/roster.ndjson agency=beta-county file=exports/roster.ndjson run=2026-11-21 14 score=100 passed violations=0"
+	run -0 sqlite3 m.db "SELECT agency_slug FROM monitoring_file"
+	assert_output "beta-county"
+	# The first was deleted; the second, received with it, is left.
+	run -0 inflight
+	assert_output 1
+	# Idle: a 20-second long poll is cut short by SIGTERM.
+	"$BATS_TEST_DIRNAME/../scripts/dq-s3-event" -c "$EX/contract.json" \
+		--db m.db --sqs "$queue" --sqs-endpoint-url "$sqs_endpoint" \
+		--sqs-wait 20 >out2 2>err2 &
+	pid=$!
+	sleep 2
+	t0=$SECONDS
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ $((SECONDS - t0)) -le 3 ]
+	run -0 cat out2 err2
+	assert_output ""
 }

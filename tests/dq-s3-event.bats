@@ -57,8 +57,8 @@ event() {
 		"$EX/events/batch.json" "$EX/events/acme-put.json"
 	sqlite3 m.db .dump >dump2
 	run -0 diff dump1 dump2
-	run -0 sqlite3 -bail m.db <"$EX/report.sql"
-	assert_output "$(cat "$EX/expected/report.txt")"
+	run -0 sqlite3 -bail m.db <"$EX/sqlite-report.sql"
+	assert_output "$(cat "$EX/expected/sqlite-report.txt")"
 }
 
 @test "dq-s3-event: reads the notification from stdin; a passing object exits 0" {
@@ -129,12 +129,28 @@ event() {
 	assert_output 5
 }
 
-@test "examples/monitoring-files: make check (twice the same report, as expected/)" {
+@test "examples/monitoring-files: make check-sqlite (dq's own tables: twice the same report, as expected/)" {
+	cp -r "$EX" "$BATS_TEST_TMPDIR/m"
+	rm -rf "$BATS_TEST_TMPDIR/m/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/m" check-sqlite DQ_BIN="$DQ_BIN" \
+		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
+	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
+}
+
+@test "examples/monitoring-files: make check on the reporting tables (an NDJSON, a CSV with a broken row, an unparseable object, an unknown file; twice the same rows, as expected/) (issue 17)" {
+	pg_need
+	url=$(pg_newdb example)
 	cp -r "$EX" "$BATS_TEST_TMPDIR/m"
 	rm -rf "$BATS_TEST_TMPDIR/m/out"
 	run -0 make -s -C "$BATS_TEST_TMPDIR/m" check DQ_BIN="$DQ_BIN" \
-		SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
-	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
+		SCRIPTS="$BATS_TEST_DIRNAME/../scripts" PSQL_URL="$url" \
+		DDL="$BATS_TEST_DIRNAME/fixtures/sql/reporting-schema.sql"
+	run -0 cat "$BATS_TEST_TMPDIR/m/out/report2.txt"
+	assert_line "acme | daily/volunteers.ndjson | 65"
+	assert_line --partial "exports/shifts.csv | 2026-11-21 | 76 | f | "
+	# Without a database it says what it needs.
+	run -2 make -s -C "$BATS_TEST_TMPDIR/m" check
+	assert_output --partial "make: give PSQL_URL=postgresql://... (an empty database for the example)"
 }
 
 @test "dq-s3-event: keys with '..' or '.' segments are refused; --keep writes nothing outside DIR" {
@@ -321,4 +337,124 @@ reporting_db() {
 	assert_output "gamma|big.ndjson|100|t"
 	run -0 q "SELECT jsonb_array_length(p.profile_payload->'sampleData'->'rows'), (SELECT max(jsonb_array_length(v->'topValues')) FROM jsonb_each(p.profile_payload->'valueDistributions') AS e(k, v)), (SELECT max(length(x #>> '{}')) FROM jsonb_array_elements(p.profile_payload->'sampleData'->'rows') r, jsonb_array_elements(r) x), p.profile_payload->'_truncated'->>'max_value_bytes', octet_length(p.profile_payload::text) < 200000 FROM reporting.monitoring_file_data_profile p"
 	assert_output "25|10|1024|1024|t"
+}
+
+@test "dq-s3-event --psql: a file with some broken rows is validated and profiled; the broken rows deduct from format in proportion (issue 17)" {
+	pg_need
+	url=$(reporting_db s3part)
+	mkdir -p b/agency-drop/acme
+	# NDJSON, line 2 of 3 cut short; line 3's email fails FMT-101:
+	# format 35 x (1/3 broken + 2/3 parsed x 1 of 2 format checks
+	# failed) = 35 x 4/6 = 23.333333, score 76.666667 -> 77, failed.
+	printf '%s\n' '{"id":"A1","email":"a@example.org","state":"CA","hours":3}' \
+		'{"id":"A2","email":' \
+		'{"id":"A3","email":"c@@example.org","state":"NY","hours":5}' \
+		>b/agency-drop/acme/part.ndjson
+	# CSV, row 2 of 3 with a quote inside an unquoted field; row 3's
+	# hours 30 fails DOM-202 (1 of 2 bounds checks): format 35 x 1/3 =
+	# 11.666667, bounds 7.5, score 80.833333 -> 81, passed.
+	printf 'id,email,state,hours\nC1,a@example.org,CA,3\nC2,b"x"@example.org,NY,4\nC3,c@example.org,TX,30\n' \
+		>b/agency-drop/acme/part.csv
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/part.ndjson" | .Records[0].s3.object.size = 0' "$EX/events/acme-put.json" >e1.json
+	jq '.Records[0].s3.object.key = "acme/part.csv" | .Records[0].s3.object.size = 0 | .Records[0].eventTime = "2026-11-21T10:00:00Z"' "$EX/events/acme-put.json" >e2.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" --psql "$url" --register e1.json e2.json
+	assert_output $'s3://agency-drop/acme/part.ndjson agency=acme file=part.ndjson run=2026-11-21 8 score=77 failed violations=1\ns3://agency-drop/acme/part.csv agency=acme file=part.csv run=2026-11-21 10 score=81 passed violations=1'
+	q() { psql -X -A -t "$url" -c "$1"; }
+	run -0 q "SELECT f.file_name, f.latest_data_quality_score, q.score, q.passed, q.deductions::text, q.metrics->'formatParsing', q.failed_validation_message, q.failed_validation_rules::text FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id WHERE f.file_name LIKE 'part.%' ORDER BY f.id"
+	assert_output "$(cat <<-'EOS'
+	part.ndjson|77|77|f|{"bounds": 0, "format": 23.333333, "schema": 0, "uniqueness": 0, "completeness": 0}|{"checks": 2, "failed": 1, "parsed": 2, "passed": false, "weight": 35, "details": "1 of 3 records could not be parsed; 1 of 2 checks failed", "rejected": 1}|2 of 10 checks failed: PARSE: 1 of 3; FMT-101 email: 1 of 2|[{"code": "PARSE", "field": null, "checked": 3, "category": "format", "failures": 1, "severity": "error", "tolerance": 0}, {"code": "FMT-101", "rate": 0.5, "field": "email", "checked": 2, "category": "format", "failures": 1, "severity": "error", "tolerance": 0}]
+	part.csv|81|81|t|{"bounds": 7.5, "format": 11.666667, "schema": 0, "uniqueness": 0, "completeness": 0}|{"checks": 2, "failed": 0, "parsed": 2, "passed": false, "weight": 35, "details": "1 of 3 records could not be parsed; 0 of 2 checks failed", "rejected": 1}|2 of 10 checks failed: PARSE: 1 of 3; DOM-202 hours: 1 of 2|[{"code": "PARSE", "field": null, "checked": 3, "category": "format", "failures": 1, "severity": "error", "tolerance": 0}, {"code": "DOM-202", "rate": 0.5, "field": "hours", "checked": 2, "category": "bounds", "failures": 1, "severity": "error", "tolerance": 0}]
+	EOS
+	)"
+	# The failed-validation row names the broken rows first.
+	run -0 q "SELECT v.rule_name, v.rule_type, v.rule_path, v.validated_field_names, v.rule_parameters FROM reporting.monitoring_file_failed_validation v JOIN reporting.monitoring_file f ON f.id = v.monitoring_file_id WHERE f.file_name LIKE 'part.%' ORDER BY v.id"
+	assert_output $'PARSE; FMT-101|parse; format|format; format|; email|failures 1 of 3, tolerance 0; failures 1 of 2, tolerance 0\nPARSE; DOM-202|parse; range|format; bounds|; hours|failures 1 of 3, tolerance 0; failures 1 of 2, tolerance 0'
+	# The rows that parsed were profiled.
+	run -0 q "SELECT p.profile_payload->'rows', p.profile_payload->'rejected', p.profile_payload->'statisticalSummary'->'hours'->'max' FROM reporting.monitoring_file_data_profile p ORDER BY p.id"
+	assert_output $'2|1|5\n2|1|30'
+}
+
+@test "dq-s3-event --psql: a processing failure for an hour never stored creates the run with the failure recorded; it scores nothing and leaves the latest score alone (issue 17)" {
+	pg_need
+	url=$(reporting_db s3never)
+	q() { psql -X -A -t "$url" -c "$1"; }
+	ev() {
+		"$S3EVENT" -q -c "$EX/contract.json" --psql "$url" \
+			--file-strip ' [0-9]{4}-[0-9]{2}-[0-9]{2}' "$@"
+	}
+	msg='processing failed at fetch: s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object'
+	DQ_S3_FETCH=false run -2 --separate-stderr ev --log-format json "$EX/events/acme-put.json"
+	assert_output ""
+	run -0 jq -r 'select(.stage == "fetch") | [.level, .monitoring_file_id, (.monitoring_file_run_id | type), .message] | @tsv' <<<"$stderr"
+	assert_output $'info\t1\tnull\ts3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: fetching\nerror\t1\tnull\ts3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object\ninfo\t1\tnumber\ts3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: the failure is recorded in the run'
+	run -0 q "SELECT r.run_date, r.run_hour, r.file_size, r.file_last_modified, q.score, q.passed, q.deductions::text, q.metrics::text, q.failed_validation_message, q.failed_validation_rules::text, f.latest_data_quality_score IS NULL FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id"
+	assert_output "2026-11-21|8|385|2026-11-21 08:15:02.417+00|0|f|{}|{\"uniqueness\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"boundsRange\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"completeness\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"formatParsing\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}, \"processingFailed\": {\"error\": \"s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object\", \"stage\": \"fetch\"}, \"schemaValidation\": {\"passed\": null, \"details\": \"not checked: processing failed at fetch\"}}|$msg|[{\"stage\": \"fetch\", \"processing_error\": \"s3://agency-drop/acme/daily/volunteers 2026-11-21.ndjson: could not fetch the object\"}]|t"
+	# The same hour processed: its results replace the failure.
+	run -1 ev "$EX/events/acme-put.json"
+	run -0 q "SELECT q.score, q.metrics ? 'processingFailed', q.failed_validation_message LIKE '3 of %', f.latest_data_quality_score, (SELECT count(*) FROM reporting.monitoring_file_run) FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id"
+	assert_output "40|f|t|40|1"
+	# A later hour that fails: a run of its own, the latest score stays
+	# the checked run's, also when another load recomputes it.
+	jq '.Records[0].eventTime = "2026-11-21T11:00:00Z"' "$EX/events/acme-put.json" >later.json
+	DQ_S3_FETCH=false run -2 --separate-stderr ev later.json
+	run -1 ev "$EX/events/acme-put.json"
+	run -0 q "SELECT r.run_hour, q.score, q.passed, f.latest_data_quality_score FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id ORDER BY r.run_hour"
+	assert_output $'8|40|f|40\n11|0|f|40'
+}
+
+@test "dq-s3-event: a file is read in the format its extension names: an HTML error page saved as .ndjson is a format failure, not a one-column CSV scoring 80 (issue 17)" {
+	mkdir -p b/agency-drop/acme
+	printf '<html>\n<head><title>502 Bad Gateway</title></head>\n</html>\n' >b/agency-drop/acme/page.ndjson
+	printf 'id,email,state,hours\nC1,a@example.org,CA,3\n' >b/agency-drop/acme/page.csv
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/page.ndjson" | .Records += [.Records[0] | .s3.object.key = "acme/page.csv"]' "$EX/events/acme-put.json" >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 "$S3EVENT" -c "$EX/contract.json" --db m.db e.json
+	assert_output $'s3://agency-drop/acme/page.ndjson agency=acme file=page.ndjson run=2026-11-21 8 score=65 failed violations=0\ns3://agency-drop/acme/page.csv agency=acme file=page.csv run=2026-11-21 8 score=100 passed violations=0'
+	run -0 sqlite3 m.db "SELECT json_extract(q.metrics, '$.formatParsing.details'), q.failed_validation_message FROM monitoring_file_data_quality q JOIN monitoring_file_run r ON r.id = q.monitoring_file_run_id JOIN monitoring_file f ON f.id = r.monitoring_file_id WHERE f.file_name = 'page.ndjson'"
+	assert_output "no input record could be parsed (3 rejected)|1 of 10 checks failed: PARSE: 3 of 3"
+}
+
+@test "dq-s3-event --psql: a file scoring exactly 79.5 is stored as 80 and passed, the deduction as summed (issue 17)" {
+	pg_need
+	url=$(reporting_db s3half)
+	mkdir -p b/agency-drop/acme
+	# Schema weighs 41 here: 1 of 2 type checks fails, 41 x 1/2 = 20.5.
+	printf '{"fields":{"n":{"type":"integer"},"m":{"type":"integer"}},"score":{"weights":{"schema":41}}}' >c.json
+	printf '{"n":1,"m":"x"}\n{"n":2,"m":3}\n' >b/agency-drop/acme/half.ndjson
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/half.ndjson"' "$EX/events/acme-put.json" >e.json
+	# Status 1: dq-validate's gate also fails on the failed error check;
+	# the quality row passes on its score, as the document defines it.
+	DQ_S3_FETCH="$PWD/fetch" run -1 "$S3EVENT" -q -c c.json --psql "$url" --register e.json
+	run -0 psql -X -A -t "$url" -c "SELECT f.latest_data_quality_score, q.score, q.passed, q.deductions->'schema' FROM reporting.monitoring_file f JOIN reporting.monitoring_file_run r ON r.monitoring_file_id = f.id JOIN reporting.monitoring_file_data_quality q ON q.monitoring_file_run_id = r.id WHERE f.file_name = 'half.ndjson'"
+	assert_output "80|80|t|20.5"
+}
+
+@test "dq-s3-event: a file in which no field of the contract appears (a CSV with another delimiter) is a format failure, not a score of 80 on missing fields (issue 17)" {
+	mkdir -p b/agency-drop/acme
+	printf 'id;email;state;hours\nC1;a@example.org;CA;3\nC2;b@example.org;NY;4\n' >b/agency-drop/acme/semi.csv
+	cat >fetch <<-'EOS'
+	#!/bin/sh
+	exec cat "b/$1/$2"
+	EOS
+	chmod +x fetch
+	jq '.Records[0].s3.object.key = "acme/semi.csv"' "$EX/events/acme-put.json" >e.json
+	DQ_S3_FETCH="$PWD/fetch" run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" --db m.db e.json
+	assert_output "s3://agency-drop/acme/semi.csv agency=acme file=semi.csv run=2026-11-21 8 score=65 failed violations=0"
+	[[ $stderr == *"dq-s3-event: s3://agency-drop/acme/semi.csv: the file cannot be parsed; stored as a format failure:"* ]]
+	run -0 sqlite3 m.db "SELECT json_extract(metrics, '$.formatParsing.details'), json_extract(metrics, '$.completeness.passed') IS NULL FROM monitoring_file_data_quality"
+	assert_output "cannot be parsed: no field the contract checks appears in the file (another format, a CSV with another delimiter, or not the expected data)|1"
 }

@@ -451,6 +451,22 @@ J
 	assert_output '[65,false,35,false,3,3]'
 }
 
+@test "some lines rejected: their share of the format weight is deducted, the parsed records' format checks the rest (issue 17)" {
+	# 4 lines, 1 broken; the 3 parsed meet two format checks, FMT:n
+	# (passes) and FMT:e (fails on b@@example.org).
+	printf '%s\n' '{"n":1,"e":"a@example.org"}' '{"n":' '{"n":2,"e":"b@@example.org"}' '{"n":3,"e":"c@example.org"}' >"$T/in"
+	printf '{"fields":{"n":{"type":"integer"},"e":{"type":"email"}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	# format 35 x (1/4 + 3/4 x 1 of 2 format checks) = 35 x 5/8 =
+	# 21.875; score 78.125 -> 78.
+	run -0 jq -c '[.score, .score_passed, .deductions.format, .metrics.formatParsing]' "$T/s.json"
+	assert_output '[78,false,21.875,{"passed":false,"details":"1 of 4 records could not be parsed; 1 of 2 checks failed","checks":2,"failed":1,"weight":35,"parsed":3,"rejected":1}]'
+	# A contract without format checks: the broken share alone, 35/4.
+	run -1 dq validate -q --require n --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.score, .deductions.format, .metrics.formatParsing.passed]' "$T/s.json"
+	assert_output '[91,8.75,false]'
+}
+
 @test "malformed lines are rejected whole and counted; in = out + quarantined + rejected" {
 	printf '%s\n' '{"a":1}' '{"a":' '{"b":2}' >"$T/in"
 	run -1 dq validate -q --require a --quarantine "$T/q" --rejects "$T/r" \

@@ -11,13 +11,8 @@
  * when all of it was built, so an error leaves nothing half-written for
  * sqlite3 or psql.
  *
- * Upserts: the syntax is the one PostgreSQL 9.5 introduced and SQLite
- * copied in 3.24.0 (https://www.sqlite.org/lang_upsert.html,
- * https://www.postgresql.org/docs/15/sql-insert.html); `excluded` names
- * the proposed row in both.  Rows of a file go up to 500 to an INSERT
- * (parsed far faster than one a row); a key repeated within one starts
- * the next, because PostgreSQL refuses one statement that updates the same
- * row twice.
+ * Upserts, literals and long keys: lib/sql/sql.h (rows of a file go up
+ * to 500 to an INSERT; a key repeated within one starts the next).
  *
  * Replay: every key is derived from the input, never from the clock: a
  * monitoring file's id is a hash of agency and file name, a run's id a hash
@@ -34,23 +29,13 @@
  * literal) and JSON columns hold the document's text made compact, so
  * 1500000000000000001 stays itself.
  *
- * Long keys: PostgreSQL's btree indexes at most about 2700 bytes of a key
- * row; a key text above 256 bytes is stored as "#xxh128:" and its XXH3-128
- * (https://xxhash.com/doc/v0.8.2/), the text itself in a column beside it.
- *
  * Order: generic runs are ordered by their start time (dq_run.started_at),
  * so loading an older run after a newer one leaves the newer one's rows;
  * violations become "fixed" only after a run that says it was complete.
  *
- * Escaping: values become SQL string literals with single quotes doubled.
- * Backslashes and newlines need nothing in standard SQL strings (the
- * postgres dialect sets standard_conforming_strings on, the default since
- * PostgreSQL 9.1), except that the sqlite3 shell strips a carriage return
- * before each newline it reads, inside literals too (its line reader allows
- * CRLF scripts), so the sqlite dialect writes CR as `' || char(13) || '`.
- * NUL cannot be stored in PostgreSQL text (nor in jsonb), so "\u0000"
- * is stored as U+FFFD, with a warning.  Documents must be valid UTF-8,
- * which PostgreSQL also requires.
+ * NUL cannot be stored in PostgreSQL text (nor in jsonb), so "\u0000" is
+ * stored as U+FFFD, with a warning.  Documents must be valid UTF-8, which
+ * PostgreSQL also requires.
  *
  * Limits: the SQL is built in memory before it is written (about twice the
  * size of the documents).  The profile payload is capped: each string
@@ -71,6 +56,7 @@
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "norm/text.h"
+#include "sql/sql.h"
 #include "stream/json.h"
 #include "stream/walk.h"
 #include "stream/out.h"
@@ -377,34 +363,15 @@ doc_read(struct doc *d, const char *path)
 		close(fd);
 }
 
-/*
- * A JSON value as the text it has in its document (borrowed from the
- * document), or nothing (type -1).  dq-sql never converts a value: a
- * number goes into SQL as it was written (a JSON number is an SQL numeric
- * literal), so 1500000000000000001 stays itself.
- */
-struct jv {
-	const char *s;
-	size_t n;
-	int type; /* enum dq_json_type, -1 absent */
-};
+/* The sqlite3 shell drops a carriage return at the end of each line it
+ * reads, even inside a string literal; for it CR is written as char(13). */
+static int cr_as_char;
 
-static const struct jv jv_none = { NULL, 0, -1 };
-
-/* The member key of the object o, or nothing. */
-static struct jv
-jv_get(struct jv o, const char *key)
+/* Append s (n bytes) to b as an SQL string literal of the dialect. */
+static void
+add_literal(struct dq_buf *b, const char *s, size_t n)
 {
-	struct dq_member m;
-	struct jv v = jv_none;
-
-	if (o.type == DQ_JSON_OBJECT &&
-	    dq_walk_find(o.s, o.n, key, strlen(key), &m)) {
-		v.s = m.val;
-		v.n = m.vallen;
-		v.type = m.type;
-	}
-	return v;
+	dq_sql_literal(b, s, n, cr_as_char);
 }
 
 /*
@@ -435,11 +402,11 @@ count_nul(const char *s, size_t n)
  * the file and line on anything SQL cannot take.  A NUL, which SQL text
  * cannot hold, is stored as U+FFFD with a warning (add_literal and
  * json_compact replace it). */
-static struct jv
+static struct dq_sql_jv
 parse_json(const struct doc *d, const char *s, size_t n, int want_object)
 {
 	struct dq_json_error err;
-	struct jv v;
+	struct dq_sql_jv v;
 	size_t nul;
 
 	v.type = dq_json_validate(s, n, &err);
@@ -465,7 +432,7 @@ parse_json(const struct doc *d, const char *s, size_t n, int want_object)
 }
 
 /* A whole document. */
-static struct jv
+static struct dq_sql_jv
 doc_json(struct doc *d, const char *path)
 {
 	doc_read(d, path);
@@ -475,7 +442,7 @@ doc_json(struct doc *d, const char *path)
 
 /* The next non-blank line of an NDJSON document as an object, or nothing
  * (type -1) at the end.  *pos is the offset into the text. */
-static struct jv
+static struct dq_sql_jv
 next_line(struct doc *d, size_t *pos)
 {
 	const char *s = d->text.buf, *nl;
@@ -493,398 +460,7 @@ next_line(struct doc *d, size_t *pos)
 			continue;
 		return parse_json(d, s + start, len, 1);
 	}
-	return jv_none;
-}
-
-/*
- * Append the JSON text s[0..n) (validated) to out without white space
- * between tokens and with \u0000 written as \ufffd.  With maxval > 0, a
- * string value (not a key) longer than maxval bytes of JSON text is cut to
- * at most maxval bytes, at a character and escape boundary.  Returns the
- * number of strings cut.
- */
-static long
-json_compact(const char *s, size_t n, size_t maxval, struct dq_buf *out)
-{
-	const char *p = s, *e = s + n, *end, *q, *c;
-	long cut = 0;
-	int esc;
-	size_t step, len;
-
-	while (p < e) {
-		if (strchr(" \t\r\n", *p)) {
-			p++;
-			continue;
-		}
-		if (*p != '"') {
-			dq_buf_addch(out, *p++);
-			continue;
-		}
-		esc = 0;
-		end = dq_walk_skip_string(p, e, &esc);
-		q = end;
-		while (q < e && strchr(" \t\r\n", *q))
-			q++;
-		len = (size_t)(end - p) - 2;
-		if (!esc && (!maxval || len <= maxval || (q < e && *q == ':'))) {
-			dq_buf_add(out, p, (size_t)(end - p));
-			p = end;
-			continue;
-		}
-		if (maxval && len > maxval && !(q < e && *q == ':')) {
-			cut++;
-			q = p + 1 + maxval;
-		} else {
-			q = end - 1;
-		}
-		/* Token by token up to q: an escape, or one character. */
-		dq_buf_addch(out, '"');
-		for (c = p + 1; c < end - 1; c += step) {
-			if (*c == '\\')
-				step = c[1] == 'u' ? 6 : 2;
-			else
-				step = dq_utf8_len((unsigned char)*c);
-			if (c + step > q)
-				break;
-			if (step == 6 && memcmp(c, "\\u0000", 6) == 0)
-				dq_buf_addstr(out, "\\ufffd");
-			else
-				dq_buf_add(out, c, step);
-		}
-		dq_buf_addch(out, '"');
-		p = end;
-	}
-	return cut;
-}
-
-/* --- SQL values ------------------------------------------------------ */
-
-/* The sqlite3 shell drops a carriage return at the end of each line it
- * reads, even inside a string literal; for it CR is written as char(13). */
-static int cr_as_char;
-
-/* Append s (n bytes, valid UTF-8, no NUL) as an SQL string literal. */
-static void
-add_literal(struct dq_buf *b, const char *s, size_t n)
-{
-	size_t i, start = 0;
-
-	dq_buf_addch(b, '\'');
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\'') {
-			dq_buf_add(b, s + start, i + 1 - start);
-			dq_buf_addch(b, '\'');
-			start = i + 1;
-		} else if (s[i] == '\r' && cr_as_char) {
-			dq_buf_add(b, s + start, i - start);
-			dq_buf_addstr(b, "' || char(13) || '");
-			start = i + 1;
-		} else if (s[i] == '\0') {
-			/* SQL text cannot hold NUL: U+FFFD (parse_json
-			 * warned). */
-			dq_buf_add(b, s + start, i - start);
-			dq_buf_addstr(b, "\xef\xbf\xbd");
-			start = i + 1;
-		}
-	}
-	dq_buf_add(b, s + start, n - start);
-	dq_buf_addch(b, '\'');
-}
-
-/* A row being built: column names and their SQL values. */
-#define MAXCOLS 20
-struct row {
-	const char *table;
-	int nkey;                 /* the first nkey columns are the key */
-	int n;
-	const char *col[MAXCOLS];
-	int keep[MAXCOLS];        /* 1: set on insert, never updated */
-	struct dq_buf val[MAXCOLS];
-};
-
-static struct dq_buf *
-row_col(struct row *r, const char *col)
-{
-	struct dq_buf *v;
-
-	if (r->n == MAXCOLS)
-		dq_die("internal error: too many columns in %s", r->table);
-	r->col[r->n] = col;
-	r->keep[r->n] = 0;
-	v = &r->val[r->n++];
-	dq_buf_init(v, 16);
-	return v;
-}
-
-static void
-row_begin(struct row *r, const char *table, int nkey)
-{
-	r->table = table;
-	r->nkey = nkey;
-	r->n = 0;
-}
-
-/* A string column; NULL stores SQL NULL. */
-static void
-row_str(struct row *r, const char *col, const char *s)
-{
-	struct dq_buf *v = row_col(r, col);
-
-	if (s)
-		add_literal(v, s, strlen(s));
-	else
-		dq_buf_addstr(v, "NULL");
-}
-
-static void
-row_int(struct row *r, const char *col, long long x)
-{
-	dq_buf_add_int(row_col(r, col), x);
-}
-
-/* The text a JSON value names: a string unescaped, anything else (a
- * number as written, a group's values) its compact JSON text; nothing and
- * null are "".  Appended to b. */
-static void
-jv_text(struct jv j, struct dq_buf *b)
-{
-	if (j.type == DQ_JSON_STRING)
-		dq_json_unescape(j.s, j.n, b);
-	else if (j.type >= 0 && j.type != DQ_JSON_NULL)
-		json_compact(j.s, j.n, 0, b);
-}
-
-/* A text column: the text the value names (jv_text), in full. */
-static void
-row_text(struct row *r, const char *col, struct jv j)
-{
-	struct dq_buf t = DQ_BUF_INIT;
-
-	jv_text(j, &t);
-	add_literal(row_col(r, col), t.buf, t.len);
-	dq_buf_release(&t);
-}
-
-/* A column from a JSON value: strings as text, numbers as written,
- * booleans as TRUE/FALSE, anything else (or nothing) as NULL. */
-static void
-row_val(struct row *r, const char *col, struct jv j)
-{
-	struct dq_buf *v = row_col(r, col), t = DQ_BUF_INIT;
-
-	switch (j.type) {
-	case DQ_JSON_STRING:
-		dq_json_unescape(j.s, j.n, &t);
-		add_literal(v, t.buf, t.len);
-		dq_buf_release(&t);
-		break;
-	case DQ_JSON_NUMBER:
-		dq_buf_add(v, j.s, j.n);
-		break;
-	case DQ_JSON_TRUE:
-		dq_buf_addstr(v, "TRUE");
-		break;
-	case DQ_JSON_FALSE:
-		dq_buf_addstr(v, "FALSE");
-		break;
-	default:
-		dq_buf_addstr(v, "NULL");
-	}
-}
-
-/* A JSON column: the value's compact JSON text; NULL for nothing. */
-static void
-row_json(struct row *r, const char *col, struct jv j)
-{
-	struct dq_buf *v = row_col(r, col), t = DQ_BUF_INIT;
-
-	if (j.type < 0) {
-		dq_buf_addstr(v, "NULL");
-		return;
-	}
-	json_compact(j.s, j.n, 0, &t);
-	add_literal(v, t.buf, t.len);
-	dq_buf_release(&t);
-}
-
-/* A JSON column from JSON text built here. */
-static void
-row_json_text(struct row *r, const char *col, const struct dq_buf *t)
-{
-	add_literal(row_col(r, col), t->buf, t->len);
-}
-
-/*
- * A key column: the text the value names (jv_text).  PostgreSQL indexes
- * at most about 2700 bytes of a row's key (a btree page's third), so a key
- * text longer than KEY_MAX bytes, or one that looks like such a hash, is
- * stored as "#xxh128:" and the XXH3-128 of the text in 32 hex digits; the
- * whole text goes to the column full_col when one is given.
- */
-#define KEY_MAX 256
-#define KEY_HASHED "#xxh128:"
-static void
-row_key(struct row *r, const char *col, struct jv j, const char *full_col)
-{
-	struct dq_buf t = DQ_BUF_INIT, *v = row_col(r, col);
-	XXH128_hash_t h;
-	char hex[40];
-
-	jv_text(j, &t);
-	if (t.len > KEY_MAX ||
-	    (t.len >= 8 && memcmp(t.buf, KEY_HASHED, 8) == 0)) {
-		h = XXH3_128bits(t.buf, t.len);
-		snprintf(hex, sizeof(hex), "%016llx%016llx",
-			 (unsigned long long)h.high64,
-			 (unsigned long long)h.low64);
-		dq_buf_addch(v, '\'');
-		dq_buf_addstr(v, KEY_HASHED);
-		dq_buf_addstr(v, hex);
-		dq_buf_addch(v, '\'');
-	} else {
-		add_literal(v, t.buf, t.len);
-	}
-	if (full_col)
-		add_literal(row_col(r, full_col), t.buf, t.len);
-	dq_buf_release(&t);
-}
-
-/*
- * Emit the row as an upsert.  extra, when given, is appended to the SET
- * list (an update that is not a plain copy of the new value).  With
- * *batch non-NULL the row joins the open multi-row INSERT of the same
- * table (up to BATCH rows), which SQLite and PostgreSQL parse far faster
- * than one statement a row; the caller must know that the rows' keys are
- * distinct (PostgreSQL refuses one statement that updates a row twice) and
- * close the batch with row_flush().  *batch keeps the ON CONFLICT clause.
- */
-#define BATCH 500
-static void
-row_emit(struct row *r, struct dq_buf *out, const char *extra,
-	 struct dq_buf *tail, int *inbatch)
-{
-	int i, sets = 0;
-
-	if (inbatch && *inbatch) {
-		dq_buf_addstr(out, ",\n  (");
-	} else {
-		dq_buf_addstr(out, "INSERT INTO ");
-		dq_buf_addstr(out, r->table);
-		dq_buf_addstr(out, " (");
-		for (i = 0; i < r->n; i++) {
-			if (i)
-				dq_buf_addstr(out, ", ");
-			dq_buf_addstr(out, r->col[i]);
-		}
-		dq_buf_addstr(out, ") VALUES (");
-	}
-	for (i = 0; i < r->n; i++) {
-		if (i)
-			dq_buf_addstr(out, ", ");
-		dq_buf_add(out, r->val[i].buf, r->val[i].len);
-		dq_buf_release(&r->val[i]);
-	}
-	dq_buf_addch(out, ')');
-
-	dq_buf_reset(tail);
-	dq_buf_addstr(tail, "\n  ON CONFLICT (");
-	for (i = 0; i < r->nkey; i++) {
-		if (i)
-			dq_buf_addstr(tail, ", ");
-		dq_buf_addstr(tail, r->col[i]);
-	}
-	dq_buf_addstr(tail, ") DO ");
-	for (i = r->nkey; i < r->n; i++) {
-		if (r->keep[i])
-			continue;
-		dq_buf_addstr(tail, sets++ ? ", " : "UPDATE SET ");
-		dq_buf_addstr(tail, r->col[i]);
-		dq_buf_addstr(tail, " = excluded.");
-		dq_buf_addstr(tail, r->col[i]);
-	}
-	if (extra) {
-		dq_buf_addstr(tail, sets++ ? ", " : "UPDATE SET ");
-		dq_buf_addstr(tail, extra);
-	}
-	if (!sets)
-		dq_buf_addstr(tail, "NOTHING");
-	dq_buf_addstr(tail, ";\n");
-
-	if (inbatch && ++*inbatch < BATCH)
-		return;
-	dq_buf_add(out, tail->buf, tail->len);
-	if (inbatch)
-		*inbatch = 0;
-}
-
-/* Close an open batch of rows. */
-static void
-row_flush(struct dq_buf *out, struct dq_buf *tail, int *inbatch)
-{
-	if (*inbatch)
-		dq_buf_add(out, tail->buf, tail->len);
-	*inbatch = 0;
-}
-
-static void
-row_end(struct row *r, struct dq_buf *out, const char *extra)
-{
-	struct dq_buf tail = DQ_BUF_INIT;
-
-	row_emit(r, out, extra, &tail, NULL);
-	dq_buf_release(&tail);
-}
-
-/* Rows going into multi-row INSERTs: the open statement's ON CONFLICT
- * clause, its row count, and the keys it holds. */
-struct batch {
-	struct dq_buf tail;
-	int n;
-	struct dq_keyset keys;
-	struct dq_buf key;
-};
-
-static void
-batch_init(struct batch *b)
-{
-	dq_buf_init(&b->tail, 256);
-	dq_buf_init(&b->key, 64);
-	dq_keyset_init(&b->keys);
-	b->n = 0;
-}
-
-/* Add the row to the batch.  A key already in the open statement closes
- * it first: PostgreSQL will not update one row twice in one statement,
- * and the later row must win, as it would one statement a row. */
-static void
-batch_row(struct batch *b, struct row *r, struct dq_buf *out,
-	  const char *extra)
-{
-	int i;
-
-	dq_buf_reset(&b->key);
-	for (i = 0; i < r->nkey; i++) {
-		/* The values are SQL literals: ',' cannot blur two keys. */
-		dq_buf_add(&b->key, r->val[i].buf, r->val[i].len);
-		dq_buf_addch(&b->key, ',');
-	}
-	if (b->n && !dq_keyset_add(&b->keys, b->key.buf, b->key.len))
-		row_flush(out, &b->tail, &b->n);
-	if (!b->n) {
-		dq_keyset_release(&b->keys);
-		dq_keyset_init(&b->keys);
-		dq_keyset_add(&b->keys, b->key.buf, b->key.len);
-	}
-	row_emit(r, out, extra, &b->tail, &b->n);
-}
-
-static void
-batch_end(struct batch *b, struct dq_buf *out)
-{
-	row_flush(out, &b->tail, &b->n);
-	dq_buf_release(&b->tail);
-	dq_buf_release(&b->key);
-	dq_keyset_release(&b->keys);
+	return dq_sql_jv_none;
 }
 
 /* --- the monitoring schema ------------------------------------------ */
@@ -908,12 +484,52 @@ hash_id(char *out, size_t n, const char *prefix, const char *const *parts,
 	XXH3_freeState(st);
 }
 
-/* failed_validation_rules and _message from the summary's rules: the
- * members are copied as written. */
-static void
-failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
+/*
+ * The summary's checks, with the records that could not be parsed first,
+ * as a failed check of their own when there are any: {"code": "PARSE",
+ * "check": "parse", "field": null, "severity": "error", "category":
+ * "format", "checked": IN, "failures": REJECTED, "tolerance": 0,
+ * "passed": false}.  They took their share of the format deduction, and a
+ * failure the score counts is named where the failures are.  The array's
+ * text is built in b (owned by the caller) when it differs from the
+ * summary's.
+ */
+static struct dq_sql_jv
+checks_of(struct dq_sql_jv summary, struct dq_buf *b)
 {
-	struct jv rules = jv_get(summary, "rules"), rule, f;
+	struct dq_sql_jv rules = dq_sql_jv_get(summary, "rules"), c = dq_sql_jv_get(summary, "counts");
+	struct dq_sql_jv in = dq_sql_jv_get(c, "in"), rej = dq_sql_jv_get(c, "rejected");
+	struct dq_walk w;
+	struct dq_member m;
+
+	if (in.type != DQ_JSON_NUMBER || rej.type != DQ_JSON_NUMBER ||
+	    (rej.n == 1 && rej.s[0] == '0'))
+		return rules;
+	dq_buf_addstr(b, "[{\"code\":\"PARSE\",\"check\":\"parse\","
+		      "\"field\":null,\"severity\":\"error\","
+		      "\"category\":\"format\",\"checked\":");
+	dq_buf_add(b, in.s, in.n);
+	dq_buf_addstr(b, ",\"failures\":");
+	dq_buf_add(b, rej.s, rej.n);
+	dq_buf_addstr(b, ",\"tolerance\":0,\"passed\":false}");
+	if (rules.type == DQ_JSON_ARRAY) {
+		dq_walk_begin(&w, rules.s, rules.n);
+		while (dq_walk_element(&w, &m)) {
+			dq_buf_addch(b, ',');
+			dq_buf_add(b, m.val, m.vallen);
+		}
+	}
+	dq_buf_addch(b, ']');
+	return (struct dq_sql_jv){ b->buf, b->len, DQ_JSON_ARRAY };
+}
+
+/* failed_validation_rules and _message from the summary's checks
+ * (checks_of): the members are copied as written. */
+static void
+failed_rules(struct dq_sql_jv summary, struct dq_buf *list, char **msg_out)
+{
+	struct dq_buf cb = DQ_BUF_INIT;
+	struct dq_sql_jv rules = checks_of(summary, &cb), rule, f;
 	static const char *const keep[] = { "code", "field", "severity",
 		"category", "checked", "failures", "rate", "tolerance" };
 	struct dq_buf msg = DQ_BUF_INIT;
@@ -930,36 +546,36 @@ failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
 		rule.n = m.vallen;
 		rule.type = m.type;
 		checks++;
-		if (jv_get(rule, "passed").type != DQ_JSON_FALSE)
+		if (dq_sql_jv_get(rule, "passed").type != DQ_JSON_FALSE)
 			continue;
 		if (failed++)
 			dq_buf_addch(list, ',');
 		dq_buf_addch(list, '{');
 		for (k = nkept = 0; k < sizeof(keep) / sizeof(keep[0]); k++) {
-			f = jv_get(rule, keep[k]);
+			f = dq_sql_jv_get(rule, keep[k]);
 			if (f.type < 0)
 				continue;
 			dq_buf_addf(list, "%s\"%s\":", nkept++ ? "," : "",
 				    keep[k]);
-			json_compact(f.s, f.n, 0, list);
+			dq_sql_json_compact(f.s, f.n, 0, list);
 		}
 		dq_buf_addch(list, '}');
 		dq_buf_addstr(&msg, failed > 1 ? "; " : "");
-		f = jv_get(rule, "code");
+		f = dq_sql_jv_get(rule, "code");
 		if (f.type == DQ_JSON_STRING)
-			jv_text(f, &msg);
+			dq_sql_jv_text(f, &msg);
 		else
 			dq_buf_addch(&msg, '?');
-		f = jv_get(rule, "field");
+		f = dq_sql_jv_get(rule, "field");
 		if (f.type == DQ_JSON_STRING) {
 			dq_buf_addch(&msg, ' ');
-			jv_text(f, &msg);
+			dq_sql_jv_text(f, &msg);
 		}
-		f = jv_get(rule, "failures");
+		f = dq_sql_jv_get(rule, "failures");
 		if (f.type == DQ_JSON_NUMBER) {
 			dq_buf_addstr(&msg, ": ");
 			dq_buf_add(&msg, f.s, f.n);
-			f = jv_get(rule, "checked");
+			f = dq_sql_jv_get(rule, "checked");
 			if (f.type == DQ_JSON_NUMBER) {
 				dq_buf_addstr(&msg, " of ");
 				dq_buf_add(&msg, f.s, f.n);
@@ -976,6 +592,7 @@ failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
 		*msg_out = dq_buf_detach(&m2, NULL);
 	}
 	dq_buf_release(&msg);
+	dq_buf_release(&cb);
 }
 
 
@@ -987,21 +604,21 @@ failed_rules(struct jv summary, struct dq_buf *list, char **msg_out)
  * older than "score_passed" have only "passed", which then meant the
  * score.
  */
-static struct jv
-quality_passed(struct jv summary)
+static struct dq_sql_jv
+quality_passed(struct dq_sql_jv summary)
 {
-	struct jv p = jv_get(summary, "score_passed");
+	struct dq_sql_jv p = dq_sql_jv_get(summary, "score_passed");
 	return p.type == DQ_JSON_TRUE || p.type == DQ_JSON_FALSE ?
-		       p : jv_get(summary, "passed");
+		       p : dq_sql_jv_get(summary, "passed");
 }
 
 /* The score and quality_passed() of the summary read from file, or exit 2
  * when it is not a dq-validate summary. */
 static void
-quality_of(struct jv summary, const char *file, struct jv *score,
-	   struct jv *passed)
+quality_of(struct dq_sql_jv summary, const char *file, struct dq_sql_jv *score,
+	   struct dq_sql_jv *passed)
 {
-	*score = jv_get(summary, "score");
+	*score = dq_sql_jv_get(summary, "score");
 	*passed = quality_passed(summary);
 	if (score->type != DQ_JSON_NUMBER ||
 	    (passed->type != DQ_JSON_TRUE && passed->type != DQ_JSON_FALSE))
@@ -1020,7 +637,7 @@ quality_of(struct jv summary, const char *file, struct jv *score,
  * far less.
  */
 struct opts;
-static void profile_payload(const struct opts *o, struct jv p,
+static void profile_payload(const struct opts *o, struct dq_sql_jv p,
 			    struct dq_buf *out);
 
 static void
@@ -1028,8 +645,8 @@ monitoring(const struct opts *o, struct dq_buf *out)
 {
 	char file_id[40], run_id[40], hour[8];
 	const char *parts[4];
-	struct row r;
-	struct jv summary = jv_none, counts = jv_none, profile;
+	struct dq_sql_row r;
+	struct dq_sql_jv summary = dq_sql_jv_none, counts = dq_sql_jv_none, profile;
 	struct doc ds, d;
 
 	snprintf(hour, sizeof(hour), "%lld", o->run_hour);
@@ -1043,78 +660,78 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	dq_buf_init(&ds.text, 0);
 	if (o->summary) {
 		summary = doc_json(&ds, o->summary);
-		counts = jv_get(summary, "counts");
+		counts = dq_sql_jv_get(summary, "counts");
 	}
 
-	row_begin(&r, "monitoring_file", 1);
-	row_str(&r, "id", file_id);
-	row_str(&r, "agency_slug", o->agency);
-	row_str(&r, "file_name", o->file);
-	row_end(&r, out, NULL);
+	dq_sql_row_begin(&r, "monitoring_file", 1, cr_as_char);
+	dq_sql_row_str(&r, "id", file_id);
+	dq_sql_row_str(&r, "agency_slug", o->agency);
+	dq_sql_row_str(&r, "file_name", o->file);
+	dq_sql_row_end(&r, out, NULL);
 
-	row_begin(&r, "monitoring_file_run", 1);
-	row_str(&r, "id", run_id);
-	row_str(&r, "monitoring_file_id", file_id);
-	row_str(&r, "run_date", o->run_date);
-	row_int(&r, "run_hour", o->run_hour);
+	dq_sql_row_begin(&r, "monitoring_file_run", 1, cr_as_char);
+	dq_sql_row_str(&r, "id", run_id);
+	dq_sql_row_str(&r, "monitoring_file_id", file_id);
+	dq_sql_row_str(&r, "run_date", o->run_date);
+	dq_sql_row_int(&r, "run_hour", o->run_hour);
 	if (o->file_size >= 0)
-		row_int(&r, "file_size", o->file_size);
+		dq_sql_row_int(&r, "file_size", o->file_size);
 	else
-		row_str(&r, "file_size", NULL);
-	row_str(&r, "file_last_modified", o->last_modified);
-	row_val(&r, "contract_version", jv_get(summary, "contract_version"));
-	row_val(&r, "records_in", jv_get(counts, "in"));
-	row_val(&r, "records_rejected", jv_get(counts, "rejected"));
-	row_end(&r, out, NULL);
+		dq_sql_row_str(&r, "file_size", NULL);
+	dq_sql_row_str(&r, "file_last_modified", o->last_modified);
+	dq_sql_row_val(&r, "contract_version", dq_sql_jv_get(summary, "contract_version"));
+	dq_sql_row_val(&r, "records_in", dq_sql_jv_get(counts, "in"));
+	dq_sql_row_val(&r, "records_rejected", dq_sql_jv_get(counts, "rejected"));
+	dq_sql_row_end(&r, out, NULL);
 
 	if (o->summary) {
-		struct jv score, passed;
+		struct dq_sql_jv score, passed;
 		struct dq_buf rules = DQ_BUF_INIT;
 		char *msg;
 
 		quality_of(summary, o->summary, &score, &passed);
 		failed_rules(summary, &rules, &msg);
-		row_begin(&r, "monitoring_file_data_quality", 1);
-		row_str(&r, "monitoring_file_run_id", run_id);
-		row_val(&r, "score", score);
-		row_val(&r, "passed", passed);
-		row_val(&r, "pass_mark", jv_get(summary, "pass_mark"));
-		row_json(&r, "metrics", jv_get(summary, "metrics"));
-		row_json(&r, "deductions", jv_get(summary, "deductions"));
-		row_json(&r, "violations", jv_get(summary, "violations"));
-		row_str(&r, "failed_validation_message", msg);
-		row_json_text(&r, "failed_validation_rules", &rules);
-		row_end(&r, out, NULL);
+		dq_sql_row_begin(&r, "monitoring_file_data_quality", 1, cr_as_char);
+		dq_sql_row_str(&r, "monitoring_file_run_id", run_id);
+		dq_sql_row_val(&r, "score", score);
+		dq_sql_row_val(&r, "passed", passed);
+		dq_sql_row_val(&r, "pass_mark", dq_sql_jv_get(summary, "pass_mark"));
+		dq_sql_row_json(&r, "metrics", dq_sql_jv_get(summary, "metrics"));
+		dq_sql_row_json(&r, "deductions", dq_sql_jv_get(summary, "deductions"));
+		dq_sql_row_json(&r, "violations", dq_sql_jv_get(summary, "violations"));
+		dq_sql_row_str(&r, "failed_validation_message", msg);
+		dq_sql_row_json_text(&r, "failed_validation_rules", &rules);
+		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&rules);
 		free(msg);
 	}
 
 	if (o->violations) {
-		struct batch b;
+		struct dq_sql_batch b;
 		long long seq = 0;
 		size_t pos = 0;
-		struct jv v;
+		struct dq_sql_jv v;
 
-		batch_init(&b);
+		dq_sql_batch_init(&b);
 		doc_read(&d, o->violations);
 		while ((v = next_line(&d, &pos)).type >= 0) {
 			if (o->max_violations && seq >= o->max_violations)
 				continue;
-			row_begin(&r, "monitoring_file_failed_validation", 2);
-			row_str(&r, "monitoring_file_run_id", run_id);
-			row_int(&r, "seq", ++seq);
-			row_text(&r, "record_id", jv_get(v, "record_id"));
-			row_val(&r, "line", jv_get(v, "line"));
-			row_text(&r, "rule_code", jv_get(v, "code"));
-			row_val(&r, "severity", jv_get(v, "severity"));
-			row_val(&r, "category", jv_get(v, "category"));
-			row_val(&r, "field", jv_get(v, "field"));
-			row_json(&r, "value", jv_get(v, "value"));
-			row_val(&r, "message", jv_get(v, "message"));
-			row_val(&r, "hint", jv_get(v, "hint"));
-			batch_row(&b, &r, out, NULL);
+			dq_sql_row_begin(&r, "monitoring_file_failed_validation", 2, cr_as_char);
+			dq_sql_row_str(&r, "monitoring_file_run_id", run_id);
+			dq_sql_row_int(&r, "seq", ++seq);
+			dq_sql_row_text(&r, "record_id", dq_sql_jv_get(v, "record_id"));
+			dq_sql_row_val(&r, "line", dq_sql_jv_get(v, "line"));
+			dq_sql_row_text(&r, "rule_code", dq_sql_jv_get(v, "code"));
+			dq_sql_row_val(&r, "severity", dq_sql_jv_get(v, "severity"));
+			dq_sql_row_val(&r, "category", dq_sql_jv_get(v, "category"));
+			dq_sql_row_val(&r, "field", dq_sql_jv_get(v, "field"));
+			dq_sql_row_json(&r, "value", dq_sql_jv_get(v, "value"));
+			dq_sql_row_val(&r, "message", dq_sql_jv_get(v, "message"));
+			dq_sql_row_val(&r, "hint", dq_sql_jv_get(v, "hint"));
+			dq_sql_batch_row(&b, &r, out, NULL);
 		}
-		batch_end(&b, out);
+		dq_sql_batch_end(&b, out);
 		dq_buf_release(&d.text);
 		/* A replay with fewer violations leaves no stale rows. */
 		dq_buf_addstr(out, "DELETE FROM "
@@ -1137,13 +754,13 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		struct dq_buf payload = DQ_BUF_INIT;
 
 		profile = doc_json(&d, o->profile);
-		row_begin(&r, "monitoring_file_data_profile", 1);
-		row_str(&r, "monitoring_file_run_id", run_id);
-		row_val(&r, "rows_profiled", jv_get(profile, "rows"));
-		row_val(&r, "fields", jv_get(profile, "fields"));
+		dq_sql_row_begin(&r, "monitoring_file_data_profile", 1, cr_as_char);
+		dq_sql_row_str(&r, "monitoring_file_run_id", run_id);
+		dq_sql_row_val(&r, "rows_profiled", dq_sql_jv_get(profile, "rows"));
+		dq_sql_row_val(&r, "fields", dq_sql_jv_get(profile, "fields"));
 		profile_payload(o, profile, &payload);
-		row_json_text(&r, "payload", &payload);
-		row_end(&r, out, NULL);
+		dq_sql_row_json_text(&r, "payload", &payload);
+		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&payload);
 		dq_buf_release(&d.text);
 	}
@@ -1170,6 +787,11 @@ monitoring(const struct opts *o, struct dq_buf *out)
 }
 
 /* --- the reporting tables -------------------------------------------- */
+
+/* The runs that give latest_data_quality_score: not a run whose only
+ * quality row records a processing failure (dq-s3-event writes it with
+ * score 0 and metrics.processingFailed when the file was never checked). */
+#define LATEST_CHECKED " AND NOT q.metrics ? 'processingFailed'"
 
 /*
  * The shared reporting tables (../shared/seeds/001-reporting-schema.sql,
@@ -1217,59 +839,63 @@ struct fv {
 	struct dq_buf name, type, path, fields, values, params;
 };
 
+/* Append v's text after "; " unless it is the first rule's (an empty
+ * text still takes its place, so that the columns line up). */
 static void
-fv_add(struct dq_buf *b, struct jv v)
+fv_add(struct dq_buf *b, struct dq_sql_jv v, int first)
 {
-	if (b->len)
+	if (!first)
 		dq_buf_addstr(b, "; ");
-	jv_text(v, b);
+	dq_sql_jv_text(v, b);
 }
 
 static int
-failed_columns(struct jv summary, struct fv *fv)
+failed_columns(struct dq_sql_jv summary, struct fv *fv)
 {
-	struct jv rules = jv_get(summary, "rules"), rule, ex;
+	struct dq_buf cb = DQ_BUF_INIT;
+	struct dq_sql_jv rules = checks_of(summary, &cb), rule, ex;
 	struct dq_walk w, we;
 	struct dq_member m;
 	int n = 0;
 
 	memset(fv, 0, sizeof(*fv));
-	if (rules.type != DQ_JSON_ARRAY)
+	if (rules.type != DQ_JSON_ARRAY) {
+		dq_buf_release(&cb);
 		return 0;
+	}
 	dq_walk_begin(&w, rules.s, rules.n);
 	while (dq_walk_element(&w, &m)) {
 		rule.s = m.val;
 		rule.n = m.vallen;
 		rule.type = m.type;
-		if (jv_get(rule, "passed").type != DQ_JSON_FALSE)
+		if (dq_sql_jv_get(rule, "passed").type != DQ_JSON_FALSE)
 			continue;
-		n++;
-		fv_add(&fv->name, jv_get(rule, "code"));
-		fv_add(&fv->type, jv_get(rule, "check"));
-		fv_add(&fv->path, jv_get(rule, "category"));
-		fv_add(&fv->fields, jv_get(rule, "field"));
+		fv_add(&fv->name, dq_sql_jv_get(rule, "code"), !n);
+		fv_add(&fv->type, dq_sql_jv_get(rule, "check"), !n);
+		fv_add(&fv->path, dq_sql_jv_get(rule, "category"), !n);
+		fv_add(&fv->fields, dq_sql_jv_get(rule, "field"), !n);
 		/* The first example's value, as JSON. */
-		ex = jv_get(rule, "examples");
-		if (fv->values.len)
+		ex = dq_sql_jv_get(rule, "examples");
+		if (n)
 			dq_buf_addstr(&fv->values, "; ");
 		if (ex.type == DQ_JSON_ARRAY) {
 			dq_walk_begin(&we, ex.s, ex.n);
 			if (dq_walk_element(&we, &m)) {
-				struct jv e = { m.val, m.vallen, m.type };
+				struct dq_sql_jv e = { m.val, m.vallen, m.type };
 
-				e = jv_get(e, "value");
+				e = dq_sql_jv_get(e, "value");
 				if (e.type >= 0)
-					json_compact(e.s, e.n, 0, &fv->values);
+					dq_sql_json_compact(e.s, e.n, 0, &fv->values);
 			}
 		}
-		if (fv->params.len)
+		if (n++)
 			dq_buf_addstr(&fv->params, "; ");
 		dq_buf_addstr(&fv->params, "failures ");
-		jv_text(jv_get(rule, "failures"), &fv->params);
+		dq_sql_jv_text(dq_sql_jv_get(rule, "failures"), &fv->params);
 		dq_buf_addstr(&fv->params, " of ");
-		jv_text(jv_get(rule, "checked"), &fv->params);
+		dq_sql_jv_text(dq_sql_jv_get(rule, "checked"), &fv->params);
 		dq_buf_addstr(&fv->params, ", tolerance ");
-		jv_text(jv_get(rule, "tolerance"), &fv->params);
+		dq_sql_jv_text(dq_sql_jv_get(rule, "tolerance"), &fv->params);
 	}
 	cut_chars(&fv->name);
 	cut_chars(&fv->type);
@@ -1277,6 +903,7 @@ failed_columns(struct jv summary, struct fv *fv)
 	cut_chars(&fv->fields);
 	cut_chars(&fv->values);
 	cut_chars(&fv->params);
+	dq_buf_release(&cb);
 	return n;
 }
 
@@ -1301,12 +928,12 @@ lit(struct dq_buf *out, const struct dq_buf *b)
 /* A JSON object's compact text as a literal; '{}' for anything else
  * (the NOT NULL JSON columns' Django default). */
 static void
-object_lit(struct dq_buf *out, struct jv j)
+object_lit(struct dq_buf *out, struct dq_sql_jv j)
 {
 	struct dq_buf c = DQ_BUF_INIT;
 
 	if (j.type == DQ_JSON_OBJECT)
-		json_compact(j.s, j.n, 0, &c);
+		dq_sql_json_compact(j.s, j.n, 0, &c);
 	else
 		dq_buf_addstr(&c, "{}");
 	lit(out, &c);
@@ -1337,7 +964,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 {
 	struct dq_buf mf = DQ_BUF_INIT, run = DQ_BUF_INIT, body = DQ_BUF_INIT;
 	struct dq_buf t = DQ_BUF_INIT;
-	struct jv summary = jv_none, profile;
+	struct dq_sql_jv summary = dq_sql_jv_none, profile;
 	struct doc ds, d;
 	char tag[24];
 	int k;
@@ -1427,7 +1054,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 			"rule_path", "validated_field_names",
 			"validated_values", "rule_parameters",
 			"validated_message", "monitoring_file_id", NULL };
-		struct jv score, passed;
+		struct dq_sql_jv score, passed;
 		struct fv fv;
 		char *msg;
 
@@ -1443,9 +1070,9 @@ reporting(const struct opts *o, struct dq_buf *out)
 		dq_buf_add(out, score.s, score.n);
 		dq_buf_addstr(out, passed.type == DQ_JSON_TRUE ? ", TRUE, " :
 			      ", FALSE, ");
-		object_lit(out, jv_get(summary, "metrics"));
+		object_lit(out, dq_sql_jv_get(summary, "metrics"));
 		dq_buf_addstr(out, ", ");
-		object_lit(out, jv_get(summary, "deductions"));
+		object_lit(out, dq_sql_jv_get(summary, "deductions"));
 		dq_buf_addstr(out, ", ");
 		if (msg) {
 			add_literal(out, msg, strlen(msg));
@@ -1531,7 +1158,8 @@ reporting(const struct opts *o, struct dq_buf *out)
 	dq_buf_addstr(out, " r JOIN ");
 	add_table(out, o, "monitoring_file_data_quality");
 	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
-		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "    WHERE r.monitoring_file_id = f.id" LATEST_CHECKED
+		      " ORDER BY "
 		      "r.run_date DESC, r.run_hour DESC LIMIT 1)\n  WHERE f.id = ");
 	dq_buf_add(out, mf.buf, mf.len);
 	dq_buf_addstr(out, " AND f.latest_data_quality_score IS DISTINCT FROM "
@@ -1540,7 +1168,8 @@ reporting(const struct opts *o, struct dq_buf *out)
 	dq_buf_addstr(out, " r JOIN ");
 	add_table(out, o, "monitoring_file_data_quality");
 	dq_buf_addstr(out, " q ON q.monitoring_file_run_id = r.id\n"
-		      "    WHERE r.monitoring_file_id = f.id ORDER BY "
+		      "    WHERE r.monitoring_file_id = f.id" LATEST_CHECKED
+		      " ORDER BY "
 		      "r.run_date DESC, r.run_hour DESC LIMIT 1);\n");
 	dq_buf_release(&mf);
 	dq_buf_release(&run);
@@ -1581,25 +1210,25 @@ delete_stale(struct dq_buf *out, const char *table, const char *entity,
 static void
 generic(const struct opts *o, struct dq_buf *out)
 {
-	struct jv summary = jv_none, counts = jv_none, v, item;
+	struct dq_sql_jv summary = dq_sql_jv_none, counts = dq_sql_jv_none, v, item;
 	struct dq_buf text = DQ_BUF_INIT;
 	const char *status = "loaded";
 	char *run_id = NULL;
-	struct batch b;
-	struct row r;
+	struct dq_sql_batch b;
+	struct dq_sql_row r;
 	struct doc ds, d;
 	size_t pos;
 
 	dq_buf_init(&ds.text, 0);
 	if (o->summary) {
 		summary = doc_json(&ds, o->summary);
-		counts = jv_get(summary, "counts");
-		item = jv_get(summary, "run_id");
+		counts = dq_sql_jv_get(summary, "counts");
+		item = dq_sql_jv_get(summary, "run_id");
 		if (!o->run_id && item.type == DQ_JSON_STRING) {
-			jv_text(item, &text);
+			dq_sql_jv_text(item, &text);
 			run_id = dq_buf_detach(&text, NULL);
 		}
-		item = jv_get(summary, "exit_status");
+		item = dq_sql_jv_get(summary, "exit_status");
 		if (item.type == DQ_JSON_NUMBER)
 			status = item.n == 1 && *item.s == '0' ? "passed" :
 				 item.n == 1 && *item.s == '1' ? "failed" :
@@ -1611,27 +1240,27 @@ generic(const struct opts *o, struct dq_buf *out)
 		usage_error("the generic schema needs --run-id or a summary "
 			    "with a run_id");
 
-	row_begin(&r, "dq_run", 1);
-	row_str(&r, "id", run_id);
-	row_str(&r, "source", o->source);
-	row_str(&r, "entity", o->entity);
-	row_val(&r, "tool", jv_get(summary, "tool"));
-	row_str(&r, "status", status);
+	dq_sql_row_begin(&r, "dq_run", 1, cr_as_char);
+	dq_sql_row_str(&r, "id", run_id);
+	dq_sql_row_str(&r, "source", o->source);
+	dq_sql_row_str(&r, "entity", o->entity);
+	dq_sql_row_val(&r, "tool", dq_sql_jv_get(summary, "tool"));
+	dq_sql_row_str(&r, "status", status);
 	if (o->started)
-		row_str(&r, "started_at", o->started);
+		dq_sql_row_str(&r, "started_at", o->started);
 	else
-		row_val(&r, "started_at", jv_get(summary, "started"));
-	row_val(&r, "ended_at", jv_get(summary, "ended"));
-	row_val(&r, "duration_ms", jv_get(summary, "duration_ms"));
-	row_val(&r, "records_in", jv_get(counts, "in"));
-	row_val(&r, "records_out", jv_get(counts, "out"));
-	row_val(&r, "records_quarantined", jv_get(counts, "quarantined"));
-	row_val(&r, "records_rejected", jv_get(counts, "rejected"));
-	row_val(&r, "score", jv_get(summary, "score"));
-	row_val(&r, "passed", jv_get(summary, "passed"));
-	row_val(&r, "contract_version", jv_get(summary, "contract_version"));
-	row_json(&r, "summary", summary);
-	row_end(&r, out, NULL);
+		dq_sql_row_val(&r, "started_at", dq_sql_jv_get(summary, "started"));
+	dq_sql_row_val(&r, "ended_at", dq_sql_jv_get(summary, "ended"));
+	dq_sql_row_val(&r, "duration_ms", dq_sql_jv_get(summary, "duration_ms"));
+	dq_sql_row_val(&r, "records_in", dq_sql_jv_get(counts, "in"));
+	dq_sql_row_val(&r, "records_out", dq_sql_jv_get(counts, "out"));
+	dq_sql_row_val(&r, "records_quarantined", dq_sql_jv_get(counts, "quarantined"));
+	dq_sql_row_val(&r, "records_rejected", dq_sql_jv_get(counts, "rejected"));
+	dq_sql_row_val(&r, "score", dq_sql_jv_get(summary, "score"));
+	dq_sql_row_val(&r, "passed", dq_sql_jv_get(summary, "passed"));
+	dq_sql_row_val(&r, "contract_version", dq_sql_jv_get(summary, "contract_version"));
+	dq_sql_row_json(&r, "summary", summary);
+	dq_sql_row_end(&r, out, NULL);
 
 	if (o->violations) {
 		static const char *const details[] = { "line", "file",
@@ -1641,30 +1270,30 @@ generic(const struct opts *o, struct dq_buf *out)
 
 		pos = 0;
 		doc_read(&d, o->violations);
-		batch_init(&b);
+		dq_sql_batch_init(&b);
 		while ((v = next_line(&d, &pos)).type >= 0) {
-			struct jv id = jv_get(v, "record_id");
-			struct jv file = jv_get(v, "file");
+			struct dq_sql_jv id = dq_sql_jv_get(v, "record_id");
+			struct dq_sql_jv file = dq_sql_jv_get(v, "file");
 
 			dq_buf_reset(&text);
 			dq_buf_addch(&text, '{');
 			for (k = nd = 0; k < sizeof(details) / sizeof(*details);
 			     k++) {
-				item = jv_get(v, details[k]);
+				item = dq_sql_jv_get(v, details[k]);
 				if (item.type < 0)
 					continue;
 				dq_buf_addf(&text, "%s\"%s\":", nd++ ? "," : "",
 					    details[k]);
-				json_compact(item.s, item.n, 0, &text);
+				dq_sql_json_compact(item.s, item.n, 0, &text);
 			}
 			dq_buf_addch(&text, '}');
-			row_begin(&r, "dq_violation", 4);
-			row_str(&r, "entity", o->entity);
+			dq_sql_row_begin(&r, "dq_violation", 4, cr_as_char);
+			dq_sql_row_str(&r, "entity", o->entity);
 			if (file.type == DQ_JSON_STRING) {
 				/* Records of several files: the same id (a
 				 * line number) in two files is two records. */
 				struct dq_buf key = DQ_BUF_INIT;
-				struct jv kv;
+				struct dq_sql_jv kv;
 
 				dq_buf_addch(&key, '[');
 				dq_buf_add(&key, file.s, file.n);
@@ -1677,32 +1306,32 @@ generic(const struct opts *o, struct dq_buf *out)
 				kv.s = key.buf;
 				kv.n = key.len;
 				kv.type = DQ_JSON_ARRAY;
-				row_key(&r, "record_key", kv, NULL);
+				dq_sql_row_key(&r, "record_key", kv, NULL);
 				dq_buf_release(&key);
 			} else {
-				row_key(&r, "record_key", id, NULL);
+				dq_sql_row_key(&r, "record_key", id, NULL);
 			}
-			row_key(&r, "rule_code", jv_get(v, "code"), NULL);
-			row_key(&r, "field", jv_get(v, "field"), NULL);
-			row_val(&r, "record_id", id.type == DQ_JSON_STRING ||
-				id.type == DQ_JSON_NUMBER ? id : jv_none);
-			row_str(&r, "run_id", run_id);
-			row_str(&r, "first_run_id", run_id);
+			dq_sql_row_key(&r, "rule_code", dq_sql_jv_get(v, "code"), NULL);
+			dq_sql_row_key(&r, "field", dq_sql_jv_get(v, "field"), NULL);
+			dq_sql_row_val(&r, "record_id", id.type == DQ_JSON_STRING ||
+				id.type == DQ_JSON_NUMBER ? id : dq_sql_jv_none);
+			dq_sql_row_str(&r, "run_id", run_id);
+			dq_sql_row_str(&r, "first_run_id", run_id);
 			r.keep[r.n - 1] = 1;
-			item = jv_get(v, "severity");
+			item = dq_sql_jv_get(v, "severity");
 			if (item.type == DQ_JSON_STRING)
-				row_val(&r, "severity", item);
+				dq_sql_row_val(&r, "severity", item);
 			else
-				row_str(&r, "severity", "error");
-			row_json_text(&r, "details", &text);
-			batch_row(&b, &r, out,
+				dq_sql_row_str(&r, "severity", "error");
+			dq_sql_row_json_text(&r, "details", &text);
+			dq_sql_batch_row(&b, &r, out,
 				  "status = CASE WHEN dq_violation.status IN "
 				  KEPT_STATUS " THEN dq_violation.status "
 				  "ELSE 'open' END\n"
 				  "  WHERE NOT " NEWER("dq_violation.run_id",
 						       "excluded.run_id"));
 		}
-		batch_end(&b, out);
+		dq_sql_batch_end(&b, out);
 		dq_buf_release(&d.text);
 		if (o->complete) {
 			/* A run of the entity's whole data: what it no
@@ -1724,16 +1353,16 @@ generic(const struct opts *o, struct dq_buf *out)
 
 	if (o->profile) {
 		struct dq_buf payload = DQ_BUF_INIT;
-		struct jv profile = doc_json(&d, o->profile);
+		struct dq_sql_jv profile = doc_json(&d, o->profile);
 
-		row_begin(&r, "dq_profile", 1);
-		row_str(&r, "run_id", run_id);
-		row_str(&r, "entity", o->entity);
-		row_val(&r, "rows_profiled", jv_get(profile, "rows"));
-		row_val(&r, "fields", jv_get(profile, "fields"));
+		dq_sql_row_begin(&r, "dq_profile", 1, cr_as_char);
+		dq_sql_row_str(&r, "run_id", run_id);
+		dq_sql_row_str(&r, "entity", o->entity);
+		dq_sql_row_val(&r, "rows_profiled", dq_sql_jv_get(profile, "rows"));
+		dq_sql_row_val(&r, "fields", dq_sql_jv_get(profile, "fields"));
 		profile_payload(o, profile, &payload);
-		row_json_text(&r, "payload", &payload);
-		row_end(&r, out, NULL);
+		dq_sql_row_json_text(&r, "payload", &payload);
+		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&payload);
 		dq_buf_release(&d.text);
 	}
@@ -1741,14 +1370,14 @@ generic(const struct opts *o, struct dq_buf *out)
 	if (o->golden) {
 		pos = 0;
 		doc_read(&d, o->golden);
-		batch_init(&b);
+		dq_sql_batch_init(&b);
 		while ((v = next_line(&d, &pos)).type >= 0) {
-			struct jv meta = jv_get(v, "_dq");
+			struct dq_sql_jv meta = dq_sql_jv_get(v, "_dq");
 			struct dq_walk w;
 			struct dq_member m;
 			int nm = 0;
 
-			item = jv_get(meta, "cluster");
+			item = dq_sql_jv_get(meta, "cluster");
 			if (item.type < 0 || item.type == DQ_JSON_NULL)
 				dq_die("%s:%lu: golden record without "
 				       "_dq.cluster", d.path, d.line);
@@ -1764,19 +1393,19 @@ generic(const struct opts *o, struct dq_buf *out)
 				dq_buf_addch(&text, '"');
 				dq_buf_add(&text, m.key, m.keylen);
 				dq_buf_addstr(&text, "\":");
-				json_compact(m.val, m.vallen, 0, &text);
+				dq_sql_json_compact(m.val, m.vallen, 0, &text);
 			}
 			dq_buf_addch(&text, '}');
-			row_begin(&r, "dq_golden_record", 2);
-			row_str(&r, "entity", o->entity);
-			row_key(&r, "cluster_id", item, NULL);
-			row_str(&r, "run_id", run_id);
-			row_json_text(&r, "record", &text);
-			row_json(&r, "members", jv_get(meta, "members"));
-			row_json(&r, "provenance", jv_get(meta, "provenance"));
-			batch_row(&b, &r, out, NULL);
+			dq_sql_row_begin(&r, "dq_golden_record", 2, cr_as_char);
+			dq_sql_row_str(&r, "entity", o->entity);
+			dq_sql_row_key(&r, "cluster_id", item, NULL);
+			dq_sql_row_str(&r, "run_id", run_id);
+			dq_sql_row_json_text(&r, "record", &text);
+			dq_sql_row_json(&r, "members", dq_sql_jv_get(meta, "members"));
+			dq_sql_row_json(&r, "provenance", dq_sql_jv_get(meta, "provenance"));
+			dq_sql_batch_row(&b, &r, out, NULL);
 		}
-		batch_end(&b, out);
+		dq_sql_batch_end(&b, out);
 		dq_buf_release(&d.text);
 		delete_stale(out, "dq_golden_record", o->entity, run_id);
 	}
@@ -1784,28 +1413,28 @@ generic(const struct opts *o, struct dq_buf *out)
 	if (o->id_map) {
 		pos = 0;
 		doc_read(&d, o->id_map);
-		batch_init(&b);
+		dq_sql_batch_init(&b);
 		while ((v = next_line(&d, &pos)).type >= 0) {
-			struct jv id, cl;
+			struct dq_sql_jv id, cl;
 
-			id = jv_get(v, "id");
+			id = dq_sql_jv_get(v, "id");
 			if (id.type < 0)
-				id = jv_get(v, "record_id");
-			cl = jv_get(v, "cluster");
+				id = dq_sql_jv_get(v, "record_id");
+			cl = dq_sql_jv_get(v, "cluster");
 			if (cl.type < 0)
-				cl = jv_get(v, "cluster_id");
+				cl = dq_sql_jv_get(v, "cluster_id");
 			if (id.type < 0 || id.type == DQ_JSON_NULL ||
 			    cl.type < 0 || cl.type == DQ_JSON_NULL)
 				dq_die("%s:%lu: id map line without id and "
 				       "cluster", d.path, d.line);
-			row_begin(&r, "dq_id_map", 2);
-			row_str(&r, "entity", o->entity);
-			row_key(&r, "record_key", id, "record_id");
-			row_key(&r, "cluster_id", cl, NULL);
-			row_str(&r, "run_id", run_id);
-			batch_row(&b, &r, out, NULL);
+			dq_sql_row_begin(&r, "dq_id_map", 2, cr_as_char);
+			dq_sql_row_str(&r, "entity", o->entity);
+			dq_sql_row_key(&r, "record_key", id, "record_id");
+			dq_sql_row_key(&r, "cluster_id", cl, NULL);
+			dq_sql_row_str(&r, "run_id", run_id);
+			dq_sql_batch_row(&b, &r, out, NULL);
 		}
-		batch_end(&b, out);
+		dq_sql_batch_end(&b, out);
 		dq_buf_release(&d.text);
 		delete_stale(out, "dq_id_map", o->entity, run_id);
 	}
@@ -1816,12 +1445,12 @@ generic(const struct opts *o, struct dq_buf *out)
 
 /* See the declaration above monitoring(). */
 static void
-profile_payload(const struct opts *o, struct jv p, struct dq_buf *out)
+profile_payload(const struct opts *o, struct dq_sql_jv p, struct dq_buf *out)
 {
 	struct dq_buf t = DQ_BUF_INIT;
 	long cut;
 
-	cut = json_compact(p.s, p.n, (size_t)o->max_value, &t);
+	cut = dq_sql_json_compact(p.s, p.n, (size_t)o->max_value, &t);
 	if (o->max_payload && t.len > (size_t)o->max_payload) {
 		/* Leave out the largest top-level members until it fits,
 		 * keeping the order of the rest. */
@@ -1969,9 +1598,9 @@ main(int argc, char **argv)
 			break;
 		case O_ENTITY:
 			o.entity = text_arg("--entity", optarg);
-			if (strlen(o.entity) > KEY_MAX)
+			if (strlen(o.entity) > DQ_SQL_KEY_MAX)
 				usage_error("--entity: longer than %d bytes",
-					    KEY_MAX);
+					    DQ_SQL_KEY_MAX);
 			break;
 		case O_FILE:
 			o.file = text_arg("--file", optarg);

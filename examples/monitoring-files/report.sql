@@ -1,30 +1,31 @@
--- The rows dq-s3-event stored, one block per table, in a fixed order.
-.mode list
-.separator " | "
-.headers on
+-- The rows dq-s3-event stored in the reporting tables, one block per
+-- table, in a fixed order; no ids or load times (they differ from one
+-- database to the next).  Run by `make report`.
+SET TimeZone = 'UTC';
 SELECT agency_slug, file_name, latest_data_quality_score
-  FROM monitoring_file ORDER BY agency_slug, file_name;
-SELECT f.agency_slug, r.run_date, r.run_hour, r.file_size,
-       r.file_last_modified, r.records_in, r.records_rejected
-  FROM monitoring_file_run r JOIN monitoring_file f ON f.id = r.monitoring_file_id
-  ORDER BY 1, 2, 3;
-SELECT f.agency_slug, q.score, q.passed, q.deductions,
+  FROM reporting.monitoring_file ORDER BY agency_slug, file_name;
+SELECT f.agency_slug, f.file_name, r.run_date, r.run_hour, r.file_size,
+       r.file_last_modified
+  FROM reporting.monitoring_file_run r
+  JOIN reporting.monitoring_file f ON f.id = r.monitoring_file_id
+  ORDER BY 1, 2, 3, 4;
+SELECT f.file_name, r.run_date, q.score, q.passed, q.deductions::text,
+       q.metrics->'formatParsing'->>'details' AS format_details,
        q.failed_validation_message
-  FROM monitoring_file_data_quality q
-  JOIN monitoring_file_run r ON r.id = q.monitoring_file_run_id
-  JOIN monitoring_file f ON f.id = r.monitoring_file_id
-  ORDER BY 1;
-SELECT f.agency_slug, v.seq, v.record_id, v.line, v.rule_code, v.field,
-       v.value, v.message
-  FROM monitoring_file_failed_validation v
-  JOIN monitoring_file_run r ON r.id = v.monitoring_file_run_id
-  JOIN monitoring_file f ON f.id = r.monitoring_file_id
+  FROM reporting.monitoring_file_data_quality q
+  JOIN reporting.monitoring_file_run r ON r.id = q.monitoring_file_run_id
+  JOIN reporting.monitoring_file f ON f.id = r.monitoring_file_id
   ORDER BY 1, 2;
-SELECT f.agency_slug, p.rows_profiled, p.fields,
-       json_extract(p.payload, '$.completenessOverview.email.completeness')
-         AS email_completeness,
-       json_extract(p.payload, '$.statisticalSummary.hours.max') AS hours_max
-  FROM monitoring_file_data_profile p
-  JOIN monitoring_file_run r ON r.id = p.monitoring_file_run_id
-  JOIN monitoring_file f ON f.id = r.monitoring_file_id
-  ORDER BY 1;
+SELECT f.file_name, r.run_date, v.rule_name, v.rule_path,
+       v.validated_field_names, v.validated_values, v.rule_parameters
+  FROM reporting.monitoring_file_failed_validation v
+  JOIN reporting.monitoring_file_run r ON r.id = v.monitoring_file_run_id
+  JOIN reporting.monitoring_file f ON f.id = r.monitoring_file_id
+  ORDER BY 1, 2;
+SELECT f.file_name, r.run_date, p.profile_payload->'rows' AS rows,
+       p.profile_payload->'rejected' AS rejected,
+       jsonb_array_length(p.profile_payload->'sampleData'->'rows') AS sample_rows
+  FROM reporting.monitoring_file_data_profile p
+  JOIN reporting.monitoring_file_run r ON r.id = p.monitoring_file_run_id
+  JOIN reporting.monitoring_file f ON f.id = r.monitoring_file_id
+  ORDER BY 1, 2;

@@ -286,13 +286,39 @@ unchecked(const struct dq_rules *rs, const struct dq_score_opts *o,
 #define UNITS 1000000LL
 
 /* weight x num / den in millionths of a point, rounded half up; weights
- * are read to two decimals (a contract's 35 or 12.5).  At most 10^4 x
- * 10^4 x 2^31 x 2: no overflow. */
+ * are read to two decimals (a contract's 35 or 12.5).  The product is
+ * taken in 128 bits: with broken records in the format share, num and den
+ * are records times checks (10^10 x 10^3 fits; 2 x 10^8 x that in 64 bits
+ * would not). */
 static long long
-points(double weight, long long num, long long den)
+points(double weight, unsigned long long num, unsigned long long den)
 {
-	long long w = llround(weight * 100);
-	return (2 * w * (UNITS / 100) * num + den) / (2 * den);
+	unsigned __int128 w = (unsigned __int128)llround(weight * 100);
+	return (long long)((2 * w * (UNITS / 100) * num + den) / (2 * den));
+}
+
+/*
+ * The format deduction of a stream some of whose records did not parse:
+ * the broken records' share of the weight in full (each failed to parse,
+ * the first format check a record meets), and of the records that did
+ * parse, the weight times the failed format checks over the format
+ * checks, as every category deducts:
+ *
+ *	weight x (rejected / in + parsed / in x failed / checks)
+ *
+ * in one fraction, so that it is exact.  No reject gives the plain
+ * formula; every record rejected the whole weight.
+ */
+static long long
+format_points(double weight, uint64_t in, uint64_t rejected, int failed,
+	      int checks)
+{
+	if (!checks)
+		return points(weight, rejected, in);
+	return points(weight,
+		      rejected * (uint64_t)checks +
+			      (in - rejected) * (uint64_t)failed,
+		      in * (uint64_t)checks);
 }
 
 /* Build the summary figures; returns whether the gate failed. */
@@ -401,6 +427,11 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 			if (checks[c])
 				dh[c] = points(rs->weights[c], failed[c],
 						   checks[c]);
+		if (o->n_rejected)
+			dh[DQ_CAT_FORMAT] = format_points(
+				rs->weights[DQ_CAT_FORMAT], o->n_in,
+				o->n_rejected, failed[DQ_CAT_FORMAT],
+				checks[DQ_CAT_FORMAT]);
 	}
 	for (int c = 0; c < DQ_NCAT; c++) {
 		sh -= dh[c];
@@ -436,7 +467,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		char det[200];
 		cJSON_AddNumberToObject(d, dq_cat_names[c], ded[c]);
 		cJSON *m = cJSON_AddObjectToObject(mt, metric_names[c]);
-		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && parse_failed);
+		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && o->n_rejected);
 		cJSON_AddBoolToObject(m, "passed", ok);
 		if (c == DQ_CAT_COMPLETENESS && empty)
 			snprintf(det, sizeof(det), "no records");
@@ -445,6 +476,13 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 				 "no input record could be parsed (%llu "
 				 "rejected)",
 				 (unsigned long long)o->n_rejected);
+		else if (c == DQ_CAT_FORMAT && o->n_rejected)
+			snprintf(det, sizeof(det),
+				 "%llu of %llu records could not be parsed; "
+				 "%d of %d checks failed",
+				 (unsigned long long)o->n_rejected,
+				 (unsigned long long)o->n_in, failed[c],
+				 checks[c]);
 		else
 			snprintf(det, sizeof(det), "%d of %d checks failed",
 				 failed[c], checks[c]);

@@ -5,9 +5,11 @@
  *
  * The score is DESIGN.md's: 100 minus, per category, its weight times
  * (failed checks / checks); a check fails when its failure rate (failures
- * over the records it applied to) exceeds its tolerance.  When records
- * came in and none parsed, the format weight is deducted in full.  See
- * docs/validate.md.
+ * over the records it applied to) exceeds its tolerance.  Records that
+ * did not parse take their share of the format weight in full (when none
+ * parsed, all of it) and the records that did parse deduct by the failed
+ * format checks, as the monitoring document's partial deductions say.
+ * See docs/validate.md.
  */
 #ifndef DQ_SCORE_H
 #define DQ_SCORE_H
