@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "cli/split.h"
@@ -373,7 +374,7 @@ main(int argc, char **argv)
 	rates = cJSON_AddObjectToObject(extra, "nullRates");
 	for (size_t i = 0; i < prof.nf; i++)
 		cJSON_AddNumberToObject(rates, prof.f[i]->name,
-			dq_doc_r12(dq_profile_null_rate(prof.f[i], prof.rows)));
+			dq_num_r12(dq_profile_null_rate(prof.f[i], prof.rows)));
 	if (drift->anomalies) {
 		cJSON_AddItemToObject(extra, "anomalies", drift->anomalies);
 		drift->anomalies = NULL;

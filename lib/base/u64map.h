@@ -6,7 +6,8 @@
  *
  * dq-merge keeps a person's decisions in one (key: the pair of ids,
  * value: the decision and whether it was applied); dq-block --from-keys
- * its skipped blocks (key: rule and key hash).  The key 0 is kept apart
+ * its skipped blocks (key: rule and key hash); the Fellegi-Sunter trainer
+ * the ids it has seen (key: their hash).  The key 0 is kept apart
  * (slot 0 in a key array means empty) and comes last in a walk.
  */
 #ifndef DQ_U64MAP_H

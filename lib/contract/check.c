@@ -243,6 +243,14 @@ find_slots(struct dq_check *ck)
 			   ck->poscache[i].len == n &&
 			   key_eq(ck->poscache[i].key, k, n)) {
 			j = ck->poscache[i].slot;
+		} else if (i + 1 < DQ_CHECK_POS_CACHE &&
+			   ck->poscache[i + 1].slot > -2 &&
+			   ck->poscache[i + 1].len == n &&
+			   key_eq(ck->poscache[i + 1].key, k, n)) {
+			/* A record without one of the usual fields: the
+			 * keys after the gap come one place early.  The
+			 * cache is kept for the next, usual record. */
+			j = ck->poscache[i + 1].slot;
 		} else {
 			j = dq_rules_slot(ck->rs, k, n);
 			if (i < DQ_CHECK_POS_CACHE && n <= DQ_CHECK_POS_KEY) {

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
+
 static const char *const metric_names[DQ_NCAT] = {
 	"schemaValidation", "formatParsing", "completeness", "boundsRange",
 	"uniqueness"
@@ -123,15 +125,13 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 			e->value = dq_xstrdup(g->label);
 		}
 		if (ck->vfile->fd >= 0) {
-			/* The figure as cJSON prints it in the summary:
-			 * 15 digits when they read back exactly. */
-			char extra[64];
-			snprintf(extra, sizeof(extra), ",\"measured\":%.15g", x);
-			if (strtod(extra + 12, NULL) != x)
-				snprintf(extra, sizeof(extra),
-					 ",\"measured\":%.17g", x);
+			/* The figure as cJSON prints it in the summary. */
+			struct dq_buf extra = DQ_BUF_INIT;
+			dq_buf_addstr(&extra, ",\"measured\":");
+			dq_num_add_g15(&extra, x);
 			write_violation_text(ck, r, g->label, 0, g->label,
-					     strlen(g->label), msg, extra);
+					     strlen(g->label), msg, extra.buf);
+			dq_buf_release(&extra);
 		}
 	}
 }

@@ -111,3 +111,35 @@ dq_blocks_list_release(struct dq_blocks_list *l)
 	free(l->m);
 	memset(l, 0, sizeof(*l));
 }
+
+uint64_t
+dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
+		const uint64_t *key, size_t nrules,
+		void (*pair)(void *ctx, size_t i, size_t j), void *ctx,
+		uint64_t *found)
+{
+	const uint32_t *m = l->m;
+	uint64_t written = 0;
+	size_t b, e;
+
+	for (b = 0; b < l->n; b = e) {
+		for (e = b + 1; e < l->n && !(m[e] & DQ_BLOCKS_START); e++)
+			;
+		for (size_t x = b; x < e; x++) {
+			size_t i = m[x] & DQ_BLOCKS_INDEX;
+			const uint64_t *ki = key + i * nrules;
+			for (size_t y = x + 1; y < e; y++) {
+				size_t j = m[y] & DQ_BLOCKS_INDEX;
+				if (!dq_blocks_eligible(mode, m[x], m[y]))
+					continue;
+				(*found)++;
+				if (dq_blocks_found_before(r, ki,
+							   key + j * nrules))
+					continue;
+				written++;
+				pair(ctx, i, j);
+			}
+		}
+	}
+	return written;
+}

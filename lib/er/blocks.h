@@ -9,8 +9,8 @@
  * order holds inside a block), reports every block of two or more to the
  * caller, which decides whether the block-size guard skips it (its keys
  * under that rule are then cleared), and lists the members of the kept
- * blocks.  Phase 2, the pairs, walks those lists in the caller (the per-
- * pair rules are inline below, so a pair costs no call): a pair found by
+ * blocks.  Phase 2, dq_blocks_pairs(), walks those lists (the per-pair
+ * rules are inline below, so only a pair written costs a call): a pair found by
  * rule r is left out when an earlier rule's surviving key agrees for both
  * records, because that rule already wrote it.
  *
@@ -67,6 +67,17 @@ size_t dq_blocks_list(struct dq_blocks *b, size_t r,
 		      void *ctx, struct dq_blocks_list *out);
 
 void dq_blocks_list_release(struct dq_blocks_list *l);
+
+/*
+ * Phase 2 for rule r: the pairs of l's blocks (in mode) that rule r
+ * writes, pair(ctx, i, j) for each (record i read before record j).  key
+ * and nrules as given to dq_blocks_init (after phase 1).  Adds the
+ * eligible pairs to *found; returns the pairs written.
+ */
+uint64_t dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
+			 const uint64_t *key, size_t nrules,
+			 void (*pair)(void *ctx, size_t i, size_t j),
+			 void *ctx, uint64_t *found);
 
 /* May members x and y (list words) be paired in mode? */
 static inline int

@@ -52,6 +52,7 @@
 #include <xxhash.h>
 
 #include "base/rng.h"
+#include "base/u64map.h"
 #include "er/compare.h"
 #include "norm/date.h"
 
@@ -84,47 +85,25 @@ static const double sim_num[] = { 1, 0.9, 0.6, 0 };
 static void
 tf_release(struct dq_fs_tf *t)
 {
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->key[i]);
-	free(t->key);
+	dq_strmap_release(&t->map);
 	free(t->freq);
 	memset(t, 0, sizeof(*t));
+	dq_strmap_init(&t->map);
 }
 
-static size_t
-tf_slot(const struct dq_fs_tf *t, const char *v, size_t n)
-{
-	size_t i = (size_t)XXH3_64bits(v, n) & (t->cap - 1);
-	while (t->key[i] && (strlen(t->key[i]) != n || memcmp(t->key[i], v, n)))
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
+/* Set value v's share to f (a new value or not). */
 static void
 tf_put(struct dq_fs_tf *t, const char *v, size_t n, double f)
 {
-	size_t i;
-	if ((t->n + 1) * 2 > t->cap) {
-		struct dq_fs_tf old = *t;
-		t->cap = old.cap ? old.cap * 2 : 64;
-		t->key = dq_xcalloc(t->cap, sizeof(char *));
-		t->freq = dq_xcalloc(t->cap, sizeof(double));
-		t->n = 0;
-		for (size_t j = 0; j < old.cap; j++)
-			if (old.key[j]) {
-				size_t s = tf_slot(t, old.key[j],
-						   strlen(old.key[j]));
-				t->key[s] = old.key[j];
-				t->freq[s] = old.freq[j];
-				t->n++;
-			}
-		free(old.key);
-		free(old.freq);
-	}
-	i = tf_slot(t, v, n);
-	if (!t->key[i]) {
-		t->key[i] = dq_xstrndup(v, n);
-		t->n++;
+	long i = dq_strmap_get(&t->map, v, n);
+	if (i < 0) {
+		i = (long)t->map.n;
+		if (t->map.n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 64;
+			t->freq = dq_xrealloc(t->freq,
+					      t->cap * sizeof(*t->freq));
+		}
+		dq_strmap_add(&t->map, v, n, (size_t)i);
 	}
 	t->freq[i] = f;
 }
@@ -133,10 +112,8 @@ tf_put(struct dq_fs_tf *t, const char *v, size_t n, double f)
 static double
 tf_get(const struct dq_fs_tf *t, const char *v, size_t n)
 {
-	if (!t->cap)
-		return -1;
-	size_t i = tf_slot(t, v, n);
-	return t->key[i] ? t->freq[i] : -1;
+	long i = dq_strmap_get(&t->map, v, n);
+	return i < 0 ? -1 : t->freq[i];
 }
 
 /* ---- the model ---- */
@@ -770,7 +747,7 @@ dq_fs_log2_bf(const struct dq_fs_model *m, size_t i, int l, const char *v,
 	if (!(l == 0 && f->tf) && f->bf_ok)
 		return f->bf[l];
 	u = f->u[l];
-	if (l == 0 && f->tf && v && f->tft.cap && f->u_random > 0) {
+	if (l == 0 && f->tf && v && f->tft.map.n && f->u_random > 0) {
 		/* The share of records holding v against the average
 		 * chance that two random records agree. */
 		double t = tf_get(&f->tft, v, vn);
@@ -844,17 +821,18 @@ dq_fs_to_json(const struct dq_fs_model *m)
 			cJSON_AddNumberToObject(o, "u", f->u[l]);
 			cJSON_AddItemToArray(lv, o);
 		}
-		if (f->tf && f->tft.cap) {
+		if (f->tf && f->tft.map.n) {
 			cJSON *t = cJSON_AddObjectToObject(fo, "tf");
 			cJSON *vals;
 			cJSON_AddNumberToObject(t, "u_random", f->u_random);
 			cJSON_AddNumberToObject(t, "min", f->tft.min);
 			vals = cJSON_AddObjectToObject(t, "values");
-			for (size_t k = 0; k < f->tft.cap; k++)
-				if (f->tft.key[k])
-					cJSON_AddNumberToObject(vals,
-								f->tft.key[k],
-								f->tft.freq[k]);
+			/* In the order added: as first seen in training, or
+			 * as the model file read had them. */
+			for (size_t k = 0; k < f->tft.map.n; k++)
+				cJSON_AddNumberToObject(vals,
+							f->tft.map.keys[k],
+							f->tft.freq[k]);
 		}
 	}
 	return doc;
@@ -977,7 +955,7 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 				       e->valuedouble);
 			}
 			f->tft.min = mn->valuedouble;
-			if (!f->tft.cap)
+			if (!f->tft.map.n)
 				tf_put(&f->tft, "", 0, mn->valuedouble);
 		}
 	}
@@ -1081,24 +1059,19 @@ struct pattern {
 	double nlab;   /* labelled pairs */
 };
 
-struct vcount {
-	char *v;
-	uint64_t n;
-};
-
 struct dq_fs_trainer {
 	struct dq_fs_model *m;
 	uint64_t rng;
-	/* Ids seen (XXH3 64-bit hashes), open addressing, 0 = empty. */
-	uint64_t *seen;
-	size_t seen_cap, seen_n;
+	/* Ids seen (their XXH3 64-bit hashes). */
+	struct dq_u64map seen;
 	/* Reservoir of records: SAMPLE_RECORDS x nfields values. */
 	char **sample;
 	size_t nsample;
 	uint64_t nrecords;
 	/* Per-field value counts for the tf fields. */
-	struct vcount *vc[DQ_FS_MAX_FIELDS];
-	size_t vc_cap[DQ_FS_MAX_FIELDS], vc_n[DQ_FS_MAX_FIELDS];
+	struct dq_strmap vc[DQ_FS_MAX_FIELDS]; /* value -> index in vcn */
+	uint64_t *vcn[DQ_FS_MAX_FIELDS];       /* records with the value */
+	size_t vc_cap[DQ_FS_MAX_FIELDS];
 	uint64_t vc_total[DQ_FS_MAX_FIELDS];
 	struct pattern *pat;
 	size_t pat_cap, pat_n;
@@ -1122,69 +1095,36 @@ dq_fs_train_new(struct dq_fs_model *m, uint64_t seed)
 	t->rng = seed;
 	t->sample = dq_xcalloc(SAMPLE_RECORDS * (m->n ? m->n : 1),
 			       sizeof(char *));
+	dq_u64map_init(&t->seen);
+	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
+		dq_strmap_init(&t->vc[f]);
 	return t;
 }
 
 static int
 seen_add(struct dq_fs_trainer *t, uint64_t h)
 {
-	size_t i;
-	if (!h)
-		h = 1;
-	if ((t->seen_n + 1) * 2 > t->seen_cap) {
-		uint64_t *old = t->seen;
-		size_t oc = t->seen_cap;
-		t->seen_cap = oc ? oc * 2 : 1024;
-		t->seen = dq_xcalloc(t->seen_cap, sizeof(uint64_t));
-		for (size_t k = 0; k < oc; k++)
-			if (old[k]) {
-				i = (size_t)old[k] & (t->seen_cap - 1);
-				while (t->seen[i])
-					i = (i + 1) & (t->seen_cap - 1);
-				t->seen[i] = old[k];
-			}
-		free(old);
-	}
-	i = (size_t)h & (t->seen_cap - 1);
-	while (t->seen[i]) {
-		if (t->seen[i] == h)
-			return 0;
-		i = (i + 1) & (t->seen_cap - 1);
-	}
-	t->seen[i] = h;
-	t->seen_n++;
+	if (dq_u64map_get(&t->seen, h))
+		return 0;
+	dq_u64map_put(&t->seen, h, 1);
 	return 1;
 }
 
 static void
 vc_add(struct dq_fs_trainer *t, size_t f, const char *v, size_t n)
 {
-	size_t i;
-	if ((t->vc_n[f] + 1) * 2 > t->vc_cap[f]) {
-		struct vcount *old = t->vc[f];
-		size_t oc = t->vc_cap[f];
-		t->vc_cap[f] = oc ? oc * 2 : 256;
-		t->vc[f] = dq_xcalloc(t->vc_cap[f], sizeof(struct vcount));
-		for (size_t k = 0; k < oc; k++)
-			if (old[k].v) {
-				i = (size_t)XXH3_64bits(old[k].v,
-							strlen(old[k].v)) &
-				    (t->vc_cap[f] - 1);
-				while (t->vc[f][i].v)
-					i = (i + 1) & (t->vc_cap[f] - 1);
-				t->vc[f][i] = old[k];
-			}
-		free(old);
+	long i = dq_strmap_get(&t->vc[f], v, n);
+	if (i < 0) {
+		i = (long)t->vc[f].n;
+		if (t->vc[f].n == t->vc_cap[f]) {
+			t->vc_cap[f] = t->vc_cap[f] ? t->vc_cap[f] * 2 : 256;
+			t->vcn[f] = dq_xrealloc(t->vcn[f], t->vc_cap[f] *
+							   sizeof(*t->vcn[f]));
+		}
+		dq_strmap_add(&t->vc[f], v, n, (size_t)i);
+		t->vcn[f][i] = 0;
 	}
-	i = (size_t)XXH3_64bits(v, n) & (t->vc_cap[f] - 1);
-	while (t->vc[f][i].v &&
-	       (strlen(t->vc[f][i].v) != n || memcmp(t->vc[f][i].v, v, n)))
-		i = (i + 1) & (t->vc_cap[f] - 1);
-	if (!t->vc[f][i].v) {
-		t->vc[f][i].v = dq_xstrndup(v, n);
-		t->vc_n[f]++;
-	}
-	t->vc[f][i].n++;
+	t->vcn[f][i]++;
 	t->vc_total[f]++;
 }
 
@@ -1333,13 +1273,13 @@ build_tf(struct dq_fs_trainer *t)
 		tf_release(&fd->tft);
 		double tot = (double)t->vc_total[f];
 		/* Singletons are left to 'min' so the file stays small. */
-		for (size_t k = 0; k < t->vc_cap[f]; k++)
-			if (t->vc[f][k].v && t->vc[f][k].n > 1)
-				tf_put(&fd->tft, t->vc[f][k].v,
-				       strlen(t->vc[f][k].v),
-				       (double)t->vc[f][k].n / tot);
+		for (size_t k = 0; k < t->vc[f].n; k++)
+			if (t->vcn[f][k] > 1)
+				tf_put(&fd->tft, t->vc[f].keys[k],
+				       t->vc[f].lens[k],
+				       (double)t->vcn[f][k] / tot);
 		fd->tft.min = 1.0 / tot;
-		if (!fd->tft.cap)
+		if (!fd->tft.map.n)
 			tf_put(&fd->tft, "", 0, fd->tft.min);
 	}
 }
@@ -1350,11 +1290,10 @@ trainer_free(struct dq_fs_trainer *t)
 	for (size_t k = 0; k < SAMPLE_RECORDS * (t->m->n ? t->m->n : 1); k++)
 		free(t->sample[k]);
 	free(t->sample);
-	free(t->seen);
+	dq_u64map_release(&t->seen);
 	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++) {
-		for (size_t k = 0; k < t->vc_cap[f]; k++)
-			free(t->vc[f][k].v);
-		free(t->vc[f]);
+		dq_strmap_release(&t->vc[f]);
+		free(t->vcn[f]);
 	}
 	free(t->pat);
 	dq_buf_release(&t->scr.a);

@@ -28,6 +28,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/strmap.h"
 #include "base/util.h"
 
 #define DQ_FS_MAX_LEVELS 8
@@ -53,11 +54,13 @@ enum dq_fs_cmp {
 enum dq_fs_kind { DQ_FS_WEIGHTED, DQ_FS_FELLEGI_SUNTER };
 
 /* A term-frequency table: folded value -> share of records. */
+/* Term frequencies: value -> its share among the training records. */
 struct dq_fs_tf {
-	char **key;
-	double *freq;
-	size_t cap, n; /* open addressing, cap a power of two */
-	double min;    /* for values not in the table */
+	struct dq_strmap map; /* value -> index into freq, in the order
+			       * added */
+	double *freq;         /* (owned) */
+	size_t cap;           /* of freq */
+	double min;           /* for values not in the table */
 };
 
 struct dq_fs_field {

@@ -26,6 +26,27 @@
 
 #define DQ_KEYLINE_MAX_RULES 64
 
+/* The sides (SRC) of a record. */
+enum {
+	DQ_KEYLINE_DEDUPE = 'd',
+	DQ_KEYLINE_A = 'a',
+	DQ_KEYLINE_B = 'b',
+	DQ_KEYLINE_OLD = 'e',
+	DQ_KEYLINE_NEW = 'n'
+};
+
+/* May records of sides a and b (a read first) be paired?  Any two in a
+ * dedupe run, two across a link, two with at least one new. */
+static inline int
+dq_keyline_eligible(unsigned char a, unsigned char b)
+{
+	if (a == DQ_KEYLINE_DEDUPE)
+		return 1;
+	if (a == DQ_KEYLINE_A || a == DQ_KEYLINE_B)
+		return a != b;
+	return a == DQ_KEYLINE_NEW || b == DQ_KEYLINE_NEW;
+}
+
 /* One parsed key line; key and rec point into the line (borrowed). */
 struct dq_keyline {
 	size_t rule;

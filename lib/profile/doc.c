@@ -11,7 +11,7 @@
  * histogram buckets, sample rows, examples, shapes).
  *
  * Rounding.  Floating figures are rounded to 12 significant digits
- * (dq_doc_r12), so that a merge of partial states and one pass over the
+ * (dq_num_r12), so that a merge of partial states and one pass over the
  * whole input print the same: they differ by rounding in the last bits
  * only.  Skewness is rounded to 10 decimal places.  Histogram counts come
  * from the quantile sketch's CDF, exact while the sketch is exact.
@@ -22,27 +22,15 @@
 #include <string.h>
 
 #include "profile/doc.h"
+#include "base/num.h"
 #include "base/utf8.h"
-
-/* Floating figures are rounded to 12 significant digits, so that a merge
- * of partials and a single run print the same (they differ by rounding
- * in the last bits only). */
-double
-dq_doc_r12(double x)
-{
-	char b[40];
-	if (!isfinite(x))
-		return 0;
-	snprintf(b, sizeof(b), "%.12g", x);
-	return strtod(b, NULL);
-}
 
 /* Skewness is a ratio of moments: its rounding noise is absolute, so it is
  * rounded to 10 decimal places (a symmetric input gives 0, not 1e-19). */
 static double
 rskew(double x)
 {
-	return dq_doc_r12(round(x * 1e10) / 1e10);
+	return dq_num_r12(round(x * 1e10) / 1e10);
 }
 
 static const double phis[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
@@ -62,12 +50,12 @@ stat_summary(const struct dq_profile_field *f)
 		cJSON_AddNumberToObject(o, "numbers", (double)f->num.n);
 		cJSON_AddNumberToObject(o, "min", f->num.min);
 		cJSON_AddNumberToObject(o, "max", f->num.max);
-		cJSON_AddNumberToObject(o, "mean", dq_doc_r12(f->num.mean));
+		cJSON_AddNumberToObject(o, "mean", dq_num_r12(f->num.mean));
 		cJSON_AddNumberToObject(o, "stddev",
-					dq_doc_r12(dq_moments_stddev(&f->num)));
+					dq_num_r12(dq_moments_stddev(&f->num)));
 		cJSON_AddNumberToObject(o, "skewness",
 					rskew(dq_moments_skewness(&f->num)));
-		cJSON_AddNumberToObject(o, "sum", dq_doc_r12(f->num.sum));
+		cJSON_AddNumberToObject(o, "sum", dq_num_r12(f->num.sum));
 		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
 		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
 		double qv[sizeof(phis) / sizeof(*phis)];
@@ -85,7 +73,7 @@ stat_summary(const struct dq_profile_field *f)
 		cJSON *l = cJSON_CreateObject();
 		cJSON_AddNumberToObject(l, "min", f->len.min);
 		cJSON_AddNumberToObject(l, "mean",
-					dq_doc_r12(f->len.sum /
+					dq_num_r12(f->len.sum /
 						   (double)f->len.n));
 		cJSON_AddNumberToObject(l, "max", f->len.max);
 		cJSON_AddItemToObject(o, "length", l);
@@ -103,7 +91,7 @@ completeness(const struct dq_profile_field *f, uint64_t rows)
 	cJSON_AddNumberToObject(o, "null", (double)f->nulls);
 	cJSON_AddNumberToObject(o, "empty", (double)f->empty);
 	cJSON_AddNumberToObject(o, "completeness",
-				rows ? dq_doc_r12((double)dq_profile_valid(f) /
+				rows ? dq_num_r12((double)dq_profile_valid(f) /
 					   (double)rows) : 0);
 	return o;
 }
@@ -128,7 +116,7 @@ type_issues(const struct dq_profile_field *f, long long examples)
 		issues = v - dq_profile_type_count(f, d);
 	cJSON_AddNumberToObject(o, "issues", (double)issues);
 	cJSON_AddNumberToObject(o, "issueRate",
-				v ? dq_doc_r12((double)issues / (double)v) : 0);
+				v ? dq_num_r12((double)issues / (double)v) : 0);
 	for (int t = 0; t < DQ_VT_COUNT && shown < examples; t++) {
 		if (t == d || (d == DQ_VT_NUMBER && t == DQ_VT_INTEGER))
 			continue;
@@ -158,7 +146,7 @@ uniqueness(const struct dq_profile_field *f)
 	cJSON_AddNumberToObject(o, "distinctRelativeError",
 				dq_hll_exact(&f->hll) ? 0 : DQ_HLL_STDERR);
 	cJSON_AddNumberToObject(o, "uniqueness",
-				v ? dq_doc_r12(d / (double)v) : 0);
+				v ? dq_num_r12(d / (double)v) : 0);
 	return o;
 }
 
@@ -177,7 +165,7 @@ distributions(struct dq_profile_field *f,
 		cJSON_AddItemToObject(e, "value", cJSON_CreateRaw(it[i].val));
 		cJSON_AddNumberToObject(e, "count", (double)it[i].count);
 		cJSON_AddNumberToObject(e, "share",
-					dq_doc_r12((double)it[i].count /
+					dq_num_r12((double)it[i].count /
 						   (double)v));
 		cJSON_AddItemToArray(top, e);
 	}
@@ -198,9 +186,9 @@ distributions(struct dq_profile_field *f,
 			if (cum < prev)
 				cum = prev;
 			cJSON_AddNumberToObject(e, "from",
-						dq_doc_r12(i ? lo + w * i :
+						dq_num_r12(i ? lo + w * i :
 							   lo));
-			cJSON_AddNumberToObject(e, "to", dq_doc_r12(hi));
+			cJSON_AddNumberToObject(e, "to", dq_num_r12(hi));
 			cJSON_AddNumberToObject(e, "count",
 						(double)(cum - prev));
 			cJSON_AddItemToArray(h, e);
@@ -244,8 +232,8 @@ bounds(const struct dq_profile_field *f)
 		cJSON_AddNumberToObject(o, "max", f->num.max);
 		cJSON_AddNumberToObject(iqr, "q1", q1);
 		cJSON_AddNumberToObject(iqr, "q3", q3);
-		cJSON_AddNumberToObject(iqr, "lowerFence", dq_doc_r12(lof));
-		cJSON_AddNumberToObject(iqr, "upperFence", dq_doc_r12(hif));
+		cJSON_AddNumberToObject(iqr, "lowerFence", dq_num_r12(lof));
+		cJSON_AddNumberToObject(iqr, "upperFence", dq_num_r12(hif));
 		cJSON_AddItemToObject(o, "iqr", iqr);
 		cJSON_AddNumberToObject(o, "outliers", below + above);
 		if (below > 0)
@@ -325,7 +313,7 @@ dq_doc_profile(struct dq_profile *p)
 				floor(dq_dupsketch_count(&p->dups) + 0.5));
 	cJSON_AddBoolToObject(dup, "exact", dq_dupsketch_exact(&p->dups));
 	cJSON_AddNumberToObject(dup, "standardError",
-				dq_doc_r12(dq_dupsketch_stderr(&p->dups)));
+				dq_num_r12(dq_dupsketch_stderr(&p->dups)));
 	cJSON_AddItemToObject(doc, "duplicateRows", dup);
 	for (int s = 0; s < 6; s++)
 		sec[s] = cJSON_AddObjectToObject(doc, secname[s]);

@@ -24,8 +24,4 @@ cJSON *dq_doc_profile(struct dq_profile *p);
 void dq_doc_text(struct dq_profile *p, const cJSON *anomalies,
 		 struct dq_buf *b);
 
-/* x rounded to 12 significant digits, and 0 for an infinity or NaN: how
- * every floating figure of the document and the summary is written. */
-double dq_doc_r12(double x);
-
 #endif

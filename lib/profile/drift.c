@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/num.h"
 #include "norm/date.h"
 #include "profile/doc.h"
 #include "profile/drift.h"
@@ -75,10 +76,10 @@ anomaly(struct dq_drift *d, const char *kind, const char *field, double base,
 	if (field)
 		cJSON_AddStringToObject(a, "field", field);
 	if (isfinite(base))
-		cJSON_AddNumberToObject(a, "baseline", dq_doc_r12(base));
+		cJSON_AddNumberToObject(a, "baseline", dq_num_r12(base));
 	if (isfinite(cur))
-		cJSON_AddNumberToObject(a, "current", dq_doc_r12(cur));
-	cJSON_AddNumberToObject(a, "threshold", dq_doc_r12(threshold));
+		cJSON_AddNumberToObject(a, "current", dq_num_r12(cur));
+	cJSON_AddNumberToObject(a, "threshold", dq_num_r12(threshold));
 	cJSON_AddStringToObject(a, "message", msg);
 	cJSON_AddItemToArray(d->anomalies, a);
 }
@@ -227,7 +228,7 @@ dq_drift_baseline(struct dq_drift *d, struct dq_profile *p, const cJSON *base)
 			      psi_top(f, cJSON_GetObjectItemCaseSensitive(
 						 d0, "topValues"));
 		if (psi > d->psi)
-			anomaly(d, "distribution", name, NAN, dq_doc_r12(psi),
+			anomaly(d, "distribution", name, NAN, dq_num_r12(psi),
 				d->psi,
 				"field '%s': population stability index %.4g",
 				name, psi);
@@ -236,7 +237,7 @@ dq_drift_baseline(struct dq_drift *d, struct dq_profile *p, const cJSON *base)
 								    "mean"))) {
 			double m0 = num_of(x, "mean", 0);
 			double s0 = num_of(x, "stddev", 0);
-			double m = dq_doc_r12(f->num.mean);
+			double m = dq_num_r12(f->num.mean);
 			if (fabs(m - m0) > d->mean_shift * s0)
 				anomaly(d, "meanShift", name, m0, m,
 					d->mean_shift, "field '%s': mean "

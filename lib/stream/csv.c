@@ -106,6 +106,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "base/util.h"
 
 /* What can be wrong with a row; the lowest bit names the reason. */
@@ -326,43 +327,6 @@ make_key(struct dq_csv *c, size_t i)
 	c->key[i] = dq_buf_detach(&b, &c->key_len[i]);
 }
 
-/* A set of (bytes, length) names, open addressing, for header renaming. */
-struct name_set {
-	const char **s;
-	size_t *n;
-	size_t mask;
-};
-
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	/* FNV-1a, 64 bits (Fowler, Noll and Vo). */
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
-/* Add a name (borrowed: it must outlive the set); 0 if already there. */
-static int
-name_set_add(struct name_set *h, const char *s, size_t n)
-{
-	size_t i = (size_t)hash_bytes(s, n) & h->mask;
-
-	while (h->s[i]) {
-		if (h->n[i] == n && !memcmp(h->s[i], s, n))
-			return 0;
-		i = (i + 1) & h->mask;
-	}
-	h->s[i] = s;
-	h->n[i] = n;
-	return 1;
-}
-
 /*
  * Give every column a distinct name.  First every name claims its place
  * (so a real column "a_2" keeps its name); then each later copy of a name
@@ -371,18 +335,14 @@ name_set_add(struct name_set *h, const char *s, size_t n)
 static void
 rename_duplicates(struct dq_csv *c)
 {
-	struct name_set h;
+	struct dq_strmap h;
 	unsigned char *dup;
-	size_t cap = 16, i;
+	size_t i;
 
-	while (cap < 4 * c->nnames)
-		cap *= 2;
-	h.s = dq_xcalloc(cap, sizeof(*h.s));
-	h.n = dq_xcalloc(cap, sizeof(*h.n));
-	h.mask = cap - 1;
+	dq_strmap_init(&h);
 	dup = dq_xcalloc(c->nnames, 1);
 	for (i = 0; i < c->nnames; i++)
-		dup[i] = !name_set_add(&h, c->name[i], c->name_len[i]);
+		dup[i] = !dq_strmap_add(&h, c->name[i], c->name_len[i], i);
 	for (i = 0; i < c->nnames; i++) {
 		struct dq_buf b = DQ_BUF_INIT;
 		unsigned long k;
@@ -393,15 +353,14 @@ rename_duplicates(struct dq_csv *c)
 			dq_buf_reset(&b);
 			dq_buf_add(&b, c->name[i], c->name_len[i]);
 			dq_buf_addf(&b, "_%lu", k);
-			if (name_set_add(&h, b.buf, b.len))
+			if (dq_strmap_add(&h, b.buf, b.len, i))
 				break;
 		}
 		free(c->name[i]);
 		c->name[i] = dq_buf_detach(&b, &c->name_len[i]);
 	}
 	free(dup);
-	free(h.s);
-	free(h.n);
+	dq_strmap_release(&h);
 }
 
 static void

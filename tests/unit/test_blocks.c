@@ -18,6 +18,19 @@ guard(void *ctx, size_t r, size_t first, size_t size)
 	return size > 3;
 }
 
+/* The pairs written, as 10 * i + j. */
+static size_t pairs[8], npairs;
+static uint64_t found;
+
+static void
+pair(void *ctx, size_t i, size_t j)
+{
+	(void)ctx;
+	if (npairs < 8)
+		pairs[npairs] = i * 10 + j;
+	npairs++;
+}
+
 int
 main(void)
 {
@@ -63,7 +76,43 @@ main(void)
 		"nothing before rule 0");
 	UNIT_OK(!dq_blocks_found_before(1, &key[2 * 2], &key[6 * 2]),
 		"cleared keys do not agree");
+	/* Phase 2. */
+	npairs = 0;
+	found = 0;
+	UNIT_INT(dq_blocks_pairs(&l0, 0, DQ_BLOCKS_DEDUPE, key, 2, pair, NULL,
+				 &found), 3, "dedupe: three pairs in {0, 3, 5}");
+	UNIT_INT(pairs[0] * 100 + pairs[1] * 10 + pairs[2], 3 * 100 + 5 * 10 +
+		 35, "(0,3) (0,5) (3,5): i read before j, in order");
+	UNIT_INT(found, 3, "all found");
+	npairs = 0;
+	UNIT_INT(dq_blocks_pairs(&l0, 0, DQ_BLOCKS_LINK, key, 2, pair, NULL,
+				 &found), 2, "link: across the sides only");
+	UNIT_INT(pairs[0] * 100 + pairs[1], 5 * 100 + 35, "(0,5) (3,5)");
+	UNIT_INT(found, 5, "found adds up");
+	npairs = 0;
+	UNIT_INT(dq_blocks_pairs(&l1, 1, DQ_BLOCKS_INCREMENTAL, key, 2, pair,
+				 NULL, &found), 1, "incremental: two new");
+	UNIT_INT(pairs[0], 26, "(2,6): rule 0's cleared keys do not agree");
 	dq_blocks_list_release(&l0);
 	dq_blocks_list_release(&l1);
+	{
+		/* Rule 1 finds (0, 2) again: counted, not written. */
+		uint64_t k2[3 * 2] = { 4, 6, 4, 1, 4, 6 };
+		unsigned char side[3] = { 0, 0, 0 };
+		struct dq_blocks_list m0 = { 0 }, m1 = { 0 };
+		dq_blocks_init(&b, k2, 3, 2, side);
+		dq_blocks_list(&b, 0, guard, NULL, &m0);
+		dq_blocks_list(&b, 1, guard, NULL, &m1);
+		dq_blocks_release(&b);
+		found = 0;
+		npairs = 0;
+		UNIT_INT(dq_blocks_pairs(&m1, 1, DQ_BLOCKS_DEDUPE, k2, 2, pair,
+					 NULL, &found), 0,
+			 "a pair an earlier rule wrote is not written again");
+		UNIT_INT(found, 1, "but found");
+		UNIT_INT(npairs, 0, "no call");
+		dq_blocks_list_release(&m0);
+		dq_blocks_list_release(&m1);
+	}
 	return unit_done();
 }

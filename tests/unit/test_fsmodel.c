@@ -285,10 +285,73 @@ test_weights_and_file(void)
 	dq_buf_release(&err);
 }
 
+/* The term-frequency table written in the order its values were first
+ * seen (in training, or in the model file read), not in hash order. */
+static void
+test_tf_order(void)
+{
+	struct dq_fs_model m, m2;
+	struct dq_buf err = DQ_BUF_INIT;
+	const char *names[8] = { "yu", "ab", "ab", "x", "mo", "yu", "mo",
+				 "ab" };
+	struct dq_fs_trainer *t;
+	cJSON *doc, *back;
+	char *txt;
+	int lev = 0;
+
+	load(&m, "{\"fields\":{\"s\":{\"comparator\":\"exact\","
+		 "\"tf\":true}}}", NULL);
+	t = dq_fs_train_new(&m, 1);
+	for (int i = 0; i < 8; i++) {
+		char id[16];
+		size_t len = strlen(names[i]);
+		snprintf(id, sizeof(id), "r%d", i);
+		dq_fs_train_record(t, id, strlen(id), &names[i], &len);
+	}
+	for (int i = 0; i < 4; i++)
+		dq_fs_train_pair(t, &lev, -1);
+	dq_fs_train_finish(t, 1000, 1);
+	doc = dq_fs_to_json(&m);
+	txt = cJSON_PrintUnformatted(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "fields"), "s"),
+		"tf"), "values"));
+	UNIT_STR(txt, "{\"yu\":0.25,\"ab\":0.375,\"mo\":0.25}",
+		 "tf values as first seen; x, seen once, left to min");
+	cJSON_free(txt);
+
+	/* A model file's order is kept, a value given twice takes the
+	 * last share. */
+	load(&m2, "{\"fields\":{\"s\":{\"comparator\":\"exact\","
+		  "\"tf\":true}}}", NULL);
+	back = doc;
+	cJSON_ReplaceItemInObject(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+			back, "fields"), "s"), "tf"), "values",
+		cJSON_Parse("{\"zz\":0.5,\"aa\":0.25,\"zz\":0.75}"));
+	if (dq_fs_load_model(&m2, back, &err))
+		printf("# load: %s\n", err.buf);
+	doc = dq_fs_to_json(&m2);
+	txt = cJSON_PrintUnformatted(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "fields"), "s"),
+		"tf"), "values"));
+	UNIT_STR(txt, "{\"zz\":0.75,\"aa\":0.25}",
+		 "a model's values in its order; the last share of zz");
+	UNIT_NEAR(dq_fs_log2_bf(&m2, 0, 0, "zz", 2) -
+			  dq_fs_log2_bf(&m2, 0, 0, "aa", 2),
+		  log2(0.25 / 0.75), 1e-12, "zz weighs by its last share");
+	cJSON_free(txt);
+	cJSON_Delete(doc);
+	cJSON_Delete(back);
+	dq_fs_release(&m2);
+	dq_fs_release(&m);
+	dq_buf_release(&err);
+}
+
 int
 main(void)
 {
 	test_em();
+	test_tf_order();
 	test_levels();
 	test_weights_and_file();
 	UNIT_STR(load_err("{\"fields\":{\"a\":{\"comparator\":\"soundex\"}}}",

@@ -1,0 +1,38 @@
+/*
+ * num.h - floating-point numbers printed one way everywhere.
+ *
+ * Three forms, each with one home:
+ *
+ *   dq_num_r12        a figure rounded to 12 significant digits (0 for an
+ *                     infinity or NaN), for the profile document and the
+ *                     summaries: a merge of partial states and a single
+ *                     run, which differ by rounding in the last bits only,
+ *                     then print the same.
+ *   dq_num_add_g15    the text cJSON gives a number it prints: 15
+ *                     significant digits when they read back as exactly
+ *                     the same double, else 17 (which always do), for
+ *                     text written beside cJSON's (a violation's measured
+ *                     figure beside the summary's).
+ *   dq_num_add_shortest  the fewest significant digits (1 to 17) that
+ *                     read back as exactly the same double.
+ *
+ * Reading back uses strtod, so the forms depend on the C library's
+ * correctly rounded conversions (glibc's are), not on the locale's
+ * decimal point: dq programs run in the C locale.
+ */
+#ifndef DQ_NUM_H
+#define DQ_NUM_H
+
+#include "base/util.h"
+
+/* x rounded to 12 significant digits; 0 for an infinity or NaN. */
+double dq_num_r12(double x);
+
+/* Append x as cJSON prints it: %.15g when exact, else %.17g. */
+void dq_num_add_g15(struct dq_buf *b, double x);
+
+/* Append the shortest %.Ng text (N from 1 to 17) of x that reads back as
+ * x. */
+void dq_num_add_shortest(struct dq_buf *b, double x);
+
+#endif
