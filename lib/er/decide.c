@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "contract/types.h"
+#include "er/compare.h"
 #include "stream/walk.h"
 
 void
@@ -248,7 +249,9 @@ alnum_fold(const char *s, size_t n, char *out, size_t cap)
 }
 
 /* Does the local part of email e[0..en) hold the name v[0..vn) (three
- * letters or more, letters and digits compared without case)? */
+ * letters or more, letters and digits compared without case), or, for a
+ * name of five letters or more, the name with one typo ("michael" in
+ * "michaelmccarthy@" for "Mcihael")? */
 static int
 email_names(const char *e, size_t en, const char *v, size_t vn)
 {
@@ -257,11 +260,17 @@ email_names(const char *e, size_t en, const char *v, size_t vn)
 	size_t ln = alnum_fold(e, at ? (size_t)(at - e) : en, loc, sizeof(loc));
 	size_t nn = alnum_fold(v, vn, name, sizeof(name));
 
-	if (nn < 3 || nn > ln)
+	if (nn < 3 || nn > ln + 1)
 		return 0;
 	for (size_t i = 0; i + nn <= ln; i++)
 		if (!memcmp(loc + i, name, nn))
 			return 1;
+	if (nn < 5)
+		return 0;
+	for (size_t w = nn - 1; w <= nn + 1; w++)
+		for (size_t i = 0; i + w <= ln; i++)
+			if (dq_cmp_damerau(loc + i, w, name, nn) <= 1)
+				return 1;
 	return 0;
 }
 
@@ -294,6 +303,126 @@ own_email(const struct dq_decide *d)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Do the values of "unless" field f, which do not agree exactly, agree
+ * up to one typo?  Two values of six characters or more (folded as
+ * compared) one edit apart (Damerau: a character changed, added,
+ * dropped, or two adjacent ones swapped).  An identifier of six digits
+ * has about 60 neighbours one edit away among a million: another
+ * person's is rarely one of them, a typo often is.  Not for dates: a
+ * date of birth a digit off is no evidence of another person (its level
+ * is not the lowest), but no evidence of the same one either, since
+ * siblings are born days or a year apart.
+ */
+static int
+unless_typo(struct dq_decide *d, int f)
+{
+	const struct dq_fs_model *m = d->m;
+	struct dq_buf *x = &d->scr.a, *y = &d->scr.b;
+
+	if (d->lv[f] == DQ_FS_NULL || !d->a.v[f] || !d->b.v[f] ||
+	    m->f[f].cmp == DQ_FS_DATE)
+		return 0;
+	dq_buf_reset(x);
+	dq_buf_reset(y);
+	dq_cmp_fold(d->a.v[f], d->a.n[f], x);
+	dq_cmp_fold(d->b.v[f], d->b.n[f], y);
+	return x->len >= 6 && y->len >= 6 &&
+	       dq_cmp_damerau(x->buf, x->len, y->buf, y->len) <= 1;
+}
+
+/* The number of ASCII letters in s[0..n). */
+static size_t
+letters(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+	return k;
+}
+
+/*
+ * Is name field f, at its lowest level, still no sign of another person?
+ * Its values are one person's names written in each other's place when
+ * one side's first name is the other side's last name (compared as a
+ * name, exactly: "Jérôme Lee" and "Lre Jérôme", where the typo kept the
+ * swap check from pairing the rest); and one of two letters or fewer
+ * that starts as the other does is an abbreviation of it ("Ry" for
+ * Raymond, "Aa" for "Ms. Agnieszka"), as one letter already is; and
+ * two names that are nicknames of each other up to a typo on each side
+ * (dq_cmp_nickname_near: "Geerald" and "Jeery") are one name.  The
+ * scratch buffers are overwritten.
+ */
+static int
+name_explained(struct dq_decide *d, int f)
+{
+	const struct dq_fs_model *m = d->m;
+	int g = m->f[f].swap;
+	double s;
+	char a0;
+	size_t an;
+
+	if (!d->a.v[f] || !d->b.v[f])
+		return 0;
+	if (g >= 0 &&
+	    ((d->b.v[g] && dq_fs_compare(m, (size_t)f, d->a.v[f], d->a.n[f],
+					 d->b.v[g], d->b.n[g], &s,
+					 &d->scr) == 0) ||
+	     (d->a.v[g] && dq_fs_compare(m, (size_t)f, d->b.v[f], d->b.n[f],
+					 d->a.v[g], d->a.n[g], &s,
+					 &d->scr) == 0)))
+		return 1;
+	/* The names as compared (folded, titles and initials left out):
+	 * a's was kept, b's is the first argument's fold. */
+	if (!d->folded[f].len)
+		return 0;
+	a0 = d->folded[f].buf[0];
+	an = letters(d->folded[f].buf, d->folded[f].len);
+	dq_fs_compare(m, (size_t)f, d->b.v[f], d->b.n[f], d->a.v[f],
+		      d->a.n[f], &s, &d->scr);
+	if (!d->scr.a.len)
+		return 0;
+	if (m->f[f].nicknames &&
+	    dq_cmp_nickname_near(d->folded[f].buf, d->folded[f].len,
+				 d->scr.a.buf, d->scr.a.len))
+		return 1;
+	return d->scr.a.buf[0] == a0 &&
+	       (an <= 2 || letters(d->scr.a.buf, d->scr.a.len) <= 2);
+}
+
+/*
+ * The guard of a pair whose levels called for it, read again with the
+ * values: an "unless" field that agrees up to one typo agrees, and a
+ * name "differ" field whose difference is explained (name_explained) is
+ * not a difference; then the levels' guard decides.  Only a pair the
+ * guard held comes here, so the per-pair path is unchanged.
+ */
+static int
+guard_values(struct dq_decide *d)
+{
+	const struct dq_fs_model *m = d->m;
+	int lv[DQ_FS_MAX_FIELDS], changed = 0;
+
+	memcpy(lv, d->lv, sizeof(lv));
+	for (size_t k = 0; k < m->nguard_unless; k++) {
+		int f = m->guard_unless[k];
+		if (lv[f] > 0 && unless_typo(d, f)) {
+			lv[f] = 0;
+			changed = 1;
+		}
+	}
+	for (size_t k = 0; k < m->nguard_differ; k++) {
+		int f = m->guard_differ[k];
+		if (m->f[f].cmp == DQ_FS_NAME &&
+		    lv[f] == m->f[f].nlevels - 1 && name_explained(d, f)) {
+			lv[f] = m->f[f].nlevels - 2;
+			changed = 1;
+		}
+	}
+	return changed ? dq_decide_guard(m, lv, d->sim, m->nguard_differ)
+		       : d->guarded;
 }
 
 int
@@ -331,6 +460,8 @@ dq_decide_pair(struct dq_decide *d)
 			     ? dq_decide_guard(m, d->lv, d->sim,
 					       m->nguard_differ)
 			     : DQ_GUARD_NONE;
+	if (d->guarded)
+		d->guarded = guard_values(d);
 	if (d->guarded == DQ_GUARD_TWINS && own_email(d))
 		d->guarded = DQ_GUARD_NONE;
 	if (d->guarded) {

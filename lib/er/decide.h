@@ -30,9 +30,13 @@
  * The household guard (docs/score.md): a match is lowered to review when
  * a "shared" field agrees (similarity 0.7 or more: the same phone, even
  * without its area code; the same street however abbreviated), a "differ"
- * field is at its lowest level and no "unless" field agrees exactly.  So
- * twins (same surname, address and date of birth, another first name)
- * stay a match when nothing else tells them apart: a known limit.
+ * field is at its lowest level and no "unless" field agrees exactly; the
+ * same date of birth with another first name at a shared email or phone
+ * is twins.  A pair the levels hold is read again with its values
+ * (dq_decide_pair): an "unless" identifier one typo off agrees, and a
+ * first name that is the other side's last name, an abbreviation of two
+ * letters, or a nickname misspelt on both sides differs no more
+ * (docs/score.md).
  */
 #ifndef DQ_DECIDE_H
 #define DQ_DECIDE_H
