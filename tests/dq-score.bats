@@ -399,3 +399,34 @@ Try 'dq-score --help' for more information."
 		'["w2","match",null]' '["r2","match",null]' '["t2","review","twins"]' \
 		'["e2","match",null]' '["m2","match",null]' '["d2","match",null]')"
 }
+
+@test "--households: the pairs judged two people that share an address or contact, in input order, the same for every -j (issue 15)" {
+	# h1/h2 a household (another first name and date of birth), t1/t2
+	# twins, s1/s2 one person (Robert and Bob: a match, no link), n1/n2
+	# strangers at one phone (distinct, a link), x1/x2 strangers sharing
+	# nothing (no link).
+	{
+		cat "$S/household.ndjson"
+		printf '%s\n' \
+			'{"a":{"id":"n1","first_name":"Anna","last_name":"Kowalski","phone":"+1 206 555 0100","dob":"1970-01-02"},"b":{"id":"n2","first_name":"Zed","last_name":"Nowak","phone":"206 555 0100","dob":"1991-11-12"}}' \
+			'{"a":{"id":"x1","first_name":"Anna","last_name":"Kowalski","phone":"+1 206 555 0100"},"b":{"id":"x2","first_name":"Zed","last_name":"Nowak","phone":"+1 415 555 0199"}}'
+	} >"$T/pairs.ndjson"
+	run -0 --separate-stderr dq score -c "$S/household.json" \
+		--households "$T/h.ndjson" "$T/pairs.ndjson"
+	run -0 cat "$T/h.ndjson"
+	assert_output "$(printf '%s\n' \
+		'{"a":"h1","b":"h2","shared":["email","phone"],"differ":["first_name","dob"],"decision":"review","guard":"household"}' \
+		'{"a":"t1","b":"t2","shared":["phone"],"differ":["first_name"],"decision":"review","guard":"twins"}' \
+		'{"a":"n1","b":"n2","shared":["phone"],"differ":["first_name","dob"],"decision":"distinct"}')"
+	for j in 1 3; do
+		run -0 --separate-stderr dq score -c "$S/household.json" -j "$j" \
+			--households "$T/h$j.ndjson" "$T/pairs.ndjson"
+		run -0 cmp "$T/h.ndjson" "$T/h$j.ndjson"
+	done
+	run -2 --separate-stderr dq score -c "$S/household.json" \
+		--households /dev/full "$T/pairs.ndjson"
+	[ "$stderr" = 'dq-score: write error: /dev/full: No space left on device' ]
+	run -2 --separate-stderr dq score -c "$S/household.json" \
+		--train "$T/m.json" --households "$T/h2.ndjson" "$T/pairs.ndjson"
+	[ "$stderr" = 'dq-score: --households and --train cannot be used together: --train scores no pairs' ]
+}

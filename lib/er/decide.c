@@ -182,6 +182,16 @@ dq_decide_levels(struct dq_decide *d)
 	}
 }
 
+/* Does "shared" field f agree: above its lowest level, similarity 0.7 or
+ * more (the same phone even without its area code, the same street
+ * however abbreviated)? */
+static int
+shared_agrees(const struct dq_fs_model *m, const int *lv, const double *sim,
+	      int f)
+{
+	return lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 && sim[f] >= 0.7;
+}
+
 /* Is field f among the first ndiffer "differ" fields? */
 static int
 is_differ(const struct dq_fs_model *m, int f, size_t ndiffer)
@@ -201,8 +211,7 @@ dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 
 	for (size_t k = 0; k < m->nguard_shared; k++) {
 		int f = m->guard_shared[k];
-		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 &&
-		    sim[f] >= 0.7) {
+		if (shared_agrees(m, lv, sim, f)) {
 			shared = 1;
 			contact |= m->f[f].cmp == DQ_FS_EMAIL ||
 				   m->f[f].cmp == DQ_FS_PHONE;
@@ -475,6 +484,74 @@ dq_decide_pair(struct dq_decide *d)
 	else
 		d->n_distinct++;
 	return d->decision;
+}
+
+/* Append the names of fields idx[0..n) for which keep() holds, as a JSON
+ * array. */
+static void
+add_names(const struct dq_decide *d, const int *idx, size_t n,
+	  int (*keep)(const struct dq_decide *, int), struct dq_buf *out)
+{
+	int first = 1;
+
+	dq_buf_addch(out, '[');
+	for (size_t k = 0; k < n; k++) {
+		const char *name = d->m->f[idx[k]].name;
+		if (!keep(d, idx[k]))
+			continue;
+		if (!first)
+			dq_buf_addch(out, ',');
+		first = 0;
+		dq_buf_add_json_string(out, name, strlen(name));
+	}
+	dq_buf_addch(out, ']');
+}
+
+/* Does shared field f agree as the guard reads it? */
+static int
+shares(const struct dq_decide *d, int f)
+{
+	return shared_agrees(d->m, d->lv, d->sim, f);
+}
+
+/* Is differ field f at its lowest level? */
+static int
+differs(const struct dq_decide *d, int f)
+{
+	return d->lv[f] == d->m->f[f].nlevels - 1;
+}
+
+int
+dq_decide_household(const struct dq_decide *d, struct dq_buf *out)
+{
+	const struct dq_fs_model *m = d->m;
+	size_t k;
+
+	if (d->decision == DQ_DECIDE_MATCH ||
+	    (d->decision == DQ_DECIDE_REVIEW && !d->guarded))
+		return 0;
+	for (k = 0; k < m->nguard_shared; k++)
+		if (shares(d, m->guard_shared[k]))
+			break;
+	if (k == m->nguard_shared)
+		return 0;
+	dq_buf_addstr(out, "{\"a\":");
+	dq_buf_add_json_string(out, d->a.id.buf, d->a.id.len);
+	dq_buf_addstr(out, ",\"b\":");
+	dq_buf_add_json_string(out, d->b.id.buf, d->b.id.len);
+	dq_buf_addstr(out, ",\"shared\":");
+	add_names(d, m->guard_shared, m->nguard_shared, shares, out);
+	dq_buf_addstr(out, ",\"differ\":");
+	add_names(d, m->guard_differ, m->nguard_differ, differs, out);
+	dq_buf_addstr(out, d->decision == DQ_DECIDE_REVIEW
+				   ? ",\"decision\":\"review\""
+				   : ",\"decision\":\"distinct\"");
+	if (d->guarded)
+		dq_buf_addstr(out, d->guarded == DQ_GUARD_TWINS
+					   ? ",\"guard\":\"twins\""
+					   : ",\"guard\":\"household\"");
+	dq_buf_addstr(out, "}\n");
+	return 1;
 }
 
 /* Append v (already rounded to dec decimals, dec <= 9) in fixed

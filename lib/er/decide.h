@@ -124,6 +124,24 @@ int dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 int dq_decide_pair(struct dq_decide *d);
 
 /*
+ * The household link of the pair decided: two records judged to be two
+ * people (distinct, or held for review by the guard) that share a
+ * "shared" field (agreeing as the guard reads it: a level above the
+ * lowest, similarity 0.7 or more).  When it is one, appends one line
+ *
+ *	{"a":"ID","b":"ID","shared":["phone","street"],
+ *	 "differ":["first_name"],"decision":"review","guard":"twins"}
+ *
+ * (the record ids as dq_decide_read named them; "shared" the agreeing
+ * shared fields; "differ" the "differ" fields at their lowest level, the
+ * evidence of another person, possibly none when only the score tells
+ * them apart; "guard" only when the guard held the pair) with its newline
+ * to out and returns 1; else returns 0 and appends nothing.  A review
+ * the guard did not cause is left out: it may yet be one person.
+ */
+int dq_decide_household(const struct dq_decide *d, struct dq_buf *out);
+
+/*
  * Append the verdict as raw "_dq" member text to meta: "score",
  * "decision", "match_weight" (Fellegi-Sunter), "guard" when it held,
  * and "features" (level, similarity, weight, "swapped") when the
