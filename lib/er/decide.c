@@ -63,8 +63,8 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	long k = dq_record_find(pair, key, 1);
 	const struct dq_member *mb;
 	struct dq_walk w;
-	struct dq_member x, idm, dq;
-	int have_id = 0, have_dq = 0;
+	struct dq_member x, idm, src, dq;
+	int have_id = 0, have_src = 0, have_dq = 0;
 
 	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
 		return -1;
@@ -82,6 +82,10 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 		} else if (key_is(&x, "_dq", 3)) {
 			dq = x;
 			have_dq = 1;
+		} else if (how->source &&
+			   key_is(&x, how->source, strlen(how->source))) {
+			src = x;
+			have_src = 1;
 		}
 		for (size_t f = 0; f < m->n; f++) {
 			if (!key_is(&x, m->f[f].name, m->f[f].namelen))
@@ -105,8 +109,8 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	}
 	/* The record's id as every program names it (stream/meta.h); a
 	 * record with none is named by its text. */
-	if (dq_meta_ident(have_id ? &idm : NULL, have_dq ? &dq : NULL, how,
-			  &s->id) < 0)
+	if (dq_meta_ident(have_id ? &idm : NULL, have_src ? &src : NULL,
+			  have_dq ? &dq : NULL, how, &s->id) < 0)
 		dq_buf_add(&s->id, mb->val, mb->vallen);
 	return 0;
 }

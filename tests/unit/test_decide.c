@@ -32,7 +32,7 @@ static struct dq_record pair;
 static struct dq_buf meta = DQ_BUF_INIT;
 
 /* Read and decide one pair line; -1 when it is not a pair. */
-static const struct dq_ident ident = { "id", 0 };
+static const struct dq_ident ident = { "id", 0, NULL };
 
 static int
 decide(const char *line)
