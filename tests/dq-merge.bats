@@ -712,3 +712,46 @@ groups() {
 	assert_line --index 0 "$(($(wc -l <"$M/records.ndjson") + 1))"
 	run -2 dq merge -j 0 </dev/null
 }
+
+@test "identity.source: the id map keyed by (source system, external id) from a field of the record (issue 15, 7)" {
+	# One file of two systems' records: CRM 001 and ERP 001 (the same
+	# Ann) and CRM 002.  Named by their system field they are three
+	# records, and the map has a line for each; the next day ERP 001 and
+	# CRM 001 are gone (vanished, counted), CRM 002 stays, ERP 003 is new.
+	printf '%s\n' '{"identity":{"source":"system"}}' >"$T/c.json"
+	ann='"first_name":"Ann","email":"ann@x.com"'
+	printf '%s\n' '{"id":"001","system":"crm",'"$ann"'}' \
+		'{"id":"001","system":"erp",'"$ann"'}' \
+		'{"id":"002","system":"crm","first_name":"Bob"}' >"$T/d1"
+	printf '%s\n' '{"a":{"id":"001","system":"crm",'"$ann"'},"b":{"id":"001","system":"erp",'"$ann"'},"_dq":{"score":0.99,"decision":"match"}}' >"$T/p1"
+	run -0 --separate-stderr dq merge -c "$T/c.json" --records "$T/d1" \
+		--map "$T/m1" --seen d1 --summary "$T/s1" "$T/p1"
+	run -0 jq -c '[.id, ._dq.members]' <<<"$output"
+	assert_output "$(printf '%s\n' '["001",["crm:001","erp:001"]]' '["002",["crm:002"]]')"
+	run -0 jq -c '[.id, .cluster, .first_seen, .last_seen]' "$T/m1"
+	assert_output "$(printf '%s\n' '["crm:001","c62b654638379815c","d1","d1"]' \
+		'["crm:002","c81481f6c76077ce4","d1","d1"]' \
+		'["erp:001","c62b654638379815c","d1","d1"]')"
+	run -0 jq -c '.merge | [.records, .ids, .duplicate_ids]' "$T/s1"
+	assert_output '[3,3,0]'
+	printf '%s\n' '{"id":"002","system":"crm","first_name":"Bob"}' \
+		'{"id":"003","system":"erp","first_name":"Cy"}' >"$T/d2"
+	: >"$T/none"
+	run -0 --separate-stderr dq merge -c "$T/c.json" --records "$T/d2" \
+		--previous-map "$T/m1" --map "$T/m2" --seen d2 --summary "$T/s2" "$T/none"
+	run -0 cat "$T/m2"
+	assert_output "$(printf '%s\n' \
+		'{"id":"crm:002","cluster":"c81481f6c76077ce4","first_seen":"d1","last_seen":"d2"}' \
+		'{"id":"erp:003","cluster":"cf9bb804ca63ccf43","first_seen":"d2","last_seen":"d2"}' \
+		'{"id":"crm:001","cluster":"c62b654638379815c","first_seen":"d1","last_seen":"d1","vanished":true}' \
+		'{"id":"erp:001","cluster":"c62b654638379815c","first_seen":"d1","last_seen":"d1","vanished":true}')"
+	run -0 jq -c '[.merge.ids_vanished, .merge.cluster_ids]' "$T/s2"
+	assert_output '[2,{"kept":1,"new":1}]'
+	# Without the source field the two 001s are one id: a duplicate.
+	run -1 --separate-stderr dq merge --records "$T/d1" --summary "$T/s3" "$T/p1"
+	run -0 jq -c '.merge.duplicate_ids' "$T/s3"
+	assert_output '1'
+	printf '%s\n' '{"identity":{"source":""}}' >"$T/bad.json"
+	run -2 --separate-stderr dq merge -c "$T/bad.json" "$T/none"
+	assert_equal "$stderr" "dq-merge: contract: 'identity.source' must be a field name"
+}

@@ -353,3 +353,80 @@ Try 'dq-score --help' for more information."
 	run -0 cat "$T/d"
 	assert_output "$(printf '%s\n' '["g2","review","twins"]' '["g3","review","household"]' '["g4","match",null]' '["g5","match",null]' '["g6","match",null]')"
 }
+
+@test "the guard reads a typo as a typo: an id one edit off, swapped names, abbreviations, nicknames misspelt, a short date read both ways (issue 15)" {
+	# One household (email, phone, street).  An id one transposition
+	# or one digit off is the same id; two edits off, or another id, is
+	# John Sr and Jr.  "Jerome Lee" written "Lre Jerome" is one person;
+	# so are "Ry" and Raymond (an abbreviation; "Ty" is someone else),
+	# "Geerald" and "Jeery" (Gerald and Jerry, a typo each), "Mcihael"
+	# at michaelgarcia@ (his own address, misspelt), and 1943-09-08
+	# against 2043-08-09 ("08/09/43" read both ways).
+	h='"email":"garcia@x.org","phone":"+12065550100","street":"12 Oak St"'
+	s='"last_name":"Garcia",'"$h"
+	p() { printf '{"a":{"id":"%s",%s},"b":{"id":"%s",%s}}\n' "$1" "$2" "$3" "$4"; }
+	{
+		p s1 '"first_name":"John",'"$s"',"dob":"1950-03-04","national_id":"123456789"' \
+		  j1 '"first_name":"John",'"$s"',"dob":"1980-07-09","national_id":"123457689"'
+		p s2 '"first_name":"John",'"$s"',"dob":"1950-03-04","national_id":"123456789"' \
+		  j2 '"first_name":"John",'"$s"',"dob":"1980-07-09","national_id":"123456780"'
+		p s3 '"first_name":"John",'"$s"',"dob":"1950-03-04","national_id":"123456789"' \
+		  j3 '"first_name":"John",'"$s"',"dob":"1980-07-09","national_id":"123465798"'
+		p s4 '"first_name":"John",'"$s"',"dob":"1950-03-04","national_id":"123456789"' \
+		  j4 '"first_name":"John",'"$s"',"dob":"1980-07-09","national_id":"987654321"'
+		p w1 '"first_name":"Jerome","last_name":"Lee",'"$h"',"dob":"1999-01-27"' \
+		  w2 '"first_name":"Lre","last_name":"Jerome",'"$h"',"dob":"1999-01-27"'
+		p r1 '"first_name":"Raymond",'"$s"',"dob":"1968-10-12"' \
+		  r2 '"first_name":"Ry",'"$s"',"dob":"1968-10-12"'
+		p r1 '"first_name":"Raymond",'"$s"',"dob":"1968-10-12"' \
+		  t2 '"first_name":"Ty",'"$s"',"dob":"1968-10-12"'
+		p e1 '"first_name":"Geerald",'"$s"',"dob":"1960-05-22"' \
+		  e2 '"first_name":"Jeery",'"$s"',"dob":"1960-05-22"'
+		p m1 '"first_name":"Mcihael",'"$(printf '%s' "$s" | sed 's/garcia@/michaelgarcia@/')"',"dob":"1937-08-14"' \
+		  m2 '"first_name":"Zed",'"$(printf '%s' "$s" | sed 's/garcia@/michaelgarcia@/')"',"dob":"1937-08-14"'
+		p d1 '"first_name":"Hannah",'"$s"',"dob":"1943-09-08"' \
+		  d2 '"first_name":"Hannah",'"$s"',"dob":"2043-08-09"'
+	} >"$T/typos.ndjson"
+	jq '.compare.fields.national_id = {"comparator":"damerau_levenshtein","m":[0.9,0.05,0.03,0.02],"u":[0.0001,0.001,0.01,0.9889]}
+		| .compare.fields.street = {"comparator":"jaro_winkler","m":[0.9,0.05,0.03,0.02],"u":[0.01,0.01,0.03,0.95]}
+		| .compare.guard = {"shared":["email","phone","street"],"differ":["first_name","dob"],"unless":["dob","national_id"]}' \
+		"$S/household.json" >"$T/c.json"
+	run -0 --separate-stderr dq score -c "$T/c.json" "$T/typos.ndjson"
+	printf '%s\n' "$output" | jq -c '[.b.id, ._dq.decision, ._dq.guard]' >"$T/d"
+	run -0 cat "$T/d"
+	assert_output "$(printf '%s\n' '["j1","match",null]' '["j2","match",null]' \
+		'["j3","review","household"]' '["j4","review","household"]' \
+		'["w2","match",null]' '["r2","match",null]' '["t2","review","twins"]' \
+		'["e2","match",null]' '["m2","match",null]' '["d2","match",null]')"
+}
+
+@test "--households: the pairs judged two people that share an address or contact, in input order, the same for every -j (issue 15)" {
+	# h1/h2 a household (another first name and date of birth), t1/t2
+	# twins, s1/s2 one person (Robert and Bob: a match, no link), n1/n2
+	# strangers at one phone (distinct, a link), x1/x2 strangers sharing
+	# nothing (no link).
+	{
+		cat "$S/household.ndjson"
+		printf '%s\n' \
+			'{"a":{"id":"n1","first_name":"Anna","last_name":"Kowalski","phone":"+1 206 555 0100","dob":"1970-01-02"},"b":{"id":"n2","first_name":"Zed","last_name":"Nowak","phone":"206 555 0100","dob":"1991-11-12"}}' \
+			'{"a":{"id":"x1","first_name":"Anna","last_name":"Kowalski","phone":"+1 206 555 0100"},"b":{"id":"x2","first_name":"Zed","last_name":"Nowak","phone":"+1 415 555 0199"}}'
+	} >"$T/pairs.ndjson"
+	run -0 --separate-stderr dq score -c "$S/household.json" \
+		--households "$T/h.ndjson" "$T/pairs.ndjson"
+	run -0 cat "$T/h.ndjson"
+	assert_output "$(printf '%s\n' \
+		'{"a":"h1","b":"h2","shared":["email","phone"],"differ":["first_name","dob"],"decision":"review","guard":"household"}' \
+		'{"a":"t1","b":"t2","shared":["phone"],"differ":["first_name"],"decision":"review","guard":"twins"}' \
+		'{"a":"n1","b":"n2","shared":["phone"],"differ":["first_name","dob"],"decision":"distinct"}')"
+	for j in 1 3; do
+		run -0 --separate-stderr dq score -c "$S/household.json" -j "$j" \
+			--households "$T/h$j.ndjson" "$T/pairs.ndjson"
+		run -0 cmp "$T/h.ndjson" "$T/h$j.ndjson"
+	done
+	run -2 --separate-stderr dq score -c "$S/household.json" \
+		--households /dev/full "$T/pairs.ndjson"
+	[ "$stderr" = 'dq-score: write error: /dev/full: No space left on device' ]
+	run -2 --separate-stderr dq score -c "$S/household.json" \
+		--train "$T/m.json" --households "$T/h2.ndjson" "$T/pairs.ndjson"
+	[ "$stderr" = 'dq-score: --households and --train cannot be used together: --train scores no pairs' ]
+}

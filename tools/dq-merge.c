@@ -33,6 +33,7 @@
 
 #include "er/cluster.h"
 #include "er/clusterid.h"
+#include "er/idmap.h"
 #include "er/idtable.h"
 #include "stream/json.h"
 #include "stream/meta.h"
@@ -213,7 +214,7 @@ static struct {
 	uint64_t dec_match, dec_distinct, dec_undecided, dec_unknown;
 	uint64_t undone, overridden_review, dec_new_edges;
 	uint64_t review_written, review_moot, clusters, singletons, largest;
-	uint64_t kept, fresh, vanished;
+	uint64_t kept, fresh;
 } N;
 
 /* ---- reading side files ---- */
@@ -688,58 +689,14 @@ on_decision(struct dq_record *r, const struct dq_item *it)
 	return 0;
 }
 
-/* ---- previous map ---- */
+/* ---- previous map (lib/er/idmap.h) ---- */
 
-static struct dq_keyset old_ids;
-static struct dq_buf cbuf = DQ_BUF_INIT;
-static struct dq_buf vanished = DQ_BUF_INIT; /* carried map lines */
-static const char **first_seen; /* per node, as written, or NULL */
-static uint32_t *first_seen_len;
+static struct dq_idmap IM;
 
 static int
 on_previous(struct dq_record *r, const struct dq_item *it)
 {
-	long c = dq_record_find(r, "cluster", 7);
-	int str;
-
-	dq_buf_reset(&idbuf);
-	str = dq_meta_id(r, &run.ident, &idbuf);
-
-	if (c < 0 || r->m[c].type != DQ_JSON_STRING || str < 0)
-		return dq_error("%s:%ld: previous map: expected "
-				"{\"%s\":ID,\"cluster\":\"...\"}",
-				it->file, it->line, run.id_field);
-	dq_buf_reset(&cbuf);
-	dq_json_unescape(r->m[c].val, r->m[c].vallen, &cbuf);
-	dq_keyset_add(&old_ids, cbuf.buf, cbuf.len);
-	uint32_t nd = dq_idtable_get(&T, idbuf.buf, idbuf.len, str, 0);
-	if (nd == UINT32_MAX) {
-		/* An id of an earlier run that this run did not see: it
-		 * vanished from its source.  Its line is carried into the
-		 * new map, so no source's ids are lost. */
-		long v = dq_record_find(r, "vanished", 8);
-		size_t end = r->len;
-		while (end && r->text[end - 1] != '}')
-			end--; /* the object's closing brace */
-		N.vanished++;
-		dq_buf_add(&vanished, r->text, v >= 0 ? end : end - 1);
-		dq_buf_addstr(&vanished, v >= 0 ? "\n" : ",\"vanished\":true}\n");
-		return 0;
-	}
-	long fs = dq_record_find(r, "first_seen", 10);
-	if (fs >= 0 && r->m[fs].type == DQ_JSON_STRING) {
-		if (!first_seen) {
-			first_seen = dq_xcalloc(T.n + 1, sizeof(*first_seen));
-			first_seen_len = dq_xcalloc(T.n + 1,
-						    sizeof(*first_seen_len));
-		}
-		first_seen[nd] = dq_arena_dup(&arena, r->m[fs].val,
-					      r->m[fs].vallen);
-		first_seen_len[nd] = r->m[fs].vallen;
-	}
-	T.node[nd].prev = dq_arena_dup(&arena, cbuf.buf, cbuf.len);
-	T.node[nd].prevlen = (uint32_t)cbuf.len;
-	return 0;
+	return dq_idmap_read(&IM, r, &run.ident, &T, it->file, it->line);
 }
 
 /* ---- clustering ---- */
@@ -938,7 +895,7 @@ assign_ids(void)
 		}
 		in.prev = prev;
 		in.prevlen = prevlen;
-		in.old = &old_ids;
+		in.old = &IM.old_ids;
 	}
 	dq_clusterid_assign(&CI, &in);
 	N.kept = CI.kept;
@@ -1187,32 +1144,13 @@ write_map(void)
 	if (dq_out_open(&o, O.map))
 		exit(2);
 	for (size_t i = 0; i < T.n; i++) {
-		const char *c = CI.id[cluster_of[rep[i]]];
-		dq_buf_addch(&o.b, '{');
-		dq_buf_add_json_string(&o.b, run.id_field,
-				       strlen(run.id_field));
-		dq_buf_addch(&o.b, ':');
-		dq_idtable_add_json(&o.b, &T.node[order[i]]);
-		dq_buf_addstr(&o.b, ",\"cluster\":");
-		dq_buf_add_json_string(&o.b, c, strlen(c));
-		if (O.seen) {
-			uint32_t nd = order[i];
-			dq_buf_addstr(&o.b, ",\"first_seen\":");
-			if (first_seen && first_seen[nd])
-				dq_buf_add(&o.b, first_seen[nd],
-					   first_seen_len[nd]);
-			else
-				dq_buf_add_json_string(&o.b, O.seen,
-						       strlen(O.seen));
-			dq_buf_addstr(&o.b, ",\"last_seen\":");
-			dq_buf_add_json_string(&o.b, O.seen, strlen(O.seen));
-		}
-		dq_buf_add(&o.b, "}\n", 2);
+		dq_idmap_line(&IM, &o.b, &T, order[i], run.id_field,
+			      CI.id[cluster_of[rep[i]]], O.seen);
 		dq_out_commit(&o);
 	}
 	/* The ids of the previous map this run did not see, as they were
 	 * (their last_seen tells when they were last seen). */
-	dq_buf_add(&o.b, vanished.buf, vanished.len);
+	dq_buf_add(&o.b, IM.vanished.buf, IM.vanished.len);
 	dq_out_commit(&o);
 	dq_out_close(&o);
 }
@@ -1432,7 +1370,7 @@ summary(void)
 		cJSON *c = cJSON_AddObjectToObject(m, "cluster_ids");
 		NUM(c, "kept", N.kept);
 		NUM(c, "new", N.fresh);
-		NUM(m, "ids_vanished", N.vanished);
+		NUM(m, "ids_vanished", IM.nvanished);
 	}
 	return x;
 }
@@ -1462,7 +1400,7 @@ main(int argc, char **argv)
 	dq_idtable_init(&T);
 	dq_record_init(&pair);
 	dq_record_init(&meta);
-	dq_keyset_init(&old_ids);
+	dq_idmap_init(&IM);
 
 	int jobs = O.jobs ? O.jobs : dq_par_default_jobs();
 	if (O.records)
@@ -1511,15 +1449,11 @@ main(int argc, char **argv)
 	free(rec_line);
 	free(distinct_pairs);
 	dq_u64map_release(&dec);
-	dq_keyset_release(&old_ids);
+	dq_idmap_release(&IM);
 	dq_record_release(&pair);
 	dq_record_release(&meta);
 	dq_buf_release(&idbuf);
 	dq_buf_release(&last);
-	dq_buf_release(&cbuf);
-	dq_buf_release(&vanished);
-	free(first_seen);
-	free(first_seen_len);
 	dq_idtable_release(&T);
 	dq_arena_release(&arena);
 	dq_survive_release(&sv);

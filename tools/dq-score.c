@@ -73,6 +73,10 @@ static const char help[] =
 	"                        separated, or none (default: all three);\n"
 	"                        --explain match,review keeps the output of\n"
 	"                        the many distinct pairs short\n"
+	"      --households FILE write the household links to FILE: pairs\n"
+	"                        judged two people (distinct, or held by the\n"
+	"                        guard) that share an address or contact,\n"
+	"                        one line each, in input order\n"
 	"  -j, --jobs N          with --model: worker threads (default: the\n"
 	"                        cores, at most 8); output in input order,\n"
 	"                        the same for every N\n"
@@ -82,10 +86,18 @@ static const char help[] =
 	"by their text.  Exit status: 0 done, 1 more rejects than\n"
 	"--max-rejects, 2 usage, contract, model or input error.\n";
 
-enum { O_EXPLAIN = DQ_OPT_TOOL, O_LABELS, O_U_PAIRS, O_SEED, O_SAMPLE };
+enum {
+	O_EXPLAIN = DQ_OPT_TOOL,
+	O_HOUSEHOLDS,
+	O_LABELS,
+	O_U_PAIRS,
+	O_SEED,
+	O_SAMPLE
+};
 
 static const struct option longopts[] = {
 	{ "explain", required_argument, NULL, O_EXPLAIN },
+	{ "households", required_argument, NULL, O_HOUSEHOLDS },
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "model", required_argument, NULL, 'm' },
 	{ "sample", required_argument, NULL, O_SAMPLE },
@@ -100,12 +112,13 @@ static struct {
 	const char *model_path;
 	const char *train_path;
 	const char *labels_path;
+	const char *households; /* --households FILE */
 	long long u_pairs;
 	long long seed;
 	double sample;
 	int jobs;       /* 0: the default */
 	int explain;    /* DQ_DECIDE_* bits: decisions whose pairs get features */
-} O = { NULL, NULL, NULL, 200000, 1, 1.0, 0,
+} O = { NULL, NULL, NULL, NULL, 200000, 1, 1.0, 0,
 	DQ_DECIDE_ALL };
 
 /* --explain LIST into O.explain. */
@@ -140,6 +153,7 @@ option(void *ctx, int c, const char *arg)
 	switch (c) {
 	case 'm': O.model_path = arg; return 0;
 	case O_EXPLAIN: return parse_explain(arg);
+	case O_HOUSEHOLDS: O.households = arg; return 0;
 	case 't': O.train_path = arg; return 0;
 	case O_LABELS: O.labels_path = arg; return 0;
 	case O_U_PAIRS:
@@ -259,16 +273,75 @@ static struct dq_fs_model M;
 struct scorer {
 	struct dq_decide d;
 	struct dq_buf meta;
+	/* --households: the links found, each an 8-byte input sequence
+	 * number then the line, to be written in input order at the end
+	 * (worker threads take batches in turn). */
+	struct dq_buf links;
 };
 static struct scorer S0; /* the main thread's */
+static struct dq_out households;
 
-/* Score the pair read; the "_dq" members into sc->meta. */
+/* Score the pair read (input item seq); the "_dq" members into
+ * sc->meta, its household link into sc->links. */
 static void
-score_pair(struct scorer *sc)
+score_pair(struct scorer *sc, uint64_t seq)
 {
 	dq_decide_pair(&sc->d);
 	dq_buf_reset(&sc->meta);
 	dq_decide_explain(&sc->d, O.explain, &sc->meta);
+	if (O.households && sc->d.decision != DQ_DECIDE_MATCH) {
+		size_t at = sc->links.len;
+		dq_buf_add(&sc->links, (const char *)&seq, sizeof(seq));
+		if (!dq_decide_household(&sc->d, &sc->links))
+			sc->links.len = at;
+	}
+}
+
+/* A household link found: its input item and its line. */
+struct link {
+	uint64_t seq;
+	const char *text;
+	size_t len;
+};
+static struct dq_buf all_links = DQ_BUF_INIT;
+
+static int
+link_cmp(const void *x, const void *y)
+{
+	const struct link *a = x, *b = y;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Write every link gathered into all_links to the --households file,
+ * sorted by input sequence number. */
+static void
+write_households(void)
+{
+	struct link *l = NULL;
+	size_t n = 0, cap = 0, i = 0;
+
+	while (i < all_links.len) {
+		const char *p = all_links.buf + i + sizeof(uint64_t);
+		const char *nl = memchr(p, '\n', all_links.len - i -
+						       sizeof(uint64_t));
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			l = dq_xrealloc(l, cap * sizeof(*l));
+		}
+		memcpy(&l[n].seq, all_links.buf + i, sizeof(uint64_t));
+		l[n].text = p;
+		l[n].len = (size_t)(nl - p) + 1;
+		i = (size_t)(nl - all_links.buf) + 1;
+		n++;
+	}
+	if (n)
+		qsort(l, n, sizeof(*l), link_cmp);
+	for (i = 0; i < n; i++) {
+		dq_buf_add(&households.b, l[i].text, l[i].len);
+		dq_out_commit(&households);
+	}
+	dq_out_close(&households);
+	free(l);
 }
 
 static int
@@ -392,12 +465,11 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 	struct scorer *sc = ws;
 
 	(void)it;
-	(void)seq;
 	if (dq_decide_read(&sc->d, rec, ident)) {
 		*reject = "not a candidate pair (needs objects 'a' and 'b')";
 		return -1;
 	}
-	score_pair(sc);
+	score_pair(sc, seq);
 	dq_record_write(rec, sc->meta.buf, sc->meta.len, out);
 	dq_buf_addch(out, '\n');
 	return 1;
@@ -414,8 +486,10 @@ work_finish(void *ctx, void *ws, int k)
 	S0.d.n_review += sc->d.n_review;
 	S0.d.n_distinct += sc->d.n_distinct;
 	S0.d.n_guard += sc->d.n_guard;
+	dq_buf_add(&all_links, sc->links.buf, sc->links.len);
 	dq_decide_release(&sc->d);
 	dq_buf_release(&sc->meta);
+	dq_buf_release(&sc->links);
 	free(sc);
 }
 
@@ -452,6 +526,12 @@ main(int argc, char **argv)
 	if (O.model_path)
 		load_model(O.model_path);
 	if (O.labels_path && load_labels(O.labels_path))
+		return 2;
+	dq_out_init(&households);
+	if (O.households && O.train_path)
+		dq_die("--households and --train cannot be used together: "
+		       "--train scores no pairs");
+	if (O.households && dq_out_open(&households, O.households))
 		return 2;
 	dq_fs_prepare(&M);
 	if (O.train_path || (M.kind == DQ_FS_FELLEGI_SUNTER && !M.trained) ||
@@ -500,7 +580,7 @@ main(int argc, char **argv)
 				dq_die("temporary file: %s", strerror(errno));
 			continue;
 		}
-		score_pair(&S0);
+		score_pair(&S0, run.n_in - 1);
 		dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
 		dq_run_emit(&run);
 	}
@@ -517,11 +597,12 @@ main(int argc, char **argv)
 		struct dq_json_error e;
 		if (fflush(spool) || fseek(spool, 0, SEEK_SET))
 			dq_die("temporary file: %s", strerror(errno));
+		uint64_t seq = 0;
 		while ((n = getline(&line, &cap, spool)) > 0) {
 			if (dq_json_scan(&rec, line, (size_t)n - 1, &e) ||
 			    dq_decide_read(&S0.d, &rec, &run.ident))
 				dq_die("temporary file: changed under us");
-			score_pair(&S0);
+			score_pair(&S0, seq++);
 			dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
 			dq_run_emit(&run);
 		}
@@ -531,9 +612,15 @@ main(int argc, char **argv)
 		fclose(spool);
 	}
 	dq_record_release(&rec);
+	if (O.households) {
+		dq_buf_add(&all_links, S0.links.buf, S0.links.len);
+		write_households();
+	}
 	status = dq_run_finish(&run, summary_figures(), 0);
 	dq_decide_release(&S0.d);
 	dq_buf_release(&S0.meta);
+	dq_buf_release(&S0.links);
+	dq_buf_release(&all_links);
 	dq_fs_release(&M);
 	dq_buf_release(&err);
 	free(L.key);

@@ -284,6 +284,8 @@ load_identity(struct dq_run *run)
 	const cJSON *id = dq_contract_get(&run->contract, "identity");
 	const cJSON *g = id ? cJSON_GetObjectItemCaseSensitive(id, "global")
 			    : NULL;
+	const cJSON *src = id ? cJSON_GetObjectItemCaseSensitive(id, "source")
+			      : NULL;
 
 	run->ident.field = run->id_field;
 	run->ident.global = 0;
@@ -293,6 +295,12 @@ load_identity(struct dq_run *run)
 		return dq_error("contract: 'identity.global' must be true or "
 				"false");
 	run->ident.global = g && cJSON_IsTrue(g);
+	run->ident.source = NULL;
+	if (src && (!cJSON_IsString(src) || !*src->valuestring))
+		return dq_error("contract: 'identity.source' must be a field "
+				"name");
+	if (src)
+		run->ident.source = src->valuestring;
 	return 0;
 }
 

@@ -173,7 +173,7 @@ static const struct keyspec threshold_keys[] = {
 
 /* identity (stream/meta.h): are --id values global or per source? */
 static const struct keyspec identity_keys[] = {
-	{ "global", NULL, 0 },
+	{ "global", NULL, 0 }, { "source", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -488,6 +488,11 @@ dq_cmp_date(int y1, int m1, int d1, int y2, int m2, int d2, int within_days)
 	if (m1 == m2 && d1 == d2 &&
 	    (abs(y1 - y2) == 1 || abs(y1 - y2) == 100))
 		return DQ_CMP_DATE_WITHIN;
+	/* One short date ("08/09/43") read both ways at once: day and
+	 * month in the other order and the two-digit year in the other
+	 * century (1943-09-08 and 2043-08-09). */
+	if (m1 == d2 && d1 == m2 && abs(y1 - y2) == 100)
+		return DQ_CMP_DATE_WITHIN;
 	if (y1 == y2)
 		return DQ_CMP_DATE_SAME_YEAR;
 	return DQ_CMP_DATE_DIFFERENT;
@@ -781,6 +786,41 @@ dq_cmp_nickname_typo(const char *a, size_t an, const char *b, size_t bn)
 				return 1;
 		}
 	}
+	return 0;
+}
+
+/* The groups of the table names one edit (Damerau) from s[0..n), at
+ * most cap of them, into g; returns how many.  Scans the whole table. */
+static size_t
+near_groups(const char *s, size_t n, unsigned *g, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nnicks && k < cap; i++) {
+		size_t nn = strlen(nicks[i].name);
+		if (nn >= 3 && nn + 1 >= n && n + 1 >= nn &&
+		    dq_cmp_damerau(nicks[i].name, nn, s, n) <= 1)
+			g[k++] = nicks[i].group;
+	}
+	return k;
+}
+
+int
+dq_cmp_nickname_near(const char *a, size_t an, const char *b, size_t bn)
+{
+	unsigned ga[32], gb[32];
+	size_t na, nb, ea, eb;
+
+	if (dq_cmp_nickname(a, an, b, bn) || dq_cmp_nickname_typo(a, an, b, bn))
+		return 1;
+	if (an < 4 || bn < 4 || nick_find(a, an, &ea) != ea ||
+	    nick_find(b, bn, &eb) != eb)
+		return 0;
+	na = near_groups(a, an, ga, 32);
+	nb = near_groups(b, bn, gb, 32);
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (ga[i] == gb[j])
+				return 1;
 	return 0;
 }
 

@@ -76,7 +76,9 @@ enum dq_cmp_date_level {
  * changed or two adjacent digits transposed in YYYYMMDD) counts as
  * WITHIN, since a mistyped date of birth is as common as a near one; so
  * does the same day and month with the year 1 or 100 years off (1945
- * against 1946 or 2045, a two-digit year read in the wrong century). */
+ * against 1946 or 2045, a two-digit year read in the wrong century), and
+ * the century misread together with day and month swapped (1943-09-08
+ * against 2043-08-09: one short date "08/09/43" read both ways). */
 enum dq_cmp_date_level dq_cmp_date(int y1, int m1, int d1, int y2, int m2,
 				   int d2, int within_days);
 
@@ -119,6 +121,14 @@ int dq_cmp_nickname(const char *a, size_t an, const char *b, size_t bn);
  * for michael (mick), "pta" for patrick (pat), "lpe" for guadalupe
  * (lupe).  Names of fewer than 3 letters never count. */
 int dq_cmp_nickname_typo(const char *a, size_t an, const char *b, size_t bn);
+
+/* 1 when dq_cmp_nickname or dq_cmp_nickname_typo say so, or when
+ * neither name is in the table, both have 4 letters or more and each is
+ * one edit from a name of the same group: a typo on each side
+ * ("geerald" and "jeery" for gerald and jerry).  It scans the table, so
+ * it is for the few pairs the household guard reads again (er/decide.h),
+ * not for every comparison. */
+int dq_cmp_nickname_near(const char *a, size_t an, const char *b, size_t bn);
 
 /*
  * The comparison form of a text value, appended to out: white space

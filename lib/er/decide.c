@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "contract/types.h"
+#include "er/compare.h"
 #include "stream/walk.h"
 
 void
@@ -62,8 +63,8 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	long k = dq_record_find(pair, key, 1);
 	const struct dq_member *mb;
 	struct dq_walk w;
-	struct dq_member x, idm, dq;
-	int have_id = 0, have_dq = 0;
+	struct dq_member x, idm, src, dq;
+	int have_id = 0, have_src = 0, have_dq = 0;
 
 	if (k < 0 || pair->m[k].type != DQ_JSON_OBJECT)
 		return -1;
@@ -81,6 +82,10 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 		} else if (key_is(&x, "_dq", 3)) {
 			dq = x;
 			have_dq = 1;
+		} else if (how->source &&
+			   key_is(&x, how->source, strlen(how->source))) {
+			src = x;
+			have_src = 1;
 		}
 		for (size_t f = 0; f < m->n; f++) {
 			if (!key_is(&x, m->f[f].name, m->f[f].namelen))
@@ -104,8 +109,8 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 	}
 	/* The record's id as every program names it (stream/meta.h); a
 	 * record with none is named by its text. */
-	if (dq_meta_ident(have_id ? &idm : NULL, have_dq ? &dq : NULL, how,
-			  &s->id) < 0)
+	if (dq_meta_ident(have_id ? &idm : NULL, have_src ? &src : NULL,
+			  have_dq ? &dq : NULL, how, &s->id) < 0)
 		dq_buf_add(&s->id, mb->val, mb->vallen);
 	return 0;
 }
@@ -181,6 +186,16 @@ dq_decide_levels(struct dq_decide *d)
 	}
 }
 
+/* Does "shared" field f agree: above its lowest level, similarity 0.7 or
+ * more (the same phone even without its area code, the same street
+ * however abbreviated)? */
+static int
+shared_agrees(const struct dq_fs_model *m, const int *lv, const double *sim,
+	      int f)
+{
+	return lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 && sim[f] >= 0.7;
+}
+
 /* Is field f among the first ndiffer "differ" fields? */
 static int
 is_differ(const struct dq_fs_model *m, int f, size_t ndiffer)
@@ -200,8 +215,7 @@ dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 
 	for (size_t k = 0; k < m->nguard_shared; k++) {
 		int f = m->guard_shared[k];
-		if (lv[f] >= 0 && lv[f] < m->f[f].nlevels - 1 &&
-		    sim[f] >= 0.7) {
+		if (shared_agrees(m, lv, sim, f)) {
 			shared = 1;
 			contact |= m->f[f].cmp == DQ_FS_EMAIL ||
 				   m->f[f].cmp == DQ_FS_PHONE;
@@ -248,7 +262,9 @@ alnum_fold(const char *s, size_t n, char *out, size_t cap)
 }
 
 /* Does the local part of email e[0..en) hold the name v[0..vn) (three
- * letters or more, letters and digits compared without case)? */
+ * letters or more, letters and digits compared without case), or, for a
+ * name of five letters or more, the name with one typo ("michael" in
+ * "michaelmccarthy@" for "Mcihael")? */
 static int
 email_names(const char *e, size_t en, const char *v, size_t vn)
 {
@@ -257,11 +273,17 @@ email_names(const char *e, size_t en, const char *v, size_t vn)
 	size_t ln = alnum_fold(e, at ? (size_t)(at - e) : en, loc, sizeof(loc));
 	size_t nn = alnum_fold(v, vn, name, sizeof(name));
 
-	if (nn < 3 || nn > ln)
+	if (nn < 3 || nn > ln + 1)
 		return 0;
 	for (size_t i = 0; i + nn <= ln; i++)
 		if (!memcmp(loc + i, name, nn))
 			return 1;
+	if (nn < 5)
+		return 0;
+	for (size_t w = nn - 1; w <= nn + 1; w++)
+		for (size_t i = 0; i + w <= ln; i++)
+			if (dq_cmp_damerau(loc + i, w, name, nn) <= 1)
+				return 1;
 	return 0;
 }
 
@@ -294,6 +316,126 @@ own_email(const struct dq_decide *d)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Do the values of "unless" field f, which do not agree exactly, agree
+ * up to one typo?  Two values of six characters or more (folded as
+ * compared) one edit apart (Damerau: a character changed, added,
+ * dropped, or two adjacent ones swapped).  An identifier of six digits
+ * has about 60 neighbours one edit away among a million: another
+ * person's is rarely one of them, a typo often is.  Not for dates: a
+ * date of birth a digit off is no evidence of another person (its level
+ * is not the lowest), but no evidence of the same one either, since
+ * siblings are born days or a year apart.
+ */
+static int
+unless_typo(struct dq_decide *d, int f)
+{
+	const struct dq_fs_model *m = d->m;
+	struct dq_buf *x = &d->scr.a, *y = &d->scr.b;
+
+	if (d->lv[f] == DQ_FS_NULL || !d->a.v[f] || !d->b.v[f] ||
+	    m->f[f].cmp == DQ_FS_DATE)
+		return 0;
+	dq_buf_reset(x);
+	dq_buf_reset(y);
+	dq_cmp_fold(d->a.v[f], d->a.n[f], x);
+	dq_cmp_fold(d->b.v[f], d->b.n[f], y);
+	return x->len >= 6 && y->len >= 6 &&
+	       dq_cmp_damerau(x->buf, x->len, y->buf, y->len) <= 1;
+}
+
+/* The number of ASCII letters in s[0..n). */
+static size_t
+letters(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+	return k;
+}
+
+/*
+ * Is name field f, at its lowest level, still no sign of another person?
+ * Its values are one person's names written in each other's place when
+ * one side's first name is the other side's last name (compared as a
+ * name, exactly: "Jérôme Lee" and "Lre Jérôme", where the typo kept the
+ * swap check from pairing the rest); and one of two letters or fewer
+ * that starts as the other does is an abbreviation of it ("Ry" for
+ * Raymond, "Aa" for "Ms. Agnieszka"), as one letter already is; and
+ * two names that are nicknames of each other up to a typo on each side
+ * (dq_cmp_nickname_near: "Geerald" and "Jeery") are one name.  The
+ * scratch buffers are overwritten.
+ */
+static int
+name_explained(struct dq_decide *d, int f)
+{
+	const struct dq_fs_model *m = d->m;
+	int g = m->f[f].swap;
+	double s;
+	char a0;
+	size_t an;
+
+	if (!d->a.v[f] || !d->b.v[f])
+		return 0;
+	if (g >= 0 &&
+	    ((d->b.v[g] && dq_fs_compare(m, (size_t)f, d->a.v[f], d->a.n[f],
+					 d->b.v[g], d->b.n[g], &s,
+					 &d->scr) == 0) ||
+	     (d->a.v[g] && dq_fs_compare(m, (size_t)f, d->b.v[f], d->b.n[f],
+					 d->a.v[g], d->a.n[g], &s,
+					 &d->scr) == 0)))
+		return 1;
+	/* The names as compared (folded, titles and initials left out):
+	 * a's was kept, b's is the first argument's fold. */
+	if (!d->folded[f].len)
+		return 0;
+	a0 = d->folded[f].buf[0];
+	an = letters(d->folded[f].buf, d->folded[f].len);
+	dq_fs_compare(m, (size_t)f, d->b.v[f], d->b.n[f], d->a.v[f],
+		      d->a.n[f], &s, &d->scr);
+	if (!d->scr.a.len)
+		return 0;
+	if (m->f[f].nicknames &&
+	    dq_cmp_nickname_near(d->folded[f].buf, d->folded[f].len,
+				 d->scr.a.buf, d->scr.a.len))
+		return 1;
+	return d->scr.a.buf[0] == a0 &&
+	       (an <= 2 || letters(d->scr.a.buf, d->scr.a.len) <= 2);
+}
+
+/*
+ * The guard of a pair whose levels called for it, read again with the
+ * values: an "unless" field that agrees up to one typo agrees, and a
+ * name "differ" field whose difference is explained (name_explained) is
+ * not a difference; then the levels' guard decides.  Only a pair the
+ * guard held comes here, so the per-pair path is unchanged.
+ */
+static int
+guard_values(struct dq_decide *d)
+{
+	const struct dq_fs_model *m = d->m;
+	int lv[DQ_FS_MAX_FIELDS], changed = 0;
+
+	memcpy(lv, d->lv, sizeof(lv));
+	for (size_t k = 0; k < m->nguard_unless; k++) {
+		int f = m->guard_unless[k];
+		if (lv[f] > 0 && unless_typo(d, f)) {
+			lv[f] = 0;
+			changed = 1;
+		}
+	}
+	for (size_t k = 0; k < m->nguard_differ; k++) {
+		int f = m->guard_differ[k];
+		if (m->f[f].cmp == DQ_FS_NAME &&
+		    lv[f] == m->f[f].nlevels - 1 && name_explained(d, f)) {
+			lv[f] = m->f[f].nlevels - 2;
+			changed = 1;
+		}
+	}
+	return changed ? dq_decide_guard(m, lv, d->sim, m->nguard_differ)
+		       : d->guarded;
 }
 
 int
@@ -331,6 +473,8 @@ dq_decide_pair(struct dq_decide *d)
 			     ? dq_decide_guard(m, d->lv, d->sim,
 					       m->nguard_differ)
 			     : DQ_GUARD_NONE;
+	if (d->guarded)
+		d->guarded = guard_values(d);
 	if (d->guarded == DQ_GUARD_TWINS && own_email(d))
 		d->guarded = DQ_GUARD_NONE;
 	if (d->guarded) {
@@ -344,6 +488,74 @@ dq_decide_pair(struct dq_decide *d)
 	else
 		d->n_distinct++;
 	return d->decision;
+}
+
+/* Append the names of fields idx[0..n) for which keep() holds, as a JSON
+ * array. */
+static void
+add_names(const struct dq_decide *d, const int *idx, size_t n,
+	  int (*keep)(const struct dq_decide *, int), struct dq_buf *out)
+{
+	int first = 1;
+
+	dq_buf_addch(out, '[');
+	for (size_t k = 0; k < n; k++) {
+		const char *name = d->m->f[idx[k]].name;
+		if (!keep(d, idx[k]))
+			continue;
+		if (!first)
+			dq_buf_addch(out, ',');
+		first = 0;
+		dq_buf_add_json_string(out, name, strlen(name));
+	}
+	dq_buf_addch(out, ']');
+}
+
+/* Does shared field f agree as the guard reads it? */
+static int
+shares(const struct dq_decide *d, int f)
+{
+	return shared_agrees(d->m, d->lv, d->sim, f);
+}
+
+/* Is differ field f at its lowest level? */
+static int
+differs(const struct dq_decide *d, int f)
+{
+	return d->lv[f] == d->m->f[f].nlevels - 1;
+}
+
+int
+dq_decide_household(const struct dq_decide *d, struct dq_buf *out)
+{
+	const struct dq_fs_model *m = d->m;
+	size_t k;
+
+	if (d->decision == DQ_DECIDE_MATCH ||
+	    (d->decision == DQ_DECIDE_REVIEW && !d->guarded))
+		return 0;
+	for (k = 0; k < m->nguard_shared; k++)
+		if (shares(d, m->guard_shared[k]))
+			break;
+	if (k == m->nguard_shared)
+		return 0;
+	dq_buf_addstr(out, "{\"a\":");
+	dq_buf_add_json_string(out, d->a.id.buf, d->a.id.len);
+	dq_buf_addstr(out, ",\"b\":");
+	dq_buf_add_json_string(out, d->b.id.buf, d->b.id.len);
+	dq_buf_addstr(out, ",\"shared\":");
+	add_names(d, m->guard_shared, m->nguard_shared, shares, out);
+	dq_buf_addstr(out, ",\"differ\":");
+	add_names(d, m->guard_differ, m->nguard_differ, differs, out);
+	dq_buf_addstr(out, d->decision == DQ_DECIDE_REVIEW
+				   ? ",\"decision\":\"review\""
+				   : ",\"decision\":\"distinct\"");
+	if (d->guarded)
+		dq_buf_addstr(out, d->guarded == DQ_GUARD_TWINS
+					   ? ",\"guard\":\"twins\""
+					   : ",\"guard\":\"household\"");
+	dq_buf_addstr(out, "}\n");
+	return 1;
 }
 
 /* Append v (already rounded to dec decimals, dec <= 9) in fixed

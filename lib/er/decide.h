@@ -30,9 +30,13 @@
  * The household guard (docs/score.md): a match is lowered to review when
  * a "shared" field agrees (similarity 0.7 or more: the same phone, even
  * without its area code; the same street however abbreviated), a "differ"
- * field is at its lowest level and no "unless" field agrees exactly.  So
- * twins (same surname, address and date of birth, another first name)
- * stay a match when nothing else tells them apart: a known limit.
+ * field is at its lowest level and no "unless" field agrees exactly; the
+ * same date of birth with another first name at a shared email or phone
+ * is twins.  A pair the levels hold is read again with its values
+ * (dq_decide_pair): an "unless" identifier one typo off agrees, and a
+ * first name that is the other side's last name, an abbreviation of two
+ * letters, or a nickname misspelt on both sides differs no more
+ * (docs/score.md).
  */
 #ifndef DQ_DECIDE_H
 #define DQ_DECIDE_H
@@ -118,6 +122,24 @@ int dq_decide_guard(const struct dq_fs_model *m, const int *lv,
 /* Levels, weights, score, decision and guard of the pair read, counted;
  * returns the decision. */
 int dq_decide_pair(struct dq_decide *d);
+
+/*
+ * The household link of the pair decided: two records judged to be two
+ * people (distinct, or held for review by the guard) that share a
+ * "shared" field (agreeing as the guard reads it: a level above the
+ * lowest, similarity 0.7 or more).  When it is one, appends one line
+ *
+ *	{"a":"ID","b":"ID","shared":["phone","street"],
+ *	 "differ":["first_name"],"decision":"review","guard":"twins"}
+ *
+ * (the record ids as dq_decide_read named them; "shared" the agreeing
+ * shared fields; "differ" the "differ" fields at their lowest level, the
+ * evidence of another person, possibly none when only the score tells
+ * them apart; "guard" only when the guard held the pair) with its newline
+ * to out and returns 1; else returns 0 and appends nothing.  A review
+ * the guard did not cause is left out: it may yet be one person.
+ */
+int dq_decide_household(const struct dq_decide *d, struct dq_buf *out);
 
 /*
  * Append the verdict as raw "_dq" member text to meta: "score",

@@ -55,8 +55,9 @@ dq_meta_id_value(const struct dq_member *m, struct dq_buf *out)
 }
 
 int
-dq_meta_ident(const struct dq_member *idm, const struct dq_member *dq,
-	      const struct dq_ident *how, struct dq_buf *out)
+dq_meta_ident(const struct dq_member *idm, const struct dq_member *srcm,
+	      const struct dq_member *dq, const struct dq_ident *how,
+	      struct dq_buf *out)
 {
 	struct dq_member row, file;
 	int is_row = 0;
@@ -76,6 +77,15 @@ dq_meta_ident(const struct dq_member *idm, const struct dq_member *dq,
 	} else {
 		return DQ_META_ID_NONE;
 	}
+	if (!is_row && srcm && dq_meta_id_value(srcm, NULL) >= 0) {
+		/* The source system the record names. */
+		if (out) {
+			dq_meta_id_value(srcm, out);
+			dq_buf_addch(out, ':');
+			dq_meta_id_value(idm, out);
+		}
+		return DQ_META_ID_STRING;
+	}
 	if (!has_file || (how->global && !is_row))
 		return dq_meta_id_value(idm, out);
 	if (out) {
@@ -91,23 +101,30 @@ dq_meta_id(const struct dq_record *r, const struct dq_ident *how,
 	   struct dq_buf *out)
 {
 	long i = dq_record_find(r, how->field, strlen(how->field));
+	long s = how->source ? dq_record_find(r, how->source,
+					      strlen(how->source))
+			     : -1;
 	const struct dq_member *dq = NULL;
 
 	if (r->dq >= 0 && !(r->m[r->dq].flags & DQ_M_DROPPED))
 		dq = &r->m[r->dq];
-	return dq_meta_ident(i >= 0 ? &r->m[i] : NULL, dq, how, out);
+	return dq_meta_ident(i >= 0 ? &r->m[i] : NULL,
+			     s >= 0 ? &r->m[s] : NULL, dq, how, out);
 }
 
 int
 dq_meta_id_text(const char *s, size_t n, const struct dq_ident *how,
 		struct dq_buf *out)
 {
-	struct dq_member m, d;
+	struct dq_member m, src, d;
 	int has_id = dq_walk_find(s, n, how->field, strlen(how->field), &m);
+	int has_src = how->source &&
+		      dq_walk_find(s, n, how->source, strlen(how->source),
+				   &src);
 	int has_dq = dq_walk_find(s, n, "_dq", 3, &d);
 
-	return dq_meta_ident(has_id ? &m : NULL, has_dq ? &d : NULL, how,
-			     out);
+	return dq_meta_ident(has_id ? &m : NULL, has_src ? &src : NULL,
+			     has_dq ? &d : NULL, how, out);
 }
 
 void

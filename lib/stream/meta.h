@@ -20,8 +20,13 @@
  * files (or id "1" of two systems) are two records.  A row is always
  * qualified (a line number means nothing without its file); an --id value
  * is not when the contract says ids are global ("identity":{"global":
- * true}).  dq-block, dq-score and dq-merge name records only through
- * dq_meta_ident() and the two functions built on it.
+ * true}).  When the contract names a field that holds the record's
+ * source system ("identity":{"source":"system"}), an --id value of a
+ * record whose source field is a string or a number is qualified by it
+ * instead, "SYSTEM:ID" ("crm:001"), whether or not it is global and
+ * whatever file it came from; a record without a source falls back to
+ * the rule above.  dq-block, dq-score and dq-merge name records only
+ * through dq_meta_ident() and the two functions built on it.
  *
  * Every pointer in a struct dq_member filled here points into the record's
  * text (borrowed); out buffers are appended to, never reset.
@@ -57,21 +62,25 @@ int dq_meta_find_text(const char *s, size_t n, const char *key,
  */
 int dq_meta_id_value(const struct dq_member *m, struct dq_buf *out);
 
-/* How records are named: the --id field (borrowed) and whether its
- * values are global (1) or per source (0, the default). */
+/* How records are named: the --id field (borrowed), whether its values
+ * are global (1) or per source (0, the default), and the field holding
+ * the record's source system (borrowed; NULL: none). */
 struct dq_ident {
 	const char *field;
 	int global;
+	const char *source;
 };
 
 /*
- * The one identity rule: the id given by the record's --id member idm and
- * its "_dq" object dq (either NULL when the record has none), appended to
- * out (NULL: only the kind wanted); returns its kind.  A qualified id
- * ("FILE:ID") is a DQ_META_ID_STRING.
+ * The one identity rule: the id given by the record's --id member idm,
+ * its source member srcm (the how->source field) and its "_dq" object dq
+ * (each NULL when the record has none), appended to out (NULL: only the
+ * kind wanted); returns its kind.  A qualified id ("FILE:ID",
+ * "SYSTEM:ID") is a DQ_META_ID_STRING.
  */
-int dq_meta_ident(const struct dq_member *idm, const struct dq_member *dq,
-		  const struct dq_ident *how, struct dq_buf *out);
+int dq_meta_ident(const struct dq_member *idm, const struct dq_member *srcm,
+		  const struct dq_member *dq, const struct dq_ident *how,
+		  struct dq_buf *out);
 
 /* The record's id (dq_meta_ident on its members), appended to out (NULL:
  * only the kind); returns its kind. */

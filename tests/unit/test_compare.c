@@ -104,6 +104,12 @@ main(void)
 		 DQ_CMP_DATE_WITHIN, "year two off, one digit: one edit");
 	UNIT_INT(dq_cmp_date(1945, 12, 17, 1952, 12, 17, 0),
 		 DQ_CMP_DATE_DIFFERENT, "year seven off, two digits");
+	UNIT_INT(dq_cmp_date(1943, 9, 8, 2043, 8, 9, 0), DQ_CMP_DATE_WITHIN,
+		 "08/09/43 read both ways: swapped and century off");
+	UNIT_INT(dq_cmp_date(1943, 9, 8, 1993, 8, 9, 0),
+		 DQ_CMP_DATE_DIFFERENT, "swapped, fifty years off: different");
+	UNIT_INT(dq_cmp_date(1950, 3, 4, 1980, 4, 3, 0),
+		 DQ_CMP_DATE_DIFFERENT, "Sr and Jr: decades apart, swapped");
 	UNIT_INT(dq_cmp_date(1985, 3, 12, 1985, 9, 28, 30),
 		 DQ_CMP_DATE_SAME_YEAR, "same year");
 	UNIT_INT(dq_cmp_date(1985, 3, 12, 1987, 9, 28, 30),
@@ -192,6 +198,25 @@ main(void)
 		 "hannah is not in the table");
 	UNIT_INT(dq_cmp_nickname_typo(S("william"), S("susan")), 0,
 		 "unrelated");
+	/* A typo on each side: only dq_cmp_nickname_near. */
+	UNIT_INT(dq_cmp_nickname_typo(S("geerald"), S("jeery")), 0,
+		 "neither in the table: not a nickname typo");
+	UNIT_INT(dq_cmp_nickname_near(S("geerald"), S("jeery")), 1,
+		 "gerald and jerry, each with one typo");
+	UNIT_INT(dq_cmp_nickname_near(S("mcihael"), S("mikey")), 1,
+		 "michael and mickey, each with one typo");
+	UNIT_INT(dq_cmp_nickname_near(S("michael"), S("mikc")), 1,
+		 "one side in the table: as dq_cmp_nickname_typo");
+	UNIT_INT(dq_cmp_nickname_near(S("peggy"), S("margaret")), 1,
+		 "a nickname");
+	UNIT_INT(dq_cmp_nickname_near(S("patrick"), S("pam")), 0,
+		 "pam is a name of its own");
+	UNIT_INT(dq_cmp_nickname_near(S("emmaa"), S("olivai")), 0,
+		 "typos of two names of different groups");
+	UNIT_INT(dq_cmp_nickname_near(S("jery"), S("gery")), 1,
+		 "four letters each");
+	UNIT_INT(dq_cmp_nickname_near(S("jey"), S("gery")), 0,
+		 "three letters: too short to be read as a typo");
 	UNIT_INT(dq_cmp_nickname(S("zbigniew"), S("zbyszek")), 0,
 		 "not in the table");
 	UNIT_INT(dq_cmp_nickname(S("averyveryverylongname"), S("bob")), 0,

@@ -32,7 +32,7 @@ static struct dq_record pair;
 static struct dq_buf meta = DQ_BUF_INIT;
 
 /* Read and decide one pair line; -1 when it is not a pair. */
-static const struct dq_ident ident = { "id", 0 };
+static const struct dq_ident ident = { "id", 0, NULL };
 
 static int
 decide(const char *line)
@@ -78,6 +78,55 @@ test_household(void)
 		 "first differ field alone (training)");
 	UNIT_INT(D.n_guard, 1, "counted as guarded");
 	UNIT_INT(D.n_review, 1, "counted as review");
+}
+
+/* The household link of the pair just decided, as text ("" when none). */
+static const char *
+link_of(void)
+{
+	static struct dq_buf b = DQ_BUF_INIT;
+
+	dq_buf_reset(&b);
+	dq_buf_addstr(&b, "");
+	if (!dq_decide_household(&D, &b))
+		return "";
+	return b.buf;
+}
+
+static void
+test_household_link(void)
+{
+	decide("{\"a\":{\"id\":\"h1\",\"first_name\":\"Anna\","
+	       "\"last_name\":\"Kowalski\",\"phone\":\"+1 206 555 0100\","
+	       "\"email\":\"kowalski@x.org\",\"dob\":\"1970-01-02\"},"
+	       "\"b\":{\"id\":\"h\\\"2\",\"first_name\":\"Piotr\","
+	       "\"last_name\":\"Kowalski\",\"phone\":\"(206) 555-0100\","
+	       "\"email\":\"kowalski@x.org\",\"dob\":\"1968-05-30\"}}");
+	UNIT_STR(link_of(),
+		 "{\"a\":\"h1\",\"b\":\"h\\\"2\",\"shared\":[\"email\","
+		 "\"phone\"],\"differ\":[\"first_name\",\"dob\"],"
+		 "\"decision\":\"review\",\"guard\":\"household\"}\n",
+		 "a household held by the guard: a link, the id escaped");
+	decide("{\"a\":{\"id\":\"n1\",\"first_name\":\"Anna\","
+	       "\"phone\":\"+1 206 555 0100\",\"dob\":\"1970-01-02\"},"
+	       "\"b\":{\"id\":\"n2\",\"first_name\":\"Zed\","
+	       "\"phone\":\"206 555 0100\",\"dob\":\"1991-11-12\"}}");
+	UNIT_INT(D.decision, DQ_DECIDE_DISTINCT, "strangers at one phone");
+	UNIT_STR(link_of(),
+		 "{\"a\":\"n1\",\"b\":\"n2\",\"shared\":[\"phone\"],"
+		 "\"differ\":[\"first_name\",\"dob\"],"
+		 "\"decision\":\"distinct\"}\n",
+		 "distinct at a shared phone: a link without guard");
+	decide("{\"a\":{\"id\":\"s1\",\"first_name\":\"Robert\","
+	       "\"phone\":\"+1 206 555 0100\",\"dob\":\"1970-01-02\"},"
+	       "\"b\":{\"id\":\"s2\",\"first_name\":\"Bob\","
+	       "\"phone\":\"206 555 0100\",\"dob\":\"1970-01-02\"}}");
+	UNIT_INT(D.decision, DQ_DECIDE_MATCH, "Robert and Bob: one person");
+	UNIT_STR(link_of(), "", "a match is no household link");
+	decide("{\"a\":{\"id\":\"x1\",\"first_name\":\"Anna\","
+	       "\"phone\":\"+1 206 555 0100\"},\"b\":{\"id\":\"x2\","
+	       "\"first_name\":\"Zed\",\"phone\":\"+1 415 555 0199\"}}");
+	UNIT_STR(link_of(), "", "sharing nothing: no link");
 }
 
 static void
@@ -217,6 +266,7 @@ main(void)
 	dq_decide_init(&D, &M);
 	dq_record_init(&pair);
 	test_household();
+	test_household_link();
 	test_twins();
 	test_swap();
 	test_read();

@@ -60,7 +60,7 @@ test_find(void)
 		 "empty _dq");
 }
 
-static const struct dq_ident ID = { "id", 0 }, KEY = { "key", 0 };
+static const struct dq_ident ID = { "id", 0, NULL }, KEY = { "key", 0, NULL };
 
 static void
 test_id(void)
@@ -106,10 +106,51 @@ test_id(void)
 
 /* A record read from one of several inputs is named within its source:
  * row 2 of two files, or id 1 of two systems, are two records. */
+/* A source field (identity.source) qualifies an --id value by the
+ * source system the record names, before any file or global rule. */
+static void
+test_id_system(void)
+{
+	static const struct dq_ident sys = { "id", 0, "system" };
+	static const struct dq_ident gsys = { "id", 1, "system" };
+	struct dq_buf b = DQ_BUF_INIT;
+	const char *t;
+
+	scan("{\"id\":\"001\",\"system\":\"crm\"}");
+	UNIT_INT(dq_meta_id(&rec, &sys, &b), DQ_META_ID_STRING,
+		 "an id with its system: a string");
+	MEM_IS(b.buf, b.len, "crm:001", "system:id");
+	dq_buf_reset(&b);
+	UNIT_INT(dq_meta_id(&rec, &gsys, &b), DQ_META_ID_STRING,
+		 "global ids: still qualified by the system named");
+	MEM_IS(b.buf, b.len, "crm:001", "system:id when global");
+	dq_buf_reset(&b);
+	scan("{\"id\":7,\"system\":12,\"_dq\":{\"row\":2,\"file\":\"f\"}}");
+	UNIT_INT(dq_meta_id(&rec, &sys, &b), DQ_META_ID_STRING,
+		 "a number system, over the file");
+	MEM_IS(b.buf, b.len, "12:7", "system as written");
+	dq_buf_reset(&b);
+	scan("{\"system\":\"crm\",\"_dq\":{\"row\":2,\"file\":\"f\"}}");
+	UNIT_INT(dq_meta_id(&rec, &sys, &b), DQ_META_ID_STRING,
+		 "no id: the row, by its file");
+	MEM_IS(b.buf, b.len, "f:2", "a row is named by its file");
+	dq_buf_reset(&b);
+	scan("{\"id\":\"001\",\"system\":null,\"_dq\":{\"file\":\"f\"}}");
+	UNIT_INT(dq_meta_id(&rec, &sys, &b), DQ_META_ID_STRING,
+		 "a null system: the file rule");
+	MEM_IS(b.buf, b.len, "f:001", "file:id");
+	dq_buf_reset(&b);
+	t = "{\"system\":\"e\\u0072p\",\"id\":\"001\"}";
+	UNIT_INT(dq_meta_id_text(t, strlen(t), &sys, &b), DQ_META_ID_STRING,
+		 "text: system unescaped");
+	MEM_IS(b.buf, b.len, "erp:001", "erp:001");
+	dq_buf_release(&b);
+}
+
 static void
 test_id_source(void)
 {
-	static const struct dq_ident global = { "id", 1 };
+	static const struct dq_ident global = { "id", 1, NULL };
 	struct dq_buf b = DQ_BUF_INIT;
 	const char *t;
 
@@ -165,6 +206,7 @@ main(void)
 	test_find();
 	test_id();
 	test_id_source();
+	test_id_system();
 	test_add_row();
 	dq_record_release(&rec);
 	return unit_done();
