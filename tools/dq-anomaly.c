@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/num.h"
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "contract/contract.h"
@@ -361,15 +362,12 @@ emit(const struct opts *o, struct dq_out *out, cJSON *f, int normal)
 	cJSON_Delete(f);
 }
 
-/* x with 15 significant digits, the most a double keeps exactly, so that
- * a finding reads 0.583333333333333, not 0.58333333333333337. */
+/* x with 15 significant digits (base/num), so that a finding reads
+ * 0.583333333333333, not 0.58333333333333337. */
 static void
 add_number(cJSON *f, const char *key, double x)
 {
-	char b[32];
-
-	snprintf(b, sizeof(b), "%.15g", x);
-	cJSON_AddNumberToObject(f, key, strtod(b, NULL));
+	cJSON_AddNumberToObject(f, key, dq_num_r15(x));
 }
 
 static cJSON *

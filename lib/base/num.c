@@ -7,14 +7,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-double
-dq_num_r12(double x)
+/* x rounded to digits significant digits; 0 for an infinity or NaN. */
+static double
+round_sig(double x, int digits)
 {
 	char b[40];
 	if (!isfinite(x))
 		return 0;
-	snprintf(b, sizeof(b), "%.12g", x);
+	snprintf(b, sizeof(b), "%.*g", digits, x);
 	return strtod(b, NULL);
+}
+
+double
+dq_num_r12(double x)
+{
+	return round_sig(x, 12);
+}
+
+double
+dq_num_r15(double x)
+{
+	return round_sig(x, 15);
 }
 
 void

@@ -8,6 +8,11 @@
  *                     summaries: a merge of partial states and a single
  *                     run, which differ by rounding in the last bits only,
  *                     then print the same.
+ *   dq_num_r15        a computed figure rounded to 15 significant digits,
+ *                     the most a double keeps exactly (IEEE 754 binary64),
+ *                     so that 0.1 + 0.2 reads 0.3 and 7 / 12 reads
+ *                     0.583333333333333 (dq-normalize's derived ratios,
+ *                     dq-anomaly's findings).
  *   dq_num_add_g15    the text cJSON gives a number it prints: 15
  *                     significant digits when they read back as exactly
  *                     the same double, else 17 (which always do), for
@@ -27,6 +32,9 @@
 
 /* x rounded to 12 significant digits; 0 for an infinity or NaN. */
 double dq_num_r12(double x);
+
+/* x rounded to 15 significant digits; 0 for an infinity or NaN. */
+double dq_num_r15(double x);
 
 /* Append x as cJSON prints it: %.15g when exact, else %.17g. */
 void dq_num_add_g15(struct dq_buf *b, double x);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "contract/types.h"
 #include "norm/date.h"
 
@@ -265,19 +266,17 @@ read_number(const struct dq_member *m, struct dq_buf *tmp, double *x)
 	return isfinite(*x) ? 0 : -1;
 }
 
-/* x with at most 15 significant digits, or round places, as JSON. */
+/* x with at most 15 significant digits (base/num), or round places, as
+ * JSON; -0 is 0. */
 static void
 write_ratio(const struct dq_fill *f, double x, struct dq_buf *out)
 {
-	char b[64];
-
 	if (f->round >= 0) {
 		double p = pow(10, f->round);
 		x = round(x * p) / p;
 	}
-	snprintf(b, sizeof(b), "%.15g", x);
-	/* "1e+20" is a JSON number already; inf and nan never come here. */
-	dq_buf_addstr(out, strcmp(b, "-0") ? b : "0");
+	x = dq_num_r15(x);
+	dq_num_add_shortest(out, x == 0 ? 0 : x);
 }
 
 /* Set the field to raw (type t); its old raw JSON goes to prev. */
