@@ -742,3 +742,74 @@ EOF2
 	run -2 --separate-stderr dq validate -q --merge --require id bad2.json p2.json
 	assert_equal "$stderr" "dq-validate: bad2.json: check 'REQ:id': its checked and failures counts do not fit the chunk's records"
 }
+
+@test "row expressions: expr checks and expr conditions, three-valued (issue 16)" {
+	# Worked by hand (tests/fixtures/validate/expr.*):
+	# 2: end before start (DATE-1); 8 x 20 = 160 > 150.005 (PAY-1).
+	# 3: len("C") = 1 (NAME-1); hours 5 > 0, not void: pay required (PAY-2);
+	#    LONG-1: 30 days > 14 or approved (missing): unknown, not checked.
+	# 4: 31 days, approved: passes; hours 0: PAY-2 does not apply.
+	# 5: hours "8" a string: TYPE:hours; PAY-1 unknown; PAY-2's condition
+	#    is unknown and false = false; LONG-1: 19.5 days, not approved.
+	# 6: no dates: DATE-1 and LONG-1 unknown.
+	run -1 dq validate -q -c "$V/expr.json" --id id --violations "$T/v" \
+		--summary "$T/s.json" "$V/expr.ndjson"
+	run -0 jq -c '[.record_id, .code, .field, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+[2,"DATE-1","end_date,start_date",["2024-03-01","2024-03-10"],"end_date >= start_date is false"]
+[2,"PAY-1","hours,rate,pay",[8,20,150],"hours * rate <= pay + 0.005 is false"]
+[3,"NAME-1","name","C","len(name) >= 2 is false"]
+[3,"PAY-2","pay",null,"required value is missing"]
+[5,"TYPE:hours","hours","8","expected number, found string"]
+[5,"LONG-1","end_date,start_date,approved",["2024-03-20T12:00:00Z","2024-03-01",false],"end_date - start_date <= 14 or approved == true is false"]
+OUT
+	# Unknown is not checked: DATE-1 5 of 6, PAY-1 4, LONG-1 4.
+	run -0 jq -c '[.rules[] | select(.check != "type" and .check != "format") | [.code, .check, .checked, .failures]]' "$T/s.json"
+	assert_output '[["DATE-1","expr",5,1],["PAY-1","expr",4,1],["NAME-1","expr",6,1],["PAY-2","required",4,1],["LONG-1","expr",4,1]]'
+}
+
+@test "row expressions on CSV: arithmetic types the cells as numbers (issue 16)" {
+	printf 'a,b,total\n1,2,3\n2,2,5\n,1,1\n' >"$T/in.csv"
+	printf '{"rules":{"SUM":{"check":"expr","expr":"a + b == total"}}}' >"$T/c.json"
+	# Row 2: 2 + 2 != 5; row 3: a empty (null): unknown.
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in.csv"
+	run -0 jq -c '[.line, .value]' "$T/v"
+	assert_output '[3,[2,2,5]]'
+	run -0 jq -c '[.rules[0].checked, .rules[0].failures]' "$T/s.json"
+	assert_output '[2,1]'
+}
+
+@test "row expressions: errors at load name the rule, the column and the types (issue 16)" {
+	printf '%s\n' '{"n":1}' >"$T/in"
+	for e in \
+		'{"fields":{"name":{"type":"string"}},"rules":{"R":{"check":"expr","expr":"name + 1 > 2"}}}' \
+		'{"fields":{"n":{"type":"integer"}},"rules":{"R":{"check":"expr","expr":"n > '"'x'"'"}}}' \
+		'{"rules":{"R":{"check":"expr","expr":"n + 1"}}}' \
+		'{"rules":{"R":{"check":"expr","expr":"n = 1"}}}' \
+		'{"rules":{"R":{"check":"required","field":"n","if":{"expr":"n > 1 and"}}}}' \
+		'{"rules":{"R":{"check":"expr","field":"n","expr":"n > 1"}}}' \
+		'{"rules":{"R":{"check":"required","field":"n","if":{"expr":"n > 1","field":"n"}}}}'
+	do
+		printf '%s' "$e" >"$T/c.json"
+		run -2 dq validate -q -c "$T/c.json" "$T/in"
+		printf '%s\n' "$output" >>"$T/err"
+	done
+	run -0 cat "$T/err"
+	assert_output - <<'OUT'
+dq-validate: contract: rules.R.expr: "name + 1 > 2": column 6: '+' needs numbers, not a string
+dq-validate: contract: rules.R.expr: "n > 'x'": column 3: cannot compare a number with a string
+dq-validate: contract: rules.R.expr: "n + 1": column 1: the expression is a number, not a condition
+dq-validate: contract: rules.R.expr: "n = 1": column 3: equality is written ==
+dq-validate: contract: rules.R.expr: "n > 1 and": column 10: expected a value, found the end
+dq-validate: contract: rules.R: an expr check reads the fields its expression names: no "field"
+dq-validate: contract: rules.R: a condition is either "expr" alone or "field" and one operator
+OUT
+}
+
+@test "row expressions: a field no record has, in an expr condition, fails the gate (issue 16)" {
+	printf '%s\n' '{"a":1,"b":2}' >"$T/in"
+	printf '{"rules":{"R":{"check":"required","field":"b","if":{"expr":"a > 0 and hourz > 1"}}}}' >"$T/c.json"
+	run -1 --separate-stderr dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0].absent_fields' "$T/s.json"
+	assert_output '["hourz"]'
+}

@@ -337,6 +337,38 @@ value_equals(struct dq_check *ck, int slot, const cJSON *v)
 	return 0;
 }
 
+/* dq_expr_fetch_fn: a slot's value for an expression (contract/expr.h),
+ * decoded through the slot's cache like any check's. */
+static void
+expr_fetch(void *ctx, int slot, struct dq_xval *o)
+{
+	struct dq_check *ck = ctx;
+	const struct dq_member *m = val(ck, slot);
+
+	o->kind = DQ_XV_UNKNOWN;
+	o->b = 0;
+	if (dq_value_missing(m))
+		return;
+	switch (m->type) {
+	case DQ_JSON_NUMBER:
+		o->kind = DQ_XV_NUM;
+		o->num = slot_num(ck, slot);
+		break;
+	case DQ_JSON_STRING:
+		o->kind = DQ_XV_STR;
+		o->s = slot_text(ck, slot, &o->n);
+		break;
+	case DQ_JSON_TRUE:
+	case DQ_JSON_FALSE:
+		o->kind = DQ_XV_BOOL;
+		o->b = m->type == DQ_JSON_TRUE;
+		break;
+	default:
+		o->b = 1; /* present, but an object or array */
+		break;
+	}
+}
+
 static int
 cond_holds(struct dq_check *ck, const struct dq_cond *c)
 {
@@ -356,6 +388,8 @@ cond_holds(struct dq_check *ck, const struct dq_cond *c)
 		if (value_equals(ck, c->slot, it))
 			return 1;
 		return 0;
+	case DQ_COND_EXPR:
+		return dq_expr_eval(c->expr, expr_fetch, ck) == DQ_TV_TRUE;
 	}
 	return 0;
 }
@@ -809,7 +843,8 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 
 		if (r->kind <= DQ_RULE_REFERENCE && r->kind != DQ_RULE_REQUIRED &&
 		    r->kind != DQ_RULE_ANY_OF && r->kind != DQ_RULE_UNIQUE &&
-		    r->kind != DQ_RULE_ORDER && dq_value_missing(m))
+		    r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR &&
+		    dq_value_missing(m))
 			continue;
 		switch (r->kind) {
 		case DQ_RULE_REQUIRED:
@@ -965,6 +1000,24 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				key_values(ck, r->slots, 2);
 				fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
 			}
+			break;
+		}
+		case DQ_RULE_EXPR: {
+			/* Unknown (a missing operand) checks nothing: only
+			 * false fails, as in SQL's CHECK. */
+			enum dq_tv tv = dq_expr_eval(r->expr, expr_fetch, ck);
+			if (tv == DQ_TV_UNKNOWN)
+				break;
+			r->checked++;
+			if (tv == DQ_TV_TRUE)
+				break;
+			if (r->nslots == 1) {
+				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
+				     DQ_MSG_MAIN);
+				break;
+			}
+			key_values(ck, r->slots, r->nslots);
+			fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
 			break;
 		}
 		case DQ_RULE_UNIQUE:

@@ -31,6 +31,7 @@ static const struct keyspec cond_keys[] = {
 	{ "field", NULL, 0 },   { "equals", NULL, 0 },
 	{ "not_equals", NULL, 0 }, { "in", NULL, 0 },
 	{ "present", NULL, 0 }, { "absent", NULL, 0 },
+	{ "expr", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -83,6 +84,7 @@ static const struct keyspec rule_keys[] = {
 	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
 	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
 	{ "owner", NULL, 0 },       { "tags", NULL, 0 },
+	{ "expr", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -37,14 +37,14 @@
 const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
 	"required", "any_of",	    "type",	      "format",
 	"pattern",  "enum",	    "range",	      "length",
-	"order",    "unique",	    "reference",      "null_rate",
+	"order",    "expr",	    "unique",	    "reference",      "null_rate",
 	"invalid_rate", "duplicate_rate", "row_count", "group_rate",
 	"group_count",	"group_run"
 };
 
 static const char *const check_prefix[DQ_NRULE_KIND] = {
 	"REQ",	 "REQ",	 "TYPE",    "FMT",  "PAT",  "ENUM",
-	"RANGE", "LEN",	 "ORDER",   "UNIQ", "REF",  "NULL",
+	"RANGE", "LEN",	 "ORDER",   "EXPR", "UNIQ", "REF",  "NULL",
 	"INVALID", "DUP", "ROWS",   "GROUP", "GROUP", "RUN"
 };
 
@@ -54,7 +54,7 @@ const char *const dq_cat_names[DQ_NCAT] = { "schema", "format",
 static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
 	DQ_CAT_COMPLETENESS, DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	    DQ_CAT_FORMAT,
 	DQ_CAT_FORMAT,	  DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,
-	DQ_CAT_BOUNDS,	  DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	    DQ_CAT_COMPLETENESS,
+	DQ_CAT_BOUNDS,	  DQ_CAT_BOUNDS,	    DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	    DQ_CAT_COMPLETENESS,
 	DQ_CAT_FORMAT,	  DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
 	DQ_CAT_BOUNDS,	  DQ_CAT_BOUNDS
 };
@@ -192,15 +192,94 @@ dq_sev_parse(const char *s, enum dq_sev *out)
 
 
 
+/* What a field is declared to hold, for an expression's type check: the
+ * type of a type rule on it loaded before (the "fields" section comes
+ * first). */
+static enum dq_xtype
+declared_xtype(const struct dq_rules *rs, int slot)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct dq_rule *r = &rs->rules[i];
+		if (r->kind != DQ_RULE_TYPE || r->slots[0] != slot)
+			continue;
+		switch (r->type) {
+		case DQ_TYPE_INTEGER:
+		case DQ_TYPE_NUMBER:
+			return DQ_XT_NUM;
+		case DQ_TYPE_BOOLEAN:
+			return DQ_XT_BOOL;
+		case DQ_TYPE_DATE:
+		case DQ_TYPE_DATETIME:
+			return DQ_XT_DATE;
+		case DQ_TYPE_ENUM:
+		case DQ_TYPE_OBJECT:
+		case DQ_TYPE_ARRAY:
+			return DQ_XT_ANY;
+		default:
+			return DQ_XT_STR;
+		}
+	}
+	return DQ_XT_ANY;
+}
+
+/* dq_expr_resolve_fn: an expression's field is a slot; a number or a
+ * boolean beside it types its CSV cells as a condition's literal does. */
+static int
+expr_resolve(void *ctx, const char *name, size_t n, enum dq_xtype use,
+	     enum dq_xtype *declared)
+{
+	struct dq_rules *rs = ctx;
+	char *nm = dq_xstrndup(name, n);
+	int slot = slot_get(rs, nm);
+	free(nm);
+	if (use == DQ_XT_NUM)
+		slot_cell(rs, slot, DQ_CELL_NUMBER, 0);
+	else if (use == DQ_XT_BOOL)
+		slot_cell(rs, slot, DQ_CELL_BOOLEAN, 0);
+	*declared = declared_xtype(rs, slot);
+	return slot;
+}
+
+/* Compile the expression v (a rule's "expr") into *out (malloc'd). */
+static int
+load_expr(struct dq_rules *rs, const cJSON *v, struct dq_expr **out,
+	  const char *where)
+{
+	char w[340];
+	snprintf(w, sizeof(w), "%s.expr", where);
+	if (!cJSON_IsString(v))
+		return dq_error("%s: an expression is a string", w);
+	*out = dq_xmalloc(sizeof(**out));
+	if (dq_expr_compile(*out, v->valuestring, expr_resolve, rs, w)) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 load_cond(struct dq_rules *rs, const cJSON *c, struct dq_cond *out, const char *where)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "field");
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(c, "expr");
 	const cJSON *it;
 	int nops = 0;
 
+	if (x) {
+		if (cJSON_GetArraySize(c) != 1)
+			return dq_error("%s: a condition is either \"expr\" "
+					"alone or \"field\" and one operator",
+					where);
+		if (load_expr(rs, x, &out->expr, where))
+			return -1;
+		out->op = DQ_COND_EXPR;
+		out->slot = out->expr->slots[0];
+		return 0;
+	}
 	if (!cJSON_IsString(f))
-		return dq_error("%s: a condition needs \"field\"", where);
+		return dq_error("%s: a condition needs \"field\" (or "
+				"\"expr\")", where);
 	out->slot = slot_get(rs, f->valuestring);
 	cJSON_ArrayForEach(it, c)
 	{
@@ -767,6 +846,35 @@ set_rate_bounds(struct dq_rule *r, const cJSON *mn, const cJSON *mx,
 	return 0;
 }
 
+/* An expr check: the fields it reads are the expression's. */
+static int
+load_expr_rule(struct dq_rules *rs, const char *code, const cJSON *o,
+	       size_t nf, const char *where)
+{
+	struct dq_expr *x;
+	struct dq_buf label = DQ_BUF_INIT;
+
+	if (nf)
+		return dq_error("%s: an expr check reads the fields its "
+				"expression names: no \"field\"", where);
+	if (!cJSON_GetObjectItemCaseSensitive(o, "expr"))
+		return dq_error("%s: needs \"expr\"", where);
+	if (load_expr(rs, cJSON_GetObjectItemCaseSensitive(o, "expr"), &x,
+		      where))
+		return -1;
+	for (size_t i = 0; i < x->nslots; i++)
+		dq_buf_addf(&label, "%s%s", i ? "," : "",
+			    rs->slots[x->slots[i]].name);
+	struct dq_rule *r = rule_new(rs, code, DQ_RULE_EXPR, label.buf);
+	dq_buf_release(&label);
+	r->expr = x;
+	for (size_t i = 0; i < x->nslots; i++) {
+		r->slots = dq_xrealloc(r->slots, (r->nslots + 1) * sizeof(int));
+		r->slots[r->nslots++] = x->slots[i];
+	}
+	return load_common(rs, r, o, 0, where);
+}
+
 static int
 load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src)
 {
@@ -787,6 +895,10 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 	fields = dq_xrealloc(fields, (nf + nf2 + 1) * sizeof(char *));
 	for (size_t i = 0; i < nf2; i++)
 		fields[nf++] = f2[i];
+	if (kind == DQ_RULE_EXPR) {
+		rc = load_expr_rule(rs, code, o, nf, where);
+		goto out;
+	}
 	if (!nf && kind != DQ_RULE_ROW_COUNT && kind < DQ_RULE_GROUP_RATE) {
 		dq_error("%s: needs \"field\" or \"fields\"", where);
 		goto out;
@@ -1133,6 +1245,9 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 			    r->allow_equal ? "not be after" : "be before",
 			    rs->slots[r->slots[1]].name);
 		break;
+	case DQ_RULE_EXPR:
+		dq_buf_addf(&t[0], "%.200s is false", r->expr->text);
+		break;
 	case DQ_RULE_UNIQUE:
 		dq_buf_addf(&t[0], "duplicate of an earlier record's %s",
 			    r->nslots > 1 ? "key" : "value");
@@ -1199,6 +1314,12 @@ dq_rules_release(struct dq_rules *rs)
 		free(r->slots);
 		cJSON_Delete(r->cond.vals);
 		cJSON_Delete(r->when.vals);
+		struct dq_expr *xs[] = { r->expr, r->cond.expr, r->when.expr };
+		for (int k = 0; k < 3; k++)
+			if (xs[k]) {
+				dq_expr_release(xs[k]);
+				free(xs[k]);
+			}
 		if (r->has_re)
 			regfree(&r->re);
 		free(r->ere);

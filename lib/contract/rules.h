@@ -28,6 +28,7 @@
 #include "base/strmap.h"
 #include "base/util.h"
 #include "contract/contract.h"
+#include "contract/expr.h"
 #include "contract/types.h"
 
 /* The checks a rule makes; dq_rule_kind_names are the contract's words. */
@@ -41,6 +42,7 @@ enum dq_rule_kind {
 	DQ_RULE_RANGE,
 	DQ_RULE_LENGTH,
 	DQ_RULE_ORDER,
+	DQ_RULE_EXPR,
 	DQ_RULE_UNIQUE,
 	DQ_RULE_REFERENCE,
 	DQ_RULE_NULL_RATE,
@@ -69,12 +71,17 @@ extern const char *const dq_sev_names[4];
  * -1. */
 int dq_sev_parse(const char *s, enum dq_sev *out);
 
-enum { DQ_COND_EQ, DQ_COND_NE, DQ_COND_IN, DQ_COND_PRESENT, DQ_COND_ABSENT };
+enum { DQ_COND_EQ, DQ_COND_NE, DQ_COND_IN, DQ_COND_PRESENT, DQ_COND_ABSENT,
+       DQ_COND_EXPR };
 
+/* A condition: {"field": F, OP: V}, or {"expr": "..."} (DQ_COND_EXPR:
+ * slot is the expression's first field; it holds when the expression is
+ * true, not false or unknown). */
 struct dq_cond {
 	int slot;
 	int op;
 	cJSON *vals; /* owned: the value (EQ, NE) or the list (IN) */
+	struct dq_expr *expr; /* owned, DQ_COND_EXPR only */
 };
 
 struct dq_enumv {
@@ -137,6 +144,7 @@ struct dq_rule {
 	int has_if;
 	struct dq_cond cond;
 
+	struct dq_expr *expr; /* an expr check's expression (owned) */
 	enum dq_type type; /* type, format */
 	regex_t re;
 	int has_re;

@@ -205,8 +205,14 @@ absent_fields(const struct dq_rules *rs, const struct dq_rule *r, cJSON *a)
 		sl[n++] = r->slots[i];
 	if (r->has_if)
 		sl[n++] = r->cond.slot;
+	for (size_t i = 1; r->has_if && r->cond.expr &&
+			   i < r->cond.expr->nslots && n < 60; i++)
+		sl[n++] = r->cond.expr->slots[i];
 	if (r->kind >= DQ_RULE_GROUP_RATE)
 		sl[n++] = r->when.slot;
+	for (size_t i = 1; r->when.expr && i < r->when.expr->nslots && n < 60;
+	     i++)
+		sl[n++] = r->when.expr->slots[i];
 	if (r->order_slot >= 0)
 		sl[n++] = r->order_slot;
 	for (int i = 0; i < n; i++) {
