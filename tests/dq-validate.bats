@@ -813,3 +813,62 @@ OUT
 	run -0 jq -c '.rules[0].absent_fields' "$T/s.json"
 	assert_output '["hourz"]'
 }
+
+@test "negative rules: not_in, not_pattern, not_reference, and an e-mail's domain as the value (issue 16)" {
+	cd "$T"
+	printf 'id,name\n7,Core Seven\n9,Core Nine\n' >core.csv
+	printf '%s\n' '{"domain":"spam.example"}' '{"domain":"Junk.Example"}' >blocked.ndjson
+	cat >c.json <<'J'
+{"fields": {
+  "email": {"type": "email", "part": "domain",
+            "not_in": ["mailinator.com", "guerrillamail.com"],
+            "codes": {"not_in": "EM-DISP"}},
+  "id": {"not_reference": {"file": "core.csv"}, "codes": {"not_reference": "NEW-1"}}},
+ "rules": {
+  "NAME-T": {"check": "not_pattern", "field": "name", "pattern": "^(test|dummy)"},
+  "EM-BLK": {"check": "not_reference", "field": "email", "part": "domain",
+             "file": "blocked.ndjson", "key": "domain"},
+  "EM-TLD": {"check": "pattern", "field": "email", "part": "domain",
+             "pattern": "[.](com|org)$", "severity": "warn"}}}
+J
+	# (record_id is the id.)  1 passes everything.  2: id 7 is already in core.csv (NEW-1);
+	# MAILINATOR.com is mailinator.com (EM-DISP).  3: name starts with
+	# "test" (NAME-T); Junk.EXAMPLE is blocked.ndjson's Junk.Example
+	# (a domain has no case: EM-BLK), not .com/.org (EM-TLD).  4: not an address: no domain,
+	# so only the format check (FMT:email) speaks; "Testa" does not
+	# start with "test" (case matters to patterns).  5: id "9" (CSV
+	# text) is 9 in core.csv as text; spam.example blocked and not
+	# .com/.org; the name is missing, not_pattern skips it.  6:
+	# mail.spam.example is not spam.example (a domain is compared
+	# whole), but not .com/.org either.
+	printf '%s\n' \
+		'{"id":1,"name":"Ann","email":"ann@example.com"}' \
+		'{"id":7,"name":"Bo","email":"bo@MAILINATOR.com"}' \
+		'{"id":3,"name":"test user","email":"t@Junk.EXAMPLE"}' \
+		'{"id":4,"name":"Testa","email":"not-an-address"}' \
+		'{"id":9,"name":"","email":"x@spam.example"}' \
+		'{"id":6,"name":"Di","email":"d@mail.spam.example"}' >in
+	run -1 dq validate -q -c c.json --id id --violations v --summary s.json in
+	run -0 jq -c '[.record_id, .code, .value, .message]' v
+	assert_output - <<'OUT'
+[7,"EM-DISP","bo@MAILINATOR.com","domain is one of the forbidden values (\"mailinator.com\", \"guerrillamail.com\")"]
+[7,"NEW-1",7,"already in column id of core.csv"]
+[3,"NAME-T","test user","matches the forbidden pattern ^(test|dummy)"]
+[3,"EM-BLK","t@Junk.EXAMPLE","domain already in column domain of blocked.ndjson"]
+[3,"EM-TLD","t@Junk.EXAMPLE","domain does not match the pattern [.](com|org)$"]
+[4,"FMT:email","not-an-address","not a valid email address"]
+[9,"NEW-1",9,"already in column id of core.csv"]
+[9,"EM-BLK","x@spam.example","domain already in column domain of blocked.ndjson"]
+[9,"EM-TLD","x@spam.example","domain does not match the pattern [.](com|org)$"]
+[6,"EM-TLD","d@mail.spam.example","domain does not match the pattern [.](com|org)$"]
+OUT
+	# Checked: EM-DISP, EM-BLK and EM-TLD on the 5 addresses with a
+	# domain; NAME-T on the 5 names present.
+	run -0 jq -c '[.rules[] | [.code, .check, .category, .checked, .failures]]' s.json
+	assert_output '[["TYPE:email","type","schema",6,0],["FMT:email","format","format",6,1],["EM-DISP","not_in","bounds",5,1],["NEW-1","not_reference","uniqueness",6,2],["NAME-T","not_pattern","format",5,1],["EM-BLK","not_reference","uniqueness",5,2],["EM-TLD","pattern","format",5,3]]'
+	run -2 --separate-stderr dq validate -q -c c.json --set rules.EM-TLD.part=local in
+	[[ "$stderr" == *'rules.EM-TLD: part is "domain" (an e-mail address'"'"'s domain)'* ]]
+	printf '{"rules":{"R":{"check":"length","field":"email","max_length":9,"part":"domain"}}}' >c2.json
+	run -2 --separate-stderr dq validate -q -c c2.json in
+	[[ "$stderr" == *"rules.R: part applies to enum, not_in, pattern, not_pattern, reference and not_reference"* ]]
+}

@@ -538,6 +538,35 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 				r->jmsglen[k], NULL);
 }
 
+/*
+ * The text a value-set check with "part": "domain" reads (m present): the
+ * ASCII lower-cased text after the last '@' of a string.  NULL when the
+ * value has no such part (no '@', nothing after it, not a string): the
+ * check skips it, the format check reports it.  (Without a part, checks
+ * read slot_text.)
+ */
+static const char *
+part_text(struct dq_check *ck, const struct dq_rule *r, int slot,
+	  const struct dq_member *m, size_t *n)
+{
+	const char *s, *at;
+	if (m->type != DQ_JSON_STRING)
+		return NULL;
+	s = slot_text(ck, slot, n);
+	if (!(at = memrchr(s, '@', *n)) ||
+	    at + 1 == s + *n)
+		return NULL;
+	at++;
+	*n -= (size_t)(at - s);
+	dq_buf_reset(&ck->pbuf);
+	dq_buf_grow(&ck->pbuf, *n);
+	for (size_t i = 0; i < *n; i++)
+		ck->pbuf.buf[i] = at[i] >= 'A' && at[i] <= 'Z' ? at[i] + 32
+							      : at[i];
+	ck->pbuf.len = *n;
+	return ck->pbuf.buf;
+}
+
 /* Is the slot's string value a valid value of the format?  Dates use the
  * slot's parse (a range check may need it too), phones the inline check;
  * the rest are norm/value.h's one table and one rule. */
@@ -841,10 +870,7 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		const char *s = NULL;
 		size_t n = 0;
 
-		if (r->kind <= DQ_RULE_REFERENCE && r->kind != DQ_RULE_REQUIRED &&
-		    r->kind != DQ_RULE_ANY_OF && r->kind != DQ_RULE_UNIQUE &&
-		    r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR &&
-		    dq_value_missing(m))
+		if (r->skip_missing && dq_value_missing(m))
 			continue;
 		switch (r->kind) {
 		case DQ_RULE_REQUIRED:
@@ -885,28 +911,40 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
 		case DQ_RULE_PATTERN:
+		case DQ_RULE_NOT_PATTERN: {
 			if (m->type != DQ_JSON_STRING &&
 			    m->type != DQ_JSON_NUMBER)
 				break;
-			r->checked++;
-			s = slot_text(ck, sl, &n);
-			if (r->ere) {
-				if (!dq_ere_match(r->ere, s, n))
-					fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+			s = r->part ? part_text(ck, r, sl, m, &n)
+				    : slot_text(ck, sl, &n);
+			if (!s)
 				break;
+			r->checked++;
+			/* A pattern check fails when the value does not
+			 * match; a not_pattern check when it does. */
+			int match;
+			if (r->ere) {
+				match = dq_ere_match(r->ere, s, n);
+			} else {
+				/* regexec wants a NUL-terminated string. */
+				dq_buf_reset(&ck->tbuf);
+				dq_buf_add(&ck->tbuf, s, n);
+				match = !regexec(&r->re, ck->tbuf.buf, 0, NULL, 0);
 			}
-			/* regexec wants a NUL-terminated string. */
-			dq_buf_reset(&ck->tbuf);
-			dq_buf_add(&ck->tbuf, s, n);
-			if (regexec(&r->re, ck->tbuf.buf, 0, NULL, 0))
+			if (match == (r->kind == DQ_RULE_NOT_PATTERN))
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
-		case DQ_RULE_ENUM: {
-			r->checked++;
+		}
+		case DQ_RULE_ENUM:
+		case DQ_RULE_NOT_IN: {
 			int ok = 0;
 			double d = 0;
+			if (r->part && !(s = part_text(ck, r, sl, m, &n)))
+				break;
+			r->checked++;
 			if (m->type == DQ_JSON_STRING) {
-				s = slot_text(ck, sl, &n);
+				if (!r->part)
+					s = slot_text(ck, sl, &n);
 				ok = dq_rules_enum_has(r, s, n);
 			} else if (m->type == DQ_JSON_NUMBER) {
 				d = slot_num(ck, sl);
@@ -922,7 +960,8 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				else
 					ok = 1;
 			}
-			if (!ok)
+			/* ok: the value is in the list, which fails not_in. */
+			if (ok == (r->kind == DQ_RULE_NOT_IN))
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
 		}
@@ -1039,12 +1078,17 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 			rc |= unique_decide(ck, r);
 			break;
 		case DQ_RULE_REFERENCE:
+		case DQ_RULE_NOT_REFERENCE:
 			if (m->type != DQ_JSON_STRING &&
 			    m->type != DQ_JSON_NUMBER)
 				break;
+			s = r->part ? part_text(ck, r, sl, m, &n)
+				    : slot_text(ck, sl, &n);
+			if (!s)
+				break;
 			r->checked++;
-			s = slot_text(ck, sl, &n);
-			if (!dq_keyset_has(&r->set, s, n))
+			if (dq_keyset_has(&r->set, s, n) ==
+			    (r->kind == DQ_RULE_NOT_REFERENCE))
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
 		case DQ_RULE_NULL_RATE:
@@ -1108,6 +1152,7 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 	ck->idbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->rowbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->dbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->pbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->deferred = dq_xcalloc(rs->nrules + 1, sizeof(*ck->deferred));
 	for (size_t i = 0; i < DQ_CHECK_POS_CACHE; i++)
 		ck->poscache[i].slot = -2;
@@ -1127,5 +1172,6 @@ dq_check_release(struct dq_check *ck)
 	dq_buf_release(&ck->idbuf);
 	dq_buf_release(&ck->rowbuf);
 	dq_buf_release(&ck->dbuf);
+	dq_buf_release(&ck->pbuf);
 	memset(ck, 0, sizeof(*ck));
 }

@@ -35,28 +35,36 @@
 #include "stream/sidefile.h"
 
 const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
-	"required", "any_of",	    "type",	      "format",
-	"pattern",  "enum",	    "range",	      "length",
-	"order",    "expr",	    "unique",	    "reference",      "null_rate",
-	"invalid_rate", "duplicate_rate", "row_count", "group_rate",
+	"required",	"any_of",	  "type",	"format",
+	"pattern",	"not_pattern",	  "enum",	"not_in",
+	"range",	"length",	  "order",	"expr",
+	"unique",	"reference",	  "not_reference", "null_rate",
+	"invalid_rate", "duplicate_rate", "row_count",	"group_rate",
 	"group_count",	"group_run"
 };
 
 static const char *const check_prefix[DQ_NRULE_KIND] = {
-	"REQ",	 "REQ",	 "TYPE",    "FMT",  "PAT",  "ENUM",
-	"RANGE", "LEN",	 "ORDER",   "EXPR", "UNIQ", "REF",  "NULL",
-	"INVALID", "DUP", "ROWS",   "GROUP", "GROUP", "RUN"
+	"REQ",	 "REQ",	  "TYPE",  "FMT",   "PAT",     "NOTPAT",
+	"ENUM",	 "NOTIN", "RANGE", "LEN",   "ORDER",   "EXPR",
+	"UNIQ",	 "REF",	  "NOTREF", "NULL", "INVALID", "DUP",
+	"ROWS",	 "GROUP", "GROUP", "RUN"
 };
 
 const char *const dq_cat_names[DQ_NCAT] = { "schema", "format",
 					     "completeness", "bounds",
 					     "uniqueness" };
 static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
-	DQ_CAT_COMPLETENESS, DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	    DQ_CAT_FORMAT,
-	DQ_CAT_FORMAT,	  DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,
-	DQ_CAT_BOUNDS,	  DQ_CAT_BOUNDS,	    DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	    DQ_CAT_COMPLETENESS,
-	DQ_CAT_FORMAT,	  DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
-	DQ_CAT_BOUNDS,	  DQ_CAT_BOUNDS
+	DQ_CAT_COMPLETENESS, DQ_CAT_COMPLETENESS, /* required, any_of */
+	DQ_CAT_SCHEMA,	     DQ_CAT_FORMAT,	  /* type, format */
+	DQ_CAT_FORMAT,	     DQ_CAT_FORMAT,	  /* pattern, not_pattern */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* enum, not_in */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* range, length */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* order, expr */
+	DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	  /* unique, reference */
+	DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, /* not_reference, null_rate */
+	DQ_CAT_FORMAT,	     DQ_CAT_UNIQUENESS,	  /* invalid, duplicate_rate */
+	DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,	  /* row_count, group_rate */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS	  /* group_count, group_run */
 };
 
 const char *const dq_sev_names[4] = { "info", "warn", "error", "none" };
@@ -154,6 +162,10 @@ rule_new(struct dq_rules *rs, const char *code, enum dq_rule_kind kind, const ch
 	memset(r, 0, sizeof(*r));
 	dq_strmap_init(&r->estr);
 	r->kind = kind;
+	r->skip_missing = kind <= DQ_RULE_NOT_REFERENCE &&
+			  kind != DQ_RULE_REQUIRED && kind != DQ_RULE_ANY_OF &&
+			  kind != DQ_RULE_UNIQUE && kind != DQ_RULE_ORDER &&
+			  kind != DQ_RULE_EXPR;
 	r->cat = check_cat[kind];
 	r->sev = DQ_SEV_ERROR;
 	r->order_slot = -1;
@@ -383,7 +395,11 @@ load_enum(struct dq_rule *r, const cJSON *vals, const cJSON *ci,
 					where);
 		r->enum_ci = !strcmp(ci->valuestring, "insensitive");
 	}
-	dq_buf_addstr(&b, "not one of the allowed values (");
+	if (r->part == DQ_PART_DOMAIN)
+		r->enum_ci = 1; /* a domain has no case */
+	dq_buf_addf(&b, "%s%s (", r->part == DQ_PART_DOMAIN ? "domain is " : "",
+		    r->kind == DQ_RULE_NOT_IN ? "one of the forbidden values"
+					      : "not one of the allowed values");
 	cJSON_ArrayForEach(v, vals)
 	{
 		struct dq_enumv e = { 0 };
@@ -574,6 +590,9 @@ load_reference(struct dq_rules *rs, struct dq_rule *r, const char *file, const c
 		if (m->type == DQ_JSON_STRING) {
 			dq_buf_reset(&t);
 			dq_json_unescape(m->val, m->vallen, &t);
+			for (size_t k = 0; r->part == DQ_PART_DOMAIN && k < t.len; k++)
+				if (t.buf[k] >= 'A' && t.buf[k] <= 'Z')
+					t.buf[k] += 32;
 			dq_keyset_add(&r->set, t.buf, t.len);
 		} else if (m->type == DQ_JSON_NUMBER) {
 			dq_keyset_add(&r->set, m->val, m->vallen);
@@ -625,6 +644,18 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 			return dq_error("%s: tolerance is a rate in [0, 1]",
 					where);
 		r->tolerance = v->valuedouble;
+	}
+	v = by_check ? per_check(obj, "part", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "part");
+	if (v && (!by_check || dq_rule_has_part(r->kind))) {
+		if (!dq_rule_has_part(r->kind))
+			return dq_error("%s: part applies to enum, not_in, "
+					"pattern, not_pattern, reference and "
+					"not_reference", where);
+		if (!cJSON_IsString(v) || strcmp(v->valuestring, "domain"))
+			return dq_error("%s: part is \"domain\" (an e-mail "
+					"address's domain)", where);
+		r->part = DQ_PART_DOMAIN;
 	}
 	if (by_check)
 		return 0;
@@ -734,20 +765,26 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 		NEW(DQ_RULE_FORMAT);
 		r->type = (enum dq_type)ft;
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(f, "pattern"))) {
-		NEW(DQ_RULE_PATTERN);
-		if (load_pattern(r, v, where))
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(f, "enum"))) {
-		NEW(DQ_RULE_ENUM);
-		if (load_enum(r, v, cJSON_GetObjectItemCaseSensitive(f, "enum_case"),
-			      where))
-			return -1;
-		slot_cell_literal(rs, r->slots[0], v);
-	} else if (t == DQ_TYPE_ENUM) {
+	static const char *const pat_keys[] = { "pattern", "not_pattern" };
+	for (int k = 0; k < 2; k++)
+		if ((v = cJSON_GetObjectItemCaseSensitive(f, pat_keys[k]))) {
+			NEW(k ? DQ_RULE_NOT_PATTERN : DQ_RULE_PATTERN);
+			if (load_pattern(r, v, where))
+				return -1;
+		}
+	static const char *const enum_keys[] = { "enum", "not_in" };
+	for (int k = 0; k < 2; k++)
+		if ((v = cJSON_GetObjectItemCaseSensitive(f, enum_keys[k]))) {
+			NEW(k ? DQ_RULE_NOT_IN : DQ_RULE_ENUM);
+			if (load_enum(r, v,
+				      cJSON_GetObjectItemCaseSensitive(
+					      f, "enum_case"),
+				      where))
+				return -1;
+			slot_cell_literal(rs, r->slots[0], v);
+		}
+	if (t == DQ_TYPE_ENUM && !cJSON_GetObjectItemCaseSensitive(f, "enum"))
 		return dq_error("%s: type enum needs \"enum\"", where);
-	}
 	const cJSON *mn = cJSON_GetObjectItemCaseSensitive(f, "min");
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(f, "max");
 	if (mn || mx) {
@@ -772,12 +809,16 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 		return dq_error("%s.unique: true or false", where);
 	if (cJSON_IsTrue(v))
 		NEW(DQ_RULE_UNIQUE);
-	if ((v = cJSON_GetObjectItemCaseSensitive(f, "reference"))) {
+	static const char *const ref_keys[] = { "reference", "not_reference" };
+	for (int k = 0; k < 2; k++) {
+		if (!(v = cJSON_GetObjectItemCaseSensitive(f, ref_keys[k])))
+			continue;
 		const cJSON *file = cJSON_GetObjectItemCaseSensitive(v, "file");
 		const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "key");
 		if (!cJSON_IsString(file))
-			return dq_error("%s.reference: needs \"file\"", where);
-		NEW(DQ_RULE_REFERENCE);
+			return dq_error("%s.%s: needs \"file\"", where,
+					ref_keys[k]);
+		NEW(k ? DQ_RULE_NOT_REFERENCE : DQ_RULE_REFERENCE);
 		if (load_reference(rs, r, file->valuestring,
 				   cJSON_IsString(key) ? key->valuestring : name,
 				   where))
@@ -1013,12 +1054,14 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 				slot_cell(rs, r->slots[0], type_cell(r->type), 1);
 			break;
 		case DQ_RULE_PATTERN:
+		case DQ_RULE_NOT_PATTERN:
 			if (load_pattern(r, cJSON_GetObjectItemCaseSensitive(
 						    o, "pattern"),
 					 where))
 				goto out;
 			break;
 		case DQ_RULE_ENUM:
+		case DQ_RULE_NOT_IN:
 			v = cJSON_GetObjectItemCaseSensitive(o, "values");
 			if (load_enum(r, v,
 				      cJSON_GetObjectItemCaseSensitive(o, "case"),
@@ -1051,7 +1094,8 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					where))
 				goto out;
 			break;
-		case DQ_RULE_REFERENCE: {
+		case DQ_RULE_REFERENCE:
+		case DQ_RULE_NOT_REFERENCE: {
 			const cJSON *file =
 				cJSON_GetObjectItemCaseSensitive(o, "file");
 			const cJSON *key =
@@ -1223,10 +1267,15 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 			    dq_type_names[r->type]);
 		break;
 	case DQ_RULE_PATTERN:
-		dq_buf_addf(&t[0], "does not match the pattern %.150s",
+	case DQ_RULE_NOT_PATTERN:
+		dq_buf_addf(&t[0], "%s%s pattern %.150s",
+			    r->part == DQ_PART_DOMAIN ? "domain " : "",
+			    r->kind == DQ_RULE_PATTERN ? "does not match the"
+						       : "matches the forbidden",
 			    r->pattern);
 		break;
 	case DQ_RULE_ENUM:
+	case DQ_RULE_NOT_IN:
 		dq_buf_addstr(&t[0], r->enum_msg);
 		break;
 	case DQ_RULE_RANGE:
@@ -1253,7 +1302,11 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 			    r->nslots > 1 ? "key" : "value");
 		break;
 	case DQ_RULE_REFERENCE:
-		dq_buf_addf(&t[0], "not found in column %.60s of %.100s",
+	case DQ_RULE_NOT_REFERENCE:
+		dq_buf_addf(&t[0], "%s%s in column %.60s of %.100s",
+			    r->part == DQ_PART_DOMAIN ? "domain " : "",
+			    r->kind == DQ_RULE_REFERENCE ? "not found"
+							 : "already",
 			    r->ref_key, r->ref_file);
 		break;
 	default:

@@ -38,13 +38,16 @@ enum dq_rule_kind {
 	DQ_RULE_TYPE,
 	DQ_RULE_FORMAT,
 	DQ_RULE_PATTERN,
+	DQ_RULE_NOT_PATTERN,
 	DQ_RULE_ENUM,
+	DQ_RULE_NOT_IN,
 	DQ_RULE_RANGE,
 	DQ_RULE_LENGTH,
 	DQ_RULE_ORDER,
 	DQ_RULE_EXPR,
 	DQ_RULE_UNIQUE,
 	DQ_RULE_REFERENCE,
+	DQ_RULE_NOT_REFERENCE,
 	DQ_RULE_NULL_RATE,
 	DQ_RULE_INVALID_RATE,
 	DQ_RULE_DUP_RATE,
@@ -124,6 +127,18 @@ struct dq_group {
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
 	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
 
+/* What part of a value a value-set check reads: all of it, or the
+ * domain of an e-mail address (after the last '@'). */
+enum { DQ_PART_ALL, DQ_PART_DOMAIN };
+
+/* Is kind one of the checks "part" applies to? */
+static inline int
+dq_rule_has_part(enum dq_rule_kind kind)
+{
+	return (kind >= DQ_RULE_PATTERN && kind <= DQ_RULE_NOT_IN) ||
+	       kind == DQ_RULE_REFERENCE || kind == DQ_RULE_NOT_REFERENCE;
+}
+
 /* What "50%" means to a numeric range: nothing said (a violation: the
  * scale is unknown), 50 (points) or 0.5 (fraction). */
 enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
@@ -131,6 +146,8 @@ enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
 struct dq_rule {
 	char *code;
 	enum dq_rule_kind kind;
+	int skip_missing; /* a value check: a missing value is skipped
+			   * (only required, any_of, null_rate see it) */
 	enum dq_cat cat;
 	enum dq_sev sev;
 	char *hint;
@@ -146,6 +163,9 @@ struct dq_rule {
 
 	struct dq_expr *expr; /* an expr check's expression (owned) */
 	enum dq_type type; /* type, format */
+	int part; /* the value-set checks (enum, pattern, reference and
+		   * their negations): DQ_PART_DOMAIN reads an e-mail
+		   * address's domain, ASCII lower-cased */
 	regex_t re;
 	int has_re;
 	struct dq_ere *ere; /* the same pattern, matched faster; or NULL */
