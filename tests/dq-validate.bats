@@ -872,3 +872,52 @@ OUT
 	run -2 --separate-stderr dq validate -q -c c2.json in
 	[[ "$stderr" == *"rules.R: part applies to enum, not_in, pattern, not_pattern, reference and not_reference"* ]]
 }
+
+@test "schema gate: missing columns, a closed schema, forbidden names, column order: one error each (issue 16)" {
+	cat >"$T/c.json" <<'J'
+{"fields": {"id": {"type": "integer", "required": true}, "email": {"required": true}},
+ "rules": {
+  "COLS": {"check": "columns", "fields": ["id", "name", "email", "phone"]},
+  "CLOSED": {"check": "closed", "fields": ["notes"]},
+  "PII": {"check": "forbidden_fields", "patterns": ["*ssn*", "*[Pp]assword*"]},
+  "ORDER": {"check": "column_order", "fields": ["id", "name", "email"]}}}
+J
+	# CSV: the header lacks email and phone (Email is another name);
+	# Email and home_ssn are not in the contract (notes is allowed);
+	# home_ssn matches *ssn*; name comes before id.  The missing email
+	# column is COLS's one failure, not a REQ:email violation per row.
+	printf 'name,id,Email,home_ssn,notes\nAnn,1,a@x.com,123,hi\nBo,2,b@x.com,456,\n' >"$T/in.csv"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in.csv"
+	run -0 jq -c '[.code, .category, .line, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+["COLS","schema",null,["email","phone"],"missing from the input: email, phone"]
+["CLOSED","schema",null,["Email","home_ssn"],"fields the contract does not name: Email (2 records), home_ssn (2 records)"]
+["PII","schema",null,["home_ssn"],"forbidden field names present: home_ssn (2 records)"]
+["ORDER","schema",2,["name","id"],"columns out of order: expected id, name, email; found name, id"]
+OUT
+	run -0 jq -c '[[.rules[] | select(.code == "REQ:email" or .check == "columns") | [.code, .checked, .failures]], .warnings, .metrics.schemaValidation.failed]' "$T/s.json"
+	assert_output '[[["REQ:email",0,0],["COLS",1,1]],[],4]'
+	# NDJSON: phone appears in no record; tmp and user_ssn are not in
+	# the contract; record 2 has email before name.  Record 3 lacks
+	# email: in NDJSON that is known per record, so REQ:email reports it.
+	printf '%s\n' '{"id":1,"name":"A","email":"a@x"}' \
+		'{"id":2,"email":"b@x","name":"B","tmp":1}' \
+		'{"id":3,"name":"C","user_ssn":"x"}' >"$T/in"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/in"
+	run -0 jq -c '[.code, .line, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+["REQ:email",3,null,"required value is missing"]
+["COLS",null,["phone"],"missing from the input: phone"]
+["CLOSED",null,["tmp","user_ssn"],"fields the contract does not name: tmp (1 record), user_ssn (1 record)"]
+["PII",null,["user_ssn"],"forbidden field names present: user_ssn (1 record)"]
+["ORDER",2,["id","email","name"],"columns out of order: expected id, name, email; found id, email, name"]
+OUT
+	# All present, in order, nothing else: passes.
+	printf '%s\n' '{"id":1,"name":"A","email":"a@x","phone":"+15550100","notes":""}' >"$T/ok"
+	run -0 dq validate -q -c "$T/c.json" "$T/ok"
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --partial --summary "$T/p.json" "$T/ok"
+	[[ "$stderr" == *"rule 'COLS' (columns) needs the whole stream"* ]]
+	printf '{"rules":{"F":{"check":"forbidden_fields","field":"a","patterns":["*ssn*"]}}}' >"$T/c2.json"
+	run -2 --separate-stderr dq validate -q -c "$T/c2.json" "$T/ok"
+	[[ "$stderr" == *'rules.F: forbidden_fields takes "patterns", a list of name patterns ("*ssn*")'* ]]
+}

@@ -221,11 +221,35 @@ key_eq(const char *a, const char *b, size_t n)
 }
 
 
+/* A member no rule names, under a closed or forbidden_fields rule: count
+ * the records its name appears in (names past the cap only in total). */
+static void __attribute__((noinline))
+note_other(struct dq_check *ck, const char *k, size_t n)
+{
+	struct dq_rules *rs = ck->rs;
+	long i = dq_strmap_get(&rs->others, k, n);
+	if (i < 0) {
+		if (n == 3 && !memcmp(k, "_dq", 3))
+			return; /* the toolkit's own metadata */
+		if (rs->others.n >= DQ_RULES_MAX_OTHERS) {
+			rs->others_dropped++;
+			return;
+		}
+		i = (long)rs->others.n;
+		dq_strmap_add(&rs->others, k, n, (size_t)i);
+		rs->other_recs = dq_xrealloc(rs->other_recs,
+					     (size_t)(i + 1) * sizeof(uint64_t));
+		rs->other_recs[i] = 0;
+	}
+	rs->other_recs[i]++;
+}
+
 /* Match the record's members to slots in one pass over them.  The
  * scanner rejects repeated keys, so a slot gets at most one member. */
 static void
 find_slots(struct dq_check *ck)
 {
+	const int watch = ck->rs->watch_others;
 	for (size_t i = 0; i < ck->rs->nslots; i++) {
 		ck->rs->slots[i].mi = -1;
 		ck->rs->slots[i].have = 0;
@@ -254,6 +278,11 @@ find_slots(struct dq_check *ck)
 		if (j >= 0) {
 			ck->rs->slots[j].mi = (long)i;
 			ck->rs->slots[j].seen = 1;
+		} else if (watch) {
+			if (m->flags & DQ_M_KEY_ESC)
+				note_other(ck, ck->tbuf.buf, ck->tbuf.len);
+			else
+				note_other(ck, k, n);
 		}
 	}
 }
@@ -831,6 +860,44 @@ unique_decide(struct dq_check *ck, struct dq_rule *r)
 	return rc;
 }
 
+/* A column_order rule on the current record: the listed fields that are
+ * present must come in the listed order.  The first record where they
+ * do not is kept (the order found, and its line) for the end. */
+static void
+column_order(struct dq_check *ck, struct dq_rule *r)
+{
+	long last = -1;
+	size_t k;
+	for (k = 0; k < r->nslots; k++) {
+		long mi = ck->rs->slots[r->slots[k]].mi;
+		if (mi < 0)
+			continue;
+		if (mi < last)
+			break;
+		last = mi;
+	}
+	if (k == r->nslots)
+		return;
+	/* The listed fields in the order the record has them, as text and
+	 * as a JSON list. */
+	struct dq_buf b = DQ_BUF_INIT, j = DQ_BUF_INIT;
+	dq_buf_addch(&j, '[');
+	for (size_t i = 0; i < ck->rec->n; i++)
+		for (k = 0; k < r->nslots; k++) {
+			const struct dq_slot *sl = &ck->rs->slots[r->slots[k]];
+			if (sl->mi != (long)i)
+				continue;
+			dq_buf_addstr(&b, b.len ? ", " : "");
+			dq_buf_addstr(&j, j.len > 1 ? "," : "");
+			dq_buf_add(&b, sl->name, sl->len);
+			dq_buf_add_json_string(&j, sl->name, sl->len);
+		}
+	dq_buf_addch(&j, ']');
+	r->found = dq_buf_detach(&b, NULL);
+	r->found_json = dq_buf_detach(&j, NULL);
+	r->found_line = ck->line;
+}
+
 /* Type the CSV cells of the fields the contract types (contract/types.h):
  * the rules then see what they would see in the NDJSON of the data. */
 static void
@@ -874,6 +941,11 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 			continue;
 		switch (r->kind) {
 		case DQ_RULE_REQUIRED:
+			/* A CSV record has every column of its header: a
+			 * member that is not there is a column the header
+			 * lacks, which a columns rule reports once. */
+			if (!m && csv && r->col_gate)
+				break;
 			r->checked++;
 			if (dq_value_missing(m))
 				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
@@ -1106,6 +1178,10 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		case DQ_RULE_GROUP_COUNT:
 		case DQ_RULE_GROUP_RUN:
 			group_add(ck, r);
+			break;
+		case DQ_RULE_COLUMN_ORDER:
+			if (!r->found)
+				column_order(ck, r);
 			break;
 		default:
 			break;

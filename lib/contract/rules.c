@@ -39,7 +39,8 @@ const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
 	"pattern",	"not_pattern",	  "enum",	"not_in",
 	"range",	"length",	  "order",	"expr",
 	"unique",	"reference",	  "not_reference", "null_rate",
-	"invalid_rate", "duplicate_rate", "row_count",	"group_rate",
+	"invalid_rate", "duplicate_rate", "row_count",	"columns",
+	"closed",	"forbidden_fields", "column_order", "group_rate",
 	"group_count",	"group_run"
 };
 
@@ -47,7 +48,8 @@ static const char *const check_prefix[DQ_NRULE_KIND] = {
 	"REQ",	 "REQ",	  "TYPE",  "FMT",   "PAT",     "NOTPAT",
 	"ENUM",	 "NOTIN", "RANGE", "LEN",   "ORDER",   "EXPR",
 	"UNIQ",	 "REF",	  "NOTREF", "NULL", "INVALID", "DUP",
-	"ROWS",	 "GROUP", "GROUP", "RUN"
+	"ROWS",	 "COLUMNS", "CLOSED", "FORBID", "COLORDER", "GROUP",
+	"GROUP", "RUN"
 };
 
 const char *const dq_cat_names[DQ_NCAT] = { "schema", "format",
@@ -63,7 +65,9 @@ static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
 	DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	  /* unique, reference */
 	DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, /* not_reference, null_rate */
 	DQ_CAT_FORMAT,	     DQ_CAT_UNIQUENESS,	  /* invalid, duplicate_rate */
-	DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,	  /* row_count, group_rate */
+	DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	  /* row_count, columns */
+	DQ_CAT_SCHEMA,	     DQ_CAT_SCHEMA,	  /* closed, forbidden_fields */
+	DQ_CAT_SCHEMA,	     DQ_CAT_BOUNDS,	  /* column_order, group_rate */
 	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS	  /* group_count, group_run */
 };
 
@@ -887,6 +891,59 @@ set_rate_bounds(struct dq_rule *r, const cJSON *mn, const cJSON *mx,
 	return 0;
 }
 
+/* The schema rules: columns (fields, all required to appear),
+ * column_order (fields, two or more), closed (fields: other names
+ * allowed besides the contract's), forbidden_fields (patterns). */
+static int
+load_schema_rule(struct dq_rules *rs, const char *code, enum dq_rule_kind kind,
+		 const cJSON *o, const char **fields, size_t nf,
+		 const char *where)
+{
+	const cJSON *pats = cJSON_GetObjectItemCaseSensitive(o, "patterns");
+	struct dq_buf label = DQ_BUF_INIT;
+
+	if (kind == DQ_RULE_FORBIDDEN) {
+		const cJSON *it;
+		int ok = cJSON_IsArray(pats) && cJSON_GetArraySize(pats) > 0;
+		cJSON_ArrayForEach(it, pats)
+		ok &= cJSON_IsString(it);
+		if (!ok || nf)
+			return dq_error("%s: forbidden_fields takes \"patterns\", "
+					"a list of name patterns (\"*ssn*\")",
+					where);
+		cJSON_ArrayForEach(it, pats)
+		dq_buf_addf(&label, "%s%s", label.len ? "," : "",
+			    it->valuestring);
+	} else if (pats) {
+		return dq_error("%s: \"patterns\" is for forbidden_fields",
+				where);
+	} else if ((kind == DQ_RULE_COLUMNS && !nf) ||
+		   (kind == DQ_RULE_COLUMN_ORDER && nf < 2)) {
+		return dq_error("%s: %s needs \"fields\"%s", where,
+				dq_rule_kind_names[kind],
+				kind == DQ_RULE_COLUMN_ORDER ? " (two or more)"
+							     : "");
+	}
+	for (size_t i = 0; i < nf; i++)
+		dq_buf_addf(&label, "%s%s", i ? "," : "", fields[i]);
+	struct dq_rule *r = rule_new(rs, code, kind, label.buf);
+	dq_buf_release(&label);
+	for (size_t i = 0; i < nf; i++)
+		rule_add_slot(rs, r, fields[i]);
+	if (kind == DQ_RULE_FORBIDDEN) {
+		const cJSON *it;
+		cJSON_ArrayForEach(it, pats)
+		{
+			r->globs = dq_xrealloc(r->globs, (r->nglobs + 1) *
+							 sizeof(char *));
+			r->globs[r->nglobs++] = dq_xstrdup(it->valuestring);
+		}
+	}
+	if (kind == DQ_RULE_CLOSED || kind == DQ_RULE_FORBIDDEN)
+		rs->watch_others = 1;
+	return load_common(rs, r, o, 0, where);
+}
+
 /* An expr check: the fields it reads are the expression's. */
 static int
 load_expr_rule(struct dq_rules *rs, const char *code, const cJSON *o,
@@ -938,6 +995,11 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 		fields[nf++] = f2[i];
 	if (kind == DQ_RULE_EXPR) {
 		rc = load_expr_rule(rs, code, o, nf, where);
+		goto out;
+	}
+	if (kind >= DQ_RULE_COLUMNS && kind <= DQ_RULE_COLUMN_ORDER) {
+		rc = load_schema_rule(rs, code, (enum dq_rule_kind)kind, o,
+				      fields, nf, where);
 		goto out;
 	}
 	if (!nf && kind != DQ_RULE_ROW_COUNT && kind < DQ_RULE_GROUP_RATE) {
@@ -1349,6 +1411,7 @@ dq_rules_init(struct dq_rules *rs, long long today)
 
 	memset(rs, 0, sizeof(*rs));
 	dq_strmap_init(&rs->snames);
+	dq_strmap_init(&rs->others);
 	memcpy(rs->weights, w, sizeof(w));
 	rs->pass_mark = 80;
 	rs->id_slot = -1;
@@ -1392,6 +1455,11 @@ dq_rules_release(struct dq_rules *rs)
 			free(r->ventry[k]);
 			free(r->jmsg[k]);
 		}
+		for (size_t k = 0; k < r->nglobs; k++)
+			free(r->globs[k]);
+		free(r->globs);
+		free(r->found);
+		free(r->found_json);
 		free(r->jcode);
 		free(r->jlabel);
 		free(r->jhint);
@@ -1419,6 +1487,8 @@ dq_rules_release(struct dq_rules *rs)
 	}
 	free(rs->slots);
 	dq_strmap_release(&rs->snames);
+	dq_strmap_release(&rs->others);
+	free(rs->other_recs);
 	cJSON_Delete(rs->contract_id);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -1427,6 +1497,14 @@ void
 dq_rules_ready(struct dq_rules *rs, const char *id_field)
 {
 	rs->id_slot = slot_get(rs, id_field);
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		struct dq_rule *c = &rs->rules[ri];
+		for (size_t k = 0; c->kind == DQ_RULE_COLUMNS && k < c->nslots; k++)
+			for (size_t j = 0; j < rs->nrules; j++)
+				if (rs->rules[j].kind == DQ_RULE_REQUIRED &&
+				    rs->rules[j].slots[0] == c->slots[k])
+					rs->rules[j].col_gate = 1;
+	}
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		rs->rules[ri].dnv = -1;
 		rule_texts(rs, &rs->rules[ri]);

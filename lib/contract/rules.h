@@ -52,6 +52,10 @@ enum dq_rule_kind {
 	DQ_RULE_INVALID_RATE,
 	DQ_RULE_DUP_RATE,
 	DQ_RULE_ROW_COUNT,
+	DQ_RULE_COLUMNS,
+	DQ_RULE_CLOSED,
+	DQ_RULE_FORBIDDEN,
+	DQ_RULE_COLUMN_ORDER,
 	DQ_RULE_GROUP_RATE,
 	DQ_RULE_GROUP_COUNT,
 	DQ_RULE_GROUP_RUN,
@@ -211,6 +215,17 @@ struct dq_rule {
 	size_t jmsglen[DQ_NMSG];
 	char *jcode, *jlabel, *jhint;
 
+	/* Schema rules: forbidden's glob patterns (fnmatch(3)); the first
+	 * record whose columns are out of order (their names in the order
+	 * found, and its line). */
+	char **globs;
+	size_t nglobs;
+	char *found, *found_json;
+	long found_line;
+	int col_gate; /* a required check on a field a columns rule lists:
+		       * a CSV column missing from the header is that
+		       * rule's one failure, not one per row */
+
 	/* Tallies. */
 	uint64_t checked, failures;
 	double measured;
@@ -257,6 +272,13 @@ struct dq_rules {
 	struct dq_strmap snames; /* field name -> slot index */
 	int has_invalid_rate;
 	int id_slot;
+	/* With a closed or forbidden rule, the fields no rule names are
+	 * counted as they come: their names (at most DQ_RULES_MAX_OTHERS)
+	 * and the records each appears in. */
+	int watch_others;
+	struct dq_strmap others;
+	uint64_t *other_recs;
+	uint64_t others_dropped; /* members of names past the cap */
 
 	/* The score: category weights and the pass mark (contract
 	 * "score", or the defaults 40/35/20/15/10 and 80). */
@@ -273,6 +295,8 @@ struct dq_rules {
 	cJSON *contract_id; /* {"name", "version"} of the contract as it
 			     * says them, for the summary (owned), or NULL */
 };
+
+#define DQ_RULES_MAX_OTHERS 10000
 
 /* Set the defaults; today is the run's day (days since 1970-01-01). */
 void dq_rules_init(struct dq_rules *rs, long long today);
