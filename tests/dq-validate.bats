@@ -921,3 +921,42 @@ OUT
 	run -2 --separate-stderr dq validate -q -c "$T/c2.json" "$T/ok"
 	[[ "$stderr" == *'rules.F: forbidden_fields takes "patterns", a list of name patterns ("*ssn*")'* ]]
 }
+
+@test "--max-rejects as a share of the input, and above the history's median (issue 16)" {
+	# 10 lines, 1 rejected: 10%.
+	printf '{"a":1}\nbad\n{"a":2}\n{"a":3}\n{"a":4}\n{"a":5}\n{"a":6}\n{"a":7}\n{"a":8}\n{"a":9}\n' >"$T/in"
+	run -1 dq validate -q --allow-absent-fields "$T/in"
+	run -0 dq validate -q --max-rejects 10% --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.reject_limit, .counts.rejected, .passed]' "$T/s.json"
+	assert_output '[{"percent":10},1,true]'
+	run -1 dq validate -q --max-rejects 9.5% "$T/in"
+	# History: dq-validate runs at 2%, 4%, 3% (median 3%), and a
+	# dq-profile run at 50% and one without input, both skipped.
+	printf '%s\n' '{"tool":"dq-validate","counts":{"in":100,"rejected":2}}' \
+		'{"tool":"dq-profile","counts":{"in":2,"rejected":1}}' \
+		'{"tool":"dq-validate","counts":{"in":50,"rejected":2}}' \
+		'{"tool":"dq-validate","counts":{"in":0,"rejected":0}}' \
+		'{"tool":"dq-validate","counts":{"in":200,"rejected":6}}' >"$T/h"
+	# 3% + 5% = 8% < 10%: fails; 3% + 7% = 10%: passes.
+	run -1 dq validate -q --max-rejects +5% --reject-history "$T/h" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.reject_limit' "$T/s.json"
+	assert_output '{"percent":8,"median_percent":3,"runs":3}'
+	run -0 dq validate -q --max-rejects +7% --reject-history "$T/h" "$T/in"
+	# Only the last 10 runs count: ten more at 20% make the median 20%.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf '%s\n' '{"tool":"dq-validate","counts":{"in":10,"rejected":2}}' >>"$T/h"
+	done
+	run -0 dq validate -q --max-rejects +0% --reject-history "$T/h" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.reject_limit' "$T/s.json"
+	assert_output '{"percent":20,"median_percent":20,"runs":10}'
+	# No history yet: a warning, and the limit is taken above 0.
+	run -1 --separate-stderr dq validate --max-rejects +5% --reject-history "$T/none" "$T/in"
+	[[ "$stderr" == *"warning: no earlier dq-validate run in $T/none: the reject limit +5% is taken above 0"* ]]
+	printf 'not json\n' >>"$T/h"
+	run -2 --separate-stderr dq validate -q --max-rejects +5% --reject-history "$T/h" "$T/in"
+	[[ "$stderr" == *"$T/h:16: not a run summary"* ]]
+	run -2 --separate-stderr dq validate -q --max-rejects +5% "$T/in"
+	[[ "$stderr" == *"--max-rejects +P%: needs --reject-history FILE"* ]]
+	run -2 --separate-stderr dq validate -q --max-rejects 5%% "$T/in"
+	[[ "$stderr" == *"--max-rejects: '5%%': expected a count (3), a share of the input lines (10%) or a share above the history's median (+5%)"* ]]
+}
