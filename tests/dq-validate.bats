@@ -960,3 +960,33 @@ OUT
 	run -2 --separate-stderr dq validate -q --max-rejects 5%% "$T/in"
 	[[ "$stderr" == *"--max-rejects: '5%%': expected a count (3), a share of the input lines (10%) or a share above the history's median (+5%)"* ]]
 }
+
+@test "aggregate checks: mean, stddev, sum, min, max, count of a field's numbers (issue 16)" {
+	# h's numbers: 2, 4, 9 ("x" is not one; g has none).  Mean 5;
+	# sample standard deviation sqrt((9 + 1 + 16) / 2) = sqrt(13);
+	# sum 15; min 2; max 9; count 3.
+	printf '%s\n' '{"h":2,"g":"a"}' '{"h":4}' '{"h":"x"}' '{"h":9}' '{"g":null}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"rules": {
+ "MEAN": {"check": "aggregate", "field": "h", "stat": "mean", "min": 1, "max": 4},
+ "SD":   {"check": "aggregate", "field": "h", "stat": "stddev", "max": 3},
+ "SUM":  {"check": "aggregate", "field": "h", "stat": "sum", "max": 15},
+ "MAX":  {"check": "aggregate", "field": "h", "stat": "max", "max": 10},
+ "MIN":  {"check": "aggregate", "field": "h", "stat": "min", "min": 3},
+ "CNT":  {"check": "aggregate", "field": "h", "stat": "count", "min": 4},
+ "NONE": {"check": "aggregate", "field": "g", "stat": "mean", "max": 1}}}
+J
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.code, .record_id, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+["MEAN",null,5,"mean 5 is above the limit 4"]
+["SD",null,3.60555127546399,"stddev 3.60555 is above the limit 3"]
+["MIN",null,2,"min 2 is below the limit 3"]
+["CNT",null,3,"count 3 is below the limit 4"]
+["NONE",null,null,"no numbers in g: its mean measures nothing"]
+OUT
+	run -0 jq -c '[.rules[] | [.code, .check, .category, .measured, .passed]]' "$T/s.json"
+	assert_output '[["MEAN","aggregate","bounds",5,false],["SD","aggregate","bounds",3.605551275463989,false],["SUM","aggregate","bounds",15,true],["MAX","aggregate","bounds",9,true],["MIN","aggregate","bounds",2,false],["CNT","aggregate","bounds",3,false],["NONE","aggregate","bounds",null,false]]'
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.SUM.stat=median "$T/in"
+	[[ "$stderr" == *"rules.SUM: stat is mean, stddev, sum, min, max or count"* ]]
+}

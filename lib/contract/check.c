@@ -1179,6 +1179,10 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		case DQ_RULE_GROUP_RUN:
 			group_add(ck, r);
 			break;
+		case DQ_RULE_AGGREGATE:
+			if (m && m->type == DQ_JSON_NUMBER)
+				dq_moments_add(&r->mom, slot_num(ck, sl));
+			break;
 		case DQ_RULE_COLUMN_ORDER:
 			if (!r->found)
 				column_order(ck, r);

@@ -87,7 +87,7 @@ static const struct keyspec rule_keys[] = {
 	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
 	{ "owner", NULL, 0 },       { "tags", NULL, 0 },
 	{ "expr", NULL, 0 },        { "part", NULL, 0 },
-	{ "patterns", NULL, 0 },
+	{ "patterns", NULL, 0 },    { "stat", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -219,7 +219,7 @@ dq_partial_chunkable(const struct dq_rules *rs, int merge)
 		    r->kind == DQ_RULE_GROUP_RATE || r->kind == DQ_RULE_GROUP_COUNT ||
 		    r->kind == DQ_RULE_GROUP_RUN ||
 		    (r->kind >= DQ_RULE_COLUMNS &&
-		     r->kind <= DQ_RULE_COLUMN_ORDER))
+		     r->kind <= DQ_RULE_AGGREGATE))
 			return dq_error("rule '%s' (%s) needs the whole "
 					"stream: it cannot run in chunks "
 					"(--%s); validate the stream in one "

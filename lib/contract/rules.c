@@ -40,7 +40,7 @@ const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
 	"range",	"length",	  "order",	"expr",
 	"unique",	"reference",	  "not_reference", "null_rate",
 	"invalid_rate", "duplicate_rate", "row_count",	"columns",
-	"closed",	"forbidden_fields", "column_order", "group_rate",
+	"closed",	"forbidden_fields", "column_order", "aggregate", "group_rate",
 	"group_count",	"group_run"
 };
 
@@ -48,7 +48,7 @@ static const char *const check_prefix[DQ_NRULE_KIND] = {
 	"REQ",	 "REQ",	  "TYPE",  "FMT",   "PAT",     "NOTPAT",
 	"ENUM",	 "NOTIN", "RANGE", "LEN",   "ORDER",   "EXPR",
 	"UNIQ",	 "REF",	  "NOTREF", "NULL", "INVALID", "DUP",
-	"ROWS",	 "COLUMNS", "CLOSED", "FORBID", "COLORDER", "GROUP",
+	"ROWS",	 "COLUMNS", "CLOSED", "FORBID", "COLORDER", "AGG", "GROUP",
 	"GROUP", "RUN"
 };
 
@@ -67,9 +67,13 @@ static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
 	DQ_CAT_FORMAT,	     DQ_CAT_UNIQUENESS,	  /* invalid, duplicate_rate */
 	DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	  /* row_count, columns */
 	DQ_CAT_SCHEMA,	     DQ_CAT_SCHEMA,	  /* closed, forbidden_fields */
-	DQ_CAT_SCHEMA,	     DQ_CAT_BOUNDS,	  /* column_order, group_rate */
+	DQ_CAT_SCHEMA,	     DQ_CAT_BOUNDS,	  /* column_order, aggregate */
+	DQ_CAT_BOUNDS,			  /* group_rate */
 	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS	  /* group_count, group_run */
 };
+
+const char *const dq_stat_names[DQ_NSTAT] = { "mean", "stddev", "sum",
+					       "min",  "max",	 "count" };
 
 const char *const dq_sev_names[4] = { "info", "warn", "error", "none" };
 
@@ -1178,6 +1182,24 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 			if (set_rate_bounds(r, mn, mx, where))
 				goto out;
 			break;
+		case DQ_RULE_AGGREGATE: {
+			v = cJSON_GetObjectItemCaseSensitive(o, "stat");
+			int k = 0;
+			while (k < DQ_NSTAT && !(cJSON_IsString(v) &&
+						 !strcmp(v->valuestring,
+							 dq_stat_names[k])))
+				k++;
+			if (k == DQ_NSTAT) {
+				dq_error("%s: stat is mean, stddev, sum, min, "
+					 "max or count", where);
+				goto out;
+			}
+			r->stat = k;
+			if (set_rate_bounds(r, mn, mx, where))
+				goto out;
+			slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
+			break;
+		}
 		default:
 			break;
 		}

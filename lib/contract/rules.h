@@ -29,6 +29,7 @@
 #include "base/util.h"
 #include "contract/contract.h"
 #include "contract/expr.h"
+#include "sketch/moments.h"
 #include "contract/types.h"
 
 /* The checks a rule makes; dq_rule_kind_names are the contract's words. */
@@ -56,6 +57,7 @@ enum dq_rule_kind {
 	DQ_RULE_CLOSED,
 	DQ_RULE_FORBIDDEN,
 	DQ_RULE_COLUMN_ORDER,
+	DQ_RULE_AGGREGATE,
 	DQ_RULE_GROUP_RATE,
 	DQ_RULE_GROUP_COUNT,
 	DQ_RULE_GROUP_RUN,
@@ -130,6 +132,12 @@ struct dq_group {
  * for range and length checks DQ_MSG_MIN or DQ_MSG_MAX. */
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
 	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
+
+/* The statistics an aggregate rule bounds; dq_stat_names are the
+ * contract's words. */
+enum { DQ_STAT_MEAN, DQ_STAT_STDDEV, DQ_STAT_SUM, DQ_STAT_MIN, DQ_STAT_MAX,
+       DQ_STAT_COUNT, DQ_NSTAT };
+extern const char *const dq_stat_names[DQ_NSTAT];
 
 /* What part of a value a value-set check reads: all of it, or the
  * domain of an e-mail address (after the last '@'). */
@@ -225,6 +233,11 @@ struct dq_rule {
 	int col_gate; /* a required check on a field a columns rule lists:
 		       * a CSV column missing from the header is that
 		       * rule's one failure, not one per row */
+
+	/* An aggregate rule: which statistic (DQ_STAT_*) of the field's
+	 * numbers, kept as streaming moments. */
+	int stat;
+	struct dq_moments mom;
 
 	/* Tallies. */
 	uint64_t checked, failures;

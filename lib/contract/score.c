@@ -245,6 +245,64 @@ decide_schema(const struct dq_rules *rs, struct dq_check *ck,
 	dq_buf_release(&val);
 }
 
+/*
+ * An aggregate rule: the statistic of the field's numbers (strings and
+ * other values are the type check's business) against its limits.  No
+ * number at all measures nothing: a failure ("no numbers"), never a
+ * mean of 0 that passes.
+ */
+static void
+decide_aggregate(struct dq_check *ck, struct dq_rule *r)
+{
+	const struct dq_moments *m = &r->mom;
+	char msg[200], v[64];
+	double x = 0;
+
+	switch (r->stat) {
+	case DQ_STAT_MEAN:
+		x = m->mean;
+		break;
+	case DQ_STAT_STDDEV:
+		x = dq_moments_sample_stddev(m);
+		break;
+	case DQ_STAT_SUM:
+		x = m->sum;
+		break;
+	case DQ_STAT_MIN:
+		x = m->min;
+		break;
+	case DQ_STAT_MAX:
+		x = m->max;
+		break;
+	default:
+		x = (double)m->n;
+		break;
+	}
+	r->checked = 1;
+	r->measured = x;
+	r->has_measured = m->n > 0 || r->stat == DQ_STAT_COUNT;
+	if (!r->has_measured) {
+		snprintf(msg, sizeof(msg), "no numbers in %s: its %s measures "
+			 "nothing", r->label, dq_stat_names[r->stat]);
+		snprintf(v, sizeof(v), "null");
+	} else if (out_of_limits(r, x)) {
+		snprintf(msg, sizeof(msg), "%s %.6g is %s the limit %.6g",
+			 dq_stat_names[r->stat], x,
+			 r->has_min && x < r->min ? "below" : "above",
+			 r->has_min && x < r->min ? r->min : r->max);
+		snprintf(v, sizeof(v), "%.15g", x);
+	} else {
+		r->failures = 0;
+		r->failed = 0;
+		return;
+	}
+	r->failures = 1;
+	r->failed = 1;
+	ck->n_viol[r->sev]++;
+	if (ck->vfile->fd >= 0)
+		write_violation_text(ck, r, NULL, 0, v, strlen(v), msg, NULL);
+}
+
 void
 dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
 		const struct dq_score_opts *o)
@@ -284,6 +342,9 @@ dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
 							     NULL);
 				}
 			}
+			break;
+		case DQ_RULE_AGGREGATE:
+			decide_aggregate(ck, r);
 			break;
 		case DQ_RULE_COLUMNS:
 		case DQ_RULE_CLOSED:
