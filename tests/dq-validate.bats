@@ -758,3 +758,251 @@ EOF2
 	run -2 --separate-stderr dq validate -q --merge --require id bad2.json p2.json
 	assert_equal "$stderr" "dq-validate: bad2.json: check 'REQ:id': its checked and failures counts do not fit the chunk's records"
 }
+
+@test "row expressions: expr checks and expr conditions, three-valued (issue 16)" {
+	# Worked by hand (tests/fixtures/validate/expr.*):
+	# 2: end before start (DATE-1); 8 x 20 = 160 > 150.005 (PAY-1).
+	# 3: len("C") = 1 (NAME-1); hours 5 > 0, not void: pay required (PAY-2);
+	#    LONG-1: 30 days > 14 or approved (missing): unknown, not checked.
+	# 4: 31 days, approved: passes; hours 0: PAY-2 does not apply.
+	# 5: hours "8" a string: TYPE:hours; PAY-1 unknown; PAY-2's condition
+	#    is unknown and false = false; LONG-1: 19.5 days, not approved.
+	# 6: no dates: DATE-1 and LONG-1 unknown.
+	run -1 dq validate -q -c "$V/expr.json" --id id --violations "$T/v" \
+		--summary "$T/s.json" "$V/expr.ndjson"
+	run -0 jq -c '[.record_id, .code, .field, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+[2,"DATE-1","end_date,start_date",["2024-03-01","2024-03-10"],"end_date >= start_date is false"]
+[2,"PAY-1","hours,rate,pay",[8,20,150],"hours * rate <= pay + 0.005 is false"]
+[3,"NAME-1","name","C","len(name) >= 2 is false"]
+[3,"PAY-2","pay",null,"required value is missing"]
+[5,"TYPE:hours","hours","8","expected number, found string"]
+[5,"LONG-1","end_date,start_date,approved",["2024-03-20T12:00:00Z","2024-03-01",false],"end_date - start_date <= 14 or approved == true is false"]
+OUT
+	# Unknown is not checked: DATE-1 5 of 6, PAY-1 4, LONG-1 4.
+	run -0 jq -c '[.rules[] | select(.check != "type" and .check != "format") | [.code, .check, .checked, .failures]]' "$T/s.json"
+	assert_output '[["DATE-1","expr",5,1],["PAY-1","expr",4,1],["NAME-1","expr",6,1],["PAY-2","required",4,1],["LONG-1","expr",4,1]]'
+}
+
+@test "row expressions on CSV: arithmetic types the cells as numbers (issue 16)" {
+	printf 'a,b,total\n1,2,3\n2,2,5\n,1,1\n' >"$T/in.csv"
+	printf '{"rules":{"SUM":{"check":"expr","expr":"a + b == total"}}}' >"$T/c.json"
+	# Row 2: 2 + 2 != 5; row 3: a empty (null): unknown.
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in.csv"
+	run -0 jq -c '[.line, .value]' "$T/v"
+	assert_output '[3,[2,2,5]]'
+	run -0 jq -c '[.rules[0].checked, .rules[0].failures]' "$T/s.json"
+	assert_output '[2,1]'
+}
+
+@test "row expressions: errors at load name the rule, the column and the types (issue 16)" {
+	printf '%s\n' '{"n":1}' >"$T/in"
+	for e in \
+		'{"fields":{"name":{"type":"string"}},"rules":{"R":{"check":"expr","expr":"name + 1 > 2"}}}' \
+		'{"fields":{"n":{"type":"integer"}},"rules":{"R":{"check":"expr","expr":"n > '"'x'"'"}}}' \
+		'{"rules":{"R":{"check":"expr","expr":"n + 1"}}}' \
+		'{"rules":{"R":{"check":"expr","expr":"n = 1"}}}' \
+		'{"rules":{"R":{"check":"required","field":"n","if":{"expr":"n > 1 and"}}}}' \
+		'{"rules":{"R":{"check":"expr","field":"n","expr":"n > 1"}}}' \
+		'{"rules":{"R":{"check":"required","field":"n","if":{"expr":"n > 1","field":"n"}}}}'
+	do
+		printf '%s' "$e" >"$T/c.json"
+		run -2 dq validate -q -c "$T/c.json" "$T/in"
+		printf '%s\n' "$output" >>"$T/err"
+	done
+	run -0 cat "$T/err"
+	assert_output - <<'OUT'
+dq-validate: contract: rules.R.expr: "name + 1 > 2": column 6: '+' needs numbers, not a string
+dq-validate: contract: rules.R.expr: "n > 'x'": column 3: cannot compare a number with a string
+dq-validate: contract: rules.R.expr: "n + 1": column 1: the expression is a number, not a condition
+dq-validate: contract: rules.R.expr: "n = 1": column 3: equality is written ==
+dq-validate: contract: rules.R.expr: "n > 1 and": column 10: expected a value, found the end
+dq-validate: contract: rules.R: an expr check reads the fields its expression names: no "field"
+dq-validate: contract: rules.R: a condition is either "expr" alone or "field" and one operator
+OUT
+}
+
+@test "row expressions: a field no record has, in an expr condition, fails the gate (issue 16)" {
+	printf '%s\n' '{"a":1,"b":2}' >"$T/in"
+	printf '{"rules":{"R":{"check":"required","field":"b","if":{"expr":"a > 0 and hourz > 1"}}}}' >"$T/c.json"
+	run -1 --separate-stderr dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.rules[0].absent_fields' "$T/s.json"
+	assert_output '["hourz"]'
+}
+
+@test "negative rules: not_in, not_pattern, not_reference, and an e-mail's domain as the value (issue 16)" {
+	cd "$T"
+	printf 'id,name\n7,Core Seven\n9,Core Nine\n' >core.csv
+	printf '%s\n' '{"domain":"spam.example"}' '{"domain":"Junk.Example"}' >blocked.ndjson
+	cat >c.json <<'J'
+{"fields": {
+  "email": {"type": "email", "part": "domain",
+            "not_in": ["mailinator.com", "guerrillamail.com"],
+            "codes": {"not_in": "EM-DISP"}},
+  "id": {"not_reference": {"file": "core.csv"}, "codes": {"not_reference": "NEW-1"}}},
+ "rules": {
+  "NAME-T": {"check": "not_pattern", "field": "name", "pattern": "^(test|dummy)"},
+  "EM-BLK": {"check": "not_reference", "field": "email", "part": "domain",
+             "file": "blocked.ndjson", "key": "domain"},
+  "EM-TLD": {"check": "pattern", "field": "email", "part": "domain",
+             "pattern": "[.](com|org)$", "severity": "warn"}}}
+J
+	# (record_id is the id.)  1 passes everything.  2: id 7 is already in core.csv (NEW-1);
+	# MAILINATOR.com is mailinator.com (EM-DISP).  3: name starts with
+	# "test" (NAME-T); Junk.EXAMPLE is blocked.ndjson's Junk.Example
+	# (a domain has no case: EM-BLK), not .com/.org (EM-TLD).  4: not an address: no domain,
+	# so only the format check (FMT:email) speaks; "Testa" does not
+	# start with "test" (case matters to patterns).  5: id "9" (CSV
+	# text) is 9 in core.csv as text; spam.example blocked and not
+	# .com/.org; the name is missing, not_pattern skips it.  6:
+	# mail.spam.example is not spam.example (a domain is compared
+	# whole), but not .com/.org either.
+	printf '%s\n' \
+		'{"id":1,"name":"Ann","email":"ann@example.com"}' \
+		'{"id":7,"name":"Bo","email":"bo@MAILINATOR.com"}' \
+		'{"id":3,"name":"test user","email":"t@Junk.EXAMPLE"}' \
+		'{"id":4,"name":"Testa","email":"not-an-address"}' \
+		'{"id":9,"name":"","email":"x@spam.example"}' \
+		'{"id":6,"name":"Di","email":"d@mail.spam.example"}' >in
+	run -1 dq validate -q -c c.json --id id --violations v --summary s.json in
+	run -0 jq -c '[.record_id, .code, .value, .message]' v
+	assert_output - <<'OUT'
+[7,"EM-DISP","bo@MAILINATOR.com","domain is one of the forbidden values (\"mailinator.com\", \"guerrillamail.com\")"]
+[7,"NEW-1",7,"already in column id of core.csv"]
+[3,"NAME-T","test user","matches the forbidden pattern ^(test|dummy)"]
+[3,"EM-BLK","t@Junk.EXAMPLE","domain already in column domain of blocked.ndjson"]
+[3,"EM-TLD","t@Junk.EXAMPLE","domain does not match the pattern [.](com|org)$"]
+[4,"FMT:email","not-an-address","not a valid email address"]
+[9,"NEW-1",9,"already in column id of core.csv"]
+[9,"EM-BLK","x@spam.example","domain already in column domain of blocked.ndjson"]
+[9,"EM-TLD","x@spam.example","domain does not match the pattern [.](com|org)$"]
+[6,"EM-TLD","d@mail.spam.example","domain does not match the pattern [.](com|org)$"]
+OUT
+	# Checked: EM-DISP, EM-BLK and EM-TLD on the 5 addresses with a
+	# domain; NAME-T on the 5 names present.
+	run -0 jq -c '[.rules[] | [.code, .check, .category, .checked, .failures]]' s.json
+	assert_output '[["TYPE:email","type","schema",6,0],["FMT:email","format","format",6,1],["EM-DISP","not_in","bounds",5,1],["NEW-1","not_reference","uniqueness",6,2],["NAME-T","not_pattern","format",5,1],["EM-BLK","not_reference","uniqueness",5,2],["EM-TLD","pattern","format",5,3]]'
+	run -2 --separate-stderr dq validate -q -c c.json --set rules.EM-TLD.part=local in
+	[[ "$stderr" == *'rules.EM-TLD: part is "domain" (an e-mail address'"'"'s domain)'* ]]
+	printf '{"rules":{"R":{"check":"length","field":"email","max_length":9,"part":"domain"}}}' >c2.json
+	run -2 --separate-stderr dq validate -q -c c2.json in
+	[[ "$stderr" == *"rules.R: part applies to enum, not_in, pattern, not_pattern, reference and not_reference"* ]]
+}
+
+@test "schema gate: missing columns, a closed schema, forbidden names, column order: one error each (issue 16)" {
+	cat >"$T/c.json" <<'J'
+{"fields": {"id": {"type": "integer", "required": true}, "email": {"required": true}},
+ "rules": {
+  "COLS": {"check": "columns", "fields": ["id", "name", "email", "phone"]},
+  "CLOSED": {"check": "closed", "fields": ["notes"]},
+  "PII": {"check": "forbidden_fields", "patterns": ["*ssn*", "*[Pp]assword*"]},
+  "ORDER": {"check": "column_order", "fields": ["id", "name", "email"]}}}
+J
+	# CSV: the header lacks email and phone (Email is another name);
+	# Email and home_ssn are not in the contract (notes is allowed);
+	# home_ssn matches *ssn*; name comes before id.  The missing email
+	# column is COLS's one failure, not a REQ:email violation per row.
+	printf 'name,id,Email,home_ssn,notes\nAnn,1,a@x.com,123,hi\nBo,2,b@x.com,456,\n' >"$T/in.csv"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in.csv"
+	run -0 jq -c '[.code, .category, .line, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+["COLS","schema",null,["email","phone"],"missing from the input: email, phone"]
+["CLOSED","schema",null,["Email","home_ssn"],"fields the contract does not name: Email (2 records), home_ssn (2 records)"]
+["PII","schema",null,["home_ssn"],"forbidden field names present: home_ssn (2 records)"]
+["ORDER","schema",2,["name","id"],"columns out of order: expected id, name, email; found name, id"]
+OUT
+	run -0 jq -c '[[.rules[] | select(.code == "REQ:email" or .check == "columns") | [.code, .checked, .failures]], .warnings, .metrics.schemaValidation.failed]' "$T/s.json"
+	assert_output '[[["REQ:email",0,0],["COLS",1,1]],[],4]'
+	# NDJSON: phone appears in no record; tmp and user_ssn are not in
+	# the contract; record 2 has email before name.  Record 3 lacks
+	# email: in NDJSON that is known per record, so REQ:email reports it.
+	printf '%s\n' '{"id":1,"name":"A","email":"a@x"}' \
+		'{"id":2,"email":"b@x","name":"B","tmp":1}' \
+		'{"id":3,"name":"C","user_ssn":"x"}' >"$T/in"
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/in"
+	run -0 jq -c '[.code, .line, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+["REQ:email",3,null,"required value is missing"]
+["COLS",null,["phone"],"missing from the input: phone"]
+["CLOSED",null,["tmp","user_ssn"],"fields the contract does not name: tmp (1 record), user_ssn (1 record)"]
+["PII",null,["user_ssn"],"forbidden field names present: user_ssn (1 record)"]
+["ORDER",2,["id","email","name"],"columns out of order: expected id, name, email; found id, email, name"]
+OUT
+	# All present, in order, nothing else: passes.
+	printf '%s\n' '{"id":1,"name":"A","email":"a@x","phone":"+15550100","notes":""}' >"$T/ok"
+	run -0 dq validate -q -c "$T/c.json" "$T/ok"
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --partial --summary "$T/p.json" "$T/ok"
+	[[ "$stderr" == *"rule 'COLS' (columns) needs the whole stream"* ]]
+	printf '{"rules":{"F":{"check":"forbidden_fields","field":"a","patterns":["*ssn*"]}}}' >"$T/c2.json"
+	run -2 --separate-stderr dq validate -q -c "$T/c2.json" "$T/ok"
+	[[ "$stderr" == *'rules.F: forbidden_fields takes "patterns", a list of name patterns ("*ssn*")'* ]]
+}
+
+@test "--max-rejects as a share of the input, and above the history's median (issue 16)" {
+	# 10 lines, 1 rejected: 10%.
+	printf '{"a":1}\nbad\n{"a":2}\n{"a":3}\n{"a":4}\n{"a":5}\n{"a":6}\n{"a":7}\n{"a":8}\n{"a":9}\n' >"$T/in"
+	run -1 dq validate -q --allow-absent-fields "$T/in"
+	run -0 dq validate -q --max-rejects 10% --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.reject_limit, .counts.rejected, .passed]' "$T/s.json"
+	assert_output '[{"percent":10},1,true]'
+	run -1 dq validate -q --max-rejects 9.5% "$T/in"
+	# History: dq-validate runs at 2%, 4%, 3% (median 3%), and a
+	# dq-profile run at 50% and one without input, both skipped.
+	printf '%s\n' '{"tool":"dq-validate","counts":{"in":100,"rejected":2}}' \
+		'{"tool":"dq-profile","counts":{"in":2,"rejected":1}}' \
+		'{"tool":"dq-validate","counts":{"in":50,"rejected":2}}' \
+		'{"tool":"dq-validate","counts":{"in":0,"rejected":0}}' \
+		'{"tool":"dq-validate","counts":{"in":200,"rejected":6}}' >"$T/h"
+	# 3% + 5% = 8% < 10%: fails; 3% + 7% = 10%: passes.
+	run -1 dq validate -q --max-rejects +5% --reject-history "$T/h" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.reject_limit' "$T/s.json"
+	assert_output '{"percent":8,"median_percent":3,"runs":3}'
+	run -0 dq validate -q --max-rejects +7% --reject-history "$T/h" "$T/in"
+	# Only the last 10 runs count: ten more at 20% make the median 20%.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf '%s\n' '{"tool":"dq-validate","counts":{"in":10,"rejected":2}}' >>"$T/h"
+	done
+	run -0 dq validate -q --max-rejects +0% --reject-history "$T/h" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '.reject_limit' "$T/s.json"
+	assert_output '{"percent":20,"median_percent":20,"runs":10}'
+	# No history yet: a warning, and the limit is taken above 0.
+	run -1 --separate-stderr dq validate --max-rejects +5% --reject-history "$T/none" "$T/in"
+	[[ "$stderr" == *"warning: no earlier dq-validate run in $T/none: the reject limit +5% is taken above 0"* ]]
+	printf 'not json\n' >>"$T/h"
+	run -2 --separate-stderr dq validate -q --max-rejects +5% --reject-history "$T/h" "$T/in"
+	[[ "$stderr" == *"$T/h:16: not a run summary"* ]]
+	run -2 --separate-stderr dq validate -q --max-rejects +5% "$T/in"
+	[[ "$stderr" == *"--max-rejects +P%: needs --reject-history FILE"* ]]
+	run -2 --separate-stderr dq validate -q --max-rejects 5%% "$T/in"
+	[[ "$stderr" == *"--max-rejects: '5%%': expected a count (3), a share of the input lines (10%) or a share above the history's median (+5%)"* ]]
+}
+
+@test "aggregate checks: mean, stddev, sum, min, max, count of a field's numbers (issue 16)" {
+	# h's numbers: 2, 4, 9 ("x" is not one; g has none).  Mean 5;
+	# sample standard deviation sqrt((9 + 1 + 16) / 2) = sqrt(13);
+	# sum 15; min 2; max 9; count 3.
+	printf '%s\n' '{"h":2,"g":"a"}' '{"h":4}' '{"h":"x"}' '{"h":9}' '{"g":null}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"rules": {
+ "MEAN": {"check": "aggregate", "field": "h", "stat": "mean", "min": 1, "max": 4},
+ "SD":   {"check": "aggregate", "field": "h", "stat": "stddev", "max": 3},
+ "SUM":  {"check": "aggregate", "field": "h", "stat": "sum", "max": 15},
+ "MAX":  {"check": "aggregate", "field": "h", "stat": "max", "max": 10},
+ "MIN":  {"check": "aggregate", "field": "h", "stat": "min", "min": 3},
+ "CNT":  {"check": "aggregate", "field": "h", "stat": "count", "min": 4},
+ "NONE": {"check": "aggregate", "field": "g", "stat": "mean", "max": 1}}}
+J
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" --summary "$T/s.json" "$T/in"
+	run -0 jq -c '[.code, .record_id, .value, .message]' "$T/v"
+	assert_output - <<'OUT'
+["MEAN",null,5,"mean 5 is above the limit 4"]
+["SD",null,3.60555127546399,"stddev 3.60555 is above the limit 3"]
+["MIN",null,2,"min 2 is below the limit 3"]
+["CNT",null,3,"count 3 is below the limit 4"]
+["NONE",null,null,"no numbers in g: its mean measures nothing"]
+OUT
+	run -0 jq -c '[.rules[] | [.code, .check, .category, .measured, .passed]]' "$T/s.json"
+	assert_output '[["MEAN","aggregate","bounds",5,false],["SD","aggregate","bounds",3.605551275463989,false],["SUM","aggregate","bounds",15,true],["MAX","aggregate","bounds",9,true],["MIN","aggregate","bounds",2,false],["CNT","aggregate","bounds",3,false],["NONE","aggregate","bounds",null,false]]'
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.SUM.stat=median "$T/in"
+	[[ "$stderr" == *"rules.SUM: stat is mean, stddev, sum, min, max or count"* ]]
+}

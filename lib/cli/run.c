@@ -34,7 +34,8 @@ enum {
 	O_ENCODING,
 	O_NO_HEADER,
 	O_PRINT_CONTRACT,
-	O_LINE_OFFSET
+	O_LINE_OFFSET,
+	O_REJECT_HISTORY
 };
 
 static const struct option common_long[] = {
@@ -53,6 +54,7 @@ static const struct option common_long[] = {
 	{ "line-offset", required_argument, NULL, O_LINE_OFFSET },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, O_REJECTS },
+	{ "reject-history", required_argument, NULL, O_REJECT_HISTORY },
 	{ "set", required_argument, NULL, O_SET },
 	{ "summary", required_argument, NULL, O_SUMMARY },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -83,7 +85,10 @@ static const char common_help[] =
 	"      --rejects FILE    write malformed input lines there, whole, as\n"
 	"                        NDJSON with file, line, byte and reason\n"
 	"      --max-rejects N   rejected lines allowed before exit status 1\n"
-	"                        (default 0)\n"
+	"                        (default 0); P% a share of the input lines;\n"
+	"                        +P% P points above the median share of the\n"
+	"                        last 10 runs in --reject-history\n"
+	"      --reject-history FILE  earlier run summaries, one per line\n"
 	"      --summary FILE    write the run summary (one JSON document)\n"
 	"      --log-format F    stderr diagnostics as text (default) or json\n"
 	"  -q, --quiet           no progress or notices on stderr\n"
@@ -93,6 +98,101 @@ static const char common_help[] =
 	"Exit status: 0 success and every gate passed; 1 a quality gate failed\n"
 	"(output still complete); 2 usage, contract, input or write error.\n"
 	"Environment: DQ_RUN_ID sets the run id stamped into summaries.\n";
+
+/* --max-rejects: a count ("3"), a share of the input lines ("10%"), or
+ * a share above the history's median ("+5%"). */
+static int
+reject_limit(struct dq_run *run, const char *arg)
+{
+	size_t n = strlen(arg);
+	char buf[64], *end;
+
+	if (!n || arg[n - 1] != '%')
+		return dq_opt_int("max-rejects", arg, 0, INT64_MAX,
+				  &run->max_rejects);
+	run->reject_relative = arg[0] == '+';
+	n -= 1 + (size_t)run->reject_relative;
+	if (n && n < sizeof(buf)) {
+		memcpy(buf, arg + run->reject_relative, n);
+		buf[n] = '\0';
+		errno = 0;
+		run->max_reject_pct = strtod(buf, &end);
+		if (!errno && !*end && buf[0] >= '0' && buf[0] <= '9' &&
+		    run->max_reject_pct <= 100) {
+			run->max_rejects = -1;
+			return 0;
+		}
+	}
+	return dq_error("--max-rejects: '%s': expected a count (3), a share "
+			"of the input lines (10%%) or a share above the "
+			"history's median (+5%%)", arg);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The median reject rate (in percent) of the last 10 runs of this
+ * program in --reject-history: lines of run summaries ("tool", "counts"
+ * {"in", "rejected"}); other programs' summaries and runs without input
+ * are skipped.  No file or no run: a warning, and the median is 0.  A
+ * line that is not a JSON object is an error (exit 2), so a damaged
+ * history never sets a limit silently.
+ */
+static void
+reject_history(struct dq_run *run)
+{
+	enum { NRUNS = 10 };
+	double rates[NRUNS] = { 0 };
+	size_t len, nr = 0, total = 0;
+	long line = 0;
+	char *text = NULL;
+
+	if (access(run->reject_history, F_OK) == 0 &&
+	    !(text = dq_read_file(run->reject_history, &len)))
+		dq_die("%s: cannot read the reject history",
+		       run->reject_history);
+	for (char *p = text, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		line++;
+		if (!*p)
+			continue;
+		cJSON *doc = cJSON_Parse(p);
+		if (!cJSON_IsObject(doc))
+			dq_die("%s:%ld: not a run summary (one JSON object a "
+			       "line: jq -c . summary.json >> %s)",
+			       run->reject_history, line, run->reject_history);
+		const cJSON *tool = cJSON_GetObjectItemCaseSensitive(doc, "tool");
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "counts");
+		const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "in");
+		const cJSON *rj = cJSON_GetObjectItemCaseSensitive(c, "rejected");
+		if (cJSON_IsString(tool) &&
+		    !strcmp(tool->valuestring, run->tool->name) &&
+		    cJSON_IsNumber(in) && in->valuedouble > 0 &&
+		    cJSON_IsNumber(rj))
+			rates[total++ % NRUNS] = 100 * rj->valuedouble /
+						 in->valuedouble;
+		cJSON_Delete(doc);
+	}
+	free(text);
+	nr = total < NRUNS ? total : NRUNS;
+	run->reject_runs = (int)nr;
+	if (!nr) {
+		dq_warn("no earlier %s run in %s: the reject limit +%g%% is "
+			"taken above 0", run->tool->name, run->reject_history,
+			run->max_reject_pct);
+		return;
+	}
+	qsort(rates, nr, sizeof(*rates), cmp_double);
+	run->reject_median_pct = nr % 2 ? rates[nr / 2]
+					: (rates[nr / 2 - 1] + rates[nr / 2]) / 2;
+}
 
 static void
 usage_error(const struct dq_tool *t)
@@ -181,8 +281,10 @@ common_option(struct dq_run *run, int c, const char *arg)
 		run->rejects_path = arg;
 		return 0;
 	case O_MAX_REJECTS:
-		return dq_opt_int("max-rejects", arg, 0, INT64_MAX,
-				  &run->max_rejects);
+		return reject_limit(run, arg);
+	case O_REJECT_HISTORY:
+		run->reject_history = arg;
+		return 0;
 	case O_ID:
 		if (!*arg)
 			return dq_error("--id: empty field name");
@@ -368,6 +470,14 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 			usage_error(tool);
 	}
 	free(all);
+	if (run->reject_relative != !!run->reject_history) {
+		dq_error(run->reject_relative
+				 ? "--max-rejects +P%%: needs --reject-history FILE"
+				 : "--reject-history: only with --max-rejects +P%%");
+		usage_error(tool);
+	}
+	if (run->reject_relative)
+		reject_history(run);
 	run->in.files = argv + optind;
 	run->in.nfiles = (size_t)(argc - optind);
 
@@ -622,7 +732,13 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 	dq_out_close(&run->rejects);
 	clear_progress(run);
 
-	int too_many = run->n_rejected > (uint64_t)run->max_rejects;
+	/* A share compares rejected x 100 with P x in: exact for whole
+	 * percents (1 of 10 lines is not above 10%). */
+	double limit_pct = run->max_reject_pct + run->reject_median_pct;
+	int too_many = run->max_rejects >= 0
+			       ? run->n_rejected > (uint64_t)run->max_rejects
+			       : (double)run->n_rejected * 100 >
+					 limit_pct * (double)run->n_in;
 	status = gate_failed || too_many ? 1 : 0;
 
 	clock_gettime(CLOCK_REALTIME, &t1);
@@ -648,6 +764,16 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 		cJSON_AddNumberToObject(c, "rejected", (double)run->n_rejected);
 		cJSON_AddNumberToObject(c, "blank", (double)run->in.blank);
 		cJSON_AddNumberToObject(c, "bytes", (double)run->in.bytes);
+		if (run->max_rejects < 0) {
+			cJSON *l = cJSON_AddObjectToObject(s, "reject_limit");
+			cJSON_AddNumberToObject(l, "percent", limit_pct);
+			if (run->reject_relative) {
+				cJSON_AddNumberToObject(l, "median_percent",
+							run->reject_median_pct);
+				cJSON_AddNumberToObject(l, "runs",
+							run->reject_runs);
+			}
+		}
 		cJSON_AddBoolToObject(s, "passed", status == 0);
 		cJSON_AddNumberToObject(s, "exit_status", status);
 		if (extra) {

@@ -69,7 +69,12 @@ struct dq_run {
 	const char *rejects_path;
 	const char *id_field;   /* default "id" */
 	struct dq_ident ident;  /* id_field and the contract's identity */
-	long long max_rejects;  /* default 0 */
+	long long max_rejects;  /* default 0; -1: the limit is a rate */
+	double max_reject_pct;  /* "10%": 10; "+5%": 5 above the median */
+	int reject_relative;    /* "+P%": above --reject-history's median */
+	const char *reject_history; /* --reject-history FILE, or NULL */
+	double reject_median_pct; /* the history's median reject rate */
+	int reject_runs;        /* the runs that median was taken over */
 	int log_json;
 	int quiet;
 	int print_contract;

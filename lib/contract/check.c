@@ -221,11 +221,35 @@ key_eq(const char *a, const char *b, size_t n)
 }
 
 
+/* A member no rule names, under a closed or forbidden_fields rule: count
+ * the records its name appears in (names past the cap only in total). */
+static void __attribute__((noinline))
+note_other(struct dq_check *ck, const char *k, size_t n)
+{
+	struct dq_rules *rs = ck->rs;
+	long i = dq_strmap_get(&rs->others, k, n);
+	if (i < 0) {
+		if (n == 3 && !memcmp(k, "_dq", 3))
+			return; /* the toolkit's own metadata */
+		if (rs->others.n >= DQ_RULES_MAX_OTHERS) {
+			rs->others_dropped++;
+			return;
+		}
+		i = (long)rs->others.n;
+		dq_strmap_add(&rs->others, k, n, (size_t)i);
+		rs->other_recs = dq_xrealloc(rs->other_recs,
+					     (size_t)(i + 1) * sizeof(uint64_t));
+		rs->other_recs[i] = 0;
+	}
+	rs->other_recs[i]++;
+}
+
 /* Match the record's members to slots in one pass over them.  The
  * scanner rejects repeated keys, so a slot gets at most one member. */
 static void
 find_slots(struct dq_check *ck)
 {
+	const int watch = ck->rs->watch_others;
 	for (size_t i = 0; i < ck->rs->nslots; i++) {
 		ck->rs->slots[i].mi = -1;
 		ck->rs->slots[i].have = 0;
@@ -262,6 +286,11 @@ find_slots(struct dq_check *ck)
 		if (j >= 0) {
 			ck->rs->slots[j].mi = (long)i;
 			ck->rs->slots[j].seen = 1;
+		} else if (watch) {
+			if (m->flags & DQ_M_KEY_ESC)
+				note_other(ck, ck->tbuf.buf, ck->tbuf.len);
+			else
+				note_other(ck, k, n);
 		}
 	}
 }
@@ -345,6 +374,38 @@ value_equals(struct dq_check *ck, int slot, const cJSON *v)
 	return 0;
 }
 
+/* dq_expr_fetch_fn: a slot's value for an expression (contract/expr.h),
+ * decoded through the slot's cache like any check's. */
+static void
+expr_fetch(void *ctx, int slot, struct dq_xval *o)
+{
+	struct dq_check *ck = ctx;
+	const struct dq_member *m = val(ck, slot);
+
+	o->kind = DQ_XV_UNKNOWN;
+	o->b = 0;
+	if (dq_value_missing(m))
+		return;
+	switch (m->type) {
+	case DQ_JSON_NUMBER:
+		o->kind = DQ_XV_NUM;
+		o->num = slot_num(ck, slot);
+		break;
+	case DQ_JSON_STRING:
+		o->kind = DQ_XV_STR;
+		o->s = slot_text(ck, slot, &o->n);
+		break;
+	case DQ_JSON_TRUE:
+	case DQ_JSON_FALSE:
+		o->kind = DQ_XV_BOOL;
+		o->b = m->type == DQ_JSON_TRUE;
+		break;
+	default:
+		o->b = 1; /* present, but an object or array */
+		break;
+	}
+}
+
 static int
 cond_holds(struct dq_check *ck, const struct dq_cond *c)
 {
@@ -364,6 +425,8 @@ cond_holds(struct dq_check *ck, const struct dq_cond *c)
 		if (value_equals(ck, c->slot, it))
 			return 1;
 		return 0;
+	case DQ_COND_EXPR:
+		return dq_expr_eval(c->expr, expr_fetch, ck) == DQ_TV_TRUE;
 	}
 	return 0;
 }
@@ -510,6 +573,35 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 	if (ck->vfile->fd >= 0)
 		dq_check_violation_line(ck, r, ck->idbuf.buf, ck->line, v, vn, r->jmsg[k],
 				r->jmsglen[k], NULL);
+}
+
+/*
+ * The text a value-set check with "part": "domain" reads (m present): the
+ * ASCII lower-cased text after the last '@' of a string.  NULL when the
+ * value has no such part (no '@', nothing after it, not a string): the
+ * check skips it, the format check reports it.  (Without a part, checks
+ * read slot_text.)
+ */
+static const char *
+part_text(struct dq_check *ck, const struct dq_rule *r, int slot,
+	  const struct dq_member *m, size_t *n)
+{
+	const char *s, *at;
+	if (m->type != DQ_JSON_STRING)
+		return NULL;
+	s = slot_text(ck, slot, n);
+	if (!(at = memrchr(s, '@', *n)) ||
+	    at + 1 == s + *n)
+		return NULL;
+	at++;
+	*n -= (size_t)(at - s);
+	dq_buf_reset(&ck->pbuf);
+	dq_buf_grow(&ck->pbuf, *n);
+	for (size_t i = 0; i < *n; i++)
+		ck->pbuf.buf[i] = at[i] >= 'A' && at[i] <= 'Z' ? at[i] + 32
+							      : at[i];
+	ck->pbuf.len = *n;
+	return ck->pbuf.buf;
 }
 
 /* Is the slot's string value a valid value of the format?  Dates use the
@@ -776,6 +868,44 @@ unique_decide(struct dq_check *ck, struct dq_rule *r)
 	return rc;
 }
 
+/* A column_order rule on the current record: the listed fields that are
+ * present must come in the listed order.  The first record where they
+ * do not is kept (the order found, and its line) for the end. */
+static void
+column_order(struct dq_check *ck, struct dq_rule *r)
+{
+	long last = -1;
+	size_t k;
+	for (k = 0; k < r->nslots; k++) {
+		long mi = ck->rs->slots[r->slots[k]].mi;
+		if (mi < 0)
+			continue;
+		if (mi < last)
+			break;
+		last = mi;
+	}
+	if (k == r->nslots)
+		return;
+	/* The listed fields in the order the record has them, as text and
+	 * as a JSON list. */
+	struct dq_buf b = DQ_BUF_INIT, j = DQ_BUF_INIT;
+	dq_buf_addch(&j, '[');
+	for (size_t i = 0; i < ck->rec->n; i++)
+		for (k = 0; k < r->nslots; k++) {
+			const struct dq_slot *sl = &ck->rs->slots[r->slots[k]];
+			if (sl->mi != (long)i)
+				continue;
+			dq_buf_addstr(&b, b.len ? ", " : "");
+			dq_buf_addstr(&j, j.len > 1 ? "," : "");
+			dq_buf_add(&b, sl->name, sl->len);
+			dq_buf_add_json_string(&j, sl->name, sl->len);
+		}
+	dq_buf_addch(&j, ']');
+	r->found = dq_buf_detach(&b, NULL);
+	r->found_json = dq_buf_detach(&j, NULL);
+	r->found_line = ck->line;
+}
+
 /* Type the CSV cells of the fields the contract types (contract/types.h):
  * the rules then see what they would see in the NDJSON of the data. */
 static void
@@ -815,12 +945,15 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		const char *s = NULL;
 		size_t n = 0;
 
-		if (r->kind <= DQ_RULE_REFERENCE && r->kind != DQ_RULE_REQUIRED &&
-		    r->kind != DQ_RULE_ANY_OF && r->kind != DQ_RULE_UNIQUE &&
-		    r->kind != DQ_RULE_ORDER && dq_value_missing(m))
+		if (r->skip_missing && dq_value_missing(m))
 			continue;
 		switch (r->kind) {
 		case DQ_RULE_REQUIRED:
+			/* A CSV record has every column of its header: a
+			 * member that is not there is a column the header
+			 * lacks, which a columns rule reports once. */
+			if (!m && csv && r->col_gate)
+				break;
 			r->checked++;
 			if (dq_value_missing(m))
 				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
@@ -858,28 +991,40 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
 		case DQ_RULE_PATTERN:
+		case DQ_RULE_NOT_PATTERN: {
 			if (m->type != DQ_JSON_STRING &&
 			    m->type != DQ_JSON_NUMBER)
 				break;
-			r->checked++;
-			s = slot_text(ck, sl, &n);
-			if (r->ere) {
-				if (!dq_ere_match(r->ere, s, n))
-					fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+			s = r->part ? part_text(ck, r, sl, m, &n)
+				    : slot_text(ck, sl, &n);
+			if (!s)
 				break;
+			r->checked++;
+			/* A pattern check fails when the value does not
+			 * match; a not_pattern check when it does. */
+			int match;
+			if (r->ere) {
+				match = dq_ere_match(r->ere, s, n);
+			} else {
+				/* regexec wants a NUL-terminated string. */
+				dq_buf_reset(&ck->tbuf);
+				dq_buf_add(&ck->tbuf, s, n);
+				match = !regexec(&r->re, ck->tbuf.buf, 0, NULL, 0);
 			}
-			/* regexec wants a NUL-terminated string. */
-			dq_buf_reset(&ck->tbuf);
-			dq_buf_add(&ck->tbuf, s, n);
-			if (regexec(&r->re, ck->tbuf.buf, 0, NULL, 0))
+			if (match == (r->kind == DQ_RULE_NOT_PATTERN))
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
-		case DQ_RULE_ENUM: {
-			r->checked++;
+		}
+		case DQ_RULE_ENUM:
+		case DQ_RULE_NOT_IN: {
 			int ok = 0;
 			double d = 0;
+			if (r->part && !(s = part_text(ck, r, sl, m, &n)))
+				break;
+			r->checked++;
 			if (m->type == DQ_JSON_STRING) {
-				s = slot_text(ck, sl, &n);
+				if (!r->part)
+					s = slot_text(ck, sl, &n);
 				ok = dq_rules_enum_has(r, s, n);
 			} else if (m->type == DQ_JSON_NUMBER) {
 				d = slot_num(ck, sl);
@@ -895,7 +1040,8 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 				else
 					ok = 1;
 			}
-			if (!ok)
+			/* ok: the value is in the list, which fails not_in. */
+			if (ok == (r->kind == DQ_RULE_NOT_IN))
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
 		}
@@ -975,6 +1121,24 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 			}
 			break;
 		}
+		case DQ_RULE_EXPR: {
+			/* Unknown (a missing operand) checks nothing: only
+			 * false fails, as in SQL's CHECK. */
+			enum dq_tv tv = dq_expr_eval(r->expr, expr_fetch, ck);
+			if (tv == DQ_TV_UNKNOWN)
+				break;
+			r->checked++;
+			if (tv == DQ_TV_TRUE)
+				break;
+			if (r->nslots == 1) {
+				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
+				     DQ_MSG_MAIN);
+				break;
+			}
+			key_values(ck, r->slots, r->nslots);
+			fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
+			break;
+		}
 		case DQ_RULE_UNIQUE:
 			if (!build_key(ck, r->slots, r->nslots))
 				break;
@@ -994,12 +1158,17 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 			rc |= unique_decide(ck, r);
 			break;
 		case DQ_RULE_REFERENCE:
+		case DQ_RULE_NOT_REFERENCE:
 			if (m->type != DQ_JSON_STRING &&
 			    m->type != DQ_JSON_NUMBER)
 				break;
+			s = r->part ? part_text(ck, r, sl, m, &n)
+				    : slot_text(ck, sl, &n);
+			if (!s)
+				break;
 			r->checked++;
-			s = slot_text(ck, sl, &n);
-			if (!dq_keyset_has(&r->set, s, n))
+			if (dq_keyset_has(&r->set, s, n) ==
+			    (r->kind == DQ_RULE_NOT_REFERENCE))
 				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
 			break;
 		case DQ_RULE_NULL_RATE:
@@ -1017,6 +1186,14 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		case DQ_RULE_GROUP_COUNT:
 		case DQ_RULE_GROUP_RUN:
 			group_add(ck, r);
+			break;
+		case DQ_RULE_AGGREGATE:
+			if (m && m->type == DQ_JSON_NUMBER)
+				dq_moments_add(&r->mom, slot_num(ck, sl));
+			break;
+		case DQ_RULE_COLUMN_ORDER:
+			if (!r->found)
+				column_order(ck, r);
 			break;
 		default:
 			break;
@@ -1063,6 +1240,7 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 	ck->idbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->rowbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->dbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->pbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->deferred = dq_xcalloc(rs->nrules + 1, sizeof(*ck->deferred));
 	for (size_t i = 0; i < DQ_CHECK_POS_CACHE; i++)
 		ck->poscache[i].slot = -2;
@@ -1082,5 +1260,6 @@ dq_check_release(struct dq_check *ck)
 	dq_buf_release(&ck->idbuf);
 	dq_buf_release(&ck->rowbuf);
 	dq_buf_release(&ck->dbuf);
+	dq_buf_release(&ck->pbuf);
 	memset(ck, 0, sizeof(*ck));
 }

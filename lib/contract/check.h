@@ -64,7 +64,7 @@ struct dq_check {
 	struct dq_record *rec;
 	long line;
 	uint64_t seq;
-	struct dq_buf tbuf, kbuf, mbuf, unparsed, idbuf, rowbuf, dbuf;
+	struct dq_buf tbuf, kbuf, mbuf, unparsed, idbuf, rowbuf, dbuf, pbuf;
 	int *vslots;
 	size_t nv, vcap;
 	struct dq_rule **deferred; /* uniqueness checks to decide */

@@ -31,6 +31,7 @@ static const struct keyspec cond_keys[] = {
 	{ "field", NULL, 0 },   { "equals", NULL, 0 },
 	{ "not_equals", NULL, 0 }, { "in", NULL, 0 },
 	{ "present", NULL, 0 }, { "absent", NULL, 0 },
+	{ "expr", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -53,7 +54,9 @@ static const struct keyspec field_keys[] = {
 	{ "severity", NULL, 0 },   { "hint", NULL, 0 },
 	{ "tolerance", NULL, 0 },  { "codes", NULL, 0 },
 	{ "reference", ref_keys, 0 }, { "example", NULL, 0 },
-	{ "percent", NULL, 0 },    { "default", NULL, 0 },
+	{ "percent", NULL, 0 },    { "not_in", NULL, 0 },
+	{ "not_pattern", NULL, 0 }, { "not_reference", ref_keys, 0 },
+	{ "part", NULL, 0 },       { "default", NULL, 0 },
 	{ "derive", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
@@ -84,6 +87,8 @@ static const struct keyspec rule_keys[] = {
 	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
 	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
 	{ "owner", NULL, 0 },       { "tags", NULL, 0 },
+	{ "expr", NULL, 0 },        { "part", NULL, 0 },
+	{ "patterns", NULL, 0 },    { "stat", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -217,7 +217,9 @@ dq_partial_chunkable(const struct dq_rules *rs, int merge)
 		const struct dq_rule *r = &rs->rules[ri];
 		if (r->kind == DQ_RULE_UNIQUE || r->kind == DQ_RULE_DUP_RATE ||
 		    r->kind == DQ_RULE_GROUP_RATE || r->kind == DQ_RULE_GROUP_COUNT ||
-		    r->kind == DQ_RULE_GROUP_RUN)
+		    r->kind == DQ_RULE_GROUP_RUN ||
+		    (r->kind >= DQ_RULE_COLUMNS &&
+		     r->kind <= DQ_RULE_AGGREGATE))
 			return dq_error("rule '%s' (%s) needs the whole "
 					"stream: it cannot run in chunks "
 					"(--%s); validate the stream in one "

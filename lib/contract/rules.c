@@ -35,29 +35,45 @@
 #include "stream/sidefile.h"
 
 const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
-	"required", "any_of",	    "type",	      "format",
-	"pattern",  "enum",	    "range",	      "length",
-	"order",    "unique",	    "reference",      "null_rate",
-	"invalid_rate", "duplicate_rate", "row_count", "group_rate",
+	"required",	"any_of",	  "type",	"format",
+	"pattern",	"not_pattern",	  "enum",	"not_in",
+	"range",	"length",	  "order",	"expr",
+	"unique",	"reference",	  "not_reference", "null_rate",
+	"invalid_rate", "duplicate_rate", "row_count",	"columns",
+	"closed",	"forbidden_fields", "column_order", "aggregate", "group_rate",
 	"group_count",	"group_run"
 };
 
 static const char *const check_prefix[DQ_NRULE_KIND] = {
-	"REQ",	 "REQ",	 "TYPE",    "FMT",  "PAT",  "ENUM",
-	"RANGE", "LEN",	 "ORDER",   "UNIQ", "REF",  "NULL",
-	"INVALID", "DUP", "ROWS",   "GROUP", "GROUP", "RUN"
+	"REQ",	 "REQ",	  "TYPE",  "FMT",   "PAT",     "NOTPAT",
+	"ENUM",	 "NOTIN", "RANGE", "LEN",   "ORDER",   "EXPR",
+	"UNIQ",	 "REF",	  "NOTREF", "NULL", "INVALID", "DUP",
+	"ROWS",	 "COLUMNS", "CLOSED", "FORBID", "COLORDER", "AGG", "GROUP",
+	"GROUP", "RUN"
 };
 
 const char *const dq_cat_names[DQ_NCAT] = { "schema", "format",
 					     "completeness", "bounds",
 					     "uniqueness" };
 static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
-	DQ_CAT_COMPLETENESS, DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	    DQ_CAT_FORMAT,
-	DQ_CAT_FORMAT,	  DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,	    DQ_CAT_BOUNDS,
-	DQ_CAT_BOUNDS,	  DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	    DQ_CAT_COMPLETENESS,
-	DQ_CAT_FORMAT,	  DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
-	DQ_CAT_BOUNDS,	  DQ_CAT_BOUNDS
+	DQ_CAT_COMPLETENESS, DQ_CAT_COMPLETENESS, /* required, any_of */
+	DQ_CAT_SCHEMA,	     DQ_CAT_FORMAT,	  /* type, format */
+	DQ_CAT_FORMAT,	     DQ_CAT_FORMAT,	  /* pattern, not_pattern */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* enum, not_in */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* range, length */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* order, expr */
+	DQ_CAT_UNIQUENESS,   DQ_CAT_BOUNDS,	  /* unique, reference */
+	DQ_CAT_UNIQUENESS,   DQ_CAT_COMPLETENESS, /* not_reference, null_rate */
+	DQ_CAT_FORMAT,	     DQ_CAT_UNIQUENESS,	  /* invalid, duplicate_rate */
+	DQ_CAT_COMPLETENESS, DQ_CAT_SCHEMA,	  /* row_count, columns */
+	DQ_CAT_SCHEMA,	     DQ_CAT_SCHEMA,	  /* closed, forbidden_fields */
+	DQ_CAT_SCHEMA,	     DQ_CAT_BOUNDS,	  /* column_order, aggregate */
+	DQ_CAT_BOUNDS,			  /* group_rate */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS	  /* group_count, group_run */
 };
+
+const char *const dq_stat_names[DQ_NSTAT] = { "mean", "stddev", "sum",
+					       "min",  "max",	 "count" };
 
 const char *const dq_sev_names[4] = { "info", "warn", "error", "none" };
 
@@ -154,6 +170,10 @@ rule_new(struct dq_rules *rs, const char *code, enum dq_rule_kind kind, const ch
 	memset(r, 0, sizeof(*r));
 	dq_strmap_init(&r->estr);
 	r->kind = kind;
+	r->skip_missing = kind <= DQ_RULE_NOT_REFERENCE &&
+			  kind != DQ_RULE_REQUIRED && kind != DQ_RULE_ANY_OF &&
+			  kind != DQ_RULE_UNIQUE && kind != DQ_RULE_ORDER &&
+			  kind != DQ_RULE_EXPR;
 	r->cat = check_cat[kind];
 	r->sev = DQ_SEV_ERROR;
 	r->order_slot = -1;
@@ -192,15 +212,94 @@ dq_sev_parse(const char *s, enum dq_sev *out)
 
 
 
+/* What a field is declared to hold, for an expression's type check: the
+ * type of a type rule on it loaded before (the "fields" section comes
+ * first). */
+static enum dq_xtype
+declared_xtype(const struct dq_rules *rs, int slot)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct dq_rule *r = &rs->rules[i];
+		if (r->kind != DQ_RULE_TYPE || r->slots[0] != slot)
+			continue;
+		switch (r->type) {
+		case DQ_TYPE_INTEGER:
+		case DQ_TYPE_NUMBER:
+			return DQ_XT_NUM;
+		case DQ_TYPE_BOOLEAN:
+			return DQ_XT_BOOL;
+		case DQ_TYPE_DATE:
+		case DQ_TYPE_DATETIME:
+			return DQ_XT_DATE;
+		case DQ_TYPE_ENUM:
+		case DQ_TYPE_OBJECT:
+		case DQ_TYPE_ARRAY:
+			return DQ_XT_ANY;
+		default:
+			return DQ_XT_STR;
+		}
+	}
+	return DQ_XT_ANY;
+}
+
+/* dq_expr_resolve_fn: an expression's field is a slot; a number or a
+ * boolean beside it types its CSV cells as a condition's literal does. */
+static int
+expr_resolve(void *ctx, const char *name, size_t n, enum dq_xtype use,
+	     enum dq_xtype *declared)
+{
+	struct dq_rules *rs = ctx;
+	char *nm = dq_xstrndup(name, n);
+	int slot = slot_get(rs, nm);
+	free(nm);
+	if (use == DQ_XT_NUM)
+		slot_cell(rs, slot, DQ_CELL_NUMBER, 0);
+	else if (use == DQ_XT_BOOL)
+		slot_cell(rs, slot, DQ_CELL_BOOLEAN, 0);
+	*declared = declared_xtype(rs, slot);
+	return slot;
+}
+
+/* Compile the expression v (a rule's "expr") into *out (malloc'd). */
+static int
+load_expr(struct dq_rules *rs, const cJSON *v, struct dq_expr **out,
+	  const char *where)
+{
+	char w[340];
+	snprintf(w, sizeof(w), "%s.expr", where);
+	if (!cJSON_IsString(v))
+		return dq_error("%s: an expression is a string", w);
+	*out = dq_xmalloc(sizeof(**out));
+	if (dq_expr_compile(*out, v->valuestring, expr_resolve, rs, w)) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 load_cond(struct dq_rules *rs, const cJSON *c, struct dq_cond *out, const char *where)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "field");
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(c, "expr");
 	const cJSON *it;
 	int nops = 0;
 
+	if (x) {
+		if (cJSON_GetArraySize(c) != 1)
+			return dq_error("%s: a condition is either \"expr\" "
+					"alone or \"field\" and one operator",
+					where);
+		if (load_expr(rs, x, &out->expr, where))
+			return -1;
+		out->op = DQ_COND_EXPR;
+		out->slot = out->expr->slots[0];
+		return 0;
+	}
 	if (!cJSON_IsString(f))
-		return dq_error("%s: a condition needs \"field\"", where);
+		return dq_error("%s: a condition needs \"field\" (or "
+				"\"expr\")", where);
 	out->slot = slot_get(rs, f->valuestring);
 	cJSON_ArrayForEach(it, c)
 	{
@@ -304,7 +403,11 @@ load_enum(struct dq_rule *r, const cJSON *vals, const cJSON *ci,
 					where);
 		r->enum_ci = !strcmp(ci->valuestring, "insensitive");
 	}
-	dq_buf_addstr(&b, "not one of the allowed values (");
+	if (r->part == DQ_PART_DOMAIN)
+		r->enum_ci = 1; /* a domain has no case */
+	dq_buf_addf(&b, "%s%s (", r->part == DQ_PART_DOMAIN ? "domain is " : "",
+		    r->kind == DQ_RULE_NOT_IN ? "one of the forbidden values"
+					      : "not one of the allowed values");
 	cJSON_ArrayForEach(v, vals)
 	{
 		struct dq_enumv e = { 0 };
@@ -495,6 +598,9 @@ load_reference(struct dq_rules *rs, struct dq_rule *r, const char *file, const c
 		if (m->type == DQ_JSON_STRING) {
 			dq_buf_reset(&t);
 			dq_json_unescape(m->val, m->vallen, &t);
+			for (size_t k = 0; r->part == DQ_PART_DOMAIN && k < t.len; k++)
+				if (t.buf[k] >= 'A' && t.buf[k] <= 'Z')
+					t.buf[k] += 32;
 			dq_keyset_add(&r->set, t.buf, t.len);
 		} else if (m->type == DQ_JSON_NUMBER) {
 			dq_keyset_add(&r->set, m->val, m->vallen);
@@ -546,6 +652,18 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 			return dq_error("%s: tolerance is a rate in [0, 1]",
 					where);
 		r->tolerance = v->valuedouble;
+	}
+	v = by_check ? per_check(obj, "part", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "part");
+	if (v && (!by_check || dq_rule_has_part(r->kind))) {
+		if (!dq_rule_has_part(r->kind))
+			return dq_error("%s: part applies to enum, not_in, "
+					"pattern, not_pattern, reference and "
+					"not_reference", where);
+		if (!cJSON_IsString(v) || strcmp(v->valuestring, "domain"))
+			return dq_error("%s: part is \"domain\" (an e-mail "
+					"address's domain)", where);
+		r->part = DQ_PART_DOMAIN;
 	}
 	if (by_check)
 		return 0;
@@ -655,20 +773,26 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 		NEW(DQ_RULE_FORMAT);
 		r->type = (enum dq_type)ft;
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(f, "pattern"))) {
-		NEW(DQ_RULE_PATTERN);
-		if (load_pattern(r, v, where))
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(f, "enum"))) {
-		NEW(DQ_RULE_ENUM);
-		if (load_enum(r, v, cJSON_GetObjectItemCaseSensitive(f, "enum_case"),
-			      where))
-			return -1;
-		slot_cell_literal(rs, r->slots[0], v);
-	} else if (t == DQ_TYPE_ENUM) {
+	static const char *const pat_keys[] = { "pattern", "not_pattern" };
+	for (int k = 0; k < 2; k++)
+		if ((v = cJSON_GetObjectItemCaseSensitive(f, pat_keys[k]))) {
+			NEW(k ? DQ_RULE_NOT_PATTERN : DQ_RULE_PATTERN);
+			if (load_pattern(r, v, where))
+				return -1;
+		}
+	static const char *const enum_keys[] = { "enum", "not_in" };
+	for (int k = 0; k < 2; k++)
+		if ((v = cJSON_GetObjectItemCaseSensitive(f, enum_keys[k]))) {
+			NEW(k ? DQ_RULE_NOT_IN : DQ_RULE_ENUM);
+			if (load_enum(r, v,
+				      cJSON_GetObjectItemCaseSensitive(
+					      f, "enum_case"),
+				      where))
+				return -1;
+			slot_cell_literal(rs, r->slots[0], v);
+		}
+	if (t == DQ_TYPE_ENUM && !cJSON_GetObjectItemCaseSensitive(f, "enum"))
 		return dq_error("%s: type enum needs \"enum\"", where);
-	}
 	const cJSON *mn = cJSON_GetObjectItemCaseSensitive(f, "min");
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(f, "max");
 	if (mn || mx) {
@@ -693,12 +817,16 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 		return dq_error("%s.unique: true or false", where);
 	if (cJSON_IsTrue(v))
 		NEW(DQ_RULE_UNIQUE);
-	if ((v = cJSON_GetObjectItemCaseSensitive(f, "reference"))) {
+	static const char *const ref_keys[] = { "reference", "not_reference" };
+	for (int k = 0; k < 2; k++) {
+		if (!(v = cJSON_GetObjectItemCaseSensitive(f, ref_keys[k])))
+			continue;
 		const cJSON *file = cJSON_GetObjectItemCaseSensitive(v, "file");
 		const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "key");
 		if (!cJSON_IsString(file))
-			return dq_error("%s.reference: needs \"file\"", where);
-		NEW(DQ_RULE_REFERENCE);
+			return dq_error("%s.%s: needs \"file\"", where,
+					ref_keys[k]);
+		NEW(k ? DQ_RULE_NOT_REFERENCE : DQ_RULE_REFERENCE);
 		if (load_reference(rs, r, file->valuestring,
 				   cJSON_IsString(key) ? key->valuestring : name,
 				   where))
@@ -767,6 +895,88 @@ set_rate_bounds(struct dq_rule *r, const cJSON *mn, const cJSON *mx,
 	return 0;
 }
 
+/* The schema rules: columns (fields, all required to appear),
+ * column_order (fields, two or more), closed (fields: other names
+ * allowed besides the contract's), forbidden_fields (patterns). */
+static int
+load_schema_rule(struct dq_rules *rs, const char *code, enum dq_rule_kind kind,
+		 const cJSON *o, const char **fields, size_t nf,
+		 const char *where)
+{
+	const cJSON *pats = cJSON_GetObjectItemCaseSensitive(o, "patterns");
+	struct dq_buf label = DQ_BUF_INIT;
+
+	if (kind == DQ_RULE_FORBIDDEN) {
+		const cJSON *it;
+		int ok = cJSON_IsArray(pats) && cJSON_GetArraySize(pats) > 0;
+		cJSON_ArrayForEach(it, pats)
+		ok &= cJSON_IsString(it);
+		if (!ok || nf)
+			return dq_error("%s: forbidden_fields takes \"patterns\", "
+					"a list of name patterns (\"*ssn*\")",
+					where);
+		cJSON_ArrayForEach(it, pats)
+		dq_buf_addf(&label, "%s%s", label.len ? "," : "",
+			    it->valuestring);
+	} else if (pats) {
+		return dq_error("%s: \"patterns\" is for forbidden_fields",
+				where);
+	} else if ((kind == DQ_RULE_COLUMNS && !nf) ||
+		   (kind == DQ_RULE_COLUMN_ORDER && nf < 2)) {
+		return dq_error("%s: %s needs \"fields\"%s", where,
+				dq_rule_kind_names[kind],
+				kind == DQ_RULE_COLUMN_ORDER ? " (two or more)"
+							     : "");
+	}
+	for (size_t i = 0; i < nf; i++)
+		dq_buf_addf(&label, "%s%s", i ? "," : "", fields[i]);
+	struct dq_rule *r = rule_new(rs, code, kind, label.buf);
+	dq_buf_release(&label);
+	for (size_t i = 0; i < nf; i++)
+		rule_add_slot(rs, r, fields[i]);
+	if (kind == DQ_RULE_FORBIDDEN) {
+		const cJSON *it;
+		cJSON_ArrayForEach(it, pats)
+		{
+			r->globs = dq_xrealloc(r->globs, (r->nglobs + 1) *
+							 sizeof(char *));
+			r->globs[r->nglobs++] = dq_xstrdup(it->valuestring);
+		}
+	}
+	if (kind == DQ_RULE_CLOSED || kind == DQ_RULE_FORBIDDEN)
+		rs->watch_others = 1;
+	return load_common(rs, r, o, 0, where);
+}
+
+/* An expr check: the fields it reads are the expression's. */
+static int
+load_expr_rule(struct dq_rules *rs, const char *code, const cJSON *o,
+	       size_t nf, const char *where)
+{
+	struct dq_expr *x;
+	struct dq_buf label = DQ_BUF_INIT;
+
+	if (nf)
+		return dq_error("%s: an expr check reads the fields its "
+				"expression names: no \"field\"", where);
+	if (!cJSON_GetObjectItemCaseSensitive(o, "expr"))
+		return dq_error("%s: needs \"expr\"", where);
+	if (load_expr(rs, cJSON_GetObjectItemCaseSensitive(o, "expr"), &x,
+		      where))
+		return -1;
+	for (size_t i = 0; i < x->nslots; i++)
+		dq_buf_addf(&label, "%s%s", i ? "," : "",
+			    rs->slots[x->slots[i]].name);
+	struct dq_rule *r = rule_new(rs, code, DQ_RULE_EXPR, label.buf);
+	dq_buf_release(&label);
+	r->expr = x;
+	for (size_t i = 0; i < x->nslots; i++) {
+		r->slots = dq_xrealloc(r->slots, (r->nslots + 1) * sizeof(int));
+		r->slots[r->nslots++] = x->slots[i];
+	}
+	return load_common(rs, r, o, 0, where);
+}
+
 static int
 load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src)
 {
@@ -787,6 +997,15 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 	fields = dq_xrealloc(fields, (nf + nf2 + 1) * sizeof(char *));
 	for (size_t i = 0; i < nf2; i++)
 		fields[nf++] = f2[i];
+	if (kind == DQ_RULE_EXPR) {
+		rc = load_expr_rule(rs, code, o, nf, where);
+		goto out;
+	}
+	if (kind >= DQ_RULE_COLUMNS && kind <= DQ_RULE_COLUMN_ORDER) {
+		rc = load_schema_rule(rs, code, (enum dq_rule_kind)kind, o,
+				      fields, nf, where);
+		goto out;
+	}
 	if (!nf && kind != DQ_RULE_ROW_COUNT && kind < DQ_RULE_GROUP_RATE) {
 		dq_error("%s: needs \"field\" or \"fields\"", where);
 		goto out;
@@ -901,12 +1120,14 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 				slot_cell(rs, r->slots[0], type_cell(r->type), 1);
 			break;
 		case DQ_RULE_PATTERN:
+		case DQ_RULE_NOT_PATTERN:
 			if (load_pattern(r, cJSON_GetObjectItemCaseSensitive(
 						    o, "pattern"),
 					 where))
 				goto out;
 			break;
 		case DQ_RULE_ENUM:
+		case DQ_RULE_NOT_IN:
 			v = cJSON_GetObjectItemCaseSensitive(o, "values");
 			if (load_enum(r, v,
 				      cJSON_GetObjectItemCaseSensitive(o, "case"),
@@ -939,7 +1160,8 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					where))
 				goto out;
 			break;
-		case DQ_RULE_REFERENCE: {
+		case DQ_RULE_REFERENCE:
+		case DQ_RULE_NOT_REFERENCE: {
 			const cJSON *file =
 				cJSON_GetObjectItemCaseSensitive(o, "file");
 			const cJSON *key =
@@ -960,6 +1182,24 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 			if (set_rate_bounds(r, mn, mx, where))
 				goto out;
 			break;
+		case DQ_RULE_AGGREGATE: {
+			v = cJSON_GetObjectItemCaseSensitive(o, "stat");
+			int k = 0;
+			while (k < DQ_NSTAT && !(cJSON_IsString(v) &&
+						 !strcmp(v->valuestring,
+							 dq_stat_names[k])))
+				k++;
+			if (k == DQ_NSTAT) {
+				dq_error("%s: stat is mean, stddev, sum, min, "
+					 "max or count", where);
+				goto out;
+			}
+			r->stat = k;
+			if (set_rate_bounds(r, mn, mx, where))
+				goto out;
+			slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
+			break;
+		}
 		default:
 			break;
 		}
@@ -1111,10 +1351,15 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 			    dq_type_names[r->type]);
 		break;
 	case DQ_RULE_PATTERN:
-		dq_buf_addf(&t[0], "does not match the pattern %.150s",
+	case DQ_RULE_NOT_PATTERN:
+		dq_buf_addf(&t[0], "%s%s pattern %.150s",
+			    r->part == DQ_PART_DOMAIN ? "domain " : "",
+			    r->kind == DQ_RULE_PATTERN ? "does not match the"
+						       : "matches the forbidden",
 			    r->pattern);
 		break;
 	case DQ_RULE_ENUM:
+	case DQ_RULE_NOT_IN:
 		dq_buf_addstr(&t[0], r->enum_msg);
 		break;
 	case DQ_RULE_RANGE:
@@ -1133,12 +1378,19 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 			    r->allow_equal ? "not be after" : "be before",
 			    rs->slots[r->slots[1]].name);
 		break;
+	case DQ_RULE_EXPR:
+		dq_buf_addf(&t[0], "%.200s is false", r->expr->text);
+		break;
 	case DQ_RULE_UNIQUE:
 		dq_buf_addf(&t[0], "duplicate of an earlier record's %s",
 			    r->nslots > 1 ? "key" : "value");
 		break;
 	case DQ_RULE_REFERENCE:
-		dq_buf_addf(&t[0], "not found in column %.60s of %.100s",
+	case DQ_RULE_NOT_REFERENCE:
+		dq_buf_addf(&t[0], "%s%s in column %.60s of %.100s",
+			    r->part == DQ_PART_DOMAIN ? "domain " : "",
+			    r->kind == DQ_RULE_REFERENCE ? "not found"
+							 : "already",
 			    r->ref_key, r->ref_file);
 		break;
 	default:
@@ -1181,6 +1433,7 @@ dq_rules_init(struct dq_rules *rs, long long today)
 
 	memset(rs, 0, sizeof(*rs));
 	dq_strmap_init(&rs->snames);
+	dq_strmap_init(&rs->others);
 	memcpy(rs->weights, w, sizeof(w));
 	rs->pass_mark = 80;
 	rs->id_slot = -1;
@@ -1199,6 +1452,12 @@ dq_rules_release(struct dq_rules *rs)
 		free(r->slots);
 		cJSON_Delete(r->cond.vals);
 		cJSON_Delete(r->when.vals);
+		struct dq_expr *xs[] = { r->expr, r->cond.expr, r->when.expr };
+		for (int k = 0; k < 3; k++)
+			if (xs[k]) {
+				dq_expr_release(xs[k]);
+				free(xs[k]);
+			}
 		if (r->has_re)
 			regfree(&r->re);
 		free(r->ere);
@@ -1218,6 +1477,11 @@ dq_rules_release(struct dq_rules *rs)
 			free(r->ventry[k]);
 			free(r->jmsg[k]);
 		}
+		for (size_t k = 0; k < r->nglobs; k++)
+			free(r->globs[k]);
+		free(r->globs);
+		free(r->found);
+		free(r->found_json);
 		free(r->jcode);
 		free(r->jlabel);
 		free(r->jhint);
@@ -1245,6 +1509,8 @@ dq_rules_release(struct dq_rules *rs)
 	}
 	free(rs->slots);
 	dq_strmap_release(&rs->snames);
+	dq_strmap_release(&rs->others);
+	free(rs->other_recs);
 	cJSON_Delete(rs->contract_id);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -1253,6 +1519,14 @@ void
 dq_rules_ready(struct dq_rules *rs, const char *id_field)
 {
 	rs->id_slot = slot_get(rs, id_field);
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		struct dq_rule *c = &rs->rules[ri];
+		for (size_t k = 0; c->kind == DQ_RULE_COLUMNS && k < c->nslots; k++)
+			for (size_t j = 0; j < rs->nrules; j++)
+				if (rs->rules[j].kind == DQ_RULE_REQUIRED &&
+				    rs->rules[j].slots[0] == c->slots[k])
+					rs->rules[j].col_gate = 1;
+	}
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		rs->rules[ri].dnv = -1;
 		rule_texts(rs, &rs->rules[ri]);

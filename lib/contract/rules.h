@@ -28,6 +28,8 @@
 #include "base/strmap.h"
 #include "base/util.h"
 #include "contract/contract.h"
+#include "contract/expr.h"
+#include "sketch/moments.h"
 #include "contract/types.h"
 
 /* The checks a rule makes; dq_rule_kind_names are the contract's words. */
@@ -37,16 +39,25 @@ enum dq_rule_kind {
 	DQ_RULE_TYPE,
 	DQ_RULE_FORMAT,
 	DQ_RULE_PATTERN,
+	DQ_RULE_NOT_PATTERN,
 	DQ_RULE_ENUM,
+	DQ_RULE_NOT_IN,
 	DQ_RULE_RANGE,
 	DQ_RULE_LENGTH,
 	DQ_RULE_ORDER,
+	DQ_RULE_EXPR,
 	DQ_RULE_UNIQUE,
 	DQ_RULE_REFERENCE,
+	DQ_RULE_NOT_REFERENCE,
 	DQ_RULE_NULL_RATE,
 	DQ_RULE_INVALID_RATE,
 	DQ_RULE_DUP_RATE,
 	DQ_RULE_ROW_COUNT,
+	DQ_RULE_COLUMNS,
+	DQ_RULE_CLOSED,
+	DQ_RULE_FORBIDDEN,
+	DQ_RULE_COLUMN_ORDER,
+	DQ_RULE_AGGREGATE,
 	DQ_RULE_GROUP_RATE,
 	DQ_RULE_GROUP_COUNT,
 	DQ_RULE_GROUP_RUN,
@@ -69,12 +80,17 @@ extern const char *const dq_sev_names[4];
  * -1. */
 int dq_sev_parse(const char *s, enum dq_sev *out);
 
-enum { DQ_COND_EQ, DQ_COND_NE, DQ_COND_IN, DQ_COND_PRESENT, DQ_COND_ABSENT };
+enum { DQ_COND_EQ, DQ_COND_NE, DQ_COND_IN, DQ_COND_PRESENT, DQ_COND_ABSENT,
+       DQ_COND_EXPR };
 
+/* A condition: {"field": F, OP: V}, or {"expr": "..."} (DQ_COND_EXPR:
+ * slot is the expression's first field; it holds when the expression is
+ * true, not false or unknown). */
 struct dq_cond {
 	int slot;
 	int op;
 	cJSON *vals; /* owned: the value (EQ, NE) or the list (IN) */
+	struct dq_expr *expr; /* owned, DQ_COND_EXPR only */
 };
 
 struct dq_enumv {
@@ -117,6 +133,24 @@ struct dq_group {
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
 	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
 
+/* The statistics an aggregate rule bounds; dq_stat_names are the
+ * contract's words. */
+enum { DQ_STAT_MEAN, DQ_STAT_STDDEV, DQ_STAT_SUM, DQ_STAT_MIN, DQ_STAT_MAX,
+       DQ_STAT_COUNT, DQ_NSTAT };
+extern const char *const dq_stat_names[DQ_NSTAT];
+
+/* What part of a value a value-set check reads: all of it, or the
+ * domain of an e-mail address (after the last '@'). */
+enum { DQ_PART_ALL, DQ_PART_DOMAIN };
+
+/* Is kind one of the checks "part" applies to? */
+static inline int
+dq_rule_has_part(enum dq_rule_kind kind)
+{
+	return (kind >= DQ_RULE_PATTERN && kind <= DQ_RULE_NOT_IN) ||
+	       kind == DQ_RULE_REFERENCE || kind == DQ_RULE_NOT_REFERENCE;
+}
+
 /* What "50%" means to a numeric range: nothing said (a violation: the
  * scale is unknown), 50 (points) or 0.5 (fraction). */
 enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
@@ -124,6 +158,8 @@ enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
 struct dq_rule {
 	char *code;
 	enum dq_rule_kind kind;
+	int skip_missing; /* a value check: a missing value is skipped
+			   * (only required, any_of, null_rate see it) */
 	enum dq_cat cat;
 	enum dq_sev sev;
 	char *hint;
@@ -137,7 +173,11 @@ struct dq_rule {
 	int has_if;
 	struct dq_cond cond;
 
+	struct dq_expr *expr; /* an expr check's expression (owned) */
 	enum dq_type type; /* type, format */
+	int part; /* the value-set checks (enum, pattern, reference and
+		   * their negations): DQ_PART_DOMAIN reads an e-mail
+		   * address's domain, ASCII lower-cased */
 	regex_t re;
 	int has_re;
 	struct dq_ere *ere; /* the same pattern, matched faster; or NULL */
@@ -182,6 +222,22 @@ struct dq_rule {
 	char *jmsg[DQ_NMSG];
 	size_t jmsglen[DQ_NMSG];
 	char *jcode, *jlabel, *jhint;
+
+	/* Schema rules: forbidden's glob patterns (fnmatch(3)); the first
+	 * record whose columns are out of order (their names in the order
+	 * found, and its line). */
+	char **globs;
+	size_t nglobs;
+	char *found, *found_json;
+	long found_line;
+	int col_gate; /* a required check on a field a columns rule lists:
+		       * a CSV column missing from the header is that
+		       * rule's one failure, not one per row */
+
+	/* An aggregate rule: which statistic (DQ_STAT_*) of the field's
+	 * numbers, kept as streaming moments. */
+	int stat;
+	struct dq_moments mom;
 
 	/* Tallies. */
 	uint64_t checked, failures;
@@ -229,6 +285,13 @@ struct dq_rules {
 	struct dq_strmap snames; /* field name -> slot index */
 	int has_invalid_rate;
 	int id_slot;
+	/* With a closed or forbidden rule, the fields no rule names are
+	 * counted as they come: their names (at most DQ_RULES_MAX_OTHERS)
+	 * and the records each appears in. */
+	int watch_others;
+	struct dq_strmap others;
+	uint64_t *other_recs;
+	uint64_t others_dropped; /* members of names past the cap */
 
 	/* The score: category weights and the pass mark (contract
 	 * "score", or the defaults 40/35/20/15/10 and 80). */
@@ -245,6 +308,8 @@ struct dq_rules {
 	cJSON *contract_id; /* {"name", "version"} of the contract as it
 			     * says them, for the summary (owned), or NULL */
 };
+
+#define DQ_RULES_MAX_OTHERS 10000
 
 /* Set the defaults; today is the run's day (days since 1970-01-01). */
 void dq_rules_init(struct dq_rules *rs, long long today);

@@ -12,6 +12,7 @@
  */
 #include "contract/score.h"
 
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,172 @@ finish_groups(struct dq_check *ck, struct dq_rule *r)
 	}
 }
 
+/* Add one field name to a schema rule's message and value (the first 20
+ * in the message, the first 100 in the value). */
+static void
+schema_name(struct dq_buf *msg, struct dq_buf *val, size_t i, const char *name,
+	    size_t len, uint64_t records)
+{
+	if (i < 20) {
+		dq_buf_addstr(msg, i ? ", " : "");
+		dq_buf_add(msg, name, len < 60 ? len : 60);
+		if (records)
+			dq_buf_addf(msg, " (%llu record%s)",
+				    (unsigned long long)records,
+				    records > 1 ? "s" : "");
+	} else if (i == 20) {
+		dq_buf_addstr(msg, ", ...");
+	}
+	if (i < 100) {
+		dq_buf_addstr(val, i ? "," : "");
+		dq_buf_add_json_string(val, name, len);
+	}
+}
+
+/* Does a forbidden_fields pattern match the name (NUL-terminated)? */
+static int
+forbidden(const struct dq_rule *r, const char *name)
+{
+	for (size_t k = 0; k < r->nglobs; k++)
+		if (!fnmatch(r->globs[k], name, 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * A schema rule, decided once at the end of the stream: one failure that
+ * names every field concerned, however many records carry it.  Its
+ * measured figure is the number of fields named.
+ */
+static void
+decide_schema(const struct dq_rules *rs, struct dq_check *ck,
+	      struct dq_rule *r)
+{
+	struct dq_buf msg = DQ_BUF_INIT, val = DQ_BUF_INIT;
+	size_t n = 0;
+
+	dq_buf_addch(&val, '[');
+	switch (r->kind) {
+	case DQ_RULE_COLUMNS:
+		dq_buf_addstr(&msg, "missing from the input: ");
+		for (size_t i = 0; i < r->nslots; i++) {
+			const struct dq_slot *sl = &rs->slots[r->slots[i]];
+			if (!sl->seen)
+				schema_name(&msg, &val, n++, sl->name, sl->len, 0);
+		}
+		break;
+	case DQ_RULE_CLOSED:
+		dq_buf_addstr(&msg, "fields the contract does not name: ");
+		for (size_t i = 0; i < rs->others.n; i++)
+			schema_name(&msg, &val, n++, rs->others.keys[i],
+				    rs->others.lens[i], rs->other_recs[i]);
+		break;
+	case DQ_RULE_FORBIDDEN:
+		dq_buf_addstr(&msg, "forbidden field names present: ");
+		for (size_t i = 0; i < rs->nslots; i++)
+			if (rs->slots[i].seen && forbidden(r, rs->slots[i].name))
+				schema_name(&msg, &val, n++, rs->slots[i].name,
+					    rs->slots[i].len, 0);
+		for (size_t i = 0; i < rs->others.n; i++)
+			if (forbidden(r, rs->others.keys[i]))
+				schema_name(&msg, &val, n++, rs->others.keys[i],
+					    rs->others.lens[i],
+					    rs->other_recs[i]);
+		break;
+	default: /* DQ_RULE_COLUMN_ORDER */
+		if (!r->found)
+			break;
+		dq_buf_addstr(&msg, "columns out of order: expected ");
+		for (size_t i = 0; i < r->nslots; i++)
+			dq_buf_addf(&msg, "%s%s", i ? ", " : "",
+				    rs->slots[r->slots[i]].name);
+		dq_buf_addf(&msg, "; found %s", r->found);
+		val.len = 0;
+		dq_buf_addstr(&val, r->found_json);
+		val.len--; /* its ']' comes below */
+		n = 1;
+		break;
+	}
+	if ((r->kind == DQ_RULE_CLOSED || r->kind == DQ_RULE_FORBIDDEN) &&
+	    rs->others_dropped)
+		dq_buf_addf(&msg, " (and more: over %d names)",
+			    DQ_RULES_MAX_OTHERS);
+	dq_buf_addch(&val, ']');
+	r->checked = 1;
+	r->failures = n > 0;
+	r->measured = (double)n;
+	r->has_measured = 1;
+	if (n) {
+		ck->n_viol[r->sev]++;
+		if (ck->vfile->fd >= 0)
+			write_violation_text(ck, r, NULL,
+					     r->kind == DQ_RULE_COLUMN_ORDER
+						     ? r->found_line
+						     : 0,
+					     val.buf, val.len, msg.buf, NULL);
+	}
+	dq_buf_release(&msg);
+	dq_buf_release(&val);
+}
+
+/*
+ * An aggregate rule: the statistic of the field's numbers (strings and
+ * other values are the type check's business) against its limits.  No
+ * number at all measures nothing: a failure ("no numbers"), never a
+ * mean of 0 that passes.
+ */
+static void
+decide_aggregate(struct dq_check *ck, struct dq_rule *r)
+{
+	const struct dq_moments *m = &r->mom;
+	char msg[200], v[64];
+	double x = 0;
+
+	switch (r->stat) {
+	case DQ_STAT_MEAN:
+		x = m->mean;
+		break;
+	case DQ_STAT_STDDEV:
+		x = dq_moments_sample_stddev(m);
+		break;
+	case DQ_STAT_SUM:
+		x = m->sum;
+		break;
+	case DQ_STAT_MIN:
+		x = m->min;
+		break;
+	case DQ_STAT_MAX:
+		x = m->max;
+		break;
+	default:
+		x = (double)m->n;
+		break;
+	}
+	r->checked = 1;
+	r->measured = x;
+	r->has_measured = m->n > 0 || r->stat == DQ_STAT_COUNT;
+	if (!r->has_measured) {
+		snprintf(msg, sizeof(msg), "no numbers in %s: its %s measures "
+			 "nothing", r->label, dq_stat_names[r->stat]);
+		snprintf(v, sizeof(v), "null");
+	} else if (out_of_limits(r, x)) {
+		snprintf(msg, sizeof(msg), "%s %.6g is %s the limit %.6g",
+			 dq_stat_names[r->stat], x,
+			 r->has_min && x < r->min ? "below" : "above",
+			 r->has_min && x < r->min ? r->min : r->max);
+		snprintf(v, sizeof(v), "%.15g", x);
+	} else {
+		r->failures = 0;
+		r->failed = 0;
+		return;
+	}
+	r->failures = 1;
+	r->failed = 1;
+	ck->n_viol[r->sev]++;
+	if (ck->vfile->fd >= 0)
+		write_violation_text(ck, r, NULL, 0, v, strlen(v), msg, NULL);
+}
+
 void
 dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
 		const struct dq_score_opts *o)
@@ -176,6 +343,16 @@ dq_score_decide(struct dq_rules *rs, struct dq_check *ck,
 				}
 			}
 			break;
+		case DQ_RULE_AGGREGATE:
+			decide_aggregate(ck, r);
+			break;
+		case DQ_RULE_COLUMNS:
+		case DQ_RULE_CLOSED:
+		case DQ_RULE_FORBIDDEN:
+		case DQ_RULE_COLUMN_ORDER:
+			decide_schema(rs, ck, r);
+			r->failed = r->failures > 0;
+			break;
 		case DQ_RULE_GROUP_RATE:
 		case DQ_RULE_GROUP_COUNT:
 		case DQ_RULE_GROUP_RUN:
@@ -201,12 +378,22 @@ static int
 absent_fields(const struct dq_rules *rs, const struct dq_rule *r, cJSON *a)
 {
 	int sl[64], n = 0, k = 0;
-	for (size_t i = 0; i < r->nslots && n < 60; i++)
+	/* The schema rules report absent fields themselves, once. */
+	if (r->kind >= DQ_RULE_COLUMNS && r->kind <= DQ_RULE_COLUMN_ORDER)
+		return 0;
+	/* A required field a columns rule lists is that rule's report. */
+	for (size_t i = r->col_gate ? 1 : 0; i < r->nslots && n < 60; i++)
 		sl[n++] = r->slots[i];
 	if (r->has_if)
 		sl[n++] = r->cond.slot;
+	for (size_t i = 1; r->has_if && r->cond.expr &&
+			   i < r->cond.expr->nslots && n < 60; i++)
+		sl[n++] = r->cond.expr->slots[i];
 	if (r->kind >= DQ_RULE_GROUP_RATE)
 		sl[n++] = r->when.slot;
+	for (size_t i = 1; r->when.expr && i < r->when.expr->nslots && n < 60;
+	     i++)
+		sl[n++] = r->when.expr->slots[i];
 	if (r->order_slot >= 0)
 		sl[n++] = r->order_slot;
 	for (int i = 0; i < n; i++) {
