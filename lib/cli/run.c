@@ -60,7 +60,8 @@ static const struct option common_long[] = {
 
 static const char common_help[] =
 	"Input:\n"
-	"  FILE...               NDJSON or CSV files; none or - reads stdin\n"
+	"  FILE...               NDJSON or CSV files, also gzip, zstd, bzip2\n"
+	"                        or xz compressed; none or - reads stdin\n"
 	"      --csv, --ndjson   force the input format (default: detect per\n"
 	"                        file: '{' or '[' first means NDJSON)\n"
 	"      --input-format F  auto, ndjson or csv\n"

@@ -30,6 +30,8 @@ dq_input_init(struct dq_input *in)
 static void
 close_current(struct dq_input *in)
 {
+	if (in->fd >= 0)
+		dq_source_close(&in->src);
 	if (in->fd > 0)
 		close(in->fd);
 	in->fd = -1;
@@ -71,6 +73,34 @@ dq_input_check(struct dq_input *in)
 	return 0;
 }
 
+int
+dq_input_cuttable(int fd, const char **why)
+{
+	unsigned char b[DQ_SOURCE_PEEK];
+	ssize_t r = pread(fd, b, sizeof(b), 0);
+	const char *what;
+
+	*why = NULL;
+	if (r <= 0)
+		return 0;
+	switch (dq_source_sniff(b, (size_t)r, &what)) {
+	case DQ_SRC_PLAIN:
+		break;
+	case DQ_SRC_BINARY:
+		*why = "not text";
+		return 0;
+	default:
+		*why = "compressed: a compressed stream cannot be cut into "
+		       "byte ranges";
+		return 0;
+	}
+	ssize_t i = r >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	for (; i < r; i++)
+		if (!strchr(" \t\r\n", b[i]))
+			return b[i] == '{' || b[i] == '[';
+	return 0;
+}
+
 /* Open the next input; 1 opened, 0 none left, -1 error. */
 static int
 open_next(struct dq_input *in)
@@ -108,11 +138,19 @@ open_next(struct dq_input *in)
 	if (in->start || in->stop) {
 		if (in->start && lseek(in->fd, (off_t)in->start, SEEK_SET) < 0)
 			return dq_error("%s: %s", name, strerror(errno));
+
 		in->fpos = in->off = in->start;
 		in->lineno = in->start_line;
 		if (in->cur == DQ_FMT_AUTO)
 			in->cur = DQ_FMT_NDJSON;
 	}
+	/* The file's first bytes say whether it is compressed or binary;
+	 * a byte range after its start or a chunk of a larger file
+	 * (--line-offset) is text as it is. */
+	if (in->start || in->line_offset)
+		dq_source_open_plain(&in->src, in->fd, name);
+	else if (dq_source_open(&in->src, in->fd, name))
+		return -1;
 	if (!in->buf) {
 		in->cap = RBUF;
 		in->buf = dq_xmalloc(in->cap);
@@ -210,12 +248,10 @@ read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
 		size_t want = in->cap - in->end;
 		if (in->stop && want > in->stop - in->fpos)
 			want = (size_t)(in->stop - in->fpos);
-		do
-			r = want ? read(in->fd, in->buf + in->end, want) : 0;
-		while (r < 0 && errno == EINTR);
+		r = want ? dq_source_read(&in->src, in->buf + in->end, want)
+			 : 0;
 		if (r < 0)
-			return dq_error("%s: read error: %s", in->name,
-					strerror(errno));
+			return -1;
 		if (r == 0)
 			in->eof = 1;
 		in->end += (size_t)r;
@@ -303,24 +339,18 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 		}
 		in->lineno++;
 		in->off += n + term;
-		/* UTF-16 (a byte order mark, or NULs between the letters of
-		 * a first line) would be read as bytes and fail as "invalid
-		 * UTF-8" or "malformed quoting": say what it is. */
+		/* UTF-16 without its byte order mark (NULs between the
+		 * letters of a first line) or an unknown binary file would be
+		 * read as bytes and fail as "invalid UTF-8" or "malformed
+		 * quoting": say what it is.  (Known binary formats and byte
+		 * order marks were named by stream/source.) */
 		if (in->lineno == 1 && !in->line_offset &&
-		    ((n >= 2 && (((unsigned char)p[0] == 0xFF &&
-				  (unsigned char)p[1] == 0xFE) ||
-				 ((unsigned char)p[0] == 0xFE &&
-				  (unsigned char)p[1] == 0xFF))) ||
-		     (in->cur == DQ_FMT_AUTO && memchr(p, '\0', n))))
-			return dq_error("%s:1: %s", in->name,
-					(unsigned char)p[0] < 0xFE ?
-					"NUL bytes in the first line: not "
+		    in->cur == DQ_FMT_AUTO && memchr(p, '\0', n))
+			return dq_error("%s:1: NUL bytes in the first line: not "
 					"UTF-8 text (UTF-16 without a byte "
-					"order mark, a compressed or a binary "
-					"file); convert it to UTF-8 text first" :
-					"UTF-16 text (byte order mark): dq "
-					"reads UTF-8; convert it first: iconv "
-					"-f UTF-16 -t UTF-8");
+					"order mark, or a binary file); "
+					"convert it to UTF-8 text first",
+					in->name);
 		/* A byte order mark only begins a file: not a chunk of one
 		 * (--line-offset), where it is data, as in one process. */
 		if (in->lineno == 1 && !in->line_offset && n >= 3 &&

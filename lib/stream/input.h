@@ -4,6 +4,8 @@
  * struct dq_input yields one item per input record: the record's JSON
  * text (for CSV, an object built from the header and the row), the raw
  * bytes it came from, and where it came from (file, line, byte offset).
+ * Each file's bytes come through stream/source: decompressed when they
+ * are gzip, zstd, bzip2 or xz, refused when they are a binary format.
  * Lines have no length limit: the read buffer grows to the longest line
  * and shrinks back after it, so memory is bounded by the longest line,
  * not by the input size.  A UTF-8 byte order mark on a file's first line
@@ -22,6 +24,7 @@
 #include <stdint.h>
 
 #include "stream/csv.h"
+#include "stream/source.h"
 #include "base/util.h"
 
 enum dq_format { DQ_FMT_AUTO, DQ_FMT_NDJSON, DQ_FMT_CSV };
@@ -60,6 +63,7 @@ struct dq_input {
 	/* Private state. */
 	size_t fi;
 	int fd;
+	struct dq_source src;  /* fd's bytes, decompressed */
 	const char *name;
 	long lineno;
 	uint64_t off;
@@ -78,6 +82,13 @@ void dq_input_init(struct dq_input *in);
 void dq_input_release(struct dq_input *in);
 /* Check every named file can be opened for reading; -1 with a message. */
 int dq_input_check(struct dq_input *in);
+/*
+ * Can byte ranges of the regular file fd be read as NDJSON (each range
+ * cut at a line start, cli/split)?  1 when it starts as NDJSON text; 0
+ * when not: CSV, empty, or (with *why set to static text saying why)
+ * compressed or binary.
+ */
+int dq_input_cuttable(int fd, const char **why);
 /* Next item: 1 and *it filled, 0 at the end of all input, -1 on a read
  * error or a fatal CSV error (message printed). */
 int dq_input_next(struct dq_input *in, struct dq_item *it);
