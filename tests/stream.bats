@@ -263,3 +263,99 @@ open("bad.gz", "wb").write(b)'
 	run -0 --separate-stderr dq profile -q --jobs 2 g.ndjson.gz
 	assert_equal "$stderr" ""
 }
+
+# The records of a JSON document test: nested values, strings with
+# spaces, escapes and brackets, numbers that must stay as written.
+doc_records() {
+	printf '%s\n' \
+		'{"id":1,"name":"Ann Lee","tags":["a b","c"],"addr":{"city":"Oslo","zip":"0150"},"n":9007199254740993}' \
+		'{"id":2,"name":"say \"hi\", [x]","tags":[],"addr":{},"n":59.0}' \
+		'{"id":3,"name":"B{o}b","email":"bob@x.org","n":-12.5}' \
+		'{"id":2,"name":"dup","n":null}'
+}
+
+@test "a JSON array, pretty-printed JSON and concatenated objects give the NDJSON's outputs and summary, on files and stdin" {
+	doc_records >r.ndjson
+	{ printf '['; sed '$!s/$/,/' r.ndjson; printf ']\n'; } >r.json
+	python3 -c 'import json, sys
+recs = [json.loads(l) for l in open("r.ndjson")]
+open("pretty.json", "w").write(json.dumps(recs, indent=2) + "\n")
+open("objs.json", "w").write("".join(json.dumps(r, indent=4) + "\n" for r in recs))'
+	tr -d '\n' <r.json >oneline.json
+	gzip -c pretty.json >pretty.json.gz
+	run -0 --separate-stderr dq normalize --summary s.ndjson r.ndjson
+	printf '%s\n' "$output" >n.ndjson
+	run -1 --separate-stderr dq validate --unique id --summary v.ndjson \
+		--violations x.ndjson r.ndjson
+	printf '%s\n' "$output" >o.ndjson
+	for f in r.json pretty.json objs.json oneline.json pretty.json.gz; do
+		run -0 --separate-stderr dq normalize --summary s.doc "$f"
+		printf '%s\n' "$output" >n.doc
+		run -0 cmp n.ndjson n.doc
+		run -1 --separate-stderr dq validate --unique id --summary \
+			v.doc --violations x.doc - <"$f"
+		printf '%s\n' "$output" >o.doc
+		run -0 cmp o.ndjson o.doc
+		run -0 cmp x.ndjson x.doc
+		# Only counts.bytes differs: the bytes the file holds.
+		for s in s v; do
+			jq -S 'del(.started, .ended, .duration_ms, .run_id,
+			   .counts.bytes)' "$s.ndjson" >a
+			jq -S 'del(.started, .ended, .duration_ms, .run_id,
+			   .counts.bytes)' "$s.doc" >b
+			run -0 cmp a b
+		done
+	done
+	# Records are numbered by position: _dq.row is the NDJSON line.
+	run -0 jq -c '._dq.row' n.doc
+	assert_output $'1\n2\n3\n4'
+	# Forced, the format is read as told.
+	run -1 --separate-stderr dq normalize --no-lineage --ndjson pretty.json
+	assert_output ""
+	# NDJSON is also objects one after another.
+	run -0 --separate-stderr dq normalize --no-lineage --json r.ndjson
+	assert_output "$(cat r.ndjson)"
+	printf ' [ \n ]\n' >empty.json
+	run -0 --separate-stderr dq normalize --summary s.e empty.json
+	assert_output ""
+	run -0 jq -c '.counts | [.in, .out, .rejected, .blank]' s.e
+	assert_output '[0,0,0,0]'
+}
+
+@test "a bad element of a JSON array is rejected alone, with its record number, line, column and byte; reading goes on" {
+	printf '[{"id":1},\n {"id":2,"id":3},\n 5, {"id":4} x,\n\n {"id":\n  tru},\n]' >bad.json
+	run -1 --separate-stderr dq normalize --no-lineage --rejects r.ndjson \
+		--summary s.json bad.json
+	assert_output '{"id":1}'
+	run -0 cat r.ndjson
+	assert_output '{"file":"bad.json","line":2,"record":2,"byte":20,"column":10,"reason":"duplicate key","tool":"dq-normalize","raw":"{\"id\":2,\"id\":3}"}
+{"file":"bad.json","line":3,"record":3,"byte":30,"column":2,"reason":"not a JSON object","tool":"dq-normalize","raw":"5"}
+{"file":"bad.json","line":3,"record":4,"byte":42,"column":14,"reason":"trailing characters after the object","tool":"dq-normalize","raw":"{\"id\":4} x"}
+{"file":"bad.json","line":6,"record":5,"byte":56,"column":3,"reason":"invalid literal","tool":"dq-normalize","raw":"{\"id\":\n  tru}"}
+{"file":"bad.json","line":7,"record":6,"byte":62,"column":1,"reason":"expected a value","tool":"dq-normalize","raw":""}'
+	run -0 jq -c '.counts | [.in, .out, .rejected]' s.json
+	assert_output '[6,1,5]'
+	# "1 2" is two values, not 12: the white space that goes never joins
+	# two of them.
+	printf '[{"id":1 2}]' >join.json
+	run -1 --separate-stderr dq normalize --no-lineage join.json
+	assert_output ""
+	assert_equal "$stderr" $'dq-normalize: warning: join.json:1:10: expected \',\' or \'}\' in object (record 1)\ndq-normalize: warning: 1 of 1 input records rejected'
+	# A document cut short: its last element is rejected, never taken
+	# for the whole.
+	printf '[{"id":1},\n{"id":2}' >cut.json
+	run -1 --separate-stderr dq validate cut.json
+	assert_output '{"id":1}'
+	[[ $stderr == *"cut.json:2:1: truncated array (record 2)"* ]]
+}
+
+@test "dq-profile --jobs on a JSON document: one process, says why, equals the NDJSON's profile" {
+	dq gen -n 4000 --seed 13 >g.ndjson
+	{ printf '[\n'; sed '$!s/$/,/' g.ndjson; printf ']\n'; } >g.json
+	run -0 --separate-stderr dq profile --jobs 1 g.ndjson
+	printf '%s\n' "$output" >one
+	run -0 --separate-stderr dq profile --jobs 2 g.json
+	printf '%s\n' "$output" >two
+	assert_equal "$stderr" "dq-profile: g.json: a JSON document: its records cannot be cut at line starts; read by one process"
+	run -0 cmp one two
+}
