@@ -493,32 +493,18 @@ read_doc(struct dq_input *in, struct dq_item *it)
 	return 1;
 }
 
-/* Does a first line p[0..n) that starts with '{' open an object that
- * goes on over the next lines, as pretty-printed JSON does (it ends,
- * outside strings and still inside the object, with '{', '[', ',' or
- * ':')?  A line cut short inside a value is NDJSON's bad line instead. */
+/* Is a first line p[0..n) that starts with '{' the first line of a
+ * pretty-printed object: '{' alone (white space aside), as jq, Python's
+ * json.dumps(indent=...), JSON.stringify(x, null, 2), Go's MarshalIndent
+ * and the rest write it?  Anything else, even an object cut short, is an
+ * NDJSON line (a bad one is rejected alone). */
 static int
 opens_document(const char *p, size_t n)
 {
-	int depth = 0, instr = 0, esc = 0;
-	char last = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (instr) {
-			instr = string_goes_on(c, &esc);
-			continue;
-		}
-		if (c == '"')
-			instr = 1;
-		else if (c == '{' || c == '[')
-			depth++;
-		else if ((c == '}' || c == ']') && --depth <= 0)
+	for (size_t i = 1; i < n; i++)
+		if (!is_ws(p[i]))
 			return 0;
-		if (!is_ws(c))
-			last = c;
-	}
-	return !instr && depth > 0 && last && strchr("{[,:", last);
+	return 1;
 }
 
 int
@@ -670,8 +656,9 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 			in->cur = (p[i] == '{' || p[i] == '[') ? DQ_FMT_NDJSON
 							       : DQ_FMT_CSV;
 			/* A top-level array, or an object pretty-printed
-			 * over several lines, is a JSON document: read it
-			 * again from its first byte as one. */
+			 * ('{' alone on the first line), is a JSON
+			 * document: read it again from its first byte as
+			 * one. */
 			if (p[i] == '[' || (p[i] == '{' &&
 					    opens_document(p + i, n - i))) {
 				in->cur = DQ_FMT_JSON;
