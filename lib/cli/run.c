@@ -66,7 +66,7 @@ static const char common_help[] =
 	"                        or xz compressed; none or - reads stdin\n"
 	"      --csv, --ndjson, --json  force the input format (default:\n"
 	"                        detect per file: '{' first means NDJSON, '['\n"
-	"                        or a pretty-printed '{' a JSON document)\n"
+	"                        or '{' alone on the first line a JSON document)\n"
 	"      --input-format F  auto, ndjson, csv or json\n"
 	"      --delimiter D     CSV delimiter, one or more characters\n"
 	"                        (default ','; \"\\t\" for tab; ', ' for FEBRL)\n"
@@ -76,7 +76,9 @@ static const char common_help[] =
 	"                        a larger file that starts after line N\n"
 	"\n"
 	"Contract:\n"
-	"  -c, --contract FILE   contract file; repeat to layer (later wins)\n"
+	"  -c, --contract FILE   contract file, JSON or YAML; repeat to layer\n"
+	"                        (later wins); env(\"VAR\") and ${VAR} in its\n"
+	"                        strings are read from the environment\n"
 	"      --set PATH=VALUE  override one contract value (JSON, else a\n"
 	"                        string), e.g. --set fields.email.required=true\n"
 	"      --id FIELD        the field that names a record (default: id)\n"
@@ -384,7 +386,7 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	if (load_identity(run))
 		exit(2);
 	if (run->print_contract) {
-		char *doc = cJSON_Print(run->contract.root);
+		char *doc = cJSON_Print(dq_contract_declared(&run->contract));
 		if (!doc)
 			dq_die("out of memory");
 		struct dq_out o;
