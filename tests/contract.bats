@@ -123,3 +123,32 @@ YAML
 	KEY_RE=x run -2 --separate-stderr dq validate -c e.yaml d.ndjson
 	assert_equal "$stderr" "dq-validate: contract: 'fields.region.enum': environment variable REGION is not set"
 }
+
+@test "a reference file in a contract is relative to the contract's directory, whatever the working directory" {
+	mkdir -p conf/sub run
+	printf '{"id":"o1"}\n{"id":"o2"}\n' >conf/orgs.ndjson
+	printf '{"id":"o3"}\n' >conf/sub/orgs.ndjson
+	printf '{"id":"o2"}\n' >run/orgs.ndjson
+	printf '{"fields":{"org":{"reference":{"file":"orgs.ndjson","key":"id"}}}}\n' >conf/c.json
+	printf 'rules:\n  ORG:\n    check: reference\n    field: org\n    file: orgs.ndjson\n    key: id\n' >conf/sub/r.yaml
+	printf '{"org":"o1"}\n{"org":"o3"}\n' >run/d.ndjson
+	cd run
+	run -1 --separate-stderr dq validate -c ../conf/c.json --summary s1 \
+		--violations v.ndjson d.ndjson
+	run -0 jq -c '[.line, .code, .value]' v.ndjson
+	assert_output '[2,"REF:org","o3"]'
+	# A layer in another directory names its own file: conf/sub/orgs.ndjson.
+	run -1 --separate-stderr dq validate -c ../conf/c.json \
+		-c ../conf/sub/r.yaml --violations v.ndjson d.ndjson
+	run -0 jq -c '[.line, .code, .value]' v.ndjson
+	assert_output $'[1,"ORG","o1"]\n[2,"REF:org","o3"]'
+	# --set is relative to the working directory: run/orgs.ndjson.
+	run -1 --separate-stderr dq validate -c ../conf/c.json \
+		--set fields.org.reference.file=orgs.ndjson --violations v.ndjson d.ndjson
+	run -0 jq -c '[.line, .code, .value]' v.ndjson
+	assert_output $'[1,"REF:org","o1"]\n[2,"REF:org","o3"]'
+	# The checksum is the same from any directory.
+	cd ..
+	run -1 --separate-stderr dq validate -c conf/c.json --summary s2 run/d.ndjson
+	assert_equal "$(jq -r .contract_version run/s1)" "$(jq -r .contract_version s2)"
+}

@@ -513,43 +513,144 @@ resolve_env(cJSON *j, const char *path, int *found)
 	return 0;
 }
 
+/*
+ * Paths in a contract (a reference's "file", in fields.F.reference and in
+ * rules.CODE) are relative to the directory of the layer that set them,
+ * not to the working directory.  Each is noted with that directory as the
+ * layers load (a later layer's value replaces an earlier one's, and so
+ * does its directory), and joined after the checksum, which so stays that
+ * of the contract as written wherever it is run from.
+ */
+struct relpath {
+	char *sect, *name;
+	char *dir; /* NULL: the working directory (--set, a bare name) */
+};
+
+struct relpaths {
+	struct relpath *v;
+	size_t n, cap;
+};
+
+static cJSON *
+path_item(const cJSON *root, const char *sect, const char *name)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, sect), name);
+	if (!strcmp(sect, "fields"))
+		o = cJSON_GetObjectItemCaseSensitive(o, "reference");
+	return cJSON_GetObjectItemCaseSensitive(o, "file");
+}
+
+static void
+note_paths(struct relpaths *rp, const cJSON *layer, const char *file)
+{
+	static const char *const sects[] = { "fields", "rules", NULL };
+	const char *slash = file ? strrchr(file, '/') : NULL;
+
+	for (int k = 0; sects[k]; k++) {
+		const cJSON *it;
+		cJSON_ArrayForEach(it,
+				   cJSON_GetObjectItemCaseSensitive(layer,
+								    sects[k]))
+		{
+			if (!it->string ||
+			    !cJSON_IsString(path_item(layer, sects[k],
+						      it->string)))
+				continue;
+			size_t i;
+			for (i = 0; i < rp->n; i++)
+				if (!strcmp(rp->v[i].sect, sects[k]) &&
+				    !strcmp(rp->v[i].name, it->string))
+					break;
+			if (i == rp->n) {
+				if (rp->n == rp->cap) {
+					rp->cap = rp->cap ? 2 * rp->cap : 8;
+					rp->v = dq_xrealloc(rp->v, rp->cap *
+							    sizeof(*rp->v));
+				}
+				rp->v[i].sect = dq_xstrdup(sects[k]);
+				rp->v[i].name = dq_xstrdup(it->string);
+				rp->n++;
+			} else {
+				free(rp->v[i].dir);
+			}
+			rp->v[i].dir = slash ? dq_xstrndup(file, (size_t)(
+							   slash - file + 1))
+					     : NULL;
+		}
+	}
+}
+
+/* Join the noted paths to their directories in root; *found counts
+ * those changed. */
+static void
+join_paths(struct relpaths *rp, cJSON *root, int *found)
+{
+	for (size_t i = 0; i < rp->n; i++) {
+		cJSON *f = path_item(root, rp->v[i].sect, rp->v[i].name);
+		if (rp->v[i].dir && cJSON_IsString(f) &&
+		    f->valuestring[0] != '/' && f->valuestring[0]) {
+			struct dq_buf b = DQ_BUF_INIT;
+			dq_buf_addf(&b, "%s%s", rp->v[i].dir, f->valuestring);
+			cJSON_SetValuestring(f, b.buf);
+			dq_buf_release(&b);
+			(*found)++;
+		}
+	}
+}
+
+static void
+relpaths_release(struct relpaths *rp)
+{
+	for (size_t i = 0; i < rp->n; i++) {
+		free(rp->v[i].sect);
+		free(rp->v[i].name);
+		free(rp->v[i].dir);
+	}
+	free(rp->v);
+}
+
 int
 dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 		 char **sets, size_t nsets)
 {
 	size_t i;
+	struct relpaths rp = { NULL, 0, 0 };
+	int rc = -1;
 
 	c->files = dq_xcalloc(nfiles + 1, sizeof(char *));
 	for (i = 0; i < nfiles; i++) {
 		size_t len;
 		char *text = dq_read_file(files[i], &len);
 		if (!text)
-			return -1;
+			goto out;
 		struct dq_yaml_marks marks = { NULL, 0, 0 };
 		cJSON *layer = dq_yaml_is_yaml(files[i], text, len) ?
 			       dq_yaml_parse(text, len, files[i], &marks) :
 			       parse_layer(text, len, files[i]);
 		free(text);
 		if (!layer)
-			return -1;
+			goto out;
 		c->files[c->nfiles++] = dq_xstrdup(files[i]);
 		int bad = check_keys(layer, top_keys, 0, "", files[i], &marks);
 		dq_yaml_marks_release(&marks);
 		if (bad) {
 			cJSON_Delete(layer);
-			return -1;
+			goto out;
 		}
+		note_paths(&rp, layer, strcmp(files[i], "-") ? files[i] : NULL);
 		merge(c->root, layer);
 		cJSON_Delete(layer);
 	}
 	for (i = 0; i < nsets; i++) {
 		cJSON *layer = set_layer(sets[i]);
 		if (!layer)
-			return -1;
+			goto out;
 		if (check_keys(layer, top_keys, 0, "", "--set", NULL)) {
 			cJSON_Delete(layer);
-			return -1;
+			goto out;
 		}
+		note_paths(&rp, layer, NULL);
 		merge(c->root, layer);
 		cJSON_Delete(layer);
 	}
@@ -559,23 +660,28 @@ dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 		 (unsigned long long)XXH64(b.buf, b.len, 0));
 	dq_buf_release(&b);
 	/* The checksum above is of the contract as written, placeholders
-	 * and all: it names the variables, never their (secret) values.
-	 * The programs read the resolved copy. */
+	 * and paths as they are: it names the variables, never their
+	 * (secret) values, and does not change with the directory it is
+	 * run from.  The programs read the resolved copy. */
 	cJSON *resolved = cJSON_Duplicate(c->root, 1);
 	int found = 0;
 	if (!resolved)
 		dq_die("out of memory");
 	if (resolve_env(resolved, "", &found)) {
 		cJSON_Delete(resolved);
-		return -1;
+		goto out;
 	}
+	join_paths(&rp, resolved, &found);
 	if (found) {
 		c->declared = c->root;
 		c->root = resolved;
 	} else {
 		cJSON_Delete(resolved);
 	}
-	return 0;
+	rc = 0;
+out:
+	relpaths_release(&rp);
+	return rc;
 }
 
 const cJSON *
