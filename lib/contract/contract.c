@@ -629,8 +629,10 @@ dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 			       dq_yaml_parse(text, len, files[i], &marks) :
 			       parse_layer(text, len, files[i]);
 		free(text);
-		if (!layer)
+		if (!layer) {
+			dq_yaml_marks_release(&marks);
 			goto out;
+		}
 		c->files[c->nfiles++] = dq_xstrdup(files[i]);
 		int bad = check_keys(layer, top_keys, 0, "", files[i], &marks);
 		dq_yaml_marks_release(&marks);

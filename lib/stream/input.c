@@ -493,15 +493,30 @@ read_doc(struct dq_input *in, struct dq_item *it)
 	return 1;
 }
 
-/* Is a first line p[0..n) that starts with '{' the first line of a
- * pretty-printed object: '{' alone (white space aside), as jq, Python's
- * json.dumps(indent=...), JSON.stringify(x, null, 2), Go's MarshalIndent
- * and the rest write it?  Anything else, even an object cut short, is an
- * NDJSON line (a bad one is rejected alone). */
+/*
+ * Does a first line p[0..n), which starts with '{' or '[', begin a JSON
+ * document?  A pretty-printed one starts with '{' or '[' alone on its
+ * line (white space aside), as jq, Python's json.dumps(indent=...),
+ * JSON.stringify(x, null, 2), Go's MarshalIndent and the rest write it; an
+ * array of records on one line starts "[{"; "[]" alone is an empty array.
+ * Anything else, even an object cut short or an array of numbers, is an
+ * NDJSON line (a bad one is rejected alone).
+ */
 static int
 opens_document(const char *p, size_t n)
 {
-	for (size_t i = 1; i < n; i++)
+	size_t i = 1;
+	while (i < n && is_ws(p[i]))
+		i++;
+	if (i == n)
+		return 1;
+	if (p[0] != '[')
+		return 0;
+	if (p[i] == '{')
+		return 1;
+	if (p[i] != ']')
+		return 0;
+	for (i++; i < n; i++)
 		if (!is_ws(p[i]))
 			return 0;
 	return 1;
@@ -537,7 +552,7 @@ dq_input_cuttable(int fd, const char **why)
 	 * longer than what was read is one NDJSON record. */
 	const char *p = (const char *)b + i;
 	const char *nl = memchr(p, '\n', (size_t)(r - i));
-	if (*p == '[' || (nl && opens_document(p, (size_t)(nl - p)))) {
+	if (opens_document(p, nl ? (size_t)(nl - p) : (size_t)(r - i))) {
 		*why = "a JSON document: its records cannot be cut at line "
 		       "starts";
 		return 0;
@@ -655,12 +670,10 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 			}
 			in->cur = (p[i] == '{' || p[i] == '[') ? DQ_FMT_NDJSON
 							       : DQ_FMT_CSV;
-			/* A top-level array, or an object pretty-printed
-			 * ('{' alone on the first line), is a JSON
-			 * document: read it again from its first byte as
-			 * one. */
-			if (p[i] == '[' || (p[i] == '{' &&
-					    opens_document(p + i, n - i))) {
+			/* An array of records, or pretty-printed JSON,
+			 * is a JSON document: read it again from its first
+			 * byte as one. */
+			if (opens_document(p + i, n - i)) {
 				in->cur = DQ_FMT_JSON;
 				in->beg = (size_t)(p + i - in->buf);
 				in->off = off + (uint64_t)(p + i - p0);
