@@ -26,7 +26,7 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wpointer-arith
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDQ_VERSION='"$(VERSION)"' -Ilib \
 	$(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_CXXFLAGS := -std=c++17 -Ilib -Wall -Wextra $(CXXFLAGS) $(SANFLAGS)
-LIBS    := -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm -pthread
+LIBS    := -lz -lzstd -lbz2 -llzma -lyaml -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm -pthread
 
 # O=DIR puts objects and programs elsewhere (the sanitizer build uses it).
 O       ?= build

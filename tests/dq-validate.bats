@@ -521,8 +521,9 @@ J
 @test "reference: values must exist in another file's key column" {
 	cd "$V"
 	printf '%s\n' '{"e":"E1"}' '{"e":"E3"}' '{"e":3}' '{"e":"3"}' >"$T/in"
-	cat >"$T/c.json" <<'J'
-{"rules":{"REF-401":{"check":"reference","field":"e","file":"events.ndjson","key":"event_id"}}}
+	# The contract is elsewhere: a relative path would be relative to it.
+	cat >"$T/c.json" <<J
+{"rules":{"REF-401":{"check":"reference","field":"e","file":"$V/events.ndjson","key":"event_id"}}}
 J
 	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" "$T/in"
 	run -0 jq -c '.rules[0] | [.checked, .failures, [.examples[].value]]' "$T/s.json"

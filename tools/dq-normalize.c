@@ -629,7 +629,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 			if (meta->len)
 				dq_buf_addch(meta, ',');
 			dq_buf_add(meta, "\"hash\":\"", 8);
-			dq_buf_add_hex64(meta, XXH3_64bits(it->raw, it->rawlen));
+			/* A JSON document's record is hashed as the NDJSON
+			 * line it would be (its text), not with the white
+			 * space that spread it over lines. */
+			dq_buf_add_hex64(meta, it->doc ?
+					 XXH3_64bits(it->text, it->len) :
+					 XXH3_64bits(it->raw, it->rawlen));
 			dq_buf_addch(meta, '"');
 		}
 		if (O.multi_file && !has_row) {

@@ -35,6 +35,8 @@ struct bitem {
 	long line;
 	uint64_t offset;
 	int csv;
+	int doc;
+	long srcline, srccol;
 };
 
 struct brej {
@@ -87,6 +89,9 @@ item_of(const struct batch *b, size_t i, struct dq_item *it)
 	it->offset = bi->offset;
 	it->reason = bi->reason ? b->data.buf + bi->reason - 1 : NULL;
 	it->csv = bi->csv;
+	it->doc = bi->doc;
+	it->srcline = bi->srcline;
+	it->srccol = bi->srccol;
 }
 
 static void
@@ -201,6 +206,9 @@ fill(struct par *p, struct batch *b, uint64_t seq0)
 		bi->line = it->line;
 		bi->offset = it->offset;
 		bi->csv = it->csv;
+		bi->doc = it->doc;
+		bi->srcline = it->srcline;
+		bi->srccol = it->srccol;
 	}
 	return 1;
 }

@@ -29,6 +29,7 @@ enum {
 	O_VERSION,
 	O_CSV,
 	O_NDJSON,
+	O_JSON,
 	O_INPUT_FORMAT,
 	O_DELIMITER,
 	O_ENCODING,
@@ -48,6 +49,7 @@ static const struct option common_long[] = {
 	{ "input-format", required_argument, NULL, O_INPUT_FORMAT },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "max-rejects", required_argument, NULL, O_MAX_REJECTS },
+	{ "json", no_argument, NULL, O_JSON },
 	{ "ndjson", no_argument, NULL, O_NDJSON },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
 	{ "print-contract", no_argument, NULL, O_PRINT_CONTRACT },
@@ -62,10 +64,13 @@ static const struct option common_long[] = {
 
 static const char common_help[] =
 	"Input:\n"
-	"  FILE...               NDJSON or CSV files; none or - reads stdin\n"
-	"      --csv, --ndjson   force the input format (default: detect per\n"
-	"                        file: '{' or '[' first means NDJSON)\n"
-	"      --input-format F  auto, ndjson or csv\n"
+	"  FILE...               NDJSON or CSV files, also gzip, zstd, bzip2\n"
+	"                        or xz compressed; none or - reads stdin\n"
+	"      --csv, --ndjson, --json  force the input format (default:\n"
+	"                        detect per file: '{' or '[' first means NDJSON;\n"
+	"                        '[{', or '[' or '{' alone on the first line,\n"
+	"                        a JSON document)\n"
+	"      --input-format F  auto, ndjson, csv or json\n"
 	"      --delimiter D     CSV delimiter, one or more characters\n"
 	"                        (default ','; \"\\t\" for tab; ', ' for FEBRL)\n"
 	"      --encoding ENC    CSV input encoding: utf-8 (default) or latin1\n"
@@ -74,7 +79,9 @@ static const char common_help[] =
 	"                        a larger file that starts after line N\n"
 	"\n"
 	"Contract:\n"
-	"  -c, --contract FILE   contract file; repeat to layer (later wins)\n"
+	"  -c, --contract FILE   contract file, JSON or YAML; repeat to layer\n"
+	"                        (later wins); env(\"VAR\") and ${VAR} in its\n"
+	"                        strings are read from the environment\n"
 	"      --set PATH=VALUE  override one contract value (JSON, else a\n"
 	"                        string), e.g. --set fields.email.required=true\n"
 	"      --id FIELD        the field that names a record (default: id)\n"
@@ -300,11 +307,15 @@ common_option(struct dq_run *run, int c, const char *arg)
 	case O_NDJSON:
 		run->in.format = DQ_FMT_NDJSON;
 		return 0;
+	case O_JSON:
+		run->in.format = DQ_FMT_JSON;
+		return 0;
 	case O_INPUT_FORMAT: {
 		static const char *const fmts[] = { "auto", "ndjson", "jsonl",
-						    "csv", NULL };
+						    "csv", "json", NULL };
 		static const int as[] = { DQ_FMT_AUTO, DQ_FMT_NDJSON,
-					  DQ_FMT_NDJSON, DQ_FMT_CSV };
+					  DQ_FMT_NDJSON, DQ_FMT_CSV,
+					  DQ_FMT_JSON };
 		int k;
 		if (dq_opt_enum("input-format", arg, fmts, &k))
 			return -1;
@@ -494,7 +505,7 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	if (load_identity(run))
 		exit(2);
 	if (run->print_contract) {
-		char *doc = cJSON_Print(run->contract.root);
+		char *doc = cJSON_Print(dq_contract_declared(&run->contract));
 		if (!doc)
 			dq_die("out of memory");
 		struct dq_out o;
@@ -625,11 +636,16 @@ dq_run_reject(struct dq_run *run, const char *reason, size_t col)
 		struct dq_buf *b = &run->rejects.b;
 		dq_buf_addstr(b, "{\"file\":");
 		dq_buf_add_json_string(b, it->file, strlen(it->file));
-		dq_buf_addf(b, ",\"line\":%ld", it->line);
-		if (it->offset != UINT64_MAX)
+		uint64_t byte;
+		long line;
+		size_t column;
+		dq_item_where(it, col, &byte, &line, &column);
+		dq_buf_addf(b, ",\"line\":%ld", line);
+		if (it->doc)
+			dq_buf_addf(b, ",\"record\":%ld", it->line);
+		if (byte != UINT64_MAX)
 			dq_buf_addf(b, ",\"byte\":%llu,\"column\":%zu",
-				    (unsigned long long)(it->offset + col),
-				    col + 1);
+				    (unsigned long long)byte, column);
 		dq_buf_addstr(b, ",\"reason\":");
 		dq_buf_add_json_string(b, reason, strlen(reason));
 		dq_buf_addf(b, ",\"tool\":\"%s\"", run->tool->name);
@@ -648,7 +664,14 @@ dq_run_reject(struct dq_run *run, const char *reason, size_t col)
 	if (run->quiet)
 		return;
 	if (run->rejects_shown < 10) {
-		if (it->offset != UINT64_MAX)
+		uint64_t byte;
+		long line;
+		size_t column;
+		dq_item_where(it, col, &byte, &line, &column);
+		if (it->doc)
+			dq_log(run, "warn", "read", "%s:%ld:%zu: %s (record %ld)",
+			       it->file, line, column, reason, it->line);
+		else if (it->offset != UINT64_MAX)
 			dq_log(run, "warn", "read", "%s:%ld:%zu: %s", it->file,
 			       it->line, col + 1, reason);
 		else

@@ -64,19 +64,6 @@ count_lines(int fd, uint64_t n)
 	return lines;
 }
 
-/* 1 if the file's first non-blank byte starts a JSON object or array. */
-static int
-starts_ndjson(int fd)
-{
-	unsigned char b[4096];
-	ssize_t r = pread(fd, b, sizeof(b), 0);
-	ssize_t i = r >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	for (; i < r; i++)
-		if (!strchr(" \t\r\n", b[i]))
-			return b[i] == '{' || b[i] == '[';
-	return 0;
-}
-
 /* Worker: read the current range, write "IN BLANK BYTES\n" and the state
  * to fd, exit. */
 static void
@@ -161,8 +148,16 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 	fd = open(run->in.files[0], O_RDONLY);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !starts_ndjson(fd) ||
+	const char *why = NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    !dq_input_cuttable(fd, &why) ||
 	    (!forced && (uint64_t)st.st_size < DQ_SPLIT_MIN_BYTES)) {
+		/* Say why when several processes were asked for, or would
+		 * have been used for a file this size. */
+		if (why && (forced ||
+			    (uint64_t)st.st_size >= DQ_SPLIT_MIN_BYTES))
+			dq_log(run, "info", "read", "%s: %s; read by one "
+			       "process", run->in.files[0], why);
 		close(fd);
 		return 0;
 	}

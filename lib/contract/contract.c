@@ -17,6 +17,7 @@
 
 #include <xxhash.h>
 
+#include "contract/yaml.h"
 #include "stream/json.h"
 #include "base/util.h"
 
@@ -221,6 +222,7 @@ void
 dq_contract_release(struct dq_contract *c)
 {
 	cJSON_Delete(c->root);
+	cJSON_Delete(c->declared);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
@@ -252,23 +254,36 @@ dq_read_file(const char *path, size_t *len)
 	return dq_buf_detach(&b, len);
 }
 
+/* "file" or, for a YAML layer that says where path was, "file:line:col". */
+static const char *
+where(char *buf, size_t n, const char *file, const struct dq_yaml_marks *m,
+      const char *path)
+{
+	const struct dq_yaml_mark *k = dq_yaml_marks_find(m, path);
+	if (k)
+		snprintf(buf, n, "%s:%ld:%ld", file, k->line, k->col);
+	else
+		snprintf(buf, n, "%s", file);
+	return buf;
+}
+
 static int
 check_keys(const cJSON *obj, const struct keyspec *spec, int map,
-	   const char *path, const char *file)
+	   const char *path, const char *file, const struct dq_yaml_marks *m)
 {
 	const cJSON *it;
-	char sub[512];
+	char sub[512], at[1024];
 
 	if (!cJSON_IsObject(obj))
-		return dq_error("contract %s: '%s' must be an object", file,
-				path);
+		return dq_error("contract %s: '%s' must be an object",
+				where(at, sizeof(at), file, m, path), path);
 	cJSON_ArrayForEach(it, obj)
 	{
 		const struct keyspec *k = NULL;
 		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "",
 			 it->string);
 		if (map) {
-			if (check_keys(it, spec, 0, sub, file))
+			if (check_keys(it, spec, 0, sub, file, m))
 				return -1;
 			continue;
 		}
@@ -276,9 +291,10 @@ check_keys(const cJSON *obj, const struct keyspec *spec, int map,
 			if (!strcmp(s->key, it->string))
 				k = s;
 		if (!k)
-			return dq_error("contract %s: unknown key '%s'", file,
+			return dq_error("contract %s: unknown key '%s'",
+					where(at, sizeof(at), file, m, sub),
 					sub);
-		if (k->sub && check_keys(it, k->sub, k->map, sub, file))
+		if (k->sub && check_keys(it, k->sub, k->map, sub, file, m))
 			return -1;
 	}
 	return 0;
@@ -428,38 +444,231 @@ canonical(const cJSON *j, struct dq_buf *out)
 	}
 }
 
+/* A variable's name starts at p: its length (0 when none). */
+static size_t
+env_name(const char *p)
+{
+	size_t n = 0;
+	if (!(p[0] == '_' || (p[0] >= 'A' && p[0] <= 'Z') ||
+	      (p[0] >= 'a' && p[0] <= 'z')))
+		return 0;
+	while (p[n] == '_' || (p[n] >= 'A' && p[n] <= 'Z') ||
+	       (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9'))
+		n++;
+	return n;
+}
+
+static int
+env_unset(const char *path, const char *name, size_t n)
+{
+	return dq_error("contract: '%s': environment variable %.*s is not set",
+			path, (int)n, name);
+}
+
+/*
+ * Resolve the placeholders of the strings under j from the environment:
+ * a string that is all env("VAR") (or env('VAR')) becomes VAR's value,
+ * and ${VAR} anywhere in a string is replaced by it.  *found counts the
+ * placeholders.  -1 with a message naming the key when a variable is not
+ * set.
+ */
+static int
+resolve_env(cJSON *j, const char *path, int *found)
+{
+	if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+		cJSON *it;
+		char sub[512];
+		cJSON_ArrayForEach(it, j)
+		{
+			snprintf(sub, sizeof(sub), "%s%s%s", path,
+				 *path && it->string ? "." : "",
+				 it->string ? it->string : "");
+			if (resolve_env(it, sub, found))
+				return -1;
+		}
+		return 0;
+	}
+	if (!cJSON_IsString(j))
+		return 0;
+	const char *s = j->valuestring;
+	size_t len = strlen(s), n;
+	if (len > 7 && !strncmp(s, "env(", 4) && (s[4] == '"' || s[4] == '\'')
+	    && (n = env_name(s + 5)) && s[5 + n] == s[4] && s[6 + n] == ')' &&
+	    !s[7 + n]) {
+		char *name = dq_xstrndup(s + 5, n);
+		const char *v = getenv(name);
+		free(name);
+		if (!v)
+			return env_unset(path, s + 5, n);
+		(*found)++;
+		cJSON_SetValuestring(j, v);
+		return 0;
+	}
+	if (!strstr(s, "${"))
+		return 0;
+	struct dq_buf b = DQ_BUF_INIT;
+	for (const char *p = s; *p;) {
+		if (p[0] == '$' && p[1] == '{' && (n = env_name(p + 2)) &&
+		    p[2 + n] == '}') {
+			char *name = dq_xstrndup(p + 2, n);
+			const char *v = getenv(name);
+			free(name);
+			if (!v) {
+				dq_buf_release(&b);
+				return env_unset(path, p + 2, n);
+			}
+			(*found)++;
+			dq_buf_addstr(&b, v);
+			p += n + 3;
+		} else {
+			dq_buf_addch(&b, *p++);
+		}
+	}
+	cJSON_SetValuestring(j, b.buf);
+	dq_buf_release(&b);
+	return 0;
+}
+
+/*
+ * Paths in a contract (a reference's "file", in fields.F.reference and in
+ * rules.CODE) are relative to the directory of the layer that set them,
+ * not to the working directory.  Each is noted with that directory as the
+ * layers load (a later layer's value replaces an earlier one's, and so
+ * does its directory), and joined after the checksum, which so stays that
+ * of the contract as written wherever it is run from.
+ */
+struct relpath {
+	char *sect, *name;
+	char *dir; /* NULL: the working directory (--set, a bare name) */
+};
+
+struct relpaths {
+	struct relpath *v;
+	size_t n, cap;
+};
+
+static cJSON *
+path_item(const cJSON *root, const char *sect, const char *name)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, sect), name);
+	if (!strcmp(sect, "fields"))
+		o = cJSON_GetObjectItemCaseSensitive(o, "reference");
+	return cJSON_GetObjectItemCaseSensitive(o, "file");
+}
+
+static void
+note_paths(struct relpaths *rp, const cJSON *layer, const char *file)
+{
+	static const char *const sects[] = { "fields", "rules", NULL };
+	const char *slash = file ? strrchr(file, '/') : NULL;
+
+	for (int k = 0; sects[k]; k++) {
+		const cJSON *it;
+		cJSON_ArrayForEach(it,
+				   cJSON_GetObjectItemCaseSensitive(layer,
+								    sects[k]))
+		{
+			if (!it->string ||
+			    !cJSON_IsString(path_item(layer, sects[k],
+						      it->string)))
+				continue;
+			size_t i;
+			for (i = 0; i < rp->n; i++)
+				if (!strcmp(rp->v[i].sect, sects[k]) &&
+				    !strcmp(rp->v[i].name, it->string))
+					break;
+			if (i == rp->n) {
+				if (rp->n == rp->cap) {
+					rp->cap = rp->cap ? 2 * rp->cap : 8;
+					rp->v = dq_xrealloc(rp->v, rp->cap *
+							    sizeof(*rp->v));
+				}
+				rp->v[i].sect = dq_xstrdup(sects[k]);
+				rp->v[i].name = dq_xstrdup(it->string);
+				rp->n++;
+			} else {
+				free(rp->v[i].dir);
+			}
+			rp->v[i].dir = slash ? dq_xstrndup(file, (size_t)(
+							   slash - file + 1))
+					     : NULL;
+		}
+	}
+}
+
+/* Join the noted paths to their directories in root; *found counts
+ * those changed. */
+static void
+join_paths(struct relpaths *rp, cJSON *root, int *found)
+{
+	for (size_t i = 0; i < rp->n; i++) {
+		cJSON *f = path_item(root, rp->v[i].sect, rp->v[i].name);
+		if (rp->v[i].dir && cJSON_IsString(f) &&
+		    f->valuestring[0] != '/' && f->valuestring[0]) {
+			struct dq_buf b = DQ_BUF_INIT;
+			dq_buf_addf(&b, "%s%s", rp->v[i].dir, f->valuestring);
+			cJSON_SetValuestring(f, b.buf);
+			dq_buf_release(&b);
+			(*found)++;
+		}
+	}
+}
+
+static void
+relpaths_release(struct relpaths *rp)
+{
+	for (size_t i = 0; i < rp->n; i++) {
+		free(rp->v[i].sect);
+		free(rp->v[i].name);
+		free(rp->v[i].dir);
+	}
+	free(rp->v);
+}
+
 int
 dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 		 char **sets, size_t nsets)
 {
 	size_t i;
+	struct relpaths rp = { NULL, 0, 0 };
+	int rc = -1;
 
 	c->files = dq_xcalloc(nfiles + 1, sizeof(char *));
 	for (i = 0; i < nfiles; i++) {
 		size_t len;
 		char *text = dq_read_file(files[i], &len);
 		if (!text)
-			return -1;
-		cJSON *layer = parse_layer(text, len, files[i]);
+			goto out;
+		struct dq_yaml_marks marks = { NULL, 0, 0 };
+		cJSON *layer = dq_yaml_is_yaml(files[i], text, len) ?
+			       dq_yaml_parse(text, len, files[i], &marks) :
+			       parse_layer(text, len, files[i]);
 		free(text);
-		if (!layer)
-			return -1;
-		c->files[c->nfiles++] = dq_xstrdup(files[i]);
-		if (check_keys(layer, top_keys, 0, "", files[i])) {
-			cJSON_Delete(layer);
-			return -1;
+		if (!layer) {
+			dq_yaml_marks_release(&marks);
+			goto out;
 		}
+		c->files[c->nfiles++] = dq_xstrdup(files[i]);
+		int bad = check_keys(layer, top_keys, 0, "", files[i], &marks);
+		dq_yaml_marks_release(&marks);
+		if (bad) {
+			cJSON_Delete(layer);
+			goto out;
+		}
+		note_paths(&rp, layer, strcmp(files[i], "-") ? files[i] : NULL);
 		merge(c->root, layer);
 		cJSON_Delete(layer);
 	}
 	for (i = 0; i < nsets; i++) {
 		cJSON *layer = set_layer(sets[i]);
 		if (!layer)
-			return -1;
-		if (check_keys(layer, top_keys, 0, "", "--set")) {
+			goto out;
+		if (check_keys(layer, top_keys, 0, "", "--set", NULL)) {
 			cJSON_Delete(layer);
-			return -1;
+			goto out;
 		}
+		note_paths(&rp, layer, NULL);
 		merge(c->root, layer);
 		cJSON_Delete(layer);
 	}
@@ -468,7 +677,35 @@ dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 	snprintf(c->checksum, sizeof(c->checksum), "%016llx",
 		 (unsigned long long)XXH64(b.buf, b.len, 0));
 	dq_buf_release(&b);
-	return 0;
+	/* The checksum above is of the contract as written, placeholders
+	 * and paths as they are: it names the variables, never their
+	 * (secret) values, and does not change with the directory it is
+	 * run from.  The programs read the resolved copy. */
+	cJSON *resolved = cJSON_Duplicate(c->root, 1);
+	int found = 0;
+	if (!resolved)
+		dq_die("out of memory");
+	if (resolve_env(resolved, "", &found)) {
+		cJSON_Delete(resolved);
+		goto out;
+	}
+	join_paths(&rp, resolved, &found);
+	if (found) {
+		c->declared = c->root;
+		c->root = resolved;
+	} else {
+		cJSON_Delete(resolved);
+	}
+	rc = 0;
+out:
+	relpaths_release(&rp);
+	return rc;
+}
+
+const cJSON *
+dq_contract_declared(const struct dq_contract *c)
+{
+	return c->declared ? c->declared : c->root;
 }
 
 cJSON *

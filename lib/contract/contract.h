@@ -9,6 +9,13 @@
  * its canonical form (keys sorted at every level, compact), printed as
  * 16 hex digits; every summary carries it as "contract_version".
  *
+ * A layer is JSON, or YAML (contract/yaml.h) when its name ends in .yaml
+ * or .yml, or when its name does not end in .json and its text does not
+ * start with '{'.  After merging, env("VAR") (a whole string) and ${VAR}
+ * (within a string) are replaced by the environment variable's value; an
+ * unset variable is an error.  The checksum is of the contract before
+ * that, so it covers the variables' names and never their values.
+ *
  * Unknown keys are errors, reported with the key's path and the file (or
  * "--set") that brought it, so a typo never silently disables a rule.
  * The known keys are described by dq_contract_schema (contract.c), the one
@@ -21,7 +28,10 @@
 #include <stddef.h>
 
 struct dq_contract {
-	cJSON *root;         /* the merged document (owned); never NULL */
+	cJSON *root;         /* the merged document (owned); never NULL;
+			      * placeholders resolved */
+	cJSON *declared;     /* as written, placeholders and all, when it
+			      * had any (owned), else NULL */
 	char checksum[17];   /* hex XXH64 of the canonical form */
 	char **files;        /* names of the layers, for messages (owned) */
 	size_t nfiles;
@@ -38,6 +48,10 @@ void dq_contract_release(struct dq_contract *c);
  */
 int dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 		     char **sets, size_t nsets);
+
+/* The merged contract as written (env("VAR") and ${VAR} placeholders
+ * not resolved): what --print-contract shows.  Borrowed. */
+const cJSON *dq_contract_declared(const struct dq_contract *c);
 
 /* A top-level section of the merged contract, or NULL. Borrowed. */
 cJSON *dq_contract_get(const struct dq_contract *c, const char *section);

@@ -19,17 +19,24 @@
 
 #define RBUF 262144
 
+/* Where a JSON document's reader is: between top-level values, inside the
+ * top-level array before its first element, or after a comma there. */
+enum { DOC_TOP, DOC_FIRST, DOC_NEXT };
+
 void
 dq_input_init(struct dq_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;
 	dq_csv_opts_init(&in->csv);
+	dq_buf_init(&in->doc, 0);
 }
 
 static void
 close_current(struct dq_input *in)
 {
+	if (in->fd >= 0)
+		dq_source_close(&in->src);
 	if (in->fd > 0)
 		close(in->fd);
 	in->fd = -1;
@@ -45,6 +52,7 @@ dq_input_release(struct dq_input *in)
 	close_current(in);
 	free(in->buf);
 	in->buf = NULL;
+	dq_buf_release(&in->doc);
 }
 
 int
@@ -105,14 +113,25 @@ open_next(struct dq_input *in)
 	in->fpos = 0;
 	in->eol = '\n';
 	in->eol_known = 0;
+	in->doc_state = DOC_TOP;
+	in->doc_rec = 0;
+	in->doc_linestart = 0;
 	if (in->start || in->stop) {
 		if (in->start && lseek(in->fd, (off_t)in->start, SEEK_SET) < 0)
 			return dq_error("%s: %s", name, strerror(errno));
+
 		in->fpos = in->off = in->start;
 		in->lineno = in->start_line;
 		if (in->cur == DQ_FMT_AUTO)
 			in->cur = DQ_FMT_NDJSON;
 	}
+	/* The file's first bytes say whether it is compressed or binary;
+	 * a byte range after its start or a chunk of a larger file
+	 * (--line-offset) is text as it is. */
+	if (in->start || in->line_offset)
+		dq_source_open_plain(&in->src, in->fd, name);
+	else if (dq_source_open(&in->src, in->fd, name))
+		return -1;
 	if (!in->buf) {
 		in->cap = RBUF;
 		in->buf = dq_xmalloc(in->cap);
@@ -153,6 +172,46 @@ find_eol(const char *b, size_t n, char *eol)
 	return 0;
 }
 
+/*
+ * Read more bytes after in->end, first making room: the bytes from
+ * in->beg on move to the front of the buffer, which grows when they fill
+ * it (and shrinks back once a huge line has gone).  Returns 0 (in->eof set
+ * at the end of the file) or -1 on a read error.  Pointers into the buffer
+ * are invalid afterwards; in->beg is 0.
+ */
+static int
+fill(struct dq_input *in)
+{
+	if (in->beg > 0) {
+		memmove(in->buf, in->buf + in->beg, in->end - in->beg);
+		in->end -= in->beg;
+		in->beg = 0;
+	} else if (in->end == in->cap) {
+		in->cap *= 2;
+		in->buf = dq_xrealloc(in->buf, in->cap);
+	} else if (in->cap > RBUF && in->end < RBUF / 2) {
+		/* The huge line is gone: give the memory back. */
+		char *nb = dq_xmalloc(RBUF);
+		memcpy(nb, in->buf, in->end);
+		free(in->buf);
+		in->buf = nb;
+		in->cap = RBUF;
+	}
+	ssize_t r;
+	size_t want = in->cap - in->end;
+	if (in->stop && want > in->stop - in->fpos)
+		want = (size_t)(in->stop - in->fpos);
+	r = want ? dq_source_read(&in->src, in->buf + in->end, want) : 0;
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		in->eof = 1;
+	in->end += (size_t)r;
+	in->bytes += (uint64_t)r;
+	in->fpos += (uint64_t)r;
+	return 0;
+}
+
 static int
 read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
 {
@@ -189,38 +248,10 @@ read_line(struct dq_input *in, const char **p, size_t *n, size_t *term)
 			in->beg = in->end;
 			return 1;
 		}
-		/* Make room: move the partial line to the front, then grow. */
-		if (in->beg > 0) {
-			memmove(in->buf, in->buf + in->beg, in->end - in->beg);
-			in->end -= in->beg;
-			in->beg = 0;
-		} else if (in->end == in->cap) {
-			in->cap *= 2;
-			in->buf = dq_xrealloc(in->buf, in->cap);
-		} else if (in->cap > RBUF && in->end < RBUF / 2) {
-			/* The huge line is gone: give the memory back. */
-			char *nb = dq_xmalloc(RBUF);
-			memcpy(nb, in->buf, in->end);
-			free(in->buf);
-			in->buf = nb;
-			in->cap = RBUF;
-		}
-		scan = in->end;
-		ssize_t r;
-		size_t want = in->cap - in->end;
-		if (in->stop && want > in->stop - in->fpos)
-			want = (size_t)(in->stop - in->fpos);
-		do
-			r = want ? read(in->fd, in->buf + in->end, want) : 0;
-		while (r < 0 && errno == EINTR);
-		if (r < 0)
-			return dq_error("%s: read error: %s", in->name,
-					strerror(errno));
-		if (r == 0)
-			in->eof = 1;
-		in->end += (size_t)r;
-		in->bytes += (uint64_t)r;
-		in->fpos += (uint64_t)r;
+		size_t done = in->end - in->beg;
+		if (fill(in) < 0)
+			return -1;
+		scan = in->beg + done;
 	}
 }
 
@@ -230,6 +261,302 @@ is_blank(const char *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
 			return 0;
+	return 1;
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The byte c inside a JSON string (esc: the byte before was a backslash
+ * escape's): 0 when it is the closing quote. */
+static int
+string_goes_on(char c, int *esc)
+{
+	if (*esc)
+		*esc = 0;
+	else if (c == '\\')
+		*esc = 1;
+	else if (c == '"')
+		return 0;
+	return 1;
+}
+
+/* A byte of a literal or number: two of them must not meet when the
+ * white space between them goes. */
+static int
+is_word(char c)
+{
+	return !is_ws(c) && !strchr("{}[],:\"", c);
+}
+
+/*
+ * Copy a document's record p[0..n) to b (when b is not NULL) without the
+ * white space outside strings, except one space where two literals or
+ * numbers would run together (`1 2` stays an error, never becomes 12).
+ * Returns the index in p of the byte that is byte stop of the copy (n
+ * when the copy is shorter).
+ */
+static size_t
+minify(struct dq_buf *b, const char *p, size_t n, size_t stop)
+{
+	size_t out = 0;
+	int instr = 0, esc = 0;
+	char last = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (!instr && is_ws(c)) {
+			size_t j = i;
+			while (j < n && is_ws(p[j]))
+				j++;
+			if (j < n && is_word(last) && is_word(p[j])) {
+				if (out++ == stop)
+					return i;
+				if (b)
+					dq_buf_addch(b, ' ');
+			}
+			last = ' ';
+			i = j - 1;
+			continue;
+		}
+		if (out++ == stop)
+			return i;
+		if (b)
+			dq_buf_addch(b, c);
+		last = c;
+		if (instr)
+			instr = string_goes_on(c, &esc);
+		else if (c == '"')
+			instr = 1;
+	}
+	return n;
+}
+
+void
+dq_item_where(const struct dq_item *it, size_t col, uint64_t *byte,
+	      long *line, size_t *column)
+{
+	if (!it->doc) {
+		*byte = it->offset == UINT64_MAX ? UINT64_MAX
+						 : it->offset + col;
+		*line = it->line;
+		*column = col + 1;
+		return;
+	}
+	size_t r = minify(NULL, it->raw, it->rawlen, col);
+	const char *nl = NULL;
+	long lines = 0;
+	for (const char *q = it->raw;
+	     (q = memchr(q, '\n', (size_t)(it->raw + r - q))); q++) {
+		lines++;
+		nl = q;
+	}
+	*byte = it->offset + r;
+	*line = it->srcline + lines;
+	*column = nl ? (size_t)(it->raw + r - nl)
+		     : (size_t)it->srccol + r;
+}
+
+/* Step past n bytes of a document, counting its lines. */
+static void
+doc_consume(struct dq_input *in, size_t n)
+{
+	const char *p = in->buf + in->beg, *e = p + n;
+	while ((p = memchr(p, '\n', (size_t)(e - p)))) {
+		in->lineno++;
+		p++;
+		in->doc_linestart = in->off + (uint64_t)(p - (in->buf + in->beg));
+	}
+	in->beg += n;
+	in->off += n;
+}
+
+/*
+ * The next record of a JSON document.  A top-level array's elements are
+ * records, cut at its commas outside strings and nesting (so one bad
+ * element is rejected alone and reading goes on after it), and so are
+ * the objects that follow one another at the top level.  Each element's
+ * bytes go whole to the strict scanner that NDJSON lines go to; only an
+ * element cut off by the end of the file is the input layer's to reject.
+ * 1 and *it filled, 0 at the end of the file, -1 on a read error.
+ */
+static int
+read_doc(struct dq_input *in, struct dq_item *it)
+{
+	const char *reason = NULL;
+	size_t i = 0, len = 0;
+	int top, term = 0;
+
+	for (;;) {
+		if (in->end - in->beg < 3 && !in->eof) {
+			if (fill(in) < 0)
+				return -1;
+			continue;
+		}
+		if (in->beg == in->end)
+			break;
+		char c = in->buf[in->beg];
+		if (in->off == 0 && in->end - in->beg >= 3 &&
+		    !memcmp(in->buf + in->beg, "\xEF\xBB\xBF", 3)) {
+			in->beg += 3;
+			in->off += 3;
+			in->doc_linestart = 3;
+		} else if (is_ws(c)) {
+			doc_consume(in, 1);
+		} else if (in->doc_state == DOC_TOP && c == '[') {
+			in->doc_state = DOC_FIRST;
+			doc_consume(in, 1);
+		} else if (in->doc_state == DOC_FIRST && c == ']') {
+			in->doc_state = DOC_TOP;
+			doc_consume(in, 1);
+		} else {
+			break;
+		}
+	}
+	top = in->doc_state == DOC_TOP;
+	if (in->beg == in->end) {
+		if (top)
+			return 0;
+		/* "[" or "[{...}," and then nothing. */
+		reason = "truncated array";
+	} else {
+		int depth = 0, instr = 0, esc = 0;
+		for (;; i++) {
+			if (in->beg + i == in->end) {
+				if (in->eof)
+					break;
+				if (fill(in) < 0)
+					return -1;
+				if (in->beg + i == in->end)
+					break;
+			}
+			char c = in->buf[in->beg + i];
+			if (instr) {
+				instr = string_goes_on(c, &esc);
+				if (!instr && top && !depth) {
+					i++;
+					break;
+				}
+			} else if (c == '"') {
+				instr = 1;
+			} else if (c == '{' || c == '[') {
+				if (top && !depth && i)
+					break;
+				depth++;
+			} else if (c == '}' || c == ']') {
+				if (depth) {
+					if (--depth == 0 && top) {
+						i++;
+						break;
+					}
+				} else if (!top && c == ']') {
+					term = ']';
+					break;
+				}
+			} else if (c == ',' && !top && !depth) {
+				term = ',';
+				break;
+			} else if (is_ws(c) && top && !depth) {
+				break;
+			}
+		}
+		len = i;
+		while (len && is_ws(in->buf[in->beg + len - 1]))
+			len--;
+		if (!top && !term)
+			reason = "truncated array";
+		else if (!len)
+			reason = "expected a value";
+	}
+	memset(it, 0, sizeof(*it));
+	it->raw = in->buf + in->beg;
+	it->rawlen = len;
+	dq_buf_reset(&in->doc);
+	minify(&in->doc, it->raw, len, SIZE_MAX);
+	it->text = in->doc.buf;
+	it->len = in->doc.len;
+	it->file = in->name;
+	it->line = ++in->doc_rec + in->line_offset;
+	it->offset = in->off;
+	it->reason = reason;
+	it->doc = 1;
+	it->srcline = in->lineno + 1;
+	it->srccol = (long)(in->off - in->doc_linestart) + 1;
+	doc_consume(in, i + (term != 0));
+	if (term == ',')
+		in->doc_state = DOC_NEXT;
+	else if (term == ']' || !top)
+		in->doc_state = DOC_TOP;
+	return 1;
+}
+
+/*
+ * Does a first line p[0..n), which starts with '{' or '[', begin a JSON
+ * document?  A pretty-printed one starts with '{' or '[' alone on its
+ * line (white space aside), as jq, Python's json.dumps(indent=...),
+ * JSON.stringify(x, null, 2), Go's MarshalIndent and the rest write it; an
+ * array of records on one line starts "[{"; "[]" alone is an empty array.
+ * Anything else, even an object cut short or an array of numbers, is an
+ * NDJSON line (a bad one is rejected alone).
+ */
+static int
+opens_document(const char *p, size_t n)
+{
+	size_t i = 1;
+	while (i < n && is_ws(p[i]))
+		i++;
+	if (i == n)
+		return 1;
+	if (p[0] != '[')
+		return 0;
+	if (p[i] == '{')
+		return 1;
+	if (p[i] != ']')
+		return 0;
+	for (i++; i < n; i++)
+		if (!is_ws(p[i]))
+			return 0;
+	return 1;
+}
+
+int
+dq_input_cuttable(int fd, const char **why)
+{
+	unsigned char b[DQ_SOURCE_PEEK];
+	ssize_t r = pread(fd, b, sizeof(b), 0);
+	const char *what;
+
+	*why = NULL;
+	if (r <= 0)
+		return 0;
+	switch (dq_source_sniff(b, (size_t)r, &what)) {
+	case DQ_SRC_PLAIN:
+		break;
+	case DQ_SRC_BINARY:
+		*why = "not text";
+		return 0;
+	default:
+		*why = "compressed: a compressed stream cannot be cut into "
+		       "byte ranges";
+		return 0;
+	}
+	ssize_t i = r >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	while (i < r && is_ws((char)b[i]))
+		i++;
+	if (i == r || (b[i] != '{' && b[i] != '['))
+		return 0;
+	/* The first line decides, as dq_input_next's detection does; one
+	 * longer than what was read is one NDJSON record. */
+	const char *p = (const char *)b + i;
+	const char *nl = memchr(p, '\n', (size_t)(r - i));
+	if (opens_document(p, nl ? (size_t)(nl - p) : (size_t)(r - i))) {
+		*why = "a JSON document: its records cannot be cut at line "
+		       "starts";
+		return 0;
+	}
 	return 1;
 }
 
@@ -284,6 +611,15 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 			if (rc <= 0)
 				return rc;
 		}
+		if (in->cur == DQ_FMT_JSON) {
+			rc = read_doc(in, it);
+			if (rc)
+				return rc;
+			close_current(in);
+			if (in->nfiles == 0 || in->fi >= in->nfiles)
+				return 0;
+			continue;
+		}
 		uint64_t off = in->off;
 		rc = read_line(in, &p, &n, &term);
 		if (rc < 0)
@@ -301,26 +637,21 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 				return 0;
 			continue;
 		}
+		const char *p0 = p;
 		in->lineno++;
 		in->off += n + term;
-		/* UTF-16 (a byte order mark, or NULs between the letters of
-		 * a first line) would be read as bytes and fail as "invalid
-		 * UTF-8" or "malformed quoting": say what it is. */
+		/* UTF-16 without its byte order mark (NULs between the
+		 * letters of a first line) or an unknown binary file would be
+		 * read as bytes and fail as "invalid UTF-8" or "malformed
+		 * quoting": say what it is.  (Known binary formats and byte
+		 * order marks were named by stream/source.) */
 		if (in->lineno == 1 && !in->line_offset &&
-		    ((n >= 2 && (((unsigned char)p[0] == 0xFF &&
-				  (unsigned char)p[1] == 0xFE) ||
-				 ((unsigned char)p[0] == 0xFE &&
-				  (unsigned char)p[1] == 0xFF))) ||
-		     (in->cur == DQ_FMT_AUTO && memchr(p, '\0', n))))
-			return dq_error("%s:1: %s", in->name,
-					(unsigned char)p[0] < 0xFE ?
-					"NUL bytes in the first line: not "
+		    in->cur == DQ_FMT_AUTO && memchr(p, '\0', n))
+			return dq_error("%s:1: NUL bytes in the first line: not "
 					"UTF-8 text (UTF-16 without a byte "
-					"order mark, a compressed or a binary "
-					"file); convert it to UTF-8 text first" :
-					"UTF-16 text (byte order mark): dq "
-					"reads UTF-8; convert it first: iconv "
-					"-f UTF-16 -t UTF-8");
+					"order mark, or a binary file); "
+					"convert it to UTF-8 text first",
+					in->name);
 		/* A byte order mark only begins a file: not a chunk of one
 		 * (--line-offset), where it is data, as in one process. */
 		if (in->lineno == 1 && !in->line_offset && n >= 3 &&
@@ -339,6 +670,17 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 			}
 			in->cur = (p[i] == '{' || p[i] == '[') ? DQ_FMT_NDJSON
 							       : DQ_FMT_CSV;
+			/* An array of records, or pretty-printed JSON,
+			 * is a JSON document: read it again from its first
+			 * byte as one. */
+			if (opens_document(p + i, n - i)) {
+				in->cur = DQ_FMT_JSON;
+				in->beg = (size_t)(p + i - in->buf);
+				in->off = off + (uint64_t)(p + i - p0);
+				in->doc_linestart = off;
+				in->lineno--;
+				continue;
+			}
 			if (in->cur == DQ_FMT_CSV && json_follows(in))
 				return dq_error("%s:%ld: neither NDJSON nor CSV "
 						"for sure: line %ld is not JSON "

@@ -4,6 +4,8 @@
  * struct dq_input yields one item per input record: the record's JSON
  * text (for CSV, an object built from the header and the row), the raw
  * bytes it came from, and where it came from (file, line, byte offset).
+ * Each file's bytes come through stream/source: decompressed when they
+ * are gzip, zstd, bzip2 or xz, refused when they are a binary format.
  * Lines have no length limit: the read buffer grows to the longest line
  * and shrinks back after it, so memory is bounded by the longest line,
  * not by the input size.  A UTF-8 byte order mark on a file's first line
@@ -22,9 +24,12 @@
 #include <stdint.h>
 
 #include "stream/csv.h"
+#include "stream/source.h"
 #include "base/util.h"
 
-enum dq_format { DQ_FMT_AUTO, DQ_FMT_NDJSON, DQ_FMT_CSV };
+/* DQ_FMT_JSON: JSON documents: a top-level array of records, or objects
+ * one after another (pretty-printed or not). */
+enum dq_format { DQ_FMT_AUTO, DQ_FMT_NDJSON, DQ_FMT_CSV, DQ_FMT_JSON };
 
 struct dq_item {
 	const char *text;   /* record JSON text (borrowed until next call) */
@@ -36,6 +41,12 @@ struct dq_item {
 	uint64_t offset;    /* byte offset of that line in the file */
 	const char *reason; /* non-NULL: the input layer rejected it (CSV) */
 	int csv;            /* it came from a CSV file */
+	/* From a JSON document: line is the record's position (1-based, as
+	 * its line in NDJSON would be), raw its bytes as they are in the
+	 * file, text those bytes without the white space outside strings
+	 * (one line, as NDJSON's), and srcline, srccol where it starts. */
+	int doc;
+	long srcline, srccol;
 };
 
 struct dq_input {
@@ -60,6 +71,7 @@ struct dq_input {
 	/* Private state. */
 	size_t fi;
 	int fd;
+	struct dq_source src;  /* fd's bytes, decompressed */
 	const char *name;
 	long lineno;
 	uint64_t off;
@@ -72,12 +84,34 @@ struct dq_input {
 	int csv_done;
 	char eol;             /* the line end: '\n', or '\r' (lone CR) */
 	int eol_known;        /* eol decided for this file */
+	/* A JSON document: where the reader is (top level, or inside the
+	 * top-level array before its first element or after a comma), the
+	 * records so far, the offset of the current line's start, and the
+	 * record's text without its white space. */
+	int doc_state;
+	long doc_rec;
+	uint64_t doc_linestart;
+	struct dq_buf doc;
 };
 
 void dq_input_init(struct dq_input *in);
 void dq_input_release(struct dq_input *in);
 /* Check every named file can be opened for reading; -1 with a message. */
 int dq_input_check(struct dq_input *in);
+/*
+ * Can byte ranges of the regular file fd be read as NDJSON (each range
+ * cut at a line start, cli/split)?  1 when it starts as NDJSON text; 0
+ * when not: CSV, empty, or (with *why set to static text saying why)
+ * compressed, binary or a JSON document.
+ */
+int dq_input_cuttable(int fd, const char **why);
+/*
+ * Where byte col of it->text is in its file: the byte offset, the line
+ * and the 1-based column.  (Only a JSON document's records are not their
+ * own line; for CSV rows *byte is UINT64_MAX.)
+ */
+void dq_item_where(const struct dq_item *it, size_t col, uint64_t *byte,
+		   long *line, size_t *column);
 /* Next item: 1 and *it filled, 0 at the end of all input, -1 on a read
  * error or a fatal CSV error (message printed). */
 int dq_input_next(struct dq_input *in, struct dq_item *it);
