@@ -641,6 +641,40 @@ J
 	[[ "$stderr" == *"rules.H-2: tags is a list of strings"* ]]
 }
 
+@test "categories of the contract's own: weighted (privacy 30) or unweighted (docs), in deductions, categories and violations; a weight no rule uses is an error (issue 16)" {
+	# PII-1 fails (record 1's ssn is a real-looking number): privacy
+	# deducts its whole weight, 30 (1 failed check of 1): score 70.
+	# DOC-1 (unweighted) fails too (note "ab" is under 3 characters): it
+	# deducts nothing, but as an error check it fails the gate.
+	printf '%s\n' '{"id":1,"ssn":"123-45-6789","note":"abc"}' '{"id":2,"note":"ab"}' >"$T/in"
+	cat >"$T/c.json" <<'J'
+{"rules": {
+ "PII-1": {"check": "not_pattern", "field": "ssn", "pattern": "^[0-9]{3}-[0-9]{2}-[0-9]{4}$", "category": "privacy"},
+ "DOC-1": {"check": "length", "field": "note", "min_length": 3, "category": "docs"},
+ "ID": {"check": "range", "field": "id", "min": 1}},
+ "score": {"weights": {"privacy": 30}}}
+J
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" --violations "$T/v" "$T/in"
+	run -0 jq -c '[.score, .passed, .deductions, .categories, [.rules[] | [.code, .category]]]' "$T/s.json"
+	assert_output '[70,false,{"schema":0,"format":0,"completeness":0,"bounds":0,"uniqueness":0,"privacy":30,"docs":0},{"privacy":{"passed":false,"checks":1,"failed":1,"weight":30},"docs":{"passed":false,"checks":1,"failed":1,"weight":0}},[["PII-1","privacy"],["DOC-1","docs"],["ID","bounds"]]]'
+	run -0 jq -c '[.code, .category]' "$T/v"
+	assert_output - <<'OUT'
+["PII-1","privacy"]
+["DOC-1","docs"]
+OUT
+	# Chunks merge to the same figures.
+	run -0 dq validate -q -c "$T/c.json" --partial --summary "$T/p.json" "$T/in"
+	run -1 dq validate -q -c "$T/c.json" --merge --summary "$T/m.json" "$T/p.json"
+	run -0 jq -c '[.score, .deductions.privacy, .categories.docs.failed]' "$T/m.json"
+	assert_output '[70,30,1]'
+	# A weight for a category no rule has (a typo) weighs nothing: an error.
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set score.weights.privcy=3 "$T/in"
+	assert_output ''
+	[[ "$stderr" == *"score.weights.privcy: no rule has category privcy"* ]]
+	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set 'rules.ID.category="a b"' "$T/in"
+	[[ "$stderr" == *"rules.ID: category is schema, format, completeness, bounds, uniqueness or a name of your own"* ]]
+}
+
 @test "a full disk is trouble (exit 2); a closed pipe is quiet" {
 	run -2 --separate-stderr dq validate --require id "$V/typed.ndjson" '>/dev/full'
 	run -2 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$V/typed.ndjson' >/dev/full"

@@ -503,7 +503,7 @@ dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char
 	dq_buf_addstr(b, ",\"severity\":\"");
 	dq_buf_addstr(b, dq_sev_names[r->sev]);
 	dq_buf_addstr(b, "\",\"category\":\"");
-	dq_buf_addstr(b, dq_cat_names[r->cat]);
+	dq_buf_addstr(b, ck->rs->cat_names[r->cat]);
 	dq_buf_addstr(b, "\",\"field\":");
 	dq_buf_addstr(b, r->jlabel);
 	dq_buf_addstr(b, ",\"value\":");

@@ -93,13 +93,6 @@ static const struct keyspec rule_keys[] = {
 	{ NULL, NULL, 0 }
 };
 
-static const struct keyspec weight_keys[] = {
-	{ "schema", NULL, 0 },       { "format", NULL, 0 },
-	{ "completeness", NULL, 0 }, { "bounds", NULL, 0 },
-	{ "uniqueness", NULL, 0 },
-	{ NULL, NULL, 0 }
-};
-
 /* The profile section (dq-profile): caps of the document, drift
  * tolerances and freshness limits ({"FIELD": "12h"}). */
 static const struct keyspec profile_keys[] = {
@@ -126,7 +119,7 @@ static const struct keyspec blocking_keys[] = {
 };
 
 static const struct keyspec score_keys[] = {
-	{ "weights", weight_keys, 0 }, { "pass_mark", NULL, 0 },
+	{ "weights", NULL, 0 }  /* any name: rules.c */, { "pass_mark", NULL, 0 },
 	{ "allow_empty", NULL, 0 }, { "allow_absent_fields", NULL, 0 },
 	{ NULL, NULL, 0 }
 };

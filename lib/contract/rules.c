@@ -20,6 +20,7 @@
  */
 #include "contract/rules.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,6 +628,28 @@ per_check(const cJSON *f, const char *key, enum dq_rule_kind kind)
 
 /* Severity, hint, tolerance, category, message of a rule from obj (a
  * field entry when by_check, a rules entry otherwise). */
+/* The index of the category named name, added (unweighted) when it is
+ * not one of the five or one named before; -1 when the name is not a
+ * plain word or there are DQ_MAXCAT already. */
+static int
+category(struct dq_rules *rs, const char *name)
+{
+	int c = 0;
+	while (c < rs->ncat && strcmp(rs->cat_names[c], name))
+		c++;
+	if (c < rs->ncat)
+		return c;
+	if (!*name || strlen(name) > 64 || rs->ncat == DQ_MAXCAT)
+		return -1;
+	for (const char *s = name; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return -1;
+	rs->cat_names[c] = dq_xstrdup(name);
+	rs->weights[c] = 0;
+	rs->ncat++;
+	return c;
+}
+
 static int
 load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_check, const char *where)
 {
@@ -669,16 +692,14 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 		return 0;
 	v = cJSON_GetObjectItemCaseSensitive(obj, "category");
 	if (v) {
-		int ok = 0;
-		for (int i = 0; i < DQ_NCAT && cJSON_IsString(v); i++)
-			if (!strcmp(v->valuestring, dq_cat_names[i])) {
-				r->cat = (enum dq_cat)i;
-				ok = 1;
-			}
-		if (!ok)
+		int c = cJSON_IsString(v) ? category(rs, v->valuestring) : -1;
+		if (c < 0)
 			return dq_error("%s: category is schema, format, "
-					"completeness, bounds or uniqueness",
-					where);
+					"completeness, bounds, uniqueness or "
+					"a name of your own (letters, digits, "
+					"'_' and '-'; at most %d in all)",
+					where, DQ_MAXCAT);
+		r->cat = c;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(obj, "message");
 	if (v) {
@@ -1219,15 +1240,30 @@ load_score(struct dq_rules *rs, const cJSON *s)
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(s, "weights"), *it;
 	cJSON_ArrayForEach(it, w)
 	{
-		for (int i = 0; i < DQ_NCAT; i++)
-			if (!strcmp(it->string, dq_cat_names[i])) {
-				if (!cJSON_IsNumber(it) || it->valuedouble < 0)
-					return dq_error("contract: score."
-							"weights.%s: a number "
-							">= 0",
-							it->string);
-				rs->weights[i] = it->valuedouble;
-			}
+		int c = category(rs, it->string);
+		if (c < 0)
+			return dq_error("contract: score.weights.%s: a "
+					"category is named with letters, "
+					"digits, '_' and '-' (at most %d in "
+					"all)", it->string, DQ_MAXCAT);
+		if (!cJSON_IsNumber(it) || it->valuedouble < 0)
+			return dq_error("contract: score.weights.%s: a number "
+					">= 0", it->string);
+		rs->weights[c] = it->valuedouble;
+		rs->cat_weighted[c] = 1;
+	}
+	/* A weight for a category of its own that no rule names is a typo
+	 * ("formats") or a rule left out: it would weigh nothing. */
+	for (int c = DQ_NCAT; c < rs->ncat; c++) {
+		size_t ri = 0;
+		while (ri < rs->nrules && rs->rules[ri].cat != c)
+			ri++;
+		if (ri == rs->nrules)
+			return dq_error("contract: score.weights.%s: no rule "
+					"has category %s (the five are schema, "
+					"format, completeness, bounds and "
+					"uniqueness)", rs->cat_names[c],
+					rs->cat_names[c]);
 	}
 	const cJSON *pm = cJSON_GetObjectItemCaseSensitive(s, "pass_mark");
 	if (pm && !rs->pass_mark_set) {
@@ -1435,6 +1471,9 @@ dq_rules_init(struct dq_rules *rs, long long today)
 	dq_strmap_init(&rs->snames);
 	dq_strmap_init(&rs->others);
 	memcpy(rs->weights, w, sizeof(w));
+	for (int c = 0; c < DQ_NCAT; c++)
+		rs->cat_names[c] = (char *)dq_cat_names[c];
+	rs->ncat = DQ_NCAT;
 	rs->pass_mark = 80;
 	rs->id_slot = -1;
 	rs->today = today;
@@ -1443,6 +1482,8 @@ dq_rules_init(struct dq_rules *rs, long long today)
 void
 dq_rules_release(struct dq_rules *rs)
 {
+	for (int c = DQ_NCAT; c < rs->ncat; c++)
+		free(rs->cat_names[c]);
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
 		struct dq_rule *r = &rs->rules[ri];
 		free(r->code);

@@ -71,6 +71,9 @@ enum dq_cat { DQ_CAT_SCHEMA, DQ_CAT_FORMAT, DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
 	   DQ_CAT_UNIQUENESS, DQ_NCAT };
 
 extern const char *const dq_cat_names[DQ_NCAT];
+/* Categories a contract names besides the five (a rule's "category",
+ * a weight in "score.weights"): at most DQ_MAXCAT in all. */
+#define DQ_MAXCAT 32
 
 /* Severities; DQ_SEV_NONE only as --fail-on none. */
 enum dq_sev { DQ_SEV_INFO, DQ_SEV_WARN, DQ_SEV_ERROR, DQ_SEV_NONE };
@@ -160,7 +163,7 @@ struct dq_rule {
 	enum dq_rule_kind kind;
 	int skip_missing; /* a value check: a missing value is skipped
 			   * (only required, any_of, null_rate see it) */
-	enum dq_cat cat;
+	int cat; /* a DQ_CAT_*, or a contract's own (rs->cat_names) */
 	enum dq_sev sev;
 	char *hint;
 	char *message;
@@ -295,7 +298,12 @@ struct dq_rules {
 
 	/* The score: category weights and the pass mark (contract
 	 * "score", or the defaults 40/35/20/15/10 and 80). */
-	double weights[DQ_NCAT];
+	double weights[DQ_MAXCAT];
+	/* Every category's name: the five, then the contract's own (0 weight
+	 * unless score.weights gives one: unweighted). */
+	char *cat_names[DQ_MAXCAT];
+	int ncat;
+	int cat_weighted[DQ_MAXCAT]; /* a weight came from score.weights */
 	double pass_mark;
 	int pass_mark_set; /* --pass-mark given: the contract's is ignored */
 	/* The gate fails on an input without records, and on a check whose

@@ -513,9 +513,9 @@ int
 dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		 const struct dq_score_opts *o, cJSON *s)
 {
-	int checks[DQ_NCAT] = { 0 }, failed[DQ_NCAT] = { 0 }, gate = 0;
+	int checks[DQ_MAXCAT] = { 0 }, failed[DQ_MAXCAT] = { 0 }, gate = 0;
 	int parse_failed = o->n_in > 0 && o->valid == 0;
-	double ded[DQ_NCAT] = { 0 };
+	double ded[DQ_MAXCAT] = { 0 };
 
 	if (rs->contract_id)
 		cJSON_AddItemToObject(s, "contract",
@@ -533,7 +533,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		cJSON_AddStringToObject(j, "check", dq_rule_kind_names[r->kind]);
 		cJSON_AddStringToObject(j, "field", r->label);
 		cJSON_AddStringToObject(j, "severity", dq_sev_names[r->sev]);
-		cJSON_AddStringToObject(j, "category", dq_cat_names[r->cat]);
+		cJSON_AddStringToObject(j, "category", rs->cat_names[r->cat]);
 		cJSON_AddNumberToObject(j, "checked", (double)r->checked);
 		cJSON_AddNumberToObject(j, "failures", (double)r->failures);
 		cJSON_AddNumberToObject(
@@ -601,7 +601,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	 * up to 0.000001 (exact for every deduction with six decimals or
 	 * fewer), the score 100 less their sum, rounded half up to a
 	 * whole. */
-	long long dh[DQ_NCAT] = { 0 }, sh = UNITS * 100;
+	long long dh[DQ_MAXCAT] = { 0 }, sh = UNITS * 100;
 	if (empty) {
 		failed[DQ_CAT_COMPLETENESS] = checks[DQ_CAT_COMPLETENESS] ? checks[DQ_CAT_COMPLETENESS] : 1;
 		dh[DQ_CAT_COMPLETENESS] = points(rs->weights[DQ_CAT_COMPLETENESS], 1, 1);
@@ -610,7 +610,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		memset(failed, 0, sizeof(failed));
 		dh[DQ_CAT_FORMAT] = points(rs->weights[DQ_CAT_FORMAT], 1, 1);
 	} else {
-		for (int c = 0; c < DQ_NCAT; c++)
+		for (int c = 0; c < rs->ncat; c++)
 			if (checks[c])
 				dh[c] = points(rs->weights[c], failed[c],
 						   checks[c]);
@@ -620,7 +620,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 				o->n_rejected, failed[DQ_CAT_FORMAT],
 				checks[DQ_CAT_FORMAT]);
 	}
-	for (int c = 0; c < DQ_NCAT; c++) {
+	for (int c = 0; c < rs->ncat; c++) {
 		sh -= dh[c];
 		ded[c] = (double)dh[c] / UNITS;
 	}
@@ -652,7 +652,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 	cJSON *mt = cJSON_AddObjectToObject(s, "metrics");
 	for (int c = 0; c < DQ_NCAT; c++) {
 		char det[200];
-		cJSON_AddNumberToObject(d, dq_cat_names[c], ded[c]);
+		cJSON_AddNumberToObject(d, rs->cat_names[c], ded[c]);
 		cJSON *m = cJSON_AddObjectToObject(mt, metric_names[c]);
 		int ok = !failed[c] && !(c == DQ_CAT_FORMAT && o->n_rejected);
 		cJSON_AddBoolToObject(m, "passed", ok);
@@ -681,6 +681,20 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 			cJSON_AddNumberToObject(m, "parsed", (double)o->valid);
 			cJSON_AddNumberToObject(m, "rejected",
 						(double)o->n_rejected);
+		}
+	}
+	/* The contract's own categories: in deductions beside the five,
+	 * and their figures under "categories" (metrics keeps the
+	 * monitoring document's five). */
+	if (rs->ncat > DQ_NCAT) {
+		cJSON *cs = cJSON_AddObjectToObject(s, "categories");
+		for (int c = DQ_NCAT; c < rs->ncat; c++) {
+			cJSON_AddNumberToObject(d, rs->cat_names[c], ded[c]);
+			cJSON *m = cJSON_AddObjectToObject(cs, rs->cat_names[c]);
+			cJSON_AddBoolToObject(m, "passed", !failed[c]);
+			cJSON_AddNumberToObject(m, "checks", checks[c]);
+			cJSON_AddNumberToObject(m, "failed", failed[c]);
+			cJSON_AddNumberToObject(m, "weight", rs->weights[c]);
 		}
 	}
 	cJSON *v = cJSON_AddObjectToObject(s, "violations");
