@@ -120,6 +120,29 @@ history8() {
 	assert_output '{"kind":"limit","tool":"dq-profile","metric":"freshness_lag.updated_at","current":50400,"limit":"freshness_lag.updated_at>12h,24h","level":"warn"}'
 }
 
+@test "failing_for: a run failure unresolved for 35 minutes pages (Appendix C); a pass resets it; --now for a watchdog" {
+	# dq-validate passed at 10:00, failed at 10:10 and 10:20; a profile
+	# run failing at 10:05 is another program's.  The run of 10:45 fails:
+	# failing since 10:10, 2100 s, over 30m.
+	v() { printf '{"tool":"%s","started":"2026-12-07T%s:00Z","passed":%s,"exit_status":%s}\n' "$@"; }
+	{ v dq-validate 10:00 true 0; v dq-profile 10:05 false 1
+	  v dq-validate 10:10 false 1; v dq-validate 10:20 false 1; } >"$T/h"
+	v dq-validate 10:45 false 1 >"$T/c"
+	run -1 dq anomaly --history "$T/h" --metric none --limit 'failing_for>0,30m' "$T/c"
+	assert_output '{"kind":"limit","tool":"dq-validate","metric":"failing_for","current":2100,"limit":"failing_for>0,30m","level":"error"}'
+	# Resolved: the run of 10:45 passes.
+	v dq-validate 10:45 true 0 >"$T/c"
+	run -0 --separate-stderr dq anomaly --history "$T/h" --metric none --limit 'failing_for>0,30m' "$T/c"
+	assert_output ''
+	[ -z "$stderr" ]
+	# A watchdog at 10:30 with the last failed run as the current one:
+	# failing since 10:10, 20 minutes: a warning.
+	v dq-validate 10:20 false 1 >"$T/c"
+	head -3 "$T/h" >"$T/h3"
+	run -0 dq anomaly --history "$T/h3" --now 2026-12-07T10:30:00Z --metric none --limit 'failing_for>0,30m' "$T/c"
+	assert_output '{"kind":"limit","tool":"dq-validate","metric":"failing_for","current":1200,"limit":"failing_for>0,30m","level":"warn"}'
+}
+
 @test "metrics of one program are judged against that program's runs only" {
 	history8
 	printf '{"tool":"dq-profile","started":"2026-11-09T06:00:00Z","counts":{"in":5}}\n' >"$T/c.json"

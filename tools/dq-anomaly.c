@@ -752,11 +752,12 @@ main(int argc, char **argv)
 	struct runs r = { 0 };
 	struct dq_out out;
 	size_t nhist;
-	int status;
+	int status, now_given;
 
 	dq_run_setup("dq-anomaly");
 	options(&o, argc, argv);
-	if (o.now < 0)
+	now_given = o.now >= 0;
+	if (!now_given)
 		o.now = now_seconds();
 	for (size_t i = 0; i < o.nhist; i++)
 		read_docs(&r, o.hist_files[i], o.now);
@@ -765,6 +766,13 @@ main(int argc, char **argv)
 		read_docs(&r, argv[i], o.now);
 	if (r.n == nhist)
 		dq_usage_error("the run to judge has no document");
+	/* How long the tool's runs have been failing: up to --now when
+	 * given (a watchdog run), else to the run's own time. */
+	for (size_t c = nhist; c < r.n; c++)
+		dq_metrics_failing_for(&r.v[c], r.v, nhist,
+				       now_given || !r.v[c].has_time
+					       ? o.now
+					       : r.v[c].time);
 	for (size_t c = nhist; c < r.n && o.weekly; c++)
 		if (!r.v[c].has_time)
 			dq_usage_error("--season weekly: a current document has "

@@ -231,9 +231,41 @@ dq_metrics_read(struct dq_metrics *m, const cJSON *doc, double now)
 		when = cJSON_GetObjectItemCaseSensitive(doc, "ended");
 	m->has_time = cJSON_IsString(when) &&
 		      !dq_iso_seconds(when->valuestring, &m->time);
+	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(doc, "passed");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "exit_status");
+	m->failed = cJSON_IsBool(ok) ? cJSON_IsFalse(ok)
+		    : cJSON_IsNumber(st) ? st->valuedouble != 0
+					 : -1;
 	named(m, doc, now);
 	flatten(m, doc, &path);
 	dq_buf_release(&path);
+}
+
+void
+dq_metrics_failing_for(struct dq_metrics *cur, const struct dq_metrics *hist,
+		       size_t n, double at)
+{
+	double last_pass = -INFINITY, start;
+
+	if (cur->failed != 1) {
+		if (cur->failed == 0)
+			put(cur, "failing_for", 11, 0);
+		return;
+	}
+	if (!cur->has_time)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (hist[i].failed == 0 && hist[i].has_time &&
+		    hist[i].time <= cur->time &&
+		    !strcmp(hist[i].tool, cur->tool) && hist[i].time > last_pass)
+			last_pass = hist[i].time;
+	start = cur->time;
+	for (size_t i = 0; i < n; i++)
+		if (hist[i].failed == 1 && hist[i].has_time &&
+		    hist[i].time > last_pass && hist[i].time < start &&
+		    !strcmp(hist[i].tool, cur->tool))
+			start = hist[i].time;
+	put(cur, "failing_for", 11, at > start ? at - start : 0);
 }
 
 static int

@@ -20,6 +20,12 @@
  *	freshness_lag.F   seconds from a profile's newest date or date-time
  *	                  of F (boundsAnomalies.F.maxDate) to the
  *	                  document's time (or now)
+ *	failing_for       seconds the runs of the document's tool have been
+ *	                  failing ("passed" false or a non-zero
+ *	                  "exit_status"): from the first failed run since
+ *	                  the last one that passed to the run's time (or
+ *	                  now); 0 when it passed (dq_metrics_failing_for,
+ *	                  as it needs the history)
  *
  *	struct dq_metrics m;
  *	dq_metrics_init(&m);
@@ -46,6 +52,8 @@ struct dq_metrics {
 	double time;        /* "started" (else "ended") in seconds since
 			     * 1970, UTC */
 	int has_time;
+	int failed; /* -1 when the document says neither "passed" nor
+		     * "exit_status"; else whether the run failed */
 };
 
 void dq_metrics_init(struct dq_metrics *m);
@@ -54,6 +62,12 @@ void dq_metrics_release(struct dq_metrics *m);
 /* Read the metrics of one document.  now (seconds since 1970) is the
  * time freshness lags are measured at when the document has none. */
 void dq_metrics_read(struct dq_metrics *m, const cJSON *doc, double now);
+
+/* Set failing_for in cur from the runs of its tool in hist[0..n) and at,
+ * the time it is measured at (cur's time, or now): nothing when cur says
+ * neither passed nor failed, or failed and has no time. */
+void dq_metrics_failing_for(struct dq_metrics *cur,
+			    const struct dq_metrics *hist, size_t n, double at);
 
 /* The value of metric name, *found 0 when the document has none. */
 double dq_metrics_get(const struct dq_metrics *m, const char *name,
