@@ -143,6 +143,19 @@ history8() {
 	assert_output '{"kind":"limit","tool":"dq-validate","metric":"failing_for","current":1200,"limit":"failing_for>0,30m","level":"warn"}'
 }
 
+@test "duplicate_rate of a dq-merge summary: 5 points over the history's median warns (Appendix C)" {
+	# Earlier runs: 4, 5, 6, 5 and 5 of 100 records joined another's
+	# cluster (median 0.05); this run 20 of 180 (0.111): over 0.05 + 0.05.
+	m() { printf '{"tool":"dq-merge","started":"2026-11-0%sT06:00:00Z","merge":{"records":%s,"clusters":%s}}\n' "$@"; }
+	{ m 1 100 96; m 2 100 95; m 3 100 94; m 4 100 95; m 5 100 95; } >"$T/h"
+	m 6 180 160 >"$T/c"
+	run -0 dq anomaly --history "$T/h" --metric none --limit 'duplicate_rate>+5%' "$T/c"
+	assert_output '{"kind":"limit","tool":"dq-merge","metric":"duplicate_rate","current":0.111111111111111,"limit":"duplicate_rate>+5%","baseline":0.05,"level":"warn"}'
+	m 6 180 168 >"$T/c"
+	run -0 dq anomaly --history "$T/h" --metric none --limit 'duplicate_rate>+5%' "$T/c"
+	assert_output ''
+}
+
 @test "metrics of one program are judged against that program's runs only" {
 	history8
 	printf '{"tool":"dq-profile","started":"2026-11-09T06:00:00Z","counts":{"in":5}}\n' >"$T/c.json"

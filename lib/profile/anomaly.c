@@ -155,6 +155,14 @@ named(struct dq_metrics *m, const cJSON *doc, double now)
 		cJSON_GetObjectItemCaseSensitive(doc, "duplicateRows"), "count");
 	if (cJSON_IsNumber(dup) && cJSON_IsNumber(rows) && rows->valuedouble > 0)
 		put(m, "duplicate_rate", 14, dup->valuedouble / rows->valuedouble);
+	/* dq-merge: the share of records that joined another's cluster. */
+	x = cJSON_GetObjectItemCaseSensitive(doc, "merge");
+	const cJSON *mr = cJSON_GetObjectItemCaseSensitive(x, "records");
+	const cJSON *mc = cJSON_GetObjectItemCaseSensitive(x, "clusters");
+	if (cJSON_IsNumber(mr) && cJSON_IsNumber(mc) && mr->valuedouble > 0 &&
+	    mc->valuedouble <= mr->valuedouble)
+		put(m, "duplicate_rate", 14,
+		    (mr->valuedouble - mc->valuedouble) / mr->valuedouble);
 	if (cJSON_IsNumber(in) && in->valuedouble > 0)
 		put(m, "reject_rate", 11,
 		    ((cJSON_IsNumber(rej) ? rej->valuedouble : 0) +

@@ -9,7 +9,9 @@
  *
  *	rows              counts.in, or a profile's rows
  *	reject_rate       (counts.rejected + counts.quarantined) / counts.in
- *	duplicate_rate    a profile's duplicateRows.count / rows
+ *	duplicate_rate    a profile's duplicateRows.count / rows; a dq-merge
+ *	                  summary's (merge.records - merge.clusters) /
+ *	                  merge.records (records that joined another's)
  *	null_rate.F       a profile summary's nullRates.F
  *	completeness.F    a profile's completenessOverview.F.completeness
  *	distinct.F        a profile's uniquenessOverview.F.distinct
