@@ -10,6 +10,39 @@ load helpers
 	run -0 make -s -C "$BATS_TEST_TMPDIR/v" check DQ_BIN="$DQ_BIN"
 }
 
+@test "catalogue: every output matches expected/" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/catalogue" "$BATS_TEST_TMPDIR/c"
+	rm -rf "$BATS_TEST_TMPDIR/c/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/c" check DQ_BIN="$DQ_BIN"
+}
+
+@test "catalogue: every rule of Appendix A and every alert of Appendix C in the YAML contract fires on the crafted file (issue 16)" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/catalogue" "$BATS_TEST_TMPDIR/c"
+	cd "$BATS_TEST_TMPDIR/c"
+	rm -rf out
+	run -0 make -s out/alerts.ndjson DQ_BIN="$DQ_BIN"
+	dq validate -c catalogue.yaml --print-contract >contract.json 2>/dev/null
+	# The contract's codes: its rules and the codes its fields give.
+	run -0 jq -c '[(.rules | keys[]), (.fields[] | .codes // {} | .[])] | unique' contract.json
+	assert_output '["DOM-201","DOM-202","FMT-101","FMT-102","REF-401","REQ-001","XFLD-301"]'
+	run -0 jq -sc 'map(.code) | unique' out/violations.ndjson
+	assert_output '["DOM-201","DOM-202","FMT-101","FMT-102","REF-401","REQ-001","XFLD-301"]'
+	# Each rule's metadata (owner, the auto-fix tag) reaches the summary.
+	run -0 jq -c '[.rules[] | select(.failures > 0) | [.code, .owner, (.tags // [])]] | unique' out/validate-summary.json
+	assert_output '[["DOM-201","data-stewards",[]],["DOM-202","data-stewards",[]],["FMT-101","volunteer-coordinators",["auto-fix"]],["FMT-102","volunteer-coordinators",["auto-fix"]],["REF-401","events-team",[]],["REF-401","partnerships",[]],["REQ-001","volunteer-coordinators",[]],["XFLD-301","event-leads",[]]]'
+	# Every alert limit gives a finding at its level, none unjudged.
+	run -0 jq -c '.alerts.limits' contract.json
+	assert_output '["null_rate.email>2x","freshness_lag.updated_at>12h,24h","median(reject_rate,5)>10%,20%","duplicate_rate>+5%","failing_for>0,30m"]'
+	run -0 jq -c '[.limit, .level]' out/alerts.ndjson
+	assert_output - <<'OUT'
+["null_rate.email>2x","warn"]
+["freshness_lag.updated_at>12h,24h","error"]
+["median(reject_rate,5)>10%,20%","warn"]
+["duplicate_rate>+5%","warn"]
+["failing_for>0,30m","error"]
+OUT
+}
+
 @test "volunteers: make demo prints what it found" {
 	cp -r "$BATS_TEST_DIRNAME/../examples/volunteers" "$BATS_TEST_TMPDIR/v"
 	rm -rf "$BATS_TEST_TMPDIR/v/out"

@@ -58,7 +58,8 @@ static const struct keyspec field_keys[] = {
 	{ "percent", NULL, 0 },    { "not_in", NULL, 0 },
 	{ "not_pattern", NULL, 0 }, { "not_reference", ref_keys, 0 },
 	{ "part", NULL, 0 },       { "default", NULL, 0 },
-	{ "derive", NULL, 0 },
+	{ "derive", NULL, 0 },      { "owner", NULL, 0 },
+	{ "tags", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

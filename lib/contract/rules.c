@@ -626,8 +626,6 @@ per_check(const cJSON *f, const char *key, enum dq_rule_kind kind)
 	return v;
 }
 
-/* Severity, hint, tolerance, category, message of a rule from obj (a
- * field entry when by_check, a rules entry otherwise). */
 /* The index of the category named name, added (unweighted) when it is
  * not one of the five or one named before; -1 when the name is not a
  * plain word or there are DQ_MAXCAT already. */
@@ -650,6 +648,10 @@ category(struct dq_rules *rs, const char *name)
 	return c;
 }
 
+/* Severity, hint, tolerance, part, owner and tags of a rule from obj (a
+ * field entry when by_check: one value for all its checks, or an object
+ * by check name), and for a rules entry its category, message and
+ * condition too. */
 static int
 load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_check, const char *where)
 {
@@ -688,6 +690,24 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 					"address's domain)", where);
 		r->part = DQ_PART_DOMAIN;
 	}
+	v = by_check ? per_check(obj, "owner", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "owner");
+	if (v) {
+		if (!cJSON_IsString(v))
+			return dq_error("%s: owner must be a string", where);
+		r->owner = dq_xstrdup(v->valuestring);
+	}
+	v = by_check ? per_check(obj, "tags", r->kind)
+		     : cJSON_GetObjectItemCaseSensitive(obj, "tags");
+	if (v) {
+		const cJSON *it;
+		int ok = cJSON_IsArray(v);
+		cJSON_ArrayForEach(it, v)
+		ok &= cJSON_IsString(it);
+		if (!ok)
+			return dq_error("%s: tags is a list of strings", where);
+		r->tags = cJSON_Duplicate(v, 1);
+	}
 	if (by_check)
 		return 0;
 	v = cJSON_GetObjectItemCaseSensitive(obj, "category");
@@ -706,22 +726,6 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 		if (!cJSON_IsString(v))
 			return dq_error("%s: message must be a string", where);
 		r->message = dq_xstrdup(v->valuestring);
-	}
-	v = cJSON_GetObjectItemCaseSensitive(obj, "owner");
-	if (v) {
-		if (!cJSON_IsString(v))
-			return dq_error("%s: owner must be a string", where);
-		r->owner = dq_xstrdup(v->valuestring);
-	}
-	v = cJSON_GetObjectItemCaseSensitive(obj, "tags");
-	if (v) {
-		const cJSON *it;
-		int ok = cJSON_IsArray(v);
-		cJSON_ArrayForEach(it, v)
-		ok &= cJSON_IsString(it);
-		if (!ok)
-			return dq_error("%s: tags is a list of strings", where);
-		r->tags = cJSON_Duplicate(v, 1);
 	}
 	v = cJSON_GetObjectItemCaseSensitive(obj, "if");
 	if (v) {
