@@ -42,13 +42,10 @@
  * value and the whole (--max-value-bytes, --max-payload-bytes), with a
  * "_truncated" member naming the cut.  docs/sql.md describes the schemas.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #include "base/keyset.h"
@@ -56,6 +53,7 @@
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "norm/text.h"
+#include "sql/doc.h"
 #include "sql/sql.h"
 #include "stream/json.h"
 #include "stream/walk.h"
@@ -331,38 +329,6 @@ usage_error(const char *fmt, ...)
 	usage_exit();
 }
 
-/* A document file read whole, and the place being read (for messages). */
-struct doc {
-	const char *path;
-	struct dq_buf text;
-	unsigned long line;
-};
-
-static void
-doc_read(struct doc *d, const char *path)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd;
-
-	d->path = path;
-	d->line = 0;
-	dq_buf_init(&d->text, 0);
-	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-	if (fd < 0)
-		dq_die("%s: %s", path, strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			dq_die("%s: read error: %s", path, strerror(errno));
-		}
-		dq_buf_add(&d->text, chunk, (size_t)n);
-	}
-	if (fd)
-		close(fd);
-}
-
 /* The sqlite3 shell drops a carriage return at the end of each line it
  * reads, even inside a string literal; for it CR is written as char(13). */
 static int cr_as_char;
@@ -374,93 +340,38 @@ add_literal(struct dq_buf *b, const char *s, size_t n)
 	dq_sql_literal(b, s, n, cr_as_char);
 }
 
-/*
- * The number of NUL characters in the JSON text s (already validated):
- * \u0000 escapes inside strings.  An escaped backslash is skipped whole so
- * that "\\u0000" (a backslash and "u0000") is not taken for one.
- */
-static size_t
-count_nul(const char *s, size_t n)
+/* Documents (lib/sql/doc.h), d initialised anew: an error ends the run
+ * (exit 2) before any SQL is written. */
+static void
+doc_read(struct dq_sql_doc *d, const char *path)
 {
-	size_t i, k = 0;
-	int in_str = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"') {
-			in_str = !in_str;
-		} else if (in_str && s[i] == '\\' && i + 1 < n) {
-			if (s[i + 1] == 'u' && i + 5 < n &&
-			    memcmp(s + i + 2, "0000", 4) == 0)
-				k++;
-			i++;
-		}
-	}
-	return k;
-}
-
-/* Check one JSON text (a whole document or one NDJSON line); dies naming
- * the file and line on anything SQL cannot take.  A NUL, which SQL text
- * cannot hold, is stored as U+FFFD with a warning (add_literal and
- * json_compact replace it). */
-static struct dq_sql_jv
-parse_json(const struct doc *d, const char *s, size_t n, int want_object)
-{
-	struct dq_json_error err;
-	struct dq_sql_jv v;
-	size_t nul;
-
-	v.type = dq_json_validate(s, n, &err);
-	if (v.type < 0)
-		dq_die("%s:%lu: not valid JSON: %s at byte %zu", d->path,
-		       d->line, err.reason, err.offset);
-	if (want_object && v.type != DQ_JSON_OBJECT)
-		dq_die("%s:%lu: not a JSON object", d->path, d->line);
-	nul = count_nul(s, n);
-	if (nul)
-		dq_warn("%s:%lu: %zu NUL character%s (\\u0000) stored as "
-			"U+FFFD: SQL text cannot hold NUL", d->path, d->line,
-			nul, nul == 1 ? "" : "s");
-	while (n && strchr(" \t\r\n", *s)) {
-		s++;
-		n--;
-	}
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		n--;
-	v.s = s;
-	v.n = n;
-	return v;
+	dq_sql_doc_init(d);
+	if (dq_sql_doc_read(d, path))
+		exit(2);
 }
 
 /* A whole document. */
 static struct dq_sql_jv
-doc_json(struct doc *d, const char *path)
+doc_json(struct dq_sql_doc *d, const char *path)
 {
-	doc_read(d, path);
-	d->line = 1;
-	return parse_json(d, d->text.buf, d->text.len, 1);
+	struct dq_sql_jv v;
+
+	dq_sql_doc_init(d);
+	if (dq_sql_doc_json(d, path, &v))
+		exit(2);
+	return v;
 }
 
 /* The next non-blank line of an NDJSON document as an object, or nothing
  * (type -1) at the end.  *pos is the offset into the text. */
 static struct dq_sql_jv
-next_line(struct doc *d, size_t *pos)
+next_line(struct dq_sql_doc *d, size_t *pos)
 {
-	const char *s = d->text.buf, *nl;
-	size_t start, len;
+	struct dq_sql_jv v;
 
-	while (*pos < d->text.len) {
-		start = *pos;
-		nl = memchr(s + start, '\n', d->text.len - start);
-		len = nl ? (size_t)(nl - (s + start)) : d->text.len - start;
-		*pos = start + len + (nl != NULL);
-		d->line++;
-		if (len && s[start + len - 1] == '\r')
-			len--;
-		if (strspn(s + start, " \t") >= len)
-			continue;
-		return parse_json(d, s + start, len, 1);
-	}
-	return dq_sql_jv_none;
+	if (dq_sql_doc_next(d, pos, &v) < 0)
+		exit(2);
+	return v;
 }
 
 /* --- the monitoring schema ------------------------------------------ */
@@ -647,7 +558,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	const char *parts[4];
 	struct dq_sql_row r;
 	struct dq_sql_jv summary = dq_sql_jv_none, counts = dq_sql_jv_none, profile;
-	struct doc ds, d;
+	struct dq_sql_doc ds, d;
 
 	snprintf(hour, sizeof(hour), "%lld", o->run_hour);
 	parts[0] = o->agency;
@@ -657,7 +568,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	hash_id(file_id, sizeof(file_id), "mf-", parts, 2);
 	hash_id(run_id, sizeof(run_id), "mfr-", parts, 4);
 
-	dq_buf_init(&ds.text, 0);
+	dq_sql_doc_init(&ds);
 	if (o->summary) {
 		summary = doc_json(&ds, o->summary);
 		counts = dq_sql_jv_get(summary, "counts");
@@ -732,7 +643,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 			dq_sql_batch_row(&b, &r, out, NULL);
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		/* A replay with fewer violations leaves no stale rows. */
 		dq_buf_addstr(out, "DELETE FROM "
 			      "monitoring_file_failed_validation "
@@ -762,7 +673,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		dq_sql_row_json_text(&r, "payload", &payload);
 		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&payload);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 	}
 
 	/* The latest score is that of the latest run by date and hour, not
@@ -783,7 +694,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		"  WHERE id = ");
 	add_literal(out, file_id, strlen(file_id));
 	dq_buf_addstr(out, ";\n");
-	dq_buf_release(&ds.text);
+	dq_sql_doc_release(&ds);
 }
 
 /* --- the reporting tables -------------------------------------------- */
@@ -965,7 +876,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 	struct dq_buf mf = DQ_BUF_INIT, run = DQ_BUF_INIT, body = DQ_BUF_INIT;
 	struct dq_buf t = DQ_BUF_INIT;
 	struct dq_sql_jv summary = dq_sql_jv_none, profile;
-	struct doc ds, d;
+	struct dq_sql_doc ds, d;
 	char tag[24];
 	int k;
 
@@ -1045,7 +956,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 			    cols);
 	}
 
-	dq_buf_init(&ds.text, 0);
+	dq_sql_doc_init(&ds);
 	if (o->summary) {
 		static const char *const qcols[] = { "score", "passed",
 			"metrics", "deductions", "failed_validation_message",
@@ -1145,7 +1056,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 		dq_buf_add(out, run.buf, run.len);
 		dq_buf_addch(out, ')');
 		upsert_tail(out, "monitoring_file_run_id", pcols);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 	}
 
 	/* The latest run by date and hour gives the file's score, whatever
@@ -1175,7 +1086,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 	dq_buf_release(&run);
 	dq_buf_release(&body);
 	dq_buf_release(&t);
-	dq_buf_release(&ds.text);
+	dq_sql_doc_release(&ds);
 }
 
 /* --- the generic schema --------------------------------------------- */
@@ -1216,10 +1127,10 @@ generic(const struct opts *o, struct dq_buf *out)
 	char *run_id = NULL;
 	struct dq_sql_batch b;
 	struct dq_sql_row r;
-	struct doc ds, d;
+	struct dq_sql_doc ds, d;
 	size_t pos;
 
-	dq_buf_init(&ds.text, 0);
+	dq_sql_doc_init(&ds);
 	if (o->summary) {
 		summary = doc_json(&ds, o->summary);
 		counts = dq_sql_jv_get(summary, "counts");
@@ -1332,7 +1243,7 @@ generic(const struct opts *o, struct dq_buf *out)
 						       "excluded.run_id"));
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		if (o->complete) {
 			/* A run of the entity's whole data: what it no
 			 * longer reports, and an earlier run did, has been
@@ -1364,7 +1275,7 @@ generic(const struct opts *o, struct dq_buf *out)
 		dq_sql_row_json_text(&r, "payload", &payload);
 		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&payload);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 	}
 
 	if (o->golden) {
@@ -1406,7 +1317,7 @@ generic(const struct opts *o, struct dq_buf *out)
 			dq_sql_batch_row(&b, &r, out, NULL);
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		delete_stale(out, "dq_golden_record", o->entity, run_id);
 	}
 
@@ -1435,12 +1346,12 @@ generic(const struct opts *o, struct dq_buf *out)
 			dq_sql_batch_row(&b, &r, out, NULL);
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		delete_stale(out, "dq_id_map", o->entity, run_id);
 	}
 	free(run_id);
 	dq_buf_release(&text);
-	dq_buf_release(&ds.text);
+	dq_sql_doc_release(&ds);
 }
 
 /* See the declaration above monitoring(). */
