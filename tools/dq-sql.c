@@ -12,7 +12,9 @@
  * sqlite3 or psql.
  *
  * Upserts, literals and long keys: lib/sql/sql.h (rows of a file go up
- * to 500 to an INSERT; a key repeated within one starts the next).
+ * to 500 to an INSERT; a key repeated within one starts the next).  The
+ * documents are read by lib/sql/doc.h, a summary's checks and score by
+ * lib/sql/summary.h, the profile payload cut by lib/sql/payload.h.
  *
  * Replay: every key is derived from the input, never from the clock: a
  * monitoring file's id is a hash of agency and file name, a run's id a hash
@@ -54,6 +56,7 @@
 #include "cli/run.h"
 #include "norm/text.h"
 #include "sql/doc.h"
+#include "sql/payload.h"
 #include "sql/sql.h"
 #include "sql/summary.h"
 #include "stream/json.h"
@@ -406,16 +409,8 @@ quality_of(struct dq_sql_jv summary, const char *file, struct dq_sql_jv *score,
 		exit(2);
 }
 
-/*
- * The profile document p as the payload column: compact, every string
- * value cut to o->max_value bytes, and, if it is still above
- * o->max_payload bytes, its largest top-level members left out, largest
- * first.  Whatever was cut is named in a "_truncated" member added at the
- * end: {"values_cut": N, "max_value_bytes": M} and
- * {"members_dropped": [...], "payload_bytes": B, "max_payload_bytes": M}.
- * jsonb refuses a document above 268435455 bytes, and a dashboard wants
- * far less.
- */
+/* The profile document p as the payload column, cut to the options'
+ * limits (lib/sql/payload.h). */
 struct opts;
 static void profile_payload(const struct opts *o, struct dq_sql_jv p,
 			    struct dq_buf *out);
@@ -1121,79 +1116,7 @@ generic(const struct opts *o, struct dq_buf *out)
 static void
 profile_payload(const struct opts *o, struct dq_sql_jv p, struct dq_buf *out)
 {
-	struct dq_buf t = DQ_BUF_INIT;
-	long cut;
-
-	cut = dq_sql_json_compact(p.s, p.n, (size_t)o->max_value, &t);
-	if (o->max_payload && t.len > (size_t)o->max_payload) {
-		/* Leave out the largest top-level members until it fits,
-		 * keeping the order of the rest. */
-		struct dq_member *m = NULL;
-		size_t nm = 0, cap = 0, i, big, total = t.len;
-		char *drop;
-		struct dq_walk w;
-		struct dq_member x;
-		struct dq_buf names = DQ_BUF_INIT;
-		int first = 1;
-
-		dq_walk_begin(&w, t.buf, t.len);
-		while (dq_walk_member(&w, &x)) {
-			if (nm == cap) {
-				cap = cap ? 2 * cap : 16;
-				m = dq_xrealloc(m, cap * sizeof(*m));
-			}
-			m[nm++] = x;
-		}
-		drop = dq_xcalloc(nm ? nm : 1, 1);
-		while (total > (size_t)o->max_payload - 200) {
-			for (i = 0, big = nm; i < nm; i++)
-				if (!drop[i] && (big == nm ||
-						 m[i].vallen > m[big].vallen))
-					big = i;
-			if (big == nm)
-				break;
-			drop[big] = 1;
-			total -= m[big].keylen + m[big].vallen + 4;
-		}
-		dq_buf_addch(out, '{');
-		for (i = 0; i < nm; i++) {
-			struct dq_buf *to = drop[i] ? &names : out;
-
-			if (drop[i] ? names.len != 0 : !first)
-				dq_buf_addch(to, ',');
-			if (!drop[i])
-				first = 0;
-			dq_buf_addch(to, '"');
-			dq_buf_add(to, m[i].key, m[i].keylen);
-			dq_buf_addch(to, '"');
-			if (!drop[i]) {
-				dq_buf_addch(out, ':');
-				dq_buf_add(out, m[i].val, m[i].vallen);
-			}
-		}
-		dq_buf_addf(out, "%s\"_truncated\":{\"members_dropped\":[",
-			    first ? "" : ",");
-		dq_buf_add(out, names.buf, names.len);
-		dq_buf_addf(out, "],\"payload_bytes\":%zu,"
-			    "\"max_payload_bytes\":%lld", t.len, o->max_payload);
-		if (cut)
-			dq_buf_addf(out, ",\"values_cut\":%ld,"
-				    "\"max_value_bytes\":%lld", cut,
-				    o->max_value);
-		dq_buf_addstr(out, "}}");
-		dq_buf_release(&names);
-		free(drop);
-		free(m);
-	} else if (cut) {
-		/* t ends with the object's '}'. */
-		dq_buf_add(out, t.buf, t.len - 1);
-		dq_buf_addf(out, "%s\"_truncated\":{\"values_cut\":%ld,"
-			    "\"max_value_bytes\":%lld}}",
-			    t.len > 2 ? "," : "", cut, o->max_value);
-	} else {
-		dq_buf_add(out, t.buf, t.len);
-	}
-	dq_buf_release(&t);
+	dq_sql_payload(p, o->max_value, o->max_payload, out);
 }
 
 /* --- main ------------------------------------------------------------ */
