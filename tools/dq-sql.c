@@ -12,7 +12,9 @@
  * sqlite3 or psql.
  *
  * Upserts, literals and long keys: lib/sql/sql.h (rows of a file go up
- * to 500 to an INSERT; a key repeated within one starts the next).
+ * to 500 to an INSERT; a key repeated within one starts the next).  The
+ * documents are read by lib/sql/doc.h, a summary's checks and score by
+ * lib/sql/summary.h, the profile payload cut by lib/sql/payload.h.
  *
  * Replay: every key is derived from the input, never from the clock: a
  * monitoring file's id is a hash of agency and file name, a run's id a hash
@@ -42,13 +44,10 @@
  * value and the whole (--max-value-bytes, --max-payload-bytes), with a
  * "_truncated" member naming the cut.  docs/sql.md describes the schemas.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #include "base/keyset.h"
@@ -56,7 +55,10 @@
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "norm/text.h"
+#include "sql/doc.h"
+#include "sql/payload.h"
 #include "sql/sql.h"
+#include "sql/summary.h"
 #include "stream/json.h"
 #include "stream/walk.h"
 #include "stream/out.h"
@@ -331,38 +333,6 @@ usage_error(const char *fmt, ...)
 	usage_exit();
 }
 
-/* A document file read whole, and the place being read (for messages). */
-struct doc {
-	const char *path;
-	struct dq_buf text;
-	unsigned long line;
-};
-
-static void
-doc_read(struct doc *d, const char *path)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd;
-
-	d->path = path;
-	d->line = 0;
-	dq_buf_init(&d->text, 0);
-	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-	if (fd < 0)
-		dq_die("%s: %s", path, strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			dq_die("%s: read error: %s", path, strerror(errno));
-		}
-		dq_buf_add(&d->text, chunk, (size_t)n);
-	}
-	if (fd)
-		close(fd);
-}
-
 /* The sqlite3 shell drops a carriage return at the end of each line it
  * reads, even inside a string literal; for it CR is written as char(13). */
 static int cr_as_char;
@@ -374,93 +344,38 @@ add_literal(struct dq_buf *b, const char *s, size_t n)
 	dq_sql_literal(b, s, n, cr_as_char);
 }
 
-/*
- * The number of NUL characters in the JSON text s (already validated):
- * \u0000 escapes inside strings.  An escaped backslash is skipped whole so
- * that "\\u0000" (a backslash and "u0000") is not taken for one.
- */
-static size_t
-count_nul(const char *s, size_t n)
+/* Documents (lib/sql/doc.h), d initialised anew: an error ends the run
+ * (exit 2) before any SQL is written. */
+static void
+doc_read(struct dq_sql_doc *d, const char *path)
 {
-	size_t i, k = 0;
-	int in_str = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"') {
-			in_str = !in_str;
-		} else if (in_str && s[i] == '\\' && i + 1 < n) {
-			if (s[i + 1] == 'u' && i + 5 < n &&
-			    memcmp(s + i + 2, "0000", 4) == 0)
-				k++;
-			i++;
-		}
-	}
-	return k;
-}
-
-/* Check one JSON text (a whole document or one NDJSON line); dies naming
- * the file and line on anything SQL cannot take.  A NUL, which SQL text
- * cannot hold, is stored as U+FFFD with a warning (add_literal and
- * json_compact replace it). */
-static struct dq_sql_jv
-parse_json(const struct doc *d, const char *s, size_t n, int want_object)
-{
-	struct dq_json_error err;
-	struct dq_sql_jv v;
-	size_t nul;
-
-	v.type = dq_json_validate(s, n, &err);
-	if (v.type < 0)
-		dq_die("%s:%lu: not valid JSON: %s at byte %zu", d->path,
-		       d->line, err.reason, err.offset);
-	if (want_object && v.type != DQ_JSON_OBJECT)
-		dq_die("%s:%lu: not a JSON object", d->path, d->line);
-	nul = count_nul(s, n);
-	if (nul)
-		dq_warn("%s:%lu: %zu NUL character%s (\\u0000) stored as "
-			"U+FFFD: SQL text cannot hold NUL", d->path, d->line,
-			nul, nul == 1 ? "" : "s");
-	while (n && strchr(" \t\r\n", *s)) {
-		s++;
-		n--;
-	}
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		n--;
-	v.s = s;
-	v.n = n;
-	return v;
+	dq_sql_doc_init(d);
+	if (dq_sql_doc_read(d, path))
+		exit(2);
 }
 
 /* A whole document. */
 static struct dq_sql_jv
-doc_json(struct doc *d, const char *path)
+doc_json(struct dq_sql_doc *d, const char *path)
 {
-	doc_read(d, path);
-	d->line = 1;
-	return parse_json(d, d->text.buf, d->text.len, 1);
+	struct dq_sql_jv v;
+
+	dq_sql_doc_init(d);
+	if (dq_sql_doc_json(d, path, &v))
+		exit(2);
+	return v;
 }
 
 /* The next non-blank line of an NDJSON document as an object, or nothing
  * (type -1) at the end.  *pos is the offset into the text. */
 static struct dq_sql_jv
-next_line(struct doc *d, size_t *pos)
+next_line(struct dq_sql_doc *d, size_t *pos)
 {
-	const char *s = d->text.buf, *nl;
-	size_t start, len;
+	struct dq_sql_jv v;
 
-	while (*pos < d->text.len) {
-		start = *pos;
-		nl = memchr(s + start, '\n', d->text.len - start);
-		len = nl ? (size_t)(nl - (s + start)) : d->text.len - start;
-		*pos = start + len + (nl != NULL);
-		d->line++;
-		if (len && s[start + len - 1] == '\r')
-			len--;
-		if (strspn(s + start, " \t") >= len)
-			continue;
-		return parse_json(d, s + start, len, 1);
-	}
-	return dq_sql_jv_none;
+	if (dq_sql_doc_next(d, pos, &v) < 0)
+		exit(2);
+	return v;
 }
 
 /* --- the monitoring schema ------------------------------------------ */
@@ -484,158 +399,18 @@ hash_id(char *out, size_t n, const char *prefix, const char *const *parts,
 	XXH3_freeState(st);
 }
 
-/*
- * The summary's checks, with the records that could not be parsed first,
- * as a failed check of their own when there are any: {"code": "PARSE",
- * "check": "parse", "field": null, "severity": "error", "category":
- * "format", "checked": IN, "failures": REJECTED, "tolerance": 0,
- * "passed": false}.  They took their share of the format deduction, and a
- * failure the score counts is named where the failures are.  The array's
- * text is built in b (owned by the caller) when it differs from the
- * summary's.
- */
-static struct dq_sql_jv
-checks_of(struct dq_sql_jv summary, struct dq_buf *b)
-{
-	struct dq_sql_jv rules = dq_sql_jv_get(summary, "rules"), c = dq_sql_jv_get(summary, "counts");
-	struct dq_sql_jv in = dq_sql_jv_get(c, "in"), rej = dq_sql_jv_get(c, "rejected");
-	struct dq_walk w;
-	struct dq_member m;
-
-	if (in.type != DQ_JSON_NUMBER || rej.type != DQ_JSON_NUMBER ||
-	    (rej.n == 1 && rej.s[0] == '0'))
-		return rules;
-	dq_buf_addstr(b, "[{\"code\":\"PARSE\",\"check\":\"parse\","
-		      "\"field\":null,\"severity\":\"error\","
-		      "\"category\":\"format\",\"checked\":");
-	dq_buf_add(b, in.s, in.n);
-	dq_buf_addstr(b, ",\"failures\":");
-	dq_buf_add(b, rej.s, rej.n);
-	dq_buf_addstr(b, ",\"tolerance\":0,\"passed\":false}");
-	if (rules.type == DQ_JSON_ARRAY) {
-		dq_walk_begin(&w, rules.s, rules.n);
-		while (dq_walk_element(&w, &m)) {
-			dq_buf_addch(b, ',');
-			dq_buf_add(b, m.val, m.vallen);
-		}
-	}
-	dq_buf_addch(b, ']');
-	return (struct dq_sql_jv){ b->buf, b->len, DQ_JSON_ARRAY };
-}
-
-/* failed_validation_rules and _message from the summary's checks
- * (checks_of): the members are copied as written. */
-static void
-failed_rules(struct dq_sql_jv summary, struct dq_buf *list, char **msg_out)
-{
-	struct dq_buf cb = DQ_BUF_INIT;
-	struct dq_sql_jv rules = checks_of(summary, &cb), rule, f;
-	static const char *const keep[] = { "code", "field", "severity",
-		"category", "checked", "failures", "rate", "tolerance" };
-	struct dq_buf msg = DQ_BUF_INIT;
-	struct dq_walk w;
-	struct dq_member m;
-	int checks = 0, failed = 0, nkept;
-	size_t k;
-
-	dq_buf_addch(list, '[');
-	if (rules.type == DQ_JSON_ARRAY)
-		dq_walk_begin(&w, rules.s, rules.n);
-	while (rules.type == DQ_JSON_ARRAY && dq_walk_element(&w, &m)) {
-		rule.s = m.val;
-		rule.n = m.vallen;
-		rule.type = m.type;
-		checks++;
-		if (dq_sql_jv_get(rule, "passed").type != DQ_JSON_FALSE)
-			continue;
-		if (failed++)
-			dq_buf_addch(list, ',');
-		dq_buf_addch(list, '{');
-		for (k = nkept = 0; k < sizeof(keep) / sizeof(keep[0]); k++) {
-			f = dq_sql_jv_get(rule, keep[k]);
-			if (f.type < 0)
-				continue;
-			dq_buf_addf(list, "%s\"%s\":", nkept++ ? "," : "",
-				    keep[k]);
-			dq_sql_json_compact(f.s, f.n, 0, list);
-		}
-		dq_buf_addch(list, '}');
-		dq_buf_addstr(&msg, failed > 1 ? "; " : "");
-		f = dq_sql_jv_get(rule, "code");
-		if (f.type == DQ_JSON_STRING)
-			dq_sql_jv_text(f, &msg);
-		else
-			dq_buf_addch(&msg, '?');
-		f = dq_sql_jv_get(rule, "field");
-		if (f.type == DQ_JSON_STRING) {
-			dq_buf_addch(&msg, ' ');
-			dq_sql_jv_text(f, &msg);
-		}
-		f = dq_sql_jv_get(rule, "failures");
-		if (f.type == DQ_JSON_NUMBER) {
-			dq_buf_addstr(&msg, ": ");
-			dq_buf_add(&msg, f.s, f.n);
-			f = dq_sql_jv_get(rule, "checked");
-			if (f.type == DQ_JSON_NUMBER) {
-				dq_buf_addstr(&msg, " of ");
-				dq_buf_add(&msg, f.s, f.n);
-			}
-		}
-	}
-	dq_buf_addch(list, ']');
-	*msg_out = NULL;
-	if (failed) {
-		struct dq_buf m2 = DQ_BUF_INIT;
-
-		dq_buf_addf(&m2, "%d of %d checks failed: %s", failed, checks,
-			    msg.buf);
-		*msg_out = dq_buf_detach(&m2, NULL);
-	}
-	dq_buf_release(&msg);
-	dq_buf_release(&cb);
-}
-
-
-/*
- * A monitoring file's quality row passes on its score alone, as the
- * monitoring document says (passed = score >= the pass mark):
- * dq-validate's "score_passed".  Its "passed" is the whole gate (rejects,
- * absent fields, an empty file), which the run row keeps.  Summaries
- * older than "score_passed" have only "passed", which then meant the
- * score.
- */
-static struct dq_sql_jv
-quality_passed(struct dq_sql_jv summary)
-{
-	struct dq_sql_jv p = dq_sql_jv_get(summary, "score_passed");
-	return p.type == DQ_JSON_TRUE || p.type == DQ_JSON_FALSE ?
-		       p : dq_sql_jv_get(summary, "passed");
-}
-
-/* The score and quality_passed() of the summary read from file, or exit 2
- * when it is not a dq-validate summary. */
+/* The score and passed mark of the summary read from file
+ * (lib/sql/summary.h), or exit 2 when it is not a dq-validate summary. */
 static void
 quality_of(struct dq_sql_jv summary, const char *file, struct dq_sql_jv *score,
 	   struct dq_sql_jv *passed)
 {
-	*score = dq_sql_jv_get(summary, "score");
-	*passed = quality_passed(summary);
-	if (score->type != DQ_JSON_NUMBER ||
-	    (passed->type != DQ_JSON_TRUE && passed->type != DQ_JSON_FALSE))
-		dq_die("%s: not a dq-validate summary (no score or passed)",
-		       file);
+	if (dq_sql_quality(summary, file, score, passed))
+		exit(2);
 }
 
-/*
- * The profile document p as the payload column: compact, every string
- * value cut to o->max_value bytes, and, if it is still above
- * o->max_payload bytes, its largest top-level members left out, largest
- * first.  Whatever was cut is named in a "_truncated" member added at the
- * end: {"values_cut": N, "max_value_bytes": M} and
- * {"members_dropped": [...], "payload_bytes": B, "max_payload_bytes": M}.
- * jsonb refuses a document above 268435455 bytes, and a dashboard wants
- * far less.
- */
+/* The profile document p as the payload column, cut to the options'
+ * limits (lib/sql/payload.h). */
 struct opts;
 static void profile_payload(const struct opts *o, struct dq_sql_jv p,
 			    struct dq_buf *out);
@@ -647,7 +422,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	const char *parts[4];
 	struct dq_sql_row r;
 	struct dq_sql_jv summary = dq_sql_jv_none, counts = dq_sql_jv_none, profile;
-	struct doc ds, d;
+	struct dq_sql_doc ds, d;
 
 	snprintf(hour, sizeof(hour), "%lld", o->run_hour);
 	parts[0] = o->agency;
@@ -657,7 +432,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	hash_id(file_id, sizeof(file_id), "mf-", parts, 2);
 	hash_id(run_id, sizeof(run_id), "mfr-", parts, 4);
 
-	dq_buf_init(&ds.text, 0);
+	dq_sql_doc_init(&ds);
 	if (o->summary) {
 		summary = doc_json(&ds, o->summary);
 		counts = dq_sql_jv_get(summary, "counts");
@@ -690,7 +465,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		char *msg;
 
 		quality_of(summary, o->summary, &score, &passed);
-		failed_rules(summary, &rules, &msg);
+		dq_sql_failed_rules(summary, &rules, &msg);
 		dq_sql_row_begin(&r, "monitoring_file_data_quality", 1, cr_as_char);
 		dq_sql_row_str(&r, "monitoring_file_run_id", run_id);
 		dq_sql_row_val(&r, "score", score);
@@ -732,7 +507,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 			dq_sql_batch_row(&b, &r, out, NULL);
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		/* A replay with fewer violations leaves no stale rows. */
 		dq_buf_addstr(out, "DELETE FROM "
 			      "monitoring_file_failed_validation "
@@ -762,7 +537,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		dq_sql_row_json_text(&r, "payload", &payload);
 		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&payload);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 	}
 
 	/* The latest score is that of the latest run by date and hour, not
@@ -783,7 +558,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		"  WHERE id = ");
 	add_literal(out, file_id, strlen(file_id));
 	dq_buf_addstr(out, ";\n");
-	dq_buf_release(&ds.text);
+	dq_sql_doc_release(&ds);
 }
 
 /* --- the reporting tables -------------------------------------------- */
@@ -810,112 +585,6 @@ static void
 add_table(struct dq_buf *out, const struct opts *o, const char *table)
 {
 	dq_buf_addf(out, "\"%s\".\"%s\"", o->db_schema, table);
-}
-
-/* Cut b's text to VARCHAR_MAX characters (varchar(250) counts
- * characters), the last one an ellipsis (U+2026) when something was cut. */
-#define VARCHAR_MAX 250
-static void
-cut_chars(struct dq_buf *b)
-{
-	size_t i, chars = 0;
-
-	if (dq_utf8_count(b->buf, b->len) <= VARCHAR_MAX)
-		return;
-	for (i = 0; i < b->len; i++) {
-		if (DQ_UTF8_IS_CONT((unsigned char)b->buf[i]))
-			continue;
-		if (chars++ == VARCHAR_MAX - 1)
-			break;
-	}
-	b->len = i;
-	dq_buf_addstr(b, "\xe2\x80\xa6");
-}
-
-/* The run's failures as the one row of monitoring_file_failed_validation:
- * each column the failed rules' values joined by "; ", within 250
- * characters (the whole is in failed_validation_rules). */
-struct fv {
-	struct dq_buf name, type, path, fields, values, params;
-};
-
-/* Append v's text after "; " unless it is the first rule's (an empty
- * text still takes its place, so that the columns line up). */
-static void
-fv_add(struct dq_buf *b, struct dq_sql_jv v, int first)
-{
-	if (!first)
-		dq_buf_addstr(b, "; ");
-	dq_sql_jv_text(v, b);
-}
-
-static int
-failed_columns(struct dq_sql_jv summary, struct fv *fv)
-{
-	struct dq_buf cb = DQ_BUF_INIT;
-	struct dq_sql_jv rules = checks_of(summary, &cb), rule, ex;
-	struct dq_walk w, we;
-	struct dq_member m;
-	int n = 0;
-
-	memset(fv, 0, sizeof(*fv));
-	if (rules.type != DQ_JSON_ARRAY) {
-		dq_buf_release(&cb);
-		return 0;
-	}
-	dq_walk_begin(&w, rules.s, rules.n);
-	while (dq_walk_element(&w, &m)) {
-		rule.s = m.val;
-		rule.n = m.vallen;
-		rule.type = m.type;
-		if (dq_sql_jv_get(rule, "passed").type != DQ_JSON_FALSE)
-			continue;
-		fv_add(&fv->name, dq_sql_jv_get(rule, "code"), !n);
-		fv_add(&fv->type, dq_sql_jv_get(rule, "check"), !n);
-		fv_add(&fv->path, dq_sql_jv_get(rule, "category"), !n);
-		fv_add(&fv->fields, dq_sql_jv_get(rule, "field"), !n);
-		/* The first example's value, as JSON. */
-		ex = dq_sql_jv_get(rule, "examples");
-		if (n)
-			dq_buf_addstr(&fv->values, "; ");
-		if (ex.type == DQ_JSON_ARRAY) {
-			dq_walk_begin(&we, ex.s, ex.n);
-			if (dq_walk_element(&we, &m)) {
-				struct dq_sql_jv e = { m.val, m.vallen, m.type };
-
-				e = dq_sql_jv_get(e, "value");
-				if (e.type >= 0)
-					dq_sql_json_compact(e.s, e.n, 0, &fv->values);
-			}
-		}
-		if (n++)
-			dq_buf_addstr(&fv->params, "; ");
-		dq_buf_addstr(&fv->params, "failures ");
-		dq_sql_jv_text(dq_sql_jv_get(rule, "failures"), &fv->params);
-		dq_buf_addstr(&fv->params, " of ");
-		dq_sql_jv_text(dq_sql_jv_get(rule, "checked"), &fv->params);
-		dq_buf_addstr(&fv->params, ", tolerance ");
-		dq_sql_jv_text(dq_sql_jv_get(rule, "tolerance"), &fv->params);
-	}
-	cut_chars(&fv->name);
-	cut_chars(&fv->type);
-	cut_chars(&fv->path);
-	cut_chars(&fv->fields);
-	cut_chars(&fv->values);
-	cut_chars(&fv->params);
-	dq_buf_release(&cb);
-	return n;
-}
-
-static void
-fv_release(struct fv *fv)
-{
-	dq_buf_release(&fv->name);
-	dq_buf_release(&fv->type);
-	dq_buf_release(&fv->path);
-	dq_buf_release(&fv->fields);
-	dq_buf_release(&fv->values);
-	dq_buf_release(&fv->params);
 }
 
 /* A value for an INSERT's list: the literal of b's text. */
@@ -965,7 +634,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 	struct dq_buf mf = DQ_BUF_INIT, run = DQ_BUF_INIT, body = DQ_BUF_INIT;
 	struct dq_buf t = DQ_BUF_INIT;
 	struct dq_sql_jv summary = dq_sql_jv_none, profile;
-	struct doc ds, d;
+	struct dq_sql_doc ds, d;
 	char tag[24];
 	int k;
 
@@ -1045,7 +714,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 			    cols);
 	}
 
-	dq_buf_init(&ds.text, 0);
+	dq_sql_doc_init(&ds);
 	if (o->summary) {
 		static const char *const qcols[] = { "score", "passed",
 			"metrics", "deductions", "failed_validation_message",
@@ -1055,12 +724,12 @@ reporting(const struct opts *o, struct dq_buf *out)
 			"validated_values", "rule_parameters",
 			"validated_message", "monitoring_file_id", NULL };
 		struct dq_sql_jv score, passed;
-		struct fv fv;
+		struct dq_sql_failed fv;
 		char *msg;
 
 		summary = doc_json(&ds, o->summary);
 		quality_of(summary, o->summary, &score, &passed);
-		failed_rules(summary, &t, &msg);
+		dq_sql_failed_rules(summary, &t, &msg);
 		dq_buf_addstr(out, "INSERT INTO ");
 		add_table(out, o, "monitoring_file_data_quality");
 		dq_buf_addstr(out, " AS t (score, passed, metrics, deductions, "
@@ -1086,11 +755,11 @@ reporting(const struct opts *o, struct dq_buf *out)
 		dq_buf_addch(out, ')');
 		upsert_tail(out, "monitoring_file_run_id", qcols);
 
-		if (failed_columns(summary, &fv)) {
+		if (dq_sql_failed_columns(summary, &fv)) {
 			struct dq_buf m = DQ_BUF_INIT;
 
 			dq_buf_addstr(&m, msg);
-			cut_chars(&m);
+			dq_sql_cut_chars(&m, DQ_SQL_VARCHAR_MAX);
 			dq_buf_addstr(out, "INSERT INTO ");
 			add_table(out, o, "monitoring_file_failed_validation");
 			dq_buf_addstr(out, " AS t (rule_name, rule_type, "
@@ -1126,7 +795,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 			dq_buf_add(out, run.buf, run.len);
 			dq_buf_addstr(out, ";\n");
 		}
-		fv_release(&fv);
+		dq_sql_failed_release(&fv);
 		free(msg);
 	}
 
@@ -1145,7 +814,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 		dq_buf_add(out, run.buf, run.len);
 		dq_buf_addch(out, ')');
 		upsert_tail(out, "monitoring_file_run_id", pcols);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 	}
 
 	/* The latest run by date and hour gives the file's score, whatever
@@ -1175,7 +844,7 @@ reporting(const struct opts *o, struct dq_buf *out)
 	dq_buf_release(&run);
 	dq_buf_release(&body);
 	dq_buf_release(&t);
-	dq_buf_release(&ds.text);
+	dq_sql_doc_release(&ds);
 }
 
 /* --- the generic schema --------------------------------------------- */
@@ -1216,10 +885,10 @@ generic(const struct opts *o, struct dq_buf *out)
 	char *run_id = NULL;
 	struct dq_sql_batch b;
 	struct dq_sql_row r;
-	struct doc ds, d;
+	struct dq_sql_doc ds, d;
 	size_t pos;
 
-	dq_buf_init(&ds.text, 0);
+	dq_sql_doc_init(&ds);
 	if (o->summary) {
 		summary = doc_json(&ds, o->summary);
 		counts = dq_sql_jv_get(summary, "counts");
@@ -1332,7 +1001,7 @@ generic(const struct opts *o, struct dq_buf *out)
 						       "excluded.run_id"));
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		if (o->complete) {
 			/* A run of the entity's whole data: what it no
 			 * longer reports, and an earlier run did, has been
@@ -1364,7 +1033,7 @@ generic(const struct opts *o, struct dq_buf *out)
 		dq_sql_row_json_text(&r, "payload", &payload);
 		dq_sql_row_end(&r, out, NULL);
 		dq_buf_release(&payload);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 	}
 
 	if (o->golden) {
@@ -1406,7 +1075,7 @@ generic(const struct opts *o, struct dq_buf *out)
 			dq_sql_batch_row(&b, &r, out, NULL);
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		delete_stale(out, "dq_golden_record", o->entity, run_id);
 	}
 
@@ -1435,91 +1104,19 @@ generic(const struct opts *o, struct dq_buf *out)
 			dq_sql_batch_row(&b, &r, out, NULL);
 		}
 		dq_sql_batch_end(&b, out);
-		dq_buf_release(&d.text);
+		dq_sql_doc_release(&d);
 		delete_stale(out, "dq_id_map", o->entity, run_id);
 	}
 	free(run_id);
 	dq_buf_release(&text);
-	dq_buf_release(&ds.text);
+	dq_sql_doc_release(&ds);
 }
 
 /* See the declaration above monitoring(). */
 static void
 profile_payload(const struct opts *o, struct dq_sql_jv p, struct dq_buf *out)
 {
-	struct dq_buf t = DQ_BUF_INIT;
-	long cut;
-
-	cut = dq_sql_json_compact(p.s, p.n, (size_t)o->max_value, &t);
-	if (o->max_payload && t.len > (size_t)o->max_payload) {
-		/* Leave out the largest top-level members until it fits,
-		 * keeping the order of the rest. */
-		struct dq_member *m = NULL;
-		size_t nm = 0, cap = 0, i, big, total = t.len;
-		char *drop;
-		struct dq_walk w;
-		struct dq_member x;
-		struct dq_buf names = DQ_BUF_INIT;
-		int first = 1;
-
-		dq_walk_begin(&w, t.buf, t.len);
-		while (dq_walk_member(&w, &x)) {
-			if (nm == cap) {
-				cap = cap ? 2 * cap : 16;
-				m = dq_xrealloc(m, cap * sizeof(*m));
-			}
-			m[nm++] = x;
-		}
-		drop = dq_xcalloc(nm ? nm : 1, 1);
-		while (total > (size_t)o->max_payload - 200) {
-			for (i = 0, big = nm; i < nm; i++)
-				if (!drop[i] && (big == nm ||
-						 m[i].vallen > m[big].vallen))
-					big = i;
-			if (big == nm)
-				break;
-			drop[big] = 1;
-			total -= m[big].keylen + m[big].vallen + 4;
-		}
-		dq_buf_addch(out, '{');
-		for (i = 0; i < nm; i++) {
-			struct dq_buf *to = drop[i] ? &names : out;
-
-			if (drop[i] ? names.len != 0 : !first)
-				dq_buf_addch(to, ',');
-			if (!drop[i])
-				first = 0;
-			dq_buf_addch(to, '"');
-			dq_buf_add(to, m[i].key, m[i].keylen);
-			dq_buf_addch(to, '"');
-			if (!drop[i]) {
-				dq_buf_addch(out, ':');
-				dq_buf_add(out, m[i].val, m[i].vallen);
-			}
-		}
-		dq_buf_addf(out, "%s\"_truncated\":{\"members_dropped\":[",
-			    first ? "" : ",");
-		dq_buf_add(out, names.buf, names.len);
-		dq_buf_addf(out, "],\"payload_bytes\":%zu,"
-			    "\"max_payload_bytes\":%lld", t.len, o->max_payload);
-		if (cut)
-			dq_buf_addf(out, ",\"values_cut\":%ld,"
-				    "\"max_value_bytes\":%lld", cut,
-				    o->max_value);
-		dq_buf_addstr(out, "}}");
-		dq_buf_release(&names);
-		free(drop);
-		free(m);
-	} else if (cut) {
-		/* t ends with the object's '}'. */
-		dq_buf_add(out, t.buf, t.len - 1);
-		dq_buf_addf(out, "%s\"_truncated\":{\"values_cut\":%ld,"
-			    "\"max_value_bytes\":%lld}}",
-			    t.len > 2 ? "," : "", cut, o->max_value);
-	} else {
-		dq_buf_add(out, t.buf, t.len);
-	}
-	dq_buf_release(&t);
+	dq_sql_payload(p, o->max_value, o->max_payload, out);
 }
 
 /* --- main ------------------------------------------------------------ */

@@ -51,3 +51,35 @@ dq_num_add_shortest(struct dq_buf *b, double x)
 	}
 	dq_buf_addstr(b, t);
 }
+
+void
+dq_num_add_fixed(struct dq_buf *b, double v, int dec)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				      1e8, 1e9 };
+	double a = fabs(v) * p10[dec] + 0.5;
+	unsigned long long x, ip, fr, dv = (unsigned long long)p10[dec];
+	char t[16];
+	int n = dec;
+
+	if (!(a < 9e18)) {
+		dq_buf_addf(b, "%.6g", v);
+		return;
+	}
+	x = (unsigned long long)a;
+	ip = x / dv;
+	fr = x % dv;
+	if (v < 0 && x)
+		dq_buf_addch(b, '-');
+	dq_buf_add_int(b, (long long)ip);
+	if (!fr)
+		return;
+	while (fr % 10 == 0) {
+		fr /= 10;
+		n--;
+	}
+	for (int i = n - 1; i >= 0; i--, fr /= 10)
+		t[i] = (char)('0' + fr % 10);
+	dq_buf_addch(b, '.');
+	dq_buf_add(b, t, (size_t)n);
+}

@@ -19,7 +19,14 @@
  *                     text written beside cJSON's (a violation's measured
  *                     figure beside the summary's).
  *   dq_num_add_shortest  the fewest significant digits (1 to 17) that
- *                     read back as exactly the same double.
+ *                     read back as exactly the same double (dq-merge's
+ *                     scores in its log and review file).
+ *   dq_num_add_fixed  a figure already rounded to N decimals (N <= 9) in
+ *                     fixed notation without trailing zeros, and without
+ *                     printf: dq-score's per-pair score (6 decimals),
+ *                     match weight, similarities and weights (4), so
+ *                     0.000001 reads 0.000001, not 1e-06, and a figure
+ *                     that rounds to zero reads 0, never -0.
  *
  * Reading back uses strtod, so the forms depend on the C library's
  * correctly rounded conversions (glibc's are), not on the locale's
@@ -42,5 +49,11 @@ void dq_num_add_g15(struct dq_buf *b, double x);
 /* Append the shortest %.Ng text (N from 1 to 17) of x that reads back as
  * x. */
 void dq_num_add_shortest(struct dq_buf *b, double x);
+
+/* Append v, already rounded to dec decimals (0 <= dec <= 9), in fixed
+ * notation without trailing zeros ("0.5", "12", "-3.25"); 0 when it is
+ * 0 at dec decimals, whatever its sign.  A magnitude of 9e18 or more
+ * (not a figure this is for) or a NaN is written as %.6g. */
+void dq_num_add_fixed(struct dq_buf *b, double v, int dec);
 
 #endif

@@ -176,13 +176,7 @@ cmp_strength(const void *x, const void *y)
 		return ka - kb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
-	uint32_t a0 = a->a < a->b ? a->a : a->b, a1 = a->a ^ a->b ^ a0;
-	uint32_t b0 = b->a < b->b ? b->a : b->b, b1 = b->a ^ b->b ^ b0;
-	if (a0 != b0)
-		return a0 < b0 ? -1 : 1;
-	if (a1 != b1)
-		return a1 < b1 ? -1 : 1;
-	return 0;
+	return dq_cluster_cmp_ends(a, b);
 }
 
 /* A list entry with this bit is a hold, not a cannot-link pair. */

@@ -79,6 +79,19 @@ struct dq_cluster_edge {
 	double score;
 };
 
+/* Order two edges by their ends, the smaller end first, then the larger:
+ * -1, 0 or 1. */
+static inline int
+dq_cluster_cmp_ends(const struct dq_cluster_edge *a,
+		    const struct dq_cluster_edge *b)
+{
+	uint32_t a0 = a->a < a->b ? a->a : a->b, a1 = a->a ^ a->b ^ a0;
+	uint32_t b0 = b->a < b->b ? b->a : b->b, b1 = b->a ^ b->b ^ b0;
+	if (a0 != b0)
+		return a0 < b0 ? -1 : 1;
+	return (a1 > b1) - (a1 < b1);
+}
+
 struct dq_cluster_opts {
 	double weak_link; /* rule 1 threshold; < 0 disables it */
 	size_t max_size;  /* 0: no cap */

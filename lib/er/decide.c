@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "contract/types.h"
 #include "er/compare.h"
 #include "stream/walk.h"
@@ -558,47 +559,13 @@ dq_decide_household(const struct dq_decide *d, struct dq_buf *out)
 	return 1;
 }
 
-/* Append v (already rounded to dec decimals, dec <= 9) in fixed
- * notation without trailing zeros: no printf on the per-pair path. */
-static void
-add_num(struct dq_buf *b, double v, int dec)
-{
-	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-				      1e8, 1e9 };
-	double a = fabs(v) * p10[dec] + 0.5;
-	unsigned long long x, ip, fr, dv = (unsigned long long)p10[dec];
-	char t[16];
-	int n = dec;
-
-	if (!(a < 9e18)) {
-		dq_buf_addf(b, "%.6g", v);
-		return;
-	}
-	x = (unsigned long long)a;
-	ip = x / dv;
-	fr = x % dv;
-	if (v < 0 && x)
-		dq_buf_addch(b, '-');
-	dq_buf_add_int(b, (long long)ip);
-	if (!fr)
-		return;
-	while (fr % 10 == 0) {
-		fr /= 10;
-		n--;
-	}
-	for (int i = n - 1; i >= 0; i--, fr /= 10)
-		t[i] = (char)('0' + fr % 10);
-	dq_buf_addch(b, '.');
-	dq_buf_add(b, t, (size_t)n);
-}
-
 void
 dq_decide_explain(const struct dq_decide *d, int explain, struct dq_buf *meta)
 {
 	const struct dq_fs_model *m = d->m;
 
 	dq_buf_addstr(meta, "\"score\":");
-	add_num(meta, d->score, 6);
+	dq_num_add_fixed(meta, d->score, 6);
 	dq_buf_addstr(meta, d->decision == DQ_DECIDE_MATCH ?
 			    ",\"decision\":\"match\"" :
 			    d->decision == DQ_DECIDE_REVIEW ?
@@ -606,7 +573,7 @@ dq_decide_explain(const struct dq_decide *d, int explain, struct dq_buf *meta)
 			    ",\"decision\":\"distinct\"");
 	if (m->kind == DQ_FS_FELLEGI_SUNTER) {
 		dq_buf_addstr(meta, ",\"match_weight\":");
-		add_num(meta, round(d->total * 1e4) / 1e4, 4);
+		dq_num_add_fixed(meta, round(d->total * 1e4) / 1e4, 4);
 	}
 	if (d->guarded)
 		dq_buf_addstr(meta, d->guarded == DQ_GUARD_TWINS
@@ -623,9 +590,9 @@ dq_decide_explain(const struct dq_decide *d, int explain, struct dq_buf *meta)
 		dq_buf_addstr(meta, ":{\"level\":\"");
 		dq_buf_addstr(meta, dq_fs_level_name(m, f, d->lv[f]));
 		dq_buf_addstr(meta, "\",\"similarity\":");
-		add_num(meta, round(d->sim[f] * 1e4) / 1e4, 4);
+		dq_num_add_fixed(meta, round(d->sim[f] * 1e4) / 1e4, 4);
 		dq_buf_addstr(meta, ",\"weight\":");
-		add_num(meta, round(d->w[f] * 1e4) / 1e4, 4);
+		dq_num_add_fixed(meta, round(d->w[f] * 1e4) / 1e4, 4);
 		if (d->swapped[f])
 			dq_buf_addstr(meta, ",\"swapped\":true");
 		dq_buf_addch(meta, '}');

@@ -25,6 +25,14 @@ shortest(double x)
 	return b.buf;
 }
 
+static const char *
+fixed(double x, int dec)
+{
+	dq_buf_reset(&b);
+	dq_num_add_fixed(&b, x, dec);
+	return b.buf;
+}
+
 int
 main(void)
 {
@@ -58,6 +66,22 @@ main(void)
 	UNIT_STR(shortest(1e21), "1e+21", "shortest: 1e21");
 	UNIT_STR(shortest(0.97), "0.97", "shortest: a score");
 	UNIT_STR(shortest(5e-324), "5e-324", "shortest: the least double");
+
+	UNIT_STR(fixed(0.5, 6), "0.5", "fixed: trailing zeros dropped");
+	UNIT_STR(fixed(0.123456, 6), "0.123456", "fixed: six decimals");
+	UNIT_STR(fixed(0.000001, 6), "0.000001",
+		 "fixed: never an exponent (shortest says 1e-06)");
+	UNIT_STR(fixed(12, 4), "12", "fixed: an integer, no point");
+	UNIT_STR(fixed(-3.25, 4), "-3.25", "fixed: negative");
+	UNIT_STR(fixed(-0.0, 4), "0", "fixed: negative zero is 0");
+	UNIT_STR(fixed(-0.00004, 4), "0", "fixed: rounds to 0, no sign");
+	UNIT_STR(fixed(round((0.1 + 0.2) * 1e4) / 1e4, 4), "0.3",
+		 "fixed: 0.1 + 0.2 at four decimals");
+	UNIT_STR(fixed(123.0001, 4), "123.0001", "fixed: a small last digit");
+	UNIT_STR(fixed(0.999999, 6), "0.999999", "fixed: no carry");
+	UNIT_STR(fixed(0.9999999, 6), "1", "fixed: the carry into 1");
+	UNIT_STR(fixed(7, 0), "7", "fixed: no decimals");
+	UNIT_STR(fixed(1e19, 4), "1e+19", "fixed: too large, %.6g");
 	dq_buf_release(&b);
 	return unit_done();
 }
