@@ -7,15 +7,7 @@
 # file is an error that says how to install it.
 load helpers
 
-LIB=$HOME/.cache/dq/duckdb/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so
 SQL=$BATS_TEST_DIRNAME/../build/tests/duckdb-sql
-
-setup_file() {
-	if [ -z "${DQ_LIBDUCKDB:-}" ] && [ ! -f "$LIB" ]; then
-		timeout 300 "$BATS_TEST_DIRNAME/../scripts/install-deps" \
-			--parquet >&3 2>&1 || true
-	fi
-}
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
@@ -23,9 +15,8 @@ setup() {
 
 # need_duckdb: skip unless the library and the fixture maker are there.
 need_duckdb() {
-	if [ -z "${DQ_LIBDUCKDB:-}" ] && [ ! -f "$LIB" ]; then
+	duckdb_ready ||
 		skip "DuckDB's library could not be installed (scripts/install-deps --parquet)"
-	fi
 	[ -x "$SQL" ] || skip "build/tests/duckdb-sql not built (make all)"
 }
 
