@@ -820,8 +820,13 @@ dq_parquet_open(int fd, const char *name)
 		goto fail;
 	}
 	/* Never fetch an extension from the network while reading a
-	 * file. */
-	if (run(p->conn, "SET autoinstall_known_extensions = false", name))
+	 * file.  One thread: rows leave in order one chunk at a time, and
+	 * memory stays that of one row group (a 1 GB file profiled at 76-79
+	 * MB peak, the library's own pages included, against 157 MB with a
+	 * thread per core; dq's record loop, not decoding, sets the
+	 * pace). */
+	if (run(p->conn, "SET autoinstall_known_extensions = false; "
+			 "SET threads = 1", name))
 		goto fail;
 	snprintf(sql, sizeof(sql), "SELECT * FROM read_parquet('/dev/fd/%d')",
 		 fd);
