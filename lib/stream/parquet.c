@@ -237,6 +237,7 @@ struct dq_parquet {
 	struct ddb_result res;
 	int have_res;
 	const char *name;
+	int fd;
 	size_t ncols;
 	struct col *cols;    /* the top-level columns */
 	ddb_ptr chunk;
@@ -781,6 +782,32 @@ add_value(struct dq_buf *b, const struct col *c, ddb_ptr vec, uint64_t r)
 	}
 }
 
+/*
+ * Report DuckDB's message e about the file name (fd: the descriptor it
+ * was read through): its first line only (the rest quotes dq's own
+ * query), without the "/dev/fd/N" path, which says nothing to the user.
+ * Returns -1.
+ */
+static int
+ddb_error(const char *name, int fd, const char *e)
+{
+	char path[40];
+	struct dq_buf b;
+
+	if (!e || !*e)
+		e = "DuckDB failed without a message";
+	dq_buf_init(&b, 0);
+	dq_buf_add(&b, e, strcspn(e, "\n"));
+	dq_buf_addch(&b, '\0');
+	snprintf(path, sizeof(path), " '/dev/fd/%d'", fd);
+	char *at = fd >= 0 ? strstr(b.buf, path) : NULL;
+	if (at)
+		memmove(at, at + strlen(path), strlen(at + strlen(path)) + 1);
+	dq_error("%s: %s", name, b.buf);
+	dq_buf_release(&b);
+	return -1;
+}
+
 /* Run one statement with no result wanted: 0, or -1 with a message. */
 static int
 run(ddb_ptr conn, const char *sql, const char *name)
@@ -789,7 +816,7 @@ run(ddb_ptr conn, const char *sql, const char *name)
 	memset(&res, 0, sizeof(res));
 	int rc = ddb.query(conn, sql, &res);
 	if (rc)
-		dq_error("%s: %s", name, ddb.result_error(&res));
+		ddb_error(name, -1, ddb.result_error(&res));
 	ddb.destroy_result(&res);
 	return rc ? -1 : 0;
 }
@@ -814,6 +841,7 @@ dq_parquet_open(int fd, const char *name)
 	}
 	struct dq_parquet *p = dq_xcalloc(1, sizeof(*p));
 	p->name = name;
+	p->fd = fd;
 	dq_buf_init(&p->out, 0);
 	if (ddb.open(NULL, &p->db) || ddb.connect(p->db, &p->conn)) {
 		dq_error("%s: cannot start DuckDB", name);
@@ -831,11 +859,11 @@ dq_parquet_open(int fd, const char *name)
 	snprintf(sql, sizeof(sql), "SELECT * FROM read_parquet('/dev/fd/%d')",
 		 fd);
 	if (ddb.prepare(p->conn, sql, &p->stmt)) {
-		dq_error("%s: %s", name, ddb.prepare_error(p->stmt));
+		ddb_error(name, fd, ddb.prepare_error(p->stmt));
 		goto fail;
 	}
 	if (ddb.execute_prepared_streaming(p->stmt, &p->res)) {
-		dq_error("%s: %s", name, ddb.result_error(&p->res));
+		ddb_error(name, fd, ddb.result_error(&p->res));
 		ddb.destroy_result(&p->res);
 		goto fail;
 	}
@@ -867,7 +895,7 @@ dq_parquet_next(struct dq_parquet *p, const char **text, size_t *len)
 		if (!p->chunk) {
 			const char *e = ddb.result_error(&p->res);
 			if (e && *e)
-				return dq_error("%s: %s", p->name, e);
+				return ddb_error(p->name, p->fd, e);
 			return 0;
 		}
 		p->rows = ddb.data_chunk_get_size(p->chunk);
