@@ -276,6 +276,7 @@ col_from(struct col *c, ddb_ptr t, const char *file, const char *what)
 	case T_BIGINT: case T_UTINYINT: case T_USMALLINT: case T_UINTEGER:
 	case T_UBIGINT: case T_HUGEINT: case T_UHUGEINT: case T_FLOAT:
 	case T_DOUBLE: case T_VARCHAR: case T_BLOB: case T_DATE: case T_TIME:
+	case T_TIME_NS:
 	case T_TIME_TZ: case T_TIMESTAMP: case T_TIMESTAMP_S:
 	case T_TIMESTAMP_MS: case T_TIMESTAMP_NS: case T_TIMESTAMP_TZ:
 	case T_INTERVAL: case T_UUID:
