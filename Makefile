@@ -26,7 +26,7 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wpointer-arith
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DDQ_VERSION='"$(VERSION)"' -Ilib \
 	$(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_CXXFLAGS := -std=c++17 -Ilib -Wall -Wextra $(CXXFLAGS) $(SANFLAGS)
-LIBS    := -lz -lzstd -lbz2 -llzma -lyaml -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm -pthread
+LIBS    := -ldl -lz -lzstd -lbz2 -llzma -lyaml -lcsv -lcjson -lxxhash -lutf8proc -lphonenumber -lm -pthread
 
 # O=DIR puts objects and programs elsewhere (the sanitizer build uses it).
 O       ?= build
@@ -40,10 +40,13 @@ LIB_A   := $(O)/libdq.a
 TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/dq-*.c))
 PROGS   := $(TOOLS:%=$(BIN)/%)
 UNIT    := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/test_*.c))
+# Test helpers built beside the unit tests (tests/duckdb-sql.c: makes the
+# Parquet fixtures with DuckDB).
+HELPERS := $(O)/tests/duckdb-sql
 MANS    := $(wildcard tools/dq-*.1)
 SCRIPTS := $(wildcard scripts/dq-*)
 
-all: $(PROGS) $(UNIT)
+all: $(PROGS) $(UNIT) $(HELPERS)
 
 $(O)/lib/%.o: lib/%.c $(LIB_H)
 	@mkdir -p $(@D)
@@ -66,6 +69,11 @@ $(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CXX) $(SANFLAGS) $(CFLAGS) -o $@ -x c -std=c11 -D_GNU_SOURCE -Ilib \
 		-Itests/unit $(WARN) $< -x none $(LIB_A) $(LIBS)
+
+$(O)/tests/duckdb-sql: tests/duckdb-sql.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CXX) $(SANFLAGS) $(CFLAGS) -o $@ -x c -std=c11 -D_GNU_SOURCE -Ilib \
+		$(WARN) $< -x none $(LIB_A) $(LIBS)
 
 deps:
 	scripts/install-deps

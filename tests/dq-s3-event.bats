@@ -137,8 +137,9 @@ event() {
 	assert_line --partial "agency=acme file=daily/volunteers 2026-11-21.ndjson run=2026-11-21 8 score=44 failed violations=5"
 }
 
-@test "examples/monitoring-files: make check on the reporting tables (an NDJSON, a CSV with a broken row, an unparseable object, an unknown file; twice the same rows, as expected/) (issue 17)" {
+@test "examples/monitoring-files: make check on the reporting tables (an NDJSON, a CSV with a broken row, a JSON array, a Parquet file, an unparseable object, an unknown file; twice the same rows, as expected/) (issue 17)" {
 	pg_need
+	duckdb_ready || skip "DuckDB's library (for the Parquet object) could not be installed: scripts/install-deps --parquet"
 	url=$(pg_newdb example)
 	cp -r "$EX" "$BATS_TEST_TMPDIR/m"
 	rm -rf "$BATS_TEST_TMPDIR/m/out"
@@ -148,6 +149,10 @@ event() {
 	run -0 cat "$BATS_TEST_TMPDIR/m/out/report2.txt"
 	assert_line "acme | daily/volunteers.ndjson | 65"
 	assert_line --partial "exports/shifts.csv | 2026-11-21 | 76 | f | "
+	# The JSON array and the Parquet file are read, not format failures:
+	# the Parquet decimal 30.0 keeps its digits.
+	assert_line "exports/volunteers.json | 2026-11-21 | 93 | t | {\"bounds\": 7.5, \"format\": 0, \"schema\": 0, \"uniqueness\": 0, \"completeness\": 0} | 0 of 2 checks failed | 1 of 9 checks failed: DOM-201 state: 1 of 3"
+	assert_line "exports/volunteers.parquet | 2026-11-21 | FMT-101; DOM-202 | format; bounds | email; hours | \"ned.example.org\"; 30.0 | failures 1 of 4, tolerance 0; failures 1 of 3, tolerance 0"
 	# Without a database it says what it needs.
 	run -2 make -s -C "$BATS_TEST_TMPDIR/m" check
 	assert_output --partial "make: give PSQL_URL=postgresql://... (an empty database for the example)"
@@ -231,10 +236,11 @@ reporting_db() {
 
 @test "dq-s3-event --psql: the reporting tables; SNS, SQS and EventBridge shapes; a test event skipped; an unparseable file stored as a format failure; an unknown file an error (issue 17)" {
 	pg_need
+	duckdb_ready || skip "DuckDB's library could not be installed: scripts/install-deps --parquet"
 	url=$(reporting_db s3rep)
 	mkdir -p b/agency-drop/acme
 	cp -r "$EX/bucket/agency-drop/." b/agency-drop/
-	# A Parquet file: dq reads no Parquet, so it is a format failure.
+	# A damaged Parquet file: DuckDB cannot read it, a format failure.
 	printf 'PAR1\001\002\000\003binary\000PAR1' >b/agency-drop/acme/data.parquet
 	cat >fetch <<-'EOS'
 	#!/bin/sh
@@ -457,4 +463,22 @@ reporting_db() {
 	[[ $stderr == *"dq-s3-event: s3://agency-drop/acme/semi.csv: the file cannot be parsed; stored as a format failure:"* ]]
 	run -0 sqlite3 m.db "SELECT json_extract(metrics, '$.formatParsing.details'), json_extract(metrics, '$.completeness.passed') IS NULL FROM monitoring_file_data_quality"
 	assert_output "cannot be parsed: no field the contract checks appears in the file (another format, a CSV with another delimiter, or not the expected data)|1"
+}
+
+@test "dq-s3-event: a JSON-array object and a Parquet object are read by their extension; Parquet without DuckDB's library is trouble (2), nothing stored (issue 17)" {
+	duckdb_ready || skip "DuckDB's library could not be installed: scripts/install-deps --parquet"
+	for k in volunteers.json volunteers.parquet; do
+		event "beta-county/exports/$k" >"e.$k"
+		run -1 --separate-stderr "$S3EVENT" -c "$EX/contract.json" --db m.db "e.$k"
+		printf '%s\n' "$output" >>out
+	done
+	run -0 cat out
+	assert_output $'s3://agency-drop/beta-county/exports/volunteers.json agency=beta-county file=exports/volunteers.json run=2026-11-21 8 score=93 passed violations=1\ns3://agency-drop/beta-county/exports/volunteers.parquet agency=beta-county file=exports/volunteers.parquet run=2026-11-21 8 score=75 failed violations=2'
+	run -0 sqlite3 m.db "SELECT field, value FROM monitoring_file_failed_validation ORDER BY field"
+	assert_output $'email|"ned.example.org"\nhours|30.0\nstate|"WA"'
+	# Without the library the object is not judged at all.
+	run -2 --separate-stderr env -u DQ_LIBDUCKDB HOME="$BATS_TEST_TMPDIR" "$S3EVENT" -c "$EX/contract.json" --db n.db e.volunteers.parquet
+	assert_output ""
+	[[ $stderr == *"s3://agency-drop/beta-county/exports/volunteers.parquet: cannot read Parquet:"*"DuckDB's C library (libduckdb.so) is not installed; install it with scripts/install-deps --parquet"* ]]
+	[ ! -e n.db ]
 }

@@ -24,3 +24,15 @@ count_lines() {
 stable_summary() {
 	jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$1"
 }
+
+# duckdb_ready: 0 when DuckDB's library (for Parquet input) is there:
+# $DQ_LIBDUCKDB, or ~/.cache/dq/duckdb, installed on first use with
+# scripts/install-deps --parquet (npm; seconds from npm's cache).
+duckdb_ready() {
+	[ -n "${DQ_LIBDUCKDB:-}" ] && return 0
+	local lib=$HOME/.cache/dq/duckdb/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so
+	[ -f "$lib" ] && return 0
+	timeout 300 "$BATS_TEST_DIRNAME/../scripts/install-deps" --parquet \
+		>/dev/null 2>&1
+	[ -f "$lib" ]
+}

@@ -2,8 +2,9 @@
 -- shared reporting tables: acme's daily volunteers export checked against
 -- the "volunteers" schema definition (contract.json), beta-county's
 -- roster with no definition (dq-s3-event's -c contract.json), and its
--- shifts CSV against the "shifts" definition (shifts.json).  acme/tmp/ is
--- not registered.  Run by `make tables` from this directory.
+-- shifts CSV against the "shifts" definition (shifts.json), and its
+-- volunteers as a JSON array and as Parquet with no definition.  acme/tmp/
+-- is not registered.  Run by `make tables` from this directory.
 \set volunteers `cat contract.json`
 \set shifts `cat shifts.json`
 INSERT INTO reporting.monitoring_file_schema_definition
@@ -15,4 +16,6 @@ INSERT INTO reporting.monitoring_file (agency_slug, file_name, schema_definition
           (SELECT id FROM reporting.monitoring_file_schema_definition WHERE name = 'volunteers')),
          ('beta-county', 'exports/roster.ndjson', NULL),
          ('beta-county', 'exports/shifts.csv',
-          (SELECT id FROM reporting.monitoring_file_schema_definition WHERE name = 'shifts'));
+          (SELECT id FROM reporting.monitoring_file_schema_definition WHERE name = 'shifts')),
+         ('beta-county', 'exports/volunteers.json', NULL),
+         ('beta-county', 'exports/volunteers.parquet', NULL);

@@ -65,7 +65,9 @@ static const struct option common_long[] = {
 static const char common_help[] =
 	"Input:\n"
 	"  FILE...               NDJSON or CSV files, also gzip, zstd, bzip2\n"
-	"                        or xz compressed; none or - reads stdin\n"
+	"                        or xz compressed, or Parquet (through DuckDB's\n"
+	"                        library: scripts/install-deps --parquet);\n"
+	"                        none or - reads stdin\n"
 	"      --csv, --ndjson, --json  force the input format (default:\n"
 	"                        detect per file: '{' or '[' first means NDJSON;\n"
 	"                        '[{', or '[' or '{' alone on the first line,\n"

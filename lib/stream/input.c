@@ -9,6 +9,8 @@
  */
 #include "stream/input.h"
 
+#include "stream/parquet.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,6 +39,8 @@ close_current(struct dq_input *in)
 {
 	if (in->fd >= 0)
 		dq_source_close(&in->src);
+	dq_parquet_close(in->pq);
+	in->pq = NULL;
 	if (in->fd > 0)
 		close(in->fd);
 	in->fd = -1;
@@ -132,6 +136,15 @@ open_next(struct dq_input *in)
 		dq_source_open_plain(&in->src, in->fd, name);
 	else if (dq_source_open(&in->src, in->fd, name))
 		return -1;
+	/* Parquet, whatever the format asked for: its magic number cannot
+	 * begin a text file. */
+	if (in->src.kind == DQ_SRC_PARQUET) {
+		in->pq = dq_parquet_open(in->fd, name);
+		if (!in->pq)
+			return -1;
+		in->cur = DQ_FMT_PARQUET;
+		in->pq_rows = 0;
+	}
 	if (!in->buf) {
 		in->cap = RBUF;
 		in->buf = dq_xmalloc(in->cap);
@@ -538,6 +551,10 @@ dq_input_cuttable(int fd, const char **why)
 	case DQ_SRC_BINARY:
 		*why = "not text";
 		return 0;
+	case DQ_SRC_PARQUET:
+		*why = "a Parquet file: its records cannot be cut into byte "
+		       "ranges";
+		return 0;
 	default:
 		*why = "compressed: a compressed stream cannot be cut into "
 		       "byte ranges";
@@ -596,6 +613,26 @@ csv_pop(struct dq_input *in, struct dq_item *it)
 	return 1;
 }
 
+/* The next row of a Parquet file, numbered by its position. */
+static int
+read_parquet(struct dq_input *in, struct dq_item *it)
+{
+	const char *text;
+	size_t len;
+	int rc = dq_parquet_next(in->pq, &text, &len);
+
+	if (rc <= 0)
+		return rc;
+	memset(it, 0, sizeof(*it));
+	it->text = it->raw = text;
+	it->len = it->rawlen = len;
+	it->file = in->name;
+	it->line = (long)++in->pq_rows + in->line_offset;
+	it->offset = UINT64_MAX;
+	in->bytes += len + 1;
+	return 1;
+}
+
 int
 dq_input_next(struct dq_input *in, struct dq_item *it)
 {
@@ -611,8 +648,10 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 			if (rc <= 0)
 				return rc;
 		}
-		if (in->cur == DQ_FMT_JSON) {
-			rc = read_doc(in, it);
+		/* A JSON document or a Parquet file: records, not lines. */
+		if (in->cur == DQ_FMT_JSON || in->cur == DQ_FMT_PARQUET) {
+			rc = in->cur == DQ_FMT_JSON ? read_doc(in, it)
+						    : read_parquet(in, it);
 			if (rc)
 				return rc;
 			close_current(in);

@@ -6,6 +6,9 @@
  * bytes it came from, and where it came from (file, line, byte offset).
  * Each file's bytes come through stream/source: decompressed when they
  * are gzip, zstd, bzip2 or xz, refused when they are a binary format.
+ * A Parquet file's rows come through stream/parquet as JSON objects,
+ * numbered by their position (line 1 is the first row; offset is
+ * UINT64_MAX, as for CSV rows).
  * Lines have no length limit: the read buffer grows to the longest line
  * and shrinks back after it, so memory is bounded by the longest line,
  * not by the input size.  A UTF-8 byte order mark on a file's first line
@@ -24,12 +27,16 @@
 #include <stdint.h>
 
 #include "stream/csv.h"
+#include "stream/parquet.h"
 #include "stream/source.h"
 #include "base/util.h"
 
 /* DQ_FMT_JSON: JSON documents: a top-level array of records, or objects
- * one after another (pretty-printed or not). */
-enum dq_format { DQ_FMT_AUTO, DQ_FMT_NDJSON, DQ_FMT_CSV, DQ_FMT_JSON };
+ * one after another (pretty-printed or not).  DQ_FMT_PARQUET: a Parquet
+ * file (stream/parquet), known by its magic number whatever the format
+ * asked for. */
+enum dq_format { DQ_FMT_AUTO, DQ_FMT_NDJSON, DQ_FMT_CSV, DQ_FMT_JSON,
+		 DQ_FMT_PARQUET };
 
 struct dq_item {
 	const char *text;   /* record JSON text (borrowed until next call) */
@@ -92,6 +99,8 @@ struct dq_input {
 	long doc_rec;
 	uint64_t doc_linestart;
 	struct dq_buf doc;
+	struct dq_parquet *pq; /* a Parquet file's reader */
+	uint64_t pq_rows;      /* its rows so far */
 };
 
 void dq_input_init(struct dq_input *in);

@@ -67,12 +67,9 @@ dq_source_sniff(const unsigned char *b, size_t n, const char **what)
 	if (has(b, n, "\xfd" "7zXZ\0", 6))
 		return *what = "xz", DQ_SRC_XZ;
 	if (has(b, n, "PAR1", 4))
-		*what = "a Parquet file: dq does not read Parquet yet (it "
-			"will through DuckDB's C library, loaded at run time); "
-			"convert it first, e.g. duckdb -c \"COPY (FROM "
-			"'f.parquet') TO 'f.ndjson' (FORMAT json)\"";
-	else if (has(b, n, "PK\x03\x04", 4) || has(b, n, "PK\x05\x06", 4) ||
-		 has(b, n, "PK\x07\x08", 4))
+		return *what = "a Parquet file", DQ_SRC_PARQUET;
+	if (has(b, n, "PK\x03\x04", 4) || has(b, n, "PK\x05\x06", 4) ||
+	    has(b, n, "PK\x07\x08", 4))
 		*what = zip_names(b, n, "xl/") ?
 			"a zip archive (an Excel .xlsx workbook): export the "
 			"sheet as CSV first" :
@@ -121,7 +118,7 @@ const char *
 dq_source_codec(const struct dq_source *s)
 {
 	static const char *const names[] = { NULL, "gzip", "zstd", "bzip2",
-					     "xz", NULL };
+					     "xz", NULL, NULL };
 	return names[s->kind];
 }
 
@@ -374,7 +371,7 @@ dq_source_open(struct dq_source *s, int fd, const char *name)
 	if (s->kind == DQ_SRC_BINARY)
 		return dq_error("%s: %s", name, what);
 	s->peek_len = (size_t)n;
-	if (s->kind == DQ_SRC_PLAIN)
+	if (s->kind == DQ_SRC_PLAIN || s->kind == DQ_SRC_PARQUET)
 		return 0;
 
 	/* Compressed: what was read is the first compressed input, and the
@@ -393,6 +390,10 @@ dq_source_open(struct dq_source *s, int fd, const char *name)
 	if (inner == DQ_SRC_BINARY)
 		return dq_error("%s: %s-compressed %s", name,
 				dq_source_codec(s), what);
+	if (inner == DQ_SRC_PARQUET)
+		return dq_error("%s: %s-compressed Parquet file: Parquet is "
+				"read from its end, so decompress it to a file "
+				"first", name, dq_source_codec(s));
 	if (inner != DQ_SRC_PLAIN)
 		return dq_error("%s: compressed twice (%s inside %s): "
 				"decompress it once first", name, what,

@@ -5,8 +5,9 @@
  * A file's first bytes say what it is (its magic number).  gzip, zstd,
  * bzip2 and xz streams are decompressed as they are read (zlib, libzstd,
  * libbz2, liblzma), so every reader above sees the same bytes as from the
- * uncompressed file.  A file that is a known binary format (Parquet, a zip
- * archive such as an .xlsx workbook, PDF, an image, an OLE2 .xls, SQLite,
+ * uncompressed file.  A Parquet file is told apart (its kind is
+ * DQ_SRC_PARQUET, for stream/parquet to read).  A file that is another
+ * known binary format (a zip archive such as an .xlsx workbook, PDF, an image, an OLE2 .xls, SQLite,
  * ...) or UTF-16/UTF-32 text with its byte order mark is refused with a
  * message that names what it looks like.
  *
@@ -29,6 +30,7 @@ enum dq_source_kind {
 	DQ_SRC_ZSTD,
 	DQ_SRC_BZIP2,
 	DQ_SRC_XZ,
+	DQ_SRC_PARQUET, /* read by stream/parquet, not as bytes */
 	DQ_SRC_BINARY   /* refused: what says what it looks like */
 };
 
