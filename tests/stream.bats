@@ -323,6 +323,17 @@ open("objs.json", "w").write("".join(json.dumps(r, indent=4) + "\n" for r in rec
 	assert_output '[0,0,0,0]'
 }
 
+@test "a CSV whose header is one character (d) is a CSV, not a JSON document" {
+	printf 'd\n2024-01-05\nabc\n' >"$T/one.csv"
+	run -0 dq normalize "$T/one.csv"
+	assert_output - <<'OUT'
+{"d":"2024-01-05","_dq":{"row":2,"hash":"3b2ce9de188885dc"}}
+{"d":"abc","_dq":{"row":3,"hash":"78af5f94892f3950"}}
+OUT
+	run -0 bash -c "printf 'x\\n1\\n' | '$DQ_BIN/dq-validate' -q --require x"
+	assert_output '{"x":"1"}'
+}
+
 @test "a bad element of a JSON array is rejected alone, with its record number, line, column and byte; reading goes on" {
 	printf '[{"id":1},\n {"id":2,"id":3},\n 5, {"id":4} x,\n\n {"id":\n  tru},\n]' >bad.json
 	run -1 --separate-stderr dq normalize --no-lineage --rejects r.ndjson \

@@ -519,6 +519,8 @@ static int
 opens_document(const char *p, size_t n)
 {
 	size_t i = 1;
+	if (!n || (p[0] != '{' && p[0] != '['))
+		return 0; /* a CSV header such as "d" alone on its line */
 	while (i < n && is_ws(p[i]))
 		i++;
 	if (i == n)
