@@ -605,7 +605,7 @@ dq_cmp_phone(const char *a, size_t an, const char *b, size_t bn, int n)
 static const char *const nick_groups[] = {
 	"abigail abby abbie gail", "abraham abe bram",
 	"albert al bert bertie", "alan al", "alfred al alf fred freddie",
-	"alexander alex al alec sandy xander lex", "alexandra alex sandra sandy lexi",
+	"alexander alex al alec sandy xander lex sasha", "alexandra alex sandra sandy lexi",
 	"alexis alex lexi", "allison ali allie", "amanda mandy manda",
 	"andrew andy drew", "angela angie", "anthony tony ant",
 	"antonio tony toni", "arthur art artie", "barbara barb babs barbie",
@@ -633,7 +633,7 @@ static const char *const nick_groups[] = {
 	"kimberly kim", "lawrence larry laurie", "leonard leo len lenny",
 	"louis lou louie", "louise lou lulu", "margaret peggy maggie meg marge madge greta daisy",
 	"martha marty patty mattie", "martin marty", "matthew matt",
-	"melissa mel missy", "michael mike mick mickey micky",
+	"melissa mel missy", "michael mike mick mickey micky mikey",
 	"michelle shelly", "mitchell mitch", "nancy nan", "nathaniel nate nat nathan",
 	"nicholas nick nicky", "nicole nikki nicky", "oliver ollie",
 	"pamela pam", "patricia pat patty trish tricia", "patrick pat paddy",
@@ -659,6 +659,9 @@ static const char *const nick_groups[] = {
 	"ursula uschi", "malgorzata gosia", "jakub kuba", "wojciech wojtek",
 	"katarzyna kasia", "aleksandra ola", "agnieszka aga",
 	"raymond ray", "santiago santi", "guadalupe lupe",
+	"evelyn evie eve", "amelia millie amy", "mildred millie",
+	"jesus chuy", "tomasz tomek", "maximilian max", "maxwell max",
+	"olivia liv livvy", "sophia sophie", "madison maddie", "megan meg",
 	NULL
 };
 

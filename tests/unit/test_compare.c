@@ -167,6 +167,13 @@ main(void)
 	UNIT_INT(dq_cmp_nickname(S("bob"), S("robert")), 1, "bob robert");
 	UNIT_INT(dq_cmp_nickname(S("robert"), S("bob")), 1, "robert bob");
 	UNIT_INT(dq_cmp_nickname(S("bill"), S("william")), 1, "bill william");
+	UNIT_INT(dq_cmp_nickname(S("mikey"), S("michael")), 1, "mikey michael");
+	UNIT_INT(dq_cmp_nickname(S("evie"), S("evelyn")), 1, "evie evelyn");
+	UNIT_INT(dq_cmp_nickname(S("sasha"), S("alexander")), 1, "sasha alexander");
+	UNIT_INT(dq_cmp_nickname(S("millie"), S("amelia")), 1, "millie amelia");
+	UNIT_INT(dq_cmp_nickname(S("millie"), S("mildred")), 1, "millie mildred");
+	UNIT_INT(dq_cmp_nickname(S("amelia"), S("mildred")), 0,
+		 "two names sharing a nickname are not each other's");
 	UNIT_INT(dq_cmp_nickname(S("peggy"), S("margaret")), 1,
 		 "peggy margaret");
 	UNIT_INT(dq_cmp_nickname(S("bob"), S("rob")), 1,
