@@ -1007,3 +1007,41 @@ OUT
 	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.SUM.stat=median "$T/in"
 	[[ "$stderr" == *"rules.SUM: stat is mean, stddev, sum, min, max or count"* ]]
 }
+
+@test "field paths: nested members, each element of '[]', escaped dots, the exact key first (issue 18, 1)" {
+	# addr.city is read inside addr; tags[] and items[].sku per element,
+	# violations naming the element; a\.b is only the flat key "a.b";
+	# a record with the flat key "addr.city" keeps its old meaning.
+	cat >"$T/c.json" <<-'J'
+	{"fields":{"id":{"required":true},"addr.city":{"required":true,"type":"string"},
+	 "tags[]":{"enum":["a","b"]},"items[].sku":{"pattern":"^S[0-9]+$"},"a\\.b":{"type":"integer"}}}
+	J
+	printf '%s\n' '{"id":1,"addr":{"city":"X"},"tags":["a","c"],"items":[{"sku":"S1"},{"n":0},{"sku":"bad"}],"a.b":2}' \
+		'{"id":2,"addr":{"zip":1},"tags":"b","a":{"b":"x"}}' \
+		'{"id":3,"addr.city":5,"addr":{"city":"Y"},"a.b":"s"}' >"$T/in"
+	run -1 --separate-stderr dq validate -c "$T/c.json" "$T/in"
+	assert_output - <<-'O'
+	{"id":1,"addr":{"city":"X"},"tags":["a","c"],"items":[{"sku":"S1"},{"n":0},{"sku":"bad"}],"a.b":2,"_dq":{"violations":[{"code":"ENUM:tags[]","field":"tags[1]","severity":"error","message":"not one of the allowed values (\"a\", \"b\")","value":"c"},{"code":"PAT:items[].sku","field":"items[2].sku","severity":"error","message":"does not match the pattern ^S[0-9]+$","value":"bad"}]}}
+	{"id":2,"addr":{"zip":1},"tags":"b","a":{"b":"x"},"_dq":{"violations":[{"code":"REQ:addr.city","field":"addr.city","severity":"error","message":"required value is missing","value":null}]}}
+	{"id":3,"addr.city":5,"addr":{"city":"Y"},"a.b":"s","_dq":{"violations":[{"code":"TYPE:addr.city","field":"addr.city","severity":"error","message":"expected string, found number","value":5},{"code":"TYPE:a\\.b","field":"a\\.b","severity":"error","message":"expected integer, found string","value":"s"}]}}
+	O
+	# The violations file names the element too.
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/in"
+	run -0 jq -c '[.field, .value]' "$T/v"
+	assert_output - <<-'O'
+	["tags[1]","c"]
+	["items[2].sku","bad"]
+	["addr.city",null]
+	["addr.city",5]
+	["a\\.b","s"]
+	O
+}
+
+@test "field paths in quick flags: --enum tags[]=, --type addr.zip= (issue 18, 1)" {
+	printf '%s\n' '{"tags":["a","b"],"addr":{"zip":"1234"}}' '{"tags":["x"],"addr":{"zip":"12345"}}' >"$T/in"
+	run -1 --separate-stderr dq validate --enum 'tags[]=a,b' --type addr.zip=zip "$T/in"
+	assert_output - <<-'O'
+	{"tags":["a","b"],"addr":{"zip":"1234"},"_dq":{"violations":[{"code":"FMT:addr.zip","field":"addr.zip","severity":"error","message":"not a US ZIP code (12345 or 12345-6789)","value":"1234"}]}}
+	{"tags":["x"],"addr":{"zip":"12345"},"_dq":{"violations":[{"code":"ENUM:tags[]","field":"tags[0]","severity":"error","message":"not one of the allowed values (\"a\", \"b\")","value":"x"}]}}
+	O
+}

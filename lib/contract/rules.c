@@ -99,7 +99,22 @@ slot_get(struct dq_rules *rs, const char *name)
 	s->mi = -1;
 	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
 	dq_strmap_add(&rs->snames, name, n, rs->nslots);
-	return (int)rs->nslots++;
+	int slot = (int)rs->nslots++;
+	/* A path: its top-level key is a field some rule reads too (a
+	 * closed contract knows it), and the checker resolves the path in
+	 * records without the exact name. */
+	struct dq_path p;
+	if (dq_path_is_nested(name, n) && !dq_path_parse(&p, name, n, NULL)) {
+		char *top = dq_xstrndup(p.s[0].key, p.s[0].len);
+		slot_get(rs, top);
+		free(top);
+		rs->slots[slot].path = dq_xmalloc(sizeof(p));
+		*rs->slots[slot].path = p;
+		rs->pslots = dq_xrealloc(rs->pslots,
+					 (rs->npslots + 1) * sizeof(int));
+		rs->pslots[rs->npslots++] = slot;
+	}
+	return slot;
 }
 
 static void
@@ -1506,8 +1521,13 @@ dq_rules_release(struct dq_rules *rs)
 	for (size_t i = 0; i < rs->nslots; i++) {
 		free(rs->slots[i].name);
 		dq_buf_release(&rs->slots[i].ubuf);
+		if (rs->slots[i].path) {
+			dq_path_release(rs->slots[i].path);
+			free(rs->slots[i].path);
+		}
 	}
 	free(rs->slots);
+	free(rs->pslots);
 	dq_strmap_release(&rs->snames);
 	dq_strmap_release(&rs->others);
 	free(rs->other_recs);

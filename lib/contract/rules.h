@@ -31,6 +31,7 @@
 #include "contract/expr.h"
 #include "sketch/moments.h"
 #include "contract/types.h"
+#include "stream/path.h"
 
 /* The checks a rule makes; dq_rule_kind_names are the contract's words. */
 enum dq_rule_kind {
@@ -246,6 +247,8 @@ struct dq_rule {
 	struct dq_example *ex;
 	size_t nex;
 	int failed;
+	int each; /* its field is a path with "[]": checked per element
+		   * (set by dq_check_init) */
 };
 
 /*
@@ -260,6 +263,8 @@ struct dq_slot {
 	char *name;
 	size_t len;
 	long mi; /* member index in the current record, or -1 */
+	const struct dq_member *mp; /* the value in the current record,
+				     * or NULL: &rec->m[mi], or nm */
 	unsigned have; /* DQ_SV_* computed for this record */
 	int seen;      /* the field appeared in some record (any value,
 			* null too): a check on a field that never did
@@ -274,6 +279,10 @@ struct dq_slot {
 	double secs;
 	enum dq_cell cell; /* how a CSV cell of the field is typed */
 	int cell_from;     /* where cell came from (rules.c) */
+	/* A name that is a path (stream/path.h): parsed once (owned), and
+	 * the value found along it when no member has the exact name. */
+	struct dq_path *path;
+	struct dq_member nm;
 };
 
 
@@ -283,6 +292,8 @@ struct dq_rules {
 	struct dq_slot *slots;
 	size_t nslots;
 	struct dq_strmap snames; /* field name -> slot index */
+	int *pslots;  /* the slots whose names are paths */
+	size_t npslots;
 	int has_invalid_rate;
 	int id_slot;
 	/* With a closed or forbidden rule, the fields no rule names are
