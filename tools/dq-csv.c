@@ -96,7 +96,7 @@ static size_t rowcap;
 struct pcol {
 	struct dq_path path;
 	struct dq_member m;
-	struct dq_buf arr; /* a path with []: its values as a JSON array */
+	struct dq_buf arr; /* its value's raw JSON in the current record */
 };
 static struct pcol **pcols;
 static size_t npcols;
@@ -127,20 +127,6 @@ add_path_col(const char *k, size_t n)
 	pcols[c]->arr = (struct dq_buf)DQ_BUF_INIT;
 }
 
-/* dq_path_fn: one more value of a [] column. */
-static int
-add_element(void *ctx, const struct dq_member *leaf, long top,
-	    const long *idx, size_t nidx)
-{
-	struct dq_buf *b = ctx;
-	(void)top;
-	(void)idx;
-	(void)nidx;
-	dq_buf_addch(b, b->len ? ',' : '[');
-	dq_buf_add(b, leaf->val, leaf->vallen);
-	return 0;
-}
-
 /* The path columns without a member of their exact name: the value
  * along the path ("_dq.row" too), or a [] path's values as an array. */
 static void
@@ -150,19 +136,13 @@ find_path_cols(const struct dq_record *r)
 		struct pcol *pc = pcols[c];
 		if (!pc || row[c])
 			continue;
-		if (!pc->path.neach) {
-			if (dq_path_get(&pc->path, r, &pc->m, NULL))
-				row[c] = &pc->m;
-			continue;
-		}
 		dq_buf_reset(&pc->arr);
-		dq_path_each(&pc->path, r, add_element, &pc->arr);
-		if (!pc->arr.len)
+		if (!dq_path_value(&pc->path, r, &pc->arr))
 			continue;
-		dq_buf_addch(&pc->arr, ']');
 		pc->m.val = pc->arr.buf;
 		pc->m.vallen = pc->arr.len;
-		pc->m.type = DQ_JSON_ARRAY;
+		pc->m.type = dq_walk_type(pc->arr.buf[0]);
+		pc->m.flags = DQ_M_VAL_ESC; /* unescape if a string */
 		row[c] = &pc->m;
 	}
 }

@@ -226,6 +226,43 @@ dq_path_get(const struct dq_path *p, const struct dq_record *r,
 	return dq_path_each(p, r, get_one, &g) == 1;
 }
 
+static int
+add_element(void *ctx, const struct dq_member *leaf, long top,
+	    const long *idx, size_t nidx)
+{
+	struct dq_buf *b = ctx;
+	(void)top;
+	(void)idx;
+	(void)nidx;
+	dq_buf_add(b, leaf->val, leaf->vallen);
+	dq_buf_addch(b, ',');
+	return 0;
+}
+
+int
+dq_path_value(const struct dq_path *p, const struct dq_record *r,
+	      struct dq_buf *out)
+{
+	struct dq_member m = { 0 };
+	size_t at = out->len;
+
+	if (!p->neach) {
+		if (!dq_path_get(p, r, &m, NULL))
+			return 0;
+		dq_buf_add(out, m.val, m.vallen);
+		return 1;
+	}
+	dq_buf_addch(out, '[');
+	dq_path_each(p, r, add_element, out);
+	if (out->len == at + 1) {
+		out->len = at;
+		out->buf[at] = '\0';
+		return 0;
+	}
+	out->buf[out->len - 1] = ']';
+	return 1;
+}
+
 void
 dq_path_label(const struct dq_path *p, const long *idx, size_t nidx,
 	      struct dq_buf *out)

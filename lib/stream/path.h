@@ -100,6 +100,14 @@ int dq_path_each_text(const struct dq_path *p, const char *s, size_t n,
 		      dq_path_fn fn, void *ctx);
 
 /*
+ * Append to out the value at p in r as raw JSON: the one value of a path
+ * without "[]", or the values along a path with "[]" as one JSON array.
+ * Returns 1, or 0 (nothing appended) when there is no value.
+ */
+int dq_path_value(const struct dq_path *p, const struct dq_record *r,
+		  struct dq_buf *out);
+
+/*
  * Append to out the name of one value: p's name with each "[]" replaced
  * by "[i]" from idx (a -1 index leaves "[]" out): "items[2].sku", "tags".
  * Keys keep their escapes as written.
