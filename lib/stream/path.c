@@ -226,6 +226,85 @@ dq_path_get(const struct dq_path *p, const struct dq_record *r,
 	return dq_path_each(p, r, get_one, &g) == 1;
 }
 
+/* The next key of name [*p, e) into key (unescaped, at most cap bytes):
+ * its length, 0 when there is none or it is not a plain key. */
+static size_t
+next_key(const char **p, const char *e, char *key, size_t cap)
+{
+	size_t kl = 0;
+	const char *q = *p;
+
+	while (q < e && *q != '.') {
+		if (*q == '[' || *q == ']')
+			return 0;
+		if (*q == '\\') {
+			if (++q == e)
+				return 0;
+		}
+		if (kl == cap)
+			return 0;
+		key[kl++] = *q++;
+	}
+	if (q < e && ++q == e)
+		return 0; /* a trailing dot */
+	*p = q;
+	return kl;
+}
+
+/* The rest of the name [p, e) below the value cur. */
+static int
+find_below(struct dq_member cur, const char *p, const char *e,
+	   struct dq_member *m)
+{
+	char key[256];
+	size_t kl;
+
+	while (p < e) {
+		if (!(kl = next_key(&p, e, key, sizeof(key))) ||
+		    cur.type != DQ_JSON_OBJECT ||
+		    !dq_walk_find(cur.val, cur.vallen, key, kl, &cur))
+			return 0;
+	}
+	*m = cur;
+	return 1;
+}
+
+int
+dq_path_find(const struct dq_record *r, const char *name, size_t len,
+	     struct dq_member *m)
+{
+	const char *p = name, *e = name + len;
+	char key[256];
+	size_t kl;
+	long i = dq_record_find(r, name, len);
+
+	if (i >= 0) {
+		*m = r->m[i];
+		return 1;
+	}
+	if (!dq_path_is_nested(name, len) ||
+	    !(kl = next_key(&p, e, key, sizeof(key))) ||
+	    (i = dq_record_find(r, key, kl)) < 0)
+		return 0;
+	return find_below(r->m[i], p, e, m);
+}
+
+int
+dq_path_find_text(const char *s, size_t n, const char *name, size_t len,
+		  struct dq_member *m)
+{
+	struct dq_member top = { 0 };
+
+	if (dq_walk_find(s, n, name, len, m))
+		return 1;
+	if (!dq_path_is_nested(name, len))
+		return 0;
+	top.val = s;
+	top.vallen = n;
+	top.type = DQ_JSON_OBJECT;
+	return find_below(top, name, name + len, m);
+}
+
 static int
 add_element(void *ctx, const struct dq_member *leaf, long top,
 	    const long *idx, size_t nidx)

@@ -100,6 +100,19 @@ int dq_path_each_text(const struct dq_path *p, const char *s, size_t n,
 		      dq_path_fn fn, void *ctx);
 
 /*
+ * The one value a name without "[]" names, parsed as it is read (no
+ * allocation: for programs that look a field up by its name, as the
+ * blocking, comparison and survivorship code does): in record r, or in
+ * the object text s[0..n).  1 with *m filled, 0 when there is none, or
+ * when the name has a "[]" step or is no path (and no exact key).  The
+ * exact key wins, as everywhere.
+ */
+int dq_path_find(const struct dq_record *r, const char *name, size_t len,
+		 struct dq_member *m);
+int dq_path_find_text(const char *s, size_t n, const char *name, size_t len,
+		      struct dq_member *m);
+
+/*
  * Append to out the value at p in r as raw JSON: the one value of a path
  * without "[]", or the values along a path with "[]" as one JSON array.
  * Returns 1, or 0 (nothing appended) when there is no value.

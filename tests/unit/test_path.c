@@ -217,9 +217,35 @@ test_splice(void)
 	dq_record_release(&r);
 }
 
+static void
+test_find(void)
+{
+	struct dq_record r;
+	struct dq_json_error err;
+	struct dq_member m;
+	const char rec[] = "{\"a.b\":1,\"a\":{\"b\":2,\"c.d\":{\"e\":3}},\"t\":[1]}";
+
+	dq_record_init(&r);
+	UNIT_INT(dq_json_scan(&r, S(rec), &err), 0, "scan");
+	UNIT_INT(dq_path_find(&r, S("a.b"), &m), 1, "exact key");
+	UNIT_MEM(m.val, m.vallen, "1", 1, "the flat a.b");
+	UNIT_INT(dq_path_find(&r, S("a.c\\.d.e"), &m), 1, "escaped dot");
+	UNIT_MEM(m.val, m.vallen, "3", 1, "a -> c.d -> e");
+	UNIT_INT(dq_path_find(&r, S("t[]"), &m), 0, "[] names several");
+	UNIT_INT(dq_path_find(&r, S("a."), &m), 0, "trailing dot");
+	UNIT_INT(dq_path_find(&r, S("a.x"), &m), 0, "absent");
+	UNIT_INT(dq_path_find_text(S("{\"a\":{\"b\":2}}"), S("a.b"), &m), 1,
+		 "in text");
+	UNIT_MEM(m.val, m.vallen, "2", 1, "a.b in text");
+	UNIT_INT(dq_path_find_text(S("{\"a\":{\"b\":2}}"), S("a"), &m), 1,
+		 "a plain key in text");
+	dq_record_release(&r);
+}
+
 int
 main(void)
 {
+	test_find();
 	test_parse();
 	test_each();
 	test_get_text();
