@@ -542,3 +542,9 @@ J
 	run -0 --separate-stderr dq normalize --email p.mail --upper 'tags[]' --trim --drop-unknown --no-lineage "$T/in"
 	assert_output '{"p":{"mail":"a@b.nl"},"tags":["Y"]}'
 }
+
+@test "arrays: a field's steps apply to each element, an unparsed one named by index (issue 18, 2)" {
+	printf '%s\n' '{"id":1,"emails":[" A@B.COM ","bad@@",7],"n":" 5 "}' >"$T/in"
+	run -0 --separate-stderr dq normalize --email emails --trim --no-lineage --keep-original "$T/in"
+	assert_output '{"id":1,"emails":["a@b.com","bad@@",7],"n":"5","_dq":{"unparsed":["emails[1]"],"orig":{"emails[0]":" A@B.COM ","n":" 5 "}}}'
+}

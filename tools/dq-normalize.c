@@ -99,6 +99,8 @@ struct field {
 	int fill;    /* has a default or a derivation (contract/derive) */
 	int container; /* known only as the top of a path: not reported */
 	struct dq_path *path; /* a name that is a path (owned), or NULL */
+	struct dq_path *epath; /* "name[]": its elements (owned), for a
+				* configured field whose value is an array */
 	struct tally t;
 };
 
@@ -299,6 +301,26 @@ mark_fields(void)
 		f->is_name = dq_step_list_has(&f->steps, DQ_STEP_NAME);
 		if (f->is_name)
 			dq_step_list_names(&f->steps);
+	}
+	/* A configured field's elements, when its value is an array: the
+	 * path "name[]" (name escaped as a path's key). */
+	for (size_t i = 0; i < O.nfields; i++) {
+		struct field *f = O.fields[i];
+		struct dq_buf b = DQ_BUF_INIT;
+		struct dq_path p;
+		if (!f->known || (!f->steps.n && !O.all.n))
+			continue;
+		for (size_t k = 0; k < f->namelen; k++) {
+			if (strchr(".[]\\", f->name[k]))
+				dq_buf_addch(&b, '\\');
+			dq_buf_addch(&b, f->name[k]);
+		}
+		dq_buf_add(&b, "[]", 2);
+		if (!dq_path_parse(&p, b.buf, b.len, NULL)) {
+			f->epath = dq_xmalloc(sizeof(p));
+			*f->epath = p;
+		}
+		dq_buf_release(&b);
 	}
 	/* Fields named by paths (stream/path.h): their top-level members
 	 * are known, not unknown fields to report or drop. */
@@ -551,6 +573,7 @@ fill_record(struct worker *w, struct dq_record *r)
 struct path_ctx {
 	struct worker *w;
 	struct field *f;
+	const struct dq_path *path;
 	struct dq_record *r;
 };
 
@@ -598,7 +621,7 @@ path_value(void *ctx, const struct dq_member *leaf, long top,
 		if (w->unparsed.len)
 			dq_buf_addch(&w->unparsed, ',');
 		dq_buf_reset(&w->text);
-		dq_path_label(f->path, idx, nidx, &w->text);
+		dq_path_label(pc->path, idx, nidx, &w->text);
 		dq_buf_add_json_string(&w->unparsed, w->text.buf, w->text.len);
 		return 0;
 	}
@@ -609,7 +632,7 @@ path_value(void *ctx, const struct dq_member *leaf, long top,
 		t->nulled++;
 	if (O.keep_original) {
 		dq_buf_reset(&w->text);
-		dq_path_label(f->path, idx, nidx, &w->text);
+		dq_path_label(pc->path, idx, nidx, &w->text);
 		if (w->orig.len)
 			dq_buf_addch(&w->orig, ',');
 		dq_buf_add_json_string(&w->orig, w->text.buf, w->text.len);
@@ -634,28 +657,35 @@ path_value(void *ctx, const struct dq_member *leaf, long top,
  * each value along the path goes through the field's steps and is put
  * back in place, the rest of its top-level member kept byte for byte. */
 static void __attribute__((noinline))
+normalize_path(struct worker *w, struct dq_record *r, struct field *f,
+	       const struct dq_path *path, long top)
+{
+	struct path_ctx pc = { w, f, path, r };
+
+	w->nedits = 0;
+	dq_buf_reset(&w->pv);
+	dq_path_each(path, r, path_value, &pc);
+	if (!w->nedits)
+		return;
+	const char *p = w->pv.buf;
+	for (size_t k = 0; k < w->nedits; k++) {
+		w->edits[k].val = p;
+		p += w->edits[k].vallen;
+	}
+	dq_path_splice(r, (size_t)top, w->edits, w->nedits, &w->splice);
+}
+
+static void __attribute__((noinline))
 normalize_paths(struct worker *w, struct dq_record *r)
 {
 	for (size_t i = 0; i < O.npaths; i++) {
 		struct field *f = O.paths[i];
-		struct path_ctx pc = { w, f, r };
 		long top;
 		if (dq_record_find(r, f->name, f->namelen) >= 0 ||
 		    (top = dq_record_find(r, f->path->s[0].key,
 					  f->path->s[0].len)) < 0)
 			continue;
-		w->nedits = 0;
-		dq_buf_reset(&w->pv);
-		dq_path_each(f->path, r, path_value, &pc);
-		if (!w->nedits)
-			continue;
-		const char *p = w->pv.buf;
-		for (size_t k = 0; k < w->nedits; k++) {
-			w->edits[k].val = p;
-			p += w->edits[k].vallen;
-		}
-		dq_path_splice(r, (size_t)top, w->edits, w->nedits,
-			       &w->splice);
+		normalize_path(w, r, f, f->path, top);
 	}
 }
 
@@ -705,6 +735,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 				dq_record_drop(r, i);
 				continue;
 			}
+		}
+		if (m->type == DQ_JSON_ARRAY && f && f->epath) {
+			/* A configured field holding an array: its steps
+			 * apply to each element (_dq.unparsed: "f[1]"). */
+			normalize_path(w, r, f, f->epath, (long)i);
+			continue;
 		}
 		int was_null = m->type == DQ_JSON_NULL, rc = 0;
 		struct dq_member saved = *m;
@@ -959,6 +995,10 @@ opts_release(void)
 		if (f->path) {
 			dq_path_release(f->path);
 			free(f->path);
+		}
+		if (f->epath) {
+			dq_path_release(f->epath);
+			free(f->epath);
 		}
 		for (size_t j = 0; j < f->t.nsamples; j++)
 			free(f->t.samples[j]);

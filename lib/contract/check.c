@@ -955,6 +955,68 @@ type_cells(struct dq_check *ck)
 					   ck->rs->slots[i].cell);
 }
 
+/*
+ * An items rule on the array m: its number of elements against the
+ * bounds, then (unique_items) whether an element repeats, by the same
+ * keys as uniqueness checks (1 and 1.0 are one value; 1 and "1" two).
+ */
+static void __attribute__((noinline))
+items_check(struct dq_check *ck, struct dq_rule *r, const struct dq_member *m)
+{
+	struct dq_walk w;
+	struct dq_member el;
+	double n = 0;
+
+	dq_walk_begin(&w, m->val, m->vallen);
+	while (dq_walk_element(&w, &el))
+		n++;
+	if (r->has_min && n < r->min) {
+		fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+		return;
+	}
+	if (r->has_max && n > r->max) {
+		fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+		return;
+	}
+	if (!r->unique_items || n < 2)
+		return;
+	struct dq_keyset seen;
+	dq_keyset_init(&seen);
+	dq_walk_begin(&w, m->val, m->vallen);
+	while (dq_walk_element(&w, &el)) {
+		dq_buf_reset(&ck->kbuf);
+		if (el.type == DQ_JSON_NUMBER) {
+			dq_buf_addch(&ck->kbuf, 'n');
+			number_key(el.val, el.vallen, &ck->kbuf);
+		} else if (el.type == DQ_JSON_STRING) {
+			dq_buf_addch(&ck->kbuf, 's');
+			dq_json_unescape(el.val, el.vallen, &ck->kbuf);
+		} else {
+			dq_buf_addch(&ck->kbuf, 'r');
+			dq_buf_add(&ck->kbuf, el.val, el.vallen);
+		}
+		if (!dq_keyset_add(&seen, ck->kbuf.buf, ck->kbuf.len)) {
+			fail(ck, r, el.val, el.vallen, DQ_MSG_REPEAT);
+			break;
+		}
+	}
+	dq_keyset_release(&seen);
+}
+
+static int check_array(struct dq_check *ck, struct dq_rule *r, int sl,
+		       const struct dq_member *m, int csv);
+
+/* A value check on an array (not inside one): each element instead.
+ * Only where the check would otherwise find a value of the wrong kind,
+ * so that the usual values pay nothing. */
+#define ELEMENTS()                                                          \
+	do {                                                                \
+		if (m->type == DQ_JSON_ARRAY && r->elem && !ck->in_array) { \
+			rc |= check_array(ck, r, sl, m, csv);               \
+			return rc;                                          \
+		}                                                           \
+	} while (0)
+
 /* Run rule r on the value m of its first slot sl (NULL: absent).
  * Inline in the record loop, as it was written there: a call per rule
  * costs the flat-field path several per cent. */
@@ -992,8 +1054,14 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 		if (ck->unparsed.len && is_unparsed(ck, sl))
 			break; /* a format failure, counted there */
 		r->checked++;
-		if (!dq_type_matches(m, r->type))
+		if (!dq_type_matches(m, r->type)) {
+			if (m->type == DQ_JSON_ARRAY)
+				r->checked--; /* counted per element */
+			ELEMENTS();
+			if (m->type == DQ_JSON_ARRAY)
+				r->checked++;
 			fail(ck, r, m->val, m->vallen, (enum dq_msg)m->type);
+		}
 		break;
 	case DQ_RULE_FORMAT:
 		if (ck->unparsed.len && is_unparsed(ck, sl)) {
@@ -1003,8 +1071,10 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 		}
 		/* Numbers and booleans only fail by not parsing;
 		 * other JSON types are the type check's business. */
-		if (m->type != DQ_JSON_STRING || r->type <= DQ_TYPE_BOOLEAN)
+		if (m->type != DQ_JSON_STRING || r->type <= DQ_TYPE_BOOLEAN) {
+			ELEMENTS();
 			break;
+		}
 		r->checked++;
 		if (!format_ok(ck, r->type, sl))
 			fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
@@ -1012,8 +1082,10 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 	case DQ_RULE_PATTERN:
 	case DQ_RULE_NOT_PATTERN: {
 		if (m->type != DQ_JSON_STRING &&
-		    m->type != DQ_JSON_NUMBER)
+		    m->type != DQ_JSON_NUMBER) {
+			ELEMENTS();
 			break;
+		}
 		s = r->part ? part_text(ck, r, sl, m, &n)
 			    : slot_text(ck, sl, &n);
 		if (!s)
@@ -1038,6 +1110,8 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 	case DQ_RULE_NOT_IN: {
 		int ok = 0;
 		double d = 0;
+		if (m->type == DQ_JSON_ARRAY)
+			ELEMENTS();
 		if (r->part && !(s = part_text(ck, r, sl, m, &n)))
 			break;
 		r->checked++;
@@ -1089,8 +1163,10 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 			}
 			pct = 1;
 		} else {
-			if (m->type != DQ_JSON_NUMBER)
+			if (m->type != DQ_JSON_NUMBER) {
+				ELEMENTS();
 				break;
+			}
 			x = slot_num(ck, sl);
 		}
 		r->checked++;
@@ -1114,8 +1190,10 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 		break;
 	}
 	case DQ_RULE_LENGTH: {
-		if (m->type != DQ_JSON_STRING)
+		if (m->type != DQ_JSON_STRING) {
+			ELEMENTS();
 			break;
+		}
 		r->checked++;
 		s = slot_text(ck, sl, &n);
 		double len = (double)dq_utf8_count(s, n);
@@ -1179,8 +1257,10 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 	case DQ_RULE_REFERENCE:
 	case DQ_RULE_NOT_REFERENCE:
 		if (m->type != DQ_JSON_STRING &&
-		    m->type != DQ_JSON_NUMBER)
+		    m->type != DQ_JSON_NUMBER) {
+			ELEMENTS();
 			break;
+		}
 		s = r->part ? part_text(ck, r, sl, m, &n)
 			    : slot_text(ck, sl, &n);
 		if (!s)
@@ -1209,6 +1289,12 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 	case DQ_RULE_AGGREGATE:
 		if (m && m->type == DQ_JSON_NUMBER)
 			dq_moments_add(&r->mom, slot_num(ck, sl));
+		break;
+	case DQ_RULE_ITEMS:
+		if (m && m->type == DQ_JSON_ARRAY) {
+			r->checked++;
+			items_check(ck, r, m);
+		}
 		break;
 	case DQ_RULE_COLUMN_ORDER:
 		if (!r->found)
@@ -1251,6 +1337,49 @@ check_element(void *ctx, const struct dq_member *leaf, long top,
 	dq_buf_add_json_string(&ck->jelabel, ck->elabel.buf, ck->elabel.len);
 	e->rc |= check_one(ck, e->r, sl, s->mp, e->csv);
 	return 0;
+}
+
+/*
+ * A value check on a field whose value is an array: each element is
+ * checked as the field's value, and a violation names it ("tags[1]").
+ * The slot's value is the array again afterwards, for the next rules.
+ */
+static int __attribute__((noinline))
+check_array(struct dq_check *ck, struct dq_rule *r, int sl,
+	    const struct dq_member *m, int csv)
+{
+	ck->in_array = 1;
+	struct dq_slot *s = &ck->rs->slots[sl];
+	const struct dq_member *keep = s->mp;
+	struct dq_member arr = *m, saved = s->nm, el;
+	struct dq_walk w;
+	long i = 0;
+	int rc = 0;
+
+	dq_walk_begin(&w, arr.val, arr.vallen);
+	while (dq_walk_element(&w, &el)) {
+		long at = i++;
+		if (r->skip_missing && dq_value_missing(&el))
+			continue;
+		s->nm = el;
+		s->mp = &s->nm;
+		s->have = 0;
+		dq_buf_reset(&ck->elabel);
+		dq_buf_add(&ck->elabel, s->name, s->len);
+		dq_buf_addch(&ck->elabel, '[');
+		dq_buf_add_int(&ck->elabel, at);
+		dq_buf_addch(&ck->elabel, ']');
+		dq_buf_reset(&ck->jelabel);
+		dq_buf_add_json_string(&ck->jelabel, ck->elabel.buf,
+				       ck->elabel.len);
+		rc |= check_one(ck, r, sl, s->mp, csv);
+	}
+	dq_buf_reset(&ck->jelabel);
+	s->nm = saved;
+	s->mp = keep;
+	s->have = 0;
+	ck->in_array = 0;
+	return rc;
 }
 
 /*
@@ -1365,6 +1494,13 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 			  r->kind != DQ_RULE_ANY_OF &&
 			  r->kind != DQ_RULE_UNIQUE &&
 			  r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR;
+		r->elem = !r->each && r->kind >= DQ_RULE_TYPE &&
+			  r->kind <= DQ_RULE_NOT_REFERENCE &&
+			  r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR &&
+			  r->kind != DQ_RULE_UNIQUE &&
+			  !(r->kind == DQ_RULE_TYPE &&
+			    (r->type == DQ_TYPE_ARRAY ||
+			     r->type == DQ_TYPE_OBJECT));
 	}
 	ck->deferred = dq_xcalloc(rs->nrules + 1, sizeof(*ck->deferred));
 	for (size_t i = 0; i < DQ_CHECK_POS_CACHE; i++)

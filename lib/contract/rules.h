@@ -62,6 +62,7 @@ enum dq_rule_kind {
 	DQ_RULE_GROUP_RATE,
 	DQ_RULE_GROUP_COUNT,
 	DQ_RULE_GROUP_RUN,
+	DQ_RULE_ITEMS, /* an array's length bounds, unique elements */
 	DQ_NRULE_KIND
 };
 /* "required", "any_of", ... indexed by enum dq_rule_kind. */
@@ -132,7 +133,7 @@ struct dq_group {
  * checks the JSON type found (0-6); for format checks DQ_MSG_UNPARSED too;
  * for range and length checks DQ_MSG_MIN or DQ_MSG_MAX. */
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
-	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
+	   DQ_MSG_PERCENT = 2, DQ_MSG_REPEAT = 2, DQ_NMSG = 7 };
 
 /* The statistics an aggregate rule bounds; dq_stat_names are the
  * contract's words. */
@@ -249,6 +250,9 @@ struct dq_rule {
 	int failed;
 	int each; /* its field is a path with "[]": checked per element
 		   * (set by dq_check_init) */
+	int elem; /* a value check: on an array value, checks each
+		   * element (set by dq_check_init) */
+	int unique_items; /* items: no element may repeat */
 };
 
 /*
