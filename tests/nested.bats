@@ -63,6 +63,19 @@ setup() {
 	3
 	{"min":0,"mean":1.25,"max":2,"counts":{"0":1,"1":1,"2":2}}
 	O
+	# Two halves profiled apart and merged give the same figures,
+	# nested fields and array lengths included.
+	head -2 n.ndjson >a.nd
+	tail -2 n.ndjson >b.nd
+	dq profile --partial a.nd >pa.json
+	dq profile --partial b.nd >pb.json
+	dq profile --merge pa.json pb.json >m.json
+	run -0 jq -cS 'del(.sampleData)' m.json
+	merged=$output
+	run -0 jq -cS 'del(.sampleData)' p.json
+	[ "$output" = "$merged" ]
+	run -0 jq -c '.statisticalSummary["fields.links"].arrayLength.counts' m.json
+	assert_output '{"0":1,"1":1,"2":2}'
 	# block on the nested e-mail: rec1 and rec2 only; score: both
 	# nested fields equal, a match; merge: the most recent by
 	# fields.modified (rec2) is the golden record, links and all.
