@@ -405,3 +405,28 @@ rec-10-dup-0 rec-10-org national_id,last_dob,first_dob,names_year,names_day,last
 	printf '%s\n' "$output" >"$T/proj_slim"
 	cmp "$T/proj_full" "$T/proj_slim"
 }
+
+@test "field paths in blocking, compare and survivorship: nested Airtable-shaped records (issue 18, 1)" {
+	cat >"$T/c.json" <<-'J'
+	{"blocking":{"rules":{"r1":{"key":"fields.email:lower"}}},
+	 "compare":{"model":"weighted","fields":{"fields.name":{"comparator":"jaro_winkler","weight":0.5},
+	  "fields.email":{"comparator":"email","weight":0.5}}},
+	 "survivorship":{"default":"most_recent","timestamp":"fields.modified"}}
+	J
+	printf '%s\n' '{"id":"rec1","fields":{"name":"Ann Lee","email":"ann@x.org","modified":"2024-01-01","links":["org1"]}}' \
+		'{"id":"rec2","fields":{"name":"Ann Lee","email":"ANN@x.org","modified":"2024-03-01","links":["org1","org2"]}}' \
+		'{"id":"rec3","fields":{"name":"Bob","email":"bob@y.org","modified":"2024-02-01"}}' >"$T/in"
+	# One block (the lower-cased nested e-mail), both nested fields
+	# compared, the golden record the most recent by fields.modified.
+	run -0 --separate-stderr dq block -c "$T/c.json" "$T/in"
+	assert_output '{"a":{"id":"rec1","fields":{"name":"Ann Lee","email":"ann@x.org","modified":"2024-01-01","links":["org1"]}},"b":{"id":"rec2","fields":{"name":"Ann Lee","email":"ANN@x.org","modified":"2024-03-01","links":["org1","org2"]}},"_dq":{"rules":["r1"]}}'
+	printf '%s\n' "$output" >"$T/pairs"
+	dq score -c "$T/c.json" "$T/pairs" >"$T/scored"
+	run -0 jq -c '._dq | [.score, .decision, (.features | map_values(.level))]' "$T/scored"
+	assert_output '[1,"match",{"fields.name":"exact","fields.email":"exact"}]'
+	run -0 --separate-stderr dq merge -c "$T/c.json" --records "$T/in" "$T/scored"
+	assert_output - <<-'O'
+	{"id":"rec2","fields":{"name":"Ann Lee","email":"ANN@x.org","modified":"2024-03-01","links":["org1","org2"]},"_dq":{"cluster":"ccd422f304d9746d8","members":["rec1","rec2"],"provenance":{"id":"rec2","fields":"rec2"}}}
+	{"id":"rec3","fields":{"name":"Bob","email":"bob@y.org","modified":"2024-02-01"},"_dq":{"cluster":"cf41b7211b1373e0f","members":["rec3"],"provenance":{"id":"rec3","fields":"rec3"}}}
+	O
+}

@@ -84,3 +84,10 @@ setup() {
 	run -0 awk -F, '{ sub(/\r$/, "") } NR == 1 { print NF, $1, $40000 } NR > 1 { print $1, $40000 }' <<<"$output"
 	assert_output $'40000 k0 k39999\n0 39999\n0 79998'
 }
+
+@test "--fields takes paths: nested members, _dq lineage, [] values as a JSON array (issue 18, 1)" {
+	printf '%s\n' '{"id":1,"addr":{"city":"=X"},"tags":["a","b"],"_dq":{"row":7,"hash":"ab"}}' \
+		'{"id":2,"tags":"c","addr.city":"flat"}' >"$T/in"
+	run -0 --separate-stderr dq csv --fields 'id,addr.city,tags[],_dq.row,_dq.hash,nope.x' "$T/in"
+	assert_output $'id,addr.city,tags[],_dq.row,_dq.hash,nope.x\r\n1,\'=X,"[""a"",""b""]",7,ab,\r\n2,flat,"[""c""]",,,\r'
+}

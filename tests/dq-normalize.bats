@@ -509,3 +509,42 @@ J
 	run -2 --separate-stderr dq normalize -c "$T/c3.json" /dev/null
 	[[ "$stderr" == *"unknown key 'fields.y.defualt'"* ]]
 }
+
+@test "field paths: steps on nested values and on each element, the rest byte for byte (issue 18, 1)" {
+	# addr.zip and items[].sku are read inside their objects, emails[]
+	# per element (bad@@ unparsed, named by its index, the number left
+	# alone); a\.b is the flat key "a.b" only; a record with the exact
+	# key "addr.zip" has that one normalized, its nested one left alone.
+	# 1.50, " x " and the other members keep their bytes.
+	cat >"$T/c.json" <<-'J'
+	{"fields":{"addr.zip":{"type":"zip"},"emails[]":{"type":"email"},
+	 "items[].sku":{"normalize":["trim","upper"]},"a\\.b":{"normalize":["upper"]}}}
+	J
+	printf '%s\n' '{"id":1,"addr":{"zip":" 1234","city":"  x "},"emails":[" A@B.COM ","bad@@",7],"items":[{"sku":" s1 ","n":1.50},{"n":2}],"a.b":"q","a":{"b":"r"}}' \
+		'{"id":2,"addr.zip":" 02139","addr":{"zip":"x"}}' >"$T/in"
+	run -0 --separate-stderr dq normalize -c "$T/c.json" --keep-original --no-lineage --summary "$T/s.json" "$T/in"
+	assert_output - <<-'O'
+	{"id":1,"addr":{"zip":"01234","city":"  x "},"emails":["a@b.com","bad@@",7],"items":[{"sku":"S1","n":1.50},{"n":2}],"a.b":"Q","a":{"b":"r"},"_dq":{"unparsed":["emails[1]"],"orig":{"addr.zip":" 1234","emails[0]":" A@B.COM ","items[0].sku":" s1 ","a\\.b":"q"}}}
+	{"id":2,"addr.zip":"02139","addr":{"zip":"x"},"_dq":{"orig":{"addr.zip":" 02139"}}}
+	O
+	# Values seen along each path; addr is known as the top of a path,
+	# a is not named by the contract.
+	run -0 jq -c '[.fields, [.unknown_fields[].field]]' "$T/s.json"
+	assert_output '[{"addr.zip":{"seen":2,"changed":2,"nulled":0,"unparsed":0},"emails[]":{"seen":3,"changed":1,"nulled":0,"unparsed":1},"items[].sku":{"seen":1,"changed":1,"nulled":0,"unparsed":0},"a\\.b":{"seen":1,"changed":1,"nulled":0,"unparsed":0}},["id","a"]]'
+	# dq-validate reads the unparsed element as a format failure.
+	dq normalize -c "$T/c.json" --no-lineage "$T/in" >"$T/n"
+	run -1 --separate-stderr dq validate -c "$T/c.json" "$T/n"
+	assert_line --index 0 '{"id":1,"addr":{"zip":"01234","city":"  x "},"emails":["a@b.com","bad@@",7],"items":[{"sku":"S1","n":1.50},{"n":2}],"a.b":"Q","a":{"b":"r"},"_dq":{"unparsed":["emails[1]"],"violations":[{"code":"TYPE:emails[]","field":"emails[2]","severity":"error","message":"expected email, found number","value":7},{"code":"FMT:emails[]","field":"emails[1]","severity":"error","message":"dq-normalize could not parse it as email","value":"bad@@"}]}}'
+}
+
+@test "field paths: --drop-unknown keeps the top of a path; quick flags take paths (issue 18, 1)" {
+	printf '%s\n' '{"x":1,"p":{"mail":" A@B.NL "},"tags":[" Y "]}' >"$T/in"
+	run -0 --separate-stderr dq normalize --email p.mail --upper 'tags[]' --trim --drop-unknown --no-lineage "$T/in"
+	assert_output '{"p":{"mail":"a@b.nl"},"tags":["Y"]}'
+}
+
+@test "arrays: a field's steps apply to each element, an unparsed one named by index (issue 18, 2)" {
+	printf '%s\n' '{"id":1,"emails":[" A@B.COM ","bad@@",7],"n":" 5 "}' >"$T/in"
+	run -0 --separate-stderr dq normalize --email emails --trim --no-lineage --keep-original "$T/in"
+	assert_output '{"id":1,"emails":["a@b.com","bad@@",7],"n":"5","_dq":{"unparsed":["emails[1]"],"orig":{"emails[0]":" A@B.COM ","n":" 5 "}}}'
+}

@@ -683,3 +683,30 @@ exact_of() {
 	run -0 jq .score v.json
 	assert_output 100
 }
+
+@test "nested leaves are fields of their own, arrays with their length distribution (issue 18, 1)" {
+	# fields.links[]: 2 elements; items[].sku: in 1 of the 2 objects of
+	# items[]; fields.n.a\.b: the key "a.b" escaped; arrays: lengths 2
+	# and 0 (the [] also counts as empty).  Nested fields' completeness
+	# counts the objects they could be in, not the rows.
+	printf '%s\n' '{"id":"a","fields":{"name":"X","links":["rec1","rec2"],"n":{"a.b":1}},"items":[{"sku":"S1"},{"q":2}]}' \
+		'{"id":"b","fields":{"links":[]},"items":[]}' '{"id":"c"}' >"$T/in"
+	dq profile "$T/in" >"$T/p.json"
+	run -0 jq -c '.sampleData.columns' "$T/p.json"
+	assert_output '["id","fields","fields.name","fields.links","fields.links[]","fields.n","fields.n.a\\.b","items","items[]","items[].sku","items[].q"]'
+	run -0 jq -c '.completenessOverview | map_values([.count, .present, .missing, .completeness])' "$T/p.json"
+	assert_output '{"id":[3,3,0,1],"fields":[3,2,1,0.666666666667],"fields.name":[2,1,1,0.5],"fields.links":[2,2,0,0.5],"fields.links[]":[2,2,0,1],"fields.n":[2,1,1,0.5],"fields.n.a\\.b":[1,1,0,1],"items":[3,2,1,0.333333333333],"items[]":[2,2,0,1],"items[].sku":[2,1,1,0.5],"items[].q":[2,1,1,0.5]}'
+	run -0 jq -c '.statisticalSummary | with_entries(select(.value.arrayLength)) | map_values(.arrayLength)' "$T/p.json"
+	assert_output '{"fields.links":{"min":0,"mean":1,"max":2,"counts":{"0":1,"2":1}},"items":{"min":0,"mean":1,"max":2,"counts":{"0":1,"2":1}}}'
+	run -0 jq -c '.sampleData.rows[0][2:7], .typeFormatIssues["fields.links[]"].dominantType' "$T/p.json"
+	assert_output - <<-'O'
+	["X",["rec1","rec2"],["rec1","rec2"],{"a.b":1},1]
+	"string"
+	O
+	# --suggest: nested fields by their paths, which dq-validate reads;
+	# no required or unique on elements.
+	dq profile --suggest "$T/in" >"$T/c.json"
+	run -0 jq -c '.fields | {"fields.links[]": .["fields.links[]"], "items[].sku": .["items[].sku"]}' "$T/c.json"
+	assert_output '{"fields.links[]":{"type":"string","pattern":"^[a-z]{3}[0-9]$"},"items[].sku":{"type":"string","pattern":"^[A-Z][0-9]$"}}'
+	run -0 --separate-stderr dq validate -c "$T/c.json" "$T/in"
+}

@@ -1041,3 +1041,76 @@ OUT
 	run -2 --separate-stderr dq validate -q -c "$T/c.json" --set rules.SUM.stat=median "$T/in"
 	[[ "$stderr" == *"rules.SUM: stat is mean, stddev, sum, min, max or count"* ]]
 }
+
+@test "field paths: nested members, each element of '[]', escaped dots, the exact key first (issue 18, 1)" {
+	# addr.city is read inside addr; tags[] and items[].sku per element,
+	# violations naming the element; a\.b is only the flat key "a.b";
+	# a record with the flat key "addr.city" keeps its old meaning.
+	cat >"$T/c.json" <<-'J'
+	{"fields":{"id":{"required":true},"addr.city":{"required":true,"type":"string"},
+	 "tags[]":{"enum":["a","b"]},"items[].sku":{"pattern":"^S[0-9]+$"},"a\\.b":{"type":"integer"}}}
+	J
+	printf '%s\n' '{"id":1,"addr":{"city":"X"},"tags":["a","c"],"items":[{"sku":"S1"},{"n":0},{"sku":"bad"}],"a.b":2}' \
+		'{"id":2,"addr":{"zip":1},"tags":"b","a":{"b":"x"}}' \
+		'{"id":3,"addr.city":5,"addr":{"city":"Y"},"a.b":"s"}' >"$T/in"
+	run -1 --separate-stderr dq validate -c "$T/c.json" "$T/in"
+	assert_output - <<-'O'
+	{"id":1,"addr":{"city":"X"},"tags":["a","c"],"items":[{"sku":"S1"},{"n":0},{"sku":"bad"}],"a.b":2,"_dq":{"violations":[{"code":"ENUM:tags[]","field":"tags[1]","severity":"error","message":"not one of the allowed values (\"a\", \"b\")","value":"c"},{"code":"PAT:items[].sku","field":"items[2].sku","severity":"error","message":"does not match the pattern ^S[0-9]+$","value":"bad"}]}}
+	{"id":2,"addr":{"zip":1},"tags":"b","a":{"b":"x"},"_dq":{"violations":[{"code":"REQ:addr.city","field":"addr.city","severity":"error","message":"required value is missing","value":null}]}}
+	{"id":3,"addr.city":5,"addr":{"city":"Y"},"a.b":"s","_dq":{"violations":[{"code":"TYPE:addr.city","field":"addr.city","severity":"error","message":"expected string, found number","value":5},{"code":"TYPE:a\\.b","field":"a\\.b","severity":"error","message":"expected integer, found string","value":"s"}]}}
+	O
+	# The violations file names the element too.
+	run -1 dq validate -q -c "$T/c.json" --violations "$T/v" "$T/in"
+	run -0 jq -c '[.field, .value]' "$T/v"
+	assert_output - <<-'O'
+	["tags[1]","c"]
+	["items[2].sku","bad"]
+	["addr.city",null]
+	["addr.city",5]
+	["a\\.b","s"]
+	O
+}
+
+@test "field paths in quick flags: --enum tags[]=, --type addr.zip= (issue 18, 1)" {
+	printf '%s\n' '{"tags":["a","b"],"addr":{"zip":"1234"}}' '{"tags":["x"],"addr":{"zip":"12345"}}' >"$T/in"
+	run -1 --separate-stderr dq validate --enum 'tags[]=a,b' --type addr.zip=zip "$T/in"
+	assert_output - <<-'O'
+	{"tags":["a","b"],"addr":{"zip":"1234"},"_dq":{"violations":[{"code":"FMT:addr.zip","field":"addr.zip","severity":"error","message":"not a US ZIP code (12345 or 12345-6789)","value":"1234"}]}}
+	{"tags":["x"],"addr":{"zip":"12345"},"_dq":{"violations":[{"code":"ENUM:tags[]","field":"tags[0]","severity":"error","message":"not one of the allowed values (\"a\", \"b\")","value":"x"}]}}
+	O
+}
+
+@test "arrays element by element: enum, reference, format, bounds per element, named by index (issue 18, 2)" {
+	# The issue's cases: --enum tags=a,b passes ["a","b"]; a reference
+	# check finds orgX; a format check finds bad@@; a range finds 50.
+	# type array checks the array itself; null elements are the
+	# required rule's business.
+	printf '%s\n' '{"id":"org1"}' >"$T/orgs.ndjson"
+	cat >"$T/c.json" <<-'J'
+	{"fields":{"tags":{"enum":["a","b"]},"org":{"reference":{"file":"orgs.ndjson","key":"id"}},
+	 "em":{"format":"email"},"n":{"max":10,"type":"integer"},"t":{"type":"array"}}}
+	J
+	printf '%s\n' '{"tags":["a","b"],"org":["org1","orgX"],"em":["a@x.com","bad@@"],"n":[1,50,null,2.5],"t":[1]}' >"$T/in"
+	cd "$T"
+	run -1 --separate-stderr dq validate -c c.json in
+	assert_output '{"tags":["a","b"],"org":["org1","orgX"],"em":["a@x.com","bad@@"],"n":[1,50,null,2.5],"t":[1],"_dq":{"violations":[{"code":"REF:org","field":"org[1]","severity":"error","message":"not found in column id of orgs.ndjson","value":"orgX"},{"code":"FMT:em","field":"em[1]","severity":"error","message":"not a valid email address","value":"bad@@"},{"code":"TYPE:n","field":"n[3]","severity":"error","message":"expected integer, found number","value":2.5},{"code":"RANGE:n","field":"n[1]","severity":"error","message":"above the maximum 10","value":50}]}}'
+	run -0 --separate-stderr dq validate --enum tags=a,b "$T/in"
+	assert_output '{"tags":["a","b"],"org":["org1","orgX"],"em":["a@x.com","bad@@"],"n":[1,50,null,2.5],"t":[1]}'
+}
+
+@test "arrays as a whole: min_items, max_items, unique_items; required fails an empty array (issue 18, 2)" {
+	printf '{"fields":{"tags":{"min_items":1,"max_items":3,"unique_items":true},"links":{"required":true}}}' >"$T/c.json"
+	printf '%s\n' '{"tags":["a","b"],"links":["r1"]}' '{"tags":[],"links":[]}' '{"tags":["a","b","c","a"],"links":["r"]}' \
+		'{"tags":["a",1,1.0],"links":["r"]}' '{"tags":["1",1],"links":["r"]}' >"$T/in"
+	run -1 --separate-stderr dq validate -c "$T/c.json" "$T/in"
+	assert_output - <<-'O'
+	{"tags":["a","b"],"links":["r1"]}
+	{"tags":[],"links":[],"_dq":{"violations":[{"code":"ITEMS:tags","field":"tags","severity":"error","message":"fewer than 1 elements","value":[]},{"code":"REQ:links","field":"links","severity":"error","message":"required value is missing","value":[]}]}}
+	{"tags":["a","b","c","a"],"links":["r"],"_dq":{"violations":[{"code":"ITEMS:tags","field":"tags","severity":"error","message":"more than 3 elements","value":["a","b","c","a"]}]}}
+	{"tags":["a",1,1.0],"links":["r"],"_dq":{"violations":[{"code":"ITEMS:tags","field":"tags","severity":"error","message":"an element is repeated","value":1.0}]}}
+	{"tags":["1",1],"links":["r"]}
+	O
+	printf '{"fields":{"tags":{"min_items":2,"max_items":1}}}' >"$T/bad.json"
+	run -2 --separate-stderr dq validate -c "$T/bad.json" "$T/in"
+	[[ "$stderr" == *"min_items is above max_items"* ]]
+}

@@ -32,6 +32,7 @@
 #include "stream/csv.h"
 #include "stream/json.h"
 #include "stream/meta.h"
+#include "stream/path.h"
 #include "stream/walk.h"
 #include "cli/run.h"
 
@@ -47,7 +48,9 @@ static const char help[] =
 	"\n"
 	"Output:\n"
 	"      --fields LIST     the columns, comma-separated, in order\n"
-	"                        (default: keys of the first 1000 records)\n"
+	"                        (default: keys of the first 1000 records);\n"
+	"                        a name may be a path: addr.city, _dq.row,\n"
+	"                        tags[] (its values as a JSON array)\n"
 	"      --violations      add a column \"violations\": the codes of\n"
 	"                        _dq.violations, ';'-separated\n"
 	"      --originals       add a column \"originals\": _dq.orig (the\n"
@@ -88,10 +91,60 @@ static struct dq_buf tmp = DQ_BUF_INIT, cell = DQ_BUF_INIT;
 static const struct dq_member **row;
 static size_t rowcap;
 
+/* --fields names that are paths (stream/path.h), by column: the path,
+ * and the value found along it in the current record. */
+struct pcol {
+	struct dq_path path;
+	struct dq_member m;
+	struct dq_buf arr; /* its value's raw JSON in the current record */
+};
+static struct pcol **pcols;
+static size_t npcols;
+
 static void
 add_col(const char *k, size_t n)
 {
 	dq_strmap_add(&O.cols, k, n, O.cols.n);
+}
+
+static void
+add_path_col(const char *k, size_t n)
+{
+	struct dq_path p;
+	size_t c = O.cols.n;
+
+	if (dq_strmap_get(&O.cols, k, n) >= 0)
+		return; /* named twice: one column */
+	add_col(k, n);
+	if (!dq_path_is_nested(k, n) || dq_path_parse(&p, k, n, NULL))
+		return;
+	pcols = dq_xrealloc(pcols, (c + 1) * sizeof(*pcols));
+	for (size_t i = npcols; i <= c; i++)
+		pcols[i] = NULL;
+	npcols = c + 1;
+	pcols[c] = dq_xcalloc(1, sizeof(**pcols));
+	pcols[c]->path = p;
+	pcols[c]->arr = (struct dq_buf)DQ_BUF_INIT;
+}
+
+/* The path columns without a member of their exact name: the value
+ * along the path ("_dq.row" too), or a [] path's values as an array. */
+static void
+find_path_cols(const struct dq_record *r)
+{
+	for (size_t c = 0; c < npcols; c++) {
+		struct pcol *pc = pcols[c];
+		if (!pc || row[c])
+			continue;
+		dq_buf_reset(&pc->arr);
+		if (!dq_path_value(&pc->path, r, &pc->arr))
+			continue;
+		pc->m.val = pc->arr.buf;
+		pc->m.vallen = pc->arr.len;
+		pc->m.type = dq_walk_type(pc->arr.buf[0]);
+		pc->m.flags = DQ_M_VAL_ESC; /* unescape if a string */
+		row[c] = &pc->m;
+	}
 }
 
 static int
@@ -107,7 +160,7 @@ option(void *ctx, int c, const char *arg)
 			if (!n)
 				return dq_error("--fields '%s': an empty name",
 						arg);
-			add_col(p, n);
+			add_path_col(p, n);
 			if (!e)
 				break;
 			p = e + 1;
@@ -223,6 +276,8 @@ write_row(struct dq_run *run, const struct dq_record *r)
 			note_extra(run, &r->m[i]);
 		}
 	}
+	if (npcols)
+		find_path_cols(r);
 	for (size_t c = 0; c < ncols; c++) {
 		if (c)
 			dq_buf_addch(out, O.delim);
@@ -349,6 +404,13 @@ main(int argc, char **argv)
 	dq_strmap_release(&O.cols);
 	dq_strmap_release(&O.extra);
 	free(row);
+	for (size_t c = 0; c < npcols; c++)
+		if (pcols[c]) {
+			dq_path_release(&pcols[c]->path);
+			dq_buf_release(&pcols[c]->arr);
+			free(pcols[c]);
+		}
+	free(pcols);
 	dq_buf_release(&tmp);
 	dq_buf_release(&cell);
 	return status;

@@ -28,6 +28,7 @@
 #include "norm/steps.h"
 #include "stream/json.h"
 #include "stream/meta.h"
+#include "stream/path.h"
 
 static const char synopsis[] =
 	"usage: dq-normalize [-c CONTRACT]... [OPTIONS] [FILE...]\n"
@@ -40,7 +41,8 @@ static const char synopsis[] =
 static const char help[] =
 	"\n"
 	"Quick normalizers (FIELDS is one name or a comma-separated list;\n"
-	"each adds a step to those fields, after any from the contract):\n"
+	"each adds a step to those fields, after any from the contract; a\n"
+	"name may be a path: addr.zip, emails[], items[].sku):\n"
 	"      --trim            trim white space in every string field\n"
 	"      --collapse        trim and collapse inner white space everywhere\n"
 	"      --nfc, --nfkc     Unicode NFC or NFKC on every string field\n"
@@ -95,6 +97,10 @@ struct field {
 	int known; /* named by the contract or a flag */
 	int is_name; /* its steps hold title_name: a name field */
 	int fill;    /* has a default or a derivation (contract/derive) */
+	int container; /* known only as the top of a path: not reported */
+	struct dq_path *path; /* a name that is a path (owned), or NULL */
+	struct dq_path *epath; /* "name[]": its elements (owned), for a
+				* configured field whose value is an array */
 	struct tally t;
 };
 
@@ -122,6 +128,8 @@ struct opts {
 	int multi_file;
 	struct quick *quick;
 	size_t nquick;
+	struct field **paths; /* the fields whose names are paths */
+	size_t npaths;
 	int jobs;
 	/* Workers add fields they meet for the first time: the table is
 	 * read under a shared lock, grown under an exclusive one. */
@@ -294,6 +302,43 @@ mark_fields(void)
 		if (f->is_name)
 			dq_step_list_names(&f->steps);
 	}
+	/* A configured field's elements, when its value is an array: the
+	 * path "name[]" (name escaped as a path's key). */
+	for (size_t i = 0; i < O.nfields; i++) {
+		struct field *f = O.fields[i];
+		struct dq_buf b = DQ_BUF_INIT;
+		struct dq_path p;
+		if (!f->known || (!f->steps.n && !O.all.n))
+			continue;
+		for (size_t k = 0; k < f->namelen; k++) {
+			if (strchr(".[]\\", f->name[k]))
+				dq_buf_addch(&b, '\\');
+			dq_buf_addch(&b, f->name[k]);
+		}
+		dq_buf_add(&b, "[]", 2);
+		if (!dq_path_parse(&p, b.buf, b.len, NULL)) {
+			f->epath = dq_xmalloc(sizeof(p));
+			*f->epath = p;
+		}
+		dq_buf_release(&b);
+	}
+	/* Fields named by paths (stream/path.h): their top-level members
+	 * are known, not unknown fields to report or drop. */
+	size_t n = O.nfields;
+	for (size_t i = 0; i < n; i++) {
+		struct field *f = O.fields[i];
+		struct dq_path p;
+		if (!f->known || !dq_path_is_nested(f->name, f->namelen) ||
+		    dq_path_parse(&p, f->name, f->namelen, NULL))
+			continue;
+		f->path = dq_xmalloc(sizeof(p));
+		*f->path = p;
+		O.paths = dq_xrealloc(O.paths, (O.npaths + 1) * sizeof(f));
+		O.paths[O.npaths++] = f;
+		struct field *top = field_get(p.s[0].key, p.s[0].len);
+		if (!top->known)
+			top->known = top->container = 1;
+	}
 }
 
 /* ---- command line ---- */
@@ -398,6 +443,11 @@ option(void *ctx, int c, const char *arg)
 struct worker {
 	struct dq_steps_scratch steps;
 	struct dq_buf text, meta, unparsed, orig, clashes, prev;
+	/* Values along paths: new values, one after another, the edits
+	 * that put them in place (offsets into pv until the splice). */
+	struct dq_buf pv, pv1, splice;
+	struct dq_path_edit *edits;
+	size_t nedits, edcap;
 	struct field *key_cache[KEY_CACHE];
 	struct tally *t; /* by field index */
 	size_t nt;
@@ -518,6 +568,127 @@ fill_record(struct worker *w, struct dq_record *r)
 	}
 }
 
+/* One value along a field's path: its steps, as a top-level field's
+ * (all or nothing), the new value kept for the splice. */
+struct path_ctx {
+	struct worker *w;
+	struct field *f;
+	const struct dq_path *path;
+	struct dq_record *r;
+};
+
+static int
+path_value(void *ctx, const struct dq_member *leaf, long top,
+	   const long *idx, size_t nidx)
+{
+	struct path_ctx *pc = ctx;
+	struct worker *w = pc->w;
+	struct field *f = pc->f;
+	struct tally *t = tally_of(w, f);
+	struct dq_member cur = *leaf;
+	enum dq_json_type type = (enum dq_json_type)leaf->type;
+	int rc = 0;
+
+	(void)top;
+	t->seen++;
+	if (O.all.n) {
+		const struct dq_step_list *all =
+			f->is_name ? &O.all_names : &O.all;
+		rc = dq_steps_run_value(&O.set, all->v, all->n, &w->steps,
+					pc->r, &cur, &w->pv1, &type);
+		if (rc > 0) {
+			cur.val = w->pv1.buf;
+			cur.vallen = w->pv1.len;
+			cur.type = (uint8_t)type;
+			cur.flags = type == DQ_JSON_STRING &&
+				    memchr(cur.val, '\\', cur.vallen)
+					    ? DQ_M_VAL_ESC : 0;
+		}
+	}
+	if (rc >= 0 && f->steps.n) {
+		struct dq_buf *out = &w->text;
+		int rc2 = dq_steps_run_value(&O.set, f->steps.v, f->steps.n,
+					     &w->steps, pc->r, &cur, out,
+					     &type);
+		if (rc2 > 0) {
+			dq_buf_reset(&w->pv1);
+			dq_buf_add(&w->pv1, out->buf, out->len);
+		}
+		rc = rc2 ? rc2 : rc;
+	}
+	if (rc < 0) {
+		t->unparsed++;
+		if (w->unparsed.len)
+			dq_buf_addch(&w->unparsed, ',');
+		dq_buf_reset(&w->text);
+		dq_path_label(pc->path, idx, nidx, &w->text);
+		dq_buf_add_json_string(&w->unparsed, w->text.buf, w->text.len);
+		return 0;
+	}
+	if (!rc)
+		return 0;
+	t->changed++;
+	if (type == DQ_JSON_NULL && leaf->type != DQ_JSON_NULL)
+		t->nulled++;
+	if (O.keep_original) {
+		dq_buf_reset(&w->text);
+		dq_path_label(pc->path, idx, nidx, &w->text);
+		if (w->orig.len)
+			dq_buf_addch(&w->orig, ',');
+		dq_buf_add_json_string(&w->orig, w->text.buf, w->text.len);
+		dq_buf_addch(&w->orig, ':');
+		dq_buf_add(&w->orig, leaf->val, leaf->vallen);
+	}
+	if (w->nedits == w->edcap) {
+		w->edcap = w->edcap ? 2 * w->edcap : 8;
+		w->edits = dq_xrealloc(w->edits,
+				       w->edcap * sizeof(*w->edits));
+	}
+	struct dq_path_edit *e = &w->edits[w->nedits++];
+	e->at = leaf->val;
+	e->len = leaf->vallen;
+	e->val = NULL; /* set from pv at the splice */
+	e->vallen = w->pv1.len;
+	dq_buf_add(&w->pv, w->pv1.buf, w->pv1.len);
+	return 0;
+}
+
+/* The fields named by paths, in records without their exact names:
+ * each value along the path goes through the field's steps and is put
+ * back in place, the rest of its top-level member kept byte for byte. */
+static void __attribute__((noinline))
+normalize_path(struct worker *w, struct dq_record *r, struct field *f,
+	       const struct dq_path *path, long top)
+{
+	struct path_ctx pc = { w, f, path, r };
+
+	w->nedits = 0;
+	dq_buf_reset(&w->pv);
+	dq_path_each(path, r, path_value, &pc);
+	if (!w->nedits)
+		return;
+	const char *p = w->pv.buf;
+	for (size_t k = 0; k < w->nedits; k++) {
+		w->edits[k].val = p;
+		p += w->edits[k].vallen;
+	}
+	dq_path_splice(r, (size_t)top, w->edits, w->nedits, &w->splice);
+}
+
+static void __attribute__((noinline))
+normalize_paths(struct worker *w, struct dq_record *r)
+{
+	for (size_t i = 0; i < O.npaths; i++) {
+		struct field *f = O.paths[i];
+		long top;
+		if (dq_record_find(r, f->name, f->namelen) >= 0 ||
+		    (top = dq_record_find(r, f->path->s[0].key,
+					  f->path->s[0].len)) < 0)
+			continue;
+		normalize_path(w, r, f, f->path, top);
+	}
+}
+
 static void
 normalize_record(struct worker *w, struct dq_record *r,
 		 const struct dq_item *it)
@@ -565,6 +736,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 				continue;
 			}
 		}
+		if (m->type == DQ_JSON_ARRAY && f && f->epath) {
+			/* A configured field holding an array: its steps
+			 * apply to each element (_dq.unparsed: "f[1]"). */
+			normalize_path(w, r, f, f->epath, (long)i);
+			continue;
+		}
 		int was_null = m->type == DQ_JSON_NULL, rc = 0;
 		struct dq_member saved = *m;
 		const char *oval = m->val;
@@ -610,6 +787,8 @@ normalize_record(struct worker *w, struct dq_record *r,
 			dq_buf_addch(u, '"');
 		}
 	}
+	if (O.npaths)
+		normalize_paths(w, r);
 	if (O.fills.n)
 		fill_record(w, r);
 
@@ -737,6 +916,10 @@ work_finish(void *ctx, void *ws, int k)
 	dq_buf_release(&w->orig);
 	dq_buf_release(&w->clashes);
 	dq_buf_release(&w->prev);
+	dq_buf_release(&w->pv);
+	dq_buf_release(&w->pv1);
+	dq_buf_release(&w->splice);
+	free(w->edits);
 	free(w);
 }
 
@@ -767,6 +950,8 @@ summary_figures(void)
 			u[nu++] = f;
 			continue;
 		}
+		if (f->container)
+			continue;
 		cJSON *o = cJSON_AddObjectToObject(fields, f->name);
 		cJSON_AddNumberToObject(o, "seen", (double)f->t.seen);
 		cJSON_AddNumberToObject(o, "changed", (double)f->t.changed);
@@ -807,6 +992,14 @@ opts_release(void)
 		struct field *f = O.fields[i];
 		free(f->name);
 		dq_step_list_release(&f->steps);
+		if (f->path) {
+			dq_path_release(f->path);
+			free(f->path);
+		}
+		if (f->epath) {
+			dq_path_release(f->epath);
+			free(f->epath);
+		}
 		for (size_t j = 0; j < f->t.nsamples; j++)
 			free(f->t.samples[j]);
 		free(f);
@@ -822,6 +1015,7 @@ opts_release(void)
 		free(O.renames[i]);
 	free(O.renames);
 	free(O.quick);
+	free(O.paths);
 }
 
 int

@@ -33,7 +33,8 @@ static const char synopsis[] =
 
 static const char help[] =
 	"\n"
-	"Quick rules (repeatable; codes REQ:F, TYPE:F, ENUM:F, ...):\n"
+	"Quick rules (repeatable; codes REQ:F, TYPE:F, ENUM:F, ...; F may be\n"
+	"a path: addr.city, tags[], items[].sku, checked per element):\n"
 	"      --require F       F is present, not null, not blank, [] or {}\n"
 	"      --require-any F,G at least one of F, G is present\n"
 	"      --unique F[,G]    F (or the compound key F,G) is unique\n"

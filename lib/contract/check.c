@@ -38,6 +38,7 @@
 
 #include "contract/types.h"
 #include "norm/date.h"
+#include "stream/path.h"
 #include "stream/walk.h"
 
 
@@ -81,8 +82,7 @@ cmp_number(const char *v, size_t n, double x, double b)
 static inline const struct dq_member *
 val(struct dq_check *ck, int slot)
 {
-	long i = ck->rs->slots[slot].mi;
-	return i < 0 ? NULL : &ck->rec->m[i];
+	return ck->rs->slots[slot].mp;
 }
 
 /* The text of the slot's value (present): a string unescaped if needed,
@@ -92,7 +92,7 @@ slot_text(struct dq_check *ck, int slot, size_t *n)
 {
 	struct dq_slot *s = &ck->rs->slots[slot];
 	if (!(s->have & DQ_SV_TEXT)) {
-		const struct dq_member *m = &ck->rec->m[s->mi];
+		const struct dq_member *m = s->mp;
 		s->have |= DQ_SV_TEXT;
 		if (m->type != DQ_JSON_STRING) {
 			s->txt = m->val;
@@ -153,7 +153,7 @@ slot_num(struct dq_check *ck, int slot)
 {
 	struct dq_slot *s = &ck->rs->slots[slot];
 	if (!(s->have & DQ_SV_NUM)) {
-		const struct dq_member *m = &ck->rec->m[s->mi];
+		const struct dq_member *m = s->mp;
 		s->have |= DQ_SV_NUM;
 		s->num = json_number(m->val, m->vallen);
 	}
@@ -252,6 +252,7 @@ find_slots(struct dq_check *ck)
 	const int watch = ck->rs->watch_others;
 	for (size_t i = 0; i < ck->rs->nslots; i++) {
 		ck->rs->slots[i].mi = -1;
+		ck->rs->slots[i].mp = NULL;
 		ck->rs->slots[i].have = 0;
 	}
 	for (size_t i = 0; i < ck->rec->n; i++) {
@@ -285,6 +286,7 @@ find_slots(struct dq_check *ck)
 		}
 		if (j >= 0) {
 			ck->rs->slots[j].mi = (long)i;
+			ck->rs->slots[j].mp = m;
 			ck->rs->slots[j].seen = 1;
 		} else if (watch) {
 			if (m->flags & DQ_M_KEY_ESC)
@@ -295,13 +297,33 @@ find_slots(struct dq_check *ck)
 	}
 }
 
+/* The slots whose names are paths without "[]", in a record without
+ * their exact names: the value along the path (stream/path.h).  Paths
+ * with "[]" are resolved by the checks that read them (check_each). */
+static void __attribute__((noinline))
+find_paths(struct dq_check *ck)
+{
+	for (size_t k = 0; k < ck->rs->npslots; k++) {
+		struct dq_slot *s = &ck->rs->slots[ck->rs->pslots[k]];
+		if (s->mp || s->path->neach ||
+		    !dq_path_get(s->path, ck->rec, &s->nm, NULL))
+			continue;
+		s->mp = &s->nm;
+		s->seen = 1;
+	}
+}
+
+/* Did dq-normalize fail to parse the slot's value (_dq.unparsed names
+ * it, or the element in hand: "emails[1]")? */
 static int
 is_unparsed(struct dq_check *ck, int slot)
 {
 	const struct dq_slot *s = &ck->rs->slots[slot];
+	const char *name = ck->jelabel.len ? ck->elabel.buf : s->name;
+	size_t len = ck->jelabel.len ? ck->elabel.len : s->len;
 	for (size_t i = 0; i < ck->unparsed.len;) {
 		size_t n = strlen(ck->unparsed.buf + i);
-		if (n == s->len && !memcmp(ck->unparsed.buf + i, s->name, n))
+		if (n == len && !memcmp(ck->unparsed.buf + i, name, n))
 			return 1;
 		i += n + 1;
 	}
@@ -505,7 +527,10 @@ dq_check_violation_line(struct dq_check *ck, const struct dq_rule *r, const char
 	dq_buf_addstr(b, "\",\"category\":\"");
 	dq_buf_addstr(b, ck->rs->cat_names[r->cat]);
 	dq_buf_addstr(b, "\",\"field\":");
-	dq_buf_addstr(b, r->jlabel);
+	if (ck->jelabel.len)
+		dq_buf_add(b, ck->jelabel.buf, ck->jelabel.len);
+	else
+		dq_buf_addstr(b, r->jlabel);
 	dq_buf_addstr(b, ",\"value\":");
 	dq_buf_add(b, v, vn);
 	dq_buf_addstr(b, ",\"message\":");
@@ -523,7 +548,20 @@ static void
 add_entry(struct dq_check *ck, struct dq_buf *b, const struct dq_rule *r, const char *v, size_t vn,
 	  enum dq_msg k)
 {
-	dq_buf_add(b, r->ventry[k], r->ventrylen[k]);
+	if (ck->jelabel.len) {
+		/* An element's check: the entry names the element. */
+		dq_buf_addstr(b, "{\"code\":");
+		dq_buf_addstr(b, r->jcode);
+		dq_buf_addstr(b, ",\"field\":");
+		dq_buf_add(b, ck->jelabel.buf, ck->jelabel.len);
+		dq_buf_addstr(b, ",\"severity\":\"");
+		dq_buf_addstr(b, dq_sev_names[r->sev]);
+		dq_buf_addstr(b, "\",\"message\":");
+		dq_buf_add(b, r->jmsg[k], r->jmsglen[k]);
+		dq_buf_addstr(b, ",\"value\":");
+	} else {
+		dq_buf_add(b, r->ventry[k], r->ventrylen[k]);
+	}
 	dq_buf_add(b, v, vn);
 	dq_buf_addch(b, '}');
 }
@@ -917,6 +955,456 @@ type_cells(struct dq_check *ck)
 					   ck->rs->slots[i].cell);
 }
 
+/*
+ * An items rule on the array m: its number of elements against the
+ * bounds, then (unique_items) whether an element repeats, by the same
+ * keys as uniqueness checks (1 and 1.0 are one value; 1 and "1" two).
+ */
+static void __attribute__((noinline))
+items_check(struct dq_check *ck, struct dq_rule *r, const struct dq_member *m)
+{
+	struct dq_walk w;
+	struct dq_member el;
+	double n = 0;
+
+	dq_walk_begin(&w, m->val, m->vallen);
+	while (dq_walk_element(&w, &el))
+		n++;
+	if (r->has_min && n < r->min) {
+		fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+		return;
+	}
+	if (r->has_max && n > r->max) {
+		fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+		return;
+	}
+	if (!r->unique_items || n < 2)
+		return;
+	struct dq_keyset seen;
+	dq_keyset_init(&seen);
+	dq_walk_begin(&w, m->val, m->vallen);
+	while (dq_walk_element(&w, &el)) {
+		dq_buf_reset(&ck->kbuf);
+		if (el.type == DQ_JSON_NUMBER) {
+			dq_buf_addch(&ck->kbuf, 'n');
+			number_key(el.val, el.vallen, &ck->kbuf);
+		} else if (el.type == DQ_JSON_STRING) {
+			dq_buf_addch(&ck->kbuf, 's');
+			dq_json_unescape(el.val, el.vallen, &ck->kbuf);
+		} else {
+			dq_buf_addch(&ck->kbuf, 'r');
+			dq_buf_add(&ck->kbuf, el.val, el.vallen);
+		}
+		if (!dq_keyset_add(&seen, ck->kbuf.buf, ck->kbuf.len)) {
+			fail(ck, r, el.val, el.vallen, DQ_MSG_REPEAT);
+			break;
+		}
+	}
+	dq_keyset_release(&seen);
+}
+
+static int check_array(struct dq_check *ck, struct dq_rule *r, int sl,
+		       const struct dq_member *m, int csv);
+
+/* A value check on an array (not inside one): each element instead.
+ * Only where the check would otherwise find a value of the wrong kind,
+ * so that the usual values pay nothing. */
+#define ELEMENTS()                                                          \
+	do {                                                                \
+		if (m->type == DQ_JSON_ARRAY && r->elem && !ck->in_array) { \
+			rc |= check_array(ck, r, sl, m, csv);               \
+			return rc;                                          \
+		}                                                           \
+	} while (0)
+
+/* Run rule r on the value m of its first slot sl (NULL: absent).
+ * Inline in the record loop, as it was written there: a call per rule
+ * costs the flat-field path several per cent. */
+static inline __attribute__((always_inline)) int
+check_one(struct dq_check *ck, struct dq_rule *r, int sl,
+	  const struct dq_member *m, int csv)
+{
+	int rc = 0;
+	const char *s = NULL;
+	size_t n = 0;
+
+	switch (r->kind) {
+	case DQ_RULE_REQUIRED:
+		/* A CSV record has every column of its header: a
+		 * member that is not there is a column the header
+		 * lacks, which a columns rule reports once. */
+		if (!m && csv && r->col_gate)
+			break;
+		r->checked++;
+		if (dq_value_missing(m))
+			fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
+			     DQ_MSG_MAIN);
+		break;
+	case DQ_RULE_ANY_OF: {
+		r->checked++;
+		size_t k;
+		for (k = 0; k < r->nslots; k++)
+			if (!dq_value_missing(val(ck, r->slots[k])))
+				break;
+		if (k == r->nslots)
+			fail(ck, r, NULL, 0, DQ_MSG_MAIN);
+		break;
+	}
+	case DQ_RULE_TYPE:
+		if (ck->unparsed.len && is_unparsed(ck, sl))
+			break; /* a format failure, counted there */
+		r->checked++;
+		if (!dq_type_matches(m, r->type)) {
+			if (m->type == DQ_JSON_ARRAY)
+				r->checked--; /* counted per element */
+			ELEMENTS();
+			if (m->type == DQ_JSON_ARRAY)
+				r->checked++;
+			fail(ck, r, m->val, m->vallen, (enum dq_msg)m->type);
+		}
+		break;
+	case DQ_RULE_FORMAT:
+		if (ck->unparsed.len && is_unparsed(ck, sl)) {
+			r->checked++;
+			fail(ck, r, m->val, m->vallen, DQ_MSG_UNPARSED);
+			break;
+		}
+		/* Numbers and booleans only fail by not parsing;
+		 * other JSON types are the type check's business. */
+		if (m->type != DQ_JSON_STRING || r->type <= DQ_TYPE_BOOLEAN) {
+			ELEMENTS();
+			break;
+		}
+		r->checked++;
+		if (!format_ok(ck, r->type, sl))
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+		break;
+	case DQ_RULE_PATTERN:
+	case DQ_RULE_NOT_PATTERN: {
+		if (m->type != DQ_JSON_STRING &&
+		    m->type != DQ_JSON_NUMBER) {
+			ELEMENTS();
+			break;
+		}
+		s = r->part ? part_text(ck, r, sl, m, &n)
+			    : slot_text(ck, sl, &n);
+		if (!s)
+			break;
+		r->checked++;
+		/* A pattern check fails when the value does not
+		 * match; a not_pattern check when it does. */
+		int match;
+		if (r->ere) {
+			match = dq_ere_match(r->ere, s, n);
+		} else {
+			/* regexec wants a NUL-terminated string. */
+			dq_buf_reset(&ck->tbuf);
+			dq_buf_add(&ck->tbuf, s, n);
+			match = !regexec(&r->re, ck->tbuf.buf, 0, NULL, 0);
+		}
+		if (match == (r->kind == DQ_RULE_NOT_PATTERN))
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+		break;
+	}
+	case DQ_RULE_ENUM:
+	case DQ_RULE_NOT_IN: {
+		int ok = 0;
+		double d = 0;
+		if (m->type == DQ_JSON_ARRAY)
+			ELEMENTS();
+		if (r->part && !(s = part_text(ck, r, sl, m, &n)))
+			break;
+		r->checked++;
+		if (m->type == DQ_JSON_STRING) {
+			if (!r->part)
+				s = slot_text(ck, sl, &n);
+			ok = dq_rules_enum_has(r, s, n);
+		} else if (m->type == DQ_JSON_NUMBER) {
+			d = slot_num(ck, sl);
+		}
+		for (size_t k = 0; k < r->nev && !ok &&
+				   m->type != DQ_JSON_STRING;
+		     k++) {
+			const struct dq_enumv *e = &r->ev[k];
+			if (e->json != m->type)
+				continue;
+			if (e->json == DQ_JSON_NUMBER)
+				ok = e->d == d;
+			else
+				ok = 1;
+		}
+		/* ok: the value is in the list, which fails not_in. */
+		if (ok == (r->kind == DQ_RULE_NOT_IN))
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+		break;
+	}
+	case DQ_RULE_RANGE: {
+		double x;
+		int pct = 0;
+		if (r->date_bounds) {
+			long long d;
+			double secs;
+			if (m->type != DQ_JSON_STRING ||
+			    slot_iso(ck, sl, &d, &secs) < 0)
+				break;
+			x = (double)d;
+		} else if (m->type == DQ_JSON_STRING) {
+			/* "50%": a number only when the contract says
+			 * on which scale; else a violation, never a
+			 * silent 0.5 or 50. */
+			int p = percent_value(ck, sl, r->percent, &x);
+			if (!p)
+				break;
+			if (p < 0) {
+				r->checked++;
+				fail(ck, r, m->val, m->vallen,
+				     DQ_MSG_PERCENT);
+				break;
+			}
+			pct = 1;
+		} else {
+			if (m->type != DQ_JSON_NUMBER) {
+				ELEMENTS();
+				break;
+			}
+			x = slot_num(ck, sl);
+		}
+		r->checked++;
+		/* Past 2^53 a double holds no odd integer: compare the
+		 * number as written (9007199254740993 > 2^53). */
+		if (!r->date_bounds && !pct &&
+		    fabs(x) >= 9007199254740992.0) {
+			if (r->has_min &&
+			    cmp_number(m->val, m->vallen, x, r->min) < 0)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+			else if (r->has_max &&
+				 cmp_number(m->val, m->vallen, x,
+					    r->max) > 0)
+				fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+			break;
+		}
+		if (r->has_min && x < r->min)
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+		else if (r->has_max && x > r->max)
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+		break;
+	}
+	case DQ_RULE_LENGTH: {
+		if (m->type != DQ_JSON_STRING) {
+			ELEMENTS();
+			break;
+		}
+		r->checked++;
+		s = slot_text(ck, sl, &n);
+		double len = (double)dq_utf8_count(s, n);
+		if (r->has_min && len < r->min)
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
+		else if (r->has_max && len > r->max)
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
+		break;
+	}
+	case DQ_RULE_ORDER: {
+		const struct dq_member *b = val(ck, r->slots[1]);
+		double x, y;
+		if (dq_value_missing(m) || dq_value_missing(b))
+			break;
+		int kx = ordinal(ck, sl, &x), ky = ordinal(ck, r->slots[1], &y);
+		if (!kx || kx != ky)
+			break;
+		r->checked++;
+		if (x > y || (x == y && !r->allow_equal)) {
+			key_values(ck, r->slots, 2);
+			fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
+		}
+		break;
+	}
+	case DQ_RULE_EXPR: {
+		/* Unknown (a missing operand) checks nothing: only
+		 * false fails, as in SQL's CHECK. */
+		enum dq_tv tv = dq_expr_eval(r->expr, expr_fetch, ck);
+		if (tv == DQ_TV_UNKNOWN)
+			break;
+		r->checked++;
+		if (tv == DQ_TV_TRUE)
+			break;
+		if (r->nslots == 1) {
+			fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
+			     DQ_MSG_MAIN);
+			break;
+		}
+		key_values(ck, r->slots, r->nslots);
+		fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
+		break;
+	}
+	case DQ_RULE_UNIQUE:
+		if (!build_key(ck, r->slots, r->nslots))
+			break;
+		r->checked++;
+		dq_keyset_hash(ck->kbuf.buf, ck->kbuf.len, &r->kh);
+		if (ck->vfile->fd < 0) {
+			/* Decided after the other checks, so that the
+			 * set's cache miss overlaps their work.  (With
+			 * --violations the lines would come out of
+			 * order: decide now.) */
+			dq_keyset_prefetch(&r->set, &r->kh);
+			r->dpos = ck->vbuf.len;
+			r->dnv = ck->nviol;
+			ck->deferred[ck->ndeferred++] = r;
+			break;
+		}
+		rc |= unique_decide(ck, r);
+		break;
+	case DQ_RULE_REFERENCE:
+	case DQ_RULE_NOT_REFERENCE:
+		if (m->type != DQ_JSON_STRING &&
+		    m->type != DQ_JSON_NUMBER) {
+			ELEMENTS();
+			break;
+		}
+		s = r->part ? part_text(ck, r, sl, m, &n)
+			    : slot_text(ck, sl, &n);
+		if (!s)
+			break;
+		r->checked++;
+		if (dq_keyset_has(&r->set, s, n) ==
+		    (r->kind == DQ_RULE_NOT_REFERENCE))
+			fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
+		break;
+	case DQ_RULE_NULL_RATE:
+		r->checked++;
+		r->failures += dq_value_missing(m);
+		break;
+	case DQ_RULE_DUP_RATE:
+		if (!build_key(ck, r->slots, r->nslots))
+			break;
+		r->checked++;
+		r->failures += !dq_keyset_add(&r->set, ck->kbuf.buf,
+					      ck->kbuf.len);
+		break;
+	case DQ_RULE_GROUP_RATE:
+	case DQ_RULE_GROUP_COUNT:
+	case DQ_RULE_GROUP_RUN:
+		group_add(ck, r);
+		break;
+	case DQ_RULE_AGGREGATE:
+		if (m && m->type == DQ_JSON_NUMBER)
+			dq_moments_add(&r->mom, slot_num(ck, sl));
+		break;
+	case DQ_RULE_ITEMS:
+		if (m && m->type == DQ_JSON_ARRAY) {
+			r->checked++;
+			items_check(ck, r, m);
+		}
+		break;
+	case DQ_RULE_COLUMN_ORDER:
+		if (!r->found)
+			column_order(ck, r);
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+/* dq_path_fn for check_each: one element of the rule's path. */
+struct each_ctx {
+	struct dq_check *ck;
+	struct dq_rule *r;
+	int csv, rc;
+	size_t nvals;
+};
+
+static int
+check_element(void *ctx, const struct dq_member *leaf, long top,
+	      const long *idx, size_t nidx)
+{
+	struct each_ctx *e = ctx;
+	struct dq_check *ck = e->ck;
+	int sl = e->r->slots[0];
+	struct dq_slot *s = &ck->rs->slots[sl];
+
+	(void)top;
+	e->nvals++;
+	s->nm = *leaf;
+	s->mp = &s->nm;
+	s->have = 0;
+	s->seen = 1;
+	if (e->r->skip_missing && dq_value_missing(s->mp))
+		return 0;
+	dq_buf_reset(&ck->elabel);
+	dq_path_label(s->path, idx, nidx, &ck->elabel);
+	dq_buf_reset(&ck->jelabel);
+	dq_buf_add_json_string(&ck->jelabel, ck->elabel.buf, ck->elabel.len);
+	e->rc |= check_one(ck, e->r, sl, s->mp, e->csv);
+	return 0;
+}
+
+/*
+ * A value check on a field whose value is an array: each element is
+ * checked as the field's value, and a violation names it ("tags[1]").
+ * The slot's value is the array again afterwards, for the next rules.
+ */
+static int __attribute__((noinline))
+check_array(struct dq_check *ck, struct dq_rule *r, int sl,
+	    const struct dq_member *m, int csv)
+{
+	ck->in_array = 1;
+	struct dq_slot *s = &ck->rs->slots[sl];
+	const struct dq_member *keep = s->mp;
+	struct dq_member arr = *m, saved = s->nm, el;
+	struct dq_walk w;
+	long i = 0;
+	int rc = 0;
+
+	dq_walk_begin(&w, arr.val, arr.vallen);
+	while (dq_walk_element(&w, &el)) {
+		long at = i++;
+		if (r->skip_missing && dq_value_missing(&el))
+			continue;
+		s->nm = el;
+		s->mp = &s->nm;
+		s->have = 0;
+		dq_buf_reset(&ck->elabel);
+		dq_buf_add(&ck->elabel, s->name, s->len);
+		dq_buf_addch(&ck->elabel, '[');
+		dq_buf_add_int(&ck->elabel, at);
+		dq_buf_addch(&ck->elabel, ']');
+		dq_buf_reset(&ck->jelabel);
+		dq_buf_add_json_string(&ck->jelabel, ck->elabel.buf,
+				       ck->elabel.len);
+		rc |= check_one(ck, r, sl, s->mp, csv);
+	}
+	dq_buf_reset(&ck->jelabel);
+	s->nm = saved;
+	s->mp = keep;
+	s->have = 0;
+	ck->in_array = 0;
+	return rc;
+}
+
+/*
+ * A rule on a path with "[]": each value along the path is checked as
+ * the field's value, and a violation names it ("tags[1]",
+ * "items[0].sku").  A required path with no value at all fails once,
+ * under the path's name.
+ */
+static int __attribute__((noinline))
+check_each(struct dq_check *ck, struct dq_rule *r, int csv)
+{
+	struct each_ctx e = { ck, r, csv, 0, 0 };
+	struct dq_slot *s = &ck->rs->slots[r->slots[0]];
+
+	dq_path_each(s->path, ck->rec, check_element, &e);
+	dq_buf_reset(&ck->jelabel);
+	s->mp = NULL;
+	s->have = 0;
+	if (!e.nvals && r->kind == DQ_RULE_REQUIRED) {
+		r->checked++;
+		fail(ck, r, NULL, 0, DQ_MSG_MAIN);
+	}
+	return e.rc;
+}
+
 int
 dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		uint64_t seq, int csv)
@@ -927,6 +1415,8 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 	ck->line = line;
 	ck->seq = seq;
 	find_slots(ck);
+	if (ck->rs->npslots)
+		find_paths(ck);
 	if (csv)
 		type_cells(ck);
 	read_lineage(ck);
@@ -940,264 +1430,16 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		struct dq_rule *r = &ck->rs->rules[ri];
 		if (r->has_if && !cond_holds(ck, &r->cond))
 			continue;
+		if (r->each) {
+			rc |= check_each(ck, r, csv);
+			continue;
+		}
 		int sl = r->nslots ? r->slots[0] : -1;
 		const struct dq_member *m = sl >= 0 ? val(ck, sl) : NULL;
-		const char *s = NULL;
-		size_t n = 0;
 
 		if (r->skip_missing && dq_value_missing(m))
 			continue;
-		switch (r->kind) {
-		case DQ_RULE_REQUIRED:
-			/* A CSV record has every column of its header: a
-			 * member that is not there is a column the header
-			 * lacks, which a columns rule reports once. */
-			if (!m && csv && r->col_gate)
-				break;
-			r->checked++;
-			if (dq_value_missing(m))
-				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
-				     DQ_MSG_MAIN);
-			break;
-		case DQ_RULE_ANY_OF: {
-			r->checked++;
-			size_t k;
-			for (k = 0; k < r->nslots; k++)
-				if (!dq_value_missing(val(ck, r->slots[k])))
-					break;
-			if (k == r->nslots)
-				fail(ck, r, NULL, 0, DQ_MSG_MAIN);
-			break;
-		}
-		case DQ_RULE_TYPE:
-			if (ck->unparsed.len && is_unparsed(ck, sl))
-				break; /* a format failure, counted there */
-			r->checked++;
-			if (!dq_type_matches(m, r->type))
-				fail(ck, r, m->val, m->vallen, (enum dq_msg)m->type);
-			break;
-		case DQ_RULE_FORMAT:
-			if (ck->unparsed.len && is_unparsed(ck, sl)) {
-				r->checked++;
-				fail(ck, r, m->val, m->vallen, DQ_MSG_UNPARSED);
-				break;
-			}
-			/* Numbers and booleans only fail by not parsing;
-			 * other JSON types are the type check's business. */
-			if (m->type != DQ_JSON_STRING || r->type <= DQ_TYPE_BOOLEAN)
-				break;
-			r->checked++;
-			if (!format_ok(ck, r->type, sl))
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
-			break;
-		case DQ_RULE_PATTERN:
-		case DQ_RULE_NOT_PATTERN: {
-			if (m->type != DQ_JSON_STRING &&
-			    m->type != DQ_JSON_NUMBER)
-				break;
-			s = r->part ? part_text(ck, r, sl, m, &n)
-				    : slot_text(ck, sl, &n);
-			if (!s)
-				break;
-			r->checked++;
-			/* A pattern check fails when the value does not
-			 * match; a not_pattern check when it does. */
-			int match;
-			if (r->ere) {
-				match = dq_ere_match(r->ere, s, n);
-			} else {
-				/* regexec wants a NUL-terminated string. */
-				dq_buf_reset(&ck->tbuf);
-				dq_buf_add(&ck->tbuf, s, n);
-				match = !regexec(&r->re, ck->tbuf.buf, 0, NULL, 0);
-			}
-			if (match == (r->kind == DQ_RULE_NOT_PATTERN))
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
-			break;
-		}
-		case DQ_RULE_ENUM:
-		case DQ_RULE_NOT_IN: {
-			int ok = 0;
-			double d = 0;
-			if (r->part && !(s = part_text(ck, r, sl, m, &n)))
-				break;
-			r->checked++;
-			if (m->type == DQ_JSON_STRING) {
-				if (!r->part)
-					s = slot_text(ck, sl, &n);
-				ok = dq_rules_enum_has(r, s, n);
-			} else if (m->type == DQ_JSON_NUMBER) {
-				d = slot_num(ck, sl);
-			}
-			for (size_t k = 0; k < r->nev && !ok &&
-					   m->type != DQ_JSON_STRING;
-			     k++) {
-				const struct dq_enumv *e = &r->ev[k];
-				if (e->json != m->type)
-					continue;
-				if (e->json == DQ_JSON_NUMBER)
-					ok = e->d == d;
-				else
-					ok = 1;
-			}
-			/* ok: the value is in the list, which fails not_in. */
-			if (ok == (r->kind == DQ_RULE_NOT_IN))
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
-			break;
-		}
-		case DQ_RULE_RANGE: {
-			double x;
-			int pct = 0;
-			if (r->date_bounds) {
-				long long d;
-				double secs;
-				if (m->type != DQ_JSON_STRING ||
-				    slot_iso(ck, sl, &d, &secs) < 0)
-					break;
-				x = (double)d;
-			} else if (m->type == DQ_JSON_STRING) {
-				/* "50%": a number only when the contract says
-				 * on which scale; else a violation, never a
-				 * silent 0.5 or 50. */
-				int p = percent_value(ck, sl, r->percent, &x);
-				if (!p)
-					break;
-				if (p < 0) {
-					r->checked++;
-					fail(ck, r, m->val, m->vallen,
-					     DQ_MSG_PERCENT);
-					break;
-				}
-				pct = 1;
-			} else {
-				if (m->type != DQ_JSON_NUMBER)
-					break;
-				x = slot_num(ck, sl);
-			}
-			r->checked++;
-			/* Past 2^53 a double holds no odd integer: compare the
-			 * number as written (9007199254740993 > 2^53). */
-			if (!r->date_bounds && !pct &&
-			    fabs(x) >= 9007199254740992.0) {
-				if (r->has_min &&
-				    cmp_number(m->val, m->vallen, x, r->min) < 0)
-					fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
-				else if (r->has_max &&
-					 cmp_number(m->val, m->vallen, x,
-						    r->max) > 0)
-					fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
-				break;
-			}
-			if (r->has_min && x < r->min)
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
-			else if (r->has_max && x > r->max)
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
-			break;
-		}
-		case DQ_RULE_LENGTH: {
-			if (m->type != DQ_JSON_STRING)
-				break;
-			r->checked++;
-			s = slot_text(ck, sl, &n);
-			double len = (double)dq_utf8_count(s, n);
-			if (r->has_min && len < r->min)
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MIN);
-			else if (r->has_max && len > r->max)
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MAX);
-			break;
-		}
-		case DQ_RULE_ORDER: {
-			const struct dq_member *b = val(ck, r->slots[1]);
-			double x, y;
-			if (dq_value_missing(m) || dq_value_missing(b))
-				break;
-			int kx = ordinal(ck, sl, &x), ky = ordinal(ck, r->slots[1], &y);
-			if (!kx || kx != ky)
-				break;
-			r->checked++;
-			if (x > y || (x == y && !r->allow_equal)) {
-				key_values(ck, r->slots, 2);
-				fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
-			}
-			break;
-		}
-		case DQ_RULE_EXPR: {
-			/* Unknown (a missing operand) checks nothing: only
-			 * false fails, as in SQL's CHECK. */
-			enum dq_tv tv = dq_expr_eval(r->expr, expr_fetch, ck);
-			if (tv == DQ_TV_UNKNOWN)
-				break;
-			r->checked++;
-			if (tv == DQ_TV_TRUE)
-				break;
-			if (r->nslots == 1) {
-				fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
-				     DQ_MSG_MAIN);
-				break;
-			}
-			key_values(ck, r->slots, r->nslots);
-			fail(ck, r, ck->mbuf.buf, ck->mbuf.len, DQ_MSG_MAIN);
-			break;
-		}
-		case DQ_RULE_UNIQUE:
-			if (!build_key(ck, r->slots, r->nslots))
-				break;
-			r->checked++;
-			dq_keyset_hash(ck->kbuf.buf, ck->kbuf.len, &r->kh);
-			if (ck->vfile->fd < 0) {
-				/* Decided after the other checks, so that the
-				 * set's cache miss overlaps their work.  (With
-				 * --violations the lines would come out of
-				 * order: decide now.) */
-				dq_keyset_prefetch(&r->set, &r->kh);
-				r->dpos = ck->vbuf.len;
-				r->dnv = ck->nviol;
-				ck->deferred[ck->ndeferred++] = r;
-				break;
-			}
-			rc |= unique_decide(ck, r);
-			break;
-		case DQ_RULE_REFERENCE:
-		case DQ_RULE_NOT_REFERENCE:
-			if (m->type != DQ_JSON_STRING &&
-			    m->type != DQ_JSON_NUMBER)
-				break;
-			s = r->part ? part_text(ck, r, sl, m, &n)
-				    : slot_text(ck, sl, &n);
-			if (!s)
-				break;
-			r->checked++;
-			if (dq_keyset_has(&r->set, s, n) ==
-			    (r->kind == DQ_RULE_NOT_REFERENCE))
-				fail(ck, r, m->val, m->vallen, DQ_MSG_MAIN);
-			break;
-		case DQ_RULE_NULL_RATE:
-			r->checked++;
-			r->failures += dq_value_missing(m);
-			break;
-		case DQ_RULE_DUP_RATE:
-			if (!build_key(ck, r->slots, r->nslots))
-				break;
-			r->checked++;
-			r->failures += !dq_keyset_add(&r->set, ck->kbuf.buf,
-						      ck->kbuf.len);
-			break;
-		case DQ_RULE_GROUP_RATE:
-		case DQ_RULE_GROUP_COUNT:
-		case DQ_RULE_GROUP_RUN:
-			group_add(ck, r);
-			break;
-		case DQ_RULE_AGGREGATE:
-			if (m && m->type == DQ_JSON_NUMBER)
-				dq_moments_add(&r->mom, slot_num(ck, sl));
-			break;
-		case DQ_RULE_COLUMN_ORDER:
-			if (!r->found)
-				column_order(ck, r);
-			break;
-		default:
-			break;
-		}
+		rc |= check_one(ck, r, sl, m, csv);
 	}
 	/* Deferred uniqueness checks, the last first: an entry inserted
 	 * at a later position leaves the earlier positions in place. */
@@ -1241,6 +1483,25 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 	ck->rowbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->dbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->pbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->jelabel = (struct dq_buf)DQ_BUF_INIT;
+	ck->elabel = (struct dq_buf)DQ_BUF_INIT;
+	for (size_t ri = 0; ri < rs->nrules; ri++) {
+		struct dq_rule *r = &rs->rules[ri];
+		const struct dq_slot *sl = r->nslots ? &rs->slots[r->slots[0]]
+						     : NULL;
+		r->each = sl && sl->path && sl->path->neach &&
+			  r->kind <= DQ_RULE_NOT_REFERENCE &&
+			  r->kind != DQ_RULE_ANY_OF &&
+			  r->kind != DQ_RULE_UNIQUE &&
+			  r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR;
+		r->elem = !r->each && r->kind >= DQ_RULE_TYPE &&
+			  r->kind <= DQ_RULE_NOT_REFERENCE &&
+			  r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR &&
+			  r->kind != DQ_RULE_UNIQUE &&
+			  !(r->kind == DQ_RULE_TYPE &&
+			    (r->type == DQ_TYPE_ARRAY ||
+			     r->type == DQ_TYPE_OBJECT));
+	}
 	ck->deferred = dq_xcalloc(rs->nrules + 1, sizeof(*ck->deferred));
 	for (size_t i = 0; i < DQ_CHECK_POS_CACHE; i++)
 		ck->poscache[i].slot = -2;
@@ -1261,5 +1522,7 @@ dq_check_release(struct dq_check *ck)
 	dq_buf_release(&ck->rowbuf);
 	dq_buf_release(&ck->dbuf);
 	dq_buf_release(&ck->pbuf);
+	dq_buf_release(&ck->jelabel);
+	dq_buf_release(&ck->elabel);
 	memset(ck, 0, sizeof(*ck));
 }

@@ -65,6 +65,10 @@ struct dq_check {
 	long line;
 	uint64_t seq;
 	struct dq_buf tbuf, kbuf, mbuf, unparsed, idbuf, rowbuf, dbuf, pbuf;
+	struct dq_buf elabel, jelabel; /* an element's name ("tags[1]"),
+					* and as a JSON string, while its
+					* check runs (check_each) */
+	int in_array; /* checking the elements of an array value */
 	int *vslots;
 	size_t nv, vcap;
 	struct dq_rule **deferred; /* uniqueness checks to decide */

@@ -59,7 +59,8 @@ static const struct keyspec field_keys[] = {
 	{ "not_pattern", NULL, 0 }, { "not_reference", ref_keys, 0 },
 	{ "part", NULL, 0 },       { "default", NULL, 0 },
 	{ "derive", NULL, 0 },      { "owner", NULL, 0 },
-	{ "tags", NULL, 0 },
+	{ "tags", NULL, 0 },        { "min_items", NULL, 0 },
+	{ "max_items", NULL, 0 },  { "unique_items", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -91,6 +92,8 @@ static const struct keyspec rule_keys[] = {
 	{ "owner", NULL, 0 },       { "tags", NULL, 0 },
 	{ "expr", NULL, 0 },        { "part", NULL, 0 },
 	{ "patterns", NULL, 0 },    { "stat", NULL, 0 },
+	{ "min_items", NULL, 0 },   { "max_items", NULL, 0 },
+	{ "unique_items", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -22,6 +22,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ const char *const dq_rule_kind_names[DQ_NRULE_KIND] = {
 	"unique",	"reference",	  "not_reference", "null_rate",
 	"invalid_rate", "duplicate_rate", "row_count",	"columns",
 	"closed",	"forbidden_fields", "column_order", "aggregate", "group_rate",
-	"group_count",	"group_run"
+	"group_count",	"group_run",	"items"
 };
 
 static const char *const check_prefix[DQ_NRULE_KIND] = {
@@ -50,7 +51,7 @@ static const char *const check_prefix[DQ_NRULE_KIND] = {
 	"ENUM",	 "NOTIN", "RANGE", "LEN",   "ORDER",   "EXPR",
 	"UNIQ",	 "REF",	  "NOTREF", "NULL", "INVALID", "DUP",
 	"ROWS",	 "COLUMNS", "CLOSED", "FORBID", "COLORDER", "AGG", "GROUP",
-	"GROUP", "RUN"
+	"GROUP", "RUN", "ITEMS"
 };
 
 const char *const dq_cat_names[DQ_NCAT] = { "schema", "format",
@@ -70,7 +71,8 @@ static const enum dq_cat check_cat[DQ_NRULE_KIND] = {
 	DQ_CAT_SCHEMA,	     DQ_CAT_SCHEMA,	  /* closed, forbidden_fields */
 	DQ_CAT_SCHEMA,	     DQ_CAT_BOUNDS,	  /* column_order, aggregate */
 	DQ_CAT_BOUNDS,			  /* group_rate */
-	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS	  /* group_count, group_run */
+	DQ_CAT_BOUNDS,	     DQ_CAT_BOUNDS,	  /* group_count, group_run */
+	DQ_CAT_BOUNDS				  /* items */
 };
 
 const char *const dq_stat_names[DQ_NSTAT] = { "mean", "stddev", "sum",
@@ -100,7 +102,22 @@ slot_get(struct dq_rules *rs, const char *name)
 	s->mi = -1;
 	s->ubuf = (struct dq_buf)DQ_BUF_INIT;
 	dq_strmap_add(&rs->snames, name, n, rs->nslots);
-	return (int)rs->nslots++;
+	int slot = (int)rs->nslots++;
+	/* A path: its top-level key is a field some rule reads too (a
+	 * closed contract knows it), and the checker resolves the path in
+	 * records without the exact name. */
+	struct dq_path p;
+	if (dq_path_is_nested(name, n) && !dq_path_parse(&p, name, n, NULL)) {
+		char *top = dq_xstrndup(p.s[0].key, p.s[0].len);
+		slot_get(rs, top);
+		free(top);
+		rs->slots[slot].path = dq_xmalloc(sizeof(p));
+		*rs->slots[slot].path = p;
+		rs->pslots = dq_xrealloc(rs->pslots,
+					 (rs->npslots + 1) * sizeof(int));
+		rs->pslots[rs->npslots++] = slot;
+	}
+	return slot;
 }
 
 static void
@@ -512,6 +529,46 @@ load_percent(struct dq_rule *r, const cJSON *v, const char *where)
 	return 0;
 }
 
+/* An array's "min_items", "max_items" and "unique_items" in o: 0, or -1
+ * after a message. */
+static int
+load_items(struct dq_rule *r, const cJSON *o, const char *where)
+{
+	const cJSON *min = cJSON_GetObjectItemCaseSensitive(o, "min_items");
+	const cJSON *max = cJSON_GetObjectItemCaseSensitive(o, "max_items");
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "unique_items");
+	struct dq_buf b = DQ_BUF_INIT;
+
+	if ((min && (!cJSON_IsNumber(min) || min->valuedouble < 0 ||
+		     min->valuedouble != floor(min->valuedouble))) ||
+	    (max && (!cJSON_IsNumber(max) || max->valuedouble < 0 ||
+		     max->valuedouble != floor(max->valuedouble))))
+		return dq_error("%s: min_items and max_items are whole "
+				"numbers >= 0", where);
+	if (min && max && min->valuedouble > max->valuedouble)
+		return dq_error("%s: min_items is above max_items: no array "
+				"can pass", where);
+	if (u && !cJSON_IsBool(u))
+		return dq_error("%s.unique_items: true or false", where);
+	if (!min && !max && !cJSON_IsTrue(u))
+		return dq_error("%s: needs min_items, max_items or "
+				"unique_items", where);
+	if (min) {
+		r->has_min = 1;
+		r->min = min->valuedouble;
+		dq_buf_addf(&b, "fewer than %g elements", r->min);
+		r->min_msg = dq_buf_detach(&b, NULL);
+	}
+	if (max) {
+		r->has_max = 1;
+		r->max = max->valuedouble;
+		dq_buf_addf(&b, "more than %g elements", r->max);
+		r->max_msg = dq_buf_detach(&b, NULL);
+	}
+	r->unique_items = cJSON_IsTrue(u);
+	return 0;
+}
+
 static int
 load_length(struct dq_rule *r, const cJSON *min, const cJSON *max,
 	    const char *where)
@@ -835,6 +892,16 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 	if (mn || mx) {
 		NEW(DQ_RULE_LENGTH);
 		if (load_length(r, mn, mx, where))
+			return -1;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(f, "min_items") ||
+	    cJSON_GetObjectItemCaseSensitive(f, "max_items") ||
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "unique_items")) ||
+	    (cJSON_GetObjectItemCaseSensitive(f, "unique_items") &&
+	     !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(f,
+							     "unique_items")))) {
+		NEW(DQ_RULE_ITEMS);
+		if (load_items(r, f, where))
 			return -1;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(f, "unique");
@@ -1177,6 +1244,10 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 				slot_cell(rs, r->slots[0], DQ_CELL_NUMBER, 0);
 			break;
 		}
+		case DQ_RULE_ITEMS:
+			if (load_items(r, o, where))
+				goto out;
+			break;
 		case DQ_RULE_LENGTH:
 			if (load_length(r, cJSON_GetObjectItemCaseSensitive(
 						   o, "min_length"),
@@ -1412,6 +1483,12 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 			      "what it means here (\"percent\": \"points\" or "
 			      "\"fraction\")");
 		break;
+	case DQ_RULE_ITEMS:
+		nm = 3;
+		dq_buf_addstr(&t[DQ_MSG_MIN], r->min_msg ? r->min_msg : "");
+		dq_buf_addstr(&t[DQ_MSG_MAX], r->max_msg ? r->max_msg : "");
+		dq_buf_addstr(&t[DQ_MSG_REPEAT], "an element is repeated");
+		break;
 	case DQ_RULE_ORDER:
 		dq_buf_addf(&t[0], "%.80s must %s %.80s",
 			    rs->slots[r->slots[0]].name,
@@ -1551,8 +1628,13 @@ dq_rules_release(struct dq_rules *rs)
 	for (size_t i = 0; i < rs->nslots; i++) {
 		free(rs->slots[i].name);
 		dq_buf_release(&rs->slots[i].ubuf);
+		if (rs->slots[i].path) {
+			dq_path_release(rs->slots[i].path);
+			free(rs->slots[i].path);
+		}
 	}
 	free(rs->slots);
+	free(rs->pslots);
 	dq_strmap_release(&rs->snames);
 	dq_strmap_release(&rs->others);
 	free(rs->other_recs);

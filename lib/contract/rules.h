@@ -31,6 +31,7 @@
 #include "contract/expr.h"
 #include "sketch/moments.h"
 #include "contract/types.h"
+#include "stream/path.h"
 
 /* The checks a rule makes; dq_rule_kind_names are the contract's words. */
 enum dq_rule_kind {
@@ -61,6 +62,7 @@ enum dq_rule_kind {
 	DQ_RULE_GROUP_RATE,
 	DQ_RULE_GROUP_COUNT,
 	DQ_RULE_GROUP_RUN,
+	DQ_RULE_ITEMS, /* an array's length bounds, unique elements */
 	DQ_NRULE_KIND
 };
 /* "required", "any_of", ... indexed by enum dq_rule_kind. */
@@ -134,7 +136,7 @@ struct dq_group {
  * checks the JSON type found (0-6); for format checks DQ_MSG_UNPARSED too;
  * for range and length checks DQ_MSG_MIN or DQ_MSG_MAX. */
 enum dq_msg { DQ_MSG_MAIN = 0, DQ_MSG_MIN = 0, DQ_MSG_MAX = 1, DQ_MSG_UNPARSED = 1,
-	   DQ_MSG_PERCENT = 2, DQ_NMSG = 7 };
+	   DQ_MSG_PERCENT = 2, DQ_MSG_REPEAT = 2, DQ_NMSG = 7 };
 
 /* The statistics an aggregate rule bounds; dq_stat_names are the
  * contract's words. */
@@ -249,6 +251,11 @@ struct dq_rule {
 	struct dq_example *ex;
 	size_t nex;
 	int failed;
+	int each; /* its field is a path with "[]": checked per element
+		   * (set by dq_check_init) */
+	int elem; /* a value check: on an array value, checks each
+		   * element (set by dq_check_init) */
+	int unique_items; /* items: no element may repeat */
 };
 
 /*
@@ -263,6 +270,8 @@ struct dq_slot {
 	char *name;
 	size_t len;
 	long mi; /* member index in the current record, or -1 */
+	const struct dq_member *mp; /* the value in the current record,
+				     * or NULL: &rec->m[mi], or nm */
 	unsigned have; /* DQ_SV_* computed for this record */
 	int seen;      /* the field appeared in some record (any value,
 			* null too): a check on a field that never did
@@ -277,6 +286,10 @@ struct dq_slot {
 	double secs;
 	enum dq_cell cell; /* how a CSV cell of the field is typed */
 	int cell_from;     /* where cell came from (rules.c) */
+	/* A name that is a path (stream/path.h): parsed once (owned), and
+	 * the value found along it when no member has the exact name. */
+	struct dq_path *path;
+	struct dq_member nm;
 };
 
 
@@ -286,6 +299,8 @@ struct dq_rules {
 	struct dq_slot *slots;
 	size_t nslots;
 	struct dq_strmap snames; /* field name -> slot index */
+	int *pslots;  /* the slots whose names are paths */
+	size_t npslots;
 	int has_invalid_rate;
 	int id_slot;
 	/* With a closed or forbidden rule, the fields no rule names are

@@ -23,6 +23,7 @@
 #include "norm/date.h"
 #include "er/phonetic.h"
 #include "norm/text.h"
+#include "stream/path.h"
 
 static const struct {
 	const char *name;
@@ -473,10 +474,9 @@ static int
 one(const struct dq_blockkey_part *p, size_t f, const struct dq_record *rec,
     struct dq_buf *out)
 {
-	long j = dq_record_find(rec, p->names[f], p->lens[f]);
-	return j >= 0 && dq_blockkey_apply(p->fn, p->arg, rec->m[j].val,
-					   rec->m[j].vallen, rec->m[j].type,
-					   out);
+	struct dq_member m;
+	return dq_path_find(rec, p->names[f], p->lens[f], &m) &&
+	       dq_blockkey_apply(p->fn, p->arg, m.val, m.vallen, m.type, out);
 }
 
 /* Several fields: each result, sorted, joined by a space. */

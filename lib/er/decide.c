@@ -17,6 +17,7 @@
 #include "contract/types.h"
 #include "er/compare.h"
 #include "stream/walk.h"
+#include "stream/path.h"
 
 void
 dq_decide_init(struct dq_decide *d, const struct dq_fs_model *m)
@@ -106,6 +107,24 @@ read_side(const struct dq_fs_model *m, const struct dq_record *pair,
 				s->n[f] = x.vallen - 2;
 			}
 			break;
+		}
+	}
+	/* Fields named by paths (stream/path.h), in a side without their
+	 * exact keys. */
+	for (size_t f = 0; f < m->n; f++) {
+		if (s->v[f] || !dq_path_is_nested(m->f[f].name, m->f[f].namelen) ||
+		    !dq_path_find_text(mb->val, mb->vallen, m->f[f].name,
+				       m->f[f].namelen, &x) ||
+		    dq_value_missing(&x))
+			continue;
+		if (x.type != DQ_JSON_STRING) {
+			s->v[f] = x.val;
+			s->n[f] = x.vallen;
+		} else {
+			dq_buf_reset(&s->val[f]);
+			dq_json_unescape(x.val, x.vallen, &s->val[f]);
+			s->v[f] = s->val[f].buf;
+			s->n[f] = s->val[f].len;
 		}
 	}
 	/* The record's id as every program names it (stream/meta.h); a

@@ -26,6 +26,7 @@
 #include "norm/date.h"
 #include "stream/meta.h"
 #include "stream/walk.h"
+#include "stream/path.h"
 
 /* One candidate value of the field being decided. */
 struct cand {
@@ -429,17 +430,17 @@ text_of(const struct dq_member *m, size_t *n)
 static double
 timestamp_of(const struct dq_record *r, const char *field)
 {
-	long j = dq_record_find(r, field, strlen(field));
+	struct dq_member m;
 	struct dq_date_opts o;
 	struct dq_datetime dt;
 	size_t n, off;
 
-	if (j < 0 || (r->m[j].type != DQ_JSON_STRING &&
-		      r->m[j].type != DQ_JSON_NUMBER))
+	if (!dq_path_find(r, field, strlen(field), &m) ||
+	    (m.type != DQ_JSON_STRING && m.type != DQ_JSON_NUMBER))
 		return -INFINITY;
 	dq_date_opts_init(&o);
 	o.epoch = 1;
-	off = text_of(&r->m[j], &n);
+	off = text_of(&m, &n);
 	if (dq_date_parse(text.buf + off, n, &o, &dt))
 		return -INFINITY;
 	double t = (double)dq_date_days(dt.year, dt.month, dt.day) * 86400.0 +
@@ -452,11 +453,12 @@ timestamp_of(const struct dq_record *r, const char *field)
 static double
 source_rank(const struct dq_record *r, const struct dq_survive_spec *sp)
 {
-	long j = dq_record_find(r, sp->source, strlen(sp->source));
+	struct dq_member m;
 	size_t n, off;
-	if (j < 0 || r->m[j].type != DQ_JSON_STRING)
+	if (!dq_path_find(r, sp->source, strlen(sp->source), &m) ||
+	    m.type != DQ_JSON_STRING)
 		return -(double)sp->npriority;
-	off = text_of(&r->m[j], &n);
+	off = text_of(&m, &n);
 	for (size_t i = 0; i < sp->npriority; i++)
 		if (strlen(sp->priority[i]) == n &&
 		    !memcmp(sp->priority[i], text.buf + off, n))

@@ -759,33 +759,32 @@ dq_steps_scratch_release(struct dq_steps_scratch *w)
 	dq_buf_release(&w->enc);
 }
 
-/* Set member mi to cur, a string's text or raw JSON. */
-static void
-set_value(struct dq_steps_scratch *w, struct dq_record *r, size_t mi,
-	  int kind, const char *cur, size_t curlen)
+/* Encode cur, a string's text or raw JSON, into out as raw JSON; its
+ * type. */
+static enum dq_json_type
+encode_value(struct dq_buf *out, int kind, const char *cur, size_t curlen)
 {
-	enum dq_json_type t = DQ_JSON_NUMBER;
-
+	dq_buf_reset(out);
 	if (kind == DQ_STEP_STRING) {
-		dq_buf_reset(&w->enc);
-		dq_buf_add_json_string(&w->enc, cur, curlen);
-		dq_record_set(r, mi, w->enc.buf, w->enc.len, DQ_JSON_STRING);
-		return;
+		dq_buf_add_json_string(out, cur, curlen);
+		return DQ_JSON_STRING;
 	}
+	dq_buf_add(out, cur, curlen);
 	if (curlen == 4 && !memcmp(cur, "null", 4))
-		t = DQ_JSON_NULL;
-	else if (curlen == 4 && !memcmp(cur, "true", 4))
-		t = DQ_JSON_TRUE;
-	else if (curlen == 5 && !memcmp(cur, "false", 5))
-		t = DQ_JSON_FALSE;
-	dq_record_set(r, mi, cur, curlen, t);
+		return DQ_JSON_NULL;
+	if (curlen == 4 && !memcmp(cur, "true", 4))
+		return DQ_JSON_TRUE;
+	if (curlen == 5 && !memcmp(cur, "false", 5))
+		return DQ_JSON_FALSE;
+	return DQ_JSON_NUMBER;
 }
 
 int
-dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
-	     struct dq_steps_scratch *w, struct dq_record *r, size_t mi)
+dq_steps_run_value(const struct dq_steps *s, const struct dq_step *v,
+		   size_t n, struct dq_steps_scratch *w,
+		   const struct dq_record *r, const struct dq_member *m,
+		   struct dq_buf *out, enum dq_json_type *type)
 {
-	struct dq_member *m = &r->m[mi];
 	const char *cur;
 	size_t curlen;
 	int kind;
@@ -846,6 +845,17 @@ dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
 	if ((kind == DQ_STEP_STRING) == was_string && curlen == startlen &&
 	    !memcmp(cur, start, curlen))
 		return 0;
-	set_value(w, r, mi, kind, cur, curlen);
+	*type = encode_value(out, kind, cur, curlen);
 	return 1;
+}
+
+int
+dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
+	     struct dq_steps_scratch *w, struct dq_record *r, size_t mi)
+{
+	enum dq_json_type t;
+	int rc = dq_steps_run_value(s, v, n, w, r, &r->m[mi], &w->enc, &t);
+	if (rc > 0)
+		dq_record_set(r, mi, w->enc.buf, w->enc.len, t);
+	return rc;
 }

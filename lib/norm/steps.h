@@ -210,4 +210,15 @@ void dq_steps_scratch_release(struct dq_steps_scratch *w);
 int dq_steps_run(const struct dq_steps *s, const struct dq_step *v, size_t n,
 		 struct dq_steps_scratch *w, struct dq_record *r, size_t mi);
 
+/*
+ * The same over any value m of r (a nested one: stream/path.h), without
+ * changing r: 1 with out holding the new value's raw JSON and *type its
+ * type, 0 if unchanged, -1 if a step could not parse it.  out may be
+ * w->enc, not w's other buffers.
+ */
+int dq_steps_run_value(const struct dq_steps *s, const struct dq_step *v,
+		       size_t n, struct dq_steps_scratch *w,
+		       const struct dq_record *r, const struct dq_member *m,
+		       struct dq_buf *out, enum dq_json_type *type);
+
 #endif

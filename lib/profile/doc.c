@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "profile/doc.h"
+#include "stream/path.h"
 #include "base/num.h"
 #include "base/utf8.h"
 
@@ -77,6 +78,27 @@ stat_summary(const struct dq_profile_field *f)
 						   (double)f->len.n));
 		cJSON_AddNumberToObject(l, "max", f->len.max);
 		cJSON_AddItemToObject(o, "length", l);
+	}
+	if (f->alen_max || f->alen[0]) {
+		/* Arrays: elements per array, and how many arrays had
+		 * each length (the last bucket: that many or more). */
+		cJSON *a = cJSON_CreateObject(), *c = cJSON_CreateObject();
+		uint64_t n = 0;
+		char k[16];
+		for (int i = 0; i < DQ_PROFILE_ALEN; i++) {
+			n += f->alen[i];
+			if (!f->alen[i])
+				continue;
+			snprintf(k, sizeof(k), i == DQ_PROFILE_ALEN - 1 ?
+				 "%d+" : "%d", i);
+			cJSON_AddNumberToObject(c, k, (double)f->alen[i]);
+		}
+		cJSON_AddNumberToObject(a, "min", (double)f->alen_min);
+		cJSON_AddNumberToObject(a, "mean", dq_num_r12(
+			(double)f->alen_sum / (double)n));
+		cJSON_AddNumberToObject(a, "max", (double)f->alen_max);
+		cJSON_AddItemToObject(a, "counts", c);
+		cJSON_AddItemToObject(o, "arrayLength", a);
 	}
 	return o;
 }
@@ -261,8 +283,14 @@ sample_data(const struct dq_profile *p)
 	struct dq_json_error err;
 	struct dq_buf raw = DQ_BUF_INIT;
 
-	for (size_t i = 0; i < p->nf; i++)
+	/* A nested field's name is its path (profile.h): parsed once. */
+	struct dq_path *paths = dq_xcalloc(p->nf + 1, sizeof(*paths));
+	for (size_t i = 0; i < p->nf; i++) {
 		cJSON_AddItemToArray(cols, cJSON_CreateString(p->f[i]->name));
+		if (dq_path_is_nested(p->f[i]->name, p->f[i]->namelen))
+			dq_path_parse(&paths[i], p->f[i]->name,
+				      p->f[i]->namelen, NULL);
+	}
 	dq_record_init(&r);
 	for (size_t s = 0;
 	     s < p->sample.n && (long long)s < p->caps.sample; s++) {
@@ -272,19 +300,29 @@ sample_data(const struct dq_profile *p)
 			continue;
 		row = cJSON_CreateArray();
 		for (size_t i = 0; i < p->nf; i++) {
-			long m = dq_record_find(&r, p->f[i]->name,
-						p->f[i]->namelen);
-			if (m < 0) {
+			long m;
+			dq_buf_reset(&raw);
+			if (paths[i].n) {
+				if (!dq_path_value(&paths[i], &r, &raw)) {
+					cJSON_AddItemToArray(row,
+							     cJSON_CreateNull());
+					continue;
+				}
+			} else if ((m = dq_record_find(&r, p->f[i]->name,
+						       p->f[i]->namelen)) < 0) {
 				cJSON_AddItemToArray(row, cJSON_CreateNull());
 				continue;
+			} else {
+				dq_buf_add(&raw, r.m[m].val, r.m[m].vallen);
 			}
 			/* cJSON_CreateRaw copies its NUL-terminated text. */
-			dq_buf_reset(&raw);
-			dq_buf_add(&raw, r.m[m].val, r.m[m].vallen);
 			cJSON_AddItemToArray(row, cJSON_CreateRaw(raw.buf));
 		}
 		cJSON_AddItemToArray(rows, row);
 	}
+	for (size_t i = 0; i < p->nf; i++)
+		dq_path_release(&paths[i]);
+	free(paths);
 	dq_record_release(&r);
 	dq_buf_release(&raw);
 	cJSON_AddItemToObject(o, "columns", cols);
@@ -321,7 +359,7 @@ dq_doc_profile(struct dq_profile *p)
 		struct dq_profile_field *f = p->f[i];
 		cJSON_AddItemToObject(sec[0], f->name, stat_summary(f));
 		cJSON_AddItemToObject(sec[1], f->name,
-				      completeness(f, p->rows));
+				      completeness(f, dq_profile_slots(p, f)));
 		cJSON_AddItemToObject(sec[2], f->name,
 				      type_issues(f, p->caps.examples));
 		cJSON_AddItemToObject(sec[3], f->name, uniqueness(f));
@@ -392,8 +430,9 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 		size_t nt = dq_topk_sorted(&f->top, &it);
 		cell(b, f->name, 16);
 		cell(b, d < 0 ? "-" : dq_vtype_names[d], 8);
-		snprintf(v, sizeof(v), "%.1f%%", p->rows ? 100.0 *
-			 (double)dq_profile_valid(f) / (double)p->rows : 0.0);
+		uint64_t slots = dq_profile_slots(p, f);
+		snprintf(v, sizeof(v), "%.1f%%", slots ? 100.0 *
+			 (double)dq_profile_valid(f) / (double)slots : 0.0);
 		cell(b, v, 8);
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)f->nulls);
 		cell(b, v, 7);

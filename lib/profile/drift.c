@@ -217,7 +217,7 @@ dq_drift_baseline(struct dq_drift *d, struct dq_profile *p, const cJSON *base)
 		nr0 = n0 > 0 ? (n0 - (num_of(c0, "present", 0) -
 				      num_of(c0, "null", 0) -
 				      num_of(c0, "empty", 0))) / n0 : 0;
-		nr = dq_profile_null_rate(f, p->rows);
+		nr = dq_profile_null_rate(f, dq_profile_slots(p, f));
 		if (nr > d->null_ratio * nr0 && nr > d->null_floor)
 			anomaly(d, "nullRate", name, nr0, nr, d->null_ratio,
 				"field '%s': null rate %.4g, was %.4g", name,
@@ -323,7 +323,8 @@ dq_drift_history(struct dq_drift *d, const struct dq_profile *p,
 	}
 	for (size_t i = 0; !rc && i < p->nf; i++) {
 		const char *name = p->f[i]->name;
-		double nr = dq_profile_null_rate(p->f[i], p->rows);
+		double nr = dq_profile_null_rate(p->f[i],
+						 dq_profile_slots(p, p->f[i]));
 		n = 0;
 		for (size_t k = 0; k < nh; k++) {
 			double r = history_null_rate(h[k], name);

@@ -132,6 +132,21 @@ dq_partial_save(const struct dq_profile *p)
 				      cJSON_CreateDoubleArray(types, 3));
 		if (f->has_tmax)
 			cJSON_AddNumberToObject(o, "tmax", f->tmax);
+		if (f->nobj)
+			cJSON_AddNumberToObject(o, "objects", (double)f->nobj);
+		if (f->alen_max || f->alen[0]) {
+			double a[DQ_PROFILE_ALEN];
+			for (int k = 0; k < DQ_PROFILE_ALEN; k++)
+				a[k] = (double)f->alen[k];
+			cJSON_AddItemToObject(o, "arrayLengths",
+				cJSON_CreateDoubleArray(a, DQ_PROFILE_ALEN));
+			cJSON_AddNumberToObject(o, "arrayMin",
+						(double)f->alen_min);
+			cJSON_AddNumberToObject(o, "arrayMax",
+						(double)f->alen_max);
+			cJSON_AddNumberToObject(o, "arraySum",
+						(double)f->alen_sum);
+		}
 		cJSON_AddItemToArray(fields, o);
 	}
 	cJSON_AddItemToObject(doc, "fields", fields);
@@ -224,6 +239,15 @@ field_load(struct dq_profile_field *f, const cJSON *o)
 	}
 	if (load_counts(o, "kinds", f->kinds, 4) ||
 	    load_counts(o, "iso", f->iso, 3))
+		return -1;
+	if (cJSON_GetObjectItemCaseSensitive(o, "objects") &&
+	    get_count(o, "objects", &f->nobj))
+		return -1;
+	if (cJSON_GetObjectItemCaseSensitive(o, "arrayLengths") &&
+	    (load_counts(o, "arrayLengths", f->alen, DQ_PROFILE_ALEN) ||
+	     get_count(o, "arrayMin", &f->alen_min) ||
+	     get_count(o, "arrayMax", &f->alen_max) ||
+	     get_count(o, "arraySum", &f->alen_sum)))
 		return -1;
 	x = cJSON_GetObjectItemCaseSensitive(o, "tmax");
 	if (x) {

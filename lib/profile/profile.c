@@ -40,6 +40,7 @@
 #include "norm/value.h"
 #include "profile/profile.h"
 #include "contract/types.h"
+#include "stream/walk.h"
 
 /* A string value seen before and what it added (see add_value). */
 #define VCACHE_N 256
@@ -82,6 +83,7 @@ dq_profile_init(struct dq_profile *p, const struct dq_profile_caps *caps)
 	dq_buf_init(&p->text, 0);
 	dq_buf_init(&p->iso, 0);
 	dq_buf_init(&p->num, 0);
+	dq_buf_init(&p->path, 0);
 	p->nslot = 2 * DQ_PROFILE_MAX_FIELDS;
 	p->slot = dq_xcalloc(p->nslot, sizeof(*p->slot));
 	dq_dupsketch_init(&p->dups);
@@ -120,6 +122,7 @@ dq_profile_release(struct dq_profile *p)
 	dq_buf_release(&p->text);
 	dq_buf_release(&p->iso);
 	dq_buf_release(&p->num);
+	dq_buf_release(&p->path);
 	dq_dupsketch_release(&p->dups);
 	dq_reservoir_release(&p->sample);
 }
@@ -332,6 +335,27 @@ add_cached(struct dq_profile_field *f, const struct dq_profile_vcache *e)
 	return e->type;
 }
 
+/* An array value's length into f's buckets. */
+static void
+add_length(struct dq_profile_field *f, const struct dq_member *m)
+{
+	struct dq_walk w;
+	struct dq_member el;
+	uint64_t n = 0;
+
+	dq_walk_begin(&w, m->val, m->vallen);
+	while (dq_walk_element(&w, &el))
+		n++;
+	if (!f->alen_max && !f->alen[0] && !f->alen[1])
+		f->alen_min = n; /* the first array (all buckets empty) */
+	else if (n < f->alen_min)
+		f->alen_min = n;
+	f->alen[n < DQ_PROFILE_ALEN - 1 ? n : DQ_PROFILE_ALEN - 1]++;
+	f->alen_sum += n;
+	if (n > f->alen_max)
+		f->alen_max = n;
+}
+
 /* Add the value of m, whose hash is h. */
 static void
 add_value(struct dq_profile *p, struct dq_profile_field *f,
@@ -359,6 +383,10 @@ add_value(struct dq_profile *p, struct dq_profile_field *f,
 		break;
 	case DQ_JSON_OBJECT:
 	case DQ_JSON_ARRAY:
+		if (m->type == DQ_JSON_OBJECT)
+			f->nobj++;
+		else
+			add_length(f, m);
 		/* {} and [] are empty: missing, as for dq-validate's
 		 * required (contract/types.h). */
 		if (dq_value_missing(m)) {
@@ -491,6 +519,81 @@ dq_profile_flush(struct dq_profile *p)
 	p->batch_rows = 0;
 }
 
+/* Append key k (raw, kn bytes; esc: it holds escapes) to name as a path
+ * step: unescaped, with '.', '[', ']' and '\\' escaped for the path. */
+static void
+add_key(struct dq_profile *p, struct dq_buf *name, const char *k, size_t kn,
+	int esc)
+{
+	if (esc) {
+		dq_buf_reset(&p->text);
+		dq_json_unescape(k - 1, kn + 2, &p->text);
+		k = p->text.buf;
+		kn = p->text.len;
+	}
+	for (size_t i = 0; i < kn; i++) {
+		if (k[i] == '.' || k[i] == '[' || k[i] == ']' || k[i] == '\\')
+			dq_buf_addch(name, '\\');
+		dq_buf_addch(name, k[i]);
+	}
+}
+
+/* The values inside m (an object or array value named name), each
+ * queued for the field of its path, depth first. */
+static void
+add_nested(struct dq_profile *p, const struct dq_record *r, size_t base,
+	   const struct dq_member *m, struct dq_buf *name, int depth)
+{
+	struct dq_walk w;
+	struct dq_member c;
+	struct dq_profile_field *f;
+	size_t at = name->len;
+
+	if (depth > DQ_PROFILE_MAX_DEPTH)
+		return;
+	if (dq_walk_begin(&w, m->val, m->vallen) == DQ_JSON_ARRAY) {
+		dq_buf_add(name, "[]", 2);
+		f = dq_profile_field(p, name->buf, name->len);
+		while (dq_walk_element(&w, &c)) {
+			if (!f) {
+				p->overflow++;
+				continue;
+			}
+			pend(p, f, r, base, &c);
+			if ((c.type == DQ_JSON_OBJECT ||
+			     c.type == DQ_JSON_ARRAY) && c.vallen > 2)
+				add_nested(p, r, base, &c, name, depth + 1);
+		}
+		name->len = at;
+		return;
+	}
+	while (dq_walk_member(&w, &c)) {
+		name->len = at;
+		dq_buf_addch(name, '.');
+		add_key(p, name, c.key, c.keylen, c.flags & DQ_M_KEY_ESC);
+		f = dq_profile_field(p, name->buf, name->len);
+		if (!f) {
+			p->overflow++;
+			continue;
+		}
+		pend(p, f, r, base, &c);
+		if ((c.type == DQ_JSON_OBJECT || c.type == DQ_JSON_ARRAY) &&
+		    c.vallen > 2)
+			add_nested(p, r, base, &c, name, depth + 1);
+	}
+	name->len = at;
+}
+
+/* A top-level member holding an object or array: its name as a path. */
+static void __attribute__((noinline))
+add_member_nested(struct dq_profile *p, const struct dq_record *r,
+		  size_t base, const struct dq_member *m)
+{
+	dq_buf_reset(&p->path);
+	add_key(p, &p->path, m->key, m->keylen, m->flags & DQ_M_KEY_ESC);
+	add_nested(p, r, base, m, &p->path, 1);
+}
+
 void
 dq_profile_add(struct dq_profile *p, const struct dq_record *r)
 {
@@ -524,6 +627,9 @@ dq_profile_add(struct dq_profile *p, const struct dq_record *r)
 			continue;
 		}
 		pend(p, f, r, base, m);
+		if ((m->type == DQ_JSON_OBJECT || m->type == DQ_JSON_ARRAY) &&
+		    m->vallen > 2)
+			add_member_nested(p, r, base, m);
 	}
 	if (++p->batch_rows == DQ_PROFILE_BATCH_ROWS ||
 	    p->batch.len >= DQ_PROFILE_BATCH_BYTES)
@@ -545,6 +651,16 @@ field_merge(struct dq_profile_field *d, struct dq_profile_field *s)
 	}
 	d->zeros += s->zeros;
 	d->negatives += s->negatives;
+	d->nobj += s->nobj;
+	for (int k = 0; k < DQ_PROFILE_ALEN; k++)
+		d->alen[k] += s->alen[k];
+	if (s->alen_max || s->alen[0]) {
+		if ((!d->alen_max && !d->alen[0]) || s->alen_min < d->alen_min)
+			d->alen_min = s->alen_min;
+	}
+	d->alen_sum += s->alen_sum;
+	if (s->alen_max > d->alen_max)
+		d->alen_max = s->alen_max;
 	for (int k = 0; k < 4; k++)
 		d->kinds[k] += s->kinds[k];
 	for (int k = 0; k < 3; k++)
@@ -637,6 +753,32 @@ dq_profile_distinct(const struct dq_profile_field *f)
 {
 	return floor(dq_hll_count(&f->hll) + 0.5);
 }
+uint64_t
+dq_profile_slots(const struct dq_profile *p, const struct dq_profile_field *f)
+{
+	const char *s = f->name, *last = NULL;
+	size_t n = f->namelen;
+
+	/* The last unescaped '.' or a final "[]": a nested field. */
+	if (n >= 2 && s[n - 1] == ']' && s[n - 2] == '[' &&
+	    (n < 3 || s[n - 3] != '\\'))
+		return f->present;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '.')
+			last = s + i;
+	}
+	if (!last)
+		return p->rows;
+	/* The parent's objects (dq_profile_field is not const: search). */
+	for (size_t i = 0; i < p->nf; i++)
+		if (p->f[i]->namelen == (size_t)(last - s) &&
+		    !memcmp(p->f[i]->name, s, (size_t)(last - s)))
+			return p->f[i]->nobj;
+	return f->present;
+}
+
 double
 dq_profile_null_rate(const struct dq_profile_field *f, uint64_t rows)
 {

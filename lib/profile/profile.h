@@ -47,6 +47,11 @@
 #define DQ_PROFILE_SHAPE_CAP 64
 #define DQ_PROFILE_EXAMPLES 25
 #define DQ_PROFILE_EXAMPLE_MAX 200
+/* Nested values: levels below the record's members that are profiled as
+ * fields of their own ("addr.city", "items[].sku"), and the array length
+ * buckets: 0 to 9 elements, then 10 or more. */
+#define DQ_PROFILE_MAX_DEPTH 16
+#define DQ_PROFILE_ALEN 11
 
 /* Records per batch, and the batch's text before it is profiled early. */
 #define DQ_PROFILE_BATCH_ROWS 256
@@ -99,6 +104,12 @@ struct dq_profile_field {
 	 * 1970 (UTC; a time without zone is taken as UTC). */
 	double tmax;
 	int has_tmax;
+	/* Nested data: object values (the records a nested member could
+	 * have been in), array values by length, and their greatest and
+	 * total lengths. */
+	uint64_t nobj;
+	uint64_t alen[DQ_PROFILE_ALEN];
+	uint64_t alen_min, alen_max, alen_sum;
 	/* The engine's own: the value cache (or NULL) and the values of the
 	 * current batch not yet profiled. */
 	struct dq_profile_vcache *vc;
@@ -132,7 +143,7 @@ struct dq_profile {
 	struct dq_buf batch;
 	size_t batch_rows;
 	uint64_t rowhash[DQ_PROFILE_BATCH_ROWS]; /* for the dups sketch */
-	struct dq_buf text, iso, num; /* scratch */
+	struct dq_buf text, iso, num, path; /* scratch */
 };
 
 /* Start an empty profile; caps is copied (NULL: DQ_PROFILE_CAPS_INIT). */
@@ -141,7 +152,12 @@ void dq_profile_init(struct dq_profile *p, const struct dq_profile_caps *caps);
 void dq_profile_release(struct dq_profile *p);
 
 /* Add one record (borrowed; its text is copied).  The member r->dq (the
- * _dq metadata) is skipped.  Its values are profiled by the next
+ * _dq metadata) is skipped.  A member holding an object or an array is a
+ * field, and so are the values inside, by their paths (stream/path.h):
+ * "addr.city" for a member of an object, "tags[]" for the elements of an
+ * array, "items[].sku" for a member of an element; keys holding '.', '[',
+ * ']' or '\' are escaped with a backslash.  DQ_PROFILE_MAX_DEPTH levels
+ * down at most.  Its values are profiled by the next
  * dq_profile_flush() at the latest. */
 void dq_profile_add(struct dq_profile *p, const struct dq_record *r);
 /* Profile the values still queued: call before reading p's figures. */
@@ -177,5 +193,12 @@ int dq_profile_dominant(const struct dq_profile_field *f);
 double dq_profile_null_rate(const struct dq_profile_field *f, uint64_t rows);
 /* The distinct-value estimate, rounded to an integer. */
 double dq_profile_distinct(const struct dq_profile_field *f);
+
+/* The number of places field f could have had a value: the rows for a
+ * top-level field, the objects of its parent for "P.key", its own values
+ * for "P[]" (an element is always there).  p is searched for the parent
+ * by name. */
+uint64_t dq_profile_slots(const struct dq_profile *p,
+			  const struct dq_profile_field *f);
 
 #endif

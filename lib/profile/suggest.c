@@ -72,7 +72,11 @@ suggest_field(cJSON *fields, struct dq_profile_field *f, uint64_t rows)
 	}
 	if (type)
 		cJSON_AddStringToObject(o, "type", type);
-	if (rows && f->present == rows && !f->nulls && !f->empty)
+	/* Values under "[]" (profile.h) are elements: whether a record has
+	 * any, and whether they repeat across records, are no per-field
+	 * facts of the kind required and unique state. */
+	int elements = strstr(f->name, "[]") != NULL;
+	if (rows && f->present == rows && !f->nulls && !f->empty && !elements)
 		cJSON_AddBoolToObject(o, "required", 1);
 	/* Exact numeric bounds only where a double holds the values. */
 	if (nnum == v && f->num.n == v && fabs(f->num.min) < 9007199254740992.0
@@ -96,7 +100,7 @@ suggest_field(cJSON *fields, struct dq_profile_field *f, uint64_t rows)
 			cJSON_AddItemToArray(e, cJSON_Parse(it[i].val));
 		return;
 	}
-	if (dq_hll_exact(&f->hll) && v >= 2 &&
+	if (dq_hll_exact(&f->hll) && v >= 2 && !elements &&
 	    dq_profile_distinct(f) == (double)v && (strings || nnum == v))
 		cJSON_AddBoolToObject(o, "unique", 1);
 	/* A pattern when at most three exact shapes cover every string. */
