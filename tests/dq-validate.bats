@@ -1098,6 +1098,16 @@ OUT
 	assert_output '{"tags":["a","b"],"org":["org1","orgX"],"em":["a@x.com","bad@@"],"n":[1,50,null,2.5],"t":[1]}'
 }
 
+@test "an items check in rules, with an if condition: a per-record check, not a grouped one (no group_by asked, no groups listed)" {
+	printf '%s\n' '{"id":1,"tags":[]}' '{"id":2,"tags":["a","a"]}' '{"id":3,"tags":["a","b"]}' >"$T/in"
+	echo '{"rules":{"T":{"check":"items","field":"tags","min_items":1,"unique_items":true,"if":{"expr":"id > 1"}}}}' >"$T/c.json"
+	run -1 dq validate -q -c "$T/c.json" --summary "$T/s.json" --violations "$T/v" "$T/in"
+	run -0 jq -c '[.code, .record_id, .field, .value, .message]' "$T/v"
+	assert_output '["T",2,"tags","a","an element is repeated"]'
+	run -0 jq -c '.rules[] | [.code, .check, .checked, .failures, has("groups")]' "$T/s.json"
+	assert_output '["T","items",2,1,false]'
+}
+
 @test "arrays as a whole: min_items, max_items, unique_items; required fails an empty array (issue 18, 2)" {
 	printf '{"fields":{"tags":{"min_items":1,"max_items":3,"unique_items":true},"links":{"required":true}}}' >"$T/c.json"
 	printf '%s\n' '{"tags":["a","b"],"links":["r1"]}' '{"tags":[],"links":[]}' '{"tags":["a","b","c","a"],"links":["r"]}' \

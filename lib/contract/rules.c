@@ -786,7 +786,7 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 	}
 	v = cJSON_GetObjectItemCaseSensitive(obj, "if");
 	if (v) {
-		if (r->kind >= DQ_RULE_UNIQUE)
+		if (r->kind >= DQ_RULE_UNIQUE && r->kind != DQ_RULE_ITEMS)
 			return dq_error("%s: \"if\" applies to per-record "
 					"checks only",
 					where);
@@ -1098,7 +1098,7 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 				      fields, nf, where);
 		goto out;
 	}
-	if (!nf && kind != DQ_RULE_ROW_COUNT && kind < DQ_RULE_GROUP_RATE) {
+	if (!nf && kind != DQ_RULE_ROW_COUNT && !dq_rule_grouped(kind)) {
 		dq_error("%s: needs \"field\" or \"fields\"", where);
 		goto out;
 	}
@@ -1107,7 +1107,7 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 
 	/* Checks over several fields at once, or none. */
 	if (kind == DQ_RULE_ANY_OF || kind == DQ_RULE_UNIQUE || kind == DQ_RULE_DUP_RATE ||
-	    kind == DQ_RULE_ORDER || kind == DQ_RULE_ROW_COUNT || kind >= DQ_RULE_GROUP_RATE) {
+	    kind == DQ_RULE_ORDER || kind == DQ_RULE_ROW_COUNT || dq_rule_grouped(kind)) {
 		const char *sep = kind == DQ_RULE_ANY_OF ? "|" : ",";
 		if (kind == DQ_RULE_ORDER) {
 			v = cJSON_GetObjectItemCaseSensitive(o, "before");
@@ -1121,7 +1121,7 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 			fields[nf++] = v->valuestring;
 			sep = "<";
 		}
-		if (kind >= DQ_RULE_GROUP_RATE) {
+		if (dq_rule_grouped(kind)) {
 			if (rule_fields(o, "group_by", &gb, &ngb, where))
 				goto out;
 			if (!ngb) {
@@ -1136,7 +1136,7 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 					    fields[i]);
 		}
 		struct dq_rule *r = rule_new(rs, code, (enum dq_rule_kind)kind, label.buf);
-		for (size_t i = 0; i < nf && kind < DQ_RULE_GROUP_RATE; i++)
+		for (size_t i = 0; i < nf && !dq_rule_grouped(kind); i++)
 			rule_add_slot(rs, r, fields[i]);
 		for (size_t i = 0; i < ngb; i++)
 			rule_add_slot(rs, r, gb[i]);
@@ -1147,11 +1147,11 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 			r->allow_equal = v ? cJSON_IsTrue(v) : 1;
 		}
 		if (kind == DQ_RULE_DUP_RATE || kind == DQ_RULE_ROW_COUNT ||
-		    kind >= DQ_RULE_GROUP_RATE) {
+		    dq_rule_grouped(kind)) {
 			if (set_rate_bounds(r, mn, mx, where))
 				goto out;
 		}
-		if (kind >= DQ_RULE_GROUP_RATE) {
+		if (dq_rule_grouped(kind)) {
 			v = cJSON_GetObjectItemCaseSensitive(o, "when");
 			if (!v) {
 				dq_error("%s: needs \"when\"", where);

@@ -68,6 +68,14 @@ enum dq_rule_kind {
 /* "required", "any_of", ... indexed by enum dq_rule_kind. */
 extern const char *const dq_rule_kind_names[DQ_NRULE_KIND];
 
+/* The grouped rules (group_rate, group_count, group_run): per group_by
+ * key, decided at the end. */
+static inline int
+dq_rule_grouped(int kind)
+{
+	return kind >= DQ_RULE_GROUP_RATE && kind <= DQ_RULE_GROUP_RUN;
+}
+
 /* The score's categories, and their names in contracts and summaries. */
 enum dq_cat { DQ_CAT_SCHEMA, DQ_CAT_FORMAT, DQ_CAT_COMPLETENESS, DQ_CAT_BOUNDS,
 	   DQ_CAT_UNIQUENESS, DQ_NCAT };

@@ -389,7 +389,7 @@ absent_fields(const struct dq_rules *rs, const struct dq_rule *r, cJSON *a)
 	for (size_t i = 1; r->has_if && r->cond.expr &&
 			   i < r->cond.expr->nslots && n < 60; i++)
 		sl[n++] = r->cond.expr->slots[i];
-	if (r->kind >= DQ_RULE_GROUP_RATE)
+	if (dq_rule_grouped(r->kind))
 		sl[n++] = r->when.slot;
 	for (size_t i = 1; r->when.expr && i < r->when.expr->nslots && n < 60;
 	     i++)
@@ -544,7 +544,7 @@ dq_score_summary(const struct dq_rules *rs, const struct dq_check *ck,
 		if (r->has_measured)
 			cJSON_AddNumberToObject(j, "measured", r->measured);
 		/* Grouped rules: every group's figure, as data. */
-		if (r->kind >= DQ_RULE_GROUP_RATE && !o->partial) {
+		if (dq_rule_grouped(r->kind) && !o->partial) {
 			cJSON *gs = cJSON_AddArrayToObject(j, "groups");
 			for (size_t k = 0; k < r->ngroups; k++) {
 				const struct dq_group *g = &r->groups[k];
