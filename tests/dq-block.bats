@@ -430,3 +430,22 @@ rec-10-dup-0 rec-10-org national_id,last_dob,first_dob,names_year,names_day,last
 	{"id":"rec3","fields":{"name":"Bob","email":"bob@y.org","modified":"2024-02-01"},"_dq":{"cluster":"cf41b7211b1373e0f","members":["rec3"],"provenance":{"id":"rec3","fields":"rec3"}}}
 	O
 }
+
+@test "a name with [] in a blocking key, a compared field or survivorship is refused at load, not a key that finds nothing (issue 18)" {
+	printf '%s\n' '{"id":"1","tags":["a"]}' '{"id":"2","tags":["a"]}' >"$T/r.ndjson"
+	run -2 --separate-stderr dq block -q --rule 'tags[]' "$T/r.ndjson"
+	assert_output ''
+	[[ $stderr == *"key part field 'tags[]': 'tags[]' names every element of an array; a key reads one value"* ]]
+	printf '%s\n' '{"a":{"id":"1","tags":["a"]},"b":{"id":"2","tags":["a"]}}' >"$T/p.ndjson"
+	echo '{"compare":{"fields":{"tags[]":{"comparator":"exact"}}}}' >"$T/c.json"
+	run -2 --separate-stderr dq score -q -c "$T/c.json" "$T/p.ndjson"
+	[[ $stderr == *"'compare.fields.tags[]': a name with [] names every element of an array"* ]]
+	echo '{"survivorship":{"timestamp":"items[].at"}}' >"$T/s.json"
+	run -2 --separate-stderr dq merge -q -c "$T/s.json" --records "$T/r.ndjson" /dev/null
+	[[ $stderr == *"'survivorship.timestamp': 'items[].at' names every element of an array"* ]]
+	# An escaped bracket is a plain key: a record may hold "tags[]".
+	printf '%s\n' '{"id":"1","tags[]":"x"}' '{"id":"2","tags[]":"x"}' >"$T/k.ndjson"
+	run -0 --separate-stderr dq block -q --rule 'tags\[\]' "$T/k.ndjson"
+	run -0 jq -c '[.a.id, .b.id]' <<<"$output"
+	assert_output '["1","2"]'
+}

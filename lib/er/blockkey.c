@@ -117,6 +117,20 @@ split_names(struct dq_blockkey_part *p, struct dq_buf *err)
 			p->field = NULL;
 			return -1;
 		}
+		if (dq_path_has_each(t, (size_t)(te - t))) {
+			dq_buf_addf(err, "key part field '%s': '%s' names "
+				    "every element of an array; a key reads "
+				    "one value (name one element's field "
+				    "without [])", p->field, t);
+			free(c);
+			free(p->names);
+			free(p->lens);
+			p->names = NULL;
+			p->lens = NULL;
+			free(p->field);
+			p->field = NULL;
+			return -1;
+		}
 		p->names = dq_xrealloc(p->names,
 				       (p->nnames + 1) * sizeof(*p->names));
 		p->lens = dq_xrealloc(p->lens,

@@ -55,6 +55,7 @@
 #include "base/u64map.h"
 #include "er/compare.h"
 #include "norm/date.h"
+#include "stream/path.h"
 
 static const char *const cmp_names[DQ_FS_NCMP] = {
 	"exact", "jaro_winkler", "levenshtein", "damerau_levenshtein",
@@ -270,6 +271,11 @@ load_field(struct dq_fs_model *m, const cJSON *fo, struct dq_buf *err)
 	double d;
 
 	snprintf(path, sizeof(path), "compare.fields.%s", fo->string);
+	if (dq_path_has_each(fo->string, strlen(fo->string))) {
+		dq_buf_addf(err, "'%s': a name with [] names every element of "
+			    "an array; a comparison reads one value", path);
+		return -1;
+	}
 	if (m->n == DQ_FS_MAX_FIELDS) {
 		dq_buf_addf(err, "'%s': at most %d fields can be compared",
 			    path, DQ_FS_MAX_FIELDS);

@@ -92,6 +92,10 @@ opt_string(const cJSON *o, const char *key, char **out, const char *path)
 	if (!cJSON_IsString(v) || !*v->valuestring)
 		return dq_error("contract: '%s.%s' must be a field name",
 				path, key);
+	if (dq_path_has_each(v->valuestring, strlen(v->valuestring)))
+		return dq_error("contract: '%s.%s': '%s' names every element "
+				"of an array; survivorship reads one value",
+				path, key, v->valuestring);
 	free(*out);
 	*out = dq_xstrdup(v->valuestring);
 	return 0;

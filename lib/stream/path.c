@@ -25,6 +25,19 @@ dq_path_is_nested(const char *name, size_t n)
 	return 0;
 }
 
+int
+dq_path_has_each(const char *name, size_t n)
+{
+	struct dq_path p;
+	int each;
+
+	if (!dq_path_is_nested(name, n))
+		return 0;
+	each = !dq_path_parse(&p, name, n, NULL) && p.neach > 0;
+	dq_path_release(&p);
+	return each;
+}
+
 static void
 add_step(struct dq_path *p, const char *key, size_t len)
 {

@@ -63,6 +63,14 @@ struct dq_path {
 int dq_path_is_nested(const char *name, size_t n);
 
 /*
+ * Does name step through an array ("tags[]", "items[].sku")?  Such a name
+ * names many values: the programs that read one value by name (blocking
+ * keys, comparison, survivorship) refuse it at load rather than find
+ * nothing in every record.
+ */
+int dq_path_has_each(const char *name, size_t n);
+
+/*
  * Parse name (n bytes) into p.  Returns 0, or -1 when name is not a path
  * (see above; *why, if not NULL, says what is wrong: static text).  p is
  * left empty on failure and needs dq_path_release() either way.
