@@ -105,23 +105,15 @@ split_names(struct dq_blockkey_part *p, struct dq_buf *err)
 		const char *t = skip_ws(s, s + strlen(s));
 		char *te = (char *)trim_end(t, t + strlen(t));
 		*te = '\0';
-		if (t == te) {
+		if (t == te)
 			dq_buf_addf(err, "key part field '%s': empty field "
 				    "name", p->field);
-			free(c);
-			free(p->names);
-			free(p->lens);
-			p->names = NULL;
-			p->lens = NULL;
-			free(p->field);
-			p->field = NULL;
-			return -1;
-		}
-		if (dq_path_has_each(t, (size_t)(te - t))) {
+		else if (dq_path_has_each(t, (size_t)(te - t)))
 			dq_buf_addf(err, "key part field '%s': '%s' names "
 				    "every element of an array; a key reads "
 				    "one value (name one element's field "
 				    "without [])", p->field, t);
+		if (t == te || dq_path_has_each(t, (size_t)(te - t))) {
 			free(c);
 			free(p->names);
 			free(p->lens);
