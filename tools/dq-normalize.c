@@ -454,17 +454,24 @@ struct worker {
 	uint64_t seq;    /* the record in hand */
 };
 
-static struct tally *
+static void __attribute__((noinline))
+tally_grow(struct worker *w, size_t idx)
+{
+	size_t n = idx + 16;
+	w->t = dq_xrealloc(w->t, n * sizeof(*w->t));
+	memset(w->t + w->nt, 0, (n - w->nt) * sizeof(*w->t));
+	w->nt = n;
+}
+
+/* Called for every member of every record: the rare growth kept out of
+ * line. */
+static inline struct tally *
 tally_of(struct worker *w, const struct field *f)
 {
-	if (f->idx >= w->nt) {
-		size_t n = f->idx + 16;
-		w->t = dq_xrealloc(w->t, n * sizeof(*w->t));
-		memset(w->t + w->nt, 0, (n - w->nt) * sizeof(*w->t));
-		w->nt = n;
-	}
+	if (__builtin_expect(f->idx >= w->nt, 0))
+		tally_grow(w, f->idx);
 	struct tally *t = &w->t[f->idx];
-	if (!t->first)
+	if (__builtin_expect(!t->first, 0))
 		t->first = w->seq + 1;
 	return t;
 }
