@@ -118,14 +118,26 @@ OUT
 	assert_output --partial "pass_mar"
 }
 
-@test "integrity-monitor: issues by rule and by record, and metrics, match expected/" {
+@test "integrity-monitor: the Airtable export read as it is, without jq; every id of a link checked (issue 18)" {
 	cp -r "$BATS_TEST_DIRNAME/../examples/integrity-monitor" "$BATS_TEST_TMPDIR/i"
 	rm -rf "$BATS_TEST_TMPDIR/i/out"
-	run -0 make -s -C "$BATS_TEST_TMPDIR/i" check DQ_BIN="$DQ_BIN"
+	# A jq that fails: the example must not need it.
+	mkdir "$BATS_TEST_TMPDIR/nojq"
+	printf '#!/bin/sh\necho "jq called" >&2\nexit 99\n' >"$BATS_TEST_TMPDIR/nojq/jq"
+	chmod +x "$BATS_TEST_TMPDIR/nojq/jq"
+	PATH="$BATS_TEST_TMPDIR/nojq:$PATH"
+	# OUT elsewhere: the reference file is found beside the contract.
+	run -0 make -s -C "$BATS_TEST_TMPDIR/i" check DQ_BIN="$DQ_BIN" OUT="$BATS_TEST_TMPDIR/o"
 	run -0 make -s -C "$BATS_TEST_TMPDIR/i" demo DQ_BIN="$DQ_BIN"
+	refute_output --partial "jq called"
+	assert_line "8 records, score 44, passed: false"
 	assert_line "  recE5q8: FMT-101, LNK-401"
 	assert_line "  recD4p2: DUP-601"
 	assert_line "  recH8t3: LNK-402"
+	# recB2k4 links recOrg02 (exists) and recOrg77 (does not): the
+	# second id is checked too.
+	assert_line "  recB2k4: LNK-401"
+	assert_line "  LNK-401 (error): 2 -- recB2k4 fields.Organization[1], recE5q8 fields.Organization[0]"
 	refute_line --partial "recA1x9"
 }
 

@@ -36,7 +36,8 @@ enum {
 	O_NO_HEADER,
 	O_PRINT_CONTRACT,
 	O_LINE_OFFSET,
-	O_REJECT_HISTORY
+	O_REJECT_HISTORY,
+	O_RECORDS
 };
 
 static const struct option common_long[] = {
@@ -55,6 +56,7 @@ static const struct option common_long[] = {
 	{ "print-contract", no_argument, NULL, O_PRINT_CONTRACT },
 	{ "line-offset", required_argument, NULL, O_LINE_OFFSET },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "records", required_argument, NULL, O_RECORDS },
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "reject-history", required_argument, NULL, O_REJECT_HISTORY },
 	{ "set", required_argument, NULL, O_SET },
@@ -73,6 +75,9 @@ static const char common_help[] =
 	"                        '[{', or '[' or '{' alone on the first line,\n"
 	"                        a JSON document)\n"
 	"      --input-format F  auto, ndjson, csv or json\n"
+	"      --records PATH    the records are the array at PATH in each\n"
+	"                        JSON document ({\"records\": [...]}: records;\n"
+	"                        data.items); other members are skipped\n"
 	"      --delimiter D     CSV delimiter, one or more characters\n"
 	"                        (default ','; \"\\t\" for tab; ', ' for FEBRL)\n"
 	"      --encoding ENC    CSV input encoding: utf-8 (default) or latin1\n"
@@ -311,6 +316,11 @@ common_option(struct dq_run *run, int c, const char *arg)
 		return 0;
 	case O_JSON:
 		run->in.format = DQ_FMT_JSON;
+		return 0;
+	case O_RECORDS:
+		if (!*arg)
+			return dq_error("--records: empty path");
+		run->in.records = arg;
 		return 0;
 	case O_INPUT_FORMAT: {
 		static const char *const fmts[] = { "auto", "ndjson", "jsonl",

@@ -38,7 +38,7 @@ static const struct keyspec cond_keys[] = {
 
 /* A reference: the key column of another NDJSON or CSV file. */
 static const struct keyspec ref_keys[] = {
-	{ "file", NULL, 0 }, { "key", NULL, 0 },
+	{ "file", NULL, 0 }, { "key", NULL, 0 }, { "records", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -87,6 +87,7 @@ static const struct keyspec rule_keys[] = {
 	{ "max_length", NULL, 0 },  { "before", NULL, 0 },
 	{ "allow_equal", NULL, 0 }, { "file", NULL, 0 },
 	{ "key", NULL, 0 },         { "group_by", NULL, 0 },
+	{ "records", NULL, 0 },
 	{ "order_by", NULL, 0 },    { "when", cond_keys, 0 },
 	{ "percent", NULL, 0 },     { "date_order", NULL, 0 },
 	{ "owner", NULL, 0 },       { "tags", NULL, 0 },

@@ -627,7 +627,7 @@ load_pattern(struct dq_rule *r, const cJSON *p, const char *where)
  * strictly (a bad line is an error: a set with a hole answers wrongly). */
 static int
 load_reference(struct dq_rules *rs, struct dq_rule *r, const char *file, const char *key,
-	       const char *where)
+	       const char *records, const char *where)
 {
 	struct dq_sidefile sf;
 	struct dq_buf t = DQ_BUF_INIT;
@@ -642,6 +642,7 @@ load_reference(struct dq_rules *rs, struct dq_rule *r, const char *file, const c
 		return dq_error("%s: cannot read the reference file", where);
 	}
 	dq_sidefile_init(&sf);
+	sf.in.records = records;
 	if (dq_sidefile_open(&sf, file)) {
 		dq_sidefile_release(&sf);
 		return dq_error("%s: cannot read the reference file", where);
@@ -915,13 +916,18 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 			continue;
 		const cJSON *file = cJSON_GetObjectItemCaseSensitive(v, "file");
 		const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "key");
+		const cJSON *recs =
+			cJSON_GetObjectItemCaseSensitive(v, "records");
 		if (!cJSON_IsString(file))
 			return dq_error("%s.%s: needs \"file\"", where,
 					ref_keys[k]);
+		if (recs && !cJSON_IsString(recs))
+			return dq_error("%s.%s.records: a field path, such as "
+					"\"records\"", where, ref_keys[k]);
 		NEW(k ? DQ_RULE_NOT_REFERENCE : DQ_RULE_REFERENCE);
 		if (load_reference(rs, r, file->valuestring,
 				   cJSON_IsString(key) ? key->valuestring : name,
-				   where))
+				   recs ? recs->valuestring : NULL, where))
 			return -1;
 	}
 #undef NEW
@@ -1262,13 +1268,21 @@ load_rule(struct dq_rules *rs, const char *code, const cJSON *o, const char *src
 				cJSON_GetObjectItemCaseSensitive(o, "file");
 			const cJSON *key =
 				cJSON_GetObjectItemCaseSensitive(o, "key");
+			const cJSON *recs =
+				cJSON_GetObjectItemCaseSensitive(o, "records");
 			if (!cJSON_IsString(file)) {
 				dq_error("%s: needs \"file\"", where);
+				goto out;
+			}
+			if (recs && !cJSON_IsString(recs)) {
+				dq_error("%s.records: a field path, such as "
+					 "\"records\"", where);
 				goto out;
 			}
 			if (load_reference(rs, r, file->valuestring,
 					   cJSON_IsString(key) ? key->valuestring
 							       : fields[i],
+					   recs ? recs->valuestring : NULL,
 					   where))
 				goto out;
 			break;

@@ -23,7 +23,8 @@
 
 /* Where a JSON document's reader is: between top-level values, inside the
  * top-level array before its first element, or after a comma there. */
-enum { DOC_TOP, DOC_FIRST, DOC_NEXT };
+/* DOC_WRAP: inside --records' wrapper objects, between members. */
+enum { DOC_TOP, DOC_FIRST, DOC_NEXT, DOC_WRAP };
 
 void
 dq_input_init(struct dq_input *in)
@@ -32,6 +33,7 @@ dq_input_init(struct dq_input *in)
 	in->fd = -1;
 	dq_csv_opts_init(&in->csv);
 	dq_buf_init(&in->doc, 0);
+	dq_buf_init(&in->wrap_key, 0);
 }
 
 static void
@@ -57,11 +59,43 @@ dq_input_release(struct dq_input *in)
 	free(in->buf);
 	in->buf = NULL;
 	dq_buf_release(&in->doc);
+	dq_buf_release(&in->wrap_key);
+	if (in->rpath_set)
+		dq_path_release(&in->rpath);
+	in->rpath_set = 0;
+}
+
+/* --records: its path parsed once; object keys only, JSON only. */
+static int
+records_path(struct dq_input *in)
+{
+	const char *why = NULL;
+
+	if (!in->records || in->rpath_set)
+		return 0;
+	if (in->format == DQ_FMT_CSV || in->format == DQ_FMT_NDJSON)
+		return dq_error("--records: reads JSON documents, not %s",
+				in->format == DQ_FMT_CSV ? "CSV" : "NDJSON");
+	if (dq_path_parse(&in->rpath, in->records, strlen(in->records),
+			  &why)) {
+		dq_path_release(&in->rpath);
+		return dq_error("--records: '%s' is not a field path (%s)",
+				in->records, why ? why : "bad syntax");
+	}
+	if (in->rpath.neach) {
+		dq_path_release(&in->rpath);
+		return dq_error("--records: '%s': object keys only, no []",
+				in->records);
+	}
+	in->rpath_set = 1;
+	return 0;
 }
 
 int
 dq_input_check(struct dq_input *in)
 {
+	if (records_path(in))
+		return -1;
 	for (size_t i = 0; i < in->nfiles; i++) {
 		if (!strcmp(in->files[i], "-"))
 			continue;
@@ -120,6 +154,14 @@ open_next(struct dq_input *in)
 	in->doc_state = DOC_TOP;
 	in->doc_rec = 0;
 	in->doc_linestart = 0;
+	in->wrap_level = 0;
+	in->wrap_found = 0;
+	if (in->records) {
+		if (records_path(in))
+			return -1;
+		if (in->cur == DQ_FMT_AUTO)
+			in->cur = DQ_FMT_JSON;
+	}
 	if (in->start || in->stop) {
 		if (in->start && lseek(in->fd, (off_t)in->start, SEEK_SET) < 0)
 			return dq_error("%s: %s", name, strerror(errno));
@@ -387,6 +429,175 @@ doc_consume(struct dq_input *in, size_t n)
 	in->off += n;
 }
 
+/* The next byte of a document without taking it: 0-255, -1 at the end
+ * of the file, -2 on a read error. */
+static int
+doc_peek(struct dq_input *in)
+{
+	while (in->beg == in->end && !in->eof)
+		if (fill(in) < 0)
+			return -2;
+	return in->beg == in->end ? -1 : (unsigned char)in->buf[in->beg];
+}
+
+/* The next byte that is not white space (taking the white space). */
+static int
+doc_peek_token(struct dq_input *in)
+{
+	int c;
+	while ((c = doc_peek(in)) >= 0 && is_ws((char)c))
+		doc_consume(in, 1);
+	return c;
+}
+
+static int
+doc_malformed(struct dq_input *in, int c, const char *want)
+{
+	if (c == -2)
+		return -1;
+	if (c == -1)
+		return dq_error("%s:%ld: the document ends early: expected %s",
+				in->name, in->lineno + 1, want);
+	return dq_error("%s:%ld:%ld: expected %s, found '%c'", in->name,
+			in->lineno + 1,
+			(long)(in->off - in->doc_linestart) + 1, want, c);
+}
+
+/* Skip one JSON value of a wrapper object, unread and unkept (it may be
+ * large: bytes go as they are met). */
+static int
+doc_skip_value(struct dq_input *in)
+{
+	int depth = 0, instr = 0, esc = 0, c;
+
+	for (;;) {
+		if ((c = doc_peek(in)) < 0)
+			return doc_malformed(in, c, "a value");
+		if (instr) {
+			instr = string_goes_on((char)c, &esc);
+			doc_consume(in, 1);
+			if (!instr && !depth)
+				return 0;
+			continue;
+		}
+		if (!depth && (c == ',' || c == '}' || c == ']' ||
+			       is_ws((char)c)))
+			return 0;
+		doc_consume(in, 1);
+		if (c == '"')
+			instr = 1;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && --depth == 0)
+			return 0;
+	}
+}
+
+/* A wrapper member's key into in->wrap_key, unescaped; the reader after
+ * its ':'. */
+static int
+doc_read_key(struct dq_input *in)
+{
+	struct dq_buf raw = DQ_BUF_INIT;
+	int esc = 0, c, rc = 0;
+
+	dq_buf_addch(&raw, '"');
+	doc_consume(in, 1);
+	for (;;) {
+		if ((c = doc_peek(in)) < 0) {
+			rc = doc_malformed(in, c, "the end of a key");
+			break;
+		}
+		dq_buf_addch(&raw, (char)c);
+		doc_consume(in, 1);
+		if (!string_goes_on((char)c, &esc))
+			break;
+	}
+	if (!rc && (c = doc_peek_token(in)) != ':')
+		rc = doc_malformed(in, c, "':' after a key");
+	if (!rc) {
+		doc_consume(in, 1);
+		dq_buf_reset(&in->wrap_key);
+		dq_json_unescape(raw.buf, raw.len, &in->wrap_key);
+	}
+	dq_buf_release(&raw);
+	return rc;
+}
+
+/*
+ * --records: walk a document's wrapper objects to the next array at the
+ * path, skipping every other member, and stop just inside it ('['
+ * taken, state DOC_FIRST): 1.  0 at the end of the input; -1 after a
+ * message (a document that is not an object, or that has no such array:
+ * reading nothing from it would be a silent empty result).
+ */
+static int
+wrap_next(struct dq_input *in)
+{
+	const struct dq_path *p = &in->rpath;
+	int c;
+
+	for (;;) {
+		c = doc_peek_token(in);
+		if (in->doc_state == DOC_TOP) {
+			if (c == -1)
+				return 0;
+			if (c != '{')
+				return doc_malformed(in, c, "an object holding "
+						     "the records array "
+						     "(--records)");
+			doc_consume(in, 1);
+			in->doc_state = DOC_WRAP;
+			in->wrap_level = 0;
+			in->wrap_found = 0;
+			continue;
+		}
+		if (c == ',') {
+			doc_consume(in, 1);
+		} else if (c == '}') {
+			doc_consume(in, 1);
+			if (in->wrap_level) {
+				in->wrap_level--;
+				continue;
+			}
+			in->doc_state = DOC_TOP;
+			if (!in->wrap_found)
+				return dq_error("%s:%ld: no array '%s' in this "
+						"document (--records)",
+						in->name, in->lineno + 1,
+						in->records);
+		} else if (c == '"') {
+			if (doc_read_key(in))
+				return -1;
+			const struct dq_path_step *st = &p->s[in->wrap_level];
+			int hit = in->wrap_level < p->n &&
+				  in->wrap_key.len == st->len &&
+				  !memcmp(in->wrap_key.buf, st->key, st->len);
+			c = doc_peek_token(in);
+			if (!hit) {
+				if (doc_skip_value(in))
+					return -1;
+			} else if (in->wrap_level + 1 < p->n) {
+				if (c != '{')
+					return doc_malformed(in, c, "an object");
+				doc_consume(in, 1);
+				in->wrap_level++;
+			} else {
+				if (c != '[')
+					return doc_malformed(in, c,
+							     "the records "
+							     "array");
+				doc_consume(in, 1);
+				in->wrap_found = 1;
+				in->doc_state = DOC_FIRST;
+				return 1;
+			}
+		} else {
+			return doc_malformed(in, c, "a key or '}'");
+		}
+	}
+}
+
 /*
  * The next record of a JSON document.  A top-level array's elements are
  * records, cut at its commas outside strings and nesting (so one bad
@@ -403,6 +614,13 @@ read_doc(struct dq_input *in, struct dq_item *it)
 	size_t i = 0, len = 0;
 	int top, term = 0;
 
+again:
+	if (in->records &&
+	    (in->doc_state == DOC_TOP || in->doc_state == DOC_WRAP)) {
+		int rc = wrap_next(in);
+		if (rc <= 0)
+			return rc;
+	}
 	for (;;) {
 		if (in->end - in->beg < 3 && !in->eof) {
 			if (fill(in) < 0)
@@ -423,8 +641,10 @@ read_doc(struct dq_input *in, struct dq_item *it)
 			in->doc_state = DOC_FIRST;
 			doc_consume(in, 1);
 		} else if (in->doc_state == DOC_FIRST && c == ']') {
-			in->doc_state = DOC_TOP;
 			doc_consume(in, 1);
+			in->doc_state = in->records ? DOC_WRAP : DOC_TOP;
+			if (in->records)
+				goto again;
 		} else {
 			break;
 		}
@@ -502,7 +722,7 @@ read_doc(struct dq_input *in, struct dq_item *it)
 	if (term == ',')
 		in->doc_state = DOC_NEXT;
 	else if (term == ']' || !top)
-		in->doc_state = DOC_TOP;
+		in->doc_state = in->records ? DOC_WRAP : DOC_TOP;
 	return 1;
 }
 

@@ -28,6 +28,7 @@
 
 #include "stream/csv.h"
 #include "stream/parquet.h"
+#include "stream/path.h"
 #include "stream/source.h"
 #include "base/util.h"
 
@@ -70,6 +71,13 @@ struct dq_input {
 	 * NDJSON unless forced. */
 	uint64_t start, stop;
 	long start_line;
+	/* The records are the elements of the array at this path of object
+	 * keys in each JSON document ("records" for {"records": [...]},
+	 * "data.items"), as Airtable's, Salesforce's and most REST APIs'
+	 * exports hold them; the other members are skipped, unread.  NULL:
+	 * the documents' top level (or NDJSON lines).  Reading as JSON
+	 * documents is implied. */
+	const char *records;
 
 	/* Counts, for summaries. */
 	uint64_t bytes;       /* bytes read */
@@ -99,6 +107,13 @@ struct dq_input {
 	long doc_rec;
 	uint64_t doc_linestart;
 	struct dq_buf doc;
+	/* --records: its keys, the wrapper object's depth the reader is
+	 * at, whether this document held the array, and a key being read. */
+	struct dq_path rpath;
+	int rpath_set;
+	size_t wrap_level;
+	int wrap_found;
+	struct dq_buf wrap_key;
 	struct dq_parquet *pq; /* a Parquet file's reader */
 	uint64_t pq_rows;      /* its rows so far */
 };
