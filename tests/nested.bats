@@ -90,3 +90,24 @@ setup() {
 	{"id":"rec4","fields":{"name":"Cy","email":"cy@z.org","modified":"2024-02-02","links":[]},"_dq":{"cluster":"c5768b6126fb57095","members":["rec4"],"provenance":{"id":"rec4","fields":"rec4"}}}
 	O
 }
+
+@test "rename from a field path moves the nested value to a top-level field; the rest byte for byte (issue 18)" {
+	printf '%s\n' '{"id":1,"a":{"b":" X ","c":"q"}}' '{"id":2,"a":{"c":1, "b" : [1,2]}}' \
+		'{"id":3,"a":{"b":{"z":1}}}' '{"id":4,"a.b":"flat","a":{"b":"nested"}}' \
+		'{"id":5,"ab":"taken","a":{"b":"n"}}' '{"id":6,"f":{"g":{"h":" deep ","i":2}}}' >n.ndjson
+	printf '{"rename":{"a.b":"ab","f.g.h":"h"},"fields":{"h":{"normalize":["trim"]}}}' >r.json
+	run -0 --separate-stderr dq normalize --no-lineage -c r.json n.ndjson
+	assert_output - <<'OUT'
+{"id":1,"a":{"c":"q"},"ab":" X "}
+{"id":2,"a":{"c":1},"ab":[1,2]}
+{"id":3,"a":{},"ab":{"z":1}}
+{"id":4,"ab":"flat","a":{"b":"nested"}}
+{"id":5,"ab":"taken","a":{"b":"n"},"_dq":{"not_renamed":["a.b"]}}
+{"id":6,"f":{"g":{"i":2}},"h":"deep"}
+OUT
+	# The same with the quick flag; a path with [] names many values.
+	run -0 --separate-stderr dq normalize --no-lineage --rename f.g.h=h n.ndjson
+	assert_line --index 5 '{"id":6,"f":{"g":{"i":2}},"h":" deep "}'
+	run -2 dq normalize --rename 'a[]=x' n.ndjson
+	assert_output --partial "--rename 'a[]': a path with [] names many values; rename moves one"
+}

@@ -29,6 +29,7 @@
 #include "stream/json.h"
 #include "stream/meta.h"
 #include "stream/path.h"
+#include "stream/walk.h"
 
 static const char synopsis[] =
 	"usage: dq-normalize [-c CONTRACT]... [OPTIONS] [FILE...]\n"
@@ -63,7 +64,8 @@ static const char help[] =
 	"      --state FIELDS    US state names -> USPS codes\n"
 	"      --zip FIELDS      US ZIP / ZIP+4, leading zeros restored where\n"
 	"                        the record's state (--state field) agrees\n"
-	"      --rename OLD=NEW  rename a field (repeatable)\n"
+	"      --rename OLD=NEW  rename a field (repeatable); OLD may be a\n"
+	"                        path (a.b=ab moves a nested value out)\n"
 	"\n"
 	"Output:\n"
 	"      --keep-original   keep the original of each changed value in\n"
@@ -121,6 +123,7 @@ struct opts {
 	struct field **fill_field; /* by fill */
 	char **renames;        /* pairs: from, to */
 	size_t nrenames;
+	struct dq_path **rename_from; /* per pair: from as a path, or NULL */
 	int keep_original;
 	int drop_unknown;
 	int lineage;
@@ -219,6 +222,40 @@ load_fills(const struct dq_contract *c)
 	return 0;
 }
 
+/* One rename, from -> to.  A from that is a path (fields.Name) moves
+ * that nested value to the top-level field to, in records without the
+ * exact key from; a path with [] names many values and is refused. */
+static int
+add_rename(char *from, char *to, const char *where)
+{
+	struct dq_path *p = NULL;
+
+	if (dq_path_is_nested(from, strlen(from))) {
+		if (dq_path_has_each(from, strlen(from))) {
+			dq_error("%s '%s': a path with [] names many values; "
+				 "rename moves one", where, from);
+			goto bad;
+		}
+		p = dq_xmalloc(sizeof(*p));
+		if (dq_path_parse(p, from, strlen(from), NULL)) {
+			dq_path_release(p);
+			free(p);
+			p = NULL; /* no path: the exact key only */
+		}
+	}
+	O.renames = dq_xrealloc(O.renames, (O.nrenames + 2) * sizeof(char *));
+	O.rename_from = dq_xrealloc(O.rename_from,
+				    (O.nrenames / 2 + 1) * sizeof(*p));
+	O.rename_from[O.nrenames / 2] = p;
+	O.renames[O.nrenames++] = from;
+	O.renames[O.nrenames++] = to;
+	return 0;
+bad:
+	free(from);
+	free(to);
+	return -1;
+}
+
 static int
 load_renames(const struct dq_contract *c)
 {
@@ -237,10 +274,9 @@ load_renames(const struct dq_contract *c)
 					"metadata, not a field to rename to "
 					"or from",
 					it->string);
-		O.renames = dq_xrealloc(O.renames,
-					(O.nrenames + 2) * sizeof(char *));
-		O.renames[O.nrenames++] = dq_xstrdup(it->string);
-		O.renames[O.nrenames++] = dq_xstrdup(it->valuestring);
+		if (add_rename(dq_xstrdup(it->string),
+			       dq_xstrdup(it->valuestring), "contract: rename"))
+			return -1;
 	}
 	return 0;
 }
@@ -420,11 +456,8 @@ option(void *ctx, int c, const char *arg)
 			return dq_error("--rename '%s': \"_dq\" is dq's "
 					"metadata, not a field to rename to "
 					"or from", arg);
-		O.renames = dq_xrealloc(O.renames,
-					(O.nrenames + 2) * sizeof(char *));
-		O.renames[O.nrenames++] = dq_xstrndup(arg, (size_t)(eq - arg));
-		O.renames[O.nrenames++] = dq_xstrdup(eq + 1);
-		return 0;
+		return add_rename(dq_xstrndup(arg, (size_t)(eq - arg)),
+				  dq_xstrdup(eq + 1), "--rename");
 	}
 	case O_KEEP_ORIGINAL: O.keep_original = 1; return 0;
 	case O_DROP_UNKNOWN: O.drop_unknown = 1; return 0;
@@ -446,6 +479,7 @@ struct worker {
 	/* Values along paths: new values, one after another, the edits
 	 * that put them in place (offsets into pv until the splice). */
 	struct dq_buf pv, pv1, splice;
+	struct dq_buf moved; /* a renamed nested value */
 	struct dq_path_edit *edits;
 	size_t nedits, edcap;
 	struct field *key_cache[KEY_CACHE];
@@ -490,8 +524,10 @@ do_renames(struct worker *w, struct dq_record *r)
 {
 	for (size_t i = 0; i < O.nrenames; i += 2) {
 		const char *from = O.renames[i], *to = O.renames[i + 1];
+		const struct dq_path *p = O.rename_from[i / 2];
+		struct dq_member leaf;
 		long at = dq_record_find(r, from, strlen(from));
-		if (at < 0)
+		if (at < 0 && !(p && dq_path_get(p, r, &leaf, NULL)))
 			continue;
 		/* Never make a duplicate key: if the new name is taken, the
 		 * field keeps its source name and the clash is noted. */
@@ -502,7 +538,16 @@ do_renames(struct worker *w, struct dq_record *r)
 					       strlen(from));
 			continue;
 		}
-		dq_record_rename(r, (size_t)at, to, strlen(to));
+		if (at >= 0) {
+			dq_record_rename(r, (size_t)at, to, strlen(to));
+			continue;
+		}
+		/* A nested value moves out to the top level (at the end). */
+		dq_buf_reset(&w->moved);
+		if (dq_path_take(p, r, &w->moved, &w->splice))
+			dq_record_add(r, to, strlen(to), w->moved.buf,
+				      w->moved.len,
+				      dq_walk_type(w->moved.buf[0]));
 	}
 }
 
@@ -926,6 +971,7 @@ work_finish(void *ctx, void *ws, int k)
 	dq_buf_release(&w->pv);
 	dq_buf_release(&w->pv1);
 	dq_buf_release(&w->splice);
+	dq_buf_release(&w->moved);
 	free(w->edits);
 	free(w);
 }
@@ -1020,6 +1066,12 @@ opts_release(void)
 	dq_steps_release(&O.set);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
+	for (size_t i = 0; i < O.nrenames / 2; i++)
+		if (O.rename_from[i]) {
+			dq_path_release(O.rename_from[i]);
+			free(O.rename_from[i]);
+		}
+	free(O.rename_from);
 	free(O.renames);
 	free(O.quick);
 	free(O.paths);

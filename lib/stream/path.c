@@ -400,3 +400,51 @@ dq_path_splice(struct dq_record *r, size_t top, const struct dq_path_edit *e,
 	dq_buf_add(buf, p, (size_t)(end - p));
 	dq_record_set(r, top, buf->buf, buf->len, (enum dq_json_type)m->type);
 }
+
+int
+dq_path_take(const struct dq_path *p, struct dq_record *r, struct dq_buf *val,
+	     struct dq_buf *buf)
+{
+	struct dq_member leaf, m, prev = { 0 };
+	long top;
+
+	if (p->n < 2 || p->neach || !dq_path_get(p, r, &leaf, &top) ||
+	    top < 0 || dq_record_find(r, p->name, p->namelen) >= 0)
+		return 0;
+	/* The object that holds the value: the top-level member's value,
+	 * then one key down for each step but the last. */
+	const char *s = r->m[top].val;
+	size_t n = r->m[top].vallen;
+	for (size_t k = 1; k + 1 < p->n; k++) {
+		if (!dq_walk_find(s, n, p->s[k].key, p->s[k].len, &m))
+			return 0;
+		s = m.val;
+		n = m.vallen;
+	}
+	/* Its members: the one whose value is the leaf goes, with the comma
+	 * before it (or after it, when it is the first). */
+	struct dq_walk w;
+	const char *from = NULL, *to = NULL;
+	int first = 1;
+	dq_walk_begin(&w, s, n);
+	while (dq_walk_member(&w, &m)) {
+		if (from) {
+			to = m.key - 1; /* the next member's opening quote */
+			break;
+		}
+		if (m.val == leaf.val) {
+			from = first ? m.key - 1 : prev.val + prev.vallen;
+			to = m.val + m.vallen;
+			if (!first)
+				break;
+		}
+		prev = m;
+		first = 0;
+	}
+	if (!from)
+		return 0;
+	dq_buf_add(val, leaf.val, leaf.vallen);
+	struct dq_path_edit e = { from, (size_t)(to - from), "", 0 };
+	dq_path_splice(r, (size_t)top, &e, 1, buf);
+	return 1;
+}

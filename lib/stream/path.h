@@ -152,4 +152,16 @@ struct dq_path_edit {
 void dq_path_splice(struct dq_record *r, size_t top,
 		    const struct dq_path_edit *e, size_t n, struct dq_buf *buf);
 
+/*
+ * Take the one value at p (no "[]" step, at least two keys deep) out of
+ * r: its raw JSON appended to val, and its member removed from the object
+ * that held it (the comma with it; everything else in the top-level
+ * member kept byte for byte).  1 when taken, 0 when r has no value there
+ * (or has the exact top-level key, which is no nested value).  buf is
+ * scratch.  For dq-normalize's rename of a nested field to a top-level
+ * one.
+ */
+int dq_path_take(const struct dq_path *p, struct dq_record *r,
+		 struct dq_buf *val, struct dq_buf *buf);
+
 #endif
