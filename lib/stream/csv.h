@@ -80,6 +80,9 @@ struct dq_csv_opts {
 	int latin1;
 	/* There is no header row: columns are named "1", "2", ... */
 	int no_header;
+	/* Parse every row with libcsv, never the fast path (see csv.c): the
+	 * reference the tests compare the fast path with. */
+	int reference;
 };
 
 /* Set the defaults: ",", UTF-8 input, a header row. */

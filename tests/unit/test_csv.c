@@ -15,6 +15,9 @@
 
 #define MAX_ROWS 16
 
+/* 1: parse every row with libcsv (dq_csv_opts.reference). */
+static int use_reference;
+
 struct result {
 	int feed_rc; /* -1 if some dq_csv_feed() failed (feeding stops) */
 	int fini_rc;
@@ -67,6 +70,7 @@ run_n(const char *in, size_t n, const char *delim, int latin1, int no_header,
 	o.delim = delim;
 	o.latin1 = latin1;
 	o.no_header = no_header;
+	o.reference = use_reference;
 	c = dq_csv_new(&o);
 	while (n > 0) {
 		const char *nl = memchr(in, '\n', n);
@@ -760,6 +764,85 @@ test_huge(void)
 	free(v);
 }
 
+/* Two results equal in every respect: rows (JSON, raw, reason, line,
+ * row number), statuses, error text and columns. */
+static int
+same_result(const struct result *a, const struct result *b)
+{
+	if (a->feed_rc != b->feed_rc || a->fini_rc != b->fini_rc ||
+	    a->n != b->n || strcmp(a->err, b->err) || a->ncols != b->ncols)
+		return 0;
+	for (int i = 0; i < a->n && i < MAX_ROWS; i++) {
+		if ((!a->json[i]) != (!b->json[i]) ||
+		    (a->json[i] && (a->json_len[i] != b->json_len[i] ||
+				    memcmp(a->json[i], b->json[i],
+					   a->json_len[i]))) ||
+		    a->raw_len[i] != b->raw_len[i] ||
+		    memcmp(a->raw[i], b->raw[i], a->raw_len[i]) ||
+		    (!a->reason[i]) != (!b->reason[i]) ||
+		    (a->reason[i] && strcmp(a->reason[i], b->reason[i])) ||
+		    a->line[i] != b->line[i] || a->rowno[i] != b->rowno[i])
+			return 0;
+	}
+	for (size_t i = 0; i < a->ncols && i < MAX_ROWS; i++)
+		if (strcmp(a->col[i], b->col[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The fast path (rows without quotes or CR, csv.c's fast_row) against
+ * libcsv for every row, on random files over an alphabet that makes
+ * quote-free rows common and every hard case (quotes, doubled quotes,
+ * CR, CRLF, embedded line ends, empty fields, blank lines, non-ASCII,
+ * invalid UTF-8, delimiters of one and two bytes) frequent.
+ */
+static void
+test_fast_path_matches_libcsv(void)
+{
+	static const char *const alpha[] = {
+		"a", "b", "xyz", ",", ",", ";", "\t", " ", "\"", "\"\"",
+		"\n", "\n", "\r\n", "\r", "\xc3\xa9", "\xff", "1", ", ",
+	};
+	static const char *const delims[] = { ",", "\t", ";", ", " };
+	const int trials = 20000;
+	int differ = 0, first = -1;
+
+	for (int t = 0; t < trials; t++) {
+		char in[256];
+		size_t n = 0, parts = 1 + unit_pick(40);
+		for (size_t k = 0; k < parts; k++) {
+			const char *a = alpha[unit_pick(
+				sizeof(alpha) / sizeof(*alpha))];
+			size_t l = strlen(a);
+			if (n + l >= sizeof(in))
+				break;
+			memcpy(in + n, a, l);
+			n += l;
+		}
+		const char *d = delims[unit_pick(4)];
+		int latin1 = unit_pick(4) == 0, nohdr = unit_pick(4) == 0;
+		struct result fast, ref;
+		use_reference = 0;
+		run_n(in, n, d, latin1, nohdr, &fast);
+		use_reference = 1;
+		run_n(in, n, d, latin1, nohdr, &ref);
+		use_reference = 0;
+		if (!same_result(&fast, &ref)) {
+			differ++;
+			if (first < 0)
+				first = t;
+		}
+		result_free(&fast);
+		result_free(&ref);
+	}
+	char what[120];
+	snprintf(what, sizeof(what),
+		 "fast path equals libcsv on %d random files (first "
+		 "difference: trial %d)", trials, first);
+	UNIT_INT(differ, 0, what);
+}
+
 int
 main(void)
 {
@@ -774,5 +857,6 @@ main(void)
 	test_api();
 	test_escape_positions();
 	test_huge();
+	test_fast_path_matches_libcsv();
 	return unit_done();
 }
