@@ -608,6 +608,39 @@ exact_of() {
 	run -0 cmp "$T/e1" "$T/e2"
 }
 
+@test "a regular file on stdin is split like a named file; a pipe, or stdin read past its start, by one process (issue 23)" {
+	dq gen -n 20000 --seed 9 >"$T/g.ndjson"
+	printf '{"broken\n' >>"$T/g.ndjson"
+	dq gen -n 5000 --seed 10 >>"$T/g.ndjson"
+	run -0 --separate-stderr dq profile --jobs 3 --max-rejects 1 \
+		--summary "$T/sf" "$T/g.ndjson"
+	printf '%s\n' "$output" >"$T/named"
+	run -0 --separate-stderr dq profile --jobs 3 --max-rejects 1 \
+		--summary "$T/ss" <"$T/g.ndjson"
+	printf '%s\n' "$output" >"$T/stdin"
+	# The rejected line, read by a worker, is named by its line in the
+	# whole input.
+	[[ "$stderr" == *"-:20001:"* ]]
+	run -0 cmp "$T/named" "$T/stdin"
+	run -0 jq -c '[.processes, .counts.in, .counts.rejected]' "$T/sf"
+	assert_output '[3,25001,1]'
+	run -0 jq -c '[.processes, .counts.in, .counts.rejected]' "$T/ss"
+	assert_output '[3,25001,1]'
+	# A pipe is read by one process, with the same exact figures.
+	run -0 --separate-stderr sh -c "cat '$T/g.ndjson' | '$DQ_BIN/dq-profile' --jobs 3 --max-rejects 1 --summary '$T/sp'"
+	printf '%s\n' "$output" >"$T/pipe"
+	run -0 jq -c '[.processes, .counts.in]' "$T/sp"
+	assert_output '[1,25001]'
+	exact_of "$T/named" >"$T/e1"
+	exact_of "$T/pipe" >"$T/e2"
+	run -0 cmp "$T/e1" "$T/e2"
+	# stdin whose first line was already read (by the shell's read): the
+	# rest, by one process, from where it stands.
+	run -0 --separate-stderr sh -c "{ read -r first; '$DQ_BIN/dq-profile' --jobs 3 --max-rejects 1 --summary '$T/sr'; } <'$T/g.ndjson'"
+	run -0 jq -c '[.processes, .counts.in]' "$T/sr"
+	assert_output '[1,25000]'
+}
+
 @test "GNU parallel --pipe with --partial and --merge equals one run" {
 	command -v parallel >/dev/null || skip "GNU parallel not installed"
 	dq gen -n 20000 --seed 11 >"$T/g.ndjson"

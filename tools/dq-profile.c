@@ -307,6 +307,7 @@ main(int argc, char **argv)
 	static struct dq_profile prof;
 	struct dq_drift *drift = &O.drift;
 	cJSON *doc, *extra, *base = NULL, *rates;
+	int processes = 0; /* processes that read the input (summary) */
 	int gate = 0;
 
 	dq_drift_init(drift);
@@ -342,6 +343,7 @@ main(int argc, char **argv)
 		}
 		if (rc == 0)
 			profile_range(&prof, &run);
+		processes = rc ? rc : 1;
 		prof.rejected = run.n_rejected;
 	}
 
@@ -372,6 +374,8 @@ main(int argc, char **argv)
 	extra = cJSON_CreateObject();
 	cJSON_AddNumberToObject(extra, "rows", (double)prof.rows);
 	cJSON_AddNumberToObject(extra, "fields", (double)prof.nf);
+	if (processes)
+		cJSON_AddNumberToObject(extra, "processes", processes);
 	rates = cJSON_AddObjectToObject(extra, "nullRates");
 	for (size_t i = 0; i < prof.nf; i++)
 		cJSON_AddNumberToObject(rates, prof.f[i]->name,

@@ -138,14 +138,26 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 
 	if (jobs > DQ_SPLIT_MAX_JOBS)
 		jobs = DQ_SPLIT_MAX_JOBS;
-	if (jobs < 2 || run->in.nfiles != 1 || !strcmp(run->in.files[0], "-")
-	    || run->rejects_path || run->in.format == DQ_FMT_CSV)
+	int is_stdin = run->in.nfiles == 0 ||
+		       (run->in.nfiles == 1 && !strcmp(run->in.files[0], "-"));
+	if (jobs < 2 || run->in.nfiles > 1 || run->rejects_path ||
+	    run->in.format == DQ_FMT_CSV)
 		return 0;
 	/* Only a regular file is cut; anything else (a FIFO above all) is
-	 * not opened here, so the one reader is the one that reads it. */
-	if (stat(run->in.files[0], &st) || !S_ISREG(st.st_mode))
-		return 0;
-	fd = open(run->in.files[0], O_RDONLY);
+	 * not opened here, so the one reader is the one that reads it.  A
+	 * regular file on stdin (dq-profile < file) is cut like a named one
+	 * when it is read from its start: each worker reopens it
+	 * (/proc/self/fd/0) for a read position of its own. */
+	if (is_stdin) {
+		if (fstat(0, &st) || !S_ISREG(st.st_mode) ||
+		    lseek(0, 0, SEEK_CUR) != 0)
+			return 0;
+		fd = open("/proc/self/fd/0", O_RDONLY);
+	} else {
+		if (stat(run->in.files[0], &st) || !S_ISREG(st.st_mode))
+			return 0;
+		fd = open(run->in.files[0], O_RDONLY);
+	}
 	if (fd < 0)
 		return 0;
 	const char *why = NULL;
@@ -157,7 +169,8 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 		if (why && (forced ||
 			    (uint64_t)st.st_size >= DQ_SPLIT_MIN_BYTES))
 			dq_log(run, "info", "read", "%s: %s; read by one "
-			       "process", run->in.files[0], why);
+			       "process", is_stdin ? "-" : run->in.files[0],
+			       why);
 		close(fd);
 		return 0;
 	}
@@ -188,6 +201,14 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 			run->in.start = cut[k];
 			run->in.stop = cut[k + 1];
 			run->in.start_line = count_lines(fd, cut[k]);
+			if (is_stdin) {
+				/* The file again, with a read position of
+				 * this worker's own. */
+				int own = open("/proc/self/fd/0", O_RDONLY);
+				if (own < 0 || dup2(own, 0) < 0)
+					_exit(2);
+				close(own);
+			}
 			close(fd);
 			worker(run, w, pp[1]);
 		}
@@ -208,5 +229,5 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			rc = -1;
 	}
-	return rc;
+	return rc < 0 ? -1 : n;
 }

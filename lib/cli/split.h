@@ -46,10 +46,12 @@ struct dq_split_work {
 /*
  * Read run's one input file with up to jobs processes (at most
  * DQ_SPLIT_MAX_JOBS).  Returns 0, having read nothing, when splitting
- * does not apply: fewer than 2 jobs, not exactly one input file, standard
- * input, --rejects, CSV, not a regular file, not NDJSON, or smaller than
- * DQ_SPLIT_MIN_BYTES unless forced.  Else 1 when every range was read and
- * merged, -1 when a worker failed (its state is not merged).
+ * does not apply: fewer than 2 jobs, not exactly one input file, --rejects,
+ * CSV, not a regular file (standard input is one when it is redirected
+ * from a file and read from its start), not NDJSON, or smaller than
+ * DQ_SPLIT_MIN_BYTES unless forced.  Else the number of processes that
+ * read a range (1 or more) when every range was read and merged, -1 when
+ * a worker failed (its state is not merged).
  */
 int dq_split_run(struct dq_run *run, long long jobs, int forced,
 		 const struct dq_split_work *w);
