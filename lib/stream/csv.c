@@ -169,6 +169,13 @@ struct dq_csv {
 
 	int fatal;
 	struct dq_buf err;
+
+	/* fast_row's fields: where each starts (in the line, or in fdec
+	 * when it was quoted), its length, and which of the two. */
+	size_t *foff, *flen;
+	char *fdec_of;
+	size_t fcap;
+	struct dq_buf fdec;
 };
 
 static void
@@ -634,30 +641,74 @@ start_row(struct dq_csv *c, long lineno)
 }
 
 /*
- * The fast path: a whole row on one line, with a one-byte delimiter and
- * no quote before its line end.  Such a row has no quoting to undo: its
- * fields are exactly the bytes between delimiters, which is how libcsv
- * (strict, no space trimming, a CR before the line end taken as data:
- * is_lf) splits it, so the fields go to the same callbacks without
- * libcsv's per-byte state machine.  libcsv sits idle at a row start
- * meanwhile.  s[0..n) is the row without its line end.  tests/unit/
- * test_csv.c compares the two on random files.
+ * The fast path: a whole row on one line, with a one-byte delimiter,
+ * whose quoted fields (if any) are quoted whole ("a,b", "say ""hi""")
+ * and close on that line.  Such a row is split at its delimiters and its
+ * quoted fields undone here, giving exactly libcsv's fields (strict, no
+ * space trimming, a CR before the line end taken as data: is_lf), which
+ * go to the same callbacks without libcsv's per-byte state machine;
+ * libcsv sits idle at a row start meanwhile.  Anything else -- a quote
+ * inside an unquoted field, text after a closing quote, a quoted field
+ * that goes on to the next line -- returns 1 before any field is handed
+ * on, and the row goes to libcsv, which reports what is wrong with it.
+ * s[0..n) is the row without its line end.  tests/unit/test_csv.c and
+ * tests/fuzz/fuzz_csv.c compare the two on every input they make.
  */
-static void
+static int
 fast_row(struct dq_csv *c, const char *s, size_t n)
 {
 	const char d = c->delim[0];
+	const char *p = s, *e = s + n;
+	size_t nf = 0;
 
+	dq_buf_reset(&c->fdec);
 	for (;;) {
-		const char *q = memchr(s, d, n);
-		size_t k = q ? (size_t)(q - s) : n;
-		on_field((void *)s, k, c);
-		if (!q)
+		if (nf == c->fcap) {
+			c->fcap = c->fcap ? 2 * c->fcap : 64;
+			c->foff = dq_xrealloc(c->foff, c->fcap * sizeof(size_t));
+			c->flen = dq_xrealloc(c->flen, c->fcap * sizeof(size_t));
+			c->fdec_of = dq_xrealloc(c->fdec_of, c->fcap);
+		}
+		if (p < e && *p == '"') {
+			const char *q = p + 1, *x;
+			c->foff[nf] = c->fdec.len;
+			c->fdec_of[nf] = 1;
+			for (;;) {
+				x = memchr(q, '"', (size_t)(e - q));
+				if (!x)
+					return 1; /* it closes on a later line */
+				dq_buf_add(&c->fdec, q, (size_t)(x - q));
+				if (x + 1 < e && x[1] == '"') {
+					dq_buf_addch(&c->fdec, '"');
+					q = x + 2;
+					continue;
+				}
+				break;
+			}
+			c->flen[nf] = c->fdec.len - c->foff[nf];
+			p = x + 1;
+			if (p < e && *p != d)
+				return 1; /* text after the closing quote */
+		} else {
+			const char *x = memchr(p, d, (size_t)(e - p));
+			const char *end = x ? x : e;
+			if (memchr(p, '"', (size_t)(end - p)))
+				return 1; /* a quote inside an unquoted field */
+			c->foff[nf] = (size_t)(p - s);
+			c->flen[nf] = (size_t)(end - p);
+			c->fdec_of[nf] = 0;
+			p = end;
+		}
+		nf++;
+		if (p == e)
 			break;
-		s = q + 1;
-		n -= k + 1;
+		p++; /* the delimiter; an empty field may follow it */
 	}
+	for (size_t i = 0; i < nf; i++)
+		on_field((void *)((c->fdec_of[i] ? c->fdec.buf : s) + c->foff[i]),
+			 c->flen[i], c);
 	end_row(c, 0);
+	return 0;
 }
 
 static int
@@ -709,10 +760,8 @@ feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
 	if (!inq && c->delim_len == 1 && !c->reference) {
 		size_t e = body < len ? body
 			   : len && src[len - 1] == '\n' ? len - 1 : SIZE_MAX;
-		if (e != SIZE_MAX && !memchr(src, '"', e)) {
-			fast_row(c, src, e);
+		if (e != SIZE_MAX && !fast_row(c, src, e))
 			return c->fatal ? -1 : 0;
-		}
 	}
 	/*
 	 * libcsv's own test for a line end (CR or LF) is inline, ours is a
@@ -772,6 +821,7 @@ dq_csv_new(const struct dq_csv_opts *o)
 	dq_buf_init(&c->conv, 0);
 	dq_buf_init(&c->rew, 0);
 	dq_buf_init(&c->err, 0);
+	dq_buf_init(&c->fdec, 0);
 	parser_init(c);
 	if (bad)
 		set_fatal(c, "invalid delimiter: %s", bad);
@@ -806,6 +856,10 @@ dq_csv_free(struct dq_csv *c)
 	dq_buf_release(&c->conv);
 	dq_buf_release(&c->rew);
 	dq_buf_release(&c->err);
+	dq_buf_release(&c->fdec);
+	free(c->foff);
+	free(c->flen);
+	free(c->fdec_of);
 	free(c->delim);
 	free(c);
 }
