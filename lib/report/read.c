@@ -1,0 +1,69 @@
+/*
+ * read.c - dq-report's document readers (see read.h): stream/input.h in
+ * its JSON-documents mode, one object at a time.
+ */
+#include <stdlib.h>
+
+#include "base/util.h"
+#include "report/read.h"
+#include "stream/input.h"
+
+cJSON *
+dq_report_doc(const char *path, const char *what)
+{
+	size_t len;
+	char *text = dq_read_whole(path, &len);
+	cJSON *o;
+
+	if (!text)
+		return NULL;
+	o = cJSON_ParseWithLengthOpts(text, len + 1, NULL, 1);
+	free(text);
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		dq_error("%s: not a JSON object (expected %s)", path, what);
+		return NULL;
+	}
+	return o;
+}
+
+int
+dq_report_each(const char *path,
+	       int (*fn)(void *ctx, cJSON *obj, const char *path, long line),
+	       void *ctx)
+{
+	struct dq_input in;
+	struct dq_item it;
+	char *files[1] = { (char *)path };
+	int rc;
+
+	dq_input_init(&in);
+	in.files = files;
+	in.nfiles = 1;
+	in.format = DQ_FMT_JSON;
+	if (dq_input_check(&in)) {
+		dq_input_release(&in);
+		return -1;
+	}
+	while ((rc = dq_input_next(&in, &it)) > 0) {
+		long line = it.doc ? it.srcline : it.line;
+		cJSON *o;
+
+		if (it.reason) {
+			rc = dq_error("%s:%ld: %s", path, line, it.reason);
+			break;
+		}
+		o = cJSON_ParseWithLength(it.text, it.len);
+		if (!cJSON_IsObject(o)) {
+			cJSON_Delete(o);
+			rc = dq_error("%s:%ld: not a JSON object", path, line);
+			break;
+		}
+		rc = fn(ctx, o, path, line);
+		cJSON_Delete(o);
+		if (rc)
+			break;
+	}
+	dq_input_release(&in);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# dq-report: one self-contained HTML page of a run's documents.  The page
+# is opened in headless Chromium and its rendered DOM checked for the
+# figures of tests/fixtures/report (people.ndjson through dq-validate and
+# dq-profile with people.json; every figure below worked out by hand from
+# those eight records and one malformed line).  The browser tests skip
+# only when chromium is not installed (scripts/install-deps installs it).
+#
+# The fixture was made with (DQ_RUN_ID=report-fixture):
+#   dq-validate -c people.json --summary summary.json \
+#       --violations violations.ndjson --quarantine /dev/null people.ndjson
+#   dq-profile people.ndjson > profile.json
+
+load helpers
+
+RFIX=$BATS_TEST_DIRNAME/fixtures/report
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+}
+
+# need_chromium: skip the test, saying why, without Debian's chromium.
+need_chromium() {
+	command -v chromium >/dev/null ||
+		skip "chromium is not installed (scripts/install-deps installs it)"
+}
+
+# render PAGE: load PAGE in headless Chromium, one launch, its own
+# profile; every connection goes to a proxy on a dead port, and the
+# browser's requests are logged.  The DOM after load goes to $T/dom.html,
+# the net log to $T/net.json, its text (tags taken out, one line per
+# block) to $T/text.
+render() {
+	timeout 60 chromium --headless --no-sandbox --disable-gpu \
+		--user-data-dir="$T/chromium" --no-first-run \
+		--disable-background-networking --disable-component-update \
+		--proxy-server=127.0.0.1:9 --log-net-log="$T/net.json" \
+		--dump-dom "file://$1" >"$T/dom.html" 2>"$T/chromium.err" ||
+		{ cat "$T/chromium.err"; return 1; }
+	sed -e 's/<[^>]*>/ /g' -e 's/&amp;/\&/g' -e 's/&lt;/</g' \
+		-e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" \
+		"$T/dom.html" | tr -s ' \t' | sed 's/^ //' >"$T/text"
+}
+
+# page_requests: the requests the page made (those on behalf of the
+# file:// document, by their network isolation key; the browser's own
+# update and account checks are not the page's), one URL a line.
+page_requests() {
+	jq -r '.constants.logEventTypes.URL_REQUEST_START_JOB as $t |
+		.events[] | select(.type == $t) | .params |
+		select((.network_isolation_key // "") | contains("file://")) |
+		.url' "$T/net.json"
+}
+
+# fixture_page: the report of the fixture's summary, violations and
+# profile, in $T/page.html.
+fixture_page() {
+	dq report --summary "$RFIX/summary.json" \
+		--violations "$RFIX/violations.ndjson" \
+		--profile "$RFIX/profile.json" -o "$T/page.html"
+}
+
+@test "help reads like a man page; version; usage errors exit 2" {
+	run -0 dq report --help
+	assert_line --partial "usage: dq-report"
+	assert_line --partial "--examples N"
+	assert_line --partial "Exit status: 0"
+	run -0 dq report --version
+	assert_output --regexp '^dq-report [0-9]+\.[0-9]+\.[0-9]+$'
+	run -2 dq report --top -1
+	assert_line "dq-report: --top: '-1' is not a whole number from 0 to 1000"
+	run -2 dq report "$RFIX/summary.json"
+	assert_output --partial "documents are named by their options"
+	run -2 dq report --violations "$RFIX/violations.ndjson"
+	assert_output --partial "--violations needs the run's --summary"
+}
+
+@test "a document of the wrong kind, or not JSON, is refused naming the file" {
+	run -2 dq report --summary "$RFIX/profile.json"
+	assert_output "dq-report: $RFIX/profile.json: not a dq-validate summary (its \"tool\" is 'dq-profile')"
+	run -2 dq report --profile "$RFIX/people.ndjson"
+	assert_output "dq-report: $RFIX/people.ndjson: not a JSON object (expected a dq-profile document)"
+	run -2 dq report --summary "$T/none.json"
+	assert_output --partial "none.json: No such file or directory"
+	printf '{"code":"AGE-1"}\nnot json\n' >"$T/v.ndjson"
+	run -2 dq report --summary "$RFIX/summary.json" --violations "$T/v.ndjson"
+	assert_output "dq-report: $T/v.ndjson:2: not a JSON object"
+}
+
+@test "the page names nothing outside itself: no URL, src, href, @import or url(" {
+	run -0 fixture_page
+	# The only links are the contents' anchors on the page itself.
+	run -1 grep -E -i -o 'https?:|//[a-z]|src=|@import|url\(|<script|<link|<img|<iframe' "$T/page.html"
+	run -0 grep -E -o 'href="[^"]*"' "$T/page.html"
+	assert_output $'href="#overview"\nhref="#rules"\nhref="#fields"'
+	# And a policy that forbids any fetch and any script.
+	run -0 grep -c "content=\"default-src 'none'; style-src 'unsafe-inline'\"" "$T/page.html"
+}
+
+@test "the rendered page shows the fixture's figures (worked out by hand)" {
+	need_chromium
+	fixture_page
+	render "$T/page.html"
+	run -0 cat "$T/text"
+	# 9 lines: 8 records + 1 malformed; 3 quarantined (p2, p3, p5).
+	assert_line "dq-validate 9 5 3 1 failed people 7043a4f114dde374 report-fixture 2026-12-07T15:04:33.553Z 1 "
+	assert_line --partial "66 / 100 score failed gate 80 pass mark 3 error violations"
+	assert_output --partial "format: 19.4444"
+	assert_output --partial "bounds: 15"
+	# 7 non-null emails, one without a domain: 1/7 = 14.3%.
+	assert_line "FMT:email email format error 7 1 14.3% failed ask for a working address "
+	# 7 ages, 17 and 130 outside 18..99: 2/7 = 28.6%.
+	assert_line "AGE-1 age range error 7 2 28.6% failed adults only "
+	assert_line "p3 age 17 below the minimum 18 "
+	assert_line "p5 age 130 above the maximum 99 "
+	# age: 7 of 8 present (p6 has none) = 87.5%; values 17 25 30 30 41
+	# 52 130: 6 distinct, median 30, mean 325/7 = 46.4286, population
+	# standard deviation 35.6766; quartiles 25 and 52, fences 25 - 40.5
+	# and 52 + 40.5: 130 the one outlier.
+	assert_output --partial "age integer completeness: 87.5% present: 7 missing: 1 null: 0 empty: 0 distinct: 6"
+	assert_output --partial "17 17 17 25 30 52 130 130 130 46.4286 35.6766"
+	assert_output --partial "Outliers (outside -15.5 .. 92.5): 1 — 130"
+	assert_output --partial "Top values 30: 2 30 2 "
+	# email: 1 null of 8; 6 e-mail addresses and 1 string.
+	assert_output --partial "email email completeness: 87.5% present: 8 missing: 0 null: 1 empty: 0 distinct: 7 type issues: 1 Type mix string: 1 string 1 email: 6 email 6"
+	# The browser asked for nothing on the page's behalf.
+	run -0 page_requests
+	assert_output ""
+}
+
+@test "the no-request check sees a page's requests (control)" {
+	need_chromium
+	printf '<!DOCTYPE html><img src="http://example.invalid/a.png"><style>@import url(https://fonts.example.invalid/b.css);</style>' >"$T/leaky.html"
+	render "$T/leaky.html"
+	run -0 page_requests
+	assert_line "http://example.invalid/a.png"
+	assert_line "https://fonts.example.invalid/b.css"
+}
+
+@test "hostile values stay text: script, quotes, RTL override, 10,000 characters" {
+	need_chromium
+	long=$(printf 'x%.0s' $(seq 10000))
+	jq -c --arg long "$long" '.rules |= map(if .code == "AGE-1" then .hint = "<script>document.title=\"pwned\"</script>" else . end)' \
+		"$RFIX/summary.json" >"$T/summary.json"
+	{
+		printf '%s\n' '{"record_id":"\"><img src=x onerror=alert(1)>","code":"AGE-1","field":"age","value":"<script>document.title=\"pwned\"</script>","message":"it'"'"'s \"quoted\""}'
+		printf '{"record_id":"r2","code":"AGE-1","field":"age","value":"abc\u202Edef","message":"rtl"}\n'
+		printf '{"record_id":"r3","code":"AGE-1","field":"age","value":"%s","message":"long"}\n' "$long"
+	} >"$T/v.ndjson"
+	dq report --summary "$T/summary.json" --violations "$T/v.ndjson" \
+		--title '</title><script>document.title="pwned"</script>' \
+		-o "$T/page.html"
+	render "$T/page.html"
+	# No element came from a value: no script, no img; the title is
+	# text.
+	run -1 grep -E -o '<(script|img)[ >]' "$T/dom.html"
+	run -0 grep -F -c '<title>&lt;/title&gt;&lt;script&gt;document.title="pwned"&lt;/script&gt;</title>' "$T/dom.html"
+	# The values are there as text, whole (the long one cut at 200).
+	run -0 cat "$T/text"
+	assert_line '"><img src=x onerror=alert(1)> age <script>document.title="pwned"</script> it'"'"'s "quoted" '
+	assert_line "r2 age abc"$'\u202E'"def rtl "
+	assert_line "r3 age $(printf 'x%.0s' $(seq 200))… (9800 more characters) long "
+	assert_line 'AGE-1 age range error 7 2 28.6% failed <script>document.title="pwned"</script> '
+	# The RTL override is isolated in its own <bdi>.
+	run -0 grep -c "<bdi>abc"$'\u202E'"def</bdi>" "$T/dom.html"
+}
+
+@test "caps: the page's size depends on --examples, not on the violations' number" {
+	local i
+	for i in $(seq 5000); do
+		printf '{"record_id":"r%d","code":"AGE-1","field":"age","value":%d,"message":"m"}\n' "$i" "$i"
+	done >"$T/many.ndjson"
+	head -n 3 "$T/many.ndjson" >"$T/few.ndjson"
+	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/many.ndjson" --examples 3 -o "$T/many.html"
+	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/few.ndjson" --examples 3 -o "$T/few.html"
+	cmp "$T/many.html" "$T/few.html"
+	run -0 grep -c '<td>r3</td>' "$T/many.html"
+	run -1 grep -c '<td>r4</td>' "$T/many.html"
+	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/many.ndjson" --examples 4 -o "$T/four.html"
+	run -0 grep -c '<td>r4</td>' "$T/four.html"
+}
+
+@test "violations of another run are counted on the page, not shown as this run's" {
+	printf '{"record_id":"x1","code":"NOPE-9","field":"f","value":1}\n{"no":"code"}\n' >"$T/v.ndjson"
+	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/v.ndjson" -o "$T/page.html"
+	run -0 grep -c "2 lines of $T/v.ndjson name no rule of $RFIX/summary.json" "$T/page.html"
+	run -1 grep -c 'x1' "$T/page.html"
+}
+
+@test "a full disk: exit 2, the message names the output" {
+	run -2 dq report --summary "$RFIX/summary.json" -o /dev/full
+	assert_output "dq-report: write error: /dev/full: No space left on device"
+}

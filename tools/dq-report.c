@@ -1,0 +1,231 @@
+/*
+ * dq-report - one self-contained HTML page of a run: the documents the
+ * other dq programs write (summaries, violations, a profile, scored
+ * pairs, review file, golden records, history), any subset, in.
+ *
+ * The engine is lib/report/: read.h reads the documents, report.h writes
+ * the sections, html.h escapes text and draws the charts.  This file is
+ * the story: options, read each document named, add its section, write
+ * the page.  See docs/report.md.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/opt.h"
+#include "cli/run.h"
+#include "report/read.h"
+#include "report/report.h"
+#include "stream/out.h"
+
+static const char help[] =
+	"usage: dq-report [OPTIONS] [-o FILE]\n"
+	"\n"
+	"Write one self-contained HTML page (inline CSS and SVG, no script,\n"
+	"no network) of the documents named: any subset of those below.\n"
+	"Each section is shown only when its document is given.\n"
+	"\n"
+	"Documents:\n"
+	"      --summary FILE    dq-validate's --summary: score, gate,\n"
+	"                        deductions, rules\n"
+	"      --violations FILE dq-validate's --violations: the rules'\n"
+	"                        examples (record id, field, value)\n"
+	"      --profile FILE    a dq-profile document: the fields\n"
+	"      --normalize-summary FILE, --block-summary FILE,\n"
+	"      --score-summary FILE, --merge-summary FILE\n"
+	"                        those programs' --summary: a row each in\n"
+	"                        the records table; merge's also clusters\n"
+	"\n"
+	"Caps (the page's size depends on these, not on the input's):\n"
+	"      --examples N      example violations per rule (default 5)\n"
+	"      --top N           top values and shapes per field\n"
+	"                        (default 10)\n"
+	"      --value-chars N   characters of one value (default 200)\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output FILE     the page (default stdout)\n"
+	"      --title TEXT      the page's title (default \"dq report\")\n"
+	"  -h, --help            this text\n"
+	"  -V, --version         print the version\n"
+	"\n"
+	"Exit status: 0 the page was written (whatever the run's gate); 2 a\n"
+	"usage error, or a document that cannot be read or is not of the\n"
+	"kind its option names.\n";
+
+enum {
+	O_BLOCK_SUMMARY = 1000,
+	O_EXAMPLES,
+	O_MERGE_SUMMARY,
+	O_NORMALIZE_SUMMARY,
+	O_PROFILE,
+	O_SCORE_SUMMARY,
+	O_SUMMARY,
+	O_TITLE,
+	O_TOP,
+	O_VALUE_CHARS,
+	O_VIOLATIONS
+};
+
+static const struct option longopts[] = {
+	{ "block-summary", required_argument, NULL, O_BLOCK_SUMMARY },
+	{ "examples", required_argument, NULL, O_EXAMPLES },
+	{ "help", no_argument, NULL, 'h' },
+	{ "merge-summary", required_argument, NULL, O_MERGE_SUMMARY },
+	{ "normalize-summary", required_argument, NULL, O_NORMALIZE_SUMMARY },
+	{ "output", required_argument, NULL, 'o' },
+	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "score-summary", required_argument, NULL, O_SCORE_SUMMARY },
+	{ "summary", required_argument, NULL, O_SUMMARY },
+	{ "title", required_argument, NULL, O_TITLE },
+	{ "top", required_argument, NULL, O_TOP },
+	{ "value-chars", required_argument, NULL, O_VALUE_CHARS },
+	{ "version", no_argument, NULL, 'V' },
+	{ "violations", required_argument, NULL, O_VIOLATIONS },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The summaries of the records table, in pipeline order. */
+enum { S_NORMALIZE, S_BLOCK, S_SCORE, S_MERGE, NSTAGES };
+static const char *const stage_tool[NSTAGES] = { "dq-normalize", "dq-block",
+						 "dq-score", "dq-merge" };
+
+struct opts {
+	const char *output, *title;
+	const char *summary, *violations, *profile;
+	const char *stage[NSTAGES];
+	struct dq_report_caps caps;
+};
+
+static void
+options(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(help, stdout);
+			exit(0);
+		case 'o': o->output = optarg; break;
+		case 'V':
+			printf("dq-report %s\n", DQ_VERSION);
+			exit(0);
+		case O_BLOCK_SUMMARY: o->stage[S_BLOCK] = optarg; break;
+		case O_EXAMPLES:
+			if (dq_opt_int("examples", optarg, 0, 1000,
+				       &o->caps.examples))
+				dq_usage_exit();
+			break;
+		case O_MERGE_SUMMARY: o->stage[S_MERGE] = optarg; break;
+		case O_NORMALIZE_SUMMARY: o->stage[S_NORMALIZE] = optarg; break;
+		case O_PROFILE: o->profile = optarg; break;
+		case O_SCORE_SUMMARY: o->stage[S_SCORE] = optarg; break;
+		case O_SUMMARY: o->summary = optarg; break;
+		case O_TITLE: o->title = optarg; break;
+		case O_TOP:
+			if (dq_opt_int("top", optarg, 0, 1000, &o->caps.top))
+				dq_usage_exit();
+			break;
+		case O_VALUE_CHARS:
+			if (dq_opt_int("value-chars", optarg, 10, 100000,
+				       &o->caps.value_chars))
+				dq_usage_exit();
+			break;
+		case O_VIOLATIONS: o->violations = optarg; break;
+		case ':':
+			dq_usage_error("option '%s' needs a value",
+				       argv[optind - 1]);
+		default:
+			dq_usage_error("option '%s' is unknown",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		dq_usage_error("'%s': documents are named by their options "
+			       "(--summary, --profile, ...)", argv[optind]);
+	if (o->violations && !o->summary)
+		dq_usage_error("--violations needs the run's --summary (the "
+			       "rules the examples belong to)");
+}
+
+/* The document path, which must be tool's (by its "tool" member) when
+ * tool is not NULL; exits 2 after a message when it is not. */
+static cJSON *
+document(const char *path, const char *tool, const char *what)
+{
+	cJSON *d = dq_report_doc(path, what);
+	const char *t;
+
+	if (!d)
+		exit(2);
+	t = dq_report_strv(d, "tool");
+	if (tool && (!t || strcmp(t, tool)))
+		dq_die("%s: not %s (its \"tool\" is %s%s%s)", path, what,
+		       t ? "'" : "", t ? t : "missing", t ? "'" : "");
+	return d;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct opts o = { .caps = DQ_REPORT_CAPS_INIT };
+	static struct dq_report r;
+	cJSON *validate = NULL, *profile = NULL, *stage[NSTAGES] = { 0 };
+	const cJSON *given[NSTAGES + 1];
+	const char *paths[NSTAGES + 1];
+	struct dq_buf page = DQ_BUF_INIT;
+	struct dq_out out;
+	size_t n = 0;
+	int rc = 0;
+
+	dq_run_setup("dq-report");
+	options(&o, argc, argv);
+	dq_report_init(&r, &o.caps);
+	if (o.title)
+		snprintf(r.title, sizeof r.title, "%s", o.title);
+	for (int i = 0; i < NSTAGES; i++) {
+		char what[64];
+		/* dq-validate's place in the pipeline: after dq-normalize. */
+		if (i == S_BLOCK && o.summary) {
+			validate = document(o.summary, "dq-validate",
+					    "a dq-validate summary");
+			given[n] = validate;
+			paths[n++] = o.summary;
+		}
+		if (!o.stage[i])
+			continue;
+		snprintf(what, sizeof what, "a %s summary", stage_tool[i]);
+		stage[i] = document(o.stage[i], stage_tool[i], what);
+		given[n] = stage[i];
+		paths[n++] = o.stage[i];
+	}
+	if (o.profile)
+		profile = document(o.profile, "dq-profile",
+				   "a dq-profile document");
+
+	rc = dq_report_overview(&r, validate, given, paths, n);
+	if (!rc && validate)
+		rc = dq_report_rules(&r, validate, o.summary, o.violations);
+	if (!rc && profile)
+		rc = dq_report_fields(&r, profile, o.profile);
+	if (rc)
+		return 2;
+
+	dq_report_page(&r, &page);
+	dq_out_init(&out);
+	if (dq_out_open(&out, o.output ? o.output : "-"))
+		return 2;
+	dq_buf_add(&out.b, page.buf, page.len);
+	dq_out_close(&out);
+	if (dq_out_commit_all())
+		return 2;
+	dq_buf_release(&page);
+	dq_report_release(&r);
+	cJSON_Delete(validate);
+	cJSON_Delete(profile);
+	for (int i = 0; i < NSTAGES; i++)
+		cJSON_Delete(stage[i]);
+	return 0;
+}
