@@ -191,3 +191,52 @@ fixture_page() {
 	run -2 dq report --summary "$RFIX/summary.json" -o /dev/full
 	assert_output "dq-report: write error: /dev/full: No space left on device"
 }
+
+@test "duplicates and clusters: counts, histogram, thresholds, a review pair, golden records (by hand)" {
+	need_chromium
+	run -0 dq report -c "$RFIX/dedupe.json" --pairs "$RFIX/pairs.ndjson" \
+		--golden "$RFIX/golden.ndjson" -o "$T/page.html"
+	render "$T/page.html"
+	run -0 cat "$T/text"
+	# 6 lines, 5 scored: 2 match, 1 review, 2 distinct of 5.
+	assert_line "6 pairs 2 match (40%) 1 review (20%) 2 distinct (40%) "
+	assert_line --partial "1 pairs without a score"
+	# Scores 1 and 0.97 in the last twentieth, 0.86, 0.42, 0.06; the
+	# contract's thresholds 0.6 and 0.9 drawn.
+	assert_output --partial "0.05 to 0.1: 1 "
+	assert_output --partial "0.4 to 0.45: 1 "
+	assert_output --partial "0.85 to 0.9: 1 0.9 to 0.95: 0 0.95 to 1: 2 0 1 review 0.6 match 0.9 Thresholds are the contract's ($RFIX/dedupe.json)."
+	# The one review pair side by side; its weights 0.7 + 0 + 0.16.
+	assert_line "Review pairs 1 of 1 review pairs of $RFIX/pairs.ndjson shown. "
+	assert_line "name Bo Park Bob Parks similar 0.5333 0.16 "
+	assert_line "phone null +15550100 null 0 0 "
+	assert_output --partial "start 0 email: exact, 0.7 email +0.7 phone: null, 0 phone 0 name: similar, 0.16 name +0.16 sum 0.86"
+	# Clusters of 3, 1, 2 and 1 records: 4 golden records of 7.
+	assert_line --partial "4 golden records of 7 records. Cluster sizes 1: 2 1 2 2: 1 2 1 3: 1 3 1 4: 0"
+	assert_line "c3 3 a1, a2, a3 "
+	assert_line "c2 2 c1, c2 "
+	# Each surviving value with the record it came from.
+	assert_line "name Anne Lee a3 "
+	assert_line "name Cy Ng c2 "
+	run -0 page_requests
+	assert_output ""
+}
+
+@test "a review file's pairs are the ones shown; thresholds without a contract are said to be defaults" {
+	head -n 1 "$RFIX/pairs.ndjson" | jq -c '{decision: null} + .' >"$T/review.ndjson"
+	run -0 dq report --pairs "$RFIX/pairs.ndjson" --review "$T/review.ndjson" --review-pairs 1 -o "$T/page.html"
+	run -0 grep -c "1 of 1 review pairs of $T/review.ndjson shown" "$T/page.html"
+	run -0 grep -c '<bdi>a1</bdi> ~ <bdi>a2</bdi>: score 1<' "$T/page.html"
+	run -1 grep -c '<bdi>b1</bdi> ~' "$T/page.html"
+	run -0 grep -c "Thresholds are dq-score&#39;s defaults" "$T/page.html"
+	run -0 grep -c '>review 0.8</text>' "$T/page.html"
+	run -0 dq report --pairs "$RFIX/pairs.ndjson" --review-pairs 0 -o "$T/none.html"
+	run -0 grep -c "0 of 1 review pairs" "$T/none.html"
+}
+
+@test "golden records without _dq.members, or a review line without records, are refused by line" {
+	run -2 dq report --golden "$RFIX/pairs.ndjson"
+	assert_output "dq-report: $RFIX/pairs.ndjson:1: no \"_dq.members\" (is this dq-merge's output?)"
+	run -2 dq report --review "$RFIX/golden.ndjson"
+	assert_output "dq-report: $RFIX/golden.ndjson:1: no records \"a\" and \"b\" (is this dq-merge's --review file?)"
+}

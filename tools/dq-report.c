@@ -15,6 +15,8 @@
 
 #include "cli/opt.h"
 #include "cli/run.h"
+#include "contract/contract.h"
+#include "er/fsmodel.h"
 #include "report/read.h"
 #include "report/report.h"
 #include "stream/out.h"
@@ -36,11 +38,23 @@ static const char help[] =
 	"      --score-summary FILE, --merge-summary FILE\n"
 	"                        those programs' --summary: a row each in\n"
 	"                        the records table; merge's also clusters\n"
+	"      --pairs FILE      dq-score's scored pairs: counts by\n"
+	"                        decision, the scores' histogram, review\n"
+	"                        pairs side by side\n"
+	"      --review FILE     dq-merge's --review: the pairs shown\n"
+	"      --golden FILE     dq-merge's golden records: cluster sizes,\n"
+	"                        the largest, golden records with the\n"
+	"                        source of each value\n"
+	"  -c, --contract FILE   the run's contract: the thresholds drawn\n"
+	"                        on the scores (default 0.95 and 0.80)\n"
 	"\n"
 	"Caps (the page's size depends on these, not on the input's):\n"
 	"      --examples N      example violations per rule (default 5)\n"
 	"      --top N           top values and shapes per field\n"
 	"                        (default 10)\n"
+	"      --review-pairs N  review pairs shown (default 20)\n"
+	"      --golden-records N  golden records of merged clusters\n"
+	"                        shown (default 10)\n"
 	"      --value-chars N   characters of one value (default 200)\n"
 	"\n"
 	"Output:\n"
@@ -56,9 +70,14 @@ static const char help[] =
 enum {
 	O_BLOCK_SUMMARY = 1000,
 	O_EXAMPLES,
+	O_GOLDEN,
+	O_GOLDEN_RECORDS,
 	O_MERGE_SUMMARY,
 	O_NORMALIZE_SUMMARY,
+	O_PAIRS,
 	O_PROFILE,
+	O_REVIEW,
+	O_REVIEW_PAIRS,
 	O_SCORE_SUMMARY,
 	O_SUMMARY,
 	O_TITLE,
@@ -69,12 +88,18 @@ enum {
 
 static const struct option longopts[] = {
 	{ "block-summary", required_argument, NULL, O_BLOCK_SUMMARY },
+	{ "contract", required_argument, NULL, 'c' },
 	{ "examples", required_argument, NULL, O_EXAMPLES },
+	{ "golden", required_argument, NULL, O_GOLDEN },
+	{ "golden-records", required_argument, NULL, O_GOLDEN_RECORDS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "merge-summary", required_argument, NULL, O_MERGE_SUMMARY },
 	{ "normalize-summary", required_argument, NULL, O_NORMALIZE_SUMMARY },
 	{ "output", required_argument, NULL, 'o' },
+	{ "pairs", required_argument, NULL, O_PAIRS },
 	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "review", required_argument, NULL, O_REVIEW },
+	{ "review-pairs", required_argument, NULL, O_REVIEW_PAIRS },
 	{ "score-summary", required_argument, NULL, O_SCORE_SUMMARY },
 	{ "summary", required_argument, NULL, O_SUMMARY },
 	{ "title", required_argument, NULL, O_TITLE },
@@ -93,7 +118,10 @@ static const char *const stage_tool[NSTAGES] = { "dq-normalize", "dq-block",
 struct opts {
 	const char *output, *title;
 	const char *summary, *violations, *profile;
+	const char *pairs, *review, *golden;
 	const char *stage[NSTAGES];
+	char **contracts;
+	size_t ncontracts;
 	struct dq_report_caps caps;
 };
 
@@ -103,8 +131,15 @@ options(struct opts *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:ho:V", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
+		case 'c':
+			o->contracts = dq_xrealloc(o->contracts,
+						   (o->ncontracts + 1) *
+							   sizeof(char *));
+			o->contracts[o->ncontracts++] = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			exit(0);
@@ -118,9 +153,22 @@ options(struct opts *o, int argc, char **argv)
 				       &o->caps.examples))
 				dq_usage_exit();
 			break;
+		case O_GOLDEN: o->golden = optarg; break;
+		case O_GOLDEN_RECORDS:
+			if (dq_opt_int("golden-records", optarg, 0, 1000,
+				       &o->caps.golden))
+				dq_usage_exit();
+			break;
 		case O_MERGE_SUMMARY: o->stage[S_MERGE] = optarg; break;
 		case O_NORMALIZE_SUMMARY: o->stage[S_NORMALIZE] = optarg; break;
+		case O_PAIRS: o->pairs = optarg; break;
 		case O_PROFILE: o->profile = optarg; break;
+		case O_REVIEW: o->review = optarg; break;
+		case O_REVIEW_PAIRS:
+			if (dq_opt_int("review-pairs", optarg, 0, 1000,
+				       &o->caps.review_pairs))
+				dq_usage_exit();
+			break;
 		case O_SCORE_SUMMARY: o->stage[S_SCORE] = optarg; break;
 		case O_SUMMARY: o->summary = optarg; break;
 		case O_TITLE: o->title = optarg; break;
@@ -148,6 +196,39 @@ options(struct opts *o, int argc, char **argv)
 	if (o->violations && !o->summary)
 		dq_usage_error("--violations needs the run's --summary (the "
 			       "rules the examples belong to)");
+}
+
+/* The thresholds of the contracts named with -c, as dq-score reads
+ * them: 0, or -1 after a message. */
+static int
+thresholds(const struct opts *o, struct dq_report *r)
+{
+	struct dq_contract c;
+	struct dq_fs_model m;
+	struct dq_buf err = DQ_BUF_INIT;
+	int rc = 0;
+
+	if (!o->ncontracts)
+		return 0;
+	dq_contract_init(&c);
+	dq_fs_init(&m);
+	if (dq_contract_load(&c, o->contracts, o->ncontracts, NULL, 0)) {
+		rc = -1;
+	} else if (dq_fs_load_contract(&m, dq_contract_get(&c, "compare"),
+				       dq_contract_get(&c, "thresholds"),
+				       &err)) {
+		rc = dq_error("%s", err.buf);
+	} else {
+		r->match = m.match;
+		r->review = m.review;
+		snprintf(r->thresholds_from, sizeof r->thresholds_from,
+			 "are the contract's (%s%s)", o->contracts[0],
+			 o->ncontracts > 1 ? " and others" : "");
+	}
+	dq_buf_release(&err);
+	dq_fs_release(&m);
+	dq_contract_release(&c);
+	return rc;
 }
 
 /* The document path, which must be tool's (by its "tool" member) when
@@ -185,6 +266,8 @@ main(int argc, char **argv)
 	dq_report_init(&r, &o.caps);
 	if (o.title)
 		snprintf(r.title, sizeof r.title, "%s", o.title);
+	if (thresholds(&o, &r))
+		return 2;
 	for (int i = 0; i < NSTAGES; i++) {
 		char what[64];
 		/* dq-validate's place in the pipeline: after dq-normalize. */
@@ -210,6 +293,10 @@ main(int argc, char **argv)
 		rc = dq_report_rules(&r, validate, o.summary, o.violations);
 	if (!rc && profile)
 		rc = dq_report_fields(&r, profile, o.profile);
+	if (!rc && (o.pairs || o.review))
+		rc = dq_report_pairs(&r, o.pairs, o.review);
+	if (!rc && (stage[S_MERGE] || o.golden))
+		rc = dq_report_clusters(&r, stage[S_MERGE], o.golden);
 	if (rc)
 		return 2;
 
@@ -227,5 +314,6 @@ main(int argc, char **argv)
 	cJSON_Delete(profile);
 	for (int i = 0; i < NSTAGES; i++)
 		cJSON_Delete(stage[i]);
+	free(o.contracts);
 	return 0;
 }

@@ -25,6 +25,8 @@ dq_report_init(struct dq_report *r, const struct dq_report_caps *caps)
 	r->caps = *caps;
 	r->match = 0.95;
 	r->review = 0.80;
+	strcpy(r->thresholds_from, "are dq-score's defaults (give the run's "
+				   "contract with -c for its own)");
 	strcpy(r->title, "dq report");
 	dq_buf_init(&r->body, 0);
 	dq_buf_init(&r->toc, 0);
@@ -119,7 +121,7 @@ static const char css[] =
 	"list-style:none}"
 	"table{border-collapse:collapse;margin:6px 0}"
 	"th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;"
-	"vertical-align:top}th{background:#f3f5f7}"
+	"vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7}"
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
 	".cards{display:flex;flex-wrap:wrap;gap:10px}"
 	".card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;"
@@ -313,15 +315,16 @@ dq_report_overview(struct dq_report *r, const cJSON *validate,
 		dq_buf_addstr(b, ", started ");
 		dq_html_str(b, started);
 	}
-	if (cname || sum) {
+	if (cname) {
 		dq_buf_addstr(b, "; contract <b>");
-		dq_html_str(b, cname ? cname : "(unnamed)");
+		dq_html_str(b, cname);
 		dq_buf_addstr(b, "</b>");
-		if (sum) {
-			dq_buf_addstr(b, ", checksum <code>");
-			dq_html_str(b, sum);
-			dq_buf_addstr(b, "</code>");
-		}
+	}
+	if (sum) {
+		dq_buf_addstr(b, cname ? ", checksum <code>"
+				       : "; contract checksum <code>");
+		dq_html_str(b, sum);
+		dq_buf_addstr(b, "</code>");
 	}
 	dq_buf_addstr(b, "</p>\n");
 	if (validate)

@@ -50,6 +50,7 @@ struct dq_report_caps {
 struct dq_report {
 	struct dq_report_caps caps;
 	double match, review;   /* the thresholds drawn on the scores */
+	char thresholds_from[160]; /* where they came from, for the page */
 	char title[128];        /* the page's title (set before _page) */
 	struct dq_buf body;     /* the sections */
 	struct dq_buf toc;      /* their links */
@@ -95,6 +96,19 @@ int dq_report_rules(struct dq_report *r, const cJSON *validate,
  * values, a histogram or the top values, quantiles, shapes, outliers. */
 int dq_report_fields(struct dq_report *r, const cJSON *profile,
 		     const char *path);
+
+/* The duplicates: pair counts by decision, the scores' histogram with
+ * the thresholds, and the review pairs side by side, from scored pairs
+ * (dq-score's output; may be NULL) and a review file (dq-merge --review;
+ * may be NULL). */
+int dq_report_pairs(struct dq_report *r, const char *pairs,
+		    const char *review);
+
+/* The clusters: a dq-merge summary (may be NULL) and golden records (a
+ * file, may be NULL): sizes, the largest clusters, golden records with
+ * the source of each surviving value. */
+int dq_report_clusters(struct dq_report *r, const cJSON *merge,
+		       const char *golden);
 
 /* Write the whole page to out. */
 void dq_report_page(struct dq_report *r, struct dq_buf *out);
