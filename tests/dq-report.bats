@@ -37,9 +37,14 @@ render() {
 		--proxy-server=127.0.0.1:9 --log-net-log="$T/net.json" \
 		--dump-dom "file://$1" >"$T/dom.html" 2>"$T/chromium.err" ||
 		{ cat "$T/chromium.err"; return 1; }
+	text_of "$T/dom.html" >"$T/text"
+}
+
+# text_of HTML: the text of a page, tags taken out, one line per block.
+text_of() {
 	sed -e 's/<[^>]*>/ /g' -e 's/&amp;/\&/g' -e 's/&lt;/</g' \
 		-e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" \
-		"$T/dom.html" | tr -s ' \t' | sed 's/^ //' >"$T/text"
+		-e 's/&infin;/∞/g' "$1" | tr -s ' \t' | sed 's/^ //'
 }
 
 # page_requests: the requests the page made (those on behalf of the
@@ -239,4 +244,37 @@ fixture_page() {
 	assert_output "dq-report: $RFIX/pairs.ndjson:1: no \"_dq.members\" (is this dq-merge's output?)"
 	run -2 dq report --review "$RFIX/golden.ndjson"
 	assert_output "dq-report: $RFIX/golden.ndjson:1: no records \"a\" and \"b\" (is this dq-merge's --review file?)"
+}
+
+@test "drift: the profile against a baseline, and the history's series that moved (by hand)" {
+	# The baseline is the profile of p1, p2, p4 and p7 (ages 30 41 52
+	# 30): 4 rows, 3 distinct ages, mean 38.25, every email and age there.
+	run -0 dq report --summary "$RFIX/summary.json" --profile "$RFIX/profile.json" \
+		--baseline "$RFIX/baseline.json" --history "$RFIX/history.ndjson" \
+		-o "$T/page.html"
+	run -0 text_of "$T/page.html"
+	assert_line "rows 4 8 +4 (+100%) "
+	assert_line "distinct.age 3 6 +3 (+100%) "
+	assert_line "distinct.email 4 7 +3 (+75%) "
+	assert_line "mean.age 38.25 46.4286 +8.1786 (+21.4%) "
+	assert_line "completeness.age 1 0.875 -0.125 (-12.5%) "
+	# Scores 90 95 92 then this run's 66: median 92, MAD 2, spread
+	# 1.4826 x 2 = 2.9652, z = (66 - 92) / 2.9652 = -8.77; rows 10 10 10
+	# then 9: a constant history, z -infinity.  Both moved.
+	assert_line "History 5 documents; 3 of 18 series moved (the last 30 values of each; the largest move against the values before it first). "
+	assert_line "dq-validate score 90 92 66 -8.77 "
+	assert_line "dq-validate rows 10 10 9 -∞ "
+	# The score's trend: x at 3 + i x 114/3, y from 25 (66) to 3 (95).
+	run -0 grep -c '<polyline points="3.0,6.8 41.0,3.0 79.0,5.3 117.0,25.0"/>' "$T/page.html"
+	# The last --points values only: with 2, the score moved 92 -> 66.
+	run -0 dq report --summary "$RFIX/summary.json" --history "$RFIX/history.ndjson" \
+		--points 2 -o "$T/two.html"
+	run -0 text_of "$T/two.html"
+	assert_line "dq-validate score 92 92 66 -∞ "
+	# --metrics 2: two of the seven changed metrics shown, 5 counted.
+	run -0 dq report --profile "$RFIX/profile.json" --baseline "$RFIX/baseline.json" \
+		--metrics 2 -o "$T/cap.html"
+	run -0 grep -c '5 more metrics changed' "$T/cap.html"
+	run -2 dq report --baseline "$RFIX/baseline.json"
+	assert_line --partial "--baseline needs the --profile"
 }

@@ -45,6 +45,11 @@ static const char help[] =
 	"      --golden FILE     dq-merge's golden records: cluster sizes,\n"
 	"                        the largest, golden records with the\n"
 	"                        source of each value\n"
+	"      --baseline FILE   an earlier dq-profile document: what\n"
+	"                        changed in --profile against it\n"
+	"      --history FILE    earlier runs' summaries and profiles, one\n"
+	"                        after another, oldest first (repeatable):\n"
+	"                        trend lines of the metrics that moved\n"
 	"  -c, --contract FILE   the run's contract: the thresholds drawn\n"
 	"                        on the scores (default 0.95 and 0.80)\n"
 	"\n"
@@ -56,6 +61,9 @@ static const char help[] =
 	"      --golden-records N  golden records of merged clusters\n"
 	"                        shown (default 10)\n"
 	"      --value-chars N   characters of one value (default 200)\n"
+	"      --points N        history values per trend line (default 30)\n"
+	"      --metrics N       drift rows: metrics changed, series moved\n"
+	"                        (default 50)\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output FILE     the page (default stdout)\n"
@@ -68,13 +76,17 @@ static const char help[] =
 	"kind its option names.\n";
 
 enum {
-	O_BLOCK_SUMMARY = 1000,
+	O_BASELINE = 1000,
+	O_BLOCK_SUMMARY,
 	O_EXAMPLES,
 	O_GOLDEN,
 	O_GOLDEN_RECORDS,
+	O_HISTORY,
 	O_MERGE_SUMMARY,
+	O_METRICS,
 	O_NORMALIZE_SUMMARY,
 	O_PAIRS,
+	O_POINTS,
 	O_PROFILE,
 	O_REVIEW,
 	O_REVIEW_PAIRS,
@@ -87,16 +99,20 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "baseline", required_argument, NULL, O_BASELINE },
 	{ "block-summary", required_argument, NULL, O_BLOCK_SUMMARY },
 	{ "contract", required_argument, NULL, 'c' },
 	{ "examples", required_argument, NULL, O_EXAMPLES },
 	{ "golden", required_argument, NULL, O_GOLDEN },
 	{ "golden-records", required_argument, NULL, O_GOLDEN_RECORDS },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, O_HISTORY },
 	{ "merge-summary", required_argument, NULL, O_MERGE_SUMMARY },
+	{ "metrics", required_argument, NULL, O_METRICS },
 	{ "normalize-summary", required_argument, NULL, O_NORMALIZE_SUMMARY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "pairs", required_argument, NULL, O_PAIRS },
+	{ "points", required_argument, NULL, O_POINTS },
 	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "review", required_argument, NULL, O_REVIEW },
 	{ "review-pairs", required_argument, NULL, O_REVIEW_PAIRS },
@@ -118,7 +134,9 @@ static const char *const stage_tool[NSTAGES] = { "dq-normalize", "dq-block",
 struct opts {
 	const char *output, *title;
 	const char *summary, *violations, *profile;
-	const char *pairs, *review, *golden;
+	const char *pairs, *review, *golden, *baseline;
+	char **history;
+	size_t nhistory;
 	const char *stage[NSTAGES];
 	char **contracts;
 	size_t ncontracts;
@@ -147,6 +165,7 @@ options(struct opts *o, int argc, char **argv)
 		case 'V':
 			printf("dq-report %s\n", DQ_VERSION);
 			exit(0);
+		case O_BASELINE: o->baseline = optarg; break;
 		case O_BLOCK_SUMMARY: o->stage[S_BLOCK] = optarg; break;
 		case O_EXAMPLES:
 			if (dq_opt_int("examples", optarg, 0, 1000,
@@ -159,9 +178,25 @@ options(struct opts *o, int argc, char **argv)
 				       &o->caps.golden))
 				dq_usage_exit();
 			break;
+		case O_HISTORY:
+			o->history = dq_xrealloc(o->history,
+						 (o->nhistory + 1) *
+							 sizeof(char *));
+			o->history[o->nhistory++] = optarg;
+			break;
 		case O_MERGE_SUMMARY: o->stage[S_MERGE] = optarg; break;
+		case O_METRICS:
+			if (dq_opt_int("metrics", optarg, 0, 10000,
+				       &o->caps.metrics))
+				dq_usage_exit();
+			break;
 		case O_NORMALIZE_SUMMARY: o->stage[S_NORMALIZE] = optarg; break;
 		case O_PAIRS: o->pairs = optarg; break;
+		case O_POINTS:
+			if (dq_opt_int("points", optarg, 2, 1000,
+				       &o->caps.points))
+				dq_usage_exit();
+			break;
 		case O_PROFILE: o->profile = optarg; break;
 		case O_REVIEW: o->review = optarg; break;
 		case O_REVIEW_PAIRS:
@@ -193,6 +228,9 @@ options(struct opts *o, int argc, char **argv)
 	if (optind < argc)
 		dq_usage_error("'%s': documents are named by their options "
 			       "(--summary, --profile, ...)", argv[optind]);
+	if (o->baseline && !o->profile)
+		dq_usage_error("--baseline needs the --profile to compare "
+			       "with it");
 	if (o->violations && !o->summary)
 		dq_usage_error("--violations needs the run's --summary (the "
 			       "rules the examples belong to)");
@@ -254,8 +292,9 @@ main(int argc, char **argv)
 	static struct opts o = { .caps = DQ_REPORT_CAPS_INIT };
 	static struct dq_report r;
 	cJSON *validate = NULL, *profile = NULL, *stage[NSTAGES] = { 0 };
-	const cJSON *given[NSTAGES + 1];
-	const char *paths[NSTAGES + 1];
+	cJSON *baseline = NULL;
+	const cJSON *given[NSTAGES + 2];
+	const char *paths[NSTAGES + 2];
 	struct dq_buf page = DQ_BUF_INIT;
 	struct dq_out out;
 	size_t n = 0;
@@ -287,8 +326,16 @@ main(int argc, char **argv)
 	if (o.profile)
 		profile = document(o.profile, "dq-profile",
 				   "a dq-profile document");
+	if (o.baseline)
+		baseline = document(o.baseline, "dq-profile",
+				    "a dq-profile document");
+	if (profile) {
+		given[n] = profile;
+		paths[n++] = o.profile;
+	}
 
-	rc = dq_report_overview(&r, validate, given, paths, n);
+	rc = dq_report_overview(&r, validate, given, paths,
+				profile ? n - 1 : n);
 	if (!rc && validate)
 		rc = dq_report_rules(&r, validate, o.summary, o.violations);
 	if (!rc && profile)
@@ -297,6 +344,9 @@ main(int argc, char **argv)
 		rc = dq_report_pairs(&r, o.pairs, o.review);
 	if (!rc && (stage[S_MERGE] || o.golden))
 		rc = dq_report_clusters(&r, stage[S_MERGE], o.golden);
+	if (!rc && (baseline || o.nhistory))
+		rc = dq_report_drift(&r, profile, baseline, o.history,
+				     o.nhistory, given, n);
 	if (rc)
 		return 2;
 
@@ -312,6 +362,8 @@ main(int argc, char **argv)
 	dq_report_release(&r);
 	cJSON_Delete(validate);
 	cJSON_Delete(profile);
+	cJSON_Delete(baseline);
+	free(o.history);
 	for (int i = 0; i < NSTAGES; i++)
 		cJSON_Delete(stage[i]);
 	free(o.contracts);

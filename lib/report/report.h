@@ -42,10 +42,11 @@ struct dq_report_caps {
 	long long golden;       /* golden records shown */
 	long long value_chars;  /* characters of one value */
 	long long points;       /* history points per trend line */
+	long long metrics;      /* drift rows: metrics changed, trends */
 };
 
 /* The caps' defaults (docs/report.md). */
-#define DQ_REPORT_CAPS_INIT { 5, 10, 20, 10, 200, 30 }
+#define DQ_REPORT_CAPS_INIT { 5, 10, 20, 10, 200, 30, 50 }
 
 struct dq_report {
 	struct dq_report_caps caps;
@@ -109,6 +110,16 @@ int dq_report_pairs(struct dq_report *r, const char *pairs,
  * the source of each surviving value. */
 int dq_report_clusters(struct dq_report *r, const cJSON *merge,
 		       const char *golden);
+
+/* Drift: the profile against a baseline profile (either may be NULL:
+ * no comparison), and the series of dq-anomaly's default metrics over
+ * the history files history[0..nhistory) (documents one after another,
+ * oldest first), the run's own documents current[0..ncurrent) (borrowed)
+ * their last points, drawn as trend lines when they moved. */
+int dq_report_drift(struct dq_report *r, const cJSON *profile,
+		    const cJSON *baseline, char *const *history,
+		    size_t nhistory, const cJSON *const *current,
+		    size_t ncurrent);
 
 /* Write the whole page to out. */
 void dq_report_page(struct dq_report *r, struct dq_buf *out);
