@@ -179,10 +179,10 @@ fixture_page() {
 	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/many.ndjson" --examples 3 -o "$T/many.html"
 	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/few.ndjson" --examples 3 -o "$T/few.html"
 	cmp "$T/many.html" "$T/few.html"
-	run -0 grep -c '<td>r3</td>' "$T/many.html"
-	run -1 grep -c '<td>r4</td>' "$T/many.html"
+	run -0 grep -c '<td><bdi>r3</bdi></td>' "$T/many.html"
+	run -1 grep -c '<td><bdi>r4</bdi></td>' "$T/many.html"
 	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/many.ndjson" --examples 4 -o "$T/four.html"
-	run -0 grep -c '<td>r4</td>' "$T/four.html"
+	run -0 grep -c '<td><bdi>r4</bdi></td>' "$T/four.html"
 }
 
 @test "violations of another run are counted on the page, not shown as this run's" {

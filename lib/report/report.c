@@ -121,7 +121,8 @@ static const char css[] =
 	"list-style:none}"
 	"table{border-collapse:collapse;margin:6px 0}"
 	"th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;"
-	"vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7}"
+	"vertical-align:top;overflow-wrap:break-word}"
+	"th{background:#f3f5f7;white-space:nowrap}"
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
 	".cards{display:flex;flex-wrap:wrap;gap:10px}"
 	".card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;"
@@ -380,7 +381,8 @@ example_rows(const struct dq_report *r, struct dq_buf *b, const cJSON *ex,
 
 	cJSON_ArrayForEach(it, ex)
 	{
-		const char *id = dq_report_strv(it, "record_id");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(
+			it, "record_id");
 		const cJSON *idv = cJSON_GetObjectItemCaseSensitive(it, "id");
 		const char *f = dq_report_strv(it, "field");
 		double line = dq_report_num(it, "line");
@@ -388,8 +390,11 @@ example_rows(const struct dq_report *r, struct dq_buf *b, const cJSON *ex,
 		if (i++ >= r->caps.examples)
 			break;
 		dq_buf_addstr(b, "<tr><td>");
-		if (id || cJSON_IsString(idv)) {
-			dq_html_str(b, id ? id : idv->valuestring);
+		/* A violation's record_id, or a summary example's id. */
+		if (!id || cJSON_IsNull(id))
+			id = idv;
+		if (id && !cJSON_IsNull(id)) {
+			dq_report_value(r, b, "id", id);
 		} else if (!isnan(line)) {
 			dq_buf_addstr(b, "line ");
 			dq_html_count(b, line);
