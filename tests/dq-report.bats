@@ -278,3 +278,16 @@ fixture_page() {
 	run -2 dq report --baseline "$RFIX/baseline.json"
 	assert_line --partial "--baseline needs the --profile"
 }
+
+@test "pairs: the pair's own _dq is found in any key order, never a record's" {
+	# _dq first, and a record whose own _dq (lineage) comes last.
+	jq -c '{_dq} + . | .b._dq = {"row": 9, "score": 0, "decision": "distinct"}' \
+		"$RFIX/pairs.ndjson" >"$T/reordered.ndjson"
+	mkdir "$T/a" "$T/b"
+	cp "$RFIX/pairs.ndjson" "$T/a/p.ndjson"
+	cp "$T/reordered.ndjson" "$T/b/p.ndjson"
+	(cd "$T/a" && dq report --pairs p.ndjson --review-pairs 0 -o "$T/a.html")
+	(cd "$T/b" && dq report --pairs p.ndjson --review-pairs 0 -o "$T/b.html")
+	cmp "$T/a.html" "$T/b.html"
+	run -0 grep -c '<b>2</b>match (40%)' "$T/b.html"
+}

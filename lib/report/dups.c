@@ -32,20 +32,58 @@ struct pairs {
 	cJSON *shown; /* review pairs kept, an array */
 };
 
+/* The pair's own _dq of the line text[0..n), parsed: the last "_dq"
+ * member when it closes the line (dq-score writes it last; the records'
+ * own _dq come before), else the whole line's.  *whole gets the whole
+ * line when it had to be parsed (NULL otherwise); NULL when the line is
+ * not a JSON object. */
+static cJSON *
+pair_dq(const char *text, size_t n, cJSON **whole)
+{
+	static const char key[] = ",\"_dq\":";
+	const char *p = NULL, *end;
+	cJSON *dq;
+
+	*whole = NULL;
+	for (size_t i = n; i-- > sizeof key - 1;)
+		if (text[i] == ':' && !memcmp(text + i + 1 - (sizeof key - 1),
+					      key, sizeof key - 1)) {
+			p = text + i + 1;
+			break;
+		}
+	if (p) {
+		dq = cJSON_ParseWithLengthOpts(p, (size_t)(text + n - p), &end,
+					       0);
+		while (dq && end < text + n && (*end == ' ' || *end == '\t'))
+			end++;
+		if (cJSON_IsObject(dq) && end == text + n - 1 && *end == '}')
+			return dq;
+		cJSON_Delete(dq);
+	}
+	*whole = cJSON_ParseWithLength(text, n);
+	if (!cJSON_IsObject(*whole)) {
+		cJSON_Delete(*whole);
+		*whole = NULL;
+		return NULL;
+	}
+	return cJSON_DetachItemFromObjectCaseSensitive(*whole, "_dq");
+}
+
 static int
-take_pair(void *ctx, cJSON *o, const char *path, long line)
+take_pair(void *ctx, const char *text, size_t len, const char *path,
+	  long line)
 {
 	struct pairs *p = ctx;
-	const cJSON *dq = cJSON_GetObjectItemCaseSensitive(o, "_dq");
+	cJSON *whole, *dq = pair_dq(text, len, &whole);
 	const char *d = dq_report_strv(dq, "decision");
 	double s = dq_report_num(dq, "score");
 
-	(void)path;
-	(void)line;
+	if (!dq && !whole)
+		return dq_error("%s:%ld: not a JSON object", path, line);
 	p->n++;
 	if (isnan(s)) {
 		p->unscored++;
-		return 0;
+		goto out;
 	}
 	if (!d)
 		p->other++;
@@ -62,8 +100,16 @@ take_pair(void *ctx, cJSON *o, const char *path, long line)
 	s = s < 0 ? 0 : s > 1 ? 1 : s;
 	p->bins[s >= 1 ? NBINS - 1 : (int)(s * NBINS)]++;
 	if (d && !strcmp(d, "review") &&
-	    cJSON_GetArraySize(p->shown) < p->r->caps.review_pairs)
-		cJSON_AddItemToArray(p->shown, cJSON_Duplicate(o, 1));
+	    cJSON_GetArraySize(p->shown) < p->r->caps.review_pairs) {
+		cJSON *o = cJSON_ParseWithLength(text, len);
+		if (cJSON_IsObject(o))
+			cJSON_AddItemToArray(p->shown, o);
+		else
+			cJSON_Delete(o);
+	}
+out:
+	cJSON_Delete(dq);
+	cJSON_Delete(whole);
 	return 0;
 }
 
@@ -295,7 +341,7 @@ dq_report_pairs(struct dq_report *r, const char *pairs, const char *review)
 	p.shown = cJSON_CreateArray();
 	rv.shown = cJSON_CreateArray();
 	if (pairs)
-		rc = dq_report_each(pairs, take_pair, &p);
+		rc = dq_report_each_line(pairs, take_pair, &p);
 	if (!rc && review)
 		rc = dq_report_each(review, take_review, &rv);
 	if (rc)

@@ -27,4 +27,15 @@ int dq_report_each(const char *path,
 			     long line),
 		   void *ctx);
 
+/*
+ * The same for a file of NDJSON lines (what dq's programs write), each
+ * handed to fn as text (borrowed for the call, not checked: fn parses
+ * what it needs), for files of millions of lines where parsing each
+ * whole would cost more than the page is worth.
+ */
+int dq_report_each_line(const char *path,
+			int (*fn)(void *ctx, const char *text, size_t len,
+				  const char *path, long line),
+			void *ctx);
+
 #endif
