@@ -36,7 +36,7 @@ DQ_JOBS=(
 	"csv faults --ndjson --violations --summary @TMP/sum --rejects @TMP/rej @IN"
 	"sql faults --run-id r1 --violations @DOCS"
 	"anomaly faults --history @DOCS --metric * --all --summary @TMP/sum @DOCS"
-	"report faults --summary @REPORT/summary.json --profile @REPORT/profile.json --violations @DOCS"
+	"report faults -c @REPORT/dedupe.json --profile @REPORT/profile.json --pairs @REPORT/pairs.ndjson --golden @REPORT/golden.ndjson --history @DOCS"
 )
 
 # Where the conservation test expects each kind of tests/gen-mixed line
