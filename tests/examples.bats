@@ -79,6 +79,8 @@ OUT
 	run -0 grep -o '<section id="[a-z]*">' "$BATS_TEST_TMPDIR/v/out/report.html"
 	assert_output $'<section id="overview">\n<section id="rules">\n<section id="fields">\n<section id="duplicates">\n<section id="clusters">\n<section id="drift">'
 	run -0 grep -c '<td>dq-normalize</td><td class="n">13</td><td class="n">12</td><td class="n">0</td><td class="n">1</td>' "$BATS_TEST_TMPDIR/v/out/report.html"
+	# Nothing outside the page: no address, no fetch, no script.
+	run -1 grep -E -c 'https?:|src=|@import|url\(|<script' "$BATS_TEST_TMPDIR/v/out/report.html"
 }
 
 @test "attendance: violations, score and records match expected/" {
