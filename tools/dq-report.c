@@ -294,7 +294,6 @@ main(int argc, char **argv)
 	cJSON *validate = NULL, *profile = NULL, *stage[NSTAGES] = { 0 };
 	cJSON *baseline = NULL;
 	const cJSON *given[NSTAGES + 2];
-	const char *paths[NSTAGES + 2];
 	struct dq_buf page = DQ_BUF_INIT;
 	struct dq_out out;
 	size_t n = 0;
@@ -313,15 +312,13 @@ main(int argc, char **argv)
 		if (i == S_BLOCK && o.summary) {
 			validate = document(o.summary, "dq-validate",
 					    "a dq-validate summary");
-			given[n] = validate;
-			paths[n++] = o.summary;
+			given[n++] = validate;
 		}
 		if (!o.stage[i])
 			continue;
 		snprintf(what, sizeof what, "a %s summary", stage_tool[i]);
 		stage[i] = document(o.stage[i], stage_tool[i], what);
-		given[n] = stage[i];
-		paths[n++] = o.stage[i];
+		given[n++] = stage[i];
 	}
 	if (o.profile)
 		profile = document(o.profile, "dq-profile",
@@ -329,13 +326,12 @@ main(int argc, char **argv)
 	if (o.baseline)
 		baseline = document(o.baseline, "dq-profile",
 				    "a dq-profile document");
-	if (profile) {
-		given[n] = profile;
-		paths[n++] = o.profile;
-	}
+	/* The profile is the last of this run's documents for the drift;
+	 * it has no row of counts. */
+	if (profile)
+		given[n++] = profile;
 
-	rc = dq_report_overview(&r, validate, given, paths,
-				profile ? n - 1 : n);
+	rc = dq_report_overview(&r, validate, given, profile ? n - 1 : n);
 	if (!rc && validate)
 		rc = dq_report_rules(&r, validate, o.summary, o.violations);
 	if (!rc && profile)

@@ -290,13 +290,11 @@ stage_row(struct dq_buf *b, const cJSON *s)
 
 int
 dq_report_overview(struct dq_report *r, const cJSON *validate,
-		   const cJSON *const *stages, const char *const *paths,
-		   size_t n)
+		   const cJSON *const *stages, size_t n)
 {
 	struct dq_buf *b = &r->body;
 	const cJSON *first = validate ? validate : n ? stages[0] : NULL;
 
-	(void)paths;
 	if (!first)
 		return 0;
 	dq_report_section(r, "overview", "Overview");

@@ -78,12 +78,11 @@ void dq_report_value(const struct dq_report *r, struct dq_buf *b,
  * The overview: the score, gate and deductions of a dq-validate summary
  * (may be NULL), and a row of counts per summary of any dq program in
  * stages[0..n) (borrowed, in pipeline order, the validate summary among
- * them; paths[i] names stages[i]): the records in, out, quarantined and
- * rejected, the contract name and its checksum, the run id and time.
+ * them): the records in, out, quarantined and rejected, the contract
+ * name and its checksum, the run id and time.
  */
 int dq_report_overview(struct dq_report *r, const cJSON *validate,
-		       const cJSON *const *stages, const char *const *paths,
-		       size_t n);
+		       const cJSON *const *stages, size_t n);
 
 /* The rules of a dq-validate summary (read from path): failures, rate,
  * severity, hint and examples, taken from the violations file when one
