@@ -74,6 +74,13 @@ OUT
 	# V005's phone 555-0100 did not parse: V012's normalized one wins.
 	assert_line --regexp "^  c[0-9a-f]{16} Robert McDonald: V005 \+ V012; phones \+15125550100$"
 	assert_line "== for a person to decide: out/review.ndjson (2 pairs)"
+	# The whole run on one page, every section there.
+	assert_line "== the whole run on one page: $BATS_TEST_TMPDIR/v/out/report.html"
+	run -0 grep -o '<section id="[a-z]*">' "$BATS_TEST_TMPDIR/v/out/report.html"
+	assert_output $'<section id="overview">\n<section id="rules">\n<section id="fields">\n<section id="duplicates">\n<section id="clusters">\n<section id="drift">'
+	run -0 grep -c '<td>dq-normalize</td><td class="n">13</td><td class="n">12</td><td class="n">0</td><td class="n">1</td>' "$BATS_TEST_TMPDIR/v/out/report.html"
+	# Nothing outside the page: no address, no fetch, no script.
+	run -1 grep -E -c 'https?:|src=|@import|url\(|<script' "$BATS_TEST_TMPDIR/v/out/report.html"
 }
 
 @test "attendance: violations, score and records match expected/" {
@@ -139,6 +146,9 @@ OUT
 	assert_line "  recB2k4: LNK-401"
 	assert_line "  LNK-401 (error): 2 -- recB2k4 fields.Organization[1], recE5q8 fields.Organization[0]"
 	refute_line --partial "recA1x9"
+	assert_line "== the run on one page: $BATS_TEST_TMPDIR/i/out/report.html"
+	run -0 grep -c '<td>LNK-402</td>' "$BATS_TEST_TMPDIR/i/out/report.html"
+	run -0 grep -c '<td><bdi>recH8t3</bdi></td>' "$BATS_TEST_TMPDIR/i/out/report.html"
 }
 
 @test "scheduling: the Makefile builds everything on good data and stops at the gate on bad" {

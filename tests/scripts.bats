@@ -190,6 +190,21 @@ EOF2
 	assert_line "  RANGE:id id: 1 failure(s)"
 }
 
+@test "dq-audit --html FILE: the page of the audit's validation and profile" {
+	printf '%s\n' '{"id":1,"e":"a@b.com","n":5}' '{"id":2,"e":"x","n":7}' \
+		'{"id":3,"e":"c@d.org","n":9}' >"$T/in"
+	printf '{"fields":{"e":{"type":"email"}}}\n' >"$T/mine.json"
+	run -1 "$S/dq-audit" --bin "$DQ_BIN" -c "$T/mine.json" --html "$T/audit.html" "$T/in"
+	assert_line "== report: $T/audit.html"
+	# e: 1 of 3 not an email; the page has its rule, example and fields.
+	run -0 grep -c '<title>dq-audit: '"$T"'/in</title>' "$T/audit.html"
+	run -0 grep -c '<td>FMT:e</td><td>e</td><td>format</td><td>error</td><td class="n">3</td><td class="n">1</td><td class="n">33.3%</td>' "$T/audit.html"
+	run -0 grep -c '<td><bdi>2</bdi></td><td>e</td><td><bdi>x</bdi></td>' "$T/audit.html"
+	run -0 grep -c '3 records profiled, 3 fields' "$T/audit.html"
+	run -2 "$S/dq-audit" --bin "$DQ_BIN" --html "$T/no/such/dir/a.html" "$T/in"
+	assert_line --partial "dq-audit: dq-report could not write"
+}
+
 @test "dq-audit: percentages are rounded to one decimal (issue 16, 6)" {
 	# e is missing in 1 of 6 records: 16.7%, not 16.700000000000003%.
 	printf '%s\n' '{"id":1,"e":"a@b.com"}' '{"id":2,"e":"c@d.org"}' \

@@ -112,11 +112,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static const char *const default_metrics[] = {
-	"rows",		"reject_rate",	   "score",	 "rules.*.rate",
-	"null_rate.*",	"completeness.*", "distinct.*", "mean.*",
-	"freshness_lag.*", NULL
-};
 
 /* A limit's tier: an absolute value, or one relative to the median of
  * the metric's earlier values (2x: twice it; +5%: it plus 0.05). */
@@ -711,9 +706,11 @@ options(struct opts *o, int argc, char **argv)
 	if (o->error < o->warn)
 		dq_usage_error("--error %g is below --warn %g", o->error, o->warn);
 	if (!o->nglobs) {
-		o->globs = dq_xmalloc(sizeof(default_metrics));
-		for (o->nglobs = 0; default_metrics[o->nglobs]; o->nglobs++)
-			o->globs[o->nglobs] = default_metrics[o->nglobs];
+		while (dq_metrics_default[o->nglobs])
+			o->nglobs++;
+		o->globs = dq_xcalloc(o->nglobs, sizeof(char *));
+		for (size_t i = 0; i < o->nglobs; i++)
+			o->globs[i] = dq_metrics_default[i];
 	}
 }
 

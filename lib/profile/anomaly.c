@@ -19,6 +19,12 @@
 #include "base/util.h"
 #include "norm/date.h"
 
+const char *const dq_metrics_default[] = {
+	"rows",		"reject_rate",	   "score",	 "rules.*.rate",
+	"null_rate.*",	"completeness.*", "distinct.*", "mean.*",
+	"freshness_lag.*", NULL
+};
+
 void
 dq_metrics_init(struct dq_metrics *m)
 {

@@ -58,6 +58,10 @@ struct dq_metrics {
 		     * "exit_status"; else whether the run failed */
 };
 
+/* The metrics judged when none are named (fnmatch patterns, NULL-ended):
+ * dq-anomaly's default set, and the ones dq-report draws trends of. */
+extern const char *const dq_metrics_default[];
+
 void dq_metrics_init(struct dq_metrics *m);
 void dq_metrics_release(struct dq_metrics *m);
 
