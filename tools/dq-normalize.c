@@ -525,7 +525,7 @@ do_renames(struct worker *w, struct dq_record *r)
 	for (size_t i = 0; i < O.nrenames; i += 2) {
 		const char *from = O.renames[i], *to = O.renames[i + 1];
 		const struct dq_path *p = O.rename_from[i / 2];
-		struct dq_member leaf;
+		struct dq_member leaf = { 0 };
 		long at = dq_record_find(r, from, strlen(from));
 		if (at < 0 && !(p && dq_path_get(p, r, &leaf, NULL)))
 			continue;

@@ -405,8 +405,8 @@ int
 dq_path_take(const struct dq_path *p, struct dq_record *r, struct dq_buf *val,
 	     struct dq_buf *buf)
 {
-	struct dq_member leaf, m, prev = { 0 };
-	long top;
+	struct dq_member leaf = { 0 }, m, prev = { 0 };
+	long top = -1;
 
 	if (p->n < 2 || p->neach || !dq_path_get(p, r, &leaf, &top) ||
 	    top < 0 || dq_record_find(r, p->name, p->namelen) >= 0)
