@@ -26,7 +26,7 @@ setup() {
 	assert_output ""
 	run -2 --separate-stderr dq profile --top 26 "$P/small.ndjson"
 	assert_output ""
-	[[ "$stderr" == *"--top: '26' is not a whole number from 1 to 25"* ]]
+	[[ "$stderr" == *"--top: '26' is not a whole number from 0 to 25"* ]]
 	run -2 --separate-stderr dq profile --format xml "$P/small.ndjson"
 	assert_output ""
 	run -2 --separate-stderr dq profile "$T/absent.ndjson"

@@ -26,3 +26,113 @@ setup() {
 	run -0 dq normalize -q -c ok.yaml in.ndjson
 	assert_output '{"id":1,"ssn":"123-45-6789","_dq":{"row":1,"hash":"359cf4e8faf951db"}}'
 }
+
+# st NAME CMD...: run CMD, print "NAME STATUS" (set -e would stop at 1).
+st() {
+	local name=$1 rc=0
+	shift
+	"$@" || rc=$?
+	echo "$name $rc" >&3
+}
+
+# leak_run POLICY: every program and output path on records whose ssn and
+# tax_ssn values are unique strings ("Zq01secret"...), the contract marking
+# ssn with POLICY and tax_ssn (a field it does not name) by a glob.  The
+# record streams (stdout of normalize, validate, block, score, merge; the
+# quarantine and rejects files) carry the data and are kept in rec/; every
+# other file written, and all of stderr, goes to out/.
+leak_run() {
+	mkdir -p rec out
+	for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+		n=$((10#$i % 4))
+		printf '{"id":%d,"name":"Name %d","dob":"1980-01-0%d","ssn":"Zq%ssecret","tax_ssn":"Tx%ssecret","email":"e%d@x.org"}\n' \
+			"$((10#$i))" "$n" "$((n + 1))" "$i" "$i" "$n"
+	done >in.ndjson
+	printf '{"id":13,"ssn":"Zq07secret","name":"Name 3"}\n' >>in.ndjson
+	cat >c.json <<-JSON
+	{"fields":{"id":{"type":"integer","unique":true},"name":{"type":"string"},
+	 "dob":{"type":"date"},
+	 "ssn":{"type":"string","pattern":"^[0-9]{3}-[0-9]{2}-[0-9]{4}\$","unique":true,"normalize":["trim"],"pii":"$1"},
+	 "email":{"type":"email"}},
+	 "pii":{"names":{"tax_*":"$1"}},
+	 "blocking":{"rules":{"n":{"key":"name"},"s":{"key":"ssn:first(2)","max_block":2}}},
+	 "compare":{"fields":{"name":{"comparator":"jaro_winkler"},"ssn":{"comparator":"exact"},"dob":{"comparator":"exact"}}},
+	 "thresholds":{"match":0.99,"review":0.1}}
+	JSON
+	local C="-c c.json"
+	{
+		st normalize dq normalize $C --keep-original --summary out/n.sum --rejects rec/n.rej in.ndjson >rec/n.out
+		st validate dq validate $C --summary out/v.sum --violations out/v.viol --quarantine rec/v.q rec/n.out >rec/v.out
+		st profile dq profile $C rec/n.out >out/p.json
+		st profile-text dq profile $C --format text rec/n.out >out/p.txt
+		st profile-suggest dq profile $C --suggest rec/n.out >out/p.sug
+		st block dq block $C --stats --summary out/b.sum rec/n.out >rec/b.out
+		st score dq score $C --summary out/s.sum rec/b.out >rec/s.out
+		st merge dq merge $C --records rec/n.out --review out/m.rev --map out/m.map --log out/m.log --summary out/m.sum rec/s.out >rec/m.out
+		st csv dq csv $C --originals --violations rec/v.q >out/x.csv
+		st sql dq sql --schema monitoring --create --agency a --file f.ndjson --run-date 2026-12-07 --run-hour 1 \
+			--summary out/v.sum --violations out/v.viol --profile out/p.json >out/q.sql
+	} 2>out/stderr.txt 3>status.txt
+}
+
+@test "a sensitive field's values appear in no file any program writes and nowhere on stderr; with keep they do" {
+	leak_run mask
+	run -0 cat status.txt
+	assert_output "normalize 0
+validate 1
+profile 0
+profile-text 0
+profile-suggest 0
+block 0
+score 0
+merge 0
+csv 0
+sql 0"
+	# The test sees the values: they are in the record streams.
+	run -0 grep -l -e Zq07secret -e Tx07secret rec/n.out rec/v.q rec/b.out
+	run -1 grep -r -l -e 'Zq[0-9][0-9]secret' -e 'Tx[0-9][0-9]secret' out
+	# What the programs show instead.
+	run -0 jq -c '[.valueDistributions.ssn.topValues[0].value, .boundsAnomalies.ssn.minString, .valueDistributions.tax_ssn.topValues[0].value]' out/p.json
+	assert_output '["[masked]","[masked]","[masked]"]'
+	run -0 jq -c 'select(.field == "ssn") | .value' out/v.viol
+	assert_line --index 0 '"[masked]"'
+	run -0 grep -c 'Name 1,1980-01-02,\[masked\],\[masked\],e1@x.org' out/x.csv
+	assert_output 3
+
+	rm -rf rec out
+	leak_run keep
+	for f in out/p.json out/p.txt out/v.viol out/v.sum out/m.rev out/x.csv out/q.sql; do
+		run -0 grep -l -e 'Zq[0-9][0-9]secret' "$f"
+	done
+	run -0 grep -c 'Tx[0-9][0-9]secret' out/x.csv
+	assert_output 12
+}
+
+@test "hash: the same value shows the same keyed hash everywhere; another key, another hash" {
+	leak_run hash
+	run -1 grep -r -l -e 'Zq[0-9][0-9]secret' out
+	# Zq07secret is in two records: the top value, counted twice.
+	run -0 jq -c '.valueDistributions.ssn.topValues[0] | [.count, (.value | test("^[0-9a-f]{32}$"))]' out/p.json
+	assert_output '[2,true]'
+	h=$(jq -r '.valueDistributions.ssn.topValues[0].value' out/p.json)
+	# Two pattern violations and the second record's uniqueness one.
+	run -0 jq -r "select(.value == \"$h\") | .code" out/v.viol
+	assert_output "PAT:ssn
+PAT:ssn
+UNIQ:ssn"
+	DQ_PII_KEY=other run -0 dq profile -c c.json rec/n.out
+	refute_output --partial "$h"
+	unset DQ_PII_KEY
+	run -2 dq profile -c c.json rec/n.out
+	assert_output "dq-profile: contract: a field's pii is \"hash\" and the key's environment variable DQ_PII_KEY is not set"
+}
+
+@test "dq-profile --top 0 and --examples 0 show no values at all" {
+	printf '{"a":"x1"}\n{"a":2}\n{"a":"x3"}\n' >in.ndjson
+	run -0 dq profile --top 0 --examples 0 --sample 0 in.ndjson
+	run -0 jq -c '[.valueDistributions.a.topValues, .typeFormatIssues.a.examples, .sampleData.rows]' <<<"$output"
+	assert_output '[[],[],[]]'
+	run -0 dq profile --top 0 --format text in.ndjson
+	assert_line --index 2 --regexp '^a +string +100.0% +0 +3 +x1 +x3 +- +$'
+	run -2 dq profile --top -1 in.ndjson
+}

@@ -942,6 +942,7 @@ summary_figures(void)
 	cJSON *fields = cJSON_AddObjectToObject(s, "fields");
 	cJSON *unknown = cJSON_AddArrayToObject(s, "unknown_fields");
 	struct field **u = dq_xcalloc(O.nfields + 1, sizeof(*u));
+	struct dq_buf sb = DQ_BUF_INIT;
 	size_t nu = 0;
 
 	for (size_t i = 0; i < O.nfields; i++) {
@@ -975,12 +976,17 @@ summary_figures(void)
 		cJSON_AddBoolToObject(o, "dropped", O.drop_unknown);
 		cJSON *sv = cJSON_AddArrayToObject(o, "samples");
 		for (size_t j = 0; j < f->t.nsamples; j++) {
-			const char *v = f->t.samples[j];
+			/* A sensitive field's samples are shown masked. */
+			size_t vn = strlen(f->t.samples[j]);
+			const char *v = dq_pii_show_json(f->name,
+							 f->t.samples[j], &vn,
+							 &sb);
 			cJSON *x = cJSON_Parse(v);
 			cJSON_AddItemToArray(sv, x ? x : cJSON_CreateString(v));
 		}
 		cJSON_AddItemToArray(unknown, o);
 	}
+	dq_buf_release(&sb);
 	free(u);
 	return s;
 }

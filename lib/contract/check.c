@@ -36,6 +36,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "contract/pii.h"
 #include "contract/types.h"
 #include "norm/date.h"
 #include "stream/path.h"
@@ -566,8 +567,26 @@ add_entry(struct dq_check *ck, struct dq_buf *b, const struct dq_rule *r, const 
 	dq_buf_addch(b, '}');
 }
 
+/* The policy that hides rule r's values: that of the first of its fields
+ * the contract marks sensitive, asked once per rule. */
+static enum dq_pii_policy
+rule_pii(const struct dq_check *ck, struct dq_rule *r)
+{
+	if (!r->pii) {
+		enum dq_pii_policy pol = DQ_PII_NONE;
+		for (size_t i = 0; i < r->nslots && !dq_pii_hides(pol); i++) {
+			const struct dq_slot *s = &ck->rs->slots[r->slots[i]];
+			pol = dq_pii_policy(dq_pii_active(), s->name, s->len);
+		}
+		r->pii = 1 + (int)pol;
+	}
+	return (enum dq_pii_policy)(r->pii - 1);
+}
+
 /* Record a failure of rule r on the current record; v is the offending
- * value's raw JSON (NULL: null), k which of the rule's messages.  A
+ * value's raw JSON (NULL: null), k which of the rule's messages.  The
+ * value of a sensitive field is shown masked (contract/pii.h) in the
+ * record's _dq.violations, the violations file and the examples.  A
  * ck->deferred check's entry goes where it would have been, so the order of
  * _dq.violations is the order of the checks. */
 static void
@@ -576,6 +595,13 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 	if (!v) {
 		v = "null";
 		vn = 4;
+	}
+	if (dq_pii_any() && dq_pii_hides(rule_pii(ck, r))) {
+		dq_buf_reset(&ck->pibuf);
+		dq_pii_render_json(dq_pii_active(), rule_pii(ck, r), v, vn,
+				   &ck->pibuf);
+		v = ck->pibuf.buf;
+		vn = ck->pibuf.len;
 	}
 	r->failures++;
 	if (!ck->nviol)
@@ -1483,6 +1509,7 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 	ck->rowbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->dbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->pbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->pibuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->jelabel = (struct dq_buf)DQ_BUF_INIT;
 	ck->elabel = (struct dq_buf)DQ_BUF_INIT;
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
@@ -1522,6 +1549,7 @@ dq_check_release(struct dq_check *ck)
 	dq_buf_release(&ck->rowbuf);
 	dq_buf_release(&ck->dbuf);
 	dq_buf_release(&ck->pbuf);
+	dq_buf_release(&ck->pibuf);
 	dq_buf_release(&ck->jelabel);
 	dq_buf_release(&ck->elabel);
 	memset(ck, 0, sizeof(*ck));

@@ -283,3 +283,48 @@ dq_pii_show_json(const char *field, const char *raw, size_t *n,
 	*n = out->len;
 	return out->buf;
 }
+
+size_t
+dq_pii_mask_object(const char *s, size_t n, struct dq_buf *out)
+{
+	struct dq_record r;
+	struct dq_json_error err;
+	struct dq_buf key = DQ_BUF_INIT, v = DQ_BUF_INIT;
+	size_t masked = 0;
+
+	if (!dq_pii_any()) {
+		dq_buf_add(out, s, n);
+		return 0;
+	}
+	dq_record_init(&r);
+	if (dq_json_scan(&r, s, n, &err)) {
+		dq_buf_add(out, s, n);
+		goto out;
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		const struct dq_member *m = &r.m[i];
+		enum dq_pii_policy pol;
+		dq_buf_reset(&key);
+		/* A freshly scanned key sits between its quotes. */
+		if (m->flags & DQ_M_KEY_ESC)
+			dq_json_unescape(m->key - 1, m->keylen + 2, &key);
+		else
+			dq_buf_add(&key, m->key, m->keylen);
+		pol = dq_pii_policy(active, key.buf, key.len);
+		if (!dq_pii_hides(pol) || m->type == DQ_JSON_NULL)
+			continue;
+		dq_buf_reset(&v);
+		dq_pii_render_json(active, pol, m->val, m->vallen, &v);
+		dq_record_set(&r, i, v.buf, v.len, DQ_JSON_STRING);
+		masked++;
+	}
+	if (masked)
+		dq_record_write(&r, NULL, 0, out);
+	else
+		dq_buf_add(out, s, n);
+out:
+	dq_record_release(&r);
+	dq_buf_release(&key);
+	dq_buf_release(&v);
+	return masked;
+}

@@ -111,4 +111,12 @@ const char *dq_pii_show_json(const char *field, const char *raw, size_t *n,
 /* Does the active policy hide any field at all? */
 int dq_pii_any(void);
 
+/*
+ * A record for people to read (a review file's sides): the object text
+ * s[0..n) with each top-level member the active policy hides shown in
+ * its masked form, appended to out.  Returns the number of members
+ * masked; with none, out gets s unchanged.  s must be valid JSON.
+ */
+size_t dq_pii_mask_object(const char *s, size_t n, struct dq_buf *out);
+
 #endif
