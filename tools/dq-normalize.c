@@ -64,6 +64,10 @@ static const char help[] =
 	"      --zip FIELDS      US ZIP / ZIP+4, leading zeros restored where\n"
 	"                        the record's state (--state field) agrees\n"
 	"      --rename OLD=NEW  rename a field (repeatable)\n"
+	"      --mask FIELDS     the value becomes \"[masked]\"\n"
+	"      --hash FIELDS     the keyed HMAC-SHA-256 of the trimmed value, 32\n"
+	"                        hex digits (key: $DQ_PII_KEY or pii.key_env)\n"
+	"      --drop FIELDS     remove the field from every record\n"
 	"\n"
 	"Output:\n"
 	"      --keep-original   keep the original of each changed value in\n"
@@ -98,6 +102,8 @@ struct field {
 	int is_name; /* its steps hold title_name: a name field */
 	int fill;    /* has a default or a derivation (contract/derive) */
 	int container; /* known only as the top of a path: not reported */
+	int drop;    /* a drop step: the member is removed */
+	int hides;   /* a mask, hash or drop step: no _dq.orig for it */
 	struct dq_path *path; /* a name that is a path (owned), or NULL */
 	struct dq_path *epath; /* "name[]": its elements (owned), for a
 				* configured field whose value is an array */
@@ -341,6 +347,37 @@ mark_fields(void)
 	}
 }
 
+/* The fields whose values a mask, hash or drop step hides: their
+ * originals are never kept; a hash step needs the key from the
+ * environment (contract/pii.h's variable); drop is for top-level fields.
+ * 0, or -1 after a message. */
+static int
+hiding_fields(const struct dq_contract *c)
+{
+	const char *var = dq_pii_key_env(c), *key = getenv(var);
+	for (size_t i = 0; i < O.nfields; i++) {
+		struct field *f = O.fields[i];
+		f->drop = dq_step_list_has(&f->steps, DQ_STEP_DROP);
+		f->hides = f->drop ||
+			   dq_step_list_has(&f->steps, DQ_STEP_MASK) ||
+			   dq_step_list_has(&f->steps, DQ_STEP_HASH);
+		if (f->drop && f->path)
+			return dq_error("field '%s': the drop step removes a "
+					"top-level field, not a path's "
+					"member", f->name);
+		if (dq_step_list_has(&f->steps, DQ_STEP_HASH) &&
+		    (!key || !*key))
+			return dq_error("field '%s': the hash step needs its "
+					"key in the environment variable %s",
+					f->name, var);
+	}
+	if (key && *key) {
+		O.set.hash_key = key;
+		O.set.hash_keylen = strlen(key);
+	}
+	return 0;
+}
+
 /* ---- command line ---- */
 
 /* The quick flags carry their step kind in their option code. */
@@ -361,14 +398,17 @@ static const struct option longopts[] = {
 	{ "collapse", no_argument, NULL, O_ALL + DQ_STEP_COLLAPSE },
 	{ "date", required_argument, NULL, O_QUICK + DQ_STEP_DATE },
 	{ "datetime", required_argument, NULL, O_QUICK + DQ_STEP_DATETIME },
+	{ "drop", required_argument, NULL, O_QUICK + DQ_STEP_DROP },
 	{ "drop-unknown", no_argument, NULL, O_DROP_UNKNOWN },
 	{ "email", required_argument, NULL, O_QUICK + DQ_STEP_EMAIL },
 	{ "keep-original", no_argument, NULL, O_KEEP_ORIGINAL },
 	{ "lower", required_argument, NULL, O_QUICK + DQ_STEP_LOWER },
+	{ "mask", required_argument, NULL, O_QUICK + DQ_STEP_MASK },
 	{ "name", required_argument, NULL, O_QUICK + DQ_STEP_NAME },
 	{ "nfc", no_argument, NULL, O_ALL + DQ_STEP_NFC },
 	{ "nfkc", no_argument, NULL, O_ALL + DQ_STEP_NFKC },
 	{ "no-lineage", no_argument, NULL, O_NO_LINEAGE },
+	{ "hash", required_argument, NULL, O_QUICK + DQ_STEP_HASH },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "null", no_argument, NULL, O_ALL + DQ_STEP_NULL },
 	{ "null-tokens", required_argument, NULL, O_NULL_TOKENS },
@@ -630,7 +670,7 @@ path_value(void *ctx, const struct dq_member *leaf, long top,
 	t->changed++;
 	if (type == DQ_JSON_NULL && leaf->type != DQ_JSON_NULL)
 		t->nulled++;
-	if (O.keep_original) {
+	if (O.keep_original && !f->hides) {
 		dq_buf_reset(&w->text);
 		dq_path_label(pc->path, idx, nidx, &w->text);
 		if (w->orig.len)
@@ -736,6 +776,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 				continue;
 			}
 		}
+		if (f && f->drop) {
+			t->seen++;
+			t->changed++;
+			dq_record_drop(r, i);
+			continue;
+		}
 		if (m->type == DQ_JSON_ARRAY && f && f->epath) {
 			/* A configured field holding an array: its steps
 			 * apply to each element (_dq.unparsed: "f[1]"). */
@@ -759,7 +805,7 @@ normalize_record(struct worker *w, struct dq_record *r,
 			if (rc2 < 0)
 				*m = saved; /* all or nothing */
 		}
-		if (rc > 0 && O.keep_original) {
+		if (rc > 0 && O.keep_original && !(f && f->hides)) {
 			struct dq_buf *o = &w->orig;
 			if (o->len)
 				dq_buf_addch(o, ',');
@@ -1059,6 +1105,8 @@ main(int argc, char **argv)
 		if (apply_quick(&O.quick[i]))
 			return 2;
 	mark_fields();
+	if (hiding_fields(&run.contract))
+		return 2;
 	O.multi_file = run.in.nfiles > 1;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);

@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include "base/util.h"
+
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -144,4 +146,16 @@ dq_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t n,
 	dq_sha256_update(&s, pad, 64);
 	dq_sha256_update(&s, inner, sizeof(inner));
 	dq_sha256_final(&s, out);
+}
+
+void
+dq_hmac_hex(const void *key, size_t keylen, const void *msg, size_t n,
+	    int nhex, struct dq_buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[DQ_SHA256_LEN];
+
+	dq_hmac_sha256(key, keylen, msg, n, d);
+	for (int i = 0; i < nhex && i < 2 * DQ_SHA256_LEN; i++)
+		dq_buf_addch(out, hex[i % 2 ? d[i / 2] & 15 : d[i / 2] >> 4]);
 }

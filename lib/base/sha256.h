@@ -32,4 +32,11 @@ void dq_sha256_final(struct dq_sha256 *s, unsigned char out[DQ_SHA256_LEN]);
 void dq_hmac_sha256(const void *key, size_t keylen, const void *msg,
 		    size_t n, unsigned char out[DQ_SHA256_LEN]);
 
+/* Append the first nhex hex digits (lower case, at most 64) of
+ * HMAC-SHA-256(key, msg) to out: the keyed hash dq shows and writes for
+ * sensitive values (contract/pii.h, norm/steps.h's hash step). */
+struct dq_buf;
+void dq_hmac_hex(const void *key, size_t keylen, const void *msg, size_t n,
+		 int nhex, struct dq_buf *out);
+
 #endif

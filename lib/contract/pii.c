@@ -87,7 +87,7 @@ dq_pii_load(struct dq_pii *p, const struct dq_contract *c)
 {
 	const cJSON *fields = dq_contract_get(c, "fields");
 	const cJSON *sect = dq_contract_get(c, "pii"), *e, *names = NULL;
-	const char *var = "DQ_PII_KEY";
+	const char *var = dq_pii_key_env(c);
 	struct dq_buf where = DQ_BUF_INIT;
 	enum dq_pii_policy pol;
 	int hash = 0, rc = -1;
@@ -116,8 +116,6 @@ dq_pii_load(struct dq_pii *p, const struct dq_contract *c)
 				 "of an environment variable");
 			goto out;
 		}
-		if (k)
-			var = k->valuestring;
 		if (names && !cJSON_IsObject(names)) {
 			dq_error("contract: 'pii.names' must be an object of "
 				 "globs and policies");
@@ -147,6 +145,15 @@ dq_pii_load(struct dq_pii *p, const struct dq_contract *c)
 out:
 	dq_buf_release(&where);
 	return rc;
+}
+
+const char *
+dq_pii_key_env(const struct dq_contract *c)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(
+		dq_contract_get(c, "pii"), "key_env");
+	return cJSON_IsString(k) && *k->valuestring ? k->valuestring
+						     : "DQ_PII_KEY";
 }
 
 enum dq_pii_policy
@@ -187,9 +194,6 @@ void
 dq_pii_render(const struct dq_pii *p, enum dq_pii_policy pol, const char *s,
 	      size_t n, struct dq_buf *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char d[DQ_SHA256_LEN];
-
 	switch (pol) {
 	case DQ_PII_NONE:
 	case DQ_PII_KEEP:
@@ -197,11 +201,8 @@ dq_pii_render(const struct dq_pii *p, enum dq_pii_policy pol, const char *s,
 		return;
 	case DQ_PII_HASH:
 		if (p->key) {
-			dq_hmac_sha256(p->key, p->keylen, s, n, d);
-			for (int i = 0; i < DQ_PII_HASH_HEX / 2; i++) {
-				dq_buf_addch(out, hex[d[i] >> 4]);
-				dq_buf_addch(out, hex[d[i] & 15]);
-			}
+			dq_hmac_hex(p->key, p->keylen, s, n, DQ_PII_HASH_HEX,
+				    out);
 			return;
 		}
 		/* No key (a policy built by hand): never show the value. */

@@ -36,6 +36,7 @@
 
 #include "contract/contract.h"
 #include "base/util.h"
+#include "norm/steps.h"
 
 enum dq_pii_policy {
 	DQ_PII_NONE, /* not sensitive */
@@ -45,10 +46,10 @@ enum dq_pii_policy {
 	DQ_PII_DROP
 };
 
-/* The masked form, the same for every value. */
-#define DQ_PII_MASKED "[masked]"
-/* Hex digits of a shown hash. */
-#define DQ_PII_HASH_HEX 32
+/* The masked form, the same for every value, and the hex digits of a
+ * shown hash: those dq-normalize's mask and hash steps write. */
+#define DQ_PII_MASKED DQ_STEP_MASKED
+#define DQ_PII_HASH_HEX DQ_STEP_HASH_HEX
 
 struct dq_pii_rule;
 
@@ -69,6 +70,10 @@ void dq_pii_release(struct dq_pii *p);
  * not one of the words, a glob that is not a string, hash asked while
  * the key's variable is unset or empty). */
 int dq_pii_load(struct dq_pii *p, const struct dq_contract *c);
+
+/* The name of the environment variable that holds the HMAC key of
+ * contract c: "pii.key_env", else "DQ_PII_KEY".  Borrowed from c. */
+const char *dq_pii_key_env(const struct dq_contract *c);
 
 /* The policy of field name[0..n) (a path as the contract writes it). */
 enum dq_pii_policy dq_pii_policy(const struct dq_pii *p, const char *name,

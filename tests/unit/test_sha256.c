@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/sha256.h"
+#include "base/util.h"
 #include "unit.h"
 
 static char hex[2 * DQ_SHA256_LEN + 1];
@@ -75,6 +76,18 @@ main(void)
 	UNIT_STR(hmac("Jefe", 4, "what do ya want for nothing?", 28),
 		 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
 		 "hmac: RFC 4231 case 2");
+	{
+		struct dq_buf b = DQ_BUF_INIT;
+		dq_hmac_hex("Jefe", 4, "what do ya want for nothing?", 28, 32,
+			    &b);
+		UNIT_STR(b.buf, "5bdcc146bf60754e6a042426089575c7",
+			 "hmac_hex: the first 32 digits of case 2");
+		dq_buf_reset(&b);
+		dq_hmac_hex("Jefe", 4, "what do ya want for nothing?", 28, 99,
+			    &b);
+		UNIT_INT(b.len, 64, "hmac_hex: at most 64 digits");
+		dq_buf_release(&b);
+	}
 	memset(k, 0xaa, 20);
 	memset(m, 0xdd, 50);
 	UNIT_STR(hmac(k, 20, m, 50),
