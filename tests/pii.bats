@@ -184,3 +184,33 @@ UNIQ:ssn"
 	run -0 grep -c match clear.dec
 	[ "$output" -gt 20 ]
 }
+
+@test "dq-profile --suggest marks fields that look sensitive as pii candidates, with the reason, and lists none of their values" {
+	cards=(4111111111111111 "5500 0055 5555 5559" 340000000000009 4012888888881881 6011111111111117 4111111111111111)
+	for i in 0 1 2 3 4 5; do
+		printf '{"id":%d,"name":"N%d","ref":"%03d-%02d-%04d","card":"%s","account":%d%d3467384665746339,"birth_date":"19%02d-0%d-1%d","signup":"2020-0%d-1%d","email":"u%d@x.org","mobile_no":"555-01%02d","status":"%s"}\n' \
+			$((i + 1)) $((i % 3)) $((100 + i)) $((10 + i)) $((1000 + i)) "${cards[$i]}" $((i + 1)) $i $((50 + i)) $((i + 1)) $i $((i + 1)) $i $i $i "$([ $((i % 2)) = 0 ] && echo a || echo b)"
+	done >in.ndjson
+	run -0 dq profile --suggest in.ndjson
+	printf '%s\n' "$output" >sug.json
+	run -0 jq -c '.fields | to_entries[] | [.key, .value.pii, .value.description, .value.enum, .value.min]' sug.json
+	assert_output '["id",null,null,null,1]
+["name",null,null,["N0","N1","N2"],null]
+["ref","candidate","sensitive? its values look like US social security numbers",null,null]
+["card","candidate","sensitive? its values are card numbers (Luhn check)",null,null]
+["account",null,null,null,null]
+["birth_date","candidate","sensitive? a date of birth",null,null]
+["signup",null,null,null,"2020-01-10"]
+["email","candidate","sensitive? its values are e-mail addresses",null,null]
+["mobile_no","candidate","sensitive? its name says a phone number",null,null]
+["status",null,null,["a","b"],null]'
+	# The suggestion loads as it is; a candidate stays masked until confirmed.
+	run -0 dq profile -c sug.json --top 1 in.ndjson
+	run -0 jq -c '[.valueDistributions.ref.topValues[0].value, .valueDistributions.name.topValues[0].value]' <<<"$output"
+	assert_output '["[masked]","N0"]'
+	# A field the contract already marks keep is no candidate.
+	printf '{"fields":{"email":{"pii":"keep"}}}\n' >keep.json
+	run -0 dq profile -c keep.json --suggest in.ndjson
+	run -0 jq -c '.fields.email' <<<"$output"
+	assert_output '{"type":"email","required":true,"unique":true}'
+}
