@@ -26,6 +26,7 @@
 #include "contract/derive.h"
 #include "norm/phone.h"
 #include "norm/steps.h"
+#include "stream/changes.h"
 #include "stream/json.h"
 #include "stream/meta.h"
 #include "stream/path.h"
@@ -74,6 +75,13 @@ static const char help[] =
 	"                        _dq.orig\n"
 	"      --drop-unknown    drop fields the contract does not name\n"
 	"      --no-lineage      do not add _dq.row and _dq.hash\n"
+	"\n"
+	"Changes since the last run (records keyed by --id):\n"
+	"      --previous FILE   the last run's hashes: each record gets\n"
+	"                        _dq.change new, changed or unchanged, and the\n"
+	"                        summary counts them and the keys gone\n"
+	"      --hashes-out FILE write this run's canonical hashes there, the\n"
+	"                        next run's --previous\n"
 	"\n"
 	"Speed:\n"
 	"  -j, --jobs N          worker threads (default: the cores this\n"
@@ -130,6 +138,10 @@ struct opts {
 	int keep_original;
 	int drop_unknown;
 	int lineage;
+	/* New, changed, unchanged (stream/changes.h): --previous FILE,
+	 * --hashes-out FILE, the key field (--id). */
+	const char *previous, *hashes_out, *key_field;
+	struct dq_changes changes;
 	int have_fields;       /* some field is configured */
 	int multi_file;
 	struct quick *quick;
@@ -388,6 +400,8 @@ enum {
 	O_KEEP_ORIGINAL,
 	O_DROP_UNKNOWN,
 	O_NO_LINEAGE,
+	O_PREVIOUS,
+	O_HASHES_OUT,
 	O_ALL = DQ_OPT_TOOL + 100,   /* + kind: a step on every string */
 	O_QUICK = DQ_OPT_TOOL + 200  /* + kind: steps on FIELDS */
 };
@@ -408,6 +422,8 @@ static const struct option longopts[] = {
 	{ "nfc", no_argument, NULL, O_ALL + DQ_STEP_NFC },
 	{ "nfkc", no_argument, NULL, O_ALL + DQ_STEP_NFKC },
 	{ "no-lineage", no_argument, NULL, O_NO_LINEAGE },
+	{ "previous", required_argument, NULL, O_PREVIOUS },
+	{ "hashes-out", required_argument, NULL, O_HASHES_OUT },
 	{ "hash", required_argument, NULL, O_QUICK + DQ_STEP_HASH },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "null", no_argument, NULL, O_ALL + DQ_STEP_NULL },
@@ -469,6 +485,8 @@ option(void *ctx, int c, const char *arg)
 	case O_KEEP_ORIGINAL: O.keep_original = 1; return 0;
 	case O_DROP_UNKNOWN: O.drop_unknown = 1; return 0;
 	case O_NO_LINEAGE: O.lineage = 0; return 0;
+	case O_PREVIOUS: O.previous = arg; return 0;
+	case O_HASHES_OUT: O.hashes_out = arg; return 0;
 	case 'j':
 		return dq_opt_jobs(arg, &O.jobs);
 	}
@@ -492,6 +510,8 @@ struct worker {
 	struct tally *t; /* by field index */
 	size_t nt;
 	uint64_t seq;    /* the record in hand */
+	struct dq_change_list changes; /* keyed records (stream/changes.h) */
+	struct dq_buf chash;
 };
 
 static struct tally *
@@ -895,6 +915,22 @@ work_start(void *ctx, int k)
 	return dq_xcalloc(1, sizeof(struct worker));
 }
 
+/* The record's change since the last run, by its key, into _dq.change;
+ * its hash to the worker's list for --hashes-out. */
+static void
+tag_change(struct worker *w, struct dq_record *rec)
+{
+	long k = dq_record_find(rec, O.key_field, strlen(O.key_field));
+	enum dq_change c = dq_changes_tag(&O.changes, &w->changes, w->seq,
+					  k >= 0 ? &rec->m[k] : NULL, rec,
+					  &w->chash);
+	if (!O.previous || c == DQ_CHANGE_UNKEYED)
+		return;
+	if (w->meta.len)
+		dq_buf_addch(&w->meta, ',');
+	dq_buf_addf(&w->meta, "\"change\":\"%s\"", dq_change_names[c]);
+}
+
 static int
 work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 	    uint64_t seq, struct dq_buf *out, const char **reject)
@@ -904,6 +940,8 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 	(void)reject;
 	w->seq = seq;
 	normalize_record(w, rec, it);
+	if (O.previous || O.hashes_out)
+		tag_change(w, rec);
 	dq_record_write(rec, w->meta.buf, w->meta.len, out);
 	dq_buf_addch(out, '\n');
 	return 1;
@@ -955,6 +993,8 @@ work_finish(void *ctx, void *ws, int k)
 		merge_samples(a, b);
 	}
 	free(w->t);
+	dq_changes_absorb(&O.changes, &w->changes);
+	dq_buf_release(&w->chash);
 	dq_steps_scratch_release(&w->steps);
 	dq_buf_release(&w->text);
 	dq_buf_release(&w->meta);
@@ -1034,6 +1074,9 @@ summary_figures(void)
 	}
 	dq_buf_release(&sb);
 	free(u);
+	if ((O.previous || O.hashes_out) &&
+	    dq_changes_finish(&O.changes, O.hashes_out, s))
+		exit(2);
 	return s;
 }
 
@@ -1063,6 +1106,7 @@ opts_release(void)
 	dq_fills_release(&O.fills);
 	free(O.fill_field);
 	dq_steps_release(&O.set);
+	dq_changes_release(&O.changes);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
 	free(O.renames);
@@ -1108,6 +1152,10 @@ main(int argc, char **argv)
 	if (hiding_fields(&run.contract))
 		return 2;
 	O.multi_file = run.in.nfiles > 1;
+	O.key_field = run.id_field;
+	dq_changes_init(&O.changes);
+	if (O.previous && dq_changes_load(&O.changes, O.previous))
+		return 2;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
 	int status = dq_run_finish(&run, summary_figures(), 0);
