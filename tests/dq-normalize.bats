@@ -589,3 +589,45 @@ J
 	run -2 dq normalize -q --previous absent d1.ndjson
 	assert_output "dq-normalize: --previous absent: No such file or directory"
 }
+
+@test "--watermark: only records after the last successful run's latest time; a failed run leaves the watermark and its retry takes the same records once (issue 21)" {
+	cd "$T"
+	printf '{"id":1,"ts":"2026-12-01T10:00:00Z"}\n{"id":2,"ts":"2026-12-02T10:00:00Z"}\n{"id":3}\n' >a.ndjson
+	printf '{"id":2,"ts":"2026-12-02T10:00:00Z"}\n{"id":4,"ts":"2026-12-03T10:00:00+01:00"}\n{"id":5,"ts":1796290800}\nbroken\n' >b.ndjson
+	run -0 dq normalize -q --no-lineage --watermark ts=wm.json --summary s1 a.ndjson
+	assert_output "$(cat a.ndjson)"
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"2026-12-02T10:00:00Z"}'
+	run -0 jq -c '[.counts.in, .counts.out, .counts.skipped, .watermark]' s1
+	assert_output '[3,3,0,{"field":"ts","since":null,"new":"2026-12-02T10:00:00Z","selected":3,"skipped":0,"undated":1}]'
+	# A failed run (a malformed line, --max-rejects 0): exit 1, the
+	# watermark stays where it was.
+	run -1 dq normalize -q --no-lineage --watermark ts=wm.json --summary s2 b.ndjson
+	assert_output '{"id":4,"ts":"2026-12-03T10:00:00+01:00"}
+{"id":5,"ts":1796290800}'
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"2026-12-02T10:00:00Z"}'
+	run -0 jq -c '.counts | [.in, .out, .rejected, .skipped]' s2
+	assert_output '[4,2,1,1]'
+	# The retry takes the same records, once; the watermark moves to the
+	# latest (1796290800 is 2026-12-03T09:40:00Z, after 09:00Z).
+	run -0 dq normalize -q --no-lineage --watermark ts=wm.json --max-rejects 1 b.ndjson
+	assert_output '{"id":4,"ts":"2026-12-03T10:00:00+01:00"}
+{"id":5,"ts":1796290800}'
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"1796290800"}'
+	# Run again: nothing after the watermark.
+	run -0 dq normalize -q --no-lineage --watermark ts=wm.json --max-rejects 1 --summary s4 b.ndjson
+	assert_output ''
+	run -0 jq -c '.counts | [.in, .out, .rejected, .skipped]' s4
+	assert_output '[4,0,1,3]'
+	# --since gives the time on the command line.
+	run -0 dq normalize -q --no-lineage --since ts=2026-12-01T12:00:00Z a.ndjson
+	assert_output '{"id":2,"ts":"2026-12-02T10:00:00Z"}
+{"id":3}'
+	run -2 dq normalize -q --since ts=yesterday a.ndjson
+	assert_line --index 0 "dq-normalize: --since 'ts=yesterday': not an ISO 8601 date or date-time, nor seconds since 1970"
+	printf '{"field":"other","since":"2026-01-01"}\n' >o.json
+	run -2 dq normalize -q --watermark ts=o.json a.ndjson
+	assert_output "dq-normalize: --watermark o.json: the watermark of field 'other', not 'ts'"
+}

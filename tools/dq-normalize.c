@@ -23,6 +23,7 @@
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
+#include "cli/watermark.h"
 #include "contract/derive.h"
 #include "norm/phone.h"
 #include "norm/steps.h"
@@ -82,6 +83,11 @@ static const char help[] =
 	"                        summary counts them and the keys gone\n"
 	"      --hashes-out FILE write this run's canonical hashes there, the\n"
 	"                        next run's --previous\n"
+	"      --since FIELD=TIME  only records whose FIELD (ISO 8601 time or\n"
+	"                        epoch seconds) is after TIME; the rest are\n"
+	"                        skipped (counted)\n"
+	"      --watermark FIELD=FILE  TIME from FILE, the last successful\n"
+	"                        run's latest FIELD; rewritten on success\n"
 	"\n"
 	"Speed:\n"
 	"  -j, --jobs N          worker threads (default: the cores this\n"
@@ -142,6 +148,7 @@ struct opts {
 	 * --hashes-out FILE, the key field (--id). */
 	const char *previous, *hashes_out, *key_field;
 	struct dq_changes changes;
+	struct dq_watermark wm; /* --since, --watermark */
 	int have_fields;       /* some field is configured */
 	int multi_file;
 	struct quick *quick;
@@ -402,6 +409,8 @@ enum {
 	O_NO_LINEAGE,
 	O_PREVIOUS,
 	O_HASHES_OUT,
+	O_SINCE,
+	O_WATERMARK,
 	O_ALL = DQ_OPT_TOOL + 100,   /* + kind: a step on every string */
 	O_QUICK = DQ_OPT_TOOL + 200  /* + kind: steps on FIELDS */
 };
@@ -423,6 +432,8 @@ static const struct option longopts[] = {
 	{ "nfkc", no_argument, NULL, O_ALL + DQ_STEP_NFKC },
 	{ "no-lineage", no_argument, NULL, O_NO_LINEAGE },
 	{ "previous", required_argument, NULL, O_PREVIOUS },
+	{ "since", required_argument, NULL, O_SINCE },
+	{ "watermark", required_argument, NULL, O_WATERMARK },
 	{ "hashes-out", required_argument, NULL, O_HASHES_OUT },
 	{ "hash", required_argument, NULL, O_QUICK + DQ_STEP_HASH },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -487,6 +498,8 @@ option(void *ctx, int c, const char *arg)
 	case O_NO_LINEAGE: O.lineage = 0; return 0;
 	case O_PREVIOUS: O.previous = arg; return 0;
 	case O_HASHES_OUT: O.hashes_out = arg; return 0;
+	case O_SINCE: return dq_watermark_since(&O.wm, arg);
+	case O_WATERMARK: return dq_watermark_state(&O.wm, arg);
 	case 'j':
 		return dq_opt_jobs(arg, &O.jobs);
 	}
@@ -511,6 +524,7 @@ struct worker {
 	size_t nt;
 	uint64_t seq;    /* the record in hand */
 	struct dq_change_list changes; /* keyed records (stream/changes.h) */
+	struct dq_watermark_seen wm;   /* --since: counts, latest time */
 	struct dq_buf chash;
 };
 
@@ -939,6 +953,13 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 
 	(void)reject;
 	w->seq = seq;
+	if (O.wm.field) {
+		/* The watermark field's value as it came (cli/watermark.h). */
+		long m = dq_record_find(rec, O.wm.field, O.wm.fieldlen);
+		if (!dq_watermark_select(&O.wm, m >= 0 ? &rec->m[m] : NULL,
+					 &w->wm))
+			return 0;
+	}
 	normalize_record(w, rec, it);
 	if (O.previous || O.hashes_out)
 		tag_change(w, rec);
@@ -994,6 +1015,7 @@ work_finish(void *ctx, void *ws, int k)
 	}
 	free(w->t);
 	dq_changes_absorb(&O.changes, &w->changes);
+	dq_watermark_fold(&O.wm, &w->wm);
 	dq_buf_release(&w->chash);
 	dq_steps_scratch_release(&w->steps);
 	dq_buf_release(&w->text);
@@ -1077,6 +1099,8 @@ summary_figures(void)
 	if ((O.previous || O.hashes_out) &&
 	    dq_changes_finish(&O.changes, O.hashes_out, s))
 		exit(2);
+	if (O.wm.field)
+		dq_watermark_summary(&O.wm, s);
 	return s;
 }
 
@@ -1107,6 +1131,7 @@ opts_release(void)
 	free(O.fill_field);
 	dq_steps_release(&O.set);
 	dq_changes_release(&O.changes);
+	dq_watermark_release(&O.wm);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
 	free(O.renames);
@@ -1156,9 +1181,17 @@ main(int argc, char **argv)
 	dq_changes_init(&O.changes);
 	if (O.previous && dq_changes_load(&O.changes, O.previous))
 		return 2;
+	if (dq_watermark_load(&O.wm))
+		return 2;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
+	run.n_skipped = O.wm.seen.skipped;
+	run.counts_skipped = O.wm.field != NULL;
 	int status = dq_run_finish(&run, summary_figures(), 0);
+	/* The watermark moves only when the run succeeded: a failed run is
+	 * retried from the same point. */
+	if (!status && dq_watermark_save(&O.wm))
+		status = 2;
 	opts_release();
 	return status;
 }

@@ -791,6 +791,9 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 		cJSON_AddNumberToObject(c, "quarantined",
 					(double)run->n_quarantined);
 		cJSON_AddNumberToObject(c, "rejected", (double)run->n_rejected);
+		if (run->counts_skipped)
+			cJSON_AddNumberToObject(c, "skipped",
+						(double)run->n_skipped);
 		cJSON_AddNumberToObject(c, "blank", (double)run->in.blank);
 		cJSON_AddNumberToObject(c, "bytes", (double)run->in.bytes);
 		if (run->max_rejects < 0) {

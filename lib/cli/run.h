@@ -93,6 +93,11 @@ struct dq_run {
 	struct timespec t0;
 
 	uint64_t n_in, n_out, n_rejected, n_quarantined;
+	/* Records a filter left out on purpose (dq-normalize --since): with
+	 * counts_skipped set, counts.skipped, and in = out + quarantined +
+	 * rejected + skipped. */
+	uint64_t n_skipped;
+	int counts_skipped;
 
 	struct dq_item item;    /* where the current record came from */
 
