@@ -548,3 +548,86 @@ J
 	run -0 --separate-stderr dq normalize --email emails --trim --no-lineage --keep-original "$T/in"
 	assert_output '{"id":1,"emails":["a@b.com","bad@@",7],"n":"5","_dq":{"unparsed":["emails[1]"],"orig":{"emails[0]":" A@B.COM ","n":" 5 "}}}'
 }
+
+@test "--previous and --hashes-out: new, changed, unchanged, gone by the record key; key order, trimmed white space and 1.0 vs 1 change nothing (issue 21)" {
+	cd "$T"
+	printf '{"id":1,"n":"Ann","x":1}\n{"id":2,"n":"Bob","x":2}\n{"id":3,"n":"Cy","x":3}\n{"n":"nokey"}\n' >d1.ndjson
+	printf '{"x":1.0,"n":" Ann ","id":1}\n{"id":2,"n":"Bobby","x":2}\n{"id":4,"n":"Dee","x":4}\n{"id":4.0,"n":"Dee2","x":4}\n{"id":"1","n":"Ann","x":1}\n' >d2.ndjson
+	run -0 dq normalize -q --trim --no-lineage --hashes-out h1 --summary s1 d1.ndjson
+	assert_output "$(cat d1.ndjson)"
+	run -0 jq -c .changes s1
+	assert_output '{"new":3,"changed":0,"unchanged":0,"gone":0,"unkeyed":1,"duplicate_keys":0,"gone_keys":[]}'
+	run -0 jq -r '.key' h1
+	assert_output '1
+2
+3'
+	for j in 1 2; do
+		run -0 dq normalize -q -j $j --trim --no-lineage --previous h1 --hashes-out "h2.$j" --summary "s2.$j" d2.ndjson
+		assert_output '{"x":1.0,"n":"Ann","id":1,"_dq":{"change":"unchanged"}}
+{"id":2,"n":"Bobby","x":2,"_dq":{"change":"changed"}}
+{"id":4,"n":"Dee","x":4,"_dq":{"change":"new"}}
+{"id":4.0,"n":"Dee2","x":4,"_dq":{"change":"new"}}
+{"id":"1","n":"Ann","x":1,"_dq":{"change":"new"}}'
+		run -0 jq -c .changes "s2.$j"
+		assert_output '{"new":3,"changed":1,"unchanged":1,"gone":1,"unkeyed":0,"duplicate_keys":1,"gone_keys":[3]}'
+	done
+	run -0 cmp h2.1 h2.2
+	# id 4 and 4.0 are one key: the later record's hash is kept.
+	run -0 cut -d, -f1 h2.1
+	assert_output '{"key":1
+{"key":2
+{"key":4.0
+{"key":"1"'
+	# The hash of 1 is the first run's: the record did not change.
+	run -0 jq -r 'select(.key == 1) | .hash' h1
+	h=$output
+	run -0 jq -r 'select(.key == 1) | .hash' h2.1
+	assert_output "$h"
+	printf '{"key":1}\n' >bad
+	run -2 dq normalize -q --previous bad d1.ndjson
+	assert_output "dq-normalize: --previous bad:1: not a hashes line {\"key\":ID,\"hash\":\"32 hex digits\"}"
+	run -2 dq normalize -q --previous absent d1.ndjson
+	assert_output "dq-normalize: --previous absent: No such file or directory"
+}
+
+@test "--watermark: only records after the last successful run's latest time; a failed run leaves the watermark and its retry takes the same records once (issue 21)" {
+	cd "$T"
+	printf '{"id":1,"ts":"2026-12-01T10:00:00Z"}\n{"id":2,"ts":"2026-12-02T10:00:00Z"}\n{"id":3}\n' >a.ndjson
+	printf '{"id":2,"ts":"2026-12-02T10:00:00Z"}\n{"id":4,"ts":"2026-12-03T10:00:00+01:00"}\n{"id":5,"ts":1796290800}\nbroken\n' >b.ndjson
+	run -0 dq normalize -q --no-lineage --watermark ts=wm.json --summary s1 a.ndjson
+	assert_output "$(cat a.ndjson)"
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"2026-12-02T10:00:00Z"}'
+	run -0 jq -c '[.counts.in, .counts.out, .counts.skipped, .watermark]' s1
+	assert_output '[3,3,0,{"field":"ts","since":null,"new":"2026-12-02T10:00:00Z","selected":3,"skipped":0,"undated":1}]'
+	# A failed run (a malformed line, --max-rejects 0): exit 1, the
+	# watermark stays where it was.
+	run -1 dq normalize -q --no-lineage --watermark ts=wm.json --summary s2 b.ndjson
+	assert_output '{"id":4,"ts":"2026-12-03T10:00:00+01:00"}
+{"id":5,"ts":1796290800}'
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"2026-12-02T10:00:00Z"}'
+	run -0 jq -c '.counts | [.in, .out, .rejected, .skipped]' s2
+	assert_output '[4,2,1,1]'
+	# The retry takes the same records, once; the watermark moves to the
+	# latest (1796290800 is 2026-12-03T09:40:00Z, after 09:00Z).
+	run -0 dq normalize -q --no-lineage --watermark ts=wm.json --max-rejects 1 b.ndjson
+	assert_output '{"id":4,"ts":"2026-12-03T10:00:00+01:00"}
+{"id":5,"ts":1796290800}'
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"1796290800"}'
+	# Run again: nothing after the watermark.
+	run -0 dq normalize -q --no-lineage --watermark ts=wm.json --max-rejects 1 --summary s4 b.ndjson
+	assert_output ''
+	run -0 jq -c '.counts | [.in, .out, .rejected, .skipped]' s4
+	assert_output '[4,0,1,3]'
+	# --since gives the time on the command line.
+	run -0 dq normalize -q --no-lineage --since ts=2026-12-01T12:00:00Z a.ndjson
+	assert_output '{"id":2,"ts":"2026-12-02T10:00:00Z"}
+{"id":3}'
+	run -2 dq normalize -q --since ts=yesterday a.ndjson
+	assert_line --index 0 "dq-normalize: --since 'ts=yesterday': not an ISO 8601 date or date-time, nor seconds since 1970"
+	printf '{"field":"other","since":"2026-01-01"}\n' >o.json
+	run -2 dq normalize -q --watermark ts=o.json a.ndjson
+	assert_output "dq-normalize: --watermark o.json: the watermark of field 'other', not 'ts'"
+}

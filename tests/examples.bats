@@ -195,3 +195,17 @@ OUT
 	run -0 jq -r 'select(.id == "A3" or .id == "B2") | "\(.id) \(.cluster)"' "$BATS_TEST_TMPDIR/i/out/map3.ndjson"
 	assert_output "$(printf '%s\n' 'A3 caf62adb79d3769fd' 'B2 cbb0df4b1194a7fc7')"
 }
+
+@test "importer: three nights of snapshots give the expected new, changed, unchanged and gone counts and tags (issue 21)" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/importer" "$BATS_TEST_TMPDIR/imp"
+	rm -rf "$BATS_TEST_TMPDIR/imp/out"
+	run -0 make -s -C "$BATS_TEST_TMPDIR/imp" check DQ_BIN="$DQ_BIN"
+	cd "$BATS_TEST_TMPDIR/imp"
+	run -0 cat out/changes1.json out/changes2.json out/changes3.json
+	assert_output '{"new":4,"changed":0,"unchanged":0,"gone":0,"unkeyed":0,"duplicate_keys":0,"gone_keys":[]}
+{"new":1,"changed":1,"unchanged":2,"gone":1,"unkeyed":0,"duplicate_keys":0,"gone_keys":[4]}
+{"new":2,"changed":1,"unchanged":3,"gone":0,"unkeyed":0,"duplicate_keys":0,"gone_keys":[]}'
+	# The e-mail is sensitive: the profile shows its keyed hash only.
+	run -0 env IMPORTER_PII_KEY=example-key "$DQ_BIN/dq-profile" -c people.json out/night3.ndjson
+	refute_output --partial '@example'
+}

@@ -186,9 +186,43 @@ put_cell(struct dq_buf *out, const char *s, size_t n, int is_string)
 		out, s, n, O.delim, is_string && O.protect);
 }
 
-static void
-put_value(struct dq_buf *out, const struct dq_member *m)
+/* Each column's pii policy + 1 (0: not asked yet), so that a cell costs
+ * no look-up. */
+static unsigned char *colpol;
+static size_t ncolpol;
+
+static enum dq_pii_policy
+column_pii(size_t c)
 {
+	if (c >= ncolpol) {
+		size_t n = O.cols.n > c ? O.cols.n : c + 1;
+		colpol = dq_xrealloc(colpol, n);
+		memset(colpol + ncolpol, 0, n - ncolpol);
+		ncolpol = n;
+	}
+	if (!colpol[c])
+		colpol[c] = (unsigned char)(1 + dq_pii_policy(
+			dq_pii_active(), O.cols.keys[c], O.cols.lens[c]));
+	return (enum dq_pii_policy)(colpol[c] - 1);
+}
+
+/* The cell of column c: a sensitive field's value masked (contract/pii.h). */
+static void
+put_value(struct dq_buf *out, const struct dq_member *m, size_t c)
+{
+	enum dq_pii_policy pol = dq_pii_any() ? column_pii(c) : DQ_PII_NONE;
+
+	if (dq_pii_hides(pol) && m->type != DQ_JSON_NULL) {
+		dq_buf_reset(&tmp);
+		if (m->type == DQ_JSON_STRING)
+			dq_json_unescape(m->val, m->vallen, &tmp);
+		else
+			dq_buf_add(&tmp, m->val, m->vallen);
+		dq_buf_reset(&cell);
+		dq_pii_render(dq_pii_active(), pol, tmp.buf, tmp.len, &cell);
+		put_cell(out, cell.buf, cell.len, 1);
+		return;
+	}
 	switch (m->type) {
 	case DQ_JSON_NULL:
 		return;
@@ -282,7 +316,7 @@ write_row(struct dq_run *run, const struct dq_record *r)
 		if (c)
 			dq_buf_addch(out, O.delim);
 		if (row[c])
-			put_value(out, row[c]);
+			put_value(out, row[c], c);
 	}
 	if (O.violations) {
 		if (ncols)
@@ -295,8 +329,11 @@ write_row(struct dq_run *run, const struct dq_record *r)
 		if (ncols || O.violations)
 			dq_buf_addch(out, O.delim);
 		if (dq_meta_find(r, "orig", 4, &m) &&
-		    m.type == DQ_JSON_OBJECT)
-			put_cell(out, m.val, m.vallen, 1);
+		    m.type == DQ_JSON_OBJECT) {
+			dq_buf_reset(&cell);
+			dq_pii_mask_object(m.val, m.vallen, &cell);
+			put_cell(out, cell.buf, cell.len, 1);
+		}
 	}
 	dq_buf_add(out, "\r\n", 2);
 	run->n_out++;
@@ -404,6 +441,7 @@ main(int argc, char **argv)
 	dq_strmap_release(&O.cols);
 	dq_strmap_release(&O.extra);
 	free(row);
+	free(colpol);
 	for (size_t c = 0; c < npcols; c++)
 		if (pcols[c]) {
 			dq_path_release(&pcols[c]->path);

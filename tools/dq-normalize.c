@@ -23,9 +23,11 @@
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
+#include "cli/watermark.h"
 #include "contract/derive.h"
 #include "norm/phone.h"
 #include "norm/steps.h"
+#include "stream/changes.h"
 #include "stream/json.h"
 #include "stream/meta.h"
 #include "stream/path.h"
@@ -66,12 +68,28 @@ static const char help[] =
 	"                        the record's state (--state field) agrees\n"
 	"      --rename OLD=NEW  rename a field (repeatable); OLD may be a\n"
 	"                        path (a.b=ab moves a nested value out)\n"
+	"      --mask FIELDS     the value becomes \"[masked]\"\n"
+	"      --hash FIELDS     the keyed HMAC-SHA-256 of the trimmed value, 32\n"
+	"                        hex digits (key: $DQ_PII_KEY or pii.key_env)\n"
+	"      --drop FIELDS     remove the field from every record\n"
 	"\n"
 	"Output:\n"
 	"      --keep-original   keep the original of each changed value in\n"
 	"                        _dq.orig\n"
 	"      --drop-unknown    drop fields the contract does not name\n"
 	"      --no-lineage      do not add _dq.row and _dq.hash\n"
+	"\n"
+	"Changes since the last run (records keyed by --id):\n"
+	"      --previous FILE   the last run's hashes: each record gets\n"
+	"                        _dq.change new, changed or unchanged, and the\n"
+	"                        summary counts them and the keys gone\n"
+	"      --hashes-out FILE write this run's canonical hashes there, the\n"
+	"                        next run's --previous\n"
+	"      --since FIELD=TIME  only records whose FIELD (ISO 8601 time or\n"
+	"                        epoch seconds) is after TIME; the rest are\n"
+	"                        skipped (counted)\n"
+	"      --watermark FIELD=FILE  TIME from FILE, the last successful\n"
+	"                        run's latest FIELD; rewritten on success\n"
 	"\n"
 	"Speed:\n"
 	"  -j, --jobs N          worker threads (default: the cores this\n"
@@ -100,6 +118,8 @@ struct field {
 	int is_name; /* its steps hold title_name: a name field */
 	int fill;    /* has a default or a derivation (contract/derive) */
 	int container; /* known only as the top of a path: not reported */
+	int drop;    /* a drop step: the member is removed */
+	int hides;   /* a mask, hash or drop step: no _dq.orig for it */
 	struct dq_path *path; /* a name that is a path (owned), or NULL */
 	struct dq_path *epath; /* "name[]": its elements (owned), for a
 				* configured field whose value is an array */
@@ -127,6 +147,11 @@ struct opts {
 	int keep_original;
 	int drop_unknown;
 	int lineage;
+	/* New, changed, unchanged (stream/changes.h): --previous FILE,
+	 * --hashes-out FILE, the key field (--id). */
+	const char *previous, *hashes_out, *key_field;
+	struct dq_changes changes;
+	struct dq_watermark wm; /* --since, --watermark */
 	int have_fields;       /* some field is configured */
 	int multi_file;
 	struct quick *quick;
@@ -377,6 +402,37 @@ mark_fields(void)
 	}
 }
 
+/* The fields whose values a mask, hash or drop step hides: their
+ * originals are never kept; a hash step needs the key from the
+ * environment (contract/pii.h's variable); drop is for top-level fields.
+ * 0, or -1 after a message. */
+static int
+hiding_fields(const struct dq_contract *c)
+{
+	const char *var = dq_pii_key_env(c), *key = getenv(var);
+	for (size_t i = 0; i < O.nfields; i++) {
+		struct field *f = O.fields[i];
+		f->drop = dq_step_list_has(&f->steps, DQ_STEP_DROP);
+		f->hides = f->drop ||
+			   dq_step_list_has(&f->steps, DQ_STEP_MASK) ||
+			   dq_step_list_has(&f->steps, DQ_STEP_HASH);
+		if (f->drop && f->path)
+			return dq_error("field '%s': the drop step removes a "
+					"top-level field, not a path's "
+					"member", f->name);
+		if (dq_step_list_has(&f->steps, DQ_STEP_HASH) &&
+		    (!key || !*key))
+			return dq_error("field '%s': the hash step needs its "
+					"key in the environment variable %s",
+					f->name, var);
+	}
+	if (key && *key) {
+		O.set.hash_key = key;
+		O.set.hash_keylen = strlen(key);
+	}
+	return 0;
+}
+
 /* ---- command line ---- */
 
 /* The quick flags carry their step kind in their option code. */
@@ -387,6 +443,10 @@ enum {
 	O_KEEP_ORIGINAL,
 	O_DROP_UNKNOWN,
 	O_NO_LINEAGE,
+	O_PREVIOUS,
+	O_HASHES_OUT,
+	O_SINCE,
+	O_WATERMARK,
 	O_ALL = DQ_OPT_TOOL + 100,   /* + kind: a step on every string */
 	O_QUICK = DQ_OPT_TOOL + 200  /* + kind: steps on FIELDS */
 };
@@ -397,14 +457,21 @@ static const struct option longopts[] = {
 	{ "collapse", no_argument, NULL, O_ALL + DQ_STEP_COLLAPSE },
 	{ "date", required_argument, NULL, O_QUICK + DQ_STEP_DATE },
 	{ "datetime", required_argument, NULL, O_QUICK + DQ_STEP_DATETIME },
+	{ "drop", required_argument, NULL, O_QUICK + DQ_STEP_DROP },
 	{ "drop-unknown", no_argument, NULL, O_DROP_UNKNOWN },
 	{ "email", required_argument, NULL, O_QUICK + DQ_STEP_EMAIL },
 	{ "keep-original", no_argument, NULL, O_KEEP_ORIGINAL },
 	{ "lower", required_argument, NULL, O_QUICK + DQ_STEP_LOWER },
+	{ "mask", required_argument, NULL, O_QUICK + DQ_STEP_MASK },
 	{ "name", required_argument, NULL, O_QUICK + DQ_STEP_NAME },
 	{ "nfc", no_argument, NULL, O_ALL + DQ_STEP_NFC },
 	{ "nfkc", no_argument, NULL, O_ALL + DQ_STEP_NFKC },
 	{ "no-lineage", no_argument, NULL, O_NO_LINEAGE },
+	{ "previous", required_argument, NULL, O_PREVIOUS },
+	{ "since", required_argument, NULL, O_SINCE },
+	{ "watermark", required_argument, NULL, O_WATERMARK },
+	{ "hashes-out", required_argument, NULL, O_HASHES_OUT },
+	{ "hash", required_argument, NULL, O_QUICK + DQ_STEP_HASH },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "null", no_argument, NULL, O_ALL + DQ_STEP_NULL },
 	{ "null-tokens", required_argument, NULL, O_NULL_TOKENS },
@@ -462,6 +529,10 @@ option(void *ctx, int c, const char *arg)
 	case O_KEEP_ORIGINAL: O.keep_original = 1; return 0;
 	case O_DROP_UNKNOWN: O.drop_unknown = 1; return 0;
 	case O_NO_LINEAGE: O.lineage = 0; return 0;
+	case O_PREVIOUS: O.previous = arg; return 0;
+	case O_HASHES_OUT: O.hashes_out = arg; return 0;
+	case O_SINCE: return dq_watermark_since(&O.wm, arg);
+	case O_WATERMARK: return dq_watermark_state(&O.wm, arg);
 	case 'j':
 		return dq_opt_jobs(arg, &O.jobs);
 	}
@@ -486,6 +557,9 @@ struct worker {
 	struct tally *t; /* by field index */
 	size_t nt;
 	uint64_t seq;    /* the record in hand */
+	struct dq_change_list changes; /* keyed records (stream/changes.h) */
+	struct dq_watermark_seen wm;   /* --since: counts, latest time */
+	struct dq_buf chash;
 };
 
 static void __attribute__((noinline))
@@ -682,7 +756,7 @@ path_value(void *ctx, const struct dq_member *leaf, long top,
 	t->changed++;
 	if (type == DQ_JSON_NULL && leaf->type != DQ_JSON_NULL)
 		t->nulled++;
-	if (O.keep_original) {
+	if (O.keep_original && !f->hides) {
 		dq_buf_reset(&w->text);
 		dq_path_label(pc->path, idx, nidx, &w->text);
 		if (w->orig.len)
@@ -788,6 +862,12 @@ normalize_record(struct worker *w, struct dq_record *r,
 				continue;
 			}
 		}
+		if (f && f->drop) {
+			t->seen++;
+			t->changed++;
+			dq_record_drop(r, i);
+			continue;
+		}
 		if (m->type == DQ_JSON_ARRAY && f && f->epath) {
 			/* A configured field holding an array: its steps
 			 * apply to each element (_dq.unparsed: "f[1]"). */
@@ -811,7 +891,7 @@ normalize_record(struct worker *w, struct dq_record *r,
 			if (rc2 < 0)
 				*m = saved; /* all or nothing */
 		}
-		if (rc > 0 && O.keep_original) {
+		if (rc > 0 && O.keep_original && !(f && f->hides)) {
 			struct dq_buf *o = &w->orig;
 			if (o->len)
 				dq_buf_addch(o, ',');
@@ -901,6 +981,22 @@ work_start(void *ctx, int k)
 	return dq_xcalloc(1, sizeof(struct worker));
 }
 
+/* The record's change since the last run, by its key, into _dq.change;
+ * its hash to the worker's list for --hashes-out. */
+static void
+tag_change(struct worker *w, struct dq_record *rec)
+{
+	long k = dq_record_find(rec, O.key_field, strlen(O.key_field));
+	enum dq_change c = dq_changes_tag(&O.changes, &w->changes, w->seq,
+					  k >= 0 ? &rec->m[k] : NULL, rec,
+					  &w->chash);
+	if (!O.previous || c == DQ_CHANGE_UNKEYED)
+		return;
+	if (w->meta.len)
+		dq_buf_addch(&w->meta, ',');
+	dq_buf_addf(&w->meta, "\"change\":\"%s\"", dq_change_names[c]);
+}
+
 static int
 work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 	    uint64_t seq, struct dq_buf *out, const char **reject)
@@ -909,7 +1005,16 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 
 	(void)reject;
 	w->seq = seq;
+	if (O.wm.field) {
+		/* The watermark field's value as it came (cli/watermark.h). */
+		long m = dq_record_find(rec, O.wm.field, O.wm.fieldlen);
+		if (!dq_watermark_select(&O.wm, m >= 0 ? &rec->m[m] : NULL,
+					 &w->wm))
+			return 0;
+	}
 	normalize_record(w, rec, it);
+	if (O.previous || O.hashes_out)
+		tag_change(w, rec);
 	dq_record_write(rec, w->meta.buf, w->meta.len, out);
 	dq_buf_addch(out, '\n');
 	return 1;
@@ -961,6 +1066,9 @@ work_finish(void *ctx, void *ws, int k)
 		merge_samples(a, b);
 	}
 	free(w->t);
+	dq_changes_absorb(&O.changes, &w->changes);
+	dq_watermark_fold(&O.wm, &w->wm);
+	dq_buf_release(&w->chash);
 	dq_steps_scratch_release(&w->steps);
 	dq_buf_release(&w->text);
 	dq_buf_release(&w->meta);
@@ -995,6 +1103,7 @@ summary_figures(void)
 	cJSON *fields = cJSON_AddObjectToObject(s, "fields");
 	cJSON *unknown = cJSON_AddArrayToObject(s, "unknown_fields");
 	struct field **u = dq_xcalloc(O.nfields + 1, sizeof(*u));
+	struct dq_buf sb = DQ_BUF_INIT;
 	size_t nu = 0;
 
 	for (size_t i = 0; i < O.nfields; i++) {
@@ -1028,13 +1137,23 @@ summary_figures(void)
 		cJSON_AddBoolToObject(o, "dropped", O.drop_unknown);
 		cJSON *sv = cJSON_AddArrayToObject(o, "samples");
 		for (size_t j = 0; j < f->t.nsamples; j++) {
-			const char *v = f->t.samples[j];
+			/* A sensitive field's samples are shown masked. */
+			size_t vn = strlen(f->t.samples[j]);
+			const char *v = dq_pii_show_json(f->name,
+							 f->t.samples[j], &vn,
+							 &sb);
 			cJSON *x = cJSON_Parse(v);
 			cJSON_AddItemToArray(sv, x ? x : cJSON_CreateString(v));
 		}
 		cJSON_AddItemToArray(unknown, o);
 	}
+	dq_buf_release(&sb);
 	free(u);
+	if ((O.previous || O.hashes_out) &&
+	    dq_changes_finish(&O.changes, O.hashes_out, s))
+		exit(2);
+	if (O.wm.field)
+		dq_watermark_summary(&O.wm, s);
 	return s;
 }
 
@@ -1064,6 +1183,8 @@ opts_release(void)
 	dq_fills_release(&O.fills);
 	free(O.fill_field);
 	dq_steps_release(&O.set);
+	dq_changes_release(&O.changes);
+	dq_watermark_release(&O.wm);
 	for (size_t i = 0; i < O.nrenames; i++)
 		free(O.renames[i]);
 	for (size_t i = 0; i < O.nrenames / 2; i++)
@@ -1112,10 +1233,24 @@ main(int argc, char **argv)
 		if (apply_quick(&O.quick[i]))
 			return 2;
 	mark_fields();
+	if (hiding_fields(&run.contract))
+		return 2;
 	O.multi_file = run.in.nfiles > 1;
+	O.key_field = run.id_field;
+	dq_changes_init(&O.changes);
+	if (O.previous && dq_changes_load(&O.changes, O.previous))
+		return 2;
+	if (dq_watermark_load(&O.wm))
+		return 2;
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
+	run.n_skipped = O.wm.seen.skipped;
+	run.counts_skipped = O.wm.field != NULL;
 	int status = dq_run_finish(&run, summary_figures(), 0);
+	/* The watermark moves only when the run succeeded: a failed run is
+	 * retried from the same point. */
+	if (!status && dq_watermark_save(&O.wm))
+		status = 2;
 	opts_release();
 	return status;
 }

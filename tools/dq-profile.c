@@ -41,10 +41,10 @@ static const char help[] =
 	"      --format F        json (default) or text (a table)\n"
 	"      --partial         write the mergeable sketch state instead\n"
 	"      --merge           the operands are partial states: merge them\n"
-	"      --top N           top values per field (1-25, default 10)\n"
+	"      --top N           top values per field (0-25, default 10)\n"
 	"      --buckets N       histogram buckets (1-25, default 20)\n"
 	"      --sample N        sample rows (0-50, default 25)\n"
-	"      --examples N      examples per issue (1-25, default 5)\n"
+	"      --examples N      examples per issue (0-25, default 5)\n"
 	"      --shapes N        value shapes per field (1-25, default 10)\n"
 	"      --seed N          seed of the sample (default 1)\n"
 	"      --jobs N          processes over a regular, uncompressed NDJSON file\n"
@@ -140,7 +140,7 @@ option(void *ctx, int code, const char *arg)
 		return dq_opt_int("buckets", arg, 1, 25, &O.caps.buckets);
 	case O_EXAMPLES:
 		O.set_examples = 1;
-		return dq_opt_int("examples", arg, 1, 25, &O.caps.examples);
+		return dq_opt_int("examples", arg, 0, 25, &O.caps.examples);
 	case O_FORMAT:
 		if (!strcmp(arg, "text"))
 			O.text = 1;
@@ -167,7 +167,7 @@ option(void *ctx, int code, const char *arg)
 		return dq_opt_int("shapes", arg, 1, 25, &O.caps.shapes);
 	case O_TOP:
 		O.set_top = 1;
-		return dq_opt_int("top", arg, 1, 25, &O.caps.top);
+		return dq_opt_int("top", arg, 0, 25, &O.caps.top);
 	}
 	return -1;
 }
@@ -181,10 +181,10 @@ load_caps(const struct dq_contract *c)
 		long long lo, hi, *v;
 		int *set;
 	} caps[] = {
-		{ "top", 1, 25, &O.caps.top, &O.set_top },
+		{ "top", 0, 25, &O.caps.top, &O.set_top },
 		{ "buckets", 1, 25, &O.caps.buckets, &O.set_buckets },
 		{ "sample", 0, 50, &O.caps.sample, &O.set_sample },
-		{ "examples", 1, 25, &O.caps.examples, &O.set_examples },
+		{ "examples", 0, 25, &O.caps.examples, &O.set_examples },
 		{ "shapes", 1, 25, &O.caps.shapes, &O.set_shapes },
 	};
 	const cJSON *p = dq_contract_get(c, "profile");

@@ -83,3 +83,57 @@ dq_num_add_fixed(struct dq_buf *b, double v, int dec)
 	dq_buf_addch(b, '.');
 	dq_buf_add(b, t, (size_t)n);
 }
+
+/*
+ * A JSON number's exact value as text, for keys: the significant digits
+ * (no leading or trailing zeros) and the power of ten that places them,
+ * "-" for a negative: 1, 1.0, 1e0 and 10e-1 all give "1e1"-shaped equal
+ * text; 0, -0 and 0.0e5 give "0".  No rounding: 9007199254740993 and
+ * 9007199254740992 stay apart.
+ */
+void
+dq_num_exact_key(const char *s, size_t n, struct dq_buf *b)
+{
+	const char *p = s, *e = s + n;
+	int neg = *p == '-';
+	long long scale = 0, x = 0;
+	size_t start = b->len;
+	int seen = 0, point = 0;
+
+	p += neg;
+	dq_buf_addch(b, '-');
+	for (; p < e && *p != 'e' && *p != 'E'; p++) {
+		if (*p == '.') {
+			point = 1;
+			continue;
+		}
+		if (!point)
+			scale++;
+		if (*p == '0' && !seen) {
+			scale--; /* a leading zero */
+			continue;
+		}
+		seen = 1;
+		dq_buf_addch(b, *p);
+	}
+	while (b->len > start + 1 && b->buf[b->len - 1] == '0')
+		b->len--; /* trailing zeros */
+	if (b->len == start + 1) {
+		b->len = start;
+		dq_buf_addch(b, '0');
+		return;
+	}
+	if (p < e) {
+		int eneg = *++p == '-';
+		p += *p == '-' || *p == '+';
+		for (; p < e; p++)
+			if (x < 100000000000000000LL)
+				x = x * 10 + (*p - '0');
+		scale += eneg ? -x : x;
+	}
+	if (!neg)
+		memmove(b->buf + start, b->buf + start + 1, b->len - start - 1),
+			b->len--;
+	dq_buf_addch(b, 'e');
+	dq_buf_add_int(b, scale);
+}

@@ -56,4 +56,13 @@ void dq_num_add_shortest(struct dq_buf *b, double x);
  * (not a figure this is for) or a NaN is written as %.6g. */
 void dq_num_add_fixed(struct dq_buf *b, double v, int dec);
 
+/*
+ * A JSON number's exact value as text, appended to b, for keys and
+ * canonical forms: the significant digits and the power of ten that
+ * places them, "-" for a negative: 1, 1.0, 1e0 and 10e-1 give the same
+ * text; 0, -0 and 0.0e5 give "0".  No rounding: 9007199254740993 and
+ * 9007199254740992 stay apart.  s[0..n) is valid JSON number text.
+ */
+void dq_num_exact_key(const char *s, size_t n, struct dq_buf *b);
+
 #endif

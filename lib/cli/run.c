@@ -447,6 +447,7 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 	dq_out_init(&run->out);
 	dq_out_init(&run->rejects);
 	dq_contract_init(&run->contract);
+	dq_pii_init(&run->pii);
 
 	while (tool->longopts && tool->longopts[ntool].name)
 		ntool++;
@@ -532,6 +533,9 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 				run->contract.checksum);
 		exit(0);
 	}
+	if (dq_pii_load(&run->pii, &run->contract))
+		exit(2);
+	dq_pii_use(&run->pii);
 	if (dq_input_check(&run->in))
 		exit(2);
 	dq_out_inputs(run->in.files, run->in.nfiles);
@@ -797,6 +801,9 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 		cJSON_AddNumberToObject(c, "quarantined",
 					(double)run->n_quarantined);
 		cJSON_AddNumberToObject(c, "rejected", (double)run->n_rejected);
+		if (run->counts_skipped)
+			cJSON_AddNumberToObject(c, "skipped",
+						(double)run->n_skipped);
 		cJSON_AddNumberToObject(c, "blank", (double)run->in.blank);
 		cJSON_AddNumberToObject(c, "bytes", (double)run->in.bytes);
 		if (run->max_rejects < 0) {
@@ -861,6 +868,7 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 	}
 	dq_input_release(&run->in);
 	free(run->delim);
+	dq_pii_release(&run->pii);
 	dq_contract_release(&run->contract);
 	free(run->contracts);
 	free(run->sets);

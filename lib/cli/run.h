@@ -31,6 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "contract/contract.h"
+#include "contract/pii.h"
 #include "stream/meta.h"
 #include "stream/input.h"
 #include "stream/json.h"
@@ -81,6 +82,8 @@ struct dq_run {
 	char *delim;            /* --delimiter, owned */
 
 	struct dq_contract contract;
+	struct dq_pii pii;      /* the contract's sensitive fields, made
+				 * the active policy (contract/pii.h) */
 	struct dq_input in;
 	struct dq_out out;      /* stdout */
 	struct dq_out rejects;  /* fd -1 without --rejects */
@@ -90,6 +93,11 @@ struct dq_run {
 	struct timespec t0;
 
 	uint64_t n_in, n_out, n_rejected, n_quarantined;
+	/* Records a filter left out on purpose (dq-normalize --since): with
+	 * counts_skipped set, counts.skipped, and in = out + quarantined +
+	 * rejected + skipped. */
+	uint64_t n_skipped;
+	int counts_skipped;
 
 	struct dq_item item;    /* where the current record came from */
 

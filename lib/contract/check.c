@@ -25,6 +25,7 @@
  * or one entry per record of the group (runs).  Everything else is per
  * record, so memory is bounded by the longest line.
  */
+#include "base/num.h"
 #include "base/utf8.h"
 #include "contract/check.h"
 
@@ -36,6 +37,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "contract/pii.h"
 #include "contract/types.h"
 #include "norm/date.h"
 #include "stream/path.h"
@@ -566,8 +568,26 @@ add_entry(struct dq_check *ck, struct dq_buf *b, const struct dq_rule *r, const 
 	dq_buf_addch(b, '}');
 }
 
+/* The policy that hides rule r's values: that of the first of its fields
+ * the contract marks sensitive, asked once per rule. */
+static enum dq_pii_policy
+rule_pii(const struct dq_check *ck, struct dq_rule *r)
+{
+	if (!r->pii) {
+		enum dq_pii_policy pol = DQ_PII_NONE;
+		for (size_t i = 0; i < r->nslots && !dq_pii_hides(pol); i++) {
+			const struct dq_slot *s = &ck->rs->slots[r->slots[i]];
+			pol = dq_pii_policy(dq_pii_active(), s->name, s->len);
+		}
+		r->pii = 1 + (int)pol;
+	}
+	return (enum dq_pii_policy)(r->pii - 1);
+}
+
 /* Record a failure of rule r on the current record; v is the offending
- * value's raw JSON (NULL: null), k which of the rule's messages.  A
+ * value's raw JSON (NULL: null), k which of the rule's messages.  The
+ * value of a sensitive field is shown masked (contract/pii.h) in the
+ * record's _dq.violations, the violations file and the examples.  A
  * ck->deferred check's entry goes where it would have been, so the order of
  * _dq.violations is the order of the checks. */
 static void
@@ -576,6 +596,13 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 	if (!v) {
 		v = "null";
 		vn = 4;
+	}
+	if (dq_pii_any() && dq_pii_hides(rule_pii(ck, r))) {
+		dq_buf_reset(&ck->pibuf);
+		dq_pii_render_json(dq_pii_active(), rule_pii(ck, r), v, vn,
+				   &ck->pibuf);
+		v = ck->pibuf.buf;
+		vn = ck->pibuf.len;
 	}
 	r->failures++;
 	if (!ck->nviol)
@@ -685,63 +712,9 @@ ordinal(struct dq_check *ck, int slot, double *out)
 }
 
 /*
- * A JSON number's exact value as text, for keys: the significant digits
- * (no leading or trailing zeros) and the power of ten that places them,
- * "-" for a negative: 1, 1.0, 1e0 and 10e-1 all give "1e1"-shaped equal
- * text; 0, -0 and 0.0e5 give "0".  No rounding: 9007199254740993 and
- * 9007199254740992 stay apart.
- */
-static void
-number_key(const char *s, size_t n, struct dq_buf *b)
-{
-	const char *p = s, *e = s + n;
-	int neg = *p == '-';
-	long long scale = 0, x = 0;
-	size_t start = b->len;
-	int seen = 0, point = 0;
-
-	p += neg;
-	dq_buf_addch(b, '-');
-	for (; p < e && *p != 'e' && *p != 'E'; p++) {
-		if (*p == '.') {
-			point = 1;
-			continue;
-		}
-		if (!point)
-			scale++;
-		if (*p == '0' && !seen) {
-			scale--; /* a leading zero */
-			continue;
-		}
-		seen = 1;
-		dq_buf_addch(b, *p);
-	}
-	while (b->len > start + 1 && b->buf[b->len - 1] == '0')
-		b->len--; /* trailing zeros */
-	if (b->len == start + 1) {
-		b->len = start;
-		dq_buf_addch(b, '0');
-		return;
-	}
-	if (p < e) {
-		int eneg = *++p == '-';
-		p += *p == '-' || *p == '+';
-		for (; p < e; p++)
-			if (x < 100000000000000000LL)
-				x = x * 10 + (*p - '0');
-		scale += eneg ? -x : x;
-	}
-	if (!neg)
-		memmove(b->buf + start, b->buf + start + 1, b->len - start - 1),
-			b->len--;
-	dq_buf_addch(b, 'e');
-	dq_buf_add_int(b, scale);
-}
-
-/*
  * The key of the slots' values into ck->kbuf, the equality of unique,
  * duplicate_rate and grouping keys (docs/validate.md): strings by their
- * unescaped bytes, numbers by exact value (number_key), true, false,
+ * unescaped bytes, numbers by exact value (dq_num_exact_key), true, false,
  * objects and arrays by their text; a string and a number are distinct
  * ("1" is not 1).  A string part is its bytes as they are (the common
  * case costs nothing more); any other part starts with a byte no UTF-8
@@ -762,7 +735,7 @@ build_key(struct dq_check *ck, const int *slots, size_t n)
 			dq_buf_add(&ck->kbuf, &l32, sizeof(l32));
 		if (m->type == DQ_JSON_NUMBER) {
 			dq_buf_addch(&ck->kbuf, '\xff');
-			number_key(m->val, m->vallen, &ck->kbuf);
+			dq_num_exact_key(m->val, m->vallen, &ck->kbuf);
 		} else {
 			const char *s = slot_text(ck, slots[i], &len);
 			if (m->type != DQ_JSON_STRING)
@@ -987,7 +960,7 @@ items_check(struct dq_check *ck, struct dq_rule *r, const struct dq_member *m)
 		dq_buf_reset(&ck->kbuf);
 		if (el.type == DQ_JSON_NUMBER) {
 			dq_buf_addch(&ck->kbuf, 'n');
-			number_key(el.val, el.vallen, &ck->kbuf);
+			dq_num_exact_key(el.val, el.vallen, &ck->kbuf);
 		} else if (el.type == DQ_JSON_STRING) {
 			dq_buf_addch(&ck->kbuf, 's');
 			dq_json_unescape(el.val, el.vallen, &ck->kbuf);
@@ -1483,6 +1456,7 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 	ck->rowbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->dbuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->pbuf = (struct dq_buf)DQ_BUF_INIT;
+	ck->pibuf = (struct dq_buf)DQ_BUF_INIT;
 	ck->jelabel = (struct dq_buf)DQ_BUF_INIT;
 	ck->elabel = (struct dq_buf)DQ_BUF_INIT;
 	for (size_t ri = 0; ri < rs->nrules; ri++) {
@@ -1522,6 +1496,7 @@ dq_check_release(struct dq_check *ck)
 	dq_buf_release(&ck->rowbuf);
 	dq_buf_release(&ck->dbuf);
 	dq_buf_release(&ck->pbuf);
+	dq_buf_release(&ck->pibuf);
 	dq_buf_release(&ck->jelabel);
 	dq_buf_release(&ck->elabel);
 	memset(ck, 0, sizeof(*ck));

@@ -65,6 +65,7 @@ struct dq_check {
 	long line;
 	uint64_t seq;
 	struct dq_buf tbuf, kbuf, mbuf, unparsed, idbuf, rowbuf, dbuf, pbuf;
+	struct dq_buf pibuf; /* a sensitive value's shown form */
 	struct dq_buf elabel, jelabel; /* an element's name ("tags[1]"),
 					* and as a JSON string, while its
 					* check runs (check_each) */

@@ -61,6 +61,13 @@ static const struct keyspec field_keys[] = {
 	{ "derive", NULL, 0 },      { "owner", NULL, 0 },
 	{ "tags", NULL, 0 },        { "min_items", NULL, 0 },
 	{ "max_items", NULL, 0 },  { "unique_items", NULL, 0 },
+	{ "pii", NULL, 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* Sensitive fields by name (contract/pii.h). */
+static const struct keyspec pii_keys[] = {
+	{ "names", NULL, 0 }, { "key_env", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -204,6 +211,7 @@ static const struct keyspec top_keys[] = {
 	{ "profile", profile_keys, 0 },
 	{ "identity", identity_keys, 0 },
 	{ "alerts", alerts_keys, 0 },
+	{ "pii", pii_keys, 0 },
 	{ NULL, NULL, 0 }
 };
 

@@ -183,6 +183,8 @@ struct dq_rule {
 	char *label; /* the field, "a,b" or "a|b", for output */
 	int *slots;
 	size_t nslots;
+	int pii; /* 1 + the policy that hides its values (contract/pii.h):
+		  * the first of its fields that hides; 0 not yet asked */
 	int has_if;
 	struct dq_cond cond;
 

@@ -15,6 +15,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "contract/pii.h"
 #include "er/blocks.h"
 
 void
@@ -227,6 +228,30 @@ dq_blockrules_display(const char *s, size_t n)
 	return d;
 }
 
+/* The display text of a block of rule r: keyf's, or its masked form when
+ * one of the key's fields is sensitive (contract/pii.h).  Owned. */
+static char *
+shown_key(const struct dq_blockrules *rs, size_t r, char *(*keyf)(void *),
+	  void *arg)
+{
+	const struct dq_blockkey *k = &rs->r[r].key;
+	enum dq_pii_policy pol = DQ_PII_NONE;
+	struct dq_buf b = DQ_BUF_INIT;
+	char *key = keyf(arg);
+
+	for (size_t p = 0; dq_pii_any() && p < k->nparts; p++)
+		for (size_t i = 0; i < k->parts[p].nnames; i++)
+			if (!dq_pii_hides(pol))
+				pol = dq_pii_policy(dq_pii_active(),
+						    k->parts[p].names[i],
+						    k->parts[p].lens[i]);
+	if (!dq_pii_hides(pol))
+		return key;
+	dq_pii_render(dq_pii_active(), pol, key, strlen(key), &b);
+	free(key);
+	return dq_buf_detach(&b, NULL);
+}
+
 void
 dq_blockrules_note_block(struct dq_blockrules *rs, size_t r, uint64_t size,
 			 int skipped, char *(*keyf)(void *), void *arg)
@@ -245,7 +270,7 @@ dq_blockrules_note_block(struct dq_blockrules *rs, size_t r, uint64_t size,
 	top[k].rule = r;
 	top[k].size = size;
 	top[k].skipped = skipped;
-	top[k].key = keyf(arg);
+	top[k].key = shown_key(rs, r, keyf, arg);
 }
 
 const char *
@@ -263,7 +288,7 @@ dq_blockrules_note_skip(struct dq_blockrules *rs, size_t r, uint64_t size,
 	s = &rs->skips[rs->nskips++];
 	s->rule = r;
 	s->size = size;
-	s->key = keyf(arg);
+	s->key = shown_key(rs, r, keyf, arg);
 	s->skipped = 1;
 	return rs->nskips <= DQ_BLOCKRULES_SHOW ? s->key : NULL;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/num.h"
+#include "contract/pii.h"
 
 void
 dq_merge_init(struct dq_merge *m)
@@ -746,6 +747,20 @@ cluster_of_node(const struct dq_merge *m, uint32_t nd)
 	return m->cluster_of[m->rep[m->rankof[nd]]];
 }
 
+/* The side name of a pair for people to read: its sensitive fields
+ * masked (contract/pii.h). */
+static void
+mask_side(struct dq_record *p, const char *name, struct dq_buf *tmp)
+{
+	long i = dq_record_find(p, name, 1);
+	if (i < 0 || p->m[i].type != DQ_JSON_OBJECT || !dq_pii_any())
+		return;
+	dq_buf_reset(tmp);
+	if (dq_pii_mask_object(p->m[i].val, p->m[i].vallen, tmp))
+		dq_record_set(p, (size_t)i, tmp->buf, tmp->len,
+			      DQ_JSON_OBJECT);
+}
+
 /* One review line from review rv, into o. */
 static void
 write_review_line(struct dq_merge *m, const struct dq_merge_review *rv,
@@ -764,6 +779,8 @@ write_review_line(struct dq_merge *m, const struct dq_merge_review *rv,
 		whole_side(m, pair, "a", rv->a);
 		whole_side(m, pair, "b", rv->b);
 	}
+	mask_side(pair, "a", tmp);
+	mask_side(pair, "b", tmp);
 	dq_buf_reset(meta);
 	dq_buf_addstr(meta, "\"ids\":[");
 	dq_idtable_add_json(meta, &m->t.node[rv->a]);

@@ -14,13 +14,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/sha256.h"
 #include "norm/phone.h"
 
 static const char *const step_names[DQ_STEP_NKINDS] = {
 	"trim",  "collapse", "nfc",    "nfkc",     "lower",  "upper",
 	"title", "title_name", "ascii", "null",    "email",  "phone",
 	"date",  "datetime", "number", "boolean",  "us_state", "zip",
-	"digits", "map"
+	"digits", "map", "mask", "hash", "drop"
 };
 
 static const char *const default_nulls[] = {
@@ -549,7 +550,7 @@ dq_steps_quick(const struct dq_steps *s, const char *kind, const char *arg,
 				kind, arg);
 	}
 	if (k != DQ_STEP_LOWER && k != DQ_STEP_UPPER && k != DQ_STEP_TITLE &&
-	    k != DQ_STEP_NAME && k != DQ_STEP_ASCII) {
+	    k != DQ_STEP_NAME && k != DQ_STEP_ASCII && k != DQ_STEP_DROP) {
 		dq_step_init(s, &t, DQ_STEP_TRIM);
 		dq_step_list_add(l, &t);
 		dq_step_init(s, &t, DQ_STEP_NULL);
@@ -746,6 +747,22 @@ step_apply(const struct dq_steps *s, const struct dq_step *st,
 		return DQ_STEP_STRING;
 	case DQ_STEP_MAP:
 		return map_step(st, in, n, out);
+	case DQ_STEP_MASK:
+		dq_buf_addstr(out, DQ_STEP_MASKED);
+		return DQ_STEP_STRING;
+	case DQ_STEP_HASH:
+		/* Of the text the steps before produced: equal normalized
+		 * values, equal hashes, so matching still works. */
+		if (!s->hash_key)
+			return DQ_STEP_FAIL;
+		dq_hmac_hex(s->hash_key, s->hash_keylen, in, n,
+			    DQ_STEP_HASH_HEX, out);
+		return DQ_STEP_STRING;
+	case DQ_STEP_DROP:
+		/* The caller drops the member (dq_step_list_has); alone,
+		 * a dropped value is not shown either. */
+		dq_buf_addstr(out, DQ_STEP_MASKED);
+		return DQ_STEP_STRING;
 	case DQ_STEP_NKINDS:
 		break;
 	}
@@ -833,7 +850,8 @@ dq_steps_run_value(const struct dq_steps *s, const struct dq_step *v,
 			if (k != DQ_STEP_PHONE && k != DQ_STEP_ZIP &&
 			    k != DQ_STEP_DATE && k != DQ_STEP_DATETIME &&
 			    k != DQ_STEP_DIGITS && k != DQ_STEP_BOOL &&
-			    k != DQ_STEP_MAP)
+			    k != DQ_STEP_MAP && k != DQ_STEP_MASK &&
+			    k != DQ_STEP_HASH && k != DQ_STEP_DROP)
 				continue;
 		}
 		/* A value the map does not list keeps its kind (a number

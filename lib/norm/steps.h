@@ -65,6 +65,9 @@ enum dq_step_kind {
 	DQ_STEP_ZIP,
 	DQ_STEP_DIGITS,
 	DQ_STEP_MAP,
+	DQ_STEP_MASK,  /* the value becomes "[masked]" */
+	DQ_STEP_HASH,  /* the keyed hash of its text (dq_steps.hash_key) */
+	DQ_STEP_DROP,  /* the field is removed (top-level fields only) */
 	DQ_STEP_NKINDS
 };
 
@@ -105,7 +108,17 @@ struct dq_steps {
 	size_t nkeep;
 	char **particles;        /* owned, NULL-ended; NULL: built-in list */
 	struct dq_name_opts name_opts;
+	/* The key of the hash step (borrowed: the environment's), set by
+	 * the caller before a list with a hash step runs; NULL: none, and
+	 * a hash step fails every value. */
+	const char *hash_key;
+	size_t hash_keylen;
 };
+
+/* The masked form the mask step writes, and the hex digits of a hash:
+ * contract/pii.h's, so that a masked field and a masked echo agree. */
+#define DQ_STEP_MASKED "[masked]"
+#define DQ_STEP_HASH_HEX 32
 
 /* Region US, the default null tokens ("", n/a, na, null, nil, none, -,
  * --) and the two a name field keeps when written as names, "Na" and

@@ -10,6 +10,12 @@
  * What each section shows is bounded by the profile's caps (top values,
  * histogram buckets, sample rows, examples, shapes).
  *
+ * Sensitive fields (contract/pii.h): every value the document echoes
+ * (top values, examples, least and greatest strings and dates, sample
+ * rows) is shown in its masked form, and the figures that are values
+ * themselves (numeric least, greatest, quantiles, mean, sum, histogram,
+ * outlier examples) are left out; counts, lengths and shapes stay.
+ *
  * Rounding.  Floating figures are rounded to 12 significant digits
  * (dq_num_r12), so that a merge of partial states and one pass over the
  * whole input print the same: they differ by rounding in the last bits
@@ -22,6 +28,7 @@
 #include <string.h>
 
 #include "profile/doc.h"
+#include "contract/pii.h"
 #include "stream/path.h"
 #include "base/num.h"
 #include "base/utf8.h"
@@ -38,6 +45,35 @@ static const double phis[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
 static const char *const pnames[] = { "p1", "p5", "p25", "p50",
 				      "p75", "p95", "p99" };
 
+/* Does the active policy hide the field's values? */
+static int
+hidden(const struct dq_profile_field *f)
+{
+	return dq_pii_any() &&
+	       dq_pii_hides(dq_pii_policy(dq_pii_active(), f->name,
+					  f->namelen));
+}
+
+/* The field's raw JSON value raw as the document shows it. */
+static cJSON *
+shown_raw(const struct dq_profile_field *f, const char *raw)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	size_t n = strlen(raw);
+	cJSON *v = cJSON_CreateRaw(dq_pii_show_json(f->name, raw, &n, &b));
+	dq_buf_release(&b);
+	return v;
+}
+
+/* The field's text s as the document shows it, in b. */
+static const char *
+shown_text(const struct dq_profile_field *f, const char *s,
+	   struct dq_buf *b)
+{
+	size_t n = strlen(s);
+	return dq_pii_show(f->name, s, &n, b);
+}
+
 static cJSON *
 stat_summary(const struct dq_profile_field *f)
 {
@@ -46,7 +82,9 @@ stat_summary(const struct dq_profile_field *f)
 	cJSON_AddItemToObject(o, "type", d < 0 ? cJSON_CreateNull() :
 				  cJSON_CreateString(dq_vtype_names[d]));
 	cJSON_AddNumberToObject(o, "count", (double)dq_profile_valid(f));
-	if (f->num.n) {
+	if (f->num.n && hidden(f)) {
+		cJSON_AddNumberToObject(o, "numbers", (double)f->num.n);
+	} else if (f->num.n) {
 		cJSON *q = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "numbers", (double)f->num.n);
 		cJSON_AddNumberToObject(o, "min", f->num.min);
@@ -146,7 +184,7 @@ type_issues(const struct dq_profile_field *f, long long examples)
 		     i++, shown++) {
 			cJSON *e = cJSON_CreateObject();
 			cJSON_AddItemToObject(e, "value",
-					      cJSON_CreateRaw(f->ex[t][i]));
+					      shown_raw(f, f->ex[t][i]));
 			cJSON_AddStringToObject(e, "type", dq_vtype_names[t]);
 			cJSON_AddItemToArray(ex, e);
 		}
@@ -184,7 +222,7 @@ distributions(struct dq_profile_field *f,
 
 	for (size_t i = 0; i < n && (long long)i < caps->top; i++) {
 		cJSON *e = cJSON_CreateObject();
-		cJSON_AddItemToObject(e, "value", cJSON_CreateRaw(it[i].val));
+		cJSON_AddItemToObject(e, "value", shown_raw(f, it[i].val));
 		cJSON_AddNumberToObject(e, "count", (double)it[i].count);
 		cJSON_AddNumberToObject(e, "share",
 					dq_num_r12((double)it[i].count /
@@ -194,7 +232,7 @@ distributions(struct dq_profile_field *f,
 	cJSON_AddItemToObject(o, "topValues", top);
 	cJSON_AddBoolToObject(o, "topExact", dq_topk_exact(&f->top));
 	cJSON_AddNumberToObject(o, "topMaxUndercount", (double)f->top.err);
-	if (f->num.n) {
+	if (f->num.n && !hidden(f)) {
 		cJSON *h = cJSON_CreateArray();
 		int b = f->num.min == f->num.max ? 1 : (int)caps->buckets;
 		double lo = f->num.min, w = (f->num.max - lo) / b;
@@ -238,7 +276,11 @@ bounds(const struct dq_profile_field *f)
 					    "minDate", "maxDate" };
 	const char *const text[4] = { f->smin, f->smax, f->dmin, f->dmax };
 	cJSON *o = cJSON_CreateObject();
-	if (f->num.n) {
+	struct dq_buf b = DQ_BUF_INIT;
+	if (f->num.n && hidden(f)) {
+		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
+		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
+	} else if (f->num.n) {
 		static const double quart[2] = { 0.25, 0.75 };
 		double qv[2];
 		dq_quantile_getv(&f->q, quart, 2, qv);
@@ -270,7 +312,9 @@ bounds(const struct dq_profile_field *f)
 	}
 	for (int k = 0; k < 4; k++)
 		if (text[k])
-			cJSON_AddStringToObject(o, key[k], text[k]);
+			cJSON_AddStringToObject(o, key[k],
+						shown_text(f, text[k], &b));
+	dq_buf_release(&b);
 	return o;
 }
 
@@ -316,7 +360,7 @@ sample_data(const struct dq_profile *p)
 				dq_buf_add(&raw, r.m[m].val, r.m[m].vallen);
 			}
 			/* cJSON_CreateRaw copies its NUL-terminated text. */
-			cJSON_AddItemToArray(row, cJSON_CreateRaw(raw.buf));
+			cJSON_AddItemToArray(row, shown_raw(p->f[i], raw.buf));
 		}
 		cJSON_AddItemToArray(rows, row);
 	}
@@ -409,6 +453,7 @@ void
 dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 {
 	char v[64];
+	struct dq_buf sb = DQ_BUF_INIT;
 	dq_buf_addf(b, "rows %llu  fields %zu  rejected %llu  duplicate rows "
 		    "%s%.0f\n", (unsigned long long)p->rows, p->nf,
 		    (unsigned long long)p->rejected,
@@ -442,8 +487,13 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 		/* Numeric bounds for numeric fields; dates for date fields;
 		 * else strings (a dob column of "19340301" strings also has
 		 * numbers, but its bounds are dates). */
-		if (f->num.n && (d == DQ_VT_INTEGER || d == DQ_VT_NUMBER ||
-				 d == DQ_VT_BOOLEAN)) {
+		if (hidden(f)) {
+			cell(b, DQ_PII_MASKED, 12);
+			cell(b, DQ_PII_MASKED, 12);
+			cell(b, "-", 10);
+		} else if (f->num.n && (d == DQ_VT_INTEGER ||
+					d == DQ_VT_NUMBER ||
+					d == DQ_VT_BOOLEAN)) {
 			snprintf(v, sizeof(v), "%.6g", f->num.min);
 			cell(b, v, 12);
 			snprintf(v, sizeof(v), "%.6g", f->num.max);
@@ -459,11 +509,12 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 			cell(b, hi ? hi : "-", 12);
 			cell(b, "-", 10);
 		}
-		if (nt) {
+		if (nt && p->caps.top > 0) {
 			snprintf(v, sizeof(v), " (%llu)",
 				 (unsigned long long)it[0].count);
-			size_t l = b->len;
-			cell(b, it[0].val, 24);
+			size_t l = b->len, tn = strlen(it[0].val);
+			cell(b, dq_pii_show_json(f->name, it[0].val, &tn, &sb),
+			     24);
 			while (b->len > l && b->buf[b->len - 1] == ' ')
 				b->len--;
 			b->buf[b->len] = '\0';
@@ -483,6 +534,7 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 				    cJSON_GetStringValue(m));
 		}
 	}
+	dq_buf_release(&sb);
 }
 
 /* ---- several processes over one file -------------------------------- */

@@ -34,6 +34,7 @@
 #include "norm/date.h"
 #include "profile/doc.h"
 #include "profile/drift.h"
+#include "contract/pii.h"
 
 /* Shares below this count as this in the population stability index,
  * so that a category absent on one side gives a large finite term. */
@@ -146,9 +147,16 @@ psi_top(struct dq_profile_field *f, const cJSON *top)
 	const cJSON *t;
 	if (!cJSON_IsArray(top) || !cJSON_GetArraySize(top) || v <= 0)
 		return -1;
+	struct dq_buf sb = DQ_BUF_INIT;
 	cur = dq_xcalloc(n + 1, sizeof(*cur));
-	for (size_t i = 0; i < n; i++)
-		cur[i] = cJSON_Parse(it[i].val);
+	/* The baseline shows a sensitive field's values masked or hashed
+	 * (contract/pii.h): compare them with the same form. */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(it[i].val);
+		cur[i] = cJSON_Parse(dq_pii_show_json(f->name, it[i].val,
+						      &len, &sb));
+	}
+	dq_buf_release(&sb);
 	cJSON_ArrayForEach(t, top) {
 		const cJSON *val = cJSON_GetObjectItemCaseSensitive(t, "value");
 		double e = num_of(t, "share", 0), a = 0;

@@ -13,13 +13,12 @@
 #include "contract/rules.h"
 #include "norm/date.h"
 
-/* Compile the contract text json into rs (today 2024-05-01): 0 or -1. */
+/* Load the contract text json into c (initialized here): 0 or -1. */
 static int __attribute__((unused))
-fixture_rules(struct dq_rules *rs, const char *json)
+fixture_contract(struct dq_contract *c, const char *json)
 {
 	char path[64];
 	char *files[1] = { path };
-	struct dq_contract c;
 	FILE *f;
 	int rc;
 
@@ -28,15 +27,26 @@ fixture_rules(struct dq_rules *rs, const char *json)
 	f = fopen(path, "w");
 	fputs(json, f);
 	fclose(f);
-	dq_contract_init(&c);
+	dq_contract_init(c);
+	rc = dq_contract_load(c, files, 1, NULL, 0);
+	unlink(path);
+	return rc;
+}
+
+/* Compile the contract text json into rs (today 2024-05-01): 0 or -1. */
+static int __attribute__((unused))
+fixture_rules(struct dq_rules *rs, const char *json)
+{
+	struct dq_contract c;
+	int rc;
+
 	dq_rules_init(rs, dq_date_days(2024, 5, 1));
-	rc = dq_contract_load(&c, files, 1, NULL, 0);
+	rc = fixture_contract(&c, json);
 	if (!rc)
 		rc = dq_rules_load(rs, &c, NULL);
 	if (!rc)
 		dq_rules_ready(rs, "id");
 	dq_contract_release(&c);
-	unlink(path);
 	return rc;
 }
 

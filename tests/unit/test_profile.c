@@ -471,8 +471,9 @@ test_suggest(void)
 		 "\"unique\":true},"
 		 "\"zip\":{\"type\":\"string\",\"required\":true,"
 		 "\"unique\":true,\"pattern\":\"^[0-9]{5}$\"},"
-		 "\"mail\":{\"type\":\"email\",\"required\":true,"
-		 "\"unique\":true},"
+		 "\"mail\":{\"type\":\"email\",\"pii\":\"candidate\","
+		 "\"description\":\"sensitive? its values are e-mail "
+		 "addresses\",\"required\":true,\"unique\":true},"
 		 "\"opt\":{\"type\":\"number\",\"min\":1.5,\"max\":1.5}}}",
 		 "the suggested contract");
 	free(s);
