@@ -291,3 +291,27 @@ fixture_page() {
 	cmp "$T/a.html" "$T/b.html"
 	run -0 grep -c '<b>2</b>match (40%)' "$T/b.html"
 }
+
+@test "sensitive fields of the contract are masked or hashed on the page; a value already shown hidden is left as it is (issue 21)" {
+	printf '{"fields":{"email":{"pii":true},"name":{"pii":"hash"}}}' >"$T/pii.json"
+	export DQ_PII_KEY=report-test-key
+	run -0 dq report -c "$RFIX/dedupe.json" -c "$T/pii.json" --pairs "$RFIX/pairs.ndjson" \
+		--golden "$RFIX/golden.ndjson" -o "$T/page.html"
+	for v in ann@x.org bo@x.org cy@x.org 'Anne Lee' 'Bo Park' 'Bob Parks' 'Cy Ng'; do
+		run -1 grep -c -F "$v" "$T/page.html"
+	done
+	run -0 grep -c -F '[masked]' "$T/page.html"
+	# The hash dq-normalize's hash step gives "Anne Lee" is the one shown.
+	printf '{"id":1,"name":"Anne Lee"}\n' | DQ_BIN="$DQ_BIN" "$DQ_BIN/dq-normalize" --no-lineage --hash name >"$T/h.ndjson"
+	run -0 jq -r .name "$T/h.ndjson"
+	h=$output
+	run -0 grep -c -F "$h" "$T/page.html"
+	# Golden records written already hashed keep their hash (not hashed
+	# again), and a masked value stays "[masked]".
+	printf '{"id":"a1","name":"%s","email":"[masked]","_dq":{"cluster":"c1","members":["a1","a2"],"provenance":{"id":"a1","name":"a2","email":"a1"}}}\n' "$h" >"$T/g.ndjson"
+	run -0 dq report -c "$RFIX/dedupe.json" -c "$T/pii.json" --golden "$T/g.ndjson" -o "$T/page2.html"
+	run -0 grep -c -F "$h" "$T/page2.html"
+	# Without the contract's marks the values are shown.
+	run -0 dq report -c "$RFIX/dedupe.json" --golden "$RFIX/golden.ndjson" -o "$T/page3.html"
+	run -0 grep -c -F 'Anne Lee' "$T/page3.html"
+}

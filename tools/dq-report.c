@@ -16,6 +16,7 @@
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "contract/contract.h"
+#include "contract/pii.h"
 #include "er/fsmodel.h"
 #include "report/read.h"
 #include "report/report.h"
@@ -236,8 +237,12 @@ options(struct opts *o, int argc, char **argv)
 			       "rules the examples belong to)");
 }
 
+/* The sensitive fields of the -c contracts: the policy every value on
+ * the page is shown under (contract/pii.h). */
+static struct dq_pii pii;
+
 /* The thresholds of the contracts named with -c, as dq-score reads
- * them: 0, or -1 after a message. */
+ * them, and their sensitive fields: 0, or -1 after a message. */
 static int
 thresholds(const struct opts *o, struct dq_report *r)
 {
@@ -250,13 +255,15 @@ thresholds(const struct opts *o, struct dq_report *r)
 		return 0;
 	dq_contract_init(&c);
 	dq_fs_init(&m);
-	if (dq_contract_load(&c, o->contracts, o->ncontracts, NULL, 0)) {
+	if (dq_contract_load(&c, o->contracts, o->ncontracts, NULL, 0) ||
+	    dq_pii_load(&pii, &c)) {
 		rc = -1;
 	} else if (dq_fs_load_contract(&m, dq_contract_get(&c, "compare"),
 				       dq_contract_get(&c, "thresholds"),
 				       &err)) {
 		rc = dq_error("%s", err.buf);
 	} else {
+		dq_pii_use(&pii);
 		r->match = m.match;
 		r->review = m.review;
 		snprintf(r->thresholds_from, sizeof r->thresholds_from,
@@ -363,5 +370,6 @@ main(int argc, char **argv)
 	for (int i = 0; i < NSTAGES; i++)
 		cJSON_Delete(stage[i]);
 	free(o.contracts);
+	dq_pii_release(&pii);
 	return 0;
 }

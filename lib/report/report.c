@@ -18,6 +18,8 @@
 #include "report/read.h"
 #include "report/report.h"
 
+#include "contract/pii.h"
+
 void
 dq_report_init(struct dq_report *r, const struct dq_report_caps *caps)
 {
@@ -59,21 +61,44 @@ dq_report_strv(const cJSON *o, const char *key)
  * contract's pii marking) and nowhere else: every table cell, chart label
  * and example of a value comes through this function.
  */
+/* Is s[0..n) already the shown form of a hidden value: the masked
+ * form, or under hash the hex digits of a hash? */
+static int
+shown_hidden(enum dq_pii_policy pol, const char *s, size_t n)
+{
+	if (n == strlen(DQ_PII_MASKED) && !memcmp(s, DQ_PII_MASKED, n))
+		return 1;
+	if (pol != DQ_PII_HASH || n != DQ_PII_HASH_HEX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 void
 dq_report_value_text(const struct dq_report *r, struct dq_buf *t,
 		     const char *field, const cJSON *v)
 {
 	(void)r;
-	(void)field;
 	if (!v || cJSON_IsNull(v)) {
 		dq_buf_addstr(t, "null");
-	} else if (cJSON_IsString(v)) {
-		dq_buf_addstr(t, v->valuestring);
-	} else {
-		char *s = cJSON_PrintUnformatted(v);
-		dq_buf_addstr(t, s);
-		cJSON_free(s);
+		return;
 	}
+	char *s = cJSON_IsString(v) ? v->valuestring : cJSON_PrintUnformatted(v);
+	size_t n = strlen(s);
+	enum dq_pii_policy pol =
+		field ? dq_pii_policy(dq_pii_active(), field, strlen(field))
+		      : DQ_PII_NONE;
+	/* A sensitive field's value, unless the program that wrote the
+	 * document showed it masked or hashed already (hashing a hash would
+	 * show another form than every other output). */
+	if (dq_pii_hides(pol) && !shown_hidden(pol, s, n))
+		dq_pii_render(dq_pii_active(), pol, s, n, t);
+	else
+		dq_buf_add(t, s, n);
+	if (!cJSON_IsString(v))
+		cJSON_free(s);
 }
 
 void
