@@ -231,8 +231,18 @@ put_value(struct dq_buf *out, const struct dq_member *m, size_t c)
 		dq_json_unescape(m->val, m->vallen, &tmp);
 		put_cell(out, tmp.buf, tmp.len, 1);
 		return;
-	default:
-		put_cell(out, m->val, m->vallen, 0);
+	default: {
+		/* An object or array: the sensitive values inside it masked. */
+		size_t n = m->vallen;
+		const char *v = m->val;
+		if (dq_pii_any() &&
+		    (m->type == DQ_JSON_OBJECT || m->type == DQ_JSON_ARRAY)) {
+			char *name = dq_xstrndup(O.cols.keys[c], O.cols.lens[c]);
+			v = dq_pii_show_json(name, m->val, &n, &cell);
+			free(name);
+		}
+		put_cell(out, v, n, 0);
+	}
 	}
 }
 

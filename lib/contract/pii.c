@@ -14,6 +14,7 @@
 
 #include "base/sha256.h"
 #include "stream/json.h"
+#include "stream/walk.h"
 
 struct dq_pii_rule {
 	char *name;
@@ -252,6 +253,80 @@ dq_pii_any(void)
 	return active->nfield || active->nglob;
 }
 
+/* The field path of a member key (unescaped) appended to name: ".key"
+ * (or "key" at the top), with '.', '[', ']' and '\\' escaped as the
+ * contract writes them (stream/path.h). */
+static void
+add_path_key(struct dq_buf *name, const char *k, size_t n)
+{
+	if (name->len)
+		dq_buf_addch(name, '.');
+	for (size_t i = 0; i < n; i++) {
+		if (k[i] == '.' || k[i] == '[' || k[i] == ']' || k[i] == '\\')
+			dq_buf_addch(name, '\\');
+		dq_buf_addch(name, k[i]);
+	}
+}
+
+/*
+ * The object or array text s[0..n) of the field named name, with every
+ * value inside it that the active policy hides ("addr.city", "tags[]",
+ * "items[].card") in its shown form, compact, into out: the number of
+ * values masked (out is meaningful only when it is not 0).  elems_named:
+ * s is the list of the values of a "[]" path, each named name itself.
+ */
+static size_t
+mask_nested(struct dq_buf *name, const char *s, size_t n, struct dq_buf *out,
+	    int depth, int elems_named)
+{
+	struct dq_walk w;
+	struct dq_member m;
+	struct dq_buf key = DQ_BUF_INIT;
+	size_t masked = 0, base = name->len;
+	int t = dq_walk_begin(&w, s, n), first = 1;
+
+	if (t < 0 || depth > 16) {
+		dq_buf_add(out, s, n);
+		return 0;
+	}
+	dq_buf_addch(out, t == DQ_JSON_OBJECT ? '{' : '[');
+	while (t == DQ_JSON_OBJECT ? dq_walk_member(&w, &m)
+				   : dq_walk_element(&w, &m)) {
+		if (!first)
+			dq_buf_addch(out, ',');
+		first = 0;
+		name->len = base;
+		if (t == DQ_JSON_OBJECT) {
+			dq_buf_reset(&key);
+			if (m.flags & DQ_M_KEY_ESC)
+				dq_json_unescape(m.key - 1, m.keylen + 2, &key);
+			else
+				dq_buf_add(&key, m.key, m.keylen);
+			add_path_key(name, key.buf, key.len);
+			dq_buf_addch(out, '"');
+			dq_buf_add(out, m.key, m.keylen);
+			dq_buf_add(out, "\":", 2);
+		} else if (!elems_named) {
+			dq_buf_add(name, "[]", 2);
+		}
+		enum dq_pii_policy pol =
+			dq_pii_policy(active, name->buf, name->len);
+		if (dq_pii_hides(pol) && m.type != DQ_JSON_NULL) {
+			dq_pii_render_json(active, pol, m.val, m.vallen, out);
+			masked++;
+		} else if (m.type == DQ_JSON_OBJECT || m.type == DQ_JSON_ARRAY) {
+			masked += mask_nested(name, m.val, m.vallen, out,
+					      depth + 1, 0);
+		} else {
+			dq_buf_add(out, m.val, m.vallen);
+		}
+	}
+	dq_buf_addch(out, t == DQ_JSON_OBJECT ? '}' : ']');
+	name->len = base;
+	dq_buf_release(&key);
+	return masked;
+}
+
 const char *
 dq_pii_show(const char *field, const char *s, size_t *n, struct dq_buf *out)
 {
@@ -277,8 +352,25 @@ dq_pii_show_json(const char *field, const char *raw, size_t *n,
 	if (!dq_pii_any())
 		return raw;
 	pol = dq_pii_policy(active, field, strlen(field));
-	if (!dq_pii_hides(pol))
+	if (!dq_pii_hides(pol)) {
+		/* An object or array with a sensitive value inside it. */
+		if (*n && (raw[0] == '{' || raw[0] == '[')) {
+			struct dq_buf name = DQ_BUF_INIT;
+			dq_buf_addstr(&name, field);
+			dq_buf_reset(out);
+			/* The value of a field "items[]" read whole is the
+			 * list of its elements, each named "items[]". */
+			size_t fl = strlen(field);
+			int named = fl >= 2 && !strcmp(field + fl - 2, "[]");
+			size_t k = mask_nested(&name, raw, *n, out, 0, named);
+			dq_buf_release(&name);
+			if (k) {
+				*n = out->len;
+				return out->buf;
+			}
+		}
 		return raw;
+	}
 	dq_buf_reset(out);
 	dq_pii_render_json(active, pol, raw, *n, out);
 	*n = out->len;
@@ -312,6 +404,21 @@ dq_pii_mask_object(const char *s, size_t n, struct dq_buf *out)
 		else
 			dq_buf_add(&key, m->key, m->keylen);
 		pol = dq_pii_policy(active, key.buf, key.len);
+		if (!dq_pii_hides(pol) &&
+		    (m->type == DQ_JSON_OBJECT || m->type == DQ_JSON_ARRAY)) {
+			/* A sensitive value inside it (addr.city). */
+			struct dq_buf name = DQ_BUF_INIT;
+			size_t k;
+			add_path_key(&name, key.buf, key.len);
+			dq_buf_reset(&v);
+			k = mask_nested(&name, m->val, m->vallen, &v, 0, 0);
+			dq_buf_release(&name);
+			if (k)
+				dq_record_set(&r, i, v.buf, v.len,
+					      (enum dq_json_type)m->type);
+			masked += k;
+			continue;
+		}
 		if (!dq_pii_hides(pol) || m->type == DQ_JSON_NULL)
 			continue;
 		dq_buf_reset(&v);

@@ -106,6 +106,9 @@ void dq_pii_use(const struct dq_pii *p);
  * name) as shown under the active policy.  dq_pii_show returns s itself
  * when the field is not hidden, else the rendered form in out (reset
  * first, *n set to its length); dq_pii_show_json the same for raw JSON.
+ * An object or array value of a field that is not hidden itself comes
+ * back with the sensitive values inside it masked ("addr" holding
+ * "addr.city"), written again compact.
  * No work beyond a test when the contract marks nothing.
  */
 const char *dq_pii_show(const char *field, const char *s, size_t *n,
@@ -118,9 +121,11 @@ int dq_pii_any(void);
 
 /*
  * A record for people to read (a review file's sides): the object text
- * s[0..n) with each top-level member the active policy hides shown in
- * its masked form, appended to out.  Returns the number of members
- * masked; with none, out gets s unchanged.  s must be valid JSON.
+ * s[0..n) with each member the active policy hides shown in its masked
+ * form, at any depth ("addr.city", "tags[]", "items[].card": an object
+ * or array holding one is written again, compact), appended to out.
+ * Returns the number of values masked; with none, out gets s unchanged.
+ * s must be valid JSON.
  */
 size_t dq_pii_mask_object(const char *s, size_t n, struct dq_buf *out);
 

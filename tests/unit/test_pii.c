@@ -41,6 +41,39 @@ json(const struct dq_pii *p, enum dq_pii_policy k, const char *raw)
 	return b.buf;
 }
 
+/* dq_pii_mask_object at depth: a policy on a nested path masks that
+ * value inside a top-level member, and nothing else changes. */
+static void
+test_mask_nested(void)
+{
+	struct dq_pii p;
+	struct dq_buf o = DQ_BUF_INIT;
+	const char *rec = "{\"id\":1,\"addr\":{\"city\":\"Oslo\",\"zip\":\"0150\"},"
+			  "\"tags\":[{\"card\":\"4111\"},{\"card\":null}],"
+			  "\"a.b\":{\"c\":\"x\"}}";
+
+	UNIT_INT(load(&p, "{\"fields\":{\"addr.city\":{\"pii\":true},"
+			  "\"tags[].card\":{\"pii\":true},"
+			  "\"a\\\\.b.c\":{\"pii\":true}}}"),
+		 0, "nested: load");
+	dq_pii_use(&p);
+	UNIT_INT((long)dq_pii_mask_object(rec, strlen(rec), &o), 3,
+		 "nested: three values masked");
+	UNIT_STR(o.buf,
+		 "{\"id\":1,\"addr\":{\"city\":\"[masked]\",\"zip\":\"0150\"},"
+		 "\"tags\":[{\"card\":\"[masked]\"},{\"card\":null}],"
+		 "\"a.b\":{\"c\":\"[masked]\"}}",
+		 "nested: city, each card and a key with a dot; null stays");
+	dq_buf_reset(&o);
+	const char *plain = "{\"id\":2,\"addr\": {\"zip\":\"1\"}}";
+	UNIT_INT((long)dq_pii_mask_object(plain, strlen(plain), &o), 0,
+		 "nested: nothing sensitive");
+	UNIT_STR(o.buf, plain, "nested: bytes unchanged when nothing masked");
+	dq_pii_use(NULL);
+	dq_pii_release(&p);
+	dq_buf_release(&o);
+}
+
 int
 main(void)
 {
@@ -117,5 +150,6 @@ main(void)
 		 "hash with the key in the variable key_env names");
 	dq_pii_release(&p);
 	dq_buf_release(&b);
+	test_mask_nested();
 	return unit_done();
 }
