@@ -61,6 +61,7 @@ static const struct keyspec field_keys[] = {
 	{ "derive", NULL, 0 },      { "owner", NULL, 0 },
 	{ "tags", NULL, 0 },        { "min_items", NULL, 0 },
 	{ "max_items", NULL, 0 },  { "unique_items", NULL, 0 },
+	{ "missing", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -343,6 +344,20 @@ parse_layer(const char *text, size_t len, const char *file)
 	cJSON *j = cJSON_ParseWithOpts(text, &end, 1);
 	if (!j)
 		dq_error("contract %s: cannot parse", file);
+	return j;
+}
+
+cJSON *
+dq_contract_read_doc(const char *file)
+{
+	size_t len;
+	char *text = dq_read_file(file, &len);
+	if (!text)
+		return NULL;
+	cJSON *j = dq_yaml_is_yaml(file, text, len)
+			   ? dq_yaml_parse(text, len, file, NULL)
+			   : parse_layer(text, len, file);
+	free(text);
 	return j;
 }
 

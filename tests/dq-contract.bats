@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# dq-contract: contracts imported from JSON Schema.  python3-jsonschema is
+# the oracle: on a corpus of records broken in every way the schema can
+# say, dq-validate with the imported contract must reject exactly the
+# records it rejects (tests/jsonschema-oracle builds the corpus and asks
+# it).
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	C=$FIX/contract
+	ORACLE=$BATS_TEST_DIRNAME/jsonschema-oracle
+}
+
+# agree SCHEMA RECORDS: the line numbers dq-validate (with the imported
+# contract) and python3-jsonschema reject, in $T/dq and $T/js (sorted as
+# text, for comm).
+agree() {
+	run -0 dq contract import --from jsonschema -o "$T/c.json" "$1"
+	run -1 dq validate -c "$T/c.json" --violations "$T/v.ndjson" "$2"
+	jq -r 'select(.line != null) | .line' "$T/v.ndjson" | sort -u >"$T/dq"
+	"$ORACLE" invalid "$1" "$2" | sort >"$T/js"
+}
+
+@test "help and version; usage errors exit 2" {
+	run -0 dq contract --help
+	assert_line --partial "usage: dq-contract import --from FORMAT"
+	run -0 dq contract import --version
+	assert_output --partial "dq-contract "
+	run -2 dq contract
+	assert_output "dq-contract: name a command: import
+dq-contract: try --help"
+	run -2 dq contract import "$C/plain.schema.json"
+	assert_line "dq-contract: import: --from is required (jsonschema)"
+	run -2 dq contract import --from xsd "$C/plain.schema.json"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema"
+	run -2 dq contract export
+	assert_line "dq-contract: 'export' is not a command (import)"
+	run -2 dq contract import --from jsonschema "$T/none.json"
+	assert_output "dq-contract: $T/none.json: No such file or directory"
+	echo '[1]' >"$T/list.json"
+	run -2 dq contract import --from jsonschema "$T/list.json"
+	assert_output "dq-contract: contract $T/list.json: must be a JSON object"
+	echo '{"type": "string"}' >"$T/str.json"
+	run -2 dq contract import --from jsonschema "$T/str.json"
+	assert_output "dq-contract: $T/str.json: the schema is not of objects (records are JSON objects)"
+}
+
+@test "import jsonschema: dq-validate rejects exactly the records python3-jsonschema rejects" {
+	"$ORACLE" corpus "$C/person.schema.json" "$C/person.base.ndjson" >"$T/corpus.ndjson"
+	[ "$(count_lines "$T/corpus.ndjson")" -eq 1478 ]
+	agree "$C/person.schema.json" "$T/corpus.ndjson"
+	# 1318 records broken, by type, null, "", [], {}, bounds, lengths,
+	# patterns, enum, const, items, required at two levels...
+	[ "$(count_lines "$T/js")" -eq 1318 ]
+	# ... and the same ones in dq, but for the three with a member the
+	# schema does not declare: the report says dq's "closed" rule fails
+	# the run, naming that member and counting its records, without
+	# marking them.
+	run -0 comm -3 "$T/js" "$T/dq"
+	assert_output "1477
+186
+877"
+	for n in 186 877 1477; do
+		sed -n "${n}p" "$T/corpus.ndjson" | jq -e '.extra == 1'
+	done
+	run -0 jq -c 'select(.line == null) | [.code, .value, .message]' "$T/v.ndjson"
+	assert_output '["CLOSED:record",["extra"],"fields the contract does not name: extra (3 records)"]'
+}
+
+@test "import jsonschema: ECMA patterns translated to POSIX ERE match what the oracle matches" {
+	"$ORACLE" cross "$C/patterns.schema.json" "$C/patterns.strings" >"$T/p.ndjson"
+	[ "$(count_lines "$T/p.ndjson")" -eq 528 ]
+	agree "$C/patterns.schema.json" "$T/p.ndjson"
+	[ "$(count_lines "$T/js")" -eq 455 ]
+	run -0 comm -3 "$T/js" "$T/dq"
+	assert_output ""
+	run -0 jq -r '.fields.p2.pattern, .fields.p3.pattern, .fields.p5.pattern, .fields.p9.pattern, .fields.p12.pattern' "$T/c.json"
+	assert_output '(ab)+c
+^([]a-z-]|é)+$
+^[0-9A-Z_a-z]+\.[0-9A-Z_a-z]+$
+^(é)+$
+[$(-+.?\|^]'
+}
+
+@test "import jsonschema: the contract, and a report of each approximation with its JSON pointer" {
+	run -0 --separate-stderr dq contract import --from jsonschema --report "$T/r.json" "$C/person.schema.json"
+	echo "$output" >"$T/c.json"
+	run -0 jq -c '.name, .description, .fields.id, .fields.nick, .fields.age, .fields.count, .fields["tags[]"], .fields["addr.zip"], .fields.code, .rules' "$T/c.json"
+	assert_output '"person"
+"A person record, every construct dq translates"
+{"missing":"absent","required":true,"type":"string","pattern":"^[a-z]+[0-9]*$","min_length":1}
+{"missing":"absent","type":["string","null"],"max_length":5}
+{"missing":"absent","type":"number","min":0}
+{"missing":"absent","type":"integer","min":1,"max":99999}
+{"missing":"absent","type":"string","enum":["a","b","c"]}
+{"missing":"absent","required":true,"type":"string","pattern":"^[0-9]{5}$"}
+{"missing":"absent","enum":["x",1,true,null]}
+{"CLOSED:record":{"check":"closed"},"XMAX:age":{"check":"expr","expr":"`age` < 150"}}'
+	run -0 jq -c '.entries[] | [.path, .keyword, .status]' "$T/r.json"
+	assert_output '["/additionalProperties","additionalProperties","approximate"]
+["/properties/count/type","type","approximate"]'
+	[ "$(echo "$stderr" | wc -l)" -eq 2 ]
+	[[ $stderr == "dq-contract: warning: $C/person.schema.json#/additionalProperties: approximate: dq's rule 'closed' fails the run"* ]]
+}
+
+@test "import jsonschema: an integer written 1.0 is where dq and JSON Schema part, and the report says so" {
+	printf '%s\n' '{"id": "a", "name": "Al", "addr": {"zip": "12345"}, "count": 1.0}' >"$T/one.ndjson"
+	agree "$C/person.schema.json" "$T/one.ndjson"
+	run -0 cat "$T/dq"
+	assert_output "1"
+	run -0 cat "$T/js"
+	assert_output ""
+	run -0 --separate-stderr dq contract import --from jsonschema "$C/person.schema.json"
+	[[ $stderr == *"#/properties/count/type: approximate: dq's integer is a number written without '.', 'e' or 'E': 1.0 and 1e2 are integers in JSON Schema, not in dq"* ]]
+}
+
+@test "import jsonschema: what dq cannot say is reported, never dropped; --strict exits 2 without a contract" {
+	cat >"$T/s.json" <<'J'
+{"type": "object",
+ "properties": {
+   "a": {"type": "string", "pattern": "^(?=x)x\\b", "format": "uri"},
+   "b": {"anyOf": [{"type": "string"}, {"type": "number"}], "multipleOf": 2},
+   "c": {"type": "object", "additionalProperties": false,
+         "properties": {"d": {"type": "string"}}, "required": ["d"]},
+   "e": {"type": "array", "items": [{"type": "string"}],
+         "items2": 1, "minItems": 1},
+   "f": {"$ref": "https://example.org/f.json"},
+   "g": {"type": "string", "pattern": "^[^é]$", "minimum": 3},
+   "h": {"pattern": "^a.c$", "minimum": 1, "exclusiveMinimum": 0}}}
+J
+	run -0 --separate-stderr dq contract import --from jsonschema --report "$T/r.json" "$T/s.json"
+	echo "$output" >"$T/c.json"
+	run -0 jq -r '.entries[] | "\(.path) \(.status): \(.note)"' "$T/r.json"
+	assert_output "/properties/a/pattern not translated: a lookahead or lookbehind ((?=, (?!, (?<=, (?<!): POSIX ERE cannot express it
+/properties/a/format not translated: dq has no format 'uri' (it has email, date and date-time)
+/properties/b/anyOf not translated: dq has no form for 'anyOf'
+/properties/b/multipleOf not translated: dq has no form for 'multipleOf'
+/properties/c/additionalProperties not translated: dq closes the record's top level only (rule 'closed'), and has no schema for other members
+/properties/c/required approximate: 'c.d' is required when 'c' is present and not null or {}: JSON Schema requires it in any object there, {} included
+/properties/e/items not translated: a list of schemas (one per position): dq checks every element alike
+/properties/e/items2 not translated: not a JSON Schema keyword dq knows: not checked
+/properties/f/\$ref not translated: not a reference dq can follow (only '#...' in this document)
+/properties/g/pattern not translated: a negated class with non-ASCII members: POSIX ERE cannot express it
+/properties/h/pattern approximate: '.', [^...], \\D, \\W and \\S match one byte: exact on ASCII text, but a non-ASCII character counts as its 2 to 4 bytes, and '.' also matches U+2028 and U+2029
+/properties/h/pattern approximate: dq matches a pattern against the text of a number too; JSON Schema only against strings
+/properties/h/minimum approximate: dq's range fails a string of a number and '%' (\"50%\"), which JSON Schema lets pass
+/properties/h/exclusiveMinimum approximate: dq's range fails a string of a number and '%' (\"50%\"), which JSON Schema lets pass"
+	run -0 jq -c '.fields.h, .fields.e, .rules' "$T/c.json"
+	assert_output '{"missing":"absent","pattern":"^a[^\n\r]c$","min":1}
+{"missing":"absent","type":"array","min_items":1}
+{"REQ:c.d":{"check":"required","field":"c.d","if":{"field":"c","present":true}},"XMIN:h":{"check":"expr","expr":"`h` > 0"}}'
+	run -2 --separate-stderr dq contract import --from jsonschema --strict -o "$T/strict.json" "$T/s.json"
+	assert_output ""
+	[ ! -e "$T/strict.json" ]
+	[[ $stderr == *"dq-contract: --strict: 14 constructs not translated exactly" ]]
+	run -0 dq contract import --from jsonschema --strict "$C/plain.schema.json"
+}
+
+@test "import jsonschema --format yaml: the same contract, read back by every program" {
+	run -0 dq contract import --from jsonschema -o "$T/c.json" "$C/person.schema.json"
+	run -0 dq contract import --from jsonschema --format yaml -o "$T/c.yaml" "$C/person.schema.json"
+	run -0 head -n 4 "$T/c.yaml"
+	assert_output 'name: "person"
+description: "A person record, every construct dq translates"
+fields:
+  id:'
+	run -0 --separate-stderr dq validate -c "$T/c.json" --print-contract
+	local want=$stderr
+	run -0 --separate-stderr dq validate -c "$T/c.yaml" --print-contract
+	assert_equal "$stderr" "$want"
+	[[ $stderr == "contract_version "* ]]
+}
+
+@test "import: a full disk or closed stdout exits 2" {
+	run -2 bash -c '"$1/dq-contract" import --from jsonschema "$2" >/dev/full' _ "$DQ_BIN" "$C/plain.schema.json"
+	assert_output --partial "dq-contract: write error"
+	assert_output --partial "No space left on device"
+	run -2 bash -c '"$1/dq-contract" import --from jsonschema "$2" >&-' _ "$DQ_BIN" "$C/plain.schema.json"
+	assert_output --partial "dq-contract: write error"
+	assert_output --partial "Bad file descriptor"
+}
