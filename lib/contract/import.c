@@ -249,7 +249,7 @@ static const char *const annotations[] = {
 
 /* Keywords dq has no form for. */
 static const char *const untranslated[] = {
-	"if", "then", "else", "anyOf", "oneOf", "not", "contains",
+	"oneOf", "not", "contains",
 	"minContains", "maxContains", "prefixItems", "additionalItems",
 	"unevaluatedItems", "unevaluatedProperties", "patternProperties",
 	"propertyNames", "dependentRequired", "dependentSchemas",
@@ -268,6 +268,142 @@ in_list(const char *const *list, const char *s)
 
 static void schema(struct js *j, const char *path, const cJSON *s,
 		   const char *ptr, int chain);
+
+/* s, through a local "$ref" when it is only that. */
+static const cJSON *
+deref(const struct js *j, const cJSON *s)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "$ref");
+	if (cJSON_IsString(r) && cJSON_GetArraySize(s) == 1) {
+		const cJSON *t = resolve(j, r->valuestring);
+		return t ? t : s;
+	}
+	return s;
+}
+
+/* Is s the "present" idiom, {"not": {"enum": [null, ""]}}: a value that
+ * is neither null nor ""? */
+static int
+is_present(const struct js *j, const cJSON *s)
+{
+	const cJSON *n, *e;
+	s = deref(j, s);
+	n = cJSON_GetObjectItemCaseSensitive(s, "not");
+	e = cJSON_GetObjectItemCaseSensitive(n, "enum");
+	if (cJSON_GetArraySize(s) != 1 || cJSON_GetArraySize(n) != 1 ||
+	    cJSON_GetArraySize(e) != 2)
+		return 0;
+	const cJSON *a = cJSON_GetArrayItem(e, 0), *b = cJSON_GetArrayItem(e, 1);
+	return (cJSON_IsNull(a) && cJSON_IsString(b) && !*b->valuestring) ||
+	       (cJSON_IsNull(b) && cJSON_IsString(a) && !*a->valuestring);
+}
+
+/* The member name of the idiom {"required": [X], "properties": {X: V}}
+ * (V the present idiom when present is set, else {"const": C} with *c
+ * set to C), or NULL. */
+static const char *
+one_member(const struct js *j, const cJSON *s, int present, const cJSON **c)
+{
+	const cJSON *req, *props, *v;
+	s = deref(j, s);
+	req = cJSON_GetObjectItemCaseSensitive(s, "required");
+	props = cJSON_GetObjectItemCaseSensitive(s, "properties");
+	if (cJSON_GetArraySize(s) != 2 || cJSON_GetArraySize(req) != 1 ||
+	    cJSON_GetArraySize(props) != 1 ||
+	    !cJSON_IsString(req->child) || !props->child->string ||
+	    strcmp(req->child->valuestring, props->child->string))
+		return NULL;
+	v = deref(j, props->child);
+	if (present)
+		return is_present(j, v) ? props->child->string : NULL;
+	*c = cJSON_GetObjectItemCaseSensitive(v, "const");
+	if (cJSON_GetArraySize(v) != 1 || !*c || cJSON_IsObject(*c) ||
+	    cJSON_IsArray(*c))
+		return NULL;
+	return props->child->string;
+}
+
+static const char blank_note[] =
+	"dq's missing (blank) also takes strings of white space, [] and {}, "
+	"where the schema checks them";
+
+/*
+ * "if" with "then" (no "else"), in the idioms a hand-written twin of a
+ * dq contract uses (scripts/bench-validate.schema.json):
+ *  - on a member, if present then S: S with dq's own meaning of missing;
+ *  - if X is C then G is present: a required rule on G with
+ *    "if": {"field": X, "equals": C}.
+ * 1 when translated.
+ */
+static int
+do_if(struct js *j, const char *path, const cJSON *s, const char *ptr)
+{
+	const cJSON *cond = cJSON_GetObjectItemCaseSensitive(s, "if");
+	const cJSON *then = cJSON_GetObjectItemCaseSensitive(s, "then");
+	const cJSON *c = NULL;
+	const char *x, *g;
+
+	if (!then || cJSON_GetObjectItemCaseSensitive(s, "else"))
+		return 0;
+	if (*path && is_present(j, cond)) {
+		cJSON *f = field(j, path);
+		cJSON_DeleteItemFromObjectCaseSensitive(f, "missing");
+		char *p = pointer(ptr, "then");
+		schema(j, path, then, p, 0);
+		cJSON_DeleteItemFromObjectCaseSensitive(f, "missing");
+		note(j, p, "then", 1, "checked when '%s' is present: %s",
+		     path, blank_note);
+		free(p);
+		return 1;
+	}
+	if (strstr(path, "[]") || !(x = one_member(j, cond, 0, &c)) ||
+	    !(g = one_member(j, then, 1, NULL)))
+		return 0;
+	char *xp = child_path(path, x), *gp = child_path(path, g);
+	cJSON *r = rule(j, "REQ", gp);
+	cJSON_AddStringToObject(r, "check", "required");
+	cJSON_AddStringToObject(r, "field", gp);
+	cJSON *w = cJSON_AddObjectToObject(r, "if");
+	cJSON_AddStringToObject(w, "field", xp);
+	cJSON_AddItemToObject(w, "equals", cJSON_Duplicate(c, 1));
+	note(j, ptr, "if", 1, "'%s' is required when '%s' is %s: %s", gp, xp,
+	     cJSON_IsString(c) ? c->valuestring
+	     : cJSON_IsTrue(c) ? "true" : cJSON_IsFalse(c) ? "false" : "that",
+	     blank_note);
+	free(xp);
+	free(gp);
+	return 1;
+}
+
+/* "anyOf" whose every branch says one member is present: an any_of
+ * rule.  1 when translated. */
+static int
+do_any_of(struct js *j, const char *path, const cJSON *v, const char *ptr)
+{
+	const cJSON *b;
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 2 ||
+	    strstr(path, "[]"))
+		return 0;
+	cJSON_ArrayForEach(b, v)
+	if (!one_member(j, b, 1, NULL))
+		return 0;
+	cJSON *list = cJSON_CreateArray();
+	struct dq_buf names = DQ_BUF_INIT;
+	cJSON_ArrayForEach(b, v)
+	{
+		char *cp = child_path(path, one_member(j, b, 1, NULL));
+		cJSON_AddItemToArray(list, cJSON_CreateString(cp));
+		dq_buf_addf(&names, "%s%s", names.len ? "," : "", cp);
+		free(cp);
+	}
+	cJSON *r = rule(j, "ANY", names.buf);
+	cJSON_AddStringToObject(r, "check", "any_of");
+	cJSON_AddItemToObject(r, "fields", list);
+	note(j, ptr, "anyOf", 1, "one of %s is present: %s", names.buf,
+	     blank_note);
+	dq_buf_release(&names);
+	return 1;
+}
 
 static void
 do_type(struct js *j, cJSON *f, const cJSON *v, int bits, const char *ptr)
@@ -394,6 +530,27 @@ do_format(struct js *j, cJSON *f, const cJSON *v, int bits,
 		}
 	note(j, ptr, "format", 0, "dq has no format '%s' (it has email, "
 	     "date and date-time)", v->valuestring);
+}
+
+/* Ajv's formatMinimum and formatMaximum (ajv-formats) on a date or
+ * date-time: dq's date bounds. */
+static void
+do_format_bound(struct js *j, cJSON *f, const cJSON *s, const cJSON *v,
+		const char *kw, const char *ptr)
+{
+	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(s, "format");
+	if (!f || !cJSON_IsString(v) || !cJSON_IsString(fmt) ||
+	    (strcmp(fmt->valuestring, "date") &&
+	     strcmp(fmt->valuestring, "date-time"))) {
+		note(j, ptr, kw, 0, "not a JSON Schema keyword dq knows "
+		     "(Ajv's, on a date or date-time only): not checked");
+		return;
+	}
+	set(j, f, kw[6] == 'M' && kw[7] == 'i' ? "min" : "max",
+	    cJSON_CreateString(v->valuestring), ptr, kw);
+	note(j, ptr, kw, 1, "Ajv's keyword (ajv-formats), not JSON Schema's: "
+	     "a dq date bound (\"today\" is the run's day, as "
+	     "scripts/bench-ajv.js reads it)");
 }
 
 /* minimum, maximum and the exclusive ones (a number since draft 6, a
@@ -589,6 +746,18 @@ schema(struct js *j, const char *path, const cJSON *s, const char *ptr,
 				schema(j, path, sub, q, chain);
 				free(q);
 			}
+		} else if (!strcmp(kw, "if")) {
+			if (!do_if(j, path, s, ptr))
+				note(j, p, kw, 0, "dq has no form for this "
+				     "'if' (with its 'then' and 'else')");
+		} else if (!strcmp(kw, "then") || !strcmp(kw, "else")) {
+			/* read with "if" (alone, JSON Schema ignores it) */
+		} else if (!strcmp(kw, "anyOf")) {
+			if (!do_any_of(j, path, it, p))
+				note(j, p, kw, 0, "dq has no form for 'anyOf'");
+		} else if (!strcmp(kw, "formatMinimum") ||
+			   !strcmp(kw, "formatMaximum")) {
+			do_format_bound(j, f, s, it, kw, p);
 		} else if (in_list(untranslated, kw)) {
 			note(j, p, kw, 0, "dq has no form for '%s'", kw);
 		} else if (!strcmp(kw, "properties")) {
