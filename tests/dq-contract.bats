@@ -32,9 +32,9 @@ agree() {
 	assert_output "dq-contract: name a command: import
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
-	assert_line "dq-contract: import: --from is required (jsonschema)"
+	assert_line "dq-contract: import: --from is required (jsonschema, tableschema)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
-	assert_line "dq-contract: --from: 'xsd': expected jsonschema"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema or tableschema"
 	run -2 dq contract export
 	assert_line "dq-contract: 'export' is not a command (import)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
@@ -207,4 +207,84 @@ fields:
 	# warning, the schema's an error.
 	run -0 jq -r '.severity' "$T/v1.ndjson"
 	[ "$(grep -c warn <<<"$output")" -eq 2732 ]
+}
+
+@test "import tableschema: a Data Package resource's contract and report" {
+	run -0 --separate-stderr dq contract import --from tableschema --resource orders \
+		--report "$T/r.json" -o "$T/c.json" "$C/pkg/datapackage.json"
+	run -0 jq -c '.name, .fields.order_id, .fields.email, .fields.country, .fields.placed, .fields.ref, .rules, .normalize' "$T/c.json"
+	assert_output '"orders"
+{"type":"integer","min":1,"required":true}
+{"type":"email","required":true}
+{"type":"string","pattern":"^([A-Z]{2})$","reference":{"file":"countries.csv","key":"code"}}
+{"type":"date","min":"2020-01-01"}
+{"type":"string","unique":true,"min_length":3}
+{"PK":{"check":"unique","fields":["order_id"]}}
+{"null_tokens":["NA"]}'
+	run -0 jq -r '.entries[] | "\(.path) \(.status)"' "$T/r.json"
+	assert_output "/resources/0/schema/fields/1/format approximate
+/resources/0/schema/foreignKeys/1 not translated
+/resources/0/schema/missingValues approximate
+/resources/0/schema/missingValues approximate"
+	[[ $stderr == *"datapackage.json#/resources/0/schema/foreignKeys/1: not translated: a reference to the table itself: dq's reference reads another file"* ]]
+}
+
+@test "import tableschema: dq-validate finds the violations of orders.csv worked out by hand" {
+	cp -r "$C/pkg" "$T/"
+	run -0 --separate-stderr dq contract import --from tableschema --resource orders \
+		-o "$T/pkg/orders.json" "$T/pkg/datapackage.json"
+	run -1 dq validate -c "$T/pkg/orders.json" --violations "$T/v.ndjson" "$T/pkg/orders.csv"
+	run -0 jq -r '"\(.line) \(.code) \(.value|tojson)"' "$T/v.ndjson"
+	# Line 4 repeats order 2 (the primary key); line 5 has no email;
+	# line 6 breaks every constraint of its row (a bad address, "us"
+	# neither two capitals nor a country of countries.csv, "lost", -1,
+	# a day before 2020, 11 characters, "maybe", "R5"); line 7 has order
+	# 0, DE (not in countries.csv), 10001, month 13 and R-001 again;
+	# line 8 "USA" (the pattern is anchored) and "NA", a missing value
+	# that dq-normalize's null step would make null first.
+	assert_output '4 PK 2
+5 REQ:email ""
+6 FMT:email "bad-email"
+6 PAT:country "us"
+6 REF:country "us"
+6 ENUM:status "lost"
+6 RANGE:amount -1
+6 RANGE:placed "2019-12-31"
+6 LEN:note "a long note"
+6 TYPE:paid "maybe"
+6 LEN:ref "R5"
+7 RANGE:order_id 0
+7 REF:country "DE"
+7 RANGE:amount 10001
+7 FMT:placed "2024-13-01"
+7 UNIQ:ref "R-001"
+8 PAT:country "USA"
+8 REF:country "USA"
+8 TYPE:paid "NA"'
+}
+
+@test "import tableschema: a schema by path, an unresolvable foreign key, XML Schema patterns, several resources" {
+	run -2 dq contract import --from tableschema "$C/pkg/datapackage.json"
+	assert_output "dq-contract: $C/pkg/datapackage.json: 2 resources: choose one with --resource"
+	run -2 dq contract import --from tableschema --resource nope "$C/pkg/datapackage.json"
+	assert_output "dq-contract: $C/pkg/datapackage.json: no resource 'nope'"
+	run -2 dq contract import --from jsonschema --resource orders "$C/pkg/datapackage.json"
+	assert_output --partial "dq-contract: import: --resource is for --from tableschema"
+	run -0 --separate-stderr dq contract import --from tableschema --resource countries "$C/pkg/datapackage.json"
+	echo "$output" >"$T/c.json"
+	# XML Schema patterns are anchored and take ^ as a character.
+	run -0 jq -c '.name, .fields' "$T/c.json"
+	assert_output '"countries"
+{"code":{"type":"string","required":true,"pattern":"^([A-Z]{2}|\\^)$"},"name":{"type":"string"},"opened":{},"region":{"type":"string"}}'
+	run -0 echo "$stderr"
+	assert_output "dq-contract: warning: $C/pkg/countries.schema.json#/fields/1/format: not translated: dq has no string format 'uri' (it has email): the field is checked as a string
+dq-contract: warning: $C/pkg/countries.schema.json#/fields/2/type: not translated: dq has no type 'time': the field is not type-checked
+dq-contract: warning: $C/pkg/countries.schema.json#/foreignKeys/0: not translated: the resource 'regions' cannot be resolved: the package has no resource of that name
+dq-contract: warning: $C/pkg/countries.schema.json#/missingValues: approximate: dq's missing also takes a cell of white space only, which Table Schema's required lets pass"
+	run -0 --separate-stderr dq contract import --from tableschema "$C/pkg/countries.schema.json"
+	[[ $stderr == *"countries.schema.json#/foreignKeys/0: not translated: the resource 'regions' cannot be resolved: a lone Table Schema names no files"* ]]
+	run -2 --separate-stderr dq contract import --from tableschema --strict "$C/pkg/countries.schema.json"
+	echo '{"fields": [{"name": "n", "constraints": {"pattern": "[a-z-[aeiou]]+"}}]}' >"$T/sub.json"
+	run -0 --separate-stderr dq contract import --from tableschema "$T/sub.json"
+	assert_equal "$stderr" "dq-contract: warning: $T/sub.json#/fields/0/constraints/pattern: not translated: a class subtraction ([a-z-[aeiou]]): POSIX ERE cannot express it"
 }

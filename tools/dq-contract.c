@@ -27,7 +27,11 @@ static const char help[] =
 	"translated approximately or not at all, with its place in FILE\n"
 	"(a JSON pointer).\n"
 	"\n"
-	"      --from FORMAT     jsonschema (draft-04 to 2020-12)\n"
+	"      --from FORMAT     jsonschema (draft-04 to 2020-12), or\n"
+	"                        tableschema (a Frictionless Table Schema\n"
+	"                        or Data Package)\n"
+	"      --resource NAME   the Data Package's resource (default: the\n"
+	"                        only one)\n"
 	"      --format FMT      json (default) or yaml\n"
 	"  -o, --output FILE     write the contract there (default stdout)\n"
 	"      --report FILE     the report as a JSON document too\n"
@@ -39,25 +43,27 @@ static const char help[] =
 	"Exit status: 0 written, 2 usage error, unreadable schema, or a\n"
 	"report under --strict.\n";
 
-enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_STRICT };
+enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_RESOURCE, O_STRICT };
 
 static const struct option longopts[] = {
 	{ "from", required_argument, NULL, O_FROM },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "report", required_argument, NULL, O_REPORT },
+	{ "resource", required_argument, NULL, O_RESOURCE },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static const char *const from_names[] = { "jsonschema", NULL };
+static const char *const from_names[] = { "jsonschema", "tableschema",
+					   NULL };
 static const char *const format_names[] = { "json", "yaml", NULL };
 
 struct opts {
 	int from, format, strict;
-	const char *output, *report;
+	const char *output, *report, *resource;
 };
 
 static void
@@ -89,6 +95,9 @@ options(struct opts *o, int argc, char **argv)
 			break;
 		case O_REPORT:
 			o->report = optarg;
+			break;
+		case O_RESOURCE:
+			o->resource = optarg;
 			break;
 		case O_STRICT:
 			o->strict = 1;
@@ -140,14 +149,24 @@ cmd_import(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
-			       "jsonschema");
+			       "jsonschema, tableschema");
 	if (optind != argc - 1)
 		dq_usage_error("import: name one schema FILE");
 	const char *file = argv[optind];
 	if (!(src = dq_contract_read_doc(file)))
 		return 2;
+	if (o.resource && o.from != 1)
+		dq_usage_error("import: --resource is for --from tableschema");
 	dq_import_init(&im, file);
-	contract = dq_import_jsonschema(&im, src);
+	if (o.from == 1) {
+		const char *slash = strrchr(file, '/');
+		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
+						    : 0);
+		contract = dq_import_tableschema(&im, src, dir, o.resource);
+		free(dir);
+	} else {
+		contract = dq_import_jsonschema(&im, src);
+	}
 	cJSON_Delete(src);
 	if (!contract) {
 		dq_import_release(&im);

@@ -368,8 +368,8 @@ quantifier(const char *s)
 	return s[i] == '}' ? i + 1 : 0;
 }
 
-int
-dq_ecma_to_ere(const char *p, struct dq_buf *o, const char **why)
+static int
+translate(const char *p, struct dq_buf *o, const char **why, int xsd)
 {
 	int approx = 0;
 	size_t q;
@@ -378,6 +378,18 @@ dq_ecma_to_ere(const char *p, struct dq_buf *o, const char **why)
 	while (*p) {
 		int c = (unsigned char)*p, e;
 		long cp;
+		if (xsd && (c == '^' || c == '$')) {
+			/* XML Schema: anchored, so these are characters. */
+			dq_buf_addch(o, '\\');
+			dq_buf_addch(o, c);
+			p++;
+			continue;
+		}
+		if (xsd && c == '\\' && (p[1] == 'i' || p[1] == 'c' ||
+					  p[1] == 'I' || p[1] == 'C')) {
+			*why = "an XML name class (\\i, \\c)";
+			return -1;
+		}
 		switch (c) {
 		case '(':
 			if (p[1] == '?') {
@@ -487,4 +499,23 @@ dq_ecma_to_ere(const char *p, struct dq_buf *o, const char **why)
 		       "its 2 to 4 bytes, and '.' also matches U+2028 and "
 		       "U+2029";
 	return approx;
+}
+
+int
+dq_ecma_to_ere(const char *p, struct dq_buf *out, const char **why)
+{
+	return translate(p, out, why, 0);
+}
+
+int
+dq_xsd_to_ere(const char *p, struct dq_buf *out, const char **why)
+{
+	if (strstr(p, "-[")) {
+		*why = "a class subtraction ([a-z-[aeiou]])";
+		return -1;
+	}
+	dq_buf_addstr(out, "^(");
+	int rc = translate(p, out, why, 1);
+	dq_buf_addstr(out, ")$");
+	return rc;
 }

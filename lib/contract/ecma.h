@@ -35,4 +35,12 @@
  */
 int dq_ecma_to_ere(const char *p, struct dq_buf *out, const char **why);
 
+/*
+ * The same for an XML Schema pattern (Table Schema's "pattern"), which
+ * must match the whole value: the ERE is wrapped in ^( and )$, and '^'
+ * and '$' are characters.  Its class subtraction and \i, \c are
+ * refused; otherwise the ECMA-262 table above applies.
+ */
+int dq_xsd_to_ere(const char *p, struct dq_buf *out, const char **why);
+
 #endif

@@ -14,6 +14,7 @@
 #include "contract/import.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ void
 dq_import_init(struct dq_import *im, const char *file)
 {
 	im->file = file;
+	im->sub = NULL;
 	im->report = cJSON_CreateArray();
 	if (!im->report)
 		dq_die("out of memory");
@@ -54,13 +56,9 @@ dq_import_release(struct dq_import *im)
 	im->report = NULL;
 }
 
-static void
-note(struct js *j, const char *ptr, const char *keyword, int approx,
-     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-note(struct js *j, const char *ptr, const char *keyword, int approx,
-     const char *fmt, ...)
+void
+dq_import_note(struct dq_import *im, const char *ptr, const char *keyword,
+	       int approx, const char *fmt, ...)
 {
 	struct dq_buf b = DQ_BUF_INIT;
 	va_list ap;
@@ -69,14 +67,18 @@ note(struct js *j, const char *ptr, const char *keyword, int approx,
 	va_start(ap, fmt);
 	dq_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	if (im->sub)
+		cJSON_AddStringToObject(e, "file", im->sub);
 	cJSON_AddStringToObject(e, "path", *ptr ? ptr : "/");
 	cJSON_AddStringToObject(e, "keyword", keyword);
 	cJSON_AddStringToObject(e, "status",
 				approx ? "approximate" : "not translated");
 	cJSON_AddStringToObject(e, "note", b.buf);
-	cJSON_AddItemToArray(j->im->report, e);
+	cJSON_AddItemToArray(im->report, e);
 	dq_buf_release(&b);
 }
+
+#define note(j, ...) dq_import_note((j)->im, __VA_ARGS__)
 
 int
 dq_import_warn(const struct dq_import *im)
@@ -85,7 +87,8 @@ dq_import_warn(const struct dq_import *im)
 	int n = 0;
 	cJSON_ArrayForEach(e, im->report)
 	{
-		dq_warn("%s#%s: %s: %s", im->file,
+		const cJSON *f = cJSON_GetObjectItem(e, "file");
+		dq_warn("%s#%s: %s: %s", f ? f->valuestring : im->file,
 			cJSON_GetObjectItem(e, "path")->valuestring,
 			cJSON_GetObjectItem(e, "status")->valuestring,
 			cJSON_GetObjectItem(e, "note")->valuestring);
@@ -94,9 +97,8 @@ dq_import_warn(const struct dq_import *im)
 	return n;
 }
 
-/* ptr + "/" + key, the key escaped as RFC 6901 says (~0, ~1). */
-static char *
-pointer(const char *ptr, const char *key)
+char *
+dq_import_pointer(const char *ptr, const char *key)
 {
 	struct dq_buf b = DQ_BUF_INIT;
 	dq_buf_addf(&b, "%s/", ptr);
@@ -110,10 +112,8 @@ pointer(const char *ptr, const char *key)
 	return dq_buf_detach(&b, NULL);
 }
 
-/* A member name as one step of a dq field path: '.', '[', ']' and '\'
- * escaped with a backslash. */
-static char *
-child_path(const char *path, const char *name)
+char *
+dq_import_path(const char *path, const char *name)
 {
 	struct dq_buf b = DQ_BUF_INIT;
 	if (*path)
@@ -348,7 +348,7 @@ do_if(struct js *j, const char *path, const cJSON *s, const char *ptr)
 	if (*path && is_present(j, cond)) {
 		cJSON *f = field(j, path);
 		cJSON_DeleteItemFromObjectCaseSensitive(f, "missing");
-		char *p = pointer(ptr, "then");
+		char *p = dq_import_pointer(ptr, "then");
 		schema(j, path, then, p, 0);
 		cJSON_DeleteItemFromObjectCaseSensitive(f, "missing");
 		note(j, p, "then", 1, "checked when '%s' is present: %s",
@@ -359,7 +359,7 @@ do_if(struct js *j, const char *path, const cJSON *s, const char *ptr)
 	if (strstr(path, "[]") || !(x = one_member(j, cond, 0, &c)) ||
 	    !(g = one_member(j, then, 1, NULL)))
 		return 0;
-	char *xp = child_path(path, x), *gp = child_path(path, g);
+	char *xp = dq_import_path(path, x), *gp = dq_import_path(path, g);
 	cJSON *r = rule(j, "REQ", gp);
 	cJSON_AddStringToObject(r, "check", "required");
 	cJSON_AddStringToObject(r, "field", gp);
@@ -391,7 +391,7 @@ do_any_of(struct js *j, const char *path, const cJSON *v, const char *ptr)
 	struct dq_buf names = DQ_BUF_INIT;
 	cJSON_ArrayForEach(b, v)
 	{
-		char *cp = child_path(path, one_member(j, b, 1, NULL));
+		char *cp = dq_import_path(path, one_member(j, b, 1, NULL));
 		cJSON_AddItemToArray(list, cJSON_CreateString(cp));
 		dq_buf_addf(&names, "%s%s", names.len ? "," : "", cp);
 		free(cp);
@@ -633,7 +633,7 @@ do_required(struct js *j, const char *path, const cJSON *s,
 			note(j, ptr, "required", 0, "not a list of names");
 			continue;
 		}
-		char *cp = child_path(path, it->valuestring);
+		char *cp = dq_import_path(path, it->valuestring);
 		if (strstr(path, "[]")) {
 			note(j, ptr, "required", 0, "'%s' in each element "
 			     "of an array: dq's required reads the path's "
@@ -673,8 +673,8 @@ do_properties(struct js *j, const char *path, const cJSON *s,
 	}
 	cJSON_ArrayForEach(it, v)
 	{
-		char *cp = child_path(path, it->string);
-		char *p = pointer(ptr, it->string);
+		char *cp = dq_import_path(path, it->string);
+		char *p = dq_import_pointer(ptr, it->string);
 		int is_req = 0;
 		const cJSON *r;
 		cJSON_ArrayForEach(r, req)
@@ -720,7 +720,7 @@ schema(struct js *j, const char *path, const cJSON *s, const char *ptr,
 	cJSON_ArrayForEach(it, s)
 	{
 		const char *kw = it->string;
-		char *p = pointer(ptr, kw);
+		char *p = dq_import_pointer(ptr, kw);
 		if (!strcmp(kw, "description") && f && cJSON_IsString(it)) {
 			set(j, f, "description", cJSON_Duplicate(it, 1), p,
 			    kw);
@@ -742,7 +742,7 @@ schema(struct js *j, const char *path, const cJSON *s, const char *ptr,
 			{
 				char n[24];
 				snprintf(n, sizeof(n), "%d", i++);
-				char *q = pointer(p, n);
+				char *q = dq_import_pointer(p, n);
 				schema(j, path, sub, q, chain);
 				free(q);
 			}

@@ -21,6 +21,9 @@
 
 struct dq_import {
 	const char *file; /* the source's name, for messages (borrowed) */
+	const char *sub;  /* a file it names being read (a package's
+			   * resource schema), or NULL (borrowed); entries
+			   * then carry "file" */
 	cJSON *report;    /* [{"path", "keyword", "status", "note"}] where
 			   * status is "approximate" or "not translated"
 			   * (owned) */
@@ -36,6 +39,33 @@ void dq_import_release(struct dq_import *im);
  * to im->report.
  */
 cJSON *dq_import_jsonschema(struct dq_import *im, const cJSON *schema);
+
+/*
+ * The contract from a Frictionless Table Schema, or from the resource
+ * called resource (NULL: the only one) of a Data Package (a document
+ * with "resources").  dir is the directory of the document, with its
+ * '/' ("" for the working directory): a resource's schema given as a
+ * path is read from there, and a foreign key's resource becomes a
+ * reference to its file, named as the package names it.  A new object
+ * owned by the caller, or NULL after a message.
+ */
+cJSON *dq_import_tableschema(struct dq_import *im, const cJSON *doc,
+			     const char *dir, const char *resource);
+
+/* For importers: append a report entry (status "approximate" when
+ * approx, else "not translated") at the JSON pointer ptr. */
+void dq_import_note(struct dq_import *im, const char *ptr,
+		    const char *keyword, int approx, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* ptr + "/" + key, the key escaped as RFC 6901 says (~0, ~1); the
+ * caller frees it. */
+char *dq_import_pointer(const char *ptr, const char *key);
+
+/* path + "." + name as a dq field path, '.', '[', ']' and '\' of the
+ * name escaped with a backslash (path "": the name alone); the caller
+ * frees it. */
+char *dq_import_path(const char *path, const char *name);
 
 /* Print each report entry as a warning ("FILE#PTR: STATUS: NOTE") on
  * stderr; the number printed. */
