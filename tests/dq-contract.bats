@@ -288,3 +288,34 @@ dq-contract: warning: $C/pkg/countries.schema.json#/missingValues: approximate: 
 	run -0 --separate-stderr dq contract import --from tableschema "$T/sub.json"
 	assert_equal "$stderr" "dq-contract: warning: $T/sub.json#/fields/0/constraints/pattern: not translated: a class subtraction ([a-z-[aeiou]]): POSIX ERE cannot express it"
 }
+
+@test "-c a foreign schema: every program reads a JSON Schema or a Data Package through the importer" {
+	"$ORACLE" corpus "$C/person.schema.json" "$C/person.base.ndjson" >"$T/corpus.ndjson"
+	run -0 dq contract import --from jsonschema -o "$T/c.json" "$C/person.schema.json"
+	run -1 dq validate -c "$T/c.json" --violations "$T/v1.ndjson" "$T/corpus.ndjson"
+	# Detected by its $schema; the report as warnings on stderr.
+	run -1 --separate-stderr dq validate -c "$C/person.schema.json" --violations "$T/v2.ndjson" "$T/corpus.ndjson"
+	assert_equal "$(sed -n 1p <<<"$stderr")" "dq-validate: warning: $C/person.schema.json#/additionalProperties: approximate: dq's rule 'closed' fails the run and names the members no property declares, with their count, but does not mark the records that have them"
+	assert_equal "$(sed -n 2p <<<"$stderr")" "dq-validate: warning: $C/person.schema.json#/properties/count/type: approximate: dq's integer is a number written without '.', 'e' or 'E': 1.0 and 1e2 are integers in JSON Schema, not in dq"
+	cmp <(jq -c 'del(.run_id)' "$T/v1.ndjson") <(jq -c 'del(.run_id)' "$T/v2.ndjson")
+	# The same contract, checksum and all.
+	run -0 --separate-stderr dq validate -c "$T/c.json" --print-contract
+	local want=${stderr##*$'\n'}
+	run -0 --separate-stderr dq profile -c "$C/person.schema.json" --print-contract
+	assert_equal "${stderr##*$'\n'}" "$want"
+	# A Data Package: its first resource, said so; its foreign key's
+	# file is found beside the package from any directory.
+	cd "$T"
+	run -1 --separate-stderr dq validate -c "$C/pkg/datapackage.json" --violations "$T/v3.ndjson" "$C/pkg/orders.csv"
+	assert_equal "$(sed -n 1p <<<"$stderr")" "dq-validate: warning: $C/pkg/datapackage.json: 2 resources: reading the first, 'orders' (dq-contract import --resource for another)"
+	run -0 jq -r 'select(.code == "REF:country") | .value' "$T/v3.ndjson"
+	assert_output "us
+DE
+USA"
+	[ "$(count_lines "$T/v3.ndjson")" -eq 19 ]
+	# A lone Table Schema ("fields" as a list).
+	printf 'code,name,opened,region\nUS,x,1,EU\nus,y,2,EU\n' >"$T/cc.csv"
+	run -1 --separate-stderr dq validate -c "$C/pkg/countries.schema.json" --violations "$T/v4.ndjson" "$T/cc.csv"
+	run -0 jq -r '"\(.line) \(.code)"' "$T/v4.ndjson"
+	assert_output "3 PAT:code"
+}
