@@ -348,6 +348,15 @@ parse_layer(const char *text, size_t len, const char *file)
 	return j;
 }
 
+void
+dq_contract_put(cJSON *obj, const char *key, cJSON *v)
+{
+	if (cJSON_HasObjectItem(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
+	else
+		cJSON_AddItemToObject(obj, key, v);
+}
+
 cJSON *
 dq_contract_read_doc(const char *file)
 {

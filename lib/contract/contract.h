@@ -56,6 +56,9 @@ const cJSON *dq_contract_declared(const struct dq_contract *c);
 /* A top-level section of the merged contract, or NULL. Borrowed. */
 cJSON *dq_contract_get(const struct dq_contract *c, const char *section);
 
+/* obj.key = v (the item is taken), replacing what was there. */
+void dq_contract_put(cJSON *obj, const char *key, cJSON *v);
+
 /* Read one document, JSON or YAML as a layer is read (strictly) but
  * without checking its keys: a tree owned by the caller, or NULL after
  * a message naming the file.  For foreign schemas (contract/import.h). */

@@ -486,11 +486,16 @@ translate(const char *p, struct dq_buf *o, const char **why, int xsd)
 				dq_buf_addch(o, '\\');
 			dq_buf_addch(o, (int)cp);
 		} else {
+			/* In parentheses when a repetition follows, so
+			 * that it takes the whole character. */
 			char u[4];
 			size_t un = utf8_put(u, (unsigned long)cp);
-			dq_buf_addch(o, '(');
+			int rep = *p && strchr("*+?{", *p);
+			if (rep)
+				dq_buf_addch(o, '(');
 			dq_buf_add(o, u, un);
-			dq_buf_addch(o, ')');
+			if (rep)
+				dq_buf_addch(o, ')');
 		}
 	}
 	if (approx)

@@ -14,7 +14,7 @@
  *	*? +? ?? {n,m}? the greedy form: whether some substring matches
  *	               does not depend on greed       exact
  *	\uXXXX \xHH \t the character itself           exact
- *	é              (é), so that a repetition takes the whole character
+ *	é+             (é)+, so that a repetition takes the whole character
  *	[a-zé]         ([a-z]|é)                      exact
  *	.  [^...] \D \W \S  match one byte: exact on ASCII text; a
  *	               non-ASCII character counts as its 2 to 4 bytes, and

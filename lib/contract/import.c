@@ -257,8 +257,8 @@ static const char *const untranslated[] = {
 	"$dynamicRef", "$recursiveRef", "$recursiveAnchor", NULL
 };
 
-static int
-in_list(const char *const *list, const char *s)
+int
+dq_import_in_list(const char *const *list, const char *s)
 {
 	for (; *list; list++)
 		if (!strcmp(*list, s))
@@ -724,7 +724,7 @@ schema(struct js *j, const char *path, const cJSON *s, const char *ptr,
 		if (!strcmp(kw, "description") && f && cJSON_IsString(it)) {
 			set(j, f, "description", cJSON_Duplicate(it, 1), p,
 			    kw);
-		} else if (in_list(annotations, kw)) {
+		} else if (dq_import_in_list(annotations, kw)) {
 			/* validates nothing */
 		} else if (!strcmp(kw, "$ref")) {
 			const cJSON *t = cJSON_IsString(it)
@@ -758,7 +758,7 @@ schema(struct js *j, const char *path, const cJSON *s, const char *ptr,
 		} else if (!strcmp(kw, "formatMinimum") ||
 			   !strcmp(kw, "formatMaximum")) {
 			do_format_bound(j, f, s, it, kw, p);
-		} else if (in_list(untranslated, kw)) {
+		} else if (dq_import_in_list(untranslated, kw)) {
 			note(j, p, kw, 0, "dq has no form for '%s'", kw);
 		} else if (!strcmp(kw, "properties")) {
 			do_properties(j, path, s, it, p, chain);

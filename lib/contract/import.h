@@ -52,6 +52,14 @@ cJSON *dq_import_jsonschema(struct dq_import *im, const cJSON *schema);
 cJSON *dq_import_tableschema(struct dq_import *im, const cJSON *doc,
 			     const char *dir, const char *resource);
 
+/*
+ * The JSON Schema (2020-12) of what the contract (a merged contract's
+ * document) checks, for the subset JSON Schema can say; every key or
+ * rule it cannot say is appended to im->report, its path a pointer into
+ * the contract.  A new object owned by the caller.
+ */
+cJSON *dq_export_jsonschema(struct dq_import *im, const cJSON *contract);
+
 /* For importers: append a report entry (status "approximate" when
  * approx, else "not translated") at the JSON pointer ptr. */
 void dq_import_note(struct dq_import *im, const char *ptr,
@@ -66,6 +74,9 @@ char *dq_import_pointer(const char *ptr, const char *key);
  * name escaped with a backslash (path "": the name alone); the caller
  * frees it. */
 char *dq_import_path(const char *path, const char *name);
+
+/* Is s one of the NULL-ended list's words? */
+int dq_import_in_list(const char *const *list, const char *s);
 
 /* Print each report entry as a warning ("FILE#PTR: STATUS: NOTE") on
  * stderr; the number printed. */
