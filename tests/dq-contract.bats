@@ -366,3 +366,13 @@ false'
 	run -2 dq contract export "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
 	assert_line "dq-contract: export: --to is required (jsonschema)"
 }
+
+@test "import: a pattern that is not a regular expression is reported, and the contract still loads" {
+	echo '{"type": "object", "properties": {"a": {"type": "string", "pattern": "(ab"}, "b": {"pattern": "*x"}}}' >"$T/s.json"
+	run -0 --separate-stderr dq contract import --from jsonschema -o "$T/c.json" "$T/s.json"
+	assert_equal "$stderr" "dq-contract: warning: $T/s.json#/properties/a/pattern: not translated: not a valid regular expression: POSIX ERE cannot express it
+dq-contract: warning: $T/s.json#/properties/b/pattern: not translated: not a valid regular expression: POSIX ERE cannot express it"
+	echo '{"a": "x"}' >"$T/in.ndjson"
+	run -0 dq validate -c "$T/c.json" --allow-absent-fields "$T/in.ndjson"
+	assert_output '{"a": "x"}'
+}

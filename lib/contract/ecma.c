@@ -11,6 +11,7 @@
  */
 #include "contract/ecma.h"
 
+#include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,10 +507,26 @@ translate(const char *p, struct dq_buf *o, const char **why, int xsd)
 	return approx;
 }
 
+/* A translation regcomp(3) refuses ("(a", "*a": wrong in ECMA-262 as
+ * well) is refused here, not left for the contract's load to fail. */
+static int
+compiles(int rc, const struct dq_buf *out, const char **why)
+{
+	regex_t re;
+	if (rc < 0)
+		return rc;
+	if (regcomp(&re, out->buf, REG_EXTENDED | REG_NOSUB)) {
+		*why = "not a valid regular expression";
+		return -1;
+	}
+	regfree(&re);
+	return rc;
+}
+
 int
 dq_ecma_to_ere(const char *p, struct dq_buf *out, const char **why)
 {
-	return translate(p, out, why, 0);
+	return compiles(translate(p, out, why, 0), out, why);
 }
 
 int
@@ -522,5 +539,5 @@ dq_xsd_to_ere(const char *p, struct dq_buf *out, const char **why)
 	dq_buf_addstr(out, "^(");
 	int rc = translate(p, out, why, 1);
 	dq_buf_addstr(out, ")$");
-	return rc;
+	return compiles(rc, out, why);
 }
