@@ -1124,3 +1124,33 @@ OUT
 	run -2 --separate-stderr dq validate -c "$T/bad.json" "$T/in"
 	[[ "$stderr" == *"min_items is above max_items"* ]]
 }
+
+@test "fields: missing absent makes null, blank strings, [] and {} values the checks see; type lists" {
+	cat >"$BATS_TEST_TMPDIR/c.json" <<'J'
+{"fields": {"a": {"type": ["string", "null"], "missing": "absent", "min_length": 1},
+            "b": {"type": "integer", "missing": "absent", "required": true},
+            "c": {"type": "string", "missing": "absent", "enum": ["x", null]},
+            "t": {"type": "array", "missing": "absent", "min_items": 1},
+            "t[]": {"type": "string", "missing": "absent"},
+            "u": {"type": "string", "min_length": 1}}}
+J
+	printf '%s\n' '{"a":null,"b":1,"u":""}' '{"a":"","b":1}' '{"a":["x"],"b":1}' \
+		'{"b":null}' '{}' '{"b":1,"c":null}' '{"b":1,"c":"y"}' '{"b":1,"t":[]}' \
+		'{"b":1,"t":["a",null]}' '{"b":1,"t":[" "],"u":["x"]}' >"$BATS_TEST_TMPDIR/in.ndjson"
+	run -1 dq validate -c "$BATS_TEST_TMPDIR/c.json" --violations "$BATS_TEST_TMPDIR/v.ndjson" "$BATS_TEST_TMPDIR/in.ndjson"
+	run -0 jq -r '"\(.line) \(.field) \(.message)"' "$BATS_TEST_TMPDIR/v.ndjson"
+	assert_output "2 a shorter than 1 characters
+3 a expected string or null, found array
+4 b expected integer, found null
+5 b required value is missing
+6 c expected string, found null
+7 c not one of the allowed values (\"x\", null)
+8 t fewer than 1 elements
+9 t[1] expected string, found null"
+	echo '{"fields": {"a": {"missing": "none"}}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -2 dq validate -c "$BATS_TEST_TMPDIR/bad.json" "$BATS_TEST_TMPDIR/in.ndjson"
+	assert_output "dq-validate: contract: fields.a.missing: \"blank\" or \"absent\""
+	echo '{"fields": {"a": {"type": ["string", "email"]}}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -2 dq validate -c "$BATS_TEST_TMPDIR/bad.json" "$BATS_TEST_TMPDIR/in.ndjson"
+	assert_output "dq-validate: contract: fields.a.type: a list of type names string, integer, number, boolean, object, array or null, once each"
+}

@@ -110,6 +110,10 @@ alloc_faults() {
 	alloc_faults report
 }
 
+@test "out of memory at any allocation: dq-contract exits 2 with a message" {
+	alloc_faults contract
+}
+
 @test "every program in DQ_JOBS has its allocation-fault test" {
 	local entry
 	for entry in "${DQ_JOBS[@]}"; do

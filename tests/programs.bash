@@ -11,7 +11,9 @@
 #   @PAIRS     by tests/fixtures/score/pairs.ndjson (candidate pairs),
 #   @DOCS      by tests/fixtures/sql/violations.ndjson (a document of
 #              NDJSON objects, which a document reader takes whole),
-#   @REPORT    by tests/fixtures/report (dq-report's documents).
+#   @REPORT    by tests/fixtures/report (dq-report's documents),
+#   @SCHEMA    by tests/fixtures/contract/plain.schema.json (a JSON
+#              Schema that dq-contract imports without a report).
 # Record readers get --ndjson: the corpora may start with a malformed
 # line, which auto-detection would take for a CSV header.  dq-merge gets
 # -j 1: with worker threads the number of allocations depends on which
@@ -37,6 +39,7 @@ DQ_JOBS=(
 	"sql faults --run-id r1 --violations @DOCS"
 	"anomaly faults --history @DOCS --metric * --all --summary @TMP/sum @DOCS"
 	"report faults -c @REPORT/dedupe.json --profile @REPORT/profile.json --pairs @REPORT/pairs.ndjson --golden @REPORT/golden.ndjson --history @DOCS"
+	"contract source import --from jsonschema @SCHEMA"
 )
 
 # Where the conservation test expects each kind of tests/gen-mixed line
@@ -70,6 +73,7 @@ job_args() {
 		w=${w//@CONTRACT/$RELFIX/people.json}
 		w=${w//@PERSON/$BATS_TEST_DIRNAME/../examples/contracts/person.json}
 		w=${w//@REPORT/$BATS_TEST_DIRNAME/fixtures/report}
+		w=${w//@SCHEMA/$BATS_TEST_DIRNAME/fixtures/contract/plain.schema.json}
 		# The pairs file is the input of a pair reader: a test that
 		# gives another input than the mixed corpus (-, a directory,
 		# a missing file) means that one.

@@ -181,16 +181,6 @@ bound_json(const char *s, size_t n)
 	return j;
 }
 
-/* Replace key in obj (the flags may repeat). */
-static void
-put(cJSON *obj, const char *key, cJSON *v)
-{
-	if (cJSON_HasObjectItem(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
-	else
-		cJSON_AddItemToObject(obj, key, v);
-}
-
 static int
 field_eq(const char *arg, const char *opt, const char **eq)
 {
@@ -231,7 +221,7 @@ option(void *ctx, int c, const char *arg)
 	case O_REQUIRE: {
 		cJSON *a = split_json(arg), *it;
 		cJSON_ArrayForEach(it, a)
-		put(quick_field(o, it->valuestring, strlen(it->valuestring)),
+		dq_contract_put(quick_field(o, it->valuestring, strlen(it->valuestring)),
 		    "required", cJSON_CreateTrue());
 		cJSON_Delete(a);
 		return 0;
@@ -241,7 +231,7 @@ option(void *ctx, int c, const char *arg)
 		cJSON *rules = cJSON_GetObjectItemCaseSensitive(o->quick, "rules");
 		int any = c == O_REQUIRE_ANY;
 		if (!any && !strchr(arg, ',')) {
-			put(quick_field(o, arg, strlen(arg)), "unique",
+			dq_contract_put(quick_field(o, arg, strlen(arg)), "unique",
 			    cJSON_CreateTrue());
 			return 0;
 		}
@@ -252,7 +242,7 @@ option(void *ctx, int c, const char *arg)
 		cJSON *r = cJSON_CreateObject();
 		cJSON_AddStringToObject(r, "check", any ? "any_of" : "unique");
 		cJSON_AddItemToObject(r, "fields", split_json(arg));
-		put(rules, code.buf, r);
+		dq_contract_put(rules, code.buf, r);
 		dq_buf_release(&code);
 		return 0;
 	}
@@ -261,19 +251,19 @@ option(void *ctx, int c, const char *arg)
 			return -1;
 		if (dq_type_parse(eq + 1) < 0)
 			return dq_error("--type '%s': unknown type", arg);
-		put(quick_field(o, arg, (size_t)(eq - arg)), "type",
+		dq_contract_put(quick_field(o, arg, (size_t)(eq - arg)), "type",
 		    cJSON_CreateString(eq + 1));
 		return 0;
 	case O_ENUM:
 		if (field_eq(arg, "--enum", &eq))
 			return -1;
-		put(quick_field(o, arg, (size_t)(eq - arg)), "enum",
+		dq_contract_put(quick_field(o, arg, (size_t)(eq - arg)), "enum",
 		    split_json(eq + 1));
 		return 0;
 	case O_PATTERN:
 		if (field_eq(arg, "--pattern", &eq))
 			return -1;
-		put(quick_field(o, arg, (size_t)(eq - arg)), "pattern",
+		dq_contract_put(quick_field(o, arg, (size_t)(eq - arg)), "pattern",
 		    cJSON_CreateString(eq + 1));
 		return 0;
 	case O_RANGE: {
@@ -286,10 +276,10 @@ option(void *ctx, int c, const char *arg)
 					arg);
 		cJSON *f = quick_field(o, arg, (size_t)(eq - arg));
 		if (dots > eq + 1)
-			put(f, "min", bound_json(eq + 1,
+			dq_contract_put(f, "min", bound_json(eq + 1,
 						 (size_t)(dots - eq - 1)));
 		if (dots[2])
-			put(f, "max", bound_json(dots + 2, strlen(dots + 2)));
+			dq_contract_put(f, "max", bound_json(dots + 2, strlen(dots + 2)));
 		return 0;
 	}
 	case O_QUARANTINE:

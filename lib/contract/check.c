@@ -976,6 +976,18 @@ items_check(struct dq_check *ck, struct dq_rule *r, const struct dq_member *m)
 	dq_keyset_release(&seen);
 }
 
+/* A type check of a list of kinds (struct dq_rule's types). */
+static int
+types_match(const struct dq_member *m, unsigned types)
+{
+	if (m->type == DQ_JSON_NULL)
+		return !!(types & DQ_TYPES_NULL);
+	for (int t = 0; t < DQ_NTYPE; t++)
+		if ((types & (1u << t)) && dq_type_matches(m, (enum dq_type)t))
+			return 1;
+	return 0;
+}
+
 static int check_array(struct dq_check *ck, struct dq_rule *r, int sl,
 		       const struct dq_member *m, int csv);
 
@@ -1009,7 +1021,7 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 		if (!m && csv && r->col_gate)
 			break;
 		r->checked++;
-		if (dq_value_missing(m))
+		if (r->absent ? !m : dq_value_missing(m))
 			fail(ck, r, m ? m->val : NULL, m ? m->vallen : 0,
 			     DQ_MSG_MAIN);
 		break;
@@ -1027,7 +1039,8 @@ check_one(struct dq_check *ck, struct dq_rule *r, int sl,
 		if (ck->unparsed.len && is_unparsed(ck, sl))
 			break; /* a format failure, counted there */
 		r->checked++;
-		if (!dq_type_matches(m, r->type)) {
+		if (r->types ? !types_match(m, r->types)
+			     : !dq_type_matches(m, r->type)) {
 			if (m->type == DQ_JSON_ARRAY)
 				r->checked--; /* counted per element */
 			ELEMENTS();
@@ -1302,7 +1315,7 @@ check_element(void *ctx, const struct dq_member *leaf, long top,
 	s->mp = &s->nm;
 	s->have = 0;
 	s->seen = 1;
-	if (e->r->skip_missing && dq_value_missing(s->mp))
+	if (e->r->skip_missing && !e->r->absent && dq_value_missing(s->mp))
 		return 0;
 	dq_buf_reset(&ck->elabel);
 	dq_path_label(s->path, idx, nidx, &ck->elabel);
@@ -1332,7 +1345,7 @@ check_array(struct dq_check *ck, struct dq_rule *r, int sl,
 	dq_walk_begin(&w, arr.val, arr.vallen);
 	while (dq_walk_element(&w, &el)) {
 		long at = i++;
-		if (r->skip_missing && dq_value_missing(&el))
+		if (r->skip_missing && !r->absent && dq_value_missing(&el))
 			continue;
 		s->nm = el;
 		s->mp = &s->nm;
@@ -1410,7 +1423,7 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 		int sl = r->nslots ? r->slots[0] : -1;
 		const struct dq_member *m = sl >= 0 ? val(ck, sl) : NULL;
 
-		if (r->skip_missing && dq_value_missing(m))
+		if (r->skip_missing && (r->absent ? !m : dq_value_missing(m)))
 			continue;
 		rc |= check_one(ck, r, sl, m, csv);
 	}
@@ -1468,7 +1481,7 @@ dq_check_init(struct dq_check *ck, struct dq_rules *rs, struct dq_out *vfile,
 			  r->kind != DQ_RULE_ANY_OF &&
 			  r->kind != DQ_RULE_UNIQUE &&
 			  r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR;
-		r->elem = !r->each && r->kind >= DQ_RULE_TYPE &&
+		r->elem = !r->each && !r->absent && r->kind >= DQ_RULE_TYPE &&
 			  r->kind <= DQ_RULE_NOT_REFERENCE &&
 			  r->kind != DQ_RULE_ORDER && r->kind != DQ_RULE_EXPR &&
 			  r->kind != DQ_RULE_UNIQUE &&

@@ -17,6 +17,7 @@
 
 #include <xxhash.h>
 
+#include "contract/import.h"
 #include "contract/yaml.h"
 #include "stream/json.h"
 #include "base/util.h"
@@ -61,6 +62,7 @@ static const struct keyspec field_keys[] = {
 	{ "derive", NULL, 0 },      { "owner", NULL, 0 },
 	{ "tags", NULL, 0 },        { "min_items", NULL, 0 },
 	{ "max_items", NULL, 0 },  { "unique_items", NULL, 0 },
+	{ "missing", NULL, 0 },
 	{ "pii", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
@@ -355,6 +357,29 @@ parse_layer(const char *text, size_t len, const char *file)
 	return j;
 }
 
+void
+dq_contract_put(cJSON *obj, const char *key, cJSON *v)
+{
+	if (cJSON_HasObjectItem(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
+	else
+		cJSON_AddItemToObject(obj, key, v);
+}
+
+cJSON *
+dq_contract_read_doc(const char *file)
+{
+	size_t len;
+	char *text = dq_read_file(file, &len);
+	if (!text)
+		return NULL;
+	cJSON *j = dq_yaml_is_yaml(file, text, len)
+			   ? dq_yaml_parse(text, len, file, NULL)
+			   : parse_layer(text, len, file);
+	free(text);
+	return j;
+}
+
 /* Build the one-key-path object {"a":{"b":value}} for --set a.b=value. */
 static cJSON *
 set_layer(const char *set)
@@ -632,6 +657,73 @@ relpaths_release(struct relpaths *rp)
 	free(rp->v);
 }
 
+/* A non-empty list of objects with a "name" each: a Table Schema's
+ * fields, a Data Package's resources (never a dq contract's). */
+static int
+named_objects(const cJSON *l)
+{
+	const cJSON *it;
+	if (!cJSON_IsArray(l) || !l->child)
+		return 0;
+	cJSON_ArrayForEach(it, l)
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "name")))
+		return 0;
+	return 1;
+}
+
+/*
+ * A layer written for another tool, -c schema.json: a JSON Schema (it
+ * has "$schema"), a Data Package ("resources") or a Table Schema
+ * ("fields" as a list), each list of objects with names, is replaced by the contract dq-contract import
+ * makes of it, its report printed as warnings.  0, or -1 after a
+ * message.
+ */
+static int
+foreign(cJSON **layer, const char *file)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(*layer, "fields");
+	int js = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(*layer,
+								  "$schema"));
+	struct dq_import im;
+	cJSON *c;
+
+	if (!js && !named_objects(f) &&
+	    !named_objects(cJSON_GetObjectItemCaseSensitive(*layer,
+							   "resources")))
+		return 0;
+	dq_import_init(&im, file);
+	if (js) {
+		c = dq_import_jsonschema(&im, *layer);
+	} else {
+		const char *slash = strrchr(file, '/');
+		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
+						    : 0);
+		/* A package of several tables: the first is the dataset
+		 * (said, so that no one takes another for it). */
+		const cJSON *rs = cJSON_GetObjectItemCaseSensitive(*layer,
+								   "resources");
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(rs, 0), "name");
+		const char *first = NULL;
+		if (cJSON_GetArraySize(rs) > 1 && cJSON_IsString(nm)) {
+			first = nm->valuestring;
+			dq_warn("%s: %d resources: reading the first, '%s' "
+				"(dq-contract import --resource for another)",
+				file, cJSON_GetArraySize(rs), first);
+		}
+		c = dq_import_tableschema(&im, *layer, dir, first);
+		free(dir);
+	}
+	if (c)
+		dq_import_warn(&im);
+	dq_import_release(&im);
+	if (!c)
+		return -1;
+	cJSON_Delete(*layer);
+	*layer = c;
+	return 0;
+}
+
 int
 dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 		 char **sets, size_t nsets)
@@ -656,6 +748,10 @@ dq_contract_load(struct dq_contract *c, char **files, size_t nfiles,
 			goto out;
 		}
 		c->files[c->nfiles++] = dq_xstrdup(files[i]);
+		if (foreign(&layer, files[i])) {
+			dq_yaml_marks_release(&marks);
+			goto out;
+		}
 		int bad = check_keys(layer, top_keys, 0, "", files[i], &marks);
 		dq_yaml_marks_release(&marks);
 		if (bad) {

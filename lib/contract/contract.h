@@ -56,6 +56,14 @@ const cJSON *dq_contract_declared(const struct dq_contract *c);
 /* A top-level section of the merged contract, or NULL. Borrowed. */
 cJSON *dq_contract_get(const struct dq_contract *c, const char *section);
 
+/* obj.key = v (the item is taken), replacing what was there. */
+void dq_contract_put(cJSON *obj, const char *key, cJSON *v);
+
+/* Read one document, JSON or YAML as a layer is read (strictly) but
+ * without checking its keys: a tree owned by the caller, or NULL after
+ * a message naming the file.  For foreign schemas (contract/import.h). */
+cJSON *dq_contract_read_doc(const char *file);
+
 /* Read a whole file (or "-") into a malloc'd NUL-terminated buffer.
  * Returns NULL with a message on error. */
 char *dq_read_file(const char *path, size_t *len);

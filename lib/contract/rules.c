@@ -438,10 +438,13 @@ load_enum(struct dq_rule *r, const cJSON *vals, const cJSON *ci,
 			e.d = v->valuedouble;
 		} else if (cJSON_IsBool(v)) {
 			e.json = cJSON_IsTrue(v) ? DQ_JSON_TRUE : DQ_JSON_FALSE;
+		} else if (cJSON_IsNull(v)) {
+			e.json = DQ_JSON_NULL; /* seen only where "missing"
+						* is "absent" */
 		} else {
 			dq_buf_release(&b);
-			return dq_error("%s: enum values are strings, numbers "
-					"or booleans",
+			return dq_error("%s: enum values are strings, numbers, "
+					"booleans or null",
 					where);
 		}
 		r->ev = dq_xrealloc(r->ev, (r->nev + 1) * sizeof(e));
@@ -798,6 +801,46 @@ load_common(struct dq_rules *rs, struct dq_rule *r, const cJSON *obj, int by_che
 	return 0;
 }
 
+/*
+ * A field's "type" as a list of JSON kinds (["string", "null"]): the
+ * bits of *types, and in *t the type that types the field's CSV cells and
+ * expressions: the one kind besides null, else enum (any).
+ */
+static int
+type_list(const cJSON *list, unsigned *types, int *t)
+{
+	static const enum dq_type kinds[] = {
+		DQ_TYPE_STRING, DQ_TYPE_INTEGER, DQ_TYPE_NUMBER,
+		DQ_TYPE_BOOLEAN, DQ_TYPE_OBJECT, DQ_TYPE_ARRAY
+	};
+	const cJSON *it;
+	int n = 0;
+
+	*types = 0;
+	cJSON_ArrayForEach(it, list)
+	{
+		unsigned bit = 0;
+		if (!cJSON_IsString(it))
+			return -1;
+		if (!strcmp(it->valuestring, "null"))
+			bit = DQ_TYPES_NULL;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++)
+			if (!strcmp(it->valuestring, dq_type_names[kinds[k]])) {
+				bit = 1u << kinds[k];
+				*t = (int)kinds[k];
+				n++;
+			}
+		if (!bit || (*types & bit))
+			return -1;
+		*types |= bit;
+	}
+	if (!*types)
+		return -1;
+	if (n != 1)
+		*t = DQ_TYPE_ENUM;
+	return 0;
+}
+
 /* The checks of one "fields" entry. */
 static int
 load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *src)
@@ -812,10 +855,22 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 	snprintf(where, sizeof(where), "%s: fields.%s", src, name);
 	if (codes && !cJSON_IsObject(codes))
 		return dq_error("%s.codes: must be an object", where);
-	if (type) {
+	unsigned types = 0;
+	if (cJSON_IsArray(type)) {
+		if (type_list(type, &types, &t))
+			return dq_error("%s.type: a list of type names "
+					"string, integer, number, boolean, "
+					"object, array or null, once each",
+					where);
+	} else if (type) {
 		if (!cJSON_IsString(type) || (t = dq_type_parse(type->valuestring)) < 0)
 			return dq_error("%s.type: unknown type", where);
 	}
+	v = cJSON_GetObjectItemCaseSensitive(f, "missing");
+	if (v && (!cJSON_IsString(v) || (strcmp(v->valuestring, "blank") &&
+					 strcmp(v->valuestring, "absent"))))
+		return dq_error("%s.missing: \"blank\" or \"absent\"", where);
+	int absent = v && !strcmp(v->valuestring, "absent");
 	if (fmt) {
 		if (!cJSON_IsString(fmt) || (ft = dq_type_parse(fmt->valuestring)) < 0 ||
 		    !dq_type_parsed((enum dq_type)ft))
@@ -833,6 +888,7 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 		if (c_ && !cJSON_IsString(c_))                               \
 			return dq_error("%s.codes: codes are strings", where); \
 		r = rule_new(rs, c_ ? c_->valuestring : NULL, kind, name);       \
+		r->absent = absent;                                              \
 		rule_add_slot(rs, r, name);                                      \
 		if (load_common(rs, r, f, 1, where))                             \
 			return -1;                                           \
@@ -847,6 +903,7 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 	if (t >= 0) {
 		NEW(DQ_RULE_TYPE);
 		r->type = (enum dq_type)t;
+		r->types = types;
 		slot_cell(rs, r->slots[0], type_cell(r->type), 1);
 		if (t == DQ_TYPE_US_STATE || t == DQ_TYPE_ZIP || t == DQ_TYPE_DATE ||
 		    t == DQ_TYPE_DATETIME || t == DQ_TYPE_EMAIL || t == DQ_TYPE_PHONE)
@@ -1464,9 +1521,19 @@ rule_texts(struct dq_rules *rs, struct dq_rule *r)
 	}
 	case DQ_RULE_TYPE:
 		nm = DQ_NMSG;
-		for (int k = 0; k < DQ_NMSG; k++)
-			dq_buf_addf(&t[k], "expected %s, found %s",
-				    dq_type_names[r->type], dq_json_kind_names[k]);
+		for (int k = 0; k < DQ_NMSG; k++) {
+			dq_buf_addstr(&t[k], "expected ");
+			if (!r->types)
+				dq_buf_addstr(&t[k], dq_type_names[r->type]);
+			for (int y = 0, w = 0; y <= DQ_NTYPE; y++)
+				if (r->types & (1u << y))
+					dq_buf_addf(&t[k], "%s%s",
+						    w++ ? " or " : "",
+						    y == DQ_NTYPE
+							    ? "null"
+							    : dq_type_names[y]);
+			dq_buf_addf(&t[k], ", found %s", dq_json_kind_names[k]);
+		}
 		break;
 	case DQ_RULE_FORMAT:
 		nm = 2;

@@ -168,11 +168,20 @@ dq_rule_has_part(enum dq_rule_kind kind)
  * scale is unknown), 50 (points) or 0.5 (fraction). */
 enum dq_percent { DQ_PERCENT_NONE, DQ_PERCENT_POINTS, DQ_PERCENT_FRACTION };
 
+/* The bit of "null" in struct dq_rule's types. */
+#define DQ_TYPES_NULL (1u << DQ_NTYPE)
+
 struct dq_rule {
 	char *code;
 	enum dq_rule_kind kind;
 	int skip_missing; /* a value check: a missing value is skipped
 			   * (only required, any_of, null_rate see it) */
+	int absent; /* its field says "missing": "absent": only an absent
+		     * member is missing; null, "", [] and {} are values,
+		     * and an array is checked whole */
+	unsigned types; /* a type check of a list of kinds: bit
+			 * 1 << DQ_TYPE_X per kind, DQ_TYPES_NULL for null;
+			 * 0: the one type in "type" */
 	int cat; /* a DQ_CAT_*, or a contract's own (rs->cat_names) */
 	enum dq_sev sev;
 	char *hint;

@@ -421,3 +421,56 @@ dq_yaml_is_yaml(const char *file, const char *text, size_t len)
 		i++;
 	return i < len && text[i] != '{';
 }
+
+/* A key that reads back as the same string when written plain. */
+static int
+plain_key(const char *s)
+{
+	static const char *const words[] = { "null", "Null", "NULL", "true",
+		"True", "TRUE", "false", "False", "FALSE", NULL };
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return 0;
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(words[i], s))
+			return 0;
+	return 1;
+}
+
+static void
+emit_object(const cJSON *j, int indent, struct dq_buf *out)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, j)
+	{
+		for (int i = 0; i < indent; i++)
+			dq_buf_addch(out, ' ');
+		if (plain_key(it->string))
+			dq_buf_addstr(out, it->string);
+		else
+			dq_buf_add_json_string(out, it->string,
+					       strlen(it->string));
+		dq_buf_addch(out, ':');
+		if (cJSON_IsObject(it) && it->child) {
+			dq_buf_addch(out, '\n');
+			emit_object(it, indent + 2, out);
+			continue;
+		}
+		char *s = cJSON_PrintUnformatted(it);
+		if (!s)
+			dq_die("out of memory");
+		dq_buf_addf(out, " %s\n", s);
+		cJSON_free(s);
+	}
+}
+
+void
+dq_yaml_emit(const cJSON *j, struct dq_buf *out)
+{
+	if (!j->child)
+		dq_buf_addstr(out, "{}\n");
+	else
+		emit_object(j, 0, out);
+}

@@ -49,4 +49,13 @@ void dq_yaml_marks_release(struct dq_yaml_marks *m);
  * white space and comments) look like a YAML layer rather than JSON? */
 int dq_yaml_is_yaml(const char *file, const char *text, size_t len);
 
+struct dq_buf;
+
+/*
+ * Append j (an object) to out as a YAML document that dq_yaml_parse
+ * reads back as j: objects in block style, every string double-quoted
+ * (JSON's escapes are YAML's), lists in flow style (JSON's).
+ */
+void dq_yaml_emit(const cJSON *j, struct dq_buf *out);
+
 #endif

@@ -1,0 +1,85 @@
+/*
+ * import.h - a contract from a schema written for another tool.
+ *
+ * An importer reads a foreign document (a JSON Schema today) and builds
+ * the dq contract whose checks mean the same, with a report of every
+ * construct it translated only approximately or could not translate at
+ * all, each with its place in the source as a JSON pointer.  Nothing is
+ * dropped without an entry in the report.  docs/contract.md ("Importing
+ * and exporting") has the mapping table by table.
+ *
+ *	struct dq_import im;
+ *	dq_import_init(&im, "person.schema.json");
+ *	cJSON *contract = dq_import_jsonschema(&im, schema);
+ *	... im.report lists the approximations ...
+ *	dq_import_release(&im);
+ */
+#ifndef DQ_IMPORT_H
+#define DQ_IMPORT_H
+
+#include <cjson/cJSON.h>
+
+struct dq_import {
+	const char *file; /* the source's name, for messages (borrowed) */
+	const char *sub;  /* a file it names being read (a package's
+			   * resource schema), or NULL (borrowed); entries
+			   * then carry "file" */
+	cJSON *report;    /* [{"path", "keyword", "status", "note"}] where
+			   * status is "approximate" or "not translated"
+			   * (owned) */
+};
+
+void dq_import_init(struct dq_import *im, const char *file);
+void dq_import_release(struct dq_import *im);
+
+/*
+ * The contract meaning what the JSON Schema (draft-04 to 2020-12) says
+ * of a record: a new object owned by the caller, or NULL after a message
+ * when the schema is not a JSON Schema of objects.  Entries are appended
+ * to im->report.
+ */
+cJSON *dq_import_jsonschema(struct dq_import *im, const cJSON *schema);
+
+/*
+ * The contract from a Frictionless Table Schema, or from the resource
+ * called resource (NULL: the only one) of a Data Package (a document
+ * with "resources").  dir is the directory of the document, with its
+ * '/' ("" for the working directory): a resource's schema given as a
+ * path is read from there, and a foreign key's resource becomes a
+ * reference to its file, named as the package names it.  A new object
+ * owned by the caller, or NULL after a message.
+ */
+cJSON *dq_import_tableschema(struct dq_import *im, const cJSON *doc,
+			     const char *dir, const char *resource);
+
+/*
+ * The JSON Schema (2020-12) of what the contract (a merged contract's
+ * document) checks, for the subset JSON Schema can say; every key or
+ * rule it cannot say is appended to im->report, its path a pointer into
+ * the contract.  A new object owned by the caller.
+ */
+cJSON *dq_export_jsonschema(struct dq_import *im, const cJSON *contract);
+
+/* For importers: append a report entry (status "approximate" when
+ * approx, else "not translated") at the JSON pointer ptr. */
+void dq_import_note(struct dq_import *im, const char *ptr,
+		    const char *keyword, int approx, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* ptr + "/" + key, the key escaped as RFC 6901 says (~0, ~1); the
+ * caller frees it. */
+char *dq_import_pointer(const char *ptr, const char *key);
+
+/* path + "." + name as a dq field path, '.', '[', ']' and '\' of the
+ * name escaped with a backslash (path "": the name alone); the caller
+ * frees it. */
+char *dq_import_path(const char *path, const char *name);
+
+/* Is s one of the NULL-ended list's words? */
+int dq_import_in_list(const char *const *list, const char *s);
+
+/* Print each report entry as a warning ("FILE#PTR: STATUS: NOTE") on
+ * stderr; the number printed. */
+int dq_import_warn(const struct dq_import *im);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * dq-contract - contracts from and to other tools' schemas.
+ *
+ * One command per verb: import reads a foreign schema (lib/contract/
+ * import.h) and writes the dq contract with the same checks, and a
+ * report of what could be translated only approximately or not at all.
+ * This file is options and dispatch; docs/contract.md ("Importing and
+ * exporting") has the mappings.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/opt.h"
+#include "cli/run.h"
+#include "contract/contract.h"
+#include "contract/import.h"
+#include "contract/yaml.h"
+#include "stream/out.h"
+
+static const char help[] =
+	"usage: dq-contract import --from FORMAT [OPTIONS] FILE\n"
+	"       dq-contract export --to jsonschema [OPTIONS] CONTRACT...\n"
+	"\n"
+	"Write the dq contract that checks what the schema FILE says (JSON\n"
+	"or YAML; '-' for stdin), and report on stderr every construct\n"
+	"translated approximately or not at all, with its place in FILE\n"
+	"(a JSON pointer).  export writes the JSON Schema (2020-12) of the\n"
+	"contract's layers, merged, reporting what it cannot express.\n"
+	"\n"
+	"      --from FORMAT     jsonschema (draft-04 to 2020-12), or\n"
+	"                        tableschema (a Frictionless Table Schema\n"
+	"                        or Data Package)\n"
+	"      --resource NAME   the Data Package's resource (default: the\n"
+	"                        only one)\n"
+	"      --to FORMAT       jsonschema (export)\n"
+	"      --format FMT      json (default) or yaml (import)\n"
+	"  -o, --output FILE     write the contract there (default stdout)\n"
+	"      --report FILE     the report as a JSON document too\n"
+	"      --strict          exit 2, writing nothing, when the\n"
+	"                        report is not empty\n"
+	"  -h, --help            this help\n"
+	"  -V, --version         the version\n"
+	"\n"
+	"Exit status: 0 written, 2 usage error, unreadable schema, or a\n"
+	"report under --strict.\n";
+
+enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_RESOURCE, O_STRICT,
+       O_TO };
+
+static const struct option longopts[] = {
+	{ "from", required_argument, NULL, O_FROM },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "report", required_argument, NULL, O_REPORT },
+	{ "resource", required_argument, NULL, O_RESOURCE },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "to", required_argument, NULL, O_TO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *const from_names[] = { "jsonschema", "tableschema",
+					   NULL };
+static const char *const to_names[] = { "jsonschema", NULL };
+static const char *const format_names[] = { "json", "yaml", NULL };
+
+struct opts {
+	int from, format, strict, to;
+	const char *output, *report, *resource;
+};
+
+static void
+options(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	o->from = -1;
+	o->to = -1;
+	while ((c = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(help, stdout);
+			exit(0);
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'V':
+			printf("dq-contract %s\n", DQ_VERSION);
+			exit(0);
+		case O_FORMAT:
+			if (dq_opt_enum("format", optarg, format_names,
+					&o->format))
+				dq_usage_exit();
+			break;
+		case O_FROM:
+			if (dq_opt_enum("from", optarg, from_names, &o->from))
+				dq_usage_exit();
+			break;
+		case O_REPORT:
+			o->report = optarg;
+			break;
+		case O_RESOURCE:
+			o->resource = optarg;
+			break;
+		case O_STRICT:
+			o->strict = 1;
+			break;
+		case O_TO:
+			if (dq_opt_enum("to", optarg, to_names, &o->to))
+				dq_usage_exit();
+			break;
+		case ':':
+			dq_usage_error("option '%s' needs a value",
+				       argv[optind - 1]);
+		default:
+			dq_usage_error("option '%s' is unknown",
+				       argv[optind - 1]);
+		}
+	}
+}
+
+/* Write text to path ("-" or NULL: stdout); exits 2 on failure. */
+static void
+write_doc(const char *path, const char *text)
+{
+	struct dq_out out;
+	dq_out_init(&out);
+	if (!path || !strcmp(path, "-"))
+		dq_out_fd(&out, 1, "stdout");
+	else if (dq_out_open(&out, path))
+		exit(2);
+	dq_buf_addstr(&out.b, text);
+	dq_out_close(&out);
+}
+
+static char *
+print_json(const cJSON *j)
+{
+	char *s = cJSON_Print(j);
+	if (!s)
+		dq_die("out of memory");
+	struct dq_buf b = DQ_BUF_INIT;
+	dq_buf_addf(&b, "%s\n", s);
+	cJSON_free(s);
+	return dq_buf_detach(&b, NULL);
+}
+
+/* The report (stderr, --report) and the document (unless --strict
+ * found entries); the exit status. */
+static int
+finish(const struct opts *o, struct dq_import *im, const cJSON *doc,
+       const char *file, const char *format)
+{
+	char *text;
+	int n = dq_import_warn(im);
+
+	if (o->report) {
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "source", file);
+		cJSON_AddStringToObject(r, o->to >= 0 ? "to" : "from", format);
+		cJSON_AddItemToObject(r, "entries", im->report);
+		im->report = NULL;
+		text = print_json(r);
+		write_doc(o->report, text);
+		free(text);
+		cJSON_Delete(r);
+	}
+	if (n && o->strict) {
+		dq_error("--strict: %d construct%s not translated exactly", n,
+			 n == 1 ? "" : "s");
+	} else if (o->format) {
+		struct dq_buf b = DQ_BUF_INIT;
+		dq_yaml_emit(doc, &b);
+		write_doc(o->output, b.buf);
+		dq_buf_release(&b);
+	} else {
+		text = print_json(doc);
+		write_doc(o->output, text);
+		free(text);
+	}
+	if (dq_out_commit_all())
+		return 2;
+	return n && o->strict ? 2 : 0;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct dq_import im;
+	cJSON *src, *contract;
+
+	options(&o, argc, argv);
+	if (o.from < 0)
+		dq_usage_error("import: --from is required (%s)",
+			       "jsonschema, tableschema");
+	if (optind != argc - 1)
+		dq_usage_error("import: name one schema FILE");
+	const char *file = argv[optind];
+	if (!(src = dq_contract_read_doc(file)))
+		return 2;
+	if (o.resource && o.from != 1)
+		dq_usage_error("import: --resource is for --from tableschema");
+	dq_import_init(&im, file);
+	if (o.from == 1) {
+		const char *slash = strrchr(file, '/');
+		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
+						    : 0);
+		contract = dq_import_tableschema(&im, src, dir, o.resource);
+		free(dir);
+	} else {
+		contract = dq_import_jsonschema(&im, src);
+	}
+	cJSON_Delete(src);
+	if (!contract) {
+		dq_import_release(&im);
+		return 2;
+	}
+	int rc = finish(&o, &im, contract, file, from_names[o.from]);
+	cJSON_Delete(contract);
+	dq_import_release(&im);
+	return rc;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct dq_import im;
+	struct dq_contract c;
+
+	options(&o, argc, argv);
+	if (o.to < 0)
+		dq_usage_error("export: --to is required (jsonschema)");
+	if (o.from >= 0 || o.resource || o.format)
+		dq_usage_error("export: --from, --resource and --format are "
+			       "for import");
+	if (optind >= argc)
+		dq_usage_error("export: name the CONTRACT");
+	dq_contract_init(&c);
+	if (dq_contract_load(&c, argv + optind, (size_t)(argc - optind),
+			     NULL, 0))
+		return 2;
+	dq_import_init(&im, argv[argc - 1]);
+	cJSON *schema = dq_export_jsonschema(&im, dq_contract_declared(&c));
+	int rc = finish(&o, &im, schema, argv[argc - 1], to_names[o.to]);
+	cJSON_Delete(schema);
+	dq_import_release(&im);
+	dq_contract_release(&c);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	dq_run_setup("dq-contract");
+	if (argc < 2)
+		dq_usage_error("name a command: import, export");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("dq-contract %s\n", DQ_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "import"))
+		return cmd_import(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "export"))
+		return cmd_export(argc - 1, argv + 1);
+	dq_usage_error("'%s' is not a command (import, export)", argv[1]);
+}
