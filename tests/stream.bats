@@ -372,7 +372,7 @@ OUT
 	run -0 cmp one two
 }
 
-@test "--records: the records are the array at a path in each document; other members skipped, unread (issue 18)" {
+@test "--records-at: the records are the array at a path in each document; other members skipped, unread (issue 18)" {
 	# Tricky members before and after the array: strings holding ] } and
 	# quotes, nested arrays, numbers; a second document (an API's next
 	# page), pretty-printed; an empty page.
@@ -381,41 +381,41 @@ OUT
 		'  {"id":2,"tags":["a"]}],"more":true},"z":null}' \
 		'{"data":{"items":[]}}' \
 		'{' '  "data": {' '    "items": [' '      {"id": 3}' '    ]' '  }' '}' >pages.json
-	run -0 --separate-stderr dq normalize --no-lineage --records data.items --summary s.json pages.json
+	run -0 --separate-stderr dq normalize --no-lineage --records-at data.items --summary s.json pages.json
 	assert_output $'{"id":1}\n{"id":2,"tags":["a"]}\n{"id":3}'
 	run -0 jq -c '.counts | [.in, .out, .rejected]' s.json
 	assert_output "[3,3,0]"
 	# On stdin and compressed, the same.
 	gzip -c pages.json >pages.json.gz
-	run -0 --separate-stderr dq normalize --no-lineage --records data.items - <pages.json.gz
+	run -0 --separate-stderr dq normalize --no-lineage --records-at data.items - <pages.json.gz
 	assert_output $'{"id":1}\n{"id":2,"tags":["a"]}\n{"id":3}'
 	# Records are numbered by their position; a bad element is rejected
 	# alone with its line.
 	printf '{"records":[{"id":1},\n{"id":2,},\n{"id":3}]}\n' >bad.json
-	run -0 --separate-stderr dq normalize --records records --max-rejects 1 --rejects r.ndjson bad.json
+	run -0 --separate-stderr dq normalize --records-at records --max-rejects 1 --rejects r.ndjson bad.json
 	assert_line --index 0 --partial '"row":1'
 	assert_line --index 1 --partial '"row":3'
 	run -0 jq -c '[.line, .raw]' r.ndjson
 	assert_output '[2,"{\"id\":2,}"]'
 }
 
-@test "--records: a document without the array, or not an object, is an error (exit 2), never an empty result" {
+@test "--records-at: a document without the array, or not an object, is an error (exit 2), never an empty result" {
 	printf '{"records":[{"id":1}]}\n{"items":[{"id":2}]}\n' >two.json
-	run -2 dq validate -q --records records two.json
-	assert_output --partial "two.json:2: no array 'records' in this document (--records)"
+	run -2 dq validate -q --records-at records two.json
+	assert_output --partial "two.json:2: no array 'records' in this document (--records-at)"
 	printf '[{"id":1}]\n' >arr.json
-	run -2 dq validate -q --records records arr.json
-	assert_output --partial "expected an object holding the records array (--records)"
+	run -2 dq validate -q --records-at records arr.json
+	assert_output --partial "expected an object holding the records array (--records-at)"
 	printf '{"records":{"id":1}}\n' >obj.json
-	run -2 dq validate -q --records records obj.json
+	run -2 dq validate -q --records-at records obj.json
 	assert_output --partial "expected the records array, found '{'"
-	run -2 dq validate -q --csv --records records obj.json
-	assert_output --partial "--records: reads JSON documents, not CSV"
-	run -2 dq validate -q --records 'a[].b' obj.json
+	run -2 dq validate -q --csv --records-at records obj.json
+	assert_output --partial "--records-at: reads JSON documents, not CSV"
+	run -2 dq validate -q --records-at 'a[].b' obj.json
 	assert_output --partial "object keys only"
 	# A document cut off inside its wrapper.
 	printf '{"records":[{"id":1}]' >cut.json
-	run -2 dq validate -q --records records cut.json
+	run -2 dq validate -q --records-at records cut.json
 	assert_output --partial "the document ends early"
 }
 

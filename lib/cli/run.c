@@ -56,7 +56,7 @@ static const struct option common_long[] = {
 	{ "print-contract", no_argument, NULL, O_PRINT_CONTRACT },
 	{ "line-offset", required_argument, NULL, O_LINE_OFFSET },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "records", required_argument, NULL, O_RECORDS },
+	{ "records-at", required_argument, NULL, O_RECORDS },
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "reject-history", required_argument, NULL, O_REJECT_HISTORY },
 	{ "set", required_argument, NULL, O_SET },
@@ -75,7 +75,7 @@ static const char common_help[] =
 	"                        '[{', or '[' or '{' alone on the first line,\n"
 	"                        a JSON document)\n"
 	"      --input-format F  auto, ndjson, csv or json\n"
-	"      --records PATH    the records are the array at PATH in each\n"
+	"      --records-at PATH the records are the array at PATH in each\n"
 	"                        JSON document ({\"records\": [...]}: records;\n"
 	"                        data.items); other members are skipped\n"
 	"      --delimiter D     CSV delimiter, one or more characters\n"
@@ -319,7 +319,7 @@ common_option(struct dq_run *run, int c, const char *arg)
 		return 0;
 	case O_RECORDS:
 		if (!*arg)
-			return dq_error("--records: empty path");
+			return dq_error("--records-at: empty path");
 		run->in.records = arg;
 		return 0;
 	case O_INPUT_FORMAT: {

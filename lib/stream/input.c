@@ -23,7 +23,7 @@
 
 /* Where a JSON document's reader is: between top-level values, inside the
  * top-level array before its first element, or after a comma there. */
-/* DOC_WRAP: inside --records' wrapper objects, between members. */
+/* DOC_WRAP: inside --records-at's wrapper objects, between members. */
 enum { DOC_TOP, DOC_FIRST, DOC_NEXT, DOC_WRAP };
 
 void
@@ -65,7 +65,7 @@ dq_input_release(struct dq_input *in)
 	in->rpath_set = 0;
 }
 
-/* --records: its path parsed once; object keys only, JSON only. */
+/* --records-at: its path parsed once; object keys only, JSON only. */
 static int
 records_path(struct dq_input *in)
 {
@@ -74,17 +74,17 @@ records_path(struct dq_input *in)
 	if (!in->records || in->rpath_set)
 		return 0;
 	if (in->format == DQ_FMT_CSV || in->format == DQ_FMT_NDJSON)
-		return dq_error("--records: reads JSON documents, not %s",
+		return dq_error("--records-at: reads JSON documents, not %s",
 				in->format == DQ_FMT_CSV ? "CSV" : "NDJSON");
 	if (dq_path_parse(&in->rpath, in->records, strlen(in->records),
 			  &why)) {
 		dq_path_release(&in->rpath);
-		return dq_error("--records: '%s' is not a field path (%s)",
+		return dq_error("--records-at: '%s' is not a field path (%s)",
 				in->records, why ? why : "bad syntax");
 	}
 	if (in->rpath.neach) {
 		dq_path_release(&in->rpath);
-		return dq_error("--records: '%s': object keys only, no []",
+		return dq_error("--records-at: '%s': object keys only, no []",
 				in->records);
 	}
 	in->rpath_set = 1;
@@ -525,7 +525,7 @@ doc_read_key(struct dq_input *in)
 }
 
 /*
- * --records: walk a document's wrapper objects to the next array at the
+ * --records-at: walk a document's wrapper objects to the next array at the
  * path, skipping every other member, and stop just inside it ('['
  * taken, state DOC_FIRST): 1.  0 at the end of the input; -1 after a
  * message (a document that is not an object, or that has no such array:
@@ -545,7 +545,7 @@ wrap_next(struct dq_input *in)
 			if (c != '{')
 				return doc_malformed(in, c, "an object holding "
 						     "the records array "
-						     "(--records)");
+						     "(--records-at)");
 			doc_consume(in, 1);
 			in->doc_state = DOC_WRAP;
 			in->wrap_level = 0;
@@ -563,7 +563,7 @@ wrap_next(struct dq_input *in)
 			in->doc_state = DOC_TOP;
 			if (!in->wrap_found)
 				return dq_error("%s:%ld: no array '%s' in this "
-						"document (--records)",
+						"document (--records-at)",
 						in->name, in->lineno + 1,
 						in->records);
 		} else if (c == '"') {

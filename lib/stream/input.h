@@ -107,7 +107,7 @@ struct dq_input {
 	long doc_rec;
 	uint64_t doc_linestart;
 	struct dq_buf doc;
-	/* --records: its keys, the wrapper object's depth the reader is
+	/* --records-at: its keys, the wrapper object's depth the reader is
 	 * at, whether this document held the array, and a key being read. */
 	struct dq_path rpath;
 	int rpath_set;
