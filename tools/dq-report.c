@@ -277,7 +277,8 @@ thresholds(const struct opts *o, struct dq_report *r)
 }
 
 /* The document path, which must be tool's (by its "tool" member) when
- * tool is not NULL; exits 2 after a message when it is not. */
+ * tool is not NULL; NULL after a message when it is not, or cannot be
+ * read. */
 static cJSON *
 document(const char *path, const char *tool, const char *what)
 {
@@ -285,11 +286,14 @@ document(const char *path, const char *tool, const char *what)
 	const char *t;
 
 	if (!d)
-		exit(2);
+		return NULL;
 	t = dq_report_strv(d, "tool");
-	if (tool && (!t || strcmp(t, tool)))
-		dq_die("%s: not %s (its \"tool\" is %s%s%s)", path, what,
-		       t ? "'" : "", t ? t : "missing", t ? "'" : "");
+	if (tool && (!t || strcmp(t, tool))) {
+		dq_error("%s: not %s (its \"tool\" is %s%s%s)", path, what,
+			 t ? "'" : "", t ? t : "missing", t ? "'" : "");
+		cJSON_Delete(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -304,7 +308,7 @@ main(int argc, char **argv)
 	struct dq_buf page = DQ_BUF_INIT;
 	struct dq_out out;
 	size_t n = 0;
-	int rc = 0;
+	int rc = 0, status = 2;
 
 	dq_run_setup("dq-report");
 	options(&o, argc, argv);
@@ -312,27 +316,33 @@ main(int argc, char **argv)
 	if (o.title)
 		snprintf(r.title, sizeof r.title, "%s", o.title);
 	if (thresholds(&o, &r))
-		return 2;
+		goto out;
 	for (int i = 0; i < NSTAGES; i++) {
 		char what[64];
 		/* dq-validate's place in the pipeline: after dq-normalize. */
 		if (i == S_BLOCK && o.summary) {
 			validate = document(o.summary, "dq-validate",
 					    "a dq-validate summary");
+			if (!validate)
+				goto out;
 			given[n++] = validate;
 		}
 		if (!o.stage[i])
 			continue;
 		snprintf(what, sizeof what, "a %s summary", stage_tool[i]);
 		stage[i] = document(o.stage[i], stage_tool[i], what);
+		if (!stage[i])
+			goto out;
 		given[n++] = stage[i];
 	}
-	if (o.profile)
-		profile = document(o.profile, "dq-profile",
-				   "a dq-profile document");
-	if (o.baseline)
-		baseline = document(o.baseline, "dq-profile",
-				    "a dq-profile document");
+	if (o.profile &&
+	    !(profile = document(o.profile, "dq-profile",
+				 "a dq-profile document")))
+		goto out;
+	if (o.baseline &&
+	    !(baseline = document(o.baseline, "dq-profile",
+				  "a dq-profile document")))
+		goto out;
 	/* The profile is the last of this run's documents for the drift;
 	 * it has no row of counts. */
 	if (profile)
@@ -351,16 +361,19 @@ main(int argc, char **argv)
 		rc = dq_report_drift(&r, profile, baseline, o.history,
 				     o.nhistory, given, n);
 	if (rc)
-		return 2;
+		goto out;
 
 	dq_report_page(&r, &page);
 	dq_out_init(&out);
 	if (dq_out_open(&out, o.output ? o.output : "-"))
-		return 2;
+		goto out;
 	dq_buf_add(&out.b, page.buf, page.len);
 	dq_out_close(&out);
 	if (dq_out_commit_all())
-		return 2;
+		goto out;
+	status = 0;
+out:
+	/* Every way out frees what it read (ASan's leak check). */
 	dq_buf_release(&page);
 	dq_report_release(&r);
 	cJSON_Delete(validate);
@@ -371,5 +384,5 @@ main(int argc, char **argv)
 		cJSON_Delete(stage[i]);
 	free(o.contracts);
 	dq_pii_release(&pii);
-	return 0;
+	return status;
 }
