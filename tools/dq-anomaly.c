@@ -166,7 +166,7 @@ struct opts {
  * documents. */
 struct runs {
 	struct dq_metrics *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Findings by level; [3]: metrics not judged; judged: metrics judged
@@ -287,7 +287,12 @@ read_docs(struct runs *r, const char *path, double now)
 			dq_die("%s:%lu: not a JSON object (a run summary or "
 			       "a profile document)", path, line);
 		}
-		r->v = dq_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+		if (r->n == r->cap) {
+			/* Doubling: one more each time is quadratic copying
+			 * for a long history (minutes under ASan at 20k). */
+			r->cap = r->cap ? 2 * r->cap : 64;
+			r->v = dq_xrealloc(r->v, r->cap * sizeof(*r->v));
+		}
 		dq_metrics_init(&r->v[r->n]);
 		dq_metrics_read(&r->v[r->n++], doc, now);
 		cJSON_Delete(doc);
@@ -383,7 +388,9 @@ judge(const struct opts *o, const struct runs *r, size_t nhist,
       const struct dq_metrics *cur, size_t mi, struct dq_out *out)
 {
 	const char *name = cur->idx.keys[mi];
-	double x = cur->v[mi], *h = dq_xmalloc((nhist + 1) * sizeof(*h));
+	/* series() keeps at most the window. */
+	size_t cap = nhist < (size_t)o->window ? nhist : (size_t)o->window;
+	double x = cur->v[mi], *h = dq_xmalloc((cap + 1) * sizeof(*h));
 	size_t n = series(o, r, nhist, cur->tool, name, cur, h);
 	cJSON *f = finding(cur->tool, name, "history", x);
 	struct dq_judgment j;

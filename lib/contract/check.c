@@ -774,6 +774,9 @@ group_get(struct dq_check *ck, struct dq_rule *r)
 	uint64_t h = XXH3_64bits(ck->kbuf.buf, ck->kbuf.len);
 	if ((r->ngroups + 1) * 2 > r->gcap) {
 		r->gcap = r->gcap ? r->gcap * 2 : 1024;
+		/* At most gcap / 2 groups until the next growth. */
+		r->groups = dq_xrealloc(r->groups,
+					r->gcap / 2 * sizeof(*r->groups));
 		free(r->gtab);
 		r->gtab = dq_xcalloc(r->gcap, sizeof(size_t));
 		for (size_t i = 0; i < r->ngroups; i++) {
@@ -792,7 +795,6 @@ group_get(struct dq_check *ck, struct dq_rule *r)
 			return g;
 		j = (j + 1) & (r->gcap - 1);
 	}
-	r->groups = dq_xrealloc(r->groups, (r->ngroups + 1) * sizeof(*r->groups));
 	struct dq_group *g = &r->groups[r->ngroups];
 	memset(g, 0, sizeof(*g));
 	g->key = dq_xstrndup(ck->kbuf.buf, ck->kbuf.len);

@@ -1532,6 +1532,10 @@ dq_phone_e164_fast(const char *in, size_t n, const char *region,
 {
 	size_t main_len, ext_at, ext_len;
 
+	/* The library's length limit is on the whole text, extension
+	 * included (see dq_phone_e164_full). */
+	if (n > MAX_INPUT)
+		return DECLINE;
 	if (!split_extension(in, n, &main_len, &ext_at, &ext_len))
 		return fast(in, n, region ? region : "", e164);
 	/*
@@ -1554,9 +1558,36 @@ dq_phone_e164_fast(const char *in, size_t n, const char *region,
 	return 0;
 }
 
-int
-dq_phone_e164(const char *in, size_t n, const char *region,
-	      struct dq_buf *e164, struct dq_buf *ext)
+/*
+ * Whether reading the E.164 form e (n bytes, "+digits") again is sure to
+ * give e: fast() on it extracts the same calling code, and the national
+ * significant number comes back whole unless a national prefix is
+ * stripped from it; validity depends on the code and the number alone.
+ * 0 means "not sure", and the caller reads it again.
+ */
+static int
+settled(const char *e, size_t n)
+{
+	size_t k, off = 0;
+	int cc, res;
+	struct meta *md;
+
+	if (n < 2 || e[0] != '+' || table() < 0 ||
+	    !(cc = extract_cc(e + 1, n - 1, &k)) || !(md = main_meta(cc)))
+		return 0;
+	if (strip_national_prefix(md, e + 1 + k, n - 1 - k, &off) == DECLINE)
+		return 0;
+	if (off == 0)
+		return 1;
+	if (test_length(md, n - 1 - k - off, &res) == DECLINE)
+		return 0;
+	return res == L_TOO_SHORT || res == L_LOCAL_ONLY || res == L_INVALID;
+}
+
+/* Either path: the fast one, the library when it declines. */
+static int
+e164_once(const char *in, size_t n, const char *region, struct dq_buf *e164,
+	  struct dq_buf *ext)
 {
 	int r = dq_phone_e164_fast(in, n, region, e164, ext);
 	size_t i;
@@ -1578,6 +1609,56 @@ dq_phone_e164(const char *in, size_t n, const char *region,
 	if (i == n)
 		return -1;
 	return dq_phone_e164_full(in, n, region, e164, ext);
+}
+
+/*
+ * libphonenumber's answer carried to its fixed point.  The library also
+ * strips a national prefix after an international country code, so its
+ * E.164 form can itself read as another number: "+52 01 13764 690958"
+ * gives +5213764690958, which it reads as +523764690958 (Mexico's old
+ * mobile '1', dropped from the plan in 2019).  A normalizer must give
+ * the same answer when run on its own output (a second run, or the
+ * new/changed/unchanged hash of a record, would otherwise see a change),
+ * so the E.164 form is read again, with no region, until it stays put;
+ * the last form is the answer.  settled() answers first for the common
+ * case (no national prefix to strip), for the cost of one prefix walk.  A
+ * form the library then calls invalid, or a chain that does not settle in
+ * four steps, keeps the last valid form.
+ */
+int
+dq_phone_e164(const char *in, size_t n, const char *region,
+	      struct dq_buf *e164, struct dq_buf *ext)
+{
+	size_t mark = e164->len, extlen;
+	int r = e164_once(in, n, region, e164, ext), step;
+
+	if (r != 0)
+		return r;
+	extlen = ext->len;
+	/* Each reading of the current form replaces it; "+digits" has no
+	 * extension, so ext is kept as it was. */
+	for (step = 0; step < 4; step++) {
+		char cur[64];
+		size_t len = e164->len - mark;
+
+		if (len >= sizeof(cur) || settled(e164->buf + mark, len))
+			break;
+		memcpy(cur, e164->buf + mark, len);
+		e164->len = mark;
+		int again = e164_once(cur, len, NULL, e164, ext);
+		ext->len = extlen;
+		if (ext->buf)
+			ext->buf[extlen] = '\0';
+		if (again != 0) {
+			e164->len = mark;
+			dq_buf_add(e164, cur, len);
+			break;
+		}
+		if (e164->len - mark == len &&
+		    !memcmp(e164->buf + mark, cur, len))
+			break;
+	}
+	return 0;
 }
 
 /*

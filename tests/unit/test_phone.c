@@ -316,6 +316,14 @@ test_edges(void)
 	CHECK("415 555 2671\0", "US", "-1 < <",
 	      "a NUL byte is not punctuation to the library");
 	CHECK("4\0" "15 555 2671", "US", "-1 < <", "NUL inside");
+	/* The library reads its own answer +5213764690958 as another
+	 * number; dq's answer is the one that reads as itself. */
+	CHECK("+52 0113764 690958", "GB", "0 <+523764690958 <",
+	      "library's answer carried to its fixed point");
+	CHECK("+5213764690958", NULL, "0 <+523764690958 <",
+	      "Mexico's old mobile 1");
+	CHECK("+52 01 3764 690958 ext. 7", "US", "0 <+523764690958 <7",
+	      "fixed point keeps the extension");
 
 	big = dq_xmalloc(n);
 	for (i = 0; i < n; i++)
@@ -326,6 +334,12 @@ test_edges(void)
 	memcpy(big, "+1 415 555 2671", 15);
 	check(big, 250, "US", "0 <+14155552671 <", "250 bytes, padded");
 	check(big, 251, "US", "-1 < <", "251 bytes, padded");
+	/* The limit holds for the whole text, extension included. */
+	memcpy(big + 240, "ext1", 4);
+	check(big, 244, "US", "0 <+14155552671 <1", "244 bytes with extension");
+	memcpy(big + 247, "ext1", 4);
+	check(big, 251, "US", "-1 < <", "251 bytes with extension");
+	memset(big + 240, ' ', 11);
 	/* The limit counts characters, as the Python port does. */
 	memcpy(big + 15, "\xc2\xa0\xc2\xa0", 4);
 	check(big, 252, "US", "0 <+14155552671 <",
