@@ -171,10 +171,7 @@ fixture_page() {
 }
 
 @test "caps: the page's size depends on --examples, not on the violations' number" {
-	local i
-	for i in $(seq 5000); do
-		printf '{"record_id":"r%d","code":"AGE-1","field":"age","value":%d,"message":"m"}\n' "$i" "$i"
-	done >"$T/many.ndjson"
+	seq 5000 | awk '{ printf "{\"record_id\":\"r%d\",\"code\":\"AGE-1\",\"field\":\"age\",\"value\":%d,\"message\":\"m\"}\n", $1, $1 }' >"$T/many.ndjson"
 	head -n 3 "$T/many.ndjson" >"$T/few.ndjson"
 	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/many.ndjson" --examples 3 -o "$T/many.html"
 	run -0 dq report --summary "$RFIX/summary.json" --violations "$T/few.ndjson" --examples 3 -o "$T/few.html"

@@ -465,10 +465,7 @@ lite() {
 }
 
 @test "dq-sql: rows go 500 to a statement; a key repeated within one starts a new one, the later row wins" {
-	for i in $(seq 1 1200); do
-		printf '{"run_id":"r1","record_id":"R%d","line":%d,"code":"X-1","severity":"error","field":"f","message":"m%d"}\n' \
-			$((i % 300)) "$i" "$i"
-	done >"$BATS_TEST_TMPDIR/dup.ndjson"
+	seq 1 1200 | awk '{ printf "{\"run_id\":\"r1\",\"record_id\":\"R%d\",\"line\":%d,\"code\":\"X-1\",\"severity\":\"error\",\"field\":\"f\",\"message\":\"m%d\"}\n", $1 % 300, $1, $1 }' >"$BATS_TEST_TMPDIR/dup.ndjson"
 	dq sql --create --run-id r1 --violations "$BATS_TEST_TMPDIR/dup.ndjson" \
 		>"$BATS_TEST_TMPDIR/dup.sql"
 	# 300 keys: each statement ends when the 301st row repeats its first

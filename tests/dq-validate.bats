@@ -679,7 +679,7 @@ OUT
 	run -2 --separate-stderr dq validate --require id "$V/typed.ndjson" '>/dev/full'
 	run -2 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$V/typed.ndjson' >/dev/full"
 	[[ "$stderr" == *"write error"* || "$stderr" == *"No space"* ]]
-	for i in $(seq 50000); do printf '{"i":%d}\n' "$i"; done >"$T/big"
+	seq 50000 | awk '{ printf "{\"i\":%d}\n", $1 }' >"$T/big"
 	run -0 --separate-stderr bash -c "'$DQ_BIN/dq-validate' -q '$T/big' | head -1"
 	assert_output '{"i":1}'
 	[ -z "$stderr" ]
