@@ -26,13 +26,23 @@ dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
 	return dq_walk_find(d->val, d->vallen, key, keylen, m);
 }
 
+/* The "_dq" member of the record text s[0..n).  dq writes it last, so
+ * it is looked for from the end first: the common case does not walk the
+ * whole record (a pair's two sides in dq-merge, say). */
+static int
+find_dq(const char *s, size_t n, struct dq_member *d)
+{
+	return (dq_walk_last(s, n, d) && dq_member_key_is(d, "_dq", 3)) ||
+	       dq_walk_find(s, n, "_dq", 3, d);
+}
+
 int
 dq_meta_find_text(const char *s, size_t n, const char *key, size_t keylen,
 		  struct dq_member *m)
 {
 	struct dq_member d;
 
-	return dq_walk_find(s, n, "_dq", 3, &d) &&
+	return find_dq(s, n, &d) &&
 	       d.type == DQ_JSON_OBJECT &&
 	       dq_walk_find(d.val, d.vallen, key, keylen, m);
 }
@@ -121,7 +131,7 @@ dq_meta_id_text(const char *s, size_t n, const struct dq_ident *how,
 	int has_src = how->source &&
 		      dq_walk_find(s, n, how->source, strlen(how->source),
 				   &src);
-	int has_dq = dq_walk_find(s, n, "_dq", 3, &d);
+	int has_dq = find_dq(s, n, &d);
 
 	return dq_meta_ident(has_id ? &m : NULL, has_src ? &src : NULL,
 			     has_dq ? &d : NULL, how, out);

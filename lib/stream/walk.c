@@ -7,10 +7,46 @@
  * memchr.  A nested value ends where its bracket depth returns to zero,
  * counting only brackets outside strings.  Scalars end at the first
  * comma, closing bracket or white space.
+ *
+ * dq_walk_last() reads the same grammar from the end.  Walking back is
+ * unambiguous on valid JSON: outside strings there is no backslash, so a
+ * string's opening quote is the first quote before its closing one that
+ * is preceded by an even run of backslashes (none); a quote inside it is
+ * escaped, so preceded by an odd run.  Brackets are counted as forward,
+ * strings skipped whole.
  */
 #include "stream/walk.h"
 
 #include <string.h>
+
+static inline int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The opening quote of the string whose closing quote is at c (b <= c);
+ * NULL if there is none.  *esc set when the string holds a backslash. */
+static const char *
+string_start(const char *b, const char *c, int *esc)
+{
+	const char *q = c;
+
+	for (;;) {
+		size_t k = 0;
+		q = memrchr(b, '"', (size_t)(q - b));
+		if (!q)
+			return NULL;
+		while (q - k > b && q[-1 - (long)k] == '\\')
+			k++;
+		if (k % 2 == 0)
+			break;
+		*esc = 1;
+	}
+	if (!*esc && memchr(q + 1, '\\', (size_t)(c - q - 1)))
+		*esc = 1;
+	return q;
+}
 
 static inline const char *
 ws(const char *p, const char *e)
@@ -165,4 +201,66 @@ dq_walk_find(const char *s, size_t n, const char *key, size_t keylen,
 		if (dq_member_key_is(m, key, keylen))
 			return 1;
 	return 0;
+}
+
+int
+dq_walk_last(const char *s, size_t n, struct dq_member *m)
+{
+	const char *b = s, *e = s + n, *p, *v;
+	int depth = 0, kesc = 0, vesc = 0;
+
+	while (b < e && is_ws(*b))
+		b++;
+	while (e > b && is_ws(e[-1]))
+		e--;
+	if (e - b < 2 || *b != '{' || e[-1] != '}')
+		return 0;
+	p = e - 1; /* the closing brace */
+	while (p > b && is_ws(p[-1]))
+		p--;
+	if (p == b + 1)
+		return 0; /* {} */
+	/* The value: [v, ve). */
+	const char *ve = p;
+	if (ve[-1] == '"') {
+		v = string_start(b, ve - 1, &vesc);
+	} else if (ve[-1] == '}' || ve[-1] == ']') {
+		for (v = ve; v > b;) {
+			char c = *--v;
+			if (c == '"') {
+				int dummy = 0;
+				if (!(v = string_start(b, v, &dummy)))
+					return 0;
+			} else if (c == '}' || c == ']') {
+				depth++;
+			} else if ((c == '{' || c == '[') && --depth == 0) {
+				break;
+			}
+		}
+	} else {
+		for (v = ve; v > b && v[-1] != ':' && !is_ws(v[-1]); v--)
+			;
+	}
+	if (!v || v <= b)
+		return 0;
+	/* White space, the colon, white space, the key's closing quote. */
+	for (p = v; p > b && is_ws(p[-1]); p--)
+		;
+	if (p <= b || p[-1] != ':')
+		return 0;
+	for (p--; p > b && is_ws(p[-1]); p--)
+		;
+	if (p <= b || p[-1] != '"')
+		return 0;
+	const char *kq = string_start(b, p - 1, &kesc);
+	if (!kq || kq <= b)
+		return 0;
+	m->key = kq + 1;
+	m->keylen = (size_t)(p - 1 - (kq + 1));
+	m->val = v;
+	m->vallen = (size_t)(ve - v);
+	m->type = (uint8_t)dq_walk_type(*v);
+	m->flags = (kesc ? DQ_M_KEY_ESC : 0) |
+		   (vesc && *v == '"' ? DQ_M_VAL_ESC : 0);
+	return 1;
 }

@@ -53,6 +53,14 @@ int dq_walk_element(struct dq_walk *w, struct dq_member *m);
 int dq_walk_find(const char *s, size_t n, const char *key, size_t keylen,
 		 struct dq_member *m);
 
+/*
+ * The last member of the object text s[0..n), found from its end (a
+ * member written last, as dq writes "_dq", costs its own length, not the
+ * object's): 1 with *m filled as by dq_walk_member, 0 if s is not an
+ * object or is empty.
+ */
+int dq_walk_last(const char *s, size_t n, struct dq_member *m);
+
 /* Past the string whose opening quote is at p (p < e); *esc is set to 1
  * when the string holds a backslash (left alone otherwise). */
 const char *dq_walk_skip_string(const char *p, const char *e, int *esc);

@@ -1,5 +1,6 @@
 /* Unit tests for lib/stream/walk.c: members, elements, escapes, nesting
  * and find, checked against the scanner's view of the same text. */
+#include <stdio.h>
 #include <string.h>
 
 #include "stream/walk.h"
@@ -86,11 +87,89 @@ test_find(void)
 	MEM_IS(m.val, m.vallen, "2", "value of b");
 }
 
+/* The last member by a forward walk, for comparison. */
+static int
+last_forward(const char *s, size_t n, struct dq_member *last)
+{
+	struct dq_walk w;
+	struct dq_member m;
+	int found = 0;
+
+	if (dq_walk_begin(&w, s, n) != DQ_JSON_OBJECT)
+		return 0;
+	while (dq_walk_member(&w, &m)) {
+		*last = m;
+		found = 1;
+	}
+	return found;
+}
+
+static void
+same_last(const char *s, size_t n, const char *what)
+{
+	struct dq_member f = { 0 }, b = { 0 };
+	int rf = last_forward(s, n, &f), rb = dq_walk_last(s, n, &b);
+
+	UNIT_INT(rb, rf, what);
+	if (rf && rb) {
+		UNIT_MEM(b.key, b.keylen, f.key, f.keylen, what);
+		UNIT_MEM(b.val, b.vallen, f.val, f.vallen, what);
+		UNIT_INT(b.type, f.type, what);
+		UNIT_INT(b.flags, f.flags, what);
+	}
+}
+
+/* dq_walk_last agrees with the forward walk: on hand-made edge cases,
+ * then on objects assembled from tricky pieces (strings ending in escaped
+ * backslashes, quotes and brackets inside strings, white space). */
+static void
+test_last(void)
+{
+	static const char *cases[] = {
+		"{}", " { } ", "{\"a\":1}", " {\"a\" : 1 } \n",
+		"{\"a\":1,\"_dq\":{\"row\":3,\"file\":\"x}\\\"{\"}}",
+		"{\"a\\\\\":\"\\\\\"}", "{\"k\\\"\":[1,\"]\",{}]}",
+		"{\"x\":\"a\\\"b\"}", "{\"n\":null}", "{\"t\":true }",
+		"{\"v\":-2.5e3}", "[1,2]", "\"s\"", "",
+		"{\"a\":{\"b\":{\"c\":[[],{}]}}}",
+	};
+	static const char *keys[] = { "a", "_dq", "k\\\"q", "\\\\", "sp ace" };
+	static const char *vals[] = {
+		"1", "-0.5", "null", "true", "\"\"", "\"x\\\\\"", "\"\\\"\"",
+		"\"}{][\"", "[1,\"]\",{\"a\":\"}\"}]", "{}", "{\"row\":2}",
+		"[ ]", "\"a,b:c\"",
+	};
+	const size_t nk = sizeof(keys) / sizeof(keys[0]);
+	const size_t nv = sizeof(vals) / sizeof(vals[0]);
+	char buf[512];
+	unsigned x = 12345;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		same_last(cases[i], strlen(cases[i]), cases[i]);
+	for (int t = 0; t < 3000; t++) {
+		size_t len = 0;
+		int members = (int)((x = x * 1103515245u + 12345u) >> 16) % 4;
+		const char *sp = (x >> 8) & 1 ? " " : "";
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s{", sp);
+		for (int k = 0; k < members; k++) {
+			x = x * 1103515245u + 12345u;
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+						"%s%s\"%s\"%s:%s%s", k ? "," : "", sp,
+						keys[(x >> 16) % nk], sp, sp,
+						vals[(x >> 4) % nv]);
+		}
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s}%s",
+					sp, sp);
+		same_last(buf, len, "assembled object");
+	}
+}
+
 int
 main(void)
 {
 	test_members();
 	test_elements();
 	test_find();
+	test_last();
 	return unit_done();
 }
