@@ -146,8 +146,7 @@ enum {
 };
 
 struct opts {
-	char **contracts;
-	size_t ncontracts;
+	struct dq_opt_contract named; /* -c */
 	struct dq_contract contract;
 	unsigned given;     /* G_* */
 	const char **globs;
@@ -561,10 +560,9 @@ load_alerts(struct opts *o)
 	int i = 0;
 
 	dq_contract_init(&o->contract);
-	if (!o->ncontracts)
+	if (!o->named.nfiles)
 		return 0;
-	if (dq_contract_load(&o->contract, o->contracts, o->ncontracts, NULL,
-			     0))
+	if (dq_opt_contract_load(&o->named, &o->contract))
 		return -1;
 	sec = dq_contract_get(&o->contract, "alerts");
 	if (!sec)
@@ -625,10 +623,7 @@ options(struct opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			o->contracts = dq_xrealloc(o->contracts,
-						   (o->ncontracts + 1) *
-							   sizeof(char *));
-			o->contracts[o->ncontracts++] = optarg;
+			dq_opt_contract_file(&o->named, optarg);
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -813,7 +808,7 @@ main(int argc, char **argv)
 	free(o.limits);
 	free(o.globs);
 	free(o.hist_files);
-	free(o.contracts);
+	dq_opt_contract_release(&o.named);
 	dq_contract_release(&o.contract);
 	return status;
 }

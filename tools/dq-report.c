@@ -139,8 +139,7 @@ struct opts {
 	char **history;
 	size_t nhistory;
 	const char *stage[NSTAGES];
-	char **contracts;
-	size_t ncontracts;
+	struct dq_opt_contract contract; /* -c */
 	struct dq_report_caps caps;
 };
 
@@ -154,10 +153,7 @@ options(struct opts *o, int argc, char **argv)
 	       -1) {
 		switch (c) {
 		case 'c':
-			o->contracts = dq_xrealloc(o->contracts,
-						   (o->ncontracts + 1) *
-							   sizeof(char *));
-			o->contracts[o->ncontracts++] = optarg;
+			dq_opt_contract_file(&o->contract, optarg);
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -251,11 +247,11 @@ thresholds(const struct opts *o, struct dq_report *r)
 	struct dq_buf err = DQ_BUF_INIT;
 	int rc = 0;
 
-	if (!o->ncontracts)
+	if (!o->contract.nfiles)
 		return 0;
 	dq_contract_init(&c);
 	dq_fs_init(&m);
-	if (dq_contract_load(&c, o->contracts, o->ncontracts, NULL, 0) ||
+	if (dq_opt_contract_load(&o->contract, &c) ||
 	    dq_pii_load(&pii, &c)) {
 		rc = -1;
 	} else if (dq_fs_load_contract(&m, dq_contract_get(&c, "compare"),
@@ -267,8 +263,8 @@ thresholds(const struct opts *o, struct dq_report *r)
 		r->match = m.match;
 		r->review = m.review;
 		snprintf(r->thresholds_from, sizeof r->thresholds_from,
-			 "are the contract's (%s%s)", o->contracts[0],
-			 o->ncontracts > 1 ? " and others" : "");
+			 "are the contract's (%s%s)", o->contract.files[0],
+			 o->contract.nfiles > 1 ? " and others" : "");
 	}
 	dq_buf_release(&err);
 	dq_fs_release(&m);
@@ -382,7 +378,7 @@ out:
 	free(o.history);
 	for (int i = 0; i < NSTAGES; i++)
 		cJSON_Delete(stage[i]);
-	free(o.contracts);
+	dq_opt_contract_release(&o.contract);
 	dq_pii_release(&pii);
 	return status;
 }

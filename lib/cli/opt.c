@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "contract/contract.h"
 
 int
 dq_opt_int(const char *name, const char *arg, long long min, long long max,
@@ -104,4 +105,39 @@ dq_usage_error(const char *fmt, ...)
 	dq_verror(NULL, fmt, ap);
 	va_end(ap);
 	dq_usage_exit();
+}
+
+/* Append s to the list v of *n strings. */
+static void
+push(char ***v, size_t *n, const char *s)
+{
+	*v = dq_xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = (char *)s;
+}
+
+void
+dq_opt_contract_file(struct dq_opt_contract *o, const char *path)
+{
+	push(&o->files, &o->nfiles, path);
+}
+
+void
+dq_opt_contract_set(struct dq_opt_contract *o, const char *set)
+{
+	push(&o->sets, &o->nsets, set);
+}
+
+int
+dq_opt_contract_load(const struct dq_opt_contract *o, struct dq_contract *c)
+{
+	return dq_contract_load(c, o->files, o->nfiles, o->sets, o->nsets);
+}
+
+void
+dq_opt_contract_release(struct dq_opt_contract *o)
+{
+	free(o->files);
+	free(o->sets);
+	o->files = o->sets = NULL;
+	o->nfiles = o->nsets = 0;
 }

@@ -259,13 +259,6 @@ make_run_id(struct dq_run *run)
 		 seed & 0xffffffffULL);
 }
 
-static void
-push(char ***v, size_t *n, char *s)
-{
-	*v = dq_xrealloc(*v, (*n + 1) * sizeof(char *));
-	(*v)[(*n)++] = s;
-}
-
 /* Unescape "\t" in a delimiter given on the command line. */
 static char *
 parse_delim(const char *s)
@@ -280,13 +273,13 @@ common_option(struct dq_run *run, int c, const char *arg)
 {
 	switch (c) {
 	case 'c':
-		push(&run->contracts, &run->ncontracts, (char *)arg);
+		dq_opt_contract_file(&run->named, arg);
 		return 0;
 	case 'q':
 		run->quiet = 1;
 		return 0;
 	case O_SET:
-		push(&run->sets, &run->nsets, (char *)arg);
+		dq_opt_contract_set(&run->named, arg);
 		return 0;
 	case O_SUMMARY:
 		run->summary_path = arg;
@@ -510,8 +503,7 @@ dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 		dq_error("%s", bad);
 		usage_error(tool);
 	}
-	if (dq_contract_load(&run->contract, run->contracts, run->ncontracts,
-			     run->sets, run->nsets))
+	if (dq_opt_contract_load(&run->named, &run->contract))
 		exit(2);
 	if (!tool->compiles_rules && dq_rules_check(&run->contract))
 		exit(2);
@@ -870,7 +862,6 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 	free(run->delim);
 	dq_pii_release(&run->pii);
 	dq_contract_release(&run->contract);
-	free(run->contracts);
-	free(run->sets);
+	dq_opt_contract_release(&run->named);
 	return status;
 }

@@ -30,6 +30,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli/opt.h"
 #include "contract/contract.h"
 #include "contract/pii.h"
 #include "stream/meta.h"
@@ -62,10 +63,7 @@ struct dq_run {
 	const struct dq_tool *tool;
 
 	/* The shared options. */
-	char **contracts;
-	size_t ncontracts;
-	char **sets;
-	size_t nsets;
+	struct dq_opt_contract named; /* -c FILE and --set PATH=VALUE */
 	const char *summary_path;
 	const char *rejects_path;
 	const char *id_field;   /* default "id" */

@@ -1,11 +1,14 @@
-/* Unit tests for lib/cli/opt.c: ranges, spellings refused, the message. */
+/* Unit tests for lib/cli/opt.c: ranges, spellings refused, the message;
+ * the contract a command line names (-c layers, --set on top). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/util.h"
 #include "cli/opt.h"
 #include "cli/par.h"
+#include "contract/contract.h"
 #include "unit.h"
 
 /* stderr goes to a pipe between cap_begin() and cap_end(), which reads
@@ -40,6 +43,75 @@ cap_end(char *msg, size_t cap)
 		stmt;                                                         \
 		cap_end(msg, sizeof(msg));                                    \
 	} while (0)
+
+/* Write s to the file path. */
+static void
+put(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(s, f);
+	fclose(f);
+}
+
+/* The number at alerts.key of c, or -1. */
+static double
+alert(struct dq_contract *c, const char *key)
+{
+	cJSON *a = dq_contract_get(c, "alerts");
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(a, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* -c layers in the order given, later ones winning, --set on top; the
+ * loader's message names the file that cannot be read. */
+static void
+test_contract(void)
+{
+	struct dq_opt_contract named = DQ_OPT_CONTRACT_INIT;
+	struct dq_contract c;
+	char dir[] = "/tmp/test_opt.XXXXXX", a[64], b[64], none[64];
+	char msg[512];
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(a, sizeof(a), "%s/a.json", dir);
+	snprintf(b, sizeof(b), "%s/b.json", dir);
+	snprintf(none, sizeof(none), "%s/none.json", dir);
+	put(a, "{\"alerts\":{\"window\":5,\"warn\":2}}");
+	put(b, "{\"alerts\":{\"window\":7}}");
+
+	dq_contract_init(&c);
+	UNIT_INT(dq_opt_contract_load(&named, &c), 0, "nothing named");
+	UNIT_OK(dq_contract_get(&c, "alerts") == NULL, "an empty contract");
+	dq_contract_release(&c);
+
+	dq_opt_contract_file(&named, a);
+	dq_opt_contract_file(&named, b);
+	dq_opt_contract_set(&named, "alerts.error=9");
+	UNIT_INT(named.nfiles, 2, "two layers");
+	UNIT_STR(named.files[1], b, "in the order given");
+	dq_contract_init(&c);
+	UNIT_INT(dq_opt_contract_load(&named, &c), 0, "two layers and a set");
+	UNIT_NEAR(alert(&c, "window"), 7, 0, "the later layer wins");
+	UNIT_NEAR(alert(&c, "warn"), 2, 0, "the earlier layer's others stay");
+	UNIT_NEAR(alert(&c, "error"), 9, 0, "the set on top");
+	dq_contract_release(&c);
+
+	dq_opt_contract_file(&named, none);
+	dq_contract_init(&c);
+	CAPTURE(msg, UNIT_INT(dq_opt_contract_load(&named, &c), -1,
+			      "a missing layer"));
+	UNIT_OK(strstr(msg, none) != NULL, "the message names it");
+	dq_contract_release(&c);
+	dq_opt_contract_release(&named);
+	UNIT_OK(!named.files && !named.nfiles && !named.sets && !named.nsets,
+		"released: empty again");
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
 
 int
 main(void)
@@ -102,5 +174,7 @@ main(void)
 	UNIT_STR(msg, "dq-test: --jobs: '0' is not a whole number from 1 to "
 		      "64\n", "jobs message");
 	CAPTURE(msg, UNIT_INT(dq_opt_jobs("65", &k), -1, "too many jobs"));
+
+	test_contract();
 	return unit_done();
 }
