@@ -280,3 +280,33 @@ UNIQ:ssn"
 	run -2 dq profile -c c.json --partial a.ndjson
 	assert_output "dq-profile: --partial: the contract marks sensitive fields, whose values the state keeps as keyed hashes: set the key in DQ_PII_KEY"
 }
+
+@test "dq-sql -c masks sensitive fields in golden records, violation values and the profile payload; keep stores them; without -c nothing changes" {
+	printf '%s\n' \
+		'{"id":1,"ssn":"Zq01secret","name":"Ann","addr":{"city":"Ct01city","zip":"1"},"_dq":{"cluster":"c1","members":[1,2]}}' \
+		'{"id":3,"ssn":"Zq03secret","name":"Bo","_dq":{"cluster":"c3","members":[3]}}' >g.ndjson
+	printf '{"record_id":1,"line":1,"code":"PAT:ssn","field":"ssn","value":"Zq01secret","message":"does not match"}\n' >v.ndjson
+	dq profile g.ndjson >p.json
+	printf '{"fields":{"ssn":{"pii":"mask"},"addr.city":{"pii":"%s"}}}\n' hash >c.json
+	h=$(hmac32 Ct01city)
+	run -0 --separate-stderr dq sql -c c.json --run-id r1 --golden g.ndjson --violations v.ndjson --profile p.json
+	printf '%s\n' "$output" >masked.sql
+	run -1 grep -c -e 'Zq0[0-9]secret' -e 'Ct0[0-9]city' masked.sql
+	run -0 grep -c -F "'{\"id\":1,\"ssn\":\"[masked]\",\"name\":\"Ann\",\"addr\":{\"city\":\"$h\",\"zip\":\"1\"}}'" masked.sql
+	assert_output 1
+	run -0 grep -c -F '"value":"[masked]"' masked.sql
+	# The monitoring schema's violation rows and payload too.
+	run -0 --separate-stderr dq sql -c c.json --schema monitoring --agency a --file f --run-date 2026-12-07 --run-hour 1 --violations v.ndjson --profile p.json
+	refute_output --partial secret
+	refute_output --partial Ct01city
+	# keep, and no -c: the values are stored as they came.
+	printf '{"fields":{"ssn":{"pii":"keep"},"addr.city":{"pii":"keep"}}}\n' >keep.json
+	run -0 --separate-stderr dq sql -c keep.json --run-id r1 --golden g.ndjson --violations v.ndjson --profile p.json
+	printf '%s\n' "$output" >keep.sql
+	run -0 --separate-stderr dq sql --run-id r1 --golden g.ndjson --violations v.ndjson --profile p.json
+	run -0 cmp - keep.sql <<<"$output"
+	run -0 grep -c -F '"ssn":"Zq01secret","name":"Ann","addr":{"city":"Ct01city"' keep.sql
+	assert_output 1
+	run -2 dq sql -c missing.json --run-id r1
+	assert_output "dq-sql: missing.json: No such file or directory"
+}

@@ -56,6 +56,7 @@
 #include "cli/run.h"
 #include "norm/text.h"
 #include "sql/doc.h"
+#include "sql/mask.h"
 #include "sql/payload.h"
 #include "sql/sql.h"
 #include "sql/summary.h"
@@ -74,6 +75,9 @@ static const char usage_text[] =
 	"See dq-sql(1) and docs/sql.md for the schemas.\n"
 	"\n"
 	"Options:\n"
+	"  -c, --contract FILE   contract, JSON or YAML (repeat to layer):\n"
+	"                        its sensitive fields are masked in every\n"
+	"                        value written from data\n"
 	"      --schema S        monitoring, generic (default) or reporting\n"
 	"                        (the shared reporting.* tables as they\n"
 	"                        exist in PostgreSQL; never created)\n"
@@ -156,6 +160,7 @@ enum {
 static const struct option longopts[] = {
 	{ "agency", required_argument, NULL, O_AGENCY },
 	{ "complete", no_argument, NULL, O_COMPLETE },
+	{ "contract", required_argument, NULL, 'c' },
 	{ "create", no_argument, NULL, O_CREATE },
 	{ "dialect", required_argument, NULL, O_DIALECT },
 	{ "db-schema", required_argument, NULL, O_DB_SCHEMA },
@@ -196,6 +201,8 @@ struct opts {
 	const char *agency, *file, *run_date, *last_modified;
 	long long run_hour, file_size;
 	const char *run_id, *source, *entity, *started;
+	char **contracts;
+	size_t ncontracts;
 };
 
 /* The tables of both schemas; @JSON@ becomes the dialect's JSON type.
@@ -423,6 +430,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 	struct dq_sql_row r;
 	struct dq_sql_jv summary = dq_sql_jv_none, counts = dq_sql_jv_none, profile;
 	struct dq_sql_doc ds, d;
+	struct dq_buf mask = DQ_BUF_INIT; /* a value shown masked */
 
 	snprintf(hour, sizeof(hour), "%lld", o->run_hour);
 	parts[0] = o->agency;
@@ -501,7 +509,9 @@ monitoring(const struct opts *o, struct dq_buf *out)
 			dq_sql_row_val(&r, "severity", dq_sql_jv_get(v, "severity"));
 			dq_sql_row_val(&r, "category", dq_sql_jv_get(v, "category"));
 			dq_sql_row_val(&r, "field", dq_sql_jv_get(v, "field"));
-			dq_sql_row_json(&r, "value", dq_sql_jv_get(v, "value"));
+			dq_sql_row_json(&r, "value", dq_sql_mask_value(
+				dq_sql_jv_get(v, "field"),
+				dq_sql_jv_get(v, "value"), &mask));
 			dq_sql_row_val(&r, "message", dq_sql_jv_get(v, "message"));
 			dq_sql_row_val(&r, "hint", dq_sql_jv_get(v, "hint"));
 			dq_sql_batch_row(&b, &r, out, NULL);
@@ -558,6 +568,7 @@ monitoring(const struct opts *o, struct dq_buf *out)
 		"  WHERE id = ");
 	add_literal(out, file_id, strlen(file_id));
 	dq_buf_addstr(out, ";\n");
+	dq_buf_release(&mask);
 	dq_sql_doc_release(&ds);
 }
 
@@ -881,6 +892,7 @@ generic(const struct opts *o, struct dq_buf *out)
 {
 	struct dq_sql_jv summary = dq_sql_jv_none, counts = dq_sql_jv_none, v, item;
 	struct dq_buf text = DQ_BUF_INIT;
+	struct dq_buf mask = DQ_BUF_INIT; /* a value shown masked */
 	const char *status = "loaded";
 	char *run_id = NULL;
 	struct dq_sql_batch b;
@@ -949,6 +961,10 @@ generic(const struct opts *o, struct dq_buf *out)
 			for (k = nd = 0; k < sizeof(details) / sizeof(*details);
 			     k++) {
 				item = dq_sql_jv_get(v, details[k]);
+				if (!strcmp(details[k], "value"))
+					item = dq_sql_mask_value(
+						dq_sql_jv_get(v, "field"),
+						item, &mask);
 				if (item.type < 0)
 					continue;
 				dq_buf_addf(&text, "%s\"%s\":", nd++ ? "," : "",
@@ -1065,6 +1081,7 @@ generic(const struct opts *o, struct dq_buf *out)
 				dq_sql_json_compact(m.val, m.vallen, 0, &text);
 			}
 			dq_buf_addch(&text, '}');
+			dq_sql_mask_record(&text);
 			dq_sql_row_begin(&r, "dq_golden_record", 2, cr_as_char);
 			dq_sql_row_str(&r, "entity", o->entity);
 			dq_sql_row_key(&r, "cluster_id", item, NULL);
@@ -1109,6 +1126,7 @@ generic(const struct opts *o, struct dq_buf *out)
 	}
 	free(run_id);
 	dq_buf_release(&text);
+	dq_buf_release(&mask);
 	dq_sql_doc_release(&ds);
 }
 
@@ -1116,7 +1134,10 @@ generic(const struct opts *o, struct dq_buf *out)
 static void
 profile_payload(const struct opts *o, struct dq_sql_jv p, struct dq_buf *out)
 {
-	dq_sql_payload(p, o->max_value, o->max_payload, out);
+	struct dq_buf mask = DQ_BUF_INIT;
+	dq_sql_payload(dq_sql_mask_profile(p, &mask), o->max_value,
+		       o->max_payload, out);
+	dq_buf_release(&mask);
 }
 
 /* --- main ------------------------------------------------------------ */
@@ -1162,16 +1183,26 @@ main(int argc, char **argv)
 	static const char *const schemas[] = { "generic", "monitoring",
 					       "reporting", NULL };
 	struct dq_out sql;
+	struct dq_contract contract;
+	struct dq_pii pii;
 	struct dq_buf *out;
 	const char *ddl;
 	int c;
 
 	dq_run_setup("dq-sql");
+	dq_contract_init(&contract);
+	dq_pii_init(&pii);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_AGENCY:
 			o.agency = text_arg("--agency", optarg);
+			break;
+		case 'c':
+			o.contracts = dq_xrealloc(o.contracts,
+						  (o.ncontracts + 1) *
+						  sizeof(*o.contracts));
+			o.contracts[o.ncontracts++] = optarg;
 			break;
 		case O_COMPLETE:
 			o.complete = 1;
@@ -1324,6 +1355,12 @@ main(int argc, char **argv)
 			    "reporting schema");
 	}
 
+	/* -c: the contract's sensitive fields, masked in every value
+	 * written from data (sql/mask.h). */
+	if (o.ncontracts &&
+	    dq_run_load_contract(&contract, &pii, o.contracts, o.ncontracts))
+		return 2;
+
 	/* All of the SQL is built in the buffer before any of it is written:
 	 * an error leaves nothing half-written for sqlite3 or psql. */
 	dq_out_init(&sql);
@@ -1359,5 +1396,8 @@ main(int argc, char **argv)
 		dq_buf_addstr(out, "COMMIT;\n");
 
 	dq_out_close(&sql);
+	dq_pii_release(&pii);
+	dq_contract_release(&contract);
+	free(o.contracts);
 	return 0;
 }

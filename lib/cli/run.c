@@ -874,3 +874,13 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 	free(run->sets);
 	return status;
 }
+
+int
+dq_run_load_contract(struct dq_contract *c, struct dq_pii *p, char **files,
+		     size_t n)
+{
+	if (dq_contract_load(c, files, n, NULL, 0) || dq_pii_load(p, c))
+		return -1;
+	dq_pii_use(p);
+	return 0;
+}
