@@ -1358,8 +1358,12 @@ main(int argc, char **argv)
 	/* -c: the contract's sensitive fields, masked in every value
 	 * written from data (sql/mask.h). */
 	if (o.ncontracts &&
-	    dq_run_load_contract(&contract, &pii, o.contracts, o.ncontracts))
+	    dq_run_load_contract(&contract, &pii, o.contracts, o.ncontracts)) {
+		dq_pii_release(&pii);
+		dq_contract_release(&contract);
+		free(o.contracts);
 		return 2;
+	}
 
 	/* All of the SQL is built in the buffer before any of it is written:
 	 * an error leaves nothing half-written for sqlite3 or psql. */
