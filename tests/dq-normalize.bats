@@ -590,6 +590,30 @@ J
 	assert_output "dq-normalize: --previous absent: No such file or directory"
 }
 
+@test "--since and --watermark compare the field as the contract normalizes it (dmy dates, offsets), not its raw text; a value that is not a time is a counted, reported skip" {
+	cd "$T"
+	printf '{"fields":{"ts":{"type":"datetime","normalize":[{"datetime":{"order":"dmy"}}]}}}\n' >c.json
+	# As text "02/06" sorts before "12/05" and "30/04" after both; as
+	# times 30 April < 12 May < 2 June.  12:30+02:00 is 10:30Z.
+	printf '%s\n' '{"id":1,"ts":"12/05/2026 10:00"}' '{"id":2,"ts":"02/06/2026 09:00"}' \
+		'{"id":3,"ts":"30/04/2026 23:00"}' '{"id":4,"ts":"2026-05-12T12:30:00+02:00"}' \
+		'{"id":5,"ts":"not a date"}' '{"id":6}' >a.ndjson
+	run -0 --separate-stderr dq normalize -q --no-lineage -c c.json --since ts=2026-05-12T10:15:00Z --summary s1 a.ndjson
+	assert_output '{"id":2,"ts":"2026-06-02T09:00:00"}
+{"id":4,"ts":"2026-05-12T12:30:00+02:00"}
+{"id":6}'
+	[ "$stderr" = "dq-normalize: watermark field 'ts': 1 record whose value is not a time: skipped (counted unreadable)" ]
+	run -0 jq -c '[.counts.in, .counts.out, .counts.skipped, .watermark]' s1
+	assert_output '[6,3,3,{"field":"ts","since":"2026-05-12T10:15:00Z","new":"2026-06-02T09:00:00","selected":3,"skipped":3,"undated":1,"unreadable":1}]'
+	# The state keeps the normalized time, which the next run reads.
+	run -0 --separate-stderr dq normalize -q --no-lineage -c c.json --watermark ts=wm.json a.ndjson
+	run -0 cat wm.json
+	assert_output '{"field":"ts","since":"2026-06-02T09:00:00"}'
+	printf '%s\n' '{"id":7,"ts":"01/06/2026 10:00"}' '{"id":8,"ts":"03/06/2026 08:00"}' >b.ndjson
+	run -0 dq normalize -q --no-lineage -c c.json --watermark ts=wm.json b.ndjson
+	assert_output '{"id":8,"ts":"2026-06-03T08:00:00"}'
+}
+
 @test "--watermark: only records after the last successful run's latest time; a failed run leaves the watermark and its retry takes the same records once (issue 21)" {
 	cd "$T"
 	printf '{"id":1,"ts":"2026-12-01T10:00:00Z"}\n{"id":2,"ts":"2026-12-02T10:00:00Z"}\n{"id":3}\n' >a.ndjson
@@ -599,7 +623,7 @@ J
 	run -0 cat wm.json
 	assert_output '{"field":"ts","since":"2026-12-02T10:00:00Z"}'
 	run -0 jq -c '[.counts.in, .counts.out, .counts.skipped, .watermark]' s1
-	assert_output '[3,3,0,{"field":"ts","since":null,"new":"2026-12-02T10:00:00Z","selected":3,"skipped":0,"undated":1}]'
+	assert_output '[3,3,0,{"field":"ts","since":null,"new":"2026-12-02T10:00:00Z","selected":3,"skipped":0,"undated":1,"unreadable":0}]'
 	# A failed run (a malformed line, --max-rejects 0): exit 1, the
 	# watermark stays where it was.
 	run -1 dq normalize -q --no-lineage --watermark ts=wm.json --summary s2 b.ndjson

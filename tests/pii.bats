@@ -235,3 +235,78 @@ UNIQ:ssn"
 	run -0 --separate-stderr dq csv n.ndjson
 	assert_output --partial 'Oslo7nested'
 }
+
+@test "dq-profile --partial under a contract with sensitive fields keeps none of their values, and --merge gives the document of one run" {
+	for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+		printf '{"id":%d,"ssn":"Zq%ssecret","n":%d,"addr":{"city":"Ct%scity","zip":"%d"}}\n' \
+			"$((10#$i))" "$i" "$((10#$i % 3))" "$i" "$((10#$i % 2))"
+	done >in.ndjson
+	head -n 5 in.ndjson >a.ndjson
+	tail -n +6 in.ndjson >b.ndjson
+	for pol in hash mask; do
+		printf '{"fields":{"ssn":{"pii":"%s"},"addr.city":{"pii":true}}}\n' "$pol" >c.json
+		dq profile -c c.json --partial a.ndjson >a.part
+		dq profile -c c.json --partial b.ndjson >b.part
+		# The test sees the values, and none is in a state.
+		run -0 grep -c -e 'Zq[0-9][0-9]secret' -e 'Ct[0-9][0-9]city' in.ndjson
+		assert_output 12
+		run -1 grep -l -e 'Zq[0-9][0-9]secret' -e 'Ct[0-9][0-9]city' a.part b.part
+		run -0 --separate-stderr dq profile -c c.json --merge a.part b.part
+		printf '%s\n' "$output" >merged.json
+		run -1 grep -c -e 'Zq[0-9][0-9]secret' -e 'Ct[0-9][0-9]city' merged.json
+		run -0 --separate-stderr dq profile -c c.json in.ndjson
+		printf '%s\n' "$output" >whole.json
+		run -0 cmp merged.json whole.json
+		run -0 --separate-stderr dq profile -c c.json --format text --merge a.part b.part
+		printf '%s\n' "$output" >merged.txt
+		run -0 --separate-stderr dq profile -c c.json --format text in.ndjson
+		printf '%s\n' "$output" >whole.txt
+		run -0 cmp merged.txt whole.txt
+	done
+	# What the document shows (mask): every value masked, counts kept.
+	run -0 jq -c '[.valueDistributions.ssn.topValues[0], .boundsAnomalies.ssn.minString, .uniquenessOverview.ssn.distinct, .sampleData.rows[0]]' whole.json
+	assert_output '[{"value":"[masked]","count":1,"share":0.0833333333333},"[masked]",12,[1,"[masked]",1,{"city":"[masked]","zip":"1"},"[masked]","1"]]'
+	# Without a contract, the merged state is still shown masked.
+	run -0 --separate-stderr dq profile --merge a.part b.part
+	run -0 cmp - whole.json <<<"$output"
+	# A state without the marks, or made with another key, is refused.
+	dq profile --partial b.ndjson >raw.part
+	run -2 dq profile -c c.json --merge a.part raw.part
+	assert_output "dq-profile: raw.part: made with other sensitive fields or another key than a.part: their values cannot be merged"
+	DQ_PII_KEY=other dq profile -c c.json --partial b.ndjson >other.part
+	run -2 dq profile --merge a.part other.part
+	assert_output "dq-profile: other.part: made with other sensitive fields or another key than a.part: their values cannot be merged"
+	unset DQ_PII_KEY
+	run -2 dq profile -c c.json --partial a.ndjson
+	assert_output "dq-profile: --partial: the contract marks sensitive fields, whose values the state keeps as keyed hashes: set the key in DQ_PII_KEY"
+}
+
+@test "dq-sql -c masks sensitive fields in golden records, violation values and the profile payload; keep stores them; without -c nothing changes" {
+	printf '%s\n' \
+		'{"id":1,"ssn":"Zq01secret","name":"Ann","addr":{"city":"Ct01city","zip":"1"},"_dq":{"cluster":"c1","members":[1,2]}}' \
+		'{"id":3,"ssn":"Zq03secret","name":"Bo","_dq":{"cluster":"c3","members":[3]}}' >g.ndjson
+	printf '{"record_id":1,"line":1,"code":"PAT:ssn","field":"ssn","value":"Zq01secret","message":"does not match"}\n' >v.ndjson
+	dq profile g.ndjson >p.json
+	printf '{"fields":{"ssn":{"pii":"mask"},"addr.city":{"pii":"%s"}}}\n' hash >c.json
+	h=$(hmac32 Ct01city)
+	run -0 --separate-stderr dq sql -c c.json --run-id r1 --golden g.ndjson --violations v.ndjson --profile p.json
+	printf '%s\n' "$output" >masked.sql
+	run -1 grep -c -e 'Zq0[0-9]secret' -e 'Ct0[0-9]city' masked.sql
+	run -0 grep -c -F "'{\"id\":1,\"ssn\":\"[masked]\",\"name\":\"Ann\",\"addr\":{\"city\":\"$h\",\"zip\":\"1\"}}'" masked.sql
+	assert_output 1
+	run -0 grep -c -F '"value":"[masked]"' masked.sql
+	# The monitoring schema's violation rows and payload too.
+	run -0 --separate-stderr dq sql -c c.json --schema monitoring --agency a --file f --run-date 2026-12-07 --run-hour 1 --violations v.ndjson --profile p.json
+	refute_output --partial secret
+	refute_output --partial Ct01city
+	# keep, and no -c: the values are stored as they came.
+	printf '{"fields":{"ssn":{"pii":"keep"},"addr.city":{"pii":"keep"}}}\n' >keep.json
+	run -0 --separate-stderr dq sql -c keep.json --run-id r1 --golden g.ndjson --violations v.ndjson --profile p.json
+	printf '%s\n' "$output" >keep.sql
+	run -0 --separate-stderr dq sql --run-id r1 --golden g.ndjson --violations v.ndjson --profile p.json
+	run -0 cmp - keep.sql <<<"$output"
+	run -0 grep -c -F '"ssn":"Zq01secret","name":"Ann","addr":{"city":"Ct01city"' keep.sql
+	assert_output 1
+	run -2 dq sql -c missing.json --run-id r1
+	assert_output "dq-sql: missing.json: No such file or directory"
+}

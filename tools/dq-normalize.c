@@ -85,9 +85,10 @@ static const char help[] =
 	"                        summary counts them and the keys gone\n"
 	"      --hashes-out FILE write this run's canonical hashes there, the\n"
 	"                        next run's --previous\n"
-	"      --since FIELD=TIME  only records whose FIELD (ISO 8601 time or\n"
-	"                        epoch seconds) is after TIME; the rest are\n"
-	"                        skipped (counted)\n"
+	"      --since FIELD=TIME  only records whose FIELD, normalized as the\n"
+	"                        contract says (ISO 8601 time or epoch\n"
+	"                        seconds), is after TIME; the rest are\n"
+	"                        skipped (counted; not a time: unreadable)\n"
 	"      --watermark FIELD=FILE  TIME from FILE, the last successful\n"
 	"                        run's latest FIELD; rewritten on success\n"
 	"\n"
@@ -703,6 +704,52 @@ struct path_ctx {
 	struct dq_record *r;
 };
 
+/* *cur becomes the value in w->pv1, of type type. */
+static void
+to_pv1(struct worker *w, struct dq_member *cur, enum dq_json_type type)
+{
+	cur->val = w->pv1.buf;
+	cur->vallen = w->pv1.len;
+	cur->type = (uint8_t)type;
+	cur->flags = type == DQ_JSON_STRING &&
+		     memchr(cur->val, '\\', cur->vallen) ? DQ_M_VAL_ESC : 0;
+}
+
+/*
+ * The value *cur (a member of r) of field f through the steps every field
+ * has, then f's own, without changing r: 1 with *cur the new value (its
+ * text in w->pv1) and *type its type, 0 unchanged, -1 a step could not
+ * parse it.  Uses w->pv1 and w->text.
+ */
+static int
+steps_value(struct worker *w, struct field *f, const struct dq_record *r,
+	    struct dq_member *cur, enum dq_json_type *type)
+{
+	int rc = 0;
+
+	*type = (enum dq_json_type)cur->type;
+	if (O.all.n) {
+		const struct dq_step_list *all =
+			f->is_name ? &O.all_names : &O.all;
+		rc = dq_steps_run_value(&O.set, all->v, all->n, &w->steps,
+					r, cur, &w->pv1, type);
+		if (rc > 0)
+			to_pv1(w, cur, *type);
+	}
+	if (rc >= 0 && f->steps.n) {
+		struct dq_buf *out = &w->text;
+		int rc2 = dq_steps_run_value(&O.set, f->steps.v, f->steps.n,
+					     &w->steps, r, cur, out, type);
+		if (rc2 > 0) {
+			dq_buf_reset(&w->pv1);
+			dq_buf_add(&w->pv1, out->buf, out->len);
+			to_pv1(w, cur, *type);
+		}
+		rc = rc2 ? rc2 : rc;
+	}
+	return rc;
+}
+
 static int
 path_value(void *ctx, const struct dq_member *leaf, long top,
 	   const long *idx, size_t nidx)
@@ -712,36 +759,12 @@ path_value(void *ctx, const struct dq_member *leaf, long top,
 	struct field *f = pc->f;
 	struct tally *t = tally_of(w, f);
 	struct dq_member cur = *leaf;
-	enum dq_json_type type = (enum dq_json_type)leaf->type;
-	int rc = 0;
+	enum dq_json_type type;
+	int rc;
 
 	(void)top;
 	t->seen++;
-	if (O.all.n) {
-		const struct dq_step_list *all =
-			f->is_name ? &O.all_names : &O.all;
-		rc = dq_steps_run_value(&O.set, all->v, all->n, &w->steps,
-					pc->r, &cur, &w->pv1, &type);
-		if (rc > 0) {
-			cur.val = w->pv1.buf;
-			cur.vallen = w->pv1.len;
-			cur.type = (uint8_t)type;
-			cur.flags = type == DQ_JSON_STRING &&
-				    memchr(cur.val, '\\', cur.vallen)
-					    ? DQ_M_VAL_ESC : 0;
-		}
-	}
-	if (rc >= 0 && f->steps.n) {
-		struct dq_buf *out = &w->text;
-		int rc2 = dq_steps_run_value(&O.set, f->steps.v, f->steps.n,
-					     &w->steps, pc->r, &cur, out,
-					     &type);
-		if (rc2 > 0) {
-			dq_buf_reset(&w->pv1);
-			dq_buf_add(&w->pv1, out->buf, out->len);
-		}
-		rc = rc2 ? rc2 : rc;
-	}
+	rc = steps_value(w, f, pc->r, &cur, &type);
 	if (rc < 0) {
 		t->unparsed++;
 		if (w->unparsed.len)
@@ -1006,10 +1029,20 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 	(void)reject;
 	w->seq = seq;
 	if (O.wm.field) {
-		/* The watermark field's value as it came (cli/watermark.h). */
+		/* The watermark field's value as the contract normalizes it
+		 * (cli/watermark.h): "12/05/2026 10:00" read as the dmy or
+		 * mdy date it is, not compared as text. */
 		long m = dq_record_find(rec, O.wm.field, O.wm.fieldlen);
-		if (!dq_watermark_select(&O.wm, m >= 0 ? &rec->m[m] : NULL,
-					 &w->wm))
+		struct dq_member cur, *wm = m >= 0 ? &rec->m[m] : NULL;
+		struct field *f = field_find(O.wm.field, O.wm.fieldlen);
+		enum dq_json_type type;
+		int bad = 0;
+		if (wm && f && (O.all.n || f->steps.n)) {
+			cur = *wm;
+			bad = steps_value(w, f, rec, &cur, &type) < 0;
+			wm = &cur;
+		}
+		if (!dq_watermark_select(&O.wm, wm, bad, &w->wm))
 			return 0;
 	}
 	normalize_record(w, rec, it);
@@ -1245,6 +1278,12 @@ main(int argc, char **argv)
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
 	run.n_skipped = O.wm.seen.skipped;
+	if (O.wm.seen.unreadable)
+		fprintf(stderr, "%s: watermark field '%s': %llu record%s "
+			"whose value is not a time: skipped (counted "
+			"unreadable)\n", dq_progname, O.wm.field,
+			(unsigned long long)O.wm.seen.unreadable,
+			O.wm.seen.unreadable == 1 ? "" : "s");
 	run.counts_skipped = O.wm.field != NULL;
 	int status = dq_run_finish(&run, summary_figures(), 0);
 	/* The watermark moves only when the run succeeded: a failed run is

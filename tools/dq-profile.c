@@ -19,6 +19,7 @@
 #include "cli/opt.h"
 #include "cli/run.h"
 #include "cli/split.h"
+#include "contract/pii.h"
 #include "profile/doc.h"
 #include "profile/drift.h"
 #include "profile/partial.h"
@@ -100,6 +101,8 @@ static const struct option longopts[] = {
 
 static struct {
 	int text, partial, merge;
+	unsigned nmerged;   /* partial states merged so far */
+	const char *key;    /* --partial under sensitive fields: the key */
 	struct dq_profile_caps caps;
 	int set_top, set_buckets, set_sample, set_examples, set_shapes;
 	const char *baseline, *history;
@@ -236,11 +239,18 @@ merge_text(void *ctx, const char *text, uint64_t *rejected)
 	int rc = -1;
 	dq_profile_init(&part, &O.caps);
 	if (doc && !dq_partial_load(&part, doc)) {
+		/* States in their shown form merge only with states made
+		 * under the same sensitive fields and key. */
+		if (O.nmerged++ && dq_partial_check(p, &part)) {
+			rc = -2;
+			goto out;
+		}
 		dq_profile_merge(p, &part);
 		if (rejected)
 			*rejected = part.rejected;
 		rc = 0;
 	}
+out:
 	dq_profile_release(&part);
 	cJSON_Delete(doc);
 	return rc;
@@ -270,11 +280,19 @@ merge_files(struct dq_run *run, struct dq_profile *p)
 			return -1;
 		rc = merge_text(p, s, NULL);
 		free(s);
+		if (rc == -2)
+			return dq_error("%s: made with other sensitive fields "
+					"or another key than %s: their values "
+					"cannot be merged",
+					run->in.files[i], run->in.files[0]);
 		if (rc)
 			return dq_error("%s: not a dq-profile partial state "
 					"(made with --partial)",
 					run->in.files[i]);
 	}
+	/* Merged into a state again (--partial): tokens kept. */
+	if (!O.partial)
+		dq_partial_finish(p);
 	return 0;
 }
 
@@ -317,6 +335,19 @@ main(int argc, char **argv)
 		return 2;
 	if (O.baseline && !(base = dq_drift_load_baseline(O.baseline)))
 		return 2;
+	/* A state written to a file keeps sensitive values only as keyed
+	 * tokens, so that states of separate runs still merge exactly. */
+	if (O.partial && dq_pii_any()) {
+		const char *var = dq_pii_key_env(&run.contract);
+		O.key = getenv(var);
+		if (!O.key || !*O.key) {
+			fprintf(stderr, "%s: --partial: the contract marks "
+				"sensitive fields, whose values the state "
+				"keeps as keyed hashes: set the key in %s\n",
+				dq_progname, var);
+			return 2;
+		}
+	}
 	if (O.merge && !run.in.nfiles) {
 		fprintf(stderr, "%s: --merge needs partial files\n",
 			dq_progname);
@@ -364,7 +395,9 @@ main(int argc, char **argv)
 	} else if (O.text && !O.partial) {
 		dq_doc_text(&prof, drift->anomalies, &run.out.b);
 	} else {
-		doc = O.partial ? dq_partial_save(&prof) :
+		doc = O.key ? dq_partial_save_shown(&prof, O.key,
+						    strlen(O.key)) :
+		      O.partial ? dq_partial_save(&prof) :
 				  dq_doc_profile(&prof);
 		if (drift->anomalies)
 			cJSON_AddItemToObject(doc, "anomalies",

@@ -251,15 +251,13 @@ thresholds(const struct opts *o, struct dq_report *r)
 		return 0;
 	dq_contract_init(&c);
 	dq_fs_init(&m);
-	if (dq_opt_contract_load(&o->contract, &c) ||
-	    dq_pii_load(&pii, &c)) {
+	if (dq_run_load_contract(&o->contract, &c, &pii)) {
 		rc = -1;
 	} else if (dq_fs_load_contract(&m, dq_contract_get(&c, "compare"),
 				       dq_contract_get(&c, "thresholds"),
 				       &err)) {
 		rc = dq_error("%s", err.buf);
 	} else {
-		dq_pii_use(&pii);
 		r->match = m.match;
 		r->review = m.review;
 		snprintf(r->thresholds_from, sizeof r->thresholds_from,

@@ -38,6 +38,9 @@ static const char usage_text[] =
 	"See dq-sql(1) and docs/sql.md for the schemas.\n"
 	"\n"
 	"Options:\n"
+	"  -c, --contract FILE   contract, JSON or YAML (repeat to layer):\n"
+	"                        its sensitive fields are masked in every\n"
+	"                        value written from data\n"
 	"      --schema S        monitoring, generic (default) or reporting\n"
 	"                        (the shared reporting.* tables as they\n"
 	"                        exist in PostgreSQL; never created)\n"
@@ -119,6 +122,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "agency", required_argument, NULL, O_AGENCY },
+	{ "contract", required_argument, NULL, 'c' },
 	{ "complete", no_argument, NULL, O_COMPLETE },
 	{ "create", no_argument, NULL, O_CREATE },
 	{ "dialect", required_argument, NULL, O_DIALECT },
@@ -185,14 +189,20 @@ main(int argc, char **argv)
 	static const char *const schemas[] = { "generic", "monitoring",
 					       "reporting", NULL };
 	struct dq_sql_load o;
+	struct dq_opt_contract named = DQ_OPT_CONTRACT_INIT;
+	struct dq_contract contract;
+	struct dq_pii pii;
 	struct dq_out sql;
 	int c, rc;
 
 	dq_run_setup("dq-sql");
 	dq_sql_load_init(&o);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			dq_opt_contract_file(&named, optarg);
+			break;
 		case O_AGENCY:
 			o.agency = text_arg("--agency", optarg);
 			break;
@@ -348,11 +358,20 @@ main(int argc, char **argv)
 			       "reporting schema");
 	}
 
+	/* -c: the contract's sensitive fields, masked in every value
+	 * written from data (sql/mask.h). */
+	dq_contract_init(&contract);
+	dq_pii_init(&pii);
+	rc = named.nfiles ? dq_run_load_contract(&named, &contract, &pii) : 0;
+	dq_opt_contract_release(&named);
 	/* All of the SQL is built in the buffer before any of it is written:
 	 * an error leaves nothing half-written for sqlite3 or psql. */
 	dq_out_init(&sql);
 	dq_out_fd(&sql, 1, "stdout");
-	rc = dq_sql_load(&o, &sql.b);
+	if (!rc)
+		rc = dq_sql_load(&o, &sql.b);
+	dq_pii_release(&pii);
+	dq_contract_release(&contract);
 	if (rc) {
 		dq_buf_release(&sql.b);
 		if (rc == DQ_SQL_NO_RUN_ID)

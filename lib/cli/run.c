@@ -865,3 +865,13 @@ dq_run_finish(struct dq_run *run, cJSON *extra, int gate_failed)
 	dq_opt_contract_release(&run->named);
 	return status;
 }
+
+int
+dq_run_load_contract(const struct dq_opt_contract *named, struct dq_contract *c,
+		     struct dq_pii *p)
+{
+	if (dq_opt_contract_load(named, c) || dq_pii_load(p, c))
+		return -1;
+	dq_pii_use(p);
+	return 0;
+}

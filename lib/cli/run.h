@@ -126,6 +126,16 @@ void dq_run_setup(const char *progname);
 void dq_run_init(struct dq_run *run, const struct dq_tool *tool, int argc,
 		 char **argv);
 
+/*
+ * For a program that reads documents, not records (dq-sql, dq-report),
+ * the same contract loading as dq_run_init: the contracts named (-c,
+ * layered; --set) into c (initialized) and their sensitive fields into p
+ * (initialized), made the active policy (contract/pii.h).  0, or -1 after
+ * a message.  The caller releases p, then c.
+ */
+int dq_run_load_contract(const struct dq_opt_contract *named,
+			 struct dq_contract *c, struct dq_pii *p);
+
 /* Next valid record into rec: 1, or 0 at the end of input.  Exits 2 on
  * a read error. */
 int dq_run_next(struct dq_run *run, struct dq_record *rec);

@@ -142,28 +142,38 @@ dq_watermark_load(struct dq_watermark *w)
 
 int
 dq_watermark_select(const struct dq_watermark *w, const struct dq_member *m,
-		    struct dq_watermark_seen *s)
+		    int bad, struct dq_watermark_seen *s)
 {
 	struct dq_buf b = DQ_BUF_INIT;
 	double t;
 	int ok;
 
-	if (!m || (m->type != DQ_JSON_STRING && m->type != DQ_JSON_NUMBER)) {
+	if (!m || m->type == DQ_JSON_NULL) {
 		s->undated++;
 		s->selected++;
 		return 1;
 	}
-	dq_json_unescape(m->val, m->vallen, &b);
-	ok = !parse_time(b.buf, b.len, &t);
-	if (ok && w->have_since && t <= w->since) {
+	if (!bad && (m->type == DQ_JSON_STRING || m->type == DQ_JSON_NUMBER)) {
+		dq_json_unescape(m->val, m->vallen, &b);
+		ok = !parse_time(b.buf, b.len, &t);
+	} else {
+		ok = 0;
+	}
+	if (!ok) {
+		/* A time dq cannot read: neither taken nor dropped
+		 * silently, but skipped, counted and reported. */
+		s->unreadable++;
+		s->skipped++;
+		dq_buf_release(&b);
+		return 0;
+	}
+	if (w->have_since && t <= w->since) {
 		s->skipped++;
 		dq_buf_release(&b);
 		return 0;
 	}
 	s->selected++;
-	if (!ok)
-		s->undated++;
-	else if ((!s->have || t > s->t) && b.len < DQ_WATERMARK_TEXT) {
+	if ((!s->have || t > s->t) && b.len < DQ_WATERMARK_TEXT) {
 		s->have = 1;
 		s->t = t;
 		memcpy(s->text, b.buf, b.len + 1);
@@ -179,6 +189,7 @@ dq_watermark_fold(struct dq_watermark *w, const struct dq_watermark_seen *s)
 	a->selected += s->selected;
 	a->skipped += s->skipped;
 	a->undated += s->undated;
+	a->unreadable += s->unreadable;
 	if (s->have && (!a->have || s->t > a->t)) {
 		a->have = 1;
 		a->t = s->t;
@@ -209,6 +220,7 @@ dq_watermark_summary(const struct dq_watermark *w, cJSON *summary)
 	cJSON_AddNumberToObject(o, "selected", (double)w->seen.selected);
 	cJSON_AddNumberToObject(o, "skipped", (double)w->seen.skipped);
 	cJSON_AddNumberToObject(o, "undated", (double)w->seen.undated);
+	cJSON_AddNumberToObject(o, "unreadable", (double)w->seen.unreadable);
 }
 
 int

@@ -3,12 +3,17 @@
  * last successful run (dq-normalize --since, --watermark).
  *
  * A watermark is a field holding the time a record last changed and a
- * time: a record is selected when its field's value (normalized, an ISO
- * 8601 date or date-time, contract/types.h's one grammar, or a number of
- * seconds since 1970) is after the watermark; one at or before it is
- * skipped: counted, not written.  A record whose field is absent or not a
- * time is selected and counted as undated: nothing is lost because of a
- * value dq cannot read.  The new watermark is the latest time among the
+ * time: a record is selected when its field's value, normalized as the
+ * contract normalizes that field (the caller runs the steps: "12/05/2026
+ * 10:00" under a dmy date step is 2026-05-12T10:00), is an ISO 8601 date
+ * or date-time (contract/types.h's one grammar; a zone offset is
+ * honoured, so times compare as instants, not as text) or a number of
+ * seconds since 1970, after the watermark; one at or before it is
+ * skipped: counted, not written.  A record whose field is absent or null
+ * is selected and counted as undated.  A value that is not a time, or
+ * that its normalization could not read, is skipped and counted
+ * unreadable (the caller reports it): neither taken nor dropped
+ * silently.  The new watermark is the latest time among the
  * selected records (the old one when none was), kept in a state file
  * ({"field":F,"since":T}) that is written, atomically, only when the run
  * succeeds: a run that fails leaves it, and its retry selects the same
@@ -32,6 +37,7 @@ struct dq_watermark_seen {
 	double t;
 	char text[DQ_WATERMARK_TEXT]; /* as the record wrote it */
 	uint64_t selected, skipped, undated;
+	uint64_t unreadable; /* present, not a time: skipped too */
 };
 
 struct dq_watermark {
@@ -56,10 +62,11 @@ int dq_watermark_state(struct dq_watermark *w, const char *arg);
  * message. */
 int dq_watermark_load(struct dq_watermark *w);
 
-/* Is the record with watermark member m (NULL: absent) selected?  1 or
+/* Is the record with watermark member m (NULL: absent; its value
+ * normalized) selected?  bad: its normalization could not read it.  1 or
  * 0, counted in s (the caller's, one per thread). */
 int dq_watermark_select(const struct dq_watermark *w, const struct dq_member *m,
-			struct dq_watermark_seen *s);
+			int bad, struct dq_watermark_seen *s);
 
 /* Fold a worker's s into w. */
 void dq_watermark_fold(struct dq_watermark *w, const struct dq_watermark_seen *s);

@@ -38,7 +38,9 @@
 static double
 rskew(double x)
 {
-	return dq_num_r12(round(x * 1e10) / 1e10);
+	/* + 0.0: a skewness rounded to zero is 0, not -0 (the sign of a
+	 * rounding error, which differs between a merge and one pass). */
+	return dq_num_r12(round(x * 1e10) / 1e10) + 0.0;
 }
 
 static const double phis[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
@@ -49,29 +51,88 @@ static const char *const pnames[] = { "p1", "p5", "p25", "p50",
 static int
 hidden(const struct dq_profile_field *f)
 {
-	return dq_pii_any() &&
-	       dq_pii_hides(dq_pii_policy(dq_pii_active(), f->name,
-					  f->namelen));
+	return (f->pii & DQ_PROFILE_HIDDEN) ||
+	       (dq_pii_any() &&
+		dq_pii_hides(dq_pii_policy(dq_pii_active(), f->name,
+					   f->namelen)));
 }
 
-/* The field's raw JSON value raw as the document shows it. */
+/* The field's raw JSON value raw as the document shows it (a value from a
+ * shown partial state is shown already), in b. */
+static const char *
+shown_json(const struct dq_profile_field *f, const char *raw,
+	   struct dq_buf *b)
+{
+	size_t n = strlen(raw);
+	if (f->pii & DQ_PROFILE_SHOWN)
+		return raw;
+	const char *s = dq_pii_show_json(f->name, raw, &n, b);
+	if (s == b->buf)
+		b->buf[n] = '\0';
+	return s;
+}
+
 static cJSON *
 shown_raw(const struct dq_profile_field *f, const char *raw)
 {
 	struct dq_buf b = DQ_BUF_INIT;
-	size_t n = strlen(raw);
-	cJSON *v = cJSON_CreateRaw(dq_pii_show_json(f->name, raw, &n, &b));
+	cJSON *v = cJSON_CreateRaw(shown_json(f, raw, &b));
 	dq_buf_release(&b);
 	return v;
 }
 
-/* The field's text s as the document shows it, in b. */
+/* The field's least or greatest string or date s as the document shows
+ * it: a sensitive field's is masked, whatever its policy (the hash of the
+ * least value could not be had from partial states). */
 static const char *
-shown_text(const struct dq_profile_field *f, const char *s,
-	   struct dq_buf *b)
+shown_text(const struct dq_profile_field *f, const char *s)
 {
-	size_t n = strlen(s);
-	return dq_pii_show(f->name, s, &n, b);
+	return hidden(f) ? DQ_PII_MASKED : s;
+}
+
+/* A top value as shown, and its count. */
+struct shown_top {
+	char *val;
+	uint64_t count;
+};
+
+static int
+cmp_shown(const void *a, const void *b)
+{
+	const struct shown_top *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->val, y->val);
+}
+
+/* The field's top values in their shown form, by count and then by the
+ * shown text (as partial states, which hold only that, order them), in
+ * a new array of *n items: free with free_top. */
+static struct shown_top *
+top_shown(struct dq_profile_field *f, size_t *n)
+{
+	const struct dq_topk_item *it;
+	struct dq_buf b = DQ_BUF_INIT;
+	struct shown_top *t;
+
+	*n = dq_topk_sorted(&f->top, &it);
+	t = dq_xcalloc(*n + 1, sizeof(*t));
+	for (size_t i = 0; i < *n; i++) {
+		t[i].val = dq_xstrdup(shown_json(f, it[i].val, &b));
+		t[i].count = it[i].count;
+	}
+	if (dq_pii_any() || f->pii)
+		qsort(t, *n, sizeof(*t), cmp_shown);
+	dq_buf_release(&b);
+	return t;
+}
+
+static void
+free_top(struct shown_top *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].val);
+	free(t);
 }
 
 static cJSON *
@@ -217,18 +278,20 @@ distributions(struct dq_profile_field *f,
 	cJSON *o = cJSON_CreateObject(), *top = cJSON_CreateArray();
 	cJSON *shapes = cJSON_CreateArray();
 	const struct dq_topk_item *it;
-	size_t n = dq_topk_sorted(&f->top, &it);
+	size_t n;
+	struct shown_top *st = top_shown(f, &n);
 	uint64_t v = dq_profile_valid(f);
 
 	for (size_t i = 0; i < n && (long long)i < caps->top; i++) {
 		cJSON *e = cJSON_CreateObject();
-		cJSON_AddItemToObject(e, "value", shown_raw(f, it[i].val));
-		cJSON_AddNumberToObject(e, "count", (double)it[i].count);
+		cJSON_AddItemToObject(e, "value", cJSON_CreateRaw(st[i].val));
+		cJSON_AddNumberToObject(e, "count", (double)st[i].count);
 		cJSON_AddNumberToObject(e, "share",
-					dq_num_r12((double)it[i].count /
+					dq_num_r12((double)st[i].count /
 						   (double)v));
 		cJSON_AddItemToArray(top, e);
 	}
+	free_top(st, n);
 	cJSON_AddItemToObject(o, "topValues", top);
 	cJSON_AddBoolToObject(o, "topExact", dq_topk_exact(&f->top));
 	cJSON_AddNumberToObject(o, "topMaxUndercount", (double)f->top.err);
@@ -276,7 +339,6 @@ bounds(const struct dq_profile_field *f)
 					    "minDate", "maxDate" };
 	const char *const text[4] = { f->smin, f->smax, f->dmin, f->dmax };
 	cJSON *o = cJSON_CreateObject();
-	struct dq_buf b = DQ_BUF_INIT;
 	if (f->num.n && hidden(f)) {
 		cJSON_AddNumberToObject(o, "zeros", (double)f->zeros);
 		cJSON_AddNumberToObject(o, "negatives", (double)f->negatives);
@@ -313,8 +375,7 @@ bounds(const struct dq_profile_field *f)
 	for (int k = 0; k < 4; k++)
 		if (text[k])
 			cJSON_AddStringToObject(o, key[k],
-						shown_text(f, text[k], &b));
-	dq_buf_release(&b);
+						shown_text(f, text[k]));
 	return o;
 }
 
@@ -453,7 +514,6 @@ void
 dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 {
 	char v[64];
-	struct dq_buf sb = DQ_BUF_INIT;
 	dq_buf_addf(b, "rows %llu  fields %zu  rejected %llu  duplicate rows "
 		    "%s%.0f\n", (unsigned long long)p->rows, p->nf,
 		    (unsigned long long)p->rejected,
@@ -470,9 +530,9 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 	dq_buf_addstr(b, "top value\n");
 	for (size_t i = 0; i < p->nf; i++) {
 		struct dq_profile_field *f = p->f[i];
-		const struct dq_topk_item *it;
 		int d = dq_profile_dominant(f);
-		size_t nt = dq_topk_sorted(&f->top, &it);
+		size_t nt;
+		struct shown_top *it = top_shown(f, &nt);
 		cell(b, f->name, 16);
 		cell(b, d < 0 ? "-" : dq_vtype_names[d], 8);
 		uint64_t slots = dq_profile_slots(p, f);
@@ -512,15 +572,15 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 		if (nt && p->caps.top > 0) {
 			snprintf(v, sizeof(v), " (%llu)",
 				 (unsigned long long)it[0].count);
-			size_t l = b->len, tn = strlen(it[0].val);
-			cell(b, dq_pii_show_json(f->name, it[0].val, &tn, &sb),
-			     24);
+			size_t l = b->len;
+			cell(b, it[0].val, 24);
 			while (b->len > l && b->buf[b->len - 1] == ' ')
 				b->len--;
 			b->buf[b->len] = '\0';
 			dq_buf_addstr(b, v);
 		}
 		dq_buf_addch(b, '\n');
+		free_top(it, nt);
 	}
 	if (anomalies) {
 		const cJSON *a;
@@ -534,7 +594,6 @@ dq_doc_text(struct dq_profile *p, const cJSON *anomalies, struct dq_buf *b)
 				    cJSON_GetStringValue(m));
 		}
 	}
-	dq_buf_release(&sb);
 }
 
 /* ---- several processes over one file -------------------------------- */

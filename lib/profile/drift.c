@@ -153,7 +153,8 @@ psi_top(struct dq_profile_field *f, const cJSON *top)
 	 * (contract/pii.h): compare them with the same form. */
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(it[i].val);
-		cur[i] = cJSON_Parse(dq_pii_show_json(f->name, it[i].val,
+		cur[i] = cJSON_Parse(f->pii & DQ_PROFILE_SHOWN ? it[i].val :
+				     dq_pii_show_json(f->name, it[i].val,
 						      &len, &sb));
 	}
 	dq_buf_release(&sb);

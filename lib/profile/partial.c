@@ -24,6 +24,8 @@
 #include <xxhash.h>
 
 #include "profile/partial.h"
+#include "contract/pii.h"
+#include "base/sha256.h"
 
 static uint64_t
 hash_bytes(const void *p, size_t n)
@@ -72,8 +74,75 @@ add_opt_string(cJSON *o, const char *key, const char *s)
 		cJSON_AddStringToObject(o, key, s);
 }
 
-cJSON *
-dq_partial_save(const struct dq_profile *p)
+/* A top value in a shown state: its token, a space, its shown form. */
+#define TOKEN_HEX 32
+
+/*
+ * The shown form of field f's saved values (shown state): each top value
+ * becomes its token and its shown form, each example its shown form; a
+ * sensitive field's least and greatest strings and dates become the
+ * masked form, its numbers keep only their count (the document leaves
+ * the rest out).
+ */
+static void
+field_show(const struct dq_profile_field *f, cJSON *o, const void *key,
+	   size_t keylen)
+{
+	const cJSON *top = cJSON_GetObjectItemCaseSensitive(o, "top");
+	cJSON *x, *ex = cJSON_GetObjectItemCaseSensitive(o, "examples"), *e;
+	struct dq_buf b = DQ_BUF_INIT, t = DQ_BUF_INIT;
+	int hidden = dq_pii_hides(dq_pii_policy(dq_pii_active(), f->name,
+						f->namelen));
+
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(top, "items")) {
+		cJSON *v = cJSON_GetArrayItem(x, 0);
+		size_t n = strlen(v->valuestring);
+		const char *sh = dq_pii_show_json(f->name, v->valuestring, &n,
+						  &b);
+		dq_buf_reset(&t);
+		dq_hmac_hex(key, keylen, v->valuestring,
+			    strlen(v->valuestring), TOKEN_HEX, &t);
+		dq_buf_addch(&t, ' ');
+		dq_buf_add(&t, sh, n);
+		cJSON_SetValuestring(v, t.buf);
+	}
+	cJSON_ArrayForEach(x, ex) {
+		cJSON_ArrayForEach(e, x) {
+			size_t n = strlen(e->valuestring);
+			const char *sh = dq_pii_show_json(f->name,
+							  e->valuestring, &n,
+							  &b);
+			dq_buf_reset(&t);
+			dq_buf_add(&t, sh, n);
+			cJSON_SetValuestring(e, t.buf);
+		}
+	}
+	if (hidden) {
+		static const char *const keys[] = { "smin", "smax", "dmin",
+						    "dmax" };
+		struct dq_moments m;
+		struct dq_quantile q;
+		for (int k = 0; k < 4; k++)
+			if (cJSON_GetObjectItemCaseSensitive(o, keys[k]))
+				cJSON_ReplaceItemInObjectCaseSensitive(o,
+					keys[k],
+					cJSON_CreateString(DQ_PII_MASKED));
+		memset(&m, 0, sizeof(m));
+		m.n = f->num.n;
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "num",
+						       moments_save(&m));
+		dq_quantile_init(&q, DQ_QUANTILE_K);
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "quantile",
+						       dq_quantile_save(&q));
+		dq_quantile_release(&q);
+		cJSON_AddTrueToObject(o, "pii");
+	}
+	dq_buf_release(&b);
+	dq_buf_release(&t);
+}
+
+static cJSON *
+save(const struct dq_profile *p, const void *key, size_t keylen)
 {
 	cJSON *doc = cJSON_CreateObject(), *fields = cJSON_CreateArray();
 	cJSON *sample = cJSON_CreateObject(), *rows = cJSON_CreateArray();
@@ -86,9 +155,19 @@ dq_partial_save(const struct dq_profile *p)
 	dq_dupsketch_save(&p->dups, &b);
 	cJSON_AddStringToObject(doc, "rowDups", b.buf);
 	cJSON_AddNumberToObject(sample, "seen", (double)p->sample.seen);
-	for (size_t i = 0; i < p->sample.n; i++)
+	for (size_t i = 0; i < p->sample.n; i++) {
+		if (key && !p->shown) {
+			/* The row as people may read it (its sensitive
+			 * members in their shown form). */
+			dq_buf_reset(&b);
+			dq_pii_mask_object(p->sample.item[i],
+					   p->sample.len[i], &b);
+			cJSON_AddItemToArray(rows, cJSON_CreateString(b.buf));
+			continue;
+		}
 		cJSON_AddItemToArray(rows,
 				     cJSON_CreateString(p->sample.item[i]));
+	}
 	cJSON_AddItemToObject(sample, "rows", rows);
 	cJSON_AddItemToObject(doc, "sample", sample);
 	for (size_t i = 0; i < p->nf; i++) {
@@ -147,11 +226,82 @@ dq_partial_save(const struct dq_profile *p)
 			cJSON_AddNumberToObject(o, "arraySum",
 						(double)f->alen_sum);
 		}
+		if (p->shown && (f->pii & DQ_PROFILE_HIDDEN))
+			cJSON_AddTrueToObject(o, "pii");
+		else if (key && !p->shown)
+			field_show(f, o, key, keylen);
 		cJSON_AddItemToArray(fields, o);
 	}
 	cJSON_AddItemToObject(doc, "fields", fields);
+	if (p->shown) {
+		/* Merged from shown states (a tree of merges): shown
+		 * already, tokens and all. */
+		cJSON_AddStringToObject(doc, "shown", p->shown);
+	} else if (key) {
+		static const char what[] = "dq-profile partial state";
+		dq_buf_reset(&b);
+		dq_hmac_hex(key, keylen, what, sizeof(what) - 1, 16, &b);
+		cJSON_AddStringToObject(doc, "shown", b.buf);
+	}
 	dq_buf_release(&b);
 	return doc;
+}
+
+cJSON *
+dq_partial_save(const struct dq_profile *p)
+{
+	return save(p, NULL, 0);
+}
+
+cJSON *
+dq_partial_save_shown(const struct dq_profile *p, const void *key,
+		      size_t keylen)
+{
+	return save(p, key, keylen);
+}
+
+/* Is s "TOKEN shown": 32 lower-case hex digits and a space? */
+static int
+is_token(const char *s)
+{
+	for (int i = 0; i < TOKEN_HEX; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[TOKEN_HEX] == ' ';
+}
+
+int
+dq_partial_check(const struct dq_profile *d, const struct dq_profile *s)
+{
+	if (!d->shown != !s->shown ||
+	    (d->shown && strcmp(d->shown, s->shown)))
+		return -1;
+	for (size_t i = 0; i < s->nf; i++) {
+		size_t k;
+		for (k = 0; k < d->nf; k++)
+			if (d->f[k]->namelen == s->f[i]->namelen &&
+			    !memcmp(d->f[k]->name, s->f[i]->name,
+				    s->f[i]->namelen))
+				break;
+		if (k < d->nf && d->f[k]->pii != s->f[i]->pii)
+			return -1;
+	}
+	return 0;
+}
+
+void
+dq_partial_finish(struct dq_profile *p)
+{
+	if (!p->shown)
+		return;
+	for (size_t i = 0; i < p->nf; i++) {
+		struct dq_topk *t = &p->f[i]->top;
+		for (size_t k = 0; k < t->n; k++) {
+			t->item[k].val += TOKEN_HEX + 1;
+			t->item[k].len -= TOKEN_HEX + 1;
+		}
+	}
 }
 
 static int
@@ -192,7 +342,7 @@ load_counts(const cJSON *o, const char *key, uint64_t *v, int n)
 }
 
 static int
-field_load(struct dq_profile_field *f, const cJSON *o)
+field_load(struct dq_profile_field *f, const cJSON *o, int shown)
 {
 	const cJSON *types = cJSON_GetObjectItemCaseSensitive(o, "types");
 	const cJSON *hll = cJSON_GetObjectItemCaseSensitive(o, "hll");
@@ -249,6 +399,13 @@ field_load(struct dq_profile_field *f, const cJSON *o)
 	     get_count(o, "arrayMax", &f->alen_max) ||
 	     get_count(o, "arraySum", &f->alen_sum)))
 		return -1;
+	x = cJSON_GetObjectItemCaseSensitive(o, "pii");
+	if (x && !cJSON_IsTrue(x))
+		return -1;
+	if (shown)
+		f->pii = DQ_PROFILE_SHOWN | (x ? DQ_PROFILE_HIDDEN : 0);
+	else if (x)
+		return -1;
 	x = cJSON_GetObjectItemCaseSensitive(o, "tmax");
 	if (x) {
 		if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
@@ -278,6 +435,11 @@ field_load(struct dq_profile_field *f, const cJSON *o)
 		dq_topk_init(&f->shapes, DQ_PROFILE_SHAPE_CAP);
 		return -1;
 	}
+	/* A shown state's top values are tokens and shown forms. */
+	for (size_t i = 0; shown && i < f->top.n; i++)
+		if (f->top.item[i].len <= TOKEN_HEX ||
+		    !is_token(f->top.item[i].val))
+			return -1;
 	return 0;
 }
 
@@ -288,6 +450,7 @@ dq_partial_load(struct dq_profile *p, const cJSON *doc)
 	const cJSON *rowdups = cJSON_GetObjectItemCaseSensitive(doc,
 								"rowDups");
 	const cJSON *sample = cJSON_GetObjectItemCaseSensitive(doc, "sample");
+	const cJSON *shown = cJSON_GetObjectItemCaseSensitive(doc, "shown");
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(sample, "rows");
 	const cJSON *x;
 	uint64_t version, seen;
@@ -301,6 +464,10 @@ dq_partial_load(struct dq_profile *p, const cJSON *doc)
 		return -1;
 	if (dq_dupsketch_load(&p->dups, rowdups->valuestring))
 		return -1;
+	if (shown && !cJSON_IsString(shown))
+		return -1;
+	if (shown)
+		p->shown = dq_xstrdup(shown->valuestring);
 	/* The sample: its rows as they were kept, then the stream size. */
 	if ((uint64_t)cJSON_GetArraySize(rows) > seen)
 		return -1;
@@ -322,7 +489,7 @@ dq_partial_load(struct dq_profile *p, const cJSON *doc)
 		size_t nf = p->nf;
 		f = dq_profile_field(p, name->valuestring,
 				     strlen(name->valuestring));
-		if (!f || p->nf == nf || field_load(f, x))
+		if (!f || p->nf == nf || field_load(f, x, shown != NULL))
 			return -1;
 	}
 	return 0;

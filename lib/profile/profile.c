@@ -125,6 +125,8 @@ dq_profile_release(struct dq_profile *p)
 	dq_buf_release(&p->path);
 	dq_dupsketch_release(&p->dups);
 	dq_reservoir_release(&p->sample);
+	free(p->shown);
+	p->shown = NULL;
 }
 
 struct dq_profile_field *
@@ -651,6 +653,7 @@ field_merge(struct dq_profile_field *d, struct dq_profile_field *s)
 	}
 	d->zeros += s->zeros;
 	d->negatives += s->negatives;
+	d->pii |= s->pii;
 	d->nobj += s->nobj;
 	for (int k = 0; k < DQ_PROFILE_ALEN; k++)
 		d->alen[k] += s->alen[k];
@@ -703,6 +706,8 @@ dq_profile_merge(struct dq_profile *d, struct dq_profile *s)
 	d->overflow += s->overflow;
 	dq_dupsketch_merge(&d->dups, &s->dups);
 	dq_reservoir_merge(&d->sample, &s->sample);
+	if (!d->shown && s->shown)
+		d->shown = dq_xstrdup(s->shown);
 	for (size_t i = 0; i < s->nf; i++) {
 		struct dq_profile_field *f = dq_profile_field(d, s->f[i]->name,
 					    s->f[i]->namelen);

@@ -115,7 +115,15 @@ struct dq_profile_field {
 	struct dq_profile_vcache *vc;
 	struct dq_profile_pending *pend;
 	size_t npend, pendcap;
+	/* From a partial state written under a contract that marks
+	 * sensitive fields (profile/partial.h): DQ_PROFILE_SHOWN, its values
+	 * are already in the form the document shows; DQ_PROFILE_HIDDEN, the
+	 * field was sensitive there too (its numbers were left out). */
+	unsigned pii;
 };
+
+#define DQ_PROFILE_SHOWN 1u
+#define DQ_PROFILE_HIDDEN 2u
 
 struct dq_profile {
 	uint64_t rows, rejected;
@@ -125,6 +133,9 @@ struct dq_profile {
 	struct dq_profile_caps caps;
 	struct dq_dupsketch dups; /* repeated rows */
 	struct dq_reservoir sample; /* caps.sample rows, seeded caps.seed */
+	/* Loaded from partial states in their shown form: the id of the
+	 * key their hashes were made with (owned), else NULL. */
+	char *shown;
 
 	/* The engine's own. */
 	uint32_t *slot;          /* field hash table: index + 1 */

@@ -13,7 +13,9 @@
  * replacement from Na + Nb.  So each draw takes side A with probability
  * (A's items not yet drawn) / (all not yet drawn), then a uniformly chosen
  * item of that side's sample not yet taken.  When both samples are
- * uniform, so is the result.
+ * uniform, so is the result.  When the two streams fit in the reservoir
+ * whole, the result is A's items then B's, as one pass over A then B
+ * keeps them.
  *
  * Memory layout: cap owned strings and their lengths.  The generator is a
  * seeded xorshift64 (G. Marsaglia, "Xorshift RNGs", J. Stat. Software
@@ -94,6 +96,19 @@ dq_reservoir_merge(struct dq_reservoir *dst, const struct dq_reservoir *src)
 	for (size_t i = 0; i < nb; i++)
 		bi[i] = i;
 	want = na + nb < dst->cap ? na + nb : dst->cap;
+	if ((uint64_t)na == dst->seen && (uint64_t)nb == src->seen &&
+	    na + nb <= dst->cap) {
+		/* Every item of both streams: in stream order. */
+		for (size_t i = 0; i < na; i++) {
+			out[k] = a[i];
+			outl[k++] = al[i];
+		}
+		for (size_t i = 0; i < nb; i++) {
+			out[k] = dq_xstrndup(src->item[i], src->len[i]);
+			outl[k++] = src->len[i];
+		}
+		na = nb = 0;
+	}
 	while (k < want) {
 		double u = (double)(next(dst) >> 11) / 9007199254740992.0;
 		int from_a = nb == 0 || (na && u * (wa + wb) < wa);

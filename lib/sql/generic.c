@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sql/doc.h"
+#include "sql/mask.h"
 #include "sql/sql.h"
 #include "stream/json.h"
 #include "stream/walk.h"
@@ -108,6 +109,7 @@ violation_row(struct gen *g, struct dq_sql_jv v, struct dq_sql_batch *b,
 	struct dq_sql_jv file = dq_sql_jv_get(v, "file");
 	struct dq_sql_jv item;
 	struct dq_sql_row r;
+	struct dq_buf mask = DQ_BUF_INIT; /* a value shown masked */
 	size_t k;
 	int nd;
 
@@ -115,6 +117,9 @@ violation_row(struct gen *g, struct dq_sql_jv v, struct dq_sql_batch *b,
 	dq_buf_addch(&g->text, '{');
 	for (k = nd = 0; k < sizeof(details) / sizeof(*details); k++) {
 		item = dq_sql_jv_get(v, details[k]);
+		if (!strcmp(details[k], "value"))
+			item = dq_sql_mask_value(dq_sql_jv_get(v, "field"),
+						 item, &mask);
 		if (item.type < 0)
 			continue;
 		dq_buf_addf(&g->text, "%s\"%s\":", nd++ ? "," : "",
@@ -122,6 +127,7 @@ violation_row(struct gen *g, struct dq_sql_jv v, struct dq_sql_batch *b,
 		dq_sql_json_compact(item.s, item.n, 0, &g->text);
 	}
 	dq_buf_addch(&g->text, '}');
+	dq_buf_release(&mask);
 	dq_sql_row_begin(&r, "dq_violation", 4, g->cr);
 	dq_sql_row_str(&r, "entity", g->o->entity);
 	if (file.type == DQ_JSON_STRING) {
@@ -194,6 +200,7 @@ golden_row(struct gen *g, const struct dq_sql_doc *d, struct dq_sql_jv v,
 		dq_sql_json_compact(m.val, m.vallen, 0, &g->text);
 	}
 	dq_buf_addch(&g->text, '}');
+	dq_sql_mask_record(&g->text);
 	dq_sql_row_begin(&r, "dq_golden_record", 2, g->cr);
 	dq_sql_row_str(&r, "entity", g->o->entity);
 	dq_sql_row_key(&r, "cluster_id", cluster, NULL);

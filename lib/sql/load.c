@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sql/doc.h"
+#include "sql/mask.h"
 #include "sql/payload.h"
 #include "sql/sql.h"
 
@@ -166,6 +167,7 @@ dq_sql_load_profile(const struct dq_sql_load *o, const char *table,
 		    struct dq_buf *out)
 {
 	struct dq_buf payload = DQ_BUF_INIT;
+	struct dq_buf mask = DQ_BUF_INIT; /* the document shown masked */
 	struct dq_sql_doc d;
 	struct dq_sql_row r;
 	struct dq_sql_jv p;
@@ -181,10 +183,12 @@ dq_sql_load_profile(const struct dq_sql_load *o, const char *table,
 		dq_sql_row_str(&r, "entity", entity);
 	dq_sql_row_val(&r, "rows_profiled", dq_sql_jv_get(p, "rows"));
 	dq_sql_row_val(&r, "fields", dq_sql_jv_get(p, "fields"));
-	dq_sql_payload(p, o->max_value, o->max_payload, &payload);
+	dq_sql_payload(dq_sql_mask_profile(p, &mask), o->max_value,
+		       o->max_payload, &payload);
 	dq_sql_row_json_text(&r, "payload", &payload);
 	dq_sql_row_end(&r, out, NULL);
 	dq_buf_release(&payload);
+	dq_buf_release(&mask);
 	dq_sql_doc_release(&d);
 	return 0;
 }

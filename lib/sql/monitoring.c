@@ -20,6 +20,7 @@
 #include <xxhash.h>
 
 #include "sql/doc.h"
+#include "sql/mask.h"
 #include "sql/sql.h"
 #include "sql/summary.h"
 
@@ -79,6 +80,7 @@ failed_validations(const struct dq_sql_load *o, const char *run_id,
 	struct dq_sql_doc d;
 	struct dq_sql_row r;
 	struct dq_sql_jv v;
+	struct dq_buf mask = DQ_BUF_INIT; /* a value shown masked */
 	long long seq = 0;
 	size_t pos = 0;
 	int rc;
@@ -102,13 +104,17 @@ failed_validations(const struct dq_sql_load *o, const char *run_id,
 		dq_sql_row_val(&r, "severity", dq_sql_jv_get(v, "severity"));
 		dq_sql_row_val(&r, "category", dq_sql_jv_get(v, "category"));
 		dq_sql_row_val(&r, "field", dq_sql_jv_get(v, "field"));
-		dq_sql_row_json(&r, "value", dq_sql_jv_get(v, "value"));
+		dq_sql_row_json(&r, "value",
+				dq_sql_mask_value(dq_sql_jv_get(v, "field"),
+						  dq_sql_jv_get(v, "value"),
+						  &mask));
 		dq_sql_row_val(&r, "message", dq_sql_jv_get(v, "message"));
 		dq_sql_row_val(&r, "hint", dq_sql_jv_get(v, "hint"));
 		dq_sql_batch_row(&b, &r, out, NULL);
 	}
 	dq_sql_batch_end(&b, out);
 	dq_sql_doc_release(&d);
+	dq_buf_release(&mask);
 	if (rc < 0)
 		return -1;
 	/* A replay with fewer violations leaves no stale rows. */
