@@ -29,14 +29,14 @@ agree() {
 	run -0 dq contract import --version
 	assert_output --partial "dq-contract "
 	run -2 dq contract
-	assert_output "dq-contract: name a command: import, export
+	assert_output "dq-contract: name a command: import, export, lint
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
 	assert_line "dq-contract: import: --from is required (jsonschema, tableschema)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
 	assert_line "dq-contract: --from: 'xsd': expected jsonschema or tableschema"
 	run -2 dq contract exprt
-	assert_line "dq-contract: 'exprt' is not a command (import, export)"
+	assert_line "dq-contract: 'exprt' is not a command (import, export, lint)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
 	assert_output "dq-contract: $T/none.json: No such file or directory"
 	echo '[1]' >"$T/list.json"
@@ -375,4 +375,81 @@ dq-contract: warning: $T/s.json#/properties/b/pattern: not translated: not a val
 	echo '{"a": "x"}' >"$T/in.ndjson"
 	run -0 dq validate -c "$T/c.json" --allow-absent-fields "$T/in.ndjson"
 	assert_output '{"a": "x"}'
+}
+
+@test "lint: every finding with its contract path: unknown keys, bounds, patterns, enum values, undefined fields" {
+	run -1 dq contract lint --report "$T/r.json" "$C/lint/bad.json"
+	assert_output "fields.email.requird: unknown key (did you mean 'required'?)
+fields.code.min_lenght: unknown key (did you mean 'min_length'?)
+normalise: unknown key (did you mean 'normalize'?)
+fields.email.pattern: matches nothing: a '^' stands after text or a '\$' before it on every way through \"x\$@\"
+fields.age.min: min 130 is above max 0: no value can pass
+fields.code.pattern: does not compile: Unmatched [, [^, [:, [., or [=
+fields.name.min_length: min_length 5 is above max_length 2: no value can pass
+fields.state.enum[0]: \"NY\" can never pass: also in its not_in
+fields.state.enum[1]: \"ca\" can never pass: does not match its pattern
+fields.state.enum[2]: \"TXX\" can never pass: longer than its max_length 2
+fields.state.enum[3]: 5 can never pass: not of its type string
+fields.level.enum[1]: 2.5 can never pass: not of its type integer
+fields.level.enum[2]: 10 can never pass: above its max 5
+fields.x.type: unknown type
+rules.R1: field 'emial' is not in the contract's fields (did you mean 'email'?)
+rules.R2: field 'end' is not in the contract's fields
+rules.R2: field 'start' is not in the contract's fields (did you mean 'state'?)
+rules.R3.pattern: matches nothing: a '^' stands after text or a '\$' before it on every way through \"a^\""
+	run -0 jq -c '[.contract, (.findings | length), .findings[0], ([.findings[].check] | group_by(.) | map([.[0], length]))]' "$T/r.json"
+	assert_output '["'"$C"'/lint/bad.json",18,{"path":"fields.email.requird","check":"unknown_key","message":"unknown key (did you mean '"'required'"'?)"},[["bounds",2],["enum",6],["invalid",1],["pattern",3],["undefined_field",3],["unknown_key",3]]]'
+}
+
+@test "lint: patterns that match nothing, and those that only look so" {
+	for p in 'x{2,}^' 'a$b' '(a|b)^c' '$.+' 'a^|b$c'; do
+		jq -n --arg p "$p" '{fields: {f: {pattern: $p}}}' >"$T/p.json"
+		run -1 dq contract lint "$T/p.json"
+		assert_output --partial "fields.f.pattern: matches nothing"
+		run -1 grep -cE "$p" <<<$'a\nab\nb\nabc\n$\nx^\nxx'
+	done
+	# Each of these matches the value after it, as grep -E says too.
+	for ps in '()^a a' '[$]a $a' '\$a $a' 'a|^$ ' '$^ ' 'a*^b b' \
+		'(a|^)b b' 'a(^|b) ab' '(^a)+b|c$d ab'; do
+		p=${ps%% *} v=${ps#* }
+		jq -n --arg p "$p" '{fields: {f: {pattern: $p}}}' >"$T/p.json"
+		run -0 dq contract lint "$T/p.json"
+		assert_output ""
+		run -0 grep -cE "$p" <<<"$v"
+		assert_output 1
+	done
+}
+
+@test "lint: with DATA, the fields that never occur; overlapping bounds; a clean contract exits 0" {
+	run -1 dq contract lint "$C/lint/people.json" "$C/lint/people.ndjson" "$C/lint/people.csv" --report "$T/r.json"
+	assert_output "dq-contract: warning: lint: 1 line of DATA not records
+rules.ADULT: its bounds and fields.age's min/max leave no value that passes both
+rules.NICK: its bounds and fields.nick's min_length/max_length leave no value that passes both
+rules.SPAN: field 'start' is not in the contract's fields
+rules.SPAN: field 'end' is not in the contract's fields
+rules.PAY: field 'guardian' is not in the contract's fields
+fields.phone: never occurs in the data (3 records): its checks would check nothing
+rules.U: field 'phone' never occurs in the data (3 records)
+rules.SPAN: field 'end' never occurs in the data (3 records)
+rules.PAY: field 'guardian' never occurs in the data (3 records)"
+	run -0 jq -c '[.records, .data, (.findings | map(select(.check == "absent_in_data")) | length)]' "$T/r.json"
+	assert_output '[3,["'"$C"'/lint/people.ndjson","'"$C"'/lint/people.csv"],4]'
+	# addr.zip is found along its path; nick in the CSV; start in one
+	# record: none of them is reported.
+	run -0 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.json"
+	assert_output ""
+	run -0 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.yaml"
+	assert_output ""
+	# A contract the programs refuse: its findings, and DATA not read.
+	run -1 dq contract lint "$C/lint/bad.json" "$C/lint/people.ndjson"
+	assert_line "dq-contract: warning: lint: DATA not read: the contract does not load"
+	run -2 dq contract lint "$C/lint/people.json" "$T/none.ndjson"
+	assert_output "dq-contract: $T/none.ndjson: No such file or directory"
+	run -2 dq contract lint "$T/none.json"
+	assert_output "dq-contract: $T/none.json: No such file or directory"
+	run -2 dq contract lint --strict "$C/lint/people.json"
+	assert_output "dq-contract: lint: the only option is --report
+dq-contract: try --help"
+	run -2 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.json" --report /dev/full
+	run -2 bash -c '"$1/dq-contract" lint "$2" >/dev/full' _ "$DQ_BIN" "$C/lint/people.json"
 }
