@@ -29,14 +29,14 @@ agree() {
 	run -0 dq contract import --version
 	assert_output --partial "dq-contract "
 	run -2 dq contract
-	assert_output "dq-contract: name a command: import, export, lint
+	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
 	assert_line "dq-contract: import: --from is required (jsonschema, tableschema)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
 	assert_line "dq-contract: --from: 'xsd': expected jsonschema or tableschema"
 	run -2 dq contract exprt
-	assert_line "dq-contract: 'exprt' is not a command (import, export, lint)"
+	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
 	assert_output "dq-contract: $T/none.json: No such file or directory"
 	echo '[1]' >"$T/list.json"
@@ -452,4 +452,64 @@ rules.PAY: field 'guardian' never occurs in the data (3 records)"
 dq-contract: try --help"
 	run -2 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.json" --report /dev/full
 	run -2 bash -c '"$1/dq-contract" lint "$2" >/dev/full' _ "$DQ_BIN" "$C/lint/people.json"
+}
+
+@test "diff: fields and rules added and removed, each check loosened, tightened or changed" {
+	D=$C/diff
+	run -1 dq contract diff "$D/v1.json" "$D/v2.json"
+	assert_output 'version: "1" -> "2": changed
+fields.email.required: true -> (absent): loosened
+fields.email.pattern: "^[a-z]" -> "^[a-z0-9]": changed
+fields.email.description: (absent) -> "work e-mail": added
+fields.age.min: 0 -> 18: tightened
+fields.age.max: 120 -> 130: loosened
+fields.state.enum: "GU" removed: tightened
+fields.state.enum: "PR" added: loosened
+fields.state.severity: "warn" -> "error": tightened
+fields.fax: removed
+fields.dob.min: "1900-01-01" -> "1910-01-01": tightened
+fields.dob.max: "today" -> "today-18y": changed
+fields.phone: added
+rules.NULLS.max: 0.1 -> 0.05: tightened
+rules.ROWS.min: 100 -> 50: loosened
+rules.U.tolerance: 0.01 -> (absent): tightened
+rules.NOTX: added
+normalize.region: "US" -> "GB": changed'
+	# The other way round, every direction turns.
+	run -1 dq contract diff "$D/v2.json" "$D/v1.json"
+	assert_line 'fields.email.required: (absent) -> true: tightened'
+	assert_line 'fields.state.enum: "GU" added: loosened'
+	assert_line 'fields.state.severity: "error" -> "warn": loosened'
+	assert_line 'rules.U.tolerance: (absent) -> 0.01: loosened'
+	assert_line 'rules.NOTX: removed'
+	run -1 dq contract diff -o "$T/d.json" --format json "$D/v1.json" "$D/v2.json"
+	run -0 jq -c '[.a == "'"$D"'/v1.json", (.changes | length), .changes[6], .changes[1], ([.changes[].change] | group_by(.) | map([.[0], length]))]' "$T/d.json"
+	assert_output '[true,18,{"path":"fields.state.enum","change":"tightened","removed":"GU"},{"path":"fields.email.required","change":"loosened","from":true},[["added",3],["changed",4],["loosened",4],["removed",1],["tightened",6]]]'
+}
+
+@test "diff: no change exits 0 (key order, JSON or YAML); not_in values, per-check severities; trouble exits 2" {
+	run -0 dq contract diff "$BATS_TEST_DIRNAME/../examples/contracts/person.json" "$BATS_TEST_DIRNAME/../examples/contracts/person.yaml"
+	assert_output ""
+	echo '{"rules": {"N": {"check": "not_in", "field": "s", "values": ["a", "b"], "severity": "info"}}, "fields": {"s": {"not_in": ["x"], "required": false, "severity": {"not_in": "warn"}}}}' >"$T/a.json"
+	echo '{"fields": {"s": {"required": true, "not_in": ["x", "y"], "severity": {"not_in": "info"}}}, "rules": {"N": {"severity": "warn", "values": ["b", "c"], "field": "s", "check": "not_in"}}}' >"$T/b.json"
+	run -1 dq contract diff "$T/a.json" "$T/b.json"
+	# In A's order of sections and keys, then what B adds.
+	assert_output 'rules.N.values: "a" removed: loosened
+rules.N.values: "c" added: tightened
+rules.N.severity: "info" -> "warn": tightened
+fields.s.not_in: "y" added: tightened
+fields.s.required: false -> true: tightened
+fields.s.severity.not_in: "warn" -> "info": loosened'
+	run -2 dq contract diff "$T/a.json"
+	assert_output "dq-contract: diff: name two contracts, A and B
+dq-contract: try --help"
+	run -2 dq contract diff --format yaml "$T/a.json" "$T/b.json"
+	assert_output "dq-contract: diff: --format is text or json
+dq-contract: try --help"
+	run -2 dq contract diff "$T/a.json" "$T/none.json"
+	assert_output "dq-contract: $T/none.json: No such file or directory"
+	echo '{"fields": {"s": {"requird": true}}}' >"$T/typo.json"
+	run -2 dq contract diff "$T/a.json" "$T/typo.json"
+	assert_output "dq-contract: contract $T/typo.json: unknown key 'fields.s.requird'"
+	run -2 bash -c '"$1/dq-contract" diff "$2" "$3" >/dev/full' _ "$DQ_BIN" "$T/a.json" "$T/b.json"
 }

@@ -5,7 +5,8 @@
  * import.h) and writes the dq contract with the same checks, and a
  * report of what could be translated only approximately or not at all;
  * export goes the other way; lint (contract/lint.h) finds what would
- * make a contract check less than it seems to.
+ * make a contract check less than it seems to; diff (contract/cdiff.h)
+ * says what changed between two versions.
  * This file is options and dispatch; docs/contract.md ("Importing and
  * exporting") has the mappings.
  */
@@ -16,6 +17,7 @@
 
 #include "cli/opt.h"
 #include "cli/run.h"
+#include "contract/cdiff.h"
 #include "contract/contract.h"
 #include "contract/import.h"
 #include "contract/lint.h"
@@ -27,6 +29,7 @@ static const char help[] =
 	"usage: dq-contract import --from FORMAT [OPTIONS] FILE\n"
 	"       dq-contract export --to jsonschema [OPTIONS] CONTRACT...\n"
 	"       dq-contract lint [--report FILE] CONTRACT [DATA...]\n"
+	"       dq-contract diff [--format json] [-o FILE] A B\n"
 	"\n"
 	"Write the dq contract that checks what the schema FILE says (JSON\n"
 	"or YAML; '-' for stdin), and report on stderr every construct\n"
@@ -37,6 +40,9 @@ static const char help[] =
 	"each: unknown keys, rules on fields it does not define, patterns\n"
 	"that match nothing, bounds and enum values no value passes, and\n"
 	"with DATA (NDJSON, CSV or JSON files) the fields that never occur.\n"
+	"diff prints what changed from contract A to B, one line each:\n"
+	"fields and rules added or removed, each check loosened, tightened\n"
+	"or changed.\n"
 	"\n"
 	"      --from FORMAT     jsonschema (draft-04 to 2020-12), or\n"
 	"                        tableschema (a Frictionless Table Schema\n"
@@ -44,7 +50,8 @@ static const char help[] =
 	"      --resource NAME   the Data Package's resource (default: the\n"
 	"                        only one)\n"
 	"      --to FORMAT       jsonschema (export)\n"
-	"      --format FMT      json (default) or yaml (import)\n"
+	"      --format FMT      json (default) or yaml (import); text\n"
+	"                        (default) or json (diff)\n"
 	"  -o, --output FILE     write the contract there (default stdout)\n"
 	"      --report FILE     the report (lint: the findings) as a JSON\n"
 	"                        document too\n"
@@ -54,7 +61,8 @@ static const char help[] =
 	"  -V, --version         the version\n"
 	"\n"
 	"Exit status: 0 written, 2 usage error, unreadable schema, or a\n"
-	"report under --strict.  lint: 0 no finding, 1 findings, 2 trouble.\n";
+	"report under --strict.  lint: 0 no finding, 1 findings, 2 trouble;\n"
+	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
 enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_RESOURCE, O_STRICT,
        O_TO };
@@ -75,7 +83,8 @@ static const struct option longopts[] = {
 static const char *const from_names[] = { "jsonschema", "tableschema",
 					   NULL };
 static const char *const to_names[] = { "jsonschema", NULL };
-static const char *const format_names[] = { "json", "yaml", NULL };
+/* import: json, yaml; diff: text, json (the second json). */
+static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
 struct opts {
 	int from, format, strict, to;
@@ -88,6 +97,7 @@ options(struct opts *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;
+	o->format = -1;
 	o->from = -1;
 	o->to = -1;
 	while ((c = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
@@ -182,7 +192,7 @@ finish(const struct opts *o, struct dq_import *im, const cJSON *doc,
 	if (n && o->strict) {
 		dq_error("--strict: %d construct%s not translated exactly", n,
 			 n == 1 ? "" : "s");
-	} else if (o->format) {
+	} else if (o->format == 1) {
 		struct dq_buf b = DQ_BUF_INIT;
 		dq_yaml_emit(doc, &b);
 		write_doc(o->output, b.buf);
@@ -208,6 +218,8 @@ cmd_import(int argc, char **argv)
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
 			       "jsonschema, tableschema");
+	if (o.format == 2)
+		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
 		dq_usage_error("import: name one schema FILE");
 	const char *file = argv[optind];
@@ -246,7 +258,7 @@ cmd_lint(int argc, char **argv)
 	cJSON *doc;
 
 	options(&o, argc, argv);
-	if (o.from >= 0 || o.to >= 0 || o.resource || o.format || o.strict ||
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.format >= 0 || o.strict ||
 	    o.output)
 		dq_usage_error("lint: the only option is --report");
 	if (optind >= argc)
@@ -321,6 +333,56 @@ cmd_lint(int argc, char **argv)
 	return rc;
 }
 
+/* diff A B: the changes from A to B, text or --format json; 0 none, 1
+ * some (as diff(1)), 2 trouble. */
+static int
+cmd_diff(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct dq_contract a, b;
+	struct dq_buf out = DQ_BUF_INIT;
+
+	options(&o, argc, argv);
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.strict || o.report)
+		dq_usage_error("diff: the only options are --format and -o");
+	if (o.format == 1)
+		dq_usage_error("diff: --format is text or json");
+	if (optind != argc - 2)
+		dq_usage_error("diff: name two contracts, A and B");
+	dq_contract_init(&a);
+	dq_contract_init(&b);
+	if (dq_contract_load(&a, argv + optind, 1, NULL, 0) ||
+	    dq_contract_load(&b, argv + optind + 1, 1, NULL, 0) ||
+	    dq_rules_check(&a) || dq_rules_check(&b)) {
+		dq_contract_release(&a);
+		dq_contract_release(&b);
+		return 2;
+	}
+	cJSON *ch = dq_contract_diff(dq_contract_declared(&a),
+				     dq_contract_declared(&b));
+	int n = cJSON_GetArraySize(ch);
+	if (o.format == 0) {
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "a", argv[optind]);
+		cJSON_AddStringToObject(r, "b", argv[optind + 1]);
+		cJSON_AddItemToObject(r, "changes", ch);
+		char *text = print_json(r);
+		dq_buf_addstr(&out, text);
+		free(text);
+		cJSON_Delete(r);
+	} else {
+		dq_contract_diff_text(ch, &out);
+		cJSON_Delete(ch);
+	}
+	write_doc(o.output, out.buf);
+	dq_buf_release(&out);
+	dq_contract_release(&a);
+	dq_contract_release(&b);
+	if (dq_out_commit_all())
+		return 2;
+	return n > 0;
+}
+
 static int
 cmd_export(int argc, char **argv)
 {
@@ -331,7 +393,7 @@ cmd_export(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.to < 0)
 		dq_usage_error("export: --to is required (jsonschema)");
-	if (o.from >= 0 || o.resource || o.format)
+	if (o.from >= 0 || o.resource || o.format >= 0)
 		dq_usage_error("export: --from, --resource and --format are "
 			       "for import");
 	if (optind >= argc)
@@ -354,7 +416,7 @@ main(int argc, char **argv)
 {
 	dq_run_setup("dq-contract");
 	if (argc < 2)
-		dq_usage_error("name a command: import, export, lint");
+		dq_usage_error("name a command: import, export, lint, diff");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(help, stdout);
 		return 0;
@@ -369,5 +431,8 @@ main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lint"))
 		return cmd_lint(argc - 1, argv + 1);
-	dq_usage_error("'%s' is not a command (import, export, lint)", argv[1]);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
+	dq_usage_error("'%s' is not a command (import, export, lint, diff)",
+		       argv[1]);
 }
