@@ -364,7 +364,7 @@ false'
 	run -2 --separate-stderr dq contract export --to jsonschema --strict "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
 	assert_output ""
 	run -2 dq contract export "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
-	assert_line "dq-contract: export: --to is required (jsonschema)"
+	assert_line "dq-contract: export: --to is required (jsonschema, tableschema)"
 }
 
 @test "import: a pattern that is not a regular expression is reported, and the contract still loads" {
@@ -512,4 +512,63 @@ dq-contract: try --help"
 	run -2 dq contract diff "$T/a.json" "$T/typo.json"
 	assert_output "dq-contract: contract $T/typo.json: unknown key 'fields.s.requird'"
 	run -2 bash -c '"$1/dq-contract" diff "$2" "$3" >/dev/full' _ "$DQ_BIN" "$T/a.json" "$T/b.json"
+}
+
+@test "export --to tableschema: import, export, import gives the same contract but what is reported" {
+	run -0 dq contract import --from tableschema --resource orders -o "$T/c1.json" "$C/pkg/datapackage.json"
+	run -0 dq contract export --to tableschema -o "$T/ts.json" --report "$T/r.json" "$T/c1.json"
+	run -0 jq -c . "$T/ts.json"
+	assert_output '{"name":"orders","fields":[{"name":"order_id","type":"integer","constraints":{"minimum":1,"required":true}},{"name":"email","type":"string","format":"email","constraints":{"required":true}},{"name":"country","type":"string","constraints":{"pattern":"[A-Z]{2}"}},{"name":"status","type":"string","constraints":{"enum":["new","paid","shipped"]}},{"name":"amount","type":"number","constraints":{"minimum":0,"maximum":10000}},{"name":"placed","type":"date","constraints":{"minimum":"2020-01-01"}},{"name":"note","type":"string","description":"free text","constraints":{"maxLength":10}},{"name":"paid","type":"boolean"},{"name":"ref","type":"string","constraints":{"unique":true,"minLength":3}}],"primaryKey":["order_id"],"missingValues":["","NA"]}'
+	run -0 jq -r '.to, (.entries[] | "\(.path) \(.status)")' "$T/r.json"
+	assert_output "tableschema
+/fields/order_id/required approximate
+/fields/email/type approximate
+/fields/email/required approximate
+/fields/country/reference not translated
+/normalize/null_tokens approximate"
+	run -0 dq contract import --from tableschema -o "$T/c2.json" "$T/ts.json"
+	# The same contract but the one check reported: a lone Table Schema
+	# names no other resource for the foreign key.
+	run -0 jq -S 'del(.fields.country.reference)' "$T/c1.json"
+	want=$output
+	run -0 jq -S . "$T/c2.json"
+	assert_output "$want"
+	run -1 diff -q "$T/c1.json" "$T/c2.json"
+}
+
+@test "export --to tableschema: what a Table Schema cannot say is reported, patterns made whole-cell" {
+	run -0 dq contract export --to tableschema -o "$T/x.json" "$C/export-ts.json"
+	run -0 jq -c . "$T/x.json"
+	assert_output '{"name":"people","fields":[{"name":"id","type":"integer","constraints":{"required":true}},{"name":"email","type":"string","format":"email","constraints":{"pattern":".*(@example\\.org)"}},{"name":"code","type":"any"},{"name":"zip","type":"string"},{"name":"tags","type":"array","constraints":{"minLength":1}},{"name":"dob","type":"date"}],"primaryKey":["id"]}'
+	run -2 dq contract export --to tableschema --strict --report "$T/r.json" -o "$T/out.json" "$C/export-ts.json"
+	[ ! -e "$T/out.json" ]
+	run -0 jq -r '.entries[] | "\(.path) \(.status): \(.note)"' "$T/r.json"
+	assert_output "/fields/id/required approximate: dq's missing also takes a cell of white space only, which Table Schema's required lets pass
+/fields/email/type approximate: dq's email is RFC 5322's addr-spec (dq-normalize's rule)
+/fields/email/pattern approximate: the pattern is searched for in the value: XML Schema matches the whole cell, so it is wrapped in '.*', whose '.' does not match a line end
+/fields/email/severity not translated: Table Schema cannot say 'severity'
+/fields/code/pattern not translated: an anchor on one alternative: XML Schema has none
+/fields/zip/type not translated: Table Schema has no 'zip': only a string is asked for
+/fields/zip/not_in not translated: Table Schema cannot say 'not_in'
+/fields/addr.city not translated: a path into nested records: a Table Schema's fields are a flat table's columns
+/fields/dob/max not translated: Table Schema cannot say 'max'
+/rules/U2 not translated: Table Schema cannot say this rule (only a primary key or a one-field unique)
+/rules/E not translated: Table Schema cannot say this rule (only a primary key or a one-field unique)
+/normalize/region not translated: not a check Table Schema can say"
+	# Patterns: anchored whole, or wrapped; and each exported one matches
+	# (grep -xE, whole lines) the strings the contract's pattern finds.
+	for pv in '^(a|b)$ a|b' '^(a)(b)$ (a)(b)' 'a|b .*(a|b).*' '^ab$ ab' '^ab (ab).*' 'b$ .*(b)'; do
+		p=${pv%% *} want=${pv#* }
+		jq -n --arg p "$p" '{fields: {f: {pattern: $p}}}' >"$T/p.json"
+		run -0 dq contract export --to tableschema -o "$T/p.ts" "$T/p.json"
+		run -0 jq -r '.fields[0].constraints.pattern' "$T/p.ts"
+		assert_output "$want"
+		run -0 grep -cE "$p" <<<$'a\nb\nab\nxab\nabx\nba'
+		n=$output
+		run -0 grep -cxE "$want" <<<$'a\nb\nab\nxab\nabx\nba'
+		assert_output "$n"
+	done
+	run -2 dq contract export --to xsd "$C/export-ts.json"
+	assert_output "dq-contract: --to: 'xsd': expected jsonschema or tableschema
+dq-contract: try --help"
 }

@@ -27,15 +27,16 @@
 
 static const char help[] =
 	"usage: dq-contract import --from FORMAT [OPTIONS] FILE\n"
-	"       dq-contract export --to jsonschema [OPTIONS] CONTRACT...\n"
+	"       dq-contract export --to FORMAT [OPTIONS] CONTRACT...\n"
 	"       dq-contract lint [--report FILE] CONTRACT [DATA...]\n"
 	"       dq-contract diff [--format json] [-o FILE] A B\n"
 	"\n"
 	"Write the dq contract that checks what the schema FILE says (JSON\n"
 	"or YAML; '-' for stdin), and report on stderr every construct\n"
 	"translated approximately or not at all, with its place in FILE\n"
-	"(a JSON pointer).  export writes the JSON Schema (2020-12) of the\n"
-	"contract's layers, merged, reporting what it cannot express.\n"
+	"(a JSON pointer).  export writes the JSON Schema (2020-12) or the\n"
+	"Table Schema of the contract's layers, merged, reporting what it\n"
+	"cannot express.\n"
 	"lint prints what is wrong with CONTRACT, one 'PATH: MESSAGE' line\n"
 	"each: unknown keys, rules on fields it does not define, patterns\n"
 	"that match nothing, bounds and enum values no value passes, and\n"
@@ -49,7 +50,7 @@ static const char help[] =
 	"                        or Data Package)\n"
 	"      --resource NAME   the Data Package's resource (default: the\n"
 	"                        only one)\n"
-	"      --to FORMAT       jsonschema (export)\n"
+	"      --to FORMAT       jsonschema or tableschema (export)\n"
 	"      --format FMT      json (default) or yaml (import); text\n"
 	"                        (default) or json (diff)\n"
 	"  -o, --output FILE     write the contract there (default stdout)\n"
@@ -82,7 +83,8 @@ static const struct option longopts[] = {
 
 static const char *const from_names[] = { "jsonschema", "tableschema",
 					   NULL };
-static const char *const to_names[] = { "jsonschema", NULL };
+static const char *const to_names[] = { "jsonschema", "tableschema",
+					 NULL };
 /* import: json, yaml; diff: text, json (the second json). */
 static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
@@ -392,7 +394,8 @@ cmd_export(int argc, char **argv)
 
 	options(&o, argc, argv);
 	if (o.to < 0)
-		dq_usage_error("export: --to is required (jsonschema)");
+		dq_usage_error("export: --to is required (jsonschema, "
+			       "tableschema)");
 	if (o.from >= 0 || o.resource || o.format >= 0)
 		dq_usage_error("export: --from, --resource and --format are "
 			       "for import");
@@ -403,7 +406,9 @@ cmd_export(int argc, char **argv)
 			     NULL, 0))
 		return 2;
 	dq_import_init(&im, argv[argc - 1]);
-	cJSON *schema = dq_export_jsonschema(&im, dq_contract_declared(&c));
+	const cJSON *doc = dq_contract_declared(&c);
+	cJSON *schema = o.to == 1 ? dq_export_tableschema(&im, doc)
+				  : dq_export_jsonschema(&im, doc);
 	int rc = finish(&o, &im, schema, argv[argc - 1], to_names[o.to]);
 	cJSON_Delete(schema);
 	dq_import_release(&im);
