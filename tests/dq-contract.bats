@@ -29,14 +29,14 @@ agree() {
 	run -0 dq contract import --version
 	assert_output --partial "dq-contract "
 	run -2 dq contract
-	assert_output "dq-contract: name a command: import, export
+	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
 	assert_line "dq-contract: import: --from is required (jsonschema, tableschema)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
 	assert_line "dq-contract: --from: 'xsd': expected jsonschema or tableschema"
 	run -2 dq contract exprt
-	assert_line "dq-contract: 'exprt' is not a command (import, export)"
+	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
 	assert_output "dq-contract: $T/none.json: No such file or directory"
 	echo '[1]' >"$T/list.json"
@@ -364,7 +364,7 @@ false'
 	run -2 --separate-stderr dq contract export --to jsonschema --strict "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
 	assert_output ""
 	run -2 dq contract export "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
-	assert_line "dq-contract: export: --to is required (jsonschema)"
+	assert_line "dq-contract: export: --to is required (jsonschema, tableschema)"
 }
 
 @test "import: a pattern that is not a regular expression is reported, and the contract still loads" {
@@ -375,4 +375,200 @@ dq-contract: warning: $T/s.json#/properties/b/pattern: not translated: not a val
 	echo '{"a": "x"}' >"$T/in.ndjson"
 	run -0 dq validate -c "$T/c.json" --allow-absent-fields "$T/in.ndjson"
 	assert_output '{"a": "x"}'
+}
+
+@test "lint: every finding with its contract path: unknown keys, bounds, patterns, enum values, undefined fields" {
+	run -1 dq contract lint --report "$T/r.json" "$C/lint/bad.json"
+	assert_output "fields.email.requird: unknown key (did you mean 'required'?)
+fields.code.min_lenght: unknown key (did you mean 'min_length'?)
+normalise: unknown key (did you mean 'normalize'?)
+fields.email.pattern: matches nothing: a '^' stands after text or a '\$' before it on every way through \"x\$@\"
+fields.age.min: min 130 is above max 0: no value can pass
+fields.code.pattern: does not compile: Unmatched [, [^, [:, [., or [=
+fields.name.min_length: min_length 5 is above max_length 2: no value can pass
+fields.state.enum[0]: \"NY\" can never pass: also in its not_in
+fields.state.enum[1]: \"ca\" can never pass: does not match its pattern
+fields.state.enum[2]: \"TXX\" can never pass: longer than its max_length 2
+fields.state.enum[3]: 5 can never pass: not of its type string
+fields.level.enum[1]: 2.5 can never pass: not of its type integer
+fields.level.enum[2]: 10 can never pass: above its max 5
+fields.x.type: unknown type
+rules.R1: field 'emial' is not in the contract's fields (did you mean 'email'?)
+rules.R2: field 'end' is not in the contract's fields
+rules.R2: field 'start' is not in the contract's fields (did you mean 'state'?)
+rules.R3.pattern: matches nothing: a '^' stands after text or a '\$' before it on every way through \"a^\""
+	run -0 jq -c '[.contract, (.findings | length), .findings[0], ([.findings[].check] | group_by(.) | map([.[0], length]))]' "$T/r.json"
+	assert_output '["'"$C"'/lint/bad.json",18,{"path":"fields.email.requird","check":"unknown_key","message":"unknown key (did you mean '"'required'"'?)"},[["bounds",2],["enum",6],["invalid",1],["pattern",3],["undefined_field",3],["unknown_key",3]]]'
+}
+
+@test "lint: patterns that match nothing, and those that only look so" {
+	for p in 'x{2,}^' 'a$b' '(a|b)^c' '$.+' 'a^|b$c'; do
+		jq -n --arg p "$p" '{fields: {f: {pattern: $p}}}' >"$T/p.json"
+		run -1 dq contract lint "$T/p.json"
+		assert_output --partial "fields.f.pattern: matches nothing"
+		run -1 grep -cE "$p" <<<$'a\nab\nb\nabc\n$\nx^\nxx'
+	done
+	# Each of these matches the value after it, as grep -E says too.
+	for ps in '()^a a' '[$]a $a' '\$a $a' 'a|^$ ' '$^ ' 'a*^b b' \
+		'(a|^)b b' 'a(^|b) ab' '(^a)+b|c$d ab'; do
+		p=${ps%% *} v=${ps#* }
+		jq -n --arg p "$p" '{fields: {f: {pattern: $p}}}' >"$T/p.json"
+		run -0 dq contract lint "$T/p.json"
+		assert_output ""
+		run -0 grep -cE "$p" <<<"$v"
+		assert_output 1
+	done
+}
+
+@test "lint: with DATA, the fields that never occur; overlapping bounds; a clean contract exits 0" {
+	run -1 dq contract lint "$C/lint/people.json" "$C/lint/people.ndjson" "$C/lint/people.csv" --report "$T/r.json"
+	assert_output "dq-contract: warning: lint: 1 line of DATA not records
+rules.ADULT: its bounds and fields.age's min/max leave no value that passes both
+rules.NICK: its bounds and fields.nick's min_length/max_length leave no value that passes both
+rules.SPAN: field 'start' is not in the contract's fields
+rules.SPAN: field 'end' is not in the contract's fields
+rules.PAY: field 'guardian' is not in the contract's fields
+fields.phone: never occurs in the data (3 records): its checks would check nothing
+rules.U: field 'phone' never occurs in the data (3 records)
+rules.SPAN: field 'end' never occurs in the data (3 records)
+rules.PAY: field 'guardian' never occurs in the data (3 records)"
+	run -0 jq -c '[.records, .data, (.findings | map(select(.check == "absent_in_data")) | length)]' "$T/r.json"
+	assert_output '[3,["'"$C"'/lint/people.ndjson","'"$C"'/lint/people.csv"],4]'
+	# addr.zip is found along its path; nick in the CSV; start in one
+	# record: none of them is reported.
+	run -0 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.json"
+	assert_output ""
+	run -0 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.yaml"
+	assert_output ""
+	# A contract the programs refuse: its findings, and DATA not read.
+	run -1 dq contract lint "$C/lint/bad.json" "$C/lint/people.ndjson"
+	assert_line "dq-contract: warning: lint: DATA not read: the contract does not load"
+	run -2 dq contract lint "$C/lint/people.json" "$T/none.ndjson"
+	assert_output "dq-contract: $T/none.ndjson: No such file or directory"
+	run -2 dq contract lint "$T/none.json"
+	assert_output "dq-contract: $T/none.json: No such file or directory"
+	run -2 dq contract lint --strict "$C/lint/people.json"
+	assert_output "dq-contract: lint: the only option is --report
+dq-contract: try --help"
+	run -2 dq contract lint "$BATS_TEST_DIRNAME/../examples/contracts/person.json" --report /dev/full
+	run -2 bash -c '"$1/dq-contract" lint "$2" >/dev/full' _ "$DQ_BIN" "$C/lint/people.json"
+}
+
+@test "diff: fields and rules added and removed, each check loosened, tightened or changed" {
+	D=$C/diff
+	run -1 dq contract diff "$D/v1.json" "$D/v2.json"
+	assert_output 'version: "1" -> "2": changed
+fields.email.required: true -> (absent): loosened
+fields.email.pattern: "^[a-z]" -> "^[a-z0-9]": changed
+fields.email.description: (absent) -> "work e-mail": added
+fields.age.min: 0 -> 18: tightened
+fields.age.max: 120 -> 130: loosened
+fields.state.enum: "GU" removed: tightened
+fields.state.enum: "PR" added: loosened
+fields.state.severity: "warn" -> "error": tightened
+fields.fax: removed
+fields.dob.min: "1900-01-01" -> "1910-01-01": tightened
+fields.dob.max: "today" -> "today-18y": changed
+fields.phone: added
+rules.NULLS.max: 0.1 -> 0.05: tightened
+rules.ROWS.min: 100 -> 50: loosened
+rules.U.tolerance: 0.01 -> (absent): tightened
+rules.NOTX: added
+normalize.region: "US" -> "GB": changed'
+	# The other way round, every direction turns.
+	run -1 dq contract diff "$D/v2.json" "$D/v1.json"
+	assert_line 'fields.email.required: (absent) -> true: tightened'
+	assert_line 'fields.state.enum: "GU" added: loosened'
+	assert_line 'fields.state.severity: "error" -> "warn": loosened'
+	assert_line 'rules.U.tolerance: (absent) -> 0.01: loosened'
+	assert_line 'rules.NOTX: removed'
+	run -1 dq contract diff -o "$T/d.json" --format json "$D/v1.json" "$D/v2.json"
+	run -0 jq -c '[.a == "'"$D"'/v1.json", (.changes | length), .changes[6], .changes[1], ([.changes[].change] | group_by(.) | map([.[0], length]))]' "$T/d.json"
+	assert_output '[true,18,{"path":"fields.state.enum","change":"tightened","removed":"GU"},{"path":"fields.email.required","change":"loosened","from":true},[["added",3],["changed",4],["loosened",4],["removed",1],["tightened",6]]]'
+}
+
+@test "diff: no change exits 0 (key order, JSON or YAML); not_in values, per-check severities; trouble exits 2" {
+	run -0 dq contract diff "$BATS_TEST_DIRNAME/../examples/contracts/person.json" "$BATS_TEST_DIRNAME/../examples/contracts/person.yaml"
+	assert_output ""
+	echo '{"rules": {"N": {"check": "not_in", "field": "s", "values": ["a", "b"], "severity": "info"}}, "fields": {"s": {"not_in": ["x"], "required": false, "severity": {"not_in": "warn"}}}}' >"$T/a.json"
+	echo '{"fields": {"s": {"required": true, "not_in": ["x", "y"], "severity": {"not_in": "info"}}}, "rules": {"N": {"severity": "warn", "values": ["b", "c"], "field": "s", "check": "not_in"}}}' >"$T/b.json"
+	run -1 dq contract diff "$T/a.json" "$T/b.json"
+	# In A's order of sections and keys, then what B adds.
+	assert_output 'rules.N.values: "a" removed: loosened
+rules.N.values: "c" added: tightened
+rules.N.severity: "info" -> "warn": tightened
+fields.s.not_in: "y" added: tightened
+fields.s.required: false -> true: tightened
+fields.s.severity.not_in: "warn" -> "info": loosened'
+	run -2 dq contract diff "$T/a.json"
+	assert_output "dq-contract: diff: name two contracts, A and B
+dq-contract: try --help"
+	run -2 dq contract diff --format yaml "$T/a.json" "$T/b.json"
+	assert_output "dq-contract: diff: --format is text or json
+dq-contract: try --help"
+	run -2 dq contract diff "$T/a.json" "$T/none.json"
+	assert_output "dq-contract: $T/none.json: No such file or directory"
+	echo '{"fields": {"s": {"requird": true}}}' >"$T/typo.json"
+	run -2 dq contract diff "$T/a.json" "$T/typo.json"
+	assert_output "dq-contract: contract $T/typo.json: unknown key 'fields.s.requird'"
+	run -2 bash -c '"$1/dq-contract" diff "$2" "$3" >/dev/full' _ "$DQ_BIN" "$T/a.json" "$T/b.json"
+}
+
+@test "export --to tableschema: import, export, import gives the same contract but what is reported" {
+	run -0 dq contract import --from tableschema --resource orders -o "$T/c1.json" "$C/pkg/datapackage.json"
+	run -0 dq contract export --to tableschema -o "$T/ts.json" --report "$T/r.json" "$T/c1.json"
+	run -0 jq -c . "$T/ts.json"
+	assert_output '{"name":"orders","fields":[{"name":"order_id","type":"integer","constraints":{"minimum":1,"required":true}},{"name":"email","type":"string","format":"email","constraints":{"required":true}},{"name":"country","type":"string","constraints":{"pattern":"[A-Z]{2}"}},{"name":"status","type":"string","constraints":{"enum":["new","paid","shipped"]}},{"name":"amount","type":"number","constraints":{"minimum":0,"maximum":10000}},{"name":"placed","type":"date","constraints":{"minimum":"2020-01-01"}},{"name":"note","type":"string","description":"free text","constraints":{"maxLength":10}},{"name":"paid","type":"boolean"},{"name":"ref","type":"string","constraints":{"unique":true,"minLength":3}}],"primaryKey":["order_id"],"missingValues":["","NA"]}'
+	run -0 jq -r '.to, (.entries[] | "\(.path) \(.status)")' "$T/r.json"
+	assert_output "tableschema
+/fields/order_id/required approximate
+/fields/email/type approximate
+/fields/email/required approximate
+/fields/country/reference not translated
+/normalize/null_tokens approximate"
+	run -0 dq contract import --from tableschema -o "$T/c2.json" "$T/ts.json"
+	# The same contract but the one check reported: a lone Table Schema
+	# names no other resource for the foreign key.
+	run -0 jq -S 'del(.fields.country.reference)' "$T/c1.json"
+	want=$output
+	run -0 jq -S . "$T/c2.json"
+	assert_output "$want"
+	run -1 diff -q "$T/c1.json" "$T/c2.json"
+}
+
+@test "export --to tableschema: what a Table Schema cannot say is reported, patterns made whole-cell" {
+	run -0 dq contract export --to tableschema -o "$T/x.json" "$C/export-ts.json"
+	run -0 jq -c . "$T/x.json"
+	assert_output '{"name":"people","fields":[{"name":"id","type":"integer","constraints":{"required":true}},{"name":"email","type":"string","format":"email","constraints":{"pattern":".*(@example\\.org)"}},{"name":"code","type":"any"},{"name":"zip","type":"string"},{"name":"tags","type":"array","constraints":{"minLength":1}},{"name":"dob","type":"date"}],"primaryKey":["id"]}'
+	run -2 dq contract export --to tableschema --strict --report "$T/r.json" -o "$T/out.json" "$C/export-ts.json"
+	[ ! -e "$T/out.json" ]
+	run -0 jq -r '.entries[] | "\(.path) \(.status): \(.note)"' "$T/r.json"
+	assert_output "/fields/id/required approximate: dq's missing also takes a cell of white space only, which Table Schema's required lets pass
+/fields/email/type approximate: dq's email is RFC 5322's addr-spec (dq-normalize's rule)
+/fields/email/pattern approximate: the pattern is searched for in the value: XML Schema matches the whole cell, so it is wrapped in '.*', whose '.' does not match a line end
+/fields/email/severity not translated: Table Schema cannot say 'severity'
+/fields/code/pattern not translated: an anchor on one alternative: XML Schema has none
+/fields/zip/type not translated: Table Schema has no 'zip': only a string is asked for
+/fields/zip/not_in not translated: Table Schema cannot say 'not_in'
+/fields/addr.city not translated: a path into nested records: a Table Schema's fields are a flat table's columns
+/fields/dob/max not translated: Table Schema cannot say 'max'
+/rules/U2 not translated: Table Schema cannot say this rule (only a primary key or a one-field unique)
+/rules/E not translated: Table Schema cannot say this rule (only a primary key or a one-field unique)
+/normalize/region not translated: not a check Table Schema can say"
+	# Patterns: anchored whole, or wrapped; and each exported one matches
+	# (grep -xE, whole lines) the strings the contract's pattern finds.
+	for pv in '^(a|b)$ a|b' '^(a)(b)$ (a)(b)' 'a|b .*(a|b).*' '^ab$ ab' '^ab (ab).*' 'b$ .*(b)'; do
+		p=${pv%% *} want=${pv#* }
+		jq -n --arg p "$p" '{fields: {f: {pattern: $p}}}' >"$T/p.json"
+		run -0 dq contract export --to tableschema -o "$T/p.ts" "$T/p.json"
+		run -0 jq -r '.fields[0].constraints.pattern' "$T/p.ts"
+		assert_output "$want"
+		run -0 grep -cE "$p" <<<$'a\nb\nab\nxab\nabx\nba'
+		n=$output
+		run -0 grep -cxE "$want" <<<$'a\nb\nab\nxab\nabx\nba'
+		assert_output "$n"
+	done
+	run -2 dq contract export --to xsd "$C/export-ts.json"
+	assert_output "dq-contract: --to: 'xsd': expected jsonschema or tableschema
+dq-contract: try --help"
 }

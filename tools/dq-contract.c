@@ -3,7 +3,10 @@
  *
  * One command per verb: import reads a foreign schema (lib/contract/
  * import.h) and writes the dq contract with the same checks, and a
- * report of what could be translated only approximately or not at all.
+ * report of what could be translated only approximately or not at all;
+ * export goes the other way; lint (contract/lint.h) finds what would
+ * make a contract check less than it seems to; diff (contract/cdiff.h)
+ * says what changed between two versions.
  * This file is options and dispatch; docs/contract.md ("Importing and
  * exporting") has the mappings.
  */
@@ -14,37 +17,53 @@
 
 #include "cli/opt.h"
 #include "cli/run.h"
+#include "contract/cdiff.h"
 #include "contract/contract.h"
 #include "contract/import.h"
+#include "contract/lint.h"
+#include "contract/rules.h"
 #include "contract/yaml.h"
 #include "stream/out.h"
 
 static const char help[] =
 	"usage: dq-contract import --from FORMAT [OPTIONS] FILE\n"
-	"       dq-contract export --to jsonschema [OPTIONS] CONTRACT...\n"
+	"       dq-contract export --to FORMAT [OPTIONS] CONTRACT...\n"
+	"       dq-contract lint [--report FILE] CONTRACT [DATA...]\n"
+	"       dq-contract diff [--format json] [-o FILE] A B\n"
 	"\n"
 	"Write the dq contract that checks what the schema FILE says (JSON\n"
 	"or YAML; '-' for stdin), and report on stderr every construct\n"
 	"translated approximately or not at all, with its place in FILE\n"
-	"(a JSON pointer).  export writes the JSON Schema (2020-12) of the\n"
-	"contract's layers, merged, reporting what it cannot express.\n"
+	"(a JSON pointer).  export writes the JSON Schema (2020-12) or the\n"
+	"Table Schema of the contract's layers, merged, reporting what it\n"
+	"cannot express.\n"
+	"lint prints what is wrong with CONTRACT, one 'PATH: MESSAGE' line\n"
+	"each: unknown keys, rules on fields it does not define, patterns\n"
+	"that match nothing, bounds and enum values no value passes, and\n"
+	"with DATA (NDJSON, CSV or JSON files) the fields that never occur.\n"
+	"diff prints what changed from contract A to B, one line each:\n"
+	"fields and rules added or removed, each check loosened, tightened\n"
+	"or changed.\n"
 	"\n"
 	"      --from FORMAT     jsonschema (draft-04 to 2020-12), or\n"
 	"                        tableschema (a Frictionless Table Schema\n"
 	"                        or Data Package)\n"
 	"      --resource NAME   the Data Package's resource (default: the\n"
 	"                        only one)\n"
-	"      --to FORMAT       jsonschema (export)\n"
-	"      --format FMT      json (default) or yaml (import)\n"
+	"      --to FORMAT       jsonschema or tableschema (export)\n"
+	"      --format FMT      json (default) or yaml (import); text\n"
+	"                        (default) or json (diff)\n"
 	"  -o, --output FILE     write the contract there (default stdout)\n"
-	"      --report FILE     the report as a JSON document too\n"
+	"      --report FILE     the report (lint: the findings) as a JSON\n"
+	"                        document too\n"
 	"      --strict          exit 2, writing nothing, when the\n"
 	"                        report is not empty\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
 	"\n"
 	"Exit status: 0 written, 2 usage error, unreadable schema, or a\n"
-	"report under --strict.\n";
+	"report under --strict.  lint: 0 no finding, 1 findings, 2 trouble;\n"
+	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
 enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_RESOURCE, O_STRICT,
        O_TO };
@@ -64,8 +83,10 @@ static const struct option longopts[] = {
 
 static const char *const from_names[] = { "jsonschema", "tableschema",
 					   NULL };
-static const char *const to_names[] = { "jsonschema", NULL };
-static const char *const format_names[] = { "json", "yaml", NULL };
+static const char *const to_names[] = { "jsonschema", "tableschema",
+					 NULL };
+/* import: json, yaml; diff: text, json (the second json). */
+static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
 struct opts {
 	int from, format, strict, to;
@@ -78,6 +99,7 @@ options(struct opts *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;
+	o->format = -1;
 	o->from = -1;
 	o->to = -1;
 	while ((c = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
@@ -172,7 +194,7 @@ finish(const struct opts *o, struct dq_import *im, const cJSON *doc,
 	if (n && o->strict) {
 		dq_error("--strict: %d construct%s not translated exactly", n,
 			 n == 1 ? "" : "s");
-	} else if (o->format) {
+	} else if (o->format == 1) {
 		struct dq_buf b = DQ_BUF_INIT;
 		dq_yaml_emit(doc, &b);
 		write_doc(o->output, b.buf);
@@ -198,6 +220,8 @@ cmd_import(int argc, char **argv)
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
 			       "jsonschema, tableschema");
+	if (o.format == 2)
+		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
 		dq_usage_error("import: name one schema FILE");
 	const char *file = argv[optind];
@@ -226,6 +250,141 @@ cmd_import(int argc, char **argv)
 	return rc;
 }
 
+/* lint CONTRACT [DATA...]: the findings on stdout, one a line, and as
+ * a JSON document with --report; 0 none, 1 some, 2 trouble. */
+static int
+cmd_lint(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct dq_lint l;
+	cJSON *doc;
+
+	options(&o, argc, argv);
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.format >= 0 || o.strict ||
+	    o.output)
+		dq_usage_error("lint: the only option is --report");
+	if (optind >= argc)
+		dq_usage_error("lint: name the CONTRACT");
+	const char *file = argv[optind];
+	if (!(doc = dq_contract_read_doc(file)))
+		return 2;
+	const char *slash = strrchr(file, '/');
+	char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1) : 0);
+	dq_lint_init(&l);
+	dq_lint_contract(&l, doc, dir);
+	free(dir);
+	cJSON_Delete(doc);
+	int rc = 0;
+	if (optind + 1 < argc) {
+		struct dq_contract c;
+		struct dq_input in;
+		dq_contract_init(&c);
+		dq_input_init(&in);
+		in.files = argv + optind + 1;
+		in.nfiles = (size_t)(argc - optind - 1);
+		/* A contract the programs refuse: its findings say why. */
+		struct dq_buf quiet = DQ_BUF_INIT;
+		struct dq_buf *old = dq_error_capture(&quiet);
+		int bad = dq_contract_load(&c, argv + optind, 1, NULL, 0) ||
+			  dq_rules_check(&c);
+		dq_error_capture(old);
+		dq_buf_release(&quiet);
+		if (bad) {
+			dq_warn("lint: DATA not read: the contract does not "
+				"load");
+		} else if (dq_input_check(&in) || dq_lint_data(&l, &c, &in)) {
+			rc = 2;
+		} else if (l.rejected) {
+			dq_warn("lint: %llu line%s of DATA not records",
+				(unsigned long long)l.rejected,
+				l.rejected == 1 ? "" : "s");
+		}
+		dq_input_release(&in);
+		dq_contract_release(&c);
+	}
+	if (!rc) {
+		int n = cJSON_GetArraySize(l.findings);
+		struct dq_buf b = DQ_BUF_INIT;
+		dq_lint_text(&l, &b);
+		write_doc(NULL, b.buf);
+		dq_buf_release(&b);
+		if (o.report) {
+			cJSON *r = cJSON_CreateObject();
+			cJSON_AddStringToObject(r, "contract", file);
+			if (optind + 1 < argc) {
+				cJSON *d = cJSON_AddArrayToObject(r, "data");
+				for (int i = optind + 1; i < argc; i++)
+					cJSON_AddItemToArray(
+						d, cJSON_CreateString(argv[i]));
+				cJSON_AddNumberToObject(r, "records",
+							(double)l.records);
+			}
+			cJSON_AddItemToObject(r, "findings", l.findings);
+			l.findings = NULL;
+			char *text = print_json(r);
+			write_doc(o.report, text);
+			free(text);
+			cJSON_Delete(r);
+		}
+		if (dq_out_commit_all())
+			rc = 2;
+		else
+			rc = n > 0;
+	}
+	dq_lint_release(&l);
+	return rc;
+}
+
+/* diff A B: the changes from A to B, text or --format json; 0 none, 1
+ * some (as diff(1)), 2 trouble. */
+static int
+cmd_diff(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct dq_contract a, b;
+	struct dq_buf out = DQ_BUF_INIT;
+
+	options(&o, argc, argv);
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.strict || o.report)
+		dq_usage_error("diff: the only options are --format and -o");
+	if (o.format == 1)
+		dq_usage_error("diff: --format is text or json");
+	if (optind != argc - 2)
+		dq_usage_error("diff: name two contracts, A and B");
+	dq_contract_init(&a);
+	dq_contract_init(&b);
+	if (dq_contract_load(&a, argv + optind, 1, NULL, 0) ||
+	    dq_contract_load(&b, argv + optind + 1, 1, NULL, 0) ||
+	    dq_rules_check(&a) || dq_rules_check(&b)) {
+		dq_contract_release(&a);
+		dq_contract_release(&b);
+		return 2;
+	}
+	cJSON *ch = dq_contract_diff(dq_contract_declared(&a),
+				     dq_contract_declared(&b));
+	int n = cJSON_GetArraySize(ch);
+	if (o.format == 0) {
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "a", argv[optind]);
+		cJSON_AddStringToObject(r, "b", argv[optind + 1]);
+		cJSON_AddItemToObject(r, "changes", ch);
+		char *text = print_json(r);
+		dq_buf_addstr(&out, text);
+		free(text);
+		cJSON_Delete(r);
+	} else {
+		dq_contract_diff_text(ch, &out);
+		cJSON_Delete(ch);
+	}
+	write_doc(o.output, out.buf);
+	dq_buf_release(&out);
+	dq_contract_release(&a);
+	dq_contract_release(&b);
+	if (dq_out_commit_all())
+		return 2;
+	return n > 0;
+}
+
 static int
 cmd_export(int argc, char **argv)
 {
@@ -235,8 +394,9 @@ cmd_export(int argc, char **argv)
 
 	options(&o, argc, argv);
 	if (o.to < 0)
-		dq_usage_error("export: --to is required (jsonschema)");
-	if (o.from >= 0 || o.resource || o.format)
+		dq_usage_error("export: --to is required (jsonschema, "
+			       "tableschema)");
+	if (o.from >= 0 || o.resource || o.format >= 0)
 		dq_usage_error("export: --from, --resource and --format are "
 			       "for import");
 	if (optind >= argc)
@@ -246,7 +406,9 @@ cmd_export(int argc, char **argv)
 			     NULL, 0))
 		return 2;
 	dq_import_init(&im, argv[argc - 1]);
-	cJSON *schema = dq_export_jsonschema(&im, dq_contract_declared(&c));
+	const cJSON *doc = dq_contract_declared(&c);
+	cJSON *schema = o.to == 1 ? dq_export_tableschema(&im, doc)
+				  : dq_export_jsonschema(&im, doc);
 	int rc = finish(&o, &im, schema, argv[argc - 1], to_names[o.to]);
 	cJSON_Delete(schema);
 	dq_import_release(&im);
@@ -259,7 +421,7 @@ main(int argc, char **argv)
 {
 	dq_run_setup("dq-contract");
 	if (argc < 2)
-		dq_usage_error("name a command: import, export");
+		dq_usage_error("name a command: import, export, lint, diff");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(help, stdout);
 		return 0;
@@ -272,5 +434,10 @@ main(int argc, char **argv)
 		return cmd_import(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "export"))
 		return cmd_export(argc - 1, argv + 1);
-	dq_usage_error("'%s' is not a command (import, export)", argv[1]);
+	if (!strcmp(argv[1], "lint"))
+		return cmd_lint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
+	dq_usage_error("'%s' is not a command (import, export, lint, diff)",
+		       argv[1]);
 }

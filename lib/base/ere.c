@@ -420,6 +420,31 @@ dq_ere_match(const struct dq_ere *e, const char *s, size_t n)
 	return e->eol && (cur & e->last);
 }
 
+const char *
+dq_ere_skip_bracket(const char *p)
+{
+	/* "]" first is a member, and [:class:], [=x=], [.x.] hold a "]"
+	 * of their own. */
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			char c = p[1];
+			p += 2;
+			while (*p && !(*p == c && p[1] == ']'))
+				p++;
+			if (*p)
+				p += 2;
+		} else {
+			p++;
+		}
+	}
+	return *p ? p + 1 : p;
+}
+
 int
 dq_ere_backref(const char *p)
 {
@@ -429,28 +454,7 @@ dq_ere_backref(const char *p)
 				return p[1];
 			p += p[1] ? 2 : 1;
 		} else if (*p == '[') {
-			/* A bracket expression: "]" first is a member, and
-			 * [:class:], [=x=], [.x.] hold a "]" of their own. */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']') {
-				if (*p == '[' && (p[1] == ':' || p[1] == '=' ||
-						  p[1] == '.')) {
-					char c = p[1];
-					p += 2;
-					while (*p && !(*p == c && p[1] == ']'))
-						p++;
-					if (*p)
-						p += 2;
-				} else {
-					p++;
-				}
-			}
-			if (*p)
-				p++;
+			p = dq_ere_skip_bracket(p);
 		} else {
 			p++;
 		}

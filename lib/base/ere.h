@@ -51,4 +51,8 @@ int dq_ere_match(const struct dq_ere *e, const char *s, size_t n);
  */
 int dq_ere_backref(const char *pattern);
 
+/* p points at the '[' of a bracket expression: where it ends (after its
+ * ']', or at the NUL of an unterminated one). */
+const char *dq_ere_skip_bracket(const char *p);
+
 #endif

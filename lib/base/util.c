@@ -100,9 +100,25 @@ dq_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+static struct dq_buf *captured;
+
+struct dq_buf *
+dq_error_capture(struct dq_buf *to)
+{
+	struct dq_buf *old = captured;
+	captured = to;
+	return old;
+}
+
 void
 dq_verror(const char *what, const char *fmt, va_list ap)
 {
+	if (captured) {
+		dq_buf_addstr(captured, what ? what : "");
+		dq_buf_vaddf(captured, fmt, ap);
+		dq_buf_addch(captured, '\n');
+		return;
+	}
 	fprintf(stderr, "%s: %s", dq_progname, what ? what : "");
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -113,6 +129,7 @@ dq_die(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	captured = NULL;
 	dq_verror(NULL, fmt, ap);
 	va_end(ap);
 	exit(2);

@@ -49,6 +49,15 @@ void dq_verror(const char *what, const char *fmt, va_list ap);
 int dq_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "PROG: warning: MSG" to stderr. */
 void dq_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * While to is not NULL, dq_error and dq_warn append their message (no
+ * "PROG: " before it; dq_warn's "warning: " kept) and a newline to to
+ * instead of printing it: for a caller that reports a library's findings
+ * itself (dq-contract lint).  dq_die always prints.  Returns the previous
+ * target, to restore.  to is borrowed until replaced.
+ */
+struct dq_buf;
+struct dq_buf *dq_error_capture(struct dq_buf *to);
 
 struct dq_buf {
 	char *buf;  /* owned; NUL-terminated; never NULL after dq_buf_init */

@@ -17,6 +17,7 @@
 
 #include <xxhash.h>
 
+#include "base/edit.h"
 #include "contract/import.h"
 #include "contract/yaml.h"
 #include "stream/json.h"
@@ -306,6 +307,67 @@ check_keys(const cJSON *obj, const struct keyspec *spec, int map,
 			return -1;
 	}
 	return 0;
+}
+
+/* The key of spec nearest to key, when key could be a typo of it
+ * (base/edit.h), else NULL. */
+static const char *
+near_key(const struct keyspec *spec, const char *key)
+{
+	size_t best = SIZE_MAX;
+	const char *near = NULL;
+
+	for (const struct keyspec *s = spec; s->key; s++) {
+		size_t d = dq_edit_typo(key, s->key);
+		if (d < best) {
+			best = d;
+			near = s->key;
+		}
+	}
+	return near;
+}
+
+static size_t
+keys_each(const cJSON *obj, const struct keyspec *spec, int map,
+	  const char *path, dq_contract_key_fn fn, void *ctx)
+{
+	const cJSON *it;
+	size_t n = 0;
+
+	if (!cJSON_IsObject(obj)) {
+		fn(ctx, path, "must be an object", NULL);
+		return 1;
+	}
+	cJSON_ArrayForEach(it, obj)
+	{
+		struct dq_buf sub = DQ_BUF_INIT;
+		const struct keyspec *k = NULL;
+		dq_buf_addf(&sub, "%s%s%s", path, *path ? "." : "",
+			    it->string);
+		if (map) {
+			n += keys_each(it, spec, 0, sub.buf, fn, ctx);
+			dq_buf_release(&sub);
+			continue;
+		}
+		for (const struct keyspec *s = spec; s->key; s++)
+			if (!strcmp(s->key, it->string))
+				k = s;
+		if (!k) {
+			fn(ctx, sub.buf, "unknown key",
+			   near_key(spec, it->string));
+			n++;
+		} else if (k->sub) {
+			n += keys_each(it, k->sub, k->map, sub.buf, fn, ctx);
+		}
+		dq_buf_release(&sub);
+	}
+	return n;
+}
+
+size_t
+dq_contract_keys_each(const cJSON *doc, dq_contract_key_fn fn, void *ctx)
+{
+	return keys_each(doc, top_keys, 0, "", fn, ctx);
 }
 
 /* Merge src into dst (both objects); src items are moved or copied. */

@@ -59,6 +59,20 @@ cJSON *dq_contract_get(const struct dq_contract *c, const char *section);
 /* obj.key = v (the item is taken), replacing what was there. */
 void dq_contract_put(cJSON *obj, const char *key, cJSON *v);
 
+/*
+ * Walk doc (one contract document as written) through the schema of known
+ * keys as dq_contract_load does, but on past each problem: fn gets each
+ * key the schema does not know (path "fields.email.requird", what
+ * "unknown key", near the known key at that place one or two edits from
+ * it, or NULL) and each place that must be an object and is not (what
+ * "must be an object", near NULL).  Strings passed are borrowed for the
+ * call.  Returns the number of calls.
+ */
+typedef void (*dq_contract_key_fn)(void *ctx, const char *path,
+				   const char *what, const char *near);
+size_t dq_contract_keys_each(const cJSON *doc, dq_contract_key_fn fn,
+			     void *ctx);
+
 /* Read one document, JSON or YAML as a layer is read (strictly) but
  * without checking its keys: a tree owned by the caller, or NULL after
  * a message naming the file.  For foreign schemas (contract/import.h). */

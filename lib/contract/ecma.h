@@ -43,4 +43,10 @@ int dq_ecma_to_ere(const char *p, struct dq_buf *out, const char **why);
  */
 int dq_xsd_to_ere(const char *p, struct dq_buf *out, const char **why);
 
+/* An ERE as ECMA-262 (and XML Schema, but for '^' and '$', which are
+ * characters there): the same text but for bracket expressions, where
+ * POSIX takes ']' first and '\\' as characters.  Appended to o; -1 for a
+ * class name ([:alpha:]), which has no such form here. */
+int dq_ere_to_ecma(const char *p, struct dq_buf *o);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include "base/util.h"
 #include "contract/contract.h"
+#include "contract/ecma.h"
 
 struct ex {
 	struct dq_import *im;
@@ -72,10 +73,8 @@ node(cJSON *root, const char *path, cJSON **parent, char **last)
 	return at;
 }
 
-/* An ERE as ECMA-262: the same text but for bracket expressions, where
- * POSIX takes ']' first and '\' as characters.  -1 for a class name. */
-static int
-ere_to_ecma(const char *p, struct dq_buf *o)
+int
+dq_ere_to_ecma(const char *p, struct dq_buf *o)
 {
 	while (*p) {
 		if (*p == '\\' && p[1]) {
@@ -218,7 +217,7 @@ field(struct ex *x, const char *name, const cJSON *f, const char *ptr)
 		} else if ((!strcmp(k, "pattern") || !strcmp(k, "not_pattern")) &&
 			   cJSON_IsString(it)) {
 			struct dq_buf b = DQ_BUF_INIT;
-			if (ere_to_ecma(it->valuestring, &b)) {
+			if (dq_ere_to_ecma(it->valuestring, &b)) {
 				note(x, p, k, 0, "a POSIX class ([:alpha:]) "
 				     "has no ECMA-262 form here");
 			} else if (k[0] == 'p') {

@@ -60,6 +60,14 @@ cJSON *dq_import_tableschema(struct dq_import *im, const cJSON *doc,
  */
 cJSON *dq_export_jsonschema(struct dq_import *im, const cJSON *contract);
 
+/*
+ * The Frictionless Table Schema of what the contract checks, for the
+ * subset a Table Schema can say (the inverse of dq_import_tableschema);
+ * the rest is appended to im->report as dq_export_jsonschema does.  A
+ * new object owned by the caller.
+ */
+cJSON *dq_export_tableschema(struct dq_import *im, const cJSON *contract);
+
 /* For importers: append a report entry (status "approximate" when
  * approx, else "not translated") at the JSON pointer ptr. */
 void dq_import_note(struct dq_import *im, const char *ptr,

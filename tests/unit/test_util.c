@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "unit.h"
+#include "base/edit.h"
 #include "base/util.h"
 
 int
@@ -80,6 +81,23 @@ main(void)
 	UNIT_INT(dq_double_to_u64(1.5, &u), -1, "fraction");
 	UNIT_INT(dq_double_to_u64(HUGE_VAL, &u), -1, "infinity");
 	UNIT_INT(dq_double_to_u64(NAN, &u), -1, "NaN");
+
+	/* Messages captured for a caller that reports them itself. */
+	struct dq_buf cap = DQ_BUF_INIT;
+	UNIT_INT(dq_error_capture(&cap) == NULL, 1, "no capture before");
+	UNIT_INT(dq_error("field '%s': bad", "x"), -1, "error returns -1");
+	dq_warn("w %d", 2);
+	UNIT_INT(dq_error_capture(NULL) == &cap, 1, "capture restored");
+	UNIT_STR(cap.buf, "field 'x': bad\nwarning: w 2\n", "captured");
+	dq_buf_release(&cap);
+
+	/* Typos: at most 2 edits (a swap is one), under half the name. */
+	UNIT_INT((long)dq_edit_typo("requird", "required"), 1, "one left out");
+	UNIT_INT((long)dq_edit_typo("min_lenght", "min_length"), 1, "swap");
+	UNIT_INT(dq_edit_typo("ab", "ba") == SIZE_MAX, 1, "ab/ba: 1 edit of 2");
+	UNIT_INT(dq_edit_typo("abc", "xyz") == SIZE_MAX, 1, "not a typo");
+	UNIT_INT(dq_edit_typo("max", "min") == SIZE_MAX, 1, "2 of 3");
+	UNIT_INT(dq_edit_typo("", "a") == SIZE_MAX, 1, "empty");
 	dq_buf_release(&b);
 	return unit_done();
 }
