@@ -590,7 +590,7 @@ J
 	assert_output "dq-normalize: --previous absent: No such file or directory"
 }
 
-@test "--since and --watermark compare the field as the contract normalizes it (dmy dates, offsets), not its raw text; a value that is not a time is a counted, reported skip" {
+@test "--since and --watermark compare the field as the contract normalizes it (dmy dates, offsets), not its raw text; a value that is not a time goes to rejects with its line" {
 	cd "$T"
 	printf '{"fields":{"ts":{"type":"datetime","normalize":[{"datetime":{"order":"dmy"}}]}}}\n' >c.json
 	# As text "02/06" sorts before "12/05" and "30/04" after both; as
@@ -598,15 +598,16 @@ J
 	printf '%s\n' '{"id":1,"ts":"12/05/2026 10:00"}' '{"id":2,"ts":"02/06/2026 09:00"}' \
 		'{"id":3,"ts":"30/04/2026 23:00"}' '{"id":4,"ts":"2026-05-12T12:30:00+02:00"}' \
 		'{"id":5,"ts":"not a date"}' '{"id":6}' >a.ndjson
-	run -0 --separate-stderr dq normalize -q --no-lineage -c c.json --since ts=2026-05-12T10:15:00Z --summary s1 a.ndjson
+	run -1 --separate-stderr dq normalize -q --no-lineage -c c.json --since ts=2026-05-12T10:15:00Z --summary s1 --rejects rej a.ndjson
 	assert_output '{"id":2,"ts":"2026-06-02T09:00:00"}
 {"id":4,"ts":"2026-05-12T12:30:00+02:00"}
 {"id":6}'
-	[ "$stderr" = "dq-normalize: watermark field 'ts': 1 record whose value is not a time: skipped (counted unreadable)" ]
-	run -0 jq -c '[.counts.in, .counts.out, .counts.skipped, .watermark]' s1
-	assert_output '[6,3,3,{"field":"ts","since":"2026-05-12T10:15:00Z","new":"2026-06-02T09:00:00","selected":3,"skipped":3,"undated":1,"unreadable":1}]'
+	run -0 jq -c '[.line, .reason, .raw]' rej
+	assert_output '[5,"watermark field is not a time","{\"id\":5,\"ts\":\"not a date\"}"]'
+	run -0 jq -c '[.counts.in, .counts.out, .counts.rejected, .counts.skipped, .watermark]' s1
+	assert_output '[6,3,1,2,{"field":"ts","since":"2026-05-12T10:15:00Z","new":"2026-06-02T09:00:00","selected":3,"skipped":2,"undated":1,"unreadable":1}]'
 	# The state keeps the normalized time, which the next run reads.
-	run -0 --separate-stderr dq normalize -q --no-lineage -c c.json --watermark ts=wm.json a.ndjson
+	run -0 --separate-stderr dq normalize -q --no-lineage -c c.json --max-rejects 1 --watermark ts=wm.json a.ndjson
 	run -0 cat wm.json
 	assert_output '{"field":"ts","since":"2026-06-02T09:00:00"}'
 	printf '%s\n' '{"id":7,"ts":"01/06/2026 10:00"}' '{"id":8,"ts":"03/06/2026 08:00"}' >b.ndjson

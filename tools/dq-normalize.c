@@ -88,7 +88,8 @@ static const char help[] =
 	"      --since FIELD=TIME  only records whose FIELD, normalized as the\n"
 	"                        contract says (ISO 8601 time or epoch\n"
 	"                        seconds), is after TIME; the rest are\n"
-	"                        skipped (counted; not a time: unreadable)\n"
+	"                        skipped (counted); one that is no time\n"
+	"                        goes to rejects\n"
 	"      --watermark FIELD=FILE  TIME from FILE, the last successful\n"
 	"                        run's latest FIELD; rewritten on success\n"
 	"\n"
@@ -1026,7 +1027,6 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 {
 	struct worker *w = ws;
 
-	(void)reject;
 	w->seq = seq;
 	if (O.wm.field) {
 		/* The watermark field's value as the contract normalizes it
@@ -1042,7 +1042,12 @@ work_record(void *ws, struct dq_record *rec, const struct dq_item *it,
 			bad = steps_value(w, f, rec, &cur, &type) < 0;
 			wm = &cur;
 		}
-		if (!dq_watermark_select(&O.wm, wm, bad, &w->wm))
+		int sel = dq_watermark_select(&O.wm, wm, bad, &w->wm);
+		if (sel < 0) {
+			*reject = "watermark field is not a time";
+			return -1;
+		}
+		if (!sel)
 			return 0;
 	}
 	normalize_record(w, rec, it);
@@ -1278,12 +1283,6 @@ main(int argc, char **argv)
 
 	dq_par_run(&run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
 	run.n_skipped = O.wm.seen.skipped;
-	if (O.wm.seen.unreadable)
-		fprintf(stderr, "%s: watermark field '%s': %llu record%s "
-			"whose value is not a time: skipped (counted "
-			"unreadable)\n", dq_progname, O.wm.field,
-			(unsigned long long)O.wm.seen.unreadable,
-			O.wm.seen.unreadable == 1 ? "" : "s");
 	run.counts_skipped = O.wm.field != NULL;
 	int status = dq_run_finish(&run, summary_figures(), 0);
 	/* The watermark moves only when the run succeeded: a failed run is

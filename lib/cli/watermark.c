@@ -161,11 +161,10 @@ dq_watermark_select(const struct dq_watermark *w, const struct dq_member *m,
 	}
 	if (!ok) {
 		/* A time dq cannot read: neither taken nor dropped
-		 * silently, but skipped, counted and reported. */
+		 * silently; the caller rejects the record. */
 		s->unreadable++;
-		s->skipped++;
 		dq_buf_release(&b);
-		return 0;
+		return -1;
 	}
 	if (w->have_since && t <= w->since) {
 		s->skipped++;

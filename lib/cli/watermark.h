@@ -11,9 +11,9 @@
  * seconds since 1970, after the watermark; one at or before it is
  * skipped: counted, not written.  A record whose field is absent or null
  * is selected and counted as undated.  A value that is not a time, or
- * that its normalization could not read, is skipped and counted
- * unreadable (the caller reports it): neither taken nor dropped
- * silently.  The new watermark is the latest time among the
+ * that its normalization could not read, is counted unreadable and the
+ * caller sends the record to rejects (with its file, line and reason):
+ * neither taken nor dropped silently.  The new watermark is the latest time among the
  * selected records (the old one when none was), kept in a state file
  * ({"field":F,"since":T}) that is written, atomically, only when the run
  * succeeds: a run that fails leaves it, and its retry selects the same
@@ -64,7 +64,8 @@ int dq_watermark_load(struct dq_watermark *w);
 
 /* Is the record with watermark member m (NULL: absent; its value
  * normalized) selected?  bad: its normalization could not read it.  1 or
- * 0, counted in s (the caller's, one per thread). */
+ * 0, or -1 when the value is there but is no time (the caller sends the
+ * record to rejects), counted in s (the caller's, one per thread). */
 int dq_watermark_select(const struct dq_watermark *w, const struct dq_member *m,
 			int bad, struct dq_watermark_seen *s);
 
