@@ -1,8 +1,7 @@
 #!/usr/bin/env bats
 # dq-gen: determinism, shape of the output, the truth file, exit status.
 bats_require_minimum_version 1.5.0
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+load helpers
 
 DQ_BIN=${DQ_BIN:-$BATS_TEST_DIRNAME/../bin}
 G=$DQ_BIN/dq-gen

@@ -103,7 +103,7 @@ test_load(void)
 		 "unknown function");
 	UNIT_INT(rs.n, 1, "neither added");
 	for (int i = 1; i < DQ_BLOCKRULES_MAX; i++) {
-		char nm[8];
+		char nm[16];
 		snprintf(nm, sizeof(nm), "r%d", i);
 		dq_blockrules_add(&rs, nm, "x", 5, "t");
 	}
