@@ -641,6 +641,88 @@ exact_of() {
 	assert_output '[1,25000]'
 }
 
+# csv_hard FILE: a CSV file that is hard to cut: a byte order mark,
+# CRLF line ends, quoted fields holding line ends, doubled quotes and
+# commas, blank lines, and rows with malformed quoting (a quote inside an
+# unquoted field; text after a closing quote), whose rejection ends the
+# row at the end of its line.
+csv_hard() {
+	awk 'BEGIN {
+		printf "\357\273\277id,name,note,amount\r\n"
+		for (i = 1; i <= 6000; i++) {
+			k = i % 13
+			if (k == 1)
+				note = "\"line one\r\nline \"\"two\"\"\n3, with comma\""
+			else if (k == 4)
+				note = "bad\"quote"
+			else if (k == 7)
+				note = "\"closed\"junk"
+			else if (k == 9)
+				note = "\"\n\n1,\"\"2\"\",3\n\""
+			else
+				note = "plain " i
+			if (k == 11)
+				printf "\r\n"
+			printf "%d,\"N%d\",%s,%d.%02d\r\n", i, i % 97, note, i % 500, i % 100
+		}
+	}' >"$1"
+}
+
+@test "CSV is cut at row starts by the reader's quoting rules: --jobs N equals one process (issue 23)" {
+	csv_hard "$T/h.csv"
+	run -1 --separate-stderr dq profile --jobs 1 --summary "$T/s1" \
+		"$T/h.csv"
+	printf '%s\n' "$output" >"$T/one"
+	run -0 jq -c '[.processes, .counts.in, .counts.rejected, .counts.blank]' "$T/s1"
+	assert_output '[1,6000,924,461]'
+	exact_of "$T/one" >"$T/e1"
+	for j in 2 3 5 8; do
+		run -1 --separate-stderr dq profile --jobs "$j" \
+			--summary "$T/s$j" "$T/h.csv"
+		printf '%s\n' "$output" >"$T/many"
+		run -0 jq -c '[.processes, .counts.in, .counts.rejected, .counts.blank]' "$T/s$j"
+		assert_output "[$j,6000,924,461]"
+		exact_of "$T/many" >"$T/e2"
+		run -0 cmp "$T/e1" "$T/e2"
+	done
+	# A worker names a rejected row by its line in the whole file, as
+	# one process's rejects file does (--rejects keeps one process).
+	run -1 --separate-stderr dq profile --rejects "$T/rj" "$T/h.csv"
+	run -0 jq -r 'select(.raw | startswith("3033,")) | .line' "$T/rj"
+	assert_output 4434
+	run -1 --separate-stderr dq profile --jobs 4 "$T/h.csv"
+	[[ "$stderr" == *"h.csv:4434: malformed quoting"* ]]
+	# Regular stdin is cut the same way; --csv too.
+	run -1 --separate-stderr dq profile --jobs 3 --csv --summary "$T/si" \
+		<"$T/h.csv"
+	printf '%s\n' "$output" >"$T/many"
+	run -0 jq -c '.processes' "$T/si"
+	assert_output 3
+	exact_of "$T/many" >"$T/e2"
+	run -0 cmp "$T/e1" "$T/e2"
+}
+
+@test "CSV that cannot be cut is read by one process, saying why" {
+	printf 'a,b\n1,2\n3,4\n' >"$T/n.csv"
+	run -0 --separate-stderr dq profile --jobs 3 --no-header \
+		--summary "$T/s" "$T/n.csv"
+	assert_equal "$stderr" "dq-profile: $T/n.csv: CSV with no header row; read by one process"
+	run -0 jq -c '[.processes, .counts.in]' "$T/s"
+	assert_output '[1,3]'
+	printf 'a, b\n1, 2\n3, 4\n' >"$T/f.csv"
+	run -0 --separate-stderr dq profile --jobs 3 --delimiter ', ' \
+		--summary "$T/s" "$T/f.csv"
+	assert_equal "$stderr" "dq-profile: $T/f.csv: CSV with a delimiter of several bytes; read by one process"
+	printf '"a,b\n1,2\n' >"$T/u.csv"
+	run -2 --separate-stderr dq profile --jobs 3 "$T/u.csv"
+	[[ "$stderr" == *"CSV with a header row that never ends; read by one process"* ]]
+	printf 'a,b\r1,2\r3,4\r' >"$T/cr.csv"
+	run -0 --separate-stderr dq profile --jobs 3 --summary "$T/s" "$T/cr.csv"
+	assert_equal "$stderr" "dq-profile: $T/cr.csv: CSV whose line ends were not found, or are a lone CR; read by one process"
+	run -0 jq -c '[.processes, .counts.in]' "$T/s"
+	assert_output '[1,2]'
+}
+
 @test "GNU parallel --pipe with --partial and --merge equals one run" {
 	command -v parallel >/dev/null || skip "GNU parallel not installed"
 	dq gen -n 20000 --seed 11 >"$T/g.ndjson"

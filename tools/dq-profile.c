@@ -7,8 +7,8 @@
  * suggested contract (profile/suggest.h), or with --partial the state
  * itself (profile/partial.h), which --merge turns back into state and
  * combines; drift checks (profile/drift.h) add anomalies.  One large
- * NDJSON file is read by several processes (cli/split.h).  docs/profile.md
- * describes the document.
+ * NDJSON or CSV file is read by several processes (cli/split.h).
+ * docs/profile.md describes the document.
  */
 #include <math.h>
 #include <stdio.h>
@@ -48,8 +48,8 @@ static const char help[] =
 	"      --examples N      examples per issue (0-25, default 5)\n"
 	"      --shapes N        value shapes per field (1-25, default 10)\n"
 	"      --seed N          seed of the sample (default 1)\n"
-	"      --jobs N          processes over a regular, uncompressed NDJSON file\n"
-	"                        (1-64, at most 16 run;\n"
+	"      --jobs N          processes over a regular, uncompressed NDJSON or\n"
+	"                        CSV file (1-64, at most 16 run;\n"
 	"                        default: the online CPUs, at most 4)\n"
 	"\n"
 	"Drift and contracts:\n"

@@ -1,5 +1,6 @@
 /*
- * split.c - one NDJSON file read by several processes (see split.h).
+ * split.c - one NDJSON or CSV file read by several processes (see
+ * split.h).
  *
  * Why processes: a program whose state has a mergeable text form (the
  * profile's partial state) already combines states exactly, so a worker
@@ -8,7 +9,9 @@
  * the merge is the code the program's own merge option tests.
  *
  * The file is cut at line starts near equal shares (empty shares are
- * dropped); worker k reads [cut[k], cut[k+1]) with line numbers that go
+ * dropped); a CSV file at row starts, found by stream/csv's dq_csv_cuts
+ * with the reader's own quoting rules, and every range after the first
+ * reads the header row before its own bytes; worker k reads [cut[k], cut[k+1]) with line numbers that go
  * on from the lines before its range, so messages and rejects name the
  * same lines as one process would.  The first range is read by the
  * calling process, while the workers run.  A worker writes
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli/split.h"
+#include "stream/csv.h"
 
 
 /* Offset just past the first "\n" at or after off (size if none). */
@@ -140,8 +144,7 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 		jobs = DQ_SPLIT_MAX_JOBS;
 	int is_stdin = run->in.nfiles == 0 ||
 		       (run->in.nfiles == 1 && !strcmp(run->in.files[0], "-"));
-	if (jobs < 2 || run->in.nfiles > 1 || run->rejects_path ||
-	    run->in.format == DQ_FMT_CSV)
+	if (jobs < 2 || run->in.nfiles > 1 || run->rejects_path)
 		return 0;
 	/* Only a regular file is cut; anything else (a FIFO above all) is
 	 * not opened here, so the one reader is the one that reads it.  A
@@ -161,8 +164,9 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 	if (fd < 0)
 		return 0;
 	const char *why = NULL;
+	int kind = 0;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    !dq_input_cuttable(fd, &why) ||
+	    !(kind = dq_input_cuttable(fd, run->in.format, &why)) ||
 	    (!forced && (uint64_t)st.st_size < DQ_SPLIT_MIN_BYTES)) {
 		/* Say why when several processes were asked for, or would
 		 * have been used for a file this size. */
@@ -174,16 +178,37 @@ dq_split_run(struct dq_run *run, long long jobs, int forced,
 		close(fd);
 		return 0;
 	}
-	/* Cut at line starts near equal shares; empty shares are dropped. */
-	cut[0] = 0;
-	for (long long k = 1; k < jobs; k++) {
-		uint64_t c = line_start_after(fd, (uint64_t)st.st_size *
-					      (uint64_t)k / (uint64_t)jobs - 1,
-					      (uint64_t)st.st_size);
-		if (c > cut[n] && c < (uint64_t)st.st_size)
-			cut[++n] = c;
+	/* Cut at line starts (CSV: row starts after the header) near equal
+	 * shares; empty shares are dropped. */
+	uint64_t want[DQ_SPLIT_MAX_JOBS], at[DQ_SPLIT_MAX_JOBS], header = 0;
+	for (long long k = 1; k < jobs; k++)
+		want[k - 1] = (uint64_t)st.st_size * (uint64_t)k / (uint64_t)jobs;
+	if (kind == 2) {
+		why = dq_csv_cuts(&run->in.csv, fd, (uint64_t)st.st_size, want,
+				  (size_t)(jobs - 1), at, &header);
+		if (why) {
+			dq_log(run, "info", "read", "%s: CSV with %s; read by "
+			       "one process", is_stdin ? "-" : run->in.files[0],
+			       why);
+			close(fd);
+			return 0;
+		}
+	} else {
+		for (long long k = 1; k < jobs; k++)
+			at[k - 1] = line_start_after(fd, want[k - 1] - 1,
+						     (uint64_t)st.st_size);
 	}
+	cut[0] = 0;
+	for (long long k = 1; k < jobs; k++)
+		if (at[k - 1] > cut[n] && at[k - 1] < (uint64_t)st.st_size)
+			cut[++n] = at[k - 1];
 	cut[++n] = (uint64_t)st.st_size;
+	if (kind == 2) {
+		/* Every range is read as CSV; those after the first read the
+		 * header row first. */
+		run->in.format = DQ_FMT_CSV;
+		run->in.csv_header = header;
+	}
 	/* n ranges: this process takes the first. */
 	fflush(NULL);
 	for (int k = 1; k < n; k++) {

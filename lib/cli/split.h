@@ -47,9 +47,10 @@ struct dq_split_work {
  * Read run's one input file with up to jobs processes (at most
  * DQ_SPLIT_MAX_JOBS).  Returns 0, having read nothing, when splitting
  * does not apply: fewer than 2 jobs, not exactly one input file, --rejects,
- * CSV, not a regular file (standard input is one when it is redirected
- * from a file and read from its start), not NDJSON, or smaller than
- * DQ_SPLIT_MIN_BYTES unless forced.  Else the number of processes that
+ * not a regular file (standard input is one when it is redirected from a
+ * file and read from its start), neither NDJSON nor CSV that can be cut
+ * (stream/input.h's dq_input_cuttable, stream/csv.h's dq_csv_cuts; the
+ * reason is logged), or smaller than DQ_SPLIT_MIN_BYTES unless forced.  Else the number of processes that
  * read a range (1 or more) when every range was read and merged, -1 when
  * a worker failed (its state is not merged).
  */

@@ -105,6 +105,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/strmap.h"
 #include "base/util.h"
@@ -1020,4 +1021,153 @@ uint64_t
 dq_csv_blank_lines(const struct dq_csv *c)
 {
 	return c->blank;
+}
+
+/* The states of dq_csv_cuts' machine. */
+enum cut_state {
+	CUT_FIELD,  /* at the start of a field */
+	CUT_PLAIN,  /* in an unquoted field */
+	CUT_QUOTED, /* in a quoted field */
+	CUT_QUOTE,  /* a quote in a quoted field: closing, or "" */
+	CUT_CR,     /* a CR after a closing quote: LF must follow */
+	CUT_BAD     /* malformed quoting: the row ends with the line */
+};
+
+const char *
+dq_csv_cuts(const struct dq_csv_opts *o, int fd, uint64_t size,
+	    const uint64_t *want, size_t nwant, uint64_t *cut,
+	    uint64_t *header_end)
+{
+	enum { BLOCK = 1 << 20 };
+	const char *d = o->delim ? o->delim : ",";
+	const unsigned char dc = (unsigned char)d[0];
+	unsigned char stop[256] = { 0 };
+	unsigned char head[4] = { 0 };
+	enum cut_state st = CUT_FIELD;
+	uint64_t off = 0, row = 0;
+	size_t k = 0;
+	int have_header = 0, bad_row = 0;
+	unsigned char prev = 0;
+	const char *why = NULL;
+	char *b;
+
+	*header_end = 0;
+	if (dq_csv_opts_check(o) || strlen(d) != 1)
+		return "a delimiter of several bytes";
+	/* Without a header, the first well-formed row fixes the number of
+	 * fields: a range would not know it. */
+	if (o->no_header)
+		return "no header row";
+	stop[dc] = stop['"'] = stop['\n'] = 1;
+	b = dq_xmalloc(BLOCK);
+	while (off < size && k < nwant) {
+		size_t want_n = size - off < BLOCK ? (size_t)(size - off) : BLOCK;
+		ssize_t r = pread(fd, b, want_n, (off_t)off);
+		if (r <= 0) {
+			why = "a read error";
+			break;
+		}
+		if (!off)
+			memcpy(head, b, r < 4 ? (size_t)r : 4);
+		const unsigned char *p = (const unsigned char *)b;
+		const unsigned char *e = p + r;
+		while (p < e) {
+			unsigned char c;
+			switch (st) {
+			case CUT_PLAIN:
+				while (p < e && !stop[*p])
+					p++;
+				if (p == e)
+					continue;
+				break;
+			case CUT_QUOTED: {
+				const unsigned char *x =
+					memchr(p, '"', (size_t)(e - p));
+				if (!x) {
+					p = e;
+					continue;
+				}
+				p = x + 1;
+				st = CUT_QUOTE;
+				continue;
+			}
+			case CUT_BAD: {
+				const unsigned char *x =
+					memchr(p, '\n', (size_t)(e - p));
+				if (!x) {
+					p = e;
+					continue;
+				}
+				p = x;
+				break;
+			}
+			default:
+				break;
+			}
+			c = *p;
+			if (c == '\n' && st != CUT_QUOTED) {
+				/* The row begun at row ends here. */
+				uint64_t at = off + (uint64_t)(p - (const unsigned char *)b);
+				if (!have_header) {
+					uint64_t len = at - row;
+					if (prev == '\r' && len)
+						len--;
+					if (!row && len >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3))
+						len -= 3;
+					if (st == CUT_BAD || bad_row) {
+						why = "a malformed header row";
+						goto done;
+					}
+					if (len) {
+						have_header = 1;
+						*header_end = at + 1;
+					}
+				}
+				row = at + 1;
+				st = CUT_FIELD;
+				bad_row = 0;
+				while (have_header && k < nwant && want[k] <= row)
+					cut[k++] = row;
+				prev = c;
+				p++;
+				continue;
+			}
+			switch (st) {
+			case CUT_FIELD:
+				st = c == '"' ? CUT_QUOTED
+				     : c == dc ? CUT_FIELD : CUT_PLAIN;
+				break;
+			case CUT_PLAIN:
+				if (c == dc)
+					st = CUT_FIELD;
+				else if (c == '"')
+					st = CUT_BAD;
+				break;
+			case CUT_QUOTE:
+				st = c == '"' ? CUT_QUOTED
+				     : c == dc ? CUT_FIELD
+				     : c == '\r' ? CUT_CR : CUT_BAD;
+				break;
+			case CUT_CR:
+				st = CUT_BAD; /* not LF: that was handled above */
+				break;
+			default:
+				break;
+			}
+			if (st == CUT_BAD)
+				bad_row = 1;
+			prev = c;
+			p++;
+		}
+		if (p > (const unsigned char *)b)
+			prev = p[-1];
+		off += (uint64_t)r;
+	}
+	if (!why && !have_header)
+		why = "a header row that never ends";
+done:
+	free(b);
+	while (k < nwant)
+		cut[k++] = size;
+	return why;
 }

@@ -181,6 +181,31 @@ const char *dq_csv_error(const struct dq_csv *c);
 uint64_t dq_csv_blank_lines(const struct dq_csv *c);
 
 /*
+ * Row starts for reading a CSV file in byte ranges (cli/split.c): the
+ * rows as this reader finds them, without parsing a field.  fd is the
+ * regular file, size its length.  *header_end is set to the offset just
+ * past the header row (the first non-blank row), and
+ * for each want[i] (ascending) cut[i] to the first row start at or after
+ * want[i] that follows the header, or size when there is none.  Returns
+ * NULL, or a static text saying why the file cannot be cut so (a
+ * delimiter of several bytes; no header row, where the first well-formed
+ * row fixes the number of fields; a header row that is malformed or never
+ * ends; a read error).  One pass over the bytes up to the last cut, a
+ * megabyte of memory.
+ *
+ * How the rows are found: a state machine over the bytes with the
+ * reader's strict rules (see csv.c): a quote opens a quoted field only at
+ * a field's start; in a quoted field "" is a quote and a quote followed
+ * by the delimiter, LF or CR LF closes it; anything else after a closing
+ * quote, and a quote inside an unquoted field, is malformed quoting,
+ * which ends the row at the end of that line, as the reader does when it
+ * rejects the row and starts afresh with the next line.
+ */
+const char *dq_csv_cuts(const struct dq_csv_opts *o, int fd, uint64_t size,
+			const uint64_t *want, size_t nwant, uint64_t *cut,
+			uint64_t *header_end);
+
+/*
  * Writing: append one CSV cell of text s (n bytes) to out, RFC 4180:
  * quoted when it holds delim, a quote, CR or LF, quotes doubled.  With
  * protect, a cell a spreadsheet would run as a formula gets a leading '

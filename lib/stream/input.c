@@ -117,6 +117,35 @@ dq_input_check(struct dq_input *in)
 	return 0;
 }
 
+/* A CSV byte range: the parser reads the file's header row first, from
+ * bytes [0, in->csv_header), numbered from line 1 (none of it counted). */
+static int
+csv_header(struct dq_input *in)
+{
+	size_t n = (size_t)in->csv_header, got = 0;
+	char *h = dq_xmalloc(n);
+	int rc = 0;
+
+	while (got < n) {
+		ssize_t r = pread(in->fd, h + got, n - got, (off_t)got);
+		if (r <= 0) {
+			rc = dq_error("%s: header row: %s", in->name,
+				      r ? strerror(errno) : "end of file");
+			break;
+		}
+		got += (size_t)r;
+	}
+	if (!rc) {
+		size_t bom = n >= 3 && !memcmp(h, "\xEF\xBB\xBF", 3) ? 3 : 0;
+		in->csvp = dq_csv_new(&in->csv);
+		if (dq_csv_feed(in->csvp, h + bom, n - bom, 1))
+			rc = dq_error("%s:1: %s", in->name,
+				      dq_csv_error(in->csvp));
+	}
+	free(h);
+	return rc;
+}
+
 /* Open the next input; 1 opened, 0 none left, -1 error. */
 static int
 open_next(struct dq_input *in)
@@ -170,6 +199,9 @@ open_next(struct dq_input *in)
 		in->lineno = in->start_line;
 		if (in->cur == DQ_FMT_AUTO)
 			in->cur = DQ_FMT_NDJSON;
+		if (in->start && in->cur == DQ_FMT_CSV && in->csv_header &&
+		    csv_header(in))
+			return -1;
 	}
 	/* The file's first bytes say whether it is compressed or binary;
 	 * a byte range after its start or a chunk of a larger file
@@ -758,7 +790,7 @@ opens_document(const char *p, size_t n)
 }
 
 int
-dq_input_cuttable(int fd, const char **why)
+dq_input_cuttable(int fd, enum dq_format format, const char **why)
 {
 	unsigned char b[DQ_SOURCE_PEEK];
 	ssize_t r = pread(fd, b, sizeof(b), 0);
@@ -785,7 +817,21 @@ dq_input_cuttable(int fd, const char **why)
 	ssize_t i = r >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) ? 3 : 0;
 	while (i < r && is_ws((char)b[i]))
 		i++;
-	if (i == r || (b[i] != '{' && b[i] != '['))
+	if (i == r)
+		return 0;
+	if (format == DQ_FMT_CSV ||
+	    (format == DQ_FMT_AUTO && b[i] != '{' && b[i] != '[')) {
+		/* The line end is decided as read_line decides it; a lone
+		 * CR, or none in what was read, is not cut. */
+		char eol = '\n';
+		if (!find_eol((const char *)b, (size_t)r, &eol) || eol != '\n') {
+			*why = "CSV whose line ends were not found, or are a "
+			       "lone CR";
+			return 0;
+		}
+		return 2;
+	}
+	if (b[i] != '{' && b[i] != '[')
 		return 0;
 	/* The first line decides, as dq_input_next's detection does; one
 	 * longer than what was read is one NDJSON record. */

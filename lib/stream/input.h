@@ -71,6 +71,10 @@ struct dq_input {
 	 * NDJSON unless forced. */
 	uint64_t start, stop;
 	long start_line;
+	/* A byte range of a CSV file (format DQ_FMT_CSV): its header row is
+	 * bytes [0, csv_header) of the file, read before the range (0: no
+	 * header row is read). */
+	uint64_t csv_header;
 	/* The records are the elements of the array at this path of object
 	 * keys in each JSON document ("records" for {"records": [...]},
 	 * "data.items"), as Airtable's, Salesforce's and most REST APIs'
@@ -123,12 +127,15 @@ void dq_input_release(struct dq_input *in);
 /* Check every named file can be opened for reading; -1 with a message. */
 int dq_input_check(struct dq_input *in);
 /*
- * Can byte ranges of the regular file fd be read as NDJSON (each range
- * cut at a line start, cli/split)?  1 when it starts as NDJSON text; 0
- * when not: CSV, empty, or (with *why set to static text saying why)
- * compressed, binary or a JSON document.
+ * Can byte ranges of the regular file fd be read on their own (cli/split)?
+ * format is the one asked for (DQ_FMT_AUTO: detect).  1 when it is NDJSON
+ * text (each range cut at a line start); 2 when it is CSV (each range cut
+ * at a row start: stream/csv.h's dq_csv_cuts) with LF or CR LF line ends;
+ * 0 when not: empty, or (with *why set to static text saying why)
+ * compressed, binary, a JSON document, or CSV whose lines end in a lone
+ * CR.
  */
-int dq_input_cuttable(int fd, const char **why);
+int dq_input_cuttable(int fd, enum dq_format format, const char **why);
 /*
  * Where byte col of it->text is in its file: the byte offset, the line
  * and the 1-based column.  (Only a JSON document's records are not their

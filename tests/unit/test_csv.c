@@ -11,6 +11,10 @@
 
 #include "stream/csv.h"
 #include "unit.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "base/util.h"
 
 #define MAX_ROWS 16
@@ -790,6 +794,21 @@ same_result(const struct result *a, const struct result *b)
 	return 1;
 }
 
+/* Append parts random pieces of alpha to in[*n, cap), as many as fit. */
+static void
+random_text(char *in, size_t cap, size_t *n, const char *const *alpha,
+	    size_t nalpha, size_t parts)
+{
+	for (size_t k = 0; k < parts; k++) {
+		const char *a = alpha[unit_pick((unsigned)nalpha)];
+		size_t l = strlen(a);
+		if (*n + l >= cap)
+			break;
+		memcpy(in + *n, a, l);
+		*n += l;
+	}
+}
+
 /*
  * The fast path (rows without quotes or CR, csv.c's fast_row) against
  * libcsv for every row, on random files over an alphabet that makes
@@ -811,15 +830,8 @@ test_fast_path_matches_libcsv(void)
 	for (int t = 0; t < trials; t++) {
 		char in[256];
 		size_t n = 0, parts = 1 + unit_pick(40);
-		for (size_t k = 0; k < parts; k++) {
-			const char *a = alpha[unit_pick(
-				sizeof(alpha) / sizeof(*alpha))];
-			size_t l = strlen(a);
-			if (n + l >= sizeof(in))
-				break;
-			memcpy(in + n, a, l);
-			n += l;
-		}
+		random_text(in, sizeof(in), &n, alpha,
+			    sizeof(alpha) / sizeof(*alpha), parts);
 		const char *d = delims[unit_pick(4)];
 		int latin1 = unit_pick(4) == 0, nohdr = unit_pick(4) == 0;
 		struct result fast, ref;
@@ -843,6 +855,144 @@ test_fast_path_matches_libcsv(void)
 	UNIT_INT(differ, 0, what);
 }
 
+/* Serialise the rows of parser c into out: per row its JSON or its
+ * reason, its raw bytes and its line. */
+static void
+dump_rows(struct dq_csv *c, struct dq_buf *out)
+{
+	struct dq_csv_row row;
+
+	while (dq_csv_next(c, &row)) {
+		if (row.json)
+			dq_buf_add(out, row.json, row.json_len);
+		else
+			dq_buf_addf(out, "! %s", row.reason);
+		dq_buf_addch(out, '|');
+		dq_buf_add(out, row.raw, row.raw_len);
+		dq_buf_addf(out, "|%ld\n", row.line);
+	}
+}
+
+/* Parse b[from, to) line by line, lines numbered from line + 1, after
+ * the header b[0, header) when header > 0; the rows into out.  Returns
+ * -1 on a fatal error. */
+static int
+parse_range(const struct dq_csv_opts *o, const char *b, size_t from,
+	    size_t to, size_t header, long line, struct dq_buf *out)
+{
+	struct dq_csv *c = dq_csv_new(o);
+	int rc = 0;
+
+	if (header && dq_csv_feed(c, b, header, 1) < 0)
+		rc = -1;
+	while (!rc && from < to) {
+		const char *nl = memchr(b + from, '\n', to - from);
+		size_t len = nl ? (size_t)(nl - b - from) + 1 : to - from;
+		if (dq_csv_feed(c, b + from, len, ++line) < 0)
+			rc = -1;
+		dump_rows(c, out);
+		from += len;
+	}
+	if (!rc && dq_csv_finish(c) < 0)
+		rc = -1;
+	dump_rows(c, out);
+	dq_csv_free(c);
+	return rc;
+}
+
+/*
+ * dq_csv_cuts against the reader: on random files (the alphabet of the
+ * fast path test, quotes, line ends and junk after quotes frequent), the
+ * rows of the ranges it cuts, each read with the header first, are the
+ * rows of the whole file: the same JSON, raw bytes, reasons and lines.
+ */
+static void
+test_cuts_match_reader(void)
+{
+	static const char *const alpha[] = {
+		"a", "b", "xyz", ",", ",", ";", " ", "\"", "\"\"", "\"x",
+		"\n", "\n", "\n", "\r\n", "\r", "\xc3\xa9", "1", "\t",
+	};
+	static const char *const delims[] = { ",", "\t", ";" };
+	const int trials = 5000;
+	int differ = 0, first = -1, cut_some = 0;
+	char path[] = "/tmp/dq-test-cuts.XXXXXX";
+	int fd = mkstemp(path);
+
+	UNIT_OK(fd >= 0, "temporary file");
+	if (fd < 0)
+		return;
+	unlink(path);
+	for (int t = 0; t < trials; t++) {
+		char in[512];
+		size_t n = 0, parts = 1 + unit_pick(120);
+		static const char *const heads[] = { "h1,h2\n", "\n\"h,1\",h2\r\n",
+						     "h1;\"h\n2\"\n", "" };
+		const char *h = heads[unit_pick(4)];
+		memcpy(in, h, strlen(h));
+		n = strlen(h);
+		random_text(in, sizeof(in), &n, alpha,
+			    sizeof(alpha) / sizeof(*alpha), parts);
+		struct dq_csv_opts o;
+		dq_csv_opts_init(&o);
+		o.delim = delims[unit_pick(3)];
+		o.no_header = 0;
+		uint64_t want[3], cut[3], header;
+		for (int k = 0; k < 3; k++)
+			want[k] = (uint64_t)n * (uint64_t)(k + 1) / 4;
+		if (ftruncate(fd, 0) || pwrite(fd, in, n, 0) != (ssize_t)n)
+			break;
+		if (dq_csv_cuts(&o, fd, n, want, 3, cut, &header))
+			continue; /* a bad header: one process, whole */
+		struct dq_buf whole = DQ_BUF_INIT, parts_out = DQ_BUF_INIT;
+		if (parse_range(&o, in, 0, n, 0, 0, &whole) == 0) {
+			uint64_t at[5] = { 0, cut[0], cut[1], cut[2], n };
+			int bad = 0;
+			for (int k = 0; k < 4 && !bad; k++) {
+				if (at[k + 1] < at[k])
+					at[k + 1] = at[k];
+				if (at[k] == at[k + 1])
+					continue;
+				if (k && at[k] < n)
+					cut_some = 1;
+				long line = 0;
+				for (uint64_t i = 0; i < at[k]; i++)
+					line += in[i] == '\n';
+				bad = parse_range(&o, in, at[k], at[k + 1],
+						  at[k] ? header : 0, line,
+						  &parts_out) < 0;
+			}
+			if (bad || whole.len != parts_out.len ||
+			    memcmp(whole.buf, parts_out.buf, whole.len)) {
+				differ++;
+				if (first < 0)
+					first = t;
+			}
+		}
+		dq_buf_release(&whole);
+		dq_buf_release(&parts_out);
+	}
+	close(fd);
+	char what[120];
+	snprintf(what, sizeof(what),
+		 "ranges cut by dq_csv_cuts read as the whole file on %d "
+		 "random files (first difference: trial %d)", trials, first);
+	UNIT_INT(differ, 0, what);
+	UNIT_OK(cut_some, "some files were cut");
+	/* A delimiter of several bytes is not cut. */
+	struct dq_csv_opts o;
+	dq_csv_opts_init(&o);
+	o.delim = ", ";
+	uint64_t w = 1, c, hd;
+	UNIT_STR(dq_csv_cuts(&o, 0, 0, &w, 1, &c, &hd),
+		 "a delimiter of several bytes", "several-byte delimiter");
+	/* Nor a file without a header row. */
+	o.delim = NULL;
+	o.no_header = 1;
+	UNIT_STR(dq_csv_cuts(&o, 0, 0, &w, 1, &c, &hd), "no header row",
+		 "no header row");
+}
+
 int
 main(void)
 {
@@ -858,5 +1008,6 @@ main(void)
 	test_escape_positions();
 	test_huge();
 	test_fast_path_matches_libcsv();
+	test_cuts_match_reader();
 	return unit_done();
 }
