@@ -1,6 +1,8 @@
-// bench-duckdb.js - DuckDB's SUMMARIZE over an NDJSON file, for scripts/bench.
+// bench-duckdb.js - DuckDB's SUMMARIZE over an NDJSON or CSV file, for
+// scripts/bench.
 // Usage: node scripts/bench-duckdb.js FILE [NODE_PATH_DIR]
-//   Loads FILE with read_ndjson (types detected by DuckDB) and runs
+//   Loads FILE with read_csv when its name ends in .csv, else with
+//   read_ndjson (gzip detected by DuckDB; types detected by DuckDB), and runs
 //   SUMMARIZE on it: per column min, max, approximate distinct count,
 //   average, standard deviation, quartiles, count and null percentage.
 //   Prints the number of summary rows on stderr.  DuckDB uses every core.
@@ -22,8 +24,9 @@ const { DuckDBInstance } = require(modDir ?
 	const db = await DuckDBInstance.create(':memory:');
 	const con = await db.connect();
 	const quoted = "'" + file.replace(/'/g, "''") + "'";
+	const reader = /\.csv$/.test(file) ? 'read_csv' : 'read_ndjson';
 	const r = await con.runAndReadAll(
-		`SUMMARIZE SELECT * FROM read_ndjson(${quoted})`);
+		`SUMMARIZE SELECT * FROM ${reader}(${quoted})`);
 	process.stderr.write(`duckdb: ${r.getRows().length} columns\n`);
 })().catch((e) => {
 	process.stderr.write(`duckdb: ${e.message}\n`);
