@@ -252,13 +252,16 @@ static void
 find_slots(struct dq_check *ck)
 {
 	const int watch = ck->rs->watch_others;
-	for (size_t i = 0; i < ck->rs->nslots; i++) {
-		ck->rs->slots[i].mi = -1;
-		ck->rs->slots[i].mp = NULL;
-		ck->rs->slots[i].have = 0;
+	struct dq_slot *const slots = ck->rs->slots;
+	const size_t nslots = ck->rs->nslots, nmem = ck->rec->n;
+	const struct dq_member *const mem = ck->rec->m;
+	for (size_t i = 0; i < nslots; i++) {
+		slots[i].mi = -1;
+		slots[i].mp = NULL;
+		slots[i].have = 0;
 	}
-	for (size_t i = 0; i < ck->rec->n; i++) {
-		const struct dq_member *m = &ck->rec->m[i];
+	for (size_t i = 0; i < nmem; i++) {
+		const struct dq_member *m = &mem[i];
 		const char *k = m->key;
 		size_t n = m->keylen;
 		int j;
@@ -287,9 +290,9 @@ find_slots(struct dq_check *ck)
 			}
 		}
 		if (j >= 0) {
-			ck->rs->slots[j].mi = (long)i;
-			ck->rs->slots[j].mp = m;
-			ck->rs->slots[j].seen = 1;
+			slots[j].mi = (long)i;
+			slots[j].mp = m;
+			slots[j].seen = 1;
 		} else if (watch) {
 			if (m->flags & DQ_M_KEY_ESC)
 				note_other(ck, ck->tbuf.buf, ck->tbuf.len);
@@ -597,7 +600,7 @@ fail(struct dq_check *ck, struct dq_rule *r, const char *v, size_t vn, enum dq_m
 		v = "null";
 		vn = 4;
 	}
-	if (dq_pii_any() && dq_pii_hides(rule_pii(ck, r))) {
+	if (ck->pii && dq_pii_hides(rule_pii(ck, r))) {
 		dq_buf_reset(&ck->pibuf);
 		dq_pii_render_json(dq_pii_active(), rule_pii(ck, r), v, vn,
 				   &ck->pibuf);
@@ -1402,6 +1405,7 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 	ck->rec = rec;
 	ck->line = line;
 	ck->seq = seq;
+	ck->pii = dq_pii_any();
 	find_slots(ck);
 	if (ck->rs->npslots)
 		find_paths(ck);
@@ -1414,8 +1418,10 @@ dq_check_record(struct dq_check *ck, struct dq_record *rec, long line,
 	dq_buf_reset(&ck->vbuf);
 	dq_buf_add(&ck->vbuf, "\"violations\":[", 14);
 
-	for (size_t ri = 0; ri < ck->rs->nrules; ri++) {
-		struct dq_rule *r = &ck->rs->rules[ri];
+	struct dq_rule *const rules = ck->rs->rules;
+	const size_t nrules = ck->rs->nrules;
+	for (size_t ri = 0; ri < nrules; ri++) {
+		struct dq_rule *r = &rules[ri];
 		if (r->has_if && !cond_holds(ck, &r->cond))
 			continue;
 		if (r->each) {

@@ -42,6 +42,8 @@ struct dq_check {
 	struct dq_out *vfile;  /* the --violations file, fd -1 for none */
 	char *jrunid;          /* the run id as a JSON string (owned) */
 	long long examples;    /* examples kept per rule */
+	int pii;               /* the contract marks sensitive fields
+				* (dq_pii_any), asked once per record */
 	long long max_keys;    /* distinct keys a uniqueness rule may hold */
 
 	/* The current record's result: the _dq member text being built

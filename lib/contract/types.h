@@ -170,10 +170,11 @@ dq_e164_valid(const char *s, size_t n)
 {
 	size_t main = n, i;
 
-	/* A loop, not memmem: the numbers are short. */
-	for (i = 0; i + 5 <= n; i++)
-		if (s[i] == ';' && !memcmp(s + i + 1, "ext=", 4)) {
-			main = i;
+	/* memchr for the rare ';', not memmem: the numbers are short. */
+	for (const char *x = s; n >= 5 && (x = memchr(x, ';', n - 4 - (size_t)(x - s)));
+	     x++)
+		if (!memcmp(x + 1, "ext=", 4)) {
+			main = (size_t)(x - s);
 			break;
 		}
 	if (main < n) {
