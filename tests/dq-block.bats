@@ -482,6 +482,11 @@ p3 p4 w"
 	assert_output '[13,0]'
 	run -2 --separate-stderr dq block --rule w=name:words --min-weight -1 \
 		"$B/products.ndjson"
+	# Given without a token rule, it would apply to nothing.
+	run -2 --separate-stderr dq block --rule name --min-weight 3 \
+		"$B/products.ndjson"
+	assert_equal "$stderr" "dq-block: --min-weight: no token rule to apply it to"
+	assert_equal "$output" ""
 }
 
 @test "token rules: the guard skips each token's block alone" {

@@ -594,6 +594,11 @@ main(int argc, char **argv)
 	}
 	if (dq_blockrules_index(&B.rules))
 		return 2;
+	if (O.min_weight >= 0 && !dq_blockrules_any_tokens(&B.rules)) {
+		fprintf(stderr, "%s: --min-weight: no token rule to apply it "
+			"to\n", dq_progname);
+		return 2;
+	}
 	for (size_t r = 0; (O.emit || O.from) && r < B.rules.n; r++)
 		if (B.rules.r[r].tokens) {
 			fprintf(stderr, "%s: rule '%s': token keys (%s) work "

@@ -21,6 +21,11 @@
 
 #define REC_BITS 30
 
+/* Weights are kept as floats (7 digits): a sum within EPS of the
+ * threshold reaches it, so that a bound met exactly on paper (a token of
+ * n records against ln(N / n)) is met in the program too. */
+#define EPS 1e-6
+
 void
 dq_blocktok_init(struct dq_blocktok *t, size_t rule, double min_weight)
 {
@@ -186,7 +191,7 @@ shared(const struct dq_blocktok *t, size_t i, size_t j, uint64_t from)
 int
 dq_blocktok_agree(const struct dq_blocktok *t, size_t i, size_t j)
 {
-	return shared(t, i, j, 0) >= t->threshold;
+	return shared(t, i, j, 0) + EPS >= t->threshold;
 }
 
 uint64_t
@@ -213,7 +218,7 @@ dq_blocktok_pairs(struct dq_blocktok *t, int mode,
 				s = shared(t, i, j, t->bh[blk]);
 				if (s < 0)
 					continue;
-				if (s < t->threshold) {
+				if (s + EPS < t->threshold) {
 					t->pruned++;
 					continue;
 				}

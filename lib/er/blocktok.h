@@ -13,7 +13,8 @@
  *
  * (its inverse document frequency: N the records with a token under the
  * rule, n_t those with t), and a pair is kept when the weights of all
- * the kept tokens its two records share add up to min_weight.  The
+ * the kept tokens its two records share add up to min_weight (to within
+ * 10^-6: the weights are floats).  The
  * default, ln(N) / 2, keeps a pair when its shared tokens are together
  * as rare as one token of sqrt(N) records.  Why that bound: two records
  * drawn at random both hold t with probability (n_t / N)^2, so they share
