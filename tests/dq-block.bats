@@ -467,6 +467,10 @@ p3 p4 w"
 	assert_output '[["w",10,10,6,6,25,7,0,1151],["c",4,1,0,1,3,0,0,693]]'
 	run -0 jq -c '[.blocking.pairs, .blocking.possible_pairs]' "$T/s.json"
 	assert_output '[6,45]'
+	run -0 --separate-stderr dq block --rule w=name:words --stats \
+		"$B/products.ndjson"
+	[[ "$stderr" == *"dq-block: rule w: 6 pairs (6 found), 10 blocks, 0 skipped; 25 tokens, 7 pairs pruned under weight 1.151"* ]]
+	[[ "$stderr" == *"dq-block: block w 'camera': 4 records"* ]]
 }
 
 @test "token rules: --min-weight sets the threshold" {
