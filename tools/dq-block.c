@@ -28,6 +28,13 @@
  * link mode "a" comes from the first file, and in incremental mode from
  * --existing when the pair crosses.
  *
+ * A token rule (its key words, qgrams(N), codes or surnames of a field:
+ * lib/er/blocktok.c) puts a record in one block per token, guards each
+ * token's block, and writes a pair, in the block of the first kept token
+ * its records share, only when the IDF weights of all the kept tokens
+ * they share reach --min-weight; pairs stay unique across exact and
+ * token rules (found_before asks both kinds).  One pass only.
+ *
  * --slim embeds only the id, the fields the contract's compare section
  * compares and the _dq of a record without an id (the pair marked
  * "slim":true): half the bytes, which is most of the cost downstream;

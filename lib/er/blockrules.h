@@ -5,7 +5,8 @@
  * (max_block).  The rules come from --rule values or from the contract's
  * "blocking" section (docs/blocking.md); their distinct key parts are
  * computed once per record (struct dq_blockkey_set).  A key is kept as
- * its 64-bit XXH3 hash, 0 meaning "no key".
+ * its 64-bit XXH3 hash, 0 meaning "no key"; a token rule's (its key a
+ * token function, er/blocktok.h) is always 0, its tokens kept apart.
  *
  * The figures of the run live here too, so that the in-memory pass and
  * the two-pass --from-keys fill the same summary: per rule the records
