@@ -769,6 +769,7 @@ pair() {
 		pair a3 b3 0.96 match
 		pair a4 b4 0.98 match	# kept (unless a person decides below)
 		pair a4 b5 0.80 review
+		pair a1 b1 0.99 match	# the same pair again ties with nothing
 	} >"$T/pairs"
 	# Without the option, chains of matches join them.
 	run -0 --separate-stderr dq merge --map "$T/map" "$T/pairs"

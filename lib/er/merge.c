@@ -491,7 +491,8 @@ apply_decisions(struct dq_merge *m)
  * score; one below the best of either record is dropped (LOST); one at
  * the best of both that another edge ties goes to review (TIED).  A
  * person's match (pinned) counts as better than any score and is never
- * dropped; undone edges do not compete.  This is the mutual best match
+ * dropped; undone edges do not compete.  A tie is with another record:
+ * the same pair given twice is one candidate.  This is the mutual best match
  * rule: it needs no order, so the result does not depend on the input's.
  */
 static void
@@ -500,6 +501,7 @@ one_to_one(struct dq_merge *m)
 	size_t n = m->t.n;
 	double *best = dq_xmalloc((n + 1) * sizeof(*best));
 	uint32_t *nbest = dq_xcalloc(n + 1, sizeof(*nbest));
+	uint32_t *with = dq_xmalloc((n + 1) * sizeof(*with)); /* best's end */
 	const uint32_t out = DQ_MERGE_EDGE_UNDONE;
 
 	for (size_t i = 0; i < n; i++)
@@ -510,11 +512,12 @@ one_to_one(struct dq_merge *m)
 		if (e->flags & out)
 			continue;
 		for (int end = 0; end < 2; end++) {
-			uint32_t x = end ? e->b : e->a;
+			uint32_t x = end ? e->b : e->a, y = end ? e->a : e->b;
 			if (s > best[x]) {
 				best[x] = s;
 				nbest[x] = 1;
-			} else if (s == best[x]) {
+				with[x] = y;
+			} else if (s == best[x] && y != with[x]) {
 				nbest[x]++;
 			}
 		}
@@ -533,6 +536,7 @@ one_to_one(struct dq_merge *m)
 	}
 	free(best);
 	free(nbest);
+	free(with);
 }
 
 /* Give every cluster its stable id (er/clusterid.h). */
