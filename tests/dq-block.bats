@@ -444,3 +444,136 @@ rec-10-dup-0 rec-10-org national_id,last_dob,first_dob,names_year,names_day,last
 	run -0 jq -c '[.a.id, .b.id]' <<<"$output"
 	assert_output '["1","2"]'
 }
+
+# ---- Token rules (words, qgrams, codes, surnames) ----
+# products.ndjson, 10 records: N = 10, default min_weight ln(10)/2 = 1.151;
+# a word in 2 records weighs ln(10/2) = 1.609, in 4 (camera, for) 0.916.
+
+@test "token rules: a rare shared word pairs, a common word alone is pruned, a model code" {
+	run_pairs --rule w=name:words --rule c=name:codes \
+		--summary "$T/s.json" "$B/products.ndjson"
+	# p3-p5, p3-p6, p4-p6, p5-p6 share only 'camera', p7-p10, p8-p9,
+	# p8-p10 only 'for': pruned.  'digital' + 'camera' (p4-p5), 'for' +
+	# 'windows' (p7-p8) reach 1.151.  The code pslx350h (PSLX350H,
+	# PS-LX350H) is shared by 2 of the 4 records with a code: ln(4/2) =
+	# 0.693 = ln(4)/2, so c agrees on p1-p2 and lists itself there.
+	assert_output "p4 p5 w
+p9 p10 w
+p1 p2 w,c
+p7 p8 w
+p7 p9 w
+p3 p4 w"
+	run -0 jq -c '[.blocking.rules[] | [.name, .keyed, .blocks, .pairs, .found, .tokens, .pruned, .skipped_blocks, (.min_weight * 1000 | round)]]' "$T/s.json"
+	assert_output '[["w",10,10,6,6,25,7,0,1151],["c",4,1,0,1,3,0,0,693]]'
+	run -0 jq -c '[.blocking.pairs, .blocking.possible_pairs]' "$T/s.json"
+	assert_output '[6,45]'
+	run -0 --separate-stderr dq block --rule w=name:words --stats \
+		"$B/products.ndjson"
+	[[ "$stderr" == *"dq-block: rule w: 6 pairs (6 found), 10 blocks, 0 skipped; 25 tokens, 7 pairs pruned under weight 1.151"* ]]
+	[[ "$stderr" == *"dq-block: block w 'camera': 4 records"* ]]
+}
+
+@test "token rules: --min-weight sets the threshold" {
+	# p1-p2 share sony + turntable (3.22), p3-p4 canon + powershot +
+	# camera (4.13); every other pair weighs 2.53 or less.
+	run_pairs --rule w=name:words --min-weight 3 "$B/products.ndjson"
+	assert_output "p1 p2 w
+p3 p4 w"
+	# 0: every pair sharing a word, the 6 above and the 7 pruned.
+	run -0 --separate-stderr dq block --rule w=name:words --min-weight 0 \
+		--summary "$T/s.json" "$B/products.ndjson"
+	run -0 jq -c '[.blocking.pairs, .blocking.rules[0].pruned]' "$T/s.json"
+	assert_output '[13,0]'
+	run -2 --separate-stderr dq block --rule w=name:words --min-weight -1 \
+		"$B/products.ndjson"
+	# Given without a token rule, it would apply to nothing.
+	run -2 --separate-stderr dq block --rule name --min-weight 3 \
+		"$B/products.ndjson"
+	assert_equal "$stderr" "dq-block: --min-weight: no token rule to apply it to"
+	assert_equal "$output" ""
+}
+
+@test "token rules: the guard skips each token's block alone" {
+	run_pairs --rule w=name:words --max-block 3 --summary "$T/s.json" \
+		"$B/products.ndjson"
+	# 'for' and 'camera' (4 records each) are skipped; the pairs that
+	# also share a rare word stay, those that shared only them are gone.
+	assert_output "p4 p5 w
+p9 p10 w
+p1 p2 w
+p3 p4 w
+p7 p8 w
+p7 p9 w"
+	run -0 jq -c '[.blocking.rules[] | [.blocks, .pairs, .tokens, .pruned, .skipped_blocks, .skipped_records]], .blocking.skipped_blocks' "$T/s.json"
+	assert_output '[[8,6,25,0,2,8]]
+[{"rule":"w","key":"for","size":4},{"rule":"w","key":"camera","size":4}]'
+	run -0 --separate-stderr dq block --rule w=name:words --max-block 3 \
+		"$B/products.ndjson"
+	[[ "$stderr" == *"rule 'w': block 'camera' of 4 records skipped (--max-block 3)"* ]]
+}
+
+@test "token and exact rules: each pair once, listed by every rule that finds it" {
+	run_pairs --rule 'x=name:first(5)' --rule w=name:words \
+		"$B/products.ndjson"
+	assert_output "p1 p2 x,w
+p3 p4 x,w
+p7 p9 x,w
+p4 p5 w
+p9 p10 w
+p7 p8 w"
+	run_pairs --rule w=name:words --rule 'x=name:first(5)' \
+		"$B/products.ndjson"
+	assert_output "p4 p5 w
+p9 p10 w
+p1 p2 w,x
+p7 p8 w
+p7 p9 w,x
+p3 p4 w,x"
+}
+
+@test "token rules in link mode: pairs across the files, weights over both" {
+	jq -c 'select(.id | test("^p[13579]$"))' "$B/products.ndjson" >"$T/a.ndjson"
+	jq -c 'select(.id | test("^p[13579]$") | not)' "$B/products.ndjson" >"$T/b.ndjson"
+	run_pairs --rule w=name:words --link --summary "$T/s.json" \
+		"$T/a.ndjson" "$T/b.ndjson"
+	# p7-p9 is inside one file; the pairs across that share only
+	# 'camera' or 'for' (p3-p6, p5-p6, p7-p10, p9-p8) are pruned.
+	assert_output "p5 p4 w
+p9 p10 w
+p1 p2 w
+p7 p8 w
+p3 p4 w"
+	run -0 jq -c '[.blocking.rules[0] | .found, .pruned]' "$T/s.json"
+	assert_output '[5,4]'
+}
+
+@test "token rules: author surnames and q-grams" {
+	printf '%s\n' '{"id":"b1","authors":"J. Smith and A. O'"'"'Brien"}' \
+		'{"id":"b2","authors":"Smith, J.; O'"'"'Brien, A."}' \
+		'{"id":"b3","authors":"K. Smith, L. Jones"}' \
+		'{"id":"b4","authors":"M. Jones"}' \
+		'{"id":"b5","authors":"P. Lee"}' >"$T/au.ndjson"
+	# N = 5, min_weight 0.805: smith (3 records) weighs 0.511 and alone
+	# is pruned (b1-b3, b2-b3); obrien and jones (2) weigh 0.916.
+	run_pairs --rule s=authors:surnames --rule 'q=authors:qgrams(3)' \
+		--summary "$T/s.json" "$T/au.ndjson"
+	assert_output "b1 b2 s,q
+b3 b4 s,q
+b1 b3 q
+b2 b3 q"
+	run -0 jq -c '[.blocking.rules[] | [.name, .tokens, .pruned, .found]]' "$T/s.json"
+	assert_output '[["s",4,2,2],["q",18,0,4]]'
+}
+
+@test "token rules: two passes refuse them; a token function is its key's only part" {
+	run -2 --separate-stderr dq block --rule w=name:words --emit-keys \
+		"$B/products.ndjson"
+	assert_equal "$stderr" "dq-block: rule 'w': token keys (name:words) work in one pass only, not with --emit-keys"
+	assert_equal "$output" ""
+	run -2 --separate-stderr dq block --rule w=name:words --from-keys \
+		"$B/products.ndjson"
+	assert_equal "$stderr" "dq-block: rule 'w': token keys (name:words) work in one pass only, not with --from-keys"
+	run -2 --separate-stderr dq block --rule 'w=name:words,id' \
+		"$B/products.ndjson"
+	assert_equal "$stderr" "dq-block: --rule: rule 'w': token function 'words' must be the key's only part"
+}

@@ -755,3 +755,45 @@ groups() {
 	run -2 --separate-stderr dq merge -c "$T/bad.json" "$T/none"
 	assert_equal "$stderr" "dq-merge: contract: 'identity.source' must be a field name"
 }
+
+# pair A B SCORE DECISION: a scored pair line of two minimal records.
+pair() {
+	printf '{"a":{"id":"%s"},"b":{"id":"%s"},"_dq":{"score":%s,"decision":"%s"}}\n' "$@"
+}
+
+@test "--one-to-one: each record keeps its best match; losers dropped, ties to review" {
+	{
+		pair a1 b1 0.99 match	# a1's best, b1's only: kept
+		pair a1 b2 0.97 match	# below a1's best: dropped
+		pair a2 b3 0.96 match	# b3 has two at 0.96: both to review
+		pair a3 b3 0.96 match
+		pair a4 b4 0.98 match	# kept (unless a person decides below)
+		pair a4 b5 0.80 review
+		pair a1 b1 0.99 match	# the same pair again ties with nothing
+	} >"$T/pairs"
+	# Without the option, chains of matches join them.
+	run -0 --separate-stderr dq merge --map "$T/map" "$T/pairs"
+	run -0 groups "$T/map"
+	assert_output "$(printf '%s\n' 'a1 b1 b2' 'a2 a3 b3' 'a4 b4' b5)"
+	run -0 --separate-stderr dq merge --one-to-one --map "$T/map" \
+		--review "$T/review" --log "$T/log" --summary "$T/sum" "$T/pairs"
+	run -0 groups "$T/map"
+	assert_output "$(printf '%s\n' 'a1 b1' a2 a3 'a4 b4' b2 b3 b5)"
+	run -0 jq -c '.merge.cut | [.one_to_one, .one_to_one_tie]' "$T/sum"
+	assert_output '[1,2]'
+	run -0 jq -c 'select(.members == ["a1","b1"]) | .cut' "$T/log"
+	assert_output '[{"a":"a1","b":"b2","score":0.97,"why":"one_to_one"}]'
+	run -0 jq -c '[.a.id, .b.id, ._dq.score, ._dq.decision, ._dq.cut]' "$T/review"
+	assert_output '["a2","b3",0.96,"match","one_to_one"]
+["a3","b3",0.96,"match","one_to_one"]
+["a4","b5",0.8,"review",null]'
+	# A person's match beats every score: a4-b5 wins, a4-b4 is dropped.
+	printf '%s\n' '{"a":"a4","b":"b5","decision":"match"}' >"$T/dec"
+	run -0 --separate-stderr dq merge --one-to-one --decisions "$T/dec" \
+		--map "$T/map" --summary "$T/sum" "$T/pairs"
+	run -0 groups "$T/map"
+	assert_line 'a4 b5'
+	assert_line 'b4'
+	run -0 jq -c '.merge.cut | [.one_to_one, .one_to_one_tie]' "$T/sum"
+	assert_output '[2,2]'
+}

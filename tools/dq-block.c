@@ -28,6 +28,13 @@
  * link mode "a" comes from the first file, and in incremental mode from
  * --existing when the pair crosses.
  *
+ * A token rule (its key words, qgrams(N), codes or surnames of a field:
+ * lib/er/blocktok.c) puts a record in one block per token, guards each
+ * token's block, and writes a pair, in the block of the first kept token
+ * its records share, only when the IDF weights of all the kept tokens
+ * they share reach --min-weight; pairs stay unique across exact and
+ * token rules (found_before asks both kinds).  One pass only.
+ *
  * --slim embeds only the id, the fields the contract's compare section
  * compares and the _dq of a record without an id (the pair marked
  * "slim":true): half the bytes, which is most of the cost downstream;
@@ -54,6 +61,7 @@
 #include "er/blockrec.h"
 #include "er/blockrules.h"
 #include "er/blocks.h"
+#include "er/blocktok.h"
 #include "er/fsmodel.h"
 #include "er/keyfile.h"
 #include "er/keyline.h"
@@ -87,7 +95,12 @@ static const char help[] =
 	"                        email_local email_domain digits last_digits(N)\n"
 	"                        sorted_tokens.  A+B:FUNCTION applies it to\n"
 	"                        fields A and B and sorts the results.  NAME\n"
-	"                        defaults to r1, r2, ...\n"
+	"                        defaults to r1, r2, ...  Token functions\n"
+	"                        (a key's only part) give a key per token:\n"
+	"                        words qgrams(N) codes surnames\n"
+	"      --min-weight W    token rules: pair records whose shared rare\n"
+	"                        tokens weigh W or more, each ln(N / records\n"
+	"                        holding it) (default ln(N) / 2)\n"
 	"  -m, --max-block N     skip blocks of more than N records (default\n"
 	"                        blocking.max_block, else 1000)\n"
 	"      --link            two files: pairs only across them\n"
@@ -108,6 +121,7 @@ enum {
 	O_EXISTING,
 	O_FROM,
 	O_LINK,
+	O_MINW,
 	O_SLIM,
 	O_STATS
 };
@@ -118,6 +132,7 @@ static const struct option longopts[] = {
 	{ "from-keys", no_argument, NULL, O_FROM },
 	{ "link", no_argument, NULL, O_LINK },
 	{ "max-block", required_argument, NULL, 'm' },
+	{ "min-weight", required_argument, NULL, O_MINW },
 	{ "rule", required_argument, NULL, 'r' },
 	{ "slim", no_argument, NULL, O_SLIM },
 	{ "stats", no_argument, NULL, O_STATS },
@@ -128,10 +143,11 @@ static struct {
 	char **cli; /* --rule values */
 	size_t ncli;
 	long long max_block;
+	double min_weight; /* token rules' threshold; < 0: ln(N) / 2 */
 	int set_max;
 	int link, emit, from, slim, stats;
 	const char *existing;
-} O = { .max_block = 1000 };
+} O = { .max_block = 1000, .min_weight = -1 };
 
 /* The state of a run. */
 static struct {
@@ -140,6 +156,8 @@ static struct {
 	struct dq_blockrec emb;       /* how records are embedded */
 	struct dq_fs_model cmp;       /* --slim: the compared fields */
 	struct dq_blockrec_store st;  /* one pass: the records */
+	struct dq_blocktok tok[DQ_BLOCKRULES_MAX]; /* token rules' tokens */
+	struct dq_buf keys[DQ_BLOCKRULES_MAX];     /* a record's key texts */
 	int mode;                     /* DQ_BLOCKS_* */
 	size_t first_new;             /* --existing: the first new file */
 } B;
@@ -168,6 +186,8 @@ option(void *ctx, int code, const char *arg)
 	case O_LINK:
 		O.link = 1;
 		return 0;
+	case O_MINW:
+		return dq_opt_double("min-weight", arg, 0, 1e9, &O.min_weight);
 	case O_SLIM:
 		O.slim = 1;
 		return 0;
@@ -220,6 +240,8 @@ read_records(void)
 	struct dq_run *run = B.run;
 	struct dq_record rec;
 
+	int tokens = dq_blockrules_any_tokens(&B.rules);
+
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0) {
 		unsigned char src = side();
@@ -229,7 +251,11 @@ read_records(void)
 							 src == DQ_KEYLINE_NEW))
 			dq_die("%s:%ld: record longer than 4 GB",
 			       run->item.file, run->item.line);
-		dq_blockrules_keys(&B.rules, &rec, h, NULL);
+		dq_blockrules_keys(&B.rules, &rec, h, tokens ? B.keys : NULL);
+		for (size_t r = 0; tokens && r < B.rules.n; r++)
+			if (B.rules.r[r].tokens)
+				dq_blocktok_add(&B.tok[r], B.keys[r].buf,
+						B.keys[r].len);
 	}
 	dq_record_release(&rec);
 }
@@ -269,16 +295,81 @@ guard(void *ctx, size_t r, size_t first, size_t size)
 	return skip;
 }
 
+/* A token block: its rule, first record and token hash. */
+struct tokblock {
+	size_t ri[2]; /* as stored_key reads them */
+	uint64_t h;
+};
+
+/* The display key of a token block: the token among the tokens of its
+ * first record whose hash is the block's. */
+static char *
+stored_token(void *arg)
+{
+	const struct tokblock *tb = arg;
+	char *all = stored_key((void *)tb->ri), *t = all, *e;
+	uint64_t h = tb->h;
+
+	for (; *t; t = *e ? e + 1 : e) {
+		e = t + strcspn(t, " ");
+		if (dq_blocktok_hash(t, (size_t)(e - t)) == h) {
+			char *d = dq_xstrndup(t, (size_t)(e - t));
+			free(all);
+			return d;
+		}
+	}
+	return all;
+}
+
+/* The guard of a token rule: each token's block alone. */
+static int
+token_guard(void *ctx, size_t r, size_t first, size_t size, uint64_t hash)
+{
+	struct tokblock tb = { { r, first }, hash };
+	int skip = size > (size_t)B.rules.r[r].max_block;
+
+	dq_blockrules_note_block(&B.rules, r, size, skip, stored_token, &tb);
+	if (skip)
+		skip_block(r, size, stored_token, &tb);
+	return skip;
+}
+
+/* Did token rule q find the pair (i, j)? */
+static int
+token_found(size_t q, size_t i, size_t j)
+{
+	return B.rules.r[q].tokens && dq_blocktok_agree(&B.tok[q], i, j);
+}
+
+/* Did a rule before rule *ctx find the pair (i, j)?  An exact rule did
+ * when its keys agree, a token rule when the pair reaches its weight. */
+static int
+found_before(void *ctx, size_t i, size_t j)
+{
+	size_t r = *(const size_t *)ctx, nr = B.rules.n;
+
+	if (dq_blocks_found_before(r, B.st.key + i * nr, B.st.key + j * nr))
+		return 1;
+	for (size_t q = 0; q < r; q++)
+		if (token_found(q, i, j))
+			return 1;
+	return 0;
+}
+
 static void
 pair_stored(void *ctx, size_t i, size_t j)
 {
 	size_t r = *(const size_t *)ctx, nr = B.rules.n;
+	uint64_t also = 0;
 
+	for (size_t q = r + 1; q < nr; q++)
+		if (token_found(q, i, j))
+			also |= (uint64_t)1 << q;
 	dq_blockrules_write_pair(&B.rules, &B.run->out.b,
 				 dq_blockrec_store_text(&B.st, i), B.st.len[i],
 				 dq_blockrec_store_text(&B.st, j), B.st.len[j],
 				 r, B.st.key + i * nr, B.st.key + j * nr,
-				 O.slim);
+				 also, O.slim);
 	dq_run_emit(B.run);
 }
 
@@ -294,18 +385,38 @@ block_in_memory(void)
 		       DQ_BLOCKS_INDEX);
 	/* Phase 1: each rule's blocks; the guard clears the keys of those
 	 * it skips, so later rules see only surviving keys. */
+	int tokens = dq_blockrules_any_tokens(&B.rules);
+
 	dq_blocks_init(&bl, B.st.key, B.st.n, nr, B.st.second);
 	memset(list, 0, sizeof(list));
-	for (size_t r = 0; r < nr; r++)
-		B.rules.r[r].blocks += dq_blocks_list(&bl, r, guard, NULL,
-						      &list[r]);
+	for (size_t r = 0; r < nr; r++) {
+		struct dq_blockrule *u = &B.rules.r[r];
+		if (!u->tokens) {
+			u->blocks += dq_blocks_list(&bl, r, guard, NULL,
+						    &list[r]);
+			continue;
+		}
+		u->blocks += dq_blocktok_list(&B.tok[r], B.st.second,
+					      token_guard, NULL);
+		u->keyed = B.tok[r].keyed;
+		u->ntokens = B.tok[r].tokens;
+		u->min_weight = B.tok[r].threshold;
+	}
 	dq_blocks_release(&bl);
 	/* Phase 2: the pairs, block by block in the same order. */
 	for (size_t r = 0; r < nr; r++) {
-		B.rules.r[r].pairs += dq_blocks_pairs(&list[r], r, B.mode,
-						      B.st.key, nr,
-						      pair_stored, &r,
-						      &B.rules.r[r].found);
+		struct dq_blockrule *u = &B.rules.r[r];
+		if (u->tokens) {
+			u->pairs += dq_blocktok_pairs(&B.tok[r], B.mode,
+						      pair_stored, found_before,
+						      &r, &u->found);
+			u->pruned = B.tok[r].pruned;
+		} else {
+			u->pairs += dq_blocks_pairs(&list[r], r, B.mode,
+						    B.st.key, nr, pair_stored,
+						    tokens ? found_before : NULL,
+						    &r, &u->found);
+		}
 		dq_blocks_list_release(&list[r]);
 	}
 }
@@ -375,7 +486,7 @@ static void
 pair_lines(void *ctx, const struct dq_keyline *a, const struct dq_keyline *b)
 {
 	dq_blockrules_write_pair(&B.rules, &B.run->out.b, a->rec, a->reclen,
-				 b->rec, b->reclen, a->rule, a->h, b->h,
+				 b->rec, b->reclen, a->rule, a->h, b->h, 0,
 				 O.slim);
 	dq_run_emit(B.run);
 }
@@ -490,6 +601,25 @@ main(int argc, char **argv)
 	}
 	if (dq_blockrules_index(&B.rules))
 		return 2;
+	if (O.min_weight >= 0 && !dq_blockrules_any_tokens(&B.rules)) {
+		fprintf(stderr, "%s: --min-weight: no token rule to apply it "
+			"to\n", dq_progname);
+		return 2;
+	}
+	for (size_t r = 0; (O.emit || O.from) && r < B.rules.n; r++)
+		if (B.rules.r[r].tokens) {
+			fprintf(stderr, "%s: rule '%s': token keys (%s) work "
+				"in one pass only, not with --%s\n",
+				dq_progname, B.rules.r[r].name,
+				B.rules.r[r].spec,
+				O.emit ? "emit-keys" : "from-keys");
+			return 2;
+		}
+	for (size_t r = 0; r < B.rules.n; r++) {
+		dq_buf_init(&B.keys[r], 64);
+		if (B.rules.r[r].tokens)
+			dq_blocktok_init(&B.tok[r], r, O.min_weight);
+	}
 	dq_blockrec_init(&B.emb, run.id_field, O.slim ? &B.cmp : NULL);
 	dq_blockrec_store_init(&B.st, B.rules.n);
 	B.mode = O.link ? DQ_BLOCKS_LINK :
@@ -526,6 +656,11 @@ main(int argc, char **argv)
 	free(O.cli);
 	dq_fs_release(&B.cmp);
 	dq_blockrec_store_release(&B.st);
+	for (size_t r = 0; r < B.rules.n; r++) {
+		dq_buf_release(&B.keys[r]);
+		if (B.rules.r[r].tokens)
+			dq_blocktok_release(&B.tok[r]);
+	}
 	dq_blockrules_release(&B.rules);
 	return dq_run_finish(&run, extra, 0);
 }

@@ -93,6 +93,11 @@ static const char help[] =
 	"                        else never)\n"
 	"      --max-cluster-size N  refuse joins that make a cluster larger\n"
 	"                        than N (default: contract, else no limit)\n"
+	"      --one-to-one      each record keeps at most one match (a link\n"
+	"                        of two sources, each entity once in each):\n"
+	"                        a match that is not the best scored of both\n"
+	"                        its records is dropped, one tied for a\n"
+	"                        record's best goes to the review file\n"
 	"  -j, --jobs N          threads that read the pairs (default: the\n"
 	"                        cores, at most 8); the output is the same\n"
 	"                        for every N\n"
@@ -107,6 +112,7 @@ enum {
 	O_LOG,
 	O_MAP,
 	O_MAX_SIZE,
+	O_ONE,
 	O_PREVIOUS_MAP,
 	O_RECORDS,
 	O_REVIEW,
@@ -122,6 +128,7 @@ static const struct option longopts[] = {
 	{ "log", required_argument, NULL, O_LOG },
 	{ "map", required_argument, NULL, O_MAP },
 	{ "max-cluster-size", required_argument, NULL, O_MAX_SIZE },
+	{ "one-to-one", no_argument, NULL, O_ONE },
 	{ "previous-map", required_argument, NULL, O_PREVIOUS_MAP },
 	{ "records", required_argument, NULL, O_RECORDS },
 	{ "review", required_argument, NULL, O_REVIEW },
@@ -140,6 +147,7 @@ static struct {
 	int jobs;       /* 0: the default */
 	int dup_error;  /* --duplicate-ids error */
 	int hold;       /* --hold: DQ_MERGE_HOLD_* */
+	int one;        /* --one-to-one */
 } O;
 
 static int
@@ -163,6 +171,9 @@ option(void *ctx, int code, const char *arg)
 		return 0;
 	case O_MAP:
 		O.map = arg;
+		return 0;
+	case O_ONE:
+		O.one = 1;
 		return 0;
 	case O_MAX_SIZE:
 		O.max_set = 1;
@@ -407,6 +418,10 @@ summary(void)
 	NUM(e, "max_size", M.cst.size);
 	NUM(e, "conflict", M.cst.conflict);
 	NUM(e, "held", M.cst.held);
+	if (O.one) {
+		NUM(e, "one_to_one", n->one_lost);
+		NUM(e, "one_to_one_tie", n->one_tied);
+	}
 	NUM(m, "review_written", n->review_written);
 	NUM(m, "review_moot", n->review_moot);
 	if (O.prev_map) {
@@ -449,6 +464,7 @@ main(int argc, char **argv)
 	M.hold = O.hold;
 	M.have_records = O.records != NULL;
 	M.keep_lines = O.review != NULL;
+	M.one_to_one = O.one;
 
 	int jobs = O.jobs ? O.jobs : dq_par_default_jobs();
 	if (O.records)

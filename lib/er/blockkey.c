@@ -46,6 +46,10 @@ static const struct {
 	{ "digits", DQ_BK_DIGITS, 0 },
 	{ "last_digits", DQ_BK_LAST_DIGITS, 1 },
 	{ "sorted_tokens", DQ_BK_SORTED_TOKENS, 0 },
+	{ "words", DQ_BK_WORDS, 0 },
+	{ "qgrams", DQ_BK_QGRAMS, 1 },
+	{ "codes", DQ_BK_CODES, 0 },
+	{ "surnames", DQ_BK_SURNAMES, 0 },
 };
 #define NFNS (sizeof(fns) / sizeof(fns[0]))
 
@@ -307,6 +311,98 @@ sorted_tokens(const char *t, size_t n, struct dq_buf *out)
 	dq_buf_release(&w);
 }
 
+/* Append token [w, w+n) to out, after a space unless it is the first
+ * (out began at start). */
+static void
+add_token(struct dq_buf *out, size_t start, const char *w, size_t n)
+{
+	if (out->len > start)
+		dq_buf_addch(out, ' ');
+	dq_buf_add(out, w, n);
+}
+
+/* Does c end an author in a list? */
+static int
+author_sep(unsigned char c)
+{
+	return c == ',' || c == ';' || c == '&' || c == '|';
+}
+
+/* Does c belong to a token of fn (joiners included)? */
+static int
+in_token(int fn, unsigned char c)
+{
+	if (fn == DQ_BK_SURNAMES)
+		return isalpha(c) || c == '-' || c == '\'';
+	return alnum(c) || (fn == DQ_BK_CODES && c == '-');
+}
+
+/* The token functions over folded text t (see blockkey.h). */
+static void
+tokens(int fn, int q, const char *t, size_t n, struct dq_buf *out)
+{
+	struct dq_buf w = DQ_BUF_INIT, sur = DQ_BUF_INIT;
+	size_t start = out->len, i = 0;
+
+	while (i <= n) {
+		int letter = 0, digit = 0;
+		if (i == n || (fn == DQ_BK_SURNAMES &&
+			       author_sep((unsigned char)t[i]))) {
+			/* An author ends: its last word is the surname. */
+			if (sur.len)
+				add_token(out, start, sur.buf, sur.len);
+			dq_buf_reset(&sur);
+			i++;
+			continue;
+		}
+		if (!in_token(fn, (unsigned char)t[i]) ||
+		    (fn == DQ_BK_SURNAMES && !isalpha((unsigned char)t[i]))) {
+			i++;
+			continue;
+		}
+		dq_buf_reset(&w);
+		for (; i < n && in_token(fn, (unsigned char)t[i]); i++) {
+			unsigned char c = (unsigned char)t[i];
+			if (c == '-' || c == '\'')
+				continue;
+			letter |= isalpha(c) != 0;
+			digit |= c >= '0' && c <= '9';
+			dq_buf_addch(&w, (char)tolower(c));
+		}
+		switch (fn) {
+		case DQ_BK_WORDS:
+			add_token(out, start, w.buf, w.len);
+			break;
+		case DQ_BK_QGRAMS:
+			if (w.len <= (size_t)q)
+				add_token(out, start, w.buf, w.len);
+			else
+				for (size_t k = 0; k + (size_t)q <= w.len; k++)
+					add_token(out, start, w.buf + k,
+						  (size_t)q);
+			break;
+		case DQ_BK_CODES:
+			if ((letter && digit && w.len >= 3) ||
+			    (!letter && w.len >= 6))
+				add_token(out, start, w.buf, w.len);
+			break;
+		case DQ_BK_SURNAMES:
+			if (w.len == 3 && !memcmp(w.buf, "and", 3)) {
+				if (sur.len)
+					add_token(out, start, sur.buf,
+						  sur.len);
+				dq_buf_reset(&sur);
+			} else if (w.len >= 2) {
+				dq_buf_reset(&sur);
+				dq_buf_add(&sur, w.buf, w.len);
+			}
+			break;
+		}
+	}
+	dq_buf_release(&w);
+	dq_buf_release(&sur);
+}
+
 static int
 two(const char *p)
 {
@@ -469,6 +565,13 @@ dq_blockkey_apply(int fn, int arg, const char *raw, size_t rawlen, int type,
 	case DQ_BK_SORTED_TOKENS:
 		fold(s, n, &tmp, &t, &tn);
 		sorted_tokens(t, tn, out);
+		break;
+	case DQ_BK_WORDS:
+	case DQ_BK_QGRAMS:
+	case DQ_BK_CODES:
+	case DQ_BK_SURNAMES:
+		fold(s, n, &tmp, &t, &tn);
+		tokens(fn, arg, t, tn, out);
 		break;
 	}
 	dq_buf_release(&unesc);

@@ -29,6 +29,23 @@
  *   last_digits(N)   the last N digits (missing when fewer than N)
  *   sorted_tokens    folded lower-case words sorted and joined by one
  *                    space ("Smith John" and "john SMITH" agree)
+ * The token functions give a record several keys, one per token, joined
+ * by one space in the result (er/blocktok.h pairs the records that share
+ * rare tokens).  Text is folded to lower-case ASCII first:
+ *   words            each word: a maximal run of letters and digits
+ *   qgrams(N)        each run of N characters inside a word (a shorter
+ *                    word is one token): "sony" qgrams(3) -> "son ony"
+ *   codes            each code: a maximal run of letters, digits and
+ *                    '-', the hyphens removed, of 3 characters or more
+ *                    with a letter and a digit, or of 6 digits or more
+ *                    ("PSLX-350H" -> "pslx350h", "0-596-00712-4" ->
+ *                    "0596007124"; "2007", "cs", "v2" are no codes)
+ *   surnames         of an author list split at ',', ';', '&', '|' and
+ *                    the word "and": each author's last word of two
+ *                    letters or more (apostrophes and hyphens dropped),
+ *                    so "J. Smith and A. O'Brien" and "Smith, J.;
+ *                    O'Brien, A." both give "smith obrien"
+ * A token function must be its key's only part.
  * A part written as just "field" means field:exact.
  *
  * A part may name several fields joined by '+': "first_name+last_name:
@@ -61,8 +78,20 @@ enum dq_blockkey_fn {
 	DQ_BK_EMAIL_DOMAIN,
 	DQ_BK_DIGITS,
 	DQ_BK_LAST_DIGITS,
-	DQ_BK_SORTED_TOKENS
+	DQ_BK_SORTED_TOKENS,
+	/* Token functions: several values per record (er/blocktok.h). */
+	DQ_BK_WORDS,
+	DQ_BK_QGRAMS,
+	DQ_BK_CODES,
+	DQ_BK_SURNAMES
 };
+
+/* 1 when fn is a token function (gives a record several keys). */
+static inline int
+dq_blockkey_fn_tokens(int fn)
+{
+	return fn >= DQ_BK_WORDS;
+}
 
 struct dq_blockkey_part {
 	char *field;    /* owned, NUL-terminated: "first_name+last_name" */

@@ -66,6 +66,18 @@ dq_blockrules_add(struct dq_blockrules *rs, const char *name,
 		dq_buf_release(&err);
 		return -1;
 	}
+	for (size_t p = 0; p < r->key.nparts; p++) {
+		if (!dq_blockkey_fn_tokens(r->key.parts[p].fn))
+			continue;
+		if (r->key.nparts > 1) {
+			dq_error("%s: rule '%s': token function '%s' must be "
+				 "the key's only part", where, name,
+				 dq_blockkey_fn_name(r->key.parts[p].fn));
+			dq_blockkey_release(&r->key);
+			return -1;
+		}
+		r->tokens = 1;
+	}
 	r->name = dq_xstrdup(name);
 	r->spec = dq_xstrdup(spec);
 	r->max_block = max_block;
@@ -214,6 +226,12 @@ dq_blockrules_keys(struct dq_blockrules *rs, const struct dq_record *rec,
 					   kb) ?
 			       dq_blockrules_hash(kb->buf, kb->len) :
 			       0;
+		if (rs->r[r].tokens) {
+			if (!h[r])
+				dq_buf_reset(kb);
+			h[r] = 0;
+			continue;
+		}
 		rs->r[r].keyed += h[r] != 0;
 	}
 }
@@ -297,7 +315,7 @@ void
 dq_blockrules_write_pair(const struct dq_blockrules *rs, struct dq_buf *out,
 			 const char *a, size_t alen, const char *b,
 			 size_t blen, size_t r, const uint64_t *ka,
-			 const uint64_t *kb, int slim)
+			 const uint64_t *kb, uint64_t also, int slim)
 {
 	dq_buf_add(out, "{\"a\":", 5);
 	dq_buf_add(out, a, alen);
@@ -306,7 +324,7 @@ dq_blockrules_write_pair(const struct dq_blockrules *rs, struct dq_buf *out,
 	dq_buf_add(out, ",\"_dq\":{\"rules\":[", 17);
 	dq_buf_add_json_string(out, rs->r[r].name, strlen(rs->r[r].name));
 	for (size_t q = r + 1; q < rs->n; q++)
-		if (ka[q] && ka[q] == kb[q]) {
+		if ((ka[q] && ka[q] == kb[q]) || (also >> q & 1)) {
 			dq_buf_addch(out, ',');
 			dq_buf_add_json_string(out, rs->r[q].name,
 					       strlen(rs->r[q].name));
@@ -315,6 +333,15 @@ dq_blockrules_write_pair(const struct dq_blockrules *rs, struct dq_buf *out,
 	if (slim)
 		dq_buf_add(out, ",\"slim\":true", 12);
 	dq_buf_add(out, "}}", 2);
+}
+
+int
+dq_blockrules_any_tokens(const struct dq_blockrules *rs)
+{
+	for (size_t r = 0; r < rs->n; r++)
+		if (rs->r[r].tokens)
+			return 1;
+	return 0;
 }
 
 uint64_t
@@ -387,6 +414,14 @@ dq_blockrules_figures(const struct dq_blockrules *rs, uint64_t records,
 					(double)u->skipped);
 		cJSON_AddNumberToObject(e, "skipped_records",
 					(double)u->skipped_records);
+		if (u->tokens) {
+			cJSON_AddNumberToObject(e, "tokens",
+						(double)u->ntokens);
+			cJSON_AddNumberToObject(e, "pruned",
+						(double)u->pruned);
+			cJSON_AddNumberToObject(e, "min_weight",
+						u->min_weight);
+		}
 		cJSON_AddItemToArray(rules, e);
 	}
 	arr = cJSON_AddArrayToObject(o, "largest_blocks");
@@ -407,13 +442,21 @@ dq_blockrules_print_stats(const struct dq_blockrules *rs, FILE *f,
 	uint64_t pairs = dq_blockrules_pairs(rs);
 	double possible = possible_pairs(records, nsrc, mode);
 
-	for (size_t r = 0; r < rs->n; r++)
+	for (size_t r = 0; r < rs->n; r++) {
 		fprintf(f, "%s: rule %s: %llu pairs (%llu found), %llu blocks, "
-			"%llu skipped\n", dq_progname, rs->r[r].name,
+			"%llu skipped", dq_progname, rs->r[r].name,
 			(unsigned long long)rs->r[r].pairs,
 			(unsigned long long)rs->r[r].found,
 			(unsigned long long)rs->r[r].blocks,
 			(unsigned long long)rs->r[r].skipped);
+		if (rs->r[r].tokens)
+			fprintf(f, "; %llu tokens, %llu pairs pruned under "
+				"weight %.3f", (unsigned long long)
+				rs->r[r].ntokens,
+				(unsigned long long)rs->r[r].pruned,
+				rs->r[r].min_weight);
+		fputc('\n', f);
+	}
 	fprintf(f, "%s: %llu pairs", dq_progname, (unsigned long long)pairs);
 	if (!from_keys)
 		fprintf(f, " of %.0f possible, reduction ratio %.6f", possible,

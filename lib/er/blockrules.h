@@ -5,7 +5,8 @@
  * (max_block).  The rules come from --rule values or from the contract's
  * "blocking" section (docs/blocking.md); their distinct key parts are
  * computed once per record (struct dq_blockkey_set).  A key is kept as
- * its 64-bit XXH3 hash, 0 meaning "no key".
+ * its 64-bit XXH3 hash, 0 meaning "no key"; a token rule's (its key a
+ * token function, er/blocktok.h) is always 0, its tokens kept apart.
  *
  * The figures of the run live here too, so that the in-memory pass and
  * the two-pass --from-keys fill the same summary: per rule the records
@@ -48,6 +49,11 @@ struct dq_blockrule {
 	uint64_t skipped, skipped_records;
 	uint64_t found;  /* eligible pairs in its kept blocks */
 	uint64_t pairs;  /* pairs it wrote first */
+	/* A token rule (its key a token function, er/blocktok.h). */
+	int tokens;
+	uint64_t ntokens;  /* distinct tokens */
+	uint64_t pruned;   /* pairs under min_weight */
+	double min_weight; /* the threshold applied */
 };
 
 /* A block in the report. */
@@ -101,7 +107,8 @@ uint64_t dq_blockrules_hash(const char *s, size_t n);
 /*
  * Every rule's key of rec: h[r] its hash (0 when missing), and, when
  * text is not NULL, text[r] the key itself (reset first).  Counts the
- * keyed records.
+ * keyed records.  A token rule's hash is 0: its tokens, separated by a
+ * space, are in text[r] (empty for none).
  */
 void dq_blockrules_keys(struct dq_blockrules *rs, const struct dq_record *rec,
 			uint64_t *h, struct dq_buf *text);
@@ -124,13 +131,17 @@ const char *dq_blockrules_note_skip(struct dq_blockrules *rs, size_t r,
 				    void *arg);
 
 /* Append the pair of records a and b, found by rule r, to out (no
- * newline); ka and kb are their keys under every rule, slim marks a pair
- * of projected records. */
+ * newline); ka and kb are their keys under every rule, also has bit q
+ * set when token rule q (whose keys are 0) found it too, slim marks a
+ * pair of projected records. */
 void dq_blockrules_write_pair(const struct dq_blockrules *rs,
 			      struct dq_buf *out, const char *a, size_t alen,
 			      const char *b, size_t blen, size_t r,
 			      const uint64_t *ka, const uint64_t *kb,
-			      int slim);
+			      uint64_t also, int slim);
+
+/* 1 when any rule is a token rule. */
+int dq_blockrules_any_tokens(const struct dq_blockrules *rs);
 
 /* The pairs written by all rules. */
 uint64_t dq_blockrules_pairs(const struct dq_blockrules *rs);

@@ -11,17 +11,14 @@
 
 #include "base/util.h"
 
-struct ent {
-	uint64_t h;
-	uint64_t i;
-};
+#define ent dq_blocks_ent
 
 /* Sort by h, keeping input order among equal hashes: one counting pass
  * on the top 16 bits of the hash, then an insertion sort inside each of
  * the 65536 buckets (a handful of entries each, since the hashes are
  * uniform; a big block is one run of equal hashes, already in order). */
-static void
-bucket_sort(struct ent *a, struct ent *tmp, size_t n, size_t *cnt)
+void
+dq_blocks_sort(struct ent *a, struct ent *tmp, size_t n, size_t *cnt)
 {
 	size_t d, i, j;
 
@@ -80,7 +77,7 @@ dq_blocks_list(struct dq_blocks *bl, size_t r,
 			a[m].h = k[i * bl->nrules];
 			a[m++].i = i;
 		}
-	bucket_sort(a, tmp, m, bl->cnt);
+	dq_blocks_sort(a, tmp, m, bl->cnt);
 	for (b = 0; b < m; b = e) {
 		for (e = b + 1; e < m && a[e].h == a[b].h; e++)
 			;
@@ -115,7 +112,8 @@ dq_blocks_list_release(struct dq_blocks_list *l)
 uint64_t
 dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
 		const uint64_t *key, size_t nrules,
-		void (*pair)(void *ctx, size_t i, size_t j), void *ctx,
+		void (*pair)(void *ctx, size_t i, size_t j),
+		int (*before)(void *ctx, size_t i, size_t j), void *ctx,
 		uint64_t *found)
 {
 	const uint32_t *m = l->m;
@@ -134,7 +132,8 @@ dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
 					continue;
 				(*found)++;
 				if (dq_blocks_found_before(r, ki,
-							   key + j * nrules))
+							   key + j * nrules) ||
+				    (before && before(ctx, i, j)))
 					continue;
 				written++;
 				pair(ctx, i, j);

@@ -43,6 +43,17 @@ struct dq_blocks {
 	size_t *cnt;
 };
 
+/* A (hash, record) entry of a sort. */
+struct dq_blocks_ent {
+	uint64_t h;
+	uint64_t i;
+};
+
+/* Sort a[0..n) by h, keeping input order among equal hashes; tmp holds
+ * n entries, cnt 65537 counters (scratch). */
+void dq_blocks_sort(struct dq_blocks_ent *a, struct dq_blocks_ent *tmp,
+		    size_t n, size_t *cnt);
+
 /* Set b up for n records of nrules rules (key and second borrowed). */
 void dq_blocks_init(struct dq_blocks *b, uint64_t *key, size_t n,
 		    size_t nrules, const unsigned char *second);
@@ -71,12 +82,15 @@ void dq_blocks_list_release(struct dq_blocks_list *l);
 /*
  * Phase 2 for rule r: the pairs of l's blocks (in mode) that rule r
  * writes, pair(ctx, i, j) for each (record i read before record j).  key
- * and nrules as given to dq_blocks_init (after phase 1).  Adds the
+ * and nrules as given to dq_blocks_init (after phase 1).  before, when
+ * not NULL, tells whether an earlier rule that keys by tokens
+ * (er/blocktok.h) found the pair, which key cannot show.  Adds the
  * eligible pairs to *found; returns the pairs written.
  */
 uint64_t dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
 			 const uint64_t *key, size_t nrules,
 			 void (*pair)(void *ctx, size_t i, size_t j),
+			 int (*before)(void *ctx, size_t i, size_t j),
 			 void *ctx, uint64_t *found);
 
 /* May members x and y (list words) be paired in mode? */

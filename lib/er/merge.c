@@ -484,6 +484,61 @@ apply_decisions(struct dq_merge *m)
 	}
 }
 
+/*
+ * One-to-one (m->one_to_one): each record keeps at most one scored
+ * match.  An edge survives when its score is the best of both its
+ * records' match edges and no other edge of either record has that
+ * score; one below the best of either record is dropped (LOST); one at
+ * the best of both that another edge ties goes to review (TIED).  A
+ * person's match (pinned) counts as better than any score and is never
+ * dropped; undone edges do not compete.  A tie is with another record:
+ * the same pair given twice is one candidate.  This is the mutual best match
+ * rule: it needs no order, so the result does not depend on the input's.
+ */
+static void
+one_to_one(struct dq_merge *m)
+{
+	size_t n = m->t.n;
+	double *best = dq_xmalloc((n + 1) * sizeof(*best));
+	uint32_t *nbest = dq_xcalloc(n + 1, sizeof(*nbest));
+	uint32_t *with = dq_xmalloc((n + 1) * sizeof(*with)); /* best's end */
+	const uint32_t out = DQ_MERGE_EDGE_UNDONE;
+
+	for (size_t i = 0; i < n; i++)
+		best[i] = -1;
+	for (size_t k = 0; k < m->nedges; k++) {
+		const struct dq_cluster_edge *e = &m->edges[k];
+		double s = (e->flags & DQ_EDGE_PINNED) ? 2 : e->score;
+		if (e->flags & out)
+			continue;
+		for (int end = 0; end < 2; end++) {
+			uint32_t x = end ? e->b : e->a, y = end ? e->a : e->b;
+			if (s > best[x]) {
+				best[x] = s;
+				nbest[x] = 1;
+				with[x] = y;
+			} else if (s == best[x] && y != with[x]) {
+				nbest[x]++;
+			}
+		}
+	}
+	for (size_t k = 0; k < m->nedges; k++) {
+		struct dq_cluster_edge *e = &m->edges[k];
+		if (e->flags & (out | DQ_EDGE_PINNED))
+			continue;
+		if (e->score < best[e->a] || e->score < best[e->b]) {
+			e->flags |= DQ_MERGE_EDGE_LOST;
+			m->n.one_lost++;
+		} else if (nbest[e->a] > 1 || nbest[e->b] > 1) {
+			e->flags |= DQ_MERGE_EDGE_TIED;
+			m->n.one_tied++;
+		}
+	}
+	free(best);
+	free(nbest);
+	free(with);
+}
+
 /* Give every cluster its stable id (er/clusterid.h). */
 static void
 assign_ids(struct dq_merge *m)
@@ -533,13 +588,18 @@ dq_merge_cluster(struct dq_merge *m, double weak_link, size_t max_size)
 	m->rankof = dq_xmalloc((n + 1) * sizeof(*m->rankof));
 	dq_idtable_order(&m->t, m->order, m->rankof);
 	apply_decisions(m);
+	if (m->one_to_one)
+		one_to_one(m);
 	add_previous_edges(m);
 
-	/* The undone edges go last and stay out of the clustering. */
+	/* The undone edges, and those one-to-one took out, go last and
+	 * stay out of the clustering. */
+	const uint32_t out = DQ_MERGE_EDGE_UNDONE | DQ_MERGE_EDGE_LOST |
+			     DQ_MERGE_EDGE_TIED;
 	struct dq_cluster_edge *e = m->edges;
 	size_t active = 0;
 	for (k = 0; k < m->nedges; k++)
-		if (!(e[k].flags & DQ_MERGE_EDGE_UNDONE)) {
+		if (!(e[k].flags & out)) {
 			struct dq_cluster_edge t = e[active];
 			e[active++] = e[k];
 			e[k] = t;
@@ -566,7 +626,7 @@ dq_merge_cluster(struct dq_merge *m, double weak_link, size_t max_size)
 	dq_cluster_run(n, e, active, m->cannot, m->ncannot, &co, m->rep,
 	               &m->cst);
 	for (k = active; k < m->nedges; k++)
-		e[k].flags = DQ_MERGE_EDGE_UNDONE;
+		e[k].flags &= out;
 	free(hold);
 
 	/* Members grouped by cluster: clusters in the order of their
@@ -602,6 +662,10 @@ edge_why(uint32_t f)
 {
 	if (f & DQ_MERGE_EDGE_UNDONE)
 		return "decision";
+	if (f & DQ_MERGE_EDGE_LOST)
+		return "one_to_one";
+	if (f & DQ_MERGE_EDGE_TIED)
+		return "one_to_one_tie";
 	if (f & DQ_EDGE_WEAK)
 		return "weak_link";
 	if (f & DQ_EDGE_DISTINCT)
@@ -701,7 +765,8 @@ add_record(const struct dq_merge *m, struct dq_buf *b, uint32_t nd)
  * beside the pairs held: a chain of matches would have joined a held
  * pair, and the person decides which link is right.  Their line is
  * built from the records: {"a":...,"b":...,"_dq":{"score":S,
- * "decision":"match","cut":"held"}}.
+ * "decision":"match","cut":"held"}}.  So do the matches one-to-one
+ * found tied for a record's best, with "cut":"one_to_one".
  */
 static void
 add_held_reviews(struct dq_merge *m)
@@ -710,8 +775,10 @@ add_held_reviews(struct dq_merge *m)
 
 	for (size_t k = 0; k < m->nedges; k++) {
 		const struct dq_cluster_edge *e = &m->edges[k];
-		if (!(e->flags & DQ_EDGE_HELD))
+		if (!(e->flags & (DQ_EDGE_HELD | DQ_MERGE_EDGE_TIED)))
 			continue;
+		const char *cut = (e->flags & DQ_MERGE_EDGE_TIED) ?
+			"one_to_one" : "held";
 		uint32_t a = m->order[e->a < e->b ? e->a : e->b];
 		uint32_t bn = m->order[e->a < e->b ? e->b : e->a];
 		dq_buf_reset(&b);
@@ -721,11 +788,12 @@ add_held_reviews(struct dq_merge *m)
 		add_record(m, &b, bn);
 		dq_buf_addstr(&b, ",\"_dq\":{\"score\":");
 		add_score(&b, e->score);
-		dq_buf_addstr(
-		    &b, (e->flags & DQ_EDGE_KEEP)
-		            ? ",\"decision\":\"match\",\"by\":\"previous\","
-		              "\"cut\":\"held\"}}"
-		            : ",\"decision\":\"match\",\"cut\":\"held\"}}");
+		dq_buf_addstr(&b, (e->flags & DQ_EDGE_KEEP)
+				      ? ",\"decision\":\"match\",\"by\":"
+					"\"previous\",\"cut\":\""
+				      : ",\"decision\":\"match\",\"cut\":\"");
+		dq_buf_addstr(&b, cut);
+		dq_buf_addstr(&b, "\"}}");
 		review_add(m, (struct dq_merge_review){
 		                  dq_arena_dup(&m->arena, b.buf, b.len),
 		                  (uint32_t)b.len, a, bn, e->score, 0, 1, 0});

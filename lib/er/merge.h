@@ -29,7 +29,10 @@
  *
  * Clustering (dq_merge_cluster) applies a person's decisions over the
  * scores (a "match" pins an edge, a "distinct" undoes a match edge and
- * becomes a cannot-link), adds an earlier run's clusters as edges taken
+ * becomes a cannot-link), with one_to_one keeps for each record only
+ * its best scored match (a match that is not the best of both its
+ * records is dropped; one that ties another for a record's best goes to
+ * review; a person's match beats every score), adds an earlier run's clusters as edges taken
  * last, holds the review pairs that --hold names (no chain of matches
  * may join them before a person answers: er/cluster.h), then groups the
  * ids into clusters in the order of their smallest id and gives each its
@@ -64,8 +67,12 @@
 /* Which review pairs no chain of matches may join (--hold). */
 enum { DQ_MERGE_HOLD_GUARD, DQ_MERGE_HOLD_REVIEW, DQ_MERGE_HOLD_NONE };
 
-/* An edge flag of the caller's range: a match a person undid. */
+/* Edge flags of the caller's range: a match a person undid; with
+ * one_to_one, a match that lost to a better one of either record, and
+ * one that tied with another for the best of a record (to review). */
 #define DQ_MERGE_EDGE_UNDONE (1u << 16)
+#define DQ_MERGE_EDGE_LOST (1u << 17)
+#define DQ_MERGE_EDGE_TIED (1u << 18)
 
 /* A review-band pair. */
 struct dq_merge_review {
@@ -84,6 +91,7 @@ struct dq_merge_counts {
 	uint64_t dec_match, dec_distinct, dec_undecided, dec_unknown;
 	uint64_t undone, overridden_review, dec_new_edges;
 	uint64_t review_written, review_moot, singletons, largest;
+	uint64_t one_lost, one_tied; /* one_to_one's losers and ties */
 };
 
 struct dq_merge {
@@ -91,6 +99,7 @@ struct dq_merge {
 	int hold;         /* DQ_MERGE_HOLD_* (default: guard) */
 	int have_records; /* --records: whole records come from there */
 	int keep_lines;   /* review pairs keep their line (--review) */
+	int one_to_one;   /* each record keeps its best match only */
 
 	struct dq_idtable t;   /* every id and its records */
 	struct dq_arena arena; /* review lines */

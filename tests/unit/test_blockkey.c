@@ -185,6 +185,22 @@ main(void)
 	   "9 8 7 6 5 4 3 2 1 0\"", S,
 	   "0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v "
 	   "w x y z");
+	/* Token functions: one token per word, q-gram, code, surname. */
+	fn("f:words", "\"Sony  Cyber-shot, DSC-W55 (Black)\"", S,
+	   "sony cyber shot dsc w55 black");
+	fn("f:words", "\"Caf\u00e9 M\u00dcLLER\"", S, "cafe muller");
+	fn("f:words", "\" -- \"", S, "<missing>");
+	fn("f:qgrams(3)", "\"Sony TV\"", S, "son ony tv");
+	fn("f:qgrams(2)", "\"abc\"", S, "ab bc");
+	fn("f:codes", "\"Sony PS-LX350H turntable 2007 cs3 v2\"", S,
+	   "pslx350h cs3");
+	fn("f:codes", "\"ISBN 0-596-00712-4, 49.99\"", S, "0596007124");
+	fn("f:codes", "\"Office 2007\"", S, "<missing>");
+	fn("f:surnames", "\"J. Smith and A. O'Brien\"", S, "smith obrien");
+	fn("f:surnames", "\"Smith, J.; O'Brien, A.\"", S, "smith obrien");
+	fn("f:surnames", "\"Hans-Peter M\u00fcller & R Ng\"", S,
+	   "muller ng");
+	fn("f:surnames", "\"A. B.\"", S, "<missing>");
 
 	key("last:soundex,dob:year",
 	    "{\"last\":\"Smyth\",\"dob\":\"1950-05-27\"}", "S530|1950");

@@ -101,6 +101,16 @@ test_load(void)
 	UNIT_INT(dq_blockrules_add(&rs, "a", "y", 5, "t"), -1, "a again");
 	UNIT_INT(dq_blockrules_add(&rs, "b", "x:nofunc", 5, "t"), -1,
 		 "unknown function");
+	UNIT_INT(dq_blockrules_add(&rs, "c", "name:words,year", 5, "t"), -1,
+		 "a token function with another part");
+	UNIT_INT(dq_blockrules_add(&rs, "d", "name:codes", 5, "t"), 0,
+		 "a token rule");
+	UNIT_INT(rs.r[1].tokens, 1, "marked as one");
+	UNIT_INT(rs.r[0].tokens, 0, "an exact rule is not");
+	UNIT_INT(dq_blockrules_any_tokens(&rs), 1, "the run has token rules");
+	dq_blockrules_release(&rs);
+	dq_blockrules_init(&rs, 1000);
+	UNIT_INT(dq_blockrules_add(&rs, "a", "x", 5, "t"), 0, "add a");
 	UNIT_INT(rs.n, 1, "neither added");
 	for (int i = 1; i < DQ_BLOCKRULES_MAX; i++) {
 		char nm[16];
@@ -171,15 +181,20 @@ test_pair(void)
 	dq_blockrules_add(&rs, "b\"q", "y", 10, "t");
 	dq_blockrules_add(&rs, "c", "z", 10, "t");
 	dq_blockrules_write_pair(&rs, &out, S("{\"id\":1}"), S("{\"id\":2}"),
-				 1, ka, kb, 0);
+				 1, ka, kb, 0, 0);
 	MEM_IS(out.buf, out.len,
 	       "{\"a\":{\"id\":1},\"b\":{\"id\":2},\"_dq\":{\"rules\":"
 	       "[\"b\\\"q\",\"c\"]}}", "its rule, then later rules agreeing");
 	dq_buf_reset(&out);
-	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 1);
+	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 0, 1);
 	MEM_IS(out.buf, out.len,
 	       "{\"a\":{},\"b\":{},\"_dq\":{\"rules\":[\"a\"],\"slim\":true}}",
 	       "keys of 0 never agree; slim marked");
+	dq_buf_reset(&out);
+	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 4, 0);
+	MEM_IS(out.buf, out.len,
+	       "{\"a\":{},\"b\":{},\"_dq\":{\"rules\":[\"a\",\"c\"]}}",
+	       "a token rule that agrees (bit 2 of also) is listed");
 	dq_buf_release(&out);
 	dq_blockrules_release(&rs);
 }

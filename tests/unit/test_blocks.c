@@ -79,18 +79,18 @@ main(void)
 	/* Phase 2. */
 	npairs = 0;
 	found = 0;
-	UNIT_INT(dq_blocks_pairs(&l0, 0, DQ_BLOCKS_DEDUPE, key, 2, pair, NULL,
+	UNIT_INT(dq_blocks_pairs(&l0, 0, DQ_BLOCKS_DEDUPE, key, 2, pair, NULL, NULL,
 				 &found), 3, "dedupe: three pairs in {0, 3, 5}");
 	UNIT_INT(pairs[0] * 100 + pairs[1] * 10 + pairs[2], 3 * 100 + 5 * 10 +
 		 35, "(0,3) (0,5) (3,5): i read before j, in order");
 	UNIT_INT(found, 3, "all found");
 	npairs = 0;
-	UNIT_INT(dq_blocks_pairs(&l0, 0, DQ_BLOCKS_LINK, key, 2, pair, NULL,
+	UNIT_INT(dq_blocks_pairs(&l0, 0, DQ_BLOCKS_LINK, key, 2, pair, NULL, NULL,
 				 &found), 2, "link: across the sides only");
 	UNIT_INT(pairs[0] * 100 + pairs[1], 5 * 100 + 35, "(0,5) (3,5)");
 	UNIT_INT(found, 5, "found adds up");
 	npairs = 0;
-	UNIT_INT(dq_blocks_pairs(&l1, 1, DQ_BLOCKS_INCREMENTAL, key, 2, pair,
+	UNIT_INT(dq_blocks_pairs(&l1, 1, DQ_BLOCKS_INCREMENTAL, key, 2, pair, NULL,
 				 NULL, &found), 1, "incremental: two new");
 	UNIT_INT(pairs[0], 26, "(2,6): rule 0's cleared keys do not agree");
 	dq_blocks_list_release(&l0);
@@ -107,7 +107,7 @@ main(void)
 		found = 0;
 		npairs = 0;
 		UNIT_INT(dq_blocks_pairs(&m1, 1, DQ_BLOCKS_DEDUPE, k2, 2, pair,
-					 NULL, &found), 0,
+					 NULL, NULL, &found), 0,
 			 "a pair an earlier rule wrote is not written again");
 		UNIT_INT(found, 1, "but found");
 		UNIT_INT(npairs, 0, "no call");
