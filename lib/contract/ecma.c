@@ -187,12 +187,12 @@ cls_escape(struct cls *c, int e)
 {
 	switch (e) {
 	case 'd':
-		memset(c->ascii + '0', 1, 10);
+		memset(&c->ascii['0'], 1, 10);
 		break;
 	case 'w':
-		memset(c->ascii + '0', 1, 10);
-		memset(c->ascii + 'A', 1, 26);
-		memset(c->ascii + 'a', 1, 26);
+		memset(&c->ascii['0'], 1, 10);
+		memset(&c->ascii['A'], 1, 26);
+		memset(&c->ascii['a'], 1, 26);
 		c->ascii['_'] = 1;
 		break;
 	case 's':

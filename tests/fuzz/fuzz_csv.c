@@ -9,8 +9,12 @@
  * The file is parsed twice, with the fast path for quote-free rows and
  * with libcsv for every row (dq_csv_opts.reference): the rows, their
  * raw bytes, lines, numbers and reasons, and the final error must be the
- * same.
+ * same.  And when dq_csv_cuts cuts the file into byte ranges (as
+ * dq-profile's processes read it), the ranges, each read after the header
+ * row, must give the whole file's rows (raw bytes, lines, reasons).
  */
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct dq_record rec;
+
+static int with_rowno = 1;
 
 static void
 drain(struct dq_csv *c, struct dq_buf *log)
@@ -47,19 +53,21 @@ drain(struct dq_csv *c, struct dq_buf *log)
 		}
 		dq_buf_addch(log, '|');
 		dq_buf_add(log, row.raw, row.raw_len);
-		dq_buf_addf(log, "|%ld|%ld\n", row.line, row.rowno);
+		dq_buf_addf(log, "|%ld|%ld\n", row.line,
+			    with_rowno ? row.rowno : 0);
 	}
 }
 
 /* Parse the file line by line, each line with its LF as the stream layer
- * hands it; every row, status and error into log. */
-static void
-parse_all(const struct dq_csv_opts *o, const uint8_t *data, size_t size,
-	  struct dq_buf *log)
+ * hands it, lines numbered from lineno + 1, after the header row
+ * header[0, hn) when hn > 0; every row, status and error into log.
+ * Returns 1 when a fatal error ended it. */
+static int
+parse_from(const struct dq_csv_opts *o, const uint8_t *data, size_t size,
+	   const uint8_t *header, size_t hn, long lineno, struct dq_buf *log)
 {
 	struct dq_csv *c = dq_csv_new(o);
-	long lineno = 0;
-	int dead = 0;
+	int dead = hn && dq_csv_feed(c, (const char *)header, hn, 1) < 0;
 
 	while (size && !dead) {
 		const uint8_t *nl = memchr(data, '\n', size);
@@ -79,8 +87,70 @@ parse_all(const struct dq_csv_opts *o, const uint8_t *data, size_t size,
 		drain(c, log);
 	else
 		dead = 1;
-	dq_buf_addf(log, "dead %d: %s\n", dead, dq_csv_error(c));
+	if (with_rowno)
+		dq_buf_addf(log, "dead %d: %s\n", dead, dq_csv_error(c));
 	dq_csv_free(c);
+	return dead;
+}
+
+static void
+parse_all(const struct dq_csv_opts *o, const uint8_t *data, size_t size,
+	  struct dq_buf *log)
+{
+	parse_from(o, data, size, NULL, 0, 0, log);
+}
+
+/* The rows of the file cut by dq_csv_cuts equal the whole file's. */
+static void
+check_cuts(const struct dq_csv_opts *o, const uint8_t *data, size_t size)
+{
+	uint64_t want[3], cut[3], header, at[5];
+	struct dq_buf whole = DQ_BUF_INIT, parts = DQ_BUF_INIT;
+	int fd = memfd_create("fuzz_csv", 0), dead = 0;
+
+	if (fd < 0)
+		return;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		want[k] = (uint64_t)size * (uint64_t)(k + 1) / 4;
+	if (dq_csv_cuts(o, fd, size, want, 3, cut, &header)) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	/* The stream layer strips a byte order mark that begins the file
+	 * (and the header row it reads for a range). */
+	size_t bom = size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	if (header < bom)
+		abort();
+	with_rowno = 0;
+	if (parse_from(o, data + bom, size - bom, NULL, 0, 0, &whole) == 0) {
+		at[0] = bom;
+		at[4] = size;
+		for (int k = 0; k < 3; k++)
+			at[k + 1] = cut[k];
+		for (int k = 0; k < 4 && !dead; k++) {
+			long line = 0;
+			if (at[k + 1] < at[k] || at[k + 1] > size)
+				abort(); /* cuts go forward, inside the file */
+			if (at[k] == at[k + 1])
+				continue;
+			for (uint64_t i = 0; i < at[k]; i++)
+				line += data[i] == '\n';
+			dead = parse_from(o, data + at[k], at[k + 1] - at[k],
+					  data + bom, k ? header - bom : 0,
+					  line, &parts);
+		}
+		if (dead || whole.len != parts.len ||
+		    memcmp(whole.buf, parts.buf, whole.len))
+			abort();
+	}
+	with_rowno = 1;
+	dq_buf_release(&whole);
+	dq_buf_release(&parts);
 }
 
 int
@@ -109,6 +179,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_all(&o, data, size, &ref);
 	if (fast.len != ref.len || memcmp(fast.buf, ref.buf, fast.len))
 		abort();
+	o.reference = 0;
+	check_cuts(&o, data, size);
 	dq_buf_release(&fast);
 	dq_buf_release(&ref);
 	return 0;
