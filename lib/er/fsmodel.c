@@ -702,8 +702,11 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		return DQ_FS_NULL;
 	/* Equal text is the commonest case among candidate pairs: exact
 	 * at once (numbers included: "10" and "10" are equal), folding
-	 * only what the term frequencies need. */
-	if (an == bn && !memcmp(a, b, an)) {
+	 * only what the term frequencies need.  Not for code and year,
+	 * which read only their part of the text: two equal names without
+	 * a code say nothing about codes (the name field counts them). */
+	if (an == bn && !memcmp(a, b, an) && f->cmp != DQ_FS_CODE &&
+	    f->cmp != DQ_FS_YEAR) {
 		if (f->tf) {
 			dq_cmp_fold(a, an, &scr->a);
 			if (f->cmp == DQ_FS_NAME)
@@ -758,7 +761,7 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 	yn = scr->b.len;
 	if (!xn || !yn)
 		return DQ_FS_NULL;
-	if (xn == yn && !memcmp(x, y, xn)) {
+	if (xn == yn && !memcmp(x, y, xn) && f->cmp != DQ_FS_CODE) {
 		*sim = 1;
 		return 0;
 	}

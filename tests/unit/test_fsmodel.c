@@ -394,6 +394,12 @@ test_word_fields(void)
 	UNIT_NEAR(s, 0, 0, "conflict similarity");
 	UNIT_INT(lv(&m, 2, "Sony camera", "sony dsc-w70", &s), DQ_FS_NULL,
 		 "no code on one side: null");
+	UNIT_INT(lv(&m, 2, "Sony camera", "Sony camera", &s), DQ_FS_NULL,
+		 "equal text without a code: null, not exact");
+	UNIT_INT(lv(&m, 2, "sony DSC-W55", "Sony dsc-w55", &s), 0,
+		 "equal folded text with a code: exact");
+	UNIT_INT(lv(&m, 3, "n.d.", "n.d.", &s), DQ_FS_NULL,
+		 "equal text without a year: null");
 	UNIT_INT(lv(&m, 3, "VLDB 1998", "1999", &s), 1, "year one off: close");
 	UNIT_NEAR(s, 0.7, 0, "year close similarity");
 	UNIT_INT(lv(&m, 3, "1998", "2001", &s), 2, "year different");
