@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "norm/entity.h"
 #include "unit.h"
 
@@ -135,6 +136,41 @@ test_long(void)
 	dq_buf_release(&out);
 }
 
+/* Random text of reference-like pieces: the result is always valid
+ * UTF-8, and text without '&' comes back as it was. */
+static void
+test_random(void)
+{
+	static const char *const piece[] = { "&", "#", ";", "x", "X", "0",
+					     "9", "1", "F", "amp", "ouml",
+					     "lt", "\xC3\xB6", " ", "D800",
+					     "110000", "146" };
+	struct dq_buf in = DQ_BUF_INIT, out = DQ_BUF_INIT;
+	int bad = 0, changed = 0;
+
+	for (int k = 0; k < 20000; k++) {
+		int amp = 0;
+		dq_buf_reset(&in);
+		dq_buf_reset(&out);
+		for (unsigned j = unit_pick(12); j > 0; j--) {
+			const char *p = piece[unit_pick(sizeof(piece) /
+							sizeof(*piece))];
+			amp |= p[0] == '&';
+			dq_buf_addstr(&in, p);
+		}
+		if (dq_entity_decode(in.buf, in.len, &out) ||
+		    !dq_utf8_valid(out.buf, out.len))
+			bad++;
+		if (!amp && (out.len != in.len ||
+			     memcmp(out.buf, in.buf, in.len)))
+			changed++;
+	}
+	UNIT_INT(bad, 0, "random references: valid UTF-8 out");
+	UNIT_INT(changed, 0, "random text without '&': unchanged");
+	dq_buf_release(&in);
+	dq_buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -144,5 +180,6 @@ main(void)
 	test_invalid();
 	test_nul();
 	test_long();
+	test_random();
 	return unit_done();
 }
