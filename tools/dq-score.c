@@ -19,7 +19,11 @@
  * only.  Memory: one pair at a time per thread, nothing per pair; while
  * training the distinct level vectors, an 8-byte hash per distinct
  * record, a 4000-record sample and the term-frequency tables (31 MB for
- * the pairs of 1M dq-gen records: about 30 bytes a record).
+ * the pairs of 1M dq-gen records: about 30 bytes a record).  A tfidf
+ * field needs the document frequencies of its words before any pair is
+ * compared: without a model file holding them, the records of the pairs
+ * are read once for them (one entry per distinct word) and the spooled
+ * pairs a second time to train, whatever the model.
  *
  * --explain LIST writes the features only for the listed decisions: the
  * distinct pairs, nearly all candidates, then cost a few dozen bytes.
