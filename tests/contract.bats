@@ -152,3 +152,54 @@ YAML
 	run -1 --separate-stderr dq validate -c conf/c.json --summary s2 run/d.ndjson
 	assert_equal "$(jq -r .contract_version run/s1)" "$(jq -r .contract_version s2)"
 }
+
+@test "publication.json with a layer: HTML entities decoded, title keys block, word comparators score (issue 22, 3)" {
+	printf '{"rename":{"Title":"title","Authors":"authors","Venue":"venue","Year":"year"}}' >layer.json
+	printf '%s\n' '{"id":"d1","Title":"Efficient Similarity Joins for Near Duplicate Detection","Authors":"Chuan Xiao, Wei Wang, Xuemin Lin, J&#246;rg Sander","Venue":"WWW","Year":"2008"}' \
+		'{"id":"a1","Title":"Efficient similarity joins for near-duplicate detection","Authors":"Xiao C., Wang W., Lin X., Sander J&ouml;rg","Venue":"Proceedings of the 17th international conference on World Wide Web","Year":2008}' \
+		'{"id":"d2","Title":"Efficient Set Joins on Similarity Predicates","Authors":"Sunita Sarawagi, Alok Kirpal","Venue":"SIGMOD Conference","Year":"2004"}' >pubs.ndjson
+	dq normalize -q -c "$EX/publication.json" -c layer.json --no-lineage pubs.ndjson >n.ndjson
+	run -0 jq -r '.authors' n.ndjson
+	assert_output 'Chuan Xiao, Wei Wang, Xuemin Lin, Jörg Sander
+Xiao C., Wang W., Lin X., Sander Jörg
+Sunita Sarawagi, Alok Kirpal'
+	dq block -q -c "$EX/publication.json" n.ndjson >p.ndjson
+	run -0 jq -c '[.a.id, .b.id, ._dq.rules]' p.ndjson
+	assert_output '["d1","a1",["title_start","title_words","title_year"]]
+["d1","d2",["title_start"]]
+["a1","d2",["title_start"]]'
+	run -0 dq score -q -c "$EX/publication.json" --set compare.model=weighted p.ndjson
+	printf '%s\n' "$output" >s.ndjson
+	run -0 jq -c '[.a.id, .b.id, (._dq.features | map_values([.level, .similarity]))]' s.ndjson
+	assert_output '["d1","a1",{"title":["close",1],"authors":["close",0.9153],"venue":["different",0],"year":["exact",1]}]
+["d1","d2",{"title":["different",0.2451],"authors":["different",0.58],"venue":["different",0],"year":["different",0]}]
+["a1","d2",{"title":["different",0.2451],"authors":["different",0.4731],"venue":["different",0.1186],"year":["different",0]}]'
+}
+
+@test "product.json with the amazon-google layer: Latin-1 CRLF CSV, title renamed, a price of 0 unknown, codes agree or conflict (issue 22, 3)" {
+	printf '"id","title","description","manufacturer","price"\r\n"b01","Sony DSC-W55 Cyber-shot caf\xe9 edition","7.2MP digital camera, 3x zoom","Sony",0\r\n"b02","Canon PowerShot A530","5MP camera","Canon",149.99\r\n' >amazon.csv
+	printf '"id","name","description","manufacturer","price"\r\n"g01","sony cybershot dscw55 caf\xe9","sony digital camera 7.2 megapixels",,"199.00"\r\n"g02","canon powershot a540 camera","6mp camera","canon","179.99"\r\n' >google.csv
+	for s in amazon google; do
+		dq normalize -q -c "$EX/product.json" -c "$EX/amazon-google.json" --encoding latin1 --no-lineage $s.csv >$s.ndjson
+	done
+	run -0 cat amazon.ndjson google.ndjson
+	assert_output '{"id":"b01","name":"sony dsc-w55 cyber-shot café edition","description":"7.2MP digital camera, 3x zoom","manufacturer":"sony","price":null,"name_code":"sony dsc-w55 cyber-shot café edition"}
+{"id":"b02","name":"canon powershot a530","description":"5MP camera","manufacturer":"canon","price":149.99,"name_code":"canon powershot a530"}
+{"id":"g01","name":"sony cybershot dscw55 café","description":"sony digital camera 7.2 megapixels","manufacturer":null,"price":199.00,"name_code":"sony cybershot dscw55 café"}
+{"id":"g02","name":"canon powershot a540 camera","description":"6mp camera","manufacturer":"canon","price":179.99,"name_code":"canon powershot a540 camera"}'
+	# An exact key per rule: the two Canon offers share a block, the
+	# Sony offers (another word order) do not.
+	run -0 dq block -q -c "$EX/product.json" -c "$EX/amazon-google.json" --link amazon.ndjson google.ndjson
+	printf '%s\n' "$output" >p.ndjson
+	run -0 jq -c '[.a.id, .b.id, ._dq.rules]' p.ndjson
+	assert_output '["b02","g02",["name_start","maker_name"]]'
+	jq -c -n --slurpfile a amazon.ndjson --slurpfile g google.ndjson '{a: $a[0], b: $g[0]}, {a: $a[1], b: $g[1]}' >pp.ndjson
+	run -0 dq score -q -c "$EX/product.json" -c "$EX/amazon-google.json" --set compare.model=weighted pp.ndjson
+	printf '%s\n' "$output" >s.ndjson
+	# idf over the 4 names: canon and powershot in 2 (ln 3), a530,
+	# a540, camera in 1 (ln 5): 2 ln3^2 / sqrt((2 ln3^2 + ln5^2)
+	# (2 ln3^2 + 2 ln5^2)) = 0.3916.
+	run -0 jq -c '[.a.id, .b.id, (._dq.features | map_values([.level, .similarity]))]' s.ndjson
+	assert_output '["b01","g01",{"name":["different",0.2235],"name_code":["exact",1],"description":["different",0.2714],"manufacturer":["null",0],"price":["null",0]}]
+["b02","g02",{"name":["different",0.3916],"name_code":["conflict",0],"description":["different",0.1565],"manufacturer":["exact",1],"price":["different",0]}]'
+}

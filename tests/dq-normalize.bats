@@ -656,3 +656,18 @@ J
 	run -2 dq normalize -q --watermark ts=o.json a.ndjson
 	assert_output "dq-normalize: --watermark o.json: the watermark of field 'other', not 'ts'"
 }
+
+@test "--html-unescape: named and numeric references decoded, unknown ones and plain ampersands kept, each array element (issue 22, 1)" {
+	printf '%s\n' '{"id":1,"a":"J&#246;rg &amp; J&ouml;rg","t":["AT&T","&#xE9;t&eacute;","&foo;"],"b":"&#0;&OUML;&#146;","c":"Jörg"}' >"$T/in"
+	run -0 --separate-stderr dq normalize --html-unescape a,t,b,c --no-lineage --keep-original "$T/in"
+	assert_output '{"id":1,"a":"Jörg & Jörg","t":["AT&T","été","&foo;"],"b":"�&OUML;’","c":"Jörg","_dq":{"orig":{"a":"J&#246;rg &amp; J&ouml;rg","t[1]":"&#xE9;t&eacute;","b":"&#0;&OUML;&#146;"}}}'
+}
+
+@test "contract steps html_unescape and invisible; --invisible on every string (issue 22, 1)" {
+	printf '%s\n' '{"fields":{"title":{"normalize":["html_unescape","invisible","collapse"]}}}' >"$T/c.json"
+	printf '{"title":"Caf&eacute;\xc2\xa0\xe2\x80\x8bau&nbsp;lait\xc2\xad","x":"\xef\xbb\xbfid"}\n' >"$T/in"
+	run -0 --separate-stderr dq normalize -c "$T/c.json" --no-lineage "$T/in"
+	assert_output "$(printf '{"title":"Café au lait","x":"\xef\xbb\xbfid"}')"
+	run -0 --separate-stderr dq normalize --invisible --no-lineage "$T/in"
+	assert_output "$(printf '{"title":"Caf&eacute;\xc2\xa0au&nbsp;lait","x":"id"}')"
+}

@@ -430,3 +430,31 @@ Try 'dq-score --help' for more information."
 		--train "$T/m.json" --households "$T/h2.ndjson" "$T/pairs.ndjson"
 	[ "$stderr" = 'dq-score: --households and --train cannot be used together: --train scores no pairs' ]
 }
+
+@test "tfidf, token_set, code, year: idf from the records of the pairs, the same trained in place or through --train and --model (issue 22, 2)" {
+	cat >"$T/p" <<-'EOF2'
+	{"a":{"id":"r0","t":"Red apple pie"},"b":{"id":"r1","t":"green APPLE tart"}}
+	{"a":{"id":"r0","t":"Red apple pie"},"b":{"id":"r2","t":"red cherry pie"}}
+	{"a":{"id":"r3","t":"blue plum jam"},"b":{"id":"r0","t":"Red apple pie"}}
+	EOF2
+	printf '{"compare":{"model":"weighted","fields":{"t":{"comparator":"tfidf","weight":1}}}}' >"$T/w.json"
+	# idf = ln(1 + 4/df) over the 4 records: apple, red, pie in 2.
+	run -0 dq score -c "$T/w.json" "$T/p"
+	assert_output '{"a":{"id":"r0","t":"Red apple pie"},"b":{"id":"r1","t":"green APPLE tart"},"_dq":{"score":0.250967,"decision":"distinct","features":{"t":{"level":"different","similarity":0.251,"weight":0.251}}}}
+{"a":{"id":"r0","t":"Red apple pie"},"b":{"id":"r2","t":"red cherry pie"},"_dq":{"score":0.567083,"decision":"distinct","features":{"t":{"level":"similar","similarity":0.5671,"weight":0.5671}}}}
+{"a":{"id":"r3","t":"blue plum jam"},"b":{"id":"r0","t":"Red apple pie"},"_dq":{"score":0,"decision":"distinct","features":{"t":{"level":"different","similarity":0,"weight":0}}}}'
+	printf '{"compare":{"fields":{"t":{"comparator":"tfidf"},"n":{"comparator":"token_set"},"c":{"comparator":"code"},"y":{"comparator":"year"}}}}' >"$T/f.json"
+	for i in 1 2 3 4 5 6 7 8; do
+		printf '{"a":{"id":"x%d","t":"sony camera dsc-w%d","n":"Sony DSC-W%d","c":"DSC-W%d","y":"2007"},"b":{"id":"y%d","t":"dsc w%d camera","n":"dsc-w%d sony","c":"dscw%d","y":"2007"}}\n' $i $i $i $i $i $i $i $i
+		printf '{"a":{"id":"x%d","t":"sony camera dsc-w%d","n":"Sony DSC-W%d","c":"DSC-W%d","y":"2007"},"b":{"id":"z%d","t":"canon camera a%d0","n":"canon a%d0","c":"A%d00","y":"2003"}}\n' $i $i $i $i $i $i $i $i
+	done >"$T/q"
+	run -0 dq score -c "$T/f.json" --train "$T/m.json" "$T/q"
+	run -0 jq -c '[.fields.t.idf.records, .fields.t.idf.df.camera, .fields.t.idf.df.sony, .fields.c.levels[3].level, .fields.y.levels[1].level]' "$T/m.json"
+	assert_output '[24,24,8,"conflict","close"]'
+	dq score -c "$T/f.json" "$T/q" >"$T/in_place"
+	run -0 dq score -c "$T/f.json" --model "$T/m.json" "$T/q"
+	assert_output "$(cat "$T/in_place")"
+	run -0 jq -r '[._dq.decision, ._dq.features.c.level, ._dq.features.y.level] | join(" ")' "$T/in_place"
+	assert_line --index 0 'match exact exact'
+	assert_line --index 1 'distinct conflict different'
+}

@@ -61,6 +61,10 @@ static const char help[] =
 	"      --lower FIELDS, --upper FIELDS, --title FIELDS\n"
 	"      --name FIELDS     person-name title case (McDonald, O'Brien, van)\n"
 	"      --ascii FIELDS    fold to ASCII (é->e, Ł->L, ß->ss)\n"
+	"      --html-unescape FIELDS  decode HTML character references\n"
+	"                        (&ouml; &#246; &#xF6; -> ö; unknown ones kept)\n"
+	"      --invisible       remove soft hyphens, zero-width spaces, word\n"
+	"                        joiners and BOMs from every string field\n"
 	"      --bool FIELDS     yes/no, y/n, true/false, 1/0, t/f -> true/false\n"
 	"      --number FIELDS   \"$1,234.50\" -> 1234.50, \"12%\" -> 0.12\n"
 	"      --state FIELDS    US state names -> USPS codes\n"
@@ -474,6 +478,9 @@ static const struct option longopts[] = {
 	{ "watermark", required_argument, NULL, O_WATERMARK },
 	{ "hashes-out", required_argument, NULL, O_HASHES_OUT },
 	{ "hash", required_argument, NULL, O_QUICK + DQ_STEP_HASH },
+	{ "html-unescape", required_argument, NULL,
+	  O_QUICK + DQ_STEP_HTML_UNESCAPE },
+	{ "invisible", no_argument, NULL, O_ALL + DQ_STEP_INVISIBLE },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "null", no_argument, NULL, O_ALL + DQ_STEP_NULL },
 	{ "null-tokens", required_argument, NULL, O_NULL_TOKENS },

@@ -19,7 +19,11 @@
  * only.  Memory: one pair at a time per thread, nothing per pair; while
  * training the distinct level vectors, an 8-byte hash per distinct
  * record, a 4000-record sample and the term-frequency tables (31 MB for
- * the pairs of 1M dq-gen records: about 30 bytes a record).
+ * the pairs of 1M dq-gen records: about 30 bytes a record).  A tfidf
+ * field needs the document frequencies of its words before any pair is
+ * compared: without a model file holding them, the records of the pairs
+ * are read once for them (one entry per distinct word) and the spooled
+ * pairs a second time to train, whatever the model.
  *
  * --explain LIST writes the features only for the listed decisions: the
  * distinct pairs, nearly all candidates, then cost a few dozen bytes.
@@ -356,13 +360,23 @@ train_label(struct scorer *sc)
 	return ea == eb;
 }
 
+/* A pair's two records, for the term and document frequencies and the u
+ * sample, without comparing them. */
+static void
+train_records(struct scorer *sc, struct dq_fs_trainer *t)
+{
+	dq_fs_train_record(t, sc->d.a.id.buf, sc->d.a.id.len, sc->d.a.v,
+			   sc->d.a.n);
+	dq_fs_train_record(t, sc->d.b.id.buf, sc->d.b.id.len, sc->d.b.v,
+			   sc->d.b.n);
+}
+
 /* Every pair's records count for the term frequencies and the sample;
  * only the sampled pairs are compared for EM. */
 static void
 train_one(struct scorer *sc, struct dq_fs_trainer *t, int sampled)
 {
-	dq_fs_train_record(t, sc->d.a.id.buf, sc->d.a.id.len, sc->d.a.v, sc->d.a.n);
-	dq_fs_train_record(t, sc->d.b.id.buf, sc->d.b.id.len, sc->d.b.v, sc->d.b.n);
+	train_records(sc, t);
 	if (!sampled)
 		return;
 	dq_decide_levels(&sc->d);
@@ -375,6 +389,50 @@ train_one(struct scorer *sc, struct dq_fs_trainer *t, int sampled)
 	if (dq_decide_guard(&M, sc->d.lv, sc->d.sim, M.nguard_differ ? 1 : 0))
 		return;
 	dq_fs_train_pair(t, sc->d.lv, train_label(sc));
+}
+
+/* The training sample is drawn by a hash of the two ids, so that it
+ * depends neither on the order of the pairs nor on the fields carried
+ * (dq-block --slim). */
+static int
+in_sample(const struct scorer *sc)
+{
+	uint64_t h = XXH3_64bits_withSeed(
+		sc->d.b.id.buf, sc->d.b.id.len,
+		XXH3_64bits_withSeed(sc->d.a.id.buf, sc->d.a.id.len,
+				     (uint64_t)O.seed));
+	return O.sample >= 1 || (double)(h >> 11) < O.sample * 9007199254740992.0;
+}
+
+/* Read the spooled pairs back: train on them (tr) or score and write
+ * them (tr NULL). */
+static void
+spool_pass(FILE *spool, struct dq_record *rec, struct dq_run *run,
+	   struct dq_fs_trainer *tr)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	struct dq_json_error e;
+	uint64_t seq = 0;
+
+	if (fflush(spool) || fseek(spool, 0, SEEK_SET))
+		dq_die("temporary file: %s", strerror(errno));
+	while ((n = getline(&line, &cap, spool)) > 0) {
+		if (dq_json_scan(rec, line, (size_t)n - 1, &e) ||
+		    dq_decide_read(&S0.d, rec, &run->ident))
+			dq_die("temporary file: changed under us");
+		if (tr) {
+			train_one(&S0, tr, in_sample(&S0));
+			continue;
+		}
+		score_pair(&S0, seq++);
+		dq_record_write(rec, S0.meta.buf, S0.meta.len, &run->out.b);
+		dq_run_emit(run);
+	}
+	if (ferror(spool))
+		dq_die("temporary file: %s", strerror(errno));
+	free(line);
 }
 
 static cJSON *
@@ -509,7 +567,7 @@ main(int argc, char **argv)
 	struct dq_buf err = DQ_BUF_INIT;
 	struct dq_fs_trainer *tr = NULL;
 	FILE *spool = NULL;
-	int status;
+	int status, train, need_df;
 
 	dq_run_init(&run, &tool, argc, argv);
 	dq_fs_init(&M);
@@ -534,10 +592,12 @@ main(int argc, char **argv)
 	if (O.households && dq_out_open(&households, O.households))
 		return 2;
 	dq_fs_prepare(&M);
-	if (O.train_path || (M.kind == DQ_FS_FELLEGI_SUNTER && !M.trained) ||
-	    O.labels_path) {
+	train = O.train_path || (M.kind == DQ_FS_FELLEGI_SUNTER && !M.trained) ||
+		O.labels_path;
+	need_df = dq_fs_needs_df(&M);
+	if (train || need_df) {
 		tr = dq_fs_train_new(&M, (uint64_t)O.seed);
-		if (!O.train_path) {
+		if (!O.train_path || need_df) {
 			spool = tmpfile();
 			if (!spool)
 				dq_die("temporary file: %s", strerror(errno));
@@ -563,52 +623,33 @@ main(int argc, char **argv)
 				      "objects 'a' and 'b')", 0);
 			continue;
 		}
-		if (tr) {
-			/* The sample is drawn by a hash of the two ids, so
-			 * that it depends neither on the order of the pairs
-			 * nor on the fields carried (dq-block --slim). */
-			uint64_t h = XXH3_64bits_withSeed(
-				S0.d.b.id.buf, S0.d.b.id.len,
-				XXH3_64bits_withSeed(S0.d.a.id.buf, S0.d.a.id.len,
-						     (uint64_t)O.seed));
-			train_one(&S0, tr, O.sample >= 1 ||
-				  (double)(h >> 11) <
-					  O.sample * 9007199254740992.0);
-			if (spool && (fwrite(rec.text, 1, rec.len, spool) !=
-					      rec.len ||
-				      putc('\n', spool) == EOF))
-				dq_die("temporary file: %s", strerror(errno));
-			continue;
-		}
-		score_pair(&S0, run.n_in - 1);
-		dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
-		dq_run_emit(&run);
+		/* A tfidf field needs every record's words before any pair
+		 * is compared: this pass only reads the records, the next
+		 * one (over the spool) trains. */
+		if (need_df)
+			train_records(&S0, tr);
+		else if (train)
+			train_one(&S0, tr, in_sample(&S0));
+		if (spool && (fwrite(rec.text, 1, rec.len, spool) != rec.len ||
+			      putc('\n', spool) == EOF))
+			dq_die("temporary file: %s", strerror(errno));
 	}
-	if (tr) {
+	if (need_df) {
+		dq_fs_train_df(tr);
+		if (train)
+			spool_pass(spool, &rec, &run, tr);
+	}
+	if (train) {
 		dq_fs_train_finish(tr, (uint64_t)O.u_pairs, O.sample);
 		if (O.train_path)
 			write_model(O.train_path);
+	} else if (tr) {
+		dq_fs_train_free(tr);
 	}
 	dq_fs_prepare(&M);
 	if (spool) {
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t n;
-		struct dq_json_error e;
-		if (fflush(spool) || fseek(spool, 0, SEEK_SET))
-			dq_die("temporary file: %s", strerror(errno));
-		uint64_t seq = 0;
-		while ((n = getline(&line, &cap, spool)) > 0) {
-			if (dq_json_scan(&rec, line, (size_t)n - 1, &e) ||
-			    dq_decide_read(&S0.d, &rec, &run.ident))
-				dq_die("temporary file: changed under us");
-			score_pair(&S0, seq++);
-			dq_record_write(&rec, S0.meta.buf, S0.meta.len, &run.out.b);
-			dq_run_emit(&run);
-		}
-		if (ferror(spool))
-			dq_die("temporary file: %s", strerror(errno));
-		free(line);
+		if (!O.train_path)
+			spool_pass(spool, &rec, &run, NULL);
 		fclose(spool);
 	}
 	dq_record_release(&rec);

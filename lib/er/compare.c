@@ -30,6 +30,17 @@
  * name; two names match when some group holds both.  It is small (about
  * 150 groups) and English-centred; a contract can switch it off.
  *
+ * Monge-Elkan (A. E. Monge and C. P. Elkan, "The field matching problem:
+ * algorithms and applications", KDD 1996): the mean over one side's words
+ * of the best inner similarity with the other side's; dq takes the mean
+ * of both directions (the measure is not symmetric).  TF-IDF cosine
+ * (G. Salton and C. Buckley, "Term-weighting approaches in automatic text
+ * retrieval", IP&M 24(5), 1988; W. W. Cohen, "Integration of
+ * heterogeneous databases without common domains using queries based on
+ * textual similarity", SIGMOD 1998, for its use in matching names of
+ * things): words weighted by count x idf, cosine of the two vectors.
+ * Words are compared as sorted byte strings, so no hash can collide.
+ *
  * Limits: no locale-specific folding beyond dq_text_ascii; Jaro and the
  * edit distances are quadratic, meant for fields (names, streets), not
  * documents.
@@ -329,6 +340,309 @@ dq_cmp_jaccard(const char *a, size_t an, const char *b, size_t bn)
 	cps_release(&x);
 	cps_release(&y);
 	return r;
+}
+
+/* ---- words: Monge-Elkan, TF-IDF, codes, years ---- */
+
+static int
+byte_sep(unsigned char c)
+{
+	return c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			     (c >= 'A' && c <= 'Z'));
+}
+
+size_t
+dq_cmp_tokens(const char *s, size_t n, struct dq_cmp_token *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = 0, i = 0;
+
+	while (i < n) {
+		while (i < n && byte_sep(p[i]))
+			i++;
+		size_t st = i;
+		while (i < n && !byte_sep(p[i]))
+			i++;
+		if (i > st) {
+			if (k < cap) {
+				out[k].s = s + st;
+				out[k].n = i - st;
+			}
+			k++;
+		}
+	}
+	return k;
+}
+
+/* Words of s as a sorted set (duplicates removed), in *v (the stack
+ * array st of DQ_CMP_STACK or the heap); its size. */
+static int
+tok_cmp(const void *x, const void *y)
+{
+	const struct dq_cmp_token *a = x, *b = y;
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = memcmp(a->s, b->s, n);
+	return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+static size_t
+word_list(const char *s, size_t n, struct dq_cmp_token *st,
+	  struct dq_cmp_token **v, int uniq)
+{
+	size_t k = dq_cmp_tokens(s, n, st, DQ_CMP_STACK), u = 0;
+
+	*v = st;
+	if (k > DQ_CMP_STACK) {
+		*v = dq_xmalloc(k * sizeof(**v));
+		dq_cmp_tokens(s, n, *v, k);
+	}
+	qsort(*v, k, sizeof(**v), tok_cmp);
+	if (!uniq)
+		return k;
+	for (size_t i = 0; i < k; i++)
+		if (!u || tok_cmp(&(*v)[u - 1], &(*v)[i]))
+			(*v)[u++] = (*v)[i];
+	return u;
+}
+
+static double
+inner_sim(enum dq_cmp_inner in, const struct dq_cmp_token *a,
+	  const struct dq_cmp_token *b)
+{
+	if (a->n == b->n && !memcmp(a->s, b->s, a->n))
+		return 1;
+	switch (in) {
+	case DQ_CMP_INNER_LEVENSHTEIN:
+		return dq_cmp_levenshtein_sim(a->s, a->n, b->s, b->n);
+	case DQ_CMP_INNER_DAMERAU:
+		return dq_cmp_damerau_sim(a->s, a->n, b->s, b->n);
+	default:
+		return dq_cmp_jaro_winkler(a->s, a->n, b->s, b->n);
+	}
+}
+
+double
+dq_cmp_monge_elkan(const char *a, size_t an, const char *b, size_t bn,
+		   enum dq_cmp_inner inner)
+{
+	struct dq_cmp_token sa[DQ_CMP_STACK], sb[DQ_CMP_STACK], *x, *y;
+	size_t nx = word_list(a, an, sa, &x, 1), ny = word_list(b, bn, sb, &y, 1);
+	double *best_y, stack_y[DQ_CMP_STACK], sum_x = 0, sum_y = 0, r;
+
+	if (!nx || !ny) {
+		r = !nx && !ny ? 1.0 : 0.0;
+		goto out;
+	}
+	/* One pass over the |x| x |y| pairs serves both directions. */
+	best_y = ny <= DQ_CMP_STACK ? stack_y : dq_xmalloc(ny * sizeof(double));
+	for (size_t j = 0; j < ny; j++)
+		best_y[j] = 0;
+	for (size_t i = 0; i < nx; i++) {
+		double best = 0;
+		for (size_t j = 0; j < ny; j++) {
+			double v = inner_sim(inner, &x[i], &y[j]);
+			if (v > best)
+				best = v;
+			if (v > best_y[j])
+				best_y[j] = v;
+		}
+		sum_x += best;
+	}
+	for (size_t j = 0; j < ny; j++)
+		sum_y += best_y[j];
+	r = (sum_x / (double)nx + sum_y / (double)ny) / 2;
+	if (best_y != stack_y)
+		free(best_y);
+out:
+	if (x != sa)
+		free(x);
+	if (y != sb)
+		free(y);
+	return r;
+}
+
+/* The squared norm of a sorted word list's weighted counts, and each
+ * distinct word's weight x count in w (same order as the distinct words
+ * written back to v); the number of distinct words. */
+static size_t
+weigh(struct dq_cmp_token *v, size_t k, dq_cmp_idf_fn idf, const void *ctx,
+      double *w, double *norm2)
+{
+	size_t u = 0;
+
+	*norm2 = 0;
+	for (size_t i = 0; i < k;) {
+		size_t j = i + 1;
+		while (j < k && !tok_cmp(&v[i], &v[j]))
+			j++;
+		double x = (double)(j - i) * (idf ? idf(ctx, v[i].s, v[i].n) : 1);
+		v[u] = v[i];
+		w[u++] = x;
+		*norm2 += x * x;
+		i = j;
+	}
+	return u;
+}
+
+double
+dq_cmp_tfidf(const char *a, size_t an, const char *b, size_t bn,
+	     dq_cmp_idf_fn idf, const void *ctx)
+{
+	struct dq_cmp_token sa[DQ_CMP_STACK], sb[DQ_CMP_STACK], *x, *y;
+	double wa_s[DQ_CMP_STACK], wb_s[DQ_CMP_STACK], *wa, *wb;
+	double na2, nb2, dot = 0, r;
+	size_t nx = word_list(a, an, sa, &x, 0), ny = word_list(b, bn, sb, &y, 0);
+
+	if (!nx || !ny) {
+		r = !nx && !ny ? 1.0 : 0.0;
+		if (x != sa)
+			free(x);
+		if (y != sb)
+			free(y);
+		return r;
+	}
+	wa = nx <= DQ_CMP_STACK ? wa_s : dq_xmalloc(nx * sizeof(double));
+	wb = ny <= DQ_CMP_STACK ? wb_s : dq_xmalloc(ny * sizeof(double));
+	nx = weigh(x, nx, idf, ctx, wa, &na2);
+	ny = weigh(y, ny, idf, ctx, wb, &nb2);
+	for (size_t i = 0, j = 0; i < nx && j < ny;) {
+		int c = tok_cmp(&x[i], &y[j]);
+		if (!c)
+			dot += wa[i++] * wb[j++];
+		else if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	r = na2 > 0 && nb2 > 0 ? dot / sqrt(na2 * nb2) : 0;
+	/* Rounding can put equal vectors a hair above 1. */
+	if (r > 1)
+		r = 1;
+	if (wa != wa_s)
+		free(wa);
+	if (wb != wb_s)
+		free(wb);
+	if (x != sa)
+		free(x);
+	if (y != sb)
+		free(y);
+	return r;
+}
+
+/* The codes of s (see compare.h): up to DQ_CMP_MAX_CODES of them, their
+ * text in buf (at most cap bytes), as a sorted set. */
+struct codes {
+	struct dq_cmp_token c[DQ_CMP_MAX_CODES];
+	size_t n;
+	char buf[1024];
+};
+
+static int
+is_code(const char *w, size_t n)
+{
+	size_t d = 0, lead = 0, letters = 0;
+
+	if (n < 4)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		d += w[i] >= '0' && w[i] <= '9';
+	if (!d)
+		return 0;
+	if (d == n)
+		return n >= 6;
+	while (lead < n && w[lead] >= '0' && w[lead] <= '9')
+		lead++;
+	for (size_t i = lead; i < n; i++)
+		letters += (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z';
+	/* Digits then letters only: "500gb", "1080p" are quantities. */
+	return !(lead >= 1 && lead <= 5 && letters == n - lead &&
+		 n - lead <= 3);
+}
+
+static void
+codes_read(const char *s, size_t n, struct codes *c)
+{
+	size_t i = 0, used = 0;
+
+	c->n = 0;
+	while (i < n && c->n < DQ_CMP_MAX_CODES) {
+		/* A word with its joiners: '-', '/', '.' between two
+		 * alphanumerics. */
+		while (i < n && byte_sep((unsigned char)s[i]))
+			i++;
+		char *w = c->buf + used;
+		size_t k = 0;
+		while (i < n) {
+			unsigned char ch = (unsigned char)s[i];
+			if (!byte_sep(ch)) {
+				if (used + k < sizeof(c->buf))
+					w[k++] = (char)ch;
+				i++;
+			} else if ((ch == '-' || ch == '/' || ch == '.') &&
+				   i + 1 < n &&
+				   !byte_sep((unsigned char)s[i + 1]) && k) {
+				i++;
+			} else {
+				break;
+			}
+		}
+		if (k && is_code(w, k)) {
+			c->c[c->n].s = w;
+			c->c[c->n++].n = k;
+			used += k;
+		}
+	}
+	qsort(c->c, c->n, sizeof(c->c[0]), tok_cmp);
+	size_t u = 0;
+	for (size_t j = 0; j < c->n; j++)
+		if (!u || tok_cmp(&c->c[u - 1], &c->c[j]))
+			c->c[u++] = c->c[j];
+	c->n = u;
+}
+
+enum dq_cmp_code_level
+dq_cmp_code(const char *a, size_t an, const char *b, size_t bn)
+{
+	struct codes x, y;
+	size_t i, j, same = 0;
+
+	codes_read(a, an, &x);
+	codes_read(b, bn, &y);
+	if (!x.n || !y.n)
+		return DQ_CMP_CODE_NONE;
+	for (i = 0, j = 0; i < x.n && j < y.n;) {
+		int c = tok_cmp(&x.c[i], &y.c[j]);
+		same += !c;
+		i += c <= 0;
+		j += c >= 0;
+	}
+	if (same == x.n && same == y.n)
+		return DQ_CMP_CODE_EXACT;
+	if (same)
+		return DQ_CMP_CODE_SHARED;
+	for (i = 0; i < x.n; i++)
+		for (j = 0; j < y.n; j++)
+			if (x.c[i].n >= 5 && y.c[j].n >= 5 &&
+			    dq_cmp_damerau(x.c[i].s, x.c[i].n, y.c[j].s,
+					   y.c[j].n) <= 1)
+				return DQ_CMP_CODE_CLOSE;
+	return DQ_CMP_CODE_CONFLICT;
+}
+
+int
+dq_cmp_year(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j < n && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (j - i == 4 && (s[i] == '1' || s[i] == '2'))
+			return (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
+			       (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+		if (j > i)
+			i = j;
+	}
+	return 0;
 }
 
 static size_t

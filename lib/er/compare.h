@@ -131,6 +131,75 @@ int dq_cmp_nickname_typo(const char *a, size_t an, const char *b, size_t bn);
 int dq_cmp_nickname_near(const char *a, size_t an, const char *b, size_t bn);
 
 /*
+ * Word tokens of a (folded) text: maximal runs of bytes other than ASCII
+ * white space and ASCII punctuation, as dq_cmp_jaccard splits them (a
+ * non-ASCII byte is part of a word).  Up to cap tokens are stored in
+ * out (pointers into s); returns how many there are in all.
+ */
+struct dq_cmp_token {
+	const char *s;
+	size_t n;
+};
+size_t dq_cmp_tokens(const char *s, size_t n, struct dq_cmp_token *out,
+		     size_t cap);
+
+/* The string comparator applied to each pair of words by Monge-Elkan. */
+enum dq_cmp_inner {
+	DQ_CMP_INNER_JARO_WINKLER,
+	DQ_CMP_INNER_LEVENSHTEIN,
+	DQ_CMP_INNER_DAMERAU
+};
+
+/*
+ * Monge-Elkan similarity over the sets of words (Monge and Elkan 1996):
+ * for each word of one side the best inner similarity with a word of the
+ * other, averaged; the mean of both directions, so the measure is
+ * symmetric.  "sony dsc w55 camera" against "dsc-w55 sony" is 0.9375 with
+ * Jaro-Winkler.  No words on either side: 1.0 when both have none, else
+ * 0.0.  Cost: |A| x |B| inner comparisons.
+ */
+double dq_cmp_monge_elkan(const char *a, size_t an, const char *b, size_t bn,
+			  enum dq_cmp_inner inner);
+
+/*
+ * TF-IDF cosine over words (Salton and Buckley 1988): each side is the
+ * vector of its words weighted by count x idf(word), the similarity is
+ * their cosine.  idf(ctx, word, len) gives a word's weight (> 0); NULL
+ * weighs every word 1 (plain cosine of word counts).  No words on either
+ * side: 1.0 when both have none, else 0.0; all weights 0: 0.0.
+ */
+typedef double (*dq_cmp_idf_fn)(const void *ctx, const char *w, size_t n);
+double dq_cmp_tfidf(const char *a, size_t an, const char *b, size_t bn,
+		    dq_cmp_idf_fn idf, const void *ctx);
+
+/*
+ * Product and part codes.  A code is a word of the folded text, with the
+ * joiners '-', '/' and '.' inside it taken out ("dsc-w55" is "dscw55",
+ * "978-0-13-110362-7" is "9780131103627"), of at least 4 characters that
+ * holds a digit and is not a quantity: not 4 or 5 digits alone (a year,
+ * a number: codes of digits alone have 6 or more, ISBN, UPC, EAN), nor
+ * up to 5 digits followed by up to 3 letters ("500gb", "1080p", "35mm").
+ * Levels: EXACT the same set of codes, SHARED a code in common, CLOSE a
+ * code of 5 characters or more one edit (Damerau) from one of the other
+ * side's, CONFLICT codes on both sides and none of these, NONE no code on
+ * one side or both.  At most DQ_CMP_MAX_CODES codes per side are read.
+ */
+#define DQ_CMP_MAX_CODES 32
+enum dq_cmp_code_level {
+	DQ_CMP_CODE_EXACT,
+	DQ_CMP_CODE_SHARED,
+	DQ_CMP_CODE_CLOSE,
+	DQ_CMP_CODE_CONFLICT,
+	DQ_CMP_CODE_NONE
+};
+enum dq_cmp_code_level dq_cmp_code(const char *a, size_t an, const char *b,
+				   size_t bn);
+
+/* The first year in a text: a run of exactly 4 digits from 1000 to 2999
+ * ("2007", "Proc. VLDB 1998, pp. 12-20", "2001-05-03"), or 0. */
+int dq_cmp_year(const char *s, size_t n);
+
+/*
  * The comparison form of a text value, appended to out: white space
  * trimmed and collapsed to one space, ASCII-folded (dq_text_ascii),
  * lower-cased.  ASCII input takes a fast path without utf8proc.

@@ -57,10 +57,17 @@
 #include "norm/date.h"
 #include "stream/path.h"
 
+/* Default level bounds of the word comparators, from the similarity
+ * distributions of generated text (docs/score.md, "Default bounds"). */
+#define ME_CLOSE 0.90
+#define ME_SIMILAR 0.80
+#define TFIDF_CLOSE 0.65
+#define TFIDF_SIMILAR 0.50
+
 static const char *const cmp_names[DQ_FS_NCMP] = {
 	"exact", "jaro_winkler", "levenshtein", "damerau_levenshtein",
 	"jaccard", "qgram", "name", "date", "email", "phone",
-	"numeric_abs", "numeric_rel"
+	"numeric_abs", "numeric_rel", "monge_elkan", "tfidf", "code", "year"
 };
 
 static const char *const lv_exact[] = { "exact", "different" };
@@ -80,6 +87,11 @@ static const double sim_phone[] = { 1, 0.7, 0 };
 static const char *const lv_num[] = { "exact", "close", "near",
 				      "different" };
 static const double sim_num[] = { 1, 0.9, 0.6, 0 };
+static const char *const lv_code[] = { "exact", "shared", "close",
+				       "conflict" };
+static const double sim_code[] = { 1, 0.8, 0.6, 0 };
+static const char *const lv_year[] = { "exact", "close", "different" };
+static const double sim_year[] = { 1, 0.7, 0 };
 
 /* ---- term-frequency tables ---- */
 
@@ -137,6 +149,7 @@ dq_fs_release(struct dq_fs_model *m)
 		free(m->f[i].name);
 		free(m->f[i].swap_name);
 		tf_release(&m->f[i].tft);
+		tf_release(&m->f[i].df);
 	}
 	m->n = 0;
 }
@@ -175,6 +188,16 @@ set_levels(struct dq_fs_field *f)
 		f->level_names = lv_num;
 		f->level_sim = sim_num;
 		f->nlevels = 4;
+		break;
+	case DQ_FS_CODE:
+		f->level_names = lv_code;
+		f->level_sim = sim_code;
+		f->nlevels = 4;
+		break;
+	case DQ_FS_YEAR:
+		f->level_names = lv_year;
+		f->level_sim = sim_year;
+		f->nlevels = 3;
 		break;
 	default:
 		f->level_names = lv_string;
@@ -262,6 +285,40 @@ field_list(const struct dq_fs_model *m, const cJSON *o, const char *key,
 	return -1;
 }
 
+/* The close and similar bounds of a comparator (docs/score.md, "Default
+ * bounds", says how they were chosen). */
+static void
+default_bounds(struct dq_fs_field *f)
+{
+	switch (f->cmp) {
+	case DQ_FS_MONGE_ELKAN:
+		f->close = ME_CLOSE;
+		f->similar = ME_SIMILAR;
+		break;
+	case DQ_FS_TFIDF:
+		f->close = TFIDF_CLOSE;
+		f->similar = TFIDF_SIMILAR;
+		break;
+	default:
+		f->close = 0.92;
+		f->similar = 0.80;
+	}
+}
+
+static int
+inner_kind(const char *s, int *out)
+{
+	if (!strcmp(s, "jaro_winkler"))
+		*out = DQ_CMP_INNER_JARO_WINKLER;
+	else if (!strcmp(s, "levenshtein"))
+		*out = DQ_CMP_INNER_LEVENSHTEIN;
+	else if (!strcmp(s, "damerau_levenshtein"))
+		*out = DQ_CMP_INNER_DAMERAU;
+	else
+		return -1;
+	return 0;
+}
+
 static int
 load_field(struct dq_fs_model *m, const cJSON *fo, struct dq_buf *err)
 {
@@ -295,19 +352,21 @@ load_field(struct dq_fs_model *m, const cJSON *fo, struct dq_buf *err)
 			if (cJSON_IsString(c) &&
 			    !strcmp(c->valuestring, cmp_names[k]))
 				break;
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, "token_set"))
+			k = DQ_FS_MONGE_ELKAN;
 		if (k == DQ_FS_NCMP) {
 			dq_buf_addf(err, "'%s.comparator': unknown comparator "
 				    "(exact, jaro_winkler, levenshtein, "
 				    "damerau_levenshtein, jaccard, qgram, name, "
 				    "date, email, phone, numeric_abs, "
-				    "numeric_rel)", path);
+				    "numeric_rel, monge_elkan or token_set, "
+				    "tfidf, code, year)", path);
 			return -1;
 		}
 		f->cmp = (enum dq_fs_cmp)k;
 	}
 	f->weight = 0.1;
-	f->close = 0.92;
-	f->similar = 0.80;
+	default_bounds(f);
 	f->num_close = f->cmp == DQ_FS_NUMERIC_REL ? 0.01 : 1;
 	f->num_near = f->cmp == DQ_FS_NUMERIC_REL ? 0.1 : 10;
 	f->within_days = 31;
@@ -334,6 +393,14 @@ load_field(struct dq_fs_model *m, const cJSON *fo, struct dq_buf *err)
 	if (get_num(fo, "q", 1, 8, &d, path, err))
 		return -1;
 	f->q = (int)d;
+	c = cJSON_GetObjectItemCaseSensitive(fo, "inner");
+	if (c && (f->cmp != DQ_FS_MONGE_ELKAN || !cJSON_IsString(c) ||
+		  inner_kind(c->valuestring, &f->inner))) {
+		dq_buf_addf(err, "'%s.inner': a monge_elkan field's word "
+			    "comparator: jaro_winkler, levenshtein or "
+			    "damerau_levenshtein", path);
+		return -1;
+	}
 	if (f->similar > f->close) {
 		dq_buf_addf(err, "'%s': 'similar' is above 'close'", path);
 		return -1;
@@ -597,6 +664,17 @@ again:
 	dq_buf_add(b, out, o);
 }
 
+/* A word's inverse document frequency, ln(1 + N / df): never 0, so a
+ * word every record holds still counts a little; a word the table lacks
+ * (held by one record, or first seen after training) has df 1. */
+static double
+idf_of(const void *ctx, const char *w, size_t n)
+{
+	const struct dq_fs_field *f = ctx;
+	double df = tf_get(&f->df, w, n);
+	return log(1 + f->ndocs / (df > 0 ? df : 1));
+}
+
 static int
 string_level(const struct dq_fs_field *f, double s, int first)
 {
@@ -624,8 +702,11 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 		return DQ_FS_NULL;
 	/* Equal text is the commonest case among candidate pairs: exact
 	 * at once (numbers included: "10" and "10" are equal), folding
-	 * only what the term frequencies need. */
-	if (an == bn && !memcmp(a, b, an)) {
+	 * only what the term frequencies need.  Not for code and year,
+	 * which read only their part of the text: two equal names without
+	 * a code say nothing about codes (the name field counts them). */
+	if (an == bn && !memcmp(a, b, an) && f->cmp != DQ_FS_CODE &&
+	    f->cmp != DQ_FS_YEAR) {
 		if (f->tf) {
 			dq_cmp_fold(a, an, &scr->a);
 			if (f->cmp == DQ_FS_NAME)
@@ -664,6 +745,13 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 			: diff <= f->num_near ? 2 : 3;
 		goto fixed;
 	}
+	if (f->cmp == DQ_FS_YEAR) {
+		int y1 = dq_cmp_year(a, an), y2 = dq_cmp_year(b, bn);
+		if (!y1 || !y2)
+			return DQ_FS_NULL;
+		l = y1 == y2 ? 0 : y1 - y2 == 1 || y2 - y1 == 1 ? 1 : 2;
+		goto fixed;
+	}
 	dq_buf_reset(&scr->b);
 	dq_cmp_fold(a, an, &scr->a);
 	dq_cmp_fold(b, bn, &scr->b);
@@ -673,7 +761,7 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 	yn = scr->b.len;
 	if (!xn || !yn)
 		return DQ_FS_NULL;
-	if (xn == yn && !memcmp(x, y, xn)) {
+	if (xn == yn && !memcmp(x, y, xn) && f->cmp != DQ_FS_CODE) {
 		*sim = 1;
 		return 0;
 	}
@@ -695,6 +783,19 @@ dq_fs_compare(const struct dq_fs_model *m, size_t i, const char *a,
 	case DQ_FS_QGRAM:
 		s = dq_cmp_qgram(x, xn, y, yn, f->q);
 		break;
+	case DQ_FS_MONGE_ELKAN:
+		s = dq_cmp_monge_elkan(x, xn, y, yn,
+				       (enum dq_cmp_inner)f->inner);
+		break;
+	case DQ_FS_TFIDF:
+		s = dq_cmp_tfidf(x, xn, y, yn, f->ndocs > 0 ? idf_of : NULL,
+				 f);
+		break;
+	case DQ_FS_CODE:
+		l = (int)dq_cmp_code(x, xn, y, yn);
+		if (l == DQ_CMP_CODE_NONE)
+			return DQ_FS_NULL;
+		goto fixed;
 	case DQ_FS_NAME:
 		name_core(&scr->a);
 		name_core(&scr->b);
@@ -827,6 +928,16 @@ dq_fs_to_json(const struct dq_fs_model *m)
 			cJSON_AddNumberToObject(o, "u", f->u[l]);
 			cJSON_AddItemToArray(lv, o);
 		}
+		if (f->cmp == DQ_FS_TFIDF && f->ndocs > 0) {
+			cJSON *t = cJSON_AddObjectToObject(fo, "idf");
+			cJSON *vals;
+			cJSON_AddNumberToObject(t, "records", f->ndocs);
+			vals = cJSON_AddObjectToObject(t, "df");
+			for (size_t k = 0; k < f->df.map.n; k++)
+				cJSON_AddNumberToObject(vals,
+							f->df.map.keys[k],
+							f->df.freq[k]);
+		}
 		if (f->tf && f->tft.map.n) {
 			cJSON *t = cJSON_AddObjectToObject(fo, "tf");
 			cJSON *vals;
@@ -863,6 +974,38 @@ check_sums(const struct dq_fs_field *f, struct dq_buf *err)
 			    sm, su);
 		return -1;
 	}
+	return 0;
+}
+
+/* A tfidf field's document frequencies from a model file: {"records":
+ * N, "df": {"word": count, ...}}, each count from 2 to N. */
+static int
+load_idf(struct dq_fs_field *f, const cJSON *idf, struct dq_buf *err)
+{
+	const cJSON *n, *df, *e;
+
+	if (f->cmp != DQ_FS_TFIDF)
+		return 0;
+	n = cJSON_GetObjectItemCaseSensitive(idf, "records");
+	df = cJSON_GetObjectItemCaseSensitive(idf, "df");
+	if (!cJSON_IsNumber(n) || !(n->valuedouble >= 1) ||
+	    !cJSON_IsObject(df)) {
+		dq_buf_addf(err, "field '%s': a tfidf field needs 'idf' with "
+			    "'records' and 'df'", f->name);
+		return -1;
+	}
+	tf_release(&f->df);
+	cJSON_ArrayForEach(e, df)
+	{
+		if (!cJSON_IsNumber(e) || !(e->valuedouble >= 1) ||
+		    e->valuedouble > n->valuedouble) {
+			dq_buf_addf(err, "field '%s': each 'df' count must be "
+				    "from 1 to 'records'", f->name);
+			return -1;
+		}
+		tf_put(&f->df, e->string, strlen(e->string), e->valuedouble);
+	}
+	f->ndocs = n->valuedouble;
 	return 0;
 }
 
@@ -927,6 +1070,9 @@ dq_fs_load_model(struct dq_fs_model *m, const cJSON *doc, struct dq_buf *err)
 			f->u[l++] = uu->valuedouble;
 		}
 		if (check_sums(f, err))
+			return -1;
+		if (load_idf(f, cJSON_GetObjectItemCaseSensitive(fo, "idf"),
+			     err))
 			return -1;
 		tf = cJSON_GetObjectItemCaseSensitive(fo, "tf");
 		tf_release(&f->tft);
@@ -1079,6 +1225,12 @@ struct dq_fs_trainer {
 	uint64_t *vcn[DQ_FS_MAX_FIELDS];       /* records with the value */
 	size_t vc_cap[DQ_FS_MAX_FIELDS];
 	uint64_t vc_total[DQ_FS_MAX_FIELDS];
+	/* Per-field word counts for the tfidf fields: records holding each
+	 * word (dfn), the last record that counted it (dflast). */
+	struct dq_strmap dfm[DQ_FS_MAX_FIELDS];
+	uint64_t *dfn[DQ_FS_MAX_FIELDS], *dflast[DQ_FS_MAX_FIELDS];
+	size_t df_cap[DQ_FS_MAX_FIELDS];
+	uint64_t ndocs[DQ_FS_MAX_FIELDS];
 	struct pattern *pat;
 	size_t pat_cap, pat_n;
 	uint64_t npairs;
@@ -1102,8 +1254,10 @@ dq_fs_train_new(struct dq_fs_model *m, uint64_t seed)
 	t->sample = dq_xcalloc(SAMPLE_RECORDS * (m->n ? m->n : 1),
 			       sizeof(char *));
 	dq_u64map_init(&t->seen);
-	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++)
+	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++) {
 		dq_strmap_init(&t->vc[f]);
+		dq_strmap_init(&t->dfm[f]);
+	}
 	return t;
 }
 
@@ -1134,6 +1288,73 @@ vc_add(struct dq_fs_trainer *t, size_t f, const char *v, size_t n)
 	t->vc_total[f]++;
 }
 
+/* Count each word of folded text v once for record number doc. */
+static void
+df_add(struct dq_fs_trainer *t, size_t f, const char *v, size_t n,
+       uint64_t doc)
+{
+	struct dq_cmp_token w[DQ_CMP_STACK], *ws = w;
+	size_t k = dq_cmp_tokens(v, n, w, DQ_CMP_STACK);
+
+	if (k > DQ_CMP_STACK) {
+		ws = dq_xmalloc(k * sizeof(*ws));
+		dq_cmp_tokens(v, n, ws, k);
+	}
+	t->ndocs[f]++;
+	for (size_t j = 0; j < k; j++) {
+		long i = dq_strmap_get(&t->dfm[f], ws[j].s, ws[j].n);
+		if (i < 0) {
+			i = (long)t->dfm[f].n;
+			if (t->dfm[f].n == t->df_cap[f]) {
+				t->df_cap[f] = t->df_cap[f] ? t->df_cap[f] * 2
+							    : 256;
+				t->dfn[f] = dq_xrealloc(
+					t->dfn[f], t->df_cap[f] * sizeof(uint64_t));
+				t->dflast[f] = dq_xrealloc(
+					t->dflast[f],
+					t->df_cap[f] * sizeof(uint64_t));
+			}
+			dq_strmap_add(&t->dfm[f], ws[j].s, ws[j].n, (size_t)i);
+			t->dfn[f][i] = 0;
+			t->dflast[f][i] = 0;
+		}
+		if (t->dflast[f][i] == doc)
+			continue;
+		t->dflast[f][i] = doc;
+		t->dfn[f][i]++;
+	}
+	if (ws != w)
+		free(ws);
+}
+
+int
+dq_fs_needs_df(const struct dq_fs_model *m)
+{
+	for (size_t f = 0; f < m->n; f++)
+		if (m->f[f].cmp == DQ_FS_TFIDF && !(m->f[f].ndocs > 0))
+			return 1;
+	return 0;
+}
+
+void
+dq_fs_train_df(struct dq_fs_trainer *t)
+{
+	struct dq_fs_model *m = t->m;
+
+	for (size_t f = 0; f < m->n; f++) {
+		struct dq_fs_field *fd = &m->f[f];
+		if (fd->cmp != DQ_FS_TFIDF || !t->ndocs[f])
+			continue;
+		tf_release(&fd->df);
+		/* Words held by one record are left to the default 1. */
+		for (size_t k = 0; k < t->dfm[f].n; k++)
+			if (t->dfn[f][k] > 1)
+				tf_put(&fd->df, t->dfm[f].keys[k],
+				       t->dfm[f].lens[k], (double)t->dfn[f][k]);
+		fd->ndocs = (double)t->ndocs[f];
+	}
+}
+
 void
 dq_fs_train_record(struct dq_fs_trainer *t, const char *id, size_t idn,
 		   const char *const *vals, const size_t *lens)
@@ -1145,12 +1366,16 @@ dq_fs_train_record(struct dq_fs_trainer *t, const char *id, size_t idn,
 		return;
 	t->nrecords++;
 	for (size_t f = 0; f < m->n; f++) {
-		if (!m->f[f].tf || !vals[f] || is_blank(vals[f], lens[f]))
+		int df = m->f[f].cmp == DQ_FS_TFIDF;
+		if ((!m->f[f].tf && !df) || !vals[f] ||
+		    is_blank(vals[f], lens[f]))
 			continue;
 		dq_buf_reset(&t->scr.a);
 		dq_cmp_fold(vals[f], lens[f], &t->scr.a);
-		if (t->scr.a.len)
+		if (t->scr.a.len && m->f[f].tf)
 			vc_add(t, f, t->scr.a.buf, t->scr.a.len);
+		if (t->scr.a.len && df)
+			df_add(t, f, t->scr.a.buf, t->scr.a.len, t->nrecords);
 	}
 	/* Reservoir sampling (Vitter's algorithm R). */
 	if (t->nsample < SAMPLE_RECORDS)
@@ -1300,11 +1525,20 @@ trainer_free(struct dq_fs_trainer *t)
 	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++) {
 		dq_strmap_release(&t->vc[f]);
 		free(t->vcn[f]);
+		dq_strmap_release(&t->dfm[f]);
+		free(t->dfn[f]);
+		free(t->dflast[f]);
 	}
 	free(t->pat);
 	dq_buf_release(&t->scr.a);
 	dq_buf_release(&t->scr.b);
 	free(t);
+}
+
+void
+dq_fs_train_free(struct dq_fs_trainer *t)
+{
+	trainer_free(t);
 }
 
 /*
@@ -1435,6 +1669,8 @@ dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs, double share)
 	double *cnt;
 	size_t np = 0;
 
+	if (dq_fs_needs_df(m))
+		dq_fs_train_df(t);
 	estimate_u(t, u_pairs);
 	build_tf(t);
 	pat = dq_xmalloc((t->pat_n ? t->pat_n : 1) * m->n * sizeof(int));

@@ -48,6 +48,10 @@ enum dq_fs_cmp {
 	DQ_FS_PHONE,
 	DQ_FS_NUMERIC_ABS,
 	DQ_FS_NUMERIC_REL,
+	DQ_FS_MONGE_ELKAN, /* also "token_set" */
+	DQ_FS_TFIDF,
+	DQ_FS_CODE,
+	DQ_FS_YEAR,
 	DQ_FS_NCMP
 };
 
@@ -74,6 +78,12 @@ struct dq_fs_field {
 	int last_digits;     /* phone: LAST_N level */
 	int q;               /* q-gram size */
 	int nicknames;       /* name: use the nickname table */
+	int inner;           /* monge_elkan: enum dq_cmp_inner */
+	/* tfidf: word -> the number of records holding it (words held by
+	 * one record are left out: 1), over ndocs records; ndocs 0 until
+	 * training or a model file gives them (dq_fs_needs_df). */
+	struct dq_fs_tf df;
+	double ndocs;
 	int tf;              /* term-frequency adjustment of exact agreement */
 	int nlevels;
 	const char *const *level_names;
@@ -158,6 +168,11 @@ const char *dq_fs_level_name(const struct dq_fs_model *m, size_t i, int l);
 
 /* ---- training ---- */
 
+/* 1 when a tfidf field has no document frequencies yet: the records must
+ * be read once (dq_fs_train_record, then dq_fs_train_df) before any pair
+ * is compared. */
+int dq_fs_needs_df(const struct dq_fs_model *m);
+
 struct dq_fs_trainer;
 
 /* Start training m (its fields loaded).  seed makes the u sample
@@ -171,6 +186,14 @@ struct dq_fs_trainer *dq_fs_train_new(struct dq_fs_model *m, uint64_t seed);
  */
 void dq_fs_train_record(struct dq_fs_trainer *t, const char *id, size_t idn,
 			const char *const *vals, const size_t *lens);
+
+/* Give the tfidf fields the document frequencies of the records added so
+ * far (every record must have been added before a pair is compared). */
+void dq_fs_train_df(struct dq_fs_trainer *t);
+
+/* Free t without estimating anything (a run that needed only the
+ * document frequencies). */
+void dq_fs_train_free(struct dq_fs_trainer *t);
 
 /* Add one candidate pair's levels (levels[i] per field, DQ_FS_NULL
  * allowed); label: 1 a known match, 0 a known non-match, -1 unknown. */

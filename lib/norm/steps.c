@@ -15,13 +15,15 @@
 #include <strings.h>
 
 #include "base/sha256.h"
+#include "norm/entity.h"
 #include "norm/phone.h"
 
 static const char *const step_names[DQ_STEP_NKINDS] = {
 	"trim",  "collapse", "nfc",    "nfkc",     "lower",  "upper",
 	"title", "title_name", "ascii", "null",    "email",  "phone",
 	"date",  "datetime", "number", "boolean",  "us_state", "zip",
-	"digits", "map", "mask", "hash", "drop"
+	"digits", "map", "mask", "hash", "drop", "html_unescape",
+	"invisible"
 };
 
 static const char *const default_nulls[] = {
@@ -550,7 +552,8 @@ dq_steps_quick(const struct dq_steps *s, const char *kind, const char *arg,
 				kind, arg);
 	}
 	if (k != DQ_STEP_LOWER && k != DQ_STEP_UPPER && k != DQ_STEP_TITLE &&
-	    k != DQ_STEP_NAME && k != DQ_STEP_ASCII && k != DQ_STEP_DROP) {
+	    k != DQ_STEP_NAME && k != DQ_STEP_ASCII && k != DQ_STEP_DROP &&
+	    k != DQ_STEP_HTML_UNESCAPE) {
 		dq_step_init(s, &t, DQ_STEP_TRIM);
 		dq_step_list_add(l, &t);
 		dq_step_init(s, &t, DQ_STEP_NULL);
@@ -763,6 +766,10 @@ step_apply(const struct dq_steps *s, const struct dq_step *st,
 		 * a dropped value is not shown either. */
 		dq_buf_addstr(out, DQ_STEP_MASKED);
 		return DQ_STEP_STRING;
+	case DQ_STEP_HTML_UNESCAPE:
+		return STRING_OR_FAIL(dq_entity_decode(in, n, out));
+	case DQ_STEP_INVISIBLE:
+		return STRING_OR_FAIL(dq_entity_invisible(in, n, out));
 	case DQ_STEP_NKINDS:
 		break;
 	}

@@ -68,6 +68,8 @@ enum dq_step_kind {
 	DQ_STEP_MASK,  /* the value becomes "[masked]" */
 	DQ_STEP_HASH,  /* the keyed hash of its text (dq_steps.hash_key) */
 	DQ_STEP_DROP,  /* the field is removed (top-level fields only) */
+	DQ_STEP_HTML_UNESCAPE, /* HTML character references decoded */
+	DQ_STEP_INVISIBLE,     /* soft hyphen, zero-width space, ... removed */
 	DQ_STEP_NKINDS
 };
 

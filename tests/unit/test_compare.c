@@ -1,5 +1,6 @@
 /* Unit tests for lib/er/compare.c: published Jaro-Winkler values, edit
  * distances counted by hand, sets, dates, email, phone, nicknames. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,9 +18,88 @@ fold_is(const char *in, const char *want)
 	dq_buf_release(&b);
 }
 
+/* A test idf: "b" weighs 1, every other word 2. */
+static double
+idf_b1(const void *ctx, const char *w, size_t n)
+{
+	(void)ctx;
+	return n == 1 && w[0] == 'b' ? 1 : 2;
+}
+
+/* Monge-Elkan, TF-IDF, codes and years (issue 22), computed by hand. */
+static void
+test_words(void)
+{
+	struct dq_cmp_token t[4];
+
+	UNIT_INT(dq_cmp_tokens(S(" dsc-w55, Sony ünï"), t, 2), 4,
+		 "tokens: all counted");
+	UNIT_MEM(t[1].s, t[1].n, "w55", 3, "tokens: split at '-'");
+	/* camera against dsc: Jaro 1 match in 6 and 3, (1/6 + 1/3 + 1)/3
+	 * = 0.5; the other words are equal: (3.5/4 + 3/3) / 2. */
+	UNIT_NEAR(dq_cmp_monge_elkan(S("sony dsc w55 camera"),
+				     S("dsc-w55 sony"),
+				     DQ_CMP_INNER_JARO_WINKLER),
+		  0.9375, 1e-12, "monge-elkan: both directions");
+	/* jon/john 14/15, smith/smyth 67/75 (Jaro-Winkler); the cross
+	 * pairs share no letter in reach: (14/15 + 67/75) / 2. */
+	UNIT_NEAR(dq_cmp_monge_elkan(S("jon smith"), S("smyth john"),
+				     DQ_CMP_INNER_JARO_WINKLER),
+		  137.0 / 150, 1e-12, "monge-elkan: word order free");
+	/* Levenshtein inside: jon/john 3/4, smith/smyth 4/5. */
+	UNIT_NEAR(dq_cmp_monge_elkan(S("jon smith"), S("smyth john"),
+				     DQ_CMP_INNER_LEVENSHTEIN),
+		  (0.75 + 0.8) / 2, 1e-12, "monge-elkan: levenshtein");
+	UNIT_NEAR(dq_cmp_monge_elkan(S("a a b"), S("b a"),
+				     DQ_CMP_INNER_DAMERAU),
+		  1, 0, "monge-elkan: word sets");
+	UNIT_NEAR(dq_cmp_monge_elkan(S("a"), S(" - "),
+				     DQ_CMP_INNER_JARO_WINKLER),
+		  0, 0, "monge-elkan: no words on one side");
+	UNIT_NEAR(dq_cmp_monge_elkan(S(""), S(" - "),
+				     DQ_CMP_INNER_JARO_WINKLER),
+		  1, 0, "monge-elkan: no words on either side");
+	/* Counts a1 b2 against b1 c1: 2 / (sqrt 5 sqrt 2). */
+	UNIT_NEAR(dq_cmp_tfidf(S("a b b"), S("b c"), NULL, NULL),
+		  2 / sqrt(10), 1e-12, "cosine of counts");
+	/* Weighted a2 b2 against b1 c2: 2 / (sqrt 8 sqrt 5). */
+	UNIT_NEAR(dq_cmp_tfidf(S("a b b"), S("b c"), idf_b1, NULL),
+		  2 / sqrt(40), 1e-12, "tf-idf cosine");
+	UNIT_NEAR(dq_cmp_tfidf(S("x y"), S("y x"), idf_b1, NULL), 1, 0,
+		  "tf-idf: order free");
+	UNIT_NEAR(dq_cmp_tfidf(S("x"), S("y"), idf_b1, NULL), 0, 0,
+		  "tf-idf: nothing shared");
+	UNIT_NEAR(dq_cmp_tfidf(S(""), S("y"), NULL, NULL), 0, 0,
+		  "tf-idf: one side empty");
+
+	UNIT_INT(dq_cmp_code(S("sony dsc-w55 7.2mp"), S("dscw55 camera")),
+		 DQ_CMP_CODE_EXACT, "code: joiners out, 72mp a quantity");
+	UNIT_INT(dq_cmp_code(S("isbn 978-0-13-110362-7"), S("9780131103627")),
+		 DQ_CMP_CODE_EXACT, "code: ISBN-13");
+	UNIT_INT(dq_cmp_code(S("a1234 b5678"), S("a1234 c9999")),
+		 DQ_CMP_CODE_SHARED, "code: one shared");
+	UNIT_INT(dq_cmp_code(S("pslx350h"), S("ps-lx350")),
+		 DQ_CMP_CODE_CLOSE, "code: one edit");
+	UNIT_INT(dq_cmp_code(S("dscw55"), S("dscw70")), DQ_CMP_CODE_CONFLICT,
+		 "code: two edits conflict");
+	UNIT_INT(dq_cmp_code(S("500gb drive 2007"), S("750gb drive 2008")),
+		 DQ_CMP_CODE_NONE, "code: quantities and years are not codes");
+	UNIT_INT(dq_cmp_code(S("013110362x"), S("x10 abc")), DQ_CMP_CODE_NONE,
+		 "code: 3 characters are too short");
+	UNIT_INT(dq_cmp_code(S("013110362x"), S("0131103628")),
+		 DQ_CMP_CODE_CLOSE, "code: ISBN-10 check digit");
+	UNIT_INT(dq_cmp_year(S("Proc. VLDB 1998, pp. 12-20")), 1998,
+		 "year in text");
+	UNIT_INT(dq_cmp_year(S("2001-05-03")), 2001, "year of a date");
+	UNIT_INT(dq_cmp_year(S("12345 x3000 1999")), 1999,
+		 "year: 5 digits and 3xxx are not years");
+	UNIT_INT(dq_cmp_year(S("n.d.")), 0, "no year");
+}
+
 int
 main(void)
 {
+	test_words();
 	/* Winkler (1990) and the usual textbook examples, to 3 places. */
 	UNIT_NEAR(dq_cmp_jaro(S("MARTHA"), S("MARHTA")), 0.944444, 1e-6,
 		  "jaro MARTHA MARHTA 17/18");

@@ -347,9 +347,135 @@ test_tf_order(void)
 	dq_buf_release(&err);
 }
 
+static const char word_contract[] =
+	"{\"fields\":{\"t\":{\"comparator\":\"token_set\"},"
+	"\"d\":{\"comparator\":\"tfidf\"},"
+	"\"c\":{\"comparator\":\"code\"},"
+	"\"y\":{\"comparator\":\"year\"},"
+	"\"l\":{\"comparator\":\"monge_elkan\","
+	"\"inner\":\"levenshtein\",\"close\":0.7,\"similar\":0.5}}}";
+
+/* The comparators for text that is not a name (issue 22): levels at the
+ * default bounds, document frequencies from the records, the model file
+ * round trip. */
+static void
+test_word_fields(void)
+{
+	struct dq_fs_model m, m2;
+	struct dq_buf err = DQ_BUF_INIT;
+	struct dq_fs_trainer *t;
+	const char *titles[4] = { "red apple pie", "green apple tart",
+				  "red cherry pie", "blue plum jam" };
+	double s;
+	cJSON *doc;
+	char *txt;
+
+	load(&m, word_contract, NULL);
+	UNIT_INT(m.f[0].cmp, DQ_FS_MONGE_ELKAN, "token_set is monge_elkan");
+	UNIT_NEAR(m.f[0].close, 0.90, 0, "monge_elkan close default");
+	UNIT_NEAR(m.f[0].similar, 0.80, 0, "monge_elkan similar default");
+	UNIT_NEAR(m.f[1].close, 0.65, 0, "tfidf close default");
+	UNIT_NEAR(m.f[1].similar, 0.50, 0, "tfidf similar default");
+	UNIT_INT(lv(&m, 0, "Sony DSC W55 camera", "dsc-w55 sony", &s), 1,
+		 "monge_elkan 0.9375: close");
+	UNIT_NEAR(s, 0.9375, 1e-12, "monge_elkan similarity");
+	UNIT_INT(lv(&m, 0, "Jon Smith", "Smyth, John", &s), 1,
+		 "monge_elkan 137/150: close");
+	UNIT_INT(lv(&m, 0, "apple pie", "cherry tart", &s), 3,
+		 "monge_elkan: different");
+	/* jon/john 3/4 and smith/smyth 4/5 by Levenshtein: 0.775. */
+	UNIT_INT(lv(&m, 4, "Jon Smith", "Smyth, John", &s), 1,
+		 "monge_elkan inner levenshtein, bounds set: close");
+	UNIT_NEAR(s, 0.775, 1e-12, "monge_elkan levenshtein similarity");
+	UNIT_INT(lv(&m, 2, "Sony DSC-W55", "sony dscw55 camera", &s), 0,
+		 "code exact");
+	UNIT_INT(lv(&m, 2, "Sony DSC-W55", "sony dsc-w70", &s), 3,
+		 "code conflict");
+	UNIT_NEAR(s, 0, 0, "conflict similarity");
+	UNIT_INT(lv(&m, 2, "Sony camera", "sony dsc-w70", &s), DQ_FS_NULL,
+		 "no code on one side: null");
+	UNIT_INT(lv(&m, 2, "Sony camera", "Sony camera", &s), DQ_FS_NULL,
+		 "equal text without a code: null, not exact");
+	UNIT_INT(lv(&m, 2, "sony DSC-W55", "Sony dsc-w55", &s), 0,
+		 "equal folded text with a code: exact");
+	UNIT_INT(lv(&m, 3, "n.d.", "n.d.", &s), DQ_FS_NULL,
+		 "equal text without a year: null");
+	UNIT_INT(lv(&m, 3, "VLDB 1998", "1999", &s), 1, "year one off: close");
+	UNIT_NEAR(s, 0.7, 0, "year close similarity");
+	UNIT_INT(lv(&m, 3, "1998", "2001", &s), 2, "year different");
+	UNIT_INT(lv(&m, 3, "n.d.", "2001", &s), DQ_FS_NULL, "no year: null");
+	UNIT_INT(dq_fs_needs_df(&m), 1, "tfidf needs document frequencies");
+
+	/* "apple" and "pie" are in 2 of 4 records, "red" too; the rest in
+	 * one.  idf = ln(1 + 4/df): ln 3 for df 2, ln 5 for df 1. */
+	t = dq_fs_train_new(&m, 1);
+	for (int i = 0; i < 4; i++) {
+		const char *v[5] = { NULL, titles[i], NULL, NULL, NULL };
+		size_t n[5] = { 0, strlen(titles[i]), 0, 0, 0 };
+		char id[8];
+		snprintf(id, sizeof(id), "r%d", i);
+		dq_fs_train_record(t, id, strlen(id), v, n);
+		dq_fs_train_record(t, id, strlen(id), v, n);
+	}
+	dq_fs_train_df(t);
+	dq_fs_train_free(t);
+	UNIT_INT(dq_fs_needs_df(&m), 0, "document frequencies given");
+	UNIT_NEAR(m.f[1].ndocs, 4, 0, "records counted once");
+	/* "red apple pie" against "green apple tart": only apple is
+	 * shared: ln3^2 / (3 ln3^2 + ... ) = ln3^2 / sqrt((3 ln3^2)(ln3^2
+	 * + 2 ln5^2)). */
+	{
+		double l3 = log(3), l5 = log(5);
+		double want = l3 * l3 / sqrt(3 * l3 * l3 *
+					     (l3 * l3 + 2 * l5 * l5));
+		UNIT_INT(lv(&m, 1, titles[0], titles[1], &s), 3,
+			 "tfidf: different");
+		UNIT_NEAR(s, want, 1e-12, "tfidf similarity with idf");
+		/* red and pie shared, apple against cherry:
+		 * 2 ln3^2 / (3 ln3^2 + ... ) */
+		want = 2 * l3 * l3 / sqrt(3 * l3 * l3 *
+					  (2 * l3 * l3 + l5 * l5));
+		UNIT_INT(lv(&m, 1, titles[0], titles[2], &s), 2,
+			 "tfidf 0.567: similar");
+		UNIT_NEAR(s, want, 1e-12, "tfidf similarity, two shared");
+	}
+	doc = dq_fs_to_json(&m);
+	txt = cJSON_PrintUnformatted(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(doc, "fields"), "d"), "idf"));
+	UNIT_STR(txt, "{\"records\":4,\"df\":{\"red\":2,\"apple\":2,"
+		      "\"pie\":2}}", "idf in the model file, df 1 left out");
+	cJSON_free(txt);
+	load(&m2, word_contract, NULL);
+	UNIT_INT(dq_fs_load_model(&m2, doc, &err), 0, "model read back");
+	{
+		double s2;
+		lv(&m, 1, titles[0], titles[2], &s);
+		lv(&m2, 1, titles[0], titles[2], &s2);
+		UNIT_NEAR(s2, s, 0, "the same similarity from the model file");
+	}
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(cJSON_GetObjectItem(
+					  doc, "fields"), "d"),
+				  "idf", cJSON_Parse("{\"records\":2,"
+						     "\"df\":{\"a\":3}}"));
+	dq_buf_reset(&err);
+	UNIT_INT(dq_fs_load_model(&m2, doc, &err), -1, "df above records");
+	UNIT_STR(err.buf, "field 'd': each 'df' count must be from 1 to "
+			  "'records'", "df message");
+	cJSON_Delete(doc);
+	dq_fs_release(&m);
+	dq_fs_release(&m2);
+	dq_buf_release(&err);
+	UNIT_STR(load_err("{\"fields\":{\"a\":{\"comparator\":\"tfidf\","
+			  "\"inner\":\"levenshtein\"}}}", NULL),
+		 "'compare.fields.a.inner': a monge_elkan field's word "
+		 "comparator: jaro_winkler, levenshtein or damerau_levenshtein",
+		 "inner only for monge_elkan");
+}
+
 int
 main(void)
 {
+	test_word_fields();
 	test_em();
 	test_tf_order();
 	test_levels();
@@ -358,7 +484,8 @@ main(void)
 			  NULL),
 		 "'compare.fields.a.comparator': unknown comparator (exact, "
 		 "jaro_winkler, levenshtein, damerau_levenshtein, jaccard, "
-		 "qgram, name, date, email, phone, numeric_abs, numeric_rel)",
+		 "qgram, name, date, email, phone, numeric_abs, numeric_rel, "
+		 "monge_elkan or token_set, tfidf, code, year)",
 		 "unknown comparator");
 	UNIT_STR(load_err("{\"fields\":{\"a\":{\"weight\":2}}}", NULL),
 		 "'compare.fields.a.weight' must be a number from 0 to 1",
