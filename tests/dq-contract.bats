@@ -32,9 +32,9 @@ agree() {
 	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
-	assert_line "dq-contract: import: --from is required (jsonschema, tableschema)"
+	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
-	assert_line "dq-contract: --from: 'xsd': expected jsonschema or tableschema"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema or dbt"
 	run -2 dq contract exprt
 	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
@@ -571,4 +571,128 @@ dq-contract: try --help"
 	run -2 dq contract export --to xsd "$C/export-ts.json"
 	assert_output "dq-contract: --to: 'xsd': expected jsonschema or tableschema
 dq-contract: try --help"
+}
+
+@test "import dbt: a model's tests become its fields' checks, with the report" {
+	run -0 --separate-stderr dq contract import --from dbt --model orders \
+		--ref customers=customers.csv --report "$T/r.json" -o "$T/c.json" "$C/dbt/schema.yml"
+	run -0 jq -c '.name, .description, .fields' "$T/c.json"
+	# store_id: a model's relationships test with no --ref for its
+	# source adds no field; coupon's not_null is enabled: false.
+	assert_output '"orders"
+"one row per order"
+{"order_id":{"description":"the order'"'"'s key","unique":true,"required":true},"status":{"enum":["placed","shipped","completed","returned"],"severity":{"enum":"warn"}},"customer_id":{"required":true,"reference":{"file":"customers.csv","key":"id"}},"priority":{"enum":[1,2,3],"required":true},"amount":{},"coupon":{"unique":true}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.keyword) \(.status)")' "$T/r.json"
+	assert_output "dbt
+/models/0/columns/0/data_tests/0 unique approximate
+/models/0/columns/0/data_tests/1 not_null approximate
+/models/0/columns/1/data_tests/0/accepted_values accepted_values approximate
+/models/0/columns/2/data_tests/0 not_null approximate
+/models/0/columns/2/data_tests/1/relationships relationships approximate
+/models/0/columns/3/tests/0/accepted_values accepted_values approximate
+/models/0/columns/3/tests/1/not_null not_null approximate
+/models/0/columns/3/tests/1/not_null/where where approximate
+/models/0/columns/4/data_type data_type not translated
+/models/0/columns/4/data_tests/0/dbt_utils.accepted_range dbt_utils.accepted_range not translated
+/models/0/columns/5/data_tests/0/unique unique approximate
+/models/0/columns/5/data_tests/0/unique/error_if error_if approximate
+/models/0/data_tests/0/unique unique not translated
+/models/0/data_tests/1/relationships relationships not translated
+/sources sources not translated"
+	[ "$(grep -c warning <<<"$stderr")" -eq 15 ]
+	assert_equal "$(sed -n 2p <<<"$stderr")" "dq-contract: warning: $C/dbt/schema.yml#/models/0/columns/0/data_tests/1: approximate: dq's missing also takes \"\" and white space, which SQL's not null lets pass"
+	assert_equal "$(sed -n 12p <<<"$stderr")" "dq-contract: warning: $C/dbt/schema.yml#/models/0/columns/5/data_tests/0/unique/error_if: approximate: dbt counts failing rows; dq's check fails at the first failure (its tolerance is a rate)"
+	assert_equal "$(sed -n 14p <<<"$stderr")" "dq-contract: warning: $C/dbt/schema.yml#/models/0/data_tests/1/relationships: not translated: no file for 'shop.stores': give --ref shop.stores=FILE"
+	# With the source's file the model's test is the column's check, a
+	# warning as its severity says.
+	run -0 --separate-stderr dq contract import --from dbt --model orders \
+		--ref customers=customers.csv --ref shop.stores=stores.csv "$C/dbt/schema.yml"
+	run -0 jq -c '.fields.store_id' <<<"$output"
+	assert_output '{"reference":{"file":"stores.csv","key":"id"},"severity":{"reference":"warn"}}'
+	run -2 --separate-stderr dq contract import --from dbt --model orders --strict "$C/dbt/schema.yml"
+	assert_output ""
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 15 constructs not translated exactly"
+	# The other model, as YAML.
+	run -0 --separate-stderr dq contract import --from dbt --model customers --format yaml "$C/dbt/schema.yml"
+	assert_output 'name: "customers"
+fields:
+  id:
+    unique: true
+    required: true'
+}
+
+@test "import dbt: choosing the model, --ref, and relationships' targets" {
+	run -2 dq contract import --from dbt "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: 2 models: choose one with --model (orders, customers)"
+	run -2 dq contract import --from dbt --model order "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: no model 'order' (models: orders, customers)"
+	run -2 dq contract import --from dbt --ref customers "$C/dbt/schema.yml"
+	assert_line "dq-contract: --ref: 'customers': expected NAME=FILE"
+	run -2 dq contract import --from tableschema --model orders "$C/dbt/schema.yml"
+	assert_line "dq-contract: import: --model and --ref are for --from dbt"
+	run -2 dq contract import --from dbt "$C/person.schema.json"
+	assert_output "dq-contract: $C/person.schema.json: not a dbt properties file with models (no \"models\" list)"
+	# ref() with a version or a package, source(), and what is no target.
+	cat >"$T/m.yml" <<-'YML'
+	models:
+	  - name: m
+	    columns:
+	      - name: a
+	        data_tests:
+	          - relationships: {to: 'ref("c", v=2)', field: id}
+	      - name: b
+	        data_tests:
+	          - relationships: {to: "ref('pkg', 'c')", field: key}
+	      - name: d
+	        data_tests:
+	          - relationships: {to: "source('s', 't')", field: id}
+	      - name: e
+	        data_tests:
+	          - relationships: {to: "ref(c)", field: id}
+	          - relationships: {to: "ref('s')", field: id}
+	      - name: f
+	        data_tests:
+	          - accepted_values: {values: ['1', 'x'], quote: false}
+	          - accepted_values: {values: []}
+	          - not_null: {severity: warn, warn_if: "!= 0"}
+	          - unique: {config: {severity: fatal}}
+	YML
+	run -0 --separate-stderr dq contract import --from dbt --ref c=c.csv --ref s.t=t.ndjson "$T/m.yml"
+	run -0 jq -c '.fields[]' <<<"$output"
+	assert_output '{"reference":{"file":"c.csv","key":"id"}}
+{"reference":{"file":"c.csv","key":"key"}}
+{"reference":{"file":"t.ndjson","key":"id"}}
+{}
+{"enum":["1","x"],"required":true,"severity":{"required":"warn"},"unique":true}'
+	run -0 grep -v ' approximate: ' <<<"$stderr"
+	assert_output "dq-contract: warning: $T/m.yml#/models/0/columns/3/data_tests/0/relationships: not translated: not a relationship (to: ref('model') or source('s', 't'), field)
+dq-contract: warning: $T/m.yml#/models/0/columns/3/data_tests/1/relationships: not translated: no file for 's': give --ref s=FILE
+dq-contract: warning: $T/m.yml#/models/0/columns/4/data_tests/1/accepted_values/values: not translated: not a non-empty list of strings, numbers and booleans
+dq-contract: warning: $T/m.yml#/models/0/columns/4/data_tests/3/unique/severity: not translated: not warn or error: the check is an error"
+	run -0 grep -c "quote: approximate: unquoted values are SQL expressions" <<<"$stderr"
+	assert_output 1
+}
+
+@test "import dbt: dq-validate finds the violations of orders.ndjson worked out by hand" {
+	cp -r "$C/dbt" "$T/"
+	run -0 --separate-stderr dq contract import --from dbt --model orders \
+		--ref customers=customers.csv --ref shop.stores=stores.csv -o "$T/dbt/c.json" "$T/dbt/schema.yml"
+	run -1 dq validate -c "$T/dbt/c.json" --violations "$T/v.ndjson" "$T/dbt/orders.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.severity) \(.value|tojson)"' "$T/v.ndjson"
+	# Lines 1 and 2 pass.  Line 3 repeats order 2 and coupon A, has a
+	# status not accepted (a warning), customer 4 (not in
+	# customers.csv), priority 5 and store S9 (not in stores.csv: a
+	# warning).  Line 4 has no order_id (null) and customer "" (missing
+	# to dq); its status "" is missing, so not checked, and it has no
+	# store.  Line 5 has no priority; its customer "3" matches 3 by text.
+	# Amount -1 passes: dbt_utils.accepted_range was not translated.
+	assert_output '3 UNIQ:order_id error 2
+3 ENUM:status warn "lost"
+3 REF:customer_id error 4
+3 ENUM:priority error 5
+3 UNIQ:coupon error "A"
+3 REF:store_id warn "S9"
+4 REQ:order_id error null
+4 REQ:customer_id error ""
+5 REQ:priority error null'
 }

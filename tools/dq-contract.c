@@ -45,9 +45,12 @@ static const char help[] =
 	"fields and rules added or removed, each check loosened, tightened\n"
 	"or changed.\n"
 	"\n"
-	"      --from FORMAT     jsonschema (draft-04 to 2020-12), or\n"
+	"      --from FORMAT     jsonschema (draft-04 to 2020-12),\n"
 	"                        tableschema (a Frictionless Table Schema\n"
-	"                        or Data Package)\n"
+	"                        or Data Package), or dbt (a schema.yml)\n"
+	"      --model NAME      the dbt model (default: the only one)\n"
+	"      --ref NAME=FILE   dbt: check relationships to ref('NAME')\n"
+	"                        against FILE (repeatable)\n"
 	"      --resource NAME   the Data Package's resource (default: the\n"
 	"                        only one)\n"
 	"      --to FORMAT       jsonschema or tableschema (export)\n"
@@ -65,13 +68,15 @@ static const char help[] =
 	"report under --strict.  lint: 0 no finding, 1 findings, 2 trouble;\n"
 	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
-enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_RESOURCE, O_STRICT,
-       O_TO };
+enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_MODEL, O_REF, O_REPORT,
+       O_RESOURCE, O_STRICT, O_TO };
 
 static const struct option longopts[] = {
 	{ "from", required_argument, NULL, O_FROM },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "model", required_argument, NULL, O_MODEL },
 	{ "output", required_argument, NULL, 'o' },
+	{ "ref", required_argument, NULL, O_REF },
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "resource", required_argument, NULL, O_RESOURCE },
 	{ "strict", no_argument, NULL, O_STRICT },
@@ -81,8 +86,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT };
 static const char *const from_names[] = { "jsonschema", "tableschema",
-					   NULL };
+					   "dbt", NULL };
 static const char *const to_names[] = { "jsonschema", "tableschema",
 					 NULL };
 /* import: json, yaml; diff: text, json (the second json). */
@@ -90,7 +96,9 @@ static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
 struct opts {
 	int from, format, strict, to;
-	const char *output, *report, *resource;
+	const char *model, *output, *report, *resource;
+	const char **refs; /* --ref NAME=FILE, NULL-ended (argv's) */
+	size_t nrefs;
 };
 
 static void
@@ -121,6 +129,19 @@ options(struct opts *o, int argc, char **argv)
 		case O_FROM:
 			if (dq_opt_enum("from", optarg, from_names, &o->from))
 				dq_usage_exit();
+			break;
+		case O_MODEL:
+			o->model = optarg;
+			break;
+		case O_REF:
+			if (!strchr(optarg, '=') || *optarg == '=' ||
+			    !strchr(optarg, '=')[1])
+				dq_usage_error("--ref: '%s': expected NAME=FILE",
+					       optarg);
+			o->refs = dq_xrealloc(o->refs, (o->nrefs + 2) *
+							       sizeof(*o->refs));
+			o->refs[o->nrefs++] = optarg;
+			o->refs[o->nrefs] = NULL;
 			break;
 		case O_REPORT:
 			o->report = optarg;
@@ -219,7 +240,7 @@ cmd_import(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
-			       "jsonschema, tableschema");
+			       "jsonschema, tableschema, dbt");
 	if (o.format == 2)
 		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
@@ -227,10 +248,14 @@ cmd_import(int argc, char **argv)
 	const char *file = argv[optind];
 	if (!(src = dq_contract_read_doc(file)))
 		return 2;
-	if (o.resource && o.from != 1)
+	if (o.resource && o.from != F_TABLESCHEMA)
 		dq_usage_error("import: --resource is for --from tableschema");
+	if ((o.model || o.refs) && o.from != F_DBT)
+		dq_usage_error("import: --model and --ref are for --from dbt");
 	dq_import_init(&im, file);
-	if (o.from == 1) {
+	if (o.from == F_DBT) {
+		contract = dq_import_dbt(&im, src, o.model, o.refs);
+	} else if (o.from == F_TABLESCHEMA) {
 		const char *slash = strrchr(file, '/');
 		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
 						    : 0);
@@ -240,6 +265,7 @@ cmd_import(int argc, char **argv)
 		contract = dq_import_jsonschema(&im, src);
 	}
 	cJSON_Delete(src);
+	free(o.refs);
 	if (!contract) {
 		dq_import_release(&im);
 		return 2;
@@ -260,8 +286,8 @@ cmd_lint(int argc, char **argv)
 	cJSON *doc;
 
 	options(&o, argc, argv);
-	if (o.from >= 0 || o.to >= 0 || o.resource || o.format >= 0 || o.strict ||
-	    o.output)
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.model || o.refs ||
+	    o.format >= 0 || o.strict || o.output)
 		dq_usage_error("lint: the only option is --report");
 	if (optind >= argc)
 		dq_usage_error("lint: name the CONTRACT");
@@ -345,7 +371,8 @@ cmd_diff(int argc, char **argv)
 	struct dq_buf out = DQ_BUF_INIT;
 
 	options(&o, argc, argv);
-	if (o.from >= 0 || o.to >= 0 || o.resource || o.strict || o.report)
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.model || o.refs ||
+	    o.strict || o.report)
 		dq_usage_error("diff: the only options are --format and -o");
 	if (o.format == 1)
 		dq_usage_error("diff: --format is text or json");
@@ -396,9 +423,9 @@ cmd_export(int argc, char **argv)
 	if (o.to < 0)
 		dq_usage_error("export: --to is required (jsonschema, "
 			       "tableschema)");
-	if (o.from >= 0 || o.resource || o.format >= 0)
-		dq_usage_error("export: --from, --resource and --format are "
-			       "for import");
+	if (o.from >= 0 || o.resource || o.model || o.refs || o.format >= 0)
+		dq_usage_error("export: --from, --model, --ref, --resource "
+			       "and --format are for import");
 	if (optind >= argc)
 		dq_usage_error("export: name the CONTRACT");
 	dq_contract_init(&c);

@@ -53,6 +53,19 @@ cJSON *dq_import_tableschema(struct dq_import *im, const cJSON *doc,
 			     const char *dir, const char *resource);
 
 /*
+ * The contract of the model called model (NULL: the only one) of a dbt
+ * properties file (schema.yml, read as JSON): its columns as fields,
+ * their tests (unique, not_null, accepted_values, relationships) as
+ * checks, severity warn as the check's.  refs is a NULL-ended list of
+ * "NAME=FILE" (borrowed; NULL for none): a relationships test to
+ * ref('NAME') becomes a reference to FILE, one to a model not listed is
+ * reported.  A new object owned by the caller, or NULL after a message
+ * (no models; several and model NULL; no model of that name).
+ */
+cJSON *dq_import_dbt(struct dq_import *im, const cJSON *doc,
+		     const char *model, const char *const *refs);
+
+/*
  * The JSON Schema (2020-12) of what the contract (a merged contract's
  * document) checks, for the subset JSON Schema can say; every key or
  * rule it cannot say is appended to im->report, its path a pointer into
