@@ -32,9 +32,9 @@ agree() {
 	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
-	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt)"
+	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt, soda)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
-	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema or dbt"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema, dbt or soda"
 	run -2 dq contract exprt
 	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
@@ -629,7 +629,7 @@ fields:
 	run -2 dq contract import --from dbt --ref customers "$C/dbt/schema.yml"
 	assert_line "dq-contract: --ref: 'customers': expected NAME=FILE"
 	run -2 dq contract import --from tableschema --model orders "$C/dbt/schema.yml"
-	assert_line "dq-contract: import: --model and --ref are for --from dbt"
+	assert_line "dq-contract: import: --model is for --from dbt"
 	run -2 dq contract import --from dbt "$C/person.schema.json"
 	assert_output "dq-contract: $C/person.schema.json: not a dbt properties file with models (no \"models\" list)"
 	# ref() with a version or a package, source(), and what is no target.
@@ -695,4 +695,130 @@ dq-contract: warning: $T/m.yml#/models/0/columns/4/data_tests/3/unique/severity:
 4 REQ:order_id error null
 4 REQ:customer_id error ""
 5 REQ:priority error null'
+}
+
+@test "import soda: a dataset's checks become fields and rules, with the report" {
+	run -0 --separate-stderr dq contract import --from soda --table dim_customer \
+		--ref dim_store=stores.csv --report "$T/r.json" -o "$T/c.json" "$C/soda/checks.yml"
+	run -0 jq -c '.name, .fields, .rules' "$T/c.json"
+	# Codes are SODA-N, N the check's place in the list as in the
+	# report's pointers; a schema check's rules SODA-N.1, N.2.
+	assert_output '"dim_customer"
+{"customer_id":{"required":true,"unique":true},"email":{"format":"email"},"country":{"enum":["NL","BE","DE"]},"code":{"pattern":"^[A-Z]{2}[0-9]{3}$","min_length":5,"max_length":5},"cars":{"min":0,"max":6,"type":"integer"},"nickname":{"not_in":["admin","root"],"severity":{"not_in":"warn"}},"last_name":{"required":true},"store_id":{"reference":{"file":"stores.csv","key":"id"}}}
+{"SODA-0":{"check":"row_count","min":3,"max":1000},"SODA-2":{"check":"null_rate","field":"phone","max":0.5},"SODA-9":{"check":"unique","fields":["first_name","last_name"]},"SODA-10":{"check":"aggregate","field":"cars","stat":"mean","max":4},"SODA-15.1":{"check":"columns","fields":["customer_id","email"]},"SODA-15.2":{"check":"forbidden_fields","severity":"warn","patterns":["ssn","pii_*"]}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.status)")' "$T/r.json"
+	assert_output "soda
+/checks for dim_customer/1 approximate
+/checks for dim_customer/2 approximate
+/checks for dim_customer/2 approximate
+/checks for dim_customer/3/invalid_count(email) = 0/valid format approximate
+/checks for dim_customer/3/invalid_count(email) = 0 approximate
+/checks for dim_customer/4/invalid_percent(country) = 0 approximate
+/checks for dim_customer/5/invalid_count(code) = 0/valid regex approximate
+/checks for dim_customer/5/invalid_count(code) = 0 approximate
+/checks for dim_customer/6/invalid_count(cars) = 0 approximate
+/checks for dim_customer/7/invalid_count(nickname) approximate
+/checks for dim_customer/8 approximate
+/checks for dim_customer/9 approximate
+/checks for dim_customer/10 approximate
+/checks for dim_customer/11/missing_count(last_name) < 5 approximate
+/checks for dim_customer/11/missing_count(last_name) < 5/missing values not translated
+/checks for dim_customer/11/missing_count(last_name) < 5 approximate
+/checks for dim_customer/12 not translated
+/checks for dim_customer/13 approximate
+/checks for dim_customer/14/failed rows not translated
+/checks for dim_customer/15/schema/fail/when wrong column type/cars approximate
+/checks for dim_customer/15/schema/fail/when wrong column type/updated_at not translated
+/checks for dim_customer/15/schema/warn/when forbidden column present approximate
+/checks for dim_customer/16/invalid_count(phone) = 0/valid format not translated
+/checks for dim_customer/16/invalid_count(phone) = 0 not translated"
+	assert_equal "$(sed -n 2p <<<"$stderr")" "dq-contract: warning: $C/soda/checks.yml#/checks for dim_customer/2: approximate: a strict bound: dq's rate may equal its limit"
+	assert_equal "$(sed -n 17p <<<"$stderr")" "dq-contract: warning: $C/soda/checks.yml#/checks for dim_customer/12: not translated: dq-validate has no freshness check: dq-anomaly's freshness_lag limit on a profile says it"
+	assert_equal "$(sed -n 24p <<<"$stderr")" "dq-contract: warning: $C/soda/checks.yml#/checks for dim_customer/16/invalid_count(phone) = 0: not translated: no validity configuration dq reads: the check checks nothing here"
+	run -2 --separate-stderr dq contract import --from soda --table dim_customer --strict "$C/soda/checks.yml"
+	assert_output ""
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 24 constructs not translated exactly"
+	run -2 dq contract import --from soda "$C/soda/checks.yml"
+	assert_output "dq-contract: $C/soda/checks.yml: checks for 2 datasets: choose one with --table (dim_customer, dim_store)"
+	run -2 dq contract import --from soda --table dim_stores "$C/soda/checks.yml"
+	assert_output "dq-contract: $C/soda/checks.yml: no checks for 'dim_stores' (datasets: dim_customer, dim_store)"
+	run -2 dq contract import --from soda "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: not a SodaCL checks file (no \"checks for\")"
+	run -2 dq contract import --from dbt --table t "$C/soda/checks.yml"
+	assert_line "dq-contract: import: --table is for --from soda"
+}
+
+@test "import soda: thresholds, alert levels and what no rule says" {
+	cat >"$T/s.yml" <<-'YML'
+	checks for t:
+	  - row_count > 0
+	  - row_count:
+	      fail: when < 10
+	      warn: when < 100
+	  - row_count not between 1 and 5
+	  - max(amount) <= 100
+	  - stddev(amount) between 0 and 10
+	  - missing_count(a):
+	      warn: when > 0
+	  - duplicate_percent(b) <= 1%
+	  - invalid_percent(c) < 2:
+	      valid min length: 2
+	      valid max length: 4
+	  - missing_percent(d) = 0%:
+	      filter: d_date > '2020-01-01'
+	  - values in (e, f) must exist in u (e, f)
+	  - values in (g) must exist in nope (id)
+	  - row_count = abc
+	  - invalid_count(h) > 0:
+	      valid min: 1
+	filter t [daily]:
+	  where: ts > now
+	YML
+	run -0 --separate-stderr dq contract import --from soda "$T/s.yml"
+	run -0 jq -c '.fields, .rules' <<<"$output"
+	# row_count > 0 is min 1 (a count); fail: when < 10 says the check
+	# fails below 10: min 10.  invalid_percent < 2 is a tolerance of 0.02.
+	assert_output '{"a":{"required":true,"severity":{"required":"warn"}},"c":{"min_length":2,"max_length":4,"tolerance":{"length":0.02}},"d":{"required":true}}
+{"SODA-0":{"check":"row_count","min":1},"SODA-1":{"check":"row_count","min":10},"SODA-3":{"check":"aggregate","field":"amount","stat":"max","max":100},"SODA-4":{"check":"aggregate","field":"amount","stat":"stddev","min":0,"max":10},"SODA-6":{"check":"duplicate_rate","fields":["b"],"max":0.01}}'
+	run -0 grep -v ' approximate: ' <<<"$stderr"
+	assert_output "dq-contract: warning: $T/s.yml#/checks for t/2: not translated: a threshold dq cannot say here (it says upper bounds on failures and ranges of measures)
+dq-contract: warning: $T/s.yml#/checks for t/9: not translated: a reference check of several columns, or not one (values in (COL) must exist in DATASET (COL))
+dq-contract: warning: $T/s.yml#/checks for t/10: not translated: no file for 'nope': give --ref nope=FILE
+dq-contract: warning: $T/s.yml#/checks for t/11: not translated: a check dq-contract does not translate
+dq-contract: warning: $T/s.yml#/checks for t/12/invalid_count(h) > 0: not translated: a threshold dq cannot say here (it says upper bounds on failures and ranges of measures)
+dq-contract: warning: $T/s.yml#/filter t [daily]: not translated: not read: the contract is one dataset's checks"
+	run -0 grep -c ' approximate: ' <<<"$stderr"
+	assert_output 9
+}
+
+@test "import soda: dq-validate finds the violations of dim_customer.ndjson worked out by hand" {
+	cp -r "$C/soda" "$T/"
+	run -0 --separate-stderr dq contract import --from soda --table dim_customer \
+		--ref dim_store=stores.csv -o "$T/soda/c.json" "$T/soda/checks.yml"
+	run -1 dq validate -c "$T/soda/c.json" --violations "$T/v.ndjson" "$T/soda/dim_customer.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.severity) \(.value|tojson)"' "$T/v.ndjson"
+	# Line 1 passes.  Line 2: an address without '@', FR, lower-case
+	# letters in code, 7 cars, the nickname root (a warning), store S3
+	# (not in stores.csv).  Line 3 repeats customer 1 and the name Ann
+	# Ames, its code has 6 characters (pattern and length) and 2.5 cars
+	# is no integer.  Line 4: nickname admin, last_name "".  At the end:
+	# the mean of 1, 7, 2.5 and 6 cars is 4.125, above 4, and pii_ssn
+	# is a forbidden column (a warning).  Rows 2 and 3 lack a phone: 50%,
+	# which Soda's "< 50%" fails and dq's max 0.5 passes (reported
+	# approximate); 4 rows are within 3..1000.
+	assert_output '2 FMT:email error "bo.example.com"
+2 ENUM:country error "FR"
+2 PAT:code error "ab123"
+2 RANGE:cars error 7
+2 NOTIN:nickname warn "root"
+2 REF:store_id error "S3"
+3 UNIQ:customer_id error 1
+3 PAT:code error "CD4567"
+3 LEN:code error "CD4567"
+3 TYPE:cars error 2.5
+3 SODA-9 error ["Ann","Ames"]
+4 NOTIN:nickname warn "admin"
+4 REQ:last_name error ""
+null SODA-10 error 4.125
+null SODA-15.2 warn ["pii_ssn"]'
 }

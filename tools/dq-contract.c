@@ -47,11 +47,15 @@ static const char help[] =
 	"\n"
 	"      --from FORMAT     jsonschema (draft-04 to 2020-12),\n"
 	"                        tableschema (a Frictionless Table Schema\n"
-	"                        or Data Package), or dbt (a schema.yml)\n"
+	"                        or Data Package), dbt (a schema.yml), or\n"
+	"                        soda (a SodaCL checks.yml)\n"
 	"      --model NAME      the dbt model (default: the only one)\n"
-	"      --ref NAME=FILE   dbt: check relationships to ref('NAME')\n"
+	"      --ref NAME=FILE   dbt, soda: check relationships to\n"
+	"                        ref('NAME'), references to dataset NAME,\n"
 	"                        against FILE (repeatable)\n"
 	"      --resource NAME   the Data Package's resource (default: the\n"
+	"                        only one)\n"
+	"      --table NAME      soda: the dataset's checks (default: the\n"
 	"                        only one)\n"
 	"      --to FORMAT       jsonschema or tableschema (export)\n"
 	"      --format FMT      json (default) or yaml (import); text\n"
@@ -69,7 +73,7 @@ static const char help[] =
 	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
 enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_MODEL, O_REF, O_REPORT,
-       O_RESOURCE, O_STRICT, O_TO };
+       O_RESOURCE, O_STRICT, O_TABLE, O_TO };
 
 static const struct option longopts[] = {
 	{ "from", required_argument, NULL, O_FROM },
@@ -80,15 +84,16 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "resource", required_argument, NULL, O_RESOURCE },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "table", required_argument, NULL, O_TABLE },
 	{ "to", required_argument, NULL, O_TO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
-enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT };
+enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA };
 static const char *const from_names[] = { "jsonschema", "tableschema",
-					   "dbt", NULL };
+					   "dbt", "soda", NULL };
 static const char *const to_names[] = { "jsonschema", "tableschema",
 					 NULL };
 /* import: json, yaml; diff: text, json (the second json). */
@@ -96,7 +101,7 @@ static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
 struct opts {
 	int from, format, strict, to;
-	const char *model, *output, *report, *resource;
+	const char *model, *output, *report, *resource, *table;
 	const char **refs; /* --ref NAME=FILE, NULL-ended (argv's) */
 	size_t nrefs;
 };
@@ -151,6 +156,9 @@ options(struct opts *o, int argc, char **argv)
 			break;
 		case O_STRICT:
 			o->strict = 1;
+			break;
+		case O_TABLE:
+			o->table = optarg;
 			break;
 		case O_TO:
 			if (dq_opt_enum("to", optarg, to_names, &o->to))
@@ -240,7 +248,7 @@ cmd_import(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
-			       "jsonschema, tableschema, dbt");
+			       "jsonschema, tableschema, dbt, soda");
 	if (o.format == 2)
 		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
@@ -250,11 +258,17 @@ cmd_import(int argc, char **argv)
 		return 2;
 	if (o.resource && o.from != F_TABLESCHEMA)
 		dq_usage_error("import: --resource is for --from tableschema");
-	if ((o.model || o.refs) && o.from != F_DBT)
-		dq_usage_error("import: --model and --ref are for --from dbt");
+	if (o.model && o.from != F_DBT)
+		dq_usage_error("import: --model is for --from dbt");
+	if (o.table && o.from != F_SODA)
+		dq_usage_error("import: --table is for --from soda");
+	if (o.refs && o.from != F_DBT && o.from != F_SODA)
+		dq_usage_error("import: --ref is for --from dbt and soda");
 	dq_import_init(&im, file);
 	if (o.from == F_DBT) {
 		contract = dq_import_dbt(&im, src, o.model, o.refs);
+	} else if (o.from == F_SODA) {
+		contract = dq_import_soda(&im, src, o.table, o.refs);
 	} else if (o.from == F_TABLESCHEMA) {
 		const char *slash = strrchr(file, '/');
 		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
@@ -287,6 +301,7 @@ cmd_lint(int argc, char **argv)
 
 	options(&o, argc, argv);
 	if (o.from >= 0 || o.to >= 0 || o.resource || o.model || o.refs ||
+	    o.table ||
 	    o.format >= 0 || o.strict || o.output)
 		dq_usage_error("lint: the only option is --report");
 	if (optind >= argc)
@@ -372,6 +387,7 @@ cmd_diff(int argc, char **argv)
 
 	options(&o, argc, argv);
 	if (o.from >= 0 || o.to >= 0 || o.resource || o.model || o.refs ||
+	    o.table ||
 	    o.strict || o.report)
 		dq_usage_error("diff: the only options are --format and -o");
 	if (o.format == 1)
@@ -423,9 +439,10 @@ cmd_export(int argc, char **argv)
 	if (o.to < 0)
 		dq_usage_error("export: --to is required (jsonschema, "
 			       "tableschema)");
-	if (o.from >= 0 || o.resource || o.model || o.refs || o.format >= 0)
-		dq_usage_error("export: --from, --model, --ref, --resource "
-			       "and --format are for import");
+	if (o.from >= 0 || o.resource || o.model || o.refs || o.table ||
+	    o.format >= 0)
+		dq_usage_error("export: --from, --model, --ref, --resource, "
+			       "--table and --format are for import");
 	if (optind >= argc)
 		dq_usage_error("export: name the CONTRACT");
 	dq_contract_init(&c);

@@ -37,18 +37,6 @@ struct dbt {
 
 #define note(t, ...) dq_import_note((t)->im, __VA_ARGS__)
 
-/* The file --ref gave for the model called name, or NULL. */
-static const char *
-ref_file(const struct dbt *t, const char *name, size_t len)
-{
-	for (const char *const *r = t->refs; r && *r; r++) {
-		const char *eq = strchr(*r, '=');
-		if (eq && (size_t)(eq - *r) == len && !strncmp(*r, name, len))
-			return eq + 1;
-	}
-	return NULL;
-}
-
 /*
  * The model name in a relationships test's "to": ref('m'),
  * ref('package', 'm'), ref('m', v=2) or source('s', 't') (named "s.t"),
@@ -220,7 +208,7 @@ test(struct dbt *t, cJSON *f, const char *name, const cJSON *body,
 								    "field");
 		char *model = cJSON_IsString(to) ? to_name(to->valuestring)
 						 : NULL;
-		const char *file = model ? ref_file(t, model, strlen(model))
+		const char *file = model ? dq_import_ref(t->refs, model, strlen(model))
 					 : NULL;
 		if (!model || !cJSON_IsString(key)) {
 			note(t, ptr, name, 0, "not a relationship (to: "

@@ -112,6 +112,15 @@ dq_import_pointer(const char *ptr, const char *key)
 	return dq_buf_detach(&b, NULL);
 }
 
+const char *
+dq_import_ref(const char *const *refs, const char *name, size_t len)
+{
+	for (const char *const *r = refs; r && *r; r++)
+		if (!strncmp(*r, name, len) && (*r)[len] == '=')
+			return *r + len + 1;
+	return NULL;
+}
+
 char *
 dq_import_path(const char *path, const char *name)
 {

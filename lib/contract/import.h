@@ -18,6 +18,7 @@
 #define DQ_IMPORT_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 struct dq_import {
 	const char *file; /* the source's name, for messages (borrowed) */
@@ -66,6 +67,20 @@ cJSON *dq_import_dbt(struct dq_import *im, const cJSON *doc,
 		     const char *model, const char *const *refs);
 
 /*
+ * The contract of the checks for the dataset called table (NULL: the
+ * only one) of a SodaCL checks file (checks.yml, read as JSON): missing,
+ * validity and duplicate checks as the column's checks or as null_rate,
+ * duplicate_rate rules and tolerances; row_count and avg/min/max/sum/
+ * stddev as row_count and aggregate rules; a schema check's required,
+ * forbidden and typed columns; a reference check to a dataset refs
+ * names ("NAME=FILE", as for dq_import_dbt) as a reference.  The rest
+ * is reported.  A new object owned by the caller, or NULL after a
+ * message.
+ */
+cJSON *dq_import_soda(struct dq_import *im, const cJSON *doc,
+		      const char *table, const char *const *refs);
+
+/*
  * The JSON Schema (2020-12) of what the contract (a merged contract's
  * document) checks, for the subset JSON Schema can say; every key or
  * rule it cannot say is appended to im->report, its path a pointer into
@@ -90,6 +105,11 @@ void dq_import_note(struct dq_import *im, const char *ptr,
 /* ptr + "/" + key, the key escaped as RFC 6901 says (~0, ~1); the
  * caller frees it. */
 char *dq_import_pointer(const char *ptr, const char *key);
+
+/* The FILE of the "NAME=FILE" in refs (NULL-ended, or NULL) whose NAME
+ * is name[0..len), or NULL.  Borrowed from refs. */
+const char *dq_import_ref(const char *const *refs, const char *name,
+			  size_t len);
 
 /* path + "." + name as a dq field path, '.', '[', ']' and '\' of the
  * name escaped with a backslash (path "": the name alone); the caller
