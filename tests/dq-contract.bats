@@ -32,9 +32,9 @@ agree() {
 	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
-	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt, soda)"
+	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt, soda, gx)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
-	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema, dbt or soda"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema, dbt, soda or gx"
 	run -2 dq contract exprt
 	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
@@ -821,4 +821,98 @@ dq-contract: warning: $T/s.yml#/filter t [daily]: not translated: not read: the 
 4 REQ:last_name error ""
 null SODA-10 error 4.125
 null SODA-15.2 warn ["pii_ssn"]'
+}
+
+@test "import gx: a suite's expectations become fields and rules, with the report" {
+	run -0 --separate-stderr dq contract import --from gx --report "$T/r.json" -o "$T/c.json" "$C/gx/orders.suite.json"
+	run -0 jq -c '.name, .fields, .rules' "$T/c.json"
+	# mostly 0.75 is a tolerance of 0.25; the mean of qty an aggregate
+	# rule; codes GX-N, N the expectation's place as in the pointers.
+	assert_output '"orders"
+{"id":{"required":true,"unique":true},"email":{"required":true,"tolerance":{"required":0.25},"pattern":"@[a-z]+\\.[a-z]+"},"status":{"enum":["new","paid","sent"]},"qty":{"min":1,"max":10,"type":"integer"},"sku":{"min_length":3,"max_length":5},"note":{"not_pattern":"^TODO"},"paid":{"type":["boolean","integer"]}}
+{"GX-0":{"check":"row_count","min":2,"max":100},"GX-1.1":{"check":"columns","fields":["id","email","status","qty","sku","note","paid"]},"GX-1.2":{"check":"closed","fields":["id","email","status","qty","sku","note","paid"]},"GX-2":{"check":"columns","fields":["id"]},"GX-14":{"check":"aggregate","field":"qty","stat":"mean","min":1,"max":5}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.status): \(.note)")' "$T/r.json"
+	assert_output "gx
+/expectations/3 approximate: dq's missing also takes \"\" and white space, which GX sees as values
+/expectations/4 approximate: dq does not compare \"\" and white space (missing to dq)
+/expectations/5 approximate: dq's missing also takes \"\" and white space, which GX sees as values
+/expectations/7 approximate: dq does not check \"\" and white space (missing to dq)
+/expectations/8/kwargs/strict_max approximate: a strict bound: dq's are inclusive
+/expectations/9/kwargs/type_ approximate: GX compares the column's type (pandas dtype or SQL type); dq each value's JSON kind
+/expectations/11/kwargs/regex not translated: '(?P' is Python's own syntax
+/expectations/13/kwargs/type_list approximate: GX compares the column's type (pandas dtype or SQL type); dq each value's JSON kind
+/expectations/15 not translated: a second expectation sets the column's 'enum': dq's field has one"
+	run -2 --separate-stderr dq contract import --from gx --strict "$C/gx/orders.suite.json"
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 9 constructs not translated exactly"
+	run -2 dq contract import --from gx "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: not a Great Expectations suite (no \"expectations\" list)"
+}
+
+@test "import gx: GX 1.x names, severity, mostly, regex dialects and what is reported" {
+	cat >"$T/s.json" <<-'J'
+	{"name": "t", "expectations": [
+	 {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "a", "mostly": 0.9}, "severity": "warning"},
+	 {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "b", "regex": "^\\d+$"}},
+	 {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "c", "regex": "(?i)abc"}},
+	 {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "d", "regex": "a(?=b)"}},
+	 {"type": "expect_column_value_lengths_to_equal", "kwargs": {"column": "e", "value": 2}},
+	 {"type": "expect_column_values_to_be_between", "kwargs": {"column": "f", "min_value": "2020-01-01", "max_value": "soon"}},
+	 {"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "g", "type_": "datetime64[ns]"}},
+	 {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 3}},
+	 {"type": "expect_table_columns_to_match_ordered_list", "kwargs": {"column_list": ["a", "b"]}},
+	 {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "h", "mostly": 2, "bogus": 1}},
+	 {"type": "expect_column_values_to_not_be_in_set", "kwargs": {"column": "i", "value_set": ["x"]}, "severity": "info"},
+	 {"type": "expect_column_max_to_be_between", "kwargs": {"column": "j", "max_value": 9, "strict_max": true}},
+	 {"kwargs": {}}
+	]}
+	J
+	run -0 --separate-stderr dq contract import --from gx --report "$T/r.json" "$T/s.json"
+	run -0 jq -c '.fields, .rules' <<<"$output"
+	assert_output '{"a":{"unique":true,"tolerance":{"unique":0.1},"severity":{"unique":"warn"}},"b":{"pattern":"^[0-9]+$"},"e":{"min_length":2,"max_length":2},"f":{"min":"2020-01-01"},"h":{"required":true},"i":{"not_in":["x"],"severity":{"not_in":"info"}}}
+{"GX-7":{"check":"row_count","min":3,"max":3},"GX-8.1":{"check":"columns","fields":["a","b"]},"GX-8.2":{"check":"closed","fields":["a","b"]},"GX-8.3":{"check":"column_order","fields":["a","b"]},"GX-11":{"check":"aggregate","field":"j","stat":"max","max":9}}'
+	run -0 jq -r '.entries[] | "\(.path) \(.status): \(.note)"' "$T/r.json"
+	assert_output "/expectations/0 approximate: dq does not compare \"\" and white space (missing to dq)
+/expectations/0/kwargs/mostly approximate: GX fails every row of a repeated value, dq the repeats after the first
+/expectations/1/kwargs/regex approximate: Python's \\d, \\w and \\s also match non-ASCII digits, letters and spaces
+/expectations/1/kwargs/regex approximate: Python's \$ also matches before a final newline
+/expectations/2/kwargs/regex not translated: '(?i' is Python's own syntax
+/expectations/3/kwargs/regex not translated: a lookahead or lookbehind ((?=, (?!, (?<=, (?<!): POSIX ERE cannot express it
+/expectations/5/kwargs/max_value not translated: dq's bounds are numbers and ISO dates
+/expectations/6/kwargs/type_ not translated: dq has no type for 'datetime64[ns]'
+/expectations/9 approximate: dq's missing also takes \"\" and white space, which GX sees as values
+/expectations/9/kwargs/mostly not translated: not a share from 0 to 1
+/expectations/9/kwargs/bogus not translated: an argument dq-contract does not read
+/expectations/10 approximate: dq does not check \"\" and white space (missing to dq)
+/expectations/11/kwargs/strict_max approximate: a strict bound: dq's are inclusive
+/expectations/12 not translated: not an expectation (type, kwargs)
+/expectations/8 approximate: the contract's field 'e' is allowed too"
+}
+
+@test "import gx: dq-validate finds the violations of orders.ndjson worked out by hand" {
+	run -0 --separate-stderr dq contract import --from gx -o "$T/c.json" "$C/gx/orders.suite.json"
+	run -1 dq validate -c "$T/c.json" --violations "$T/v.ndjson" --summary "$T/s.json" "$C/gx/orders.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.value|tojson)"' "$T/v.ndjson"
+	# Line 1 passes.  Line 2: no email (1 in 4: within mostly 0.75, so
+	# the check passes, but the record carries it), a 6-character sku,
+	# a note starting TODO; qty 10 passes dq's inclusive bound (GX's
+	# strict_max fails it: reported).  Line 3 repeats id 2, its address
+	# has no lower-case domain, status lost, qty 0, a 2-character sku,
+	# paid "yes" (neither boolean nor integer), and the column extra
+	# (GX-1.2, at the end).  Line 4: qty 2.5 is no integer.  The mean
+	# of qty (2, 10, 0, 2.5) is 3.625, within 1..5; 4 rows are within
+	# 2..100.
+	assert_output '2 REQ:email null
+2 LEN:sku "ABCDEF"
+2 NOTPAT:note "TODO call"
+3 UNIQ:id 2
+3 PAT:email "b@Y.org"
+3 ENUM:status "lost"
+3 RANGE:qty 0
+3 LEN:sku "AB"
+3 TYPE:paid "yes"
+4 TYPE:qty 2.5
+null GX-1.2 ["extra"]'
+	run -0 jq -c '.rules[] | select(.code == "REQ:email" or .code == "GX-14") | [.code, .failures, .passed]' "$T/s.json"
+	assert_output '["REQ:email",1,true]
+["GX-14",0,true]'
 }

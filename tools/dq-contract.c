@@ -47,8 +47,9 @@ static const char help[] =
 	"\n"
 	"      --from FORMAT     jsonschema (draft-04 to 2020-12),\n"
 	"                        tableschema (a Frictionless Table Schema\n"
-	"                        or Data Package), dbt (a schema.yml), or\n"
-	"                        soda (a SodaCL checks.yml)\n"
+	"                        or Data Package), dbt (a schema.yml),\n"
+	"                        soda (a SodaCL checks.yml), or gx (a\n"
+	"                        Great Expectations suite)\n"
 	"      --model NAME      the dbt model (default: the only one)\n"
 	"      --ref NAME=FILE   dbt, soda: check relationships to\n"
 	"                        ref('NAME'), references to dataset NAME,\n"
@@ -91,9 +92,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA };
+enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA, F_GX };
 static const char *const from_names[] = { "jsonschema", "tableschema",
-					   "dbt", "soda", NULL };
+					   "dbt", "soda", "gx", NULL };
 static const char *const to_names[] = { "jsonschema", "tableschema",
 					 NULL };
 /* import: json, yaml; diff: text, json (the second json). */
@@ -248,7 +249,7 @@ cmd_import(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
-			       "jsonschema, tableschema, dbt, soda");
+			       "jsonschema, tableschema, dbt, soda, gx");
 	if (o.format == 2)
 		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
@@ -269,6 +270,8 @@ cmd_import(int argc, char **argv)
 		contract = dq_import_dbt(&im, src, o.model, o.refs);
 	} else if (o.from == F_SODA) {
 		contract = dq_import_soda(&im, src, o.table, o.refs);
+	} else if (o.from == F_GX) {
+		contract = dq_import_gx(&im, src);
 	} else if (o.from == F_TABLESCHEMA) {
 		const char *slash = strrchr(file, '/');
 		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)

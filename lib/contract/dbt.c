@@ -121,20 +121,9 @@ default_threshold(const char *s)
 	return !*s && (!strcmp(b, "!=0") || !strcmp(b, "<>0"));
 }
 
-/* Put check's key (with its value) in f, unless a test already did. */
-static int
-set_check(struct dbt *t, cJSON *f, const char *key, cJSON *v,
-	  const char *ptr, const char *test)
-{
-	if (cJSON_GetObjectItemCaseSensitive(f, key)) {
-		note(t, ptr, test, 0, "a second %s test on the column: dq's "
-		     "field has one %s check", test, key);
-		cJSON_Delete(v);
-		return -1;
-	}
-	cJSON_AddItemToObject(f, key, v);
-	return 0;
-}
+/* key: v in the field f, unless a test set key already (import.h). */
+#define set_check(t, f, key, v, ptr, test) \
+	dq_import_put((t)->im, f, key, v, ptr, "test")
 
 /*
  * Read the test at ptr (an entry of data_tests) on the field f: its

@@ -1,7 +1,8 @@
 /*
  * import.h - a contract from a schema written for another tool.
  *
- * An importer reads a foreign document (a JSON Schema today) and builds
+ * An importer reads a foreign document (JSON Schema, Table Schema, dbt,
+ * SodaCL, Great Expectations) and builds
  * the dq contract whose checks mean the same, with a report of every
  * construct it translated only approximately or could not translate at
  * all, each with its place in the source as a JSON pointer.  Nothing is
@@ -81,6 +82,15 @@ cJSON *dq_import_soda(struct dq_import *im, const cJSON *doc,
 		      const char *table, const char *const *refs);
 
 /*
+ * The contract of a Great Expectations suite (JSON, GX 0.x or 1.x):
+ * its column expectations as the columns' checks ("mostly" as their
+ * tolerance), its table expectations as row_count, columns, closed and
+ * column_order rules.  The rest is reported.  A new object owned by the
+ * caller, or NULL after a message when doc has no expectations list.
+ */
+cJSON *dq_import_gx(struct dq_import *im, const cJSON *doc);
+
+/*
  * The JSON Schema (2020-12) of what the contract (a merged contract's
  * document) checks, for the subset JSON Schema can say; every key or
  * rule it cannot say is appended to im->report, its path a pointer into
@@ -110,6 +120,25 @@ char *dq_import_pointer(const char *ptr, const char *key);
  * is name[0..len), or NULL.  Borrowed from refs. */
 const char *dq_import_ref(const char *const *refs, const char *name,
 			  size_t len);
+
+/* For importers: the entry of fields for the column col (a name, made
+ * a dq path), added empty when there is none.  Borrowed from fields. */
+cJSON *dq_import_field(cJSON *fields, const char *col);
+
+/* For importers: add key: v to the field f (taking v), unless f has
+ * key already: then v is freed, a "not translated" entry ("a second
+ * WHAT sets ...") made at ptr, and -1 returned. */
+int dq_import_put(struct dq_import *im, cJSON *f, const char *key, cJSON *v,
+		  const char *ptr, const char *what);
+
+/* For importers: set f's per-check key ("severity", "tolerance") for
+ * check to v (taking v). */
+void dq_import_per_check(cJSON *f, const char *key, const char *check,
+			 cJSON *v);
+
+/* For importers: remove the entries of fields that hold nothing (a
+ * column only constructs not translated named). */
+void dq_import_prune(cJSON *fields);
 
 /* path + "." + name as a dq field path, '.', '[', ']' and '\' of the
  * name escaped with a backslash (path "": the name alone); the caller

@@ -109,41 +109,11 @@ threshold(const char *s, struct thr *t)
 	return -1;
 }
 
-static cJSON *
-field(struct soda *t, const char *col)
-{
-	char *n = dq_import_path("", col);
-	cJSON *f = cJSON_GetObjectItemCaseSensitive(t->fields, n);
-	if (!f)
-		f = cJSON_AddObjectToObject(t->fields, n);
-	free(n);
-	return f;
-}
-
-/* Put key: v in the field f (taking v), unless a check already did. */
-static int
-put(struct soda *t, cJSON *f, const char *key, cJSON *v, const char *ptr)
-{
-	if (cJSON_GetObjectItemCaseSensitive(f, key)) {
-		note(t, ptr, key, 0, "a second check sets the column's '%s': "
-		     "dq's field has one", key);
-		cJSON_Delete(v);
-		return -1;
-	}
-	cJSON_AddItemToObject(f, key, v);
-	return 0;
-}
-
-/* Set the field f's per-check key (severity, tolerance) for check. */
-static void
-per_check(cJSON *f, const char *key, const char *check, cJSON *v)
-{
-	cJSON *o = cJSON_GetObjectItemCaseSensitive(f, key);
-	if (!o)
-		o = cJSON_AddObjectToObject(f, key);
-	cJSON_DeleteItemFromObjectCaseSensitive(o, check);
-	cJSON_AddItemToObject(o, check, v);
-}
+/* The column's field; key: v in it unless a check set key already; a
+ * per-check key (import.h). */
+#define field(t, col) dq_import_field((t)->fields, col)
+#define put(t, f, key, v, ptr) dq_import_put((t)->im, f, key, v, ptr, "check")
+#define per_check dq_import_per_check
 
 /* A rule, code SODA-n (n the check's place in the list, from 0 as in
  * the report's pointers), or
@@ -772,11 +742,7 @@ dq_import_soda(struct dq_import *im, const cJSON *doc, const char *table,
 	if (!t.rules->child)
 		cJSON_DeleteItemFromObject(t.contract, "rules");
 	/* A column only a check not translated named has no entry. */
-	for (cJSON *f = t.fields->child, *next; f; f = next) {
-		next = f->next;
-		if (!f->child)
-			cJSON_Delete(cJSON_DetachItemViaPointer(t.fields, f));
-	}
+	dq_import_prune(t.fields);
 	if (!t.fields->child)
 		cJSON_DeleteItemFromObject(t.contract, "fields");
 	return t.contract;
