@@ -398,7 +398,7 @@ rules.R2: field 'end' is not in the contract's fields
 rules.R2: field 'start' is not in the contract's fields (did you mean 'state'?)
 rules.R3.pattern: matches nothing: a '^' stands after text or a '\$' before it on every way through \"a^\""
 	run -0 jq -c '[.contract, (.findings | length), .findings[0], ([.findings[].check] | group_by(.) | map([.[0], length]))]' "$T/r.json"
-	assert_output '["'"$C"'/lint/bad.json",18,{"path":"fields.email.requird","check":"unknown_key","message":"unknown key (did you mean '"'required'"'?)"},[["bounds",2],["enum",6],["invalid",1],["pattern",3],["undefined_field",3],["unknown_key",3]]]'
+	assert_output '["'"$C"'/lint/bad.json",18,{"path":"fields.email.requird","check":"unknown_key","severity":"error","message":"unknown key (did you mean '"'required'"'?)"},[["bounds",2],["enum",6],["invalid",1],["pattern",3],["undefined_field",3],["unknown_key",3]]]'
 }
 
 @test "lint: patterns that match nothing, and those that only look so" {
@@ -915,4 +915,27 @@ null GX-1.2 ["extra"]'
 	run -0 jq -c '.rules[] | select(.code == "REQ:email" or .code == "GX-14") | [.code, .failures, .passed]' "$T/s.json"
 	assert_output '["REQ:email",1,true]
 ["GX-14",0,true]'
+}
+
+@test "lint: a rule's field in a contract with no fields section is a warning, not an error" {
+	# Rules alone (as dq-contract import --from soda or gx writes them
+	# for table checks) name fields no section defines on purpose.
+	cat >"$T/r.json" <<-'J'
+	{"rules": {"N": {"check": "null_rate", "field": "phone", "max": 0.5},
+	           "R": {"check": "row_count", "min": 1}}}
+	J
+	run -0 dq contract lint --report "$T/rep.json" "$T/r.json"
+	assert_output "rules.N: warning: field 'phone': the contract has no fields section to define it"
+	run -0 jq -c '.findings' "$T/rep.json"
+	assert_output '[{"path":"rules.N","check":"undefined_field","severity":"warning","message":"field '"'phone'"': the contract has no fields section to define it"}]'
+	# With an error beside it, the status is 1.
+	jq '.rules.X = {"check": "range", "field": "age", "min": 5, "max": 1}' "$T/r.json" >"$T/x.json"
+	run -1 dq contract lint "$T/x.json"
+	assert_output "rules.N: warning: field 'phone': the contract has no fields section to define it
+rules.X: warning: field 'age': the contract has no fields section to define it
+rules.X: min is above max: no value can pass"
+	# A fields section, even empty, defines the fields: an error.
+	jq '.fields = {}' "$T/r.json" >"$T/f.json"
+	run -1 dq contract lint "$T/f.json"
+	assert_output "rules.N: field 'phone' is not in the contract's fields"
 }

@@ -70,7 +70,8 @@ static const char help[] =
 	"  -V, --version         the version\n"
 	"\n"
 	"Exit status: 0 written, 2 usage error, unreadable schema, or a\n"
-	"report under --strict.  lint: 0 no finding, 1 findings, 2 trouble;\n"
+	"report under --strict.  lint: 0 no finding (or warnings only),\n"
+	"1 errors, 2 trouble;\n"
 	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
 enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_MODEL, O_REF, O_REPORT,
@@ -347,7 +348,7 @@ cmd_lint(int argc, char **argv)
 		dq_contract_release(&c);
 	}
 	if (!rc) {
-		int n = cJSON_GetArraySize(l.findings);
+		int n = l.errors;
 		struct dq_buf b = DQ_BUF_INIT;
 		dq_lint_text(&l, &b);
 		write_doc(NULL, b.buf);
