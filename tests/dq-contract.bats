@@ -32,9 +32,9 @@ agree() {
 	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
-	assert_line "dq-contract: import: --from is required (jsonschema, tableschema)"
+	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt, soda, gx)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
-	assert_line "dq-contract: --from: 'xsd': expected jsonschema or tableschema"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema, dbt, soda or gx"
 	run -2 dq contract exprt
 	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
@@ -398,7 +398,7 @@ rules.R2: field 'end' is not in the contract's fields
 rules.R2: field 'start' is not in the contract's fields (did you mean 'state'?)
 rules.R3.pattern: matches nothing: a '^' stands after text or a '\$' before it on every way through \"a^\""
 	run -0 jq -c '[.contract, (.findings | length), .findings[0], ([.findings[].check] | group_by(.) | map([.[0], length]))]' "$T/r.json"
-	assert_output '["'"$C"'/lint/bad.json",18,{"path":"fields.email.requird","check":"unknown_key","message":"unknown key (did you mean '"'required'"'?)"},[["bounds",2],["enum",6],["invalid",1],["pattern",3],["undefined_field",3],["unknown_key",3]]]'
+	assert_output '["'"$C"'/lint/bad.json",18,{"path":"fields.email.requird","check":"unknown_key","severity":"error","message":"unknown key (did you mean '"'required'"'?)"},[["bounds",2],["enum",6],["invalid",1],["pattern",3],["undefined_field",3],["unknown_key",3]]]'
 }
 
 @test "lint: patterns that match nothing, and those that only look so" {
@@ -571,4 +571,371 @@ dq-contract: try --help"
 	run -2 dq contract export --to xsd "$C/export-ts.json"
 	assert_output "dq-contract: --to: 'xsd': expected jsonschema or tableschema
 dq-contract: try --help"
+}
+
+@test "import dbt: a model's tests become its fields' checks, with the report" {
+	run -0 --separate-stderr dq contract import --from dbt --model orders \
+		--ref customers=customers.csv --report "$T/r.json" -o "$T/c.json" "$C/dbt/schema.yml"
+	run -0 jq -c '.name, .description, .fields' "$T/c.json"
+	# store_id: a model's relationships test with no --ref for its
+	# source adds no field; coupon's not_null is enabled: false.
+	assert_output '"orders"
+"one row per order"
+{"order_id":{"description":"the order'"'"'s key","unique":true,"required":true},"status":{"enum":["placed","shipped","completed","returned"],"severity":{"enum":"warn"}},"customer_id":{"required":true,"reference":{"file":"customers.csv","key":"id"}},"priority":{"enum":[1,2,3],"required":true},"amount":{},"coupon":{"unique":true}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.keyword) \(.status)")' "$T/r.json"
+	assert_output "dbt
+/models/0/columns/0/data_tests/0 unique approximate
+/models/0/columns/0/data_tests/1 not_null approximate
+/models/0/columns/1/data_tests/0/accepted_values accepted_values approximate
+/models/0/columns/2/data_tests/0 not_null approximate
+/models/0/columns/2/data_tests/1/relationships relationships approximate
+/models/0/columns/3/tests/0/accepted_values accepted_values approximate
+/models/0/columns/3/tests/1/not_null not_null approximate
+/models/0/columns/3/tests/1/not_null/where where approximate
+/models/0/columns/4/data_type data_type not translated
+/models/0/columns/4/data_tests/0/dbt_utils.accepted_range dbt_utils.accepted_range not translated
+/models/0/columns/5/data_tests/0/unique unique approximate
+/models/0/columns/5/data_tests/0/unique/error_if error_if approximate
+/models/0/data_tests/0/unique unique not translated
+/models/0/data_tests/1/relationships relationships not translated
+/sources sources not translated"
+	[ "$(grep -c warning <<<"$stderr")" -eq 15 ]
+	assert_equal "$(sed -n 2p <<<"$stderr")" "dq-contract: warning: $C/dbt/schema.yml#/models/0/columns/0/data_tests/1: approximate: dq's missing also takes \"\" and white space, which SQL's not null lets pass"
+	assert_equal "$(sed -n 12p <<<"$stderr")" "dq-contract: warning: $C/dbt/schema.yml#/models/0/columns/5/data_tests/0/unique/error_if: approximate: dbt counts failing rows; dq's check fails at the first failure (its tolerance is a rate)"
+	assert_equal "$(sed -n 14p <<<"$stderr")" "dq-contract: warning: $C/dbt/schema.yml#/models/0/data_tests/1/relationships: not translated: no file for 'shop.stores': give --ref shop.stores=FILE"
+	# With the source's file the model's test is the column's check, a
+	# warning as its severity says.
+	run -0 --separate-stderr dq contract import --from dbt --model orders \
+		--ref customers=customers.csv --ref shop.stores=stores.csv "$C/dbt/schema.yml"
+	run -0 jq -c '.fields.store_id' <<<"$output"
+	assert_output '{"reference":{"file":"stores.csv","key":"id"},"severity":{"reference":"warn"}}'
+	run -2 --separate-stderr dq contract import --from dbt --model orders --strict "$C/dbt/schema.yml"
+	assert_output ""
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 15 constructs not translated exactly"
+	# The other model, as YAML.
+	run -0 --separate-stderr dq contract import --from dbt --model customers --format yaml "$C/dbt/schema.yml"
+	assert_output 'name: "customers"
+fields:
+  id:
+    unique: true
+    required: true'
+}
+
+@test "import dbt: choosing the model, --ref, and relationships' targets" {
+	run -2 dq contract import --from dbt "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: 2 models: choose one with --model (orders, customers)"
+	run -2 dq contract import --from dbt --model order "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: no model 'order' (models: orders, customers)"
+	run -2 dq contract import --from dbt --ref customers "$C/dbt/schema.yml"
+	assert_line "dq-contract: --ref: 'customers': expected NAME=FILE"
+	run -2 dq contract import --from tableschema --model orders "$C/dbt/schema.yml"
+	assert_line "dq-contract: import: --model is for --from dbt"
+	run -2 dq contract import --from dbt "$C/person.schema.json"
+	assert_output "dq-contract: $C/person.schema.json: not a dbt properties file with models (no \"models\" list)"
+	# ref() with a version or a package, source(), and what is no target.
+	cat >"$T/m.yml" <<-'YML'
+	models:
+	  - name: m
+	    columns:
+	      - name: a
+	        data_tests:
+	          - relationships: {to: 'ref("c", v=2)', field: id}
+	      - name: b
+	        data_tests:
+	          - relationships: {to: "ref('pkg', 'c')", field: key}
+	      - name: d
+	        data_tests:
+	          - relationships: {to: "source('s', 't')", field: id}
+	      - name: e
+	        data_tests:
+	          - relationships: {to: "ref(c)", field: id}
+	          - relationships: {to: "ref('s')", field: id}
+	      - name: f
+	        data_tests:
+	          - accepted_values: {values: ['1', 'x'], quote: false}
+	          - accepted_values: {values: []}
+	          - not_null: {severity: warn, warn_if: "!= 0"}
+	          - unique: {config: {severity: fatal}}
+	YML
+	run -0 --separate-stderr dq contract import --from dbt --ref c=c.csv --ref s.t=t.ndjson "$T/m.yml"
+	run -0 jq -c '.fields[]' <<<"$output"
+	assert_output '{"reference":{"file":"c.csv","key":"id"}}
+{"reference":{"file":"c.csv","key":"key"}}
+{"reference":{"file":"t.ndjson","key":"id"}}
+{}
+{"enum":["1","x"],"required":true,"severity":{"required":"warn"},"unique":true}'
+	run -0 grep -v ' approximate: ' <<<"$stderr"
+	assert_output "dq-contract: warning: $T/m.yml#/models/0/columns/3/data_tests/0/relationships: not translated: not a relationship (to: ref('model') or source('s', 't'), field)
+dq-contract: warning: $T/m.yml#/models/0/columns/3/data_tests/1/relationships: not translated: no file for 's': give --ref s=FILE
+dq-contract: warning: $T/m.yml#/models/0/columns/4/data_tests/1/accepted_values/values: not translated: not a non-empty list of strings, numbers and booleans
+dq-contract: warning: $T/m.yml#/models/0/columns/4/data_tests/3/unique/severity: not translated: not warn or error: the check is an error"
+	run -0 grep -c "quote: approximate: unquoted values are SQL expressions" <<<"$stderr"
+	assert_output 1
+}
+
+@test "import dbt: dq-validate finds the violations of orders.ndjson worked out by hand" {
+	cp -r "$C/dbt" "$T/"
+	run -0 --separate-stderr dq contract import --from dbt --model orders \
+		--ref customers=customers.csv --ref shop.stores=stores.csv -o "$T/dbt/c.json" "$T/dbt/schema.yml"
+	run -1 dq validate -c "$T/dbt/c.json" --violations "$T/v.ndjson" "$T/dbt/orders.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.severity) \(.value|tojson)"' "$T/v.ndjson"
+	# Lines 1 and 2 pass.  Line 3 repeats order 2 and coupon A, has a
+	# status not accepted (a warning), customer 4 (not in
+	# customers.csv), priority 5 and store S9 (not in stores.csv: a
+	# warning).  Line 4 has no order_id (null) and customer "" (missing
+	# to dq); its status "" is missing, so not checked, and it has no
+	# store.  Line 5 has no priority; its customer "3" matches 3 by text.
+	# Amount -1 passes: dbt_utils.accepted_range was not translated.
+	assert_output '3 UNIQ:order_id error 2
+3 ENUM:status warn "lost"
+3 REF:customer_id error 4
+3 ENUM:priority error 5
+3 UNIQ:coupon error "A"
+3 REF:store_id warn "S9"
+4 REQ:order_id error null
+4 REQ:customer_id error ""
+5 REQ:priority error null'
+}
+
+@test "import soda: a dataset's checks become fields and rules, with the report" {
+	run -0 --separate-stderr dq contract import --from soda --table dim_customer \
+		--ref dim_store=stores.csv --report "$T/r.json" -o "$T/c.json" "$C/soda/checks.yml"
+	run -0 jq -c '.name, .fields, .rules' "$T/c.json"
+	# Codes are SODA-N, N the check's place in the list as in the
+	# report's pointers; a schema check's rules SODA-N.1, N.2.
+	assert_output '"dim_customer"
+{"customer_id":{"required":true,"unique":true},"email":{"format":"email"},"country":{"enum":["NL","BE","DE"]},"code":{"pattern":"^[A-Z]{2}[0-9]{3}$","min_length":5,"max_length":5},"cars":{"min":0,"max":6,"type":"integer"},"nickname":{"not_in":["admin","root"],"severity":{"not_in":"warn"}},"last_name":{"required":true},"store_id":{"reference":{"file":"stores.csv","key":"id"}}}
+{"SODA-0":{"check":"row_count","min":3,"max":1000},"SODA-2":{"check":"null_rate","field":"phone","max":0.5},"SODA-9":{"check":"unique","fields":["first_name","last_name"]},"SODA-10":{"check":"aggregate","field":"cars","stat":"mean","max":4},"SODA-15.1":{"check":"columns","fields":["customer_id","email"]},"SODA-15.2":{"check":"forbidden_fields","severity":"warn","patterns":["ssn","pii_*"]}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.status)")' "$T/r.json"
+	assert_output "soda
+/checks for dim_customer/1 approximate
+/checks for dim_customer/2 approximate
+/checks for dim_customer/2 approximate
+/checks for dim_customer/3/invalid_count(email) = 0/valid format approximate
+/checks for dim_customer/3/invalid_count(email) = 0 approximate
+/checks for dim_customer/4/invalid_percent(country) = 0 approximate
+/checks for dim_customer/5/invalid_count(code) = 0/valid regex approximate
+/checks for dim_customer/5/invalid_count(code) = 0 approximate
+/checks for dim_customer/6/invalid_count(cars) = 0 approximate
+/checks for dim_customer/7/invalid_count(nickname) approximate
+/checks for dim_customer/8 approximate
+/checks for dim_customer/9 approximate
+/checks for dim_customer/10 approximate
+/checks for dim_customer/11/missing_count(last_name) < 5 approximate
+/checks for dim_customer/11/missing_count(last_name) < 5/missing values not translated
+/checks for dim_customer/11/missing_count(last_name) < 5 approximate
+/checks for dim_customer/12 not translated
+/checks for dim_customer/13 approximate
+/checks for dim_customer/14/failed rows not translated
+/checks for dim_customer/15/schema/fail/when wrong column type/cars approximate
+/checks for dim_customer/15/schema/fail/when wrong column type/updated_at not translated
+/checks for dim_customer/15/schema/warn/when forbidden column present approximate
+/checks for dim_customer/16/invalid_count(phone) = 0/valid format not translated
+/checks for dim_customer/16/invalid_count(phone) = 0 not translated"
+	assert_equal "$(sed -n 2p <<<"$stderr")" "dq-contract: warning: $C/soda/checks.yml#/checks for dim_customer/2: approximate: a strict bound: dq's rate may equal its limit"
+	assert_equal "$(sed -n 17p <<<"$stderr")" "dq-contract: warning: $C/soda/checks.yml#/checks for dim_customer/12: not translated: dq-validate has no freshness check: dq-anomaly's freshness_lag limit on a profile says it"
+	assert_equal "$(sed -n 24p <<<"$stderr")" "dq-contract: warning: $C/soda/checks.yml#/checks for dim_customer/16/invalid_count(phone) = 0: not translated: no validity configuration dq reads: the check checks nothing here"
+	run -2 --separate-stderr dq contract import --from soda --table dim_customer --strict "$C/soda/checks.yml"
+	assert_output ""
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 24 constructs not translated exactly"
+	run -2 dq contract import --from soda "$C/soda/checks.yml"
+	assert_output "dq-contract: $C/soda/checks.yml: checks for 2 datasets: choose one with --table (dim_customer, dim_store)"
+	run -2 dq contract import --from soda --table dim_stores "$C/soda/checks.yml"
+	assert_output "dq-contract: $C/soda/checks.yml: no checks for 'dim_stores' (datasets: dim_customer, dim_store)"
+	run -2 dq contract import --from soda "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: not a SodaCL checks file (no \"checks for\")"
+	run -2 dq contract import --from dbt --table t "$C/soda/checks.yml"
+	assert_line "dq-contract: import: --table is for --from soda"
+}
+
+@test "import soda: thresholds, alert levels and what no rule says" {
+	cat >"$T/s.yml" <<-'YML'
+	checks for t:
+	  - row_count > 0
+	  - row_count:
+	      fail: when < 10
+	      warn: when < 100
+	  - row_count not between 1 and 5
+	  - max(amount) <= 100
+	  - stddev(amount) between 0 and 10
+	  - missing_count(a):
+	      warn: when > 0
+	  - duplicate_percent(b) <= 1%
+	  - invalid_percent(c) < 2:
+	      valid min length: 2
+	      valid max length: 4
+	  - missing_percent(d) = 0%:
+	      filter: d_date > '2020-01-01'
+	  - values in (e, f) must exist in u (e, f)
+	  - values in (g) must exist in nope (id)
+	  - row_count = abc
+	  - invalid_count(h) > 0:
+	      valid min: 1
+	filter t [daily]:
+	  where: ts > now
+	YML
+	run -0 --separate-stderr dq contract import --from soda "$T/s.yml"
+	run -0 jq -c '.fields, .rules' <<<"$output"
+	# row_count > 0 is min 1 (a count); fail: when < 10 says the check
+	# fails below 10: min 10.  invalid_percent < 2 is a tolerance of 0.02.
+	assert_output '{"a":{"required":true,"severity":{"required":"warn"}},"c":{"min_length":2,"max_length":4,"tolerance":{"length":0.02}},"d":{"required":true}}
+{"SODA-0":{"check":"row_count","min":1},"SODA-1":{"check":"row_count","min":10},"SODA-3":{"check":"aggregate","field":"amount","stat":"max","max":100},"SODA-4":{"check":"aggregate","field":"amount","stat":"stddev","min":0,"max":10},"SODA-6":{"check":"duplicate_rate","fields":["b"],"max":0.01}}'
+	run -0 grep -v ' approximate: ' <<<"$stderr"
+	assert_output "dq-contract: warning: $T/s.yml#/checks for t/2: not translated: a threshold dq cannot say here (it says upper bounds on failures and ranges of measures)
+dq-contract: warning: $T/s.yml#/checks for t/9: not translated: a reference check of several columns, or not one (values in (COL) must exist in DATASET (COL))
+dq-contract: warning: $T/s.yml#/checks for t/10: not translated: no file for 'nope': give --ref nope=FILE
+dq-contract: warning: $T/s.yml#/checks for t/11: not translated: a check dq-contract does not translate
+dq-contract: warning: $T/s.yml#/checks for t/12/invalid_count(h) > 0: not translated: a threshold dq cannot say here (it says upper bounds on failures and ranges of measures)
+dq-contract: warning: $T/s.yml#/filter t [daily]: not translated: not read: the contract is one dataset's checks"
+	run -0 grep -c ' approximate: ' <<<"$stderr"
+	assert_output 9
+}
+
+@test "import soda: dq-validate finds the violations of dim_customer.ndjson worked out by hand" {
+	cp -r "$C/soda" "$T/"
+	run -0 --separate-stderr dq contract import --from soda --table dim_customer \
+		--ref dim_store=stores.csv -o "$T/soda/c.json" "$T/soda/checks.yml"
+	run -1 dq validate -c "$T/soda/c.json" --violations "$T/v.ndjson" "$T/soda/dim_customer.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.severity) \(.value|tojson)"' "$T/v.ndjson"
+	# Line 1 passes.  Line 2: an address without '@', FR, lower-case
+	# letters in code, 7 cars, the nickname root (a warning), store S3
+	# (not in stores.csv).  Line 3 repeats customer 1 and the name Ann
+	# Ames, its code has 6 characters (pattern and length) and 2.5 cars
+	# is no integer.  Line 4: nickname admin, last_name "".  At the end:
+	# the mean of 1, 7, 2.5 and 6 cars is 4.125, above 4, and pii_ssn
+	# is a forbidden column (a warning).  Rows 2 and 3 lack a phone: 50%,
+	# which Soda's "< 50%" fails and dq's max 0.5 passes (reported
+	# approximate); 4 rows are within 3..1000.
+	assert_output '2 FMT:email error "bo.example.com"
+2 ENUM:country error "FR"
+2 PAT:code error "ab123"
+2 RANGE:cars error 7
+2 NOTIN:nickname warn "root"
+2 REF:store_id error "S3"
+3 UNIQ:customer_id error 1
+3 PAT:code error "CD4567"
+3 LEN:code error "CD4567"
+3 TYPE:cars error 2.5
+3 SODA-9 error ["Ann","Ames"]
+4 NOTIN:nickname warn "admin"
+4 REQ:last_name error ""
+null SODA-10 error 4.125
+null SODA-15.2 warn ["pii_ssn"]'
+}
+
+@test "import gx: a suite's expectations become fields and rules, with the report" {
+	run -0 --separate-stderr dq contract import --from gx --report "$T/r.json" -o "$T/c.json" "$C/gx/orders.suite.json"
+	run -0 jq -c '.name, .fields, .rules' "$T/c.json"
+	# mostly 0.75 is a tolerance of 0.25; the mean of qty an aggregate
+	# rule; codes GX-N, N the expectation's place as in the pointers.
+	assert_output '"orders"
+{"id":{"required":true,"unique":true},"email":{"required":true,"tolerance":{"required":0.25},"pattern":"@[a-z]+\\.[a-z]+"},"status":{"enum":["new","paid","sent"]},"qty":{"min":1,"max":10,"type":"integer"},"sku":{"min_length":3,"max_length":5},"note":{"not_pattern":"^TODO"},"paid":{"type":["boolean","integer"]}}
+{"GX-0":{"check":"row_count","min":2,"max":100},"GX-1.1":{"check":"columns","fields":["id","email","status","qty","sku","note","paid"]},"GX-1.2":{"check":"closed","fields":["id","email","status","qty","sku","note","paid"]},"GX-2":{"check":"columns","fields":["id"]},"GX-14":{"check":"aggregate","field":"qty","stat":"mean","min":1,"max":5}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.status): \(.note)")' "$T/r.json"
+	assert_output "gx
+/expectations/3 approximate: dq's missing also takes \"\" and white space, which GX sees as values
+/expectations/4 approximate: dq does not compare \"\" and white space (missing to dq)
+/expectations/5 approximate: dq's missing also takes \"\" and white space, which GX sees as values
+/expectations/7 approximate: dq does not check \"\" and white space (missing to dq)
+/expectations/8/kwargs/strict_max approximate: a strict bound: dq's are inclusive
+/expectations/9/kwargs/type_ approximate: GX compares the column's type (pandas dtype or SQL type); dq each value's JSON kind
+/expectations/11/kwargs/regex not translated: '(?P' is Python's own syntax
+/expectations/13/kwargs/type_list approximate: GX compares the column's type (pandas dtype or SQL type); dq each value's JSON kind
+/expectations/15 not translated: a second expectation sets the column's 'enum': dq's field has one"
+	run -2 --separate-stderr dq contract import --from gx --strict "$C/gx/orders.suite.json"
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 9 constructs not translated exactly"
+	run -2 dq contract import --from gx "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: not a Great Expectations suite (no \"expectations\" list)"
+}
+
+@test "import gx: GX 1.x names, severity, mostly, regex dialects and what is reported" {
+	cat >"$T/s.json" <<-'J'
+	{"name": "t", "expectations": [
+	 {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "a", "mostly": 0.9}, "severity": "warning"},
+	 {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "b", "regex": "^\\d+$"}},
+	 {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "c", "regex": "(?i)abc"}},
+	 {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "d", "regex": "a(?=b)"}},
+	 {"type": "expect_column_value_lengths_to_equal", "kwargs": {"column": "e", "value": 2}},
+	 {"type": "expect_column_values_to_be_between", "kwargs": {"column": "f", "min_value": "2020-01-01", "max_value": "soon"}},
+	 {"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "g", "type_": "datetime64[ns]"}},
+	 {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 3}},
+	 {"type": "expect_table_columns_to_match_ordered_list", "kwargs": {"column_list": ["a", "b"]}},
+	 {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "h", "mostly": 2, "bogus": 1}},
+	 {"type": "expect_column_values_to_not_be_in_set", "kwargs": {"column": "i", "value_set": ["x"]}, "severity": "info"},
+	 {"type": "expect_column_max_to_be_between", "kwargs": {"column": "j", "max_value": 9, "strict_max": true}},
+	 {"kwargs": {}}
+	]}
+	J
+	run -0 --separate-stderr dq contract import --from gx --report "$T/r.json" "$T/s.json"
+	run -0 jq -c '.fields, .rules' <<<"$output"
+	assert_output '{"a":{"unique":true,"tolerance":{"unique":0.1},"severity":{"unique":"warn"}},"b":{"pattern":"^[0-9]+$"},"e":{"min_length":2,"max_length":2},"f":{"min":"2020-01-01"},"h":{"required":true},"i":{"not_in":["x"],"severity":{"not_in":"info"}}}
+{"GX-7":{"check":"row_count","min":3,"max":3},"GX-8.1":{"check":"columns","fields":["a","b"]},"GX-8.2":{"check":"closed","fields":["a","b"]},"GX-8.3":{"check":"column_order","fields":["a","b"]},"GX-11":{"check":"aggregate","field":"j","stat":"max","max":9}}'
+	run -0 jq -r '.entries[] | "\(.path) \(.status): \(.note)"' "$T/r.json"
+	assert_output "/expectations/0 approximate: dq does not compare \"\" and white space (missing to dq)
+/expectations/0/kwargs/mostly approximate: GX fails every row of a repeated value, dq the repeats after the first
+/expectations/1/kwargs/regex approximate: Python's \\d, \\w and \\s also match non-ASCII digits, letters and spaces
+/expectations/1/kwargs/regex approximate: Python's \$ also matches before a final newline
+/expectations/2/kwargs/regex not translated: '(?i' is Python's own syntax
+/expectations/3/kwargs/regex not translated: a lookahead or lookbehind ((?=, (?!, (?<=, (?<!): POSIX ERE cannot express it
+/expectations/5/kwargs/max_value not translated: dq's bounds are numbers and ISO dates
+/expectations/6/kwargs/type_ not translated: dq has no type for 'datetime64[ns]'
+/expectations/9 approximate: dq's missing also takes \"\" and white space, which GX sees as values
+/expectations/9/kwargs/mostly not translated: not a share from 0 to 1
+/expectations/9/kwargs/bogus not translated: an argument dq-contract does not read
+/expectations/10 approximate: dq does not check \"\" and white space (missing to dq)
+/expectations/11/kwargs/strict_max approximate: a strict bound: dq's are inclusive
+/expectations/12 not translated: not an expectation (type, kwargs)
+/expectations/8 approximate: the contract's field 'e' is allowed too"
+}
+
+@test "import gx: dq-validate finds the violations of orders.ndjson worked out by hand" {
+	run -0 --separate-stderr dq contract import --from gx -o "$T/c.json" "$C/gx/orders.suite.json"
+	run -1 dq validate -c "$T/c.json" --violations "$T/v.ndjson" --summary "$T/s.json" "$C/gx/orders.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.value|tojson)"' "$T/v.ndjson"
+	# Line 1 passes.  Line 2: no email (1 in 4: within mostly 0.75, so
+	# the check passes, but the record carries it), a 6-character sku,
+	# a note starting TODO; qty 10 passes dq's inclusive bound (GX's
+	# strict_max fails it: reported).  Line 3 repeats id 2, its address
+	# has no lower-case domain, status lost, qty 0, a 2-character sku,
+	# paid "yes" (neither boolean nor integer), and the column extra
+	# (GX-1.2, at the end).  Line 4: qty 2.5 is no integer.  The mean
+	# of qty (2, 10, 0, 2.5) is 3.625, within 1..5; 4 rows are within
+	# 2..100.
+	assert_output '2 REQ:email null
+2 LEN:sku "ABCDEF"
+2 NOTPAT:note "TODO call"
+3 UNIQ:id 2
+3 PAT:email "b@Y.org"
+3 ENUM:status "lost"
+3 RANGE:qty 0
+3 LEN:sku "AB"
+3 TYPE:paid "yes"
+4 TYPE:qty 2.5
+null GX-1.2 ["extra"]'
+	run -0 jq -c '.rules[] | select(.code == "REQ:email" or .code == "GX-14") | [.code, .failures, .passed]' "$T/s.json"
+	assert_output '["REQ:email",1,true]
+["GX-14",0,true]'
+}
+
+@test "lint: a rule's field in a contract with no fields section is a warning, not an error" {
+	# Rules alone (as dq-contract import --from soda or gx writes them
+	# for table checks) name fields no section defines on purpose.
+	cat >"$T/r.json" <<-'J'
+	{"rules": {"N": {"check": "null_rate", "field": "phone", "max": 0.5},
+	           "R": {"check": "row_count", "min": 1}}}
+	J
+	run -0 dq contract lint --report "$T/rep.json" "$T/r.json"
+	assert_output "rules.N: warning: field 'phone': the contract has no fields section to define it"
+	run -0 jq -c '.findings' "$T/rep.json"
+	assert_output '[{"path":"rules.N","check":"undefined_field","severity":"warning","message":"field '"'phone'"': the contract has no fields section to define it"}]'
+	# With an error beside it, the status is 1.
+	jq '.rules.X = {"check": "range", "field": "age", "min": 5, "max": 1}' "$T/r.json" >"$T/x.json"
+	run -1 dq contract lint "$T/x.json"
+	assert_output "rules.N: warning: field 'phone': the contract has no fields section to define it
+rules.X: warning: field 'age': the contract has no fields section to define it
+rules.X: min is above max: no value can pass"
+	# A fields section, even empty, defines the fields: an error.
+	jq '.fields = {}' "$T/r.json" >"$T/f.json"
+	run -1 dq contract lint "$T/f.json"
+	assert_output "rules.N: field 'phone' is not in the contract's fields"
 }

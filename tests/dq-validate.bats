@@ -1154,3 +1154,17 @@ J
 	run -2 dq validate -c "$BATS_TEST_TMPDIR/bad.json" "$BATS_TEST_TMPDIR/in.ndjson"
 	assert_output "dq-validate: contract: fields.a.type: a list of type names string, integer, number, boolean, object, array or null, once each"
 }
+
+@test "fields: a type list of several kinds loads and checks each value's kind" {
+	# It was refused at load ("type enum needs \"enum\""): a list of
+	# several kinds stood as the type enum.
+	echo '{"fields": {"p": {"type": ["boolean", "integer"]}}}' >"$BATS_TEST_TMPDIR/c.json"
+	printf '%s\n' '{"p":1}' '{"p":true}' '{"p":"yes"}' '{"p":1.5}' '{"p":null}' >"$BATS_TEST_TMPDIR/in.ndjson"
+	run -1 dq validate -c "$BATS_TEST_TMPDIR/c.json" --violations "$BATS_TEST_TMPDIR/v.ndjson" "$BATS_TEST_TMPDIR/in.ndjson"
+	run -0 jq -r '"\(.line) \(.field) \(.message)"' "$BATS_TEST_TMPDIR/v.ndjson"
+	assert_output "3 p expected integer or boolean, found string
+4 p expected integer or boolean, found number"
+	echo '{"fields": {"p": {"type": "enum"}}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -2 dq validate -c "$BATS_TEST_TMPDIR/bad.json" "$BATS_TEST_TMPDIR/in.ndjson"
+	assert_output "dq-validate: contract: fields.p: type enum needs \"enum\""
+}

@@ -45,10 +45,18 @@ static const char help[] =
 	"fields and rules added or removed, each check loosened, tightened\n"
 	"or changed.\n"
 	"\n"
-	"      --from FORMAT     jsonschema (draft-04 to 2020-12), or\n"
+	"      --from FORMAT     jsonschema (draft-04 to 2020-12),\n"
 	"                        tableschema (a Frictionless Table Schema\n"
-	"                        or Data Package)\n"
+	"                        or Data Package), dbt (a schema.yml),\n"
+	"                        soda (a SodaCL checks.yml), or gx (a\n"
+	"                        Great Expectations suite)\n"
+	"      --model NAME      the dbt model (default: the only one)\n"
+	"      --ref NAME=FILE   dbt, soda: check relationships to\n"
+	"                        ref('NAME'), references to dataset NAME,\n"
+	"                        against FILE (repeatable)\n"
 	"      --resource NAME   the Data Package's resource (default: the\n"
+	"                        only one)\n"
+	"      --table NAME      soda: the dataset's checks (default: the\n"
 	"                        only one)\n"
 	"      --to FORMAT       jsonschema or tableschema (export)\n"
 	"      --format FMT      json (default) or yaml (import); text\n"
@@ -62,27 +70,32 @@ static const char help[] =
 	"  -V, --version         the version\n"
 	"\n"
 	"Exit status: 0 written, 2 usage error, unreadable schema, or a\n"
-	"report under --strict.  lint: 0 no finding, 1 findings, 2 trouble;\n"
+	"report under --strict.  lint: 0 no finding (or warnings only),\n"
+	"1 errors, 2 trouble;\n"
 	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
-enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_REPORT, O_RESOURCE, O_STRICT,
-       O_TO };
+enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_MODEL, O_REF, O_REPORT,
+       O_RESOURCE, O_STRICT, O_TABLE, O_TO };
 
 static const struct option longopts[] = {
 	{ "from", required_argument, NULL, O_FROM },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "model", required_argument, NULL, O_MODEL },
 	{ "output", required_argument, NULL, 'o' },
+	{ "ref", required_argument, NULL, O_REF },
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "resource", required_argument, NULL, O_RESOURCE },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "table", required_argument, NULL, O_TABLE },
 	{ "to", required_argument, NULL, O_TO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
+enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA, F_GX };
 static const char *const from_names[] = { "jsonschema", "tableschema",
-					   NULL };
+					   "dbt", "soda", "gx", NULL };
 static const char *const to_names[] = { "jsonschema", "tableschema",
 					 NULL };
 /* import: json, yaml; diff: text, json (the second json). */
@@ -90,7 +103,9 @@ static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
 struct opts {
 	int from, format, strict, to;
-	const char *output, *report, *resource;
+	const char *model, *output, *report, *resource, *table;
+	const char **refs; /* --ref NAME=FILE, NULL-ended (argv's) */
+	size_t nrefs;
 };
 
 static void
@@ -122,6 +137,19 @@ options(struct opts *o, int argc, char **argv)
 			if (dq_opt_enum("from", optarg, from_names, &o->from))
 				dq_usage_exit();
 			break;
+		case O_MODEL:
+			o->model = optarg;
+			break;
+		case O_REF:
+			if (!strchr(optarg, '=') || *optarg == '=' ||
+			    !strchr(optarg, '=')[1])
+				dq_usage_error("--ref: '%s': expected NAME=FILE",
+					       optarg);
+			o->refs = dq_xrealloc(o->refs, (o->nrefs + 2) *
+							       sizeof(*o->refs));
+			o->refs[o->nrefs++] = optarg;
+			o->refs[o->nrefs] = NULL;
+			break;
 		case O_REPORT:
 			o->report = optarg;
 			break;
@@ -130,6 +158,9 @@ options(struct opts *o, int argc, char **argv)
 			break;
 		case O_STRICT:
 			o->strict = 1;
+			break;
+		case O_TABLE:
+			o->table = optarg;
 			break;
 		case O_TO:
 			if (dq_opt_enum("to", optarg, to_names, &o->to))
@@ -219,7 +250,7 @@ cmd_import(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
-			       "jsonschema, tableschema");
+			       "jsonschema, tableschema, dbt, soda, gx");
 	if (o.format == 2)
 		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
@@ -227,10 +258,22 @@ cmd_import(int argc, char **argv)
 	const char *file = argv[optind];
 	if (!(src = dq_contract_read_doc(file)))
 		return 2;
-	if (o.resource && o.from != 1)
+	if (o.resource && o.from != F_TABLESCHEMA)
 		dq_usage_error("import: --resource is for --from tableschema");
+	if (o.model && o.from != F_DBT)
+		dq_usage_error("import: --model is for --from dbt");
+	if (o.table && o.from != F_SODA)
+		dq_usage_error("import: --table is for --from soda");
+	if (o.refs && o.from != F_DBT && o.from != F_SODA)
+		dq_usage_error("import: --ref is for --from dbt and soda");
 	dq_import_init(&im, file);
-	if (o.from == 1) {
+	if (o.from == F_DBT) {
+		contract = dq_import_dbt(&im, src, o.model, o.refs);
+	} else if (o.from == F_SODA) {
+		contract = dq_import_soda(&im, src, o.table, o.refs);
+	} else if (o.from == F_GX) {
+		contract = dq_import_gx(&im, src);
+	} else if (o.from == F_TABLESCHEMA) {
 		const char *slash = strrchr(file, '/');
 		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
 						    : 0);
@@ -240,6 +283,7 @@ cmd_import(int argc, char **argv)
 		contract = dq_import_jsonschema(&im, src);
 	}
 	cJSON_Delete(src);
+	free(o.refs);
 	if (!contract) {
 		dq_import_release(&im);
 		return 2;
@@ -260,8 +304,9 @@ cmd_lint(int argc, char **argv)
 	cJSON *doc;
 
 	options(&o, argc, argv);
-	if (o.from >= 0 || o.to >= 0 || o.resource || o.format >= 0 || o.strict ||
-	    o.output)
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.model || o.refs ||
+	    o.table ||
+	    o.format >= 0 || o.strict || o.output)
 		dq_usage_error("lint: the only option is --report");
 	if (optind >= argc)
 		dq_usage_error("lint: name the CONTRACT");
@@ -303,7 +348,7 @@ cmd_lint(int argc, char **argv)
 		dq_contract_release(&c);
 	}
 	if (!rc) {
-		int n = cJSON_GetArraySize(l.findings);
+		int n = l.errors;
 		struct dq_buf b = DQ_BUF_INIT;
 		dq_lint_text(&l, &b);
 		write_doc(NULL, b.buf);
@@ -345,7 +390,9 @@ cmd_diff(int argc, char **argv)
 	struct dq_buf out = DQ_BUF_INIT;
 
 	options(&o, argc, argv);
-	if (o.from >= 0 || o.to >= 0 || o.resource || o.strict || o.report)
+	if (o.from >= 0 || o.to >= 0 || o.resource || o.model || o.refs ||
+	    o.table ||
+	    o.strict || o.report)
 		dq_usage_error("diff: the only options are --format and -o");
 	if (o.format == 1)
 		dq_usage_error("diff: --format is text or json");
@@ -396,9 +443,10 @@ cmd_export(int argc, char **argv)
 	if (o.to < 0)
 		dq_usage_error("export: --to is required (jsonschema, "
 			       "tableschema)");
-	if (o.from >= 0 || o.resource || o.format >= 0)
-		dq_usage_error("export: --from, --resource and --format are "
-			       "for import");
+	if (o.from >= 0 || o.resource || o.model || o.refs || o.table ||
+	    o.format >= 0)
+		dq_usage_error("export: --from, --model, --ref, --resource, "
+			       "--table and --format are for import");
 	if (optind >= argc)
 		dq_usage_error("export: name the CONTRACT");
 	dq_contract_init(&c);

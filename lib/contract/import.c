@@ -112,6 +112,60 @@ dq_import_pointer(const char *ptr, const char *key)
 	return dq_buf_detach(&b, NULL);
 }
 
+cJSON *
+dq_import_field(cJSON *fields, const char *col)
+{
+	char *n = dq_import_path("", col);
+	cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, n);
+	if (!f)
+		f = cJSON_AddObjectToObject(fields, n);
+	free(n);
+	return f;
+}
+
+int
+dq_import_put(struct dq_import *im, cJSON *f, const char *key, cJSON *v,
+	      const char *ptr, const char *what)
+{
+	if (cJSON_GetObjectItemCaseSensitive(f, key)) {
+		dq_import_note(im, ptr, key, 0, "a second %s sets the "
+			       "column's '%s': dq's field has one", what, key);
+		cJSON_Delete(v);
+		return -1;
+	}
+	cJSON_AddItemToObject(f, key, v);
+	return 0;
+}
+
+void
+dq_import_per_check(cJSON *f, const char *key, const char *check, cJSON *v)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(f, key);
+	if (!o)
+		o = cJSON_AddObjectToObject(f, key);
+	cJSON_DeleteItemFromObjectCaseSensitive(o, check);
+	cJSON_AddItemToObject(o, check, v);
+}
+
+void
+dq_import_prune(cJSON *fields)
+{
+	for (cJSON *f = fields->child, *next; f; f = next) {
+		next = f->next;
+		if (!f->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(fields, f));
+	}
+}
+
+const char *
+dq_import_ref(const char *const *refs, const char *name, size_t len)
+{
+	for (const char *const *r = refs; r && *r; r++)
+		if (!strncmp(*r, name, len) && (*r)[len] == '=')
+			return *r + len + 1;
+	return NULL;
+}
+
 char *
 dq_import_path(const char *path, const char *name)
 {

@@ -1,7 +1,8 @@
 /*
  * import.h - a contract from a schema written for another tool.
  *
- * An importer reads a foreign document (a JSON Schema today) and builds
+ * An importer reads a foreign document (JSON Schema, Table Schema, dbt,
+ * SodaCL, Great Expectations) and builds
  * the dq contract whose checks mean the same, with a report of every
  * construct it translated only approximately or could not translate at
  * all, each with its place in the source as a JSON pointer.  Nothing is
@@ -18,6 +19,7 @@
 #define DQ_IMPORT_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 struct dq_import {
 	const char *file; /* the source's name, for messages (borrowed) */
@@ -53,6 +55,42 @@ cJSON *dq_import_tableschema(struct dq_import *im, const cJSON *doc,
 			     const char *dir, const char *resource);
 
 /*
+ * The contract of the model called model (NULL: the only one) of a dbt
+ * properties file (schema.yml, read as JSON): its columns as fields,
+ * their tests (unique, not_null, accepted_values, relationships) as
+ * checks, severity warn as the check's.  refs is a NULL-ended list of
+ * "NAME=FILE" (borrowed; NULL for none): a relationships test to
+ * ref('NAME') becomes a reference to FILE, one to a model not listed is
+ * reported.  A new object owned by the caller, or NULL after a message
+ * (no models; several and model NULL; no model of that name).
+ */
+cJSON *dq_import_dbt(struct dq_import *im, const cJSON *doc,
+		     const char *model, const char *const *refs);
+
+/*
+ * The contract of the checks for the dataset called table (NULL: the
+ * only one) of a SodaCL checks file (checks.yml, read as JSON): missing,
+ * validity and duplicate checks as the column's checks or as null_rate,
+ * duplicate_rate rules and tolerances; row_count and avg/min/max/sum/
+ * stddev as row_count and aggregate rules; a schema check's required,
+ * forbidden and typed columns; a reference check to a dataset refs
+ * names ("NAME=FILE", as for dq_import_dbt) as a reference.  The rest
+ * is reported.  A new object owned by the caller, or NULL after a
+ * message.
+ */
+cJSON *dq_import_soda(struct dq_import *im, const cJSON *doc,
+		      const char *table, const char *const *refs);
+
+/*
+ * The contract of a Great Expectations suite (JSON, GX 0.x or 1.x):
+ * its column expectations as the columns' checks ("mostly" as their
+ * tolerance), its table expectations as row_count, columns, closed and
+ * column_order rules.  The rest is reported.  A new object owned by the
+ * caller, or NULL after a message when doc has no expectations list.
+ */
+cJSON *dq_import_gx(struct dq_import *im, const cJSON *doc);
+
+/*
  * The JSON Schema (2020-12) of what the contract (a merged contract's
  * document) checks, for the subset JSON Schema can say; every key or
  * rule it cannot say is appended to im->report, its path a pointer into
@@ -77,6 +115,30 @@ void dq_import_note(struct dq_import *im, const char *ptr,
 /* ptr + "/" + key, the key escaped as RFC 6901 says (~0, ~1); the
  * caller frees it. */
 char *dq_import_pointer(const char *ptr, const char *key);
+
+/* The FILE of the "NAME=FILE" in refs (NULL-ended, or NULL) whose NAME
+ * is name[0..len), or NULL.  Borrowed from refs. */
+const char *dq_import_ref(const char *const *refs, const char *name,
+			  size_t len);
+
+/* For importers: the entry of fields for the column col (a name, made
+ * a dq path), added empty when there is none.  Borrowed from fields. */
+cJSON *dq_import_field(cJSON *fields, const char *col);
+
+/* For importers: add key: v to the field f (taking v), unless f has
+ * key already: then v is freed, a "not translated" entry ("a second
+ * WHAT sets ...") made at ptr, and -1 returned. */
+int dq_import_put(struct dq_import *im, cJSON *f, const char *key, cJSON *v,
+		  const char *ptr, const char *what);
+
+/* For importers: set f's per-check key ("severity", "tolerance") for
+ * check to v (taking v). */
+void dq_import_per_check(cJSON *f, const char *key, const char *check,
+			 cJSON *v);
+
+/* For importers: remove the entries of fields that hold nothing (a
+ * column only constructs not translated named). */
+void dq_import_prune(cJSON *fields);
 
 /* path + "." + name as a dq field path, '.', '[', ']' and '\' of the
  * name escaped with a backslash (path "": the name alone); the caller

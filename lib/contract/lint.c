@@ -57,22 +57,43 @@ dq_lint_release(struct dq_lint *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void
+vadd(struct dq_lint *l, const char *path, const char *check, int warning,
+     const char *fmt, va_list ap)
+{
+	struct dq_buf b = DQ_BUF_INIT;
+	cJSON *f = cJSON_CreateObject();
+
+	dq_buf_vaddf(&b, fmt, ap);
+	cJSON_AddStringToObject(f, "path", path);
+	cJSON_AddStringToObject(f, "check", check);
+	cJSON_AddStringToObject(f, "severity", warning ? "warning" : "error");
+	cJSON_AddStringToObject(f, "message", b.buf);
+	cJSON_AddItemToArray(l->findings, f);
+	if (!warning)
+		l->errors++;
+	dq_buf_release(&b);
+}
+
 static void __attribute__((format(printf, 4, 5)))
 add(struct dq_lint *l, const char *path, const char *check, const char *fmt,
     ...)
 {
-	struct dq_buf b = DQ_BUF_INIT;
 	va_list ap;
-	cJSON *f = cJSON_CreateObject();
-
 	va_start(ap, fmt);
-	dq_buf_vaddf(&b, fmt, ap);
+	vadd(l, path, check, 0, fmt, ap);
 	va_end(ap);
-	cJSON_AddStringToObject(f, "path", path);
-	cJSON_AddStringToObject(f, "check", check);
-	cJSON_AddStringToObject(f, "message", b.buf);
-	cJSON_AddItemToArray(l->findings, f);
-	dq_buf_release(&b);
+}
+
+/* A finding that does not make the contract wrong by itself. */
+static void __attribute__((format(printf, 4, 5)))
+add_warning(struct dq_lint *l, const char *path, const char *check,
+	    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(l, path, check, 1, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -80,8 +101,13 @@ dq_lint_text(const struct dq_lint *l, struct dq_buf *out)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, l->findings)
-	dq_buf_addf(out, "%s: %s\n",
+	dq_buf_addf(out, "%s: %s%s\n",
 		    cJSON_GetObjectItemCaseSensitive(f, "path")->valuestring,
+		    strcmp(cJSON_GetObjectItemCaseSensitive(f, "severity")
+				   ->valuestring,
+			   "warning")
+			    ? ""
+			    : "warning: ",
 		    cJSON_GetObjectItemCaseSensitive(f, "message")->valuestring);
 }
 
@@ -667,9 +693,11 @@ lint_overlap(struct dq_lint *l, const char *path, const cJSON *r,
 		    fn->valuestring, kmin, kmax);
 }
 
+/* A rule's findings; nofields: the contract has no "fields" section,
+ * so that its rules name fields it does not define on purpose. */
 static void
 lint_rule(struct dq_lint *l, const char *code, const cJSON *r,
-	  const cJSON *fields, const char *dir)
+	  const cJSON *fields, int nofields, const char *dir)
 {
 	struct dq_buf path = DQ_BUF_INIT;
 	struct names ns = { NULL, 0 };
@@ -681,6 +709,13 @@ lint_rule(struct dq_lint *l, const char *code, const cJSON *r,
 	for (size_t i = 0; i < ns.n; i++) {
 		if (defined(fields, ns.v[i]))
 			continue;
+		if (nofields) {
+			add_warning(l, path.buf, "undefined_field",
+				    "field '%s': the contract has no fields "
+				    "section to define it",
+				    ns.v[i]);
+			continue;
+		}
 		const cJSON *f, *near = NULL;
 		size_t best = SIZE_MAX;
 		cJSON_ArrayForEach(f, fields)
@@ -748,7 +783,8 @@ dq_lint_contract(struct dq_lint *l, const cJSON *doc, const char *dir)
 	if (!cJSON_IsObject(rules))
 		rules = NULL;
 	cJSON_ArrayForEach(it, rules)
-	lint_rule(l, it->string, it, fields, dir);
+	lint_rule(l, it->string, it, fields,
+		  !cJSON_GetObjectItemCaseSensitive(doc, "fields"), dir);
 	const cJSON *score = cJSON_GetObjectItemCaseSensitive(doc, "score");
 	if (score && !has_placeholder(score)) {
 		cJSON *mini = cJSON_CreateObject();

@@ -30,10 +30,14 @@
 #include "stream/input.h"
 
 struct dq_lint {
-	/* [{"path", "check", "message"}] in the order found; check is one
-	 * of "unknown_key", "not_object", "undefined_field", "invalid",
-	 * "pattern", "bounds", "enum", "absent_in_data" (owned). */
+	/* [{"path", "check", "severity", "message"}] in the order found;
+	 * check is one of "unknown_key", "not_object", "undefined_field",
+	 * "invalid", "pattern", "bounds", "enum", "absent_in_data";
+	 * severity "error", or "warning" for a finding that does not make
+	 * the contract wrong by itself (a rule's field in a contract with
+	 * no "fields" section) (owned). */
 	cJSON *findings;
+	int errors; /* findings of severity error */
 	uint64_t records; /* records read by dq_lint_data */
 	uint64_t rejected; /* lines or rows not read as records */
 };
@@ -58,7 +62,8 @@ void dq_lint_contract(struct dq_lint *l, const cJSON *doc, const char *dir);
 int dq_lint_data(struct dq_lint *l, const struct dq_contract *c,
 		 struct dq_input *in);
 
-/* The findings as text, one "PATH: MESSAGE" line each, appended to out. */
+/* The findings as text, one "PATH: MESSAGE" line each ("PATH: warning:
+ * MESSAGE" for a warning), appended to out. */
 void dq_lint_text(const struct dq_lint *l, struct dq_buf *out);
 
 #endif

@@ -931,7 +931,10 @@ load_field(struct dq_rules *rs, const char *name, const cJSON *f, const char *sr
 				return -1;
 			slot_cell_literal(rs, r->slots[0], v);
 		}
-	if (t == DQ_TYPE_ENUM && !cJSON_GetObjectItemCaseSensitive(f, "enum"))
+	/* A list of several kinds stands as "enum" in t; only the type
+	 * enum itself needs the list of values. */
+	if (t == DQ_TYPE_ENUM && !types &&
+	    !cJSON_GetObjectItemCaseSensitive(f, "enum"))
 		return dq_error("%s: type enum needs \"enum\"", where);
 	const cJSON *mn = cJSON_GetObjectItemCaseSensitive(f, "min");
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(f, "max");
