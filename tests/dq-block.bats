@@ -493,6 +493,42 @@ p3 p4 w"
 	assert_equal "$output" ""
 }
 
+@test "token rules: a rule's min_weight in the contract; --min-weight overrides it" {
+	cat >"$T/tok.json" <<-'EOF'
+	{"blocking": {"rules": {
+	  "w": {"key": "name:words", "min_weight": 3},
+	  "c": {"key": "name:codes"}}}}
+	EOF
+	# w keeps only p1-p2 (3.22) and p3-p4 (4.13); c keeps its default
+	# ln(4)/2 and agrees on p1-p2.
+	run_pairs -c "$T/tok.json" --summary "$T/s.json" "$B/products.ndjson"
+	assert_output "p1 p2 w,c
+p3 p4 w"
+	run -0 jq -c '[.blocking.rules[] | [.name, .pairs, .pruned, (.min_weight * 1000 | round)]]' "$T/s.json"
+	assert_output '[["w",2,11,3000],["c",0,0,693]]'
+	# --set changes it like any contract value.
+	run_pairs -c "$T/tok.json" --set blocking.rules.w.min_weight=0 \
+		--summary "$T/s.json" "$B/products.ndjson"
+	run -0 jq -c '[.blocking.pairs, .blocking.rules[0].pruned]' "$T/s.json"
+	assert_output '[13,0]'
+	# --min-weight applies to every token rule, over the contract's.
+	run_pairs -c "$T/tok.json" --min-weight 0 --summary "$T/s.json" \
+		"$B/products.ndjson"
+	run -0 jq -c '[.blocking.rules[] | [.name, .pruned, .min_weight]]' "$T/s.json"
+	assert_output '[["w",0,0],["c",0,0]]'
+	# On a rule without tokens it would bound nothing: refused.
+	run -2 --separate-stderr dq block -c "$T/tok.json" \
+		--set blocking.rules.n.key=name --set blocking.rules.n.min_weight=1 \
+		"$B/products.ndjson"
+	assert_equal "$stderr" "dq-block: contract: blocking.rules.n.min_weight: the key 'name' is not a token key (words, qgrams, codes, surnames)"
+	assert_equal "$output" ""
+	for bad in -1 '"3"' 1e10; do
+		run -2 --separate-stderr dq block -c "$T/tok.json" \
+			--set "blocking.rules.w.min_weight=$bad" "$B/products.ndjson"
+		assert_equal "$stderr" "dq-block: contract: blocking.rules.w.min_weight must be a number from 0 to 1000000000"
+	done
+}
+
 @test "token rules: the guard skips each token's block alone" {
 	run_pairs --rule w=name:words --max-block 3 --summary "$T/s.json" \
 		"$B/products.ndjson"

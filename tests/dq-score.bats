@@ -243,6 +243,113 @@ EOF
 	assert_output --partial '--febrl needs --records FILE'
 }
 
+# Scores sit on and just under the thresholds 0.97 and 0.95, so a sweep
+# that counted "score > T" instead of "score >= T", or compared the 6
+# decimals in floating point, gives other rows.
+sweep_fixture() {
+	printf '1\tA\n2\tA\n3\tA\n4\tB\n5\tB\n6\tC\n7\tC\n8\tD\n' >"$T/truth.tsv"
+	local p
+	for p in "1 2 1" "1 3 0.999999" "4 5 0.97" "1 4 0.969999" "2 3 0.95" \
+		"6 7 0.9" "6 8 0.8" "3 8 0.3"; do
+		set -- $p
+		printf '{"a":{"id":"%s"},"b":{"id":"%s"},"_dq":{"score":%s}}\n' "$1" "$2" "$3"
+	done >"$T/scored.ndjson"
+}
+
+@test "dq-eval --sweep: pairs at or above each threshold, precision, recall, F1, suggested thresholds" {
+	EVAL=$BATS_TEST_DIRNAME/../scripts/dq-eval
+	sweep_fixture
+	# 5 true pairs: 1-2, 1-3, 2-3, 4-5, 6-7; 1-4, 6-8 and 3-8 are false.
+	run -0 --separate-stderr "$EVAL" --sweep --truth "$T/truth.tsv" "$T/scored.ndjson"
+	assert_line --index 0 'threshold    pairs     true  precision     recall         F1'
+	assert_line '0.500000         7        5   0.714286   1.000000   0.833333'
+	assert_line '0.800000         7        5   0.714286   1.000000   0.833333'
+	assert_line '0.810000         6        5   0.833333   1.000000   0.909091'
+	assert_line '0.900000         6        5   0.833333   1.000000   0.909091'
+	assert_line '0.910000         5        4   0.800000   0.800000   0.800000'
+	assert_line '0.950000         5        4   0.800000   0.800000   0.800000'
+	assert_line '0.960000         4        3   0.750000   0.600000   0.666667'
+	assert_line '0.970000         3        3   1.000000   0.600000   0.750000'
+	assert_line '0.980000         2        2   1.000000   0.400000   0.571429'
+	assert_line '0.999999         2        2   1.000000   0.400000   0.571429'
+	assert_line --index 87 '1.000000         1        1   1.000000   0.200000   0.333333'
+	assert_line --index 88 'true pairs 5'
+	# match: the lowest threshold with precision >= 0.99 (0.97: 3 of 3);
+	# review: F1 at its highest at or below it (0.90: 0.909091).
+	assert_line --index 89 'suggested thresholds {"match":0.97,"review":0.9}'
+	[ "${#lines[@]}" -eq 90 ]
+	[ "$stderr" = "dq-eval: 3 pairs at or above 0.97 are too few to show precision 0.99 (300 needed)" ]
+
+	run -0 --separate-stderr "$EVAL" --sweep --json --precision 0.8 --truth "$T/truth.tsv" "$T/scored.ndjson"
+	[ "$(jq -c '.sweep | length' <<<"$output")" = 87 ]
+	[ "$(jq -c '.sweep[0], .sweep[30], .sweep[31], .sweep[86]' <<<"$output")" = '{"threshold":0.5,"pairs":7,"true":5,"precision":0.714286,"recall":1,"f1":0.833333}
+{"threshold":0.8,"pairs":7,"true":5,"precision":0.714286,"recall":1,"f1":0.833333}
+{"threshold":0.81,"pairs":6,"true":5,"precision":0.833333,"recall":1,"f1":0.909091}
+{"threshold":1,"pairs":1,"true":1,"precision":1,"recall":0.2,"f1":0.333333}' ]
+	[ "$(jq -c 'del(.sweep)' <<<"$output")" = '{"true_pairs":5,"scored":8,"left_out":0,"precision_target":0.8,"thresholds":{"match":0.81,"review":0.81}}' ]
+	[ "$stderr" = "dq-eval: 6 pairs at or above 0.81 are too few to show precision 0.8 (15 needed)" ]
+
+	# No threshold reaches precision 0.999 once the top pair is false.
+	sed 's/"id":"2"},"_dq":{"score":1}/"id":"8"},"_dq":{"score":1}/' "$T/scored.ndjson" >"$T/top-false.ndjson"
+	run -1 --separate-stderr "$EVAL" --sweep --json --precision 0.999 --truth "$T/truth.tsv" "$T/top-false.ndjson"
+	[ "$(jq -c '.thresholds, .sweep[86]' <<<"$output")" = 'null
+{"threshold":1,"pairs":1,"true":0,"precision":0,"recall":0,"f1":0}' ]
+	[ "$stderr" = "dq-eval: no threshold reaches precision 0.999: no thresholds suggested" ]
+}
+
+@test "dq-eval --sweep --decisions: a person's decisions are the truth, undecided pairs left out" {
+	EVAL=$BATS_TEST_DIRNAME/../scripts/dq-eval
+	sweep_fixture
+	# Ids or whole records, either order; a later line wins; null is
+	# undecided; 7-9 was decided match but never scored (lowers recall).
+	cat >"$T/decisions.ndjson" <<-'EOF'
+	{"a":{"id":"1"},"b":{"id":"4"},"decision":"match"}
+	{"a":"5","b":"4","decision":"match"}
+	{"a":"2","b":"3","decision":"match"}
+	{"a":"6","b":"8","decision":null}
+	{"a":"7","b":"9","decision":"match"}
+	{"a":"4","b":"1","decision":"distinct"}
+	EOF
+	run -0 --separate-stderr "$EVAL" --sweep --decisions "$T/decisions.ndjson" "$T/scored.ndjson"
+	assert_line '0.950000         3        2   0.666667   0.666667   0.666667'
+	assert_line '0.960000         2        1   0.500000   0.333333   0.400000'
+	assert_line '0.970000         1        1   1.000000   0.333333   0.500000'
+	assert_line '0.980000         0        0          -   0.000000   0.000000'
+	assert_line 'true pairs 3'
+	# F1 ties from 0.95 down: the highest of them is the review threshold.
+	assert_line 'suggested thresholds {"match":0.97,"review":0.95}'
+	[ "$stderr" = "dq-eval: 5 of 8 scored pairs have no decision and are left out
+dq-eval: 1 pairs at or above 0.97 are too few to show precision 0.99 (300 needed)" ]
+	run -0 --separate-stderr "$EVAL" --sweep --json --decisions "$T/decisions.ndjson" "$T/scored.ndjson"
+	[ "$(jq -c '.sweep[49]' <<<"$output")" = '{"threshold":0.99,"pairs":0,"true":0,"precision":null,"recall":0,"f1":0}' ]
+}
+
+@test "dq-eval --sweep: unscored pairs, bad decisions and bad options are refused" {
+	EVAL=$BATS_TEST_DIRNAME/../scripts/dq-eval
+	sweep_fixture
+	echo '{"a":{"id":"1"},"b":{"id":"2"},"_dq":{"decision":"match"}}' >"$T/unscored.ndjson"
+	run -2 --separate-stderr "$EVAL" --sweep --truth "$T/truth.tsv" "$T/unscored.ndjson"
+	[ "$stderr" = "dq-eval: pair 1 (1, 2) has no _dq.score: --sweep needs scored pairs" ]
+	assert_output ""
+	echo '{"a":{"id":"1"},"b":{"id":"2"},"_dq":{"score":1.5}}' >"$T/over.ndjson"
+	run -2 --separate-stderr "$EVAL" --sweep --truth "$T/truth.tsv" "$T/over.ndjson"
+	[ "$stderr" = "dq-eval: pair 1 (1, 2): score 1.5 is not from 0 to 1" ]
+	echo '{"a":"1","b":"2","decision":"yes"}' >"$T/bad.ndjson"
+	run -2 --separate-stderr "$EVAL" --sweep --decisions "$T/bad.ndjson" "$T/scored.ndjson"
+	[ "$stderr" = "dq-eval: $T/bad.ndjson:1: decision 'yes' is not match or distinct" ]
+	printf 'a,b,decision\n1,2,match\n' >"$T/d.csv"
+	run -2 --separate-stderr "$EVAL" --sweep --decisions "$T/d.csv" "$T/scored.ndjson"
+	[ "$stderr" = "dq-eval: $T/d.csv: not decisions (NDJSON lines with a, b and decision)" ]
+	run -2 "$EVAL" --decisions "$T/bad.ndjson" "$T/scored.ndjson"
+	assert_line --index 0 'dq-eval: --decisions is for --sweep'
+	run -2 "$EVAL" --sweep --truth "$T/truth.tsv" --decisions "$T/bad.ndjson" "$T/scored.ndjson"
+	assert_line --index 0 'dq-eval: --decisions cannot be used with --truth or --febrl'
+	for p in 0 1 1.0 0. .5 0.9x abc; do
+		run -2 "$EVAL" --sweep --precision "$p" --truth "$T/truth.tsv" "$T/scored.ndjson"
+		assert_output "dq-eval: --precision: '$p' is not a number above 0 and below 1"
+	done
+}
+
 # With a model, scoring runs in worker threads; a big enough input spans
 # many batches.  Output, rejects and summary are those of one thread.
 @test "--jobs: scoring with a model gives the same bytes for 1, 2 and 4 workers" {

@@ -100,7 +100,8 @@ static const char help[] =
 	"                        words qgrams(N) codes surnames\n"
 	"      --min-weight W    token rules: pair records whose shared rare\n"
 	"                        tokens weigh W or more, each ln(N / records\n"
-	"                        holding it) (default ln(N) / 2)\n"
+	"                        holding it) (default: each rule's\n"
+	"                        min_weight, else ln(N) / 2)\n"
 	"  -m, --max-block N     skip blocks of more than N records (default\n"
 	"                        blocking.max_block, else 1000)\n"
 	"      --link            two files: pairs only across them\n"
@@ -617,8 +618,13 @@ main(int argc, char **argv)
 		}
 	for (size_t r = 0; r < B.rules.n; r++) {
 		dq_buf_init(&B.keys[r], 64);
+		/* --min-weight overrides every rule's min_weight, as
+		 * --max-block does every max_block. */
 		if (B.rules.r[r].tokens)
-			dq_blocktok_init(&B.tok[r], r, O.min_weight);
+			dq_blocktok_init(&B.tok[r], r,
+					 O.min_weight >= 0 ?
+					 O.min_weight :
+					 B.rules.r[r].want_weight);
 	}
 	dq_blockrec_init(&B.emb, run.id_field, O.slim ? &B.cmp : NULL);
 	dq_blockrec_store_init(&B.st, B.rules.n);

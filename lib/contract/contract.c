@@ -124,7 +124,7 @@ static const struct keyspec profile_keys[] = {
  * docs/blocking.md. */
 static const struct keyspec block_rule_keys[] = {
 	{ "key", NULL, 0 }, { "max_block", NULL, 0 },
-	{ "description", NULL, 0 },
+	{ "min_weight", NULL, 0 }, { "description", NULL, 0 },
 	{ NULL, NULL, 0 }
 };
 

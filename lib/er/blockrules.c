@@ -81,6 +81,7 @@ dq_blockrules_add(struct dq_blockrules *rs, const char *name,
 	r->name = dq_xstrdup(name);
 	r->spec = dq_xstrdup(spec);
 	r->max_block = max_block;
+	r->want_weight = -1;
 	rs->n++;
 	return 0;
 }
@@ -96,6 +97,23 @@ contract_max(const cJSON *m, const char *path, const char *name,
 		return dq_error("contract: blocking.%s%s%smax_block must be "
 				"an integer >= 2", path, name, *path ? "." : "");
 	*out = (long long)m->valuedouble;
+	return 0;
+}
+
+/* A contract rule's min_weight into r->want_weight: 0, or -1 after a
+ * message.  It bounds pruning, so a rule without tokens cannot take it. */
+static int
+contract_weight(const cJSON *w, struct dq_blockrule *r)
+{
+	if (!cJSON_IsNumber(w) || !(w->valuedouble >= 0) ||
+	    w->valuedouble > 1e9)
+		return dq_error("contract: blocking.rules.%s.min_weight must "
+				"be a number from 0 to 1000000000", r->name);
+	if (!r->tokens)
+		return dq_error("contract: blocking.rules.%s.min_weight: the "
+				"key '%s' is not a token key (words, qgrams, "
+				"codes, surnames)", r->name, r->spec);
+	r->want_weight = w->valuedouble;
 	return 0;
 }
 
@@ -170,6 +188,7 @@ dq_blockrules_load(struct dq_blockrules *rs, const cJSON *blocking,
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(it, "key");
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(it,
 								  "max_block");
+		const cJSON *w;
 		struct dq_buf spec = DQ_BUF_INIT;
 		long long max = rs->max_block;
 		int rc;
@@ -189,6 +208,9 @@ dq_blockrules_load(struct dq_blockrules *rs, const cJSON *blocking,
 				       "contract");
 		dq_buf_release(&spec);
 		if (rc)
+			return -1;
+		w = cJSON_GetObjectItemCaseSensitive(it, "min_weight");
+		if (w && contract_weight(w, &rs->r[rs->n - 1]))
 			return -1;
 	}
 	if (!rs->n)

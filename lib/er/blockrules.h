@@ -54,6 +54,7 @@ struct dq_blockrule {
 	uint64_t ntokens;  /* distinct tokens */
 	uint64_t pruned;   /* pairs under min_weight */
 	double min_weight; /* the threshold applied */
+	double want_weight; /* the contract's min_weight; < 0: none */
 };
 
 /* A block in the report. */
@@ -91,7 +92,8 @@ int dq_blockrules_add(struct dq_blockrules *rs, const char *name,
  * The rules of a run: the ncli --rule values ("[NAME=]KEY", named r1, r2,
  * ... when unnamed) if any, else the rules of the contract's blocking
  * section (may be NULL).  blocking.max_block and a rule's max_block apply
- * unless set_max (--max-block was given).  0, or -1 after a message
+ * unless set_max (--max-block was given).  A token rule's min_weight goes
+ * to want_weight (a min_weight on another rule is an error).  0, or -1 after a message
  * (also when there is no rule at all).
  */
 int dq_blockrules_load(struct dq_blockrules *rs, const cJSON *blocking,
