@@ -32,9 +32,9 @@ agree() {
 	assert_output "dq-contract: name a command: import, export, lint, diff
 dq-contract: try --help"
 	run -2 dq contract import "$C/plain.schema.json"
-	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt, soda, gx)"
+	assert_line "dq-contract: import: --from is required (jsonschema, tableschema, dbt, soda, gx, odcs)"
 	run -2 dq contract import --from xsd "$C/plain.schema.json"
-	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema, dbt, soda or gx"
+	assert_line "dq-contract: --from: 'xsd': expected jsonschema, tableschema, dbt, soda, gx or odcs"
 	run -2 dq contract exprt
 	assert_line "dq-contract: 'exprt' is not a command (import, export, lint, diff)"
 	run -2 dq contract import --from jsonschema "$T/none.json"
@@ -821,6 +821,157 @@ dq-contract: warning: $T/s.yml#/filter t [daily]: not translated: not read: the 
 4 REQ:last_name error ""
 null SODA-10 error 4.125
 null SODA-15.2 warn ["pii_ssn"]'
+}
+
+@test "import odcs: a schema object's properties and quality rules become fields and rules, with the report" {
+	run -0 --separate-stderr dq contract import --from odcs --schema orders \
+		--report "$T/r.json" -o "$T/c.json" "$C/odcs/orders.odcs.yaml"
+	run -0 jq -c '.name, .fields, .rules' "$T/c.json"
+	# exclusiveMinimum 0 on an integer is min 1; the two primary key
+	# parts are required and a PK rule in primaryKeyPosition's order;
+	# 25 percent of nulls a null_rate of 0.25; "< 3" rows of nulls is
+	# required (approximate); codes ODCS-P.N (property P's N-th rule)
+	# and ODCS-N (the object's).
+	assert_output '"orders"
+{"order_id":{"type":"string","pattern":"^ORD-[0-9]{4}$","required":true},"line":{"type":"integer","min":1,"required":true},"email":{"type":"string","required":true,"format":"email","max_length":40},"status":{"type":"string","enum":["placed","shipped","returned"],"severity":{"enum":"warn"}},"amount":{"type":"number","min":0,"max":1000},"placed_on":{"type":"date","min":"2024-01-01","required":true},"coupon":{"type":"string"}}
+{"ODCS-4.0":{"check":"null_rate","field":"amount","max":0.25},"ODCS-6.0":{"check":"duplicate_rate","fields":["coupon"],"max":0.2},"PK":{"check":"unique","fields":["order_id","line"]},"ODCS-0":{"check":"row_count","min":2,"max":100},"ODCS-1":{"check":"unique","severity":"warn","fields":["email","placed_on"]}}'
+	run -0 jq -r '.from, (.entries[] | "\(.path) \(.status)")' "$T/r.json"
+	assert_output "odcs
+/schema/0/properties/0/primaryKey approximate
+/schema/0/properties/1/primaryKey approximate
+/schema/0/properties/2/required approximate
+/schema/0/properties/2/logicalTypeOptions/format approximate
+/schema/0/properties/3/quality/0 approximate
+/schema/0/properties/3/quality/1 not translated
+/schema/0/properties/4/quality/0 approximate
+/schema/0/properties/5/logicalTypeOptions/format approximate
+/schema/0/properties/5/quality/0 approximate
+/schema/0/properties/5/quality/0 approximate
+/schema/0/properties/6/quality/0 approximate
+/schema/0/properties/6/quality/0 approximate
+/schema/0/quality/1 approximate
+/schema/0/quality/2 not translated
+/schema/0/quality/3 not translated
+/servers not translated
+/slaProperties not translated
+/team not translated"
+	assert_equal "$(sed -n 6p <<<"$stderr")" "dq-contract: warning: $C/odcs/orders.odcs.yaml#/schema/0/properties/3/quality/1: not translated: a SQL query: dq-contract does not translate it"
+	assert_equal "$(sed -n 9p <<<"$stderr")" "dq-contract: warning: $C/odcs/orders.odcs.yaml#/schema/0/properties/5/quality/0: approximate: a count of 2 failures: dq's check fails at the first (its rates are shares of records)"
+	assert_equal "$(sed -n 15p <<<"$stderr")" "dq-contract: warning: $C/odcs/orders.odcs.yaml#/schema/0/quality/3: not translated: a rule of another tool (custom): dq-contract does not translate it"
+	assert_equal "$(sed -n 16p <<<"$stderr")" "dq-contract: warning: $C/odcs/orders.odcs.yaml#/servers: not translated: not read: the contract is one schema object's checks"
+	run -2 --separate-stderr dq contract import --from odcs --schema orders --strict "$C/odcs/orders.odcs.yaml"
+	assert_output ""
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 18 constructs not translated exactly"
+	run -0 --separate-stderr dq contract import --from odcs --schema customers "$C/odcs/orders.odcs.yaml"
+	run -0 jq -c . <<<"$output"
+	assert_output '{"name":"customers","fields":{"id":{"type":"integer","required":true}}}'
+	run -2 dq contract import --from odcs "$C/odcs/orders.odcs.yaml"
+	assert_output "dq-contract: $C/odcs/orders.odcs.yaml: 2 schema objects: choose one with --schema (orders, customers)"
+	run -2 dq contract import --from odcs --schema order "$C/odcs/orders.odcs.yaml"
+	assert_output "dq-contract: $C/odcs/orders.odcs.yaml: no schema object 'order' (objects: orders, customers)"
+	run -2 dq contract import --from odcs "$C/dbt/schema.yml"
+	assert_output "dq-contract: $C/dbt/schema.yml: not an ODCS contract with a schema (no \"schema\" list)"
+	run -2 dq contract import --from soda --schema t "$C/soda/checks.yml"
+	assert_line "dq-contract: import: --schema is for --from odcs"
+}
+
+@test "import odcs: operators, units, v3.0 rules and what no check says" {
+	cat >"$T/s.yaml" <<-'YML'
+	apiVersion: v3.0.2
+	kind: DataContract
+	schema:
+	  - name: t
+	    properties:
+	      - name: a
+	        logicalType: integer
+	        logicalTypeOptions:
+	          minimum: 5
+	          exclusiveMinimum: true
+	          maximum: 10
+	          exclusiveMaximum: true
+	        quality:
+	          - rule: nullCheck
+	            mustBe: 0
+	      - name: b
+	        logicalType: number
+	        logicalTypeOptions:
+	          exclusiveMaximum: 2.5
+	        quality:
+	          - metric: invalidValues
+	            arguments:
+	              pattern: "^[0-9]+$"
+	            mustBeLessThan: 2
+	            unit: percent
+	      - name: c
+	        logicalType: time
+	        quality:
+	          - metric: nullValues
+	            mustBeGreaterThan: 0
+	          - metric: duplicateValues
+	            mustBeBetween: [0, 10]
+	            unit: percent
+	          - metric: invalidValues
+	            mustBe: 0
+	          - metric: nullValues
+	      - name: d
+	        logicalType: timestamp
+	        items: {logicalType: string}
+	        quality:
+	          - metric: rowCount
+	            mustBe: 3
+	    quality:
+	      - metric: rowCount
+	        mustBeGreaterThan: 0
+	      - metric: rowCount
+	        mustNotBeBetween: [1, 5]
+	      - metric: nullValues
+	        mustBe: 0
+	      - metric: completeness
+	        mustBe: 1
+	YML
+	run -0 --separate-stderr dq contract import --from odcs "$T/s.yaml"
+	run -0 jq -c '.fields, .rules' <<<"$output"
+	# v3.0's exclusive booleans on integers: 6..9; "< 2" percent a
+	# tolerance of 0.02; between 0 and 10 percent a rate of 0.1; a row
+	# count above 0 is min 1.
+	assert_output '{"a":{"type":"integer","min":6,"max":9,"required":true},"b":{"type":"number","max":2.5,"pattern":"^[0-9]+$","tolerance":{"pattern":0.02}},"d":{"type":"datetime"}}
+{"ODCS-2.1":{"check":"duplicate_rate","fields":["c"],"max":0.1},"ODCS-0":{"check":"row_count","min":1}}'
+	run -0 grep -v ' approximate: ' <<<"$stderr"
+	assert_output "dq-contract: warning: $T/s.yaml#/schema/0/properties/2/logicalType: not translated: dq has no type 'time'
+dq-contract: warning: $T/s.yaml#/schema/0/properties/2/quality/0: not translated: a threshold dq cannot say here (it says upper bounds on failures and ranges of row counts)
+dq-contract: warning: $T/s.yaml#/schema/0/properties/2/quality/2: not translated: no validValues or pattern argument: the rule checks nothing dq reads
+dq-contract: warning: $T/s.yaml#/schema/0/properties/2/quality/3: not translated: no operator (mustBe, mustBeLessThan, mustBeBetween...): the rule checks nothing
+dq-contract: warning: $T/s.yaml#/schema/0/properties/3/quality/0: not translated: a row count on a property: dq's row_count is the object's
+dq-contract: warning: $T/s.yaml#/schema/0/properties/3/items: not translated: a nested object's or array's properties: not read
+dq-contract: warning: $T/s.yaml#/schema/0/quality/1: not translated: a threshold dq cannot say here (it says upper bounds on failures and ranges of row counts)
+dq-contract: warning: $T/s.yaml#/schema/0/quality/2: not translated: nullValues on the object and no property: dq's checks are a field's
+dq-contract: warning: $T/s.yaml#/schema/0/quality/3: not translated: a metric dq-contract does not know (it reads nullValues, missingValues, invalidValues, duplicateValues, rowCount)"
+	run -0 grep -c ' approximate: ' <<<"$stderr"
+	assert_output 8
+}
+
+@test "import odcs: dq-validate finds the violations of orders.ndjson worked out by hand" {
+	run -0 --separate-stderr dq contract import --from odcs --schema orders \
+		-o "$T/c.json" "$C/odcs/orders.odcs.yaml"
+	run -1 dq validate -c "$T/c.json" --violations "$T/v.ndjson" "$C/odcs/orders.ndjson"
+	run -0 jq -r '"\(.line) \(.code) \(.severity) \(.value|tojson)"' "$T/v.ndjson"
+	# Line 1 passes.  Line 2: status lost (a warning).  Line 3 repeats
+	# the key ORD-0001/1, its email has no '@', 1200 is above 1000 and
+	# 2023-12-31 before 2024-01-01.  Line 4: order_id ord-2 misses the
+	# pattern, line 0 is not above 0.  Line 5 repeats line 1's email and
+	# placed_on (a warning).  At the end: amount is null or absent in 2
+	# of 5 rows (0.4 > 0.25); coupon C1 is repeated twice among the 4
+	# coupons (0.5 > 0.2); 5 rows are within 2..100.
+	assert_output '2 ENUM:status warn "lost"
+3 FMT:email error "b.example.com"
+3 RANGE:amount error 1200
+3 RANGE:placed_on error "2023-12-31"
+3 PK error ["ORD-0001",1]
+4 PAT:order_id error "ord-2"
+4 RANGE:line error 0
+5 ODCS-1 warn ["a@example.com","2024-02-01"]
+null ODCS-4.0 error 0.4
+null ODCS-6.0 error 0.5'
 }
 
 @test "import gx: a suite's expectations become fields and rules, with the report" {

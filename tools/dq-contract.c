@@ -48,13 +48,16 @@ static const char help[] =
 	"      --from FORMAT     jsonschema (draft-04 to 2020-12),\n"
 	"                        tableschema (a Frictionless Table Schema\n"
 	"                        or Data Package), dbt (a schema.yml),\n"
-	"                        soda (a SodaCL checks.yml), or gx (a\n"
-	"                        Great Expectations suite)\n"
+	"                        soda (a SodaCL checks.yml), gx (a\n"
+	"                        Great Expectations suite), or odcs (an\n"
+	"                        Open Data Contract Standard v3 YAML)\n"
 	"      --model NAME      the dbt model (default: the only one)\n"
 	"      --ref NAME=FILE   dbt, soda: check relationships to\n"
 	"                        ref('NAME'), references to dataset NAME,\n"
 	"                        against FILE (repeatable)\n"
 	"      --resource NAME   the Data Package's resource (default: the\n"
+	"                        only one)\n"
+	"      --schema NAME     odcs: the schema object (default: the\n"
 	"                        only one)\n"
 	"      --table NAME      soda: the dataset's checks (default: the\n"
 	"                        only one)\n"
@@ -75,7 +78,7 @@ static const char help[] =
 	"diff: 0 no change, 1 changes, 2 trouble.\n";
 
 enum { O_FROM = DQ_OPT_TOOL, O_FORMAT, O_MODEL, O_REF, O_REPORT,
-       O_RESOURCE, O_STRICT, O_TABLE, O_TO };
+       O_RESOURCE, O_SCHEMA, O_STRICT, O_TABLE, O_TO };
 
 static const struct option longopts[] = {
 	{ "from", required_argument, NULL, O_FROM },
@@ -85,6 +88,7 @@ static const struct option longopts[] = {
 	{ "ref", required_argument, NULL, O_REF },
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "resource", required_argument, NULL, O_RESOURCE },
+	{ "schema", required_argument, NULL, O_SCHEMA },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "table", required_argument, NULL, O_TABLE },
 	{ "to", required_argument, NULL, O_TO },
@@ -93,9 +97,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA, F_GX };
+enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA, F_GX, F_ODCS };
 static const char *const from_names[] = { "jsonschema", "tableschema",
-					   "dbt", "soda", "gx", NULL };
+					   "dbt", "soda", "gx", "odcs",
+					   NULL };
 static const char *const to_names[] = { "jsonschema", "tableschema",
 					 NULL };
 /* import: json, yaml; diff: text, json (the second json). */
@@ -103,7 +108,7 @@ static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
 struct opts {
 	int from, format, strict, to;
-	const char *model, *output, *report, *resource, *table;
+	const char *model, *output, *report, *resource, *schema, *table;
 	const char **refs; /* --ref NAME=FILE, NULL-ended (argv's) */
 	size_t nrefs;
 };
@@ -155,6 +160,9 @@ options(struct opts *o, int argc, char **argv)
 			break;
 		case O_RESOURCE:
 			o->resource = optarg;
+			break;
+		case O_SCHEMA:
+			o->schema = optarg;
 			break;
 		case O_STRICT:
 			o->strict = 1;
@@ -250,7 +258,7 @@ cmd_import(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.from < 0)
 		dq_usage_error("import: --from is required (%s)",
-			       "jsonschema, tableschema, dbt, soda, gx");
+			       "jsonschema, tableschema, dbt, soda, gx, odcs");
 	if (o.format == 2)
 		dq_usage_error("import: --format is json or yaml");
 	if (optind != argc - 1)
@@ -262,6 +270,8 @@ cmd_import(int argc, char **argv)
 		dq_usage_error("import: --resource is for --from tableschema");
 	if (o.model && o.from != F_DBT)
 		dq_usage_error("import: --model is for --from dbt");
+	if (o.schema && o.from != F_ODCS)
+		dq_usage_error("import: --schema is for --from odcs");
 	if (o.table && o.from != F_SODA)
 		dq_usage_error("import: --table is for --from soda");
 	if (o.refs && o.from != F_DBT && o.from != F_SODA)
@@ -271,6 +281,8 @@ cmd_import(int argc, char **argv)
 		contract = dq_import_dbt(&im, src, o.model, o.refs);
 	} else if (o.from == F_SODA) {
 		contract = dq_import_soda(&im, src, o.table, o.refs);
+	} else if (o.from == F_ODCS) {
+		contract = dq_import_odcs(&im, src, o.schema);
 	} else if (o.from == F_GX) {
 		contract = dq_import_gx(&im, src);
 	} else if (o.from == F_TABLESCHEMA) {
@@ -444,9 +456,10 @@ cmd_export(int argc, char **argv)
 		dq_usage_error("export: --to is required (jsonschema, "
 			       "tableschema)");
 	if (o.from >= 0 || o.resource || o.model || o.refs || o.table ||
-	    o.format >= 0)
+	    o.schema || o.format >= 0)
 		dq_usage_error("export: --from, --model, --ref, --resource, "
-			       "--table and --format are for import");
+			       "--schema, --table and --format are for "
+			       "import");
 	if (optind >= argc)
 		dq_usage_error("export: name the CONTRACT");
 	dq_contract_init(&c);

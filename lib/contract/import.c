@@ -157,6 +157,72 @@ dq_import_prune(cJSON *fields)
 	}
 }
 
+int
+dq_import_failure_limit(const struct dq_import_thr *th, int count,
+			double *lim)
+{
+	switch (th->op) {
+	case DQ_OP_EQ:
+		*lim = 0;
+		return th->a == 0 ? 1 : -1;
+	case DQ_OP_LE:
+		*lim = th->a;
+		return 1;
+	case DQ_OP_LT:
+		if (count && th->a == floor(th->a)) {
+			*lim = th->a - 1;
+			return *lim >= 0 ? 1 : -1;
+		}
+		*lim = th->a;
+		return th->a > 0 ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+int
+dq_import_bounds(cJSON *r, const struct dq_import_thr *th, int integral)
+{
+	double a = th->a;
+	int strict = th->op == DQ_OP_LT || th->op == DQ_OP_GT;
+	if (strict && integral && a == floor(a))
+		a += th->op == DQ_OP_LT ? -1 : 1, strict = 0;
+	switch (th->op) {
+	case DQ_OP_EQ:
+		cJSON_AddNumberToObject(r, "min", a);
+		cJSON_AddNumberToObject(r, "max", a);
+		return 0;
+	case DQ_OP_LT:
+	case DQ_OP_LE:
+		cJSON_AddNumberToObject(r, "max", a);
+		return strict;
+	case DQ_OP_GT:
+	case DQ_OP_GE:
+		cJSON_AddNumberToObject(r, "min", a);
+		return strict;
+	case DQ_OP_IN:
+		cJSON_AddNumberToObject(r, "min", a);
+		cJSON_AddNumberToObject(r, "max", th->b);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void
+dq_import_tidy(cJSON *contract)
+{
+	cJSON *rules = cJSON_GetObjectItemCaseSensitive(contract, "rules");
+	cJSON *fields = cJSON_GetObjectItemCaseSensitive(contract, "fields");
+	if (rules && !rules->child)
+		cJSON_DeleteItemFromObject(contract, "rules");
+	if (fields) {
+		dq_import_prune(fields);
+		if (!fields->child)
+			cJSON_DeleteItemFromObject(contract, "fields");
+	}
+}
+
 const char *
 dq_import_ref(const char *const *refs, const char *name, size_t len)
 {

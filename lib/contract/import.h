@@ -2,7 +2,7 @@
  * import.h - a contract from a schema written for another tool.
  *
  * An importer reads a foreign document (JSON Schema, Table Schema, dbt,
- * SodaCL, Great Expectations) and builds
+ * SodaCL, Great Expectations, ODCS) and builds
  * the dq contract whose checks mean the same, with a report of every
  * construct it translated only approximately or could not translate at
  * all, each with its place in the source as a JSON pointer.  Nothing is
@@ -91,6 +91,19 @@ cJSON *dq_import_soda(struct dq_import *im, const cJSON *doc,
 cJSON *dq_import_gx(struct dq_import *im, const cJSON *doc);
 
 /*
+ * The contract of the schema object called name (NULL: the only one) of
+ * an Open Data Contract Standard v3 document (YAML read as JSON): its
+ * properties as fields (logicalType, required, unique, primaryKey,
+ * logicalTypeOptions), its library quality rules (nullValues,
+ * missingValues, invalidValues, duplicateValues, rowCount) as checks
+ * and null_rate, duplicate_rate, row_count rules.  The rest is
+ * reported.  A new object owned by the caller, or NULL after a message
+ * (no schema; several and name NULL; no object of that name).
+ */
+cJSON *dq_import_odcs(struct dq_import *im, const cJSON *doc,
+		      const char *name);
+
+/*
  * The JSON Schema (2020-12) of what the contract (a merged contract's
  * document) checks, for the subset JSON Schema can say; every key or
  * rule it cannot say is appended to im->report, its path a pointer into
@@ -140,6 +153,11 @@ void dq_import_per_check(cJSON *f, const char *key, const char *check,
  * column only constructs not translated named). */
 void dq_import_prune(cJSON *fields);
 
+/* For importers: remove contract's empty "rules", the entries of its
+ * "fields" that hold nothing (dq_import_prune), then "fields" when
+ * empty. */
+void dq_import_tidy(cJSON *contract);
+
 /* path + "." + name as a dq field path, '.', '[', ']' and '\' of the
  * name escaped with a backslash (path "": the name alone); the caller
  * frees it. */
@@ -147,6 +165,34 @@ char *dq_import_path(const char *path, const char *name);
 
 /* Is s one of the NULL-ended list's words? */
 int dq_import_in_list(const char *const *list, const char *s);
+
+/* A threshold on a measure: measure OP a, or between a and b (IN),
+ * outside them (OUT). */
+enum { DQ_OP_NONE, DQ_OP_EQ, DQ_OP_NE, DQ_OP_LT, DQ_OP_LE, DQ_OP_GT,
+       DQ_OP_GE, DQ_OP_IN, DQ_OP_OUT };
+
+struct dq_import_thr {
+	int op;
+	double a, b;
+	int pct; /* a percent (a and b out of 100) */
+};
+
+/*
+ * The most failures a threshold on a failure metric (a count of failing
+ * rows, count 1, or a percent) lets pass: *lim, the return 1 when the
+ * translation is exact, 0 when the limit is approximate (a percent with
+ * <), -1 when it is no upper bound.
+ */
+int dq_import_failure_limit(const struct dq_import_thr *th, int count,
+			    double *lim);
+
+/*
+ * The rule r's min and max from a threshold on what must hold of a
+ * measure (row_count, an aggregate); integral: the measure is a count
+ * (a strict bound is the next whole number).  0, 1 approximate (a
+ * strict bound on a real), -1 not a range (nothing added).
+ */
+int dq_import_bounds(cJSON *r, const struct dq_import_thr *th, int integral);
 
 /* Print each report entry as a warning ("FILE#PTR: STATUS: NOTE") on
  * stderr; the number printed. */

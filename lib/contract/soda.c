@@ -41,15 +41,6 @@ struct soda {
 
 #define note(t, ...) dq_import_note((t)->im, __VA_ARGS__)
 
-/* A threshold: metric OP a, or between a and b. */
-enum { OP_NONE, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_OUT };
-
-struct thr {
-	int op;
-	double a, b;
-	int pct; /* written with '%' */
-};
-
 static const char *
 skip(const char *s)
 {
@@ -76,18 +67,18 @@ number(const char **sp, double *v, int *pct)
 /* Parse "= 0", "< 5%", "between 1 and 10", "not between ..." (the whole
  * rest of s); 0, or -1 when it is no threshold. */
 static int
-threshold(const char *s, struct thr *t)
+threshold(const char *s, struct dq_import_thr *t)
 {
 	static const struct { const char *w; int op; } ops[] = {
-		{ "<=", OP_LE }, { ">=", OP_GE }, { "!=", OP_NE },
-		{ "<>", OP_NE }, { "=", OP_EQ }, { "<", OP_LT }, { ">", OP_GT }
+		{ "<=", DQ_OP_LE }, { ">=", DQ_OP_GE }, { "!=", DQ_OP_NE },
+		{ "<>", DQ_OP_NE }, { "=", DQ_OP_EQ }, { "<", DQ_OP_LT }, { ">", DQ_OP_GT }
 	};
 	memset(t, 0, sizeof(*t));
 	s = skip(s);
 	int out = !strncmp(s, "not between ", 12);
 	if (out || !strncmp(s, "between ", 8)) {
 		s += out ? 12 : 8;
-		t->op = out ? OP_OUT : OP_IN;
+		t->op = out ? DQ_OP_OUT : DQ_OP_IN;
 		if (number(&s, &t->a, &t->pct))
 			return -1;
 		s = skip(s);
@@ -131,33 +122,6 @@ rule(struct soda *t, int n, int sub, const char *check, const char *sev)
 	if (strcmp(sev, "error"))
 		cJSON_AddStringToObject(r, "severity", sev);
 	return r;
-}
-
-/*
- * The most failures a threshold on a failure metric lets pass: *lim,
- * with 1 when the translation is exact, 0 when the limit is
- * approximate (a percent with <), -1 when it is no upper bound.
- */
-static int
-failure_limit(const struct thr *th, int count, double *lim)
-{
-	switch (th->op) {
-	case OP_EQ:
-		*lim = 0;
-		return th->a == 0 ? 1 : -1;
-	case OP_LE:
-		*lim = th->a;
-		return 1;
-	case OP_LT:
-		if (count && th->a == floor(th->a)) {
-			*lim = th->a - 1;
-			return *lim >= 0 ? 1 : -1;
-		}
-		*lim = th->a;
-		return th->a > 0 ? 0 : -1;
-	default:
-		return -1;
-	}
 }
 
 /* The validity configuration of an invalid_* check: each key a check
@@ -401,38 +365,6 @@ reference_check(struct soda *t, const char *s, const char *ptr,
 	     "(missing to dq, as NULL is to Soda)");
 }
 
-/* A rule's min and max from a threshold on what must hold of a
- * measure (row_count, an aggregate); integral: the measure is a count.
- * 0, 1 approximate (a strict bound on a real), -1 not a range. */
-static int
-bounds(cJSON *r, const struct thr *th, int integral)
-{
-	double a = th->a;
-	int strict = th->op == OP_LT || th->op == OP_GT;
-	if (strict && integral && a == floor(a))
-		a += th->op == OP_LT ? -1 : 1, strict = 0;
-	switch (th->op) {
-	case OP_EQ:
-		cJSON_AddNumberToObject(r, "min", a);
-		cJSON_AddNumberToObject(r, "max", a);
-		return 0;
-	case OP_LT:
-	case OP_LE:
-		cJSON_AddNumberToObject(r, "max", a);
-		return strict;
-	case OP_GT:
-	case OP_GE:
-		cJSON_AddNumberToObject(r, "min", a);
-		return strict;
-	case OP_IN:
-		cJSON_AddNumberToObject(r, "min", a);
-		cJSON_AddNumberToObject(r, "max", th->b);
-		return 0;
-	default:
-		return -1;
-	}
-}
-
 /* One check: its line s, its configuration cfg (or NULL), at ptr, the
  * n-th of the list. */
 static void
@@ -441,7 +373,7 @@ check(struct soda *t, const char *s, const cJSON *cfg, const char *ptr,
 {
 	char metric[32], col[256], *p;
 	const char *rest, *sev = "error";
-	struct thr th;
+	struct dq_import_thr th;
 	const cJSON *v;
 	int ncol = 0;
 
@@ -506,8 +438,8 @@ check(struct soda *t, const char *s, const cJSON *cfg, const char *ptr,
 			goto unknown;
 		/* An alert says when the check fails: its threshold
 		 * is the opposite. */
-		static const int neg[] = { OP_NONE, OP_NE, OP_EQ, OP_GE,
-					   OP_GT, OP_LE, OP_LT, OP_OUT, OP_IN };
+		static const int neg[] = { DQ_OP_NONE, DQ_OP_NE, DQ_OP_EQ, DQ_OP_GE,
+					   DQ_OP_GT, DQ_OP_LE, DQ_OP_LT, DQ_OP_OUT, DQ_OP_IN };
 		th.op = neg[th.op];
 		if (!fail)
 			sev = "warn";
@@ -531,7 +463,7 @@ check(struct soda *t, const char *s, const cJSON *cfg, const char *ptr,
 	};
 	if (!strcmp(metric, "row_count") && !ncol) {
 		cJSON *r = rule(t, n, 0, "row_count", sev);
-		int rc = bounds(r, &th, 1);
+		int rc = dq_import_bounds(r, &th, 1);
 		if (rc < 0) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(t->rules, r));
 			goto unbounded;
@@ -546,7 +478,7 @@ check(struct soda *t, const char *s, const cJSON *cfg, const char *ptr,
 			cJSON *r = rule(t, n, 0, "aggregate", sev);
 			cJSON_AddStringToObject(r, "field", col);
 			cJSON_AddStringToObject(r, "stat", aggs[k].stat);
-			int rc = bounds(r, &th, 0);
+			int rc = dq_import_bounds(r, &th, 0);
 			if (rc < 0) {
 				cJSON_Delete(cJSON_DetachItemViaPointer(t->rules,
 									r));
@@ -569,7 +501,7 @@ check(struct soda *t, const char *s, const cJSON *cfg, const char *ptr,
 		goto unknown;
 	int count = !strcmp(kind, "_count");
 	double lim;
-	int exact = failure_limit(&th, count, &lim);
+	int exact = dq_import_failure_limit(&th, count, &lim);
 	if (exact < 0)
 		goto unbounded;
 	if (!count)
@@ -739,11 +671,7 @@ dq_import_soda(struct dq_import *im, const cJSON *doc, const char *table,
 		     "dataset's checks");
 		free(q);
 	}
-	if (!t.rules->child)
-		cJSON_DeleteItemFromObject(t.contract, "rules");
 	/* A column only a check not translated named has no entry. */
-	dq_import_prune(t.fields);
-	if (!t.fields->child)
-		cJSON_DeleteItemFromObject(t.contract, "fields");
+	dq_import_tidy(t.contract);
 	return t.contract;
 }
