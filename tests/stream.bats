@@ -249,6 +249,45 @@ open("bad.gz", "wb").write(b)'
 	assert_equal "$stderr" "dq-normalize: -: compressed twice (gzip inside xz): decompress it once first"
 }
 
+@test "a compressed input of many megabytes (decoded on its own thread) gives the uncompressed file's bytes; damage after them is exit 2" {
+	# 15000 records are 5 MB decoded: the 4 MB ring ahead of the reader
+	# wraps round.
+	dq gen -n 15000 --seed 2 >g.ndjson
+	gzip -c g.ndjson >g.gz
+	zstd -q -c g.ndjson >g.zst
+	run -0 --separate-stderr dq normalize -q g.ndjson
+	want=$output
+	for z in gz zst; do
+		run -0 --separate-stderr dq normalize -q "g.$z"
+		assert_equal "$output" "$want"
+		run -0 --separate-stderr dq normalize -q <"g.$z"
+		assert_equal "$output" "$want"
+	done
+	run -0 --separate-stderr dq normalize -q --summary s.json g.gz
+	run -0 jq -c '.counts | {in, out}' s.json
+	assert_output '{"in":15000,"out":15000}'
+	# Cut at three quarters: the records decoded before the cut come out
+	# whole and in order (a prefix of the whole output), then exit 2.
+	size=$(wc -c <g.gz)
+	head -c $((size * 3 / 4)) g.gz >cut.gz
+	run -2 --separate-stderr dq normalize -q cut.gz
+	assert_equal "$stderr" "dq-normalize: cut.gz: truncated gzip stream: it ends before its end marker"
+	[ "${#lines[@]}" -gt 7500 ]
+	[[ $want == "$output"* ]]
+}
+
+@test "a compressed pipe that stays open after an error early in it does not hold the program" {
+	dq gen -n 30000 --seed 2 >g.ndjson
+	{ printf '\0\n'; cat g.ndjson; } | gzip -c >nul.gz
+	# The writer keeps the pipe open for 30 s after the data: the program
+	# exits on the error at once, its decoder thread stopped.
+	SECONDS=0
+	run -2 --separate-stderr timeout 20 "$DQ_BIN/dq-normalize" \
+		< <(exec 3>&-; cat nul.gz; sleep 30)
+	assert_equal "$stderr" "dq-normalize: -:1: NUL bytes in the first line: not UTF-8 text (UTF-16 without a byte order mark, or a binary file); convert it to UTF-8 text first"
+	[ "$SECONDS" -lt 10 ]
+}
+
 @test "dq-profile --jobs on a compressed file: one process, says why, equals the uncompressed file's profile" {
 	dq gen -n 6000 --seed 12 >g.ndjson
 	gzip -c g.ndjson >g.ndjson.gz

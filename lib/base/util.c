@@ -100,7 +100,8 @@ dq_xstrndup(const char *s, size_t n)
 	return p;
 }
 
-static struct dq_buf *captured;
+/* Per thread: a decompression thread (stream/source) captures its own. */
+static _Thread_local struct dq_buf *captured;
 
 struct dq_buf *
 dq_error_capture(struct dq_buf *to)

@@ -54,7 +54,8 @@ void dq_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "PROG: " before it; dq_warn's "warning: " kept) and a newline to to
  * instead of printing it: for a caller that reports a library's findings
  * itself (dq-contract lint).  dq_die always prints.  Returns the previous
- * target, to restore.  to is borrowed until replaced.
+ * target, to restore.  to is borrowed until replaced.  The target is the
+ * calling thread's own: other threads print as before.
  */
 struct dq_buf;
 struct dq_buf *dq_error_capture(struct dq_buf *to);

@@ -17,15 +17,31 @@
  * stream that ends before its end marker is an error, never a short file
  * read as complete.
  *
+ * A compressed file, once its first bytes are looked at, is decoded on a
+ * thread of its own (struct dq_source_ahead): a bounded producer-consumer
+ * ring of NSLOT buffers of SLOT bytes.  The thread fills a free slot and
+ * hands it over when it is full or when the compressed input buffer is
+ * used up (the next step reads, and may wait on a slow pipe: what is
+ * decoded is not held back meanwhile).  The reader copies out of the
+ * oldest full slot.  The decoder runs exactly as it did on the reader's
+ * thread, so the bytes are the same; its messages are captured (the
+ * thread's own dq_error_capture) and printed by the reader when it comes
+ * to them, after every byte decoded before the damage.  Closing sets a
+ * stop flag and cancels the thread, which is cancellable only inside
+ * read(2) (a pipe that never writes again); it is joined before the
+ * decoder's state is freed.
+ *
  * Memory: the first DQ_SOURCE_PEEK bytes, a 64 KB compressed input buffer,
- * and the decoder's state (zstd's window is up to 128 MB for a file
- * compressed with --long; 8 MB or less at the usual levels).
+ * the decoder's state (zstd's window is up to 128 MB for a file
+ * compressed with --long; 8 MB or less at the usual levels), and for a
+ * compressed file NSLOT * SLOT (4 MB) of decoded bytes ahead.
  */
 #include "stream/source.h"
 
 #include <bzlib.h>
 #include <errno.h>
 #include <lzma.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +51,24 @@
 #include "base/util.h"
 
 #define ZIN 65536
+#define NSLOT 4
+#define SLOT (1 << 20)
+
+struct dq_source_ahead {
+	struct dq_source dec;   /* the decoder, moved here: the thread's */
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t data;    /* a slot was handed over, or the end */
+	pthread_cond_t space;   /* a slot was freed, or stop */
+	unsigned char *slot[NSLOT];
+	size_t len[NSLOT];
+	int head, count;        /* oldest full slot; full slots */
+	size_t pos;             /* reader's position in slot[head] */
+	int end;                /* the thread is done: no more slots */
+	int failed;             /* ... after an error: msg says it */
+	int stop;               /* close: the thread is to return */
+	struct dq_buf msg;      /* the thread's captured message */
+};
 
 static int
 has(const unsigned char *b, size_t n, const char *magic, size_t m)
@@ -127,9 +161,16 @@ static ssize_t
 xread(struct dq_source *s, void *buf, size_t n)
 {
 	ssize_t r;
+	int old;
+	/* The decoder thread may be cancelled here only (on the reader's
+	 * thread cancellation is always enabled: no change). */
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 	do
 		r = read(s->fd, buf, n);
 	while (r < 0 && errno == EINTR);
+	int e = errno;
+	pthread_setcancelstate(old, NULL);
+	errno = e;
 	if (r < 0)
 		return dq_error("%s: read error: %s", s->name, strerror(errno));
 	return r;
@@ -335,6 +376,139 @@ fill_head(struct dq_source *s, unsigned char *b, size_t cap, size_t want,
 	return (ssize_t)n;
 }
 
+/* The decoder thread: fill free slots until the end, an error or stop. */
+static void *
+ahead_main(void *arg)
+{
+	struct dq_source_ahead *a = arg;
+	ssize_t r = 1;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	dq_error_capture(&a->msg);
+	while (r > 0) {
+		pthread_mutex_lock(&a->mu);
+		while (a->count == NSLOT && !a->stop)
+			pthread_cond_wait(&a->space, &a->mu);
+		int stop = a->stop, k = (a->head + a->count) % NSLOT;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			break;
+		/* Slot k is free: only this thread touches it until it is
+		 * counted. */
+		size_t len = 0;
+		while (len < SLOT) {
+			r = decode(&a->dec, a->slot[k] + len, SLOT - len);
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+			if (a->dec.zin_pos == a->dec.zin_len)
+				break;
+		}
+		pthread_mutex_lock(&a->mu);
+		if (len) {
+			a->len[k] = len;
+			a->count++;
+		}
+		if (r <= 0) {
+			a->end = 1;
+			a->failed = r < 0;
+		}
+		pthread_cond_signal(&a->data);
+		pthread_mutex_unlock(&a->mu);
+	}
+	dq_error_capture(NULL);
+	return NULL;
+}
+
+static void dec_free(struct dq_source *s);
+
+static void
+ahead_free(struct dq_source_ahead *a)
+{
+	dec_free(&a->dec);
+	for (int i = 0; i < NSLOT; i++)
+		free(a->slot[i]);
+	dq_buf_release(&a->msg);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->data);
+	pthread_cond_destroy(&a->space);
+	free(a);
+}
+
+/* Move s's decoder to a thread of its own (if none can be started, it
+ * stays on the reader's thread). */
+static void
+ahead_start(struct dq_source *s)
+{
+	struct dq_source_ahead *a = dq_xcalloc(1, sizeof(*a));
+
+	a->dec = *s;
+	a->dec.peek = NULL;
+	a->dec.peek_len = a->dec.peek_pos = 0;
+	for (int i = 0; i < NSLOT; i++)
+		a->slot[i] = dq_xmalloc(SLOT);
+	dq_buf_init(&a->msg, 0);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->data, NULL);
+	pthread_cond_init(&a->space, NULL);
+	if (pthread_create(&a->tid, NULL, ahead_main, a)) {
+		a->dec.zin = NULL;
+		a->dec.dec = NULL;
+		ahead_free(a);
+		return;
+	}
+	s->zin = NULL;
+	s->dec = NULL;
+	s->ahead = a;
+}
+
+static ssize_t
+ahead_read(struct dq_source_ahead *a, unsigned char *buf, size_t n)
+{
+	pthread_mutex_lock(&a->mu);
+	while (!a->count && !a->end)
+		pthread_cond_wait(&a->data, &a->mu);
+	int count = a->count, failed = a->failed;
+	pthread_mutex_unlock(&a->mu);
+	if (!count) {
+		if (!failed)
+			return 0;
+		/* The thread's message, captured without "PROG: " and with
+		 * a newline. */
+		return dq_error("%.*s", (int)(a->msg.len ? a->msg.len - 1 : 0),
+				a->msg.buf);
+	}
+	/* slot[head] is full and the thread leaves it alone until freed. */
+	size_t k = a->len[a->head] - a->pos;
+	if (k > n)
+		k = n;
+	memcpy(buf, a->slot[a->head] + a->pos, k);
+	a->pos += k;
+	if (a->pos == a->len[a->head]) {
+		a->pos = 0;
+		pthread_mutex_lock(&a->mu);
+		a->head = (a->head + 1) % NSLOT;
+		a->count--;
+		pthread_cond_signal(&a->space);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return (ssize_t)k;
+}
+
+static void
+ahead_close(struct dq_source_ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_signal(&a->space);
+	pthread_mutex_unlock(&a->mu);
+	/* Waiting in read(2) on a pipe that may never write again, it is
+	 * cancelled there; anywhere else it sees stop. */
+	pthread_cancel(a->tid);
+	pthread_join(a->tid, NULL);
+	ahead_free(a);
+}
+
 void
 dq_source_open_plain(struct dq_source *s, int fd, const char *name)
 {
@@ -399,6 +573,7 @@ dq_source_open(struct dq_source *s, int fd, const char *name)
 				"decompress it once first", name, what,
 				dq_source_codec(s));
 	s->peek_len = (size_t)n;
+	ahead_start(s);
 	return 0;
 }
 
@@ -415,11 +590,14 @@ dq_source_read(struct dq_source *s, void *buf, size_t n)
 	}
 	if (s->kind == DQ_SRC_PLAIN)
 		return xread(s, buf, n);
+	if (s->ahead)
+		return ahead_read(s->ahead, buf, n);
 	return decode(s, buf, n);
 }
 
-void
-dq_source_close(struct dq_source *s)
+/* Free the decoder's state. */
+static void
+dec_free(struct dq_source *s)
 {
 	switch (s->kind) {
 	case DQ_SRC_GZIP:
@@ -442,8 +620,18 @@ dq_source_close(struct dq_source *s)
 		break;
 	}
 	free(s->dec);
-	free(s->peek);
 	free(s->zin);
+	s->dec = NULL;
+	s->zin = NULL;
+}
+
+void
+dq_source_close(struct dq_source *s)
+{
+	if (s->ahead)
+		ahead_close(s->ahead);
+	dec_free(s);
+	free(s->peek);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }

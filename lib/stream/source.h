@@ -11,6 +11,11 @@
  * ...) or UTF-16/UTF-32 text with its byte order mark is refused with a
  * message that names what it looks like.
  *
+ * A compressed file is decompressed on a thread of its own, a few
+ * megabytes ahead of the reader (dq_source_read copies from them), so the
+ * decoder and the parser each have a core.  Damage and read errors reach
+ * the reader after the bytes before them, with the same message.
+ *
  *	struct dq_source s;
  *	if (dq_source_open(&s, fd, "data.ndjson.gz"))
  *		return -1;                  (message printed)
@@ -46,6 +51,8 @@ enum dq_source_kind {
 enum dq_source_kind dq_source_sniff(const unsigned char *b, size_t n,
 				    const char **what);
 
+struct dq_source_ahead;
+
 struct dq_source {
 	enum dq_source_kind kind;
 	const char *name;       /* borrowed: for messages */
@@ -61,6 +68,8 @@ struct dq_source {
 				 * input left after it */
 	void *dec;              /* the decoder's state */
 	unsigned long long zread; /* compressed bytes read */
+	struct dq_source_ahead *ahead; /* a compressed file's decoder
+				 * thread and its ring of buffers */
 };
 
 /*
@@ -76,7 +85,8 @@ void dq_source_open_plain(struct dq_source *s, int fd, const char *name);
 /* Up to n decompressed bytes into buf: the count, 0 at the end, -1 with a
  * message on a read error or a damaged or truncated compressed stream. */
 ssize_t dq_source_read(struct dq_source *s, void *buf, size_t n);
-/* Free the decoder (fd stays open). */
+/* Stop and join the decoder thread, free the decoder (fd stays open).
+ * Fine before the end of the input. */
 void dq_source_close(struct dq_source *s);
 /* "gzip", "zstd", "bzip2", "xz", or NULL for a plain file. */
 const char *dq_source_codec(const struct dq_source *s);
