@@ -47,11 +47,7 @@ static const char blank_note[] = "dq's missing also takes \"\" and white "
 static cJSON *
 rule(struct gx *t, int n, const char *sfx, const char *check)
 {
-	char code[32];
-	snprintf(code, sizeof(code), "GX-%d%s", n, sfx);
-	cJSON *r = cJSON_AddObjectToObject(t->rules, code);
-	cJSON_AddStringToObject(r, "check", check);
-	return r;
+	return dq_import_rule(t->rules, check, NULL, "GX-%d%s", n, sfx);
 }
 
 /* A GX (pandas or SQL) type name as dq's JSON kind, or NULL. */

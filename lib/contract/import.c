@@ -113,6 +113,22 @@ dq_import_pointer(const char *ptr, const char *key)
 }
 
 cJSON *
+dq_import_rule(cJSON *rules, const char *check, const char *sev,
+	       const char *code_fmt, ...)
+{
+	char code[64];
+	va_list ap;
+	va_start(ap, code_fmt);
+	vsnprintf(code, sizeof(code), code_fmt, ap);
+	va_end(ap);
+	cJSON *r = cJSON_AddObjectToObject(rules, code);
+	cJSON_AddStringToObject(r, "check", check);
+	if (sev && strcmp(sev, "error"))
+		cJSON_AddStringToObject(r, "severity", sev);
+	return r;
+}
+
+cJSON *
 dq_import_field(cJSON *fields, const char *col)
 {
 	char *n = dq_import_path("", col);

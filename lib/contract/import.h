@@ -138,6 +138,13 @@ const char *dq_import_ref(const char *const *refs, const char *name,
  * a dq path), added empty when there is none.  Borrowed from fields. */
 cJSON *dq_import_field(cJSON *fields, const char *col);
 
+/* For importers: the rule code (built like printf) added to rules as
+ * {"check": check}, with "severity": sev unless sev is NULL or "error".
+ * Borrowed from rules. */
+cJSON *dq_import_rule(cJSON *rules, const char *check, const char *sev,
+		      const char *code_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* For importers: add key: v to the field f (taking v), unless f has
  * key already: then v is freed, a "not translated" entry ("a second
  * WHAT sets ...") made at ptr, and -1 returned. */

@@ -144,16 +144,10 @@ threshold(struct odcs *t, const cJSON *q, const char *ptr,
 static cJSON *
 rule(struct odcs *t, int prop, int n, const char *check, const char *sev)
 {
-	char code[48];
 	if (prop >= 0)
-		snprintf(code, sizeof(code), "ODCS-%d.%d", prop, n);
-	else
-		snprintf(code, sizeof(code), "ODCS-%d", n);
-	cJSON *r = cJSON_AddObjectToObject(t->rules, code);
-	cJSON_AddStringToObject(r, "check", check);
-	if (strcmp(sev, "error"))
-		cJSON_AddStringToObject(r, "severity", sev);
-	return r;
+		return dq_import_rule(t->rules, check, sev, "ODCS-%d.%d", prop,
+				      n);
+	return dq_import_rule(t->rules, check, sev, "ODCS-%d", n);
 }
 
 /* The severity of the rule q: "error" or "warn". */

@@ -112,16 +112,10 @@ threshold(const char *s, struct dq_import_thr *t)
 static cJSON *
 rule(struct soda *t, int n, int sub, const char *check, const char *sev)
 {
-	char code[32];
 	if (sub)
-		snprintf(code, sizeof(code), "SODA-%d.%d", n, sub);
-	else
-		snprintf(code, sizeof(code), "SODA-%d", n);
-	cJSON *r = cJSON_AddObjectToObject(t->rules, code);
-	cJSON_AddStringToObject(r, "check", check);
-	if (strcmp(sev, "error"))
-		cJSON_AddStringToObject(r, "severity", sev);
-	return r;
+		return dq_import_rule(t->rules, check, sev, "SODA-%d.%d", n,
+				      sub);
+	return dq_import_rule(t->rules, check, sev, "SODA-%d", n);
 }
 
 /* The validity configuration of an invalid_* check: each key a check
