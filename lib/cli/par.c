@@ -37,6 +37,14 @@ struct bitem {
 	int csv;
 	int doc;
 	long srcline, srccol;
+	size_t m0, nm; /* members found by the input layer (CSV): mem[m0..) */
+};
+
+/* A member as offsets from its item's text (the batch's data moves while
+ * it fills). */
+struct moff {
+	size_t key, keylen, val, vallen;
+	uint8_t type, flags;
 };
 
 struct brej {
@@ -47,6 +55,7 @@ struct brej {
 
 struct batch {
 	struct dq_buf data;
+	struct dq_buf mem; /* struct moff */
 	struct bitem *items;
 	size_t n, cap;
 	struct brej *rej;
@@ -72,6 +81,8 @@ struct worker {
 	struct par *p;
 	void *state;
 	struct dq_record rec;
+	struct dq_member *m; /* an item's members, as pointers again */
+	size_t mcap;
 	pthread_t tid;
 };
 
@@ -92,6 +103,8 @@ item_of(const struct batch *b, size_t i, struct dq_item *it)
 	it->doc = bi->doc;
 	it->srcline = bi->srcline;
 	it->srccol = bi->srccol;
+	it->m = NULL;
+	it->nm = 0;
 }
 
 static void
@@ -102,6 +115,24 @@ add_rej(struct batch *b, size_t item, const char *reason, size_t col)
 		b->rej = dq_xrealloc(b->rej, b->caprej * sizeof(*b->rej));
 	}
 	b->rej[b->nrej++] = (struct brej){ item, reason, col };
+}
+
+/* The record of an item whose members the input layer found: no scan. */
+static void
+adopt(struct worker *k, const struct batch *b, const struct bitem *bi,
+      const char *text)
+{
+	const struct moff *o = (const struct moff *)b->mem.buf + bi->m0;
+
+	if (bi->nm > k->mcap) {
+		k->mcap = bi->nm;
+		k->m = dq_xrealloc(k->m, k->mcap * sizeof(*k->m));
+	}
+	for (size_t j = 0; j < bi->nm; j++)
+		k->m[j] = (struct dq_member){ text + o[j].key, text + o[j].val,
+					      o[j].keylen, o[j].vallen,
+					      o[j].type, o[j].flags };
+	dq_record_adopt(&k->rec, text, bi->len, k->m, bi->nm);
 }
 
 static void
@@ -117,7 +148,9 @@ work_batch(struct worker *k, struct batch *b)
 			add_rej(b, i, it.reason, 0);
 			continue;
 		}
-		if (dq_json_scan(&k->rec, it.text, it.len, &err)) {
+		if (b->items[i].nm) {
+			adopt(k, b, &b->items[i], it.text);
+		} else if (dq_json_scan(&k->rec, it.text, it.len, &err)) {
 			add_rej(b, i, err.reason, err.offset);
 			continue;
 		}
@@ -167,6 +200,7 @@ fill(struct par *p, struct batch *b, uint64_t seq0)
 	struct dq_item *it = &run->item;
 
 	dq_buf_reset(&b->data);
+	dq_buf_reset(&b->mem);
 	dq_buf_reset(&b->out);
 	b->n = b->nrej = 0;
 	b->nout = 0;
@@ -209,6 +243,15 @@ fill(struct par *p, struct batch *b, uint64_t seq0)
 		bi->doc = it->doc;
 		bi->srcline = it->srcline;
 		bi->srccol = it->srccol;
+		bi->m0 = b->mem.len / sizeof(struct moff);
+		bi->nm = it->nm;
+		for (size_t j = 0; j < it->nm; j++) {
+			const struct dq_member *m = &it->m[j];
+			struct moff o = { (size_t)(m->key - it->text), m->keylen,
+					  (size_t)(m->val - it->text), m->vallen,
+					  m->type, m->flags };
+			dq_buf_add(&b->mem, (const char *)&o, sizeof(o));
+		}
 	}
 	return 1;
 }
@@ -262,7 +305,9 @@ big_item(struct par *p, struct worker *k, uint64_t seq)
 		dq_run_reject(run, it->reason, 0);
 		return;
 	}
-	if (dq_json_scan(&k->rec, it->text, it->len, &err)) {
+	if (it->m) {
+		dq_record_adopt(&k->rec, it->text, it->len, it->m, it->nm);
+	} else if (dq_json_scan(&k->rec, it->text, it->len, &err)) {
 		dq_run_reject(run, err.reason, err.offset);
 		return;
 	}
@@ -397,10 +442,12 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 	for (int i = 0; i < jobs; i++) {
 		pthread_join(ks[i].tid, NULL);
 		dq_record_release(&ks[i].rec);
+		free(ks[i].m);
 		w->finish(w->ctx, ks[i].state, i);
 	}
 	for (size_t i = 0; i < p.nring; i++) {
 		dq_buf_release(&p.ring[i].data);
+		dq_buf_release(&p.ring[i].mem);
 		dq_buf_release(&p.ring[i].out);
 		free(p.ring[i].items);
 		free(p.ring[i].rej);

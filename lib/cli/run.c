@@ -735,6 +735,11 @@ dq_run_next(struct dq_run *run, struct dq_record *rec)
 			dq_run_reject(run, run->item.reason, 0);
 			continue;
 		}
+		if (run->item.m) {
+			dq_record_adopt(rec, run->item.text, run->item.len,
+					run->item.m, run->item.nm);
+			return 1;
+		}
 		if (dq_json_scan(rec, run->item.text, run->item.len, &err)) {
 			dq_run_reject(run, err.reason, err.offset);
 			continue;

@@ -110,6 +110,10 @@
 #include "base/strmap.h"
 #include "base/util.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* What can be wrong with a row; the lowest bit names the reason. */
 /* libcsv's delimiter under a multi-byte one: the ASCII unit separator,
  * which text files do not hold. */
@@ -127,8 +131,16 @@ enum {
 /* libcsv is fed at most this much at a time so its buffer can grow. */
 #define PARSE_CHUNK ((size_t)1 << 16)
 
+/* A member of a row's JSON text, as offsets (the text may move while it
+ * grows); dq_csv_next makes struct dq_member of them. */
+struct mspan {
+	size_t key, keylen, val, vallen;
+	uint8_t flags;
+};
+
 struct row {
 	struct dq_buf json;
+	struct dq_buf mem; /* struct mspan, one per member */
 	struct dq_buf raw;
 	struct dq_buf reason; /* empty for a good row */
 	long line;
@@ -144,14 +156,17 @@ struct dq_csv {
 	int no_header;
 	int reference; /* libcsv for every row */
 
-	/* Columns: names (owned), and '"name":' JSON text for each. */
+	/* Columns: names (owned), and ',"name":"' JSON text for each: what
+	 * comes before a value (the comma left out for the first). */
 	int fixed; /* ncols is known */
 	size_t ncols;
 	char **name;
 	size_t *name_len;
 	char **key;
 	size_t *key_len;
+	unsigned char *key_esc; /* the key's JSON text has escapes */
 	size_t nnames, names_cap;
+	long dq_col; /* the column named "_dq", or -1 */
 
 	/* The row being read. */
 	struct row cur;
@@ -171,13 +186,15 @@ struct dq_csv {
 	int fatal;
 	struct dq_buf err;
 
-	/* fast_row's fields: where each starts (in the line, or in fdec
-	 * when it was quoted), its length, and which of the two. */
-	size_t *foff, *flen;
-	char *fdec_of;
-	size_t fcap;
+	/* fast_row: a quoted field undone; the length of every key. */
 	struct dq_buf fdec;
+	size_t keys_len;
+
+	/* The members of the row dq_csv_next handed out last. */
+	struct dq_member *outm;
+	size_t outm_cap;
 };
+
 
 static void
 set_fatal(struct dq_csv *c, const char *fmt, ...)
@@ -317,11 +334,13 @@ push_name(struct dq_csv *c, const char *s, size_t n)
 		c->key = dq_xrealloc(c->key, c->names_cap * sizeof(*c->key));
 		c->key_len = dq_xrealloc(c->key_len,
 					 c->names_cap * sizeof(*c->key_len));
+		c->key_esc = dq_xrealloc(c->key_esc, c->names_cap);
 	}
 	c->name[c->nnames] = dq_xstrndup(s, n);
 	c->name_len[c->nnames] = n;
 	c->key[c->nnames] = NULL;
 	c->key_len[c->nnames] = 0;
+	c->key_esc[c->nnames] = 0;
 	c->nnames++;
 }
 
@@ -330,10 +349,13 @@ make_key(struct dq_csv *c, size_t i)
 {
 	struct dq_buf b = DQ_BUF_INIT;
 
+	dq_buf_addch(&b, ',');
 	dq_buf_add_json_string(&b, c->name[i], c->name_len[i]);
-	dq_buf_addch(&b, ':');
+	dq_buf_add(&b, ":\"", 2);
 	free(c->key[i]);
 	c->key[i] = dq_buf_detach(&b, &c->key_len[i]);
+	/* ',"' name '":"': longer than that only with escapes. */
+	c->key_esc[i] = c->key_len[i] != c->name_len[i] + 5;
 }
 
 /*
@@ -408,8 +430,12 @@ end_header(struct dq_csv *c, unsigned bad)
 						  "column_%zu", i + 1);
 	}
 	rename_duplicates(c);
-	for (i = 0; i < c->nnames; i++)
+	for (i = 0; i < c->nnames; i++) {
 		make_key(c, i);
+		if (c->name_len[i] == 3 && !memcmp(c->name[i], "_dq", 3))
+			c->dq_col = (long)i;
+		c->keys_len += c->key_len[i];
+	}
 	c->ncols = c->nnames;
 	c->fixed = 1;
 }
@@ -427,6 +453,7 @@ push_row(struct dq_csv *c)
 		c->q = dq_xrealloc(c->q, cap * sizeof(*c->q));
 		for (i = c->qcap; i < cap; i++) {
 			dq_buf_init(&c->q[i].json, 0);
+			dq_buf_init(&c->q[i].mem, 0);
 			dq_buf_init(&c->q[i].raw, 0);
 			dq_buf_init(&c->q[i].reason, 0);
 		}
@@ -437,6 +464,9 @@ push_row(struct dq_csv *c)
 	t = r->json;
 	r->json = c->cur.json;
 	c->cur.json = t;
+	t = r->mem;
+	r->mem = c->cur.mem;
+	c->cur.mem = t;
 	t = r->raw;
 	r->raw = c->cur.raw;
 	c->cur.raw = t;
@@ -468,6 +498,8 @@ end_row(struct dq_csv *c, unsigned bad)
 	    !(bad & (BAD_QUOTING | BAD_UNTERMINATED | BAD_DELIM))) {
 		c->ncols = c->nfields;
 		c->fixed = 1;
+		for (size_t i = 0; i < c->ncols; i++)
+			c->keys_len += c->key_len[i];
 	}
 	r = push_row(c);
 	r->rowno = ++c->rowno;
@@ -525,39 +557,77 @@ plain_prefix(const char *str, size_t n)
 	return i;
 }
 
-/* Append [,]"key":"value" to the row's JSON text. */
-static void
-add_member(struct dq_buf *j, int comma, const char *key, size_t key_len,
-	   const char *s, size_t n)
+/* Copy n bytes, the short copies (most keys and values) inline. */
+static inline void
+copy_short(char *o, const char *s, size_t n)
 {
-	char *o;
+	uint64_t a, b;
+	uint32_t x, y;
 
-	if (plain_prefix(s, n) < n) {
-		if (comma)
-			dq_buf_addch(j, ',');
-		dq_buf_add(j, key, key_len);
-		dq_buf_add_json_string(j, s, n);
-		return;
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(o, &x, 4);
+		memcpy(o + n - 4, &y, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			o[i] = s[i];
+	} else {
+		memcpy(o, s, n);
 	}
-	dq_buf_grow(j, key_len + n + 3);
-	o = j->buf + j->len;
-	if (comma)
-		*o++ = ',';
-	memcpy(o, key, key_len);
-	o += key_len;
-	*o++ = '"';
-	memcpy(o, s, n);
-	o += n;
-	*o++ = '"';
-	*o = '\0';
-	j->len = (size_t)(o - j->buf);
 }
 
-/* libcsv's field callback. */
+/*
+ * Append [,]"key":"value" for column i to the row's JSON text, and note
+ * the member.  esc: whether the value needs JSON escapes, or -1 when not
+ * known yet.
+ */
 static void
-on_field(void *s, size_t n, void *data)
+add_member(struct dq_csv *c, size_t i, const char *s, size_t n, int esc)
 {
-	struct dq_csv *c = data;
+	struct dq_buf *j = &c->cur.json;
+	const char *key = c->key[i] + (i == 0);
+	size_t key_len = c->key_len[i] - (i == 0);
+	struct mspan m;
+
+	if (esc < 0)
+		esc = plain_prefix(s, n) < n;
+	m.key = j->len + (i > 0) + 1;
+	m.keylen = c->key_len[i] - 5;
+	m.val = j->len + key_len - 1;
+	m.flags = (uint8_t)((c->key_esc[i] ? DQ_M_KEY_ESC : 0) |
+			    (esc ? DQ_M_VAL_ESC : 0));
+	if (esc) {
+		dq_buf_add(j, key, key_len - 1);
+		dq_buf_add_json_string(j, s, n);
+	} else {
+		if (j->cap - j->len <= key_len + n + 1)
+			dq_buf_grow(j, key_len + n + 1);
+		char *o = j->buf + j->len;
+		copy_short(o, key, key_len);
+		o += key_len;
+		copy_short(o, s, n);
+		o += n;
+		*o++ = '"';
+		*o = '\0';
+		j->len = (size_t)(o - j->buf);
+	}
+	m.vallen = j->len - m.val;
+	if (c->cur.mem.cap - c->cur.mem.len <= sizeof(m))
+		dq_buf_grow(&c->cur.mem, sizeof(m));
+	memcpy(c->cur.mem.buf + c->cur.mem.len, &m, sizeof(m));
+	c->cur.mem.len += sizeof(m);
+}
+
+/* A field of the row: its column's member, or a header name. */
+static void
+take_field(struct dq_csv *c, const char *s, size_t n, int esc)
+{
 	size_t i = c->nfields++;
 
 	if (!c->fixed) {
@@ -576,7 +646,14 @@ on_field(void *s, size_t n, void *data)
 	}
 	if (c->bad)
 		return;
-	add_member(&c->cur.json, i > 0, c->key[i], c->key_len[i], s, n);
+	add_member(c, i, s, n, esc);
+}
+
+/* libcsv's field callback. */
+static void
+on_field(void *s, size_t n, void *data)
+{
+	take_field(data, s, n, -1);
 }
 
 /* libcsv's row callback. */
@@ -631,6 +708,7 @@ start_row(struct dq_csv *c, long lineno)
 {
 	trim_buf(&c->cur.json);
 	trim_buf(&c->cur.raw);
+	dq_buf_reset(&c->cur.mem);
 	trim_buf(&c->conv);
 	trim_buf(&c->rew);
 	if (csv_get_buffer_size(&c->p) > BIG_BUF)
@@ -642,6 +720,66 @@ start_row(struct dq_csv *c, long lineno)
 }
 
 /*
+ * The offset in s[0..n) of the first byte fast_row must look at: the
+ * delimiter d, '"', '\\', a control character (below 0x20) or a byte
+ * above 0x7F; n if there is none.  Sixteen bytes at a time with SSE2
+ * (a signed compare with 0x20 is true for the bytes below 0x20 and,
+ * as they are negative, for those above 0x7F), then eight at a time
+ * with the word tests of plain_prefix: each test flags exactly the
+ * first byte it is true of (a borrow only carries upward, into later
+ * bytes), so the lowest flag of their union is the first byte any of
+ * them is true of.
+ */
+static inline size_t
+special_at(const char *str, size_t n, unsigned char d)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i vd = _mm_set1_epi8((char)d);
+	const __m128i vq = _mm_set1_epi8('"');
+	const __m128i vb = _mm_set1_epi8('\\');
+	const __m128i vc = _mm_set1_epi8(0x20);
+
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i t = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, vd),
+				     _mm_cmpeq_epi8(v, vq)),
+			_mm_or_si128(_mm_cmpeq_epi8(v, vb),
+				     _mm_cmplt_epi8(v, vc)));
+		unsigned m = (unsigned)_mm_movemask_epi8(t);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x, a, q, b, t;
+
+		memcpy(&x, s + i, 8);
+		a = x ^ (ones * d);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		t = ((a - ones) & ~a) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((x - ones * 0x20) & ~x) | x;
+		t &= high;
+		if (t)
+			return i + ((size_t)__builtin_ctzll(t) >> 3);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == d || s[i] == '"' || s[i] == '\\' || s[i] < 0x20 ||
+		    s[i] > 0x7F)
+			break;
+	return i;
+}
+
+/*
  * The fast path: a whole row on one line, with a one-byte delimiter,
  * whose quoted fields (if any) are quoted whole ("a,b", "say ""hi""")
  * and close on that line.  Such a row is split at its delimiters and its
@@ -650,34 +788,37 @@ start_row(struct dq_csv *c, long lineno)
  * go to the same callbacks without libcsv's per-byte state machine;
  * libcsv sits idle at a row start meanwhile.  Anything else -- a quote
  * inside an unquoted field, text after a closing quote, a quoted field
- * that goes on to the next line -- returns 1 before any field is handed
- * on, and the row goes to libcsv, which reports what is wrong with it.
- * s[0..n) is the row without its line end.  tests/unit/test_csv.c and
- * tests/fuzz/fuzz_csv.c compare the two on every input they make.
+ * that goes on to the next line, a line that is not UTF-8 -- returns 1
+ * before any field is handed on, and the row goes to libcsv, which
+ * reports what is wrong with it.  s[0..n) is the row without its line
+ * end, line[0..len) the line as read (the bytes to check as UTF-8).
+ * An unquoted field is read in one pass (special_at), which also tells
+ * whether it needs JSON escapes and whether the line holds a byte above
+ * 0x7F: only then is the line checked as UTF-8.
+ * tests/unit/test_csv.c and tests/fuzz/fuzz_csv.c compare this path
+ * with libcsv on every input they make.
  */
 static int
-fast_row(struct dq_csv *c, const char *s, size_t n)
+fast_row(struct dq_csv *c, const char *s, size_t n, const char *line,
+	 size_t len)
 {
-	const char d = c->delim[0];
+	const unsigned char d = (unsigned char)c->delim[0];
 	const char *p = s, *e = s + n;
-	size_t nf = 0;
+	size_t j0 = c->cur.json.len;
+	int high = 0;
 
-	dq_buf_reset(&c->fdec);
+	/* Room for the usual row: every key, the fields and their quotes. */
+	if (c->cur.json.cap - j0 <= c->keys_len + c->ncols + n + 2)
+		dq_buf_grow(&c->cur.json, c->keys_len + c->ncols + n + 2);
 	for (;;) {
-		if (nf == c->fcap) {
-			c->fcap = c->fcap ? 2 * c->fcap : 64;
-			c->foff = dq_xrealloc(c->foff, c->fcap * sizeof(size_t));
-			c->flen = dq_xrealloc(c->flen, c->fcap * sizeof(size_t));
-			c->fdec_of = dq_xrealloc(c->fdec_of, c->fcap);
-		}
 		if (p < e && *p == '"') {
 			const char *q = p + 1, *x;
-			c->foff[nf] = c->fdec.len;
-			c->fdec_of[nf] = 1;
+
+			dq_buf_reset(&c->fdec);
 			for (;;) {
 				x = memchr(q, '"', (size_t)(e - q));
 				if (!x)
-					return 1; /* it closes on a later line */
+					goto slow; /* it closes on a later line */
 				dq_buf_add(&c->fdec, q, (size_t)(x - q));
 				if (x + 1 < e && x[1] == '"') {
 					dq_buf_addch(&c->fdec, '"');
@@ -686,30 +827,43 @@ fast_row(struct dq_csv *c, const char *s, size_t n)
 				}
 				break;
 			}
-			c->flen[nf] = c->fdec.len - c->foff[nf];
 			p = x + 1;
-			if (p < e && *p != d)
-				return 1; /* text after the closing quote */
+			if (p < e && (unsigned char)*p != d)
+				goto slow; /* text after the closing quote */
+			high = 1; /* not looked at byte by byte */
+			take_field(c, c->fdec.buf, c->fdec.len, -1);
 		} else {
-			const char *x = memchr(p, d, (size_t)(e - p));
-			const char *end = x ? x : e;
-			if (memchr(p, '"', (size_t)(end - p)))
-				return 1; /* a quote inside an unquoted field */
-			c->foff[nf] = (size_t)(p - s);
-			c->flen[nf] = (size_t)(end - p);
-			c->fdec_of[nf] = 0;
-			p = end;
+			int esc = 0;
+			const char *x = p + special_at(p, (size_t)(e - p), d);
+
+			while (x < e && (unsigned char)*x != d) {
+				if (*x == '"')
+					goto slow; /* a quote in an unquoted field */
+				if ((unsigned char)*x > 0x7F)
+					high = 1;
+				else
+					esc = 1;
+				x++;
+				x += special_at(x, (size_t)(e - x), d);
+			}
+			take_field(c, p, (size_t)(x - p), esc);
+			p = x;
 		}
-		nf++;
 		if (p == e)
 			break;
 		p++; /* the delimiter; an empty field may follow it */
 	}
-	for (size_t i = 0; i < nf; i++)
-		on_field((void *)((c->fdec_of[i] ? c->fdec.buf : s) + c->foff[i]),
-			 c->flen[i], c);
+	if (high && line && !dq_utf8_valid(line, len))
+		goto slow;
 	end_row(c, 0);
 	return 0;
+slow:
+	/* Nothing of the row stays: libcsv reads it again. */
+	c->cur.json.len = j0;
+	c->cur.json.buf[j0] = '\0';
+	dq_buf_reset(&c->cur.mem);
+	c->nfields = 0;
+	return 1;
 }
 
 static int
@@ -738,8 +892,6 @@ feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
 		latin1_to_utf8(&c->conv, s, n);
 		src = c->conv.buf;
 		len = c->conv.len;
-	} else if (!dq_utf8_valid(s, n)) {
-		c->bad |= BAD_UTF8;
 	}
 	if (c->delim_len > 1) {
 		int clash = 0;
@@ -757,13 +909,18 @@ feed_line(struct dq_csv *c, const char *s, size_t n, long lineno)
 		if (!inq)
 			body = len - 2;
 	}
-	/* A row that needs no quote handling skips libcsv (fast_row). */
-	if (!inq && c->delim_len == 1 && !c->reference) {
+	/* A row that needs no quote handling skips libcsv (fast_row); only
+	 * a row's first line can be one (fast_row writes as it reads). */
+	if (!inq && c->nlines == 1 && c->fixed && c->delim_len == 1 &&
+	    !c->reference) {
 		size_t e = body < len ? body
 			   : len && src[len - 1] == '\n' ? len - 1 : SIZE_MAX;
-		if (e != SIZE_MAX && !fast_row(c, src, e))
+		if (e != SIZE_MAX &&
+		    !fast_row(c, src, e, c->latin1 ? NULL : s, n))
 			return c->fatal ? -1 : 0;
 	}
+	if (!c->latin1 && !dq_utf8_valid(s, n))
+		c->bad |= BAD_UTF8;
 	/*
 	 * libcsv's own test for a line end (CR or LF) is inline, ours is a
 	 * call per byte: use ours only where a CR could be taken for one.
@@ -817,7 +974,9 @@ dq_csv_new(const struct dq_csv_opts *o)
 	c->no_header = o->no_header;
 	c->reference = o->reference;
 	dq_buf_init(&c->cur.json, 0);
+	dq_buf_init(&c->cur.mem, 0);
 	dq_buf_init(&c->cur.raw, 0);
+	c->dq_col = -1;
 	dq_buf_init(&c->cur.reason, 0);
 	dq_buf_init(&c->conv, 0);
 	dq_buf_init(&c->rew, 0);
@@ -847,20 +1006,21 @@ dq_csv_free(struct dq_csv *c)
 	free(c->key_len);
 	for (i = 0; i < c->qcap; i++) {
 		dq_buf_release(&c->q[i].json);
+		dq_buf_release(&c->q[i].mem);
 		dq_buf_release(&c->q[i].raw);
 		dq_buf_release(&c->q[i].reason);
 	}
 	free(c->q);
 	dq_buf_release(&c->cur.json);
+	dq_buf_release(&c->cur.mem);
 	dq_buf_release(&c->cur.raw);
 	dq_buf_release(&c->cur.reason);
 	dq_buf_release(&c->conv);
 	dq_buf_release(&c->rew);
 	dq_buf_release(&c->err);
 	dq_buf_release(&c->fdec);
-	free(c->foff);
-	free(c->flen);
-	free(c->fdec_of);
+	free(c->outm);
+	free(c->key_esc);
 	free(c->delim);
 	free(c);
 }
@@ -875,6 +1035,7 @@ recycle(struct dq_csv *c)
 		return;
 	for (i = 0; i < c->qn; i++) {
 		trim_buf(&c->q[i].json);
+		trim_buf(&c->q[i].mem);
 		trim_buf(&c->q[i].raw);
 	}
 	c->qhead = c->qn = 0;
@@ -924,14 +1085,35 @@ dq_csv_next(struct dq_csv *c, struct dq_csv_row *row)
 	if (c->qhead == c->qn)
 		return 0;
 	r = &c->q[c->qhead++];
+	row->m = NULL;
+	row->nm = 0;
 	if (r->reason.len) {
 		row->json = NULL;
 		row->json_len = 0;
 		row->reason = r->reason.buf;
 	} else {
+		const struct mspan *sp = (const struct mspan *)r->mem.buf;
+		size_t nm = r->mem.len / sizeof(*sp);
+
 		row->json = r->json.buf;
 		row->json_len = r->json.len;
 		row->reason = NULL;
+		if (nm > c->outm_cap) {
+			c->outm_cap = nm;
+			c->outm = dq_xrealloc(c->outm, nm * sizeof(*c->outm));
+		}
+		for (size_t i = 0; i < nm; i++) {
+			c->outm[i].key = r->json.buf + sp[i].key;
+			c->outm[i].keylen = sp[i].keylen;
+			c->outm[i].val = r->json.buf + sp[i].val;
+			c->outm[i].vallen = sp[i].vallen;
+			c->outm[i].type = DQ_JSON_STRING;
+			c->outm[i].flags = sp[i].flags;
+		}
+		/* A column "_dq" makes dq_json_scan reject the record (the
+		 * name is dq's metadata): no members, so that it is scanned. */
+		row->m = c->dq_col < 0 && nm ? c->outm : NULL;
+		row->nm = row->m ? nm : 0;
 	}
 	row->raw = r->raw.buf;
 	row->raw_len = r->raw.len;

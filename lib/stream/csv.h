@@ -68,6 +68,7 @@
 #include <stdint.h>
 
 #include "base/util.h"
+#include "stream/json.h"
 
 struct dq_csv_opts {
 	/*
@@ -153,6 +154,14 @@ struct dq_csv_row {
 	 * "malformed quoting", "incomplete delimiter: expected \", \"".
 	 */
 	const char *reason;
+	/*
+	 * A good row's members, found while its JSON was written: what
+	 * dq_json_scan(json) would find, for dq_record_adopt.  NULL and 0
+	 * for a rejected row, and in a file with a column named "_dq" (its
+	 * rows are scanned, and rejected there: the name is dq's).
+	 */
+	const struct dq_member *m;
+	size_t nm;
 };
 
 /*

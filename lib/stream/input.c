@@ -878,6 +878,8 @@ csv_pop(struct dq_input *in, struct dq_item *it)
 	it->offset = UINT64_MAX;
 	it->reason = row.reason;
 	it->csv = 1;
+	it->m = row.m;
+	it->nm = row.nm;
 	return 1;
 }
 

@@ -55,6 +55,10 @@ struct dq_item {
 	 * (one line, as NDJSON's), and srcline, srccol where it starts. */
 	int doc;
 	long srcline, srccol;
+	/* From CSV: the record's members, already found (see struct
+	 * dq_csv_row), for dq_record_adopt; m is NULL otherwise. */
+	const struct dq_member *m;
+	size_t nm;
 };
 
 struct dq_input {

@@ -686,6 +686,26 @@ dq_record_release(struct dq_record *r)
 	r->dq = -1;
 }
 
+void
+dq_record_adopt(struct dq_record *r, const char *text, size_t n,
+		const struct dq_member *m, size_t nm)
+{
+	r->text = text;
+	r->len = n;
+	r->modified = 0;
+	r->compact = 1;
+	r->dq = -1;
+	if (r->arena.head)
+		dq_arena_reset(&r->arena);
+	if (nm > r->cap) {
+		r->cap = nm < 32 ? 32 : nm;
+		r->m = dq_xrealloc(r->m, r->cap * sizeof(*r->m));
+	}
+	if (nm)
+		memcpy(r->m, m, nm * sizeof(*m));
+	r->n = nm;
+}
+
 static void
 scan_begin(struct scan *s, struct dq_record *r, const char *p, size_t n)
 {

@@ -102,6 +102,18 @@ int dq_json_scan(struct dq_record *r, const char *s, size_t n,
 		 struct dq_json_error *err);
 
 /*
+ * Make r the record of text[0..n), a compact JSON object whose top-level
+ * members the caller has already found (m[0..nm), pointing into text, as
+ * dq_json_scan would set them: flags DQ_M_KEY_ESC and DQ_M_VAL_ESC only,
+ * keys distinct, none of them "_dq").  The same
+ * record as dq_json_scan(r, text, n) gives, without reading the text
+ * again: stream/csv hands out its rows so (tests/unit/test_csv.c compares
+ * the two on every row).
+ */
+void dq_record_adopt(struct dq_record *r, const char *text, size_t n,
+		     const struct dq_member *m, size_t nm);
+
+/*
  * Validate one JSON value of any type (the whole of s, white space around
  * it allowed).  Returns its type, or -1 with *err filled.
  */

@@ -9,7 +9,8 @@
  * The file is parsed twice, with the fast path for quote-free rows and
  * with libcsv for every row (dq_csv_opts.reference): the rows, their
  * raw bytes, lines, numbers and reasons, and the final error must be the
- * same.  And when dq_csv_cuts cuts the file into byte ranges (as
+ * same, and the members the reader hands out with each row must be the
+ * scanner's.  And when dq_csv_cuts cuts the file into byte ranges (as
  * dq-profile's processes read it), the ranges, each read after the header
  * row, must give the whole file's rows (raw bytes, lines, reasons).
  */
@@ -29,6 +30,22 @@ static struct dq_record rec;
 
 static int with_rowno = 1;
 
+/* The members the reader found while writing the row's JSON must be
+ * those the scanner finds in it (rec), exactly. */
+static void
+same_members(const struct dq_csv_row *row)
+{
+	if (!row->m || row->nm != rec.n || rec.dq != -1)
+		abort();
+	for (size_t i = 0; i < rec.n; i++) {
+		const struct dq_member *a = &rec.m[i], *b = &row->m[i];
+		if (a->key != b->key || a->keylen != b->keylen ||
+		    a->val != b->val || a->vallen != b->vallen ||
+		    a->type != b->type || a->flags != b->flags)
+			abort();
+	}
+}
+
 static void
 drain(struct dq_csv *c, struct dq_buf *log)
 {
@@ -43,11 +60,14 @@ drain(struct dq_csv *c, struct dq_buf *log)
 		} else {
 			/* (A column named "_dq" is the one the scanner refuses:
 			 * dq's metadata; the record is then rejected whole.) */
-			if (!row.json ||
-			    (dq_json_scan(&rec, row.json, row.json_len,
-					  &err) != 0 &&
-			     !strstr(err.reason, "\"_dq\"")))
+			if (!row.json)
 				abort();
+			if (dq_json_scan(&rec, row.json, row.json_len, &err)) {
+				if (!strstr(err.reason, "\"_dq\"") || row.m)
+					abort();
+			} else {
+				same_members(&row);
+			}
 			dq_buf_addch(log, 'J');
 			dq_buf_add(log, row.json, row.json_len);
 		}

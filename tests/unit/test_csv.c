@@ -37,6 +37,35 @@ struct result {
 	char *col[MAX_ROWS];
 };
 
+/* Good rows, and those whose members (row.m) differ from what
+ * dq_json_scan finds in their JSON: every row of every test is checked. */
+static long rows_checked, members_differ;
+
+static int
+same_members(const struct dq_csv_row *row)
+{
+	static struct dq_record rec;
+	static int init;
+	struct dq_json_error err;
+
+	if (!init) {
+		dq_record_init(&rec);
+		init = 1;
+	}
+	if (dq_json_scan(&rec, row->json, row->json_len, &err))
+		return !row->m && !row->nm; /* a "_dq" column: scanned */
+	if (!row->m || rec.n != row->nm || rec.dq != -1)
+		return 0;
+	for (size_t i = 0; i < rec.n; i++) {
+		const struct dq_member *a = &rec.m[i], *b = &row->m[i];
+		if (a->key != b->key || a->keylen != b->keylen ||
+		    a->val != b->val || a->vallen != b->vallen ||
+		    a->type != b->type || a->flags != b->flags)
+			return 0;
+	}
+	return 1;
+}
+
 static void
 drain(struct dq_csv *c, struct result *r)
 {
@@ -44,6 +73,12 @@ drain(struct dq_csv *c, struct result *r)
 
 	while (dq_csv_next(c, &row)) {
 		int i = r->n++;
+		if (row.json) {
+			rows_checked++;
+			members_differ += !same_members(&row);
+		} else if (row.m || row.nm) {
+			members_differ++;
+		}
 		if (i >= MAX_ROWS) {
 			r->n = MAX_ROWS;
 			continue;
@@ -822,6 +857,7 @@ test_fast_path_matches_libcsv(void)
 	static const char *const alpha[] = {
 		"a", "b", "xyz", ",", ",", ";", "\t", " ", "\"", "\"\"",
 		"\n", "\n", "\r\n", "\r", "\xc3\xa9", "\xff", "1", ", ",
+		"\\", "\x01", "_dq",
 	};
 	static const char *const delims[] = { ",", "\t", ";", ", " };
 	const int trials = 20000;
@@ -1009,5 +1045,10 @@ main(void)
 	test_huge();
 	test_fast_path_matches_libcsv();
 	test_cuts_match_reader();
+	char what[120];
+	snprintf(what, sizeof(what), "members found while writing equal "
+		 "dq_json_scan's on all %ld good rows", rows_checked);
+	UNIT_INT(members_differ, 0, what);
+	UNIT_OK(rows_checked > 10000, "good rows were checked");
 	return unit_done();
 }
