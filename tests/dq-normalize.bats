@@ -394,6 +394,39 @@ J
 	assert_output '[997,1996,2994,3993,4992,5990,997,1996,2994,3993,4992,5990]'
 }
 
+# CSV rows are read on the workers (lib/cli/par.c, dq_input_csv_rows):
+# runs of whole rows cut by the reader's quoting rules, each read by a
+# fork of the reader.  Rows, lines, rejects, blank-line counts and
+# sequence numbers (the summary's samples) must be one thread's.
+@test "--jobs: CSV read on the workers gives one thread's rows, rejects and counts (issue 23)" {
+	csv_hard "$T/h.csv"
+	# A second file with other columns, ending inside a quoted field.
+	{ printf 'x;y\n'; for i in $(seq 1 3000); do printf '%d;"v\n%d"\n' "$i" "$i"; done
+	  printf '9;"never closed\n'; } | tr ';' , >"$T/k.csv"
+	for j in 1 2 3 5; do
+		run -1 --separate-stderr dq normalize -j "$j" --rejects "$T/rej$j" \
+			--summary "$T/s$j.json" "$T/h.csv" "$T/k.csv"
+		printf '%s\n' "$output" >"$T/out$j"
+		jq -S 'del(.started, .ended, .duration_ms, .run_id)' "$T/s$j.json" >"$T/sum$j"
+		run -1 --separate-stderr dq normalize -j "$j" --csv <"$T/h.csv"
+		printf '%s\n' "$output" >"$T/pipe$j"
+	done
+	run -0 jq -c '.counts | [.in, .out, .rejected, .blank]' "$T/s1.json"
+	assert_output '[9001,8076,925,461]'
+	run -0 jq -s -c '[.[] | .line] | .[0:3], .[-2:]' "$T/rej1"
+	assert_output $'[7,10,26]\n[8769,6002]'
+	for j in 2 3 5; do
+		cmp "$T/out1" "$T/out$j"
+		cmp "$T/rej1" "$T/rej$j"
+		cmp "$T/sum1" "$T/sum$j"
+		cmp "$T/pipe1" "$T/pipe$j"
+	done
+	# The quoted line ends came through as data, and line numbers are
+	# the file's: row 3000 of k.csv starts on line 6000.
+	run -0 jq -c 'select(.x == "3000") | [.y, ._dq.row]' "$T/out5"
+	assert_output '["v\n3000",6000]'
+}
+
 # A line of 1 MiB or more skips the batches (the main thread takes it in
 # place, lib/cli/par.c): the bytes, the order and the rejects stay a
 # single thread's.

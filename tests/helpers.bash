@@ -50,3 +50,30 @@ duckdb_ready() {
 		>/dev/null 2>&1
 	[ -f "$lib" ]
 }
+
+# csv_hard FILE: a CSV file that is hard to cut: a byte order mark,
+# CRLF line ends, quoted fields holding line ends, doubled quotes and
+# commas, blank lines, and rows with malformed quoting (a quote inside an
+# unquoted field; text after a closing quote), whose rejection ends the
+# row at the end of its line.
+csv_hard() {
+	awk 'BEGIN {
+		printf "\357\273\277id,name,note,amount\r\n"
+		for (i = 1; i <= 6000; i++) {
+			k = i % 13
+			if (k == 1)
+				note = "\"line one\r\nline \"\"two\"\"\n3, with comma\""
+			else if (k == 4)
+				note = "bad\"quote"
+			else if (k == 7)
+				note = "\"closed\"junk"
+			else if (k == 9)
+				note = "\"\n\n1,\"\"2\"\",3\n\""
+			else
+				note = "plain " i
+			if (k == 11)
+				printf "\r\n"
+			printf "%d,\"N%d\",%s,%d.%02d\r\n", i, i % 97, note, i % 500, i % 100
+		}
+	}' >"$1"
+}

@@ -20,6 +20,7 @@
  */
 #include "cli/par.h"
 
+#include <inttypes.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
@@ -56,6 +57,17 @@ struct brej {
 struct batch {
 	struct dq_buf data;
 	struct dq_buf mem; /* struct moff */
+	/* A batch of nin CSV rows as bytes (data), read and handled by the
+	 * worker that takes it with its own reader (csv, a fork of the
+	 * input's reader number gen), lines numbered from line0; items
+	 * then holds only the rows rejected. */
+	int rows;
+	struct dq_csv *csv;
+	unsigned gen;
+	long line0, line_offset;
+	const char *file;
+	uint64_t nin;
+	uint64_t blank; /* blank lines its reader skipped */
 	struct bitem *items;
 	size_t n, cap;
 	struct brej *rej;
@@ -83,6 +95,7 @@ struct worker {
 	struct dq_record rec;
 	struct dq_member *m; /* an item's members, as pointers again */
 	size_t mcap;
+	struct dq_buf spare; /* a batch's CSV bytes while they are read */
 	pthread_t tid;
 };
 
@@ -135,6 +148,139 @@ adopt(struct worker *k, const struct batch *b, const struct bitem *bi,
 	dq_record_adopt(&k->rec, text, bi->len, k->m, bi->nm);
 }
 
+static struct bitem *
+new_item(struct batch *b)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 1024;
+		b->items = dq_xrealloc(b->items, b->cap * sizeof(*b->items));
+	}
+	return &b->items[b->n++];
+}
+
+/* Note an item's members (found by the CSV reader) in b->mem. */
+static void
+keep_members(struct batch *b, struct bitem *bi, const char *text,
+	     const struct dq_member *m, size_t nm)
+{
+	bi->m0 = b->mem.len / sizeof(struct moff);
+	bi->nm = nm;
+	for (size_t j = 0; j < nm; j++) {
+		struct moff o = { (size_t)(m[j].key - text), m[j].keylen,
+				  (size_t)(m[j].val - text), m[j].vallen,
+				  m[j].type, m[j].flags };
+		dq_buf_add(&b->mem, (const char *)&o, sizeof(o));
+	}
+}
+
+/* Copy the item it into b: its bytes (its text too when text is set),
+ * where it came from, its members. */
+static void
+keep_item(struct batch *b, const struct dq_item *it, int text)
+{
+	struct bitem *bi = new_item(b);
+
+	bi->text = b->data.len;
+	bi->len = text ? it->len : 0;
+	if (text)
+		dq_buf_add(&b->data, it->text, it->len);
+	if (text && it->raw == it->text && it->rawlen == it->len) {
+		bi->raw = bi->text;
+	} else {
+		bi->raw = b->data.len;
+		dq_buf_add(&b->data, it->raw, it->rawlen);
+	}
+	bi->rawlen = it->rawlen;
+	bi->reason = 0;
+	if (it->reason) {
+		bi->reason = b->data.len + 1;
+		dq_buf_add(&b->data, it->reason, strlen(it->reason) + 1);
+	}
+	bi->file = it->file;
+	bi->line = it->line;
+	bi->offset = it->offset;
+	bi->csv = it->csv;
+	bi->doc = it->doc;
+	bi->srcline = it->srcline;
+	bi->srccol = it->srccol;
+	keep_members(b, bi, it->text, text ? it->m : NULL, text ? it->nm : 0);
+}
+
+/* Keep a rejected row of a batch of rows, for the writer (why NULL:
+ * the reader's reason, kept with the item). */
+static void
+keep_reject(struct batch *b, const struct dq_item *it, const char *why,
+	    size_t col)
+{
+	keep_item(b, it, 0);
+	add_rej(b, b->n - 1, why, col);
+}
+
+/*
+ * Read and handle a batch of CSV rows (bytes) with the batch's reader:
+ * the rows, lines and reasons the input's reader would have given, since
+ * the bytes end where a row ends (dq_input_csv_rows), and as many as the
+ * main thread counted, numbered from b->seq0.  Only the rejected rows
+ * are kept.
+ */
+static void
+work_rows(struct worker *k, struct batch *b)
+{
+	const struct dq_par_work *w = k->p->w;
+	struct dq_buf bytes = b->data;
+	struct dq_csv_row row;
+	uint64_t blank0 = dq_csv_blank_lines(b->csv), seq = b->seq0;
+
+	b->data = k->spare;
+	dq_buf_reset(&b->data);
+	if (dq_csv_feed(b->csv, bytes.buf, bytes.len, b->line0) < 0)
+		dq_die("%s:%ld: %s", b->file, b->line0 + b->line_offset,
+		       dq_csv_error(b->csv));
+	while (dq_csv_next(b->csv, &row)) {
+		struct dq_item it = { .text = row.json, .len = row.json_len,
+				      .raw = row.raw, .rawlen = row.raw_len,
+				      .file = b->file,
+				      .line = row.line + b->line_offset,
+				      .offset = UINT64_MAX,
+				      .reason = row.reason, .csv = 1,
+				      .m = row.m, .nm = row.nm };
+		struct dq_json_error err;
+		const char *why = NULL;
+		size_t col = 0;
+
+		if (row.reason) {
+			keep_reject(b, &it, NULL, 0);
+			seq++;
+			continue;
+		}
+		if (row.m) {
+			dq_record_adopt(&k->rec, row.json, row.json_len, row.m,
+					row.nm);
+		} else if (dq_json_scan(&k->rec, row.json, row.json_len,
+					&err)) {
+			why = err.reason;
+			col = err.offset;
+		}
+		if (!why) {
+			int rc = w->record(k->state, &k->rec, &it, seq,
+					   &b->out, &why);
+			if (rc < 0 && !why)
+				why = "rejected";
+			else if (rc >= 0)
+				b->nout += (uint64_t)rc;
+		}
+		if (why)
+			keep_reject(b, &it, why, col);
+		seq++;
+	}
+	if (!dq_csv_idle(b->csv) || seq - b->seq0 != b->nin)
+		dq_die("%s:%ld: internal error: a run of CSV rows read as %"
+		       PRIu64 " rows, counted as %" PRIu64, b->file,
+		       b->line0 + b->line_offset, seq - b->seq0, b->nin);
+	b->blank = dq_csv_blank_lines(b->csv) - blank0;
+	k->spare = bytes;
+}
+
 static void
 work_batch(struct worker *k, struct batch *b)
 {
@@ -182,7 +328,10 @@ worker_main(void *arg)
 		p->taken++;
 		pthread_mutex_unlock(&p->mu);
 
-		work_batch(k, b);
+		if (b->rows)
+			work_rows(k, b);
+		else
+			work_batch(k, b);
 
 		pthread_mutex_lock(&p->mu);
 		b->done = 1;
@@ -198,14 +347,34 @@ fill(struct par *p, struct batch *b, uint64_t seq0)
 {
 	struct dq_run *run = p->run;
 	struct dq_item *it = &run->item;
+	long line, lines;
 
 	dq_buf_reset(&b->data);
 	dq_buf_reset(&b->mem);
 	dq_buf_reset(&b->out);
 	b->n = b->nrej = 0;
 	b->nout = 0;
-	b->seq0 = seq0;
 	b->done = 0;
+	b->seq0 = seq0;
+	b->rows = 0;
+	b->blank = 0;
+	/* CSV rows go to the workers as bytes, read there. */
+	lines = dq_input_csv_rows(&run->in, &b->data, DQ_PAR_BATCH, &line,
+				  &b->nin);
+	if (lines < 0)
+		exit(2);
+	if (lines > 0) {
+		if (!b->csv || b->gen != run->in.csv_gen) {
+			dq_csv_free(b->csv);
+			b->csv = dq_csv_fork(run->in.csvp);
+			b->gen = run->in.csv_gen;
+		}
+		b->rows = 1;
+		b->line0 = line;
+		b->line_offset = run->in.line_offset;
+		b->file = run->in.name;
+		return 1;
+	}
 	while (b->data.len < DQ_PAR_BATCH && b->n < 8192) {
 		int rc = dq_input_next(&run->in, it);
 		if (rc < 0)
@@ -215,43 +384,7 @@ fill(struct par *p, struct batch *b, uint64_t seq0)
 		dq_run_count_in(run);
 		if (it->len >= DQ_PAR_BIG || it->rawlen >= DQ_PAR_BIG)
 			return 2;
-		if (b->n == b->cap) {
-			b->cap = b->cap ? 2 * b->cap : 1024;
-			b->items = dq_xrealloc(b->items,
-					       b->cap * sizeof(*b->items));
-		}
-		struct bitem *bi = &b->items[b->n++];
-		bi->text = b->data.len;
-		bi->len = it->len;
-		dq_buf_add(&b->data, it->text, it->len);
-		if (it->raw == it->text && it->rawlen == it->len) {
-			bi->raw = bi->text;
-		} else {
-			bi->raw = b->data.len;
-			dq_buf_add(&b->data, it->raw, it->rawlen);
-		}
-		bi->rawlen = it->rawlen;
-		bi->reason = 0;
-		if (it->reason) {
-			bi->reason = b->data.len + 1;
-			dq_buf_add(&b->data, it->reason, strlen(it->reason) + 1);
-		}
-		bi->file = it->file;
-		bi->line = it->line;
-		bi->offset = it->offset;
-		bi->csv = it->csv;
-		bi->doc = it->doc;
-		bi->srcline = it->srcline;
-		bi->srccol = it->srccol;
-		bi->m0 = b->mem.len / sizeof(struct moff);
-		bi->nm = it->nm;
-		for (size_t j = 0; j < it->nm; j++) {
-			const struct dq_member *m = &it->m[j];
-			struct moff o = { (size_t)(m->key - it->text), m->keylen,
-					  (size_t)(m->val - it->text), m->vallen,
-					  m->type, m->flags };
-			dq_buf_add(&b->mem, (const char *)&o, sizeof(o));
-		}
+		keep_item(b, it, 1);
 	}
 	return 1;
 }
@@ -262,9 +395,18 @@ drain(struct par *p, struct batch *b)
 {
 	struct dq_run *run = p->run;
 
+	if (b->rows) {
+		/* Counted here, in order, as fill counts the others. */
+		for (uint64_t i = 0; i < b->nin; i++)
+			dq_run_count_in(run);
+		run->in.blank += b->blank;
+	}
+
 	for (size_t i = 0; i < b->nrej; i++) {
 		item_of(b, b->rej[i].item, &run->item);
-		dq_run_reject(run, b->rej[i].reason, b->rej[i].col);
+		dq_run_reject(run, b->rej[i].reason ? b->rej[i].reason
+						    : run->item.reason,
+			      b->rej[i].col);
 	}
 	if (p->w->consume) {
 		p->w->consume(p->w->ctx, b->out.buf, b->out.len);
@@ -404,8 +546,8 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 			drain_oldest(&p, &written);
 		struct batch *b = &p.ring[p.filled % p.nring];
 		more = fill(&p, b, seq);
-		seq += b->n;
-		if (b->n) {
+		seq += b->rows ? b->nin : b->n;
+		if (b->n || b->rows) {
 			pthread_mutex_lock(&p.mu);
 			p.filled++;
 			pthread_cond_signal(&p.work);
@@ -443,11 +585,13 @@ dq_par_run(struct dq_run *run, int jobs, const struct dq_par_work *w)
 		pthread_join(ks[i].tid, NULL);
 		dq_record_release(&ks[i].rec);
 		free(ks[i].m);
+		dq_buf_release(&ks[i].spare);
 		w->finish(w->ctx, ks[i].state, i);
 	}
 	for (size_t i = 0; i < p.nring; i++) {
 		dq_buf_release(&p.ring[i].data);
 		dq_buf_release(&p.ring[i].mem);
+		dq_csv_free(p.ring[i].csv);
 		dq_buf_release(&p.ring[i].out);
 		free(p.ring[i].items);
 		free(p.ring[i].rej);

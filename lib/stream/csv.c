@@ -1215,6 +1215,97 @@ enum cut_state {
 	CUT_BAD     /* malformed quoting: the row ends with the line */
 };
 
+/* The state after byte c (not LF) in state st; dq_csv_cuts and
+ * dq_csv_rowscan_line share it. */
+static enum cut_state
+cut_next(enum cut_state st, unsigned char c, unsigned char dc)
+{
+	switch (st) {
+	case CUT_FIELD:
+		return c == '"' ? CUT_QUOTED : c == dc ? CUT_FIELD : CUT_PLAIN;
+	case CUT_PLAIN:
+		return c == dc ? CUT_FIELD : c == '"' ? CUT_BAD : CUT_PLAIN;
+	case CUT_QUOTE:
+		return c == '"' ? CUT_QUOTED
+		       : c == dc ? CUT_FIELD
+		       : c == '\r' ? CUT_CR : CUT_BAD;
+	case CUT_CR:
+		return CUT_BAD; /* not LF: that is handled by the caller */
+	case CUT_QUOTED:
+		return c == '"' ? CUT_QUOTE : CUT_QUOTED;
+	default:
+		return st;
+	}
+}
+
+void
+dq_csv_rowscan_start(struct dq_csv_rowscan *rs, const struct dq_csv_opts *o)
+{
+	rs->st = CUT_FIELD;
+	rs->delim = (unsigned char)(o->delim ? o->delim[0] : ',');
+}
+
+int
+dq_csv_rowscan_line(struct dq_csv_rowscan *rs, const char *line, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	const unsigned char *e = p + (n && p[n - 1] == '\n' ? n - 1 : n);
+	enum cut_state st = (enum cut_state)rs->st;
+
+	/* The usual line: a whole row without a quote. */
+	if (st == CUT_FIELD && !memchr(p, '"', (size_t)(e - p)))
+		return e < p + n;
+	for (; p < e && st != CUT_BAD; p++) {
+		if (st == CUT_QUOTED || st == CUT_FIELD || st == CUT_PLAIN) {
+			/* Only a quote can change what matters here: jump to
+			 * it.  Outside quotes the byte before it says whether
+			 * it is at a field's start. */
+			const unsigned char *x = memchr(p, '"', (size_t)(e - p));
+			if (!x)
+				break;
+			if (st != CUT_QUOTED && x > p)
+				st = x[-1] == rs->delim ? CUT_FIELD : CUT_PLAIN;
+			p = x;
+		}
+		st = cut_next(st, *p, rs->delim);
+	}
+	if (e == (const unsigned char *)line + n || st == CUT_QUOTED) {
+		rs->st = st; /* no LF, or inside quotes: the row goes on */
+		return 0;
+	}
+	rs->st = CUT_FIELD;
+	return 1;
+}
+
+int
+dq_csv_idle(const struct dq_csv *c)
+{
+	return c->fixed && !c->no_header && !c->fatal && !c->nlines &&
+	       c->qhead == c->qn;
+}
+
+struct dq_csv *
+dq_csv_fork(const struct dq_csv *c)
+{
+	struct dq_csv_opts o;
+	struct dq_csv *f;
+
+	dq_csv_opts_init(&o);
+	o.delim = c->delim;
+	o.latin1 = c->latin1;
+	o.reference = c->reference;
+	f = dq_csv_new(&o);
+	for (size_t i = 0; i < c->nnames; i++) {
+		push_name(f, c->name[i], c->name_len[i]);
+		make_key(f, i);
+	}
+	f->ncols = c->ncols;
+	f->keys_len = c->keys_len;
+	f->dq_col = c->dq_col;
+	f->fixed = 1;
+	return f;
+}
+
 const char *
 dq_csv_cuts(const struct dq_csv_opts *o, int fd, uint64_t size,
 	    const uint64_t *want, size_t nwant, uint64_t *cut,
@@ -1314,28 +1405,8 @@ dq_csv_cuts(const struct dq_csv_opts *o, int fd, uint64_t size,
 				p++;
 				continue;
 			}
-			switch (st) {
-			case CUT_FIELD:
-				st = c == '"' ? CUT_QUOTED
-				     : c == dc ? CUT_FIELD : CUT_PLAIN;
-				break;
-			case CUT_PLAIN:
-				if (c == dc)
-					st = CUT_FIELD;
-				else if (c == '"')
-					st = CUT_BAD;
-				break;
-			case CUT_QUOTE:
-				st = c == '"' ? CUT_QUOTED
-				     : c == dc ? CUT_FIELD
-				     : c == '\r' ? CUT_CR : CUT_BAD;
-				break;
-			case CUT_CR:
-				st = CUT_BAD; /* not LF: that was handled above */
-				break;
-			default:
-				break;
-			}
+			if (st != CUT_QUOTED && st != CUT_BAD)
+				st = cut_next(st, c, dc);
 			if (st == CUT_BAD)
 				bad_row = 1;
 			prev = c;

@@ -190,6 +190,31 @@ const char *dq_csv_error(const struct dq_csv *c);
 uint64_t dq_csv_blank_lines(const struct dq_csv *c);
 
 /*
+ * Reading a file's rows on several threads (cli/par.c).  Once the header
+ * is read and the reader c is between rows (dq_csv_idle: a header row,
+ * not no_header, no row part-read or waiting), the lines that follow can
+ * be cut into runs of whole rows by dq_csv_rowscan (the rules of
+ * dq_csv_cuts, line by line), and each run read by a reader of its own
+ * made by dq_csv_fork(c): same options, same columns, at a row start.
+ * The rows of the runs are then the rows c would have read (the row
+ * numbers, rowno, count from 1 in each reader).
+ */
+int dq_csv_idle(const struct dq_csv *c);
+struct dq_csv *dq_csv_fork(const struct dq_csv *c);
+
+struct dq_csv_rowscan {
+	int st;
+	unsigned char delim;
+};
+/* At a row start, for a one-byte delimiter. */
+void dq_csv_rowscan_start(struct dq_csv_rowscan *rs,
+			  const struct dq_csv_opts *o);
+/* Take the next line (with its LF, when it has one): 1 when the row in
+ * progress ends with it, 0 when it goes on past it. */
+int dq_csv_rowscan_line(struct dq_csv_rowscan *rs, const char *line,
+			size_t n);
+
+/*
  * Row starts for reading a CSV file in byte ranges (cli/split.c): the
  * rows as this reader finds them, without parsing a field.  fd is the
  * regular file, size its length.  *header_end is set to the offset just

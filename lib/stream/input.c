@@ -138,6 +138,7 @@ csv_header(struct dq_input *in)
 	if (!rc) {
 		size_t bom = n >= 3 && !memcmp(h, "\xEF\xBB\xBF", 3) ? 3 : 0;
 		in->csvp = dq_csv_new(&in->csv);
+		in->csv_gen++;
 		if (dq_csv_feed(in->csvp, h + bom, n - bom, 1))
 			rc = dq_error("%s:1: %s", in->name,
 				      dq_csv_error(in->csvp));
@@ -903,6 +904,63 @@ read_parquet(struct dq_input *in, struct dq_item *it)
 	return 1;
 }
 
+long
+dq_input_csv_rows(struct dq_input *in, struct dq_buf *out, size_t want,
+		  long *line, uint64_t *rows)
+{
+	struct dq_csv_rowscan rs;
+	size_t start = out->len, row_end = out->len;
+	long lines = 0, whole = 0;
+	int row_start = 1;
+
+	*rows = 0;
+	if (in->cur != DQ_FMT_CSV || !in->csvp || in->csv_done || in->fd < 0 ||
+	    !dq_csv_idle(in->csvp) || (in->csv.delim && strlen(in->csv.delim) != 1))
+		return 0;
+	dq_csv_rowscan_start(&rs, &in->csv);
+	*line = in->lineno + 1;
+	while (row_end - start < want) {
+		const char *p;
+		size_t n, term;
+		int rc = read_line(in, &p, &n, &term);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		in->lineno++;
+		in->off += n + term;
+		dq_buf_add(out, p, n + term);
+		lines++;
+		/* The reader skips a blank line between rows (csv.c). */
+		int blank = row_start && term &&
+			    (n == 0 || (n == 1 && p[0] == '\r'));
+		if (dq_csv_rowscan_line(&rs, p, n + term)) {
+			row_end = out->len;
+			whole = lines;
+			*rows += !blank;
+			row_start = 1;
+		} else {
+			row_start = 0;
+		}
+		if (!term)
+			break;
+	}
+	if (row_end < out->len) {
+		/* A row the file ends inside: its reader has it. */
+		uint64_t b0 = dq_csv_blank_lines(in->csvp);
+		if (dq_csv_feed(in->csvp, out->buf + row_end, out->len - row_end,
+				*line + whole))
+			return dq_error("%s:%ld: %s", in->name,
+					*line + whole + in->line_offset,
+					dq_csv_error(in->csvp));
+		in->blank += dq_csv_blank_lines(in->csvp) - b0;
+		out->len = row_end;
+		out->buf[out->len] = '\0';
+	}
+	return whole;
+}
+
 int
 dq_input_next(struct dq_input *in, struct dq_item *it)
 {
@@ -1002,8 +1060,10 @@ dq_input_next(struct dq_input *in, struct dq_item *it)
 						in->lineno + in->line_offset);
 		}
 		if (in->cur == DQ_FMT_CSV) {
-			if (!in->csvp)
+			if (!in->csvp) {
 				in->csvp = dq_csv_new(&in->csv);
+				in->csv_gen++;
+			}
 			uint64_t b0 = dq_csv_blank_lines(in->csvp);
 			if (dq_csv_feed(in->csvp, p, n + term, in->lineno))
 				return dq_error("%s:%ld: %s", in->name,

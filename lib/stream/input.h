@@ -104,6 +104,7 @@ struct dq_input {
 	int eof, started;
 	enum dq_format cur;
 	struct dq_csv *csvp;
+	unsigned csv_gen;     /* counts the readers csvp has been */
 	int csv_done;
 	char eol;             /* the line end: '\n', or '\r' (lone CR) */
 	int eol_known;        /* eol decided for this file */
@@ -128,6 +129,23 @@ struct dq_input {
 
 void dq_input_init(struct dq_input *in);
 void dq_input_release(struct dq_input *in);
+
+/*
+ * Whole CSV rows as bytes, for readers on other threads (cli/par.c).
+ * When the file being read is CSV with a header row, and its reader is
+ * between rows (dq_csv_idle), append to out the lines that follow, as
+ * read (LF included), up to the end of the first row that brings them to
+ * want bytes or more, or of the last whole row before the end of the
+ * file; *line is set to the first one's number (line_offset not added),
+ * *rows to the number of rows in them (blank lines between rows are
+ * none, as for the reader).  Returns how many lines were appended: 0 when the file is not in that
+ * state (dq_input_next reads on: a header, a file's end, a last row
+ * without a line end, which are handed to the reader in->csvp), -1 on a
+ * read error.  Read the rows with dq_csv_fork(in->csvp), made while
+ * in->csv_gen is the same.
+ */
+long dq_input_csv_rows(struct dq_input *in, struct dq_buf *out, size_t want,
+		       long *line, uint64_t *rows);
 /* Check every named file can be opened for reading; -1 with a message. */
 int dq_input_check(struct dq_input *in);
 /*

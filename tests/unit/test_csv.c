@@ -892,13 +892,15 @@ test_fast_path_matches_libcsv(void)
 }
 
 /* Serialise the rows of parser c into out: per row its JSON or its
- * reason, its raw bytes and its line. */
-static void
+ * reason, its raw bytes and its line.  Returns how many. */
+static long
 dump_rows(struct dq_csv *c, struct dq_buf *out)
 {
 	struct dq_csv_row row;
+	long k = 0;
 
 	while (dq_csv_next(c, &row)) {
+		k++;
 		if (row.json)
 			dq_buf_add(out, row.json, row.json_len);
 		else
@@ -907,6 +909,7 @@ dump_rows(struct dq_csv *c, struct dq_buf *out)
 		dq_buf_add(out, row.raw, row.raw_len);
 		dq_buf_addf(out, "|%ld\n", row.line);
 	}
+	return k;
 }
 
 /* Parse b[from, to) line by line, lines numbered from line + 1, after
@@ -936,6 +939,32 @@ parse_range(const struct dq_csv_opts *o, const char *b, size_t from,
 	return rc;
 }
 
+/* A random file for the cutting tests: one of a few header rows, then
+ * up to 120 pieces of the hard alphabet, in in[0, *n); and its options
+ * (a one-byte delimiter, Latin-1 when latin1 is set). */
+static void
+hard_file(char *in, size_t cap, size_t *n, struct dq_csv_opts *o,
+	  int latin1)
+{
+	static const char *const alpha[] = {
+		"a", "b", "xyz", ",", ",", ";", " ", "\"", "\"\"", "\"x",
+		"\n", "\n", "\n", "\r\n", "\r", "\xc3\xa9", "1", "\t",
+		"\xff",
+	};
+	static const char *const delims[] = { ",", "\t", ";" };
+	static const char *const heads[] = { "h1,h2\n", "\n\"h,1\",h2\r\n",
+					     "h1;\"h\n2\"\n", "" };
+	const char *h = heads[unit_pick(4)];
+
+	memcpy(in, h, strlen(h));
+	*n = strlen(h);
+	random_text(in, cap, n, alpha, sizeof(alpha) / sizeof(*alpha),
+		    1 + unit_pick(120));
+	dq_csv_opts_init(o);
+	o->delim = delims[unit_pick(3)];
+	o->latin1 = latin1 && unit_pick(4) == 0;
+}
+
 /*
  * dq_csv_cuts against the reader: on random files (the alphabet of the
  * fast path test, quotes, line ends and junk after quotes frequent), the
@@ -945,11 +974,6 @@ parse_range(const struct dq_csv_opts *o, const char *b, size_t from,
 static void
 test_cuts_match_reader(void)
 {
-	static const char *const alpha[] = {
-		"a", "b", "xyz", ",", ",", ";", " ", "\"", "\"\"", "\"x",
-		"\n", "\n", "\n", "\r\n", "\r", "\xc3\xa9", "1", "\t",
-	};
-	static const char *const delims[] = { ",", "\t", ";" };
 	const int trials = 5000;
 	int differ = 0, first = -1, cut_some = 0;
 	char path[] = "/tmp/dq-test-cuts.XXXXXX";
@@ -961,18 +985,9 @@ test_cuts_match_reader(void)
 	unlink(path);
 	for (int t = 0; t < trials; t++) {
 		char in[512];
-		size_t n = 0, parts = 1 + unit_pick(120);
-		static const char *const heads[] = { "h1,h2\n", "\n\"h,1\",h2\r\n",
-						     "h1;\"h\n2\"\n", "" };
-		const char *h = heads[unit_pick(4)];
-		memcpy(in, h, strlen(h));
-		n = strlen(h);
-		random_text(in, sizeof(in), &n, alpha,
-			    sizeof(alpha) / sizeof(*alpha), parts);
+		size_t n;
 		struct dq_csv_opts o;
-		dq_csv_opts_init(&o);
-		o.delim = delims[unit_pick(3)];
-		o.no_header = 0;
+		hard_file(in, sizeof(in), &n, &o, 0);
 		uint64_t want[3], cut[3], header;
 		for (int k = 0; k < 3; k++)
 			want[k] = (uint64_t)n * (uint64_t)(k + 1) / 4;
@@ -1029,6 +1044,102 @@ test_cuts_match_reader(void)
 		 "no header row");
 }
 
+/*
+ * Runs of rows for other threads (cli/par.c's way, stream/input.c's
+ * dq_input_csv_rows): after the header, lines go through dq_csv_rowscan,
+ * runs of whole rows end at random row ends, each is read by a
+ * dq_csv_fork of the reader, and a last row the file ends inside goes to
+ * the reader itself.  On random files the rows (JSON, raw bytes,
+ * reasons, lines) must be the whole file's, each run's reader must end
+ * between rows, and the rows counted by the scan (blank lines not) must
+ * be those read.
+ */
+static void
+test_runs_match_reader(void)
+{
+	const int trials = 5000;
+	int differ = 0, first = -1, runs = 0;
+
+	for (int t = 0; t < trials; t++) {
+		char in[512];
+		size_t n;
+		struct dq_csv_opts o;
+		hard_file(in, sizeof(in), &n, &o, 1);
+		struct dq_buf whole = DQ_BUF_INIT, got = DQ_BUF_INIT;
+		if (parse_range(&o, in, 0, n, 0, 0, &whole) < 0) {
+			dq_buf_release(&whole);
+			continue; /* a bad header */
+		}
+		struct dq_csv *c = dq_csv_new(&o);
+		size_t at = 0;
+		long line = 0;
+		while (at < n && !dq_csv_idle(c)) {
+			const char *nl = memchr(in + at, '\n', n - at);
+			size_t len = nl ? (size_t)(nl - in - at) + 1 : n - at;
+			if (dq_csv_feed(c, in + at, len, ++line) < 0)
+				break;
+			at += len;
+		}
+		int bad = 0;
+		struct dq_csv_rowscan rs;
+		dq_csv_rowscan_start(&rs, &o);
+		size_t run = at, row_end = at;
+		long run_line = line + 1, rows = 0, row_start = 1;
+		while (at < n && dq_csv_idle(c) && !bad) {
+			const char *nl = memchr(in + at, '\n', n - at);
+			size_t len = nl ? (size_t)(nl - in - at) + 1 : n - at;
+			int blank = row_start && nl &&
+				    (len == 1 || (len == 2 && in[at] == '\r'));
+			line++;
+			at += len;
+			row_start = dq_csv_rowscan_line(&rs, in + at - len, len);
+			if (!row_start)
+				continue;
+			row_end = at;
+			rows += !blank;
+			if (unit_pick(3) && at < n)
+				continue;
+			/* A run ends: read it with a fork of the reader. */
+			struct dq_csv *f = dq_csv_fork(c);
+			if (dq_csv_feed(f, in + run, row_end - run, run_line) < 0)
+				bad = 1;
+			if (dump_rows(f, &got) != rows || !dq_csv_idle(f))
+				bad = 1;
+			dq_csv_free(f);
+			runs++;
+			run = row_end;
+			run_line = line + 1;
+			rows = 0;
+		}
+		/* What is left (a row the file ends inside, or everything
+		 * when the header never ended) goes to the reader itself. */
+		if (!bad && run < n) {
+			if (dq_csv_feed(c, in + run, n - run, run_line) < 0 ||
+			    dq_csv_finish(c) < 0)
+				bad = 1;
+		} else if (!bad && dq_csv_finish(c) < 0) {
+			bad = 1;
+		}
+		dump_rows(c, &got);
+		dq_csv_free(c);
+		if (bad || whole.len != got.len ||
+		    memcmp(whole.buf, got.buf, whole.len)) {
+			differ++;
+			if (first < 0)
+				first = t;
+		}
+		dq_buf_release(&whole);
+		dq_buf_release(&got);
+	}
+	char what[160];
+	snprintf(what, sizeof(what),
+		 "runs cut by dq_csv_rowscan, read by forks, give the whole "
+		 "file's rows on %d random files (first difference: trial %d)",
+		 trials, first);
+	UNIT_INT(differ, 0, what);
+	UNIT_OK(runs > trials, "files were cut into runs");
+}
+
 int
 main(void)
 {
@@ -1045,6 +1156,7 @@ main(void)
 	test_huge();
 	test_fast_path_matches_libcsv();
 	test_cuts_match_reader();
+	test_runs_match_reader();
 	char what[120];
 	snprintf(what, sizeof(what), "members found while writing equal "
 		 "dq_json_scan's on all %ld good rows", rows_checked);
