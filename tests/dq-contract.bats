@@ -364,7 +364,7 @@ false'
 	run -2 --separate-stderr dq contract export --to jsonschema --strict "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
 	assert_output ""
 	run -2 dq contract export "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
-	assert_line "dq-contract: export: --to is required (jsonschema, tableschema)"
+	assert_line "dq-contract: export: --to is required (jsonschema, tableschema, odcs)"
 }
 
 @test "import: a pattern that is not a regular expression is reported, and the contract still loads" {
@@ -569,7 +569,7 @@ dq-contract: try --help"
 		assert_output "$n"
 	done
 	run -2 dq contract export --to xsd "$C/export-ts.json"
-	assert_output "dq-contract: --to: 'xsd': expected jsonschema or tableschema
+	assert_output "dq-contract: --to: 'xsd': expected jsonschema, tableschema or odcs
 dq-contract: try --help"
 }
 

@@ -402,6 +402,23 @@ dq_import_in_list(const char *const *list, const char *s)
 	return 0;
 }
 
+void
+dq_export_rest(struct dq_import *im, const cJSON *contract, const char *said,
+	       const char *format)
+{
+	static const char *const keys[] = { "name", "description", "fields",
+		"rules", "version", "id", NULL };
+	const cJSON *it;
+	cJSON_ArrayForEach(it, contract)
+	if (!dq_import_in_list(keys, it->string) &&
+	    (!said || strcmp(it->string, said))) {
+		char *p = dq_import_pointer("", it->string);
+		dq_import_note(im, p, it->string, 0, "not a check %s can say",
+			       format);
+		free(p);
+	}
+}
+
 static void schema(struct js *j, const char *path, const cJSON *s,
 		   const char *ptr, int chain);
 

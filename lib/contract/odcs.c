@@ -139,30 +139,46 @@ threshold(struct odcs *t, const cJSON *q, const char *ptr,
 	return 0;
 }
 
-/* A rule, code ODCS-N (the object's N-th quality rule) or ODCS-P.N (the
- * P-th property's), both from 0 as in the report's pointers. */
+/* A rule for the quality rule q: its code q's id (v3.2) or name, the
+ * first that is under 64 bytes and no rule's code yet (so that a
+ * contract exported to ODCS keeps its codes); else ODCS-N (the object's
+ * N-th quality rule) or ODCS-P.N (the P-th property's), both from 0 as
+ * in the report's pointers. */
 static cJSON *
-rule(struct odcs *t, int prop, int n, const char *check, const char *sev)
+rule(struct odcs *t, const cJSON *q, int prop, int n, const char *check,
+     const char *sev)
 {
+	static const char *const keys[] = { "id", "name" };
+	for (int k = 0; k < 2; k++) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, keys[k]);
+		if (cJSON_IsString(id) && *id->valuestring &&
+		    strlen(id->valuestring) < 64 &&
+		    !cJSON_GetObjectItemCaseSensitive(t->rules,
+						      id->valuestring))
+			return dq_import_rule(t->rules, check, sev, "%s",
+					      id->valuestring);
+	}
 	if (prop >= 0)
 		return dq_import_rule(t->rules, check, sev, "ODCS-%d.%d", prop,
 				      n);
 	return dq_import_rule(t->rules, check, sev, "ODCS-%d", n);
 }
 
-/* The severity of the rule q: "error" or "warn". */
+/* The severity of the rule q: "error", "warn" or "info". */
 static const char *
 severity(struct odcs *t, const cJSON *q, const char *ptr)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, "severity");
 	if (!v || (cJSON_IsString(v) && !strcmp(v->valuestring, "error")))
 		return "error";
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "info"))
+		return "info";
 	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "warning") ||
 				  !strcmp(v->valuestring, "warn")))
 		return "warn";
 	char *p = dq_import_pointer(ptr, "severity");
-	note(t, p, "severity", 0, "not error or warning: the check is an "
-	     "error");
+	note(t, p, "severity", 0, "not error, warning or info: the check "
+	     "is an error");
 	free(p);
 	return "error";
 }
@@ -308,7 +324,7 @@ quality(struct odcs *t, const cJSON *q, const char *ptr, int n,
 				     : "a row count in percent");
 			return;
 		}
-		cJSON *r = rule(t, -1, n, "row_count", sev);
+		cJSON *r = rule(t, q, -1, n, "row_count", sev);
 		int rc = dq_import_bounds(r, &th, 1);
 		if (rc < 0) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(t->rules, r));
@@ -363,7 +379,7 @@ quality(struct odcs *t, const cJSON *q, const char *ptr, int n,
 			free(p);
 		}
 		if (lim > 0) {
-			cJSON *r = rule(t, prop, n, "null_rate", sev);
+			cJSON *r = rule(t, q, prop, n, "null_rate", sev);
 			cJSON_AddStringToObject(r, "field", col);
 			cJSON_AddNumberToObject(r, "max", lim);
 		} else if (put(t, f, "required", cJSON_CreateTrue(), ptr)) {
@@ -376,7 +392,7 @@ quality(struct odcs *t, const cJSON *q, const char *ptr, int n,
 	}
 	if (dup) {
 		if (lim > 0 || !col) {
-			cJSON *r = rule(t, prop, n, lim > 0 ? "duplicate_rate"
+			cJSON *r = rule(t, q, prop, n, lim > 0 ? "duplicate_rate"
 							    : "unique", sev);
 			cJSON *l = cJSON_AddArrayToObject(r, "fields");
 			const cJSON *x, *names = col ? NULL : props;
