@@ -468,14 +468,23 @@ options(struct odcs *t, cJSON *f, const cJSON *o, const char *type,
 		char *p = dq_import_pointer(ptr, k);
 		int lower = !strcmp(k, "minimum") ||
 			    !strcmp(k, "exclusiveMinimum");
-		if (!strcmp(k, "minLength") || !strcmp(k, "maxLength")) {
+		int items = !strcmp(k, "minItems") || !strcmp(k, "maxItems");
+		if (items || !strcmp(k, "minLength") ||
+		    !strcmp(k, "maxLength")) {
 			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
 			    v->valuedouble != floor(v->valuedouble))
 				note(t, p, k, 0, "not a whole number");
 			else
-				put(t, f, k[1] == 'i' ? "min_length"
+				put(t, f, k[1] == 'i' ? items ? "min_items"
+							      : "min_length"
+				    : items	      ? "max_items"
 						      : "max_length",
 				    cJSON_Duplicate(v, 1), p);
+		} else if (!strcmp(k, "uniqueItems")) {
+			if (!cJSON_IsBool(v))
+				note(t, p, k, 0, "not true or false");
+			else if (cJSON_IsTrue(v))
+				put(t, f, "unique_items", cJSON_CreateTrue(), p);
 		} else if (!strcmp(k, "pattern")) {
 			struct dq_buf b = DQ_BUF_INIT;
 			const char *why = "not a string";
@@ -570,7 +579,7 @@ property(struct odcs *t, const cJSON *it, const char *ptr, int prop,
 		return;
 	}
 	char *col = dq_import_path("", name->valuestring);
-	cJSON *f = dq_import_field(t->fields, col);
+	cJSON *f = dq_import_field(t->fields, name->valuestring);
 	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(
 				   it, "description")))
 		cJSON_AddStringToObject(f, "description", v->valuestring);
@@ -648,7 +657,9 @@ primary_key(struct odcs *t, cJSON *keys)
 		return;
 	cJSON_ArrayForEach(k, keys)
 	{
-		cJSON *f = dq_import_field(t->fields, k->child->valuestring);
+		/* The part's path, escaped already: its field is there. */
+		cJSON *f = cJSON_GetObjectItemCaseSensitive(
+			t->fields, k->child->valuestring);
 		if (!cJSON_GetObjectItemCaseSensitive(f, "required"))
 			cJSON_AddTrueToObject(f, "required");
 		if (n == 1 && !cJSON_GetObjectItemCaseSensitive(f, "unique"))

@@ -268,7 +268,7 @@ scalars(const cJSON *v)
 }
 
 /* Severities and tolerances of the checks logicalType and
- * logicalTypeOptions say (type, format, range, length): ODCS has
+ * logicalTypeOptions say (type, format, range, length, items): ODCS has
  * neither for them. */
 static void
 unsaid(struct ox *x, const cJSON *f, const char *ptr)
@@ -300,14 +300,14 @@ unsaid(struct ox *x, const cJSON *f, const char *ptr)
 			   (cJSON_IsNumber(v) && v->valuedouble > 0)) {
 			static const char *const other[] = { "type", "format",
 				"min", "max", "min_length", "max_length",
-				NULL };
+				"min_items", "max_items", "unique_items", NULL };
 			int n = 0;
 			for (int i = 0; other[i]; i++)
 				n += cJSON_HasObjectItem(f, other[i]);
 			if (n)
 				note(x, p, keys[k], 0, "ODCS says the type, "
-				     "format, range and length checks in "
-				     "logicalType and logicalTypeOptions, "
+				     "format, range, length and items checks "
+				     "in logicalType and logicalTypeOptions, "
 				     "which have no %s", keys[k]);
 		}
 		free(p);
@@ -329,7 +329,7 @@ option_ok(const char *lt, const char *key)
 		{ "integer", { "minimum", "maximum", NULL } },
 		{ "number", { "minimum", "maximum", NULL } },
 		{ "object", { NULL } },
-		{ "array", { NULL } },
+		{ "array", { "minItems", "maxItems", "uniqueItems", NULL } },
 	};
 	if (!lt)
 		return 1;
@@ -435,9 +435,19 @@ field(struct ox *x, const char *name, const cJSON *f, const char *ptr)
 			     fixed_date(it->valuestring)))) {
 			option(x, opts, lt, k[1] == 'i' ? "minimum"
 							: "maximum", it, pp);
+		} else if ((!strcmp(k, "min") || !strcmp(k, "max")) &&
+			   date && cJSON_IsString(it)) {
+			note(x, pp, k, 0, "a date relative to today: ODCS's "
+			     "bound is a fixed date");
 		} else if (!strcmp(k, "min_length") || !strcmp(k, "max_length")) {
 			option(x, opts, lt, k[1] == 'i' ? "minLength"
 							: "maxLength", it, pp);
+		} else if (!strcmp(k, "min_items") || !strcmp(k, "max_items")) {
+			option(x, opts, lt, k[1] == 'i' ? "minItems"
+							: "maxItems", it, pp);
+		} else if (!strcmp(k, "unique_items")) {
+			if (cJSON_IsTrue(it))
+				option(x, opts, lt, "uniqueItems", it, pp);
 		} else if (!strcmp(k, "format") && cJSON_IsString(it) &&
 			   !strcmp(it->valuestring, "email") &&
 			   (!lt || strcmp(lt, "string"))) {
