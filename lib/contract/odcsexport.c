@@ -221,8 +221,8 @@ presence(struct ox *x, cJSON *p, const cJSON *f, const char *check,
 	if (!strcmp(sev, "error") && tol <= 0) {
 		cJSON_AddTrueToObject(p, check);
 	} else {
-		cJSON *q = library(quality_of(p), NULL, req ? "nullValues"
-							    : "duplicateValues");
+		const char *m = req ? "nullValues" : "duplicateValues";
+		cJSON *q = library(quality_of(p), NULL, m);
 		limit(q, sev, tol);
 		if (tol > 0)
 			note(x, ptr, check, 1, "a tolerance is a percent of "
@@ -244,7 +244,8 @@ invalid(struct ox *x, cJSON *p, const cJSON *f, const char *check,
 	cJSON *a = cJSON_AddObjectToObject(q, "arguments");
 
 	if (vals)
-		cJSON_AddItemToObject(a, "validValues", cJSON_Duplicate(vals, 1));
+		cJSON_AddItemToObject(a, "validValues",
+				      cJSON_Duplicate(vals, 1));
 	else
 		cJSON_AddStringToObject(a, "pattern", ecma);
 	limit(q, sev, tol);
@@ -287,7 +288,8 @@ unsaid(struct ox *x, const cJSON *f, const char *ptr)
 				if (dq_import_in_list(said, it->string) ||
 				    (cJSON_IsString(it) &&
 				     !strcmp(it->valuestring, "error")) ||
-				    (cJSON_IsNumber(it) && it->valuedouble <= 0))
+				    (cJSON_IsNumber(it) &&
+				     it->valuedouble <= 0))
 					continue;
 				char *q = dq_import_pointer(p, it->string);
 				note(x, q, keys[k], 0, "ODCS says the %s check "
@@ -300,7 +302,8 @@ unsaid(struct ox *x, const cJSON *f, const char *ptr)
 			   (cJSON_IsNumber(v) && v->valuedouble > 0)) {
 			static const char *const other[] = { "type", "format",
 				"min", "max", "min_length", "max_length",
-				"min_items", "max_items", "unique_items", NULL };
+				"min_items", "max_items", "unique_items",
+				NULL };
 			int n = 0;
 			for (int i = 0; other[i]; i++)
 				n += cJSON_HasObjectItem(f, other[i]);
@@ -407,7 +410,8 @@ field(struct ox *x, const char *name, const cJSON *f, const char *ptr)
 		char *pp = dq_import_pointer(ptr, k);
 		if (!strcmp(k, "type") || !strcmp(k, "required") ||
 		    !strcmp(k, "unique") || !strcmp(k, "severity") ||
-		    !strcmp(k, "tolerance") || dq_import_in_list(quiet_keys, k)) {
+		    !strcmp(k, "tolerance") ||
+		    dq_import_in_list(quiet_keys, k)) {
 			/* said above or below, or metadata */
 		} else if (!strcmp(k, "enum") && scalars(it)) {
 			invalid(x, p, f, "enum", it, NULL, pp);
@@ -439,7 +443,8 @@ field(struct ox *x, const char *name, const cJSON *f, const char *ptr)
 			   date && cJSON_IsString(it)) {
 			note(x, pp, k, 0, "a date relative to today: ODCS's "
 			     "bound is a fixed date");
-		} else if (!strcmp(k, "min_length") || !strcmp(k, "max_length")) {
+		} else if (!strcmp(k, "min_length") ||
+			   !strcmp(k, "max_length")) {
 			option(x, opts, lt, k[1] == 'i' ? "minLength"
 							: "maxLength", it, pp);
 		} else if (!strcmp(k, "min_items") || !strcmp(k, "max_items")) {
@@ -457,7 +462,8 @@ field(struct ox *x, const char *name, const cJSON *f, const char *ptr)
 		} else if (!strcmp(k, "format") && cJSON_IsString(it) &&
 			   !strcmp(it->valuestring, "email")) {
 			if (!cJSON_HasObjectItem(opts, "format"))
-				cJSON_AddStringToObject(opts, "format", "email");
+				cJSON_AddStringToObject(opts, "format",
+							"email");
 			note(x, pp, k, 1, "dq's email is RFC 5322's addr-spec, "
 			     "ODCS names the format only");
 		} else {
@@ -470,7 +476,8 @@ field(struct ox *x, const char *name, const cJSON *f, const char *ptr)
 	 * something. */
 	cJSON *q = cJSON_DetachItemFromObjectCaseSensitive(p, "quality");
 	if (!opts->child)
-		cJSON_DeleteItemFromObjectCaseSensitive(p, "logicalTypeOptions");
+		cJSON_DeleteItemFromObjectCaseSensitive(p,
+							"logicalTypeOptions");
 	if (q)
 		cJSON_AddItemToObject(p, "quality", q);
 }
