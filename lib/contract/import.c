@@ -116,12 +116,13 @@ cJSON *
 dq_import_rule(cJSON *rules, const char *check, const char *sev,
 	       const char *code_fmt, ...)
 {
-	char code[64];
+	struct dq_buf code = DQ_BUF_INIT;
 	va_list ap;
 	va_start(ap, code_fmt);
-	vsnprintf(code, sizeof(code), code_fmt, ap);
+	dq_buf_vaddf(&code, code_fmt, ap);
 	va_end(ap);
-	cJSON *r = cJSON_AddObjectToObject(rules, code);
+	cJSON *r = cJSON_AddObjectToObject(rules, code.buf);
+	dq_buf_release(&code);
 	cJSON_AddStringToObject(r, "check", check);
 	if (sev && strcmp(sev, "error"))
 		cJSON_AddStringToObject(r, "severity", sev);

@@ -140,10 +140,10 @@ threshold(struct odcs *t, const cJSON *q, const char *ptr,
 }
 
 /* A rule for the quality rule q: its code q's id (v3.2) or name, the
- * first that is under 64 bytes and no rule's code yet (so that a
- * contract exported to ODCS keeps its codes); else ODCS-N (the object's
- * N-th quality rule) or ODCS-P.N (the P-th property's), both from 0 as
- * in the report's pointers. */
+ * first that is no rule's code yet (so that a contract exported to ODCS
+ * keeps its codes); else ODCS-N (the object's N-th quality rule) or
+ * ODCS-P.N (the P-th property's), both from 0 as in the report's
+ * pointers. */
 static cJSON *
 rule(struct odcs *t, const cJSON *q, int prop, int n, const char *check,
      const char *sev)
@@ -152,7 +152,6 @@ rule(struct odcs *t, const cJSON *q, int prop, int n, const char *check,
 	for (int k = 0; k < 2; k++) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, keys[k]);
 		if (cJSON_IsString(id) && *id->valuestring &&
-		    strlen(id->valuestring) < 64 &&
 		    !cJSON_GetObjectItemCaseSensitive(t->rules,
 						      id->valuestring))
 			return dq_import_rule(t->rules, check, sev, "%s",
