@@ -364,7 +364,7 @@ false'
 	run -2 --separate-stderr dq contract export --to jsonschema --strict "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
 	assert_output ""
 	run -2 dq contract export "$BATS_TEST_DIRNAME/../scripts/bench-validate.json"
-	assert_line "dq-contract: export: --to is required (jsonschema, tableschema)"
+	assert_line "dq-contract: export: --to is required (jsonschema, tableschema, odcs)"
 }
 
 @test "import: a pattern that is not a regular expression is reported, and the contract still loads" {
@@ -569,7 +569,7 @@ dq-contract: try --help"
 		assert_output "$n"
 	done
 	run -2 dq contract export --to xsd "$C/export-ts.json"
-	assert_output "dq-contract: --to: 'xsd': expected jsonschema or tableschema
+	assert_output "dq-contract: --to: 'xsd': expected jsonschema, tableschema or odcs
 dq-contract: try --help"
 }
 
@@ -972,6 +972,237 @@ dq-contract: warning: $T/s.yaml#/schema/0/quality/3: not translated: a metric dq
 5 ODCS-1 warn ["a@example.com","2024-02-01"]
 null ODCS-4.0 error 0.4
 null ODCS-6.0 error 0.5'
+}
+
+@test "export --to odcs: every check ODCS can say, as the importer reads it back" {
+	run -0 --separate-stderr dq contract export --to odcs --report "$T/r.json" \
+		-o "$T/s.yaml" "$C/odcs/shipments.json"
+	# The document, word for word: shipments.odcs.yaml was read line by
+	# line against the ODCS v3.1 schema and data quality sections.
+	run -0 diff -u "$C/odcs/shipments.odcs.yaml" "$T/s.yaml"
+	# Another YAML parser reads the same document.
+	if python3 -c 'import yaml' 2>/dev/null; then
+		run -0 python3 -c 'import json, sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(json.dumps(d["schema"][0]["quality"], separators=(",", ":")))' "$T/s.yaml"
+		assert_output '[{"name":"ROWS","metric":"rowCount","mustBeBetween":[3,1000]},{"name":"KEY","metric":"duplicateValues","arguments":{"properties":["carrier","ref"]},"mustBe":0,"severity":"warning"},{"name":"DUPS","metric":"duplicateValues","arguments":{"properties":["service"]},"mustBeLessOrEqualTo":50,"unit":"percent","severity":"info"}]'
+	fi
+	# Nothing untranslated; what ODCS means otherwise (its null is SQL's
+	# NULL, where dq's missing also takes "" and white space) is said.
+	run -0 jq -r '.to, (.entries[] | "\(.path) \(.status)")' "$T/r.json"
+	assert_output "odcs
+/fields/parcel_id/required approximate
+/fields/parcel_id/unique approximate
+/fields/carrier/enum approximate
+/fields/service/enum approximate
+/fields/service/enum approximate
+/fields/ref/pattern approximate
+/fields/contact/required approximate
+/fields/contact/format approximate
+/fields/scanned/type approximate
+/fields/note/unique approximate
+/rules/KEY approximate
+/rules/NULLS approximate
+/rules/DUPS approximate
+/rules/DUPS approximate"
+	assert_equal "$(sed -n 1p <<<"$stderr")" "dq-contract: warning: $C/odcs/shipments.json#/fields/parcel_id/required: approximate: ODCS's missing is SQL's NULL: \"\" and white space, which dq's missing takes, pass there"
+	# Importing the export gives the contract back, check for check.
+	run -0 --separate-stderr dq contract import --from odcs -o "$T/back.json" "$T/s.yaml"
+	run -0 jq -S 'del(.version)' "$C/odcs/shipments.json"
+	want=$output
+	run -0 jq -S . "$T/back.json"
+	assert_output "$want"
+	# Stdout, and a full disk.
+	run -0 --separate-stderr dq contract export --to odcs "$C/odcs/shipments.json"
+	assert_equal "$output" "$(cat "$C/odcs/shipments.odcs.yaml")"
+	run -2 bash -c '"$1/dq-contract" export --to odcs "$2" >/dev/full' _ "$DQ_BIN" "$C/odcs/shipments.json"
+	assert_line --partial "No space left on device"
+	run -2 dq contract export --to odcs --format json "$C/odcs/shipments.json"
+	assert_line --partial "are for import"
+}
+
+@test "export --to odcs: round trip, dq-validate finds the same violations with both contracts" {
+	run -0 --separate-stderr dq contract export --to odcs -o "$T/s.yaml" "$C/odcs/shipments.json"
+	run -0 --separate-stderr dq contract import --from odcs -o "$T/back.json" "$T/s.yaml"
+	run -1 dq validate -c "$C/odcs/shipments.json" --violations "$T/v1.ndjson" \
+		--summary "$T/s1.json" "$C/odcs/shipments.ndjson"
+	run -1 dq validate -c "$T/back.json" --violations "$T/v2.ndjson" \
+		--summary "$T/s2.json" "$C/odcs/shipments.ndjson"
+	run -0 cmp "$T/v1.ndjson" "$T/v2.ndjson"
+	# The same checks: code, check, field, severity, tolerance, outcome
+	# (a property's rules come back before the object's: sorted).
+	run -0 jq -c '[.rules[] | [.code, .check, .field, .severity, .tolerance, .checked, .failures, .passed]] | sort' "$T/s1.json"
+	want=$output
+	run -0 jq -c '[.rules[] | [.code, .check, .field, .severity, .tolerance, .checked, .failures, .passed]] | sort' "$T/s2.json"
+	assert_output "$want"
+	[ "${#want}" -gt 1000 ]
+	# Worked out by hand.  Line 1 passes.  Line 2: weight 0.05 below
+	# 0.1, pieces 0 below 1, carrier fedex (a warning), ref ab1 does not
+	# start with a capital (info) and is 3 long, contact blank (a
+	# warning), fragile not a boolean, shipped before 2024, note n1
+	# repeats line 1's (a warning), labels has no item.  Line 3: parcel
+	# P-002 repeats line 2's, 2.5 pieces, service overnight (1 in 5,
+	# above its tolerance of 0.07), ref 9 long, contact bob, month 13,
+	# scanned yesterday, label a twice.  Line 4: p-4 misses the pattern,
+	# weight 31, 4 labels.  Line 5 repeats line 1's carrier and ref (a
+	# warning).  weight is missing in 1 of 5 rows (0.2 > 0.1); service
+	# repeats 2 times in 5 (0.4, within 0.5); 5 rows are within 3..1000.
+	run -0 jq -r '"\(.line) \(.code) \(.severity) \(.value|tojson)"' "$T/v2.ndjson"
+	assert_output '2 RANGE:weight error 0.05
+2 RANGE:pieces error 0
+2 ENUM:carrier warn "fedex"
+2 PAT:ref info "ab1"
+2 LEN:ref error "ab1"
+2 REQ:contact warn ""
+2 TYPE:fragile error "no"
+2 RANGE:shipped error "2023-12-31"
+2 ITEMS:labels error []
+2 UNIQ:note warn "n1"
+3 UNIQ:parcel_id error "P-002"
+3 TYPE:pieces error 2.5
+3 ENUM:service error "overnight"
+3 LEN:ref error "CD345678X"
+3 FMT:contact error "bob"
+3 FMT:shipped error "2024-13-01"
+3 FMT:scanned error "yesterday"
+3 ITEMS:labels error "a"
+4 PAT:parcel_id error "p-4"
+4 RANGE:weight error 31
+4 ITEMS:labels error ["a","b","c","d"]
+5 KEY warn ["ups","AB12"]
+null NULLS error 0.2'
+}
+
+@test "export --to odcs: ODCS, dq, ODCS, dq from the import tests' contract keeps every check" {
+	run -0 --separate-stderr dq contract import --from odcs --schema orders -o "$T/c1.json" "$C/odcs/orders.odcs.yaml"
+	run -0 --separate-stderr dq contract export --to odcs -o "$T/e1.yaml" "$T/c1.json"
+	run -0 --separate-stderr dq contract import --from odcs -o "$T/c2.json" "$T/e1.yaml"
+	run -0 jq -S . "$T/c1.json"
+	want=$output
+	run -0 jq -S . "$T/c2.json"
+	assert_output "$want"
+	# The codes the import made (ODCS-4.0, PK...) are the exported rules'
+	# names; a second export is the first.
+	run -0 --separate-stderr dq contract export --to odcs -o "$T/e2.yaml" "$T/c2.json"
+	run -0 cmp "$T/e1.yaml" "$T/e2.yaml"
+	run -0 grep -c '^      - name: "\(ODCS-0\|ODCS-1\|ODCS-6.0\|PK\)"$' "$T/e1.yaml"
+	assert_output 4
+	run -1 dq validate -c "$T/c1.json" --violations "$T/v1.ndjson" "$C/odcs/orders.ndjson"
+	run -1 dq validate -c "$T/c2.json" --violations "$T/v2.ndjson" "$C/odcs/orders.ndjson"
+	run -0 cmp "$T/v1.ndjson" "$T/v2.ndjson"
+	run -0 wc -l <"$T/v2.ndjson"
+	assert_output 10
+	# The customers object too.
+	run -0 --separate-stderr dq contract import --from odcs --schema customers -o "$T/k1.json" "$C/odcs/orders.odcs.yaml"
+	run -0 --separate-stderr dq contract export --to odcs -o "$T/k.yaml" "$T/k1.json"
+	run -0 --separate-stderr dq contract import --from odcs -o "$T/k2.json" "$T/k.yaml"
+	run -0 cmp "$T/k1.json" "$T/k2.json"
+}
+
+@test "export --to odcs: what ODCS cannot say is reported with its place in the contract; --strict exits 2" {
+	cat >"$T/people.json" <<-'JSON'
+	{"name": "people",
+	 "normalize": {"null_tokens": ["NA"]},
+	 "fields": {
+	  "id": {"type": "integer", "required": true, "tolerance": {"required": 0.01}},
+	  "mail": {"type": "email", "severity": "warn"},
+	  "zip": {"type": "zip", "not_in": ["00000"]},
+	  "addr.city": {"type": "string"},
+	  "a\\.b": {"type": "string", "min_length": 1},
+	  "state": {"enum": ["CA", "NY"], "enum_case": "insensitive"},
+	  "code": {"type": "integer", "pattern": "^[0-9]+$", "min_length": 2},
+	  "born": {"type": "date", "min": "1900-01-01", "max": "today"},
+	  "word": {"pattern": "[[:alpha:]]+", "format": "email"},
+	  "any": {"type": ["string", "null"], "reference": {"file": "x.ndjson"}}
+	 },
+	 "rules": {
+	  "R1": {"check": "row_count", "min": 10, "max": 10},
+	  "C1": {"check": "required", "field": "mail", "if": {"field": "id", "present": true}},
+	  "U1": {"check": "unique", "fields": ["id", "addr.city"]},
+	  "U2": {"check": "unique", "field": "mail", "tolerance": 0.05},
+	  "N2": {"check": "null_rate", "field": "zip", "min": 0.1},
+	  "E1": {"check": "expr", "expr": "`id` > 0"},
+	  "a-rule-code-longer-than-sixty-four-bytes-that-the-importer-once-cut-short": {"check": "null_rate", "field": "extra", "max": 0.2}
+	 }}
+	JSON
+	run -0 --separate-stderr dq contract export --to odcs --report "$T/r.json" -o "$T/p.yaml" "$T/people.json"
+	run -0 jq -r '.entries[] | "\(.path) \(.status): \(.note)"' "$T/r.json"
+	assert_output "/fields/id/required approximate: a tolerance is a percent of nulls, read back as a null_rate rule
+/fields/id/required approximate: ODCS's missing is SQL's NULL: \"\" and white space, which dq's missing takes, pass there
+/fields/mail/type approximate: a string of format email: dq's email is RFC 5322's addr-spec, ODCS names the format only
+/fields/mail/severity not translated: ODCS says the type, format, range, length and items checks in logicalType and logicalTypeOptions, which have no severity
+/fields/zip/type not translated: ODCS has no 'zip': only a string is asked for
+/fields/zip/not_in not translated: ODCS cannot say 'not_in'
+/fields/addr.city not translated: a path into nested records: the export is one object's properties, as dq-contract imports them
+/fields/state/enum approximate: ODCS counts \"\" and white space, which are missing to dq and not checked
+/fields/state/enum_case not translated: ODCS's validValues compare exactly
+/fields/code/pattern approximate: ODCS counts \"\" and white space, which are missing to dq and not checked
+/fields/code/min_length not translated: ODCS's logicalTypeOptions of integer have no minLength
+/fields/born/max not translated: a date relative to today: ODCS's bound is a fixed date
+/fields/word/pattern not translated: a POSIX class ([:alpha:]) has no ECMA-262 form here
+/fields/word/format not translated: ODCS's format email is an option of a string, and the field's type is not one
+/fields/any/type not translated: a list of types: ODCS's logicalType is one
+/fields/any/reference not translated: ODCS cannot say 'reference'
+/rules/C1 not translated: ODCS's library metrics cannot say this 'required' rule
+/rules/U1 not translated: a path into nested records, or no field: the export's properties are one object's
+/rules/U2 approximate: ODCS may count every row of a repeated value; dq's rate the repeats after the first
+/rules/U2 approximate: ODCS counts \"\" and white space, which are missing to dq and not checked
+/rules/N2 not translated: ODCS cannot say the 'null_rate' rule's 'min'
+/rules/E1 not translated: ODCS's library metrics cannot say this 'expr' rule
+/rules/a-rule-code-longer-than-sixty-four-bytes-that-the-importer-once-cut-short approximate: ODCS's missing is SQL's NULL: \"\" and white space, which dq's missing takes, pass there
+/normalize not translated: not a check ODCS can say"
+	assert_equal "$(grep -c ': warning: ' <<<"$stderr")" 24
+	assert_equal "$(sed -n 5p <<<"$stderr")" "dq-contract: warning: $T/people.json#/fields/zip/type: not translated: ODCS has no 'zip': only a string is asked for"
+	# What was said: the key "a.b" unescaped, a pattern on an integer as
+	# an invalidValues rule (logicalTypeOptions of an integer have
+	# none), a row count of exactly 10 as mustBe (mustBeBetween's two
+	# numbers differ), a unique rule's tolerance as a percent, a
+	# null_rate on a field the contract does not list on a property of
+	# its own, under its whole code.
+	run -0 --separate-stderr dq contract import --from odcs -o "$T/back.json" "$T/p.yaml"
+	run -0 jq -c '.fields["a\\.b"], .fields.code, .rules' "$T/back.json"
+	assert_output '{"type":"string","min_length":1}
+{"type":"integer","pattern":"^[0-9]+$"}
+{"ODCS-0.0":{"check":"null_rate","field":"id","max":0.01},"a-rule-code-longer-than-sixty-four-bytes-that-the-importer-once-cut-short":{"check":"null_rate","field":"extra","max":0.2},"R1":{"check":"row_count","min":10,"max":10},"U2":{"check":"duplicate_rate","fields":["mail"],"max":0.05}}'
+	run -2 --separate-stderr dq contract export --to odcs --strict --report "$T/r2.json" -o "$T/none.yaml" "$T/people.json"
+	[ ! -e "$T/none.yaml" ]
+	assert_equal "$(tail -1 <<<"$stderr")" "dq-contract: --strict: 24 constructs not translated exactly"
+	run -0 jq '.entries | length' "$T/r2.json"
+	assert_output 24
+}
+
+@test "import odcs: a quality rule's id or name is its rule's code; severity info; array options" {
+	cat >"$T/n.yaml" <<-'YML'
+	apiVersion: v3.1.0
+	kind: DataContract
+	id: n
+	version: 1.0.0
+	status: active
+	schema:
+	  - name: t
+	    properties:
+	      - name: tags
+	        logicalType: array
+	        logicalTypeOptions: {minItems: 1, maxItems: 4, uniqueItems: true}
+	      - name: a
+	        quality:
+	          - id: a-nulls
+	            name: ignored when there is an id
+	            metric: nullValues
+	            mustBeLessThan: 5
+	            unit: percent
+	            severity: info
+	    quality:
+	      - name: enough rows
+	        metric: rowCount
+	        mustBeGreaterThan: 0
+	      - name: enough rows
+	        metric: rowCount
+	        mustBeLessThan: 100
+	YML
+	run -0 --separate-stderr dq contract import --from odcs "$T/n.yaml"
+	run -0 jq -c '.fields, .rules' <<<"$output"
+	# A name taken already leaves the code ODCS-N.
+	assert_output '{"tags":{"type":"array","min_items":1,"max_items":4,"unique_items":true}}
+{"a-nulls":{"check":"null_rate","severity":"info","field":"a","max":0.05},"enough rows":{"check":"row_count","min":1},"ODCS-1":{"check":"row_count","max":99}}'
 }
 
 @test "import gx: a suite's expectations become fields and rules, with the report" {

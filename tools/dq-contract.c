@@ -34,9 +34,9 @@ static const char help[] =
 	"Write the dq contract that checks what the schema FILE says (JSON\n"
 	"or YAML; '-' for stdin), and report on stderr every construct\n"
 	"translated approximately or not at all, with its place in FILE\n"
-	"(a JSON pointer).  export writes the JSON Schema (2020-12) or the\n"
-	"Table Schema of the contract's layers, merged, reporting what it\n"
-	"cannot express.\n"
+	"(a JSON pointer).  export writes the JSON Schema (2020-12), the\n"
+	"Table Schema or the ODCS v3.1 contract (YAML) of the contract's\n"
+	"layers, merged, reporting what it cannot express.\n"
 	"lint prints what is wrong with CONTRACT, one 'PATH: MESSAGE' line\n"
 	"each: unknown keys, rules on fields it does not define, patterns\n"
 	"that match nothing, bounds and enum values no value passes, and\n"
@@ -61,7 +61,7 @@ static const char help[] =
 	"                        only one)\n"
 	"      --table NAME      soda: the dataset's checks (default: the\n"
 	"                        only one)\n"
-	"      --to FORMAT       jsonschema or tableschema (export)\n"
+	"      --to FORMAT       jsonschema, tableschema or odcs (export)\n"
 	"      --format FMT      json (default) or yaml (import); text\n"
 	"                        (default) or json (diff)\n"
 	"  -o, --output FILE     write the contract there (default stdout)\n"
@@ -101,8 +101,9 @@ enum { F_JSONSCHEMA, F_TABLESCHEMA, F_DBT, F_SODA, F_GX, F_ODCS };
 static const char *const from_names[] = { "jsonschema", "tableschema",
 					   "dbt", "soda", "gx", "odcs",
 					   NULL };
+enum { T_JSONSCHEMA, T_TABLESCHEMA, T_ODCS };
 static const char *const to_names[] = { "jsonschema", "tableschema",
-					 NULL };
+					 "odcs", NULL };
 /* import: json, yaml; diff: text, json (the second json). */
 static const char *const format_names[] = { "json", "yaml", "text", NULL };
 
@@ -454,7 +455,7 @@ cmd_export(int argc, char **argv)
 	options(&o, argc, argv);
 	if (o.to < 0)
 		dq_usage_error("export: --to is required (jsonschema, "
-			       "tableschema)");
+			       "tableschema, odcs)");
 	if (o.from >= 0 || o.resource || o.model || o.refs || o.table ||
 	    o.schema || o.format >= 0)
 		dq_usage_error("export: --from, --model, --ref, --resource, "
@@ -468,8 +469,15 @@ cmd_export(int argc, char **argv)
 		return 2;
 	dq_import_init(&im, argv[argc - 1]);
 	const cJSON *doc = dq_contract_declared(&c);
-	cJSON *schema = o.to == 1 ? dq_export_tableschema(&im, doc)
-				  : dq_export_jsonschema(&im, doc);
+	cJSON *schema;
+	if (o.to == T_ODCS) {
+		schema = dq_export_odcs(&im, doc);
+		o.format = 1; /* ODCS documents are YAML */
+	} else if (o.to == T_TABLESCHEMA) {
+		schema = dq_export_tableschema(&im, doc);
+	} else {
+		schema = dq_export_jsonschema(&im, doc);
+	}
 	int rc = finish(&o, &im, schema, argv[argc - 1], to_names[o.to]);
 	cJSON_Delete(schema);
 	dq_import_release(&im);

@@ -417,13 +417,6 @@ dq_export_jsonschema(struct dq_import *im, const cJSON *contract)
 		rule(&x, it, p);
 		free(p);
 	}
-	cJSON_ArrayForEach(it, contract)
-	if (strcmp(it->string, "name") && strcmp(it->string, "description") &&
-	    strcmp(it->string, "fields") && strcmp(it->string, "rules") &&
-	    strcmp(it->string, "version") && strcmp(it->string, "id")) {
-		char *p = dq_import_pointer("", it->string);
-		note(&x, p, it->string, 0, "not a check JSON Schema can say");
-		free(p);
-	}
+	dq_export_rest(im, contract, NULL, "JSON Schema");
 	return x.schema;
 }

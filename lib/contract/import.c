@@ -116,12 +116,13 @@ cJSON *
 dq_import_rule(cJSON *rules, const char *check, const char *sev,
 	       const char *code_fmt, ...)
 {
-	char code[64];
+	struct dq_buf code = DQ_BUF_INIT;
 	va_list ap;
 	va_start(ap, code_fmt);
-	vsnprintf(code, sizeof(code), code_fmt, ap);
+	dq_buf_vaddf(&code, code_fmt, ap);
 	va_end(ap);
-	cJSON *r = cJSON_AddObjectToObject(rules, code);
+	cJSON *r = cJSON_AddObjectToObject(rules, code.buf);
+	dq_buf_release(&code);
 	cJSON_AddStringToObject(r, "check", check);
 	if (sev && strcmp(sev, "error"))
 		cJSON_AddStringToObject(r, "severity", sev);
@@ -400,6 +401,23 @@ dq_import_in_list(const char *const *list, const char *s)
 		if (!strcmp(*list, s))
 			return 1;
 	return 0;
+}
+
+void
+dq_export_rest(struct dq_import *im, const cJSON *contract, const char *said,
+	       const char *format)
+{
+	static const char *const keys[] = { "name", "description", "fields",
+		"rules", "version", "id", NULL };
+	const cJSON *it;
+	cJSON_ArrayForEach(it, contract)
+	if (!dq_import_in_list(keys, it->string) &&
+	    (!said || strcmp(it->string, said))) {
+		char *p = dq_import_pointer("", it->string);
+		dq_import_note(im, p, it->string, 0, "not a check %s can say",
+			       format);
+		free(p);
+	}
 }
 
 static void schema(struct js *j, const char *path, const cJSON *s,

@@ -119,6 +119,16 @@ cJSON *dq_export_jsonschema(struct dq_import *im, const cJSON *contract);
  */
 cJSON *dq_export_tableschema(struct dq_import *im, const cJSON *contract);
 
+/*
+ * The Open Data Contract Standard (v3.1) document of what the contract
+ * checks, as one schema object, for the subset ODCS's schema and library
+ * quality rules can say (the inverse of dq_import_odcs: a rule's code is
+ * its quality rule's name); the rest is appended to im->report as
+ * dq_export_jsonschema does.  im->file names the schema object when the
+ * contract has no name.  A new object owned by the caller.
+ */
+cJSON *dq_export_odcs(struct dq_import *im, const cJSON *contract);
+
 /* For importers: append a report entry (status "approximate" when
  * approx, else "not translated") at the JSON pointer ptr. */
 void dq_import_note(struct dq_import *im, const char *ptr,
@@ -200,6 +210,13 @@ int dq_import_failure_limit(const struct dq_import_thr *th, int count,
  * strict bound on a real), -1 not a range (nothing added).
  */
 int dq_import_bounds(cJSON *r, const struct dq_import_thr *th, int integral);
+
+/* For exporters: a "not translated" entry for each top-level key of the
+ * contract but name, description, fields, rules, version, id and said
+ * (NULL: none), which the exporter has read: "not a check FORMAT can
+ * say". */
+void dq_export_rest(struct dq_import *im, const cJSON *contract,
+		    const char *said, const char *format);
 
 /* Print each report entry as a warning ("FILE#PTR: STATUS: NOTE") on
  * stderr; the number printed. */

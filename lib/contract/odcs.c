@@ -139,30 +139,45 @@ threshold(struct odcs *t, const cJSON *q, const char *ptr,
 	return 0;
 }
 
-/* A rule, code ODCS-N (the object's N-th quality rule) or ODCS-P.N (the
- * P-th property's), both from 0 as in the report's pointers. */
+/* A rule for the quality rule q: its code q's id (v3.2) or name, the
+ * first that is no rule's code yet (so that a contract exported to ODCS
+ * keeps its codes); else ODCS-N (the object's N-th quality rule) or
+ * ODCS-P.N (the P-th property's), both from 0 as in the report's
+ * pointers. */
 static cJSON *
-rule(struct odcs *t, int prop, int n, const char *check, const char *sev)
+rule(struct odcs *t, const cJSON *q, int prop, int n, const char *check,
+     const char *sev)
 {
+	static const char *const keys[] = { "id", "name" };
+	for (int k = 0; k < 2; k++) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, keys[k]);
+		if (cJSON_IsString(id) && *id->valuestring &&
+		    !cJSON_GetObjectItemCaseSensitive(t->rules,
+						      id->valuestring))
+			return dq_import_rule(t->rules, check, sev, "%s",
+					      id->valuestring);
+	}
 	if (prop >= 0)
 		return dq_import_rule(t->rules, check, sev, "ODCS-%d.%d", prop,
 				      n);
 	return dq_import_rule(t->rules, check, sev, "ODCS-%d", n);
 }
 
-/* The severity of the rule q: "error" or "warn". */
+/* The severity of the rule q: "error", "warn" or "info". */
 static const char *
 severity(struct odcs *t, const cJSON *q, const char *ptr)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, "severity");
 	if (!v || (cJSON_IsString(v) && !strcmp(v->valuestring, "error")))
 		return "error";
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "info"))
+		return "info";
 	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "warning") ||
 				  !strcmp(v->valuestring, "warn")))
 		return "warn";
 	char *p = dq_import_pointer(ptr, "severity");
-	note(t, p, "severity", 0, "not error or warning: the check is an "
-	     "error");
+	note(t, p, "severity", 0, "not error, warning or info: the check "
+	     "is an error");
 	free(p);
 	return "error";
 }
@@ -308,7 +323,7 @@ quality(struct odcs *t, const cJSON *q, const char *ptr, int n,
 				     : "a row count in percent");
 			return;
 		}
-		cJSON *r = rule(t, -1, n, "row_count", sev);
+		cJSON *r = rule(t, q, -1, n, "row_count", sev);
 		int rc = dq_import_bounds(r, &th, 1);
 		if (rc < 0) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(t->rules, r));
@@ -363,7 +378,7 @@ quality(struct odcs *t, const cJSON *q, const char *ptr, int n,
 			free(p);
 		}
 		if (lim > 0) {
-			cJSON *r = rule(t, prop, n, "null_rate", sev);
+			cJSON *r = rule(t, q, prop, n, "null_rate", sev);
 			cJSON_AddStringToObject(r, "field", col);
 			cJSON_AddNumberToObject(r, "max", lim);
 		} else if (put(t, f, "required", cJSON_CreateTrue(), ptr)) {
@@ -376,7 +391,7 @@ quality(struct odcs *t, const cJSON *q, const char *ptr, int n,
 	}
 	if (dup) {
 		if (lim > 0 || !col) {
-			cJSON *r = rule(t, prop, n, lim > 0 ? "duplicate_rate"
+			cJSON *r = rule(t, q, prop, n, lim > 0 ? "duplicate_rate"
 							    : "unique", sev);
 			cJSON *l = cJSON_AddArrayToObject(r, "fields");
 			const cJSON *x, *names = col ? NULL : props;
@@ -452,14 +467,23 @@ options(struct odcs *t, cJSON *f, const cJSON *o, const char *type,
 		char *p = dq_import_pointer(ptr, k);
 		int lower = !strcmp(k, "minimum") ||
 			    !strcmp(k, "exclusiveMinimum");
-		if (!strcmp(k, "minLength") || !strcmp(k, "maxLength")) {
+		int items = !strcmp(k, "minItems") || !strcmp(k, "maxItems");
+		if (items || !strcmp(k, "minLength") ||
+		    !strcmp(k, "maxLength")) {
 			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
 			    v->valuedouble != floor(v->valuedouble))
 				note(t, p, k, 0, "not a whole number");
 			else
-				put(t, f, k[1] == 'i' ? "min_length"
+				put(t, f, k[1] == 'i' ? items ? "min_items"
+							      : "min_length"
+				    : items	      ? "max_items"
 						      : "max_length",
 				    cJSON_Duplicate(v, 1), p);
+		} else if (!strcmp(k, "uniqueItems")) {
+			if (!cJSON_IsBool(v))
+				note(t, p, k, 0, "not true or false");
+			else if (cJSON_IsTrue(v))
+				put(t, f, "unique_items", cJSON_CreateTrue(), p);
 		} else if (!strcmp(k, "pattern")) {
 			struct dq_buf b = DQ_BUF_INIT;
 			const char *why = "not a string";
@@ -554,7 +578,7 @@ property(struct odcs *t, const cJSON *it, const char *ptr, int prop,
 		return;
 	}
 	char *col = dq_import_path("", name->valuestring);
-	cJSON *f = dq_import_field(t->fields, col);
+	cJSON *f = dq_import_field(t->fields, name->valuestring);
 	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(
 				   it, "description")))
 		cJSON_AddStringToObject(f, "description", v->valuestring);
@@ -632,7 +656,9 @@ primary_key(struct odcs *t, cJSON *keys)
 		return;
 	cJSON_ArrayForEach(k, keys)
 	{
-		cJSON *f = dq_import_field(t->fields, k->child->valuestring);
+		/* The part's path, escaped already: its field is there. */
+		cJSON *f = cJSON_GetObjectItemCaseSensitive(
+			t->fields, k->child->valuestring);
 		if (!cJSON_GetObjectItemCaseSensitive(f, "required"))
 			cJSON_AddTrueToObject(f, "required");
 		if (n == 1 && !cJSON_GetObjectItemCaseSensitive(f, "unique"))

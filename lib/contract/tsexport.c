@@ -362,14 +362,6 @@ dq_export_tableschema(struct dq_import *im, const cJSON *contract)
 		}
 		free(p);
 	}
-	cJSON_ArrayForEach(it, contract)
-	if (strcmp(it->string, "name") && strcmp(it->string, "description") &&
-	    strcmp(it->string, "fields") && strcmp(it->string, "rules") &&
-	    strcmp(it->string, "normalize") && strcmp(it->string, "version") &&
-	    strcmp(it->string, "id")) {
-		char *p = dq_import_pointer("", it->string);
-		note(im, p, it->string, 0, "not a check Table Schema can say");
-		free(p);
-	}
+	dq_export_rest(im, contract, "normalize", "Table Schema");
 	return schema;
 }

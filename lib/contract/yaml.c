@@ -439,6 +439,53 @@ plain_key(const char *s)
 	return 1;
 }
 
+static void emit_object(const cJSON *j, int indent, struct dq_buf *out);
+
+/* Does the list a hold an object with members (written in block style,
+ * one "- " entry a line, as people write ODCS)? */
+static int
+block_list(const cJSON *a)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, a)
+	if (cJSON_IsObject(it) && it->child)
+		return 1;
+	return 0;
+}
+
+/* A scalar, an empty object or a list of no such object: JSON's flow
+ * form, after a space. */
+static void
+emit_flow(const cJSON *it, struct dq_buf *out)
+{
+	char *s = cJSON_PrintUnformatted(it);
+	if (!s)
+		dq_die("out of memory");
+	dq_buf_addf(out, " %s\n", s);
+	cJSON_free(s);
+}
+
+/* The list a, each entry "- " at indent; an object's members at
+ * indent + 2, the first on the dash's line; anything else in flow. */
+static void
+emit_list(const cJSON *a, int indent, struct dq_buf *out)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, a)
+	{
+		size_t at = out->len;
+		if (cJSON_IsObject(it) && it->child) {
+			emit_object(it, indent + 2, out);
+			out->buf[at + (size_t)indent] = '-';
+			continue;
+		}
+		for (int i = 0; i < indent; i++)
+			dq_buf_addch(out, ' ');
+		dq_buf_addch(out, '-');
+		emit_flow(it, out); /* a list in a list stays flow */
+	}
+}
+
 static void
 emit_object(const cJSON *j, int indent, struct dq_buf *out)
 {
@@ -456,13 +503,12 @@ emit_object(const cJSON *j, int indent, struct dq_buf *out)
 		if (cJSON_IsObject(it) && it->child) {
 			dq_buf_addch(out, '\n');
 			emit_object(it, indent + 2, out);
-			continue;
+		} else if (cJSON_IsArray(it) && block_list(it)) {
+			dq_buf_addch(out, '\n');
+			emit_list(it, indent + 2, out);
+		} else {
+			emit_flow(it, out);
 		}
-		char *s = cJSON_PrintUnformatted(it);
-		if (!s)
-			dq_die("out of memory");
-		dq_buf_addf(out, " %s\n", s);
-		cJSON_free(s);
 	}
 }
 

@@ -54,7 +54,9 @@ struct dq_buf;
 /*
  * Append j (an object) to out as a YAML document that dq_yaml_parse
  * reads back as j: objects in block style, every string double-quoted
- * (JSON's escapes are YAML's), lists in flow style (JSON's).
+ * (JSON's escapes are YAML's), a list holding an object with members
+ * in block style ("- " entries, as ODCS documents are written), other
+ * lists in flow style (JSON's).
  */
 void dq_yaml_emit(const cJSON *j, struct dq_buf *out);
 
