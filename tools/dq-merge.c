@@ -490,6 +490,9 @@ main(int argc, char **argv)
 			dq_progname, (int)nd->keylen, nd->key,
 			M.src_conflict[1], M.src_conflict[2],
 			(unsigned long long)M.n.src_conflicts);
+		dq_out_close(&log);
+		dq_merge_release(&M);
+		dq_survive_release(&sv);
 		return 2;
 	}
 
