@@ -255,7 +255,18 @@ b2 c2 z"
 	refute_line --regexp '^c3 4 '
 	run -0 jq -s 'map(._dq.sources | .[0] < .[1]) | all and length == 8' "$T/out"
 	assert_output true
-	# Two files: no sources, the pairs as they always were.
+	# Two files: the pairs and key lines byte for byte as before (made
+	# by the dq-block of before this change; relative names, since a
+	# record without an id is stamped with its file's).
+	cd "$B"
+	run -0 --separate-stderr dq block --rule n=name --rule z=zip --link \
+		link1.ndjson link3.ndjson
+	printf '%s\n' "$output" >"$T/pairs13"
+	run -0 cmp link13.pairs "$T/pairs13"
+	run -0 --separate-stderr dq block --rule n=name --rule z=zip --link \
+		--emit-keys link1.ndjson link3.ndjson
+	printf '%s\n' "$output" >"$T/keys13"
+	run -0 cmp link13.keys "$T/keys13"
 	run_pairs --rule n=name --rule z=zip --link "${L}1.ndjson" "${L}2.ndjson"
 	assert_output "a1 b1 n,z
 a2 b1 n
