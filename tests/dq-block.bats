@@ -187,6 +187,98 @@ run_pairs() {
 5 2 dob"
 }
 
+@test "link of three files: pairs across any two files only, a from the earlier, _dq.sources" {
+	L=$B/link
+	run_pairs --rule n=name --rule z=zip --link --summary "$T/s.json" \
+		"${L}1.ndjson" "${L}2.ndjson" "${L}3.ndjson"
+	# Worked by hand.  name 'ann' holds a1 a2 (file 1), b1 (2), c1 (3):
+	# five pairs, not a1-a2; 'bob' a3-c2; 'cy' b2 (2), c3 and row 4
+	# (3): b2-c3, b2-row 4, not c3-row 4.  zip '1' holds a1 a3 b1: a3-b1
+	# (a1-b1 is name's), not a1-a3; '2' holds a2 b2 c2 c3: a2-b2 a2-c2
+	# a2-c3 b2-c2 (b2-c3 is name's), not c2-c3.
+	assert_output "a3 c2 n
+a1 b1 n,z
+a1 c1 n
+a2 b1 n
+a2 c1 n
+b1 c1 n
+b2 c3 n,z
+b2 4 n
+a3 b1 z
+a2 b2 z
+a2 c2 z
+a2 c3 z
+b2 c2 z"
+	# Each pair names its two files, a's first and earlier.
+	run -0 jq -r '._dq.sources | "\(.[0]) \(.[1])"' "$T/out"
+	assert_output "1 3
+1 2
+1 3
+1 2
+1 3
+2 3
+2 3
+2 3
+1 2
+1 2
+1 3
+1 3
+2 3"
+	# The record without an id is named by its row and its file.
+	run -0 jq -c 'select(.b._dq) | .b._dq' "$T/out"
+	assert_output "{\"row\":4,\"file\":\"${L}3.ndjson\"}"
+	# Possible pairs: 3*2 + 3*4 + 2*4 = 26.
+	run -0 jq -c '[.blocking.pairs, .blocking.possible_pairs, .blocking.reduction_ratio]' "$T/s.json"
+	assert_output '[13,26,0.5]'
+	# Two passes, and --slim, give the same pairs; a key line numbers
+	# its file.
+	for slim in "" --slim; do
+		dq block --rule n=name --rule z=zip $slim --link "${L}1.ndjson" \
+			"${L}2.ndjson" "${L}3.ndjson" >"$T/one" 2>"$T/err"
+		dq block --rule n=name --rule z=zip $slim --link --emit-keys \
+			"${L}1.ndjson" "${L}2.ndjson" "${L}3.ndjson" >"$T/keys" \
+			2>"$T/err"
+		LC_ALL=C sort "$T/keys" >"$T/sorted"
+		dq block --rule n=name --rule z=zip $slim --from-keys \
+			"$T/sorted" >"$T/two" 2>"$T/err"
+		run -0 cmp "$T/one" "$T/two"
+	done
+	run -0 cut -f 4 "$T/keys"
+	assert_output "$(printf '%s\n' 1 1 1 1 1 1 2 2 2 2 3 3 3 3 3 3 3 3)"
+	run -0 jq -c '._dq' "$T/two"
+	assert_line --index 0 '{"rules":["n"],"sources":[1,3],"slim":true}'
+	# A token rule: 'ann' pairs across files only.
+	run_pairs --rule w=name:words --min-weight 0 --link "${L}1.ndjson" \
+		"${L}2.ndjson" "${L}3.ndjson"
+	assert_line "a1 b1 w"
+	refute_line "a1 a2 w"
+	refute_line --regexp '^c3 4 '
+	run -0 jq -s 'map(._dq.sources | .[0] < .[1]) | all and length == 8' "$T/out"
+	assert_output true
+	# Two files: the pairs and key lines byte for byte as before (made
+	# by the dq-block of before this change; relative names, since a
+	# record without an id is stamped with its file's).
+	cd "$B"
+	run -0 --separate-stderr dq block --rule n=name --rule z=zip --link \
+		link1.ndjson link3.ndjson
+	printf '%s\n' "$output" >"$T/pairs13"
+	run -0 cmp link13.pairs "$T/pairs13"
+	run -0 --separate-stderr dq block --rule n=name --rule z=zip --link \
+		--emit-keys link1.ndjson link3.ndjson
+	printf '%s\n' "$output" >"$T/keys13"
+	run -0 cmp link13.keys "$T/keys13"
+	run_pairs --rule n=name --rule z=zip --link "${L}1.ndjson" "${L}2.ndjson"
+	assert_output "a1 b1 n,z
+a2 b1 n
+a3 b1 z
+a2 b2 z"
+	run -0 jq -c '._dq' "$T/out"
+	assert_output '{"rules":["n","z"]}
+{"rules":["n"]}
+{"rules":["z"]}
+{"rules":["z"]}'
+}
+
 @test "incremental mode: pairs with at least one new record" {
 	run_pairs -c "$B/rules.json" --existing "$B/old.ndjson" \
 		--summary "$T/s.json" "$B/new.ndjson"
@@ -327,7 +419,7 @@ two_pass() {
 	run -2 --separate-stderr dq block --rule a --max-block 1 "$B/people.ndjson"
 	[[ "$stderr" == *"--max-block: '1' is not a whole number from 2 to 2147483648"* ]]
 	run -2 --separate-stderr dq block --rule a --link "$B/people.ndjson"
-	[[ "$stderr" == *"--link needs two files, got 1"* ]]
+	[[ "$stderr" == *"--link needs two files or more (at most 64), got 1"* ]]
 	run -2 --separate-stderr dq block --rule a --link --existing "$B/old.ndjson" "$B/people.ndjson" "$B/new.ndjson"
 	[[ "$stderr" == *"--link and --existing do not go together"* ]]
 	run -2 --separate-stderr dq block --rule a --emit-keys --from-keys "$B/people.ndjson"

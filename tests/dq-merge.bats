@@ -797,3 +797,70 @@ pair() {
 	run -0 jq -c '.merge.cut | [.one_to_one, .one_to_one_tie]' "$T/sum"
 	assert_output '[2,2]'
 }
+
+# pair3 A B SCORE DECISION SA SB: a scored pair of a link of more than two
+# files, its sources in _dq.sources as dq-block writes them.
+pair3() {
+	printf '{"a":{"id":"%s"},"b":{"id":"%s"},"_dq":{"sources":[%s,%s],"score":%s,"decision":"%s"}}\n' "$1" "$2" "$5" "$6" "$3" "$4"
+}
+
+@test "--one-to-one over three sources: the best match per other source, ties to review, one record per source in a cluster" {
+	{
+		pair3 a1 b1 0.99 match 1 2	# a1's best in 2, b1's in 1
+		pair3 a1 b2 0.97 match 1 2	# below a1's best in 2: dropped
+		pair3 a1 c1 0.99 match 1 3	# as good as a1-b1, another source: no tie
+		pair3 b1 c1 0.98 match 2 3	# b1's best in 3, c1's in 2
+		pair3 a2 c2 0.96 match 1 3	# c2's best in 1 is a tie:
+		pair3 a3 c2 0.96 match 1 3	# both to review
+		pair3 b3 c2 0.95 match 2 3	# c2's only one in 2: kept
+		pair3 a4 b4 0.97 match 1 2	# a chain a4-b4-c4-a5 would put
+		pair3 b4 c4 0.97 match 2 3	# two of source 1 in a cluster:
+		pair3 c4 a5 0.96 match 3 1	# its weakest link is cut
+	} >"$T/pairs"
+	run -0 --separate-stderr dq merge --one-to-one --map "$T/map" \
+		--review "$T/review" --log "$T/log" --summary "$T/sum" "$T/pairs"
+	run -0 groups "$T/map"
+	assert_output "$(printf '%s\n' 'a1 b1 c1' a2 a3 'a4 b4 c4' a5 b2 'b3 c2')"
+	run -0 jq -c '.merge.cut | [.one_to_one, .one_to_one_tie, .same_source]' "$T/sum"
+	assert_output '[1,2,1]'
+	run -0 jq -c '[._dq.ids, ._dq.score, ._dq.cut]' "$T/review"
+	assert_output '[["a2","c2"],0.96,"one_to_one"]
+[["a3","c2"],0.96,"one_to_one"]'
+	run -0 jq -c 'select(.members == ["a1","b1","c1"]) | .cut' "$T/log"
+	assert_output '[{"a":"a1","b":"b2","score":0.97,"why":"one_to_one"}]'
+	run -0 jq -c 'select(.members == ["a4","b4","c4"]) | .cut' "$T/log"
+	assert_output '[{"a":"a5","b":"c4","score":0.96,"why":"same_source"}]'
+	# The order of the pairs does not matter.
+	tac "$T/pairs" >"$T/rev"
+	run -0 --separate-stderr dq merge --one-to-one --map "$T/map2" "$T/rev"
+	run -0 cmp "$T/map" "$T/map2"
+	# A person's match joins what the sources would keep apart: two
+	# records of source 1, and with them the chain.
+	printf '%s\n' '{"a":"a4","b":"a5","decision":"match"}' >"$T/dec"
+	run -0 --separate-stderr dq merge --one-to-one --decisions "$T/dec" \
+		--map "$T/map" "$T/pairs"
+	run -0 groups "$T/map"
+	assert_line 'a4 a5 b4 c4'
+}
+
+@test "--one-to-one: a record named in two sources is an error; a bad _dq.sources is rejected" {
+	{
+		pair3 x b1 0.99 match 1 2
+		pair3 x c1 0.98 match 3 2
+	} >"$T/pairs"
+	run -2 --separate-stderr dq merge --one-to-one "$T/pairs"
+	[ -z "$output" ]
+	[[ "$stderr" == *"--one-to-one: record 'x' is in source 1 and in source 3 (1 such records)"* ]]
+	# Without the option the sources are not used.
+	run -0 --separate-stderr dq merge "$T/pairs"
+	for bad in '[1,1]' '[0,2]' '[1,65]' '[1]' '"1,2"' '[1,2,3]' '[1.5,2]'; do
+		printf '{"a":{"id":"p"},"b":{"id":"q"},"_dq":{"sources":%s,"score":0.99,"decision":"match"}}\n' "$bad" >"$T/bad"
+		run -1 --separate-stderr dq merge --one-to-one --rejects "$T/rej" "$T/bad"
+		run -0 jq -r .reason "$T/rej"
+		assert_output "pair has a _dq.sources that is not two different source numbers from 1 to 64"
+	done
+	printf '{"a":{"id":"p"},"b":{"id":"q"},"_dq":{"sources":[ 64 , 2 ],"score":0.99,"decision":"match"}}\n' >"$T/ok"
+	run -0 --separate-stderr dq merge --one-to-one --map "$T/map" "$T/ok"
+	run -0 groups "$T/map"
+	assert_output 'p q'
+}

@@ -227,6 +227,19 @@ EOF
 	# 4 true pairs (3 in A, 1 in B), 3 among the 5 candidates of 15.
 	run -0 "$EVAL" --truth "$T/truth.tsv" --json "$T/scored.ndjson"
 	assert_output '{"records":6,"true_pairs":4,"candidates":5,"true_candidates":3,"pair_completeness":0.750000,"reduction_ratio":0.666667,"match":{"decided":2,"true":1,"precision":0.500000,"recall":0.250000,"f1":0.333333},"match_or_review":{"decided":3,"true":2,"precision":0.666667,"recall":0.500000,"f1":0.571429}}'
+	# A link of three files of 2 records: 4 + 4 + 4 pairs across two
+	# files, not 15.
+	run -0 "$EVAL" --truth "$T/truth.tsv" --link 2,2,2 --json "$T/scored.ndjson"
+	assert_output --partial '"records":6,'
+	assert_output --partial '"reduction_ratio":0.583333,'
+	run -0 "$EVAL" --truth "$T/truth.tsv" --link 4,2 "$T/scored.ndjson"
+	assert_line 'reduction ratio    0.375000'
+	for bad in 6 2,,2 ,2,2 2,2, 2,x; do
+		run -2 "$EVAL" --truth "$T/truth.tsv" --link "$bad" "$T/scored.ndjson"
+		assert_output "dq-eval: --link '$bad' is not two record counts or more, comma-separated"
+	done
+	run -2 "$EVAL" --truth "$T/truth.tsv" --link 2,2 -n 4 "$T/scored.ndjson"
+	assert_output "dq-eval: --link gives the record counts: no -n"
 	# FEBRL ids: rec-N-org and rec-N-dup-K are entity N.
 	printf '%s\n' '{"id":"rec-1-org"}' '{"id":"rec-1-dup-0"}' '{"id":"rec-1-dup-1"}' '{"id":"rec-2-org"}' >"$T/febrl.ndjson"
 	echo '{"a":{"id":"rec-1-org"},"b":{"id":"rec-1-dup-1"},"_dq":{"rules":["x"]}}' >"$T/pairs.ndjson"

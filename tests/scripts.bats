@@ -215,7 +215,7 @@ EOF2
 	assert_output '[["completeness","e","16.7% missing, null or empty"]]'
 }
 
-@test "bench-accuracy: the table of a FEBRL file, a dq-gen file, the product link's blocking and a one-to-one link, from their truth" {
+@test "bench-accuracy: the table of a FEBRL file, a dq-gen file, the product link and one-to-one links of two and three sources, from their truth" {
 	mkdir "$T/febrl"
 	cp "$BATS_TEST_DIRNAME/fixtures/block/febrl.csv" "$T/febrl/dataset1.csv"
 	DQ_BIN=$DQ_BIN ACC_FEBRL=$T/febrl ACC_GEN=400 ACC_SEED=3 \
@@ -234,17 +234,21 @@ EOF2
 	pc=$("$S/dq-eval" --truth "$T/truth" --json "$T/scored" |
 		jq -r '.pair_completeness * 10000 | round / 10000 | tostring')
 	assert_line --index 4 --regexp "^\| dq-gen 400, seed 3 \| 400 \| $pc \| 0\.9[0-9]* \| "
-	# The product link (Latin-1, CRLF): a1-g1 share a code and words,
-	# a2-g2 words (one with an e-acute), a3-g3 only 'camera' (in 2 of 6
-	# names: ln 3 >= ln(6) / 2); the true a3-g2 is not found.  3 of 9
-	# pairs, 2 of 3 true pairs.
-	assert_line --index 5 "| Amazon-Google link, blocking only (name:words, name:codes) | 3 x 3 | 0.6667 | 0.66667 |||||||"
-	# The two-source link: one source holds every entity once, the other
-	# the entities with a second record.
+	# The product link (Latin-1, CRLF) with product.json: a1-g1 share a
+	# code and words, a2-g2 words (one with an e-acute), a3-g3 only
+	# 'camera' (in 2 of 6 names: ln 3 >= ln(6) / 2); the true a3-g2 is
+	# not found.  3 of 9 pairs, 2 of 3 true pairs; then the decisions
+	# and clusters, scored.
+	assert_line --index 5 --regexp '^\| Amazon-Google link, product\.json, --one-to-one \| 3 x 3 \| 0\.6667 \| 0\.66667 \| [01]\.[0-9]{4} \| [01]\.[0-9]{4} \| [01]\.[0-9]{4} \| [01]\.[0-9]{4} \| [01]\.[0-9]{4} \| [01]\.[0-9]{4} \|$'
+	# The links: source 1 holds every entity once, source 2 the
+	# entities with a second record, source 3 those with a third.
 	na=$(cut -f2 "$T/truth" | sort -u | wc -l)
 	nb=$(cut -f2 "$T/truth" | sort | uniq -d | wc -l)
+	nc=$(cut -f2 "$T/truth" | sort | uniq -c | awk '$1 >= 3' | wc -l)
+	[ "$nc" -gt 0 ]
 	assert_line --index 6 --regexp "^\| dq-gen 400, seed 3, two-source link, --one-to-one \| $na x $nb \| (1|0\.9[0-9]*) \| 0\.9[0-9]* \| "
-	[ "${#lines[@]}" -eq 7 ]
+	assert_line --index 7 --regexp "^\| dq-gen 400, seed 3, three-source link, --one-to-one \| $na x $nb x $nc \| (1|0\.9[0-9]*) \| 0\.9[0-9]* \| "
+	[ "${#lines[@]}" -eq 8 ]
 	ACC_FEBRL=$T/febrl ACC_GEN=" " ACC_AG=$T/none \
 		run -0 --separate-stderr "$S/bench-accuracy"
 	assert_line --index 4 "| Amazon-Google link | skipped ($T/none not found) |||||||||"

@@ -25,8 +25,11 @@
  * of pairs is ever held: de-duplication is a look at R hashes per pair.
  * Output order is deterministic: rule, then block (by key hash), then the
  * two records' input order.  "a" is always the record read first, so in
- * link mode "a" comes from the first file, and in incremental mode from
- * --existing when the pair crosses.
+ * link mode "a" comes from the earlier file, and in incremental mode from
+ * --existing when the pair crosses.  A link of more than two files pairs
+ * records of different files and names both files in the pair's
+ * "_dq":{"sources":[1,3]} (their numbers among the operands), since "a"
+ * and "b" no longer tell them.
  *
  * A token rule (its key words, qgrams(N), codes or surnames of a field:
  * lib/er/blocktok.c) puts a record in one block per token, guards each
@@ -71,7 +74,7 @@
 static const char synopsis[] =
 	"usage: dq-block [-c CONTRACT]... [--rule [NAME=]KEY]... [OPTIONS] "
 	"[FILE...]\n"
-	"       dq-block --link [OPTIONS] FILE_A FILE_B\n"
+	"       dq-block --link [OPTIONS] FILE_A FILE_B [FILE...]\n"
 	"       dq-block --existing OLD [OPTIONS] [NEW...]\n"
 	"       dq-block --emit-keys [OPTIONS] [FILE...] | LC_ALL=C sort |\n"
 	"         dq-block --from-keys [OPTIONS]\n"
@@ -104,7 +107,9 @@ static const char help[] =
 	"                        min_weight, else ln(N) / 2)\n"
 	"  -m, --max-block N     skip blocks of more than N records (default\n"
 	"                        blocking.max_block, else 1000)\n"
-	"      --link            two files: pairs only across them\n"
+	"      --link            two files or more: pairs only of records\n"
+	"                        from different files; with more than two,\n"
+	"                        _dq.sources numbers the two files\n"
 	"      --existing FILE   records already matched: pairs only with at\n"
 	"                        least one new record (the operands)\n"
 	"      --emit-keys       write key lines for sort instead of pairs\n"
@@ -199,16 +204,30 @@ option(void *ctx, int code, const char *arg)
 	return -1;
 }
 
-/* The side of the record being read. */
+/* The side of the record being read (DQ_KEYLINE_*), and its source as
+ * the store keeps it (struct dq_blocks): a link's file from 0, 1 for a
+ * new record, else 0. */
 static unsigned char
-side(void)
+side(unsigned *source)
 {
 	size_t fi = B.run->in.fi ? B.run->in.fi - 1 : 0;
-	if (O.link)
+	if (O.link) {
+		*source = (unsigned)fi;
+		if (B.run->in.nfiles > 2)
+			return DQ_KEYLINE_LINK;
 		return fi == 0 ? DQ_KEYLINE_A : DQ_KEYLINE_B;
+	}
+	*source = O.existing && fi >= B.first_new;
 	if (O.existing)
-		return fi < B.first_new ? DQ_KEYLINE_OLD : DQ_KEYLINE_NEW;
+		return *source ? DQ_KEYLINE_NEW : DQ_KEYLINE_OLD;
 	return DQ_KEYLINE_DEDUPE;
+}
+
+/* A link of more than two files: the pairs name their files. */
+static int
+named_sources(void)
+{
+	return O.link && B.run->in.nfiles > 2;
 }
 
 /* The record being read, as its pairs embed it, appended to out. */
@@ -245,11 +264,11 @@ read_records(void)
 
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0) {
-		unsigned char src = side();
+		unsigned source;
 		uint64_t *h = dq_blockrec_store_begin(&B.st);
+		side(&source);
 		record_text(&rec, &B.st.text);
-		if (dq_blockrec_store_end(&B.st, src == DQ_KEYLINE_B ||
-							 src == DQ_KEYLINE_NEW))
+		if (dq_blockrec_store_end(&B.st, source))
 			dq_die("%s:%ld: record longer than 4 GB",
 			       run->item.file, run->item.line);
 		dq_blockrules_keys(&B.rules, &rec, h, tokens ? B.keys : NULL);
@@ -362,6 +381,7 @@ pair_stored(void *ctx, size_t i, size_t j)
 {
 	size_t r = *(const size_t *)ctx, nr = B.rules.n;
 	uint64_t also = 0;
+	unsigned src[2] = { B.st.src[i] + 1u, B.st.src[j] + 1u };
 
 	for (size_t q = r + 1; q < nr; q++)
 		if (token_found(q, i, j))
@@ -370,7 +390,7 @@ pair_stored(void *ctx, size_t i, size_t j)
 				 dq_blockrec_store_text(&B.st, i), B.st.len[i],
 				 dq_blockrec_store_text(&B.st, j), B.st.len[j],
 				 r, B.st.key + i * nr, B.st.key + j * nr,
-				 also, O.slim);
+				 also, named_sources() ? src : NULL, O.slim);
 	dq_run_emit(B.run);
 }
 
@@ -388,7 +408,7 @@ block_in_memory(void)
 	 * it skips, so later rules see only surviving keys. */
 	int tokens = dq_blockrules_any_tokens(&B.rules);
 
-	dq_blocks_init(&bl, B.st.key, B.st.n, nr, B.st.second);
+	dq_blocks_init(&bl, B.st.key, B.st.n, nr, B.st.src);
 	memset(list, 0, sizeof(list));
 	for (size_t r = 0; r < nr; r++) {
 		struct dq_blockrule *u = &B.rules.r[r];
@@ -397,7 +417,7 @@ block_in_memory(void)
 						    &list[r]);
 			continue;
 		}
-		u->blocks += dq_blocktok_list(&B.tok[r], B.st.second,
+		u->blocks += dq_blocktok_list(&B.tok[r], B.st.src,
 					      token_guard, NULL);
 		u->keyed = B.tok[r].keyed;
 		u->ntokens = B.tok[r].tokens;
@@ -439,11 +459,12 @@ emit_keys(void)
 		dq_buf_init(&keys[r], 32);
 	dq_record_init(&rec);
 	while (dq_run_next(run, &rec) > 0) {
-		unsigned char src = side();
+		unsigned source;
+		unsigned char src = side(&source);
 		dq_buf_reset(&txt);
 		record_text(&rec, &txt);
 		dq_blockrules_keys(&B.rules, &rec, h, keys);
-		dq_keyline_common(&common, seq++, src, h, nr);
+		dq_keyline_common(&common, seq++, src, source + 1, h, nr);
 		for (size_t r = 0; r < nr; r++) {
 			if (!h[r])
 				continue;
@@ -486,8 +507,11 @@ kline_guard(void *ctx, const struct dq_keyline *first, size_t size)
 static void
 pair_lines(void *ctx, const struct dq_keyline *a, const struct dq_keyline *b)
 {
+	unsigned src[2] = { a->source, b->source };
+
 	dq_blockrules_write_pair(&B.rules, &B.run->out.b, a->rec, a->reclen,
 				 b->rec, b->reclen, a->rule, a->h, b->h, 0,
+				 a->src == DQ_KEYLINE_LINK ? src : NULL,
 				 O.slim);
 	dq_run_emit(B.run);
 }
@@ -538,8 +562,9 @@ figures(void)
 			       rs->r[r].max_block);
 	if (O.stats)
 		dq_blockrules_print_stats(rs, stderr, B.st.n, B.st.nsrc,
-					  B.mode, O.from);
-	return dq_blockrules_figures(rs, B.st.n, B.st.nsrc, B.mode, O.from);
+					  B.st.nsources, B.mode, O.from);
+	return dq_blockrules_figures(rs, B.st.n, B.st.nsrc, B.st.nsources,
+				     B.mode, O.from);
 }
 
 int
@@ -575,9 +600,11 @@ main(int argc, char **argv)
 			"lines: no --link or --existing\n", dq_progname);
 		return 2;
 	}
-	if (O.link && run.in.nfiles != 2) {
-		fprintf(stderr, "%s: --link needs two files, got %zu\n",
-			dq_progname, run.in.nfiles);
+	if (O.link && (run.in.nfiles < 2 ||
+		       run.in.nfiles > DQ_BLOCKS_MAX_SOURCES)) {
+		fprintf(stderr, "%s: --link needs two files or more (at most "
+			"%d), got %zu\n", dq_progname, DQ_BLOCKS_MAX_SOURCES,
+			run.in.nfiles);
 		return 2;
 	}
 	dq_blockrules_init(&B.rules, O.max_block);

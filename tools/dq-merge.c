@@ -93,11 +93,16 @@ static const char help[] =
 	"                        else never)\n"
 	"      --max-cluster-size N  refuse joins that make a cluster larger\n"
 	"                        than N (default: contract, else no limit)\n"
-	"      --one-to-one      each record keeps at most one match (a link\n"
-	"                        of two sources, each entity once in each):\n"
-	"                        a match that is not the best scored of both\n"
-	"                        its records is dropped, one tied for a\n"
-	"                        record's best goes to the review file\n"
+	"      --one-to-one      each record keeps at most one match in each\n"
+	"                        other source (a link, each entity once in\n"
+	"                        each source; the sources of a pair's\n"
+	"                        _dq.sources, from dq-block --link of more\n"
+	"                        than two files, else every other record is\n"
+	"                        one source): a match that is not the best\n"
+	"                        scored of both its records is dropped, one\n"
+	"                        tied for a record's best goes to the review\n"
+	"                        file, and no scored match puts two records\n"
+	"                        of one source in a cluster\n"
 	"  -j, --jobs N          threads that read the pairs (default: the\n"
 	"                        cores, at most 8); the output is the same\n"
 	"                        for every N\n"
@@ -421,6 +426,7 @@ summary(void)
 	if (O.one) {
 		NUM(e, "one_to_one", n->one_lost);
 		NUM(e, "one_to_one_tie", n->one_tied);
+		NUM(e, "same_source", M.cst.source);
 	}
 	NUM(m, "review_written", n->review_written);
 	NUM(m, "review_moot", n->review_moot);
@@ -474,6 +480,21 @@ main(int argc, char **argv)
 		read_side(O.decisions, dq_merge_decision);
 	if (O.prev_map)
 		read_side(O.prev_map, dq_merge_previous);
+	if (O.one && M.n.src_conflicts) {
+		/* One id in two sources: one-to-one would rank two records
+		 * as one. */
+		const struct dq_id *nd = &M.t.node[M.src_conflict[0]];
+		fprintf(stderr, "%s: --one-to-one: record '%.*s' is in source "
+			"%u and in source %u (%llu such records): give each "
+			"source its own ids (identity.source, _dq.file)\n",
+			dq_progname, (int)nd->keylen, nd->key,
+			M.src_conflict[1], M.src_conflict[2],
+			(unsigned long long)M.n.src_conflicts);
+		dq_out_close(&log);
+		dq_merge_release(&M);
+		dq_survive_release(&sv);
+		return 2;
+	}
 
 	dq_merge_cluster(&M, O.weak_set ? O.weak_link : sv.weak_link,
 			 O.max_set ? (size_t)O.max_size : (size_t)sv.max_size);

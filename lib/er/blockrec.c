@@ -126,7 +126,7 @@ dq_blockrec_store_release(struct dq_blockrec_store *s)
 	dq_buf_release(&s->text);
 	free(s->off);
 	free(s->len);
-	free(s->second);
+	free(s->src);
 	free(s->key);
 	memset(s, 0, sizeof(*s));
 }
@@ -141,7 +141,7 @@ dq_blockrec_store_begin(struct dq_blockrec_store *s)
 					     sizeof(*s->key));
 		s->off = dq_xrealloc(s->off, nc * sizeof(*s->off));
 		s->len = dq_xrealloc(s->len, nc * sizeof(*s->len));
-		s->second = dq_xrealloc(s->second, nc);
+		s->src = dq_xrealloc(s->src, nc);
 		s->cap = nc;
 	}
 	s->off[s->n] = s->text.len;
@@ -149,7 +149,7 @@ dq_blockrec_store_begin(struct dq_blockrec_store *s)
 }
 
 int
-dq_blockrec_store_end(struct dq_blockrec_store *s, int second)
+dq_blockrec_store_end(struct dq_blockrec_store *s, unsigned src)
 {
 	if (s->text.len - s->off[s->n] > UINT32_MAX) {
 		s->text.len = s->off[s->n];
@@ -157,8 +157,10 @@ dq_blockrec_store_end(struct dq_blockrec_store *s, int second)
 		return -1;
 	}
 	s->len[s->n] = (uint32_t)(s->text.len - s->off[s->n]);
-	s->second[s->n] = (unsigned char)(second != 0);
-	s->nsrc[second != 0]++;
+	s->src[s->n] = (unsigned char)src;
+	s->nsrc[src]++;
+	if (src >= s->nsources)
+		s->nsources = src + 1;
 	s->n++;
 	return 0;
 }

@@ -12,8 +12,9 @@
  * downstream; dq-merge --records brings the whole records back).
  *
  * The store holds every record's text one after another, and per record
- * its side (the second file of a link, a new record of an incremental
- * run) and its key hash under every rule.  Memory per record: its text
+ * its source (the file of a link, counted from 0; 1 for a new record of
+ * an incremental run; else 0) and its key hash under every rule.  Memory
+ * per record: its text
  * (or projection), 13 bytes of bookkeeping and 8 bytes per rule; the
  * text buffer grows by doubling.
  */
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include "base/util.h"
+#include "er/blocks.h"
 #include "er/fsmodel.h"
 #include "stream/json.h"
 
@@ -59,10 +61,11 @@ struct dq_blockrec_store {
 	struct dq_buf text;     /* every record's text, one after another */
 	uint64_t *off;          /* (owned, as the arrays below) */
 	uint32_t *len;
-	unsigned char *second;  /* on the second side */
+	unsigned char *src;     /* its source (struct dq_blocks) */
 	uint64_t *key;          /* key[i * nrules + r]; 0 = no key */
 	size_t n, cap, nrules;
-	uint64_t nsrc[2];       /* records of the first / second side */
+	uint64_t nsrc[DQ_BLOCKS_MAX_SOURCES]; /* records of each source */
+	size_t nsources;        /* the highest source seen, plus one */
 };
 
 void dq_blockrec_store_init(struct dq_blockrec_store *s, size_t nrules);
@@ -74,9 +77,9 @@ void dq_blockrec_store_release(struct dq_blockrec_store *s);
  * with dq_blockrec_store_end.
  */
 uint64_t *dq_blockrec_store_begin(struct dq_blockrec_store *s);
-/* End the record begun (second: it is on the second side).  0, or -1
- * when its text is longer than 4 GB (it is then not kept). */
-int dq_blockrec_store_end(struct dq_blockrec_store *s, int second);
+/* End the record begun, of source src (below DQ_BLOCKS_MAX_SOURCES).
+ * 0, or -1 when its text is longer than 4 GB (it is then not kept). */
+int dq_blockrec_store_end(struct dq_blockrec_store *s, unsigned src);
 
 /* Record i's text (borrowed; length in s->len[i]). */
 static inline const char *

@@ -337,7 +337,8 @@ void
 dq_blockrules_write_pair(const struct dq_blockrules *rs, struct dq_buf *out,
 			 const char *a, size_t alen, const char *b,
 			 size_t blen, size_t r, const uint64_t *ka,
-			 const uint64_t *kb, uint64_t also, int slim)
+			 const uint64_t *kb, uint64_t also,
+			 const unsigned src[2], int slim)
 {
 	dq_buf_add(out, "{\"a\":", 5);
 	dq_buf_add(out, a, alen);
@@ -352,6 +353,13 @@ dq_blockrules_write_pair(const struct dq_blockrules *rs, struct dq_buf *out,
 					       strlen(rs->r[q].name));
 		}
 	dq_buf_addch(out, ']');
+	if (src) {
+		dq_buf_add(out, ",\"sources\":[", 12);
+		dq_buf_add_int(out, src[0]);
+		dq_buf_addch(out, ',');
+		dq_buf_add_int(out, src[1]);
+		dq_buf_addch(out, ']');
+	}
 	if (slim)
 		dq_buf_add(out, ",\"slim\":true", 12);
 	dq_buf_add(out, "}}", 2);
@@ -377,11 +385,20 @@ dq_blockrules_pairs(const struct dq_blockrules *rs)
 
 /* The pairs a run without blocking would compare. */
 static double
-possible_pairs(uint64_t records, const uint64_t nsrc[2], int mode)
+possible_pairs(uint64_t records, const uint64_t *nsrc, size_t nsources,
+	       int mode)
 {
-	double a = (double)nsrc[0], b = (double)nsrc[1];
-	if (mode == DQ_BLOCKS_LINK)
-		return a * b;
+	double a = nsources > 0 ? (double)nsrc[0] : 0;
+	double b = nsources > 1 ? (double)nsrc[1] : 0;
+	if (mode == DQ_BLOCKS_LINK) {
+		/* Across two sources: sum |Si| |Sj| over i < j. */
+		double sum = 0, across = 0;
+		for (size_t i = 0; i < nsources; i++) {
+			across += sum * (double)nsrc[i];
+			sum += (double)nsrc[i];
+		}
+		return across;
+	}
 	if (mode == DQ_BLOCKS_INCREMENTAL)
 		return a * b + b * (b - 1) / 2;
 	return (double)records * ((double)records - 1) / 2;
@@ -401,11 +418,12 @@ add_big(cJSON *arr, const struct dq_blockrules *rs,
 
 cJSON *
 dq_blockrules_figures(const struct dq_blockrules *rs, uint64_t records,
-		      const uint64_t nsrc[2], int mode, int from_keys)
+		      const uint64_t *nsrc, size_t nsources, int mode,
+		      int from_keys)
 {
 	cJSON *x = cJSON_CreateObject(), *rules, *o, *arr;
 	uint64_t pairs = dq_blockrules_pairs(rs);
-	double possible = possible_pairs(records, nsrc, mode);
+	double possible = possible_pairs(records, nsrc, nsources, mode);
 
 	o = cJSON_AddObjectToObject(x, "blocking");
 	cJSON_AddNumberToObject(o, "records", (double)records);
@@ -458,11 +476,11 @@ dq_blockrules_figures(const struct dq_blockrules *rs, uint64_t records,
 
 void
 dq_blockrules_print_stats(const struct dq_blockrules *rs, FILE *f,
-			  uint64_t records, const uint64_t nsrc[2], int mode,
-			  int from_keys)
+			  uint64_t records, const uint64_t *nsrc,
+			  size_t nsources, int mode, int from_keys)
 {
 	uint64_t pairs = dq_blockrules_pairs(rs);
-	double possible = possible_pairs(records, nsrc, mode);
+	double possible = possible_pairs(records, nsrc, nsources, mode);
 
 	for (size_t r = 0; r < rs->n; r++) {
 		fprintf(f, "%s: rule %s: %llu pairs (%llu found), %llu blocks, "

@@ -18,6 +18,12 @@
  * records from the one that found it on:
  *
  *	{"a":{record},"b":{record},"_dq":{"rules":["name_dob","email"]}}
+ *
+ * and in a link of more than two files the numbers of the two records'
+ * files among the operands (from 1; "a"'s first), which downstream
+ * programs cannot tell from "a" and "b" as they can with two:
+ *
+ *	{"a":{record},"b":{record},"_dq":{"rules":["email"],"sources":[1,3]}}
  */
 #ifndef DQ_BLOCKRULES_H
 #define DQ_BLOCKRULES_H
@@ -134,13 +140,14 @@ const char *dq_blockrules_note_skip(struct dq_blockrules *rs, size_t r,
 
 /* Append the pair of records a and b, found by rule r, to out (no
  * newline); ka and kb are their keys under every rule, also has bit q
- * set when token rule q (whose keys are 0) found it too, slim marks a
+ * set when token rule q (whose keys are 0) found it too, src (NULL for
+ * none) the two records' source numbers for "sources", slim marks a
  * pair of projected records. */
 void dq_blockrules_write_pair(const struct dq_blockrules *rs,
 			      struct dq_buf *out, const char *a, size_t alen,
 			      const char *b, size_t blen, size_t r,
 			      const uint64_t *ka, const uint64_t *kb,
-			      uint64_t also, int slim);
+			      uint64_t also, const unsigned src[2], int slim);
 
 /* 1 when any rule is a token rule. */
 int dq_blockrules_any_tokens(const struct dq_blockrules *rs);
@@ -151,16 +158,19 @@ uint64_t dq_blockrules_pairs(const struct dq_blockrules *rs);
 /*
  * The summary's "blocking" member (the caller's to delete): records read,
  * pairs, and, unless from_keys (which cannot know them), the possible
- * pairs (mode: DQ_BLOCKS_*, nsrc the records of each side) and the
- * reduction ratio; the rules' figures, the largest and skipped blocks.
+ * pairs (mode: DQ_BLOCKS_*; nsrc[0..nsources) the records of each
+ * source: a link's files, an incremental run's old and new records) and
+ * the reduction ratio; the rules' figures, the largest and skipped
+ * blocks.  A link's possible pairs are those across two of its sources,
+ * the sum of |Si| |Sj| over i < j.
  */
 cJSON *dq_blockrules_figures(const struct dq_blockrules *rs,
-			     uint64_t records, const uint64_t nsrc[2],
-			     int mode, int from_keys);
+			     uint64_t records, const uint64_t *nsrc,
+			     size_t nsources, int mode, int from_keys);
 
 /* The figures of --stats, as lines on f. */
 void dq_blockrules_print_stats(const struct dq_blockrules *rs, FILE *f,
-			       uint64_t records, const uint64_t nsrc[2],
-			       int mode, int from_keys);
+			       uint64_t records, const uint64_t *nsrc,
+			       size_t nsources, int mode, int from_keys);
 
 #endif

@@ -43,12 +43,12 @@ dq_blocks_sort(struct ent *a, struct ent *tmp, size_t n, size_t *cnt)
 
 void
 dq_blocks_init(struct dq_blocks *b, uint64_t *key, size_t n, size_t nrules,
-	       const unsigned char *second)
+	       const unsigned char *src)
 {
 	b->key = key;
 	b->n = n;
 	b->nrules = nrules;
-	b->second = second;
+	b->src = src;
 	b->a = dq_xmalloc((n + 1) * sizeof(struct ent));
 	b->tmp = dq_xmalloc((n + 1) * sizeof(struct ent));
 	b->cnt = dq_xmalloc(65537 * sizeof(*b->cnt));
@@ -78,6 +78,7 @@ dq_blocks_list(struct dq_blocks *bl, size_t r,
 			a[m++].i = i;
 		}
 	dq_blocks_sort(a, tmp, m, bl->cnt);
+	out->src = bl->src;
 	for (b = 0; b < m; b = e) {
 		for (e = b + 1; e < m && a[e].h == a[b].h; e++)
 			;
@@ -96,7 +97,7 @@ dq_blocks_list(struct dq_blocks *bl, size_t r,
 		for (x = b; x < e; x++)
 			out->m[out->n++] = (uint32_t)a[x].i |
 					   (x == b ? DQ_BLOCKS_START : 0) |
-					   (bl->second[a[x].i] ? DQ_BLOCKS_SIDE
+					   (bl->src[a[x].i] ? DQ_BLOCKS_SIDE
 							       : 0);
 	}
 	return kept;
@@ -128,7 +129,8 @@ dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
 			const uint64_t *ki = key + i * nrules;
 			for (size_t y = x + 1; y < e; y++) {
 				size_t j = m[y] & DQ_BLOCKS_INDEX;
-				if (!dq_blocks_eligible(mode, m[x], m[y]))
+				if (!dq_blocks_eligible(mode, m[x], m[y],
+							l->src))
 					continue;
 				(*found)++;
 				if (dq_blocks_found_before(r, ki,

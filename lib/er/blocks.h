@@ -15,9 +15,11 @@
  * records, because that rule already wrote it.
  *
  * A member in a list is a 32-bit word: the record's number (below 2^30),
- * DQ_BLOCKS_SIDE when it is on the second side (the second file of a
+ * DQ_BLOCKS_SIDE when it is not from the first source (a later file of a
  * link, a new record of an incremental run), DQ_BLOCKS_START when it
- * begins a block.
+ * begins a block.  A link of more than two files needs each record's
+ * source, not only its side: the list keeps the run's per-record source
+ * numbers (src), and two records pair when their sources differ.
  */
 #ifndef DQ_BLOCKS_H
 #define DQ_BLOCKS_H
@@ -29,8 +31,12 @@
 #define DQ_BLOCKS_SIDE 0x40000000u
 #define DQ_BLOCKS_INDEX 0x3fffffffu
 
-/* Pairing modes: every pair, pairs across the sides, pairs with at
- * least one record on the second side. */
+/* The files a link may join (dq-merge --one-to-one keeps a cluster's
+ * sources in a 64-bit set). */
+#define DQ_BLOCKS_MAX_SOURCES 64
+
+/* Pairing modes: every pair, pairs across sources (the files of a link),
+ * pairs with at least one record on the second side (new records). */
 enum { DQ_BLOCKS_DEDUPE, DQ_BLOCKS_LINK, DQ_BLOCKS_INCREMENTAL };
 
 /* The records' keys: key[i * nrules + r] is record i's hash under rule r
@@ -38,7 +44,7 @@ enum { DQ_BLOCKS_DEDUPE, DQ_BLOCKS_LINK, DQ_BLOCKS_INCREMENTAL };
 struct dq_blocks {
 	uint64_t *key;
 	size_t n, nrules;
-	const unsigned char *second; /* per record: on the second side */
+	const unsigned char *src; /* per record: its source, 0 the first */
 	void *a, *tmp; /* sort scratch, kept from rule to rule (owned) */
 	size_t *cnt;
 };
@@ -54,15 +60,16 @@ struct dq_blocks_ent {
 void dq_blocks_sort(struct dq_blocks_ent *a, struct dq_blocks_ent *tmp,
 		    size_t n, size_t *cnt);
 
-/* Set b up for n records of nrules rules (key and second borrowed). */
+/* Set b up for n records of nrules rules (key and src borrowed). */
 void dq_blocks_init(struct dq_blocks *b, uint64_t *key, size_t n,
-		    size_t nrules, const unsigned char *second);
+		    size_t nrules, const unsigned char *src);
 void dq_blocks_release(struct dq_blocks *b);
 
 /* The members of one rule's kept blocks. */
 struct dq_blocks_list {
 	uint32_t *m; /* (owned) */
 	size_t n, cap;
+	const unsigned char *src; /* the records' sources (borrowed) */
 };
 
 /*
@@ -93,12 +100,14 @@ uint64_t dq_blocks_pairs(const struct dq_blocks_list *l, size_t r, int mode,
 			 int (*before)(void *ctx, size_t i, size_t j),
 			 void *ctx, uint64_t *found);
 
-/* May members x and y (list words) be paired in mode? */
+/* May members x and y (list words) be paired in mode?  src: the
+ * records' sources (read in a link only). */
 static inline int
-dq_blocks_eligible(int mode, uint32_t x, uint32_t y)
+dq_blocks_eligible(int mode, uint32_t x, uint32_t y,
+		   const unsigned char *src)
 {
 	if (mode == DQ_BLOCKS_LINK)
-		return ((x ^ y) & DQ_BLOCKS_SIDE) != 0;
+		return src[x & DQ_BLOCKS_INDEX] != src[y & DQ_BLOCKS_INDEX];
 	if (mode == DQ_BLOCKS_INCREMENTAL)
 		return ((x | y) & DQ_BLOCKS_SIDE) != 0;
 	return 1;

@@ -95,7 +95,7 @@ dq_blocktok_add(struct dq_blocktok *t, const char *text, size_t len)
 }
 
 size_t
-dq_blocktok_list(struct dq_blocktok *t, const unsigned char *second,
+dq_blocktok_list(struct dq_blocktok *t, const unsigned char *src,
 		 int (*guard)(void *ctx, size_t rule, size_t first,
 			      size_t size, uint64_t hash),
 		 void *ctx)
@@ -107,6 +107,7 @@ dq_blocktok_list(struct dq_blocktok *t, const unsigned char *second,
 	size_t b, e, x, kept = 0, bcap = 0;
 	double N = (double)t->keyed;
 
+	out->src = src;
 	t->w = dq_xrealloc(t->w, (t->ntok + 1) * sizeof(*t->w));
 	for (size_t i = 0, k = 0; i < t->n; i++)
 		for (; k < t->off[i + 1]; k++) {
@@ -149,7 +150,7 @@ dq_blocktok_list(struct dq_blocktok *t, const unsigned char *second,
 			size_t i = a[x].i & DQ_BLOCKS_INDEX;
 			out->m[out->n++] = (uint32_t)i |
 					   (x == b ? DQ_BLOCKS_START : 0) |
-					   (second[i] ? DQ_BLOCKS_SIDE : 0);
+					   (src[i] ? DQ_BLOCKS_SIDE : 0);
 		}
 	}
 	free(a);
@@ -213,7 +214,8 @@ dq_blocktok_pairs(struct dq_blocktok *t, int mode,
 			for (size_t y = x + 1; y < e; y++) {
 				size_t j = m[y] & DQ_BLOCKS_INDEX;
 				double s;
-				if (!dq_blocks_eligible(mode, m[x], m[y]))
+				if (!dq_blocks_eligible(mode, m[x], m[y],
+							t->list.src))
 					continue;
 				s = shared(t, i, j, t->bh[blk]);
 				if (s < 0)

@@ -77,10 +77,11 @@ void dq_blocktok_add(struct dq_blocktok *t, const char *text, size_t len);
  * Phase 1: the token blocks.  guard(ctx, rule, first, size, hash) is
  * asked about each block of two or more records (first: its first
  * record; hash: the token's) and returns 1 to skip it.  Weights the kept
- * tokens, sets the threshold and lists the kept blocks (second: per
- * record, on the second side).  Returns the blocks kept.
+ * tokens, sets the threshold and lists the kept blocks (src: per record,
+ * its source as struct dq_blocks has it; borrowed until phase 2 ends).
+ * Returns the blocks kept.
  */
-size_t dq_blocktok_list(struct dq_blocktok *t, const unsigned char *second,
+size_t dq_blocktok_list(struct dq_blocktok *t, const unsigned char *src,
 			int (*guard)(void *ctx, size_t rule, size_t first,
 				     size_t size, uint64_t hash),
 			void *ctx);

@@ -18,7 +18,8 @@
  * a join checks the shorter of the two lists (each cannot-link pair sits
  * in both), then concatenates them smaller into larger, so the lists cost
  * O(c log n) in all; a hold sits in the same lists, its partner marked
- * by the top bit (so at most 2^31 nodes).  See cluster.h for the rules.
+ * by the top bit (so at most 2^31 nodes).  The sources of a group are a
+ * 64-bit set at its root, joined by OR.  See cluster.h for the rules.
  */
 #include "er/cluster.h"
 
@@ -233,6 +234,14 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 	sort_edges = e;
 	qsort(order, m, sizeof(*order), cmp_strength);
 
+	uint64_t *srcs = NULL;
+	if (o->src) {
+		srcs = dq_xcalloc(n ? n : 1, sizeof(*srcs));
+		for (k = 0; k < n; k++)
+			if (o->src[k])
+				srcs[k] = (uint64_t)1 << ((o->src[k] - 1) & 63);
+	}
+
 	dq_uf_init(&uf, n);
 	for (k = 0; k < m; k++) {
 		struct dq_cluster_edge *x = &e[order[k]];
@@ -278,8 +287,15 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 				continue;
 			}
 		}
+		if (srcs && !pinned && (srcs[ra] & srcs[rb])) {
+			x->flags |= DQ_EDGE_SOURCE;
+			st->source++;
+			continue;
+		}
 		uint32_t r = dq_uf_union(&uf, ra, rb);
 		x->flags |= DQ_EDGE_USED;
+		if (srcs)
+			srcs[r] = srcs[ra] | srcs[rb];
 		if (cl) {
 			uint32_t d = r == ra ? rb : ra;
 			struct list *big = &cl[r], *small = &cl[d];
@@ -311,6 +327,7 @@ dq_cluster_run(size_t n, struct dq_cluster_edge *e, size_t ne,
 			free(cl[k].v);
 		free(cl);
 	}
+	free(srcs);
 	free(order);
 	dq_uf_release(&uf);
 	return 0;

@@ -31,7 +31,10 @@
  *     the two nodes of a hold (o->hold: a pair held for a person's
  *     review, which a chain of scored matches must not decide; refused:
  *     DQ_EDGE_HELD).  A pinned edge overrides a hold: the person's
- *     match decides.  Edges marked DQ_EDGE_KEEP (an earlier run's
+ *     match decides.  With o->src (each node's source, from 1; 0 for
+ *     unknown), a non-pinned edge that would put two nodes of one source
+ *     in a group is refused too (DQ_EDGE_SOURCE): a one-to-one link holds
+ *     each entity at most once per source.  Edges marked DQ_EDGE_KEEP (an earlier run's
  *     clusters) come after all others and are never weak links: what
  *     an earlier run joined stays joined unless this run's evidence (a
  *     cannot-link pair, a hold, the cap) says otherwise.  This is single
@@ -69,7 +72,8 @@ enum {
 	DQ_EDGE_SIZE = 16,    /* out: refused by the size cap */
 	DQ_EDGE_CONFLICT = 32, /* out: pinned, yet refused by a cannot-link */
 	DQ_EDGE_HELD = 64,    /* out: would join a pair held for review */
-	DQ_EDGE_KEEP = 128    /* in: an earlier run joined them; taken last */
+	DQ_EDGE_KEEP = 128,   /* in: an earlier run joined them; taken last */
+	DQ_EDGE_SOURCE = 256  /* out: would put one source twice in a group */
 };
 
 struct dq_cluster_edge {
@@ -97,10 +101,13 @@ struct dq_cluster_opts {
 	size_t max_size;  /* 0: no cap */
 	const uint32_t *hold; /* nhold pairs (2 nodes each), borrowed */
 	size_t nhold;
+	const uint8_t *src; /* per node its source, 1 to 64, 0 unknown;
+			     * NULL: none (borrowed) */
 };
 
 struct dq_cluster_stats {
 	size_t weak, distinct, size, conflict, held; /* edges per outcome */
+	size_t source;
 };
 
 /*

@@ -118,6 +118,7 @@ dq_keyfile_guard(struct dq_keyfile *kf,
 	struct dq_keyline k, cur = { 0 };
 	uint64_t last_seq = 0;
 	unsigned char last_src = 0;
+	unsigned last_source = 0;
 	size_t gn = 0;
 	ssize_t n;
 	long lineno;
@@ -143,7 +144,8 @@ dq_keyfile_guard(struct dq_keyfile *kf,
 		if (have && k.rule == cur.rule && k.hash == cur.hash) {
 			/* Sorted, one record's lines of a block are adjacent:
 			 * a record twice would be paired with itself. */
-			if (k.seq == last_seq && k.src == last_src) {
+			if (k.seq == last_seq && k.src == last_src &&
+			    k.source == last_source) {
 				rc = dq_error("%s:%ld: the record of line %ld "
 					      "again, in the same block: were "
 					      "the key lines given twice?",
@@ -152,6 +154,7 @@ dq_keyfile_guard(struct dq_keyfile *kf,
 			}
 			last_seq = k.seq;
 			last_src = k.src;
+			last_source = k.source;
 			gn++;
 			continue;
 		}
@@ -164,11 +167,13 @@ dq_keyfile_guard(struct dq_keyfile *kf,
 		cur.rule = k.rule;
 		cur.hash = k.hash;
 		cur.src = k.src;
+		cur.source = k.source;
 		cur.seq = k.seq;
 		cur.key = dq_xstrndup(k.key, k.keylen);
 		cur.keylen = k.keylen;
 		last_seq = k.seq;
 		last_src = k.src;
+		last_source = k.source;
 		gn = 1;
 		have = 1;
 	}
@@ -289,7 +294,7 @@ dq_keyfile_pairs(const struct dq_keyfile *kf,
 
 	for (size_t x = 0; x < n; x++)
 		for (size_t y = x + 1; y < n; y++) {
-			if (!dq_keyline_eligible(kl[x].src, kl[y].src))
+			if (!dq_keyline_eligible(&kl[x], &kl[y]))
 				continue;
 			(*found)++;
 			if (dq_blocks_found_before(r, kl[x].h, kl[y].h))

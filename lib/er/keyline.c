@@ -45,7 +45,7 @@ dq_keyline_hex64(const char *p, uint64_t *v)
 
 void
 dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
-		  const uint64_t *h, size_t nrules)
+		  unsigned source, const uint64_t *h, size_t nrules)
 {
 	char t[16];
 
@@ -57,7 +57,13 @@ dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
 	t[14] = (char)src;
 	t[15] = '\t';
 	dq_buf_reset(out);
-	dq_buf_add(out, t, 16);
+	if (src == DQ_KEYLINE_LINK) {
+		dq_buf_add(out, t, 14);
+		dq_buf_add_int(out, source);
+		dq_buf_addch(out, '\t');
+	} else {
+		dq_buf_add(out, t, 16);
+	}
 	for (size_t r = 0; r < nrules; r++) {
 		if (r)
 			dq_buf_addch(out, ',');
@@ -92,7 +98,7 @@ dq_keyline_parse(const char *s, size_t n, size_t nrules, struct dq_keyline *k)
 		return -1;
 	k->rule = (size_t)((p[0] - '0') * 10 + (p[1] - '0'));
 	if (k->rule >= nrules || dq_keyline_hex64(p + 3, &k->hash) ||
-	    p[19] != '\t' || p[32] != '\t' || p[34] != '\t')
+	    p[19] != '\t' || p[32] != '\t')
 		return -1;
 	k->seq = 0;
 	for (int d = 20; d < 32; d++) {
@@ -101,9 +107,24 @@ dq_keyline_parse(const char *s, size_t n, size_t nrules, struct dq_keyline *k)
 		k->seq = k->seq * 10 + (uint64_t)(p[d] - '0');
 	}
 	k->src = (unsigned char)p[33];
-	if (!strchr("daben", k->src) || !k->src)
+	k->source = k->src == DQ_KEYLINE_A ? 1 :
+		    k->src == DQ_KEYLINE_B ? 2 : 0;
+	p += 33;
+	if (k->src >= '1' && k->src <= '9') {
+		/* A file of a link of more than two: its number. */
+		k->src = DQ_KEYLINE_LINK;
+		for (k->source = 0; p < e && *p >= '0' && *p <= '9' &&
+				    k->source < 1000; p++)
+			k->source = k->source * 10 + (unsigned)(*p - '0');
+		if (k->source >= 1000)
+			return -1;
+	} else if (!strchr("daben", k->src) || !k->src) {
 		return -1;
-	p += 35;
+	} else {
+		p++;
+	}
+	if (p >= e || *p++ != '\t')
+		return -1;
 	for (r = 0; r < nrules; r++) {
 		if (p + 17 > e || dq_keyline_hex64(p, &k->h[r]) ||
 		    p[16] != (r + 1 < nrules ? ',' : '\t'))

@@ -11,8 +11,10 @@
  * RR the rule's number (two digits, 00..63), HASH its key's 64-bit hash
  * and H0..Hn every rule's (16 lower-case hex digits; 0 for no key), SEQ
  * the record's number (12 digits), SRC its side (d dedupe, a and b the
- * files of a link, e existing and n new records of an incremental run),
- * KEY the key text as a JSON string (no tab inside), RECORD the record.
+ * files of a link of two, e existing and n new records of an incremental
+ * run; in a link of more than two files, the file's number from 1, in
+ * decimal), KEY the key text as a JSON string (no tab inside), RECORD
+ * the record.
  * `LC_ALL=C sort` then orders lines by rule, then hash, then input order:
  * the order in which one pass in memory writes its pairs.
  */
@@ -32,26 +34,17 @@ enum {
 	DQ_KEYLINE_A = 'a',
 	DQ_KEYLINE_B = 'b',
 	DQ_KEYLINE_OLD = 'e',
-	DQ_KEYLINE_NEW = 'n'
+	DQ_KEYLINE_NEW = 'n',
+	DQ_KEYLINE_LINK = 'l' /* a file of a link of more than two, numbered:
+			       * never written as such */
 };
-
-/* May records of sides a and b (a read first) be paired?  Any two in a
- * dedupe run, two across a link, two with at least one new. */
-static inline int
-dq_keyline_eligible(unsigned char a, unsigned char b)
-{
-	if (a == DQ_KEYLINE_DEDUPE)
-		return 1;
-	if (a == DQ_KEYLINE_A || a == DQ_KEYLINE_B)
-		return a != b;
-	return a == DQ_KEYLINE_NEW || b == DQ_KEYLINE_NEW;
-}
 
 /* One parsed key line; key and rec point into the line (borrowed). */
 struct dq_keyline {
 	size_t rule;
 	uint64_t hash;
 	unsigned char src;
+	unsigned source; /* a link's file, from 1 (a 1, b 2); else 0 */
 	uint64_t seq; /* the record's number */
 	uint64_t h[DQ_KEYLINE_MAX_RULES];
 	const char *key; /* the JSON string, with its quotes */
@@ -60,12 +53,26 @@ struct dq_keyline {
 	size_t reclen;
 };
 
+/* May the records of lines a and b (a read first) be paired?  Any two
+ * in a dedupe run, two from different files of a link, two with at
+ * least one new. */
+static inline int
+dq_keyline_eligible(const struct dq_keyline *a, const struct dq_keyline *b)
+{
+	if (a->src == DQ_KEYLINE_DEDUPE)
+		return 1;
+	if (a->source)
+		return a->source != b->source;
+	return a->src == DQ_KEYLINE_NEW || b->src == DQ_KEYLINE_NEW;
+}
+
 /*
  * The part of a record's lines that is the same for every rule, "\tSEQ\t
- * SRC\tH0,...,Hn\t", into out (reset first).  h holds nrules hashes.
+ * SRC\tH0,...,Hn\t", into out (reset first); src DQ_KEYLINE_LINK writes
+ * the file's number `source` (1 to 999).  h holds nrules hashes.
  */
 void dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
-		       const uint64_t *h, size_t nrules);
+		       unsigned source, const uint64_t *h, size_t nrules);
 
 /* Append the line of rule r (without its newline): r, hash, the common
  * part, the key text key[0..keylen) as a JSON string and the record. */

@@ -47,6 +47,7 @@ dq_merge_release(struct dq_merge *m)
 	free(m->reviews);
 	free(m->rec_line);
 	free(m->cannot);
+	free(m->src);
 	dq_u64map_release(&m->dec);
 	dq_idmap_release(&m->im);
 	dq_record_release(&m->pair);
@@ -158,6 +159,58 @@ entry_side(const struct dq_record *pr, const char *name,
 	return NULL;
 }
 
+static void
+skip_space(const char **p, const char *e)
+{
+	while (*p < e && (**p == ' ' || **p == '\t' || **p == '\n' ||
+			  **p == '\r'))
+		(*p)++;
+}
+
+/* A number from 1 to DQ_MERGE_MAX_SOURCES at *p (white space first),
+ * *p moved past the digits read; 0 when there is none. */
+static unsigned
+source_number(const char **p, const char *e)
+{
+	unsigned v = 0;
+
+	skip_space(p, e);
+	while (*p < e && **p >= '0' && **p <= '9' &&
+	       v <= DQ_MERGE_MAX_SOURCES)
+		v = v * 10 + (unsigned)(*(*p)++ - '0');
+	return v <= DQ_MERGE_MAX_SOURCES ? v : 0;
+}
+
+/* The pair's _dq.sources ([A,B], two different source numbers: dq-block
+ * --link of more than two files) into src, {0, 0} when it has none.  0,
+ * or -1 when it is something else. */
+static int
+pair_sources(const struct dq_record *pr, uint8_t src[2])
+{
+	struct dq_member mb;
+	const char *p, *e;
+	unsigned a, b;
+
+	src[0] = src[1] = 0;
+	if (!dq_meta_find(pr, "sources", 7, &mb))
+		return 0;
+	if (mb.type != DQ_JSON_ARRAY)
+		return -1;
+	p = mb.val + 1;
+	e = mb.val + mb.vallen - 1; /* the ']' */
+	a = source_number(&p, e);
+	skip_space(&p, e);
+	if (p >= e || *p++ != ',')
+		return -1;
+	b = source_number(&p, e);
+	skip_space(&p, e);
+	if (!a || !b || a == b || p != e)
+		return -1;
+	src[0] = (uint8_t)a;
+	src[1] = (uint8_t)b;
+	return 0;
+}
+
 const char *
 dq_merge_pair_entry(const struct dq_record *pr, const struct dq_ident *how,
                     int keep_line, struct dq_buf *id, struct dq_buf *out)
@@ -192,8 +245,13 @@ dq_merge_pair_entry(const struct dq_record *pr, const struct dq_ident *how,
 	if (kind == 1 && dq_meta_find(pr, "guard", 5, &d) &&
 	    d.type == DQ_JSON_STRING)
 		kind = 3;
+	uint8_t src[2];
+	if (pair_sources(pr, src))
+		return "pair has a _dq.sources that is not two different "
+		       "source numbers from 1 to 64";
 	dq_buf_addch(out, (char)kind);
 	dq_buf_add(out, (const char *)&score, sizeof(score));
+	dq_buf_add(out, (const char *)src, 2);
 	if ((reject = entry_side(pr, "a", how, id, out)) ||
 	    (reject = entry_side(pr, "b", how, id, out))) {
 		out->len = start;
@@ -263,6 +321,29 @@ side_node(struct dq_merge *m, const char **p, int a)
 	return nd;
 }
 
+/* Node nd is of source s (from 1; 0: the pair did not say). */
+static void
+set_source(struct dq_merge *m, uint32_t nd, uint8_t s)
+{
+	if (!s)
+		return;
+	if (nd >= m->srccap) {
+		size_t nc = m->srccap ? m->srccap : 1024;
+		while (nc <= nd)
+			nc *= 2;
+		m->src = dq_xrealloc(m->src, nc);
+		memset(m->src + m->srccap, 0, nc - m->srccap);
+		m->srccap = nc;
+	}
+	if (!m->src[nd]) {
+		m->src[nd] = s;
+	} else if (m->src[nd] != s && !m->n.src_conflicts++) {
+		m->src_conflict[0] = nd;
+		m->src_conflict[1] = m->src[nd];
+		m->src_conflict[2] = s;
+	}
+}
+
 void
 dq_merge_add_pairs(struct dq_merge *m, const char *p, size_t len)
 {
@@ -273,8 +354,12 @@ dq_merge_add_pairs(struct dq_merge *m, const char *p, size_t len)
 		double score;
 		memcpy(&score, p, sizeof(score));
 		p += sizeof(score);
+		uint8_t sa = (uint8_t)p[0], sb = (uint8_t)p[1];
+		p += 2;
 		uint32_t a = side_node(m, &p, 1);
 		uint32_t b = side_node(m, &p, 0);
+		set_source(m, a, sa);
+		set_source(m, b, sb);
 		const char *line = NULL;
 		size_t linelen = 0;
 		int guarded = kind == 3;
@@ -484,59 +569,97 @@ apply_decisions(struct dq_merge *m)
 	}
 }
 
+/* Node nd's source (from 1), or 0 when no pair said. */
+static unsigned
+node_source(const struct dq_merge *m, uint32_t nd)
+{
+	return nd < m->srccap ? m->src[nd] : 0;
+}
+
+/* One end of a match edge as one-to-one ranks it: record x, the source
+ * s of the other end y, the edge k and its strength. */
+struct end {
+	uint32_t x, y, k;
+	unsigned s;
+	double score;
+};
+
+/* By record, then the other end's source, then strongest first, then
+ * the other end and the edge (so the order does not depend on the
+ * input's). */
+static int
+cmp_end(const void *p, const void *q)
+{
+	const struct end *a = p, *b = q;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->s != b->s)
+		return a->s < b->s ? -1 : 1;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->y != b->y)
+		return a->y < b->y ? -1 : 1;
+	return (a->k > b->k) - (a->k < b->k);
+}
+
 /*
  * One-to-one (m->one_to_one): each record keeps at most one scored
- * match.  An edge survives when its score is the best of both its
- * records' match edges and no other edge of either record has that
- * score; one below the best of either record is dropped (LOST); one at
- * the best of both that another edge ties goes to review (TIED).  A
- * person's match (pinned) counts as better than any score and is never
- * dropped; undone edges do not compete.  A tie is with another record:
- * the same pair given twice is one candidate.  This is the mutual best match
- * rule: it needs no order, so the result does not depend on the input's.
+ * match in each other source (all other records are one source when the
+ * pairs name none).  An edge survives when its score is the best of
+ * both its records' match edges into the other's source and no other
+ * edge of either record into that source has that score; one below the
+ * best of either record is dropped (LOST); one at the best of both that
+ * another edge ties goes to review (TIED).  A person's match (pinned)
+ * counts as better than any score and is never dropped; undone edges do
+ * not compete.  A tie is with another record: the same pair given twice
+ * is one candidate.  This is the mutual best match rule, per source: it
+ * needs no order, so the result does not depend on the input's.
  */
 static void
 one_to_one(struct dq_merge *m)
 {
-	size_t n = m->t.n;
-	double *best = dq_xmalloc((n + 1) * sizeof(*best));
-	uint32_t *nbest = dq_xcalloc(n + 1, sizeof(*nbest));
-	uint32_t *with = dq_xmalloc((n + 1) * sizeof(*with)); /* best's end */
-	const uint32_t out = DQ_MERGE_EDGE_UNDONE;
+	struct end *end = dq_xmalloc((2 * m->nedges + 1) * sizeof(*end));
+	uint8_t *why = dq_xcalloc(m->nedges + 1, 1); /* 1 lost, 2 tied */
+	size_t ne = 0, g, h, i;
 
-	for (size_t i = 0; i < n; i++)
-		best[i] = -1;
 	for (size_t k = 0; k < m->nedges; k++) {
 		const struct dq_cluster_edge *e = &m->edges[k];
 		double s = (e->flags & DQ_EDGE_PINNED) ? 2 : e->score;
-		if (e->flags & out)
+		if (e->flags & DQ_MERGE_EDGE_UNDONE)
 			continue;
-		for (int end = 0; end < 2; end++) {
-			uint32_t x = end ? e->b : e->a, y = end ? e->a : e->b;
-			if (s > best[x]) {
-				best[x] = s;
-				nbest[x] = 1;
-				with[x] = y;
-			} else if (s == best[x] && y != with[x]) {
-				nbest[x]++;
-			}
-		}
+		end[ne++] = (struct end){ e->a, e->b, (uint32_t)k,
+					  node_source(m, e->b), s };
+		end[ne++] = (struct end){ e->b, e->a, (uint32_t)k,
+					  node_source(m, e->a), s };
+	}
+	qsort(end, ne, sizeof(*end), cmp_end);
+	for (g = 0; g < ne; g = h) {
+		/* The group of record end[g].x and one source; the best
+		 * first, and how many other records share it. */
+		size_t nbest = 1;
+		for (h = g + 1; h < ne && end[h].x == end[g].x &&
+				end[h].s == end[g].s; h++)
+			if (end[h].score == end[g].score &&
+			    end[h].y != end[h - 1].y)
+				nbest++;
+		for (i = g; i < h; i++)
+			why[end[i].k] |= end[i].score < end[g].score ? 1 :
+					 nbest > 1 ? 2 : 0;
 	}
 	for (size_t k = 0; k < m->nedges; k++) {
 		struct dq_cluster_edge *e = &m->edges[k];
-		if (e->flags & (out | DQ_EDGE_PINNED))
+		if (e->flags & (DQ_MERGE_EDGE_UNDONE | DQ_EDGE_PINNED))
 			continue;
-		if (e->score < best[e->a] || e->score < best[e->b]) {
+		if (why[k] & 1) {
 			e->flags |= DQ_MERGE_EDGE_LOST;
 			m->n.one_lost++;
-		} else if (nbest[e->a] > 1 || nbest[e->b] > 1) {
+		} else if (why[k] & 2) {
 			e->flags |= DQ_MERGE_EDGE_TIED;
 			m->n.one_tied++;
 		}
 	}
-	free(best);
-	free(nbest);
-	free(with);
+	free(end);
+	free(why);
 }
 
 /* Give every cluster its stable id (er/clusterid.h). */
@@ -621,10 +744,19 @@ dq_merge_cluster(struct dq_merge *m, double weak_link, size_t max_size)
 			nhold++;
 		}
 	}
-	struct dq_cluster_opts co = {weak_link, max_size, hold, nhold};
+	/* One-to-one over named sources: a cluster holds each source at
+	 * most once (er/cluster.h). */
+	uint8_t *src = NULL;
+	if (m->one_to_one && m->srccap) {
+		src = dq_xmalloc(n + 1);
+		for (k = 0; k < n; k++)
+			src[k] = (uint8_t)node_source(m, m->order[k]);
+	}
+	struct dq_cluster_opts co = {weak_link, max_size, hold, nhold, src};
 	m->rep = dq_xmalloc((n + 1) * sizeof(*m->rep));
 	dq_cluster_run(n, e, active, m->cannot, m->ncannot, &co, m->rep,
 	               &m->cst);
+	free(src);
 	for (k = active; k < m->nedges; k++)
 		e[k].flags &= out;
 	free(hold);
@@ -676,6 +808,8 @@ edge_why(uint32_t f)
 		return "conflict";
 	if (f & DQ_EDGE_HELD)
 		return "held";
+	if (f & DQ_EDGE_SOURCE)
+		return "same_source";
 	return "?";
 }
 

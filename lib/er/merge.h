@@ -30,9 +30,13 @@
  * Clustering (dq_merge_cluster) applies a person's decisions over the
  * scores (a "match" pins an edge, a "distinct" undoes a match edge and
  * becomes a cannot-link), with one_to_one keeps for each record only
- * its best scored match (a match that is not the best of both its
- * records is dropped; one that ties another for a record's best goes to
- * review; a person's match beats every score), adds an earlier run's clusters as edges taken
+ * its best scored match in each other source (a match that is not the
+ * best of both its records is dropped; one that ties another for a
+ * record's best goes to review; a person's match beats every score; the
+ * sources are those a pair's _dq.sources names, dq-block --link of more
+ * than two files, else one pool of every other record) and lets no
+ * scored match put two records of one source in a cluster, adds an
+ * earlier run's clusters as edges taken
  * last, holds the review pairs that --hold names (no chain of matches
  * may join them before a person answers: er/cluster.h), then groups the
  * ids into clusters in the order of their smallest id and gives each its
@@ -74,6 +78,9 @@ enum { DQ_MERGE_HOLD_GUARD, DQ_MERGE_HOLD_REVIEW, DQ_MERGE_HOLD_NONE };
 #define DQ_MERGE_EDGE_LOST (1u << 17)
 #define DQ_MERGE_EDGE_TIED (1u << 18)
 
+/* A pair's _dq.sources, and so a record's source: 1 to this. */
+#define DQ_MERGE_MAX_SOURCES 64
+
 /* A review-band pair. */
 struct dq_merge_review {
 	const char *line; /* the pair's line (in m's arena), or NULL */
@@ -92,6 +99,7 @@ struct dq_merge_counts {
 	uint64_t undone, overridden_review, dec_new_edges;
 	uint64_t review_written, review_moot, singletons, largest;
 	uint64_t one_lost, one_tied; /* one_to_one's losers and ties */
+	uint64_t src_conflicts; /* records named in two sources */
 };
 
 struct dq_merge {
@@ -113,6 +121,9 @@ struct dq_merge {
 	struct dq_idmap im;   /* the earlier run's map */
 	int have_prev;        /* a line of an earlier map was read */
 	struct dq_merge_counts n;
+	uint8_t *src;         /* node -> its source from 1, 0 unknown */
+	size_t srccap;
+	uint32_t src_conflict[3]; /* the first: node, source, other source */
 
 	/* After dq_merge_cluster (all owned). */
 	uint32_t *order, *rankof; /* rank -> node, node -> rank */
@@ -149,9 +160,10 @@ void dq_merge_record_entry(const struct dq_record *r, long line,
 /*
  * The entry of a scored pair, appended to out: the decision (0 match,
  * 1 review, 2 distinct, 3 review held by dq-score's guard), the score,
- * per side the id kind, the id and the record text, and for a review
- * pair with keep_line the pair's line.  Returns NULL, or the reason the
- * pair is rejected (out as it was).
+ * the two sources of _dq.sources (0 when it has none), per side the id
+ * kind, the id and the record text, and for a review pair with
+ * keep_line the pair's line.  Returns NULL, or the reason the pair is
+ * rejected (out as it was).
  */
 const char *dq_merge_pair_entry(const struct dq_record *pr,
                                 const struct dq_ident *how, int keep_line,
@@ -172,7 +184,8 @@ struct dq_merge_dup {
 int dq_merge_add_record(struct dq_merge *m, const char **p,
                         struct dq_merge_dup *dup);
 
-/* Add the pair entries p[0..len). */
+/* Add the pair entries p[0..len).  A record whose pairs give it two
+ * sources is counted in n.src_conflicts (the first in src_conflict). */
 void dq_merge_add_pairs(struct dq_merge *m, const char *p, size_t len);
 
 /*

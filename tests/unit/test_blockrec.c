@@ -82,16 +82,19 @@ test_store(void)
 		dq_buf_addf(&st.text, "{\"n\":%d}", i);
 		h[0] = (uint64_t)i;
 		h[1] = (uint64_t)i * 2;
-		bad += dq_blockrec_store_end(&st, i % 3 == 0) != 0;
+		bad += dq_blockrec_store_end(&st, i % 3 == 0 ? 1u :
+						  i == 4999 ? 5u : 0u) != 0;
 	}
 	UNIT_INT(bad, 0, "every record stored");
 	UNIT_INT(st.n, 5000, "5000 records (past the first growth)");
 	MEM_IS(dq_blockrec_store_text(&st, 4097), st.len[4097],
 	       "{\"n\":4097}", "a record's text after growing");
 	UNIT_INT(st.key[4097 * 2 + 1], 8194, "its key under rule 1");
-	UNIT_INT(st.second[4098] * 10 + st.second[4097], 10, "sides");
-	UNIT_INT(st.nsrc[1], 1667, "second side: every third");
-	UNIT_INT(st.nsrc[0], 3333, "first side");
+	UNIT_INT(st.src[4098] * 10 + st.src[4097], 10, "sources");
+	UNIT_INT(st.nsrc[1], 1667, "source 1: every third");
+	UNIT_INT(st.nsrc[0], 3332, "source 0");
+	UNIT_INT(st.nsrc[5] * 10 + st.src[4999], 15, "the last, source 5");
+	UNIT_INT(st.nsources, 6, "sources 0 to 5 (2 to 4 empty)");
 	dq_blockrec_store_release(&st);
 }
 

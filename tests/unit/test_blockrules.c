@@ -181,17 +181,29 @@ test_pair(void)
 	dq_blockrules_add(&rs, "b\"q", "y", 10, "t");
 	dq_blockrules_add(&rs, "c", "z", 10, "t");
 	dq_blockrules_write_pair(&rs, &out, S("{\"id\":1}"), S("{\"id\":2}"),
-				 1, ka, kb, 0, 0);
+				 1, ka, kb, 0, NULL, 0);
 	MEM_IS(out.buf, out.len,
 	       "{\"a\":{\"id\":1},\"b\":{\"id\":2},\"_dq\":{\"rules\":"
 	       "[\"b\\\"q\",\"c\"]}}", "its rule, then later rules agreeing");
 	dq_buf_reset(&out);
-	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 0, 1);
+	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 0,
+				 NULL, 1);
 	MEM_IS(out.buf, out.len,
 	       "{\"a\":{},\"b\":{},\"_dq\":{\"rules\":[\"a\"],\"slim\":true}}",
 	       "keys of 0 never agree; slim marked");
 	dq_buf_reset(&out);
-	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 4, 0);
+	{
+		const unsigned src[2] = { 1, 12 };
+		dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka,
+					 kc, 0, src, 1);
+	}
+	MEM_IS(out.buf, out.len,
+	       "{\"a\":{},\"b\":{},\"_dq\":{\"rules\":[\"a\"],"
+	       "\"sources\":[1,12],\"slim\":true}}",
+	       "a link of more than two files: the sources, before slim");
+	dq_buf_reset(&out);
+	dq_blockrules_write_pair(&rs, &out, S("{}"), S("{}"), 0, ka, kc, 4,
+				 NULL, 0);
 	MEM_IS(out.buf, out.len,
 	       "{\"a\":{},\"b\":{},\"_dq\":{\"rules\":[\"a\",\"c\"]}}",
 	       "a token rule that agrees (bit 2 of also) is listed");
@@ -243,7 +255,7 @@ test_figures(void)
 	rs.r[1].pairs = 3;
 	UNIT_INT(dq_blockrules_pairs(&rs), 5, "pairs of all rules");
 
-	x = dq_blockrules_figures(&rs, 7, nsrc, DQ_BLOCKS_LINK, 0);
+	x = dq_blockrules_figures(&rs, 7, nsrc, 2, DQ_BLOCKS_LINK, 0);
 	s = cJSON_PrintUnformatted(cJSON_GetObjectItem(x, "blocking"));
 	UNIT_OK(!strncmp(s, head, strlen(head)), "link: 3 x 4 possible pairs");
 	UNIT_OK(strstr(s, "\"largest_blocks\":[{\"rule\":\"b\",\"key\":\"k11\","
@@ -251,12 +263,23 @@ test_figures(void)
 		"the largest block first");
 	cJSON_free(s);
 	cJSON_Delete(x);
-	x = dq_blockrules_figures(&rs, 7, nsrc, DQ_BLOCKS_INCREMENTAL, 0);
+	x = dq_blockrules_figures(&rs, 7, nsrc, 2, DQ_BLOCKS_INCREMENTAL, 0);
 	UNIT_INT(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "blocking"),
 				     "possible_pairs")->valuedouble,
 		 18, "incremental: 3 x 4 + 4 x 3 / 2");
 	cJSON_Delete(x);
-	x = dq_blockrules_figures(&rs, 7, nsrc, DQ_BLOCKS_DEDUPE, 1);
+	{
+		/* Three files of 3, 4 and 5 records: 3*4 + 3*5 + 4*5. */
+		uint64_t three[3] = { 3, 4, 5 };
+		x = dq_blockrules_figures(&rs, 12, three, 3, DQ_BLOCKS_LINK,
+					  0);
+		UNIT_INT(cJSON_GetObjectItem(cJSON_GetObjectItem(x,
+								 "blocking"),
+					     "possible_pairs")->valuedouble,
+			 47, "a link of three: pairs across any two files");
+		cJSON_Delete(x);
+	}
+	x = dq_blockrules_figures(&rs, 7, nsrc, 2, DQ_BLOCKS_DEDUPE, 1);
 	s = cJSON_PrintUnformatted(cJSON_GetObjectItem(x, "blocking"));
 	UNIT_OK(strstr(s, "\"possible_pairs\":null,\"reduction_ratio\":null")
 			&& !strstr(s, "keyed"),

@@ -61,15 +61,29 @@ main(void)
 	UNIT_INT(l1.m[1], 6 | DQ_BLOCKS_SIDE, "6");
 	dq_blocks_release(&b);
 
-	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_DEDUPE, 1, 2), "dedupe: all");
-	UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_LINK, 1, 2), "link: same side");
-	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_LINK, 1, 2 | DQ_BLOCKS_SIDE),
-		"link: across");
-	UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_INCREMENTAL, 1, 2),
+	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_DEDUPE, 1, 2, second),
+		"dedupe: all");
+	UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_LINK, 0, 1, second),
+		"link: same source");
+	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_LINK, 1, 2 | DQ_BLOCKS_SIDE,
+				   second), "link: across");
+	UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_INCREMENTAL, 1, 2, second),
 		"incremental: two old");
 	UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_INCREMENTAL,
-				   1 | DQ_BLOCKS_SIDE, 2 | DQ_BLOCKS_SIDE),
-		"incremental: two new");
+				   1 | DQ_BLOCKS_SIDE, 2 | DQ_BLOCKS_SIDE,
+				   second), "incremental: two new");
+	{
+		/* A link of three files: sources 0, 1 and 2.  Records 5
+		 * and 6 are both from later files (the side bit alike),
+		 * yet from different ones. */
+		const unsigned char three[7] = { 0, 0, 1, 0, 0, 1, 2 };
+		UNIT_OK(dq_blocks_eligible(DQ_BLOCKS_LINK, 5 | DQ_BLOCKS_SIDE,
+					   6 | DQ_BLOCKS_SIDE, three),
+			"link of three: files 2 and 3 pair");
+		UNIT_OK(!dq_blocks_eligible(DQ_BLOCKS_LINK, 2 | DQ_BLOCKS_SIDE,
+					    5 | DQ_BLOCKS_SIDE, three),
+			"link of three: two of file 2 do not");
+	}
 	UNIT_OK(dq_blocks_found_before(1, &key[0], &key[3 * 2]),
 		"rule 0 had records 0 and 3");
 	UNIT_OK(!dq_blocks_found_before(0, &key[0], &key[3 * 2]),

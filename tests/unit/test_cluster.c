@@ -58,7 +58,7 @@ main(void)
 {
 	test_groups();
 	struct dq_uf u;
-	struct dq_cluster_opts o = { -1, 0, NULL, 0 };
+	struct dq_cluster_opts o = { -1, 0, NULL, 0, NULL };
 
 	dq_uf_init(&u, 5);
 	dq_uf_union(&u, 0, 1);
@@ -104,6 +104,29 @@ main(void)
 	dq_cluster_run(2, E, 2, NULL, 0, &o, rep, &st);
 	UNIT_STR(reps(2), "0 0", "parallel edges are not bridges");
 	o.weak_link = -1;
+
+	/* Sources: 0 and 3 of source 1, 1 of 2, 2 of 3, 4 unknown.  The
+	 * chain 0-1 .99, 1-2 .98, 2-3 .97 would put source 1 twice in a
+	 * cluster: its weakest link 2-3 is refused; 3-4 joins (4's source
+	 * is unknown); a pinned edge 0-3 overrides. */
+	{
+		const uint8_t src[5] = { 1, 2, 3, 1, 0 };
+		edge(0, 0, 1, 0.99, 0);
+		edge(1, 1, 2, 0.98, 0);
+		edge(2, 2, 3, 0.97, 0);
+		edge(3, 3, 4, 0.96, 0);
+		o.src = src;
+		dq_cluster_run(5, E, 4, NULL, 0, &o, rep, &st);
+		UNIT_STR(reps(5), "0 0 0 3 3", "one record per source");
+		UNIT_INT(E[2].flags, DQ_EDGE_SOURCE, "2-3 refused");
+		UNIT_INT(st.source, 1, "counted");
+		edge(4, 0, 3, 0.5, DQ_EDGE_PINNED);
+		dq_cluster_run(5, E, 5, NULL, 0, &o, rep, &st);
+		UNIT_STR(reps(5), "0 0 0 0 0", "a person's match overrides");
+		o.src = NULL;
+		dq_cluster_run(5, E, 4, NULL, 0, &o, rep, &st);
+		UNIT_STR(reps(5), "0 0 0 0 0", "no sources: no constraint");
+	}
 
 	/* Cannot-link 0 and 3 on the chain 0-1 .9, 1-2 .8, 2-3 .95:
 	 * the weakest link 1-2 is refused. */

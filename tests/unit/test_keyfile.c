@@ -54,7 +54,7 @@ make_lines(char **lines, unsigned char src3)
 		uint64_t h[2] = { k0[i][0], k1[i] ? (uint64_t)k1[i][0] : 0 };
 		const char *k[2] = { k0[i], k1[i] };
 		dq_keyline_common(&common, (uint64_t)i,
-				  i == 3 ? src3 : DQ_KEYLINE_DEDUPE, h, 2);
+				  i == 3 ? src3 : DQ_KEYLINE_DEDUPE, 0, h, 2);
 		for (size_t r = 0; r < 2; r++) {
 			if (!h[r])
 				continue;

@@ -16,7 +16,7 @@ main(void)
 	uint64_t v;
 	const char *rec = "{\"id\":1}";
 
-	dq_keyline_common(&common, 1234567890123u, 'a', h, 3);
+	dq_keyline_common(&common, 1234567890123u, 'a', 9, h, 3);
 	MEM_IS(common.buf, common.len,
 	       "\t234567890123\ta\tfedcba9876543210,0000000000000000,"
 	       "0000000000000001\t", "common part: 12 low digits of SEQ");
@@ -30,6 +30,7 @@ main(void)
 	UNIT_INT(k.rule, 2, "rule");
 	UNIT_INT(k.hash, 1, "hash");
 	UNIT_INT(k.src, 'a', "side");
+	UNIT_INT(k.source, 1, "a: the link's first file");
 	UNIT_OK(k.seq == 234567890123u, "record number");
 	UNIT_OK(k.h[0] == h[0] && k.h[1] == 0 && k.h[2] == 1, "hashes");
 	MEM_IS(k.key, k.keylen, "\"S530\\u001f\\\"x\\\"\"", "key as JSON");
@@ -52,6 +53,31 @@ main(void)
 	UNIT_INT(dq_keyline_hex64("ffffffffffffffff", &v), 0, "largest");
 	UNIT_OK(v == UINT64_MAX, "its value");
 	UNIT_INT(dq_keyline_hex64("000000000000000g", &v), -1, "a g");
+	/* A file of a link of more than two: its number in decimal. */
+	dq_keyline_common(&common, 7, DQ_KEYLINE_LINK, 12, h, 1);
+	MEM_IS(common.buf, common.len,
+	       "\t000000000007\t12\tfedcba9876543210\t", "file 12");
+	dq_buf_reset(&out);
+	dq_keyline_add(&out, 0, h[0], &common, "k", 1, rec, strlen(rec));
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 1, &k), 0, "parses");
+	UNIT_INT(k.src * 1000 + k.source, DQ_KEYLINE_LINK * 1000 + 12,
+		 "a numbered file");
+	MEM_IS(k.rec, k.reclen, "{\"id\":1}", "its record");
+	out.buf[34] = '\t';
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 1, &k), -1,
+		 "an empty field after the number");
+	{
+		struct dq_keyline a = { .src = 'l', .source = 2 };
+		struct dq_keyline b = { .src = 'l', .source = 3 };
+		struct dq_keyline c = { .src = 'l', .source = 2 };
+		struct dq_keyline d = { .src = 'd' }, o = { .src = 'e' };
+		struct dq_keyline n = { .src = 'n' };
+		UNIT_OK(dq_keyline_eligible(&a, &b), "files 2 and 3");
+		UNIT_OK(!dq_keyline_eligible(&a, &c), "file 2 twice");
+		UNIT_OK(dq_keyline_eligible(&d, &d), "dedupe");
+		UNIT_OK(!dq_keyline_eligible(&o, &o), "two existing");
+		UNIT_OK(dq_keyline_eligible(&o, &n), "existing and new");
+	}
 	dq_buf_release(&common);
 	dq_buf_release(&out);
 	return unit_done();
