@@ -12,7 +12,9 @@
  * same, and the members the reader hands out with each row must be the
  * scanner's.  And when dq_csv_cuts cuts the file into byte ranges (as
  * dq-profile's processes read it), the ranges, each read after the header
- * row, must give the whole file's rows (raw bytes, lines, reasons).
+ * row, must give the whole file's rows (raw bytes, lines, reasons); so
+ * must runs cut after the header at every row end dq_csv_rowscan finds,
+ * each read by a dq_csv_fork of the reader (cli/par.c's workers).
  */
 #include <sys/mman.h>
 #include <unistd.h>
@@ -46,13 +48,16 @@ same_members(const struct dq_csv_row *row)
 	}
 }
 
-static void
+/* Log c's rows; returns how many. */
+static long
 drain(struct dq_csv *c, struct dq_buf *log)
 {
 	struct dq_csv_row row;
 	struct dq_json_error err;
+	long k = 0;
 
 	while (dq_csv_next(c, &row)) {
+		k++;
 		if (row.reason) {
 			if (row.json)
 				abort();
@@ -76,6 +81,7 @@ drain(struct dq_csv *c, struct dq_buf *log)
 		dq_buf_addf(log, "|%ld|%ld\n", row.line,
 			    with_rowno ? row.rowno : 0);
 	}
+	return k;
 }
 
 /* Parse the file line by line, each line with its LF as the stream layer
@@ -173,6 +179,73 @@ check_cuts(const struct dq_csv_opts *o, const uint8_t *data, size_t size)
 	dq_buf_release(&parts);
 }
 
+/* Cut after the header at every row end dq_csv_rowscan finds, each run
+ * read by a dq_csv_fork of the reader, the rest by the reader itself (as
+ * cli/par.c and stream/input.c do): the whole file's rows, each fork
+ * ending between rows with as many rows as the scan counted. */
+static void
+check_runs(const struct dq_csv_opts *o, const uint8_t *data, size_t size)
+{
+	struct dq_buf whole = DQ_BUF_INIT, parts = DQ_BUF_INIT;
+	const char *p = (const char *)data, *e = p + size;
+	struct dq_csv_rowscan rs;
+	long line = 0;
+
+	if (o->no_header || (o->delim && strlen(o->delim) != 1))
+		return;
+	with_rowno = 0;
+	if (parse_from(o, data, size, NULL, 0, 0, &whole)) {
+		with_rowno = 1;
+		dq_buf_release(&whole);
+		return;
+	}
+	struct dq_csv *c = dq_csv_new(o);
+	while (p < e && !dq_csv_idle(c)) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
+		if (dq_csv_feed(c, p, n, ++line) < 0)
+			abort(); /* the whole file was read without error */
+		p += n;
+	}
+	drain(c, &parts);
+	dq_csv_rowscan_start(&rs, o);
+	const char *run = p;
+	long run_line = line + 1, rows = 0;
+	int row_start = 1;
+	while (p < e && dq_csv_idle(c)) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
+		int blank = row_start && nl && (n == 1 || (n == 2 && *p == '\r'));
+		line++;
+		row_start = dq_csv_rowscan_line(&rs, p, n);
+		p += n;
+		if (!row_start)
+			continue;
+		rows += !blank;
+		struct dq_csv *f = dq_csv_fork(c);
+		if (dq_csv_feed(f, run, (size_t)(p - run), run_line) < 0)
+			abort();
+		if (drain(f, &parts) != rows || !dq_csv_idle(f))
+			abort();
+		dq_csv_free(f);
+		run = p;
+		run_line = line + 1;
+		rows = 0;
+	}
+	if (run < e && dq_csv_feed(c, run, (size_t)(e - run), run_line) < 0)
+		abort();
+	drain(c, &parts);
+	if (dq_csv_finish(c) < 0)
+		abort();
+	drain(c, &parts);
+	dq_csv_free(c);
+	if (whole.len != parts.len || memcmp(whole.buf, parts.buf, whole.len))
+		abort();
+	with_rowno = 1;
+	dq_buf_release(&whole);
+	dq_buf_release(&parts);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -201,6 +274,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	o.reference = 0;
 	check_cuts(&o, data, size);
+	check_runs(&o, data, size);
 	dq_buf_release(&fast);
 	dq_buf_release(&ref);
 	return 0;
