@@ -289,7 +289,7 @@ dq-contract: warning: $C/pkg/countries.schema.json#/missingValues: approximate: 
 	assert_equal "$stderr" "dq-contract: warning: $T/sub.json#/fields/0/constraints/pattern: not translated: a class subtraction ([a-z-[aeiou]]): POSIX ERE cannot express it"
 }
 
-@test "-c a foreign schema: every program reads a JSON Schema or a Data Package through the importer" {
+@test "-c a foreign schema: every program reads a JSON Schema, a Data Package or an ODCS document through the importer" {
 	"$ORACLE" corpus "$C/person.schema.json" "$C/person.base.ndjson" >"$T/corpus.ndjson"
 	run -0 dq contract import --from jsonschema -o "$T/c.json" "$C/person.schema.json"
 	run -1 dq validate -c "$T/c.json" --violations "$T/v1.ndjson" "$T/corpus.ndjson"
@@ -318,6 +318,15 @@ USA"
 	run -1 --separate-stderr dq validate -c "$C/pkg/countries.schema.json" --violations "$T/v4.ndjson" "$T/cc.csv"
 	run -0 jq -r '"\(.line) \(.code)"' "$T/v4.ndjson"
 	assert_output "3 PAT:code"
+	# An ODCS document ("kind": "DataContract"): its first schema
+	# object, said so, and the violations of the imported contract.
+	run -0 --separate-stderr dq contract import --from odcs --schema orders \
+		-o "$T/o.json" "$C/odcs/orders.odcs.yaml"
+	run -1 --separate-stderr dq validate -c "$T/o.json" --violations "$T/v5.ndjson" "$C/odcs/orders.ndjson"
+	run -1 --separate-stderr dq validate -c "$C/odcs/orders.odcs.yaml" --violations "$T/v6.ndjson" "$C/odcs/orders.ndjson"
+	assert_equal "$(sed -n 1p <<<"$stderr")" "dq-validate: warning: $C/odcs/orders.odcs.yaml: 2 schema objects: reading the first, 'orders' (dq-contract import --schema for another)"
+	[ "$(count_lines "$T/v6.ndjson")" -eq 10 ]
+	cmp <(jq -c 'del(.run_id)' "$T/v5.ndjson") <(jq -c 'del(.run_id)' "$T/v6.ndjson")
 }
 
 @test "export --to jsonschema: import, export, import keeps every check; the oracle agrees on the export" {

@@ -735,27 +735,47 @@ named_objects(const cJSON *l)
 
 /*
  * A layer written for another tool, -c schema.json: a JSON Schema (it
- * has "$schema"), a Data Package ("resources") or a Table Schema
- * ("fields" as a list), each list of objects with names, is replaced by the contract dq-contract import
- * makes of it, its report printed as warnings.  0, or -1 after a
- * message.
+ * has "$schema"), an Open Data Contract Standard document ("kind":
+ * "DataContract" with an "apiVersion"), a Data Package ("resources") or
+ * a Table Schema ("fields" as a list), each list of objects with names,
+ * is replaced by the contract dq-contract import makes of it, its report
+ * printed as warnings.  0, or -1 after a message.
  */
 static int
 foreign(cJSON **layer, const char *file)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(*layer, "fields");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(*layer, "kind");
 	int js = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(*layer,
 								  "$schema"));
+	int odcs = cJSON_IsString(kind) &&
+		   !strcmp(kind->valuestring, "DataContract") &&
+		   cJSON_GetObjectItemCaseSensitive(*layer, "apiVersion");
 	struct dq_import im;
 	cJSON *c;
 
-	if (!js && !named_objects(f) &&
+	if (!js && !odcs && !named_objects(f) &&
 	    !named_objects(cJSON_GetObjectItemCaseSensitive(*layer,
 							   "resources")))
 		return 0;
 	dq_import_init(&im, file);
 	if (js) {
 		c = dq_import_jsonschema(&im, *layer);
+	} else if (odcs) {
+		/* Several schema objects: say which is read, as for a
+		 * package's resources. */
+		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(*layer,
+								   "schema");
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(sc, 0), "name");
+		const char *first = NULL;
+		if (cJSON_GetArraySize(sc) > 1 && cJSON_IsString(nm)) {
+			first = nm->valuestring;
+			dq_warn("%s: %d schema objects: reading the first, '%s' "
+				"(dq-contract import --schema for another)",
+				file, cJSON_GetArraySize(sc), first);
+		}
+		c = dq_import_odcs(&im, *layer, first);
 	} else {
 		const char *slash = strrchr(file, '/');
 		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
