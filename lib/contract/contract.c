@@ -734,6 +734,27 @@ named_objects(const cJSON *l)
 }
 
 /*
+ * A document of several tables (a package's resources, an ODCS
+ * document's schema objects): the first is the dataset, said so that no
+ * one takes another for it.  Its name, or NULL when there is one table.
+ */
+static const char *
+first_of(const cJSON *doc, const char *key, const char *what,
+	 const char *option, const char *file)
+{
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(doc, key);
+	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(l, 0), "name");
+
+	if (cJSON_GetArraySize(l) < 2 || !cJSON_IsString(nm))
+		return NULL;
+	dq_warn("%s: %d %s: reading the first, '%s' (dq-contract import %s "
+		"for another)", file, cJSON_GetArraySize(l), what,
+		nm->valuestring, option);
+	return nm->valuestring;
+}
+
+/*
  * A layer written for another tool, -c schema.json: a JSON Schema (it
  * has "$schema"), an Open Data Contract Standard document ("kind":
  * "DataContract" with an "apiVersion"), a Data Package ("resources") or
@@ -762,38 +783,17 @@ foreign(cJSON **layer, const char *file)
 	if (js) {
 		c = dq_import_jsonschema(&im, *layer);
 	} else if (odcs) {
-		/* Several schema objects: say which is read, as for a
-		 * package's resources. */
-		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(*layer,
-								   "schema");
-		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetArrayItem(sc, 0), "name");
-		const char *first = NULL;
-		if (cJSON_GetArraySize(sc) > 1 && cJSON_IsString(nm)) {
-			first = nm->valuestring;
-			dq_warn("%s: %d schema objects: reading the first, '%s' "
-				"(dq-contract import --schema for another)",
-				file, cJSON_GetArraySize(sc), first);
-		}
-		c = dq_import_odcs(&im, *layer, first);
+		c = dq_import_odcs(&im, *layer,
+				   first_of(*layer, "schema", "schema objects",
+					    "--schema", file));
 	} else {
 		const char *slash = strrchr(file, '/');
 		char *dir = dq_xstrndup(file, slash ? (size_t)(slash - file + 1)
 						    : 0);
-		/* A package of several tables: the first is the dataset
-		 * (said, so that no one takes another for it). */
-		const cJSON *rs = cJSON_GetObjectItemCaseSensitive(*layer,
-								   "resources");
-		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetArrayItem(rs, 0), "name");
-		const char *first = NULL;
-		if (cJSON_GetArraySize(rs) > 1 && cJSON_IsString(nm)) {
-			first = nm->valuestring;
-			dq_warn("%s: %d resources: reading the first, '%s' "
-				"(dq-contract import --resource for another)",
-				file, cJSON_GetArraySize(rs), first);
-		}
-		c = dq_import_tableschema(&im, *layer, dir, first);
+		c = dq_import_tableschema(&im, *layer, dir,
+					  first_of(*layer, "resources",
+						   "resources", "--resource",
+						   file));
 		free(dir);
 	}
 	if (c)
