@@ -41,6 +41,7 @@
 
 #include "er/decide.h"
 #include "er/fsmodel.h"
+#include "er/labels.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -187,96 +188,6 @@ option(void *ctx, int c, const char *arg)
 	return -1;
 }
 
-/* ---- labels: id hash -> entity hash ---- */
-
-static struct {
-	uint64_t *key, *val;
-	size_t cap, n;
-} L;
-
-static void
-label_put(uint64_t k, uint64_t v)
-{
-	size_t i;
-	k |= 1;
-	if ((L.n + 1) * 2 > L.cap) {
-		uint64_t *ok = L.key, *ov = L.val;
-		size_t oc = L.cap;
-		L.cap = oc ? oc * 2 : 1024;
-		L.key = dq_xcalloc(L.cap, 8);
-		L.val = dq_xcalloc(L.cap, 8);
-		L.n = 0;
-		for (size_t j = 0; j < oc; j++)
-			if (ok[j]) {
-				i = (size_t)ok[j] & (L.cap - 1);
-				while (L.key[i])
-					i = (i + 1) & (L.cap - 1);
-				L.key[i] = ok[j];
-				L.val[i] = ov[j];
-				L.n++;
-			}
-		free(ok);
-		free(ov);
-	}
-	i = (size_t)k & (L.cap - 1);
-	while (L.key[i] && L.key[i] != k)
-		i = (i + 1) & (L.cap - 1);
-	if (!L.key[i])
-		L.n++;
-	L.key[i] = k;
-	L.val[i] = v;
-}
-
-static int
-label_get(uint64_t k, uint64_t *v)
-{
-	size_t i;
-	k |= 1;
-	if (!L.cap)
-		return 0;
-	i = (size_t)k & (L.cap - 1);
-	while (L.key[i]) {
-		if (L.key[i] == k) {
-			*v = L.val[i];
-			return 1;
-		}
-		i = (i + 1) & (L.cap - 1);
-	}
-	return 0;
-}
-
-static int
-load_labels(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long ln = 0;
-	if (!f)
-		return dq_error("%s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *tab;
-		ln++;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = 0;
-		if (!n)
-			continue;
-		tab = memchr(line, '\t', (size_t)n);
-		if (!tab || tab == line || tab + 1 == line + n) {
-			free(line);
-			fclose(f);
-			return dq_error("%s:%ld: expected \"id<TAB>entity\"",
-					path, ln);
-		}
-		label_put(XXH3_64bits(line, (size_t)(tab - line)),
-			  XXH3_64bits(tab + 1, (size_t)(line + n - tab - 1)));
-	}
-	free(line);
-	fclose(f);
-	return 0;
-}
-
 /* ---- pairs ---- */
 
 static struct dq_fs_model M;
@@ -364,18 +275,16 @@ write_households(void)
 	free(l);
 }
 
+static struct dq_labels L; /* --labels */
+
 static int
-train_label(struct scorer *sc)
+train_label(const struct scorer *sc)
 {
-	uint64_t ea, eb;
 	if (!L.cap)
 		return -1;
-	if (!label_get(XXH3_64bits(sc->d.a.id.buf, sc->d.a.id.len), &ea) ||
-	    !label_get(XXH3_64bits(sc->d.b.id.buf, sc->d.b.id.len), &eb))
-		return -1;
-	return ea == eb;
+	return dq_labels_same(&L, sc->d.a.id.buf, sc->d.a.id.len,
+			      sc->d.b.id.buf, sc->d.b.id.len);
 }
-
 /* The sources of the pair rec's two records into sc->src: its
  * _dq.sources, else with --link "a" is source 1 and "b" source 2, else
  * none; counted in SRC when count is set (the first reading). */
@@ -653,7 +562,7 @@ main(int argc, char **argv)
 		       "--model");
 	if (O.model_path)
 		load_model(O.model_path);
-	if (O.labels_path && load_labels(O.labels_path))
+	if (O.labels_path && dq_labels_load(&L, O.labels_path))
 		return 2;
 	dq_out_init(&households);
 	if (O.households && O.train_path)
@@ -736,7 +645,6 @@ main(int argc, char **argv)
 	dq_buf_release(&all_links);
 	dq_fs_release(&M);
 	dq_buf_release(&err);
-	free(L.key);
-	free(L.val);
+	dq_labels_release(&L);
 	return status;
 }
