@@ -22,7 +22,8 @@
  * linkage", Proc. Section on Survey Research Methods, ASA, 1988) and done
  * by Splink (moj-analytical-services.github.io/splink, "Expectation
  * maximisation" and "Estimating u probabilities" topics): u is estimated
- * directly from random pairs of records, which are almost all
+ * directly from random pairs of records (in a link, pairs across two
+ * sources, the only pairs a link makes), which are almost all
  * non-matches; then, with u fixed, EM over the candidate pairs alternates
  * the posterior match probability of each pair (E step) with m and lambda
  * re-estimated as probability-weighted level shares (M step).  Pairs with
