@@ -142,6 +142,77 @@ EOF
 	[[ "$stderr" == *"bad.tsv:1: expected \"id<TAB>entity\""* ]]
 }
 
+# trained MODEL MATCHES: the model's possible pairs and records per
+# source, whether lambda x the possible pairs is MATCHES (within EM's
+# tolerance: its matches are not quite certain) and u of exact agreement
+# on name, in millionths.
+trained() {
+	jq -c --argjson e "$2" '[.training.possible_pairs,
+		.training.link_records,
+		(.lambda * .training.possible_pairs |
+			. > $e * 0.995 and . < $e * 1.002),
+		(.fields.name.levels[0].u * 1e6 | round)]' "$1"
+}
+
+# link2.ndjson: a link of two files of 10 records each (a1..a10, b1..b10),
+# 10 candidates of which 5 agree on every field and 5 on none (link.json
+# compares four fields exactly).  The prior is the chance that two
+# records the link could pair match: 5 / (10 x 10), not 5 over all
+# 20 x 19 / 2 pairs of records, which counts pairs within one file that a
+# link never makes.  The EM's matches are not quite certain (u of exact
+# agreement across the files is 5.5/101).
+@test "--link: the prior of a two-file link is over the pairs across the files" {
+	run -0 --separate-stderr dq score -c "$S/link.json" --link \
+		--train "$T/m.json" --summary "$T/sum.json" "$S/link2.ndjson"
+	run -0 trained "$T/m.json" 5
+	# u from the 100 pairs across the files: 5 agree, (5 + 0.5) / 101.
+	assert_output '[100,[10,10],true,54455]'
+	run -0 jq -c '.link' "$T/sum.json"
+	assert_output '{"from":"--link","records":[10,10],"possible_pairs":100}'
+	# Without --link the pairs are a dedupe's, as before: 5 / 190.
+	run -0 --separate-stderr dq score -c "$S/link.json" --train "$T/d.json" \
+		--summary "$T/dsum.json" "$S/link2.ndjson"
+	run -0 trained "$T/d.json" 5
+	assert_output '[190,null,true,28796]'
+	run -0 jq -c '.link' "$T/dsum.json"
+	assert_output 'null'
+	# Scored in place the same way: the matches are matches.
+	run -0 --separate-stderr dq score -c "$S/link.json" --link "$S/link2.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c '"decision":"match"')" -eq 5 ]
+	run -2 --separate-stderr dq score -c "$S/link.json" --link \
+		--model "$T/m.json" "$S/link2.ndjson"
+	[[ "$stderr" == *"--link is for training; it cannot be used with --model"* ]]
+}
+
+# link3.ndjson: a link of three files of 5 records each, as dq-block --link
+# of three files writes it (_dq.sources): 3 entities in every file (9
+# true pairs) and 3 candidates that agree on nothing.  The possible pairs
+# are 3 x 5 x 5 = 75 and the prior 9 / 75, not 9 / (15 x 14 / 2).
+@test "_dq.sources: a link of three files is known without --link" {
+	run -0 --separate-stderr dq score -c "$S/link.json" --train "$T/m.json" \
+		--summary "$T/sum.json" "$S/link3.ndjson"
+	assert_output ""
+	[ -z "$stderr" ]
+	run -0 trained "$T/m.json" 9
+	# u from the 75 pairs across the files: 9 agree, 9.5 / 76.
+	assert_output '[75,[5,5,5],true,125000]'
+	run -0 jq -c '.link' "$T/sum.json"
+	assert_output '{"from":"_dq.sources","records":[5,5,5],"possible_pairs":75}'
+	# Pairs with and without sources: no link, said.
+	head -n 1 "$S/link2.ndjson" >"$T/mixed.ndjson"
+	cat "$S/link3.ndjson" >>"$T/mixed.ndjson"
+	run -0 --separate-stderr dq score -c "$S/link.json" --train "$T/x.json" \
+		"$T/mixed.ndjson"
+	[[ "$stderr" == *"warning: 12 pairs carry _dq.sources and 1 do not: not known as a link"* ]]
+	run -0 jq -c '.training.link_records' "$T/x.json"
+	assert_output 'null'
+	# A _dq.sources that is not two source numbers is read as none.
+	sed '1s/"sources":\[1,2\]/"sources":[1,1]/' "$S/link3.ndjson" >"$T/bad.ndjson"
+	run -0 --separate-stderr dq score -c "$S/link.json" --train "$T/x.json" \
+		"$T/bad.ndjson"
+	[[ "$stderr" == *"warning: 1 pairs with a _dq.sources that is not two different source numbers from 1 to 64"* ]]
+}
+
 @test "rejects: lines that are not pairs, counted; exit 1 past --max-rejects" {
 	printf '%s\n' '[1,2]' '{"a":{"id":1},"b":"x"}' '{"a":{"id":1,"a":"x"},"b":{"id":2,"a":"x"}}' 'not json' >"$T/in"
 	run -1 --separate-stderr dq score -c "$S/weighted.json" --rejects "$T/rej" \

@@ -41,6 +41,7 @@
 
 #include "er/decide.h"
 #include "er/fsmodel.h"
+#include "er/labels.h"
 #include "cli/opt.h"
 #include "cli/par.h"
 #include "cli/run.h"
@@ -66,6 +67,11 @@ static const char help[] =
 	"      --labels FILE     known entities, \"id<TAB>entity\" per line:\n"
 	"                        m and the prior come from the pairs whose two\n"
 	"                        ids are labelled instead of from EM\n"
+	"      --link            the pairs come from a link (dq-block --link A\n"
+	"                        B): \"a\" records are one source, \"b\" records\n"
+	"                        the other, so u and the prior are over pairs\n"
+	"                        across the two; pairs with _dq.sources (a link\n"
+	"                        of more files) say so themselves\n"
 	"      --u-pairs N       random record pairs for u (default 200000)\n"
 	"      --sample R        train on this share of the pairs, drawn at\n"
 	"                        random (default 1: all)\n"
@@ -94,6 +100,7 @@ enum {
 	O_EXPLAIN = DQ_OPT_TOOL,
 	O_HOUSEHOLDS,
 	O_LABELS,
+	O_LINK,
 	O_U_PAIRS,
 	O_SEED,
 	O_SAMPLE
@@ -103,6 +110,7 @@ static const struct option longopts[] = {
 	{ "explain", required_argument, NULL, O_EXPLAIN },
 	{ "households", required_argument, NULL, O_HOUSEHOLDS },
 	{ "labels", required_argument, NULL, O_LABELS },
+	{ "link", no_argument, NULL, O_LINK },
 	{ "model", required_argument, NULL, 'm' },
 	{ "sample", required_argument, NULL, O_SAMPLE },
 	{ "seed", required_argument, NULL, O_SEED },
@@ -122,8 +130,9 @@ static struct {
 	double sample;
 	int jobs;       /* 0: the default */
 	int explain;    /* DQ_DECIDE_* bits: decisions whose pairs get features */
+	int link;       /* --link */
 } O = { NULL, NULL, NULL, NULL, 200000, 1, 1.0, 0,
-	DQ_DECIDE_ALL };
+	DQ_DECIDE_ALL, 0 };
 
 /* --explain LIST into O.explain. */
 static int
@@ -160,6 +169,7 @@ option(void *ctx, int c, const char *arg)
 	case O_HOUSEHOLDS: O.households = arg; return 0;
 	case 't': O.train_path = arg; return 0;
 	case O_LABELS: O.labels_path = arg; return 0;
+	case O_LINK: O.link = 1; return 0;
 	case O_U_PAIRS:
 		return dq_opt_int("u-pairs", arg, 1, 1000000000LL, &O.u_pairs);
 	case O_SAMPLE:
@@ -178,96 +188,6 @@ option(void *ctx, int c, const char *arg)
 	return -1;
 }
 
-/* ---- labels: id hash -> entity hash ---- */
-
-static struct {
-	uint64_t *key, *val;
-	size_t cap, n;
-} L;
-
-static void
-label_put(uint64_t k, uint64_t v)
-{
-	size_t i;
-	k |= 1;
-	if ((L.n + 1) * 2 > L.cap) {
-		uint64_t *ok = L.key, *ov = L.val;
-		size_t oc = L.cap;
-		L.cap = oc ? oc * 2 : 1024;
-		L.key = dq_xcalloc(L.cap, 8);
-		L.val = dq_xcalloc(L.cap, 8);
-		L.n = 0;
-		for (size_t j = 0; j < oc; j++)
-			if (ok[j]) {
-				i = (size_t)ok[j] & (L.cap - 1);
-				while (L.key[i])
-					i = (i + 1) & (L.cap - 1);
-				L.key[i] = ok[j];
-				L.val[i] = ov[j];
-				L.n++;
-			}
-		free(ok);
-		free(ov);
-	}
-	i = (size_t)k & (L.cap - 1);
-	while (L.key[i] && L.key[i] != k)
-		i = (i + 1) & (L.cap - 1);
-	if (!L.key[i])
-		L.n++;
-	L.key[i] = k;
-	L.val[i] = v;
-}
-
-static int
-label_get(uint64_t k, uint64_t *v)
-{
-	size_t i;
-	k |= 1;
-	if (!L.cap)
-		return 0;
-	i = (size_t)k & (L.cap - 1);
-	while (L.key[i]) {
-		if (L.key[i] == k) {
-			*v = L.val[i];
-			return 1;
-		}
-		i = (i + 1) & (L.cap - 1);
-	}
-	return 0;
-}
-
-static int
-load_labels(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long ln = 0;
-	if (!f)
-		return dq_error("%s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *tab;
-		ln++;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = 0;
-		if (!n)
-			continue;
-		tab = memchr(line, '\t', (size_t)n);
-		if (!tab || tab == line || tab + 1 == line + n) {
-			free(line);
-			fclose(f);
-			return dq_error("%s:%ld: expected \"id<TAB>entity\"",
-					path, ln);
-		}
-		label_put(XXH3_64bits(line, (size_t)(tab - line)),
-			  XXH3_64bits(tab + 1, (size_t)(line + n - tab - 1)));
-	}
-	free(line);
-	fclose(f);
-	return 0;
-}
-
 /* ---- pairs ---- */
 
 static struct dq_fs_model M;
@@ -281,8 +201,15 @@ struct scorer {
 	 * number then the line, to be written in input order at the end
 	 * (worker threads take batches in turn). */
 	struct dq_buf links;
+	unsigned char src[2]; /* training: the sources of a and b (0: none) */
 };
 static struct scorer S0; /* the main thread's */
+
+/* Training: the pairs read with a _dq.sources, without, and with one that
+ * is not two source numbers (taken as none). */
+static struct {
+	uint64_t with, without, bad;
+} SRC;
 static struct dq_out households;
 
 /* Score the pair read (input item seq); the "_dq" members into
@@ -348,27 +275,46 @@ write_households(void)
 	free(l);
 }
 
+static struct dq_labels L; /* --labels */
+
 static int
-train_label(struct scorer *sc)
+train_label(const struct scorer *sc)
 {
-	uint64_t ea, eb;
 	if (!L.cap)
 		return -1;
-	if (!label_get(XXH3_64bits(sc->d.a.id.buf, sc->d.a.id.len), &ea) ||
-	    !label_get(XXH3_64bits(sc->d.b.id.buf, sc->d.b.id.len), &eb))
-		return -1;
-	return ea == eb;
+	return dq_labels_same(&L, sc->d.a.id.buf, sc->d.a.id.len,
+			      sc->d.b.id.buf, sc->d.b.id.len);
+}
+/* The sources of the pair rec's two records into sc->src: its
+ * _dq.sources, else with --link "a" is source 1 and "b" source 2, else
+ * none; counted in SRC when count is set (the first reading). */
+static void
+read_sources(struct scorer *sc, const struct dq_record *rec, int count)
+{
+	int bad = dq_meta_sources(rec, sc->src);
+
+	if (count) {
+		SRC.bad += bad != 0;
+		SRC.with += !bad && sc->src[0];
+		SRC.without += !bad && !sc->src[0];
+	}
+	if (bad)
+		sc->src[0] = sc->src[1] = 0;
+	if (!sc->src[0] && O.link) {
+		sc->src[0] = 1;
+		sc->src[1] = 2;
+	}
 }
 
-/* A pair's two records, for the term and document frequencies and the u
- * sample, without comparing them. */
+/* A pair's two records, for the term and document frequencies, the u
+ * sample and the possible pairs, without comparing them. */
 static void
 train_records(struct scorer *sc, struct dq_fs_trainer *t)
 {
-	dq_fs_train_record(t, sc->d.a.id.buf, sc->d.a.id.len, sc->d.a.v,
-			   sc->d.a.n);
-	dq_fs_train_record(t, sc->d.b.id.buf, sc->d.b.id.len, sc->d.b.v,
-			   sc->d.b.n);
+	dq_fs_train_record(t, sc->src[0], sc->d.a.id.buf, sc->d.a.id.len,
+			   sc->d.a.v, sc->d.a.n);
+	dq_fs_train_record(t, sc->src[1], sc->d.b.id.buf, sc->d.b.id.len,
+			   sc->d.b.v, sc->d.b.n);
 }
 
 /* Every pair's records count for the term frequencies and the sample;
@@ -423,6 +369,7 @@ spool_pass(FILE *spool, struct dq_record *rec, struct dq_run *run,
 		    dq_decide_read(&S0.d, rec, &run->ident))
 			dq_die("temporary file: changed under us");
 		if (tr) {
+			read_sources(&S0, rec, 0);
 			train_one(&S0, tr, in_sample(&S0));
 			continue;
 		}
@@ -433,6 +380,24 @@ spool_pass(FILE *spool, struct dq_record *rec, struct dq_run *run,
 	if (ferror(spool))
 		dq_die("temporary file: %s", strerror(errno));
 	free(line);
+}
+
+/* What the sources of the pairs trained on leave in doubt. */
+static void
+warn_sources(const struct dq_run *run)
+{
+	if (run->quiet)
+		return;
+	if (SRC.bad)
+		dq_warn("%llu pairs with a _dq.sources that is not two "
+			"different source numbers from 1 to %d: taken as "
+			"pairs without sources", (unsigned long long)SRC.bad,
+			DQ_META_MAX_SOURCES);
+	if (SRC.with && (SRC.without || SRC.bad) && !O.link)
+		dq_warn("%llu pairs carry _dq.sources and %llu do not: not "
+			"known as a link, u and the prior are over all pairs "
+			"of records", (unsigned long long)SRC.with,
+			(unsigned long long)(SRC.without + SRC.bad));
 }
 
 static cJSON *
@@ -451,6 +416,17 @@ summary_figures(void)
 	if (M.kind == DQ_FS_FELLEGI_SUNTER) {
 		cJSON_AddNumberToObject(x, "lambda", M.lambda);
 		cJSON_AddNumberToObject(x, "em_iterations", M.em_iterations);
+	}
+	if (M.link_sources) {
+		/* A trained link: how it was known, and its sources. */
+		cJSON *l = cJSON_AddObjectToObject(x, "link"), *r;
+		cJSON_AddStringToObject(l, "from", SRC.with ? "_dq.sources"
+							    : "--link");
+		r = cJSON_AddArrayToObject(l, "records");
+		for (size_t k = 0; k < M.link_sources; k++)
+			cJSON_AddItemToArray(r, cJSON_CreateNumber(
+				(double)M.link_records[k]));
+		cJSON_AddNumberToObject(l, "possible_pairs", M.possible_pairs);
 	}
 	return x;
 }
@@ -581,9 +557,12 @@ main(int argc, char **argv)
 	if (O.labels_path && O.model_path)
 		dq_die("--labels is for training; it cannot be used with "
 		       "--model");
+	if (O.link && O.model_path)
+		dq_die("--link is for training; it cannot be used with "
+		       "--model");
 	if (O.model_path)
 		load_model(O.model_path);
-	if (O.labels_path && load_labels(O.labels_path))
+	if (O.labels_path && dq_labels_load(&L, O.labels_path))
 		return 2;
 	dq_out_init(&households);
 	if (O.households && O.train_path)
@@ -626,6 +605,7 @@ main(int argc, char **argv)
 		/* A tfidf field needs every record's words before any pair
 		 * is compared: this pass only reads the records, the next
 		 * one (over the spool) trains. */
+		read_sources(&S0, &rec, 1);
 		if (need_df)
 			train_records(&S0, tr);
 		else if (train)
@@ -640,6 +620,7 @@ main(int argc, char **argv)
 			spool_pass(spool, &rec, &run, tr);
 	}
 	if (train) {
+		warn_sources(&run);
 		dq_fs_train_finish(tr, (uint64_t)O.u_pairs, O.sample);
 		if (O.train_path)
 			write_model(O.train_path);
@@ -664,7 +645,6 @@ main(int argc, char **argv)
 	dq_buf_release(&all_links);
 	dq_fs_release(&M);
 	dq_buf_release(&err);
-	free(L.key);
-	free(L.val);
+	dq_labels_release(&L);
 	return status;
 }

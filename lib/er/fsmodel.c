@@ -22,7 +22,8 @@
  * linkage", Proc. Section on Survey Research Methods, ASA, 1988) and done
  * by Splink (moj-analytical-services.github.io/splink, "Expectation
  * maximisation" and "Estimating u probabilities" topics): u is estimated
- * directly from random pairs of records, which are almost all
+ * directly from random pairs of records (in a link, pairs across two
+ * sources, the only pairs a link makes), which are almost all
  * non-matches; then, with u fixed, EM over the candidate pairs alternates
  * the posterior match probability of each pair (E step) with m and lambda
  * re-estimated as probability-weighted level shares (M step).  Pairs with
@@ -913,6 +914,13 @@ dq_fs_to_json(const struct dq_fs_model *m)
 	cJSON_AddNumberToObject(tr, "pairs", (double)m->train_pairs);
 	cJSON_AddNumberToObject(tr, "records", (double)m->train_records);
 	cJSON_AddNumberToObject(tr, "u_pairs", (double)m->u_pairs);
+	cJSON_AddNumberToObject(tr, "possible_pairs", m->possible_pairs);
+	if (m->link_sources) {
+		cJSON *ls = cJSON_AddArrayToObject(tr, "link_records");
+		for (size_t s = 0; s < m->link_sources; s++)
+			cJSON_AddItemToArray(ls, cJSON_CreateNumber(
+				(double)m->link_records[s]));
+	}
 	cJSON_AddNumberToObject(tr, "em_iterations", m->em_iterations);
 	cJSON_AddBoolToObject(tr, "labelled", m->labelled);
 	fields = cJSON_AddObjectToObject(doc, "fields");
@@ -1216,10 +1224,18 @@ struct dq_fs_trainer {
 	uint64_t rng;
 	/* Ids seen (their XXH3 64-bit hashes). */
 	struct dq_u64map seen;
-	/* Reservoir of records: SAMPLE_RECORDS x nfields values. */
+	/* Reservoir of records: SAMPLE_RECORDS x nfields values, and each
+	 * one's source (0: none). */
 	char **sample;
+	unsigned char *sample_src;
 	size_t nsample;
 	uint64_t nrecords;
+	/* A link's sources: the (source, id) pairs seen (their hashes), the
+	 * distinct ids of each source (nsrc[s], s from 1), and the records
+	 * first added without a source (the pairs are then no link). */
+	struct dq_u64map seen_src;
+	uint64_t nsrc[DQ_FS_MAX_SOURCES + 1];
+	uint64_t nplain;
 	/* Per-field value counts for the tf fields. */
 	struct dq_strmap vc[DQ_FS_MAX_FIELDS]; /* value -> index in vcn */
 	uint64_t *vcn[DQ_FS_MAX_FIELDS];       /* records with the value */
@@ -1253,7 +1269,9 @@ dq_fs_train_new(struct dq_fs_model *m, uint64_t seed)
 	t->rng = seed;
 	t->sample = dq_xcalloc(SAMPLE_RECORDS * (m->n ? m->n : 1),
 			       sizeof(char *));
+	t->sample_src = dq_xcalloc(SAMPLE_RECORDS, 1);
 	dq_u64map_init(&t->seen);
+	dq_u64map_init(&t->seen_src);
 	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++) {
 		dq_strmap_init(&t->vc[f]);
 		dq_strmap_init(&t->dfm[f]);
@@ -1356,15 +1374,27 @@ dq_fs_train_df(struct dq_fs_trainer *t)
 }
 
 void
-dq_fs_train_record(struct dq_fs_trainer *t, const char *id, size_t idn,
-		   const char *const *vals, const size_t *lens)
+dq_fs_train_record(struct dq_fs_trainer *t, unsigned src, const char *id,
+		   size_t idn, const char *const *vals, const size_t *lens)
 {
 	struct dq_fs_model *m = t->m;
 	size_t slot;
 
+	if (src > DQ_FS_MAX_SOURCES)
+		src = 0;
+	/* An id counts once in each source that holds it. */
+	if (src) {
+		uint64_t h = XXH3_64bits_withSeed(id, idn, src);
+		if (!dq_u64map_get(&t->seen_src, h)) {
+			dq_u64map_put(&t->seen_src, h, 1);
+			t->nsrc[src]++;
+		}
+	}
 	if (!seen_add(t, XXH3_64bits(id, idn)))
 		return;
 	t->nrecords++;
+	if (!src)
+		t->nplain++;
 	for (size_t f = 0; f < m->n; f++) {
 		int df = m->f[f].cmp == DQ_FS_TFIDF;
 		if ((!m->f[f].tf && !df) || !vals[f] ||
@@ -1390,6 +1420,7 @@ dq_fs_train_record(struct dq_fs_trainer *t, const char *id, size_t idn,
 		free(*p);
 		*p = vals[f] ? dq_xstrndup(vals[f], lens[f]) : NULL;
 	}
+	t->sample_src[slot] = (unsigned char)src;
 }
 
 static uint64_t
@@ -1439,48 +1470,137 @@ dq_fs_train_pair(struct dq_fs_trainer *t, const int *levels, int label)
 		t->pat[i].nmatch++;
 }
 
+/* Add the levels of sampled records i and j to the counts of u. */
 static void
-estimate_u(struct dq_fs_trainer *t, uint64_t npairs)
+u_count(struct dq_fs_trainer *t, size_t i, size_t j,
+	double c[][DQ_FS_MAX_LEVELS], double *tot)
+{
+	struct dq_fs_model *m = t->m;
+
+	for (size_t f = 0; f < m->n; f++) {
+		const char *a = t->sample[i * m->n + f];
+		const char *b = t->sample[j * m->n + f];
+		double sim;
+		int l = dq_fs_compare(m, f, a, a ? strlen(a) : 0, b,
+				      b ? strlen(b) : 0, &sim, &t->scr);
+		if (l == DQ_FS_NULL)
+			continue;
+		c[f][l]++;
+		tot[f]++;
+	}
+}
+
+/* A link's random pairs, across two sources: the sampled records grouped
+ * by source (idx, source s's from off[s], cnt[s] of them) and every pair
+ * of sources with the record pairs across it, cumulated (cum).  A draw
+ * below the total picks a pair of sources by its share of the pairs, then
+ * one record of each uniformly: every pair of sampled records from two
+ * sources is equally likely, and no pair is drawn in vain. */
+#define SOURCE_PAIRS (DQ_FS_MAX_SOURCES * (DQ_FS_MAX_SOURCES - 1) / 2)
+struct across {
+	size_t idx[SAMPLE_RECORDS];
+	size_t off[DQ_FS_MAX_SOURCES + 1], cnt[DQ_FS_MAX_SOURCES + 1];
+	unsigned char sa[SOURCE_PAIRS], sb[SOURCE_PAIRS];
+	uint64_t cum[SOURCE_PAIRS];
+	size_t n;
+};
+
+/* Fill x from t's sample; returns the pairs across two sources. */
+static uint64_t
+across_init(const struct dq_fs_trainer *t, struct across *x)
+{
+	size_t at = 0;
+	uint64_t tot = 0;
+
+	for (size_t i = 0; i < t->nsample; i++)
+		x->cnt[t->sample_src[i]]++;
+	for (size_t s = 1; s <= DQ_FS_MAX_SOURCES; s++) {
+		x->off[s] = at;
+		at += x->cnt[s];
+		x->cnt[s] = 0;
+	}
+	for (size_t i = 0; i < t->nsample; i++) {
+		unsigned s = t->sample_src[i];
+		if (s)
+			x->idx[x->off[s] + x->cnt[s]++] = i;
+	}
+	x->n = 0;
+	for (size_t a = 1; a <= DQ_FS_MAX_SOURCES; a++)
+		for (size_t b = a + 1; b <= DQ_FS_MAX_SOURCES; b++)
+			if (x->cnt[a] && x->cnt[b]) {
+				tot += (uint64_t)x->cnt[a] * x->cnt[b];
+				x->sa[x->n] = (unsigned char)a;
+				x->sb[x->n] = (unsigned char)b;
+				x->cum[x->n++] = tot;
+			}
+	return tot;
+}
+
+/* One random pair across two sources (tot: across_init's). */
+static void
+across_draw(struct dq_fs_trainer *t, const struct across *x, uint64_t tot,
+	    size_t *i, size_t *j)
+{
+	uint64_t r = rnd(&t->rng) % tot;
+	size_t lo = 0, hi = x->n - 1;
+
+	/* The first source pair whose cumulated count exceeds r. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (x->cum[mid] > r)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*i = x->idx[x->off[x->sa[lo]] + rnd(&t->rng) % x->cnt[x->sa[lo]]];
+	*j = x->idx[x->off[x->sb[lo]] + rnd(&t->rng) % x->cnt[x->sb[lo]]];
+}
+
+/* u from at most npairs random pairs of the sampled records, all of them
+ * when there are no more; in a link (link set) only pairs across two
+ * sources, unless the sample holds a single source. */
+static void
+estimate_u(struct dq_fs_trainer *t, uint64_t npairs, int link)
 {
 	struct dq_fs_model *m = t->m;
 	double c[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS] = { { 0 } };
 	double tot[DQ_FS_MAX_FIELDS] = { 0 };
-	uint64_t s = t->nsample, all = s * (s - 1) / 2, k;
-	int all_pairs = s < 2 ? 0 : all <= npairs;
-	size_t ci = 0, cj = 1;
+	uint64_t s = t->nsample, all = s * (s - 1) / 2;
+	struct across *x = NULL;
 
 	if (s < 2)
 		return;
-	if (all_pairs)
-		npairs = all;
-	m->u_pairs = npairs;
-	for (k = 0; k < npairs; k++) {
-		size_t i, j;
-		if (all_pairs) {
-			/* Enumerate (i, j), i < j, in order. */
-			i = ci;
-			j = cj;
-			if (++cj == s) {
-				ci++;
-				cj = ci + 1;
-			}
-		} else {
-			i = (size_t)(rnd(&t->rng) % s);
-			j = (size_t)(rnd(&t->rng) % (s - 1));
-			j += j >= i;
-		}
-		for (size_t f = 0; f < m->n; f++) {
-			const char *a = t->sample[i * m->n + f];
-			const char *b = t->sample[j * m->n + f];
-			double sim;
-			int l = dq_fs_compare(m, f, a, a ? strlen(a) : 0, b,
-					      b ? strlen(b) : 0, &sim, &t->scr);
-			if (l == DQ_FS_NULL)
-				continue;
-			c[f][l]++;
-			tot[f]++;
+	if (link) {
+		x = dq_xcalloc(1, sizeof(*x));
+		all = across_init(t, x);
+		if (!all) {
+			free(x);
+			x = NULL;
+			all = s * (s - 1) / 2;
 		}
 	}
+	if (all <= npairs) {
+		/* Every pair (i, j), i < j, in order. */
+		npairs = all;
+		for (size_t i = 0; i < s; i++)
+			for (size_t j = i + 1; j < s; j++)
+				if (!x || t->sample_src[i] != t->sample_src[j])
+					u_count(t, i, j, c, tot);
+	} else {
+		for (uint64_t k = 0; k < npairs; k++) {
+			size_t i, j;
+			if (x) {
+				across_draw(t, x, all, &i, &j);
+			} else {
+				i = (size_t)(rnd(&t->rng) % s);
+				j = (size_t)(rnd(&t->rng) % (s - 1));
+				j += j >= i;
+			}
+			u_count(t, i, j, c, tot);
+		}
+	}
+	free(x);
+	m->u_pairs = npairs;
 	for (size_t f = 0; f < m->n; f++) {
 		struct dq_fs_field *fd = &m->f[f];
 		if (!tot[f])
@@ -1521,7 +1641,9 @@ trainer_free(struct dq_fs_trainer *t)
 	for (size_t k = 0; k < SAMPLE_RECORDS * (t->m->n ? t->m->n : 1); k++)
 		free(t->sample[k]);
 	free(t->sample);
+	free(t->sample_src);
 	dq_u64map_release(&t->seen);
+	dq_u64map_release(&t->seen_src);
 	for (size_t f = 0; f < DQ_FS_MAX_FIELDS; f++) {
 		dq_strmap_release(&t->vc[f]);
 		free(t->vcn[f]);
@@ -1553,22 +1675,26 @@ dq_fs_train_free(struct dq_fs_trainer *t)
  * (the default), u stays the random-pair estimate, which makes the match
  * weight relative to two random records; the matching prior is then the
  * chance that two random records match, lambda = expected matches among
- * the candidates / (N (N-1) / 2) for N distinct records (times the
- * share of the candidates trained on, --sample), found as the
+ * the candidates / the possible pairs (times the share of the candidates
+ * trained on, --sample): N (N-1) / 2 for N distinct records, and for a
+ * link, whose candidates are only ever pairs across two sources, the sum
+ * of Ni Nj over i < j (Ni the distinct records of source i; dividing by
+ * all N (N-1) / 2 pairs instead would count the pairs within a source,
+ * which can never match in a link, as non-matches), found as the
  * fixed point of the E step (pairs that were not candidates are taken as
  * non-matches).  With u_from "em" the free EM's u and lambda are kept as
- * they are (weights relative to candidate pairs).  Returns the EM
- * iterations.
+ * they are (weights relative to candidate pairs).  possible: the
+ * possible pairs.  Returns the EM iterations.
  */
 static int
 train_em(size_t nf, const int *nl, size_t np, const int *pat,
 	 const double *cnt, double m[][DQ_FS_MAX_LEVELS],
-	 double u[][DQ_FS_MAX_LEVELS], double *lambda, uint64_t nrec,
+	 double u[][DQ_FS_MAX_LEVELS], double *lambda, double possible,
 	 double share, int fix_u)
 {
 	double ue[DQ_FS_MAX_FIELDS][DQ_FS_MAX_LEVELS], lam = *lambda;
-	/* All record pairs, scaled down to the share of candidates seen. */
-	double all = (double)nrec * ((double)nrec - 1) / 2 * share;
+	/* The possible pairs, scaled down to the share of candidates seen. */
+	double all = possible * share;
 	int iters;
 
 	memcpy(ue, u, sizeof(ue));
@@ -1658,6 +1784,31 @@ train_em(size_t nf, const int *nl, size_t np, const int *pat,
 	return iters;
 }
 
+/* The possible pairs of the records added, and a link's sources, into
+ * the model: a link when every record came with a source. */
+static void
+possible_pairs(struct dq_fs_trainer *t)
+{
+	struct dq_fs_model *m = t->m;
+	double n = (double)t->nrecords, sum = 0, across = 0;
+
+	m->link_sources = 0;
+	memset(m->link_records, 0, sizeof(m->link_records));
+	for (size_t s = 1; s <= DQ_FS_MAX_SOURCES && !t->nplain; s++)
+		if (t->nsrc[s]) {
+			m->link_sources = s;
+			across += sum * (double)t->nsrc[s];
+			sum += (double)t->nsrc[s];
+		}
+	if (!m->link_sources) {
+		m->possible_pairs = n * (n - 1) / 2;
+		return;
+	}
+	for (size_t s = 1; s <= m->link_sources; s++)
+		m->link_records[s - 1] = t->nsrc[s];
+	m->possible_pairs = across;
+}
+
 int
 dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs, double share)
 {
@@ -1671,7 +1822,8 @@ dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs, double share)
 
 	if (dq_fs_needs_df(m))
 		dq_fs_train_df(t);
-	estimate_u(t, u_pairs);
+	possible_pairs(t);
+	estimate_u(t, u_pairs, m->link_sources > 0);
 	build_tf(t);
 	pat = dq_xmalloc((t->pat_n ? t->pat_n : 1) * m->n * sizeof(int));
 	cnt = dq_xmalloc((t->pat_n ? t->pat_n : 1) * sizeof(double));
@@ -1716,7 +1868,7 @@ dq_fs_train_finish(struct dq_fs_trainer *t, uint64_t u_pairs, double share)
 			cnt[np++] = p->n;
 		}
 		iters = train_em(m->n, nl, np, pat, cnt, mm, uu, &m->lambda,
-				 t->nrecords, share, m->fix_u);
+				 m->possible_pairs, share, m->fix_u);
 	}
 	for (size_t f = 0; f < m->n; f++) {
 		memcpy(m->f[f].m, mm[f], sizeof(mm[f]));

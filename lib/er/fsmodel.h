@@ -34,6 +34,7 @@
 #define DQ_FS_MAX_LEVELS 8
 #define DQ_FS_MAX_FIELDS 16
 #define DQ_FS_NULL (-1)
+#define DQ_FS_MAX_SOURCES 64 /* of a link (stream/meta.h's) */
 
 enum dq_fs_cmp {
 	DQ_FS_EXACT,
@@ -111,8 +112,14 @@ struct dq_fs_model {
 	size_t nguard_shared, nguard_differ, nguard_unless;
 	int fix_u;           /* EM keeps u from random pairs ("u_from") */
 	int trained;         /* m/u came from training or a model file */
-	/* Training figures, for the model file. */
+	/* Training figures, for the model file.  possible_pairs: the record
+	 * pairs the prior is a share of (N (N-1) / 2, or for a link the
+	 * pairs across two sources); link_records[s - 1]: a link's distinct
+	 * records of source s, for s up to link_sources (0: no link). */
 	uint64_t train_pairs, train_records, u_pairs;
+	double possible_pairs;
+	uint64_t link_records[DQ_FS_MAX_SOURCES];
+	size_t link_sources;
 	int em_iterations;
 	int labelled;
 };
@@ -181,11 +188,18 @@ struct dq_fs_trainer *dq_fs_train_new(struct dq_fs_model *m, uint64_t seed);
 
 /*
  * Add one record seen in a pair: id identifies it (a record is counted once
- * however many pairs hold it); vals[i]/lens[i] its value of field i (NULL:
- * missing).  Feeds the term frequencies and the sample for u.
+ * however many pairs hold it); src is its source in a link (1 to
+ * DQ_FS_MAX_SOURCES), 0 when the pairs are not a link's; vals[i]/lens[i]
+ * its value of field i (NULL: missing).  Feeds the term frequencies, the
+ * sample for u and the count of possible pairs.  When every record added
+ * has a source, the pairs are a link's: the possible pairs are those
+ * across two sources (the sum of Ni Nj over i < j, Ni the distinct ids
+ * of source i) and u comes from random pairs across two sources; else
+ * from N (N-1) / 2 and random pairs of any two records.
  */
-void dq_fs_train_record(struct dq_fs_trainer *t, const char *id, size_t idn,
-			const char *const *vals, const size_t *lens);
+void dq_fs_train_record(struct dq_fs_trainer *t, unsigned src,
+			const char *id, size_t idn, const char *const *vals,
+			const size_t *lens);
 
 /* Give the tfidf fields the document frequencies of the records added so
  * far (every record must have been added before a pair is compared). */

@@ -159,58 +159,6 @@ entry_side(const struct dq_record *pr, const char *name,
 	return NULL;
 }
 
-static void
-skip_space(const char **p, const char *e)
-{
-	while (*p < e && (**p == ' ' || **p == '\t' || **p == '\n' ||
-			  **p == '\r'))
-		(*p)++;
-}
-
-/* A number from 1 to DQ_MERGE_MAX_SOURCES at *p (white space first),
- * *p moved past the digits read; 0 when there is none. */
-static unsigned
-source_number(const char **p, const char *e)
-{
-	unsigned v = 0;
-
-	skip_space(p, e);
-	while (*p < e && **p >= '0' && **p <= '9' &&
-	       v <= DQ_MERGE_MAX_SOURCES)
-		v = v * 10 + (unsigned)(*(*p)++ - '0');
-	return v <= DQ_MERGE_MAX_SOURCES ? v : 0;
-}
-
-/* The pair's _dq.sources ([A,B], two different source numbers: dq-block
- * --link of more than two files) into src, {0, 0} when it has none.  0,
- * or -1 when it is something else. */
-static int
-pair_sources(const struct dq_record *pr, uint8_t src[2])
-{
-	struct dq_member mb;
-	const char *p, *e;
-	unsigned a, b;
-
-	src[0] = src[1] = 0;
-	if (!dq_meta_find(pr, "sources", 7, &mb))
-		return 0;
-	if (mb.type != DQ_JSON_ARRAY)
-		return -1;
-	p = mb.val + 1;
-	e = mb.val + mb.vallen - 1; /* the ']' */
-	a = source_number(&p, e);
-	skip_space(&p, e);
-	if (p >= e || *p++ != ',')
-		return -1;
-	b = source_number(&p, e);
-	skip_space(&p, e);
-	if (!a || !b || a == b || p != e)
-		return -1;
-	src[0] = (uint8_t)a;
-	src[1] = (uint8_t)b;
-	return 0;
-}
-
 const char *
 dq_merge_pair_entry(const struct dq_record *pr, const struct dq_ident *how,
                     int keep_line, struct dq_buf *id, struct dq_buf *out)
@@ -245,8 +193,8 @@ dq_merge_pair_entry(const struct dq_record *pr, const struct dq_ident *how,
 	if (kind == 1 && dq_meta_find(pr, "guard", 5, &d) &&
 	    d.type == DQ_JSON_STRING)
 		kind = 3;
-	uint8_t src[2];
-	if (pair_sources(pr, src))
+	unsigned char src[2];
+	if (dq_meta_sources(pr, src))
 		return "pair has a _dq.sources that is not two different "
 		       "source numbers from 1 to 64";
 	dq_buf_addch(out, (char)kind);

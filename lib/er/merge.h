@@ -79,7 +79,7 @@ enum { DQ_MERGE_HOLD_GUARD, DQ_MERGE_HOLD_REVIEW, DQ_MERGE_HOLD_NONE };
 #define DQ_MERGE_EDGE_TIED (1u << 18)
 
 /* A pair's _dq.sources, and so a record's source: 1 to this. */
-#define DQ_MERGE_MAX_SOURCES 64
+#define DQ_MERGE_MAX_SOURCES DQ_META_MAX_SOURCES
 
 /* A review-band pair. */
 struct dq_merge_review {

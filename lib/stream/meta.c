@@ -149,3 +149,51 @@ dq_meta_add_row(struct dq_buf *meta, long line, const char *file)
 		dq_buf_add_json_string(meta, file, strlen(file));
 	}
 }
+
+static void
+skip_space(const char **p, const char *e)
+{
+	while (*p < e && (**p == ' ' || **p == '\t' || **p == '\n' ||
+			  **p == '\r'))
+		(*p)++;
+}
+
+/* A number from 1 to DQ_META_MAX_SOURCES at *p (white space first),
+ * *p moved past the digits read; 0 when there is none. */
+static unsigned
+source_number(const char **p, const char *e)
+{
+	unsigned v = 0;
+
+	skip_space(p, e);
+	while (*p < e && **p >= '0' && **p <= '9' && v <= DQ_META_MAX_SOURCES)
+		v = v * 10 + (unsigned)(*(*p)++ - '0');
+	return v <= DQ_META_MAX_SOURCES ? v : 0;
+}
+
+int
+dq_meta_sources(const struct dq_record *pr, unsigned char src[2])
+{
+	struct dq_member mb;
+	const char *p, *e;
+	unsigned a, b;
+
+	src[0] = src[1] = 0;
+	if (!dq_meta_find(pr, "sources", 7, &mb))
+		return 0;
+	if (mb.type != DQ_JSON_ARRAY)
+		return -1;
+	p = mb.val + 1;
+	e = mb.val + mb.vallen - 1; /* the ']' */
+	a = source_number(&p, e);
+	skip_space(&p, e);
+	if (p >= e || *p++ != ',')
+		return -1;
+	b = source_number(&p, e);
+	skip_space(&p, e);
+	if (!a || !b || a == b || p != e)
+		return -1;
+	src[0] = (unsigned char)a;
+	src[1] = (unsigned char)b;
+	return 0;
+}

@@ -91,6 +91,17 @@ int dq_meta_id(const struct dq_record *r, const struct dq_ident *how,
 int dq_meta_id_text(const char *s, size_t n, const struct dq_ident *how,
 		    struct dq_buf *out);
 
+/* A pair's "_dq.sources" (dq-block --link of more than two files: the
+ * numbers of the two records' files, from 1): at most this. */
+#define DQ_META_MAX_SOURCES 64
+
+/*
+ * The pair's _dq.sources, [A,B], two different numbers from 1 to
+ * DQ_META_MAX_SOURCES, into src; {0, 0} when it has none.  Returns 0, or
+ * -1 when it has one that is something else.
+ */
+int dq_meta_sources(const struct dq_record *pr, unsigned char src[2]);
+
 /*
  * Append the lineage members of a record read from line `line` of `file`
  * to meta, as raw member text for dq_record_write(): "row":LINE, and

@@ -242,8 +242,8 @@ test_weights_and_file(void)
 		char id[16];
 		size_t len = strlen(names[i]);
 		snprintf(id, sizeof(id), "r%d", i);
-		dq_fs_train_record(t, id, strlen(id), &names[i], &len);
-		dq_fs_train_record(t, id, strlen(id), &names[i], &len);
+		dq_fs_train_record(t, 0, id, strlen(id), &names[i], &len);
+		dq_fs_train_record(t, 0, id, strlen(id), &names[i], &len);
 	}
 	int lev0 = 0, lev1 = 1;
 	for (int i = 0; i < 30; i++)
@@ -306,7 +306,7 @@ test_tf_order(void)
 		char id[16];
 		size_t len = strlen(names[i]);
 		snprintf(id, sizeof(id), "r%d", i);
-		dq_fs_train_record(t, id, strlen(id), &names[i], &len);
+		dq_fs_train_record(t, 0, id, strlen(id), &names[i], &len);
 	}
 	for (int i = 0; i < 4; i++)
 		dq_fs_train_pair(t, &lev, -1);
@@ -414,8 +414,8 @@ test_word_fields(void)
 		size_t n[5] = { 0, strlen(titles[i]), 0, 0, 0 };
 		char id[8];
 		snprintf(id, sizeof(id), "r%d", i);
-		dq_fs_train_record(t, id, strlen(id), v, n);
-		dq_fs_train_record(t, id, strlen(id), v, n);
+		dq_fs_train_record(t, 0, id, strlen(id), v, n);
+		dq_fs_train_record(t, 0, id, strlen(id), v, n);
 	}
 	dq_fs_train_df(t);
 	dq_fs_train_free(t);
@@ -472,12 +472,71 @@ test_word_fields(void)
 		 "inner only for monge_elkan");
 }
 
+/*
+ * A link's frame: the possible pairs are those across two sources, each
+ * id counted once per source, and u comes from pairs across two sources
+ * only.  Source 1 holds four "x" and source 2 four "y": every pair
+ * within a source agrees and no pair across two does, so u of exact is
+ * the half count of a level never seen, 0.5 / (pairs + 1), both when all
+ * 16 pairs across are enumerated and when 10 are drawn at random.  A run
+ * where a record comes without a source is no link.
+ */
+static void
+test_link(void)
+{
+	const char *xy[2] = { "x", "y" };
+	int lev = 0;
+
+	for (int run = 0; run < 3; run++) {
+		struct dq_fs_model m;
+		struct dq_fs_trainer *t;
+		uint64_t upairs = run == 1 ? 10 : 1000;
+
+		load(&m, "{\"fields\":{\"s\":{\"comparator\":\"exact\"}}}",
+		     NULL);
+		t = dq_fs_train_new(&m, 1);
+		for (int i = 0; i < 8; i++) {
+			char id[16];
+			size_t len = 1;
+			unsigned src = i < 4 ? 1 : 2;
+			snprintf(id, sizeof(id), "r%d", i);
+			/* The third run: r7 comes without a source. */
+			if (run == 2 && i == 7)
+				src = 0;
+			dq_fs_train_record(t, src, id, strlen(id),
+					   &xy[i >= 4], &len);
+			dq_fs_train_record(t, src, id, strlen(id),
+					   &xy[i >= 4], &len);
+		}
+		dq_fs_train_pair(t, &lev, -1);
+		dq_fs_train_finish(t, upairs, 1);
+		if (run < 2) {
+			UNIT_INT(m.link_sources, 2, "a link of two sources");
+			UNIT_INT(m.link_records[0], 4, "source 1: 4 ids");
+			UNIT_INT(m.link_records[1], 4, "source 2: 4 ids");
+			UNIT_NEAR(m.possible_pairs, 16, 0, "4 x 4 pairs across");
+			UNIT_INT(m.u_pairs, run ? 10 : 16, "u pairs");
+			UNIT_NEAR(m.f[0].u[0], 0.5 / (run ? 11 : 17), 1e-12,
+				  "u only from pairs across the sources");
+		} else {
+			UNIT_INT(m.link_sources, 0, "a record without a "
+				 "source: no link");
+			UNIT_NEAR(m.possible_pairs, 28, 0, "8 x 7 / 2 pairs");
+			/* 12 of the 28 pairs agree (two groups of four). */
+			UNIT_NEAR(m.f[0].u[0], 12.5 / 29, 1e-12,
+				  "u from any two records");
+		}
+		dq_fs_release(&m);
+	}
+}
+
 int
 main(void)
 {
 	test_word_fields();
 	test_em();
 	test_tf_order();
+	test_link();
 	test_levels();
 	test_weights_and_file();
 	UNIT_STR(load_err("{\"fields\":{\"a\":{\"comparator\":\"soundex\"}}}",
