@@ -9,6 +9,12 @@
  *
  *   {"a":{record},"b":{record},"_dq":{"rules":["name_dob","email"]}}
  *
+ * Records are read, embedded and keyed on worker threads (lib/cli/par.h,
+ * -j): each worker packs a record's entry (lib/er/blockrec.h), and the
+ * main thread stores the entries in input order, so the records' numbers,
+ * the rejects and the counts are one thread's; blocking and pairing
+ * follow in the main thread.
+ *
  * The engines are in lib/er: the rules, keys, pair text and figures in
  * blockrules.c, the records as embedded and their store in blockrec.c,
  * the blocks in blocks.c, the key lines of the two passes in keyline.c
