@@ -773,3 +773,30 @@ same_for_jobs() {
 	same_for_jobs incr -c "$C" --existing "$T/l1" "$T/l2" "$T/l3"
 	run -2 dq block -c "$C" -j 0 </dev/null
 }
+
+@test "--jobs: CSV files, stdin and a line of more than 1 MB give the same bytes for 1 and 3 threads (issue 23)" {
+	C=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	dq gen -n 3000 --seed 3 >"$T/g"
+	head -1500 "$T/g" >"$T/g1"
+	tail -n +1501 "$T/g" >"$T/g2"
+	dq csv "$T/g1" >"$T/a.csv"
+	dq csv "$T/g2" >"$T/b.csv"
+	# A record of 1.2 MB is handled by the main thread, in its place.
+	pad=$(head -c 1200000 /dev/zero | tr '\0' x)
+	rec=$(sed -n 10p "$T/g")
+	{ head -499 "$T/g"; printf '{"pad":"%s",%s\n' "$pad" "${rec#\{}"; tail -n +500 "$T/g"; } >"$T/big"
+	for j in 1 3; do
+		dq block -j "$j" -q -c "$C" --link "$T/a.csv" "$T/b.csv" >"$T/csv$j"
+		dq block -j "$j" -q -c "$C" <"$T/g" >"$T/stdin$j"
+		dq block -j "$j" -q -c "$C" --existing "$T/a.csv" - <"$T/b.csv" >"$T/ex$j"
+		dq block -j "$j" -q -c "$C" "$T/big" >"$T/big$j"
+	done
+	cmp "$T/csv1" "$T/csv3"
+	cmp "$T/stdin1" "$T/stdin3"
+	cmp "$T/ex1" "$T/ex3"
+	cmp "$T/big1" "$T/big3"
+	[ "$(wc -l <"$T/csv1")" -gt 100 ]
+	[ "$(wc -l <"$T/ex1")" -gt 100 ]
+	run -0 grep -c '"pad":"xxxx' "$T/big3"
+	[ "$output" -ge 1 ]
+}
