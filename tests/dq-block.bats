@@ -25,6 +25,7 @@ run_pairs() {
 	assert_line --partial "  -m, --max-block N     skip blocks of more than N records (default"
 	assert_line --partial "--emit-keys"
 	assert_line --partial "--existing FILE"
+	assert_line --partial "  -j, --jobs N          threads that read the records and compute"
 	run -0 dq block --version
 	assert_output --regexp '^dq-block [0-9]+\.[0-9]+\.[0-9]+$'
 }
@@ -704,4 +705,98 @@ b2 b3 q"
 	run -2 --separate-stderr dq block --rule 'w=name:words,id' \
 		"$B/products.ndjson"
 	assert_equal "$stderr" "dq-block: --rule: rule 'w': token function 'words' must be the key's only part"
+}
+
+# same_for_jobs NAME ARGS...: run dq-block ARGS with -j 1, 2, 3 and 5
+# (status 1: the input has rejected lines) and check that the pairs (or
+# key lines), the rejects, the messages and the summary are the same
+# bytes for each.
+same_for_jobs() {
+	local name=$1 j
+	shift
+	for j in 1 2 3 5; do
+		run -1 --separate-stderr dq block -j "$j" \
+			--rejects "$T/$name.rej" --summary "$T/$name.s$j" "$@"
+		mv "$T/$name.rej" "$T/$name.rej$j"
+		printf '%s\n' "$output" >"$T/$name.out$j"
+		printf '%s\n' "$stderr" >"$T/$name.err$j"
+		stable_summary "$T/$name.s$j" >"$T/$name.sum$j"
+	done
+	for j in 2 3 5; do
+		cmp "$T/$name.out1" "$T/$name.out$j"
+		cmp "$T/$name.rej1" "$T/$name.rej$j"
+		cmp "$T/$name.sum1" "$T/$name.sum$j"
+		cmp "$T/$name.err1" "$T/$name.err$j"
+	done
+	[ -s "$T/$name.out1" ]
+}
+
+@test "--jobs: the same pairs, key lines, rejects and summary for 1, 2, 3 and 5 threads (issue 23)" {
+	C=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	# 4000 records (about 40 batches of the workers), with malformed
+	# lines, records without any key and one without an id among them.
+	dq gen -n 4000 --seed 7 |
+		awk 'NR % 450 == 0 { print "{\"id\":" } NR % 300 == 0 { print "{\"note\":\"no key\"}" } NR == 2000 { print "{\"last_name\":\"Okonkwo\",\"first_name\":\"Chloe\",\"dob\":\"19 Jan 1944\"}" } { print }' >"$T/in"
+	same_for_jobs exact -c "$C" "$T/in"
+	[ "$(wc -l <"$T/exact.out1")" -gt 1000 ]
+	run -0 jq -c '[.counts.in, .counts.rejected]' "$T/exact.s5"
+	assert_output "[$(wc -l <"$T/in"),8]"
+	# Rejected lines keep their line numbers, in order.
+	grep -n -x '{"id":' "$T/in" | cut -d: -f1 >"$T/badlines"
+	jq -r '.line' "$T/exact.rej5" >"$T/rejlines"
+	cmp "$T/badlines" "$T/rejlines"
+	[ "$(wc -l <"$T/rejlines")" -eq 8 ]
+	# The record without an id is named by its line.
+	run -0 grep -c '"_dq":{"row":' "$T/exact.out5"
+	same_for_jobs token --rule 'w=street:words' --rule 'e=email:lower' \
+		--rule 'q=last_name:qgrams(3)' --max-block 50 "$T/in"
+	run -0 jq '[.blocking.rules[] | .pairs] | min > 0' "$T/token.s2"
+	assert_output true
+	same_for_jobs slim -c "$C" --slim "$T/in"
+	same_for_jobs keys -c "$C" --emit-keys "$T/in"
+	# Key lines number the records that are read, not the lines.
+	run -0 cut -f3 "$T/keys.out3"
+	assert_line --index 0 000000000000
+	run -0 cut -f3 "$T/keys.out3"
+	assert_line --index $((${#lines[@]} - 1)) \
+		"$(printf '%012d' $(($(wc -l <"$T/in") - 8 - 1)))"
+	# A link of three files: each file read by the workers in turn.
+	head -1500 "$T/in" >"$T/l1"
+	sed -n 1501,2800p "$T/in" >"$T/l2"
+	tail -n +2801 "$T/in" >"$T/l3"
+	same_for_jobs link -c "$C" --link "$T/l1" "$T/l2" "$T/l3"
+	run -0 jq -c '._dq.sources' "$T/link.out5"
+	assert_line '[1,2]'
+	assert_line '[1,3]'
+	assert_line '[2,3]'
+	same_for_jobs linkkeys -c "$C" --link --emit-keys "$T/l1" "$T/l2" "$T/l3"
+	same_for_jobs incr -c "$C" --existing "$T/l1" "$T/l2" "$T/l3"
+	run -2 dq block -c "$C" -j 0 </dev/null
+}
+
+@test "--jobs: CSV files, stdin and a line of more than 1 MB give the same bytes for 1 and 3 threads (issue 23)" {
+	C=$BATS_TEST_DIRNAME/../examples/contracts/person.json
+	dq gen -n 3000 --seed 3 >"$T/g"
+	head -1500 "$T/g" >"$T/g1"
+	tail -n +1501 "$T/g" >"$T/g2"
+	dq csv "$T/g1" >"$T/a.csv"
+	dq csv "$T/g2" >"$T/b.csv"
+	# A record of 1.2 MB is handled by the main thread, in its place.
+	pad=$(head -c 1200000 /dev/zero | tr '\0' x)
+	rec=$(sed -n 10p "$T/g")
+	{ head -499 "$T/g"; printf '{"pad":"%s",%s\n' "$pad" "${rec#\{}"; tail -n +500 "$T/g"; } >"$T/big"
+	for j in 1 3; do
+		dq block -j "$j" -q -c "$C" --link "$T/a.csv" "$T/b.csv" >"$T/csv$j"
+		dq block -j "$j" -q -c "$C" <"$T/g" >"$T/stdin$j"
+		dq block -j "$j" -q -c "$C" --existing "$T/a.csv" - <"$T/b.csv" >"$T/ex$j"
+		dq block -j "$j" -q -c "$C" "$T/big" >"$T/big$j"
+	done
+	cmp "$T/csv1" "$T/csv3"
+	cmp "$T/stdin1" "$T/stdin3"
+	cmp "$T/ex1" "$T/ex3"
+	cmp "$T/big1" "$T/big3"
+	[ "$(wc -l <"$T/csv1")" -gt 100 ]
+	[ "$(wc -l <"$T/ex1")" -gt 100 ]
+	run -0 grep -c '"pad":"xxxx' "$T/big3"
+	[ "$output" -ge 1 ]
 }

@@ -9,6 +9,12 @@
  *
  *   {"a":{record},"b":{record},"_dq":{"rules":["name_dob","email"]}}
  *
+ * Records are read, embedded and keyed on worker threads (lib/cli/par.h,
+ * -j): each worker packs a record's entry (lib/er/blockrec.h), and the
+ * main thread stores the entries in input order, so the records' numbers,
+ * the rejects and the counts are one thread's; blocking and pairing
+ * follow in the main thread.
+ *
  * The engines are in lib/er: the rules, keys, pair text and figures in
  * blockrules.c, the records as embedded and their store in blockrec.c,
  * the blocks in blocks.c, the key lines of the two passes in keyline.c
@@ -69,6 +75,7 @@
 #include "er/keyfile.h"
 #include "er/keyline.h"
 #include "cli/opt.h"
+#include "cli/par.h"
 #include "cli/run.h"
 
 static const char synopsis[] =
@@ -119,6 +126,9 @@ static const char help[] =
 	"                        _dq of a record without an id); the pairs\n"
 	"                        are marked \"slim\":true, and dq-merge\n"
 	"                        --records supplies the whole records\n"
+	"  -j, --jobs N          threads that read the records and compute\n"
+	"                        their keys (default: the cores, at most 8);\n"
+	"                        output the same for every N\n"
 	"      --stats           print pairs per rule, reduction ratio and the\n"
 	"                        largest blocks on stderr (always in --summary)\n";
 
@@ -136,6 +146,7 @@ static const struct option longopts[] = {
 	{ "emit-keys", no_argument, NULL, O_EMIT },
 	{ "existing", required_argument, NULL, O_EXISTING },
 	{ "from-keys", no_argument, NULL, O_FROM },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "link", no_argument, NULL, O_LINK },
 	{ "max-block", required_argument, NULL, 'm' },
 	{ "min-weight", required_argument, NULL, O_MINW },
@@ -151,6 +162,7 @@ static struct {
 	long long max_block;
 	double min_weight; /* token rules' threshold; < 0: ln(N) / 2 */
 	int set_max;
+	int jobs; /* 0: the default */
 	int link, emit, from, slim, stats;
 	const char *existing;
 } O = { .max_block = 1000, .min_weight = -1 };
@@ -163,7 +175,7 @@ static struct {
 	struct dq_fs_model cmp;       /* --slim: the compared fields */
 	struct dq_blockrec_store st;  /* one pass: the records */
 	struct dq_blocktok tok[DQ_BLOCKRULES_MAX]; /* token rules' tokens */
-	struct dq_buf keys[DQ_BLOCKRULES_MAX];     /* a record's key texts */
+	uint64_t seq;                 /* --emit-keys: records written */
 	int mode;                     /* DQ_BLOCKS_* */
 	size_t first_new;             /* --existing: the first new file */
 } B;
@@ -172,6 +184,8 @@ static int
 option(void *ctx, int code, const char *arg)
 {
 	switch (code) {
+	case 'j':
+		return dq_opt_jobs(arg, &O.jobs);
 	case 'm':
 		O.set_max = 1;
 		return dq_opt_int("max-block", arg, 2, 1LL << 31,
@@ -204,13 +218,20 @@ option(void *ctx, int code, const char *arg)
 	return -1;
 }
 
-/* The side of the record being read (DQ_KEYLINE_*), and its source as
- * the store keeps it (struct dq_blocks): a link's file from 0, 1 for a
- * new record, else 0. */
+/* The side (DQ_KEYLINE_*) of a record read from file (as the input
+ * names it: one of the operands, or "-" when there is none), and its
+ * source as the store keeps it (struct dq_blocks): a link's file from 0,
+ * 1 for a new record, else 0. */
 static unsigned char
-side(unsigned *source)
+side(const char *file, unsigned *source)
 {
-	size_t fi = B.run->in.fi ? B.run->in.fi - 1 : 0;
+	const struct dq_input *in = &B.run->in;
+	size_t fi = 0;
+
+	while (fi < in->nfiles && in->files[fi] != file)
+		fi++;
+	if (in->nfiles && fi == in->nfiles)
+		dq_die("internal error: %s: not an operand", file);
 	if (O.link) {
 		*source = (unsigned)fi;
 		if (B.run->in.nfiles > 2)
@@ -230,13 +251,69 @@ named_sources(void)
 	return O.link && B.run->in.nfiles > 2;
 }
 
-/* The record being read, as its pairs embed it, appended to out. */
+/* Record rec of item it, as its pairs embed it, into out (reset). */
 static void
-record_text(struct dq_record *rec, struct dq_buf *out)
+record_text(struct dq_record *rec, const struct dq_item *it,
+	    struct dq_buf *out)
 {
-	struct dq_run *run = B.run;
-	dq_blockrec_text(&B.emb, rec, run->item.line,
-			 run->in.nfiles > 1 ? run->item.file : NULL, out);
+	dq_buf_reset(out);
+	dq_blockrec_text(&B.emb, rec, it->line,
+			 B.run->in.nfiles > 1 ? it->file : NULL, out);
+	if (out->len > UINT32_MAX)
+		dq_die("%s:%ld: record longer than 4 GB", it->file, it->line);
+}
+
+/* ---- The key pass, on worker threads (lib/cli/par.h) ---- */
+
+/* A worker's state: its own keyer and scratch; the rules, the embedding
+ * and the run's file list are only read while the workers run. */
+struct keyer {
+	struct dq_blockrules_keyer k;
+	struct dq_buf keys[DQ_BLOCKRULES_MAX]; /* a record's key texts */
+	struct dq_buf txt, common;
+	uint64_t h[DQ_BLOCKRULES_MAX];
+};
+
+static void *
+key_start(void *ctx, int w)
+{
+	struct keyer *k = dq_xcalloc(1, sizeof(*k));
+
+	dq_blockrules_keyer_init(&k->k, &B.rules);
+	for (size_t r = 0; r < B.rules.n; r++)
+		dq_buf_init(&k->keys[r], 64);
+	dq_buf_init(&k->txt, 256);
+	dq_buf_init(&k->common, 64);
+	return k;
+}
+
+static void
+key_finish(void *ctx, void *ws, int w)
+{
+	struct keyer *k = ws;
+
+	dq_blockrules_keyer_fold(&B.rules, &k->k);
+	for (size_t r = 0; r < B.rules.n; r++)
+		dq_buf_release(&k->keys[r]);
+	dq_buf_release(&k->txt);
+	dq_buf_release(&k->common);
+	free(k);
+}
+
+/* Run the key pass: record() in the workers, consume() in input order. */
+static void
+key_pass(int (*record)(void *, struct dq_record *, const struct dq_item *,
+		       uint64_t, struct dq_buf *, const char **),
+	 void (*consume)(void *, const char *, size_t))
+{
+	const struct dq_par_work work = {
+		.start = key_start,
+		.record = record,
+		.finish = key_finish,
+		.consume = consume,
+	};
+
+	dq_par_run(B.run, O.jobs ? O.jobs : dq_par_default_jobs(), &work);
 }
 
 /* A skipped block: counted, and the first few shown. */
@@ -254,30 +331,41 @@ skip_block(size_t r, uint64_t size, char *(*keyf)(void *), void *arg)
 
 /* ---- One pass: records in memory (lib/er/blocks.h) ---- */
 
-static void
-read_records(void)
+/* One pass: a record's entry for the store (lib/er/blockrec.h), with
+ * each token rule's tokens. */
+static int
+store_record(void *ws, struct dq_record *rec, const struct dq_item *it,
+	     uint64_t seq, struct dq_buf *out, const char **reject)
 {
-	struct dq_run *run = B.run;
-	struct dq_record rec;
+	struct keyer *k = ws;
+	unsigned source;
 
-	int tokens = dq_blockrules_any_tokens(&B.rules);
+	side(it->file, &source);
+	record_text(rec, it, &k->txt);
+	dq_blockrules_keys(&B.rules, &k->k, rec, k->h, k->keys);
+	dq_blockrec_pack(out, source, k->h, B.rules.n, k->txt.buf,
+			 k->txt.len);
+	for (size_t r = 0; r < B.rules.n; r++)
+		if (B.rules.r[r].tokens)
+			dq_blockrec_pack_text(out, k->keys[r].buf,
+					      k->keys[r].len);
+	return 1;
+}
 
-	dq_record_init(&rec);
-	while (dq_run_next(run, &rec) > 0) {
-		unsigned source;
-		uint64_t *h = dq_blockrec_store_begin(&B.st);
-		side(&source);
-		record_text(&rec, &B.st.text);
-		if (dq_blockrec_store_end(&B.st, source))
-			dq_die("%s:%ld: record longer than 4 GB",
-			       run->item.file, run->item.line);
-		dq_blockrules_keys(&B.rules, &rec, h, tokens ? B.keys : NULL);
-		for (size_t r = 0; tokens && r < B.rules.n; r++)
-			if (B.rules.r[r].tokens)
-				dq_blocktok_add(&B.tok[r], B.keys[r].buf,
-						B.keys[r].len);
+static void
+store_consume(void *ctx, const char *out, size_t len)
+{
+	const char *p = out, *e = out + len, *t;
+	size_t n;
+
+	while (p < e) {
+		dq_blockrec_store_unpack(&B.st, &p);
+		for (size_t r = 0; r < B.rules.n; r++)
+			if (B.rules.r[r].tokens) {
+				dq_blockrec_unpack_text(&p, &t, &n);
+				dq_blocktok_add(&B.tok[r], t, n);
+			}
 	}
-	dq_record_release(&rec);
 }
 
 /* The display key of rule ri[0] for stored record ri[1]. */
@@ -444,41 +532,62 @@ block_in_memory(void)
 
 /* ---- Two passes: key lines (lib/er/keyline.h, keyfile.h) ---- */
 
-/* One key line per (rule, key, record). */
+/*
+ * --emit-keys: one key line per (rule, key, record).  A worker cannot
+ * know the record's number (rejected lines do not count), so it writes
+ * 0 and the lines' length ahead of them; the main thread numbers them.
+ */
+static int
+emit_record(void *ws, struct dq_record *rec, const struct dq_item *it,
+	    uint64_t seq, struct dq_buf *out, const char **reject)
+{
+	struct keyer *k = ws;
+	size_t nr = B.rules.n, at = out->len;
+	unsigned source;
+	unsigned char src = side(it->file, &source);
+	uint32_t len = 0;
+
+	dq_buf_add(out, (const char *)&len, sizeof(len));
+	record_text(rec, it, &k->txt);
+	dq_blockrules_keys(&B.rules, &k->k, rec, k->h, k->keys);
+	dq_keyline_common(&k->common, 0, src, source + 1, k->h, nr);
+	for (size_t r = 0; r < nr; r++) {
+		if (!k->h[r])
+			continue;
+		dq_keyline_add(out, r, k->h[r], &k->common, k->keys[r].buf,
+			       k->keys[r].len, k->txt.buf, k->txt.len);
+		dq_buf_addch(out, '\n');
+	}
+	if (out->len - at - sizeof(len) > UINT32_MAX)
+		dq_die("%s:%ld: key lines longer than 4 GB", it->file,
+		       it->line);
+	len = (uint32_t)(out->len - at - sizeof(len));
+	memcpy(out->buf + at, &len, sizeof(len));
+	return 1;
+}
+
 static void
-emit_keys(void)
+emit_consume(void *ctx, const char *out, size_t n)
 {
 	struct dq_run *run = B.run;
-	struct dq_record rec;
-	struct dq_buf common = DQ_BUF_INIT, txt = DQ_BUF_INIT;
-	struct dq_buf keys[DQ_BLOCKRULES_MAX];
-	uint64_t h[DQ_BLOCKRULES_MAX], seq = 0;
-	size_t nr = B.rules.n;
+	const char *p = out, *e = out + n;
 
-	for (size_t r = 0; r < nr; r++)
-		dq_buf_init(&keys[r], 32);
-	dq_record_init(&rec);
-	while (dq_run_next(run, &rec) > 0) {
-		unsigned source;
-		unsigned char src = side(&source);
-		dq_buf_reset(&txt);
-		record_text(&rec, &txt);
-		dq_blockrules_keys(&B.rules, &rec, h, keys);
-		dq_keyline_common(&common, seq++, src, source + 1, h, nr);
-		for (size_t r = 0; r < nr; r++) {
-			if (!h[r])
-				continue;
-			dq_keyline_add(&run->out.b, r, h[r], &common,
-				       keys[r].buf, keys[r].len, txt.buf,
-				       txt.len);
-			dq_run_emit(run);
+	while (p < e) {
+		uint32_t len;
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		size_t at = run->out.b.len;
+		dq_buf_add(&run->out.b, p, len);
+		p += len;
+		/* Each line gets the record's number. */
+		for (char *l = run->out.b.buf + at, *end = l + len; l < end;
+		     l = (char *)memchr(l, '\n', (size_t)(end - l)) + 1) {
+			dq_keyline_put_seq(l + DQ_KEYLINE_SEQ_AT, B.seq);
+			run->n_out++;
 		}
+		B.seq++;
+		dq_out_commit(&run->out);
 	}
-	for (size_t r = 0; r < nr; r++)
-		dq_buf_release(&keys[r]);
-	dq_record_release(&rec);
-	dq_buf_release(&common);
-	dq_buf_release(&txt);
 }
 
 /* The display key of a key line. */
@@ -574,7 +683,7 @@ main(int argc, char **argv)
 		.name = "dq-block",
 		.synopsis = synopsis,
 		.help = help,
-		.shortopts = "m:r:",
+		.shortopts = "j:m:r:",
 		.longopts = longopts,
 		.option = option,
 	};
@@ -644,7 +753,6 @@ main(int argc, char **argv)
 			return 2;
 		}
 	for (size_t r = 0; r < B.rules.n; r++) {
-		dq_buf_init(&B.keys[r], 64);
 		/* --min-weight overrides every rule's min_weight, as
 		 * --max-block does every max_block. */
 		if (B.rules.r[r].tokens)
@@ -675,11 +783,11 @@ main(int argc, char **argv)
 	}
 
 	if (O.emit) {
-		emit_keys();
+		key_pass(emit_record, emit_consume);
 	} else if (O.from) {
 		rc = from_keys();
 	} else {
-		read_records();
+		key_pass(store_record, store_consume);
 		block_in_memory();
 	}
 	if (rc)
@@ -689,11 +797,9 @@ main(int argc, char **argv)
 	free(O.cli);
 	dq_fs_release(&B.cmp);
 	dq_blockrec_store_release(&B.st);
-	for (size_t r = 0; r < B.rules.n; r++) {
-		dq_buf_release(&B.keys[r]);
+	for (size_t r = 0; r < B.rules.n; r++)
 		if (B.rules.r[r].tokens)
 			dq_blocktok_release(&B.tok[r]);
-	}
 	dq_blockrules_release(&B.rules);
 	return dq_run_finish(&run, extra, 0);
 }

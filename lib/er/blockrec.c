@@ -164,3 +164,58 @@ dq_blockrec_store_end(struct dq_blockrec_store *s, unsigned src)
 	s->n++;
 	return 0;
 }
+
+/* An entry's head; its hashes and text follow. */
+struct head {
+	uint32_t len;
+	unsigned char src;
+};
+
+int
+dq_blockrec_pack(struct dq_buf *out, unsigned src, const uint64_t *h,
+		 size_t nrules, const char *text, size_t len)
+{
+	struct head hd = { (uint32_t)len, (unsigned char)src };
+
+	if (len > UINT32_MAX)
+		return -1;
+	dq_buf_add(out, (const char *)&hd, sizeof(hd));
+	dq_buf_add(out, (const char *)h, nrules * sizeof(*h));
+	dq_buf_add(out, text, len);
+	return 0;
+}
+
+void
+dq_blockrec_pack_text(struct dq_buf *out, const char *t, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	dq_buf_add(out, (const char *)&len, sizeof(len));
+	dq_buf_add(out, t, n);
+}
+
+void
+dq_blockrec_store_unpack(struct dq_blockrec_store *s, const char **p)
+{
+	struct head hd;
+	uint64_t *h = dq_blockrec_store_begin(s);
+	size_t hl = s->nrules * sizeof(*h);
+
+	memcpy(&hd, *p, sizeof(hd));
+	memcpy(h, *p + sizeof(hd), hl);
+	dq_buf_add(&s->text, *p + sizeof(hd) + hl, hd.len);
+	/* Under 4 GB, as dq_blockrec_pack checked. */
+	(void)dq_blockrec_store_end(s, hd.src);
+	*p += sizeof(hd) + hl + hd.len;
+}
+
+void
+dq_blockrec_unpack_text(const char **p, const char **t, size_t *n)
+{
+	uint32_t len;
+
+	memcpy(&len, *p, sizeof(len));
+	*t = *p + sizeof(len);
+	*n = len;
+	*p += sizeof(len) + len;
+}

@@ -81,6 +81,26 @@ uint64_t *dq_blockrec_store_begin(struct dq_blockrec_store *s);
  * 0, or -1 when its text is longer than 4 GB (it is then not kept). */
 int dq_blockrec_store_end(struct dq_blockrec_store *s, unsigned src);
 
+/*
+ * A record's entry, made where the record is read (a worker thread) and
+ * stored in input order by the thread that owns the store: its source,
+ * its nrules key hashes and its text, followed by any texts the caller
+ * adds with dq_blockrec_pack_text (a token rule's tokens).  In native
+ * byte order, without alignment: an entry never leaves the process.
+ * dq_blockrec_pack returns 0, or -1 when the text is longer than 4 GB
+ * (nothing appended).
+ */
+int dq_blockrec_pack(struct dq_buf *out, unsigned src, const uint64_t *h,
+		     size_t nrules, const char *text, size_t len);
+void dq_blockrec_pack_text(struct dq_buf *out, const char *t, size_t n);
+
+/* Store the entry at *p (packed for s->nrules rules) as the next record
+ * and move *p past it, to its first added text if any. */
+void dq_blockrec_store_unpack(struct dq_blockrec_store *s, const char **p);
+
+/* The text added at *p (borrowed from the entry); moves *p past it. */
+void dq_blockrec_unpack_text(const char **p, const char **t, size_t *n);
+
 /* Record i's text (borrowed; length in s->len[i]). */
 static inline const char *
 dq_blockrec_store_text(const struct dq_blockrec_store *s, size_t i)

@@ -24,7 +24,6 @@ dq_blockrules_init(struct dq_blockrules *rs, long long max_block)
 	memset(rs, 0, sizeof(*rs));
 	rs->max_block = max_block;
 	dq_blockkey_set_init(&rs->parts);
-	dq_buf_init(&rs->kb, 32);
 }
 
 void
@@ -41,7 +40,6 @@ dq_blockrules_release(struct dq_blockrules *rs)
 		free(rs->skips[i].key);
 	free(rs->skips);
 	dq_blockkey_set_release(&rs->parts);
-	dq_buf_release(&rs->kb);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -237,14 +235,39 @@ dq_blockrules_hash(const char *s, size_t n)
 }
 
 void
-dq_blockrules_keys(struct dq_blockrules *rs, const struct dq_record *rec,
+dq_blockrules_keyer_init(struct dq_blockrules_keyer *k,
+			 const struct dq_blockrules *rs)
+{
+	memset(k, 0, sizeof(*k));
+	dq_blockkey_set_init(&k->parts);
+	dq_buf_init(&k->kb, 32);
+	/* The same parts as rs->parts, which held them all: this cannot
+	 * fail once dq_blockrules_index has not. */
+	for (size_t r = 0; r < rs->n; r++)
+		(void)dq_blockkey_set_add(&k->parts, &rs->r[r].key);
+}
+
+void
+dq_blockrules_keyer_fold(struct dq_blockrules *rs,
+			 struct dq_blockrules_keyer *k)
+{
+	for (size_t r = 0; r < rs->n; r++)
+		rs->r[r].keyed += k->keyed[r];
+	dq_blockkey_set_release(&k->parts);
+	dq_buf_release(&k->kb);
+	memset(k, 0, sizeof(*k));
+}
+
+void
+dq_blockrules_keys(const struct dq_blockrules *rs,
+		   struct dq_blockrules_keyer *k, const struct dq_record *rec,
 		   uint64_t *h, struct dq_buf *text)
 {
-	dq_blockkey_set_record(&rs->parts);
+	dq_blockkey_set_record(&k->parts);
 	for (size_t r = 0; r < rs->n; r++) {
-		struct dq_buf *kb = text ? &text[r] : &rs->kb;
+		struct dq_buf *kb = text ? &text[r] : &k->kb;
 		dq_buf_reset(kb);
-		h[r] = dq_blockkey_set_key(&rs->parts, r, &rs->r[r].key, rec,
+		h[r] = dq_blockkey_set_key(&k->parts, r, &rs->r[r].key, rec,
 					   kb) ?
 			       dq_blockrules_hash(kb->buf, kb->len) :
 			       0;
@@ -254,7 +277,7 @@ dq_blockrules_keys(struct dq_blockrules *rs, const struct dq_record *rec,
 			h[r] = 0;
 			continue;
 		}
-		rs->r[r].keyed += h[r] != 0;
+		k->keyed[r] += h[r] != 0;
 	}
 }
 

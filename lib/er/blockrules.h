@@ -76,8 +76,7 @@ struct dq_blockrules {
 	size_t n;
 	long long max_block; /* the run's guard: --max-block, else the
 			      * contract's, else 1000 */
-	struct dq_blockkey_set parts;
-	struct dq_buf kb;    /* scratch key text */
+	struct dq_blockkey_set parts; /* to check the parts' number */
 	struct dq_blockbig top[DQ_BLOCKRULES_TOP]; /* largest first */
 	size_t ntop;
 	struct dq_blockbig *skips; /* the first DQ_BLOCKRULES_KEEP (owned) */
@@ -113,13 +112,34 @@ int dq_blockrules_index(struct dq_blockrules *rs);
 uint64_t dq_blockrules_hash(const char *s, size_t n);
 
 /*
+ * A thread's means to compute keys: its own cache of the rules' distinct
+ * parts (the rules themselves are only read, so keyers on several
+ * threads share one struct dq_blockrules) and its own count of the
+ * records each rule keyed.
+ */
+struct dq_blockrules_keyer {
+	struct dq_blockkey_set parts;
+	struct dq_buf kb; /* scratch key text */
+	uint64_t keyed[DQ_BLOCKRULES_MAX];
+};
+
+/* A keyer for the rules of rs, once dq_blockrules_index succeeded. */
+void dq_blockrules_keyer_init(struct dq_blockrules_keyer *k,
+			      const struct dq_blockrules *rs);
+/* Add k's counts to rs's figures and release k. */
+void dq_blockrules_keyer_fold(struct dq_blockrules *rs,
+			      struct dq_blockrules_keyer *k);
+
+/*
  * Every rule's key of rec: h[r] its hash (0 when missing), and, when
  * text is not NULL, text[r] the key itself (reset first).  Counts the
- * keyed records.  A token rule's hash is 0: its tokens, separated by a
- * space, are in text[r] (empty for none).
+ * keyed records in k.  A token rule's hash is 0: its tokens, separated
+ * by a space, are in text[r] (empty for none).
  */
-void dq_blockrules_keys(struct dq_blockrules *rs, const struct dq_record *rec,
-			uint64_t *h, struct dq_buf *text);
+void dq_blockrules_keys(const struct dq_blockrules *rs,
+			struct dq_blockrules_keyer *k,
+			const struct dq_record *rec, uint64_t *h,
+			struct dq_buf *text);
 
 /* The display form of key s[0..n): its parts joined by '|' (the
  * caller's to free). */

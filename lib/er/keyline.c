@@ -44,6 +44,13 @@ dq_keyline_hex64(const char *p, uint64_t *v)
 }
 
 void
+dq_keyline_put_seq(char *p, uint64_t seq)
+{
+	for (int d = 11; d >= 0; d--, seq /= 10)
+		p[d] = (char)('0' + seq % 10);
+}
+
+void
 dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
 		  unsigned source, const uint64_t *h, size_t nrules)
 {
@@ -51,8 +58,7 @@ dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
 
 	/* "\t%012llu\t%c\t" without printf. */
 	t[0] = '\t';
-	for (int d = 12; d >= 1; d--, seq /= 10)
-		t[d] = (char)('0' + seq % 10);
+	dq_keyline_put_seq(t + 1, seq);
 	t[13] = '\t';
 	t[14] = (char)src;
 	t[15] = '\t';

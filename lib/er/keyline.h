@@ -74,6 +74,13 @@ dq_keyline_eligible(const struct dq_keyline *a, const struct dq_keyline *b)
 void dq_keyline_common(struct dq_buf *out, uint64_t seq, int src,
 		       unsigned source, const uint64_t *h, size_t nrules);
 
+/* The byte of a line where its SEQ starts (after "RR\tHASH\t"). */
+#define DQ_KEYLINE_SEQ_AT 20
+
+/* Write seq as SEQ's 12 digits at p (no terminator): a line made with
+ * another number (by a thread that could not know it) gets its own. */
+void dq_keyline_put_seq(char *p, uint64_t seq);
+
 /* Append the line of rule r (without its newline): r, hash, the common
  * part, the key text key[0..keylen) as a JSON string and the record. */
 void dq_keyline_add(struct dq_buf *out, size_t r, uint64_t hash,

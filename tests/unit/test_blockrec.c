@@ -98,12 +98,50 @@ test_store(void)
 	dq_blockrec_store_release(&st);
 }
 
+/* Entries packed by one thread, stored by another: the same store as
+ * records stored directly, with texts after an entry. */
+static void
+test_pack(void)
+{
+	struct dq_blockrec_store st;
+	struct dq_buf pk = DQ_BUF_INIT;
+	uint64_t h[2] = { 0, 0xfedcba9876543210u };
+	const char *p, *t;
+	size_t n;
+
+	dq_blockrec_store_init(&st, 2);
+	UNIT_INT(dq_blockrec_pack(&pk, 3, h, 2, S("{\"a\":1}")), 0, "packed");
+	dq_blockrec_pack_text(&pk, S("tok en"));
+	h[0] = 7;
+	dq_blockrec_pack(&pk, 0, h, 2, "", 0);
+	dq_blockrec_pack_text(&pk, "", 0);
+	p = pk.buf;
+	dq_blockrec_store_unpack(&st, &p);
+	dq_blockrec_unpack_text(&p, &t, &n);
+	MEM_IS(t, n, "tok en", "the text after the first entry");
+	dq_blockrec_store_unpack(&st, &p);
+	dq_blockrec_unpack_text(&p, &t, &n);
+	UNIT_INT(n, 0, "an empty text");
+	UNIT_OK(p == pk.buf + pk.len, "the whole buffer read");
+	UNIT_INT(st.n, 2, "two records");
+	MEM_IS(dq_blockrec_store_text(&st, 0), st.len[0], "{\"a\":1}",
+	       "the first's text");
+	UNIT_INT(st.len[1], 0, "the second's empty text");
+	UNIT_OK(st.key[0] == 0 && st.key[1] == 0xfedcba9876543210u &&
+		st.key[2] == 7 && st.key[3] == 0xfedcba9876543210u, "keys");
+	UNIT_INT(st.src[0] * 10 + st.src[1], 30, "sources");
+	UNIT_INT(st.nsources, 4, "sources 0 to 3");
+	dq_blockrec_store_release(&st);
+	dq_buf_release(&pk);
+}
+
 int
 main(void)
 {
 	dq_record_init(&rec);
 	test_text();
 	test_store();
+	test_pack();
 	dq_record_release(&rec);
 	dq_buf_release(&out);
 	return unit_done();

@@ -127,6 +127,7 @@ static void
 test_keys(void)
 {
 	struct dq_blockrules rs;
+	struct dq_blockrules_keyer k1, k2;
 	char *cli[] = { "n=last_name:soundex,dob:year", "e=email:lower",
 			"s=last_name:soundex" };
 	struct dq_record rec;
@@ -145,17 +146,26 @@ test_keys(void)
 	for (int r = 0; r < 3; r++)
 		dq_buf_init(&text[r], 0);
 	dq_json_scan(&rec, S(a), &err);
-	dq_blockrules_keys(&rs, &rec, h, text);
+	/* Two keyers, as two threads have: each its own parts and counts,
+	 * folded into the rules' figures at the end. */
+	dq_blockrules_keyer_init(&k1, &rs);
+	dq_blockrules_keyer_init(&k2, &rs);
+	dq_blockrules_keys(&rs, &k1, &rec, h, text);
 	MEM_IS(text[0].buf, text[0].len, "S530\x1f" "1970", "composite key");
 	MEM_IS(text[1].buf, text[1].len, "a@b.com", "lower");
 	UNIT_OK(h[0] == dq_blockrules_hash(S("S530\x1f" "1970")), "its hash");
 	UNIT_OK(h[1] == dq_blockrules_hash(S("a@b.com")), "its hash");
 	UNIT_OK(h[0] != h[2], "two keys, two hashes");
 	dq_json_scan(&rec, S(b), &err);
-	dq_blockrules_keys(&rs, &rec, h, NULL);
+	dq_blockrules_keys(&rs, &k2, &rec, h, NULL);
 	UNIT_INT(h[0], 0, "no dob: no key");
 	UNIT_INT(h[1], 0, "white space is missing");
 	UNIT_OK(h[2] == dq_blockrules_hash(S("S530")), "Smyth is S530 too");
+	UNIT_INT(k2.keyed[0] * 100 + k2.keyed[1] * 10 + k2.keyed[2], 1,
+		 "a keyer counts its own records");
+	UNIT_INT(rs.r[2].keyed, 0, "not yet in the figures");
+	dq_blockrules_keyer_fold(&rs, &k1);
+	dq_blockrules_keyer_fold(&rs, &k2);
 	UNIT_INT(rs.r[0].keyed * 100 + rs.r[1].keyed * 10 + rs.r[2].keyed,
 		 112, "records keyed per rule");
 	UNIT_OK(dq_blockrules_hash(S("")) != 0, "0 is never a hash");

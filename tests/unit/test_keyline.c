@@ -32,6 +32,12 @@ main(void)
 	UNIT_INT(k.src, 'a', "side");
 	UNIT_INT(k.source, 1, "a: the link's first file");
 	UNIT_OK(k.seq == 234567890123u, "record number");
+	dq_keyline_put_seq(out.buf + DQ_KEYLINE_SEQ_AT, 42);
+	UNIT_INT(dq_keyline_parse(out.buf, out.len, 3, &k), 0,
+		 "renumbered, it parses");
+	UNIT_OK(k.seq == 42 && k.rule == 2 && k.src == 'a',
+		"the new number, nothing else changed");
+	dq_keyline_put_seq(out.buf + DQ_KEYLINE_SEQ_AT, 234567890123u);
 	UNIT_OK(k.h[0] == h[0] && k.h[1] == 0 && k.h[2] == 1, "hashes");
 	MEM_IS(k.key, k.keylen, "\"S530\\u001f\\\"x\\\"\"", "key as JSON");
 	MEM_IS(k.rec, k.reclen, "{\"id\":1}", "record");
