@@ -454,8 +454,9 @@ add_value(struct dq_profile *p, struct dq_profile_field *f,
 }
 
 /* Queue the value of m (a member of r, whose text starts at base in the
- * batch) for f. */
-static void
+ * batch) for f.  Always inlined: it runs for every value, and as a call
+ * of its own it cost dq-profile more than its body. */
+static inline __attribute__((always_inline)) void
 pend(struct dq_profile *p, struct dq_profile_field *f,
      const struct dq_record *r,
      size_t base, const struct dq_member *m)
