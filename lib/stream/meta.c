@@ -12,26 +12,53 @@
 
 #include "stream/walk.h"
 
-int
-dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
-	     struct dq_member *m)
+/* The record's "_dq" object member, or NULL. */
+static const struct dq_member *
+dq_of(const struct dq_record *r)
 {
 	const struct dq_member *d;
 
 	if (r->dq < 0)
-		return 0;
+		return NULL;
 	d = &r->m[r->dq];
 	if (d->type != DQ_JSON_OBJECT || (d->flags & DQ_M_DROPPED))
-		return 0;
-	return dq_walk_find(d->val, d->vallen, key, keylen, m);
+		return NULL;
+	return d;
 }
 
-/* The "_dq" member of the record text s[0..n).  dq writes it last, so
+int
+dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
+	     struct dq_member *m)
+{
+	const struct dq_member *d = dq_of(r);
+
+	return d && dq_walk_find(d->val, d->vallen, key, keylen, m);
+}
+
+unsigned
+dq_meta_find_keys(const struct dq_record *r, const char *const *keys,
+		  size_t nkeys, struct dq_member *m)
+{
+	const struct dq_member *d = dq_of(r);
+
+	return d ? dq_walk_find_keys(d->val, d->vallen, keys, nkeys, m) : 0;
+}
+
+/*
+ * The "_dq" member of the record text s[0..n).  dq writes it last, so
  * it is looked for from the end first: the common case does not walk the
- * whole record (a pair's two sides in dq-merge, say). */
+ * whole record (a pair's two sides in dq-merge, say).  A text with no
+ * "_dq" in quotes and no backslash (the key could be written with an
+ * escape) has no such member at any depth: the sides of slim pairs carry
+ * no "_dq", and two scans of their bytes cost a fraction of the walk
+ * that would prove it.  Only absence is decided so: a member is always
+ * found by the walk.
+ */
 static int
 find_dq(const char *s, size_t n, struct dq_member *d)
 {
+	if (!memmem(s, n, "\"_dq\"", 5) && !memchr(s, '\\', n))
+		return 0;
 	return (dq_walk_last(s, n, d) && dq_member_key_is(d, "_dq", 3)) ||
 	       dq_walk_find(s, n, "_dq", 3, d);
 }

@@ -234,6 +234,33 @@ dq_walk_find(const char *s, size_t n, const char *key, size_t keylen,
 	return 0;
 }
 
+unsigned
+dq_walk_find_keys(const char *s, size_t n, const char *const *keys,
+		  size_t nkeys, struct dq_member *m)
+{
+	struct dq_walk w;
+	struct dq_member c;
+	unsigned want = 0, got = 0;
+	size_t len[32];
+
+	for (size_t i = 0; i < nkeys && i < 32; i++)
+		if (keys[i]) {
+			want |= 1u << i;
+			len[i] = strlen(keys[i]);
+		}
+	if (dq_walk_begin(&w, s, n) != DQ_JSON_OBJECT)
+		return 0;
+	while (got != want && dq_walk_member(&w, &c))
+		for (size_t i = 0; i < nkeys && i < 32; i++)
+			if ((want & ~got & (1u << i)) &&
+			    dq_member_key_is(&c, keys[i], len[i])) {
+				m[i] = c;
+				got |= 1u << i;
+				break;
+			}
+	return got;
+}
+
 int
 dq_walk_last(const char *s, size_t n, struct dq_member *m)
 {
