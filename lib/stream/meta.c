@@ -45,19 +45,39 @@ dq_meta_find_keys(const struct dq_record *r, const char *const *keys,
 }
 
 /*
+ * 1 when the text s[0..n) may hold a member "_dq" at some depth: it
+ * has the bytes "_dq" in quotes, or a backslash (a key could spell the
+ * name with an escape).  Two memchr scans, the second for the rare 'q':
+ * the sides of slim pairs carry no "_dq", and this costs a fraction of
+ * the walk that would prove it (or of memmem).
+ */
+static int
+may_hold_dq(const char *s, size_t n)
+{
+	const char *e = s + n, *q = s;
+
+	if (memchr(s, '\\', n))
+		return 1;
+	while ((q = memchr(q, 'q', (size_t)(e - q)))) {
+		if (q - s >= 3 && e - q >= 2 && q[1] == '"' && q[-1] == 'd' &&
+		    q[-2] == '_' && q[-3] == '"')
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
+/*
  * The "_dq" member of the record text s[0..n).  dq writes it last, so
  * it is looked for from the end first: the common case does not walk the
- * whole record (a pair's two sides in dq-merge, say).  A text with no
- * "_dq" in quotes and no backslash (the key could be written with an
- * escape) has no such member at any depth: the sides of slim pairs carry
- * no "_dq", and two scans of their bytes cost a fraction of the walk
- * that would prove it.  Only absence is decided so: a member is always
- * found by the walk.
+ * whole record (a pair's two sides in dq-merge, say).  Only absence is
+ * decided from the bytes (may_hold_dq): a member is always found by the
+ * walk.
  */
 static int
 find_dq(const char *s, size_t n, struct dq_member *d)
 {
-	if (!memmem(s, n, "\"_dq\"", 5) && !memchr(s, '\\', n))
+	if (!may_hold_dq(s, n))
 		return 0;
 	return (dq_walk_last(s, n, d) && dq_member_key_is(d, "_dq", 3)) ||
 	       dq_walk_find(s, n, "_dq", 3, d);

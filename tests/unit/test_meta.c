@@ -72,6 +72,9 @@ test_find_text_dq(void)
 	UNIT_INT(dq_meta_find_text(S("{\"a\":\"x_dq\",\"b\":{\"_dqx\":{\"row\":"
 				     "1}}}"), S("row"), &m), 0,
 		 "no _dq member, only look-alikes");
+	UNIT_INT(dq_meta_find_text(S("{\"q\":\"_dq\",\"row\":{\"row\":1}}"),
+				   S("row"), &m), 0,
+		 "\"_dq\" as a value is no member");
 	UNIT_INT(dq_meta_find_text(S("{\"\\u005fdq\":{\"row\":7},\"a\":1}"),
 				   S("row"), &m), 1,
 		 "a _dq key written with an escape, not last");
