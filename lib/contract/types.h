@@ -237,22 +237,17 @@ dq_value_missing(const struct dq_member *m)
 {
 	if (!m)
 		return 1;
-	switch (m->type) {
-	case DQ_JSON_NULL:
-		return 1;
-	case DQ_JSON_STRING:
-		if (m->vallen <= 2)
-			return 1;
-		if ((unsigned char)m->val[1] > ' ' &&
-		    (unsigned char)m->val[1] < 0x7F && m->val[1] != '\\')
+	if (m->type == DQ_JSON_STRING) {
+		/* Visible ASCII first, not a backslash: one subtraction
+		 * and compare for the range 0x21-0x7E. */
+		unsigned c = (unsigned char)m->val[1];
+		if (m->vallen > 2 && c - 0x21u < 0x5Eu && c != '\\')
 			return 0;
-		return dq_value_missing_text(m);
-	case DQ_JSON_ARRAY:
-	case DQ_JSON_OBJECT:
-		return dq_value_missing_text(m);
-	default:
-		return 0;
+		return m->vallen <= 2 || dq_value_missing_text(m);
 	}
+	if (m->type == DQ_JSON_ARRAY || m->type == DQ_JSON_OBJECT)
+		return dq_value_missing_text(m);
+	return m->type == DQ_JSON_NULL;
 }
 
 #endif
