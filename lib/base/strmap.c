@@ -30,8 +30,9 @@ dq_strmap_release(struct dq_strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* The slot of key, or of the empty slot where it would go. */
-static size_t
+/* The slot of key, or of the empty slot where it would go.  Always
+ * inlined: dq-validate looks up its slots and enum values per record. */
+static inline __attribute__((always_inline)) size_t
 find(const struct dq_strmap *m, uint64_t h, const char *key, size_t n)
 {
 	size_t mask = m->cap - 1, i = (size_t)h & mask;

@@ -384,13 +384,11 @@ enum_table(struct dq_rule *r)
 	dq_buf_release(&b);
 }
 
-/* Is the text one of the enum's strings? */
+/* Is the text one of the case-ignoring enum's strings? */
 int
-dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n)
+dq_rules_enum_has_folded(const struct dq_rule *r, const char *s, size_t n)
 {
 	char low[64];
-	if (!r->enum_ci)
-		return dq_strmap_get(&r->estr, s, n) >= 0;
 	if (n > sizeof(low)) {
 		struct dq_buf b = DQ_BUF_INIT;
 		int has = dq_strmap_get(&r->estr, enum_key(r, s, n, &b), n) >= 0;

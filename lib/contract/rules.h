@@ -386,7 +386,18 @@ dq_rules_slot(const struct dq_rules *rs, const char *k, size_t n)
 	return (int)dq_strmap_get(&rs->snames, k, n);
 }
 
-/* Is s one of the enum's strings (one probe of its hash table)? */
-int dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n);
+/* Is s one of the enum's strings (one probe of its hash table)?  Inline
+ * for an enum that keeps case (dq-validate asks per value); one that
+ * ignores case folds s first, out of line. */
+int dq_rules_enum_has_folded(const struct dq_rule *r, const char *s,
+			     size_t n);
+
+static inline int
+dq_rules_enum_has(const struct dq_rule *r, const char *s, size_t n)
+{
+	if (!r->enum_ci)
+		return dq_strmap_get(&r->estr, s, n) >= 0;
+	return dq_rules_enum_has_folded(r, s, n);
+}
 
 #endif

@@ -107,7 +107,9 @@ dq_types_digits(const char *s, int n, int *v)
  * 3339's profile, with seconds and zone optional).  Sets *days (since
  * 1970-01-01) and *secs (seconds since that midnight, minus the zone
  * offset: may leave [0, 86400)).  Returns 0 for a date, 1 for a
- * date-time, -1 otherwise.  Inline: dq-validate parses every date value.
+ * date-time, -1 otherwise.  days and secs may be NULL when only that kind
+ * is wanted (dq-profile's counts): inline, the day count is then not
+ * computed.  Inline: dq-validate parses every date value.
  */
 static inline int
 dq_iso_parse(const char *s, size_t n, long long *days, double *secs)
@@ -117,8 +119,10 @@ dq_iso_parse(const char *s, size_t n, long long *days, double *secs)
 	    dq_types_digits(s + 5, 2, &mo) || s[7] != '-' ||
 	    dq_types_digits(s + 8, 2, &d) || !dq_date_valid(y, mo, d))
 		return -1;
-	*days = dq_date_days(y, mo, d);
-	*secs = 0;
+	if (days)
+		*days = dq_date_days(y, mo, d);
+	if (secs)
+		*secs = 0;
 	if (n == 10)
 		return 0;
 	const char *p = s + 10, *e = s + n;
@@ -156,7 +160,8 @@ dq_iso_parse(const char *s, size_t n, long long *days, double *secs)
 	}
 	if (p != e)
 		return -1;
-	*secs = h * 3600 + mi * 60 + sec + frac - off * 60;
+	if (secs)
+		*secs = h * 3600 + mi * 60 + sec + frac - off * 60;
 	return 1;
 }
 
@@ -237,22 +242,17 @@ dq_value_missing(const struct dq_member *m)
 {
 	if (!m)
 		return 1;
-	switch (m->type) {
-	case DQ_JSON_NULL:
-		return 1;
-	case DQ_JSON_STRING:
-		if (m->vallen <= 2)
-			return 1;
-		if ((unsigned char)m->val[1] > ' ' &&
-		    (unsigned char)m->val[1] < 0x7F && m->val[1] != '\\')
+	if (m->type == DQ_JSON_STRING) {
+		/* Visible ASCII first, not a backslash: one subtraction
+		 * and compare for the range 0x21-0x7E. */
+		unsigned c = (unsigned char)m->val[1];
+		if (m->vallen > 2 && c - 0x21u < 0x5Eu && c != '\\')
 			return 0;
-		return dq_value_missing_text(m);
-	case DQ_JSON_ARRAY:
-	case DQ_JSON_OBJECT:
-		return dq_value_missing_text(m);
-	default:
-		return 0;
+		return m->vallen <= 2 || dq_value_missing_text(m);
 	}
+	if (m->type == DQ_JSON_ARRAY || m->type == DQ_JSON_OBJECT)
+		return dq_value_missing_text(m);
+	return m->type == DQ_JSON_NULL;
 }
 
 #endif

@@ -170,16 +170,22 @@ dq_merge_pair_entry(const struct dq_record *pr, const struct dq_ident *how,
 
 	if (i < 0 || pr->m[i].type != DQ_JSON_OBJECT)
 		return "pair has no _dq object";
-	struct dq_member sc, d;
-	if (!dq_meta_find(pr, "score", 5, &sc) || sc.type != DQ_JSON_NUMBER)
+	/* Score and decision in one walk; the guard, after them in what
+	 * dq-score writes, only for a review pair. */
+	static const char *const keys[] = { "score", "decision" };
+	struct dq_member sd[2], d;
+	unsigned got = dq_meta_find_keys(pr, keys, 2, sd);
+	const struct dq_member *sc = &sd[0];
+	if (!(got & 1) || sc->type != DQ_JSON_NUMBER)
 		return "pair has no number _dq.score";
 	char tmp[64];
-	size_t n = sc.vallen < 63 ? sc.vallen : 63;
-	memcpy(tmp, sc.val, n);
+	size_t n = sc->vallen < 63 ? sc->vallen : 63;
+	memcpy(tmp, sc->val, n);
 	tmp[n] = 0;
 	score = strtod(tmp, NULL);
 	int kind = -1;
-	if (dq_meta_find(pr, "decision", 8, &d) && d.type == DQ_JSON_STRING) {
+	d = sd[1];
+	if ((got & 2) && d.type == DQ_JSON_STRING) {
 		if (d.vallen == 7 && !memcmp(d.val, "\"match\"", 7))
 			kind = 0;
 		else if (d.vallen == 8 && !memcmp(d.val, "\"review\"", 8))

@@ -725,7 +725,7 @@ group_winner(const struct dq_survive *s, const struct dq_survive_group *g,
 /* The original of field key in member r (its "_dq.orig"), if any, to
  * o->orig: the golden record carries the original of each value that
  * survived. */
-static void
+static inline void
 add_orig(struct dq_survive_out *o, size_t r, const char *key, size_t keylen)
 {
 	struct dq_member m;
@@ -805,11 +805,21 @@ decide(const struct dq_survive *s, const struct dq_record *recs, size_t n,
 	for (i = 0; i < nc; i++)
 		nvalid += cands[i].valid;
 	dq_buf_reset(&text);
-	/* One valid value wins whatever its rank: a singleton's fields
-	 * (most golden records) need no timestamps parsed. */
-	if (nvalid > 1)
+	/* One valid value wins whatever its rank, with no tie (none valid:
+	 * the earliest, empty one), as choose would say: a singleton's
+	 * fields (most golden records) need no ranking and no choosing. */
+	size_t w = 0;
+	tie = 0;
+	if (nvalid > 1) {
 		rank(rule, sp, recs, cands, nc);
-	size_t w = choose(rule, cands, nc, &tie);
+		w = choose(rule, cands, nc, &tie);
+	} else {
+		for (i = 0; i < nc; i++)
+			if (cands[i].valid) {
+				w = i;
+				break;
+			}
+	}
 	const struct cand *win = &cands[w];
 
 	add_key(&o->fields, key, keylen);

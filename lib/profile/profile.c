@@ -239,10 +239,11 @@ add_time(struct dq_profile_field *f, const struct dq_datetime *dt,
 		f->tmax = t;
 		f->has_tmax = 1;
 	}
-	/* dq-validate's date and datetime: the one ISO grammar. */
-	long long days;
-	double secs;
-	int k = dq_iso_parse(s, n, &days, &secs);
+	/* dq-validate's date and datetime: the one ISO grammar, asked only
+	 * of text with its dashes where "YYYY-MM-DD" has them (it refuses
+	 * anything else at once; "05/27/1950" need not ask). */
+	int k = n >= 10 && s[4] == '-' && s[7] == '-' ?
+		dq_iso_parse(s, n, NULL, NULL) : -1;
 	if (k >= 0)
 		f->iso[k]++;
 }
@@ -454,8 +455,9 @@ add_value(struct dq_profile *p, struct dq_profile_field *f,
 }
 
 /* Queue the value of m (a member of r, whose text starts at base in the
- * batch) for f. */
-static void
+ * batch) for f.  Always inlined: it runs for every value, and as a call
+ * of its own it cost dq-profile more than its body. */
+static inline __attribute__((always_inline)) void
 pend(struct dq_profile *p, struct dq_profile_field *f,
      const struct dq_record *r,
      size_t base, const struct dq_member *m)

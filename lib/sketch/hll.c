@@ -81,7 +81,9 @@ set_insert(uint64_t *set, size_t cap, uint64_t x)
 	return 1;
 }
 
-static void
+/* Out of line, as is set_grow: each runs a few times a sketch, and
+ * inlined they would cost dq_hll_add, called for every value, a frame. */
+static void __attribute__((noinline))
 to_registers(struct dq_hll *h)
 {
 	h->reg = dq_xcalloc(DQ_HLL_M, 1);
@@ -99,7 +101,7 @@ to_registers(struct dq_hll *h)
 /* The table starts at 16 slots and doubles while it is more than half
  * full, up to SLOTS: a column of few values costs little (a profile of a
  * thousand fields would otherwise hold 32 MB of empty tables). */
-static void
+static void __attribute__((noinline))
 set_grow(struct dq_hll *h)
 {
 	uint64_t *old = h->set;

@@ -132,11 +132,9 @@ rebuild(struct dq_topk *t)
  * 2 cap items and a table at least twice as large, so a summary of few
  * values stays small (a thousand fields of one value each cost a few
  * hundred bytes each, not 2 cap items). */
-static void
+static void __attribute__((noinline))
 grow(struct dq_topk *t)
 {
-	if (t->n < t->icap || t->icap >= 2 * t->cap)
-		return;
 	t->icap = 2 * t->icap < 2 * t->cap ? 2 * t->icap : 2 * t->cap;
 	t->item = dq_xrealloc(t->item, t->icap * sizeof(*t->item));
 	if (t->nslot >= 2 * t->icap)
@@ -201,11 +199,17 @@ pool_add(struct dq_topk *t, const char *val, size_t len)
 	return v;
 }
 
-/* A new item of count c at the free slot s. */
+/* A new item of count c at the free slot s.  When the arrays are full
+ * they grow here (s is then found again in the new table), so a value
+ * already held costs no test of room. */
 static void
 insert(struct dq_topk *t, size_t s, const char *val, size_t len,
        uint64_t hash, uint64_t c)
 {
+	if (t->n == t->icap) {
+		grow(t);
+		s = find(t, val, len, hash);
+	}
 	struct dq_topk_item *it = &t->item[t->n];
 	it->val = pool_add(t, val, len);
 	it->len = len;
@@ -218,7 +222,6 @@ static void
 add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 	  uint64_t c)
 {
-	grow(t);
 	size_t s = find(t, val, len, hash);
 	if (t->slot[s])
 		t->item[(uint32_t)t->slot[s] - 1].count += c;
@@ -229,8 +232,6 @@ add_count(struct dq_topk *t, const char *val, size_t len, uint64_t hash,
 int
 dq_topk_add(struct dq_topk *t, const char *val, size_t len, uint64_t hash)
 {
-	if (t->n < t->cap)
-		grow(t);
 	size_t s = find(t, val, len, hash);
 	t->total++;
 	if (t->slot[s]) {

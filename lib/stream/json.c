@@ -885,10 +885,9 @@ dq_json_unescape(const char *raw, size_t n, struct dq_buf *out)
 }
 
 int
-dq_member_key_is(const struct dq_member *m, const char *key, size_t keylen)
+dq_member_key_is_escaped(const struct dq_member *m, const char *key,
+			 size_t keylen)
 {
-	if (!(m->flags & DQ_M_KEY_ESC))
-		return m->keylen == keylen && !memcmp(m->key, key, keylen);
 	struct dq_buf b = DQ_BUF_INIT;
 	dq_json_unescape(m->key - 1, m->keylen + 2, &b);
 	int eq = b.len == keylen && !memcmp(b.buf, key, keylen);

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/util.h"
 
@@ -130,9 +131,19 @@ long dq_record_find(const struct dq_record *r, const char *key, size_t keylen);
  */
 void dq_json_unescape(const char *raw, size_t n, struct dq_buf *out);
 
-/* Compare the unescaped key of member m with key (UTF-8, keylen bytes). */
-int dq_member_key_is(const struct dq_member *m, const char *key,
-		     size_t keylen);
+/* Compare the unescaped key of member m with key (UTF-8, keylen bytes).
+ * Inline for the common key without escapes: lookups call it for every
+ * member they pass. */
+int dq_member_key_is_escaped(const struct dq_member *m, const char *key,
+			     size_t keylen);
+
+static inline int
+dq_member_key_is(const struct dq_member *m, const char *key, size_t keylen)
+{
+	if (m->flags & DQ_M_KEY_ESC)
+		return dq_member_key_is_escaped(m, key, keylen);
+	return m->keylen == keylen && !memcmp(m->key, key, keylen);
+}
 
 /*
  * Change a record.  New text is copied into r's arena.  val is raw JSON

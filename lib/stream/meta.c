@@ -12,26 +12,73 @@
 
 #include "stream/walk.h"
 
-int
-dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
-	     struct dq_member *m)
+/* The record's "_dq" object member, or NULL. */
+static const struct dq_member *
+dq_of(const struct dq_record *r)
 {
 	const struct dq_member *d;
 
 	if (r->dq < 0)
-		return 0;
+		return NULL;
 	d = &r->m[r->dq];
 	if (d->type != DQ_JSON_OBJECT || (d->flags & DQ_M_DROPPED))
-		return 0;
-	return dq_walk_find(d->val, d->vallen, key, keylen, m);
+		return NULL;
+	return d;
 }
 
-/* The "_dq" member of the record text s[0..n).  dq writes it last, so
+int
+dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
+	     struct dq_member *m)
+{
+	const struct dq_member *d = dq_of(r);
+
+	return d && dq_walk_find(d->val, d->vallen, key, keylen, m);
+}
+
+unsigned
+dq_meta_find_keys(const struct dq_record *r, const char *const *keys,
+		  size_t nkeys, struct dq_member *m)
+{
+	const struct dq_member *d = dq_of(r);
+
+	return d ? dq_walk_find_keys(d->val, d->vallen, keys, nkeys, m) : 0;
+}
+
+/*
+ * 1 when the text s[0..n) may hold a member "_dq" at some depth: it
+ * has the bytes "_dq" in quotes, or a backslash (a key could spell the
+ * name with an escape).  Two memchr scans, the second for the rare 'q':
+ * the sides of slim pairs carry no "_dq", and this costs a fraction of
+ * the walk that would prove it (or of memmem).
+ */
+static int
+may_hold_dq(const char *s, size_t n)
+{
+	const char *e = s + n, *q = s;
+
+	if (memchr(s, '\\', n))
+		return 1;
+	while ((q = memchr(q, 'q', (size_t)(e - q)))) {
+		if (q - s >= 3 && e - q >= 2 && q[1] == '"' && q[-1] == 'd' &&
+		    q[-2] == '_' && q[-3] == '"')
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
+/*
+ * The "_dq" member of the record text s[0..n).  dq writes it last, so
  * it is looked for from the end first: the common case does not walk the
- * whole record (a pair's two sides in dq-merge, say). */
+ * whole record (a pair's two sides in dq-merge, say).  Only absence is
+ * decided from the bytes (may_hold_dq): a member is always found by the
+ * walk.
+ */
 static int
 find_dq(const char *s, size_t n, struct dq_member *d)
 {
+	if (!may_hold_dq(s, n))
+		return 0;
 	return (dq_walk_last(s, n, d) && dq_member_key_is(d, "_dq", 3)) ||
 	       dq_walk_find(s, n, "_dq", 3, d);
 }

@@ -49,6 +49,12 @@ enum { DQ_META_ID_NONE = -1, DQ_META_ID_NUMBER = 0, DQ_META_ID_STRING = 1 };
 int dq_meta_find(const struct dq_record *r, const char *key, size_t keylen,
 		 struct dq_member *m);
 
+/* Several members of the record's "_dq" in one walk, as
+ * dq_walk_find_keys(): the mask of those found. */
+unsigned dq_meta_find_keys(const struct dq_record *r,
+			   const char *const *keys, size_t nkeys,
+			   struct dq_member *m);
+
 /* The same for a record that was validated but not scanned: the object
  * text s[0..n) (a side of a pair, a record held as text). */
 int dq_meta_find_text(const char *s, size_t n, const char *key,

@@ -54,6 +54,15 @@ int dq_walk_find(const char *s, size_t n, const char *key, size_t keylen,
 		 struct dq_member *m);
 
 /*
+ * Several members in one walk: the first member named keys[i] (UTF-8,
+ * NUL-terminated; NULL is not looked for) into m[i], for i < nkeys (at
+ * most 32).  Returns the mask of those found (bit i for keys[i]); the
+ * walk stops once all are found.  0 if s is not an object.
+ */
+unsigned dq_walk_find_keys(const char *s, size_t n, const char *const *keys,
+			   size_t nkeys, struct dq_member *m);
+
+/*
  * The last member of the object text s[0..n), found from its end (a
  * member written last, as dq writes "_dq", costs its own length, not the
  * object's): 1 with *m filled as by dq_walk_member, 0 if s is not an

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stream/meta.h"
+#include "stream/walk.h"
 #include "unit.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -58,6 +59,52 @@ test_find(void)
 		 "no _dq in text");
 	UNIT_INT(dq_meta_find_text(S("{\"_dq\":{}}"), S("row"), &m), 0,
 		 "empty _dq");
+}
+
+/* find_dq decides absence from the bytes when no "_dq" in quotes and no
+ * backslash is there; an escaped key, or a _dq not written last, is
+ * still found by the walk. */
+static void
+test_find_text_dq(void)
+{
+	struct dq_member m;
+
+	UNIT_INT(dq_meta_find_text(S("{\"a\":\"x_dq\",\"b\":{\"_dqx\":{\"row\":"
+				     "1}}}"), S("row"), &m), 0,
+		 "no _dq member, only look-alikes");
+	UNIT_INT(dq_meta_find_text(S("{\"q\":\"_dq\",\"row\":{\"row\":1}}"),
+				   S("row"), &m), 0,
+		 "\"_dq\" as a value is no member");
+	UNIT_INT(dq_meta_find_text(S("{\"\\u005fdq\":{\"row\":7},\"a\":1}"),
+				   S("row"), &m), 1,
+		 "a _dq key written with an escape, not last");
+	MEM_IS(m.val, m.vallen, "7", "its row");
+	UNIT_INT(dq_meta_find_text(S("{\"_dq\":{\"row\":8},\"a\":\"q\"}"),
+				   S("row"), &m), 1, "_dq first");
+	MEM_IS(m.val, m.vallen, "8", "its row");
+	UNIT_INT(dq_meta_find_text(S("{\"a\":{\"_dq\":{\"row\":9}}}"), S("row"),
+				   &m), 0, "a nested _dq is not the record's");
+}
+
+/* dq_meta_find_keys: several members of _dq in one walk, first
+ * occurrence each, NULL keys skipped. */
+static void
+test_find_keys(void)
+{
+	static const char *const keys[] = { "score", NULL, "decision",
+					    "guard" };
+	struct dq_member m[4];
+
+	scan("{\"_dq\":{\"rules\":[\"score\"],\"decision\":\"match\","
+	     "\"sc\\u006fre\":0.5,\"f\":{\"guard\":1}}}");
+	UNIT_INT((int)dq_meta_find_keys(&rec, keys, 4, m), 1 | 4,
+		 "score (escaped) and decision; guard only nested");
+	MEM_IS(m[0].val, m[0].vallen, "0.5", "score");
+	MEM_IS(m[2].val, m[2].vallen, "\"match\"", "decision");
+	scan("{\"a\":1}");
+	UNIT_INT((int)dq_meta_find_keys(&rec, keys, 4, m), 0, "no _dq");
+	UNIT_INT((int)dq_walk_find_keys(S("[1]"), keys, 4, m), 0,
+		 "not an object");
 }
 
 static const struct dq_ident ID = { "id", 0, NULL }, KEY = { "key", 0, NULL };
@@ -204,6 +251,8 @@ main(void)
 {
 	dq_record_init(&rec);
 	test_find();
+	test_find_text_dq();
+	test_find_keys();
 	test_id();
 	test_id_source();
 	test_id_system();

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "stream/walk.h"
 #include "unit.h"
 
@@ -164,9 +165,71 @@ test_last(void)
 	}
 }
 
+/*
+ * The grammar of walk.c's opening comment, read the slow way as the
+ * reference: the closing quote is the first quote after p preceded by an
+ * even run of backslashes; esc when a backslash comes before it; e when
+ * there is none.
+ */
+static const char *
+ref_skip_string(const char *p, const char *e, int *esc)
+{
+	for (const char *q = p + 1; q < e; q++) {
+		size_t k = 0;
+		if (*q != '"')
+			continue;
+		while (q - 1 - k > p && q[-1 - (long)k] == '\\')
+			k++;
+		if (k % 2 == 0) {
+			if (memchr(p + 1, '\\', (size_t)(q - p - 1)))
+				*esc = 1;
+			return q + 1;
+		}
+	}
+	return e;
+}
+
+/* dq_walk_skip_string, 16 bytes at a time, against the reference on
+ * random strings of quotes, backslashes and letters, of every length to
+ * 80 (past the 16-byte steps and the tail after them). */
+static void
+test_skip_string_random(void)
+{
+	static const char alpha[] = "\"\\\\ab\\\"x";
+	char buf[96];
+	struct dq_rng st;
+	int bad = 0, unterminated = 0;
+
+	dq_rng_seed(&st, 13);
+	for (int t = 0; t < 200000; t++) {
+		size_t n = 1 + (size_t)dq_rng_below(&st, 80);
+		int e1 = 0, e2 = 0;
+		buf[0] = '"';
+		for (size_t i = 1; i < n; i++)
+			buf[i] = dq_rng_below(&st, 4) ?
+				 alpha[dq_rng_below(&st, (uint32_t)sizeof(alpha) - 1)] :
+				 'a' + (char)dq_rng_below(&st, 26);
+		const char *got = dq_walk_skip_string(buf, buf + n, &e1);
+		const char *want = ref_skip_string(buf, buf + n, &e2);
+		if (want == buf + n) {
+			unterminated++;
+			e1 = e2 = 0; /* not valid JSON: only the end counts */
+		}
+		if (got != want || e1 != e2) {
+			if (!bad++)
+				fprintf(stderr, "# differs on '%.*s'\n", (int)n,
+					buf);
+		}
+	}
+	UNIT_INT(bad, 0, "skip_string agrees with the grammar");
+	UNIT_OK(unterminated > 1000 && unterminated < 190000,
+		"both terminated and unterminated strings were tried");
+}
+
 int
 main(void)
 {
+	test_skip_string_random();
 	test_members();
 	test_elements();
 	test_find();
